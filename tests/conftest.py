@@ -1,0 +1,41 @@
+"""Shared helpers: build small projects in a temp dir and run the real pipeline on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from twelvefactor_lint import catalogue as catalogue_module
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.model import Result
+from twelvefactor_lint.runner import run
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return catalogue_module.load()
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def lint(tmp_path, catalogue):
+    """lint({"app.py": "..."}, select=("TF601",)) -> Result for a project built in tmp_path."""
+
+    def _lint(files: dict[str, str | bytes], **settings) -> Result:
+        write_tree(tmp_path, files)
+        return run([tmp_path], Settings(root=tmp_path, **settings), catalogue)
+
+    return _lint

@@ -1,0 +1,3 @@
+from twelvefactor_lint.cli import main
+
+main()

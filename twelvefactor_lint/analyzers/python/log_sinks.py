@@ -1,0 +1,155 @@
+"""Log output routed to files by the application (TF1101's facts).
+
+Covers the stdlib file handlers (aliases resolved), `logging.basicConfig(filename=)`,
+dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sinks
+and `sys.stdout`/`sys.stderr` redirected into a file. Targets that are the standard
+streams (`/dev/stdout`, `/proc/self/fd/1`, ...) are not files and are ignored.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from twelvefactor_lint.analyzers.python.names import Names, module_statements
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.log_file_sink"
+_FILE_HANDLERS = {
+    "logging.FileHandler", "logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.WatchedFileHandler", "concurrent_log_handler.ConcurrentRotatingFileHandler",
+    "concurrent_log_handler.ConcurrentTimedRotatingFileHandler", "cloghandler.ConcurrentRotatingFileHandler",
+}
+_STREAM_TARGET = re.compile(r"^/dev/(stdout|stderr)$|^/proc/(self|1)/fd/[12]$")
+_DICTCONFIG = {"logging.config.dictConfig"}
+
+
+def _short(qualified: str) -> str:
+    return qualified.rsplit(".", 1)[-1]
+
+
+def _target(node: ast.expr | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_stream(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(_STREAM_TARGET.match(node.value))
+    return isinstance(node, ast.Attribute) and node.attr == "devnull"
+
+
+def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
+    """The argument passed by keyword, or at `position` (None: keyword-only)."""
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if position is None or len(call.args) <= position:
+        return None
+    return call.args[position]
+
+
+def _fact(node: ast.AST, path: str, api: str, target: str, statement_line: int) -> Fact:
+    return Fact(FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                attrs={"api": api, "target": target or "a file", "statement_line": statement_line},
+                anchor=f"{api}:{target}")
+
+
+def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
+    for k, v in zip(node.keys, node.values):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
+
+
+def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+    handlers = _dict_get(config, "handlers")
+    if not isinstance(handlers, ast.Dict):
+        return
+    for name_node, handler in zip(handlers.keys, handlers.values):
+        if not isinstance(handler, ast.Dict):
+            continue
+        name = name_node.value if isinstance(name_node, ast.Constant) else "?"
+        cls = _dict_get(handler, "class")
+        filename = _dict_get(handler, "filename")
+        cls_name = cls.value if isinstance(cls, ast.Constant) and isinstance(cls.value, str) else ""
+        file_class = cls_name in _FILE_HANDLERS or cls_name.endswith("FileHandler")
+        if _is_stream(filename) or not (file_class or (filename is not None and "Stream" not in cls_name)):
+            continue
+        where = cls if file_class and cls is not None else filename
+        api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
+        yield _fact(where, path, api, _target(filename), statement_line)
+
+
+def _looks_like_path(node: ast.expr, names: Names) -> bool:
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return isinstance(node, ast.JoinedStr) or isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        return (names.qualify(node.func) or "") in {"pathlib.Path", "os.path.join", "pathlib.PurePath"}
+    return False
+
+
+def log_sink_facts(tree: ast.Module, names: Names, path: str) -> list[Fact]:
+    facts: list[Fact] = []
+    seen_dicts: set[int] = set()
+    for statement in module_statements(tree):
+        for _, value in _assignments(statement):
+            if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
+                seen_dicts.add(id(value))
+                facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
+    for statement in ast.walk(tree):
+        if not isinstance(statement, ast.stmt) or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            continue
+        for node in _own_expressions(statement):
+            facts += _call_sinks(node, names, path, statement.lineno, seen_dicts)
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if names.qualify(target) in {"sys.stdout", "sys.stderr"} and isinstance(statement.value, ast.Call) \
+                        and names.qualify(statement.value.func) in {"open", "io.open"}:
+                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(_argument(statement.value, 0, "file")), statement.lineno))
+    return facts
+
+
+def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            yield target, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        yield statement.target, statement.value
+
+
+def _own_expressions(statement: ast.stmt) -> Iterator[ast.AST]:
+    """Nodes of a statement that are not inside a nested statement (each call is seen once)."""
+    pending: list[ast.AST] = [c for c in ast.iter_child_nodes(statement) if not isinstance(c, ast.stmt)]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
+
+
+def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, seen_dicts: set[int]) -> list[Fact]:
+    if not isinstance(node, ast.Call):
+        return []
+    qualified = names.qualify(node.func) or ""
+    if qualified in _FILE_HANDLERS:
+        target = _argument(node, 0, "filename")
+        return [] if _is_stream(target) else [_fact(node, path, _short(qualified), _target(target), statement_line)]
+    if qualified == "logging.basicConfig":
+        target = _argument(node, None, "filename")
+        if target is not None and not _is_stream(target):
+            return [_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line)]
+    if qualified in _DICTCONFIG and node.args:
+        config = node.args[0]
+        if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
+            config = names.values[config.id]
+        if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
+            seen_dicts.add(id(config))
+            return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
+    if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):
+        return [_fact(node, path, "loguru logger.add()", _target(node.args[0]), statement_line)]
+    return []

@@ -1,0 +1,91 @@
+"""Import aliases and module-level bindings of one module, for resolving names.
+
+`import logging.handlers as lh` makes `lh.RotatingFileHandler` resolve to
+`logging.handlers.RotatingFileHandler`; `app = Flask(__name__)` makes `app`'s
+constructor `flask.Flask`. This is the small, stdlib-`ast` replacement for libcst's
+QualifiedNameProvider that keeps analysis fast.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+
+class Names:
+    def __init__(self, tree: ast.Module):
+        self.imports: dict[str, str] = {}
+        self.constructors: dict[str, str] = {}
+        """Module-level name -> qualified name of the call that built it (`app` -> `flask.Flask`)."""
+        self.values: dict[str, ast.expr] = {}
+        """Module-level name -> the expression last assigned to it at module level."""
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.imports[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.imports[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = "." * node.level + (node.module or "")
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        for statement in module_statements(tree):
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[statement.name] = statement
+            elif isinstance(statement, ast.ClassDef):
+                self.classes[statement.name] = statement
+            for name, value in assigned_names(statement):
+                self.values[name] = value
+                if isinstance(value, ast.Call):
+                    qualified = self.qualify(value.func)
+                    if qualified:
+                        self.constructors[name] = qualified
+
+    def qualify(self, node: ast.AST) -> str | None:
+        """Dotted qualified name of a Name/Attribute chain, through import aliases."""
+        if isinstance(node, ast.Name):
+            return self.imports.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def is_imported(self, name: str) -> bool:
+        return name in self.imports
+
+
+def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Statements that run at import time: the module body and its if/try/with blocks."""
+    pending = list(tree.body)
+    while pending:
+        statement = pending.pop(0)
+        yield statement
+        if isinstance(statement, (ast.If, ast.Try, ast.With, ast.AsyncWith)) or type(statement).__name__ == "TryStar":
+            children = [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]
+            for handler in getattr(statement, "handlers", []):
+                children += handler.body
+            pending[0:0] = children
+
+
+def assigned_names(statement: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    """(name, value) for plain `name = value` and `name: T = value` statements."""
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None and isinstance(statement.target, ast.Name):
+        yield statement.target.id, statement.value
+
+
+def is_main_guard(statement: ast.stmt) -> bool:
+    """`if __name__ == "__main__":`"""
+    if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
+        return False
+    parts = [statement.test.left, *statement.test.comparators]
+    return any(isinstance(p, ast.Name) and p.id == "__name__" for p in parts) and any(
+        isinstance(p, ast.Constant) and p.value == "__main__" for p in parts)

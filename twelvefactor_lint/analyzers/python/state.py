@@ -1,0 +1,221 @@
+"""Module- and class-level mutable state that a request or job handler mutates (TF601's facts).
+
+Only containers bound at module or class level count (`{}`, `[]`, `set()`,
+`defaultdict(...)`, `deque()`, cachetools caches, ...), plus any module name a
+handler rebinds through `global`. Writes are item assignment/deletion, mutating
+method calls, `heapq`/`bisect` helpers, and the same through local aliases
+(`cart = CARTS[user]; cart.append(item)`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from twelvefactor_lint.analyzers.python.handlers import Function, Handler
+from twelvefactor_lint.analyzers.python.names import Names, module_statements
+from twelvefactor_lint.facts import Fact
+
+_CONTAINER_CALLS = {
+    "dict": "dict", "list": "list", "set": "set", "bytearray": "bytearray",
+    "collections.defaultdict": "defaultdict", "collections.OrderedDict": "OrderedDict",
+    "collections.Counter": "Counter", "collections.deque": "deque", "collections.ChainMap": "ChainMap",
+    "weakref.WeakValueDictionary": "WeakValueDictionary", "weakref.WeakKeyDictionary": "WeakKeyDictionary",
+    "weakref.WeakSet": "WeakSet", "cachetools.TTLCache": "TTLCache", "cachetools.LRUCache": "LRUCache",
+    "cachetools.LFUCache": "LFUCache", "cachetools.TLRUCache": "TLRUCache", "cachetools.FIFOCache": "FIFOCache",
+    "cachetools.RRCache": "RRCache", "cachetools.Cache": "Cache",
+}
+_MUTATORS = {
+    "append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "remove", "discard", "clear",
+    "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "move_to_end", "difference_update",
+    "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__",
+}
+_HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapreplace", "heapq.heapify",
+            "bisect.insort", "bisect.insort_left", "bisect.insort_right"}
+_ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
+_SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
+_CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
+FACT = "python.state_mutation"
+
+
+@dataclass(frozen=True)
+class StateVar:
+    name: str
+    """`CARTS` for module state, `Cart.items` for class state."""
+    container: str
+    line: int
+    owner: str | None = None
+    """The class that holds it, for class-level state."""
+
+
+def container_kind(value: ast.expr, names: Names) -> str | None:
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "set"
+    if isinstance(value, ast.Call):
+        return _CONTAINER_CALLS.get(names.qualify(value.func) or "")
+    return None
+
+
+def _state_bindings(statements, names: Names, owner: str | None) -> dict[str, StateVar]:
+    found = {}
+    for statement in statements:
+        targets, value = [], None
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        kind = container_kind(value, names) if value is not None else None
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if kind:
+                    found[target.id] = StateVar(f"{owner}.{target.id}" if owner else target.id, kind, statement.lineno, owner)
+                else:
+                    found.pop(target.id, None)
+    return found
+
+
+def _module_names(tree: ast.Module) -> dict[str, int]:
+    """Every name bound at module level, with its line: candidates for `global` rebinding."""
+    bound = {}
+    for statement in module_statements(tree):
+        for node in ast.walk(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else ():
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.setdefault(node.id, statement.lineno)
+    return bound
+
+
+class _FunctionState:
+    """Resolves expressions inside one function to the module/class state they reach."""
+
+    def __init__(self, function: Function, module_state: dict[str, StateVar],
+                 class_state: dict[str, dict[str, StateVar]], owner: str | None, instance_attrs: set[str]):
+        self.function = function
+        self.module_state = module_state
+        self.class_state = class_state
+        self.owner = owner
+        self.instance_attrs = instance_attrs
+        self.globals = {n for node in ast.walk(function) if isinstance(node, ast.Global) for n in node.names}
+        self.locals = self._locals() - self.globals
+        self.aliases: dict[str, StateVar] = {}
+        self.sources: dict[str, ast.expr] = {}
+        """Local name -> the expression it was assigned from (for a key's provenance)."""
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.sources[node.targets[0].id] = node.value
+                var = self.resolve(node.value, allow_calls=True)
+                if var is not None:
+                    self.aliases[node.targets[0].id] = var
+
+    def _locals(self) -> set[str]:
+        args = self.function.args
+        names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+        names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        for node in ast.walk(self.function):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+        return names
+
+    def resolve(self, node: ast.expr, allow_calls: bool = False) -> StateVar | None:
+        if isinstance(node, ast.Name):
+            if node.id in self.aliases:
+                return self.aliases[node.id]
+            if node.id in self.locals:
+                return None
+            return self.module_state.get(node.id)
+        if isinstance(node, ast.Subscript):
+            return self.resolve(node.value, allow_calls)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = node.value.id
+            if owner in self.class_state and owner not in self.locals:
+                return self.class_state[owner].get(node.attr)
+            if owner in {"self", "cls"} and self.owner and node.attr not in self.instance_attrs:
+                return self.class_state.get(self.owner, {}).get(node.attr)
+        if allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _ALIASING_METHODS:
+                return self.resolve(node.func.value)
+        return None
+
+
+def _key_text(node: ast.expr | None, state: "_FunctionState") -> str:
+    """The key expression when it comes from the session, a cookie, the user or a token, else ""."""
+    if node is None:
+        return ""
+    if isinstance(node, ast.Name) and node.id in state.sources:
+        node = state.sources[node.id]
+    text = ast.unparse(node)
+    return text if _SESSION_KEY.search(text) else ""
+
+
+def _writes(state: _FunctionState, names: Names, module_names: dict[str, int]) -> Iterator[tuple[ast.AST, StateVar, str, str]]:
+    """(node, state, operation, session-like key) for each write to shared state."""
+    for node in ast.walk(state.function):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript):
+                    var = state.resolve(target.value)
+                    if var is not None:
+                        op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
+                        yield target, var, op, _key_text(target.slice, state)
+                elif isinstance(target, ast.Name) and target.id in state.globals and not isinstance(node, ast.Delete):
+                    if target.id in module_names:
+                        var = state.module_state.get(target.id) or StateVar(target.id, "module global", module_names[target.id])
+                        yield target, var, "rebinding through `global`", ""
+                elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id in state.class_state and target.value.id not in state.locals:
+                    var = state.class_state[target.value.id].get(target.attr)
+                    if var is not None:
+                        yield target, var, "class attribute rebinding", ""
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+                var = state.resolve(func.value)
+                if var is not None:
+                    key = node.args[0] if node.args and func.attr in {"setdefault", "pop", "__setitem__"} else None
+                    yield node, var, f"`.{func.attr}()`", _key_text(key, state)
+            elif names.qualify(func) in _HELPERS and node.args:
+                var = state.resolve(node.args[0])
+                if var is not None:
+                    yield node, var, f"`{names.qualify(func)}()`", ""
+
+
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[Fact]:
+    module_state = _state_bindings(module_statements(tree), names, None)
+    class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
+    class_state = {name: found for name, found in class_state.items() if found}
+    module_names = _module_names(tree)
+    if not module_state and not class_state and not any(
+            isinstance(n, ast.Global) for h in handlers for n in ast.walk(h.function)):
+        return []
+    facts = []
+    for handler in handlers:
+        owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
+        instance_attrs = _instance_attrs(names.classes[owner]) if owner in names.classes else set()
+        state = _FunctionState(handler.function, module_state, class_state, owner, instance_attrs)
+        for node, var, op, key in _writes(state, names, module_names):
+            facts.append(Fact(
+                FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                attrs={
+                    "name": var.name, "container": var.container, "defined_line": var.line, "operation": op,
+                    "function": handler.qualname, "handler": handler.via or handler.qualname,
+                    "context": handler.context, "framework": handler.framework, "site": handler.describe(),
+                    "session_key": key, "cache_like": bool(_CACHE_NAME.search(var.name)),
+                },
+                anchor=f"{handler.qualname}:{var.name}:{op}",
+            ))
+    return facts
+
+
+def _instance_attrs(cls: ast.ClassDef) -> set[str]:
+    """Attributes assigned on `self` anywhere in the class: those shadow class-level state."""
+    return {
+        node.attr for node in ast.walk(cls)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name) and node.value.id == "self"
+    }

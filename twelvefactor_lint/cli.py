@@ -1,0 +1,151 @@
+"""The command line: wires the pipeline stages together; nothing imports this module."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from twelvefactor_lint import __version__
+from twelvefactor_lint.catalogue import Catalogue, CatalogueError
+from twelvefactor_lint.config import ConfigError
+from twelvefactor_lint.severity import SEVERITIES, rank
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(click.Group):
+    """`12f-lint PATH...` means `12f-lint check PATH...`, as with ruff's bare invocation."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"12f-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _catalogue() -> Catalogue:
+    from twelvefactor_lint import catalogue
+
+    try:
+        return catalogue.load()
+    except CatalogueError as error:
+        _fail(f"rule catalogue: {error}")
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="12f-lint")
+def main() -> None:
+    """A twelve-factor compliance linter for Python services.
+
+    Run `12f-lint PATH...` to lint; `12f-lint rules` lists the rules; `12f-lint explain ID` documents one.
+    """
+
+
+def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
+    if not values:
+        return None
+    overrides = {}
+    for value in values:
+        rule, _, level = value.partition("=")
+        if level not in SEVERITIES or not rule:
+            _fail(f"--severity takes RULE=LEVEL with LEVEL one of {', '.join(SEVERITIES)}, not {value!r}")
+        overrides[rule] = level
+    return overrides
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file (pyproject.toml or .12f-lint.toml).")
+@click.option("--select", multiple=True, help="Rules to run (ids, names, prefixes such as TF6, or ALL); replaces the config's select.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip (ids, names or prefixes).")
+@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", help="Override a rule's severity.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1 [default: warning].")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths given on the command line too.")
+@click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes.")
+@click.option("--color/--no-color", default=None, help="Colour the text report [default: only on a terminal].")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: Path | None, select: tuple[str, ...],
+          extend_select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...], fail_on: str | None,
+          exit_zero: bool, force_exclude: bool | None, no_respect_gitignore: bool, color: bool | None, debug: bool) -> None:
+    """Lint PATHS (default: the current directory)."""
+    from twelvefactor_lint import config, report, runner
+
+    targets = list(paths) or [Path(".")]
+    catalogue = _catalogue()
+    try:
+        settings = config.load(targets, config_file)
+        settings = settings.with_overrides(
+            select=select or None,
+            extend_select=(*settings.extend_select, *extend_select) if extend_select else None,
+            ignore=(*settings.ignore, *ignore) if ignore else None,
+            severity={**settings.severity, **_severity_overrides(severities)} if severities else None,
+            fail_on=fail_on, force_exclude=force_exclude,
+            respect_gitignore=False if no_respect_gitignore else None,
+        )
+        result = runner.run(targets, settings, catalogue)
+    except ConfigError as error:
+        _fail(str(error))
+    except Exception as error:  # noqa: BLE001 - an internal error is one line unless --debug
+        if debug:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+
+    if color is None:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = report.render(result, fmt, color=color)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror or error}")
+    else:
+        click.echo(text, nl=False)
+    if debug:
+        for trace in result.tracebacks:
+            click.echo(trace, err=True)
+
+    if result.tracebacks:
+        sys.exit(EXIT_ERROR)
+    threshold = rank(settings.fail_on)
+    failing = any(rank(f.severity) >= threshold for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List the rules in the catalogue."""
+    catalogue = _catalogue()
+    if fmt == "json":
+        data = [{"id": r.id, "name": r.name, "factor": r.factor, "severity": r.severity, "title": r.title,
+                 "rationale": r.rationale, "fix": r.fix, "references": list(r.references)} for r in catalogue.rules]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(r.name) for r in catalogue.rules)
+    for r in catalogue.rules:
+        click.echo(f"{r.id:<7} {r.name:<{width}}  {r.factor:<5} {r.severity:<8} {r.title}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Document one rule, by id (TF601) or name (mutable-module-state)."""
+    from twelvefactor_lint.ruledoc import markdown
+
+    found = _catalogue().get(rule)
+    if found is None:
+        _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
+    click.echo(markdown(found), nl=False)

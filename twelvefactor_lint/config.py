@@ -1,0 +1,160 @@
+"""Settings from `[tool.12f-lint]` in pyproject.toml or a `.12f-lint.toml`, in the ruff style.
+
+Unknown keys and wrong types are errors (a typo must not silently disable a rule).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from twelvefactor_lint.discovery import DEFAULT_EXCLUDE
+from twelvefactor_lint.severity import SEVERITIES
+from twelvefactor_lint.sources import DEFAULT_MAX_FILE_SIZE
+
+CONFIG_FILE = ".12f-lint.toml"
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; reported on one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    config_path: Path | None = None
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, str] = field(default_factory=dict)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    fail_on: str = "warning"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        """Apply CLI options; None means "not given"."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` must be a list of strings")
+    return tuple(value)
+
+
+def _severity(key: str, value: Any) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(f"`{key}` must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return value
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"`{key}` must be true or false")
+    return value
+
+
+def _positive_int(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"`{key}` must be a positive integer")
+    return value
+
+
+def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"`{key}` must be a table of glob = [rules]")
+    return {str(pattern): _strings(f"{key}.{pattern}", rules) for pattern, rules in value.items()}
+
+
+def _severity_map(key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"`{key}` must be a table of rule = severity")
+    return {str(rule): _severity(f"{key}.{rule}", level) for rule, level in value.items()}
+
+
+_KEYS = {
+    "select": ("select", _strings),
+    "extend-select": ("extend_select", _strings),
+    "ignore": ("ignore", _strings),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "severity": ("severity", _severity_map),
+    "exclude": ("exclude", _strings),
+    "extend-exclude": ("extend_exclude", _strings),
+    "respect-gitignore": ("respect_gitignore", _bool),
+    "force-exclude": ("force_exclude", _bool),
+    "fail-on": ("fail_on", _severity),
+    "max-file-size": ("max_file_size", _positive_int),
+}
+
+
+def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Settings:
+    """Settings from one `[tool.12f-lint]` table."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"unknown setting `{key}` in {source or 'config'} (known: {known})")
+        attribute, convert = _KEYS[key]
+        values[attribute] = convert(key, value)
+    return Settings(root=root, config_path=source, **values)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _table_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+    dedicated = directory / CONFIG_FILE
+    if dedicated.is_file():
+        return dedicated, _read_toml(dedicated)
+    pyproject = directory / PYPROJECT
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        if isinstance(tool, dict) and "12f-lint" in tool:
+            table = tool["12f-lint"]
+            if not isinstance(table, dict):
+                raise ConfigError(f"{pyproject}: [tool.12f-lint] must be a table")
+            return pyproject, table
+    return None
+
+
+def load(paths: list[Path], config_file: Path | None = None) -> Settings:
+    """Find the project root and its settings.
+
+    The root is the directory of the nearest config above the first path, else the
+    nearest git work tree, else the first path (or its directory).
+    """
+    start = Path(paths[0] if paths else ".").absolute()
+    start_dir = start if start.is_dir() else start.parent
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}")
+        table = _read_toml(config_file)
+        if config_file.name == PYPROJECT:
+            table = table.get("tool", {}).get("12f-lint", {})
+        return parse_table(table, config_file.absolute().parent, config_file)
+    for directory in (start_dir, *start_dir.parents):
+        found = _table_in(directory)
+        if found:
+            return parse_table(found[1], directory, found[0])
+        if (directory / ".git").exists():
+            return Settings(root=directory)
+    return Settings(root=start_dir)

@@ -1,0 +1,81 @@
+"""Inline suppression directives, shared by every file kind.
+
+Syntax (the same in Python, Dockerfile, YAML, Procfile and shell comments)::
+
+    # 12f: ignore[TF601, mutable-module-state] -- reason
+    # 12f: ignore-file[TF1101]
+    # noqa: TF601          (Python only, for people used to it)
+
+A trailing directive covers its own line; a directive alone on a line covers the
+next code line below it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from twelvefactor_lint.facts import Directive
+
+_DIRECTIVE = re.compile(
+    r"12f:\s*(?P<kind>ignore-file|ignore)\s*(?:\[(?P<sel>[^\]]*)\])?\s*(?:--\s*(?P<reason>.*))?$"
+)
+_NOQA = re.compile(r"noqa\s*:\s*(?P<sel>TF\d+(?:\s*,\s*TF\d+)*)", re.IGNORECASE)
+_HASH_COMMENT = re.compile(r"(?:^|\s)#(?P<body>.*)$")
+
+
+def parse_comment(body: str, line: int, standalone: bool, allow_noqa: bool) -> Directive | None:
+    """Read one comment's text (without the leading `#`); None when it is no directive."""
+    text = body.strip()
+    match = _DIRECTIVE.match(text)
+    if match:
+        selectors = tuple(s.strip() for s in (match["sel"] or "").split(",") if s.strip())
+        file_wide = match["kind"] == "ignore-file"
+        return Directive(line, selectors, file_wide, (match["reason"] or "").strip())
+    if allow_noqa:
+        match = _NOQA.search(text)
+        if match:
+            selectors = tuple(s.strip().upper() for s in match["sel"].split(","))
+            return Directive(line, selectors, False, "")
+    return None
+
+
+def attach(comments: Iterable[tuple[int, str, bool]], code_lines: set[int], allow_noqa: bool = False) -> tuple[Directive, ...]:
+    """Turn (line, comment body, standalone) triples into directives bound to code lines.
+
+    A standalone directive binds to the first code line after it, so stacked comments work.
+    """
+    ordered_code = sorted(code_lines)
+    directives = []
+    for line, body, standalone in comments:
+        directive = parse_comment(body, line, standalone, allow_noqa)
+        if directive is None:
+            continue
+        if standalone and not directive.file_wide:
+            target = next((n for n in ordered_code if n > line), line)
+            directive = Directive(target, directive.selectors, directive.file_wide, directive.reason)
+        directives.append(directive)
+    return tuple(directives)
+
+
+def scan_hash_comments(lines: list[str], trailing: bool = True) -> tuple[Directive, ...]:
+    """Directives in `#` comments of line-oriented files (Dockerfile, YAML, Procfile, shell).
+
+    This is a line scan, not a tokenizer: a directive must look like one, so a `#`
+    inside a quoted value is only misread when it spells out `12f: ignore`.
+    """
+    comments = []
+    code_lines = set()
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            comments.append((number, stripped[1:], True))
+            continue
+        code_lines.add(number)
+        if trailing and "#" in raw:
+            match = _HASH_COMMENT.search(raw)
+            if match:
+                comments.append((number, match["body"], False))
+    return attach(comments, code_lines)

@@ -1,0 +1,52 @@
+"""The result model reporters render: findings, file accounting, rule metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twelvefactor_lint.catalogue import Catalogue
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    factor: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    fingerprint: str = ""
+    suppression: str | None = None
+    """Why it is suppressed (the directive's reason, or "inline"), None when active."""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Result:
+    root: str
+    version: str
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    analyzed: int
+    skipped: tuple[SkippedFile, ...]
+    catalogue: Catalogue
+    tracebacks: tuple[str, ...] = ()
+    """Internal errors' tracebacks (shown with --debug); each also has a TF002 finding."""
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts

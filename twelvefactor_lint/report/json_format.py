@@ -1,0 +1,36 @@
+"""The JSON report: the public contract in ARCHITECTURE.md (change it only additively)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from twelvefactor_lint.model import Finding, Result
+
+_FIELDS = ("rule", "name", "factor", "severity", "path", "line", "column", "end_line", "end_column", "message", "fingerprint")
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {name: getattr(finding, name) for name in _FIELDS}
+
+
+def report_dict(result: Result) -> dict:
+    return {
+        "version": result.version,
+        "root": result.root,
+        "findings": [finding_dict(f) for f in result.findings],
+        "files": {
+            "analyzed": result.analyzed,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        },
+        "summary": {
+            "total": len(result.findings),
+            "by_severity": result.counts(),
+            "by_rule": dict(sorted(Counter(f.rule for f in result.findings).items())),
+            "suppressed": len(result.suppressed),
+        },
+    }
+
+
+def render_json(result: Result) -> str:
+    return json.dumps(report_dict(result), indent=2, ensure_ascii=False) + "\n"

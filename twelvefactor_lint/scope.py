@@ -1,0 +1,45 @@
+"""The role a file plays in the project, from its path alone.
+
+Twelve-factor judges what runs in production. Tests, migrations, scripts and docs
+are not judged by default; dev-only files are judged one severity lower.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
+ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
+
+_TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
+_DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
+_SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
+_BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
+_DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
+_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|ci|e2e)(?:$|[._-])", re.IGNORECASE)
+
+
+def classify(rel_path: str) -> str:
+    """Role of a root-relative POSIX path."""
+    path = PurePosixPath(rel_path)
+    dirs = [part.lower() for part in path.parts[:-1]]
+    name = path.name.lower()
+    stem = name.rsplit(".", 1)[0] if name.endswith(".py") else name
+
+    if any(d in _TEST_DIRS for d in dirs) or name == "conftest.py" or stem in {"test", "tests"} or stem.startswith("test_") or stem.endswith("_test"):
+        return TEST
+    if "migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs:
+        return MIGRATION
+    if any(d in _DOC_DIRS for d in dirs):
+        return DOCS
+    if name in _BUILD_FILES:
+        return BUILD
+    if "management" in dirs and "commands" in dirs or any(d in _SCRIPT_DIRS for d in dirs):
+        return SCRIPT
+    settings_dir = any(d in {"settings", "config", "configs", "conf"} for d in dirs)
+    if _TEST_WORD.search(stem) and (settings_dir or not name.endswith(".py")):
+        return TEST
+    if _DEV_WORD.search(stem) and (settings_dir or not name.endswith(".py") or "settings" in stem or "config" in stem):
+        return DEV
+    return PROD

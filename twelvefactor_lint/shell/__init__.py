@@ -1,0 +1,1 @@
+"""Shell parsing shared by the Dockerfile, compose, Procfile and script analyzers."""

@@ -1,0 +1,90 @@
+"""Shell command lines as a flat sequence of simple commands, via tree-sitter-bash.
+
+tree-sitter is error-tolerant (a half-broken script still yields its commands) and
+gives byte offsets, so every command keeps its exact line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+_QUOTED = {"string", "raw_string", "ansi_c_string", "translated_string"}
+_SKIPPED = {"function_definition", "comment", "heredoc_body", "command_substitution", "process_substitution"}
+_CONNECTORS = {"&&", "||", ";", "|", "|&", "&", ";;"}
+
+
+@dataclass(frozen=True)
+class SimpleCommand:
+    argv: tuple[str, ...]
+    """Words with quotes removed; expansions (`$PORT`) are kept as written."""
+    background: bool = False
+    connector: str = ""
+    """The operator joining it to the next command: `&&`, `||`, `;`, `|`, `&` or "" when last."""
+    line: int = 0
+    """0-based line within the parsed text."""
+
+    @property
+    def program(self) -> str:
+        return self.argv[0].rsplit("/", 1)[-1] if self.argv else ""
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+
+def parse(script: str) -> list[SimpleCommand]:
+    """Simple commands in source order, with how each one is joined to the next."""
+    tree = _parser().parse(script.encode("utf-8", "surrogatepass"))
+    commands: list[SimpleCommand] = []
+    _collect(tree.root_node, commands)
+    return commands
+
+
+def _collect(node, out: list[SimpleCommand]) -> None:
+    if node.type in _SKIPPED:
+        return
+    if node.type == "command":
+        argv = tuple(_word(child) for child in node.children if child.type not in ("variable_assignment", "file_redirect", "herestring_redirect"))
+        if argv:
+            out.append(SimpleCommand(argv, line=node.start_point[0]))
+        return
+    start = len(out)
+    for child in node.children:
+        if child.type in _CONNECTORS:
+            if len(out) > start:
+                out[-1] = replace(out[-1], connector=child.type)
+            if child.type == "&":
+                _mark_background(out, start)
+            continue
+        before = len(out)
+        _collect(child, out)
+        if len(out) > before:
+            start = before
+
+
+def _mark_background(out: list[SimpleCommand], start: int) -> None:
+    for index in range(start, len(out)):
+        out[index] = replace(out[index], background=True)
+
+
+def _word(node) -> str:
+    if node.type == "command_name":
+        return "".join(_word(c) for c in node.children) or _text(node)
+    if node.type in _QUOTED:
+        inner = [c for c in node.children if c.type not in ('"', "'", "$'", '$"')]
+        if node.type in ("raw_string", "ansi_c_string"):
+            text = _text(node)
+            return text[2:-1] if text.startswith("$'") else text[1:-1]
+        return "".join(_text(c) for c in inner) if inner else _text(node)[1:-1]
+    if node.type == "concatenation":
+        return "".join(_word(c) for c in node.children)
+    return _text(node)
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
