@@ -1,8 +1,11 @@
 """Link: project-level reasoning over every file's facts; reads facts, writes facts.
 
-Today: a compose service that builds a Dockerfile and gives a `command:` or
-`entrypoint:` starts that image, so the Dockerfile's missing start instruction is
-supplied (the fact records by whom, and TF903 stays silent).
+- A compose service's role (app, infra, proxy) is settled across files: a partial
+  definition in an override takes the role of the base file's definition, and a
+  service built from the repo takes the role of its Dockerfile's final base image
+  (a service built `FROM nginx` is a proxy, not an app).
+- A compose service that builds a Dockerfile and gives `command:` or `entrypoint:`
+  starts that image, so the Dockerfile's missing start instruction is supplied.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import posixpath
 from typing import Iterable
 
+from twelvefactor_lint import images
 from twelvefactor_lint.facts import Fact
+
+_ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
 
 def _built_dockerfile(service: Fact) -> str:
@@ -21,15 +27,37 @@ def _built_dockerfile(service: Fact) -> str:
     return posixpath.normpath(posixpath.join(context, dockerfile))
 
 
+def _service_key(fact: Fact) -> tuple[str, str]:
+    return posixpath.dirname(fact.path), fact.attrs["service"]
+
+
+def _service_roles(services: list[Fact], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Role per (compose directory, service); base files (shorter names) before their overrides."""
+    roles: dict[tuple[str, str], str] = {}
+    for service in sorted(services, key=lambda f: (len(f.path), f.path)):
+        role = service.attrs["role"]
+        if role == "built":
+            role = _ROLE_OF_BASE.get(final_bases.get(_built_dockerfile(service), ""), "app")
+        if role != "unknown":
+            roles.setdefault(_service_key(service), role)
+    return roles
+
+
 def link(facts: Iterable[Fact]) -> list[Fact]:
     facts = list(facts)
+    services = [f for f in facts if f.kind == "compose.service"]
+    final_bases = {f.path: f.attrs["base_kind"] for f in facts if f.kind == "dockerfile.final_stage"}
+    roles = _service_roles(services, final_bases)
     starters: dict[str, str] = {}
-    for fact in facts:
-        if fact.kind == "compose.service" and fact.attrs["build_context"] and (
-                fact.attrs["command"] or fact.attrs["entrypoint"]):
-            starters.setdefault(_built_dockerfile(fact), f"service `{fact.attrs['service']}` in {fact.path}:{fact.line}")
-    return [
-        fact.with_attrs(started_by=starters[fact.path])
-        if fact.kind == "dockerfile.missing_start" and fact.path in starters else fact
-        for fact in facts
-    ]
+    for service in services:
+        if service.attrs["build_context"] and (service.attrs["command"] or service.attrs["entrypoint"]):
+            starters.setdefault(_built_dockerfile(service), f"service `{service.attrs['service']}` in {service.path}:{service.line}")
+
+    def linked(fact: Fact) -> Fact:
+        if fact.kind in ("compose.service", "compose.scaling_blocker"):
+            return fact.with_attrs(role=roles.get(_service_key(fact), "unknown"))
+        if fact.kind == "dockerfile.missing_start" and fact.path in starters:
+            return fact.with_attrs(started_by=starters[fact.path])
+        return fact
+
+    return [linked(f) for f in facts]

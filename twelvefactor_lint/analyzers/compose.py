@@ -10,23 +10,12 @@ import re
 
 import yaml
 
-from twelvefactor_lint import directives, yamlnodes as Y
+from twelvefactor_lint import directives, images, yamlnodes as Y
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.sources import decode_text, split_lines
 
-INFRA, PROXY, APP = "infra", "proxy", "app"
-_INFRA_IMAGES = {
-    "postgres", "postgis", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey", "keydb", "rabbitmq",
-    "memcached", "elasticsearch", "opensearch", "kibana", "opensearch-dashboards", "minio", "localstack",
-    "mailhog", "mailpit", "maildev", "zookeeper", "kafka", "cp-kafka", "cp-zookeeper", "redpanda", "adminer",
-    "pgadmin4", "grafana", "prometheus", "loki", "promtail", "jaeger", "all-in-one", "otel-collector",
-    "opentelemetry-collector", "etcd", "consul", "vault", "nats", "clickhouse-server", "influxdb", "cassandra",
-    "neo4j", "keycloak", "selenium", "standalone-chrome", "flower", "mher/flower", "azurite", "dynamodb-local",
-    "fake-gcs-server", "pubsub-emulator", "smtp4dev", "rabbitmq-management", "pgbouncer", "redis-stack",
-    "redis-commander", "mongo-express", "meilisearch", "typesense", "qdrant", "chroma", "weaviate", "milvus",
-}
-_PROXY_IMAGES = {"nginx", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "openresty", "nginx-proxy",
-                 "certbot", "varnish", "nginx-unprivileged"}
+APP, INFRA, PROXY, BUILT, UNKNOWN = "app", "infra", "proxy", "built", "unknown"
+_KIND_ROLES = {images.INFRA: INFRA, images.PROXY: PROXY}
 _FIXED_HOST_PORT = re.compile(r"^(?:\[[^\]]*\]:|\d+\.\d+\.\d+\.\d+:)?(\d+(?:-\d+)?):")
 
 
@@ -36,20 +25,17 @@ def _field(service: dict, key: str) -> yaml.Node | None:
 
 
 def service_role(service: dict) -> str:
-    """`app` for services built from the repo or running an unknown image; `infra`/`proxy` otherwise."""
-    if "build" in service:
-        return APP
-    image = (Y.scalar(_field(service, "image")) or "").lower()
-    name = image.split("@")[0]
-    if ":" in name.rsplit("/", 1)[-1]:
-        name = name.rsplit(":", 1)[0]
-    parts = name.split("/")
-    candidates = {name, parts[-1], "/".join(parts[-2:])}
-    if candidates & _PROXY_IMAGES:
-        return PROXY
-    if candidates & _INFRA_IMAGES or any(p.startswith(("postgres", "redis", "mysql", "mongo")) for p in candidates):
+    """From this file alone: `built` (link resolves it from the Dockerfile), `infra`, `proxy`, `app`,
+    or `unknown` for a partial definition (an override that sets neither image nor build)."""
+    command = _command_text(_field(service, "command"))
+    if re.search(r"\bflower\b", command):
         return INFRA
-    return APP
+    if "build" in service:
+        return BUILT
+    image = Y.scalar(_field(service, "image"))
+    if image is None:
+        return UNKNOWN
+    return _KIND_ROLES.get(images.image_kind(image), APP)
 
 
 def _replicas(service: dict) -> int | None:
@@ -87,8 +73,6 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "",
         "command": _command_text(command), "entrypoint": _command_text(entrypoint),
     }, anchor=f"service:{name}")]
-    if role != APP:
-        return facts
     blockers = []
     for field_name in ("container_name", "hostname"):
         node = _field(service, field_name)
@@ -97,7 +81,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
     blockers += [(node, "host_port", text) for node, text in _host_ports(service)]
     for node, blocker, value in blockers:
         facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
-            "service": name, "blocker": blocker, "value": value, "replicas": replicas or 1,
+            "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
         }, anchor=f"{name}:{blocker}:{value}"))
     return facts

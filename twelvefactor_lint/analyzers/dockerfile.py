@@ -15,19 +15,13 @@ from dataclasses import dataclass, field
 
 from twelvefactor_lint import directives
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.images import image_kind
 from twelvefactor_lint.shell.parse import SimpleCommand, parse as parse_shell
 from twelvefactor_lint.shell.processes import extra_processes
 from twelvefactor_lint.sources import decode_text, split_lines
 
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _START = ("CMD", "ENTRYPOINT")
-_LANGUAGE_IMAGES = {
-    "python", "pypy", "node", "ruby", "golang", "openjdk", "eclipse-temurin", "amazoncorretto", "php", "perl",
-    "ubuntu", "debian", "alpine", "busybox", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
-    "buildpack-deps", "bash", "oraclelinux", "archlinux", "opensuse/leap", "continuumio/miniconda3",
-    "continuumio/anaconda3", "condaforge/miniforge3", "mambaorg/micromamba", "nikolaik/python-nodejs",
-    "cimg/python", "distroless/python3", "distroless/python3-debian12", "distroless/python3-debian11",
-}
 
 
 @dataclass
@@ -131,28 +125,6 @@ def effective_start(stage: Stage, by_name: dict[str, Stage]) -> dict[str, Instru
     return result
 
 
-def image_name(reference: str) -> str:
-    """`docker.io/library/python:3.12-slim@sha256:...` -> `python`."""
-    name = reference.split("@")[0]
-    if ":" in name.rsplit("/", 1)[-1]:
-        name = name.rsplit(":", 1)[0]
-    parts = name.lower().split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        parts = parts[1:]
-    if parts and parts[0] == "library":
-        parts = parts[1:]
-    return "/".join(parts)
-
-
-def base_kind(reference: str) -> str:
-    name = image_name(reference)
-    if name == "scratch":
-        return "scratch"
-    if name in _LANGUAGE_IMAGES or name.rsplit("/", 1)[-1] in {"python", "python3"}:
-        return "language"
-    return "other"
-
-
 def _commands(instruction: Instruction) -> list[SimpleCommand]:
     argv = instruction.exec_form
     offset = instruction.line
@@ -177,9 +149,12 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     by_name = {s.name: s for s in all_stages if s.name}
     final = all_stages[-1]
     start = effective_start(final, by_name)
+    facts.append(Fact("dockerfile.final_stage", path, final.line, 1,
+                      attrs={"base": final.base, "base_kind": image_kind(final.base), "stage": final.name or str(final.index)},
+                      anchor=f"final:{final.base}"))
     if not start:
         facts.append(Fact("dockerfile.missing_start", path, final.line, 1,
-                          attrs={"base": final.base, "base_kind": base_kind(final.base),
+                          attrs={"base": final.base, "base_kind": image_kind(final.base),
                                  "stage": final.name or str(final.index), "started_by": ""},
                           anchor=f"final:{final.base}"))
     for name, instruction in start.items():

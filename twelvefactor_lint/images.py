@@ -1,0 +1,56 @@
+"""Container image references: their bare name and what kind of software they run."""
+
+from __future__ import annotations
+
+LANGUAGE, INFRA, PROXY, SCRATCH, OTHER = "language", "infra", "proxy", "scratch", "other"
+
+_LANGUAGE = {
+    "python", "pypy", "node", "ruby", "golang", "openjdk", "eclipse-temurin", "amazoncorretto", "php", "perl",
+    "ubuntu", "debian", "alpine", "busybox", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
+    "buildpack-deps", "bash", "oraclelinux", "archlinux", "opensuse/leap", "continuumio/miniconda3",
+    "continuumio/anaconda3", "condaforge/miniforge3", "mambaorg/micromamba", "nikolaik/python-nodejs",
+    "cimg/python", "distroless/python3", "distroless/python3-debian12", "distroless/python3-debian11",
+}
+_INFRA = {
+    "postgres", "postgis", "postgis/postgis", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey", "keydb",
+    "rabbitmq", "memcached", "elasticsearch", "opensearch", "kibana", "opensearch-dashboards", "minio",
+    "localstack", "mailhog", "mailpit", "maildev", "zookeeper", "kafka", "cp-kafka", "cp-zookeeper", "redpanda",
+    "adminer", "pgadmin4", "grafana", "prometheus", "loki", "promtail", "jaeger", "all-in-one", "otel-collector",
+    "opentelemetry-collector", "etcd", "consul", "vault", "nats", "clickhouse-server", "influxdb", "cassandra",
+    "neo4j", "keycloak", "selenium", "standalone-chrome", "flower", "azurite", "dynamodb-local",
+    "fake-gcs-server", "smtp4dev", "pgbouncer", "redis-stack", "redis-commander", "mongo-express",
+    "meilisearch", "typesense", "qdrant", "chroma", "weaviate", "milvus", "solr", "memcache", "sentry",
+}
+_INFRA_PREFIXES = ("postgres", "redis", "mysql", "mongo", "rabbitmq", "elasticsearch")
+_PROXY = {"nginx", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "openresty", "nginx-proxy",
+          "nginx-unprivileged", "varnish", "certbot"}
+
+
+def image_name(reference: str) -> str:
+    """`docker.io/library/python:3.12-slim@sha256:...` -> `python`; `ghcr.io/acme/api:1` -> `acme/api`."""
+    name = reference.split("@")[0].strip().lower()
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    if parts and parts[0] == "library":
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+def image_kind(reference: str) -> str:
+    """What an image is for: a language/OS base, infrastructure (databases, caches, brokers, tools),
+    an edge proxy, `scratch`, or `other` (an app image, or one we cannot tell)."""
+    name = image_name(reference)
+    last = name.rsplit("/", 1)[-1]
+    candidates = {name, last}
+    if name == "scratch":
+        return SCRATCH
+    if candidates & _PROXY or last.startswith("nginx"):
+        return PROXY
+    if candidates & _INFRA or last.startswith(_INFRA_PREFIXES):
+        return INFRA
+    if name in _LANGUAGE or last in {"python", "python3"}:
+        return LANGUAGE
+    return OTHER
