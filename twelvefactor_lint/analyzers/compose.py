@@ -78,7 +78,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         node = _field(service, field_name)
         if Y.scalar(node):
             blockers.append((node, field_name, Y.scalar(node)))
-    blockers += [(node, "host_port", text) for node, text in _host_ports(service)]
+    blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     for node, blocker, value in blockers:
         facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,

@@ -72,18 +72,33 @@ def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: 
     if not isinstance(handlers, ast.Dict):
         return
     for name_node, handler in zip(handlers.keys, handlers.values):
-        if not isinstance(handler, ast.Dict):
-            continue
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        cls = _dict_get(handler, "class")
-        filename = _dict_get(handler, "filename")
-        cls_name = cls.value if isinstance(cls, ast.Constant) and isinstance(cls.value, str) else ""
-        file_class = cls_name in _FILE_HANDLERS or cls_name.endswith("FileHandler")
-        if _is_stream(filename) or not (file_class or (filename is not None and "Stream" not in cls_name)):
-            continue
-        where = cls if file_class and cls is not None else filename
-        api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
-        yield _fact(where, path, api, _target(filename), statement_line)
+        yield from _handler_sink(name, handler, path, origin, statement_line)
+
+
+def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+    """A dictConfig handler entry that writes to a file: a file handler class, or a `filename`."""
+    if not isinstance(handler, ast.Dict):
+        return
+    cls = _dict_get(handler, "class")
+    filename = _dict_get(handler, "filename")
+    cls_name = cls.value if isinstance(cls, ast.Constant) and isinstance(cls.value, str) else ""
+    file_class = cls_name in _FILE_HANDLERS or cls_name.endswith("FileHandler")
+    if _is_stream(filename) or not (file_class or (filename is not None and "Stream" not in cls_name)):
+        return
+    where = cls if file_class and cls is not None else filename
+    api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
+    yield _fact(where, path, api, _target(filename), statement_line)
+
+
+def _added_handler(target: ast.expr) -> str | None:
+    """The handler name in `LOGGING["handlers"]["file"] = {...}`, else None."""
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Subscript):
+        outer = target.value.slice
+        if isinstance(outer, ast.Constant) and outer.value == "handlers":
+            key = target.slice
+            return str(key.value) if isinstance(key, ast.Constant) else "?"
+    return None
 
 
 def _looks_like_path(node: ast.expr, names: Names) -> bool:
@@ -98,10 +113,12 @@ def log_sink_facts(tree: ast.Module, names: Names, path: str) -> list[Fact]:
     facts: list[Fact] = []
     seen_dicts: set[int] = set()
     for statement in module_statements(tree):
-        for _, value in _assignments(statement):
+        for target, value in _assignments(statement):
             if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
                 seen_dicts.add(id(value))
                 facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
+            elif _added_handler(target) is not None:
+                facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
     for statement in ast.walk(tree):
         if not isinstance(statement, ast.stmt) or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
             continue

@@ -198,18 +198,29 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         instance_attrs = _instance_attrs(names.classes[owner]) if owner in names.classes else set()
         state = _FunctionState(handler.function, module_state, class_state, owner, instance_attrs)
-        for node, var, op, key in _writes(state, names, module_names):
-            facts.append(Fact(
-                FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
-                attrs={
-                    "name": var.name, "container": var.container, "defined_line": var.line, "operation": op,
-                    "function": handler.qualname, "handler": handler.via or handler.qualname,
-                    "context": handler.context, "framework": handler.framework, "site": handler.describe(),
-                    "session_key": key, "cache_like": bool(_CACHE_NAME.search(var.name)),
-                },
-                anchor=f"{handler.qualname}:{var.name}:{op}",
-            ))
+        grouped: dict[str, list[tuple[ast.AST, StateVar, str, str]]] = {}
+        for write in _writes(state, names, module_names):
+            grouped.setdefault(write[1].name, []).append(write)
+        for writes in grouped.values():
+            facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
     return facts
+
+
+def _fact(path: str, handler: Handler, writes: list[tuple[ast.AST, StateVar, str, str]]) -> Fact:
+    """One fact per handler and state: at the first write, keyed by the session if any write is."""
+    node, var, op, _ = writes[0]
+    session_key = next((key for _, _, _, key in writes if key), "")
+    more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
+    return Fact(
+        FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+        attrs={
+            "name": var.name, "container": var.container, "defined_line": var.line, "operation": op + more,
+            "writes": len(writes), "function": handler.qualname, "handler": handler.via or handler.qualname,
+            "context": handler.context, "framework": handler.framework, "site": handler.describe(),
+            "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(var.name)),
+        },
+        anchor=f"{handler.qualname}:{var.name}",
+    )
 
 
 def _instance_attrs(cls: ast.ClassDef) -> set[str]:
