@@ -6,11 +6,16 @@
   (a service built `FROM nginx` is a proxy, not an app).
 - A compose service that builds a Dockerfile and gives `command:` or `entrypoint:`
   starts that image, so the Dockerfile's missing start instruction is supplied.
+- A handler's write to an imported name (`from app.data import RECIPES`) becomes a
+  state mutation when that name is a module-level container in the project; writes
+  to anything else imported (a framework's `session`, an ORM object) are dropped.
 """
 
 from __future__ import annotations
 
+import os.path
 import posixpath
+from collections import defaultdict
 from typing import Iterable
 
 from twelvefactor_lint import images
@@ -43,8 +48,31 @@ def _service_roles(services: list[Fact], final_bases: dict[str, str]) -> dict[tu
     return roles
 
 
+def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | None:
+    """The imported write as a state mutation, if it names a module-level container of the project.
+
+    Several modules can match a dotted suffix (copies of one app in a tutorial repository); the
+    one closest to the importing file wins.
+    """
+    module, _, name = write.attrs["qualified"].rpartition(".")
+    candidates = [c for c in containers.get(name, ()) if c.attrs["module"] == module or c.attrs["module"].endswith("." + module)]
+    if not module or not candidates:
+        return None
+    source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
+    return Fact("python.state_mutation", write.path, write.line, write.column, write.end_line, write.end_column,
+                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}"},
+                anchor=write.anchor)
+
+
 def link(facts: Iterable[Fact]) -> list[Fact]:
     facts = list(facts)
+    containers: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == "python.module_state":
+            containers[fact.attrs["name"]].append(fact)
+    writes = [f for f in facts if f.kind == "python.imported_state_write"]
+    facts = [f for f in facts if f.kind != "python.imported_state_write"]
+    facts += [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
     services = [f for f in facts if f.kind == "compose.service"]
     final_bases = {f.path: f.attrs["base_kind"] for f in facts if f.kind == "dockerfile.final_stage"}
     roles = _service_roles(services, final_bases)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Iterator
 
 from twelvefactor_lint.analyzers.python.handlers import Function, Handler
@@ -38,16 +39,48 @@ _ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
 _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 FACT = "python.state_mutation"
+IMPORTED_WRITE = "python.imported_state_write"
+MODULE_STATE = "python.module_state"
 
 
 @dataclass(frozen=True)
 class StateVar:
     name: str
-    """`CARTS` for module state, `Cart.items` for class state."""
+    """`CARTS` for module state, `Cart.items` for class state, `pkg.data.CARTS` for an imported name."""
     container: str
     line: int
     owner: str | None = None
     """The class that holds it, for class-level state."""
+    imported: bool = False
+    """An imported name: whether it is a container is settled by link, from its own module's facts."""
+
+
+@dataclass(frozen=True)
+class _Module:
+    names: Names
+    dotted: str
+    state: dict[str, StateVar]
+    class_state: dict[str, dict[str, StateVar]]
+    bound: dict[str, int]
+    """Every module-level name with its line: candidates for `global` rebinding."""
+
+
+def dotted_module(path: str) -> str:
+    """`app/recipe_data.py` -> `app.recipe_data`; `pkg/__init__.py` -> `pkg`."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def absolute_import(qualified: str, module: str, is_package: bool) -> str:
+    """Resolve a relative import (`.data.CARTS`) against the importing module's package."""
+    if not qualified.startswith("."):
+        return qualified
+    level = len(qualified) - len(qualified.lstrip("."))
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    base = package[: len(package) - (level - 1)] if level > 1 else package
+    return ".".join([*base, qualified.lstrip(".")]).strip(".")
 
 
 def container_kind(value: ast.expr, names: Names) -> str | None:
@@ -93,13 +126,12 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
 class _FunctionState:
     """Resolves expressions inside one function to the module/class state they reach."""
 
-    def __init__(self, function: Function, module_state: dict[str, StateVar],
-                 class_state: dict[str, dict[str, StateVar]], owner: str | None, instance_attrs: set[str]):
+    def __init__(self, function: Function, module: _Module, owner: str | None, instance_attrs: set[str], is_package: bool):
         self.function = function
-        self.module_state = module_state
-        self.class_state = class_state
+        self.module = module
         self.owner = owner
         self.instance_attrs = instance_attrs
+        self.is_package = is_package
         self.globals = {n for node in ast.walk(function) if isinstance(node, ast.Global) for n in node.names}
         self.locals = self._locals() - self.globals
         self.aliases: dict[str, StateVar] = {}
@@ -121,21 +153,31 @@ class _FunctionState:
                 names.add(node.id)
         return names
 
+    def _imported(self, qualified: str) -> StateVar:
+        return StateVar(absolute_import(qualified, self.module.dotted, self.is_package), "?", 0, imported=True)
+
     def resolve(self, node: ast.expr, allow_calls: bool = False) -> StateVar | None:
+        imports = self.module.names.imports
         if isinstance(node, ast.Name):
             if node.id in self.aliases:
                 return self.aliases[node.id]
             if node.id in self.locals:
                 return None
-            return self.module_state.get(node.id)
+            if node.id in self.module.state:
+                return self.module.state[node.id]
+            return self._imported(imports[node.id]) if node.id in imports else None
         if isinstance(node, ast.Subscript):
             return self.resolve(node.value, allow_calls)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             owner = node.value.id
-            if owner in self.class_state and owner not in self.locals:
-                return self.class_state[owner].get(node.attr)
             if owner in {"self", "cls"} and self.owner and node.attr not in self.instance_attrs:
-                return self.class_state.get(self.owner, {}).get(node.attr)
+                return self.module.class_state.get(self.owner, {}).get(node.attr)
+            if owner in self.locals:
+                return None
+            if owner in self.module.class_state:
+                return self.module.class_state[owner].get(node.attr)
+            if owner in imports:
+                return self._imported(f"{imports[owner]}.{node.attr}")
         if allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr in _ALIASING_METHODS:
                 return self.resolve(node.func.value)
@@ -152,8 +194,12 @@ def _key_text(node: ast.expr | None, state: "_FunctionState") -> str:
     return text if _SESSION_KEY.search(text) else ""
 
 
-def _writes(state: _FunctionState, names: Names, module_names: dict[str, int]) -> Iterator[tuple[ast.AST, StateVar, str, str]]:
+Write = tuple[ast.AST, StateVar, str, str]
+
+
+def _writes(state: _FunctionState) -> Iterator[Write]:
     """(node, state, operation, session-like key) for each write to shared state."""
+    module = state.module
     for node in ast.walk(state.function):
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -163,13 +209,13 @@ def _writes(state: _FunctionState, names: Names, module_names: dict[str, int]) -
                     if var is not None:
                         op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
                         yield target, var, op, _key_text(target.slice, state)
-                elif isinstance(target, ast.Name) and target.id in state.globals and not isinstance(node, ast.Delete):
-                    if target.id in module_names:
-                        var = state.module_state.get(target.id) or StateVar(target.id, "module global", module_names[target.id])
+                elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
+                    if not isinstance(node, ast.Delete):
+                        var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
                         yield target, var, "rebinding through `global`", ""
                 elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id in state.class_state and target.value.id not in state.locals:
-                    var = state.class_state[target.value.id].get(target.attr)
+                        and target.value.id in module.class_state and target.value.id not in state.locals:
+                    var = module.class_state[target.value.id].get(target.attr)
                     if var is not None:
                         yield target, var, "class attribute rebinding", ""
         elif isinstance(node, ast.Call):
@@ -179,45 +225,52 @@ def _writes(state: _FunctionState, names: Names, module_names: dict[str, int]) -
                 if var is not None:
                     key = node.args[0] if node.args and func.attr in {"setdefault", "pop", "__setitem__"} else None
                     yield node, var, f"`.{func.attr}()`", _key_text(key, state)
-            elif names.qualify(func) in _HELPERS and node.args:
+            elif module.names.qualify(func) in _HELPERS and node.args:
                 var = state.resolve(node.args[0])
                 if var is not None:
-                    yield node, var, f"`{names.qualify(func)}()`", ""
+                    yield node, var, f"`{module.names.qualify(func)}()`", ""
 
 
 def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[Fact]:
-    module_state = _state_bindings(module_statements(tree), names, None)
+    """Module-level containers (for other modules that import them) and handler writes to shared state."""
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
-    class_state = {name: found for name, found in class_state.items() if found}
-    module_names = _module_names(tree)
-    if not module_state and not class_state and not any(
-            isinstance(n, ast.Global) for h in handlers for n in ast.walk(h.function)):
-        return []
-    facts = []
+    module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
+                     {name: found for name, found in class_state.items() if found}, _module_names(tree))
+    facts = [
+        Fact(MODULE_STATE, path, var.line, attrs={"module": module.dotted, "name": var.name, "container": var.container},
+             anchor=var.name)
+        for var in module.state.values()
+    ]
+    is_package = PurePosixPath(path).name == "__init__.py"
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         instance_attrs = _instance_attrs(names.classes[owner]) if owner in names.classes else set()
-        state = _FunctionState(handler.function, module_state, class_state, owner, instance_attrs)
-        grouped: dict[str, list[tuple[ast.AST, StateVar, str, str]]] = {}
-        for write in _writes(state, names, module_names):
+        state = _FunctionState(handler.function, module, owner, instance_attrs, is_package)
+        grouped: dict[str, list[Write]] = {}
+        for write in _writes(state):
             grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[tuple[ast.AST, StateVar, str, str]]) -> Fact:
-    """One fact per handler and state: at the first write, keyed by the session if any write is."""
+def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
+    """One fact per handler and state: at the first write, keyed by the session if any write is.
+
+    A write to an imported name is an `imported_state_write` until link finds the container it names.
+    """
     node, var, op, _ = writes[0]
     session_key = next((key for _, _, _, key in writes if key), "")
     more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
+    short = var.name.rsplit(".", 1)[-1] if var.imported else var.name
     return Fact(
-        FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+        IMPORTED_WRITE if var.imported else FACT, path, node.lineno, node.col_offset + 1, node.end_lineno,
+        (node.end_col_offset or 0) + 1,
         attrs={
-            "name": var.name, "container": var.container, "defined_line": var.line, "operation": op + more,
-            "writes": len(writes), "function": handler.qualname, "handler": handler.via or handler.qualname,
-            "context": handler.context, "framework": handler.framework, "site": handler.describe(),
-            "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(var.name)),
+            "name": short, "qualified": var.name, "container": var.container, "defined_at": f"line {var.line}",
+            "operation": op + more, "writes": len(writes), "function": handler.qualname,
+            "handler": handler.via or handler.qualname, "context": handler.context, "framework": handler.framework,
+            "site": handler.describe(), "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(short)),
         },
         anchor=f"{handler.qualname}:{var.name}",
     )
