@@ -4,8 +4,9 @@
   definition in an override takes the role of the base file's definition, and a
   service built from the repo takes the role of its Dockerfile's final base image
   (a service built `FROM nginx` is a proxy, not an app).
-- A compose service that builds a Dockerfile and gives `command:` or `entrypoint:`
-  starts that image, so the Dockerfile's missing start instruction is supplied.
+- A compose service that gives `command:` or `entrypoint:` starts the image of the
+  Dockerfile it builds (or, running a prebuilt image, the Dockerfile named after it),
+  so that Dockerfile's missing start instruction is supplied.
 - A handler's write to an imported name (`from app.data import RECIPES`) becomes a
   state mutation when that name is a module-level container in the project; writes
   to anything else imported (a framework's `session`, an ORM object) are dropped.
@@ -30,6 +31,25 @@ def _built_dockerfile(service: Fact) -> str:
     context = posixpath.normpath(posixpath.join(compose_dir, service.attrs["build_context"]))
     dockerfile = service.attrs["dockerfile"] or "Dockerfile"
     return posixpath.normpath(posixpath.join(context, dockerfile))
+
+
+def _started_dockerfiles(service: Fact, dockerfiles: list[str]) -> list[str]:
+    """Dockerfiles whose image a compose service runs: the one it builds, or, for a service that
+    runs a prebuilt `image:`, a Dockerfile below the compose file named after the service
+    (`api/Dockerfile`, `Dockerfile.api`, `api.Dockerfile` for service `api`)."""
+    if service.attrs["build_context"]:
+        return [_built_dockerfile(service)]
+    if not service.attrs["image"]:
+        return []
+    name, base = service.attrs["service"].lower(), posixpath.dirname(service.path)
+    return [
+        path for path in dockerfiles
+        if (not base or path.startswith(base + "/")) and name in (
+            posixpath.basename(posixpath.dirname(path)).lower(),
+            posixpath.basename(path).lower().partition(".")[2],
+            posixpath.basename(path).lower().rpartition(".")[0],
+        )
+    ]
 
 
 def _service_key(fact: Fact) -> tuple[str, str]:
@@ -76,10 +96,13 @@ def link(facts: Iterable[Fact]) -> list[Fact]:
     services = [f for f in facts if f.kind == "compose.service"]
     final_bases = {f.path: f.attrs["base_kind"] for f in facts if f.kind == "dockerfile.final_stage"}
     roles = _service_roles(services, final_bases)
+    dockerfiles = [f.path for f in facts if f.kind == "dockerfile.final_stage"]
     starters: dict[str, str] = {}
     for service in services:
-        if service.attrs["build_context"] and (service.attrs["command"] or service.attrs["entrypoint"]):
-            starters.setdefault(_built_dockerfile(service), f"service `{service.attrs['service']}` in {service.path}:{service.line}")
+        if service.attrs["command"] or service.attrs["entrypoint"]:
+            started = f"service `{service.attrs['service']}` in {service.path}:{service.line}"
+            for dockerfile in _started_dockerfiles(service, dockerfiles):
+                starters.setdefault(dockerfile, started)
 
     def linked(fact: Fact) -> Fact:
         if fact.kind in ("compose.service", "compose.scaling_blocker"):

@@ -15,6 +15,7 @@ ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
+_TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
 _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
 _TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|ci|e2e)(?:$|[._-])", re.IGNORECASE)
@@ -33,7 +34,7 @@ def classify(rel_path: str) -> str:
         return MIGRATION
     if any(d in _DOC_DIRS for d in dirs):
         return DOCS
-    if name in _BUILD_FILES:
+    if name in _BUILD_FILES or any(d in _TOOLING_DIRS for d in dirs):
         return BUILD
     if "management" in dirs and "commands" in dirs or any(d in _SCRIPT_DIRS for d in dirs):
         return SCRIPT
