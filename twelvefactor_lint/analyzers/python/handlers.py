@@ -74,8 +74,8 @@ def find_handlers(tree: ast.Module, names: Names, path: str) -> list[Handler]:
             _django_function_view(function, "django") if is_view_module else None)
         if found:
             direct[id(function)] = Handler(function, name, *found)
-    for function, framework in _registered(tree, names):
-        direct.setdefault(id(function), Handler(function, function.name, REQUEST, framework))
+    for function, context, framework in _registered(tree, names):
+        direct.setdefault(id(function), Handler(function, function.name, context, framework))
     for class_name, (context, framework) in _handler_classes(names).items():
         for item in names.classes[class_name].body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _is_static_or_class(item):
@@ -142,20 +142,23 @@ def _django_function_view(function: Function, framework: str) -> tuple[str, str]
 
 
 def _registered(tree: ast.Module, names: Names):
-    """Functions handed to `add_url_rule`/`add_api_route`/`Route(...)`."""
+    """(function, context, framework) for functions handed to `add_url_rule`/`add_api_route`/`Route(...)`,
+    or to a route or task decorator applied by hand (`app.get("/x")(view)`, `app.task()(job)`)."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        framework = None
+        found = None
         if isinstance(node.func, ast.Attribute) and node.func.attr in _REGISTRATIONS:
-            framework = _REGISTRATIONS[node.func.attr]
+            found = REQUEST, _REGISTRATIONS[node.func.attr]
         elif names.qualify(node.func) in _ROUTE_CLASSES:
-            framework = "starlette"
-        if framework is None:
+            found = REQUEST, "starlette"
+        elif isinstance(node.func, ast.Call):
+            found = _decorator_context(node.func, names)
+        if found is None:
             continue
         for value in [*node.args, *(k.value for k in node.keywords if k.arg in {"view_func", "endpoint", "route"})]:
             if isinstance(value, ast.Name) and value.id in names.functions:
-                yield names.functions[value.id], framework
+                yield (names.functions[value.id], *found)
 
 
 def _handler_classes(names: Names) -> dict[str, tuple[str, str]]:
