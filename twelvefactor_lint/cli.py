@@ -118,7 +118,9 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: P
             click.echo(trace, err=True)
 
     if result.tracebacks:
-        sys.exit(EXIT_ERROR)
+        count = len(result.tracebacks)
+        hint = "" if debug else "; run with --debug for the traceback"
+        _fail(f"internal error in {count} file{'s' * (count != 1)} (reported as TF002){hint}")
     threshold = rank(settings.fail_on)
     failing = any(rank(f.severity) >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)

@@ -121,19 +121,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
+def _pyproject_table(pyproject: Path) -> dict[str, Any] | None:
+    """The `[tool.12f-lint]` table of a pyproject.toml, None when it has none."""
+    tool = _read_toml(pyproject).get("tool", {})
+    if not isinstance(tool, dict) or "12f-lint" not in tool:
+        return None
+    table = tool["12f-lint"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.12f-lint] must be a table")
+    return table
+
+
 def _table_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     dedicated = directory / CONFIG_FILE
     if dedicated.is_file():
         return dedicated, _read_toml(dedicated)
     pyproject = directory / PYPROJECT
-    if pyproject.is_file():
-        tool = _read_toml(pyproject).get("tool", {})
-        if isinstance(tool, dict) and "12f-lint" in tool:
-            table = tool["12f-lint"]
-            if not isinstance(table, dict):
-                raise ConfigError(f"{pyproject}: [tool.12f-lint] must be a table")
-            return pyproject, table
-    return None
+    table = _pyproject_table(pyproject) if pyproject.is_file() else None
+    return (pyproject, table) if table is not None else None
 
 
 def load(paths: list[Path], config_file: Path | None = None) -> Settings:
@@ -147,9 +152,7 @@ def load(paths: list[Path], config_file: Path | None = None) -> Settings:
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file not found: {config_file}")
-        table = _read_toml(config_file)
-        if config_file.name == PYPROJECT:
-            table = table.get("tool", {}).get("12f-lint", {})
+        table = (_pyproject_table(config_file) or {}) if config_file.name == PYPROJECT else _read_toml(config_file)
         return parse_table(table, config_file.absolute().parent, config_file)
     for directory in (start_dir, *start_dir.parents):
         found = _table_in(directory)

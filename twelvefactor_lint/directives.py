@@ -18,25 +18,26 @@ from typing import Iterable
 from twelvefactor_lint.facts import Directive
 
 _DIRECTIVE = re.compile(
-    r"12f:\s*(?P<kind>ignore-file|ignore)\s*(?:\[(?P<sel>[^\]]*)\])?\s*(?:--\s*(?P<reason>.*))?$"
+    r"(?:^|#)\s*12f:\s*(?P<kind>ignore-file|ignore)\s*(?:\[(?P<sel>[^\]]*)\])?\s*(?:--\s*(?P<reason>.*))?$"
 )
-_NOQA = re.compile(r"noqa\s*:\s*(?P<sel>TF\d+(?:\s*,\s*TF\d+)*)", re.IGNORECASE)
+_NOQA = re.compile(r"noqa\s*:\s*(?P<sel>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)", re.IGNORECASE)
+_TF_CODE = re.compile(r"^TF\d+$")
 _HASH_COMMENT = re.compile(r"(?:^|\s)#(?P<body>.*)$")
 
 
 def parse_comment(body: str, line: int, standalone: bool, allow_noqa: bool) -> Directive | None:
     """Read one comment's text (without the leading `#`); None when it is no directive."""
     text = body.strip()
-    match = _DIRECTIVE.match(text)
+    match = _DIRECTIVE.search(text)  # also after another tool's pragma: `# type: ignore  # 12f: ignore[...]`
     if match:
         selectors = tuple(s.strip() for s in (match["sel"] or "").split(",") if s.strip())
         file_wide = match["kind"] == "ignore-file"
         return Directive(line, selectors, file_wide, (match["reason"] or "").strip())
     if allow_noqa:
         match = _NOQA.search(text)
-        if match:
-            selectors = tuple(s.strip().upper() for s in match["sel"].split(","))
-            return Directive(line, selectors, False, "")
+        codes = [c.upper() for c in re.split(r"[\s,]+", match["sel"]) if _TF_CODE.match(c.upper())] if match else []
+        if codes:  # `# noqa: E501, TF601` names ours among other linters' codes
+            return Directive(line, tuple(codes), False, "")
     return None
 
 

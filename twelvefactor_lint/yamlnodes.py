@@ -15,6 +15,7 @@ except AttributeError:  # pragma: no cover - pyyaml built without libyaml
     _Loader = yaml.SafeLoader
 
 _MERGE_DEPTH = 10
+_MERGE_BUDGET = 1000
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -22,10 +23,20 @@ def compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_Loader)
 
 
-def items(node: yaml.Node | None, depth: int = 0) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """Key -> (key node, value node) of a mapping, `<<` merges applied (explicit keys win)."""
-    if not isinstance(node, yaml.MappingNode) or depth > _MERGE_DEPTH:
+def items(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Key -> (key node, value node) of a mapping, `<<` merges applied (explicit keys win).
+
+    Merges are bounded in depth and in the number of mappings read, and a mapping merged
+    twice is read once, so a merge-key alias bomb costs no more than a normal file.
+    """
+    return _merged(node, 0, [_MERGE_BUDGET], set())
+
+
+def _merged(node, depth: int, budget: list[int], seen: set[int]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode) or depth > _MERGE_DEPTH or budget[0] <= 0 or id(node) in seen:
         return {}
+    budget[0] -= 1
+    seen.add(id(node))
     merged: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     own: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key, value in node.value:
@@ -34,7 +45,7 @@ def items(node: yaml.Node | None, depth: int = 0) -> dict[str, tuple[yaml.Node, 
         if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<":
             sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for source in sources:
-                for name, pair in items(source, depth + 1).items():
+                for name, pair in _merged(source, depth + 1, budget, seen).items():
                     merged.setdefault(name, pair)
         else:
             own[key.value] = (key, value)

@@ -48,12 +48,13 @@ class Names:
 
     def qualify(self, node: ast.AST) -> str | None:
         """Dotted qualified name of a Name/Attribute chain, through import aliases."""
-        if isinstance(node, ast.Name):
-            return self.imports.get(node.id, node.id)
-        if isinstance(node, ast.Attribute):
-            base = self.qualify(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        attributes = []
+        while isinstance(node, ast.Attribute):  # a loop, not recursion: `a.b.b.b...` can be thousands long
+            attributes.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        return ".".join([self.imports.get(node.id, node.id), *reversed(attributes)])
 
     def is_imported(self, name: str) -> bool:
         return name in self.imports

@@ -137,12 +137,14 @@ class _FunctionState:
         self.aliases: dict[str, StateVar] = {}
         self.sources: dict[str, ast.expr] = {}
         """Local name -> the expression it was assigned from (for a key's provenance)."""
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self.sources[node.targets[0].id] = node.value
-                var = self.resolve(node.value, allow_calls=True)
-                if var is not None:
-                    self.aliases[node.targets[0].id] = var
+        assigned = _assignments(function)
+        for name, values in assigned.items():
+            self.sources[name] = values[0]
+            # An alias only when every assignment to the name reaches the same state: no flow analysis,
+            # so `cart = CARTS[u]; cart = cart.copy()` is not an alias (no false alarm on the copy).
+            targets = {self.resolve(value, allow_calls=True) for value in values}
+            if len(targets) == 1 and None not in targets:
+                self.aliases[name] = targets.pop()
 
     def _locals(self) -> set[str]:
         args = self.function.args
@@ -184,6 +186,33 @@ class _FunctionState:
         return None
 
 
+def _assignments(function: Function) -> dict[str, list[ast.AST]]:
+    """Local name -> what each of its bindings assigns (the value, or the binding node when there is none)."""
+    assigned: dict[str, list[ast.AST]] = {}
+
+    def bind(target: ast.AST, value: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            assigned.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+            for child in ast.walk(target):
+                if isinstance(child, ast.Name):
+                    assigned.setdefault(child.id, []).append(child)
+
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            bind(node.target, node.value)
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor)):
+            bind(node.target, node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bind(item.optional_vars, item.optional_vars)
+    return assigned
+
+
 def _key_text(node: ast.expr | None, state: "_FunctionState") -> str:
     """The key expression when it comes from the session, a cookie, the user or a token, else ""."""
     if node is None:
@@ -221,7 +250,8 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
-                var = state.resolve(func.value)
+                # `CARTS.get(k).append(x)` writes CARTS; `CARTS.setdefault(k, []).append(x)` is one write, counted once
+                var = state.resolve(func.value, allow_calls=func.attr != "setdefault")
                 if var is not None:
                     key = node.args[0] if node.args and func.attr in {"setdefault", "pop", "__setitem__"} else None
                     yield node, var, f"`.{func.attr}()`", _key_text(key, state)
