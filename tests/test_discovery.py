@@ -1,0 +1,244 @@
+"""Discover: which files are read, as what kind, in which role, and what is left out (and why)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from conftest import write_tree
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discovery import discover, kind_of
+from twelvefactor_lint.runner import run
+from twelvefactor_lint.scope import classify
+
+BROKEN = "def broken(:\n"
+"""Python that always yields a TF001 finding: marks a file as analyzed in a full run."""
+
+
+def found(root, paths=None, **options) -> list[str]:
+    return [f.rel for f in discover(paths or [root], root, **options).files]
+
+
+def linted_paths(root, catalogue, paths=None, **settings) -> set[str]:
+    """Paths that got a TF001 finding in a full run: the broken files that were analyzed."""
+    result = run(paths or [root], Settings(root=root, **settings), catalogue)
+    return {f.path for f in result.findings if f.rule == "TF001"}
+
+
+# --- kinds -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("app.py", "python"),
+    ("Dockerfile", "dockerfile"),
+    ("dockerfile", "dockerfile"),
+    ("Dockerfile.prod", "dockerfile"),
+    ("app.Dockerfile", "dockerfile"),
+    ("Containerfile", "dockerfile"),
+    ("compose.yaml", "compose"),
+    ("compose.override.yml", "compose"),
+    ("docker-compose.yml", "compose"),
+    ("docker-compose.prod.yaml", "compose"),
+    ("Procfile", "procfile"),
+])
+def test_kind_of_known_files(name, kind):
+    assert kind_of(name) == kind
+
+
+@pytest.mark.parametrize("name", [
+    "README.md", "setup.cfg", "app.pyc", "app.pyi", "requirements.txt", "config.yaml", "values.yml",
+    "compose.json", "docker-compose.yml.bak", "my-compose.yml", "Makefile", ".dockerignore", "notes.py.txt",
+])
+def test_other_files_have_no_kind(name):
+    assert kind_of(name) is None
+
+
+def test_discovery_classifies_files_in_a_tree(tmp_path):
+    write_tree(tmp_path, {
+        "svc/app.py": "", "svc/Dockerfile.prod": "", "svc/app.Dockerfile": "", "Containerfile": "",
+        "docker-compose.prod.yaml": "", "compose.override.yml": "", "Procfile": "", "README.md": "",
+        "deploy/values.yaml": "",
+    })
+    kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
+    assert kinds == {
+        "Containerfile": "dockerfile", "Procfile": "procfile", "compose.override.yml": "compose",
+        "docker-compose.prod.yaml": "compose", "svc/Dockerfile.prod": "dockerfile",
+        "svc/app.Dockerfile": "dockerfile", "svc/app.py": "python",
+    }
+
+
+# --- .gitignore --------------------------------------------------------------------------------
+
+
+def test_gitignore_nested_and_negated(tmp_path):
+    write_tree(tmp_path, {
+        ".gitignore": "generated/\n*_pb2.py\n!keep_pb2.py\n",
+        "app.py": "",
+        "api_pb2.py": "",
+        "keep_pb2.py": "",
+        "generated/models.py": "",
+        "pkg/.gitignore": "local_*.py\n!local_settings_example.py\n",
+        "pkg/local_settings.py": "",
+        "pkg/local_settings_example.py": "",
+        "pkg/views.py": "",
+        "other/local_x.py": "",
+    })
+    assert found(tmp_path) == ["app.py", "keep_pb2.py", "other/local_x.py", "pkg/local_settings_example.py", "pkg/views.py"]
+    # ...and everything is found when .gitignore is not respected.
+    assert "generated/models.py" in found(tmp_path, respect_gitignore=False)
+    assert "pkg/local_settings.py" in found(tmp_path, respect_gitignore=False)
+
+
+def test_nested_gitignore_can_reinclude_what_a_parent_ignores(tmp_path):
+    write_tree(tmp_path, {
+        ".gitignore": "*.gen.py\n",
+        "a.gen.py": "",
+        "sub/.gitignore": "!b.gen.py\n",
+        "sub/b.gen.py": "",
+        "sub/c.gen.py": "",
+    })
+    assert found(tmp_path) == ["sub/b.gen.py"]
+
+
+def test_gitignore_is_honoured_in_a_full_run(tmp_path, catalogue):
+    write_tree(tmp_path, {".gitignore": "ignored.py\n", "ignored.py": BROKEN, "kept.py": BROKEN})
+    assert linted_paths(tmp_path, catalogue) == {"kept.py"}
+    assert linted_paths(tmp_path, catalogue, respect_gitignore=False) == {"ignored.py", "kept.py"}
+
+
+# --- excludes ----------------------------------------------------------------------------------
+
+
+def test_default_excludes(tmp_path):
+    write_tree(tmp_path, {
+        "app.py": "",
+        ".git/hooks/pre-commit.py": "",
+        ".venv/lib/site.py": "",
+        "env/pyvenv.cfg": "home = /usr/bin\n",
+        "env/lib/python3.12/os.py": "",
+        "node_modules/pkg/build.py": "",
+        "build/lib/app.py": "",
+        "dist/app.py": "",
+        "pkg/__pycache__/mod.py": "",
+        "pkg/mod.py": "",
+    })
+    assert found(tmp_path) == ["app.py", "pkg/mod.py"]
+
+
+def test_custom_exclude_replaces_the_defaults(tmp_path, catalogue):
+    write_tree(tmp_path, {"app.py": BROKEN, "legacy/old.py": BROKEN, "node_modules/x.py": BROKEN})
+    assert linted_paths(tmp_path, catalogue, exclude=("legacy/",)) == {"app.py", "node_modules/x.py"}
+
+
+def test_extend_exclude_adds_to_the_defaults(tmp_path, catalogue):
+    write_tree(tmp_path, {"app.py": BROKEN, "legacy/old.py": BROKEN, "gen_x.py": BROKEN, "node_modules/x.py": BROKEN})
+    assert linted_paths(tmp_path, catalogue, extend_exclude=("legacy/", "gen_*.py")) == {"app.py"}
+
+
+def test_explicit_file_is_analyzed_even_if_excluded_unless_force_exclude(tmp_path, catalogue):
+    write_tree(tmp_path, {".gitignore": "ignored.py\n", "ignored.py": BROKEN, "legacy/old.py": BROKEN})
+    explicit = [tmp_path / "ignored.py", tmp_path / "legacy" / "old.py"]
+    settings = {"extend_exclude": ("legacy/",)}
+    assert linted_paths(tmp_path, catalogue, explicit, **settings) == {"ignored.py", "legacy/old.py"}
+    assert linted_paths(tmp_path, catalogue, explicit, force_exclude=True, **settings) == set()
+
+
+# --- symlinks ----------------------------------------------------------------------------------
+
+
+def _symlink(link, target, directory=False):
+    try:
+        os.symlink(target, link, target_is_directory=directory)
+    except (OSError, NotImplementedError) as error:  # pragma: no cover - platforms without symlinks
+        pytest.skip(f"cannot create symlinks here: {error}")
+
+
+def test_directory_symlinks_are_not_followed(tmp_path):
+    write_tree(tmp_path, {"real/app.py": ""})
+    _symlink(tmp_path / "alias", tmp_path / "real", directory=True)
+    discovery = discover([tmp_path], tmp_path)
+    assert [f.rel for f in discovery.files] == ["real/app.py"]
+
+
+def test_symlink_loop_does_not_hang(tmp_path):
+    write_tree(tmp_path, {"pkg/app.py": ""})
+    _symlink(tmp_path / "pkg" / "loop", tmp_path, directory=True)
+    _symlink(tmp_path / "self", tmp_path / "self", directory=False)  # a link to itself
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.setdefault("d", discover([tmp_path], tmp_path)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "discovery did not finish: it followed a symlink loop"
+    assert [f.rel for f in outcome["d"].files] == ["pkg/app.py"]
+
+
+def test_file_symlink_outside_the_root_is_skipped_with_a_reason(tmp_path):
+    root = tmp_path / "project"
+    write_tree(tmp_path, {"secrets/app.py": "CARTS = {}\n", "project/app.py": ""})
+    _symlink(root / "linked.py", tmp_path / "secrets" / "app.py")
+    discovery = discover([root], root)
+    assert [f.rel for f in discovery.files] == ["app.py"]
+    skipped = {s.rel: s.reason for s in discovery.skipped}
+    assert "linked.py" in skipped
+    assert "outside" in skipped["linked.py"]
+
+
+def test_file_symlink_inside_the_root_is_read(tmp_path):
+    write_tree(tmp_path, {"real.py": ""})
+    _symlink(tmp_path / "alias.py", tmp_path / "real.py")
+    assert found(tmp_path) == ["alias.py", "real.py"]
+
+
+# --- determinism -------------------------------------------------------------------------------
+
+
+def test_output_is_sorted_and_deterministic(tmp_path):
+    names = ["b.py", "a/z.py", "a.py", "a-b.py", "A/Dockerfile", "c/b/a.py", "c/a.py", "_x.py", "Procfile"]
+    write_tree(tmp_path, {name: "" for name in names})
+    first = discover([tmp_path], tmp_path)
+    rels = [f.rel for f in first.files]
+    assert rels == sorted(names)
+    assert discover([tmp_path], tmp_path) == first
+    # The same files given in another order, and twice, give the same result.
+    again = discover([tmp_path / "c", tmp_path, tmp_path / "a"], tmp_path)
+    assert [f.rel for f in again.files] == rels
+
+
+def test_missing_path_is_accounted_for(tmp_path):
+    discovery = discover([tmp_path / "nope.py"], tmp_path)
+    assert discovery.files == ()
+    assert [s.rel for s in discovery.skipped] == ["nope.py"]
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, role", [
+    ("tests/test_views.py", "test"),
+    ("tests/helpers.py", "test"),
+    ("app/test_x.py", "test"),
+    ("conftest.py", "test"),
+    ("shop/migrations/0001_initial.py", "migration"),
+    ("scripts/seed.py", "script"),
+    ("polls/management/commands/import_questions.py", "script"),
+    ("docs/conf_example.py", "docs"),
+    ("mysite/settings/dev.py", "dev"),
+    ("mysite/settings/test.py", "test"),
+    ("docker-compose.override.yml", "dev"),
+    ("Dockerfile.dev", "dev"),
+    ("app/views.py", "prod"),
+    ("app/devices.py", "prod"),
+    ("app/latest.py", "prod"),
+    ("Dockerfile", "prod"),
+    ("docker-compose.yml", "prod"),
+])
+def test_classify_roles(path, role):
+    assert classify(path) == role
+
+
+def test_discovered_files_carry_their_role(tmp_path):
+    write_tree(tmp_path, {"app/views.py": "", "tests/test_views.py": "", "Dockerfile.dev": ""})
+    roles = {f.rel: f.role for f in discover([tmp_path], tmp_path).files}
+    assert roles == {"Dockerfile.dev": "dev", "app/views.py": "prod", "tests/test_views.py": "test"}

@@ -1,0 +1,462 @@
+"""The Python analyzer's facts behind TF601 (state mutated by handlers) and TF1101 (logs to files).
+
+These call `twelvefactor_lint.analyzers.python.analyze(path, bytes)` directly and look at the
+facts it returns, so a regression in handler detection or name resolution shows up here even
+when no rule example happens to cover it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from twelvefactor_lint.analyzers.python import analyze
+
+STATE = "python.state_mutation"
+SINK = "python.log_file_sink"
+
+
+def _facts(source: str, path: str = "app.py", kind: str | None = None):
+    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
+    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
+    return [f for f in facts if kind is None or f.kind == kind]
+
+
+def writes(source: str, path: str = "app.py") -> list[tuple[str, str, int]]:
+    """(state name, function, line) of every state-mutation fact."""
+    return sorted((f.attrs["name"], f.attrs["function"], f.line) for f in _facts(source, path, STATE))
+
+
+def sinks(source: str, path: str = "app.py") -> list[tuple[int, str]]:
+    """(line, target) of every log-file-sink fact."""
+    return sorted((f.line, f.attrs["target"]) for f in _facts(source, path, SINK))
+
+
+# --- handler detection -------------------------------------------------------------------------
+
+
+def test_flask_app_route_is_a_request_handler():
+    facts = _facts(
+        """
+        from flask import Flask
+        app = Flask(__name__)
+        CARTS = {}
+
+        @app.route("/cart/<user>", methods=["POST"])
+        def add(user):
+            CARTS[user] = []
+            return "ok"
+        """,
+        kind=STATE,
+    )
+    assert [(f.attrs["name"], f.attrs["function"], f.line) for f in facts] == [("CARTS", "add", 8)]
+    assert facts[0].attrs["context"] == "request_handler"
+    assert facts[0].attrs["framework"] == "flask"
+    assert facts[0].attrs["container"] == "dict"
+
+
+def test_flask_blueprint_get_is_a_request_handler():
+    source = """
+        from flask import Blueprint
+        bp = Blueprint("shop", __name__)
+        SEEN = []
+
+        @bp.get("/x")
+        def view():
+            SEEN.append(1)
+            return "ok"
+        """
+    assert writes(source) == [("SEEN", "view", 8)]
+    assert _facts(source, kind=STATE)[0].attrs["context"] == "request_handler"
+
+
+def test_get_on_an_imported_app_counts_only_with_a_url_path():
+    source = """
+        from myproject import app, registry
+        SEEN = []
+
+        @app.get("/items")
+        def items():
+            SEEN.append(1)
+
+        @app.get("items")
+        def not_a_route():
+            SEEN.append(2)
+
+        @registry.get("json")
+        def lookup():
+            SEEN.append(3)
+        """
+    assert writes(source) == [("SEEN", "items", 7)]
+
+
+def test_fastapi_apirouter_endpoint_is_a_request_handler():
+    source = """
+        from fastapi import APIRouter
+        router = APIRouter(prefix="/api")
+        scores = {}
+
+        @router.post("/score/{player}")
+        async def record(player: str):
+            scores[player] = 1
+        """
+    facts = _facts(source, kind=STATE)
+    assert [(f.attrs["name"], f.attrs["function"]) for f in facts] == [("scores", "record")]
+    assert facts[0].attrs["framework"] == "fastapi"
+
+
+def test_add_url_rule_and_add_api_route_register_handlers():
+    source = """
+        from flask import Flask
+        from fastapi import FastAPI
+        flask_app = Flask(__name__)
+        api = FastAPI()
+        HITS = []
+
+        def flask_view():
+            HITS.append("flask")
+
+        def api_view():
+            HITS.append("api")
+
+        def unregistered():
+            HITS.append("nobody")
+
+        flask_app.add_url_rule("/f", view_func=flask_view)
+        api.add_api_route("/a", api_view, methods=["GET"])
+        """
+    assert writes(source) == [("HITS", "api_view", 12), ("HITS", "flask_view", 9)]
+
+
+def test_django_function_view_in_views_module():
+    source = """
+        RECENT = []
+
+        def show(request, post_id):
+            RECENT.append(post_id)
+
+        def _private(request):
+            RECENT.append(0)
+
+        def not_a_view(post_id):
+            RECENT.append(post_id)
+        """
+    assert writes(source, "blog/views.py") == [("RECENT", "show", 5)]
+    assert writes(source, "blog/views/posts.py") == [("RECENT", "show", 5)]
+    # The same code outside a view module is not a view: `request` alone proves nothing.
+    assert writes(source, "blog/utils.py") == []
+
+
+def test_django_class_based_view_and_drf_viewset():
+    source = """
+        from django.views import View
+        from rest_framework import viewsets
+
+        class LikeView(View):
+            likes = {}
+
+            def post(self, request, post_id):
+                self.likes[post_id] = 1
+
+        class TagViewSet(viewsets.ModelViewSet):
+            seen = set()
+
+            def create(self, request):
+                self.seen.add(request.data["tag"])
+        """
+    assert writes(source, "blog/api_views.py") == [("LikeView.likes", "LikeView.post", 9),
+                                                   ("TagViewSet.seen", "TagViewSet.create", 15)]
+
+
+def test_celery_shared_task_and_app_task_are_job_handlers():
+    source = """
+        from celery import Celery, shared_task
+        app = Celery("proj")
+        processed = set()
+        queue = []
+
+        @shared_task
+        def import_row(row_id):
+            processed.add(row_id)
+
+        @app.task(bind=True)
+        def enqueue(self, item):
+            queue.append(item)
+        """
+    facts = _facts(source, "proj/tasks.py", STATE)
+    assert sorted((f.attrs["name"], f.attrs["function"]) for f in facts) == [("processed", "import_row"), ("queue", "enqueue")]
+    assert {f.attrs["context"] for f in facts} == {"job_handler"}
+
+
+def test_helper_called_from_a_handler_counts_one_call_deep_only():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        LOG = []
+
+        def remember(x):
+            LOG.append(x)
+
+        def deeper(x):
+            LOG.insert(0, x)
+
+        def indirect(x):
+            deeper(x)
+
+        @app.post("/r")
+        def handler():
+            remember(1)
+            indirect(2)
+            return ""
+        """
+    facts = _facts(source, kind=STATE)
+    assert [(f.attrs["name"], f.attrs["function"], f.line) for f in facts] == [("LOG", "remember", 7)]
+    assert facts[0].attrs["handler"] == "handler"
+
+
+# --- name resolution ---------------------------------------------------------------------------
+
+
+def test_import_alias_for_a_container_constructor():
+    source = """
+        import collections as c
+        import flask
+        app = flask.Flask(__name__)
+        counts = c.defaultdict(int)
+        recent = c.deque(maxlen=10)
+
+        @app.get("/hit/<key>")
+        def hit(key):
+            counts[key] += 1
+            recent.append(key)
+        """
+    facts = _facts(source, kind=STATE)
+    assert sorted((f.attrs["name"], f.attrs["container"]) for f in facts) == [("counts", "defaultdict"), ("recent", "deque")]
+
+
+def test_local_alias_of_module_state_is_followed():
+    source = """
+        from flask import Flask, session
+        app = Flask(__name__)
+        CARTS = {"anon": []}
+
+        @app.post("/cart/<item>")
+        def add(item):
+            cart = CARTS["anon"]
+            cart.append(item)
+            return "ok"
+        """
+    assert writes(source) == [("CARTS", "add", 9)]
+
+
+def test_inline_lookup_then_mutation_is_the_same_as_through_an_alias():
+    # `cart = CARTS.get(u); cart.append(x)` is followed (an alias through .get), so the
+    # one-expression form of the same write must be too.
+    aliased = """
+        from flask import Flask
+        app = Flask(__name__)
+        CARTS = {"anon": []}
+
+        @app.post("/cart/<item>")
+        def add(item):
+            cart = CARTS.get("anon")
+            cart.append(item)
+            return "ok"
+        """
+    inline = """
+        from flask import Flask
+        app = Flask(__name__)
+        CARTS = {"anon": []}
+
+        @app.post("/cart/<item>")
+        def add(item):
+            CARTS["anon"].append(item)
+            CARTS.get("anon").append(item)
+            return "ok"
+        """
+    assert writes(aliased) == [("CARTS", "add", 9)]
+    assert writes(inline) == [("CARTS", "add", 8)]
+    assert _facts(inline, kind=STATE)[0].attrs["writes"] == 2
+
+
+def test_an_alias_rebound_to_a_copy_is_no_longer_state():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        CARTS = {"anon": []}
+
+        @app.post("/cart/<item>")
+        def add(item):
+            cart = CARTS["anon"]
+            cart = cart.copy()
+            cart.append(item)
+            return str(cart)
+        """
+    assert writes(source) == []
+
+
+def test_global_rebinding_in_a_handler():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        visits = 0
+
+        @app.get("/")
+        def index():
+            global visits
+            visits += 1
+            return str(visits)
+        """
+    facts = _facts(source, kind=STATE)
+    assert [(f.attrs["name"], f.line) for f in facts] == [("visits", 9)]
+    assert "global" in facts[0].attrs["operation"]
+
+
+def test_class_state_through_self_but_not_when_an_instance_attribute_shadows_it():
+    shared = """
+        from django.views import View
+
+        class CartView(View):
+            items = []
+
+            def post(self, request):
+                self.items.append(request.POST["sku"])
+        """
+    shadowed = """
+        from django.views import View
+
+        class CartView(View):
+            items = []
+
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.items = []
+
+            def post(self, request):
+                self.items.append(request.POST["sku"])
+        """
+    assert writes(shared, "shop/views.py") == [("CartView.items", "CartView.post", 8)]
+    assert writes(shadowed, "shop/views.py") == []
+
+
+# --- what is not state mutation ----------------------------------------------------------------
+
+
+def test_no_fact_for_import_time_mutation():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        HANDLERS = {}
+        HANDLERS["csv"] = "to_csv"
+        HANDLERS.update(json="to_json")
+
+        def register(name):
+            def wrap(fn):
+                HANDLERS[name] = fn
+                return fn
+            return wrap
+
+        @app.get("/formats")
+        def formats():
+            return list(HANDLERS)
+        """
+    assert writes(source) == []
+
+
+def test_no_fact_for_mutation_in_a_function_that_is_not_a_handler():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        SEEN = set()
+
+        def warm_up():
+            SEEN.add(1)
+
+        @app.get("/")
+        def index():
+            return "ok"
+        """
+    assert writes(source) == []
+
+
+def test_no_fact_for_local_variables_even_when_they_shadow_module_state():
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+        CARTS = {}
+
+        @app.get("/a")
+        def local_shadow():
+            CARTS = {}
+            CARTS["x"] = 1
+            items = []
+            items.append(1)
+            return "ok"
+
+        @app.get("/b/<CARTS>")
+        def parameter_shadow(CARTS):
+            CARTS.update(x=1)
+            return "ok"
+        """
+    assert writes(source) == []
+
+
+# --- log sinks ---------------------------------------------------------------------------------
+
+
+def test_file_handler_through_a_module_alias():
+    source = """
+        import logging.handlers as lh
+
+        def configure(logger):
+            logger.addHandler(lh.RotatingFileHandler("logs/app.log", maxBytes=1000))
+        """
+    assert sinks(source) == [(5, "logs/app.log")]
+
+
+def test_file_handler_through_a_from_import_alias():
+    source = """
+        import logging
+        from logging.handlers import RotatingFileHandler as R
+
+        handler = R(filename="/var/log/app.log")
+        logging.getLogger().addHandler(handler)
+        """
+    assert sinks(source) == [(5, "/var/log/app.log")]
+
+
+def test_dictconfig_with_a_module_level_dict_is_reported_once():
+    source = """
+        import logging.config
+
+        CONFIG = {
+            "version": 1,
+            "handlers": {
+                "console": {"class": "logging.StreamHandler"},
+                "file": {"class": "logging.handlers.WatchedFileHandler", "filename": "app.log"},
+            },
+        }
+
+        def setup():
+            logging.config.dictConfig(CONFIG)
+        """
+    found = sinks(source)
+    assert found == [(8, "app.log")]
+
+
+def test_standard_stream_targets_are_not_files():
+    source = """
+        import logging
+        import logging.config
+        from logging.handlers import WatchedFileHandler
+
+        logging.basicConfig(filename="/dev/stdout")
+        logging.getLogger().addHandler(logging.FileHandler("/dev/stdout"))
+        logging.getLogger().addHandler(WatchedFileHandler("/dev/stderr"))
+        logging.config.dictConfig({
+            "version": 1,
+            "handlers": {"out": {"class": "logging.FileHandler", "filename": "/dev/stdout"}},
+        })
+        """
+    assert sinks(source) == []
+    # ...while a real path in the same shapes is a sink (the test above is not vacuous).
+    assert len(sinks(source.replace("/dev/stdout", "app.log"))) == 3
