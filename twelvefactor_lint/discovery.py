@@ -94,16 +94,19 @@ class _Walker:
             yield Skipped(self._rel(absolute), "path does not exist")
             return
         rel = self._rel(absolute)
-        if force_exclude and rel != "." and self._ignored(absolute, absolute.is_dir()):
+        ignored = rel != "." and self._ignored(absolute, absolute.is_dir(), self.root)
+        if force_exclude and ignored:
             return
         if absolute.is_dir() and not absolute.is_symlink():
-            yield from self._walk_dir(absolute)
+            # A directory the user names although it is excluded or gitignored is linted as asked:
+            # excludes and .gitignore files then apply from that directory down, not from above it.
+            yield from self._walk_dir(absolute, absolute if ignored else self.root)
         else:
             item = self._file(absolute, explicit=True)
             if item is not None:
                 yield item
 
-    def _walk_dir(self, top: Path) -> Iterator[SourceFile | Skipped]:
+    def _walk_dir(self, top: Path, floor: Path) -> Iterator[SourceFile | Skipped]:
         stack = [top]
         while stack:
             directory = stack.pop()
@@ -121,14 +124,14 @@ class _Walker:
                 except OSError:
                     continue
                 if is_dir:
-                    if not self._ignored(path, True) and not (path / "pyvenv.cfg").exists():
+                    if not self._ignored(path, True, floor) and not (path / "pyvenv.cfg").exists():
                         subdirs.append(path)
                     continue
                 if is_link and os.path.isdir(path):
-                    if kind_of(entry.name) is None and not self._ignored(path, True):
+                    if kind_of(entry.name) is None and not self._ignored(path, True, floor):
                         yield Skipped(self._rel(path), "symlink to a directory, not followed")
                     continue
-                if self._ignored(path, False):
+                if self._ignored(path, False, floor):
                     continue
                 item = self._file(path, explicit=False)
                 if item is not None:
@@ -157,14 +160,15 @@ class _Walker:
         except ValueError:
             return path.as_posix()
 
-    def _ignored(self, path: Path, is_dir: bool) -> bool:
-        rel = self._rel(path)
+    def _ignored(self, path: Path, is_dir: bool, floor: Path) -> bool:
+        """Excluded by the config's patterns or a .gitignore, both read from `floor` down."""
+        rel = PurePosixPath(path.relative_to(floor)).as_posix() if _is_within(path, floor) else self._rel(path)
         probe = rel + "/" if is_dir else rel
         if self.excludes.match_file(probe):
             return True
-        if not self.respect_gitignore or not _is_within(path, self.root):
+        if not self.respect_gitignore or not _is_within(path, floor):
             return False
-        for base in _ancestors(path.parent, self.root):
+        for base in _ancestors(path.parent, floor):
             spec = self._gitignore(base)
             if spec is None:
                 continue

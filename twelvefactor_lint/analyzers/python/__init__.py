@@ -16,9 +16,10 @@ from twelvefactor_lint.analyzers.python.handlers import find_handlers
 from twelvefactor_lint.analyzers.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyzers.python.names import Names, is_main_guard
 from twelvefactor_lint.analyzers.python.state import state_facts
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.sources import split_lines
 
+_LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
 _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
@@ -38,7 +39,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     handlers = find_handlers(tree, names, path)
     module_kind = _module_kind(tree, names, bool(handlers))
     main_lines = _main_block_lines(tree)
-    facts = [*state_facts(tree, names, handlers, path), *log_sink_facts(tree, names, path)]
+    facts = state_facts(tree, names, handlers, path)
+    if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files a full walk
+        facts += log_sink_facts(tree, names, path)
     facts = [f.with_attrs(module_kind=module_kind, in_main_block=f.line in main_lines) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
 
@@ -70,6 +73,8 @@ def _main_block_lines(tree: ast.Module) -> set[int]:
 
 def _directives(text: str) -> tuple:
     """Directives from real comments (tokenize), so `#` inside strings is never misread."""
+    if "12f:" not in text and "noqa" not in text:
+        return ()
     comments, code_lines = [], set()
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
