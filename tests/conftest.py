@@ -13,6 +13,18 @@ from twelvefactor_lint.runner import run
 
 REPO = Path(__file__).resolve().parent.parent
 
+STATEFUL_FLASK_APP = """\
+from flask import Flask
+app = Flask(__name__)
+CARTS = {}
+
+@app.post("/cart/<user>")
+def add(user):
+    CARTS[user] = []
+    return "ok"
+"""
+"""A Flask app with one TF601 finding, on line 7."""
+
 
 @pytest.fixture(scope="session")
 def catalogue():

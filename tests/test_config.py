@@ -7,21 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_tree
+from conftest import STATEFUL_FLASK_APP, write_tree
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import ConfigError, Settings, load
 from twelvefactor_lint.runner import run
 
-STATEFUL_APP = """\
-from flask import Flask
-app = Flask(__name__)
-CARTS = {}
-
-@app.post("/cart/<user>")
-def add(user):
-    CARTS[user] = []
-    return "ok"
-"""
 
 FILE_LOGGING_APP = """\
 import logging
@@ -241,7 +231,7 @@ def _run(project, catalogue):
 
 
 def test_severity_table_changes_a_rules_severity(project, catalogue):
-    write_tree(project, {"app.py": STATEFUL_APP, "log.py": FILE_LOGGING_APP})
+    write_tree(project, {"app.py": STATEFUL_FLASK_APP, "log.py": FILE_LOGGING_APP})
     before = {f.rule: f.severity for f in _run(project, catalogue).findings}
     assert before == {"TF601": "error", "TF1101": "warning"}
     write_tree(project, {"pyproject.toml": pyproject('severity = { TF601 = "info", log-to-file = "error" }')})
@@ -258,8 +248,8 @@ def test_severity_for_an_unknown_rule_is_a_config_error(project, catalogue):
 def test_per_file_ignores_drop_findings_for_matching_paths_only(project, catalogue):
     write_tree(project, {
         "pyproject.toml": pyproject('[tool.12f-lint.per-file-ignores]\n"legacy/*.py" = ["mutable-module-state"]'),
-        "legacy/app.py": STATEFUL_APP,
-        "shop/app.py": STATEFUL_APP,
+        "legacy/app.py": STATEFUL_FLASK_APP,
+        "shop/app.py": STATEFUL_FLASK_APP,
         "legacy/log.py": FILE_LOGGING_APP,
     })
     findings = {(f.path, f.rule) for f in _run(project, catalogue).findings}
@@ -273,7 +263,7 @@ def test_per_file_ignores_with_an_unknown_rule_is_a_config_error(project, catalo
 
 
 def test_select_and_ignore_take_effect(project, catalogue):
-    write_tree(project, {"app.py": STATEFUL_APP, "log.py": FILE_LOGGING_APP, ".12f-lint.toml": 'ignore = ["TF6"]\n'})
+    write_tree(project, {"app.py": STATEFUL_FLASK_APP, "log.py": FILE_LOGGING_APP, ".12f-lint.toml": 'ignore = ["TF6"]\n'})
     assert {f.rule for f in _run(project, catalogue).findings} == {"TF1101"}
     write_tree(project, {".12f-lint.toml": 'select = ["mutable-module-state"]\n'})
     assert {f.rule for f in _run(project, catalogue).findings} == {"TF601"}

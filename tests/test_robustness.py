@@ -19,23 +19,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_tree
+from conftest import STATEFUL_FLASK_APP, write_tree
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.runner import run
-
-FLASK_STATE = """\
-from flask import Flask
-app = Flask(__name__)
-CARTS = {}
-
-@app.post("/cart/<user>")
-def add(user):
-    CARTS[user] = []
-    return "ok"
-"""
-"""A TF601 finding on line 7."""
 
 
 def billion_laughs() -> str:
@@ -67,7 +55,7 @@ BAD = {
 }
 
 AWKWARD = {
-    "latin1_cookie.py": ("# -*- coding: latin-1 -*-\n" + FLASK_STATE.replace('return "ok"', 'return "café"')).encode("latin-1"),
+    "latin1_cookie.py": ("# -*- coding: latin-1 -*-\n" + STATEFUL_FLASK_APP.replace('return "ok"', 'return "café"')).encode("latin-1"),
     "empty.py": "",
     "bomb/compose.yaml": billion_laughs(),
     "unterminated/Dockerfile": "FROM python:3.12-slim\nCMD gunicorn app:app \\",
@@ -91,12 +79,12 @@ AWKWARD = {
         "    && gunicorn app:app\n"
         "EXPOSE 8000\n"
     ),
-    "crlf/app.py": FLASK_STATE.replace("\n", "\r\n"),
+    "crlf/app.py": STATEFUL_FLASK_APP.replace("\n", "\r\n"),
     "crlf/Dockerfile": "FROM python:3.12-slim\r\nRUN pip install gunicorn\r\nCMD service nginx start && gunicorn app:app\r\n",
     "crlf/compose.yaml": "services:\r\n  web:\r\n    image: acme/shop:1\r\n    container_name: shop\r\n",
 }
 
-GOOD = {"good/app.py": FLASK_STATE}
+GOOD = {"good/app.py": STATEFUL_FLASK_APP}
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
@@ -173,7 +161,7 @@ def test_hostile_tree_through_the_cli(tmp_path):
 
 
 def test_unreadable_file_is_skipped_with_a_reason(tmp_path, catalogue):
-    write_tree(tmp_path, {"secret.py": FLASK_STATE, **GOOD})
+    write_tree(tmp_path, {"secret.py": STATEFUL_FLASK_APP, **GOOD})
     secret = tmp_path / "secret.py"
     secret.chmod(0)
     try:
