@@ -13,6 +13,8 @@ import tokenize
 
 from twelvefactor_lint import directives
 from twelvefactor_lint.analyzers.python.handlers import find_handlers
+from twelvefactor_lint.analyzers.python.index import Index
+from twelvefactor_lint.analyzers.python.index import build as build_index
 from twelvefactor_lint.analyzers.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyzers.python.names import Names, is_main_guard
 from twelvefactor_lint.analyzers.python.state import state_facts
@@ -35,13 +37,14 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     except (ValueError, RecursionError, MemoryError) as error:
         fact = parse_error(path, f"cannot parse: {type(error).__name__}: {error}")
         return FileAnalysis((fact,), ())
-    names = Names(tree)
-    handlers = find_handlers(tree, names, path)
-    module_kind = _module_kind(tree, names, bool(handlers))
+    index = build_index(tree)
+    names = Names(tree, index.imports)
+    handlers = find_handlers(index, names, path)
+    module_kind = _module_kind(tree, index, names, bool(handlers))
     main_lines = _main_block_lines(tree)
     facts = state_facts(tree, names, handlers, path)
-    if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files a full walk
-        facts += log_sink_facts(tree, names, path)
+    if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
+        facts += log_sink_facts(tree, index, names, path)
     facts = [f.with_attrs(module_kind=module_kind, in_main_block=f.line in main_lines) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
 
@@ -54,12 +57,12 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _module_kind(tree: ast.Module, names: Names, has_handlers: bool) -> str:
+def _module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool) -> str:
     """`cli_script` for a command-line program (a main guard plus argument parsing), else `app`."""
     if has_handlers or not any(is_main_guard(s) for s in tree.body):
         return "app"
     uses_cli = any(m.split(".")[0] in _CLI_MODULES for m in names.imports.values()) or any(
-        isinstance(n, ast.Attribute) and n.attr == "argv" and names.qualify(n) == "sys.argv" for n in ast.walk(tree))
+        names.qualify(n) == "sys.argv" for n in index.argv)
     return "cli_script" if uses_cli else "app"
 
 

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from twelvefactor_lint.analyzers.python.index import Function, Index
 from twelvefactor_lint.analyzers.python.names import Names
 
 REQUEST, JOB = "request_handler", "job_handler"
-Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 _WEB_CONSTRUCTORS = {
     "flask.Flask": "flask", "flask.Blueprint": "flask", "quart.Quart": "quart", "quart.Blueprint": "quart",
@@ -66,7 +66,7 @@ class Handler:
         return f"{kind} `{self.qualname}()`"
 
 
-def find_handlers(tree: ast.Module, names: Names, path: str) -> list[Handler]:
+def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
     direct: dict[int, Handler] = {}
     is_view_module = _is_view_module(path)
     for name, function in names.functions.items():
@@ -74,7 +74,7 @@ def find_handlers(tree: ast.Module, names: Names, path: str) -> list[Handler]:
             _django_function_view(function, "django") if is_view_module else None)
         if found:
             direct[id(function)] = Handler(function, name, *found)
-    for function, context, framework in _registered(tree, names):
+    for function, context, framework in _registered(index, names):
         direct.setdefault(id(function), Handler(function, function.name, context, framework))
     for class_name, (context, framework) in _handler_classes(names).items():
         for item in names.classes[class_name].body:
@@ -141,12 +141,11 @@ def _django_function_view(function: Function, framework: str) -> tuple[str, str]
     return None
 
 
-def _registered(tree: ast.Module, names: Names):
+def _registered(index: Index, names: Names):
     """(function, context, framework) for functions handed to `add_url_rule`/`add_api_route`/`Route(...)`,
     or to a route or task decorator applied by hand (`app.get("/x")(view)`, `app.task()(job)`)."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for site in index.calls:
+        node = site.node
         found = None
         if isinstance(node.func, ast.Attribute) and node.func.attr in _REGISTRATIONS:
             found = REQUEST, _REGISTRATIONS[node.func.attr]

@@ -12,6 +12,7 @@ import ast
 import re
 from typing import Iterator
 
+from twelvefactor_lint.analyzers.python.index import Index
 from twelvefactor_lint.analyzers.python.names import Names, module_statements
 from twelvefactor_lint.facts import Fact
 
@@ -109,7 +110,7 @@ def _looks_like_path(node: ast.expr, names: Names) -> bool:
     return False
 
 
-def log_sink_facts(tree: ast.Module, names: Names, path: str) -> list[Fact]:
+def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> list[Fact]:
     facts: list[Fact] = []
     seen_dicts: set[int] = set()
     for statement in module_statements(tree):
@@ -119,15 +120,14 @@ def log_sink_facts(tree: ast.Module, names: Names, path: str) -> list[Fact]:
                 facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
             elif _added_handler(target) is not None:
                 facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
-    for statement in ast.walk(tree):
-        if not isinstance(statement, ast.stmt) or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
-            continue
-        for node in _own_expressions(statement):
-            facts += _call_sinks(node, names, path, statement.lineno, seen_dicts)
-        if isinstance(statement, ast.Assign):
+    for site in index.calls:
+        facts += _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
+    for site in index.assignments:
+        statement = site.node
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                and names.qualify(statement.value.func) in {"open", "io.open"}:
             for target in statement.targets:
-                if names.qualify(target) in {"sys.stdout", "sys.stderr"} and isinstance(statement.value, ast.Call) \
-                        and names.qualify(statement.value.func) in {"open", "io.open"}:
+                if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
                     facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(_argument(statement.value, 0, "file")), statement.lineno))
     return facts
 
@@ -138,15 +138,6 @@ def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:
             yield target, statement.value
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
         yield statement.target, statement.value
-
-
-def _own_expressions(statement: ast.stmt) -> Iterator[ast.AST]:
-    """Nodes of a statement that are not inside a nested statement (each call is seen once)."""
-    pending: list[ast.AST] = [c for c in ast.iter_child_nodes(statement) if not isinstance(c, ast.stmt)]
-    while pending:
-        node = pending.pop()
-        yield node
-        pending.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
 
 
 def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, seen_dicts: set[int]) -> list[Fact]:

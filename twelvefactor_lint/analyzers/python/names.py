@@ -9,11 +9,11 @@ QualifiedNameProvider that keeps analysis fast.
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterable, Iterator
 
 
 class Names:
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, imports: Iterable[ast.Import | ast.ImportFrom]):
         self.imports: dict[str, str] = {}
         self.constructors: dict[str, str] = {}
         """Module-level name -> qualified name of the call that built it (`app` -> `flask.Flask`)."""
@@ -21,7 +21,7 @@ class Names:
         """Module-level name -> the expression last assigned to it at module level."""
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.classes: dict[str, ast.ClassDef] = {}
-        for node in ast.walk(tree):
+        for node in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
