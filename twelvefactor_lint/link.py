@@ -105,7 +105,7 @@ def link(facts: Iterable[Fact]) -> list[Fact]:
                 starters.setdefault(dockerfile, started)
 
     def linked(fact: Fact) -> Fact:
-        if fact.kind in ("compose.service", "compose.scaling_blocker"):
+        if fact.kind.startswith(("compose.", "process.")) and "service" in fact.attrs:
             return fact.with_attrs(role=roles.get(_service_key(fact), "unknown"))
         if fact.kind == "dockerfile.missing_start" and fact.path in starters:
             return fact.with_attrs(started_by=starters[fact.path])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from twelvefactor_lint import __version__, engine
+from twelvefactor_lint import __version__, engine, link_processes
 from twelvefactor_lint.analyzers import analyzer_for
 from twelvefactor_lint.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
@@ -13,6 +13,7 @@ from twelvefactor_lint.discovery import SourceFile, discover
 from twelvefactor_lint.facts import Fact, FileAnalysis
 from twelvefactor_lint.link import link
 from twelvefactor_lint.model import Result, SkippedFile
+from twelvefactor_lint.scope import PROD
 from twelvefactor_lint.sources import load
 from twelvefactor_lint.suppress import apply_directives, per_file_ignores
 
@@ -30,6 +31,46 @@ def analyze_file(source: SourceFile, max_size: int) -> FileAnalysis | str:
             "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
 
 
+class _Analysis:
+    """What the analyze stage has gathered so far: facts, directives and roles per file, and the accounting."""
+
+    def __init__(self, skipped: list[SkippedFile]):
+        self.facts: list[Fact] = []
+        self.directives: dict[str, tuple] = {}
+        self.roles: dict[str, str] = {}
+        self.skipped = skipped
+        self.analyzed = 0
+
+    def add(self, source: SourceFile, outcome: FileAnalysis | str) -> None:
+        if isinstance(outcome, str):
+            self.skipped.append(SkippedFile(source.rel, outcome))
+            return
+        self.analyzed += 1
+        self.roles[source.rel] = source.role
+        self.facts += outcome.facts
+        self.directives[source.rel] = outcome.directives
+
+
+def _read_start_scripts(state: _Analysis, settings: Settings) -> None:
+    """Analyze the scripts Dockerfiles start (shell files are read only when something runs them).
+
+    A script takes the role of the Dockerfile that runs it: `scripts/start.sh` as an ENTRYPOINT is
+    production code, whatever its directory suggests.
+    """
+    started: dict[str, str] = {}
+    root = settings.root.resolve()
+    for dockerfile, candidates in link_processes.script_candidates(state.facts).items():
+        for rel in candidates:
+            path = root / rel
+            if rel in state.roles or path.is_file() and path.resolve().is_relative_to(root):
+                started[dockerfile] = rel
+                if rel not in state.roles and rel not in {s.path for s in state.skipped}:
+                    source = SourceFile(path, rel, "shell", state.roles.get(dockerfile, PROD))
+                    state.add(source, analyze_file(source, settings.max_file_size))
+                break
+    state.facts = link_processes.annotate(state.facts, started)
+
+
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
@@ -42,20 +83,12 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
 
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
-    skipped = [SkippedFile(s.rel, s.reason) for s in found.skipped]
-    facts: list[Fact] = []
-    directives = {}
-    roles = {}
-    analyzed = 0
+    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
     for source in found.files:
-        outcome = analyze_file(source, settings.max_file_size)
-        if isinstance(outcome, str):
-            skipped.append(SkippedFile(source.rel, outcome))
-            continue
-        analyzed += 1
-        roles[source.rel] = source.role
-        facts += outcome.facts
-        directives[source.rel] = outcome.directives
+        run_state.add(source, analyze_file(source, settings.max_file_size))
+    _read_start_scripts(run_state, settings)
+    facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
+    skipped, analyzed = run_state.skipped, run_state.analyzed
 
     facts = link(facts)
     findings = engine.evaluate(facts, roles, selection)

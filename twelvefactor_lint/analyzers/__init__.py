@@ -12,6 +12,7 @@ _MODULES = {
     "dockerfile": "twelvefactor_lint.analyzers.dockerfile",
     "compose": "twelvefactor_lint.analyzers.compose",
     "procfile": "twelvefactor_lint.analyzers.procfile",
+    "shell": "twelvefactor_lint.analyzers.script",
 }
 
 

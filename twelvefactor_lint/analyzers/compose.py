@@ -7,12 +7,15 @@ yields nothing (it is someone else's YAML).
 from __future__ import annotations
 
 import re
+import shlex
 
 import yaml
 
 from twelvefactor_lint import directives, images, yamlnodes as Y
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.sources import decode_text, split_lines
+from twelvefactor_lint.storage import is_data_path
 
 APP, INFRA, PROXY, BUILT, UNKNOWN = "app", "infra", "proxy", "built", "unknown"
 _KIND_ROLES = {images.INFRA: INFRA, images.PROXY: PROXY}
@@ -79,12 +82,83 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         if Y.scalar(node):
             blockers.append((node, field_name, Y.scalar(node)))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
+    facts += _process_facts(path, name, service, replicas or 1)
+    facts += _volume_facts(path, name, service, replicas or 1)
+    facts += _sticky_labels(path, name, service)
     for node, blocker, value in blockers:
         facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
         }, anchor=f"{name}:{blocker}:{value}"))
     return facts
+
+
+def _argv(node) -> tuple[str, ...]:
+    """A compose command: a list is the argv; a string is split like a shell would, but no shell runs it."""
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(v for v in (Y.scalar(item) for item in node.value) if v is not None)
+    text = Y.scalar(node) or ""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
+
+
+def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+    command, entrypoint = _field(service, "command"), _field(service, "entrypoint")
+    facts = []
+    declared = entrypoint if entrypoint is not None else command
+    if declared is not None:
+        argv = _argv(entrypoint) + _argv(command) if entrypoint is not None else _argv(command)
+        origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
+                        extra={"service": name})
+        facts += command_facts(path, origin, commands_of(argv))
+    signal = Y.scalar(_field(service, "stop_signal"))
+    if signal:
+        facts.append(Fact("process.stop_signal", path, Y.line(_field(service, "stop_signal")), 1, attrs={
+            "signal": signal.upper(), "source": f"compose service `{name}`", "process": name, "service": name},
+            anchor=f"{name}:stop"))
+    return facts
+
+
+def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+    """Each volume mounted into the service: source, target, bind or named, read-only."""
+    facts = []
+    for entry in Y.sequence(_field(service, "volumes")):
+        text = Y.scalar(entry)
+        if text is not None:
+            parts = text.split(":")
+            if len(parts) < 2:
+                continue
+            source, target, mode = parts[0], parts[1], ":".join(parts[2:])
+            read_only = "ro" in mode.split(",")
+        else:
+            source = Y.scalar(Y.get(entry, "source")) or ""
+            target = Y.scalar(Y.get(entry, "target")) or ""
+            read_only = (Y.scalar(Y.get(entry, "read_only")) or "").lower() == "true"
+        kind = "bind" if source.startswith((".", "/", "~", "$")) else "named"
+        facts.append(Fact("compose.volume", path, Y.line(entry), Y.column(entry), attrs={
+            "service": name, "source": source, "target": target, "kind": kind, "read_only": read_only,
+            "data_like": is_data_path(target), "replicas": replicas, "scaled": replicas > 1}, anchor=f"{name}:{target}"))
+    return facts
+
+
+def _sticky_labels(path: str, name: str, service: dict) -> list[Fact]:
+    """Traefik sticky-session labels, in list (`key=value`) or mapping form."""
+    labels = _field(service, "labels")
+    pairs = []
+    if isinstance(labels, yaml.SequenceNode):
+        for item in labels.value:
+            key, _, value = (Y.scalar(item) or "").partition("=")
+            pairs.append((item, key.strip(), value.strip()))
+    else:
+        pairs = [(key_node, key, Y.scalar(value) or "") for key, (key_node, value) in Y.items(labels).items()]
+    return [
+        Fact("proxy.sticky", path, Y.line(node), Y.column(node), attrs={
+            "how": f"traefik label `{key}`", "where": f"service `{name}`"}, anchor=f"{name}:{key}")
+        for node, key, value in pairs
+        if key.startswith("traefik.") and ".sticky" in key and value.lower() not in {"false", "0"}
+    ]
 
 
 def _command_text(node) -> str:

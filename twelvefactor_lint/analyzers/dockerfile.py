@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import io
 import json
+import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint import directives
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.images import image_kind
+from twelvefactor_lint.storage import is_data_path
+from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.shell.parse import SimpleCommand, parse as parse_shell
-from twelvefactor_lint.shell.processes import extra_processes
+from twelvefactor_lint.shell.processes import SHELLS, unwrap
 from twelvefactor_lint.sources import decode_text, split_lines
 
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _START = ("CMD", "ENTRYPOINT")
+_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/opt/venv/bin/", "/venv/bin/", "/root/.local/bin/")
+_SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)")
+_NOT_SECRET_KEY = re.compile(r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
+_PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
+_SECRET_FILE = re.compile(r"(?i)(^|/)(\.env(\.[\w.-]+)?|local_settings\.py|[^/]*secret[^/]*|id_rsa|[^/]*\.pem|[^/]*\.key)$")
 
 
 @dataclass
@@ -125,12 +133,133 @@ def effective_start(stage: Stage, by_name: dict[str, Stage]) -> dict[str, Instru
     return result
 
 
-def _commands(instruction: Instruction) -> list[SimpleCommand]:
-    argv = instruction.exec_form
-    offset = instruction.line
-    if argv is not None:
-        return [SimpleCommand(tuple(argv), line=offset)] if argv else []
-    return [SimpleCommand(c.argv, c.background, c.connector, offset + c.line) for c in parse_shell(instruction.value)]
+def start_command(start: dict[str, Instruction]) -> tuple[Instruction, list[SimpleCommand], str] | None:
+    """The instruction that names the container's process, its commands, and its form.
+
+    Exec-form ENTRYPOINT and CMD run as one argv (ENTRYPOINT + CMD, a shell-form CMD wrapped
+    in `/bin/sh -c`); a shell-form ENTRYPOINT ignores CMD. When ENTRYPOINT is only a PID-1
+    helper (`tini --`, `dumb-init`), the CMD is the process and findings point at it.
+    """
+    entrypoint, cmd = start.get("ENTRYPOINT"), start.get("CMD")
+    if entrypoint is not None:
+        head = entrypoint.exec_form
+        if head is None:
+            return entrypoint, parse_shell(entrypoint.value), "shell"
+        if unwrap(tuple(head)) or cmd is None:
+            tail = (cmd.exec_form if cmd.exec_form is not None else ["/bin/sh", "-c", cmd.value]) if cmd else []
+            return entrypoint, commands_of(tuple(head + tail)), "exec"
+    if cmd is None:
+        return None
+    if cmd.exec_form is None:
+        return cmd, parse_shell(cmd.value), "shell"
+    return cmd, commands_of(tuple(cmd.exec_form)), "exec"
+
+
+def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
+    """The final stage and the earlier stages it builds on, oldest first."""
+    chain = [final]
+    while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()].index < chain[0].index:
+        chain.insert(0, by_name[chain[0].base.lower()])
+    return chain
+
+
+def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]], str]:
+    """(sources, absolute destination) of each COPY/ADD from the build context, and the final WORKDIR."""
+    copies, workdir = [], "/"
+    for stage in chain:
+        for item in stage.instructions:
+            if item.name == "WORKDIR":
+                workdir = posixpath.join(workdir, item.value.strip().strip('"'))
+            elif item.name in ("COPY", "ADD"):
+                words = item.exec_form or item.value.split()
+                paths = [w for w in words if not w.startswith("--")]
+                if len(paths) >= 2 and not any(w.startswith("--from") for w in words):
+                    copies.append((paths[:-1], posixpath.join(workdir, paths[-1])))
+    return copies, workdir
+
+
+def script_sources(script: str, workdir: str, copies: list[tuple[list[str], str]]) -> list[str]:
+    """Build-context paths a script run from the image may have been copied from (latest COPY first)."""
+    target = posixpath.normpath(posixpath.join(workdir, script))
+    found = []
+    for sources, dest in reversed(copies):
+        dest = posixpath.normpath(dest)
+        for source in sources:
+            source = source.rstrip("/") or "."
+            if target == dest:
+                found.append(source)
+            elif target.startswith(dest.rstrip("/") + "/"):
+                found.append(posixpath.normpath(posixpath.join(source, target[len(dest.rstrip("/")) + 1:])))
+    return list(dict.fromkeys(found))
+
+
+def _script_path(commands: list[SimpleCommand]) -> str | None:
+    """The script a start command runs (`/docker-entrypoint.sh`, `bash ./start.sh`), if any."""
+    argv = unwrap(commands[0].argv) if len(commands) == 1 else ()
+    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) > 1 and not argv[1].startswith("-"):
+        argv = argv[1:]
+    if not argv:
+        return None
+    program = argv[0]
+    if program.endswith(".sh") or program.startswith("./") or (
+            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
+        return program
+    return None
+
+
+def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage]) -> list[Fact]:
+    found = start_command(start)
+    if found is None:
+        return []
+    instruction, commands, form = found
+    origin = Origin(f"Dockerfile {instruction.name}", posixpath.basename(path), "image", instruction.line,
+                    instruction.end_line, form=form)
+    facts = command_facts(path, origin, commands)
+    script = _script_path(commands)
+    if script is not None:
+        copies, workdir = _copies_and_workdir(chain)
+        facts.append(Fact("dockerfile.script_ref", path, instruction.line, 1, instruction.end_line, attrs={
+            "script": script, "sources": script_sources(script, workdir, copies), "instruction": instruction.name,
+        }, anchor=f"script:{script}"))
+    return facts
+
+
+def _volume_paths(item: Instruction) -> list[str]:
+    return item.exec_form if item.exec_form is not None else item.value.split()
+
+
+def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact]:
+    """Secret-named ENV/ARG with a literal value (kept in the image's history), and secret files copied in."""
+    facts = []
+    for stage in all_stages:
+        for item in stage.instructions:
+            if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
+                for key, value in _assignments(item):
+                    if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
+                            and not _PLACEHOLDER.match(value) and not value.isdigit():
+                        facts.append(Fact("dockerfile.baked_secret", path, item.line, 1, item.end_line, attrs={
+                            "instruction": item.name, "key": key}, anchor=f"{item.name}:{key}"))
+            elif item.name in ("COPY", "ADD") and stage is final:
+                words = item.exec_form or item.value.split()
+                paths = [w for w in words if not w.startswith("--")]
+                for source in paths[:-1]:
+                    if _SECRET_FILE.search(source.rstrip("/")) and not re.search(r"(?i)example|sample|template|dist", source):
+                        facts.append(Fact("dockerfile.copied_secret", path, item.line, 1, item.end_line, attrs={
+                            "source": source}, anchor=f"copy:{source}"))
+    return facts
+
+
+def _assignments(item: Instruction) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` / legacy `ENV A 1` / `ARG A=1` as (key, value); ARG without a default has none."""
+    text = item.value.strip()
+    if item.name == "ENV" and "=" not in text.split(None, 1)[0]:
+        key, _, value = text.partition(" ")
+        return [(key, value.strip().strip('"\''))]
+    pairs = []
+    for word in re.findall(r'(\S+?=(?:"[^"]*"|\'[^\']*\'|\S*))', text):
+        key, _, value = word.partition("=")
+        pairs.append((key, value.strip('"\'')))
+    return pairs
 
 
 def _facts(path: str, items: list[Instruction]) -> list[Fact]:
@@ -157,16 +286,18 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
                           attrs={"base": final.base, "base_kind": image_kind(final.base),
                                  "stage": final.name or str(final.index), "started_by": ""},
                           anchor=f"final:{final.base}"))
-    for name, instruction in start.items():
-        form = "exec" if instruction.exec_form is not None else "shell"
-        facts.append(Fact("dockerfile.start", path, instruction.line, 1, instruction.end_line,
-                          attrs={"instruction": name, "form": form, "command": instruction.value.strip()},
-                          anchor=f"{name}:{' '.join(instruction.value.split())}"))
-        for extra in extra_processes(_commands(instruction)):
-            facts.append(Fact("container.extra_process", path, extra.line, 1, instruction.end_line,
-                              attrs={"how": extra.how, "program": extra.program, "command": extra.command,
-                                     "instruction": name, "source": "Dockerfile"},
-                              anchor=f"{name}:{extra.how}:{extra.program}"))
+    facts += _start_facts(path, start, _stage_chain(final, by_name))
+    for item in final.instructions:
+        if item.name == "STOPSIGNAL":
+            facts.append(Fact("process.stop_signal", path, item.line, 1, attrs={
+                "signal": item.value.strip().upper(), "source": "Dockerfile STOPSIGNAL",
+                "process": posixpath.basename(path)}, anchor="stopsignal"))
+        elif item.name == "VOLUME":
+            for target in _volume_paths(item):
+                facts.append(Fact("dockerfile.volume", path, item.line, 1, attrs={
+                    "target": target, "data_like": is_data_path(target), "base_kind": image_kind(final.base)},
+                    anchor=f"volume:{target}"))
+    facts += _baked_config(path, all_stages, final)
     return facts
 
 

@@ -23,6 +23,10 @@ class SimpleCommand:
     """The operator joining it to the next command: `&&`, `||`, `;`, `|`, `&` or "" when last."""
     line: int = 0
     """0-based line within the parsed text."""
+    redirects: tuple[tuple[str, str], ...] = ()
+    """(operator, target) of file redirections, e.g. (">>", "/var/log/app.log"); fd duplications excluded."""
+    exec: bool = False
+    """Run through `exec` (set once wrappers are unwrapped): it replaces the shell instead of being its child."""
 
     @property
     def program(self) -> str:
@@ -53,6 +57,15 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         if argv:
             out.append(SimpleCommand(argv, line=node.start_point[0]))
         return
+    if node.type == "redirected_statement":
+        before = len(out)
+        for child in node.children:
+            if child.type != "file_redirect":
+                _collect(child, out)
+        redirects = tuple(r for r in (_redirect(c) for c in node.children if c.type == "file_redirect") if r)
+        if len(out) > before and redirects:
+            out[-1] = replace(out[-1], redirects=out[-1].redirects + redirects)
+        return
     start = len(out)
     for child in node.children:
         if child.type in _CONNECTORS:
@@ -70,6 +83,15 @@ def _collect(node, out: list[SimpleCommand]) -> None:
 def _mark_background(out: list[SimpleCommand], start: int) -> None:
     for index in range(start, len(out)):
         out[index] = replace(out[index], background=True)
+
+
+def _redirect(node) -> tuple[str, str] | None:
+    """A redirection into a file (`> f`, `>> f`, `2> f`, `&> f`); None for `2>&1` and friends."""
+    operator = next((c.type for c in node.children if c.type in {">", ">>", "&>", "&>>", ">|"}), None)
+    target = next((c for c in node.children if c.type not in {">", ">>", "&>", "&>>", ">|", "file_descriptor"}), None)
+    if operator is None or target is None:
+        return None
+    return operator, _word(target)
 
 
 def _word(node) -> str:

@@ -106,9 +106,11 @@ def expand(commands: list[SimpleCommand], depth: int = 0) -> list[SimpleCommand]
             inner = expand(parse(script), depth + 1)
             for index, nested in enumerate(inner):
                 connector = command.connector if index == len(inner) - 1 else nested.connector
-                result.append(SimpleCommand(nested.argv, nested.background or command.background, connector, command.line))
+                result.append(replace(nested, background=nested.background or command.background,
+                                      connector=connector, line=command.line))
         elif argv:
-            result.append(replace(command, argv=argv))
+            execs = "exec" in command.argv[: len(command.argv) - len(argv)]
+            result.append(replace(command, argv=argv, exec=command.exec or execs))
     return result
 
 

@@ -1,0 +1,140 @@
+"""What a simple command is, by its program and arguments: a web server, a worker, a migration...
+
+The vocabulary of the process model (web server, app server, worker, scheduler, proxy, ...) and of
+the start-time mistakes twelve-factor names: dev servers, migrations and build work at start.
+"""
+
+from __future__ import annotations
+
+import re
+
+WEB_SERVER, DEV_SERVER, WORKER, SCHEDULER, MIGRATION, BUILD, PROXY, MONITOR, APP, RUN_CMD = (
+    "web_server", "dev_server", "worker", "scheduler", "migration", "build", "proxy", "monitor", "app", "run_cmd")
+LONG_RUNNING = {WEB_SERVER, DEV_SERVER, WORKER, SCHEDULER, PROXY, MONITOR, APP, RUN_CMD}
+
+_SERVERS = {"gunicorn", "uvicorn", "hypercorn", "daphne", "uwsgi", "waitress-serve", "granian", "bjoern",
+            "gunicorn_django", "mod_wsgi-express", "meinheld", "twistd"}
+_PROXIES = {"nginx", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache2"}
+_WORKERS = {"rqworker", "dramatiq", "huey_consumer", "huey_consumer.py", "arq", "faust", "kombu"}
+_SCHEDULERS = {"cron", "crond", "rqscheduler", "supercronic"}
+_INSTALLERS = {("pip", "install"), ("pip3", "install"), ("poetry", "install"), ("uv", "sync"), ("pipenv", "install"),
+               ("npm", "ci"), ("npm", "install"), ("npm", "i"), ("yarn", "install"), ("pnpm", "install"),
+               ("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("yum", "install"), ("dnf", "install"),
+               ("git", "clone"), ("git", "pull"), ("git", "checkout"), ("conda", "install"), ("bundle", "install")}
+_ASSET_BUILDS = {("npm", "run"), ("yarn", "build"), ("yarn", "run"), ("pnpm", "build"), ("pnpm", "run"), ("webpack", ""),
+                 ("vite", "build"), ("assets", "build")}
+_MANAGE_BUILDS = {"collectstatic", "compilemessages", "compress", "assets"}
+_MIGRATIONS = {("alembic", "upgrade"), ("aerich", "upgrade"), ("yoyo", "apply"), ("piccolo", "migrations")}
+
+
+def python_target(argv: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`python -m gunicorn x` -> (`gunicorn`, `x`); `python manage.py migrate` -> (`manage.py`, `migrate`)."""
+    name = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if not re.fullmatch(r"python[\d.]*|pypy3?", name):
+        return None
+    rest = [a for a in argv[1:] if a not in {"-u", "-O", "-OO", "-B", "-E", "-s", "-I"}]
+    if len(rest) >= 2 and rest[0] == "-m":
+        return tuple(rest[1:])
+    return tuple(rest) if rest and not rest[0].startswith("-") else None
+
+
+def program_role(argv: tuple[str, ...]) -> str | None:
+    """The role of a simple command in the process model, None for ordinary one-shot commands."""
+    if not argv:
+        return None
+    target = python_target(argv)
+    if target is not None:
+        return _python_role(target)
+    name = argv[0].rsplit("/", 1)[-1]
+    args = argv[1:]
+    words = [a for a in args if not a.startswith("-")]
+    first = words[0] if words else ""
+    if name in {"$@", "${@}"}:
+        return RUN_CMD
+    if name in _SERVERS:
+        return DEV_SERVER if _reloads(args) else WEB_SERVER
+    if name == "flask" and first == "run" or name == "fastapi" and first == "dev":
+        return DEV_SERVER
+    if name == "fastapi" and first == "run":
+        return WEB_SERVER
+    if name == "django-admin" or name.endswith("manage.py"):
+        return _manage_role(first)
+    if name == "flask" and words[:2] == ["db", "upgrade"]:
+        return MIGRATION
+    if (name, first) in _MIGRATIONS:
+        return MIGRATION
+    if name == "celery":
+        return _celery_role(args)
+    if name == "rq" and first == "worker" or name in _WORKERS:
+        return WORKER
+    if name in _SCHEDULERS:
+        return SCHEDULER
+    if name in _PROXIES:
+        return PROXY
+    if (name, first) in _INSTALLERS or (name, first) in _ASSET_BUILDS or (name, "") in _ASSET_BUILDS:
+        return BUILD
+    if name in {"watchmedo", "nodemon"}:
+        return DEV_SERVER
+    return None
+
+
+def _python_role(target: tuple[str, ...]) -> str | None:
+    module, args = target[0], target[1:]
+    words = [a for a in args if not a.startswith("-")]
+    if module.endswith("manage.py"):
+        return _manage_role(words[0] if words else "")
+    if module == "http.server":
+        return DEV_SERVER
+    if module in {"pip", "pip3"} and words[:1] == ["install"]:
+        return BUILD
+    if module == "setup.py" or module.endswith("/setup.py"):
+        return BUILD
+    if module in _SERVERS or module in {"celery", "flask", "alembic", "rq", "dramatiq", "huey_consumer", "arq"}:
+        return program_role((module, *args))
+    if module.endswith(".py") or "." in module or module.isidentifier():
+        return APP
+    return None
+
+
+def _manage_role(subcommand: str) -> str | None:
+    if subcommand in {"runserver", "runserver_plus"}:
+        return DEV_SERVER
+    if subcommand == "migrate":
+        return MIGRATION
+    if subcommand in _MANAGE_BUILDS:
+        return BUILD
+    if subcommand in {"rqworker", "qcluster", "process_tasks", "run_huey", "celery"}:
+        return WORKER
+    return None
+
+
+def _celery_role(args: tuple[str, ...]) -> str | None:
+    words = [a for a in args if not a.startswith("-")]
+    if "worker" in words:
+        return WORKER
+    if "beat" in words:
+        return SCHEDULER
+    if "flower" in words:
+        return MONITOR
+    return None
+
+
+def _reloads(args: tuple[str, ...]) -> bool:
+    return any(a in {"--reload", "--reload-dir", "--py-autoreload"} or a.startswith(("--reload=", "--reload-dir=")) for a in args)
+
+
+def embeds_beat(argv: tuple[str, ...]) -> bool:
+    """`celery worker -B` / `--beat`: a scheduler embedded in a worker."""
+    return any(a in {"-B", "--beat"} for a in argv) and "worker" in argv
+
+
+def build_kind(argv: tuple[str, ...]) -> str:
+    """`install` for installs and checkouts, `assets` for asset and static-file builds."""
+    target = python_target(argv) or argv
+    name = target[0].rsplit("/", 1)[-1]
+    subcommand = target[1] if len(target) > 1 else ""
+    if name.endswith("manage.py") or name in {"webpack", "vite", "assets"}:
+        return "assets"
+    if name in {"npm", "yarn", "pnpm"} and subcommand not in {"install", "ci", "i"}:
+        return "assets"
+    return "install"
