@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
@@ -78,6 +78,9 @@ def discover(
         for item in walker.walk(Path(given), force_exclude):
             target = found if isinstance(item, SourceFile) else skipped
             target.setdefault(item.rel, item)
+    for kind in (DOCKERFILE, COMPOSE):
+        for rel in scope.dev_by_sibling([f.rel for f in found.values() if f.kind == kind]):
+            found[rel] = replace(found[rel], role=scope.DEV)
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(skipped[k] for k in sorted(skipped)))
 
 

@@ -11,7 +11,7 @@ from typing import Iterable, Mapping
 from twelvefactor_lint.catalogue import Catalogue, Rule
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.scope import DEV
+from twelvefactor_lint.scope import DEV, PROD
 from twelvefactor_lint.severity import lowered
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -26,10 +26,10 @@ class Selection:
 
 def select(catalogue: Catalogue, select: Iterable[str], extend_select: Iterable[str], ignore: Iterable[str],
            severity: Mapping[str, str]) -> Selection:
-    """Resolve selectors (ids, names, prefixes, ALL); unknown selectors raise ValueError."""
+    """Resolve selectors (ids, names, prefixes, ALL; `TF6,TF11` lists too); unknown selectors raise ValueError."""
     def resolve(selectors: Iterable[str]) -> set[str]:
         ids: set[str] = set()
-        for selector in selectors:
+        for selector in (part.strip() for item in selectors for part in item.split(",") if part.strip()):
             found = catalogue.select(selector)
             if not found:
                 raise ValueError(f"unknown rule selector `{selector}`")
@@ -58,7 +58,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
         for fact, matcher in _matches(rule, by_kind, roles):
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
             message = render(matcher.message, fact.attrs)
-            if roles.get(fact.path) == DEV:
+            if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
             findings.append(Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
@@ -69,12 +69,19 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     return fingerprinted(sorted(findings, key=Finding.sort_key))
 
 
+def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
+    """The file's role, narrowed to `dev` for a fact that knows it only matters in development
+    (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)."""
+    role = roles.get(fact.path)
+    return DEV if role == PROD and fact.attrs.get("dev_only") else role
+
+
 def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, str]):
     """Each fact once per rule: the first matcher that accepts it decides message and severity."""
     claimed: set[int] = set()
     for matcher in rule.matchers:
         for fact in by_kind.get(matcher.fact, ()):
-            if id(fact) in claimed or roles.get(fact.path) not in rule.roles:
+            if id(fact) in claimed or role_of(fact, roles) not in rule.roles:
                 continue
             if matcher.matches(fact.kind, fact.attrs):
                 claimed.add(id(fact))

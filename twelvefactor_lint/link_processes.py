@@ -1,9 +1,11 @@
-"""Link the start chain: a Dockerfile ENTRYPOINT/CMD runs a script copied into the image.
+"""Link the start chain: a start command runs a script that a Dockerfile copied into the image.
 
-`scripts_to_read` names the repository files an image's start command runs (resolved through
-COPY/ADD and the build context), so the runner can analyze them as shell scripts; `annotate`
-then marks every fact from such a script with the hop that starts it and its scaling, so rules
-judge the script's commands as the container's own and messages show the chain.
+A Dockerfile ENTRYPOINT/CMD, or a compose `command:` of a service built from a Dockerfile, may
+run a script (`/docker-entrypoint.sh`, `bash start.sh`). `script_candidates` resolves it through
+the image's COPY/ADD instructions, WORKDIR and build context to the repository files it may be,
+so the runner can analyze them as shell scripts; `annotate` then gives every fact from such a
+script the hop that starts it, so rules judge the script as the process's own start and
+messages show the chain.
 """
 
 from __future__ import annotations
@@ -14,39 +16,58 @@ from typing import Iterable
 from twelvefactor_lint.facts import Fact
 
 
+def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
+    """Build-context paths a script in the image may have been copied from (latest COPY first)."""
+    target = posixpath.normpath(posixpath.join(workdir, script))
+    found = []
+    for sources, dest in reversed(copies):
+        dest = posixpath.normpath(dest).rstrip("/")
+        for source in sources:
+            source = source.rstrip("/") or "."
+            if target == dest:
+                found.append(source)
+            elif target.startswith(dest + "/"):
+                found.append(posixpath.normpath(posixpath.join(source, target[len(dest) + 1:])))
+    return list(dict.fromkeys(found))
+
+
 def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, and its own directory."""
     contexts = []
     for fact in facts:
         if fact.kind == "compose.service" and fact.attrs["build_context"]:
-            base = posixpath.dirname(fact.path)
-            context = posixpath.normpath(posixpath.join(base, fact.attrs["build_context"]))
-            named = posixpath.normpath(posixpath.join(context, fact.attrs["dockerfile"] or "Dockerfile"))
-            if named == dockerfile:
+            context = posixpath.normpath(posixpath.join(posixpath.dirname(fact.path), fact.attrs["build_context"]))
+            if posixpath.normpath(posixpath.join(context, fact.attrs["dockerfile"] or "Dockerfile")) == dockerfile:
                 contexts.append(context)
     contexts.append(posixpath.dirname(dockerfile) or ".")
     return list(dict.fromkeys(contexts))
 
 
-def script_candidates(facts: list[Fact]) -> dict[str, list[str]]:
-    """Dockerfile path -> repository paths its start script may be (most likely first)."""
-    found: dict[str, list[str]] = {}
-    for fact in facts:
-        if fact.kind != "dockerfile.script_ref":
+def script_candidates(facts: list[Fact]) -> list[tuple[Fact, list[str]]]:
+    """(script reference, repository paths the script may be, most likely first)."""
+    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
+    found: list[tuple[Fact, list[str]]] = []
+    for ref in (f for f in facts if f.kind == "process.script_ref"):
+        image = filesystems.get(ref.attrs["dockerfile"])
+        if image is None:
             continue
-        candidates = []
-        for context in _contexts(fact.path, facts):
-            for source in fact.attrs["sources"]:
-                candidates.append(posixpath.normpath(posixpath.join(context, source)))
-        found[fact.path] = list(dict.fromkeys(c for c in candidates if not c.startswith("..")))
+        sources = script_sources(ref.attrs["script"], image.attrs["workdir"], image.attrs["copies"])
+        candidates = [posixpath.normpath(posixpath.join(context, source))
+                      for context in _contexts(image.path, facts) for source in sources]
+        found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))
     return found
 
 
-def annotate(facts: list[Fact], scripts: dict[str, str]) -> list[Fact]:
-    """Give each fact of a script read for a Dockerfile the hop that starts it (`via`)."""
-    refs = {f.path: f for f in facts if f.kind == "dockerfile.script_ref"}
-    via = {}
-    for dockerfile, script in scripts.items():
-        ref = refs[dockerfile]
-        via.setdefault(script, f" (started by {dockerfile}:{ref.line} {ref.attrs['instruction']})")
-    return [f.with_attrs(via=via[f.path]) if f.path in via and f.kind.startswith("process.") else f for f in facts]
+def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
+    """Give each process fact of a started script the hop that starts it (`via`)."""
+    via: dict[str, Fact] = {}
+    for ref, script in scripts:
+        via.setdefault(script, ref)
+
+    def annotated(fact: Fact) -> Fact:
+        ref = via.get(fact.path)
+        if ref is None or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
+            return fact
+        return fact.with_attrs(via=f" (started by {ref.attrs['hop']})")
+
+    return [annotated(f) for f in facts]

@@ -52,20 +52,20 @@ class _Analysis:
 
 
 def _read_start_scripts(state: _Analysis, settings: Settings) -> None:
-    """Analyze the scripts Dockerfiles start (shell files are read only when something runs them).
+    """Analyze the scripts that start commands run (shell files are read only when something runs them).
 
-    A script takes the role of the Dockerfile that runs it: `scripts/start.sh` as an ENTRYPOINT is
+    A script takes the role of the file that runs it: `scripts/start.sh` as an ENTRYPOINT is
     production code, whatever its directory suggests.
     """
-    started: dict[str, str] = {}
+    started = []
     root = settings.root.resolve()
-    for dockerfile, candidates in link_processes.script_candidates(state.facts).items():
+    for ref, candidates in link_processes.script_candidates(state.facts):
         for rel in candidates:
             path = root / rel
             if rel in state.roles or path.is_file() and path.resolve().is_relative_to(root):
-                started[dockerfile] = rel
+                started.append((ref, rel))
                 if rel not in state.roles and rel not in {s.path for s in state.skipped}:
-                    source = SourceFile(path, rel, "shell", state.roles.get(dockerfile, PROD))
+                    source = SourceFile(path, rel, "shell", state.roles.get(ref.path, PROD))
                     state.add(source, analyze_file(source, settings.max_file_size))
                 break
     state.facts = link_processes.annotate(state.facts, started)

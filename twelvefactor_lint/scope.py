@@ -44,3 +44,22 @@ def classify(rel_path: str) -> str:
     if _DEV_WORD.search(stem) and (settings_dir or not name.endswith(".py") or "settings" in stem or "config" in stem):
         return DEV
     return PROD
+
+
+_PROD_WORD = re.compile(r"(?:^|[._-])(prod|production)(?:$|[._-])", re.IGNORECASE)
+
+
+def dev_by_sibling(paths: list[str]) -> set[str]:
+    """Deploy files that a `*prod*` sibling of the same kind marks as the development variant.
+
+    `docker-compose.yml` beside `docker-compose.prod.yml` (or `Dockerfile` beside `Dockerfile.prod`)
+    is the one used on a laptop: the repository names its production file explicitly.
+    """
+    by_dir: dict[str, list[str]] = {}
+    for path in paths:
+        by_dir.setdefault(str(PurePosixPath(path).parent), []).append(path)
+    dev = set()
+    for siblings in by_dir.values():
+        if any(_PROD_WORD.search(PurePosixPath(p).name) for p in siblings):
+            dev |= {p for p in siblings if not _PROD_WORD.search(PurePosixPath(p).name) and classify(p) == PROD}
+    return dev

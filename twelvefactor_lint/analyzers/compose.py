@@ -6,6 +6,7 @@ yields nothing (it is someone else's YAML).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 
@@ -14,6 +15,7 @@ import yaml
 from twelvefactor_lint import directives, images, yamlnodes as Y
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.shell.processes import script_path
 from twelvefactor_lint.sources import decode_text, split_lines
 from twelvefactor_lint.storage import is_data_path
 
@@ -90,7 +92,18 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
         }, anchor=f"{name}:{blocker}:{value}"))
+    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume"):
+        facts = [f.with_attrs(dev_only=True) for f in facts]
     return facts
+
+
+def _mounts_source(volume: Fact) -> bool:
+    """A writable bind mount of a project directory (`.:/app`, `./src:/code`): code edited on the host
+    runs in the container, which is how a service is set up for development, not deployment."""
+    attrs = volume.attrs
+    source = attrs["source"].rstrip("/")
+    directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source))
+    return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
 
 
 def _argv(node) -> tuple[str, ...]:
@@ -113,6 +126,15 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
                         extra={"service": name})
         facts += command_facts(path, origin, commands_of(argv))
+        script = script_path(commands_of(argv))
+        build = _field(service, "build")
+        if script is not None and build is not None:
+            context = Y.scalar(build) or Y.scalar(Y.get(build, "context")) or "."
+            dockerfile = posixpath.normpath(posixpath.join(
+                posixpath.dirname(path), context, Y.scalar(Y.get(build, "dockerfile")) or "Dockerfile"))
+            facts.append(Fact("process.script_ref", path, Y.line(declared), 1, attrs={
+                "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`", "dockerfile": dockerfile,
+                "service": name}, anchor=f"script:{name}:{script}"))
     signal = Y.scalar(_field(service, "stop_signal"))
     if signal:
         facts.append(Fact("process.stop_signal", path, Y.line(_field(service, "stop_signal")), 1, attrs={

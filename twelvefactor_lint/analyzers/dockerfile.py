@@ -20,12 +20,11 @@ from twelvefactor_lint.images import image_kind
 from twelvefactor_lint.storage import is_data_path
 from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.shell.parse import SimpleCommand, parse as parse_shell
-from twelvefactor_lint.shell.processes import SHELLS, unwrap
+from twelvefactor_lint.shell.processes import script_path, unwrap
 from twelvefactor_lint.sources import decode_text, split_lines
 
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _START = ("CMD", "ENTRYPOINT")
-_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/opt/venv/bin/", "/venv/bin/", "/root/.local/bin/")
 _SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)")
 _NOT_SECRET_KEY = re.compile(r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
 _PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
@@ -178,48 +177,21 @@ def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]]
     return copies, workdir
 
 
-def script_sources(script: str, workdir: str, copies: list[tuple[list[str], str]]) -> list[str]:
-    """Build-context paths a script run from the image may have been copied from (latest COPY first)."""
-    target = posixpath.normpath(posixpath.join(workdir, script))
-    found = []
-    for sources, dest in reversed(copies):
-        dest = posixpath.normpath(dest)
-        for source in sources:
-            source = source.rstrip("/") or "."
-            if target == dest:
-                found.append(source)
-            elif target.startswith(dest.rstrip("/") + "/"):
-                found.append(posixpath.normpath(posixpath.join(source, target[len(dest.rstrip("/")) + 1:])))
-    return list(dict.fromkeys(found))
-
-
-def _script_path(commands: list[SimpleCommand]) -> str | None:
-    """The script a start command runs (`/docker-entrypoint.sh`, `bash ./start.sh`), if any."""
-    argv = unwrap(commands[0].argv) if len(commands) == 1 else ()
-    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) > 1 and not argv[1].startswith("-"):
-        argv = argv[1:]
-    if not argv:
-        return None
-    program = argv[0]
-    if program.endswith(".sh") or program.startswith("./") or (
-            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
-        return program
-    return None
-
-
 def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage]) -> list[Fact]:
+    copies, workdir = _copies_and_workdir(chain)
+    facts = [Fact("dockerfile.filesystem", path, chain[-1].line, 1, attrs={
+        "copies": [[sources, dest] for sources, dest in copies], "workdir": workdir}, anchor="filesystem")]
     found = start_command(start)
     if found is None:
-        return []
+        return facts
     instruction, commands, form = found
     origin = Origin(f"Dockerfile {instruction.name}", posixpath.basename(path), "image", instruction.line,
                     instruction.end_line, form=form)
-    facts = command_facts(path, origin, commands)
-    script = _script_path(commands)
+    facts += command_facts(path, origin, commands)
+    script = script_path(commands)
     if script is not None:
-        copies, workdir = _copies_and_workdir(chain)
-        facts.append(Fact("dockerfile.script_ref", path, instruction.line, 1, instruction.end_line, attrs={
-            "script": script, "sources": script_sources(script, workdir, copies), "instruction": instruction.name,
+        facts.append(Fact("process.script_ref", path, instruction.line, 1, instruction.end_line, attrs={
+            "script": script, "hop": f"{path}:{instruction.line} {instruction.name}", "dockerfile": path,
         }, anchor=f"script:{script}"))
     return facts
 

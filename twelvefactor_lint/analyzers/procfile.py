@@ -15,12 +15,25 @@ _ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
 _PORT = re.compile(r"\$\{?PORT\b")
 
 
-def _port_from_env(command: str) -> bool:
-    """`$PORT` in the line, or gunicorn without a bind (gunicorn binds 0.0.0.0:$PORT by itself)."""
+def _port_binding(command: str) -> str:
+    """`env` when the web process listens on `$PORT`, `fixed` when it surely does not, else `unknown`.
+
+    gunicorn binds 0.0.0.0:$PORT by itself when given no bind; uvicorn, hypercorn and daphne
+    default to fixed ports; a server configured by a file (`uwsgi app.ini`, `gunicorn -c`) may read
+    `$PORT` there, so it is not judged.
+    """
     if _PORT.search(command):
-        return True
-    return any(c.program == "gunicorn" and not any(a in {"-b", "--bind"} or a.startswith("--bind=") for a in c.argv)
-               for c in expand(parse_shell(command)))
+        return "env"
+    for item in expand(parse_shell(command)):
+        args = item.argv[1:]
+        if item.program == "gunicorn":
+            if any(a in {"-c", "--config"} or a.startswith("--config=") for a in args):
+                return "unknown"
+            binds = any(a in {"-b", "--bind"} or a.startswith("--bind=") for a in args)
+            return "fixed" if binds else "env"
+        if item.program in {"uvicorn", "hypercorn", "daphne", "waitress-serve"}:
+            return "fixed"
+    return "unknown"
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
@@ -36,7 +49,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             continue
         kind, command = match["type"], match["command"].strip()
         facts.append(Fact("procfile.process", path, number, 1, attrs={
-            "type": kind, "command": command, "port_from_env": _port_from_env(command),
+            "type": kind, "command": command, "port_binding": _port_binding(command),
         }, anchor=f"process:{kind}"))
         origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
         facts += command_facts(path, origin, parse_shell(command))

@@ -22,6 +22,8 @@ _PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "
 _STARTING_MANAGERS = {"honcho", "foreman", "overmind"}
 _WRAPPERS_WITH_USER = {"gosu", "su-exec", "chpst", "setuidgid", "s6-setuidgid"}
 _WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer"}
+_RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
+"""Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
 _INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}
 _FOREGROUND_FLAGS = {
     "nginx": lambda args: any("daemon off" in a for a in args),
@@ -57,7 +59,7 @@ class ExtraProcess:
 
 
 def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """Strip PID-1 helpers and privilege droppers to reach the real program."""
+    """Strip PID-1 helpers, privilege droppers and `poetry run`-style runners to reach the real program."""
     while argv:
         name = argv[0].rsplit("/", 1)[-1]
         if name in _WRAPPERS:
@@ -70,6 +72,8 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
                 argv = tuple(a for i, a in enumerate(rest) if not (a.startswith("-") and all(r.startswith("-") for r in rest[:i + 1])))
         elif name in _WRAPPERS_WITH_USER:
             argv = argv[2:]
+        elif name in _RUNNERS and len(argv) > 2 and argv[1] == "run":
+            argv = tuple(_drop_leading(argv[2:], lambda a: a.startswith("-")))
         elif name == "env":
             argv = tuple(_drop_leading(argv[1:], lambda a: "=" in a or a.startswith("-")))
         else:
@@ -151,3 +155,20 @@ def _daemonizes(name: str, args: tuple[str, ...]) -> bool:
     if name in _DAEMON_IF:
         return _DAEMON_IF[name](args)
     return name == "celery" and "multi" in args
+
+
+_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/opt/venv/bin/", "/venv/bin/", "/root/.local/bin/")
+
+
+def script_path(commands: list[SimpleCommand]) -> str | None:
+    """The script a start command runs (`/docker-entrypoint.sh`, `bash ./start.sh`), if any."""
+    argv = unwrap(commands[0].argv) if len(commands) == 1 else ()
+    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) > 1 and not argv[1].startswith("-"):
+        argv = argv[1:]
+    if not argv:
+        return None
+    program = argv[0]
+    if program.endswith(".sh") or program.startswith("./") or (
+            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
+        return program
+    return None
