@@ -8,6 +8,7 @@ symlink that leads outside the project root is skipped with a reason.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ import pathspec
 
 from twelvefactor_lint import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE = "python", "dockerfile", "compose", "procfile"
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG = "python", "dockerfile", "compose", "procfile", "proxy_config"
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -30,8 +31,8 @@ _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECA
 _PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
 
 
-def kind_of(name: str) -> str | None:
-    """The analyzer kind for a file name, or None for files 12f-lint does not read."""
+def kind_of(name: str, parent: str = "") -> str | None:
+    """The analyzer kind for a file name (and its directory's path), or None for files 12f-lint does not read."""
     if name.endswith(".py"):
         return PYTHON
     if _DOCKERFILE.match(name):
@@ -40,6 +41,19 @@ def kind_of(name: str) -> str | None:
         return COMPOSE
     if _PROCFILE.match(name):
         return PROCFILE
+    return _proxy_kind(name, parent.lower())
+
+
+def _proxy_kind(name: str, parent: str) -> str | None:
+    """nginx configs (`nginx.conf`, `*.conf` under an nginx, conf.d or sites-* directory) and HAProxy's."""
+    lowered = name.lower()
+    if lowered.startswith("haproxy") and lowered.endswith(".cfg") or "haproxy" in parent and lowered.endswith(".cfg"):
+        return PROXY_CONFIG
+    if lowered == "nginx.conf" or lowered.endswith((".nginx", ".nginx.conf")):
+        return PROXY_CONFIG
+    in_nginx_dir = any(part in parent for part in ("nginx", "conf.d", "sites-available", "sites-enabled"))
+    if in_nginx_dir and (lowered.endswith((".conf", ".conf.template")) or lowered == "default"):
+        return PROXY_CONFIG
     return None
 
 
@@ -142,8 +156,8 @@ class _Walker:
             stack.extend(reversed(subdirs))
 
     def _file(self, path: Path, explicit: bool) -> SourceFile | Skipped | None:
-        kind = kind_of(path.name)
         rel = self._rel(path)
+        kind = kind_of(path.name, posixpath.dirname(rel))
         if kind is None:
             return Skipped(rel, "not a file kind 12f-lint reads") if explicit else None
         if path.is_symlink():

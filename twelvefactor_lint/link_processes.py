@@ -27,7 +27,10 @@ def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
             if target == dest:
                 found.append(source)
             elif target.startswith(dest + "/"):
-                found.append(posixpath.normpath(posixpath.join(source, target[len(dest) + 1:])))
+                rest = target[len(dest) + 1:]
+                if rest == posixpath.basename(source):  # a file copied into a directory
+                    found.append(posixpath.normpath(source))
+                found.append(posixpath.normpath(posixpath.join(source, rest)))  # a directory copied
     return list(dict.fromkeys(found))
 
 

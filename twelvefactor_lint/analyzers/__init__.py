@@ -13,6 +13,7 @@ _MODULES = {
     "compose": "twelvefactor_lint.analyzers.compose",
     "procfile": "twelvefactor_lint.analyzers.procfile",
     "shell": "twelvefactor_lint.analyzers.script",
+    "proxy_config": "twelvefactor_lint.analyzers.proxy_config",
 }
 
 

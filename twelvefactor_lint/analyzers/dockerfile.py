@@ -162,15 +162,37 @@ def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
     return chain
 
 
+_VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?::?(?P<op>[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))")
+
+
+def substitute(text: str, variables: dict[str, str]) -> str:
+    """Docker's variable substitution: `$V`, `${V}`, `${V:-default}`, `${V:+alternative}`; unknown -> ""."""
+    def value(match: re.Match) -> str:
+        name = match["braced"] or match["bare"]
+        current = variables.get(name)
+        if match["op"] == "-":
+            return current or match["word"]
+        if match["op"] == "+":
+            return match["word"] if current else ""
+        return current or ""
+
+    return _VARIABLE.sub(value, text)
+
+
 def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]], str]:
-    """(sources, absolute destination) of each COPY/ADD from the build context, and the final WORKDIR."""
-    copies, workdir = [], "/"
+    """(sources, absolute destination) of each COPY/ADD from the build context, and the final WORKDIR.
+
+    ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves.
+    """
+    copies, workdir, variables = [], "/", {}
     for stage in chain:
         for item in stage.instructions:
-            if item.name == "WORKDIR":
-                workdir = posixpath.join(workdir, item.value.strip().strip('"'))
+            if item.name in ("ARG", "ENV"):
+                variables.update((key, substitute(value, variables)) for key, value in _assignments(item))
+            elif item.name == "WORKDIR":
+                workdir = posixpath.join(workdir, substitute(item.value.strip().strip('"'), variables))
             elif item.name in ("COPY", "ADD"):
-                words = item.exec_form or item.value.split()
+                words = [substitute(w, variables) for w in (item.exec_form or item.value.split())]
                 paths = [w for w in words if not w.startswith("--")]
                 if len(paths) >= 2 and not any(w.startswith("--from") for w in words):
                     copies.append((paths[:-1], posixpath.join(workdir, paths[-1])))
@@ -224,6 +246,8 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
 def _assignments(item: Instruction) -> list[tuple[str, str]]:
     """`ENV A=1 B="x y"` / legacy `ENV A 1` / `ARG A=1` as (key, value); ARG without a default has none."""
     text = item.value.strip()
+    if not text:
+        return []
     if item.name == "ENV" and "=" not in text.split(None, 1)[0]:
         key, _, value = text.partition(" ")
         return [(key, value.strip().strip('"\''))]

@@ -1,0 +1,84 @@
+"""Start chains across files: Dockerfile -> entrypoint script, compose -> Dockerfile -> script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.runner import run
+
+
+def _lint_fixture(name: str, catalogue):
+    root = REPO / "fixtures" / name
+    return run([root], Settings(root=root), catalogue)
+
+
+def _by_rule(result, rule):
+    return [f for f in result.findings if f.rule == rule]
+
+
+def test_entrypoint_script_backgrounding_gunicorn_is_reported_with_its_chain(catalogue):
+    result = _lint_fixture("compose_stack", catalogue)
+    [finding] = _by_rule(result, "TF609")
+    assert (finding.path, finding.line) == ("docker/entrypoint.sh", 5)
+    assert "gunicorn proj.wsgi" in finding.message
+    assert "started by Dockerfile.allinone:7 ENTRYPOINT" in finding.message
+    [migration] = _by_rule(result, "TF1201")
+    assert (migration.path, migration.line) == ("docker/entrypoint.sh", 4)
+
+
+def test_compose_commands_supply_the_missing_cmd_of_the_image_they_build(catalogue):
+    result = _lint_fixture("compose_stack", catalogue)
+    assert not [f for f in _by_rule(result, "TF903") if f.path == "Dockerfile"]
+    assert {(f.path, f.line) for f in _by_rule(result, "TF803")} == {("docker-compose.yml", 4), ("docker-compose.yml", 11)}
+
+
+def test_a_script_run_by_a_compose_command_is_resolved_through_the_image(lint):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY . /usr/src/app/\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    command: bash docker_cmd.sh\n",
+        "docker_cmd.sh": "#!/bin/bash\nservice cron start\ngunicorn config.wsgi --bind 0.0.0.0:8000\n",
+    })
+    found = {(f.rule, f.path, f.line) for f in result.findings}
+    assert ("TF609", "docker_cmd.sh", 2) in found
+    assert ("TF902", "docker_cmd.sh", 3) in found
+    assert all("started by docker-compose.yml:4 service `web`" in f.message
+               for f in result.findings if f.path == "docker_cmd.sh")
+
+
+def test_workdir_and_copy_destinations_use_env_and_arg_values(lint):
+    result = lint({
+        "app/Dockerfile": ("FROM python:3.12-slim\nARG HOME_DIR=/home/app\nENV APP_HOME=${HOME_DIR}/web\n"
+                           "WORKDIR $APP_HOME\nCOPY ./start.sh .\nENTRYPOINT [\"/home/app/web/start.sh\"]\n"),
+        "app/start.sh": "#!/bin/sh\npip install -r requirements.txt\nexec gunicorn app:app\n",
+    })
+    assert [(f.rule, f.path, f.line) for f in result.findings] == [("TF501", "app/start.sh", 2)]
+
+
+def test_scripts_are_read_only_when_something_runs_them(lint):
+    result = lint({
+        "scripts/deploy.sh": "#!/bin/sh\npip install -r requirements.txt\nnginx && gunicorn app:app\n",
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nENTRYPOINT [\"/app/missing.sh\"]\n",
+    })
+    assert result.findings == ()
+    assert result.analyzed == 1  # the Dockerfile only: the script nothing runs, and a missing one, are not read
+
+
+def test_a_script_in_scripts_dir_run_as_entrypoint_is_judged_as_production(lint):
+    result = lint({
+        "scripts/start.sh": "#!/bin/sh\npython manage.py runserver 0.0.0.0:8000\n",
+        "Dockerfile": "FROM python:3.12-slim\nCOPY scripts /scripts\nCMD [\"/scripts/start.sh\"]\n",
+    })
+    assert sorted((f.rule, f.path) for f in result.findings) == [("TF1004", "scripts/start.sh"), ("TF902", "scripts/start.sh")]
+
+
+def test_awkward_dockerfiles_give_exact_lines_and_no_wrong_findings(lint):
+    result = lint({
+        "dockerfile": "FROM python:3.12\r\nRUN <<EOF\r\nCMD supervisord\r\nEOF\r\nCMD [\"gunicorn\", \"app:app\"]\r\n",
+        "web/Dockerfile": "FROM python:3.12\nRUN apt-get update && \\\n\n    # comment\n    apt-get install -y nginx\nCMD nginx && gunicorn app:app\n",
+        "compose.yaml": "services:\n  - name: web\n    container_name: web\n",
+        "docker-compose.yml": "services: [unclosed\n",
+    })
+    found = sorted((f.rule, f.path, f.line) for f in result.findings)
+    assert found == [("TF001", "docker-compose.yml", 1), ("TF609", "web/Dockerfile", 6), ("TF901", "web/Dockerfile", 6)]
