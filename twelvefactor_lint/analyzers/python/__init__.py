@@ -13,16 +13,21 @@ import tokenize
 
 from twelvefactor_lint import directives
 from twelvefactor_lint.analyzers.python.handlers import find_handlers
-from twelvefactor_lint.analyzers.python.index import Index
+from twelvefactor_lint.analyzers.python.api_calls import call_facts
+from twelvefactor_lint.analyzers.python.background import background_facts
+from twelvefactor_lint.analyzers.python.config_values import setting_facts
+from twelvefactor_lint.analyzers.python.context import Contexts
+from twelvefactor_lint.analyzers.python.credentials import credential_facts
+from twelvefactor_lint.analyzers.python.file_writes import file_write_facts
 from twelvefactor_lint.analyzers.python.index import build as build_index
+from twelvefactor_lint.analyzers.python.locators import locator_facts
 from twelvefactor_lint.analyzers.python.log_sinks import log_sink_facts
-from twelvefactor_lint.analyzers.python.names import Names, is_main_guard
+from twelvefactor_lint.analyzers.python.names import Names
 from twelvefactor_lint.analyzers.python.state import state_facts
 from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.sources import split_lines
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
-_CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -40,12 +45,18 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     index = build_index(tree)
     names = Names(tree, index.imports)
     handlers = find_handlers(index, names, path)
-    module_kind = _module_kind(tree, index, names, bool(handlers))
-    main_lines = _main_block_lines(tree)
+    contexts = Contexts(tree, index, names, handlers, path)
     facts = state_facts(tree, names, handlers, path)
+    settings = setting_facts(tree, index, names, contexts, path)
+    facts += settings
+    facts += locator_facts(settings, index, names, contexts, path)
+    facts += call_facts(index, names, contexts, path)
+    facts += background_facts(index, names, contexts, path)
+    facts += file_write_facts(index, names, contexts, path)
+    facts += credential_facts(index, names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    facts = [f.with_attrs(module_kind=module_kind, in_main_block=f.line in main_lines) for f in facts]
+    facts = [f.with_attrs(module_kind=contexts.module_kind, in_main_block=f.line in contexts.main_lines) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
 
 
@@ -55,23 +66,6 @@ def _decode(data: bytes) -> str:
         return data.decode(encoding, errors="replace")
     except (SyntaxError, LookupError):
         return data.decode("utf-8", errors="replace")
-
-
-def _module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool) -> str:
-    """`cli_script` for a command-line program (a main guard plus argument parsing), else `app`."""
-    if has_handlers or not any(is_main_guard(s) for s in tree.body):
-        return "app"
-    uses_cli = any(m.split(".")[0] in _CLI_MODULES for m in names.imports.values()) or any(
-        names.qualify(n) == "sys.argv" for n in index.argv)
-    return "cli_script" if uses_cli else "app"
-
-
-def _main_block_lines(tree: ast.Module) -> set[int]:
-    lines: set[int] = set()
-    for statement in tree.body:
-        if is_main_guard(statement):
-            lines.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
-    return lines
 
 
 def _directives(text: str) -> tuple:

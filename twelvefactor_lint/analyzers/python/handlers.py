@@ -84,7 +84,7 @@ def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
                 direct[id(item)] = Handler(item, f"{class_name}.{item.name}", context, framework)
     handlers = list(direct.values())
     for handler in list(handlers):
-        for helper in _direct_callees(handler.function, names):
+        for helper in direct_callees(handler.function, names):
             if id(helper) not in direct:
                 direct[id(helper)] = Handler(helper, helper.name, handler.context, handler.framework, handler.qualname)
                 handlers.append(direct[id(helper)])
@@ -191,7 +191,7 @@ def _is_static_or_class(function: Function) -> bool:
     return any(isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod", "property"} for d in function.decorator_list)
 
 
-def _direct_callees(function: Function, names: Names) -> list[Function]:
+def direct_callees(function: Function, names: Names) -> list[Function]:
     """Module-level functions called by plain name from `function`."""
     local = _local_names(function)
     callees = []

@@ -33,12 +33,15 @@ class Index:
     """Assign, AnnAssign and AugAssign statements."""
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     withs: list[Site] = field(default_factory=list)
+    dicts: list[Site] = field(default_factory=list)
     urls: list[Site] = field(default_factory=list)
     """String constants containing `://`."""
     parents: dict[int, Function | None] = field(default_factory=dict)
     """id(function) -> the function it is nested in (None for a module- or class-level function)."""
     owners: dict[int, ast.ClassDef] = field(default_factory=dict)
     """id(method) -> its class."""
+    discarded: set[int] = field(default_factory=set)
+    """id() of calls whose result is thrown away (the whole of an expression statement)."""
     argv: list[ast.Attribute] = field(default_factory=list)
     """`x.argv` attributes (`sys.argv` once qualified)."""
 
@@ -64,6 +67,8 @@ def build(tree: ast.Module) -> Index:
             index.assignments.append(Site(node, function, line))
         elif kind in (ast.Import, ast.ImportFrom):
             index.imports.append(node)
+        elif kind is ast.Dict:
+            index.dicts.append(Site(node, function, line))
         elif kind in (ast.With, ast.AsyncWith):
             index.withs.append(Site(node, function, line))
         elif kind is ast.Constant:
@@ -72,6 +77,8 @@ def build(tree: ast.Module) -> Index:
             continue
         elif kind is ast.Name:
             continue
+        elif kind is ast.Expr and type(node.value) is ast.Call:
+            index.discarded.add(id(node.value))
         elif kind is ast.Attribute and node.attr == "argv":
             index.argv.append(node)
         elif kind in _FUNCTIONS:

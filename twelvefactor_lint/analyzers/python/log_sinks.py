@@ -55,10 +55,20 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
     return call.args[position]
 
 
-def _fact(node: ast.AST, path: str, api: str, target: str, statement_line: int) -> Fact:
+def _fact(node: ast.AST, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> Fact:
     return Fact(FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
-                attrs={"api": api, "target": target or "a file", "statement_line": statement_line},
+                attrs={"api": api, "target": target or "a file", "statement_line": statement_line, "rotation": rotation},
                 anchor=f"{api}:{target}")
+
+
+def _rotation(handler_class: str, options: set[str]) -> str:
+    """How the app rotates or retains the file itself (TF1102), "" when it does not."""
+    if "Timed" in handler_class:
+        return f"{_short(handler_class)} rotates by time"
+    if "Rotating" in handler_class:
+        return f"{_short(handler_class)} rotates by size" if options & {"maxBytes", "backupCount"} else ""
+    managed = sorted(options & {"rotation", "retention", "compression"})
+    return f"loguru {'/'.join(managed)}=" if managed else ""
 
 
 def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
@@ -89,7 +99,8 @@ def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, state
         return
     where = cls if file_class and cls is not None else filename
     api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
-    yield _fact(where, path, api, _target(filename), statement_line)
+    options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options))
 
 
 def _added_handler(target: ast.expr) -> str | None:
@@ -146,7 +157,9 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
     qualified = names.qualify(node.func) or ""
     if qualified in _FILE_HANDLERS:
         target = _argument(node, 0, "filename")
-        return [] if _is_stream(target) else [_fact(node, path, _short(qualified), _target(target), statement_line)]
+        options = {k.arg for k in node.keywords if k.arg} | ({"maxBytes"} if len(node.args) > 2 else set())
+        rotation = _rotation(qualified, options | ({"when"} if "Timed" in qualified else set()))
+        return [] if _is_stream(target) else [_fact(node, path, _short(qualified), _target(target), statement_line, rotation)]
     if qualified == "logging.basicConfig":
         target = _argument(node, None, "filename")
         if target is not None and not _is_stream(target):
@@ -159,5 +172,6 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
             seen_dicts.add(id(config))
             return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
     if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):
-        return [_fact(node, path, "loguru logger.add()", _target(node.args[0]), statement_line)]
+        options = {k.arg for k in node.keywords if k.arg}
+        return [_fact(node, path, "loguru logger.add()", _target(node.args[0]), statement_line, _rotation("", options))]
     return []

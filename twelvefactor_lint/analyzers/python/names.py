@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 class Names:
     def __init__(self, tree: ast.Module, imports: Iterable[ast.Import | ast.ImportFrom]):
         self.imports: dict[str, str] = {}
+        self._qualified: dict[int, str | None] = {}
         self.constructors: dict[str, str] = {}
         """Module-level name -> qualified name of the call that built it (`app` -> `flask.Flask`)."""
         self.values: dict[str, ast.expr] = {}
@@ -47,7 +48,15 @@ class Names:
                         self.constructors[name] = qualified
 
     def qualify(self, node: ast.AST) -> str | None:
-        """Dotted qualified name of a Name/Attribute chain, through import aliases."""
+        """Dotted qualified name of a Name/Attribute chain, through import aliases (memoised per node:
+        several extractors ask about the same call)."""
+        key = id(node)
+        if key in self._qualified:
+            return self._qualified[key]
+        self._qualified[key] = found = self._qualify(node)
+        return found
+
+    def _qualify(self, node: ast.AST) -> str | None:
         attributes = []
         while isinstance(node, ast.Attribute):  # a loop, not recursion: `a.b.b.b...` can be thousands long
             attributes.append(node.attr)
