@@ -18,7 +18,8 @@ import pathspec
 
 from twelvefactor_lint import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG = "python", "dockerfile", "compose", "procfile", "proxy_config"
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD = (
+    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord")
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -41,6 +42,9 @@ def kind_of(name: str, parent: str = "") -> str | None:
         return COMPOSE
     if _PROCFILE.match(name):
         return PROCFILE
+    lowered = name.lower()
+    if lowered.endswith(".conf") and ("supervisor" in lowered or "supervisor" in parent.lower()):
+        return SUPERVISORD
     return _proxy_kind(name, parent.lower())
 
 

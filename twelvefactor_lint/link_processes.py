@@ -61,6 +61,18 @@ def script_candidates(facts: list[Fact]) -> list[tuple[Fact, list[str]]]:
     return found
 
 
+def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
+    """(Dockerfile, repository file) for each file an image copies into `/etc/supervisor/` or names
+    `supervisord.conf`: supervisord reads its programs there, whatever the file is called."""
+    found = []
+    for image in (f for f in facts if f.kind == "dockerfile.filesystem"):
+        base = posixpath.dirname(image.path) or "."
+        for sources, dest in image.attrs["copies"]:
+            if dest.startswith("/etc/supervisor") or posixpath.basename(dest) == "supervisord.conf":
+                found += [(image.path, posixpath.normpath(posixpath.join(base, s))) for s in sources if s.endswith(".conf")]
+    return found
+
+
 def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
     """Give each process fact of a started script the hop that starts it (`via`)."""
     via: dict[str, Fact] = {}
@@ -74,3 +86,40 @@ def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
         return fact.with_attrs(via=f" (started by {ref.attrs['hop']})")
 
     return [annotated(f) for f in facts]
+
+
+def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
+    """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
+    configs the image copies in (`it runs nginx, app: supervisord.conf:4, 9`)."""
+    programs = [f for f in facts if f.kind == "process.start" and f.attrs["level"] == "supervised"]
+    if not programs:
+        return facts
+
+    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
+
+    def named(fact: Fact) -> Fact:
+        if fact.kind != "process.extra_process" or fact.attrs["program"] != "supervisord":
+            return fact
+        image = filesystems.get(fact.path)
+        mine = [p for p in programs if image is not None and _copied_into(p.path, image)]
+        if not mine:
+            return fact
+        names = ", ".join(f"`{p.attrs['process']}`" for p in mine)
+        where = ", ".join(f"{p.path}:{p.line}" for p in mine)
+        return fact.with_attrs(programs=f" (it runs {names}: {where})")
+
+    return [named(f) for f in facts]
+
+
+def _copied_into(path: str, image: Fact) -> bool:
+    """Whether a repository file is among what the Dockerfile COPYs from its own directory."""
+    base = posixpath.dirname(image.path)
+    relative = posixpath.relpath(path, base or ".")
+    if relative.startswith(".."):
+        return False
+    for sources, _ in image.attrs["copies"]:
+        for source in sources:
+            source = posixpath.normpath(source)
+            if source == "." or relative == source or relative.startswith(source + "/"):
+                return True
+    return False

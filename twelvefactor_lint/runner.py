@@ -51,24 +51,32 @@ class _Analysis:
         self.directives[source.rel] = outcome.directives
 
 
-def _read_start_scripts(state: _Analysis, settings: Settings) -> None:
-    """Analyze the scripts that start commands run (shell files are read only when something runs them).
+def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
+    """Analyze the files an image uses at start that discovery cannot recognise by name: the scripts
+    start commands run, and supervisord program files copied into `/etc/supervisor/`.
 
-    A script takes the role of the file that runs it: `scripts/start.sh` as an ENTRYPOINT is
+    Such a file takes the role of the file that refers to it: `scripts/start.sh` as an ENTRYPOINT is
     production code, whatever its directory suggests.
     """
-    started = []
     root = settings.root.resolve()
+
+    def read(rel: str, kind: str, referrer: str) -> bool:
+        path = root / rel
+        if rel not in state.roles and not (path.is_file() and path.resolve().is_relative_to(root)):
+            return False
+        if rel not in state.roles and rel not in {s.path for s in state.skipped}:
+            source = SourceFile(path, rel, kind, state.roles.get(referrer, PROD))
+            state.add(source, analyze_file(source, settings.max_file_size))
+        return True
+
+    started = []
     for ref, candidates in link_processes.script_candidates(state.facts):
-        for rel in candidates:
-            path = root / rel
-            if rel in state.roles or path.is_file() and path.resolve().is_relative_to(root):
-                started.append((ref, rel))
-                if rel not in state.roles and rel not in {s.path for s in state.skipped}:
-                    source = SourceFile(path, rel, "shell", state.roles.get(ref.path, PROD))
-                    state.add(source, analyze_file(source, settings.max_file_size))
-                break
-    state.facts = link_processes.annotate(state.facts, started)
+        found = next((rel for rel in candidates if read(rel, "shell", ref.path)), None)
+        if found is not None:
+            started.append((ref, found))
+    for dockerfile, rel in link_processes.supervisor_configs(state.facts):
+        read(rel, "supervisord", dockerfile)
+    state.facts = link_processes.name_supervised_programs(link_processes.annotate(state.facts, started))
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
@@ -86,7 +94,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
     for source in found.files:
         run_state.add(source, analyze_file(source, settings.max_file_size))
-    _read_start_scripts(run_state, settings)
+    _read_referenced_files(run_state, settings)
     facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 

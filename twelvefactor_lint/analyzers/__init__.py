@@ -14,6 +14,7 @@ _MODULES = {
     "procfile": "twelvefactor_lint.analyzers.procfile",
     "shell": "twelvefactor_lint.analyzers.script",
     "proxy_config": "twelvefactor_lint.analyzers.proxy_config",
+    "supervisord": "twelvefactor_lint.analyzers.supervisord",
 }
 
 
