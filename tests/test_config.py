@@ -142,6 +142,7 @@ respect-gitignore = false
 force-exclude = true
 fail-on = "info"
 max-file-size = 1000
+file-timeout = 2.5
 
 [per-file-ignores]
 "tests/*" = ["TF601"]
@@ -160,6 +161,7 @@ log-to-file = "error"
     assert settings.force_exclude is True
     assert settings.fail_on == "info"
     assert settings.max_file_size == 1000
+    assert settings.file_timeout == 2.5
     assert dict(settings.per_file_ignores) == {"tests/*": ("TF601",)}
     assert dict(settings.severity) == {"TF601": "warning", "log-to-file": "error"}
 
@@ -190,6 +192,12 @@ def test_unknown_key_in_dedicated_file(project):
     ('max-file-size = 0', "max-file-size"),
     ('max-file-size = true', "max-file-size"),
     ('max-file-size = "1MB"', "max-file-size"),
+    ('file-timeout = 0', "file-timeout"),
+    ('file-timeout = -1', "file-timeout"),
+    ('file-timeout = "10s"', "file-timeout"),
+    ('file-timeout = true', "file-timeout"),
+    ('file-timeout = inf', "file-timeout"),
+    ('file-timeout = nan', "file-timeout"),
     ('severity = "error"', "severity"),
     ('severity = { TF601 = "critical" }', "TF601"),
     ('per-file-ignores = ["tests/*"]', "per-file-ignores"),

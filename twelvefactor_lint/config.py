@@ -16,6 +16,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from twelvefactor_lint.discovery import DEFAULT_EXCLUDE
+from twelvefactor_lint.limits import DEFAULT_FILE_TIMEOUT
 from twelvefactor_lint.severity import SEVERITIES
 from twelvefactor_lint.sources import DEFAULT_MAX_FILE_SIZE
 
@@ -42,6 +43,7 @@ class Settings:
     force_exclude: bool = False
     fail_on: str = "warning"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Apply CLI options; None means "not given"."""
@@ -72,6 +74,13 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _seconds(key: str, value: Any) -> float:
+    """A positive duration; a day at most, which also keeps it within what timers accept."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 86400:
+        raise ConfigError(f"`{key}` must be a number of seconds above 0 and at most 86400")
+    return float(value)
+
+
 def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [rules]")
@@ -96,6 +105,7 @@ _KEYS = {
     "force-exclude": ("force_exclude", _bool),
     "fail-on": ("fail_on", _severity),
     "max-file-size": ("max_file_size", _positive_int),
+    "file-timeout": ("file_timeout", _seconds),
 }
 
 

@@ -11,6 +11,7 @@ from twelvefactor_lint.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discovery import SourceFile, discover
 from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.link import link
 from twelvefactor_lint.model import Result, SkippedFile
 from twelvefactor_lint.scope import PROD
@@ -18,13 +19,22 @@ from twelvefactor_lint.sources import load
 from twelvefactor_lint.suppress import apply_directives, per_file_ignores
 
 
-def analyze_file(source: SourceFile, max_size: int) -> FileAnalysis | str:
-    """The file's facts, or the reason it is skipped. A bug of ours becomes an `internal_error` fact."""
+def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
+    """The file's facts, or the reason it is skipped (unreadable, too large, too slow, too deeply nested).
+
+    A bug of ours becomes an `internal_error` fact.
+    """
     loaded = load(source.path, max_size)
     if loaded.data is None:
         return loaded.skip_reason or "unreadable"
     try:
-        return analyzer_for(source.kind)(source.rel, loaded.data)
+        analyze = analyzer_for(source.kind)
+        with time_limit(timeout):
+            return analyze(source.rel, loaded.data)
+    except FileTimeout:
+        return f"analysis took longer than {timeout:g} s"
+    except RecursionError:
+        return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
         return FileAnalysis((Fact("internal_error", source.rel, 1, attrs={
@@ -66,7 +76,7 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
             return False
         if rel not in state.roles and rel not in {s.path for s in state.skipped}:
             source = SourceFile(path, rel, kind, state.roles.get(referrer, PROD))
-            state.add(source, analyze_file(source, settings.max_file_size))
+            state.add(source, analyze_file(source, settings.max_file_size, settings.file_timeout))
         return True
 
     started = []
@@ -93,7 +103,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
                      settings.respect_gitignore, settings.force_exclude)
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
     for source in found.files:
-        run_state.add(source, analyze_file(source, settings.max_file_size))
+        run_state.add(source, analyze_file(source, settings.max_file_size, settings.file_timeout))
     _read_referenced_files(run_state, settings)
     facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
