@@ -21,6 +21,7 @@ from typing import Iterable
 
 from twelvefactor_lint import images
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.link_python import link_python
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -85,7 +86,7 @@ def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | No
 
 
 def link(facts: Iterable[Fact]) -> list[Fact]:
-    facts = list(facts)
+    facts = link_python(list(facts))
     containers: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.kind == "python.module_state":

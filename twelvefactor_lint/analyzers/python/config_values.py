@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import PurePosixPath
 from typing import Iterator
 
 from twelvefactor_lint.analyzers.python.context import MODULE, Contexts, Scope, fact_at
 from twelvefactor_lint.analyzers.python.index import Index, Site
 from twelvefactor_lint.analyzers.python.names import Names, module_statements
+from twelvefactor_lint.analyzers.python.state import absolute_import, dotted_module
 from twelvefactor_lint.analyzers.python.values import EXPR, describe
 from twelvefactor_lint.facts import Fact
 
-FACT = "python.setting"
+FACT, STAR_IMPORT = "python.setting", "python.star_import"
 _CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
@@ -48,16 +50,18 @@ class _Emitter:
                         self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only)
             return
         described = describe(value, self.names)
-        if described.origin == EXPR:
-            return
+        if described.origin == EXPR and "." in key:
+            return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
             FACT, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
+            module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only,
             module_kind=self.contexts.module_kind))
 
 
 def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     emit = _Emitter(names, contexts, path)
+    module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
     module_scope = Scope(MODULE, "", "module level")
     kind = contexts.module_kind
     source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
@@ -65,6 +69,10 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for key, value in _assigned(statement):
             if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
                 emit.setting(key, value, module_scope, statement.lineno, source)
+        if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            base = "." * statement.level + (statement.module or "")
+            emit.facts.append(fact_at(STAR_IMPORT, path, statement, module_scope, statement.lineno, f"star:{base}",
+                                      module=module, imports=absolute_import(base, module, is_package)))
     for cls in _config_classes(names):
         dev_only = bool(_DEV_CLASS.search(cls.name))
         for statement in cls.body:

@@ -62,6 +62,8 @@ def host_of(text: str, shape: str) -> str:
 def locator_facts(settings: list[Fact], index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     for setting in settings:
+        if setting.kind != "python.setting":
+            continue
         key = setting.attrs["key"]
         is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]))
         if setting.attrs["origin"] not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
