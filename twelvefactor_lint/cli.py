@@ -151,3 +151,21 @@ def explain(rule: str) -> None:
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
     click.echo(markdown(found), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
+    """List every process type PATHS declare: kind, command, where, and its findings."""
+    from twelvefactor_lint import config, runner
+    from twelvefactor_lint.report.processes import render_processes
+
+    targets = list(paths) or [Path(".")]
+    catalogue = _catalogue()
+    try:
+        result = runner.run(targets, config.load(targets, config_file), catalogue)
+    except ConfigError as error:
+        _fail(str(error))
+    click.echo(render_processes(result.processes, fmt), nl=False)

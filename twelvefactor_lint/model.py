@@ -28,6 +28,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Process:
+    name: str
+    kind: str
+    command: str
+    declared_at: str
+    """`path:line` of the declaration."""
+    source: str
+    replicas: int
+    findings: tuple[str, ...]
+    """`RULE path:line` of each finding about this process (its declaration and the scripts it starts)."""
+
+
+@dataclass(frozen=True)
 class SkippedFile:
     path: str
     reason: str
@@ -44,6 +57,8 @@ class Result:
     catalogue: Catalogue
     tracebacks: tuple[str, ...] = ()
     """Internal errors' tracebacks (shown with --debug); each also has a TF002 finding."""
+    processes: tuple[Process, ...] = ()
+    """The process inventory: every process type declared, its kind and findings."""
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

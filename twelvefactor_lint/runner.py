@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from twelvefactor_lint import __version__, engine, link_processes
+from twelvefactor_lint import __version__, engine, inventory, link_processes
 from twelvefactor_lint.analyzers import analyzer_for
 from twelvefactor_lint.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
@@ -117,4 +117,5 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
+        processes=inventory.build(facts, active),
     )

@@ -75,7 +75,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         "service": name, "role": role, "replicas": replicas or 1,
         "image": Y.scalar(_field(service, "image")) or "",
         "build_context": (Y.scalar(build) or Y.scalar(Y.get(build, "context")) or ".") if build is not None else "",
-        "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "",
+        "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "", "target": Y.scalar(Y.get(build, "target")) or "",
         "command": _command_text(command), "entrypoint": _command_text(entrypoint),
     }, anchor=f"service:{name}")]
     blockers = []

@@ -218,6 +218,22 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage]) -
     return facts
 
 
+def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+    """What each earlier named stage would run as a build `target:` (compose can build one): the
+    process only, for the inventory; the rules judge the final stage."""
+    facts = []
+    for stage in earlier:
+        found = start_command(effective_start(stage, by_name)) if stage.name else None
+        if found is None:
+            continue
+        instruction, commands, form = found
+        origin = Origin(f"Dockerfile {instruction.name} (stage {stage.name})", stage.name, "image", instruction.line,
+                        instruction.end_line, form=form, extra={"stage": stage.name})
+        facts += [replace(f, kind="dockerfile.stage_start") for f in command_facts(path, origin, commands)
+                  if f.kind == "process.start"]
+    return facts
+
+
 def _volume_paths(item: Instruction) -> list[str]:
     return item.exec_form if item.exec_form is not None else item.value.split()
 
@@ -283,6 +299,7 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
                                  "stage": final.name or str(final.index), "started_by": ""},
                           anchor=f"final:{final.base}"))
     facts += _start_facts(path, start, _stage_chain(final, by_name))
+    facts += _target_starts(path, all_stages[:-1], by_name)
     for item in final.instructions:
         if item.name == "STOPSIGNAL":
             facts.append(Fact("process.stop_signal", path, item.line, 1, attrs={

@@ -1,0 +1,57 @@
+"""The process inventory (`12f-lint processes`): every declared process, its kind, where, its findings."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import REPO
+from twelvefactor_lint.cli import main
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.runner import run
+
+
+def _inventory(name, catalogue):
+    root = REPO / "fixtures" / name
+    return {(p.name, p.declared_at): p for p in run([root], Settings(root=root), catalogue).processes}
+
+
+def test_a_compose_stack_lists_each_process_type_with_its_kind(catalogue):
+    processes = _inventory("compose_stack", catalogue)
+    kinds = {(name, where): p.kind for (name, where), p in processes.items()}
+    assert kinds[("web", "docker-compose.yml:5")] == "application server"
+    assert kinds[("worker", "docker-compose.yml:10")] == "worker (queue consumer)"
+    assert kinds[("beat", "docker-compose.yml:16")] == "scheduler"
+    assert kinds[("nginx", "docker-compose.yml:17")] == "web server"  # built FROM nginx
+    assert kinds[("db", "docker-compose.yml:22")] == "database"
+    assert kinds[("redis", "docker-compose.yml:27")] == "cache"
+    assert processes[("worker", "docker-compose.yml:10")].replicas == 3
+    # the dev override's command is a process of its own; its partial `db` (ports only) is not
+    assert kinds[("web", "docker-compose.override.yml:3")] == "application server (development server)"
+    assert not [key for key in processes if key[1].startswith("docker-compose.override.yml:8")]
+
+
+def test_an_image_that_runs_a_script_takes_the_scripts_process_and_findings(catalogue):
+    image = _inventory("compose_stack", catalogue)[("Dockerfile.allinone", "Dockerfile.allinone:7")]
+    assert image.kind == "worker (queue consumer)"
+    assert image.command.startswith("/usr/local/bin/entrypoint.sh -> celery -A proj worker")
+    assert set(image.findings) == {"TF1201 docker/entrypoint.sh:4", "TF609 docker/entrypoint.sh:5"}
+
+
+def test_a_compose_build_target_runs_that_stage(catalogue):
+    processes = _inventory("fastapi_clean", catalogue)
+    assert processes[("web", "compose.yaml:8")].kind == "application server"
+    assert processes[("worker", "compose.yaml:15")].kind == "worker (queue consumer)"
+    assert processes[("web", "Procfile:1")].command.startswith("uvicorn app.main:app")
+
+
+def test_processes_command_prints_a_table_and_json(tmp_path):
+    (tmp_path / "Procfile").write_text("release: python manage.py migrate\nweb: gunicorn app:app\n")
+    runner = CliRunner()
+    text = runner.invoke(main, ["processes", str(tmp_path)])
+    assert text.exit_code == 0, text.output
+    assert "release / one-off" in text.output and "application server" in text.output
+    data = json.loads(runner.invoke(main, ["processes", "--format", "json", str(tmp_path)]).output)
+    assert [(p["name"], p["kind"], p["declared_at"]) for p in data] == [
+        ("release", "release / one-off", "Procfile:1"), ("web", "application server", "Procfile:2")]
