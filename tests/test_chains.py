@@ -82,3 +82,8 @@ def test_awkward_dockerfiles_give_exact_lines_and_no_wrong_findings(lint):
     })
     found = sorted((f.rule, f.path, f.line) for f in result.findings)
     assert found == [("TF001", "docker-compose.yml", 1), ("TF609", "web/Dockerfile", 6), ("TF901", "web/Dockerfile", 6)]
+
+
+def test_an_escape_directive_changes_the_continuation_character(lint):
+    result = lint({"Dockerfile": "# escape=`\nFROM python:3.12\nRUN pip install `\n    flask\nCMD nginx && `\n  gunicorn app:app\n"})
+    assert sorted((f.rule, f.line) for f in result.findings) == [("TF609", 5), ("TF901", 5)]

@@ -24,6 +24,7 @@ from twelvefactor_lint.shell.processes import script_path, unwrap
 from twelvefactor_lint.sources import decode_text, split_lines
 
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
+_DIRECTIVE = re.compile(r"^#\s*(?P<name>[a-zA-Z]+)\s*=\s*(?P<value>\S+)\s*$")
 _START = ("CMD", "ENTRYPOINT")
 _SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)")
 _NOT_SECRET_KEY = re.compile(r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
@@ -64,12 +65,31 @@ class Stage:
         return found[-1] if found else None
 
 
+def escape_char(lines: list[str]) -> str:
+    """The line-continuation character: `\\`, or what a `# escape=` parser directive at the top sets."""
+    for line in lines:
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            break
+        if match["name"].lower() == "escape" and match["value"] in ("`", "\\"):
+            return match["value"]
+    return "\\"
+
+
 def normalize(lines: list[str]) -> str:
-    """Rewrite the text so dockerfile-parse reads it as Docker does, with the same line count."""
+    """Rewrite the text so dockerfile-parse reads it as Docker does, with the same line count.
+
+    Blank and comment lines inside a continuation are skipped (dockerfile-parse would end the
+    instruction there), heredoc bodies are folded into their instruction, an escape directive's
+    backtick continuation becomes a backslash, and a continuation open at the end is closed.
+    """
+    escape = escape_char(lines)
     out: list[str] = []
     continuing = False
     heredoc: str | None = None
     for line in lines:
+        if escape != "\\" and line.rstrip().endswith(escape):
+            line = line.rstrip()[:-1] + "\\"
         stripped = line.strip()
         if heredoc is not None:
             out.append(line + " \\" if stripped != heredoc else line)
