@@ -128,9 +128,20 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: P
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
+@click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write one markdown doc per rule (the text of `explain`) and an index into DIR, e.g. docs/rules.")
+def rules(fmt: str, write_docs: Path | None) -> None:
     """List the rules in the catalogue."""
     catalogue = _catalogue()
+    if write_docs is not None:
+        from twelvefactor_lint.ruledoc import write_docs as write
+
+        try:
+            written = write(catalogue, write_docs)
+        except OSError as error:
+            _fail(f"cannot write rule docs to {write_docs}: {error.strerror or error}")
+        click.echo(f"wrote {len(written)} files to {write_docs}")
+        return
     if fmt == "json":
         data = [{"id": r.id, "name": r.name, "factor": r.factor, "severity": r.severity, "title": r.title,
                  "rationale": r.rationale, "fix": r.fix, "references": list(r.references)} for r in catalogue.rules]
