@@ -13,6 +13,8 @@ import click
 from twelvefactor_lint import __version__
 from twelvefactor_lint.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.config import ConfigError
+from twelvefactor_lint.model import Result
+from twelvefactor_lint.report import FORMATS
 from twelvefactor_lint.severity import SEVERITIES, rank
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -64,8 +66,14 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
+              help="Write the --format report to FILE instead of stdout; FORMAT:FILE (repeatable) writes another format too, "
+                   "e.g. -o sarif:12f.sarif -o html:report.html.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Accept the findings recorded in this baseline file; report only new ones.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings as the baseline in FILE, then exit 0.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file (pyproject.toml or .12f-lint.toml).")
 @click.option("--select", multiple=True, help="Rules to run (ids, names, prefixes such as TF6, or ALL); replaces the config's select.")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
@@ -77,12 +85,17 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: only on a terminal].")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: Path | None, select: tuple[str, ...],
-          extend_select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...], fail_on: str | None,
-          exit_zero: bool, force_exclude: bool | None, no_respect_gitignore: bool, color: bool | None, debug: bool) -> None:
+def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_file: Path | None, write_baseline: Path | None,
+          config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+          severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
+          no_respect_gitignore: bool, color: bool | None, debug: bool) -> None:
     """Lint PATHS (default: the current directory)."""
-    from twelvefactor_lint import config, report, runner
+    from twelvefactor_lint import baseline, config, outputs as report_outputs, runner
 
+    try:
+        planned = report_outputs.plan(fmt, outputs)
+    except ValueError as error:
+        _fail(str(error))
     targets = list(paths) or [Path(".")]
     catalogue = _catalogue()
     try:
@@ -103,16 +116,22 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: P
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
 
-    if color is None:
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = report.render(result, fmt, color=color)
-    if output is not None:
+    if write_baseline is not None:
+        _write_baseline(result, write_baseline)
+    accepted = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
+    if accepted is not None:
         try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            _fail(f"cannot write {output}: {error.strerror or error}")
-    else:
-        click.echo(text, nl=False)
+            result = baseline.apply(result, baseline.load(accepted), str(baseline_file or settings.baseline))
+        except baseline.BaselineError as error:
+            _fail(str(error))
+
+    if color is None:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    try:
+        text = report_outputs.write(result, planned, color=color)
+    except OSError as error:
+        _fail(f"cannot write {error.filename}: {error.strerror or error}")
+    click.echo(text, nl=False)
     if debug:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
@@ -124,6 +143,18 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, config_file: P
     threshold = rank(settings.fail_on)
     failing = any(rank(f.severity) >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _write_baseline(result: Result, target: Path) -> NoReturn:
+    from twelvefactor_lint import baseline
+
+    try:
+        target.write_text(baseline.dumps(result), encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write {target}: {error.strerror or error}")
+    count = len(result.findings)
+    click.echo(f"12f-lint: wrote {count} finding{'s' * (count != 1)} to the baseline {target}", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 @main.command()

@@ -43,6 +43,8 @@ class Settings:
     force_exclude: bool = False
     fail_on: str = "warning"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    baseline: str | None = None
+    """A baseline file whose findings are accepted; relative paths start at the root."""
     file_timeout: float = DEFAULT_FILE_TIMEOUT
 
     def with_overrides(self, **overrides: Any) -> "Settings":
@@ -81,6 +83,12 @@ def _seconds(key: str, value: Any) -> float:
     return float(value)
 
 
+def _path(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"`{key}` must be a file path")
+    return value
+
+
 def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [rules]")
@@ -105,6 +113,7 @@ _KEYS = {
     "force-exclude": ("force_exclude", _bool),
     "fail-on": ("fail_on", _severity),
     "max-file-size": ("max_file_size", _positive_int),
+    "baseline": ("baseline", _path),
     "file-timeout": ("file_timeout", _seconds),
 }
 

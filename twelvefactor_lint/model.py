@@ -22,9 +22,17 @@ class Finding:
     fingerprint: str = ""
     suppression: str | None = None
     """Why it is suppressed (the directive's reason, or "inline"), None when active."""
+    suppression_kind: str = "inSource"
+    """How a suppressed finding was suppressed, in SARIF's words: "inSource" (a directive) or "external" (a baseline)."""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)
+
+    def last_line(self) -> int:
+        """The last line the finding covers: an end at column 1 of a later line stops on the line before."""
+        if self.end_line > self.line and self.end_column <= 1:
+            return self.end_line - 1
+        return max(self.line, self.end_line)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,29 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """One accepted finding in a baseline file; line and message are there for the reader, matching uses the fingerprint."""
+
+    rule: str
+    path: str
+    fingerprint: str
+    line: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class BaselineStatus:
+    """What a baseline did to a run: how many findings it accepted, which of its entries are gone."""
+
+    path: str
+    matched: int
+    fixed: tuple[BaselineEntry, ...] = ()
+    """Entries for a file and rule this run checked that no longer occur: the baseline can shrink."""
+    stale: tuple[BaselineEntry, ...] = ()
+    """Entries whose file or rule no longer exists."""
+
+
+@dataclass(frozen=True)
 class Result:
     root: str
     version: str
@@ -57,6 +88,11 @@ class Result:
     catalogue: Catalogue
     tracebacks: tuple[str, ...] = ()
     """Internal errors' tracebacks (shown with --debug); each also has a TF002 finding."""
+    files: tuple[str, ...] = ()
+    """The analyzed files' paths, sorted."""
+    rules: tuple[str, ...] = ()
+    """The ids of the rules this run evaluated."""
+    baseline: BaselineStatus | None = None
     processes: tuple[Process, ...] = ()
     """The process inventory: every process type declared, its kind and findings."""
 

@@ -117,5 +117,6 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
+        files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules),
         processes=inventory.build(facts, active),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from twelvefactor_lint.model import Finding, Result
+from twelvefactor_lint.model import BaselineEntry, BaselineStatus, Finding, Result
 
 _FIELDS = ("rule", "name", "factor", "severity", "path", "line", "column", "end_line", "end_column", "message", "fingerprint")
 
@@ -14,8 +14,17 @@ def finding_dict(finding: Finding) -> dict:
     return {name: getattr(finding, name) for name in _FIELDS}
 
 
+def _baseline_dict(status: BaselineStatus) -> dict:
+    def entry(e: BaselineEntry) -> dict:
+        return {"rule": e.rule, "path": e.path, "fingerprint": e.fingerprint, "line": e.line, "message": e.message}
+
+    return {"path": status.path, "matched": status.matched,
+            "fixed": [entry(e) for e in status.fixed], "stale": [entry(e) for e in status.stale]}
+
+
 def report_dict(result: Result) -> dict:
-    return {
+    """The report; a `baseline` key is added only when a baseline was applied."""
+    data = {
         "version": result.version,
         "root": result.root,
         "findings": [finding_dict(f) for f in result.findings],
@@ -30,6 +39,9 @@ def report_dict(result: Result) -> dict:
             "suppressed": len(result.suppressed),
         },
     }
+    if result.baseline is not None:
+        data["baseline"] = _baseline_dict(result.baseline)
+    return data
 
 
 def render_json(result: Result) -> str:

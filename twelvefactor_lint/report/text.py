@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from twelvefactor_lint.model import Result
+from twelvefactor_lint.model import BaselineStatus, Result
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -24,7 +24,20 @@ def render_text(result: Result, color: bool = False) -> str:
     lines.append(summary(result))
     for skipped in result.skipped:
         lines.append(f"  skipped {skipped.path}: {skipped.reason}")
+    if result.baseline is not None:
+        lines += _baseline_lines(result.baseline)
     return "\n".join(lines) + "\n"
+
+
+def _baseline_lines(status: BaselineStatus) -> list[str]:
+    if not status.fixed and not status.stale:
+        return [f"baseline: {status.matched} accepted"]
+    fixed = len(status.fixed)
+    lines = [f"baseline: {status.matched} accepted; {fixed} entr{'y' if fixed == 1 else 'ies'} fixed, {len(status.stale)} stale "
+             f"— shrink it with --write-baseline {status.path}"]
+    for kind, entries in (("fixed", status.fixed), ("stale", status.stale)):
+        lines += [f"  {kind}: {e.path}:{e.line} {e.rule} {e.message}".rstrip() for e in entries]
+    return lines
 
 
 def summary(result: Result) -> str:
