@@ -89,8 +89,12 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
           config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
           no_respect_gitignore: bool, color: bool | None, debug: bool) -> None:
-    """Lint PATHS (default: the current directory)."""
-    from twelvefactor_lint import baseline, config, outputs as report_outputs, runner
+    """Lint PATHS (default: the current directory).
+
+    Named files are reported on alone, with the rest of the project read for cross-file context
+    (as pre-commit passes the staged files).
+    """
+    from twelvefactor_lint import baseline, config, focus, outputs as report_outputs, runner
 
     try:
         planned = report_outputs.plan(fmt, outputs)
@@ -108,7 +112,10 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
             fail_on=fail_on, force_exclude=force_exclude,
             respect_gitignore=False if no_respect_gitignore else None,
         )
-        result = runner.run(targets, settings, catalogue)
+        scope = focus.focus_for(targets, settings.root)
+        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
+        if scope:
+            result = focus.narrowed(result, scope)
     except ConfigError as error:
         _fail(str(error))
     except Exception as error:  # noqa: BLE001 - an internal error is one line unless --debug

@@ -1,0 +1,66 @@
+"""Named files (pre-commit's staged files) are reported on alone, with the project read for context."""
+
+from __future__ import annotations
+
+from conftest import write_tree
+from report_projects import json_report
+
+PROJECT = {
+    ".12f-lint.toml": "",
+    "recipes/api.py": """\
+from fastapi import FastAPI
+from recipes.data import RECIPES
+
+app = FastAPI()
+
+@app.post("/recipes")
+def create(recipe: dict):
+    RECIPES.append(recipe)
+""",
+    "recipes/data.py": 'RECIPES = [{"id": 1}]\n',
+    "recipes/logs.py": 'import logging\nlogging.basicConfig(filename="app.log")\n',
+    "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+    "compose.yaml": "services:\n  web:\n    build: .\n    command: gunicorn recipes.api:app\n",
+}
+
+
+def located(report: dict) -> list[tuple[str, str, int]]:
+    return [(f["rule"], f["path"], f["line"]) for f in report["findings"]]
+
+
+def test_a_named_file_still_sees_state_defined_in_another_module(tmp_path):
+    write_tree(tmp_path, PROJECT)
+    report = json_report(tmp_path / "recipes" / "api.py")
+    assert located(report) == [("TF601", "recipes/api.py", 8)]
+    assert report["files"]["analyzed"] == 1
+
+
+def test_a_named_dockerfile_gets_its_start_command_from_compose(tmp_path):
+    """Alone, this Dockerfile lacks a CMD (TF903); compose.yaml supplies `command:`."""
+    write_tree(tmp_path, PROJECT)
+    assert located(json_report(tmp_path / "Dockerfile")) == []
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    assert [rule for rule, _, _ in located(json_report(tmp_path / "Dockerfile"))] == ["TF903"]
+
+
+def test_only_named_files_are_reported(tmp_path):
+    write_tree(tmp_path, PROJECT)
+    report = json_report(tmp_path / "recipes" / "logs.py", str(tmp_path / "Dockerfile"))
+    assert located(report) == [("TF1101", "recipes/logs.py", 2)]
+    assert report["files"]["analyzed"] == 2
+    everything = json_report(tmp_path)
+    assert {path for _, path, _ in located(everything)} == {"recipes/api.py", "recipes/logs.py"}
+
+
+def test_named_directories_and_files_mix(tmp_path):
+    write_tree(tmp_path, PROJECT)
+    report = json_report(tmp_path / "recipes", str(tmp_path / "Dockerfile"))
+    assert {path for _, path, _ in located(report)} == {"recipes/api.py", "recipes/logs.py"}
+    assert report["files"]["analyzed"] == 4
+
+
+def test_a_named_file_of_an_unknown_kind_is_reported_as_skipped(tmp_path):
+    write_tree(tmp_path, {**PROJECT, "notes.txt": "hello\n"})
+    report = json_report(tmp_path / "notes.txt")
+    assert report["findings"] == []
+    assert [s["path"] for s in report["files"]["skipped"]] == ["notes.txt"]

@@ -1,0 +1,105 @@
+"""The pre-commit hook, run by the real pre-commit (`try-repo`) in a throw-away git repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, write_tree
+from twelvefactor_lint.discovery import COMPOSE, DOCKERFILE, PROCFILE, PYTHON, kind_of
+
+HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+NAMES = [
+    "app.py", "pkg/views.py", "setup.py", "Dockerfile", "docker/Dockerfile.prod", "api.Dockerfile", "Containerfile",
+    "dockerfile", ".dockerfile", "compose.yaml", "compose.yml", "docker-compose.override.yml", "ops/docker-compose-dev.yaml",
+    "Procfile", "Procfile.dev", "procfile", "config.yaml", ".github/workflows/ci.yml", "README.md", "app.pyc",
+    "requirements.txt", "entrypoint.sh", "app.py.bak",
+]
+PROJECT = {
+    "shop/views.py": """\
+from flask import Flask
+from shop.state import CARTS
+
+app = Flask(__name__)
+
+@app.post("/cart/<user>")
+def add(user):
+    CARTS[user] = []
+    return "ok"
+""",
+    "shop/state.py": "CARTS = {}\n",
+    "shop/logs.py": 'import logging\nlogging.basicConfig(filename="shop.log")\n',
+    "README.md": "# shop\n",
+}
+
+
+def test_hook_manifest():
+    (hook,) = HOOKS
+    assert hook["id"] == "12f-lint"
+    assert hook["entry"] == "12f-lint" and hook["language"] == "python"
+    assert hook["require_serial"] is True
+    assert hook.get("pass_filenames", True) is True
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", NAMES)
+def test_hook_files_are_the_files_12f_lint_reads(path):
+    """The hook's `files` pattern and discovery agree on Python, Dockerfiles, compose files and Procfiles."""
+    name = path.rsplit("/", 1)[-1]
+    reads = kind_of(name) in (PYTHON, DOCKERFILE, COMPOSE, PROCFILE)
+    assert bool(re.search(HOOKS[0]["files"], path)) == reads
+
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_IDENTITY})
+
+
+def _hook_repo(target: Path) -> Path:
+    """This checkout's hook and package as a one-commit git repository: try-repo installs from git, and the
+    tree under test may be an uncommitted work tree (or no git checkout at all)."""
+    for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md"):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target / name)
+    for directory in ("twelvefactor_lint", "rules"):
+        shutil.copytree(REPO / directory, target / directory, ignore=shutil.ignore_patterns("__pycache__"))
+    _git(target, "init", "-q")
+    _git(target, "add", ".")
+    _git(target, "commit", "-q", "-m", "hook under test")
+    return target
+
+
+def test_try_repo_reports_on_the_staged_files_with_the_project_as_context(tmp_path):
+    """pre-commit installs the hook from this checkout and passes it the files: views.py's write to CARTS
+    is found although CARTS is defined in state.py, which is not passed; logs.py's finding is not reported;
+    README.md never reaches 12f-lint."""
+    project = tmp_path / "project"
+    write_tree(project, PROJECT)
+    hook_repo = _hook_repo(tmp_path / "hook")
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "12f-lint", "--files", "shop/views.py", "README.md",
+         "--verbose", "--color", "never"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert re.search(r"shop/views\.py:8:5: TF601 \[error\] `CARTS`", output), output
+    assert "shop/logs.py" not in output
+    assert "README.md" not in output.split("12f-lint (twelve-factor)", 1)[-1]
+    assert "analyzed 1 file, skipped 0" in output
