@@ -64,3 +64,12 @@ def test_a_named_file_of_an_unknown_kind_is_reported_as_skipped(tmp_path):
     report = json_report(tmp_path / "notes.txt")
     assert report["findings"] == []
     assert [s["path"] for s in report["files"]["skipped"]] == ["notes.txt"]
+
+
+def test_the_process_inventory_is_narrowed_too(lint, tmp_path):
+    from twelvefactor_lint.focus import focus_for, narrowed
+
+    result = lint({**PROJECT, "Procfile": "web: gunicorn recipes.api:app --bind 0.0.0.0:$PORT\n"})
+    assert {p.declared_at.split(":")[0] for p in result.processes} == {"Procfile", "compose.yaml"}
+    focused = narrowed(result, focus_for([tmp_path / "compose.yaml"], tmp_path))
+    assert {p.declared_at.split(":")[0] for p in focused.processes} == {"compose.yaml"}

@@ -53,5 +53,6 @@ def narrowed(result: Result, focus: Focus) -> Result:
         skipped=tuple(s for s in result.skipped if focus.covers(s.path)),
         files=files,
         analyzed=len(files),
+        processes=tuple(p for p in result.processes if focus.covers(p.declared_at.rpartition(":")[0])),
         tracebacks=result.tracebacks if any(f.rule == "TF002" for f in findings) else (),
     )

@@ -12,6 +12,7 @@ _RENDERERS = {
     "sarif": ("sarif", "render_sarif"),
     "github": ("github", "render_github"),
     "junit": ("junit", "render_junit"),
+    "html": ("html", "render_html"),
 }
 FORMATS = tuple(_RENDERERS)
 

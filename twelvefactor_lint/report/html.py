@@ -1,0 +1,142 @@
+"""The HTML report: one self-contained page (no CDN, works offline) with a twelve-factor scorecard,
+findings grouped by factor and file with their code, and filters that need no server.
+
+Everything taken from the repository is escaped by Jinja's autoescape; on top of that the page's
+Content-Security-Policy allows only its own inline style and script (by hash), so markup that
+slipped into a file name or a snippet could still not run or load anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from twelvefactor_lint.catalogue import Rule
+from twelvefactor_lint.factors import FACTORS, TWELVE, label
+from twelvefactor_lint.model import Finding, Result
+from twelvefactor_lint.report.snippets import SnippetLine, SnippetReader
+from twelvefactor_lint.severity import SEVERITIES
+
+_TEMPLATES = Path(__file__).with_name("templates")
+_WORST_FIRST = tuple(reversed(SEVERITIES))
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+@dataclass(frozen=True)
+class Segment:
+    severity: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    name: str
+    motto: str
+    url: str
+    counts: dict[str, int]
+    total: int
+    checked: bool
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    rule: Rule | None
+    snippet: tuple[SnippetLine, ...]
+
+
+@dataclass(frozen=True)
+class FileGroup:
+    path: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class FactorGroup:
+    key: str
+    name: str
+    label: str
+    motto: str
+    url: str
+    total: int
+    files: tuple[FileGroup, ...]
+
+
+def _cards(result: Result) -> list[Card]:
+    counts = Counter((f.factor, f.severity) for f in result.findings)
+    checked = {rule.factor for rule in result.catalogue.rules if rule.id in result.rules}
+    totals = {key: sum(counts[key, s] for s in SEVERITIES) for key in TWELVE}
+    scale = 100 / max(1, *totals.values())
+    cards = []
+    for key in TWELVE:
+        segments, x = [], 0.0
+        for severity in _WORST_FIRST:
+            width = counts[key, severity] * scale
+            if width:
+                segments.append(Segment(severity, round(x, 2), round(width, 2)))
+                x += width
+        factor = FACTORS[key]
+        cards.append(Card(key, factor.name, factor.motto, factor.url, {s: counts[key, s] for s in _WORST_FIRST},
+                          totals[key], key in checked, tuple(segments)))
+    return cards
+
+
+def _groups(result: Result, reader: SnippetReader) -> list[FactorGroup]:
+    rules = {rule.id: rule for rule in result.catalogue.rules}
+    tree: dict[str, dict[str, list[FindingView]]] = defaultdict(lambda: defaultdict(list))
+    for f in result.findings:
+        tree[f.factor][f.path].append(FindingView(f, rules.get(f.rule), reader.around(f.path, f.line, f.last_line())))
+    groups = []
+    for key in (*TWELVE, "tool"):
+        if key in tree:
+            files = tuple(FileGroup(path, tuple(views)) for path, views in sorted(tree[key].items()))
+            factor = FACTORS[key]
+            groups.append(FactorGroup(key, factor.name, label(key), factor.motto, factor.url,
+                                      sum(len(g.findings) for g in files), files))
+    return groups
+
+
+def code_spans(text: str) -> object:
+    """Escape repository text, then show `backticked` parts as code (the only markup a message gets)."""
+    from markupsafe import Markup, escape
+
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_html(result: Result) -> str:
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["code_spans"] = code_spans
+    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    script = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
+    reader = SnippetReader(result.root)
+    groups = _groups(result, reader)
+    cards = _cards(result)
+    return environment.get_template("report.html.j2").render(
+        result=result,
+        project=PurePath(result.root).name or result.root,
+        counts=result.counts(),
+        severities=_WORST_FIRST,
+        cards=cards,
+        verdict={"with_findings": sum(1 for c in cards if c.total), "clean": sum(1 for c in cards if c.checked and not c.total),
+                 "unchecked": sum(1 for c in cards if not c.checked and not c.total)},
+        processes=result.processes,
+        groups=groups,
+        factors_with_findings=[(g.key, g.label) for g in groups],
+        css=css,
+        script=script,
+        csp=f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; img-src data:",
+    )
