@@ -44,6 +44,11 @@ class Card:
     checked: bool
     segments: tuple[Segment, ...]
 
+    @property
+    def worst(self) -> str:
+        """The most severe level among the card's findings, `` when it has none."""
+        return next((s for s in _WORST_FIRST if self.counts[s]), "")
+
 
 @dataclass(frozen=True)
 class FindingView:
