@@ -17,8 +17,10 @@ from typing import Iterable
 
 from twelvefactor_lint.facts import Directive
 
+# Linear on any comment: whitespace before `[` belongs to the optional group alone, and a selector list
+# stops at `#`, so neither a long run of blanks nor many unclosed `# 12f: ignore[` can make it backtrack.
 _DIRECTIVE = re.compile(
-    r"(?:^|#)\s*12f:\s*(?P<kind>ignore-file|ignore)\s*(?:\[(?P<sel>[^\]]*)\])?\s*(?:--\s*(?P<reason>.*))?$"
+    r"(?:^|#)\s*12f:\s*(?P<kind>ignore-file|ignore)(?:\s*\[(?P<sel>[^\]#]*)\])?\s*(?:--\s*(?P<reason>.*))?$"
 )
 _NOQA = re.compile(r"noqa\s*:\s*(?P<sel>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)", re.IGNORECASE)
 _TF_CODE = re.compile(r"^TF\d+$")
