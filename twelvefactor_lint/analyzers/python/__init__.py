@@ -16,7 +16,7 @@ from twelvefactor_lint.analyzers.python.handlers import find_handlers
 from twelvefactor_lint.analyzers.python.api_calls import call_facts
 from twelvefactor_lint.analyzers.python.background import background_facts
 from twelvefactor_lint.analyzers.python.config_values import setting_facts
-from twelvefactor_lint.analyzers.python.context import Contexts
+from twelvefactor_lint.analyzers.python.context import MODULE, STARTUP, Contexts
 from twelvefactor_lint.analyzers.python.credentials import credential_facts
 from twelvefactor_lint.analyzers.python.file_writes import file_write_facts
 from twelvefactor_lint.analyzers.python.index import build as build_index
@@ -24,7 +24,7 @@ from twelvefactor_lint.analyzers.python.locators import locator_facts
 from twelvefactor_lint.analyzers.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyzers.python.names import Names
 from twelvefactor_lint.analyzers.python.state import state_facts
-from twelvefactor_lint.facts import FileAnalysis, parse_error
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.sources import split_lines
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
@@ -56,8 +56,17 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     facts += credential_facts(index, names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    facts = [f.with_attrs(module_kind=contexts.module_kind, in_main_block=f.line in contexts.main_lines) for f in facts]
+    facts = [_placed(f, contexts) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
+
+
+def _placed(fact: Fact, contexts: Contexts) -> Fact:
+    """Module-wide attributes, and `at_start`: the code runs whenever a web process starts (start-up code,
+    or import-time code of a module that serves requests, outside a main guard)."""
+    in_main = fact.line in contexts.main_lines
+    context = fact.attrs.get("context")
+    at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
+    return fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
 
 
 def _decode(data: bytes) -> str:

@@ -47,9 +47,9 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     "tinydb.TinyDB": ("local_store", _NONE),
     "sqlitedict.SqliteDict": ("local_store", _NONE),
     "lmdb.open": ("local_store", _NONE),
-    "flask_socketio.SocketIO": ("socketio", ("message_queue",)),
-    "socketio.Server": ("socketio", ("client_manager",)),
-    "socketio.AsyncServer": ("socketio", ("client_manager",)),
+    "flask_socketio.SocketIO": ("socketio", ("message_queue", "client_manager")),
+    "socketio.Server": ("socketio", ("message_queue", "client_manager")),
+    "socketio.AsyncServer": ("socketio", ("message_queue", "client_manager")),
     "huey.MemoryHuey": ("local_broker", _NONE),
     "huey.FileHuey": ("local_broker", _NONE),
     "huey.SqliteHuey": ("local_broker", _NONE),
@@ -107,8 +107,8 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
             return "app_run", ("debug", "port", "host")
         if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
             return "app_run", ("debug", "port", "host")
-    if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or
-                                      isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
+    if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
+                                      or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
         return "create_all", _NONE
     return None
 

@@ -16,11 +16,11 @@ import re
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from twelvefactor_lint.analyzers.python.context import MODULE, Contexts, Scope, fact_at
+from twelvefactor_lint.analyzers.python.context import MODULE, Contexts, Scope, fact_at, settings_classes
 from twelvefactor_lint.analyzers.python.index import Index, Site
 from twelvefactor_lint.analyzers.python.names import Names, module_statements
 from twelvefactor_lint.analyzers.python.state import absolute_import, dotted_module
-from twelvefactor_lint.analyzers.python.values import EXPR, describe
+from twelvefactor_lint.analyzers.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.facts import Fact
 
 FACT, STAR_IMPORT = "python.setting", "python.star_import"
@@ -42,14 +42,17 @@ class _Emitter:
         self.names, self.contexts, self.path = names, contexts, path
         self.facts: list[Fact] = []
 
-    def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False) -> None:
+    def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
+                env_field: bool = False) -> None:
         if isinstance(value, ast.Dict):
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
                 for k, v in zip(value.keys, value.values):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only)
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field)
             return
         described = describe(value, self.names)
+        if env_field and described.origin == LITERAL:  # a pydantic settings field: the literal is its env fallback
+            described = Value(described.text, ENV_DEFAULT, key.split(".")[0], value)
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
@@ -73,12 +76,13 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(STAR_IMPORT, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
+    env_classes = settings_classes(names)
     for cls in _config_classes(names):
         dev_only = bool(_DEV_CLASS.search(cls.name))
         for statement in cls.body:
             for key, value in _assigned(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
-                             "config_class", dev_only)
+                             "config_class", dev_only, cls.name in env_classes)
     for site in index.assignments:
         for key, value in _config_item_writes(site.node):
             emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")

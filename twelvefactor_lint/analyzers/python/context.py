@@ -55,6 +55,8 @@ class Contexts:
                 self.scopes.setdefault(id(helper), Scope(
                     STARTUP, helper.name, f"helper `{helper.name}()` called from {scope.site}", scope.framework))
         self.module_kind = module_kind(tree, index, names, bool(handlers), path)
+        self.web_app = bool(handlers) or any(names.qualify(s.node.func) in APP_CONSTRUCTORS for s in index.calls)
+        """The module serves requests: it builds a web app or defines handlers (import-time code runs in it)."""
         self.main_lines = main_block_lines(tree)
 
     def of(self, site: Site) -> Scope:
@@ -116,6 +118,20 @@ def _is_startup_decorator(decorator: ast.expr) -> bool:
         return True
     return target.attr in {"on_event", "listener"} and call is not None and bool(call.args) and \
         isinstance(call.args[0], ast.Constant) and call.args[0].value in _STARTUP_EVENTS
+
+
+def settings_classes(names: Names) -> set[str]:
+    """Classes deriving, within the module, from pydantic's `BaseSettings`: their fields are env-overridable."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in names.classes.items():
+            bases = {(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+            if name not in found and ("BaseSettings" in bases or bases & found):
+                found.add(name)
+                changed = True
+    return found
 
 
 def module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool, path: str) -> str:

@@ -13,7 +13,7 @@ import ast
 import re
 from typing import Iterator
 
-from twelvefactor_lint.analyzers.python.context import Contexts, fact_at
+from twelvefactor_lint.analyzers.python.context import Contexts, fact_at, settings_classes
 from twelvefactor_lint.analyzers.python.index import Index, Site
 from twelvefactor_lint.analyzers.python.names import Names
 from twelvefactor_lint.analyzers.python.values import env_read
@@ -25,7 +25,7 @@ SECRET_NAME = re.compile(
     r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
     r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
-    r"sample|todo|fixme|replace|insert|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$",
+    r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$",
     re.IGNORECASE)
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
@@ -86,6 +86,12 @@ def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | No
     return None
 
 
+def _settings_fields(names: Names) -> set[int]:
+    """id() of the defaults of pydantic `BaseSettings` fields: env fallbacks, not bare literals."""
+    return {id(statement.value) for name in settings_classes(names) for statement in names.classes[name].body
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
+
+
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     fallbacks: set[int] = set()
@@ -95,12 +101,15 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue
         key, fallback = read
         fallbacks.add(id(fallback))
-        if SECRET_NAME.search(key) and isinstance(fallback, ast.Constant) and isinstance(fallback.value, str) and fallback.value:
+        if SECRET_NAME.search(key) and isinstance(fallback, ast.Constant) and isinstance(fallback.value, str) \
+                and fallback.value and not _PLACEHOLDER.search(fallback.value):
             facts.append(fact_at(SECRET_FALLBACK, path, fallback, contexts.of(site), site.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
+    fields = _settings_fields(names)
     for site, key, value in _bindings(index):
-        fallback = _or_fallback(value, names)
-        if fallback is not None and SECRET_NAME.search(fallback[0]):
+        fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
+                                                  and isinstance(value.value, str) and value.value else None)
+        if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(fallback[1].value):
             fallbacks.add(id(fallback[1]))
             facts.append(fact_at(SECRET_FALLBACK, path, fallback[1], contexts.of(site), site.statement_line, fallback[0],
                                  env_key=fallback[0], module_kind=contexts.module_kind))

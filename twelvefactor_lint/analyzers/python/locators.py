@@ -46,6 +46,8 @@ def host_of(text: str, shape: str) -> str:
     `shape` is `url` (only a URL names a host), `host` (a bare host name is one) or `either` (a URL, or a
     host that shows it is one: dotted, loopback, or with a port).
     """
+    if text in ("None", "True", "False"):
+        return ""
     if "://" in text:
         try:
             return (urlsplit(text).hostname or "").lower()
