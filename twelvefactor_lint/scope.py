@@ -18,7 +18,7 @@ _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
 _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
-_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|ci|e2e)(?:$|[._-])", re.IGNORECASE)
+_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
 
 
 def classify(rel_path: str) -> str:

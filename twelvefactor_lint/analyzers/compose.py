@@ -14,6 +14,7 @@ import yaml
 
 from twelvefactor_lint import directives, images, yamlnodes as Y
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.interpolate import substitute
 from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.shell.processes import script_path
 from twelvefactor_lint.sources import decode_text, split_lines
@@ -149,7 +150,7 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fa
     for entry in Y.sequence(_field(service, "volumes")):
         text = Y.scalar(entry)
         if text is not None:
-            parts = text.split(":")
+            parts = substitute(text, {}).split(":")  # `${DATA_VOLUME:-./data:/app/data}`: the default applies
             if len(parts) < 2:
                 continue
             source, target, mode = parts[0], parts[1], ":".join(parts[2:])

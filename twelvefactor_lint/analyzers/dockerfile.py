@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from twelvefactor_lint import directives
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.images import image_kind
+from twelvefactor_lint.interpolate import substitute
 from twelvefactor_lint.storage import is_data_path
 from twelvefactor_lint.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.shell.parse import SimpleCommand, parse as parse_shell
@@ -180,23 +181,6 @@ def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
     while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()].index < chain[0].index:
         chain.insert(0, by_name[chain[0].base.lower()])
     return chain
-
-
-_VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?::?(?P<op>[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))")
-
-
-def substitute(text: str, variables: dict[str, str]) -> str:
-    """Docker's variable substitution: `$V`, `${V}`, `${V:-default}`, `${V:+alternative}`; unknown -> ""."""
-    def value(match: re.Match) -> str:
-        name = match["braced"] or match["bare"]
-        current = variables.get(name)
-        if match["op"] == "-":
-            return current or match["word"]
-        if match["op"] == "+":
-            return match["word"] if current else ""
-        return current or ""
-
-    return _VARIABLE.sub(value, text)
 
 
 def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]], str]:

@@ -1,0 +1,21 @@
+"""Variable substitution as Docker and compose do it: `$V`, `${V}`, `${V:-default}`, `${V:+alternative}`."""
+
+from __future__ import annotations
+
+import re
+
+_VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?::?(?P<op>[-+])(?P<word>[^}]*))?\}|(?P<bare>[A-Za-z_]\w*))")
+
+
+def substitute(text: str, variables: dict[str, str]) -> str:
+    """Docker's variable substitution: `$V`, `${V}`, `${V:-default}`, `${V:+alternative}`; unknown -> ""."""
+    def value(match: re.Match) -> str:
+        name = match["braced"] or match["bare"]
+        current = variables.get(name)
+        if match["op"] == "-":
+            return current or match["word"]
+        if match["op"] == "+":
+            return match["word"] if current else ""
+        return current or ""
+
+    return _VARIABLE.sub(value, text)
