@@ -87,3 +87,12 @@ def test_awkward_dockerfiles_give_exact_lines_and_no_wrong_findings(lint):
 def test_an_escape_directive_changes_the_continuation_character(lint):
     result = lint({"Dockerfile": "# escape=`\nFROM python:3.12\nRUN pip install `\n    flask\nCMD nginx && `\n  gunicorn app:app\n"})
     assert sorted((f.rule, f.line) for f in result.findings) == [("TF609", 5), ("TF901", 5)]
+
+
+def test_a_script_that_starts_the_server_in_a_function_is_read_through_the_call(lint):
+    result = lint({
+        "entry.sh": ("#!/bin/sh\ninit() {\n  python manage.py migrate\n}\nstart() {\n  gunicorn app:app\n}\n"
+                     "init\nstart\n"),
+        "Dockerfile": "FROM python:3.12-slim\nCOPY entry.sh /entry.sh\nENTRYPOINT [\"/entry.sh\"]\n",
+    })
+    assert sorted((f.rule, f.line) for f in result.findings) == [("TF1201", 3), ("TF902", 6)]

@@ -42,11 +42,51 @@ def _parser():
 
 
 def parse(script: str) -> list[SimpleCommand]:
-    """Simple commands in source order, with how each one is joined to the next."""
+    """Simple commands in execution order, with how each one is joined to the next.
+
+    A call to a function the script defines runs that function's commands (a script's `main`
+    or `init` function is where the server starts), expanded a few levels deep at most.
+    """
     tree = _parser().parse(script.encode("utf-8", "surrogatepass"))
+    functions: dict[str, list[SimpleCommand]] = {}
+    for node in _functions(tree.root_node):
+        name = next((c for c in node.children if c.type == "word"), None)
+        body: list[SimpleCommand] = []
+        for child in node.children:
+            if child.type not in ("word", "function", "(", ")"):
+                _collect(child, body)
+        if name is not None:
+            functions[_text(name)] = body
     commands: list[SimpleCommand] = []
     _collect(tree.root_node, commands)
-    return commands
+    return _inline(commands, functions, depth=3)
+
+
+def _functions(root) -> list:
+    found, pending = [], [root]
+    while pending:
+        node = pending.pop()
+        if node.type == "function_definition":
+            found.append(node)
+        pending.extend(node.children)
+    return found
+
+
+def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleCommand]], depth: int) -> list[SimpleCommand]:
+    if depth == 0 or not functions:
+        return commands
+    result = []
+    for command in commands:
+        body = functions.get(command.argv[0]) if command.argv else None
+        if body is None:
+            result.append(command)
+            continue
+        inner = _inline(body, functions, depth - 1)
+        for index, nested in enumerate(inner):
+            last = index == len(inner) - 1
+            result.append(replace(nested, background=nested.background or command.background,
+                                  connector=command.connector if last else nested.connector))
+    return result
 
 
 def _collect(node, out: list[SimpleCommand]) -> None:
