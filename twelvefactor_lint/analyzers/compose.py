@@ -93,15 +93,16 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
         }, anchor=f"{name}:{blocker}:{value}"))
-    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume"):
-        facts = [f.with_attrs(dev_only=True) for f in facts]
     return facts
 
 
 def _mounts_source(volume: Fact) -> bool:
-    """A writable bind mount of a project directory (`.:/app`, `./src:/code`): code edited on the host
-    runs in the container, which is how a service is set up for development, not deployment."""
+    """A service built from the repository with a writable bind mount of a project directory over it
+    (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
+    service is a development stack, and all of it is judged as development."""
     attrs = volume.attrs
+    if not attrs["built"]:
+        return False
     source = attrs["source"].rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source))
     return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
@@ -162,7 +163,8 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fa
         kind = "bind" if source.startswith((".", "/", "~", "$")) else "named"
         facts.append(Fact("compose.volume", path, Y.line(entry), Y.column(entry), attrs={
             "service": name, "source": source, "target": target, "kind": kind, "read_only": read_only,
-            "data_like": is_data_path(target), "replicas": replicas, "scaled": replicas > 1}, anchor=f"{name}:{target}"))
+            "data_like": is_data_path(target), "replicas": replicas, "scaled": replicas > 1, "built": "build" in service},
+            anchor=f"{name}:{target}"))
     return facts
 
 
@@ -212,4 +214,6 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     facts = []
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node))
+    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume"):
+        facts = [f.with_attrs(dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)
