@@ -123,3 +123,27 @@ def _copied_into(path: str, image: Fact) -> bool:
             if source == "." or relative == source or relative.startswith(source + "/"):
                 return True
     return False
+
+
+def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
+    """Mark facts in Python files a declared process runs as a script (`python main.py`,
+    `python -m app.main`, resolved from the declaring file's directory): their `__main__` block is
+    how that process starts, not a developer's shortcut."""
+    entrypoints = set()
+    for start in (f for f in facts if f.kind == "process.start" and f.attrs["main_role"] == "app"):
+        base = posixpath.dirname(start.path)
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.attrs["main"].split())}
+    if not entrypoints:
+        return facts
+    return [f.with_attrs(run_as_process=True) if f.path in entrypoints else f for f in facts]
+
+
+def _python_targets(argv: list[str]) -> set[str]:
+    """`python app/main.py` -> {app/main.py}; `python -m app.main` -> {app/main.py, app/main/__main__.py}."""
+    words = [w for w in argv[1:] if w not in {"-u", "-O", "-OO", "-B", "-E", "-s", "-I"}]
+    if len(words) >= 2 and words[0] == "-m":
+        module = words[1].replace(".", "/")
+        return {module + ".py", module + "/__main__.py"}
+    if words and words[0].endswith(".py") and not words[0].startswith("/"):
+        return {words[0]}
+    return set()

@@ -86,7 +86,8 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
             started.append((ref, found))
     for dockerfile, rel in link_processes.supervisor_configs(state.facts):
         read(rel, "supervisord", dockerfile)
-    state.facts = link_processes.name_supervised_programs(link_processes.annotate(state.facts, started))
+    state.facts = link_processes.mark_python_entrypoints(
+        link_processes.name_supervised_programs(link_processes.annotate(state.facts, started)))
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
@@ -117,6 +118,6 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
-        files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules),
         processes=inventory.build(facts, active),
+        files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules),
     )
