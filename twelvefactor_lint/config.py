@@ -5,10 +5,13 @@ Unknown keys and wrong types are errors (a typo must not silently disable a rule
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
+
+import pathspec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,9 +26,18 @@ from twelvefactor_lint.sources import DEFAULT_MAX_FILE_SIZE
 CONFIG_FILE = ".12f-lint.toml"
 PYPROJECT = "pyproject.toml"
 
+# A config comes from the scanned tree, so reading it is bounded too: tomllib holds every prefix of
+# a dotted key (`a.a.a... = 1`), quadratic in its length - 200 KB of them exhaust memory - while a
+# real config line has a handful of dots.
+_MAX_CONFIG_SIZE = 4 * 1024 * 1024
+_MAX_DOTS_PER_LINE = 1000
+
 
 class ConfigError(Exception):
     """A configuration problem the user must fix; reported on one line, exit code 2."""
+
+    def __str__(self) -> str:
+        return " ".join(super().__str__().splitlines())  # a key from the file may hold a line break
 
 
 @dataclass(frozen=True)
@@ -89,9 +101,21 @@ def _path(key: str, value: Any) -> str:
     return value
 
 
+def _patterns(key: str, value: Any) -> tuple[str, ...]:
+    """gitignore-style patterns, each one checked now so that a bad one is a config error, not a crash."""
+    patterns = _strings(key, value)
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error) as error:
+            raise ConfigError(f"`{key}`: invalid pattern {pattern!r}: {error}") from None
+    return patterns
+
+
 def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [rules]")
+    _patterns(key, list(value))
     return {str(pattern): _strings(f"{key}.{pattern}", rules) for pattern, rules in value.items()}
 
 
@@ -107,8 +131,8 @@ _KEYS = {
     "ignore": ("ignore", _strings),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "severity": ("severity", _severity_map),
-    "exclude": ("exclude", _strings),
-    "extend-exclude": ("extend_exclude", _strings),
+    "exclude": ("exclude", _patterns),
+    "extend-exclude": ("extend_exclude", _patterns),
     "respect-gitignore": ("respect_gitignore", _bool),
     "force-exclude": ("force_exclude", _bool),
     "fail-on": ("fail_on", _severity),
@@ -131,13 +155,24 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Se
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; every way it can be bad, hostile included, is a ConfigError."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+            data = handle.read(_MAX_CONFIG_SIZE + 1)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > _MAX_CONFIG_SIZE:
+        raise ConfigError(f"{path}: larger than {_MAX_CONFIG_SIZE} bytes, not read as a config")
+    if any(line.count(b".") > _MAX_DOTS_PER_LINE for line in data.splitlines()):
+        raise ConfigError(f"{path}: a line with more than {_MAX_DOTS_PER_LINE} dots, not read as a config")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {error.start})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _pyproject_table(pyproject: Path) -> dict[str, Any] | None:
