@@ -58,6 +58,8 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     "flask_limiter.Limiter": ("rate_limiter", ("storage_uri",)),
     "slowapi.Limiter": ("rate_limiter", ("storage_uri",)),
     "limits.storage.MemoryStorage": ("memory_limiter_storage", _NONE),
+    # factor IX: signal handling
+    "signal.signal": ("signal_handler", _NONE),
     # factor VIII: daemonizing
     "daemon.DaemonContext": ("daemonize", _NONE),
     "os.setsid": ("setsid", _NONE),
@@ -114,13 +116,15 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[str, object]:
-    attrs: dict[str, object] = {"arg": "", "arg_origin": "", "arg2": "", "arg2_origin": ""}
+    attrs: dict[str, object] = {"arg": "", "arg_origin": "", "arg2": "", "arg2_origin": "", "arg_name": "", "arg2_name": ""}
     if call.args and not isinstance(call.args[0], ast.Starred):
         first = describe(call.args[0], names)
         attrs["arg"], attrs["arg_origin"] = first.text, first.origin
+        attrs["arg_name"] = names.qualify(call.args[0]) or ""
     if len(call.args) > 1 and not isinstance(call.args[1], ast.Starred):
         second = describe(call.args[1], names)
         attrs["arg2"], attrs["arg2_origin"] = second.text, second.origin
+        attrs["arg2_name"] = names.qualify(call.args[1]) or ""
     given = {k.arg: k.value for k in call.keywords if k.arg}
     for keyword in keywords:
         attrs[f"has_{keyword}"] = keyword in given
