@@ -1,0 +1,39 @@
+"""Fuzzing the Procfile analyzer: arbitrary bytes, and Procfiles of `type: command` lines (generated
+command lines), comments, directives and broken lines, then damaged and re-encoded."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from fuzzing import check_analysis, files_from, shell_lines
+from twelvefactor_lint.analyzers.procfile import analyze
+
+TYPE = st.sampled_from(["web", "worker", "release", "clock", "beat", "w-1", "WEB_2", "", "web web"])
+SEPARATOR = st.sampled_from([": ", ":", " : ", ":\t", " "])
+OTHER = st.sampled_from(["", "# comment", "# 12f: ignore[TF609] -- why", "   ", "not a process line", ":", "web:"])
+
+
+@st.composite
+def procfiles(draw) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.integers(0, 3)) == 0:
+            lines.append(draw(OTHER))
+            continue
+        command = draw(shell_lines).replace("\n", " ; ")
+        suffix = draw(st.sampled_from(["", "", "  # 12f: ignore", " # trailing"]))
+        lines.append(draw(TYPE) + draw(SEPARATOR) + command + suffix)
+    return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
+
+
+PATHS = st.sampled_from(["Procfile", "Procfile.dev", "deploy/Procfile"])
+
+
+@given(st.binary(max_size=2000), PATHS)
+def test_arbitrary_bytes(data, path):
+    check_analysis(analyze(path, data), path, data)
+
+
+@given(files_from(procfiles()), PATHS)
+def test_generated_procfiles(data, path):
+    check_analysis(analyze(path, data), path, data)
