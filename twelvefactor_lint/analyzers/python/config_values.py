@@ -18,7 +18,7 @@ from typing import Iterator
 
 from twelvefactor_lint.analyzers.python.context import MODULE, Contexts, Scope, fact_at, settings_classes
 from twelvefactor_lint.analyzers.python.index import Index, Site
-from twelvefactor_lint.analyzers.python.names import Names, module_statements
+from twelvefactor_lint.analyzers.python.names import Names, assigned_names, module_statements
 from twelvefactor_lint.analyzers.python.state import absolute_import, dotted_module
 from twelvefactor_lint.analyzers.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.facts import Fact
@@ -69,7 +69,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     kind = contexts.module_kind
     source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
     for statement in module_statements(tree):
-        for key, value in _assigned(statement):
+        for key, value in assigned_names(statement):
             if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
                 emit.setting(key, value, module_scope, statement.lineno, source)
         if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
@@ -80,7 +80,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     for cls in _config_classes(names):
         dev_only = bool(_DEV_CLASS.search(cls.name))
         for statement in cls.body:
-            for key, value in _assigned(statement):
+            for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
                              "config_class", dev_only, cls.name in env_classes)
     for site in index.assignments:
@@ -90,15 +90,6 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for key, value in _config_call_items(site, names):
             emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")
     return emit.facts
-
-
-def _assigned(statement: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
-    if isinstance(statement, ast.Assign):
-        for target in statement.targets:
-            if isinstance(target, ast.Name):
-                yield target.id, statement.value
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None and isinstance(statement.target, ast.Name):
-        yield statement.target.id, statement.value
 
 
 def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
