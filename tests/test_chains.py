@@ -96,3 +96,14 @@ def test_a_script_that_starts_the_server_in_a_function_is_read_through_the_call(
         "Dockerfile": "FROM python:3.12-slim\nCOPY entry.sh /entry.sh\nENTRYPOINT [\"/entry.sh\"]\n",
     })
     assert sorted((f.rule, f.line) for f in result.findings) == [("TF1201", 3), ("TF902", 6)]
+
+
+def test_a_script_run_by_a_scaled_compose_service_takes_its_replicas(lint):
+    result = lint({
+        "start.sh": "#!/bin/sh\npython manage.py migrate --noinput\nexec gunicorn mysite.wsgi\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    command: ./start.sh\n    deploy:\n      replicas: 3\n",
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n",
+    })
+    [finding] = [f for f in result.findings if f.rule == "TF1201"]
+    assert (finding.path, finding.line, finding.severity) == ("start.sh", 2, "error")
+    assert "each of its 3 replicas" in finding.message

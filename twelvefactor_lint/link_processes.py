@@ -74,16 +74,19 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
 
 
 def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
-    """Give each process fact of a started script the hop that starts it (`via`)."""
+    """Give each process fact of a started script the hop that starts it (`via`) and the replicas of the
+    compose service that runs it, so severity rises with scale as it does for the service itself."""
     via: dict[str, Fact] = {}
     for ref, script in scripts:
         via.setdefault(script, ref)
+    replicas = {(f.path, f.attrs.get("service")): f.attrs["replicas"] for f in facts if f.kind == "process.start"}
 
     def annotated(fact: Fact) -> Fact:
         ref = via.get(fact.path)
         if ref is None or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
             return fact
-        return fact.with_attrs(via=f" (started by {ref.attrs['hop']})")
+        count = replicas.get((ref.path, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
+        return fact.with_attrs(via=f" (started by {ref.attrs['hop']})", replicas=count, scaled=count > 1)
 
     return [annotated(f) for f in facts]
 
