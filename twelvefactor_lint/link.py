@@ -17,6 +17,7 @@ from __future__ import annotations
 import os.path
 import posixpath
 from collections import defaultdict
+from dataclasses import replace
 from typing import Iterable
 
 from twelvefactor_lint import images
@@ -85,8 +86,24 @@ def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | No
                 anchor=write.anchor)
 
 
+def _routed_views(facts: list[Fact]) -> list[Fact]:
+    """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
+    drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
+    routes = {f.attrs["view"]: f for f in facts if f.kind == "python.url_route"}
+    kept = []
+    for fact in facts:
+        if fact.kind != "python.view_candidate_write":
+            kept.append(fact)
+            continue
+        route = routes.get(fact.attrs["view"])
+        if route is not None:
+            site = f"Django view `{fact.attrs['function']}()` (routed in {route.path}:{route.line})"
+            kept.append(replace(fact, kind=fact.attrs["write_kind"]).with_attrs(site=site))
+    return kept
+
+
 def link(facts: Iterable[Fact]) -> list[Fact]:
-    facts = link_python(list(facts))
+    facts = link_python(_routed_views(list(facts)))
     containers: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.kind == "python.module_state":

@@ -34,7 +34,9 @@ class Names:
                 base = "." * node.level + (node.module or "")
                 for alias in node.names:
                     if alias.name != "*":
-                        self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+                        # `from . import views` -> `.views`; `from .models import Cart` -> `.models.Cart`
+                        joined = f"{base}{alias.name}" if base.endswith(".") else f"{base}.{alias.name}"
+                        self.imports[alias.asname or alias.name] = joined if base else alias.name
         for statement in module_statements(tree):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from twelvefactor_lint.analyzers.python.handlers import Function, Handler
+from twelvefactor_lint.analyzers.python.handlers import REQUEST, Function, Handler
 from twelvefactor_lint.analyzers.python.names import Names, module_statements
 from twelvefactor_lint.facts import Fact
 
@@ -41,6 +41,7 @@ _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 FACT = "python.state_mutation"
 IMPORTED_WRITE = "python.imported_state_write"
 MODULE_STATE = "python.module_state"
+VIEW_CANDIDATE_WRITE = "python.view_candidate_write"
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         for var in module.state.values()
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
+    facts += _routable_view_writes(names, module, handlers, path, is_package)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         instance_attrs = _instance_attrs(names.classes[owner]) if owner in names.classes else set()
@@ -281,6 +283,39 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
             grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
+    return facts
+
+
+def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
+                          is_package: bool) -> list[Fact]:
+    """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
+    classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
+    them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
+    (`python.view_candidate_write` becomes what the write would have been) and drops the rest."""
+    known = {id(h.function) for h in handlers}
+    candidates = []  # (function, qualname, owner class, the name a URLconf would route)
+    for name, function in names.functions.items():
+        params = function.args.posonlyargs + function.args.args
+        if params and params[0].arg == "request":
+            candidates.append((function, name, None, name))
+    for owner in module.class_state:  # classes holding state, routed with `.as_view()`
+        for item in names.classes[owner].body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                candidates.append((item, f"{owner}.{item.name}", owner, owner))
+    facts = []
+    for function, qualname, owner, routed in candidates:
+        if id(function) in known:
+            continue
+        attrs = _instance_attrs(names.classes[owner]) if owner else set()
+        state = _FunctionState(function, module, owner, attrs, is_package)
+        grouped: dict[str, list[Write]] = {}
+        for write in _writes(state):
+            grouped.setdefault(write[1].name, []).append(write)
+        for writes in grouped.values():
+            fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
+                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)))
+            facts.append(replace(fact, kind=VIEW_CANDIDATE_WRITE).with_attrs(
+                write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
     return facts
 
 
