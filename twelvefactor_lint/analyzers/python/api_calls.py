@@ -89,6 +89,8 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             attrs["has_message_queue"] = True
         if api == "call_command":
             attrs["command"] = attrs["arg"]
+        if api == "setsid":
+            attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
                              module_kind=contexts.module_kind, **attrs))
     return facts
@@ -132,6 +134,15 @@ def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[
         attrs[keyword] = value.text if value else ""
         attrs[f"{keyword}_origin"] = value.origin if value else ""
     return attrs
+
+
+def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:
+    """The daemon idiom around `os.setsid()`: the same function forks and lets the parent exit
+    (`os.fork()` + `os._exit()`/`sys.exit()`), as opposed to starting a child in a new session."""
+    if function is None:
+        return False
+    called = {names.qualify(n.func) for n in ast.walk(function) if isinstance(n, ast.Call)}
+    return "os.fork" in called and bool(called & {"os._exit", "sys.exit", "exit"})
 
 
 def _has_init_app_queue(index: Index) -> bool:
