@@ -25,6 +25,16 @@ class Fact:
     def with_attrs(self, **attrs: Any) -> "Fact":
         return replace(self, attrs={**self.attrs, **attrs})
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data, for the facts cache; `from_dict` gives back an equal Fact."""
+        return {"kind": self.kind, "path": self.path, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column, "attrs": dict(self.attrs), "anchor": self.anchor}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Fact":
+        return cls(data["kind"], data["path"], data["line"], data["column"], data["end_line"], data["end_column"],
+                   data["attrs"], data["anchor"])
+
 
 @dataclass(frozen=True)
 class Directive:
@@ -37,11 +47,26 @@ class Directive:
     file_wide: bool = False
     reason: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "selectors": list(self.selectors), "file_wide": self.file_wide, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Directive":
+        return cls(data["line"], tuple(data["selectors"]), data["file_wide"], data["reason"])
+
 
 @dataclass(frozen=True)
 class FileAnalysis:
     facts: tuple[Fact, ...] = ()
     directives: tuple[Directive, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"facts": [f.to_dict() for f in self.facts], "directives": [d.to_dict() for d in self.directives]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "FileAnalysis":
+        """Raises KeyError, TypeError or ValueError on data of another shape (a corrupt cache entry)."""
+        return cls(tuple(map(Fact.from_dict, data["facts"])), tuple(map(Directive.from_dict, data["directives"])))
 
 
 def parse_error(path: str, reason: str, line: int = 1, column: int = 1) -> Fact:
