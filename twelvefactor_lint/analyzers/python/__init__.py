@@ -13,6 +13,7 @@ import tokenize
 
 from twelvefactor_lint import directives
 from twelvefactor_lint.analyzers.python.handlers import find_handlers
+from twelvefactor_lint.analyzers.python.locks import lock_facts
 from twelvefactor_lint.analyzers.python.urlconf import route_facts
 from twelvefactor_lint.analyzers.python.api_calls import call_facts
 from twelvefactor_lint.analyzers.python.background import background_facts
@@ -56,6 +57,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path)
     facts += route_facts(index, names, path)
+    facts += lock_facts(index, names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     facts = [_placed(f, contexts) for f in facts]
