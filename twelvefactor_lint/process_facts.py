@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.shell import programs as P
 from twelvefactor_lint.shell.parse import SimpleCommand
-from twelvefactor_lint.shell.processes import expand, extra_processes, shell_script, unwrap
+from twelvefactor_lint.shell.processes import ExtraProcess, expand, extra_processes, shell_script, unwrap
 
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
@@ -41,6 +41,10 @@ class Origin:
     """A release-phase process (Procfile `release:`): migrations and build steps belong there."""
     extra: dict = field(default_factory=dict)
 
+    def line_of(self, command: SimpleCommand | ExtraProcess) -> int:
+        """A command's line in the declaring file (commands count lines from the start of their text)."""
+        return self.line + command.line
+
 
 def commands_of(argv: tuple[str, ...], line: int = 0) -> list[SimpleCommand]:
     """An exec-form command (a JSON array, a compose list) as simple commands."""
@@ -61,31 +65,30 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
-    line_of = lambda c: origin.line + c.line if origin.level == "script" else max(origin.line, origin.line + c.line)  # noqa: E731
     facts = [_fact("process.start", path, origin, origin.line, {
         "command": text, "main_role": main_role or "", "roles": sorted({r for r in roles if r}),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
     for extra in extra_processes(commands):
-        facts.append(_fact("process.extra_process", path, origin, line_of(extra), {
+        facts.append(_fact("process.extra_process", path, origin, origin.line_of(extra), {
             "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles)):
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
-            facts.append(_fact("process.dev_server", path, origin, line_of(command), {"command": words}, words))
+            facts.append(_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))
         elif role == P.MIGRATION and not origin.release:
-            facts.append(_fact("process.migration_at_start", path, origin, line_of(command), {
+            facts.append(_fact("process.migration_at_start", path, origin, origin.line_of(command), {
                 "command": words, "followed": followed[index]}, words))
         elif role == P.BUILD and not origin.release:
-            facts.append(_fact("process.build_at_start", path, origin, line_of(command), {
+            facts.append(_fact("process.build_at_start", path, origin, origin.line_of(command), {
                 "command": words, "kind": P.build_kind(command.argv)}, words))
         if role in P.LONG_RUNNING:
             for how, target in _log_files(command, commands[index + 1:]):
-                facts.append(_fact("process.log_file", path, origin, line_of(command), {
+                facts.append(_fact("process.log_file", path, origin, origin.line_of(command), {
                     "command": words, "how": how, "target": target}, f"{how}:{target}"))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
-            facts.append(_fact("process.celery_beat", path, origin, line_of(command), {
+            facts.append(_fact("process.celery_beat", path, origin, origin.line_of(command), {
                 "command": words, "embedded": P.embeds_beat(command.argv),
                 "scheduler_option": any(a in {"-S", "--scheduler"} or a.startswith("--scheduler=") for a in command.argv),
             }, "beat"))
@@ -133,7 +136,7 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     main = commands[main_index]
     if main.exec or main.background:
         return []
-    return [_fact("process.script_without_exec", path, origin, origin.line + main.line, {
+    return [_fact("process.script_without_exec", path, origin, origin.line_of(main), {
         "main": " ".join(main.argv)}, "no-exec")]
 
 
