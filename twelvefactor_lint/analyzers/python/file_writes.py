@@ -49,6 +49,8 @@ class _Function:
         args = function.args
         self.uploads = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
                         if a.annotation is not None and _UPLOAD_SOURCES.search(ast.unparse(a.annotation))}
+        self.removed = {ast.unparse(path) for path in _removed_paths(function)}
+        """Paths the function deletes again (`os.remove(p)`): what it wrote there was scratch space."""
 
     def text(self, node: ast.expr, depth: int = 0) -> str:
         """The expression's source with local names expanded (two levels), for provenance tests."""
@@ -64,7 +66,22 @@ class _Function:
         return bool(names & self.uploads) or bool(_UPLOAD_SOURCES.search(self.text(node)))
 
 
+def _removed_paths(function: Function):
+    """Arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and receivers of `Path(p).unlink()` calls."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        if name in {"remove", "unlink", "rmtree"} and node.args:
+            yield node.args[0]
+        elif name == "unlink" and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            yield receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver
+
+
 def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
+    if ast.unparse(node) in function.removed:
+        return True
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value.startswith(_SCRATCH)
     text = function.text(node)
