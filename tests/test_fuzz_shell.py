@@ -4,6 +4,9 @@ command lines built from words, quoting, operators and compound commands."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import given, strategies as st
 
 from fuzzing import mangled, shell_lines
@@ -32,3 +35,13 @@ def test_arbitrary_text(script):
 @given(mangled(shell_lines))
 def test_generated_command_lines(script):
     check_commands(script)
+
+
+def test_a_brace_before_a_four_byte_character_does_not_crash_the_process():
+    """Found by the long fuzz profile: tree-sitter-bash reads out of bounds on `{` + U+E0000 and kills
+    the interpreter with SIGSEGV (in about two runs of three: it depends on the memory layout), so
+    each input is parsed in a child process of its own, several times over."""
+    script = "import sys\nfrom twelvefactor_lint.shell.parse import parse\nparse(sys.argv[1])\n"
+    for text in ["{\U000e0000", "x{\U00106e6f", "echo {\U0010ffff && gunicorn", "{{\U000f0000"] * 3:
+        done = subprocess.run([sys.executable, "-c", script, text], capture_output=True, timeout=60)
+        assert done.returncode == 0, (text, done.returncode, done.stderr[-300:])

@@ -6,6 +6,7 @@ gives byte offsets, so every command keeps its exact line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -33,12 +34,27 @@ class SimpleCommand:
         return self.argv[0].rsplit("/", 1)[-1] if self.argv else ""
 
 
+_FOUR_BYTE_CHARACTER = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
+
+
+class _Parser:
+    """tree-sitter-bash reads out of bounds - a SIGSEGV that kills the run - on `{` followed by a
+    4-byte UTF-8 character (tree-sitter-bash#337, open). No shell syntax is made of such characters,
+    so each one is parsed as U+FFFD and `_`: the same four bytes long, so byte offsets still hold."""
+
+    def __init__(self, parser):
+        self._parser = parser
+
+    def parse(self, source: bytes):
+        return self._parser.parse(_FOUR_BYTE_CHARACTER.sub("\ufffd_".encode(), source))
+
+
 @lru_cache(maxsize=1)
-def _parser():
+def _parser() -> _Parser:
     import tree_sitter
     import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _Parser(tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language())))
 
 
 def parse(script: str) -> list[SimpleCommand]:
