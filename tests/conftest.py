@@ -26,6 +26,12 @@ def add(user):
 """A Flask app with one TF601 finding, on line 7."""
 
 
+@pytest.fixture(autouse=True)
+def _own_facts_cache(tmp_path_factory, monkeypatch):
+    """Each test starts with an empty facts cache of its own, outside the projects it lints."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     return catalogue_module.load()

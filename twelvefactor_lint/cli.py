@@ -85,10 +85,16 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report [default: only on a terminal].")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
+              help="Analyze in N worker processes [default: 0, one per CPU when there are enough files; 1: none].")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the facts cache here [default: config `cache-dir`, else the user cache directory].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_file: Path | None, write_baseline: Path | None,
           config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
-          no_respect_gitignore: bool, color: bool | None, debug: bool) -> None:
+          no_respect_gitignore: bool, color: bool | None, debug: bool,
+          jobs: int | None, cache_dir: Path | None, no_cache: bool) -> None:
     """Lint PATHS (default: the current directory).
 
     Named files are reported on alone, with the rest of the project read for cross-file context
@@ -111,6 +117,7 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
             severity={**settings.severity, **_severity_overrides(severities)} if severities else None,
             fail_on=fail_on, force_exclude=force_exclude,
             respect_gitignore=False if no_respect_gitignore else None,
+            jobs=jobs, cache=False if no_cache else None, cache_dir=str(cache_dir.absolute()) if cache_dir else None,
         )
         scope = focus.focus_for(targets, settings.root)
         result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
@@ -218,3 +225,23 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
     except ConfigError as error:
         _fail(str(error))
     click.echo(render_processes(result.processes, fmt), nl=False)
+
+
+@main.command()
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The cache to remove [default: the configured one, else the user cache directory's].")
+def clean(cache_dir: Path | None) -> None:
+    """Remove the facts cache (it only ever holds what a run can make again)."""
+    from twelvefactor_lint import cache, config
+
+    if cache_dir is None:
+        try:
+            settings = config.load([Path(".")])
+        except ConfigError as error:
+            _fail(str(error))
+        cache_dir = cache.location(settings.root, settings.cache_dir)
+    try:
+        removed = cache.clean(cache_dir)
+    except (ValueError, OSError) as error:
+        _fail(str(error))
+    click.echo(f"removed the cache {cache_dir}" if removed else f"no cache at {cache_dir}")

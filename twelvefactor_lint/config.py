@@ -58,6 +58,12 @@ class Settings:
     baseline: str | None = None
     """A baseline file whose findings are accepted; relative paths start at the root."""
     file_timeout: float = DEFAULT_FILE_TIMEOUT
+    cache: bool = True
+    """Keep facts between runs in the facts cache (`--no-cache` turns it off)."""
+    cache_dir: str | None = None
+    """Where the facts cache lives; relative paths start at the root. None: the user's cache directory."""
+    jobs: int = 0
+    """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Apply CLI options; None means "not given"."""
@@ -139,6 +145,7 @@ _KEYS = {
     "max-file-size": ("max_file_size", _positive_int),
     "baseline": ("baseline", _path),
     "file-timeout": ("file_timeout", _seconds),
+    "cache-dir": ("cache_dir", _path),
 }
 
 

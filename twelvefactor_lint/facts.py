@@ -59,14 +59,19 @@ class Directive:
 class FileAnalysis:
     facts: tuple[Fact, ...] = ()
     directives: tuple[Directive, ...] = ()
+    digest: str = ""
+    """The analyzed content's hash (sha256): the facts cache keys on it, and a fix applies only to a file
+    that still has it."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"facts": [f.to_dict() for f in self.facts], "directives": [d.to_dict() for d in self.directives]}
+        return {"facts": [f.to_dict() for f in self.facts], "directives": [d.to_dict() for d in self.directives],
+                "digest": self.digest}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "FileAnalysis":
         """Raises KeyError, TypeError or ValueError on data of another shape (a corrupt cache entry)."""
-        return cls(tuple(map(Fact.from_dict, data["facts"])), tuple(map(Directive.from_dict, data["directives"])))
+        return cls(tuple(map(Fact.from_dict, data["facts"])), tuple(map(Directive.from_dict, data["directives"])),
+                   data["digest"])
 
 
 def parse_error(path: str, reason: str, line: int = 1, column: int = 1) -> Fact:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Sequence
 
-from twelvefactor_lint import __version__, engine, inventory, link_processes
+from twelvefactor_lint import __version__, engine, inventory, link_processes, pool
 from twelvefactor_lint.analyzers import analyzer_for
+from twelvefactor_lint.cache import FactsCache, location, open_cache
 from twelvefactor_lint.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discovery import SourceFile, discover
@@ -15,7 +19,7 @@ from twelvefactor_lint.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_lim
 from twelvefactor_lint.link import link
 from twelvefactor_lint.model import Result, SkippedFile
 from twelvefactor_lint.scope import PROD
-from twelvefactor_lint.sources import load
+from twelvefactor_lint.sources import digest, load
 from twelvefactor_lint.suppress import apply_directives, per_file_ignores
 
 
@@ -30,7 +34,8 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
     try:
         analyze = analyzer_for(source.kind)
         with time_limit(timeout):
-            return analyze(source.rel, loaded.data)
+            analysis = analyze(source.rel, loaded.data)
+        return replace(analysis, digest=digest(loaded.data))
     except FileTimeout:
         return f"analysis took longer than {timeout:g} s"
     except RecursionError:
@@ -39,6 +44,31 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
         return FileAnalysis((Fact("internal_error", source.rel, 1, attrs={
             "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
+
+
+def analyze_all(sources: Sequence[SourceFile], settings: Settings) -> list[FileAnalysis | str]:
+    """Each source's facts (or the reason it is skipped), in order: from the facts cache where it has
+    them, the others analyzed - over worker processes when there are enough of them."""
+    store = _open_cache(settings)
+    outcomes: list[FileAnalysis | str | None] = [
+        store.lookup(source, settings.max_file_size) if store else None for source in sources]
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
+    fresh = pool.map_in_order(work, [sources[i] for i in missing], settings.jobs,
+                              lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1)
+    for i, outcome in zip(missing, fresh):
+        outcomes[i] = outcome
+        if store and isinstance(outcome, FileAnalysis):
+            store.store(sources[i], outcome)
+    if store:
+        store.save()
+    return outcomes  # type: ignore[return-value] - every None is filled
+
+
+def _open_cache(settings: Settings) -> FactsCache | None:
+    if not settings.cache:
+        return None
+    return open_cache(location(settings.root, settings.cache_dir), settings.root)
 
 
 class _Analysis:
@@ -69,14 +99,14 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
     production code, whatever its directory suggests.
     """
     root = settings.root.resolve()
+    wanted: dict[str, SourceFile] = {}
 
     def read(rel: str, kind: str, referrer: str) -> bool:
         path = root / rel
         if rel not in state.roles and not (path.is_file() and path.resolve().is_relative_to(root)):
             return False
-        if rel not in state.roles and rel not in {s.path for s in state.skipped}:
-            source = SourceFile(path, rel, kind, state.roles.get(referrer, PROD))
-            state.add(source, analyze_file(source, settings.max_file_size, settings.file_timeout))
+        if rel not in state.roles and rel not in wanted and rel not in {s.path for s in state.skipped}:
+            wanted[rel] = SourceFile(path, rel, kind, state.roles.get(referrer, PROD))
         return True
 
     started = []
@@ -86,6 +116,8 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
             started.append((ref, found))
     for dockerfile, rel in link_processes.supervisor_configs(state.facts):
         read(rel, "supervisord", dockerfile)
+    for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), settings)):
+        state.add(source, outcome)
     state.facts = link_processes.mark_python_entrypoints(
         link_processes.name_supervised_programs(link_processes.annotate(state.facts, started)))
 
@@ -103,8 +135,8 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source in found.files:
-        run_state.add(source, analyze_file(source, settings.max_file_size, settings.file_timeout))
+    for source, outcome in zip(found.files, analyze_all(found.files, settings)):
+        run_state.add(source, outcome)
     _read_referenced_files(run_state, settings)
     facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed

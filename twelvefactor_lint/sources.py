@@ -6,6 +6,7 @@ an analyzer, and says why not when it cannot.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,11 @@ def is_binary(data: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in head
+
+
+def digest(data: bytes) -> str:
+    """A content hash: tells whether a file still holds what was analyzed."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def decode_text(data: bytes) -> str:

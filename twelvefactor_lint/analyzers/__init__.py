@@ -7,6 +7,10 @@ from typing import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
 
+ANALYZER_VERSION = 1
+"""Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
+(the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
+
 _MODULES = {
     "python": "twelvefactor_lint.analyzers.python",
     "dockerfile": "twelvefactor_lint.analyzers.dockerfile",

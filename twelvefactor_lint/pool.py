@@ -1,0 +1,153 @@
+"""Analysis over worker processes, started only when there is enough work to pay for them.
+
+Each worker is a process of its own (the `ast` work is CPU-bound, so threads would share one
+core), runs its files on its own main thread - where `limits.time_limit` arms its alarm - and
+sends each file's outcome as soon as it has it. So the parent always knows which file a worker
+is on: when a worker dies (a crash in a C extension, the out-of-memory killer) that file alone
+gets `lost(item, reason)` and the rest of its batch goes to a new worker; when a worker is still on
+one file past `deadline` seconds (a C call the alarm cannot interrupt), it is killed the same way.
+Outcomes come back in the order of `items`, whatever the finishing order, so output never depends
+on `--jobs`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_WORKER = 24
+"""Fewer files than this per worker run faster in the one process than the workers take to start."""
+_BATCH = 16
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worker_count(jobs: int, items: int) -> int:
+    """Workers for `items` files: `jobs` (0 = one per CPU), fewer when the files would not keep them busy."""
+    wanted = jobs if jobs > 0 else cpu_count()
+    return max(1, min(wanted, items // MIN_ITEMS_PER_WORKER))
+
+
+def map_in_order(work: Callable[[T], R], items: Sequence[T], jobs: int,
+                 lost: Callable[[T, str], R], deadline: float | None = None) -> list[R]:
+    """`[work(item) for item in items]`, over worker processes when `worker_count` says it pays."""
+    count = worker_count(jobs, len(items))
+    if count == 1:
+        return [work(item) for item in items]
+    return _Pool(work, items, lost, deadline).run(count)
+
+
+class _Worker:
+    def __init__(self, context, work: Callable):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work), daemon=True)
+        self.process.start()
+        child.close()
+        self.batch: deque[int] = deque()
+        self.since = time.monotonic()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class _Pool:
+    def __init__(self, work: Callable, items: Sequence, lost: Callable, deadline: float | None):
+        self.work, self.items, self.lost, self.deadline = work, items, lost, deadline
+        self.results: list = [None] * len(items)
+        self.queue = deque(range(len(items)))
+        self.done = 0
+        # fork shares the loaded modules at no cost; where fork is unsafe (macOS) or missing, spawn
+        self.context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+    def run(self, count: int) -> list:
+        workers = [_Worker(self.context, self.work) for _ in range(count)]
+        try:
+            while self.done < len(self.items):
+                for worker in workers:
+                    self._feed(worker, count)
+                ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=1.0)
+                for index, worker in enumerate(workers):
+                    if worker.conn in ready or worker.process.sentinel in ready:
+                        if not self._receive(worker):
+                            workers[index] = self._replace(worker, f"the analyzer process died ({_exit(worker)})")
+                    elif self._overdue(worker):
+                        workers[index] = self._replace(worker, f"analysis took longer than {self.deadline:g} s and was stopped")
+        finally:
+            for worker in workers:
+                worker.stop()
+        return self.results
+
+    def _feed(self, worker: _Worker, count: int) -> None:
+        if worker.batch or not self.queue:
+            return
+        size = max(1, min(_BATCH, len(self.queue) // (4 * count)))
+        batch = [self.queue.popleft() for _ in range(min(size, len(self.queue)))]
+        worker.batch.extend(batch)
+        worker.since = time.monotonic()
+        worker.conn.send([(i, self.items[i]) for i in batch])
+
+    def _receive(self, worker: _Worker) -> bool:
+        """Take every outcome the worker has sent; False when it is gone."""
+        try:
+            while worker.conn.poll():
+                index, outcome = worker.conn.recv()
+                self.results[index] = outcome
+                worker.batch.remove(index)
+                worker.since = time.monotonic()
+                self.done += 1
+        except (EOFError, OSError):
+            return False
+        return worker.process.is_alive()
+
+    def _overdue(self, worker: _Worker) -> bool:
+        return bool(worker.batch) and self.deadline is not None and time.monotonic() - worker.since > self.deadline
+
+    def _replace(self, worker: _Worker, reason: str) -> _Worker:
+        """Stop `worker`, give its current file `reason`, requeue the rest of its batch, start another."""
+        worker.stop()
+        if worker.batch:
+            culprit = worker.batch.popleft()
+            self.results[culprit] = self.lost(self.items[culprit], reason)
+            self.done += 1
+            self.queue.extendleft(reversed(worker.batch))
+        return _Worker(self.context, self.work)
+
+
+def _exit(worker: _Worker) -> str:
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def _serve(conn: Connection, work: Callable) -> None:
+    """A worker: run each batch's items, sending each outcome as it is ready, until the parent is gone
+    (it kills its workers when done; a forked sibling may hold this pipe open, so EOF alone cannot tell)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    parent = os.getppid()
+    while True:
+        while not conn.poll(1.0):
+            if os.getppid() != parent:
+                return
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        for index, item in batch:
+            conn.send((index, work(item)))
