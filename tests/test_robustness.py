@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -87,12 +88,22 @@ AWKWARD = {
 GOOD = {"good/app.py": STATEFUL_FLASK_APP}
 
 
-def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry below `root` (files, directories, symlinks, whatever their name) with what a write
+    would change: content, target, mode and modification time (a directory's changes when an entry
+    is created or removed in it)."""
     state = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            info = path.stat()
-            state[path.relative_to(root).as_posix()] = (path.read_bytes(), info.st_mtime_ns, stat.S_IMODE(info.st_mode))
+    for directory, dirs, files in os.walk(root):
+        for name in [*dirs, *files, ""]:
+            path = Path(directory) / name
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                content = os.readlink(path)
+            elif stat.S_ISREG(info.st_mode):
+                content = path.read_bytes()
+            else:
+                content = None
+            state[path.relative_to(root).as_posix()] = (content, info.st_mode, info.st_mtime_ns, info.st_size)
     return state
 
 
@@ -160,19 +171,35 @@ def test_hostile_tree_through_the_cli(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_unreadable_file_is_skipped_with_a_reason(tmp_path, catalogue):
-    write_tree(tmp_path, {"secret.py": STATEFUL_FLASK_APP, **GOOD})
-    secret = tmp_path / "secret.py"
-    secret.chmod(0)
+def lint_bound_by_file_modes(root: Path) -> dict:
+    """The JSON report of a run that file modes bind; as root (CI) that takes dropping the
+    capabilities that bypass them, in a child process."""
+    command = [sys.executable, "-m", "twelvefactor_lint", "--format", "json", str(root)]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop CAP_DAC_OVERRIDE")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("planted, locked, mode, reported", [
+    ("secret.py", "secret.py", 0, "secret.py"),
+    ("locked/app.py", "locked", 0, "locked/"),
+    ("listable/app.py", "listable", 0o444, "listable/app.py"),  # can be listed, not entered
+])
+def test_unreadable_file_or_directory_is_skipped_with_a_reason(tmp_path, planted, locked, mode, reported):
+    write_tree(tmp_path, {planted: STATEFUL_FLASK_APP, **GOOD})
+    target = tmp_path / locked
+    target.chmod(mode)
     try:
-        if os.access(secret, os.R_OK):
-            pytest.skip("running with privileges that can read a mode-000 file")
-        result = run([tmp_path], Settings(root=tmp_path), catalogue)
-        skipped = {s.path: s.reason for s in result.skipped}
-        assert skipped.get("secret.py")
-        assert ("TF601", "good/app.py", 7) in located(result)
+        report = lint_bound_by_file_modes(tmp_path)
     finally:
-        secret.chmod(0o644)
+        target.chmod(0o755 if target.is_dir() else 0o644)
+    skipped = {s["path"]: s["reason"] for s in report["files"]["skipped"]}
+    assert list(skipped) == [reported] and "Permission denied" in skipped[reported]
+    assert ("TF601", "good/app.py") in {(f["rule"], f["path"]) for f in report["findings"]}
 
 
 def test_fifo_named_like_a_python_file_does_not_block(tmp_path, catalogue):
@@ -271,8 +298,13 @@ def test_analyzer_crash_exits_2_even_with_exit_zero(tmp_path, exploding_analyzer
     assert result.exit_code == 2
 
 
-def test_debug_shows_the_traceback(tmp_path, exploding_analyzer):
-    write_tree(tmp_path, {"boom.py": "x = 1\n"})
-    result = CliRunner().invoke(main, ["check", "--debug", str(tmp_path)], catch_exceptions=False)
-    assert result.exit_code == 2
-    assert "Traceback" in result.stderr and "simulated analyzer bug" in result.stderr
+def test_debug_shows_the_traceback_and_keeps_every_other_files_findings(tmp_path, exploding_analyzer):
+    write_tree(tmp_path, {"boom.py": "x = 1\n", **GOOD, "Procfile": "web: gunicorn app:app & celery worker\n"})
+    plain = CliRunner().invoke(main, ["check", "--format", "json", str(tmp_path)], catch_exceptions=False)
+    debug = CliRunner().invoke(main, ["check", "--format", "json", "--debug", str(tmp_path)], catch_exceptions=False)
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback (most recent call last)" in debug.stderr and "simulated analyzer bug" in debug.stderr
+    findings = {(f["rule"], f["path"]) for f in json.loads(debug.stdout)["findings"]}
+    assert findings == {(f["rule"], f["path"]) for f in json.loads(plain.stdout)["findings"]}
+    assert {("TF002", "boom.py"), ("TF601", "good/app.py")} <= findings
+    assert "Procfile" in {path for _, path in findings}

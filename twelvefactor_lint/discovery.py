@@ -145,7 +145,7 @@ class _Walker:
                 except OSError:
                     continue
                 if is_dir:
-                    if not self._ignored(path, True, floor) and not (path / "pyvenv.cfg").exists():
+                    if not self._ignored(path, True, floor) and not os.path.exists(path / "pyvenv.cfg"):
                         subdirs.append(path)
                     continue
                 if is_link and os.path.isdir(path):
@@ -164,7 +164,11 @@ class _Walker:
         kind = kind_of(path.name, posixpath.dirname(rel))
         if kind is None:
             return Skipped(rel, "not a file kind 12f-lint reads") if explicit else None
-        if path.is_symlink():
+        try:
+            is_link = path.is_symlink()
+        except OSError as error:  # in a directory that can be listed but not entered
+            return Skipped(rel, f"unreadable: {error.strerror or error}")
+        if is_link:
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError):
@@ -177,9 +181,9 @@ class _Walker:
 
     def _rel(self, path: Path) -> str:
         try:
-            return PurePosixPath(path.relative_to(self.root)).as_posix()
+            return _printable(PurePosixPath(path.relative_to(self.root)).as_posix())
         except ValueError:
-            return path.as_posix()
+            return _printable(path.as_posix())
 
     def _ignored(self, path: Path, is_dir: bool, floor: Path) -> bool:
         """Excluded by the config's patterns or a .gitignore, both read from `floor` down."""
@@ -209,6 +213,15 @@ class _Walker:
                     pass
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         return self._ignore_specs[directory]
+
+
+def _printable(name: str) -> str:
+    """A file name's bytes that are not UTF-8 (surrogates after os.fsdecode) as `\\xff` escapes, so
+    every report stays valid UTF-8; the file itself is still read through its real path."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate from a UTF-16 file system
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _ancestors(directory: Path, root: Path) -> Iterator[Path]:
