@@ -22,7 +22,8 @@ DEFAULT_ROLES = ("prod", "dev")
 _ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
-_OPTIONAL = ("message", "roles")
+_OPTIONAL = ("message", "roles", "autofix")
+SAFETIES = ("safe", "unsafe")
 
 
 class CatalogueError(Exception):
@@ -75,6 +76,22 @@ class Example:
 
 
 @dataclass(frozen=True)
+class FixExample:
+    path: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Autofix:
+    """What `--fix` does for a rule: `safe` fixes keep behaviour; `unsafe` ones need `--unsafe-fixes`."""
+
+    safety: str
+    summary: str
+    examples: tuple[FixExample, ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     name: str
@@ -89,6 +106,7 @@ class Rule:
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
     source: Path
+    autofix: Autofix | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,28 @@ def _example(item: Any, source: Path, side: str) -> Example:
     return Example(tuple(files), tuple(lines))
 
 
+def _autofix(data: dict, source: Path) -> Autofix | None:
+    raw = data.get("autofix")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"safety", "summary", "examples"}:
+        raise _fail(source, "`autofix` needs exactly `safety`, `summary` and `examples`")
+    if raw["safety"] not in SAFETIES:
+        raise _fail(source, f"`autofix.safety` must be one of {', '.join(SAFETIES)}")
+    items = raw["examples"]
+    if not isinstance(items, list) or not items:
+        raise _fail(source, "`autofix.examples` must be a non-empty list")
+    examples = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"path", "before", "after"} \
+                or not all(isinstance(v, str) for v in item.values()):
+            raise _fail(source, "each `autofix.examples` entry needs exactly `path`, `before` and `after` strings")
+        if item["before"] == item["after"]:
+            raise _fail(source, f"an `autofix.examples` entry for {item['path']} does not change anything")
+        examples.append(FixExample(item["path"], item["before"], item["after"]))
+    return Autofix(raw["safety"], _text(raw, "summary", source), tuple(examples))
+
+
 def load_rule(source: Path) -> Rule:
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -240,7 +280,7 @@ def load_rule(source: Path) -> Rule:
         id=rule_id, name=name, factor=factor, severity=severity, title=_text(data, "title", source),
         matchers=_matchers(data, source, message), rationale=_text(data, "rationale", source),
         fix=_text(data, "fix", source), references=tuple(references), roles=tuple(roles),
-        bad=bad, good=good, source=source,
+        bad=bad, good=good, source=source, autofix=_autofix(data, source),
     )
 
 

@@ -12,7 +12,7 @@ import click
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.catalogue import Catalogue, CatalogueError
-from twelvefactor_lint.config import ConfigError
+from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.report import FORMATS
 from twelvefactor_lint.severity import SEVERITIES, rank
@@ -90,22 +90,31 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the facts cache here [default: config `cache-dir`, else the user cache directory].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report the findings left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of a report; write nothing "
+              "(exit 1 when there are any).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also fixes that change behaviour.")
 def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_file: Path | None, write_baseline: Path | None,
           config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
           no_respect_gitignore: bool, color: bool | None, debug: bool,
-          jobs: int | None, cache_dir: Path | None, no_cache: bool) -> None:
+          jobs: int | None, cache_dir: Path | None, no_cache: bool, fix: bool, show_diff: bool,
+          unsafe_fixes: bool) -> None:
     """Lint PATHS (default: the current directory).
 
     Named files are reported on alone, with the rest of the project read for cross-file context
     (as pre-commit passes the staged files).
     """
-    from twelvefactor_lint import baseline, config, focus, outputs as report_outputs, runner
+    from twelvefactor_lint import config, outputs as report_outputs
 
     try:
         planned = report_outputs.plan(fmt, outputs)
     except ValueError as error:
         _fail(str(error))
+    if (fix or show_diff) and write_baseline is not None:
+        _fail("--fix and --diff cannot be combined with --write-baseline")
+    if unsafe_fixes and not (fix or show_diff):
+        _fail("--unsafe-fixes needs --fix or --diff")
     targets = list(paths) or [Path(".")]
     catalogue = _catalogue()
     try:
@@ -119,25 +128,18 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
             respect_gitignore=False if no_respect_gitignore else None,
             jobs=jobs, cache=False if no_cache else None, cache_dir=str(cache_dir.absolute()) if cache_dir else None,
         )
-        scope = focus.focus_for(targets, settings.root)
-        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
-        if scope:
-            result = focus.narrowed(result, scope)
     except ConfigError as error:
         _fail(str(error))
-    except Exception as error:  # noqa: BLE001 - an internal error is one line unless --debug
-        if debug:
-            raise
-        _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+    result = _lint(targets, settings, catalogue, debug)
 
     if write_baseline is not None:
         _write_baseline(result, write_baseline)
-    accepted = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
-    if accepted is not None:
-        try:
-            result = baseline.apply(result, baseline.load(accepted), str(baseline_file or settings.baseline))
-        except baseline.BaselineError as error:
-            _fail(str(error))
+    result = _accept_baseline(result, settings, baseline_file)
+    if show_diff:
+        changed = _fixes(result, targets, unsafe_fixes, write=False)
+        sys.exit(EXIT_FINDINGS if changed and not exit_zero else EXIT_CLEAN)
+    if fix and _fixes(result, targets, unsafe_fixes, write=True):
+        result = _accept_baseline(_lint(targets, settings, catalogue, debug), settings, baseline_file)
 
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -157,6 +159,49 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
     threshold = rank(settings.fail_on)
     failing = any(rank(f.severity) >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool) -> Result:
+    """One run of the pipeline; named files are reported alone, the project read around them."""
+    from twelvefactor_lint import focus, runner
+
+    try:
+        scope = focus.focus_for(targets, settings.root)
+        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
+        return focus.narrowed(result, scope) if scope else result
+    except ConfigError as error:
+        _fail(str(error))
+    except Exception as error:  # noqa: BLE001 - an internal error is one line unless --debug
+        if debug:
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+
+
+def _accept_baseline(result: Result, settings: Settings, baseline_file: Path | None) -> Result:
+    from twelvefactor_lint import baseline
+
+    accepted = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
+    if accepted is None:
+        return result
+    try:
+        return baseline.apply(result, baseline.load(accepted), str(baseline_file or settings.baseline))
+    except baseline.BaselineError as error:
+        _fail(str(error))
+
+
+def _fixes(result: Result, targets: list[Path], unsafe: bool, write: bool) -> int:
+    """Write the fixes (`--fix`) or print them as a diff (`--diff`), with notices and a summary on stderr;
+    returns how many files changed (or would)."""
+    from twelvefactor_lint import fix
+
+    proposal = fix.propose(result, targets, unsafe)
+    changes, notices = fix.apply(proposal) if write else (list(proposal.changes), [])
+    if not write:
+        click.echo(fix.diff(proposal), nl=False)
+    for notice in (*proposal.notices, *notices):
+        click.echo(f"12f-lint: {notice}", err=True)
+    click.echo(f"12f-lint: {fix.summary(changes, proposal.held_back, applied=write)}", err=True)
+    return len(changes)
 
 
 def _write_baseline(result: Result, target: Path) -> NoReturn:
@@ -189,7 +234,8 @@ def rules(fmt: str, write_docs: Path | None) -> None:
         return
     if fmt == "json":
         data = [{"id": r.id, "name": r.name, "factor": r.factor, "severity": r.severity, "title": r.title,
-                 "rationale": r.rationale, "fix": r.fix, "references": list(r.references)} for r in catalogue.rules]
+                 "rationale": r.rationale, "fix": r.fix, "references": list(r.references),
+                 "autofix": r.autofix.safety if r.autofix else None} for r in catalogue.rules]
         click.echo(json.dumps(data, indent=2))
         return
     width = max(len(r.name) for r in catalogue.rules)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from twelvefactor_lint.catalogue import Catalogue
 
@@ -95,6 +96,8 @@ class Result:
     baseline: BaselineStatus | None = None
     processes: tuple[Process, ...] = ()
     """The process inventory: every process type declared, its kind and findings."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Each analyzed file's content hash: fixes skip a file that changed since."""
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

@@ -7,6 +7,7 @@ the roles it judges, and the findings 12f-lint reports on its first bad example,
 
 from __future__ import annotations
 
+import difflib
 import tempfile
 from pathlib import Path
 
@@ -83,6 +84,18 @@ def _code(example: Example) -> list[str]:
     return lines
 
 
+def _autofix(rule: Rule) -> list[str]:
+    """How `--fix` handles the rule, with its first fix example as a diff."""
+    if rule.autofix is None:
+        return []
+    command = "12f-lint --fix" if rule.autofix.safety == "safe" else "12f-lint --fix --unsafe-fixes"
+    example = rule.autofix.examples[0]
+    diff = difflib.unified_diff(example.before.splitlines(keepends=True), example.after.splitlines(keepends=True),
+                                f"a/{example.path}", f"b/{example.path}")
+    return [f"**Automatic fix** ({rule.autofix.safety}, `{command}`): {' '.join(rule.autofix.summary.split())}", "",
+            "```diff", "".join(diff).rstrip("\n"), "```", ""]
+
+
 def _factor_quote(rule: Rule) -> str:
     factor = FACTORS[rule.factor]
     if rule.factor == "tool":
@@ -114,6 +127,7 @@ def markdown(rule: Rule) -> str:
         "",
         rule.fix,
         "",
+        *_autofix(rule),
         *_code(rule.good[0]),
         "## References",
         "",

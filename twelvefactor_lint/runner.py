@@ -78,6 +78,7 @@ class _Analysis:
         self.facts: list[Fact] = []
         self.directives: dict[str, tuple] = {}
         self.roles: dict[str, str] = {}
+        self.digests: dict[str, str] = {}
         self.skipped = skipped
         self.analyzed = 0
 
@@ -89,6 +90,7 @@ class _Analysis:
         self.roles[source.rel] = source.role
         self.facts += outcome.facts
         self.directives[source.rel] = outcome.directives
+        self.digests[source.rel] = outcome.digest
 
 
 def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
@@ -151,5 +153,5 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
         processes=inventory.build(facts, active),
-        files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules),
+        files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
     )

@@ -13,6 +13,12 @@ from functools import lru_cache
 _QUOTED = {"string", "raw_string", "ansi_c_string", "translated_string"}
 _SKIPPED = {"function_definition", "comment", "heredoc_body", "command_substitution", "process_substitution"}
 _CONNECTORS = {"&&", "||", ";", "|", "|&", "&", ";;"}
+_SPECIAL = set("*?[]~{}\\$`!#&|;<>()'\"")
+"""Characters that make a bare word more than its own text to a shell: globs, expansions, escapes, quotes."""
+_BUILTINS = {"exec", "cd", ".", "source", "export", "set", "unset", "eval", "trap", "ulimit", "umask", "wait", "alias",
+             "shift", "read", "return", "exit", "readonly", "local", "declare", "typeset", "let", "builtin", "command",
+             "hash", "type", "times", "getopts", "jobs", "fg", "bg"}
+"""Shell builtins: no program of that name runs without a shell."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,42 @@ def parse(script: str) -> list[SimpleCommand]:
     commands: list[SimpleCommand] = []
     _collect(tree.root_node, commands)
     return _inline(commands, functions, depth=3)
+
+
+def plain_words(script: str) -> tuple[str, ...] | None:
+    """The words of a line that is one simple command using no shell feature (no expansion, glob,
+    escape, redirect, operator, assignment, comment or builtin), else None: such a line means the
+    same as its words run directly, so it can become an exec-form argv."""
+    data = script.encode("utf-8", "surrogatepass")
+    root = _parser().parse(data).root_node
+    if root.has_error or root.child_count != 1 or root.children[0].type != "command":
+        return None
+    nodes = root.children[0].children
+    gaps = zip([root.start_byte, *(n.end_byte for n in nodes)], [*(n.start_byte for n in nodes), len(data)])
+    if any(data[start:end].strip(b" \t") for start, end in gaps):
+        return None
+    words = []
+    for node in nodes:
+        word = node.named_children[0] if node.type == "command_name" and node.child_count == 1 else node
+        text = _plain(word)
+        if text is None:
+            return None
+        words.append(text)
+    return tuple(words) if words[0] and words[0] not in _BUILTINS else None
+
+
+def _plain(node) -> str | None:
+    """A word's literal text when quoting is all it uses: a bare word without special characters,
+    '...', or "..." without `$`, backquotes or backslashes."""
+    if node.type in ("word", "number"):
+        text = _text(node)
+        return None if _SPECIAL & set(text) else text
+    if node.type == "raw_string":
+        return _text(node)[1:-1]
+    if node.type == "string" and all(c.type == "string_content" for c in node.named_children):
+        inner = _text(node)[1:-1]
+        return None if set("$`\\") & set(inner) else inner
+    return None
 
 
 def _functions(root) -> list:

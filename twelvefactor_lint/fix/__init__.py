@@ -1,0 +1,11 @@
+"""Fixes for `--diff` and `--fix`, reached only from the CLI's fix path.
+
+A fix is a lossless rewrite: libcst for Python (comments and formatting kept), line edits for
+Dockerfiles (every other byte kept). It touches only a file under the paths given, inside the
+root, that still holds the content that was analyzed.
+"""
+
+from twelvefactor_lint.fix.files import apply, diff, summary
+from twelvefactor_lint.fix.plan import Change, Proposal, propose
+
+__all__ = ["Change", "Proposal", "apply", "diff", "propose", "summary"]

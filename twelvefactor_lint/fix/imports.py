@@ -1,0 +1,70 @@
+"""Module imports a Python fix needs (`os`, `sys`, `logging`), added without reformatting anything."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+
+def ensure_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
+    """Add `import NAME` for each name the module's leading import block does not bind.
+
+    The new lines go right after the last import of that block, or open the module (after its
+    docstring) followed by a blank line when it has none; every other line stays as it was. An
+    import further down would bind too late for module-level code, so only the leading block counts.
+    """
+    body = list(module.body)
+    leading = _leading_block(body)
+    missing = sorted(set(names) - _bound(body[:leading]))
+    if not missing:
+        return module
+    imports = [i for i, statement in enumerate(body[:leading]) if _is_import(statement)]
+    at = imports[-1] + 1 if imports else leading
+    added = [cst.parse_statement(f"import {name}", config=module.config_for_parsing) for name in missing]
+    if not imports and at < len(body) and not _starts_with_blank(body[at]):
+        body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *body[at].leading_lines])
+    return module.with_changes(body=[*body[:at], *added, *body[at:]])
+
+
+def _starts_with_blank(statement: cst.BaseStatement) -> bool:
+    lines = statement.leading_lines
+    return bool(lines) and lines[0].comment is None
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
+        and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _leading_block(body: list[cst.BaseStatement]) -> int:
+    """How many statements open the module: a docstring, then imports."""
+    count = int(bool(body) and _is_docstring(body[0]))
+    while count < len(body) and _is_import(body[count]):
+        count += 1
+    return count
+
+
+def _bound(statements: list[cst.BaseStatement]) -> set[str]:
+    """Names the imports bind: `import os.path` binds `os`, `import a as b` binds `b`."""
+    bound: set[str] = set()
+    for statement in statements:
+        for small in getattr(statement, "body", ()):
+            if isinstance(small, cst.Import):
+                bound.update(bound_name(alias) for alias in small.names)
+            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                bound.update(bound_name(alias) for alias in small.names)
+    return bound
+
+
+def bound_name(alias: cst.ImportAlias) -> str:
+    """The name an import binds: `os` for `import os.path`, `b` for `import a as b`."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return (get_full_name_for_node(alias.name) or "").split(".")[0]
