@@ -189,6 +189,26 @@ RULE = Path(REPO / "rules" / "TF901-shell-as-pid1.yaml").read_text(encoding="utf
 ])
 def test_malformed_autofix_is_rejected(tmp_path, autofix, message):
     source = tmp_path / "TF901-shell-as-pid1.yaml"
-    source.write_text(RULE.split("autofix:")[0] + autofix + "\n", encoding="utf-8")
+    source.write_text(RULE.split("\nautofix:")[0] + "\n" + autofix + "\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match=message):
         load_rule(source)
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text.replace("    autofix: true\n", ""),
+    lambda text: text.split("\nautofix:")[0] + "\n",
+    lambda text: text.replace("    autofix: true\n", "    autofix: yes please\n"),
+])
+def test_fixable_matches_and_an_autofix_go_together(tmp_path, change):
+    source = tmp_path / "TF901-shell-as-pid1.yaml"
+    source.write_text(change(RULE), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="autofix"):
+        load_rule(source)
+
+
+def test_only_findings_of_fixable_matches_are_offered_to_fixes(tmp_path):
+    write_tree(tmp_path, {"Dockerfile": "FROM python:3.12-slim\nCMD cd /app && gunicorn app:app\n"})
+    [finding] = lint(tmp_path, "TF901").findings
+    assert not finding.fixable
+    assert fix.propose(replace(lint(tmp_path, "TF901"), findings=(replace(finding, fixable=True),)), [tmp_path],
+                       unsafe=False).changes == ()

@@ -113,6 +113,13 @@ def test_an_env_fallback_is_not_rewritten(tmp_path):
     assert fixed(tmp_path, {SETTINGS: code}, "TF303") == {}
 
 
+def test_a_pydantic_settings_default_is_already_an_env_fallback(tmp_path):
+    """Seen in mealie: a BaseSettings field's default is reported at info as a fallback, and is not rewritten."""
+    code = ('from pydantic_settings import BaseSettings\n\nclass PostgresProvider(BaseSettings):\n'
+            '    POSTGRES_SERVER: str = "db.internal"\n')
+    assert fixed(tmp_path, {"app/db.py": code}, "TF401") == {}
+
+
 def test_dictconfig_and_loguru_sinks_are_not_rewritten(tmp_path):
     code = ('import logging.config\nfrom loguru import logger\n\nlogger.add("logs/app.log")\n'
             'logging.config.dictConfig({"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "x.log"}}})\n')

@@ -57,6 +57,8 @@ class Matcher:
     where: tuple[Condition, ...]
     message: str
     severity: str | None = None
+    autofix: bool = False
+    """The rule's autofix applies to this match's findings (opt-in: a new match is not fixed by accident)."""
 
     def matches(self, kind: str, attrs: dict[str, Any]) -> bool:
         return kind == self.fact and all(c.holds(attrs) for c in self.where)
@@ -170,7 +172,7 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("fact"), str):
             raise _fail(source, "each `match` entry needs a `fact` kind")
-        unknown = set(item) - {"fact", "where", "message", "severity"}
+        unknown = set(item) - {"fact", "where", "message", "severity", "autofix"}
         if unknown:
             raise _fail(source, f"unknown key in `match`: {', '.join(sorted(unknown))}")
         where = item.get("where") or {}
@@ -182,8 +184,10 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
         severity = item.get("severity")
         if severity is not None and severity not in SEVERITIES:
             raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
+        if not isinstance(item.get("autofix", False), bool):
+            raise _fail(source, "`autofix` in `match` must be true or false")
         conditions = tuple(_condition(str(k), v, source) for k, v in where.items())
-        matchers.append(Matcher(item["fact"], conditions, message.strip(), severity))
+        matchers.append(Matcher(item["fact"], conditions, message.strip(), severity, item.get("autofix", False)))
     if not matchers:
         raise _fail(source, "`match` is empty")
     return tuple(matchers)
@@ -276,11 +280,14 @@ def load_rule(source: Path) -> Rule:
         raise _fail(source, f"`roles` must be `all` or a list drawn from {', '.join(ROLES)}")
     message = data.get("message")
     bad, good = _examples(data, source)
+    matchers, autofix = _matchers(data, source, message), _autofix(data, source)
+    if (autofix is None) == any(m.autofix for m in matchers):
+        raise _fail(source, "a rule with `autofix` marks the matches it fixes with `autofix: true`, and only such a rule")
     return Rule(
         id=rule_id, name=name, factor=factor, severity=severity, title=_text(data, "title", source),
-        matchers=_matchers(data, source, message), rationale=_text(data, "rationale", source),
+        matchers=matchers, rationale=_text(data, "rationale", source),
         fix=_text(data, "fix", source), references=tuple(references), roles=tuple(roles),
-        bad=bad, good=good, source=source, autofix=_autofix(data, source),
+        bad=bad, good=good, source=source, autofix=autofix,
     )
 
 

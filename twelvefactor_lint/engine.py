@@ -64,7 +64,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
                 end_column=fact.end_column or fact.column, message=message,
-                fingerprint=fact.anchor,
+                fingerprint=fact.anchor, fixable=matcher.autofix,
             ))
     return fingerprinted(sorted(findings, key=Finding.sort_key))
 

@@ -40,7 +40,7 @@ def propose(result: Result, targets: Sequence[Path], unsafe: bool) -> Proposal:
     safety = {rule.id: rule.autofix.safety for rule in result.catalogue.rules if rule.autofix is not None}
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if finding.rule in safety:
+        if finding.fixable:
             by_path[finding.path].append(finding)
     root = Path(result.root).resolve()
     changes, notices, held_back = [], [], 0
