@@ -37,11 +37,13 @@ _MIN_LENGTH = 8
 
 
 def looks_like_secret(key: str, value: object) -> bool:
+    """A value that could be a real secret: not a placeholder, a name, a path, a URL or a sentence, and not
+    the key's own name (`_totp_secret_key = "_totp_secret"` names a session field)."""
     if not isinstance(value, str) or len(value) < _MIN_LENGTH or any(c.isspace() for c in value):
         return False
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
-    if value.startswith(("/", ".", "~")) or "://" in value or value.lower().replace("-", "_") == key.lower():
+    if value.startswith(("/", ".", "~")) or "://" in value or value.lower().replace("-", "_").strip("_") in key.lower():
         return False
     return True
 
