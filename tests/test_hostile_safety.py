@@ -53,6 +53,30 @@ def test_the_scanned_tree_is_never_written(hostile_tree, tmp_path, monkeypatch, 
     assert snapshot(hostile_tree) == before
 
 
+# --- where the run may write ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cache_dir", ["/tmp", "../elsewhere", "sub/../../elsewhere", "escape"])
+def test_a_project_config_cannot_send_the_cache_outside_the_project(tmp_path, cache_dir):
+    root = write_tree(tmp_path / "repo", {".12f-lint.toml": f"cache-dir = {json.dumps(cache_dir)}\n", **GOOD})
+    os.symlink(tmp_path, root / "escape")
+    result = cli("check", str(root))
+    assert result.exit_code == 2 and "`cache-dir` must be a directory inside the project" in result.stderr
+
+
+def test_an_existing_directory_is_never_taken_over_as_the_cache(tmp_path):
+    """Pointed at a home directory (by mistake, or by a project config at its root), the cache must not
+    overwrite its .gitignore nor prune its old `projects/` and `facts/` files."""
+    home = write_tree(tmp_path / "home", {".gitignore": "mine\n", "projects/thesis.tex": "old", "facts/x": "old"})
+    for old in (home / "projects" / "thesis.tex", home / "facts" / "x"):
+        os.utime(old, (1, 1))
+    repo = write_tree(tmp_path / "repo", {**GOOD, ".gitignore": "build/\n", ".12f-lint.toml": 'cache-dir = "."\n'})
+    before = snapshot(tmp_path)
+    assert cli("check", "--cache-dir", str(home), str(repo / "good")).exit_code == 1
+    assert cli("check", str(repo)).exit_code == 1
+    assert snapshot(tmp_path) == before
+
+
 # --- no execution --------------------------------------------------------------------------------
 
 def planted(markers: Path) -> dict[str, str]:

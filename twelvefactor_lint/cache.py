@@ -177,6 +177,8 @@ def open_cache(directory: Path, root: Path) -> FactsCache | None:
     None when it cannot be made."""
     try:
         if not (directory / "CACHEDIR.TAG").is_file():
+            if directory.exists() and any(directory.iterdir()):
+                return None  # someone else's directory: never taken over, written to or pruned
             directory.mkdir(parents=True, exist_ok=True)
             (directory / ".gitignore").write_text("# Created by 12f-lint.\n*\n", encoding="utf-8")
             (directory / "CACHEDIR.TAG").write_text(

@@ -158,7 +158,16 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Se
             raise ConfigError(f"unknown setting `{key}` in {source or 'config'} (known: {known})")
         attribute, convert = _KEYS[key]
         values[attribute] = convert(key, value)
+    if "cache_dir" in values:
+        _inside_project(root, "cache-dir", values["cache_dir"])
     return Settings(root=root, config_path=source, **values)
+
+
+def _inside_project(root: Path, key: str, value: str) -> None:
+    """A config may come from the repository being linted, so a directory it makes the run write to
+    (and prune) must stay inside the project: no absolute path, `..` or symlink out of it."""
+    if not (root / value).resolve().is_relative_to(root.resolve()):
+        raise ConfigError(f"`{key}` must be a directory inside the project, not {value!r}")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
