@@ -273,11 +273,11 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         for var in module.state.values()
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
-    facts += _routable_view_writes(names, module, handlers, path, is_package)
+    instance_attrs = _InstanceAttrs(names)
+    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
-        instance_attrs = _instance_attrs(names.classes[owner]) if owner in names.classes else set()
-        state = _FunctionState(handler.function, module, owner, instance_attrs, is_package)
+        state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package)
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
             grouped.setdefault(write[1].name, []).append(write)
@@ -287,7 +287,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
 
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
-                          is_package: bool) -> list[Fact]:
+                          is_package: bool, instance_attrs: _InstanceAttrs) -> list[Fact]:
     """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
     classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
     them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
@@ -306,8 +306,7 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
     for function, qualname, owner, routed in candidates:
         if id(function) in known:
             continue
-        attrs = _instance_attrs(names.classes[owner]) if owner else set()
-        state = _FunctionState(function, module, owner, attrs, is_package)
+        state = _FunctionState(function, module, owner, instance_attrs.of(owner), is_package)
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
             grouped.setdefault(write[1].name, []).append(write)
@@ -341,10 +340,21 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
     )
 
 
-def _instance_attrs(cls: ast.ClassDef) -> set[str]:
-    """Attributes assigned on `self` anywhere in the class: those shadow class-level state."""
-    return {
-        node.attr for node in ast.walk(cls)
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
-        and isinstance(node.value, ast.Name) and node.value.id == "self"
-    }
+class _InstanceAttrs:
+    """Attributes assigned on `self` anywhere in a class: those shadow class-level state. Worked out once
+    a class (each of its methods asks; walking the class for each was quadratic in big classes)."""
+
+    def __init__(self, names: Names):
+        self._classes = names.classes
+        self._found: dict[str, set[str]] = {}
+
+    def of(self, owner: str | None) -> set[str]:
+        if owner not in self._classes:
+            return set()
+        if owner not in self._found:
+            self._found[owner] = {
+                node.attr for node in ast.walk(self._classes[owner])
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name) and node.value.id == "self"
+            }
+        return self._found[owner]
