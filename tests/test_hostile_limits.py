@@ -4,6 +4,7 @@ the reason, and the run goes on with every other file."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import time
@@ -64,6 +65,18 @@ def test_a_file_over_the_time_limit_is_skipped_with_the_reason(tmp_path, catalog
     assert skipped(result) == {"special.py": "analysis took longer than 0.2 s"}
     assert tf601_paths(result) == {"good/app.py"}
     assert result.analyzed == 1
+
+
+@needs_alarm
+def test_the_limit_holds_in_the_worker_processes(tmp_path, catalogue, analyzer_for):
+    """With enough files the analysis runs in worker processes; each arms the alarm on its own main thread."""
+    pid_file = tmp_path.parent / f"{tmp_path.name}.pid"
+    analyzer_for(lambda: (pid_file.write_text(str(os.getpid())), spin())[1])
+    write_tree(tmp_path, {**{f"pkg/m{i:02d}.py": "x = 1\n" for i in range(60)}, "special.py": "x = 1\n", **GOOD})
+    result = run([tmp_path], Settings(root=tmp_path, file_timeout=0.3, jobs=2, cache=False), catalogue)
+    assert int(pid_file.read_text()) != os.getpid(), "the file was analyzed in this process, not a worker"
+    assert skipped(result) == {"special.py": "analysis took longer than 0.3 s"}
+    assert result.analyzed == 61 and tf601_paths(result) == {"good/app.py"}
 
 
 @needs_alarm

@@ -197,6 +197,13 @@ def test_reports_are_byte_identical_across_runs_and_creation_order(tmp_path, mon
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+def test_json_is_byte_identical_whatever_the_number_of_worker_processes(tmp_path):
+    root = write_tree(tmp_path, {**BAD, **AWKWARD, **{f"pkg{i:02d}/app.py": STATEFUL_FLASK_APP for i in range(60)}})
+    reports = [cli("check", "--format", "json", "--no-cache", "--jobs", jobs, str(root)).stdout for jobs in ("1", "2", "0")]
+    assert reports[0] == reports[1] == reports[2]
+    assert len(json.loads(reports[0])["findings"]) >= 60
+
+
 def test_json_is_byte_identical_across_hash_seeds(tmp_path):
     """Set and dict order must not leak into reports: two processes with different string hashing agree."""
     root = write_tree(tmp_path, {**BAD, **AWKWARD, **GOOD, "Procfile": "web: gunicorn app:app & celery worker\n"})
