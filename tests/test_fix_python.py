@@ -58,6 +58,9 @@ def test_a_declared_encoding_is_kept(tmp_path):
     ("from __future__ import annotations\n", "from __future__ import annotations\nimport os\n"),
     ("import os.path\n", "import os.path\n"),
     ("#!/usr/bin/env python\n# the settings\n", "#!/usr/bin/env python\n# the settings\nimport os\n\n"),
+    ("import json\nfrom pathlib import Path\n\nimport yaml\n", "import json\nfrom pathlib import Path\nimport os\n\nimport yaml\n"),
+    ('"""Doc."""\n\n# third party\nimport yaml\nfrom . import base\n',
+     '"""Doc."""\n\n# third party\nimport os\nimport yaml\nfrom . import base\n'),
 ])
 def test_import_os_goes_where_it_binds_without_moving_lines(tmp_path, head, expected):
     body = 'SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'

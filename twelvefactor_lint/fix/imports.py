@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 import libcst as cst
@@ -11,21 +12,43 @@ from libcst.helpers import get_full_name_for_node
 def ensure_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
     """Add `import NAME` for each name the module's leading import block does not bind.
 
-    The new lines go right after the last import of that block, or open the module (after its
-    docstring) followed by a blank line when it has none; every other line stays as it was. An
-    import further down would bind too late for module-level code, so only the leading block counts.
+    Each new line goes where a person would write it, and no other line changes: after the
+    block's last standard-library import; else just above its first import; else after the
+    docstring, with a blank line before the code. An import further down would bind too late
+    for module-level code, so only the leading block counts.
     """
     body = list(module.body)
     leading = _leading_block(body)
     missing = sorted(set(names) - _bound(body[:leading]))
     if not missing:
         return module
-    imports = [i for i, statement in enumerate(body[:leading]) if _is_import(statement)]
-    at = imports[-1] + 1 if imports else leading
     added = [cst.parse_statement(f"import {name}", config=module.config_for_parsing) for name in missing]
-    if not imports and at < len(body) and not _starts_with_blank(body[at]):
-        body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *body[at].leading_lines])
+    imports = [i for i, statement in enumerate(body[:leading]) if _is_import(statement)]
+    standard = [i for i in imports if _is_standard(body[i])]
+    if standard:
+        at = standard[-1] + 1
+    elif imports:
+        at = imports[0]
+        added[0] = added[0].with_changes(leading_lines=body[at].leading_lines)
+        body[at] = body[at].with_changes(leading_lines=[])
+    else:
+        at = leading
+        if at < len(body) and not _starts_with_blank(body[at]):
+            body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *body[at].leading_lines])
     return module.with_changes(body=[*body[:at], *added, *body[at:]])
+
+
+def _is_standard(statement: cst.SimpleStatementLine) -> bool:
+    """Every import on the line is of the standard library (`__future__` included)."""
+    modules = []
+    for small in statement.body:
+        if isinstance(small, cst.Import):
+            modules += [get_full_name_for_node(alias.name) or "" for alias in small.names]
+        elif small.relative or small.module is None:
+            return False
+        else:
+            modules.append(get_full_name_for_node(small.module) or "")
+    return all(m.split(".")[0] in sys.stdlib_module_names for m in modules)
 
 
 def _starts_with_blank(statement: cst.BaseStatement) -> bool:
