@@ -48,6 +48,15 @@ def test_diff_with_unsafe_fixes_and_exit_zero(tmp_path):
     assert "Would fix 2 findings in 2 files." in result.stderr
 
 
+def test_the_diff_applies_with_git_apply(tmp_path):
+    write_tree(tmp_path, {**PROJECT, "Dockerfile": DOCKERFILE.rstrip("\n")})
+    patch = cli("check", "--diff", "--unsafe-fixes", str(tmp_path)).stdout
+    (tmp_path / "fixes.patch").write_text(patch)
+    subprocess.run(["git", "apply", "-p1", "fixes.patch"], cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "Dockerfile").read_text() == 'FROM python:3.12-slim\nCMD ["gunicorn", "app:app"]'
+    assert cli("check", "--diff", "--unsafe-fixes", str(tmp_path)).stdout == ""
+
+
 def test_diff_with_nothing_to_fix_exits_0(tmp_path):
     write_tree(tmp_path, {"app.py": "VALUE = 1\n"})
     result = cli("check", "--diff", str(tmp_path))
