@@ -20,7 +20,7 @@ import re
 import tokenize
 from datetime import timedelta
 
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
 
@@ -59,6 +59,20 @@ def check_analysis(analysis: FileAnalysis, path: str, data: bytes) -> None:
         assert isinstance(directive, Directive), directive
         assert 1 <= directive.line <= last_line, directive
         assert all(isinstance(s, str) and s for s in directive.selectors), directive
+
+
+def analyzer_tests(analyze, paths: st.SearchStrategy[str], texts: st.SearchStrategy[str]):
+    """An analyzer's two fuzz tests: arbitrary bytes, and generated text damaged and re-encoded."""
+
+    @given(st.binary(max_size=2000), paths)
+    def arbitrary_bytes(data, path):
+        check_analysis(analyze(path, data), path, data)
+
+    @given(files_from(texts), paths)
+    def generated_files(data, path):
+        check_analysis(analyze(path, data), path, data)
+
+    return arbitrary_bytes, generated_files
 
 
 # --- turning generated text into hostile bytes ------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import given, strategies as st
 
-from fuzzing import check_analysis, files_from, shell_lines
+from fuzzing import analyzer_tests, check_analysis, shell_lines
 from twelvefactor_lint.analyzers.compose import analyze
 
 TAGS = ["", "", "", "", "!!python/object/apply:os.system", "!!python/name:os.system", "!reset", "!override", "!!str",
@@ -130,14 +130,7 @@ def streams(draw) -> str:
 PATHS = st.sampled_from(["compose.yaml", "docker-compose.yml", "deploy/docker-compose.override.yml"])
 
 
-@given(st.binary(max_size=2000), PATHS)
-def test_arbitrary_bytes(data, path):
-    check_analysis(analyze(path, data), path, data)
-
-
-@given(files_from(streams()), PATHS)
-def test_generated_compose_files(data, path):
-    check_analysis(analyze(path, data), path, data)
+test_arbitrary_bytes, test_generated_compose_files = analyzer_tests(analyze, PATHS, streams())
 
 
 @given(compose_files())

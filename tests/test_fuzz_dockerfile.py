@@ -8,7 +8,7 @@ import json
 
 from hypothesis import given, strategies as st
 
-from fuzzing import check_analysis, files_from, fill, shell_lines
+from fuzzing import analyzer_tests, check_analysis, fill, shell_lines
 from twelvefactor_lint.analyzers.dockerfile import analyze
 
 IMAGE = st.sampled_from(["python:3.12-slim", "nginx", "redis:7", "scratch", "base", "builder", "$BASE",
@@ -60,11 +60,4 @@ def dockerfiles(draw) -> str:
 PATHS = st.sampled_from(["Dockerfile", "docker/Dockerfile.dev", "api.Dockerfile", "Containerfile"])
 
 
-@given(st.binary(max_size=2000), PATHS)
-def test_arbitrary_bytes(data, path):
-    check_analysis(analyze(path, data), path, data)
-
-
-@given(files_from(dockerfiles()), PATHS)
-def test_generated_dockerfiles(data, path):
-    check_analysis(analyze(path, data), path, data)
+test_arbitrary_bytes, test_generated_dockerfiles = analyzer_tests(analyze, PATHS, dockerfiles())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from fuzzing import check_analysis, files_from, shell_lines
+from fuzzing import analyzer_tests, check_analysis, shell_lines
 from twelvefactor_lint.analyzers.procfile import analyze
 
 TYPE = st.sampled_from(["web", "worker", "release", "clock", "beat", "w-1", "WEB_2", "", "web web"])
@@ -29,11 +29,4 @@ def procfiles(draw) -> str:
 PATHS = st.sampled_from(["Procfile", "Procfile.dev", "deploy/Procfile"])
 
 
-@given(st.binary(max_size=2000), PATHS)
-def test_arbitrary_bytes(data, path):
-    check_analysis(analyze(path, data), path, data)
-
-
-@given(files_from(procfiles()), PATHS)
-def test_generated_procfiles(data, path):
-    check_analysis(analyze(path, data), path, data)
+test_arbitrary_bytes, test_generated_procfiles = analyzer_tests(analyze, PATHS, procfiles())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from fuzzing import check_analysis, files_from, fill
+from fuzzing import analyzer_tests, check_analysis, fill
 from twelvefactor_lint.analyzers.python import analyze
 
 NAME = st.sampled_from(["app", "CARTS", "cache", "session", "request", "logger", "handler", "self", "cls", "x",
@@ -74,14 +74,7 @@ python_modules = _block(0, "").map(lambda lines: "\n".join(lines) + "\n")
 PATHS = st.sampled_from(["app.py", "pkg/__init__.py", "views.py", "settings/prod.py", "tasks.py", "manage.py"])
 
 
-@given(st.binary(max_size=2000), PATHS)
-def test_arbitrary_bytes(data, path):
-    check_analysis(analyze(path, data), path, data)
-
-
-@given(files_from(python_modules), PATHS)
-def test_generated_modules(data, path):
-    check_analysis(analyze(path, data), path, data)
+test_arbitrary_bytes, test_generated_modules = analyzer_tests(analyze, PATHS, python_modules)
 
 
 @given(python_modules)
