@@ -25,6 +25,8 @@ _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", 
 _OPTIONAL = ("message", "roles", "autofix")
 SAFETIES = ("safe", "unsafe")
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class CatalogueError(Exception):
     """A malformed rule file; the run stops with exit code 2."""
@@ -244,9 +246,19 @@ def _autofix(data: dict, source: Path) -> Autofix | None:
     return Autofix(raw["safety"], _text(raw, "summary", source), tuple(examples))
 
 
+def _safe_load(text: str) -> Any:
+    """`yaml.safe_load` through libyaml's safe loader where PyYAML has it: every run loads the whole
+    catalogue, and the pure-Python loader spent ~150 ms of a 10-file run on it."""
+    loader = _SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def load_rule(source: Path) -> Rule:
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = _safe_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise _fail(source, f"cannot read rule: {error}") from None
     if not isinstance(data, dict):
