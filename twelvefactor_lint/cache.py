@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from functools import lru_cache
 from importlib.util import find_spec
@@ -74,6 +72,8 @@ def clean(directory: Path) -> bool:
         return False
     if not is_cache_dir(directory):
         raise ValueError(f"{directory} is not a 12f-lint cache (no CACHEDIR.TAG of ours); not deleting it")
+    import shutil
+
     shutil.rmtree(directory)
     return True
 
@@ -227,6 +227,8 @@ def _read_json(path: Path, kind: type) -> Any:
 
 def _write_json(path: Path, data: Any) -> bool:
     """Write atomically: readers see the old file or the new one, never a part."""
+    import tempfile  # only runs that write pay for it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
