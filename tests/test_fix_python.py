@@ -80,12 +80,6 @@ def test_new_strings_follow_the_module_quote_style(tmp_path):
     assert "DEBUG = os.environ.get('DEBUG', '') == '1'\n" in after
 
 
-def test_one_variable_never_stands_for_two_secrets(tmp_path):
-    code = ('import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
-            '    smtplib.SMTP("b").login(user="b", password="c0rrect-h0rse")\n')
-    assert fixed(tmp_path, {"app/mail.py": code}, "TF301") == {}
-
-
 def test_the_same_literal_twice_reads_one_variable(tmp_path):
     code = ('import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
             '    smtplib.SMTP("b").login(user="b", password="Tr0ub4dor&3")\n')
@@ -106,29 +100,6 @@ def test_two_fixes_of_one_node_are_never_both_applied(tmp_path):
     assert done == (secret,) and after.decode().endswith('SECRET_KEY = os.environ["SECRET_KEY"]\n')
 
 
-def test_setting_os_environ_itself_is_not_rewritten(tmp_path):
-    code = 'import os\n\nos.environ["API_KEY"] = "sk_live_51H8xYzAbCdEf"\n'
-    assert fixed(tmp_path, {"app/boot.py": code}, "TF301") == {}
-
-
-def test_an_env_fallback_is_not_rewritten(tmp_path):
-    code = 'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nDEBUG = os.environ.get("DEBUG", "True")\n'
-    assert fixed(tmp_path, {SETTINGS: code}, "TF303") == {}
-
-
-def test_a_pydantic_settings_default_is_already_an_env_fallback(tmp_path):
-    """Seen in mealie: a BaseSettings field's default is reported at info as a fallback, and is not rewritten."""
-    code = ('from pydantic_settings import BaseSettings\n\nclass PostgresProvider(BaseSettings):\n'
-            '    POSTGRES_SERVER: str = "db.internal"\n')
-    assert fixed(tmp_path, {"app/db.py": code}, "TF401") == {}
-
-
-def test_dictconfig_and_loguru_sinks_are_not_rewritten(tmp_path):
-    code = ('import logging.config\nfrom loguru import logger\n\nlogger.add("logs/app.log")\n'
-            'logging.config.dictConfig({"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "x.log"}}})\n')
-    assert fixed(tmp_path, {"app/log.py": code}, "TF1101") == {}
-
-
 def test_a_module_alias_of_logging_handlers_is_resolved(tmp_path):
     code = 'import logging.handlers as lh\n\ndef setup(log):\n    log.addHandler(lh.WatchedFileHandler("/var/log/app.log"))\n'
     after = fixed(tmp_path, {"app/log.py": code}, "TF1101")["app/log.py"].decode()
@@ -144,6 +115,27 @@ def test_app_run_keeps_other_arguments_and_fixes_port_and_debug_together(tmp_pat
                                       'debug=os.environ.get("DEBUG", "") == "1")')
 
 
-def test_an_unparsable_file_is_left_alone(tmp_path):
-    code = 'SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nprint "py2"\n'
-    assert fixed(tmp_path, {SETTINGS: code}, "TF301") == {}
+@pytest.mark.parametrize("rule, path, code", [
+    pytest.param("TF301", "app/mail.py", 'import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
+                 '    smtplib.SMTP("b").login(user="b", password="c0rrect-h0rse")\n', id="one variable, two secrets"),
+    pytest.param("TF301", "app/boot.py", 'import os\n\nos.environ["API_KEY"] = "sk_live_51H8xYzAbCdEf"\n',
+                 id="setting os.environ itself"),
+    pytest.param("TF303", SETTINGS, 'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nDEBUG = os.environ.get("DEBUG", "True")\n',
+                 id="an env fallback"),
+    pytest.param("TF401", "app/db.py", 'from pydantic_settings import BaseSettings\n\nclass PostgresProvider(BaseSettings):\n'
+                 '    POSTGRES_SERVER: str = "db.internal"\n', id="a pydantic settings default (seen in mealie)"),
+    pytest.param("TF1101", "app/log.py", 'import logging.config\nfrom loguru import logger\n\nlogger.add("logs/app.log")\n'
+                 'logging.config.dictConfig({"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "x.log"}}})\n',
+                 id="dictConfig and loguru sinks"),
+])
+def test_left_alone(tmp_path, rule, path, code):
+    assert fixed(tmp_path, {path: code}, rule) == {}
+
+
+def test_source_libcst_cannot_parse_is_returned_unchanged():
+    from twelvefactor_lint.fix.python import fix_python
+    from twelvefactor_lint.model import Finding
+
+    data = b'SECRET_KEY = "k9#Lm2$xQ7pZ"\nprint "py2"\n'
+    finding = Finding("TF301", "secret-literal", "III", "error", "settings.py", 1, 14, 1, 28, "", fixable=True)
+    assert fix_python(data, [finding]) == (data, ())
