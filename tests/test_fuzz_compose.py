@@ -41,7 +41,7 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 
 def _plain(text: str) -> str:
     """A YAML scalar for `text`: plain where that is safe, else double-quoted with escapes."""
-    if text == "<<" or re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./@:\[\]-]*", text) and not re.search(r":(\s|$)", text):
+    if text == "<<" or re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./@:-]*", text) and not re.search(r":(\s|$)", text):
         return text
     quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return '"' + _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted) + '"'
