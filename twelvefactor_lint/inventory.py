@@ -3,7 +3,6 @@ and the findings that concern it (the `12f-lint processes` view of the linked fa
 
 from __future__ import annotations
 
-import posixpath
 from typing import Iterable
 
 from twelvefactor_lint import images
@@ -42,11 +41,6 @@ def _attached(fact: Fact, findings: list[Finding]) -> tuple[str, ...]:
         f"{f.rule} {f.path}:{f.line}" for f in findings
         if (f.path == fact.path and fact.line <= f.line <= end) or hop in f.message
     )
-
-
-def _dockerfile_of(service: Fact) -> str:
-    context = posixpath.join(posixpath.dirname(service.path), service.attrs["build_context"])
-    return posixpath.normpath(posixpath.join(context, service.attrs["dockerfile"] or "Dockerfile"))
 
 
 def _kind(start: Fact, scripts: dict[str, Fact]) -> tuple[str, str]:
@@ -90,7 +84,7 @@ def _service_process(service: Fact, images: dict[str, Fact], scripts: dict[str, 
     name, where = attrs["service"], f"{service.path}:{service.line}"
     source = f"compose service `{name}`"
     if attrs["build_context"]:
-        dockerfile = _dockerfile_of(service)
+        dockerfile = attrs["built_dockerfile"]
         image = images.get((dockerfile, attrs["target"])) or images.get(dockerfile)
         if attrs["role"] in ("proxy", "infra"):
             kind, command = ("web server" if attrs["role"] == "proxy" else "service"), f"build {attrs['build_context']}"

@@ -27,20 +27,12 @@ from twelvefactor_lint.link_python import link_python
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
 
-def _built_dockerfile(service: Fact) -> str:
-    """Root-relative path of the Dockerfile a compose service builds."""
-    compose_dir = posixpath.dirname(service.path)
-    context = posixpath.normpath(posixpath.join(compose_dir, service.attrs["build_context"]))
-    dockerfile = service.attrs["dockerfile"] or "Dockerfile"
-    return posixpath.normpath(posixpath.join(context, dockerfile))
-
-
 def _started_dockerfiles(service: Fact, dockerfiles: list[str]) -> list[str]:
     """Dockerfiles whose image a compose service runs: the one it builds, or, for a service that
     runs a prebuilt `image:`, a Dockerfile below the compose file named after the service
     (`api/Dockerfile`, `Dockerfile.api`, `api.Dockerfile` for service `api`)."""
     if service.attrs["build_context"]:
-        return [_built_dockerfile(service)]
+        return [service.attrs["built_dockerfile"]]
     if not service.attrs["image"]:
         return []
     name, base = service.attrs["service"].lower(), posixpath.dirname(service.path)
@@ -64,7 +56,7 @@ def _service_roles(services: list[Fact], final_bases: dict[str, str]) -> dict[tu
     for service in sorted(services, key=lambda f: (len(f.path), f.path)):
         role = service.attrs["role"]
         if role == "built":
-            role = _ROLE_OF_BASE.get(final_bases.get(_built_dockerfile(service), ""), "app")
+            role = _ROLE_OF_BASE.get(final_bases.get(service.attrs["built_dockerfile"], ""), "app")
         if role != "unknown":
             roles.setdefault(_service_key(service), role)
     return roles

@@ -38,10 +38,8 @@ def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, and its own directory."""
     contexts = []
     for fact in facts:
-        if fact.kind == "compose.service" and fact.attrs["build_context"]:
-            context = posixpath.normpath(posixpath.join(posixpath.dirname(fact.path), fact.attrs["build_context"]))
-            if posixpath.normpath(posixpath.join(context, fact.attrs["dockerfile"] or "Dockerfile")) == dockerfile:
-                contexts.append(context)
+        if fact.kind == "compose.service" and fact.attrs["built_dockerfile"] == dockerfile:
+            contexts.append(fact.attrs["built_context"])
     contexts.append(posixpath.dirname(dockerfile) or ".")
     return list(dict.fromkeys(contexts))
 

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.shell import programs as P
 from twelvefactor_lint.shell.parse import SimpleCommand
-from twelvefactor_lint.shell.processes import ExtraProcess, expand, extra_processes, shell_script, unwrap
+from twelvefactor_lint.shell.processes import SHORT_LIVED, ExtraProcess, expand, extra_processes, shell_script, unwrap
 
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
               "--daemonize", "--access-log", "--error-log", "--log-config"}
-_TRIVIAL = {"wait", "true", ":", "echo", "printf", "sleep", "set", "cd", "export", "trap", "exit", "test", "["}
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int |
         if roles[index] in P.LONG_RUNNING:
             return index
     for index in range(len(commands) - 1, -1, -1):
-        if commands[index].program not in _TRIVIAL:
+        if commands[index].program not in SHORT_LIVED:
             return index
     return None
 

@@ -77,6 +77,8 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         "image": Y.scalar(_field(service, "image")) or "",
         "build_context": (Y.scalar(build) or Y.scalar(Y.get(build, "context")) or ".") if build is not None else "",
         "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "", "target": Y.scalar(Y.get(build, "target")) or "",
+        "built_context": built_paths(path, build)[0] if build is not None else "",
+        "built_dockerfile": built_paths(path, build)[1] if build is not None else "",
         "command": _command_text(command), "entrypoint": _command_text(entrypoint),
     }, anchor=f"service:{name}")]
     blockers = []
@@ -108,6 +110,13 @@ def _mounts_source(volume: Fact) -> bool:
     return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
 
 
+def built_paths(path: str, build: yaml.Node) -> tuple[str, str]:
+    """The root-relative build context and Dockerfile of a compose `build:` (a string or a mapping)."""
+    context = posixpath.normpath(posixpath.join(
+        posixpath.dirname(path), Y.scalar(build) or Y.scalar(Y.get(build, "context")) or "."))
+    return context, posixpath.normpath(posixpath.join(context, Y.scalar(Y.get(build, "dockerfile")) or "Dockerfile"))
+
+
 def _argv(node) -> tuple[str, ...]:
     """A compose command: a list is the argv; a string is split like a shell would, but no shell runs it."""
     if isinstance(node, yaml.SequenceNode):
@@ -131,12 +140,9 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
         script = script_path(commands_of(argv))
         build = _field(service, "build")
         if script is not None and build is not None:
-            context = Y.scalar(build) or Y.scalar(Y.get(build, "context")) or "."
-            dockerfile = posixpath.normpath(posixpath.join(
-                posixpath.dirname(path), context, Y.scalar(Y.get(build, "dockerfile")) or "Dockerfile"))
             facts.append(Fact("process.script_ref", path, Y.line(declared), 1, attrs={
-                "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`", "dockerfile": dockerfile,
-                "service": name}, anchor=f"script:{name}:{script}"))
+                "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`",
+                "dockerfile": built_paths(path, build)[1], "service": name}, anchor=f"script:{name}:{script}"))
     signal = Y.scalar(_field(service, "stop_signal"))
     if signal:
         facts.append(Fact("process.stop_signal", path, Y.line(_field(service, "stop_signal")), 1, attrs={

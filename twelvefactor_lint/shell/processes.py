@@ -47,9 +47,9 @@ _DAEMON_IF = {
     "postfix": lambda args: "start" in args,
 }
 _TRIVIAL = {"wait", "true", ":"}
-_SHORT_LIVED = _TRIVIAL | {"echo", "printf", "sleep", "false", "cat", "touch", "chmod", "chown", "mkdir", "cp", "mv",
-                           "rm", "ln", "sed", "awk", "grep", "test", "[", "kill", "set", "export", "cd", "exit", "curl",
-                           "wget"}
+SHORT_LIVED = _TRIVIAL | {"echo", "printf", "sleep", "false", "cat", "touch", "chmod", "chown", "mkdir", "cp", "mv",
+                          "rm", "ln", "sed", "awk", "grep", "test", "[", "kill", "set", "export", "cd", "exit", "curl",
+                          "wget", "trap"}
 """Commands that end by themselves: sent to the background they are no second process to supervise."""
 
 
@@ -134,7 +134,7 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
         elif _started_service(command):
             found.append(ExtraProcess(SERVICE_START, _started_service(command), text, command.line))
-        elif command.background and followed and name not in _SHORT_LIVED:
+        elif command.background and followed and name not in SHORT_LIVED:
             found.append(ExtraProcess(BACKGROUND, name, text, command.line))
         elif followed and _daemonizes(name, args):
             found.append(ExtraProcess(DAEMON, name, text, command.line))
