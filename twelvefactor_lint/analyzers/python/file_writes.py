@@ -27,6 +27,8 @@ _PATH_FUNCS = {"shutil.copy": 1, "shutil.copy2": 1, "shutil.copyfile": 1, "shuti
 _PATH_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather"}
 _TEMP = re.compile(r"te?mp", re.IGNORECASE)
 _UPLOAD_SOURCES = re.compile(r"request\.(files|FILES)|\bUploadFile\b|\bFileStorage\b")
+_FILE_GETTERS = {"get", "getlist", "__getitem__"}
+_PATHLIKE = re.compile(r"(?i)path|\s/\s")
 _SCRATCH = ("/tmp", "/var/tmp", "/dev/")
 
 
@@ -65,6 +67,27 @@ class _Function:
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         return bool(names & self.uploads) or bool(_UPLOAD_SOURCES.search(self.text(node)))
 
+    def is_upload_object(self, node: ast.expr, depth: int = 0) -> bool:
+        """The uploaded file itself (`request.files["f"]`, `.get()`, an item of `.getlist()`, an
+        `UploadFile` parameter) — not an object merely built from it, like a Django form given
+        `request.FILES`, whose `.save()` goes through the configured storage."""
+        if isinstance(node, ast.Name):
+            if node.id in self.uploads:
+                return True
+            return depth < 2 and any(self.is_upload_object(s, depth + 1) for s in self.sources.get(node.id, ()))
+        base = node
+        while isinstance(base, (ast.Subscript, ast.Call, ast.Attribute)):
+            if isinstance(base, ast.Call) and not (isinstance(base.func, ast.Attribute) and base.func.attr in _FILE_GETTERS):
+                return False
+            base = base.value if isinstance(base, (ast.Subscript, ast.Attribute)) else base.func
+            if _UPLOAD_SOURCES.fullmatch(ast.unparse(base)):
+                return True
+        return False
+
+    def is_path(self, node: ast.expr) -> bool:
+        """Built as a path: `Path(...)`, a `/` join, or a name that says it is one."""
+        return bool(_PATHLIKE.search(self.text(node)))
+
 
 def _removed_paths(function: Function):
     """Arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and receivers of `Path(p).unlink()` calls."""
@@ -96,7 +119,7 @@ def _writing_mode(call: ast.Call) -> str | None:
     return None
 
 
-def _target(call: ast.Call, names: Names) -> tuple[ast.expr, str, ast.expr | None] | None:
+def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr, str, ast.expr | None] | None:
     """(path expression, api, data expression) when `call` writes a file."""
     qualified = names.qualify(call.func) or ""
     if qualified in _OPENERS and call.args and _writing_mode(call):
@@ -115,6 +138,8 @@ def _target(call: ast.Call, names: Names) -> tuple[ast.expr, str, ast.expr | Non
             return (receiver.args[0] if receiver.args else receiver), f"Path.{func.attr}()", call.args[0]
         if func.attr.startswith("to_"):
             return call.args[0], f".{func.attr}()", receiver
+        if func.attr.startswith("write_") and not function.is_path(receiver):
+            return None  # `tar.write_bytes(...)`, `zip.write_text(...)`: an archive member, not a file
         return receiver, f"Path.{func.attr}()", call.args[0]
     if func.attr == "save" and call.args and not call.keywords:
         receiver = func.value
@@ -135,14 +160,21 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         scope = contexts.of(site)
         if scope.context not in (REQUEST, JOB):
             continue
-        found = _target(site.node, names)
+        if id(site.function) not in functions:
+            functions[id(site.function)] = _Function(site.function, index)
+        function = functions[id(site.function)]
+        found = _target(site.node, names, function)
         if found is None:
             continue
         target, api, data = found
-        function = functions.setdefault(id(site.function), _Function(site.function, index))
         if _is_scratch(target, function, names):
             continue
-        upload = data is not None and function.is_upload(data) or _writes_upload(site, function)
+        saved = api.endswith(".save()") and "FileSystemStorage" not in api
+        if data is None:
+            upload = False
+        else:
+            upload = function.is_upload_object(data) if saved else function.is_upload(data)
+        upload = upload or _writes_upload(site, function)
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
         facts.append(fact_at(FACT, path, site.node, scope, site.statement_line, api, api=api,
