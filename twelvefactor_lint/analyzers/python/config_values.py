@@ -65,7 +65,7 @@ class _Emitter:
 def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     emit = _Emitter(names, contexts, path)
     module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
-    module_scope = Scope(MODULE, "", "module level")
+    module_scope = Scope(MODULE, "", "the module body")
     kind = contexts.module_kind
     source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
     for statement in module_statements(tree):

@@ -40,7 +40,7 @@ class Scope:
     function: str
     """The function's qualified name ("" at module level)."""
     site: str
-    """How a message names the place: "request handler `add()`", "app factory `create_app()`", "module level"."""
+    """How a message names the place: "request handler `add()`", "app factory `create_app()`", "the module body"."""
     framework: str = ""
 
 
@@ -70,7 +70,7 @@ class Contexts:
             if parent is None:
                 return Scope(FUNCTION, _qualname(function, self.index), f"function `{_qualname(function, self.index)}()`")
             function = parent
-        return Scope(MODULE, "", "module level")
+        return Scope(MODULE, "", "the module body")
 
 
 def _qualname(function: Function, index: Index) -> str:
