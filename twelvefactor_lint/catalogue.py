@@ -14,10 +14,11 @@ from typing import Any, Iterable
 
 import yaml
 
+from twelvefactor_lint import factors
 from twelvefactor_lint.scope import ROLES
 from twelvefactor_lint.severity import SEVERITIES
 
-FACTORS = ("tool", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+FACTORS = tuple(factors.FACTORS)
 DEFAULT_ROLES = ("prod", "dev")
 _ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
