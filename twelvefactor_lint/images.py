@@ -22,6 +22,13 @@ _INFRA = {
     "meilisearch", "typesense", "qdrant", "chroma", "weaviate", "milvus", "solr", "memcache", "sentry",
 }
 _INFRA_PREFIXES = ("postgres", "redis", "mysql", "mongo", "rabbitmq", "elasticsearch")
+_CATEGORIES = (
+    (("postgres", "postgis", "mysql", "mariadb", "mongo", "cassandra", "clickhouse", "neo4j", "influxdb"), "database"),
+    (("redis", "valkey", "keydb", "memcached"), "cache"),
+    (("rabbitmq", "kafka", "cp-kafka", "redpanda", "nats", "zookeeper"), "queue / broker"),
+    (("fluentd", "fluent-bit", "logspout", "vector", "promtail", "loki", "filebeat", "logstash"), "logging"),
+    (("elasticsearch", "opensearch", "meilisearch", "typesense", "solr"), "search"),
+)
 _PROXY = {"nginx", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "openresty", "nginx-proxy",
           "nginx-unprivileged", "varnish", "certbot"}
 
@@ -49,8 +56,15 @@ def image_kind(reference: str) -> str:
         return SCRATCH
     if candidates & _PROXY or last.startswith("nginx"):
         return PROXY
-    if candidates & _INFRA or last.startswith(_INFRA_PREFIXES):
+    if candidates & _INFRA or last.startswith(_INFRA_PREFIXES) or category(reference):
         return INFRA
     if name in _LANGUAGE or last in {"python", "python3"}:
         return LANGUAGE
     return OTHER
+
+
+def category(reference: str) -> str | None:
+    """What a backing-service image provides, for the process inventory: database, cache, queue / broker,
+    logging or search; None for anything else."""
+    last = image_name(reference).rsplit("/", 1)[-1]
+    return next((kind for prefixes, kind in _CATEGORIES if last.startswith(prefixes)), None)

@@ -16,21 +16,10 @@ _KINDS = {
     P.MONITOR: "monitoring", P.APP: "application", P.MIGRATION: "release / one-off", P.BUILD: "release / one-off",
     P.RUN_CMD: "entrypoint (runs the command it is given)",
 }
-_IMAGE_KINDS = (
-    (("postgres", "postgis", "mysql", "mariadb", "mongo", "cassandra", "clickhouse", "neo4j", "influxdb"), "database"),
-    (("redis", "valkey", "keydb", "memcached"), "cache"),
-    (("rabbitmq", "kafka", "cp-kafka", "redpanda", "nats", "zookeeper"), "queue / broker"),
-    (("fluentd", "fluent-bit", "logspout", "vector", "promtail", "loki", "filebeat", "logstash"), "logging"),
-    (("elasticsearch", "opensearch", "meilisearch", "typesense", "solr"), "search"),
-)
-
-
 def _image_kind(image: str) -> str:
-    name = images.image_name(image)
-    last = name.rsplit("/", 1)[-1]
-    for prefixes, kind in _IMAGE_KINDS:
-        if last.startswith(prefixes):
-            return kind
+    found = images.category(image)
+    if found:
+        return found
     return "web server" if images.image_kind(image) == images.PROXY else "service (image default)"
 
 
