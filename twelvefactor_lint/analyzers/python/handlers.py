@@ -193,7 +193,7 @@ def _is_static_or_class(function: Function) -> bool:
 
 def direct_callees(function: Function, names: Names) -> list[Function]:
     """Module-level functions called by plain name from `function`."""
-    local = _local_names(function)
+    local = parameter_names(function)
     callees = []
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -203,7 +203,8 @@ def direct_callees(function: Function, names: Names) -> list[Function]:
     return callees
 
 
-def _local_names(function: Function) -> set[str]:
+def parameter_names(function: Function) -> set[str]:
+    """Every name a function's signature binds, `*args` and `**kwargs` included."""
     args = function.args
     params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}

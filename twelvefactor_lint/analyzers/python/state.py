@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from twelvefactor_lint.analyzers.python.handlers import REQUEST, Function, Handler
+from twelvefactor_lint.analyzers.python.handlers import REQUEST, Function, Handler, parameter_names
 from twelvefactor_lint.analyzers.python.names import Names, module_statements
 from twelvefactor_lint.facts import Fact
 
@@ -148,9 +148,7 @@ class _FunctionState:
                 self.aliases[name] = targets.pop()
 
     def _locals(self) -> set[str]:
-        args = self.function.args
-        names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
-        names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        names = parameter_names(self.function)
         for node in ast.walk(self.function):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
