@@ -29,8 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from twelvefactor_lint.discovery import DEFAULT_EXCLUDE, discover  # noqa: E402 - from this checkout
-from twelvefactor_lint.pool import cpu_count  # noqa: E402
+from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE, discover  # noqa: E402 - from this checkout
+from twelvefactor_lint.infra.pool import cpu_count  # noqa: E402
 
 # Runs a command and prints its wall time, CPU time (all its processes) and the largest peak RSS.
 _MEASURE = """

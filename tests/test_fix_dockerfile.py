@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixing import fixed
-from twelvefactor_lint.shell.parse import plain_words
+from twelvefactor_lint.analyze.shell.parse import plain_words
 
 
 @pytest.mark.parametrize("line, words", [

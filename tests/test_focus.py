@@ -67,7 +67,7 @@ def test_a_named_file_of_an_unknown_kind_is_reported_as_skipped(tmp_path):
 
 
 def test_the_process_inventory_is_narrowed_too(lint, tmp_path):
-    from twelvefactor_lint.focus import focus_for, narrowed
+    from twelvefactor_lint.judge.focus import focus_for, narrowed
 
     result = lint({**PROJECT, "Procfile": "web: gunicorn recipes.api:app --bind 0.0.0.0:$PORT\n"})
     assert {p.declared_at.split(":")[0] for p in result.processes} == {"Procfile", "compose.yaml"}

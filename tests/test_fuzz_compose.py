@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, strategies as st
 
 from fuzzing import analyzer_tests, check_analysis, shell_lines
-from twelvefactor_lint.analyzers.compose import analyze
+from twelvefactor_lint.analyze.compose import analyze
 
 TAGS = ["", "", "", "", "!!python/object/apply:os.system", "!!python/name:os.system", "!reset", "!override", "!!str",
         "!!map", "!!int", "!custom"]

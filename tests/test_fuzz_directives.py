@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from fuzzing import mangled
-from twelvefactor_lint.directives import parse_comment, scan_hash_comments
+from twelvefactor_lint.analyze.directives import parse_comment, scan_hash_comments
 from twelvefactor_lint.facts import Directive
-from twelvefactor_lint.limits import FileTimeout, time_limit
+from twelvefactor_lint.infra.limits import FileTimeout, time_limit
 
 SELECTOR = st.sampled_from(["TF601", "mutable-module-state", "TF6", "tf1101", "ALL"]) | st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
 SPACE = st.sampled_from(["", " ", "  ", "\t"])

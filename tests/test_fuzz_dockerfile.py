@@ -9,7 +9,7 @@ import json
 from hypothesis import given, strategies as st
 
 from fuzzing import analyzer_tests, check_analysis, fill, shell_lines
-from twelvefactor_lint.analyzers.dockerfile import analyze
+from twelvefactor_lint.analyze.dockerfile import analyze
 
 IMAGE = st.sampled_from(["python:3.12-slim", "nginx", "redis:7", "scratch", "base", "builder", "$BASE",
                          "ghcr.io/acme/app@sha256:00", "", "tiangolo/uvicorn-gunicorn", "supervisor"])

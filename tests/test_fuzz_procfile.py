@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from fuzzing import analyzer_tests, check_analysis, shell_lines
-from twelvefactor_lint.analyzers.procfile import analyze
+from twelvefactor_lint.analyze.procfile import analyze
 
 TYPE = st.sampled_from(["web", "worker", "release", "clock", "beat", "w-1", "WEB_2", "", "web web"])
 SEPARATOR = st.sampled_from([": ", ":", " : ", ":\t", " "])

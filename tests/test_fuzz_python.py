@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from fuzzing import analyzer_tests, check_analysis, fill
-from twelvefactor_lint.analyzers.python import analyze
+from twelvefactor_lint.analyze.python import analyze
 
 NAME = st.sampled_from(["app", "CARTS", "cache", "session", "request", "logger", "handler", "self", "cls", "x",
                         "celery", "router", "bp", "STATE", "items", "_seen", "settings", "LOGGING", "lh"])

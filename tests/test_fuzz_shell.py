@@ -10,8 +10,8 @@ import sys
 from hypothesis import given, strategies as st
 
 from fuzzing import mangled, shell_lines
-from twelvefactor_lint.shell.parse import SimpleCommand, parse
-from twelvefactor_lint.shell.processes import ExtraProcess, expand, extra_processes
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse
+from twelvefactor_lint.analyze.shell.processes import ExtraProcess, expand, extra_processes
 
 
 def check_commands(script: str) -> None:
@@ -41,7 +41,7 @@ def test_a_brace_before_a_four_byte_character_does_not_crash_the_process():
     """Found by the long fuzz profile: tree-sitter-bash reads out of bounds on `{` + U+E0000 and kills
     the interpreter with SIGSEGV (in about two runs of three: it depends on the memory layout), so
     each input is parsed in a child process of its own, several times over."""
-    script = "import sys\nfrom twelvefactor_lint.shell.parse import parse\nparse(sys.argv[1])\n"
+    script = "import sys\nfrom twelvefactor_lint.analyze.shell.parse import parse\nparse(sys.argv[1])\n"
     for text in ["{\U000e0000", "x{\U00106e6f", "echo {\U0010ffff && gunicorn", "{{\U000f0000"] * 3:
         done = subprocess.run([sys.executable, "-c", script, text], capture_output=True, timeout=60)
         assert done.returncode == 0, (text, done.returncode, done.stderr[-300:])

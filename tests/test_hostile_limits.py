@@ -17,7 +17,7 @@ from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.limits import FileTimeout, time_limit
+from twelvefactor_lint.infra.limits import FileTimeout, time_limit
 from twelvefactor_lint.runner import run
 
 needs_alarm = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timers on this platform")

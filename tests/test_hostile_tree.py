@@ -15,7 +15,7 @@ from conftest import STATEFUL_FLASK_APP, write_tree
 from test_robustness import within
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
-from twelvefactor_lint.discovery import kind_of
+from twelvefactor_lint.discover.walk import kind_of
 from twelvefactor_lint.runner import run
 
 BAD_CMD_DOCKERFILE = "FROM python:3.12-slim\nCMD service nginx start && gunicorn app:app\n"

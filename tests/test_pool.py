@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
-from twelvefactor_lint import pool, runner
+from twelvefactor_lint.infra import pool
+from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.facts import FileAnalysis

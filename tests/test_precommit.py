@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import REPO, write_tree
-from twelvefactor_lint.discovery import COMPOSE, DOCKERFILE, PROCFILE, PYTHON, kind_of
+from twelvefactor_lint.discover.walk import COMPOSE, DOCKERFILE, PROCFILE, PYTHON, kind_of
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 NAMES = [

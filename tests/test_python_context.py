@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from twelvefactor_lint.analyzers.python import analyze
+from twelvefactor_lint.analyze.python import analyze
 
 
 def _facts(source: str, path: str = "app.py", kind: str | None = None):

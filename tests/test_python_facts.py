@@ -1,6 +1,6 @@
 """The Python analyzer's facts behind TF601 (state mutated by handlers) and TF1101 (logs to files).
 
-These call `twelvefactor_lint.analyzers.python.analyze(path, bytes)` directly and look at the
+These call `twelvefactor_lint.analyze.python.analyze(path, bytes)` directly and look at the
 facts it returns, so a regression in handler detection or name resolution shows up here even
 when no rule example happens to cover it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from twelvefactor_lint.analyzers.python import analyze
+from twelvefactor_lint.analyze.python import analyze
 
 STATE = "python.state_mutation"
 SINK = "python.log_file_sink"

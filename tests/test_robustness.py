@@ -237,7 +237,7 @@ def test_merge_key_alias_bomb_finishes_quickly(tmp_path):
     script = textwrap.dedent("""
         import sys
         from pathlib import Path
-        from twelvefactor_lint.analyzers.compose import analyze
+        from twelvefactor_lint.analyze.compose import analyze
         path = Path(sys.argv[1])
         analyze("compose.yaml", path.read_bytes())
         print("done")

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import REPO
 from report_projects import cli
-from twelvefactor_lint import catalogue as catalogue_module
-from twelvefactor_lint.ruledoc import doc_files, markdown
+from twelvefactor_lint.judge import catalogue as catalogue_module
+from twelvefactor_lint.report.ruledoc import doc_files, markdown
 
 CATALOGUE = catalogue_module.load()
 DOCS = REPO / "docs" / "rules"

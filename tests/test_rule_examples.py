@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from twelvefactor_lint import catalogue as catalogue_module
+from twelvefactor_lint.judge import catalogue as catalogue_module
 
 CATALOGUE = catalogue_module.load()
 

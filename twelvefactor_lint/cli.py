@@ -11,7 +11,7 @@ from typing import NoReturn
 import click
 
 from twelvefactor_lint import __version__
-from twelvefactor_lint.catalogue import Catalogue, CatalogueError
+from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.report import FORMATS
@@ -35,7 +35,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _catalogue() -> Catalogue:
-    from twelvefactor_lint import catalogue
+    from twelvefactor_lint.judge import catalogue
 
     try:
         return catalogue.load()
@@ -105,7 +105,8 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
     Named files are reported on alone, with the rest of the project read for cross-file context
     (as pre-commit passes the staged files).
     """
-    from twelvefactor_lint import config, outputs as report_outputs
+    from twelvefactor_lint import config
+    from twelvefactor_lint.report import outputs as report_outputs
 
     try:
         planned = report_outputs.plan(fmt, outputs)
@@ -163,7 +164,8 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
 
 def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
-    from twelvefactor_lint import focus, runner
+    from twelvefactor_lint.judge import focus
+    from twelvefactor_lint import runner
 
     try:
         scope = focus.focus_for(targets, settings.root)
@@ -178,7 +180,7 @@ def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: 
 
 
 def _accept_baseline(result: Result, settings: Settings, baseline_file: Path | None) -> Result:
-    from twelvefactor_lint import baseline
+    from twelvefactor_lint.judge import baseline
 
     accepted = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
     if accepted is None:
@@ -205,7 +207,7 @@ def _fixes(result: Result, targets: list[Path], unsafe: bool, write: bool) -> in
 
 
 def _write_baseline(result: Result, target: Path) -> NoReturn:
-    from twelvefactor_lint import baseline
+    from twelvefactor_lint.judge import baseline
 
     try:
         target.write_text(baseline.dumps(result), encoding="utf-8")
@@ -224,7 +226,7 @@ def rules(fmt: str, write_docs: Path | None) -> None:
     """List the rules in the catalogue."""
     catalogue = _catalogue()
     if write_docs is not None:
-        from twelvefactor_lint.ruledoc import write_docs as write
+        from twelvefactor_lint.report.ruledoc import write_docs as write
 
         try:
             written = write(catalogue, write_docs)
@@ -247,7 +249,7 @@ def rules(fmt: str, write_docs: Path | None) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
-    from twelvefactor_lint.ruledoc import markdown
+    from twelvefactor_lint.report.ruledoc import markdown
 
     found = _catalogue().get(rule)
     if found is None:
@@ -278,7 +280,8 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
               help="The cache to remove [default: the configured one, else the user cache directory's].")
 def clean(cache_dir: Path | None) -> None:
     """Remove the facts cache (it only ever holds what a run can make again)."""
-    from twelvefactor_lint import cache, config
+    from twelvefactor_lint.infra import cache
+    from twelvefactor_lint import config
 
     if cache_dir is None:
         try:

@@ -18,10 +18,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from twelvefactor_lint.discovery import DEFAULT_EXCLUDE
-from twelvefactor_lint.limits import DEFAULT_FILE_TIMEOUT
+from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE
+from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT
 from twelvefactor_lint.severity import SEVERITIES
-from twelvefactor_lint.sources import DEFAULT_MAX_FILE_SIZE
+from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILE = ".12f-lint.toml"
 PYPROJECT = "pyproject.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from twelvefactor_lint.catalogue import Catalogue
+from twelvefactor_lint.judge.catalogue import Catalogue
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,22 @@ from functools import partial
 from pathlib import Path
 from typing import Sequence
 
-from twelvefactor_lint import __version__, engine, inventory, link_processes, pool
-from twelvefactor_lint.analyzers import analyzer_for
-from twelvefactor_lint.cache import FactsCache, location, open_cache
-from twelvefactor_lint.catalogue import Catalogue
+from twelvefactor_lint import __version__
+from twelvefactor_lint.judge import engine
+from twelvefactor_lint.link import inventory, start_chains as link_processes
+from twelvefactor_lint.infra import pool
+from twelvefactor_lint.analyze import analyzer_for
+from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
+from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
-from twelvefactor_lint.discovery import SourceFile, discover
+from twelvefactor_lint.discover.walk import SourceFile, discover
 from twelvefactor_lint.facts import Fact, FileAnalysis
-from twelvefactor_lint.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
-from twelvefactor_lint.link import link
+from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
+from twelvefactor_lint.link.project import link
 from twelvefactor_lint.model import Result, SkippedFile
-from twelvefactor_lint.scope import PROD
-from twelvefactor_lint.sources import digest, load
-from twelvefactor_lint.suppress import apply_directives, per_file_ignores
+from twelvefactor_lint.discover.scope import PROD
+from twelvefactor_lint.discover.sources import digest, load
+from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
 
 
 def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:

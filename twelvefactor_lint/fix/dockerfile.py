@@ -9,9 +9,9 @@ import json
 import re
 from typing import Sequence
 
-from twelvefactor_lint.analyzers.dockerfile import Instruction, Stage, instructions, stages
+from twelvefactor_lint.analyze.dockerfile import Instruction, Stage, instructions, stages
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.shell.parse import plain_words
+from twelvefactor_lint.analyze.shell.parse import plain_words
 
 _KEYWORD = re.compile(r"^\s*(CMD|ENTRYPOINT)(?=\s)", re.IGNORECASE)
 _POSIX_SHELLS = {"sh", "bash", "dash", "ash"}

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from twelvefactor_lint.discovery import DOCKERFILE, PYTHON, kind_of
+from twelvefactor_lint.discover.walk import DOCKERFILE, PYTHON, kind_of
 from twelvefactor_lint.model import Finding, Result
-from twelvefactor_lint.sources import digest
+from twelvefactor_lint.discover.sources import digest
 
 Fixer = Callable[[bytes, Sequence[Finding]], tuple[bytes, tuple[Finding, ...]]]
 

@@ -10,11 +10,11 @@ import json
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from twelvefactor_lint.catalogue import Rule
+from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.model import Finding, Result
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root, in_checkout
-from twelvefactor_lint.ruledoc import help_markdown, help_text
+from twelvefactor_lint.report.ruledoc import help_markdown, help_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from twelvefactor_lint.sources import decode_text, split_lines
+from twelvefactor_lint.discover.sources import decode_text, split_lines
 
 CONTEXT = 2
 MAX_LINE = 240

@@ -1,0 +1,27 @@
+"""One analyzer per file kind; each turns bytes into facts and never raises on bad input."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from twelvefactor_lint.facts import FileAnalysis
+
+ANALYZER_VERSION = 1
+"""Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
+(the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
+
+_MODULES = {
+    "python": "twelvefactor_lint.analyze.python",
+    "dockerfile": "twelvefactor_lint.analyze.dockerfile",
+    "compose": "twelvefactor_lint.analyze.compose",
+    "procfile": "twelvefactor_lint.analyze.procfile",
+    "shell": "twelvefactor_lint.analyze.script",
+    "proxy_config": "twelvefactor_lint.analyze.proxy_config",
+    "supervisord": "twelvefactor_lint.analyze.supervisord",
+}
+
+
+def analyzer_for(kind: str) -> Callable[[str, bytes], FileAnalysis]:
+    """The analyze function of a kind, imported on first use (tree-sitter only when needed)."""
+    return importlib.import_module(_MODULES[kind]).analyze

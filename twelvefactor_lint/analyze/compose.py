@@ -1,0 +1,225 @@
+"""The compose analyzer: services, how they are built and started, and what pins them to one copy.
+
+A YAML file named like a compose file but without a `services` mapping is read and
+yields nothing (it is someone else's YAML).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+import yaml
+
+from twelvefactor_lint.analyze import directives, images, yamlnodes as Y
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.analyze.shell.processes import script_path
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.analyze.storage import is_data_path
+
+APP, INFRA, PROXY, BUILT, UNKNOWN = "app", "infra", "proxy", "built", "unknown"
+_KIND_ROLES = {images.INFRA: INFRA, images.PROXY: PROXY}
+_FIXED_HOST_PORT = re.compile(r"^(?:\[[^\]]*\]:|\d+\.\d+\.\d+\.\d+:)?(\d+(?:-\d+)?):")
+
+
+def _field(service: dict, key: str) -> yaml.Node | None:
+    pair = service.get(key)
+    return pair[1] if pair else None
+
+
+def service_role(service: dict) -> str:
+    """From this file alone: `built` (link resolves it from the Dockerfile), `infra`, `proxy`, `app`,
+    or `unknown` for a partial definition (an override that sets neither image nor build)."""
+    command = _command_text(_field(service, "command"))
+    if re.search(r"\bflower\b", command):
+        return INFRA
+    if "build" in service:
+        return BUILT
+    image = Y.scalar(_field(service, "image"))
+    if image is None:
+        return UNKNOWN
+    return _KIND_ROLES.get(images.image_kind(image), APP)
+
+
+def _replicas(service: dict) -> int | None:
+    for node in (Y.get(_field(service, "deploy"), "replicas"), _field(service, "scale")):
+        value = Y.scalar(node)
+        if value is not None and value.isdigit():
+            return int(value)
+    return None
+
+
+def _host_ports(service: dict):
+    """(node, text) for each port entry that publishes a fixed host port."""
+    for entry in Y.sequence(_field(service, "ports")):
+        text = Y.scalar(entry)
+        if text is not None:
+            match = _FIXED_HOST_PORT.match(text.strip())
+            if match and match.group(1) not in {"0"}:
+                yield entry, text
+        else:
+            published = Y.scalar(Y.get(entry, "published"))
+            if published and re.fullmatch(r"\d+(-\d+)?", published) and published != "0":
+                yield entry, f"published: {published}"
+
+
+def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[Fact]:
+    role = service_role(service)
+    replicas = _replicas(service)
+    build = _field(service, "build")
+    command = _field(service, "command")
+    entrypoint = _field(service, "entrypoint")
+    facts = [Fact("compose.service", path, Y.line(key), Y.column(key), attrs={
+        "service": name, "role": role, "replicas": replicas or 1,
+        "image": Y.scalar(_field(service, "image")) or "",
+        "build_context": (Y.scalar(build) or Y.scalar(Y.get(build, "context")) or ".") if build is not None else "",
+        "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "", "target": Y.scalar(Y.get(build, "target")) or "",
+        "built_context": built_paths(path, build)[0] if build is not None else "",
+        "built_dockerfile": built_paths(path, build)[1] if build is not None else "",
+        "command": _command_text(command), "entrypoint": _command_text(entrypoint),
+    }, anchor=f"service:{name}")]
+    blockers = []
+    for field_name in ("container_name", "hostname"):
+        node = _field(service, field_name)
+        if Y.scalar(node):
+            blockers.append((node, field_name, Y.scalar(node)))
+    blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
+    facts += _process_facts(path, name, service, replicas or 1)
+    facts += _volume_facts(path, name, service, replicas or 1)
+    facts += _sticky_labels(path, name, service)
+    for node, blocker, value in blockers:
+        facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
+            "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
+            "scaled": bool(replicas and replicas > 1),
+        }, anchor=f"{name}:{blocker}:{value}"))
+    return facts
+
+
+def _mounts_source(volume: Fact) -> bool:
+    """A service built from the repository with a writable bind mount of a project directory over it
+    (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
+    service is a development stack, and all of it is judged as development."""
+    attrs = volume.attrs
+    if not attrs["built"]:
+        return False
+    source = attrs["source"].rstrip("/")
+    directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source))
+    return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
+
+
+def built_paths(path: str, build: yaml.Node) -> tuple[str, str]:
+    """The root-relative build context and Dockerfile of a compose `build:` (a string or a mapping)."""
+    context = posixpath.normpath(posixpath.join(
+        posixpath.dirname(path), Y.scalar(build) or Y.scalar(Y.get(build, "context")) or "."))
+    return context, posixpath.normpath(posixpath.join(context, Y.scalar(Y.get(build, "dockerfile")) or "Dockerfile"))
+
+
+def _argv(node) -> tuple[str, ...]:
+    """A compose command: a list is the argv; a string is split like a shell would, but no shell runs it."""
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(v for v in (Y.scalar(item) for item in node.value) if v is not None)
+    text = Y.scalar(node) or ""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
+
+
+def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+    command, entrypoint = _field(service, "command"), _field(service, "entrypoint")
+    facts = []
+    declared = entrypoint if entrypoint is not None else command
+    if declared is not None:
+        argv = _argv(entrypoint) + _argv(command) if entrypoint is not None else _argv(command)
+        origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
+                        extra={"service": name})
+        facts += command_facts(path, origin, commands_of(argv))
+        script = script_path(commands_of(argv))
+        build = _field(service, "build")
+        if script is not None and build is not None:
+            facts.append(Fact("process.script_ref", path, Y.line(declared), 1, attrs={
+                "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`",
+                "dockerfile": built_paths(path, build)[1], "service": name}, anchor=f"script:{name}:{script}"))
+    signal = Y.scalar(_field(service, "stop_signal"))
+    if signal:
+        facts.append(Fact("process.stop_signal", path, Y.line(_field(service, "stop_signal")), 1, attrs={
+            "signal": signal.upper(), "source": f"compose service `{name}`", "process": name, "service": name},
+            anchor=f"{name}:stop"))
+    return facts
+
+
+def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+    """Each volume mounted into the service: source, target, bind or named, read-only."""
+    facts = []
+    for entry in Y.sequence(_field(service, "volumes")):
+        text = Y.scalar(entry)
+        if text is not None:
+            parts = substitute(text, {}).split(":")  # `${DATA_VOLUME:-./data:/app/data}`: the default applies
+            if len(parts) < 2:
+                continue
+            source, target, mode = parts[0], parts[1], ":".join(parts[2:])
+            read_only = "ro" in mode.split(",")
+        else:
+            source = Y.scalar(Y.get(entry, "source")) or ""
+            target = Y.scalar(Y.get(entry, "target")) or ""
+            read_only = (Y.scalar(Y.get(entry, "read_only")) or "").lower() == "true"
+        kind = "bind" if source.startswith((".", "/", "~", "$")) else "named"
+        facts.append(Fact("compose.volume", path, Y.line(entry), Y.column(entry), attrs={
+            "service": name, "source": source, "target": target, "kind": kind, "read_only": read_only,
+            "data_like": is_data_path(target), "replicas": replicas, "scaled": replicas > 1, "built": "build" in service},
+            anchor=f"{name}:{target}"))
+    return facts
+
+
+def _sticky_labels(path: str, name: str, service: dict) -> list[Fact]:
+    """Traefik sticky-session labels, in list (`key=value`) or mapping form."""
+    labels = _field(service, "labels")
+    pairs = []
+    if isinstance(labels, yaml.SequenceNode):
+        for item in labels.value:
+            key, _, value = (Y.scalar(item) or "").partition("=")
+            pairs.append((item, key.strip(), value.strip()))
+    else:
+        pairs = [(key_node, key, Y.scalar(value) or "") for key, (key_node, value) in Y.items(labels).items()]
+    return [
+        Fact("proxy.sticky", path, Y.line(node), Y.column(node), attrs={
+            "how": f"traefik label `{key}`", "where": f"service `{name}`"}, anchor=f"{name}:{key}")
+        for node, key, value in pairs
+        if key.startswith("traefik.") and ".sticky" in key and value.lower() not in {"false", "0"}
+    ]
+
+
+def _command_text(node) -> str:
+    if node is None:
+        return ""
+    text = Y.scalar(node)
+    if text is not None:
+        return text
+    return " ".join(v for v in (Y.scalar(item) for item in Y.sequence(node)) if v is not None)
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    lines = split_lines(text)
+    found = directives.scan_hash_comments(lines)
+    try:
+        root = Y.compose(text)
+    except yaml.MarkedYAMLError as error:
+        # At end of file the problem mark points past the last line; the context mark is where it began.
+        marks = [m for m in (error.problem_mark, error.context_mark) if m is not None]
+        mark = next((m for m in marks if m.line < len(lines)), marks[-1] if marks else None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = f"invalid YAML: {error.problem or error.context or error}"
+        return FileAnalysis((parse_error(path, reason, line, column),), found)
+    except (yaml.YAMLError, RecursionError) as error:
+        return FileAnalysis((parse_error(path, f"invalid YAML: {type(error).__name__}"),), found)
+    services = Y.get(root, "services")
+    facts = []
+    for name, (key, node) in Y.items(services).items():
+        facts += _service_facts(path, name, key, Y.items(node))
+    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume"):
+        facts = [f.with_attrs(dev_only=True) for f in facts]
+    return FileAnalysis(tuple(facts), found)

@@ -1,0 +1,328 @@
+"""The Dockerfile analyzer: stages, start instructions, and the processes they start.
+
+dockerfile-parse splits instructions. Its known gaps are covered before it sees the
+text, keeping every line number: blank and comment lines inside a continuation
+(which Docker skips but dockerfile-parse treats as the end of the instruction),
+heredoc bodies, and a continuation left open at the end of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze.images import image_kind
+from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse as parse_shell
+from twelvefactor_lint.analyze.shell.processes import script_path, unwrap
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+
+_HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
+_DIRECTIVE = re.compile(r"^#\s*(?P<name>[a-zA-Z]+)\s*=\s*(?P<value>\S+)\s*$")
+_START = ("CMD", "ENTRYPOINT")
+_SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)")
+_NOT_SECRET_KEY = re.compile(r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
+_PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
+_SECRET_FILE = re.compile(r"(?i)(^|/)(\.env(\.[\w.-]+)?|local_settings\.py|[^/]*secret[^/]*|id_rsa|[^/]*\.pem|[^/]*\.key)$")
+
+
+@dataclass
+class Instruction:
+    name: str
+    value: str
+    line: int
+    end_line: int
+
+    @property
+    def exec_form(self) -> list[str] | None:
+        """The JSON array of an exec-form instruction, else None (shell form)."""
+        text = self.value.strip()
+        if not text.startswith("["):
+            return None
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed) else None
+
+
+@dataclass
+class Stage:
+    index: int
+    base: str
+    name: str
+    line: int
+    instructions: list[Instruction] = field(default_factory=list)
+
+    def last(self, name: str) -> Instruction | None:
+        found = [i for i in self.instructions if i.name == name]
+        return found[-1] if found else None
+
+
+def escape_char(lines: list[str]) -> str:
+    """The line-continuation character: `\\`, or what a `# escape=` parser directive at the top sets."""
+    for line in lines:
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            break
+        if match["name"].lower() == "escape" and match["value"] in ("`", "\\"):
+            return match["value"]
+    return "\\"
+
+
+def normalize(lines: list[str]) -> str:
+    """Rewrite the text so dockerfile-parse reads it as Docker does, with the same line count.
+
+    Blank and comment lines inside a continuation are skipped (dockerfile-parse would end the
+    instruction there), heredoc bodies are folded into their instruction, an escape directive's
+    backtick continuation becomes a backslash, and a continuation open at the end is closed.
+    """
+    escape = escape_char(lines)
+    out: list[str] = []
+    continuing = False
+    heredoc: str | None = None
+    for line in lines:
+        if escape != "\\" and line.rstrip().endswith(escape):
+            line = line.rstrip()[:-1] + "\\"
+        stripped = line.strip()
+        if heredoc is not None:
+            out.append(line + " \\" if stripped != heredoc else line)
+            if stripped == heredoc:
+                heredoc, continuing = None, False
+            continue
+        if continuing and (not stripped or stripped.startswith("#")):
+            out.append("\\")
+            continue
+        match = _HEREDOC.search(line) if not stripped.startswith("#") else None
+        if match and not line.rstrip().endswith("\\"):
+            heredoc = match.group(2)
+            out.append(line + " \\")
+            continuing = True
+            continue
+        out.append(line)
+        continuing = line.rstrip().endswith("\\")
+    if continuing or heredoc is not None:
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def instructions(text: str) -> list[Instruction]:
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(fileobj=io.BytesIO(normalize(split_lines(text)).encode("utf-8")))
+    return [
+        Instruction(item["instruction"].upper(), item["value"], item["startline"] + 1, item["endline"] + 1)
+        for item in parser.structure if item["instruction"] != "COMMENT"
+    ]
+
+
+def stages(items: list[Instruction]) -> list[Stage]:
+    result: list[Stage] = []
+    for item in items:
+        if item.name == "FROM":
+            words = [w for w in item.value.split() if not w.startswith("--")]
+            base = words[0] if words else ""
+            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else ""
+            result.append(Stage(len(result), base, name.lower(), item.line))
+        elif result:
+            result[-1].instructions.append(item)
+    return result
+
+
+def effective_start(stage: Stage, by_name: dict[str, Stage]) -> dict[str, Instruction]:
+    """The ENTRYPOINT and CMD a stage runs with, inherited from earlier stages it builds on.
+
+    Setting ENTRYPOINT in a stage clears a CMD inherited from its base, as Docker does.
+    """
+    own = {name: stage.last(name) for name in _START}
+    parent = by_name.get(stage.base.lower())
+    inherited = effective_start(parent, by_name) if parent is not None and parent.index < stage.index else {}
+    result = {}
+    if own["ENTRYPOINT"] or inherited.get("ENTRYPOINT"):
+        result["ENTRYPOINT"] = own["ENTRYPOINT"] or inherited["ENTRYPOINT"]
+    cmd = own["CMD"] or (None if own["ENTRYPOINT"] else inherited.get("CMD"))
+    if cmd:
+        result["CMD"] = cmd
+    return result
+
+
+def start_command(start: dict[str, Instruction]) -> tuple[Instruction, list[SimpleCommand], str] | None:
+    """The instruction that names the container's process, its commands, and its form.
+
+    Exec-form ENTRYPOINT and CMD run as one argv (ENTRYPOINT + CMD, a shell-form CMD wrapped
+    in `/bin/sh -c`); a shell-form ENTRYPOINT ignores CMD. When ENTRYPOINT is only a PID-1
+    helper (`tini --`, `dumb-init`), the CMD is the process and findings point at it.
+    """
+    entrypoint, cmd = start.get("ENTRYPOINT"), start.get("CMD")
+    if entrypoint is not None:
+        head = entrypoint.exec_form
+        if head is None:
+            return entrypoint, parse_shell(entrypoint.value), "shell"
+        if unwrap(tuple(head)) or cmd is None:
+            tail = (cmd.exec_form if cmd.exec_form is not None else ["/bin/sh", "-c", cmd.value]) if cmd else []
+            return entrypoint, commands_of(tuple(head + tail)), "exec"
+    if cmd is None:
+        return None
+    if cmd.exec_form is None:
+        return cmd, parse_shell(cmd.value), "shell"
+    return cmd, commands_of(tuple(cmd.exec_form)), "exec"
+
+
+def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
+    """The final stage and the earlier stages it builds on, oldest first."""
+    chain = [final]
+    while chain[0].base.lower() in by_name and by_name[chain[0].base.lower()].index < chain[0].index:
+        chain.insert(0, by_name[chain[0].base.lower()])
+    return chain
+
+
+def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]], str]:
+    """(sources, absolute destination) of each COPY/ADD from the build context, and the final WORKDIR.
+
+    ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves.
+    """
+    copies, workdir, variables = [], "/", {}
+    for stage in chain:
+        for item in stage.instructions:
+            if item.name in ("ARG", "ENV"):
+                variables.update((key, substitute(value, variables)) for key, value in _assignments(item))
+            elif item.name == "WORKDIR":
+                workdir = posixpath.join(workdir, substitute(item.value.strip().strip('"'), variables))
+            elif item.name in ("COPY", "ADD"):
+                words = [substitute(w, variables) for w in (item.exec_form or item.value.split())]
+                paths = [w for w in words if not w.startswith("--")]
+                if len(paths) >= 2 and not any(w.startswith("--from") for w in words):
+                    copies.append((paths[:-1], posixpath.join(workdir, paths[-1])))
+    return copies, workdir
+
+
+def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage]) -> list[Fact]:
+    copies, workdir = _copies_and_workdir(chain)
+    facts = [Fact("dockerfile.filesystem", path, chain[-1].line, 1, attrs={
+        "copies": [[sources, dest] for sources, dest in copies], "workdir": workdir}, anchor="filesystem")]
+    found = start_command(start)
+    if found is None:
+        return facts
+    instruction, commands, form = found
+    origin = Origin(f"Dockerfile {instruction.name}", posixpath.basename(path), "image", instruction.line,
+                    instruction.end_line, form=form)
+    facts += command_facts(path, origin, commands)
+    script = script_path(commands)
+    if script is not None:
+        facts.append(Fact("process.script_ref", path, instruction.line, 1, instruction.end_line, attrs={
+            "script": script, "hop": f"{path}:{instruction.line} {instruction.name}", "dockerfile": path,
+        }, anchor=f"script:{script}"))
+    return facts
+
+
+def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+    """What each earlier named stage would run as a build `target:` (compose can build one): the
+    process only, for the inventory; the rules judge the final stage."""
+    facts = []
+    for stage in earlier:
+        found = start_command(effective_start(stage, by_name)) if stage.name else None
+        if found is None:
+            continue
+        instruction, commands, form = found
+        origin = Origin(f"Dockerfile {instruction.name} (stage {stage.name})", stage.name, "image", instruction.line,
+                        instruction.end_line, form=form, extra={"stage": stage.name})
+        facts += [replace(f, kind="dockerfile.stage_start") for f in command_facts(path, origin, commands)
+                  if f.kind == "process.start"]
+    return facts
+
+
+def _volume_paths(item: Instruction) -> list[str]:
+    return item.exec_form if item.exec_form is not None else item.value.split()
+
+
+def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact]:
+    """Secret-named ENV/ARG with a literal value (kept in the image's history), and secret files copied in."""
+    facts = []
+    for stage in all_stages:
+        for item in stage.instructions:
+            if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
+                for key, value in _assignments(item):
+                    if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
+                            and not _PLACEHOLDER.match(value) and not value.isdigit():
+                        facts.append(Fact("dockerfile.baked_secret", path, item.line, 1, item.end_line, attrs={
+                            "instruction": item.name, "key": key}, anchor=f"{item.name}:{key}"))
+            elif item.name in ("COPY", "ADD") and stage is final:
+                words = item.exec_form or item.value.split()
+                paths = [w for w in words if not w.startswith("--")]
+                for source in paths[:-1]:
+                    if _SECRET_FILE.search(source.rstrip("/")) and not re.search(r"(?i)example|sample|template|dist", source):
+                        facts.append(Fact("dockerfile.copied_secret", path, item.line, 1, item.end_line, attrs={
+                            "source": source}, anchor=f"copy:{source}"))
+    return facts
+
+
+def _assignments(item: Instruction) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` / legacy `ENV A 1` / `ARG A=1` as (key, value); ARG without a default has none."""
+    text = item.value.strip()
+    if not text:
+        return []
+    if item.name == "ENV" and "=" not in text.split(None, 1)[0]:
+        key, _, value = text.partition(" ")
+        return [(key, value.strip().strip('"\''))]
+    pairs = []
+    for word in re.findall(r'(\S+?=(?:"[^"]*"|\'[^\']*\'|\S*))', text):
+        key, _, value = word.partition("=")
+        pairs.append((key, value.strip('"\'')))
+    return pairs
+
+
+def _facts(path: str, items: list[Instruction]) -> list[Fact]:
+    all_stages = stages(items)
+    if not all_stages:
+        return [parse_error(path, "no FROM instruction: not a buildable Dockerfile")] if items else []
+    facts: list[Fact] = []
+    for stage in all_stages:
+        for name in _START:
+            repeated = [i for i in stage.instructions if i.name == name]
+            for overridden in repeated[:-1]:
+                facts.append(Fact("dockerfile.overridden_start", path, overridden.line, 1, overridden.end_line,
+                                  attrs={"instruction": name, "stage": stage.name or str(stage.index),
+                                         "winner_line": repeated[-1].line, "count": len(repeated)},
+                                  anchor=f"{name}:{' '.join(overridden.value.split())}"))
+    by_name = {s.name: s for s in all_stages if s.name}
+    final = all_stages[-1]
+    start = effective_start(final, by_name)
+    facts.append(Fact("dockerfile.final_stage", path, final.line, 1,
+                      attrs={"base": final.base, "base_kind": image_kind(final.base), "stage": final.name or str(final.index)},
+                      anchor=f"final:{final.base}"))
+    if not start:
+        facts.append(Fact("dockerfile.missing_start", path, final.line, 1,
+                          attrs={"base": final.base, "base_kind": image_kind(final.base),
+                                 "stage": final.name or str(final.index), "started_by": ""},
+                          anchor=f"final:{final.base}"))
+    facts += _start_facts(path, start, _stage_chain(final, by_name))
+    facts += _target_starts(path, all_stages[:-1], by_name)
+    for item in final.instructions:
+        if item.name == "STOPSIGNAL":
+            facts.append(Fact("process.stop_signal", path, item.line, 1, attrs={
+                "signal": item.value.strip().upper(), "source": "Dockerfile STOPSIGNAL",
+                "process": posixpath.basename(path)}, anchor="stopsignal"))
+        elif item.name == "VOLUME":
+            for target in _volume_paths(item):
+                facts.append(Fact("dockerfile.volume", path, item.line, 1, attrs={
+                    "target": target, "data_like": is_data_path(target), "base_kind": image_kind(final.base)},
+                    anchor=f"volume:{target}"))
+    facts += _baked_config(path, all_stages, final)
+    return facts
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    found = directives.scan_hash_comments(split_lines(text), trailing=False)
+    try:
+        items = instructions(text)
+    except Exception as error:  # dockerfile-parse raises assorted errors on malformed input
+        return FileAnalysis((parse_error(path, f"cannot parse Dockerfile: {error}"),), found)
+    return FileAnalysis(tuple(_facts(path, items)), found)

@@ -1,0 +1,56 @@
+"""The Procfile analyzer: one `type: command` process declaration per line, run through a shell."""
+
+from __future__ import annotations
+
+import re
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts
+from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
+from twelvefactor_lint.analyze.shell.processes import expand
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+
+_ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
+_PORT = re.compile(r"\$\{?PORT\b")
+
+
+def _port_binding(command: str) -> str:
+    """`env` when the web process listens on `$PORT`, `fixed` when it surely does not, else `unknown`.
+
+    gunicorn binds 0.0.0.0:$PORT by itself when given no bind; uvicorn, hypercorn and daphne
+    default to fixed ports; a server configured by a file (`uwsgi app.ini`, `gunicorn -c`) may read
+    `$PORT` there, so it is not judged.
+    """
+    if _PORT.search(command):
+        return "env"
+    for item in expand(parse_shell(command)):
+        args = item.argv[1:]
+        if item.program == "gunicorn":
+            if any(a in {"-c", "--config"} or a.startswith("--config=") for a in args):
+                return "unknown"
+            binds = any(a in {"-b", "--bind"} or a.startswith("--bind=") for a in args)
+            return "fixed" if binds else "env"
+        if item.program in {"uvicorn", "hypercorn", "daphne", "waitress-serve"}:
+            return "fixed"
+    return "unknown"
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    lines = split_lines(decode_text(data))
+    facts = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENTRY.match(line)
+        if match is None:
+            facts.append(parse_error(path, f"not a `type: command` Procfile line: {line[:60]!r}", number))
+            continue
+        kind, command = match["type"], match["command"].strip()
+        facts.append(Fact("procfile.process", path, number, 1, attrs={
+            "type": kind, "command": command, "port_binding": _port_binding(command),
+        }, anchor=f"process:{kind}"))
+        origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
+        facts += command_facts(path, origin, parse_shell(command))
+    return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

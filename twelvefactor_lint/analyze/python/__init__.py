@@ -1,0 +1,98 @@
+"""The Python analyzer: one `ast` parse per file, then the fact extractors.
+
+Scanned code is parsed, never imported or executed. A file the running Python
+cannot parse becomes a `parse_error` fact with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.analyze.python.handlers import find_handlers
+from twelvefactor_lint.analyze.python.locks import lock_facts
+from twelvefactor_lint.analyze.python.urlconf import route_facts
+from twelvefactor_lint.analyze.python.api_calls import call_facts
+from twelvefactor_lint.analyze.python.background import background_facts
+from twelvefactor_lint.analyze.python.config_values import setting_facts
+from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
+from twelvefactor_lint.analyze.python.credentials import credential_facts
+from twelvefactor_lint.analyze.python.file_writes import file_write_facts
+from twelvefactor_lint.analyze.python.index import build as build_index
+from twelvefactor_lint.analyze.python.locators import locator_facts
+from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.state import state_facts
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.discover.sources import split_lines
+
+_LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
+_PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = _decode(data)
+    try:
+        tree = ast.parse(data, filename=path)
+    except SyntaxError as error:
+        reason = f"{type(error).__name__}: {error.msg} (as parsed by {_PY})"
+        fact = parse_error(path, reason, error.lineno or 1, error.offset or 1)
+        return FileAnalysis((fact,), directives.scan_hash_comments(split_lines(text), trailing=True))
+    except (ValueError, RecursionError, MemoryError) as error:
+        fact = parse_error(path, f"cannot parse: {type(error).__name__}: {error}")
+        return FileAnalysis((fact,), ())
+    index = build_index(tree)
+    names = Names(tree, index.imports)
+    handlers = find_handlers(index, names, path)
+    contexts = Contexts(tree, index, names, handlers, path)
+    facts = state_facts(tree, names, handlers, path)
+    settings = setting_facts(tree, index, names, contexts, path)
+    facts += settings
+    facts += locator_facts(settings, index, names, contexts, path)
+    facts += call_facts(index, names, contexts, path)
+    facts += background_facts(index, names, contexts, path)
+    facts += file_write_facts(index, names, contexts, path)
+    facts += credential_facts(index, names, contexts, path)
+    facts += route_facts(index, names, path)
+    facts += lock_facts(index, names, contexts, path)
+    if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
+        facts += log_sink_facts(tree, index, names, path)
+    facts = [_placed(f, contexts) for f in facts]
+    return FileAnalysis(tuple(facts), _directives(text))
+
+
+def _placed(fact: Fact, contexts: Contexts) -> Fact:
+    """Module-wide attributes, and `at_start`: the code runs whenever a web process starts (start-up code,
+    or import-time code of a module that serves requests, outside a main guard)."""
+    in_main = fact.line in contexts.main_lines
+    context = fact.attrs.get("context")
+    at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
+    return fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        return data.decode("utf-8", errors="replace")
+
+
+def _directives(text: str) -> tuple:
+    """Directives from real comments (tokenize), so `#` inside strings is never misread."""
+    if "12f:" not in text and "noqa" not in text:
+        return ()
+    comments, code_lines = [], set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                standalone = not token.line[: token.start[1]].strip()
+                comments.append((token.start[0], token.string[1:], standalone))
+            elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                code_lines.update(range(token.start[0], token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return directives.scan_hash_comments(split_lines(text))
+    return directives.attach(comments, code_lines, allow_noqa=True)

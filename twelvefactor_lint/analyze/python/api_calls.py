@@ -1,0 +1,152 @@
+"""Calls to the library APIs the rules judge, with the arguments that decide the judgement.
+
+One table maps qualified names (import aliases resolved) to an `api` id. Each fact
+carries the first argument and the keyword arguments the table names, each as its
+literal text and origin (literal, env read with fallback, env read, expression),
+and `has_<kw>` for presence. Run-style calls (`app.run(...)`) and ORM schema calls
+(`db.create_all()`) are recognised by method name on a known or app-like receiver.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts, fact_at
+from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.values import describe
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.call"
+_NONE: tuple[str, ...] = ()
+_API: dict[str, tuple[str, tuple[str, ...]]] = {
+    # factor III/VII: debug and listen port
+    "fastapi.FastAPI": ("web_app", ("debug",)),
+    "starlette.applications.Starlette": ("web_app", ("debug",)),
+    "uvicorn.run": ("serve", ("port", "host")),
+    "aiohttp.web.run_app": ("serve", ("port", "host")),
+    "waitress.serve": ("serve", ("port", "listen")),
+    "hypercorn.run": ("serve", ("port",)),
+    "bjoern.run": ("serve", ("port",)),
+    "wsgiref.simple_server.make_server": ("make_server", _NONE),
+    "werkzeug.serving.run_simple": ("make_server", _NONE),
+    # factor VI: process-local backends
+    "aiocache.SimpleMemoryCache": ("memory_cache", _NONE),
+    "aiocache.Cache": ("aiocache", _NONE),
+    "fastapi_cache.backends.inmemory.InMemoryBackend": ("memory_cache", _NONE),
+    "sqlite3.connect": ("sqlite_connect", _NONE),
+    "aiosqlite.connect": ("sqlite_connect", _NONE),
+    "sqlalchemy.create_engine": ("create_engine", _NONE),
+    "sqlalchemy.ext.asyncio.create_async_engine": ("create_engine", _NONE),
+    "sqlmodel.create_engine": ("create_engine", _NONE),
+    "shelve.open": ("local_store", _NONE),
+    "dbm.open": ("local_store", _NONE),
+    "diskcache.Cache": ("local_store", _NONE),
+    "diskcache.FanoutCache": ("local_store", _NONE),
+    "diskcache.Index": ("local_store", _NONE),
+    "tinydb.TinyDB": ("local_store", _NONE),
+    "sqlitedict.SqliteDict": ("local_store", _NONE),
+    "lmdb.open": ("local_store", _NONE),
+    "flask_socketio.SocketIO": ("socketio", ("message_queue", "client_manager")),
+    "socketio.Server": ("socketio", ("message_queue", "client_manager")),
+    "socketio.AsyncServer": ("socketio", ("message_queue", "client_manager")),
+    "huey.MemoryHuey": ("local_broker", _NONE),
+    "huey.FileHuey": ("local_broker", _NONE),
+    "huey.SqliteHuey": ("local_broker", _NONE),
+    "huey.contrib.sql_huey.SqlHuey": ("sql_broker", _NONE),
+    "dramatiq.brokers.stub.StubBroker": ("local_broker", _NONE),
+    "flask_limiter.Limiter": ("rate_limiter", ("storage_uri",)),
+    "slowapi.Limiter": ("rate_limiter", ("storage_uri",)),
+    "limits.storage.MemoryStorage": ("memory_limiter_storage", _NONE),
+    # factor IX: signal handling
+    "signal.signal": ("signal_handler", _NONE),
+    # factor VIII: daemonizing
+    "daemon.DaemonContext": ("daemonize", _NONE),
+    "os.setsid": ("setsid", _NONE),
+    "os.daemon": ("daemonize", _NONE),
+    # factor XII: schema changes at start
+    "alembic.command.upgrade": ("migrate", _NONE),
+    "flask_migrate.upgrade": ("migrate", _NONE),
+    "django.core.management.call_command": ("call_command", _NONE),
+    "tortoise.contrib.fastapi.register_tortoise": ("register_tortoise", ("generate_schemas",)),
+    "tortoise.Tortoise.generate_schemas": ("generate_schemas", _NONE),
+}
+_RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
+_SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
+
+
+def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+    facts = []
+    configured_queue = _has_init_app_queue(index)
+    for site in index.calls:
+        call = site.node
+        found = _api_of(call, names)
+        if found is None:
+            continue
+        api, keywords = found
+        attrs = _arguments(call, keywords, names)
+        if api == "socketio" and configured_queue:
+            attrs["has_message_queue"] = True
+        if api == "call_command":
+            attrs["command"] = attrs["arg"]
+        if api == "setsid":
+            attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
+        facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
+                             module_kind=contexts.module_kind, **attrs))
+    return facts
+
+
+def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
+    qualified = names.qualify(call.func) or ""
+    if qualified in _API:
+        return _API[qualified]
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value
+    constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
+    if func.attr == "run":
+        if constructor in APP_CONSTRUCTORS or (isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS
+                                               and not constructor and not names.is_imported(receiver.id)):
+            return "app_run", ("debug", "port", "host")
+        if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
+            return "app_run", ("debug", "port", "host")
+    if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
+                                      or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
+        return "create_all", _NONE
+    return None
+
+
+def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[str, object]:
+    attrs: dict[str, object] = {"arg": "", "arg_origin": "", "arg2": "", "arg2_origin": "", "arg_name": "", "arg2_name": ""}
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        first = describe(call.args[0], names)
+        attrs["arg"], attrs["arg_origin"] = first.text, first.origin
+        attrs["arg_name"] = names.qualify(call.args[0]) or ""
+    if len(call.args) > 1 and not isinstance(call.args[1], ast.Starred):
+        second = describe(call.args[1], names)
+        attrs["arg2"], attrs["arg2_origin"] = second.text, second.origin
+        attrs["arg2_name"] = names.qualify(call.args[1]) or ""
+    given = {k.arg: k.value for k in call.keywords if k.arg}
+    for keyword in keywords:
+        attrs[f"has_{keyword}"] = keyword in given
+        value = describe(given[keyword], names) if keyword in given else None
+        attrs[keyword] = value.text if value else ""
+        attrs[f"{keyword}_origin"] = value.origin if value else ""
+    return attrs
+
+
+def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:
+    """The daemon idiom around `os.setsid()`: the same function forks and lets the parent exit
+    (`os.fork()` + `os._exit()`/`sys.exit()`), as opposed to starting a child in a new session."""
+    if function is None:
+        return False
+    called = {names.qualify(n.func) for n in ast.walk(function) if isinstance(n, ast.Call)}
+    return "os.fork" in called and bool(called & {"os._exit", "sys.exit", "exit"})
+
+
+def _has_init_app_queue(index: Index) -> bool:
+    """`socketio.init_app(app, message_queue=...)` configures the queue after construction."""
+    return any(isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "init_app"
+               and any(k.arg in {"message_queue", "client_manager"} for k in s.node.keywords) for s in index.calls)
+

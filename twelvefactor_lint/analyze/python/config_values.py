@@ -1,0 +1,150 @@
+"""Configuration values the app sets: the facts behind the settings rules.
+
+Sources: module-level constants (of settings modules, gunicorn config files and app
+modules), attributes of config classes (`class ProductionConfig(Config)`, pydantic
+`BaseSettings`), `app.config["X"] = v` / `celery.conf.x = v`, `config.update(...)` /
+`from_mapping(...)` / `conf.update(...)`, and the `config=` of Flask-Caching's `Cache`
+and `broker=`/`backend=` of `Celery(...)`. Dict settings are flattened
+(`CACHES.default.BACKEND`). Only literals and environment reads are recorded: an
+arbitrary expression says nothing a rule could judge. Test config classes are skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import PurePosixPath
+from typing import Iterator
+
+from twelvefactor_lint.analyze.python.context import MODULE, Contexts, Scope, fact_at, settings_classes
+from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
+from twelvefactor_lint.analyze.python.state import absolute_import, dotted_module
+from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
+from twelvefactor_lint.facts import Fact
+
+FACT, STAR_IMPORT = "python.setting", "python.star_import"
+_CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+_SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
+_DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
+_TEST_CLASS = re.compile(r"test", re.IGNORECASE)
+_CONFIG_OBJECTS = {"config", "conf"}
+_UPDATERS = {"update", "from_mapping", "setdefault"}
+_CONSTRUCTOR_KEYS = {"celery.Celery": {"broker": "broker_url", "backend": "result_backend"}}
+_CONFIG_KWARG = {"flask_caching.Cache", "flask_cache.Cache"}
+_NOT_SETTINGS = {"LOGGING"}
+_CELERY_KEYS = {"broker_url", "result_backend"}
+_MAX_DEPTH = 3
+
+
+class _Emitter:
+    def __init__(self, names: Names, contexts: Contexts, path: str):
+        self.names, self.contexts, self.path = names, contexts, path
+        self.facts: list[Fact] = []
+
+    def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
+                env_field: bool = False) -> None:
+        if isinstance(value, ast.Dict):
+            if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
+                for k, v in zip(value.keys, value.values):
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field)
+            return
+        described = describe(value, self.names)
+        if env_field and described.origin == LITERAL:  # a pydantic settings field: the literal is its env fallback
+            described = Value(described.text, ENV_DEFAULT, key.split(".")[0], value)
+        if described.origin == EXPR and "." in key:
+            return  # a top-level setting is kept even as an expression: link needs to know it is set
+        self.facts.append(fact_at(
+            FACT, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
+            module=dotted_module(self.path),
+            origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only,
+            module_kind=self.contexts.module_kind))
+
+
+def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+    emit = _Emitter(names, contexts, path)
+    module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
+    module_scope = Scope(MODULE, "", "the module body")
+    kind = contexts.module_kind
+    source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
+    for statement in module_statements(tree):
+        for key, value in assigned_names(statement):
+            if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
+                emit.setting(key, value, module_scope, statement.lineno, source)
+        if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            base = "." * statement.level + (statement.module or "")
+            emit.facts.append(fact_at(STAR_IMPORT, path, statement, module_scope, statement.lineno, f"star:{base}",
+                                      module=module, imports=absolute_import(base, module, is_package)))
+    env_classes = settings_classes(names)
+    for cls in _config_classes(names):
+        dev_only = bool(_DEV_CLASS.search(cls.name))
+        for statement in cls.body:
+            for key, value in assigned_names(statement):
+                emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
+                             "config_class", dev_only, cls.name in env_classes)
+    for site in index.assignments:
+        for key, value in _config_item_writes(site.node):
+            emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")
+    for site in index.calls:
+        for key, value in _config_call_items(site, names):
+            emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")
+    return emit.facts
+
+
+def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
+    """Config classes by name or base (transitively within the module), except test configs."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in names.classes.items():
+            bases = [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases]
+            if name not in found and (_CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (
+                    bases or name.endswith("Config")) or any(b in found or _SETTINGS_BASES.search(b) for b in bases)):
+                found.add(name)
+                changed = True
+    for name in sorted(found):
+        if not _TEST_CLASS.search(name):
+            yield names.classes[name]
+
+
+def _is_config_object(node: ast.expr) -> bool:
+    """`app.config`, `celery_app.conf`, `current_app.config`."""
+    return isinstance(node, ast.Attribute) and node.attr in _CONFIG_OBJECTS
+
+
+def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    if not isinstance(statement, ast.Assign):
+        return
+    for target in statement.targets:
+        if isinstance(target, ast.Subscript) and _is_config_object(target.value) \
+                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+            yield target.slice.value, statement.value
+        elif isinstance(target, ast.Attribute) and _is_config_object(target.value):
+            yield target.attr, statement.value
+
+
+def _config_call_items(site: Site, names: Names) -> Iterator[tuple[str, ast.expr]]:
+    call = site.node
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _UPDATERS and _is_config_object(func.value):
+        for keyword in call.keywords:
+            if keyword.arg:
+                yield keyword.arg, keyword.value
+        for arg in call.args[:1]:
+            if isinstance(arg, ast.Dict):
+                yield from _dict_items(arg)
+        return
+    qualified = names.qualify(func) or ""
+    for keyword in call.keywords:
+        if keyword.arg in _CONSTRUCTOR_KEYS.get(qualified, {}):
+            yield _CONSTRUCTOR_KEYS[qualified][keyword.arg], keyword.value
+        elif keyword.arg == "config" and qualified in _CONFIG_KWARG and isinstance(keyword.value, ast.Dict):
+            yield from _dict_items(keyword.value)
+
+
+def _dict_items(node: ast.Dict) -> Iterator[tuple[str, ast.expr]]:
+    for k, v in zip(node.keys, node.values):
+        if isinstance(k, ast.Constant) and isinstance(k.value, str):
+            yield k.value, v

@@ -1,0 +1,179 @@
+"""The context a piece of code runs in: what twelve-factor judges it by.
+
+A site is in a request or job handler (see `handlers`), in start-up code (an app
+factory, a startup/lifespan hook, `AppConfig.ready()`, and helpers they call one
+call deep), in some other function, or at module level (import time). The module
+itself is an `app` module, a `settings` module (Django settings, Flask config
+modules), a `server_config` (gunicorn's config file) or a `cli_script`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from twelvefactor_lint.analyze.python.handlers import Handler, direct_callees
+from twelvefactor_lint.analyze.python.index import Function, Index, Site
+from twelvefactor_lint.analyze.python.names import Names, is_main_guard, module_statements
+from twelvefactor_lint.facts import Fact
+
+STARTUP, FUNCTION, MODULE = "startup", "function", "module"
+APP_CONSTRUCTORS = {"flask.Flask", "quart.Quart", "apiflask.APIFlask", "fastapi.FastAPI",
+                    "starlette.applications.Starlette", "sanic.Sanic"}
+_FACTORY_NAMES = {"create_app", "make_app", "build_app", "create_application", "get_application", "app_factory",
+                  "get_app", "init_app", "setup_app"}
+_STARTUP_DECORATORS = {"before_first_request", "before_serving", "before_server_start", "on_startup"}
+_STARTUP_EVENTS = {"startup", "before_server_start", "main_process_start"}
+_DJANGO_SETTINGS = {"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES", "WSGI_APPLICATION", "ALLOWED_HOSTS",
+                    "AUTH_PASSWORD_VALIDATORS", "TEMPLATES", "STATIC_URL"}
+_SETTINGS_PATH = re.compile(r"(^|[/_.-])(settings?|config|configs|conf)([/_.-]|$)", re.IGNORECASE)
+_CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
+_CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    context: str
+    """request_handler, job_handler, startup, function or module."""
+    function: str
+    """The function's qualified name ("" at module level)."""
+    site: str
+    """How a message names the place: "request handler `add()`", "app factory `create_app()`", "the module body"."""
+    framework: str = ""
+
+
+class Contexts:
+    def __init__(self, tree: ast.Module, index: Index, names: Names, handlers: list[Handler], path: str):
+        self.index = index
+        self.scopes: dict[int, Scope] = {
+            id(h.function): Scope(h.context, h.qualname, h.describe(), h.framework) for h in handlers}
+        for function, scope in _startup_functions(index, names):
+            self.scopes.setdefault(id(function), scope)
+            for helper in direct_callees(function, names):
+                self.scopes.setdefault(id(helper), Scope(
+                    STARTUP, helper.name, f"helper `{helper.name}()` called from {scope.site}", scope.framework))
+        self.module_kind = module_kind(tree, index, names, bool(handlers), path)
+        self.web_app = bool(handlers) or any(names.qualify(s.node.func) in APP_CONSTRUCTORS for s in index.calls)
+        """The module serves requests: it builds a web app or defines handlers (import-time code runs in it)."""
+        self.main_lines = main_block_lines(tree)
+
+    def of(self, site: Site) -> Scope:
+        """The scope of the innermost classified function around a site (nested functions inherit it)."""
+        function = site.function
+        while function is not None:
+            scope = self.scopes.get(id(function))
+            if scope is not None:
+                return scope
+            parent = self.index.parents.get(id(function))
+            if parent is None:
+                return Scope(FUNCTION, _qualname(function, self.index), f"function `{_qualname(function, self.index)}()`")
+            function = parent
+        return Scope(MODULE, "", "the module body")
+
+
+def _qualname(function: Function, index: Index) -> str:
+    owner = index.owners.get(id(function))
+    return f"{owner.name}.{function.name}" if owner is not None else function.name
+
+
+def _startup_functions(index: Index, names: Names):
+    """(function, scope) for app factories and startup hooks."""
+    builders = {id(s.function) for s in index.calls if s.function is not None and names.qualify(s.node.func) in APP_CONSTRUCTORS}
+    for name, function in names.functions.items():
+        if name in _FACTORY_NAMES or id(function) in builders:
+            yield function, Scope(STARTUP, name, f"app factory `{name}()`")
+        elif any(_is_startup_decorator(d) for d in function.decorator_list):
+            yield function, Scope(STARTUP, name, f"startup hook `{name}()`")
+    for site in index.calls:
+        call = site.node
+        qualified = names.qualify(call.func) or ""
+        hooks: list[ast.expr] = []
+        if qualified in APP_CONSTRUCTORS:
+            for keyword in call.keywords:
+                if keyword.arg == "lifespan":
+                    hooks.append(keyword.value)
+                elif keyword.arg == "on_startup" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                    hooks += keyword.value.elts
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "add_event_handler" and len(call.args) == 2 \
+                and isinstance(call.args[0], ast.Constant) and call.args[0].value in _STARTUP_EVENTS:
+            hooks.append(call.args[1])
+        for hook in hooks:
+            if isinstance(hook, ast.Name) and hook.id in names.functions:
+                yield names.functions[hook.id], Scope(STARTUP, hook.id, f"startup hook `{hook.id}()`")
+    for class_name, cls in names.classes.items():
+        if any((names.qualify(b) or "").endswith("AppConfig") for b in cls.bases):
+            for item in cls.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "ready":
+                    yield item, Scope(STARTUP, f"{class_name}.ready", f"`{class_name}.ready()` (runs at every start)", "django")
+
+
+def _is_startup_decorator(decorator: ast.expr) -> bool:
+    call = decorator if isinstance(decorator, ast.Call) else None
+    target = call.func if call else decorator
+    if not isinstance(target, ast.Attribute):
+        return False
+    if target.attr in _STARTUP_DECORATORS:
+        return True
+    return target.attr in {"on_event", "listener"} and call is not None and bool(call.args) and \
+        isinstance(call.args[0], ast.Constant) and call.args[0].value in _STARTUP_EVENTS
+
+
+def settings_classes(names: Names) -> set[str]:
+    """Classes deriving, within the module, from pydantic's `BaseSettings`: their fields are env-overridable."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in names.classes.items():
+            bases = {(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
+            if name not in found and ("BaseSettings" in bases or bases & found):
+                found.add(name)
+                changed = True
+    return found
+
+
+def module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool, path: str) -> str:
+    """`settings`, `server_config` (gunicorn), `cli_script` (a main guard plus argument parsing), else `app`."""
+    if has_handlers:
+        return "app"
+    stem = PurePosixPath(path).stem
+    if "gunicorn" in stem.lower():
+        return "server_config"
+    if is_settings_module(tree, names, path):
+        return "settings"
+    if not any(is_main_guard(s) for s in tree.body):
+        return "app"
+    uses_cli = any(m.split(".")[0] in _CLI_MODULES for m in names.imports.values()) or any(
+        names.qualify(n) == "sys.argv" for n in index.argv)
+    return "cli_script" if uses_cli else "app"
+
+
+def is_settings_module(tree: ast.Module, names: Names, path: str) -> bool:
+    """Django settings (its well-known names, or a settings-named module of upper-case constants or star
+    imports) or a Flask-style config module (config classes)."""
+    upper = {name for name in names.values if name.isupper()}
+    if len(upper & _DJANGO_SETTINGS) >= 2:
+        return True
+    if not _SETTINGS_PATH.search(path):
+        return False
+    star = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in module_statements(tree))
+    return bool(upper & _DJANGO_SETTINGS) or star or len(upper) >= 3 or any(
+        _CONFIG_CLASS.search(name) for name in names.classes)
+
+
+def main_block_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for statement in tree.body:
+        if is_main_guard(statement):
+            lines.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
+    return lines
+
+
+def fact_at(kind: str, path: str, node: ast.AST, scope: Scope, statement_line: int, anchor: str, **attrs: object) -> Fact:
+    """A fact located at `node`, carrying where it runs (context, function, site)."""
+    return Fact(kind, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                attrs={"context": scope.context, "function": scope.function, "site": scope.site,
+                       "framework": scope.framework, "statement_line": statement_line, **attrs},
+                anchor=f"{scope.function}:{anchor}")

@@ -1,0 +1,195 @@
+"""Files a request or job handler writes to local disk (TF606), and uploads saved there (TF605).
+
+Writes: `open()`/`io.open()`/`aiofiles.open()` in a writing mode, `Path.write_text/
+write_bytes`, `shutil.copy*/move`, `os.rename/replace`, werkzeug `FileStorage.save()`,
+Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel`, numpy `save`.
+Scratch space is exempt: paths built from `tempfile`, `/tmp`, or names that say
+they are temporary (`tmp_dir`, `temp_path`). An upload is a write whose data comes
+from `request.files`/`request.FILES`, a FastAPI `UploadFile` parameter or a
+werkzeug `FileStorage`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from twelvefactor_lint.analyze.python.context import Contexts, fact_at
+from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
+from twelvefactor_lint.analyze.python.index import Function, Index, Site
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.file_write"
+_OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
+_PATH_FUNCS = {"shutil.copy": 1, "shutil.copy2": 1, "shutil.copyfile": 1, "shutil.move": 1, "shutil.copytree": 1,
+               "os.rename": 1, "os.replace": 1, "numpy.save": 0, "numpy.savez": 0, "joblib.dump": 1}
+_PATH_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather"}
+_TEMP = re.compile(r"te?mp", re.IGNORECASE)
+_UPLOAD_SOURCES = re.compile(r"request\.(files|FILES)|\bUploadFile\b|\bFileStorage\b")
+_FILE_GETTERS = {"get", "getlist", "__getitem__"}
+_PATHLIKE = re.compile(r"(?i)path|\s/\s")
+_SCRATCH = ("/tmp", "/var/tmp", "/dev/")
+
+
+class _Function:
+    """Per-function knowledge: what each local name was assigned from, and which are uploads."""
+
+    def __init__(self, function: Function, index: Index):
+        self.sources: dict[str, list[ast.expr]] = {}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        self.sources.setdefault(target.id, []).append(node.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
+                self.sources.setdefault(node.target.id, []).append(node.iter)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name):
+                        self.sources.setdefault(item.optional_vars.id, []).append(item.context_expr)
+        args = function.args
+        self.uploads = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+                        if a.annotation is not None and _UPLOAD_SOURCES.search(ast.unparse(a.annotation))}
+        self.removed = {ast.unparse(path) for path in _removed_paths(function)}
+        """Paths the function deletes again (`os.remove(p)`): what it wrote there was scratch space."""
+
+    def text(self, node: ast.expr, depth: int = 0) -> str:
+        """The expression's source with local names expanded (two levels), for provenance tests."""
+        text = ast.unparse(node)
+        if depth < 2:
+            for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+                for source in self.sources.get(name, ()):
+                    text += " " + self.text(source, depth + 1)
+        return text
+
+    def is_upload(self, node: ast.expr) -> bool:
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        return bool(names & self.uploads) or bool(_UPLOAD_SOURCES.search(self.text(node)))
+
+    def is_upload_object(self, node: ast.expr, depth: int = 0) -> bool:
+        """The uploaded file itself (`request.files["f"]`, `.get()`, an item of `.getlist()`, an
+        `UploadFile` parameter) — not an object merely built from it, like a Django form given
+        `request.FILES`, whose `.save()` goes through the configured storage."""
+        if isinstance(node, ast.Name):
+            if node.id in self.uploads:
+                return True
+            return depth < 2 and any(self.is_upload_object(s, depth + 1) for s in self.sources.get(node.id, ()))
+        base = node
+        while isinstance(base, (ast.Subscript, ast.Call, ast.Attribute)):
+            if isinstance(base, ast.Call) and not (isinstance(base.func, ast.Attribute) and base.func.attr in _FILE_GETTERS):
+                return False
+            base = base.value if isinstance(base, (ast.Subscript, ast.Attribute)) else base.func
+            if _UPLOAD_SOURCES.fullmatch(ast.unparse(base)):
+                return True
+        return False
+
+    def is_path(self, node: ast.expr) -> bool:
+        """Built as a path: `Path(...)`, a `/` join, or a name that says it is one."""
+        return bool(_PATHLIKE.search(self.text(node)))
+
+
+def _removed_paths(function: Function):
+    """Arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and receivers of `Path(p).unlink()` calls."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        if name in {"remove", "unlink", "rmtree"} and node.args:
+            yield node.args[0]
+        elif name == "unlink" and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            yield receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver
+
+
+def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
+    if ast.unparse(node) in function.removed:
+        return True
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.startswith(_SCRATCH)
+    text = function.text(node)
+    return "tempfile." in text or "gettempdir" in text or bool(_TEMP.search(text)) or "BytesIO" in text \
+        or "StringIO" in text or any(f"'{p}" in text or f'"{p}' in text for p in _SCRATCH)
+
+
+def _writing_mode(call: ast.Call) -> str | None:
+    mode = next((k.value for k in call.keywords if k.arg == "mode"), call.args[1] if len(call.args) > 1 else None)
+    if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+"):
+        return mode.value
+    return None
+
+
+def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr, str, ast.expr | None] | None:
+    """(path expression, api, data expression) when `call` writes a file."""
+    qualified = names.qualify(call.func) or ""
+    if qualified in _OPENERS and call.args and _writing_mode(call):
+        return call.args[0], f"{qualified}(..., {_writing_mode(call)!r})", None
+    if qualified in _PATH_FUNCS:
+        position = _PATH_FUNCS[qualified]
+        if len(call.args) > max(position, 0):
+            return call.args[position], qualified, call.args[0]
+        return None
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr in _PATH_METHODS and call.args:
+        receiver = func.value
+        if func.attr.startswith("write_") and isinstance(receiver, ast.Call):  # Path(p).write_text(...)
+            return (receiver.args[0] if receiver.args else receiver), f"Path.{func.attr}()", call.args[0]
+        if func.attr.startswith("to_"):
+            return call.args[0], f".{func.attr}()", receiver
+        if func.attr.startswith("write_") and not function.is_path(receiver):
+            return None  # `tar.write_bytes(...)`, `zip.write_text(...)`: an archive member, not a file
+        return receiver, f"Path.{func.attr}()", call.args[0]
+    if func.attr == "save" and call.args and not call.keywords:
+        receiver = func.value
+        if isinstance(receiver, ast.Call) and (names.qualify(receiver.func) or "").endswith("FileSystemStorage"):
+            return call.args[0], "FileSystemStorage().save()", call.args[1] if len(call.args) > 1 else None
+        if isinstance(receiver, ast.Name) and names.constructors.get(receiver.id, "").endswith("FileSystemStorage"):
+            return call.args[0], "FileSystemStorage.save()", call.args[1] if len(call.args) > 1 else None
+        return call.args[0], f"{ast.unparse(receiver)[:40]}.save()", receiver
+    return None
+
+
+def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+    facts = []
+    functions: dict[int, _Function] = {}
+    for site in index.calls:
+        if site.function is None:
+            continue
+        scope = contexts.of(site)
+        if scope.context not in (REQUEST, JOB):
+            continue
+        if id(site.function) not in functions:
+            functions[id(site.function)] = _Function(site.function, index)
+        function = functions[id(site.function)]
+        found = _target(site.node, names, function)
+        if found is None:
+            continue
+        target, api, data = found
+        if _is_scratch(target, function, names):
+            continue
+        saved = api.endswith(".save()") and "FileSystemStorage" not in api
+        if data is None:
+            upload = False
+        else:
+            upload = function.is_upload_object(data) if saved else function.is_upload(data)
+        upload = upload or _writes_upload(site, function)
+        if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
+            continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
+        facts.append(fact_at(FACT, path, site.node, scope, site.statement_line, api, api=api,
+                             target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind))
+    return facts
+
+
+def _writes_upload(site: Site, function: _Function) -> bool:
+    """`with open(p, "wb") as out: out.write(await file.read())` / `shutil.copyfileobj(file.file, out)`."""
+    node = site.node
+    opened = isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
+    if not opened or site.function is None:
+        return False
+    for statement in ast.walk(site.function):
+        if isinstance(statement, (ast.With, ast.AsyncWith)) and any(item.context_expr is node for item in statement.items):
+            return any(isinstance(n, ast.Call) and any(function.is_upload(a) for a in n.args)
+                       for body in statement.body for n in ast.walk(body))
+    return False

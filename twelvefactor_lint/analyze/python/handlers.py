@@ -1,0 +1,211 @@
+"""Which functions serve a request or a job: the code twelve-factor's "stateless" applies to.
+
+Recognised: Flask/Quart/Sanic routes and request hooks, FastAPI/Starlette endpoints
+(decorators and `add_api_route`/`add_url_rule`/`Route(...)` registrations), Django
+function views (in view modules, or behind view decorators) and class-based views /
+DRF viewsets, Channels consumers, Celery/RQ/Dramatiq/Huey tasks. Module-level helpers
+called directly from a handler count too, one call deep.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from twelvefactor_lint.analyze.python.index import Function, Index
+from twelvefactor_lint.analyze.python.names import Names
+
+REQUEST, JOB = "request_handler", "job_handler"
+
+_WEB_CONSTRUCTORS = {
+    "flask.Flask": "flask", "flask.Blueprint": "flask", "quart.Quart": "quart", "quart.Blueprint": "quart",
+    "apiflask.APIFlask": "flask", "apiflask.APIBlueprint": "flask", "flask_smorest.Blueprint": "flask",
+    "fastapi.FastAPI": "fastapi", "fastapi.APIRouter": "fastapi", "fastapi.routing.APIRouter": "fastapi",
+    "starlette.applications.Starlette": "starlette", "sanic.Sanic": "sanic", "sanic.Blueprint": "sanic",
+}
+_TASK_CONSTRUCTORS = {
+    "celery.Celery": "celery", "huey.RedisHuey": "huey", "huey.Huey": "huey", "huey.SqliteHuey": "huey",
+    "huey.MemoryHuey": "huey", "huey.PriorityRedisHuey": "huey", "dramatiq": "dramatiq",
+}
+_TASK_DECORATORS = {
+    "celery.shared_task": "celery", "celery.task": "celery", "celery.decorators.task": "celery",
+    "celery.decorators.periodic_task": "celery", "dramatiq.actor": "dramatiq", "rq.decorators.job": "rq",
+    "rq.job": "rq", "huey.contrib.djhuey.task": "huey", "huey.contrib.djhuey.periodic_task": "huey",
+    "huey.contrib.djhuey.db_task": "huey", "huey.contrib.djhuey.db_periodic_task": "huey",
+}
+_ROUTE_METHODS = {"route", "get", "post", "put", "patch", "delete", "head", "options", "trace", "websocket",
+                  "api_route", "before_request", "before_app_request", "after_request", "teardown_request"}
+_UNAMBIGUOUS_ROUTE_METHODS = {"route", "api_route", "websocket", "before_request", "before_app_request"}
+_TASK_METHODS = {"task", "periodic_task", "db_task", "db_periodic_task", "actor"}
+_REGISTRATIONS = {"add_url_rule": "flask", "add_api_route": "fastapi", "add_route": "starlette",
+                  "add_websocket_route": "starlette", "add_api_websocket_route": "fastapi"}
+_ROUTE_CLASSES = {"starlette.routing.Route", "starlette.routing.WebSocketRoute", "fastapi.routing.APIRoute"}
+_DJANGO_VIEW_DECORATOR = re.compile(
+    r"^(django|rest_framework)\..*\.(api_view|require_http_methods|require_GET|require_POST|require_safe|"
+    r"login_required|permission_required|csrf_exempt|user_passes_test|staff_member_required)$")
+_VIEW_BASE = re.compile(r"(View|ViewSet|APIView|Endpoint|HTTPEndpoint|WebSocketEndpoint)$")
+_CONSUMER_BASE = re.compile(r"Consumer$")
+_TASK_BASE = re.compile(r"(^|\.)Task$")
+
+
+@dataclass(frozen=True)
+class Handler:
+    function: Function
+    qualname: str
+    context: str
+    framework: str
+    via: str = ""
+    """For a helper: the handler that calls it."""
+
+    def describe(self) -> str:
+        kind = "request handler" if self.context == REQUEST else "job handler"
+        if self.via:
+            return f"helper `{self.qualname}()` called from {kind} `{self.via}()`"
+        return f"{kind} `{self.qualname}()`"
+
+
+def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
+    direct: dict[int, Handler] = {}
+    is_view_module = _is_view_module(path)
+    for name, function in names.functions.items():
+        found = _from_decorators(function, names) or (
+            _django_function_view(function, "django") if is_view_module else None)
+        if found:
+            direct[id(function)] = Handler(function, name, *found)
+    for function, context, framework in _registered(index, names):
+        direct.setdefault(id(function), Handler(function, function.name, context, framework))
+    for class_name, (context, framework) in _handler_classes(names).items():
+        for item in names.classes[class_name].body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _is_static_or_class(item):
+                if context == JOB and item.name != "run":
+                    continue
+                direct[id(item)] = Handler(item, f"{class_name}.{item.name}", context, framework)
+    handlers = list(direct.values())
+    for handler in list(handlers):
+        for helper in direct_callees(handler.function, names):
+            if id(helper) not in direct:
+                direct[id(helper)] = Handler(helper, helper.name, handler.context, handler.framework, handler.qualname)
+                handlers.append(direct[id(helper)])
+    return handlers
+
+
+def _is_view_module(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return PurePosixPath(path).stem in {"views", "api", "endpoints", "viewsets"} or "views" in parts[:-1]
+
+
+def _from_decorators(function: Function, names: Names) -> tuple[str, str] | None:
+    for decorator in function.decorator_list:
+        found = _decorator_context(decorator, names)
+        if found:
+            return found
+    return None
+
+
+def _decorator_context(decorator: ast.expr, names: Names) -> tuple[str, str] | None:
+    call = decorator if isinstance(decorator, ast.Call) else None
+    target = call.func if call else decorator
+    qualified = names.qualify(target) or ""
+    if qualified in _TASK_DECORATORS:
+        return JOB, _TASK_DECORATORS[qualified]
+    if _DJANGO_VIEW_DECORATOR.match(qualified):
+        return REQUEST, "django"
+    if not isinstance(target, ast.Attribute):
+        return None
+    method, owner = target.attr, target.value
+    constructor = names.constructors.get(owner.id) if isinstance(owner, ast.Name) else None
+    unknown_owner = constructor is None
+    if method in _TASK_METHODS and (unknown_owner or constructor in _TASK_CONSTRUCTORS):
+        return JOB, _TASK_CONSTRUCTORS.get(constructor or "", "celery")
+    if method in _ROUTE_METHODS:
+        if constructor in _WEB_CONSTRUCTORS:
+            return REQUEST, _WEB_CONSTRUCTORS[constructor]
+        if unknown_owner and (method in _UNAMBIGUOUS_ROUTE_METHODS or _first_arg_is_url(call)):
+            return REQUEST, "web"
+    return None
+
+
+def _first_arg_is_url(call: ast.Call | None) -> bool:
+    if call is None or not call.args:
+        return False
+    first = call.args[0]
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/")
+
+
+def _django_function_view(function: Function, framework: str) -> tuple[str, str] | None:
+    params = function.args.posonlyargs + function.args.args
+    if params and params[0].arg == "request" and not function.name.startswith("_"):
+        return REQUEST, framework
+    return None
+
+
+def _registered(index: Index, names: Names):
+    """(function, context, framework) for functions handed to `add_url_rule`/`add_api_route`/`Route(...)`,
+    or to a route or task decorator applied by hand (`app.get("/x")(view)`, `app.task()(job)`)."""
+    for site in index.calls:
+        node = site.node
+        found = None
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _REGISTRATIONS:
+            found = REQUEST, _REGISTRATIONS[node.func.attr]
+        elif names.qualify(node.func) in _ROUTE_CLASSES:
+            found = REQUEST, "starlette"
+        elif isinstance(node.func, ast.Call):
+            found = _decorator_context(node.func, names)
+        if found is None:
+            continue
+        for value in [*node.args, *(k.value for k in node.keywords if k.arg in {"view_func", "endpoint", "route"})]:
+            if isinstance(value, ast.Name) and value.id in names.functions:
+                yield (names.functions[value.id], *found)
+
+
+def _handler_classes(names: Names) -> dict[str, tuple[str, str]]:
+    """Module classes whose instances serve requests or jobs, including subclasses of those."""
+    found: dict[str, tuple[str, str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in names.classes.items():
+            if name in found:
+                continue
+            for base in cls.bases:
+                qualified = names.qualify(base) or ""
+                last = qualified.rsplit(".", 1)[-1]
+                if last in found:
+                    found[name] = found[last]
+                elif _CONSUMER_BASE.search(last):
+                    found[name] = (REQUEST, "channels")
+                elif _VIEW_BASE.search(last):
+                    found[name] = (REQUEST, "django" if qualified.startswith(("django", "rest_framework")) else "web")
+                elif _TASK_BASE.search(qualified) and qualified.startswith(("celery", "huey")):
+                    found[name] = (JOB, "celery")
+                else:
+                    continue
+                changed = True
+                break
+    return found
+
+
+def _is_static_or_class(function: Function) -> bool:
+    return any(isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod", "property"} for d in function.decorator_list)
+
+
+def direct_callees(function: Function, names: Names) -> list[Function]:
+    """Module-level functions called by plain name from `function`."""
+    local = parameter_names(function)
+    callees = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            target = names.functions.get(node.func.id)
+            if target is not None and node.func.id not in local and target is not function and target not in callees:
+                callees.append(target)
+    return callees
+
+
+def parameter_names(function: Function) -> set[str]:
+    """Every name a function's signature binds, `*args` and `**kwargs` included."""
+    args = function.args
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    return params

@@ -1,0 +1,95 @@
+"""Where the code says which backing service to reach (TF401, TF402).
+
+Locator positions: settings named like one (`*_URL`/`*_URI` of databases, brokers and
+caches, `DATABASES.*.HOST`, `CACHES.*.LOCATION`, `EMAIL_HOST`, `*_HOST`) and the first
+argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
+`MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
+Each fact says the host, whether it is a loopback address, and whether the literal is
+the value itself or only an environment read's fallback.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from urllib.parse import urlsplit
+
+from twelvefactor_lint.analyze.python.context import Contexts, fact_at
+from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, LITERAL, describe
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.service_locator"
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"}
+_URL_KEY = re.compile(
+    r"(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
+    r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
+    r"^(broker_url|result_backend)$", re.IGNORECASE)
+_HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
+                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER)$|^CACHES\.[^.]+\.LOCATION$")
+_CLIENTS = {
+    "sqlalchemy.create_engine": 0, "sqlalchemy.ext.asyncio.create_async_engine": 0, "sqlmodel.create_engine": 0,
+    "redis.Redis": "host", "redis.StrictRedis": "host", "redis.Redis.from_url": 0, "redis.from_url": 0,
+    "redis.asyncio.Redis": "host", "redis.asyncio.from_url": 0, "aioredis.from_url": 0,
+    "pymongo.MongoClient": 0, "motor.motor_asyncio.AsyncIOMotorClient": 0, "psycopg2.connect": "host",
+    "psycopg.connect": "host", "asyncpg.connect": "host", "asyncpg.create_pool": "host", "pymysql.connect": "host",
+    "MySQLdb.connect": "host", "pika.ConnectionParameters": 0, "pika.URLParameters": 0, "smtplib.SMTP": 0,
+    "smtplib.SMTP_SSL": 0, "kombu.Connection": 0, "elasticsearch.Elasticsearch": 0, "pymemcache.client.base.Client": 0,
+}
+_SETTING_SOURCES = {"settings", "config_class", "app_config", "module"}
+
+
+def host_of(text: str, shape: str) -> str:
+    """The host a locator names, or "" when it names none (sqlite paths, `memory://`, a LocMem cache's name).
+
+    `shape` is `url` (only a URL names a host), `host` (a bare host name is one) or `either` (a URL, or a
+    host that shows it is one: dotted, loopback, or with a port).
+    """
+    if text in ("None", "True", "False"):
+        return ""
+    if "://" in text:
+        try:
+            return (urlsplit(text).hostname or "").lower()
+        except ValueError:
+            return ""
+    if shape == "url" or not text or any(c in text for c in " /\\") or text.isdigit():
+        return ""
+    host = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+    if not re.fullmatch(r"[A-Za-z0-9._-]+|\[?::1\]?", host):
+        return ""
+    return host.lower() if shape == "host" or "." in host or host in LOOPBACK or ":" in text else ""
+
+
+def locator_facts(settings: list[Fact], index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+    facts = []
+    for setting in settings:
+        if setting.kind != "python.setting":
+            continue
+        key = setting.attrs["key"]
+        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]))
+        if setting.attrs["origin"] not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
+            continue
+        host = host_of(setting.attrs["value"], "url" if is_url else "either" if key.endswith("LOCATION") else "host")
+        if host and setting.attrs["source"] in _SETTING_SOURCES:
+            facts.append(Fact(
+                FACT, setting.path, setting.line, setting.column, setting.end_line, setting.end_column,
+                attrs={**setting.attrs, "locator": f"`{key}`", "host": host, "loopback": host in LOOPBACK},
+                anchor=setting.anchor))
+    for site in index.calls:
+        call = site.node
+        where = _CLIENTS.get(names.qualify(call.func) or "")
+        if where is None:
+            continue
+        node = call.args[0] if where == 0 and call.args else next(
+            (k.value for k in call.keywords if k.arg in (where, "url", "host")), None)
+        if node is None:
+            continue
+        value = describe(node, names)
+        host = host_of(value.text, "either" if where == 0 else "host") if value.origin in (LITERAL, ENV_DEFAULT) else ""
+        if host:
+            api = (names.qualify(call.func) or "").rsplit(".", 1)[-1]
+            facts.append(fact_at(FACT, path, node, contexts.of(site), site.statement_line, f"{api}:{host}",
+                                 locator=f"`{api}()`", host=host, loopback=host in LOOPBACK, origin=value.origin,
+                                 value=value.text, env_key=value.env_key, module_kind=contexts.module_kind))
+    return facts

@@ -1,0 +1,177 @@
+"""Log output routed to files by the application (TF1101's facts).
+
+Covers the stdlib file handlers (aliases resolved), `logging.basicConfig(filename=)`,
+dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sinks
+and `sys.stdout`/`sys.stderr` redirected into a file. Targets that are the standard
+streams (`/dev/stdout`, `/proc/self/fd/1`, ...) are not files and are ignored.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.log_file_sink"
+_FILE_HANDLERS = {
+    "logging.FileHandler", "logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.WatchedFileHandler", "concurrent_log_handler.ConcurrentRotatingFileHandler",
+    "concurrent_log_handler.ConcurrentTimedRotatingFileHandler", "cloghandler.ConcurrentRotatingFileHandler",
+}
+_STREAM_TARGET = re.compile(r"^/dev/(stdout|stderr)$|^/proc/(self|1)/fd/[12]$")
+_DICTCONFIG = {"logging.config.dictConfig"}
+
+
+def _short(qualified: str) -> str:
+    return qualified.rsplit(".", 1)[-1]
+
+
+def _target(node: ast.expr | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_stream(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(_STREAM_TARGET.match(node.value))
+    return isinstance(node, ast.Attribute) and node.attr == "devnull"
+
+
+def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
+    """The argument passed by keyword, or at `position` (None: keyword-only)."""
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if position is None or len(call.args) <= position:
+        return None
+    return call.args[position]
+
+
+def _fact(node: ast.AST, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> Fact:
+    return Fact(FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                attrs={"api": api, "target": target or "a file", "statement_line": statement_line, "rotation": rotation},
+                anchor=f"{api}:{target}")
+
+
+def _rotation(handler_class: str, options: set[str]) -> str:
+    """How the app rotates or retains the file itself (TF1102), "" when it does not."""
+    if "Timed" in handler_class:
+        return f"{_short(handler_class)} rotates by time"
+    if "Rotating" in handler_class:
+        return f"{_short(handler_class)} rotates by size" if options & {"maxBytes", "backupCount"} else ""
+    managed = sorted(options & {"rotation", "retention", "compression"})
+    return f"loguru {'/'.join(managed)}=" if managed else ""
+
+
+def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
+    for k, v in zip(node.keys, node.values):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
+
+
+def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+    handlers = _dict_get(config, "handlers")
+    if not isinstance(handlers, ast.Dict):
+        return
+    for name_node, handler in zip(handlers.keys, handlers.values):
+        name = name_node.value if isinstance(name_node, ast.Constant) else "?"
+        yield from _handler_sink(name, handler, path, origin, statement_line)
+
+
+def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+    """A dictConfig handler entry that writes to a file: a file handler class, or a `filename`."""
+    if not isinstance(handler, ast.Dict):
+        return
+    cls = _dict_get(handler, "class")
+    filename = _dict_get(handler, "filename")
+    cls_name = cls.value if isinstance(cls, ast.Constant) and isinstance(cls.value, str) else ""
+    file_class = cls_name in _FILE_HANDLERS or cls_name.endswith("FileHandler")
+    if _is_stream(filename) or not (file_class or (filename is not None and "Stream" not in cls_name)):
+        return
+    where = cls if file_class and cls is not None else filename
+    api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
+    options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options))
+
+
+def _added_handler(target: ast.expr) -> str | None:
+    """The handler name in `LOGGING["handlers"]["file"] = {...}`, else None."""
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Subscript):
+        outer = target.value.slice
+        if isinstance(outer, ast.Constant) and outer.value == "handlers":
+            key = target.slice
+            return str(key.value) if isinstance(key, ast.Constant) else "?"
+    return None
+
+
+def _looks_like_path(node: ast.expr, names: Names) -> bool:
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return isinstance(node, ast.JoinedStr) or isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        return (names.qualify(node.func) or "") in {"pathlib.Path", "os.path.join", "pathlib.PurePath"}
+    return False
+
+
+def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> list[Fact]:
+    facts: list[Fact] = []
+    seen_dicts: set[int] = set()
+    for statement in module_statements(tree):
+        for target, value in _assignments(statement):
+            if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
+                seen_dicts.add(id(value))
+                facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
+            elif _added_handler(target) is not None:
+                facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
+    for site in index.calls:
+        facts += _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
+    for site in index.assignments:
+        statement = site.node
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                and names.qualify(statement.value.func) in {"open", "io.open"}:
+            for target in statement.targets:
+                if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
+                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(_argument(statement.value, 0, "file")), statement.lineno))
+    return facts
+
+
+def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            yield target, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        yield statement.target, statement.value
+
+
+def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, seen_dicts: set[int]) -> list[Fact]:
+    if not isinstance(node, ast.Call):
+        return []
+    qualified = names.qualify(node.func) or ""
+    if qualified in _FILE_HANDLERS:
+        target = _argument(node, 0, "filename")
+        options = {k.arg for k in node.keywords if k.arg} | ({"maxBytes"} if len(node.args) > 2 else set())
+        rotation = _rotation(qualified, options | ({"when"} if "Timed" in qualified else set()))
+        return [] if _is_stream(target) else [_fact(node, path, _short(qualified), _target(target), statement_line, rotation)]
+    if qualified == "logging.basicConfig":
+        target = _argument(node, None, "filename")
+        if target is not None and not _is_stream(target):
+            return [_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line)]
+    if qualified in _DICTCONFIG and node.args:
+        config = node.args[0]
+        if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
+            config = names.values[config.id]
+        if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
+            seen_dicts.add(id(config))
+            return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
+    if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):
+        options = {k.arg for k in node.keywords if k.arg}
+        return [_fact(node, path, "loguru logger.add()", _target(node.args[0]), statement_line, _rotation("", options))]
+    return []

@@ -1,0 +1,358 @@
+"""Module- and class-level mutable state that a request or job handler mutates (TF601's facts).
+
+Only containers bound at module or class level count (`{}`, `[]`, `set()`,
+`defaultdict(...)`, `deque()`, cachetools caches, ...), plus any module name a
+handler rebinds through `global`. Writes are item assignment/deletion, mutating
+method calls, `heapq`/`bisect` helpers, and the same through local aliases
+(`cart = CARTS[user]; cart.append(item)`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+from typing import Iterator
+
+from twelvefactor_lint.analyze.python.handlers import REQUEST, Function, Handler, parameter_names
+from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.facts import Fact
+
+_CONTAINER_CALLS = {
+    "dict": "dict", "list": "list", "set": "set", "bytearray": "bytearray",
+    "collections.defaultdict": "defaultdict", "collections.OrderedDict": "OrderedDict",
+    "collections.Counter": "Counter", "collections.deque": "deque", "collections.ChainMap": "ChainMap",
+    "weakref.WeakValueDictionary": "WeakValueDictionary", "weakref.WeakKeyDictionary": "WeakKeyDictionary",
+    "weakref.WeakSet": "WeakSet", "cachetools.TTLCache": "TTLCache", "cachetools.LRUCache": "LRUCache",
+    "cachetools.LFUCache": "LFUCache", "cachetools.TLRUCache": "TLRUCache", "cachetools.FIFOCache": "FIFOCache",
+    "cachetools.RRCache": "RRCache", "cachetools.Cache": "Cache",
+}
+_MUTATORS = {
+    "append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "remove", "discard", "clear",
+    "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "move_to_end", "difference_update",
+    "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__",
+}
+_HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapreplace", "heapq.heapify",
+            "bisect.insort", "bisect.insort_left", "bisect.insort_right"}
+_ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
+_SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
+_CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
+FACT = "python.state_mutation"
+IMPORTED_WRITE = "python.imported_state_write"
+MODULE_STATE = "python.module_state"
+VIEW_CANDIDATE_WRITE = "python.view_candidate_write"
+
+
+@dataclass(frozen=True)
+class StateVar:
+    name: str
+    """`CARTS` for module state, `Cart.items` for class state, `pkg.data.CARTS` for an imported name."""
+    container: str
+    line: int
+    owner: str | None = None
+    """The class that holds it, for class-level state."""
+    imported: bool = False
+    """An imported name: whether it is a container is settled by link, from its own module's facts."""
+
+
+@dataclass(frozen=True)
+class _Module:
+    names: Names
+    dotted: str
+    state: dict[str, StateVar]
+    class_state: dict[str, dict[str, StateVar]]
+    bound: dict[str, int]
+    """Every module-level name with its line: candidates for `global` rebinding."""
+
+
+def dotted_module(path: str) -> str:
+    """`app/recipe_data.py` -> `app.recipe_data`; `pkg/__init__.py` -> `pkg`."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def absolute_import(qualified: str, module: str, is_package: bool) -> str:
+    """Resolve a relative import (`.data.CARTS`) against the importing module's package."""
+    if not qualified.startswith("."):
+        return qualified
+    level = len(qualified) - len(qualified.lstrip("."))
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    base = package[: len(package) - (level - 1)] if level > 1 else package
+    return ".".join([*base, qualified.lstrip(".")]).strip(".")
+
+
+def container_kind(value: ast.expr, names: Names) -> str | None:
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "set"
+    if isinstance(value, ast.Call):
+        return _CONTAINER_CALLS.get(names.qualify(value.func) or "")
+    return None
+
+
+def _state_bindings(statements, names: Names, owner: str | None) -> dict[str, StateVar]:
+    found = {}
+    for statement in statements:
+        targets, value = [], None
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        kind = container_kind(value, names) if value is not None else None
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if kind:
+                    found[target.id] = StateVar(f"{owner}.{target.id}" if owner else target.id, kind, statement.lineno, owner)
+                else:
+                    found.pop(target.id, None)
+    return found
+
+
+def _module_names(tree: ast.Module) -> dict[str, int]:
+    """Every name bound at module level, with its line: candidates for `global` rebinding."""
+    bound = {}
+    for statement in module_statements(tree):
+        for node in ast.walk(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else ():
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.setdefault(node.id, statement.lineno)
+    return bound
+
+
+class _FunctionState:
+    """Resolves expressions inside one function to the module/class state they reach."""
+
+    def __init__(self, function: Function, module: _Module, owner: str | None, instance_attrs: set[str], is_package: bool):
+        self.function = function
+        self.module = module
+        self.owner = owner
+        self.instance_attrs = instance_attrs
+        self.is_package = is_package
+        self.globals = {n for node in ast.walk(function) if isinstance(node, ast.Global) for n in node.names}
+        self.locals = self._locals() - self.globals
+        self.aliases: dict[str, StateVar] = {}
+        self.sources: dict[str, ast.expr] = {}
+        """Local name -> the expression it was assigned from (for a key's provenance)."""
+        assigned = _assignments(function)
+        for name, values in assigned.items():
+            self.sources[name] = values[0]
+            # An alias only when every assignment to the name reaches the same state: no flow analysis,
+            # so `cart = CARTS[u]; cart = cart.copy()` is not an alias (no false alarm on the copy).
+            targets = {self.resolve(value, allow_calls=True) for value in values}
+            if len(targets) == 1 and None not in targets:
+                self.aliases[name] = targets.pop()
+
+    def _locals(self) -> set[str]:
+        names = parameter_names(self.function)
+        for node in ast.walk(self.function):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+        return names
+
+    def _imported(self, qualified: str) -> StateVar:
+        return StateVar(absolute_import(qualified, self.module.dotted, self.is_package), "?", 0, imported=True)
+
+    def resolve(self, node: ast.expr, allow_calls: bool = False) -> StateVar | None:
+        imports = self.module.names.imports
+        if isinstance(node, ast.Name):
+            if node.id in self.aliases:
+                return self.aliases[node.id]
+            if node.id in self.locals:
+                return None
+            if node.id in self.module.state:
+                return self.module.state[node.id]
+            return self._imported(imports[node.id]) if node.id in imports else None
+        if isinstance(node, ast.Subscript):
+            return self.resolve(node.value, allow_calls)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = node.value.id
+            if owner in {"self", "cls"} and self.owner and node.attr not in self.instance_attrs:
+                return self.module.class_state.get(self.owner, {}).get(node.attr)
+            if owner in self.locals:
+                return None
+            if owner in self.module.class_state:
+                return self.module.class_state[owner].get(node.attr)
+            if owner in imports:
+                return self._imported(f"{imports[owner]}.{node.attr}")
+        if allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _ALIASING_METHODS:
+                return self.resolve(node.func.value)
+        return None
+
+
+def _assignments(function: Function) -> dict[str, list[ast.AST]]:
+    """Local name -> what each of its bindings assigns (the value, or the binding node when there is none)."""
+    assigned: dict[str, list[ast.AST]] = {}
+
+    def bind(target: ast.AST, value: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            assigned.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+            for child in ast.walk(target):
+                if isinstance(child, ast.Name):
+                    assigned.setdefault(child.id, []).append(child)
+
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            bind(node.target, node.value)
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor)):
+            bind(node.target, node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bind(item.optional_vars, item.optional_vars)
+    return assigned
+
+
+def _key_text(node: ast.expr | None, state: "_FunctionState") -> str:
+    """The key expression when it comes from the session, a cookie, the user or a token, else ""."""
+    if node is None:
+        return ""
+    if isinstance(node, ast.Name) and node.id in state.sources:
+        node = state.sources[node.id]
+    text = ast.unparse(node)
+    return text if _SESSION_KEY.search(text) else ""
+
+
+Write = tuple[ast.AST, StateVar, str, str]
+
+
+def _writes(state: _FunctionState) -> Iterator[Write]:
+    """(node, state, operation, session-like key) for each write to shared state."""
+    module = state.module
+    for node in ast.walk(state.function):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript):
+                    var = state.resolve(target.value)
+                    if var is not None:
+                        op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
+                        yield target, var, op, _key_text(target.slice, state)
+                elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
+                    if not isinstance(node, ast.Delete):
+                        var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
+                        yield target, var, "rebinding through `global`", ""
+                elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id in module.class_state and target.value.id not in state.locals:
+                    var = module.class_state[target.value.id].get(target.attr)
+                    if var is not None:
+                        yield target, var, "class attribute rebinding", ""
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+                # `CARTS.get(k).append(x)` writes CARTS; `CARTS.setdefault(k, []).append(x)` is one write, counted once
+                var = state.resolve(func.value, allow_calls=func.attr != "setdefault")
+                if var is not None:
+                    key = node.args[0] if node.args and func.attr in {"setdefault", "pop", "__setitem__"} else None
+                    yield node, var, f"`.{func.attr}()`", _key_text(key, state)
+            elif module.names.qualify(func) in _HELPERS and node.args:
+                var = state.resolve(node.args[0])
+                if var is not None:
+                    yield node, var, f"`{module.names.qualify(func)}()`", ""
+
+
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[Fact]:
+    """Module-level containers (for other modules that import them) and handler writes to shared state."""
+    class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
+    module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
+                     {name: found for name, found in class_state.items() if found}, _module_names(tree))
+    facts = [
+        Fact(MODULE_STATE, path, var.line, attrs={"module": module.dotted, "name": var.name, "container": var.container},
+             anchor=var.name)
+        for var in module.state.values()
+    ]
+    is_package = PurePosixPath(path).name == "__init__.py"
+    instance_attrs = _InstanceAttrs(names)
+    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
+    for handler in handlers:
+        owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
+        state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package)
+        grouped: dict[str, list[Write]] = {}
+        for write in _writes(state):
+            grouped.setdefault(write[1].name, []).append(write)
+        for writes in grouped.values():
+            facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
+    return facts
+
+
+def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
+                          is_package: bool, instance_attrs: _InstanceAttrs) -> list[Fact]:
+    """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
+    classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
+    them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
+    (`python.view_candidate_write` becomes what the write would have been) and drops the rest."""
+    known = {id(h.function) for h in handlers}
+    candidates = []  # (function, qualname, owner class, the name a URLconf would route)
+    for name, function in names.functions.items():
+        params = function.args.posonlyargs + function.args.args
+        if params and params[0].arg == "request":
+            candidates.append((function, name, None, name))
+    for owner in module.class_state:  # classes holding state, routed with `.as_view()`
+        for item in names.classes[owner].body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                candidates.append((item, f"{owner}.{item.name}", owner, owner))
+    facts = []
+    for function, qualname, owner, routed in candidates:
+        if id(function) in known:
+            continue
+        state = _FunctionState(function, module, owner, instance_attrs.of(owner), is_package)
+        grouped: dict[str, list[Write]] = {}
+        for write in _writes(state):
+            grouped.setdefault(write[1].name, []).append(write)
+        for writes in grouped.values():
+            fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
+                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)))
+            facts.append(replace(fact, kind=VIEW_CANDIDATE_WRITE).with_attrs(
+                write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
+    return facts
+
+
+def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
+    """One fact per handler and state: at the first write, keyed by the session if any write is.
+
+    A write to an imported name is an `imported_state_write` until link finds the container it names.
+    """
+    node, var, op, _ = writes[0]
+    session_key = next((key for _, _, _, key in writes if key), "")
+    more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
+    short = var.name.rsplit(".", 1)[-1] if var.imported else var.name
+    return Fact(
+        IMPORTED_WRITE if var.imported else FACT, path, node.lineno, node.col_offset + 1, node.end_lineno,
+        (node.end_col_offset or 0) + 1,
+        attrs={
+            "name": short, "qualified": var.name, "container": var.container, "defined_at": f"line {var.line}",
+            "operation": op + more, "writes": len(writes), "function": handler.qualname,
+            "handler": handler.via or handler.qualname, "context": handler.context, "framework": handler.framework,
+            "site": handler.describe(), "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(short)),
+        },
+        anchor=f"{handler.qualname}:{var.name}",
+    )
+
+
+class _InstanceAttrs:
+    """Attributes assigned on `self` anywhere in a class: those shadow class-level state. Worked out once
+    a class (each of its methods asks; walking the class for each was quadratic in big classes)."""
+
+    def __init__(self, names: Names):
+        self._classes = names.classes
+        self._found: dict[str, set[str]] = {}
+
+    def of(self, owner: str | None) -> set[str]:
+        if owner not in self._classes:
+            return set()
+        if owner not in self._found:
+            self._found[owner] = {
+                node.attr for node in ast.walk(self._classes[owner])
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name) and node.value.id == "self"
+            }
+        return self._found[owner]

@@ -1,0 +1,80 @@
+"""What a configuration expression amounts to, without evaluating it.
+
+`"redis://localhost"` is a literal; `os.environ.get("REDIS_URL", "redis://localhost")`,
+`os.getenv(...) or "..."`, django-environ's `env("X", default=...)` and decouple's
+`config("X", default=...)` are environment reads with a literal fallback;
+`os.environ["X"]` is an environment read; anything else is an expression.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from twelvefactor_lint.analyze.python.names import Names
+
+LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
+_ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config", "environs.Env"}
+_ENV_CLASSES = {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"}
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    """The literal (str as is, True/False/None/numbers as written); for an env read, its fallback."""
+    origin: str
+    env_key: str = ""
+    node: ast.expr | None = None
+    """The literal's own node (the fallback of an env read), for locations."""
+
+
+def constant_text(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)) or (
+            isinstance(node, ast.Constant) and node.value is None):
+        return node.value if isinstance(node.value, str) else repr(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return "-" + repr(node.operand.value)
+    return None
+
+
+def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+    """(variable name, fallback node or None) when `call` reads an environment variable."""
+    if isinstance(call, ast.Subscript):
+        if names.qualify(call.value) == "os.environ" and isinstance(call.slice, ast.Constant):
+            return str(call.slice.value), None
+        return None
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    qualified = names.qualify(func) or ""
+    owner = func.value if isinstance(func, ast.Attribute) else func
+    is_env_object = isinstance(owner, ast.Name) and names.constructors.get(owner.id) in _ENV_CLASSES
+    if qualified not in _ENV_GETTERS and not is_env_object:
+        return None
+    if not call.args or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
+        return None
+    fallback = next((k.value for k in call.keywords if k.arg == "default"), None)
+    if fallback is None and len(call.args) > 1 and not is_env_object:
+        fallback = call.args[1]
+    return call.args[0].value, fallback
+
+
+def describe(node: ast.expr, names: Names) -> Value:
+    text = constant_text(node)
+    if text is not None:
+        return Value(text, LITERAL, node=node)
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+        first, fallback = node.values
+        read = env_read(first, names)
+        if read and constant_text(fallback) is not None:
+            return Value(constant_text(fallback), ENV_DEFAULT, read[0], fallback)
+    if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
+            and node.func.id in {"int", "str", "bool", "float"}:
+        return describe(node.args[0], names)
+    read = env_read(node, names)
+    if read:
+        key, fallback = read
+        if fallback is not None and constant_text(fallback) is not None:
+            return Value(constant_text(fallback), ENV_DEFAULT, key, fallback)
+        return Value("", ENV, key)
+    return Value("", EXPR)

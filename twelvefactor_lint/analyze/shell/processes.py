@@ -1,0 +1,178 @@
+"""What a container's start command runs: the main process and any extra long-lived ones.
+
+Reads a command line the way PID 1 would run it: `sh -c` strings are unwrapped,
+PID-1 helpers (`exec`, `tini`, `dumb-init`, `gosu`, `su-exec`, `env`) are looked
+through, and then each simple command is judged: a process manager, a
+`service x start`, a daemon that forks into the background while another command
+follows, or a command sent to the background with `&` while another follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse
+
+PROCESS_MANAGER, SERVICE_START, BACKGROUND, DAEMON = "process_manager", "service_start", "background", "daemon"
+
+SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh"}
+_PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "pm2-runtime", "my_init",
+                     "systemd", "init", "openrc-init", "hivemind", "multirun", "concurrently", "forego"}
+_STARTING_MANAGERS = {"honcho", "foreman", "overmind"}
+_WRAPPERS_WITH_USER = {"gosu", "su-exec", "chpst", "setuidgid", "s6-setuidgid"}
+_WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer"}
+_RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
+"""Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
+_INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}
+_FOREGROUND_FLAGS = {
+    "nginx": lambda args: any("daemon off" in a for a in args),
+    "cron": lambda args: bool({"-f", "-n"} & set(args)),
+    "crond": lambda args: bool({"-f", "-n"} & set(args)),
+    "sshd": lambda args: "-D" in args,
+    "httpd": lambda args: any("FOREGROUND" in a for a in args),
+    "apache2": lambda args: any("FOREGROUND" in a for a in args),
+    "php-fpm": lambda args: bool({"-F", "--nodaemonize"} & set(args)),
+    "rsyslogd": lambda args: "-n" in args,
+    "syslog-ng": lambda args: "-F" in args,
+}
+_DAEMON_IF = {
+    "redis-server": lambda args: any(re.match(r"--daemonize(=|$)", a) for a in args) and "no" not in args,
+    "memcached": lambda args: "-d" in args,
+    "gunicorn": lambda args: bool({"-D", "--daemon"} & set(args)),
+    "uwsgi": lambda args: any(a.startswith(("--daemonize", "-d")) for a in args),
+    "apache2ctl": lambda args: "start" in args,
+    "apachectl": lambda args: "start" in args,
+    "pg_ctl": lambda args: "start" in args,
+    "postfix": lambda args: "start" in args,
+}
+_TRIVIAL = {"wait", "true", ":"}
+SHORT_LIVED = _TRIVIAL | {"echo", "printf", "sleep", "false", "cat", "touch", "chmod", "chown", "mkdir", "cp", "mv",
+                          "rm", "ln", "sed", "awk", "grep", "test", "[", "kill", "set", "export", "cd", "exit", "curl",
+                          "wget", "trap"}
+"""Commands that end by themselves: sent to the background they are no second process to supervise."""
+
+
+@dataclass(frozen=True)
+class ExtraProcess:
+    how: str
+    program: str
+    command: str
+    """The simple command as written (joined argv), for messages."""
+    line: int = 0
+
+
+def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """Strip PID-1 helpers, privilege droppers and `poetry run`-style runners to reach the real program."""
+    while argv:
+        name = argv[0].rsplit("/", 1)[-1]
+        if name in _WRAPPERS:
+            argv = argv[1:]
+        elif name in _INIT_WRAPPERS:
+            rest = argv[1:]
+            if "--" in rest:
+                argv = rest[rest.index("--") + 1:]
+            else:
+                argv = tuple(a for i, a in enumerate(rest) if not (a.startswith("-") and all(r.startswith("-") for r in rest[:i + 1])))
+        elif name in _WRAPPERS_WITH_USER:
+            argv = argv[2:]
+        elif name in _RUNNERS and len(argv) > 2 and argv[1] == "run":
+            argv = tuple(_drop_leading(argv[2:], lambda a: a.startswith("-")))
+        elif name == "env":
+            argv = tuple(_drop_leading(argv[1:], lambda a: "=" in a or a.startswith("-")))
+        else:
+            return argv
+    return argv
+
+
+def _drop_leading(items, predicate):
+    items = list(items)
+    while items and predicate(items[0]):
+        items.pop(0)
+    return items
+
+
+def shell_script(argv: tuple[str, ...]) -> str | None:
+    """The script of `sh -c "<script>"` (also `bash -lc`), else None."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in SHELLS:
+        return None
+    for index, arg in enumerate(argv[1:], start=1):
+        if arg.startswith("-") and "c" in arg[1:] and not arg.startswith("--"):
+            return argv[index + 1] if index + 1 < len(argv) else None
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def expand(commands: list[SimpleCommand], depth: int = 0) -> list[SimpleCommand]:
+    """Replace `sh -c "..."` commands by the commands of their script, wrappers removed."""
+    result = []
+    for command in commands:
+        argv = unwrap(command.argv)
+        script = shell_script(argv)
+        if script is not None and depth < 5:
+            inner = expand(parse(script), depth + 1)
+            for index, nested in enumerate(inner):
+                connector = command.connector if index == len(inner) - 1 else nested.connector
+                result.append(replace(nested, background=nested.background or command.background,
+                                      connector=connector, line=command.line))
+        elif argv:
+            execs = "exec" in command.argv[: len(command.argv) - len(argv)]
+            result.append(replace(command, argv=argv, exec=command.exec or execs))
+    return result
+
+
+def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
+    """Long-lived processes beyond the one main foreground process."""
+    commands = expand(commands)
+    found = []
+    for index, command in enumerate(commands):
+        name, args = command.program, command.argv[1:]
+        followed = any(c.program not in _TRIVIAL for c in commands[index + 1:])
+        text = " ".join(command.argv)
+        if name in _PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
+            found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
+        elif _started_service(command):
+            found.append(ExtraProcess(SERVICE_START, _started_service(command), text, command.line))
+        elif command.background and followed and name not in SHORT_LIVED:
+            found.append(ExtraProcess(BACKGROUND, name, text, command.line))
+        elif followed and _daemonizes(name, args):
+            found.append(ExtraProcess(DAEMON, name, text, command.line))
+    return found
+
+
+def _started_service(command: SimpleCommand) -> str | None:
+    """The service a `service x start` / `systemctl start x` / `/etc/init.d/x start` starts."""
+    name, args = command.program, command.argv[1:]
+    if name in {"service", "rc-service"} and len(args) >= 2 and args[1] in {"start", "restart"}:
+        return args[0]
+    if name == "systemctl" and len(args) >= 2 and args[0] in {"start", "restart"}:
+        return args[1]
+    if command.argv[0].startswith("/etc/init.d/") and args[:1] in (("start",), ("restart",)):
+        return name
+    return None
+
+
+def _daemonizes(name: str, args: tuple[str, ...]) -> bool:
+    if name in _FOREGROUND_FLAGS:
+        return not _FOREGROUND_FLAGS[name](args)
+    if name in _DAEMON_IF:
+        return _DAEMON_IF[name](args)
+    return name == "celery" and "multi" in args
+
+
+_SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/opt/venv/bin/", "/venv/bin/", "/root/.local/bin/")
+
+
+def script_path(commands: list[SimpleCommand]) -> str | None:
+    """The script a start command runs (`/docker-entrypoint.sh`, `bash ./start.sh`), if any."""
+    argv = unwrap(commands[0].argv) if len(commands) == 1 else ()
+    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) > 1 and not argv[1].startswith("-"):
+        argv = argv[1:]
+    if not argv:
+        return None
+    program = argv[0]
+    if program.endswith(".sh") or program.startswith("./") or (
+            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
+        return program
+    return None

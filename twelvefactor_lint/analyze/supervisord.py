@@ -1,0 +1,62 @@
+"""supervisord configs: each `[program:x]` is a process the container's supervisor starts.
+
+Read with configparser (no interpolation, duplicates tolerated); the program commands become the
+same process facts as any other start command, at the `supervised` level, so the inventory lists
+them and link can name them in the finding about the supervisor itself.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shlex
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+
+_STREAM_LOG = re.compile(r"^(/dev/(stdout|stderr|fd/[12])|/proc/self/fd/[12]|none)$", re.IGNORECASE)
+
+
+def _line_of(lines: list[str], section: str, key: str) -> int:
+    """1-based line of `key` inside `[section]` (configparser keeps no positions)."""
+    inside = False
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if stripped.startswith("["):
+            inside = stripped.lower() == f"[{section.lower()}]"
+        elif inside and re.match(rf"{re.escape(key)}\s*[=:]", stripped):
+            return number
+    return 1
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    lines = split_lines(text)
+    found = directives.scan_hash_comments(lines)
+    parser = configparser.ConfigParser(interpolation=None, strict=False, inline_comment_prefixes=(";", "#"))
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as error:
+        return FileAnalysis((parse_error(path, f"invalid supervisord config: {str(error).splitlines()[0]}"),), found)
+    facts: list[Fact] = []
+    for section in parser.sections():
+        if not section.startswith("program:") or "command" not in parser[section]:
+            continue
+        name = section.split(":", 1)[1]
+        try:
+            argv = tuple(shlex.split(parser[section]["command"]))
+        except ValueError:
+            argv = tuple(parser[section]["command"].split())
+        line = _line_of(lines, section, "command")
+        origin = Origin(f"supervisord program `{name}`", name, "supervised", line)
+        facts += command_facts(path, origin, commands_of(argv))
+        for key in ("stdout_logfile", "stderr_logfile"):
+            target = parser[section].get(key, "").strip()
+            if target and not _STREAM_LOG.match(target) and target.upper() != "AUTO":
+                facts.append(Fact("process.log_file", path, _line_of(lines, section, key), 1, attrs={
+                    "source": origin.source, "process": name, "level": "supervised", "command": " ".join(argv),
+                    "how": f"`{key}`", "target": target, "via": "", "role": "app", "replicas": 1, "scaled": False,
+                    "release": False}, anchor=f"{name}:{key}"))
+    return FileAnalysis(tuple(facts), found)

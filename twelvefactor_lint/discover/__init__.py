@@ -1,0 +1,1 @@
+"""Discover: walk the given paths and classify each file by kind and role."""

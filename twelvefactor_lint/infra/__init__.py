@@ -1,0 +1,1 @@
+"""Infrastructure: the facts cache, the worker pool and per-file time limits."""

@@ -1,0 +1,251 @@
+"""The facts cache: a file's analysis, kept between runs outside the scanned tree.
+
+Facts, not findings, are cached, so a rule change never needs a flush. An entry's key hashes
+what the facts depend on: the code that made them (tool version, `ANALYZER_VERSION`, a stamp of
+this package's and the parsers' files, the Python version), the file's kind, its path (context
+comes from it) and its content. A per-project index maps each file's size, mtime and inode to
+its key, so an unchanged file is not even read; a file modified in the last seconds is re-hashed
+next time, as its mtime alone cannot tell a later same-second edit.
+
+Every write is a temporary file and `os.replace`, so concurrent runs and a killed run leave
+whole entries or none; an unreadable or corrupt entry is a miss. Entries unused for
+`MAX_AGE` are pruned, at most once a day. The cache only speeds a run up: any error reading or
+writing it leaves the run as it would be without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from twelvefactor_lint import __version__
+from twelvefactor_lint.analyze import ANALYZER_VERSION
+from twelvefactor_lint.discover.walk import SourceFile
+from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.discover.sources import digest
+
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+MAX_AGE = 30 * 86400
+_REFRESH_AGE = 86400
+_RACY_NS = 3_000_000_000
+_PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash")
+
+
+def default_dir() -> Path:
+    """`$XDG_CACHE_HOME/12f-lint`, else the platform's user cache directory."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        base = Path(xdg)
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path.home() / ".cache"
+    return base / "12f-lint"
+
+
+def location(root: Path, configured: str | None) -> Path:
+    """The cache directory: the configured one (relative to the project root), else `default_dir()`."""
+    return root / configured if configured else default_dir()
+
+
+def is_cache_dir(directory: Path) -> bool:
+    """Whether `directory` is a cache this tool made (so `clean` may delete it)."""
+    try:
+        return (directory / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith(TAG_SIGNATURE)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def clean(directory: Path) -> bool:
+    """Delete the cache in `directory`; False when there is none. Refuses (ValueError) a directory
+    without this tool's `CACHEDIR.TAG`: `--cache-dir ~` must not cost a home directory."""
+    if not directory.exists():
+        return False
+    if not is_cache_dir(directory):
+        raise ValueError(f"{directory} is not a 12f-lint cache (no CACHEDIR.TAG of ours); not deleting it")
+    import shutil
+
+    shutil.rmtree(directory)
+    return True
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """What the facts depend on besides the file: versions, and the (name, size, mtime) of the code that
+    makes them - so an edited checkout or an upgraded parser never reads facts an older one made."""
+    stamp = hashlib.blake2b(f"{__version__}|{ANALYZER_VERSION}|{sys.version}".encode(), digest_size=16)
+    roots = [Path(__file__).parent.parent]
+    for name in _PARSERS:
+        spec = find_spec(name)
+        if spec is not None:
+            roots += [Path(p) for p in spec.submodule_search_locations or [os.path.dirname(spec.origin or "")]]
+    for root in roots:
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(d for d in subdirs if d != "__pycache__")
+            for name in sorted(files):
+                info = os.stat(os.path.join(directory, name))
+                stamp.update(f"{name}|{info.st_size}|{info.st_mtime_ns};".encode())
+    return stamp.hexdigest()
+
+
+class FactsCache:
+    def __init__(self, directory: Path, root: Path):
+        self.directory = directory
+        self._stamp = code_stamp()
+        self._index_path = directory / "projects" / f"{_hash(self._stamp, str(root.resolve()))}.json"
+        self._index: dict[str, list] = _read_json(self._index_path, dict) or {}
+        self._changed = False
+        self._now = time.time()
+        self._stats: dict[str, os.stat_result] = {}
+
+    def lookup(self, source: SourceFile, max_size: int) -> FileAnalysis | None:
+        """The cached analysis of `source` as it is now, or None."""
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            return None
+        if info.st_size > max_size:
+            return None
+        self._stats[source.rel] = info
+        known = self._index.get(source.rel)
+        if _valid(known) and known[:4] == [source.kind, info.st_size, info.st_mtime_ns, info.st_ino]:
+            key = known[4]
+        else:
+            try:
+                with open(source.path, "rb") as handle:
+                    key = self._key(source, digest(handle.read(max_size + 1)))
+            except OSError:
+                return None
+        data = _read_json(self._entry(key), dict)
+        try:
+            analysis = FileAnalysis.from_dict(data) if data is not None else None
+        except (KeyError, TypeError, ValueError):
+            analysis = None
+        if analysis is not None:
+            self._remember(source, key)
+        return analysis
+
+    def store(self, source: SourceFile, analysis: FileAnalysis) -> None:
+        """Keep an analysis under the hash of the content it was made from (one with an internal error is
+        not kept: the next run tries again)."""
+        if not analysis.digest or any(fact.kind == "internal_error" for fact in analysis.facts):
+            return
+        key = self._key(source, analysis.digest)
+        if _write_json(self._entry(key), analysis.to_dict()):
+            self._remember(source, key)
+
+    def save(self) -> None:
+        """Write the index if this run changed it, and prune old entries once a day."""
+        if self._changed:
+            _write_json(self._index_path, self._index)
+        marker = self.directory / "last-prune"
+        try:
+            due = self._now - marker.stat().st_mtime > _REFRESH_AGE
+        except OSError:
+            due = True
+        if due:
+            _touch(marker)
+            prune(self.directory, self._now - MAX_AGE)
+
+    def _key(self, source: SourceFile, content: str) -> str:
+        return _hash(self._stamp, source.kind, source.rel, content)
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / "facts" / key[:2] / f"{key}.json"
+
+    def _remember(self, source: SourceFile, key: str) -> None:
+        info = self._stats.get(source.rel)
+        if info is None or info.st_mtime_ns > self._now * 1e9 - _RACY_NS:
+            return  # racily clean: a same-second edit after this run would keep size and mtime
+        entry = [source.kind, info.st_size, info.st_mtime_ns, info.st_ino, key]
+        if self._index.get(source.rel) != entry:
+            self._index[source.rel] = entry
+            self._changed = True
+
+
+def open_cache(directory: Path, root: Path) -> FactsCache | None:
+    """The cache in `directory`, made (with `CACHEDIR.TAG` and a `.gitignore` of its own) when new;
+    None when it cannot be made."""
+    try:
+        if not (directory / "CACHEDIR.TAG").is_file():
+            if directory.exists() and any(directory.iterdir()):
+                return None  # someone else's directory: never taken over, written to or pruned
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / ".gitignore").write_text("# Created by 12f-lint.\n*\n", encoding="utf-8")
+            (directory / "CACHEDIR.TAG").write_text(
+                f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by 12f-lint.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n", encoding="utf-8")
+        return FactsCache(directory, root)
+    except OSError:
+        return None
+
+
+def prune(directory: Path, older_than: float) -> None:
+    """Remove entries and indexes last used before `older_than` (a timestamp)."""
+    for part in ("facts", "projects"):
+        for parent, _, files in os.walk(directory / part):
+            for name in files:
+                path = os.path.join(parent, name)
+                try:
+                    if os.stat(path).st_mtime < older_than:
+                        os.unlink(path)
+                except OSError:
+                    pass
+
+
+def _valid(entry: Any) -> bool:
+    """An index entry as written: [kind, size, mtime, inode, key], the key a bare hex name."""
+    return isinstance(entry, list) and len(entry) == 5 and isinstance(entry[4], str) and len(entry[4]) == 32 \
+        and entry[4].isalnum() and entry[4].isascii()
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _read_json(path: Path, kind: type) -> Any:
+    """The JSON in `path` when it is a `kind`, else None; an entry in use has its mtime refreshed daily,
+    which keeps it from being pruned."""
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read())
+            if time.time() - os.fstat(handle.fileno()).st_mtime > _REFRESH_AGE:
+                os.utime(path)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, kind) else None
+
+
+def _write_json(path: Path, data: Any) -> bool:
+    """Write atomically: readers see the old file or the new one, never a part."""
+    import tempfile  # only runs that write pay for it
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def _touch(path: Path) -> None:
+    try:
+        path.touch()
+    except OSError:
+        pass

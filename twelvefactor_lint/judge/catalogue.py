@@ -1,0 +1,332 @@
+"""The rule catalogue: one YAML file per rule in `rules/`, validated at load.
+
+Rules are data, never code: a `match` selects facts by kind and attribute
+conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
+`12f-lint rules`, `12f-lint explain` and every report's rule metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from twelvefactor_lint import factors
+from twelvefactor_lint.discover.scope import ROLES
+from twelvefactor_lint.severity import SEVERITIES
+
+FACTORS = tuple(factors.FACTORS)
+DEFAULT_ROLES = ("prod", "dev")
+_ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
+_OPTIONAL = ("message", "roles", "autofix")
+SAFETIES = ("safe", "unsafe")
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CatalogueError(Exception):
+    """A malformed rule file; the run stops with exit code 2."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    attr: str
+    op: str  # "eq", "in", "regex", "not"
+    value: Any
+
+    def holds(self, attrs: dict[str, Any]) -> bool:
+        return _holds(self.op, self.value, attrs.get(self.attr))
+
+
+def _holds(op: str, expected: Any, actual: Any) -> bool:
+    if op == "eq":
+        return actual == expected
+    if op == "in":
+        return actual in expected
+    if op == "regex":
+        return isinstance(actual, str) and expected.search(actual) is not None
+    inner_op, inner_value = expected
+    return not _holds(inner_op, inner_value, actual)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    fact: str
+    where: tuple[Condition, ...]
+    message: str
+    severity: str | None = None
+    autofix: bool = False
+    """The rule's autofix applies to this match's findings (opt-in: a new match is not fixed by accident)."""
+
+    def matches(self, kind: str, attrs: dict[str, Any]) -> bool:
+        return kind == self.fact and all(c.holds(attrs) for c in self.where)
+
+
+@dataclass(frozen=True)
+class ExampleFile:
+    path: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Example:
+    files: tuple[ExampleFile, ...]
+    lines: tuple[int, ...] = ()
+    """For bad examples: the lines of the first file where findings must land (all of them)."""
+
+
+@dataclass(frozen=True)
+class FixExample:
+    path: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Autofix:
+    """What `--fix` does for a rule: `safe` fixes keep behaviour; `unsafe` ones need `--unsafe-fixes`."""
+
+    safety: str
+    summary: str
+    examples: tuple[FixExample, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    factor: str
+    severity: str
+    title: str
+    matchers: tuple[Matcher, ...]
+    rationale: str
+    fix: str
+    references: tuple[str, ...]
+    roles: tuple[str, ...]
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    source: Path
+    autofix: Autofix | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: tuple[Rule, ...]
+
+    def get(self, key: str) -> Rule | None:
+        for rule in self.rules:
+            if key.upper() == rule.id or key == rule.name:
+                return rule
+        return None
+
+    def select(self, selector: str) -> set[str]:
+        """Rule ids a selector names: `ALL`, an id, a name, or an id prefix such as `TF6`."""
+        if selector.upper() == "ALL":
+            return {r.id for r in self.rules}
+        exact = self.get(selector)
+        if exact:
+            return {exact.id}
+        if re.fullmatch(r"TF\d+", selector.upper()):
+            return {r.id for r in self.rules if r.id.startswith(selector.upper())}
+        return set()
+
+
+def _fail(source: Path, message: str) -> CatalogueError:
+    return CatalogueError(f"{source}: {message}")
+
+
+def _text(data: dict, key: str, source: Path) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(source, f"`{key}` must be a non-empty string")
+    return value.strip()
+
+
+def _condition(attr: str, value: Any, source: Path) -> Condition:
+    op, operand = _operand(value, source, attr)
+    return Condition(attr, op, operand)
+
+
+def _operand(value: Any, source: Path, attr: str) -> tuple[str, Any]:
+    if isinstance(value, list):
+        return "in", tuple(value)
+    if isinstance(value, dict):
+        if len(value) != 1 or next(iter(value)) not in ("regex", "not"):
+            raise _fail(source, f"condition on `{attr}` must be a value, a list, {{regex: ...}} or {{not: ...}}")
+        (op, inner), = value.items()
+        if op == "regex":
+            try:
+                return "regex", re.compile(str(inner))
+            except re.error as error:
+                raise _fail(source, f"bad regex for `{attr}`: {error}") from None
+        return "not", _operand(inner, source, attr)
+    return "eq", value
+
+
+def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Matcher, ...]:
+    raw = data["match"]
+    items = raw if isinstance(raw, list) else [raw]
+    matchers = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("fact"), str):
+            raise _fail(source, "each `match` entry needs a `fact` kind")
+        unknown = set(item) - {"fact", "where", "message", "severity", "autofix"}
+        if unknown:
+            raise _fail(source, f"unknown key in `match`: {', '.join(sorted(unknown))}")
+        where = item.get("where") or {}
+        if not isinstance(where, dict):
+            raise _fail(source, "`where` must be a mapping of attribute conditions")
+        message = item.get("message", default_message)
+        if not isinstance(message, str) or not message.strip():
+            raise _fail(source, "every `match` entry needs a `message` (or give a rule-level one)")
+        severity = item.get("severity")
+        if severity is not None and severity not in SEVERITIES:
+            raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
+        if not isinstance(item.get("autofix", False), bool):
+            raise _fail(source, "`autofix` in `match` must be true or false")
+        conditions = tuple(_condition(str(k), v, source) for k, v in where.items())
+        matchers.append(Matcher(item["fact"], conditions, message.strip(), severity, item.get("autofix", False)))
+    if not matchers:
+        raise _fail(source, "`match` is empty")
+    return tuple(matchers)
+
+
+def _examples(data: dict, source: Path) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    """Bad and good examples; only the tool's own rules may have no bad example (a bug can't be staged)."""
+    raw = data["examples"]
+    if not isinstance(raw, dict) or set(raw) != {"bad", "good"}:
+        raise _fail(source, "`examples` needs exactly `bad` and `good` lists")
+    parsed = []
+    for side in ("bad", "good"):
+        items = raw[side]
+        if not isinstance(items, list) or (not items and not (side == "bad" and data.get("factor") == "tool")):
+            raise _fail(source, f"`examples.{side}` must be a non-empty list")
+        parsed.append(tuple(_example(item, source, side) for item in items))
+    return parsed[0], parsed[1]
+
+
+def _example(item: Any, source: Path, side: str) -> Example:
+    if not isinstance(item, dict):
+        raise _fail(source, f"each `examples.{side}` entry must be a mapping")
+    files_raw = item.get("files") or [{"path": item.get("path"), "code": item.get("code")}]
+    files = []
+    for entry in files_raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not isinstance(entry.get("code"), str):
+            raise _fail(source, f"each `examples.{side}` entry needs `path` and `code` (or `files` of them)")
+        files.append(ExampleFile(entry["path"], entry["code"]))
+    lines = item.get("lines", [])
+    if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
+        raise _fail(source, "`lines` must be a list of line numbers")
+    return Example(tuple(files), tuple(lines))
+
+
+def _autofix(data: dict, source: Path) -> Autofix | None:
+    raw = data.get("autofix")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"safety", "summary", "examples"}:
+        raise _fail(source, "`autofix` needs exactly `safety`, `summary` and `examples`")
+    if raw["safety"] not in SAFETIES:
+        raise _fail(source, f"`autofix.safety` must be one of {', '.join(SAFETIES)}")
+    items = raw["examples"]
+    if not isinstance(items, list) or not items:
+        raise _fail(source, "`autofix.examples` must be a non-empty list")
+    examples = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"path", "before", "after"} \
+                or not all(isinstance(v, str) for v in item.values()):
+            raise _fail(source, "each `autofix.examples` entry needs exactly `path`, `before` and `after` strings")
+        if item["before"] == item["after"]:
+            raise _fail(source, f"an `autofix.examples` entry for {item['path']} does not change anything")
+        examples.append(FixExample(item["path"], item["before"], item["after"]))
+    return Autofix(raw["safety"], _text(raw, "summary", source), tuple(examples))
+
+
+def _safe_load(text: str) -> Any:
+    """`yaml.safe_load` through libyaml's safe loader where PyYAML has it: every run loads the whole
+    catalogue, and the pure-Python loader spent ~150 ms of a 10-file run on it."""
+    loader = _SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def load_rule(source: Path) -> Rule:
+    try:
+        data = _safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise _fail(source, f"cannot read rule: {error}") from None
+    if not isinstance(data, dict):
+        raise _fail(source, "a rule file must be a mapping")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise _fail(source, f"missing {', '.join(f'`{k}`' for k in missing)}")
+    unknown = set(data) - set(_REQUIRED) - set(_OPTIONAL)
+    if unknown:
+        raise _fail(source, f"unknown key(s) {', '.join(sorted(unknown))}")
+    rule_id, name = _text(data, "id", source), _text(data, "name", source)
+    if not _ID.match(rule_id):
+        raise _fail(source, f"`id` {rule_id!r} must look like TF601 (TF + factor + two digits)")
+    if not _NAME.match(name):
+        raise _fail(source, f"`name` {name!r} must be kebab-case")
+    if source.stem != f"{rule_id}-{name}":
+        raise _fail(source, f"file must be named {rule_id}-{name}{source.suffix}")
+    factor = str(data["factor"])
+    if factor not in FACTORS:
+        raise _fail(source, f"`factor` must be one of {', '.join(FACTORS)}")
+    severity = data["severity"]
+    if severity not in SEVERITIES:
+        raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
+    references = data["references"]
+    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+        raise _fail(source, "`references` must be a list of URLs")
+    roles = data.get("roles", list(DEFAULT_ROLES))
+    if roles == "all":
+        roles = list(ROLES)
+    if not isinstance(roles, list) or not set(roles) <= set(ROLES):
+        raise _fail(source, f"`roles` must be `all` or a list drawn from {', '.join(ROLES)}")
+    message = data.get("message")
+    bad, good = _examples(data, source)
+    matchers, autofix = _matchers(data, source, message), _autofix(data, source)
+    if (autofix is None) == any(m.autofix for m in matchers):
+        raise _fail(source, "a rule with `autofix` marks the matches it fixes with `autofix: true`, and only such a rule")
+    return Rule(
+        id=rule_id, name=name, factor=factor, severity=severity, title=_text(data, "title", source),
+        matchers=matchers, rationale=_text(data, "rationale", source),
+        fix=_text(data, "fix", source), references=tuple(references), roles=tuple(roles),
+        bad=bad, good=good, source=source, autofix=autofix,
+    )
+
+
+def builtin_rules_dir() -> Path:
+    """`rules/` inside the installed package, or beside it in a source checkout."""
+    package = Path(__file__).parent.parent
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
+
+
+def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
+    rules: list[Rule] = []
+    for directory in (builtin_rules_dir(), *extra_dirs):
+        if not directory.is_dir():
+            raise CatalogueError(f"rules directory not found: {directory}")
+        rules += [load_rule(p) for p in sorted(directory.glob("*.y*ml"))]
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        for key in (rule.id, rule.name):
+            if key in seen:
+                raise CatalogueError(f"{rule.source}: `{key}` is already defined in {seen[key]}")
+            seen[key] = rule.source
+    return Catalogue(tuple(sorted(rules, key=_rule_order)))
+
+
+def _rule_order(rule: Rule) -> tuple[int, int]:
+    digits = rule.id[2:]
+    factor = 0 if digits.startswith("0") else int(digits[:-2])
+    return factor, int(digits[-2:])

@@ -1,0 +1,105 @@
+"""Evaluate: turn facts into findings with the rules the user selected."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+from twelvefactor_lint.judge.catalogue import Catalogue, Rule
+from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.model import Finding
+from twelvefactor_lint.discover.scope import DEV, PROD
+from twelvefactor_lint.severity import lowered
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DEV_NOTE = " (dev-only file: severity lowered one step)"
+
+
+@dataclass(frozen=True)
+class Selection:
+    rules: tuple[Rule, ...]
+    severity: Mapping[str, str]
+
+
+def select(catalogue: Catalogue, select: Iterable[str], extend_select: Iterable[str], ignore: Iterable[str],
+           severity: Mapping[str, str]) -> Selection:
+    """Resolve selectors (ids, names, prefixes, ALL; `TF6,TF11` lists too); unknown selectors raise ValueError."""
+    def resolve(selectors: Iterable[str]) -> set[str]:
+        ids: set[str] = set()
+        for selector in (part.strip() for item in selectors for part in item.split(",") if part.strip()):
+            found = catalogue.select(selector)
+            if not found:
+                raise ValueError(f"unknown rule selector `{selector}`")
+            ids |= found
+        return ids
+
+    chosen = (resolve(select) | resolve(extend_select)) - resolve(ignore)
+    levels: dict[str, str] = {}
+    for selector, level in severity.items():
+        for rule_id in resolve([selector]):
+            levels[rule_id] = level
+    return Selection(tuple(r for r in catalogue.rules if r.id in chosen), levels)
+
+
+def render(template: str, attrs: Mapping[str, object]) -> str:
+    """Fill `{attr}` placeholders; no attribute access or format specs, so no injection."""
+    return _PLACEHOLDER.sub(lambda m: str(attrs.get(m[1], m[0])), template)
+
+
+def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selection) -> list[Finding]:
+    by_kind: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_kind[fact.kind].append(fact)
+    findings = []
+    for rule in selection.rules:
+        for fact, matcher in _matches(rule, by_kind, roles):
+            severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
+            message = render(matcher.message, fact.attrs)
+            if role_of(fact, roles) == DEV:
+                severity, message = lowered(severity), message + DEV_NOTE
+            findings.append(Finding(
+                rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
+                line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
+                end_column=fact.end_column or fact.column, message=message,
+                fingerprint=fact.anchor, fixable=matcher.autofix,
+            ))
+    return fingerprinted(sorted(findings, key=Finding.sort_key))
+
+
+def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
+    """The file's role, narrowed to `dev` for a fact that knows it only matters in development
+    (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)."""
+    role = roles.get(fact.path)
+    return DEV if role == PROD and fact.attrs.get("dev_only") else role
+
+
+def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, str]):
+    """Each fact once per rule: the first matcher that accepts it decides message and severity."""
+    claimed: set[int] = set()
+    for matcher in rule.matchers:
+        for fact in by_kind.get(matcher.fact, ()):
+            if id(fact) in claimed or role_of(fact, roles) not in rule.roles:
+                continue
+            if matcher.matches(fact.kind, fact.attrs):
+                claimed.add(id(fact))
+                yield fact, matcher
+
+
+def fingerprinted(findings: list[Finding]) -> list[Finding]:
+    """Replace each finding's anchor with a line-independent fingerprint.
+
+    The fingerprint hashes rule, path, anchor and the occurrence number among equal
+    anchors, so moving code up or down a file keeps it stable.
+    """
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    result = []
+    for finding in findings:
+        key = (finding.rule, finding.path, finding.fingerprint)
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8", "replace")).hexdigest()[:20]
+        result.append(replace(finding, fingerprint=digest))
+    return result
