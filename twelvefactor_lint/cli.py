@@ -162,6 +162,21 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
+def _newer_syntax_notice(result: Result, root: Path) -> None:
+    """One line on stderr when files were skipped for syntax newer than this Python: how to analyze them."""
+    from twelvefactor_lint.analyze.python.newer import NEWER_SYNTAX
+    from twelvefactor_lint.config import requires_python
+
+    count = sum(skipped.reason.startswith(NEWER_SYNTAX) for skipped in result.skipped)
+    if not count:
+        return
+    wanted = requires_python(root)
+    project = f"the project requires Python {wanted}; " if wanted else ""
+    click.echo(f"12f-lint: {count} file{'s' * (count != 1)} skipped for {NEWER_SYNTAX}: {project}run 12f-lint "
+               "on that Python (pre-commit: `language_version: python3.X`; the GitHub action: `python-version`), "
+               "or put a newer python3.X on PATH and 12f-lint parses them with it", err=True)
+
+
 def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
     from twelvefactor_lint.judge import focus
@@ -170,6 +185,7 @@ def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: 
     try:
         scope = focus.focus_for(targets, settings.root)
         result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
+        _newer_syntax_notice(result, settings.root)
         return focus.narrowed(result, scope) if scope else result
     except ConfigError as error:
         _fail(str(error))

@@ -202,6 +202,16 @@ def _pyproject_table(pyproject: Path) -> dict[str, Any] | None:
     return table
 
 
+def requires_python(root: Path) -> str | None:
+    """The project's `[project] requires-python`, when its pyproject.toml says it (read as data, never run)."""
+    pyproject = root / PYPROJECT
+    try:
+        value = _read_toml(pyproject).get("project", {}).get("requires-python") if pyproject.is_file() else None
+    except (ConfigError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _table_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     dedicated = directory / CONFIG_FILE
     if dedicated.is_file():

@@ -12,7 +12,7 @@ from twelvefactor_lint import __version__
 from twelvefactor_lint.judge import engine
 from twelvefactor_lint.link import inventory, start_chains as link_processes
 from twelvefactor_lint.infra import pool
-from twelvefactor_lint.analyze import analyzer_for
+from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
@@ -41,6 +41,8 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
         return replace(analysis, digest=digest(loaded.data))
     except FileTimeout:
         return f"analysis took longer than {timeout:g} s"
+    except Unanalyzable as error:
+        return str(error)
     except RecursionError:
         return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run

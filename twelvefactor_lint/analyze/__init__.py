@@ -11,6 +11,12 @@ ANALYZER_VERSION = 1
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 
+
+
+class Unanalyzable(Exception):
+    """A valid file an analyzer cannot read here; the message is the reason it is listed as skipped."""
+
+
 _MODULES = {
     "python": "twelvefactor_lint.analyze.python",
     "dockerfile": "twelvefactor_lint.analyze.dockerfile",

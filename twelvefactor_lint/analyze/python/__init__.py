@@ -24,6 +24,7 @@ from twelvefactor_lint.analyze.python.file_writes import file_write_facts
 from twelvefactor_lint.analyze.python.index import build as build_index
 from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
+from twelvefactor_lint.analyze.python import newer
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
@@ -34,13 +35,37 @@ _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
+    """The file's facts; syntax newer than the running Python is analyzed by a newer interpreter on PATH,
+    else the file is skipped (`NeedsNewerPython`), never reported as a parse error."""
+    try:
+        return analyze_here(path, data)
+    except _NewerSyntaxCandidate as candidate:
+        if not newer.is_newer_syntax(data):
+            return candidate.analysis
+        elsewhere = newer.analyze_elsewhere(path, data)
+        if elsewhere is not None:
+            return elsewhere
+        raise newer.NeedsNewerPython(f"{newer.NEWER_SYNTAX} (line {candidate.error.lineno}): "
+                                     "run 12f-lint on a newer Python to analyze it") from None
+
+
+class _NewerSyntaxCandidate(Exception):
+    def __init__(self, error: SyntaxError, analysis: FileAnalysis):
+        self.error, self.analysis = error, analysis
+
+
+def analyze_here(path: str, data: bytes) -> FileAnalysis:
+    """The file's facts as the running Python parses it (a newer interpreter runs this for `analyze`)."""
     text = _decode(data)
     try:
         tree = ast.parse(data, filename=path)
     except SyntaxError as error:
         reason = f"{type(error).__name__}: {error.msg} (as parsed by {_PY})"
         fact = parse_error(path, reason, error.lineno or 1, error.offset or 1)
-        return FileAnalysis((fact,), directives.scan_hash_comments(split_lines(text), trailing=True))
+        analysis = FileAnalysis((fact,), directives.scan_hash_comments(split_lines(text), trailing=True))
+        if not isinstance(error, IndentationError):  # TabError is one too: no grammar makes those valid
+            raise _NewerSyntaxCandidate(error, analysis) from None
+        return analysis
     except (ValueError, RecursionError, MemoryError) as error:
         fact = parse_error(path, f"cannot parse: {type(error).__name__}: {error}")
         return FileAnalysis((fact,), ())

@@ -1,0 +1,94 @@
+"""Python newer than the running interpreter: analyzed by a newer python3.X on PATH, else skipped with a
+reason and a notice — never reported as TF001, which is for files no Python can parse."""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from twelvefactor_lint.analyze.python import newer
+from twelvefactor_lint.cli import main
+
+NEWER = """\
+from flask import Flask
+app = Flask(__name__)
+CARTS = {}
+type Cart = dict[str, list[str]]
+
+def first[T](items: list[T]) -> T:
+    return items[0]
+
+@app.post("/cart/<user>")
+def add(user):
+    CARTS[user] = []
+    return f"{"ok"}"
+"""
+"""PEP 695 and PEP 701 syntax (Python 3.12), with TF601 on line 11."""
+
+
+def _working_newer_python() -> str | None:
+    """A directory holding a python3.X newer than this one that really runs (pyenv shims may not)."""
+    candidates = [*glob.glob("/root/.pyenv/versions/3.1[2-9]*/bin"), *os.environ["PATH"].split(os.pathsep)]
+    for directory in candidates:
+        for minor in range(20, sys.version_info.minor, -1):
+            program = Path(directory) / f"python3.{minor}"
+            if program.is_file() and subprocess.run([program, "-c", "pass"], capture_output=True).returncode == 0:
+                return directory
+    return None
+
+
+@pytest.fixture
+def path_with(monkeypatch, tmp_path_factory):
+    def _set(directory: str | None) -> None:
+        empty = tmp_path_factory.mktemp("bin")
+        monkeypatch.setenv("PATH", os.pathsep.join(filter(None, [directory, str(empty), "/usr/bin", "/bin"])))
+        newer._newer_interpreters.cache_clear()
+    yield _set
+    newer._newer_interpreters.cache_clear()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads 3.12 syntax itself")
+def test_without_a_newer_python_the_file_is_skipped_with_a_reason_and_a_notice(tmp_path, path_with):
+    path_with(None)
+    (tmp_path / "shop.py").write_text(NEWER)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\nrequires-python = ">=3.12"\n')
+    result = CliRunner().invoke(main, ["--no-cache", "--format", "json", str(tmp_path)])
+    report = __import__("json").loads(result.stdout)
+    assert [f["rule"] for f in report["findings"]] == []
+    [skipped] = report["files"]["skipped"]
+    assert skipped["path"] == "shop.py" and skipped["reason"].startswith(newer.NEWER_SYNTAX)
+    assert "requires Python >=3.12" in result.stderr and "language_version" in result.stderr
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads 3.12 syntax itself")
+def test_a_newer_python_on_path_analyzes_the_file(lint, path_with):
+    directory = _working_newer_python()
+    if directory is None:
+        pytest.skip("no working python3.12+ on this machine")
+    path_with(directory)
+    result = lint({"shop.py": NEWER})
+    assert [(f.rule, f.line) for f in result.findings] == [("TF601", 11)]
+    assert result.skipped == ()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads 3.12 syntax itself")
+def test_the_newer_python_parses_but_never_runs_the_scanned_code(lint, path_with, tmp_path_factory):
+    directory = _working_newer_python()
+    if directory is None:
+        pytest.skip("no working python3.12+ on this machine")
+    path_with(directory)
+    marker = tmp_path_factory.mktemp("markers") / "ran"
+    lint({"planted.py": f"type T = int\nopen({str(marker)!r}, 'w').close()\n"})
+    assert not marker.exists()
+
+
+def test_a_real_syntax_error_is_still_tf001(lint, path_with):
+    path_with(None)
+    result = lint({"broken.py": "def f(:\n    return 1\n"})
+    assert [f.rule for f in result.findings] == ["TF001"]

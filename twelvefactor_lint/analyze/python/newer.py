@@ -1,0 +1,85 @@
+"""Files whose syntax is newer than the running Python (PEP 695 generics, PEP 701 f-strings, ...).
+
+Such a file is valid code, not a parse error. It is analyzed by this same analyzer under the newest
+`python3.X` on PATH that is newer than the running one (our own stdlib-only analyzer in an isolated
+interpreter; the scanned file is only parsed there too, and the facts come back as JSON). With no
+such interpreter, libcst (which reads newer grammars) tells valid newer syntax from a real error,
+and the file is skipped with that reason instead of being reported as unparseable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from twelvefactor_lint.analyze import Unanalyzable
+from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.infra.external import ToolFailed, run_tool
+
+RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+NEWER_SYNTAX = f"syntax newer than {RUNNING}"
+"""The start of the skip reason, so reports and the notice can count these files."""
+_NEWEST_MINOR = 20
+_MAX_BRACKET_DEPTH = 200
+_OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
+_CHILD = (
+    "import json, sys; sys.path.insert(0, sys.argv[1]); "
+    "from twelvefactor_lint.analyze.python import analyze_here; "
+    "sys.stdout.write(json.dumps(analyze_here(sys.argv[2], sys.stdin.buffer.read()).to_dict()))"
+)
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
+
+
+class NeedsNewerPython(Unanalyzable):
+    """Valid syntax that the running Python cannot parse and no newer interpreter could analyze."""
+
+
+def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | None:
+    """The file's facts from a newer interpreter on PATH, or None when none could parse it."""
+    for program in _newer_interpreters():
+        try:
+            out = run_tool(program, ["-I", "-S", "-c", _CHILD, _PACKAGE_PARENT, path], stdin=data, timeout=20)
+            return FileAnalysis.from_dict(json.loads(out))
+        except (ToolFailed, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def is_newer_syntax(data: bytes) -> bool:
+    """Whether libcst, which knows newer grammars than the running `ast`, parses the file.
+
+    Brackets nested deeper than any CPython's tokenizer allows (200) are a real error, and libcst's
+    native parser must not see them: it overflows its stack on thousands of levels.
+    """
+    if _bracket_depth(data) >= _MAX_BRACKET_DEPTH:
+        return False
+    import libcst  # only for files the running Python cannot parse
+
+    try:
+        libcst.parse_module(data)
+    except Exception:  # noqa: BLE001 - any libcst failure means: not valid newer syntax
+        return False
+    return True
+
+
+def _bracket_depth(data: bytes) -> int:
+    """The deepest bracket nesting, strings included (an over-estimate is safe here)."""
+    depth = deepest = 0
+    for byte in data:
+        if byte in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in _CLOSING:
+            depth -= 1
+    return deepest
+
+
+@lru_cache(maxsize=1)
+def _newer_interpreters() -> tuple[str, ...]:
+    """`python3.X` names newer than the running Python, newest first (whether they work is tried on use)."""
+    import shutil
+
+    names = [f"python3.{minor}" for minor in range(_NEWEST_MINOR, sys.version_info.minor, -1)]
+    return tuple(name for name in names if shutil.which(name))
