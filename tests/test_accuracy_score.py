@@ -85,6 +85,8 @@ def test_figures_are_exact(score, tmp_path):
     assert warning["strict"] == 0.5 and warning["lenient"] == 0.75
     error = result["precision"]["error"]
     assert (error["true"], error["false"], error["noisy"], error["strict"]) == (1, 1, 0, 0.5)
+    assert result["by_rule"] == {"TF1103": {"true": 0, "false": 0, "noisy": 1}, "TF309": {"true": 1, "false": 0, "noisy": 0},
+                                 "TF601": {"true": 1, "false": 1, "noisy": 0}}
     assert result["recall"] == {
         "III": {"expected": 1, "found_warning+": 1, "found_any": 1},
         "IV": {"expected": 1, "found_warning+": 0, "found_any": 1},

@@ -120,6 +120,7 @@ def _ratio(hit: int, total: int) -> float | None:
 def score_half(root: Path, half: str) -> dict:
     """Figures of one half; raises corpus.CorpusError listing every malformed label file."""
     counts = {sev: dict.fromkeys(VERDICTS, 0) for sev in ("warning+", "error")}
+    by_rule: dict[str, dict[str, int]] = {}
     recall = {f: {"expected": 0, "found_warning+": 0, "found_any": 0} for f in FACTORS}
     unjudged, missed, missing, errors = [], [], [], []
     stale, repos = [], 0
@@ -149,6 +150,7 @@ def score_half(root: Path, half: str) -> dict:
                 continue
             used.add(id(judgment))
             counts["warning+"][_verdict(judgment)] += 1
+            by_rule.setdefault(finding["rule"], dict.fromkeys(VERDICTS, 0))[_verdict(judgment)] += 1
             if finding["severity"] == "error":
                 counts["error"][_verdict(judgment)] += 1
         stale += [{"repo": entry.repo, "rule": j["rule"], "path": j["path"], "line": j["line"]}
@@ -171,6 +173,7 @@ def score_half(root: Path, half: str) -> dict:
                           "lenient": _ratio(c["true"] + c["noisy"], judged)}
     totals = {k: sum(r[k] for r in recall.values()) for k in ("expected", "found_warning+", "found_any")}
     return {"half": half, "repos_scored": repos, "missing": missing, "precision": precision,
+            "by_rule": dict(sorted(by_rule.items())),
             "recall": {f: r for f, r in recall.items() if r["expected"]}, "recall_total": totals,
             "unjudged": unjudged, "stale_judgments": stale, "missed": missed}
 
@@ -185,6 +188,8 @@ def format_text(result: dict) -> str:
     for sev, p in result["precision"].items():
         lines.append(f"precision {sev:8}: strict {_pct(p['strict'])} ({p['true']}/{p['judged']}), "
                      f"lenient {_pct(p['lenient'])}  [true {p['true']}, noisy {p['noisy']}, false {p['false']}]")
+    lines.append("judged warning+ findings per rule (true/noisy/false): " + ", ".join(
+        f"{rule} {c['true']}/{c['noisy']}/{c['false']}" for rule, c in result["by_rule"].items()))
     lines.append("recall per factor   warning+            any severity")
     for factor, r in [*result["recall"].items(), ("all", result["recall_total"])]:
         lines.append(f"  {factor:5} {r['found_warning+']:4}/{r['expected']:<4} {_pct(_ratio(r['found_warning+'], r['expected']))}"
