@@ -37,6 +37,34 @@ def _line_range(item: dict) -> tuple[int, int] | None:
     return (line, line) if type(line) is int and line > 0 else None
 
 
+def _expected_errors(item: dict) -> list[str]:
+    errors = []
+    if not isinstance(item.get("path"), str) or not item["path"]:
+        errors.append("path missing")
+    if _line_range(item) is None:
+        errors.append("needs line (a positive int) or lines: [first, last]")
+    if item.get("factor") not in FACTORS:
+        errors.append(f"factor must be a roman numeral I..XII, got {item.get('factor')!r}")
+    if "rule" in item and not (isinstance(item["rule"], str) and _RULE.match(item["rule"])):
+        errors.append(f"rule must look like TF601, got {item['rule']!r}")
+    if not isinstance(item.get("what"), str) or not item["what"].strip():
+        errors.append("what (one line on the problem) missing")
+    return errors
+
+
+def _judgment_errors(item: dict) -> list[str]:
+    errors = []
+    if not (isinstance(item.get("rule"), str) and _RULE.match(item["rule"])):
+        errors.append("rule missing or not like TF601")
+    if not isinstance(item.get("path"), str) or type(item.get("line")) is not int:
+        errors.append("path and line (int) required")
+    if _verdict(item) not in VERDICTS:
+        errors.append(f"verdict must be true, false or noisy, got {item.get('verdict')!r}")
+    if not isinstance(item.get("why"), str) or not item["why"].strip():
+        errors.append("why (one line) missing")
+    return errors
+
+
 def validate(labels: object, entry: corpus.Entry) -> list[str]:
     """Everything wrong with one label file, as messages (empty when well formed)."""
     if not isinstance(labels, dict):
@@ -46,44 +74,20 @@ def validate(labels: object, entry: corpus.Entry) -> list[str]:
         errors.append(f"repo is {labels.get('repo')!r}, corpus.yaml says {entry.repo}")
     if labels.get("commit") != entry.commit:
         errors.append(f"commit is {labels.get('commit')!r}, corpus.yaml says {entry.commit}")
-    for key in ("expected", "judgments"):
-        if not isinstance(labels.get(key) or [], list):
+    for key, check in (("expected", _expected_errors), ("judgments", _judgment_errors)):
+        items = labels.get(key) or []
+        if not isinstance(items, list):
             errors.append(f"{key} is not a list")
-    for i, item in enumerate(labels.get("expected") or [] if isinstance(labels.get("expected"), list) else []):
-        where = f"expected[{i}]"
-        if not isinstance(item, dict):
-            errors.append(f"{where}: not a mapping")
             continue
-        if not isinstance(item.get("path"), str) or not item["path"]:
-            errors.append(f"{where}: path missing")
-        if _line_range(item) is None:
-            errors.append(f"{where}: needs line (a positive int) or lines: [first, last]")
-        if item.get("factor") not in FACTORS:
-            errors.append(f"{where}: factor must be a roman numeral I..XII, got {item.get('factor')!r}")
-        if "rule" in item and not (isinstance(item["rule"], str) and _RULE.match(item["rule"])):
-            errors.append(f"{where}: rule must look like TF601, got {item['rule']!r}")
-        if not isinstance(item.get("what"), str) or not item["what"].strip():
-            errors.append(f"{where}: what (one line on the problem) missing")
-    for i, item in enumerate(labels.get("judgments") or [] if isinstance(labels.get("judgments"), list) else []):
-        where = f"judgments[{i}]"
-        if not isinstance(item, dict):
-            errors.append(f"{where}: not a mapping")
-            continue
-        if not (isinstance(item.get("rule"), str) and _RULE.match(item["rule"])):
-            errors.append(f"{where}: rule missing or not like TF601")
-        if not isinstance(item.get("path"), str) or type(item.get("line")) is not int:
-            errors.append(f"{where}: path and line (int) required")
-        verdict = item.get("verdict")
-        verdict = {True: "true", False: "false"}.get(verdict, verdict) if isinstance(verdict, bool) else verdict
-        if verdict not in VERDICTS:
-            errors.append(f"{where}: verdict must be true, false or noisy, got {item.get('verdict')!r}")
-        if not isinstance(item.get("why"), str) or not item["why"].strip():
-            errors.append(f"{where}: why (one line) missing")
+        for i, item in enumerate(items):
+            problems = check(item) if isinstance(item, dict) else ["not a mapping"]
+            errors.extend(f"{key}[{i}]: {problem}" for problem in problems)
     return errors
 
 
-def _verdict(judgment: dict) -> str:
-    value = judgment["verdict"]
+def _verdict(judgment: dict) -> object:
+    """A judgment's verdict as a word; YAML reads an unquoted true/false as a bool."""
+    value = judgment.get("verdict")
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
