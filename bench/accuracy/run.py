@@ -4,7 +4,7 @@
 
 Writes runs/<half>/<owner>__<name>.json (`12f-lint --no-cache --exit-zero --format json`, run from
 the checkout's root so paths are relative to it, as labels give them) and records in
-runs/<half>/META.json which 12f-lint version and project commit produced each run.
+runs/<half>/META.json which 12f-lint version, project commit and linter commit produced each run.
 """
 
 from __future__ import annotations
@@ -21,11 +21,16 @@ import corpus
 PROJECT = corpus.HERE.parent.parent
 
 
-def _project_commit() -> str:
-    head = subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(PROJECT), "status", "--porcelain", "--", "twelvefactor_lint", "rules"],
-                           capture_output=True, text=True)
-    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+def _git_out(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True).stdout.strip()
+
+
+def _linter_commit() -> str:
+    """The last commit that changed the linter (package, rules, dependencies), "-dirty" if they have
+    uncommitted changes: it survives rebases of unrelated commits, unlike HEAD."""
+    code = ("twelvefactor_lint", "rules", "pyproject.toml")
+    dirty = _git_out("status", "--porcelain", "--", *code)
+    return _git_out("log", "-1", "--format=%H", "--", *code) + ("-dirty" if dirty else "")
 
 
 def _linter() -> str:
@@ -44,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lint = _linter()
     version = subprocess.run([lint, "--version"], capture_output=True, text=True, check=True).stdout.strip()
-    project = _project_commit()
+    project, linter = _git_out("rev-parse", "HEAD"), _linter_commit()
     out_dir = args.runs / args.half
     out_dir.mkdir(parents=True, exist_ok=True)
     meta_path = out_dir / "META.json"
@@ -70,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         count = len(json.loads(out.read_text())["findings"])
         print(f"{entry.repo}: {count} findings -> {out.relative_to(PROJECT) if PROJECT in out.parents else out}")
-        meta["runs"][entry.repo] = {"commit": entry.commit, "version": version, "project_commit": project}
-    meta.update(version=version, project_commit=project)
+        meta["runs"][entry.repo] = {"commit": entry.commit, "version": version, "project_commit": project,
+                                    "linter_commit": linter}
+    meta.update(version=version, project_commit=project, linter_commit=linter)
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return 1 if failed else 0
 
