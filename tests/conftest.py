@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +15,19 @@ from twelvefactor_lint.model import Result
 from twelvefactor_lint.runner import run
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def accuracy_script(name: str) -> ModuleType:
+    """Load bench/accuracy/<name>.py (a script, not a package) with its sibling corpus.py importable."""
+    folder = str(REPO / "bench" / "accuracy")
+    sys.path.insert(0, folder)
+    try:
+        spec = importlib.util.spec_from_file_location(f"accuracy_{name}", f"{folder}/{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(folder)
 
 STATEFUL_FLASK_APP = """\
 from flask import Flask

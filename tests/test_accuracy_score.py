@@ -4,29 +4,19 @@ every unjudged warning+ finding; malformed labels exit 2."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import accuracy_script
 
-ACCURACY = REPO / "bench" / "accuracy"
 A, B = "a" * 40, "b" * 40
 
 
 @pytest.fixture(scope="module")
 def score():
-    sys.path.insert(0, str(ACCURACY))
-    try:
-        spec = importlib.util.spec_from_file_location("accuracy_score", ACCURACY / "score.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.path.remove(str(ACCURACY))
+    return accuracy_script("score")
 
 
 def _finding(rule, factor, severity, path, line, fingerprint):
