@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
@@ -242,7 +241,8 @@ def table(f: dict) -> str:
     rows.append(("12f-lint cold, the services' Dockerfiles only", f"{f['dockerfiles_cold']['wall']:.2f} s", ""))
     if "hadolint" in f:
         ratio = f["hadolint"]["wall"] / f["dockerfiles_cold"]["wall"]
-        rows.append(("hadolint, same Dockerfiles", f"{f['hadolint']['wall']:.2f} s; 12f-lint / hadolint: {1 / ratio:.2f}x time", ""))
+        rows.append(("hadolint, same Dockerfiles",
+                     f"{f['hadolint']['wall']:.2f} s; 12f-lint / hadolint: {1 / ratio:.2f}x time", ""))
     rows += [
         ("12f-lint cold, services (Dockerfile, compose, Procfile, script)", f"{f['services_cold']['wall']:.2f} s", ""),
         ("12f-lint --version", f"{f['version']['wall'] * 1000:.0f} ms", _verdict(f["version"]["wall"] <= 0.150, "<= 150 ms")),

@@ -9,8 +9,8 @@ from types import ModuleType
 
 import pytest
 
-from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.runner import run
 

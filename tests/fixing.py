@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_tree
-from twelvefactor_lint.judge import catalogue as catalogue_module
+
 from twelvefactor_lint import fix
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.runner import run
 

@@ -20,7 +20,8 @@ import re
 import tokenize
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
 

@@ -37,7 +37,8 @@ Analyzed: 3 files; skipped: data.bin.py (binary)."""
 
 HOSTILE_PATH = "<script>alert(1)</script>.py"
 HOSTILE = {
-    HOSTILE_PATH: 'import logging\nlogging.basicConfig(filename="<script>alert(2)</script>.log")  # <img src=x onerror=alert(3)>\n',
+    HOSTILE_PATH: 'import logging\n'
+                  'logging.basicConfig(filename="<script>alert(2)</script>.log")  # <img src=x onerror=alert(3)>\n',
     "a&b/views.py": """\
 from flask import Flask
 app = Flask(__name__)

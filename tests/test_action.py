@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import REPO
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
@@ -117,7 +116,7 @@ def test_readme_workflow_is_a_valid_workflow_that_uploads_the_sarif(tmp_path):
     (job,) = workflow["jobs"].values()
     lint = next(step for step in job["steps"] if re.fullmatch(r"[\w.-]+/12f-lint@[\w.-]+", step.get("uses", "")))
     upload = next(step for step in job["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert upload["with"]["sarif_file"] == "${{ steps.%s.outputs.sarif-file }}" % lint["id"]
+    assert upload["with"]["sarif_file"] == f"${{{{ steps.{lint['id']}.outputs.sarif-file }}}}"
     assert "cancelled()" in upload["if"], "the SARIF must be uploaded when the lint step fails on findings"
 
 

@@ -120,7 +120,8 @@ def test_suppressed_by_the_baseline_is_external_in_sarif(tmp_path):
     project, baseline = tmp_path / "p", tmp_path / "baseline.json"
     write_tree(project, MIXED)
     write_baseline(project, baseline)
-    results = json.loads(cli("check", "--format", "sarif", "--baseline", str(baseline), str(project)).stdout)["runs"][0]["results"]
+    sarif = json.loads(cli("check", "--format", "sarif", "--baseline", str(baseline), str(project)).stdout)
+    results = sarif["runs"][0]["results"]
     kinds = {(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["suppressions"][0]["kind"]) for r in results}
     assert kinds == {(8, "external"), (13, "inSource"), (2, "external")}
 

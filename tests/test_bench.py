@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 
 from conftest import REPO
+
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.runner import run
 

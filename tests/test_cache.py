@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
-from twelvefactor_lint.infra import cache
+
 from twelvefactor_lint import runner
-from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 from twelvefactor_lint.discover.walk import discover
 from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.infra import cache
+from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.report import render
 from twelvefactor_lint.runner import analyze_file, run
-from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 
 
 def _analyses(tmp_path):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from conftest import REPO
+
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.runner import run
 
@@ -76,7 +75,8 @@ def test_a_script_in_scripts_dir_run_as_entrypoint_is_judged_as_production(lint)
 def test_awkward_dockerfiles_give_exact_lines_and_no_wrong_findings(lint):
     result = lint({
         "dockerfile": "FROM python:3.12\r\nRUN <<EOF\r\nCMD supervisord\r\nEOF\r\nCMD [\"gunicorn\", \"app:app\"]\r\n",
-        "web/Dockerfile": "FROM python:3.12\nRUN apt-get update && \\\n\n    # comment\n    apt-get install -y nginx\nCMD nginx && gunicorn app:app\n",
+        "web/Dockerfile": "FROM python:3.12\nRUN apt-get update && \\\n\n    # comment\n    apt-get install -y nginx\n"
+                          "CMD nginx && gunicorn app:app\n",
         "compose.yaml": "services:\n  - name: web\n    container_name: web\n",
         "docker-compose.yml": "services: [unclosed\n",
     })
@@ -85,7 +85,8 @@ def test_awkward_dockerfiles_give_exact_lines_and_no_wrong_findings(lint):
 
 
 def test_an_escape_directive_changes_the_continuation_character(lint):
-    result = lint({"Dockerfile": "# escape=`\nFROM python:3.12\nRUN pip install `\n    flask\nCMD nginx && `\n  gunicorn app:app\n"})
+    result = lint({"Dockerfile": "# escape=`\nFROM python:3.12\nRUN pip install `\n    flask\n"
+                                 "CMD nginx && `\n  gunicorn app:app\n"})
     assert sorted((f.rule, f.line) for f in result.findings) == [("TF609", 5), ("TF901", 5)]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, write_tree
+
 from twelvefactor_lint import __version__
 from twelvefactor_lint.cli import main
 

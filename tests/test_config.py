@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import STATEFUL_FLASK_APP, write_tree
+
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import ConfigError, Settings, load
 from twelvefactor_lint.runner import run
-
 
 FILE_LOGGING_APP = """\
 import logging

@@ -6,12 +6,12 @@ import os
 import threading
 
 import pytest
-
 from conftest import write_tree
+
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.scope import classify
 from twelvefactor_lint.discover.walk import discover, kind_of
 from twelvefactor_lint.runner import run
-from twelvefactor_lint.discover.scope import classify
 
 BROKEN = "def broken(:\n"
 """Python that always yields a TF001 finding: marks a file as analyzed in a full run."""

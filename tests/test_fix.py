@@ -10,13 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, write_tree
 from fixing import CATALOGUE, lint
 from report_projects import cli
+
 from twelvefactor_lint import fix
-from twelvefactor_lint.judge.catalogue import CatalogueError, load_rule
 from twelvefactor_lint.discover.sources import digest
+from twelvefactor_lint.judge.catalogue import CatalogueError, load_rule
 
 SETTINGS = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "k9#Lm2$xQ7pZ"  # TF301, unsafe fix\n'
 DOCKERFILE = "FROM python:3.12-slim\nCMD gunicorn app:app\n"

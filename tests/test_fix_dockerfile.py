@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fixing import fixed
+
 from twelvefactor_lint.analyze.shell.parse import plain_words
 
 

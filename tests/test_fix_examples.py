@@ -8,11 +8,11 @@ import difflib
 import re
 
 import pytest
-
 from conftest import write_tree
-from twelvefactor_lint.judge import catalogue as catalogue_module
+
 from twelvefactor_lint import fix
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.runner import run
 
 CATALOGUE = catalogue_module.load()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fixing import fixed
+
 from twelvefactor_lint.fix.envnames import env_name, locator_name
 
 SETTINGS = "mysite/settings.py"
@@ -58,7 +58,8 @@ def test_a_declared_encoding_is_kept(tmp_path):
     ("from __future__ import annotations\n", "from __future__ import annotations\nimport os\n"),
     ("import os.path\n", "import os.path\n"),
     ("#!/usr/bin/env python\n# the settings\n", "#!/usr/bin/env python\n# the settings\nimport os\n\n"),
-    ("import json\nfrom pathlib import Path\n\nimport yaml\n", "import json\nfrom pathlib import Path\nimport os\n\nimport yaml\n"),
+    ("import json\nfrom pathlib import Path\n\nimport yaml\n",
+     "import json\nfrom pathlib import Path\nimport os\n\nimport yaml\n"),
     ('"""Doc."""\n\n# third party\nimport yaml\nfrom . import base\n',
      '"""Doc."""\n\n# third party\nimport os\nimport yaml\nfrom . import base\n'),
 ])
@@ -91,6 +92,7 @@ def test_two_fixes_of_one_node_are_never_both_applied(tmp_path):
     from dataclasses import replace
 
     from fixing import lint
+
     from twelvefactor_lint.fix.python import fix_python
 
     code = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "k9#Lm2$xQ7pZ"\n'
@@ -116,16 +118,19 @@ def test_app_run_keeps_other_arguments_and_fixes_port_and_debug_together(tmp_pat
 
 
 @pytest.mark.parametrize("rule, path, code", [
-    pytest.param("TF301", "app/mail.py", 'import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
+    pytest.param("TF301", "app/mail.py", 'import smtplib\n\ndef send():\n'
+                 '    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
                  '    smtplib.SMTP("b").login(user="b", password="c0rrect-h0rse")\n', id="one variable, two secrets"),
     pytest.param("TF301", "app/boot.py", 'import os\n\nos.environ["API_KEY"] = "sk_live_51H8xYzAbCdEf"\n',
                  id="setting os.environ itself"),
-    pytest.param("TF303", SETTINGS, 'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nDEBUG = os.environ.get("DEBUG", "True")\n',
+    pytest.param("TF303", SETTINGS,
+                 'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nDEBUG = os.environ.get("DEBUG", "True")\n',
                  id="an env fallback"),
     pytest.param("TF401", "app/db.py", 'from pydantic_settings import BaseSettings\n\nclass PostgresProvider(BaseSettings):\n'
                  '    POSTGRES_SERVER: str = "db.internal"\n', id="a pydantic settings default (seen in mealie)"),
     pytest.param("TF1101", "app/log.py", 'import logging.config\nfrom loguru import logger\n\nlogger.add("logs/app.log")\n'
-                 'logging.config.dictConfig({"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "x.log"}}})\n',
+                 'logging.config.dictConfig({"version": 1,\n'
+                 '                           "handlers": {"f": {"class": "logging.FileHandler", "filename": "x.log"}}})\n',
                  id="dictConfig and loguru sinks"),
 ])
 def test_left_alone(tmp_path, rule, path, code):

@@ -5,13 +5,13 @@ then damaged and re-encoded."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
-from hypothesis import given, strategies as st
-
 from fuzzing import analyzer_tests, check_analysis, shell_lines
+from hypothesis import given
+from hypothesis import strategies as st
+
 from twelvefactor_lint.analyze.compose import analyze
 
 TAGS = ["", "", "", "", "!!python/object/apply:os.system", "!!python/name:os.system", "!reset", "!override", "!!str",

@@ -12,9 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
-
 from fuzzing import mangled
+from hypothesis import given
+from hypothesis import strategies as st
+
 from twelvefactor_lint.config import _KEYS, ConfigError, Settings, load, parse_table
 from twelvefactor_lint.runner import run
 

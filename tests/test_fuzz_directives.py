@@ -6,14 +6,16 @@ from __future__ import annotations
 import signal
 
 import pytest
-from hypothesis import given, strategies as st
-
 from fuzzing import mangled
+from hypothesis import given
+from hypothesis import strategies as st
+
 from twelvefactor_lint.analyze.directives import parse_comment, scan_hash_comments
 from twelvefactor_lint.facts import Directive
 from twelvefactor_lint.infra.limits import FileTimeout, time_limit
 
-SELECTOR = st.sampled_from(["TF601", "mutable-module-state", "TF6", "tf1101", "ALL"]) | st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
+SELECTOR = (st.sampled_from(["TF601", "mutable-module-state", "TF6", "tf1101", "ALL"])
+            | st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True))
 SPACE = st.sampled_from(["", " ", "  ", "\t"])
 REASON = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=30)
 

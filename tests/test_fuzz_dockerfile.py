@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, strategies as st
+from fuzzing import analyzer_tests, fill, shell_lines
+from hypothesis import strategies as st
 
-from fuzzing import analyzer_tests, check_analysis, fill, shell_lines
 from twelvefactor_lint.analyze.dockerfile import analyze
 
 IMAGE = st.sampled_from(["python:3.12-slim", "nginx", "redis:7", "scratch", "base", "builder", "$BASE",

@@ -7,13 +7,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from hypothesis import given, strategies as st
-
 from fuzzing import files_from
+from hypothesis import given
+from hypothesis import strategies as st
 from test_fuzz_compose import streams
 from test_fuzz_dockerfile import dockerfiles
 from test_fuzz_procfile import procfiles
 from test_fuzz_python import python_modules
+
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.report import FORMATS, render
 from twelvefactor_lint.runner import run

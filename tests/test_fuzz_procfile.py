@@ -3,9 +3,9 @@ command lines), comments, directives and broken lines, then damaged and re-encod
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from fuzzing import analyzer_tests, shell_lines
+from hypothesis import strategies as st
 
-from fuzzing import analyzer_tests, check_analysis, shell_lines
 from twelvefactor_lint.analyze.procfile import analyze
 
 TYPE = st.sampled_from(["web", "worker", "release", "clock", "beat", "w-1", "WEB_2", "", "web web"])

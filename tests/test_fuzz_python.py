@@ -4,9 +4,10 @@ then damaged and re-encoded."""
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
-
 from fuzzing import analyzer_tests, check_analysis, fill
+from hypothesis import given
+from hypothesis import strategies as st
+
 from twelvefactor_lint.analyze.python import analyze
 
 NAME = st.sampled_from(["app", "CARTS", "cache", "session", "request", "logger", "handler", "self", "cls", "x",

@@ -7,9 +7,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from hypothesis import given, strategies as st
-
 from fuzzing import mangled, shell_lines
+from hypothesis import given
+from hypothesis import strategies as st
+
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse
 from twelvefactor_lint.analyze.shell.processes import ExtraProcess, expand, extra_processes
 

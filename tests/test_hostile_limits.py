@@ -11,8 +11,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import STATEFUL_FLASK_APP, write_tree
+
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
@@ -144,9 +144,8 @@ def test_off_the_main_thread_the_file_is_analyzed_without_a_limit(tmp_path, cata
 
 @needs_alarm
 def test_time_limit_raises_in_the_body():
-    with pytest.raises(FileTimeout):
-        with time_limit(0.05):
-            spin()
+    with pytest.raises(FileTimeout), time_limit(0.05):
+        spin()
 
 
 def test_recursion_too_deep_for_an_analyzer_is_a_skip_not_an_internal_error(tmp_path, catalogue, analyzer_for):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from test_robustness import AWKWARD, BAD, GOOD, snapshot
+
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.report import FORMATS
 
@@ -98,7 +98,8 @@ def planted(markers: Path) -> dict[str, str]:
         "start.sh": f"#!/bin/sh\n{touch}\nexec gunicorn app:app\n",
         "Procfile": f"web: {touch} && gunicorn app:app\nrelease: {touch}\n",
         "compose.yaml": (f"x-evil: &evil {python_tag}\nservices:\n  web:\n    image: acme/web:1\n"
-                         f"    command: {touch}\n    environment: *evil\n    labels: !!python/object/new:os.system [{json.dumps(touch)}]\n"),
+                         f"    command: {touch}\n    environment: *evil\n"
+                         f"    labels: !!python/object/new:os.system [{json.dumps(touch)}]\n"),
         ".12f-lint.toml": 'fail-on = "info"\n',
     })
     return files

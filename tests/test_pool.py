@@ -9,13 +9,13 @@ import time
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
-from twelvefactor_lint.infra import pool
+
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.infra import pool
 from twelvefactor_lint.runner import run
 
 posix_only = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="fork and SIGALRM are POSIX")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, write_tree
+
 from twelvefactor_lint.discover.walk import COMPOSE, DOCKERFILE, PROCFILE, PYTHON, kind_of
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

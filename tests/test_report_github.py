@@ -6,6 +6,7 @@ import re
 
 from conftest import write_tree
 from report_projects import HOSTILE, HOSTILE_PATH, MIXED, cli
+
 from twelvefactor_lint.report.github import command, escape_data, escape_property
 
 # The runner's parser (actions/toolkit): `::name key=value,key=value::message`, one command per line.

@@ -10,7 +10,6 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from chromium import chromium, chromium_binary
 from conftest import REPO, write_tree
 from report_projects import HOSTILE, HOSTILE_PATH, MIXED, cli, json_report
@@ -66,7 +65,8 @@ def test_jinja_is_imported_only_to_render_html(tmp_path):
     out = tmp_path / "r.html"
     code = ("import sys\nfrom twelvefactor_lint.cli import main\n"
             "def run(*args):\n    try:\n        main(list(args))\n    except SystemExit:\n        pass\n"
-            f"run('check', '--format', 'sarif', '-o', 'json:{tmp_path / 'r.json'}', '-o', 'junit:{tmp_path / 'r.xml'}', '{tmp_path / 'p'}')\n"
+            f"run('check', '--format', 'sarif', '-o', 'json:{tmp_path / 'r.json'}',"
+            f" '-o', 'junit:{tmp_path / 'r.xml'}', '{tmp_path / 'p'}')\n"
             "assert 'jinja2' not in sys.modules, 'jinja2 was imported'\n"
             f"run('check', '-o', 'html:{out}', '{tmp_path / 'p'}')\n"
             "assert 'jinja2' in sys.modules\n")
@@ -88,13 +88,15 @@ def test_fixture_page_loads_cleanly_with_the_right_scorecard(tmp_path, browser):
     for finding in report["findings"]:
         expected.setdefault(finding["factor"], {}).setdefault(finding["severity"], 0)
         expected[finding["factor"]][finding["severity"]] += 1
-    cards = browser.evaluate("""Array.from(document.querySelectorAll('.card')).map(c => [c.dataset.factor, Number(c.dataset.total),
+    cards = browser.evaluate("""Array.from(document.querySelectorAll('.card')).map(c => [
+        c.dataset.factor, Number(c.dataset.total),
         Object.fromEntries(Array.from(c.querySelectorAll('.count')).map(s => [s.dataset.severity, parseInt(s.textContent)]))])""")
     assert [key for key, _, _ in cards] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
     for key, total, by_severity in cards:
         assert by_severity == expected.get(key, {}), key
         assert total == sum(expected.get(key, {}).values()), key
-    chips = browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('.chip')).map(c => [c.dataset.countSeverity, parseInt(c.textContent)]))")
+    chips = browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('.chip'))"
+                             ".map(c => [c.dataset.countSeverity, parseInt(c.textContent)]))")
     assert chips == report["summary"]["by_severity"]
     assert browser.evaluate("document.querySelectorAll('main .finding').length") == len(report["findings"])
 
@@ -103,7 +105,8 @@ def test_filters_hide_the_right_rows(tmp_path, browser):
     html = tmp_path / "report.html"
     html_report(SHOP, html)
     browser.open(html.as_uri())
-    visible = "Array.from(document.querySelectorAll('main .finding')).filter(r => r.offsetParent !== null).map(r => [r.dataset.severity, r.dataset.factor])"
+    visible = ("Array.from(document.querySelectorAll('main .finding')).filter(r => r.offsetParent !== null)"
+               ".map(r => [r.dataset.severity, r.dataset.factor])")
     everything = browser.evaluate(visible)
     assert {s for s, _ in everything} >= {"error", "warning"}
 
@@ -115,7 +118,8 @@ def test_filters_hide_the_right_rows(tmp_path, browser):
     browser.click("#reset")
     browser.click(".card[data-factor=VIII]")
     assert browser.evaluate(visible) == [row for row in everything if row[1] == "VIII"]
-    assert browser.evaluate("Array.from(document.querySelectorAll('.factor-group')).filter(g => !g.hidden).map(g => g.dataset.factor)") == ["VIII"]
+    shown_groups = "Array.from(document.querySelectorAll('.factor-group')).filter(g => !g.hidden).map(g => g.dataset.factor)"
+    assert browser.evaluate(shown_groups) == ["VIII"]
     assert browser.problems() == []
 
 

@@ -10,10 +10,8 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
-
 from conftest import REPO, write_tree
 from report_projects import HOSTILE, HOSTILE_PATH, MIXED, cli, json_report
-
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import STATEFUL_FLASK_APP, write_tree
+
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
@@ -56,7 +56,8 @@ BAD = {
 }
 
 AWKWARD = {
-    "latin1_cookie.py": ("# -*- coding: latin-1 -*-\n" + STATEFUL_FLASK_APP.replace('return "ok"', 'return "café"')).encode("latin-1"),
+    "latin1_cookie.py": ("# -*- coding: latin-1 -*-\n"
+                         + STATEFUL_FLASK_APP.replace('return "ok"', 'return "café"')).encode("latin-1"),
     "empty.py": "",
     "bomb/compose.yaml": billion_laughs(),
     "unterminated/Dockerfile": "FROM python:3.12-slim\nCMD gunicorn app:app \\",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO
 from report_projects import cli
+
 from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.report.ruledoc import doc_files, markdown
 
@@ -23,7 +23,8 @@ def test_committed_rule_docs_match_the_catalogue():
     missing = sorted(set(wanted) - set(present))
     extra = sorted(set(present) - set(wanted))
     stale = sorted(name for name in set(wanted) & set(present) if wanted[name] != present[name])
-    assert not (missing or extra or stale), f"docs/rules is stale (missing {missing}, extra {extra}, changed {stale}): {REGENERATE}"
+    assert not (missing or extra or stale), \
+        f"docs/rules is stale (missing {missing}, extra {extra}, changed {stale}): {REGENERATE}"
 
 
 @pytest.mark.parametrize("rule", CATALOGUE.rules, ids=lambda r: r.id)

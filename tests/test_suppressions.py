@@ -108,7 +108,7 @@ def test_noqa(lint):
 
 
 def test_noqa_with_other_linters_codes_in_the_list(lint):
-    # flake8/ruff syntax: one `# noqa:` with a comma-separated list of codes from several tools.
+    # flake8/ruff syntax: one noqa comment with a comma-separated list of codes from several tools.
     result = lint({"app.py": app(trail="  # noqa: E501, TF601")})
     assert result.findings == ()
 

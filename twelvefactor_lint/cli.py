@@ -11,8 +11,8 @@ from typing import NoReturn
 import click
 
 from twelvefactor_lint import __version__
-from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.config import ConfigError, Settings
+from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.report import FORMATS
 from twelvefactor_lint.severity import SEVERITIES, rank
@@ -74,8 +74,10 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
               help="Accept the findings recorded in this baseline file; report only new ones.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings as the baseline in FILE, then exit 0.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file (pyproject.toml or .12f-lint.toml).")
-@click.option("--select", multiple=True, help="Rules to run (ids, names, prefixes such as TF6, or ALL); replaces the config's select.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this config file (pyproject.toml or .12f-lint.toml).")
+@click.option("--select", multiple=True,
+              help="Rules to run (ids, names, prefixes such as TF6, or ALL); replaces the config's select.")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip (ids, names or prefixes).")
 @click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", help="Override a rule's severity.")
@@ -179,8 +181,8 @@ def _newer_syntax_notice(result: Result, root: Path) -> None:
 
 def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
-    from twelvefactor_lint.judge import focus
     from twelvefactor_lint import runner
+    from twelvefactor_lint.judge import focus
 
     try:
         scope = focus.focus_for(targets, settings.root)
@@ -296,8 +298,8 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
               help="The cache to remove [default: the configured one, else the user cache directory's].")
 def clean(cache_dir: Path | None) -> None:
     """Remove the facts cache (it only ever holds what a run can make again)."""
-    from twelvefactor_lint.infra import cache
     from twelvefactor_lint import config
+    from twelvefactor_lint.infra import cache
 
     if cache_dir is None:
         try:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pathspec
 
@@ -18,10 +19,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT
 from twelvefactor_lint.severity import SEVERITIES
-from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 
 CONFIG_FILE = ".12f-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -65,7 +66,7 @@ class Settings:
     jobs: int = 0
     """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
         """Apply CLI options; None means "not given"."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Sequence
 
 from twelvefactor_lint import __version__
-from twelvefactor_lint.judge import engine
-from twelvefactor_lint.link import inventory, start_chains as link_processes
-from twelvefactor_lint.infra import pool
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
-from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
-from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
-from twelvefactor_lint.discover.walk import SourceFile, discover
-from twelvefactor_lint.facts import Fact, FileAnalysis
-from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
-from twelvefactor_lint.link.project import link
-from twelvefactor_lint.model import Result, SkippedFile
 from twelvefactor_lint.discover.scope import PROD
 from twelvefactor_lint.discover.sources import digest, load
+from twelvefactor_lint.discover.walk import SourceFile, discover
+from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.infra import pool
+from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
+from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
+from twelvefactor_lint.judge import engine
+from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
+from twelvefactor_lint.link import inventory
+from twelvefactor_lint.link import start_chains as link_processes
+from twelvefactor_lint.link.project import link
+from twelvefactor_lint.model import Result, SkippedFile
 
 
 def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
@@ -61,7 +62,7 @@ def analyze_all(sources: Sequence[SourceFile], settings: Settings) -> list[FileA
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in missing], settings.jobs,
                               lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1)
-    for i, outcome in zip(missing, fresh):
+    for i, outcome in zip(missing, fresh, strict=True):
         outcomes[i] = outcome
         if store and isinstance(outcome, FileAnalysis):
             store.store(sources[i], outcome)
@@ -123,7 +124,7 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
             started.append((ref, found))
     for dockerfile, rel in link_processes.supervisor_configs(state.facts):
         read(rel, "supervisord", dockerfile)
-    for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), settings)):
+    for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), settings), strict=True):
         state.add(source, outcome)
     state.facts = link_processes.mark_python_entrypoints(
         link_processes.name_supervised_programs(link_processes.annotate(state.facts, started)))
@@ -142,7 +143,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source, outcome in zip(found.files, analyze_all(found.files, settings)):
+    for source, outcome in zip(found.files, analyze_all(found.files, settings), strict=True):
         run_state.add(source, outcome)
     _read_referenced_files(run_state, settings)
     facts, directives, roles = run_state.facts, run_state.directives, run_state.roles

@@ -12,13 +12,14 @@ import shlex
 
 import yaml
 
-from twelvefactor_lint.analyze import directives, images, yamlnodes as Y
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze import directives, images
+from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.shell.processes import script_path
-from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 APP, INFRA, PROXY, BUILT, UNKNOWN = "app", "infra", "proxy", "built", "unknown"
 _KIND_ROLES = {images.INFRA: INFRA, images.PROXY: PROXY}

@@ -13,7 +13,7 @@ next code line below it.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from twelvefactor_lint.facts import Directive
 
@@ -38,7 +38,7 @@ def parse_comment(body: str, line: int, standalone: bool, allow_noqa: bool) -> D
     if allow_noqa:
         match = _NOQA.search(text)
         codes = [c.upper() for c in re.split(r"[\s,]+", match["sel"]) if _TF_CODE.match(c.upper())] if match else []
-        if codes:  # `# noqa: E501, TF601` names ours among other linters' codes
+        if codes:  # a noqa list such as `E501, TF601` names ours among other linters' codes
             return Directive(line, tuple(codes), False, "")
     return None
 

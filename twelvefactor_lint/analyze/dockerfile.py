@@ -15,20 +15,22 @@ import re
 from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.analyze.images import image_kind
 from twelvefactor_lint.analyze.interpolate import substitute
-from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
-from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse as parse_shell
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand
+from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import script_path, unwrap
+from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _DIRECTIVE = re.compile(r"^#\s*(?P<name>[a-zA-Z]+)\s*=\s*(?P<value>\S+)\s*$")
 _START = ("CMD", "ENTRYPOINT")
 _SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)")
-_NOT_SECRET_KEY = re.compile(r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
+_NOT_SECRET_KEY = re.compile(
+    r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
 _PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
 _SECRET_FILE = re.compile(r"(?i)(^|/)(\.env(\.[\w.-]+)?|local_settings\.py|[^/]*secret[^/]*|id_rsa|[^/]*\.pem|[^/]*\.key)$")
 

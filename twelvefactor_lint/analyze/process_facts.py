@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, ExtraProcess, expand, extra_processes, shell_script, unwrap
+from twelvefactor_lint.facts import Fact
 
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
@@ -72,7 +72,7 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
         facts.append(_fact("process.extra_process", path, origin, origin.line_of(extra), {
             "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
-    for index, (command, role) in enumerate(zip(commands, roles)):
+    for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
             facts.append(_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))

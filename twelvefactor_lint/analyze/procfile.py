@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 _ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
 _PORT = re.compile(r"\$\{?PORT\b")

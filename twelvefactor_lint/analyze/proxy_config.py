@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.facts import Fact, FileAnalysis
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis
 
 _NGINX = (
     (re.compile(r"^ip_hash\s*;"), "nginx `ip_hash`"),

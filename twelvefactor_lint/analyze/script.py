@@ -9,10 +9,10 @@ from __future__ import annotations
 import posixpath
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import FileAnalysis
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:

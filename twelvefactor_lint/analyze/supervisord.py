@@ -12,9 +12,9 @@ import re
 import shlex
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 _STREAM_LOG = re.compile(r"^(/dev/(stdout|stderr|fd/[12])|/proc/self/fd/[12]|none)$", re.IGNORECASE)
 

@@ -28,7 +28,8 @@ def classify(rel_path: str) -> str:
     name = path.name.lower()
     stem = name.rsplit(".", 1)[0] if name.endswith(".py") else name
 
-    if any(d in _TEST_DIRS for d in dirs) or name == "conftest.py" or stem in {"test", "tests"} or stem.startswith("test_") or stem.endswith("_test"):
+    if (any(d in _TEST_DIRS for d in dirs) or name == "conftest.py" or stem in {"test", "tests"}
+            or stem.startswith("test_") or stem.endswith("_test")):
         return TEST
     if "migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs:
         return MIGRATION

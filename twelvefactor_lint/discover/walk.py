@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 import pathspec
 

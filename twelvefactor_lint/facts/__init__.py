@@ -6,8 +6,9 @@ data (JSON-serialisable attributes) so they can be cached and linked across file
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Fact:
     anchor: str = ""
     """A line-independent identity (e.g. "checkout:CARTS:item assignment") used for fingerprints."""
 
-    def with_attrs(self, **attrs: Any) -> "Fact":
+    def with_attrs(self, **attrs: Any) -> Fact:
         return replace(self, attrs={**self.attrs, **attrs})
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,7 +32,7 @@ class Fact:
                 "end_line": self.end_line, "end_column": self.end_column, "attrs": dict(self.attrs), "anchor": self.anchor}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Fact":
+    def from_dict(cls, data: Mapping[str, Any]) -> Fact:
         return cls(data["kind"], data["path"], data["line"], data["column"], data["end_line"], data["end_column"],
                    data["attrs"], data["anchor"])
 
@@ -51,7 +52,7 @@ class Directive:
         return {"line": self.line, "selectors": list(self.selectors), "file_wide": self.file_wide, "reason": self.reason}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Directive":
+    def from_dict(cls, data: Mapping[str, Any]) -> Directive:
         return cls(data["line"], tuple(data["selectors"]), data["file_wide"], data["reason"])
 
 
@@ -68,7 +69,7 @@ class FileAnalysis:
                 "digest": self.digest}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "FileAnalysis":
+    def from_dict(cls, data: Mapping[str, Any]) -> FileAnalysis:
         """Raises KeyError, TypeError or ValueError on data of another shape (a corrupt cache entry)."""
         return cls(tuple(map(Fact.from_dict, data["facts"])), tuple(map(Directive.from_dict, data["directives"])),
                    data["digest"])

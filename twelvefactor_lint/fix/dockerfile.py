@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from twelvefactor_lint.analyze.dockerfile import Instruction, Stage, instructions, stages
-from twelvefactor_lint.model import Finding
 from twelvefactor_lint.analyze.shell.parse import plain_words
+from twelvefactor_lint.model import Finding
 
 _KEYWORD = re.compile(r"^\s*(CMD|ENTRYPOINT)(?=\s)", re.IGNORECASE)
 _POSIX_SHELLS = {"sh", "bash", "dash", "ash"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -62,8 +62,9 @@ def _is_import(statement: cst.CSTNode) -> bool:
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
-        and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 def _leading_block(body: list[cst.BaseStatement]) -> int:
@@ -79,9 +80,7 @@ def _bound(statements: list[cst.BaseStatement]) -> set[str]:
     bound: set[str] = set()
     for statement in statements:
         for small in getattr(statement, "body", ()):
-            if isinstance(small, cst.Import):
-                bound.update(bound_name(alias) for alias in small.names)
-            elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            if isinstance(small, cst.Import) or isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 bound.update(bound_name(alias) for alias in small.names)
     return bound
 

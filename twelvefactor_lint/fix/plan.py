@@ -3,15 +3,14 @@ root, that still hold what was analyzed. Unsafe fixes wait for `--unsafe-fixes`.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
+from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.discover.walk import DOCKERFILE, PYTHON, kind_of
 from twelvefactor_lint.model import Finding, Result
-from twelvefactor_lint.discover.sources import digest
 
 Fixer = Callable[[bytes, Sequence[Finding]], tuple[bytes, tuple[Finding, ...]]]
 

@@ -7,8 +7,8 @@ a shape the fix does not know: then nothing is changed and the finding stays.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -49,7 +49,7 @@ class Site:
     """The quote most of the module's strings use, for the strings a fix writes."""
 
     @classmethod
-    def context(cls, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> "Site":
+    def context(cls, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> Site:
         imported, quotes = {}, Counter()
         for node in parents:
             if isinstance(node, cst.ImportAlias):
@@ -64,7 +64,7 @@ class Site:
         head, dot, rest = (get_full_name_for_node(node) or "").partition(".")
         return self.imported.get(head, head) + dot + rest
 
-    def at(self, nodes: list[cst.CSTNode]) -> "Site":
+    def at(self, nodes: list[cst.CSTNode]) -> Site:
         return Site(tuple(nodes), self.parents, self.imported, self.quote)
 
     def first(self, *types: type) -> cst.CSTNode | None:

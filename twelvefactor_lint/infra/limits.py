@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 DEFAULT_FILE_TIMEOUT = 10.0
 """Seconds one file's analysis may take (`file-timeout` in the config)."""

@@ -18,8 +18,9 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -158,7 +159,7 @@ def _exit(worker: _Worker) -> str:
     return f"exit code {code}"
 
 
-def _serve(conn: "Connection", work: Callable) -> None:
+def _serve(conn: Connection, work: Callable) -> None:
     """A worker: run each batch's items, sending each outcome as it is ready, until the parent is gone
     (it kills its workers when done; a forked sibling may hold this pipe open, so EOF alone cannot tell)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -8,9 +8,10 @@ conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 

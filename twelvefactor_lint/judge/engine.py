@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
 
-from twelvefactor_lint.judge.catalogue import Catalogue, Rule
-from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.model import Finding
 from twelvefactor_lint.discover.scope import DEV, PROD
+from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.judge.catalogue import Catalogue, Rule
+from twelvefactor_lint.model import Finding
 from twelvefactor_lint.severity import lowered
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Iterable, Mapping
 
 import pathspec
 
-from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.facts import Directive
+from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.model import Finding
 
 _PREFIX = re.compile(r"TF\d+")
@@ -38,7 +38,8 @@ def apply_directives(findings: Iterable[Finding], directives: Mapping[str, tuple
     active, suppressed = [], []
     for finding in findings:
         statement = statement_lines.get((finding.path, finding.line))
-        directive = next((d for d in directives.get(finding.path, ()) if _covers(d, finding, statement) and _names(d, finding)), None)
+        directive = next((d for d in directives.get(finding.path, ())
+                          if _covers(d, finding, statement) and _names(d, finding)), None)
         if directive is None:
             active.append(finding)
         else:

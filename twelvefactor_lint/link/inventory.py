@@ -3,12 +3,12 @@ and the findings that concern it (the `12f-lint processes` view of the linked fa
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from twelvefactor_lint.analyze import images
+from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.model import Finding, Process
-from twelvefactor_lint.analyze.shell import programs as P
 
 _KINDS = {
     P.WEB_SERVER: "application server", P.DEV_SERVER: "application server (development server)",

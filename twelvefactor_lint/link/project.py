@@ -17,8 +17,8 @@ from __future__ import annotations
 import os.path
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.facts import Fact

@@ -11,7 +11,7 @@ messages show the chain.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 
 from twelvefactor_lint.facts import Fact
 
@@ -133,7 +133,8 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     entrypoints = set()
     for start in (f for f in facts if f.kind == "process.start" and f.attrs["main_role"] == "app"):
         base = posixpath.dirname(start.path)
-        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.attrs["main"].split())}
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target))
+                        for target in _python_targets(start.attrs["main"].split())}
     if not entrypoints:
         return facts
     return [f.with_attrs(run_as_process=True) if f.path in entrypoints else f for f in facts]

@@ -51,8 +51,8 @@ def render_github(result: Result) -> str:
     if result.baseline is not None:
         for kind, entries in (("fixed", result.baseline.fixed), ("stale", result.baseline.stale)):
             lines += [command("notice", f"{e.rule} is in the baseline but {_GONE[kind]}; rewrite the baseline "
-                                        f"with --write-baseline to drop it", file=in_checkout(prefix, e.path), line=e.line or None,
-                                title=f"baseline entry {kind}")
+                                        f"with --write-baseline to drop it", file=in_checkout(prefix, e.path),
+                                line=e.line or None, title=f"baseline entry {kind}")
                       for e in entries]
     lines.append(summary(result))
     return "\n".join(lines) + "\n"

@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
+from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding, Result
 from twelvefactor_lint.report.snippets import SnippetLine, SnippetReader
 from twelvefactor_lint.severity import SEVERITIES

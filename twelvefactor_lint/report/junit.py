@@ -47,7 +47,8 @@ def render_junit(result: Result) -> str:
             _case(suite, path, "twelve-factor checks", file=path)
             cases += 1
     for skipped in result.skipped:
-        ET.SubElement(_case(suite, skipped.path, "not analyzed", file=skipped.path), "skipped", {"message": xml_text(skipped.reason)})
+        case = _case(suite, skipped.path, "not analyzed", file=skipped.path)
+        ET.SubElement(case, "skipped", {"message": xml_text(skipped.reason)})
     cases += len(result.skipped)
     for element in (suites, suite):
         element.attrib |= {"tests": str(cases), "failures": str(failures), "errors": "0", "skipped": str(len(result.skipped))}

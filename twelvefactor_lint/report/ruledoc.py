@@ -11,11 +11,11 @@ import difflib
 import tempfile
 from pathlib import Path
 
-from twelvefactor_lint.judge.catalogue import Catalogue, Example, Rule
+from twelvefactor_lint.discover.scope import DEV, PROD, ROLES
 from twelvefactor_lint.discover.walk import kind_of
 from twelvefactor_lint.factors import FACTORS
+from twelvefactor_lint.judge.catalogue import Catalogue, Example, Rule
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.discover.scope import DEV, PROD, ROLES
 
 _KIND_NOUNS = {"python": "Python modules", "dockerfile": "Dockerfiles", "compose": "compose files",
                "procfile": "Procfiles", "shell": "shell scripts"}
@@ -140,7 +140,8 @@ def markdown(rule: Rule) -> str:
 def help_markdown(rule: Rule) -> str:
     """Why and how to fix, without examples: SARIF's `help.markdown` (code scanning shows it beside an alert)."""
     references = [f"- {ref}" for ref in rule.references]
-    return "\n".join([_factor_quote(rule), "", rule.rationale, "", "**Use instead:** " + rule.fix, "", *references]).strip() + "\n"
+    parts = [_factor_quote(rule), "", rule.rationale, "", "**Use instead:** " + rule.fix, "", *references]
+    return "\n".join(parts).strip() + "\n"
 
 
 def help_text(rule: Rule) -> str:

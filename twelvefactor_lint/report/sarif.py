@@ -10,8 +10,8 @@ import json
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.factors import FACTORS
+from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding, Result
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root, in_checkout
 from twelvefactor_lint.report.ruledoc import help_markdown, help_text

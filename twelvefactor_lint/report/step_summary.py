@@ -52,7 +52,8 @@ def step_summary(result: Result) -> str:
         "",
     ]
     if result.findings:
-        lines += [f"<details><summary>All {total} findings</summary>", "", "| Severity | Rule | Location | Message |", "|---|---|---|---|"]
+        lines += [f"<details><summary>All {total} findings</summary>", "",
+                  "| Severity | Rule | Location | Message |", "|---|---|---|---|"]
         for f in result.findings[:MAX_LISTED]:
             lines.append(f"| {f.severity} | {f.rule} {f.name} | {cell(f'{f.path}:{f.line}:{f.column}')} | {cell(f.message)} |")
         if total > MAX_LISTED:

@@ -12,23 +12,23 @@ import sys
 import tokenize
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.analyze.python.handlers import find_handlers
-from twelvefactor_lint.analyze.python.locks import lock_facts
-from twelvefactor_lint.analyze.python.urlconf import route_facts
+from twelvefactor_lint.analyze.python import newer
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_values import setting_facts
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
+from twelvefactor_lint.analyze.python.handlers import find_handlers
 from twelvefactor_lint.analyze.python.index import build as build_index
 from twelvefactor_lint.analyze.python.locators import locator_facts
+from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
-from twelvefactor_lint.analyze.python import newer
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.state import state_facts
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.discover.sources import split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"

@@ -67,7 +67,8 @@ class _Resolver:
 def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     resolver = _Resolver(index, names)
     joined = {(id(s.function), s.node.func.value.id) for s in index.calls
-              if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join" and isinstance(s.node.func.value, ast.Name)}
+              if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join"
+              and isinstance(s.node.func.value, ast.Name)}
     facts = []
     for site in index.calls:
         call, func = site.node, site.node.func

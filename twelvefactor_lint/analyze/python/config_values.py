@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Iterator
 
 from twelvefactor_lint.analyze.python.context import MODULE, Contexts, Scope, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
@@ -46,7 +46,7 @@ class _Emitter:
                 env_field: bool = False) -> None:
         if isinstance(value, ast.Dict):
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
-                for k, v in zip(value.keys, value.values):
+                for k, v in zip(value.keys, value.values, strict=True):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
                         self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field)
             return
@@ -145,6 +145,6 @@ def _config_call_items(site: Site, names: Names) -> Iterator[tuple[str, ast.expr
 
 
 def _dict_items(node: ast.Dict) -> Iterator[tuple[str, ast.expr]]:
-    for k, v in zip(node.keys, node.values):
+    for k, v in zip(node.keys, node.values, strict=True):
         if isinstance(k, ast.Constant) and isinstance(k.value, str):
             yield k.value, v

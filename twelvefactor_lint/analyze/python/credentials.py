@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
@@ -43,9 +43,8 @@ def looks_like_secret(key: str, value: object) -> bool:
         return False
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
-    if value.startswith(("/", ".", "~")) or "://" in value or value.lower().replace("-", "_").strip("_") in key.lower():
-        return False
-    return True
+    return not (value.startswith(("/", ".", "~")) or "://" in value
+                or value.lower().replace("-", "_").strip("_") in key.lower())
 
 
 def _key_of(target: ast.expr) -> str | None:
@@ -70,7 +69,7 @@ def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
             if key:
                 yield site, key, node.value
     for site in index.dicts:
-        for k, v in zip(site.node.keys, site.node.values):
+        for k, v in zip(site.node.keys, site.node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
                 yield Site(v, site.function, site.statement_line), k.value, v
     for site in index.calls:

@@ -170,10 +170,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if _is_scratch(target, function, names):
             continue
         saved = api.endswith(".save()") and "FileSystemStorage" not in api
-        if data is None:
-            upload = False
-        else:
-            upload = function.is_upload_object(data) if saved else function.is_upload(data)
+        upload = data is not None and (function.is_upload_object(data) if saved else function.is_upload(data))
         upload = upload or _writes_upload(site, function)
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin

@@ -10,7 +10,6 @@ the value itself or only an environment read's fallback.
 
 from __future__ import annotations
 
-import ast
 import re
 from urllib.parse import urlsplit
 

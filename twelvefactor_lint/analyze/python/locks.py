@@ -14,6 +14,7 @@ import ast
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.facts import Fact
 
 FACT = "python.local_lock"
 _LOCKS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names, module_statements
@@ -72,7 +72,7 @@ def _rotation(handler_class: str, options: set[str]) -> str:
 
 
 def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
-    for k, v in zip(node.keys, node.values):
+    for k, v in zip(node.keys, node.values, strict=True):
         if isinstance(k, ast.Constant) and k.value == key:
             return v
     return None
@@ -82,7 +82,7 @@ def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: 
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
-    for name_node, handler in zip(handlers.keys, handlers.values):
+    for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
         yield from _handler_sink(name, handler, path, origin, statement_line)
 
@@ -139,7 +139,8 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                 and names.qualify(statement.value.func) in {"open", "io.open"}:
             for target in statement.targets:
                 if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
-                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(_argument(statement.value, 0, "file")), statement.lineno))
+                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
+                                       _target(_argument(statement.value, 0, "file")), statement.lineno))
     return facts
 
 

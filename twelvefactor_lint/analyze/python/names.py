@@ -9,7 +9,7 @@ QualifiedNameProvider that keeps analysis fast.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 
 class Names:

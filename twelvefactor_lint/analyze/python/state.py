@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Iterator
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.names import Names, module_statements
@@ -179,9 +179,9 @@ class _FunctionState:
                 return self.module.class_state[owner].get(node.attr)
             if owner in imports:
                 return self._imported(f"{imports[owner]}.{node.attr}")
-        if allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in _ALIASING_METHODS:
-                return self.resolve(node.func.value)
+        if (allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _ALIASING_METHODS):
+            return self.resolve(node.func.value)
         return None
 
 
@@ -212,7 +212,7 @@ def _assignments(function: Function) -> dict[str, list[ast.AST]]:
     return assigned
 
 
-def _key_text(node: ast.expr | None, state: "_FunctionState") -> str:
+def _key_text(node: ast.expr | None, state: _FunctionState) -> str:
     """The key expression when it comes from the session, a cookie, the user or a token, else ""."""
     if node is None:
         return ""

@@ -93,7 +93,7 @@ def plain_words(script: str) -> tuple[str, ...] | None:
     if root.has_error or root.child_count != 1 or root.children[0].type != "command":
         return None
     nodes = root.children[0].children
-    gaps = zip([root.start_byte, *(n.end_byte for n in nodes)], [*(n.start_byte for n in nodes), len(data)])
+    gaps = zip([root.start_byte, *(n.end_byte for n in nodes)], [*(n.start_byte for n in nodes), len(data)], strict=True)
     if any(data[start:end].strip(b" \t") for start, end in gaps):
         return None
     words = []
@@ -151,7 +151,8 @@ def _collect(node, out: list[SimpleCommand]) -> None:
     if node.type in _SKIPPED:
         return
     if node.type == "command":
-        argv = tuple(_word(child) for child in node.children if child.type not in ("variable_assignment", "file_redirect", "herestring_redirect"))
+        argv = tuple(_word(child) for child in node.children
+                     if child.type not in ("variable_assignment", "file_redirect", "herestring_redirect"))
         if argv:
             out.append(SimpleCommand(argv, line=node.start_point[0]))
         return

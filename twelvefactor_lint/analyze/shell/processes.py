@@ -73,7 +73,8 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
             if "--" in rest:
                 argv = rest[rest.index("--") + 1:]
             else:
-                argv = tuple(a for i, a in enumerate(rest) if not (a.startswith("-") and all(r.startswith("-") for r in rest[:i + 1])))
+                argv = tuple(a for i, a in enumerate(rest)
+                             if not (a.startswith("-") and all(r.startswith("-") for r in rest[:i + 1])))
         elif name in _WRAPPERS_WITH_USER:
             argv = argv[2:]
         elif name in _RUNNERS and len(argv) > 2 and argv[1] == "run":
