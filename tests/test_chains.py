@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from conftest import REPO
 
+from twelvefactor_lint.analyze import analyzer_for
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.link import FileRequest, link
 from twelvefactor_lint.runner import run
 
 
@@ -108,3 +110,32 @@ def test_a_script_run_by_a_scaled_compose_service_takes_its_replicas(lint):
     [finding] = [f for f in result.findings if f.rule == "TF1201"]
     assert (finding.path, finding.line, finding.severity) == ("start.sh", 2, "error")
     assert "each of its 3 replicas" in finding.message
+
+
+class _Files:
+    """A project of three files, as the link stage sees it: it asks what exists and for reads, nothing else."""
+
+    def __init__(self, files: dict[str, str]):
+        self.files, self.requests = files, []
+
+    def exists(self, rel):
+        return rel in self.files
+
+    def read(self, requests):
+        self.requests += requests
+        return [fact for r in requests for fact in analyzer_for(r.kind)(r.rel, self.files[r.rel].encode()).facts]
+
+
+def test_the_link_stage_reads_started_scripts_through_its_project_files_and_links_them():
+    files = _Files({
+        "Dockerfile": 'FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n',
+        "start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app:app\n",
+        "other.sh": "#!/bin/sh\nnginx\n",
+    })
+    linked = link(analyzer_for("dockerfile")("Dockerfile", files.files["Dockerfile"].encode()).facts, files)
+    assert files.requests == [FileRequest("start.sh", "shell", "Dockerfile")]
+    migration = next(f for f in linked.facts if f.kind == "process.migration_at_start")
+    assert (migration.path, migration.attrs["started_by"]) == ("start.sh", "Dockerfile:3 ENTRYPOINT")
+    assert (migration.attrs["started_by_path"], migration.attrs["started_by_line"]) == ("Dockerfile", 3)
+    [image] = linked.inventory.processes([])
+    assert image.command == "/start.sh -> gunicorn app:app"

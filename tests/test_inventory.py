@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, write_tree
 
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.runner import run
 
 
@@ -55,3 +57,29 @@ def test_processes_command_prints_a_table_and_json(tmp_path):
     data = json.loads(runner.invoke(main, ["processes", "--format", "json", str(tmp_path)]).output)
     assert [(p["name"], p["kind"], p["declared_at"]) for p in data] == [
         ("release", "release / one-off", "Procfile:1"), ("web", "application server", "Procfile:2")]
+
+
+def test_a_compose_service_that_runs_a_script_takes_the_scripts_process_and_findings(lint):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    command: ./start.sh\n",
+        "start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn mysite.wsgi\n",
+    })
+    [web] = [p for p in result.processes if p.declared_at == "docker-compose.yml:4"]
+    assert (web.kind, web.command) == ("application server", "./start.sh -> gunicorn mysite.wsgi")
+    assert web.findings == ("TF1201 start.sh:2",)
+
+
+def test_findings_attach_by_the_hop_that_starts_the_script_not_by_message_text(tmp_path, catalogue):
+    terse = Catalogue(tuple(
+        replace(r, matchers=tuple(replace(m, message="migrates at start") for m in r.matchers)) if r.id == "TF1201" else r
+        for r in catalogue.rules))
+    write_tree(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n",
+        "start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app:app\n",
+    })
+    result = run([tmp_path], Settings(root=tmp_path), terse)
+    [finding] = [f for f in result.findings if f.rule == "TF1201"]
+    assert (finding.message, finding.started_by) == ("migrates at start", ("Dockerfile", 3))
+    [image] = result.processes
+    assert image.findings == ("TF1201 start.sh:2",)

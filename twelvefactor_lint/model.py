@@ -28,6 +28,9 @@ class Finding:
     fixable: bool = False
     """It comes from a match the rule's autofix applies to (whether the code there has a shape the fix knows
     is decided when fixing)."""
+    started_by: tuple[str, int] | None = None
+    """Where the start command that runs this finding's script is declared (path, line): the process inventory
+    files the finding under that process. None outside started scripts; not part of any report."""
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -21,9 +21,7 @@ from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, ti
 from twelvefactor_lint.judge import engine
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
-from twelvefactor_lint.link import inventory
-from twelvefactor_lint.link import start_chains as link_processes
-from twelvefactor_lint.link.project import link
+from twelvefactor_lint.link import FileRequest, link
 from twelvefactor_lint.model import Result, SkippedFile
 
 
@@ -99,35 +97,34 @@ class _Analysis:
         self.digests[source.rel] = outcome.digest
 
 
-def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
-    """Analyze the files an image uses at start that discovery cannot recognise by name: the scripts
-    start commands run, and supervisord program files copied into `/etc/supervisor/`.
+class _ProjectFiles:
+    """The link stage's view of the project's files (`link.ProjectFiles`): it may read the files an image uses
+    at start that discovery cannot recognise by name - started scripts, supervisord program files.
 
     Such a file takes the role of the file that refers to it: `scripts/start.sh` as an ENTRYPOINT is
     production code, whatever its directory suggests.
     """
-    root = settings.root.resolve()
-    wanted: dict[str, SourceFile] = {}
 
-    def read(rel: str, kind: str, referrer: str) -> bool:
-        path = root / rel
-        if rel not in state.roles and not (path.is_file() and path.resolve().is_relative_to(root)):
-            return False
-        if rel not in state.roles and rel not in wanted and rel not in {s.path for s in state.skipped}:
-            wanted[rel] = SourceFile(path, rel, kind, state.roles.get(referrer, PROD))
-        return True
+    def __init__(self, state: _Analysis, settings: Settings):
+        self._state, self._settings = state, settings
+        self._root = settings.root.resolve()
 
-    started = []
-    for ref, candidates in link_processes.script_candidates(state.facts):
-        found = next((rel for rel in candidates if read(rel, "shell", ref.path)), None)
-        if found is not None:
-            started.append((ref, found))
-    for dockerfile, rel in link_processes.supervisor_configs(state.facts):
-        read(rel, "supervisord", dockerfile)
-    for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), settings), strict=True):
-        state.add(source, outcome)
-    state.facts = link_processes.mark_python_entrypoints(
-        link_processes.name_supervised_programs(link_processes.annotate(state.facts, started)))
+    def exists(self, rel: str) -> bool:
+        path = self._root / rel
+        return rel in self._state.roles or (path.is_file() and path.resolve().is_relative_to(self._root))
+
+    def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
+        state = self._state
+        skipped = {s.path for s in state.skipped}
+        wanted: dict[str, SourceFile] = {}
+        for request in requests:
+            if request.rel not in state.roles and request.rel not in wanted and request.rel not in skipped:
+                wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind,
+                                                 state.roles.get(request.referrer, PROD))
+        before = len(state.facts)
+        for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), self._settings), strict=True):
+            state.add(source, outcome)
+        return state.facts[before:]
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
@@ -145,11 +142,10 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
     for source, outcome in zip(found.files, analyze_all(found.files, settings), strict=True):
         run_state.add(source, outcome)
-    _read_referenced_files(run_state, settings)
-    facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
+    linked = link(run_state.facts, _ProjectFiles(run_state, settings))
+    facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 
-    facts = link(facts)
     findings = engine.evaluate(facts, roles, selection)
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
     statement_lines = {(f.path, f.line): f.attrs["statement_line"] for f in facts if "statement_line" in f.attrs}
@@ -158,6 +154,6 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
-        processes=inventory.build(facts, active),
+        processes=linked.inventory.processes(active),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
     )

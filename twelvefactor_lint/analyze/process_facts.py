@@ -52,7 +52,7 @@ def commands_of(argv: tuple[str, ...], line: int = 0) -> list[SimpleCommand]:
 
 def _fact(kind: str, path: str, origin: Origin, line: int, attrs: dict, anchor: str) -> Fact:
     base = {"source": origin.source, "process": origin.process, "level": origin.level, "replicas": origin.replicas,
-            "via": "", "role": "app", "programs": "",
+            "started_by": "", "role": "app", "supervised": "",
             "scaled": origin.replicas > 1, "release": origin.release, **origin.extra}
     return Fact(kind, path, line, 1, max(line, origin.end_line or line), attrs={**base, **attrs},
                 anchor=f"{origin.process}:{anchor}")

@@ -57,6 +57,6 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             if target and not _STREAM_LOG.match(target) and target.upper() != "AUTO":
                 facts.append(Fact("process.log_file", path, _line_of(lines, section, key), 1, attrs={
                     "source": origin.source, "process": name, "level": "supervised", "command": " ".join(argv),
-                    "how": f"`{key}`", "target": target, "via": "", "role": "app", "replicas": 1, "scaled": False,
+                    "how": f"`{key}`", "target": target, "started_by": "", "role": "app", "replicas": 1, "scaled": False,
                     "release": False}, anchor=f"{name}:{key}"))
     return FileAnalysis(tuple(facts), found)

@@ -17,6 +17,7 @@ import yaml
 
 from twelvefactor_lint import factors
 from twelvefactor_lint.discover.scope import ROLES
+from twelvefactor_lint.judge import template
 from twelvefactor_lint.severity import SEVERITIES
 
 FACTORS = tuple(factors.FACTORS)
@@ -185,6 +186,10 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
         message = item.get("message", default_message)
         if not isinstance(message, str) or not message.strip():
             raise _fail(source, "every `match` entry needs a `message` (or give a rule-level one)")
+        try:
+            template.check(message)
+        except ValueError as error:
+            raise _fail(source, f"`message` of the match on `{item['fact']}`: {error}") from None
         severity = item.get("severity")
         if severity is not None and severity not in SEVERITIES:
             raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")

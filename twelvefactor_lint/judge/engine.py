@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from twelvefactor_lint.discover.scope import DEV, PROD
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.severity import lowered
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DEV_NOTE = " (dev-only file: severity lowered one step)"
 
 
@@ -44,11 +43,6 @@ def select(catalogue: Catalogue, select: Iterable[str], extend_select: Iterable[
     return Selection(tuple(r for r in catalogue.rules if r.id in chosen), levels)
 
 
-def render(template: str, attrs: Mapping[str, object]) -> str:
-    """Fill `{attr}` placeholders; no attribute access or format specs, so no injection."""
-    return _PLACEHOLDER.sub(lambda m: str(attrs.get(m[1], m[0])), template)
-
-
 def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selection) -> list[Finding]:
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -57,16 +51,22 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     for rule in selection.rules:
         for fact, matcher in _matches(rule, by_kind, roles):
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
-            message = render(matcher.message, fact.attrs)
+            message = template.render(matcher.message, fact.attrs)
             if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
             findings.append(Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
                 end_column=fact.end_column or fact.column, message=message,
-                fingerprint=fact.anchor, fixable=matcher.autofix,
+                fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
             ))
     return fingerprinted(sorted(findings, key=Finding.sort_key))
+
+
+def _started_by(fact: Fact) -> tuple[str, int] | None:
+    if "started_by_path" not in fact.attrs:
+        return None
+    return fact.attrs["started_by_path"], fact.attrs["started_by_line"]
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:

@@ -1,1 +1,36 @@
-"""Link: project-level reasoning over every file's facts; reads facts, writes facts."""
+"""The link stage: project-level reasoning over every file's facts, in explicit, ordered phases.
+
+1. containers: the scripts and supervisord configs that images start are read (through the
+   runner's `ProjectFiles`) and tied to the hop that starts them (`start_chains`); compose
+   services get their roles and supply their Dockerfiles' start commands (`containers`).
+2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`).
+3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
+
+`link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
+only through `ProjectFiles`, so the link stage never calls an analyzer itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.link import containers, inventory, python, start_chains
+from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
+
+__all__ = ["FileRequest", "Linked", "ProjectFiles", "link"]
+
+
+@dataclass(frozen=True)
+class Linked:
+    facts: list[Fact]
+    """Every file's facts (the started scripts' too), linked: what the rules judge."""
+    inventory: inventory.Inventory
+
+
+def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
+    """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
+    facts = containers.link(start_chains.link(list(analyzed), files))
+    facts = python.link(facts)
+    return Linked(facts, inventory.build(facts))

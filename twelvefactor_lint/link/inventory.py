@@ -1,9 +1,10 @@
-"""The process inventory: every process type the app runs, what kind it is, where it is declared,
-and the findings that concern it (the `12f-lint processes` view of the linked facts)."""
+"""Link phase 3, the process inventory: every process type the app runs, what kind it is, where it is
+declared, and (once the rules have judged) the findings that concern it (the `12f-lint processes` view)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.analyze.shell import programs as P
@@ -16,6 +17,35 @@ _KINDS = {
     P.MONITOR: "monitoring", P.APP: "application", P.MIGRATION: "release / one-off", P.BUILD: "release / one-off",
     P.RUN_CMD: "entrypoint (runs the command it is given)",
 }
+
+
+@dataclass(frozen=True)
+class _Declared:
+    process: Process
+    """The process, its findings not attached yet."""
+    declaration: Fact
+    """The fact that declares it: findings on its lines, or in the scripts it starts, are its own."""
+
+    def attached(self, findings: list[Finding]) -> Process:
+        fact = self.declaration
+        end = fact.end_line or fact.line
+        return replace(self.process, findings=tuple(
+            f"{f.rule} {f.path}:{f.line}" for f in findings
+            if (f.path == fact.path and fact.line <= f.line <= end) or f.started_by == (fact.path, fact.line)
+        ))
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The declared processes; the findings that concern each are attached after evaluation."""
+
+    declared: tuple[_Declared, ...]
+
+    def processes(self, findings: Iterable[Finding]) -> tuple[Process, ...]:
+        findings = list(findings)
+        return tuple(d.attached(findings) for d in self.declared)
+
+
 def _image_kind(image: str) -> str:
     found = images.category(image)
     if found:
@@ -23,58 +53,49 @@ def _image_kind(image: str) -> str:
     return "web server" if images.image_kind(image) == images.PROXY else "service (image default)"
 
 
-def _attached(fact: Fact, findings: list[Finding]) -> tuple[str, ...]:
-    end = fact.end_line or fact.line
-    hop = f"(started by {fact.path}:{fact.line} "
-    return tuple(
-        f"{f.rule} {f.path}:{f.line}" for f in findings
-        if (f.path == fact.path and fact.line <= f.line <= end) or hop in f.message
-    )
-
-
-def _kind(start: Fact, scripts: dict[str, Fact]) -> tuple[str, str]:
+def _kind(start: Fact, scripts: dict[tuple[str, int], Fact]) -> tuple[str, str]:
     """Kind and command of a declared process; an image that runs a script takes the script's main process."""
     attrs = start.attrs
-    script = scripts.get(f"{start.path}:{start.line}")
+    script = scripts.get((start.path, start.line))
     if script is not None and not attrs["main_role"]:
         return _KINDS.get(script.attrs["main_role"], "other"), f"{attrs['command']} -> {script.attrs['main']}"
     kind = "release / one-off" if attrs.get("release") else _KINDS.get(attrs["main_role"], "other")
     return kind, attrs["command"]
 
 
-def build(facts: Iterable[Fact], findings: Iterable[Finding]) -> tuple[Process, ...]:
+def build(facts: Iterable[Fact]) -> Inventory:
     """One entry per declared process: Dockerfile final stages, compose services, Procfile lines,
     supervisord programs; a compose service without a command runs its image's (target's) default."""
-    facts, findings = list(facts), list(findings)
+    facts = list(facts)
     starts = [f for f in facts if f.kind == "process.start"]
-    scripts = {f.attrs["via"].split("started by ", 1)[1].rsplit(" ", 1)[0]: f
-               for f in starts if f.attrs["level"] == "script" and f.attrs["via"]}
-    images = {f.path: f for f in starts if f.attrs["level"] == "image"}
-    images |= {(f.path, f.attrs["stage"]): f for f in facts if f.kind == "dockerfile.stage_start"}
+    scripts = {(f.attrs["started_by_path"], f.attrs["started_by_line"]): f
+               for f in starts if f.attrs["level"] == "script" and f.attrs.get("started_by")}
+    image_starts = {f.path: f for f in starts if f.attrs["level"] == "image"}
+    stage_starts = {(f.path, f.attrs["stage"]): f for f in facts if f.kind == "dockerfile.stage_start"}
     declared = {(f.path, f.attrs.get("service")) for f in starts}
     processes = []
     for fact in facts:
         attrs = fact.attrs
         if fact.kind == "process.start" and attrs["level"] != "script":
             kind, command = _kind(fact, scripts)
-            processes.append(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
-                                     attrs["source"], attrs["replicas"], _attached(fact, findings)))
+            processes.append(_Declared(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
+                                               attrs["source"], attrs["replicas"], ()), fact))
         elif fact.kind == "compose.service" and (fact.path, attrs["service"]) not in declared:
-            process = _service_process(fact, images, scripts, findings)
+            process = _service_process(fact, image_starts, stage_starts, scripts)
             if process is not None:
-                processes.append(process)
-    return tuple(sorted(processes, key=lambda p: (p.declared_at.rsplit(":", 1)[0], int(p.declared_at.rsplit(":", 1)[1]))))
+                processes.append(_Declared(process, fact))
+    return Inventory(tuple(sorted(processes, key=lambda d: (d.declaration.path, d.declaration.line))))
 
 
-def _service_process(service: Fact, images: dict[str, Fact], scripts: dict[str, Fact],
-                     findings: list[Finding]) -> Process | None:
+def _service_process(service: Fact, image_starts: dict[str, Fact], stage_starts: dict[tuple[str, str], Fact],
+                     scripts: dict[tuple[str, int], Fact]) -> Process | None:
     """A compose service without its own command: it runs its image's default (a Dockerfile's, when built)."""
     attrs = service.attrs
     name, where = attrs["service"], f"{service.path}:{service.line}"
     source = f"compose service `{name}`"
     if attrs["build_context"]:
         dockerfile = attrs["built_dockerfile"]
-        image = images.get((dockerfile, attrs["target"])) or images.get(dockerfile)
+        image = stage_starts.get((dockerfile, attrs["target"])) or image_starts.get(dockerfile)
         if attrs["role"] in ("proxy", "infra"):
             kind, command = ("web server" if attrs["role"] == "proxy" else "service"), f"build {attrs['build_context']}"
         elif image is not None:
@@ -85,4 +106,4 @@ def _service_process(service: Fact, images: dict[str, Fact], scripts: dict[str, 
         kind, command = _image_kind(attrs["image"]), attrs["image"]
     else:
         return None  # a partial override (ports, volumes) of a service its base file declares
-    return Process(name, kind, command, where, source, attrs["replicas"], _attached(service, findings))
+    return Process(name, kind, command, where, source, attrs["replicas"], ())

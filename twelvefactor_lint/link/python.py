@@ -1,5 +1,9 @@
-"""Project-level reasoning over the Python analyzer's facts (called from `link.link`).
+"""Link phase 2, python: project-level reasoning over the Python analyzer's facts.
 
+- A view-shaped function's state writes count only when a URLconf routes to it.
+- A handler's write to an imported name (`from app.data import RECIPES`) becomes a
+  state mutation when that name is a module-level container in the project; writes
+  to anything else imported (a framework's `session`, an ORM object) are dropped.
 - Django settings chains: a settings module that no other one star-imports is a
   deployable settings module (a leaf); its effective settings are its bases'
   (`from .base import *`, in order) overridden by its own. Cache-based sessions whose
@@ -12,7 +16,9 @@
 
 from __future__ import annotations
 
+import os.path
 from collections import defaultdict
+from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.facts import Fact
@@ -22,7 +28,50 @@ _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 
 
-def link_python(facts: list[Fact]) -> list[Fact]:
+def link(facts: list[Fact]) -> list[Fact]:
+    facts = _settings_chains(_routed_views(facts))
+    containers: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.kind == "python.module_state":
+            containers[fact.attrs["name"]].append(fact)
+    writes = [f for f in facts if f.kind == "python.imported_state_write"]
+    facts = [f for f in facts if f.kind != "python.imported_state_write"]
+    return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+
+
+def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | None:
+    """The imported write as a state mutation, if it names a module-level container of the project.
+
+    Several modules can match a dotted suffix (copies of one app in a tutorial repository); the
+    one closest to the importing file wins.
+    """
+    module, _, name = write.attrs["qualified"].rpartition(".")
+    candidates = [c for c in containers.get(name, ()) if c.attrs["module"] == module or c.attrs["module"].endswith("." + module)]
+    if not module or not candidates:
+        return None
+    source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
+    return Fact("python.state_mutation", write.path, write.line, write.column, write.end_line, write.end_column,
+                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}"},
+                anchor=write.anchor)
+
+
+def _routed_views(facts: list[Fact]) -> list[Fact]:
+    """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
+    drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
+    routes = {f.attrs["view"]: f for f in facts if f.kind == "python.url_route"}
+    kept = []
+    for fact in facts:
+        if fact.kind != "python.view_candidate_write":
+            kept.append(fact)
+            continue
+        route = routes.get(fact.attrs["view"])
+        if route is not None:
+            site = f"Django view `{fact.attrs['function']}()` (routed in {route.path}:{route.line})"
+            kept.append(replace(fact, kind=fact.attrs["write_kind"]).with_attrs(site=site))
+    return kept
+
+
+def _settings_chains(facts: list[Fact]) -> list[Fact]:
     settings: dict[str, list[Fact]] = defaultdict(list)
     bases: dict[str, list[str]] = defaultdict(list)
     paths: dict[str, str] = {}

@@ -1,19 +1,59 @@
-"""Link the start chain: a start command runs a script that a Dockerfile copied into the image.
+"""Link phase 1, start chains: a start command runs a script that a Dockerfile copied into the image.
 
 A Dockerfile ENTRYPOINT/CMD, or a compose `command:` of a service built from a Dockerfile, may
 run a script (`/docker-entrypoint.sh`, `bash start.sh`). `script_candidates` resolves it through
 the image's COPY/ADD instructions, WORKDIR and build context to the repository files it may be,
-so the runner can analyze them as shell scripts; `annotate` then gives every fact from such a
-script the hop that starts it, so rules judge the script as the process's own start and
+which are read (through `ProjectFiles`) as shell scripts; `annotate` then gives every fact from
+such a script the hop that starts it, so rules judge the script as the process's own start and
 messages show the chain.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from twelvefactor_lint.facts import Fact
+
+
+@dataclass(frozen=True)
+class FileRequest:
+    """A repository file an image uses at start that discovery cannot recognise by name."""
+
+    rel: str
+    kind: str
+    """The analyzer to read it with: `shell` for a started script, `supervisord` for a program config."""
+    referrer: str
+    """The file that refers to it, whose role (production, dev...) it takes."""
+
+
+class ProjectFiles(Protocol):
+    """What the link stage may ask of the project's files: the runner answers, so link imports no analyzer."""
+
+    def exists(self, rel: str) -> bool:
+        """Whether the file is part of the project (analyzed already, or a regular file inside the root)."""
+        ...
+
+    def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
+        """Analyze the requested files not analyzed or skipped yet, accounting for them; their facts."""
+        ...
+
+
+def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
+    """Read the scripts and supervisord configs images start, then tie their facts to the hop that starts them."""
+    started: list[tuple[Fact, str]] = []
+    requests: list[FileRequest] = []
+    for ref, candidates in script_candidates(facts):
+        found = next((rel for rel in candidates if files.exists(rel)), None)
+        if found is not None:
+            started.append((ref, found))
+            requests.append(FileRequest(found, "shell", ref.path))
+    requests += [FileRequest(rel, "supervisord", dockerfile)
+                 for dockerfile, rel in supervisor_configs(facts) if files.exists(rel)]
+    facts = facts + files.read(requests)
+    return mark_python_entrypoints(name_supervised_programs(annotate(facts, started)))
 
 
 def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
@@ -72,8 +112,9 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
 
 
 def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
-    """Give each process fact of a started script the hop that starts it (`via`) and the replicas of the
-    compose service that runs it, so severity rises with scale as it does for the service itself."""
+    """Give each process fact of a started script the hop that starts it (`started_by`, as messages show
+    it, and where it is declared: `started_by_path`, `started_by_line`) and the replicas of the compose
+    service that runs it, so severity rises with scale as it does for the service itself."""
     via: dict[str, Fact] = {}
     for ref, script in scripts:
         via.setdefault(script, ref)
@@ -84,14 +125,15 @@ def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
         if ref is None or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
             return fact
         count = replicas.get((ref.path, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
-        return fact.with_attrs(via=f" (started by {ref.attrs['hop']})", replicas=count, scaled=count > 1)
+        return fact.with_attrs(started_by=ref.attrs["hop"], started_by_path=ref.path, started_by_line=ref.line,
+                               replicas=count, scaled=count > 1)
 
     return [annotated(f) for f in facts]
 
 
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
-    configs the image copies in (`it runs nginx, app: supervisord.conf:4, 9`)."""
+    configs the image copies in (`supervised`: `nginx`, `app`; `supervised_at`: supervisord.conf:4, 9)."""
     programs = [f for f in facts if f.kind == "process.start" and f.attrs["level"] == "supervised"]
     if not programs:
         return facts
@@ -105,9 +147,8 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
         mine = [p for p in programs if image is not None and _copied_into(p.path, image)]
         if not mine:
             return fact
-        names = ", ".join(f"`{p.attrs['process']}`" for p in mine)
-        where = ", ".join(f"{p.path}:{p.line}" for p in mine)
-        return fact.with_attrs(programs=f" (it runs {names}: {where})")
+        return fact.with_attrs(supervised=", ".join(f"`{p.attrs['process']}`" for p in mine),
+                               supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
 
     return [named(f) for f in facts]
 
