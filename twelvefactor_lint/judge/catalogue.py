@@ -78,8 +78,9 @@ class ExampleFile:
 @dataclass(frozen=True)
 class Example:
     files: tuple[ExampleFile, ...]
-    lines: tuple[int, ...] = ()
-    """For bad examples: the lines of the first file where findings must land (all of them)."""
+    lines: tuple[tuple[int, str | None], ...] = ()
+    """For bad examples: (line, severity) for every line of the first file where findings must land, from
+    `lines: {12: error, 14: warning}`; the severity is None where a rule states lines only (`lines: [12, 14]`)."""
 
 
 @dataclass(frozen=True)
@@ -225,10 +226,14 @@ def _example(item: Any, source: Path, side: str) -> Example:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not isinstance(entry.get("code"), str):
             raise _fail(source, f"each `examples.{side}` entry needs `path` and `code` (or `files` of them)")
         files.append(ExampleFile(entry["path"], entry["code"]))
-    lines = item.get("lines", [])
-    if not isinstance(lines, list) or not all(isinstance(n, int) for n in lines):
-        raise _fail(source, "`lines` must be a list of line numbers")
-    return Example(tuple(files), tuple(lines))
+    lines = item.get("lines", {})
+    if isinstance(lines, list):
+        lines = dict.fromkeys(lines)
+    if not isinstance(lines, dict) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and (s is None or s in SEVERITIES) for n, s in lines.items()):
+        raise _fail(source, f"`lines` must map line numbers to severities ({{12: error}}; one of {', '.join(SEVERITIES)}), "
+                            "or list line numbers")
+    return Example(tuple(files), tuple(sorted(lines.items())))
 
 
 def _autofix(data: dict, source: Path) -> Autofix | None:
