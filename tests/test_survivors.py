@@ -56,6 +56,9 @@ def test_getenv_or_a_literal_is_an_environment_read_with_a_fallback(lint):
     [finding] = result.findings
     assert finding.message.startswith("`REDIS_URL` falls back to `cache.internal` when `REDIS_URL` is unset")
     assert (finding.line, finding.column) == (2, 13)
+    secret = lint({"app/settings.py": 'import os\nSECRET_KEY = os.getenv("SECRET_KEY") or "k3y-4-r34l-s1t3"\n'},
+                  select=("TF301", "TF302"))
+    assert [(f.rule, f.line, f.column) for f in secret.findings] == [("TF302", 2, 41)]
 
 
 def _finding(line: int, anchor: str) -> Finding:

@@ -7,6 +7,8 @@ are not judged by default; dev-only files are judged one severity lower.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
@@ -21,30 +23,42 @@ _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)
 _TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Path:
+    dirs: tuple[str, ...]
+    """The directories, lower-case."""
+    name: str
+    stem: str
+    """The name without `.py`."""
+    python: bool
+    settings_dir: bool
+    """Under a `settings/`, `config/`, `configs/` or `conf/` directory."""
+
+
+_RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
+    (TEST, lambda p: any(d in _TEST_DIRS for d in p.dirs) or p.name == "conftest.py" or p.stem in {"test", "tests"}
+     or p.stem.startswith("test_") or p.stem.endswith("_test")),
+    (MIGRATION, lambda p: "migrations" in p.dirs or ("alembic" in p.dirs and "versions" in p.dirs) or "migrate" in p.dirs),
+    (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs)),
+    (BUILD, lambda p: p.name in _BUILD_FILES or any(d in _TOOLING_DIRS for d in p.dirs)),
+    (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)),
+    # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
+    (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.settings_dir or not p.python)),
+    (DEV, lambda p: bool(_DEV_WORD.search(p.stem))
+     and (p.settings_dir or not p.python or "settings" in p.stem or "config" in p.stem)),
+)
+"""(role, test) in order: the first test a path passes gives its role; a path that passes none is PROD."""
+
+
 def classify(rel_path: str) -> str:
     """Role of a root-relative POSIX path."""
     path = PurePosixPath(rel_path)
-    dirs = [part.lower() for part in path.parts[:-1]]
+    dirs = tuple(part.lower() for part in path.parts[:-1])
     name = path.name.lower()
-    stem = name.rsplit(".", 1)[0] if name.endswith(".py") else name
-
-    if (any(d in _TEST_DIRS for d in dirs) or name == "conftest.py" or stem in {"test", "tests"}
-            or stem.startswith("test_") or stem.endswith("_test")):
-        return TEST
-    if "migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs:
-        return MIGRATION
-    if any(d in _DOC_DIRS for d in dirs):
-        return DOCS
-    if name in _BUILD_FILES or any(d in _TOOLING_DIRS for d in dirs):
-        return BUILD
-    if "management" in dirs and "commands" in dirs or any(d in _SCRIPT_DIRS for d in dirs):
-        return SCRIPT
-    settings_dir = any(d in {"settings", "config", "configs", "conf"} for d in dirs)
-    if _TEST_WORD.search(stem) and (settings_dir or not name.endswith(".py")):
-        return TEST
-    if _DEV_WORD.search(stem) and (settings_dir or not name.endswith(".py") or "settings" in stem or "config" in stem):
-        return DEV
-    return PROD
+    python = name.endswith(".py")
+    facts = _Path(dirs, name, name.rsplit(".", 1)[0] if python else name, python,
+                  any(d in {"settings", "config", "configs", "conf"} for d in dirs))
+    return next((role for role, test in _RULES if test(facts)), PROD)
 
 
 _PROD_WORD = re.compile(r"(?:^|[._-])(prod|production)(?:$|[._-])", re.IGNORECASE)

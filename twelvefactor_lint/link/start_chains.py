@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
 from twelvefactor_lint.facts import Fact
 
 
@@ -183,7 +184,7 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
 
 def _python_targets(argv: list[str]) -> set[str]:
     """`python app/main.py` -> {app/main.py}; `python -m app.main` -> {app/main.py, app/main/__main__.py}."""
-    words = [w for w in argv[1:] if w not in {"-u", "-O", "-OO", "-B", "-E", "-s", "-I"}]
+    words = [w for w in argv[1:] if w not in INTERPRETER_FLAGS]
     if len(words) >= 2 and words[0] == "-m":
         module = words[1].replace(".", "/")
         return {module + ".py", module + "/__main__.py"}

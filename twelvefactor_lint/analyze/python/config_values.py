@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from twelvefactor_lint.analyze.python.context import MODULE, Contexts, Scope, fact_at, settings_classes
+from twelvefactor_lint.analyze.python.context import CONFIG_CLASS, MODULE, Contexts, Scope, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import, dotted_module
@@ -24,7 +24,6 @@ from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, EXPR, LITERAL, 
 from twelvefactor_lint.facts import Fact
 
 FACT, STAR_IMPORT = "python.setting", "python.star_import"
-_CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
@@ -100,7 +99,7 @@ def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
         changed = False
         for name, cls in names.classes.items():
             bases = [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases]
-            if name not in found and (_CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (
+            if name not in found and (CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (
                     bases or name.endswith("Config")) or any(b in found or _SETTINGS_BASES.search(b) for b in bases)):
                 found.add(name)
                 changed = True

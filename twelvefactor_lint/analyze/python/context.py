@@ -30,7 +30,8 @@ _DJANGO_SETTINGS = {"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES",
                     "AUTH_PASSWORD_VALIDATORS", "TEMPLATES", "STATIC_URL"}
 _SETTINGS_PATH = re.compile(r"(^|[/_.-])(settings?|config|configs|conf)([/_.-]|$)", re.IGNORECASE)
 _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
-_CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
+"""A class name that reads as configuration (`Config`, `ProductionConfig`, `AppSettings`)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def is_settings_module(tree: ast.Module, names: Names, path: str) -> bool:
         return False
     star = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in module_statements(tree))
     return bool(upper & _DJANGO_SETTINGS) or star or len(upper) >= 3 or any(
-        _CONFIG_CLASS.search(name) for name in names.classes)
+        CONFIG_CLASS.search(name) for name in names.classes)
 
 
 def main_block_lines(tree: ast.Module) -> set[int]:

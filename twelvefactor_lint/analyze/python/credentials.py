@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.values import env_read
+from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.facts import Fact
 
 SECRET_LITERAL, SECRET_FALLBACK, URL_CREDENTIALS = "python.secret_literal", "python.secret_env_fallback", "python.url_credentials"
@@ -79,11 +79,10 @@ def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
 
 
 def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | None:
-    """`os.environ.get("SECRET_KEY") or "literal"` -> ("SECRET_KEY", the literal)."""
-    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2:
-        read, last = env_read(value.values[0], names), value.values[1]
-        if read and isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value:
-            return read[0], last
+    """`os.environ.get("SECRET_KEY") or "literal"` -> ("SECRET_KEY", the literal), for a non-empty string literal."""
+    found = or_fallback(value, names)
+    if found and isinstance(found[1], ast.Constant) and isinstance(found[1].value, str) and found[1].value:
+        return found[0], found[1]
     return None
 
 

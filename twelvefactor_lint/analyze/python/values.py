@@ -59,15 +59,23 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     return call.args[0].value, fallback
 
 
+def or_fallback(node: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
+    """`os.getenv("X") or "literal"` -> ("X", the literal's node): an environment read with a literal fallback."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+        read, fallback = env_read(node.values[0], names), node.values[1]
+        if read and constant_text(fallback) is not None:
+            return read[0], fallback
+    return None
+
+
 def describe(node: ast.expr, names: Names) -> Value:
     text = constant_text(node)
     if text is not None:
         return Value(text, LITERAL, node=node)
-    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
-        first, fallback = node.values
-        read = env_read(first, names)
-        if read and constant_text(fallback) is not None:
-            return Value(constant_text(fallback), ENV_DEFAULT, read[0], fallback)
+    found = or_fallback(node, names)
+    if found:
+        key, fallback = found
+        return Value(constant_text(fallback) or "", ENV_DEFAULT, key, fallback)
     if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
             and node.func.id in {"int", "str", "bool", "float"}:
         return describe(node.args[0], names)

@@ -27,12 +27,16 @@ _MANAGE_BUILDS = {"collectstatic", "compilemessages", "compress", "assets"}
 _MIGRATIONS = {("alembic", "upgrade"), ("aerich", "upgrade"), ("yoyo", "apply"), ("piccolo", "migrations")}
 
 
+INTERPRETER_FLAGS = frozenset({"-u", "-O", "-OO", "-B", "-E", "-s", "-I"})
+"""Python's own flags that may come before the script or `-m module` (`python -u main.py`)."""
+
+
 def python_target(argv: tuple[str, ...]) -> tuple[str, ...] | None:
     """`python -m gunicorn x` -> (`gunicorn`, `x`); `python manage.py migrate` -> (`manage.py`, `migrate`)."""
     name = argv[0].rsplit("/", 1)[-1] if argv else ""
     if not re.fullmatch(r"python[\d.]*|pypy3?", name):
         return None
-    rest = [a for a in argv[1:] if a not in {"-u", "-O", "-OO", "-B", "-E", "-s", "-I"}]
+    rest = [a for a in argv[1:] if a not in INTERPRETER_FLAGS]
     if len(rest) >= 2 and rest[0] == "-m":
         return tuple(rest[1:])
     return tuple(rest) if rest and not rest[0].startswith("-") else None
