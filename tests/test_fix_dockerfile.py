@@ -58,6 +58,7 @@ def test_non_ascii_words_stay_readable(tmp_path):
     "FROM python:3.12-slim\nSHELL [\"/bin/bash\", \"-lc\"]\nCMD python app.py\n",
     "FROM python:3.12-slim AS base\nSHELL [\"powershell\", \"-Command\"]\nFROM base\nCMD python app.py\n",
     "FROM python:3.12-slim\nCMD python \\\n# the app\n  app.py\n",
+    "FROM python:3.12-slim\nSHELL /bin/bash -c\nCMD python app.py\n",  # an invalid, non-JSON SHELL crashed the fix
 ])
 def test_no_fix_where_exec_form_could_run_something_else(tmp_path, text):
     assert _fixed_dockerfile(tmp_path, text) is None

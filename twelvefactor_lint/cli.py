@@ -126,7 +126,7 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
             select=select or None,
             extend_select=(*settings.extend_select, *extend_select) if extend_select else None,
             ignore=(*settings.ignore, *ignore) if ignore else None,
-            severity={**settings.severity, **_severity_overrides(severities)} if severities else None,
+            severity={**settings.severity, **(_severity_overrides(severities) or {})} if severities else None,
             fail_on=fail_on, force_exclude=force_exclude,
             respect_gitignore=False if no_respect_gitignore else None,
             jobs=jobs, cache=False if no_cache else None, cache_dir=str(cache_dir.absolute()) if cache_dir else None,

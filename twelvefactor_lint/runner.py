@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
@@ -66,7 +67,7 @@ def analyze_all(sources: Sequence[SourceFile], settings: Settings) -> list[FileA
             store.store(sources[i], outcome)
     if store:
         store.save()
-    return outcomes  # type: ignore[return-value] - every None is filled
+    return cast(list[FileAnalysis | str], outcomes)  # every None is filled
 
 
 def _open_cache(settings: Settings) -> FactsCache | None:

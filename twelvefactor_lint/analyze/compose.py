@@ -85,7 +85,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
     blockers = []
     for field_name in ("container_name", "hostname"):
         node = _field(service, field_name)
-        if Y.scalar(node):
+        if node is not None and Y.scalar(node):
             blockers.append((node, field_name, Y.scalar(node)))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     facts += _process_facts(path, name, service, replicas or 1)
@@ -144,9 +144,10 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
             facts.append(Fact("process.script_ref", path, Y.line(declared), 1, attrs={
                 "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`",
                 "dockerfile": built_paths(path, build)[1], "service": name}, anchor=f"script:{name}:{script}"))
-    signal = Y.scalar(_field(service, "stop_signal"))
-    if signal:
-        facts.append(Fact("process.stop_signal", path, Y.line(_field(service, "stop_signal")), 1, attrs={
+    signal_node = _field(service, "stop_signal")
+    signal = Y.scalar(signal_node)
+    if signal_node is not None and signal:
+        facts.append(Fact("process.stop_signal", path, Y.line(signal_node), 1, attrs={
             "signal": signal.upper(), "source": f"compose service `{name}`", "process": name, "service": name},
             anchor=f"{name}:stop"))
     return facts

@@ -190,7 +190,9 @@ def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]]
 
     ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves.
     """
-    copies, workdir, variables = [], "/", {}
+    copies: list[tuple[list[str], str]] = []
+    workdir = "/"
+    variables: dict[str, str] = {}
     for stage in chain:
         for item in stage.instructions:
             if item.name in ("ARG", "ENV"):

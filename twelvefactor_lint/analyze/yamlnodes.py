@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import yaml
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pyyaml built without libyaml

@@ -94,8 +94,10 @@ def discover(
     skipped: dict[str, Skipped] = {}
     for given in paths:
         for item in walker.walk(Path(given), force_exclude):
-            target = found if isinstance(item, SourceFile) else skipped
-            target.setdefault(item.rel, item)
+            if isinstance(item, SourceFile):
+                found.setdefault(item.rel, item)
+            else:
+                skipped.setdefault(item.rel, item)
     for kind in (DOCKERFILE, COMPOSE):
         for rel in scope.dev_by_sibling([f.rel for f in found.values() if f.kind == kind]):
             found[rel] = replace(found[rel], role=scope.DEV)

@@ -29,8 +29,8 @@ def fix_dockerfile(data: bytes, findings: Sequence[Finding]) -> tuple[bytes, tup
     fixed = []
     for finding in findings:
         item = next((i for i in items if i.line == finding.line), None)
-        rewritten = _exec_form(item, lines, stages(items)) if finding.rule == "TF901" and item else None
-        if rewritten is not None:
+        rewritten = _exec_form(item, lines, stages(items)) if finding.rule == "TF901" and item is not None else None
+        if item is not None and rewritten is not None:
             lines[item.line - 1:item.end_line] = [rewritten] + [""] * (item.end_line - item.line)
             fixed.append(finding)
     return bom + "".join(lines).encode("utf-8"), tuple(fixed)
@@ -43,7 +43,7 @@ def _exec_form(item: Instruction, lines: list[str], all_stages: list[Stage]) -> 
     raw = lines[item.line - 1:item.end_line]
     keyword = _KEYWORD.match(raw[0]) if raw else None
     words = plain_words(item.value) if keyword and item.exec_form is None else None
-    if words is None or any(not line.strip() or line.lstrip().startswith("#") for line in raw[1:]):
+    if keyword is None or words is None or any(not line.strip() or line.lstrip().startswith("#") for line in raw[1:]):
         return None
     stage = [s for s in all_stages if s.line <= item.line][-1]
     if not _plain_shell(stage, item, {s.name: s for s in all_stages if s.name}):
@@ -57,10 +57,12 @@ def _exec_form(item: Instruction, lines: list[str], all_stages: list[Stage]) -> 
 def _plain_shell(stage: Stage, item: Instruction, by_name: dict[str, Stage]) -> bool:
     """Whether the shell that runs the shell form, as SHELL left it for this stage, is `/bin/sh -c` or alike."""
     shell = None
-    while shell is None and stage is not None:
-        shell = next((i for i in reversed(stage.instructions) if i.name == "SHELL" and i.line < item.line), None)
-        parent = by_name.get(stage.base.lower())
-        stage = parent if parent is not None and parent.index < stage.index else None
-    argv = shell.exec_form if shell is not None else ["/bin/sh", "-c"]
+    current: Stage | None = stage
+    while shell is None and current is not None:
+        shell = next((i for i in reversed(current.instructions) if i.name == "SHELL" and i.line < item.line), None)
+        parent = by_name.get(current.base.lower())
+        current = parent if parent is not None and parent.index < current.index else None
+    # a SHELL not in JSON form is invalid (Docker refuses it): an unknown shell, so no fix
+    argv = (shell.exec_form or []) if shell is not None else ["/bin/sh", "-c"]
     login = any(a in ("--login", "--rcfile") or re.fullmatch(r"-[a-zA-Z]*[li][a-zA-Z]*", a) for a in argv[1:])
     return bool(argv) and argv[0].rsplit("/", 1)[-1] in _POSIX_SHELLS and not login

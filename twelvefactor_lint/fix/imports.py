@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+
+_Statement = cst.SimpleStatementLine | cst.BaseCompoundStatement
+"""What a module's body holds."""
 
 
 def ensure_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
@@ -38,20 +41,22 @@ def ensure_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
     return module.with_changes(body=[*body[:at], *added, *body[at:]])
 
 
-def _is_standard(statement: cst.SimpleStatementLine) -> bool:
+def _is_standard(statement: _Statement) -> bool:
     """Every import on the line is of the standard library (`__future__` included)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
     modules = []
     for small in statement.body:
         if isinstance(small, cst.Import):
             modules += [get_full_name_for_node(alias.name) or "" for alias in small.names]
-        elif small.relative or small.module is None:
+        elif not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
             return False
         else:
             modules.append(get_full_name_for_node(small.module) or "")
     return all(m.split(".")[0] in sys.stdlib_module_names for m in modules)
 
 
-def _starts_with_blank(statement: cst.BaseStatement) -> bool:
+def _starts_with_blank(statement: _Statement) -> bool:
     lines = statement.leading_lines
     return bool(lines) and lines[0].comment is None
 
@@ -67,7 +72,7 @@ def _is_docstring(statement: cst.CSTNode) -> bool:
             and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
-def _leading_block(body: list[cst.BaseStatement]) -> int:
+def _leading_block(body: Sequence[_Statement]) -> int:
     """How many statements open the module: a docstring, then imports."""
     count = int(bool(body) and _is_docstring(body[0]))
     while count < len(body) and _is_import(body[count]):
@@ -75,13 +80,14 @@ def _leading_block(body: list[cst.BaseStatement]) -> int:
     return count
 
 
-def _bound(statements: list[cst.BaseStatement]) -> set[str]:
+def _bound(statements: Sequence[_Statement]) -> set[str]:
     """Names the imports bind: `import os.path` binds `os`, `import a as b` binds `b`."""
     bound: set[str] = set()
     for statement in statements:
         for small in getattr(statement, "body", ()):
-            if isinstance(small, cst.Import) or isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                bound.update(bound_name(alias) for alias in small.names)
+            names = small.names if isinstance(small, (cst.Import, cst.ImportFrom)) else ()
+            if not isinstance(names, cst.ImportStar):
+                bound.update(bound_name(alias) for alias in names)
     return bound
 
 

@@ -49,7 +49,7 @@ def propose(result: Result, targets: Sequence[Path], unsafe: bool) -> Proposal:
             continue
         target, problem = _writable(path, root, targets)
         data = _read(target) if target is not None else None
-        if data is None or digest(data) != result.digests.get(path):
+        if target is None or data is None or digest(data) != result.digests.get(path):
             notices.append(f"{path}: not fixed: {problem or 'it changed since it was analyzed'}")
             continue
         after, fixed = fixer(data, findings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -17,6 +18,7 @@ from twelvefactor_lint.fix.envnames import env_name, locator_name
 from twelvefactor_lint.fix.imports import bound_name
 
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString)
+_Node = TypeVar("_Node", bound=cst.CSTNode)
 _SERVICES = {
     "create_engine": "DATABASE", "create_async_engine": "DATABASE", "connect": "DATABASE", "create_pool": "DATABASE",
     "Redis": "REDIS", "StrictRedis": "REDIS", "from_url": "REDIS", "MongoClient": "MONGODB",
@@ -50,7 +52,8 @@ class Site:
 
     @classmethod
     def context(cls, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> Site:
-        imported, quotes = {}, Counter()
+        imported: dict[str, str] = {}
+        quotes: Counter[str] = Counter()
         for node in parents:
             if isinstance(node, cst.ImportAlias):
                 imported[bound_name(node)] = _imported_name(node, parents.get(node))
@@ -67,14 +70,19 @@ class Site:
     def at(self, nodes: list[cst.CSTNode]) -> Site:
         return Site(tuple(nodes), self.parents, self.imported, self.quote)
 
-    def first(self, *types: type) -> cst.CSTNode | None:
-        return next((n for n in self.nodes if isinstance(n, types)), None)
+    def first(self, kind: type[_Node]) -> _Node | None:
+        return next((n for n in self.nodes if isinstance(n, kind)), None)
+
+    def first_string(self) -> cst.SimpleString | cst.ConcatenatedString | None:
+        return next((n for n in self.nodes if isinstance(n, _STRINGS)), None)
 
     def build(self, template: str, **parts: str | cst.BaseExpression) -> cst.BaseExpression:
         """Parse `template`, putting each part in place of its upper-case placeholder name: a node as it
         is, a str as a string literal in the module's quote style."""
         nodes = {k: cst.SimpleString(f"{self.quote}{v}{self.quote}") if isinstance(v, str) else v for k, v in parts.items()}
-        return cst.parse_expression(template).visit(_Swap(nodes))
+        built = cst.parse_expression(template).visit(_Swap(nodes))
+        assert isinstance(built, cst.BaseExpression)  # _Swap replaces names with expressions only
+        return built
 
 
 class _Swap(cst.CSTTransformer):
@@ -114,8 +122,9 @@ def _target_names(target: cst.BaseExpression, site: Site) -> list[str] | None:
         return [target.value]
     if isinstance(target, cst.Attribute):
         owner = target.value
-        qualified = isinstance(owner, cst.Name) and owner.value in site.imported
-        return [owner.value, target.attr.value] if qualified else [target.attr.value]
+        if isinstance(owner, cst.Name) and owner.value in site.imported:
+            return [owner.value, target.attr.value]
+        return [target.attr.value]
     if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index) \
             and get_full_name_for_node(target.value) != "os.environ":
         key = _string_value(target.slice[0].slice.value)
@@ -127,14 +136,15 @@ def _binding(node: cst.CSTNode, site: Site) -> list[str] | None:
     """The names a value is bound to, outermost first: `DATABASES = {"default": {"PASSWORD": v}}` ->
     DATABASES, default, PASSWORD; `login(password=v)` -> password. None when it is not bound by name."""
     keys: list[str] = []
-    child, parent = node, site.parents.get(node)
+    child: cst.CSTNode | None = node
+    parent = site.parents.get(node)
     while isinstance(parent, cst.DictElement) and parent.value is child:
         key = _string_value(parent.key)
         if key is None:
             return None
         keys.insert(0, key)
         child = site.parents.get(parent)
-        parent = site.parents.get(child)
+        parent = site.parents.get(child) if child is not None else None
     if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is child:
         target = parent.targets[0].target if isinstance(parent, cst.Assign) else parent.target
         names = _target_names(target, site)
@@ -153,9 +163,9 @@ def _callee(call: cst.Call, site: Site) -> str:
 
 def secret_from_environment(site: Site) -> Edit | None:
     """TF301: `SECRET_KEY = "..."` -> `SECRET_KEY = os.environ["SECRET_KEY"]` (a missing variable now fails fast)."""
-    literal = site.first(*_STRINGS)
+    literal = site.first_string()
     names = _binding(literal, site) if literal is not None else None
-    if names is None:
+    if literal is None or names is None:
         return None
     name = env_name(names)
     read = site.build("os.environ[NAME]", NAME=name)
@@ -170,7 +180,7 @@ def debug_from_environment(site: Site) -> Edit | None:
     """TF303: `DEBUG = True` -> `DEBUG = os.environ.get("DEBUG", "") == "1"`; `debug=True` in a call likewise."""
     value = site.first(cst.Name)
     names = _binding(value, site) if value is not None and value.value == "True" else None
-    if names is not None:
+    if value is not None and names is not None:
         return Edit(value, _in_parens_of(value, _flag(site, env_name(names))), ("os",))
     call = site.first(cst.Call)
     arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "debug"), None) if call else None
@@ -181,12 +191,13 @@ def debug_from_environment(site: Site) -> Edit | None:
 
 def locator_from_environment(site: Site) -> Edit | None:
     """TF401: a literal URL or host -> `os.environ.get("<NAME>_URL", <the literal>)`: the same value unless configured."""
-    literal = site.first(*_STRINGS)
+    literal = site.first_string()
     value = _string_value(literal)
-    if value is None:
+    if literal is None or value is None:
         return None
     arg = site.parents.get(literal)
     call = site.parents.get(arg) if isinstance(arg, cst.Arg) else None
+    names: list[str] | None
     if isinstance(call, cst.Call) and _callee(call, site) in _SERVICES:
         names = [_SERVICES[_callee(call, site)]]
     else:

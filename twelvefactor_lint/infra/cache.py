@@ -23,7 +23,7 @@ import time
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
@@ -202,7 +202,7 @@ def prune(directory: Path, older_than: float) -> None:
                     pass
 
 
-def _valid(entry: Any) -> bool:
+def _valid(entry: Any) -> TypeGuard[list[Any]]:
     """An index entry as written: [kind, size, mtime, inode, key], the key a bare hex name."""
     return isinstance(entry, list) and len(entry) == 5 and isinstance(entry[4], str) and len(entry[4]) == 32 \
         and entry[4].isalnum() and entry[4].isascii()

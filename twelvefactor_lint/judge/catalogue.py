@@ -8,7 +8,7 @@ conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ class Condition:
     op: str  # "eq", "in", "regex", "not"
     value: Any
 
-    def holds(self, attrs: dict[str, Any]) -> bool:
+    def holds(self, attrs: Mapping[str, Any]) -> bool:
         return _holds(self.op, self.value, attrs.get(self.attr))
 
 
@@ -65,7 +65,7 @@ class Matcher:
     autofix: bool = False
     """The rule's autofix applies to this match's findings (opt-in: a new match is not fixed by accident)."""
 
-    def matches(self, kind: str, attrs: dict[str, Any]) -> bool:
+    def matches(self, kind: str, attrs: Mapping[str, Any]) -> bool:
         return kind == self.fact and all(c.holds(attrs) for c in self.where)
 
 

@@ -60,7 +60,7 @@ def _location(prefix: PurePosixPath, path: str, region: dict | None = None) -> d
 
 
 def _result(finding: Finding, index: dict[str, int], prefix: PurePosixPath) -> dict:
-    result = {
+    result: dict[str, object] = {
         "ruleId": finding.rule,
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},

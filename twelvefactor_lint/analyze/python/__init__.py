@@ -110,7 +110,8 @@ def _directives(text: str) -> tuple:
     """Directives from real comments (tokenize), so `#` inside strings is never misread."""
     if "12f:" not in text and "noqa" not in text:
         return ()
-    comments, code_lines = [], set()
+    comments: list[tuple[int, str, bool]] = []
+    code_lines: set[int] = set()
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:

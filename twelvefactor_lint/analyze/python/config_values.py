@@ -82,12 +82,12 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
                              "config_class", dev_only, cls.name in env_classes)
-    for site in index.assignments:
-        for key, value in _config_item_writes(site.node):
-            emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")
-    for site in index.calls:
-        for key, value in _config_call_items(site, names):
-            emit.setting(key, value, contexts.of(site), site.statement_line, "app_config")
+    for assignment in index.assignments:
+        for key, value in _config_item_writes(assignment.node):
+            emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
+    for call in index.calls:
+        for key, value in _config_call_items(call, names):
+            emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
     return emit.facts
 
 

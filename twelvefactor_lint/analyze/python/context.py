@@ -172,7 +172,8 @@ def main_block_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
-def fact_at(kind: str, path: str, node: ast.AST, scope: Scope, statement_line: int, anchor: str, **attrs: object) -> Fact:
+def fact_at(kind: str, path: str, node: ast.expr | ast.stmt, scope: Scope, statement_line: int, anchor: str,
+            **attrs: object) -> Fact:
     """A fact located at `node`, carrying where it runs (context, function, site)."""
     return Fact(kind, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
                 attrs={"context": scope.context, "function": scope.function, "site": scope.site,

@@ -68,14 +68,14 @@ def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
             key = _key_of(target)
             if key:
                 yield site, key, node.value
-    for site in index.dicts:
-        for k, v in zip(site.node.keys, site.node.values, strict=True):
+    for entries in index.dicts:
+        for k, v in zip(entries.node.keys, entries.node.values, strict=True):
             if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                yield Site(v, site.function, site.statement_line), k.value, v
-    for site in index.calls:
-        for keyword in site.node.keywords:
+                yield Site(v, entries.function, entries.statement_line), k.value, v
+    for call in index.calls:
+        for keyword in call.node.keywords:
             if keyword.arg:
-                yield Site(keyword.value, site.function, site.statement_line), keyword.arg, keyword.value
+                yield Site(keyword.value, call.function, call.statement_line), keyword.arg, keyword.value
 
 
 def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | None:
@@ -95,21 +95,21 @@ def _settings_fields(names: Names) -> set[int]:
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     fallbacks: set[int] = set()
-    for site in index.calls:
-        read = env_read(site.node, names)
+    for call in index.calls:
+        read = env_read(call.node, names)
         if read is None or read[1] is None:
             continue
-        key, fallback = read
-        fallbacks.add(id(fallback))
-        if SECRET_NAME.search(key) and isinstance(fallback, ast.Constant) and isinstance(fallback.value, str) \
-                and fallback.value and not _PLACEHOLDER.search(fallback.value):
-            facts.append(fact_at(SECRET_FALLBACK, path, fallback, contexts.of(site), site.statement_line, key,
+        key, default = read
+        fallbacks.add(id(default))
+        if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
+                and default.value and not _PLACEHOLDER.search(default.value):
+            facts.append(fact_at(SECRET_FALLBACK, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
     fields = _settings_fields(names)
     for site, key, value in _bindings(index):
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
-        if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(fallback[1].value):
+        if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
             fallbacks.add(id(fallback[1]))
             facts.append(fact_at(SECRET_FALLBACK, path, fallback[1], contexts.of(site), site.statement_line, fallback[0],
                                  env_key=fallback[0], module_kind=contexts.module_kind))
@@ -118,11 +118,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SECRET_LITERAL, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, module_kind=contexts.module_kind))
-    for site in index.urls:
-        match = _URL_CREDENTIALS.match(site.node.value)
+    for url in index.urls:
+        match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
         if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):
             masked = f"{match['scheme']}://{match['user']}:***@{match['host']}"
-            facts.append(fact_at(URL_CREDENTIALS, path, site.node, contexts.of(site), site.statement_line, masked,
-                                 url=masked, scheme=match["scheme"], env_default=id(site.node) in fallbacks,
+            facts.append(fact_at(URL_CREDENTIALS, path, url.node, contexts.of(url), url.statement_line, masked,
+                                 url=masked, scheme=match["scheme"], env_default=id(url.node) in fallbacks,
                                  module_kind=contexts.module_kind))
     return facts

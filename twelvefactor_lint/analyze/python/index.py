@@ -11,30 +11,31 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+N = TypeVar("N", bound=ast.AST, covariant=True)
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(Generic[N]):
     """A node, the innermost function around it (None at module or class level) and its statement's line."""
 
-    node: ast.AST
+    node: N
     function: Function | None
     statement_line: int
 
 
 @dataclass
 class Index:
-    calls: list[Site] = field(default_factory=list)
-    assignments: list[Site] = field(default_factory=list)
-    """Assign, AnnAssign and AugAssign statements."""
+    calls: list[Site[ast.Call]] = field(default_factory=list)
+    assignments: list[Site[ast.Assign | ast.AnnAssign | ast.AugAssign]] = field(default_factory=list)
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
-    withs: list[Site] = field(default_factory=list)
-    dicts: list[Site] = field(default_factory=list)
-    urls: list[Site] = field(default_factory=list)
+    withs: list[Site[ast.With | ast.AsyncWith]] = field(default_factory=list)
+    dicts: list[Site[ast.Dict]] = field(default_factory=list)
+    urls: list[Site[ast.Constant]] = field(default_factory=list)
     """String constants containing `://`."""
     parents: dict[int, Function | None] = field(default_factory=dict)
     """id(function) -> the function it is nested in (None for a module- or class-level function)."""
@@ -47,9 +48,11 @@ class Index:
 
 
 def _subclasses(base: type) -> set[type]:
-    found, pending = set(), [base]
+    found: set[type] = set()
+    pending: list[type] = [base]
     while pending:
-        for sub in pending.pop().__subclasses__():
+        subclasses: list[type] = pending.pop().__subclasses__()
+        for sub in subclasses:
             found.add(sub)
             pending.append(sub)
     return found
@@ -71,7 +74,7 @@ _ACTIONS: dict[type, int] = {
 def _child_fields(cls: type) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(name for name in cls._fields if name not in ("ctx", "type_comment"))
+        fields = _CHILD_FIELDS[cls] = tuple(name for name in getattr(cls, "_fields", ()) if name not in ("ctx", "type_comment"))
     return fields
 
 
@@ -82,7 +85,8 @@ def build(tree: ast.Module) -> Index:
     that carry nothing are not pushed at all.
     """
     index = Index()
-    stack: list[tuple[ast.AST, Function | None, int, ast.ClassDef | None]] = [(tree, None, 1, None)]
+    # `Any`: the dispatch table, not isinstance, tells this loop what a node is
+    stack: list[tuple[Any, Any, int, Any]] = [(tree, None, 1, None)]
     push, pop = stack.append, stack.pop
     while stack:
         node, function, line, cls = pop()

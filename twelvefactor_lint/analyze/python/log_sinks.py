@@ -55,7 +55,7 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
     return call.args[position]
 
 
-def _fact(node: ast.AST, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> Fact:
+def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> Fact:
     return Fact(FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
                 attrs={"api": api, "target": target or "a file", "statement_line": statement_line, "rotation": rotation},
                 anchor=f"{api}:{target}")
@@ -98,6 +98,8 @@ def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, state
     if _is_stream(filename) or not (file_class or (filename is not None and "Stream" not in cls_name)):
         return
     where = cls if file_class and cls is not None else filename
+    if where is None:
+        return
     api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
     options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
     yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options))
@@ -133,8 +135,8 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                 facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
     for site in index.calls:
         facts += _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
-    for site in index.assignments:
-        statement = site.node
+    for assignment in index.assignments:
+        statement = assignment.node
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
                 and names.qualify(statement.value.func) in {"open", "io.open"}:
             for target in statement.targets:

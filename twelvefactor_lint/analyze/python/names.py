@@ -78,7 +78,7 @@ def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
         statement = pending.pop(0)
         yield statement
         if isinstance(statement, (ast.If, ast.Try, ast.With, ast.AsyncWith)) or type(statement).__name__ == "TryStar":
-            children = [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]
+            children = [*getattr(statement, "body", []), *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]
             for handler in getattr(statement, "handlers", []):
                 children += handler.body
             pending[0:0] = children

@@ -116,7 +116,7 @@ def _state_bindings(statements, names: Names, owner: str | None) -> dict[str, St
 
 def _module_names(tree: ast.Module) -> dict[str, int]:
     """Every name bound at module level, with its line: candidates for `global` rebinding."""
-    bound = {}
+    bound: dict[str, int] = {}
     for statement in module_statements(tree):
         for node in ast.walk(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else ():
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -144,8 +144,9 @@ class _FunctionState:
             # An alias only when every assignment to the name reaches the same state: no flow analysis,
             # so `cart = CARTS[u]; cart = cart.copy()` is not an alias (no false alarm on the copy).
             targets = {self.resolve(value, allow_calls=True) for value in values}
-            if len(targets) == 1 and None not in targets:
-                self.aliases[name] = targets.pop()
+            target = targets.pop() if len(targets) == 1 else None
+            if target is not None:
+                self.aliases[name] = target
 
     def _locals(self) -> set[str]:
         names = parameter_names(self.function)
@@ -185,11 +186,11 @@ class _FunctionState:
         return None
 
 
-def _assignments(function: Function) -> dict[str, list[ast.AST]]:
+def _assignments(function: Function) -> dict[str, list[ast.expr]]:
     """Local name -> what each of its bindings assigns (the value, or the binding node when there is none)."""
-    assigned: dict[str, list[ast.AST]] = {}
+    assigned: dict[str, list[ast.expr]] = {}
 
-    def bind(target: ast.AST, value: ast.AST) -> None:
+    def bind(target: ast.expr, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
             assigned.setdefault(target.id, []).append(value)
         elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
@@ -222,7 +223,7 @@ def _key_text(node: ast.expr | None, state: _FunctionState) -> str:
     return text if _SESSION_KEY.search(text) else ""
 
 
-Write = tuple[ast.AST, StateVar, str, str]
+Write = tuple[ast.expr | ast.stmt, StateVar, str, str]
 
 
 def _writes(state: _FunctionState) -> Iterator[Write]:
@@ -291,15 +292,15 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
     them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
     (`python.view_candidate_write` becomes what the write would have been) and drops the rest."""
     known = {id(h.function) for h in handlers}
-    candidates = []  # (function, qualname, owner class, the name a URLconf would route)
+    candidates: list[tuple[Function, str, str | None, str]] = []  # (function, qualname, owner class, routed name)
     for name, function in names.functions.items():
         params = function.args.posonlyargs + function.args.args
         if params and params[0].arg == "request":
             candidates.append((function, name, None, name))
-    for owner in module.class_state:  # classes holding state, routed with `.as_view()`
-        for item in names.classes[owner].body:
+    for cls in module.class_state:  # classes holding state, routed with `.as_view()`
+        for item in names.classes[cls].body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                candidates.append((item, f"{owner}.{item.name}", owner, owner))
+                candidates.append((item, f"{cls}.{item.name}", cls, cls))
     facts = []
     for function, qualname, owner, routed in candidates:
         if id(function) in known:

@@ -74,15 +74,16 @@ def describe(node: ast.expr, names: Names) -> Value:
         return Value(text, LITERAL, node=node)
     found = or_fallback(node, names)
     if found:
-        key, fallback = found
-        return Value(constant_text(fallback) or "", ENV_DEFAULT, key, fallback)
+        key, literal = found
+        return Value(constant_text(literal) or "", ENV_DEFAULT, key, literal)
     if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
             and node.func.id in {"int", "str", "bool", "float"}:
         return describe(node.args[0], names)
     read = env_read(node, names)
     if read:
         key, fallback = read
-        if fallback is not None and constant_text(fallback) is not None:
-            return Value(constant_text(fallback), ENV_DEFAULT, key, fallback)
+        text = constant_text(fallback) if fallback is not None else None
+        if text is not None:
+            return Value(text, ENV_DEFAULT, key, fallback)
         return Value("", ENV, key)
     return Value("", EXPR)

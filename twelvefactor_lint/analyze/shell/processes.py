@@ -133,8 +133,8 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
         text = " ".join(command.argv)
         if name in _PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
-        elif _started_service(command):
-            found.append(ExtraProcess(SERVICE_START, _started_service(command), text, command.line))
+        elif service := _started_service(command):
+            found.append(ExtraProcess(SERVICE_START, service, text, command.line))
         elif command.background and followed and name not in SHORT_LIVED:
             found.append(ExtraProcess(BACKGROUND, name, text, command.line))
         elif followed and _daemonizes(name, args):
