@@ -101,7 +101,7 @@ def test_a_script_that_starts_the_server_in_a_function_is_read_through_the_call(
     assert sorted((f.rule, f.line) for f in result.findings) == [("TF1201", 3), ("TF902", 6)]
 
 
-def test_a_script_run_by_a_scaled_compose_service_takes_its_replicas(lint):
+def test_a_script_run_by_a_scaled_compose_service_takes_its_replicas_and_is_its_process(lint):
     result = lint({
         "start.sh": "#!/bin/sh\npython manage.py migrate --noinput\nexec gunicorn mysite.wsgi\n",
         "docker-compose.yml": "services:\n  web:\n    build: .\n    command: ./start.sh\n    deploy:\n      replicas: 3\n",
@@ -110,6 +110,9 @@ def test_a_script_run_by_a_scaled_compose_service_takes_its_replicas(lint):
     [finding] = [f for f in result.findings if f.rule == "TF1201"]
     assert (finding.path, finding.line, finding.severity) == ("start.sh", 2, "error")
     assert "each of its 3 replicas" in finding.message
+    [web] = [p for p in result.processes if p.declared_at == "docker-compose.yml:4"]
+    assert (web.kind, web.command, web.replicas) == ("application server", "./start.sh -> gunicorn mysite.wsgi", 3)
+    assert web.findings == ("TF1201 start.sh:2",)
 
 
 class _Files:

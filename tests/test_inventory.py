@@ -59,17 +59,6 @@ def test_processes_command_prints_a_table_and_json(tmp_path):
         ("release", "release / one-off", "Procfile:1"), ("web", "application server", "Procfile:2")]
 
 
-def test_a_compose_service_that_runs_a_script_takes_the_scripts_process_and_findings(lint):
-    result = lint({
-        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n",
-        "docker-compose.yml": "services:\n  web:\n    build: .\n    command: ./start.sh\n",
-        "start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn mysite.wsgi\n",
-    })
-    [web] = [p for p in result.processes if p.declared_at == "docker-compose.yml:4"]
-    assert (web.kind, web.command) == ("application server", "./start.sh -> gunicorn mysite.wsgi")
-    assert web.findings == ("TF1201 start.sh:2",)
-
-
 def test_findings_attach_by_the_hop_that_starts_the_script_not_by_message_text(tmp_path, catalogue):
     terse = Catalogue(tuple(
         replace(r, matchers=tuple(replace(m, message="migrates at start") for m in r.matchers)) if r.id == "TF1201" else r
