@@ -6,9 +6,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import REPO, accuracy_script
-
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import json
 
 import pytest
 import yaml
-
 from conftest import accuracy_script
 
 A, B = "a" * 40, "b" * 40

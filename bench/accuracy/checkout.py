@@ -40,7 +40,7 @@ def _absent_blobs(git_dir: Path, commit: str) -> list[str]:
              if meta.split()[1] == "blob"]
     checked = _git("--git-dir", str(git_dir), "cat-file", "--batch-check", capture_output=True, text=True,
                    input="".join(f"{sha}\n" for sha, _ in blobs)).stdout.splitlines()
-    return [path for (_, path), line in zip(blobs, checked) if line.endswith(" missing")]
+    return [path for (_, path), line in zip(blobs, checked, strict=False) if line.endswith(" missing")]
 
 
 def materialise(entry: corpus.Entry, into: Path, mirror: Path | None) -> str:

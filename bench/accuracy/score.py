@@ -17,9 +17,8 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 import corpus
+import yaml
 
 WARNING_PLUS = ("warning", "error")
 VERDICTS = ("true", "false", "noisy")
