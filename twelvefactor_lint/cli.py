@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -14,7 +14,7 @@ from twelvefactor_lint import __version__
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.model import Result
-from twelvefactor_lint.report import FORMATS
+from twelvefactor_lint.options import CheckOptions, check_options
 from twelvefactor_lint.severity import SEVERITIES, rank
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -65,85 +65,42 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format.")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
-              help="Write the --format report to FILE instead of stdout; FORMAT:FILE (repeatable) writes another format too, "
-                   "e.g. -o sarif:12f.sarif -o html:report.html.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Accept the findings recorded in this baseline file; report only new ones.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Record the current findings as the baseline in FILE, then exit 0.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Use this config file (pyproject.toml or .12f-lint.toml).")
-@click.option("--select", multiple=True,
-              help="Rules to run (ids, names, prefixes such as TF6, or ALL); replaces the config's select.")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
-@click.option("--ignore", multiple=True, help="Rules to skip (ids, names or prefixes).")
-@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", help="Override a rule's severity.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1 [default: warning].")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths given on the command line too.")
-@click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes.")
-@click.option("--color/--no-color", default=None, help="Colour the text report [default: only on a terminal].")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
-              help="Analyze in N worker processes [default: 0, one per CPU when there are enough files; 1: none].")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the facts cache here [default: config `cache-dir`, else the user cache directory].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
-@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report the findings left.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of a report; write nothing "
-              "(exit 1 when there are any).")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also fixes that change behaviour.")
-def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_file: Path | None, write_baseline: Path | None,
-          config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
-          severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
-          no_respect_gitignore: bool, color: bool | None, debug: bool,
-          jobs: int | None, cache_dir: Path | None, no_cache: bool, fix: bool, show_diff: bool,
-          unsafe_fixes: bool) -> None:
+@check_options
+def check(**params: Any) -> None:
     """Lint PATHS (default: the current directory).
 
     Named files are reported on alone, with the rest of the project read for cross-file context
     (as pre-commit passes the staged files).
     """
-    from twelvefactor_lint import config
+    _check(CheckOptions(**params))
+
+
+def _check(opts: CheckOptions) -> NoReturn:
     from twelvefactor_lint.report import outputs as report_outputs
 
     try:
-        planned = report_outputs.plan(fmt, outputs)
+        planned = report_outputs.plan(opts.fmt, opts.outputs)
     except ValueError as error:
         _fail(str(error))
-    if (fix or show_diff) and write_baseline is not None:
+    if (opts.fix or opts.show_diff) and opts.write_baseline is not None:
         _fail("--fix and --diff cannot be combined with --write-baseline")
-    if unsafe_fixes and not (fix or show_diff):
+    if opts.unsafe_fixes and not (opts.fix or opts.show_diff):
         _fail("--unsafe-fixes needs --fix or --diff")
-    targets = list(paths) or [Path(".")]
+    targets = opts.targets
     catalogue = _catalogue()
-    try:
-        settings = config.load(targets, config_file)
-        settings = settings.with_overrides(
-            select=select or None,
-            extend_select=(*settings.extend_select, *extend_select) if extend_select else None,
-            ignore=(*settings.ignore, *ignore) if ignore else None,
-            severity={**settings.severity, **(_severity_overrides(severities) or {})} if severities else None,
-            fail_on=fail_on, force_exclude=force_exclude,
-            respect_gitignore=False if no_respect_gitignore else None,
-            jobs=jobs, cache=False if no_cache else None, cache_dir=str(cache_dir.absolute()) if cache_dir else None,
-        )
-    except ConfigError as error:
-        _fail(str(error))
-    result = _lint(targets, settings, catalogue, debug)
+    settings = _settings(opts)
+    result = _lint(targets, settings, catalogue, opts.debug)
 
-    if write_baseline is not None:
-        _write_baseline(result, write_baseline)
-    result = _accept_baseline(result, settings, baseline_file)
-    if show_diff:
-        changed = _fixes(result, targets, unsafe_fixes, write=False)
-        sys.exit(EXIT_FINDINGS if changed and not exit_zero else EXIT_CLEAN)
-    if fix and _fixes(result, targets, unsafe_fixes, write=True):
-        result = _accept_baseline(_lint(targets, settings, catalogue, debug), settings, baseline_file)
+    if opts.write_baseline is not None:
+        _write_baseline(result, opts.write_baseline)
+    result = _accept_baseline(result, settings, opts.baseline_file)
+    if opts.show_diff:
+        changed = _fixes(result, targets, opts.unsafe_fixes, write=False)
+        sys.exit(EXIT_FINDINGS if changed and not opts.exit_zero else EXIT_CLEAN)
+    if opts.fix and _fixes(result, targets, opts.unsafe_fixes, write=True):
+        result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug), settings, opts.baseline_file)
 
+    color = opts.color
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     try:
@@ -151,17 +108,37 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
     except OSError as error:
         _fail(f"cannot write {error.filename}: {error.strerror or error}")
     click.echo(text, nl=False)
-    if debug:
+    if opts.debug:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
 
     if result.tracebacks:
         count = len(result.tracebacks)
-        hint = "" if debug else "; run with --debug for the traceback"
+        hint = "" if opts.debug else "; run with --debug for the traceback"
         _fail(f"internal error in {count} file{'s' * (count != 1)} (reported as TF002){hint}")
     threshold = rank(settings.fail_on)
     failing = any(rank(f.severity) >= threshold for f in result.findings)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN)
+
+
+def _settings(opts: CheckOptions) -> Settings:
+    """The config file's settings with the command line's overrides on top."""
+    from twelvefactor_lint import config
+
+    try:
+        settings = config.load(opts.targets, opts.config_file)
+        return settings.with_overrides(
+            select=opts.select or None,
+            extend_select=(*settings.extend_select, *opts.extend_select) if opts.extend_select else None,
+            ignore=(*settings.ignore, *opts.ignore) if opts.ignore else None,
+            severity={**settings.severity, **(_severity_overrides(opts.severities) or {})} if opts.severities else None,
+            fail_on=opts.fail_on, force_exclude=opts.force_exclude,
+            respect_gitignore=False if opts.no_respect_gitignore else None,
+            jobs=opts.jobs, cache=False if opts.no_cache else None,
+            cache_dir=str(opts.cache_dir.absolute()) if opts.cache_dir else None,
+        )
+    except ConfigError as error:
+        _fail(str(error))
 
 
 def _newer_syntax_notice(result: Result, root: Path) -> None:
