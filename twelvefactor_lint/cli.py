@@ -6,32 +6,61 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
-from twelvefactor_lint import __version__
+from twelvefactor_lint import __version__, preflight
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.options import CheckOptions, check_options
 from twelvefactor_lint.severity import SEVERITIES, rank
 
+if TYPE_CHECKING:
+    from twelvefactor_lint.model import BaselineEntry
+    from twelvefactor_lint.report.outputs import Output
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class _DefaultToCheck(click.Group):
-    """`12f-lint PATH...` means `12f-lint check PATH...`, as with ruff's bare invocation."""
+    """`12f-lint PATH...` means `12f-lint check PATH...`, as with ruff's bare invocation; every usage
+    error, click's own included, is one line `12f-lint: error: ...` with exit code 2."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            if args and (unknown := preflight.unknown_command(args[0], self.commands)):
+                raise click.UsageError(unknown)
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            value = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            _fail(" ".join(error.format_message().split()), error.exit_code if error.exit_code != 1 else EXIT_ERROR)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            click.echo("12f-lint: aborted", err=True)
+            sys.exit(EXIT_FINDINGS)
+        if not standalone_mode:
+            return value
+        sys.exit(value if isinstance(value, int) else EXIT_CLEAN)
 
-def _fail(message: str) -> NoReturn:
+
+class Baseline(NamedTuple):
+    entries: tuple[BaselineEntry, ...]
+    source: str
+    """How the report names it: as given on the command line or in the config."""
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     click.echo(f"12f-lint: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+    sys.exit(code)
 
 
 def _catalogue() -> Catalogue:
@@ -78,27 +107,22 @@ def check(**params: Any) -> None:
 def _check(opts: CheckOptions) -> NoReturn:
     from twelvefactor_lint.report import outputs as report_outputs
 
-    try:
-        planned = report_outputs.plan(opts.fmt, opts.outputs)
-    except ValueError as error:
-        _fail(str(error))
-    if (opts.fix or opts.show_diff) and opts.write_baseline is not None:
-        _fail("--fix and --diff cannot be combined with --write-baseline")
-    if opts.unsafe_fixes and not (opts.fix or opts.show_diff):
-        _fail("--unsafe-fixes needs --fix or --diff")
+    planned, accepted = _preflight(opts)
     targets = opts.targets
     catalogue = _catalogue()
     settings = _settings(opts)
+    if accepted is None and settings.baseline and opts.write_baseline is None:
+        accepted = _load_baseline(settings.root / settings.baseline, settings.baseline)
     result = _lint(targets, settings, catalogue, opts.debug)
 
     if opts.write_baseline is not None:
         _write_baseline(result, opts.write_baseline)
-    result = _accept_baseline(result, settings, opts.baseline_file)
+    result = _accept_baseline(result, accepted)
     if opts.show_diff:
         changed = _fixes(result, targets, opts.unsafe_fixes, write=False)
         sys.exit(EXIT_FINDINGS if changed and not opts.exit_zero else EXIT_CLEAN)
     if opts.fix and _fixes(result, targets, opts.unsafe_fixes, write=True):
-        result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug), settings, opts.baseline_file)
+        result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug), accepted)
 
     color = opts.color
     if color is None:
@@ -174,16 +198,44 @@ def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: 
         _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
 
 
-def _accept_baseline(result: Result, settings: Settings, baseline_file: Path | None) -> Result:
+def _preflight(opts: CheckOptions) -> tuple[list[Output], Baseline | None]:
+    """Everything about the command line that can be wrong, found before the analysis runs:
+    the outputs it asks for, the paths it names, the files it will write, the baseline it reads."""
+    from twelvefactor_lint.report import outputs as report_outputs
+
+    try:
+        planned = report_outputs.plan(opts.fmt, opts.outputs)
+        if (opts.fix or opts.show_diff) and opts.write_baseline is not None:
+            raise preflight.UsageError("--fix and --diff cannot be combined with --write-baseline")
+        if opts.unsafe_fixes and not (opts.fix or opts.show_diff):
+            raise preflight.UsageError("--unsafe-fixes needs --fix or --diff")
+        preflight.check_paths(opts.paths)
+        for output in planned:
+            if output.path is not None:
+                preflight.check_writable(output.path, "-o")
+        if opts.write_baseline is not None:
+            preflight.check_writable(opts.write_baseline, "--write-baseline")
+    except (ValueError, preflight.UsageError) as error:
+        _fail(str(error))
+    baseline_file = opts.baseline_file
+    if baseline_file is None or opts.write_baseline is not None:  # a baseline being written need not exist yet
+        return planned, None
+    return planned, _load_baseline(baseline_file, str(baseline_file))
+
+
+def _load_baseline(path: Path, source: str) -> Baseline:
     from twelvefactor_lint.judge import baseline
 
-    accepted = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
-    if accepted is None:
-        return result
     try:
-        return baseline.apply(result, baseline.load(accepted), str(baseline_file or settings.baseline))
+        return Baseline(baseline.load(path), source)
     except baseline.BaselineError as error:
         _fail(str(error))
+
+
+def _accept_baseline(result: Result, accepted: Baseline | None) -> Result:
+    from twelvefactor_lint.judge import baseline
+
+    return result if accepted is None else baseline.apply(result, accepted.entries, accepted.source)
 
 
 def _fixes(result: Result, targets: list[Path], unsafe: bool, write: bool) -> int:
@@ -214,7 +266,7 @@ def _write_baseline(result: Result, target: Path) -> NoReturn:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
 @click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write one markdown doc per rule (the text of `explain`) and an index into DIR, e.g. docs/rules.")
 def rules(fmt: str, write_docs: Path | None) -> None:
@@ -254,7 +306,7 @@ def explain(rule: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
     """List every process type PATHS declare: kind, command, where, and its findings."""
@@ -262,6 +314,10 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
     from twelvefactor_lint.report.processes import render_processes
 
     targets = list(paths) or [Path(".")]
+    try:
+        preflight.check_paths(paths)
+    except preflight.UsageError as error:
+        _fail(str(error))
     catalogue = _catalogue()
     try:
         result = runner.run(targets, config.load(targets, config_file), catalogue)

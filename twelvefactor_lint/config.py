@@ -213,10 +213,24 @@ def requires_python(root: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _dedicated_table(path: Path) -> dict[str, Any]:
+    """The settings of a `.12f-lint.toml`: keys at the top level, or (as people copy them from
+    pyproject.toml) all inside one `[tool.12f-lint]` table, not both."""
+    data = _read_toml(path)
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "12f-lint" not in tool:
+        return data
+    table = tool["12f-lint"]
+    if not isinstance(table, dict) or len(data) > 1 or len(tool) > 1:
+        raise ConfigError(f"{path}: put the settings at the top level of {path.name}, or all of them in one "
+                          "[tool.12f-lint] table")
+    return table
+
+
 def _table_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     dedicated = directory / CONFIG_FILE
     if dedicated.is_file():
-        return dedicated, _read_toml(dedicated)
+        return dedicated, _dedicated_table(dedicated)
     pyproject = directory / PYPROJECT
     table = _pyproject_table(pyproject) if pyproject.is_file() else None
     return (pyproject, table) if table is not None else None
@@ -233,7 +247,7 @@ def load(paths: list[Path], config_file: Path | None = None) -> Settings:
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file not found: {config_file}")
-        table = (_pyproject_table(config_file) or {}) if config_file.name == PYPROJECT else _read_toml(config_file)
+        table = (_pyproject_table(config_file) or {}) if config_file.name == PYPROJECT else _dedicated_table(config_file)
         return parse_table(table, config_file.absolute().parent, config_file)
     for directory in (start_dir, *start_dir.parents):
         found = _table_in(directory)

@@ -20,7 +20,8 @@ class CheckOptions:
     """What one `12f-lint check` command line asks for, as click parsed it."""
 
     paths: tuple[Path, ...] = ()
-    fmt: str = "text"
+    fmt: str | None = None
+    """None: not given (text, unless -o FILE's extension names a format)."""
     outputs: tuple[str, ...] = ()
     baseline_file: Path | None = None
     write_baseline: Path | None = None
@@ -50,7 +51,8 @@ class CheckOptions:
 
 _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-    click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."),
+    click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS, case_sensitive=False),
+                 help="Report format [default: text, or the one -o FILE's extension names]."),
     click.option("-o", "--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
                  help="Write the --format report to FILE instead of stdout; FORMAT:FILE (repeatable) writes another format "
                       "too, e.g. -o sarif:12f.sarif -o html:report.html."),
