@@ -36,14 +36,14 @@ def _check(name: str, text: str) -> None:
 
 
 def _cli(*args: str) -> str:
-    result = CliRunner().invoke(main, ["--no-cache", *args])
+    result = CliRunner().invoke(main, list(args))
     assert result.exit_code in (0, 1), result.output
     return result.output
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_fixture_report(fixture):
-    report = json.loads(_cli("--format", "json", str(REPO / "fixtures" / fixture)))
+    report = json.loads(_cli("--no-cache", "--format", "json", str(REPO / "fixtures" / fixture)))
     report["root"] = f"fixtures/{fixture}"
     report["version"] = "<version>"
     _check(f"{fixture}.report.json", json.dumps(report, indent=2, sort_keys=True) + "\n")

@@ -128,14 +128,14 @@ def test_directive_after_another_tools_pragma_in_the_same_comment(lint):
     "  # 12f: ignore-file[TF903]",
 ])
 def test_directive_for_another_rule_does_not_suppress(lint, trail):
-    result = lint({"app.py": app(trail=trail)})
+    result = lint({"app.py": app(trail=trail)}, ignore=("TF003",))
     assert rules(result.findings) == [("TF601", "app.py", 7)]
     assert result.suppressed == ()
 
 
 def test_directive_two_lines_above_does_not_reach(lint):
     result = lint({"app.py": app(above="# 12f: ignore[TF601]\n    user = user.strip()")})
-    assert rules(result.findings) == [("TF601", "app.py", 9)]
+    assert rules(result.findings) == [("TF003", "app.py", 7), ("TF601", "app.py", 9)]
 
 
 def test_hash_inside_a_python_string_is_not_a_directive(lint):
@@ -240,3 +240,80 @@ def test_per_file_ignores_by_name_and_prefix(lint):
     result = lint({"legacy/app.py": app(), "legacy/log.py": log, "shop/log.py": log},
                   per_file_ignores={"legacy/": ("mutable-module-state", "TF11")})
     assert rules(result.findings) == [("TF1101", "shop/log.py", 2)]
+
+
+# --- the definition line covers the findings about what it defines ----------------------------
+
+
+def test_directive_on_the_state_definition_covers_its_mutations(lint):
+    source = app().replace("CARTS = {}", "CARTS = {}  # 12f: ignore[TF601] -- rebuilt on every deploy")
+    result = lint({"app.py": source})
+    assert result.findings == ()
+    assert rules(result.suppressed) == [("TF601", "app.py", 7)]
+    assert result.suppressed[0].suppression == "rebuilt on every deploy"
+
+
+def test_directive_above_the_state_definition_covers_its_mutations(lint):
+    result = lint({"app.py": app().replace("CARTS = {}", "# 12f: ignore[TF601]\nCARTS = {}")})
+    assert result.findings == ()
+
+
+def test_directive_on_imported_state_covers_writes_in_other_modules(lint):
+    result = lint({
+        "shop/__init__.py": "",
+        "shop/store.py": "CARTS = {}  # 12f: ignore[mutable-module-state] -- demo\n",
+        "shop/views.py": "from flask import Flask\nfrom shop.store import CARTS\napp = Flask(__name__)\n\n"
+                         "@app.post('/c/<u>')\ndef add(u):\n    CARTS[u] = []\n    return 'ok'\n",
+    })
+    assert result.findings == ()
+    assert rules(result.suppressed) == [("TF601", "shop/views.py", 7)]
+
+
+def test_directive_on_a_compose_service_covers_its_keys(lint):
+    compose = ("services:\n  web:  # 12f: ignore[TF803] -- one replica on this host\n    image: app\n"
+               "    container_name: web\n    deploy:\n      replicas: 2\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF803", "TF003"))
+    assert result.findings == ()
+    assert {f.rule for f in result.suppressed} == {"TF803"}
+
+
+def test_definition_directive_for_another_rule_does_not_cover(lint):
+    result = lint({"app.py": app().replace("CARTS = {}", "CARTS = {}  # 12f: ignore[TF1101]")}, ignore=("TF003",))
+    assert rules(result.findings) == [("TF601", "app.py", 7)]
+
+
+# --- directives that are wrong or dead ---------------------------------------------------------
+
+
+def test_unused_directive_is_reported_at_the_comment(lint):
+    result = lint({"app.py": "import os\n# 12f: ignore[TF601] -- was a cache once\nCACHE = os.environ\n"})
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.severity) == ("TF003", 2, "info")
+    assert "`# 12f: ignore[TF601]` suppresses no `TF601` finding on line 3" in finding.message
+
+
+def test_each_rule_of_a_directive_is_checked(lint):
+    result = lint({"app.py": app(trail="  # 12f: ignore[TF601, TF1101]")})
+    assert [(f.rule, f.line) for f in result.findings] == [("TF003", 7)]
+    assert "`TF1101` finding" in result.findings[0].message
+
+
+def test_a_directive_used_by_an_unselected_rule_is_not_unused(lint):
+    result = lint({"app.py": app(trail="  # 12f: ignore[TF601]")}, select=("TF003",))
+    assert result.findings == ()
+
+
+def test_bare_and_file_wide_directives_that_cover_nothing(lint):
+    result = lint({"app.py": "# 12f: ignore-file[TF1101]\nx = 1  # 12f: ignore\n"})
+    assert [(f.rule, f.line) for f in result.findings] == [("TF003", 1), ("TF003", 2)]
+
+
+def test_directives_in_files_not_judged_are_not_reported_unused(lint):
+    result = lint({"tests/test_app.py": "CACHE = {}  # 12f: ignore[TF601]\n"})
+    assert result.findings == ()
+
+
+def test_unknown_rule_in_a_directive(lint):
+    result = lint({"Dockerfile": "FROM python:3.12\n# 12f: ignore[DL3006, TF901]\nCMD gunicorn app:app\n"})
+    assert [(f.rule, f.line) for f in result.findings if f.rule == "TF004"] == [("TF004", 2)]
+    assert "`DL3006`" in next(f.message for f in result.findings if f.rule == "TF004")

@@ -25,6 +25,9 @@ class Finding:
     """Why it is suppressed (the directive's reason, or "inline"), None when active."""
     suppression_kind: str = "inSource"
     """How a suppressed finding was suppressed, in SARIF's words: "inSource" (a directive) or "external" (a baseline)."""
+    definition: tuple[str, int] | None = None
+    """(path, line) of what the finding is about when that is elsewhere: the state a mutation changes, the
+    compose service a key belongs to. A directive on that line covers the finding too."""
     fixable: bool = False
     """It comes from a match the rule's autofix applies to (whether the code there has a shape the fix knows
     is decided when fixing)."""

@@ -15,15 +15,15 @@ from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import PROD
 from twelvefactor_lint.discover.sources import digest, load
 from twelvefactor_lint.discover.walk import SourceFile, discover
-from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
 from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
-from twelvefactor_lint.judge import engine
+from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
 from twelvefactor_lint.link import FileRequest, link
-from twelvefactor_lint.model import Result, SkippedFile
+from twelvefactor_lint.model import Finding, Result, SkippedFile
 
 
 def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
@@ -81,7 +81,7 @@ class _Analysis:
 
     def __init__(self, skipped: list[SkippedFile]):
         self.facts: list[Fact] = []
-        self.directives: dict[str, tuple] = {}
+        self.directives: dict[str, tuple[Directive, ...]] = {}
         self.roles: dict[str, str] = {}
         self.digests: dict[str, str] = {}
         self.skipped = skipped
@@ -128,6 +128,19 @@ class _ProjectFiles:
         return state.facts[before:]
 
 
+def _directive_findings(facts: list[Fact], findings: list[Finding], directives: dict[str, tuple[Directive, ...]],
+                        statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: engine.Selection,
+                        settings: Settings, catalogue: Catalogue) -> list[Finding]:
+    """TF003/TF004 about the directives themselves, when selected; they are not suppressible in turn."""
+    kinds = (suppress.UNUSED, suppress.UNKNOWN_RULE)
+    if not any(d for d in directives.values()) or not any(m.fact in kinds for r in selection.rules for m in r.matchers):
+        return []
+    every = findings if len(selection.rules) == len(catalogue.rules) else engine.evaluate(
+        facts, roles, engine.Selection(catalogue.rules, selection.severity))
+    about_directives = suppress.directive_facts(every, directives, statement_lines, catalogue)
+    return per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores, catalogue)
+
+
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
@@ -151,6 +164,8 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
     statement_lines = {(f.path, f.line): f.attrs["statement_line"] for f in facts if "statement_line" in f.attrs}
     active, suppressed = apply_directives(findings, directives, statement_lines)
+    active = sorted((*active, *_directive_findings(facts, findings, directives, statement_lines, roles, selection,
+                                                   settings, catalogue)), key=Finding.sort_key)
     return Result(
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,

@@ -96,7 +96,8 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
         }, anchor=f"{name}:{blocker}:{value}"))
-    return facts
+    # a directive on the service's key line covers every finding about the service
+    return [facts[0], *(f.with_attrs(definition_line=Y.line(key)) for f in facts[1:])]
 
 
 def _mounts_source(volume: Fact) -> bool:

@@ -56,7 +56,7 @@ def attach(comments: Iterable[tuple[int, str, bool]], code_lines: set[int], allo
             continue
         if standalone and not directive.file_wide:
             target = next((n for n in ordered_code if n > line), line)
-            directive = Directive(target, directive.selectors, directive.file_wide, directive.reason)
+            directive = Directive(target, directive.selectors, directive.file_wide, directive.reason, line)
         directives.append(directive)
     return tuple(directives)
 

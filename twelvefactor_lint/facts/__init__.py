@@ -47,13 +47,20 @@ class Directive:
     """Rule ids or names; empty means every rule."""
     file_wide: bool = False
     reason: str = ""
+    comment_line: int = 0
+    """The comment's own line, where a report about the directive points; 0: the same as `line`."""
+
+    @property
+    def written_at(self) -> int:
+        return self.comment_line or self.line
 
     def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "selectors": list(self.selectors), "file_wide": self.file_wide, "reason": self.reason}
+        return {"line": self.line, "selectors": list(self.selectors), "file_wide": self.file_wide, "reason": self.reason,
+                "comment_line": self.comment_line}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Directive:
-        return cls(data["line"], tuple(data["selectors"]), data["file_wide"], data["reason"])
+        return cls(data["line"], tuple(data["selectors"]), data["file_wide"], data["reason"], data.get("comment_line", 0))
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
                 end_column=fact.end_column or fact.column, message=message,
                 fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
+                definition=_definition(fact),
             ))
     return fingerprinted(sorted(findings, key=Finding.sort_key))
 
@@ -67,6 +68,11 @@ def _started_by(fact: Fact) -> tuple[str, int] | None:
     if "started_by_path" not in fact.attrs:
         return None
     return fact.attrs["started_by_path"], fact.attrs["started_by_line"]
+
+
+def _definition(fact: Fact) -> tuple[str, int] | None:
+    line = fact.attrs.get("definition_line")
+    return (str(fact.attrs.get("definition_path") or fact.path), line) if isinstance(line, int) and line > 0 else None
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:

@@ -1,35 +1,52 @@
-"""Suppress: inline directives and per-file ignores from the config."""
+"""Suppress: inline directives and per-file ignores from the config; and the directives that are
+themselves wrong (an unknown rule) or dead (they suppress nothing), as facts for TF003/TF004."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 import pathspec
 
-from twelvefactor_lint.facts import Directive
+from twelvefactor_lint.facts import Directive, Fact
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.model import Finding
 
 _PREFIX = re.compile(r"TF\d+")
+UNKNOWN_RULE, UNUSED = "suppression.unknown_rule", "suppression.unused"
 
 
-def _names(directive: Directive, finding: Finding) -> bool:
-    """Empty selectors name every rule; otherwise an id, a name or an id prefix (`TF6`)."""
-    if not directive.selectors:
-        return True
-    for selector in directive.selectors:
-        key = selector.upper()
-        if selector == finding.name or key == finding.rule or (_PREFIX.fullmatch(key) and finding.rule.startswith(key)):
-            return True
-    return False
+def _names(selector: str, finding: Finding) -> bool:
+    """An id, a name or an id prefix (`TF6`) that names the finding's rule."""
+    key = selector.upper()
+    return selector == finding.name or key == finding.rule or bool(_PREFIX.fullmatch(key) and finding.rule.startswith(key))
 
 
-def _covers(directive: Directive, finding: Finding, statement_line: int | None) -> bool:
+def _names_any(directive: Directive, finding: Finding) -> bool:
+    """Empty selectors name every rule."""
+    return not directive.selectors or any(_names(s, finding) for s in directive.selectors)
+
+
+def _covers(path: str, directive: Directive, finding: Finding, statement_line: int | None) -> bool:
+    """Whether a directive in file `path` is about the finding: the whole file, a line of the finding
+    (or of the statement it starts in), or the line defining what the finding is about."""
     if directive.file_wide:
+        return path == finding.path
+    if path == finding.path and (finding.line <= directive.line <= finding.end_line or directive.line == statement_line):
         return True
-    return finding.line <= directive.line <= finding.end_line or directive.line == statement_line
+    return finding.definition == (path, directive.line)
+
+
+def _covering(finding: Finding, directives: Mapping[str, tuple[Directive, ...]],
+              statement_lines: Mapping[tuple[str, int], int]) -> Iterator[tuple[str, Directive]]:
+    """The directives about the finding, each with the path of the file it is written in."""
+    statement = statement_lines.get((finding.path, finding.line))
+    paths = [finding.path]
+    if finding.definition is not None and finding.definition[0] != finding.path:
+        paths.append(finding.definition[0])
+    for path in paths:
+        yield from ((path, d) for d in directives.get(path, ()) if _covers(path, d, finding, statement))
 
 
 def apply_directives(findings: Iterable[Finding], directives: Mapping[str, tuple[Directive, ...]],
@@ -37,14 +54,50 @@ def apply_directives(findings: Iterable[Finding], directives: Mapping[str, tuple
     """Split findings into (active, suppressed); a suppressed one keeps its directive's reason."""
     active, suppressed = [], []
     for finding in findings:
-        statement = statement_lines.get((finding.path, finding.line))
-        directive = next((d for d in directives.get(finding.path, ())
-                          if _covers(d, finding, statement) and _names(d, finding)), None)
+        directive = next((d for _, d in _covering(finding, directives, statement_lines) if _names_any(d, finding)), None)
         if directive is None:
             active.append(finding)
         else:
             suppressed.append(replace(finding, suppression=directive.reason or "inline directive"))
     return active, suppressed
+
+
+def directive_facts(every_finding: Iterable[Finding], directives: Mapping[str, tuple[Directive, ...]],
+                    statement_lines: Mapping[tuple[str, int], int], catalogue: Catalogue) -> list[Fact]:
+    """A fact per selector naming no rule (TF004), and per directive or selector that covers no finding (TF003).
+
+    `every_finding` holds what every rule of the catalogue found, selected or not: whether a directive
+    is dead does not depend on `--select`, so narrowing a run never reports the directives it skipped.
+    """
+    used: dict[tuple[str, int], set[str]] = {}
+    for finding in every_finding:
+        for path, directive in _covering(finding, directives, statement_lines):
+            names = used.setdefault((path, id(directive)), set())
+            names.update(s for s in directive.selectors if _names(s, finding))
+            if not directive.selectors:
+                names.add("")
+    facts = []
+    for path, found in sorted(directives.items()):
+        for directive in found:
+            names = used.get((path, id(directive)))
+            for selector in directive.selectors:
+                if not catalogue.select(selector):
+                    facts.append(_fact(UNKNOWN_RULE, path, directive, selector))
+                elif names is None or selector not in names:
+                    facts.append(_fact(UNUSED, path, directive, selector))
+            if not directive.selectors and names is None:
+                facts.append(_fact(UNUSED, path, directive, ""))
+    return facts
+
+
+def _fact(kind: str, path: str, directive: Directive, selector: str) -> Fact:
+    scope = "ignore-file" if directive.file_wide else "ignore"
+    written = f"# 12f: {scope}[{', '.join(directive.selectors)}]" if directive.selectors else f"# 12f: {scope}"
+    covers = "in this file" if directive.file_wide else f"on line {directive.line}"
+    return Fact(kind, path, directive.written_at, attrs={
+        "selector": selector, "directive": written, "covers": covers,
+        "what": f"`{selector}` finding" if selector else "finding",
+    }, anchor=f"{kind}:{scope}:{selector}:{','.join(directive.selectors)}")
 
 
 def per_file_ignores(findings: Iterable[Finding], table: Mapping[str, tuple[str, ...]], catalogue: Catalogue) -> list[Finding]:

@@ -51,7 +51,8 @@ def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | No
         return None
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
     return Fact("python.state_mutation", write.path, write.line, write.column, write.end_line, write.end_column,
-                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}"},
+                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}",
+                       "definition_path": source.path, "definition_line": source.line},
                 anchor=write.anchor)
 
 

@@ -331,6 +331,7 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
         (node.end_col_offset or 0) + 1,
         attrs={
             "name": short, "qualified": var.name, "container": var.container, "defined_at": f"line {var.line}",
+            "definition_line": 0 if var.imported else var.line,
             "operation": op + more, "writes": len(writes), "function": handler.qualname,
             "handler": handler.via or handler.qualname, "context": handler.context, "framework": handler.framework,
             "site": handler.describe(), "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(short)),
