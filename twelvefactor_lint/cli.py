@@ -118,6 +118,8 @@ def _check(opts: CheckOptions) -> NoReturn:
     if opts.write_baseline is not None:
         _write_baseline(result, opts.write_baseline)
     result = _accept_baseline(result, accepted)
+    if opts.add_ignores:
+        _add_ignores(result, targets)
     if opts.show_diff:
         changed = _fixes(result, targets, opts.unsafe_fixes, write=False)
         sys.exit(EXIT_FINDINGS if changed and not opts.exit_zero else EXIT_CLEAN)
@@ -205,8 +207,11 @@ def _preflight(opts: CheckOptions) -> tuple[list[Output], Baseline | None]:
 
     try:
         planned = report_outputs.plan(opts.fmt, opts.outputs)
-        if (opts.fix or opts.show_diff) and opts.write_baseline is not None:
-            raise preflight.UsageError("--fix and --diff cannot be combined with --write-baseline")
+        rewriting = [name for name, given in (("--fix", opts.fix), ("--diff", opts.show_diff),
+                                               ("--add-ignores", opts.add_ignores),
+                                               ("--write-baseline", opts.write_baseline is not None)) if given]
+        if len(rewriting) > 1:
+            raise preflight.UsageError(f"{' and '.join(rewriting)} cannot be combined")
         if opts.unsafe_fixes and not (opts.fix or opts.show_diff):
             raise preflight.UsageError("--unsafe-fixes needs --fix or --diff")
         preflight.check_paths(opts.paths)
@@ -251,6 +256,18 @@ def _fixes(result: Result, targets: list[Path], unsafe: bool, write: bool) -> in
         click.echo(f"12f-lint: {notice}", err=True)
     click.echo(f"12f-lint: {fix.summary(changes, proposal.held_back, applied=write)}", err=True)
     return len(changes)
+
+
+def _add_ignores(result: Result, targets: list[Path]) -> NoReturn:
+    from twelvefactor_lint import fix
+    from twelvefactor_lint.fix import ignores
+
+    proposal = ignores.propose(result, targets)
+    changes, notices = fix.apply(proposal)
+    for notice in (*proposal.notices, *notices):
+        click.echo(f"12f-lint: {notice}", err=True)
+    click.echo(f"12f-lint: {ignores.summary(changes)}", err=True)
+    sys.exit(EXIT_CLEAN)
 
 
 def _write_baseline(result: Result, target: Path) -> NoReturn:

@@ -42,6 +42,7 @@ class CheckOptions:
     fix: bool = False
     show_diff: bool = False
     unsafe_fixes: bool = False
+    add_ignores: bool = False
 
     @property
     def targets(self) -> list[Path]:
@@ -82,6 +83,8 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--diff", "show_diff", is_flag=True,
                  help="Print the fixes as a unified diff instead of a report; write nothing (exit 1 when there are any)."),
     click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also fixes that change behaviour."),
+    click.option("--add-ignores", is_flag=True,
+                 help="Write a `# 12f: ignore[ID] -- TODO: reason` directive for every current finding, then exit 0."),
 )
 
 

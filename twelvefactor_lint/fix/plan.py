@@ -41,16 +41,14 @@ def propose(result: Result, targets: Sequence[Path], unsafe: bool) -> Proposal:
     for finding in result.findings:
         if finding.fixable:
             by_path[finding.path].append(finding)
-    root = Path(result.root).resolve()
     changes, notices, held_back = [], [], 0
     for path, findings in sorted(by_path.items()):
         fixer = _fixer(path)
         if fixer is None:
             continue
-        target, problem = _writable(path, root, targets)
-        data = _read(target) if target is not None else None
-        if target is None or data is None or digest(data) != result.digests.get(path):
-            notices.append(f"{path}: not fixed: {problem or 'it changed since it was analyzed'}")
+        target, data, problem = read_writable(path, result, targets)
+        if target is None or data is None:
+            notices.append(f"{path}: not fixed: {problem}")
             continue
         after, fixed = fixer(data, findings)
         unsafe_fixed = [f for f in fixed if safety[f.rule] != "safe"]
@@ -60,6 +58,16 @@ def propose(result: Result, targets: Sequence[Path], unsafe: bool) -> Proposal:
         if fixed and after != data:
             changes.append(Change(path, target, data, after, fixed))
     return Proposal(tuple(changes), tuple(notices), held_back)
+
+
+def read_writable(path: str, result: Result, targets: Sequence[Path]) -> tuple[Path | None, bytes | None, str]:
+    """The real file behind a reported path and its content, when it may be written and still holds what was
+    analyzed; else None and why not."""
+    target, problem = _writable(path, Path(result.root).resolve(), targets)
+    data = _read(target) if target is not None else None
+    if target is None or data is None or digest(data) != result.digests.get(path):
+        return None, None, problem or "it changed since it was analyzed"
+    return target, data, ""
 
 
 def _fixer(path: str) -> Fixer | None:
