@@ -35,6 +35,16 @@ class _DefaultToCheck(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The bare `12f-lint PATH...` is `check`, so the top-level help lists check's options too."""
+        super().format_options(ctx, formatter)
+        check = self.commands["check"]
+        records = [record for param in check.get_params(ctx)
+                   if isinstance(param, click.Option) and param.name != "help"
+                   and (record := param.get_help_record(ctx)) is not None]
+        with formatter.section("Check options (12f-lint [check] [OPTIONS] [PATHS]...)"):
+            formatter.write_dl(records)
+
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
             value = super().main(*args, standalone_mode=False, **kwargs)
@@ -106,6 +116,7 @@ def check(**params: Any) -> None:
 
 def _check(opts: CheckOptions) -> NoReturn:
     from twelvefactor_lint.report import outputs as report_outputs
+    from twelvefactor_lint.report.text import TextOptions
 
     planned, accepted = _preflight(opts)
     targets = opts.targets
@@ -126,14 +137,13 @@ def _check(opts: CheckOptions) -> NoReturn:
     if opts.fix and _fixes(result, targets, opts.unsafe_fixes, write=True):
         result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug), accepted)
 
-    color = opts.color
-    if color is None:
-        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text_options = TextOptions(color=_use_color(opts.color), show_source=opts.show_source,
+                               statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd())
     try:
-        text = report_outputs.write(result, planned, color=color)
+        text = report_outputs.write(result, planned, text_options)
     except OSError as error:
         _fail(f"cannot write {error.filename}: {error.strerror or error}")
-    click.echo(text, nl=False)
+    click.echo(text, nl=False, color=text_options.color)  # click would strip the colour from a pipe
     if opts.debug:
         for trace in result.tracebacks:
             click.echo(trace, err=True)
@@ -145,6 +155,15 @@ def _check(opts: CheckOptions) -> NoReturn:
     threshold = rank(settings.fail_on)
     failing = any(rank(f.severity) >= threshold for f in result.findings)
     sys.exit(EXIT_FINDINGS if failing and not opts.exit_zero else EXIT_CLEAN)
+
+
+def _use_color(flag: bool | None) -> bool:
+    """--color/--no-color, else NO_COLOR (when non-empty, as no-color.org says) off, FORCE_COLOR on, else a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 def _settings(opts: CheckOptions) -> Settings:

@@ -43,6 +43,9 @@ class CheckOptions:
     show_diff: bool = False
     unsafe_fixes: bool = False
     add_ignores: bool = False
+    show_source: bool = False
+    statistics: bool = False
+    quiet: bool = False
 
     @property
     def targets(self) -> list[Path]:
@@ -72,7 +75,11 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
     click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths given on the command line too."),
     click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes."),
-    click.option("--color/--no-color", default=None, help="Colour the text report [default: only on a terminal]."),
+    click.option("--color/--no-color", default=None,
+                 help="Colour the text report [default: on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR on]."),
+    click.option("--show-source", is_flag=True, help="Show each finding's source line with a caret under it."),
+    click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them."),
+    click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, hints or progress."),
     click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
     click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
                  help="Analyze in N worker processes [default: 0, one per CPU when there are enough files; 1: none]."),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from twelvefactor_lint.model import Result
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.report.text import TextOptions
 
 _RENDERERS = {
     "text": ("text", "render_text"),
@@ -17,7 +21,8 @@ _RENDERERS = {
 FORMATS = tuple(_RENDERERS)
 
 
-def render(result: Result, fmt: str, color: bool = False) -> str:
+def render(result: Result, fmt: str, text: TextOptions | None = None) -> str:
+    """The report in `fmt`; `text` styles the text format (colour, source lines, statistics)."""
     module, function = _RENDERERS[fmt]
     renderer = getattr(import_module(f"twelvefactor_lint.report.{module}"), function)
-    return renderer(result, color=color) if fmt == "text" else renderer(result)
+    return renderer(result, text) if fmt == "text" and text is not None else renderer(result)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from twelvefactor_lint.model import Result
 from twelvefactor_lint.report import FORMATS, render
+from twelvefactor_lint.report.text import TextOptions
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,13 @@ def plan(fmt: str | None, specs: tuple[str, ...]) -> list[Output]:
     return outputs
 
 
-def write(result: Result, outputs: list[Output], color: bool) -> str:
-    """Write the file outputs and return what goes to stdout; OSError names a file that could not be written."""
+def write(result: Result, outputs: list[Output], text_options: TextOptions) -> str:
+    """Write the file outputs and return what goes to stdout; OSError names a file that could not be written.
+    Colour and cwd-relative paths are for the terminal: a text file gets neither."""
     stdout = ""
     for output in outputs:
-        text = render(result, output.fmt, color=color and output.path is None)
+        styled = text_options if output.path is None else replace(text_options, color=False, cwd=None)
+        text = render(result, output.fmt, styled)
         if output.path is None:
             stdout = text
         else:

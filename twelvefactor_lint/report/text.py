@@ -1,32 +1,125 @@
-"""The text report: `path:line:col: TF601 [error] message`, then one summary block."""
+"""The text report: `path:line:col: TF601 [error] message`, then one summary block.
+
+Paths are shown relative to the current directory when it is inside the project (as ruff does), so
+they can be clicked or pasted; the machine formats stay root-relative.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
-from twelvefactor_lint.model import BaselineStatus, Result
+from twelvefactor_lint.model import BaselineStatus, Finding, Result
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
+FIXABLE = "[*]"
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    color: bool = False
+    show_source: bool = False
+    """Each finding's line with a caret under the column, as ruff's --show-source."""
+    statistics: bool = False
+    """Counts per rule instead of the findings."""
+    quiet: bool = False
+    """The findings only: no summary, skipped files, baseline or hints."""
+    cwd: str | None = None
+    """Show paths relative to this directory when it is inside the root; None: root-relative."""
 
 
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render_text(result: Result, color: bool = False) -> str:
-    lines = []
-    for f in result.findings:
-        location = _paint(f"{f.path}:{f.line}:{f.column}:", "1", color)
-        severity = _paint(f"[{f.severity}]", _COLORS[f.severity], color)
-        lines.append(f"{location} {f.rule} {severity} {f.message}")
+def render_text(result: Result, options: TextOptions = TextOptions()) -> str:
+    lines = _statistics(result) if options.statistics else _findings(result, options)
+    if options.quiet:
+        return "\n".join(lines) + "\n" if lines else ""
     if lines:
         lines.append("")
     lines.append(summary(result))
+    hint = fixable_hint(result)
+    if hint:
+        lines.append(hint)
     for skipped in result.skipped:
         lines.append(f"  skipped {skipped.path}: {skipped.reason}")
     if result.baseline is not None:
         lines += _baseline_lines(result.baseline)
     return "\n".join(lines) + "\n"
+
+
+def _findings(result: Result, options: TextOptions) -> list[str]:
+    shown = _shown_paths(result.root, options.cwd)
+    source = _Source(result.root) if options.show_source else None
+    safety = _safety(result)
+    lines = []
+    for f in result.findings:
+        location = _paint(f"{shown(f.path)}:{f.line}:{f.column}:", "1", options.color)
+        severity = _paint(f"[{f.severity}]", _COLORS[f.severity], options.color)
+        marker = f" {FIXABLE}" if safety.get(f.rule) == "safe" and f.fixable else ""
+        lines.append(f"{location} {f.rule}{marker} {severity} {f.message}")
+        if source is not None:
+            lines += source.excerpt(f)
+    return lines
+
+
+def _statistics(result: Result) -> list[str]:
+    counts = Counter(f.rule for f in result.findings)
+    safety = _safety(result)
+    fixable = Counter(f.rule for f in result.findings if f.fixable and safety.get(f.rule) == "safe")
+    names = {f.rule: f.name for f in result.findings}
+    return [f"{n:>5}  {rule:<7} {FIXABLE if fixable[rule] else '   '} {names[rule]}"
+            for rule, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _shown_paths(root: str, cwd: str | None):
+    """How a root-relative path is shown: relative to `cwd` when it lies inside the root."""
+    base = Path(root).resolve()
+    here = Path(cwd).resolve() if cwd else None
+    if here is None or here == base or not here.is_relative_to(base):
+        return lambda path: path
+    return lambda path: path if os.path.isabs(path) else Path(os.path.relpath(base / path, here)).as_posix()
+
+
+class _Source:
+    """The finding's line and a caret under its column(s), read through the snippet reader (inside the root)."""
+
+    def __init__(self, root: str):
+        from twelvefactor_lint.report.snippets import SnippetReader
+
+        self.reader = SnippetReader(root)
+
+    def excerpt(self, finding: Finding) -> list[str]:
+        hit = next((s for s in self.reader.around(finding.path, finding.line, finding.line) if s.hit), None)
+        if hit is None:
+            return []
+        width = len(str(hit.number))
+        text = hit.text.rstrip()
+        start = max(finding.column - 1, 0)
+        end = finding.end_column - 1 if finding.end_line == finding.line and finding.end_column > finding.column else len(text)
+        caret = " " * start + "^" * max(1, min(end, len(text)) - start)
+        return [f"{' ' * width} |", f"{hit.number} | {text}", f"{' ' * width} | {caret}", ""]
+
+
+def _safety(result: Result) -> dict[str, str]:
+    return {rule.id: rule.autofix.safety for rule in result.catalogue.rules if rule.autofix is not None}
+
+
+def fixable_hint(result: Result) -> str:
+    """`3 fixable with --fix (1 more with --unsafe-fixes).`, empty when nothing is."""
+    safety = _safety(result)
+    fixable = [f for f in result.findings if f.fixable and f.rule in safety]
+    safe = sum(1 for f in fixable if safety[f.rule] == "safe")
+    unsafe = len(fixable) - safe
+    if not fixable:
+        return ""
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    if not safe:
+        return f"{unsafe} fixable with --fix --unsafe-fixes."
+    return f"{safe} fixable with --fix{more}."
 
 
 def _baseline_lines(status: BaselineStatus) -> list[str]:
