@@ -17,6 +17,7 @@ from twelvefactor_lint.runner import run
 
 CATALOGUE = catalogue_module.load()
 _ADDED_IMPORT = re.compile(r"^import \w+\r?\n$")
+_IMPORT = re.compile(r"^(?:import|from) [\w.]+")
 
 
 def _cases():
@@ -30,13 +31,15 @@ def _lint(root, rule):
 
 
 def _untouched_outside(before: str, after: str, fixed) -> list[str]:
-    """Lines of `before` that changed outside the fixed findings' lines, and added lines that are not imports."""
+    """Lines of `before` that changed outside the fixed findings' lines (an import the fix left unused may go),
+    and added lines that are not imports."""
     spans = [range(f.line, f.end_line + 1) for f in fixed]
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     problems = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if op in ("replace", "delete"):
-            problems += [f"line {n}: {old[n - 1]!r}" for n in range(i1 + 1, i2 + 1) if not any(n in s for s in spans)]
+            problems += [f"line {n}: {old[n - 1]!r}" for n in range(i1 + 1, i2 + 1) if not any(n in s for s in spans)
+                         and not _IMPORT.match(old[n - 1])]
         elif op == "insert":
             problems += [f"added {line!r}" for line in new[j1:j2] if line.strip() and not _ADDED_IMPORT.match(line)]
     return problems

@@ -55,15 +55,19 @@ def test_a_declared_encoding_is_kept(tmp_path):
 
 @pytest.mark.parametrize("head, expected", [
     ('"""Doc."""\n', '"""Doc."""\nimport os\n\n'),
-    ("from __future__ import annotations\n", "from __future__ import annotations\nimport os\n"),
+    ("from __future__ import annotations\n", "from __future__ import annotations\n\nimport os\n\n"),
     ("import os.path\n", "import os.path\n"),
     ("#!/usr/bin/env python\n# the settings\n", "#!/usr/bin/env python\n# the settings\nimport os\n\n"),
-    ("import json\nfrom pathlib import Path\n\nimport yaml\n",
-     "import json\nfrom pathlib import Path\nimport os\n\nimport yaml\n"),
+    ("import json\nfrom pathlib import Path\n\nimport yaml\n", "import json\nimport os\nfrom pathlib import Path\n\nimport yaml\n"),
+    ("import json\nimport sys\n", "import json\nimport os\nimport sys\n"),
+    ("# stdlib\nimport sys\n", "# stdlib\nimport os\nimport sys\n"),
+    ("from pathlib import Path\n", "import os\nfrom pathlib import Path\n"),
+    ("from __future__ import annotations\n\nimport abc\nimport sys\n\nimport yaml\n",
+     "from __future__ import annotations\n\nimport abc\nimport os\nimport sys\n\nimport yaml\n"),
     ('"""Doc."""\n\n# third party\nimport yaml\nfrom . import base\n',
      '"""Doc."""\n\n# third party\nimport os\nimport yaml\nfrom . import base\n'),
 ])
-def test_import_os_goes_where_it_binds_without_moving_lines(tmp_path, head, expected):
+def test_import_os_goes_where_isort_would_put_it_without_moving_lines(tmp_path, head, expected):
     body = 'SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
     after = fixed(tmp_path, {SETTINGS: head + body}, "TF301")[SETTINGS].decode()
     assert after == expected + body.replace('"k9#Lm2$xQ7pZ"', 'os.environ["SECRET_KEY"]')
@@ -105,8 +109,21 @@ def test_two_fixes_of_one_node_are_never_both_applied(tmp_path):
 def test_a_module_alias_of_logging_handlers_is_resolved(tmp_path):
     code = 'import logging.handlers as lh\n\ndef setup(log):\n    log.addHandler(lh.WatchedFileHandler("/var/log/app.log"))\n'
     after = fixed(tmp_path, {"app/log.py": code}, "TF1101")["app/log.py"].decode()
-    assert after == ('import logging.handlers as lh\nimport logging\nimport sys\n\ndef setup(log):\n'
-                     '    log.addHandler(logging.StreamHandler(sys.stdout))\n')
+    assert after == ('import logging\nimport sys\n\ndef setup(log):\n'
+                     '    log.addHandler(logging.StreamHandler(sys.stdout))\n')  # `lh` is unused now: gone
+
+
+@pytest.mark.parametrize(("imports", "left"), [
+    ("from logging.handlers import RotatingFileHandler\n", ""),
+    ("from logging.handlers import RotatingFileHandler, SysLogHandler\n", "from logging.handlers import SysLogHandler\n"),
+    ("from logging.handlers import RotatingFileHandler\nimport zlib\n", "import zlib\n"),  # unused before: kept
+    ("from logging.handlers import RotatingFileHandler\n__all__ = ['RotatingFileHandler']\n",
+     "from logging.handlers import RotatingFileHandler\n__all__ = ['RotatingFileHandler']\n"),
+])
+def test_an_import_the_fix_left_unused_is_removed(tmp_path, imports, left):
+    code = f"import logging\n{imports}\nlogging.getLogger().addHandler(RotatingFileHandler('app.log'))\n"
+    after = fixed(tmp_path, {"app/log.py": code}, "TF1101")["app/log.py"].decode()
+    assert after == f"import logging\nimport sys\n{left}\nlogging.getLogger().addHandler(logging.StreamHandler(sys.stdout))\n"
 
 
 def test_app_run_keeps_other_arguments_and_fixes_port_and_debug_together(tmp_path):

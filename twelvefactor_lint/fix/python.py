@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from twelvefactor_lint.fix.imports import ensure_imports
+from twelvefactor_lint.fix.imports import drop_imports_left_unused, ensure_imports
 from twelvefactor_lint.fix.python_edits import EDITS, Edit, Site
 from twelvefactor_lint.model import Finding
 
@@ -39,7 +39,7 @@ def fix_python(data: bytes, findings: Sequence[Finding]) -> tuple[bytes, tuple[F
     if not chosen:
         return data, ()
     fixed = module.visit(_Replace({id(edit.target): edit.replacement for _, edit in chosen}))
-    fixed = ensure_imports(fixed, {name for _, edit in chosen for name in edit.imports})
+    fixed = ensure_imports(drop_imports_left_unused(module, fixed), {name for _, edit in chosen for name in edit.imports})
     return fixed.bytes, tuple(finding for finding, _ in chosen)
 
 
