@@ -124,7 +124,7 @@ def _check(opts: CheckOptions) -> NoReturn:
     settings = _settings(opts)
     if accepted is None and settings.baseline and opts.write_baseline is None:
         accepted = _load_baseline(settings.root / settings.baseline, settings.baseline)
-    result = _lint(targets, settings, catalogue, opts.debug)
+    result = _lint(targets, settings, catalogue, opts.debug, opts.quiet)
 
     if opts.write_baseline is not None:
         _write_baseline(result, opts.write_baseline)
@@ -135,7 +135,7 @@ def _check(opts: CheckOptions) -> NoReturn:
         changed = _fixes(result, targets, opts.unsafe_fixes, write=False)
         sys.exit(EXIT_FINDINGS if changed and not opts.exit_zero else EXIT_CLEAN)
     if opts.fix and _fixes(result, targets, opts.unsafe_fixes, write=True):
-        result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug), accepted)
+        result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug, opts.quiet), accepted)
 
     text_options = TextOptions(color=_use_color(opts.color), show_source=opts.show_source,
                                statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd())
@@ -201,14 +201,17 @@ def _newer_syntax_notice(result: Result, root: Path) -> None:
                "or put a newer python3.X on PATH and 12f-lint parses them with it", err=True)
 
 
-def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool) -> Result:
+def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool, quiet: bool = False) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
     from twelvefactor_lint import runner
     from twelvefactor_lint.judge import focus
+    from twelvefactor_lint.infra.progress import Progress
 
+    progress = Progress(sys.stderr, enabled=not quiet)
     try:
         scope = focus.focus_for(targets, settings.root)
-        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue)
+        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue, progress)
+        progress.finish()
         _newer_syntax_notice(result, settings.root)
         return focus.narrowed(result, scope) if scope else result
     except ConfigError as error:
@@ -217,6 +220,8 @@ def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: 
         if debug:
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+    finally:
+        progress.finish()
 
 
 def _preflight(opts: CheckOptions) -> tuple[list[Output], Baseline | None]:

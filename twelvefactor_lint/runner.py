@@ -19,6 +19,7 @@ from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
 from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
+from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
@@ -51,16 +52,22 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
             "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
 
 
-def analyze_all(sources: Sequence[SourceFile], settings: Settings) -> list[FileAnalysis | str]:
+def analyze_all(sources: Sequence[SourceFile], settings: Settings,
+                progress: Progress | None = None) -> list[FileAnalysis | str]:
     """Each source's facts (or the reason it is skipped), in order: from the facts cache where it has
     them, the others analyzed - over worker processes when there are enough of them."""
     store = _open_cache(settings)
     outcomes: list[FileAnalysis | str | None] = [
         store.lookup(source, settings.max_file_size) if store else None for source in sources]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    cached = len(sources) - len(missing)
+    if progress is not None:
+        progress.start("analyzing", len(sources))
+        progress.advance(cached)
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in missing], settings.jobs,
-                              lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1)
+                              lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1,
+                              progress=(lambda done: progress.advance(cached + done)) if progress is not None else None)
     for i, outcome in zip(missing, fresh, strict=True):
         outcomes[i] = outcome
         if store and isinstance(outcome, FileAnalysis):
@@ -141,7 +148,7 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
     return per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores, catalogue)
 
 
-def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
+def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None) -> Result:
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
     except ValueError as error:
@@ -151,11 +158,15 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
             if not catalogue.select(selector):
                 raise ConfigError(f"unknown rule selector `{selector}` in per-file-ignores")
 
+    if progress is not None:
+        progress.start("finding files")
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source, outcome in zip(found.files, analyze_all(found.files, settings), strict=True):
+    for source, outcome in zip(found.files, analyze_all(found.files, settings, progress), strict=True):
         run_state.add(source, outcome)
+    if progress is not None:
+        progress.start("following start commands, linking and judging")
     linked = link(run_state.facts, _ProjectFiles(run_state, settings))
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed

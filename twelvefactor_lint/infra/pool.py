@@ -47,13 +47,20 @@ def worker_count(jobs: int, items: int) -> int:
 
 
 def map_in_order(work: Callable[[T], R], items: Sequence[T], jobs: int,
-                 lost: Callable[[T, str], R], deadline: float | None = None) -> list[R]:
-    """`[work(item) for item in items]`, over worker processes when `worker_count` says it pays."""
+                 lost: Callable[[T, str], R], deadline: float | None = None,
+                 progress: Callable[[int], None] | None = None) -> list[R]:
+    """`[work(item) for item in items]`, over worker processes when `worker_count` says it pays;
+    `progress` hears how many items are done."""
     count = worker_count(jobs, len(items))
     if count == 1:
+        results = []
         with _few_collections():
-            return [work(item) for item in items]
-    return _Pool(work, items, lost, deadline).run(count)
+            for item in items:
+                results.append(work(item))
+                if progress is not None:
+                    progress(len(results))
+        return results
+    return _Pool(work, items, lost, deadline, progress).run(count)
 
 
 @contextmanager
@@ -86,8 +93,9 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, work: Callable, items: Sequence, lost: Callable, deadline: float | None):
-        self.work, self.items, self.lost, self.deadline = work, items, lost, deadline
+    def __init__(self, work: Callable, items: Sequence, lost: Callable, deadline: float | None,
+                 progress: Callable[[int], None] | None = None):
+        self.work, self.items, self.lost, self.deadline, self.progress = work, items, lost, deadline, progress
         self.results: list = [None] * len(items)
         self.queue = deque(range(len(items)))
         self.done = 0
@@ -111,6 +119,8 @@ class _Pool:
                             workers[index] = self._replace(worker, f"the analyzer process died ({_exit(worker)})")
                     elif self._overdue(worker):
                         workers[index] = self._replace(worker, f"analysis took longer than {self.deadline:g} s and was stopped")
+                if self.progress is not None:
+                    self.progress(self.done)
         finally:
             for worker in workers:
                 worker.stop()
