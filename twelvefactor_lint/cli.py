@@ -333,16 +333,28 @@ def rules(fmt: str, write_docs: Path | None) -> None:
         click.echo(f"{r.id:<7} {r.name:<{width}}  {r.factor:<5} {r.severity:<8} {r.title}")
 
 
+def _docs_url() -> str:
+    """The configured `docs-url` of the project here, if any; a broken config does not stop `explain`."""
+    from twelvefactor_lint import config
+
+    try:
+        return config.load([Path(".")]).docs_url
+    except ConfigError:
+        return ""
+
+
 @main.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
+    from twelvefactor_lint.report.docs import rule_url
     from twelvefactor_lint.report.ruledoc import markdown
 
     found = _catalogue().get(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
     click.echo(markdown(found), nl=False)
+    click.echo(f"\nOnline: {rule_url(found.id, found.name, _docs_url())}")
 
 
 @main.command()

@@ -63,6 +63,8 @@ class Settings:
     """Keep facts between runs in the facts cache (`--no-cache` turns it off)."""
     cache_dir: str | None = None
     """Where the facts cache lives; relative paths start at the root. None: the user's cache directory."""
+    docs_url: str = ""
+    """Where the rule docs live (`<ID>-<name>.md` under it); empty: the project's repository."""
     jobs: int = 0
     """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
 
@@ -108,6 +110,12 @@ def _path(key: str, value: Any) -> str:
     return value
 
 
+def _url(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise ConfigError(f"`{key}` must be an http(s) URL")
+    return value
+
+
 def _patterns(key: str, value: Any) -> tuple[str, ...]:
     """gitignore-style patterns, each one checked now so that a bad one is a config error, not a crash."""
     patterns = _strings(key, value)
@@ -147,6 +155,7 @@ _KEYS = {
     "baseline": ("baseline", _path),
     "file-timeout": ("file_timeout", _seconds),
     "cache-dir": ("cache_dir", _path),
+    "docs-url": ("docs_url", _url),
 }
 
 

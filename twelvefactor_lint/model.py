@@ -105,6 +105,8 @@ class Result:
     baseline: BaselineStatus | None = None
     processes: tuple[Process, ...] = ()
     """The process inventory: every process type declared, its kind and findings."""
+    docs_url: str = ""
+    """The configured base of the rule docs' URLs (report.docs.rule_url); empty: the project's repository."""
     digests: Mapping[str, str] = field(default_factory=dict)
     """Each analyzed file's content hash: fixes skip a file that changed since."""
 

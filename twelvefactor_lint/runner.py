@@ -183,4 +183,5 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
         processes=linked.inventory.processes(active),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
+        docs_url=settings.docs_url,
     )

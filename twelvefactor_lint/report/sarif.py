@@ -13,6 +13,7 @@ from urllib.parse import quote
 from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding, Result
+from twelvefactor_lint.report.docs import REPOSITORY, rule_url
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root, in_checkout
 from twelvefactor_lint.report.ruledoc import help_markdown, help_text
 
@@ -20,10 +21,11 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "twelvefactorLint/v1"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_TOOL_TROUBLE = ("TF001", "TF002")
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
-def _descriptor(rule: Rule) -> dict:
+def _descriptor(rule: Rule, docs_url: str) -> dict:
     factor = FACTORS[rule.factor]
     tags = ["12f-lint"] if rule.factor == "tool" else ["twelve-factor", f"factor-{rule.factor}", factor.name.lower()]
     descriptor = {
@@ -40,8 +42,7 @@ def _descriptor(rule: Rule) -> dict:
             "factor": rule.factor,
         },
     }
-    if rule.references:
-        descriptor["helpUri"] = rule.references[0]
+    descriptor["helpUri"] = rule_url(rule.id, rule.name, docs_url)
     return descriptor
 
 
@@ -75,9 +76,13 @@ def _result(finding: Finding, index: dict[str, int], prefix: PurePosixPath) -> d
     return result
 
 
-def _notifications(result: Result, prefix: PurePosixPath) -> list[dict]:
-    """Skipped files and baseline housekeeping, as the run's notes."""
-    notes = [{"level": "note", "message": {"text": f"skipped: {skipped.reason}"}, "locations": [_location(prefix, skipped.path)]}
+def _notifications(result: Result, prefix: PurePosixPath, index: dict[str, int]) -> list[dict]:
+    """Files that could not be checked (TF001, TF002: the tool's own trouble, also results), skipped files
+    and baseline housekeeping, as the run's notes."""
+    notes = [{"level": _LEVELS[f.severity], "message": {"text": f.message}, "locations": [_location(prefix, f.path, _region(f))],
+              "associatedRule": {"id": f.rule, "index": index[f.rule]}}
+             for f in result.findings if f.rule in _TOOL_TROUBLE and f.rule in index]
+    notes += [{"level": "note", "message": {"text": f"skipped: {skipped.reason}"}, "locations": [_location(prefix, skipped.path)]}
              for skipped in result.skipped]
     baseline = result.baseline
     if baseline is not None:
@@ -100,12 +105,13 @@ def sarif_log(result: Result) -> dict:
                 "name": "12f-lint",
                 "version": result.version,
                 "semanticVersion": result.version,
-                "rules": [_descriptor(rule) for rule in rules],
+                "informationUri": REPOSITORY,
+                "rules": [_descriptor(rule, result.docs_url) for rule in rules],
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": Path(checkout_root(result.root)).absolute().as_uri().rstrip("/") + "/"}},
             "invocations": [{
                 "executionSuccessful": not result.tracebacks,
-                "toolExecutionNotifications": _notifications(result, prefix),
+                "toolExecutionNotifications": _notifications(result, prefix, index),
             }],
             "results": [_result(f, index, prefix) for f in findings],
         }],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twelvefactor_lint.model import BaselineStatus, Finding, Result
+from twelvefactor_lint.report.docs import docs_base
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 FIXABLE = "[*]"
@@ -44,6 +45,8 @@ def render_text(result: Result, options: TextOptions = TextOptions()) -> str:
     hint = fixable_hint(result)
     if hint:
         lines.append(hint)
+    if result.findings:
+        lines.append(f"Rule docs: {docs_base(result.docs_url)}/ (or `12f-lint explain ID`)")
     for skipped in result.skipped:
         lines.append(f"  skipped {skipped.path}: {skipped.reason}")
     if result.baseline is not None:
