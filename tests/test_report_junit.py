@@ -16,7 +16,7 @@ def junit(root, *args: str) -> ET.Element:
 
 def test_cases_per_finding_clean_file_and_skipped_file(tmp_path):
     write_tree(tmp_path, MIXED)
-    suites = junit(tmp_path)
+    suites = junit(tmp_path, "--junit-passing")
     assert suites.tag == "testsuites"
     (suite,) = suites.findall("testsuite")
     cases = suite.findall("testcase")
@@ -37,9 +37,19 @@ def test_cases_per_finding_clean_file_and_skipped_file(tmp_path):
 
 def test_clean_project_has_only_passing_cases(tmp_path):
     write_tree(tmp_path, {"app.py": "VALUE = 1\n"})
-    suites = junit(tmp_path)
+    suites = junit(tmp_path, "--junit-passing")
     assert suites.get("failures") == "0"
     assert [len(c) for c in suites.iter("testcase")] == [0]
+
+
+def test_passing_cases_only_when_asked(tmp_path):
+    write_tree(tmp_path, MIXED)
+    suites = junit(tmp_path)
+    outcomes = sorted(c[0].tag for c in suites.iter("testcase"))
+    assert outcomes == ["failure", "failure", "skipped"]
+    assert (suites.get("tests"), suites.get("failures")) == ("3", "2")
+    write_tree(tmp_path / "clean", {"app.py": "VALUE = 1\n"})
+    assert list(junit(tmp_path / "clean").iter("testcase")) == []
 
 
 def test_hostile_text_and_control_characters_stay_well_formed(tmp_path):

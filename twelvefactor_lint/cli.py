@@ -115,8 +115,7 @@ def check(**params: Any) -> None:
 
 
 def _check(opts: CheckOptions) -> NoReturn:
-    from twelvefactor_lint.report import outputs as report_outputs
-    from twelvefactor_lint.report.text import TextOptions
+    from twelvefactor_lint.report import ReportOptions, outputs as report_outputs
 
     planned, accepted = _preflight(opts)
     targets = opts.targets
@@ -137,13 +136,14 @@ def _check(opts: CheckOptions) -> NoReturn:
     if opts.fix and _fixes(result, targets, opts.unsafe_fixes, write=True):
         result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug, opts.quiet), accepted)
 
-    text_options = TextOptions(color=_use_color(opts.color), show_source=opts.show_source,
-                               statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd())
+    report_options = ReportOptions(color=_use_color(opts.color), show_source=opts.show_source,
+                                   statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd(),
+                                   junit_passing=opts.junit_passing, repo_url=opts.repo_url)
     try:
-        text = report_outputs.write(result, planned, text_options)
+        text = report_outputs.write(result, planned, report_options)
     except OSError as error:
         _fail(f"cannot write {error.filename}: {error.strerror or error}")
-    click.echo(text, nl=False, color=text_options.color)  # click would strip the colour from a pipe
+    click.echo(text, nl=False, color=report_options.color)  # click would strip the colour from a pipe
     if opts.debug:
         for trace in result.tracebacks:
             click.echo(trace, err=True)

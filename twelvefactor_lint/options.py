@@ -46,6 +46,8 @@ class CheckOptions:
     show_source: bool = False
     statistics: bool = False
     quiet: bool = False
+    junit_passing: bool = False
+    repo_url: str | None = None
 
     @property
     def targets(self) -> list[Path]:
@@ -80,6 +82,9 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--show-source", is_flag=True, help="Show each finding's source line with a caret under it."),
     click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them."),
     click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, hints or progress."),
+    click.option("--junit-passing", is_flag=True, help="JUnit: add a passing test case per clean file."),
+    click.option("--repo-url", metavar="URL",
+                 help="HTML: link findings to their source lines at this repository URL [default: the git remote]."),
     click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
     click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
                  help="Analyze in N worker processes [default: 0, one per CPU when there are enough files; 1: none]."),

@@ -1,5 +1,6 @@
-"""JUnit XML, for CI systems that show test results: a failing test case per finding, a passing
-one per clean file, a skipped one per skipped file."""
+"""JUnit XML, for CI systems that show test results: a failing test case per finding and a skipped
+one per skipped file; a passing one per clean file only when asked (`--junit-passing`): thousands of
+green cases bury the few that matter in most CI test views."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from twelvefactor_lint.model import Finding, Result
+from twelvefactor_lint.report import ReportOptions
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -30,7 +32,7 @@ def _failure(suite: ET.Element, finding: Finding, rule_help: str) -> None:
     failure.text = xml_text(f"{location} {finding.message}\n\n{rule_help}")
 
 
-def render_junit(result: Result) -> str:
+def render_junit(result: Result, options: ReportOptions = ReportOptions()) -> str:
     fixes = {rule.id: f"Use instead: {' '.join(rule.fix.split())}" for rule in result.catalogue.rules}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
@@ -43,7 +45,7 @@ def render_junit(result: Result) -> str:
             for finding in by_file[path]:
                 _failure(suite, finding, fixes.get(finding.rule, ""))
             cases += len(by_file[path])
-        else:
+        elif options.junit_passing:
             _case(suite, path, "twelve-factor checks", file=path)
             cases += 1
     for skipped in result.skipped:

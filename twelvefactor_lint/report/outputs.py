@@ -9,8 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from twelvefactor_lint.model import Result
-from twelvefactor_lint.report import FORMATS, render
-from twelvefactor_lint.report.text import TextOptions
+from twelvefactor_lint.report import FORMATS, ReportOptions, render
 
 
 @dataclass(frozen=True)
@@ -74,12 +73,12 @@ def plan(fmt: str | None, specs: tuple[str, ...]) -> list[Output]:
     return outputs
 
 
-def write(result: Result, outputs: list[Output], text_options: TextOptions) -> str:
+def write(result: Result, outputs: list[Output], report_options: ReportOptions) -> str:
     """Write the file outputs and return what goes to stdout; OSError names a file that could not be written.
     Colour and cwd-relative paths are for the terminal: a text file gets neither."""
     stdout = ""
     for output in outputs:
-        styled = text_options if output.path is None else replace(text_options, color=False, cwd=None)
+        styled = report_options if output.path is None else replace(report_options, color=False, cwd=None)
         text = render(result, output.fmt, styled)
         if output.path is None:
             stdout = text

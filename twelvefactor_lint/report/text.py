@@ -8,34 +8,21 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from twelvefactor_lint.model import BaselineStatus, Finding, Result
+from twelvefactor_lint.report import ReportOptions
 from twelvefactor_lint.report.docs import docs_base
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 FIXABLE = "[*]"
 
 
-@dataclass(frozen=True)
-class TextOptions:
-    color: bool = False
-    show_source: bool = False
-    """Each finding's line with a caret under the column, as ruff's --show-source."""
-    statistics: bool = False
-    """Counts per rule instead of the findings."""
-    quiet: bool = False
-    """The findings only: no summary, skipped files, baseline or hints."""
-    cwd: str | None = None
-    """Show paths relative to this directory when it is inside the root; None: root-relative."""
-
-
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render_text(result: Result, options: TextOptions = TextOptions()) -> str:
+def render_text(result: Result, options: ReportOptions = ReportOptions()) -> str:
     lines = _statistics(result) if options.statistics else _findings(result, options)
     if options.quiet:
         return "\n".join(lines) + "\n" if lines else ""
@@ -54,7 +41,7 @@ def render_text(result: Result, options: TextOptions = TextOptions()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _findings(result: Result, options: TextOptions) -> list[str]:
+def _findings(result: Result, options: ReportOptions) -> list[str]:
     shown = _shown_paths(result.root, options.cwd)
     source = _Source(result.root) if options.show_source else None
     safety = _safety(result)
