@@ -53,15 +53,24 @@ def test_action_inputs_outputs_and_steps():
     assert ACTION["outputs"]["sarif-file"]["value"] == "${{ steps.lint.outputs.sarif-file }}"
     assert ACTION["runs"]["using"] == "composite"
     steps = ACTION["runs"]["steps"]
-    assert [step.get("id") for step in steps] == [None, "lint"]
-    assert all(step["shell"] == "bash" for step in steps)
-    assert "--format github" in steps[1]["run"] and 'sarif:$SARIF_FILE' in steps[1]["run"]
+    assert [step.get("id") for step in steps] == [None, None, None, "lint"]
+    assert all(step["shell"] == "bash" for step in steps if "run" in step)
+    assert "--format github" in steps[-1]["run"] and 'sarif:$SARIF_FILE' in steps[-1]["run"]
+
+
+def test_pip_cache_is_keyed_on_the_version_and_windows_is_refused():
+    windows, cache, install, _ = ACTION["runs"]["steps"]
+    assert windows["if"] == "runner.os == 'Windows'" and "exit 2" in windows["run"] and "::error" in windows["run"]
+    assert cache["uses"].startswith("actions/cache@")
+    assert "inputs.version" in cache["with"]["key"] and "runner.os" in cache["with"]["key"]
+    assert install["env"]["PIP_CACHE_DIR"] == cache["with"]["path"]
+    assert "10 annotations of each type" in (REPO / "action.yml").read_text()
 
 
 def test_inputs_never_reach_a_script_unquoted():
     """Expressions are expanded before the shell runs: inside `run:` they would be script injection."""
     for step in ACTION["runs"]["steps"]:
-        assert not _EXPRESSION.search(step["run"]), step["name"]
+        assert not _EXPRESSION.search(step.get("run", "")), step["name"]
 
 
 def _expand(value: str, context: dict[str, str]) -> str:
@@ -79,7 +88,10 @@ def run_action(workdir: Path, runner_temp: Path, **inputs: str) -> tuple[int, di
     env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}
     env.pop("PYTHONPATH", None)
     log = ""
+    context["runner.temp"] = str(runner_temp)
     for step in ACTION["runs"]["steps"]:
+        if "run" not in step or step.get("if") == "runner.os == 'Windows'":
+            continue  # an action the runner provides (the cache), or a step for another OS
         step_env = {**env, **{key: _expand(str(value), context) for key, value in step.get("env", {}).items()}}
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workdir,
                               env=step_env, capture_output=True, text=True, timeout=900)
@@ -104,6 +116,16 @@ def test_action_steps_install_lint_and_write_annotations_and_sarif(tmp_path):
     assert len([r for r in sarif["runs"][0]["results"] if "suppressions" not in r]) == len(
         [line for line in log.splitlines() if line.startswith(("::error", "::warning", "::notice"))])
     assert summary.read_text().startswith("## 12f-lint:")
+
+
+def test_no_sarif_output_when_no_report_was_written(tmp_path):
+    workdir, runner_temp = tmp_path / "repo", tmp_path / "runner"
+    runner_temp.mkdir()
+    workdir.mkdir()
+    (workdir / "12f-lint.sarif").write_text("{}")  # a stale report from before
+    code, outputs, log, _ = run_action(workdir, runner_temp, args="--select NOPE")
+    assert (code, outputs.get("exit-code")) == (2, "2"), log
+    assert "sarif-file" not in outputs
 
 
 def test_readme_workflow_is_a_valid_workflow_that_uploads_the_sarif(tmp_path):
