@@ -127,3 +127,20 @@ def test_dedicated_config_mixing_top_level_keys_and_a_tool_table_is_refused(tmp_
 
 def test_processes_refuses_a_missing_path(tmp_path, no_analysis):
     assert_one_line_error(cli("processes", str(tmp_path / "nope")), "no such file or directory")
+
+
+SCRIPTED = {
+    ".git/HEAD": "",
+    "Dockerfile": 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["/app/docker-entrypoint.sh"]\n',
+    "docker-entrypoint.sh": "#!/bin/sh\npython manage.py migrate --noinput\nexec gunicorn app:app\n",
+    "tools/lonely.sh": "#!/bin/sh\necho hi\n",
+}
+
+
+def test_a_named_script_is_reported_through_the_chain_that_runs_it(tmp_path, monkeypatch):
+    write_tree(tmp_path, SCRIPTED)
+    monkeypatch.chdir(tmp_path)
+    result = cli("docker-entrypoint.sh", "tools/lonely.sh")
+    assert "docker-entrypoint.sh:2:1: TF1201" in result.stdout
+    assert "not a file kind" not in result.stdout
+    assert "skipped tools/lonely.sh: a shell script no start command in the project runs" in result.stdout

@@ -13,14 +13,16 @@ import pytest
 import yaml
 from conftest import REPO, write_tree
 
-from twelvefactor_lint.discover.walk import COMPOSE, DOCKERFILE, PROCFILE, PYTHON, kind_of
+from twelvefactor_lint.discover.walk import kind_of
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 NAMES = [
     "app.py", "pkg/views.py", "setup.py", "Dockerfile", "docker/Dockerfile.prod", "api.Dockerfile", "Containerfile",
     "dockerfile", ".dockerfile", "compose.yaml", "compose.yml", "docker-compose.override.yml", "ops/docker-compose-dev.yaml",
     "Procfile", "Procfile.dev", "procfile", "config.yaml", ".github/workflows/ci.yml", "README.md", "app.pyc",
-    "requirements.txt", "entrypoint.sh", "app.py.bak",
+    "requirements.txt", "entrypoint.sh", "app.py.bak", "docker/docker-entrypoint.sh", "bin/start.bash", "docker-entrypoint",
+    "LICENSE", "supervisord.conf", "etc/supervisor/conf.d/app.conf", "nginx.conf", "nginx/default.conf",
+    "deploy/nginx/sites-enabled/app.conf", "haproxy.cfg", "haproxy/backends.cfg", "app.conf", "config.ini", "setup.cfg",
 ]
 PROJECT = {
     "shop/views.py": """\
@@ -52,11 +54,12 @@ def test_hook_manifest():
 
 
 @pytest.mark.parametrize("path", NAMES)
-def test_hook_files_are_the_files_12f_lint_reads(path):
-    """The hook's `files` pattern and discovery agree on Python, Dockerfiles, compose files and Procfiles."""
-    name = path.rsplit("/", 1)[-1]
-    reads = kind_of(name) in (PYTHON, DOCKERFILE, COMPOSE, PROCFILE)
-    assert bool(re.search(HOOKS[0]["files"], path)) == reads
+def test_hook_files_are_the_files_12f_lint_reads_or_follows(path):
+    """The hook's `files` pattern and discovery agree: every kind 12f-lint reads, and the shell scripts it
+    follows (`*.sh`, `*.bash`, and extension-less files, which 12f-lint checks for a shell shebang)."""
+    parent, _, name = path.rpartition("/")
+    script = name.endswith((".sh", ".bash")) or "." not in name.lstrip(".")
+    assert bool(re.search(HOOKS[0]["files"], path)) == (kind_of(name, parent) is not None or script)
 
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
@@ -81,15 +84,23 @@ def _hook_repo(target: Path) -> Path:
     return target
 
 
-def test_try_repo_reports_on_the_staged_files_with_the_project_as_context(tmp_path):
+@pytest.fixture(scope="module")
+def hook(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The hook repository and a pre-commit home shared by this module's runs: pre-commit installs the
+    hook's environment once."""
+    base = tmp_path_factory.mktemp("pre-commit")
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(base / "cache"), "NO_COLOR": "1"}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return _hook_repo(base / "hook"), env
+
+
+def test_try_repo_reports_on_the_staged_files_with_the_project_as_context(tmp_path, hook):
     """pre-commit installs the hook from this checkout and passes it the files: views.py's write to CARTS
     is found although CARTS is defined in state.py, which is not passed; logs.py's finding is not reported;
     README.md never reaches 12f-lint."""
     project = tmp_path / "project"
     write_tree(project, PROJECT)
-    hook_repo = _hook_repo(tmp_path / "hook")
-    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    env.pop("GITHUB_STEP_SUMMARY", None)
+    hook_repo, env = hook
     _git(project, "init", "-q")
     _git(project, "add", ".")
     result = subprocess.run(
@@ -103,3 +114,31 @@ def test_try_repo_reports_on_the_staged_files_with_the_project_as_context(tmp_pa
     assert "shop/logs.py" not in output
     assert "README.md" not in output.split("12f-lint (twelve-factor)", 1)[-1]
     assert "analyzed 1 file, skipped 0" in output
+
+
+def test_a_staged_start_script_is_reported_through_the_chain_that_runs_it(tmp_path, hook):
+    """A staged entrypoint script (and an extension-less one) reaches 12f-lint, which reports its findings as
+    the process the Dockerfile starts; an unrelated extension-less file staged beside them is ignored."""
+    project = tmp_path / "project"
+    write_tree(project, {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                      "COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n"
+                      "ENTRYPOINT [\"/usr/local/bin/docker-entrypoint.sh\"]\nCMD [\"gunicorn\", \"app:app\"]\n",
+        "compose.yaml": "services:\n  worker:\n    build: .\n    entrypoint: []\n    command: /app/start\n",
+        "docker-entrypoint.sh": "#!/bin/sh\npython manage.py migrate --noinput\nexec \"$@\"\n",
+        "start": "#!/bin/sh\ncelery -A proj worker &\nexec gunicorn proj.wsgi\n",
+        "LICENSE": "MIT\n",
+    })
+    (project / "start").chmod(0o755)
+    hook_repo, env = hook
+    _git(project, "init", "-q")
+    _git(project, "add", "docker-entrypoint.sh", "start", "LICENSE")  # what `git commit` would pass
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "12f-lint", "--verbose", "--color", "never"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert re.search(r"docker-entrypoint\.sh:2:1: TF1201 \[warning\]", output), output
+    assert re.search(r"start:2:1: TF609 \[error\] script `start`", output), output
+    assert "not a file kind" not in output and "LICENSE" not in output.split("12f-lint (twelve-factor)", 1)[-1]

@@ -165,7 +165,11 @@ class _Walker:
         rel = self._rel(path)
         kind = kind_of(path.name, posixpath.dirname(rel))
         if kind is None:
-            return Skipped(rel, "not a file kind 12f-lint reads") if explicit else None
+            # A named shell script is read through the start chain that runs it (focus reports on it); other
+            # extension-less files are what pre-commit passes because a script might be among them.
+            if not explicit or _extensionless(path.name) or is_shell_script(path):
+                return None
+            return Skipped(rel, "not a file kind 12f-lint reads")
         try:
             is_link = path.is_symlink()
         except OSError as error:  # in a directory that can be listed but not entered
@@ -215,6 +219,26 @@ class _Walker:
                     pass
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         return self._ignore_specs[directory]
+
+
+_SHELLS = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
+
+
+def _extensionless(name: str) -> bool:
+    return "." not in name.lstrip(".")
+
+
+def is_shell_script(path: Path) -> bool:
+    """A `.sh`/`.bash` file, or an extension-less one whose first line is a shell's shebang."""
+    if path.name.endswith((".sh", ".bash")):
+        return True
+    if not _extensionless(path.name):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return bool(_SHELLS.match(handle.read(128)))
+    except OSError:
+        return False
 
 
 def _printable(name: str) -> str:

@@ -12,7 +12,11 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from twelvefactor_lint.model import Result
+from twelvefactor_lint.discover.walk import is_shell_script
+from twelvefactor_lint.model import Result, SkippedFile
+
+_UNREACHED = ("a shell script no start command in the project runs (12f-lint reads a script through the "
+              "Dockerfile, compose file or Procfile that starts it)")
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,14 @@ def narrowed(result: Result, focus: Focus) -> Result:
     """The result restricted to the focused files; a context file's internal error is not this run's."""
     findings = tuple(f for f in result.findings if focus.covers(f.path))
     files = tuple(p for p in result.files if focus.covers(p))
+    skipped = [s for s in result.skipped if focus.covers(s.path)]
+    unreached = sorted(focus.files - set(files) - {s.path for s in skipped})
+    skipped += [SkippedFile(path, _UNREACHED) for path in unreached if is_shell_script(Path(result.root) / path)]
     return replace(
         result,
         findings=findings,
         suppressed=tuple(f for f in result.suppressed if focus.covers(f.path)),
-        skipped=tuple(s for s in result.skipped if focus.covers(s.path)),
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         files=files,
         analyzed=len(files),
         processes=tuple(p for p in result.processes if focus.covers(p.declared_at.rpartition(":")[0])),

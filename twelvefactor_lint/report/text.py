@@ -34,8 +34,9 @@ def render_text(result: Result, options: ReportOptions = ReportOptions()) -> str
         lines.append(hint)
     if result.findings:
         lines.append(f"Rule docs: {docs_base(result.docs_url)}/ (or `12f-lint explain ID`)")
+    shown = _shown_paths(result.root, options.cwd)
     for skipped in result.skipped:
-        lines.append(f"  skipped {skipped.path}: {skipped.reason}")
+        lines.append(f"  skipped {shown(skipped.path)}: {skipped.reason}")
     if result.baseline is not None:
         lines += _baseline_lines(result.baseline)
     return "\n".join(lines) + "\n"
