@@ -9,6 +9,7 @@ from conftest import REPO
 from report_projects import cli
 
 from twelvefactor_lint.judge import catalogue as catalogue_module
+from twelvefactor_lint.report.docs import rule_url
 from twelvefactor_lint.report.ruledoc import doc_files, markdown
 
 CATALOGUE = catalogue_module.load()
@@ -31,7 +32,7 @@ def test_committed_rule_docs_match_the_catalogue():
 def test_explain_prints_the_rule_doc_file_text(rule):
     result = cli("explain", rule.id)
     assert result.exit_code == 0
-    assert result.stdout == markdown(rule)
+    assert result.stdout == markdown(rule) + f"\nOnline: {rule_url(rule.id, rule.name)}\n"
 
 
 @pytest.mark.parametrize("rule", CATALOGUE.rules, ids=lambda r: r.id)
