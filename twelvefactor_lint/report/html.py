@@ -17,13 +17,19 @@ from pathlib import Path, PurePath
 
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
 from twelvefactor_lint.judge.catalogue import Rule
-from twelvefactor_lint.model import Finding, Result
+from twelvefactor_lint.model import Finding, Process, Result
+from twelvefactor_lint.report import ReportOptions
+from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root
+from twelvefactor_lint.report.docs import docs_base, rule_url
 from twelvefactor_lint.report.snippets import SnippetLine, SnippetReader
+from twelvefactor_lint.report.source_links import blob_base, source_link
 from twelvefactor_lint.severity import SEVERITIES
 
 _TEMPLATES = Path(__file__).with_name("templates")
 _WORST_FIRST = tuple(reversed(SEVERITIES))
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
+LONG_INVENTORY = 8
+"""More processes than this, and the findings come first, the inventory folded below them."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,22 @@ class FindingView:
     finding: Finding
     rule: Rule | None
     snippet: tuple[SnippetLine, ...]
+    doc_url: str
+    source_url: str | None
+    processes: str
+    """The indexes of the processes the finding is about, space-separated, for the process filter."""
+
+    @property
+    def anchor(self) -> str:
+        return f"f-{self.finding.fingerprint}" if self.finding.fingerprint else f"f-{self.finding.line}"
+
+
+@dataclass(frozen=True)
+class ProcessFile:
+    """The processes one deploy file declares: a long inventory is read file by file."""
+
+    path: str
+    processes: tuple[tuple[int, Process], ...]
 
 
 @dataclass(frozen=True)
@@ -93,11 +115,18 @@ def _cards(result: Result) -> list[Card]:
     return cards
 
 
-def _groups(result: Result, reader: SnippetReader) -> list[FactorGroup]:
+def _groups(result: Result, reader: SnippetReader, blob: str | None) -> list[FactorGroup]:
     rules = {rule.id: rule for rule in result.catalogue.rules}
+    owners: dict[str, list[str]] = defaultdict(list)
+    for index, process in enumerate(result.processes):
+        for key in process.findings:
+            owners[key].append(str(index))
     tree: dict[str, dict[str, list[FindingView]]] = defaultdict(lambda: defaultdict(list))
     for f in result.findings:
-        tree[f.factor][f.path].append(FindingView(f, rules.get(f.rule), reader.around(f.path, f.line, f.last_line())))
+        tree[f.factor][f.path].append(FindingView(
+            f, rules.get(f.rule), reader.around(f.path, f.line, f.last_line()),
+            rule_url(f.rule, f.name, result.docs_url), source_link(blob, result.root, f.path, f.line) if blob else None,
+            " ".join(owners.get(f"{f.rule} {f.path}:{f.line}", ()))))
     groups = []
     for key in (*TWELVE, "tool"):
         if key in tree:
@@ -106,6 +135,20 @@ def _groups(result: Result, reader: SnippetReader) -> list[FactorGroup]:
             groups.append(FactorGroup(key, factor.name, label(key), factor.motto, factor.url,
                                       sum(len(g.findings) for g in files), files))
     return groups
+
+
+def _process_files(processes: tuple[Process, ...]) -> list[ProcessFile]:
+    by_file: dict[str, list[tuple[int, Process]]] = defaultdict(list)
+    for index, process in enumerate(processes):
+        by_file[process.declared_at.rpartition(":")[0] or process.declared_at].append((index, process))
+    return [ProcessFile(path, tuple(found)) for path, found in by_file.items()]
+
+
+def _shown_root(root: str) -> str:
+    """The project as the repository knows it (`repo/services/api`), never the machine's absolute path."""
+    prefix = checkout_prefix(root).as_posix()
+    name = checkout_root(root).name or root
+    return name if prefix in ("", ".") else f"{name}/{prefix}"
 
 
 def code_spans(text: str) -> object:
@@ -119,7 +162,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(result: Result) -> str:
+def render_html(result: Result, options: ReportOptions = ReportOptions()) -> str:
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
@@ -128,11 +171,15 @@ def render_html(result: Result) -> str:
     css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
     reader = SnippetReader(result.root)
-    groups = _groups(result, reader)
+    groups = _groups(result, reader, blob_base(result.root, options.repo_url))
     cards = _cards(result)
     return environment.get_template("report.html.j2").render(
         result=result,
         project=PurePath(result.root).name or result.root,
+        shown_root=_shown_root(result.root),
+        process_files=_process_files(result.processes),
+        long_inventory=len(result.processes) > LONG_INVENTORY,
+        docs_index=f"{docs_base(result.docs_url)}/",
         counts=result.counts(),
         severities=_WORST_FIRST,
         cards=cards,
