@@ -144,3 +144,15 @@ def test_a_named_script_is_reported_through_the_chain_that_runs_it(tmp_path, mon
     assert "docker-entrypoint.sh:2:1: TF1201" in result.stdout
     assert "not a file kind" not in result.stdout
     assert "skipped tools/lonely.sh: a shell script no start command in the project runs" in result.stdout
+
+
+def test_the_readme_shows_every_check_option():
+    import click
+
+    from conftest import REPO
+    from twelvefactor_lint.cli import main
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    options = [o for p in main.commands["check"].params if isinstance(p, click.Option)
+               for o in (*p.opts, *p.secondary_opts) if o.startswith("--") and o != "--help"]
+    assert [o for o in options if o not in readme] == []
