@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Sequence
 
 import click
 
@@ -45,9 +45,10 @@ class _DefaultToCheck(click.Group):
         with formatter.section("Check options (12f-lint [check] [OPTIONS] [PATHS]...)"):
             formatter.write_dl(records)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         try:
-            value = super().main(*args, standalone_mode=False, **kwargs)
+            value = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as error:
             if not standalone_mode:
                 raise

@@ -21,19 +21,19 @@ def ensure_imports(module: cst.Module, names: Iterable[str]) -> cst.Module:
     blank line before the code. An import further down would bind too late for module-level code, so
     only the leading block counts.
     """
-    body = list(module.body)
+    body: list[_Statement] = list(module.body)
     for name in sorted(set(names) - _bound(body[:_leading_block(body)])):
         body = _insert(body, cst.parse_statement(f"import {name}", config=module.config_for_parsing), name)
     return module.with_changes(body=body)
 
 
-def _insert(body: list[cst.BaseStatement], added: cst.BaseStatement, name: str) -> list[cst.BaseStatement]:
+def _insert(body: list[_Statement], added: _Statement, name: str) -> list[_Statement]:
     leading = _leading_block(body)
     imports = [i for i, statement in enumerate(body[:leading]) if _is_import(statement)]
     future = [i for i in imports if _is_future(body[i])]
     standard = [i for i in imports if _is_standard(body[i]) and i not in future]
-    plain = [i for i in standard if all(isinstance(small, cst.Import) for small in body[i].body)]
-    later = [i for i in plain if _sort_key(body[i]) > name.lower()]
+    plain = [i for i in standard if _sort_key(body[i]) is not None]
+    later = [i for i in plain if (_sort_key(body[i]) or "") > name.lower()]
     if later or (standard and not plain):
         return _before(body, (later or standard)[0], added)
     if plain:
@@ -46,13 +46,13 @@ def _insert(body: list[cst.BaseStatement], added: cst.BaseStatement, name: str) 
     return _blank_after([*body[:leading], added, *body[leading:]], leading)
 
 
-def _before(body: list[cst.BaseStatement], at: int, added: cst.BaseStatement) -> list[cst.BaseStatement]:
+def _before(body: list[_Statement], at: int, added: _Statement) -> list[_Statement]:
     """`added` just above statement `at`, taking over the blank lines and comments that led to it."""
     moved = added.with_changes(leading_lines=body[at].leading_lines)
     return [*body[:at], moved, body[at].with_changes(leading_lines=[]), *body[at + 1:]]
 
 
-def _blank_after(body: list[cst.BaseStatement], at: int) -> list[cst.BaseStatement]:
+def _blank_after(body: list[_Statement], at: int) -> list[_Statement]:
     """A blank line between the statement at `at` and the code after it, unless there is one."""
     following = at + 1
     if following < len(body) and not _is_import(body[following]) and not _starts_with_blank(body[following]):
@@ -60,13 +60,16 @@ def _blank_after(body: list[cst.BaseStatement], at: int) -> list[cst.BaseStateme
     return body
 
 
-def _sort_key(statement: cst.SimpleStatementLine) -> str:
+def _sort_key(statement: _Statement) -> str | None:
+    """How isort orders a plain `import x` line (lower-cased module); None for any other statement."""
+    if not isinstance(statement, cst.SimpleStatementLine) or not all(isinstance(s, cst.Import) for s in statement.body):
+        return None
     first = statement.body[0]
     assert isinstance(first, cst.Import)
     return (get_full_name_for_node(first.names[0].name) or "").lower()
 
 
-def _is_future(statement: cst.BaseStatement) -> bool:
+def _is_future(statement: _Statement) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__"
         for small in statement.body)

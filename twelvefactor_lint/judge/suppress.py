@@ -79,13 +79,13 @@ def directive_facts(every_finding: Iterable[Finding], directives: Mapping[str, t
     facts = []
     for path, found in sorted(directives.items()):
         for directive in found:
-            names = used.get((path, id(directive)))
+            names = used.get((path, id(directive)), set())
             for selector in directive.selectors:
                 if not catalogue.select(selector):
                     facts.append(_fact(UNKNOWN_RULE, path, directive, selector))
-                elif names is None or selector not in names:
+                elif selector not in names:
                     facts.append(_fact(UNUSED, path, directive, selector))
-            if not directive.selectors and names is None:
+            if not directive.selectors and "" not in names:
                 facts.append(_fact(UNUSED, path, directive, ""))
     return facts
 
