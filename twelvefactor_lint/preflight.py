@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from pathlib import Path
@@ -23,6 +22,8 @@ def unknown_command(word: str, commands: Iterable[str]) -> str | None:
     """
     if os.path.lexists(word) or not _COMMAND_LIKE.match(word):
         return None
+    import difflib  # only on the error path: every run passes through here
+
     names = sorted(commands)
     nearest = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     hint = f"did you mean `12f-lint {nearest[0]}`?" if nearest else f"commands: {', '.join(names)}"
