@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import STATEFUL_FLASK_APP, write_tree
 from test_cli import cli
+
 from twelvefactor_lint.fix import ignores
 from twelvefactor_lint.model import Finding
 

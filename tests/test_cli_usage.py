@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import write_tree
 from test_cli import CLEAN, STATEFUL, assert_one_line_error, cli
 
@@ -148,8 +147,8 @@ def test_a_named_script_is_reported_through_the_chain_that_runs_it(tmp_path, mon
 
 def test_the_readme_shows_every_check_option():
     import click
-
     from conftest import REPO
+
     from twelvefactor_lint.cli import main
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ import json
 import sys
 
 import pytest
-
 from conftest import REPO, write_tree
 from test_cli import cli
 from test_report_sarif import schema, validate  # noqa: F401 - the fixture
+
 from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.report import docs
 

@@ -10,6 +10,7 @@ import sys
 
 from conftest import REPO
 from test_cli import cli
+
 from twelvefactor_lint.infra.progress import Progress
 
 

@@ -6,7 +6,6 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import REPO, write_tree
 from report_projects import MIXED, cli
 
@@ -22,7 +21,8 @@ def test_the_schema_rejects_what_gitlab_would_not_read():
             "location": {"path": "a.py", "lines": {"begin": 1}}}
     validate([good])
     for broken in ({**good, "severity": "error"}, {**good, "location": {"path": "a.py"}},
-                   {k: v for k, v in good.items() if k != "fingerprint"}, {**good, "location": {"path": "/abs.py", "lines": {"begin": 1}}}):
+                   {k: v for k, v in good.items() if k != "fingerprint"},
+                   {**good, "location": {"path": "/abs.py", "lines": {"begin": 1}}}):
         with pytest.raises(jsonschema.ValidationError):
             validate([broken])
 
@@ -43,7 +43,8 @@ def test_a_finding_per_issue_with_unique_fingerprints(tmp_path):
 
 
 def test_paths_are_from_the_repository_top_when_the_project_sits_lower(tmp_path):
-    write_tree(tmp_path, {".git/HEAD": "", "svc/pyproject.toml": "[tool.12f-lint]\n", **{f"svc/{k}": v for k, v in MIXED.items()}})
+    write_tree(tmp_path, {".git/HEAD": "", "svc/pyproject.toml": "[tool.12f-lint]\n",
+                          **{f"svc/{k}": v for k, v in MIXED.items()}})
     report = json.loads(cli("--format", "gitlab", str(tmp_path / "svc")).stdout)
     validate(report)
     assert {i["location"]["path"] for i in report} == {"svc/shop/app.py", "svc/shop/logs.py"}

@@ -10,6 +10,7 @@ import shutil
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from report_projects import cli
 from test_report_html import browser, html_report  # noqa: F401 - the fixture
+
 from twelvefactor_lint.report.docs import rule_url
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

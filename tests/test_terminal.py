@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from test_cli import cli
 

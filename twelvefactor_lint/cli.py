@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
@@ -45,7 +46,7 @@ class _DefaultToCheck(click.Group):
         with formatter.section("Check options (12f-lint [check] [OPTIONS] [PATHS]...)"):
             formatter.write_dl(records)
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         try:
             value = super().main(args, prog_name, complete_var, False, **extra)
@@ -116,7 +117,8 @@ def check(**params: Any) -> None:
 
 
 def _check(opts: CheckOptions) -> NoReturn:
-    from twelvefactor_lint.report import ReportOptions, outputs as report_outputs
+    from twelvefactor_lint.report import ReportOptions
+    from twelvefactor_lint.report import outputs as report_outputs
 
     planned, accepted = _preflight(opts)
     targets = opts.targets
@@ -205,8 +207,8 @@ def _newer_syntax_notice(result: Result, root: Path) -> None:
 def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool, quiet: bool = False) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
     from twelvefactor_lint import runner
-    from twelvefactor_lint.judge import focus
     from twelvefactor_lint.infra.progress import Progress
+    from twelvefactor_lint.judge import focus
 
     progress = Progress(sys.stderr, enabled=not quiet)
     try:

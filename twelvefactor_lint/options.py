@@ -3,9 +3,10 @@ declarations that fill it. A new option is one decorator here and one field of C
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -73,7 +74,8 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection."),
     click.option("--ignore", multiple=True, help="Rules to skip (ids, names or prefixes)."),
     click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", help="Override a rule's severity."),
-    click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1 [default: warning]."),
+    click.option("--fail-on", type=click.Choice(SEVERITIES),
+                 help="Lowest severity that makes the exit code 1 [default: warning]."),
     click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
     click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths given on the command line too."),
     click.option("--no-respect-gitignore", is_flag=True, help="Lint files that .gitignore excludes."),

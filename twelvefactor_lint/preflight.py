@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 _COMMAND_LIKE = re.compile(r"[A-Za-z][A-Za-z-]*\Z")
 

@@ -4,7 +4,8 @@ line rewritten in place, once the run has taken longer than DELAY; nothing on a 
 from __future__ import annotations
 
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 DELAY = 1.0
 """Seconds before the first line: a run faster than this shows none."""

@@ -40,7 +40,11 @@ class ReportOptions:
     """HTML: link each finding to its source line at this repository URL (None: from the git remote)."""
 
 
+PLAIN = ReportOptions()
+"""The options when none are given: no colour, root-relative paths, no passing JUnit cases."""
+
+
 def render(result: Result, fmt: str, options: ReportOptions | None = None) -> str:
     module, function = _RENDERERS[fmt]
     renderer = getattr(import_module(f"twelvefactor_lint.report.{module}"), function)
-    return renderer(result, options or ReportOptions()) if fmt in _STYLED else renderer(result)
+    return renderer(result, options or PLAIN) if fmt in _STYLED else renderer(result)

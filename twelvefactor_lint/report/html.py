@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
 from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding, Process, Result
-from twelvefactor_lint.report import ReportOptions
+from twelvefactor_lint.report import PLAIN, ReportOptions
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root
 from twelvefactor_lint.report.docs import docs_base, rule_url
 from twelvefactor_lint.report.snippets import SnippetLine, SnippetReader
@@ -162,7 +162,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(result: Result, options: ReportOptions = ReportOptions()) -> str:
+def render_html(result: Result, options: ReportOptions = PLAIN) -> str:
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,

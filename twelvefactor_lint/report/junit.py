@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from twelvefactor_lint.model import Finding, Result
-from twelvefactor_lint.report import ReportOptions
+from twelvefactor_lint.report import PLAIN, ReportOptions
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -32,7 +32,7 @@ def _failure(suite: ET.Element, finding: Finding, rule_help: str) -> None:
     failure.text = xml_text(f"{location} {finding.message}\n\n{rule_help}")
 
 
-def render_junit(result: Result, options: ReportOptions = ReportOptions()) -> str:
+def render_junit(result: Result, options: ReportOptions = PLAIN) -> str:
     fixes = {rule.id: f"Use instead: {' '.join(rule.fix.split())}" for rule in result.catalogue.rules}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:

@@ -13,8 +13,8 @@ from urllib.parse import quote
 from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding, Result
-from twelvefactor_lint.report.docs import REPOSITORY, rule_url
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root, in_checkout
+from twelvefactor_lint.report.docs import REPOSITORY, rule_url
 from twelvefactor_lint.report.ruledoc import help_markdown, help_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from twelvefactor_lint.model import BaselineStatus, Finding, Result
-from twelvefactor_lint.report import ReportOptions
+from twelvefactor_lint.report import PLAIN, ReportOptions
 from twelvefactor_lint.report.docs import docs_base
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
@@ -22,7 +22,7 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def render_text(result: Result, options: ReportOptions = ReportOptions()) -> str:
+def render_text(result: Result, options: ReportOptions = PLAIN) -> str:
     lines = _statistics(result) if options.statistics else _findings(result, options)
     if options.quiet:
         return "\n".join(lines) + "\n" if lines else ""
