@@ -401,3 +401,14 @@ def clean(cache_dir: Path | None) -> None:
     except (ValueError, OSError) as error:
         _fail(str(error))
     click.echo(f"removed the cache {cache_dir}" if removed else f"no cache at {cache_dir}")
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors; needs the `lsp` extra."""
+    from twelvefactor_lint.lsp import MissingExtra, serve
+
+    try:
+        serve()
+    except MissingExtra as error:
+        _fail(str(error))
