@@ -8,8 +8,8 @@ from difflib import SequenceMatcher
 
 from lsprotocol import types
 
-from twelvefactor_lint.catalogue import Rule
 from twelvefactor_lint.fix import fixer_for
+from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.lsp.diagnostics import Lines
 from twelvefactor_lint.model import Finding
 

@@ -8,9 +8,9 @@ from typing import Callable
 
 from lsprotocol import types
 
-from twelvefactor_lint.catalogue import Rule
+from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.ruledoc import doc_url
+from twelvefactor_lint.report.ruledoc import doc_url
 
 SOURCE = "12f-lint"
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,

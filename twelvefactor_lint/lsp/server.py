@@ -23,13 +23,13 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from twelvefactor_lint import __version__
-from twelvefactor_lint.catalogue import Catalogue, load as load_catalogue
+from twelvefactor_lint.discover.sources import digest
+from twelvefactor_lint.judge.catalogue import Catalogue, load as load_catalogue
 from twelvefactor_lint.lsp.actions import fix_action, suppress_actions
 from twelvefactor_lint.lsp.diagnostics import Lines, contains, diagnostic, finding_range, on_lines
 from twelvefactor_lint.lsp.session import ProjectSession
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.ruledoc import markdown
-from twelvefactor_lint.sources import digest
+from twelvefactor_lint.report.ruledoc import markdown
 
 LINT_PROJECT = "12f-lint.lintProject"
 DEBOUNCE = 0.3

@@ -14,12 +14,13 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
-from twelvefactor_lint import baseline, catalogue, config, runner
-from twelvefactor_lint.catalogue import Catalogue
+from twelvefactor_lint import config, runner
 from twelvefactor_lint.config import CONFIG_FILE, PYPROJECT, ConfigError, Settings
-from twelvefactor_lint.discovery import Discovery, SourceFile, discover
-from twelvefactor_lint.engine import Selection
+from twelvefactor_lint.discover.walk import Discovery, SourceFile, discover
 from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.judge import baseline, catalogue
+from twelvefactor_lint.judge.catalogue import Catalogue
+from twelvefactor_lint.judge.engine import Selection
 from twelvefactor_lint.model import Result
 
 log = logging.getLogger(__name__)
