@@ -24,11 +24,12 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.discover.sources import digest
+from twelvefactor_lint.discover.walk import kind_of
 from twelvefactor_lint.judge.catalogue import Catalogue, load as load_catalogue
 from twelvefactor_lint.lsp.actions import fix_action, suppress_actions
 from twelvefactor_lint.lsp.diagnostics import Lines, contains, diagnostic, finding_range, on_lines
 from twelvefactor_lint.lsp.session import ProjectSession
-from twelvefactor_lint.model import Finding
+from twelvefactor_lint.model import Finding, Result
 from twelvefactor_lint.report.ruledoc import markdown
 
 LINT_PROJECT = "12f-lint.lintProject"
@@ -176,9 +177,10 @@ class TwelveFactorServer(LanguageServer):
         loop = asyncio.get_running_loop()
         self._pending[session.folder] = loop.call_later(DEBOUNCE, _guarded()(self.lint), session)
 
-    def current(self, session: ProjectSession, rel: str, text: str):
-        """The session's result, linted again first when it was made from other text than the editor's."""
-        if session.result is None or session.result.digests.get(rel) != digest(text.encode("utf-8", "surrogatepass")):
+    def current(self, session: ProjectSession, rel: str, text: str) -> Result:
+        """The session's result, linted again first when it judged other text of this file than the editor's."""
+        result = session.result
+        if result is None or rel in result.digests and result.digests[rel] != digest(text.encode("utf-8", "surrogatepass")):
             self.lint(session)
         return session.result
 
@@ -224,12 +226,10 @@ def initialized(ls: TwelveFactorServer, params: types.InitializedParams) -> None
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @_guarded()
 def did_open(ls: TwelveFactorServer, params: types.DidOpenTextDocumentParams) -> None:
-    located = ls.locate(params.text_document.uri)
+    located = _project_file(ls, params.text_document.uri)
     if located is None:
         return
     session, rel = located
-    if session.result is not None and rel not in session.result.files:
-        session.files_changed()  # a file discovery has not seen (new, or a kind it learns from config)
     session.set_buffer(rel, params.text_document.text)
     ls.lint(session)
 
@@ -237,7 +237,7 @@ def did_open(ls: TwelveFactorServer, params: types.DidOpenTextDocumentParams) ->
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 @_guarded()
 def did_change(ls: TwelveFactorServer, params: types.DidChangeTextDocumentParams) -> None:
-    located = ls.locate(params.text_document.uri)
+    located = _project_file(ls, params.text_document.uri)
     if located is None:
         return
     session, rel = located
@@ -251,12 +251,27 @@ def did_save(ls: TwelveFactorServer, params: types.DidSaveTextDocumentParams) ->
     path = to_fs_path(params.text_document.uri) if params.text_document.uri.startswith("file:") else None
     if path is not None and _config_changed(ls, [Path(path)]):
         return
-    located = ls.locate(params.text_document.uri)
+    located = _project_file(ls, params.text_document.uri)
     if located is None:
         return
     session, rel = located
     session.drop_buffer(rel)  # saved: the file on disk (and the facts cache) is the truth again
     ls.lint(session)
+
+
+def _project_file(ls: TwelveFactorServer, uri: str) -> tuple[ProjectSession, str] | None:
+    """The document's session and path when 12f-lint reads it (a README's edits lint nothing); a file of a
+    known kind that the last lint did not see (new, or unsaved until now) makes the session discover again."""
+    located = ls.locate(uri)
+    if located is None:
+        return None
+    session, rel = located
+    if session.result is None or rel in session.result.files:
+        return located
+    if kind_of(rel.rsplit("/", 1)[-1], rel.rpartition("/")[0]) is None:
+        return None
+    session.files_changed()
+    return located
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
