@@ -123,31 +123,33 @@ def measure(client: LspClient, root: Path, runs: int, edits: int) -> dict:
     first_open = time.perf_counter() - started
     version = 1
 
-    def save(i: int) -> float:
+    # Every edit flips between the two texts, so every edit changes what is published.
+    def save() -> float:
         nonlocal version
-        text = texts[i % 2]
-        view.write_text(text, encoding="utf-8")
         version += 1
+        text = texts[version % 2]
+        view.write_text(text, encoding="utf-8")
         client.change(view, text, version)
         sent = time.perf_counter()
         client.save(view)
-        client.diagnostics(view, lambda d: has_tf601(d) == (i % 2 == 0))
+        client.diagnostics(view, lambda d: has_tf601(d) == (text is texts[0]))
         return time.perf_counter() - sent
 
-    def change(i: int) -> float:
+    def change() -> float:
         nonlocal version
         version += 1
+        text = texts[version % 2]
         sent = time.perf_counter()
-        client.change(view, texts[i % 2], version)
-        client.diagnostics(view, lambda d: has_tf601(d) == (i % 2 == 0))
+        client.change(view, text, version)
+        client.diagnostics(view, lambda d: has_tf601(d) == (text is texts[0]))
         return time.perf_counter() - sent
 
-    saves = [save(i) for i in range(runs)]
-    changes = [change(i) for i in range(runs)]
+    saves = [save() for _ in range(runs)]
+    changes = [change() for _ in range(runs)]
     rss_start = rss_mb(client.process.pid)
     samples = []
     for i in range(edits):
-        save(i)
+        save()
         if (i + 1) % max(edits // 10, 1) == 0:
             samples.append(round(rss_mb(client.process.pid), 1))
     return {
