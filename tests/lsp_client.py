@@ -24,9 +24,9 @@ def uri(path: Path) -> str:
 
 
 class LspClient:
-    def __init__(self, cwd: Path, env: dict[str, str] | None = None):
+    def __init__(self, cwd: Path, env: dict[str, str] | None = None, command: list[str] | None = None):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "twelvefactor_lint", "server"], cwd=cwd, stdin=subprocess.PIPE,
+            command or [sys.executable, "-m", "twelvefactor_lint", "server"], cwd=cwd, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
         self._messages: queue.Queue[dict] = queue.Queue()
         self._responses: dict[int, dict] = {}

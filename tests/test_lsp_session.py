@@ -85,3 +85,13 @@ def test_new_and_deleted_files_are_found_after_files_changed(project):
     session.forget("app/views.py")
     assert _rules(session.lint() and session) == []
     assert "app/views.py" not in session.result.files
+
+
+def test_only_files_12f_lint_reads_are_taken_and_a_new_one_is_discovered(project):
+    session = ProjectSession(project)
+    session.lint()
+    assert not session.reads("README.md")
+    (project / "app" / "new.py").write_text("from flask import Flask\napp = Flask(__name__)\nS = []\n\n"
+                                            "@app.get('/')\ndef f():\n    S.append(1)\n", encoding="utf-8")
+    assert session.reads("app/new.py")
+    assert ("TF601", "app/new.py") in _rules(session.lint() and session)

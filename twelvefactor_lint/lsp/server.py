@@ -24,7 +24,6 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.discover.sources import digest
-from twelvefactor_lint.discover.walk import kind_of
 from twelvefactor_lint.judge.catalogue import Catalogue, load as load_catalogue
 from twelvefactor_lint.lsp.actions import fix_action, suppress_actions
 from twelvefactor_lint.lsp.diagnostics import Lines, contains, diagnostic, finding_range, on_lines
@@ -57,6 +56,14 @@ def _guarded(default: Any = None) -> Callable[[Callable[..., T]], Callable[..., 
 
 
 class _Protocol(LanguageServerProtocol):
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        """pygls 2.1 files the future of a notification its built-in handlers run (didOpen, didChange,
+        didSave) under a fresh id that nothing removes: ~1 KB per edit, forever. A finished future is only
+        bookkeeping (a request's answer is sent by its own callback), so drop those after each notification."""
+        super()._handle_notification(method_name, params)
+        for key in [key for key, future in self._request_futures.items() if future.done()]:
+            del self._request_futures[key]
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         """A request pygls cannot read (params of the wrong shape) gets its error answer: pygls alone would
         log it and leave the client waiting for a response forever."""
@@ -169,6 +176,24 @@ class TwelveFactorServer(LanguageServer):
             self._published.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
+    def buffer_changed(self, uri: str, text: str | None, later: bool = False) -> None:
+        """A document's new unsaved text (None: saved or closed, the file on disk counts again); lint now, or
+        `later`, after the debounce. Documents 12f-lint does not read (a README) lint nothing."""
+        located = self.locate(uri)
+        if located is None:
+            return
+        session, rel = located
+        if not session.reads(rel):
+            return
+        if text is None:
+            session.drop_buffer(rel)
+        else:
+            session.set_buffer(rel, text)
+        if later:
+            self.lint_later(session)
+        else:
+            self.lint(session)
+
     def lint_later(self, session: ProjectSession) -> None:
         """Lint once the edits stop for `DEBOUNCE` seconds."""
         pending = self._pending.pop(session.folder, None)
@@ -226,63 +251,28 @@ def initialized(ls: TwelveFactorServer, params: types.InitializedParams) -> None
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @_guarded()
 def did_open(ls: TwelveFactorServer, params: types.DidOpenTextDocumentParams) -> None:
-    located = _project_file(ls, params.text_document.uri)
-    if located is None:
-        return
-    session, rel = located
-    session.set_buffer(rel, params.text_document.text)
-    ls.lint(session)
+    ls.buffer_changed(params.text_document.uri, params.text_document.text)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 @_guarded()
 def did_change(ls: TwelveFactorServer, params: types.DidChangeTextDocumentParams) -> None:
-    located = _project_file(ls, params.text_document.uri)
-    if located is None:
-        return
-    session, rel = located
-    session.set_buffer(rel, ls.workspace.get_text_document(params.text_document.uri).source)
-    ls.lint_later(session)
+    uri = params.text_document.uri
+    ls.buffer_changed(uri, ls.workspace.get_text_document(uri).source, later=True)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
 @_guarded()
 def did_save(ls: TwelveFactorServer, params: types.DidSaveTextDocumentParams) -> None:
     path = to_fs_path(params.text_document.uri) if params.text_document.uri.startswith("file:") else None
-    if path is not None and _config_changed(ls, [Path(path)]):
-        return
-    located = _project_file(ls, params.text_document.uri)
-    if located is None:
-        return
-    session, rel = located
-    session.drop_buffer(rel)  # saved: the file on disk (and the facts cache) is the truth again
-    ls.lint(session)
-
-
-def _project_file(ls: TwelveFactorServer, uri: str) -> tuple[ProjectSession, str] | None:
-    """The document's session and path when 12f-lint reads it (a README's edits lint nothing); a file of a
-    known kind that the last lint did not see (new, or unsaved until now) makes the session discover again."""
-    located = ls.locate(uri)
-    if located is None:
-        return None
-    session, rel = located
-    if session.result is None or rel in session.result.files:
-        return located
-    if kind_of(rel.rsplit("/", 1)[-1], rel.rpartition("/")[0]) is None:
-        return None
-    session.files_changed()
-    return located
+    if path is None or not _config_changed(ls, [Path(path)]):
+        ls.buffer_changed(params.text_document.uri, None)  # the file on disk (and the facts cache) is the truth again
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 @_guarded()
 def did_close(ls: TwelveFactorServer, params: types.DidCloseTextDocumentParams) -> None:
-    located = ls.locate(params.text_document.uri)
-    if located is None:
-        return
-    session, rel = located
-    session.drop_buffer(rel)
-    ls.lint(session)
+    ls.buffer_changed(params.text_document.uri, None)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

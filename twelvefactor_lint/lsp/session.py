@@ -16,7 +16,7 @@ from typing import Sequence
 
 from twelvefactor_lint import config, runner
 from twelvefactor_lint.config import CONFIG_FILE, PYPROJECT, ConfigError, Settings
-from twelvefactor_lint.discover.walk import Discovery, SourceFile, discover
+from twelvefactor_lint.discover.walk import Discovery, SourceFile, discover, kind_of
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.judge import baseline, catalogue
 from twelvefactor_lint.judge.catalogue import Catalogue
@@ -35,6 +35,7 @@ class ProjectSession:
         self._buffers: dict[str, bytes] = {}
         self._analyses: dict[tuple[str, str], FileAnalysis | str] = {}
         self._discovery: Discovery | None = None
+        self._looked_for: set[str] = set()
         self.result: Result | None = None
         self.settings, self._selection = self._configure()
 
@@ -105,6 +106,20 @@ class ProjectSession:
     def files_changed(self) -> None:
         """Files were created or deleted: discover again at the next lint."""
         self._discovery = None
+        self._looked_for.clear()
+
+    def reads(self, rel: str) -> bool:
+        """Whether the project reads the file: one the last lint judged, or one of a kind 12f-lint reads that
+        it did not see (new, or unsaved until now), which makes the next lint discover again - once per file,
+        so typing in a gitignored file does not walk the project on every keystroke."""
+        if self.result is None or rel in self.result.files:
+            return True
+        if kind_of(rel.rpartition("/")[2], rel.rpartition("/")[0]) is None:
+            return False
+        if rel not in self._looked_for:
+            self._looked_for.add(rel)
+            self._discovery = None
+        return True
 
     def lint(self) -> Result:
         """Link and judge the whole project, analyzing only what changed since the last lint."""
