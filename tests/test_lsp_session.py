@@ -95,3 +95,15 @@ def test_only_files_12f_lint_reads_are_taken_and_a_new_one_is_discovered(project
                                             "@app.get('/')\ndef f():\n    S.append(1)\n", encoding="utf-8")
     assert session.reads("app/new.py")
     assert ("TF601", "app/new.py") in _rules(session.lint() and session)
+
+
+def test_a_config_that_moves_the_root_keeps_the_open_buffers(project):
+    (project / "pyproject.toml").unlink()
+    (project / ".git").mkdir()
+    session = ProjectSession(project / "app")
+    assert session.rel(project / "app" / "views.py") == "app/views.py"
+    session.set_buffer("app/views.py", VIEW.format(body=""))
+    (project / "app" / ".12f-lint.toml").write_text("", encoding="utf-8")
+    session.reload_config()
+    assert session.root == project / "app"
+    assert _rules(session.lint() and session) == []  # the buffer, now `views.py`, still counts over the file

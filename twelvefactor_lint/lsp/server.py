@@ -115,7 +115,7 @@ class TwelveFactorServer(LanguageServer):
         rel = session.rel(absolute)
         return (session, rel) if rel is not None else None
 
-    def _open_documents(self, session: ProjectSession) -> dict[str, str]:
+    def open_documents(self, session: ProjectSession) -> dict[str, str]:
         """rel -> uri of the open documents in the session's project, as the client named them."""
         found = {}
         for document in list(self.workspace.text_documents.values()):
@@ -128,6 +128,10 @@ class TwelveFactorServer(LanguageServer):
         if uri is not None and uri in self.workspace.text_documents:
             return self.workspace.text_documents[uri].source
         return session.text(rel) or ""
+
+    @staticmethod
+    def uri_of(session: ProjectSession, rel: str) -> str:
+        return from_fs_path(str(session.path(rel))) or rel
 
     def _lines(self, text: str) -> Lines:
         return Lines(text, self.workspace.position_codec.client_num_units)
@@ -143,8 +147,8 @@ class TwelveFactorServer(LanguageServer):
         by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in result.findings:
             by_path[finding.path].append(finding)
-        open_docs = self._open_documents(session)
-        uris = {rel: open_docs.get(rel) or from_fs_path(str(session.path(rel))) for rel in
+        open_docs = self.open_documents(session)
+        uris = {rel: open_docs.get(rel) or self.uri_of(session, rel) for rel in
                 {*open_docs, *(by_path if self.project_wide else ())}}
         mine = {uri for uri in self._published if self._belongs(uri, session)}
         stale = mine - set(uris.values())
@@ -161,11 +165,7 @@ class TwelveFactorServer(LanguageServer):
         if not findings:
             return []
         lines = self._lines(self._text(session, rel, uri))
-
-        def uri_of(path: str) -> str:
-            return from_fs_path(str(session.path(path))) or path
-
-        return [diagnostic(f, session.catalogue.get(f.rule), lines, uri_of) for f in findings]
+        return [diagnostic(f, session.catalogue.get(f.rule), lines, functools.partial(self.uri_of, session)) for f in findings]
 
     def _publish(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         if self._published.get(uri) == diagnostics:
@@ -289,8 +289,7 @@ def did_change_watched_files(ls: TwelveFactorServer, params: types.DidChangeWatc
         session, rel = located
         if change.type != types.FileChangeType.Changed:
             session.files_changed()
-        if rel not in ls._open_documents(session):
-            session.forget(rel)
+        session.forget(rel)  # an open buffer still counts over the file: it is analyzed again, from the buffer
         touched.add(session.folder)
     for folder in touched:
         ls.lint_later(ls.sessions[folder])
@@ -330,10 +329,9 @@ def code_action(ls: TwelveFactorServer, params: types.CodeActionParams) -> list[
         return []
     session, rel, text, lines, findings = found
     actions: list[types.CodeAction] = []
-    uri_of = lambda path: from_fs_path(str(session.path(path))) or path  # noqa: E731
     for finding, _ in (item for item in findings if on_lines(item[1], params.range)):
         rule = session.catalogue.get(finding.rule)
-        shown = diagnostic(finding, rule, lines, uri_of)
+        shown = diagnostic(finding, rule, lines, functools.partial(ls.uri_of, session))
         fixed = fix_action(finding, rule, rel, uri, text, lines, shown) if rule is not None else None
         actions += [fixed] if fixed is not None else []
         actions += suppress_actions(finding, uri, text, lines, shown)
@@ -343,12 +341,12 @@ def code_action(ls: TwelveFactorServer, params: types.CodeActionParams) -> list[
 @server.command(LINT_PROJECT)
 @_guarded()
 def lint_project(ls: TwelveFactorServer, *args: Any) -> dict[str, int]:
-    """Lint every workspace folder from scratch and show every file's findings, open or not."""
+    """Look at every file of every workspace folder again, and show every file's findings, open or not."""
     ls.project_wide = True
     total = 0
     for folder in ls._folders():
         session = ls.session(folder)
-        session.files_changed()
+        session.refresh()
         ls.lint(session)
         total += len(session.result.findings) if session.result else 0
     return {"findings": total}

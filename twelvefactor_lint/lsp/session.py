@@ -57,8 +57,16 @@ class ProjectSession:
     def reload_config(self) -> None:
         """Read the config again (pyproject.toml or .12f-lint.toml changed): excludes and roots may differ,
         so files are discovered and analyses looked up again (through the facts cache)."""
+        old_root = self.root.resolve()
         self.settings, self._selection = self._configure()
-        self._discovery = None
+        moved = {rel: self.rel(old_root / rel) for rel in self._buffers}  # a new config may move the root
+        self._buffers = {new: self._buffers[old] for old, new in moved.items() if new is not None}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Discover and look at every file again (through the facts cache, an unchanged file costs a stat):
+        for changes the editor did not report."""
+        self.files_changed()
         self._analyses.clear()
 
     def rel(self, path: Path) -> str | None:
