@@ -53,10 +53,10 @@ def add_item():
 MUTATION = "    SEEN.append(item)\n"
 
 
-def generate(root: Path) -> int:
-    """100 services of 10 files each; returns the number of files."""
+def generate(root: Path, services: int = SERVICES) -> int:
+    """`services` services of 10 files each; returns the number of files."""
     count = 0
-    for number in range(SERVICES):
+    for number in range(services):
         service = root / f"svc{number:03d}"
         files = {
             "app/__init__.py": "",
