@@ -80,7 +80,9 @@ def test_a_stateful_view_gets_tf601_with_its_range_link_and_the_state_definition
     assert orders["range"] == {"start": {"line": 11, "character": 4}, "end": {"line": 11, "character": 31}}
     assert orders["severity"] == 1 and orders["source"] == "12f-lint"
     assert orders["codeDescription"]["href"].endswith("/docs/rules/TF601-mutable-module-state.md")
-    assert "relatedInformation" not in orders
+    assert orders["relatedInformation"] == [{
+        "location": {"uri": uri(views), "range": {"start": {"line": 5, "character": 0}, "end": {"line": 6, "character": 0}}},
+        "message": "`ORDERS` is defined here"}]
     assert carts["relatedInformation"] == [{
         "location": {"uri": uri(project / "app" / "state.py"),
                      "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}},

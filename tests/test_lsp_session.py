@@ -1,7 +1,9 @@
-"""The language server's project session and its conversions, without the protocol around them."""
+"""The language server's project session, without the protocol around it, and the server command without its extra."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,10 @@ def test_a_config_that_moves_the_root_keeps_the_open_buffers(project):
     session.reload_config()
     assert session.root == project / "app"
     assert _rules(session.lint() and session) == []  # the buffer, now `views.py`, still counts over the file
+
+
+def test_without_the_extra_the_server_says_what_to_install(tmp_path):
+    blocked = "import sys; sys.modules['pygls'] = None\nfrom twelvefactor_lint.cli import main\nmain(['server'])\n"
+    done = subprocess.run([sys.executable, "-c", blocked], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "12f-lint: error: the language server needs its extra: pip install 'twelvefactor-lint[lsp]'\n"
