@@ -7,7 +7,8 @@ whether the server's memory stays flat over many edits.
 It generates the project (100 services: a Flask app of 8 modules, a Dockerfile, a compose file),
 warms the facts cache with one CLI run, starts the server as an editor would (a subprocess,
 JSON-RPC over stdio) and opens one view. Then, alternating between a buffer with a TF601 finding
-and one without (so every edit changes what is published):
+and one without (so every edit changes what is published), each edit new content (so none is a
+facts-cache hit):
 
 - save: the file is written, `didChange` + `didSave` sent; timed from `didSave` to `publishDiagnostics`;
 - change: `didChange` of the unsaved buffer; timed to `publishDiagnostics`, which includes the
@@ -123,25 +124,27 @@ def measure(client: LspClient, root: Path, runs: int, edits: int) -> dict:
     first_open = time.perf_counter() - started
     version = 1
 
-    # Every edit flips between the two texts, so every edit changes what is published.
-    def save() -> float:
+    # Every edit flips between a finding and none, so every edit changes what is published, and is new
+    # content (a numbered comment), so no edit is a facts-cache hit.
+    def edited() -> tuple[str, bool]:
         nonlocal version
         version += 1
-        text = texts[version % 2]
+        return texts[version % 2] + f"# edit {version}\n", version % 2 == 0
+
+    def save() -> float:
+        text, finding = edited()
         view.write_text(text, encoding="utf-8")
         client.change(view, text, version)
         sent = time.perf_counter()
         client.save(view)
-        client.diagnostics(view, lambda d: has_tf601(d) == (text is texts[0]))
+        client.diagnostics(view, lambda d: has_tf601(d) == finding)
         return time.perf_counter() - sent
 
     def change() -> float:
-        nonlocal version
-        version += 1
-        text = texts[version % 2]
+        text, finding = edited()
         sent = time.perf_counter()
         client.change(view, text, version)
-        client.diagnostics(view, lambda d: has_tf601(d) == (text is texts[0]))
+        client.diagnostics(view, lambda d: has_tf601(d) == finding)
         return time.perf_counter() - sent
 
     saves = [save() for _ in range(runs)]
