@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -142,7 +143,7 @@ def apply_edits(text: str, edits: list[dict]) -> str:
         line = position["line"]
         if line >= len(lines):
             return len(text)
-        before = sum(len(l) for l in lines[:line])
+        before = sum(len(text) for text in lines[:line])
         units, chars = 0, 0
         for char in lines[line]:
             if units >= position["character"] or char in "\r\n":

@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("lsprotocol")
 
+from lsp_client import apply_edits  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from lsprotocol.converters import get_converter  # noqa: E402
 
-from lsp_client import apply_edits  # noqa: E402
 from twelvefactor_lint.lsp.actions import line_edits, suppress_actions  # noqa: E402
 from twelvefactor_lint.lsp.diagnostics import Lines, finding_range  # noqa: E402
 from twelvefactor_lint.model import Finding  # noqa: E402

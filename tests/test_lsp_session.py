@@ -35,8 +35,16 @@ def test_an_edit_reanalyzes_only_the_edited_file(project, monkeypatch):
     assert _rules(session) == [("TF601", "app/views.py")]
     analyzed: list[str] = []
     real_all, real_data = runner.analyze_all, runner.analyze_data
-    monkeypatch.setattr(runner, "analyze_all", lambda sources, settings: analyzed.extend(s.rel for s in sources) or real_all(sources, settings))
-    monkeypatch.setattr(runner, "analyze_data", lambda source, data, timeout: analyzed.append(source.rel) or real_data(source, data, timeout))
+    def analyze_all(sources, settings):
+        analyzed.extend(s.rel for s in sources)
+        return real_all(sources, settings)
+
+    def analyze_data(source, data, timeout):
+        analyzed.append(source.rel)
+        return real_data(source, data, timeout)
+
+    monkeypatch.setattr(runner, "analyze_all", analyze_all)
+    monkeypatch.setattr(runner, "analyze_data", analyze_data)
     session.set_buffer("app/views.py", VIEW.format(body=""))
     session.lint()
     assert analyzed == ["app/views.py"] and _rules(session) == []
@@ -49,7 +57,8 @@ def test_an_edit_reanalyzes_only_the_edited_file(project, monkeypatch):
 
 def test_the_buffer_is_judged_not_the_file(project):
     session = ProjectSession(project)
-    session.set_buffer("app/helper_0.py", "from flask import Flask\napp = Flask(__name__)\nSEEN = {}\n\n@app.post('/')\ndef add():\n    SEEN['x'] = 1\n")
+    session.set_buffer("app/helper_0.py", "from flask import Flask\napp = Flask(__name__)\nSEEN = {}\n\n"
+                                          "@app.post('/')\ndef add():\n    SEEN['x'] = 1\n")
     assert ("TF601", "app/helper_0.py") in _rules(session.lint() and session)
     assert (project / "app" / "helper_0.py").read_text() == "VALUE_0 = 0\n"
 

@@ -41,8 +41,8 @@ def fix_action(finding: Finding, rule: Rule, rel: str, uri: str, text: str, line
                diagnostic: types.Diagnostic) -> types.CodeAction | None:
     """The rule's fix for this finding, as `--fix` would make it on the editor's text; None when the
     code there has no shape the fix knows."""
-    fixer = fixer_for(rel) if finding.fixable and rule.autofix is not None else None
-    if fixer is None:
+    fixer = fixer_for(rel) if finding.fixable else None
+    if fixer is None or rule.autofix is None:
         return None
     before = text.encode("utf-8", "surrogatepass")
     after, fixed = fixer(before, [finding])
@@ -62,8 +62,8 @@ def suppress_actions(finding: Finding, uri: str, text: str, lines: Lines,
     newline = "\r\n" if "\r\n" in text else "\n"
     on_line = f"{lines.indent(finding.line)}# 12f: ignore[{finding.rule}] {REASON_PLACEHOLDER}{newline}"
     header = 0
-    for line in _split(text):
-        if not _HEADER.match(line) or header >= 2:
+    for first in _split(text):
+        if not _HEADER.match(first) or header >= 2:
             break
         header += 1
     in_file = f"# 12f: ignore-file[{finding.rule}] {REASON_PLACEHOLDER}{newline}"

@@ -4,7 +4,7 @@ doc, severity mapped, and the places a cross-file finding involves as related in
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from lsprotocol import types
 

@@ -13,8 +13,9 @@ import functools
 import logging
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -24,7 +25,8 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.discover.sources import digest
-from twelvefactor_lint.judge.catalogue import Catalogue, load as load_catalogue
+from twelvefactor_lint.judge.catalogue import Catalogue
+from twelvefactor_lint.judge.catalogue import load as load_catalogue
 from twelvefactor_lint.lsp.actions import fix_action, suppress_actions
 from twelvefactor_lint.lsp.diagnostics import Lines, contains, diagnostic, finding_range, on_lines
 from twelvefactor_lint.lsp.session import ProjectSession
@@ -138,7 +140,7 @@ class TwelveFactorServer(LanguageServer):
 
     # --- linting and publishing
 
-    def lint(self, session: ProjectSession) -> None:
+    def lint(self, session: ProjectSession) -> Result:
         """Lint the project now and publish what changed."""
         pending = self._pending.pop(session.folder, None)
         if pending is not None:
@@ -156,6 +158,7 @@ class TwelveFactorServer(LanguageServer):
             self._publish(uri, self._diagnostics(session, rel, uri, by_path.get(rel, [])))
         for uri in stale:
             self._publish(uri, [])
+        return result
 
     def _belongs(self, uri: str, session: ProjectSession) -> bool:
         located = self.locate(uri)
@@ -206,8 +209,8 @@ class TwelveFactorServer(LanguageServer):
         """The session's result, linted again first when it judged other text of this file than the editor's."""
         result = session.result
         if result is None or rel in result.digests and result.digests[rel] != digest(text.encode("utf-8", "surrogatepass")):
-            self.lint(session)
-        return session.result
+            result = self.lint(session)
+        return result
 
     # --- what the editor asks
 
@@ -312,8 +315,7 @@ def hover(ls: TwelveFactorServer, params: types.HoverParams) -> types.Hover | No
         return None
     session, _, _, _, findings = found
     hits = [(f, r) for f, r in findings if contains(r, params.position)]
-    docs = list(dict.fromkeys(ls.explanation(f.rule, session) for f, _ in hits))
-    docs = [d for d in docs if d]
+    docs = [doc for doc in dict.fromkeys(ls.explanation(f.rule, session) for f, _ in hits) if doc]
     if not docs:
         return None
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(docs)),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Sequence
 
 from twelvefactor_lint import config, runner
 from twelvefactor_lint.config import CONFIG_FILE, PYPROJECT, ConfigError, Settings
@@ -145,7 +145,7 @@ class ProjectSession:
     def _analyze(self, sources: Sequence[SourceFile]) -> list[FileAnalysis | str]:
         missing = [s for s in sources if (s.rel, s.kind) not in self._analyses]
         on_disk = [s for s in missing if s.rel not in self._buffers]
-        for source, outcome in zip(on_disk, runner.analyze_all(on_disk, self.settings)):
+        for source, outcome in zip(on_disk, runner.analyze_all(on_disk, self.settings), strict=True):
             self._analyses[(source.rel, source.kind)] = outcome
         for source in missing:
             if source.rel in self._buffers:
