@@ -82,11 +82,11 @@ def test_a_stateful_view_gets_tf601_with_its_range_link_and_the_state_definition
     assert orders["codeDescription"]["href"].endswith("/docs/rules/TF601-mutable-module-state.md")
     assert orders["relatedInformation"] == [{
         "location": {"uri": uri(views), "range": {"start": {"line": 5, "character": 0}, "end": {"line": 6, "character": 0}}},
-        "message": "`ORDERS` is defined here"}]
+        "message": "defined here"}]
     assert carts["relatedInformation"] == [{
         "location": {"uri": uri(project / "app" / "state.py"),
                      "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}},
-        "message": "`CARTS` is defined here"}]
+        "message": "defined here"}]
 
 
 def test_editing_the_buffer_clears_the_diagnostic_before_any_save(client, project):

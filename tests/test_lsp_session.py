@@ -35,9 +35,9 @@ def test_an_edit_reanalyzes_only_the_edited_file(project, monkeypatch):
     assert _rules(session) == [("TF601", "app/views.py")]
     analyzed: list[str] = []
     real_all, real_data = runner.analyze_all, runner.analyze_data
-    def analyze_all(sources, settings):
+    def analyze_all(sources, settings, progress=None):
         analyzed.extend(s.rel for s in sources)
-        return real_all(sources, settings)
+        return real_all(sources, settings, progress)
 
     def analyze_data(source, data, timeout):
         analyzed.append(source.rel)

@@ -350,14 +350,12 @@ def _docs_url() -> str:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
-    from twelvefactor_lint.report.docs import rule_url
-    from twelvefactor_lint.report.ruledoc import markdown
+    from twelvefactor_lint.report.ruledoc import explanation
 
     found = _catalogue().get(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
-    click.echo(markdown(found), nl=False)
-    click.echo(f"\nOnline: {rule_url(found.id, found.name, _docs_url())}")
+    click.echo(explanation(found, _docs_url()), nl=False)
 
 
 @main.command()

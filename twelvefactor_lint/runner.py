@@ -162,8 +162,8 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         progress.start("finding files")
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
-    return lint_files(found.files, found.skipped, settings, catalogue, selection, partial(analyze_all, settings=settings),
-                      progress)
+    return lint_files(found.files, found.skipped, settings, catalogue, selection,
+                      lambda sources, shown: analyze_all(sources, settings, shown), progress)
 
 
 def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:

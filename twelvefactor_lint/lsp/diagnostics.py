@@ -1,5 +1,6 @@
 """Findings as LSP diagnostics: ranges in the client's units, the rule id as `code` with a link to its
-doc, severity mapped, and the places a cross-file finding involves as related information."""
+doc, severity mapped, and the other places a finding involves (where the state it mutates is defined,
+the start command that runs its script) as related information."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from lsprotocol import types
 
 from twelvefactor_lint.judge.catalogue import Rule
 from twelvefactor_lint.model import Finding
-from twelvefactor_lint.report.ruledoc import doc_url
+from twelvefactor_lint.report.docs import rule_url
 
 SOURCE = "12f-lint"
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
@@ -73,19 +74,30 @@ def on_lines(span: types.Range, selection: types.Range) -> bool:
     return span.start.line <= selection.end.line and selection.start.line <= last
 
 
-def diagnostic(finding: Finding, rule: Rule | None, lines: Lines, uri_of: Callable[[str], str]) -> types.Diagnostic:
-    """The finding as a diagnostic; `uri_of` names a related place's file (a path relative to the root)."""
-    related = [types.DiagnosticRelatedInformation(
-        location=types.Location(uri=uri_of(place.path), range=types.Range(
-            start=types.Position(line=max(place.line - 1, 0), character=0),
-            end=types.Position(line=max(place.line, 1), character=0))),
-        message=place.note) for place in finding.related]
+def _related(finding: Finding, uri_of: Callable[[str], str]) -> list[types.DiagnosticRelatedInformation]:
+    """The finding's definition (when it is another line) and the start command of its script, as whole lines."""
+    places = []
+    if finding.definition is not None and finding.definition != (finding.path, finding.line):
+        places.append((finding.definition, "defined here"))
+    if finding.started_by is not None:
+        places.append((finding.started_by, "started from here"))
+    return [types.DiagnosticRelatedInformation(
+        location=types.Location(uri=uri_of(path), range=types.Range(
+            start=types.Position(line=max(line - 1, 0), character=0), end=types.Position(line=max(line, 1), character=0))),
+        message=note) for (path, line), note in places]
+
+
+def diagnostic(finding: Finding, rule: Rule | None, lines: Lines, uri_of: Callable[[str], str],
+               docs_base: str = "") -> types.Diagnostic:
+    """The finding as a diagnostic; `uri_of` names a related place's file (a path relative to the root),
+    `docs_base` is the configured `docs-url`."""
+    related = _related(finding, uri_of)
     return types.Diagnostic(
         range=finding_range(finding, lines),
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.rule,
-        code_description=types.CodeDescription(href=doc_url(rule)) if rule is not None else None,
+        code_description=types.CodeDescription(href=rule_url(rule.id, rule.name, docs_base)) if rule is not None else None,
         source=SOURCE,
         related_information=related or None,
         data={"fingerprint": finding.fingerprint},

@@ -31,7 +31,7 @@ from twelvefactor_lint.lsp.actions import fix_action, suppress_actions
 from twelvefactor_lint.lsp.diagnostics import Lines, contains, diagnostic, finding_range, on_lines
 from twelvefactor_lint.lsp.session import ProjectSession
 from twelvefactor_lint.model import Finding, Result
-from twelvefactor_lint.report.ruledoc import markdown
+from twelvefactor_lint.report.ruledoc import explanation
 
 LINT_PROJECT = "12f-lint.lintProject"
 DEBOUNCE = 0.3
@@ -87,7 +87,7 @@ class TwelveFactorServer(LanguageServer):
         self._published: dict[str, list[types.Diagnostic]] = {}
         self._pending: dict[Path, asyncio.TimerHandle] = {}
         self._catalogue: Catalogue | None = None
-        self._explained: dict[str, str] = {}
+        self._explained: dict[tuple[str, str], str] = {}
 
     # --- where a document belongs
 
@@ -168,7 +168,11 @@ class TwelveFactorServer(LanguageServer):
         if not findings:
             return []
         lines = self._lines(self._text(session, rel, uri))
-        return [diagnostic(f, session.catalogue.get(f.rule), lines, functools.partial(self.uri_of, session)) for f in findings]
+        return [self.diagnostic(session, f, lines) for f in findings]
+
+    def diagnostic(self, session: ProjectSession, finding: Finding, lines: Lines) -> types.Diagnostic:
+        return diagnostic(finding, session.catalogue.get(finding.rule), lines, functools.partial(self.uri_of, session),
+                          session.settings.docs_url)
 
     def _publish(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         if self._published.get(uri) == diagnostics:
@@ -226,13 +230,14 @@ class TwelveFactorServer(LanguageServer):
         return session, rel, text, lines, [(f, finding_range(f, lines)) for f in result.findings if f.path == rel]
 
     def explanation(self, rule_id: str, session: ProjectSession) -> str | None:
-        """`12f-lint explain`'s text (made once per rule: it runs the rule's example)."""
-        if rule_id not in self._explained:
+        """`12f-lint explain`'s text (made once per rule and docs URL: it runs the rule's example)."""
+        key = (rule_id, session.settings.docs_url)
+        if key not in self._explained:
             rule = session.catalogue.get(rule_id)
             if rule is None:
                 return None
-            self._explained[rule_id] = markdown(rule)
-        return self._explained[rule_id]
+            self._explained[key] = explanation(rule, session.settings.docs_url)
+        return self._explained[key]
 
 
 server = TwelveFactorServer()
@@ -333,7 +338,7 @@ def code_action(ls: TwelveFactorServer, params: types.CodeActionParams) -> list[
     actions: list[types.CodeAction] = []
     for finding, _ in (item for item in findings if on_lines(item[1], params.range)):
         rule = session.catalogue.get(finding.rule)
-        shown = diagnostic(finding, rule, lines, functools.partial(ls.uri_of, session))
+        shown = ls.diagnostic(session, finding, lines)
         fixed = fix_action(finding, rule, rel, uri, text, lines, shown) if rule is not None else None
         actions += [fixed] if fixed is not None else []
         actions += suppress_actions(finding, uri, text, lines, shown)

@@ -18,6 +18,7 @@ from twelvefactor_lint import config, runner
 from twelvefactor_lint.config import CONFIG_FILE, PYPROJECT, ConfigError, Settings
 from twelvefactor_lint.discover.walk import Discovery, SourceFile, discover, kind_of
 from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.judge import baseline, catalogue
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.engine import Selection
@@ -142,10 +143,10 @@ class ProjectSession:
         self.result = self._accept_baseline(result)
         return self.result
 
-    def _analyze(self, sources: Sequence[SourceFile]) -> list[FileAnalysis | str]:
+    def _analyze(self, sources: Sequence[SourceFile], progress: Progress | None) -> list[FileAnalysis | str]:
         missing = [s for s in sources if (s.rel, s.kind) not in self._analyses]
         on_disk = [s for s in missing if s.rel not in self._buffers]
-        for source, outcome in zip(on_disk, runner.analyze_all(on_disk, self.settings), strict=True):
+        for source, outcome in zip(on_disk, runner.analyze_all(on_disk, self.settings, progress), strict=True):
             self._analyses[(source.rel, source.kind)] = outcome
         for source in missing:
             if source.rel in self._buffers:

@@ -335,7 +335,6 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
             "operation": op + more, "writes": len(writes), "function": handler.qualname,
             "handler": handler.via or handler.qualname, "context": handler.context, "framework": handler.framework,
             "site": handler.describe(), "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(short)),
-            **({} if var.imported else {"related": [[path, var.line, f"`{short}` is defined here"]]}),
         },
         anchor=f"{handler.qualname}:{var.name}",
     )
