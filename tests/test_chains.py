@@ -142,3 +142,78 @@ def test_the_link_stage_reads_started_scripts_through_its_project_files_and_link
     assert (migration.attrs["started_by_path"], migration.attrs["started_by_line"]) == ("Dockerfile", 3)
     [image] = linked.inventory.processes([])
     assert image.command == "/start.sh -> gunicorn app:app"
+
+
+def test_scripts_started_by_a_script_are_followed_with_the_whole_chain(lint):
+    result = lint({
+        "app/entrypoint.sh": "#!/bin/bash\n./checks.sh && exec ./web.sh\n",
+        "app/checks.sh": "#!/bin/bash\n./manage.py migrate\necho done\n",
+        "app/web.sh": "#!/bin/bash\ngunicorn app.wsgi --bind 0.0.0.0:8000\n",
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv/app\nCOPY app .\nCMD [\"./entrypoint.sh\"]\n",
+    })
+    found = {(f.rule, f.path, f.line) for f in result.findings}
+    assert found == {("TF1201", "app/checks.sh", 2), ("TF902", "app/web.sh", 2)}
+    [migration] = [f for f in result.findings if f.rule == "TF1201"]
+    assert "started by Dockerfile:4 CMD -> app/entrypoint.sh:2" in migration.message
+    [image] = [p for p in result.processes if p.declared_at == "Dockerfile:4"]
+    assert (image.kind, image.command) == ("application server", "./entrypoint.sh -> gunicorn app.wsgi --bind 0.0.0.0:8000")
+
+
+def test_a_copy_from_a_build_stage_is_traced_to_the_stage_sources(lint):
+    result = lint({
+        "docker/start.sh": "#!/bin/sh\numap migrate\ngunicorn app:app\n",
+        "deploy/Dockerfile": ("FROM python:3.12-slim AS build\nWORKDIR /app\nCOPY docker/ /app/\n"
+                              "FROM python:3.12-slim\nCOPY --from=build /app /srv\nCMD [\"/srv/start.sh\"]\n"),
+    })
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {("TF1201", "docker/start.sh", 2),
+                                                                   ("TF902", "docker/start.sh", 3)}
+
+
+def test_a_compose_service_running_the_projects_published_image_uses_its_dockerfile(lint):
+    result = lint({
+        "myapp/__init__.py": "",
+        "entrypoint.sh": "#!/bin/sh\nmyapp-cli db upgrade\nexec gunicorn myapp:app\n",
+        "Dockerfile": ("FROM python:3.12-slim\nWORKDIR /usr/src/app\nCOPY entrypoint.sh /usr/src/app/\n"
+                       "ENTRYPOINT [\"tini\", \"--\"]\n"),
+        "docker-compose.yml": "services:\n  web:\n    image: ghcr.io/org/myapp:1.0\n    command: sh entrypoint.sh\n",
+    })
+    assert ("TF1201", "entrypoint.sh", 2) in {(f.rule, f.path, f.line) for f in result.findings}
+
+
+def test_a_variable_prefix_does_not_hide_the_server(lint):
+    result = lint({
+        "start.sh": "#!/bin/bash\nPREFIX=''\n${PREFIX} uvicorn app:app --port 8000\necho stopped\n",
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"start.sh\"]\n",
+    })
+    assert [(f.rule, f.line) for f in result.findings] == [("TF902", 3)]
+    [image] = result.processes
+    assert image.kind == "application server"
+
+
+_DISPATCHER = (
+    "#!/bin/sh\n"
+    "python manage.py migrate\n"
+    "case \"$1\" in\n"
+    "  server) gunicorn app.wsgi ;;\n"
+    "  worker) exec celery -A app worker ;;\n"
+    "  dev_server) python manage.py runserver 0.0.0.0:8000 ;;\n"
+    "  *) exec \"$@\" ;;\n"
+    "esac\n"
+)
+
+
+def test_a_dispatcher_entrypoint_runs_the_arm_each_command_selects(lint):
+    result = lint({
+        "entrypoint.sh": _DISPATCHER,
+        "Dockerfile": ("FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\n"
+                       "ENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"server\"]\n"),
+        "docker-compose.yml": "services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: worker\n",
+    })
+    found = {(f.rule, f.path, f.line) for f in result.findings if f.path == "entrypoint.sh"}
+    assert ("TF902", "entrypoint.sh", 4) in found  # the server arm, which the image's CMD selects
+    assert not any(line == 6 for _, _, line in found)  # the dev arm nobody selects is left alone
+    [no_exec] = [f for f in result.findings if f.rule == "TF902"]
+    assert "started by Dockerfile:3 ENTRYPOINT" in no_exec.message
+    kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
+    assert kinds["docker-compose.yml:6"] == ("worker (queue consumer)", "worker -> celery -A app worker")
+    assert kinds["Dockerfile:4"][0] == "application server"

@@ -25,6 +25,7 @@ _MODULES = {
     "shell": "twelvefactor_lint.analyze.script",
     "proxy_config": "twelvefactor_lint.analyze.proxy_config",
     "supervisord": "twelvefactor_lint.analyze.supervisord",
+    "uwsgi": "twelvefactor_lint.analyze.uwsgi",
 }
 
 

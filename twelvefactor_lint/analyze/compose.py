@@ -15,8 +15,7 @@ import yaml
 from twelvefactor_lint.analyze import directives, images
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.interpolate import substitute
-from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
-from twelvefactor_lint.analyze.shell.processes import script_path
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
@@ -139,12 +138,16 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
                         extra={"service": name})
         facts += command_facts(path, origin, commands_of(argv))
-        script = script_path(commands_of(argv))
-        build = _field(service, "build")
-        if script is not None and build is not None:
-            facts.append(Fact("process.script_ref", path, Y.line(declared), 1, attrs={
-                "script": script, "hop": f"{path}:{Y.line(declared)} service `{name}`",
-                "dockerfile": built_paths(path, build)[1], "service": name}, anchor=f"script:{name}:{script}"))
+        build, image = _field(service, "build"), Y.scalar(_field(service, "image"))
+        hop = f"{path}:{Y.line(declared)} service `{name}`"
+        if build is not None:
+            facts += script_refs(path, Y.line(declared), commands_of(argv), hop, built_paths(path, build)[1], service=name)
+            if entrypoint is None:
+                facts.append(Fact("process.entrypoint_args", path, Y.line(declared), 1, attrs={
+                    "argument": argv[0] if argv else "", "hop": hop, "dockerfile": built_paths(path, build)[1],
+                    "service": name, "declared_path": path, "declared_line": Y.line(declared)}, anchor=f"args:{name}"))
+        elif image:
+            facts += script_refs(path, Y.line(declared), commands_of(argv), hop, "", service=name, image=image)
     signal_node = _field(service, "stop_signal")
     signal = Y.scalar(signal_node)
     if signal_node is not None and signal:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.images import image_kind
 from twelvefactor_lint.analyze.interpolate import substitute
-from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
-from twelvefactor_lint.analyze.shell.processes import script_path, unwrap
+from twelvefactor_lint.analyze.shell.processes import started_scripts, unwrap
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
@@ -185,10 +185,12 @@ def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
     return chain
 
 
-def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]], str]:
-    """(sources, absolute destination) of each COPY/ADD from the build context, and the final WORKDIR.
+def _copies_and_workdir(chain: list[Stage], by_name: dict[str, Stage]) -> tuple[list[tuple[list[str], str]], str]:
+    """(build-context sources, absolute destination) of each COPY/ADD, and the final WORKDIR.
 
-    ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves.
+    ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves. A
+    `COPY --from=<stage>` of this Dockerfile is traced back through that stage's own COPYs to the
+    build-context files it got (`COPY . /app` there, `COPY --from=build /app /app` here).
     """
     copies: list[tuple[list[str], str]] = []
     workdir = "/"
@@ -202,28 +204,72 @@ def _copies_and_workdir(chain: list[Stage]) -> tuple[list[tuple[list[str], str]]
             elif item.name in ("COPY", "ADD"):
                 words = [substitute(w, variables) for w in (item.exec_form or item.value.split())]
                 paths = [w for w in words if not w.startswith("--")]
-                if len(paths) >= 2 and not any(w.startswith("--from") for w in words):
-                    copies.append((paths[:-1], posixpath.join(workdir, paths[-1])))
+                if len(paths) < 2:
+                    continue
+                dest = posixpath.join(workdir, paths[-1])
+                origin = next((w.split("=", 1)[1].lower() for w in words if w.startswith("--from=")), None)
+                if origin is None:
+                    copies.append((paths[:-1], dest))
+                elif origin in by_name and by_name[origin].index < stage.index:
+                    built, _ = _copies_and_workdir(_stage_chain(by_name[origin], by_name), by_name)
+                    copies += _copied_from_stage(built, paths[:-1], dest)
     return copies, workdir
 
 
-def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage]) -> list[Fact]:
-    copies, workdir = _copies_and_workdir(chain)
+def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], dest: str) -> list[tuple[list[str], str]]:
+    """The build-context copies that `COPY --from=<stage> paths dest` carries over from that stage."""
+    found = []
+    for path in paths:
+        path = posixpath.normpath(posixpath.join("/", path))
+        for sources, built_dest in built:
+            built_dest = posixpath.normpath(built_dest)
+            if built_dest == path or built_dest.startswith(path.rstrip("/") + "/"):
+                found.append((sources, posixpath.normpath(posixpath.join(dest, posixpath.relpath(built_dest, path)))))
+            elif path.startswith(built_dest.rstrip("/") + "/"):
+                rest = path[len(built_dest.rstrip("/")) + 1:]
+                found.append(([posixpath.join(source, rest) for source in sources], dest))
+    return found
+
+
+def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+    copies, workdir = _copies_and_workdir(chain, by_name)
+    head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
+    scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
     facts = [Fact("dockerfile.filesystem", path, chain[-1].line, 1, attrs={
-        "copies": [[sources, dest] for sources, dest in copies], "workdir": workdir}, anchor="filesystem")]
+        "copies": [[sources, dest] for sources, dest in copies], "workdir": workdir,
+        "entrypoint_script": scripts[0].script if scripts else ""}, anchor="filesystem")]
     found = start_command(start)
     if found is None:
         return facts
     instruction, commands, form = found
     origin = Origin(f"Dockerfile {instruction.name}", posixpath.basename(path), "image", instruction.line,
                     instruction.end_line, form=form)
-    facts += command_facts(path, origin, commands)
-    script = script_path(commands)
-    if script is not None:
-        facts.append(Fact("process.script_ref", path, instruction.line, 1, instruction.end_line, attrs={
-            "script": script, "hop": f"{path}:{instruction.line} {instruction.name}", "dockerfile": path,
-        }, anchor=f"script:{script}"))
-    return facts
+    passed = _passed_to_script(start)
+    refs = script_refs(path, instruction.line, commands, f"{path}:{instruction.line} {instruction.name}", path)
+    if passed is None:
+        return facts + command_facts(path, origin, commands) + refs
+    cmd, cmd_commands = passed
+    whole = " ".join(" ".join(c.argv) for c in commands)
+    facts += [f.with_attrs(command=whole) if f.kind == "process.start" else f for f in command_facts(
+        path, replace(origin, source="Dockerfile CMD", line=cmd.line, end_line=cmd.end_line), cmd_commands)]
+    return facts + [ref.with_attrs(declared_line=cmd.line) for ref in refs]
+
+
+def _only_init_wrapper(start: dict[str, Instruction]) -> bool:
+    """`ENTRYPOINT ["tini", "--"]` without a CMD: the init wrapper has nothing to run."""
+    head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
+    return "CMD" not in start and bool(head) and not unwrap(tuple(head or ()))
+
+
+def _passed_to_script(start: dict[str, Instruction]) -> tuple[Instruction, list[SimpleCommand]] | None:
+    """The CMD an exec-form ENTRYPOINT script is given (`ENTRYPOINT ["/entrypoint.sh"]` + `CMD
+    ["supervisord"]`): such scripts end in `exec "$@"`, so the CMD is the container's process and is
+    judged as one, at its own line; None when the ENTRYPOINT is not a lone script."""
+    entrypoint, cmd = start.get("ENTRYPOINT"), start.get("CMD")
+    head = entrypoint.exec_form if entrypoint is not None else None
+    if cmd is None or not head or len(unwrap(tuple(head))) != 1 or not started_scripts(commands_of(tuple(head))):
+        return None
+    return cmd, (commands_of(tuple(cmd.exec_form)) if cmd.exec_form is not None else parse_shell(cmd.value))
 
 
 def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
@@ -301,12 +347,12 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     facts.append(Fact("dockerfile.final_stage", path, final.line, 1,
                       attrs={"base": final.base, "base_kind": image_kind(final.base), "stage": final.name or str(final.index)},
                       anchor=f"final:{final.base}"))
-    if not start:
-        facts.append(Fact("dockerfile.missing_start", path, final.line, 1,
-                          attrs={"base": final.base, "base_kind": image_kind(final.base),
+    if not start or _only_init_wrapper(start):
+        facts.append(Fact("dockerfile.missing_start", path, start["ENTRYPOINT"].line if start else final.line, 1,
+                          attrs={"base": final.base, "base_kind": image_kind(final.base), "init_only": bool(start),
                                  "stage": final.name or str(final.index), "started_by": ""},
                           anchor=f"final:{final.base}"))
-    facts += _start_facts(path, start, _stage_chain(final, by_name))
+    facts += _start_facts(path, start, _stage_chain(final, by_name), by_name)
     facts += _target_starts(path, all_stages[:-1], by_name)
     for item in final.instructions:
         if item.name == "STOPSIGNAL":

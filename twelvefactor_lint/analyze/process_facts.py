@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
-from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, ExtraProcess, expand, extra_processes, shell_script, unwrap
+from twelvefactor_lint.analyze.shell.processes import (
+    SHORT_LIVED,
+    ExtraProcess,
+    expand,
+    extra_processes,
+    shell_script,
+    started_scripts,
+    unwrap,
+)
 from twelvefactor_lint.facts import Fact
 
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
@@ -50,12 +58,24 @@ def commands_of(argv: tuple[str, ...], line: int = 0) -> list[SimpleCommand]:
     return [SimpleCommand(tuple(argv), line=line)] if argv else []
 
 
-def _fact(kind: str, path: str, origin: Origin, line: int, attrs: dict, anchor: str) -> Fact:
+def process_fact(kind: str, path: str, origin: Origin, line: int, attrs: dict, anchor: str) -> Fact:
     base = {"source": origin.source, "process": origin.process, "level": origin.level, "replicas": origin.replicas,
             "started_by": "", "role": "app", "supervised": "",
             "scaled": origin.replicas > 1, "release": origin.release, **origin.extra}
     return Fact(kind, path, line, 1, max(line, origin.end_line or line), attrs={**base, **attrs},
                 anchor=f"{origin.process}:{anchor}")
+
+
+def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | None, dockerfile: str,
+                **extra: str) -> list[Fact]:
+    """A `process.script_ref` for each script the commands run, for link to resolve to a repository file
+    (through the image of `dockerfile`, or beside the referring script) and follow. The hop names the
+    declaration (`Dockerfile:9 CMD`), by default the line of the command that runs the script."""
+    return [Fact("process.script_ref", path, line + started.line, 1, attrs={
+        "script": started.script, "hop": hop or f"{path}:{line + started.line}", "dockerfile": dockerfile,
+        "declared_path": path, "declared_line": line, "reads": started.reads, "argument": started.argument,
+        "followed": started.followed, **extra},
+        anchor=f"script:{extra.get('service', '')}:{started.script}") for started in started_scripts(commands)]
 
 
 def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[Fact]:
@@ -64,30 +84,30 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
-    facts = [_fact("process.start", path, origin, origin.line, {
+    facts = [process_fact("process.start", path, origin, origin.line, {
         "command": text, "main_role": main_role or "", "roles": sorted({r for r in roles if r}),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
     for extra in extra_processes(commands):
-        facts.append(_fact("process.extra_process", path, origin, origin.line_of(extra), {
+        facts.append(process_fact("process.extra_process", path, origin, origin.line_of(extra), {
             "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
-            facts.append(_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))
+            facts.append(process_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))
         elif role == P.MIGRATION and not origin.release:
-            facts.append(_fact("process.migration_at_start", path, origin, origin.line_of(command), {
+            facts.append(process_fact("process.migration_at_start", path, origin, origin.line_of(command), {
                 "command": words, "followed": followed[index]}, words))
         elif role == P.BUILD and not origin.release:
-            facts.append(_fact("process.build_at_start", path, origin, origin.line_of(command), {
+            facts.append(process_fact("process.build_at_start", path, origin, origin.line_of(command), {
                 "command": words, "kind": P.build_kind(command.argv)}, words))
         if role in P.LONG_RUNNING:
             for how, target in _log_files(command, commands[index + 1:]):
-                facts.append(_fact("process.log_file", path, origin, origin.line_of(command), {
+                facts.append(process_fact("process.log_file", path, origin, origin.line_of(command), {
                     "command": words, "how": how, "target": target}, f"{how}:{target}"))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
-            facts.append(_fact("process.celery_beat", path, origin, origin.line_of(command), {
+            facts.append(process_fact("process.celery_beat", path, origin, origin.line_of(command), {
                 "command": words, "embedded": P.embeds_beat(command.argv),
                 "scheduler_option": any(a in {"-S", "--scheduler"} or a.startswith("--scheduler=") for a in command.argv),
             }, "beat"))
@@ -135,7 +155,7 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     main = commands[main_index]
     if main.exec or main.background:
         return []
-    return [_fact("process.script_without_exec", path, origin, origin.line_of(main), {
+    return [process_fact("process.script_without_exec", path, origin, origin.line_of(main), {
         "main": " ".join(main.argv)}, "no-exec")]
 
 
@@ -153,5 +173,5 @@ def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: l
         how = "sh -c"
     else:
         return []
-    return [_fact("process.pid1_shell", path, origin, origin.line, {
+    return [process_fact("process.pid1_shell", path, origin, origin.line, {
         "how": how, "main": " ".join(main.argv), "exec": main.exec, "commands": len(commands)}, how)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.analyze.shell import programs as P
+from twelvefactor_lint.analyze.shell.processes import PROCESS_MANAGERS
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.model import Finding, Process
 
@@ -53,14 +54,31 @@ def _image_kind(image: str) -> str:
     return "web server" if images.image_kind(image) == images.PROXY else "service (image default)"
 
 
-def _kind(start: Fact, scripts: dict[tuple[str, int], Fact]) -> tuple[str, str]:
-    """Kind and command of a declared process; an image that runs a script takes the script's main process."""
+def _kind(start: Fact, scripts: dict[tuple[str, int], Fact], image: str = "") -> tuple[str, str]:
+    """Kind and command of a declared process; an image that runs a script takes the script's main process,
+    and a command given to a backing-service image (`mysqld ...` in `mariadb`) keeps the image's kind."""
     attrs = start.attrs
     script = scripts.get((start.path, start.line))
-    if script is not None and not attrs["main_role"]:
+    if script is not None and not attrs["main_role"] and script.attrs["main_role"] != P.RUN_CMD:
         return _KINDS.get(script.attrs["main_role"], "other"), f"{attrs['command']} -> {script.attrs['main']}"
-    kind = "release / one-off" if attrs.get("release") else _KINDS.get(attrs["main_role"], "other")
-    return kind, attrs["command"]
+    if attrs.get("release"):
+        return "release / one-off", attrs["command"]
+    if attrs["main_role"]:
+        return _KINDS[attrs["main_role"]], attrs["command"]
+    if attrs["main"].split(" ", 1)[0].rsplit("/", 1)[-1] in PROCESS_MANAGERS:
+        return "process manager (runs several processes)", attrs["command"]
+    return (images.category(image) or "other") if image else "other", attrs["command"]
+
+
+def _started_scripts(starts: list[Fact]) -> dict[tuple[str, int], Fact]:
+    """Per declaration (path, line), the script of its chain that starts the real process: the first
+    whose main command is long-running (not `exec "$@"`), else the first script it runs."""
+    chains: dict[tuple[str, int], list[Fact]] = {}
+    for fact in starts:
+        if fact.attrs["level"] == "script" and fact.attrs.get("started_by"):
+            chains.setdefault((fact.attrs["started_by_path"], fact.attrs["started_by_line"]), []).append(fact)
+    return {declared: next((f for f in chain if f.attrs["main_role"] in P.LONG_RUNNING - {P.RUN_CMD}), chain[0])
+            for declared, chain in chains.items()}
 
 
 def build(facts: Iterable[Fact]) -> Inventory:
@@ -68,16 +86,16 @@ def build(facts: Iterable[Fact]) -> Inventory:
     supervisord programs; a compose service without a command runs its image's (target's) default."""
     facts = list(facts)
     starts = [f for f in facts if f.kind == "process.start"]
-    scripts = {(f.attrs["started_by_path"], f.attrs["started_by_line"]): f
-               for f in starts if f.attrs["level"] == "script" and f.attrs.get("started_by")}
+    scripts = _started_scripts(starts)
     image_starts = {f.path: f for f in starts if f.attrs["level"] == "image"}
     stage_starts = {(f.path, f.attrs["stage"]): f for f in facts if f.kind == "dockerfile.stage_start"}
     declared = {(f.path, f.attrs.get("service")) for f in starts}
+    service_images = {(f.path, f.attrs["service"]): f.attrs["image"] for f in facts if f.kind == "compose.service"}
     processes = []
     for fact in facts:
         attrs = fact.attrs
         if fact.kind == "process.start" and attrs["level"] != "script":
-            kind, command = _kind(fact, scripts)
+            kind, command = _kind(fact, scripts, service_images.get((fact.path, attrs.get("service")), ""))
             processes.append(_Declared(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
                                                attrs["source"], attrs["replicas"], ()), fact))
         elif fact.kind == "compose.service" and (fact.path, attrs["service"]) not in declared:

@@ -10,6 +10,7 @@ messages show the chain.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,19 +43,29 @@ class ProjectFiles(Protocol):
         ...
 
 
+_CHAIN_DEPTH = 4
+"""Scripts started by scripts are followed this many hops deep."""
+
+
 def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
-    """Read the scripts and supervisord configs images start, then tie their facts to the hop that starts them."""
-    started: list[tuple[Fact, str]] = []
-    requests: list[FileRequest] = []
-    for ref, candidates in script_candidates(facts):
-        found = next((rel for rel in candidates if files.exists(rel)), None)
-        if found is not None:
-            started.append((ref, found))
-            requests.append(FileRequest(found, "shell", ref.path))
-    requests += [FileRequest(rel, "supervisord", dockerfile)
-                 for dockerfile, rel in supervisor_configs(facts) if files.exists(rel)]
-    facts = facts + files.read(requests)
-    return mark_python_entrypoints(name_supervised_programs(annotate(facts, started)))
+    """Read the scripts (and the scripts they run, a few hops deep), uWSGI ini files and supervisord configs
+    images start, then tie their facts to the hop that starts them."""
+    started: dict[str, Fact] = {}
+    links: list[tuple[Fact, str]] = []
+    requests = [FileRequest(rel, "supervisord", dockerfile)
+                for dockerfile, rel in supervisor_configs(facts) if files.exists(rel)]
+    for _ in range(_CHAIN_DEPTH):
+        for ref, candidates in script_candidates(facts, started, files):
+            found = next((rel for rel in candidates if files.exists(rel)), None)
+            if found is not None and found != ref.path and (ref, found) not in links:
+                links.append((ref, found))
+                started.setdefault(found, ref)
+                requests.append(FileRequest(found, ref.attrs["reads"], ref.path))
+        if not requests:
+            break
+        facts = facts + files.read(requests)
+        requests = []
+    return mark_python_entrypoints(name_supervised_programs(annotate(facts, links)))
 
 
 def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
@@ -76,28 +87,80 @@ def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
 
 
 def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
-    """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, and its own directory."""
+    """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, its own directory,
+    and the repository root (`docker build -f deploy/Dockerfile .`, what CI scripts usually run)."""
     contexts = []
     for fact in facts:
         if fact.kind == "compose.service" and fact.attrs["built_dockerfile"] == dockerfile:
             contexts.append(fact.attrs["built_context"])
-    contexts.append(posixpath.dirname(dockerfile) or ".")
+    contexts += [posixpath.dirname(dockerfile) or ".", "."]
     return list(dict.fromkeys(contexts))
 
 
-def script_candidates(facts: list[Fact]) -> list[tuple[Fact, list[str]]]:
-    """(script reference, repository paths the script may be, most likely first)."""
+def script_candidates(facts: list[Fact], started: dict[str, Fact],
+                      files: ProjectFiles) -> list[tuple[Fact, list[str]]]:
+    """(script reference, repository paths the script may be, most likely first).
+
+    A reference from a Dockerfile or compose file resolves through its image. A reference from a
+    script that is itself started (`started`: script path -> the reference that starts it) resolves
+    through the image of the chain's first hop, else beside the referring script; it comes back as
+    one reference of the whole chain (`Dockerfile:9 CMD -> start.sh:4`), so its findings name every hop.
+    A compose service running the project's own published image resolves through the Dockerfile
+    that builds it.
+    """
     filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
     found: list[tuple[Fact, list[str]]] = []
-    for ref in (f for f in facts if f.kind == "process.script_ref"):
+    for ref in [f for f in facts if f.kind == "process.script_ref"] + _entrypoint_refs(facts, filesystems):
+        nearby: list[str] = []
+        if not ref.attrs["dockerfile"] and ref.attrs.get("image"):
+            ref = ref.with_attrs(dockerfile=_own_image_dockerfile(ref, facts, files))
+        elif not ref.attrs["dockerfile"]:
+            parent = started.get(ref.path)
+            if parent is None:
+                continue
+            if not ref.attrs["script"].startswith("/"):
+                nearby.append(posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), ref.attrs["script"])))
+            ref = ref.with_attrs(
+                hop=f"{parent.attrs['hop']} -> {ref.attrs['hop']}", dockerfile=parent.attrs["dockerfile"],
+                declared_path=parent.attrs["declared_path"], declared_line=parent.attrs["declared_line"],
+                root=parent.attrs.get("root", parent.path), followed=ref.attrs["followed"] or parent.attrs["followed"],
+                **{"service": parent.attrs["service"]} if "service" in parent.attrs else {})
         image = filesystems.get(ref.attrs["dockerfile"])
-        if image is None:
-            continue
-        sources = script_sources(ref.attrs["script"], image.attrs["workdir"], image.attrs["copies"])
-        candidates = [posixpath.normpath(posixpath.join(context, source))
-                      for context in _contexts(image.path, facts) for source in sources]
-        found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))
+        candidates = []
+        if image is not None:
+            sources = script_sources(ref.attrs["script"], image.attrs["workdir"], image.attrs["copies"])
+            candidates = [posixpath.normpath(posixpath.join(context, source))
+                          for context in _contexts(image.path, facts) for source in sources]
+        candidates += nearby
+        if candidates:
+            found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))
     return found
+
+
+def _entrypoint_refs(facts: list[Fact], filesystems: dict[str, Fact]) -> list[Fact]:
+    """A compose `command:` is the argument list of the ENTRYPOINT script of the image it builds
+    (`command: worker` for a dispatcher entrypoint): a reference to that script with that argument."""
+    refs = []
+    for args in (f for f in facts if f.kind == "process.entrypoint_args"):
+        image = filesystems.get(args.attrs["dockerfile"])
+        if image is not None and image.attrs.get("entrypoint_script"):
+            refs.append(Fact("process.script_ref", args.path, args.line, 1, attrs={
+                **args.attrs, "script": image.attrs["entrypoint_script"], "followed": False, "reads": "shell"},
+                anchor=args.anchor))
+    return refs
+
+
+def _own_image_dockerfile(ref: Fact, facts: list[Fact], files: ProjectFiles) -> str:
+    """The Dockerfile that builds the project's own published image a compose service runs
+    (`image: ghcr.io/org/app:1.2` in a project with an `app/` package): the one beside the compose
+    file, else at the root; "" for anyone else's image."""
+    name = ref.attrs["image"].rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+    directories = {f.path.split("/", 1)[0].lower() for f in facts if "/" in f.path}
+    if not name or (name not in directories and not files.exists(f"{name}/__init__.py")):
+        return ""
+    dockerfiles = {f.path for f in facts if f.kind == "dockerfile.filesystem"}
+    beside = posixpath.join(posixpath.dirname(ref.path), "Dockerfile")
+    return next((d for d in (beside, "Dockerfile") if d in dockerfiles), "")
 
 
 def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
@@ -114,22 +177,45 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
 
 def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
     """Give each process fact of a started script the hop that starts it (`started_by`, as messages show
-    it, and where it is declared: `started_by_path`, `started_by_line`) and the replicas of the compose
-    service that runs it, so severity rises with scale as it does for the service itself."""
-    via: dict[str, Fact] = {}
+    it, and where the chain is declared: `started_by_path`, `started_by_line`) and the replicas of the
+    compose service that runs it, so severity rises with scale as it does for the service itself. Of a
+    dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
+    that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
+    (`dev*`, `test*`) may run."""
+    refs_of: dict[str, list[Fact]] = {}
     for ref, script in scripts:
-        via.setdefault(script, ref)
+        refs_of.setdefault(script, []).append(ref)
+    arms_of: dict[str, list[str]] = {}
+    for fact in facts:
+        if fact.attrs.get("arm") and fact.attrs["arm"] not in arms_of.setdefault(fact.path, []):
+            arms_of[fact.path].append(fact.attrs["arm"])
     replicas = {(f.path, f.attrs.get("service")): f.attrs["replicas"] for f in facts if f.kind == "process.start"}
 
-    def annotated(fact: Fact) -> Fact:
-        ref = via.get(fact.path)
-        if ref is None or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
+    def annotated(fact: Fact) -> Fact | None:
+        refs = refs_of.get(fact.path)
+        if not refs or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
             return fact
-        count = replicas.get((ref.path, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
-        return fact.with_attrs(started_by=ref.attrs["hop"], started_by_path=ref.path, started_by_line=ref.line,
-                               replicas=count, scaled=count > 1)
+        if fact.attrs.get("arm"):
+            refs = [r for r in refs if _runs_arm(fact.attrs["arm"], arms_of[fact.path], r.attrs["argument"])]
+            if not refs:
+                return None
+        ref = refs[0]
+        root = ref.attrs.get("root", ref.path)
+        count = replicas.get((root, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
+        extra = {"followed": True} if fact.kind == "process.migration_at_start" and ref.attrs["followed"] else {}
+        return fact.with_attrs(started_by=ref.attrs["hop"], started_by_path=ref.attrs["declared_path"],
+                               started_by_line=ref.attrs["declared_line"], replicas=count, scaled=count > 1, **extra)
 
-    return [annotated(f) for f in facts]
+    return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:
+    """Whether a dispatcher given `argument` as `$1` runs `arm` (the first arm whose pattern matches)."""
+    if "$" in argument:
+        return not any(p.lower().startswith(("dev", "test")) for p in arm.split("|"))
+    word = argument
+    chosen = next((a for a in arms if any(fnmatch.fnmatchcase(word, p.strip("\"'")) for p in a.split("|"))), None)
+    return chosen == arm
 
 
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:

@@ -34,6 +34,9 @@ class SimpleCommand:
     """(operator, target) of file redirections, e.g. (">>", "/var/log/app.log"); fd duplications excluded."""
     exec: bool = False
     """Run through `exec` (set once wrappers are unwrapped): it replaces the shell instead of being its child."""
+    arm: str = ""
+    """The patterns (`server|web`) of the `case "$1" in` arm the command is in: a dispatcher entrypoint
+    runs only the arm its first argument selects."""
 
     @property
     def program(self) -> str:
@@ -156,6 +159,19 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         if argv:
             out.append(SimpleCommand(argv, line=node.start_point[0]))
         return
+    if node.type == "case_item" and _dispatches(node.parent):
+        patterns = []
+        for child in node.children:
+            if child.type == ")":
+                break
+            if child.type != "|":
+                patterns.append(_word(child))
+        before = len(out)
+        for child in node.children[len(patterns) * 2:]:
+            _collect(child, out)
+        for index in range(before, len(out)):
+            out[index] = replace(out[index], arm=out[index].arm or "|".join(patterns))
+        return
     if node.type == "redirected_statement":
         before = len(out)
         for child in node.children:
@@ -179,18 +195,28 @@ def _collect(node, out: list[SimpleCommand]) -> None:
             start = before
 
 
+def _dispatches(case) -> bool:
+    """Whether a `case` statement switches on the script's first argument (`case "$1" in`)."""
+    subject = case.children[1] if case is not None and case.type == "case_statement" and case.child_count > 1 else None
+    return subject is not None and _word(subject) in {"$1", "${1}"}
+
+
 def _mark_background(out: list[SimpleCommand], start: int) -> None:
     for index in range(start, len(out)):
         out[index] = replace(out[index], background=True)
 
 
 def _redirect(node) -> tuple[str, str] | None:
-    """A redirection into a file (`> f`, `>> f`, `2> f`, `&> f`); None for `2>&1` and friends."""
-    operator = next((c.type for c in node.children if c.type in {">", ">>", "&>", "&>>", ">|"}), None)
-    target = next((c for c in node.children if c.type not in {">", ">>", "&>", "&>>", ">|", "file_descriptor"}), None)
+    """A redirection into a file (`> f`, `>> f`, `2> f`, `&> f`, `>& f`); None for `2>&1` and friends."""
+    operators = {">", ">>", "&>", "&>>", ">|", ">&"}
+    operator = next((c.type for c in node.children if c.type in operators), None)
+    target = next((c for c in node.children if c.type not in operators | {"file_descriptor"}), None)
     if operator is None or target is None:
         return None
-    return operator, _word(target)
+    word = _word(target)
+    if operator == ">&" and (word.isdigit() or word == "-"):  # `2>&1`, `>&-`: a descriptor, not a file
+        return None
+    return operator, word
 
 
 def _word(node) -> str:

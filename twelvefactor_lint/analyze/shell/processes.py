@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, replace
 
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse
+from twelvefactor_lint.analyze.shell.programs import LONG_RUNNING, program_role
 
 PROCESS_MANAGER, SERVICE_START, BACKGROUND, DAEMON = "process_manager", "service_start", "background", "daemon"
 
 SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh"}
-_PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "pm2-runtime", "my_init",
+PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "pm2-runtime", "my_init",
                      "systemd", "init", "openrc-init", "hivemind", "multirun", "concurrently", "forego"}
 _STARTING_MANAGERS = {"honcho", "foreman", "overmind"}
 _WRAPPERS_WITH_USER = {"gosu", "su-exec", "chpst", "setuidgid", "s6-setuidgid"}
@@ -25,6 +26,8 @@ _WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer"}
 _RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
 """Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
 _INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}
+_EXPANSION = re.compile(r"^\$(\w+|\{\w+\})$")
+"""A word that is only a variable (`${OPTIONAL_TIMEOUT} uvicorn app`): an optional prefix, usually empty."""
 _FOREGROUND_FLAGS = {
     "nginx": lambda args: any("daemon off" in a for a in args),
     "cron": lambda args: bool({"-f", "-n"} & set(args)),
@@ -81,6 +84,11 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
             argv = tuple(_drop_leading(argv[2:], lambda a: a.startswith("-")))
         elif name == "env":
             argv = tuple(_drop_leading(argv[1:], lambda a: "=" in a or a.startswith("-")))
+        elif name == "timeout":
+            rest = _drop_leading(argv[1:], lambda a: a.startswith("-"))
+            argv = tuple(rest[1:])
+        elif _EXPANSION.match(argv[0]) and len(argv) > 1 and not argv[1].startswith("-") and not _EXPANSION.match(argv[1]):
+            argv = argv[1:]
         else:
             return argv
     return argv
@@ -131,7 +139,7 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
         name, args = command.program, command.argv[1:]
         followed = any(c.program not in _TRIVIAL for c in commands[index + 1:])
         text = " ".join(command.argv)
-        if name in _PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
+        if name in PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
         elif service := _started_service(command):
             found.append(ExtraProcess(SERVICE_START, service, text, command.line))
@@ -165,14 +173,65 @@ def _daemonizes(name: str, args: tuple[str, ...]) -> bool:
 _SYSTEM_DIRS = ("/usr/", "/bin/", "/sbin/", "/opt/venv/bin/", "/venv/bin/", "/root/.local/bin/")
 
 
-def script_path(commands: list[SimpleCommand]) -> str | None:
-    """The script a start command runs (`/docker-entrypoint.sh`, `bash ./start.sh`), if any."""
-    argv = unwrap(commands[0].argv) if len(commands) == 1 else ()
-    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS and len(argv) > 1 and not argv[1].startswith("-"):
-        argv = argv[1:]
-    if not argv:
+@dataclass(frozen=True)
+class StartedScript:
+    """A file one command of a start command runs or configures its server with, and whether a
+    long-running process follows it."""
+
+    script: str
+    line: int
+    followed: bool
+    reads: str = "shell"
+    """How to read the file: `shell` (a script) or `uwsgi` (a uWSGI ini file the server loads)."""
+    argument: str = ""
+    """The script's first argument (`/entrypoint.sh worker`), which a dispatcher script switches on."""
+
+
+def started_scripts(commands: list[SimpleCommand]) -> list[StartedScript]:
+    """Each script the commands run (`./startup_checks.sh && exec ./webserver.sh`, `sh -c /start.sh`,
+    `bash start.sh`) and each uWSGI ini file a server loads (`uwsgi uwsgi.ini`), in order; `followed`
+    when a later command is a long-running one or another script, so start-time work inside this
+    script happens before a server starts."""
+    commands = expand(commands)
+    found = [(index, script) for index, command in enumerate(commands)
+             if (script := _script_of(command.argv)) is not None]
+    scripts = {index for index, _ in found}
+    started = [StartedScript(script, commands[index].line, any(
+        later in scripts or program_role(commands[later].argv) in LONG_RUNNING
+        for later in range(index + 1, len(commands))), argument=_argument(commands[index].argv, script))
+        for index, script in found]
+    return started + [StartedScript(config, command.line, False, "uwsgi") for command in commands
+                      if (config := _uwsgi_ini(command.argv)) is not None]
+
+
+def _argument(argv: tuple[str, ...], script: str) -> str:
+    """The first word after the script in its command, "" when there is none."""
+    rest = argv[argv.index(script) + 1:] if script in argv else ()
+    return rest[0] if rest else ""
+
+
+def _uwsgi_ini(argv: tuple[str, ...]) -> str | None:
+    """The ini file `uwsgi uwsgi.ini` / `uwsgi --ini conf/uwsgi.ini` loads."""
+    if not argv or argv[0].rsplit("/", 1)[-1] != "uwsgi":
         return None
-    program = argv[0]
+    for index, arg in enumerate(argv[1:], start=1):
+        flag, equals, value = arg.partition("=")
+        if flag == "--ini":
+            value = value if equals else (argv[index + 1] if index + 1 < len(argv) else "")
+            return value.split(":", 1)[0] or None
+        if arg.endswith(".ini") and not arg.startswith("-") and not argv[index - 1].startswith("-"):
+            return arg
+    return None
+
+
+def _script_of(argv: tuple[str, ...]) -> str | None:
+    """The script a simple command runs, if it runs one: a `.sh` file, a path (`./run`, `/srv/start`)
+    that is not a system program or a Python file, or any file given to a shell (`bash docker_cmd`)."""
+    if argv and argv[0].rsplit("/", 1)[-1] in SHELLS:
+        return argv[1] if len(argv) > 1 and not argv[1].startswith("-") and not _EXPANSION.match(argv[1]) else None
+    program = argv[0] if argv else ""
+    if program.endswith(".py") or "$" in program:
+        return None
     if program.endswith(".sh") or program.startswith("./") or (
             program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
         return program

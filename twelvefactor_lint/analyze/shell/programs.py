@@ -79,6 +79,16 @@ def program_role(argv: tuple[str, ...]) -> str | None:
         return BUILD
     if name in {"watchmedo", "nodemon"}:
         return DEV_SERVER
+    return _project_command_role(words)
+
+
+def _project_command_role(words: list[str]) -> str | None:
+    """A project's own console script given a management subcommand (`umap migrate`, `ftcli db upgrade`,
+    `app collectstatic`): Django-style entry points and migration tools (`dbmate migrate`) alike."""
+    if words[:1] == ["migrate"] or words[:2] == ["db", "upgrade"]:
+        return MIGRATION
+    if words[:1] and words[0] in _MANAGE_BUILDS - {"assets"}:
+        return BUILD
     return None
 
 
@@ -137,7 +147,7 @@ def build_kind(argv: tuple[str, ...]) -> str:
     target = python_target(argv) or argv
     name = target[0].rsplit("/", 1)[-1]
     subcommand = target[1] if len(target) > 1 else ""
-    if name.endswith("manage.py") or name in {"webpack", "vite", "assets"}:
+    if name.endswith("manage.py") or name in {"webpack", "vite", "assets"} or subcommand in _MANAGE_BUILDS:
         return "assets"
     if name in {"npm", "yarn", "pnpm"} and subcommand not in {"install", "ci", "i"}:
         return "assets"

@@ -1,0 +1,65 @@
+"""uWSGI ini files a start command loads (`uwsgi uwsgi.ini`, `uwsgi --ini conf/app.ini`).
+
+Read only when a start command names them, so each option is the running server's own: a PID file
+or `daemonize` (VIII), logs sent to a file (`logto`, `logger = file:...`, XI), and processes uWSGI
+starts and keeps beside the app (`attach-daemon`, `smart-attach-daemon`: VI). uWSGI ini files repeat
+keys and use `%(...)` placeholders, so they are read line by line, not with configparser.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.analyze.process_facts import Origin, process_fact
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis
+
+_OPTION = re.compile(r"^\s*([A-Za-z][\w-]*)\s*[=:]\s*(.*?)\s*$")
+_PIDFILES = {"pidfile", "pidfile2", "safe-pidfile", "safe-pidfile2"}
+_DAEMONIZE = {"daemonize", "daemonize2"}
+_LOGS = {"logto", "logto2"}
+_ATTACHED = {"attach-daemon", "attach-daemon2", "smart-attach-daemon", "smart-attach-daemon2",
+             "attach-control-daemon", "attach-smart-daemon"}
+_STREAMS = re.compile(r"^(/dev/(stdout|stderr|null)|/proc/self/fd/[12])$")
+
+
+def _options(lines: list[str]) -> list[tuple[int, str, str]]:
+    """(line, key, value) of each option in the `[uwsgi]` section (the one uWSGI reads by default)."""
+    section, found = "uwsgi", []
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip().lower()
+        elif section == "uwsgi" and not stripped.startswith(("#", ";")) and (match := _OPTION.match(stripped)):
+            found.append((number, match[1].lower().replace("_", "-"), match[2]))
+    return found
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    lines = split_lines(text)
+    name = posixpath.basename(path)
+    facts: list[Fact] = []
+    for line, key, value in _options(lines):
+        origin = Origin(f"uWSGI config `{name}`", name, "script", line)
+        setting = f"{key} = {value}"
+        if key in _PIDFILES and value:
+            facts.append(process_fact("process.pid_file", path, origin, line, {"command": setting, "target": value}, key))
+        elif key in _DAEMONIZE and value:
+            facts.append(process_fact("process.daemonizes", path, origin, line, {"command": setting}, key))
+            if not _STREAMS.match(value):
+                facts.append(process_fact("process.log_file", path, origin, line, {
+                    "command": "uwsgi", "how": f"`{key}`", "target": value}, f"{key}:{value}"))
+        elif (key in _LOGS or key in {"logger", "req-logger"} and "file:" in value) and value:
+            target = value.split("file:", 1)[1] if "file:" in value else value
+            if not _STREAMS.match(target):
+                facts.append(process_fact("process.log_file", path, origin, line, {
+                    "command": "uwsgi", "how": f"`{key}`", "target": target}, f"{key}:{target}"))
+        elif key in _ATTACHED and value:
+            words = value.split()[1:] if key.startswith("smart-") else value.split()  # smart-*: pidfile first
+            program = words[0].rsplit("/", 1)[-1] if words else value
+            facts.append(process_fact("process.extra_process", path, origin, line, {
+                "how": "attached_daemon", "program": program, "command": value}, f"{key}:{program}"))
+    return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))
