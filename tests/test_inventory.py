@@ -72,3 +72,35 @@ def test_findings_attach_by_the_hop_that_starts_the_script_not_by_message_text(t
     assert (finding.message, finding.started_by) == ("migrates at start", ("Dockerfile", 3))
     [image] = result.processes
     assert image.findings == ("TF1201 start.sh:2",)
+
+
+def test_every_process_shows_its_real_command_and_kind_through_wrappers_dispatchers_and_configs(lint):
+    result = lint({
+        "docker/entrypoint.sh": ("#!/bin/sh\ncase \"$1\" in\n  web) exec uwsgi --ini docker/uwsgi.ini ;;\n"
+                                 "  worker) exec celery -A app worker ;;\n  dev) exec flask run ;;\nesac\n"),
+        "docker/uwsgi.ini": "[uwsgi]\nmodule = app.wsgi\nsmart-attach-daemon = /tmp/beat.pid celery -A app beat\n",
+        "docker/supervisord.conf": "[program:cron]\ncommand=cron -f\nstdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n",
+        "Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"docker/entrypoint.sh\"]\n"
+                       "CMD [\"web\"]\n"),
+        "docker-compose.yml": (
+            "services:\n"
+            "  worker:\n    build: .\n    command: worker\n"
+            "  api:\n    build: .\n    entrypoint: [\"./wait-for-it.sh\", \"db:5432\", \"--\"]\n"
+            "    command: [\"gunicorn\", \"app.wsgi\"]\n"
+            "  db:\n    image: mariadb:11\n    command: mysqld --character-set-server=utf8mb4\n"
+            "  cron:\n    build: .\n    entrypoint: [\"supervisord\", \"-c\", \"docker/supervisord.conf\"]\n"
+        ),
+    })
+    kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
+    assert kinds["Dockerfile:5"] == ("application server", "docker/entrypoint.sh web -> uwsgi --ini docker/uwsgi.ini")
+    assert kinds["docker-compose.yml:4"] == ("worker (queue consumer)", "worker -> celery -A app worker")
+    assert kinds["docker-compose.yml:7"][0] == "application server"  # wait-for-it.sh ... -- gunicorn
+    assert kinds["docker-compose.yml:11"][0] == "database"  # mysqld given to the mariadb image
+    assert kinds["docker-compose.yml:14"][0] == "process manager (runs several processes)"
+    assert kinds["docker/supervisord.conf:2"][0] == "scheduler"
+    attached = [f for f in result.findings if f.rule == "TF609" and f.path == "docker/uwsgi.ini"]
+    assert [f.line for f in attached] == [3]
+    assert "started by Dockerfile:4 ENTRYPOINT -> docker/entrypoint.sh:3" in attached[0].message
+    [image] = [p for p in result.processes if p.declared_at == "Dockerfile:5"]
+    assert "TF609 docker/uwsgi.ini:3" in image.findings
+    assert not [f for f in result.findings if f.path == "docker/entrypoint.sh" and f.line == 5]  # the dev arm

@@ -2,7 +2,9 @@
 
 Read with configparser (no interpolation, duplicates tolerated); the program commands become the
 same process facts as any other start command, at the `supervised` level, so the inventory lists
-them and link can name them in the finding about the supervisor itself.
+them and link can name them in the finding about the supervisor itself. A program without
+`stdout_logfile` (or with `AUTO`) logs to a file supervisord keeps under its `childlogdir`, not to
+the container's stream: that is a log file too, unless it is `/dev/stdout` (with `maxbytes=0`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ def _line_of(lines: list[str], section: str, key: str) -> int:
     return 1
 
 
+def _redirects_stderr(program: configparser.SectionProxy) -> bool:
+    return program.get("redirect_stderr", "").strip().lower() in {"true", "1", "yes", "on"}
+
+
 def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
     lines = split_lines(text)
@@ -52,11 +58,21 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         line = _line_of(lines, section, "command")
         origin = Origin(f"supervisord program `{name}`", name, "supervised", line)
         facts += command_facts(path, origin, commands_of(argv))
+        automatic = False
         for key in ("stdout_logfile", "stderr_logfile"):
             target = parser[section].get(key, "").strip()
-            if target and not _STREAM_LOG.match(target) and target.upper() != "AUTO":
-                facts.append(Fact("process.log_file", path, _line_of(lines, section, key), 1, attrs={
-                    "source": origin.source, "process": name, "level": "supervised", "command": " ".join(argv),
-                    "how": f"`{key}`", "target": target, "started_by": "", "role": "app", "replicas": 1, "scaled": False,
-                    "release": False}, anchor=f"{name}:{key}"))
+            if key == "stderr_logfile" and (automatic or _redirects_stderr(parser[section])):
+                continue
+            if not target or target.upper() == "AUTO":
+                automatic = True
+                how = f"`{key}` {'unset' if not target else 'is AUTO'}: supervisord writes a file under its childlogdir"
+                where, target = (_line_of(lines, section, key) if target else line), "AUTO"
+            elif _STREAM_LOG.match(target):
+                continue
+            else:
+                how, where = f"`{key}`", _line_of(lines, section, key)
+            facts.append(Fact("process.log_file", path, where, 1, attrs={
+                "source": origin.source, "process": name, "level": "supervised", "command": " ".join(argv),
+                "how": how, "target": target, "started_by": "", "role": "app", "replicas": 1, "scaled": False,
+                "release": False}, anchor=f"{name}:{key}"))
     return FileAnalysis(tuple(facts), found)

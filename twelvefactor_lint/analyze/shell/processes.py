@@ -1,7 +1,8 @@
 """What a container's start command runs: the main process and any extra long-lived ones.
 
 Reads a command line the way PID 1 would run it: `sh -c` strings are unwrapped,
-PID-1 helpers (`exec`, `tini`, `dumb-init`, `gosu`, `su-exec`, `env`) are looked
+PID-1 helpers (`exec`, `tini`, `dumb-init`, `gosu`, `su-exec`, `env`) and wrappers that wait
+for a dependency and then exec their argument (`wait-for-it.sh host:port --`, `dockerize -wait`) are looked
 through, and then each simple command is judged: a process manager, a
 `service x start`, a daemon that forks into the background while another command
 follows, or a command sent to the background with `&` while another follows.
@@ -26,6 +27,8 @@ _WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer"}
 _RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
 """Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
 _INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}
+_WAITERS = {"wait-for-it", "wait-for-it.sh", "wait-for", "wait-for.sh", "wait-for-postgres.sh"}
+"""Wrappers that wait for a dependency, then exec what follows `--` (`wait-for-it.sh db:5432 -- gunicorn app`)."""
 _EXPANSION = re.compile(r"^\$(\w+|\{\w+\})$")
 """A word that is only a variable (`${OPTIONAL_TIMEOUT} uvicorn app`): an optional prefix, usually empty."""
 _FOREGROUND_FLAGS = {
@@ -84,6 +87,10 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
             argv = tuple(_drop_leading(argv[2:], lambda a: a.startswith("-")))
         elif name == "env":
             argv = tuple(_drop_leading(argv[1:], lambda a: "=" in a or a.startswith("-")))
+        elif name in _WAITERS and "--" in argv:
+            argv = argv[argv.index("--") + 1:]
+        elif name == "dockerize":
+            argv = tuple(_drop_options(argv[1:]))
         elif name == "timeout":
             rest = _drop_leading(argv[1:], lambda a: a.startswith("-"))
             argv = tuple(rest[1:])
@@ -92,6 +99,14 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
         else:
             return argv
     return argv
+
+
+def _drop_options(items: tuple[str, ...]) -> list[str]:
+    """`-wait tcp://db:5432 -timeout 30s gunicorn app` -> [gunicorn, app]: dockerize's flags all take a value."""
+    rest = list(items)
+    while rest and rest[0].startswith("-"):
+        rest = rest[1:] if "=" in rest[0] else rest[2:]
+    return rest
 
 
 def _drop_leading(items, predicate):
