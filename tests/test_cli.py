@@ -170,7 +170,7 @@ def test_bad_severity_option_exits_2(tmp_path):
 def test_json_report_shape(tmp_path):
     write_tree(tmp_path, {**STATEFUL, **FILE_LOGGING, "broken.py": "def f(:\n", "data.py": b"\x00\x01binary"})
     data = report(tmp_path)
-    assert set(data) == {"version", "root", "findings", "files", "summary"}
+    assert set(data) == {"version", "root", "findings", "files", "summary", "processes", "rules"}
     assert data["version"] == __version__
     assert Path(data["root"]) == tmp_path
     assert data["findings"], "the project has findings"
@@ -186,6 +186,7 @@ def test_json_report_shape(tmp_path):
     assert data["files"]["skipped"][0]["reason"]
     assert isinstance(data["summary"], dict)
     assert {f["rule"] for f in data["findings"]} == {"TF001", "TF601", "TF1101"}
+    assert {"TF601", "TF1101", "TF901"} <= set(data["rules"]) and data["processes"] == []
 
 
 def test_json_finding_values(tmp_path):

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from twelvefactor_lint.model import BaselineEntry, BaselineStatus, Finding, Result
+from twelvefactor_lint.report.processes import process_dict
 
 _FIELDS = ("rule", "name", "factor", "severity", "path", "line", "column", "end_line", "end_column", "message", "fingerprint")
 
@@ -23,7 +24,10 @@ def _baseline_dict(status: BaselineStatus) -> dict:
 
 
 def report_dict(result: Result) -> dict:
-    """The report; a `baseline` key is added only when a baseline was applied."""
+    """The report; a `baseline` key is added only when a baseline was applied.
+
+    `processes` (the inventory) and `rules` (the ids evaluated) were added later, so that a fleet
+    audit can be merged from per-repository reports alone."""
     data = {
         "version": result.version,
         "root": result.root,
@@ -38,6 +42,8 @@ def report_dict(result: Result) -> dict:
             "by_rule": dict(sorted(Counter(f.rule for f in result.findings).items())),
             "suppressed": len(result.suppressed),
         },
+        "processes": [process_dict(p) for p in result.processes],
+        "rules": list(result.rules),
     }
     if result.baseline is not None:
         data["baseline"] = _baseline_dict(result.baseline)

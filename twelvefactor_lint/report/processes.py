@@ -8,9 +8,14 @@ from dataclasses import asdict
 from twelvefactor_lint.model import Process
 
 
+def process_dict(process: Process) -> dict:
+    """One process as JSON: the same shape in `12f-lint processes --format json` and the JSON report."""
+    return asdict(process) | {"findings": list(process.findings)}
+
+
 def render_processes(processes: tuple[Process, ...], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([asdict(p) | {"findings": list(p.findings)} for p in processes], indent=2) + "\n"
+        return json.dumps([process_dict(p) for p in processes], indent=2) + "\n"
     if not processes:
         return "No process declarations found (Dockerfile, compose, Procfile, supervisord).\n"
     rows = [("PROCESS", "KIND", "REPLICAS", "DECLARED AT", "COMMAND")]
