@@ -8,12 +8,9 @@ slipped into a file name or a snippet could still not run or load anything.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
 from twelvefactor_lint.judge.catalogue import Rule
@@ -21,13 +18,12 @@ from twelvefactor_lint.model import Finding, Process, Result
 from twelvefactor_lint.report import PLAIN, ReportOptions
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root
 from twelvefactor_lint.report.docs import docs_base, rule_url
+from twelvefactor_lint.report.page import TEMPLATES, content_security_policy, environment, stylesheet
 from twelvefactor_lint.report.snippets import SnippetLine, SnippetReader
 from twelvefactor_lint.report.source_links import blob_base, source_link
 from twelvefactor_lint.severity import SEVERITIES
 
-_TEMPLATES = Path(__file__).with_name("templates")
 _WORST_FIRST = tuple(reversed(SEVERITIES))
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 LONG_INVENTORY = 8
 """More processes than this, and the findings come first, the inventory folded below them."""
 
@@ -151,29 +147,13 @@ def _shown_root(root: str) -> str:
     return name if prefix in ("", ".") else f"{name}/{prefix}"
 
 
-def code_spans(text: str) -> object:
-    """Escape repository text, then show `backticked` parts as code (the only markup a message gets)."""
-    from markupsafe import Markup, escape
-
-    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(text))))
-
-
-def _csp_hash(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
 def render_html(result: Result, options: ReportOptions = PLAIN) -> str:
-    import jinja2
-
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    environment.filters["code_spans"] = code_spans
-    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
-    script = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
+    css = stylesheet(TEMPLATES / "report.css")
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     reader = SnippetReader(result.root)
     groups = _groups(result, reader, blob_base(result.root, options.repo_url))
     cards = _cards(result)
-    return environment.get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").render(
         result=result,
         project=PurePath(result.root).name or result.root,
         shown_root=_shown_root(result.root),
@@ -190,5 +170,5 @@ def render_html(result: Result, options: ReportOptions = PLAIN) -> str:
         factors_with_findings=[(g.key, g.label) for g in groups],
         css=css,
         script=script,
-        csp=f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; img-src data:",
+        csp=content_security_policy(css, script),
     )
