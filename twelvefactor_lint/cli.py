@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 import click
 
 from twelvefactor_lint import __version__, preflight
+from twelvefactor_lint.audit import commands as fleet_commands
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.model import Result
@@ -410,3 +411,7 @@ def server() -> None:
         serve()
     except MissingExtra as error:
         _fail(str(error))
+
+
+main.add_command(fleet_commands.audit)
+main.add_command(fleet_commands.merge)
