@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -46,6 +47,19 @@ def add(user):
 def _own_facts_cache(tmp_path_factory, monkeypatch):
     """Each test starts with an empty facts cache of its own, outside the projects it lints."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+@pytest.fixture
+def browser():
+    """A fresh headless Chromium's first tab (tests/chromium.py); skipped where Chromium is missing, except in CI."""
+    from chromium import chromium, chromium_binary
+
+    if chromium_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with chromium() as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,12 @@ sort work), and linking each repository's own report."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
 from audit_fleet import generated_records, validate
-from chromium import chromium, chromium_binary
 from click.testing import CliRunner
 from conftest import STATEFUL_FLASK_APP, write_tree
 
@@ -35,16 +33,6 @@ def big_dashboard(tmp_path_factory) -> Path:
     out = folder / "fleet.html"
     write_dashboard(audit_file(folder / "audit.json", generated_records(120)), out, None)
     return out
-
-
-@pytest.fixture
-def browser():
-    if chromium_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    with chromium() as page:
-        yield page
 
 
 def test_the_dashboard_is_self_contained_and_escaped(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -10,7 +9,6 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from chromium import chromium, chromium_binary
 from conftest import REPO, write_tree
 from report_projects import HOSTILE, HOSTILE_PATH, MIXED, cli, json_report
 
@@ -21,16 +19,6 @@ def html_report(project: Path, out: Path, *args: str) -> str:
     result = cli("check", "--format", "text", "-o", f"html:{out}", *args, str(project))
     assert result.exit_code in (0, 1), result.output
     return out.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def browser():
-    if chromium_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    with chromium() as page:
-        yield page
 
 
 # --- the page as text ----------------------------------------------------------------------------

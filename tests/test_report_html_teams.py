@@ -9,7 +9,7 @@ import shutil
 
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from report_projects import cli
-from test_report_html import browser, html_report  # noqa: F401 - the fixture
+from test_report_html import html_report
 
 from twelvefactor_lint.report.docs import rule_url
 
@@ -81,7 +81,7 @@ def test_a_long_inventory_comes_after_the_findings_folded(tmp_path):
     assert '<tbody data-file="docker-compose.yml">' in html
 
 
-def test_process_filter_and_anchor_navigation_in_chromium(tmp_path, browser):  # noqa: F811
+def test_process_filter_and_anchor_navigation_in_chromium(tmp_path, browser):
     project = tmp_path / "stack"
     shutil.copytree(REPO / "fixtures" / "compose_stack", project)
     html = tmp_path / "r.html"
@@ -110,7 +110,7 @@ def _colors(browser) -> list[str]:  # noqa: F811
                             " getComputedStyle(document.querySelector('.card:not(.unchecked)')).backgroundColor]")
 
 
-def test_dark_mode_follows_prefers_color_scheme(tmp_path, browser):  # noqa: F811
+def test_dark_mode_follows_prefers_color_scheme(tmp_path, browser):
     html = tmp_path / "r.html"
     html_report(REPO / "fixtures" / "flask_shop", html)
     browser.open(html.as_uri())
