@@ -9,15 +9,14 @@ reason, so that nothing asked for silently disappears.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from twelvefactor_lint.audit.schema import unique_names
+from twelvefactor_lint.infra.external import ToolFailed, fetch_git, run_tool
 
 _PROJECT_FILES = re.compile(
     r"(.*\.py|pyproject\.toml|setup\.cfg|requirements.*\.txt|Pipfile|poetry\.lock|Procfile|"
@@ -142,9 +141,10 @@ def materialise(source: Source, work_dir: Path, timeout: float) -> Path:
     target = work_dir / "clones" / source.slug
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    for command in (["init", "-q"], ["fetch", "-q", "--depth", "1", source.location, source.ref or "HEAD"],
-                    ["checkout", "-q", "FETCH_HEAD"]):
-        _git(target, command, timeout)
+    try:
+        fetch_git(source.location, source.ref, target, timeout=timeout)
+    except ToolFailed as error:
+        raise SourceProblem(str(error)) from None
     return target
 
 
@@ -153,22 +153,7 @@ def commit_of(path: Path) -> str | None:
     if not (path / ".git").exists():
         return None
     try:
-        return _git(path, ["rev-parse", "HEAD"], _GIT_TIMEOUT) or None
-    except SourceProblem:
+        return run_tool("git", ["-C", str(path), "rev-parse", "HEAD"], timeout=_GIT_TIMEOUT,
+                        untrusted_root=path).decode("ascii", "replace").strip() or None
+    except ToolFailed:
         return None
-
-
-def _git(directory: Path, command: list[str], timeout: float) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
-    try:
-        done = subprocess.run(["git", "-C", str(directory), *command], capture_output=True, text=True,
-                              timeout=timeout, env=env, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise SourceProblem(f"git {command[0]} took longer than {timeout:g} s") from None
-    except OSError as error:
-        raise SourceProblem(f"cannot run git: {error.strerror or error}") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        first = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else f"exit {done.returncode}")
-        raise SourceProblem(f"git {command[0]} failed: {first[:300]}")
-    return done.stdout.strip()

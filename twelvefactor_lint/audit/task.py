@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from twelvefactor_lint.audit.schema import ReportError, repo_record, unaudited
 from twelvefactor_lint.audit.sources import Source, SourceProblem, commit_of, materialise
+from twelvefactor_lint.infra.external import ToolFailed, ToolTimeout, run_own
 
 
 @dataclass(frozen=True)
@@ -74,16 +73,17 @@ def _lint(repo: Path, slug: str, reports: Path, options: Options) -> dict:
     reports.mkdir(parents=True, exist_ok=True)
     out = reports / f"{slug}.json"
     out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "twelvefactor_lint.audit.lint_repo", str(repo), "--json", str(out)]
+    command = ["-m", "twelvefactor_lint.audit.lint_repo", str(repo), "--json", str(out)]
     if options.html:
         command += ["--html", str(reports / f"{slug}.html")]
     if options.use_baselines:
         command.append("--use-baseline")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=options.timeout,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
+        done = run_own(command, timeout=options.timeout)
+    except ToolTimeout:
         raise _LintFailed(f"linting took longer than {options.timeout:g} s (killed)") from None
+    except ToolFailed as error:
+        raise _LintFailed(str(error)) from None
     if done.returncode < 0:
         raise _LintFailed(f"the linter died of {_signal_name(-done.returncode)}")
     if done.returncode != 0:

@@ -1,6 +1,8 @@
 """The one place 12f-lint starts another program.
 
-Only well-known tools found on PATH (git, a newer Python running 12f-lint's own analyzer, helm),
+Besides 12f-lint itself in a child process (`run_own`, the fleet audit's per-repository lint) and
+the fleet audit's clone of a URL the operator gave (`fetch_git`), only well-known tools found on
+PATH (git, a newer Python running 12f-lint's own analyzer, helm),
 named by the caller from a fixed list, with an argument list (never a shell), a timeout, no
 standard input but the bytes given, and an environment stripped of what could make a tool run
 code from the scanned tree: git's hooks, fsmonitor and pager are switched off, and no config of
@@ -13,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 _ALLOWED = re.compile(r"(git|helm|python3(\.\d+)?)")
@@ -22,6 +25,10 @@ _GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "
 
 class ToolFailed(Exception):
     """The tool is missing, timed out, or exited non-zero; the caller falls back."""
+
+
+class ToolTimeout(ToolFailed):
+    """It ran past its timeout and was killed."""
 
 
 def run_tool(program: str, args: list[str], *, timeout: float, cwd: Path | None = None,
@@ -54,3 +61,42 @@ def _environment() -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "SYSTEMROOT", "TMPDIR")}
     return {**keep, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
             "GIT_OPTIONAL_LOCKS": "0", "PYTHONNOUSERSITE": "1"}
+
+
+def run_own(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """This interpreter running 12f-lint's own code (`-m twelvefactor_lint...`) in a child process, so that
+    a crash or a hang costs the caller one task: the caller reads the return code (negative: killed by
+    that signal) and standard error. ToolTimeout past `timeout` (the child is killed)."""
+    try:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, errors="replace", timeout=timeout,
+                              stdin=subprocess.DEVNULL, check=False, shell=False)
+    except subprocess.TimeoutExpired:
+        raise ToolTimeout(f"took longer than {timeout:g} s (killed)") from None
+    except OSError as error:
+        raise ToolFailed(f"cannot start {sys.executable}: {error.strerror or error}") from None
+
+
+def fetch_git(url: str, ref: str | None, target: Path, *, timeout: float) -> None:
+    """A shallow checkout of `url` at `ref` (branch, tag or commit; None: its default branch) into the new,
+    empty directory `target`: a fleet audit's source. ToolFailed with git's own `fatal:` line.
+
+    The URL is the operator's, not the scanned tree's, so the user's environment is kept (credential
+    helpers, an ssh agent) and local `file://` URLs work; git never prompts, and the fetched
+    repository's hooks and fsmonitor stay off as for `run_tool`."""
+    git = shutil.which("git")
+    if git is None:
+        raise ToolFailed("git not found on PATH")
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
+    safety = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-C", str(target))
+    for command in (["init", "-q"], ["fetch", "-q", "--depth", "1", "--no-tags", url, ref or "HEAD"], ["checkout", "-q", "FETCH_HEAD"]):
+        try:
+            done = subprocess.run([git, *safety, *command], capture_output=True, text=True, errors="replace", timeout=timeout,
+                                  env=environment, stdin=subprocess.DEVNULL, check=False, shell=False)
+        except subprocess.TimeoutExpired:
+            raise ToolTimeout(f"git {command[0]} took longer than {timeout:g} s") from None
+        except OSError as error:
+            raise ToolFailed(f"cannot run git: {error.strerror or error}") from None
+        if done.returncode != 0:
+            lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+            first = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else f"exit {done.returncode}")
+            raise ToolFailed(f"git {command[0]} failed: {first[:300]}")
