@@ -239,3 +239,12 @@ def test_sources_names_and_kinds(tmp_path):
     assert [(s.name, s.remote) for s in found] == [("a", False), ("b", False), ("a-2", False), ("single", False),
                                                    ("acme/api", True), ("acme/api-2", True)]
     assert found[4].slug == "acme+api"
+
+
+def test_a_symlinked_checkout_is_audited_as_its_target(fleet, tmp_path):
+    (tmp_path / "links").mkdir()
+    (tmp_path / "links" / "tiny").symlink_to(fleet / "tiny", target_is_directory=True)
+    out = tmp_path / "audit.json"
+    assert run("audit", str(tmp_path / "links"), "-o", str(out), "--work-dir", str(tmp_path / "w")).exit_code == 1
+    (record,) = load(out)["repositories"]
+    assert (record["name"], record["source"], record["by_rule"]) == ("tiny", str((fleet / "tiny").resolve()), {"TF601": 1})

@@ -34,7 +34,8 @@ class SourceProblem(Exception):
 class Source:
     name: str
     location: str
-    """An absolute path, or a git URL."""
+    """A resolved absolute path (a symlinked checkout is linted as its target, as 12f-lint reads nothing
+    through a link out of the project), or a git URL."""
     ref: str | None = None
     """The branch, tag or commit of a URL to audit (None: its default branch)."""
     problem: str | None = None
@@ -72,7 +73,7 @@ def _expand(argument: str, base: Path) -> Iterator[Source]:
     if _URL.match(argument):
         yield Source(url_name(argument), argument)
         return
-    path = (base / argument).absolute()
+    path = (base / argument).resolve()
     if path.is_file():
         yield from _listed(path)
     elif not path.is_dir():
@@ -82,7 +83,7 @@ def _expand(argument: str, base: Path) -> Iterator[Source]:
     else:
         for child in sorted(path.iterdir()):
             if child.is_dir() and not child.name.startswith("."):
-                yield Source(child.name, str(child))
+                yield Source(child.name, str(child.resolve()))
 
 
 def _listed(listing: Path) -> Iterator[Source]:
@@ -101,7 +102,7 @@ def _listed(listing: Path) -> Iterator[Source]:
         if _URL.match(location):
             yield Source(name or url_name(location), location, ref)
             continue
-        path = (listing.parent / location).absolute()
+        path = (listing.parent / location).resolve()
         if ref is not None:
             yield Source(name or path.name, str(path), ref, problem="a ref is only for git URLs, not for a local path")
         elif not path.is_dir():
