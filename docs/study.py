@@ -23,10 +23,12 @@ _KEPT = ("name", "commit", "status", "reason", "version", "files", "findings_tot
 # The study's questions, each a set of rules (see docs/rules/ for what each rule matches).
 QUESTIONS = {
     "several processes per container (TF609)": ("TF609",),
-    "state in request handlers or jobs (TF601 module state, TF602 local caches, TF604 in-memory sessions)": ("TF601", "TF602", "TF604"),
+    "state in request handlers or jobs (TF601 module state, TF602 local caches, TF604 in-memory sessions)":
+        ("TF601", "TF602", "TF604"),
     "migrations on every start (TF1201)": ("TF1201",),
     "secrets in code (TF301 secret literals)": ("TF301",),
-    "secrets in code or in the image (TF301, TF302 secret env fallbacks, TF307 secrets baked into the image)": ("TF301", "TF302", "TF307"),
+    "secrets in code or in the image (TF301, TF302 secret env fallbacks, TF307 secrets baked into the image)":
+        ("TF301", "TF302", "TF307"),
     "logs to files (TF1101, TF1103)": ("TF1101", "TF1103"),
     "a shell as PID 1 (TF901)": ("TF901",),
 }
@@ -57,7 +59,8 @@ def figures(summary: dict) -> str:
     containers = [r for r in audited if r["processes"] and r["processes"]["total"]]
     lines = [f"- Repositories: {len(repos)} listed, {n} analysed, "
              f"{sum(r['status'] == 'failed' for r in repos)} failed, {sum(r['status'] == 'skipped' for r in repos)} skipped.",
-             f"- Files analysed: {sum(r['files']['analyzed'] for r in audited)}; skipped: {sum(r['files']['skipped'] for r in audited)}.",
+             f"- Files analysed: {sum(r['files']['analyzed'] for r in audited)}; "
+             f"skipped: {sum(r['files']['skipped'] for r in audited)}.",
              f"- With at least one finding: {_share(sum(bool(r['findings_total']) for r in audited), n)}; "
              f"with an error: {_share(sum(bool(r['by_severity']['error']) for r in audited), n)}.",
              f"- Findings: {sum(r['findings_total'] for r in audited)}; per repository median "
@@ -83,15 +86,15 @@ def figures(summary: dict) -> str:
         lines.append(f"| {rule} | {_share(len(counts), n)} | {sum(counts)} |")
     lines += ["", "| question | all analysed | those declaring a process |", "|---|---|---|"]
     for question, ids in QUESTIONS.items():
-        def hit(record: dict) -> bool:
-            return any(rule in record["by_rule"] for rule in ids)
-        lines.append(f"| {question} | {_share(sum(map(hit, audited)), n)} | {_share(sum(map(hit, containers)), len(containers))} |")
+        hits = [sum(any(rule in r["by_rule"] for rule in ids) for r in group) for group in (audited, containers)]
+        lines.append(f"| {question} | {_share(hits[0], n)} | {_share(hits[1], len(containers))} |")
     kinds: dict[str, int] = {}
     for record in containers:
         for kind in record["processes"]["by_kind"]:
             kinds[kind] = kinds.get(kind, 0) + 1
     lines += ["", "| process kind declared | repositories |", "|---|---|"]
-    lines += [f"| {kind} | {_share(count, n)} |" for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))[:10]]
+    common = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))[:10]
+    lines += [f"| {kind} | {_share(count, n)} |" for kind, count in common]
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,8 @@ def commit_all(path: Path, message: str = "snapshot") -> str:
         subprocess.run([*GIT, "init", "-q", str(path)], check=True)
     subprocess.run([*GIT, "-C", str(path), "add", "-A"], check=True)
     subprocess.run([*GIT, "-C", str(path), "commit", "-q", "--allow-empty", "-m", message], check=True)
-    return subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def make_fleet(root: Path) -> Path:
@@ -58,16 +59,19 @@ def generated_records(count: int, seed: int = 12) -> list[dict]:
             records.append(unaudited(name, f"/fleet/{name}", None, "failed", "linting took longer than 600 s (killed)"))
             continue
         if number % 31 == 7:
-            records.append(unaudited(name, f"https://git.example.com/{name}.git", "main", "skipped", "git fetch failed: fatal: not found"))
+            records.append(unaudited(name, f"https://git.example.com/{name}.git", "main", "skipped",
+                                     "git fetch failed: fatal: not found"))
             continue
         findings = []
         for line in range(1, chance.randint(0, 40) + 1):
             rule, factor, severity = chance.choice(_RULES)
-            findings.append({"rule": rule, "name": rule.lower(), "factor": factor, "severity": severity, "path": f"app/m{line % 7}.py",
+            findings.append({"rule": rule, "name": rule.lower(), "factor": factor, "severity": severity,
+                             "path": f"app/m{line % 7}.py",
                              "line": line, "column": 1, "end_line": line, "end_column": 2, "message": f"`x{line}` is wrong",
                              "fingerprint": f"{number}-{line}"})
         report = {"version": "0.1.0", "root": f"/fleet/{name}", "findings": findings,
                   "files": {"analyzed": chance.randint(1, 300), "skipped": []}, "summary": {"suppressed": 0},
-                  "processes": [{"name": "web", "kind": "application server", "findings": []}], "rules": [r for r, _, _ in _RULES]}
+                  "processes": [{"name": "web", "kind": "application server", "findings": []}],
+                  "rules": [r for r, _, _ in _RULES]}
         records.append(repo_record(name, report["root"], None, f"{number:040x}", report))
     return records

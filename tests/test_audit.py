@@ -142,7 +142,8 @@ def test_a_git_url_is_cloned_at_its_ref(fleet, tmp_path):
 
 
 def test_exit_codes(fleet, tmp_path):
-    assert run("audit", str(fleet / "fastapi_clean"), "-o", str(tmp_path / "a.json"), "--work-dir", str(tmp_path / "w")).exit_code == 0
+    clean = run("audit", str(fleet / "fastapi_clean"), "-o", str(tmp_path / "a.json"), "--work-dir", str(tmp_path / "w"))
+    assert clean.exit_code == 0
     assert run("audit", str(fleet / "tiny"), "-o", str(tmp_path / "b.json"), "--work-dir", str(tmp_path / "w")).exit_code == 1
     tiny_only_warnings = run("audit", str(fleet / "tiny"), "--fail-on", "error", "-o", str(tmp_path / "c.json"),
                              "--work-dir", str(tmp_path / "w"))
@@ -231,7 +232,8 @@ def test_merge_records_an_unreadable_report_as_failed(tmp_path):
 
 
 def test_sources_names_and_kinds(tmp_path):
-    write_tree(tmp_path / "fleet", {"a/app.py": "x = 1\n", "b/Dockerfile": "FROM python\n", ".hidden/app.py": "", "notes.txt": ""})
+    write_tree(tmp_path / "fleet", {"a/app.py": "x = 1\n", "b/Dockerfile": "FROM python\n", ".hidden/app.py": "",
+                                    "notes.txt": ""})
     write_tree(tmp_path / "other", {"a/app.py": "x = 1\n"})
     write_tree(tmp_path / "single", {"pyproject.toml": "", "src/app.py": ""})
     found = sources.expand([str(tmp_path / "fleet"), str(tmp_path / "other"), str(tmp_path / "single"),

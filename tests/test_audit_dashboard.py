@@ -18,6 +18,9 @@ from twelvefactor_lint.audit.dashboard import write_dashboard
 from twelvefactor_lint.audit.schema import unaudited, write_document
 from twelvefactor_lint.cli import main
 
+ROWS = "[...document.querySelectorAll('#heatmap tbody tr')]"
+SET = "(() => {{ const e = document.getElementById('{id}'); e.value = '{value}'; e.dispatchEvent(new Event('{event}')); }})()"
+
 
 def audit_file(path: Path, records: list[dict]) -> Path:
     run = {"mode": "merge", "started_at": "2026-01-01T00:00:00+00:00", "finished_at": "2026-01-01T00:00:01+00:00",
@@ -73,7 +76,8 @@ def test_a_hundred_and_twenty_repositories_stay_readable(big_dashboard, browser,
       const page = document.documentElement, wrap = document.getElementById('heat-wrap');
       return {pageOverflow: page.scrollWidth - page.clientWidth, rows: document.querySelectorAll('#heatmap tbody tr').length,
               columns: document.querySelectorAll('#heatmap thead th').length, wrapHeight: wrap.clientHeight,
-              scrolls: wrap.scrollHeight > wrap.clientHeight, cells: document.querySelectorAll('#heatmap td.cell[class*=heat-]').length};
+              scrolls: wrap.scrollHeight > wrap.clientHeight,
+              cells: document.querySelectorAll('#heatmap td.cell[class*=heat-]').length};
     })()""")
     assert layout["pageOverflow"] <= 0, "the page itself must not scroll sideways"
     assert layout["rows"] == 120 and layout["columns"] >= 14  # repository, findings, I..XII
@@ -92,14 +96,14 @@ def test_the_filter_and_the_sort_work(big_dashboard, browser):
     browser.open(big_dashboard.as_uri())
     browser.click("#repo-filter")
     browser.send("Input.insertText", text="payments")
-    shown = browser.evaluate("[...document.querySelectorAll('#heatmap tbody tr')].filter(r => !r.hidden).map(r => r.dataset.name)")
+    shown = browser.evaluate(f"{ROWS}.filter(r => !r.hidden).map(r => r.dataset.name)")
     assert shown and all("payments" in name for name in shown) and len(shown) < 120
     assert browser.evaluate("document.getElementById('shown-count').textContent") == str(len(shown))
-    browser.evaluate("(() => { const f = document.getElementById('repo-filter'); f.value = ''; f.dispatchEvent(new Event('input')); })()")
+    browser.evaluate(SET.format(id="repo-filter", value="", event="input"))
     browser.click("#heatmap thead button[data-sort=findings]")
-    counts = browser.evaluate("[...document.querySelectorAll('#heatmap tbody tr')].map(r => Number(r.dataset.findings))")
+    counts = browser.evaluate(f"{ROWS}.map(r => Number(r.dataset.findings))")
     assert counts == sorted(counts, reverse=True) and counts[0] > 0
-    browser.evaluate("(() => { const s = document.getElementById('status-filter'); s.value = 'unaudited'; s.dispatchEvent(new Event('change')); })()")
-    statuses = browser.evaluate("[...document.querySelectorAll('#heatmap tbody tr')].filter(r => !r.hidden).map(r => r.dataset.status)")
+    browser.evaluate(SET.format(id="status-filter", value="unaudited", event="change"))
+    statuses = browser.evaluate(f"{ROWS}.filter(r => !r.hidden).map(r => r.dataset.status)")
     assert statuses and set(statuses) <= {"failed", "skipped"}
     assert browser.problems() == []

@@ -8,7 +8,6 @@ import sys
 from html import unescape
 from pathlib import Path
 
-import pytest
 from conftest import REPO, write_tree
 from report_projects import HOSTILE, HOSTILE_PATH, MIXED, cli, json_report
 

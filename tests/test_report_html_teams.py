@@ -105,7 +105,7 @@ def test_process_filter_and_anchor_navigation_in_chromium(tmp_path, browser):
     assert browser.problems() == []
 
 
-def _colors(browser) -> list[str]:  # noqa: F811
+def _colors(browser) -> list[str]:
     return browser.evaluate("[getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).color,"
                             " getComputedStyle(document.querySelector('.card:not(.unchecked)')).backgroundColor]")
 

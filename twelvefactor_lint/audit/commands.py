@@ -71,8 +71,10 @@ def _conclude(head: dict, document: Path, dashboard: Path | None, reports: Path 
 @_output_option
 @_compare_option
 @click.option("--resume", is_flag=True, help="Keep the repositories the work dir's spool already has; audit the rest.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Repositories audited at once [default: one per CPU].")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the tasks on this Dask distributed scheduler (pip install 'twelvefactor-lint[dask]').")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Repositories audited at once [default: one per CPU].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the tasks on this Dask distributed scheduler (pip install 'twelvefactor-lint[dask]').")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".12f-lint-audit"), show_default=True,
               help="Clones, per-repository reports and the spool.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
@@ -86,10 +88,10 @@ def audit(sources: tuple[str, ...], outputs: tuple[str, ...], previous: Path | N
     SOURCES: checkouts, directories of checkouts, git URLs, or files listing them (LOCATION [REF] [name=NAME] a line).
     Exit 2 when a repository could not be audited, else 1 with findings at --fail-on, else 0.
     """
-    from twelvefactor_lint.infra import pool
     from twelvefactor_lint.audit import fleet
     from twelvefactor_lint.audit.compare import CompareError
     from twelvefactor_lint.audit.task import Options
+    from twelvefactor_lint.infra import pool
 
     document, dashboard = _outputs(outputs)
     options = Options(str(work_dir.absolute()), timeout, html=dashboard is not None, use_baselines=use_baselines)

@@ -7,8 +7,8 @@ is gone says so instead); a factor's change is summed over those same repositori
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from twelvefactor_lint.audit.schema import FORMAT, factor_key
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from twelvefactor_lint.audit.sources import slug
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
+from twelvefactor_lint.report.docs import rule_url
 from twelvefactor_lint.severity import SEVERITIES
 
 _TEMPLATES = Path(__file__).with_name("templates")
@@ -56,6 +57,9 @@ class RuleView:
     rationale: str
     fix: str
     url: str
+    """The factor's page at 12factor.net."""
+    docs: str
+    """The rule's own documentation page."""
 
 
 def _cell(counts: dict[str, int] | None) -> Cell:
@@ -75,10 +79,13 @@ def _rules(by_rule: dict[str, dict]) -> list[RuleView]:
     views = []
     for rule_id, counts in top:
         rule = known.get(rule_id)
-        factor = FACTORS.get(rule.factor) if rule else None
-        views.append(RuleView(rule_id, counts["findings"], counts["repositories"], rule.name if rule else "",
-                              rule.title if rule else "", label(rule.factor) if factor else "", rule.rationale if rule else "",
-                              rule.fix if rule else "", factor.url if factor else ""))
+        if rule is None:  # a rule of a newer 12f-lint or of a user's rule directory: its id and counts only
+            views.append(RuleView(rule_id, counts["findings"], counts["repositories"], "", "", "", "", "", "", ""))
+            continue
+        factor = FACTORS.get(rule.factor)
+        views.append(RuleView(rule_id, counts["findings"], counts["repositories"], rule.name, rule.title,
+                              label(rule.factor) if factor else "", rule.rationale, rule.fix, factor.url if factor else "",
+                              rule_url(rule.id, rule.name)))
     return views
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
 
 from twelvefactor_lint.audit import compare as comparing
 from twelvefactor_lint.audit.execute import Spool, run_dask, run_local
@@ -57,7 +57,7 @@ def merge(reports: Sequence[Path], out: Path, previous: Path | None = None) -> d
     be read is a failed repository, named after its file."""
     started, clock = _now(), time.monotonic()
     names = unique_names(_report_name(path) for path in reports)
-    chosen = sorted(zip(names, reports))
+    chosen = sorted(zip(names, reports, strict=True))
     loaders = [lambda name=name, path=path: _merged_record(name, path) for name, path in chosen]
     run = {"mode": "merge", "started_at": started, "finished_at": _now(),
            "duration_seconds": round(time.monotonic() - clock, 3), "resumed": 0, "durations": {}}
@@ -84,9 +84,9 @@ def _merged_record(name: str, path: Path) -> dict:
     try:
         report = _read(path)
         root = report.get("root")
-        local = Path(root) if isinstance(root, str) and root else None
-        return repo_record(name, root if local else str(path), None,
-                           commit_of(local) if local and local.is_dir() else None, report)
+        if not isinstance(root, str) or not root:
+            return repo_record(name, str(path), None, None, report)
+        return repo_record(name, root, None, commit_of(Path(root)) if Path(root).is_dir() else None, report)
     except ReportError as error:
         return unaudited(name, str(path), None, "failed", str(error))
     except (OSError, ValueError) as error:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from twelvefactor_lint import config, runner
 from twelvefactor_lint.judge import baseline, catalogue
-from twelvefactor_lint.report import outputs
 from twelvefactor_lint.model import Result
+from twelvefactor_lint.report import PLAIN, outputs
 
 
 def lint(repo: Path, use_baseline: bool) -> Result:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     planned = [outputs.Output("json", args.json), *([outputs.Output("html", args.html)] if args.html else [])]
     try:
-        outputs.write(lint(args.repo, args.use_baseline), planned, color=False)
+        outputs.write(lint(args.repo, args.use_baseline), planned, PLAIN)
     except (config.ConfigError, catalogue.CatalogueError, baseline.BaselineError) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 2

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.factors import FACTORS

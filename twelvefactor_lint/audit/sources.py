@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from twelvefactor_lint.audit.schema import unique_names
 from twelvefactor_lint.infra.external import ToolFailed, fetch_git, run_tool
@@ -66,7 +66,8 @@ def expand(arguments: Iterable[str]) -> list[Source]:
     for argument in arguments:
         for candidate in _expand(argument, Path.cwd()):
             found.setdefault(candidate.key, candidate)  # a repository named twice is audited once
-    return [replace(source, name=name) for source, name in zip(found.values(), unique_names(s.name for s in found.values()))]
+    names = unique_names(source.name for source in found.values())
+    return [replace(source, name=name) for source, name in zip(found.values(), names, strict=True)]
 
 
 def _expand(argument: str, base: Path) -> Iterator[Source]:

@@ -86,9 +86,11 @@ def fetch_git(url: str, ref: str | None, target: Path, *, timeout: float) -> Non
     git = shutil.which("git")
     if git is None:
         raise ToolFailed("git not found on PATH")
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0",
+                   "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
     safety = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-C", str(target))
-    for command in (["init", "-q"], ["fetch", "-q", "--depth", "1", "--no-tags", url, ref or "HEAD"], ["checkout", "-q", "FETCH_HEAD"]):
+    fetch = ["fetch", "-q", "--depth", "1", "--no-tags", url, ref or "HEAD"]
+    for command in (["init", "-q"], fetch, ["checkout", "-q", "FETCH_HEAD"]):
         try:
             done = subprocess.run([git, *safety, *command], capture_output=True, text=True, errors="replace", timeout=timeout,
                                   env=environment, stdin=subprocess.DEVNULL, check=False, shell=False)
@@ -98,5 +100,6 @@ def fetch_git(url: str, ref: str | None, target: Path, *, timeout: float) -> Non
             raise ToolFailed(f"cannot run git: {error.strerror or error}") from None
         if done.returncode != 0:
             lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-            first = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else f"exit {done.returncode}")
+            fallback = lines[0] if lines else f"exit {done.returncode}"
+            first = next((line for line in lines if line.startswith(("fatal:", "error:"))), fallback)
             raise ToolFailed(f"git {command[0]} failed: {first[:300]}")
