@@ -66,6 +66,8 @@ def figures(summary: dict) -> str:
              f"- Findings: {sum(r['findings_total'] for r in audited)}; per repository median "
              f"{statistics.median(r['findings_total'] for r in audited) if audited else 0:g}, "
              f"max {max((r['findings_total'] for r in audited), default=0)}.",
+             f"- With a finding about the tool itself (TF0xx: a file it could not parse, an internal error): "
+             f"{_share(sum('tool' in r['by_factor'] for r in audited), n)}.",
              f"- Declaring at least one process (Dockerfile, compose, Procfile, supervisord): {_share(len(containers), n)}; "
              f"process types in all: {sum(r['processes']['total'] for r in containers)}."]
     checked = {FACTORS[int(rule[2:-2]) - 1] for rule in summary["rule_selection"]["rules"] if int(rule[2:-2] or 0)}
