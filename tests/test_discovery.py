@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import threading
 
 import pytest
-from conftest import write_tree
+
+from conftest import REPO, write_tree
 
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover import walk
 from twelvefactor_lint.discover.scope import classify
 from twelvefactor_lint.discover.walk import discover, kind_of
 from twelvefactor_lint.runner import run
@@ -242,3 +246,57 @@ def test_discovered_files_carry_their_role(tmp_path):
     write_tree(tmp_path, {"app/views.py": "", "tests/test_views.py": "", "Dockerfile.dev": ""})
     roles = {f.rel: f.role for f in discover([tmp_path], tmp_path).files}
     assert roles == {"Dockerfile.dev": "dev", "app/views.py": "prod", "tests/test_views.py": "test"}
+
+
+# --- git's file list equals the walker's -------------------------------------------------------
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _walker_only(monkeypatch):
+    monkeypatch.setattr(walk._Walker, "_git_files", staticmethod(lambda top: None))
+
+
+def _git_init(root):
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+@needs_git
+@pytest.mark.parametrize("fixture", sorted(p.name for p in (REPO / "fixtures").iterdir() if p.is_dir()))
+def test_git_listing_finds_what_the_walker_finds_in_the_fixtures(tmp_path, monkeypatch, fixture):
+    root = tmp_path / fixture
+    shutil.copytree(REPO / "fixtures" / fixture, root)
+    _git_init(root)
+    assert walk._Walker._git_files(str(root)) is not None
+    by_git = discover([root], root)
+    _walker_only(monkeypatch)
+    assert by_git == discover([root], root)
+
+
+@needs_git
+def test_git_listing_finds_what_the_walker_finds_in_a_generated_tree(tmp_path, monkeypatch):
+    files = {
+        ".gitignore": "generated/\n*_pb2.py\n!keep_pb2.py\n/local.py\n",
+        "local.py": "", "sub/local.py": "", "api_pb2.py": "", "keep_pb2.py": "", "generated/models.py": "",
+        "pkg/.gitignore": "local_*.py\n!local_settings_example.py\nconf/\n",
+        "pkg/local_settings.py": "", "pkg/local_settings_example.py": "", "pkg/conf/x.py": "",
+        "pkg/deep/er/.gitignore": "*.gen.py\n", "pkg/deep/er/a.gen.py": "", "pkg/deep/er/b.py": "",
+        "build/lib/app.py": "", "src/node_modules/x.py": "", "env/pyvenv.cfg": "", "env/lib/os.py": "",
+        "x.egg-info/setup.py": "", "docs/Dockerfile": "", "deploy/docker-compose.prod.yml": "",
+        "deploy/docker-compose.yml": "", "Procfile": "", "nginx/site.conf": "", "README.md": "",
+    }
+    for number in range(40):
+        files[f"app{number % 7}/mod{number}/views_{number}.py"] = ""
+    write_tree(tmp_path, files)
+    _git_init(tmp_path)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "app0", "Procfile"], check=True)  # tracked and untracked
+    named = [tmp_path / "pkg", tmp_path / "Procfile", tmp_path / "generated"]
+    by_git = (discover([tmp_path], tmp_path), discover(named, tmp_path), discover([tmp_path / "pkg"], tmp_path))
+    assert "pkg/local_settings_example.py" in {f.rel for f in by_git[0].files}
+    _walker_only(monkeypatch)
+    assert by_git == (discover([tmp_path], tmp_path), discover(named, tmp_path), discover([tmp_path / "pkg"], tmp_path))
+
+
+def test_outside_a_work_tree_git_gives_no_listing(tmp_path):
+    write_tree(tmp_path, {"app.py": ""})
+    assert walk._Walker._git_files(str(tmp_path)) is None

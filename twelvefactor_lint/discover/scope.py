@@ -52,9 +52,8 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
 
 def classify(rel_path: str) -> str:
     """Role of a root-relative POSIX path."""
-    path = PurePosixPath(rel_path)
-    dirs = tuple(part.lower() for part in path.parts[:-1])
-    name = path.name.lower()
+    *parents, name = rel_path.lower().split("/")
+    dirs = tuple(part for part in parents if part and part != ".")
     python = name.endswith(".py")
     facts = _Path(dirs, name, name.rsplit(".", 1)[0] if python else name, python,
                   any(d in {"settings", "config", "configs", "conf"} for d in dirs))

@@ -1,6 +1,8 @@
 """Discover: walk the given paths and classify each file by kind and role.
 
-`.gitignore` files (nested ones too) are honoured through pathspec; directory
+In a git work tree the file list is git's (`git ls-files`: tracked files and untracked ones no
+.gitignore excludes); elsewhere `.gitignore` files (nested ones too) are honoured through pathspec,
+compiled once per directory and matched on relative POSIX strings. Directory
 symlinks are never followed, so a symlink loop cannot trap the walk, and a file
 symlink that leads outside the project root is skipped with a reason.
 """
@@ -10,9 +12,10 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pathspec
 
@@ -89,11 +92,11 @@ def discover(
     force_exclude: bool = False,
 ) -> Discovery:
     """Files of known kinds under `paths`, sorted by relative path, plus what was skipped."""
-    walker = _Walker(root.resolve(), pathspec.GitIgnoreSpec.from_lines(list(exclude)), respect_gitignore)
+    walker = _Walker(str(root.resolve()), _Excludes(exclude), respect_gitignore)
     found: dict[str, SourceFile] = {}
     skipped: dict[str, Skipped] = {}
     for given in paths:
-        for item in walker.walk(Path(given), force_exclude):
+        for item in walker.walk(os.path.abspath(given), force_exclude):
             if isinstance(item, SourceFile):
                 found.setdefault(item.rel, item)
             else:
@@ -104,35 +107,119 @@ def discover(
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(skipped[k] for k in sorted(skipped)))
 
 
+class _Excludes:
+    """The config's exclude patterns, matched on a relative POSIX path (a directory's ending in `/`).
+
+    Without negations, any pattern matching decides, so the patterns are one compiled alternation
+    instead of pathspec's loop over every pattern."""
+
+    def __init__(self, patterns: Iterable[str]):
+        spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        active = [p for p in spec.patterns if p.include is not None and p.regex is not None]
+        if all(p.include for p in active):
+            joined = "|".join(f"(?:{p.regex.pattern.replace('(?P<ps_d>', '(?:')})" for p in active)
+            self.match = re.compile(joined or "(?!)").match if active else (lambda _: None)
+        else:
+            self.match = spec.match_file
+
+
+# One directory's .gitignore: (the directory's path relative to the walk's floor with a trailing `/`, or "").
+_Chain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
+
+
 class _Walker:
-    def __init__(self, root: Path, excludes: pathspec.GitIgnoreSpec, respect_gitignore: bool):
+    def __init__(self, root: str, excludes: _Excludes, respect_gitignore: bool):
         self.root = root
         self.excludes = excludes
         self.respect_gitignore = respect_gitignore
-        self._ignore_specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._ignore_specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
 
-    def walk(self, given: Path, force_exclude: bool) -> Iterator[SourceFile | Skipped]:
-        absolute = Path(os.path.abspath(given))
+    def walk(self, absolute: str, force_exclude: bool) -> Iterator[SourceFile | Skipped]:
         if not os.path.lexists(absolute):
             yield Skipped(self._rel(absolute), "path does not exist")
             return
         rel = self._rel(absolute)
-        ignored = rel != "." and self._ignored(absolute, absolute.is_dir(), self.root)
+        is_dir = os.path.isdir(absolute)
+        ignored = rel != "." and self._ignored_path(absolute, is_dir, self.root)
         if force_exclude and ignored:
             return
-        if absolute.is_dir() and not absolute.is_symlink():
+        if is_dir and not os.path.islink(absolute):
             # A directory the user names although it is excluded or gitignored is linted as asked:
             # excludes and .gitignore files then apply from that directory down, not from above it.
-            yield from self._walk_dir(absolute, absolute if ignored else self.root)
+            listed = self._git_files(absolute) if self.respect_gitignore and not ignored else None
+            if listed is not None:
+                yield from self._from_listing(absolute, listed)
+            else:
+                yield from self._walk_dir(absolute, absolute if ignored else self.root)
         else:
-            item = self._file(absolute, explicit=True)
+            item = self._file(absolute, rel, explicit=True)
             if item is not None:
                 yield item
 
-    def _walk_dir(self, top: Path, floor: Path) -> Iterator[SourceFile | Skipped]:
-        stack = [top]
+    # --- in a git work tree: git's own list ----------------------------------------------------
+
+    @staticmethod
+    def _git_files(top: str) -> list[str] | None:
+        """Tracked and untracked-but-not-ignored files under `top` by `git ls-files` (one process, git's
+        own .gitignore matching), or None outside a work tree or when git fails."""
+        import subprocess
+
+        try:
+            done = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=top,
+                                  capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if done.returncode != 0:
+            return None
+        return [os.fsdecode(name) for name in done.stdout.split(b"\0") if name]
+
+    def _from_listing(self, top: str, names: list[str]) -> Iterator[SourceFile | Skipped]:
+        """The walker's answer from git's list: the config's excludes and virtualenv directories applied,
+        directories git lists whole (a nested repository) walked."""
+        prefix = "" if top == self.root else self._rel(top) + "/"
+        dropped: dict[str, bool] = {"": False}
+
+        def dropped_dir(directory: str) -> bool:
+            if directory not in dropped:
+                parent = posixpath.dirname(directory)
+                dropped[directory] = dropped_dir(parent) or bool(self.excludes.match(prefix + directory + "/")) \
+                    or os.path.exists(os.path.join(top, directory, "pyvenv.cfg"))
+            return dropped[directory]
+
+        for name in names:
+            if name.endswith("/"):
+                if not dropped_dir(name[:-1]):
+                    yield from self._walk_dir(os.path.join(top, name[:-1]), self.root)
+                continue
+            directory, _, base = name.rpartition("/")
+            if dropped_dir(directory):
+                continue
+            rel = prefix + name
+            kind = kind_of(base, posixpath.dirname(rel))
+            path = os.path.join(top, name)
+            if kind is None:
+                if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
+                    yield Skipped(_printable(rel), "symlink to a directory, not followed")
+                continue
+            if not self.excludes.match(rel):
+                item = self._file(path, _printable(rel), explicit=False, kind=kind)
+                if item is not None:
+                    yield item
+
+    # --- elsewhere: the walker -----------------------------------------------------------------
+
+    def _walk_dir(self, top: str, floor: str) -> Iterator[SourceFile | Skipped]:
+        """Depth first, sorted; ignored directories pruned before they are read. Paths are strings
+        relative to `floor`; each directory carries the chain of .gitignore specs above it."""
+        top_rel = "" if top == floor else os.path.relpath(top, floor).replace(os.sep, "/") + "/"
+        chain: _Chain = ()
+        if self.respect_gitignore:
+            for directory in reversed(list(_ancestors(os.path.dirname(top), floor))) if top != floor else ():
+                chain = self._with_gitignore(chain, directory, floor)
+        stack: list[tuple[str, str, _Chain]] = [(top, top_rel, chain)]
         while stack:
-            directory = stack.pop()
+            directory, dir_rel, parents = stack.pop()
+            chain = self._with_gitignore(parents, directory, floor) if self.respect_gitignore else ()
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
             except OSError as error:
@@ -140,85 +227,97 @@ class _Walker:
                 continue
             subdirs = []
             for entry in entries:
-                path = Path(entry.path)
+                rel = dir_rel + entry.name
                 try:
                     is_link = entry.is_symlink()
                     is_dir = entry.is_dir(follow_symlinks=False)
                 except OSError:
                     continue
                 if is_dir:
-                    if not self._ignored(path, True, floor) and not os.path.exists(path / "pyvenv.cfg"):
-                        subdirs.append(path)
+                    if not self._ignored(rel + "/", chain) and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                        subdirs.append((entry.path, rel + "/", chain))
                     continue
-                if is_link and os.path.isdir(path):
-                    if kind_of(entry.name) is None and not self._ignored(path, True, floor):
-                        yield Skipped(self._rel(path), "symlink to a directory, not followed")
+                if is_link and os.path.isdir(entry.path):
+                    if kind_of(entry.name) is None and not self._ignored(rel + "/", chain):
+                        yield Skipped(self._rel(entry.path), "symlink to a directory, not followed")
                     continue
-                if self._ignored(path, False, floor):
+                if self._ignored(rel, chain):
                     continue
-                item = self._file(path, explicit=False)
+                item = self._file(entry.path, self._rel(entry.path), explicit=False)
                 if item is not None:
                     yield item
             stack.extend(reversed(subdirs))
 
-    def _file(self, path: Path, explicit: bool) -> SourceFile | Skipped | None:
-        rel = self._rel(path)
-        kind = kind_of(path.name, posixpath.dirname(rel))
+    def _file(self, path: str, rel: str, explicit: bool, kind: str | None = None) -> SourceFile | Skipped | None:
+        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel))
         if kind is None:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
             # extension-less files are what pre-commit passes because a script might be among them.
-            if not explicit or _extensionless(path.name) or is_shell_script(path):
+            if not explicit or _extensionless(os.path.basename(path)) or is_shell_script(Path(path)):
                 return None
             return Skipped(rel, "not a file kind 12f-lint reads")
         try:
-            is_link = path.is_symlink()
+            info = os.lstat(path)
+        except FileNotFoundError:  # listed by git, deleted from the work tree
+            return None if not explicit else Skipped(rel, "path does not exist")
         except OSError as error:  # in a directory that can be listed but not entered
             return Skipped(rel, f"unreadable: {error.strerror or error}")
-        if is_link:
+        if stat.S_ISLNK(info.st_mode):
             try:
-                target = path.resolve(strict=True)
+                target = os.path.realpath(path, strict=True)
             except (OSError, RuntimeError):
                 return Skipped(rel, "broken or looping symlink")
             if not _is_within(target, self.root):
                 return Skipped(rel, "symlink to a file outside the project root")
-        if not path.is_file():
+            if not os.path.isfile(path):
+                return Skipped(rel, "not a regular file")
+        elif not stat.S_ISREG(info.st_mode):
             return Skipped(rel, "not a regular file")
-        return SourceFile(path, rel, kind, scope.classify(rel))
+        return SourceFile(Path(path), rel, kind, scope.classify(rel))
 
-    def _rel(self, path: Path) -> str:
-        try:
-            return _printable(PurePosixPath(path.relative_to(self.root)).as_posix())
-        except ValueError:
-            return _printable(path.as_posix())
+    def _rel(self, path: str) -> str:
+        if _is_within(path, self.root):
+            rel = os.path.relpath(path, self.root)
+            return _printable(rel.replace(os.sep, "/"))
+        return _printable(Path(path).as_posix())
 
-    def _ignored(self, path: Path, is_dir: bool, floor: Path) -> bool:
-        """Excluded by the config's patterns or a .gitignore, both read from `floor` down."""
-        rel = PurePosixPath(path.relative_to(floor)).as_posix() if _is_within(path, floor) else self._rel(path)
-        probe = rel + "/" if is_dir else rel
-        if self.excludes.match_file(probe):
+    def _ignored_path(self, path: str, is_dir: bool, floor: str) -> bool:
+        """A named path excluded by the config's patterns or a .gitignore, both read from `floor` down."""
+        if not _is_within(path, floor):
+            return bool(self.excludes.match(self._rel(path) + "/" if is_dir else self._rel(path)))
+        rel = os.path.relpath(path, floor).replace(os.sep, "/")
+        chain: _Chain = ()
+        if self.respect_gitignore:
+            for directory in reversed(list(_ancestors(os.path.dirname(path), floor))):
+                chain = self._with_gitignore(chain, directory, floor)
+        return self._ignored(rel + "/" if is_dir else rel, chain)
+
+    def _ignored(self, probe: str, chain: _Chain) -> bool:
+        """Excluded by the config's patterns, else decided by the deepest .gitignore with an opinion."""
+        if self.excludes.match(probe):
             return True
-        if not self.respect_gitignore or not _is_within(path, floor):
-            return False
-        for base in _ancestors(path.parent, floor):
-            spec = self._gitignore(base)
-            if spec is None:
-                continue
-            local = PurePosixPath(path.relative_to(base)).as_posix()
-            result = spec.check_file(local + "/" if is_dir else local)
+        for base, spec in chain:
+            result = spec.check_file(probe[len(base):])
             if result.include is not None:
                 return bool(result.include)
         return False
 
-    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+    def _with_gitignore(self, chain: _Chain, directory: str, floor: str) -> _Chain:
+        """`chain` with `directory`'s .gitignore (and .git/info/exclude) in front, when it has one."""
         if directory not in self._ignore_specs:
             lines: list[str] = []
             for name in (".gitignore", ".git/info/exclude"):
                 try:
-                    lines += (directory / name).read_text(encoding="utf-8", errors="replace").splitlines()
+                    with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
+                        lines += handle.read().splitlines()
                 except OSError:
                     pass
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
-        return self._ignore_specs[directory]
+        spec = self._ignore_specs[directory]
+        if spec is None:
+            return chain
+        base = "" if directory == floor else os.path.relpath(directory, floor).replace(os.sep, "/") + "/"
+        return ((base, spec), *chain)
 
 
 _SHELLS = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
@@ -250,19 +349,16 @@ def _printable(name: str) -> str:
         return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _ancestors(directory: Path, root: Path) -> Iterator[Path]:
+def _ancestors(directory: str, root: str) -> Iterator[str]:
     """From `directory` up to and including `root`, deepest first."""
     current = directory
     while True:
         yield current
-        if current == root or current.parent == current:
+        parent = os.path.dirname(current)
+        if current == root or parent == current:
             return
-        current = current.parent
+        current = parent
 
 
-def _is_within(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
+def _is_within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
