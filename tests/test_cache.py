@@ -4,6 +4,7 @@ never breaks a run and never writes into the scanned tree."""
 from __future__ import annotations
 
 import json
+import marshal
 import multiprocessing
 import os
 import threading
@@ -118,7 +119,7 @@ def test_the_cache_lives_outside_the_project_with_a_tag_and_a_gitignore(tmp_path
     assert not directory.is_relative_to(project)
     assert (directory / "CACHEDIR.TAG").read_text().startswith(cache.TAG_SIGNATURE)
     assert (directory / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert list((directory / "facts").rglob("*.json"))
+    assert list((directory / "projects").glob("*.pack"))
 
 
 def test_a_changed_file_is_analyzed_again(tmp_path, catalogue, counted):
@@ -146,15 +147,16 @@ def test_a_same_size_edit_within_the_mtime_is_seen(tmp_path, catalogue, counted)
 def test_corrupt_entries_and_index_are_misses_and_get_rewritten(tmp_path, catalogue, counted):
     project = _project(tmp_path)
     first = _lint(project, catalogue)
-    directory = cache.default_dir()
-    entries = sorted((directory / "facts").rglob("*.json"))
-    for number, entry in enumerate(entries):
-        entry.write_bytes([b"", b"{not json", b'{"facts": 3, "directives": []}'][number % 3])
-    for index in (directory / "projects").glob("*.json"):
-        index.write_text('{"app.py": ["python", 1, 2, 3, "../../../etc/passwd"], "util.py": 7}')
-    counted.clear()
-    assert _lint(project, catalogue) == first
-    assert sorted(counted) == ["Dockerfile", "app.py", "util.py"]
+    [pack] = (cache.default_dir() / "projects").glob("*.pack")
+    entries = marshal.loads(pack.read_bytes())
+    corrupt = [marshal.dumps({**entries, "app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "util.py": 7,
+                              "Dockerfile": [*entries["Dockerfile"][:5], {"facts": 3, "directives": []}]}),
+               b"", b"\xff not marshal", pack.read_bytes()[:-7], marshal.dumps([1, 2])]
+    for data in corrupt:
+        pack.write_bytes(data)
+        counted.clear()
+        assert _lint(project, catalogue) == first
+        assert sorted(counted) == ["Dockerfile", "app.py", "util.py"]
     counted.clear()
     assert _lint(project, catalogue) == first
     assert counted == []
@@ -231,34 +233,34 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path, catalogue):
     assert outputs == [expected] * 4
     directory = cache.default_dir()
     assert not list(directory.rglob(".tmp-*"))
-    for entry in (directory / "facts").rglob("*.json"):
-        FileAnalysis.from_dict(json.loads(entry.read_text()))
+    [pack] = (directory / "projects").glob("*.pack")
+    for entry in marshal.loads(pack.read_bytes()).values():
+        FileAnalysis.from_dict(entry[5])
 
 
-def test_concurrent_writers_of_one_entry_leave_a_whole_one(tmp_path):
-    target = tmp_path / "facts" / "ab" / "entry.json"
+def test_concurrent_writers_of_one_pack_leave_a_whole_one(tmp_path):
+    target = tmp_path / "projects" / "entry.pack"
     payloads = [{"writer": n, "data": "x" * 100_000} for n in range(8)]
-    threads = [threading.Thread(target=lambda p=p: [cache._write_json(target, p) for _ in range(20)]) for p in payloads]
+    threads = [threading.Thread(target=lambda p=p: [cache._write_pack(target, p) for _ in range(20)]) for p in payloads]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert json.loads(target.read_text()) in payloads
-    assert [p.name for p in target.parent.iterdir()] == ["entry.json"]
+    assert cache._read_pack(target) in payloads
+    assert [p.name for p in target.parent.iterdir()] == ["entry.pack"]
 
 
 def test_old_entries_are_pruned(tmp_path, catalogue):
     project = _project(tmp_path)
     _lint(project, catalogue)
     directory = cache.default_dir()
-    stale = directory / "facts" / "00" / f"{'0' * 32}.json"
-    stale.parent.mkdir(parents=True, exist_ok=True)
-    stale.write_text("{}")
+    stale = directory / "projects" / f"{'0' * 32}.pack"
+    stale.write_bytes(b"")
     long_ago = time.time() - cache.MAX_AGE - 86400
     os.utime(stale, (long_ago, long_ago))
     os.utime(directory / "last-prune", (long_ago, long_ago))
     _lint(project, catalogue)
-    assert not stale.exists() and list((directory / "facts").rglob("*.json"))
+    assert not stale.exists() and list((directory / "projects").glob("*.pack"))
 
 
 def test_clean_removes_the_cache_and_refuses_other_directories(tmp_path, catalogue, monkeypatch):

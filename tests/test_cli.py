@@ -343,6 +343,13 @@ def test_version():
     assert __version__ in result.stdout
 
 
+def test_the_console_script_answers_version_as_click_does_without_importing_it():
+    code = ("import sys; sys.argv = ['12f-lint', '--version']; from twelvefactor_lint.entry import main; main(); "
+            "print(sorted({'click', 'yaml', 'twelvefactor_lint.cli'} & set(sys.modules)))")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert completed.stdout == cli("--version").stdout + "[]\n"
+
+
 # --- the real process --------------------------------------------------------------------------
 
 

@@ -10,6 +10,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from twelvefactor_lint.cli import main  # noqa: E402 - after the sys.path fix, which is the point
+from twelvefactor_lint.entry import main  # noqa: E402 - after the sys.path fix, which is the point
 
 main()

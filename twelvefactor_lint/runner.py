@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -12,18 +13,19 @@ from typing import cast
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.config import ConfigError, Settings
-from twelvefactor_lint.discover.scope import PROD
+from twelvefactor_lint.discover.scope import PROD, ROLES
 from twelvefactor_lint.discover.sources import digest, load
-from twelvefactor_lint.discover.walk import Skipped, SourceFile, discover
+from twelvefactor_lint.discover.walk import PYTHON, Skipped, SourceFile, discover
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
 from twelvefactor_lint.infra import pool
-from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
+from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
+from twelvefactor_lint.judge.focus import Focus
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
-from twelvefactor_lint.link import FileRequest, link
+from twelvefactor_lint.link import FileRequest, link, needs
 from twelvefactor_lint.model import Finding, Result, SkippedFile
 
 Analyze = Callable[[Sequence[SourceFile], "Progress | None"], "list[FileAnalysis | str]"]
@@ -51,7 +53,7 @@ def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_
     except FileTimeout:
         return f"analysis took longer than {timeout:g} s"
     except Unanalyzable as error:
-        return str(error)
+        return CachedSkip(error)
     except RecursionError:
         return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
@@ -60,11 +62,10 @@ def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_
             "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
 
 
-def analyze_all(sources: Sequence[SourceFile], settings: Settings,
+def analyze_all(sources: Sequence[SourceFile], settings: Settings, store: FactsCache | None,
                 progress: Progress | None = None) -> list[FileAnalysis | str]:
     """Each source's facts (or the reason it is skipped), in order: from the facts cache where it has
     them, the others analyzed - over worker processes when there are enough of them."""
-    store = _open_cache(settings)
     outcomes: list[FileAnalysis | str | None] = [
         store.lookup(source, settings.max_file_size) if store else None for source in sources]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -78,10 +79,8 @@ def analyze_all(sources: Sequence[SourceFile], settings: Settings,
                               progress=(lambda done: progress.advance(cached + done)) if progress is not None else None)
     for i, outcome in zip(missing, fresh, strict=True):
         outcomes[i] = outcome
-        if store and isinstance(outcome, FileAnalysis):
+        if store and isinstance(outcome, (FileAnalysis, CachedSkip)):
             store.store(sources[i], outcome)
-    if store:
-        store.save()
     return cast(list[FileAnalysis | str], outcomes)  # every None is filled
 
 
@@ -102,9 +101,15 @@ class _Analysis:
         self.skipped = skipped
         self.analyzed = 0
 
+    def add_unanalyzed(self, source: SourceFile) -> None:
+        """A file no selected rule judges and no other file needs: linted, with nothing to report."""
+        self.analyzed += 1
+        self.roles[source.rel] = source.role
+        self.directives[source.rel] = ()
+
     def add(self, source: SourceFile, outcome: FileAnalysis | str) -> None:
         if isinstance(outcome, str):
-            self.skipped.append(SkippedFile(source.rel, outcome))
+            self.skipped.append(SkippedFile(source.rel, str(outcome)))
             return
         self.analyzed += 1
         self.roles[source.rel] = source.role
@@ -156,14 +161,59 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
     return per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores, catalogue)
 
 
-def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None) -> Result:
+def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: FactsCache | None,
+                    reported: Callable[[SourceFile], bool], analyze: Analyze,
+                    progress: Progress | None = None) -> dict[str, FileAnalysis | str]:
+    """The outcome of each file whose findings are reported, then of the other Python files that linking
+    needs from them (see `link.needs`), round by round until none is added."""
+    deferred = [s for s in files if s.kind == PYTHON and not reported(s)]
+    unjudged = {s.rel for s in deferred}
+    now = [s for s in files if s.rel not in unjudged]
+    pending: dict[str, SourceFile] = {}
+    outcomes: dict[str, FileAnalysis | str] = {}
+    for source in deferred:
+        found = store.scanned(source, settings.max_file_size) if store else None
+        if found is None:
+            loaded = load(source.path, settings.max_file_size)
+            if loaded.data is None:
+                outcomes[source.rel] = loaded.skip_reason or "unreadable"
+                continue
+            found = needs.may_provide_context(loaded.data) or needs.has_directives(loaded.data)
+            if store:
+                store.store_scan(source, found)
+        if found:
+            now.append(source)
+        else:
+            pending[source.rel] = source
+    while now:
+        fresh = dict(zip((s.rel for s in now), analyze(now, progress), strict=True))
+        outcomes.update(fresh)
+        modules = needs.wanted_modules(f for o in fresh.values() if isinstance(o, FileAnalysis) for f in o.facts)
+        now = [s for s in pending.values() if needs.provides(s.rel, modules)] if modules else []
+        for source in now:
+            del pending[source.rel]
+    return outcomes
+
+
+def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None,
+        focus: Focus | None = None) -> Result:
+    """The whole pipeline. With a `focus` (files named, as pre-commit names the staged ones) only the
+    focused files' findings are wanted: other Python files are read for what linking needs from them."""
     selection = selected_rules(settings, catalogue)
     if progress is not None:
         progress.start("finding files")
     found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
                      settings.respect_gitignore, settings.force_exclude)
-    return lint_files(found.files, found.skipped, settings, catalogue, selection,
-                      lambda sources, shown: analyze_all(sources, settings, shown), progress)
+    store = _open_cache(settings)
+    explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
+    judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
+    result = lint_files(found.files, found.skipped, settings, catalogue, selection,
+                        lambda sources, shown: analyze_all(sources, settings, store, shown), progress,
+                        reported=lambda source: source.rel in explicit or (
+                            source.role in judged and (focus is None or focus.covers(source.rel))), store=store)
+    if store:
+        store.save()
+    return result
 
 
 def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:
@@ -180,15 +230,22 @@ def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection
 
 
 def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, catalogue: Catalogue,
-               selection: engine.Selection, analyze: Analyze, progress: Progress | None = None) -> Result:
+               selection: engine.Selection, analyze: Analyze, progress: Progress | None = None,
+               reported: Callable[[SourceFile], bool] | None = None, store: FactsCache | None = None) -> Result:
     """Analyze discovered files (and the scripts their images start) with `analyze`, link, judge, suppress.
 
     `analyze` is `analyze_all` for a run; the language server passes one that keeps its analyses
-    in memory and reads an open editor buffer instead of the file.
+    in memory and reads an open editor buffer instead of the file. `reported` says whose findings are
+    wanted (default: every file's); of the other Python files only what linking needs is analyzed.
     """
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
-    for source, outcome in zip(files, analyze(files, progress), strict=True):
-        run_state.add(source, outcome)
+    outcomes = _analyze_needed(files, settings, store, reported or (lambda source: True), analyze, progress)
+    for source in files:
+        outcome = outcomes.get(source.rel)
+        if outcome is None:
+            run_state.add_unanalyzed(source)
+        else:
+            run_state.add(source, outcome)
     if progress is not None:
         progress.start("following start commands, linking and judging")
     linked = link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze))

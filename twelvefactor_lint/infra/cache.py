@@ -3,12 +3,13 @@
 Facts, not findings, are cached, so a rule change never needs a flush. An entry's key hashes
 what the facts depend on: the code that made them (tool version, `ANALYZER_VERSION`, a stamp of
 this package's and the parsers' files, the Python version), the file's kind, its path (context
-comes from it) and its content. A per-project index maps each file's size, mtime and inode to
-its key, so an unchanged file is not even read; a file modified in the last seconds is re-hashed
-next time, as its mtime alone cannot tell a later same-second edit.
+comes from it) and its content. Each project has one pack file (per code stamp) mapping each
+file's size, mtime and inode to its key and its facts, so an unchanged file is not even read and a
+warm run decodes one file; a file modified in the last seconds is re-hashed next time, as its
+mtime alone cannot tell a later same-second edit.
 
 Every write is a temporary file and `os.replace`, so concurrent runs and a killed run leave
-whole entries or none; an unreadable or corrupt entry is a miss. Entries unused for
+a whole pack or none; an unreadable or corrupt pack or entry is a miss. Packs unused for
 `MAX_AGE` are pruned, at most once a day. The cache only speeds a run up: any error reading or
 writing it leaves the run as it would be without it.
 """
@@ -16,7 +17,6 @@ writing it leaves the run as it would be without it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import time
@@ -98,11 +98,18 @@ def code_stamp() -> str:
 
 
 class FactsCache:
+    """One project's analyses, in one file read once and written once per run.
+
+    The pack maps each file's path to [kind, size, mtime, inode, key, analysis as plain data]: an
+    unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
+    changed is hashed and still hits when its content key is the same (a checkout, a touch)."""
+
     def __init__(self, directory: Path, root: Path):
         self.directory = directory
         self._stamp = code_stamp()
-        self._index_path = directory / "projects" / f"{_hash(self._stamp, str(root.resolve()))}.json"
-        self._index: dict[str, list] = _read_json(self._index_path, dict) or {}
+        self._path = directory / "projects" / f"{_hash(self._stamp, str(root.resolve()))}.pack"
+        loaded = _read_pack(self._path)
+        self._entries: dict[str, list] = loaded if isinstance(loaded, dict) else {}
         self._changed = False
         self._now = time.time()
         self._stats: dict[str, os.stat_result] = {}
@@ -116,37 +123,34 @@ class FactsCache:
         if info.st_size > max_size:
             return None
         self._stats[source.rel] = info
-        known = self._index.get(source.rel)
-        if _valid(known) and known[:4] == [source.kind, info.st_size, info.st_mtime_ns, info.st_ino]:
-            key = known[4]
-        else:
+        known = self._entries.get(source.rel)
+        if not _valid(known):
+            return None
+        if known[:4] != [source.kind, info.st_size, info.st_mtime_ns, info.st_ino]:
             try:
                 with open(source.path, "rb") as handle:
                     key = self._key(source, digest(handle.read(max_size + 1)))
             except OSError:
                 return None
-        data = _read_json(self._entry(key), dict)
+            if key != known[4]:
+                return None
+            self._remember(source, key, known[5])
         try:
-            analysis = FileAnalysis.from_dict(data) if data is not None else None
+            return FileAnalysis.from_dict(known[5])
         except (KeyError, TypeError, ValueError):
-            analysis = None
-        if analysis is not None:
-            self._remember(source, key)
-        return analysis
+            return None
 
     def store(self, source: SourceFile, analysis: FileAnalysis) -> None:
         """Keep an analysis under the hash of the content it was made from (one with an internal error is
         not kept: the next run tries again)."""
         if not analysis.digest or any(fact.kind == "internal_error" for fact in analysis.facts):
             return
-        key = self._key(source, analysis.digest)
-        if _write_json(self._entry(key), analysis.to_dict()):
-            self._remember(source, key)
+        self._remember(source, self._key(source, analysis.digest), analysis.to_dict())
 
     def save(self) -> None:
-        """Write the index if this run changed it, and prune old entries once a day."""
+        """Write the pack if this run changed it, and prune old packs once a day."""
         if self._changed:
-            _write_json(self._index_path, self._index)
+            _write_pack(self._path, self._entries)
         marker = self.directory / "last-prune"
         try:
             due = self._now - marker.stat().st_mtime > _REFRESH_AGE
@@ -159,16 +163,16 @@ class FactsCache:
     def _key(self, source: SourceFile, content: str) -> str:
         return _hash(self._stamp, source.kind, source.rel, content)
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / "facts" / key[:2] / f"{key}.json"
-
-    def _remember(self, source: SourceFile, key: str) -> None:
+    def _remember(self, source: SourceFile, key: str, data: dict) -> None:
         info = self._stats.get(source.rel)
-        if info is None or info.st_mtime_ns > self._now * 1e9 - _RACY_NS:
-            return  # racily clean: a same-second edit after this run would keep size and mtime
-        entry = [source.kind, info.st_size, info.st_mtime_ns, info.st_ino, key]
-        if self._index.get(source.rel) != entry:
-            self._index[source.rel] = entry
+        if info is None:
+            return
+        # racily clean (a same-second edit after this run would keep size and mtime): kept under its
+        # content key only, so the next run hashes the file again
+        recent = info.st_mtime_ns > self._now * 1e9 - _RACY_NS
+        entry = [source.kind, -1 if recent else info.st_size, info.st_mtime_ns, info.st_ino, key, data]
+        if self._entries.get(source.rel) != entry:
+            self._entries[source.rel] = entry
             self._changed = True
 
 
@@ -203,43 +207,46 @@ def prune(directory: Path, older_than: float) -> None:
 
 
 def _valid(entry: Any) -> TypeGuard[list[Any]]:
-    """An index entry as written: [kind, size, mtime, inode, key], the key a bare hex name."""
-    return isinstance(entry, list) and len(entry) == 5 and isinstance(entry[4], str) and len(entry[4]) == 32 \
-        and entry[4].isalnum() and entry[4].isascii()
+    """A pack entry as written: [kind, size, mtime, inode, key, analysis data]."""
+    return isinstance(entry, list) and len(entry) == 6 and isinstance(entry[4], str) and isinstance(entry[5], dict)
 
 
 def _hash(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def _read_json(path: Path, kind: type) -> Any:
-    """The JSON in `path` when it is a `kind`, else None; an entry in use has its mtime refreshed daily,
-    which keeps it from being pruned."""
+def _read_pack(path: Path) -> Any:
+    """The pack's data, or None when it is missing or corrupt; a pack in use has its mtime refreshed
+    daily, which keeps it from being pruned. marshal (the format of .pyc files) is the fastest
+    decoder of plain data in the standard library; the code stamp keys the pack to this Python."""
+    import marshal
+
     try:
         with open(path, "rb") as handle:
-            data = json.loads(handle.read())
+            data = marshal.loads(handle.read())
             if time.time() - os.fstat(handle.fileno()).st_mtime > _REFRESH_AGE:
                 os.utime(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError, TypeError):
         return None
-    return data if isinstance(data, kind) else None
+    return data
 
 
-def _write_json(path: Path, data: Any) -> bool:
-    """Write atomically: readers see the old file or the new one, never a part."""
+def _write_pack(path: Path, data: Any) -> bool:
+    """Write atomically: readers see the old pack or the new one, never a part."""
+    import marshal
     import tempfile  # only runs that write pay for it
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(data))
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
-    except OSError:
+    except (OSError, ValueError):
         return False
     return True
 
