@@ -67,6 +67,9 @@ class Settings:
     """Where the rule docs live (`<ID>-<name>.md` under it); empty: the project's repository."""
     jobs: int = 0
     """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
+    analyze_all_files: bool = False
+    """Also analyze the Python files of roles no selected rule judges (tests, migrations, scripts, docs)
+    that no other file needs, so TF001 reports their parse errors."""
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Apply CLI options; None means "not given"."""
@@ -156,6 +159,7 @@ _KEYS = {
     "file-timeout": ("file_timeout", _seconds),
     "cache-dir": ("cache_dir", _path),
     "docs-url": ("docs_url", _url),
+    "analyze-all-files": ("analyze_all_files", _bool),
 }
 
 

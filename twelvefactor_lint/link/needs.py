@@ -1,0 +1,71 @@
+"""Which files a run must analyze: those a selected rule judges, and those linking needs from the rest.
+
+Rules judge files by role; tests, migrations, scripts and docs are judged by no rule of the
+default selection but the tool's own (TF001 parse error, TF002 internal error). Such a Python
+file is analyzed only when another file's facts may depend on it, found from its bytes (a cheap
+scan) and from the facts of the files already analyzed:
+
+- a settings chain: a star import (`from .base import *`) decides which settings modules are
+  leaves, and a module a judged file star-imports is part of that file's effective settings;
+- a URLconf (`django.urls`): its routes make a judged module's functions request handlers;
+- `RATELIMIT_STORAGE_*` set anywhere configures every rate limiter;
+- module state a judged file imports and writes to (`from app.data import CARTS`).
+
+A file with a suppression directive is analyzed too: TF003/TF004 judge directives in every role.
+
+Every other file of such a role is counted as linted with nothing to report; its parse error
+is reported only with `analyze-all-files = true` in the config or when the file is named.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from twelvefactor_lint.analyze.python.state import dotted_module
+from twelvefactor_lint.discover.scope import ROLES
+from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.judge.catalogue import Rule
+
+_TOOL = "tool"
+_STAR_IMPORT = re.compile(rb"import[ \t\\\r\n]*\*")
+_NOQA_TF = re.compile(rb"noqa\s*:[^\n]*TF\d", re.IGNORECASE)
+_ROUTE_CALL = re.compile(rb"\b(?:re_path|path|url)\s*\(")
+
+
+def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
+    """Roles some selected rule judges, the tool's own rules aside; every role when only those are selected."""
+    judging = [rule for rule in rules if rule.factor != _TOOL]
+    if not judging:
+        return frozenset(ROLES)
+    return frozenset(role for rule in judging for role in rule.roles)
+
+
+def may_provide_context(data: bytes) -> bool:
+    """Whether a file's bytes may hold a star import, a URLconf or a rate-limit storage setting."""
+    if b"RATELIMIT_STORAGE" in data or _STAR_IMPORT.search(data):
+        return True
+    return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
+
+
+def has_directives(data: bytes) -> bool:
+    """Whether a file's bytes may hold a suppression directive: TF003/TF004 judge directives in every role."""
+    return b"12f:" in data or _NOQA_TF.search(data) is not None
+
+
+def wanted_modules(facts: Iterable[Fact]) -> set[str]:
+    """Modules the analyzed files reach into: the bases they star-import, and the modules whose state they write."""
+    wanted = set()
+    for fact in facts:
+        if fact.kind == "python.star_import":
+            wanted.add(fact.attrs["imports"])
+        elif fact.kind == "python.imported_state_write":
+            wanted.add(fact.attrs["qualified"].rpartition(".")[0])
+    wanted.discard("")
+    return wanted
+
+
+def provides(rel: str, modules: set[str]) -> bool:
+    """Whether the file at `rel` is one of `modules` as linking matches them (the same name, or a dotted suffix)."""
+    module = dotted_module(rel)
+    return any(module == wanted or module.endswith("." + wanted) for wanted in modules)
