@@ -148,9 +148,10 @@ def test_corrupt_entries_and_index_are_misses_and_get_rewritten(tmp_path, catalo
     project = _project(tmp_path)
     first = _lint(project, catalogue)
     [pack] = (cache.default_dir() / "projects").glob("*.pack")
-    entries = marshal.loads(pack.read_bytes())
-    corrupt = [marshal.dumps({**entries, "app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "util.py": 7,
-                              "Dockerfile": [*entries["Dockerfile"][:5], {"facts": 3, "directives": []}]}),
+    entries = marshal.loads(pack.read_bytes())["analyses"]
+    analyses = {**entries, "app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "util.py": 7,
+                "Dockerfile": [*entries["Dockerfile"][:5], {"facts": 3, "directives": []}]}
+    corrupt = [marshal.dumps({"analyses": analyses, "scans": {}}), marshal.dumps({"analyses": entries, "scans": 3}),
                b"", b"\xff not marshal", pack.read_bytes()[:-7], marshal.dumps([1, 2])]
     for data in corrupt:
         pack.write_bytes(data)
@@ -234,7 +235,7 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path, catalogue):
     directory = cache.default_dir()
     assert not list(directory.rglob(".tmp-*"))
     [pack] = (directory / "projects").glob("*.pack")
-    for entry in marshal.loads(pack.read_bytes()).values():
+    for entry in marshal.loads(pack.read_bytes())["analyses"].values():
         FileAnalysis.from_dict(entry[5])
 
 

@@ -1,9 +1,17 @@
-"""Named files (pre-commit's staged files) are reported on alone, with the project read for context."""
+"""Named files (pre-commit's staged files) are reported on alone, with what linking needs read for context."""
 
 from __future__ import annotations
 
-from conftest import write_tree
+import pytest
+
+from conftest import REPO, write_tree
 from report_projects import json_report
+from test_needs import ROUTE_IN_TESTS, SETTINGS_LEAF_IN_TESTS, STATE_IN_A_SCRIPT
+from twelvefactor_lint import runner
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.walk import discover
+from twelvefactor_lint.judge.focus import focus_for, narrowed
+from twelvefactor_lint.runner import run
 
 PROJECT = {
     ".12f-lint.toml": "",
@@ -73,3 +81,37 @@ def test_the_process_inventory_is_narrowed_too(lint, tmp_path):
     assert {p.declared_at.split(":")[0] for p in result.processes} == {"Procfile", "compose.yaml"}
     focused = narrowed(result, focus_for([tmp_path / "compose.yaml"], tmp_path))
     assert {p.declared_at.split(":")[0] for p in focused.processes} == {"compose.yaml"}
+
+
+def _every_named_file_alone_equals_the_full_run(root, catalogue):
+    """Each discovered file named alone gets exactly the full run's findings (and suppressions) for it."""
+    settings = Settings(root=root, cache=False, jobs=1)
+    full = run([root], settings, catalogue)
+    for source in discover([root], root).files:
+        scope = focus_for([source.path], root)
+        alone = narrowed(run([root, source.path], settings, catalogue, scope), scope)
+        assert alone.findings == narrowed(full, scope).findings, source.rel
+        assert alone.suppressed == narrowed(full, scope).suppressed, source.rel
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in (REPO / "fixtures").iterdir() if p.is_dir()))
+def test_a_named_fixture_file_gets_the_full_runs_findings(fixture, catalogue):
+    _every_named_file_alone_equals_the_full_run(REPO / "fixtures" / fixture, catalogue)
+
+
+def test_a_named_file_gets_the_full_runs_findings_across_files(tmp_path, catalogue):
+    write_tree(tmp_path, {**PROJECT, **STATE_IN_A_SCRIPT, **SETTINGS_LEAF_IN_TESTS, **ROUTE_IN_TESTS,
+                          "mysite/settings/staging.py": "from .base import *\n",
+                          "limits.py": "from flask_limiter import Limiter\nlimiter = Limiter(key_func=str)\n",
+                          "config.py": "RATELIMIT_STORAGE_URI = 'redis://cache:6379'\n"})
+    _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
+
+
+def test_a_named_file_reads_only_what_linking_needs(tmp_path, catalogue, monkeypatch):
+    write_tree(tmp_path, {**PROJECT, **{f"other/m{i}.py": "X = 1\n" for i in range(30)}})
+    seen: list[str] = []
+    real = runner.analyze_file
+    monkeypatch.setattr(runner, "analyze_file", lambda source, *a, **k: seen.append(source.rel) or real(source, *a, **k))
+    scope = focus_for([tmp_path / "recipes" / "api.py"], tmp_path)
+    run([tmp_path, tmp_path / "recipes" / "api.py"], Settings(root=tmp_path, cache=False, jobs=1), catalogue, scope)
+    assert sorted(seen) == ["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py"]

@@ -214,7 +214,7 @@ def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: 
     progress = Progress(sys.stderr, enabled=not quiet)
     try:
         scope = focus.focus_for(targets, settings.root)
-        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue, progress)
+        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue, progress, scope)
         progress.finish()
         _newer_syntax_notice(result, settings.root)
         return focus.narrowed(result, scope) if scope else result

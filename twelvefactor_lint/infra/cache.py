@@ -100,16 +100,21 @@ def code_stamp() -> str:
 class FactsCache:
     """One project's analyses, in one file read once and written once per run.
 
-    The pack maps each file's path to [kind, size, mtime, inode, key, analysis as plain data]: an
-    unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
-    changed is hashed and still hits when its content key is the same (a checkout, a touch)."""
+    The pack maps each analyzed file's path to [kind, size, mtime, inode, key, analysis as plain data]:
+    an unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
+    changed is hashed and still hits when its content key is the same (a checkout, a touch). It also
+    keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag])."""
 
     def __init__(self, directory: Path, root: Path):
         self.directory = directory
         self._stamp = code_stamp()
         self._path = directory / "projects" / f"{_hash(self._stamp, str(root.resolve()))}.pack"
         loaded = _read_pack(self._path)
-        self._entries: dict[str, list] = loaded if isinstance(loaded, dict) else {}
+        if not (isinstance(loaded, dict) and isinstance(loaded.get("analyses"), dict) and isinstance(loaded.get("scans"), dict)):
+            loaded = {"analyses": {}, "scans": {}}
+        self._pack: dict[str, dict[str, list]] = loaded
+        self._entries = loaded["analyses"]
+        self._scans = loaded["scans"]
         self._changed = False
         self._now = time.time()
         self._stats: dict[str, os.stat_result] = {}
@@ -147,10 +152,33 @@ class FactsCache:
             return
         self._remember(source, self._key(source, analysis.digest), analysis.to_dict())
 
+    def scanned(self, source: SourceFile, max_size: int) -> bool | None:
+        """What the last scan of `source` found, when the file is unchanged since (else None)."""
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            return None
+        known = self._scans.get(source.rel)
+        if info.st_size > max_size or not isinstance(known, list) or len(known) != 4:
+            return None
+        return bool(known[3]) if known[:3] == [info.st_size, info.st_mtime_ns, info.st_ino] else None
+
+    def store_scan(self, source: SourceFile, found: bool) -> None:
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            return
+        if info.st_mtime_ns > self._now * 1e9 - _RACY_NS:
+            return  # racily clean: scanned again next time
+        entry = [info.st_size, info.st_mtime_ns, info.st_ino, found]
+        if self._scans.get(source.rel) != entry:
+            self._scans[source.rel] = entry
+            self._changed = True
+
     def save(self) -> None:
         """Write the pack if this run changed it, and prune old packs once a day."""
         if self._changed:
-            _write_pack(self._path, self._entries)
+            _write_pack(self._path, self._pack)
         marker = self.directory / "last-prune"
         try:
             due = self._now - marker.stat().st_mtime > _REFRESH_AGE

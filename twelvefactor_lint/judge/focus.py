@@ -1,5 +1,5 @@
 """Focus: when files are named (as pre-commit names the staged ones), report on those files only,
-but read the whole project around them.
+but read what linking needs around them (every deploy file, and the Python files `link.needs` finds).
 
 Cross-file facts need the other files: a compose `command:` supplies a Dockerfile's start
 command, and a handler mutates a dict defined in another module. Linting a staged Dockerfile or

@@ -20,12 +20,14 @@ is reported only with `analyze-all-files = true` in the config or when the file 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from twelvefactor_lint.analyze.python.state import dotted_module
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.judge.catalogue import Rule
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.judge.catalogue import Rule
 
 _TOOL = "tool"
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n]*\*")
@@ -33,7 +35,7 @@ _NOQA_TF = re.compile(rb"noqa\s*:[^\n]*TF\d", re.IGNORECASE)
 _ROUTE_CALL = re.compile(rb"\b(?:re_path|path|url)\s*\(")
 
 
-def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
+def judged_roles(rules: Iterable["Rule"]) -> frozenset[str]:
     """Roles some selected rule judges, the tool's own rules aside; every role when only those are selected."""
     judging = [rule for rule in rules if rule.factor != _TOOL]
     if not judging:

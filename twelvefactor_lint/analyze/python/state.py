@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 
 _CONTAINER_CALLS = {
@@ -64,14 +65,6 @@ class _Module:
     class_state: dict[str, dict[str, StateVar]]
     bound: dict[str, int]
     """Every module-level name with its line: candidates for `global` rebinding."""
-
-
-def dotted_module(path: str) -> str:
-    """`app/recipe_data.py` -> `app.recipe_data`; `pkg/__init__.py` -> `pkg`."""
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
 
 
 def absolute_import(qualified: str, module: str, is_package: bool) -> str:

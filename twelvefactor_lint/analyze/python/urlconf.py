@@ -11,7 +11,8 @@ import ast
 
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.state import absolute_import, dotted_module
+from twelvefactor_lint.analyze.python.state import absolute_import
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 
 FACT = "python.url_route"
