@@ -4,7 +4,6 @@ never breaks a run and never writes into the scanned tree."""
 from __future__ import annotations
 
 import json
-import marshal
 import multiprocessing
 import os
 import threading
@@ -25,6 +24,10 @@ from twelvefactor_lint.infra import cache
 from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.report import render
 from twelvefactor_lint.runner import analyze_file, run
+
+
+def _json(data) -> bytes:
+    return json.dumps(data).encode()
 
 
 def _analyses(tmp_path):
@@ -148,11 +151,11 @@ def test_corrupt_entries_and_index_are_misses_and_get_rewritten(tmp_path, catalo
     project = _project(tmp_path)
     first = _lint(project, catalogue)
     [pack] = (cache.default_dir() / "projects").glob("*.pack")
-    entries = marshal.loads(pack.read_bytes())["analyses"]
+    entries = json.loads(pack.read_bytes())["analyses"]
     analyses = {**entries, "app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "util.py": 7,
                 "Dockerfile": [*entries["Dockerfile"][:5], {"facts": 3, "directives": []}]}
-    corrupt = [marshal.dumps({"analyses": analyses, "scans": {}}), marshal.dumps({"analyses": entries, "scans": 3}),
-               b"", b"\xff not marshal", pack.read_bytes()[:-7], marshal.dumps([1, 2])]
+    corrupt = [_json({"analyses": analyses, "scans": {}}), _json({"analyses": entries, "scans": 3}),
+               b"", b"\xff not json", pack.read_bytes()[:-7], _json([1, 2])]
     for data in corrupt:
         pack.write_bytes(data)
         counted.clear()
@@ -235,7 +238,7 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path, catalogue):
     directory = cache.default_dir()
     assert not list(directory.rglob(".tmp-*"))
     [pack] = (directory / "projects").glob("*.pack")
-    for entry in marshal.loads(pack.read_bytes())["analyses"].values():
+    for entry in json.loads(pack.read_bytes())["analyses"].values():
         FileAnalysis.from_dict(entry[5])
 
 

@@ -254,7 +254,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 
 
 def _walker_only(monkeypatch):
-    monkeypatch.setattr(walk._Walker, "_git_files", staticmethod(lambda top: None))
+    monkeypatch.setattr(walk._Walker, "_git_files", lambda self, top: None)
 
 
 def _git_init(root):
@@ -267,7 +267,7 @@ def test_git_listing_finds_what_the_walker_finds_in_the_fixtures(tmp_path, monke
     root = tmp_path / fixture
     shutil.copytree(REPO / "fixtures" / fixture, root)
     _git_init(root)
-    assert walk._Walker._git_files(str(root)) is not None
+    assert walk._Walker(str(root), walk._Excludes(()), True)._git_files(str(root)) is not None
     by_git = discover([root], root)
     _walker_only(monkeypatch)
     assert by_git == discover([root], root)
@@ -299,4 +299,4 @@ def test_git_listing_finds_what_the_walker_finds_in_a_generated_tree(tmp_path, m
 
 def test_outside_a_work_tree_git_gives_no_listing(tmp_path):
     write_tree(tmp_path, {"app.py": ""})
-    assert walk._Walker._git_files(str(tmp_path)) is None
+    assert walk._Walker(str(tmp_path), walk._Excludes(()), True)._git_files(str(tmp_path)) is None

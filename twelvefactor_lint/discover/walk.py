@@ -158,20 +158,18 @@ class _Walker:
 
     # --- in a git work tree: git's own list ----------------------------------------------------
 
-    @staticmethod
-    def _git_files(top: str) -> list[str] | None:
+    def _git_files(self, top: str) -> list[str] | None:
         """Tracked and untracked-but-not-ignored files under `top` by `git ls-files` (one process, git's
-        own .gitignore matching), or None outside a work tree or when git fails."""
-        import subprocess
+        own .gitignore matching; no user or system config, so no global excludes either), or None
+        outside a work tree or when git fails."""
+        from twelvefactor_lint.infra.external import ToolFailed, run_tool
 
         try:
-            done = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=top,
-                                  capture_output=True, timeout=60, check=False)
-        except (OSError, subprocess.SubprocessError):
+            out = run_tool("git", ["ls-files", "-co", "--exclude-standard", "-z"], timeout=60, cwd=Path(top),
+                           untrusted_root=Path(self.root))
+        except ToolFailed:
             return None
-        if done.returncode != 0:
-            return None
-        return [os.fsdecode(name) for name in done.stdout.split(b"\0") if name]
+        return [os.fsdecode(name) for name in out.split(b"\0") if name]
 
     def _from_listing(self, top: str, names: list[str]) -> Iterator[SourceFile | Skipped]:
         """The walker's answer from git's list: the config's excludes and virtualenv directories applied,

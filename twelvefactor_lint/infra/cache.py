@@ -5,7 +5,7 @@ what the facts depend on: the code that made them (tool version, `ANALYZER_VERSI
 this package's and the parsers' files, the Python version), the file's kind, its path (context
 comes from it) and its content. Each project has one pack file (per code stamp) mapping each
 file's size, mtime and inode to its key and its facts, so an unchanged file is not even read and a
-warm run decodes one file; a file modified in the last seconds is re-hashed next time, as its
+warm run decodes one JSON file; a file modified in the last seconds is re-hashed next time, as its
 mtime alone cannot tell a later same-second edit.
 
 Every write is a temporary file and `os.replace`, so concurrent runs and a killed run leave
@@ -17,6 +17,7 @@ writing it leaves the run as it would be without it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -245,31 +246,28 @@ def _hash(*parts: str) -> str:
 
 def _read_pack(path: Path) -> Any:
     """The pack's data, or None when it is missing or corrupt; a pack in use has its mtime refreshed
-    daily, which keeps it from being pruned. marshal (the format of .pyc files) is the fastest
-    decoder of plain data in the standard library; the code stamp keys the pack to this Python."""
-    import marshal
-
+    daily, which keeps it from being pruned. JSON: one decode per run (pickle and marshal are no
+    formats to read from a directory a config may point into the project)."""
     try:
         with open(path, "rb") as handle:
-            data = marshal.loads(handle.read())
+            data = json.loads(handle.read())
             if time.time() - os.fstat(handle.fileno()).st_mtime > _REFRESH_AGE:
                 os.utime(path)
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data
 
 
 def _write_pack(path: Path, data: Any) -> bool:
     """Write atomically: readers see the old pack or the new one, never a part."""
-    import marshal
     import tempfile  # only runs that write pay for it
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(marshal.dumps(data))
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
