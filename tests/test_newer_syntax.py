@@ -7,13 +7,18 @@ import glob
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from twelvefactor_lint import runner
 from twelvefactor_lint.analyze.python import newer
 from twelvefactor_lint.cli import main
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.infra import cache
+from twelvefactor_lint.runner import run
 
 NEWER = """\
 from flask import Flask
@@ -49,8 +54,10 @@ def path_with(monkeypatch, tmp_path_factory):
         empty = tmp_path_factory.mktemp("bin")
         monkeypatch.setenv("PATH", os.pathsep.join(filter(None, [directory, str(empty), "/usr/bin", "/bin"])))
         newer._newer_interpreters.cache_clear()
+        cache.code_stamp.cache_clear()  # it names the newer interpreters
     yield _set
     newer._newer_interpreters.cache_clear()
+    cache.code_stamp.cache_clear()
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads 3.12 syntax itself")
@@ -92,3 +99,22 @@ def test_a_real_syntax_error_is_still_tf001(lint, path_with):
     path_with(None)
     result = lint({"broken.py": "def f(:\n    return 1\n"})
     assert [f.rule for f in result.findings] == ["TF001"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python reads 3.12 syntax itself")
+def test_the_skip_is_cached_until_a_newer_python_appears(tmp_path, path_with, monkeypatch, catalogue):
+    path_with(None)
+    (tmp_path / "shop.py").write_text(NEWER)
+    past = time.time() - 60  # the cache does not trust the mtime of a file modified seconds ago
+    os.utime(tmp_path / "shop.py", (past, past))
+    calls: list[str] = []
+    real = runner.analyzer_for
+    monkeypatch.setattr(runner, "analyzer_for", lambda kind: lambda path, data: calls.append(path) or real(kind)(path, data))
+    first = run([tmp_path], Settings(root=tmp_path), catalogue)
+    assert calls == ["shop.py"] and first.skipped[0].reason.startswith(newer.NEWER_SYNTAX)
+    assert run([tmp_path], Settings(root=tmp_path), catalogue) == first and calls == ["shop.py"]
+    directory = _working_newer_python()
+    if directory is not None:
+        path_with(directory)
+        assert [f.rule for f in run([tmp_path], Settings(root=tmp_path), catalogue).findings] == ["TF601"]
+        assert calls == ["shop.py", "shop.py"]

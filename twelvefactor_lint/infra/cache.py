@@ -30,6 +30,7 @@ from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
 from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.discover.walk import SourceFile
+from twelvefactor_lint.infra.external import newer_pythons
 from twelvefactor_lint.facts import FileAnalysis
 
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
@@ -83,7 +84,8 @@ def clean(directory: Path) -> bool:
 def code_stamp() -> str:
     """What the facts depend on besides the file: versions, and the (name, size, mtime) of the code that
     makes them - so an edited checkout or an upgraded parser never reads facts an older one made."""
-    stamp = hashlib.blake2b(f"{__version__}|{ANALYZER_VERSION}|{sys.version}".encode(), digest_size=16)
+    newer = ",".join(newer_pythons())  # a file of newer syntax is analyzed by one of them, or skipped
+    stamp = hashlib.blake2b(f"{__version__}|{ANALYZER_VERSION}|{sys.version}|{newer}".encode(), digest_size=16)
     roots = [Path(__file__).parent.parent]
     for name in _PARSERS:
         spec = find_spec(name)
@@ -96,6 +98,11 @@ def code_stamp() -> str:
                 info = os.stat(os.path.join(directory, name))
                 stamp.update(f"{name}|{info.st_size}|{info.st_mtime_ns};".encode())
     return stamp.hexdigest()
+
+
+class CachedSkip(str):
+    """A reason a file is skipped that depends only on its content and the installed tools (syntax newer
+    than this Python, with no newer one on PATH): kept like facts, so a warm run does not retry it."""
 
 
 class FactsCache:
@@ -120,8 +127,8 @@ class FactsCache:
         self._now = time.time()
         self._stats: dict[str, os.stat_result] = {}
 
-    def lookup(self, source: SourceFile, max_size: int) -> FileAnalysis | None:
-        """The cached analysis of `source` as it is now, or None."""
+    def lookup(self, source: SourceFile, max_size: int) -> FileAnalysis | CachedSkip | None:
+        """The cached analysis of `source` as it is now (or why it is skipped), or None."""
         try:
             info = os.stat(source.path)
         except OSError:
@@ -141,17 +148,28 @@ class FactsCache:
             if key != known[4]:
                 return None
             self._remember(source, key, known[5])
+        if isinstance(known[5].get("skipped"), str):
+            return CachedSkip(known[5]["skipped"])
         try:
             return FileAnalysis.from_dict(known[5])
         except (KeyError, TypeError, ValueError):
             return None
 
-    def store(self, source: SourceFile, analysis: FileAnalysis) -> None:
+    def store(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
         """Keep an analysis under the hash of the content it was made from (one with an internal error is
         not kept: the next run tries again)."""
-        if not analysis.digest or any(fact.kind == "internal_error" for fact in analysis.facts):
+        if isinstance(outcome, CachedSkip):
+            info = self._stats.get(source.rel)
+            try:
+                with open(source.path, "rb") as handle:
+                    content = digest(handle.read(info.st_size + 1 if info else -1))
+            except OSError:
+                return
+            self._remember(source, self._key(source, content), {"skipped": str(outcome)})
             return
-        self._remember(source, self._key(source, analysis.digest), analysis.to_dict())
+        if not outcome.digest or any(fact.kind == "internal_error" for fact in outcome.facts):
+            return
+        self._remember(source, self._key(source, outcome.digest), outcome.to_dict())
 
     def scanned(self, source: SourceFile, max_size: int) -> bool | None:
         """What the last scan of `source` found, when the file is unchanged since (else None)."""

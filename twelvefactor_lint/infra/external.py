@@ -16,11 +16,22 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 _ALLOWED = re.compile(r"(git|helm|python3(\.\d+)?)")
 _GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
                "-c", "protocol.file.allow=never")
+
+
+_NEWEST_MINOR = 20
+
+
+@lru_cache(maxsize=1)
+def newer_pythons() -> tuple[str, ...]:
+    """`python3.X` names on PATH newer than the running Python, newest first (whether they work is tried on use)."""
+    names = [f"python3.{minor}" for minor in range(_NEWEST_MINOR, sys.version_info.minor, -1)]
+    return tuple(name for name in names if shutil.which(name))
 
 
 class ToolFailed(Exception):

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.infra.external import ToolFailed, run_tool
+from twelvefactor_lint.infra.external import ToolFailed, newer_pythons as _newer_interpreters, run_tool
 
 RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 NEWER_SYNTAX = f"syntax newer than {RUNNING}"
 """The start of the skip reason, so reports and the notice can count these files."""
-_NEWEST_MINOR = 20
 _MAX_BRACKET_DEPTH = 200
 _OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
 _CHILD = (
@@ -74,12 +72,3 @@ def _bracket_depth(data: bytes) -> int:
         elif byte in _CLOSING:
             depth -= 1
     return deepest
-
-
-@lru_cache(maxsize=1)
-def _newer_interpreters() -> tuple[str, ...]:
-    """`python3.X` names newer than the running Python, newest first (whether they work is tried on use)."""
-    import shutil
-
-    names = [f"python3.{minor}" for minor in range(_NEWEST_MINOR, sys.version_info.minor, -1)]
-    return tuple(name for name in names if shutil.which(name))
