@@ -340,7 +340,7 @@ def table(f: dict) -> str:
         ("  lines per CPU-second", f"{f['lines'] / f['cold']['cpu']:,.0f}", ""),
         ("12f-lint cold, --jobs 1", f"{f['cold_1job']['wall']:.2f} s", ""),
         ("12f-lint warm (nothing changed)", f"{f['warm']['wall']:.3f} s = {f['warm']['wall'] / f['cold']['wall']:.1%} of cold",
-         _verdict(f["warm"]["wall"] <= 0.1 * f["cold"]["wall"], "<= 10%")),
+         _verdict(f["warm"]["wall"] <= 0.05 * f["cold"]["wall"], "<= 5%")),
     ]
     if "bandit" in f:
         ratio = f["bandit"]["wall"] / f["cold"]["wall"]
@@ -354,7 +354,7 @@ def table(f: dict) -> str:
                      f"{f['hadolint']['wall']:.2f} s; 12f-lint / hadolint: {1 / ratio:.2f}x time", ""))
     rows += [
         ("12f-lint cold, services (Dockerfile, compose, Procfile, script)", f"{f['services_cold']['wall']:.2f} s", ""),
-        ("12f-lint --version", f"{f['version']['wall'] * 1000:.0f} ms", _verdict(f["version"]["wall"] <= 0.150, "<= 150 ms")),
+        ("12f-lint --version", f"{f['version']['wall'] * 1000:.0f} ms", _verdict(f["version"]["wall"] <= 0.100, "<= 100 ms")),
         ("10-file project, cold / warm", f"{f['small_cold']['wall'] * 1000:.0f} ms / {f['small_warm']['wall'] * 1000:.0f} ms",
          _verdict(f["small_cold"]["wall"] <= 0.300, "<= 300 ms")),
         ("peak RSS 1x / 4x corpus (default jobs)", f"{_mb(f['rss_1x'])} / {_mb(f['rss_4x'])}",
