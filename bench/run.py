@@ -26,6 +26,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -188,7 +189,8 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="12f-bench-"))
     projects = {name: getattr(args, name) for name in PROJECTS if getattr(args, name) and getattr(args, name).is_dir()}
     try:
-        figures = {} if args.only_projects else run_all(work, runs, 300 if args.quick else None, 40 if args.quick else args.services)
+        figures = {} if args.only_projects else run_all(
+            work, runs, 300 if args.quick else None, 40 if args.quick else args.services)
         figures["projects"] = {name: run_project(name, path, work, runs) for name, path in projects.items()}
     finally:
         if args.work is None:
@@ -279,7 +281,7 @@ def run_project(name: str, tree: Path, work: Path, runs: int) -> dict:
     try:
         for peer, command in commands.items():
             print(f"  {name}: {peer} ...", file=sys.stderr)
-            fresh = lambda: shutil.rmtree(caches[peer], ignore_errors=True)  # noqa: E731
+            fresh = partial(shutil.rmtree, caches[peer], ignore_errors=True)
             f[peer] = {
                 "cold": median_of(runs, [*command, "."], before=fresh, cwd=tree),
                 "warm": median_of(runs, [*command, "."], cwd=tree),
@@ -324,7 +326,8 @@ def project_table(f: dict) -> str:
                 verdict = _verdict(lint[key]["wall"] <= 0.3, label)
             out.append(f"| {key} wall | {lint[key]['wall']:.3f} s | {ruff[key]['wall']:.3f} s | {ratio:.2f}x | {verdict} |")
         rss = lint["cold"]["rss"] / ruff["cold"]["rss"]
-        out.append(f"| peak RSS, cold | {_mb(lint['cold'])} | {_mb(ruff['cold'])} | {rss:.2f}x | {_verdict(rss <= 0.25, '<= 0.25x')} |")
+        out.append(f"| peak RSS, cold | {_mb(lint['cold'])} | {_mb(ruff['cold'])} | {rss:.2f}x "
+                   f"| {_verdict(rss <= 0.25, '<= 0.25x')} |")
     return "\n".join(out)
 
 

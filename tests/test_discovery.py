@@ -8,7 +8,6 @@ import subprocess
 import threading
 
 import pytest
-
 from conftest import REPO, write_tree
 
 from twelvefactor_lint.config import Settings

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO, write_tree
 from report_projects import json_report
 from test_needs import ROUTE_IN_TESTS, SETTINGS_LEAF_IN_TESTS, STATE_IN_A_SCRIPT
+
 from twelvefactor_lint import runner
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.discover.walk import discover
@@ -89,7 +89,7 @@ def _every_named_file_alone_equals_the_full_run(root, catalogue):
     full = run([root], settings, catalogue)
     for source in discover([root], root).files:
         scope = focus_for([source.path], root)
-        alone = narrowed(run([root, source.path], settings, catalogue, scope), scope)
+        alone = narrowed(run([root, source.path], settings, catalogue, focus=scope), scope)
         assert alone.findings == narrowed(full, scope).findings, source.rel
         assert alone.suppressed == narrowed(full, scope).suppressed, source.rel
 
@@ -113,5 +113,5 @@ def test_a_named_file_reads_only_what_linking_needs(tmp_path, catalogue, monkeyp
     real = runner.analyze_file
     monkeypatch.setattr(runner, "analyze_file", lambda source, *a, **k: seen.append(source.rel) or real(source, *a, **k))
     scope = focus_for([tmp_path / "recipes" / "api.py"], tmp_path)
-    run([tmp_path, tmp_path / "recipes" / "api.py"], Settings(root=tmp_path, cache=False, jobs=1), catalogue, scope)
+    run([tmp_path, tmp_path / "recipes" / "api.py"], Settings(root=tmp_path, cache=False, jobs=1), catalogue, focus=scope)
     assert sorted(seen) == ["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py"]

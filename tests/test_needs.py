@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import STATEFUL_FLASK_APP, write_tree
+
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
@@ -67,7 +67,8 @@ def test_a_parse_error_in_a_test_file_is_opt_in(tmp_path, catalogue):
     every = {(f.rule, f.path) for f in _every(tmp_path, catalogue, analyze_all_files=True)}
     assert every == {("TF001", "app/broken.py"), ("TF001", "tests/test_app.py"), ("TF001", "shop/migrations/0001_x.py")}
     (tmp_path / ".12f-lint.toml").write_text("analyze-all-files = true\n")
-    report = json.loads(CliRunner().invoke(main, ["check", "--exit-zero", "--format", "json", "--no-cache", str(tmp_path)]).stdout)
+    result = CliRunner().invoke(main, ["check", "--exit-zero", "--format", "json", "--no-cache", str(tmp_path)])
+    report = json.loads(result.stdout)
     assert {f["path"] for f in report["findings"]} == {"app/broken.py", "tests/test_app.py", "shop/migrations/0001_x.py"}
 
 

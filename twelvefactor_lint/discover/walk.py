@@ -114,13 +114,15 @@ class _Excludes:
     instead of pathspec's loop over every pattern."""
 
     def __init__(self, patterns: Iterable[str]):
-        spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
-        active = [p for p in spec.patterns if p.include is not None and p.regex is not None]
-        if all(p.include for p in active):
-            joined = "|".join(f"(?:{p.regex.pattern.replace('(?P<ps_d>', '(?:')})" for p in active)
-            self.match = re.compile(joined or "(?!)").match if active else (lambda _: None)
-        else:
-            self.match = spec.match_file
+        self._spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
+        self._joined: re.Pattern[str] | None = None
+        if all(include for include, _ in active):
+            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active)
+            self._joined = re.compile(joined or "(?!)")
+
+    def match(self, path: str) -> bool:
+        return self._joined.match(path) is not None if self._joined is not None else self._spec.match_file(path)
 
 
 # One directory's .gitignore: (the directory's path relative to the walk's floor with a trailing `/`, or "").

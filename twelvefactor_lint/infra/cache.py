@@ -30,8 +30,8 @@ from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
 from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.discover.walk import SourceFile
-from twelvefactor_lint.infra.external import newer_pythons
 from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.infra.external import newer_pythons
 
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400

@@ -20,7 +20,8 @@ is reported only with `analyze-all-files = true` in the config or when the file 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
@@ -35,7 +36,7 @@ _NOQA_TF = re.compile(rb"noqa\s*:[^\n]*TF\d", re.IGNORECASE)
 _ROUTE_CALL = re.compile(rb"\b(?:re_path|path|url)\s*\(")
 
 
-def judged_roles(rules: Iterable["Rule"]) -> frozenset[str]:
+def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
     """Roles some selected rule judges, the tool's own rules aside; every role when only those are selected."""
     judging = [rule for rule in rules if rule.factor != _TOOL]
     if not judging:

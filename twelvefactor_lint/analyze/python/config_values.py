@@ -20,8 +20,8 @@ from twelvefactor_lint.analyze.python.context import CONFIG_CLASS, MODULE, Conte
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
-from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 
 FACT, STAR_IMPORT = "python.setting", "python.star_import"

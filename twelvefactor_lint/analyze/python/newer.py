@@ -15,7 +15,8 @@ from pathlib import Path
 
 from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.infra.external import ToolFailed, newer_pythons as _newer_interpreters, run_tool
+from twelvefactor_lint.infra.external import ToolFailed, run_tool
+from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
 
 RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 NEWER_SYNTAX = f"syntax newer than {RUNNING}"
