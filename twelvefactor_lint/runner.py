@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
@@ -62,10 +62,23 @@ def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_
             "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
 
 
-def analyze_all(sources: Sequence[SourceFile], settings: Settings, store: FactsCache | None,
-                progress: Progress | None = None) -> list[FileAnalysis | str]:
+def analyze_all(sources: Sequence[SourceFile], settings: Settings, progress: Progress | None = None,
+                store: FactsCache | None | Literal["own"] = "own") -> list[FileAnalysis | str]:
     """Each source's facts (or the reason it is skipped), in order: from the facts cache where it has
-    them, the others analyzed - over worker processes when there are enough of them."""
+    them, the others analyzed - over worker processes when there are enough of them.
+
+    A run passes the cache it opened once (and saves once); `"own"` opens and saves one for this call."""
+    if store != "own":
+        return _analyze_cached(sources, settings, progress, store)
+    own = _open_cache(settings)
+    analyses = _analyze_cached(sources, settings, progress, own)
+    if own:
+        own.save()
+    return analyses
+
+
+def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress: Progress | None,
+                    store: FactsCache | None) -> list[FileAnalysis | str]:
     outcomes: list[FileAnalysis | str | None] = [
         store.lookup(source, settings.max_file_size) if store else None for source in sources]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -208,7 +221,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
     result = lint_files(found.files, found.skipped, settings, catalogue, selection,
-                        lambda sources, shown: analyze_all(sources, settings, store, shown), progress,
+                        lambda sources, shown: analyze_all(sources, settings, shown, store), progress,
                         reported=lambda source: source.rel in explicit or (
                             source.role in judged and (focus is None or focus.covers(source.rel))), store=store)
     if store:
