@@ -99,6 +99,10 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
     return [facts[0], *(f.with_attrs(definition_line=Y.line(key)) for f in facts[1:])]
 
 
+_CONFIG_DIRS = {"config", "configs", "conf", "etc", "settings", "nginx", "certs", "ssl", "secrets", "env", "envs"}
+"""Bind-mounted directories that carry configuration into the container, not the source tree."""
+
+
 def _mounts_source(volume: Fact) -> bool:
     """A service built from the repository with a writable bind mount of a project directory over it
     (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
@@ -107,7 +111,8 @@ def _mounts_source(volume: Fact) -> bool:
     if not attrs["built"]:
         return False
     source = attrs["source"].rstrip("/")
-    directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source))
+    directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
+                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS)
     return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
 
 

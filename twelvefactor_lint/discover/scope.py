@@ -20,7 +20,13 @@ _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
 _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
-_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
+_DEV_DIR = re.compile(r"^(dev|devel|development)([._-].*)?$|^dev(project|site|env)$")
+_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
+_TEST_MODULE_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
+_EXAMPLE_WORD = re.compile(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
+_DEV_NAMES = {"procfile.windows"}
+"""`Procfile.windows` is Heroku's file for `heroku local` on a Windows laptop; the router never runs it."""
+_PROD_WORD = re.compile(r"(?:^|[._-])(prod|prd|production)(?:$|[._-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,16 +42,18 @@ class _Path:
 
 
 _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
-    (TEST, lambda p: any(d in _TEST_DIRS for d in p.dirs) or p.name == "conftest.py" or p.stem in {"test", "tests"}
-     or p.stem.startswith("test_") or p.stem.endswith("_test")),
+    # a test word anywhere in a module's name: `test_views.py`, `create_ci_test_db.py`, `config_testing.py`
+    (TEST, lambda p: any(d in _TEST_DIRS for d in p.dirs) or p.name == "conftest.py" or bool(_TEST_MODULE_WORD.search(p.stem))),
     (MIGRATION, lambda p: "migrations" in p.dirs or ("alembic" in p.dirs and "versions" in p.dirs) or "migrate" in p.dirs),
-    (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs)),
+    (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs) or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
     (BUILD, lambda p: p.name in _BUILD_FILES or any(d in _TOOLING_DIRS for d in p.dirs)),
     (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
     (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.settings_dir or not p.python)),
+    (PROD, lambda p: bool(_PROD_WORD.search(p.name))),  # named for production: never a dev file
     (DEV, lambda p: bool(_DEV_WORD.search(p.stem))
      and (p.settings_dir or not p.python or "settings" in p.stem or "config" in p.stem)),
+    (DEV, lambda p: any(_DEV_DIR.match(d) for d in p.dirs) or p.name in _DEV_NAMES),
 )
 """(role, test) in order: the first test a path passes gives its role; a path that passes none is PROD."""
 
@@ -55,12 +63,16 @@ def classify(rel_path: str) -> str:
     *parents, name = rel_path.lower().split("/")
     dirs = tuple(part for part in parents if part and part != ".")
     python = name.endswith(".py")
-    facts = _Path(dirs, name, name.rsplit(".", 1)[0] if python else name, python,
-                  any(d in {"settings", "config", "configs", "conf"} for d in dirs))
+    stem = name.rsplit(".", 1)[0] if python else name
+    if name == "__init__.py" and dirs:  # a settings package (`settings/debug/__init__.py`) is named by its directory
+        stem, dirs = dirs[-1], dirs[:-1]
+    facts = _Path(dirs, name, stem, python, any(d in {"settings", "config", "configs", "conf"} for d in dirs))
     return next((role for role, test in _RULES if test(facts)), PROD)
 
 
-_PROD_WORD = re.compile(r"(?:^|[._-])(prod|production)(?:$|[._-])", re.IGNORECASE)
+def is_prod_named(rel_path: str) -> bool:
+    """A file named for production (`docker-compose.prod.yml`, `settings/production.py`) is never a dev file."""
+    return bool(_PROD_WORD.search(PurePosixPath(rel_path).name))
 
 
 def dev_by_sibling(paths: list[str]) -> set[str]:
@@ -74,6 +86,6 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
         by_dir.setdefault(str(PurePosixPath(path).parent), []).append(path)
     dev = set()
     for siblings in by_dir.values():
-        if any(_PROD_WORD.search(PurePosixPath(p).name) for p in siblings):
-            dev |= {p for p in siblings if not _PROD_WORD.search(PurePosixPath(p).name) and classify(p) == PROD}
+        if any(is_prod_named(p) for p in siblings):
+            dev |= {p for p in siblings if not is_prod_named(p) and classify(p) == PROD}
     return dev

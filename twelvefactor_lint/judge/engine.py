@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from twelvefactor_lint.discover.scope import DEV, PROD
+from twelvefactor_lint.discover.scope import DEV, PROD, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
@@ -77,9 +77,10 @@ def _definition(fact: Fact) -> tuple[str, int] | None:
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
     """The file's role, narrowed to `dev` for a fact that knows it only matters in development
-    (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)."""
+    (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup) — unless the file
+    is named for production, which no content makes a dev file."""
     role = roles.get(fact.path)
-    return DEV if role == PROD and fact.attrs.get("dev_only") else role
+    return DEV if role == PROD and fact.attrs.get("dev_only") and not is_prod_named(fact.path) else role
 
 
 def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, str]):
