@@ -31,3 +31,51 @@ def test_a_source_tree_bind_mount_makes_a_compose_file_dev_only(lint):
 def test_a_file_named_for_production_is_never_dev_only(lint):
     result = lint({"docker-compose.prod.yml": _WEB.format(mount=".:/app")}, select=("TF1201",))
     assert [f.severity for f in _by_rule(result, "TF1201")] == ["warning"]
+
+
+_CONDITIONAL = """\
+import logging
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+log_file = os.getenv("APP_LOG")
+if log_file:
+    logging.getLogger().addHandler(logging.FileHandler(log_file))
+
+
+def run():
+    if os.environ.get("SEARX_DEBUG"):
+        app.run(debug=True)
+"""
+
+
+def test_code_under_an_env_driven_flag_is_opt_in_one_step_lower(lint):
+    result = lint({"app.py": _CONDITIONAL}, select=("TF1101", "TF303"))
+    (log,) = _by_rule(result, "TF1101")
+    assert log.severity == "info" and "only when APP_LOG is set" in log.message
+    (debug,) = _by_rule(result, "TF303")
+    assert debug.severity == "info" and "only when SEARX_DEBUG is set" in debug.message
+
+
+_SETTINGS = """\
+import os
+
+INSTALLED_APPS = ["django.contrib.auth"]
+ROOT_URLCONF = "mysite.urls"
+IS_HEROKU_APP = "DYNO" in os.environ
+if os.environ.get("GITHUB_WORKFLOW"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "PASSWORD": "postgres-ci-pw", "HOST": "127.0.0.1"}}
+elif IS_HEROKU_APP:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+"""
+
+
+def test_a_ci_only_branch_is_not_judged_and_an_else_branch_says_when_it_runs(lint):
+    result = lint({"mysite/settings.py": _SETTINGS}, select=("TF301", "TF402", "TF607"))
+    assert not _by_rule(result, "TF301") and not _by_rule(result, "TF402")
+    (sqlite,) = _by_rule(result, "TF607")
+    assert sqlite.severity == "info" and "only when IS_HEROKU_APP is not set" in sqlite.message

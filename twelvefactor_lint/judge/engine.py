@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from twelvefactor_lint.discover.scope import DEV, PROD, is_prod_named
+from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
@@ -54,6 +54,8 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             message = template.render(matcher.message, fact.attrs)
             if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
+            elif fact.attrs.get("condition"):
+                severity, message = lowered(severity), message + f" (only {fact.attrs['condition']}: opt-in, severity lowered one step)"
             findings.append(Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
@@ -76,10 +78,12 @@ def _definition(fact: Fact) -> tuple[str, int] | None:
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
-    """The file's role, narrowed to `dev` for a fact that knows it only matters in development
+    """The file's role, narrowed to `test` for code only CI runs, and to `dev` for a fact that knows it only matters in development
     (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup) — unless the file
     is named for production, which no content makes a dev file."""
     role = roles.get(fact.path)
+    if role == PROD and fact.attrs.get("ci_only"):
+        return TEST
     return DEV if role == PROD and fact.attrs.get("dev_only") and not is_prod_named(fact.path) else role
 
 

@@ -12,7 +12,7 @@ import sys
 import tokenize
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.analyze.python import newer
+from twelvefactor_lint.analyze.python import conditions, newer
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_values import setting_facts
@@ -85,17 +85,21 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     facts += lock_facts(index, names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    facts = [_placed(f, contexts) for f in facts]
+    found = conditions.branches(tree, names)
+    facts = [_placed(f, contexts, found) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
 
 
-def _placed(fact: Fact, contexts: Contexts) -> Fact:
-    """Module-wide attributes, and `at_start`: the code runs whenever a web process starts (start-up code,
-    or import-time code of a module that serves requests, outside a main guard)."""
+def _placed(fact: Fact, contexts: Contexts, found: list[conditions.Branch]) -> Fact:
+    """Module-wide attributes, `at_start` (the code runs whenever a web process starts: start-up code, or
+    import-time code of a module that serves requests, outside a main guard) and the env-driven branch the
+    code is in (`condition`, `ci_only`), if any."""
     in_main = fact.line in contexts.main_lines
     context = fact.attrs.get("context")
     at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
-    return fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
+    fact = fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
+    branch = conditions.innermost(found, fact.line)
+    return fact.with_attrs(condition=branch.condition, ci_only=branch.ci_only) if branch else fact
 
 
 def _decode(data: bytes) -> str:

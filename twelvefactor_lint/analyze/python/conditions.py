@@ -1,0 +1,121 @@
+"""Code that runs only when configuration says so: the branches of an `if` on an env-driven flag.
+
+`if os.environ.get("SQLITE"):`, `if IS_HEROKU_APP: ... else: ...`, `if settings.USE_S3:`,
+`if log_file:` (a name read from the environment) and `if X is not None:` select code by config. What
+such a branch does is opt-in, not what every deploy does: findings in it say "when X is set" and are one
+severity lower. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`) sets up a test
+database and is not judged at all.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.values import env_read
+
+_CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
+_CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
+                       r"TF_BUILD|PYTEST_CURRENT_TEST|TESTING|TEST|RUNNING_TESTS?)$", re.IGNORECASE)
+_MAX_TEXT = 60
+
+
+@dataclass(frozen=True)
+class Branch:
+    first: int
+    last: int
+    condition: str
+    """How a message says when the branch runs: "when APP_LOG is set", "when IS_HEROKU_APP is not set"."""
+    ci_only: bool
+
+
+def branches(tree: ast.Module, names: Names) -> list[Branch]:
+    """The env-driven branches of every `if` in the module, outermost first."""
+    env_names = _env_names(tree, names)
+    found: list[Branch] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        flag = _flag(node.test, names, env_names)
+        if flag is None:
+            continue
+        name, positive, text = flag
+        for body, taken in ((node.body, positive), (node.orelse, not positive)):
+            if not body or body and isinstance(body[0], ast.If) and body is node.orelse and len(body) == 1:
+                continue  # an `elif` is a branch of its own, judged by its own test
+            first, last = body[0].lineno, max(s.end_lineno or s.lineno for s in body)
+            if text:
+                condition = f"when `{text}`" if taken else f"unless `{text}`"
+            else:
+                condition = f"when {name} is {'set' if taken else 'not set'}"
+            found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name))))
+    return sorted(found, key=lambda b: (b.first, -b.last))
+
+
+def innermost(found: list[Branch], line: int) -> Branch | None:
+    inside = [b for b in found if b.first <= line <= b.last]
+    return min(inside, key=lambda b: b.last - b.first) if inside else None
+
+
+def _env_names(tree: ast.Module, names: Names) -> dict[str, str]:
+    """Module-level names bound to an environment read: name -> variable (`log_file = os.getenv("APP_LOG")`)."""
+    found = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name):
+            read = _read_in(statement.value, names)
+            if read:
+                found[statement.targets[0].id] = read
+    return found
+
+
+def _read_in(node: ast.expr, names: Names) -> str | None:
+    for inner in ast.walk(node):
+        read = env_read(inner, names)
+        if read:
+            return read[0]
+    return None
+
+
+def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str, bool, str] | None:
+    """(flag name, whether the body runs when it is set, the test as text when it is more than a flag)."""
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, not positive
+    text = ""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant):
+        if test.comparators[0].value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            positive = positive == isinstance(test.ops[0], ast.IsNot)
+        else:
+            text = _short(ast.unparse(test))
+        test = test.left
+    name = _flag_name(test, names, env_names)
+    return (name, positive, text) if name else None
+
+
+def _flag_name(node: ast.expr, names: Names, env_names: dict[str, str]) -> str | None:
+    read = env_read(node, names)
+    if read:
+        return read[0]
+    if isinstance(node, ast.Name):
+        if node.id in env_names:
+            return env_names[node.id]
+        return node.id if node.id.isupper() and len(node.id) > 1 else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        owner = node.value
+        if isinstance(owner, ast.Attribute) and owner.attr in {"config", "settings"}:
+            return node.slice.value
+    if isinstance(node, ast.Attribute):
+        owner = node.value
+        while isinstance(owner, ast.Attribute):
+            owner = owner.value
+        if isinstance(owner, ast.Name) and (owner.id in _CONFIG_OWNERS or owner.id in names.imports
+                                            and node.value is owner):
+            return ast.unparse(node)
+    return None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
