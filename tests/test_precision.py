@@ -79,3 +79,33 @@ def test_a_ci_only_branch_is_not_judged_and_an_else_branch_says_when_it_runs(lin
     assert not _by_rule(result, "TF301") and not _by_rule(result, "TF402")
     (sqlite,) = _by_rule(result, "TF607")
     assert sqlite.severity == "info" and "only when IS_HEROKU_APP is not set" in sqlite.message
+
+
+_FALLBACKS = """\
+import dj_database_url
+from pydantic_settings import BaseSettings
+
+from config.env import env
+
+DATABASES = {"default": dj_database_url.config(default="postgres://u:pw@localhost/db")}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="amqp://guest:guest@localhost//")
+
+
+class Config(BaseSettings):
+    WRITER_DB_URL: str = "mysql://fastapi:fastapi@localhost:3306/fastapi"
+"""
+
+
+def test_a_url_with_a_password_as_an_env_fallback_is_a_fallback_warning_not_the_literal_error(lint):
+    result = lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",))
+    found = _by_rule(result, "TF304")
+    assert [f.line for f in found] == [6, 7, 11]
+    assert all(f.severity == "warning" and "environment fallback" in f.message for f in found)
+    assert not any(f.fixable for f in found)
+
+
+def test_a_doubtful_secret_literal_is_a_warning_without_a_fix(lint):
+    result = lint({"app/db.py": 'import psycopg2\n\npsycopg2.connect(host="db", password="postgres")\n'
+                                'API_KEY = "H2jk9uKnhRmL6WPwh89z"\n'}, select=("TF301",))
+    assert [(f.line, f.severity, f.fixable) for f in _by_rule(result, "TF301")] == [(3, "warning", False),
+                                                                                   (4, "error", True)]

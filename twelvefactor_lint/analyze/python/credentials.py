@@ -34,6 +34,17 @@ _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
+_OWN_KEY = re.compile(r"(^|_)(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
+                      r"cookie_?secret|hmac(_?key)?|private_?key)$|^jwt_", re.IGNORECASE)
+"""Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
+tokens), unlike a credential for another service, which with a placeholder just fails to authenticate."""
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$")
+
+
+def is_sure_secret(value: str) -> bool:
+    """A value with the shape of a generated secret (digits or symbols among letters, or mixed case), not a
+    word or a snake_case name (`"postgres"`, `"change_password"`, `"connection_fields"`)."""
+    return not _IDENTIFIER.match(value) or any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
 def looks_like_secret(key: str, value: object) -> bool:
@@ -44,7 +55,8 @@ def looks_like_secret(key: str, value: object) -> bool:
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
     return not (value.startswith(("/", ".", "~")) or "://" in value
-                or value.lower().replace("-", "_").strip("_") in key.lower())
+                or value.lower().replace("-", "_").strip("_") in key.lower()
+                or re.fullmatch(r"[a-z]+(_[a-z]+)+", value))  # a snake_case name: a purpose or field group
 
 
 def _key_of(target: ast.expr) -> str | None:
@@ -92,6 +104,14 @@ def _settings_fields(names: Names) -> set[int]:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
 
 
+def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str) -> Fact:
+    """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
+    not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
+    return fact_at(SECRET_FALLBACK, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
+                   own_key=bool(_OWN_KEY.search(key)), looks_real=looks_like_secret(key, fallback.value),
+                   module_kind=contexts.module_kind)
+
+
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     fallbacks: set[int] = set()
@@ -103,21 +123,20 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and default.value and not _PLACEHOLDER.search(default.value):
-            facts.append(fact_at(SECRET_FALLBACK, path, default, contexts.of(call), call.statement_line, key,
-                                 env_key=key, module_kind=contexts.module_kind))
+            facts.append(_fallback_fact(path, default, contexts, call, key))
     fields = _settings_fields(names)
     for site, key, value in _bindings(index):
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
             fallbacks.add(id(fallback[1]))
-            facts.append(fact_at(SECRET_FALLBACK, path, fallback[1], contexts.of(site), site.statement_line, fallback[0],
-                                 env_key=fallback[0], module_kind=contexts.module_kind))
-        elif SECRET_NAME.search(key) and isinstance(value, ast.Constant) and looks_like_secret(key, value.value) \
-                and id(value) not in fallbacks:
+            facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0]))
+        elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
+                and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SECRET_LITERAL, path, value, contexts.of(where), site.statement_line, key,
-                                 key=key, module_kind=contexts.module_kind))
+                                 key=key, sure=is_sure_secret(value.value), module_kind=contexts.module_kind))
+    fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
         if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):

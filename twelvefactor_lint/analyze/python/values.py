@@ -2,7 +2,8 @@
 
 `"redis://localhost"` is a literal; `os.environ.get("REDIS_URL", "redis://localhost")`,
 `os.getenv(...) or "..."`, django-environ's `env("X", default=...)` and decouple's
-`config("X", default=...)` are environment reads with a literal fallback;
+`config("X", default=...)` (also a project's own `env`/`config` wrapper called with a variable name) and
+`dj_database_url.config(default=...)` are environment reads with a literal fallback;
 `os.environ["X"]` is an environment read; anything else is an expression.
 """
 
@@ -16,6 +17,10 @@ from twelvefactor_lint.analyze.python.names import Names
 LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config", "environs.Env"}
 _ENV_CLASSES = {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"}
+_ENV_HELPERS = {"env", "config", "getenv", "get_env"}
+"""Bare names of env readers a project wraps in a module of its own (`from config.env import env`)."""
+_URL_READERS = {"dj_database_url.config": "DATABASE_URL", "dj_email_url.config": "EMAIL_URL",
+                "django_cache_url.config": "CACHE_URL"}
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,14 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     qualified = names.qualify(func) or ""
     owner = func.value if isinstance(func, ast.Attribute) else func
     is_env_object = isinstance(owner, ast.Name) and names.constructors.get(owner.id) in _ENV_CLASSES
+    if qualified in _URL_READERS:
+        key = next((k.value.value for k in call.keywords if k.arg == "env" and isinstance(k.value, ast.Constant)),
+                   _URL_READERS[qualified])
+        return str(key), next((k.value for k in call.keywords if k.arg == "default"), None)
     if qualified not in _ENV_GETTERS and not is_env_object:
-        return None
+        if not (isinstance(owner, ast.Name) and owner.id in _ENV_HELPERS and _names_a_variable(call)):
+            return None
+        is_env_object = True
     if not call.args or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
         return None
     fallback = next((k.value for k in call.keywords if k.arg == "default"), None)
@@ -66,6 +77,13 @@ def or_fallback(node: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
         if read and constant_text(fallback) is not None:
             return read[0], fallback
     return None
+
+
+def _names_a_variable(call: ast.Call) -> bool:
+    """The first argument is an environment variable's name (`env("REDIS_URL", default=...)`)."""
+    first = call.args[0] if call.args else None
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.isupper() \
+        and first.value.replace("_", "").isalnum()
 
 
 def describe(node: ast.expr, names: Names) -> Value:
