@@ -109,3 +109,25 @@ def test_a_doubtful_secret_literal_is_a_warning_without_a_fix(lint):
                                 'API_KEY = "H2jk9uKnhRmL6WPwh89z"\n'}, select=("TF301",))
     assert [(f.line, f.severity, f.fixable) for f in _by_rule(result, "TF301")] == [(3, "warning", False),
                                                                                    (4, "error", True)]
+
+
+def test_two_log_flags_on_one_command_are_one_finding_and_a_shell_default_stream_is_a_stream(lint):
+    result = lint({"Procfile": 'web: gunicorn app:app --access-logfile /var/log/a.log --error-logfile /var/log/e.log\n'
+                               'worker: gunicorn w:app --access-logfile "${LOG_FILE:--}"\n'}, select=("TF1103",))
+    (finding,) = _by_rule(result, "TF1103")
+    assert finding.line == 1 and "`--access-logfile`, `--error-logfile`" in finding.message
+
+
+def test_supervisord_log_files_get_supervisord_advice(lint):
+    conf = "[program:web]\ncommand=gunicorn app:app\nstdout_logfile=/var/log/web.log\n"
+    result = lint({"supervisord.conf": conf}, select=("TF1103",))
+    (finding,) = _by_rule(result, "TF1103")
+    assert "stdout_logfile=/dev/stdout" in finding.message and "--access-logfile" not in finding.message
+
+
+def test_a_rotating_file_handler_is_one_finding(lint):
+    code = ('import logging\nfrom logging.handlers import RotatingFileHandler\n\n'
+            'logging.getLogger().addHandler(RotatingFileHandler("app.log", maxBytes=1000, backupCount=5))\n')
+    result = lint({"app/logs.py": code}, select=("TF1101", "TF1102"))
+    assert [(f.rule, f.line) for f in result.findings] == [("TF1101", 4)]
+    assert "rotates them itself" in result.findings[0].message

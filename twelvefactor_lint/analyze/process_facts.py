@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.processes import (
@@ -102,10 +103,11 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
         elif role == P.BUILD and not origin.release:
             facts.append(process_fact("process.build_at_start", path, origin, origin.line_of(command), {
                 "command": words, "kind": P.build_kind(command.argv)}, words))
-        if role in P.LONG_RUNNING:
-            for how, target in _log_files(command, commands[index + 1:]):
-                facts.append(process_fact("process.log_file", path, origin, origin.line_of(command), {
-                    "command": words, "how": how, "target": target}, f"{how}:{target}"))
+        logs = list(_log_files(command, commands[index + 1:])) if role in P.LONG_RUNNING else []
+        if logs:  # one finding per command: `--access-logfile a --error-logfile b` is one problem
+            facts.append(process_fact("process.log_file", path, origin, origin.line_of(command), {
+                "command": words, "how": ", ".join(dict.fromkeys(how for how, _ in logs)),
+                "target": "`, `".join(dict.fromkeys(target for _, target in logs))}, f"{logs[0][0]}:{logs[0][1]}"))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
             facts.append(process_fact("process.celery_beat", path, origin, origin.line_of(command), {
                 "command": words, "embedded": P.embeds_beat(command.argv),
@@ -127,6 +129,12 @@ def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int |
     return None
 
 
+def _is_stream(target: str) -> bool:
+    """`-`, `/dev/stdout`, ... — also after the shell's parameter defaults: `${LOG_FILE:--}` is `-` unless
+    the variable is set (a variable with no default stays as written: where it points is unknown)."""
+    return bool(_STREAMS.match(target) or "$" in target and _STREAMS.match(substitute(target, {}) or target))
+
+
 def _log_files(command: SimpleCommand, after: list[SimpleCommand]):
     """(how, target) for each way a long-running command writes its output to a file."""
     args = command.argv
@@ -134,14 +142,14 @@ def _log_files(command: SimpleCommand, after: list[SimpleCommand]):
         flag, _, value = arg.partition("=")
         if flag in _LOG_FLAGS and flag != "--log-config":
             target = value or (args[index + 1] if index + 1 < len(args) else "")
-            if target and not _STREAMS.match(target) and not target.startswith("-"):
+            if target and not _is_stream(target) and not target.startswith("-"):
                 yield f"`{flag}`", target
     for operator, target in command.redirects:
-        if not _STREAMS.match(target):
+        if not _is_stream(target):
             yield f"`{operator}` redirect", target
     if command.connector in {"|", "|&"} and after and after[0].program == "tee":
         for target in after[0].argv[1:]:
-            if not target.startswith("-") and not _STREAMS.match(target):
+            if not target.startswith("-") and not _is_stream(target):
                 yield "`| tee`", target
 
 

@@ -48,8 +48,12 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     for fact in facts:
         by_kind[fact.kind].append(fact)
     findings = []
+    reported: set[tuple[int, str]] = set()
     for rule in selection.rules:
         for fact, matcher in _matches(rule, by_kind, roles):
+            if (id(fact), rule.factor) in reported:
+                continue  # one problem, one finding: the first rule of a factor speaks for the fact
+            reported.add((id(fact), rule.factor))
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
             message = template.render(matcher.message, fact.attrs)
             if role_of(fact, roles) == DEV:

@@ -219,9 +219,36 @@ def _key_text(node: ast.expr | None, state: _FunctionState) -> str:
 Write = tuple[ast.expr | ast.stmt, StateVar, str, str]
 
 
+def _unset_tests(test: ast.expr) -> set[str]:
+    """Names a test checks are still unset: `not X`, `X is None`, `X == None`, joined by `or`/`and`."""
+    if isinstance(test, ast.BoolOp):
+        return set().union(*(_unset_tests(value) for value in test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        return {test.operand.id}
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) \
+            and isinstance(test.ops[0], (ast.Is, ast.Eq)) and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None:
+        return {test.left.id}
+    return set()
+
+
+def _lazy_inits(function: ast.AST) -> set[int]:
+    """id() of assignments that fill a global once, guarded by a check that it is still unset
+    (`if not _STATIC_FILES: _STATIC_FILES = list_static_files()`): a per-process memo of data that is the
+    same in every process, not state a request changes."""
+    found: set[int] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.If):
+            unset = _unset_tests(node.test)
+            found |= {id(s) for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and unset and all(
+                isinstance(t, ast.Name) and t.id in unset for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))}
+    return found
+
+
 def _writes(state: _FunctionState) -> Iterator[Write]:
     """(node, state, operation, session-like key) for each write to shared state."""
     module = state.module
+    lazy = _lazy_inits(state.function)
     for node in ast.walk(state.function):
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -232,7 +259,7 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                         op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
                         yield target, var, op, _key_text(target.slice, state)
                 elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
-                    if not isinstance(node, ast.Delete):
+                    if not isinstance(node, ast.Delete) and id(node) not in lazy:
                         var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
                         yield target, var, "rebinding through `global`", ""
                 elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
