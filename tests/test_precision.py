@@ -131,3 +131,17 @@ def test_a_rotating_file_handler_is_one_finding(lint):
     result = lint({"app/logs.py": code}, select=("TF1101", "TF1102"))
     assert [(f.rule, f.line) for f in result.findings] == [("TF1101", 4)]
     assert "rotates them itself" in result.findings[0].message
+
+
+def test_one_volume_line_with_two_data_paths_is_one_finding(lint):
+    result = lint({"Dockerfile": 'FROM python:3.12-slim\nVOLUME ["/app/media", "/app/uploads"]\nCMD ["gunicorn", "app:app"]\n'},
+                  select=("TF616",))
+    (finding,) = _by_rule(result, "TF616")
+    assert "/app/media /app/uploads" in finding.message
+
+
+def test_schedulers_and_one_off_containers_are_single_by_design(lint):
+    compose = ("services:\n  beat:\n    build: .\n    container_name: b\n    command: celery -A app beat\n"
+               "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF803",))
+    assert [f.message.split("`")[1] for f in _by_rule(result, "TF803")] == ["web"]

@@ -94,9 +94,23 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
         facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
             "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
             "scaled": bool(replicas and replicas > 1),
+            "singleton": is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
         }, anchor=f"{name}:{blocker}:{value}"))
     # a directive on the service's key line covers every finding about the service
     return [facts[0], *(f.with_attrs(definition_line=Y.line(key)) for f in facts[1:])]
+
+
+_SINGLETON_NAME = re.compile(r"(^|[-_.])(beat|scheduler|cron|migrat\w*|init|setup|bootstrap|createbuckets)([-_.]|$)",
+                             re.IGNORECASE)
+_SINGLETON_COMMAND = re.compile(r"\bcelery\b.*\bbeat\b|\bscheduler\b|\bmigrate\b|\bupgrade\b|\bchown\b|\bcollectstatic\b")
+
+
+def is_singleton(name: str, command: str) -> bool:
+    """A service meant to run as one copy: a scheduler (celery beat; a second one fires every job twice) or a
+    one-off migrator or init container — "cannot scale" says nothing about it."""
+    if re.search(r"\b(gunicorn|uvicorn|uwsgi|daphne|hypercorn|granian|runserver|worker)\b", command):
+        return False  # a long-running server or worker that also migrates first is still the app
+    return bool(_SINGLETON_NAME.search(name) or _SINGLETON_COMMAND.search(command))
 
 
 _CONFIG_DIRS = {"config", "configs", "conf", "etc", "settings", "nginx", "certs", "ssl", "secrets", "env", "envs"}

@@ -359,11 +359,13 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
             facts.append(Fact("process.stop_signal", path, item.line, 1, attrs={
                 "signal": item.value.strip().upper(), "source": "Dockerfile STOPSIGNAL",
                 "process": posixpath.basename(path)}, anchor="stopsignal"))
-        elif item.name == "VOLUME":
-            for target in _volume_paths(item):
-                facts.append(Fact("dockerfile.volume", path, item.line, 1, attrs={
-                    "target": target, "data_like": is_data_path(target), "base_kind": image_kind(final.base)},
-                    anchor=f"volume:{target}"))
+        elif item.name == "VOLUME" and _volume_paths(item):
+            # one fact per line: `VOLUME /data /uploads` is one decision, named by its data paths
+            targets = _volume_paths(item)
+            data = [t for t in targets if is_data_path(t)] or targets
+            facts.append(Fact("dockerfile.volume", path, item.line, 1, attrs={
+                "target": " ".join(data), "data_like": is_data_path(data[0]), "base_kind": image_kind(final.base)},
+                anchor=f"volume:{data[0]}"))
     facts += _baked_config(path, all_stages, final)
     return facts
 
