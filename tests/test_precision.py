@@ -145,3 +145,10 @@ def test_schedulers_and_one_off_containers_are_single_by_design(lint):
                "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
     result = lint({"docker-compose.yml": compose}, select=("TF803",))
     assert [f.message.split("`")[1] for f in _by_rule(result, "TF803")] == ["web"]
+
+
+def test_a_template_that_is_not_valid_until_rendered_is_skipped_not_a_parse_error(lint):
+    result = lint({"{{cookiecutter.slug}}/docker-compose.yml": "services:\n  web:\n    ports:\n      - {{cookiecutter.port}}:80\n",
+                   "{{cookiecutter.slug}}/app.py": "PORT = {{ cookiecutter.port }}\nif x\n"})
+    assert not _by_rule(result, "TF001")
+    assert {s.reason for s in result.skipped} == {"a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"}

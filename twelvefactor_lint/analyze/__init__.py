@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
@@ -15,6 +16,17 @@ ANALYZER_VERSION = 2
 
 class Unanalyzable(Exception):
     """A valid file an analyzer cannot read here; the message is the reason it is listed as skipped."""
+
+
+_TEMPLATE = re.compile(r"\{\{\s*[\w.]+(\s*\|[^}]*)?\s*\}\}|\{%-?\s*(if|for|raw|set|include)\b")
+TEMPLATE_REASON = "a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"
+
+
+def skip_if_template(text: str) -> None:
+    """A file that fails to parse because it is a template (a cookiecutter project's files) is skipped with
+    that reason, not reported as a parse error of the project."""
+    if _TEMPLATE.search(text):
+        raise Unanalyzable(TEMPLATE_REASON)
 
 
 _MODULES = {

@@ -12,7 +12,7 @@ import shlex
 
 import yaml
 
-from twelvefactor_lint.analyze import directives, images
+from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
@@ -233,6 +233,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     try:
         root = Y.compose(text)
     except yaml.MarkedYAMLError as error:
+        skip_if_template(text)
         # At end of file the problem mark points past the last line; the context mark is where it began.
         marks = [m for m in (error.problem_mark, error.context_mark) if m is not None]
         mark = next((m for m in marks if m.line < len(lines)), marks[-1] if marks else None)
@@ -240,6 +241,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         reason = f"invalid YAML: {error.problem or error.context or error}"
         return FileAnalysis((parse_error(path, reason, line, column),), found)
     except (yaml.YAMLError, RecursionError) as error:
+        skip_if_template(text)
         return FileAnalysis((parse_error(path, f"invalid YAML: {type(error).__name__}"),), found)
     services = Y.get(root, "services")
     facts = []

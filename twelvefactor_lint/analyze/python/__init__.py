@@ -11,7 +11,7 @@ import io
 import sys
 import tokenize
 
-from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.analyze import directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
@@ -60,6 +60,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     try:
         tree = ast.parse(data, filename=path)
     except SyntaxError as error:
+        skip_if_template(text)
         reason = f"{type(error).__name__}: {error.msg} (as parsed by {_PY})"
         fact = parse_error(path, reason, error.lineno or 1, error.offset or 1)
         analysis = FileAnalysis((fact,), directives.scan_hash_comments(split_lines(text), trailing=True))
