@@ -152,3 +152,15 @@ def test_a_template_that_is_not_valid_until_rendered_is_skipped_not_a_parse_erro
                    "{{cookiecutter.slug}}/app.py": "PORT = {{ cookiecutter.port }}\nif x\n"})
     assert not _by_rule(result, "TF001")
     assert {s.reason for s in result.skipped} == {"a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"}
+
+
+def test_an_override_that_mounts_the_source_tree_makes_its_base_compose_file_development(lint):
+    files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
+             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - .:/src\n"}
+    assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["info"]
+
+
+def test_a_read_only_source_mount_in_an_override_changes_nothing(lint):
+    files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
+             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - ./app:/app:ro\n"}
+    assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["warning"]

@@ -121,9 +121,12 @@ def _mounts_source(volume: Fact) -> bool:
     """A service built from the repository with a writable bind mount of a project directory over it
     (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
     service is a development stack, and all of it is judged as development."""
+    return volume.attrs["built"] and mounts_source_tree(volume)
+
+
+def mounts_source_tree(volume: Fact) -> bool:
+    """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory."""
     attrs = volume.attrs
-    if not attrs["built"]:
-        return False
     source = attrs["source"].rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
                                   and posixpath.basename(source).lower() not in _CONFIG_DIRS)
