@@ -96,8 +96,19 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
             "scaled": bool(replicas and replicas > 1),
             "singleton": is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
         }, anchor=f"{name}:{blocker}:{value}"))
+    if _test_only(name, service):
+        facts = [f.with_attrs(ci_only=True) for f in facts]
     # a directive on the service's key line covers every finding about the service
     return [facts[0], *(f.with_attrs(definition_line=Y.line(key)) for f in facts[1:])]
+
+
+_TEST_SERVICE = re.compile(r"(^|[-_.])(tests?|testing|pytest|e2e|ci)([-_.]|$)", re.IGNORECASE)
+
+
+def _test_only(name: str, service: dict) -> bool:
+    """A test runner service (named for tests, or only in a `test`/`ci` profile) is not judged."""
+    profiles = {(Y.scalar(item) or "").lower() for item in Y.sequence(_field(service, "profiles"))}
+    return bool(_TEST_SERVICE.search(name) or profiles and profiles <= {"test", "tests", "testing", "ci", "e2e"})
 
 
 _SINGLETON_NAME = re.compile(r"(^|[-_.])(beat|scheduler|cron|migrat\w*|init|setup|bootstrap|createbuckets)([-_.]|$)",

@@ -23,6 +23,7 @@ _INSTALLERS = {("pip", "install"), ("pip3", "install"), ("poetry", "install"), (
                ("git", "clone"), ("git", "pull"), ("git", "checkout"), ("conda", "install"), ("bundle", "install")}
 _ASSET_BUILDS = {("npm", "run"), ("yarn", "build"), ("yarn", "run"), ("pnpm", "build"), ("pnpm", "run"), ("webpack", ""),
                  ("vite", "build"), ("assets", "build")}
+_BUILD_SCRIPT = re.compile(r"build|compile|dist|bundle|webpack|assets|css|prepare", re.IGNORECASE)
 _MANAGE_BUILDS = {"collectstatic", "compilemessages", "compress", "assets"}
 _MIGRATIONS = {("alembic", "upgrade"), ("aerich", "upgrade"), ("yoyo", "apply"), ("piccolo", "migrations")}
 
@@ -75,6 +76,8 @@ def program_role(argv: tuple[str, ...]) -> str | None:
         return SCHEDULER
     if name in _PROXIES:
         return PROXY
+    if (name, first) in _ASSET_BUILDS and first == "run" and not _BUILD_SCRIPT.search(words[1] if len(words) > 1 else ""):
+        return None  # `npm run start` / `serve` starts a server from what was built; it builds nothing
     if (name, first) in _INSTALLERS or (name, first) in _ASSET_BUILDS or (name, "") in _ASSET_BUILDS:
         return BUILD
     if name in {"watchmedo", "nodemon"}:
