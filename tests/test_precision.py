@@ -93,15 +93,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="amqp://guest:guest@localho
 
 class Config(BaseSettings):
     WRITER_DB_URL: str = "mysql://fastapi:fastapi@localhost:3306/fastapi"
+    READER_DB_URL: str = "mysql://fastapi:fastapi@localhost:3306/fastapi"
 """
 
 
 def test_a_url_with_a_password_as_an_env_fallback_is_a_fallback_warning_not_the_literal_error(lint):
     result = lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",))
-    found = _by_rule(result, "TF304")
-    assert [f.line for f in found] == [6, 7, 11]
-    assert all(f.severity == "warning" and "environment fallback" in f.message for f in found)
-    assert not any(f.fixable for f in found)
+    (found,) = _by_rule(result, "TF304")  # one pattern, one finding naming every place
+    assert found.line == 6 and found.message.endswith("(and 3 more in this file: line 7, line 11, line 12)")
+    assert found.severity == "warning" and "environment fallback" in found.message and not found.fixable
 
 
 def test_a_doubtful_secret_literal_is_a_warning_without_a_fix(lint):
@@ -164,3 +164,20 @@ def test_a_read_only_source_mount_in_an_override_changes_nothing(lint):
     files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
              "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - ./app:/app:ro\n"}
     assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["warning"]
+
+
+def test_test_config_classes_and_fixture_factories_are_not_judged(lint):
+    config = ('from pydantic_settings import BaseSettings\n\nclass Config(BaseSettings):\n'
+              '    DB_URL: str = "mysql://app:app-pw@localhost/app"\n\n'
+              'class TestConfig(Config):\n    DB_URL: str = "mysql://app:app-pw@localhost/app_test"\n')
+    factories = 'import factory\n\nclass UserFactory(factory.Factory):\n    access_token = "tok-8f7e6d5c4b3a"\n'
+    result = lint({"core/config.py": config, "app/factories.py": factories}, select=("TF301", "TF304"))
+    assert [(f.rule, f.path, f.line) for f in result.findings] == [("TF304", "core/config.py", 4)]
+
+
+def test_the_same_finding_in_alternative_compose_files_is_one_finding(lint):
+    compose = "services:\n  web:\n    build: .\n    container_name: web\n    command: gunicorn app:app\n"
+    result = lint({"docker-compose.yml": compose, "docker-compose.cuda.yml": compose}, select=("TF803",))
+    (finding,) = _by_rule(result, "TF803")
+    assert finding.path == "docker-compose.cuda.yml"
+    assert finding.message.endswith("(and 1 more in other files: docker-compose.yml:4)")

@@ -11,6 +11,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
+from twelvefactor_lint.judge.rollup import rolled_up
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.severity import lowered
 
@@ -47,7 +48,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_kind[fact.kind].append(fact)
-    findings = []
+    findings: list[tuple[Finding, str]] = []
     reported: set[tuple[int, str]] = set()
     for rule in selection.rules:
         for fact, matcher in _matches(rule, by_kind, roles):
@@ -60,14 +61,15 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 severity, message = lowered(severity), message + DEV_NOTE
             elif fact.attrs.get("condition"):
                 severity, message = lowered(severity), message + f" (only {fact.attrs['condition']}: opt-in, severity lowered one step)"
-            findings.append(Finding(
+            findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
                 end_column=fact.end_column or fact.column, message=message,
                 fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
                 definition=_definition(fact),
-            ))
-    return fingerprinted(sorted(findings, key=Finding.sort_key))
+            ), matcher.message))
+    findings.sort(key=lambda pair: pair[0].sort_key())
+    return fingerprinted(sorted(rolled_up(findings), key=Finding.sort_key))
 
 
 def _started_by(fact: Fact) -> tuple[str, int] | None:

@@ -86,7 +86,9 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     facts += lock_facts(index, names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    found = conditions.branches(tree, names)
+    found = conditions.branches(tree, names) + conditions.test_classes(names)
+    if conditions.builds_test_fixtures(names):
+        found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]
     return FileAnalysis(tuple(facts), _directives(text))
 
@@ -100,7 +102,9 @@ def _placed(fact: Fact, contexts: Contexts, found: list[conditions.Branch]) -> F
     at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
     fact = fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
     branch = conditions.innermost(found, fact.line)
-    return fact.with_attrs(condition=branch.condition, ci_only=branch.ci_only) if branch else fact
+    if branch is None:
+        return fact
+    return fact.with_attrs(ci_only=True) if branch.ci_only else fact.with_attrs(condition=branch.condition)
 
 
 def _decode(data: bytes) -> str:

@@ -4,7 +4,7 @@
 `if log_file:` (a name read from the environment) and `if X is not None:` select code by config. What
 such a branch does is opt-in, not what every deploy does: findings in it say "when X is set" and are one
 severity lower. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`) sets up a test
-database and is not judged at all.
+database and is not judged at all; neither are test config classes and factory_boy fixture modules.
 """
 
 from __future__ import annotations
@@ -52,6 +52,20 @@ def branches(tree: ast.Module, names: Names) -> list[Branch]:
                 condition = f"when {name} is {'set' if taken else 'not set'}"
             found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name))))
     return sorted(found, key=lambda b: (b.first, -b.last))
+
+
+_TEST_CLASS = re.compile(r"^Test|Test(ing)?(Config|Configuration|Settings)$")
+
+
+def test_classes(names: Names) -> list[Branch]:
+    """Config classes for the test suite (`class TestConfig(Config)`): what they set is not judged."""
+    return [Branch(cls.lineno, cls.end_lineno or cls.lineno, "", True)
+            for name, cls in names.classes.items() if _TEST_CLASS.search(name)]
+
+
+def builds_test_fixtures(names: Names) -> bool:
+    """A module of factory_boy factories builds test data: its fake tokens and passwords are not config."""
+    return any(module == "factory" or module.startswith("factory.") for module in names.imports.values())
 
 
 def innermost(found: list[Branch], line: int) -> Branch | None:

@@ -1,0 +1,41 @@
+"""One problem, one finding: the same pattern repeated is reported once, naming every place.
+
+Twenty-nine `add_task` calls in one module, four settings that each fall back to a URL with a password
+(three or more of one kind in a file), or the same finding in alternative compose files are one thing to fix. The first
+occurrence stays (with its fingerprint, so baselines and judgments keep matching) and its message ends
+with "and N more" and every other location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from twelvefactor_lint.model import Finding
+
+_MAX_LISTED = 12
+_REPEATED = 3
+"""In one file, a pattern is repeated from its third occurrence: two are still read as two problems."""
+
+
+def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
+    """`findings` with the template each was rendered from; repeats are folded into their first."""
+    groups: dict[tuple[str, ...], list[Finding]] = {}
+    for finding, template in findings:
+        same_file = (finding.rule, finding.path, finding.severity, template)
+        groups.setdefault(same_file, []).append(finding)
+    within = [f for group in groups.values() for f in (
+        [_folded(group, "in this file", lambda f: f"line {f.line}")] if len(group) >= _REPEATED else group)]
+    across: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in within:
+        across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
+    return [f for group in across.values() for f in (
+        [_folded(group, "in other files", lambda f: f"{f.path}:{f.line}")]
+        if len({f.path for f in group}) == len(group) else group)]
+
+
+def _folded(group: list[Finding], where: str, place) -> Finding:
+    first, rest = group[0], group[1:]
+    if not rest:
+        return first
+    listed = ", ".join(place(f) for f in rest[:_MAX_LISTED]) + (", …" if len(rest) > _MAX_LISTED else "")
+    return replace(first, message=f"{first.message} (and {len(rest)} more {where}: {listed})")
