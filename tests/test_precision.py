@@ -160,9 +160,10 @@ def test_an_override_that_mounts_the_source_tree_makes_its_base_compose_file_dev
     assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["info"]
 
 
-def test_a_read_only_source_mount_in_an_override_changes_nothing(lint):
+def test_read_only_or_data_mounts_in_an_override_change_nothing(lint):
     files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
-             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - ./app:/app:ro\n"}
+             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - ./app:/app:ro\n"
+                                            "      - ./plugin:/plugin\n"}
     assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["warning"]
 
 
@@ -181,3 +182,15 @@ def test_the_same_finding_in_alternative_compose_files_is_one_finding(lint):
     (finding,) = _by_rule(result, "TF803")
     assert finding.path == "docker-compose.cuda.yml"
     assert finding.message.endswith("(and 1 more in other files: docker-compose.yml:4)")
+
+
+def test_a_dockerfile_only_a_development_compose_stack_builds_is_the_development_image(lint):
+    files = {"Dockerfile": 'FROM python:3.12-slim\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
+             "docker-compose.yaml": "services:\n  misago:\n    build: .\n    volumes:\n      - .:/app\n"}
+    assert not _by_rule(lint(files, select=("TF1004",)), "TF1004")
+
+
+def test_a_shell_under_supervisord_gets_supervisord_advice(lint):
+    conf = '[program:web]\ncommand=bash -c "cd /app && node server.js"\n'
+    (finding,) = _by_rule(lint({"supervisord.conf": conf}, select=("TF901",)), "TF901")
+    assert "supervisord stops the program by signalling the shell" in finding.message

@@ -25,6 +25,8 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
+_BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
+"""`Dockerfile.base`, `base.Dockerfile`: an image other Dockerfiles build FROM; it declares no process."""
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _DIRECTIVE = re.compile(r"^#\s*(?P<name>[a-zA-Z]+)\s*=\s*(?P<value>\S+)\s*$")
 _START = ("CMD", "ENTRYPOINT")
@@ -347,7 +349,8 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     facts.append(Fact("dockerfile.final_stage", path, final.line, 1,
                       attrs={"base": final.base, "base_kind": image_kind(final.base), "stage": final.name or str(final.index)},
                       anchor=f"final:{final.base}"))
-    if not start or _only_init_wrapper(start):
+    # a base image (`Dockerfile.base`) starts nothing: other Dockerfiles build FROM it
+    if (not start or _only_init_wrapper(start)) and not _BASE_IMAGE_FILE.search(posixpath.basename(path)):
         facts.append(Fact("dockerfile.missing_start", path, start["ENTRYPOINT"].line if start else final.line, 1,
                           attrs={"base": final.base, "base_kind": image_kind(final.base), "init_only": bool(start),
                                  "stage": final.name or str(final.index), "started_by": ""},

@@ -20,6 +20,7 @@ _INFRA = {
     "neo4j", "keycloak", "selenium", "standalone-chrome", "flower", "azurite", "dynamodb-local",
     "fake-gcs-server", "smtp4dev", "pgbouncer", "redis-stack", "redis-commander", "mongo-express",
     "meilisearch", "typesense", "qdrant", "chroma", "weaviate", "milvus", "solr", "memcache", "sentry",
+    "swagger-ui", "swagger-editor", "redoc",
 }
 _INFRA_PREFIXES = ("postgres", "redis", "mysql", "mongo", "rabbitmq", "elasticsearch")
 _CATEGORIES = (
