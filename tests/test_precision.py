@@ -180,14 +180,8 @@ def test_the_same_finding_in_alternative_compose_files_is_one_finding(lint):
     compose = "services:\n  web:\n    build: .\n    container_name: web\n    command: gunicorn app:app\n"
     result = lint({"docker-compose.yml": compose, "docker-compose.cuda.yml": compose}, select=("TF803",))
     (finding,) = _by_rule(result, "TF803")
-    assert finding.path == "docker-compose.cuda.yml"
-    assert finding.message.endswith("(and 1 more in other files: docker-compose.yml:4)")
-
-
-def test_a_dockerfile_only_a_development_compose_stack_builds_is_the_development_image(lint):
-    files = {"Dockerfile": 'FROM python:3.12-slim\nCMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]\n',
-             "docker-compose.yaml": "services:\n  misago:\n    build: .\n    volumes:\n      - .:/app\n"}
-    assert not _by_rule(lint(files, select=("TF1004",)), "TF1004")
+    assert finding.path == "docker-compose.yml"
+    assert finding.message.endswith("(and 1 more in other files: docker-compose.cuda.yml:4)")
 
 
 def test_a_shell_under_supervisord_gets_supervisord_advice(lint):

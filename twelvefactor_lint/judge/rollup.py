@@ -1,9 +1,10 @@
 """One problem, one finding: the same pattern repeated is reported once, naming every place.
 
 Twenty-nine `add_task` calls in one module, four settings that each fall back to a URL with a password
-(three or more of one kind in a file), or the same finding in alternative compose files are one thing to fix. The first
-occurrence stays (with its fingerprint, so baselines and judgments keep matching) and its message ends
-with "and N more" and every other location.
+(three or more of one kind in a file), or the same finding in alternative compose files are one thing
+to fix. The first occurrence (across files: the primary file, the one with the shortest name) stays,
+with its fingerprint so baselines and judgments keep matching, and its message ends with "and N more"
+and every other location.
 """
 
 from __future__ import annotations
@@ -29,8 +30,13 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     for finding in within:
         across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
     return [f for group in across.values() for f in (
-        [_folded(group, "in other files", lambda f: f"{f.path}:{f.line}")]
+        [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]
+
+
+def _primary_first(finding: Finding) -> tuple[int, str]:
+    """`docker-compose.yml` speaks for `docker-compose.cuda.yml`: the shortest name is the primary file."""
+    return len(finding.path), finding.path
 
 
 def _folded(group: list[Finding], where: str, place) -> Finding:
