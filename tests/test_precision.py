@@ -87,8 +87,8 @@ from pydantic_settings import BaseSettings
 
 from config.env import env
 
-DATABASES = {"default": dj_database_url.config(default="postgres://u:pw@localhost/db")}
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="amqp://guest:guest@localhost//")
+DATABASES = {"default": dj_database_url.config(default="mysql://fastapi:fastapi@localhost:3306/fastapi")}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="mysql://fastapi:fastapi@localhost:3306/fastapi")
 
 
 class Config(BaseSettings):
@@ -148,23 +148,17 @@ def test_schedulers_and_one_off_containers_are_single_by_design(lint):
 
 
 def test_a_template_that_is_not_valid_until_rendered_is_skipped_not_a_parse_error(lint):
-    result = lint({"{{cookiecutter.slug}}/docker-compose.yml": "services:\n  web:\n    ports:\n      - {{cookiecutter.port}}:80\n",
+    compose = "services:\n  web:\n    ports:\n      - {{cookiecutter.port}}:80\n"
+    result = lint({"{{cookiecutter.slug}}/docker-compose.yml": compose,
                    "{{cookiecutter.slug}}/app.py": "PORT = {{ cookiecutter.port }}\nif x\n"})
     assert not _by_rule(result, "TF001")
     assert {s.reason for s in result.skipped} == {"a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"}
 
 
-def test_an_override_that_mounts_the_source_tree_makes_its_base_compose_file_development(lint):
-    files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
-             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - .:/src\n"}
-    assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["info"]
-
-
-def test_read_only_or_data_mounts_in_an_override_change_nothing(lint):
-    files = {"docker-compose.yml": _WEB.format(mount="media:/app/media"),
-             "docker-compose.override.yml": "services:\n  web:\n    volumes:\n      - ./app:/app:ro\n"
-                                            "      - ./plugin:/plugin\n"}
-    assert [f.severity for f in _by_rule(lint(files, select=("TF1201",)), "TF1201")] == ["warning"]
+def test_a_compose_file_that_declares_a_development_environment_is_development(lint):
+    compose = ("x-env: &env\n  DEV_ENV: 'True'\nservices:\n  web:\n    build: .\n    environment:\n      <<: *env\n"
+               "    command: sh -c \"python manage.py migrate && gunicorn app:app\"\n")
+    assert [f.severity for f in _by_rule(lint({"docker-compose.yml": compose}, select=("TF1201",)), "TF1201")] == ["info"]
 
 
 def test_test_config_classes_and_fixture_factories_are_not_judged(lint):

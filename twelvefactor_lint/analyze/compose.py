@@ -128,6 +128,28 @@ _CONFIG_DIRS = {"config", "configs", "conf", "etc", "settings", "nginx", "certs"
 """Bind-mounted directories that carry configuration into the container, not the source tree."""
 
 
+_DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
+_ENV_NAMES = re.compile(r"^(ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|DJANGO_ENV|DJANGO_CONFIGURATION|APP_ENVIRONMENT)$")
+
+
+def _declares_development(service: dict) -> bool:
+    """A service whose environment says it is a development setup (`DEV_ENV: 'True'`,
+    `FLASK_ENV: development`): the compose file is the developers' stack."""
+    for key, value in _environment(_field(service, "environment")):
+        value = value.strip().lower()
+        if _DEV_FLAGS.match(key) and value in {"1", "true", "yes", "on"} or \
+                _ENV_NAMES.match(key) and value in {"dev", "development", "local"}:
+            return True
+    return False
+
+
+def _environment(node) -> list[tuple[str, str]]:
+    """(name, value) of a service's `environment:`, a mapping or a `NAME=value` list."""
+    if isinstance(node, yaml.SequenceNode):
+        return [(k.strip(), v) for k, _, v in ((Y.scalar(item) or "").partition("=") for item in node.value)]
+    return [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(node).items()]
+
+
 def _mounts_source(volume: Fact) -> bool:
     """A service built from the repository with a writable bind mount of a project directory over it
     (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
@@ -261,6 +283,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     facts = []
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node))
-    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume"):
+    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume") or any(
+            _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
         facts = [f.with_attrs(dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)

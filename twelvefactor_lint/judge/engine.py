@@ -60,7 +60,8 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
             elif fact.attrs.get("condition"):
-                severity, message = lowered(severity), message + f" (only {fact.attrs['condition']}: opt-in, severity lowered one step)"
+                note = f" (only {fact.attrs['condition']}: opt-in, severity lowered one step)"
+                severity, message = lowered(severity), message + note
             findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
@@ -84,9 +85,9 @@ def _definition(fact: Fact) -> tuple[str, int] | None:
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
-    """The file's role, narrowed to `test` for code only CI runs, and to `dev` for a fact that knows it only matters in development
-    (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup) — unless the file
-    is named for production, which no content makes a dev file."""
+    """The file's role, narrowed to `test` for code only CI runs, and to `dev` for a fact that knows it only
+    matters in development (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)
+    — unless the file is named for production, which no content makes a dev file."""
     role = roles.get(fact.path)
     if role == PROD and fact.attrs.get("ci_only"):
         return TEST

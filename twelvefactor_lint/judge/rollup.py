@@ -1,10 +1,10 @@
 """One problem, one finding: the same pattern repeated is reported once, naming every place.
 
-Twenty-nine `add_task` calls in one module, four settings that each fall back to a URL with a password
-(three or more of one kind in a file), or the same finding in alternative compose files are one thing
-to fix. The first occurrence (across files: the primary file, the one with the shortest name) stays,
-with its fingerprint so baselines and judgments keep matching, and its message ends with "and N more"
-and every other location.
+Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
+password (three or more of one kind about one subject in a file), or the same finding in alternative
+compose files are one thing to fix. The first occurrence (across files: the primary file, the one with
+the shortest name) stays, with its fingerprint so baselines and judgments keep matching, and its
+message ends with "and N more" and every other location.
 """
 
 from __future__ import annotations
@@ -22,13 +22,17 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     """`findings` with the template each was rendered from; repeats are folded into their first."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     for finding, template in findings:
-        same_file = (finding.rule, finding.path, finding.severity, template)
+        if finding.factor == "tool":  # a parse or internal error is about its own file: never folded
+            groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
+            continue
+        same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
         groups.setdefault(same_file, []).append(finding)
     within = [f for group in groups.values() for f in (
         [_folded(group, "in this file", lambda f: f"line {f.line}")] if len(group) >= _REPEATED else group)]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in within:
-        across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
+        key = (finding.path, str(finding.line), finding.message) if finding.factor == "tool" else ()
+        across.setdefault((finding.rule, finding.severity, finding.message, *key), []).append(finding)
     return [f for group in across.values() for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]
@@ -37,6 +41,13 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
 def _primary_first(finding: Finding) -> tuple[int, str]:
     """`docker-compose.yml` speaks for `docker-compose.cuda.yml`: the shortest name is the primary file."""
     return len(finding.path), finding.path
+
+
+def _subject(message: str) -> str:
+    """What a finding is about: the first `quoted` name in its message (`ORDERS`, a masked URL, a service).
+    Different state variables in one module are different problems; the same one written thrice is one."""
+    parts = message.split("`")
+    return parts[1] if len(parts) > 2 else ""
 
 
 def _folded(group: list[Finding], where: str, place) -> Finding:

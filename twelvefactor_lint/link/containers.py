@@ -7,7 +7,6 @@
 - A compose service that gives `command:` or `entrypoint:` starts the image of the
   Dockerfile it builds (or, running a prebuilt image, the Dockerfile named after it),
   so that Dockerfile's missing start instruction is supplied.
-- A compose file whose auto-merged override mounts the whole project over a service is development.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import posixpath
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.analyze.compose import mounts_source_tree
 from twelvefactor_lint.facts import Fact
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
@@ -56,26 +54,7 @@ def _service_roles(services: list[Fact], final_bases: dict[str, str]) -> dict[tu
     return roles
 
 
-_OVERRIDES = {"docker-compose.override.yml", "docker-compose.override.yaml", "compose.override.yml",
-              "compose.override.yaml"}
-_BASES = {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
-
-
-def _dev_by_override(facts: list[Fact]) -> list[Fact]:
-    """`docker compose up` merges `docker-compose.override.yml` into the compose file beside it; when the
-    override bind-mounts the whole project (`.:/src`) over a service, the pair is the development stack,
-    and the base file's facts are judged as development too."""
-    dev_dirs = {posixpath.dirname(f.path) for f in facts if f.kind == "compose.volume"
-                and posixpath.basename(f.path) in _OVERRIDES and mounts_source_tree(f)
-                and f.attrs["source"].rstrip("/") == "."}
-    if not dev_dirs:
-        return facts
-    return [f.with_attrs(dev_only=True) if f.kind.startswith(("compose.", "process.")) and posixpath.dirname(f.path)
-            in dev_dirs and posixpath.basename(f.path) in _BASES else f for f in facts]
-
-
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _dev_by_override(facts)
     services = [f for f in facts if f.kind == "compose.service"]
     final_bases = {f.path: f.attrs["base_kind"] for f in facts if f.kind == "dockerfile.final_stage"}
     roles = _service_roles(services, final_bases)

@@ -135,7 +135,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SECRET_LITERAL, path, value, contexts.of(where), site.statement_line, key,
-                                 key=key, sure=is_sure_secret(value.value), module_kind=contexts.module_kind))
+                                 key=key, sure=is_sure_secret(str(value.value)), module_kind=contexts.module_kind))
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
