@@ -2,7 +2,7 @@
 
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
-compose files are one thing to fix. The first occurrence (across files: the primary file, the one with
+deploy files (compose variants; not Python modules) are one thing to fix. The first occurrence (across files: the primary file, the one with
 the shortest name) stays, with its fingerprint so baselines and judgments keep matching, and its
 message ends with "and N more" and every other location.
 """
@@ -31,7 +31,9 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         [_folded(group, "in this file", lambda f: f"line {f.line}")] if len(group) >= _REPEATED else group)]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in within:
-        key = (finding.path, str(finding.line), finding.message) if finding.factor == "tool" else ()
+        # alternative deploy files (compose variants) repeat one decision; two modules are two places to fix
+        own = finding.factor == "tool" or finding.path.endswith(".py")
+        key = (finding.path, str(finding.line)) if own else ()
         across.setdefault((finding.rule, finding.severity, finding.message, *key), []).append(finding)
     return [f for group in across.values() for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
