@@ -2,9 +2,9 @@
 
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
-deploy files (compose variants; not Python modules) are one thing to fix. The first occurrence (across files: the primary file, the one with
-the shortest name) stays, with its fingerprint so baselines and judgments keep matching, and its
-message ends with "and N more" and every other location.
+deploy files (compose variants; not Python modules) are one thing to fix. The first occurrence (across
+files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
+judgments keep matching, and its message ends with "and N more" and every other location.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from twelvefactor_lint.model import Finding
 
 _MAX_LISTED = 12
 _REPEATED = 3
-"""In one file, a pattern is repeated from its third occurrence: two are still read as two problems."""
+"""In one file, a pattern is repeated from its third occurrence: two are still read as two problems
+(two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix)."""
 
 
 def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:

@@ -10,6 +10,8 @@
   cache alias resolves to `LocMemCache`/`FileBasedCache`, or to the implicit LocMem
   default when no `CACHES` is set, become a `python.session_cache` fact at the
   `SESSION_ENGINE` line — judged on production leaves only, not dev or test settings.
+- A secret literal in a base settings module that every production leaf built on it sets again is
+  marked `overridden`: the literal never reaches a deploy.
 - A rate limiter created without `storage_uri` reads its storage from config
   (`RATELIMIT_STORAGE_URI`): when the project sets one, the limiter is marked configured.
 """
@@ -84,12 +86,44 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             bases[fact.attrs["module"]].append(fact.attrs["imports"])
             paths[fact.attrs["module"]] = fact.path
     derived = _session_caches(settings, bases, paths)
+    overridden = _overridden_secrets(facts, settings, bases, paths)
     limiter_storage = any(f.kind == "python.setting" and f.attrs.get("key") in _LIMITER_STORAGE
                           and not str(f.attrs.get("value", "")).startswith("memory://") for f in facts)
     return [
         f.with_attrs(storage_configured=limiter_storage) if f.kind == "python.call" and f.attrs.get("api") == "rate_limiter"
-        else f for f in facts
+        else f.with_attrs(overridden=True) if id(f) in overridden else f for f in facts
     ] + derived
+
+
+def _leaves(settings: dict[str, list[Fact]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[str]:
+    """Production settings modules that no other one star-imports: what a deploy points DJANGO_SETTINGS_MODULE at."""
+    imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
+    return [m for m in sorted(set(settings) | set(bases)) if m not in imported and scope.classify(paths[m]) == scope.PROD]
+
+
+def _chain(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:
+    if module in seen:
+        return set()
+    seen.add(module)
+    return {module}.union(*(_chain(_known(b, settings, bases), settings, bases, seen) for b in bases.get(module, ())))
+
+
+def _overridden_secrets(facts: list[Fact], settings: dict[str, list[Fact]], bases: dict[str, list[str]],
+                        paths: dict[str, str]) -> set[int]:
+    """id() of secret literals in a base settings module that every production leaf built on it sets again
+    (`SECRET_KEY = read_key_file()` in `prod.py` over `base.py`'s literal): the literal never reaches a deploy."""
+    modules = {path: module for module, path in paths.items()}
+    leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in _leaves(settings, bases, paths)]
+    found = set()
+    for fact in facts:
+        module = modules.get(fact.path)
+        if fact.kind != "python.secret_literal" or module is None or fact.attrs.get("context") != "module":
+            continue
+        using = [leaf for leaf, chain in leaves if module in chain and leaf != module]
+        effective = [_effective(leaf, settings, bases, set()).get(fact.attrs["key"]) for leaf in using]
+        if using and all(e is not None and e.path != fact.path for e in effective):
+            found.add(id(fact))
+    return found
 
 
 def _effective(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]], seen: set[str]) -> dict[str, Fact]:
