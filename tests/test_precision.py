@@ -182,3 +182,11 @@ def test_a_shell_under_supervisord_gets_supervisord_advice(lint):
     conf = '[program:web]\ncommand=bash -c "cd /app && node server.js"\n'
     (finding,) = _by_rule(lint({"supervisord.conf": conf}, select=("TF901",)), "TF901")
     assert "supervisord stops the program by signalling the shell" in finding.message
+
+
+def test_one_url_with_a_password_in_two_settings_is_one_secret_to_rotate(lint):
+    config = ('from pydantic_settings import BaseSettings\n\nclass Config(BaseSettings):\n'
+              '    WRITER_DB_URL: str = "mysql://app:app-pw@localhost/app"\n'
+              '    READER_DB_URL: str = "mysql://app:app-pw@localhost/app"\n')
+    (finding,) = _by_rule(lint({"core/config.py": config}, select=("TF304",)), "TF304")
+    assert finding.line == 4 and finding.message.endswith("(and 1 more in this file: line 5)")

@@ -16,7 +16,13 @@ from twelvefactor_lint.model import Finding
 _MAX_LISTED = 12
 _REPEATED = 3
 """In one file, a pattern is repeated from its third occurrence: two are still read as two problems
-(two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix)."""
+(two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
+same committed value twice (factor III: one URL with one password in two settings), one secret to rotate."""
+
+
+def _repeated(group: list[Finding]) -> bool:
+    same_value = group[0].factor == "III" and len({f.message for f in group}) == 1
+    return len(group) >= _REPEATED or len(group) == 2 and same_value
 
 
 def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
@@ -29,7 +35,7 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
         groups.setdefault(same_file, []).append(finding)
     within = [f for group in groups.values() for f in (
-        [_folded(group, "in this file", lambda f: f"line {f.line}")] if len(group) >= _REPEATED else group)]
+        [_folded(group, "in this file", lambda f: f"line {f.line}")] if _repeated(group) else group)]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in within:
         # alternative deploy files (compose variants) repeat one decision; two modules are two places to fix
