@@ -9,14 +9,14 @@ from twelvefactor_lint.judge.engine import DEV_NOTE, fingerprinted
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.severity import lowered
 
-DEBUG_ON = "DEBUG = True\nALLOWED_HOSTS = []\n"
+CRON_AND_APP = "FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
 
 
 def test_a_dev_only_file_is_judged_one_severity_lower(lint):
     """Mutation: the engine appends the dev note but keeps the severity."""
-    result = lint({"mysite/settings/prod.py": DEBUG_ON, "mysite/settings/dev.py": DEBUG_ON}, select=("TF303",))
+    result = lint({"Dockerfile": CRON_AND_APP, "Dockerfile.dev": CRON_AND_APP}, select=("TF609",))
     severity = {f.path: (f.severity, f.message.endswith(DEV_NOTE)) for f in result.findings}
-    assert severity == {"mysite/settings/prod.py": ("error", False), "mysite/settings/dev.py": ("warning", True)}
+    assert severity == {"Dockerfile": ("error", False), "Dockerfile.dev": ("warning", True)}
     assert [lowered(s) for s in ("error", "warning", "info")] == ["warning", "info", "info"]
 
 

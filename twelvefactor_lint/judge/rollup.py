@@ -2,13 +2,15 @@
 
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
-deploy files (compose variants; not Python modules) are one thing to fix. The first occurrence (across
+deploy files side by side (compose variants; not Python modules) are one thing to fix. Findings `--fix`
+can fix are never folded: the fixer edits each place it is told about. The first occurrence (across
 files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
 judgments keep matching, and its message ends with "and N more" and every other location.
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 
 from twelvefactor_lint.model import Finding
@@ -32,15 +34,19 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         if finding.factor == "tool":  # a parse or internal error is about its own file: never folded
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
             continue
+        if finding.fixable:  # --fix edits every place it is told about: a fixable finding stays one per place
+            groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
+            continue
         same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
         groups.setdefault(same_file, []).append(finding)
     within = [f for group in groups.values() for f in (
         [_folded(group, "in this file", lambda f: f"line {f.line}")] if _repeated(group) else group)]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in within:
-        # alternative deploy files (compose variants) repeat one decision; two modules are two places to fix
-        own = finding.factor == "tool" or finding.path.endswith(".py")
-        key = (finding.path, str(finding.line)) if own else ()
+        # alternative deploy files side by side (compose variants) repeat one decision; two modules, or
+        # two services' Dockerfiles in their own directories, are two places to fix
+        own = finding.factor == "tool" or finding.path.endswith(".py") or finding.fixable
+        key = (finding.path, str(finding.line)) if own else (posixpath.dirname(finding.path),)
         across.setdefault((finding.rule, finding.severity, finding.message, *key), []).append(finding)
     return [f for group in across.values() for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
