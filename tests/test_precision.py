@@ -119,7 +119,7 @@ def test_two_log_flags_on_one_command_are_one_finding_and_a_shell_default_stream
 
 
 def test_supervisord_log_files_get_supervisord_advice(lint):
-    conf = "[program:web]\ncommand=gunicorn app:app\nstdout_logfile=/var/log/web.log\n"
+    conf = "[program:web]\ncommand=gunicorn app:app\nstdout_logfile=/var/log/web.log\nredirect_stderr=true\n"
     result = lint({"supervisord.conf": conf}, select=("TF1103",))
     (finding,) = _by_rule(result, "TF1103")
     assert "stdout_logfile=/dev/stdout" in finding.message and "--access-logfile" not in finding.message
