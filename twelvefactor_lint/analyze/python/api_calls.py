@@ -114,7 +114,21 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
                                       or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
         return "create_all", _NONE
+    if _creates_schema(func.attr, call):
+        return "create_all", _NONE
     return None
+
+
+def _creates_schema(method: str, call: ast.Call) -> bool:
+    """The other spellings of `create_all`: async SQLAlchemy's `conn.run_sync(Base.metadata.create_all)`,
+    peewee's `db.create_tables([...])`, Pony's `db.generate_mapping(create_tables=True)`."""
+    if method == "run_sync":
+        return bool(call.args) and isinstance(call.args[0], ast.Attribute) and call.args[0].attr == "create_all" \
+            and isinstance(call.args[0].value, ast.Attribute) and call.args[0].value.attr == "metadata"
+    if method == "create_tables":
+        return bool(call.args)
+    return method == "generate_mapping" and any(
+        k.arg == "create_tables" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
 
 
 def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[str, object]:
