@@ -103,6 +103,18 @@ def _is_random(node: ast.expr, names: Names) -> bool:
     return any(isinstance(n, ast.Call) and names.qualify(n.func) in _RANDOM_SOURCES for n in ast.walk(node))
 
 
+def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
+    """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed)."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
+        read = env_read(value.values[0], names)
+        return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
+    if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
+            and _is_random(value, names):
+        return key, value
+    return None
+
+
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     fallbacks: set[int] = set()
@@ -121,11 +133,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  env_key=key, module_kind=contexts.module_kind))
     fields = _settings_fields(names)
     for site, key, value in _bindings(index):
-        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
-            read = env_read(value.values[0], names)
-            if read and SECRET_NAME.search(read[0]):
-                facts.append(fact_at(SECRET_RANDOM, path, value.values[-1], contexts.of(site), site.statement_line,
-                                     read[0], env_key=read[0], module_kind=contexts.module_kind))
+        made_up = _random_fallback(site, key, value, names)
+        if made_up is not None:
+            facts.append(fact_at(SECRET_RANDOM, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
+                                 env_key=made_up[0], module_kind=contexts.module_kind))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
