@@ -120,9 +120,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     fallbacks: set[int] = set()
     for call in index.calls:
         read = env_read(call.node, names)
-        if read is None or read[1] is None:
+        if read is None:
             continue
         key, default = read
+        if default is None:
+            continue
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SECRET_RANDOM, path, default, contexts.of(call), call.statement_line, key,
