@@ -130,6 +130,8 @@ def describe(node: ast.expr, names: Names) -> Value:
         return _conditional(node, names)
     if isinstance(node, ast.Compare):
         return _comparison(node, names)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _negation(node, names)
     read = env_read(node, names)
     if read:
         key, fallback = read
@@ -147,6 +149,19 @@ def _conditional(node: ast.IfExp, names: Names) -> Value:
         fallback = describe(node.orelse, names)
         if fallback.origin in (LITERAL, ENV_DEFAULT) and fallback.node is not None:
             return Value(fallback.text, ENV_DEFAULT, body[0], fallback.node)
+    return Value("", EXPR)
+
+
+def _negation(node: ast.UnaryOp, names: Names) -> Value:
+    """`not os.getenv("BROKER_URL")`, or `not BROKER_URL` with `BROKER_URL` read at module level: true when unset."""
+    operand = node.operand
+    if isinstance(operand, ast.Name) and isinstance(names.values.get(operand.id), (ast.Call, ast.Subscript, ast.BoolOp)):
+        operand = names.values[operand.id]
+    read = describe(operand, names) if not isinstance(operand, ast.Name) else Value("", EXPR)
+    if read.origin == ENV:
+        return Value("True", ENV_DEFAULT, read.env_key, node)
+    if read.origin == ENV_DEFAULT:
+        return Value(repr(read.text in ("", "0", "False", "None")), ENV_DEFAULT, read.env_key, read.node or node)
     return Value("", EXPR)
 
 
