@@ -89,6 +89,8 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             attrs["has_message_queue"] = True
         if api == "call_command":
             attrs["command"] = attrs["arg"]
+        if api == "sqlite_connect":
+            attrs["read_only"] = bool(call.args) and _opens_read_only(call.args[0])
         if api == "setsid":
             attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -148,6 +150,12 @@ def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[
         attrs[keyword] = value.text if value else ""
         attrs[f"{keyword}_origin"] = value.origin if value else ""
     return attrs
+
+
+def _opens_read_only(path: ast.expr) -> bool:
+    """A SQLite URI opened read-only (`file:x.db?mode=ro`, `immutable=1`): data shipped with the app, not state."""
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ("mode=ro" in n.value or "immutable=1" in n.value)
+               for n in ast.walk(path))
 
 
 def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:

@@ -110,7 +110,7 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
     if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
-            and _is_random(value, names):
+            and env_read(value, names) is None and _is_random(value, names):
         return key, value
     return None
 

@@ -18,7 +18,8 @@ FACT = "python.file_datastore"
 _LOADERS = {"json.load", "json.loads", "yaml.load", "yaml.safe_load", "pickle.load", "pickle.loads", "orjson.loads"}
 _DUMPERS = {"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"}
 _SERIALISERS = {"json.dumps", "yaml.dump", "yaml.safe_dump", "pickle.dumps", "orjson.dumps"}
-_FILE_WRITERS = {"write_text", "write_bytes", "write"}
+_FILE_WRITERS = {"write_text", "write_bytes"}
+"""Path methods: `fh.write(json.dumps(...))` on a file handed in is a stream, not a store."""
 
 
 def might_have_datastore(text: str) -> bool:
