@@ -90,7 +90,7 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
         if api == "call_command":
             attrs["command"] = attrs["arg"]
         if api == "sqlite_connect":
-            attrs["read_only"] = bool(call.args) and _opens_read_only(call.args[0])
+            attrs["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
         if api == "setsid":
             attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -152,10 +152,15 @@ def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[
     return attrs
 
 
-def _opens_read_only(path: ast.expr) -> bool:
-    """A SQLite URI opened read-only (`file:x.db?mode=ro`, `immutable=1`): data shipped with the app, not state."""
+def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:
+    """A SQLite URI opened read-only (`file:x.db?mode=ro`, `immutable=1`), built in place or in a local
+    variable of the same function: data shipped with the app, not state."""
+    parts = [path]
+    if isinstance(path, ast.Name) and function is not None:
+        parts += [n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == path.id for t in n.targets)]
     return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ("mode=ro" in n.value or "immutable=1" in n.value)
-               for n in ast.walk(path))
+               for part in parts for n in ast.walk(part))
 
 
 def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:
