@@ -46,7 +46,9 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     (TEST, lambda p: any(d in _TEST_DIRS for d in p.dirs) or p.name == "conftest.py" or bool(_TEST_MODULE_WORD.search(p.stem))),
     (MIGRATION, lambda p: "migrations" in p.dirs or ("alembic" in p.dirs and "versions" in p.dirs) or "migrate" in p.dirs),
     (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs) or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
-    (BUILD, lambda p: p.name in _BUILD_FILES or any(d in _TOOLING_DIRS for d in p.dirs)),
+    # a `setup.py` deep inside a package (`src/app/core/setup.py`) is app code that sets the app up
+    (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or len(p.dirs) <= 2)
+     or any(d in _TOOLING_DIRS for d in p.dirs)),
     (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
     (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.settings_dir or not p.python)),

@@ -18,6 +18,7 @@ from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_values import setting_facts
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
 from twelvefactor_lint.analyze.python.credentials import credential_facts
+from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
 from twelvefactor_lint.analyze.python.handlers import find_handlers
 from twelvefactor_lint.analyze.python.index import build as build_index
@@ -84,6 +85,8 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     facts += credential_facts(index, names, contexts, path)
     facts += route_facts(index, names, path)
     facts += lock_facts(index, names, contexts, path)
+    if might_have_datastore(text):
+        facts += datastore_facts(names, contexts, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, names) + conditions.test_classes(names)

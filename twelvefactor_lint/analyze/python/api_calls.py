@@ -89,6 +89,8 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             attrs["has_message_queue"] = True
         if api == "call_command":
             attrs["command"] = attrs["arg"]
+        if api == "sqlite_connect":
+            attrs["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
         if api == "setsid":
             attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -114,7 +116,21 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
                                       or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
         return "create_all", _NONE
+    if _creates_schema(func.attr, call):
+        return "create_all", _NONE
     return None
+
+
+def _creates_schema(method: str, call: ast.Call) -> bool:
+    """The other spellings of `create_all`: async SQLAlchemy's `conn.run_sync(Base.metadata.create_all)`,
+    peewee's `db.create_tables([...])`, Pony's `db.generate_mapping(create_tables=True)`."""
+    if method == "run_sync":
+        return bool(call.args) and isinstance(call.args[0], ast.Attribute) and call.args[0].attr == "create_all" \
+            and isinstance(call.args[0].value, ast.Attribute) and call.args[0].value.attr == "metadata"
+    if method == "create_tables":
+        return bool(call.args)
+    return method == "generate_mapping" and any(
+        k.arg == "create_tables" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
 
 
 def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[str, object]:
@@ -134,6 +150,17 @@ def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[
         attrs[keyword] = value.text if value else ""
         attrs[f"{keyword}_origin"] = value.origin if value else ""
     return attrs
+
+
+def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:
+    """A SQLite URI opened read-only (`file:x.db?mode=ro`, `immutable=1`), built in place or in a local
+    variable of the same function: data shipped with the app, not state."""
+    parts = [path]
+    if isinstance(path, ast.Name) and function is not None:
+        parts += [n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == path.id for t in n.targets)]
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ("mode=ro" in n.value or "immutable=1" in n.value)
+               for part in parts for n in ast.walk(part))
 
 
 def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:

@@ -4,7 +4,10 @@ Sources: module-level constants (of settings modules, gunicorn config files and 
 modules), attributes of config classes (`class ProductionConfig(Config)`, pydantic
 `BaseSettings`), `app.config["X"] = v` / `celery.conf.x = v`, `config.update(...)` /
 `from_mapping(...)` / `conf.update(...)`, and the `config=` of Flask-Caching's `Cache`
-and `broker=`/`backend=` of `Celery(...)`. Dict settings are flattened
+and `broker=`/`backend=` of `Celery(...)`, and option defaults: an options table
+(`{"name": "REQ_LIMIT_STORAGE", "default_value": "memory://"}`) or an argparse
+`add_argument("--storage-uri", default=...)` (source `option_default`: the value that runs
+unless someone overrides it). Dict settings are flattened
 (`CACHES.default.BACKEND`). Only literals and environment reads are recorded: an
 arbitrary expression says nothing a rule could judge. Test config classes are skipped.
 """
@@ -35,6 +38,8 @@ _CONFIG_KWARG = {"flask_caching.Cache", "flask_cache.Cache"}
 _NOT_SETTINGS = {"LOGGING"}
 _CELERY_KEYS = {"broker_url", "result_backend"}
 _MAX_DEPTH = 3
+_OPTION_DEFAULT_KEYS = {"default", "default_value"}
+_OPTION_NAME = re.compile(r"^-*([A-Za-z][\w-]*)$")
 
 
 class _Emitter:
@@ -89,7 +94,35 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     for call in index.calls:
         for key, value in _config_call_items(call, names):
             emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
+        option = _argparse_default(call.node)
+        if option:
+            emit.setting(*option, contexts.of(call), call.statement_line, "option_default")
+    for table in index.dicts:
+        entry = _options_table_entry(table.node)
+        if entry:
+            emit.setting(*entry, contexts.of(table), table.statement_line, "option_default")
     return emit.facts
+
+
+def _argparse_default(call: ast.Call) -> tuple[str, ast.expr] | None:
+    """`parser.add_argument("--req-limit-storage", default="memory://")` -> ("REQ_LIMIT_STORAGE", default)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"):
+        return None
+    long = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("--")]
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    match = _OPTION_NAME.match(long[0]) if long else None
+    return (match[1].replace("-", "_").upper(), default) if match and default is not None else None
+
+
+def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
+    """One row of an options table: `{"name": "SHARED_STORAGE", "default_value": "memory://", ...}`."""
+    name = default = None
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == "name" and isinstance(v, ast.Constant) and isinstance(v.value, str):
+            name = v.value
+        elif isinstance(k, ast.Constant) and k.value in _OPTION_DEFAULT_KEYS:
+            default = v
+    return (name, default) if name and name.isupper() and default is not None else None
 
 
 def _config_classes(names: Names) -> Iterator[ast.ClassDef]:

@@ -26,6 +26,7 @@ _FACTORY_NAMES = {"create_app", "make_app", "build_app", "create_application", "
                   "get_app", "init_app", "setup_app"}
 _STARTUP_DECORATORS = {"before_first_request", "before_serving", "before_server_start", "on_startup"}
 _STARTUP_EVENTS = {"startup", "before_server_start", "main_process_start"}
+_LIFESPAN = re.compile(r"(^|_)lifespan$")
 _DJANGO_SETTINGS = {"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES", "WSGI_APPLICATION", "ALLOWED_HOSTS",
                     "AUTH_PASSWORD_VALIDATORS", "TEMPLATES", "STATIC_URL"}
 _SETTINGS_PATH = re.compile(r"(^|[/_.-])(settings?|config|configs|conf)([/_.-]|$)", re.IGNORECASE)
@@ -85,8 +86,11 @@ def _startup_functions(index: Index, names: Names):
     for name, function in names.functions.items():
         if name in _FACTORY_NAMES or id(function) in builders:
             yield function, Scope(STARTUP, name, f"app factory `{name}()`")
-        elif any(_is_startup_decorator(d) for d in function.decorator_list):
+        elif any(_is_startup_decorator(d) for d in function.decorator_list) or _LIFESPAN.search(name):
             yield function, Scope(STARTUP, name, f"startup hook `{name}()`")
+    for function in index.nested:
+        if _LIFESPAN.search(function.name):  # built by a factory (`lifespan_factory()` returns `lifespan`)
+            yield function, Scope(STARTUP, function.name, f"lifespan `{function.name}()`")
     for site in index.calls:
         call = site.node
         qualified = names.qualify(call.func) or ""

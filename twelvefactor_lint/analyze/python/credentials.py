@@ -3,7 +3,8 @@
 - a secret-named name, attribute, config key, dict key or keyword argument bound to a
   string literal that looks like a real value (not a placeholder, an env variable's
   name, a path, a template or a sentence);
-- an environment read of a secret-named variable with a literal fallback;
+- an environment read of a secret-named variable with a literal fallback, or with a fallback made
+  up at start (`secrets.token_hex()`, `get_random_secret_key()`): a different key per process;
 - a service URL with a password in it (`postgres://user:pw@host/db`).
 """
 
@@ -20,6 +21,11 @@ from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.facts import Fact
 
 SECRET_LITERAL, SECRET_FALLBACK, URL_CREDENTIALS = "python.secret_literal", "python.secret_env_fallback", "python.url_credentials"
+SECRET_RANDOM = "python.secret_random_fallback"
+_RANDOM_SOURCES = {"secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom", "uuid.uuid4",
+                   "uuid.uuid1", "django.core.management.utils.get_random_secret_key",
+                   "django.utils.crypto.get_random_string", "cryptography.fernet.Fernet.generate_key",
+                   "random.random", "random.choices", "random.getrandbits"}
 SECRET_NAME = re.compile(
     r"(^|_)(secret|secret_?key|passw(or)?d|pwd|token|api_?key|private_?key|access_?key|client_?secret|"
     r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
@@ -112,20 +118,46 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
                    module_kind=contexts.module_kind)
 
 
+def _is_random(node: ast.expr, names: Names) -> bool:
+    """A value made up when the process starts: a random token, `os.urandom`, `uuid4()`, however wrapped."""
+    return any(isinstance(n, ast.Call) and names.qualify(n.func) in _RANDOM_SOURCES for n in ast.walk(node))
+
+
+def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
+    """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed)."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
+        read = env_read(value.values[0], names)
+        return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
+    if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
+            and env_read(value, names) is None and _is_random(value, names):
+        return key, value
+    return None
+
+
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
     facts = []
     fallbacks: set[int] = set()
     for call in index.calls:
         read = env_read(call.node, names)
-        if read is None or read[1] is None:
+        if read is None:
             continue
         key, default = read
+        if default is None:
+            continue
         fallbacks.add(id(default))
+        if SECRET_NAME.search(key) and _is_random(default, names):
+            facts.append(fact_at(SECRET_RANDOM, path, default, contexts.of(call), call.statement_line, key,
+                                 env_key=key, module_kind=contexts.module_kind))
         if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and default.value and not _PLACEHOLDER.search(default.value):
             facts.append(_fallback_fact(path, default, contexts, call, key))
     fields = _settings_fields(names)
     for site, key, value in _bindings(index):
+        made_up = _random_fallback(site, key, value, names)
+        if made_up is not None:
+            facts.append(fact_at(SECRET_RANDOM, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
+                                 env_key=made_up[0], module_kind=contexts.module_kind))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):

@@ -3,8 +3,9 @@
 Writes: `open()`/`io.open()`/`aiofiles.open()` in a writing mode, `Path.write_text/
 write_bytes`, `shutil.copy*/move`, `os.rename/replace`, werkzeug `FileStorage.save()`,
 Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel`, numpy `save`.
-Scratch space is exempt: paths built from `tempfile`, `/tmp`, or names that say
-they are temporary (`tmp_dir`, `temp_path`). An upload is a write whose data comes
+Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or an
+in-memory buffer — judged by where the path comes from, not by what its variable is
+called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
 from `request.files`/`request.FILES`, a FastAPI `UploadFile` parameter or a
 werkzeug `FileStorage`.
 """
@@ -25,7 +26,6 @@ _OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "gzip.open", "bz2
 _PATH_FUNCS = {"shutil.copy": 1, "shutil.copy2": 1, "shutil.copyfile": 1, "shutil.move": 1, "shutil.copytree": 1,
                "os.rename": 1, "os.replace": 1, "numpy.save": 0, "numpy.savez": 0, "joblib.dump": 1}
 _PATH_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather"}
-_TEMP = re.compile(r"te?mp", re.IGNORECASE)
 _UPLOAD_SOURCES = re.compile(r"request\.(files|FILES)|\bUploadFile\b|\bFileStorage\b")
 _FILE_GETTERS = {"get", "getlist", "__getitem__"}
 _PATHLIKE = re.compile(r"(?i)path|\s/\s")
@@ -40,8 +40,9 @@ class _Function:
         for node in ast.walk(function):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        self.sources.setdefault(target.id, []).append(node.value)
+                    for name in target.elts if isinstance(target, ast.Tuple) else [target]:  # fd, path = mkstemp()
+                        if isinstance(name, ast.Name):
+                            self.sources.setdefault(name.id, []).append(node.value)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
                 self.sources.setdefault(node.target.id, []).append(node.iter)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -105,11 +106,35 @@ def _removed_paths(function: Function):
 def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
     if ast.unparse(node) in function.removed:
         return True
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value.startswith(_SCRATCH)
-    text = function.text(node)
-    return "tempfile." in text or "gettempdir" in text or bool(_TEMP.search(text)) or "BytesIO" in text \
-        or "StringIO" in text or any(f"'{p}" in text or f'"{p}' in text for p in _SCRATCH)
+    return _scratch_root(node, function, names, 0)
+
+
+def _scratch_root(node: ast.expr, function: _Function, names: Names, depth: int) -> bool:
+    """Whether the path's root — what it is joined onto — is temporary space."""
+    if depth > 4:
+        return False
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.startswith(_SCRATCH)
+    if isinstance(node, ast.JoinedStr):
+        return bool(node.values) and _scratch_root(
+            node.values[0].value if isinstance(node.values[0], ast.FormattedValue) else node.values[0],
+            function, names, depth + 1)
+    if isinstance(node, ast.BinOp):  # Path(d) / "x", d + "/x"
+        return _scratch_root(node.left, function, names, depth + 1)
+    if isinstance(node, ast.Attribute):  # tmp.name of a NamedTemporaryFile
+        return _scratch_root(node.value, function, names, depth + 1)
+    if isinstance(node, ast.Name):
+        return any(_scratch_root(source, function, names, depth + 1) for source in function.sources.get(node.id, ()))
+    if not isinstance(node, ast.Call):
+        return False
+    qualified = names.qualify(node.func) or ""
+    if qualified.startswith("tempfile.") or qualified.endswith(("BytesIO", "StringIO")):
+        return True
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    module = isinstance(receiver, ast.Name) and names.is_imported(receiver.id) or qualified.startswith("os.path.")
+    if receiver is not None and not module:
+        return _scratch_root(receiver, function, names, depth + 1)  # Path(d).joinpath(...), p.resolve()
+    return bool(node.args) and _scratch_root(node.args[0], function, names, depth + 1)  # os.path.join(d, ...), Path(d)
 
 
 def _writing_mode(call: ast.Call) -> str | None:

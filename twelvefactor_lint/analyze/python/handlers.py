@@ -1,6 +1,6 @@
 """Which functions serve a request or a job: the code twelve-factor's "stateless" applies to.
 
-Recognised: Flask/Quart/Sanic routes and request hooks, FastAPI/Starlette endpoints
+Recognised: Flask/Quart/Sanic routes and request hooks (also nested in an app factory), FastAPI/Starlette endpoints
 (decorators and `add_api_route`/`add_url_rule`/`Route(...)` registrations), Django
 function views (in view modules, or behind view decorators) and class-based views /
 DRF viewsets, Channels consumers, Celery/RQ/Dramatiq/Huey tasks. Module-level helpers
@@ -74,6 +74,10 @@ def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
             _django_function_view(function, "django") if is_view_module else None)
         if found:
             direct[id(function)] = Handler(function, name, *found)
+    for function in index.nested:  # routes declared inside an app factory (`def create_app(): @app.route(...)`)
+        found = _from_decorators(function, names)
+        if found:
+            direct[id(function)] = Handler(function, function.name, *found)
     for function, context, framework in _registered(index, names):
         direct.setdefault(id(function), Handler(function, function.name, context, framework))
     for class_name, (context, framework) in _handler_classes(names).items():

@@ -41,6 +41,8 @@ class Index:
     """id(function) -> the function it is nested in (None for a module- or class-level function)."""
     owners: dict[int, ast.ClassDef] = field(default_factory=dict)
     """id(method) -> its class."""
+    nested: list[Function] = field(default_factory=list)
+    """Functions defined inside another function (a lifespan returned by a factory, a view in `create_app`)."""
     discarded: set[int] = field(default_factory=set)
     """id() of calls whose result is thrown away (the whole of an expression statement)."""
     argv: list[ast.Attribute] = field(default_factory=list)
@@ -117,6 +119,8 @@ def build(tree: ast.Module) -> Index:
                     index.argv.append(node)
             elif action == _FUNCTION:
                 index.parents[id(node)] = function
+                if function is not None:
+                    index.nested.append(node)
                 if cls is not None and function is None:
                     index.owners[id(node)] = cls
                 function, cls = node, None

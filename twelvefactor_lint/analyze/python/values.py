@@ -1,15 +1,20 @@
-"""What a configuration expression amounts to, without evaluating it.
+"""What a configuration expression amounts to, without running it.
 
 `"redis://localhost"` is a literal; `os.environ.get("REDIS_URL", "redis://localhost")`,
-`os.getenv(...) or "..."`, django-environ's `env("X", default=...)` and decouple's
-`config("X", default=...)` (also a project's own `env`/`config` wrapper called with a variable name) and
-`dj_database_url.config(default=...)` are environment reads with a literal fallback;
-`os.environ["X"]` is an environment read; anything else is an expression.
+`os.getenv(...) or "..."`, django-environ's `env("X", default=...)` / `env.bool("X", True)`
+(also through an `env` imported from a base settings module, or a project's own `env`/`config` wrapper
+called with a variable name), decouple's `config("X", default=...)`, `dj_database_url.config(default=...)`
+and a project helper like `get_string("X", "lit")` are environment reads with a literal fallback;
+`os.environ["X"]` is an environment read; anything else is an expression. A small evaluator folds the
+shapes settings wrap around a read (`x if x else "lit"`, nested reads, `or`-chains, `int(...)`,
+`....lower() in ("1", "true")`, `== "True"`) into the value the fallback yields.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
+import re
 from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.names import Names
@@ -21,6 +26,16 @@ _ENV_HELPERS = {"env", "config", "getenv", "get_env"}
 """Bare names of env readers a project wraps in a module of its own (`from config.env import env`)."""
 _URL_READERS = {"dj_database_url.config": "DATABASE_URL", "dj_email_url.config": "EMAIL_URL",
                 "django_cache_url.config": "CACHE_URL"}
+_ENV_OBJECT_NAMES = {"env"}
+"""An imported `env` (`from .base import env`) is the base settings module's environment reader."""
+_HELPER_NAME = re.compile(
+    r"^_?((get|read)_?(env|environ|var|setting|config)?|env)_?(str|string|bool|boolean|flag|int|integer|float|list|"
+    r"value|var|setting|any)?$")
+"""Project helpers named like environment getters: `get_string`, `get_bool`, `env_flag`, `get_env`."""
+_BARE_NAMES = {"get", "read", "env", "_get", "_read", "_env"}
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_TEXT_METHODS = {"lower", "upper", "strip", "casefold", "title"}
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
 
 
 @dataclass(frozen=True)
@@ -53,29 +68,60 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     func = call.func
     qualified = names.qualify(func) or ""
     owner = func.value if isinstance(func, ast.Attribute) else func
-    is_env_object = isinstance(owner, ast.Name) and names.constructors.get(owner.id) in _ENV_CLASSES
+    is_env_object = isinstance(owner, ast.Name) and (names.constructors.get(owner.id) in _ENV_CLASSES or (
+        owner.id in _ENV_OBJECT_NAMES and names.is_imported(owner.id) and qualified not in _ENV_GETTERS))
     if qualified in _URL_READERS:
         key = next((k.value.value for k in call.keywords if k.arg == "env" and isinstance(k.value, ast.Constant)),
                    _URL_READERS[qualified])
         return str(key), next((k.value for k in call.keywords if k.arg == "default"), None)
-    if qualified not in _ENV_GETTERS and not is_env_object:
+    helper = not is_env_object and qualified not in _ENV_GETTERS and _is_env_helper(func, names)
+    if qualified not in _ENV_GETTERS and not is_env_object and not helper:
         if not (isinstance(owner, ast.Name) and owner.id in _ENV_HELPERS and _names_a_variable(call)):
             return None
         is_env_object = True
     if not call.args or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
         return None
+    if helper and not _ENV_NAME.match(call.args[0].value):
+        return None
     fallback = next((k.value for k in call.keywords if k.arg == "default"), None)
-    if fallback is None and len(call.args) > 1 and not is_env_object:
+    # `env("X", cast)` takes a cast second; `env.bool("X", True)` and `os.getenv("X", "d")` a default
+    if fallback is None and len(call.args) > 1 and (not is_env_object or func is not owner):
         fallback = call.args[1]
     return call.args[0].value, fallback
 
 
+def _is_env_helper(func: ast.expr, names: Names) -> bool:
+    """A project function that reads the environment with a default parameter, one hop: defined here and
+    reading `os.environ` with its first parameter, or imported and named like one (`get_string`)."""
+    if not isinstance(func, ast.Name) or func.id in _BARE_NAMES:
+        return False
+    local = names.functions.get(func.id)
+    if local is not None:
+        params = [a.arg for a in local.args.args]
+        return len(params) >= 2 and any(
+            isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
+            for node in ast.walk(local))
+    return names.is_imported(func.id) and bool(_HELPER_NAME.match(func.id))
+
+
+def _reads_parameter(node: ast.Call | ast.Subscript, param: str, names: Names) -> bool:
+    if isinstance(node, ast.Subscript):
+        return names.qualify(node.value) == "os.environ" and isinstance(node.slice, ast.Name) and node.slice.id == param
+    return names.qualify(node.func) in _ENV_GETTERS and bool(node.args) and isinstance(node.args[0], ast.Name) \
+        and node.args[0].id == param
+
+
 def or_fallback(node: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
-    """`os.getenv("X") or "literal"` -> ("X", the literal's node): an environment read with a literal fallback."""
-    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
-        read, fallback = env_read(node.values[0], names), node.values[1]
-        if read and constant_text(fallback) is not None:
-            return read[0], fallback
+    """`os.getenv("X") or "literal"` -> ("X", the literal's node): an environment read with a literal fallback
+    (also `os.getenv("X") or os.getenv("Y") or "literal"`)."""
+    if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) >= 2):
+        return None
+    first = env_read(node.values[0], names)
+    if first is None or not all(env_read(v, names) for v in node.values[1:-1]):
+        return None
+    last = describe(node.values[-1], names)
+    if last.origin in (LITERAL, ENV_DEFAULT) and last.node is not None:
+        return first[0], last.node
     return None
 
 
@@ -97,11 +143,61 @@ def describe(node: ast.expr, names: Names) -> Value:
     if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.func, ast.Name) \
             and node.func.id in {"int", "str", "bool", "float"}:
         return describe(node.args[0], names)
+    if isinstance(node, ast.IfExp):
+        return _conditional(node, names)
+    if isinstance(node, ast.Compare):
+        return _comparison(node, names)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _negation(node, names)
     read = env_read(node, names)
     if read:
         key, fallback = read
-        text = constant_text(fallback) if fallback is not None else None
-        if text is not None:
-            return Value(text, ENV_DEFAULT, key, fallback)
+        inner = describe(fallback, names) if fallback is not None else None
+        if inner is not None and inner.origin in (LITERAL, ENV_DEFAULT) and inner.node is not None:
+            return Value(inner.text, ENV_DEFAULT, key, inner.node)
         return Value("", ENV, key)
     return Value("", EXPR)
+
+
+def _conditional(node: ast.IfExp, names: Names) -> Value:
+    """`x if x else "lit"` with `x` an environment read: the read with `"lit"` as its fallback."""
+    test, body = env_read(node.test, names), env_read(node.body, names)
+    if test and body and test[0] == body[0]:
+        fallback = describe(node.orelse, names)
+        if fallback.origin in (LITERAL, ENV_DEFAULT) and fallback.node is not None:
+            return Value(fallback.text, ENV_DEFAULT, body[0], fallback.node)
+    return Value("", EXPR)
+
+
+def _negation(node: ast.UnaryOp, names: Names) -> Value:
+    """`not os.getenv("BROKER_URL")`, or `not BROKER_URL` with `BROKER_URL` read at module level: true when unset."""
+    operand = node.operand
+    if isinstance(operand, ast.Name) and isinstance(names.values.get(operand.id), (ast.Call, ast.Subscript, ast.BoolOp)):
+        operand = names.values[operand.id]
+    read = describe(operand, names) if not isinstance(operand, ast.Name) else Value("", EXPR)
+    if read.origin == ENV:
+        return Value("True", ENV_DEFAULT, read.env_key, node)
+    if read.origin == ENV_DEFAULT:
+        return Value(repr(read.text in ("", "0", "False", "None")), ENV_DEFAULT, read.env_key, read.node or node)
+    return Value("", EXPR)
+
+
+def _comparison(node: ast.Compare, names: Names) -> Value:
+    """`os.environ.get("DEBUG", "true").lower() in ("1", "true")`, `... == "True"`: what the fallback makes it."""
+    left, method = node.left, ""
+    while isinstance(left, ast.Call) and not left.args and isinstance(left.func, ast.Attribute) \
+            and left.func.attr in _TEXT_METHODS:
+        method, left = left.func.attr, left.func.value
+    operation = _COMPARE.get(type(node.ops[0])) if len(node.ops) == 1 else None
+    read = describe(left, names)
+    if operation is None or read.origin not in (ENV_DEFAULT, ENV):
+        return Value("", EXPR)
+    try:
+        right = ast.literal_eval(node.comparators[0])
+        value: object = read.text if read.origin == ENV_DEFAULT else None
+        if method and isinstance(value, str):
+            value = getattr(value, method)()
+        result = bool(operation(value, right))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return Value("", EXPR)
+    return Value(repr(result), ENV_DEFAULT, read.env_key, read.node or node)

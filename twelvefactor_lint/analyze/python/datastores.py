@@ -1,0 +1,56 @@
+"""Classes that keep the app's data in a JSON/YAML/pickle file on local disk (TF607).
+
+A class whose methods both load a serialised file (`json.load`, `json.loads(p.read_text())`,
+`yaml.safe_load`, `pickle.load`) and write it back (`json.dump`, `p.write_text(json.dumps(...))`,
+`pickle.dump`) is a datastore: its data lives on one container's disk, and each replica
+reads and rewrites its own copy. A class that deletes its file again (`os.remove`, `unlink`)
+uses it as scratch space, not as a store.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from twelvefactor_lint.analyze.python.context import Contexts, Scope, fact_at
+from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.facts import Fact
+
+FACT = "python.file_datastore"
+_LOADERS = {"json.load", "json.loads", "yaml.load", "yaml.safe_load", "pickle.load", "pickle.loads", "orjson.loads"}
+_DUMPERS = {"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"}
+_SERIALISERS = {"json.dumps", "yaml.dump", "yaml.safe_dump", "pickle.dumps", "orjson.dumps"}
+_REMOVERS = {"os.remove", "os.unlink", "shutil.rmtree"}
+_FILE_WRITERS = {"write_text", "write_bytes"}
+"""Path methods: `fh.write(json.dumps(...))` on a file handed in is a stream, not a store."""
+
+
+def might_have_datastore(text: str) -> bool:
+    """The cheap pre-check: a module without both words has no such class."""
+    return "load" in text and "dump" in text and "class " in text
+
+
+def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[Fact]:
+    facts = []
+    for name, cls in names.classes.items():
+        loads, removes, writes = False, False, None
+        for node in ast.walk(cls):
+            if not isinstance(node, ast.Call):
+                continue
+            qualified = names.qualify(node.func) or ""
+            loads = loads or qualified in _LOADERS
+            removes = removes or qualified in _REMOVERS or isinstance(node.func, ast.Attribute) and node.func.attr == "unlink"
+            if writes is None and _writes_serialised(node, qualified, names):
+                writes = node
+        if loads and writes is not None and not removes:
+            scope = Scope("function", name, f"class `{name}`")
+            facts.append(fact_at(FACT, path, writes, scope, writes.lineno, name, store=name,
+                                 module_kind=contexts.module_kind))
+    return facts
+
+
+def _writes_serialised(call: ast.Call, qualified: str, names: Names) -> bool:
+    """`json.dump(data, fh)` or `path.write_text(json.dumps(data))`."""
+    if qualified in _DUMPERS:
+        return True
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _FILE_WRITERS and bool(call.args) \
+        and isinstance(call.args[0], ast.Call) and (names.qualify(call.args[0].func) or "") in _SERIALISERS
