@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 
@@ -38,6 +38,7 @@ _MODULES = {
     "proxy_config": "twelvefactor_lint.analyze.proxy_config",
     "supervisord": "twelvefactor_lint.analyze.supervisord",
     "uwsgi": "twelvefactor_lint.analyze.uwsgi",
+    "kubernetes": "twelvefactor_lint.analyze.kubernetes",
 }
 
 

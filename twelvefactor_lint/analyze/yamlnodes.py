@@ -7,6 +7,8 @@ the keys they are asked for and resolve `<<` merge keys to a bounded depth.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import yaml
 
 _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
@@ -22,6 +24,15 @@ _MERGE_BUDGET = 1000
 def compose(text: str) -> yaml.Node | None:
     """The single document's node tree; raises yaml.YAMLError on bad YAML."""
     return yaml.compose(text, Loader=_Loader)
+
+
+def compose_all(text: str, limit: int = 500) -> Iterator[yaml.Node | None]:
+    """Each document's node tree of a multi-document stream, at most `limit` of them; raises
+    yaml.YAMLError at the first bad document (the ones before it have been yielded)."""
+    for count, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
+        if count >= limit:
+            return
+        yield node
 
 
 def items(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:

@@ -21,8 +21,8 @@ import pathspec
 
 from twelvefactor_lint.discover import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD = (
-    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord")
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES = (
+    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes")
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -33,6 +33,9 @@ DEFAULT_EXCLUDE = (
 _DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+)?$|^.+\.(?:dockerfile|containerfile)$", re.IGNORECASE)
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
 _PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
+_MANIFEST_HEAD = 65536
+_API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
+_OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
 
 
 def kind_of(name: str, parent: str = "") -> str | None:
@@ -49,6 +52,28 @@ def kind_of(name: str, parent: str = "") -> str | None:
     if lowered.endswith(".conf") and ("supervisor" in lowered or "supervisor" in parent.lower()):
         return SUPERVISORD
     return _proxy_kind(name, parent.lower())
+
+
+def content_kind(name: str, head: bytes) -> str | None:
+    """The kind of a YAML file that its name does not give: a Kubernetes manifest (or Helm template,
+    kustomization) declares top-level `apiVersion:` and `kind:` keys in its first documents."""
+    if not name.lower().endswith((".yaml", ".yml")):
+        return None
+    if name.lower() in {"kustomization.yaml", "kustomization.yml"}:
+        return KUBERNETES
+    return KUBERNETES if _API_VERSION.search(head) and _OBJECT_KIND.search(head) else None
+
+
+def sniff_kind(path: Path) -> str | None:
+    if not path.name.lower().endswith((".yaml", ".yml")):
+        return None
+    try:
+        if not path.is_file():  # never open a FIFO or a device
+            return None
+        with open(path, "rb") as handle:
+            return content_kind(path.name, handle.read(_MANIFEST_HEAD))
+    except OSError:
+        return None
 
 
 def _proxy_kind(name: str, parent: str) -> str | None:
@@ -195,8 +220,8 @@ class _Walker:
             if dropped_dir(directory):
                 continue
             rel = prefix + name
-            kind = kind_of(base, posixpath.dirname(rel))
             path = os.path.join(top, name)
+            kind = kind_of(base, posixpath.dirname(rel)) or sniff_kind(Path(path))
             if kind is None:
                 if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
                     yield Skipped(_printable(rel), "symlink to a directory, not followed")
@@ -249,7 +274,7 @@ class _Walker:
             stack.extend(reversed(subdirs))
 
     def _file(self, path: str, rel: str, explicit: bool, kind: str | None = None) -> SourceFile | Skipped | None:
-        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel))
+        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or sniff_kind(Path(path))
         if kind is None:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
             # extension-less files are what pre-commit passes because a script might be among them.

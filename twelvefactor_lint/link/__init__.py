@@ -2,7 +2,8 @@
 
 1. containers: the scripts and supervisord configs that images start are read (through the
    runner's `ProjectFiles`) and tied to the hop that starts them (`start_chains`); compose
-   services get their roles and supply their Dockerfiles' start commands (`containers`).
+   services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
+   workloads take the replicas an HPA or a kustomize overlay gives them (`replicas`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.link import containers, inventory, python, start_chains
+from twelvefactor_lint.link import containers, inventory, python, replicas, start_chains
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
 __all__ = ["FileRequest", "Linked", "ProjectFiles", "link"]
@@ -31,6 +32,6 @@ class Linked:
 
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
-    facts = containers.link(start_chains.link(list(analyzed), files))
+    facts = replicas.link(containers.link(start_chains.link(list(analyzed), files)))
     facts = python.link(facts)
     return Linked(facts, inventory.build(facts))

@@ -83,7 +83,8 @@ def _started_scripts(starts: list[Fact]) -> dict[tuple[str, int], Fact]:
 
 def build(facts: Iterable[Fact]) -> Inventory:
     """One entry per declared process: Dockerfile final stages, compose services, Procfile lines,
-    supervisord programs; a compose service without a command runs its image's (target's) default."""
+    supervisord programs, Kubernetes containers; a compose service or Kubernetes container without a
+    command runs its image's (target's) default."""
     facts = list(facts)
     starts = [f for f in facts if f.kind == "process.start"]
     scripts = _started_scripts(starts)
@@ -97,6 +98,10 @@ def build(facts: Iterable[Fact]) -> Inventory:
         if fact.kind == "process.start" and attrs["level"] != "script":
             kind, command = _kind(fact, scripts, service_images.get((fact.path, attrs.get("service")), ""))
             processes.append(_Declared(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
+                                               attrs["source"], attrs["replicas"], ()), fact))
+        elif fact.kind == "kubernetes.workload" and not attrs["has_command"]:
+            kind = "release / one-off" if attrs["one_off"] else _image_kind(attrs["image"])
+            processes.append(_Declared(Process(attrs["process"], kind, attrs["image"], f"{fact.path}:{fact.line}",
                                                attrs["source"], attrs["replicas"], ()), fact))
         elif fact.kind == "compose.service" and (fact.path, attrs["service"]) not in declared:
             process = _service_process(fact, image_starts, stage_starts, scripts)

@@ -12,20 +12,21 @@ import tempfile
 from pathlib import Path
 
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES
-from twelvefactor_lint.discover.walk import kind_of
+from twelvefactor_lint.discover.walk import content_kind, kind_of
 from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.judge.catalogue import Catalogue, Example, Rule
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.report.docs import rule_url
 
 _KIND_NOUNS = {"python": "Python modules", "dockerfile": "Dockerfiles", "compose": "compose files",
-               "procfile": "Procfiles", "shell": "shell scripts"}
-_FENCES = {"python": "python", "dockerfile": "dockerfile", "compose": "yaml", "shell": "sh"}
+               "procfile": "Procfiles", "shell": "shell scripts", "kubernetes": "Kubernetes manifests"}
+_FENCES = {"python": "python", "dockerfile": "dockerfile", "compose": "yaml", "shell": "sh", "kubernetes": "yaml"}
 _NOT_JUDGED_BY_DEFAULT = "tests, migrations, scripts, docs and build files are not judged"
 
 
-def _kind(path: str) -> str | None:
-    return kind_of(path.rsplit("/", 1)[-1]) or ("shell" if path.endswith(".sh") else None)
+def _kind(path: str, code: str = "") -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    return kind_of(name) or content_kind(name, code.encode()) or ("shell" if path.endswith(".sh") else None)
 
 
 def _sources(rule: Rule) -> str:
@@ -33,7 +34,7 @@ def _sources(rule: Rule) -> str:
         return "every file it reads"
     kinds = []
     for example in (*rule.bad, *rule.good):
-        kind = _kind(example.files[0].path)
+        kind = _kind(example.files[0].path, example.files[0].code)
         if kind in _KIND_NOUNS and kind not in kinds:
             kinds.append(kind)
     nouns = [_KIND_NOUNS[k] for k in kinds] or ["every file it reads"]
@@ -80,7 +81,7 @@ def _what_it_does(rule: Rule) -> list[str]:
 def _code(example: Example) -> list[str]:
     lines = []
     for file in example.files:
-        fence = _FENCES.get(_kind(file.path) or "", "")
+        fence = _FENCES.get(_kind(file.path, file.code) or "", "")
         lines += [f"`{file.path}`:", "", f"```{fence}", file.code.rstrip("\n"), "```", ""]
     return lines
 

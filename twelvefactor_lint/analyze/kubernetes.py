@@ -1,0 +1,336 @@
+"""The Kubernetes analyzer: the workloads of a multi-document manifest as the one process model.
+
+Each container's `command`/`args` go through the same process analysis as compose and
+Procfiles (several processes, shell as PID 1, dev servers, migrations, celery beat), with the
+workload's `replicas` (an HPA's `minReplicas` and kustomize `replicas:` are applied by the
+link stage). Around them: node-local volumes (VI), session affinity (VI), literal secrets
+in `env` and ConfigMaps (III), and a shutdown with no grace (IX).
+
+Job and CronJob containers are one-off work (migrations there are the right place), and a
+StatefulSet's `volumeClaimTemplates` give each replica its own volume, so neither is judged
+for that. A Helm template without `helm` is read best effort: template actions are blanked
+out, values are unknown (a templated `replicas` counts as one), and every process says so.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+
+import yaml
+
+from twelvefactor_lint.analyze import Unanalyzable, directives, images
+from twelvefactor_lint.analyze import yamlnodes as Y
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like_secret
+from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+
+WORKLOAD, VOLUME, SECRET_VALUE, NO_GRACE, HPA, REPLICAS_OVERRIDE = (
+    "kubernetes.workload", "kubernetes.volume", "kubernetes.secret_value", "kubernetes.no_grace",
+    "kubernetes.hpa", "kubernetes.replicas_override")
+HELM_BEST_EFFORT = "from a Helm template, best effort"
+
+_SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
+_ONE_OFF = {"Job", "CronJob"}
+_TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
+_TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
+_FOREVER = re.compile(r"\bsleep\s+(inf(inity)?|9{4,})\b|\btail\s+-f\s+/dev/null\b")
+_STICKY_ANNOTATIONS = {
+    "nginx.ingress.kubernetes.io/affinity": "ingress-nginx annotation",
+    "traefik.ingress.kubernetes.io/service.sticky.cookie": "Traefik annotation",
+    "traefik.ingress.kubernetes.io/affinity": "Traefik annotation",
+    "ingress.kubernetes.io/affinity": "ingress annotation",
+}
+
+
+def _blank_templates(text: str) -> str:
+    """A Helm template as YAML: lines that are only template actions become empty (line numbers stay),
+    inline actions become a placeholder value."""
+    lines = []
+    for line in text.split("\n"):
+        if _TEMPLATE_LINE.match(line):
+            lines.append("")
+        else:
+            lines.append(_TEMPLATE_ACTION.sub("TEMPLATE", line))
+    return "\n".join(lines)
+
+
+def _argv(node: yaml.Node | None) -> tuple[str, ...]:
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(v for v in (Y.scalar(item) for item in node.value) if v is not None)
+    text = Y.scalar(node) or ""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
+
+
+def _int(node: yaml.Node | None) -> int | None:
+    value = Y.scalar(node)
+    return int(value) if value is not None and value.isdigit() else None
+
+
+class _Workload:
+    """One object with a pod template, as read from its document."""
+
+    def __init__(self, path: str, kind: str, name: str, key_line: int, spec: yaml.Node | None,
+                 pod: yaml.Node | None, best_effort: bool):
+        self.path, self.kind, self.name, self.line, self.pod = path, kind, name, key_line, pod
+        self.best_effort = best_effort
+        replicas = _int(Y.get(spec, "replicas")) if kind in _SCALABLE else None
+        self.replicas = replicas if replicas is not None else 1
+        self.one_off = kind in _ONE_OFF
+        self.claim_templates = kind == "StatefulSet" and bool(Y.sequence(Y.get(spec, "volumeClaimTemplates")))
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    def source(self, container: str, init: bool = False) -> str:
+        text = f"Kubernetes {self.kind} `{self.name}` {'init container' if init else 'container'} `{container}`"
+        return f"{text} ({HELM_BEST_EFFORT})" if self.best_effort else text
+
+    def facts(self, claims: dict[str, str]) -> list[Fact]:
+        containers = Y.sequence(Y.get(self.pod, "containers"))
+        facts: list[Fact] = []
+        volumes = {Y.scalar(Y.get(v, "name")) or "": v for v in Y.sequence(Y.get(self.pod, "volumes"))}
+        for container in containers:
+            facts += self._container(container, len(containers) > 1, volumes, claims)
+        for container in Y.sequence(Y.get(self.pod, "initContainers")):
+            facts += self._init_container(container)
+        facts += self._grace()
+        return facts
+
+    def _base(self, container: yaml.Node, several: bool) -> tuple[str, str, str]:
+        name = Y.scalar(Y.get(container, "name")) or "container"
+        image = Y.scalar(Y.get(container, "image")) or ""
+        process = f"{self.name}/{name}" if several else self.name
+        return name, image, process
+
+    def _role(self, image: str) -> str:
+        return {images.INFRA: "infra", images.PROXY: "proxy"}.get(images.image_kind(image), "app") if image else "app"
+
+    def _origin(self, container: yaml.Node, several: bool, init: bool) -> tuple[Origin | None, tuple[str, ...]]:
+        name, image, process = self._base(container, several)
+        command, args = Y.get(container, "command"), Y.get(container, "args")
+        argv = _argv(command) + _argv(args) if command is not None else _argv(args)
+        if command is None and (not argv or argv[0].startswith("-")):
+            return None, ()  # the image's own entrypoint runs, with options or nothing added
+        declared = command if command is not None else args
+        origin = Origin(self.source(name, init), process, "formation", Y.line(declared) if declared else self.line,
+                        replicas=self.replicas, release=self.one_off,
+                        extra={"workload": self.ref, "role": self._role(image), "init": init})
+        return origin, argv
+
+    def _container(self, container: yaml.Node, several: bool, volumes: dict[str, yaml.Node],
+                   claims: dict[str, str]) -> list[Fact]:
+        name, image, process = self._base(container, several)
+        origin, argv = self._origin(container, several, init=False)
+        facts = [Fact(WORKLOAD, self.path, self.line, 1, attrs={
+            "workload": self.ref, "kind": self.kind, "name": self.name, "process": process, "container": name,
+            "image": image, "replicas": self.replicas, "has_command": origin is not None, "one_off": self.one_off,
+            "source": self.source(name), "role": self._role(image)}, anchor=f"{self.ref}:{name}")]
+        if origin is not None:
+            facts += command_facts(self.path, origin, commands_of(argv))
+        facts += self._volumes(container, name, image, volumes, claims)
+        facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
+        facts += self._pre_stop(container, name)
+        return facts
+
+    def _init_container(self, container: yaml.Node) -> list[Fact]:
+        """An init container runs before the app container of every pod: a migration there runs once per
+        replica, at the same time on a rollout. Only that is kept; the inventory lists app containers."""
+        origin, argv = self._origin(container, several=True, init=True)
+        if origin is None or self.one_off:
+            return []
+        return [f.with_attrs(followed=self.replicas > 1) for f in command_facts(self.path, origin, commands_of(argv))
+                if f.kind == "process.migration_at_start"]
+
+    def _volumes(self, container: yaml.Node, name: str, image: str, volumes: dict[str, yaml.Node],
+                 claims: dict[str, str]) -> list[Fact]:
+        facts = []
+        for mount in Y.sequence(Y.get(container, "volumeMounts")):
+            volume = volumes.get(Y.scalar(Y.get(mount, "name")) or "")
+            target = Y.scalar(Y.get(mount, "mountPath")) or ""
+            if volume is None or self.one_off:
+                continue
+            read_only = (Y.scalar(Y.get(mount, "readOnly")) or "").lower() == "true"
+            for kind in ("hostPath", "emptyDir", "persistentVolumeClaim"):
+                spec = Y.get(volume, kind)
+                if spec is None:
+                    continue
+                source = Y.scalar(Y.get(spec, "path")) or Y.scalar(Y.get(spec, "claimName")) or ""
+                access = claims.get(source, "") if kind == "persistentVolumeClaim" else ""
+                facts.append(Fact(VOLUME, self.path, Y.line(mount), Y.column(mount), attrs={
+                    "workload": self.ref, "container": name, "volume_kind": kind, "source": source or kind,
+                    "target": target, "read_only": read_only, "data_like": is_data_path(target),
+                    "replicas": self.replicas, "scaled": self.replicas > 1, "role": self._role(image),
+                    "access": access, "shared_rwo": access == "ReadWriteOnce" and self.kind != "DaemonSet"},
+                    anchor=f"{self.ref}:{name}:{target}"))
+        return facts
+
+    def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
+        node = Y.get(container, "lifecycle", "preStop", "exec", "command")
+        text = " ".join(_argv(node))
+        if node is None or not _FOREVER.search(text):
+            return []
+        return [Fact(NO_GRACE, self.path, Y.line(node), 1, attrs={
+            "workload": self.ref, "cause": "pre_stop", "how": f"a `preStop` hook that never returns (`{text}`)",
+            "where": f"container `{name}`"},
+            anchor=f"{self.ref}:{name}:preStop")]
+
+    def _grace(self) -> list[Fact]:
+        node = Y.get(self.pod, "terminationGracePeriodSeconds")
+        if _int(node) != 0 or node is None:
+            return []
+        return [Fact(NO_GRACE, self.path, Y.line(node), 1, attrs={
+            "workload": self.ref, "cause": "grace", "how": "`terminationGracePeriodSeconds: 0`",
+            "where": f"{self.kind} `{self.name}`"},
+            anchor=f"{self.ref}:grace")]
+
+
+def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: str, how: str) -> list[Fact]:
+    """Secret-named keys bound to a literal that looks like a real secret (not a placeholder or template)."""
+    facts = []
+    for key, value in pairs:
+        text = Y.scalar(value)
+        if value is not None and text is not None and SECRET_NAME.search(key) and looks_like_secret(key, text) \
+                and "TEMPLATE" not in text:
+            facts.append(Fact(SECRET_VALUE, path, Y.line(value), Y.column(value), attrs={
+                "key": key, "where": where, "how": how}, anchor=f"{where}:{key}"))
+    return facts
+
+
+def _env_secrets(path: str, env: yaml.Node | None, where: str) -> list[Fact]:
+    """`env` entries with a literal `value` (a `valueFrom.secretKeyRef` has none)."""
+    pairs = [(Y.scalar(Y.get(entry, "name")) or "", Y.get(entry, "value")) for entry in Y.sequence(env)]
+    return _secrets(path, pairs, where, "`env` value")
+
+
+def _config_map_secrets(path: str, name: str, doc: yaml.Node) -> list[Fact]:
+    pairs = [(key, value) for key, (_, value) in Y.items(Y.get(doc, "data")).items()]
+    return _secrets(path, pairs, f"ConfigMap `{name}`", "ConfigMap `data` entry")
+
+
+def _sticky(path: str, kind: str, name: str, doc: yaml.Node) -> list[Fact]:
+    facts = []
+    where = f"{kind} `{name}`"
+    affinity = Y.get(doc, "spec", "sessionAffinity")
+    if kind == "Service" and affinity is not None and Y.scalar(affinity) == "ClientIP":
+        facts.append(Fact("proxy.sticky", path, Y.line(affinity), Y.column(affinity), attrs={
+            "how": "`sessionAffinity: ClientIP`", "where": where}, anchor=f"{where}:sessionAffinity"))
+    for key, (key_node, value) in Y.items(Y.get(doc, "metadata", "annotations")).items():
+        text = (Y.scalar(value) or "").lower()
+        if key in _STICKY_ANNOTATIONS and text not in {"", "false", "0", "none"}:
+            facts.append(Fact("proxy.sticky", path, Y.line(key_node), Y.column(key_node), attrs={
+                "how": f"{_STICKY_ANNOTATIONS[key]} `{key}: {Y.scalar(value)}`", "where": where},
+                anchor=f"{where}:{key}"))
+    if kind == "DestinationRule":
+        policies = [Y.get(doc, "spec", "trafficPolicy")]
+        policies += [Y.get(s, "trafficPolicy") for s in Y.sequence(Y.get(doc, "spec", "subsets"))]
+        for policy in policies:
+            node = Y.get(policy, "loadBalancer", "consistentHash")
+            if node is not None:
+                facts.append(Fact("proxy.sticky", path, Y.line(node), Y.column(node), attrs={
+                    "how": "Istio `loadBalancer.consistentHash`", "where": where}, anchor=f"{where}:consistentHash"))
+    return facts
+
+
+def _pod_spec(kind: str, spec: yaml.Node | None, api: str) -> yaml.Node | None:
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        return Y.get(spec, "jobTemplate", "spec", "template", "spec")
+    if kind == "Service" and api.startswith("serving.knative.dev"):
+        return Y.get(spec, "template", "spec")  # Knative / Cloud Run: a scaled, request-driven service
+    if kind in _SCALABLE or kind in {"DaemonSet", "Job"}:
+        return Y.get(spec, "template", "spec")
+    return None
+
+
+def _hpa(path: str, doc: yaml.Node) -> list[Fact]:
+    target = Y.get(doc, "spec", "scaleTargetRef")
+    minimum = _int(Y.get(doc, "spec", "minReplicas"))
+    kind, name = Y.scalar(Y.get(target, "kind")), Y.scalar(Y.get(target, "name"))
+    if not kind or not name or minimum is None:
+        return []
+    return [Fact(HPA, path, Y.line(doc), 1, attrs={"workload": f"{kind}/{name}", "replicas": minimum},
+                 anchor=f"hpa:{kind}/{name}")]
+
+
+def _kustomize_replicas(path: str, doc: yaml.Node) -> list[Fact]:
+    facts = []
+    for entry in Y.sequence(Y.get(doc, "replicas")):
+        name, count = Y.scalar(Y.get(entry, "name")), _int(Y.get(entry, "count"))
+        if name and count is not None:
+            facts.append(Fact(REPLICAS_OVERRIDE, path, Y.line(entry), 1, attrs={"name": name, "replicas": count},
+                              anchor=f"replicas:{name}"))
+    return facts
+
+
+def _claims(documents: list[yaml.Node]) -> dict[str, str]:
+    """PersistentVolumeClaim name -> its only access mode (ReadWriteOnce, ...), from this file."""
+    found = {}
+    for doc in documents:
+        if Y.scalar(Y.get(doc, "kind")) == "PersistentVolumeClaim":
+            modes = [Y.scalar(m) for m in Y.sequence(Y.get(doc, "spec", "accessModes"))]
+            if len(modes) == 1 and modes[0]:
+                found[Y.scalar(Y.get(doc, "metadata", "name")) or ""] = modes[0]
+    return found
+
+
+def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effort: bool) -> list[Fact]:
+    kind = Y.scalar(Y.get(doc, "kind")) or ""
+    api = Y.scalar(Y.get(doc, "apiVersion")) or ""
+    name = Y.scalar(Y.get(doc, "metadata", "name")) or kind.lower()
+    spec = Y.get(doc, "spec")
+    facts = _sticky(path, kind, name, doc)
+    if kind == "HorizontalPodAutoscaler":
+        return facts + _hpa(path, doc)
+    if kind == "Kustomization":
+        return facts + _kustomize_replicas(path, doc)
+    if kind == "ConfigMap":
+        return facts + _config_map_secrets(path, name, doc)
+    pod = _pod_spec(kind, spec, api)
+    if pod is not None:
+        workload = _Workload(path, kind, name, Y.line(doc), spec, pod, best_effort)
+        if kind == "Service":  # Knative scales a revision out as requests come: more than one copy
+            workload.replicas = max(workload.replicas, _int(Y.get(spec, "template", "metadata", "annotations",
+                                                                    "autoscaling.knative.dev/min-scale")) or 1)
+        facts += workload.facts(claims)
+    return facts
+
+
+def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
+    if isinstance(error, yaml.MarkedYAMLError):
+        marks = [m for m in (error.problem_mark, error.context_mark) if m is not None]
+        mark = next((m for m in marks if m.line < len(lines)), marks[-1] if marks else None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return parse_error(path, f"invalid YAML: {error.problem or error.context or error}", line, column)
+    return parse_error(path, f"invalid YAML: {type(error).__name__}")
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    lines = split_lines(text)
+    found = directives.scan_hash_comments(lines)
+    best_effort = "{{" in text
+    documents: list[yaml.Node] = []
+    failure = None
+    try:
+        for doc in Y.compose_all(_blank_templates(text) if best_effort else text):
+            if doc is not None:
+                documents.append(doc)
+    except (yaml.YAMLError, RecursionError) as error:
+        if best_effort and not documents:
+            raise Unanalyzable(f"Helm template not readable without helm ({type(error).__name__})") from None
+        failure = None if best_effort else _parse_failure(path, error, lines) if isinstance(error, yaml.YAMLError) \
+            else parse_error(path, "invalid YAML: RecursionError")
+    claims = _claims(documents)
+    facts = [f for doc in documents for f in _document_facts(path, doc, claims, best_effort)]
+    if failure is not None:
+        facts.append(failure)
+    return FileAnalysis(tuple(facts), found)
