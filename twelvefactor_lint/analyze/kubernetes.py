@@ -14,6 +14,7 @@ out, values are unknown (a templated `replicas` counts as one), and every proces
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Sequence
@@ -133,8 +134,9 @@ class _Workload:
             "workload": self.ref, "kind": self.kind, "name": self.name, "process": process, "container": name,
             "image": image, "replicas": self.replicas, "has_command": origin is not None, "one_off": self.one_off,
             "source": self.source(name), "role": self._role(image)}, anchor=f"{self.ref}:{name}")]
-        if origin is not None:
-            facts += command_facts(self.path, origin, commands_of(argv))
+        if origin is not None:  # a one-off job's shell as PID 1 has no requests to drain
+            facts += [f for f in command_facts(self.path, origin, commands_of(argv))
+                      if not (self.one_off and f.kind == "process.pid1_shell")]
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
         facts += self._pre_stop(container, name)
@@ -290,7 +292,7 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
     facts = _sticky(path, kind, name, doc)
     if kind == "HorizontalPodAutoscaler":
         return facts + _hpa(path, doc)
-    if kind == "Kustomization":
+    if kind == "Kustomization" or posixpath.basename(path) in {"kustomization.yaml", "kustomization.yml"}:
         return facts + _kustomize_replicas(path, doc)
     if kind == "ConfigMap":
         return facts + _config_map_secrets(path, name, doc)

@@ -1,0 +1,144 @@
+"""Kubernetes manifests: recognised by content, read into the one process model, look-alikes silent,
+broken manifests read partially or skipped with a reason, replicas from HPAs and kustomize overlays."""
+
+from __future__ import annotations
+
+from conftest import write_tree
+
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.walk import discover
+from twelvefactor_lint.runner import run
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  replicas: {replicas}
+  template:
+    spec:
+      containers:
+        - name: {name}
+          image: registry.example.com/app:1
+          command: {command}
+"""
+
+
+def _deployment(name: str = "web", replicas: int = 1, command: str = '["gunicorn", "app:app"]') -> str:
+    return DEPLOYMENT.format(name=name, replicas=replicas, command=command)
+
+
+def _findings(tmp_path, catalogue, files):
+    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
+    return result, sorted((f.rule, f.path, f.line, f.severity) for f in result.findings)
+
+
+def test_manifests_are_recognised_by_their_content_not_their_name(tmp_path):
+    write_tree(tmp_path, {"deploy/web.yaml": _deployment(), "deployment.yaml": "name: not a manifest\n",
+                          "config/settings.yml": "kind: fruit\n", "overlays/prod/kustomization.yaml": "replicas: []\n"})
+    kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
+    assert kinds == {"deploy/web.yaml": "kubernetes", "overlays/prod/kustomization.yaml": "kubernetes"}
+
+
+def test_look_alikes_stay_silent(tmp_path, catalogue):
+    _, findings = _findings(tmp_path, catalogue, {"k8s/ok.yaml": "\n---\n".join([
+        _deployment("beat", 1, '["celery", "-A", "proj", "beat"]'),
+        """\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - {name: m, image: app, command: [sh, -c, "python manage.py migrate && python manage.py clearsessions"]}
+""",
+        """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: pg
+          image: postgres:16
+          env:
+            - name: POSTGRES_PASSWORD
+              valueFrom: {secretKeyRef: {name: db, key: password}}
+          volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+""",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      initContainers:
+        - {name: migrate, image: app, command: [python, manage.py, migrate]}
+      containers:
+        - {name: api, image: app}
+""",
+    ])})
+    assert findings == []
+
+
+def test_an_hpa_and_a_kustomize_overlay_raise_the_replicas(tmp_path, catalogue):
+    result, findings = _findings(tmp_path, catalogue, {
+        "base/beat.yaml": _deployment("beat", 1, '["celery", "-A", "proj", "beat"]'),
+        "base/web.yaml": _deployment("web", 1, '["sh", "-c", "python manage.py migrate && exec gunicorn app:app"]'),
+        "overlays/prod/kustomization.yaml": "resources: [../../base]\nreplicas:\n  - {name: web, count: 4}\n",
+        "base/hpa.yaml": """\
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: beat}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: beat}
+  minReplicas: 2
+""",
+    })
+    assert ("TF614", "base/beat.yaml", 12, "error") in findings
+    assert ("TF1201", "base/web.yaml", 12, "error") in findings
+    replicas = {p.name: (p.replicas, p.source) for p in result.processes}
+    assert replicas["web"] == (4, "Kubernetes Deployment `web` container `web`")
+    assert replicas["beat"][0] == 2
+
+
+def test_a_helm_template_is_read_best_effort_and_says_so(tmp_path, catalogue):
+    template = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+  template:
+    spec:
+      {{- with .Values.nodeSelector }}
+      nodeSelector: {{ toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          command: ["sh", "-c", "python manage.py runserver 0.0.0.0:8000"]
+"""
+    broken = "apiVersion: v1\nkind: Service\n{{- range .Values.ports }}\n  - {{ . }: x\n: [\n"
+    result, findings = _findings(tmp_path, catalogue, {"chart/templates/deployment.yaml": template,
+                                                        "chart/templates/broken.yaml": broken})
+    assert [f.message for f in result.findings if f.rule == "TF1004"][0].startswith(
+        "Kubernetes Deployment `TEMPLATE` container `web` (from a Helm template, best effort)")
+    assert [s.reason for s in result.skipped if s.path == "chart/templates/broken.yaml"] == [
+        "Helm template not readable without helm (ScannerError)"]
+
+
+def test_a_broken_manifest_keeps_the_documents_before_the_damage(tmp_path, catalogue):
+    text = _deployment("beat", 2, '["celery", "-A", "proj", "beat"]') + "---\nkind: [unclosed\n"
+    _, findings = _findings(tmp_path, catalogue, {"k8s/app.yaml": text, "k8s/other.yaml": "apiVersion: x/v9\nkind: Widget\nspec: 3\n"})
+    assert [(rule, line) for rule, _, line, _ in findings] == [("TF001", 14), ("TF614", 12)]
