@@ -104,3 +104,15 @@ def test_every_process_shows_its_real_command_and_kind_through_wrappers_dispatch
     [image] = [p for p in result.processes if p.declared_at == "Dockerfile:5"]
     assert "TF609 docker/uwsgi.ini:3" in image.findings
     assert not [f for f in result.findings if f.path == "docker/entrypoint.sh" and f.line == 5]  # the dev arm
+def test_kubernetes_and_fly_processes_are_listed_with_their_kind_and_replicas(catalogue):
+    processes = {(p.name, p.declared_at): (p.kind, p.replicas, p.source)
+                 for p in _inventory("k8s_fly", catalogue).values()}
+    assert processes[("web", "k8s/web.yaml:17")] == ("application server", 3, "Kubernetes Deployment `web` container `web`")
+    # args without a command run through the image's entrypoint; the HPA's minReplicas wins over replicas: 2
+    assert processes[("worker", "k8s/web.yaml:51")] == (
+        "worker (queue consumer)", 4, "Kubernetes Deployment `worker` container `worker`")
+    assert processes[("clearsessions", "k8s/web.yaml:67")][:2] == ("release / one-off", 1)
+    assert processes[("web", "fly.toml:9")] == ("application server", 2, "fly.toml process `web`")
+    assert processes[("beat", "fly.toml:10")][:2] == ("scheduler", 1)  # min_machines_running is the web group's
+    assert processes[("release", "fly.toml:6")][0] == "release / one-off"
+    assert not [key for key in processes if key[0] == "migrate"]  # an init container is not a process type

@@ -39,6 +39,7 @@ _MODULES = {
     "supervisord": "twelvefactor_lint.analyze.supervisord",
     "uwsgi": "twelvefactor_lint.analyze.uwsgi",
     "kubernetes": "twelvefactor_lint.analyze.kubernetes",
+    "paas": "twelvefactor_lint.analyze.paas",
 }
 
 

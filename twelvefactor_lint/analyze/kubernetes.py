@@ -30,7 +30,7 @@ from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 
 WORKLOAD, VOLUME, SECRET_VALUE, NO_GRACE, HPA, REPLICAS_OVERRIDE = (
-    "kubernetes.workload", "kubernetes.volume", "kubernetes.secret_value", "kubernetes.no_grace",
+    "kubernetes.workload", "platform.volume", "kubernetes.secret_value", "kubernetes.no_grace",
     "kubernetes.hpa", "kubernetes.replicas_override")
 HELM_BEST_EFFORT = "from a Helm template, best effort"
 
@@ -38,6 +38,8 @@ _SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController",
 _ONE_OFF = {"Job", "CronJob"}
 _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
+_STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
+            "persistentVolumeClaim": "the claim `{}`"}
 _FOREVER = re.compile(r"\bsleep\s+(inf(inity)?|9{4,})\b|\btail\s+-f\s+/dev/null\b")
 _STICKY_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/affinity": "ingress-nginx annotation",
@@ -166,12 +168,11 @@ class _Workload:
                     continue
                 source = Y.scalar(Y.get(spec, "path")) or Y.scalar(Y.get(spec, "claimName")) or ""
                 access = claims.get(source, "") if kind == "persistentVolumeClaim" else ""
-                facts.append(Fact(VOLUME, self.path, Y.line(mount), Y.column(mount), attrs={
-                    "workload": self.ref, "container": name, "volume_kind": kind, "source": source or kind,
-                    "target": target, "read_only": read_only, "data_like": is_data_path(target),
-                    "replicas": self.replicas, "scaled": self.replicas > 1, "role": self._role(image),
-                    "access": access, "shared_rwo": access == "ReadWriteOnce" and self.kind != "DaemonSet"},
-                    anchor=f"{self.ref}:{name}:{target}"))
+                facts.append(volume_fact(self.path, Y.line(mount), Y.column(mount), self.ref, target, {
+                    "container": name, "storage": _STORAGE[kind].format(source), "source": source or kind,
+                    "node_local": kind != "persistentVolumeClaim", "read_only": read_only,
+                    "replicas": self.replicas, "role": self._role(image),
+                    "access": access, "shared_rwo": access == "ReadWriteOnce" and self.kind != "DaemonSet"}))
         return facts
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
@@ -192,6 +193,15 @@ class _Workload:
             "workload": self.ref, "cause": "grace", "how": "`terminationGracePeriodSeconds: 0`",
             "where": f"{self.kind} `{self.name}`"},
             anchor=f"{self.ref}:grace")]
+
+
+def volume_fact(path: str, line: int, column: int, workload: str, target: str, attrs: dict) -> Fact:
+    """Storage mounted into a platform's process (a Kubernetes volume, a Fly volume, a Render disk):
+    `node_local` when its data lives on one machine (or pod) only."""
+    return Fact(VOLUME, path, line, column, attrs={
+        "workload": workload, "target": target, "data_like": is_data_path(target), "read_only": False,
+        "shared_rwo": False, "scaled": attrs.get("replicas", 1) > 1, "role": "app", **attrs},
+        anchor=f"{workload}:{attrs.get('container', '')}:{target}")
 
 
 def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: str, how: str) -> list[Fact]:

@@ -21,8 +21,8 @@ import pathspec
 
 from twelvefactor_lint.discover import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES = (
-    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes")
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS = (
+    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas")
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -36,6 +36,9 @@ _PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
 _MANIFEST_HEAD = 65536
 _API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
 _OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
+_PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
+_APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
+_HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
 
 
 def kind_of(name: str, parent: str = "") -> str | None:
@@ -49,23 +52,31 @@ def kind_of(name: str, parent: str = "") -> str | None:
     if _PROCFILE.match(name):
         return PROCFILE
     lowered = name.lower()
+    if lowered in _PAAS_NAMES:
+        return PAAS
     if lowered.endswith(".conf") and ("supervisor" in lowered or "supervisor" in parent.lower()):
         return SUPERVISORD
     return _proxy_kind(name, parent.lower())
 
 
 def content_kind(name: str, head: bytes) -> str | None:
-    """The kind of a YAML file that its name does not give: a Kubernetes manifest (or Helm template,
-    kustomization) declares top-level `apiVersion:` and `kind:` keys in its first documents."""
-    if not name.lower().endswith((".yaml", ".yml")):
+    """The kind of a file that its name does not give: a Kubernetes manifest (or Helm template,
+    kustomization) declares top-level `apiVersion:` and `kind:` keys in its first documents; an App
+    Engine service file `runtime:` and `entrypoint:`; a Heroku app.json its `formation` or `buildpacks`."""
+    lowered = name.lower()
+    if lowered == "app.json":
+        return PAAS if _HEROKU_APP_JSON.search(head) else None
+    if not lowered.endswith((".yaml", ".yml")):
         return None
-    if name.lower() in {"kustomization.yaml", "kustomization.yml"}:
+    if lowered in {"kustomization.yaml", "kustomization.yml"}:
         return KUBERNETES
-    return KUBERNETES if _API_VERSION.search(head) and _OBJECT_KIND.search(head) else None
+    if _API_VERSION.search(head) and _OBJECT_KIND.search(head):
+        return KUBERNETES
+    return PAAS if all(p.search(head) for p in _APP_ENGINE) else None
 
 
 def sniff_kind(path: Path) -> str | None:
-    if not path.name.lower().endswith((".yaml", ".yml")):
+    if not path.name.lower().endswith((".yaml", ".yml", "app.json")):
         return None
     try:
         if not path.is_file():  # never open a FIFO or a device

@@ -19,8 +19,9 @@ from twelvefactor_lint.model import Finding
 from twelvefactor_lint.report.docs import rule_url
 
 _KIND_NOUNS = {"python": "Python modules", "dockerfile": "Dockerfiles", "compose": "compose files",
-               "procfile": "Procfiles", "shell": "shell scripts", "kubernetes": "Kubernetes manifests"}
-_FENCES = {"python": "python", "dockerfile": "dockerfile", "compose": "yaml", "shell": "sh", "kubernetes": "yaml"}
+               "procfile": "Procfiles", "shell": "shell scripts", "kubernetes": "Kubernetes manifests",
+               "paas": "PaaS files (fly.toml, render.yaml, heroku.yml, app.json, App Engine)"}
+_FENCES = {"python": "python", "dockerfile": "dockerfile", "compose": "yaml", "shell": "sh", "kubernetes": "yaml", "paas": ""}
 _NOT_JUDGED_BY_DEFAULT = "tests, migrations, scripts, docs and build files are not judged"
 
 
