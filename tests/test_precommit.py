@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import REPO, write_tree
 
-from twelvefactor_lint.discover.walk import kind_of
+from twelvefactor_lint.discover.walk import by_content, kind_of
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 NAMES = [
@@ -23,6 +23,7 @@ NAMES = [
     "requirements.txt", "entrypoint.sh", "app.py.bak", "docker/docker-entrypoint.sh", "bin/start.bash", "docker-entrypoint",
     "LICENSE", "supervisord.conf", "etc/supervisor/conf.d/app.conf", "nginx.conf", "nginx/default.conf",
     "deploy/nginx/sites-enabled/app.conf", "haproxy.cfg", "haproxy/backends.cfg", "app.conf", "config.ini", "setup.cfg",
+    "k8s/deployment.yaml", "chart/templates/web.yml", "fly.toml", "render.yaml", "heroku.yml", "app.json", "pyproject.toml",
 ]
 PROJECT = {
     "shop/views.py": """\
@@ -56,10 +57,11 @@ def test_hook_manifest():
 @pytest.mark.parametrize("path", NAMES)
 def test_hook_files_are_the_files_12f_lint_reads_or_follows(path):
     """The hook's `files` pattern and discovery agree: every kind 12f-lint reads, and the shell scripts it
-    follows (`*.sh`, `*.bash`, and extension-less files, which 12f-lint checks for a shell shebang)."""
+    follows (`*.sh`, `*.bash`, and extension-less files, which 12f-lint checks for a shell shebang), and the
+    files only their content classifies (YAML manifests, app.json)."""
     parent, _, name = path.rpartition("/")
     script = name.endswith((".sh", ".bash")) or "." not in name.lstrip(".")
-    assert bool(re.search(HOOKS[0]["files"], path)) == (kind_of(name, parent) is not None or script)
+    assert bool(re.search(HOOKS[0]["files"], path)) == (kind_of(name, parent) is not None or script or by_content(name))
 
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",

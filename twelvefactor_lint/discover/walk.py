@@ -75,8 +75,14 @@ def content_kind(name: str, head: bytes) -> str | None:
     return PAAS if all(p.search(head) for p in _APP_ENGINE) else None
 
 
+def by_content(name: str) -> bool:
+    """A name whose kind only its content tells (any YAML file, app.json): pre-commit passes all of them."""
+    lowered = name.lower()
+    return lowered.endswith((".yaml", ".yml")) or lowered == "app.json"
+
+
 def sniff_kind(path: Path) -> str | None:
-    if not path.name.lower().endswith((".yaml", ".yml", "app.json")):
+    if not by_content(path.name):
         return None
     try:
         if not path.is_file():  # never open a FIFO or a device
@@ -290,6 +296,9 @@ class _Walker:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
             # extension-less files are what pre-commit passes because a script might be among them.
             if not explicit or _extensionless(os.path.basename(path)) or is_shell_script(Path(path)):
+            # extension-less files (and YAML that is no manifest) are what pre-commit passes because a script
+            # (a manifest) might be among them.
+            if not explicit or _extensionless(path.name) or by_content(path.name) or is_shell_script(path):
                 return None
             return Skipped(rel, "not a file kind 12f-lint reads")
         try:
