@@ -40,6 +40,8 @@ _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
+_SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGNORECASE)
+"""`DEMO_LOGIN_PASSWORD`: the documented login of seeded demo data, not a secret of the deploy."""
 _FOREVER = re.compile(r"\bsleep\s+(inf(inity)?|9{4,})\b|\btail\s+-f\s+/dev/null\b")
 _STICKY_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/affinity": "ingress-nginx annotation",
@@ -210,7 +212,7 @@ def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: st
     for key, value in pairs:
         text = Y.scalar(value)
         if value is not None and text is not None and SECRET_NAME.search(key) and looks_like_secret(key, text) \
-                and "TEMPLATE" not in text:
+                and "TEMPLATE" not in text and not _SEEDED_ACCOUNT.search(key):
             facts.append(Fact(SECRET_VALUE, path, Y.line(value), Y.column(value), attrs={
                 "key": key, "where": where, "how": how}, anchor=f"{where}:{key}"))
     return facts
