@@ -140,5 +140,6 @@ spec:
 
 def test_a_broken_manifest_keeps_the_documents_before_the_damage(tmp_path, catalogue):
     text = _deployment("beat", 2, '["celery", "-A", "proj", "beat"]') + "---\nkind: [unclosed\n"
-    _, findings = _findings(tmp_path, catalogue, {"k8s/app.yaml": text, "k8s/other.yaml": "apiVersion: x/v9\nkind: Widget\nspec: 3\n"})
+    unknown = "apiVersion: x/v9\nkind: Widget\nspec: 3\n"
+    _, findings = _findings(tmp_path, catalogue, {"k8s/app.yaml": text, "k8s/other.yaml": unknown})
     assert [(rule, line) for rule, _, line, _ in findings] == [("TF001", 14), ("TF614", 12)]

@@ -24,6 +24,7 @@ NAMES = [
     "LICENSE", "supervisord.conf", "etc/supervisor/conf.d/app.conf", "nginx.conf", "nginx/default.conf",
     "deploy/nginx/sites-enabled/app.conf", "haproxy.cfg", "haproxy/backends.cfg", "app.conf", "config.ini", "setup.cfg",
     "k8s/deployment.yaml", "chart/templates/web.yml", "fly.toml", "render.yaml", "heroku.yml", "app.json", "pyproject.toml",
+    "requirements/base.txt", "dev-requirements.in", "Pipfile", "notes.txt",
 ]
 PROJECT = {
     "shop/views.py": """\

@@ -40,6 +40,7 @@ _MODULES = {
     "uwsgi": "twelvefactor_lint.analyze.uwsgi",
     "kubernetes": "twelvefactor_lint.analyze.kubernetes",
     "paas": "twelvefactor_lint.analyze.paas",
+    "dependencies": "twelvefactor_lint.analyze.dependencies",
 }
 
 

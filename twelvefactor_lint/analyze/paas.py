@@ -23,6 +23,7 @@ from twelvefactor_lint.analyze.process_facts import Origin, command_facts
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.infra.limits import too_dotted_for_toml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,7 +31,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 FORMATION = "platform.formation"
-_MAX_DOTS_PER_LINE = 1000  # tomllib is quadratic in a dotted key's length (see config.py)
 
 
 def _line_of(lines: list[str], pattern: str, start: int = 0) -> int:
@@ -173,7 +173,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     name = posixpath.basename(path).lower()
     try:
         if name == "fly.toml":
-            if any(line.count(".") > _MAX_DOTS_PER_LINE for line in lines):
+            if too_dotted_for_toml(text):
                 return FileAnalysis((parse_error(path, "a line with too many dotted keys to read"),), found)
             facts = _fly(path, text, lines)
         elif name == "app.json":

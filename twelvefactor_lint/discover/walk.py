@@ -21,8 +21,8 @@ import pathspec
 
 from twelvefactor_lint.discover import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS = (
-    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas")
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES = (
+    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies")
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -36,6 +36,7 @@ _PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
 _MANIFEST_HEAD = 65536
 _API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
 _OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
+_DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg)$", re.IGNORECASE)
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
 _APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
 _HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
@@ -54,6 +55,8 @@ def kind_of(name: str, parent: str = "") -> str | None:
     lowered = name.lower()
     if lowered in _PAAS_NAMES:
         return PAAS
+    if _DEPENDENCY_FILE.match(name) or lowered.endswith((".txt", ".in")) and posixpath.basename(parent) == "requirements":
+        return DEPENDENCIES
     if lowered.endswith(".conf") and ("supervisor" in lowered or "supervisor" in parent.lower()):
         return SUPERVISORD
     return _proxy_kind(name, parent.lower())

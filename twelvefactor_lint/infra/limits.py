@@ -52,3 +52,12 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+MAX_DOTS_PER_LINE = 1000
+
+
+def too_dotted_for_toml(text: str) -> bool:
+    """tomllib holds every prefix of a dotted key (`a.a.a... = 1`), quadratic in its length: 200 KB of them
+    exhaust memory, while a real TOML line has a handful of dots. A scanned file over the bound is not read."""
+    return any(line.count(".") > MAX_DOTS_PER_LINE for line in text.splitlines())

@@ -4,7 +4,8 @@
    runner's `ProjectFiles`) and tied to the hop that starts them (`start_chains`); compose
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA or a kustomize overlay gives them (`replicas`).
-2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`).
+2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); imports
+   no dependency declaration provides (`dependencies`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.link import containers, inventory, python, replicas, start_chains
+from twelvefactor_lint.link import containers, dependencies, inventory, python, replicas, start_chains
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
 __all__ = ["FileRequest", "Linked", "ProjectFiles", "link"]
@@ -33,5 +34,5 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = replicas.link(containers.link(start_chains.link(list(analyzed), files)))
-    facts = python.link(facts)
+    facts = dependencies.link(python.link(facts))
     return Linked(facts, inventory.build(facts))

@@ -1,0 +1,139 @@
+"""Link phase 2b, dependencies (factor II): imports of third-party modules no declaration provides.
+
+A module is checked against the declarations in its own directory and every directory above it
+(a service's requirements.txt and the repository's pyproject.toml). The standard library, the
+project's own modules (any directory or module name in the tree), and imports whose distribution
+has another name (`yaml` is PyYAML, `PIL` is Pillow: the table below, as deptry and fawltydeps keep
+one) are not reported; nor is anything where the declarations are not all readable here: no
+declaration file above the module, a `setup.py` beside one (it may list `install_requires`), or
+dependencies a pyproject marks `dynamic`. A module commonly installed by a declared framework
+(`kombu` by celery, `starlette` by fastapi) is left alone too: precision first.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+
+from twelvefactor_lint.analyze.dependencies import DECLARED
+from twelvefactor_lint.analyze.python.imports import IMPORT
+from twelvefactor_lint.facts import Fact
+
+UNDECLARED = "python.undeclared_import"
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "_typeshed", "typing_extensions"}
+
+_DISTRIBUTIONS = {
+    "yaml": "pyyaml", "PIL": "pillow", "bs4": "beautifulsoup4", "cv2": "opencv-python opencv-python-headless "
+    "opencv-contrib-python", "sklearn": "scikit-learn", "skimage": "scikit-image", "dateutil": "python-dateutil",
+    "jwt": "pyjwt", "dotenv": "python-dotenv", "magic": "python-magic", "Crypto": "pycryptodome pycrypto",
+    "Cryptodome": "pycryptodomex", "OpenSSL": "pyopenssl", "jose": "python-jose", "multipart": "python-multipart",
+    "slugify": "python-slugify awesome-slugify", "MySQLdb": "mysqlclient", "ldap": "python-ldap",
+    "docx": "python-docx", "pptx": "python-pptx", "git": "gitpython", "zmq": "pyzmq", "serial": "pyserial",
+    "usb": "pyusb", "attr": "attrs", "psycopg2": "psycopg2 psycopg2-binary", "psycopg": "psycopg psycopg-binary",
+    "google": "protobuf googleapis-common-protos google-api-python-client google-auth google-cloud-storage "
+    "google-cloud-core grpcio", "grpc": "grpcio", "socks": "pysocks", "nacl": "pynacl", "Levenshtein":
+    "python-levenshtein levenshtein", "telegram": "python-telegram-bot", "discord": "discord.py py-cord",
+    "pkg_resources": "setuptools", "setuptools": "setuptools", "_pytest": "pytest", "mx": "egenix-mx-base",
+    "win32api": "pywin32", "win32com": "pywin32", "fitz": "pymupdf", "faiss": "faiss-cpu faiss-gpu",
+    "sentry_sdk": "sentry-sdk", "memcache": "python-memcached", "pylibmc": "pylibmc", "kafka": "kafka-python",
+    "ruamel": "ruamel.yaml", "markdown": "markdown", "lxml": "lxml", "xmlsec": "xmlsec",
+    "saml2": "pysaml2", "onelogin": "python3-saml", "geoip2": "geoip2", "igraph": "python-igraph igraph",
+    "websocket": "websocket-client", "snappy": "python-snappy", "editor": "python-editor", "bson": "pymongo",
+    "gridfs": "pymongo", "engineio": "python-engineio", "socketio": "python-socketio",
+    "grpc_health": "grpcio-health-checking", "grpc_status": "grpcio-status", "grpc_reflection": "grpcio-reflection",
+    "rest_framework_jwt": "drf-jwt djangorestframework-jwt", "rest_framework_simplejwt": "djangorestframework-simplejwt",
+    "social_core": "social-auth-core", "social_django": "social-auth-app-django", "factory": "factory-boy",
+}
+"""Import name -> distributions that provide it (space-separated), where the names differ beyond prefixes."""
+
+_INSTALLED_WITH = {
+    "kombu": "celery", "billiard": "celery", "vine": "celery", "amqp": "celery kombu",
+    "starlette": "fastapi", "pydantic": "fastapi sqlmodel", "pydantic_core": "pydantic", "anyio": "httpx starlette fastapi",
+    "werkzeug": "flask", "jinja2": "flask", "itsdangerous": "flask", "click": "flask celery uvicorn",
+    "markupsafe": "jinja2 flask",
+    "asgiref": "django", "sqlparse": "django", "certifi": "requests httpx", "urllib3": "requests botocore",
+    "idna": "requests httpx", "charset_normalizer": "requests", "botocore": "boto3", "s3transfer": "boto3",
+    "six": "python-dateutil", "h11": "uvicorn httpx", "httpcore": "httpx", "sniffio": "anyio httpx",
+    "sqlalchemy": "flask-sqlalchemy sqlmodel alembic", "mako": "alembic", "redis": "celery rq django-redis",
+    "pytz": "celery django", "tzdata": "django", "multidict": "aiohttp", "yarl": "aiohttp",
+    "greenlet": "gevent sqlalchemy",
+    "packaging": "setuptools", "typing_inspection": "pydantic", "annotated_types": "pydantic",
+}
+"""Modules commonly present because a declared framework depends on them (transitive, not reported)."""
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "", name).lower()
+
+
+def _provided(module: str, declared: set[str]) -> bool:
+    """Whether a declared distribution surely or plausibly provides `module` (`rest_framework` is in
+    djangorestframework, `corsheaders` in django-cors-headers)."""
+    wanted = _canonical(module)
+    canonical = {_canonical(name) for name in declared}
+    if any(wanted in name or name in wanted and len(name) > 3 for name in canonical):
+        return True
+    candidates = _DISTRIBUTIONS.get(module, "").split() + _INSTALLED_WITH.get(module.lower(), "").split()
+    return any(_canonical(c) in canonical for c in candidates)
+
+
+def _local_names(facts: list[Fact]) -> set[str]:
+    """Every directory and module name of the project's Python files: imports of them are the project's own."""
+    names = set()
+    for fact in facts:
+        if fact.kind == IMPORT:
+            parts = fact.path.split("/")
+            names.update(parts[:-1])
+            names.add(parts[-1].removesuffix(".py"))
+    return names
+
+
+def _with_includes(declarations: list[Fact]) -> list[Fact]:
+    """Each requirements file with the names of the files it includes (`-r requirements/base.txt`), transitively."""
+    by_path = {f.path: f for f in declarations}
+
+    def names(fact: Fact, seen: set[str]) -> set[str]:
+        found = set(fact.attrs["names"])
+        for included in fact.attrs.get("includes", ()):
+            if included in by_path and included not in seen:
+                seen.add(included)
+                found |= names(by_path[included], seen)
+        return found
+
+    return [f.with_attrs(names=sorted(names(f, {f.path}))) if f.attrs.get("includes") else f for f in declarations]
+
+
+def link(facts: list[Fact]) -> list[Fact]:
+    declarations = _with_includes([f for f in facts if f.kind == DECLARED])
+    if not declarations:
+        return facts
+    by_directory: dict[str, list[Fact]] = {}
+    for fact in declarations:
+        directory = posixpath.dirname(fact.path)
+        if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
+            directory = posixpath.dirname(directory)
+        by_directory.setdefault(directory, []).append(fact)
+    setup_dirs = {posixpath.dirname(f.path) for f in facts if f.kind == IMPORT and posixpath.basename(f.path) == "setup.py"}
+    local = _local_names(facts)
+    found = []
+    for fact in facts:
+        module = fact.attrs.get("module") if fact.kind == IMPORT else None
+        if not module or module in _STDLIB or module in local or module.startswith("_"):
+            continue
+        directory, above = posixpath.dirname(fact.path), []
+        while True:
+            above.append(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+        files = [d for directory in above for d in by_directory.get(directory, [])]
+        declaring = [d for d in files if d.attrs["declares"]]
+        if not declaring or any(d in setup_dirs for d in above) or any(d.attrs["dynamic"] for d in files):
+            continue
+        declared = {name for d in files for name in d.attrs["names"]} | {d.attrs["own"] for d in files if d.attrs["own"]}
+        if not _provided(module, declared):
+            found.append(Fact(UNDECLARED, fact.path, fact.line, fact.column, attrs={
+                "module": module, "checked": ", ".join(sorted(d.path for d in declaring))},
+                anchor=f"undeclared:{module}"))
+    return facts + found
