@@ -138,3 +138,10 @@ def test_hostile_repository_cannot_run_script_in_the_page(tmp_path, browser):
     browser.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.pwned = 1\">')")
     assert browser.evaluate("new Promise(done => setTimeout(() => done(window.pwned === undefined), 200))") is True
     assert any("Content Security Policy" in problem for problem in browser.problems())
+
+
+def test_every_factor_is_checked_on_a_python_project_with_a_deploy_file(tmp_path):
+    project = write_tree(tmp_path / "p", {"app.py": "import flask\n", "requirements.txt": "flask\n",
+                                          "Procfile": "web: gunicorn app:app\n"})
+    page = html_report(project, tmp_path / "r.html")
+    assert "· 0 not checked</p>" in page

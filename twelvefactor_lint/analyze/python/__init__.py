@@ -21,7 +21,7 @@ from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
 from twelvefactor_lint.analyze.python.handlers import find_handlers
-from twelvefactor_lint.analyze.python.imports import import_facts
+from twelvefactor_lint.analyze.python.imports import import_facts, sys_path_facts
 from twelvefactor_lint.analyze.python.index import build as build_index
 from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.locks import lock_facts
@@ -89,6 +89,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     if might_have_datastore(text):
         facts += datastore_facts(names, contexts, path)
     facts += import_facts(tree, index.imports, path)
+    facts += sys_path_facts(index.calls, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, names) + conditions.test_classes(names)

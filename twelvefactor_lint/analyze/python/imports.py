@@ -1,4 +1,7 @@
-"""Third-party candidates among a module's imports (factor II): absolute imports the module needs to run.
+"""Where a module's code comes from: its third-party imports (factor II) and `sys.path` entries that reach
+outside the project (factor I).
+
+Imports: absolute imports the module needs to run.
 
 An import guarded by `try: ... except ImportError` is optional by design, and one under
 `if TYPE_CHECKING:` never runs; neither is a dependency the deploy must install.
@@ -7,7 +10,9 @@ An import guarded by `try: ... except ImportError` is optional by design, and on
 from __future__ import annotations
 
 import ast
+import posixpath
 
+from twelvefactor_lint.analyze.python.index import Site
 from twelvefactor_lint.facts import Fact
 
 IMPORT = "python.import"
@@ -51,3 +56,62 @@ def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path
                 seen[top] = Fact(IMPORT, path, node.lineno, node.col_offset + 1, attrs={"module": top, "dotted": module},
                                  anchor=f"import:{top}")
     return list(seen.values())
+
+
+SYS_PATH_OUTSIDE = "python.sys_path_outside"
+_PATH_FUNCS = {"abspath", "realpath", "normpath", "resolve", "absolute"}
+
+
+def _static_path(node: ast.expr, here: str) -> str | None:
+    """A root-relative (posix, unnormalised) path an expression surely denotes, else None: string
+    constants, `__file__`, `os.path.join/dirname/abspath(...)` and `Path(...)`, `.parent`, `.parents[n]`, `/`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if node.value.startswith("..") else None  # a relative path starts at the working directory
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return here
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _static_path(node.value, here)
+        return f"{inner}/.." if inner is not None else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents" \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+        inner = _static_path(node.value.value, here)
+        return f"{inner}/" + "/".join([".."] * (node.slice.value + 1)) if inner is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left = _static_path(node.left, here)
+        right = node.right.value if isinstance(node.right, ast.Constant) and isinstance(node.right.value, str) else None
+        return f"{left}/{right}" if left is not None and right is not None else None
+    if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        if name in {"dirname", "parent"} and len(node.args) == 1:
+            inner = _static_path(node.args[0], here)
+            return f"{inner}/.." if inner is not None else None
+        if name in _PATH_FUNCS | {"Path", "PurePath", "str", "fspath"} and len(node.args) <= 1:
+            target = node.args[0] if node.args else (node.func.value if isinstance(node.func, ast.Attribute) else None)
+            return _static_path(target, here) if target is not None else None
+        if name == "join" and node.args:
+            first = _static_path(node.args[0], here)
+            rest = [a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            return "/".join([first, *rest]) if first is not None and len(rest) == len(node.args) - 1 else None
+    return None
+
+
+def sys_path_facts(index_calls: list[Site[ast.Call]], path: str) -> list[Fact]:
+    """`sys.path.append/insert(...)` of a directory outside the project root: code from another checkout
+    (a sibling repository, a shared folder) is imported at run time instead of installed as a package."""
+    facts = []
+    for site in index_calls:
+        call = site.node
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in {"append", "insert"} and ast.unparse(func.value) == "sys.path"):
+            continue
+        if not call.args:
+            continue
+        argument = call.args[-1]
+        target = _static_path(argument, path)
+        if target is None:
+            continue
+        resolved = posixpath.normpath(target)
+        if resolved == ".." or resolved.startswith("../"):
+            facts.append(Fact(SYS_PATH_OUTSIDE, path, call.lineno, call.col_offset + 1, attrs={
+                "expression": ast.unparse(argument)[:120], "resolved": resolved}, anchor=f"sys.path:{resolved}"))
+    return facts
