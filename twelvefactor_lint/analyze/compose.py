@@ -173,8 +173,8 @@ def built_paths(path: str, build: yaml.Node) -> tuple[str, str]:
     return context, posixpath.normpath(posixpath.join(context, Y.scalar(Y.get(build, "dockerfile")) or "Dockerfile"))
 
 
-def _argv(node) -> tuple[str, ...]:
-    """A compose command: a list is the argv; a string is split like a shell would, but no shell runs it."""
+def command_argv(node) -> tuple[str, ...]:
+    """A compose (or Kubernetes) command: a list is the argv; a string is split like a shell would, but no shell runs it."""
     if isinstance(node, yaml.SequenceNode):
         return tuple(v for v in (Y.scalar(item) for item in node.value) if v is not None)
     text = Y.scalar(node) or ""
@@ -189,7 +189,7 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
     facts = []
     declared = entrypoint if entrypoint is not None else command
     if declared is not None:
-        argv = _argv(entrypoint) + _argv(command) if entrypoint is not None else _argv(command)
+        argv = command_argv(entrypoint) + command_argv(command) if entrypoint is not None else command_argv(command)
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
                         extra={"service": name})
         facts += command_facts(path, origin, commands_of(argv))

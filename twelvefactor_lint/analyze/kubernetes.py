@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Sequence
 
 import yaml
 
 from twelvefactor_lint.analyze import Unanalyzable, directives, images
 from twelvefactor_lint.analyze import yamlnodes as Y
+from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like_secret
 from twelvefactor_lint.analyze.storage import is_data_path
@@ -61,16 +61,6 @@ def _blank_templates(text: str) -> str:
         else:
             lines.append(_TEMPLATE_ACTION.sub("TEMPLATE", line))
     return "\n".join(lines)
-
-
-def _argv(node: yaml.Node | None) -> tuple[str, ...]:
-    if isinstance(node, yaml.SequenceNode):
-        return tuple(v for v in (Y.scalar(item) for item in node.value) if v is not None)
-    text = Y.scalar(node) or ""
-    try:
-        return tuple(shlex.split(text))
-    except ValueError:
-        return tuple(text.split())
 
 
 def _int(node: yaml.Node | None) -> int | None:
@@ -121,7 +111,7 @@ class _Workload:
     def _origin(self, container: yaml.Node, several: bool, init: bool) -> tuple[Origin | None, tuple[str, ...]]:
         name, image, process = self._base(container, several)
         command, args = Y.get(container, "command"), Y.get(container, "args")
-        argv = _argv(command) + _argv(args) if command is not None else _argv(args)
+        argv = command_argv(command) + command_argv(args) if command is not None else command_argv(args)
         if command is None and (not argv or argv[0].startswith("-")):
             return None, ()  # the image's own entrypoint runs, with options or nothing added
         declared = command if command is not None else args
@@ -179,7 +169,7 @@ class _Workload:
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
         node = Y.get(container, "lifecycle", "preStop", "exec", "command")
-        text = " ".join(_argv(node))
+        text = " ".join(command_argv(node))
         if node is None or not _FOREVER.search(text):
             return []
         return [Fact(NO_GRACE, self.path, Y.line(node), 1, attrs={
