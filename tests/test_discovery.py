@@ -45,13 +45,16 @@ def linted_paths(root, catalogue, paths=None, **settings) -> set[str]:
     ("docker-compose.yml", "compose"),
     ("docker-compose.prod.yaml", "compose"),
     ("Procfile", "procfile"),
+    ("requirements.txt", "dependencies"),
+    ("setup.cfg", "dependencies"),
+    ("fly.toml", "paas"),
 ])
 def test_kind_of_known_files(name, kind):
     assert kind_of(name) == kind
 
 
 @pytest.mark.parametrize("name", [
-    "README.md", "setup.cfg", "app.pyc", "app.pyi", "requirements.txt", "config.yaml", "values.yml",
+    "README.md", "app.pyc", "app.pyi", "config.yaml", "values.yml",
     "compose.json", "docker-compose.yml.bak", "my-compose.yml", "Makefile", ".dockerignore", "notes.py.txt",
 ])
 def test_other_files_have_no_kind(name):

@@ -80,7 +80,8 @@ def test_generated_tables_through_the_pipeline(directory, catalogue, table):
         result = run([directory], settings, catalogue)
     except ConfigError:
         return
-    assert result.analyzed == 0
+    # nothing to lint but the pyproject.toml an earlier example may have left, read for its dependencies
+    assert result.analyzed == int((directory / "pyproject.toml").exists())
 
 
 def test_a_quadratic_dotted_key_is_refused_not_parsed(tmp_path):
