@@ -297,11 +297,10 @@ class _Walker:
         kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or sniff_kind(Path(path))
         if kind is None:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
-            # extension-less files are what pre-commit passes because a script might be among them.
-            if not explicit or _extensionless(os.path.basename(path)) or is_shell_script(Path(path)):
             # extension-less files (and YAML that is no manifest) are what pre-commit passes because a script
             # (a manifest) might be among them.
-            if not explicit or _extensionless(path.name) or by_content(path.name) or is_shell_script(path):
+            name = os.path.basename(path)
+            if not explicit or _extensionless(name) or by_content(name) or is_shell_script(Path(path)):
                 return None
             return Skipped(rel, "not a file kind 12f-lint reads")
         try:

@@ -45,8 +45,9 @@ def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
 
 
 def may_provide_context(data: bytes) -> bool:
-    """Whether a file's bytes may hold a star import, a URLconf or a rate-limit storage setting."""
-    if b"RATELIMIT_STORAGE" in data or _STAR_IMPORT.search(data):
+    """Whether a file's bytes may hold a star import, a URLconf, a rate-limit storage setting, or a setup.py's
+    `install_requires` (dependencies the declaration files do not show, link.dependencies)."""
+    if b"RATELIMIT_STORAGE" in data or b"install_requires" in data or _STAR_IMPORT.search(data):
         return True
     return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
 
