@@ -50,7 +50,7 @@ def test_an_undeclared_import_names_the_declaration_checked(tmp_path, catalogue)
 
 @pytest.mark.parametrize("files", [
     {"app.py": APP},  # no declaration at all: nothing to check against
-    {"app.py": APP, "requirements.txt": "requests\n", 
+    {"app.py": APP, "requirements.txt": "requests\n",
      "setup.py": "from setuptools import setup\nsetup(install_requires=['boto3'])\n"},
     {"app.py": APP, "pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n'},
     {"app.py": APP, "pyproject.toml": "[tool.black]\nline-length = 100\n"},
