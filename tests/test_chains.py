@@ -124,6 +124,9 @@ class _Files:
     def exists(self, rel):
         return rel in self.files
 
+    def paths(self):
+        return self.files.keys()
+
     def read(self, requests):
         self.requests += requests
         return [fact for r in requests for fact in analyzer_for(r.kind)(r.rel, self.files[r.rel].encode()).facts]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -146,6 +146,9 @@ class _ProjectFiles:
     def exists(self, rel: str) -> bool:
         path = self._root / rel
         return rel in self._state.roles or (path.is_file() and path.resolve().is_relative_to(self._root))
+
+    def paths(self) -> Iterable[str]:
+        return self._state.roles.keys()
 
     def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
         state = self._state

@@ -34,5 +34,5 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = replicas.link(containers.link(start_chains.link(list(analyzed), files)))
-    facts = dependencies.link(python.link(facts))
+    facts = dependencies.link(python.link(facts), files.paths())
     return Linked(facts, inventory.build(facts))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import sys
+from collections.abc import Iterable
 
 from twelvefactor_lint.analyze.dependencies import DECLARED
 from twelvefactor_lint.analyze.python.imports import IMPORT
@@ -78,12 +79,13 @@ def _provided(module: str, declared: set[str]) -> bool:
     return any(_canonical(c) in canonical for c in candidates)
 
 
-def _local_names(facts: list[Fact]) -> set[str]:
-    """Every directory and module name of the project's Python files: imports of them are the project's own."""
+def _local_names(paths: Iterable[str]) -> set[str]:
+    """Every directory and module name of the project's Python files, analyzed or only discovered (a named-file
+    run reads few of them): imports of them are the project's own."""
     names = set()
-    for fact in facts:
-        if fact.kind == IMPORT:
-            parts = fact.path.split("/")
+    for path in paths:
+        if path.endswith(".py"):
+            parts = path.split("/")
             names.update(parts[:-1])
             names.add(parts[-1].removesuffix(".py"))
     return names
@@ -104,7 +106,8 @@ def _with_includes(declarations: list[Fact]) -> list[Fact]:
     return [f.with_attrs(names=sorted(names(f, {f.path}))) if f.attrs.get("includes") else f for f in declarations]
 
 
-def link(facts: list[Fact]) -> list[Fact]:
+def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """`paths`: every discovered file of the project."""
     declarations = _with_includes([f for f in facts if f.kind == DECLARED])
     if not declarations:
         return facts
@@ -115,7 +118,7 @@ def link(facts: list[Fact]) -> list[Fact]:
             directory = posixpath.dirname(directory)
         by_directory.setdefault(directory, []).append(fact)
     setup_dirs = {posixpath.dirname(f.path) for f in facts if f.kind == IMPORT and posixpath.basename(f.path) == "setup.py"}
-    local = _local_names(facts)
+    local = _local_names(paths)
     found = []
     for fact in facts:
         module = fact.attrs.get("module") if fact.kind == IMPORT else None

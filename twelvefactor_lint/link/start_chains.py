@@ -42,6 +42,11 @@ class ProjectFiles(Protocol):
         """Analyze the requested files not analyzed or skipped yet, accounting for them; their facts."""
         ...
 
+    def paths(self) -> Iterable[str]:
+        """Every discovered file of the project, analyzed or not (a file read only for context is still
+        one of the project's own modules)."""
+        ...
+
 
 _CHAIN_DEPTH = 4
 """Scripts started by scripts are followed this many hops deep."""
