@@ -20,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 _ALLOWED = re.compile(r"(git|helm|python3(\.\d+)?)")
-_GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
-               "-c", "protocol.file.allow=never")
+_GIT_NO_REPOSITORY_COMMANDS = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+"""Commands a repository's own config or hooks would make git run: never, for any git call here."""
+_GIT_SAFETY = (*_GIT_NO_REPOSITORY_COMMANDS, "-c", "core.pager=cat", "-c", "protocol.file.allow=never")
 
 
 _NEWEST_MINOR = 20
@@ -99,7 +100,7 @@ def fetch_git(url: str, ref: str | None, target: Path, *, timeout: float) -> Non
         raise ToolFailed("git not found on PATH")
     environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0",
                    "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
-    safety = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-C", str(target))
+    safety = (*_GIT_NO_REPOSITORY_COMMANDS, "-C", str(target))
     fetch = ["fetch", "-q", "--depth", "1", "--no-tags", url, ref or "HEAD"]
     for command in (["init", "-q"], fetch, ["checkout", "-q", "FETCH_HEAD"]):
         try:
