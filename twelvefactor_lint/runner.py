@@ -17,7 +17,9 @@ from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.walk import SourceFile, discover
-from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.facts import Fact, FileAnalysis, internal_error
+from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.facts.tool import InternalError
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.link.project import link
 from twelvefactor_lint.model import Result, SkippedFile
@@ -47,8 +49,7 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
         return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-        return FileAnalysis((Fact("internal_error", source.rel, 1, attrs={
-            "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
+        return FileAnalysis((internal_error(source.rel, reason, traceback.format_exc(), type(error).__name__),))
 
 
 def analyze_all(sources: Sequence[SourceFile], settings: Settings) -> list[FileAnalysis | str]:
@@ -151,12 +152,13 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     facts = link(facts)
     findings = engine.evaluate(facts, roles, selection)
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
-    statement_lines = {(f.path, f.line): f.attrs["statement_line"] for f in facts if "statement_line" in f.attrs}
+    statement_lines = {(f.path, f.line): f.statement_line for f in facts
+                       if isinstance(f, PythonFact) and f.statement_line is not None}
     active, suppressed = apply_directives(findings, directives, statement_lines)
     return Result(
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
-        tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
+        tracebacks=tuple(f.traceback for f in facts if isinstance(f, InternalError)),
         processes=inventory.build(facts, active),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
     )

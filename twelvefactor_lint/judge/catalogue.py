@@ -7,6 +7,7 @@ conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 
 from twelvefactor_lint import factors
 from twelvefactor_lint.discover.scope import ROLES
+from twelvefactor_lint.facts import KINDS, Fact, fields_of
 from twelvefactor_lint.severity import SEVERITIES
 
 FACTORS = tuple(factors.FACTORS)
@@ -27,6 +29,8 @@ _OPTIONAL = ("message", "roles", "autofix")
 SAFETIES = ("safe", "unsafe")
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+"""A message's `{field}`: filled with the matched fact's field of that name."""
 
 
 class CatalogueError(Exception):
@@ -39,8 +43,8 @@ class Condition:
     op: str  # "eq", "in", "regex", "not"
     value: Any
 
-    def holds(self, attrs: dict[str, Any]) -> bool:
-        return _holds(self.op, self.value, attrs.get(self.attr))
+    def holds(self, fact: Fact) -> bool:
+        return _holds(self.op, self.value, getattr(fact, self.attr))
 
 
 def _holds(op: str, expected: Any, actual: Any) -> bool:
@@ -63,8 +67,8 @@ class Matcher:
     autofix: bool = False
     """The rule's autofix applies to this match's findings (opt-in: a new match is not fixed by accident)."""
 
-    def matches(self, kind: str, attrs: dict[str, Any]) -> bool:
-        return kind == self.fact and all(c.holds(attrs) for c in self.where)
+    def matches(self, fact: Fact) -> bool:
+        return fact.kind == self.fact and all(c.holds(fact) for c in self.where)
 
 
 @dataclass(frozen=True)
@@ -189,11 +193,31 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
             raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
         if not isinstance(item.get("autofix", False), bool):
             raise _fail(source, "`autofix` in `match` must be true or false")
+        _check_vocabulary(item["fact"], [str(k) for k in where], message, source)
         conditions = tuple(_condition(str(k), v, source) for k, v in where.items())
         matchers.append(Matcher(item["fact"], conditions, message.strip(), severity, item.get("autofix", False)))
     if not matchers:
         raise _fail(source, "`match` is empty")
     return tuple(matchers)
+
+
+def _check_vocabulary(kind: str, keys: list[str], message: str, source: Path) -> None:
+    """A rule may name only fact kinds and fields that exist: a typo would silently disable the matcher."""
+    if kind not in KINDS:
+        raise _fail(source, f"unknown fact kind `{kind}` in `match` (nearest: `{_nearest(kind, KINDS)}`; "
+                            "`12f-lint facts --kinds` lists them)")
+    fields = fields_of(KINDS[kind])
+    for key in keys:
+        if key not in fields:
+            raise _fail(source, f"`{kind}` has no field `{key}` (in `where`; nearest: `{_nearest(key, fields)}`)")
+    for key in PLACEHOLDER.findall(message):
+        if key not in fields:
+            raise _fail(source, f"`{kind}` has no field `{key}` (in the message's `{{{key}}}`; "
+                                f"nearest: `{_nearest(key, fields)}`)")
+
+
+def _nearest(word: str, names: Iterable[str]) -> str:
+    return (difflib.get_close_matches(word, list(names), n=1, cutoff=0.0) or [""])[0]
 
 
 def _examples(data: dict, source: Path) -> tuple[tuple[Example, ...], tuple[Example, ...]]:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
-from twelvefactor_lint.judge.catalogue import Catalogue, Rule
+from twelvefactor_lint.judge.catalogue import PLACEHOLDER, Catalogue, Rule
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.discover.scope import DEV, PROD
 from twelvefactor_lint.severity import lowered
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DEV_NOTE = " (dev-only file: severity lowered one step)"
 
 
@@ -44,9 +42,10 @@ def select(catalogue: Catalogue, select: Iterable[str], extend_select: Iterable[
     return Selection(tuple(r for r in catalogue.rules if r.id in chosen), levels)
 
 
-def render(template: str, attrs: Mapping[str, object]) -> str:
-    """Fill `{attr}` placeholders; no attribute access or format specs, so no injection."""
-    return _PLACEHOLDER.sub(lambda m: str(attrs.get(m[1], m[0])), template)
+def render(template: str, fact: Fact) -> str:
+    """Fill `{field}` placeholders with the fact's fields (the catalogue checked they exist); no attribute
+    paths or format specs, so no injection."""
+    return PLACEHOLDER.sub(lambda m: str(getattr(fact, m[1])), template)
 
 
 def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selection) -> list[Finding]:
@@ -57,7 +56,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     for rule in selection.rules:
         for fact, matcher in _matches(rule, by_kind, roles):
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
-            message = render(matcher.message, fact.attrs)
+            message = render(matcher.message, fact)
             if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
             findings.append(Finding(
@@ -73,7 +72,7 @@ def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
     """The file's role, narrowed to `dev` for a fact that knows it only matters in development
     (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)."""
     role = roles.get(fact.path)
-    return DEV if role == PROD and fact.attrs.get("dev_only") else role
+    return DEV if role == PROD and fact.dev_only else role
 
 
 def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, str]):
@@ -83,7 +82,7 @@ def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, 
         for fact in by_kind.get(matcher.fact, ()):
             if id(fact) in claimed or role_of(fact, roles) not in rule.roles:
                 continue
-            if matcher.matches(fact.kind, fact.attrs):
+            if matcher.matches(fact):
                 claimed.add(id(fact))
                 yield fact, matcher
 

@@ -21,21 +21,24 @@ from dataclasses import replace
 from typing import Iterable
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.compose import ComposeService, InService
+from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
+from twelvefactor_lint.facts.python import ImportedStateWrite, ModuleState, StateMutation, UrlRoute, ViewCandidateWrite
 from twelvefactor_lint.link.python import link_python
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
 
-def _started_dockerfiles(service: Fact, dockerfiles: list[str]) -> list[str]:
+def _started_dockerfiles(service: ComposeService, dockerfiles: list[str]) -> list[str]:
     """Dockerfiles whose image a compose service runs: the one it builds, or, for a service that
     runs a prebuilt `image:`, a Dockerfile below the compose file named after the service
     (`api/Dockerfile`, `Dockerfile.api`, `api.Dockerfile` for service `api`)."""
-    if service.attrs["build_context"]:
-        return [service.attrs["built_dockerfile"]]
-    if not service.attrs["image"]:
+    if service.build_context:
+        return [service.built_dockerfile]
+    if not service.image:
         return []
-    name, base = service.attrs["service"].lower(), posixpath.dirname(service.path)
+    name, base = service.service.lower(), posixpath.dirname(service.path)
     return [
         path for path in dockerfiles
         if (not base or path.startswith(base + "/")) and name in (
@@ -46,79 +49,77 @@ def _started_dockerfiles(service: Fact, dockerfiles: list[str]) -> list[str]:
     ]
 
 
-def _service_key(fact: Fact) -> tuple[str, str]:
-    return posixpath.dirname(fact.path), fact.attrs["service"]
+def _service_key(fact: InService) -> tuple[str, str]:
+    return posixpath.dirname(fact.path), fact.service
 
 
-def _service_roles(services: list[Fact], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
+def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
     """Role per (compose directory, service); base files (shorter names) before their overrides."""
     roles: dict[tuple[str, str], str] = {}
     for service in sorted(services, key=lambda f: (len(f.path), f.path)):
-        role = service.attrs["role"]
+        role = service.role
         if role == "built":
-            role = _ROLE_OF_BASE.get(final_bases.get(service.attrs["built_dockerfile"], ""), "app")
+            role = _ROLE_OF_BASE.get(final_bases.get(service.built_dockerfile, ""), "app")
         if role != "unknown":
             roles.setdefault(_service_key(service), role)
     return roles
 
 
-def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | None:
+def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[ModuleState]]) -> StateMutation | None:
     """The imported write as a state mutation, if it names a module-level container of the project.
 
     Several modules can match a dotted suffix (copies of one app in a tutorial repository); the
     one closest to the importing file wins.
     """
-    module, _, name = write.attrs["qualified"].rpartition(".")
-    candidates = [c for c in containers.get(name, ()) if c.attrs["module"] == module or c.attrs["module"].endswith("." + module)]
+    module, _, name = write.qualified.rpartition(".")
+    candidates = [c for c in containers.get(name, ()) if c.module == module or c.module.endswith("." + module)]
     if not module or not candidates:
         return None
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
-    return Fact("python.state_mutation", write.path, write.line, write.column, write.end_line, write.end_column,
-                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}"},
-                anchor=write.anchor)
+    return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}")
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:
     """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
     drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
-    routes = {f.attrs["view"]: f for f in facts if f.kind == "python.url_route"}
+    routes = {f.view: f for f in facts if isinstance(f, UrlRoute)}
     kept = []
     for fact in facts:
-        if fact.kind != "python.view_candidate_write":
+        if not isinstance(fact, ViewCandidateWrite):
             kept.append(fact)
             continue
-        route = routes.get(fact.attrs["view"])
+        route = routes.get(fact.view)
         if route is not None:
-            site = f"Django view `{fact.attrs['function']}()` (routed in {route.path}:{route.line})"
-            kept.append(replace(fact, kind=fact.attrs["write_kind"]).with_attrs(site=site))
+            site = f"Django view `{fact.function}()` (routed in {route.path}:{route.line})"
+            kept.append(convert(fact, KINDS[fact.write_kind], site=site))
     return kept
 
 
 def link(facts: Iterable[Fact]) -> list[Fact]:
     facts = link_python(_routed_views(list(facts)))
-    containers: dict[str, list[Fact]] = defaultdict(list)
+    containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
-        if fact.kind == "python.module_state":
-            containers[fact.attrs["name"]].append(fact)
-    writes = [f for f in facts if f.kind == "python.imported_state_write"]
-    facts = [f for f in facts if f.kind != "python.imported_state_write"]
+        if isinstance(fact, ModuleState):
+            containers[fact.name].append(fact)
+    writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
+    facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     facts += [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
-    services = [f for f in facts if f.kind == "compose.service"]
-    final_bases = {f.path: f.attrs["base_kind"] for f in facts if f.kind == "dockerfile.final_stage"}
-    roles = _service_roles(services, final_bases)
-    dockerfiles = [f.path for f in facts if f.kind == "dockerfile.final_stage"]
+    services = [f for f in facts if isinstance(f, ComposeService)]
+    final_stages = [f for f in facts if isinstance(f, FinalStage)]
+    roles = _service_roles(services, {f.path: f.base_kind for f in final_stages})
+    dockerfiles = [f.path for f in final_stages]
     starters: dict[str, str] = {}
     for service in services:
-        if service.attrs["command"] or service.attrs["entrypoint"]:
-            started = f"service `{service.attrs['service']}` in {service.path}:{service.line}"
+        if service.command or service.entrypoint:
+            started = f"service `{service.service}` in {service.path}:{service.line}"
             for dockerfile in _started_dockerfiles(service, dockerfiles):
                 starters.setdefault(dockerfile, started)
 
     def linked(fact: Fact) -> Fact:
-        if fact.kind.startswith(("compose.", "process.")) and "service" in fact.attrs:
-            return fact.with_attrs(role=roles.get(_service_key(fact), "unknown"))
-        if fact.kind == "dockerfile.missing_start" and fact.path in starters:
-            return fact.with_attrs(started_by=starters[fact.path])
+        if isinstance(fact, InService) and fact.service:
+            return replace(fact, role=roles.get(_service_key(fact), "unknown"))
+        if isinstance(fact, MissingStart) and fact.path in starters:
+            return replace(fact, started_by=starters[fact.path])
         return fact
 
     return [linked(f) for f in facts]

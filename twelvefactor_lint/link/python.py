@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import Fact, convert
+from twelvefactor_lint.facts.python import Call, SessionCache, Setting, StarImport
 
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
@@ -23,40 +25,41 @@ _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 
 
 def link_python(facts: list[Fact]) -> list[Fact]:
-    settings: dict[str, list[Fact]] = defaultdict(list)
+    settings: dict[str, list[Setting]] = defaultdict(list)
     bases: dict[str, list[str]] = defaultdict(list)
     paths: dict[str, str] = {}
     for fact in facts:
-        if fact.kind == "python.setting" and fact.attrs.get("source") == "settings":
-            settings[fact.attrs["module"]].append(fact)
-            paths[fact.attrs["module"]] = fact.path
-        elif fact.kind == "python.star_import":
-            bases[fact.attrs["module"]].append(fact.attrs["imports"])
-            paths[fact.attrs["module"]] = fact.path
-    derived = _session_caches(settings, bases, paths)
-    limiter_storage = any(f.kind == "python.setting" and f.attrs.get("key") in _LIMITER_STORAGE
-                          and not str(f.attrs.get("value", "")).startswith("memory://") for f in facts)
+        if isinstance(fact, Setting) and fact.source == "settings":
+            settings[fact.module].append(fact)
+            paths[fact.module] = fact.path
+        elif isinstance(fact, StarImport):
+            bases[fact.module].append(fact.imports)
+            paths[fact.module] = fact.path
+    derived: list[Fact] = _session_caches(settings, bases, paths)
+    limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
+                          for f in facts)
     return [
-        f.with_attrs(storage_configured=limiter_storage) if f.kind == "python.call" and f.attrs.get("api") == "rate_limiter"
-        else f for f in facts
+        replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter" else f
+        for f in facts
     ] + derived
 
 
-def _effective(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]], seen: set[str]) -> dict[str, Fact]:
+def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+               seen: set[str]) -> dict[str, Setting]:
     if module in seen:
         return {}
     seen.add(module)
-    merged: dict[str, Fact] = {}
+    merged: dict[str, Setting] = {}
     for base in bases.get(module, ()):
         merged.update(_effective(_known(base, settings, bases), settings, bases, seen))
     for fact in sorted(settings.get(module, ()), key=lambda f: f.line):
-        if "." not in fact.attrs["key"]:  # a whole dict setting replaces the base's, leaves and all
-            merged = {k: v for k, v in merged.items() if not k.startswith(fact.attrs["key"] + ".")}
-        merged[fact.attrs["key"]] = fact
+        if "." not in fact.key:  # a whole dict setting replaces the base's, leaves and all
+            merged = {k: v for k, v in merged.items() if not k.startswith(fact.key + ".")}
+        merged[fact.key] = fact
     return merged
 
 
-def _known(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]]) -> str:
+def _known(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]]) -> str:
     """A star import names a module by its import path; the project knows it by its file path."""
     for known in (*settings, *bases):
         if known == module or known.endswith("." + module):
@@ -64,34 +67,33 @@ def _known(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[s
     return module
 
 
-def _session_caches(settings: dict[str, list[Fact]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[Fact]:
+def _session_caches(settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                    paths: dict[str, str]) -> list[SessionCache]:
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
-    found: dict[tuple[str, int], Fact] = {}
+    found: dict[tuple[str, int], SessionCache] = {}
     for leaf in sorted(set(settings) | set(bases)):
         if leaf in imported or scope.classify(paths[leaf]) not in (scope.PROD,):
             continue
         effective = _effective(leaf, settings, bases, set())
         engine = effective.get("SESSION_ENGINE")
-        if engine is None or engine.attrs["value"] not in _CACHE_SESSIONS:
+        if engine is None or engine.value not in _CACHE_SESSIONS:
             continue
         alias_fact = effective.get("SESSION_CACHE_ALIAS")
-        alias = alias_fact.attrs["value"] if alias_fact is not None and alias_fact.attrs["value"] else "default"
+        alias = alias_fact.value if alias_fact is not None and alias_fact.value else "default"
         backend = _backend(effective, alias)
         if backend is None:
             continue
-        chain = f"settings `{leaf}`" if leaf == engine.attrs["module"] else f"settings `{leaf}` via `{engine.attrs['module']}`"
-        found.setdefault((engine.path, engine.line), Fact(
-            "python.session_cache", engine.path, engine.line, engine.column, engine.end_line, engine.end_column,
-            attrs={**engine.attrs, "engine": engine.attrs["value"].rsplit(".", 1)[-1], "alias": alias,
-                   "backend": backend, "chain": chain}, anchor=engine.anchor))
+        chain = f"settings `{leaf}`" if leaf == engine.module else f"settings `{leaf}` via `{engine.module}`"
+        found.setdefault((engine.path, engine.line), convert(
+            engine, SessionCache, engine=engine.value.rsplit(".", 1)[-1], alias=alias, backend=backend, chain=chain))
     return list(found.values())
 
 
-def _backend(effective: dict[str, Fact], alias: str) -> str | None:
+def _backend(effective: dict[str, Setting], alias: str) -> str | None:
     """How the alias's cache is local, or None when it is shared (or unknown)."""
     if not any(key == "CACHES" or key.startswith("CACHES.") for key in effective):
         return "the implicit `LocMemCache` default (no `CACHES` setting)"
     backend = effective.get(f"CACHES.{alias}.BACKEND")
-    if backend is not None and backend.attrs["value"].endswith(_LOCAL_CACHES):
-        return f"`{backend.attrs['value'].rsplit('.', 1)[-1]}`"
+    if backend is not None and backend.value.endswith(_LOCAL_CACHES):
+        return f"`{backend.value.rsplit('.', 1)[-1]}`"
     return None

@@ -15,9 +15,8 @@ from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts,
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import Call
 
-FACT = "python.call"
 _NONE: tuple[str, ...] = ()
 _API: dict[str, tuple[str, tuple[str, ...]]] = {
     # factor III/VII: debug and listen port
@@ -75,7 +74,7 @@ _RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
 _SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
 
 
-def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Call]:
     facts = []
     configured_queue = _has_init_app_queue(index)
     for site in index.calls:
@@ -91,7 +90,7 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             attrs["command"] = attrs["arg"]
         if api == "setsid":
             attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
-        facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
+        facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
                              module_kind=contexts.module_kind, **attrs))
     return facts
 

@@ -1,0 +1,123 @@
+"""The base of every fact: where it was seen, how it is registered by kind, and its JSON form.
+
+A fact kind is one frozen, slotted dataclass, registered with `@kind("python.call")`; its fields are
+the vocabulary rules use in `where:` and `{placeholders}`, each documented with `doc(...)` (which is
+what `docs/facts.md` and the catalogue's load-time checks read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping, TypeVar
+
+F = TypeVar("F", bound="Fact")
+
+KINDS: dict[str, type[Fact]] = {}
+"""Every fact kind, by name: filled by `@kind` as the vocabulary modules are imported."""
+
+
+def doc(text: str, **options: Any) -> Any:
+    """A documented field: `name: str = doc("what it holds", default="")` (no default: the analyzer must give it)."""
+    return dataclasses.field(metadata={"doc": text}, **options)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """What every fact has: a location in a file and a line-independent identity."""
+
+    kind: ClassVar[str] = ""
+    path: str = doc("The file, relative to the project root, with `/`.")
+    line: int = doc("Where it starts, 1-based.")
+    column: int = doc("Where it starts on its line, 1-based.", default=1)
+    end_line: int | None = doc("Where it ends (None: on `line`).", default=None)
+    end_column: int | None = doc("Where it ends on `end_line` (None: at `column`).", default=None)
+    anchor: str = doc("A line-independent identity (`checkout:CARTS:item assignment`): findings' fingerprints hash it.",
+                      default="", kw_only=True)
+    dev_only: bool = doc("It matters only in development (a dev config class, a live-reload compose stack): "
+                         "judged one severity lower.", default=False, kw_only=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (the facts cache, `12f-lint facts --format json`); `from_dict` gives back an equal fact."""
+        data: dict[str, Any] = {"kind": self.kind}
+        for name in _names(type(self)):
+            data[name] = getattr(self, name)
+        return data
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Fact:
+        """Raises KeyError, TypeError or ValueError on data of another shape (a corrupt or older cache entry)."""
+        cls = KINDS[data["kind"]]
+        values = {name: data[name] for name in _names(cls)}
+        for name in _tuples(cls):
+            values[name] = _frozen(values[name])
+        return cls(**values)
+
+    def __reduce__(self) -> tuple[Callable[..., Fact], tuple[Any, ...]]:
+        """Pickle by field values (worker processes send facts back), also where slotted frozen
+        dataclasses do not pickle by themselves (Python 3.10)."""
+        return _rebuild, (type(self), tuple(getattr(self, name) for name in _names(type(self))))
+
+
+def kind(name: str) -> Callable[[type[F]], type[F]]:
+    """Register a fact kind: `@kind("python.call") class PythonCall(PythonSiteFact): ...`."""
+
+    def register(cls: type[F]) -> type[F]:
+        if any(parent in KINDS.values() for parent in cls.__mro__[1:]):
+            raise TypeError(f"{cls.__name__} extends a fact kind: share a `@base` class instead, so that an "
+                            "isinstance check never takes one kind for another")
+        made = dataclass(frozen=True, slots=True, kw_only=True)(cls)
+        made.kind = name
+        if name in KINDS:
+            raise ValueError(f"fact kind {name!r} registered twice")
+        KINDS[name] = made
+        return made
+
+    return register
+
+
+def base(cls: type[F]) -> type[F]:
+    """A shared base of several kinds (fields only; not a kind itself)."""
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+def fields_of(cls: type[Fact]) -> dict[str, dataclasses.Field]:
+    """A kind's fields by name, base fields first: its vocabulary."""
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
+def convert(fact: Fact, cls: type[F], **changes: Any) -> F:
+    """`fact` as another kind: the fields both have, plus `changes` (link turns one kind into another)."""
+    wanted = _names(cls)
+    values = {name: getattr(fact, name) for name in _names(type(fact)) if name in wanted}
+    return cls(**{**values, **changes})
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+_TUPLES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _tuples(cls: type) -> tuple[str, ...]:
+    """Fields declared as tuples: JSON gives them back as lists."""
+    names = _TUPLES.get(cls)
+    if names is None:
+        names = _TUPLES[cls] = tuple(f.name for f in dataclasses.fields(cls) if str(f.type).startswith("tuple"))
+    return names
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
+
+
+def _rebuild(cls: type[Fact], values: tuple[Any, ...]) -> Fact:
+    fact = object.__new__(cls)
+    for name, value in zip(_names(cls), values):
+        object.__setattr__(fact, name, value)
+    return fact
