@@ -292,6 +292,37 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@click.option("--kinds", is_flag=True, help="List the fact kinds and their fields instead.")
+@click.option("--write-docs", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the fact vocabulary's reference to FILE (docs/facts.md) instead.")
+def facts(paths: tuple[Path, ...], fmt: str, config_file: Path | None, kinds: bool, write_docs: Path | None) -> None:
+    """Print the facts rules see in PATHS (after linking): the first tool for writing a rule."""
+    from twelvefactor_lint.report import factdoc
+
+    if write_docs is not None:
+        try:
+            write_docs.write_text(factdoc.markdown(_catalogue()), encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {write_docs}: {error.strerror or error}")
+        click.echo(f"wrote {write_docs}")
+        return
+    if kinds:
+        click.echo(factdoc.kinds_text(), nl=False)
+        return
+    from twelvefactor_lint import config, runner
+
+    targets = list(paths) or [Path(".")]
+    try:
+        gathered = runner.gather(targets, config.load(targets, config_file))
+    except ConfigError as error:
+        _fail(str(error))
+    click.echo(factdoc.listing(gathered.facts, fmt), nl=False)
+
+
+@main.command()
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="The cache to remove [default: the configured one, else the user cache directory's].")
 def clean(cache_dir: Path | None) -> None:

@@ -130,6 +130,18 @@ def _read_referenced_files(state: _Analysis, settings: Settings) -> None:
         link_processes.name_supervised_programs(link_processes.annotate(state.facts, started)))
 
 
+def gather(paths: list[Path], settings: Settings) -> _Analysis:
+    """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
+    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
+                     settings.respect_gitignore, settings.force_exclude)
+    state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
+    for source, outcome in zip(found.files, analyze_all(found.files, settings)):
+        state.add(source, outcome)
+    _read_referenced_files(state, settings)
+    state.facts = link(state.facts)
+    return state
+
+
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
@@ -140,16 +152,9 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue) -> Result:
             if not catalogue.select(selector):
                 raise ConfigError(f"unknown rule selector `{selector}` in per-file-ignores")
 
-    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                     settings.respect_gitignore, settings.force_exclude)
-    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source, outcome in zip(found.files, analyze_all(found.files, settings)):
-        run_state.add(source, outcome)
-    _read_referenced_files(run_state, settings)
+    run_state = gather(paths, settings)
     facts, directives, roles = run_state.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
-
-    facts = link(facts)
     findings = engine.evaluate(facts, roles, selection)
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
     statement_lines = {(f.path, f.line): f.statement_line for f in facts
