@@ -34,13 +34,29 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _catalogue() -> Catalogue:
+def _catalogue(rule_dirs: tuple[Path, ...] = ()) -> Catalogue:
+    """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2)."""
     from twelvefactor_lint.judge import catalogue
 
     try:
-        return catalogue.load()
+        return catalogue.load(rule_dirs)
     except CatalogueError as error:
         _fail(f"rule catalogue: {error}")
+
+
+def _project_catalogue(rule_dirs: tuple[Path, ...], config_file: Path | None = None) -> Catalogue:
+    """For commands that lint nothing (`rules`, `explain`): the current project's `rule-dirs`, then `--rule-dir`s."""
+    from twelvefactor_lint import config
+
+    try:
+        settings = config.load([Path(".")], config_file)
+    except ConfigError as error:
+        _fail(str(error))
+    return _catalogue((*settings.rule_paths(), *rule_dirs))
+
+
+_RULE_DIR = click.option("--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                         metavar="DIR", help="Also load the YAML rules in DIR (repeatable; adds to config `rule-dirs`).")
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,12 +110,13 @@ def _severity_overrides(values: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff instead of a report; write nothing "
               "(exit 1 when there are any).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also fixes that change behaviour.")
+@_RULE_DIR
 def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_file: Path | None, write_baseline: Path | None,
           config_file: Path | None, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           severities: tuple[str, ...], fail_on: str | None, exit_zero: bool, force_exclude: bool | None,
           no_respect_gitignore: bool, color: bool | None, debug: bool,
           jobs: int | None, cache_dir: Path | None, no_cache: bool, fix: bool, show_diff: bool,
-          unsafe_fixes: bool) -> None:
+          unsafe_fixes: bool, rule_dirs: tuple[Path, ...]) -> None:
     """Lint PATHS (default: the current directory).
 
     Named files are reported on alone, with the rest of the project read for cross-file context
@@ -117,7 +134,6 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
     if unsafe_fixes and not (fix or show_diff):
         _fail("--unsafe-fixes needs --fix or --diff")
     targets = list(paths) or [Path(".")]
-    catalogue = _catalogue()
     try:
         settings = config.load(targets, config_file)
         settings = settings.with_overrides(
@@ -131,6 +147,7 @@ def check(paths: tuple[Path, ...], fmt: str, outputs: tuple[str, ...], baseline_
         )
     except ConfigError as error:
         _fail(str(error))
+    catalogue = _catalogue((*settings.rule_paths(), *rule_dirs))
     result = _lint(targets, settings, catalogue, debug)
 
     if write_baseline is not None:
@@ -238,18 +255,25 @@ def _write_baseline(result: Result, target: Path) -> NoReturn:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write one markdown doc per rule (the text of `explain`) and an index into DIR, e.g. docs/rules.")
-def rules(fmt: str, write_docs: Path | None) -> None:
-    """List the rules in the catalogue."""
-    catalogue = _catalogue()
+@click.option("--test", "test_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Run the bad and good examples of the rules in DIR through the real pipeline; exit 1 on a failure.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@_RULE_DIR
+def rules(fmt: str, write_docs: Path | None, test_dir: Path | None, config_file: Path | None,
+          rule_dirs: tuple[Path, ...]) -> None:
+    """List the rules in the catalogue (with the project's own rule directories)."""
+    if test_dir is not None:
+        _test_rules(test_dir)
     if write_docs is not None:
         from twelvefactor_lint.report.ruledoc import write_docs as write
 
         try:
-            written = write(catalogue, write_docs)
+            written = write(_catalogue(), write_docs)  # the built-in rules' docs
         except OSError as error:
             _fail(f"cannot write rule docs to {write_docs}: {error.strerror or error}")
         click.echo(f"wrote {len(written)} files to {write_docs}")
         return
+    catalogue = _project_catalogue(rule_dirs, config_file)
     if fmt == "json":
         data = [{"id": r.id, "name": r.name, "factor": r.factor, "severity": r.severity, "title": r.title,
                  "rationale": r.rationale, "fix": r.fix, "references": list(r.references),
@@ -261,13 +285,31 @@ def rules(fmt: str, write_docs: Path | None) -> None:
         click.echo(f"{r.id:<7} {r.name:<{width}}  {r.factor:<5} {r.severity:<8} {r.title}")
 
 
+def _test_rules(directory: Path) -> NoReturn:
+    """`rules --test DIR`: each example of DIR's rules, pass or fail, through the same checks as the test suite."""
+    from twelvefactor_lint.judge import examples
+
+    catalogue = _catalogue((directory,))
+    mine = [r for r in catalogue.rules if r.source.parent == directory]
+    if not mine:
+        _fail(f"no rule files (*.yaml) in {directory}")
+    outcomes = [outcome for rule in mine for outcome in examples.check(rule, catalogue)]
+    for outcome in outcomes:
+        click.echo(outcome.line())
+    failed = sum(1 for o in outcomes if o.problem)
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed ({len(mine)} rule{'s' * (len(mine) != 1)} in {directory})")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
 @main.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@_RULE_DIR
+def explain(rule: str, config_file: Path | None, rule_dirs: tuple[Path, ...]) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
     from twelvefactor_lint.report.ruledoc import markdown
 
-    found = _catalogue().get(rule)
+    found = _project_catalogue(rule_dirs, config_file).get(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
     click.echo(markdown(found), nl=False)
@@ -283,9 +325,9 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
     from twelvefactor_lint.report.processes import render_processes
 
     targets = list(paths) or [Path(".")]
-    catalogue = _catalogue()
     try:
-        result = runner.run(targets, config.load(targets, config_file), catalogue)
+        settings = config.load(targets, config_file)
+        result = runner.run(targets, settings, _catalogue(settings.rule_paths()))
     except ConfigError as error:
         _fail(str(error))
     click.echo(render_processes(result.processes, fmt), nl=False)

@@ -64,6 +64,11 @@ class Settings:
     """Where the facts cache lives; relative paths start at the root. None: the user's cache directory."""
     jobs: int = 0
     """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
+    rule_dirs: tuple[str, ...] = ()
+    """Directories of the project's own YAML rules (`rule-dirs`), relative to the root."""
+
+    def rule_paths(self) -> tuple[Path, ...]:
+        return tuple(self.root / directory for directory in self.rule_dirs)
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Apply CLI options; None means "not given"."""
@@ -146,6 +151,7 @@ _KEYS = {
     "baseline": ("baseline", _path),
     "file-timeout": ("file_timeout", _seconds),
     "cache-dir": ("cache_dir", _path),
+    "rule-dirs": ("rule_dirs", _strings),
 }
 
 
@@ -160,6 +166,8 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Se
         values[attribute] = convert(key, value)
     if "cache_dir" in values:
         _inside_project(root, "cache-dir", values["cache_dir"])
+    for directory in values.get("rule_dirs", ()):
+        _inside_project(root, "rule-dirs", directory)
     return Settings(root=root, config_path=source, **values)
 
 

@@ -23,6 +23,8 @@ from twelvefactor_lint.severity import SEVERITIES
 FACTORS = tuple(factors.FACTORS)
 DEFAULT_ROLES = ("prod", "dev")
 _ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
+_USER_ID = re.compile(r"^(?!TF)[A-Z]+[0-9]+$")
+"""A user rule's id: an uppercase prefix other than `TF` (the built-in rules'), then digits: `ACME001`."""
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
 _OPTIONAL = ("message", "roles", "autofix")
@@ -129,13 +131,13 @@ class Catalogue:
         return None
 
     def select(self, selector: str) -> set[str]:
-        """Rule ids a selector names: `ALL`, an id, a name, or an id prefix such as `TF6`."""
+        """Rule ids a selector names: `ALL`, an id, a name, or an id prefix such as `TF6` (or a user prefix, `ACME`)."""
         if selector.upper() == "ALL":
             return {r.id for r in self.rules}
         exact = self.get(selector)
         if exact:
             return {exact.id}
-        if re.fullmatch(r"TF\d+", selector.upper()):
+        if re.fullmatch(r"[A-Z]+\d*", selector.upper()):
             return {r.id for r in self.rules if r.id.startswith(selector.upper())}
         return set()
 
@@ -281,7 +283,8 @@ def _safe_load(text: str) -> Any:
         loader.dispose()
 
 
-def load_rule(source: Path) -> Rule:
+def load_rule(source: Path, builtin: bool = True) -> Rule:
+    """One rule file; `builtin` rules have TF ids, a user rule directory's have their own prefix."""
     try:
         data = _safe_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -295,8 +298,11 @@ def load_rule(source: Path) -> Rule:
     if unknown:
         raise _fail(source, f"unknown key(s) {', '.join(sorted(unknown))}")
     rule_id, name = _text(data, "id", source), _text(data, "name", source)
-    if not _ID.match(rule_id):
+    if builtin and not _ID.match(rule_id):
         raise _fail(source, f"`id` {rule_id!r} must look like TF601 (TF + factor + two digits)")
+    if not builtin and not _USER_ID.match(rule_id):
+        raise _fail(source, f"`id` {rule_id!r} must be an uppercase prefix other than TF (kept for the built-in "
+                            "rules) and digits, like ACME001")
     if not _NAME.match(name):
         raise _fail(source, f"`name` {name!r} must be kebab-case")
     if source.stem != f"{rule_id}-{name}":
@@ -336,11 +342,13 @@ def builtin_rules_dir() -> Path:
 
 
 def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
+    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike."""
     rules: list[Rule] = []
     for directory in (builtin_rules_dir(), *extra_dirs):
         if not directory.is_dir():
             raise CatalogueError(f"rules directory not found: {directory}")
-        rules += [load_rule(p) for p in sorted(directory.glob("*.y*ml"))]
+        builtin = directory == builtin_rules_dir()
+        rules += [load_rule(p, builtin) for p in sorted(directory.glob("*.y*ml"))]
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.id, rule.name):
@@ -350,7 +358,10 @@ def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
     return Catalogue(tuple(sorted(rules, key=_rule_order)))
 
 
-def _rule_order(rule: Rule) -> tuple[int, int]:
+def _rule_order(rule: Rule) -> tuple[int, int, int, str]:
+    """Built-in rules by factor and serial, then user rules by id."""
+    if not _ID.match(rule.id):
+        return 1, 0, 0, rule.id
     digits = rule.id[2:]
     factor = 0 if digits.startswith("0") else int(digits[:-2])
-    return factor, int(digits[-2:])
+    return 0, factor, int(digits[-2:]), ""
