@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:  # only type checkers read it (typing has it from Python 3.11)
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorated: decorated
 
 F = TypeVar("F", bound="Fact")
 
@@ -17,12 +23,17 @@ KINDS: dict[str, type[Fact]] = {}
 """Every fact kind, by name: filled by `@kind` as the vocabulary modules are imported."""
 
 
-def doc(text: str, **options: Any) -> Any:
+def doc(text: str, *, default: Any = dataclasses.MISSING, kw_only: Any = dataclasses.MISSING) -> Any:
     """A documented field: `name: str = doc("what it holds", default="")` (no default: the analyzer must give it)."""
-    return dataclasses.field(metadata={"doc": text}, **options)
+    return dataclasses.field(default=default, kw_only=kw_only, metadata={"doc": text})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_transform(frozen_default=True, field_specifiers=(doc,))
+def _root(cls: type[F]) -> type[F]:
+    return dataclass(frozen=True, slots=True)(cls)
+
+
+@_root
 class Fact:
     """What every fact has: a location in a file and a line-independent identity."""
 
@@ -59,6 +70,7 @@ class Fact:
         return _rebuild, (type(self), tuple(getattr(self, name) for name in _names(type(self))))
 
 
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
 def kind(name: str) -> Callable[[type[F]], type[F]]:
     """Register a fact kind: `@kind("python.call") class PythonCall(PythonSiteFact): ...`."""
 
@@ -76,6 +88,7 @@ def kind(name: str) -> Callable[[type[F]], type[F]]:
     return register
 
 
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
 def base(cls: type[F]) -> type[F]:
     """A shared base of several kinds (fields only; not a kind itself)."""
     return dataclass(frozen=True, slots=True, kw_only=True)(cls)

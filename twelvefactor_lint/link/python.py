@@ -35,7 +35,7 @@ def link_python(facts: list[Fact]) -> list[Fact]:
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
-    derived: list[Fact] = _session_caches(settings, bases, paths)
+    derived: list[Fact] = list(_session_caches(settings, bases, paths))
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
