@@ -39,14 +39,17 @@ def test_facts_of_a_tree_after_linking_as_json(tmp_path):
     })
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = _run("facts", "--format", "json", str(project), cwd=elsewhere)
-    assert done.returncode == 0, done.stderr
-    facts = json.loads(done.stdout)
-    [mutation] = [f for f in facts if f["kind"] == "python.state_mutation"]
-    # link resolved the imported name to the container of the other module
-    assert (mutation["path"], mutation["line"], mutation["name"], mutation["container"], mutation["defined_at"]) == (
-        "recipes/api.py", 8, "RECIPES", "list", "recipes/data.py:1")
-    assert not [f for f in facts if f["kind"] == "python.imported_state_write"]
+    (project / "pyproject.toml").write_text("[tool.12f-lint]\n", encoding="utf-8")
+    for named, paths in ((project, {"recipes/api.py", "recipes/data.py"}), (project / "recipes/api.py", {"recipes/api.py"})):
+        done = _run("facts", "--format", "json", str(named), cwd=elsewhere)
+        assert done.returncode == 0, done.stderr
+        facts = json.loads(done.stdout)
+        assert {f["path"] for f in facts} == paths
+        [mutation] = [f for f in facts if f["kind"] == "python.state_mutation"]
+        # link resolved the imported name to the container of the other module, also when one file is named
+        assert (mutation["path"], mutation["line"], mutation["name"], mutation["container"], mutation["defined_at"]) \
+            == ("recipes/api.py", 8, "RECIPES", "list", "recipes/data.py:1")
+        assert not [f for f in facts if f["kind"] == "python.imported_state_write"]
 
 
 def test_facts_as_text_show_the_fields_not_at_their_default(tmp_path):

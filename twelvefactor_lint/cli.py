@@ -341,7 +341,10 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
 @click.option("--write-docs", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the fact vocabulary's reference to FILE (docs/facts.md) instead.")
 def facts(paths: tuple[Path, ...], fmt: str, config_file: Path | None, kinds: bool, write_docs: Path | None) -> None:
-    """Print the facts rules see in PATHS (after linking): the first tool for writing a rule."""
+    """Print the facts rules see in PATHS (after linking): the first tool for writing a rule.
+
+    Named files are shown alone, with the rest of the project read for linking (as `check` does).
+    """
     from twelvefactor_lint.report import factdoc
 
     if write_docs is not None:
@@ -355,13 +358,17 @@ def facts(paths: tuple[Path, ...], fmt: str, config_file: Path | None, kinds: bo
         click.echo(factdoc.kinds_text(), nl=False)
         return
     from twelvefactor_lint import config, runner
+    from twelvefactor_lint.judge import focus
 
     targets = list(paths) or [Path(".")]
     try:
-        gathered = runner.gather(targets, config.load(targets, config_file))
+        settings = config.load(targets, config_file)
+        scope = focus.focus_for(targets, settings.root)
+        gathered = runner.gather([settings.root, *targets] if scope else targets, settings)
     except ConfigError as error:
         _fail(str(error))
-    click.echo(factdoc.listing(gathered.facts, fmt), nl=False)
+    shown = [f for f in gathered.facts if scope is None or scope.covers(f.path)]
+    click.echo(factdoc.listing(shown, fmt), nl=False)
 
 
 @main.command()
