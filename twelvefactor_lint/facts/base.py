@@ -72,7 +72,7 @@ class Fact:
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
 def kind(name: str) -> Callable[[type[F]], type[F]]:
-    """Register a fact kind: `@kind("python.call") class PythonCall(PythonSiteFact): ...`."""
+    """Register a fact kind: `@kind("python.call") class Call(PythonSiteFact): ...`."""
 
     def register(cls: type[F]) -> type[F]:
         if any(parent in KINDS.values() for parent in cls.__mro__[1:]):
