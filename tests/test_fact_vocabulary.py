@@ -109,3 +109,14 @@ def test_every_kind_a_rule_names_exists():
     for rule in catalogue_module.load().rules:
         for matcher in rule.matchers:
             assert matcher.fact in KINDS
+
+
+def test_equality_and_hash_are_by_kind_and_every_field():
+    start = ProcessStart("Dockerfile", 3, source="s", process="web", level="image", command="c", main_role="",
+                         roles=(), main="")
+    same = ProcessStart("Dockerfile", 3, source="s", process="web", level="image", command="c", main_role="",
+                        roles=(), main="")
+    assert start == same and hash(start) == hash(same) and len({start, same}) == 1
+    assert start != dataclasses.replace(start, via=" (started by x)")
+    assert start != convert(start, StageStart, stage="")  # the same fields, another kind
+    assert repr(start).startswith("ProcessStart(path='Dockerfile', line=3, ")

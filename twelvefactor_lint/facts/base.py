@@ -28,9 +28,14 @@ def doc(text: str, *, default: Any = dataclasses.MISSING, kw_only: Any = datacla
     return dataclasses.field(default=default, kw_only=kw_only, metadata={"doc": text})
 
 
+_SHARED = {"frozen": True, "slots": True, "eq": False, "repr": False}
+"""Equality, hash and repr are written once, on `Fact`: every run builds all the kinds' classes, and each
+generated method is code compiled at import (they halve what the vocabulary adds to start-up)."""
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(doc,))
 def _root(cls: type[F]) -> type[F]:
-    return dataclass(frozen=True, slots=True)(cls)
+    return dataclass(**_SHARED)(cls)
 
 
 @_root
@@ -64,10 +69,25 @@ class Fact:
             values[name] = _frozen(values[name])
         return cls(**values)
 
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _names(type(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_names(type(self)), self._values()))
+        return f"{type(self).__name__}({shown})"
+
     def __reduce__(self) -> tuple[Callable[..., Fact], tuple[Any, ...]]:
         """Pickle by field values (worker processes send facts back), also where slotted frozen
         dataclasses do not pickle by themselves (Python 3.10)."""
-        return _rebuild, (type(self), tuple(getattr(self, name) for name in _names(type(self))))
+        return _rebuild, (type(self), self._values())
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
@@ -78,7 +98,7 @@ def kind(name: str) -> Callable[[type[F]], type[F]]:
         if any(parent in KINDS.values() for parent in cls.__mro__[1:]):
             raise TypeError(f"{cls.__name__} extends a fact kind: share a `@base` class instead, so that an "
                             "isinstance check never takes one kind for another")
-        made = dataclass(frozen=True, slots=True, kw_only=True)(cls)
+        made = dataclass(kw_only=True, **_SHARED)(cls)
         made.kind = name
         if name in KINDS:
             raise ValueError(f"fact kind {name!r} registered twice")
@@ -90,8 +110,8 @@ def kind(name: str) -> Callable[[type[F]], type[F]]:
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
 def base(cls: type[F]) -> type[F]:
-    """A shared base of several kinds (fields only; not a kind itself)."""
-    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+    """A shared base of several kinds (fields only; not a kind itself, never made)."""
+    return dataclass(kw_only=True, init=False, **_SHARED)(cls)
 
 
 def fields_of(cls: type[Fact]) -> dict[str, dataclasses.Field]:

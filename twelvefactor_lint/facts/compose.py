@@ -16,6 +16,8 @@ class InService(Fact):
 
 @base
 class Scaled(InService):
+    """A fact that knows how many copies of its service run."""
+
     replicas: int = doc("How many copies run (compose `deploy.replicas` or `scale`; else 1).", default=1)
     scaled: bool = doc("`replicas` is more than 1.", default=False)
 

@@ -18,6 +18,8 @@ class DockerfileFilesystem(Fact):
 
 @base
 class StageFact(Fact):
+    """The final stage's base image."""
+
     base: str = doc("The final stage's `FROM` image.")
     base_kind: str = doc("What the base image is: `language` (python, node), `proxy`, `infra`, else `other`.")
     stage: str = doc("The final stage's name, or its index.")

@@ -25,6 +25,8 @@ class ProcessFact(Scaled):
 
 @base
 class Started(ProcessFact):
+    """What a declaration starts."""
+
     command: str = doc("All its commands, as one line.")
     main_role: str = doc("What its main program is: `web_server`, `worker`, `scheduler`, `dev_server`, `app`, ... "
                          "(`\"\"` when unknown).")

@@ -9,6 +9,8 @@ from twelvefactor_lint.facts.base import Fact, base, doc, kind
 
 @base
 class PythonFact(Fact):
+    """What every Python fact says about its module and when the code runs."""
+
     module_kind: str = doc("The module: `app`, `settings`, `server_config` (gunicorn's config) or `cli_script`.",
                            default="app")
     in_main_block: bool = doc("Inside `if __name__ == \"__main__\":`.", default=False)
@@ -22,6 +24,8 @@ class PythonFact(Fact):
 
 @base
 class PythonSiteFact(PythonFact):
+    """A fact at a place in the code: where it runs."""
+
     context: str = doc("Where the code runs: `request_handler`, `job_handler`, `startup`, `function` or `module`.")
     function: str = doc("The enclosing handler or function's qualified name (`\"\"` in the module body).")
     site: str = doc("How messages name the place: request handler `add()`, app factory `create_app()`, "
@@ -31,6 +35,8 @@ class PythonSiteFact(PythonFact):
 
 @base
 class SettingFields(PythonSiteFact):
+    """A setting's fields (python.setting, and python.session_cache made from one)."""
+
     key: str = doc("The setting (`DEBUG`, `CACHES.default.BACKEND`, `broker_url`).")
     value: str = doc("Its value: a literal's text, an environment read's fallback, or the expression.")
     module: str = doc("The module's dotted name (`app.settings.prod`).")
@@ -209,6 +215,8 @@ class ModuleState(PythonFact):
 
 @base
 class StateWrite(PythonSiteFact):
+    """A handler's write to module- or class-level state."""
+
     name: str = doc("The state's name (`CARTS`, `Cart.items`).")
     qualified: str = doc("Its qualified name (`pkg.data.CARTS` when imported).")
     container: str = doc("What it is (`dict`, `list`, `module global`).")

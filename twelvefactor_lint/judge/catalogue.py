@@ -11,13 +11,12 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
 from twelvefactor_lint import factors
 from twelvefactor_lint.discover.scope import ROLES
-from twelvefactor_lint.facts import KINDS, Fact, fields_of
 from twelvefactor_lint.severity import SEVERITIES
 
 FACTORS = tuple(factors.FACTORS)
@@ -29,6 +28,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
 _OPTIONAL = ("message", "roles", "autofix")
 SAFETIES = ("safe", "unsafe")
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.facts import Fact
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -204,7 +206,11 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
 
 
 def _check_vocabulary(kind: str, keys: list[str], message: str, source: Path) -> None:
-    """A rule may name only fact kinds and fields that exist: a typo would silently disable the matcher."""
+    """A rule may name only fact kinds and fields that exist: a typo would silently disable the matcher.
+
+    The vocabulary is imported here, not with the module: `--version` and `--help` need no fact classes."""
+    from twelvefactor_lint.facts import KINDS, fields_of
+
     if kind not in KINDS:
         raise _fail(source, f"unknown fact kind `{kind}` in `match` (nearest: `{_nearest(kind, KINDS)}`; "
                             "`12f-lint facts --kinds` lists them)")
