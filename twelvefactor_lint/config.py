@@ -67,6 +67,11 @@ class Settings:
     """Where the rule docs live (`<ID>-<name>.md` under it); empty: the project's repository."""
     jobs: int = 0
     """Worker processes for analysis (`--jobs`); 0: one per CPU, when there are enough files."""
+    rule_dirs: tuple[str, ...] = ()
+    """Directories of the project's own YAML rules (`rule-dirs`), relative to the root."""
+
+    def rule_paths(self) -> tuple[Path, ...]:
+        return tuple(self.root / directory for directory in self.rule_dirs)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Apply CLI options; None means "not given"."""
@@ -156,6 +161,7 @@ _KEYS = {
     "file-timeout": ("file_timeout", _seconds),
     "cache-dir": ("cache_dir", _path),
     "docs-url": ("docs_url", _url),
+    "rule-dirs": ("rule_dirs", _strings),
 }
 
 
@@ -170,6 +176,8 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Se
         values[attribute] = convert(key, value)
     if "cache_dir" in values:
         _inside_project(root, "cache-dir", values["cache_dir"])
+    for directory in values.get("rule_dirs", ()):
+        _inside_project(root, "rule-dirs", directory)
     return Settings(root=root, config_path=source, **values)
 
 

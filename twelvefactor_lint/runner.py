@@ -15,7 +15,10 @@ from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import PROD
 from twelvefactor_lint.discover.sources import digest, load
 from twelvefactor_lint.discover.walk import SourceFile, discover
-from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
+from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
+from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
+from twelvefactor_lint.facts.tool import InternalError
 from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
@@ -23,7 +26,7 @@ from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
-from twelvefactor_lint.link import FileRequest, link
+from twelvefactor_lint.link import FileRequest, Linked, link
 from twelvefactor_lint.model import Finding, Result, SkippedFile
 
 
@@ -48,8 +51,7 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
         return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-        return FileAnalysis((Fact("internal_error", source.rel, 1, attrs={
-            "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
+        return FileAnalysis((internal_error(source.rel, reason, traceback.format_exc(), type(error).__name__),))
 
 
 def analyze_all(sources: Sequence[SourceFile], settings: Settings,
@@ -139,13 +141,27 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
                         statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: engine.Selection,
                         settings: Settings, catalogue: Catalogue) -> list[Finding]:
     """TF003/TF004 about the directives themselves, when selected; they are not suppressible in turn."""
-    kinds = (suppress.UNUSED, suppress.UNKNOWN_RULE)
+    kinds = (UnusedSuppression.kind, UnknownSuppressionRule.kind)
     if not any(d for d in directives.values()) or not any(m.fact in kinds for r in selection.rules for m in r.matchers):
         return []
     every = findings if len(selection.rules) == len(catalogue.rules) else engine.evaluate(
         facts, roles, engine.Selection(catalogue.rules, selection.severity))
     about_directives = suppress.directive_facts(every, directives, statement_lines, catalogue)
     return per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores, catalogue)
+
+
+def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
+    """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
+    if progress is not None:
+        progress.start("finding files")
+    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
+                     settings.respect_gitignore, settings.force_exclude)
+    state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
+    for source, outcome in zip(found.files, analyze_all(found.files, settings, progress), strict=True):
+        state.add(source, outcome)
+    if progress is not None:
+        progress.start("following start commands, linking and judging")
+    return state, link(state.facts, _ProjectFiles(state, settings))
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None) -> Result:
@@ -158,29 +174,21 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
             if not catalogue.select(selector):
                 raise ConfigError(f"unknown rule selector `{selector}` in per-file-ignores")
 
-    if progress is not None:
-        progress.start("finding files")
-    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                     settings.respect_gitignore, settings.force_exclude)
-    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source, outcome in zip(found.files, analyze_all(found.files, settings, progress), strict=True):
-        run_state.add(source, outcome)
-    if progress is not None:
-        progress.start("following start commands, linking and judging")
-    linked = link(run_state.facts, _ProjectFiles(run_state, settings))
+    run_state, linked = gather(paths, settings, progress)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 
     findings = engine.evaluate(facts, roles, selection)
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
-    statement_lines = {(f.path, f.line): f.attrs["statement_line"] for f in facts if "statement_line" in f.attrs}
+    statement_lines = {(f.path, f.line): f.statement_line for f in facts
+                       if isinstance(f, PythonFact) and f.statement_line is not None}
     active, suppressed = apply_directives(findings, directives, statement_lines)
     active = sorted((*active, *_directive_findings(facts, findings, directives, statement_lines, roles, selection,
                                                    settings, catalogue)), key=Finding.sort_key)
     return Result(
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
-        tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
+        tracebacks=tuple(f.traceback for f in facts if isinstance(f, InternalError)),
         processes=linked.inventory.processes(active),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
         docs_url=settings.docs_url,

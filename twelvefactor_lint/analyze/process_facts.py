@@ -9,13 +9,15 @@ work at start, logs written to files, celery beat, and a shell left as PID 1.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, ExtraProcess, expand, extra_processes, shell_script, unwrap
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import process as F
 
+P_F = TypeVar("P_F", bound=F.ProcessFact)
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
               "--daemonize", "--access-log", "--error-log", "--log-config"}
@@ -38,7 +40,8 @@ class Origin:
     replicas: int = 1
     release: bool = False
     """A release-phase process (Procfile `release:`): migrations and build steps belong there."""
-    extra: dict = field(default_factory=dict)
+    service: str = ""
+    """The compose service that declares it (`""` elsewhere)."""
 
     def line_of(self, command: SimpleCommand | ExtraProcess) -> int:
         """A command's line in the declaring file (commands count lines from the start of their text)."""
@@ -50,47 +53,45 @@ def commands_of(argv: tuple[str, ...], line: int = 0) -> list[SimpleCommand]:
     return [SimpleCommand(tuple(argv), line=line)] if argv else []
 
 
-def _fact(kind: str, path: str, origin: Origin, line: int, attrs: dict, anchor: str) -> Fact:
-    base = {"source": origin.source, "process": origin.process, "level": origin.level, "replicas": origin.replicas,
-            "started_by": "", "role": "app", "supervised": "",
-            "scaled": origin.replicas > 1, "release": origin.release, **origin.extra}
-    return Fact(kind, path, line, 1, max(line, origin.end_line or line), attrs={**base, **attrs},
-                anchor=f"{origin.process}:{anchor}")
+def _fact(kind: type[P_F], path: str, origin: Origin, line: int, anchor: str, **attrs: Any) -> P_F:
+    return kind(path, line, 1, max(line, origin.end_line or line), anchor=f"{origin.process}:{anchor}",
+                source=origin.source, process=origin.process, level=origin.level, replicas=origin.replicas,
+                scaled=origin.replicas > 1, release=origin.release, service=origin.service, **attrs)
 
 
-def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[Fact]:
+def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F.ProcessFact]:
     commands = expand(raw)
     roles = [P.program_role(c.argv) for c in commands]
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
-    facts = [_fact("process.start", path, origin, origin.line, {
-        "command": text, "main_role": main_role or "", "roles": sorted({r for r in roles if r}),
-        "main": " ".join(commands[main_index].argv) if main_index is not None else "",
-    }, "start")]
+    facts: list[F.ProcessFact] = [_fact(
+        F.ProcessStart, path, origin, origin.line, "start", command=text, main_role=main_role or "",
+        roles=tuple(sorted({r for r in roles if r})),
+        main=" ".join(commands[main_index].argv) if main_index is not None else "")]
     for extra in extra_processes(commands):
-        facts.append(_fact("process.extra_process", path, origin, origin.line_of(extra), {
-            "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
+        facts.append(_fact(F.ExtraProcess, path, origin, origin.line_of(extra), f"{extra.how}:{extra.program}",
+                           how=extra.how, program=extra.program, command=extra.command))
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
-            facts.append(_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))
+            facts.append(_fact(F.DevServer, path, origin, origin.line_of(command), words, command=words))
         elif role == P.MIGRATION and not origin.release:
-            facts.append(_fact("process.migration_at_start", path, origin, origin.line_of(command), {
-                "command": words, "followed": followed[index]}, words))
+            facts.append(_fact(F.MigrationAtStart, path, origin, origin.line_of(command), words,
+                               command=words, followed=followed[index]))
         elif role == P.BUILD and not origin.release:
-            facts.append(_fact("process.build_at_start", path, origin, origin.line_of(command), {
-                "command": words, "kind": P.build_kind(command.argv)}, words))
+            facts.append(_fact(F.BuildAtStart, path, origin, origin.line_of(command), words,
+                               command=words, work=P.build_kind(command.argv)))
         if role in P.LONG_RUNNING:
             for how, target in _log_files(command, commands[index + 1:]):
-                facts.append(_fact("process.log_file", path, origin, origin.line_of(command), {
-                    "command": words, "how": how, "target": target}, f"{how}:{target}"))
+                facts.append(_fact(F.ProcessLogFile, path, origin, origin.line_of(command), f"{how}:{target}",
+                                   command=words, how=how, target=target))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
-            facts.append(_fact("process.celery_beat", path, origin, origin.line_of(command), {
-                "command": words, "embedded": P.embeds_beat(command.argv),
-                "scheduler_option": any(a in {"-S", "--scheduler"} or a.startswith("--scheduler=") for a in command.argv),
-            }, "beat"))
+            facts.append(_fact(
+                F.CeleryBeat, path, origin, origin.line_of(command), "beat", command=words,
+                embedded=P.embeds_beat(command.argv),
+                scheduler_option=any(a in {"-S", "--scheduler"} or a.startswith("--scheduler=") for a in command.argv)))
     facts += _pid1_shell(path, origin, raw, commands, main_index) if origin.level != "script" else \
         _script_without_exec(path, origin, commands, main_index, main_role)
     return facts
@@ -126,7 +127,7 @@ def _log_files(command: SimpleCommand, after: list[SimpleCommand]):
 
 
 def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand], main_index: int | None,
-                         main_role: str | None) -> list[Fact]:
+                         main_role: str | None) -> list[F.ProcessFact]:
     """An entrypoint script that starts its long-running program as a child instead of `exec`ing it:
     the script stays PID 1 and the program never sees SIGTERM. Backgrounding it and `wait`ing
     (the trap-and-forward pattern) is left alone."""
@@ -135,12 +136,11 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     main = commands[main_index]
     if main.exec or main.background:
         return []
-    return [_fact("process.script_without_exec", path, origin, origin.line_of(main), {
-        "main": " ".join(main.argv)}, "no-exec")]
+    return [_fact(F.ScriptWithoutExec, path, origin, origin.line_of(main), "no-exec", main=" ".join(main.argv))]
 
 
 def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: list[SimpleCommand],
-                main_index: int | None) -> list[Fact]:
+                main_index: int | None) -> list[F.ProcessFact]:
     """A shell stays PID 1 (and swallows SIGTERM) when a platform hands the line to `sh -c`, or an
     exec-form `sh -c` script runs more than one command and does not `exec` the last."""
     if main_index is None:
@@ -153,5 +153,5 @@ def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: l
         how = "sh -c"
     else:
         return []
-    return [_fact("process.pid1_shell", path, origin, origin.line, {
-        "how": how, "main": " ".join(main.argv), "exec": main.exec, "commands": len(commands)}, how)]
+    return [_fact(F.Pid1Shell, path, origin, origin.line, how, how=how, main=" ".join(main.argv), exec=main.exec,
+                  commands=len(commands))]

@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.process import ProcessStart, StageStart, Started
 from twelvefactor_lint.model import Finding, Process
 
 _KINDS = {
@@ -53,57 +55,54 @@ def _image_kind(image: str) -> str:
     return "web server" if images.image_kind(image) == images.PROXY else "service (image default)"
 
 
-def _kind(start: Fact, scripts: dict[tuple[str, int], Fact]) -> tuple[str, str]:
+def _kind(start: Started, scripts: dict[tuple[str, int], ProcessStart]) -> tuple[str, str]:
     """Kind and command of a declared process; an image that runs a script takes the script's main process."""
-    attrs = start.attrs
     script = scripts.get((start.path, start.line))
-    if script is not None and not attrs["main_role"]:
-        return _KINDS.get(script.attrs["main_role"], "other"), f"{attrs['command']} -> {script.attrs['main']}"
-    kind = "release / one-off" if attrs.get("release") else _KINDS.get(attrs["main_role"], "other")
-    return kind, attrs["command"]
+    if script is not None and not start.main_role:
+        return _KINDS.get(script.main_role, "other"), f"{start.command} -> {script.main}"
+    kind = "release / one-off" if start.release else _KINDS.get(start.main_role, "other")
+    return kind, start.command
 
 
 def build(facts: Iterable[Fact]) -> Inventory:
     """One entry per declared process: Dockerfile final stages, compose services, Procfile lines,
     supervisord programs; a compose service without a command runs its image's (target's) default."""
     facts = list(facts)
-    starts = [f for f in facts if f.kind == "process.start"]
-    scripts = {(f.attrs["started_by_path"], f.attrs["started_by_line"]): f
-               for f in starts if f.attrs["level"] == "script" and f.attrs.get("started_by")}
-    image_starts = {f.path: f for f in starts if f.attrs["level"] == "image"}
-    stage_starts = {(f.path, f.attrs["stage"]): f for f in facts if f.kind == "dockerfile.stage_start"}
-    declared = {(f.path, f.attrs.get("service")) for f in starts}
+    starts = [f for f in facts if isinstance(f, ProcessStart)]
+    scripts = {(f.started_by_path, f.started_by_line): f for f in starts if f.level == "script" and f.started_by}
+    image_starts = {f.path: f for f in starts if f.level == "image"}
+    stage_starts = {(f.path, f.stage): f for f in facts if isinstance(f, StageStart)}
+    declared = {(f.path, f.service) for f in starts}
     processes = []
     for fact in facts:
-        attrs = fact.attrs
-        if fact.kind == "process.start" and attrs["level"] != "script":
+        if isinstance(fact, ProcessStart) and fact.level != "script":
             kind, command = _kind(fact, scripts)
-            processes.append(_Declared(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
-                                               attrs["source"], attrs["replicas"], ()), fact))
-        elif fact.kind == "compose.service" and (fact.path, attrs["service"]) not in declared:
+            processes.append(_Declared(Process(fact.process, kind, command, f"{fact.path}:{fact.line}",
+                                               fact.source, fact.replicas, ()), fact))
+        elif isinstance(fact, ComposeService) and (fact.path, fact.service) not in declared:
             process = _service_process(fact, image_starts, stage_starts, scripts)
             if process is not None:
                 processes.append(_Declared(process, fact))
     return Inventory(tuple(sorted(processes, key=lambda d: (d.declaration.path, d.declaration.line))))
 
 
-def _service_process(service: Fact, image_starts: dict[str, Fact], stage_starts: dict[tuple[str, str], Fact],
-                     scripts: dict[tuple[str, int], Fact]) -> Process | None:
+def _service_process(service: ComposeService, image_starts: dict[str, ProcessStart],
+                     stage_starts: dict[tuple[str, str], StageStart],
+                     scripts: dict[tuple[str, int], ProcessStart]) -> Process | None:
     """A compose service without its own command: it runs its image's default (a Dockerfile's, when built)."""
-    attrs = service.attrs
-    name, where = attrs["service"], f"{service.path}:{service.line}"
+    name, where = service.service, f"{service.path}:{service.line}"
     source = f"compose service `{name}`"
-    if attrs["build_context"]:
-        dockerfile = attrs["built_dockerfile"]
-        image = stage_starts.get((dockerfile, attrs["target"])) or image_starts.get(dockerfile)
-        if attrs["role"] in ("proxy", "infra"):
-            kind, command = ("web server" if attrs["role"] == "proxy" else "service"), f"build {attrs['build_context']}"
+    if service.build_context:
+        dockerfile = service.built_dockerfile
+        image: Started | None = stage_starts.get((dockerfile, service.target)) or image_starts.get(dockerfile)
+        if service.role in ("proxy", "infra"):
+            kind, command = ("web server" if service.role == "proxy" else "service"), f"build {service.build_context}"
         elif image is not None:
             kind, command = _kind(image, scripts)
         else:
-            kind, command = "service (image default)", f"build {attrs['build_context']}"
-    elif attrs["image"]:
-        kind, command = _image_kind(attrs["image"]), attrs["image"]
+            kind, command = "service (image default)", f"build {service.build_context}"
+    elif service.image:
+        kind, command = _image_kind(service.image), service.image
     else:
         return None  # a partial override (ports, volumes) of a service its base file declares
-    return Process(name, kind, command, where, source, attrs["replicas"], ())
+    return Process(name, kind, command, where, source, service.replicas, ())

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
+from twelvefactor_lint.facts.process import ExtraProcess, ProcessFact, ProcessStart, ScriptRef
+from twelvefactor_lint.facts.python import PythonFact
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class ProjectFiles(Protocol):
 
 def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     """Read the scripts and supervisord configs images start, then tie their facts to the hop that starts them."""
-    started: list[tuple[Fact, str]] = []
+    started: list[tuple[ScriptRef, str]] = []
     requests: list[FileRequest] = []
     for ref, candidates in script_candidates(facts):
         found = next((rel for rel in candidates if files.exists(rel)), None)
@@ -57,7 +61,7 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     return mark_python_entrypoints(name_supervised_programs(annotate(facts, started)))
 
 
-def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
+def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
     """Build-context paths a script in the image may have been copied from (latest COPY first)."""
     target = posixpath.normpath(posixpath.join(workdir, script))
     found = []
@@ -79,21 +83,21 @@ def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, and its own directory."""
     contexts = []
     for fact in facts:
-        if fact.kind == "compose.service" and fact.attrs["built_dockerfile"] == dockerfile:
-            contexts.append(fact.attrs["built_context"])
+        if isinstance(fact, ComposeService) and fact.built_dockerfile == dockerfile:
+            contexts.append(fact.built_context)
     contexts.append(posixpath.dirname(dockerfile) or ".")
     return list(dict.fromkeys(contexts))
 
 
-def script_candidates(facts: list[Fact]) -> list[tuple[Fact, list[str]]]:
+def script_candidates(facts: list[Fact]) -> list[tuple[ScriptRef, list[str]]]:
     """(script reference, repository paths the script may be, most likely first)."""
-    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
-    found: list[tuple[Fact, list[str]]] = []
-    for ref in (f for f in facts if f.kind == "process.script_ref"):
-        image = filesystems.get(ref.attrs["dockerfile"])
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
+    found: list[tuple[ScriptRef, list[str]]] = []
+    for ref in (f for f in facts if isinstance(f, ScriptRef)):
+        image = filesystems.get(ref.dockerfile)
         if image is None:
             continue
-        sources = script_sources(ref.attrs["script"], image.attrs["workdir"], image.attrs["copies"])
+        sources = script_sources(ref.script, image.workdir, image.copies)
         candidates = [posixpath.normpath(posixpath.join(context, source))
                       for context in _contexts(image.path, facts) for source in sources]
         found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))
@@ -104,30 +108,30 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
     """(Dockerfile, repository file) for each file an image copies into `/etc/supervisor/` or names
     `supervisord.conf`: supervisord reads its programs there, whatever the file is called."""
     found = []
-    for image in (f for f in facts if f.kind == "dockerfile.filesystem"):
+    for image in (f for f in facts if isinstance(f, DockerfileFilesystem)):
         base = posixpath.dirname(image.path) or "."
-        for sources, dest in image.attrs["copies"]:
+        for sources, dest in image.copies:
             if dest.startswith("/etc/supervisor") or posixpath.basename(dest) == "supervisord.conf":
                 found += [(image.path, posixpath.normpath(posixpath.join(base, s))) for s in sources if s.endswith(".conf")]
     return found
 
 
-def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
+def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fact]:
     """Give each process fact of a started script the hop that starts it (`started_by`, as messages show
     it, and where it is declared: `started_by_path`, `started_by_line`) and the replicas of the compose
     service that runs it, so severity rises with scale as it does for the service itself."""
-    via: dict[str, Fact] = {}
+    via: dict[str, ScriptRef] = {}
     for ref, script in scripts:
         via.setdefault(script, ref)
-    replicas = {(f.path, f.attrs.get("service")): f.attrs["replicas"] for f in facts if f.kind == "process.start"}
+    replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
 
     def annotated(fact: Fact) -> Fact:
         ref = via.get(fact.path)
-        if ref is None or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
+        if ref is None or not isinstance(fact, ProcessFact):
             return fact
-        count = replicas.get((ref.path, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
-        return fact.with_attrs(started_by=ref.attrs["hop"], started_by_path=ref.path, started_by_line=ref.line,
-                               replicas=count, scaled=count > 1)
+        count = replicas.get((ref.path, ref.service), 1) if ref.service else 1
+        return replace(fact, started_by=ref.hop, started_by_path=ref.path, started_by_line=ref.line,
+                       replicas=count, scaled=count > 1)
 
     return [annotated(f) for f in facts]
 
@@ -135,32 +139,32 @@ def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
     configs the image copies in (`supervised`: `nginx`, `app`; `supervised_at`: supervisord.conf:4, 9)."""
-    programs = [f for f in facts if f.kind == "process.start" and f.attrs["level"] == "supervised"]
+    programs = [f for f in facts if isinstance(f, ProcessStart) and f.level == "supervised"]
     if not programs:
         return facts
 
-    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
 
     def named(fact: Fact) -> Fact:
-        if fact.kind != "process.extra_process" or fact.attrs["program"] != "supervisord":
+        if not isinstance(fact, ExtraProcess) or fact.program != "supervisord":
             return fact
         image = filesystems.get(fact.path)
         mine = [p for p in programs if image is not None and _copied_into(p.path, image)]
         if not mine:
             return fact
-        return fact.with_attrs(supervised=", ".join(f"`{p.attrs['process']}`" for p in mine),
-                               supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
+        return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
+                       supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
 
     return [named(f) for f in facts]
 
 
-def _copied_into(path: str, image: Fact) -> bool:
+def _copied_into(path: str, image: DockerfileFilesystem) -> bool:
     """Whether a repository file is among what the Dockerfile COPYs from its own directory."""
     base = posixpath.dirname(image.path)
     relative = posixpath.relpath(path, base or ".")
     if relative.startswith(".."):
         return False
-    for sources, _ in image.attrs["copies"]:
+    for sources, _ in image.copies:
         for source in sources:
             source = posixpath.normpath(source)
             if source == "." or relative == source or relative.startswith(source + "/"):
@@ -173,13 +177,13 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     `python -m app.main`, resolved from the declaring file's directory): their `__main__` block is
     how that process starts, not a developer's shortcut."""
     entrypoints = set()
-    for start in (f for f in facts if f.kind == "process.start" and f.attrs["main_role"] == "app"):
+    for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
         entrypoints |= {posixpath.normpath(posixpath.join(base, target))
-                        for target in _python_targets(start.attrs["main"].split())}
+                        for target in _python_targets(start.main.split())}
     if not entrypoints:
         return facts
-    return [f.with_attrs(run_as_process=True) if f.path in entrypoints else f for f in facts]
+    return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
 def _python_targets(argv: list[str]) -> set[str]:

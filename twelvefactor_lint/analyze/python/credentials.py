@@ -17,9 +17,8 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import PythonSiteFact, SecretEnvFallback, SecretLiteral, UrlCredentials
 
-SECRET_LITERAL, SECRET_FALLBACK, URL_CREDENTIALS = "python.secret_literal", "python.secret_env_fallback", "python.url_credentials"
 SECRET_NAME = re.compile(
     r"(^|_)(secret|secret_?key|passw(or)?d|pwd|token|api_?key|private_?key|access_?key|client_?secret|"
     r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
@@ -92,8 +91,8 @@ def _settings_fields(names: Names) -> set[int]:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
 
 
-def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
-    facts = []
+def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
+    facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     for call in index.calls:
         read = env_read(call.node, names)
@@ -103,7 +102,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and default.value and not _PLACEHOLDER.search(default.value):
-            facts.append(fact_at(SECRET_FALLBACK, path, default, contexts.of(call), call.statement_line, key,
+            facts.append(fact_at(SecretEnvFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
     fields = _settings_fields(names)
     for site, key, value in _bindings(index):
@@ -111,18 +110,18 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
             fallbacks.add(id(fallback[1]))
-            facts.append(fact_at(SECRET_FALLBACK, path, fallback[1], contexts.of(site), site.statement_line, fallback[0],
+            facts.append(fact_at(SecretEnvFallback, path, fallback[1], contexts.of(site), site.statement_line, fallback[0],
                                  env_key=fallback[0], module_kind=contexts.module_kind))
         elif SECRET_NAME.search(key) and isinstance(value, ast.Constant) and looks_like_secret(key, value.value) \
                 and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
-            facts.append(fact_at(SECRET_LITERAL, path, value, contexts.of(where), site.statement_line, key,
+            facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, module_kind=contexts.module_kind))
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
         if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):
             masked = f"{match['scheme']}://{match['user']}:***@{match['host']}"
-            facts.append(fact_at(URL_CREDENTIALS, path, url.node, contexts.of(url), url.statement_line, masked,
+            facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=match["scheme"], env_default=id(url.node) in fallbacks,
                                  module_kind=contexts.module_kind))
     return facts
