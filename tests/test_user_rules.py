@@ -71,6 +71,16 @@ def test_a_config_rule_dir_adds_rules_that_report_like_built_in_ones(project):
          "`sqlite_connect` in request handler `index()`: our services keep data in Postgres")]
 
 
+@pytest.mark.parametrize("selector", ["ACME001", "ACME", "sqlite-in-handlers"])
+def test_a_directive_names_a_user_rule_by_id_prefix_or_name(project, selector):
+    app = project / "app.py"
+    app.write_text(APP.replace('("app.db")', f'("app.db")  # 12f: ignore[{selector}] -- the demo keeps it local'),
+                   encoding="utf-8")
+    report = _json(project, "--select", "ACME,TF003,TF004")
+    assert report["findings"] == []
+    assert report["summary"]["suppressed"] == 1
+
+
 def test_user_rules_are_in_sarif_rule_metadata(project):
     result = cli("check", "--format", "sarif", "--select", "ACME001", str(project))
     driver = json.loads(result.stdout)["runs"][0]["tool"]["driver"]

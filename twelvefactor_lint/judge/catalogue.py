@@ -26,6 +26,8 @@ DEFAULT_ROLES = ("prod", "dev")
 _ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
 _USER_ID = re.compile(r"^(?!TF)[A-Z]+[0-9]+$")
 """A user rule's id: an uppercase prefix other than `TF` (the built-in rules'), then digits: `ACME001`."""
+ID_PREFIX = re.compile(r"[A-Z]+\d*")
+"""A selector naming every rule whose id starts with it: `TF6`, `TF601`, a user prefix such as `ACME`."""
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
 _OPTIONAL = ("message", "roles", "autofix")
@@ -140,7 +142,7 @@ class Catalogue:
         exact = self.get(selector)
         if exact:
             return {exact.id}
-        if re.fullmatch(r"[A-Z]+\d*", selector.upper()):
+        if ID_PREFIX.fullmatch(selector.upper()):
             return {r.id for r in self.rules if r.id.startswith(selector.upper())}
         return set()
 

@@ -3,7 +3,6 @@ themselves wrong (an unknown rule) or dead (they suppress nothing), as facts for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
@@ -11,16 +10,15 @@ import pathspec
 
 from twelvefactor_lint.facts import Directive, Fact
 from twelvefactor_lint.facts.suppression import SuppressionFact, UnknownSuppressionRule, UnusedSuppression
-from twelvefactor_lint.judge.catalogue import Catalogue
+from twelvefactor_lint.judge.catalogue import ID_PREFIX, Catalogue
 from twelvefactor_lint.model import Finding
-
-_PREFIX = re.compile(r"TF\d+")
 
 
 def _names(selector: str, finding: Finding) -> bool:
-    """An id, a name or an id prefix (`TF6`) that names the finding's rule."""
+    """An id, a name or an id prefix (`TF6`, a user rule's `ACME`) that names the finding's rule, as the
+    catalogue's selectors do."""
     key = selector.upper()
-    return selector == finding.name or key == finding.rule or bool(_PREFIX.fullmatch(key) and finding.rule.startswith(key))
+    return selector == finding.name or key == finding.rule or bool(ID_PREFIX.fullmatch(key) and finding.rule.startswith(key))
 
 
 def _names_any(directive: Directive, finding: Finding) -> bool:
