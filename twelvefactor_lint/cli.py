@@ -387,14 +387,12 @@ def _test_rules(directory: Path) -> NoReturn:
 @rule_dir_option
 def explain(rule: str, config_file: Path | None, rule_dirs: tuple[Path, ...]) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
-    from twelvefactor_lint.report.docs import rule_url
-    from twelvefactor_lint.report.ruledoc import markdown
+    from twelvefactor_lint.report.ruledoc import explanation
 
     found = _project_catalogue(rule_dirs, config_file).get(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
-    click.echo(markdown(found), nl=False)
-    click.echo(f"\nOnline: {rule_url(found.id, found.name, _docs_url())}")
+    click.echo(explanation(found, _docs_url()), nl=False)
 
 
 def _project(paths: tuple[Path, ...], config_file: Path | None) -> tuple[list[Path], Settings]:
@@ -485,3 +483,14 @@ def clean(cache_dir: Path | None) -> None:
     except (ValueError, OSError) as error:
         _fail(str(error))
     click.echo(f"removed the cache {cache_dir}" if removed else f"no cache at {cache_dir}")
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors; needs the `lsp` extra."""
+    from twelvefactor_lint.lsp import MissingExtra, serve
+
+    try:
+        serve()
+    except MissingExtra as error:
+        _fail(str(error))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -14,7 +14,7 @@ from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import PROD
 from twelvefactor_lint.discover.sources import digest, load
-from twelvefactor_lint.discover.walk import SourceFile, discover
+from twelvefactor_lint.discover.walk import Discovery, Skipped, SourceFile, discover
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
 from twelvefactor_lint.facts.python import PythonFact
 from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
@@ -29,6 +29,9 @@ from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
 from twelvefactor_lint.link import FileRequest, Linked, link
 from twelvefactor_lint.model import Finding, Result, SkippedFile
 
+Analyze = Callable[[Sequence[SourceFile], "Progress | None"], "list[FileAnalysis | str]"]
+"""Each source's facts or the reason it is skipped, in order (`analyze_all` with its settings)."""
+
 
 def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
     """The file's facts, or the reason it is skipped (unreadable, too large, too slow, too deeply nested).
@@ -38,11 +41,16 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
     loaded = load(source.path, max_size)
     if loaded.data is None:
         return loaded.skip_reason or "unreadable"
+    return analyze_data(source, loaded.data, timeout)
+
+
+def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
+    """`analyze_file` on content given, not read: an editor's unsaved buffer."""
     try:
         analyze = analyzer_for(source.kind)
         with time_limit(timeout):
-            analysis = analyze(source.rel, loaded.data)
-        return replace(analysis, digest=digest(loaded.data))
+            analysis = analyze(source.rel, data)
+        return replace(analysis, digest=digest(data))
     except FileTimeout:
         return f"analysis took longer than {timeout:g} s"
     except Unanalyzable as error:
@@ -115,9 +123,9 @@ class _ProjectFiles:
     production code, whatever its directory suggests.
     """
 
-    def __init__(self, state: _Analysis, settings: Settings):
-        self._state, self._settings = state, settings
-        self._root = settings.root.resolve()
+    def __init__(self, state: _Analysis, root: Path, analyze: Analyze):
+        self._state, self._analyze = state, analyze
+        self._root = root.resolve()
 
     def exists(self, rel: str) -> bool:
         path = self._root / rel
@@ -132,7 +140,7 @@ class _ProjectFiles:
                 wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind,
                                                  state.roles.get(request.referrer, PROD))
         before = len(state.facts)
-        for source, outcome in zip(wanted.values(), analyze_all(list(wanted.values()), self._settings), strict=True):
+        for source, outcome in zip(wanted.values(), self._analyze(list(wanted.values()), None), strict=True):
             state.add(source, outcome)
         return state.facts[before:]
 
@@ -152,19 +160,38 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
 
 def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
     """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
-    if progress is not None:
-        progress.start("finding files")
-    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                     settings.respect_gitignore, settings.force_exclude)
-    state = _Analysis([SkippedFile(s.rel, s.reason) for s in found.skipped])
-    for source, outcome in zip(found.files, analyze_all(found.files, settings, progress), strict=True):
-        state.add(source, outcome)
-    if progress is not None:
-        progress.start("following start commands, linking and judging")
-    return state, link(state.facts, _ProjectFiles(state, settings))
+    found = _discover(paths, settings, progress)
+    return _linked(found.files, found.skipped, settings, lambda sources, shown: analyze_all(sources, settings, shown),
+                   progress)
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None) -> Result:
+    selection = selected_rules(settings, catalogue)
+    found = _discover(paths, settings, progress)
+    return lint_files(found.files, found.skipped, settings, catalogue, selection,
+                      lambda sources, shown: analyze_all(sources, settings, shown), progress)
+
+
+def _discover(paths: list[Path], settings: Settings, progress: Progress | None) -> Discovery:
+    if progress is not None:
+        progress.start("finding files")
+    return discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
+                    settings.respect_gitignore, settings.force_exclude)
+
+
+def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, analyze: Analyze,
+            progress: Progress | None) -> tuple[_Analysis, Linked]:
+    """Analyze the files (and, through `ProjectFiles`, the scripts their images start), then link them."""
+    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
+    for source, outcome in zip(files, analyze(files, progress), strict=True):
+        run_state.add(source, outcome)
+    if progress is not None:
+        progress.start("following start commands, linking and judging")
+    return run_state, link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze))
+
+
+def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:
+    """The rules the settings select; ConfigError for a selector naming no rule."""
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
     except ValueError as error:
@@ -173,8 +200,17 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         for selector in selectors:
             if not catalogue.select(selector):
                 raise ConfigError(f"unknown rule selector `{selector}` in per-file-ignores")
+    return selection
 
-    run_state, linked = gather(paths, settings, progress)
+
+def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, catalogue: Catalogue,
+               selection: engine.Selection, analyze: Analyze, progress: Progress | None = None) -> Result:
+    """Analyze discovered files (and the scripts their images start) with `analyze`, link, judge, suppress.
+
+    `analyze` is `analyze_all` for a run; the language server passes one that keeps its analyses
+    in memory and reads an open editor buffer instead of the file.
+    """
+    run_state, linked = _linked(files, skipped_files, settings, analyze, progress)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 

@@ -43,7 +43,7 @@ def propose(result: Result, targets: Sequence[Path], unsafe: bool) -> Proposal:
             by_path[finding.path].append(finding)
     changes, notices, held_back = [], [], 0
     for path, findings in sorted(by_path.items()):
-        fixer = _fixer(path)
+        fixer = fixer_for(path)
         if fixer is None:
             continue
         target, data, problem = read_writable(path, result, targets)
@@ -70,7 +70,7 @@ def read_writable(path: str, result: Result, targets: Sequence[Path]) -> tuple[P
     return target, data, ""
 
 
-def _fixer(path: str) -> Fixer | None:
+def fixer_for(path: str) -> Fixer | None:
     """The fixer for the file's kind, imported only when a file of that kind has something to fix."""
     kind = kind_of(path.rsplit("/", 1)[-1])
     if kind == PYTHON:

@@ -16,6 +16,7 @@ from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.judge.catalogue import Catalogue, Example, Rule
 from twelvefactor_lint.judge.examples import findings
 from twelvefactor_lint.model import Finding
+from twelvefactor_lint.report.docs import rule_url
 
 _KIND_NOUNS = {"python": "Python modules", "dockerfile": "Dockerfiles", "compose": "compose files",
                "procfile": "Procfiles", "shell": "shell scripts"}
@@ -125,6 +126,11 @@ def markdown(rule: Rule) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def explanation(rule: Rule, docs_base: str = "") -> str:
+    """What `12f-lint explain` prints (and an editor shows on hover): the rule doc, then where it is online."""
+    return f"{markdown(rule)}\nOnline: {rule_url(rule.id, rule.name, docs_base)}\n"
 
 
 def help_markdown(rule: Rule) -> str:
