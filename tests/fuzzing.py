@@ -55,7 +55,7 @@ def check_analysis(analysis: FileAnalysis, path: str, data: bytes) -> None:
         assert 1 <= fact.line <= last_line, fact
         assert fact.column >= 1, fact
         assert fact.end_line is None or fact.end_line >= fact.line, fact
-        json.dumps(dict(fact.attrs))
+        json.dumps(fact.to_dict())
     for directive in analysis.directives:
         assert isinstance(directive, Directive), directive
         assert 1 <= directive.line <= last_line, directive

@@ -141,8 +141,8 @@ def test_the_link_stage_reads_started_scripts_through_its_project_files_and_link
     linked = link(analyzer_for("dockerfile")("Dockerfile", files.files["Dockerfile"].encode()).facts, files)
     assert files.requests == [FileRequest("start.sh", "shell", "Dockerfile")]
     migration = next(f for f in linked.facts if f.kind == "process.migration_at_start")
-    assert (migration.path, migration.attrs["started_by"]) == ("start.sh", "Dockerfile:3 ENTRYPOINT")
-    assert (migration.attrs["started_by_path"], migration.attrs["started_by_line"]) == ("Dockerfile", 3)
+    assert (migration.path, migration.started_by) == ("start.sh", "Dockerfile:3 ENTRYPOINT")
+    assert (migration.started_by_path, migration.started_by_line) == ("Dockerfile", 3)
     [image] = linked.inventory.processes([])
     assert image.command == "/start.sh -> gunicorn app:app"
 

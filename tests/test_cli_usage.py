@@ -37,7 +37,7 @@ def test_a_mistyped_command_names_the_nearest_one(tmp_path, monkeypatch, no_anal
 
 def test_an_unknown_word_lists_the_commands(tmp_path, monkeypatch, no_analysis):
     monkeypatch.chdir(tmp_path)
-    assert_one_line_error(cli("zzz"), "no such command or path: zzz", "commands: audit, check, clean, explain, merge")
+    assert_one_line_error(cli("zzz"), "no such command or path: zzz", "commands: audit, check, clean, explain, facts, merge")
 
 
 def test_a_directory_named_like_a_command_is_linted(tmp_path, monkeypatch):

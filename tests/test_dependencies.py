@@ -8,6 +8,7 @@ from conftest import write_tree
 
 from twelvefactor_lint.analyze.dependencies import analyze
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.runner import run
 
 APP = "import requests\nimport yaml\nimport boto3\n"
@@ -15,7 +16,8 @@ APP = "import requests\nimport yaml\nimport boto3\n"
 
 def _declared(path: str, text: str) -> tuple[list[str], bool]:
     (fact,) = analyze(path, text.encode()).facts
-    return fact.attrs["names"], fact.attrs["declares"]
+    assert isinstance(fact, Declared)
+    return list(fact.names), fact.declares
 
 
 def test_requirement_files_are_parsed_with_markers_extras_options_and_continuations():

@@ -134,7 +134,7 @@ def test_yaml_python_tags_stay_tags(tmp_path):
     markers = tmp_path / "markers"
     markers.mkdir()
     analysis = analyze("compose.yaml", planted(markers)["compose.yaml"].encode())
-    assert [f.attrs["service"] for f in analysis.facts if f.kind == "compose.service"] == ["web"]
+    assert [f.service for f in analysis.facts if f.kind == "compose.service"] == ["web"]
     assert not any(f.kind == "parse_error" for f in analysis.facts)
     assert list(markers.iterdir()) == []
 

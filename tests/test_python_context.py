@@ -15,8 +15,8 @@ def _facts(source: str, path: str = "app.py", kind: str | None = None):
 
 def _contexts(source: str, kind: str, path: str = "app.py") -> list[tuple[int, str, bool]]:
     """(line, context, at_start) of the facts of a kind; app constructors (`FastAPI()`) left out."""
-    return sorted((f.line, f.attrs["context"], f.attrs["at_start"]) for f in _facts(source, path, kind)
-                  if f.attrs.get("api") != "web_app")
+    return sorted((f.line, f.context, f.at_start) for f in _facts(source, path, kind)
+                  if getattr(f, "api", None) != "web_app")
 
 
 def test_app_factory_startup_hooks_and_their_helpers_are_startup_code():
@@ -115,7 +115,7 @@ def test_settings_modules_are_classified():
     plain = "LIMIT = 3\n"
 
     def kind(source: str, path: str) -> set[str]:
-        return {f.attrs["module_kind"] for f in _facts(source, path, "python.setting")}
+        return {f.module_kind for f in _facts(source, path, "python.setting")}
 
     assert kind(django, "mysite/anything.py") == {"settings"}
     assert kind(star, "mysite/settings/production.py") == {"settings"}
@@ -133,7 +133,7 @@ def test_config_classes_named_for_development_are_dev_only_and_test_configs_are_
             DEBUG = True
         """
     facts = _facts(source, "config.py", "python.setting")
-    assert sorted((f.attrs["function"], f.attrs["dev_only"]) for f in facts) == [
+    assert sorted((f.function, f.dev_only) for f in facts) == [
         ("Config", False), ("DevelopmentConfig", True)]
 
 
@@ -145,15 +145,15 @@ def test_pydantic_settings_fields_are_environment_fallbacks():
             DATABASE_URL: str = "sqlite:///app.db"
             JWT_SECRET: str = "not-for-prod-8f2k"
         """
-    settings = {f.attrs["key"]: f.attrs["origin"] for f in _facts(source, "app/core/config.py", "python.setting")}
+    settings = {f.key: f.origin for f in _facts(source, "app/core/config.py", "python.setting")}
     assert settings == {"DATABASE_URL": "env_default", "JWT_SECRET": "env_default"}
-    assert [f.attrs["env_key"] for f in _facts(source, "app/core/config.py", "python.secret_env_fallback")] == ["JWT_SECRET"]
+    assert [f.env_key for f in _facts(source, "app/core/config.py", "python.secret_env_fallback")] == ["JWT_SECRET"]
     assert _facts(source, "app/core/config.py", "python.secret_literal") == []
 
 
 def test_gunicorn_config_is_server_config_with_lower_case_settings():
     facts = _facts('bind = "0.0.0.0:8000"\ndaemon = True\n', "gunicorn.conf.py", "python.setting")
-    assert {(f.attrs["key"], f.attrs["source"]) for f in facts} == {("bind", "server_config"), ("daemon", "server_config")}
+    assert {(f.key, f.source) for f in facts} == {("bind", "server_config"), ("daemon", "server_config")}
 
 
 def test_cli_scripts_stay_cli_scripts():
@@ -164,7 +164,7 @@ def test_cli_scripts_stay_cli_scripts():
         if __name__ == "__main__":
             argparse.ArgumentParser().parse_args()
         """
-    assert {f.attrs["module_kind"] for f in _facts(source, "tools/run.py", "python.setting")} == {"cli_script"}
+    assert {f.module_kind for f in _facts(source, "tools/run.py", "python.setting")} == {"cli_script"}
 
 
 def test_handler_file_writes_skip_scratch_space_and_flag_uploads():
@@ -185,4 +185,4 @@ def test_handler_file_writes_skip_scratch_space_and_flag_uploads():
             return ""
         """
     facts = _facts(source, kind="python.file_write")
-    assert sorted((f.line, f.attrs["upload"]) for f in facts) == [(9, True), (10, False)]
+    assert sorted((f.line, f.upload) for f in facts) == [(9, True), (10, False)]

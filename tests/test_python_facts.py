@@ -23,12 +23,12 @@ def _facts(source: str, path: str = "app.py", kind: str | None = None):
 
 def writes(source: str, path: str = "app.py") -> list[tuple[str, str, int]]:
     """(state name, function, line) of every state-mutation fact."""
-    return sorted((f.attrs["name"], f.attrs["function"], f.line) for f in _facts(source, path, STATE))
+    return sorted((f.name, f.function, f.line) for f in _facts(source, path, STATE))
 
 
 def sinks(source: str, path: str = "app.py") -> list[tuple[int, str]]:
     """(line, target) of every log-file-sink fact."""
-    return sorted((f.line, f.attrs["target"]) for f in _facts(source, path, SINK))
+    return sorted((f.line, f.target) for f in _facts(source, path, SINK))
 
 
 # --- handler detection -------------------------------------------------------------------------
@@ -48,10 +48,10 @@ def test_flask_app_route_is_a_request_handler():
         """,
         kind=STATE,
     )
-    assert [(f.attrs["name"], f.attrs["function"], f.line) for f in facts] == [("CARTS", "add", 8)]
-    assert facts[0].attrs["context"] == "request_handler"
-    assert facts[0].attrs["framework"] == "flask"
-    assert facts[0].attrs["container"] == "dict"
+    assert [(f.name, f.function, f.line) for f in facts] == [("CARTS", "add", 8)]
+    assert facts[0].context == "request_handler"
+    assert facts[0].framework == "flask"
+    assert facts[0].container == "dict"
 
 
 def test_flask_blueprint_get_is_a_request_handler():
@@ -66,7 +66,7 @@ def test_flask_blueprint_get_is_a_request_handler():
             return "ok"
         """
     assert writes(source) == [("SEEN", "view", 8)]
-    assert _facts(source, kind=STATE)[0].attrs["context"] == "request_handler"
+    assert _facts(source, kind=STATE)[0].context == "request_handler"
 
 
 def test_get_on_an_imported_app_counts_only_with_a_url_path():
@@ -100,8 +100,8 @@ def test_fastapi_apirouter_endpoint_is_a_request_handler():
             scores[player] = 1
         """
     facts = _facts(source, kind=STATE)
-    assert [(f.attrs["name"], f.attrs["function"]) for f in facts] == [("scores", "record")]
-    assert facts[0].attrs["framework"] == "fastapi"
+    assert [(f.name, f.function) for f in facts] == [("scores", "record")]
+    assert facts[0].framework == "fastapi"
 
 
 def test_add_url_rule_and_add_api_route_register_handlers():
@@ -183,8 +183,8 @@ def test_celery_shared_task_and_app_task_are_job_handlers():
             queue.append(item)
         """
     facts = _facts(source, "proj/tasks.py", STATE)
-    assert sorted((f.attrs["name"], f.attrs["function"]) for f in facts) == [("processed", "import_row"), ("queue", "enqueue")]
-    assert {f.attrs["context"] for f in facts} == {"job_handler"}
+    assert sorted((f.name, f.function) for f in facts) == [("processed", "import_row"), ("queue", "enqueue")]
+    assert {f.context for f in facts} == {"job_handler"}
 
 
 def test_helper_called_from_a_handler_counts_one_call_deep_only():
@@ -209,8 +209,8 @@ def test_helper_called_from_a_handler_counts_one_call_deep_only():
             return ""
         """
     facts = _facts(source, kind=STATE)
-    assert [(f.attrs["name"], f.attrs["function"], f.line) for f in facts] == [("LOG", "remember", 7)]
-    assert facts[0].attrs["handler"] == "handler"
+    assert [(f.name, f.function, f.line) for f in facts] == [("LOG", "remember", 7)]
+    assert facts[0].handler == "handler"
 
 
 # --- name resolution ---------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_import_alias_for_a_container_constructor():
             recent.append(key)
         """
     facts = _facts(source, kind=STATE)
-    assert sorted((f.attrs["name"], f.attrs["container"]) for f in facts) == [("counts", "defaultdict"), ("recent", "deque")]
+    assert sorted((f.name, f.container) for f in facts) == [("counts", "defaultdict"), ("recent", "deque")]
 
 
 def test_local_alias_of_module_state_is_followed():
@@ -275,7 +275,7 @@ def test_inline_lookup_then_mutation_is_the_same_as_through_an_alias():
         """
     assert writes(aliased) == [("CARTS", "add", 9)]
     assert writes(inline) == [("CARTS", "add", 8)]
-    assert _facts(inline, kind=STATE)[0].attrs["writes"] == 2
+    assert _facts(inline, kind=STATE)[0].writes == 2
 
 
 def test_an_alias_rebound_to_a_copy_is_no_longer_state():
@@ -307,8 +307,8 @@ def test_global_rebinding_in_a_handler():
             return str(visits)
         """
     facts = _facts(source, kind=STATE)
-    assert [(f.attrs["name"], f.line) for f in facts] == [("visits", 9)]
-    assert "global" in facts[0].attrs["operation"]
+    assert [(f.name, f.line) for f in facts] == [("visits", 9)]
+    assert "global" in facts[0].operation
 
 
 def test_class_state_through_self_but_not_when_an_instance_attribute_shadows_it():

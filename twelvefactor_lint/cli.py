@@ -16,7 +16,7 @@ from twelvefactor_lint.audit import commands as fleet_commands
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.judge.catalogue import Catalogue, CatalogueError
 from twelvefactor_lint.model import Result
-from twelvefactor_lint.options import CheckOptions, check_options
+from twelvefactor_lint.options import CheckOptions, check_options, rule_dir_option
 from twelvefactor_lint.severity import SEVERITIES, rank
 
 if TYPE_CHECKING:
@@ -76,13 +76,25 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
-def _catalogue() -> Catalogue:
+def _catalogue(rule_dirs: tuple[Path, ...] = ()) -> Catalogue:
+    """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2)."""
     from twelvefactor_lint.judge import catalogue
 
     try:
-        return catalogue.load()
+        return catalogue.load(rule_dirs)
     except CatalogueError as error:
         _fail(f"rule catalogue: {error}")
+
+
+def _project_catalogue(rule_dirs: tuple[Path, ...], config_file: Path | None = None) -> Catalogue:
+    """For commands that lint nothing (`rules`, `explain`): the current project's `rule-dirs`, then `--rule-dir`s."""
+    from twelvefactor_lint import config
+
+    try:
+        settings = config.load([Path(".")], config_file)
+    except ConfigError as error:
+        _fail(str(error))
+    return _catalogue((*settings.rule_paths(), *rule_dirs))
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,8 +135,8 @@ def _check(opts: CheckOptions) -> NoReturn:
 
     planned, accepted = _preflight(opts)
     targets = opts.targets
-    catalogue = _catalogue()
     settings = _settings(opts)
+    catalogue = _catalogue((*settings.rule_paths(), *opts.rule_dirs))
     if accepted is None and settings.baseline and opts.write_baseline is None:
         accepted = _load_baseline(settings.root / settings.baseline, settings.baseline)
     result = _lint(targets, settings, catalogue, opts.debug, opts.quiet)
@@ -314,18 +326,25 @@ def _write_baseline(result: Result, target: Path) -> NoReturn:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
 @click.option("--write-docs", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write one markdown doc per rule (the text of `explain`) and an index into DIR, e.g. docs/rules.")
-def rules(fmt: str, write_docs: Path | None) -> None:
-    """List the rules in the catalogue."""
-    catalogue = _catalogue()
+@click.option("--test", "test_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Run the bad and good examples of the rules in DIR through the real pipeline; exit 1 on a failure.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@rule_dir_option
+def rules(fmt: str, write_docs: Path | None, test_dir: Path | None, config_file: Path | None,
+          rule_dirs: tuple[Path, ...]) -> None:
+    """List the rules in the catalogue (with the project's own rule directories)."""
+    if test_dir is not None:
+        _test_rules(test_dir)
     if write_docs is not None:
         from twelvefactor_lint.report.ruledoc import write_docs as write
 
         try:
-            written = write(catalogue, write_docs)
+            written = write(_catalogue(), write_docs)  # the built-in rules' docs
         except OSError as error:
             _fail(f"cannot write rule docs to {write_docs}: {error.strerror or error}")
         click.echo(f"wrote {len(written)} files to {write_docs}")
         return
+    catalogue = _project_catalogue(rule_dirs, config_file)
     if fmt == "json":
         data = [{"id": r.id, "name": r.name, "factor": r.factor, "severity": r.severity, "title": r.title,
                  "rationale": r.rationale, "fix": r.fix, "references": list(r.references),
@@ -347,16 +366,49 @@ def _docs_url() -> str:
         return ""
 
 
+def _test_rules(directory: Path) -> NoReturn:
+    """`rules --test DIR`: each example of DIR's rules, pass or fail, through the same checks as the test suite."""
+    from twelvefactor_lint.judge import examples
+
+    catalogue = _catalogue((directory,))
+    mine = [r for r in catalogue.rules if r.source.parent == directory]
+    if not mine:
+        _fail(f"no rule files (*.yaml) in {directory}")
+    outcomes = [outcome for rule in mine for outcome in examples.check(rule, catalogue)]
+    for outcome in outcomes:
+        click.echo(outcome.line())
+    failed = sum(1 for o in outcomes if o.problem)
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed ({len(mine)} rule{'s' * (len(mine) != 1)} in {directory})")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
 @main.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@rule_dir_option
+def explain(rule: str, config_file: Path | None, rule_dirs: tuple[Path, ...]) -> None:
     """Document one rule, by id (TF601) or name (mutable-module-state)."""
     from twelvefactor_lint.report.ruledoc import explanation
 
-    found = _catalogue().get(rule)
+    found = _project_catalogue(rule_dirs, config_file).get(rule)
     if found is None:
         _fail(f"no rule named {rule!r} (see `12f-lint rules`)")
     click.echo(explanation(found, _docs_url()), nl=False)
+
+
+def _project(paths: tuple[Path, ...], config_file: Path | None) -> tuple[list[Path], Settings]:
+    """The paths a project command reads (default: the current directory) and its settings; a missing path or
+    a bad config stops it (exit 2)."""
+    from twelvefactor_lint import config
+
+    targets = list(paths) or [Path(".")]
+    try:
+        preflight.check_paths(paths)
+        return targets, config.load(targets, config_file)
+    except preflight.UsageError as error:
+        _fail(str(error))
+    except ConfigError as error:
+        _fail(str(error))
 
 
 @main.command()
@@ -365,20 +417,52 @@ def explain(rule: str) -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
     """List every process type PATHS declare: kind, command, where, and its findings."""
-    from twelvefactor_lint import config, runner
+    from twelvefactor_lint import runner
     from twelvefactor_lint.report.processes import render_processes
 
-    targets = list(paths) or [Path(".")]
+    targets, settings = _project(paths, config_file)
     try:
-        preflight.check_paths(paths)
-    except preflight.UsageError as error:
-        _fail(str(error))
-    catalogue = _catalogue()
-    try:
-        result = runner.run(targets, config.load(targets, config_file), catalogue)
+        result = runner.run(targets, settings, _catalogue(settings.rule_paths()))
     except ConfigError as error:
         _fail(str(error))
     click.echo(render_processes(result.processes, fmt), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text", show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@click.option("--kinds", is_flag=True, help="List the fact kinds and their fields instead.")
+@click.option("--write-docs", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the fact vocabulary's reference to FILE (docs/facts.md) instead.")
+def facts(paths: tuple[Path, ...], fmt: str, config_file: Path | None, kinds: bool, write_docs: Path | None) -> None:
+    """Print the facts rules see in PATHS (after linking): the first tool for writing a rule.
+
+    Named files are shown alone, with the rest of the project read for linking (as `check` does).
+    """
+    from twelvefactor_lint.report import factdoc
+
+    if write_docs is not None:
+        try:
+            write_docs.write_text(factdoc.markdown(_catalogue()), encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {write_docs}: {error.strerror or error}")
+        click.echo(f"wrote {write_docs}")
+        return
+    if kinds:
+        click.echo(factdoc.kinds_text(), nl=False)
+        return
+    from twelvefactor_lint import runner
+    from twelvefactor_lint.judge import focus
+
+    targets, settings = _project(paths, config_file)
+    try:
+        scope = focus.focus_for(targets, settings.root)
+        _, linked = runner.gather([settings.root, *targets] if scope else targets, settings)
+    except ConfigError as error:
+        _fail(str(error))
+    shown = [f for f in linked.facts if scope is None or scope.covers(f.path)]
+    click.echo(factdoc.listing(shown, fmt), nl=False)
 
 
 @main.command()

@@ -70,6 +70,11 @@ class Settings:
     analyze_all_files: bool = False
     """Also analyze the Python files of roles no selected rule judges (tests, migrations, scripts, docs)
     that no other file needs, so TF001 reports their parse errors."""
+    rule_dirs: tuple[str, ...] = ()
+    """Directories of the project's own YAML rules (`rule-dirs`), relative to the root."""
+
+    def rule_paths(self) -> tuple[Path, ...]:
+        return tuple(self.root / directory for directory in self.rule_dirs)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Apply CLI options; None means "not given"."""
@@ -160,6 +165,7 @@ _KEYS = {
     "cache-dir": ("cache_dir", _path),
     "docs-url": ("docs_url", _url),
     "analyze-all-files": ("analyze_all_files", _bool),
+    "rule-dirs": ("rule_dirs", _strings),
 }
 
 
@@ -174,6 +180,8 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Se
         values[attribute] = convert(key, value)
     if "cache_dir" in values:
         _inside_project(root, "cache-dir", values["cache_dir"])
+    for directory in values.get("rule_dirs", ()):
+        _inside_project(root, "rule-dirs", directory)
     return Settings(root=root, config_path=source, **values)
 
 

@@ -49,12 +49,18 @@ class CheckOptions:
     quiet: bool = False
     junit_passing: bool = False
     repo_url: str | None = None
+    rule_dirs: tuple[Path, ...] = ()
 
     @property
     def targets(self) -> list[Path]:
         """The paths to lint: the ones given, else the current directory."""
         return list(self.paths) or [Path(".")]
 
+
+rule_dir_option = click.option(
+    "--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Also load the YAML rules in DIR (repeatable; adds to config `rule-dirs`).")
+"""Shared by `check`, `rules` and `explain`: every command that loads the catalogue sees the project's own rules."""
 
 _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
@@ -97,6 +103,7 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--diff", "show_diff", is_flag=True,
                  help="Print the fixes as a unified diff instead of a report; write nothing (exit 1 when there are any)."),
     click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also fixes that change behaviour."),
+    rule_dir_option,
     click.option("--add-ignores", is_flag=True,
                  help="Write a `# 12f: ignore[ID] -- TODO: reason` directive for every current finding, then exit 0."),
 )

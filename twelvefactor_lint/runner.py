@@ -15,8 +15,11 @@ from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import PROD, ROLES
 from twelvefactor_lint.discover.sources import digest, load
-from twelvefactor_lint.discover.walk import PYTHON, Skipped, SourceFile, discover
-from twelvefactor_lint.facts import Directive, Fact, FileAnalysis
+from twelvefactor_lint.discover.walk import PYTHON, Discovery, Skipped, SourceFile, discover
+from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
+from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
+from twelvefactor_lint.facts.tool import InternalError
 from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
@@ -25,7 +28,7 @@ from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.focus import Focus
 from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
-from twelvefactor_lint.link import FileRequest, link, needs
+from twelvefactor_lint.link import FileRequest, Linked, link, needs
 from twelvefactor_lint.model import Finding, Result, SkippedFile
 
 Analyze = Callable[[Sequence[SourceFile], "Progress | None"], "list[FileAnalysis | str]"]
@@ -58,8 +61,7 @@ def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_
         return "too deeply nested to analyze (recursion limit)"
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-        return FileAnalysis((Fact("internal_error", source.rel, 1, attrs={
-            "reason": reason, "traceback": traceback.format_exc()}, anchor=type(error).__name__),))
+        return FileAnalysis((internal_error(source.rel, reason, traceback.format_exc(), type(error).__name__),))
 
 
 def analyze_all(sources: Sequence[SourceFile], settings: Settings, progress: Progress | None = None,
@@ -168,7 +170,7 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
                         statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: engine.Selection,
                         settings: Settings, catalogue: Catalogue) -> list[Finding]:
     """TF003/TF004 about the directives themselves, when selected; they are not suppressible in turn."""
-    kinds = (suppress.UNUSED, suppress.UNKNOWN_RULE)
+    kinds = (UnusedSuppression.kind, UnknownSuppressionRule.kind)
     if not any(d for d in directives.values()) or not any(m.fact in kinds for r in selection.rules for m in r.matchers):
         return []
     every = findings if len(selection.rules) == len(catalogue.rules) else engine.evaluate(
@@ -216,10 +218,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     """The whole pipeline. With a `focus` (files named, as pre-commit names the staged ones) only the
     focused files' findings are wanted: other Python files are read for what linking needs from them."""
     selection = selected_rules(settings, catalogue)
-    if progress is not None:
-        progress.start("finding files")
-    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                     settings.respect_gitignore, settings.force_exclude)
+    found = _discover(paths, settings, progress)
     store = _open_cache(settings)
     explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
@@ -230,6 +229,38 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     if store:
         store.save()
     return result
+
+
+def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
+    """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
+    found = _discover(paths, settings, progress)
+    return _linked(found.files, found.skipped, settings, lambda sources, shown: analyze_all(sources, settings, shown),
+                   progress)
+
+
+def _discover(paths: list[Path], settings: Settings, progress: Progress | None) -> Discovery:
+    if progress is not None:
+        progress.start("finding files")
+    return discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
+                    settings.respect_gitignore, settings.force_exclude)
+
+
+def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, analyze: Analyze,
+            progress: Progress | None, reported: Callable[[SourceFile], bool] | None = None,
+            store: FactsCache | None = None) -> tuple[_Analysis, Linked]:
+    """Analyze the files whose findings are `reported` (default: all) and the files linking needs from them
+    (through `ProjectFiles`, also the scripts their images start), then link them."""
+    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
+    outcomes = _analyze_needed(files, settings, store, reported or (lambda source: True), analyze, progress)
+    for source in files:
+        outcome = outcomes.get(source.rel)
+        if outcome is None:
+            run_state.add_unanalyzed(source)
+        else:
+            run_state.add(source, outcome)
+    if progress is not None:
+        progress.start("following start commands, linking and judging")
+    return run_state, link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze))
 
 
 def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:
@@ -254,30 +285,21 @@ def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], se
     in memory and reads an open editor buffer instead of the file. `reported` says whose findings are
     wanted (default: every file's); of the other Python files only what linking needs is analyzed.
     """
-    run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
-    outcomes = _analyze_needed(files, settings, store, reported or (lambda source: True), analyze, progress)
-    for source in files:
-        outcome = outcomes.get(source.rel)
-        if outcome is None:
-            run_state.add_unanalyzed(source)
-        else:
-            run_state.add(source, outcome)
-    if progress is not None:
-        progress.start("following start commands, linking and judging")
-    linked = link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze))
+    run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 
     findings = engine.evaluate(facts, roles, selection)
     findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
-    statement_lines = {(f.path, f.line): f.attrs["statement_line"] for f in facts if "statement_line" in f.attrs}
+    statement_lines = {(f.path, f.line): f.statement_line for f in facts
+                       if isinstance(f, PythonFact) and f.statement_line is not None}
     active, suppressed = apply_directives(findings, directives, statement_lines)
     active = sorted((*active, *_directive_findings(facts, findings, directives, statement_lines, roles, selection,
                                                    settings, catalogue)), key=Finding.sort_key)
     return Result(
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
-        tracebacks=tuple(f.attrs["traceback"] for f in facts if f.kind == "internal_error"),
+        tracebacks=tuple(f.traceback for f in facts if isinstance(f, InternalError)),
         processes=linked.inventory.processes(active),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
         docs_url=settings.docs_url,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 
 import yaml
 
@@ -19,6 +20,9 @@ from twelvefactor_lint.analyze.process_facts import Origin, command_facts, comma
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
+from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
+from twelvefactor_lint.facts.proxy import ProxySticky
 
 APP, INFRA, PROXY, BUILT, UNKNOWN = "app", "infra", "proxy", "built", "unknown"
 _KIND_ROLES = {images.INFRA: INFRA, images.PROXY: PROXY}
@@ -72,34 +76,34 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
     build = _field(service, "build")
     command = _field(service, "command")
     entrypoint = _field(service, "entrypoint")
-    facts = [Fact("compose.service", path, Y.line(key), Y.column(key), attrs={
-        "service": name, "role": role, "replicas": replicas or 1,
-        "image": Y.scalar(_field(service, "image")) or "",
-        "build_context": (Y.scalar(build) or Y.scalar(Y.get(build, "context")) or ".") if build is not None else "",
-        "dockerfile": Y.scalar(Y.get(build, "dockerfile")) or "", "target": Y.scalar(Y.get(build, "target")) or "",
-        "built_context": built_paths(path, build)[0] if build is not None else "",
-        "built_dockerfile": built_paths(path, build)[1] if build is not None else "",
-        "command": _command_text(command), "entrypoint": _command_text(entrypoint),
-    }, anchor=f"service:{name}")]
+    facts: list[Fact] = [ComposeService(
+        path, Y.line(key), Y.column(key), service=name, role=role, replicas=replicas or 1,
+        image=Y.scalar(_field(service, "image")) or "",
+        build_context=(Y.scalar(build) or Y.scalar(Y.get(build, "context")) or ".") if build is not None else "",
+        dockerfile=Y.scalar(Y.get(build, "dockerfile")) or "", target=Y.scalar(Y.get(build, "target")) or "",
+        built_context=built_paths(path, build)[0] if build is not None else "",
+        built_dockerfile=built_paths(path, build)[1] if build is not None else "",
+        command=_command_text(command), entrypoint=_command_text(entrypoint), anchor=f"service:{name}")]
     blockers = []
     for field_name in ("container_name", "hostname"):
         node = _field(service, field_name)
-        if node is not None and Y.scalar(node):
-            blockers.append((node, field_name, Y.scalar(node)))
+        value = Y.scalar(node)
+        if node is not None and value:
+            blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     facts += _process_facts(path, name, service, replicas or 1)
     facts += _volume_facts(path, name, service, replicas or 1)
     facts += _sticky_labels(path, name, service)
     for node, blocker, value in blockers:
-        facts.append(Fact("compose.scaling_blocker", path, Y.line(node), Y.column(node), attrs={
-            "service": name, "role": role, "blocker": blocker, "value": value, "replicas": replicas or 1,
-            "scaled": bool(replicas and replicas > 1),
-            "singleton": is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
-        }, anchor=f"{name}:{blocker}:{value}"))
+        facts.append(ComposeScalingBlocker(
+            path, Y.line(node), Y.column(node), service=name, role=role, blocker=blocker, value=value,
+            replicas=replicas or 1, scaled=bool(replicas and replicas > 1),
+            singleton=is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
+            anchor=f"{name}:{blocker}:{value}"))
     if _test_only(name, service):
-        facts = [f.with_attrs(ci_only=True) for f in facts]
+        facts = [replace(f, ci_only=True) for f in facts]
     # a directive on the service's key line covers every finding about the service
-    return [facts[0], *(f.with_attrs(definition_line=Y.line(key)) for f in facts[1:])]
+    return [facts[0], *(replace(f, definition_line=Y.line(key)) for f in facts[1:])]
 
 
 _TEST_SERVICE = re.compile(r"(^|[-_.])(tests?|testing|pytest|e2e|ci)([-_.]|$)", re.IGNORECASE)
@@ -150,20 +154,19 @@ def _environment(node) -> list[tuple[str, str]]:
     return [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(node).items()]
 
 
-def _mounts_source(volume: Fact) -> bool:
+def _mounts_source(volume: ComposeVolume) -> bool:
     """A service built from the repository with a writable bind mount of a project directory over it
     (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
     service is a development stack, and all of it is judged as development."""
-    return volume.attrs["built"] and mounts_source_tree(volume)
+    return volume.built and mounts_source_tree(volume)
 
 
-def mounts_source_tree(volume: Fact) -> bool:
+def mounts_source_tree(volume: ComposeVolume) -> bool:
     """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory."""
-    attrs = volume.attrs
-    source = attrs["source"].rstrip("/")
+    source = volume.source.rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
                                   and posixpath.basename(source).lower() not in _CONFIG_DIRS)
-    return attrs["kind"] == "bind" and directory and not attrs["read_only"] and not attrs["data_like"]
+    return volume.mount_type == "bind" and directory and not volume.read_only and not volume.data_like
 
 
 def built_paths(path: str, build: yaml.Node) -> tuple[str, str]:
@@ -186,33 +189,33 @@ def command_argv(node) -> tuple[str, ...]:
 
 def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
     command, entrypoint = _field(service, "command"), _field(service, "entrypoint")
-    facts = []
+    facts: list[Fact] = []
     declared = entrypoint if entrypoint is not None else command
     if declared is not None:
         argv = command_argv(entrypoint) + command_argv(command) if entrypoint is not None else command_argv(command)
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
-                        extra={"service": name})
+                        service=name)
         facts += command_facts(path, origin, commands_of(argv))
         build, image = _field(service, "build"), Y.scalar(_field(service, "image"))
         hop = f"{path}:{Y.line(declared)} service `{name}`"
         if build is not None:
             facts += script_refs(path, Y.line(declared), commands_of(argv), hop, built_paths(path, build)[1], service=name)
             if entrypoint is None:
-                facts.append(Fact("process.entrypoint_args", path, Y.line(declared), 1, attrs={
-                    "argument": argv[0] if argv else "", "hop": hop, "dockerfile": built_paths(path, build)[1],
-                    "service": name, "declared_path": path, "declared_line": Y.line(declared)}, anchor=f"args:{name}"))
+                facts.append(EntrypointArgs(
+                    path, Y.line(declared), 1, argument=argv[0] if argv else "", hop=hop,
+                    dockerfile=built_paths(path, build)[1], service=name, declared_path=path,
+                    declared_line=Y.line(declared), anchor=f"args:{name}"))
         elif image:
             facts += script_refs(path, Y.line(declared), commands_of(argv), hop, "", service=name, image=image)
     signal_node = _field(service, "stop_signal")
     signal = Y.scalar(signal_node)
     if signal_node is not None and signal:
-        facts.append(Fact("process.stop_signal", path, Y.line(signal_node), 1, attrs={
-            "signal": signal.upper(), "source": f"compose service `{name}`", "process": name, "service": name},
-            anchor=f"{name}:stop"))
+        facts.append(StopSignal(path, Y.line(signal_node), 1, signal=signal.upper(),
+                                source=f"compose service `{name}`", process=name, service=name, anchor=f"{name}:stop"))
     return facts
 
 
-def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[ComposeVolume]:
     """Each volume mounted into the service: source, target, bind or named, read-only."""
     facts = []
     for entry in Y.sequence(_field(service, "volumes")):
@@ -227,15 +230,15 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Fa
             source = Y.scalar(Y.get(entry, "source")) or ""
             target = Y.scalar(Y.get(entry, "target")) or ""
             read_only = (Y.scalar(Y.get(entry, "read_only")) or "").lower() == "true"
-        kind = "bind" if source.startswith((".", "/", "~", "$")) else "named"
-        facts.append(Fact("compose.volume", path, Y.line(entry), Y.column(entry), attrs={
-            "service": name, "source": source, "target": target, "kind": kind, "read_only": read_only,
-            "data_like": is_data_path(target), "replicas": replicas, "scaled": replicas > 1, "built": "build" in service},
-            anchor=f"{name}:{target}"))
+        mount_type = "bind" if source.startswith((".", "/", "~", "$")) else "named"
+        facts.append(ComposeVolume(
+            path, Y.line(entry), Y.column(entry), service=name, source=source, target=target, mount_type=mount_type,
+            read_only=read_only, data_like=is_data_path(target), replicas=replicas, scaled=replicas > 1,
+            built="build" in service, anchor=f"{name}:{target}"))
     return facts
 
 
-def _sticky_labels(path: str, name: str, service: dict) -> list[Fact]:
+def _sticky_labels(path: str, name: str, service: dict) -> list[ProxySticky]:
     """Traefik sticky-session labels, in list (`key=value`) or mapping form."""
     labels = _field(service, "labels")
     pairs = []
@@ -246,8 +249,8 @@ def _sticky_labels(path: str, name: str, service: dict) -> list[Fact]:
     else:
         pairs = [(key_node, key, Y.scalar(value) or "") for key, (key_node, value) in Y.items(labels).items()]
     return [
-        Fact("proxy.sticky", path, Y.line(node), Y.column(node), attrs={
-            "how": f"traefik label `{key}`", "where": f"service `{name}`"}, anchor=f"{name}:{key}")
+        ProxySticky(path, Y.line(node), Y.column(node), how=f"traefik label `{key}`", where=f"service `{name}`",
+                    anchor=f"{name}:{key}")
         for node, key, value in pairs
         if key.startswith("traefik.") and ".sticky" in key and value.lower() not in {"false", "0"}
     ]
@@ -280,10 +283,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         skip_if_template(text)
         return FileAnalysis((parse_error(path, f"invalid YAML: {type(error).__name__}"),), found)
     services = Y.get(root, "services")
-    facts = []
+    facts: list[Fact] = []
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node))
-    if any(_mounts_source(f) for f in facts if f.kind == "compose.volume") or any(
+    if any(_mounts_source(f) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
-        facts = [f.with_attrs(dev_only=True) for f in facts]
+        facts = [replace(f, dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)

@@ -18,7 +18,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from twelvefactor_lint.discover.sources import decode_text
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts import FileAnalysis, parse_error
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.infra.limits import too_dotted_for_toml
 
 if sys.version_info >= (3, 11):
@@ -26,7 +27,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-DECLARED = "dependencies.declared"
 _PEP508_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -127,6 +127,5 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     except (tomllib.TOMLDecodeError, configparser.Error, ValueError, RecursionError) as error:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),))
     includes = _includes(path, text) if name.endswith((".txt", ".in")) else []
-    return FileAnalysis((Fact(DECLARED, path, 1, attrs={
-        "names": sorted(names), "own": own, "declares": declares, "dynamic": dynamic, "includes": includes},
-        anchor="declared"),))
+    return FileAnalysis((Declared(path, 1, names=tuple(sorted(names)), own=own, declares=declares, dynamic=dynamic,
+                                  includes=tuple(includes), anchor="declared"),))

@@ -23,7 +23,9 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import started_scripts, unwrap
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
+from twelvefactor_lint.facts import dockerfile as D
+from twelvefactor_lint.facts.process import ProcessStart, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
 """`Dockerfile.base`, `base.Dockerfile`: an image other Dockerfiles build FROM; it declares no process."""
@@ -237,9 +239,9 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     copies, workdir = _copies_and_workdir(chain, by_name)
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
     scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
-    facts = [Fact("dockerfile.filesystem", path, chain[-1].line, 1, attrs={
-        "copies": [[sources, dest] for sources, dest in copies], "workdir": workdir,
-        "entrypoint_script": scripts[0].script if scripts else ""}, anchor="filesystem")]
+    facts: list[Fact] = [D.DockerfileFilesystem(
+        path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
+        entrypoint_script=scripts[0].script if scripts else "", anchor="filesystem")]
     found = start_command(start)
     if found is None:
         return facts
@@ -252,9 +254,9 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
         return facts + command_facts(path, origin, commands) + refs
     cmd, cmd_commands = passed
     whole = " ".join(" ".join(c.argv) for c in commands)
-    facts += [f.with_attrs(command=whole) if f.kind == "process.start" else f for f in command_facts(
+    facts += [replace(f, command=whole) if isinstance(f, ProcessStart) else f for f in command_facts(
         path, replace(origin, source="Dockerfile CMD", line=cmd.line, end_line=cmd.end_line), cmd_commands)]
-    return facts + [ref.with_attrs(declared_line=cmd.line) for ref in refs]
+    return facts + [replace(ref, declared_line=cmd.line) for ref in refs]
 
 
 def _only_init_wrapper(start: dict[str, Instruction]) -> bool:
@@ -277,16 +279,15 @@ def _passed_to_script(start: dict[str, Instruction]) -> tuple[Instruction, list[
 def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
     """What each earlier named stage would run as a build `target:` (compose can build one): the
     process only, for the inventory; the rules judge the final stage."""
-    facts = []
+    facts: list[Fact] = []
     for stage in earlier:
         found = start_command(effective_start(stage, by_name)) if stage.name else None
         if found is None:
             continue
         instruction, commands, form = found
         origin = Origin(f"Dockerfile {instruction.name} (stage {stage.name})", stage.name, "image", instruction.line,
-                        instruction.end_line, form=form, extra={"stage": stage.name})
-        facts += [replace(f, kind="dockerfile.stage_start") for f in command_facts(path, origin, commands)
-                  if f.kind == "process.start"]
+                        instruction.end_line, form=form, stage=stage.name)
+        facts += [convert(f, StageStart) for f in command_facts(path, origin, commands) if isinstance(f, ProcessStart)]
     return facts
 
 
@@ -296,22 +297,22 @@ def _volume_paths(item: Instruction) -> list[str]:
 
 def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact]:
     """Secret-named ENV/ARG with a literal value (kept in the image's history), and secret files copied in."""
-    facts = []
+    facts: list[Fact] = []
     for stage in all_stages:
         for item in stage.instructions:
             if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
                 for key, value in _assignments(item):
                     if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
                             and not _PLACEHOLDER.match(value) and not value.isdigit():
-                        facts.append(Fact("dockerfile.baked_secret", path, item.line, 1, item.end_line, attrs={
-                            "instruction": item.name, "key": key}, anchor=f"{item.name}:{key}"))
+                        facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
+                                                   anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:
                 words = item.exec_form or item.value.split()
                 paths = [w for w in words if not w.startswith("--")]
                 for source in paths[:-1]:
                     if _SECRET_FILE.search(source.rstrip("/")) and not re.search(r"(?i)example|sample|template|dist", source):
-                        facts.append(Fact("dockerfile.copied_secret", path, item.line, 1, item.end_line, attrs={
-                            "source": source}, anchor=f"copy:{source}"))
+                        facts.append(D.CopiedSecret(path, item.line, 1, item.end_line, source=source,
+                                                    anchor=f"copy:{source}"))
     return facts
 
 
@@ -339,36 +340,32 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
         for name in _START:
             repeated = [i for i in stage.instructions if i.name == name]
             for overridden in repeated[:-1]:
-                facts.append(Fact("dockerfile.overridden_start", path, overridden.line, 1, overridden.end_line,
-                                  attrs={"instruction": name, "stage": stage.name or str(stage.index),
-                                         "winner_line": repeated[-1].line, "count": len(repeated)},
-                                  anchor=f"{name}:{' '.join(overridden.value.split())}"))
+                facts.append(D.OverriddenStart(
+                    path, overridden.line, 1, overridden.end_line, instruction=name, stage=stage.name or str(stage.index),
+                    winner_line=repeated[-1].line, count=len(repeated), anchor=f"{name}:{' '.join(overridden.value.split())}"))
     by_name = {s.name: s for s in all_stages if s.name}
     final = all_stages[-1]
     start = effective_start(final, by_name)
-    facts.append(Fact("dockerfile.final_stage", path, final.line, 1,
-                      attrs={"base": final.base, "base_kind": image_kind(final.base), "stage": final.name or str(final.index)},
-                      anchor=f"final:{final.base}"))
+    stage_name = final.name or str(final.index)
+    facts.append(D.FinalStage(path, final.line, 1, base=final.base, base_kind=image_kind(final.base), stage=stage_name,
+                              anchor=f"final:{final.base}"))
     # a base image (`Dockerfile.base`) starts nothing: other Dockerfiles build FROM it
     if (not start or _only_init_wrapper(start)) and not _BASE_IMAGE_FILE.search(posixpath.basename(path)):
-        facts.append(Fact("dockerfile.missing_start", path, start["ENTRYPOINT"].line if start else final.line, 1,
-                          attrs={"base": final.base, "base_kind": image_kind(final.base), "init_only": bool(start),
-                                 "stage": final.name or str(final.index), "started_by": ""},
-                          anchor=f"final:{final.base}"))
+        facts.append(D.MissingStart(path, start["ENTRYPOINT"].line if start else final.line, 1, base=final.base,
+                                    base_kind=image_kind(final.base), init_only=bool(start), stage=stage_name,
+                                    anchor=f"final:{final.base}"))
     facts += _start_facts(path, start, _stage_chain(final, by_name), by_name)
     facts += _target_starts(path, all_stages[:-1], by_name)
     for item in final.instructions:
         if item.name == "STOPSIGNAL":
-            facts.append(Fact("process.stop_signal", path, item.line, 1, attrs={
-                "signal": item.value.strip().upper(), "source": "Dockerfile STOPSIGNAL",
-                "process": posixpath.basename(path)}, anchor="stopsignal"))
+            facts.append(StopSignal(path, item.line, 1, signal=item.value.strip().upper(), source="Dockerfile STOPSIGNAL",
+                                    process=posixpath.basename(path), anchor="stopsignal"))
         elif item.name == "VOLUME" and _volume_paths(item):
             # one fact per line: `VOLUME /data /uploads` is one decision, named by its data paths
             targets = _volume_paths(item)
             data = [t for t in targets if is_data_path(t)] or targets
-            facts.append(Fact("dockerfile.volume", path, item.line, 1, attrs={
-                "target": " ".join(data), "data_like": is_data_path(data[0]), "base_kind": image_kind(final.base)},
-                anchor=f"volume:{data[0]}"))
+            facts.append(D.DockerfileVolume(path, item.line, 1, target=" ".join(data), data_like=is_data_path(data[0]),
+                                            base_kind=image_kind(final.base), anchor=f"volume:{data[0]}"))
     facts += _baked_config(path, all_stages, final)
     return facts
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 import yaml
 
@@ -28,10 +30,11 @@ from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.kubernetes import Hpa, NoGrace, ReplicasOverride, SecretValue, Workload
+from twelvefactor_lint.facts.platform import PlatformVolume
+from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
+from twelvefactor_lint.facts.proxy import ProxySticky
 
-WORKLOAD, VOLUME, SECRET_VALUE, NO_GRACE, HPA, REPLICAS_OVERRIDE = (
-    "kubernetes.workload", "platform.volume", "kubernetes.secret_value", "kubernetes.no_grace",
-    "kubernetes.hpa", "kubernetes.replicas_override")
 HELM_BEST_EFFORT = "from a Helm template, best effort"
 
 _SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
@@ -117,20 +120,20 @@ class _Workload:
         declared = command if command is not None else args
         origin = Origin(self.source(name, init), process, "formation", Y.line(declared) if declared else self.line,
                         replicas=self.replicas, release=self.one_off,
-                        extra={"workload": self.ref, "role": self._role(image), "init": init})
+                        workload=self.ref, role=self._role(image), init=init)
         return origin, argv
 
     def _container(self, container: yaml.Node, several: bool, volumes: dict[str, yaml.Node],
                    claims: dict[str, str]) -> list[Fact]:
         name, image, process = self._base(container, several)
         origin, argv = self._origin(container, several, init=False)
-        facts = [Fact(WORKLOAD, self.path, self.line, 1, attrs={
-            "workload": self.ref, "kind": self.kind, "name": self.name, "process": process, "container": name,
-            "image": image, "replicas": self.replicas, "has_command": origin is not None, "one_off": self.one_off,
-            "source": self.source(name), "role": self._role(image)}, anchor=f"{self.ref}:{name}")]
+        facts: list[Fact] = [Workload(
+            self.path, self.line, 1, workload=self.ref, workload_kind=self.kind, name=self.name, process=process,
+            container=name, image=image, replicas=self.replicas, has_command=origin is not None, one_off=self.one_off,
+            source=self.source(name), role=self._role(image), anchor=f"{self.ref}:{name}")]
         if origin is not None:  # a one-off job's shell as PID 1 has no requests to drain
             facts += [f for f in command_facts(self.path, origin, commands_of(argv))
-                      if not (self.one_off and f.kind == "process.pid1_shell")]
+                      if not (self.one_off and isinstance(f, Pid1Shell))]
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
         facts += self._pre_stop(container, name)
@@ -142,12 +145,12 @@ class _Workload:
         origin, argv = self._origin(container, several=True, init=True)
         if origin is None or self.one_off:
             return []
-        return [f.with_attrs(followed=self.replicas > 1) for f in command_facts(self.path, origin, commands_of(argv))
-                if f.kind == "process.migration_at_start"]
+        return [replace(f, followed=self.replicas > 1) for f in command_facts(self.path, origin, commands_of(argv))
+                if isinstance(f, MigrationAtStart)]
 
     def _volumes(self, container: yaml.Node, name: str, image: str, volumes: dict[str, yaml.Node],
                  claims: dict[str, str]) -> list[Fact]:
-        facts = []
+        facts: list[Fact] = []
         for mount in Y.sequence(Y.get(container, "volumeMounts")):
             volume = volumes.get(Y.scalar(Y.get(mount, "name")) or "")
             target = Y.scalar(Y.get(mount, "mountPath")) or ""
@@ -160,11 +163,11 @@ class _Workload:
                     continue
                 source = Y.scalar(Y.get(spec, "path")) or Y.scalar(Y.get(spec, "claimName")) or ""
                 access = claims.get(source, "") if kind == "persistentVolumeClaim" else ""
-                facts.append(volume_fact(self.path, Y.line(mount), Y.column(mount), self.ref, target, {
-                    "container": name, "storage": _STORAGE[kind].format(source), "source": source or kind,
-                    "node_local": kind != "persistentVolumeClaim", "read_only": read_only,
-                    "replicas": self.replicas, "role": self._role(image),
-                    "access": access, "shared_rwo": access == "ReadWriteOnce" and self.kind != "DaemonSet"}))
+                facts.append(volume_fact(
+                    self.path, Y.line(mount), Y.column(mount), self.ref, target, container=name,
+                    storage=_STORAGE[kind].format(source), source=source or kind, node_local=kind != "persistentVolumeClaim",
+                    read_only=read_only, replicas=self.replicas, role=self._role(image), access=access,
+                    shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet"))
         return facts
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
@@ -172,39 +175,37 @@ class _Workload:
         text = " ".join(command_argv(node))
         if node is None or not _FOREVER.search(text):
             return []
-        return [Fact(NO_GRACE, self.path, Y.line(node), 1, attrs={
-            "workload": self.ref, "cause": "pre_stop", "how": f"a `preStop` hook that never returns (`{text}`)",
-            "where": f"container `{name}`"},
-            anchor=f"{self.ref}:{name}:preStop")]
+        return [NoGrace(self.path, Y.line(node), 1, workload=self.ref, cause="pre_stop",
+                        how=f"a `preStop` hook that never returns (`{text}`)", where=f"container `{name}`",
+                        anchor=f"{self.ref}:{name}:preStop")]
 
     def _grace(self) -> list[Fact]:
         node = Y.get(self.pod, "terminationGracePeriodSeconds")
         if _int(node) != 0 or node is None:
             return []
-        return [Fact(NO_GRACE, self.path, Y.line(node), 1, attrs={
-            "workload": self.ref, "cause": "grace", "how": "`terminationGracePeriodSeconds: 0`",
-            "where": f"{self.kind} `{self.name}`"},
-            anchor=f"{self.ref}:grace")]
+        return [NoGrace(self.path, Y.line(node), 1, workload=self.ref, cause="grace",
+                        how="`terminationGracePeriodSeconds: 0`", where=f"{self.kind} `{self.name}`",
+                        anchor=f"{self.ref}:grace")]
 
 
-def volume_fact(path: str, line: int, column: int, workload: str, target: str, attrs: dict) -> Fact:
+def volume_fact(path: str, line: int, column: int, workload: str, target: str, *, replicas: int = 1,
+                container: str = "", **fields: Any) -> PlatformVolume:
     """Storage mounted into a platform's process (a Kubernetes volume, a Fly volume, a Render disk):
     `node_local` when its data lives on one machine (or pod) only."""
-    return Fact(VOLUME, path, line, column, attrs={
-        "workload": workload, "target": target, "data_like": is_data_path(target), "read_only": False,
-        "shared_rwo": False, "scaled": attrs.get("replicas", 1) > 1, "role": "app", **attrs},
-        anchor=f"{workload}:{attrs.get('container', '')}:{target}")
+    return PlatformVolume(path, line, column, workload=workload, target=target, data_like=is_data_path(target),
+                          replicas=replicas, scaled=replicas > 1, container=container,
+                          anchor=f"{workload}:{container}:{target}", **fields)
 
 
 def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: str, how: str) -> list[Fact]:
     """Secret-named keys bound to a literal that looks like a real secret (not a placeholder or template)."""
-    facts = []
+    facts: list[Fact] = []
     for key, value in pairs:
         text = Y.scalar(value)
         if value is not None and text is not None and SECRET_NAME.search(key) and looks_like_secret(key, text) \
                 and "TEMPLATE" not in text and not _SEEDED_ACCOUNT.search(key):
-            facts.append(Fact(SECRET_VALUE, path, Y.line(value), Y.column(value), attrs={
-                "key": key, "where": where, "how": how}, anchor=f"{where}:{key}"))
+            facts.append(SecretValue(path, Y.line(value), Y.column(value), key=key, where=where, how=how,
+                                     anchor=f"{where}:{key}"))
     return facts
 
 
@@ -220,26 +221,26 @@ def _config_map_secrets(path: str, name: str, doc: yaml.Node) -> list[Fact]:
 
 
 def _sticky(path: str, kind: str, name: str, doc: yaml.Node) -> list[Fact]:
-    facts = []
+    facts: list[Fact] = []
     where = f"{kind} `{name}`"
     affinity = Y.get(doc, "spec", "sessionAffinity")
     if kind == "Service" and affinity is not None and Y.scalar(affinity) == "ClientIP":
-        facts.append(Fact("proxy.sticky", path, Y.line(affinity), Y.column(affinity), attrs={
-            "how": "`sessionAffinity: ClientIP`", "where": where}, anchor=f"{where}:sessionAffinity"))
+        facts.append(ProxySticky(path, Y.line(affinity), Y.column(affinity), how="`sessionAffinity: ClientIP`",
+                                 where=where, anchor=f"{where}:sessionAffinity"))
     for key, (key_node, value) in Y.items(Y.get(doc, "metadata", "annotations")).items():
         text = (Y.scalar(value) or "").lower()
         if key in _STICKY_ANNOTATIONS and text not in {"", "false", "0", "none"}:
-            facts.append(Fact("proxy.sticky", path, Y.line(key_node), Y.column(key_node), attrs={
-                "how": f"{_STICKY_ANNOTATIONS[key]} `{key}: {Y.scalar(value)}`", "where": where},
-                anchor=f"{where}:{key}"))
+            facts.append(ProxySticky(path, Y.line(key_node), Y.column(key_node),
+                                     how=f"{_STICKY_ANNOTATIONS[key]} `{key}: {Y.scalar(value)}`", where=where,
+                                     anchor=f"{where}:{key}"))
     if kind == "DestinationRule":
         policies = [Y.get(doc, "spec", "trafficPolicy")]
         policies += [Y.get(s, "trafficPolicy") for s in Y.sequence(Y.get(doc, "spec", "subsets"))]
         for policy in policies:
             node = Y.get(policy, "loadBalancer", "consistentHash")
             if node is not None:
-                facts.append(Fact("proxy.sticky", path, Y.line(node), Y.column(node), attrs={
-                    "how": "Istio `loadBalancer.consistentHash`", "where": where}, anchor=f"{where}:consistentHash"))
+                facts.append(ProxySticky(path, Y.line(node), Y.column(node), how="Istio `loadBalancer.consistentHash`",
+                                         where=where, anchor=f"{where}:consistentHash"))
     return facts
 
 
@@ -261,17 +262,15 @@ def _hpa(path: str, doc: yaml.Node) -> list[Fact]:
     kind, name = Y.scalar(Y.get(target, "kind")), Y.scalar(Y.get(target, "name"))
     if not kind or not name or minimum is None:
         return []
-    return [Fact(HPA, path, Y.line(doc), 1, attrs={"workload": f"{kind}/{name}", "replicas": minimum},
-                 anchor=f"hpa:{kind}/{name}")]
+    return [Hpa(path, Y.line(doc), 1, workload=f"{kind}/{name}", replicas=minimum, anchor=f"hpa:{kind}/{name}")]
 
 
 def _kustomize_replicas(path: str, doc: yaml.Node) -> list[Fact]:
-    facts = []
+    facts: list[Fact] = []
     for entry in Y.sequence(Y.get(doc, "replicas")):
         name, count = Y.scalar(Y.get(entry, "name")), _int(Y.get(entry, "count"))
         if name and count is not None:
-            facts.append(Fact(REPLICAS_OVERRIDE, path, Y.line(entry), 1, attrs={"name": name, "replicas": count},
-                              anchor=f"replicas:{name}"))
+            facts.append(ReplicasOverride(path, Y.line(entry), 1, name=name, replicas=count, anchor=f"replicas:{name}"))
     return facts
 
 

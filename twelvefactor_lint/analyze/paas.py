@@ -23,6 +23,7 @@ from twelvefactor_lint.analyze.process_facts import Origin, command_facts
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.platform import Formation
 from twelvefactor_lint.infra.limits import too_dotted_for_toml
 
 if sys.version_info >= (3, 11):
@@ -30,7 +31,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-FORMATION = "platform.formation"
 
 
 def _line_of(lines: list[str], pattern: str, start: int = 0) -> int:
@@ -48,8 +48,8 @@ def _count(value: object) -> int | None:
 
 def _process(path: str, source: str, name: str, command: str, line: int, replicas: int, release: bool = False) -> list[Fact]:
     origin = Origin(source, name, "formation", line, replicas=replicas, release=release, form="procfile",
-                    extra={"workload": source})
-    return command_facts(path, origin, parse_shell(command))
+                    workload=source)
+    return list[Fact](command_facts(path, origin, parse_shell(command)))
 
 
 def _fly(path: str, text: str, lines: list[str]) -> list[Fact]:
@@ -70,9 +70,9 @@ def _fly(path: str, text: str, lines: list[str]) -> list[Fact]:
             target, source = mount["destination"], str(mount.get("source", ""))
             line = _line_of(lines, rf"^\s*destination\s*=\s*[\"']{re.escape(target)}[\"']")
             groups = [g for g in _list(mount.get("processes")) if isinstance(g, str)] or list(minimum) or ["app"]
-            facts.append(volume_fact(path, line, 1, "fly.toml app", target, {
-                "storage": f"a Fly volume (`{source}`), which belongs to one machine", "source": source,
-                "node_local": True, "replicas": max(minimum.get(g, 1) for g in groups)}))
+            facts.append(volume_fact(path, line, 1, "fly.toml app", target,
+                                     storage=f"a Fly volume (`{source}`), which belongs to one machine", source=source,
+                                     node_local=True, replicas=max(minimum.get(g, 1) for g in groups)))
     return facts
 
 
@@ -115,9 +115,9 @@ def _render(path: str, root: yaml.Node | None) -> list[Fact]:
         disk = Y.get(service, "disk")
         target = Y.scalar(Y.get(disk, "mountPath"))
         if disk is not None and target:
-            facts.append(volume_fact(path, Y.line(disk), Y.column(disk), source, target, {
-                "storage": "a Render disk, which belongs to one instance", "source": Y.scalar(Y.get(disk, "name")) or "",
-                "node_local": True, "replicas": replicas}))
+            facts.append(volume_fact(path, Y.line(disk), Y.column(disk), source, target,
+                                     storage="a Render disk, which belongs to one instance",
+                                     source=Y.scalar(Y.get(disk, "name")) or "", node_local=True, replicas=replicas))
     return facts
 
 
@@ -145,8 +145,8 @@ def _app_json(path: str, text: str, lines: list[str]) -> list[Fact]:
     for name, spec in _dict(data.get("formation")).items():
         quantity = _count(_dict(spec).get("quantity"))
         if quantity is not None and quantity > 1:
-            facts.append(Fact(FORMATION, path, _line_of(lines, rf"\"{re.escape(name)}\"\s*:"), 1, attrs={
-                "process": name, "replicas": quantity}, anchor=f"formation:{name}"))
+            facts.append(Formation(path, _line_of(lines, rf"\"{re.escape(name)}\"\s*:"), 1, process=name,
+                                   replicas=quantity, anchor=f"formation:{name}"))
     for hook in ("postdeploy", "pr-predestroy"):
         command = _dict(data.get("scripts")).get(hook)
         if isinstance(command, str):

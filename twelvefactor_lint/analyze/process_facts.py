@@ -9,7 +9,8 @@ work at start, logs written to files, celery beat, and a shell left as PID 1.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.shell import programs as P
@@ -23,7 +24,9 @@ from twelvefactor_lint.analyze.shell.processes import (
     started_scripts,
     unwrap,
 )
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import process as F
+
+P_F = TypeVar("P_F", bound=F.ProcessFact)
 
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
@@ -47,7 +50,16 @@ class Origin:
     replicas: int = 1
     release: bool = False
     """A release-phase process (Procfile `release:`): migrations and build steps belong there."""
-    extra: dict = field(default_factory=dict)
+    service: str = ""
+    """The compose service that declares it (`""` elsewhere)."""
+    stage: str = ""
+    """The Dockerfile stage that declares it (`""` elsewhere)."""
+    workload: str = ""
+    """The Kubernetes workload or platform declaration that runs it (`""` elsewhere)."""
+    role: str = "app"
+    """What the container runs, as a compose service's role (`app`, `infra`, `proxy`)."""
+    init: bool = False
+    """Declared by a Kubernetes init container."""
 
     def line_of(self, command: SimpleCommand | ExtraProcess) -> int:
         """A command's line in the declaring file (commands count lines from the start of their text)."""
@@ -59,57 +71,57 @@ def commands_of(argv: tuple[str, ...], line: int = 0) -> list[SimpleCommand]:
     return [SimpleCommand(tuple(argv), line=line)] if argv else []
 
 
-def process_fact(kind: str, path: str, origin: Origin, line: int, attrs: dict, anchor: str) -> Fact:
-    base = {"source": origin.source, "process": origin.process, "level": origin.level, "replicas": origin.replicas,
-            "started_by": "", "role": "app", "supervised": "",
-            "scaled": origin.replicas > 1, "release": origin.release, **origin.extra}
-    return Fact(kind, path, line, 1, max(line, origin.end_line or line), attrs={**base, **attrs},
-                anchor=f"{origin.process}:{anchor}")
+def process_fact(kind: type[P_F], path: str, origin: Origin, line: int, fields: dict[str, Any], anchor: str) -> P_F:
+    """A fact of `kind` about the process `origin` declares: what the declaration says, and `fields`."""
+    return kind(path, line, 1, max(line, origin.end_line or line), anchor=f"{origin.process}:{anchor}",
+                source=origin.source, process=origin.process, level=origin.level, replicas=origin.replicas,
+                scaled=origin.replicas > 1, release=origin.release, service=origin.service, stage=origin.stage,
+                workload=origin.workload, role=origin.role, init=origin.init, **fields)
 
 
 def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | None, dockerfile: str,
-                **extra: str) -> list[Fact]:
+                service: str = "", image: str = "") -> list[F.ScriptRef]:
     """A `process.script_ref` for each script the commands run, for link to resolve to a repository file
     (through the image of `dockerfile`, or beside the referring script) and follow. The hop names the
     declaration (`Dockerfile:9 CMD`), by default the line of the command that runs the script."""
-    return [Fact("process.script_ref", path, line + started.line, 1, attrs={
-        "script": started.script, "hop": hop or f"{path}:{line + started.line}", "dockerfile": dockerfile,
-        "declared_path": path, "declared_line": line, "reads": started.reads, "argument": started.argument,
-        "followed": started.followed, **extra},
-        anchor=f"script:{extra.get('service', '')}:{started.script}") for started in started_scripts(commands)]
+    return [F.ScriptRef(
+        path, line + started.line, 1, script=started.script, hop=hop or f"{path}:{line + started.line}",
+        dockerfile=dockerfile, declared_path=path, declared_line=line, reads=started.reads, argument=started.argument,
+        followed=started.followed, service=service, image=image, anchor=f"script:{service}:{started.script}")
+        for started in started_scripts(commands)]
 
 
-def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[Fact]:
+def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F.ProcessFact]:
     commands = expand(raw)
     roles = [P.program_role(c.argv) for c in commands]
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
-    facts = [process_fact("process.start", path, origin, origin.line, {
-        "command": text, "main_role": main_role or "", "roles": sorted({r for r in roles if r}),
+    facts: list[F.ProcessFact] = [process_fact(F.ProcessStart, path, origin, origin.line, {
+        "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
     for extra in extra_processes(commands):
-        facts.append(process_fact("process.extra_process", path, origin, origin.line_of(extra), {
+        facts.append(process_fact(F.ExtraProcess, path, origin, origin.line_of(extra), {
             "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
-            facts.append(process_fact("process.dev_server", path, origin, origin.line_of(command), {"command": words}, words))
+            facts.append(process_fact(F.DevServer, path, origin, origin.line_of(command), {"command": words}, words))
         elif role == P.MIGRATION and not origin.release:
-            facts.append(process_fact("process.migration_at_start", path, origin, origin.line_of(command), {
+            facts.append(process_fact(F.MigrationAtStart, path, origin, origin.line_of(command), {
                 "command": words, "followed": followed[index]}, words))
         elif role == P.BUILD and not origin.release:
-            facts.append(process_fact("process.build_at_start", path, origin, origin.line_of(command), {
-                "command": words, "kind": P.build_kind(command.argv)}, words))
+            facts.append(process_fact(F.BuildAtStart, path, origin, origin.line_of(command), {
+                "command": words, "work": P.build_kind(command.argv)}, words))
         logs = list(_log_files(command, commands[index + 1:])) if role in P.LONG_RUNNING else []
         if logs:  # one finding per command: `--access-logfile a --error-logfile b` is one problem
-            facts.append(process_fact("process.log_file", path, origin, origin.line_of(command), {
+            facts.append(process_fact(F.ProcessLogFile, path, origin, origin.line_of(command), {
                 "command": words, "how": ", ".join(dict.fromkeys(how for how, _ in logs)),
                 "target": "`, `".join(dict.fromkeys(target for _, target in logs))}, f"{logs[0][0]}:{logs[0][1]}"))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
-            facts.append(process_fact("process.celery_beat", path, origin, origin.line_of(command), {
+            facts.append(process_fact(F.CeleryBeat, path, origin, origin.line_of(command), {
                 "command": words, "embedded": P.embeds_beat(command.argv),
                 "scheduler_option": any(a in {"-S", "--scheduler"} or a.startswith("--scheduler=") for a in command.argv),
             }, "beat"))
@@ -154,7 +166,7 @@ def _log_files(command: SimpleCommand, after: list[SimpleCommand]):
 
 
 def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand], main_index: int | None,
-                         main_role: str | None) -> list[Fact]:
+                         main_role: str | None) -> list[F.ProcessFact]:
     """An entrypoint script that starts its long-running program as a child instead of `exec`ing it:
     the script stays PID 1 and the program never sees SIGTERM. Backgrounding it and `wait`ing
     (the trap-and-forward pattern) is left alone."""
@@ -163,12 +175,12 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     main = commands[main_index]
     if main.exec or main.background:
         return []
-    return [process_fact("process.script_without_exec", path, origin, origin.line_of(main), {
+    return [process_fact(F.ScriptWithoutExec, path, origin, origin.line_of(main), {
         "main": " ".join(main.argv)}, "no-exec")]
 
 
 def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: list[SimpleCommand],
-                main_index: int | None) -> list[Fact]:
+                main_index: int | None) -> list[F.ProcessFact]:
     """A shell stays PID 1 (and swallows SIGTERM) when a platform hands the line to `sh -c`, or an
     exec-form `sh -c` script runs more than one command and does not `exec` the last."""
     if main_index is None:
@@ -181,5 +193,5 @@ def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: l
         how = "sh -c"
     else:
         return []
-    return [process_fact("process.pid1_shell", path, origin, origin.line, {
+    return [process_fact(F.Pid1Shell, path, origin, origin.line, {
         "how": how, "main": " ".join(main.argv), "exec": main.exec, "commands": len(commands)}, how)]

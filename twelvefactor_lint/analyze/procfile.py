@@ -10,6 +10,7 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.procfile import ProcfileProcess
 
 _ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
 _PORT = re.compile(r"\$\{?PORT\b")
@@ -38,7 +39,7 @@ def _port_binding(command: str) -> str:
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
     lines = split_lines(decode_text(data))
-    facts = []
+    facts: list[Fact] = []
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -48,9 +49,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             facts.append(parse_error(path, f"not a `type: command` Procfile line: {line[:60]!r}", number))
             continue
         kind, command = match["type"], match["command"].strip()
-        facts.append(Fact("procfile.process", path, number, 1, attrs={
-            "type": kind, "command": command, "port_binding": _port_binding(command),
-        }, anchor=f"process:{kind}"))
+        facts.append(ProcfileProcess(path, number, 1, type=kind, command=command, port_binding=_port_binding(command),
+                                     anchor=f"process:{kind}"))
         origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
         facts += command_facts(path, origin, parse_shell(command))
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

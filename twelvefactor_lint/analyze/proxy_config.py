@@ -11,7 +11,8 @@ import re
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.discover.sources import decode_text, split_lines
-from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.facts import FileAnalysis
+from twelvefactor_lint.facts.proxy import ProxySticky
 
 _NGINX = (
     (re.compile(r"^ip_hash\s*;"), "nginx `ip_hash`"),
@@ -33,6 +34,6 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         statement = raw.split("#", 1)[0].strip()
         for pattern, how in patterns:
             if pattern.match(statement):
-                facts.append(Fact("proxy.sticky", path, number, len(raw) - len(raw.lstrip()) + 1, attrs={
-                    "how": how, "where": statement}, anchor=f"{how}:{statement}"))
+                facts.append(ProxySticky(path, number, len(raw) - len(raw.lstrip()) + 1, how=how, where=statement,
+                                         anchor=f"{how}:{statement}"))
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

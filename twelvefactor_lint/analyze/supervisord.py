@@ -17,6 +17,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.process import ProcessLogFile
 
 _STREAM_LOG = re.compile(r"^(/dev/(stdout|stderr|fd/[12])|/proc/self/fd/[12]|none)$", re.IGNORECASE)
 
@@ -71,8 +72,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
                 continue
             else:
                 how, where = f"`{key}`", _line_of(lines, section, key)
-            facts.append(Fact("process.log_file", path, where, 1, attrs={
-                "source": origin.source, "process": name, "level": "supervised", "command": " ".join(argv),
-                "how": how, "target": target, "started_by": "", "role": "app", "replicas": 1, "scaled": False,
-                "release": False}, anchor=f"{name}:{key}"))
+            facts.append(ProcessLogFile(
+                path, where, 1, source=origin.source, process=name, level="supervised", command=" ".join(argv),
+                how=how, target=target, anchor=f"{name}:{key}"))
     return FileAnalysis(tuple(facts), found)

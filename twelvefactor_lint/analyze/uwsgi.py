@@ -15,6 +15,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, process_fact
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.facts import process as F
 
 _OPTION = re.compile(r"^\s*([A-Za-z][\w-]*)\s*[=:]\s*(.*?)\s*$")
 _PIDFILES = {"pidfile", "pidfile2", "safe-pidfile", "safe-pidfile2"}
@@ -46,20 +47,20 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         origin = Origin(f"uWSGI config `{name}`", name, "script", line)
         setting = f"{key} = {value}"
         if key in _PIDFILES and value:
-            facts.append(process_fact("process.pid_file", path, origin, line, {"command": setting, "target": value}, key))
+            facts.append(process_fact(F.PidFile, path, origin, line, {"command": setting, "target": value}, key))
         elif key in _DAEMONIZE and value:
-            facts.append(process_fact("process.daemonizes", path, origin, line, {"command": setting}, key))
+            facts.append(process_fact(F.Daemonizes, path, origin, line, {"command": setting}, key))
             if not _STREAMS.match(value):
-                facts.append(process_fact("process.log_file", path, origin, line, {
+                facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
                     "command": "uwsgi", "how": f"`{key}`", "target": value}, f"{key}:{value}"))
         elif (key in _LOGS or key in {"logger", "req-logger"} and "file:" in value) and value:
             target = value.split("file:", 1)[1] if "file:" in value else value
             if not _STREAMS.match(target):
-                facts.append(process_fact("process.log_file", path, origin, line, {
+                facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
                     "command": "uwsgi", "how": f"`{key}`", "target": target}, f"{key}:{target}"))
         elif key in _ATTACHED and value:
             words = value.split()[1:] if key.startswith("smart-") else value.split()  # smart-*: pidfile first
             program = words[0].rsplit("/", 1)[-1] if words else value
-            facts.append(process_fact("process.extra_process", path, origin, line, {
+            facts.append(process_fact(F.ExtraProcess, path, origin, line, {
                 "how": "attached_daemon", "program": program, "command": value}, f"{key}:{program}"))
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

@@ -1,40 +1,34 @@
 """Facts: the typed observations analyzers make and rules judge.
 
-A fact says what was seen and where, never whether it is wrong. Facts are plain
-data (JSON-serialisable attributes) so they can be cached and linked across files.
+A fact says what was seen and where, never whether it is wrong. Each kind is a frozen dataclass
+registered by name (`KINDS`), in one module per file kind; rules name kinds in `fact:` and their
+fields in `where:` and `{placeholders}`, and the catalogue checks both at load. Facts are plain
+data so they can be cached (`to_dict`/`from_dict`) and linked across files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
+from twelvefactor_lint.facts import (  # noqa: F401 - registers the kinds
+    compose,
+    dependencies,
+    dockerfile,
+    kubernetes,
+    platform,
+    process,
+    procfile,
+    proxy,
+    python,
+    suppression,
+    tool,
+)
+from twelvefactor_lint.facts.base import KINDS, Fact, convert, fields_of
+from twelvefactor_lint.facts.tool import InternalError, ParseError
 
-@dataclass(frozen=True)
-class Fact:
-    kind: str
-    path: str
-    line: int
-    column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
-    attrs: Mapping[str, Any] = field(default_factory=dict)
-    anchor: str = ""
-    """A line-independent identity (e.g. "checkout:CARTS:item assignment") used for fingerprints."""
-
-    def with_attrs(self, **attrs: Any) -> Fact:
-        return replace(self, attrs={**self.attrs, **attrs})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data, for the facts cache; `from_dict` gives back an equal Fact."""
-        return {"kind": self.kind, "path": self.path, "line": self.line, "column": self.column,
-                "end_line": self.end_line, "end_column": self.end_column, "attrs": dict(self.attrs), "anchor": self.anchor}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Fact:
-        return cls(data["kind"], data["path"], data["line"], data["column"], data["end_line"], data["end_column"],
-                   data["attrs"], data["anchor"])
+__all__ = ["KINDS", "Directive", "Fact", "FileAnalysis", "convert", "fields_of", "internal_error", "parse_error"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +76,10 @@ class FileAnalysis:
                    data["digest"])
 
 
-def parse_error(path: str, reason: str, line: int = 1, column: int = 1) -> Fact:
+def parse_error(path: str, reason: str, line: int = 1, column: int = 1) -> ParseError:
     """The fact an analyzer returns instead of raising when a file cannot be parsed."""
-    return Fact("parse_error", path, max(line, 1), max(column, 1), attrs={"reason": reason}, anchor=reason)
+    return ParseError(path, max(line, 1), max(column, 1), reason=reason, anchor=reason)
+
+
+def internal_error(path: str, reason: str, traceback: str, anchor: str) -> InternalError:
+    return InternalError(path, 1, reason=reason, traceback=traceback, anchor=anchor)

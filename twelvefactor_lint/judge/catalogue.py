@@ -7,11 +7,12 @@ conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -23,10 +24,17 @@ from twelvefactor_lint.severity import SEVERITIES
 FACTORS = tuple(factors.FACTORS)
 DEFAULT_ROLES = ("prod", "dev")
 _ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
+_USER_ID = re.compile(r"^(?!TF)[A-Z]+[0-9]+$")
+"""A user rule's id: an uppercase prefix other than `TF` (the built-in rules'), then digits: `ACME001`."""
+ID_PREFIX = re.compile(r"[A-Z]+\d*")
+"""A selector naming every rule whose id starts with it: `TF6`, `TF601`, a user prefix such as `ACME`."""
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
 _OPTIONAL = ("message", "roles", "autofix")
 SAFETIES = ("safe", "unsafe")
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.facts import Fact
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -41,8 +49,8 @@ class Condition:
     op: str  # "eq", "in", "regex", "not"
     value: Any
 
-    def holds(self, attrs: Mapping[str, Any]) -> bool:
-        return _holds(self.op, self.value, attrs.get(self.attr))
+    def holds(self, fact: Fact) -> bool:
+        return _holds(self.op, self.value, getattr(fact, self.attr))
 
 
 def _holds(op: str, expected: Any, actual: Any) -> bool:
@@ -65,8 +73,8 @@ class Matcher:
     autofix: bool = False
     """The rule's autofix applies to this match's findings (opt-in: a new match is not fixed by accident)."""
 
-    def matches(self, kind: str, attrs: Mapping[str, Any]) -> bool:
-        return kind == self.fact and all(c.holds(attrs) for c in self.where)
+    def matches(self, fact: Fact) -> bool:
+        return fact.kind == self.fact and all(c.holds(fact) for c in self.where)
 
 
 @dataclass(frozen=True)
@@ -128,13 +136,13 @@ class Catalogue:
         return None
 
     def select(self, selector: str) -> set[str]:
-        """Rule ids a selector names: `ALL`, an id, a name, or an id prefix such as `TF6`."""
+        """Rule ids a selector names: `ALL`, an id, a name, or an id prefix such as `TF6` (or a user prefix, `ACME`)."""
         if selector.upper() == "ALL":
             return {r.id for r in self.rules}
         exact = self.get(selector)
         if exact:
             return {exact.id}
-        if re.fullmatch(r"TF\d+", selector.upper()):
+        if ID_PREFIX.fullmatch(selector.upper()):
             return {r.id for r in self.rules if r.id.startswith(selector.upper())}
         return set()
 
@@ -196,11 +204,35 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
             raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
         if not isinstance(item.get("autofix", False), bool):
             raise _fail(source, "`autofix` in `match` must be true or false")
+        _check_vocabulary(item["fact"], [str(k) for k in where], message, source)
         conditions = tuple(_condition(str(k), v, source) for k, v in where.items())
         matchers.append(Matcher(item["fact"], conditions, message.strip(), severity, item.get("autofix", False)))
     if not matchers:
         raise _fail(source, "`match` is empty")
     return tuple(matchers)
+
+
+def _check_vocabulary(kind: str, keys: list[str], message: str, source: Path) -> None:
+    """A rule may name only fact kinds and fields that exist: a typo would silently disable the matcher.
+
+    The vocabulary is imported here, not with the module: `--version` and `--help` need no fact classes."""
+    from twelvefactor_lint.facts import KINDS, fields_of
+
+    if kind not in KINDS:
+        raise _fail(source, f"unknown fact kind `{kind}` in `match` (nearest: `{_nearest(kind, KINDS)}`; "
+                            "`12f-lint facts --kinds` lists them)")
+    fields = fields_of(KINDS[kind])
+    for key in keys:
+        if key not in fields:
+            raise _fail(source, f"`{kind}` has no field `{key}` (in `where`; nearest: `{_nearest(key, fields)}`)")
+    for key in template.names(message):
+        if key not in fields:
+            raise _fail(source, f"`{kind}` has no field `{key}` (in the message's `{{{key}}}`; "
+                                f"nearest: `{_nearest(key, fields)}`)")
+
+
+def _nearest(word: str, names: Iterable[str]) -> str:
+    return (difflib.get_close_matches(word, list(names), n=1, cutoff=0.0) or [""])[0]
 
 
 def _examples(data: dict, source: Path) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
@@ -268,7 +300,8 @@ def _safe_load(text: str) -> Any:
         loader.dispose()
 
 
-def load_rule(source: Path) -> Rule:
+def load_rule(source: Path, builtin: bool = True) -> Rule:
+    """One rule file; `builtin` rules have TF ids, a user rule directory's have their own prefix."""
     try:
         data = _safe_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -282,8 +315,11 @@ def load_rule(source: Path) -> Rule:
     if unknown:
         raise _fail(source, f"unknown key(s) {', '.join(sorted(unknown))}")
     rule_id, name = _text(data, "id", source), _text(data, "name", source)
-    if not _ID.match(rule_id):
+    if builtin and not _ID.match(rule_id):
         raise _fail(source, f"`id` {rule_id!r} must look like TF601 (TF + factor + two digits)")
+    if not builtin and not _USER_ID.match(rule_id):
+        raise _fail(source, f"`id` {rule_id!r} must be an uppercase prefix other than TF (kept for the built-in "
+                            "rules) and digits, like ACME001")
     if not _NAME.match(name):
         raise _fail(source, f"`name` {name!r} must be kebab-case")
     if source.stem != f"{rule_id}-{name}":
@@ -323,11 +359,13 @@ def builtin_rules_dir() -> Path:
 
 
 def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
+    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike."""
     rules: list[Rule] = []
     for directory in (builtin_rules_dir(), *extra_dirs):
         if not directory.is_dir():
             raise CatalogueError(f"rules directory not found: {directory}")
-        rules += [load_rule(p) for p in sorted(directory.glob("*.y*ml"))]
+        builtin = directory == builtin_rules_dir()
+        rules += [load_rule(p, builtin) for p in sorted(directory.glob("*.y*ml"))]
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.id, rule.name):
@@ -337,7 +375,10 @@ def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
     return Catalogue(tuple(sorted(rules, key=_rule_order)))
 
 
-def _rule_order(rule: Rule) -> tuple[int, int]:
+def _rule_order(rule: Rule) -> tuple[int, int, int, str]:
+    """Built-in rules by factor and serial, then user rules by id."""
+    if not _ID.match(rule.id):
+        return 1, 0, 0, rule.id
     digits = rule.id[2:]
     factor = 0 if digits.startswith("0") else int(digits[:-2])
-    return factor, int(digits[-2:])
+    return 0, factor, int(digits[-2:]), ""

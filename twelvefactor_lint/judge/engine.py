@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
 from twelvefactor_lint.judge.rollup import rolled_up
@@ -56,11 +57,11 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 continue  # one problem, one finding: the first rule of a factor speaks for the fact
             reported.add((id(fact), rule.factor))
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
-            message = template.render(matcher.message, fact.attrs)
+            message = template.render(matcher.message, fact)
             if role_of(fact, roles) == DEV:
                 severity, message = lowered(severity), message + DEV_NOTE
-            elif fact.attrs.get("condition"):
-                note = f" (only {fact.attrs['condition']}: opt-in, severity lowered one step)"
+            elif fact.condition:
+                note = f" (only {fact.condition}: opt-in, severity lowered one step)"
                 severity, message = lowered(severity), message + note
             findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
@@ -74,14 +75,13 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
 
 
 def _started_by(fact: Fact) -> tuple[str, int] | None:
-    if "started_by_path" not in fact.attrs:
+    if not isinstance(fact, ProcessFact) or not fact.started_by_path:
         return None
-    return fact.attrs["started_by_path"], fact.attrs["started_by_line"]
+    return fact.started_by_path, fact.started_by_line
 
 
 def _definition(fact: Fact) -> tuple[str, int] | None:
-    line = fact.attrs.get("definition_line")
-    return (str(fact.attrs.get("definition_path") or fact.path), line) if isinstance(line, int) and line > 0 else None
+    return (fact.definition_path or fact.path, fact.definition_line) if fact.definition_line > 0 else None
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
@@ -89,9 +89,9 @@ def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:
     matters in development (e.g. a compose service that bind-mounts the source tree: a live-reload dev setup)
     — unless the file is named for production, which no content makes a dev file."""
     role = roles.get(fact.path)
-    if role == PROD and fact.attrs.get("ci_only"):
+    if role == PROD and fact.ci_only:
         return TEST
-    return DEV if role == PROD and fact.attrs.get("dev_only") and not is_prod_named(fact.path) else role
+    return DEV if role == PROD and fact.dev_only and not is_prod_named(fact.path) else role
 
 
 def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, str]):
@@ -101,7 +101,7 @@ def _matches(rule: Rule, by_kind: Mapping[str, list[Fact]], roles: Mapping[str, 
         for fact in by_kind.get(matcher.fact, ()):
             if id(fact) in claimed or role_of(fact, roles) not in rule.roles:
                 continue
-            if matcher.matches(fact.kind, fact.attrs):
+            if matcher.matches(fact):
                 claimed.add(id(fact))
                 yield fact, matcher
 

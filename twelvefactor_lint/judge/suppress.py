@@ -3,24 +3,22 @@ themselves wrong (an unknown rule) or dead (they suppress nothing), as facts for
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 import pathspec
 
 from twelvefactor_lint.facts import Directive, Fact
-from twelvefactor_lint.judge.catalogue import Catalogue
+from twelvefactor_lint.facts.suppression import SuppressionFact, UnknownSuppressionRule, UnusedSuppression
+from twelvefactor_lint.judge.catalogue import ID_PREFIX, Catalogue
 from twelvefactor_lint.model import Finding
-
-_PREFIX = re.compile(r"TF\d+")
-UNKNOWN_RULE, UNUSED = "suppression.unknown_rule", "suppression.unused"
 
 
 def _names(selector: str, finding: Finding) -> bool:
-    """An id, a name or an id prefix (`TF6`) that names the finding's rule."""
+    """An id, a name or an id prefix (`TF6`, a user rule's `ACME`) that names the finding's rule, as the
+    catalogue's selectors do."""
     key = selector.upper()
-    return selector == finding.name or key == finding.rule or bool(_PREFIX.fullmatch(key) and finding.rule.startswith(key))
+    return selector == finding.name or key == finding.rule or bool(ID_PREFIX.fullmatch(key) and finding.rule.startswith(key))
 
 
 def _names_any(directive: Directive, finding: Finding) -> bool:
@@ -76,28 +74,27 @@ def directive_facts(every_finding: Iterable[Finding], directives: Mapping[str, t
             names.update(s for s in directive.selectors if _names(s, finding))
             if not directive.selectors:
                 names.add("")
-    facts = []
+    facts: list[Fact] = []
     for path, found in sorted(directives.items()):
         for directive in found:
             names = used.get((path, id(directive)), set())
             for selector in directive.selectors:
                 if not catalogue.select(selector):
-                    facts.append(_fact(UNKNOWN_RULE, path, directive, selector))
+                    facts.append(_fact(UnknownSuppressionRule, path, directive, selector))
                 elif selector not in names:
-                    facts.append(_fact(UNUSED, path, directive, selector))
+                    facts.append(_fact(UnusedSuppression, path, directive, selector))
             if not directive.selectors and "" not in names:
-                facts.append(_fact(UNUSED, path, directive, ""))
+                facts.append(_fact(UnusedSuppression, path, directive, ""))
     return facts
 
 
-def _fact(kind: str, path: str, directive: Directive, selector: str) -> Fact:
+def _fact(kind: type[SuppressionFact], path: str, directive: Directive, selector: str) -> SuppressionFact:
     scope = "ignore-file" if directive.file_wide else "ignore"
     written = f"# 12f: {scope}[{', '.join(directive.selectors)}]" if directive.selectors else f"# 12f: {scope}"
     covers = "in this file" if directive.file_wide else f"on line {directive.line}"
-    return Fact(kind, path, directive.written_at, attrs={
-        "selector": selector, "directive": written, "covers": covers,
-        "what": f"`{selector}` finding" if selector else "finding",
-    }, anchor=f"{kind}:{scope}:{selector}:{','.join(directive.selectors)}")
+    return kind(path, directive.written_at, selector=selector, directive=written, covers=covers,
+                what=f"`{selector}` finding" if selector else "finding",
+                anchor=f"{kind.kind}:{scope}:{selector}:{','.join(directive.selectors)}")
 
 
 def per_file_ignores(findings: Iterable[Finding], table: Mapping[str, tuple[str, ...]], catalogue: Catalogue) -> list[Finding]:

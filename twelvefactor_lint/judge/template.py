@@ -1,6 +1,7 @@
 """Message templates: `{attr}` placeholders and `{attr?text}` optional parts; nothing else, so no injection.
 
-- `{name}` is replaced by the fact's attribute `name` (left as written when the fact has none).
+- `{name}` is replaced by the fact's field `name` (the catalogue checks at load, with `names`, that the
+  matched kind has every field a message uses; one it lacks would stay as written).
 - `{name?text}` is `text`, verbatim up to its closing brace and with its own `{attr}` placeholders
   filled, when `name` is present and not empty (missing, None, false, "" and empty lists are
   empty; 0 is a value), else nothing: `process{started_by? (started by {started_by})}:` reads
@@ -13,7 +14,6 @@ catalogue loads, so a malformed template stops the run instead of printing brace
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _PART = re.compile(r"\{(\w+)\?((?:[^{}]|\{\w+\})*)\}|\{(\w+)\}")
@@ -25,16 +25,25 @@ def _present(value: object) -> bool:
     return not (isinstance(value, (str, list, tuple, dict)) and not value)
 
 
-def render(template: str, attrs: Mapping[str, object]) -> str:
+def render(template: str, fact: object) -> str:
+    """The message for `fact` (a fact, or anything with attributes)."""
     def fill(match: re.Match[str]) -> str:
         name = match[1]
         if name is None:
-            return str(attrs.get(match[3], match[0]))
-        if not _present(attrs.get(name)):
+            return str(getattr(fact, match[3], match[0]))
+        if not _present(getattr(fact, name, None)):
             return ""
-        return _PLACEHOLDER.sub(lambda inner: str(attrs.get(inner[1], inner[0])), match[2])
+        return _PLACEHOLDER.sub(lambda inner: str(getattr(fact, inner[1], inner[0])), match[2])
 
     return _PART.sub(fill, template)
+
+
+def names(template: str) -> list[str]:
+    """Every field a template reads, in order: placeholders, and the names that switch optional parts on."""
+    found: list[str] = []
+    for match in _PART.finditer(template):
+        found += [match[3]] if match[1] is None else [match[1], *_PLACEHOLDER.findall(match[2])]
+    return found
 
 
 def check(template: str) -> None:

@@ -16,12 +16,12 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 
-from twelvefactor_lint.analyze.dependencies import DECLARED
-from twelvefactor_lint.analyze.python.imports import IMPORT
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.dependencies import Declared
+from twelvefactor_lint.facts.python import Import, UndeclaredImport
 
-UNDECLARED = "python.undeclared_import"
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "_typeshed", "typing_extensions"}
 
 _DISTRIBUTIONS = {
@@ -91,37 +91,37 @@ def _local_names(paths: Iterable[str]) -> set[str]:
     return names
 
 
-def _with_includes(declarations: list[Fact]) -> list[Fact]:
+def _with_includes(declarations: list[Declared]) -> list[Declared]:
     """Each requirements file with the names of the files it includes (`-r requirements/base.txt`), transitively."""
     by_path = {f.path: f for f in declarations}
 
-    def names(fact: Fact, seen: set[str]) -> set[str]:
-        found = set(fact.attrs["names"])
-        for included in fact.attrs.get("includes", ()):
+    def names(fact: Declared, seen: set[str]) -> set[str]:
+        found = set(fact.names)
+        for included in fact.includes:
             if included in by_path and included not in seen:
                 seen.add(included)
                 found |= names(by_path[included], seen)
         return found
 
-    return [f.with_attrs(names=sorted(names(f, {f.path}))) if f.attrs.get("includes") else f for f in declarations]
+    return [replace(f, names=tuple(sorted(names(f, {f.path})))) if f.includes else f for f in declarations]
 
 
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     """`paths`: every discovered file of the project."""
-    declarations = _with_includes([f for f in facts if f.kind == DECLARED])
+    declarations = _with_includes([f for f in facts if isinstance(f, Declared)])
     if not declarations:
         return facts
-    by_directory: dict[str, list[Fact]] = {}
-    for fact in declarations:
-        directory = posixpath.dirname(fact.path)
+    by_directory: dict[str, list[Declared]] = {}
+    for declaration in declarations:
+        directory = posixpath.dirname(declaration.path)
         if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
             directory = posixpath.dirname(directory)
-        by_directory.setdefault(directory, []).append(fact)
-    setup_dirs = {posixpath.dirname(f.path) for f in facts if f.kind == IMPORT and posixpath.basename(f.path) == "setup.py"}
+        by_directory.setdefault(directory, []).append(declaration)
+    setup_dirs = {posixpath.dirname(f.path) for f in facts if isinstance(f, Import) and posixpath.basename(f.path) == "setup.py"}
     local = _local_names(paths)
-    found = []
+    found: list[Fact] = []
     for fact in facts:
-        module = fact.attrs.get("module") if fact.kind == IMPORT else None
+        module = fact.module if isinstance(fact, Import) else None
         if not module or module in _STDLIB or module in local or module.startswith("_"):
             continue
         directory, above = posixpath.dirname(fact.path), []
@@ -131,12 +131,12 @@ def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
                 break
             directory = posixpath.dirname(directory)
         files = [d for directory in above for d in by_directory.get(directory, [])]
-        declaring = [d for d in files if d.attrs["declares"]]
-        if not declaring or any(d in setup_dirs for d in above) or any(d.attrs["dynamic"] for d in files):
+        declaring = [d for d in files if d.declares]
+        if not declaring or any(d in setup_dirs for d in above) or any(d.dynamic for d in files):
             continue
-        declared = {name for d in files for name in d.attrs["names"]} | {d.attrs["own"] for d in files if d.attrs["own"]}
+        declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
         if not _provided(module, declared):
-            found.append(Fact(UNDECLARED, fact.path, fact.line, fact.column, attrs={
-                "module": module, "checked": ", ".join(sorted(d.path for d in declaring))},
-                anchor=f"undeclared:{module}"))
+            found.append(UndeclaredImport(fact.path, fact.line, fact.column, module=module,
+                                          checked=", ".join(sorted(d.path for d in declaring)),
+                                          anchor=f"undeclared:{module}"))
     return facts + found

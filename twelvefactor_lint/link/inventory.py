@@ -10,6 +10,9 @@ from twelvefactor_lint.analyze import images
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.processes import PROCESS_MANAGERS
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.kubernetes import Workload
+from twelvefactor_lint.facts.process import ProcessStart, StageStart, Started
 from twelvefactor_lint.model import Finding, Process
 
 _KINDS = {
@@ -54,30 +57,29 @@ def _image_kind(image: str) -> str:
     return "web server" if images.image_kind(image) == images.PROXY else "service (image default)"
 
 
-def _kind(start: Fact, scripts: dict[tuple[str, int], Fact], image: str = "") -> tuple[str, str]:
+def _kind(start: Started, scripts: dict[tuple[str, int], ProcessStart], image: str = "") -> tuple[str, str]:
     """Kind and command of a declared process; an image that runs a script takes the script's main process,
     and a command given to a backing-service image (`mysqld ...` in `mariadb`) keeps the image's kind."""
-    attrs = start.attrs
     script = scripts.get((start.path, start.line))
-    if script is not None and not attrs["main_role"] and script.attrs["main_role"] != P.RUN_CMD:
-        return _KINDS.get(script.attrs["main_role"], "other"), f"{attrs['command']} -> {script.attrs['main']}"
-    if attrs.get("release"):
-        return "release / one-off", attrs["command"]
-    if attrs["main_role"]:
-        return _KINDS[attrs["main_role"]], attrs["command"]
-    if attrs["main"].split(" ", 1)[0].rsplit("/", 1)[-1] in PROCESS_MANAGERS:
-        return "process manager (runs several processes)", attrs["command"]
-    return (images.category(image) or "other") if image else "other", attrs["command"]
+    if script is not None and not start.main_role and script.main_role != P.RUN_CMD:
+        return _KINDS.get(script.main_role, "other"), f"{start.command} -> {script.main}"
+    if start.release:
+        return "release / one-off", start.command
+    if start.main_role:
+        return _KINDS[start.main_role], start.command
+    if start.main.split(" ", 1)[0].rsplit("/", 1)[-1] in PROCESS_MANAGERS:
+        return "process manager (runs several processes)", start.command
+    return (images.category(image) or "other") if image else "other", start.command
 
 
-def _started_scripts(starts: list[Fact]) -> dict[tuple[str, int], Fact]:
+def _started_scripts(starts: list[ProcessStart]) -> dict[tuple[str, int], ProcessStart]:
     """Per declaration (path, line), the script of its chain that starts the real process: the first
     whose main command is long-running (not `exec "$@"`), else the first script it runs."""
-    chains: dict[tuple[str, int], list[Fact]] = {}
+    chains: dict[tuple[str, int], list[ProcessStart]] = {}
     for fact in starts:
-        if fact.attrs["level"] == "script" and fact.attrs.get("started_by"):
-            chains.setdefault((fact.attrs["started_by_path"], fact.attrs["started_by_line"]), []).append(fact)
-    return {declared: next((f for f in chain if f.attrs["main_role"] in P.LONG_RUNNING - {P.RUN_CMD}), chain[0])
+        if fact.level == "script" and fact.started_by:
+            chains.setdefault((fact.started_by_path, fact.started_by_line), []).append(fact)
+    return {declared: next((f for f in chain if f.main_role in P.LONG_RUNNING - {P.RUN_CMD}), chain[0])
             for declared, chain in chains.items()}
 
 
@@ -86,47 +88,46 @@ def build(facts: Iterable[Fact]) -> Inventory:
     supervisord programs, Kubernetes containers; a compose service or Kubernetes container without a
     command runs its image's (target's) default."""
     facts = list(facts)
-    starts = [f for f in facts if f.kind == "process.start"]
+    starts = [f for f in facts if isinstance(f, ProcessStart)]
     scripts = _started_scripts(starts)
-    image_starts = {f.path: f for f in starts if f.attrs["level"] == "image"}
-    stage_starts = {(f.path, f.attrs["stage"]): f for f in facts if f.kind == "dockerfile.stage_start"}
-    declared = {(f.path, f.attrs.get("service")) for f in starts}
-    service_images = {(f.path, f.attrs["service"]): f.attrs["image"] for f in facts if f.kind == "compose.service"}
+    image_starts: dict[str, Started] = {f.path: f for f in starts if f.level == "image"}
+    stage_starts = {(f.path, f.stage): f for f in facts if isinstance(f, StageStart)}
+    declared = {(f.path, f.service) for f in starts}
+    service_images = {(f.path, f.service): f.image for f in facts if isinstance(f, ComposeService)}
     processes = []
     for fact in facts:
-        attrs = fact.attrs
-        if fact.kind == "process.start" and attrs["level"] != "script":
-            kind, command = _kind(fact, scripts, service_images.get((fact.path, attrs.get("service")), ""))
-            processes.append(_Declared(Process(attrs["process"], kind, command, f"{fact.path}:{fact.line}",
-                                               attrs["source"], attrs["replicas"], ()), fact))
-        elif fact.kind == "kubernetes.workload" and not attrs["has_command"]:
-            kind = "release / one-off" if attrs["one_off"] else _image_kind(attrs["image"])
-            processes.append(_Declared(Process(attrs["process"], kind, attrs["image"], f"{fact.path}:{fact.line}",
-                                               attrs["source"], attrs["replicas"], ()), fact))
-        elif fact.kind == "compose.service" and (fact.path, attrs["service"]) not in declared:
+        if isinstance(fact, ProcessStart) and fact.level != "script":
+            kind, command = _kind(fact, scripts, service_images.get((fact.path, fact.service), ""))
+            processes.append(_Declared(Process(fact.process, kind, command, f"{fact.path}:{fact.line}",
+                                               fact.source, fact.replicas, ()), fact))
+        elif isinstance(fact, Workload) and not fact.has_command:
+            kind = "release / one-off" if fact.one_off else _image_kind(fact.image)
+            processes.append(_Declared(Process(fact.process, kind, fact.image, f"{fact.path}:{fact.line}",
+                                               fact.source, fact.replicas, ()), fact))
+        elif isinstance(fact, ComposeService) and (fact.path, fact.service) not in declared:
             process = _service_process(fact, image_starts, stage_starts, scripts)
             if process is not None:
                 processes.append(_Declared(process, fact))
     return Inventory(tuple(sorted(processes, key=lambda d: (d.declaration.path, d.declaration.line))))
 
 
-def _service_process(service: Fact, image_starts: dict[str, Fact], stage_starts: dict[tuple[str, str], Fact],
-                     scripts: dict[tuple[str, int], Fact]) -> Process | None:
+def _service_process(service: ComposeService, image_starts: dict[str, Started],
+                     stage_starts: dict[tuple[str, str], StageStart],
+                     scripts: dict[tuple[str, int], ProcessStart]) -> Process | None:
     """A compose service without its own command: it runs its image's default (a Dockerfile's, when built)."""
-    attrs = service.attrs
-    name, where = attrs["service"], f"{service.path}:{service.line}"
+    name, where = service.service, f"{service.path}:{service.line}"
     source = f"compose service `{name}`"
-    if attrs["build_context"]:
-        dockerfile = attrs["built_dockerfile"]
-        image = stage_starts.get((dockerfile, attrs["target"])) or image_starts.get(dockerfile)
-        if attrs["role"] in ("proxy", "infra"):
-            kind, command = ("web server" if attrs["role"] == "proxy" else "service"), f"build {attrs['build_context']}"
+    if service.build_context:
+        dockerfile = service.built_dockerfile
+        image = stage_starts.get((dockerfile, service.target)) or image_starts.get(dockerfile)
+        if service.role in ("proxy", "infra"):
+            kind, command = ("web server" if service.role == "proxy" else "service"), f"build {service.build_context}"
         elif image is not None:
             kind, command = _kind(image, scripts)
         else:
-            kind, command = "service (image default)", f"build {attrs['build_context']}"
-    elif attrs["image"]:
-        kind, command = _image_kind(attrs["image"]), attrs["image"]
+            kind, command = "service (image default)", f"build {service.build_context}"
+    elif service.image:
+        kind, command = _image_kind(service.image), service.image
     else:
         return None  # a partial override (ports, volumes) of a service its base file declares
-    return Process(name, kind, command, where, source, attrs["replicas"], ())
+    return Process(name, kind, command, where, source, service.replicas, ())

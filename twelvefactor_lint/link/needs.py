@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import ImportedStateWrite, StarImport
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.catalogue import Rule
@@ -61,10 +62,10 @@ def wanted_modules(facts: Iterable[Fact]) -> set[str]:
     """Modules the analyzed files reach into: the bases they star-import, and the modules whose state they write."""
     wanted = set()
     for fact in facts:
-        if fact.kind == "python.star_import":
-            wanted.add(fact.attrs["imports"])
-        elif fact.kind == "python.imported_state_write":
-            wanted.add(fact.attrs["qualified"].rpartition(".")[0])
+        if isinstance(fact, StarImport):
+            wanted.add(fact.imports)
+        elif isinstance(fact, ImportedStateWrite):
+            wanted.add(fact.qualified.rpartition(".")[0])
     wanted.discard("")
     return wanted
 

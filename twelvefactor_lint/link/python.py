@@ -23,7 +23,19 @@ from collections import defaultdict
 from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.python import (
+    Call,
+    ImportedStateWrite,
+    ModuleState,
+    SecretLiteral,
+    SessionCache,
+    Setting,
+    StarImport,
+    StateMutation,
+    UrlRoute,
+    ViewCandidateWrite,
+)
 
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
@@ -32,83 +44,81 @@ _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 
 def link(facts: list[Fact]) -> list[Fact]:
     facts = _settings_chains(_routed_views(facts))
-    containers: dict[str, list[Fact]] = defaultdict(list)
+    containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
-        if fact.kind == "python.module_state":
-            containers[fact.attrs["name"]].append(fact)
-    writes = [f for f in facts if f.kind == "python.imported_state_write"]
-    facts = [f for f in facts if f.kind != "python.imported_state_write"]
+        if isinstance(fact, ModuleState):
+            containers[fact.name].append(fact)
+    writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
+    facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
 
 
-def _resolved_write(write: Fact, containers: dict[str, list[Fact]]) -> Fact | None:
+def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[ModuleState]]) -> StateMutation | None:
     """The imported write as a state mutation, if it names a module-level container of the project.
 
     Several modules can match a dotted suffix (copies of one app in a tutorial repository); the
     one closest to the importing file wins.
     """
-    module, _, name = write.attrs["qualified"].rpartition(".")
-    candidates = [c for c in containers.get(name, ()) if c.attrs["module"] == module or c.attrs["module"].endswith("." + module)]
+    module, _, name = write.qualified.rpartition(".")
+    candidates = [c for c in containers.get(name, ()) if c.module == module or c.module.endswith("." + module)]
     if not module or not candidates:
         return None
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
-    return Fact("python.state_mutation", write.path, write.line, write.column, write.end_line, write.end_column,
-                attrs={**write.attrs, "container": source.attrs["container"], "defined_at": f"{source.path}:{source.line}",
-                       "definition_path": source.path, "definition_line": source.line},
-                anchor=write.anchor)
+    return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
+                   definition_path=source.path, definition_line=source.line)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:
     """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
     drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
-    routes = {f.attrs["view"]: f for f in facts if f.kind == "python.url_route"}
+    routes = {f.view: f for f in facts if isinstance(f, UrlRoute)}
     kept = []
     for fact in facts:
-        if fact.kind != "python.view_candidate_write":
+        if not isinstance(fact, ViewCandidateWrite):
             kept.append(fact)
             continue
-        route = routes.get(fact.attrs["view"])
+        route = routes.get(fact.view)
         if route is not None:
-            site = f"Django view `{fact.attrs['function']}()` (routed in {route.path}:{route.line})"
-            kept.append(replace(fact, kind=fact.attrs["write_kind"]).with_attrs(site=site))
+            site = f"Django view `{fact.function}()` (routed in {route.path}:{route.line})"
+            kept.append(convert(fact, KINDS[fact.write_kind], site=site))
     return kept
 
 
 def _settings_chains(facts: list[Fact]) -> list[Fact]:
-    settings: dict[str, list[Fact]] = defaultdict(list)
+    settings: dict[str, list[Setting]] = defaultdict(list)
     bases: dict[str, list[str]] = defaultdict(list)
     paths: dict[str, str] = {}
     for fact in facts:
-        if fact.kind == "python.setting" and fact.attrs.get("source") == "settings":
-            settings[fact.attrs["module"]].append(fact)
-            paths[fact.attrs["module"]] = fact.path
-        elif fact.kind == "python.star_import":
-            bases[fact.attrs["module"]].append(fact.attrs["imports"])
-            paths[fact.attrs["module"]] = fact.path
-    derived = _session_caches(settings, bases, paths)
+        if isinstance(fact, Setting) and fact.source == "settings":
+            settings[fact.module].append(fact)
+            paths[fact.module] = fact.path
+        elif isinstance(fact, StarImport):
+            bases[fact.module].append(fact.imports)
+            paths[fact.module] = fact.path
+    derived: list[Fact] = list(_session_caches(settings, bases, paths))
     overridden = _overridden_secrets(facts, settings, bases, paths)
-    limiter_storage = any(f.kind == "python.setting" and f.attrs.get("key") in _LIMITER_STORAGE
-                          and not str(f.attrs.get("value", "")).startswith("memory://") for f in facts)
+    limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
+                          for f in facts)
     return [
-        f.with_attrs(storage_configured=limiter_storage) if f.kind == "python.call" and f.attrs.get("api") == "rate_limiter"
-        else f.with_attrs(overridden=True) if id(f) in overridden else f for f in facts
+        replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
+        else replace(f, overridden=True) if isinstance(f, SecretLiteral) and id(f) in overridden else f for f in facts
     ] + derived
 
 
-def _leaves(settings: dict[str, list[Fact]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[str]:
+def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[str]:
     """Production settings modules that no other one star-imports: what a deploy points DJANGO_SETTINGS_MODULE at."""
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
     return [m for m in sorted(set(settings) | set(bases)) if m not in imported and scope.classify(paths[m]) == scope.PROD]
 
 
-def _chain(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:
+def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:
     if module in seen:
         return set()
     seen.add(module)
     return {module}.union(*(_chain(_known(b, settings, bases), settings, bases, seen) for b in bases.get(module, ())))
 
 
-def _overridden_secrets(facts: list[Fact], settings: dict[str, list[Fact]], bases: dict[str, list[str]],
+def _overridden_secrets(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
                         paths: dict[str, str]) -> set[int]:
     """id() of secret literals in a base settings module that every production leaf built on it sets again
     (`SECRET_KEY = read_key_file()` in `prod.py` over `base.py`'s literal): the literal never reaches a deploy."""
@@ -117,30 +127,31 @@ def _overridden_secrets(facts: list[Fact], settings: dict[str, list[Fact]], base
     found = set()
     for fact in facts:
         module = modules.get(fact.path)
-        if fact.kind != "python.secret_literal" or module is None or fact.attrs.get("context") != "module":
+        if not isinstance(fact, SecretLiteral) or module is None or fact.context != "module":
             continue
         using = [leaf for leaf, chain in leaves if module in chain and leaf != module]
-        effective = [_effective(leaf, settings, bases, set()).get(fact.attrs["key"]) for leaf in using]
+        effective = [_effective(leaf, settings, bases, set()).get(fact.key) for leaf in using]
         if using and all(e is not None and e.path != fact.path for e in effective):
             found.add(id(fact))
     return found
 
 
-def _effective(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]], seen: set[str]) -> dict[str, Fact]:
+def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+               seen: set[str]) -> dict[str, Setting]:
     if module in seen:
         return {}
     seen.add(module)
-    merged: dict[str, Fact] = {}
+    merged: dict[str, Setting] = {}
     for base in bases.get(module, ()):
         merged.update(_effective(_known(base, settings, bases), settings, bases, seen))
     for fact in sorted(settings.get(module, ()), key=lambda f: f.line):
-        if "." not in fact.attrs["key"]:  # a whole dict setting replaces the base's, leaves and all
-            merged = {k: v for k, v in merged.items() if not k.startswith(fact.attrs["key"] + ".")}
-        merged[fact.attrs["key"]] = fact
+        if "." not in fact.key:  # a whole dict setting replaces the base's, leaves and all
+            merged = {k: v for k, v in merged.items() if not k.startswith(fact.key + ".")}
+        merged[fact.key] = fact
     return merged
 
 
-def _known(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[str]]) -> str:
+def _known(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]]) -> str:
     """A star import names a module by its import path; the project knows it by its file path."""
     for known in (*settings, *bases):
         if known == module or known.endswith("." + module):
@@ -148,34 +159,32 @@ def _known(module: str, settings: dict[str, list[Fact]], bases: dict[str, list[s
     return module
 
 
-def _session_caches(settings: dict[str, list[Fact]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[Fact]:
+def _session_caches(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[SessionCache]:
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
-    found: dict[tuple[str, int], Fact] = {}
+    found: dict[tuple[str, int], SessionCache] = {}
     for leaf in sorted(set(settings) | set(bases)):
         if leaf in imported or scope.classify(paths[leaf]) not in (scope.PROD,):
             continue
         effective = _effective(leaf, settings, bases, set())
         engine = effective.get("SESSION_ENGINE")
-        if engine is None or engine.attrs["value"] not in _CACHE_SESSIONS:
+        if engine is None or engine.value not in _CACHE_SESSIONS:
             continue
         alias_fact = effective.get("SESSION_CACHE_ALIAS")
-        alias = alias_fact.attrs["value"] if alias_fact is not None and alias_fact.attrs["value"] else "default"
+        alias = alias_fact.value if alias_fact is not None and alias_fact.value else "default"
         backend = _backend(effective, alias)
         if backend is None:
             continue
-        chain = f"settings `{leaf}`" if leaf == engine.attrs["module"] else f"settings `{leaf}` via `{engine.attrs['module']}`"
-        found.setdefault((engine.path, engine.line), Fact(
-            "python.session_cache", engine.path, engine.line, engine.column, engine.end_line, engine.end_column,
-            attrs={**engine.attrs, "engine": engine.attrs["value"].rsplit(".", 1)[-1], "alias": alias,
-                   "backend": backend, "chain": chain}, anchor=engine.anchor))
+        chain = f"settings `{leaf}`" if leaf == engine.module else f"settings `{leaf}` via `{engine.module}`"
+        found.setdefault((engine.path, engine.line), convert(
+            engine, SessionCache, engine=engine.value.rsplit(".", 1)[-1], alias=alias, backend=backend, chain=chain))
     return list(found.values())
 
 
-def _backend(effective: dict[str, Fact], alias: str) -> str | None:
+def _backend(effective: dict[str, Setting], alias: str) -> str | None:
     """How the alias's cache is local, or None when it is shared (or unknown)."""
     if not any(key == "CACHES" or key.startswith("CACHES.") for key in effective):
         return "the implicit `LocMemCache` default (no `CACHES` setting)"
     backend = effective.get(f"CACHES.{alias}.BACKEND")
-    if backend is not None and backend.attrs["value"].endswith(_LOCAL_CACHES):
-        return f"`{backend.attrs['value'].rsplit('.', 1)[-1]}`"
+    if backend is not None and backend.value.endswith(_LOCAL_CACHES):
+        return f"`{backend.value.rsplit('.', 1)[-1]}`"
     return None

@@ -10,18 +10,26 @@ container is then judged only when the workload runs more than one copy.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
-from twelvefactor_lint.analyze.kubernetes import HPA, REPLICAS_OVERRIDE
-from twelvefactor_lint.analyze.paas import FORMATION
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.compose import Scaled
+from twelvefactor_lint.facts.kubernetes import Hpa, ReplicasOverride, Workload
+from twelvefactor_lint.facts.platform import Formation, PlatformVolume
+from twelvefactor_lint.facts.process import MigrationAtStart, ProcessFact
 
 
 def _formation_target(fact: Fact) -> tuple[str, str] | None:
     """(directory, process type) of a Procfile or heroku.yml process fact, which a formation can scale."""
     name = posixpath.basename(fact.path)
-    if fact.kind.startswith("process.") and (name.startswith("Procfile") or name == "heroku.yml"):
-        return posixpath.dirname(fact.path), fact.attrs["process"]
+    if isinstance(fact, ProcessFact) and (name.startswith("Procfile") or name == "heroku.yml"):
+        return posixpath.dirname(fact.path), fact.process
     return None
+
+
+def _workload(fact: Fact) -> str:
+    """The Kubernetes workload (or platform declaration) a fact is about; `""` for none."""
+    return fact.workload if isinstance(fact, (ProcessFact, Workload, PlatformVolume)) else ""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
@@ -29,34 +37,30 @@ def link(facts: list[Fact]) -> list[Fact]:
     by_name: dict[str, int] = {}
     formation: dict[tuple[str, str], int] = {}
     for fact in facts:
-        if fact.kind == HPA:
-            ref = fact.attrs["workload"]
-            by_workload[ref] = max(by_workload.get(ref, 0), fact.attrs["replicas"])
-        elif fact.kind == REPLICAS_OVERRIDE:
-            name = fact.attrs["name"]
-            by_name[name] = max(by_name.get(name, 0), fact.attrs["replicas"])
-        elif fact.kind == FORMATION:
-            formation[(posixpath.dirname(fact.path), fact.attrs["process"])] = fact.attrs["replicas"]
+        if isinstance(fact, Hpa):
+            by_workload[fact.workload] = max(by_workload.get(fact.workload, 0), fact.replicas)
+        elif isinstance(fact, ReplicasOverride):
+            by_name[fact.name] = max(by_name.get(fact.name, 0), fact.replicas)
+        elif isinstance(fact, Formation):
+            formation[(posixpath.dirname(fact.path), fact.process)] = fact.replicas
     if not by_workload and not by_name and not formation:
         return facts
 
     def raised(fact: Fact) -> int:
-        ref = fact.attrs.get("workload")
+        ref = _workload(fact)
         target = _formation_target(fact)
-        if isinstance(ref, str):
+        if ref:
             return max(by_workload.get(ref, 0), by_name.get(ref.partition("/")[2], 0))
         return formation.get(target, 0) if target else 0
 
     def linked(fact: Fact) -> Fact:
-        if fact.kind in (HPA, REPLICAS_OVERRIDE, FORMATION) or "replicas" not in fact.attrs:
+        if not isinstance(fact, Scaled):
             return fact
-        replicas = max(fact.attrs["replicas"], raised(fact))
-        if replicas == fact.attrs["replicas"]:
+        replicas = max(fact.replicas, raised(fact))
+        if replicas == fact.replicas:
             return fact
-        scaled = replicas > 1
-        updated = fact.with_attrs(replicas=replicas, scaled=scaled)
-        if fact.attrs.get("init") and fact.kind == "process.migration_at_start":
-            updated = updated.with_attrs(followed=scaled)
-        return updated
+        if isinstance(fact, MigrationAtStart) and fact.init:
+            return replace(fact, replicas=replicas, scaled=replicas > 1, followed=replicas > 1)
+        return replace(fact, replicas=replicas, scaled=replicas > 1)
 
     return [linked(f) for f in facts]

@@ -13,11 +13,22 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import Fact, convert
+from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
+from twelvefactor_lint.facts.process import (
+    EntrypointArgs,
+    ExtraProcess,
+    MigrationAtStart,
+    ProcessFact,
+    ProcessStart,
+    ScriptRef,
+)
+from twelvefactor_lint.facts.python import PythonFact
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,8 @@ _CHAIN_DEPTH = 4
 def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     """Read the scripts (and the scripts they run, a few hops deep), uWSGI ini files and supervisord configs
     images start, then tie their facts to the hop that starts them."""
-    started: dict[str, Fact] = {}
-    links: list[tuple[Fact, str]] = []
+    started: dict[str, ScriptRef] = {}
+    links: list[tuple[ScriptRef, str]] = []
     requests = [FileRequest(rel, "supervisord", dockerfile)
                 for dockerfile, rel in supervisor_configs(facts) if files.exists(rel)]
     for _ in range(_CHAIN_DEPTH):
@@ -65,7 +76,7 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
             if found is not None and found != ref.path and (ref, found) not in links:
                 links.append((ref, found))
                 started.setdefault(found, ref)
-                requests.append(FileRequest(found, ref.attrs["reads"], ref.path))
+                requests.append(FileRequest(found, ref.reads, ref.path))
         if not requests:
             break
         facts = facts + files.read(requests)
@@ -73,7 +84,7 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     return mark_python_entrypoints(name_supervised_programs(annotate(facts, links)))
 
 
-def script_sources(script: str, workdir: str, copies: list[list]) -> list[str]:
+def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
     """Build-context paths a script in the image may have been copied from (latest COPY first)."""
     target = posixpath.normpath(posixpath.join(workdir, script))
     found = []
@@ -96,14 +107,14 @@ def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     and the repository root (`docker build -f deploy/Dockerfile .`, what CI scripts usually run)."""
     contexts = []
     for fact in facts:
-        if fact.kind == "compose.service" and fact.attrs["built_dockerfile"] == dockerfile:
-            contexts.append(fact.attrs["built_context"])
+        if isinstance(fact, ComposeService) and fact.built_dockerfile == dockerfile:
+            contexts.append(fact.built_context)
     contexts += [posixpath.dirname(dockerfile) or ".", "."]
     return list(dict.fromkeys(contexts))
 
 
-def script_candidates(facts: list[Fact], started: dict[str, Fact],
-                      files: ProjectFiles) -> list[tuple[Fact, list[str]]]:
+def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
+                      files: ProjectFiles) -> list[tuple[ScriptRef, list[str]]]:
     """(script reference, repository paths the script may be, most likely first).
 
     A reference from a Dockerfile or compose file resolves through its image. A reference from a
@@ -113,27 +124,26 @@ def script_candidates(facts: list[Fact], started: dict[str, Fact],
     A compose service running the project's own published image resolves through the Dockerfile
     that builds it.
     """
-    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
-    found: list[tuple[Fact, list[str]]] = []
-    for ref in [f for f in facts if f.kind == "process.script_ref"] + _entrypoint_refs(facts, filesystems):
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
+    found: list[tuple[ScriptRef, list[str]]] = []
+    for ref in [f for f in facts if isinstance(f, ScriptRef)] + _entrypoint_refs(facts, filesystems):
         nearby: list[str] = []
-        if not ref.attrs["dockerfile"] and ref.attrs.get("image"):
-            ref = ref.with_attrs(dockerfile=_own_image_dockerfile(ref, facts, files))
-        elif not ref.attrs["dockerfile"]:
+        if not ref.dockerfile and ref.image:
+            ref = replace(ref, dockerfile=_own_image_dockerfile(ref, facts, files))
+        elif not ref.dockerfile:
             parent = started.get(ref.path)
             if parent is None:
                 continue
-            if not ref.attrs["script"].startswith("/"):
-                nearby.append(posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), ref.attrs["script"])))
-            ref = ref.with_attrs(
-                hop=f"{parent.attrs['hop']} -> {ref.attrs['hop']}", dockerfile=parent.attrs["dockerfile"],
-                declared_path=parent.attrs["declared_path"], declared_line=parent.attrs["declared_line"],
-                root=parent.attrs.get("root", parent.path), followed=ref.attrs["followed"] or parent.attrs["followed"],
-                **{"service": parent.attrs["service"]} if "service" in parent.attrs else {})
-        image = filesystems.get(ref.attrs["dockerfile"])
+            if not ref.script.startswith("/"):
+                nearby.append(posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), ref.script)))
+            ref = replace(
+                ref, hop=f"{parent.hop} -> {ref.hop}", dockerfile=parent.dockerfile, declared_path=parent.declared_path,
+                declared_line=parent.declared_line, root=parent.root or parent.path,
+                followed=ref.followed or parent.followed, service=parent.service or ref.service)
+        image = filesystems.get(ref.dockerfile)
         candidates = []
         if image is not None:
-            sources = script_sources(ref.attrs["script"], image.attrs["workdir"], image.attrs["copies"])
+            sources = script_sources(ref.script, image.workdir, image.copies)
             candidates = [posixpath.normpath(posixpath.join(context, source))
                           for context in _contexts(image.path, facts) for source in sources]
         candidates += nearby
@@ -142,28 +152,27 @@ def script_candidates(facts: list[Fact], started: dict[str, Fact],
     return found
 
 
-def _entrypoint_refs(facts: list[Fact], filesystems: dict[str, Fact]) -> list[Fact]:
+def _entrypoint_refs(facts: list[Fact], filesystems: dict[str, DockerfileFilesystem]) -> list[ScriptRef]:
     """A compose `command:` is the argument list of the ENTRYPOINT script of the image it builds
     (`command: worker` for a dispatcher entrypoint): a reference to that script with that argument."""
     refs = []
-    for args in (f for f in facts if f.kind == "process.entrypoint_args"):
-        image = filesystems.get(args.attrs["dockerfile"])
-        if image is not None and image.attrs.get("entrypoint_script"):
-            refs.append(Fact("process.script_ref", args.path, args.line, 1, attrs={
-                **args.attrs, "script": image.attrs["entrypoint_script"], "followed": False, "reads": "shell"},
-                anchor=args.anchor))
+    for args in (f for f in facts if isinstance(f, EntrypointArgs)):
+        image = filesystems.get(args.dockerfile)
+        if image is not None and image.entrypoint_script:
+            refs.append(convert(args, ScriptRef, column=1, script=image.entrypoint_script, followed=False,
+                                reads="shell"))
     return refs
 
 
-def _own_image_dockerfile(ref: Fact, facts: list[Fact], files: ProjectFiles) -> str:
+def _own_image_dockerfile(ref: ScriptRef, facts: list[Fact], files: ProjectFiles) -> str:
     """The Dockerfile that builds the project's own published image a compose service runs
     (`image: ghcr.io/org/app:1.2` in a project with an `app/` package): the one beside the compose
     file, else at the root; "" for anyone else's image."""
-    name = ref.attrs["image"].rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+    name = ref.image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
     directories = {f.path.split("/", 1)[0].lower() for f in facts if "/" in f.path}
     if not name or (name not in directories and not files.exists(f"{name}/__init__.py")):
         return ""
-    dockerfiles = {f.path for f in facts if f.kind == "dockerfile.filesystem"}
+    dockerfiles = {f.path for f in facts if isinstance(f, DockerfileFilesystem)}
     beside = posixpath.join(posixpath.dirname(ref.path), "Dockerfile")
     return next((d for d in (beside, "Dockerfile") if d in dockerfiles), "")
 
@@ -172,44 +181,45 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
     """(Dockerfile, repository file) for each file an image copies into `/etc/supervisor/` or names
     `supervisord.conf`: supervisord reads its programs there, whatever the file is called."""
     found = []
-    for image in (f for f in facts if f.kind == "dockerfile.filesystem"):
+    for image in (f for f in facts if isinstance(f, DockerfileFilesystem)):
         base = posixpath.dirname(image.path) or "."
-        for sources, dest in image.attrs["copies"]:
+        for sources, dest in image.copies:
             if dest.startswith("/etc/supervisor") or posixpath.basename(dest) == "supervisord.conf":
                 found += [(image.path, posixpath.normpath(posixpath.join(base, s))) for s in sources if s.endswith(".conf")]
     return found
 
 
-def annotate(facts: list[Fact], scripts: list[tuple[Fact, str]]) -> list[Fact]:
+def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fact]:
     """Give each process fact of a started script the hop that starts it (`started_by`, as messages show
     it, and where the chain is declared: `started_by_path`, `started_by_line`) and the replicas of the
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
     (`dev*`, `test*`) may run."""
-    refs_of: dict[str, list[Fact]] = {}
+    refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
     arms_of: dict[str, list[str]] = {}
     for fact in facts:
-        if fact.attrs.get("arm") and fact.attrs["arm"] not in arms_of.setdefault(fact.path, []):
-            arms_of[fact.path].append(fact.attrs["arm"])
-    replicas = {(f.path, f.attrs.get("service")): f.attrs["replicas"] for f in facts if f.kind == "process.start"}
+        if isinstance(fact, (ProcessFact, ScriptRef)) and fact.arm and fact.arm not in arms_of.setdefault(fact.path, []):
+            arms_of[fact.path].append(fact.arm)
+    replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
 
     def annotated(fact: Fact) -> Fact | None:
         refs = refs_of.get(fact.path)
-        if not refs or not fact.kind.startswith("process.") or fact.kind == "process.script_ref":
+        if not refs or not isinstance(fact, ProcessFact):
             return fact
-        if fact.attrs.get("arm"):
-            refs = [r for r in refs if _runs_arm(fact.attrs["arm"], arms_of[fact.path], r.attrs["argument"])]
+        if fact.arm:
+            refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
             if not refs:
                 return None
         ref = refs[0]
-        root = ref.attrs.get("root", ref.path)
-        count = replicas.get((root, ref.attrs.get("service")), 1) if "service" in ref.attrs else 1
-        extra = {"followed": True} if fact.kind == "process.migration_at_start" and ref.attrs["followed"] else {}
-        return fact.with_attrs(started_by=ref.attrs["hop"], started_by_path=ref.attrs["declared_path"],
-                               started_by_line=ref.attrs["declared_line"], replicas=count, scaled=count > 1, **extra)
+        count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
+        changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
+                                   "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
+        if isinstance(fact, MigrationAtStart) and ref.followed:
+            changes["followed"] = True
+        return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
 
@@ -226,32 +236,32 @@ def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
     configs the image copies in (`supervised`: `nginx`, `app`; `supervised_at`: supervisord.conf:4, 9)."""
-    programs = [f for f in facts if f.kind == "process.start" and f.attrs["level"] == "supervised"]
+    programs = [f for f in facts if isinstance(f, ProcessStart) and f.level == "supervised"]
     if not programs:
         return facts
 
-    filesystems = {f.path: f for f in facts if f.kind == "dockerfile.filesystem"}
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
 
     def named(fact: Fact) -> Fact:
-        if fact.kind != "process.extra_process" or fact.attrs["program"] != "supervisord":
+        if not isinstance(fact, ExtraProcess) or fact.program != "supervisord":
             return fact
         image = filesystems.get(fact.path)
         mine = [p for p in programs if image is not None and _copied_into(p.path, image)]
         if not mine:
             return fact
-        return fact.with_attrs(supervised=", ".join(f"`{p.attrs['process']}`" for p in mine),
-                               supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
+        return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
+                       supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
 
     return [named(f) for f in facts]
 
 
-def _copied_into(path: str, image: Fact) -> bool:
+def _copied_into(path: str, image: DockerfileFilesystem) -> bool:
     """Whether a repository file is among what the Dockerfile COPYs from its own directory."""
     base = posixpath.dirname(image.path)
     relative = posixpath.relpath(path, base or ".")
     if relative.startswith(".."):
         return False
-    for sources, _ in image.attrs["copies"]:
+    for sources, _ in image.copies:
         for source in sources:
             source = posixpath.normpath(source)
             if source == "." or relative == source or relative.startswith(source + "/"):
@@ -264,13 +274,12 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     `python -m app.main`, resolved from the declaring file's directory): their `__main__` block is
     how that process starts, not a developer's shortcut."""
     entrypoints = set()
-    for start in (f for f in facts if f.kind == "process.start" and f.attrs["main_role"] == "app"):
+    for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
-        entrypoints |= {posixpath.normpath(posixpath.join(base, target))
-                        for target in _python_targets(start.attrs["main"].split())}
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
     if not entrypoints:
         return facts
-    return [f.with_attrs(run_as_process=True) if f.path in entrypoints else f for f in facts]
+    return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
 def _python_targets(argv: list[str]) -> set[str]:

@@ -8,13 +8,13 @@ the roles it judges, and the findings 12f-lint reports on its first bad example,
 from __future__ import annotations
 
 import difflib
-import tempfile
 from pathlib import Path
 
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES
 from twelvefactor_lint.discover.walk import content_kind, kind_of
 from twelvefactor_lint.factors import FACTORS
 from twelvefactor_lint.judge.catalogue import Catalogue, Example, Rule
+from twelvefactor_lint.judge.examples import findings
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.report.docs import rule_url
 
@@ -52,17 +52,7 @@ def _roles(rule: Rule) -> str:
 
 def reported(rule: Rule, example: Example) -> list[Finding]:
     """What 12f-lint reports on an example, from a real run over the example's files in a scratch directory."""
-    from twelvefactor_lint.config import Settings
-    from twelvefactor_lint.runner import run
-
-    with tempfile.TemporaryDirectory(prefix="12f-lint-doc-") as scratch:
-        root = Path(scratch)
-        for file in example.files:
-            target = root / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file.code, encoding="utf-8")
-        result = run([root], Settings(root=root, select=(rule.id,)), Catalogue((rule,)))
-    return [f for f in result.findings if f.rule == rule.id]
+    return [f for f in findings(example, (rule.id,), Catalogue((rule,))) if f.rule == rule.id]
 
 
 def _what_it_does(rule: Rule) -> list[str]:

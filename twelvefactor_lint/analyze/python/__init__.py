@@ -10,6 +10,7 @@ import ast
 import io
 import sys
 import tokenize
+from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer
@@ -30,7 +31,8 @@ from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.discover.sources import split_lines
-from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts import FileAnalysis, parse_error
+from twelvefactor_lint.facts.python import PythonFact, PythonSiteFact
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -76,7 +78,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     names = Names(tree, index.imports)
     handlers = find_handlers(index, names, path)
     contexts = Contexts(tree, index, names, handlers, path)
-    facts = state_facts(tree, names, handlers, path)
+    facts: list[PythonFact] = state_facts(tree, names, handlers, path)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path)
@@ -99,18 +101,17 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     return FileAnalysis(tuple(facts), _directives(text))
 
 
-def _placed(fact: Fact, contexts: Contexts, found: list[conditions.Branch]) -> Fact:
+def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:
     """Module-wide attributes, `at_start` (the code runs whenever a web process starts: start-up code, or
     import-time code of a module that serves requests, outside a main guard) and the env-driven branch the
     code is in (`condition`, `ci_only`), if any."""
     in_main = fact.line in contexts.main_lines
-    context = fact.attrs.get("context")
+    context = fact.context if isinstance(fact, PythonSiteFact) else None
     at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
-    fact = fact.with_attrs(module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
     branch = conditions.innermost(found, fact.line)
-    if branch is None:
-        return fact
-    return fact.with_attrs(ci_only=True) if branch.ci_only else fact.with_attrs(condition=branch.condition)
+    placed = {"ci_only": True} if branch is not None and branch.ci_only else \
+        {"condition": branch.condition} if branch is not None else {}
+    return replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start, **placed)
 
 
 def _decode(data: bytes) -> str:

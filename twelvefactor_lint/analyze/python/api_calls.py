@@ -15,9 +15,8 @@ from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts,
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import Call
 
-FACT = "python.call"
 _NONE: tuple[str, ...] = ()
 _API: dict[str, tuple[str, tuple[str, ...]]] = {
     # factor III/VII: debug and listen port
@@ -75,7 +74,7 @@ _RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
 _SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
 
 
-def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Call]:
     facts = []
     configured_queue = _has_init_app_queue(index)
     for site in index.calls:
@@ -84,17 +83,17 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
         if found is None:
             continue
         api, keywords = found
-        attrs = _arguments(call, keywords, names)
+        fields = _arguments(call, keywords, names)
         if api == "socketio" and configured_queue:
-            attrs["has_message_queue"] = True
+            fields["has_message_queue"] = True
         if api == "call_command":
-            attrs["command"] = attrs["arg"]
+            fields["command"] = fields["arg"]
         if api == "sqlite_connect":
-            attrs["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
+            fields["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
         if api == "setsid":
-            attrs["daemon_idiom"] = _forks_and_exits(site.function, names)
-        facts.append(fact_at(FACT, path, call, contexts.of(site), site.statement_line, api, api=api,
-                             module_kind=contexts.module_kind, **attrs))
+            fields["daemon_idiom"] = _forks_and_exits(site.function, names)
+        facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
+                             module_kind=contexts.module_kind, **fields))
     return facts
 
 
@@ -134,22 +133,22 @@ def _creates_schema(method: str, call: ast.Call) -> bool:
 
 
 def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[str, object]:
-    attrs: dict[str, object] = {"arg": "", "arg_origin": "", "arg2": "", "arg2_origin": "", "arg_name": "", "arg2_name": ""}
+    fields: dict[str, object] = {"arg": "", "arg_origin": "", "arg2": "", "arg2_origin": "", "arg_name": "", "arg2_name": ""}
     if call.args and not isinstance(call.args[0], ast.Starred):
         first = describe(call.args[0], names)
-        attrs["arg"], attrs["arg_origin"] = first.text, first.origin
-        attrs["arg_name"] = names.qualify(call.args[0]) or ""
+        fields["arg"], fields["arg_origin"] = first.text, first.origin
+        fields["arg_name"] = names.qualify(call.args[0]) or ""
     if len(call.args) > 1 and not isinstance(call.args[1], ast.Starred):
         second = describe(call.args[1], names)
-        attrs["arg2"], attrs["arg2_origin"] = second.text, second.origin
-        attrs["arg2_name"] = names.qualify(call.args[1]) or ""
+        fields["arg2"], fields["arg2_origin"] = second.text, second.origin
+        fields["arg2_name"] = names.qualify(call.args[1]) or ""
     given = {k.arg: k.value for k in call.keywords if k.arg}
     for keyword in keywords:
-        attrs[f"has_{keyword}"] = keyword in given
+        fields[f"has_{keyword}"] = keyword in given
         value = describe(given[keyword], names) if keyword in given else None
-        attrs[keyword] = value.text if value else ""
-        attrs[f"{keyword}_origin"] = value.origin if value else ""
-    return attrs
+        fields[keyword] = value.text if value else ""
+        fields[f"{keyword}_origin"] = value.origin if value else ""
+    return fields
 
 
 def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:

@@ -14,9 +14,8 @@ import ast
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import BackgroundWork, PythonSiteFact, SchedulerStart
 
-SCHEDULER, WORK = "python.scheduler_start", "python.background_work"
 _SCHEDULERS = {
     "apscheduler.schedulers.background.BackgroundScheduler", "apscheduler.schedulers.asyncio.AsyncIOScheduler",
     "apscheduler.schedulers.gevent.GeventScheduler", "apscheduler.schedulers.tornado.TornadoScheduler",
@@ -64,12 +63,12 @@ class _Resolver:
         return _THREADS.get(constructor, "")
 
 
-def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     resolver = _Resolver(index, names)
     joined = {(id(s.function), s.node.func.value.id) for s in index.calls
               if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join"
               and isinstance(s.node.func.value, ast.Name)}
-    facts = []
+    facts: list[PythonSiteFact] = []
     for site in index.calls:
         call, func = site.node, site.node.func
         if not isinstance(func, ast.Attribute):
@@ -80,7 +79,7 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if func.attr == "start" and not call.args:
             constructor = resolver.constructor(func.value, site.function)
             if constructor in _SCHEDULERS:
-                facts.append(fact_at(SCHEDULER, path, call, contexts.of(site), site.statement_line, constructor,
+                facts.append(fact_at(SchedulerStart, path, call, contexts.of(site), site.statement_line, constructor,
                                      api=constructor.rsplit(".", 1)[-1], module_kind=contexts.module_kind))
             elif resolver.kind(constructor):
                 name = func.value.id if isinstance(func.value, ast.Name) else ""
@@ -94,8 +93,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     return facts
 
 
-def _work(site: Site, contexts: Contexts, path: str, mechanism: str, api: str) -> Fact:
-    return fact_at(WORK, path, site.node, contexts.of(site), site.statement_line, mechanism,
+def _work(site: Site, contexts: Contexts, path: str, mechanism: str, api: str) -> BackgroundWork:
+    return fact_at(BackgroundWork, path, site.node, contexts.of(site), site.statement_line, mechanism,
                    mechanism=mechanism, api=api, module_kind=contexts.module_kind)
 
 

@@ -25,9 +25,8 @@ from twelvefactor_lint.analyze.python.names import Names, assigned_names, module
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.discover.modules import dotted_module
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import PythonSiteFact, Setting, StarImport
 
-FACT, STAR_IMPORT = "python.setting", "python.star_import"
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
@@ -45,7 +44,7 @@ _OPTION_NAME = re.compile(r"^-*([A-Za-z][\w-]*)$")
 class _Emitter:
     def __init__(self, names: Names, contexts: Contexts, path: str):
         self.names, self.contexts, self.path = names, contexts, path
-        self.facts: list[Fact] = []
+        self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
                 env_field: bool = False) -> None:
@@ -61,13 +60,13 @@ class _Emitter:
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
-            FACT, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
+            Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only,
             module_kind=self.contexts.module_kind))
 
 
-def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     emit = _Emitter(names, contexts, path)
     module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
     module_scope = Scope(MODULE, "", "the module body")
@@ -79,7 +78,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
                 emit.setting(key, value, module_scope, statement.lineno, source)
         if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
             base = "." * statement.level + (statement.module or "")
-            emit.facts.append(fact_at(STAR_IMPORT, path, statement, module_scope, statement.lineno, f"star:{base}",
+            emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
     env_classes = settings_classes(names)
     for cls in _config_classes(names):

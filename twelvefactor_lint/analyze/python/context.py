@@ -13,11 +13,12 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
 from twelvefactor_lint.analyze.python.handlers import Handler, direct_callees
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, module_statements
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import PythonSiteFact
 
 STARTUP, FUNCTION, MODULE = "startup", "function", "module"
 APP_CONSTRUCTORS = {"flask.Flask", "quart.Quart", "apiflask.APIFlask", "fastapi.FastAPI",
@@ -33,6 +34,7 @@ _SETTINGS_PATH = re.compile(r"(^|[/_.-])(settings?|config|configs|conf)([/_.-]|$
 _CLI_MODULES = ("argparse", "click", "typer", "fire", "docopt", "optparse")
 CONFIG_CLASS = re.compile(r"(Config|Configuration|Settings)$")
 """A class name that reads as configuration (`Config`, `ProductionConfig`, `AppSettings`)."""
+S = TypeVar("S", bound=PythonSiteFact)
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,9 @@ def main_block_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
-def fact_at(kind: str, path: str, node: ast.expr | ast.stmt, scope: Scope, statement_line: int, anchor: str,
-            **attrs: object) -> Fact:
+def fact_at(kind: type[S], path: str, node: ast.expr | ast.stmt, scope: Scope, statement_line: int, anchor: str,
+            **attrs: Any) -> S:
     """A fact located at `node`, carrying where it runs (context, function, site)."""
-    return Fact(kind, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
-                attrs={"context": scope.context, "function": scope.function, "site": scope.site,
-                       "framework": scope.framework, "statement_line": statement_line, **attrs},
-                anchor=f"{scope.function}:{anchor}")
+    return kind(path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                context=scope.context, function=scope.function, site=scope.site, framework=scope.framework,
+                statement_line=statement_line, anchor=f"{scope.function}:{anchor}", **attrs)

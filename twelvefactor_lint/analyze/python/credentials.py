@@ -18,10 +18,14 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import (
+    PythonSiteFact,
+    SecretEnvFallback,
+    SecretLiteral,
+    SecretRandomFallback,
+    UrlCredentials,
+)
 
-SECRET_LITERAL, SECRET_FALLBACK, URL_CREDENTIALS = "python.secret_literal", "python.secret_env_fallback", "python.url_credentials"
-SECRET_RANDOM = "python.secret_random_fallback"
 _RANDOM_SOURCES = {"secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom", "uuid.uuid4",
                    "uuid.uuid1", "django.core.management.utils.get_random_secret_key",
                    "django.utils.crypto.get_random_string", "cryptography.fernet.Fernet.generate_key",
@@ -110,10 +114,10 @@ def _settings_fields(names: Names) -> set[int]:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
 
 
-def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str) -> Fact:
+def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
-    return fact_at(SECRET_FALLBACK, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
+    return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=bool(_OWN_KEY.search(key)), looks_real=looks_like_secret(key, fallback.value),
                    module_kind=contexts.module_kind)
 
@@ -135,8 +139,8 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     return None
 
 
-def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
-    facts = []
+def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
+    facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     for call in index.calls:
         read = env_read(call.node, names)
@@ -147,7 +151,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and _is_random(default, names):
-            facts.append(fact_at(SECRET_RANDOM, path, default, contexts.of(call), call.statement_line, key,
+            facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
         if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and default.value and not _PLACEHOLDER.search(default.value):
@@ -156,7 +160,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     for site, key, value in _bindings(index):
         made_up = _random_fallback(site, key, value, names)
         if made_up is not None:
-            facts.append(fact_at(SECRET_RANDOM, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
+            facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
                                  env_key=made_up[0], module_kind=contexts.module_kind))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
@@ -166,14 +170,14 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
-            facts.append(fact_at(SECRET_LITERAL, path, value, contexts.of(where), site.statement_line, key,
+            facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, sure=is_sure_secret(str(value.value)), module_kind=contexts.module_kind))
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
         if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):
             masked = f"{match['scheme']}://{match['user']}:***@{match['host']}"
-            facts.append(fact_at(URL_CREDENTIALS, path, url.node, contexts.of(url), url.statement_line, masked,
+            facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=match["scheme"], env_default=id(url.node) in fallbacks,
                                  module_kind=contexts.module_kind))
     return facts

@@ -13,9 +13,8 @@ import ast
 
 from twelvefactor_lint.analyze.python.context import Contexts, Scope, fact_at
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import FileDatastore
 
-FACT = "python.file_datastore"
 _LOADERS = {"json.load", "json.loads", "yaml.load", "yaml.safe_load", "pickle.load", "pickle.loads", "orjson.loads"}
 _DUMPERS = {"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"}
 _SERIALISERS = {"json.dumps", "yaml.dump", "yaml.safe_dump", "pickle.dumps", "orjson.dumps"}
@@ -29,7 +28,7 @@ def might_have_datastore(text: str) -> bool:
     return "load" in text and "dump" in text and "class " in text
 
 
-def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDatastore]:
     facts = []
     for name, cls in names.classes.items():
         loads, removes, writes = False, False, None
@@ -43,7 +42,7 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[Fact]:
                 writes = node
         if loads and writes is not None and not removes:
             scope = Scope("function", name, f"class `{name}`")
-            facts.append(fact_at(FACT, path, writes, scope, writes.lineno, name, store=name,
+            facts.append(fact_at(FileDatastore, path, writes, scope, writes.lineno, name, store=name,
                                  module_kind=contexts.module_kind))
     return facts
 

@@ -19,9 +19,8 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import FileWrite
 
-FACT = "python.file_write"
 _OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
 _PATH_FUNCS = {"shutil.copy": 1, "shutil.copy2": 1, "shutil.copyfile": 1, "shutil.move": 1, "shutil.copytree": 1,
                "os.rename": 1, "os.replace": 1, "numpy.save": 0, "numpy.savez": 0, "joblib.dump": 1}
@@ -176,7 +175,7 @@ def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr
     return None
 
 
-def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[FileWrite]:
     facts = []
     functions: dict[int, _Function] = {}
     for site in index.calls:
@@ -199,7 +198,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         upload = upload or _writes_upload(site, function)
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
-        facts.append(fact_at(FACT, path, site.node, scope, site.statement_line, api, api=api,
+        facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind))
     return facts
 

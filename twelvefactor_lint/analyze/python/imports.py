@@ -13,9 +13,8 @@ import ast
 import posixpath
 
 from twelvefactor_lint.analyze.python.index import Site
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import Import, SysPathOutside
 
-IMPORT = "python.import"
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
@@ -39,10 +38,10 @@ def _guarded(tree: ast.AST) -> set[int]:
     return guarded
 
 
-def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path: str) -> list[Fact]:
+def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path: str) -> list[Import]:
     """One fact per top-level module the file imports unguarded (its first import of it)."""
     guarded = _guarded(tree) if any(isinstance(n, (ast.Try, ast.If)) for n in ast.walk(tree)) else set()
-    seen: dict[str, Fact] = {}
+    seen: dict[str, Import] = {}
     for node in imports:
         if id(node) in guarded:
             continue
@@ -53,12 +52,11 @@ def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path
         for module in modules:
             top = module.partition(".")[0]
             if top and top not in seen:
-                seen[top] = Fact(IMPORT, path, node.lineno, node.col_offset + 1, attrs={"module": top, "dotted": module},
-                                 anchor=f"import:{top}")
+                seen[top] = Import(path, node.lineno, node.col_offset + 1, module=top, dotted=module,
+                                   anchor=f"import:{top}")
     return list(seen.values())
 
 
-SYS_PATH_OUTSIDE = "python.sys_path_outside"
 _PATH_FUNCS = {"abspath", "realpath", "normpath", "resolve", "absolute"}
 
 
@@ -95,7 +93,7 @@ def _static_path(node: ast.expr, here: str) -> str | None:
     return None
 
 
-def sys_path_facts(index_calls: list[Site[ast.Call]], path: str) -> list[Fact]:
+def sys_path_facts(index_calls: list[Site[ast.Call]], path: str) -> list[SysPathOutside]:
     """`sys.path.append/insert(...)` of a directory outside the project root: code from another checkout
     (a sibling repository, a shared folder) is imported at run time instead of installed as a package."""
     facts = []
@@ -112,6 +110,6 @@ def sys_path_facts(index_calls: list[Site[ast.Call]], path: str) -> list[Fact]:
             continue
         resolved = posixpath.normpath(target)
         if resolved == ".." or resolved.startswith("../"):
-            facts.append(Fact(SYS_PATH_OUTSIDE, path, call.lineno, call.col_offset + 1, attrs={
-                "expression": ast.unparse(argument)[:120], "resolved": resolved}, anchor=f"sys.path:{resolved}"))
+            facts.append(SysPathOutside(path, call.lineno, call.col_offset + 1, expression=ast.unparse(argument)[:120],
+                                        resolved=resolved, anchor=f"sys.path:{resolved}"))
     return facts

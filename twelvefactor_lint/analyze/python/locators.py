@@ -17,9 +17,9 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, LITERAL, describe
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import convert
+from twelvefactor_lint.facts.python import PythonSiteFact, ServiceLocator, Setting
 
-FACT = "python.service_locator"
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"}
 _URL_KEY = re.compile(
     r"(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
@@ -60,21 +60,19 @@ def host_of(text: str, shape: str) -> str:
     return host.lower() if shape == "host" or "." in host or host in LOOPBACK or ":" in text else ""
 
 
-def locator_facts(settings: list[Fact], index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, contexts: Contexts,
+                  path: str) -> list[ServiceLocator]:
     facts = []
     for setting in settings:
-        if setting.kind != "python.setting":
+        if not isinstance(setting, Setting):
             continue
-        key = setting.attrs["key"]
+        key = setting.key
         is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]))
-        if setting.attrs["origin"] not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
+        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
             continue
-        host = host_of(setting.attrs["value"], "url" if is_url else "either" if key.endswith("LOCATION") else "host")
-        if host and setting.attrs["source"] in _SETTING_SOURCES:
-            facts.append(Fact(
-                FACT, setting.path, setting.line, setting.column, setting.end_line, setting.end_column,
-                attrs={**setting.attrs, "locator": f"`{key}`", "host": host, "loopback": host in LOOPBACK},
-                anchor=setting.anchor))
+        host = host_of(setting.value, "url" if is_url else "either" if key.endswith("LOCATION") else "host")
+        if host and setting.source in _SETTING_SOURCES:
+            facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))
     for site in index.calls:
         call = site.node
         where = _CLIENTS.get(names.qualify(call.func) or "")
@@ -88,7 +86,7 @@ def locator_facts(settings: list[Fact], index: Index, names: Names, contexts: Co
         host = host_of(value.text, "either" if where == 0 else "host") if value.origin in (LITERAL, ENV_DEFAULT) else ""
         if host:
             api = (names.qualify(call.func) or "").rsplit(".", 1)[-1]
-            facts.append(fact_at(FACT, path, node, contexts.of(site), site.statement_line, f"{api}:{host}",
+            facts.append(fact_at(ServiceLocator, path, node, contexts.of(site), site.statement_line, f"{api}:{host}",
                                  locator=f"`{api}()`", host=host, loopback=host in LOOPBACK, origin=value.origin,
                                  value=value.text, env_key=value.env_key, module_kind=contexts.module_kind))
     return facts

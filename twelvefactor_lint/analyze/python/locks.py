@@ -14,9 +14,8 @@ import ast
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import LocalLock
 
-FACT = "python.local_lock"
 _LOCKS = {
     "threading.Lock": "thread", "threading.RLock": "thread", "threading.Semaphore": "thread",
     "threading.BoundedSemaphore": "thread", "asyncio.Lock": "asyncio", "asyncio.Semaphore": "asyncio",
@@ -28,7 +27,7 @@ _EFFECT_METHODS = {"save", "commit", "execute", "executemany", "create", "bulk_c
 _EFFECT_MODULES = ("requests.", "httpx.", "urllib.request.", "aiohttp.", "boto3.", "stripe.", "smtplib.")
 
 
-def lock_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Fact]:
+def lock_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[LocalLock]:
     facts = []
     for site in index.withs:
         for item in site.node.items:
@@ -37,7 +36,7 @@ def lock_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
                 continue
             effect = _first_effect(site.node.body, names)
             if effect:
-                facts.append(fact_at(FACT, path, item.context_expr, contexts.of(site), site.statement_line, lock[1],
+                facts.append(fact_at(LocalLock, path, item.context_expr, contexts.of(site), site.statement_line, lock[1],
                                      lock=lock[1], lock_kind=lock[0], effect=effect))
     return facts
 

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names, module_statements
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import LogFileSink
 
-FACT = "python.log_file_sink"
 _FILE_HANDLERS = {
     "logging.FileHandler", "logging.handlers.RotatingFileHandler", "logging.handlers.TimedRotatingFileHandler",
     "logging.handlers.WatchedFileHandler", "concurrent_log_handler.ConcurrentRotatingFileHandler",
@@ -55,10 +54,10 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
     return call.args[position]
 
 
-def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> Fact:
-    return Fact(FACT, path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
-                attrs={"api": api, "target": target or "a file", "statement_line": statement_line, "rotation": rotation},
-                anchor=f"{api}:{target}")
+def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> LogFileSink:
+    return LogFileSink(path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+                       api=api, target=target or "a file", statement_line=statement_line, rotation=rotation,
+                       anchor=f"{api}:{target}")
 
 
 def _rotation(handler_class: str, options: set[str]) -> str:
@@ -78,7 +77,7 @@ def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
     return None
 
 
-def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
@@ -87,7 +86,7 @@ def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: 
         yield from _handler_sink(name, handler, path, origin, statement_line)
 
 
-def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[Fact]:
+def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
     """A dictConfig handler entry that writes to a file: a file handler class, or a `filename`."""
     if not isinstance(handler, ast.Dict):
         return
@@ -123,8 +122,8 @@ def _looks_like_path(node: ast.expr, names: Names) -> bool:
     return False
 
 
-def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> list[Fact]:
-    facts: list[Fact] = []
+def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> list[LogFileSink]:
+    facts: list[LogFileSink] = []
     seen_dicts: set[int] = set()
     for statement in module_statements(tree):
         for target, value in _assignments(statement):
@@ -154,7 +153,7 @@ def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:
         yield statement.target, statement.value
 
 
-def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, seen_dicts: set[int]) -> list[Fact]:
+def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, seen_dicts: set[int]) -> list[LogFileSink]:
     if not isinstance(node, ast.Call):
         return []
     qualified = names.qualify(node.func) or ""

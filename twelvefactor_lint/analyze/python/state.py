@@ -12,13 +12,21 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts import convert
+from twelvefactor_lint.facts.python import (
+    ImportedStateWrite,
+    ModuleState,
+    PythonFact,
+    StateMutation,
+    StateWrite,
+    ViewCandidateWrite,
+)
 
 _CONTAINER_CALLS = {
     "dict": "dict", "list": "list", "set": "set", "bytearray": "bytearray",
@@ -39,10 +47,6 @@ _HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapr
 _ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
 _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
-FACT = "python.state_mutation"
-IMPORTED_WRITE = "python.imported_state_write"
-MODULE_STATE = "python.module_state"
-VIEW_CANDIDATE_WRITE = "python.view_candidate_write"
 
 
 @dataclass(frozen=True)
@@ -281,14 +285,13 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     yield node, var, f"`{module.names.qualify(func)}()`", ""
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[Fact]:
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[PythonFact]:
     """Module-level containers (for other modules that import them) and handler writes to shared state."""
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
                      {name: found for name, found in class_state.items() if found}, _module_names(tree))
-    facts = [
-        Fact(MODULE_STATE, path, var.line, attrs={"module": module.dotted, "name": var.name, "container": var.container},
-             anchor=var.name)
+    facts: list[PythonFact] = [
+        ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
         for var in module.state.values()
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
@@ -306,7 +309,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
 
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
-                          is_package: bool, instance_attrs: _InstanceAttrs) -> list[Fact]:
+                          is_package: bool, instance_attrs: _InstanceAttrs) -> list[ViewCandidateWrite]:
     """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
     classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
     them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
@@ -332,12 +335,11 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
         for writes in grouped.values():
             fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
                          sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)))
-            facts.append(replace(fact, kind=VIEW_CANDIDATE_WRITE).with_attrs(
-                write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
+            facts.append(convert(fact, ViewCandidateWrite, write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
+def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is.
 
     A write to an imported name is an `imported_state_write` until link finds the container it names.
@@ -346,17 +348,14 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> Fact:
     session_key = next((key for _, _, _, key in writes if key), "")
     more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
     short = var.name.rsplit(".", 1)[-1] if var.imported else var.name
-    return Fact(
-        IMPORTED_WRITE if var.imported else FACT, path, node.lineno, node.col_offset + 1, node.end_lineno,
-        (node.end_col_offset or 0) + 1,
-        attrs={
-            "name": short, "qualified": var.name, "container": var.container, "defined_at": f"line {var.line}",
-            "definition_line": 0 if var.imported else var.line,
-            "operation": op + more, "writes": len(writes), "function": handler.qualname,
-            "handler": handler.via or handler.qualname, "context": handler.context, "framework": handler.framework,
-            "site": handler.describe(), "session_key": session_key, "cache_like": bool(_CACHE_NAME.search(short)),
-        },
-        anchor=f"{handler.qualname}:{var.name}",
+    kind = ImportedStateWrite if var.imported else StateMutation
+    return kind(
+        path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
+        name=short, qualified=var.name, container=var.container, defined_at=f"line {var.line}",
+        definition_line=0 if var.imported else var.line, operation=op + more,
+        writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
+        framework=handler.framework, site=handler.describe(), session_key=session_key,
+        cache_like=bool(_CACHE_NAME.search(short)), anchor=f"{handler.qualname}:{var.name}",
     )
 
 

@@ -13,13 +13,12 @@ from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
-from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.python import UrlRoute
 
-FACT = "python.url_route"
 _ROUTERS = {"django.urls.path", "django.urls.re_path", "django.conf.urls.url"}
 
 
-def route_facts(index: Index, names: Names, path: str) -> list[Fact]:
+def route_facts(index: Index, names: Names, path: str) -> list[UrlRoute]:
     module = dotted_module(path)
     is_package = path.endswith("__init__.py")
     facts = []
@@ -35,7 +34,6 @@ def route_facts(index: Index, names: Names, path: str) -> list[Fact]:
             continue
         if "." not in qualified or qualified.split(".")[0] not in names.imports:
             qualified = f"{module}.{qualified}" if qualified in names.functions or qualified in names.classes else qualified
-        facts.append(Fact(FACT, path, call.lineno, call.col_offset + 1, attrs={
-            "view": absolute_import(qualified, module, is_package), "statement_line": site.statement_line},
-            anchor=f"route:{qualified}"))
+        facts.append(UrlRoute(path, call.lineno, call.col_offset + 1, view=absolute_import(qualified, module, is_package),
+                              statement_line=site.statement_line, anchor=f"route:{qualified}"))
     return facts

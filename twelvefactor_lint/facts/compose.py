@@ -1,0 +1,59 @@
+"""Facts about compose files: services, how they are built, what pins them to one copy."""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import Fact, base, doc, kind
+
+
+@base
+class InService(Fact):
+    """A fact that can belong to a compose service (process facts declared elsewhere have no service)."""
+
+    service: str = doc("The compose service it belongs to (`\"\"` outside compose).", default="")
+    role: str = doc("What the service is, settled by link across files: `app`, `infra` (a database, cache, broker), "
+                    "`proxy`, `unknown` (a partial override); `app` outside compose.", default="app")
+
+
+@base
+class Scaled(InService):
+    """A fact that knows how many copies of its service run."""
+
+    replicas: int = doc("How many copies run (compose `deploy.replicas` or `scale`; else 1).", default=1)
+    scaled: bool = doc("`replicas` is more than 1.", default=False)
+
+
+@kind("compose.service")
+class ComposeService(InService):
+    """A service of a compose file (`role` is `built` until link reads the Dockerfile it builds)."""
+
+    replicas: int = doc("`deploy.replicas` or `scale`, else 1.")
+    image: str = doc("Its `image:` (`\"\"` when none).")
+    build_context: str = doc("Its `build:` context as written (`\"\"` when it builds nothing).")
+    dockerfile: str = doc("Its `build.dockerfile` as written.")
+    target: str = doc("Its `build.target` (a Dockerfile stage).")
+    built_context: str = doc("The build context, relative to the project root.")
+    built_dockerfile: str = doc("The Dockerfile it builds, relative to the project root.")
+    command: str = doc("Its `command:` as one string.")
+    entrypoint: str = doc("Its `entrypoint:` as one string.")
+
+
+@kind("compose.scaling_blocker")
+class ComposeScalingBlocker(Scaled):
+    """A setting that stops a service from running as several copies (a fixed name or host port)."""
+
+    blocker: str = doc("`container_name`, `hostname` or `fixed host port`.")
+    value: str = doc("The value as written (`8000:8000`, `published: 8000`).")
+    singleton: bool = doc("The service is one by nature, whatever it sets (a scheduler like celery beat, a one-off "
+                          "task, an admin tool).")
+
+
+@kind("compose.volume")
+class ComposeVolume(Scaled):
+    """A volume mounted into a service."""
+
+    source: str = doc("The host path or volume name (`./data`, `pgdata`).")
+    target: str = doc("The path inside the container.")
+    mount_type: str = doc("`bind` (a host path) or `named` (a volume).")
+    read_only: bool = doc("Mounted `:ro` / `read_only: true`.")
+    data_like: bool = doc("The target looks like application data (`/data`, `uploads`, `media`, a database path).")
+    built: bool = doc("The service is built from the repository (`build:`).")

@@ -1,0 +1,76 @@
+"""Facts about Dockerfiles: stages, the image's filesystem, configuration baked into it.
+
+(Its start command gives `process.*` facts; see process.py.)
+"""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import Fact, base, doc, kind
+
+
+@kind("dockerfile.filesystem")
+class DockerfileFilesystem(Fact):
+    """What the final image holds from the build context: link follows start commands into it."""
+
+    copies: tuple[tuple[tuple[str, ...], str], ...] = doc("Each COPY/ADD from the context: (sources, absolute destination).")
+    workdir: str = doc("The final WORKDIR (`/` when none).")
+    entrypoint_script: str = doc("The script the final ENTRYPOINT runs, when it is one (`./scripts/entrypoint.sh`); "
+                                 "a compose `command:` becomes its arguments.", default="")
+
+
+@base
+class StageFact(Fact):
+    """The final stage's base image."""
+
+    base: str = doc("The final stage's `FROM` image.")
+    base_kind: str = doc("What the base image is: `language` (python, node), `proxy`, `infra`, else `other`.")
+    stage: str = doc("The final stage's name, or its index.")
+
+
+@kind("dockerfile.final_stage")
+class FinalStage(StageFact):
+    """The stage the image is built from."""
+
+
+@kind("dockerfile.missing_start")
+class MissingStart(StageFact):
+    """The final stage sets no CMD or ENTRYPOINT (nor inherits one)."""
+
+    init_only: bool = doc("Its ENTRYPOINT is only an init (`tini`, `dumb-init`) with no command to run.", default=False)
+
+    started_by: str = doc("A compose service that starts the image with its own `command:` "
+                          "(`service `web` in PATH:LINE`), filled by link; else `\"\"`.", default="")
+
+
+@kind("dockerfile.overridden_start")
+class OverriddenStart(Fact):
+    """A CMD or ENTRYPOINT that a later one in the same stage replaces."""
+
+    instruction: str = doc("`CMD` or `ENTRYPOINT`.")
+    stage: str = doc("The stage's name, or its index.")
+    winner_line: int = doc("The line of the one that takes effect.")
+    count: int = doc("How many the stage has.")
+
+
+@kind("dockerfile.volume")
+class DockerfileVolume(Fact):
+    """A `VOLUME` of the final stage."""
+
+    target: str = doc("The path in the container.")
+    data_like: bool = doc("It looks like application data (`/data`, `uploads`, a database path).")
+    base_kind: str = doc("The final stage's base image kind (`language`, `infra`, ...).")
+
+
+@kind("dockerfile.baked_secret")
+class BakedSecret(Fact):
+    """A secret-named ENV/ARG with a literal value (kept in the image and its history)."""
+
+    instruction: str = doc("`ENV` or `ARG`.")
+    key: str = doc("The variable.")
+
+
+@kind("dockerfile.copied_secret")
+class CopiedSecret(Fact):
+    """A secret or deploy-config file COPY'd into the final image (`.env`, `local_settings.py`, a key)."""
+
+    source: str = doc("The source path as written.")

@@ -1,0 +1,58 @@
+"""Facts about Kubernetes manifests (plain, kustomize, Helm templates best effort). A container's command
+also gives `process.*` facts, its volumes `platform.volume` facts (see platform.py)."""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import Fact, doc, kind
+from twelvefactor_lint.facts.compose import Scaled
+
+
+@kind("kubernetes.workload")
+class Workload(Scaled):
+    """A container of a workload (Deployment, StatefulSet, Job, CronJob, Pod, Knative Service): the inventory's
+    entry when it sets no command of its own (its image's start command runs)."""
+
+    workload: str = doc("The workload: `Deployment/web`.")
+    workload_kind: str = doc("Its kind: `Deployment`, `StatefulSet`, `CronJob`, ...")
+    name: str = doc("Its name.")
+    process: str = doc("The process type: the workload's name, with the container's when it has several (`web/app`).")
+    container: str = doc("The container's name.")
+    image: str = doc("The container's image.")
+    has_command: bool = doc("The container sets `command:` or `args:` (its start command gives `process.*` facts).")
+    one_off: bool = doc("A Job or CronJob: runs to completion.")
+    source: str = doc("How messages name it: ``Kubernetes Deployment `web` container `app` ``.")
+
+
+@kind("kubernetes.secret_value")
+class SecretValue(Fact):
+    """A secret-named key bound to a literal that looks like a real secret (a container's `env`, a ConfigMap)."""
+
+    key: str = doc("The key.")
+    where: str = doc("Where: ``Deployment `web` container `app` ``, ``ConfigMap `settings` ``.")
+    how: str = doc("How, in words (`in its env`, `in its data`).")
+
+
+@kind("kubernetes.no_grace")
+class NoGrace(Fact):
+    """A workload that leaves its processes no time to stop cleanly."""
+
+    workload: str = doc("The workload: `Deployment/web`.")
+    cause: str = doc("`grace` (`terminationGracePeriodSeconds: 0`) or `pre_stop` (a `preStop` hook that never returns).")
+    how: str = doc("The setting in words.")
+    where: str = doc("Where it is set: ``Deployment `web` ``, ``container `app` ``.")
+
+
+@kind("kubernetes.hpa")
+class Hpa(Fact):
+    """A HorizontalPodAutoscaler: link gives its workload the minimum replicas."""
+
+    workload: str = doc("The workload it scales: `Deployment/web`.")
+    replicas: int = doc("Its `minReplicas` (1 when none).")
+
+
+@kind("kubernetes.replicas_override")
+class ReplicasOverride(Fact):
+    """A kustomize `replicas:` entry: link gives the workload of that name its count."""
+
+    name: str = doc("The workload's name.")
+    replicas: int = doc("The count.")

@@ -1,0 +1,32 @@
+"""Facts about what a platform runs, whichever file declares it: storage mounted into a process (a Kubernetes
+volume, a Fly volume, a Render disk) and a formation's process counts (Heroku `app.json`)."""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import Fact, doc, kind
+from twelvefactor_lint.facts.compose import Scaled
+
+
+@kind("platform.volume")
+class PlatformVolume(Scaled):
+    """Storage mounted into a platform's process."""
+
+    workload: str = doc("What mounts it: `Deployment/web`, ``fly.toml `[mounts]` ``.")
+    target: str = doc("The path inside the process's filesystem.")
+    data_like: bool = doc("The target looks like application data (`/data`, `uploads`, `media`, a database path).")
+    read_only: bool = doc("Mounted read-only.", default=False)
+    shared_rwo: bool = doc("A ReadWriteOnce claim mounted by a workload that is not a DaemonSet: one node at a time.",
+                           default=False)
+    container: str = doc("The container that mounts it (`\"\"`: the platform's one process).", default="")
+    storage: str = doc("What the storage is, in words: ``the node's disk (hostPath `/srv`) ``, `a pod-local emptyDir`.")
+    source: str = doc("The host path, claim or volume name.")
+    node_local: bool = doc("Its data lives on one machine (or pod) only.")
+    access: str = doc("A claim's access mode (`ReadWriteOnce`), when the manifests say; else `\"\"`.", default="")
+
+
+@kind("platform.formation")
+class Formation(Fact):
+    """A process type a platform runs as several copies (Heroku `app.json` `formation.quantity`)."""
+
+    process: str = doc("The process type.")
+    replicas: int = doc("How many copies run.")

@@ -1,0 +1,183 @@
+"""Facts about a declared process, whatever declared it: a Dockerfile CMD/ENTRYPOINT, a compose
+`command:`, a Procfile line, a supervisord program, an entrypoint script. One rule judges them all.
+
+Link fills `started_by` (and where: `started_by_path`, `started_by_line`), `replicas` and `scaled` for
+the facts of a script an image starts, and `role` for those of a compose service.
+"""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import base, doc, kind
+from twelvefactor_lint.facts.compose import InService, Scaled
+
+
+@base
+class ProcessFact(Scaled):
+    """What every fact about a declared process says about the declaration."""
+
+    source: str = doc("How messages name the declaration: `Dockerfile CMD`, `compose service `web``, `Procfile `web``, "
+                      "`script `start.sh``.")
+    process: str = doc("The process type: the compose service, Procfile type or supervisord program, else the file's name.")
+    level: str = doc("`image` (Dockerfile), `formation` (compose, Procfile), `supervised` (supervisord) or `script`.")
+    release: bool = doc("A release-phase process (Procfile `release:`).", default=False)
+    started_by: str = doc("For a script an image starts, the hop that starts it: `PATH:LINE ENTRYPOINT`, "
+                          "`PATH:LINE service `web``; else `\"\"`.", default="")
+    started_by_path: str = doc("The file of that hop (`\"\"`: not started by another file).", default="")
+    started_by_line: int = doc("The line of that hop (0: not started by another file).", default=0)
+    supervised: str = doc("For a process manager, filled by link: the programs its configs run; else `\"\"`.",
+                          default="")
+    stage: str = doc("The Dockerfile stage that declares it (`\"\"`: not a Dockerfile).", default="")
+    workload: str = doc("The Kubernetes workload (`Deployment/web`) or platform declaration that runs it "
+                        "(`fly.toml `release_command``); `\"\"`: none.", default="")
+    init: bool = doc("Declared by a Kubernetes init container (runs before the app container of every pod).",
+                     default=False)
+    arm: str = doc("In a dispatcher script, the `case` arm that runs it (`web`, `*`); `\"\"`: not in an arm.",
+                   default="")
+
+
+@base
+class Started(ProcessFact):
+    """What a declaration starts."""
+
+    command: str = doc("All its commands, as one line.")
+    main_role: str = doc("What its main program is: `web_server`, `worker`, `scheduler`, `dev_server`, `app`, ... "
+                         "(`\"\"` when unknown).")
+    roles: tuple[str, ...] = doc("The roles of all its commands, sorted.")
+    main: str = doc("The main command (the last long-running one).")
+
+
+@kind("process.start")
+class ProcessStart(Started):
+    """The process a declaration starts (the inventory's entries)."""
+
+
+@kind("dockerfile.stage_start")
+class StageStart(Started):
+    """What an earlier named Dockerfile stage would run as a build `target:` (for the inventory; not judged)."""
+
+    stage: str = doc("The stage's name.")
+
+
+@kind("process.extra_process")
+class ExtraProcess(ProcessFact):
+    """A long-running process started beside the main one (backgrounded, a daemon, a service, a process manager)."""
+
+    how: str = doc("`background`, `daemon`, `service_start` or `process_manager`.")
+    program: str = doc("The program (`cron`, `nginx`, `supervisord`).")
+    command: str = doc("Its command.")
+    supervised_at: str = doc("Where those programs are declared (`supervisord.conf:4, supervisord.conf:9`).", default="")
+
+
+@kind("process.dev_server")
+class DevServer(ProcessFact):
+    """A development server or auto-reloader started (`manage.py runserver`, `flask run`, `--reload`)."""
+
+    command: str = doc("The command.")
+
+
+@kind("process.migration_at_start")
+class MigrationAtStart(ProcessFact):
+    """Schema migrations run as part of the start command (outside a release phase)."""
+
+    command: str = doc("The migration command.")
+    followed: bool = doc("A long-running process is started after it (it runs on every start), or a scaled "
+                         "workload runs it in every replica.")
+
+
+@kind("process.build_at_start")
+class BuildAtStart(ProcessFact):
+    """Install or asset-build work run at start (outside a release phase)."""
+
+    command: str = doc("The command.")
+    work: str = doc("`install` (packages, checkouts) or `assets` (static files, bundles).")
+
+
+@kind("process.log_file")
+class ProcessLogFile(ProcessFact):
+    """A long-running program's output sent to a file (a flag, a redirect, `| tee`, supervisord `*_logfile`)."""
+
+    command: str = doc("The program's command.")
+    how: str = doc("How: `` `--access-logfile` ``, `` `>` redirect ``, `` `| tee` ``, `` `stdout_logfile` ``.")
+    target: str = doc("The file.")
+
+
+@kind("process.celery_beat")
+class CeleryBeat(ProcessFact):
+    """celery beat started, alone or embedded in a worker (`-B`)."""
+
+    command: str = doc("The command.")
+    embedded: bool = doc("Embedded in a worker (`celery worker -B`).")
+    scheduler_option: bool = doc("A `-S`/`--scheduler` is given.")
+
+
+@kind("process.script_without_exec")
+class ScriptWithoutExec(ProcessFact):
+    """An entrypoint script starts its long-running program as a child instead of `exec`ing it."""
+
+    main: str = doc("The program's command.")
+
+
+@kind("process.pid1_shell")
+class Pid1Shell(ProcessFact):
+    """A shell stays PID 1 in front of the process (Dockerfile shell form, `sh -c` with several commands)."""
+
+    how: str = doc("`shell form` or `sh -c`.")
+    main: str = doc("The main command.")
+    exec: bool = doc("The main command is `exec`ed.")
+    commands: int = doc("How many commands the line runs.")
+
+
+@base
+class ScriptHop(InService):
+    """A start command that hands over to a script of the image: where it is declared and how messages name it."""
+
+    hop: str = doc("How messages name the hop: `PATH:LINE ENTRYPOINT`, `PATH:LINE service `web``; for a script "
+                   "started by a script, the whole chain (`Dockerfile:9 CMD -> start.sh:4`).")
+    dockerfile: str = doc("The Dockerfile whose image holds the script (`\"\"`: not known yet).")
+    declared_path: str = doc("The file declaring the chain's first hop.")
+    declared_line: int = doc("That declaration's line.")
+    argument: str = doc("The first argument the script is given (selects a dispatcher script's `case` arm); "
+                        "`\"\"`: none.", default="")
+
+
+@kind("process.script_ref")
+class ScriptRef(ScriptHop):
+    """A start command that runs a script from the image (`ENTRYPOINT ["./start.sh"]`): link finds the script."""
+
+    script: str = doc("The script as the command names it.")
+    reads: str = doc("How link reads the script: `shell`, or `uwsgi` for a uWSGI ini file.", default="shell")
+    followed: bool = doc("A long-running process is started after it.", default=False)
+    image: str = doc("For a compose service running a published image: the image (link looks for the Dockerfile "
+                     "that builds it).", default="")
+    root: str = doc("For a script started by a script: the file declaring the chain (`\"\"`: `path`).", default="")
+    arm: str = doc("In a dispatcher script, the `case` arm that runs it; `\"\"`: not in an arm.", default="")
+
+
+@kind("process.entrypoint_args")
+class EntrypointArgs(ScriptHop):
+    """A compose `command:` given to a built image without an `entrypoint:`: the arguments of the image's
+    ENTRYPOINT script, which link follows as a script reference."""
+
+
+@kind("process.pid_file")
+class PidFile(ProcessFact):
+    """A server configured to write a PID file (uWSGI `pidfile`)."""
+
+    command: str = doc("The setting as written (`pidfile = /tmp/app.pid`).")
+    target: str = doc("The file.")
+
+
+@kind("process.daemonizes")
+class Daemonizes(ProcessFact):
+    """A server configured to detach from its parent (uWSGI `daemonize`)."""
+
+    command: str = doc("The setting as written.")
+
+
+@kind("process.stop_signal")
+class StopSignal(InService):
+    """The signal a container is stopped with (Dockerfile `STOPSIGNAL`, compose `stop_signal:`)."""
+
+    signal: str = doc("The signal, upper-case (`SIGTERM`, `SIGKILL`, `9`).")
+    source: str = doc("`Dockerfile STOPSIGNAL` or `compose service `web``.")
+    process: str = doc("The process type.")

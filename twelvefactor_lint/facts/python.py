@@ -1,0 +1,299 @@
+"""Facts about Python modules. Every one says what kind of module it is in and whether it runs at start;
+most also say in which context the code runs (a request or job handler, start-up code, a function,
+the module body), which is what most rules judge by."""
+
+from __future__ import annotations
+
+from twelvefactor_lint.facts.base import Fact, base, doc, kind
+
+
+@base
+class PythonFact(Fact):
+    """What every Python fact says about its module and when the code runs."""
+
+    module_kind: str = doc("The module: `app`, `settings`, `server_config` (gunicorn's config) or `cli_script`.",
+                           default="app")
+    in_main_block: bool = doc("Inside `if __name__ == \"__main__\":`.", default=False)
+    at_start: bool = doc("Runs whenever a web process starts: start-up code, or import-time code of a module that "
+                         "serves requests (outside a main guard).", default=False)
+    run_as_process: bool = doc("The module is what a declared process runs (`python app.py`, `python -m app`), "
+                               "marked by link.", default=False)
+    statement_line: int | None = doc("The first line of the statement holding it (inline suppressions on it count).",
+                                     default=None)
+
+
+@base
+class PythonSiteFact(PythonFact):
+    """A fact at a place in the code: where it runs."""
+
+    context: str = doc("Where the code runs: `request_handler`, `job_handler`, `startup`, `function` or `module`.")
+    function: str = doc("The enclosing handler or function's qualified name (`\"\"` in the module body).")
+    site: str = doc("How messages name the place: request handler `add()`, app factory `create_app()`, "
+                    "the module body.")
+    framework: str = doc("The handler's framework (`flask`, `django`, `celery`, ...), when known.", default="")
+
+
+@base
+class SettingFields(PythonSiteFact):
+    """A setting's fields (python.setting, and python.session_cache made from one)."""
+
+    key: str = doc("The setting (`DEBUG`, `CACHES.default.BACKEND`, `broker_url`).")
+    value: str = doc("Its value: a literal's text, an environment read's fallback, or the expression.")
+    module: str = doc("The module's dotted name (`app.settings.prod`).")
+    origin: str = doc("`literal`, `env_default` (the fallback of an environment read), `env` or `expression`.")
+    env_key: str = doc("The environment variable read, when there is one.")
+    source: str = doc("`settings`, `server_config`, `config_class`, `app_config` or `module`.")
+
+
+@kind("python.setting")
+class Setting(SettingFields):
+    """A configuration value the app sets: a settings-module constant, a config-class attribute, `app.config[...]`,
+    `config.update(...)`, Celery's `broker=`. Dict settings are flattened (`CACHES.default.BACKEND`)."""
+
+
+@kind("python.session_cache")
+class SessionCache(SettingFields):
+    """Django cache-based sessions whose cache is process-local, on a deployable settings module (made by link)."""
+
+    engine: str = doc("The session engine's last part (`cache`, `cached_db`).")
+    alias: str = doc("The cache alias it uses.")
+    backend: str = doc("How that cache is local (`` `LocMemCache` ``, the implicit default).")
+    chain: str = doc("Which settings module, and through which base: settings `a` via `b`.")
+
+
+@kind("python.star_import")
+class StarImport(PythonSiteFact):
+    """`from .base import *` in a settings module (link follows settings chains)."""
+
+    module: str = doc("The importing module.")
+    imports: str = doc("The module imported, absolute.")
+
+
+@kind("python.service_locator")
+class ServiceLocator(PythonSiteFact):
+    """Where code names a backing service: a locator-named setting or a client constructor's host/URL."""
+
+    locator: str = doc("How messages name it: `` `DATABASE_URL` `` or `` `create_engine()` ``.")
+    host: str = doc("The host it names, lower-case.")
+    loopback: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`, `::1`, `0.0.0.0`).")
+    origin: str = doc("`literal` or `env_default`.")
+    value: str = doc("The value as written.")
+    env_key: str = doc("The environment variable read, for `env_default`.")
+    key: str = doc("The setting, for a setting (`\"\"` for a constructor).", default="")
+    module: str = doc("The settings module's dotted name, for a setting (`\"\"` for a constructor).", default="")
+    source: str = doc("The setting's source, for a setting (see python.setting).", default="")
+
+
+@kind("python.call")
+class Call(PythonSiteFact):
+    """A call to a library API a rule judges, with the arguments that decide the judgement. Each keyword the
+    API's table names has three fields: `has_X` (given), `X` (its text) and `X_origin` (`literal`, `env_default`,
+    `env`, `expression`); the others stay empty."""
+
+    api: str = doc("What is called: `app_run`, `serve`, `make_server`, `web_app`, `memory_cache`, `sqlite_connect`, "
+                   "`create_engine`, `local_store`, `socketio`, `local_broker`, `rate_limiter`, `signal_handler`, "
+                   "`daemonize`, `setsid`, `migrate`, `call_command`, `create_all`, `register_tortoise`, ...")
+    arg: str = doc("The first positional argument's text.", default="")
+    arg_origin: str = doc("Its origin (`literal`, `env_default`, `env`, `expression`).", default="")
+    arg_name: str = doc("Its qualified name, when it is a name (`signal.SIGTERM`).", default="")
+    arg2: str = doc("The second positional argument's text.", default="")
+    arg2_origin: str = doc("Its origin.", default="")
+    arg2_name: str = doc("Its qualified name, when it is a name.", default="")
+    has_debug: bool = doc("`debug=` is given.", default=False)
+    debug: str = doc("`debug=`'s text.", default="")
+    debug_origin: str = doc("`debug=`'s origin.", default="")
+    has_port: bool = doc("`port=` is given.", default=False)
+    port: str = doc("`port=`'s text.", default="")
+    port_origin: str = doc("`port=`'s origin.", default="")
+    has_host: bool = doc("`host=` is given.", default=False)
+    host: str = doc("`host=`'s text.", default="")
+    host_origin: str = doc("`host=`'s origin.", default="")
+    has_listen: bool = doc("`listen=` is given (waitress).", default=False)
+    listen: str = doc("`listen=`'s text.", default="")
+    listen_origin: str = doc("`listen=`'s origin.", default="")
+    has_message_queue: bool = doc("`message_queue=` is given (Socket.IO), also through `init_app`.", default=False)
+    message_queue: str = doc("`message_queue=`'s text.", default="")
+    message_queue_origin: str = doc("`message_queue=`'s origin.", default="")
+    has_client_manager: bool = doc("`client_manager=` is given (Socket.IO).", default=False)
+    client_manager: str = doc("`client_manager=`'s text.", default="")
+    client_manager_origin: str = doc("`client_manager=`'s origin.", default="")
+    has_storage_uri: bool = doc("`storage_uri=` is given (a rate limiter).", default=False)
+    storage_uri: str = doc("`storage_uri=`'s text.", default="")
+    storage_uri_origin: str = doc("`storage_uri=`'s origin.", default="")
+    has_generate_schemas: bool = doc("`generate_schemas=` is given (Tortoise).", default=False)
+    generate_schemas: str = doc("`generate_schemas=`'s text.", default="")
+    generate_schemas_origin: str = doc("`generate_schemas=`'s origin.", default="")
+    command: str = doc("For `call_command`: the management command.", default="")
+    daemon_idiom: bool = doc("For `setsid`: the function also forks and lets the parent exit.", default=False)
+    read_only: bool = doc("For an embedded store (`sqlite_connect`, `shelve`...): it is opened read-only (a read-only "
+                          "mode, or a function that never writes it).", default=False)
+    storage_configured: bool = doc("For `rate_limiter`: the project configures limiter storage "
+                                   "(`RATELIMIT_STORAGE_URI`), set by link.", default=False)
+
+
+@kind("python.background_work")
+class BackgroundWork(PythonSiteFact):
+    """Work started on the side and not awaited: a thread, process or timer started, a task or future dropped,
+    FastAPI `BackgroundTasks.add_task`."""
+
+    mechanism: str = doc("`thread`, `process`, `timer`, `create_task`, `ensure_future`, `run_in_executor`, "
+                         "`executor_submit` or `background_tasks`.")
+    api: str = doc("What starts it (`threading.Thread`, `asyncio`, `.submit()`).")
+
+
+@kind("python.scheduler_start")
+class SchedulerStart(PythonSiteFact):
+    """An in-process scheduler started (APScheduler, Flask-APScheduler)."""
+
+    api: str = doc("The scheduler class (`BackgroundScheduler`).")
+
+
+@kind("python.file_write")
+class FileWrite(PythonSiteFact):
+    """A file written to local disk in app code (uploads included)."""
+
+    api: str = doc("How (`open()`, `.save()`, `shutil.copyfileobj()`).")
+    target: str = doc("The path expression, shortened to 60 characters.")
+    upload: bool = doc("What is written is an uploaded file.")
+
+
+@kind("python.secret_env_fallback")
+class SecretEnvFallback(PythonSiteFact):
+    """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
+
+    env_key: str = doc("The variable.")
+    looks_real: bool = doc("The fallback looks like a real secret (long, random-looking), not a made-up word.",
+                           default=False)
+    own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
+                        "credential.", default=False)
+
+
+@kind("python.secret_random_fallback")
+class SecretRandomFallback(PythonSiteFact):
+    """A secret-named environment read whose fallback is made up at start (`os.getenv("SECRET_KEY") or
+    secrets.token_hex()`): every process and restart gets a different secret."""
+
+    env_key: str = doc("The variable.")
+
+
+@kind("python.secret_literal")
+class SecretLiteral(PythonSiteFact):
+    """A secret-named name, key or argument bound to a literal that looks like a secret."""
+
+    key: str = doc("The name, key or argument.")
+    sure: bool = doc("The value surely is a secret (its shape, not only its name, says so).", default=False)
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the name "
+                           "again (set by link): the literal never reaches a deploy.", default=False)
+
+
+@kind("python.url_credentials")
+class UrlCredentials(PythonSiteFact):
+    """A service URL literal with a password in it."""
+
+    url: str = doc("The URL, password masked (`postgres://app:***@db`).")
+    scheme: str = doc("Its scheme.")
+    env_default: bool = doc("It is an environment read's fallback.")
+
+
+@kind("python.local_lock")
+class LocalLock(PythonSiteFact):
+    """A process-local lock (module-level `threading.Lock()`, a file lock) guarding shared work."""
+
+    lock: str = doc("The lock as written.")
+    lock_kind: str = doc("What kind of lock it is.")
+    effect: str = doc("What it guards, in words.")
+
+
+@kind("python.log_file_sink")
+class LogFileSink(PythonFact):
+    """Logs written to a file: a file handler, `basicConfig(filename=)`, a dictConfig handler, loguru `add(path)`,
+    `sys.stdout` redirected."""
+
+    api: str = doc("How, in words (`logging.FileHandler`, `logging.basicConfig(filename=...)`).")
+    target: str = doc("The file (`a file` when not literal).")
+    rotation: str = doc("How it rotates or retains logs (`maxBytes=`, `TimedRotatingFileHandler`), else `\"\"`.",
+                        default="")
+
+
+@kind("python.url_route")
+class UrlRoute(PythonFact):
+    """A Django URLconf entry (`path("x/", views.detail)`): link keeps the state writes of views it routes."""
+
+    view: str = doc("The view's qualified name (`polls.pages.detail`).")
+
+
+@kind("python.module_state")
+class ModuleState(PythonFact):
+    """A mutable container bound at module level (`CARTS = {}`): link resolves imported writes to it."""
+
+    module: str = doc("The module's dotted name.")
+    name: str = doc("The name.")
+    container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
+
+
+@base
+class StateWrite(PythonSiteFact):
+    """A handler's write to module- or class-level state."""
+
+    name: str = doc("The state's name (`CARTS`, `Cart.items`).")
+    qualified: str = doc("Its qualified name (`pkg.data.CARTS` when imported).")
+    container: str = doc("What it is (`dict`, `list`, `module global`).")
+    defined_at: str = doc("Where it is bound: `line 9`, or `PATH:LINE` in another module.")
+    operation: str = doc("The first write, in words (`` `.append()` ``, `item assignment`), and how many more.")
+    writes: int = doc("How many writes the handler makes.")
+    handler: str = doc("The handler the write is reached from.")
+    session_key: str = doc("A key that comes from the session, a cookie, the user or a token, else `\"\"`.")
+    cache_like: bool = doc("The name says it is a cache (`_cache`, `memo`).")
+
+
+@kind("python.state_mutation")
+class StateMutation(StateWrite):
+    """A request or job handler (or a helper it calls) writes module- or class-level state."""
+
+
+@kind("python.imported_state_write")
+class ImportedStateWrite(StateWrite):
+    """A handler writes an imported name; link turns it into a `python.state_mutation` when the name is a
+    module-level container of the project, and drops it otherwise."""
+
+
+@kind("python.view_candidate_write")
+class ViewCandidateWrite(StateWrite):
+    """A state write in a function shaped like a Django view that nothing marks as a handler; link keeps it
+    (as `write_kind`) when a URLconf routes to the view."""
+
+    write_kind: str = doc("What it becomes when routed: `python.state_mutation` or `python.imported_state_write`.")
+    view: str = doc("The qualified name a URLconf would route.")
+
+
+@kind("python.file_datastore")
+class FileDatastore(PythonSiteFact):
+    """A serialised file loaded and written back (`json.load` ... `json.dump` on one path): the app's data is a
+    file on one container's disk."""
+
+    store: str = doc("The class or function that keeps it.")
+
+
+@kind("python.import")
+class Import(PythonFact):
+    """A module's import of a top-level package (the first import of each): link checks it against the
+    project's dependency declarations."""
+
+    module: str = doc("The top-level package (`django`).")
+    dotted: str = doc("The module as imported (`django.core.wsgi`).")
+
+
+@kind("python.undeclared_import")
+class UndeclaredImport(Fact):
+    """An import that no dependency declaration of the project provides (made by link)."""
+
+    module: str = doc("The top-level package.")
+    checked: str = doc("The declaration files checked, comma-separated.")
+
+
+@kind("python.sys_path_outside")
+class SysPathOutside(PythonFact):
+    """`sys.path` extended with a static path outside the project root."""
+
+    expression: str = doc("The path expression, shortened to 120 characters.")
+    resolved: str = doc("The path it resolves to, relative to the project root (`../common`).")
