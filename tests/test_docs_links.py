@@ -53,12 +53,13 @@ def test_explain_and_the_text_footer_link_the_docs(tmp_path):
     assert cli("explain", "TF601").stdout.rstrip().endswith(
         "Online: https://github.com/12f-lint/12f-lint/blob/main/docs/rules/TF601-mutable-module-state.md")
     write_tree(tmp_path, {"app.py": "def broken(:\n"})
-    assert f"Rule docs: {docs.DEFAULT_BASE}/ (or `12f-lint explain ID`)" in cli(str(tmp_path)).stdout
+    assert f"or the rule docs at {docs.DEFAULT_BASE}/\n" in cli(str(tmp_path)).stdout
+    assert f"Rule docs: {docs.DEFAULT_BASE}/ (or `12f-lint explain ID`)" in cli("--show-advice", str(tmp_path)).stdout
 
 
 def test_the_docs_base_is_configurable(tmp_path):
     write_tree(tmp_path, {"app.py": "def broken(:\n",
                           "pyproject.toml": '[tool.12f-lint]\ndocs-url = "https://lint.example.com/rules/"\n'})
-    assert "Rule docs: https://lint.example.com/rules/ " in cli(str(tmp_path)).stdout
+    assert "the rule docs at https://lint.example.com/rules/\n" in cli(str(tmp_path)).stdout
     log = json.loads(cli("--format", "sarif", str(tmp_path)).stdout)
     assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"].startswith("https://lint.example.com/rules/TF")

@@ -1,4 +1,4 @@
-"""Golden snapshots of whole outputs: every fixture's JSON report and process inventory, and the
+"""Golden snapshots of whole outputs: every fixture's JSON and text reports and process inventory, and the
 findings of every rule's bad examples. A refactor must leave them byte-identical; a deliberate change
 rewrites them and is reviewed as a diff:
 
@@ -47,6 +47,13 @@ def test_fixture_report(fixture):
     report["root"] = f"fixtures/{fixture}"
     report["version"] = "<version>"
     _check(f"{fixture}.report.json", json.dumps(report, indent=2, sort_keys=True) + "\n")
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixture_text(fixture, monkeypatch):
+    """The terminal's report: one short line per finding (the headline), then the summary."""
+    monkeypatch.chdir(REPO / "fixtures" / fixture)
+    _check(f"{fixture}.text.txt", _cli("--no-cache", "--no-color", "."))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)

@@ -1,5 +1,5 @@
-"""The text report at a terminal: colour, source lines, the fixable marker and hint, statistics,
-quiet, paths relative to the current directory, and the top-level help."""
+"""The text report at a terminal: short messages (the advice on demand), colour, source lines, the
+fixable marker and hint, statistics, quiet, paths relative to the current directory, and the top-level help."""
 
 from __future__ import annotations
 
@@ -23,6 +23,22 @@ PROJECT = {
 @pytest.fixture
 def project(tmp_path):
     return write_tree(tmp_path, PROJECT)
+
+
+def test_each_finding_is_one_short_line_and_the_advice_comes_on_demand(project):
+    short = cli("--select", "TF601", str(project)).stdout
+    line = next(text for text in short.splitlines() if "TF601" in text)
+    assert line.endswith("is process-local state, mutated by item assignment in request handler `add()`")
+    assert "Why and how to fix: --show-advice, `12f-lint explain ID`, or the rule docs at" in short
+    full = cli("--show-advice", "--select", "TF601", str(project)).stdout
+    assert f"{line}; each worker process keeps its own copy — store it in a backing service" in full
+    report = json.loads(cli("--format", "json", "--select", "TF601", str(project)).stdout)
+    assert report["findings"][0]["message"].endswith("store it in a backing service (Redis, a database)")
+
+
+def test_a_parse_error_keeps_its_reason(tmp_path):
+    write_tree(tmp_path, {"app.py": "def broken(:\n"})
+    assert "app.py:1:12: TF001 [error] could not be parsed, so no rule checked it: " in cli(str(tmp_path)).stdout
 
 
 def test_show_source_prints_the_line_and_a_caret(project):

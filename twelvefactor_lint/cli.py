@@ -153,7 +153,7 @@ def _check(opts: CheckOptions) -> NoReturn:
         result = _accept_baseline(_lint(targets, settings, catalogue, opts.debug, opts.quiet), accepted)
 
     report_options = ReportOptions(color=_use_color(opts.color), show_source=opts.show_source,
-                                   statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd(),
+                                   show_advice=opts.show_advice, statistics=opts.statistics, quiet=opts.quiet, cwd=os.getcwd(),
                                    junit_passing=opts.junit_passing, repo_url=opts.repo_url)
     try:
         text = report_outputs.write(result, planned, report_options)

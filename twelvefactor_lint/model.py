@@ -9,6 +9,17 @@ from twelvefactor_lint.judge.catalogue import Catalogue
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place a rolled-up finding stands for (judge.rollup): the same problem, repeated."""
+
+    path: str
+    line: int
+    column: int
+    message: str = ""
+    """Its own message when it differs from the finding's; empty when it says the same."""
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     name: str
@@ -21,6 +32,11 @@ class Finding:
     end_column: int
     message: str
     fingerprint: str = ""
+    brief: str = ""
+    """The message's headline (what and where, judge.headline) with the same notes, for the terminal;
+    empty: the message is its own headline."""
+    related: tuple[Related, ...] = ()
+    """The other places of a rolled-up finding, in order; the message names them too ("and N more")."""
     suppression: str | None = None
     """Why it is suppressed (the directive's reason, or "inline"), None when active."""
     suppression_kind: str = "inSource"

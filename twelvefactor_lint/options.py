@@ -45,6 +45,7 @@ class CheckOptions:
     unsafe_fixes: bool = False
     add_ignores: bool = False
     show_source: bool = False
+    show_advice: bool = False
     statistics: bool = False
     quiet: bool = False
     junit_passing: bool = False
@@ -88,6 +89,8 @@ _OPTIONS: tuple[Callable[[F], F], ...] = (
     click.option("--color/--no-color", default=None,
                  help="Colour the text report [default: on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR on]."),
     click.option("--show-source", is_flag=True, help="Show each finding's source line with a caret under it."),
+    click.option("--show-advice", is_flag=True,
+                 help="Print each finding's whole message: why it matters and what to do [default: what and where]."),
     click.option("--statistics", is_flag=True, help="Count the findings per rule instead of listing them."),
     click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, hints or progress."),
     click.option("--junit-passing", is_flag=True, help="JUnit: add a passing test case per clean file."),

@@ -12,6 +12,7 @@ from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
+from twelvefactor_lint.judge.headline import headline
 from twelvefactor_lint.judge.rollup import rolled_up
 from twelvefactor_lint.model import Finding
 from twelvefactor_lint.severity import lowered
@@ -58,15 +59,17 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             reported.add((id(fact), rule.factor))
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
             message = template.render(matcher.message, fact)
+            # the tool's own findings (a parse error and its reason) are short and whole already
+            brief = message if rule.factor == "tool" else template.render(headline(matcher.message), fact)
+            note = ""
             if role_of(fact, roles) == DEV:
-                severity, message = lowered(severity), message + DEV_NOTE
+                severity, note = lowered(severity), DEV_NOTE
             elif fact.condition:
-                note = f" (only {fact.condition}: opt-in, severity lowered one step)"
-                severity, message = lowered(severity), message + note
+                severity, note = lowered(severity), f" (only {fact.condition}: opt-in, severity lowered one step)"
             findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
-                end_column=fact.end_column or fact.column, message=message,
+                end_column=fact.end_column or fact.column, message=message + note, brief=brief + note,
                 fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
                 definition=_definition(fact),
             ), matcher.message))

@@ -5,7 +5,8 @@ password (three or more of one kind about one subject in a file), or the same fi
 deploy files side by side (compose variants; not Python modules) are one thing to fix. Findings `--fix`
 can fix are never folded: the fixer edits each place it is told about. The first occurrence (across
 files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
-judgments keep matching, and its message ends with "and N more" and every other location.
+judgments keep matching; its message ends with "and N more" and the other locations, and its `related`
+keeps every one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
-from twelvefactor_lint.model import Finding
+from twelvefactor_lint.model import Finding, Related
 
 _MAX_LISTED = 12
+_BRIEF_LISTED = 3
+"""The terminal's one line names the first few; the message (JSON, SARIF) the first dozen; `related` all."""
 _REPEATED = 3
 """In one file, a pattern is repeated from its third occurrence: two are still read as two problems
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
@@ -69,5 +72,12 @@ def _folded(group: list[Finding], where: str, place) -> Finding:
     first, rest = group[0], group[1:]
     if not rest:
         return first
-    listed = ", ".join(place(f) for f in rest[:_MAX_LISTED]) + (", …" if len(rest) > _MAX_LISTED else "")
-    return replace(first, message=f"{first.message} (and {len(rest)} more {where}: {listed})")
+
+    def note(most: int) -> str:
+        listed = ", ".join(place(f) for f in rest[:most]) + (", …" if len(rest) > most else "")
+        return f" (and {len(rest)} more {where}: {listed})"
+
+    related = tuple(other for f in rest for other in (
+        Related(f.path, f.line, f.column, "" if f.message == first.message else f.message), *f.related))
+    return replace(first, message=first.message + note(_MAX_LISTED), brief=(first.brief or first.message) + note(_BRIEF_LISTED),
+                   related=first.related + related)

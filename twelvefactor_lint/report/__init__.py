@@ -28,6 +28,8 @@ class ReportOptions:
     color: bool = False
     show_source: bool = False
     """Text: each finding's line with a caret under the column, as ruff's --show-source."""
+    show_advice: bool = False
+    """Text: each finding's whole message (why it matters, what to do) instead of its headline."""
     statistics: bool = False
     """Text: counts per rule instead of the findings."""
     quiet: bool = False

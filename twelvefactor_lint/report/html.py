@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from twelvefactor_lint.factors import FACTORS, TWELVE, label
 from twelvefactor_lint.judge.catalogue import Rule
-from twelvefactor_lint.model import Finding, Process, Result
+from twelvefactor_lint.model import Finding, Process, Related, Result
 from twelvefactor_lint.report import PLAIN, ReportOptions
 from twelvefactor_lint.report.checkout import checkout_prefix, checkout_root
 from twelvefactor_lint.report.docs import docs_base, rule_url
@@ -61,6 +61,8 @@ class FindingView:
     source_url: str | None
     processes: str
     """The indexes of the processes the finding is about, space-separated, for the process filter."""
+    related: tuple[tuple[Related, str | None], ...] = ()
+    """The other places a rolled-up finding stands for, each with its source link (when known)."""
 
     @property
     def anchor(self) -> str:
@@ -122,7 +124,8 @@ def _groups(result: Result, reader: SnippetReader, blob: str | None) -> list[Fac
         tree[f.factor][f.path].append(FindingView(
             f, rules.get(f.rule), reader.around(f.path, f.line, f.last_line()),
             rule_url(f.rule, f.name, result.docs_url), source_link(blob, result.root, f.path, f.line) if blob else None,
-            " ".join(owners.get(f"{f.rule} {f.path}:{f.line}", ()))))
+            " ".join(owners.get(f"{f.rule} {f.path}:{f.line}", ())),
+            tuple((r, source_link(blob, result.root, r.path, r.line) if blob else None) for r in f.related)))
     groups = []
     for key in (*TWELVE, "tool"):
         if key in tree:

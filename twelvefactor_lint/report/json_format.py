@@ -12,7 +12,13 @@ _FIELDS = ("rule", "name", "factor", "severity", "path", "line", "column", "end_
 
 
 def finding_dict(finding: Finding) -> dict:
-    return {name: getattr(finding, name) for name in _FIELDS}
+    """The finding's fields; a rolled-up one adds `related`, every other place it stands for
+    (`{path, line, column}`, and `message` where that place's differs)."""
+    data = {name: getattr(finding, name) for name in _FIELDS}
+    if finding.related:
+        data["related"] = [{"path": r.path, "line": r.line, "column": r.column} | ({"message": r.message} if r.message else {})
+                           for r in finding.related]
+    return data
 
 
 def _baseline_dict(status: BaselineStatus) -> dict:

@@ -71,6 +71,11 @@ def _result(finding: Finding, index: dict[str, int], prefix: PurePosixPath) -> d
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
+    if finding.related:
+        result["relatedLocations"] = [
+            _location(prefix, r.path, {"startLine": r.line, "startColumn": r.column})
+            | {"id": number, "message": {"text": r.message or "the same problem, repeated here"}}
+            for number, r in enumerate(finding.related, start=1)]
     if finding.suppression is not None:
         result["suppressions"] = [{"kind": finding.suppression_kind, "status": "accepted", "justification": finding.suppression}]
     return result

@@ -1,4 +1,7 @@
-"""The text report: `path:line:col: TF601 [error] message`, then one summary block.
+"""The text report: `path:line:col: TF601 [error] headline`, then one summary block.
+
+Each finding is one short line saying what and where (its message's headline, as ruff's are); the why
+and the how are in `12f-lint explain ID`, and `--show-advice` prints each finding's whole message.
 
 Paths are shown relative to the current directory when it is inside the project (as ruff does), so
 they can be clicked or pasted; the machine formats stay root-relative.
@@ -33,7 +36,9 @@ def render_text(result: Result, options: ReportOptions = PLAIN) -> str:
     if hint:
         lines.append(hint)
     if result.findings:
-        lines.append(f"Rule docs: {docs_base(result.docs_url)}/ (or `12f-lint explain ID`)")
+        docs = docs_base(result.docs_url)
+        lines.append(f"Rule docs: {docs}/ (or `12f-lint explain ID`)" if options.show_advice or options.statistics else
+                     f"Why and how to fix: --show-advice, `12f-lint explain ID`, or the rule docs at {docs}/")
     shown = _shown_paths(result.root, options.cwd)
     for skipped in result.skipped:
         lines.append(f"  skipped {shown(skipped.path)}: {skipped.reason}")
@@ -51,7 +56,8 @@ def _findings(result: Result, options: ReportOptions) -> list[str]:
         location = _paint(f"{shown(f.path)}:{f.line}:{f.column}:", "1", options.color)
         severity = _paint(f"[{f.severity}]", _COLORS[f.severity], options.color)
         marker = f" {FIXABLE}" if safety.get(f.rule) == "safe" and f.fixable else ""
-        lines.append(f"{location} {f.rule}{marker} {severity} {f.message}")
+        message = f.message if options.show_advice else f.brief or f.message
+        lines.append(f"{location} {f.rule}{marker} {severity} {message}")
         if source is not None:
             lines += source.excerpt(f)
     return lines

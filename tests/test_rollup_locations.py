@@ -1,0 +1,68 @@
+"""A rolled-up finding ("and N more") keeps every place it stands for: JSON `related`, SARIF
+`relatedLocations` (valid against the official schema), the HTML report, and a short terminal line."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import write_tree
+from test_cli import cli
+from test_report_html import html_report
+from test_report_sarif import schema, validate  # noqa: F401 - the fixture
+
+HANDLERS = 15
+"""More than the message lists (a dozen): only `related` has them all."""
+APP = "from flask import Flask\napp = Flask(__name__)\nCARTS = {}\n" + "".join(
+    f'\n@app.post("/cart{n}/<user>")\ndef add{n}(user):\n    CARTS[user] = {n}\n' for n in range(HANDLERS))
+LINES = [7 + 4 * n for n in range(HANDLERS)]
+"""Where each handler writes `CARTS`."""
+
+
+def _project(tmp_path):
+    return write_tree(tmp_path / "p", {"app.py": APP})
+
+
+def test_json_lists_every_other_place_with_its_own_message(tmp_path):
+    report = json.loads(cli("--format", "json", "--select", "TF601", str(_project(tmp_path))).stdout)
+    (finding,) = report["findings"]
+    assert finding["line"] == LINES[0]
+    assert finding["message"].endswith(f"(and {HANDLERS - 1} more in this file: "
+                                       + ", ".join(f"line {n}" for n in LINES[1:13]) + ", …)")
+    assert [(r["path"], r["line"], r["column"]) for r in finding["related"]] == [("app.py", n, 5) for n in LINES[1:]]
+    assert "request handler `add14()`" in finding["related"][-1]["message"]
+
+
+def test_a_finding_that_stands_for_no_other_has_no_related_key(tmp_path):
+    single = APP.split("\n@app.post")[0] + '\n@app.post("/")\ndef add(user):\n    CARTS[user] = 1\n'
+    write_tree(tmp_path / "q", {"app.py": single})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF601", str(tmp_path / "q")).stdout)["findings"]
+    assert "related" not in finding
+
+
+def test_sarif_related_locations_are_valid_and_complete(tmp_path, schema):  # noqa: F811
+    log = json.loads(cli("--format", "sarif", "--select", "TF601", str(_project(tmp_path))).stdout)
+    validate(log, schema)
+    (result,) = log["runs"][0]["results"]
+    related = result["relatedLocations"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == LINES[1:]
+    assert [r["id"] for r in related] == list(range(1, HANDLERS))
+    assert all(r["physicalLocation"]["artifactLocation"]["uri"] == "app.py" for r in related)
+
+
+def test_across_files_the_related_places_are_the_other_files(tmp_path):
+    compose = "services:\n  web:\n    build: .\n    container_name: web\n    command: gunicorn app:app\n"
+    write_tree(tmp_path / "c", {"docker-compose.yml": compose, "docker-compose.cuda.yml": compose})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF803", str(tmp_path / "c")).stdout)["findings"]
+    assert finding["related"] == [{"path": "docker-compose.cuda.yml", "line": 4, "column": 21}]
+
+
+def test_the_html_report_lists_every_other_place(tmp_path):
+    html = html_report(_project(tmp_path), tmp_path / "r.html", "--select", "TF601")
+    assert f"Every other place ({HANDLERS - 1})" in html
+    assert all(f"app.py:{n}: " in html for n in LINES[1:])
+
+
+def test_the_terminal_line_names_the_first_few_places(tmp_path):
+    out = cli("--select", "TF601", str(_project(tmp_path))).stdout
+    (line,) = [text for text in out.splitlines() if "TF601 [" in text]
+    assert line.endswith(f"in request handler `add0()` (and {HANDLERS - 1} more in this file: line 11, line 15, line 19, …)")
