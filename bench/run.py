@@ -79,7 +79,7 @@ def median_of(runs: int, command: list[str], before=None, cwd: Path | None = Non
             before()
         samples.append(measure(command, cwd))
     return {key: statistics.median(s[key] for s in samples) for key in ("wall", "cpu", "rss")} | {
-        "code": samples[-1]["code"], "runs": runs}
+        "code": samples[-1]["code"], "runs": runs, "walls": sorted(round(s["wall"], 3) for s in samples)}
 
 
 # --- the corpus --------------------------------------------------------------------------------
@@ -184,6 +184,8 @@ def main() -> int:
         parser.add_argument(f"--{name}", type=Path, metavar="DIR",
                             help=f"a git work tree of {project['repo']} at {project['commit'][:7]} (skipped when absent)")
     parser.add_argument("--only-projects", action="store_true", help="skip the stdlib and generated corpus")
+    parser.add_argument("--named-only", action="store_true",
+                        help="with --only-projects: only the one-named-file runs (pre-commit), cold and warm")
     parser.add_argument("--table", type=Path, metavar="JSON", help="only print the tables of figures written by --json")
     args = parser.parse_args()
     if args.table:
@@ -193,10 +195,11 @@ def main() -> int:
     runs = 3 if args.quick else args.runs
     work = args.work or Path(tempfile.mkdtemp(prefix="12f-bench-"))
     projects = {name: getattr(args, name) for name in PROJECTS if getattr(args, name) and getattr(args, name).is_dir()}
+    compile_bytecode()
     try:
         figures = {} if args.only_projects else run_all(
             work, runs, 300 if args.quick else None, 40 if args.quick else args.services)
-        figures["projects"] = {name: run_project(name, path, work, runs) for name, path in projects.items()}
+        figures["projects"] = {name: run_project(name, path, work, runs, args.named_only) for name, path in projects.items()}
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -206,6 +209,15 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
+
+
+def compile_bytecode() -> None:
+    """Byte-compile this checkout's package, as `pip install` does for a release: an editable install
+    under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every run (some 0.3 s of
+    CPU, more than a second of wall time on a loaded machine), which no installed 12f-lint pays."""
+    import compileall
+
+    compileall.compile_dir(REPO / "twelvefactor_lint", quiet=1)
 
 
 def run_all(work: Path, runs: int, limit: int | None, services: int) -> dict:
@@ -259,10 +271,10 @@ def ruff_command(ruff: list[str], cache: Path) -> list[str]:
     return [*ruff, "check", "--select", "ALL", "--exit-zero", "--output-format", "json", "--cache-dir", str(cache), "--quiet"]
 
 
-def run_project(name: str, tree: Path, work: Path, runs: int) -> dict:
+def run_project(name: str, tree: Path, work: Path, runs: int, named_only: bool = False) -> dict:
     """12f-lint and ruff on one real project, each measure in the same run: cold, warm, after one
     changed file, one named file (cold and warm, from the project's directory as pre-commit runs),
-    and the peak RSS of a cold run."""
+    and the peak RSS of a cold run; `named_only`: the named-file runs alone."""
     lint = tool("12f-lint") or [sys.executable, "-m", "twelvefactor_lint"]
     ruff = tool("ruff")
     named = PROJECTS[name]["named"]
@@ -287,10 +299,12 @@ def run_project(name: str, tree: Path, work: Path, runs: int) -> dict:
         for peer, command in commands.items():
             print(f"  {name}: {peer} ...", file=sys.stderr)
             fresh = partial(shutil.rmtree, caches[peer], ignore_errors=True)
-            f[peer] = {
+            f[peer] = {} if named_only else {
                 "cold": median_of(runs, [*command, "."], before=fresh, cwd=tree),
                 "warm": median_of(runs, [*command, "."], cwd=tree),
                 "changed": median_of(runs, [*command, "."], before=change, cwd=tree),
+            }
+            f[peer] |= {
                 "named_cold": median_of(runs, [*command, named], before=fresh, cwd=tree),
                 "named_warm": median_of(runs, [*command, named], cwd=tree),
             }
@@ -332,6 +346,8 @@ def project_table(f: dict) -> str:
             cpu = lint[key]["cpu"] / max(ruff[key]["cpu"], 1e-3)
             out.append(f"| {key} | {lint[key]['wall']:.3f} s ({lint[key]['cpu']:.2f} s CPU) | {ruff[key]['wall']:.3f} s "
                        f"({ruff[key]['cpu']:.2f} s CPU) | {ratio:.2f}x ({cpu:.2f}x CPU) | {verdict} |")
+        if "cold" not in lint:
+            continue
         rss = lint["cold"]["rss"] / ruff["cold"]["rss"]
         out.append(f"| peak RSS, cold | {_mb(lint['cold'])} | {_mb(ruff['cold'])} | {rss:.2f}x "
                    f"| {_verdict(rss <= 0.25, '<= 0.25x')} |")

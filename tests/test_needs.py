@@ -96,3 +96,11 @@ def test_selecting_only_the_tool_rules_judges_every_role(catalogue):
 ])
 def test_the_byte_scan_for_context(text, expected):
     assert needs.may_provide_context(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"x = 1  # 12f: ignore[TF601]\n", True), (b"x = 1  # noqa: TF601\n", True), (b"x = 1  # NoQA: e501, tf601\n", True),
+    (b"x = 1  # noqa: E501\n", False), (b"x = 1  # NOQA\nTF601 = 2\n", False), (b"import os\n", False),
+])
+def test_the_byte_scan_for_directives(text, expected):
+    assert needs.has_directives(text) is expected

@@ -177,15 +177,16 @@ class FactsCache:
             info = os.stat(source.path)
         except OSError:
             return None
+        self._stats[source.rel] = info
         known = self._scans.get(source.rel)
         if info.st_size > max_size or not isinstance(known, list) or len(known) != 4:
             return None
         return bool(known[3]) if known[:3] == [info.st_size, info.st_mtime_ns, info.st_ino] else None
 
     def store_scan(self, source: SourceFile, found: bool) -> None:
-        try:
-            info = os.stat(source.path)
-        except OSError:
+        """Keep what a scan found, under the stat `scanned` took just before the file was read."""
+        info = self._stats.get(source.rel)
+        if info is None:
             return
         if info.st_mtime_ns > self._now * 1e9 - _RACY_NS:
             return  # racily clean: scanned again next time
@@ -285,7 +286,7 @@ def _write_pack(path: Path, data: Any) -> bool:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
+                out.write(json.dumps(data, separators=(",", ":")))  # json.dump to a file encodes in pure Python
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
