@@ -22,8 +22,12 @@ CATALOGUE = catalogue_module.load()
 
 
 def test_the_repository_url_is_the_one_in_pyproject():
+    """pyproject.toml cannot import the constant: every URL there is checked against it instead."""
     urls = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["urls"]
     assert urls["Repository"] == docs.REPOSITORY
+    documentation = urls["Documentation"]
+    assert documentation.startswith(f"{docs.REPOSITORY}/blob/main/")
+    assert (REPO / documentation.removeprefix(f"{docs.REPOSITORY}/blob/main/")).is_file()
 
 
 @pytest.mark.parametrize("rule", CATALOGUE.rules, ids=lambda r: r.id)

@@ -5,8 +5,10 @@ link the same page; the base is configurable (`docs-url`) for a fork or an inter
 from __future__ import annotations
 
 REPOSITORY = "https://github.com/12f-lint/12f-lint"
-"""`[project.urls] Repository` in pyproject.toml (tests/test_docs_links.py keeps the two in step); read
-from here rather than from installed metadata, which would cost every run a scan of sys.path."""
+"""The project's public repository: the one place the code names it. A placeholder until the real
+address is known; `[project.urls]` in pyproject.toml repeats it (tests/test_docs_links.py keeps them in
+step), and `docs-url` moves the rule links users see. Read from here rather than from installed
+metadata, which would cost every run a scan of sys.path."""
 DEFAULT_BASE = f"{REPOSITORY}/blob/main/docs/rules"
 
 
