@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
+import pytest
+from audit_fleet import validate as validate_audit
 from conftest import write_tree
 from test_cli import cli
 from test_report_html import html_report
@@ -66,3 +69,17 @@ def test_the_terminal_line_names_the_first_few_places(tmp_path):
     out = cli("--select", "TF601", str(_project(tmp_path))).stdout
     (line,) = [text for text in out.splitlines() if "TF601 [" in text]
     assert line.endswith(f"in request handler `add0()` (and {HANDLERS - 1} more in this file: line 11, line 15, line 19, …)")
+
+
+def test_a_fleet_audit_keeps_the_related_places_and_its_schema_describes_them(tmp_path):
+    report = tmp_path / "report.json"
+    cli("--format", "json", "-o", str(report), "--select", "TF601", "--exit-zero", str(_project(tmp_path)))
+    out = tmp_path / "audit.json"
+    cli("merge", str(report), "-o", str(out))
+    audit = json.loads(out.read_text(encoding="utf-8"))
+    validate_audit(audit)
+    (finding,) = audit["repositories"][0]["findings"]
+    assert len(finding["related"]) == HANDLERS - 1
+    finding["related"][0]["line"] = 0
+    with pytest.raises(jsonschema.ValidationError):
+        validate_audit(audit)
