@@ -10,8 +10,7 @@ from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.headline import headline
 
-MATCHERS = [(rule.id, matcher.message) for rule in catalogue_module.load().rules if rule.factor != "tool"
-            for matcher in rule.matchers]
+MATCHERS = [(rule.id, matcher.message) for rule in catalogue_module.load().rules for matcher in rule.matchers]
 
 
 def test_the_headline_stops_before_the_consequence_and_the_advice():
@@ -33,6 +32,11 @@ def test_a_headline_says_something_about_its_subject():
 def test_a_headline_keeps_where_the_problem_is():
     message = "`{name}` is a session store: {site} writes it keyed by `{key}`; each worker keeps a copy"
     assert headline(message) == "`{name}` is a session store: {site} writes it keyed by `{key}`"
+
+
+def test_a_parse_error_keeps_its_reason():
+    message = "could not be parsed, so no rule checked it: {reason}"
+    assert headline(message) == message
 
 
 def test_a_message_of_one_clause_is_its_own_headline():

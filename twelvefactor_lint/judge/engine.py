@@ -59,8 +59,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             reported.add((id(fact), rule.factor))
             severity = selection.severity.get(rule.id) or matcher.severity or rule.severity
             message = template.render(matcher.message, fact)
-            # the tool's own findings (a parse error and its reason) are short and whole already
-            brief = message if rule.factor == "tool" else template.render(headline(matcher.message), fact)
+            brief = template.render(headline(matcher.message), fact)
             note = ""
             if role_of(fact, roles) == DEV:
                 severity, note = lowered(severity), DEV_NOTE

@@ -16,8 +16,9 @@ _OPENERS, _CLOSERS = "({[", ")}]"
 _MIN_WORDS = 2
 """A headline says something about its subject: "`CACHE_BACKEND` is `locmem`" (one word of prose) reads on
 to the consequence, "`DEBUG = True` is set in code (settings.py:3)" stops there."""
-_PLACES = ("{site}", "{started_by?")
-"""Where the problem is (the function, the start command): a headline never leaves them behind."""
+_KEPT = ("{site}", "{started_by?", "{reason}")
+"""Where the problem is (the function, the start command) and why a file could not be checked (TF001's
+parse error): a headline never leaves them behind."""
 _CODE = re.compile(r"`[^`]*`")
 _PLACEHOLDER = re.compile(r"\{\w+\?(?:[^{}]|\{\w+\})*\}|\{\w+\}")
 _ASIDE = re.compile(r"\([^()]*\)")
@@ -47,10 +48,10 @@ def _prose_words(text: str) -> int:
 @lru_cache(maxsize=512)
 def headline(template: str) -> str:
     """The template up to its first clause separator that leaves a headline of some prose and every
-    placeholder of where it is; the whole template when it has none. The result is a template too (cuts
+    placeholder it must keep; the whole template when it has none. The result is a template too (cuts
     are never inside braces)."""
     for cut in _cuts(template):
         head, rest = template[:cut], template[cut:]
-        if _prose_words(head) >= _MIN_WORDS and not any(place in rest for place in _PLACES):
+        if _prose_words(head) >= _MIN_WORDS and not any(kept in rest for kept in _KEPT):
             return head
     return template
