@@ -47,6 +47,11 @@ def linted_paths(root, catalogue, paths=None, **settings) -> set[str]:
     ("Procfile", "procfile"),
     ("requirements.txt", "dependencies"),
     ("setup.cfg", "dependencies"),
+    ("poetry.lock", "dependencies"),
+    ("uv.lock", "dependencies"),
+    ("Pipfile.lock", "dependencies"),
+    ("requirements.dev.lock", "dependencies"),
+    ("yarn.lock", None),
     ("fly.toml", "paas"),
 ])
 def test_kind_of_known_files(name, kind):

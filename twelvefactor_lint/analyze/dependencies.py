@@ -2,21 +2,28 @@
 
 Reads requirements files (`-r`/`-c` includes are files of their own; options and local paths are
 skipped), pyproject.toml (`[project]` dependencies and extras, Poetry, PDM, uv and PEP 735 groups),
-Pipfile and setup.cfg `install_requires`. Requirement strings are parsed by `packaging`, the
+Pipfile, setup.cfg `install_requires` and conda's environment.yml. Requirement strings are parsed by `packaging`, the
 parser pip itself vendors, so markers, extras and URLs are understood rather than guessed at.
+
+Lock files (poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile.lock, rye's `requirements*.lock`)
+declare nothing themselves but list every distribution a clean install from them gets, the
+declared packages' own dependencies included: what they list is `locked`.
 """
 
 from __future__ import annotations
 
 import configparser
+import json
 import posixpath
 import re
 import sys
 from collections.abc import Iterable
 
+import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from twelvefactor_lint.analyze import yamlnodes
 from twelvefactor_lint.discover.sources import decode_text
 from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.facts.dependencies import Declared
@@ -46,7 +53,8 @@ def _names(requirements: Iterable[object]) -> set[str]:
     return found
 
 
-def _requirement_lines(text: str) -> list[str]:
+def _logical_lines(text: str) -> list[str]:
+    """A requirements file's lines, comments dropped and `\\` continuations joined."""
     lines, current = [], ""
     for raw in text.split("\n"):
         line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
@@ -54,9 +62,35 @@ def _requirement_lines(text: str) -> list[str]:
             current += line[:-1] + " "
             continue
         line, current = (current + line).strip(), ""
-        if line and not line.startswith(("-", ".", "/")) and "://" not in line.split(";")[0].split("@")[0]:
+        if line:
             lines.append(line)
     return lines
+
+
+def _is_url(line: str) -> bool:
+    """A requirement given by URL alone (`git+https://...`, `-e git+...`), not `name @ url`."""
+    return "://" in line.split(";")[0].split("@")[0]
+
+
+_EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _requirement_lines(text: str) -> list[str]:
+    """The requirement specifiers of a requirements file; a URL's `#egg=name` stands for its distribution."""
+    found = []
+    for line in _logical_lines(text):
+        egg = _EGG.search(line)
+        if egg:
+            found.append(egg.group(1))
+        elif not line.startswith(("-", ".", "/")) and not _is_url(line):
+            found.append(line)
+    return found
+
+
+def _unnamed(text: str) -> list[str]:
+    """Requirements installed from a URL that does not say which distribution it is (`https://host/pkg.zip`)."""
+    return [line[:80] for line in _logical_lines(text)
+            if _is_url(line) and not _EGG.search(line) and not line.startswith(("-r", "-c", "--", "-f", "-i"))]
 
 
 _INCLUDE = re.compile(r"^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)")
@@ -100,6 +134,50 @@ def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     return names, canonicalize_name(own) if isinstance(own, str) else "", declares, dynamic
 
 
+_TOML_LOCKS = {"poetry.lock", "uv.lock", "pdm.lock"}
+_REQUIREMENTS_LOCK = re.compile(r"^[\w.-]*requirements[\w.-]*\.lock$")
+
+
+def is_lock(name: str) -> bool:
+    """Whether a (lower-case) file name is a lock file this analyzer reads."""
+    return name in _TOML_LOCKS or name == "pipfile.lock" or bool(_REQUIREMENTS_LOCK.match(name)) \
+        or name.startswith("pylock.") and name.endswith(".toml")
+
+
+def _locked(name: str, text: str) -> set[str]:
+    """Every distribution a lock file pins."""
+    if name == "pipfile.lock":
+        data = json.loads(text)
+        return {canonicalize_name(k) for section in ("default", "develop") for k in _table(data, section)}
+    if name.endswith(".lock") and not name.endswith(tuple(_TOML_LOCKS)):  # rye/uv `requirements.lock`: pinned lines
+        return _names(_requirement_lines(text))
+    data = tomllib.loads(text)
+    packages = _list(data.get("package")) + _list(data.get("packages"))  # pylock.toml (PEP 751) says `packages`
+    return {canonicalize_name(p["name"]) for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)}
+
+
+_CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)")
+"""A conda match spec's package name (`conda-forge::numpy>=1.26`, `flask=3.0`): conda's syntax, not PEP 508."""
+
+
+def _conda(text: str) -> tuple[set[str], bool]:
+    """The packages of a conda environment file's `dependencies`, its `pip:` list included. A file of that name
+    that is no YAML (a Helm template) is no conda file: it declares nothing."""
+    try:
+        dependencies = yamlnodes.get(yamlnodes.compose(text), "dependencies")
+    except yaml.YAMLError:
+        return set(), False
+    names: set[str] = set()
+    for entry in yamlnodes.sequence(dependencies):
+        spec = yamlnodes.scalar(entry)
+        match = _CONDA_SPEC.match(spec) if spec is not None else None
+        if match:
+            names.add(canonicalize_name(match.group(1)))
+        pip = [yamlnodes.scalar(item) for item in yamlnodes.sequence(yamlnodes.get(entry, "pip"))]
+        names |= _names(_requirement_lines("\n".join(item for item in pip if item)))
+    return names, dependencies is not None
+
+
 def _declared(name: str, text: str) -> tuple[set[str], str, bool, bool]:
     """(declared distribution names, the project's own name, whether the file declares the dependencies
     at all, whether it leaves them to another file) of one declaration file."""
@@ -108,6 +186,9 @@ def _declared(name: str, text: str) -> tuple[set[str], str, bool, bool]:
     if name == "pipfile":
         data = tomllib.loads(text)
         return {canonicalize_name(k) for t in ("packages", "dev-packages") for k in _table(data, t)}, "", True, False
+    if name.endswith((".yml", ".yaml")):
+        names, declares = _conda(text)
+        return names, "", declares, False
     if name == "setup.cfg":
         parser = configparser.ConfigParser(interpolation=None, strict=False)
         parser.read_string(text)
@@ -117,15 +198,54 @@ def _declared(name: str, text: str) -> tuple[set[str], str, bool, bool]:
     return _names(_requirement_lines(text)), "", True, False
 
 
+def _pinned(requirement: str) -> bool:
+    """`flask==3.0.3` (or `===`) is one exact version; a range, a wildcard or a bare name is not."""
+    try:
+        specifiers = list(Requirement(requirement).specifier)
+    except InvalidRequirement:
+        return True  # not a plain requirement (a URL, a local path): nothing to pin here
+    return len(specifiers) == 1 and specifiers[0].operator in ("==", "===") and not specifiers[0].version.endswith("*")
+
+
+_POETRY_EXACT = re.compile(r"^=?=?\s*\d[\w.+!-]*$")
+"""A Poetry constraint that is one version (`1.2.3`, `==1.2.3`); `^1.2`, `~1.2`, `>=1`, `*` are ranges."""
+
+
+def _poetry_pinned(spec: object) -> bool:
+    version = spec.get("version") if isinstance(spec, dict) else spec
+    return not isinstance(version, str) or bool(_POETRY_EXACT.match(version.strip()))  # git/path deps: no version
+
+
+def _ranged(name: str, text: str) -> list[str]:
+    """The production requirements a file gives as ranges rather than exact versions (dev groups aside)."""
+    if name.endswith(".txt"):
+        lines = [line for line in _logical_lines(text) if not line.startswith(("-", ".", "/")) and not _is_url(line)]
+        return sorted(_names(line for line in lines if not _pinned(line)))  # a URL requirement pins a commit or file
+    if name == "pyproject.toml":
+        data = tomllib.loads(text)
+        ranged = _names(r for r in _list(_table(data, "project").get("dependencies")) if isinstance(r, str) and not _pinned(r))
+        poetry = _table(data, "tool", "poetry", "dependencies")
+        return sorted(ranged | {canonicalize_name(k) for k, v in poetry.items() if k != "python" and not _poetry_pinned(v)})
+    if name == "pipfile":
+        packages = _table(tomllib.loads(text), "packages")
+        return sorted(canonicalize_name(k) for k, v in packages.items() if not _poetry_pinned(v))
+    return []
+
+
 def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
     name = posixpath.basename(path).lower()
-    if (name.endswith(".toml") or name == "pipfile") and too_dotted_for_toml(text):
+    if (name.endswith(".toml") or name in _TOML_LOCKS or name == "pipfile") and too_dotted_for_toml(text):
         return FileAnalysis((parse_error(path, "a line with too many dotted keys to read"),))
+    lock = is_lock(name)
     try:
-        names, own, declares, dynamic = _declared(name, text)
+        names, own, declares, dynamic = (set(), "", False, False) if lock else _declared(name, text)
+        locked = _locked(name, text) if lock else set()
+        ranged = [] if lock else _ranged(name, text)
     except (tomllib.TOMLDecodeError, configparser.Error, ValueError, RecursionError) as error:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),))
-    includes = _includes(path, text) if name.endswith((".txt", ".in")) else []
+    requirements = name.endswith((".txt", ".in"))
+    includes, unnamed = (_includes(path, text), _unnamed(text)) if requirements else ([], [])
     return FileAnalysis((Declared(path, 1, names=tuple(sorted(names)), own=own, declares=declares, dynamic=dynamic,
-                                  includes=tuple(includes), anchor="declared"),))
+                                  includes=tuple(includes), locked=tuple(sorted(locked)), unnamed=tuple(unnamed),
+                                  ranged=tuple(ranged), anchor="declared"),))

@@ -36,7 +36,9 @@ _PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
 _MANIFEST_HEAD = 65536
 _API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
 _OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
-_DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.cfg)$", re.IGNORECASE)
+_DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in|lock)|pyproject\.toml|Pipfile(?:\.lock)?|setup\.cfg"
+                              r"|(?:poetry|uv|pdm)\.lock|pylock(?:\.[\w-]+)?\.toml|environment(?:[._-][\w.-]*)?\.ya?ml)$",
+                              re.IGNORECASE)
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
 _APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
 _HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')

@@ -1,5 +1,5 @@
-"""Facts about dependency declarations (requirements files, pyproject.toml, Pipfile, setup.cfg): link checks
-each Python import against them."""
+"""Facts about dependency declarations (requirements files, pyproject.toml, Pipfile, setup.cfg, conda
+environment files) and lock files: link checks each Python import against them."""
 
 from __future__ import annotations
 
@@ -16,3 +16,18 @@ class Declared(Fact):
     declares: bool = doc("The file declares the project's dependencies (not only tools or a build system).")
     dynamic: bool = doc("Its dependencies are dynamic (read from elsewhere at build): nothing can be checked.")
     includes: tuple[str, ...] = doc("The requirements files it includes (`-r base.txt`), relative to the project root.")
+    locked: tuple[str, ...] = doc("For a lock file (poetry.lock, uv.lock, pdm.lock, pylock.toml, Pipfile.lock, "
+                                  "`requirements*.lock`): every distribution it pins, normalised and sorted.", default=())
+    unnamed: tuple[str, ...] = doc("Requirements installed from a URL that names no distribution (no `#egg=`), "
+                                   "shortened to 80 characters.", default=())
+    ranged: tuple[str, ...] = doc("The production requirements given as ranges or bare names rather than one exact "
+                                  "version (`flask>=3`, `celery`), normalised and sorted.", default=())
+
+
+@kind("dependencies.unlocked")
+class Unlocked(Fact):
+    """An application's declaration gives ranges that no lock file pins (made by link, when the project starts a
+    process and no lock file or fully pinned requirements file is in the declaration's directory or above)."""
+
+    count: int = doc("How many requirements are ranges or bare names.")
+    ranged: str = doc("The first of them, comma-separated (`flask, gunicorn and 3 more`).")

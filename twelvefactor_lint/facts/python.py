@@ -281,14 +281,22 @@ class Import(PythonFact):
 
     module: str = doc("The top-level package (`django`).")
     dotted: str = doc("The module as imported (`django.core.wsgi`).")
+    deferred: str = doc("When the import runs, if not on import of the module (`when `export()` runs`, "
+                        "`when `settings.USE_S3``); `\"\"`: at module level.", default="")
 
 
 @kind("python.undeclared_import")
 class UndeclaredImport(Fact):
-    """An import that no dependency declaration of the project provides (made by link)."""
+    """An import that no dependency declaration of the project provides (made by link): one per module and set
+    of declarations, at its first sure place."""
 
-    module: str = doc("The top-level package.")
+    module: str = doc("The top-level package (a namespace package's subpackage: `google.cloud.storage`).")
     checked: str = doc("The declaration files checked, comma-separated.")
+    locks: str = doc("The lock files checked too, comma-separated (`\"\"`: none).", default="")
+    doubt: str = doc("Why a clean install may have it or production may not need it after all (a lock file pins it, "
+                     "a declared distribution's name resembles it, it is imported only in a function); `\"\"`: sure.",
+                     default="")
+    also: str = doc("The other places it is imported (`app/b.py:2, app/c.py:7`), `\"\"` when none.", default="")
 
 
 @kind("python.sys_path_outside")

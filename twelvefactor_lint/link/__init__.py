@@ -5,7 +5,7 @@
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA or a kustomize overlay gives them (`replicas`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); imports
-   no dependency declaration provides (`dependencies`).
+   no dependency declaration provides, and ranges no lock file pins (`dependencies`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read

@@ -2,12 +2,17 @@
 
 A module is checked against the declarations in its own directory and every directory above it
 (a service's requirements.txt and the repository's pyproject.toml). The standard library, the
-project's own modules (any directory or module name in the tree), and imports whose distribution
-has another name (`yaml` is PyYAML, `PIL` is Pillow: the table below, as deptry and fawltydeps keep
-one) are not reported; nor is anything where the declarations are not all readable here: no
-declaration file above the module, a `setup.py` beside one (it may list `install_requires`), or
-dependencies a pyproject marks `dynamic`. A module commonly installed by a declared framework
-(`kombu` by celery, `starlette` by fastapi) is left alone too: precision first.
+project's own modules (any directory or module name in the tree), modules a declared framework
+always installs (`kombu` with celery) and imports a declared distribution provides under another
+name (`yaml` is PyYAML: `distributions.py`) are not reported; nor is anything where the declarations
+are not all readable here: no declaration file above the module, a `setup.py` beside one (it may
+list `install_requires`), or dependencies a pyproject marks `dynamic`.
+
+What is left is `sure` (a clean install from these files lacks the module, and importing the code
+fails) unless there is a reason to doubt it, which the finding states (`doubt`): a lock file pins it
+as another package's dependency, a declared distribution's name resembles it, a declaration
+elsewhere in the repository lists it, the import runs only in a function or branch, or the code is
+test support. One finding per module and declaration scope names the other places it is imported.
 """
 
 from __future__ import annotations
@@ -16,67 +21,110 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.dependencies import Declared
+from twelvefactor_lint.facts.dependencies import Declared, Unlocked
+from twelvefactor_lint.facts.process import ProcessStart
 from twelvefactor_lint.facts.python import Import, UndeclaredImport
+from twelvefactor_lint.link.distributions import (
+    DEVELOPMENT_TOOLS,
+    INSTALLED_WITH,
+    INSTALLER_TOOLS,
+    NAMESPACES,
+    PROVIDED_BY,
+    RUNTIME_PROVIDED,
+)
 
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "_typeshed", "typing_extensions"}
-
-_DISTRIBUTIONS = {
-    "yaml": "pyyaml", "PIL": "pillow", "bs4": "beautifulsoup4", "cv2": "opencv-python opencv-python-headless "
-    "opencv-contrib-python", "sklearn": "scikit-learn", "skimage": "scikit-image", "dateutil": "python-dateutil",
-    "jwt": "pyjwt", "dotenv": "python-dotenv", "magic": "python-magic", "Crypto": "pycryptodome pycrypto",
-    "Cryptodome": "pycryptodomex", "OpenSSL": "pyopenssl", "jose": "python-jose", "multipart": "python-multipart",
-    "slugify": "python-slugify awesome-slugify", "MySQLdb": "mysqlclient", "ldap": "python-ldap",
-    "docx": "python-docx", "pptx": "python-pptx", "git": "gitpython", "zmq": "pyzmq", "serial": "pyserial",
-    "usb": "pyusb", "attr": "attrs", "psycopg2": "psycopg2 psycopg2-binary", "psycopg": "psycopg psycopg-binary",
-    "google": "protobuf googleapis-common-protos google-api-python-client google-auth google-cloud-storage "
-    "google-cloud-core grpcio", "grpc": "grpcio", "socks": "pysocks", "nacl": "pynacl", "Levenshtein":
-    "python-levenshtein levenshtein", "telegram": "python-telegram-bot", "discord": "discord.py py-cord",
-    "pkg_resources": "setuptools", "setuptools": "setuptools", "_pytest": "pytest", "mx": "egenix-mx-base",
-    "win32api": "pywin32", "win32com": "pywin32", "fitz": "pymupdf", "faiss": "faiss-cpu faiss-gpu",
-    "sentry_sdk": "sentry-sdk", "memcache": "python-memcached", "pylibmc": "pylibmc", "kafka": "kafka-python",
-    "ruamel": "ruamel.yaml", "markdown": "markdown", "lxml": "lxml", "xmlsec": "xmlsec",
-    "saml2": "pysaml2", "onelogin": "python3-saml", "geoip2": "geoip2", "igraph": "python-igraph igraph",
-    "websocket": "websocket-client", "snappy": "python-snappy", "editor": "python-editor", "bson": "pymongo",
-    "gridfs": "pymongo", "engineio": "python-engineio", "socketio": "python-socketio",
-    "grpc_health": "grpcio-health-checking", "grpc_status": "grpcio-status", "grpc_reflection": "grpcio-reflection",
-    "rest_framework_jwt": "drf-jwt djangorestframework-jwt", "rest_framework_simplejwt": "djangorestframework-simplejwt",
-    "social_core": "social-auth-core", "social_django": "social-auth-app-django", "factory": "factory-boy",
-}
-"""Import name -> distributions that provide it (space-separated), where the names differ beyond prefixes."""
-
-_INSTALLED_WITH = {
-    "kombu": "celery", "billiard": "celery", "vine": "celery", "amqp": "celery kombu",
-    "starlette": "fastapi", "pydantic": "fastapi sqlmodel", "pydantic_core": "pydantic", "anyio": "httpx starlette fastapi",
-    "werkzeug": "flask", "jinja2": "flask", "itsdangerous": "flask", "click": "flask celery uvicorn",
-    "markupsafe": "jinja2 flask",
-    "asgiref": "django", "sqlparse": "django", "certifi": "requests httpx", "urllib3": "requests botocore",
-    "idna": "requests httpx", "charset_normalizer": "requests", "botocore": "boto3", "s3transfer": "boto3",
-    "six": "python-dateutil", "h11": "uvicorn httpx", "httpcore": "httpx", "sniffio": "anyio httpx",
-    "sqlalchemy": "flask-sqlalchemy sqlmodel alembic", "mako": "alembic", "redis": "celery rq django-redis",
-    "pytz": "celery django", "tzdata": "django", "multidict": "aiohttp", "yarl": "aiohttp",
-    "greenlet": "gevent sqlalchemy",
-    "packaging": "setuptools", "typing_inspection": "pydantic", "annotated_types": "pydantic",
-}
-"""Modules commonly present because a declared framework depends on them (transitive, not reported)."""
+_OLD_STDLIB = frozenset({
+    "asynchat", "asyncore", "distutils", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr",
+    "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu",
+    "xdrlib", "lib2to3", "urllib2", "urlparse", "httplib", "ConfigParser", "StringIO", "cStringIO", "cPickle",
+    "Queue", "HTMLParser", "Cookie", "cookielib", "SocketServer", "BaseHTTPServer", "SimpleHTTPServer", "thread",
+    "commands", "__builtin__", "exceptions", "xmlrpclib", "htmlentitydefs", "Tkinter", "UserDict", "copy_reg"})
+"""Standard library of the Pythons before the running one (removed in 3.12/3.13, or Python 2's names)."""
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | _OLD_STDLIB | {"__future__", "_typeshed", "typing_extensions"}
+_GENERATED = re.compile(r"_pb2(_grpc)?(\.|$)")
+"""protobuf/gRPC modules generated at build time (`service_pb2`): the project's own code, not in the tree."""
+_MAX_LISTED = 12
+_GENERIC_WORDS = {"django", "flask", "fastapi", "python", "python3", "pytest", "drf", "client", "api", "sdk", "core",
+                  "utils", "tools", "plugin", "plugins", "extension", "extensions", "framework", "types", "stubs",
+                  "async", "backend", "backends", "server", "contrib", "binary", "headless", "official"}
+_FRAMEWORK_PREFIX = re.compile(r"^(django|flask|python|py)[-_.]", re.IGNORECASE)
+"""django-colorfield installs `colorfield`, python-dateutil `dateutil`: the prefix names the ecosystem."""
+_TEST_SUPPORT = re.compile(r"(?:^|[._-])(test|tests|testing|fixtures?|mocks?|locustfile|loadtests?|benchmarks?)(?:$|[._-])")
+_TYPE_STUBS = ("mypy_boto3_", "types_aiobotocore_")
+"""Type-stub-only packages (boto3-stubs[s3] installs `mypy_boto3_s3`): imported for annotations, never needed at run time."""
+_UNCOMMITTED_CONFIG = re.compile(r"^(local_?settings|settings_?local|local_?config|config_?local|instance|secrets?|"
+                                 r"celeryconfig|local|(local|secret)_\w+|\w+_local)$", re.IGNORECASE)
+"""Modules named as a deploy's own settings (`local_settings`, `celeryconfig`, Flask's `instance`): usually a
+file each deploy writes and git ignores, not a distribution."""
+_LEGACY_HOOKS = {"appengine_config.py": "App Engine's Python 2 hook, which the Python 3 runtimes never load"}
 
 
 def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "", name).lower()
 
 
-def _provided(module: str, declared: set[str]) -> bool:
+def _namespace_names(dotted: str) -> list[str]:
+    """`google.cloud.storage` -> google-cloud, google-cloud-storage: the distributions a namespace package's
+    subpackage is named after."""
+    parts = dotted.split(".")
+    return ["-".join(parts[:n]) for n in range(2, len(parts) + 1)] if parts[0] in NAMESPACES else []
+
+
+def _known(module: str, dotted: str) -> list[str]:
+    """Distributions known to provide an import: the table's, by its longest listed dotted prefix, else
+    the namespace subpackage's own name."""
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in PROVIDED_BY:
+            return list(PROVIDED_BY[".".join(parts[:n])])
+    return _namespace_names(dotted) or list(PROVIDED_BY.get(module, ()))
+
+
+def _exactly_provided(module: str, dotted: str, distributions: set[str]) -> bool:
+    """Whether one of `distributions` surely provides the import: its own name or a known provider; for a
+    namespace package, a distribution named after the subpackage (google-cloud-storage for google.cloud.storage)."""
+    canonical = {_canonical(name) for name in distributions}
+    canonical |= {_canonical(_FRAMEWORK_PREFIX.sub("", name)) for name in distributions}
+    if any(_canonical(name) in canonical for name in (module, *_known(module, dotted))):
+        return True
+    if module in NAMESPACES:  # `from google import genai`: any google-* distribution may be the one
+        prefix = _canonical((_namespace_names(dotted) or [module])[0])
+        return any(name.startswith(prefix) for name in canonical)
+    return False
+
+
+def _provided(module: str, dotted: str, declared: set[str]) -> bool:
     """Whether a declared distribution surely or plausibly provides `module` (`rest_framework` is in
-    djangorestframework, `corsheaders` in django-cors-headers)."""
+    djangorestframework, `corsheaders` in django-cors-headers), or a declared framework installs it."""
+    if _exactly_provided(module, dotted, declared):
+        return True
+    if module in NAMESPACES:  # `google` alone says nothing: google-auth does not provide google.cloud.storage
+        return False
     wanted = _canonical(module)
     canonical = {_canonical(name) for name in declared}
     if any(wanted in name or name in wanted and len(name) > 3 for name in canonical):
         return True
-    candidates = _DISTRIBUTIONS.get(module, "").split() + _INSTALLED_WITH.get(module.lower(), "").split()
-    return any(_canonical(c) in canonical for c in candidates)
+    return any(_canonical(parent) in canonical for parent in INSTALLED_WITH.get(module.lower(), ()))
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.split(r"[-_.]+", name.lower()) if len(w) >= 5 and w not in _GENERIC_WORDS}
+
+
+def _resembling(module: str, declared: set[str]) -> str:
+    """A declared distribution whose name shares a distinctive word or a long prefix with the import
+    (`actstream` and django-activity-stream, `webdav3` and webdavclient3): it may well provide it."""
+    wanted = _canonical(module)
+    for name in sorted(declared):
+        canonical = _canonical(name)
+        core = _FRAMEWORK_PREFIX.sub("", name)
+        if any(w in wanted for w in _words(name)) or any(w in canonical for w in _words(module)) or \
+                len(posixpath.commonprefix([wanted, _canonical(core)])) >= 5:
+            return name
+    return ""
 
 
 def _local_names(paths: Iterable[str]) -> set[str]:
@@ -106,37 +154,151 @@ def _with_includes(declarations: list[Declared]) -> list[Declared]:
     return [replace(f, names=tuple(sorted(names(f, {f.path})))) if f.includes else f for f in declarations]
 
 
-def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
-    """`paths`: every discovered file of the project."""
-    declarations = _with_includes([f for f in facts if isinstance(f, Declared)])
-    if not declarations:
-        return facts
+@dataclass(frozen=True)
+class _Scope:
+    """The declarations that apply to one directory."""
+
+    checked: str
+    """The declaring files, as the message names them."""
+    declared: set[str]
+    locks: dict[str, set[str]]
+    """Lock file path -> the distributions it pins."""
+    unnamed: str
+    """A declaring file that installs a URL without a distribution name (`https://host/pkg.zip`), if any."""
+
+
+def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
+    """Declaration files by the directory they declare for, and the directories with a setup.py."""
     by_directory: dict[str, list[Declared]] = {}
-    for declaration in declarations:
-        directory = posixpath.dirname(declaration.path)
+    for fact in _with_includes([f for f in facts if isinstance(f, Declared)]):
+        directory = posixpath.dirname(fact.path)
         if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
             directory = posixpath.dirname(directory)
-        by_directory.setdefault(directory, []).append(declaration)
+        by_directory.setdefault(directory, []).append(fact)
     setup_dirs = {posixpath.dirname(f.path) for f in facts if isinstance(f, Import) and posixpath.basename(f.path) == "setup.py"}
+    return by_directory, setup_dirs
+
+
+def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str]) -> _Scope | None:
+    """The declarations above `directory`, or None where they cannot be known here."""
+    above = [directory]
+    while directory:
+        directory = posixpath.dirname(directory)
+        above.append(directory)
+    files = [d for directory in above for d in by_directory.get(directory, [])]
+    declaring = [d for d in files if d.declares]
+    if not declaring or any(d in setup_dirs for d in above) or any(d.dynamic for d in files):
+        return None
+    declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
+    locks = {d.path: set(d.locked) for d in files if d.locked}
+    unnamed = next((d.path for d in files if d.unnamed), "")
+    return _Scope(", ".join(sorted(d.path for d in declaring)), declared, locks, unnamed)
+
+
+def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str, set[str]]) -> str:
+    """Why the declarations around a module may provide it after all, or it may not be needed in production;
+    empty when nothing says so."""
+    runtime = next((why for name, why in RUNTIME_PROVIDED.items() if f"{dotted}.".startswith(f"{name}.")), "")
+    if runtime:
+        return runtime
+    if _UNCOMMITTED_CONFIG.match(module):
+        return f"`{module}` is named like a deploy's own settings module, which is often written per deploy and not committed"
+    if module in INSTALLER_TOOLS:
+        return f"`{module}` comes with pip into most environments and images (not into Python 3.12+ venvs)"
+    if module in DEVELOPMENT_TOOLS or module.startswith(_TYPE_STUBS):
+        return f"`{module}` is a development or test tool, which production code seldom imports (dev-only code?)"
+    if scope.unnamed:
+        return f"{scope.unnamed} installs a URL that does not name its distribution, which may be the one"
+    for path, locked in sorted(scope.locks.items()):
+        if _exactly_provided(module, dotted, locked):
+            return f"{path} pins it as another package's dependency (installed until that package drops it)"
+    resembling = _resembling(module, scope.declared)
+    if resembling:
+        return f"the declared `{resembling}` may provide it under another import name"
+    for path, names in sorted(elsewhere.items()):
+        if _provided(module, dotted, names):
+            return f"{path} declares it, though not for this directory (if that file installs this code, it is declared)"
+    return ""
+
+
+def _doubt_at(fact: Import) -> str:
+    """Why one place of the import may not matter in production; empty when it runs on import of production code."""
+    if fact.deferred:
+        return f"it is imported only {fact.deferred} (an optional feature, if that code never runs in production)"
+    if fact.module_kind == "cli_script":
+        return "the module is a command-line script (a main guard that parses arguments), which may not run in production"
+    *directories, name = fact.path.split("/")
+    if name in _LEGACY_HOOKS:
+        return f"{name} is {_LEGACY_HOOKS[name]}"
+    support = [part for part in (*directories, name.removesuffix(".py")) if _TEST_SUPPORT.search(part.lower())]
+    return f"it is in test-support code (`{support[0]}`)" if support else ""
+
+
+def _rolled_up(module: str, scope: _Scope, places: list[Import], doubt: str) -> UndeclaredImport:
+    """One fact per module and scope at its first sure place (else its first place), naming the others."""
+    doubts = {id(f): doubt or _doubt_at(f) for f in places}
+    primary = next((f for f in places if not doubts[id(f)]), places[0])
+    others = [f"{f.path}:{f.line}" for f in places if f is not primary]
+    also = ", ".join(others[:_MAX_LISTED]) + (f" and {len(others) - _MAX_LISTED} more" if len(others) > _MAX_LISTED else "")
+    return UndeclaredImport(primary.path, primary.line, primary.column, module=module, checked=scope.checked,
+                            locks=", ".join(sorted(scope.locks)), doubt=doubts[id(primary)], also=also,
+                            anchor=f"undeclared:{module}")
+
+
+def _locks_itself(declaration: Declared) -> bool:
+    """A lock file, or a requirements file that pins every requirement (pip-compile's or `uv export`'s output)."""
+    return bool(declaration.locked) or declaration.path.endswith(".txt") and bool(declaration.names) and not declaration.ranged
+
+
+def _unlocked(by_directory: dict[str, list[Declared]], facts: list[Fact]) -> list[Unlocked]:
+    """Declarations of an application (the project starts a process) that give ranges and that no lock file, or
+    fully pinned requirements file, in their directory or above pins: each build may install other versions."""
+    if not any(isinstance(f, ProcessStart) for f in facts):
+        return []
+    found = []
+    for directory, files in by_directory.items():
+        above = [directory]
+        while above[-1]:
+            above.append(posixpath.dirname(above[-1]))
+        if any(_locks_itself(d) for a in above for d in by_directory.get(a, [])):
+            continue
+        for declaration in files:
+            ranged = declaration.ranged
+            if declaration.declares and ranged:
+                examples = ", ".join(ranged[:5]) + (f" and {len(ranged) - 5} more" if len(ranged) > 5 else "")
+                found.append(Unlocked(declaration.path, 1, count=len(ranged), ranged=examples, anchor="unlocked"))
+    return found
+
+
+def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """`paths`: every discovered file of the project."""
+    by_directory, setup_dirs = _scopes(facts)
+    if not any(d.declares for files in by_directory.values() for d in files):
+        return facts
+    unlocked: list[Fact] = list(_unlocked(by_directory, facts))
+    # requirements files may install code anywhere (a Dockerfile says which); a pyproject naming its project
+    # declares for that project only
+    elsewhere = {d.path: set(d.names) for files in by_directory.values() for d in files if d.names and not d.own}
     local = _local_names(paths)
+    scopes: dict[str, _Scope | None] = {}
+    places: dict[tuple[str, str], list[Import]] = {}
+    for fact in sorted((f for f in facts if isinstance(f, Import)), key=lambda f: (f.path, f.line)):
+        module, dotted = fact.module, fact.dotted or fact.module
+        if module in _STDLIB or module in local or module.startswith("_") or _GENERATED.search(dotted) \
+                or fact.ci_only:
+            continue
+        if module in NAMESPACES:  # google.cloud.storage and google.oauth2 are two distributions to declare
+            module = ".".join(dotted.split(".")[:3])
+        directory = posixpath.dirname(fact.path)
+        if directory not in scopes:
+            scopes[directory] = _scope(directory, by_directory, setup_dirs)
+        scope = scopes[directory]
+        if scope is not None and not _provided(fact.module, dotted, scope.declared):
+            places.setdefault((module, scope.checked), []).append(fact)
     found: list[Fact] = []
-    for fact in facts:
-        module = fact.module if isinstance(fact, Import) else None
-        if not module or module in _STDLIB or module in local or module.startswith("_"):
-            continue
-        directory, above = posixpath.dirname(fact.path), []
-        while True:
-            above.append(directory)
-            if not directory:
-                break
-            directory = posixpath.dirname(directory)
-        files = [d for directory in above for d in by_directory.get(directory, [])]
-        declaring = [d for d in files if d.declares]
-        if not declaring or any(d in setup_dirs for d in above) or any(d.dynamic for d in files):
-            continue
-        declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
-        if not _provided(module, declared):
-            found.append(UndeclaredImport(fact.path, fact.line, fact.column, module=module,
-                                          checked=", ".join(sorted(d.path for d in declaring)),
-                                          anchor=f"undeclared:{module}"))
-    return facts + found
+    for (module, _), group in places.items():
+        scope = scopes[posixpath.dirname(group[0].path)]
+        assert scope is not None
+        top, dotted = group[0].module, group[0].dotted or module
+        found.append(_rolled_up(module, scope, group, _doubt_in_scope(top, dotted, scope, elsewhere)))
+    return facts + unlocked + found

@@ -38,9 +38,39 @@ def _guarded(tree: ast.AST) -> set[int]:
     return guarded
 
 
+def _deferred(tree: ast.AST) -> dict[int, str]:
+    """ids of the import nodes that do not run on import of the module -> when they run instead: the first
+    call of the function they are in, or the `if` (not on TYPE_CHECKING) they sit under."""
+    deferred: dict[int, str] = {}
+
+    def visit(statements: list[ast.stmt], when: str) -> None:
+        for statement in statements:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                if when:
+                    deferred[id(statement)] = when
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(statement.body, when or f"when `{statement.name}()` runs")
+            elif isinstance(statement, ast.If):
+                test = ast.unparse(statement.test)
+                visit(statement.body, when or f"when `{test[:60]}`")
+                visit(statement.orelse, when or f"unless `{test[:60]}`")
+            else:  # with, for, while, try, match, class bodies run when the module is imported
+                children = [*getattr(statement, "body", []), *getattr(statement, "orelse", []),
+                            *getattr(statement, "finalbody", [])]
+                for part in (*getattr(statement, "handlers", []), *getattr(statement, "cases", [])):
+                    children += part.body
+                visit([c for c in children if isinstance(c, ast.stmt)], when)
+
+    visit(tree.body if isinstance(tree, ast.Module) else [], "")
+    return deferred
+
+
 def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path: str) -> list[Import]:
-    """One fact per top-level module the file imports unguarded (its first import of it)."""
+    """One fact per top-level module the file imports unguarded: its first import at module level, else its
+    first import in a function or branch, which says when it runs (`deferred`)."""
     guarded = _guarded(tree) if any(isinstance(n, (ast.Try, ast.If)) for n in ast.walk(tree)) else set()
+    deferred = _deferred(tree) if len(imports) > sum(isinstance(s, (ast.Import, ast.ImportFrom))
+                                                     for s in getattr(tree, "body", [])) else {}
     seen: dict[str, Import] = {}
     for node in imports:
         if id(node) in guarded:
@@ -49,10 +79,11 @@ def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path
             modules = [node.module] if node.level == 0 and node.module else []
         else:
             modules = [alias.name for alias in node.names]
+        when = deferred.get(id(node), "")
         for module in modules:
             top = module.partition(".")[0]
-            if top and top not in seen:
-                seen[top] = Import(path, node.lineno, node.col_offset + 1, module=top, dotted=module,
+            if top and (top not in seen or seen[top].deferred and not when):
+                seen[top] = Import(path, node.lineno, node.col_offset + 1, module=top, dotted=module, deferred=when,
                                    anchor=f"import:{top}")
     return list(seen.values())
 
