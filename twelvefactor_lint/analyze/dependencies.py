@@ -149,7 +149,7 @@ def _locked(name: str, text: str) -> set[str]:
     if name == "pipfile.lock":
         data = json.loads(text)
         return {canonicalize_name(k) for section in ("default", "develop") for k in _table(data, section)}
-    if name.endswith(".lock") and not name.endswith(tuple(_TOML_LOCKS)):  # rye/uv `requirements.lock`: pinned lines
+    if _REQUIREMENTS_LOCK.match(name):  # rye's or `uv pip compile`'s `requirements.lock`: pinned requirement lines
         return _names(_requirement_lines(text))
     data = tomllib.loads(text)
     packages = _list(data.get("package")) + _list(data.get("packages"))  # pylock.toml (PEP 751) says `packages`

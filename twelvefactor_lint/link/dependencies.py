@@ -1,4 +1,5 @@
-"""Link phase 2b, dependencies (factor II): imports of third-party modules no declaration provides.
+"""Link phase 2b, dependencies (factor II): imports of third-party modules no declaration provides, and
+ranges no lock file pins.
 
 A module is checked against the declarations in its own directory and every directory above it
 (a service's requirements.txt and the repository's pyproject.toml). The standard library, the
@@ -8,11 +9,13 @@ name (`yaml` is PyYAML: `distributions.py`) are not reported; nor is anything wh
 are not all readable here: no declaration file above the module, a `setup.py` beside one (it may
 list `install_requires`), or dependencies a pyproject marks `dynamic`.
 
-What is left is `sure` (a clean install from these files lacks the module, and importing the code
+What is left is a warning (a clean install from these files lacks the module, and importing the code
 fails) unless there is a reason to doubt it, which the finding states (`doubt`): a lock file pins it
 as another package's dependency, a declared distribution's name resembles it, a declaration
 elsewhere in the repository lists it, the import runs only in a function or branch, or the code is
 test support. One finding per module and declaration scope names the other places it is imported.
+
+An application's declarations that give ranges no lock file pins are `dependencies.unlocked`.
 """
 
 from __future__ import annotations
