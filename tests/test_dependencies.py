@@ -188,3 +188,16 @@ _POETRY = ('[project]\nname = "a"\ndependencies = ["flask>=3", "x==1"]\n[tool.po
 ])
 def test_ranged_production_requirements_are_listed(path, text, ranged):
     assert list(_declaration(path, text).ranged) == ranged
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"pyproject.toml": '[project]\nname = "tool"\ndependencies = ["click>=8"]\n',
+      "fixtures/shop/Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "shop:app"]\n',
+      "fixtures/shop/requirements.txt": "flask>=3\n"}, []),  # a test fixture's process makes no package an app
+    ({"backend/requirements.txt": "flask>=3\ngunicorn\n", "backend/app.py": "import flask\n",
+      "docker-compose.yml": "services:\n  web:\n    build: ./backend\n    command: gunicorn app:app\n"},
+     ["backend/requirements.txt"]),  # a root compose file starts the service its subdirectory declares
+])
+def test_ranges_are_judged_for_the_application_a_process_runs(tmp_path, catalogue, files, expected):
+    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
+    assert [f.path for f in result.findings if f.rule == "TF202"] == expected

@@ -56,6 +56,7 @@ _GENERIC_WORDS = {"django", "flask", "fastapi", "python", "python3", "pytest", "
 _FRAMEWORK_PREFIX = re.compile(r"^(django|flask|python|py)[-_.]", re.IGNORECASE)
 """django-colorfield installs `colorfield`, python-dateutil `dateutil`: the prefix names the ecosystem."""
 _TEST_SUPPORT = re.compile(r"(?:^|[._-])(test|tests|testing|fixtures?|mocks?|locustfile|loadtests?|benchmarks?)(?:$|[._-])")
+_EXAMPLE_DIRS = {"examples", "example", "samples", "sample", "docs", "doc", "demo", "demos", "templates"}
 _TYPE_STUBS = ("mypy_boto3_", "types_aiobotocore_")
 """Type-stub-only packages (boto3-stubs[s3] installs `mypy_boto3_s3`): imported for annotations, never needed at run time."""
 _UNCOMMITTED_CONFIG = re.compile(r"^(local_?settings|settings_?local|local_?config|config_?local|instance|secrets?|"
@@ -184,10 +185,7 @@ def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
 
 def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str]) -> _Scope | None:
     """The declarations above `directory`, or None where they cannot be known here."""
-    above = [directory]
-    while directory:
-        directory = posixpath.dirname(directory)
-        above.append(directory)
+    above = _above(directory)
     files = [d for directory in above for d in by_directory.get(directory, [])]
     declaring = [d for d in files if d.declares]
     if not declaring or any(d in setup_dirs for d in above) or any(d.dynamic for d in files):
@@ -253,19 +251,38 @@ def _locks_itself(declaration: Declared) -> bool:
     return bool(declaration.locked) or declaration.path.endswith(".txt") and bool(declaration.names) and not declaration.ranged
 
 
+def _above(directory: str) -> list[str]:
+    """`directory` and every directory above it, up to the project root (`""`)."""
+    found = [directory]
+    while found[-1]:
+        found.append(posixpath.dirname(found[-1]))
+    return found
+
+
+def _applications(by_directory: dict[str, list[Declared]], facts: list[Fact]) -> set[str]:
+    """Directories whose declarations belong to an application: the nearest declaring directory above each
+    started process (a Dockerfile's CMD, a Procfile line), or, for a start above every declaration (a root
+    compose file building `./backend`), the declaring directories below it. A repository's fixtures or
+    examples that start processes of their own do not make its root package an application."""
+    declaring = {d for d, files in by_directory.items() if any(f.declares for f in files)}
+    found: set[str] = set()
+    for start in (f for f in facts if isinstance(f, ProcessStart)):
+        here = posixpath.dirname(start.path)
+        if any(_TEST_SUPPORT.search(part.lower()) or part.lower() in _EXAMPLE_DIRS for part in here.split("/")):
+            continue  # a test fixture's or an example's Dockerfile runs no app of this repository
+        nearest = next((d for d in _above(here) if d in declaring), None)
+        found |= {nearest} if nearest is not None else {d for d in declaring if here in _above(d)}
+    return found
+
+
 def _unlocked(by_directory: dict[str, list[Declared]], facts: list[Fact]) -> list[Unlocked]:
-    """Declarations of an application (the project starts a process) that give ranges and that no lock file, or
-    fully pinned requirements file, in their directory or above pins: each build may install other versions."""
-    if not any(isinstance(f, ProcessStart) for f in facts):
-        return []
+    """Declarations of an application that give ranges and that no lock file, or fully pinned requirements
+    file, in their directory or above pins: each build may install other versions."""
     found = []
-    for directory, files in by_directory.items():
-        above = [directory]
-        while above[-1]:
-            above.append(posixpath.dirname(above[-1]))
-        if any(_locks_itself(d) for a in above for d in by_directory.get(a, [])):
+    for directory in sorted(_applications(by_directory, facts)):
+        if any(_locks_itself(d) for a in _above(directory) for d in by_directory.get(a, [])):
             continue
-        for declaration in files:
+        for declaration in by_directory[directory]:
             ranged = declaration.ranged
             if declaration.declares and ranged:
                 examples = ", ".join(ranged[:5]) + (f" and {len(ranged) - 5} more" if len(ranged) > 5 else "")
