@@ -120,7 +120,7 @@ def test_one_finding_per_module_names_the_other_places(tmp_path, catalogue):
              "requirements.txt": "django\n"}
     [(path, line, severity, message)] = _severities(tmp_path, catalogue, files)
     assert (path, line, severity) == ("app/a.py", 1, "warning")
-    assert message.endswith("(also imported at app/b.py:2, app/c.py:2)")
+    assert "provides `isodate` (also imported at app/b.py:2, app/c.py:2): a clean install" in message
 
 
 def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, catalogue):
