@@ -133,7 +133,7 @@ def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, cata
 @pytest.mark.parametrize(("files", "doubt"), [
     ({"app.py": "import mystery\n", "requirements.txt": "django\nhttps://example.com/mystery-1.0.zip\n"},
      "requirements.txt installs a URL that does not name its distribution"),
-    ({"tools/report.py": "import argparse\nimport tabulate\n\nif __name__ == '__main__':\n    argparse.ArgumentParser()\n",
+    ({"app/report.py": "import argparse\nimport tabulate\n\nif __name__ == '__main__':\n    argparse.ArgumentParser()\n",
       "requirements.txt": "django\n"}, "command-line script"),
     ({"appengine_config.py": "import lib_shim\n", "requirements.txt": "flask\n"},
      "App Engine's Python 2 hook"),

@@ -260,6 +260,10 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("app/latest.py", "prod"),
     ("Dockerfile", "prod"),
     ("docker-compose.yml", "prod"),
+    ("core/settings/static.py", "build"),  # the collectstatic settings of the image build
+    ("app/static.py", "prod"),
+    ("tools/conv.py", "script"),  # a repository-level tools directory: one-off scripts
+    ("app/agents/tools/search.py", "prod"),  # an agent's tools are app code
 ])
 def test_classify_roles(path, role):
     assert classify(path) == role

@@ -55,8 +55,18 @@ def test_code_under_an_env_driven_flag_is_opt_in_one_step_lower(lint):
     result = lint({"app.py": _CONDITIONAL}, select=("TF1101", "TF303"))
     (log,) = _by_rule(result, "TF1101")
     assert log.severity == "info" and "only when APP_LOG is set" in log.message
-    (debug,) = _by_rule(result, "TF303")
-    assert debug.severity == "info" and "only when SEARX_DEBUG is set" in debug.message
+    assert not _by_rule(result, "TF303")  # a debug flag turning on debug mode is development code
+
+
+def test_code_under_a_development_flag_is_development_code(lint):
+    settings = ('import os\nINSTALLED_APPS = []\nROOT_URLCONF = "proj.urls"\n'
+                'IS_DEVELOPMENT = os.environ.get("PROJ_DEV") == "true"\n'
+                'if IS_DEVELOPMENT:\n    SECRET_KEY = "django-insecure-t9*!4^fdn*=pmz4%8u"\n    DEBUG = True\n'
+                'if os.environ.get("USE_LOCAL_CACHE"):\n    DEBUG = True\n')
+    result = lint({"proj/settings.py": settings}, select=("TF301", "TF303"))
+    assert not _by_rule(result, "TF301")
+    (debug,) = _by_rule(result, "TF303")  # `LOCAL` inside a feature flag's name is no development flag
+    assert debug.line == 9 and debug.severity == "info" and "only when USE_LOCAL_CACHE is set" in debug.message
 
 
 _SETTINGS = """\

@@ -21,6 +21,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
+from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -92,6 +93,9 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
             blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     facts += _process_facts(path, name, service, replicas or 1)
+    facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
+              for env_name, value in _environment(_field(service, "environment"))
+              if env_name == "DJANGO_SETTINGS_MODULE" and value]
     facts += _volume_facts(path, name, service, replicas or 1)
     facts += _sticky_labels(path, name, service)
     for node, blocker, value in blockers:

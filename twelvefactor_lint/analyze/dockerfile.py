@@ -25,6 +25,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
+from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import ProcessStart, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
@@ -367,6 +368,9 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
             facts.append(D.DockerfileVolume(path, item.line, 1, target=" ".join(data), data_like=is_data_path(data[0]),
                                             base_kind=image_kind(final.base), anchor=f"volume:{data[0]}"))
     facts += _baked_config(path, all_stages, final)
+    facts += [SettingsModule(path, item.line, 1, module=value, anchor=f"settings_module:{value}")
+              for stage in all_stages for item in stage.instructions if item.name == "ENV"
+              for key, value in _assignments(item) if key == "DJANGO_SETTINGS_MODULE" and value]
     return facts
 
 

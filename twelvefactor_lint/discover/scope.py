@@ -19,6 +19,12 @@ _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
+_BUILD_SETTINGS = {"static", "collectstatic", "staticfiles", "build"}
+"""Settings modules for the image build (`DJANGO_SETTINGS_MODULE=app.settings.static manage.py collectstatic`):
+they never serve a request, so their throwaway key or debug value is not what production runs."""
+_TOOL_DIRS = {"tools", "tooling", "devtools"}
+"""A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
+deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
 _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
 _DEV_DIR = re.compile(r"^(dev|devel|development)([._-].*)?$|^dev(project|site|env)$")
 _TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
@@ -48,8 +54,9 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs) or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
     # a `setup.py` deep inside a package (`src/app/core/setup.py`) is app code that sets the app up
     (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or len(p.dirs) <= 2)
-     or any(d in _TOOLING_DIRS for d in p.dirs)),
-    (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)),
+     or any(d in _TOOLING_DIRS for d in p.dirs) or p.settings_dir and p.python and p.stem in _BUILD_SETTINGS),
+    (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)
+     or bool(p.dirs) and p.dirs[0] in _TOOL_DIRS),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
     (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.settings_dir or not p.python)),
     (PROD, lambda p: bool(_PROD_WORD.search(p.name))),  # named for production: never a dev file

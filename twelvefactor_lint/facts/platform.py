@@ -30,3 +30,11 @@ class Formation(Fact):
 
     process: str = doc("The process type.")
     replicas: int = doc("How many copies run.")
+
+
+@kind("platform.settings_module")
+class SettingsModule(Fact):
+    """A deploy file sets DJANGO_SETTINGS_MODULE (a Dockerfile's ENV, a compose service's environment): the module
+    wsgi.py falls back to when it is unset is not what runs."""
+
+    module: str = doc("The settings module it names (`core.settings.prod`).")

@@ -50,6 +50,9 @@ class Setting(SettingFields):
     """A configuration value the app sets: a settings-module constant, a config-class attribute, `app.config[...]`,
     `config.update(...)`, Celery's `broker=`. Dict settings are flattened (`CACHES.default.BACKEND`)."""
 
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
+
 
 @kind("python.session_cache")
 class SessionCache(SettingFields):
@@ -129,6 +132,15 @@ class Call(PythonSiteFact):
                           "mode, or a function that never writes it).", default=False)
     storage_configured: bool = doc("For `rate_limiter`: the project configures limiter storage "
                                    "(`RATELIMIT_STORAGE_URI`), set by link.", default=False)
+    has_storage: bool = doc("`storage=` is given (a Django model file field).", default=False)
+    storage: str = doc("`storage=`'s text.", default="")
+    storage_origin: str = doc("`storage=`'s origin.", default="")
+    path_from_caller: bool = doc("For an embedded store: its path is handed in (`self._dbpath`, a parameter without a "
+                                 "default), so what it opens is decided elsewhere.", default=False)
+    connector_module: bool = doc("For an embedded store: the module is connector code (`connectors/`, "
+                                 "`query_runner/`) that reads other systems' data.", default=False)
+    in_main_runner: bool = doc("For `app_run`: in the function only the module's main guard calls (`main()`).",
+                               default=False)
 
 
 @kind("python.background_work")
@@ -166,6 +178,8 @@ class SecretEnvFallback(PythonSiteFact):
                            default=False)
     own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
                         "credential.", default=False)
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
 
 
 @kind("python.secret_random_fallback")
@@ -173,7 +187,11 @@ class SecretRandomFallback(PythonSiteFact):
     """A secret-named environment read whose fallback is made up at start (`os.getenv("SECRET_KEY") or
     secrets.token_hex()`): every process and restart gets a different secret."""
 
-    env_key: str = doc("The variable.")
+    env_key: str = doc("The variable (or the setting, for a key made up in code).")
+    persisted: bool = doc("The made-up key is written to a local file to be read back (`.secret_key` in the data "
+                          "folder): each container keeps its own.", default=False)
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
 
 
 @kind("python.secret_literal")
@@ -193,6 +211,8 @@ class UrlCredentials(PythonSiteFact):
     url: str = doc("The URL, password masked (`postgres://app:***@db`).")
     scheme: str = doc("Its scheme.")
     env_default: bool = doc("It is an environment read's fallback.")
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
 
 
 @kind("python.local_lock")
@@ -244,6 +264,8 @@ class StateWrite(PythonSiteFact):
     handler: str = doc("The handler the write is reached from.")
     session_key: str = doc("A key that comes from the session, a cookie, the user or a token, else `\"\"`.")
     cache_like: bool = doc("The name says it is a cache (`_cache`, `memo`).")
+    probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
+                      "process by design.", default=False)
 
 
 @kind("python.state_mutation")
@@ -264,6 +286,16 @@ class ViewCandidateWrite(StateWrite):
 
     write_kind: str = doc("What it becomes when routed: `python.state_mutation` or `python.imported_state_write`.")
     view: str = doc("The qualified name a URLconf would route.")
+
+
+@kind("python.local_media")
+class LocalMedia(PythonSiteFact):
+    """Django model file fields whose uploads a production settings module keeps on `FileSystemStorage` (set so, or
+    Django's default), made by link at that setting or at the first field."""
+
+    backend: str = doc("The storage, in words, and the settings module that chooses it.")
+    fields: int = doc("How many model file fields (`FileField`, `ImageField` without `storage=`) the project has.")
+    field: str = doc("The first of them (`PATH:LINE`), and how many more.")
 
 
 @kind("python.file_datastore")

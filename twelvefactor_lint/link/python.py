@@ -1,6 +1,7 @@
 """Link phase 2, python: project-level reasoning over the Python analyzer's facts.
 
-- A view-shaped function's state writes count only when a URLconf routes to it.
+- A view-shaped function's state writes count only when a URLconf routes to it, under the route's
+  condition (a view routed only `if settings.DEBUG:` is development code).
 - A handler's write to an imported name (`from app.data import RECIPES`) becomes a
   state mutation when that name is a module-level container in the project; writes
   to anything else imported (a framework's `session`, an ORM object) are dropped.
@@ -10,8 +11,10 @@
   cache alias resolves to `LocMemCache`/`FileBasedCache`, or to the implicit LocMem
   default when no `CACHES` is set, become a `python.session_cache` fact at the
   `SESSION_ENGINE` line — judged on production leaves only, not dev or test settings.
-- A secret literal in a base settings module that every production leaf built on it sets again is
-  marked `overridden`: the literal never reaches a deploy.
+- Model file fields whose uploads a production settings module stores with `FileSystemStorage` (set, or
+  Django's default) become a `python.local_media` fact.
+- A value in a base settings module that every production leaf built on it sets again (a secret, its
+  env fallback, `DEBUG`, a channel layer, a database) is marked `overridden`: it never reaches a deploy.
 - A rate limiter created without `storage_uri` reads its storage from config
   (`RATELIMIT_STORAGE_URI`): when the project sets one, the limiter is marked configured.
 """
@@ -21,25 +24,36 @@ from __future__ import annotations
 import os.path
 from collections import defaultdict
 from dataclasses import replace
+from typing import TypeVar
 
 from twelvefactor_lint.discover import scope
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
     Call,
     ImportedStateWrite,
+    LocalMedia,
     ModuleState,
+    SecretEnvFallback,
     SecretLiteral,
+    SecretRandomFallback,
     SessionCache,
     Setting,
     StarImport,
     StateMutation,
+    UrlCredentials,
     UrlRoute,
     ViewCandidateWrite,
 )
 
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
+_STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
+W = TypeVar("W", bound=Fact)
+_OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials)
+"""Facts about a value a settings module binds at module level: what production runs is the leaf's value."""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
@@ -72,16 +86,36 @@ def _routed_views(facts: list[Fact]) -> list[Fact]:
     """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
     drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
     routes = {f.view: f for f in facts if isinstance(f, UrlRoute)}
-    kept = []
+    kept: list[Fact] = []
     for fact in facts:
+        if isinstance(fact, StateMutation):
+            kept.append(_under_route_condition(fact, routes))
+            continue
         if not isinstance(fact, ViewCandidateWrite):
             kept.append(fact)
             continue
         route = routes.get(fact.view)
         if route is not None:
             site = f"Django view `{fact.function}()` (routed in {route.path}:{route.line})"
-            kept.append(convert(fact, KINDS[fact.write_kind], site=site))
+            kept.append(_conditional(convert(fact, KINDS[fact.write_kind], site=site), route))
     return kept
+
+
+def _under_route_condition(write: StateMutation, routes: dict[str, UrlRoute]) -> StateMutation:
+    """A handler's write under the condition of the route that serves the handler, if any."""
+    module = dotted_module(write.path)
+    for name in (write.handler, write.function):
+        route = routes.get(f"{module}.{name}") if name else None
+        if route is not None:
+            return _conditional(write, route)
+    return write
+
+
+def _conditional(write: W, route: UrlRoute) -> W:
+    """Routed only when configuration says so (`if settings.DEBUG:`): opt-in, or development code."""
+    if not route.condition or write.condition:
+        return write
+    return replace(write, condition=route.condition, dev_only=route.dev_only)
 
 
 def _settings_chains(facts: list[Fact]) -> list[Fact]:
@@ -95,20 +129,35 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
-    derived: list[Fact] = list(_session_caches(settings, bases, paths))
-    overridden = _overridden_secrets(facts, settings, bases, paths)
+    defaults = _default_settings_modules(facts)
+    derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, paths, defaults)]
+    overridden = _overridden(facts, settings, bases, paths, defaults)
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
-        else replace(f, overridden=True) if isinstance(f, SecretLiteral) and id(f) in overridden else f for f in facts
+        else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden else f for f in facts
     ] + derived
 
 
-def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[str]:
-    """Production settings modules that no other one star-imports: what a deploy points DJANGO_SETTINGS_MODULE at."""
+def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str],
+            defaults: set[str]) -> list[str]:
+    """Production settings modules that no other one star-imports: what a deploy points DJANGO_SETTINGS_MODULE
+    at; and the module wsgi.py/manage.py fall back to (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+    "config.django.base")`), which runs whenever the variable is unset, however many modules build on it."""
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
-    return [m for m in sorted(set(settings) | set(bases)) if m not in imported and scope.classify(paths[m]) == scope.PROD]
+    fallen_back = {_known(d, settings, bases) for d in defaults}
+    return [m for m in sorted(set(settings) | set(bases))
+            if (m not in imported or m in fallen_back) and scope.classify(paths[m]) == scope.PROD]
+
+
+def _default_settings_modules(facts: list[Fact]) -> set[str]:
+    """Settings modules production code falls back to when DJANGO_SETTINGS_MODULE is unset — unless a
+    production deploy file (a Dockerfile's ENV, a compose service's environment) sets the variable."""
+    if any(isinstance(f, SettingsModule) and scope.classify(f.path) == scope.PROD for f in facts):
+        return set()
+    return {f.arg2 for f in facts if isinstance(f, Call) and f.api == "env_setdefault"
+            and f.arg == "DJANGO_SETTINGS_MODULE" and f.arg2_origin == "literal" and scope.classify(f.path) == scope.PROD}
 
 
 def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:
@@ -118,22 +167,43 @@ def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
     return {module}.union(*(_chain(_known(b, settings, bases), settings, bases, seen) for b in bases.get(module, ())))
 
 
-def _overridden_secrets(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                        paths: dict[str, str]) -> set[int]:
-    """id() of secret literals in a base settings module that every production leaf built on it sets again
-    (`SECRET_KEY = read_key_file()` in `prod.py` over `base.py`'s literal): the literal never reaches a deploy."""
+def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                paths: dict[str, str], defaults: set[str]) -> set[int]:
+    """id() of facts about a module-level setting in a base settings module that every production leaf built
+    on it sets again (`DEBUG = False`, `SECRET_KEY = os.environ["SECRET_KEY"]` in `prod.py` over `base.py`'s
+    defaults): the base value never reaches a deploy, so nothing about it is judged."""
     modules = {path: module for module, path in paths.items()}
-    leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in _leaves(settings, bases, paths)]
-    found = set()
+    leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in _leaves(settings, bases, paths, defaults)]
+    keys_at: dict[tuple[str, int | None], set[str]] = defaultdict(set)
+    for found in settings.values():
+        for setting in found:
+            keys_at[(setting.path, setting.statement_line)].add(setting.key)
+    effective: dict[str, dict[str, Setting]] = {}
+    found_ids = set()
     for fact in facts:
         module = modules.get(fact.path)
-        if not isinstance(fact, SecretLiteral) or module is None or fact.context != "module":
+        if not isinstance(fact, _OVERRIDABLE) or module is None or fact.context != "module" \
+                or isinstance(fact, Setting) and fact.source != "settings":
             continue
-        using = [leaf for leaf, chain in leaves if module in chain and leaf != module]
-        effective = [_effective(leaf, settings, bases, set()).get(fact.key) for leaf in using]
-        if using and all(e is not None and e.path != fact.path for e in effective):
-            found.add(id(fact))
-    return found
+        keys = {fact.key} if isinstance(fact, Setting) else keys_at.get((fact.path, fact.statement_line), set())
+        using = [leaf for leaf, chain in leaves if module in chain]
+        if not keys or not using or module in using:  # a module that runs as it is keeps its values
+            continue
+        for leaf in using:
+            if leaf not in effective:
+                effective[leaf] = _effective(leaf, settings, bases, set())
+        if all(_set_elsewhere(effective[leaf], key, fact.path) for leaf in using for key in keys):
+            found_ids.add(id(fact))
+    return found_ids
+
+
+def _set_elsewhere(effective: dict[str, Setting], key: str, path: str) -> bool:
+    """The leaf's effective value of `key` (or of the whole dict setting holding it) comes from another module."""
+    value = effective.get(key)
+    if value is None:  # a dict entry the leaf dropped by binding the whole dict again
+        top = effective.get(key.split(".")[0])
+        return top is not None and top.path != path and "." in key
+    return value.path != path
 
 
 def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
@@ -159,6 +229,36 @@ def _known(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
     return module
 
 
+def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                 paths: dict[str, str], defaults: set[str]) -> list[LocalMedia]:
+    """Model file fields (`FileField`, `ImageField` without a `storage=`) whose files a production settings
+    module sends to `FileSystemStorage` — set so, or left at Django's default — become `python.local_media`
+    at that setting (or at the first field): uploads land on one container's disk. A storage configured
+    by expression or to any other backend anywhere in the settings is taken as object storage."""
+    fields = sorted((f for f in facts if isinstance(f, Call) and f.api == "model_file_field"
+                     and not f.has_storage and scope.classify(f.path) == scope.PROD), key=lambda f: (f.path, f.line))
+    storages = [f for found in settings.values() for f in found
+                if f.key in _STORAGE_KEYS and scope.classify(f.path) == scope.PROD]
+    if not fields or any(not f.value.endswith("FileSystemStorage") for f in storages):
+        return []
+    found: dict[tuple[str, int], LocalMedia] = {}
+    for leaf in _leaves(settings, bases, paths, defaults):
+        effective = _effective(leaf, settings, bases, set())
+        if "INSTALLED_APPS" not in effective:
+            continue  # a package's defaults module (`conf/defaults.py`), not settings a deploy runs
+        if "STORAGES" in effective or "STORAGES.default" in effective:
+            continue  # set by an expression: what it holds is not known
+        storage = next((effective[key] for key in _STORAGE_KEYS if key in effective), None)
+        at: Setting | Call = storage or fields[0]
+        backend = f"`{storage.value}` (settings `{leaf}`)" if storage else \
+            f"Django's default `FileSystemStorage` (settings `{leaf}` configure no other)"
+        more = f" and {len(fields) - 1} more" if len(fields) > 1 else ""
+        found.setdefault((at.path, at.line), convert(
+            at, LocalMedia, backend=backend, fields=len(fields), field=f"{fields[0].path}:{fields[0].line}{more}",
+            anchor=f"local_media:{leaf}"))
+    return list(found.values())
+
+
 def _session_caches(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[SessionCache]:
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
     found: dict[tuple[str, int], SessionCache] = {}
@@ -171,13 +271,25 @@ def _session_caches(settings: dict[str, list[Setting]], bases: dict[str, list[st
             continue
         alias_fact = effective.get("SESSION_CACHE_ALIAS")
         alias = alias_fact.value if alias_fact is not None and alias_fact.value else "default"
-        backend = _backend(effective, alias)
+        backend = _backend(_same_branch(effective, engine, settings), alias)
         if backend is None:
             continue
         chain = f"settings `{leaf}`" if leaf == engine.module else f"settings `{leaf}` via `{engine.module}`"
         found.setdefault((engine.path, engine.line), convert(
             engine, SessionCache, engine=engine.value.rsplit(".", 1)[-1], alias=alias, backend=backend, chain=chain))
     return list(found.values())
+
+
+def _same_branch(effective: dict[str, Setting], engine: Setting, settings: dict[str, list[Setting]]) -> dict[str, Setting]:
+    """The effective settings as the branch that sets `SESSION_ENGINE` sees them: `if REDIS_URL:` setting both
+    a Redis `CACHES` and the cache session engine is not undone by an `elif` that sets `LocMemCache`."""
+    if not engine.condition:
+        return effective
+    beside = {f.key: f for f in settings.get(engine.module, ())
+              if f.condition == engine.condition and f.key.startswith("CACHES")}
+    if not beside:
+        return effective
+    return {**{k: v for k, v in effective.items() if not k.startswith("CACHES")}, **beside}
 
 
 def _backend(effective: dict[str, Setting], alias: str) -> str | None:

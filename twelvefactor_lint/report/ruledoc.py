@@ -22,7 +22,7 @@ _KIND_NOUNS = {"python": "Python modules", "dockerfile": "Dockerfiles", "compose
                "procfile": "Procfiles", "shell": "shell scripts", "kubernetes": "Kubernetes manifests",
                "paas": "PaaS files (fly.toml, render.yaml, heroku.yml, app.json, App Engine)"}
 _FENCES = {"python": "python", "dockerfile": "dockerfile", "compose": "yaml", "shell": "sh", "kubernetes": "yaml", "paas": ""}
-_NOT_JUDGED_BY_DEFAULT = "tests, migrations, scripts, docs and build files are not judged"
+_NOT_JUDGED = "tests, migrations, scripts, docs and build files"
 
 
 def _kind(path: str, code: str = "") -> str | None:
@@ -46,7 +46,9 @@ def _roles(rule: Rule) -> str:
     if set(rule.roles) == set(ROLES):
         return "It judges every file it reads, whatever its role."
     if set(rule.roles) == {PROD, DEV}:
-        return f"It judges production files, and dev-only files one severity lower; {_NOT_JUDGED_BY_DEFAULT}."
+        return f"It judges production files, and dev-only files one severity lower; {_NOT_JUDGED} are not judged."
+    if set(rule.roles) == {PROD}:
+        return f"It judges production files only; dev-only files, {_NOT_JUDGED} are not judged."
     return f"It judges files in these roles: {', '.join(rule.roles)}."
 
 

@@ -82,7 +82,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path)
-    facts += call_facts(index, names, contexts, path)
+    facts += call_facts(tree, index, names, contexts, path)
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path)
@@ -104,14 +104,17 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
 def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:
     """Module-wide attributes, `at_start` (the code runs whenever a web process starts: start-up code, or
     import-time code of a module that serves requests, outside a main guard) and the env-driven branch the
-    code is in (`condition`, `ci_only`), if any."""
+    code is in (`condition`, `ci_only`; `dev_only` when a development flag selects it), if any."""
     in_main = fact.line in contexts.main_lines
     context = fact.context if isinstance(fact, PythonSiteFact) else None
     at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
     branch = conditions.innermost(found, fact.line)
-    placed = {"ci_only": True} if branch is not None and branch.ci_only else \
-        {"condition": branch.condition} if branch is not None else {}
-    return replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start, **placed)
+    fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
+    if branch is None:
+        return fact
+    if branch.ci_only:
+        return replace(fact, ci_only=True)
+    return replace(fact, condition=branch.condition, dev_only=fact.dev_only or branch.dev_only)
 
 
 def _decode(data: bytes) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts, fact_at
+from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts, fact_at, main_runners
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
@@ -57,6 +57,11 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     "flask_limiter.Limiter": ("rate_limiter", ("storage_uri",)),
     "slowapi.Limiter": ("rate_limiter", ("storage_uri",)),
     "limits.storage.MemoryStorage": ("memory_limiter_storage", _NONE),
+    # factor VI: Django model fields whose files go to the default storage
+    "django.db.models.FileField": ("model_file_field", ("storage",)),
+    "django.db.models.ImageField": ("model_file_field", ("storage",)),
+    # which settings module runs when DJANGO_SETTINGS_MODULE is unset (wsgi.py, asgi.py, manage.py)
+    "os.environ.setdefault": ("env_setdefault", _NONE),
     # factor IX: signal handling
     "signal.signal": ("signal_handler", _NONE),
     # factor VIII: daemonizing
@@ -70,13 +75,17 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     "tortoise.contrib.fastapi.register_tortoise": ("register_tortoise", ("generate_schemas",)),
     "tortoise.Tortoise.generate_schemas": ("generate_schemas", _NONE),
 }
+_CONNECTOR_DIRS = {"connectors", "connector", "query_runner", "query_runners", "data_sources", "datasources"}
+"""Code that reads other systems' data (a query runner, a sync connector): an embedded store there is the
+user's data source or the run's scratch copy more often than the app's own state."""
 _RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
 _SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
 
 
-def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[Call]:
+def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[Call]:
     facts = []
     configured_queue = _has_init_app_queue(index)
+    runners = main_runners(tree, names)
     for site in index.calls:
         call = site.node
         found = _api_of(call, names)
@@ -90,6 +99,11 @@ def call_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             fields["command"] = fields["arg"]
         if api == "sqlite_connect":
             fields["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
+        if api in ("sqlite_connect", "local_store"):
+            fields["path_from_caller"] = bool(call.args) and _from_caller(call.args[0], site.function)
+            fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
+        if api == "app_run":
+            fields["in_main_runner"] = site.function is not None and id(site.function) in runners
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -149,6 +163,21 @@ def _arguments(call: ast.Call, keywords: tuple[str, ...], names: Names) -> dict[
         fields[keyword] = value.text if value else ""
         fields[f"{keyword}_origin"] = value.origin if value else ""
     return fields
+
+
+def _from_caller(path: ast.expr, function: ast.AST | None) -> bool:
+    """The location is handed in: an attribute of the object (`self._dbpath`, set by whoever built it) or a
+    parameter with no default. Who opens what — a user's data source, a per-run scratch file, the app's
+    own database — is decided elsewhere."""
+    if isinstance(path, ast.Attribute) and isinstance(path.value, ast.Name) and path.value.id == "self":
+        return True
+    if not isinstance(path, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    required = positional[: len(positional) - len(arguments.defaults)]
+    keyword_only = [a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None]
+    return any(a.arg == path.id for a in (*required, *keyword_only))
 
 
 def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:

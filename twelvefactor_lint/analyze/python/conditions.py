@@ -3,8 +3,9 @@
 `if os.environ.get("SQLITE"):`, `if IS_HEROKU_APP: ... else: ...`, `if settings.USE_S3:`,
 `if log_file:` (a name read from the environment) and `if X is not None:` select code by config. What
 such a branch does is opt-in, not what every deploy does: findings in it say "when X is set" and are one
-severity lower. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`) sets up a test
-database and is not judged at all; neither are test config classes and factory_boy fixture modules.
+severity lower. The branch a development flag turns on (`if IS_DEVELOPMENT:`, `if settings.DEBUG:`) is
+development code, judged as a dev file is. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`) sets up a test
+database and is not judged at all; neither are test config classes, factory_boy fixture modules and Dagger CI pipelines.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from twelvefactor_lint.analyze.python.values import env_read
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
                        r"TF_BUILD|PYTEST_CURRENT_TEST|TESTING|TEST|RUNNING_TESTS?)$", re.IGNORECASE)
+_DEV_FLAG = re.compile(r"(^|[._])(DEV|DEVEL|DEVELOPMENT|DEBUG)(_|$)|^(IS_)?LOCAL(_DEV)?$", re.IGNORECASE)
+_DEV_VALUES = {"dev", "devel", "development", "local", "debug"}
+"""A flag whose name says development: `IS_DEVELOPMENT`, `SPOKANE_TECH_DEV`, `settings.DEBUG`, `LOCAL_DEV`."""
 _MAX_TEXT = 60
 
 
@@ -29,6 +33,8 @@ class Branch:
     condition: str
     """How a message says when the branch runs: "when APP_LOG is set", "when IS_HEROKU_APP is not set"."""
     ci_only: bool
+    dev_only: bool = False
+    """Taken when a development flag is on: development code."""
 
 
 def branches(tree: ast.Module, names: Names) -> list[Branch]:
@@ -50,7 +56,8 @@ def branches(tree: ast.Module, names: Names) -> list[Branch]:
                 condition = f"when `{text}`" if taken else f"unless `{text}`"
             else:
                 condition = f"when {name} is {'set' if taken else 'not set'}"
-            found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name))))
+            found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name)),
+                                taken and _is_dev_flag(name, node.test)))
     return sorted(found, key=lambda b: (b.first, -b.last))
 
 
@@ -63,9 +70,27 @@ def test_classes(names: Names) -> list[Branch]:
             for name, cls in names.classes.items() if _TEST_CLASS.search(name)]
 
 
+_NOT_RUNTIME_MODULES = {"factory", "dagger"}
+"""factory_boy factories build test data; a Dagger module is a CI pipeline: their fake tokens, passwords and
+throwaway database URLs are not the app's config."""
+
+
 def builds_test_fixtures(names: Names) -> bool:
-    """A module of factory_boy factories builds test data: its fake tokens and passwords are not config."""
-    return any(module == "factory" or module.startswith("factory.") for module in names.imports.values())
+    """A module of test fixtures or a CI pipeline: its values are not judged as the app's config."""
+    return any(module.split(".")[0] in _NOT_RUNTIME_MODULES for module in names.imports.values())
+
+
+def _is_dev_flag(name: str, test: ast.expr) -> bool:
+    """The flag's name (`IS_DEVELOPMENT`), the environment variable it reads (`SPOKANE_TECH_DEV`) or the value
+    it is compared to (`ENVIRONMENT == "development"`) says development."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Compare):
+        value = test.comparators[0]
+        return isinstance(test.ops[0], ast.Eq) and isinstance(value, ast.Constant) \
+            and str(value.value).lower() in _DEV_VALUES
+    own = ast.unparse(test) if isinstance(test, (ast.Name, ast.Attribute)) else ""
+    return any(_DEV_FLAG.search(word) for word in (name, own) if word)
 
 
 def innermost(found: list[Branch], line: int) -> Branch | None:

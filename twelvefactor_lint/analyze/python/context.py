@@ -178,6 +178,14 @@ def main_block_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+def main_runners(tree: ast.Module, names: Names) -> set[int]:
+    """id() of module functions the main guard calls (`if __name__ == "__main__": main()`): the script's
+    own runner, which a production server importing the module never calls."""
+    called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in ast.walk(statement)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    return {id(names.functions[name]) for name in called if name in names.functions}
+
+
 def fact_at(kind: type[S], path: str, node: ast.expr | ast.stmt, scope: Scope, statement_line: int, anchor: str,
             **attrs: Any) -> S:
     """A fact located at `node`, carrying where it runs (context, function, site)."""

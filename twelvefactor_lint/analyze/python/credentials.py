@@ -4,7 +4,8 @@
   string literal that looks like a real value (not a placeholder, an env variable's
   name, a path, a template or a sentence);
 - an environment read of a secret-named variable with a literal fallback, or with a fallback made
-  up at start (`secrets.token_hex()`, `get_random_secret_key()`): a different key per process;
+  up at start (`secrets.token_hex()`, `get_random_secret_key()`): a different key per process; or a key
+  generated once and written to a local file to be read back (`.secret_key` in the data folder);
 - a service URL with a password in it (`postgres://user:pw@host/db`).
 """
 
@@ -35,7 +36,8 @@ SECRET_NAME = re.compile(
     r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
     r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
-    r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$",
+    r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
+    r"deadbeef|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
@@ -44,10 +46,23 @@ _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
-_OWN_KEY = re.compile(r"(^|_)(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
+_OWN_KEY = re.compile(r"(^|(?<!api_)(?<!client_)(?<!consumer_)(?<!access_)(?<!app_)_)"
+                      r"(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
                       r"cookie_?secret|hmac(_?key)?|private_?key)$|^jwt_", re.IGNORECASE)
 """Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
-tokens), unlike a credential for another service, which with a placeholder just fails to authenticate."""
+tokens), unlike a credential for another service (`API_SECRET`, `CLIENT_SECRET`), which with a placeholder
+just fails to authenticate."""
+_RATE = re.compile(r"^(\d+\s*/\s*\d*\s*[a-z]+(/[a-z_]+)*)(\s*[,;]\s*\d+\s*/\s*\d*\s*[a-z]+(/[a-z_]+)*)*$",
+                   re.IGNORECASE)
+"""A rate limit (`"1/m/user"`, `"1/m/ip,1/m/key"`, `"5/minute"`) keyed by an action (`"change_password"`)."""
+_KEY_NAME = re.compile(r"^[a-z_-]+(:[a-z_-]+)+$")
+"""A namespaced cache or lock key (`"sumo:wiki:full-rebuild"`), named for what it guards."""
+_DETECTOR = re.compile(r"^(DEFAULT|KNOWN|INSECURE|WEAK|COMMON|BANNED|FORBIDDEN)_", re.IGNORECASE)
+"""A well-known default the code compares credentials against to warn about them (`DEFAULT_..._CREDENTIAL`)."""
+_FILE_WRITES = {"write", "write_text", "write_bytes"}
+_MIN_PROJECT_NAME = 4
+_GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
+_ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices", "Choices"}
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$")
 
 
@@ -64,7 +79,7 @@ def looks_like_secret(key: str, value: object) -> bool:
         return False
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
-    return not (value.startswith(("/", ".", "~")) or "://" in value
+    return not (value.startswith(("/", ".", "~")) or "://" in value or _RATE.match(value) or _KEY_NAME.match(value)
                 or value.lower().replace("-", "_").strip("_") in key.lower()
                 or re.fullmatch(r"[a-z]+(_[a-z]+)+", value))  # a snake_case name: a purpose or field group
 
@@ -77,6 +92,31 @@ def _key_of(target: ast.expr) -> str | None:
     if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
         return target.slice.value
     return None
+
+
+def _named_values(index: Index, names: Names) -> set[int]:
+    """id() of literals that name something rather than hold a secret: enum members (`AuthMethods.password =
+    "username-password"` names an auth method), a well-known default the module compares credentials against
+    (`DEFAULT_CREDENTIAL = "minioadmin"`, then `DEFAULT_CREDENTIAL in (key, secret)`), and a dict's secret
+    entry that repeats a non-secret entry's value (`{"client_id": "bot-context", "client_secret": "bot-context"}`:
+    a placeholder both fields share)."""
+    found: set[int] = set()
+    for cls in names.classes.values():
+        if {(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases} & _ENUM_BASES:
+            found |= {id(s.value) for s in cls.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None}
+    detectors = {t.id: site.node.value for site in index.assignments if site.function is None
+                 and isinstance(site.node, ast.Assign) for t in site.node.targets
+                 if isinstance(t, ast.Name) and _DETECTOR.match(t.id)}
+    if detectors:
+        compared = {n.id for body in (*names.functions.values(), *names.classes.values()) for node in ast.walk(body)
+                    if isinstance(node, ast.Compare) for n in ast.walk(node) if isinstance(n, ast.Name)}
+        found |= {id(value) for name, value in detectors.items() if name in compared}
+    for entries in index.dicts:
+        plain = {v.value for k, v in zip(entries.node.keys, entries.node.values, strict=True)
+                 if isinstance(k, ast.Constant) and isinstance(k.value, str) and not SECRET_NAME.search(k.value)
+                 and isinstance(v, ast.Constant) and isinstance(v.value, str)}
+        found |= {id(v) for v in entries.node.values if isinstance(v, ast.Constant) and v.value in plain}
+    return found
 
 
 def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
@@ -118,8 +158,17 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
-                   own_key=bool(_OWN_KEY.search(key)), looks_real=looks_like_secret(key, fallback.value),
+                   own_key=bool(_OWN_KEY.search(key)),
+                   looks_real=looks_like_secret(key, fallback.value) and not _spells_project(str(fallback.value), path),
                    module_kind=contexts.module_kind)
+
+
+def _spells_project(value: str, path: str) -> bool:
+    """A fallback built from the project's own package name (`"polarpolar"`, `"polar123456789"` in
+    `polar/config.py`) is the password of a local development service, not a leaked credential."""
+    lowered = value.lower()
+    return any(len(part) >= _MIN_PROJECT_NAME and part not in _GENERIC_DIRS and part in lowered
+               for part in path.lower().split("/")[:-1])
 
 
 def _is_random(node: ast.expr, names: Names) -> bool:
@@ -136,7 +185,20 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
             and env_read(value, names) is None and _is_random(value, names):
         return key, value
+    if site.function is not None and SECRET_NAME.search(key) and env_read(value, names) is None \
+            and _is_random(value, names) and _persists(site.function, key):
+        return key, value
     return None
+
+
+def _persists(function: ast.AST, key: str) -> bool:
+    """The function writes the value it bound to `key` to a file (`f.write(self.auth_secret_key)`,
+    `path.write_text(secret_key)`): a key generated once and kept on the local disk."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FILE_WRITES \
+                and node.args and _key_of(node.args[0]) == key:
+            return True
+    return False
 
 
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
@@ -157,11 +219,15 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                 and default.value and not _PLACEHOLDER.search(default.value):
             facts.append(_fallback_fact(path, default, contexts, call, key))
     fields = _settings_fields(names)
+    named = _named_values(index, names)
     for site, key, value in _bindings(index):
+        if id(value) in named:
+            continue
         made_up = _random_fallback(site, key, value, names)
         if made_up is not None:
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
-                                 env_key=made_up[0], module_kind=contexts.module_kind))
+                                 env_key=made_up[0], module_kind=contexts.module_kind,
+                                 persisted=site.function is not None))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):

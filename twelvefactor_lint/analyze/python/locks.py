@@ -4,7 +4,8 @@ A module-level `threading.Lock()` (or asyncio/multiprocessing lock, or a local f
 serialises only the threads of one process. Taken in a handler around a database write or an
 outbound request, it looks like it protects a shared resource but does not: other workers and
 replicas run the same section at the same time. Locks that only guard in-process structures
-(no such call inside) are left alone.
+(no such call inside) or fill a per-process memo (double-checked: the block starts by returning the
+memo when it is filled) are left alone.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def lock_facts(index: Index, names: Names, contexts: Contexts, path: str) -> lis
             if lock is None:
                 continue
             effect = _first_effect(site.node.body, names)
-            if effect:
+            if effect and not _fills_memo(site.node.body):
                 facts.append(fact_at(LocalLock, path, item.context_expr, contexts.of(site), site.statement_line, lock[1],
                                      lock=lock[1], lock_kind=lock[0], effect=effect))
     return facts
@@ -49,6 +50,15 @@ def _lock_kind(expr: ast.expr, names: Names) -> tuple[str, str] | None:
     if isinstance(expr, ast.Call) and (names.qualify(expr.func) or "") in _FILE_LOCKS:
         return "file", ast.unparse(expr)[:60]
     return None
+
+
+def _fills_memo(body: list[ast.stmt]) -> bool:
+    """A double-checked memo (`async with lock: if _cache: return _cache`, then fetch and fill it): the lock
+    only spares this process duplicate fetches of a value every process may fetch for itself."""
+    first = body[0] if body else None
+    return isinstance(first, ast.If) and bool(first.body) and isinstance(first.body[-1], ast.Return) and (
+        isinstance(first.test, ast.Name) or isinstance(first.test, ast.Compare) and isinstance(first.test.left, ast.Name)
+        and len(first.test.ops) == 1 and isinstance(first.test.ops[0], ast.IsNot))
 
 
 def _first_effect(body: list[ast.stmt], names: Names) -> str:

@@ -47,6 +47,8 @@ _HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapr
 _ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
 _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
+_PROBE = re.compile(r"(^|_)(health|healthz|healthcheck|ready|readiness|readyz|liveness|livez|alive|probe)(_|$)", re.IGNORECASE)
+"""A health or readiness probe answers for its own process: a latch or timer it keeps is per-process by design."""
 
 
 @dataclass(frozen=True)
@@ -236,16 +238,36 @@ def _unset_tests(test: ast.expr) -> set[str]:
     return set()
 
 
+def _set_tests(test: ast.expr) -> set[str]:
+    """Names a test checks are already filled: `X`, `X is not None`."""
+    if isinstance(test, ast.Name):
+        return {test.id}
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) \
+            and isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None:
+        return {test.left.id}
+    return set()
+
+
 def _lazy_inits(function: ast.AST) -> set[int]:
     """id() of assignments that fill a global once, guarded by a check that it is still unset
-    (`if not _STATIC_FILES: _STATIC_FILES = list_static_files()`): a per-process memo of data that is the
-    same in every process, not state a request changes."""
+    (`if not _STATIC_FILES: _STATIC_FILES = list_static_files()`, or `if _REGISTRY: return _REGISTRY` before
+    `_REGISTRY = discover()`): a per-process memo of data that is the same in every process, not state a
+    request changes."""
     found: set[int] = set()
     for node in ast.walk(function):
         if isinstance(node, ast.If):
             unset = _unset_tests(node.test)
             found |= {id(s) for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and unset and all(
                 isinstance(t, ast.Name) and t.id in unset for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))}
+    returned: set[str] = set()
+    for statement in getattr(function, "body", []):
+        if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Return):
+            returned |= _set_tests(statement.test)
+        elif returned and isinstance(statement, (ast.Assign, ast.AnnAssign)) and all(
+                isinstance(t, ast.Name) and t.id in returned
+                for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
+            found.add(id(statement))
     return found
 
 
@@ -355,7 +377,8 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
         definition_line=0 if var.imported else var.line, operation=op + more,
         writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
         framework=handler.framework, site=handler.describe(), session_key=session_key,
-        cache_like=bool(_CACHE_NAME.search(short)), anchor=f"{handler.qualname}:{var.name}",
+        cache_like=bool(_CACHE_NAME.search(short)), probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])),
+        anchor=f"{handler.qualname}:{var.name}",
     )
 
 
