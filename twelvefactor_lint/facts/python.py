@@ -264,6 +264,8 @@ class StateWrite(PythonSiteFact):
     handler: str = doc("The handler the write is reached from.")
     session_key: str = doc("A key that comes from the session, a cookie, the user or a token, else `\"\"`.")
     cache_like: bool = doc("The name says it is a cache (`_cache`, `memo`).")
+    live_objects: bool = doc("The name says it holds live objects (browser sessions, connections, sockets, clients): "
+                             "they cannot move to a shared store, only stay with one process.", default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
 

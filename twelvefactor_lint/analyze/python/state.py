@@ -49,6 +49,10 @@ _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 _PROBE = re.compile(r"(^|_)(health|healthz|healthcheck|ready|readiness|readyz|liveness|livez|alive|probe)(_|$)", re.IGNORECASE)
 """A health or readiness probe answers for its own process: a latch or timer it keeps is per-process by design."""
+_LIVE = re.compile(r"browser|(^|_)(connections?|conns?|sockets?|websockets?|ws|clients?|drivers?|playwright|selenium)(_|$)",
+                   re.IGNORECASE)
+"""A registry of live objects (`browser_sessions`, `_active_connections`, `clients`): open connections and
+browsers cannot go to Redis; what matters is that requests reach the process holding them."""
 
 
 @dataclass(frozen=True)
@@ -377,7 +381,8 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
         definition_line=0 if var.imported else var.line, operation=op + more,
         writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
         framework=handler.framework, site=handler.describe(), session_key=session_key,
-        cache_like=bool(_CACHE_NAME.search(short)), probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])),
+        cache_like=bool(_CACHE_NAME.search(short)), live_objects=bool(_LIVE.search(short)),
+        probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])),
         anchor=f"{handler.qualname}:{var.name}",
     )
 
