@@ -10,7 +10,10 @@ and the file is skipped with that reason instead of being reported as unparseabl
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from twelvefactor_lint.analyze import Unanalyzable
@@ -38,12 +41,26 @@ class NeedsNewerPython(Unanalyzable):
 def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | None:
     """The file's facts from a newer interpreter on PATH, or None when none could parse it."""
     for program in _newer_interpreters():
+        if not _starts(program, shutil.which(program), os.getcwd()):
+            continue
         try:
             out = run_tool(program, ["-I", "-S", "-c", _CHILD, _PACKAGE_PARENT, path], stdin=data, timeout=20)
             return FileAnalysis.from_dict(json.loads(out))
         except (ToolFailed, ValueError, KeyError, TypeError):
             continue
     return None
+
+
+@lru_cache(maxsize=None)
+def _starts(program: str, found: str | None, cwd: str) -> bool:
+    """Whether the interpreter runs at all, asked once per process for where PATH finds it (`found`) and the
+    working directory: a pyenv shim of a version that is not installed fails in about half a second, which
+    every file of newer syntax would pay again."""
+    try:
+        run_tool(program, ["-I", "-S", "-c", "pass"], timeout=20, cwd=Path(cwd))
+    except ToolFailed:
+        return False
+    return True
 
 
 def is_newer_syntax(data: bytes) -> bool:
