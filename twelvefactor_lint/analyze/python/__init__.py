@@ -90,11 +90,11 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     facts += lock_facts(index, names, contexts, path)
     if might_have_datastore(text):
         facts += datastore_facts(names, contexts, path)
-    facts += import_facts(tree, index.imports, path)
+    facts += import_facts(tree, index, path)
     facts += sys_path_facts(index.calls, path)
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    found = conditions.branches(tree, names) + conditions.test_classes(names)
+    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names)
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]

@@ -37,13 +37,11 @@ class Branch:
     """Taken when a development flag is on: development code."""
 
 
-def branches(tree: ast.Module, names: Names) -> list[Branch]:
-    """The env-driven branches of every `if` in the module, outermost first."""
-    env_names = _env_names(tree, names)
+def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
+    """The env-driven branches of every `if` in the module (`ifs`, all of them), outermost first."""
+    env_names = _env_names(tree, names) if ifs else {}
     found: list[Branch] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.If):
-            continue
+    for node in ifs:
         flag = _flag(node.test, names, env_names)
         if flag is None:
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-from twelvefactor_lint.analyze.python.index import Site
+from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.facts.python import Import, SysPathOutside
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -26,14 +26,13 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
                for t in types)
 
 
-def _guarded(tree: ast.AST) -> set[int]:
+def _guarded(index: Index) -> set[int]:
     """ids of the import nodes that are optional (try/except ImportError) or type-checking only."""
+    optional = [node for node in index.tries if any(_catches_import_error(h) for h in node.handlers)]
+    type_only = [node for node in index.ifs if "TYPE_CHECKING" in ast.unparse(node.test)]
     guarded: set[int] = set()
-    for node in ast.walk(tree):
-        optional = isinstance(node, ast.Try) and any(_catches_import_error(h) for h in node.handlers)
-        type_only = isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-        body = node.body if isinstance(node, (ast.Try, ast.If)) and (optional or type_only) else []
-        for statement in body:
+    for node in [*optional, *type_only]:
+        for statement in node.body:
             guarded.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return guarded
 
@@ -65,10 +64,11 @@ def _deferred(tree: ast.AST) -> dict[int, str]:
     return deferred
 
 
-def import_facts(tree: ast.AST, imports: list[ast.Import | ast.ImportFrom], path: str) -> list[Import]:
+def import_facts(tree: ast.AST, index: Index, path: str) -> list[Import]:
     """One fact per top-level module the file imports unguarded: its first import at module level, else its
     first import in a function or branch, which says when it runs (`deferred`)."""
-    guarded = _guarded(tree) if any(isinstance(n, (ast.Try, ast.If)) for n in ast.walk(tree)) else set()
+    imports = index.imports
+    guarded = _guarded(index) if imports else set()
     deferred = _deferred(tree) if len(imports) > sum(isinstance(s, (ast.Import, ast.ImportFrom))
                                                      for s in getattr(tree, "body", [])) else {}
     seen: dict[str, Import] = {}

@@ -47,6 +47,8 @@ class Index:
     """id() of calls whose result is thrown away (the whole of an expression statement)."""
     argv: list[ast.Attribute] = field(default_factory=list)
     """`x.argv` attributes (`sys.argv` once qualified)."""
+    ifs: list[ast.If] = field(default_factory=list)
+    tries: list[ast.Try] = field(default_factory=list)
 
 
 def _subclasses(base: type) -> set[type]:
@@ -64,12 +66,12 @@ _STATEMENTS = frozenset(_subclasses(ast.stmt))
 _NOTHING_BELOW = frozenset({ast.Name, *_subclasses(ast.operator), *_subclasses(ast.boolop), *_subclasses(ast.cmpop),
                             *_subclasses(ast.unaryop), *_subclasses(ast.expr_context)})
 """Node types with nothing to record and no children worth a visit: never pushed (names are a fifth of a tree)."""
-_CALL, _ASSIGNMENT, _IMPORT, _DICT, _WITH, _CONSTANT, _EXPR, _ATTRIBUTE, _FUNCTION, _CLASS = range(1, 11)
+_CALL, _ASSIGNMENT, _IMPORT, _DICT, _WITH, _CONSTANT, _EXPR, _ATTRIBUTE, _FUNCTION, _CLASS, _IF, _TRY = range(1, 13)
 _ACTIONS: dict[type, int] = {
     ast.Call: _CALL, ast.Assign: _ASSIGNMENT, ast.AnnAssign: _ASSIGNMENT, ast.AugAssign: _ASSIGNMENT,
     ast.Import: _IMPORT, ast.ImportFrom: _IMPORT, ast.Dict: _DICT, ast.With: _WITH, ast.AsyncWith: _WITH,
     ast.Constant: _CONSTANT, ast.Expr: _EXPR, ast.Attribute: _ATTRIBUTE, ast.FunctionDef: _FUNCTION,
-    ast.AsyncFunctionDef: _FUNCTION, ast.ClassDef: _CLASS,
+    ast.AsyncFunctionDef: _FUNCTION, ast.ClassDef: _CLASS, ast.If: _IF, ast.Try: _TRY,
 }
 
 
@@ -117,6 +119,10 @@ def build(tree: ast.Module) -> Index:
             elif action == _ATTRIBUTE:
                 if node.attr == "argv":
                     index.argv.append(node)
+            elif action == _IF:
+                index.ifs.append(node)
+            elif action == _TRY:
+                index.tries.append(node)
             elif action == _FUNCTION:
                 index.parents[id(node)] = function
                 if function is not None:
@@ -124,7 +130,7 @@ def build(tree: ast.Module) -> Index:
                 if cls is not None and function is None:
                     index.owners[id(node)] = cls
                 function, cls = node, None
-            else:
+            elif action == _CLASS:
                 cls = node
         for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
             value = getattr(node, name, None)
