@@ -22,6 +22,8 @@ class Names:
         """Module-level name -> the expression last assigned to it at module level."""
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.classes: dict[str, ast.ClassDef] = {}
+        self.env_helpers: dict[str, bool] = {}
+        """Module-level function name -> whether it reads the environment with its first parameter (memo)."""
         for node in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
             if isinstance(node, ast.Import):
                 for alias in node.names:

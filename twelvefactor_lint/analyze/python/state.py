@@ -136,12 +136,14 @@ class _FunctionState:
         self.owner = owner
         self.instance_attrs = instance_attrs
         self.is_package = is_package
-        self.globals = {n for node in ast.walk(function) if isinstance(node, ast.Global) for n in node.names}
+        self.nodes = list(ast.walk(function))
+        """Every node of the function, walked once: locals, aliases and writes each read them."""
+        self.globals = {n for node in self.nodes if isinstance(node, ast.Global) for n in node.names}
         self.locals = self._locals() - self.globals
         self.aliases: dict[str, StateVar] = {}
         self.sources: dict[str, ast.expr] = {}
         """Local name -> the expression it was assigned from (for a key's provenance)."""
-        assigned = _assignments(function)
+        assigned = _assignments(self.nodes)
         for name, values in assigned.items():
             self.sources[name] = values[0]
             # An alias only when every assignment to the name reaches the same state: no flow analysis,
@@ -153,7 +155,7 @@ class _FunctionState:
 
     def _locals(self) -> set[str]:
         names = parameter_names(self.function)
-        for node in ast.walk(self.function):
+        for node in self.nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
         return names
@@ -189,8 +191,9 @@ class _FunctionState:
         return None
 
 
-def _assignments(function: Function) -> dict[str, list[ast.expr]]:
-    """Local name -> what each of its bindings assigns (the value, or the binding node when there is none)."""
+def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
+    """Local name -> what each of its bindings assigns (the value, or the binding node when there is none),
+    from a function's `nodes`."""
     assigned: dict[str, list[ast.expr]] = {}
 
     def bind(target: ast.expr, value: ast.expr) -> None:
@@ -201,7 +204,7 @@ def _assignments(function: Function) -> dict[str, list[ast.expr]]:
                 if isinstance(child, ast.Name):
                     assigned.setdefault(child.id, []).append(child)
 
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 bind(target, node.value)
@@ -253,13 +256,13 @@ def _set_tests(test: ast.expr) -> set[str]:
     return set()
 
 
-def _lazy_inits(function: ast.AST) -> set[int]:
+def _lazy_inits(function: ast.AST, nodes: list[ast.AST]) -> set[int]:
     """id() of assignments that fill a global once, guarded by a check that it is still unset
     (`if not _STATIC_FILES: _STATIC_FILES = list_static_files()`, or `if _REGISTRY: return _REGISTRY` before
     `_REGISTRY = discover()`): a per-process memo of data that is the same in every process, not state a
-    request changes."""
+    request changes. `nodes`: the function's, walked once by its `_FunctionState`."""
     found: set[int] = set()
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, ast.If):
             unset = _unset_tests(node.test)
             found |= {id(s) for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and unset and all(
@@ -278,8 +281,8 @@ def _lazy_inits(function: ast.AST) -> set[int]:
 def _writes(state: _FunctionState) -> Iterator[Write]:
     """(node, state, operation, session-like key) for each write to shared state."""
     module = state.module
-    lazy = _lazy_inits(state.function)
-    for node in ast.walk(state.function):
+    lazy = _lazy_inits(state.function, state.nodes)
+    for node in state.nodes:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:

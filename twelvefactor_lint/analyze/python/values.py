@@ -97,10 +97,13 @@ def _is_env_helper(func: ast.expr, names: Names) -> bool:
         return False
     local = names.functions.get(func.id)
     if local is not None:
-        params = [a.arg for a in local.args.args]
-        return len(params) >= 2 and any(
-            isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
-            for node in ast.walk(local))
+        found = names.env_helpers.get(func.id)
+        if found is None:  # once per function: every call of it asks
+            params = [a.arg for a in local.args.args]
+            found = names.env_helpers[func.id] = len(params) >= 2 and any(
+                isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
+                for node in ast.walk(local))
+        return found
     return names.is_imported(func.id) and bool(_HELPER_NAME.match(func.id))
 
 
