@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives, skip_if_template
-from twelvefactor_lint.analyze.python import conditions, newer
+from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_values import setting_facts
@@ -76,6 +77,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
         return FileAnalysis((fact,), ())
     index = build_index(tree)
     names = Names(tree, index.imports)
+    values.rule_out_env_helpers(text, names)
     handlers = find_handlers(index, names, path)
     contexts = Contexts(tree, index, names, handlers, path)
     facts: list[PythonFact] = state_facts(tree, names, handlers, path)
@@ -125,9 +127,14 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+_OUR_NOQA = re.compile(r"noqa\s*:[^\n]*?TF\d", re.IGNORECASE)
+"""A line that may hold a `# noqa: ... TF601` (most files' noqa comments name only other linters' codes)."""
+
+
 def _directives(text: str) -> tuple:
-    """Directives from real comments (tokenize), so `#` inside strings is never misread."""
-    if "12f:" not in text and "noqa" not in text:
+    """Directives from real comments (tokenize), so `#` inside strings is never misread; tokenized only when
+    the text has a marker that can make one."""
+    if "12f:" not in text and not _OUR_NOQA.search(text):
         return ()
     comments: list[tuple[int, str, bool]] = []
     code_lines: set[int] = set()

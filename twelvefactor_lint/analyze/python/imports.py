@@ -26,13 +26,32 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
                for t in types)
 
 
+def _spells(test: ast.expr, word: str) -> bool:
+    """Whether `word` (capitals and `_`) is in `ast.unparse(test)`, without unparsing every `if`: only a name,
+    an attribute, a parameter or keyword name, or a string constant (escapes never end in a capital) can spell it."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name):
+            text = node.id
+        elif isinstance(node, ast.Attribute):
+            text = node.attr
+        elif isinstance(node, (ast.arg, ast.keyword)):
+            text = node.arg or ""
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+        else:
+            continue
+        if word in text:
+            return True
+    return False
+
+
 def _guarded(index: Index) -> set[int]:
     """ids of the import nodes that are optional (try/except ImportError) or type-checking only."""
-    optional = [node for node in index.tries if any(_catches_import_error(h) for h in node.handlers)]
-    type_only = [node for node in index.ifs if "TYPE_CHECKING" in ast.unparse(node.test)]
+    bodies = [node.body for node in index.tries if any(_catches_import_error(h) for h in node.handlers)]
+    bodies += [node.body for node in index.ifs if _spells(node.test, "TYPE_CHECKING")]
     guarded: set[int] = set()
-    for node in [*optional, *type_only]:
-        for statement in node.body:
+    for body in bodies:
+        for statement in body:
             guarded.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return guarded
 

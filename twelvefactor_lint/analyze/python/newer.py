@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from twelvefactor_lint.analyze import Unanalyzable
@@ -51,7 +51,7 @@ def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _starts(program: str, found: str | None, cwd: str) -> bool:
     """Whether the interpreter runs at all, asked once per process for where PATH finds it (`found`) and the
     working directory: a pyenv shim of a version that is not installed fails in about half a second, which

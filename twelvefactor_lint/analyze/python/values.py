@@ -90,6 +90,18 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     return call.args[0].value, fallback
 
 
+_HELPER_READS = ("environ", "getenv", "config", "Env")
+"""A word each reader `_reads_parameter` knows needs in the module's text, under any alias (`os.environ`,
+`os.getenv`, `decouple.config`, `environs.Env`)."""
+
+
+def rule_out_env_helpers(text: str, names: Names) -> None:
+    """A module whose text has none of `_HELPER_READS` defines no env helper: say so for each of its functions
+    (most modules), so that `env_read` need not walk every function they call."""
+    if not any(word in text for word in _HELPER_READS):
+        names.env_helpers.update(dict.fromkeys(names.functions, False))
+
+
 def _is_env_helper(func: ast.expr, names: Names) -> bool:
     """A project function that reads the environment with a default parameter, one hop: defined here and
     reading `os.environ` with its first parameter, or imported and named like one (`get_string`)."""

@@ -1,0 +1,54 @@
+"""The Python analyzer's cheap pre-checks (a text scan or a small walk instead of a costly pass) decide
+exactly as the pass they spare: they only skip work whose answer is already known."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from twelvefactor_lint.analyze.python import analyze
+from twelvefactor_lint.analyze.python.imports import _spells
+
+
+@pytest.mark.parametrize("test", [
+    "TYPE_CHECKING", "typing.TYPE_CHECKING", "not t.TYPE_CHECKING", "'TYPE_' 'CHECKING' in x", "f(TYPE_CHECKING=1)",
+    "(lambda TYPE_CHECKING: 0)(1)", "f'{x:TYPE_CHECKING}'", "b'TYPE_CHECKING'", "MY_TYPE_CHECKING_FLAG",
+    "type_checking", "'TYPE_\\x43HECKING'", "'\\tTYPE_CHECKING'", "x[TYPE_CHECKING]", "DEBUG and not TESTING",
+])
+def test_spelling_a_word_in_an_if_test_agrees_with_unparse(test):
+    node = ast.parse(f"if {test}:\n    pass\n").body[0]
+    assert isinstance(node, ast.If)
+    assert _spells(node.test, "TYPE_CHECKING") == ("TYPE_CHECKING" in ast.unparse(node.test))
+
+
+def _directive_lines(source: str) -> list[int]:
+    return [d.line for d in analyze("app.py", textwrap.dedent(source).encode()).directives]
+
+
+def test_directives_are_read_only_where_a_marker_can_make_one():
+    assert _directive_lines("x = 1  # noqa: E501\ny = 2  # noqa\n") == []
+    assert _directive_lines("x = 1  # noqa: E501, TF601\n") == [1]
+    assert _directive_lines("x = 1  #NOQA : tf601\n") == [1]
+    assert _directive_lines("s = '# noqa: TF601'\n") == []  # in a string, not a comment
+    assert _directive_lines("# 12f: ignore[TF601]\nx = 1\n") == [2]
+
+
+def _env_reads(source: str) -> list[str]:
+    facts = analyze("settings.py", textwrap.dedent(source).encode()).facts
+    return sorted(getattr(f, "env_key", "") for f in facts if getattr(f, "env_key", ""))
+
+
+def test_a_local_env_helper_is_found_with_or_without_the_pre_check():
+    helper = """
+        from os import environ as e
+
+        def get_setting(name, default):
+            return e.get(name, default)
+
+        SECRET_KEY = get_setting("SECRET_KEY", "hunter2-hunter2-hunter2")
+    """
+    plain = helper.replace("from os import environ as e", "e = {}")
+    assert "SECRET_KEY" in _env_reads(helper)
+    assert "SECRET_KEY" not in _env_reads(plain)
