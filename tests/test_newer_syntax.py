@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from twelvefactor_lint import runner
+from twelvefactor_lint.analyze import NEWER_SYNTAX
 from twelvefactor_lint.analyze.python import newer
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
@@ -69,7 +70,7 @@ def test_without_a_newer_python_the_file_is_skipped_with_a_reason_and_a_notice(t
     report = __import__("json").loads(result.stdout)
     assert [f["rule"] for f in report["findings"]] == []
     [skipped] = report["files"]["skipped"]
-    assert skipped["path"] == "shop.py" and skipped["reason"].startswith(newer.NEWER_SYNTAX)
+    assert skipped["path"] == "shop.py" and skipped["reason"].startswith(NEWER_SYNTAX)
     assert "requires Python >=3.12" in result.stderr and "language_version" in result.stderr
 
 
@@ -111,7 +112,7 @@ def test_the_skip_is_cached_until_a_newer_python_appears(tmp_path, path_with, mo
     real = runner.analyzer_for
     monkeypatch.setattr(runner, "analyzer_for", lambda kind: lambda path, data: calls.append(path) or real(kind)(path, data))
     first = run([tmp_path], Settings(root=tmp_path), catalogue)
-    assert calls == ["shop.py"] and first.skipped[0].reason.startswith(newer.NEWER_SYNTAX)
+    assert calls == ["shop.py"] and first.skipped[0].reason.startswith(NEWER_SYNTAX)
     assert run([tmp_path], Settings(root=tmp_path), catalogue) == first and calls == ["shop.py"]
     directory = _working_newer_python()
     if directory is not None:

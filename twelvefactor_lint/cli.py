@@ -204,7 +204,7 @@ def _settings(opts: CheckOptions) -> Settings:
 
 def _newer_syntax_notice(result: Result, root: Path) -> None:
     """One line on stderr when files were skipped for syntax newer than this Python: how to analyze them."""
-    from twelvefactor_lint.analyze.python.newer import NEWER_SYNTAX
+    from twelvefactor_lint.analyze import NEWER_SYNTAX
     from twelvefactor_lint.config import requires_python
 
     count = sum(skipped.reason.startswith(NEWER_SYNTAX) for skipped in result.skipped)

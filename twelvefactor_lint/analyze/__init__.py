@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
@@ -20,6 +21,9 @@ class Unanalyzable(Exception):
 
 _TEMPLATE = re.compile(r"\{\{\s*[\w.]+(\s*\|[^}]*)?\s*\}\}|\{%-?\s*(if|for|raw|set|include)\b")
 TEMPLATE_REASON = "a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"
+NEWER_SYNTAX = f"syntax newer than Python {sys.version_info.major}.{sys.version_info.minor}"
+"""The start of the skip reason of a file only a newer Python parses (`python/newer.py`), so reports and the
+notice can count these files without importing the analyzer."""
 
 
 def skip_if_template(text: str) -> None:

@@ -13,7 +13,7 @@ import sys
 import tokenize
 from dataclasses import replace
 
-from twelvefactor_lint.analyze import directives, skip_if_template
+from twelvefactor_lint.analyze import NEWER_SYNTAX, directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
@@ -50,7 +50,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         elsewhere = newer.analyze_elsewhere(path, data)
         if elsewhere is not None:
             return elsewhere
-        raise newer.NeedsNewerPython(f"{newer.NEWER_SYNTAX} (line {candidate.error.lineno}): "
+        raise newer.NeedsNewerPython(f"{NEWER_SYNTAX} (line {candidate.error.lineno}): "
                                      "run 12f-lint on a newer Python to analyze it") from None
 
 

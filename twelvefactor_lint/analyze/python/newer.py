@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -21,9 +20,6 @@ from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.external import ToolFailed, run_tool
 from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
 
-RUNNING = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-NEWER_SYNTAX = f"syntax newer than {RUNNING}"
-"""The start of the skip reason, so reports and the notice can count these files."""
 _MAX_BRACKET_DEPTH = 200
 _OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
 _CHILD = (
