@@ -220,3 +220,55 @@ def test_a_dispatcher_entrypoint_runs_the_arm_each_command_selects(lint):
     kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
     assert kinds["docker-compose.yml:6"] == ("worker (queue consumer)", "worker -> celery -A app worker")
     assert kinds["Dockerfile:4"][0] == "application server"
+
+
+def test_a_compose_build_target_resolves_scripts_through_that_stage(lint):
+    """`build: target: app` builds an earlier stage: its COPY and WORKDIR place the script, not the final stage's."""
+    result = lint({
+        "Dockerfile": ("FROM python:3.12-slim AS app\nWORKDIR /srv/app/\nCOPY docker/entrypoint-web.sh ./\n"
+                       "FROM nginx AS proxy\nWORKDIR /srv/app/\nCOPY docker/nginx.conf /etc/nginx/conf.d/\n"),
+        "docker/docker-compose.yml": ("services:\n  web:\n    build:\n      context: ..\n      target: app\n"
+                                      "    entrypoint: /srv/app/entrypoint-web.sh\n"),
+        "docker/entrypoint-web.sh": "#!/bin/bash\npython manage.py migrate\nuvicorn config.asgi:application\n",
+    })
+    found = {(f.rule, f.path, f.line) for f in result.findings if f.path == "docker/entrypoint-web.sh"}
+    assert found == {("TF1201", "docker/entrypoint-web.sh", 2), ("TF902", "docker/entrypoint-web.sh", 3)}
+
+
+def test_a_procfile_line_runs_its_script_from_the_app_root(lint):
+    result = lint({"Procfile": "web: bash Procfile.sh\n",
+                   "Procfile.sh": "#!/bin/bash\npython manage.py migrate\ngunicorn app.wsgi --log-file -\n"})
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {
+        ("TF1201", "Procfile.sh", 2), ("TF902", "Procfile.sh", 3)}
+    assert all("started by Procfile:1 `web`" in f.message for f in result.findings)
+
+
+def test_a_relative_path_in_a_procfile_line_is_a_script_of_the_project(lint):
+    result = lint({"Procfile": "web: bin/start-nginx gunicorn app.wsgi\n",
+                   "bin/start-nginx": ("#!/usr/bin/env bash\n(\n  COMMAND=${@:$n}\n  $COMMAND\n) &\n"
+                                       "tail -qF /tmp/logs/*.log &\nexec nginx -g 'daemon off;'\n")})
+    [finding] = _by_rule(result, "TF609")
+    assert (finding.path, finding.line) == ("bin/start-nginx", 4)
+    assert finding.message.startswith("script `start-nginx` sends `$COMMAND` to the background")
+    assert "(started by Procfile:1 `web`) (and also `tail` (line 6))" in finding.message
+
+
+def test_eval_of_a_command_line_the_script_sets_runs_that_line(lint):
+    script = ('#!/bin/sh\nCMD="gunicorn app:app --access-logfile /var/log/app/access.log"\n'
+              'python manage.py migrate\neval "$CMD"\n')
+    result = lint({"Dockerfile": "FROM python:3.12-slim\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n",
+                   "start.sh": script})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "start.sh"} == {
+        ("TF1201", 3), ("TF902", 4), ("TF1103", 4)}
+    exec_form = lint({"Dockerfile": "FROM python:3.12-slim\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n",
+                      "start.sh": script.replace('eval "$CMD"', 'eval "exec $CMD"')})
+    assert "TF902" not in {f.rule for f in exec_form.findings}
+
+
+def test_a_uwsgi_yaml_config_the_start_command_loads_is_read(lint):
+    dockerfile = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["uwsgi", "--yaml", "deploy/uwsgi.yml"]\n'
+    result = lint({"Dockerfile": dockerfile,
+                   "deploy/uwsgi.yml": ("uwsgi:\n  module: app.wsgi:application\n  logto: /var/log/uwsgi.log\n"
+                                        "  pidfile: '/tmp/uwsgi.pid'\n")})
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {
+        ("TF1103", "deploy/uwsgi.yml", 3), ("TF801", "deploy/uwsgi.yml", 4)}

@@ -44,7 +44,9 @@ def linted_paths(root, catalogue, paths=None, **settings) -> set[str]:
     ("compose.override.yml", "compose"),
     ("docker-compose.yml", "compose"),
     ("docker-compose.prod.yaml", "compose"),
+    ("az-docker-compose.yml", "compose"),
     ("Procfile", "procfile"),
+    ("Procfile.dev", "procfile"),
     ("requirements.txt", "dependencies"),
     ("setup.cfg", "dependencies"),
     ("poetry.lock", "dependencies"),
@@ -61,6 +63,7 @@ def test_kind_of_known_files(name, kind):
 @pytest.mark.parametrize("name", [
     "README.md", "app.pyc", "app.pyi", "config.yaml", "values.yml",
     "compose.json", "docker-compose.yml.bak", "my-compose.yml", "Makefile", ".dockerignore", "notes.py.txt",
+    "Procfile.sh", "Procfile.bash",  # a script a Procfile line runs, read when the line starts it
 ])
 def test_other_files_have_no_kind(name):
     assert kind_of(name) is None

@@ -138,6 +138,15 @@ spec:
         "Helm template not readable without helm (ScannerError)"]
 
 
+def test_a_templated_manifest_outside_templates_is_skipped_with_a_reason(tmp_path, catalogue):
+    """Helm renders only a chart's templates/: a `templates_disabled/` copy never reaches the cluster."""
+    deployment = _deployment("worker", 1, '["supervisord", "-n"]').replace("name: worker", "name: {{ .Release.Name }}", 1)
+    result, findings = _findings(tmp_path, catalogue, {"chart/templates_disabled/worker.yaml": deployment})
+    assert findings == []
+    assert [s.reason for s in result.skipped if s.path == "chart/templates_disabled/worker.yaml"] == [
+        "a templated manifest outside a Helm chart's templates/ directory: helm never renders it"]
+
+
 def test_a_broken_manifest_keeps_the_documents_before_the_damage(tmp_path, catalogue):
     text = _deployment("beat", 2, '["celery", "-A", "proj", "beat"]') + "---\nkind: [unclosed\n"
     unknown = "apiVersion: x/v9\nkind: Widget\nspec: 3\n"

@@ -200,3 +200,46 @@ def test_one_url_with_a_password_in_two_settings_is_one_secret_to_rotate(lint):
               '    READER_DB_URL: str = "mysql://app:app-pw@localhost/app"\n')
     (finding,) = _by_rule(lint({"core/config.py": config}, select=("TF304",)), "TF304")
     assert finding.line == 4 and finding.message.endswith("(and 1 more in this file: line 5)")
+
+
+def test_a_copy_of_a_deploy_file_in_another_directory_is_one_finding(lint):
+    compose = "services:\n  web:\n    build: .\n    command: sh -c \"python manage.py migrate && gunicorn app:app\"\n"
+    result = lint({"deploy/docker-compose.prod.yml": compose,
+                   "cli/embedded/docker-compose.prod.yml": compose, "other/compose.yaml": compose}, select=("TF901",))
+    findings = {f.path: f.message for f in _by_rule(result, "TF901")}
+    assert sorted(findings) == ["deploy/docker-compose.prod.yml", "other/compose.yaml"]  # another file: its own
+    assert findings["deploy/docker-compose.prod.yml"].endswith(
+        "(and 1 more in other files: cli/embedded/docker-compose.prod.yml:4)")
+
+
+def test_thread_work_started_in_three_handlers_of_a_module_is_one_finding(lint):
+    views = "import threading\nfrom flask import Flask\napp = Flask(__name__)\n" + "".join(
+        f"\n@app.post('/{name}')\ndef {name}():\n    threading.Thread(target=print, daemon=True).start()\n    return ''\n"
+        for name in ("a", "b", "c"))
+    (finding,) = _by_rule(lint({"app.py": views}, select=("TF612",)), "TF612")
+    assert finding.message.endswith("(and 2 more in this file: line 12, line 17)")
+
+
+_DEV_IMAGE = "FROM python:3.12-slim\nCOPY . /app\nCMD python manage.py runserver 0.0.0.0:8000\n"
+_LIVE_RELOAD = "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n"
+
+
+def test_a_dockerfile_only_a_development_stack_builds_is_a_doubt(lint):
+    result = lint({"Dockerfile": _DEV_IMAGE, "docker-compose.yaml": _LIVE_RELOAD}, select=("TF1004",))
+    [finding] = _by_rule(result, "TF1004")
+    assert finding.severity == "info"
+    assert "only development compose stacks build this image" in finding.message
+
+
+def test_a_dockerfile_a_production_stack_builds_too_is_judged(lint):
+    result = lint({"Dockerfile": _DEV_IMAGE, "docker-compose.yaml": _LIVE_RELOAD,
+                   "deploy/compose.yaml": "services:\n  web:\n    build: ..\n"}, select=("TF1004",))
+    assert [(f.path, f.severity) for f in _by_rule(result, "TF1004")] == [("Dockerfile", "error")]
+
+
+def test_a_plain_compose_file_beside_one_named_for_its_deploy_target_is_development(lint):
+    compose = "services:\n  app:\n    build: .\n    container_name: app\n    command: gunicorn app:app\n"
+    result = lint({"docker-compose.yml": compose, "az-docker-compose.yml": compose.replace("app:\n", "web:\n", 1)},
+                  select=("TF803",))
+    assert {(f.path, f.severity) for f in _by_rule(result, "TF803")} == {
+        ("az-docker-compose.yml", "warning"), ("docker-compose.yml", "info")}

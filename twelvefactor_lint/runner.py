@@ -13,7 +13,7 @@ from typing import Literal, cast
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.config import ConfigError, Settings
-from twelvefactor_lint.discover.scope import PROD, ROLES
+from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named
 from twelvefactor_lint.discover.sources import digest, load
 from twelvefactor_lint.discover.walk import PYTHON, Discovery, Skipped, SourceFile, discover
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
@@ -157,9 +157,12 @@ class _ProjectFiles:
         skipped = {s.path for s in state.skipped}
         wanted: dict[str, SourceFile] = {}
         for request in requests:
-            if request.rel not in state.roles and request.rel not in wanted and request.rel not in skipped:
-                wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind,
-                                                 state.roles.get(request.referrer, PROD))
+            if request.rel in state.roles or request.rel in skipped:
+                continue
+            role = state.roles.get(request.referrer, PROD)
+            role = DEV if role == PROD and is_dev_named(request.rel) else role
+            if request.rel not in wanted or role == PROD:  # several referrers: the production one decides
+                wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind, role)
         before = len(state.facts)
         for source, outcome in zip(wanted.values(), self._analyze(list(wanted.values()), None), strict=True):
             state.add(source, outcome)

@@ -17,6 +17,7 @@ from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
+from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
@@ -71,7 +72,8 @@ def _host_ports(service: dict):
                 yield entry, f"published: {published}"
 
 
-def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[Fact]:
+def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited: set[str]) -> list[Fact]:
+    """`awaited`: services another one waits to see completed: one-off jobs by design."""
     role = service_role(service)
     replicas = _replicas(service)
     build = _field(service, "build")
@@ -96,18 +98,36 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict) -> list[
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in _environment(_field(service, "environment"))
               if env_name == "DJANGO_SETTINGS_MODULE" and value]
-    facts += _volume_facts(path, name, service, replicas or 1)
+    one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
+    facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)
     for node, blocker, value in blockers:
         facts.append(ComposeScalingBlocker(
             path, Y.line(node), Y.column(node), service=name, role=role, blocker=blocker, value=value,
             replicas=replicas or 1, scaled=bool(replicas and replicas > 1),
-            singleton=is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
+            singleton=one_off or is_singleton(name, _command_text(command) + " " + _command_text(entrypoint)),
             anchor=f"{name}:{blocker}:{value}"))
     if _test_only(name, service):
         facts = [replace(f, ci_only=True) for f in facts]
     # a directive on the service's key line covers every finding about the service
     return [facts[0], *(replace(f, definition_line=Y.line(key)) for f in facts[1:])]
+
+
+def _short_lived(argv: tuple[str, ...]) -> bool:
+    """A command of only commands that end by themselves (`chown -R 1001 /data`, `sh -c "mkdir -p x && cp ..."`):
+    an init container that fixes permissions or seeds a volume, then exits."""
+    commands = expand(commands_of(argv))
+    return bool(commands) and all(c.program in SHORT_LIVED for c in commands)
+
+
+def _awaited(services: dict) -> set[str]:
+    """Services another one `depends_on` with `condition: service_completed_successfully`."""
+    found = set()
+    for _, node in services.values():
+        for dependency, (_, settings) in Y.items(_field(Y.items(node), "depends_on")).items():
+            if Y.scalar(Y.get(settings, "condition")) == "service_completed_successfully":
+                found.add(dependency)
+    return found
 
 
 _TEST_SERVICE = re.compile(r"(^|[-_.])(tests?|testing|pytest|e2e|ci)([-_.]|$)", re.IGNORECASE)
@@ -203,7 +223,8 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
         build, image = _field(service, "build"), Y.scalar(_field(service, "image"))
         hop = f"{path}:{Y.line(declared)} service `{name}`"
         if build is not None:
-            facts += script_refs(path, Y.line(declared), commands_of(argv), hop, built_paths(path, build)[1], service=name)
+            facts += script_refs(path, Y.line(declared), commands_of(argv), hop, built_paths(path, build)[1], service=name,
+                                 target=Y.scalar(Y.get(build, "target")) or "")
             if entrypoint is None:
                 facts.append(EntrypointArgs(
                     path, Y.line(declared), 1, argument=argv[0] if argv else "", hop=hop,
@@ -288,8 +309,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         return FileAnalysis((parse_error(path, f"invalid YAML: {type(error).__name__}"),), found)
     services = Y.get(root, "services")
     facts: list[Fact] = []
+    awaited = _awaited(Y.items(services))
     for name, (key, node) in Y.items(services).items():
-        facts += _service_facts(path, name, key, Y.items(node))
+        facts += _service_facts(path, name, key, Y.items(node), awaited)
     if any(_mounts_source(f) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
         facts = [replace(f, dev_only=True) for f in facts]

@@ -236,13 +236,21 @@ def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], des
     return found
 
 
-def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+def _filesystem(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage],
+                target: str = "") -> D.DockerfileFilesystem:
+    """What the image built up to `chain[-1]` holds from the build context, and the script its ENTRYPOINT runs;
+    `target`: the stage's name when it is not the final one (a compose `build: target:` builds it)."""
     copies, workdir = _copies_and_workdir(chain, by_name)
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
     scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
-    facts: list[Fact] = [D.DockerfileFilesystem(
+    return D.DockerfileFilesystem(
         path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
-        entrypoint_script=scripts[0].script if scripts else "", anchor="filesystem")]
+        entrypoint_script=scripts[0].script if scripts else "", target=target,
+        anchor=f"filesystem:{target}" if target else "filesystem")
+
+
+def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+    facts: list[Fact] = [_filesystem(path, start, chain, by_name)]
     found = start_command(start)
     if found is None:
         return facts
@@ -279,8 +287,10 @@ def _passed_to_script(start: dict[str, Instruction]) -> tuple[Instruction, list[
 
 def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
     """What each earlier named stage would run as a build `target:` (compose can build one): the
-    process only, for the inventory; the rules judge the final stage."""
-    facts: list[Fact] = []
+    process only, for the inventory (the rules judge the final stage), and its filesystem, so a compose
+    service building that target finds the scripts it copied."""
+    facts: list[Fact] = [_filesystem(path, effective_start(stage, by_name), _stage_chain(stage, by_name), by_name,
+                                     stage.name) for stage in earlier if stage.name]
     for stage in earlier:
         found = start_command(effective_start(stage, by_name)) if stage.name else None
         if found is None:

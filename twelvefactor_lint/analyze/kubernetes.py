@@ -321,6 +321,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     lines = split_lines(text)
     found = directives.scan_hash_comments(lines)
     best_effort = "{{" in text
+    if best_effort and "templates" not in path.split("/")[:-1]:
+        raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")
     documents: list[yaml.Node] = []
     failure = None
     try:

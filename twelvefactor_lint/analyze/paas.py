@@ -13,6 +13,7 @@ import json
 import posixpath
 import re
 import sys
+from dataclasses import replace
 
 import yaml
 
@@ -24,6 +25,7 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.platform import Formation
+from twelvefactor_lint.facts.process import ProcessStart
 from twelvefactor_lint.infra.limits import too_dotted_for_toml
 
 if sys.version_info >= (3, 11):
@@ -123,11 +125,15 @@ def _render(path: str, root: yaml.Node | None) -> list[Fact]:
 
 def _heroku_yml(path: str, root: yaml.Node | None) -> list[Fact]:
     facts = []
+    built = {name: posixpath.normpath(posixpath.join(posixpath.dirname(path), Y.scalar(node) or ""))
+             for name, (_, node) in Y.items(Y.get(root, "build", "docker")).items() if Y.scalar(node)}
     for name, (key, node) in Y.items(Y.get(root, "run")).items():
         command = Y.scalar(node) or Y.scalar(Y.get(node, "command")) or " ".join(
             Y.scalar(c) or "" for c in Y.sequence(Y.get(node, "command")))
-        if command:
-            facts += _process(path, f"heroku.yml `{name}`", name, command, Y.line(key), 1)
+        if command:  # the Dockerfile of the image it runs on (`image: web`, by default its own name) needs no CMD
+            dockerfile = built.get(Y.scalar(Y.get(node, "image")) or name, "")
+            facts += [replace(f, built_dockerfile=dockerfile) if isinstance(f, ProcessStart) else f
+                      for f in _process(path, f"heroku.yml `{name}`", name, command, Y.line(key), 1)]
     release = Y.get(root, "release", "command")
     commands: list[yaml.Node] = Y.sequence(release) if isinstance(release, yaml.SequenceNode) else \
         [release] if release is not None else []

@@ -9,6 +9,7 @@ work at start, logs written to files, celery beat, and a shell left as PID 1.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ from twelvefactor_lint.facts import process as F
 
 P_F = TypeVar("P_F", bound=F.ProcessFact)
 
+_VARIABLE_REF = re.compile(r"\$(?P<name>[A-Za-z_]\w*)|\$\{(?P<braced>[A-Za-z_]\w*)\}")
 _STREAMS = re.compile(r"^(-|/dev/(stdout|stderr|null)|/proc/(self|1)/fd/[12])$")
 _LOG_FLAGS = {"--access-logfile", "--error-logfile", "--log-file", "--logfile", "-f", "--logto", "--logto2",
               "--daemonize", "--access-log", "--error-log", "--log-config"}
@@ -80,18 +82,22 @@ def process_fact(kind: type[P_F], path: str, origin: Origin, line: int, fields: 
 
 
 def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | None, dockerfile: str,
-                service: str = "", image: str = "") -> list[F.ScriptRef]:
+                service: str = "", image: str = "", target: str = "", cwd: str = "") -> list[F.ScriptRef]:
     """A `process.script_ref` for each script the commands run, for link to resolve to a repository file
     (through the image of `dockerfile`, or beside the referring script) and follow. The hop names the
-    declaration (`Dockerfile:9 CMD`), by default the line of the command that runs the script."""
+    declaration (`Dockerfile:9 CMD`), by default the line of the command that runs the script. `target`: the
+    build stage a compose service builds; `cwd`: where a platform runs a Procfile line (the app's root)."""
     return [F.ScriptRef(
         path, line + started.line, 1, script=started.script, hop=hop or f"{path}:{line + started.line}",
         dockerfile=dockerfile, declared_path=path, declared_line=line, reads=started.reads, argument=started.argument,
-        followed=started.followed, service=service, image=image, anchor=f"script:{service}:{started.script}")
+        followed=started.followed, service=service, image=image, target=target, cwd=cwd,
+        anchor=f"script:{service}:{started.script}")
         for started in started_scripts(commands)]
 
 
-def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F.ProcessFact]:
+def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
+                  variables: Mapping[str, str] | None = None) -> list[F.ProcessFact]:
+    """`variables`: what the declaring script sets (`ACCESS_LOG=${ACCESS_LOG:--}`), to read where a flag points."""
     commands = expand(raw)
     roles = [P.program_role(c.argv) for c in commands]
     text = " ".join(" ".join(c.argv) for c in commands)
@@ -101,9 +107,7 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
         "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
-    for extra in extra_processes(commands):
-        facts.append(process_fact(F.ExtraProcess, path, origin, origin.line_of(extra), {
-            "how": extra.how, "program": extra.program, "command": extra.command}, f"{extra.how}:{extra.program}"))
+    facts += _extra_process_facts(path, origin, commands)
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
@@ -115,11 +119,13 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
         elif role == P.BUILD and not origin.release:
             facts.append(process_fact(F.BuildAtStart, path, origin, origin.line_of(command), {
                 "command": words, "work": P.build_kind(command.argv)}, words))
-        logs = list(_log_files(command, commands[index + 1:])) if role in P.LONG_RUNNING else []
+        logs = list(_log_files(command, commands[index + 1:], variables or {})) if role in P.LONG_RUNNING else []
+        known = [(how, target) for how, target, unset in logs if not unset] or [(h, t) for h, t, _ in logs]
         if logs:  # one finding per command: `--access-logfile a --error-logfile b` is one problem
             facts.append(process_fact(F.ProcessLogFile, path, origin, origin.line_of(command), {
-                "command": words, "how": ", ".join(dict.fromkeys(how for how, _ in logs)),
-                "target": "`, `".join(dict.fromkeys(target for _, target in logs))}, f"{logs[0][0]}:{logs[0][1]}"))
+                "command": words, "how": ", ".join(dict.fromkeys(how for how, _ in known)),
+                "target": "`, `".join(dict.fromkeys(target for _, target in known)),
+                "unset_default": all(unset for *_, unset in logs)}, f"{logs[0][0]}:{logs[0][1]}"))
         if role == P.SCHEDULER and command.program == "celery" or P.embeds_beat(command.argv):
             facts.append(process_fact(F.CeleryBeat, path, origin, origin.line_of(command), {
                 "command": words, "embedded": P.embeds_beat(command.argv),
@@ -128,6 +134,19 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand]) -> list[F
     facts += _pid1_shell(path, origin, raw, commands, main_index) if origin.level != "script" else \
         _script_without_exec(path, origin, commands, main_index, main_role)
     return facts
+
+
+def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand]) -> list[F.ProcessFact]:
+    """One fact per container start (per branch of an `if` on the environment) for its extra long-lived
+    processes: two sent to the background are one problem, the first naming the others (`others`)."""
+    conditions = {c.line: c.condition for c in commands}
+    groups: dict[str, list[ExtraProcess]] = {}
+    for extra in extra_processes(commands):
+        groups.setdefault(conditions.get(extra.line, ""), []).append(extra)
+    return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
+        "how": first.how, "program": first.program, "command": first.command,
+        "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in rest)}, f"{first.how}:{first.program}")
+        for first, *rest in groups.values()]
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:
@@ -141,28 +160,36 @@ def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int |
     return None
 
 
-def _is_stream(target: str) -> bool:
-    """`-`, `/dev/stdout`, ... — also after the shell's parameter defaults: `${LOG_FILE:--}` is `-` unless
-    the variable is set (a variable with no default stays as written: where it points is unknown)."""
-    return bool(_STREAMS.match(target) or "$" in target and _STREAMS.match(substitute(target, {}) or target))
+def _default(target: str, variables: Mapping[str, str]) -> str:
+    """Where a target points when the deploy sets no variable: the shell's parameter defaults applied
+    (`${LOG_FILE:--}` is `-`), through what the script assigns (`ACCESS_LOG=${ACCESS_LOG:--}` then
+    `$ACCESS_LOG`); "" when that is nowhere (a variable with no default)."""
+    for _ in range(3):
+        if "$" not in target:
+            break
+        target = _VARIABLE_REF.sub(lambda m: variables.get(m["name"] or m["braced"], m[0]), target)
+        target = substitute(target, {})
+    return target
 
 
-def _log_files(command: SimpleCommand, after: list[SimpleCommand]):
-    """(how, target) for each way a long-running command writes its output to a file."""
+def _log_files(command: SimpleCommand, after: list[SimpleCommand], variables: Mapping[str, str]):
+    """(how, target, unset) for each way a long-running command writes its output to a file; `unset` when the
+    target is a variable with no default, which points at a file only when a deploy sets it so."""
+    targets = []
     args = command.argv
     for index, arg in enumerate(args):
         flag, _, value = arg.partition("=")
         if flag in _LOG_FLAGS and flag != "--log-config":
             target = value or (args[index + 1] if index + 1 < len(args) else "")
-            if target and not _is_stream(target) and not target.startswith("-"):
-                yield f"`{flag}`", target
-    for operator, target in command.redirects:
-        if not _is_stream(target):
-            yield f"`{operator}` redirect", target
+            if target and not target.startswith("-"):
+                targets.append((f"`{flag}`", target))
+    targets += [(f"`{operator}` redirect", target) for operator, target in command.redirects]
     if command.connector in {"|", "|&"} and after and after[0].program == "tee":
-        for target in after[0].argv[1:]:
-            if not target.startswith("-") and not _is_stream(target):
-                yield "`| tee`", target
+        targets += [("`| tee`", target) for target in after[0].argv[1:] if not target.startswith("-")]
+    for how, target in targets:
+        default = _default(target, variables)
+        if not _STREAMS.match(default):
+            yield how, target, not default
 
 
 def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand], main_index: int | None,

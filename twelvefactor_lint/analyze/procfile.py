@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.analyze.process_facts import Origin, command_facts
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand
 from twelvefactor_lint.discover.sources import decode_text, split_lines
@@ -52,5 +53,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         facts.append(ProcfileProcess(path, number, 1, type=kind, command=command, port_binding=_port_binding(command),
                                      anchor=f"process:{kind}"))
         origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
-        facts += command_facts(path, origin, parse_shell(command))
+        commands = parse_shell(command)
+        facts += command_facts(path, origin, commands)
+        # the platform runs the line from the app's root, the Procfile's directory: `web: bash start.sh`
+        facts += script_refs(path, number, commands, f"{path}:{number} `{kind}`", "", cwd=posixpath.dirname(path) or ".")
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

@@ -6,34 +6,43 @@ scripts a script runs in turn (`./startup_checks.sh && exec ./webserver.sh`) are
 
 A dispatcher script (`case "$1" in server) exec gunicorn ...;; worker) exec celery ...`) is
 judged once per arm, as the commands outside the `case` plus that arm's: each fact of an arm
-carries its patterns (`arm`), so link keeps the arms the referrers' arguments select.
+carries its patterns (`arm`), so link keeps the arms the referrers' arguments select. An arm named for
+development (`dev_server`, `debug`) and a branch under a development switch (`if [ "$IS_LOCAL_DEV" = yes ]`)
+are development code (`dev_only`, and `condition` says when).
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
-from twelvefactor_lint.analyze.shell.parse import SimpleCommand
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, evaluated
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
 
+_DEV_ARM = re.compile(r"^[\"']?(dev|devel|develop|development|debug|local|test|tests)([_-]|$)", re.IGNORECASE)
+_DEV_SWITCH = re.compile(r"\$\{?(?:\w+_)?(DEV|DEVEL|DEVELOPMENT|DEBUG|LOCAL_DEV)(_\w+)?\b|\$\{?(IS_|RUN_)?LOCAL\b"
+                         r"|==?\s*[\"']?(dev|devel|development|local|debug)[\"']?(\s|$)", re.IGNORECASE)
+"""A test of a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`, `"$APP_ENV" = "development"`."""
+
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
-    commands = parse_shell(text)
+    variables = assignments(text)
+    commands = evaluated(parse_shell(text), variables)
     arms = list(dict.fromkeys(c.arm for c in commands if c.arm))
     facts: list[ProcessFact | ScriptRef] = []
     if not arms:
-        facts = _facts(path, commands, "")
+        facts = _facts(path, commands, "", variables)
     else:
         seen: set[tuple] = set()
         for arm in arms:
-            for fact in _facts(path, [c for c in commands if c.arm in ("", arm)], arm):
+            for fact in _facts(path, [c for c in commands if c.arm in ("", arm)], arm, variables):
                 key = (fact.kind, fact.line, fact.anchor, fact.arm)
                 if key not in seen:
                     seen.add(key)
@@ -41,12 +50,24 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(split_lines(text)))
 
 
-def _facts(path: str, commands: list[SimpleCommand], arm: str) -> list[ProcessFact | ScriptRef]:
+def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[str, str]) -> list[ProcessFact | ScriptRef]:
     """The process facts of the commands; with an arm, those from its commands (and its process) carry it."""
     origin = Origin(f"script `{posixpath.basename(path)}`", posixpath.basename(path), "script", 1)
-    facts: list[ProcessFact | ScriptRef] = [*command_facts(path, origin, commands),
+    facts: list[ProcessFact | ScriptRef] = [*(_in_branch(f, commands, origin.line)
+                                              for f in command_facts(path, origin, commands, variables)),
                                             *script_refs(path, 1, commands, None, "")]
     if not arm:
         return facts
     lines = {origin.line + c.line for c in commands if c.arm == arm}
-    return [replace(f, arm=arm) if isinstance(f, ProcessStart) or f.line in lines else f for f in facts]
+    dev = all(_DEV_ARM.match(p) for p in arm.split("|"))
+    return [replace(f, arm=arm, dev_only=f.dev_only or dev) if isinstance(f, ProcessStart) or f.line in lines else f
+            for f in facts]
+
+
+def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int) -> ProcessFact:
+    """A fact from a command the script runs only under a development switch: development code, and opt-in
+    (`condition`). Other switches (`if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]`) are what deploys turn on: as is."""
+    condition = next((c.condition for c in commands if c.condition and first_line + c.line == fact.line), "")
+    if not _DEV_SWITCH.search(condition) or isinstance(fact, ProcessStart):
+        return fact
+    return replace(fact, condition=condition, dev_only=True)

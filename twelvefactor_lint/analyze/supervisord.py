@@ -4,7 +4,8 @@ Read with configparser (no interpolation, duplicates tolerated); the program com
 same process facts as any other start command, at the `supervised` level, so the inventory lists
 them and link can name them in the finding about the supervisor itself. A program without
 `stdout_logfile` (or with `AUTO`) logs to a file supervisord keeps under its `childlogdir`, not to
-the container's stream: that is a log file too, unless it is `/dev/stdout` (with `maxbytes=0`).
+the container's stream: that is a log file too, unless it is `/dev/stdout` (with `maxbytes=0`). A
+`tail -F` program forwarding files to the stream is not judged for its own (diagnostic) output.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.process import ProcessLogFile
 
+_FORWARDERS = {"tail", "multitail"}
+"""Programs that copy log files to their stdout: forwarding logs to the container's stream is their job."""
 _STREAM_LOG = re.compile(r"^(/dev/(stdout|stderr|fd/[12])|/proc/self/fd/[12]|none)$", re.IGNORECASE)
 
 
@@ -59,6 +62,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         line = _line_of(lines, section, "command")
         origin = Origin(f"supervisord program `{name}`", name, "supervised", line)
         facts += command_facts(path, origin, commands_of(argv))
+        if argv and argv[0].rsplit("/", 1)[-1] in _FORWARDERS:
+            continue  # `tail -F /var/log/*.log` forwards other programs' files: its output is that stream
         automatic = False
         for key in ("stdout_logfile", "stderr_logfile"):
             target = parser[section].get(key, "").strip()
@@ -66,7 +71,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
                 continue
             if not target or target.upper() == "AUTO":
                 automatic = True
-                how = f"`{key}` {'unset' if not target else 'is AUTO'}: supervisord writes a file under its childlogdir"
+                how = f"`{key}` ({'unset' if not target else 'AUTO'}: a file supervisord keeps under its childlogdir)"
                 where, target = (_line_of(lines, section, key) if target else line), "AUTO"
             elif _STREAM_LOG.match(target):
                 continue

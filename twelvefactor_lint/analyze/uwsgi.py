@@ -1,4 +1,5 @@
-"""uWSGI ini files a start command loads (`uwsgi uwsgi.ini`, `uwsgi --ini conf/app.ini`).
+"""uWSGI ini (and YAML) files a start command loads (`uwsgi uwsgi.ini`, `uwsgi --ini conf/app.ini`,
+`uwsgi --yaml uwsgi.yml`).
 
 Read only when a start command names them, so each option is the running server's own: a PID file
 or `daemonize` (VIII), logs sent to a file (`logto`, `logger = file:...`, XI), and processes uWSGI
@@ -26,15 +27,19 @@ _ATTACHED = {"attach-daemon", "attach-daemon2", "smart-attach-daemon", "smart-at
 _STREAMS = re.compile(r"^(/dev/(stdout|stderr|null)|/proc/self/fd/[12])$")
 
 
-def _options(lines: list[str]) -> list[tuple[int, str, str]]:
-    """(line, key, value) of each option in the `[uwsgi]` section (the one uWSGI reads by default)."""
+def _options(lines: list[str], yaml_form: bool) -> list[tuple[int, str, str]]:
+    """(line, key, value) of each option in the `[uwsgi]` section (the one uWSGI reads by default), or, in
+    a YAML config, under the top-level `uwsgi:` key (values unquoted)."""
     section, found = "uwsgi", []
     for number, raw in enumerate(lines, start=1):
         stripped = raw.strip()
-        if stripped.startswith("[") and stripped.endswith("]"):
+        if yaml_form and raw[:1].isalpha() and stripped.endswith(":"):
+            section = stripped[:-1].strip().lower()
+        elif stripped.startswith("[") and stripped.endswith("]") and not yaml_form:
             section = stripped[1:-1].strip().lower()
         elif section == "uwsgi" and not stripped.startswith(("#", ";")) and (match := _OPTION.match(stripped)):
-            found.append((number, match[1].lower().replace("_", "-"), match[2]))
+            value = match[2].strip("\"'") if yaml_form else match[2]
+            found.append((number, match[1].lower().replace("_", "-"), value))
     return found
 
 
@@ -43,7 +48,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     lines = split_lines(text)
     name = posixpath.basename(path)
     facts: list[Fact] = []
-    for line, key, value in _options(lines):
+    for line, key, value in _options(lines, name.lower().endswith((".yml", ".yaml"))):
         origin = Origin(f"uWSGI config `{name}`", name, "script", line)
         setting = f"{key} = {value}"
         if key in _PIDFILES and value:

@@ -17,7 +17,7 @@ ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
-_TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci"}
+_TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", "ci", ".ci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
 _BUILD_SETTINGS = {"static", "collectstatic", "staticfiles", "build"}
 """Settings modules for the image build (`DJANGO_SETTINGS_MODULE=app.settings.static manage.py collectstatic`):
@@ -32,6 +32,9 @@ _TEST_MODULE_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytes
 _EXAMPLE_WORD = re.compile(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}
 """`Procfile.windows` is Heroku's file for `heroku local` on a Windows laptop; the router never runs it."""
+_DEPLOY_WORD = re.compile(r"(?:^|[._-])(deploy|deployment|release|live|azure|az|aws|gcp|gke|eks|aks)(?:$|[._-])",
+                          re.IGNORECASE)
+"""A deploy file named for where it deploys: its plain sibling is the local one."""
 _PROD_WORD = re.compile(r"(?:^|[._-])(prod|prd|production)(?:$|[._-])", re.IGNORECASE)
 
 
@@ -84,17 +87,25 @@ def is_prod_named(rel_path: str) -> bool:
     return bool(_PROD_WORD.search(PurePosixPath(rel_path).name))
 
 
+def is_dev_named(rel_path: str) -> bool:
+    """A file named for development (`entrypoint-dev.sh`, `start.local.sh`), whatever its directory says."""
+    name = PurePosixPath(rel_path).name
+    return bool(_DEV_WORD.search(name)) and not is_prod_named(rel_path)
+
+
 def dev_by_sibling(paths: list[str]) -> set[str]:
     """Deploy files that a `*prod*` sibling of the same kind marks as the development variant.
 
-    `docker-compose.yml` beside `docker-compose.prod.yml` (or `Dockerfile` beside `Dockerfile.prod`)
-    is the one used on a laptop: the repository names its production file explicitly.
+    `docker-compose.yml` beside `docker-compose.prod.yml` (or `Dockerfile` beside `Dockerfile.prod`,
+    `docker-compose.yml` beside `az-docker-compose.yml` or `docker-compose.deploy.yml`) is the one used
+    on a laptop: the repository names its production (deployment) file explicitly.
     """
     by_dir: dict[str, list[str]] = {}
     for path in paths:
         by_dir.setdefault(str(PurePosixPath(path).parent), []).append(path)
     dev = set()
     for siblings in by_dir.values():
-        if any(is_prod_named(p) for p in siblings):
-            dev |= {p for p in siblings if not is_prod_named(p) and classify(p) == PROD}
+        deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(PurePosixPath(p).name)}
+        if deployed:
+            dev |= {p for p in siblings if p not in deployed and classify(p) == PROD}
     return dev

@@ -31,8 +31,10 @@ DEFAULT_EXCLUDE = (
 )
 
 _DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+)?$|^.+\.(?:dockerfile|containerfile)$", re.IGNORECASE)
-_COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
-_PROCFILE = re.compile(r"^Procfile(?:\.[\w.-]+)?$")
+_COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
+"""`compose.yaml`, `docker-compose.prod.yml`, and a prefixed one (`az-docker-compose.yml`, `prod.docker-compose.yml`)."""
+_PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")
+"""`Procfile`, `Procfile.dev`; not `Procfile.sh`, a shell script a Procfile line runs."""
 _MANIFEST_HEAD = 65536
 _API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
 _OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)

@@ -10,12 +10,15 @@ from twelvefactor_lint.facts.base import Fact, base, doc, kind
 
 @kind("dockerfile.filesystem")
 class DockerfileFilesystem(Fact):
-    """What the final image holds from the build context: link follows start commands into it."""
+    """What the final image (or an earlier named stage, `target`) holds from the build context: link follows
+    start commands into it."""
 
     copies: tuple[tuple[tuple[str, ...], str], ...] = doc("Each COPY/ADD from the context: (sources, absolute destination).")
     workdir: str = doc("The final WORKDIR (`/` when none).")
     entrypoint_script: str = doc("The script the final ENTRYPOINT runs, when it is one (`./scripts/entrypoint.sh`); "
                                  "a compose `command:` becomes its arguments.", default="")
+    target: str = doc("The earlier named stage this filesystem is of, which a compose `build: target:` builds "
+                      "(`\"\"`: the final stage).", default="")
 
 
 @base

@@ -33,6 +33,8 @@ class ProcessFact(Scaled):
                      default=False)
     arm: str = doc("In a dispatcher script, the `case` arm that runs it (`web`, `*`); `\"\"`: not in an arm.",
                    default="")
+    dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
+                          "developers' image).", default=False)
 
 
 @base
@@ -50,6 +52,9 @@ class Started(ProcessFact):
 class ProcessStart(Started):
     """The process a declaration starts (the inventory's entries)."""
 
+    built_dockerfile: str = doc("For a platform process running a repository image (heroku.yml `run:`), the "
+                                "Dockerfile its `build: docker:` names (`\"\"`: none).", default="")
+
 
 @kind("dockerfile.stage_start")
 class StageStart(Started):
@@ -66,6 +71,8 @@ class ExtraProcess(ProcessFact):
     program: str = doc("The program (`cron`, `nginx`, `supervisord`).")
     command: str = doc("Its command.")
     supervised_at: str = doc("Where those programs are declared (`supervisord.conf:4, supervisord.conf:9`).", default="")
+    others: str = doc("The other extra processes the same start runs (`` `nginx` (line 14) ``; `\"\"`: none): one "
+                      "finding names them all.", default="")
 
 
 @kind("process.dev_server")
@@ -99,6 +106,8 @@ class ProcessLogFile(ProcessFact):
     command: str = doc("The program's command.")
     how: str = doc("How: `` `--access-logfile` ``, `` `>` redirect ``, `` `| tee` ``, `` `stdout_logfile` ``.")
     target: str = doc("The file.")
+    unset_default: bool = doc("Every target is a variable with no default (`--access-logfile $ACCESS_LOG`): a file "
+                              "only if a deploy sets one.", default=False)
 
 
 @kind("process.celery_beat")
@@ -150,6 +159,10 @@ class ScriptRef(ScriptHop):
     image: str = doc("For a compose service running a published image: the image (link looks for the Dockerfile "
                      "that builds it).", default="")
     root: str = doc("For a script started by a script: the file declaring the chain (`\"\"`: `path`).", default="")
+    target: str = doc("The build stage the referring compose service builds (`build: target:`; `\"\"`: the "
+                      "final stage).", default="")
+    cwd: str = doc("Where a platform runs the line from, for a Procfile line (the app's root, `.` at the "
+                   "top); `\"\"`: resolved through an image.", default="")
     arm: str = doc("In a dispatcher script, the `case` arm that runs it; `\"\"`: not in an arm.", default="")
 
 

@@ -63,8 +63,9 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             note = ""
             if role_of(fact, roles) == DEV:
                 severity, note = lowered(severity), DEV_NOTE
-            elif fact.condition:
-                severity, note = lowered(severity), f" (only {fact.condition}: opt-in, severity lowered one step)"
+            if fact.condition and (role_of(fact, roles) != DEV or fact.dev_only):
+                # a development switch (`if [ "$DEBUG" = 1 ]`) is both: lowered for each
+                severity, note = lowered(severity), note + f" (only {fact.condition}: opt-in, severity lowered one step)"
             findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,

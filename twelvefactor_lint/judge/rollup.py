@@ -2,11 +2,12 @@
 
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
-deploy files side by side (compose variants; not Python modules) are one thing to fix. Findings `--fix`
-can fix are never folded: the fixer edits each place it is told about. The first occurrence (across
-files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
-judgments keep matching; its message ends with "and N more" and the other locations, and its `related`
-keeps every one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
+deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
+other directories, are one thing to fix. Findings `--fix` can fix are never folded: the fixer edits
+each place it is told about. The first occurrence (across files: the primary file, the one with the
+shortest name) stays, with its fingerprint so baselines and judgments keep matching; its message ends
+with "and N more" and the other locations, and its `related` keeps every one of them (JSON `related`,
+SARIF `relatedLocations`, the HTML report).
 """
 
 from __future__ import annotations
@@ -46,14 +47,31 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         [_folded(group, "in this file", lambda f: f"line {f.line}")] if _repeated(group) else group)]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in within:
-        # alternative deploy files side by side (compose variants) repeat one decision; two modules, or
-        # two services' Dockerfiles in their own directories, are two places to fix
-        own = finding.factor == "tool" or finding.path.endswith(".py") or finding.fixable
-        key = (finding.path, str(finding.line)) if own else (posixpath.dirname(finding.path),)
-        across.setdefault((finding.rule, finding.severity, finding.message, *key), []).append(finding)
-    return [f for group in across.values() for f in (
+        across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
+    return [f for same in across.values() for group in _alternatives(same) for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]
+
+
+def _alternatives(same: list[Finding]) -> list[list[Finding]]:
+    """Findings saying the same thing, grouped where they are one decision: alternative deploy files side by
+    side (compose variants in one directory), or copies of one deploy file elsewhere (an embedded or vendored
+    `docker-compose.prod.yml`: same name, same line). Two modules, or two services' Dockerfiles in their own
+    directories, are two places to fix."""
+    groups: list[list[Finding]] = []
+    for finding in same:
+        own = finding.factor == "tool" or finding.path.endswith(".py") or finding.fixable
+        joined = [] if own else [g for g in groups if any(_alternative(finding, other) for other in g)]
+        groups = [g for g in groups if g not in joined] + [[f for g in joined for f in g] + [finding]]
+    return groups
+
+
+def _alternative(finding: Finding, other: Finding) -> bool:
+    if other.factor == "tool" or other.path.endswith(".py") or other.fixable:
+        return False
+    same_dir = posixpath.dirname(finding.path) == posixpath.dirname(other.path)
+    copy = posixpath.basename(finding.path) == posixpath.basename(other.path) and finding.line == other.line
+    return same_dir or copy
 
 
 def _primary_first(finding: Finding) -> tuple[int, str]:

@@ -6,7 +6,11 @@
   (a service built `FROM nginx` is a proxy, not an app).
 - A compose service that gives `command:` or `entrypoint:` starts the image of the
   Dockerfile it builds (or, running a prebuilt image, the Dockerfile named after it),
-  so that Dockerfile's missing start instruction is supplied.
+  so that Dockerfile's missing start instruction is supplied; so does a heroku.yml `run:` entry for
+  the Dockerfile its `build: docker:` names, and a Procfile beside the Dockerfile (or at the root),
+  whose commands Heroku-style platforms (Dokku, cabotage) run on the image.
+- A Dockerfile only development compose stacks build is probably the developers' image: its process
+  facts are judged as a doubt (`dev_image`, with a `condition` that says why).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import posixpath
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
+from twelvefactor_lint.discover.scope import DEV, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
+from twelvefactor_lint.facts.process import ProcessFact, ProcessStart
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -57,12 +63,33 @@ def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) 
     return roles
 
 
+def _development_images(services: list[ComposeService], dockerfiles: list[str], platform_started: set[str]) -> set[str]:
+    """Dockerfiles only development compose stacks build (a live-reload stack, a file named for development),
+    when no platform file (heroku.yml, a Procfile) starts them either."""
+    builders: dict[str, list[ComposeService]] = {}
+    for service in services:
+        for dockerfile in _started_dockerfiles(service, dockerfiles) if service.build_context else []:
+            builders.setdefault(dockerfile, []).append(service)
+    return {dockerfile for dockerfile, stacks in builders.items()
+            if dockerfile not in platform_started and not is_prod_named(dockerfile)
+            and all(s.dev_only or classify(s.path) == DEV for s in stacks)}
+
+
 def link(facts: list[Fact]) -> list[Fact]:
     services = [f for f in facts if isinstance(f, ComposeService)]
     final_stages = [f for f in facts if isinstance(f, FinalStage)]
     roles = _service_roles(services, {f.path: f.base_kind for f in final_stages})
     dockerfiles = [f.path for f in final_stages]
     starters: dict[str, str] = {}
+    for start in (f for f in facts if isinstance(f, ProcessStart) and f.built_dockerfile):
+        starters.setdefault(start.built_dockerfile, f"{start.source} in {start.path}:{start.line}")
+    procfiles = {posixpath.dirname(f.path): f.path for f in facts
+                 if isinstance(f, ProcessStart) and posixpath.basename(f.path) == "Procfile"}
+    for dockerfile in dockerfiles:  # Heroku, Dokku and their kin run the Procfile's commands on the image
+        procfile = procfiles.get(posixpath.dirname(dockerfile), procfiles.get(""))
+        if procfile:
+            starters.setdefault(dockerfile, f"the process types of {procfile}")
+    development = _development_images(services, dockerfiles, set(starters))
     for service in services:
         if service.command or service.entrypoint:
             started = f"service `{service.service}` in {service.path}:{service.line}"
@@ -74,6 +101,9 @@ def link(facts: list[Fact]) -> list[Fact]:
             return replace(fact, role=roles.get(_service_key(fact), "unknown"))
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
+        if isinstance(fact, ProcessFact) and fact.path in development:
+            return replace(fact, dev_image=True, condition="if this image is deployed: only development compose "
+                                                            "stacks build it")
         return fact
 
     return [linked(f) for f in facts]

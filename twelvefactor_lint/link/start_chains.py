@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
+from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
@@ -124,12 +125,15 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
     A compose service running the project's own published image resolves through the Dockerfile
     that builds it.
     """
-    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
+    filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
     found: list[tuple[ScriptRef, list[str]]] = []
     for ref in [f for f in facts if isinstance(f, ScriptRef)] + _entrypoint_refs(facts, filesystems):
         nearby: list[str] = []
         if not ref.dockerfile and ref.image:
             ref = replace(ref, dockerfile=_own_image_dockerfile(ref, facts, files))
+        elif not ref.dockerfile and ref.cwd:  # a Procfile line, run from the app's root
+            if not ref.script.startswith("/"):
+                nearby.append(posixpath.normpath(posixpath.join(ref.cwd, ref.script)))
         elif not ref.dockerfile:
             parent = started.get(ref.path)
             if parent is None:
@@ -139,8 +143,8 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
             ref = replace(
                 ref, hop=f"{parent.hop} -> {ref.hop}", dockerfile=parent.dockerfile, declared_path=parent.declared_path,
                 declared_line=parent.declared_line, root=parent.root or parent.path,
-                followed=ref.followed or parent.followed, service=parent.service or ref.service)
-        image = filesystems.get(ref.dockerfile)
+                followed=ref.followed or parent.followed, service=parent.service or ref.service, target=parent.target)
+        image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
         candidates = []
         if image is not None:
             sources = script_sources(ref.script, image.workdir, image.copies)
@@ -152,12 +156,12 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
     return found
 
 
-def _entrypoint_refs(facts: list[Fact], filesystems: dict[str, DockerfileFilesystem]) -> list[ScriptRef]:
+def _entrypoint_refs(facts: list[Fact], filesystems: dict[tuple[str, str], DockerfileFilesystem]) -> list[ScriptRef]:
     """A compose `command:` is the argument list of the ENTRYPOINT script of the image it builds
     (`command: worker` for a dispatcher entrypoint): a reference to that script with that argument."""
     refs = []
     for args in (f for f in facts if isinstance(f, EntrypointArgs)):
-        image = filesystems.get(args.dockerfile)
+        image = filesystems.get((args.dockerfile, ""))
         if image is not None and image.entrypoint_script:
             refs.append(convert(args, ScriptRef, column=1, script=image.entrypoint_script, followed=False,
                                 reads="shell"))
@@ -181,7 +185,7 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
     """(Dockerfile, repository file) for each file an image copies into `/etc/supervisor/` or names
     `supervisord.conf`: supervisord reads its programs there, whatever the file is called."""
     found = []
-    for image in (f for f in facts if isinstance(f, DockerfileFilesystem)):
+    for image in (f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target):
         base = posixpath.dirname(image.path) or "."
         for sources, dest in image.copies:
             if dest.startswith("/etc/supervisor") or posixpath.basename(dest) == "supervisord.conf":
@@ -213,7 +217,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
             if not refs:
                 return None
-        ref = refs[0]
+        ref = next((r for r in refs if classify(r.declared_path) == PROD), refs[0])  # production speaks first
         count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
         changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
@@ -240,7 +244,7 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     if not programs:
         return facts
 
-    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem)}
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
 
     def named(fact: Fact) -> Fact:
         if not isinstance(fact, ExtraProcess) or fact.program != "supervisord":

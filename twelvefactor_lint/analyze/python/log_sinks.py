@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names, module_statements
@@ -132,8 +133,9 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                 facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
             elif _added_handler(target) is not None:
                 facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
+    guards = _guards(tree)
     for site in index.calls:
-        facts += _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
+        facts += [_guarded(f, site.node, guards) for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
     for assignment in index.assignments:
         statement = assignment.node
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
@@ -143,6 +145,30 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                     facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
                                        _target(_argument(statement.value, 0, "file")), statement.lineno))
     return facts
+
+
+def _guards(tree: ast.Module) -> list[tuple[int, int, str]]:
+    """(first, last line, tested expression) of each `if x:` / `if x is not None:` body testing a name or
+    attribute (`if logfile:`, `if self.__logger_file:`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and node.body:
+            test = node.test
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
+                    and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+                test = test.left
+            if isinstance(test, (ast.Name, ast.Attribute)):
+                found.append((node.body[0].lineno, max(b.end_lineno or b.lineno for b in node.body), ast.unparse(test)))
+    return found
+
+
+def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[int, int, str]]) -> LogFileSink:
+    """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`) exists only when
+    a caller or the config gives that path (celery's `--logfile`, a client's `logger_file` setter): opt-in."""
+    arguments = call.args + [k.value for k in call.keywords] if isinstance(call, ast.Call) else []
+    given = {ast.unparse(a) for a in arguments if isinstance(a, (ast.Name, ast.Attribute))}
+    tested = [text for first, last, text in guards if first <= fact.line <= last and text in given]
+    return replace(fact, condition=f"when `{tested[-1]}` is given") if tested else fact
 
 
 def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:

@@ -37,6 +37,9 @@ class SimpleCommand:
     arm: str = ""
     """The patterns (`server|web`) of the `case "$1" in` arm the command is in: a dispatcher entrypoint
     runs only the arm its first argument selects."""
+    condition: str = ""
+    """When the script runs it, if an `if` on an environment variable decides (`when [ "$DEBUG" = 1 ]`,
+    `unless ...` in the else branch): opt-in configuration, not what every start does."""
 
     @property
     def program(self) -> str:
@@ -85,6 +88,39 @@ def parse(script: str) -> list[SimpleCommand]:
     commands: list[SimpleCommand] = []
     _collect(tree.root_node, commands)
     return _inline(commands, functions, depth=3)
+
+
+def assignments(script: str) -> dict[str, str]:
+    """The value each variable the script sets is given (`ACCESS_LOG=${ACCESS_LOG:--}`, `export X=...`), as
+    written; a variable set to different values in different places is left out (its value depends on the path)."""
+    found: dict[str, str | None] = {}
+    pending = [_parser().parse(script.encode("utf-8", "surrogatepass")).root_node]
+    while pending:
+        node = pending.pop()
+        if node.type == "variable_assignment" and node.child_count == 3:
+            name, value = _text(node.children[0]), _word(node.children[2])
+            found[name] = value if found.get(name, value) == value else None
+        pending.extend(node.children)
+    return {name: value for name, value in found.items() if value is not None}
+
+
+_REFERENCE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def evaluated(commands: list[SimpleCommand], variables: dict[str, str]) -> list[SimpleCommand]:
+    """`eval "$cmd"` (or `eval exec $CMD`) runs the words it is given as a command line: where the variables
+    are ones the script sets (`cmd="gunicorn app:app"`), the commands of that line, in the eval's place."""
+    result = []
+    for command in commands:
+        if command.program != "eval" or len(command.argv) < 2:
+            result.append(command)
+            continue
+        text = " ".join(command.argv[1:])
+        line = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], m[0]), text)
+        inner = parse(line) if line != text else []
+        result += [replace(c, line=command.line, arm=command.arm, condition=command.condition,
+                           background=c.background or command.background) for c in inner] or [command]
+    return result
 
 
 def plain_words(script: str) -> tuple[str, ...] | None:
@@ -146,7 +182,8 @@ def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleComma
         for index, nested in enumerate(inner):
             last = index == len(inner) - 1
             result.append(replace(nested, background=nested.background or command.background,
-                                  connector=command.connector if last else nested.connector))
+                                  connector=command.connector if last else nested.connector,
+                                  arm=command.arm or nested.arm))  # a function called from a `case` arm runs in it
     return result
 
 
@@ -156,7 +193,7 @@ def _collect(node, out: list[SimpleCommand]) -> None:
     if node.type == "command":
         argv = tuple(_word(child) for child in node.children
                      if child.type not in ("variable_assignment", "file_redirect", "herestring_redirect"))
-        if argv:
+        if argv and argv[0].count("{") == argv[0].count("}"):  # `$n}`: the rest of an expansion the grammar misread
             out.append(SimpleCommand(argv, line=node.start_point[0]))
         return
     if node.type == "case_item" and _dispatches(node.parent):
@@ -171,6 +208,8 @@ def _collect(node, out: list[SimpleCommand]) -> None:
             _collect(child, out)
         for index in range(before, len(out)):
             out[index] = replace(out[index], arm=out[index].arm or "|".join(patterns))
+        return
+    if node.type in ("if_statement", "elif_clause") and _conditional(node, out):
         return
     if node.type == "redirected_statement":
         before = len(out)
@@ -193,6 +232,67 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         _collect(child, out)
         if len(out) > before:
             start = before
+
+
+_SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
+"""A comparison with a word (`"$ROLE" = "worker"`): the test selects what the container is, not an option."""
+_TOGGLE = re.compile(r"!?==?\s*[\"']?(true|false|yes|no|y|n|on|off|enabled?|disabled?|dev|devel|development|local|debug)"
+                     r"[\"']?(\s|$)", re.IGNORECASE)
+"""A comparison with a switch's value (`"$DEBUG" = "true"`, `"$ENV" = "development"`): an option."""
+
+
+def _conditional(node, out: list[SimpleCommand]) -> bool:
+    """Collect an `if`/`elif` whose test reads an environment switch (not a role: `"$ROLE" = worker`),
+    marking the opt-in branch with when it runs: the `then` branch of a test that a variable is set or
+    has a value (`[ "$DEBUG" = 1 ]`), the `else` branch of a negated one (`[ -z "$X" ]`, `!=`); the
+    other branch is what a deploy that sets nothing runs, and stays unmarked. False, collecting
+    nothing, for any other `if`."""
+    children = node.children
+    then = next((i for i, c in enumerate(children) if c.type == "then"), None)
+    if then is None:
+        return False
+    tests = children[1:then]
+    text = " ".join(_text(t) for t in tests if t.type != ";")
+    if not any(_reads_env(t) for t in tests) or _SELECTS.search(text) and not _TOGGLE.search(text):
+        return False
+    negated = any(_negates(t) for t in tests)
+    for child in tests:
+        _collect(child, out)
+    before = len(out)
+    for child in children[then + 1:]:
+        if child.type in ("elif_clause", "else_clause"):
+            if not negated:
+                _mark_condition(out, before, f"when `{text}`")
+            before = len(out)
+            _collect(child, out)
+            if negated and child.type == "else_clause":
+                _mark_condition(out, before, f"unless `{text}`")
+            before = len(out)
+        else:
+            _collect(child, out)
+    if not negated:
+        _mark_condition(out, before, f"when `{text}`")
+    return True
+
+
+def _negates(node) -> bool:
+    """Whether a test asks that a variable be unset or differ (`-z`, `!=`, `!`): its `then` branch is the default."""
+    if node.type in ("!=", "!", "-z") or node.type == "test_operator" and _text(node) == "-z":
+        return True
+    return any(_negates(c) for c in node.children)
+
+
+def _reads_env(node) -> bool:
+    """Whether a test reads a variable the environment sets (`$DEBUG`, `${IS_LOCAL_DEV}`; not `$1`, `$#`,
+    `${results[0]}`)."""
+    if node.type == "variable_name":  # environment variables are upper case; the script's own are not
+        return _text(node).isupper()
+    return node.type not in ("command_substitution", "process_substitution") and any(_reads_env(c) for c in node.children)
+
+
+def _mark_condition(out: list[SimpleCommand], start: int, condition: str) -> None:
+    for index in range(start, len(out)):
+        out[index] = replace(out[index], condition=out[index].condition or condition)
 
 
 def _dispatches(case) -> bool:

@@ -226,28 +226,29 @@ def _argument(argv: tuple[str, ...], script: str) -> str:
 
 
 def _uwsgi_ini(argv: tuple[str, ...]) -> str | None:
-    """The ini file `uwsgi uwsgi.ini` / `uwsgi --ini conf/uwsgi.ini` loads."""
+    """The config file `uwsgi uwsgi.ini` / `uwsgi --ini conf/uwsgi.ini` / `uwsgi --yaml uwsgi.yml` loads."""
     if not argv or argv[0].rsplit("/", 1)[-1] != "uwsgi":
         return None
     for index, arg in enumerate(argv[1:], start=1):
         flag, equals, value = arg.partition("=")
-        if flag == "--ini":
+        if flag in ("--ini", "--yaml", "--yml"):
             value = value if equals else (argv[index + 1] if index + 1 < len(argv) else "")
             return value.split(":", 1)[0] or None
-        if arg.endswith(".ini") and not arg.startswith("-") and not argv[index - 1].startswith("-"):
+        if arg.endswith((".ini", ".yml", ".yaml")) and not arg.startswith("-") and not argv[index - 1].startswith("-"):
             return arg
     return None
 
 
 def _script_of(argv: tuple[str, ...]) -> str | None:
-    """The script a simple command runs, if it runs one: a `.sh` file, a path (`./run`, `/srv/start`)
-    that is not a system program or a Python file, or any file given to a shell (`bash docker_cmd`)."""
+    """The script a simple command runs, if it runs one: a `.sh` file, a path (`./run`, `/srv/start`,
+    `bin/start-nginx`) that is not a system program or a Python file, or any file given to a shell (`bash docker_cmd`)."""
     if argv and argv[0].rsplit("/", 1)[-1] in SHELLS:
         return argv[1] if len(argv) > 1 and not argv[1].startswith("-") and not _EXPANSION.match(argv[1]) else None
     program = argv[0] if argv else ""
     if program.endswith(".py") or "$" in program:
         return None
-    if program.endswith(".sh") or program.startswith("./") or (
-            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)):
-        return program
+    if program.endswith(".sh") or program.startswith(("./", "../")) or (
+            program.startswith("/") and not program.startswith(_SYSTEM_DIRS)) or (
+            "/" in program and not program.startswith(("/", "~", "-")) and program_role(argv) is None):
+        return program  # `bin/start-nginx` is a project file; `.venv/bin/gunicorn` the server it names
     return None
