@@ -82,13 +82,20 @@ def program_role(argv: tuple[str, ...]) -> str | None:
         return BUILD
     if name in {"watchmedo", "nodemon"}:
         return DEV_SERVER
+    if name in {"echo", "printf", "logger"}:
+        return None  # `echo "update-db"` says what happens next; it changes nothing
     return _project_command_role(words)
+
+
+_MIGRATE_WORD = re.compile(r"^((update|upgrade|migrate)[-_](db|database|schema)|(db|database)[-_](upgrade|migrate))$")
+"""A subcommand that names the schema change (`run-command main update-db`, `app db-upgrade`)."""
 
 
 def _project_command_role(words: list[str]) -> str | None:
     """A project's own console script given a management subcommand (`umap migrate`, `ftcli db upgrade`,
-    `app collectstatic`): Django-style entry points and migration tools (`dbmate migrate`) alike."""
-    if words[:1] == ["migrate"] or words[:2] == ["db", "upgrade"]:
+    `run-command main update-db`, `app collectstatic`): Django-style entry points and migration tools
+    (`dbmate migrate`) alike."""
+    if words[:1] == ["migrate"] or words[:2] == ["db", "upgrade"] or any(_MIGRATE_WORD.match(w) for w in words):
         return MIGRATION
     if words[:1] and words[0] in _MANAGE_BUILDS - {"assets"}:
         return BUILD
