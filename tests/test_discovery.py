@@ -232,6 +232,9 @@ def test_missing_path_is_accounted_for(tmp_path):
 @pytest.mark.parametrize("path, role", [
     ("tests/test_views.py", "test"),
     ("tests/helpers.py", "test"),
+    ("docker/regtest/docker-compose.yml", "test"),
+    ("loadtests/Dockerfile", "test"),
+    ("latest/docker-compose.yml", "prod"),
     ("app/test_x.py", "test"),
     ("conftest.py", "test"),
     ("shop/migrations/0001_initial.py", "migration"),

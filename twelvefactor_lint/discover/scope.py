@@ -15,6 +15,8 @@ PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migrat
 ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
 
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
+_TEST_DIR = re.compile(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
+"""A test environment's directory by its kind of test: `regtest` (a regression network), `loadtest`, `smoke-tests`."""
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", "ci", ".ci"}
@@ -52,7 +54,8 @@ class _Path:
 
 _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     # a test word anywhere in a module's name: `test_views.py`, `create_ci_test_db.py`, `config_testing.py`
-    (TEST, lambda p: any(d in _TEST_DIRS for d in p.dirs) or p.name == "conftest.py" or bool(_TEST_MODULE_WORD.search(p.stem))),
+    (TEST, lambda p: any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in p.dirs) or p.name == "conftest.py"
+     or bool(_TEST_MODULE_WORD.search(p.stem))),
     (MIGRATION, lambda p: "migrations" in p.dirs or ("alembic" in p.dirs and "versions" in p.dirs) or "migrate" in p.dirs),
     (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs) or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
     # a `setup.py` deep inside a package (`src/app/core/setup.py`) is app code that sets the app up
