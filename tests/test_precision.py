@@ -243,3 +243,14 @@ def test_a_plain_compose_file_beside_one_named_for_its_deploy_target_is_developm
                   select=("TF803",))
     assert {(f.path, f.severity) for f in _by_rule(result, "TF803")} == {
         ("az-docker-compose.yml", "warning"), ("docker-compose.yml", "info")}
+
+
+def test_a_process_manager_in_each_branch_of_a_start_script_is_one_finding_on_the_default_path(lint):
+    script = ('#!/bin/sh\nif [ "$SUPERVISOR_MANAGED" = "True" ]; then\n  exec supervisord -c all.conf\nelse\n'
+              '  supervisord -c tasks.conf\n  exec uwsgi --http :9090 uwsgi.ini\nfi\n')
+    result = lint({"bootstrap.sh": script,
+                   "Dockerfile": "FROM python:3.12-slim\nCOPY bootstrap.sh /bootstrap.sh\nCMD [\"/bootstrap.sh\"]\n"},
+                  select=("TF609",))
+    [finding] = _by_rule(result, "TF609")
+    assert (finding.path, finding.line, finding.severity) == ("bootstrap.sh", 5, "error")
+    assert "(and also `supervisord` (line 3))" in finding.message

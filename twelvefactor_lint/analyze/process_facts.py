@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.shell import programs as P
-from twelvefactor_lint.analyze.shell.parse import SimpleCommand
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, development_switch
 from twelvefactor_lint.analyze.shell.processes import (
     SHORT_LIVED,
     ExtraProcess,
@@ -137,16 +137,18 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
 
 
 def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand]) -> list[F.ProcessFact]:
-    """One fact per container start (per branch of an `if` on the environment) for its extra long-lived
-    processes: two sent to the background are one problem, the first naming the others (`others`)."""
+    """One fact per container start for its extra long-lived processes: two sent to the background, or one in
+    each branch of an `if`, are one problem, reported where a deploy that sets nothing gets it (outside any
+    opt-in branch, when one is), naming the others (`others`). Those under a development switch are
+    development code, reported apart."""
     conditions = {c.line: c.condition for c in commands}
-    groups: dict[str, list[ExtraProcess]] = {}
-    for extra in extra_processes(commands):
-        groups.setdefault(conditions.get(extra.line, ""), []).append(extra)
+    groups: dict[bool, list[ExtraProcess]] = {}
+    for extra in sorted(extra_processes(commands), key=lambda e: bool(conditions.get(e.line))):
+        groups.setdefault(development_switch(conditions.get(extra.line, "")), []).append(extra)
     return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
         "how": first.how, "program": first.program, "command": first.command,
-        "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in rest)}, f"{first.how}:{first.program}")
-        for first, *rest in groups.values()]
+        "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line))},
+        f"{first.how}:{first.program}") for first, *rest in groups.values()]
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:

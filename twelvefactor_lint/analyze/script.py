@@ -19,16 +19,13 @@ from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
-from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, evaluated
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
 
 _DEV_ARM = re.compile(r"^[\"']?(dev|devel|develop|development|debug|local|test|tests)([_-]|$)", re.IGNORECASE)
-_DEV_SWITCH = re.compile(r"\$\{?(?:\w+_)?(DEV|DEVEL|DEVELOPMENT|DEBUG|LOCAL_DEV)(_\w+)?\b|\$\{?(IS_|RUN_)?LOCAL\b"
-                         r"|==?\s*[\"']?(dev|devel|development|local|debug)[\"']?(\s|$)", re.IGNORECASE)
-"""A test of a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`, `"$APP_ENV" = "development"`."""
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
@@ -68,6 +65,6 @@ def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int
     """A fact from a command the script runs only under a development switch: development code, and opt-in
     (`condition`). Other switches (`if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]`) are what deploys turn on: as is."""
     condition = next((c.condition for c in commands if c.condition and first_line + c.line == fact.line), "")
-    if not _DEV_SWITCH.search(condition) or isinstance(fact, ProcessStart):
+    if not development_switch(condition) or isinstance(fact, ProcessStart):
         return fact
     return replace(fact, condition=condition, dev_only=True)

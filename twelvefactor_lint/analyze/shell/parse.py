@@ -234,6 +234,16 @@ def _collect(node, out: list[SimpleCommand]) -> None:
             start = before
 
 
+_DEV_SWITCH = re.compile(r"\$\{?(?:\w+_)?(DEV|DEVEL|DEVELOPMENT|DEBUG|LOCAL_DEV)(_\w+)?\b|\$\{?(IS_|RUN_)?LOCAL\b"
+                         r"|==?\s*[\"']?(dev|devel|development|local|debug)[\"']?(\s|$)", re.IGNORECASE)
+
+
+def development_switch(condition: str) -> bool:
+    """Whether a command's `condition` tests a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`,
+    `"$APP_ENV" = "development"` (what runs under it is development code)."""
+    return bool(_DEV_SWITCH.search(condition))
+
+
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
 """A comparison with a word (`"$ROLE" = "worker"`): the test selects what the container is, not an option."""
 _TOGGLE = re.compile(r"!?==?\s*[\"']?(true|false|yes|no|y|n|on|off|enabled?|disabled?|dev|devel|development|local|debug)"
