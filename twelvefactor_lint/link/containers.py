@@ -7,8 +7,9 @@
 - A compose service that gives `command:` or `entrypoint:` starts the image of the
   Dockerfile it builds (or, running a prebuilt image, the Dockerfile named after it),
   so that Dockerfile's missing start instruction is supplied; so does a heroku.yml `run:` entry for
-  the Dockerfile its `build: docker:` names, and a Procfile beside the Dockerfile (or at the root),
-  whose commands Heroku-style platforms (Dokku, cabotage) run on the image.
+  the Dockerfile its `build: docker:` names, and a Procfile beside the Dockerfile, whose commands
+  Heroku-style platforms (Dokku, cabotage) run on the image (a root Procfile says nothing of
+  `docker/production.Dockerfile`: a buildpack may run it).
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts are judged as a doubt (`dev_image`, with a `condition` that says why).
 """
@@ -86,7 +87,7 @@ def link(facts: list[Fact]) -> list[Fact]:
     procfiles = {posixpath.dirname(f.path): f.path for f in facts
                  if isinstance(f, ProcessStart) and posixpath.basename(f.path) == "Procfile"}
     for dockerfile in dockerfiles:  # Heroku, Dokku and their kin run the Procfile's commands on the image
-        procfile = procfiles.get(posixpath.dirname(dockerfile), procfiles.get(""))
+        procfile = procfiles.get(posixpath.dirname(dockerfile))
         if procfile:
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     development = _development_images(services, dockerfiles, set(starters))
