@@ -207,13 +207,14 @@ def _pinned(requirement: str) -> bool:
     return len(specifiers) == 1 and specifiers[0].operator in ("==", "===") and not specifiers[0].version.endswith("*")
 
 
-_POETRY_EXACT = re.compile(r"^=?=?\s*\d[\w.+!-]*$")
-"""A Poetry constraint that is one version (`1.2.3`, `==1.2.3`); `^1.2`, `~1.2`, `>=1`, `*` are ranges."""
+_EXACT_VERSION = re.compile(r"^=?=?\s*\d[\w.+!-]*$")
+"""A Poetry or Pipfile constraint that is one version (`1.2.3`, `==1.2.3`); `^1.2`, `~1.2`, `>=1`, `*` are ranges."""
 
 
-def _poetry_pinned(spec: object) -> bool:
+def _table_spec_pinned(spec: object) -> bool:
+    """Whether a Poetry or Pipfile dependency (a version string, or a table with `version`) is one exact version."""
     version = spec.get("version") if isinstance(spec, dict) else spec
-    return not isinstance(version, str) or bool(_POETRY_EXACT.match(version.strip()))  # git/path deps: no version
+    return not isinstance(version, str) or bool(_EXACT_VERSION.match(version.strip()))  # git/path deps: no version
 
 
 def _ranged(name: str, text: str) -> list[str]:
@@ -225,10 +226,10 @@ def _ranged(name: str, text: str) -> list[str]:
         data = tomllib.loads(text)
         ranged = _names(r for r in _list(_table(data, "project").get("dependencies")) if isinstance(r, str) and not _pinned(r))
         poetry = _table(data, "tool", "poetry", "dependencies")
-        return sorted(ranged | {canonicalize_name(k) for k, v in poetry.items() if k != "python" and not _poetry_pinned(v)})
+        return sorted(ranged | {canonicalize_name(k) for k, v in poetry.items() if k != "python" and not _table_spec_pinned(v)})
     if name == "pipfile":
         packages = _table(tomllib.loads(text), "packages")
-        return sorted(canonicalize_name(k) for k, v in packages.items() if not _poetry_pinned(v))
+        return sorted(canonicalize_name(k) for k, v in packages.items() if not _table_spec_pinned(v))
     return []
 
 
