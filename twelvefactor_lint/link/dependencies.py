@@ -121,7 +121,8 @@ def _provided(module: str, dotted: str, declared: set[str]) -> bool:
 
 
 def _words(name: str) -> set[str]:
-    return {w for w in re.split(r"[-_.]+", name.lower()) if len(w) >= 5 and w not in _GENERIC_WORDS}
+    """The distinctive words of a name: long enough, and not an ecosystem's or a generic one."""
+    return {w for w in _SEPARATORS.split(name.lower()) if len(w) >= 5 and w not in _GENERIC_WORDS}
 
 
 def _resembling(module: str, declared: set[str]) -> str:
@@ -192,9 +193,9 @@ def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
 def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str]) -> _Scope | None:
     """The declarations above `directory`, or None where they cannot be known here."""
     above = _above(directory)
-    files = [d for directory in above for d in by_directory.get(directory, [])]
+    files = [d for level in above for d in by_directory.get(level, [])]
     declaring = [d for d in files if d.declares]
-    if not declaring or any(d in setup_dirs for d in above) or any(d.dynamic for d in files):
+    if not declaring or any(level in setup_dirs for level in above) or any(d.dynamic for d in files):
         return None
     declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
     locks = {d.path: set(d.locked) for d in files if d.locked}
