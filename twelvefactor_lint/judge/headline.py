@@ -3,12 +3,13 @@
 Rule messages read "what (where); consequence — advice" (STYLE.md). The terminal shows one short line per
 finding, as ruff does, and leaves the why and the how to `12f-lint explain` and `--show-advice`; the
 machine formats keep the whole message. The cut is made on the template, not on the rendered text, so a
-`;` or `:` inside an inserted value (a shell command, a parse error) never cuts a message short.
+separator (`;`, `:`, ` — `, `, so`) inside an inserted value (a shell command, a parse error) never cuts a message short.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 _SEPARATORS = ("; ", ": ", " — ", ", so ")
@@ -25,7 +26,7 @@ _ASIDE = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def _cuts(template: str):
+def _cuts(template: str) -> Iterator[int]:
     """Offsets of the clause separators outside code spans, placeholders and parentheses."""
     depth, code = 0, False
     for index, char in enumerate(template):
@@ -42,6 +43,7 @@ def _cuts(template: str):
 
 
 def _prose_words(text: str) -> int:
+    """How many words of prose the text has, code spans, placeholders and asides left out."""
     return len(_WORD.findall(_ASIDE.sub(" ", _PLACEHOLDER.sub(" ", _CODE.sub(" ", text)))))
 
 
