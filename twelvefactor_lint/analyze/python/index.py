@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 N = TypeVar("N", bound=ast.AST, covariant=True)
 
@@ -48,7 +47,9 @@ class Index:
     argv: list[ast.Attribute] = field(default_factory=list)
     """`x.argv` attributes (`sys.argv` once qualified)."""
     ifs: list[ast.If] = field(default_factory=list)
+    """Every `if` statement (branch conditions, `if TYPE_CHECKING:` imports)."""
     tries: list[ast.Try] = field(default_factory=list)
+    """Every `try` statement (`except ImportError` fallbacks)."""
 
 
 def _subclasses(base: type) -> set[type]:
