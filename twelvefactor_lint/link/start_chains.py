@@ -3,9 +3,11 @@
 A Dockerfile ENTRYPOINT/CMD, or a compose `command:` of a service built from a Dockerfile, may
 run a script (`/docker-entrypoint.sh`, `bash start.sh`). `script_candidates` resolves it through
 the image's COPY/ADD instructions, WORKDIR and build context to the repository files it may be,
-which are read (through `ProjectFiles`) as shell scripts; `annotate` then gives every fact from
-such a script the hop that starts it, so rules judge the script as the process's own start and
-messages show the chain.
+which are read (through `ProjectFiles`) as shell scripts; a Procfile line's script resolves from the
+app's root instead. `annotate` then gives every fact from such a script the hop that starts it, so
+rules judge the script as the process's own start and messages show the chain. Last, supervisord's
+programs are named on the finding about supervisord (`name_supervised_programs`), and Python files a
+declared process runs as a script are marked `run_as_process` (`mark_python_entrypoints`).
 """
 
 from __future__ import annotations
