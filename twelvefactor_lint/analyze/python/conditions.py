@@ -21,8 +21,9 @@ _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
                        r"TF_BUILD|PYTEST_CURRENT_TEST|TESTING|TEST|RUNNING_TESTS?)$", re.IGNORECASE)
 _DEV_FLAG = re.compile(r"(^|[._])(DEV|DEVEL|DEVELOPMENT|DEBUG)(_|$)|^(IS_)?LOCAL(_DEV)?$", re.IGNORECASE)
-_DEV_VALUES = {"dev", "devel", "development", "local", "debug"}
 """A flag whose name says development: `IS_DEVELOPMENT`, `SPOKANE_TECH_DEV`, `settings.DEBUG`, `LOCAL_DEV`."""
+_DEV_VALUES = {"dev", "devel", "development", "local", "debug"}
+"""A value a setting is compared to that says development (`ENVIRONMENT == "development"`)."""
 _MAX_TEXT = 60
 
 
