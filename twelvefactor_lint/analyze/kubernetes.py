@@ -81,7 +81,6 @@ class _Workload:
         replicas = _int(Y.get(spec, "replicas")) if kind in _SCALABLE else None
         self.replicas = replicas if replicas is not None else 1
         self.one_off = kind in _ONE_OFF
-        self.claim_templates = kind == "StatefulSet" and bool(Y.sequence(Y.get(spec, "volumeClaimTemplates")))
 
     @property
     def ref(self) -> str:
