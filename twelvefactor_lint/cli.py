@@ -405,9 +405,7 @@ def _project(paths: tuple[Path, ...], config_file: Path | None) -> tuple[list[Pa
     try:
         preflight.check_paths(paths)
         return targets, config.load(targets, config_file)
-    except preflight.UsageError as error:
-        _fail(str(error))
-    except ConfigError as error:
+    except (preflight.UsageError, ConfigError) as error:
         _fail(str(error))
 
 
