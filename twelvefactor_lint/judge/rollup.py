@@ -60,14 +60,20 @@ def _alternatives(same: list[Finding]) -> list[list[Finding]]:
     directories, are two places to fix."""
     groups: list[list[Finding]] = []
     for finding in same:
-        own = finding.factor == "tool" or finding.path.endswith(".py") or finding.fixable
-        joined = [] if own else [g for g in groups if any(_alternative(finding, other) for other in g)]
+        joined = [] if _own_place(finding) else [g for g in groups if any(_alternative(finding, other) for other in g)]
         groups = [g for g in groups if g not in joined] + [[f for g in joined for f in g] + [finding]]
     return groups
 
 
+def _own_place(finding: Finding) -> bool:
+    """A finding about its own place, never one of several alternatives: a parse or internal error, a Python
+    module's, or one `--fix` edits in place."""
+    return finding.factor == "tool" or finding.path.endswith(".py") or finding.fixable
+
+
 def _alternative(finding: Finding, other: Finding) -> bool:
-    if other.factor == "tool" or other.path.endswith(".py") or other.fixable:
+    """Whether `other` is an alternative deploy file to `finding`'s: beside it, or a copy of it elsewhere."""
+    if _own_place(other):
         return False
     same_dir = posixpath.dirname(finding.path) == posixpath.dirname(other.path)
     copy = posixpath.basename(finding.path) == posixpath.basename(other.path) and finding.line == other.line
