@@ -9,7 +9,7 @@ work at start, logs written to files, celery beat, and a shell left as PID 1.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -174,7 +174,8 @@ def _default(target: str, variables: Mapping[str, str]) -> str:
     return target
 
 
-def _log_files(command: SimpleCommand, after: list[SimpleCommand], variables: Mapping[str, str]):
+def _log_files(command: SimpleCommand, after: list[SimpleCommand],
+               variables: Mapping[str, str]) -> Iterator[tuple[str, str, bool]]:
     """(how, target, unset) for each way a long-running command writes its output to a file; `unset` when the
     target is a variable with no default, which points at a file only when a deploy sets it so."""
     targets = []
