@@ -72,7 +72,8 @@ _SEPARATORS = re.compile(r"[-_.]+")
 
 @lru_cache(maxsize=4096)
 def _canonical(name: str) -> str:
-    """Memoised: a project's every import is checked against every declared name (78k calls on saleor)."""
+    """A name to compare, without separators or case (`Flask_Login` -> `flasklogin`). Memoised: a project's every
+    import is checked against every declared name (78k calls on saleor)."""
     return _SEPARATORS.sub("", name).lower()
 
 
