@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import STATEFUL_FLASK_APP, write_tree
 
 from twelvefactor_lint import runner
+from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.link import needs
@@ -103,4 +104,4 @@ def test_the_byte_scan_for_context(text, expected):
     (b"x = 1  # noqa: E501\n", False), (b"x = 1  # NOQA\nTF601 = 2\n", False), (b"import os\n", False),
 ])
 def test_the_byte_scan_for_directives(text, expected):
-    assert needs.has_directives(text) is expected
+    assert may_hold_directive(text) is expected

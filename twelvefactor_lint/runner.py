@@ -12,6 +12,7 @@ from typing import Literal, cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
+from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named
 from twelvefactor_lint.discover.sources import digest, load
@@ -199,7 +200,7 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
             if loaded.data is None:
                 outcomes[source.rel] = loaded.skip_reason or "unreadable"
                 continue
-            found = needs.may_provide_context(loaded.data) or needs.has_directives(loaded.data)
+            found = needs.may_provide_context(loaded.data) or may_hold_directive(loaded.data)
             if store:
                 store.store_scan(source, found)
         if found:

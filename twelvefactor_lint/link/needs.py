@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 _TOOL = "tool"
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n]*\*")
-_NOQA_TF = re.compile(rb"noqa\s*:[^\n]*TF\d", re.IGNORECASE)
 _ROUTE_CALL = re.compile(rb"\b(?:re_path|path|url)\s*\(")
 
 
@@ -51,14 +50,6 @@ def may_provide_context(data: bytes) -> bool:
     if b"RATELIMIT_STORAGE" in data or b"install_requires" in data or _STAR_IMPORT.search(data):
         return True
     return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
-
-
-def has_directives(data: bytes) -> bool:
-    """Whether a file's bytes may hold a suppression directive: TF003/TF004 judge directives in every role.
-
-    `noqa` is matched in any case; a case-insensitive regex steps through every byte (most of a cold
-    named-file run's scan of the project), a lowered copy finds the few files worth the regex."""
-    return b"12f:" in data or b"noqa" in data.lower() and _NOQA_TF.search(data) is not None
 
 
 def wanted_modules(facts: Iterable[Fact]) -> set[str]:

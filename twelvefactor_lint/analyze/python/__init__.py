@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import sys
 import tokenize
 from dataclasses import replace
@@ -100,7 +99,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]
-    return FileAnalysis(tuple(facts), _directives(text))
+    return FileAnalysis(tuple(facts), _directives(data, text))
 
 
 def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:
@@ -127,14 +126,10 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-_OUR_NOQA = re.compile(r"noqa\s*:[^\n]*?TF\d", re.IGNORECASE)
-"""A line that may hold a `# noqa: ... TF601` (most files' noqa comments name only other linters' codes)."""
-
-
-def _directives(text: str) -> tuple:
+def _directives(data: bytes, text: str) -> tuple:
     """Directives from real comments (tokenize), so `#` inside strings is never misread; tokenized only when
-    the text has a marker that can make one."""
-    if "12f:" not in text and not _OUR_NOQA.search(text):
+    the file has a marker that can make one."""
+    if not directives.may_hold_directive(data):
         return ()
     comments: list[tuple[int, str, bool]] = []
     code_lines: set[int] = set()
