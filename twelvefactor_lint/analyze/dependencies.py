@@ -75,6 +75,11 @@ def _is_url(line: str) -> bool:
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
+def _is_specifier(line: str) -> bool:
+    """A requirements-file line that is a requirement specifier: not an option (`-r`, `-e`), a path or a URL."""
+    return not line.startswith(("-", ".", "/")) and not _is_url(line)
+
+
 def _requirement_lines(text: str) -> list[str]:
     """The requirement specifiers of a requirements file; a URL's `#egg=name` stands for its distribution."""
     found = []
@@ -82,7 +87,7 @@ def _requirement_lines(text: str) -> list[str]:
         egg = _EGG.search(line)
         if egg:
             found.append(egg.group(1))
-        elif not line.startswith(("-", ".", "/")) and not _is_url(line):
+        elif _is_specifier(line):
             found.append(line)
     return found
 
@@ -134,6 +139,7 @@ def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     return names, canonicalize_name(own) if isinstance(own, str) else "", declares, dynamic
 
 
+_TOML_DECLARATIONS = {"pyproject.toml", "pipfile"}
 _TOML_LOCKS = {"poetry.lock", "uv.lock", "pdm.lock"}
 _REQUIREMENTS_LOCK = re.compile(r"^[\w.-]*requirements[\w.-]*\.lock$")
 
@@ -178,13 +184,12 @@ def _conda(text: str) -> tuple[set[str], bool]:
     return names, dependencies is not None
 
 
-def _declared(name: str, text: str) -> tuple[set[str], str, bool, bool]:
+def _declared(name: str, text: str, data: dict) -> tuple[set[str], str, bool, bool]:
     """(declared distribution names, the project's own name, whether the file declares the dependencies
-    at all, whether it leaves them to another file) of one declaration file."""
+    at all, whether it leaves them to another file) of one declaration file (`data`: a TOML file's tables)."""
     if name == "pyproject.toml":
-        return _pyproject(tomllib.loads(text))
+        return _pyproject(data)
     if name == "pipfile":
-        data = tomllib.loads(text)
         return {canonicalize_name(k) for t in ("packages", "dev-packages") for k in _table(data, t)}, "", True, False
     if name.endswith((".yml", ".yaml")):
         names, declares = _conda(text)
@@ -217,18 +222,18 @@ def _table_spec_pinned(spec: object) -> bool:
     return not isinstance(version, str) or bool(_EXACT_VERSION.match(version.strip()))  # git/path deps: no version
 
 
-def _ranged(name: str, text: str) -> list[str]:
-    """The production requirements a file gives as ranges rather than exact versions (dev groups aside)."""
+def _ranged(name: str, text: str, data: dict) -> list[str]:
+    """The production requirements a file gives as ranges rather than exact versions (dev groups aside;
+    `data`: a TOML file's tables)."""
     if name.endswith(".txt"):
-        lines = [line for line in _logical_lines(text) if not line.startswith(("-", ".", "/")) and not _is_url(line)]
-        return sorted(_names(line for line in lines if not _pinned(line)))  # a URL requirement pins a commit or file
+        lines = filter(_is_specifier, _logical_lines(text))  # a URL requirement pins a commit or file
+        return sorted(_names(line for line in lines if not _pinned(line)))
     if name == "pyproject.toml":
-        data = tomllib.loads(text)
         ranged = _names(r for r in _list(_table(data, "project").get("dependencies")) if isinstance(r, str) and not _pinned(r))
         poetry = _table(data, "tool", "poetry", "dependencies")
         return sorted(ranged | {canonicalize_name(k) for k, v in poetry.items() if k != "python" and not _table_spec_pinned(v)})
     if name == "pipfile":
-        packages = _table(tomllib.loads(text), "packages")
+        packages = _table(data, "packages")
         return sorted(canonicalize_name(k) for k, v in packages.items() if not _table_spec_pinned(v))
     return []
 
@@ -240,9 +245,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         return FileAnalysis((parse_error(path, "a line with too many dotted keys to read"),))
     lock = is_lock(name)
     try:
-        names, own, declares, dynamic = (set(), "", False, False) if lock else _declared(name, text)
+        tables = tomllib.loads(text) if name in _TOML_DECLARATIONS else {}
+        names, own, declares, dynamic = (set(), "", False, False) if lock else _declared(name, text, tables)
         locked = _locked(name, text) if lock else set()
-        ranged = [] if lock else _ranged(name, text)
+        ranged = [] if lock else _ranged(name, text, tables)
     except (tomllib.TOMLDecodeError, configparser.Error, ValueError, RecursionError) as error:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),))
     requirements = name.endswith((".txt", ".in"))
