@@ -35,6 +35,11 @@ def make_fleet(root: Path) -> Path:
     return root
 
 
+def comparable(document: dict) -> dict:
+    """The document without what varies between identical audits (`run`: times, durations, mode)."""
+    return {key: value for key, value in document.items() if key != "run"}
+
+
 def schema() -> dict:
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from audit_fleet import commit_all, make_fleet, validate
+from audit_fleet import commit_all, comparable, make_fleet, validate
 from click.testing import CliRunner
 from conftest import STATEFUL_FLASK_APP, write_tree
 
 from twelvefactor_lint.audit import sources
-from twelvefactor_lint.audit.schema import comparable
 from twelvefactor_lint.audit.task import Options, audit_repo
 from twelvefactor_lint.cli import main
 

@@ -169,11 +169,6 @@ def write_document(path: Path, loaders: Sequence[Callable[[], dict]], run: dict,
     return head
 
 
-def comparable(document: dict) -> dict:
-    """The document without what varies between identical audits (`run`: times, durations, mode)."""
-    return {key: value for key, value in document.items() if key != "run"}
-
-
 def exit_code(totals: dict, fail_on: str) -> int:
     """2 when a repository could not be audited, else 1 with findings at or above `fail_on`, else 0."""
     if totals["by_status"]["failed"] or totals["by_status"]["skipped"]:
