@@ -145,6 +145,8 @@ class _ProjectFiles:
     def __init__(self, state: _Analysis, root: Path, analyze: Analyze):
         self._state, self._analyze = state, analyze
         self._root = root.resolve()
+        self._requested: set[str] = set()
+        """The files read because a start command refers to them (their role is their referrers')."""
 
     def exists(self, rel: str) -> bool:
         path = self._root / rel
@@ -158,12 +160,15 @@ class _ProjectFiles:
         skipped = {s.path for s in state.skipped}
         wanted: dict[str, SourceFile] = {}
         for request in requests:
-            if request.rel in state.roles or request.rel in skipped:
-                continue
             role = state.roles.get(request.referrer, PROD)
             role = DEV if role == PROD and is_dev_named(request.rel) else role
+            if request.rel in self._requested and role == PROD:
+                state.roles[request.rel] = PROD  # a production referrer found in a later hop still decides
+            if request.rel in state.roles or request.rel in skipped:
+                continue
             if request.rel not in wanted or role == PROD:  # several referrers: the production one decides
                 wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind, role)
+        self._requested |= wanted.keys()
         before = len(state.facts)
         for source, outcome in zip(wanted.values(), self._analyze(list(wanted.values()), None), strict=True):
             state.add(source, outcome)
