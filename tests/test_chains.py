@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import REPO
 
 from twelvefactor_lint.analyze import analyzer_for
@@ -272,3 +273,76 @@ def test_a_uwsgi_yaml_config_the_start_command_loads_is_read(lint):
                                         "  pidfile: '/tmp/uwsgi.pid'\n")})
     assert {(f.rule, f.path, f.line) for f in result.findings} == {
         ("TF1103", "deploy/uwsgi.yml", 3), ("TF801", "deploy/uwsgi.yml", 4)}
+
+
+_S6_ROOT = {
+    "Dockerfile": "FROM python:3.12-slim\nCOPY rootfs/ /\nCOPY . /app\nENTRYPOINT [\"/init\"]\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/web/type": "longrun\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/web/run": "#!/command/with-contenv bash\ncd /app\nexec s6-setuidgid app gunicorn app.wsgi\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/web/finish": "#!/bin/sh\npython manage.py migrate\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/migrate/type": "oneshot\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/migrate/up": "/etc/s6-overlay/scripts/migrate\n",
+    "rootfs/etc/s6-overlay/scripts/migrate": "#!/command/with-contenv sh\ncd /app\npython manage.py migrate --noinput\n",
+    "rootfs/etc/s6-overlay/s6-rc.d/perms/up": "with-contenv\nforeground { chown -R app /data }\nchmod 700 /data\n",
+}
+
+
+def test_an_s6_oneshot_migration_runs_before_the_longruns_and_names_its_hop(lint):
+    result = lint(_S6_ROOT)
+    found = {(f.rule, f.path, f.line, f.severity) for f in result.findings}
+    assert ("TF1201", "rootfs/etc/s6-overlay/scripts/migrate", 3, "warning") in found
+    [migration] = _by_rule(result, "TF1201")
+    assert "started by rootfs/etc/s6-overlay/s6-rc.d/migrate/up:1" in migration.message
+    # the finish script is not read, the chown-only oneshot says nothing, the exec'd longrun is clean
+    assert not [f for f in result.findings if "/finish" in f.path or "/perms/" in f.path or "/web/" in f.path]
+    [manager] = _by_rule(result, "TF609")
+    assert "`web`" in manager.message  # s6-overlay's /init names the longruns it supervises
+
+
+def test_a_service_directory_named_migrate_or_test_is_still_judged_as_an_s6_service(lint):
+    result = lint({"rootfs/etc/services.d/test/run": "#!/bin/sh\nexec gunicorn app.wsgi >> /var/log/app.log 2>&1\n"})
+    assert [(f.rule, f.line) for f in result.findings] == [("TF1103", 2)]
+
+
+def test_execline_run_scripts_are_one_exec_chain():
+    from twelvefactor_lint.facts.process import ProcessStart, ScriptWithoutExec
+
+    data = (b"#!/command/execlineb -P\nwith-contenv\nforeground { python manage.py collectstatic }\n"
+            b"s6-setuidgid app\ngunicorn app.wsgi\n")
+    facts = analyzer_for("s6")("rootfs/etc/s6-overlay/s6-rc.d/web/run", data).facts
+    [start] = [f for f in facts if isinstance(f, ProcessStart)]
+    assert (start.main, start.main_role, start.source) == ("gunicorn app.wsgi", "web_server", "s6 longrun `web`")
+    assert not [f for f in facts if isinstance(f, ScriptWithoutExec)]
+    assert [f.kind for f in facts if f.line == 3] == ["process.build_at_start"]
+
+
+def test_systemd_units_are_read_through_the_command_analysis(lint):
+    result = lint({
+        "deploy/app.service": ("[Unit]\nDescription=app\n[Service]\n; PIDFile=/run/app.pid\nType=forking\n"
+                               "ExecStartPre=-/srv/.venv/bin/python manage.py migrate\n"
+                               "ExecStart=/srv/.venv/bin/gunicorn --daemon \\\n  --pid /run/app.pid app.wsgi\n"),
+        "deploy/cleanup.timer": "[Timer]\nOnCalendar=daily\nUnit=cleanup.service\n",
+        "deploy/dbus.service": "[D-BUS Service]\nName=org.example.App\nExec=/usr/bin/app --daemon\n",
+        "docs/app.service": "[Service]\nType=forking\nExecStart=/usr/bin/gunicorn -D app\n",
+    })
+    found = [(f.rule, f.path, f.line, f.severity) for f in result.findings]
+    assert found == [("TF801", "deploy/app.service", 5, "error"), ("TF1201", "deploy/app.service", 6, "warning"),
+                     ("TF801", "deploy/app.service", 7, "warning")]
+    kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
+    assert kinds["deploy/app.service:7"][0] == "application server"
+    assert kinds["deploy/cleanup.timer:2"] == ("scheduler", "OnCalendar=daily -> cleanup.service")
+
+
+@pytest.mark.parametrize("dev_first", [True, False])
+def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as_production(lint, dev_first):
+    """The production referrer decides whichever hop reaches the script first."""
+    dev_command, prod_command = ("docker/start.sh", "docker/boot.sh") if dev_first else ("docker/boot.sh", "docker/start.sh")
+    result = lint({
+        "Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"sh\", \"{prod_command}\"]\n",
+        "docker-compose.dev.yml": f"services:\n  web:\n    build: .\n    command: {dev_command}\n",
+        "docker/boot.sh": "#!/bin/sh\nexec docker/start.sh\n",
+        "docker/start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app.wsgi\n",
+    })
+    [migration] = _by_rule(result, "TF1201")
+    assert (migration.path, migration.severity) == ("docker/start.sh", "warning")
+    assert "dev-only" not in migration.message

@@ -116,3 +116,34 @@ def test_kubernetes_and_fly_processes_are_listed_with_their_kind_and_replicas(ca
     assert processes[("beat", "fly.toml:10")][:2] == ("scheduler", 1)  # min_machines_running is the web group's
     assert processes[("release", "fly.toml:6")][0] == "release / one-off"
     assert not [key for key in processes if key[0] == "migrate"]  # an init container is not a process type
+
+
+def test_one_repository_with_s6_systemd_uwsgi_a_dispatcher_and_wait_for_it_lists_every_process(lint):
+    """Issue 13's inventory: each process with its real command and kind, whatever declares it."""
+    result = lint({
+        "docker/entrypoint.sh": ("#!/bin/sh\ncase \"$1\" in\n  web) exec uwsgi --ini docker/uwsgi.ini ;;\n"
+                                 "  worker) exec celery -A app worker ;;\nesac\n"),
+        "docker/uwsgi.ini": "[uwsgi]\nmodule = app.wsgi\nhttp-socket = :8000\n",
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"docker/entrypoint.sh\"]\nCMD [\"web\"]\n",
+        "docker-compose.yml": ("services:\n  worker:\n    build: .\n    command: worker\n"
+                               "  api:\n    build: .\n    entrypoint: [\"./wait-for-it.sh\", \"db:5432\", \"--\"]\n"
+                               "    command: [\"uvicorn\", \"app.asgi:app\"]\n"),
+        "s6/Dockerfile": "FROM python:3.12-slim\nCOPY s6/rootfs/ /\nENTRYPOINT [\"/init\"]\n",
+        "s6/rootfs/etc/s6-overlay/s6-rc.d/beat/run": "#!/command/execlineb -P\nwith-contenv\ncelery -A app beat\n",
+        "s6/rootfs/etc/s6-overlay/s6-rc.d/web/run": "#!/command/with-contenv sh\nexec gunicorn app.wsgi\n",
+        "s6/rootfs/etc/s6-overlay/s6-rc.d/init-db/up": "with-contenv python manage.py migrate\n",
+        "deploy/app.service": "[Service]\nExecStart=/srv/.venv/bin/daphne app.asgi:application\n",
+        "deploy/report.timer": "[Timer]\nOnCalendar=*-*-* 03:00\n",
+    })
+    kinds = {p.declared_at: (p.name, p.kind, p.command) for p in result.processes}
+    assert kinds["Dockerfile:5"][1:] == ("application server", "docker/entrypoint.sh web -> uwsgi --ini docker/uwsgi.ini")
+    assert kinds["docker-compose.yml:4"][1:] == ("worker (queue consumer)", "worker -> celery -A app worker")
+    assert kinds["docker-compose.yml:7"][1] == "application server"  # wait-for-it.sh db:5432 -- uvicorn
+    assert kinds["s6/Dockerfile:3"][1] == "process manager (runs several processes)"
+    assert kinds["s6/rootfs/etc/s6-overlay/s6-rc.d/beat/run:1"] == ("beat", "scheduler", "celery -A app beat")
+    assert kinds["s6/rootfs/etc/s6-overlay/s6-rc.d/web/run:1"] == ("web", "application server", "gunicorn app.wsgi")
+    assert kinds["deploy/app.service:2"] == ("app", "application server", "/srv/.venv/bin/daphne app.asgi:application")
+    assert kinds["deploy/report.timer:2"] == ("report", "scheduler", "OnCalendar=*-*-* 03:00 -> report.service")
+    assert not [k for k in kinds if "init-db" in k]  # a oneshot is a start-up step, not a process type
+    assert [(f.rule, f.path) for f in result.findings if f.rule == "TF1201"] == [
+        ("TF1201", "s6/rootfs/etc/s6-overlay/s6-rc.d/init-db/up")]

@@ -21,8 +21,9 @@ import pathspec
 
 from twelvefactor_lint.discover import scope
 
-PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES = (
-    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies")
+PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES, S6, SYSTEMD = (
+    "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies",
+    "s6", "systemd")
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -41,6 +42,8 @@ _OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
 _DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in|lock)|pyproject\.toml|Pipfile(?:\.lock)?|setup\.cfg"
                               r"|(?:poetry|uv|pdm)\.lock|pylock(?:\.[\w-]+)?\.toml|environment(?:[._-][\w.-]*)?\.ya?ml)$",
                               re.IGNORECASE)
+_S6_FILE = re.compile(r"(?:^|/)(?:s6-overlay/s6-rc\.d|services\.d)/[^/]+/(?:run|up)$|(?:^|/)cont-init\.d/[^/]+$")
+"""The s6-overlay files that start something: a longrun's `run`, a oneshot's `up`, a legacy cont-init script."""
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
 _APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
 _HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
@@ -63,6 +66,10 @@ def kind_of(name: str, parent: str = "") -> str | None:
         return DEPENDENCIES
     if lowered.endswith(".conf") and ("supervisor" in lowered or "supervisor" in parent.lower()):
         return SUPERVISORD
+    if lowered.endswith((".service", ".timer")):
+        return SYSTEMD
+    if _S6_FILE.search(f"{parent}/{name}"):
+        return S6
     return _proxy_kind(name, parent.lower())
 
 
@@ -324,7 +331,7 @@ class _Walker:
                 return Skipped(rel, "not a regular file")
         elif not stat.S_ISREG(info.st_mode):
             return Skipped(rel, "not a regular file")
-        return SourceFile(Path(path), rel, kind, scope.classify(rel))
+        return SourceFile(Path(path), rel, kind, scope.classify(_service_free(rel) if kind == S6 else rel))
 
     def _rel(self, path: str) -> str:
         if _is_within(path, self.root):
@@ -372,6 +379,13 @@ class _Walker:
 
 
 _SHELLS = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
+
+
+def _service_free(rel: str) -> str:
+    """An s6 service file's path without the service's own directory: a service named `migrate` or `test-db`
+    is judged as an s6 service, not as a migrations or tests directory."""
+    parent, name = posixpath.split(rel)
+    return posixpath.join(posixpath.dirname(parent), name) if name in ("run", "up") else rel
 
 
 def _extensionless(name: str) -> bool:

@@ -164,6 +164,8 @@ class ScriptRef(ScriptHop):
     cwd: str = doc("Where a platform runs the line from, for a Procfile line (the app's root, `.` at the "
                    "top); `\"\"`: resolved through an image.", default="")
     arm: str = doc("In a dispatcher script, the `case` arm that runs it; `\"\"`: not in an arm.", default="")
+    rootfs: str = doc("For an s6 service file: the repository directory that mirrors the image's `/` (`rootfs`), "
+                      "under which an absolute script resolves; `\"\"`: none.", default="")
 
 
 @kind("process.entrypoint_args")

@@ -136,6 +136,9 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
         elif not ref.dockerfile and ref.cwd:  # a Procfile line, run from the app's root
             if not ref.script.startswith("/"):
                 nearby.append(posixpath.normpath(posixpath.join(ref.cwd, ref.script)))
+        elif not ref.dockerfile and ref.rootfs:  # an s6 service file (absolute scripts: under its `/`, below)
+            if not ref.script.startswith("/"):
+                nearby.append(posixpath.normpath(posixpath.join(posixpath.dirname(ref.path), ref.script)))
         elif not ref.dockerfile:
             parent = started.get(ref.path)
             if parent is None:
@@ -145,7 +148,10 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
             ref = replace(
                 ref, hop=f"{parent.hop} -> {ref.hop}", dockerfile=parent.dockerfile, declared_path=parent.declared_path,
                 declared_line=parent.declared_line, root=parent.root or parent.path,
-                followed=ref.followed or parent.followed, service=parent.service or ref.service, target=parent.target)
+                followed=ref.followed or parent.followed, service=parent.service or ref.service, target=parent.target,
+                rootfs=parent.rootfs)
+        if ref.rootfs and ref.script.startswith("/"):
+            nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
         candidates = []
         if image is not None:
@@ -239,9 +245,14 @@ def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:
     return chosen == arm
 
 
+_SUPERVISED_SOURCES = {"supervisord": "supervisord program", "init": "s6 longrun", "s6-svscan": "s6 longrun"}
+"""A process manager, and how the programs it supervises are declared (s6-overlay's `/init` runs s6's longruns)."""
+
+
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
-    configs the image copies in (`supervised`: `nginx`, `app`; `supervised_at`: supervisord.conf:4, 9)."""
+    configs the image copies in, the s6 longruns under s6-overlay's `/init` (`supervised`: `nginx`, `app`;
+    `supervised_at`: supervisord.conf:4, 9)."""
     programs = [f for f in facts if isinstance(f, ProcessStart) and f.level == "supervised"]
     if not programs:
         return facts
@@ -249,10 +260,11 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
 
     def named(fact: Fact) -> Fact:
-        if not isinstance(fact, ExtraProcess) or fact.program != "supervisord":
+        if not isinstance(fact, ExtraProcess) or fact.program not in _SUPERVISED_SOURCES:
             return fact
         image = filesystems.get(fact.path)
-        mine = [p for p in programs if image is not None and _copied_into(p.path, image)]
+        mine = [p for p in programs if image is not None and p.source.startswith(_SUPERVISED_SOURCES[fact.program])
+                and _copied_into(p.path, image)]
         if not mine:
             return fact
         return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),

@@ -23,7 +23,7 @@ PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "p
                      "systemd", "init", "openrc-init", "hivemind", "multirun", "concurrently", "forego"}
 _STARTING_MANAGERS = {"honcho", "foreman", "overmind"}
 _WRAPPERS_WITH_USER = {"gosu", "su-exec", "chpst", "setuidgid", "s6-setuidgid"}
-_WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer"}
+_WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer", "with-contenv"}
 _RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
 """Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
 _INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}

@@ -22,7 +22,7 @@ _INSTALLERS = {("pip", "install"), ("pip3", "install"), ("poetry", "install"), (
                ("apt-get", "install"), ("apt", "install"), ("apk", "add"), ("yum", "install"), ("dnf", "install"),
                ("git", "clone"), ("git", "pull"), ("git", "checkout"), ("conda", "install"), ("bundle", "install")}
 _ASSET_BUILDS = {("npm", "run"), ("yarn", "build"), ("yarn", "run"), ("pnpm", "build"), ("pnpm", "run"), ("webpack", ""),
-                 ("vite", "build"), ("assets", "build")}
+                 ("vite", "build"), ("assets", "build"), ("pybabel", "compile")}
 _BUILD_SCRIPT = re.compile(r"build|compile|dist|bundle|webpack|assets|css|prepare", re.IGNORECASE)
 _MANAGE_BUILDS = {"collectstatic", "compilemessages", "compress", "assets"}
 _MIGRATIONS = {("alembic", "upgrade"), ("aerich", "upgrade"), ("yoyo", "apply"), ("piccolo", "migrations")}
@@ -66,6 +66,8 @@ def program_role(argv: tuple[str, ...]) -> str | None:
         return _manage_role(first)
     if name == "flask" and words[:2] == ["db", "upgrade"]:
         return MIGRATION
+    if name == "flask" and words[:2] == ["assets", "build"]:
+        return BUILD
     if (name, first) in _MIGRATIONS:
         return MIGRATION
     if name == "celery":
@@ -157,7 +159,7 @@ def build_kind(argv: tuple[str, ...]) -> str:
     target = python_target(argv) or argv
     name = target[0].rsplit("/", 1)[-1]
     subcommand = target[1] if len(target) > 1 else ""
-    if name.endswith("manage.py") or name in {"webpack", "vite", "assets"} or subcommand in _MANAGE_BUILDS:
+    if name.endswith("manage.py") or name in {"webpack", "vite", "assets", "pybabel"} or subcommand in _MANAGE_BUILDS:
         return "assets"
     if name in {"npm", "yarn", "pnpm"} and subcommand not in {"install", "ci", "i"}:
         return "assets"

@@ -1,0 +1,129 @@
+"""systemd units in the repository (`*.service`, `*.timer`): how a VM deploy starts the app's processes.
+
+A service's `ExecStart` (after its `ExecStartPre` steps) goes through the command analysis: its kind for the
+inventory, dev servers, migrations and builds before the server, logs sent to files. systemd is the process
+manager here, so a unit that declares the process forks (`Type=forking`, a `PIDFile=`) or a command that
+daemonizes or writes a PID file itself (`--daemon`, `--pid`) is factor VIII; `StandardOutput=file:...`
+sends its logs to a file (XI). A `.timer` is a scheduler process type (it starts its unit on a calendar).
+Files without a `[Service]` or `[Timer]` section (D-Bus `.service` files) say nothing; units under
+docs/ or examples/ are docs by their path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, process_fact
+from twelvefactor_lint.analyze.shell import programs as P
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand
+from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.facts import Fact, FileAnalysis
+from twelvefactor_lint.facts import process as F
+
+_ENTRY = re.compile(r"^([A-Za-z][\w]*)\s*=\s*(.*)$")
+_EXEC_PREFIX = re.compile(r"^[-@:+!]+")
+_FILE_OUTPUT = re.compile(r"^(file|append|truncate):(.+)$")
+_DAEMON_FLAGS = {"--daemon", "--daemonize"}
+_PID_FLAG = re.compile(r"^--?pid(-?file)?(=|$)")
+_SCHEDULES = ("OnCalendar", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec", "OnActiveSec")
+
+
+def _entries(lines: list[str]) -> list[tuple[str, int, str, str]]:
+    """(section, line, key, value) of each setting, continuation lines joined; `#`/`;` comments skipped."""
+    found: list[tuple[str, int, str, str]] = []
+    section, pending, start = "", "", 0
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if not pending and (not stripped or stripped.startswith(("#", ";"))):
+            continue
+        if not pending and stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip()
+            continue
+        start = start if pending else number
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        text, pending = pending + stripped, ""
+        if match := _ENTRY.match(text):
+            found.append((section, start, match[1], match[2].strip()))
+    return found
+
+
+def _argv(value: str) -> tuple[str, ...]:
+    value = _EXEC_PREFIX.sub("", value)
+    try:
+        return tuple(shlex.split(value))
+    except ValueError:
+        return tuple(value.split())
+
+
+def analyze(path: str, data: bytes) -> FileAnalysis:
+    text = decode_text(data)
+    lines = split_lines(text)
+    entries = _entries(lines)
+    sections = {section for section, *_ in entries}
+    name = posixpath.basename(path)
+    facts: list[Fact] = []
+    if "Service" in sections and name.endswith(".service"):
+        facts = _service(path, name, [e[1:] for e in entries if e[0] == "Service"])
+    elif "Timer" in sections and name.endswith(".timer"):
+        facts = _timer(path, name, [e[1:] for e in entries if e[0] == "Timer"])
+    return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))
+
+
+def _service(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[Fact]:
+    starts = [(line, _argv(value)) for line, key, value in entries if key == "ExecStart" and value]
+    if not starts:
+        return []
+    first = starts[0][0]
+    origin = Origin(f"systemd unit `{name}`", name.rsplit(".", 1)[0], "supervised", first)
+    steps = [(line, _argv(value)) for line, key, value in entries if key == "ExecStartPre" and value]
+    commands = [SimpleCommand(argv, line=line - first) for line, argv in steps + starts if argv]
+    # systemd signals the unit's whole control group: a shell in front of the server is no PID-1 problem here
+    facts: list[Fact] = [f for f in command_facts(path, origin, commands) if not isinstance(f, F.Pid1Shell)]
+    for line, key, value in entries:
+        setting = f"{key}={value}"
+        if key == "Type" and value == "forking":
+            facts.append(process_fact(F.Daemonizes, path, origin, line, {"command": setting}, "forking"))
+        elif key == "PIDFile" and value:
+            facts.append(process_fact(F.PidFile, path, origin, line, {"command": setting, "target": value}, "pidfile"))
+        elif key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value)):
+            facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
+                "command": " ".join(starts[-1][1]), "how": f"`{key}`", "target": output[2]}, key))
+    declared = {type(f) for f in facts if isinstance(f, (F.Daemonizes, F.PidFile))}
+    for line, argv in starts:  # `Type=forking` and `--daemon` are one problem, as `PIDFile=` and `--pid` are
+        facts += [f for f in _self_daemonizing(path, origin, line, argv) if type(f) not in declared]
+    return facts
+
+
+def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...]) -> list[Fact]:
+    """A server told to detach (`gunicorn --daemon`, `-D`) or to write a PID file (`--pid`, `--pidfile`)."""
+    if P.program_role(argv) not in P.LONG_RUNNING:
+        return []
+    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    words = " ".join(argv)
+    found: list[Fact] = []
+    if _DAEMON_FLAGS & set(argv) or program == "gunicorn" and "-D" in argv:
+        found.append(process_fact(F.Daemonizes, path, origin, line, {"command": words}, "daemon-flag"))
+    pid = next((index for index, arg in enumerate(argv) if _PID_FLAG.match(arg)), None)
+    if pid is not None:
+        _, equals, value = argv[pid].partition("=")
+        target = value if equals else (argv[pid + 1] if pid + 1 < len(argv) else "")
+        found.append(process_fact(F.PidFile, path, origin, line, {"command": words, "target": target}, "pid-flag"))
+    return found
+
+
+def _timer(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[Fact]:
+    """A timer is a scheduler: it starts its unit (`Unit=`, else the `.service` of the same name) on a schedule."""
+    schedules = [(line, f"{key}={value}") for line, key, value in entries if key in _SCHEDULES and value]
+    if not schedules:
+        return []
+    unit = next((value for _, key, value in entries if key == "Unit" and value), name.rsplit(".", 1)[0] + ".service")
+    line = schedules[0][0]
+    origin = Origin(f"systemd timer `{name}`", name.rsplit(".", 1)[0], "supervised", line)
+    command = f"{', '.join(s for _, s in schedules)} -> {unit}"
+    return [process_fact(F.ProcessStart, path, origin, line, {
+        "command": command, "main_role": P.SCHEDULER, "roles": (P.SCHEDULER,), "main": unit}, "start")]
