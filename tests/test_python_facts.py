@@ -460,3 +460,55 @@ def test_standard_stream_targets_are_not_files():
     assert sinks(source) == []
     # ...while a real path in the same shapes is a sink (the test above is not vacuous).
     assert len(sinks(source.replace("/dev/stdout", "app.log"))) == 3
+
+
+# --- django-configurations values and logs kept by hand ----------------------------------------
+
+
+def test_configurations_value_reads_its_environ_name_with_the_library_prefix():
+    facts = _facts(
+        """
+        from configurations import Configuration, values
+
+        class Base(Configuration):
+            HOST = values.Value("localhost", environ_name="DB_HOST", environ_prefix=None)
+            CACHE = values.Value(default="redis://localhost", environ_name="CACHE_URL")
+            BROKER = values.Value("amqp://localhost", environ_name="BROKER", environ_prefix="APP")
+            FIXED = values.Value("localhost", environ_name="FIXED", environ=False)
+            OTHER = values.Value("localhost")
+        """, "mysite/settings.py", "python.setting")
+    found = {f.key: (f.origin, f.env_key, f.value) for f in facts}
+    assert found["HOST"] == ("env_default", "DB_HOST", "localhost")
+    assert found["CACHE"] == ("env_default", "DJANGO_CACHE_URL", "redis://localhost")
+    assert found["BROKER"] == ("env_default", "APP_BROKER", "amqp://localhost")
+    assert found["FIXED"][0] == "expr"  # `environ=False`: never read from the environment
+    assert found["OTHER"][0] == "expr"  # the variable is named after the setting, which the call does not know
+
+
+def test_log_named_file_opened_for_append_is_a_log_sink_and_not_a_stored_file():
+    source = """
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        @app.after_request
+        def access_log(response):
+            open(app.config["API_ACCESS_LOG"], "ab").write(request.path.encode())
+            with open("logs/app.log", "a") as out:
+                out.write(request.path)
+            with open("events_log.jsonl", "a") as out:
+                out.write(request.path)
+            with open("blog_posts.txt", "a") as out:
+                out.write(request.path)
+            with open("app.log", "w") as out:
+                out.write(request.path)
+            return response
+        """
+    assert sinks(source) == [(7, "app.config['API_ACCESS_LOG']"), (8, "logs/app.log")]
+    assert sorted(f.line for f in _facts(source, kind="python.file_write")) == [10, 12, 14]
+
+
+def test_stdout_redirected_into_a_log_is_one_sink():
+    assert sinks("""
+        import sys
+        sys.stdout = open("out.log", "a")
+        """) == [(3, "out.log")]

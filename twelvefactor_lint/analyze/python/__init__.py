@@ -34,7 +34,7 @@ from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.facts.python import PythonFact, PythonSiteFact
 
-_LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr")
+_LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 

@@ -7,7 +7,7 @@ Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or a
 in-memory buffer — judged by where the path comes from, not by what its variable is
 called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
 from `request.files`/`request.FILES`, a FastAPI `UploadFile` parameter or a
-werkzeug `FileStorage`.
+werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand (TF1101's), not data.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
+from twelvefactor_lint.analyze.python.log_sinks import appends_to_log
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.facts.python import FileWrite
 
@@ -147,6 +148,8 @@ def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr
     """(path expression, api, data expression) when `call` writes a file."""
     qualified = names.qualify(call.func) or ""
     if qualified in _OPENERS and call.args and _writing_mode(call):
+        if appends_to_log(call):
+            return None  # a log kept by hand: TF1101's, not data this handler stores
         return call.args[0], f"{qualified}(..., {_writing_mode(call)!r})", None
     if qualified in _PATH_FUNCS:
         position = _PATH_FUNCS[qualified]

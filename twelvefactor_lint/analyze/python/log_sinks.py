@@ -2,7 +2,8 @@
 
 Covers the stdlib file handlers (aliases resolved), `logging.basicConfig(filename=)`,
 dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sinks
-and `sys.stdout`/`sys.stderr` redirected into a file. Targets that are the standard
+`sys.stdout`/`sys.stderr` redirected into a file, and a log-named file opened for append
+(`open("access.log", "a")`: logs written without `logging`). Targets that are the standard
 streams (`/dev/stdout`, `/proc/self/fd/1`, ...) are not files and are ignored.
 """
 
@@ -24,6 +25,11 @@ _FILE_HANDLERS = {
 }
 _STREAM_TARGET = re.compile(r"^/dev/(stdout|stderr)$|^/proc/(self|1)/fd/[12]$")
 _DICTCONFIG = {"logging.config.dictConfig"}
+_OPENERS = {"open", "io.open", "codecs.open"}
+_LOG_NAME = re.compile(r"(^|[^a-z0-9])logs?(_?files?|_?paths?|_?names?)?([^a-z0-9]|$)", re.IGNORECASE)
+"""A path whose text says log (`app.log`, `logs/x`, `LOG_FILE`, `config["api_access_log"]`), not `login` or `catalog`."""
+_DATA_FILE = re.compile(r"\.(jsonl?|csv|tsv|ya?ml|db|sqlite3?|pickle|pkl)\b", re.IGNORECASE)
+"""A structured data file (`chat_log.jsonl`): the app's records, not its event stream."""
 
 
 def _short(qualified: str) -> str:
@@ -133,17 +139,21 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                 facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
             elif _added_handler(target) is not None:
                 facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
-    guards = _guards(tree)
-    for site in index.calls:
-        facts += [_guarded(f, site.node, guards) for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
+    redirected: set[int] = set()
     for assignment in index.assignments:
         statement = assignment.node
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
-                and names.qualify(statement.value.func) in {"open", "io.open"}:
+                and names.qualify(statement.value.func) in _OPENERS:
             for target in statement.targets:
                 if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
+                    redirected.add(id(statement.value))
                     facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
                                        _target(_argument(statement.value, 0, "file")), statement.lineno))
+    guards = _guards(tree)
+    for site in index.calls:
+        if id(site.node) not in redirected:
+            facts += [_guarded(f, site.node, guards)
+                      for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
     return facts
 
 
@@ -199,7 +209,19 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
         if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
             seen_dicts.add(id(config))
             return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
+    if qualified in _OPENERS and appends_to_log(node):
+        return [_fact(node, path, "`open(..., \"a\")`", _target(_argument(node, 0, "file")), statement_line)]
     if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):
         options = {k.arg for k in node.keywords if k.arg}
         return [_fact(node, path, "loguru logger.add()", _target(node.args[0]), statement_line, _rotation("", options))]
     return []
+
+
+def appends_to_log(call: ast.Call) -> bool:
+    """`open("access.log", "a")`, `open(config["api_access_log"], "ab")`: a log-named file opened for append
+    is a log kept by hand; a data file (`.json`, `.csv`) or a file opened to read or rewrite is not."""
+    target, mode = _argument(call, 0, "file"), _argument(call, 1, "mode")
+    if target is None or not (isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "a" in mode.value):
+        return False
+    text = ast.unparse(target)
+    return bool(_LOG_NAME.search(text)) and not _DATA_FILE.search(text) and not _is_stream(target)

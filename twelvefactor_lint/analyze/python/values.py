@@ -3,8 +3,9 @@
 `"redis://localhost"` is a literal; `os.environ.get("REDIS_URL", "redis://localhost")`,
 `os.getenv(...) or "..."`, django-environ's `env("X", default=...)` / `env.bool("X", True)`
 (also through an `env` imported from a base settings module, or a project's own `env`/`config` wrapper
-called with a variable name), decouple's `config("X", default=...)`, `dj_database_url.config(default=...)`
-and a project helper like `get_string("X", "lit")` are environment reads with a literal fallback;
+called with a variable name), decouple's `config("X", default=...)`, `dj_database_url.config(default=...)`,
+django-configurations' `values.Value("lit", environ_name="X")` and a project helper like
+`get_string("X", "lit")` are environment reads with a literal fallback;
 `os.environ["X"]` is an environment read; anything else is an expression. A small evaluator folds the
 shapes settings wrap around a read (`x if x else "lit"`, nested reads, `or`-chains, `int(...)`,
 `....lower() in ("1", "true")`, `== "True"`) into the value the fallback yields.
@@ -70,6 +71,9 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     owner = func.value if isinstance(func, ast.Attribute) else func
     is_env_object = isinstance(owner, ast.Name) and (names.constructors.get(owner.id) in _ENV_CLASSES or (
         owner.id in _ENV_OBJECT_NAMES and names.is_imported(owner.id) and qualified not in _ENV_GETTERS))
+    configured = _configurations_value(call)
+    if configured is not None:
+        return configured
     if qualified in _URL_READERS:
         key = next((k.value.value for k in call.keywords if k.arg == "env" and isinstance(k.value, ast.Constant)),
                    _URL_READERS[qualified])
@@ -88,6 +92,28 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     if fallback is None and len(call.args) > 1 and (not is_env_object or func is not owner):
         fallback = call.args[1]
     return call.args[0].value, fallback
+
+
+def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
+    """django-configurations' `values.Value("localhost", environ_name="DB_HOST", environ_prefix=None)` (any
+    `*Value` class, the library's or a subclass like `SecretFileValue`): the variable `environ_name` names, with
+    the first argument or `default=` as its fallback. Without `environ_name` the variable is `DJANGO_` plus the
+    setting's name, which the call does not know: not read here."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    environ_name, environ = keywords.get("environ_name"), keywords.get("environ")
+    if not name.endswith("Value") or not (isinstance(environ_name, ast.Constant) and isinstance(environ_name.value, str)):
+        return None
+    if isinstance(environ, ast.Constant) and environ.value is False:
+        return None
+    prefix = keywords.get("environ_prefix")
+    key = environ_name.value
+    if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) and prefix.value:
+        key = f"{prefix.value}_{key}"
+    elif not isinstance(prefix, ast.Constant):  # the library's default prefix
+        key = f"DJANGO_{key}"
+    return key, keywords.get("default", call.args[0] if call.args else None)
 
 
 _HELPER_READS = ("environ", "getenv", "config", "Env")
