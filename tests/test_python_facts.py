@@ -512,3 +512,27 @@ def test_stdout_redirected_into_a_log_is_one_sink():
         import sys
         sys.stdout = open("out.log", "a")
         """) == [(3, "out.log")]
+
+
+def test_route_nested_in_a_factory_mutates_the_factory_closure():
+    assert writes("""
+        from flask import Flask, request
+        ROOMS = {}
+
+        def create_app():
+            app = Flask(__name__)
+            ROOMS = load_rooms()  # shadows the module's ROOMS: not module state
+            seen = set()
+            ready = None
+
+            @app.post("/seen")
+            def mark():
+                nonlocal ready
+                if ready is None:
+                    ready = True
+                seen.add(request.form["id"])
+                ROOMS.clear()
+                return "", 204
+
+            return app
+        """) == [("seen", "mark", 16)]

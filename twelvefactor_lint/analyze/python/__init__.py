@@ -79,7 +79,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     values.rule_out_env_helpers(text, names)
     handlers = find_handlers(index, names, path)
     contexts = Contexts(tree, index, names, handlers, path)
-    facts: list[PythonFact] = state_facts(tree, names, handlers, path)
+    facts: list[PythonFact] = state_facts(tree, names, handlers, path, index.parents)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path)

@@ -2,7 +2,9 @@
 
 Only containers bound at module or class level count (`{}`, `[]`, `set()`,
 `defaultdict(...)`, `deque()`, cachetools caches, ...), plus any module name a
-handler rebinds through `global`. Writes are item assignment/deletion, mutating
+handler rebinds through `global`; for a route nested in an app factory, the factory's own containers
+and the names it rebinds through `nonlocal` too (the factory runs once per process: its closure is
+process state like a module global). Writes are item assignment/deletion, mutating
 method calls, `heapq`/`bisect` helpers, and the same through local aliases
 (`cart = CARTS[user]; cart.append(item)`).
 """
@@ -130,7 +132,8 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
 class _FunctionState:
     """Resolves expressions inside one function to the module/class state they reach."""
 
-    def __init__(self, function: Function, module: _Module, owner: str | None, instance_attrs: set[str], is_package: bool):
+    def __init__(self, function: Function, module: _Module, owner: str | None, instance_attrs: set[str], is_package: bool,
+                 enclosing: _Closure | None = None):
         self.function = function
         self.module = module
         self.owner = owner
@@ -139,7 +142,9 @@ class _FunctionState:
         self.nodes = list(ast.walk(function))
         """Every node of the function, walked once: locals, aliases and writes each read them."""
         self.globals = {n for node in self.nodes if isinstance(node, ast.Global) for n in node.names}
-        self.locals = self._locals() - self.globals
+        self.nonlocals = {n for node in self.nodes if isinstance(node, ast.Nonlocal) for n in node.names}
+        self.locals = self._locals() - self.globals - self.nonlocals
+        self.closure = enclosing or _Closure({}, {})
         self.aliases: dict[str, StateVar] = {}
         self.sources: dict[str, ast.expr] = {}
         """Local name -> the expression it was assigned from (for a key's provenance)."""
@@ -170,6 +175,10 @@ class _FunctionState:
                 return self.aliases[node.id]
             if node.id in self.locals:
                 return None
+            if node.id in self.closure.state:
+                return self.closure.state[node.id]
+            if node.id in self.closure.bound:
+                return None  # the factory's own non-container name shadows any module state of that name
             if node.id in self.module.state:
                 return self.module.state[node.id]
             return self._imported(imports[node.id]) if node.id in imports else None
@@ -291,6 +300,11 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     if var is not None:
                         op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
                         yield target, var, op, _key_text(target.slice, state)
+                elif isinstance(target, ast.Name) and target.id in state.nonlocals and target.id in state.closure.bound:
+                    if not isinstance(node, ast.Delete) and id(node) not in lazy:
+                        var = state.closure.state.get(target.id) or StateVar(
+                            target.id, "app factory variable", state.closure.bound[target.id])
+                        yield target, var, "rebinding through `nonlocal`", ""
                 elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
                     if not isinstance(node, ast.Delete) and id(node) not in lazy:
                         var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
@@ -314,8 +328,33 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     yield node, var, f"`{module.names.qualify(func)}()`", ""
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str) -> list[PythonFact]:
-    """Module-level containers (for other modules that import them) and handler writes to shared state."""
+@dataclass(frozen=True)
+class _Closure:
+    """What a factory that defines a nested handler binds in its own body: its containers, and every name."""
+
+    state: dict[str, StateVar]
+    bound: dict[str, int]
+
+
+def _closure(function: Function, parents: dict[int, Function | None], names: Names) -> _Closure | None:
+    """The enclosing factory's bindings for a handler nested in it (`def create_app(): rooms = {}; @app.route
+    ... def join(): rooms[...] = ...`), else None. Only the factory's own top-level statements count."""
+    parent = parents.get(id(function))
+    if parent is None:
+        return None
+    bound: dict[str, int] = {}
+    for statement in parent.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    bound.setdefault(node.id, statement.lineno)
+    return _Closure(_state_bindings(parent.body, names, None), bound)
+
+
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str,
+                parents: dict[int, Function | None] | None = None) -> list[PythonFact]:
+    """Module-level containers (for other modules that import them) and handler writes to shared state.
+    `parents`: the index's function -> enclosing function map, for routes nested in an app factory."""
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
                      {name: found for name, found in class_state.items() if found}, _module_names(tree))
@@ -328,7 +367,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
-        state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package)
+        state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package,
+                               _closure(handler.function, parents or {}, names))
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
             grouped.setdefault(write[1].name, []).append(write)
