@@ -536,3 +536,26 @@ def test_route_nested_in_a_factory_mutates_the_factory_closure():
 
             return app
         """) == [("seen", "mark", 16)]
+
+
+def test_thread_target_of_a_web_module_mutates_process_state_and_a_scripts_does_not():
+    web = """
+        import threading
+        from flask import Flask
+        app = Flask(__name__)
+        SEEN = []
+
+        def watch():
+            SEEN.append(1)
+
+        def tick():
+            SEEN.clear()
+
+        threading.Thread(target=watch, daemon=True).start()
+        threading.Timer(60, tick).start()
+        """
+    facts = _facts(web, "app.py", STATE)
+    assert sorted((f.function, f.site) for f in facts) == [
+        ("tick", "background thread `tick()`"), ("watch", "background thread `watch()`")]
+    script = web.replace("from flask import Flask", "").replace("app = Flask(__name__)", "")
+    assert writes(script, "tools/crawl.py") == []

@@ -21,7 +21,7 @@ from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
-from twelvefactor_lint.analyze.python.handlers import find_handlers
+from twelvefactor_lint.analyze.python.handlers import find_handlers, thread_workers
 from twelvefactor_lint.analyze.python.imports import import_facts, sys_path_facts
 from twelvefactor_lint.analyze.python.index import build as build_index
 from twelvefactor_lint.analyze.python.locators import locator_facts
@@ -79,7 +79,8 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     values.rule_out_env_helpers(text, names)
     handlers = find_handlers(index, names, path)
     contexts = Contexts(tree, index, names, handlers, path)
-    facts: list[PythonFact] = state_facts(tree, names, handlers, path, index.parents)
+    workers = thread_workers(index, names, handlers) if contexts.web_app else []  # a web process's own threads
+    facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index.parents)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path)

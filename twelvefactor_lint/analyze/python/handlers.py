@@ -18,6 +18,11 @@ from twelvefactor_lint.analyze.python.index import Function, Index
 from twelvefactor_lint.analyze.python.names import Names
 
 REQUEST, JOB = "request_handler", "job_handler"
+THREAD = "thread"
+"""The framework of a function a `threading.Thread`/`Timer` runs: a job context for state, not for other rules."""
+_THREAD_STARTERS: dict[str, tuple[str, int | None]] = {"threading.Thread": ("target", None),
+                                                       "threading.Timer": ("function", 1)}
+"""The keyword, and the position when it may be passed positionally, of the function each starter runs."""
 
 _WEB_CONSTRUCTORS = {
     "flask.Flask": "flask", "flask.Blueprint": "flask", "quart.Quart": "quart", "quart.Blueprint": "quart",
@@ -60,7 +65,8 @@ class Handler:
     """For a helper: the handler that calls it."""
 
     def describe(self) -> str:
-        kind = "request handler" if self.context == REQUEST else "job handler"
+        kind = "request handler" if self.context == REQUEST else "background thread" if self.framework == THREAD \
+            else "job handler"
         if self.via:
             return f"helper `{self.qualname}()` called from {kind} `{self.via}()`"
         return f"{kind} `{self.qualname}()`"
@@ -93,6 +99,28 @@ def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
                 direct[id(helper)] = Handler(helper, helper.name, handler.context, handler.framework, handler.qualname)
                 handlers.append(direct[id(helper)])
     return handlers
+
+
+def thread_workers(index: Index, names: Names, handlers: list[Handler]) -> list[Handler]:
+    """Module functions handed to `threading.Thread(target=f)` / `threading.Timer(s, f)`: worker threads of
+    the process that starts them, so module state they mutate is that process's own copy (TF601; the caller
+    asks only in modules that serve requests). Kept out of `find_handlers`: the other rules' handler contexts
+    (file writes, detached work) do not apply to them."""
+    known = {id(h.function) for h in handlers}
+    found: dict[int, Handler] = {}
+    for site in index.calls:
+        starter = _THREAD_STARTERS.get(names.qualify(site.node.func) or "")
+        if starter is None:
+            continue
+        keyword, position = starter
+        target = next((k.value for k in site.node.keywords if k.arg == keyword), None)
+        if target is None and position is not None and len(site.node.args) > position:
+            target = site.node.args[position]
+        if isinstance(target, ast.Name) and target.id in names.functions:
+            function = names.functions[target.id]
+            if id(function) not in known:
+                found.setdefault(id(function), Handler(function, target.id, JOB, THREAD))
+    return list(found.values())
 
 
 def _is_view_module(path: str) -> bool:
