@@ -22,6 +22,11 @@ STATE_IN_A_SCRIPT = {
     "shop/app.py": "from flask import Flask\nfrom scripts.data import CARTS\n\napp = Flask(__name__)\n\n\n"
                    "@app.post('/cart/<user>')\ndef add(user):\n    CARTS[user] = []\n    return 'ok'\n",
 }
+CLASS_STATE_IN_A_SCRIPT = {
+    "scripts/views.py": "class RoomView:\n    board = {}\n",
+    "shop/app.py": "from flask import Flask\nfrom scripts.views import RoomView\n\napp = Flask(__name__)\n\n\n"
+                   "@app.post('/pin/<room>')\ndef pin(room):\n    RoomView.board[room] = 1\n    return 'ok'\n",
+}
 SETTINGS_LEAF_IN_TESTS = {
     "mysite/settings/base.py": 'INSTALLED_APPS = ["django.contrib.sessions"]\n'
                                'SESSION_ENGINE = "django.contrib.sessions.backends.cache"\n',
@@ -46,7 +51,8 @@ def _findings(root, catalogue, **settings) -> list[tuple]:
     return [(f.rule, f.path, f.line, f.message) for f in result.findings]
 
 
-@pytest.mark.parametrize("files, rule", [(STATE_IN_A_SCRIPT, "TF601"), (SETTINGS_LEAF_IN_TESTS, None),
+@pytest.mark.parametrize("files, rule", [(STATE_IN_A_SCRIPT, "TF601"), (CLASS_STATE_IN_A_SCRIPT, "TF601"),
+                                         (SETTINGS_LEAF_IN_TESTS, None),
                                          (ROUTE_IN_TESTS, "TF601"), ({"app.py": STATEFUL_FLASK_APP}, "TF601")])
 def test_what_linking_needs_from_unjudged_files_is_still_read(tmp_path, catalogue, monkeypatch, files, rule):
     write_tree(tmp_path, {**files, "tests/test_app.py": "def test_x():\n    assert True\n", "docs/conf_example.py": "X = 1\n"})

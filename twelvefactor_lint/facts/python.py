@@ -244,9 +244,10 @@ class UrlRoute(PythonFact):
 
 @kind("python.module_state")
 class ModuleState(PythonFact):
-    """A mutable container bound at module level (`CARTS = {}`): link resolves imported writes to it."""
+    """A mutable container bound at module or class level (`CARTS = {}`, `class RoomView: board = {}`): link
+    resolves imported writes to it."""
 
-    module: str = doc("The module's dotted name.")
+    module: str = doc("The module's dotted name; for a class attribute, the class's (`pkg.views.RoomView`).")
     name: str = doc("The name.")
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
 

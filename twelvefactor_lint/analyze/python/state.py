@@ -362,6 +362,11 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
         for var in module.state.values()
     ]
+    facts += [  # class-level containers, for modules that import the class (`RoomView.board[k] = v`)
+        ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=attr, container=var.container,
+                    anchor=var.name)
+        for owner, attrs in module.class_state.items() for attr, var in attrs.items()
+    ]
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
     facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
