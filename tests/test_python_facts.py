@@ -559,3 +559,38 @@ def test_thread_target_of_a_web_module_mutates_process_state_and_a_scripts_does_
         ("tick", "background thread `tick()`"), ("watch", "background thread `watch()`")]
     script = web.replace("from flask import Flask", "").replace("app = Flask(__name__)", "")
     assert writes(script, "tools/crawl.py") == []
+
+
+def test_module_instance_containers_written_directly_or_through_a_method():
+    facts = _facts(
+        """
+        from flask import Flask
+        app = Flask(__name__)
+
+        class Store:
+            def __init__(self):
+                self.data = {}
+                self.ready = False
+
+            def put(self, key):
+                self.data[key] = 1
+
+            def size(self):
+                return len(self.data)
+
+        store = Store()
+
+        @app.post("/x")
+        def x():
+            store.data["k"] = 1
+            store.put("k")
+            store.size()
+            store.ready = True
+
+        @app.post("/y")
+        def y():
+            store.put("k")
+        """, "app.py", STATE)
+    assert sorted((f.name, f.line, f.through_method) for f in facts) == [
+        ("store.data", 20, ""), ("store.data", 27, "put")]
+    assert [f.writes for f in facts if f.line == 20] == [2]  # the direct write and the call of `put()`

@@ -244,10 +244,11 @@ class UrlRoute(PythonFact):
 
 @kind("python.module_state")
 class ModuleState(PythonFact):
-    """A mutable container bound at module or class level (`CARTS = {}`, `class RoomView: board = {}`): link
-    resolves imported writes to it."""
+    """A mutable container bound at module or class level (`CARTS = {}`, `class RoomView: board = {}`), or on
+    `self` by a module-level instance's `__init__` (`store = Store()`): link resolves imported writes to it."""
 
-    module: str = doc("The module's dotted name; for a class attribute, the class's (`pkg.views.RoomView`).")
+    module: str = doc("The module's dotted name; for a class or instance attribute, the class's or instance's "
+                      "(`pkg.views.RoomView`, `pkg.store.store`).")
     name: str = doc("The name.")
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
 
@@ -269,6 +270,9 @@ class StateWrite(PythonSiteFact):
                              "they cannot move to a shared store, only stay with one process.", default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
+    through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
+                              "writing `self.data`), else `\"\"`: one hop, so less sure than a direct write.",
+                              default="")
 
 
 @kind("python.state_mutation")

@@ -59,10 +59,8 @@ def wanted_modules(facts: Iterable[Fact]) -> set[str]:
         if isinstance(fact, StarImport):
             wanted.add(fact.imports)
         elif isinstance(fact, ImportedStateWrite):
-            owner = fact.qualified.rpartition(".")[0]
-            wanted.add(owner)
-            if owner.rpartition(".")[2][:1].isupper():  # `pkg.views.RoomView.board`: the class's module too
-                wanted.add(owner.rpartition(".")[0])
+            owner = fact.qualified.rpartition(".")[0]  # `pkg.data` for `pkg.data.CARTS`
+            wanted |= {owner, owner.rpartition(".")[0]}  # and `pkg.views` for `pkg.views.RoomView.board`
     wanted.discard("")
     return wanted
 

@@ -6,7 +6,9 @@ handler rebinds through `global`; for a route nested in an app factory, the fact
 and the names it rebinds through `nonlocal` too (the factory runs once per process: its closure is
 process state like a module global). Writes are item assignment/deletion, mutating
 method calls, `heapq`/`bisect` helpers, and the same through local aliases
-(`cart = CARTS[user]; cart.append(item)`).
+(`cart = CARTS[user]; cart.append(item)`). A module-level instance of a module class (`store = Store()`)
+holds the containers its `__init__` binds on `self`: a handler writing `store.data[k]` writes them, and so does
+a call of one of its methods that writes them (`store.add(k)` when `add` does `self.data[k] = ...`).
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 _PROBE = re.compile(r"(^|_)(health|healthz|healthcheck|ready|readiness|readyz|liveness|livez|alive|probe)(_|$)", re.IGNORECASE)
 """A health or readiness probe answers for its own process: a latch or timer it keeps is per-process by design."""
-_LIVE = re.compile(r"browser|(^|_)(connections?|conns?|sockets?|websockets?|ws|clients?|drivers?|playwright|selenium)(_|$)",
+_LIVE = re.compile(r"browser|(^|_)(connections?|conns?|pools?|sockets?|websockets?|ws|clients?|drivers?|playwright|"
+                   r"selenium)(_|$)",
                    re.IGNORECASE)
 """A registry of live objects (`browser_sessions`, `_active_connections`, `clients`): open connections and
 browsers cannot go to Redis; what matters is that requests reach the process holding them."""
@@ -70,6 +73,16 @@ class StateVar:
 
 
 @dataclass(frozen=True)
+class _Instance:
+    """A module-level instance of a module class (`store = Store()`): one per process."""
+
+    state: dict[str, StateVar]
+    """The containers `__init__` binds on `self` (`self.data = {}`), as `store.data`."""
+    methods: dict[str, str]
+    """Method name -> the container attribute it writes (`add` -> `data`)."""
+
+
+@dataclass(frozen=True)
 class _Module:
     names: Names
     dotted: str
@@ -77,6 +90,49 @@ class _Module:
     class_state: dict[str, dict[str, StateVar]]
     bound: dict[str, int]
     """Every module-level name with its line: candidates for `global` rebinding."""
+    instances: dict[str, _Instance]
+
+
+def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
+    """Module-level `name = ModuleClass(...)` whose class binds containers on `self` in `__init__`."""
+    found = {}
+    for name, value in names.values.items():
+        cls = names.classes.get(value.func.id) if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
+        if cls is None or name not in bound:
+            continue
+        methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        init = methods.pop("__init__", None)
+        state = {}
+        for node in ast.walk(init) if init is not None else ():
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                kind = container_kind(node.value, names)
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if kind and isinstance(target, ast.Attribute) and _is_self(target.value):
+                        state[target.attr] = StateVar(f"{name}.{target.attr}", kind, bound[name])
+        if state:
+            written = {method: attr for method, function in methods.items()
+                       if (attr := _self_container_written(function, set(state))) is not None}
+            found[name] = _Instance(state, written)
+    return found
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _self_container_written(method: Function, attrs: set[str]) -> str | None:
+    """The first of `attrs` the method writes through `self` (`self.data[k] = v`, `self.items.append(x)`)."""
+    for node in ast.walk(method):
+        target = None
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            for item in node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]:
+                if isinstance(item, ast.Subscript):
+                    target = item.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+            target = node.func.value
+        if isinstance(target, ast.Attribute) and _is_self(target.value) and target.attr in attrs:
+            return target.attr
+    return None
 
 
 def absolute_import(qualified: str, module: str, is_package: bool) -> str:
@@ -192,6 +248,8 @@ class _FunctionState:
                 return None
             if owner in self.module.class_state:
                 return self.module.class_state[owner].get(node.attr)
+            if owner in self.module.instances and owner not in self.closure.bound:
+                return self.module.instances[owner].state.get(node.attr)
             if owner in imports:
                 return self._imported(f"{imports[owner]}.{node.attr}")
         if (allow_calls and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -238,7 +296,8 @@ def _key_text(node: ast.expr | None, state: _FunctionState) -> str:
     return text if _SESSION_KEY.search(text) else ""
 
 
-Write = tuple[ast.expr | ast.stmt, StateVar, str, str]
+Write = tuple[ast.expr | ast.stmt, StateVar, str, str, str]
+"""(node, state, operation, session-like key, the instance method that writes it or "")."""
 
 
 def _unset_tests(test: ast.expr) -> set[str]:
@@ -288,7 +347,7 @@ def _lazy_inits(function: ast.AST, nodes: list[ast.AST]) -> set[int]:
 
 
 def _writes(state: _FunctionState) -> Iterator[Write]:
-    """(node, state, operation, session-like key) for each write to shared state."""
+    """A `Write` for each write to shared state."""
     module = state.module
     lazy = _lazy_inits(state.function, state.nodes)
     for node in state.nodes:
@@ -299,33 +358,37 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     var = state.resolve(target.value)
                     if var is not None:
                         op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
-                        yield target, var, op, _key_text(target.slice, state)
+                        yield target, var, op, _key_text(target.slice, state), ""
                 elif isinstance(target, ast.Name) and target.id in state.nonlocals and target.id in state.closure.bound:
                     if not isinstance(node, ast.Delete) and id(node) not in lazy:
                         var = state.closure.state.get(target.id) or StateVar(
                             target.id, "app factory variable", state.closure.bound[target.id])
-                        yield target, var, "rebinding through `nonlocal`", ""
+                        yield target, var, "rebinding through `nonlocal`", "", ""
                 elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
                     if not isinstance(node, ast.Delete) and id(node) not in lazy:
                         var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
-                        yield target, var, "rebinding through `global`", ""
+                        yield target, var, "rebinding through `global`", "", ""
                 elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                         and target.value.id in module.class_state and target.value.id not in state.locals:
                     var = module.class_state[target.value.id].get(target.attr)
                     if var is not None:
-                        yield target, var, "class attribute rebinding", ""
+                        yield target, var, "class attribute rebinding", "", ""
         elif isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+            instance = _instance_called(func, state)
+            if instance is not None and isinstance(func, ast.Attribute) and func.attr in instance.methods:
+                attr = instance.methods[func.attr]
+                yield node, instance.state[attr], f"`.{func.attr}()` (which writes `self.{attr}`)", "", func.attr
+            elif isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
                 # `CARTS.get(k).append(x)` writes CARTS; `CARTS.setdefault(k, []).append(x)` is one write, counted once
                 var = state.resolve(func.value, allow_calls=func.attr != "setdefault")
                 if var is not None:
                     key = node.args[0] if node.args and func.attr in {"setdefault", "pop", "__setitem__"} else None
-                    yield node, var, f"`.{func.attr}()`", _key_text(key, state)
+                    yield node, var, f"`.{func.attr}()`", _key_text(key, state), ""
             elif module.names.qualify(func) in _HELPERS and node.args:
                 var = state.resolve(node.args[0])
                 if var is not None:
-                    yield node, var, f"`{module.names.qualify(func)}()`", ""
+                    yield node, var, f"`{module.names.qualify(func)}()`", "", ""
 
 
 @dataclass(frozen=True)
@@ -351,21 +414,32 @@ def _closure(function: Function, parents: dict[int, Function | None], names: Nam
     return _Closure(_state_bindings(parent.body, names, None), bound)
 
 
+def _instance_called(func: ast.expr, state: _FunctionState) -> _Instance | None:
+    """The module instance whose method `func` calls (`store.add`), unless a local name shadows it."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        name = func.value.id
+        if name not in state.locals and name not in state.closure.bound:
+            return state.module.instances.get(name)
+    return None
+
+
 def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str,
                 parents: dict[int, Function | None] | None = None) -> list[PythonFact]:
     """Module-level containers (for other modules that import them) and handler writes to shared state.
     `parents`: the index's function -> enclosing function map, for routes nested in an app factory."""
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
+    bound = _module_names(tree)
     module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
-                     {name: found for name, found in class_state.items() if found}, _module_names(tree))
+                     {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
         for var in module.state.values()
     ]
-    facts += [  # class-level containers, for modules that import the class (`RoomView.board[k] = v`)
+    facts += [  # class-level and instance containers, for modules that import the class or instance
         ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=attr, container=var.container,
                     anchor=var.name)
-        for owner, attrs in module.class_state.items() for attr, var in attrs.items()
+        for owner, attrs in [*module.class_state.items(), *((n, i.state) for n, i in module.instances.items())]
+        for attr, var in attrs.items()
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
@@ -418,8 +492,9 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
 
     A write to an imported name is an `imported_state_write` until link finds the container it names.
     """
-    node, var, op, _ = writes[0]
-    session_key = next((key for _, _, _, key in writes if key), "")
+    node, var, op, _, _ = writes[0]
+    session_key = next((key for _, _, _, key, _ in writes if key), "")
+    through = writes[0][4] if all(method for *_, method in writes) else ""
     more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
     short = var.name.rsplit(".", 1)[-1] if var.imported else var.name
     kind = ImportedStateWrite if var.imported else StateMutation
@@ -429,8 +504,8 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
         definition_line=0 if var.imported else var.line, operation=op + more,
         writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
         framework=handler.framework, site=handler.describe(), session_key=session_key,
-        cache_like=bool(_CACHE_NAME.search(short)), live_objects=bool(_LIVE.search(short)),
-        probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])),
+        cache_like=bool(_CACHE_NAME.search(short)), live_objects=any(_LIVE.search(part) for part in short.split(".")),
+        probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
         anchor=f"{handler.qualname}:{var.name}",
     )
 
