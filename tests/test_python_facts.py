@@ -507,6 +507,16 @@ def test_log_named_file_opened_for_append_is_a_log_sink_and_not_a_stored_file():
     assert sorted(f.line for f in _facts(source, kind="python.file_write")) == [10, 12, 14]
 
 
+def test_a_log_file_touched_into_existence_is_not_a_sink():
+    assert sinks("""
+        import os
+        def prepare(log_dir):
+            path = os.path.join(log_dir, "logins.log")
+            if not os.path.exists(path):
+                open(path, "a").close()
+        """) == []
+
+
 def test_stdout_redirected_into_a_log_is_one_sink():
     assert sinks("""
         import sys
@@ -594,3 +604,58 @@ def test_module_instance_containers_written_directly_or_through_a_method():
     assert sorted((f.name, f.line, f.through_method) for f in facts) == [
         ("store.data", 20, ""), ("store.data", 27, "put")]
     assert [f.writes for f in facts if f.line == 20] == [2]  # the direct write and the call of `put()`
+
+
+def test_a_thread_publishing_its_own_handle_is_not_state_but_a_thread_registry_is_live():
+    facts = _facts("""
+        import asyncio
+        import threading
+        from flask import Flask
+        app = Flask(__name__)
+        _loop = None
+        backup_threads = []
+
+        def run_loop():
+            global _loop
+            loop = asyncio.new_event_loop()
+            _loop = loop
+            loop.run_forever()
+
+        threading.Thread(target=run_loop, daemon=True).start()
+
+        @app.post("/backup")
+        def backup():
+            thread = threading.Thread(target=print)
+            thread.start()
+            backup_threads.append(thread)
+        """, "app.py", STATE)
+    assert [(f.name, f.live_objects) for f in facts] == [("backup_threads", True)]
+
+
+def test_django_environ_schema_default_is_the_fallback():
+    facts = _facts("""
+        import environ
+        env = environ.Env(DEBUG=(bool, True), ALLOWED=(list, []))
+        INSTALLED_APPS = []
+        ROOT_URLCONF = "x.urls"
+        DEBUG = env("DEBUG")
+        OTHER = env.bool("OTHER")
+        """, "mysite/settings.py", "python.setting")
+    found = {f.key: (f.origin, f.value) for f in facts}
+    assert found["DEBUG"] == ("env_default", "True")
+    assert found["OTHER"] == ("env", "")
+
+
+def test_listed_locations_are_located_by_their_first_entry():
+    facts = _facts("""
+        import os
+        INSTALLED_APPS = []
+        ROOT_URLCONF = "x.urls"
+        CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                      "CONFIG": {"hosts": [("127.0.0.1", 6379)]}}}
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+                              "LOCATION": [os.environ.get("MEMCACHE", "cache.internal:11211"), "b:11211"]}}
+        """, "mysite/settings.py", "python.service_locator")
+    assert sorted((f.locator, f.host, f.origin) for f in facts) == [
+        ("`CACHES.default.LOCATION`", "cache.internal", "env_default"),
+        ("`CHANNEL_LAYERS.default.CONFIG.hosts`", "127.0.0.1", "literal")]

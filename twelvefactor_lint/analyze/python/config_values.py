@@ -8,7 +8,8 @@ and `broker=`/`backend=` of `Celery(...)`, and option defaults: an options table
 (`{"name": "REQ_LIMIT_STORAGE", "default_value": "memory://"}`) or an argparse
 `add_argument("--storage-uri", default=...)` (source `option_default`: the value that runs
 unless someone overrides it). Dict settings are flattened
-(`CACHES.default.BACKEND`). Only literals and environment reads are recorded: an
+(`CACHES.default.BACKEND`); a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by
+their first entry (`[("127.0.0.1", 6379)]`). Only literals and environment reads are recorded: an
 arbitrary expression says nothing a rule could judge. Test config classes are skipped.
 """
 
@@ -39,6 +40,8 @@ _CELERY_KEYS = {"broker_url", "result_backend"}
 _MAX_DEPTH = 3
 _OPTION_DEFAULT_KEYS = {"default", "default_value"}
 _OPTION_NAME = re.compile(r"^-*([A-Za-z][\w-]*)$")
+_LISTED_LOCATOR = re.compile(r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$|^CACHES\.[^.]+\.LOCATION$")
+"""Settings that list service locations: the first entry says where the service is."""
 
 
 class _Emitter:
@@ -54,6 +57,10 @@ class _Emitter:
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
                         self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field)
             return
+        if isinstance(value, (ast.List, ast.Tuple)) and _LISTED_LOCATOR.search(key) and value.elts:
+            value = value.elts[0]  # `"hosts": [("127.0.0.1", 6379)]`, `"LOCATION": ["redis://a", ...]`: the first
+            if isinstance(value, ast.Tuple) and value.elts:
+                value = value.elts[0]
         described = describe(value, self.names)
         if env_field and described.origin == LITERAL:  # a pydantic settings field: the literal is its env fallback
             described = Value(described.text, ENV_DEFAULT, key.split(".")[0], value)

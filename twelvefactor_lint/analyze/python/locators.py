@@ -1,7 +1,7 @@
 """Where the code says which backing service to reach (TF401, TF402).
 
 Locator positions: settings named like one (`*_URL`/`*_URI` of databases, brokers and
-caches, `DATABASES.*.HOST`, `CACHES.*.LOCATION`, `EMAIL_HOST`, `*_HOST`) and the first
+caches, `DATABASES.*.HOST`, `CACHES.*.LOCATION`, a Channels layer's `hosts`, `EMAIL_HOST`, `*_HOST`) and the first
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
 Each fact says the host, whether it is a loopback address, and whether the literal is
@@ -26,7 +26,8 @@ _URL_KEY = re.compile(
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
     r"^(broker_url|result_backend)$", re.IGNORECASE)
 _HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
-                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER)$|^CACHES\.[^.]+\.LOCATION$")
+                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER)$|^CACHES\.[^.]+\.LOCATION$|"
+                       r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$")
 _CLIENTS = {
     "sqlalchemy.create_engine": 0, "sqlalchemy.ext.asyncio.create_async_engine": 0, "sqlmodel.create_engine": 0,
     "redis.Redis": "host", "redis.StrictRedis": "host", "redis.Redis.from_url": 0, "redis.from_url": 0,
@@ -70,7 +71,7 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]))
         if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
             continue
-        host = host_of(setting.value, "url" if is_url else "either" if key.endswith("LOCATION") else "host")
+        host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
         if host and setting.source in _SETTING_SOURCES:
             facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))
     for site in index.calls:

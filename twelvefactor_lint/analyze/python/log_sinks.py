@@ -149,9 +149,12 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                     redirected.add(id(statement.value))
                     facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
                                        _target(_argument(statement.value, 0, "file")), statement.lineno))
+    # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
+    touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
+               and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
     guards = _guards(tree)
     for site in index.calls:
-        if id(site.node) not in redirected:
+        if id(site.node) not in redirected and id(site.node) not in touched:
             facts += [_guarded(f, site.node, guards)
                       for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
     return facts

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from twelvefactor_lint.analyze.python.handlers import REQUEST, Function, Handler, parameter_names
+from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
@@ -53,11 +53,11 @@ _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 _PROBE = re.compile(r"(^|_)(health|healthz|healthcheck|ready|readiness|readyz|liveness|livez|alive|probe)(_|$)", re.IGNORECASE)
 """A health or readiness probe answers for its own process: a latch or timer it keeps is per-process by design."""
-_LIVE = re.compile(r"browser|(^|_)(connections?|conns?|pools?|sockets?|websockets?|ws|clients?|drivers?|playwright|"
-                   r"selenium)(_|$)",
+_LIVE = re.compile(r"browser|(^|_)(connections?|conns?|pools?|threads?|futures?|sockets?|websockets?|ws|clients?|"
+                   r"drivers?|playwright|selenium)(_|$)",
                    re.IGNORECASE)
-"""A registry of live objects (`browser_sessions`, `_active_connections`, `clients`): open connections and
-browsers cannot go to Redis; what matters is that requests reach the process holding them."""
+"""A registry of live objects (`browser_sessions`, `_active_connections`, `clients`, `backup_threads`): open
+connections, browsers and running threads cannot go to Redis; what matters is that requests reach the process holding them."""
 
 
 @dataclass(frozen=True)
@@ -450,6 +450,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
                                _closure(handler.function, parents or {}, names))
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
+            if handler.framework == THREAD and write[1].container == "module global":
+                continue  # a thread publishing a handle it made (`global _loop; _loop = new_event_loop()`)
             grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))

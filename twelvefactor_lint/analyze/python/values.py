@@ -1,7 +1,8 @@
 """What a configuration expression amounts to, without running it.
 
 `"redis://localhost"` is a literal; `os.environ.get("REDIS_URL", "redis://localhost")`,
-`os.getenv(...) or "..."`, django-environ's `env("X", default=...)` / `env.bool("X", True)`
+`os.getenv(...) or "..."`, django-environ's `env("X", default=...)` / `env.bool("X", True)` / `env("X")` with a schema default
+(`environ.Env(X=(bool, True))`)
 (also through an `env` imported from a base settings module, or a project's own `env`/`config` wrapper
 called with a variable name), decouple's `config("X", default=...)`, `dj_database_url.config(default=...)`,
 django-configurations' `values.Value("lit", environ_name="X")` and a project helper like
@@ -91,7 +92,18 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
     # `env("X", cast)` takes a cast second; `env.bool("X", True)` and `os.getenv("X", "d")` a default
     if fallback is None and len(call.args) > 1 and (not is_env_object or func is not owner):
         fallback = call.args[1]
+    if fallback is None and is_env_object and isinstance(owner, ast.Name):
+        fallback = _schema_default(owner.id, call.args[0].value, names)
     return call.args[0].value, fallback
+
+
+def _schema_default(env: str, key: str, names: Names) -> ast.expr | None:
+    """The default a django-environ schema gives `key` (`env = environ.Env(DEBUG=(bool, True))`), if any."""
+    schema = names.values.get(env)
+    if not (isinstance(schema, ast.Call) and names.qualify(schema.func) in _ENV_CLASSES):
+        return None
+    entry = next((k.value for k in schema.keywords if k.arg == key), None)
+    return entry.elts[1] if isinstance(entry, ast.Tuple) and len(entry.elts) == 2 else None
 
 
 def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
