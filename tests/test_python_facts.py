@@ -659,3 +659,21 @@ def test_listed_locations_are_located_by_their_first_entry():
     assert sorted((f.locator, f.host, f.origin) for f in facts) == [
         ("`CACHES.default.LOCATION`", "cache.internal", "env_default"),
         ("`CHANNEL_LAYERS.default.CONFIG.hosts`", "127.0.0.1", "literal")]
+
+
+def test_the_dict_a_conditional_falls_back_to_when_unset_is_flattened():
+    facts = _facts("""
+        import os
+        import dj_database_url
+        INSTALLED_APPS = []
+        ROOT_URLCONF = "x.urls"
+        DATABASES = {
+            "default": dj_database_url.config() if os.environ.get("DATABASE_URL") else {
+                "HOST": os.environ.get("DB_HOST", "localhost"),
+            }
+        }
+        CACHES = {"default": {"LOCATION": "a"} if os.environ.get("CACHE", "on") else {"LOCATION": "b"}}
+        """, "mysite/settings.py", "python.setting")
+    keys = {f.key for f in facts}
+    assert "DATABASES.default.HOST" in keys
+    assert "CACHES.default.LOCATION" not in keys  # the test is true when unset: the other branch runs

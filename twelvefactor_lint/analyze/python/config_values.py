@@ -8,8 +8,9 @@ and `broker=`/`backend=` of `Celery(...)`, and option defaults: an options table
 (`{"name": "REQ_LIMIT_STORAGE", "default_value": "memory://"}`) or an argparse
 `add_argument("--storage-uri", default=...)` (source `option_default`: the value that runs
 unless someone overrides it). Dict settings are flattened
-(`CACHES.default.BACKEND`); a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by
-their first entry (`[("127.0.0.1", 6379)]`). Only literals and environment reads are recorded: an
+(`CACHES.default.BACKEND`), also the dict a conditional falls back to when the variable it tests is
+unset; a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by their
+first entry (`[("127.0.0.1", 6379)]`). Only literals and environment reads are recorded: an
 arbitrary expression says nothing a rule could judge. Test config classes are skipped.
 """
 
@@ -24,7 +25,7 @@ from twelvefactor_lint.analyze.python.context import CONFIG_CLASS, MODULE, Conte
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
-from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, EXPR, LITERAL, Value, describe
+from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import PythonSiteFact, Setting, StarImport
 
@@ -51,6 +52,8 @@ class _Emitter:
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
                 env_field: bool = False) -> None:
+        if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
+            value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
                 for k, v in zip(value.keys, value.values, strict=True):
@@ -71,6 +74,12 @@ class _Emitter:
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only,
             module_kind=self.contexts.module_kind))
+
+
+    def _unset_is_false(self, test: ast.expr) -> bool:
+        """The test is an environment read that is false when the variable is unset."""
+        read = describe(test, self.names)
+        return read.origin == ENV or read.origin == ENV_DEFAULT and read.text in ("", "None", "False", "0")
 
 
 def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
