@@ -119,3 +119,24 @@ def test_the_skip_is_cached_until_a_newer_python_appears(tmp_path, path_with, mo
         path_with(directory)
         assert [f.rule for f in run([tmp_path], Settings(root=tmp_path), catalogue).findings] == ["TF601"]
         assert calls == ["shop.py", "shop.py"]
+
+
+def test_syntax_newer_than_every_python_on_path_names_the_ones_tried(lint, path_with):
+    directory = _working_newer_python()
+    if directory is None or not newer.is_newer_syntax(NEWEST.encode()):
+        pytest.skip("no working newer python3.X here, or libcst does not read PEP 758 yet")
+    path_with(directory)
+    result = lint({"shop.py": NEWEST})
+    assert [f.rule for f in result.findings] == []
+    [skipped] = result.skipped
+    assert skipped.reason.startswith(NEWER_SYNTAX) and "on PATH could not parse it either" in skipped.reason
+
+
+NEWEST = """\
+def load(read):
+    try:
+        return read()
+    except ValueError, KeyError:
+        return None
+"""
+"""PEP 758 (Python 3.14): an `except` of several types without parentheses."""

@@ -47,10 +47,11 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         if not newer.is_newer_syntax(data):
             return candidate.analysis
         elsewhere = newer.analyze_elsewhere(path, data)
-        if elsewhere is not None:
+        if isinstance(elsewhere, FileAnalysis):
             return elsewhere
+        also = f"; {' and '.join(elsewhere)} on PATH could not parse it either" if elsewhere else ""
         raise newer.NeedsNewerPython(f"{NEWER_SYNTAX} (line {candidate.error.lineno}): "
-                                     "run 12f-lint on a newer Python to analyze it") from None
+                                     f"run 12f-lint on a newer Python to analyze it{also}") from None
 
 
 class _NewerSyntaxCandidate(Exception):

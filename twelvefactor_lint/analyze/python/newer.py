@@ -34,17 +34,20 @@ class NeedsNewerPython(Unanalyzable):
     """Valid syntax that the running Python cannot parse and no newer interpreter could analyze."""
 
 
-def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | None:
-    """The file's facts from a newer interpreter on PATH, or None when none could parse it."""
+def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | tuple[str, ...]:
+    """The file's facts from a newer interpreter on PATH, or the interpreters that ran and could not parse it
+    either (its syntax is newer still: `except A, B:` needs 3.14)."""
+    tried = []
     for program in _newer_interpreters():
         if not _starts(program, shutil.which(program), os.getcwd()):
             continue
+        tried.append(program)
         try:
             out = run_tool(program, ["-I", "-S", "-c", _CHILD, _PACKAGE_PARENT, path], stdin=data, timeout=20)
             return FileAnalysis.from_dict(json.loads(out))
         except (ToolFailed, ValueError, KeyError, TypeError):
             continue
-    return None
+    return tuple(tried)
 
 
 @cache
