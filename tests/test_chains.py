@@ -6,6 +6,7 @@ import pytest
 from conftest import REPO
 
 from twelvefactor_lint.analyze import analyzer_for
+from twelvefactor_lint.analyze.shell.processes import gunicorn_config
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.link import FileRequest, link
 from twelvefactor_lint.runner import run
@@ -275,6 +276,42 @@ def test_a_uwsgi_yaml_config_the_start_command_loads_is_read(lint):
         ("TF1103", "deploy/uwsgi.yml", 3), ("TF801", "deploy/uwsgi.yml", 4)}
 
 
+def test_a_gunicorn_config_the_start_command_loads_is_read_as_one_whatever_its_name(lint):
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                  "COPY docker/files/usr/local/etc/gunicorn/app.py /usr/local/etc/gunicorn/app.py\n"
+                  'CMD ["gunicorn", "-c", "/usr/local/etc/gunicorn/app.py", "app.wsgi"]\n')
+    config = 'import os\n\nbind = "0.0.0.0:8000"\ndaemon = True\npidfile = "/tmp/app.pid"\naccesslog = "/var/log/a.log"\n'
+    result = lint({"Dockerfile": dockerfile, "docker/files/usr/local/etc/gunicorn/app.py": config,
+                   "app/server.py": config})  # the same settings in a module nothing loads: an ordinary module
+    assert {(f.rule, f.path, f.line, f.severity) for f in result.findings} == {
+        ("TF801", "docker/files/usr/local/etc/gunicorn/app.py", 4, "error"),
+        ("TF801", "docker/files/usr/local/etc/gunicorn/app.py", 5, "warning"),
+        ("TF1103", "docker/files/usr/local/etc/gunicorn/app.py", 6, "warning")}
+    assert result.analyzed == 3  # read twice (as a module, then as the server's config), counted once
+
+
+def test_gunicorn_configs_named_as_modules_or_without_a_py_suffix_are_read(lint):
+    result = lint({"Procfile": "web: gunicorn -c python:pkg.conf app:app\nworker: gunicorn --config=gunicorn.conf w:app\n",
+                   "pkg/__init__.py": "", "pkg/conf.py": 'errorlog = "/var/log/err.log"\n',
+                   "gunicorn.conf": "workers = 2\ndaemon = True\n"})
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {("TF1103", "pkg/conf.py", 1),
+                                                                   ("TF801", "gunicorn.conf", 2)}
+
+
+@pytest.mark.parametrize(("command", "config"), [
+    ("gunicorn -c conf/server.py app:app", "conf/server.py"),
+    ("gunicorn app:app --config=deploy/gunicorn.conf", "deploy/gunicorn.conf"),
+    ("/venv/bin/gunicorn -cconf.py app:app", "conf.py"),
+    ("python -m gunicorn -c python:pkg.settings.gunicorn app:app", "pkg/settings/gunicorn.py"),
+    ("gunicorn -c $GUNICORN_CONF app:app", None),
+    ("gunicorn -c gunicorn.toml app:app", None),
+    ("gunicorn --capture-output app:app", None),
+    ("celery -A app worker -c 4", None),
+])
+def test_the_gunicorn_config_a_command_loads(command, config):
+    assert gunicorn_config(tuple(command.split())) == config
+
+
 _S6_ROOT = {
     "Dockerfile": "FROM python:3.12-slim\nCOPY rootfs/ /\nCOPY . /app\nENTRYPOINT [\"/init\"]\n",
     "rootfs/etc/s6-overlay/s6-rc.d/web/type": "longrun\n",
@@ -297,6 +334,31 @@ def test_an_s6_oneshot_migration_runs_before_the_longruns_and_names_its_hop(lint
     assert not [f for f in result.findings if "/finish" in f.path or "/perms/" in f.path or "/web/" in f.path]
     [manager] = _by_rule(result, "TF609")
     assert "`web`" in manager.message  # s6-overlay's /init names the longruns it supervises
+    assert manager.severity == "info" and "runs one program" in manager.message  # one longrun: one process
+
+
+def test_s6_with_two_longruns_is_several_processes_in_one_container(lint):
+    result = lint({**_S6_ROOT, "rootfs/etc/s6-overlay/s6-rc.d/worker/type": "longrun\n",
+                   "rootfs/etc/s6-overlay/s6-rc.d/worker/run": "#!/bin/sh\nexec celery -A app worker\n"})
+    [manager] = _by_rule(result, "TF609")
+    assert manager.severity == "error" and "`web`, `worker`" in manager.message
+
+
+def test_s6_services_an_image_copies_into_s6_overlay_are_read_as_services(lint):
+    result = lint({
+        "Dockerfile": ("FROM python:3.12-slim\nCOPY docker/s6/ /etc/s6-overlay/s6-rc.d/\n"
+                       "COPY scripts/migrate.sh /app/migrate.sh\nENTRYPOINT [\"/init\"]\n"),
+        "docker/s6/web/type": "longrun\n",
+        "docker/s6/web/run": "#!/command/with-contenv sh\nexec gunicorn app.wsgi >> /var/log/app.log\n",
+        "docker/s6/migrate/type": "oneshot\n",
+        "docker/s6/migrate/up": "/app/migrate.sh\n",
+        "scripts/migrate.sh": "#!/bin/sh\ncd /app\npython manage.py migrate --noinput\n",
+        "other/s6/web/run": "#!/bin/sh\nexec gunicorn app.wsgi >> /var/log/app.log\n",  # copied nowhere: not read
+    })
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {
+        ("TF609", "Dockerfile", 4), ("TF1103", "docker/s6/web/run", 2), ("TF1201", "scripts/migrate.sh", 3)}
+    [web] = [p for p in result.processes if p.declared_at == "docker/s6/web/run:1"]
+    assert (web.kind, web.command) == ("application server", "gunicorn app.wsgi")
 
 
 def test_a_service_directory_named_migrate_or_test_is_still_judged_as_an_s6_service(lint):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -123,6 +124,17 @@ class _Analysis:
         self.roles[source.rel] = source.role
         self.directives[source.rel] = ()
 
+    def reread(self, source: SourceFile, outcome: FileAnalysis | str) -> None:
+        """A file analyzed again as a start command uses it: counted once, with its referrer's role; if it
+        cannot be read that way, what was read before stands."""
+        if source.rel not in self.roles:
+            self.add(source, outcome)
+        elif isinstance(outcome, FileAnalysis):
+            self.roles[source.rel] = source.role
+            self.facts += outcome.facts
+            self.directives[source.rel] = outcome.directives
+            self.digests[source.rel] = outcome.digest
+
     def add(self, source: SourceFile, outcome: FileAnalysis | str) -> None:
         if isinstance(outcome, str):
             self.skipped.append(SkippedFile(source.rel, str(outcome)))
@@ -132,6 +144,10 @@ class _Analysis:
         self.facts += outcome.facts
         self.directives[source.rel] = outcome.directives
         self.digests[source.rel] = outcome.digest
+
+
+_MAX_LISTED = 500
+"""Entries of a directory an image copies in that link may look through (a service tree, not a whole repo)."""
 
 
 class _ProjectFiles:
@@ -147,6 +163,8 @@ class _ProjectFiles:
         self._root = root.resolve()
         self._requested: set[str] = set()
         """The files read because a start command refers to them (their role is their referrers')."""
+        self._reread: set[str] = set()
+        """The files analyzed again as a start command's request says (`FileRequest.rereads`)."""
 
     def exists(self, rel: str) -> bool:
         path = self._root / rel
@@ -154,6 +172,16 @@ class _ProjectFiles:
 
     def paths(self) -> Iterable[str]:
         return self._state.roles.keys()
+
+    def files_under(self, rel: str) -> list[str]:
+        directory = (self._root / rel).resolve()
+        if not directory.is_dir() or not directory.is_relative_to(self._root):
+            return []
+        found = []
+        for path in itertools.islice(directory.rglob("*"), _MAX_LISTED):
+            if path.is_file() and not path.is_symlink():
+                found.append(path.relative_to(self._root).as_posix())
+        return sorted(found)
 
     def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
         state = self._state
@@ -164,14 +192,17 @@ class _ProjectFiles:
             role = DEV if role == PROD and is_dev_named(request.rel) else role
             if request.rel in self._requested and role == PROD:
                 state.roles[request.rel] = PROD  # a production referrer found in a later hop still decides
-            if request.rel in state.roles or request.rel in skipped:
+            rereading = request.rereads and request.rel not in self._reread and request.rel not in skipped
+            if not rereading and (request.rel in state.roles or request.rel in skipped):
                 continue
             if request.rel not in wanted or role == PROD:  # several referrers: the production one decides
                 wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind, role)
-        self._requested |= wanted.keys()
+        rereads = {r.rel for r in requests if r.rereads} & wanted.keys()
+        self._requested |= wanted.keys() - state.roles.keys()
+        self._reread |= rereads
         before = len(state.facts)
         for source, outcome in zip(wanted.values(), self._analyze(list(wanted.values()), None), strict=True):
-            state.add(source, outcome)
+            (state.reread if source.rel in rereads else state.add)(source, outcome)
         return state.facts[before:]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 
@@ -42,6 +42,7 @@ _MODULES = {
     "proxy_config": "twelvefactor_lint.analyze.proxy_config",
     "supervisord": "twelvefactor_lint.analyze.supervisord",
     "uwsgi": "twelvefactor_lint.analyze.uwsgi",
+    "gunicorn_config": "twelvefactor_lint.analyze.gunicorn_config",
     "s6": "twelvefactor_lint.analyze.s6",
     "systemd": "twelvefactor_lint.analyze.systemd",
     "kubernetes": "twelvefactor_lint.analyze.kubernetes",

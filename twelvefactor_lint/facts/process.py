@@ -71,6 +71,8 @@ class ExtraProcess(ProcessFact):
     program: str = doc("The program (`cron`, `nginx`, `supervisord`).")
     command: str = doc("Its command.")
     supervised_at: str = doc("Where those programs are declared (`supervisord.conf:4, supervisord.conf:9`).", default="")
+    supervised_count: int = doc("How many programs the process manager runs, filled by link (0: not known).",
+                                default=0)
     others: str = doc("The other extra processes the same start runs (`` `nginx` (line 14) ``; `\"\"`: none): one "
                       "finding names them all.", default="")
 
@@ -154,7 +156,8 @@ class ScriptRef(ScriptHop):
     """A start command that runs a script from the image (`ENTRYPOINT ["./start.sh"]`): link finds the script."""
 
     script: str = doc("The script as the command names it.")
-    reads: str = doc("How link reads the script: `shell`, or `uwsgi` for a uWSGI ini file.", default="shell")
+    reads: str = doc("How link reads the script: `shell`, `uwsgi` for a uWSGI ini file, `gunicorn_config` for the "
+                     "Python config file `gunicorn -c` loads.", default="shell")
     followed: bool = doc("A long-running process is started after it.", default=False)
     image: str = doc("For a compose service running a published image: the image (link looks for the Dockerfile "
                      "that builds it).", default="")

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
 from twelvefactor_lint.discover.scope import PROD, classify
+from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
@@ -40,9 +41,19 @@ class FileRequest:
 
     rel: str
     kind: str
-    """The analyzer to read it with: `shell` for a started script, `supervisord` for a program config."""
+    """The analyzer to read it with: `shell` for a started script, `supervisord` for a program config,
+    `uwsgi` for a uWSGI ini file, `gunicorn_config` for the Python file `gunicorn -c` loads."""
     referrer: str
     """The file that refers to it, whose role (production, dev...) it takes."""
+
+    @property
+    def rereads(self) -> bool:
+        """A Python file the command gives a role its name does not show: analyzed again as `kind` even
+        when discovery analyzed it as a module, and those facts replace the module's."""
+        return self.kind in REREAD_KINDS
+
+
+REREAD_KINDS = frozenset({"gunicorn_config"})
 
 
 class ProjectFiles(Protocol):
@@ -53,12 +64,17 @@ class ProjectFiles(Protocol):
         ...
 
     def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
-        """Analyze the requested files not analyzed or skipped yet, accounting for them; their facts."""
+        """Analyze the requested files not analyzed or skipped yet (and, once, those a request `rereads`),
+        accounting for them; their facts."""
         ...
 
     def paths(self) -> Iterable[str]:
         """Every discovered file of the project, analyzed or not (a file read only for context is still
         one of the project's own modules)."""
+        ...
+
+    def files_under(self, rel: str) -> list[str]:
+        """The regular files under a repository directory (a few hundred at most), discovered or not."""
         ...
 
 
@@ -73,6 +89,8 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     links: list[tuple[ScriptRef, str]] = []
     requests = [FileRequest(rel, "supervisord", dockerfile)
                 for dockerfile, rel in supervisor_configs(facts) if files.exists(rel)]
+    placed = s6_services_placed(facts, files)
+    requests += [FileRequest(rel, S6, dockerfile) for rel, dockerfile in placed.items()]
     for _ in range(_CHAIN_DEPTH):
         for ref, candidates in script_candidates(facts, started, files):
             found = next((rel for rel in candidates if files.exists(rel)), None)
@@ -82,7 +100,9 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
                 requests.append(FileRequest(found, ref.reads, ref.path))
         if not requests:
             break
-        facts = facts + files.read(requests)
+        read = [_in_image(f, placed) for f in files.read(requests)]
+        replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
+        facts = [f for f in facts if f.path not in replaced] + read
         requests = []
     return mark_python_entrypoints(name_supervised_programs(annotate(facts, links)))
 
@@ -201,6 +221,39 @@ def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
     return found
 
 
+_S6_DIRS = ("/etc/s6-overlay/s6-rc.d", "/etc/services.d", "/etc/cont-init.d")
+
+
+def s6_services_placed(facts: list[Fact], files: ProjectFiles) -> dict[str, str]:
+    """Repository file -> the Dockerfile that COPYs it into s6-overlay's service directories from a directory
+    not laid out like them (`COPY docker/s6/ /etc/s6-overlay/s6-rc.d/`): in the image it is an s6 service
+    file, which discovery cannot tell by its repository path."""
+    found: dict[str, str] = {}
+    for image in (f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target):
+        base = posixpath.dirname(image.path) or "."
+        for sources, dest in image.copies:
+            dest = posixpath.normpath(dest)
+            if not any(dest == d or dest.startswith(d + "/") for d in _S6_DIRS):
+                continue
+            for source in sources:
+                directory = posixpath.normpath(posixpath.join(base, source))
+                for rel in files.files_under(directory):
+                    in_image = posixpath.join(dest, posixpath.relpath(rel, directory))
+                    if kind_of(posixpath.basename(in_image), posixpath.dirname(in_image)) == S6 and kind_of(
+                            posixpath.basename(rel), posixpath.dirname(rel)) != S6:
+                        found.setdefault(rel, image.path)
+    return found
+
+
+def _in_image(fact: Fact, placed: dict[str, str]) -> Fact:
+    """A script reference of an s6 service file an image COPYs in resolves through that image
+    (`/app/migrate.sh` in a oneshot's `up` is where the Dockerfile put it)."""
+    dockerfile = placed.get(fact.path)
+    if dockerfile and isinstance(fact, ScriptRef) and not fact.dockerfile:
+        return replace(fact, dockerfile=dockerfile)
+    return fact
+
+
 def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fact]:
     """Give each process fact of a started script the hop that starts it (`started_by`, as messages show
     it, and where the chain is declared: `started_by_path`, `started_by_line`) and the replicas of the
@@ -252,7 +305,7 @@ _SUPERVISED_SOURCES = {"supervisord": "supervisord program", "init": "s6 longrun
 def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     """Tell a supervisor finding what it supervises: the `[program:x]` entries of the supervisord
     configs the image copies in, the s6 longruns under s6-overlay's `/init` (`supervised`: `nginx`, `app`;
-    `supervised_at`: supervisord.conf:4, 9)."""
+    `supervised_at`: supervisord.conf:4, 9; `supervised_count`: 2)."""
     programs = [f for f in facts if isinstance(f, ProcessStart) and f.level == "supervised"]
     if not programs:
         return facts
@@ -268,7 +321,7 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
         if not mine:
             return fact
         return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
-                       supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine))
+                       supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
 

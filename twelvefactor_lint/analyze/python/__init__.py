@@ -38,11 +38,13 @@ _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr"
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
-def analyze(path: str, data: bytes) -> FileAnalysis:
+def analyze(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     """The file's facts; syntax newer than the running Python is analyzed by a newer interpreter on PATH,
-    else the file is skipped (`NeedsNewerPython`), never reported as a parse error."""
+    else the file is skipped (`NeedsNewerPython`), never reported as a parse error. `module_kind`: what a
+    start command says the module is (`server_config` for `gunicorn -c FILE`), whatever its name suggests
+    (a newer interpreter judges by the name alone)."""
     try:
-        return analyze_here(path, data)
+        return analyze_here(path, data, module_kind)
     except _NewerSyntaxCandidate as candidate:
         if not newer.is_newer_syntax(data):
             return candidate.analysis
@@ -59,7 +61,7 @@ class _NewerSyntaxCandidate(Exception):
         self.error, self.analysis = error, analysis
 
 
-def analyze_here(path: str, data: bytes) -> FileAnalysis:
+def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     """The file's facts as the running Python parses it (a newer interpreter runs this for `analyze`)."""
     text = _decode(data)
     try:
@@ -79,7 +81,7 @@ def analyze_here(path: str, data: bytes) -> FileAnalysis:
     names = Names(tree, index.imports)
     values.rule_out_env_helpers(text, names)
     handlers = find_handlers(index, names, path)
-    contexts = Contexts(tree, index, names, handlers, path)
+    contexts = Contexts(tree, index, names, handlers, path, module_kind)
     workers = thread_workers(index, names, handlers) if contexts.web_app else []  # a web process's own threads
     facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index.parents)
     settings = setting_facts(tree, index, names, contexts, path)

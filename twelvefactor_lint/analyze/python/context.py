@@ -49,7 +49,8 @@ class Scope:
 
 
 class Contexts:
-    def __init__(self, tree: ast.Module, index: Index, names: Names, handlers: list[Handler], path: str):
+    def __init__(self, tree: ast.Module, index: Index, names: Names, handlers: list[Handler], path: str,
+                 known_kind: str = ""):
         self.index = index
         self.scopes: dict[int, Scope] = {
             id(h.function): Scope(h.context, h.qualname, h.describe(), h.framework) for h in handlers}
@@ -58,7 +59,7 @@ class Contexts:
             for helper in direct_callees(function, names):
                 self.scopes.setdefault(id(helper), Scope(
                     STARTUP, helper.name, f"helper `{helper.name}()` called from {scope.site}", scope.framework))
-        self.module_kind = module_kind(tree, index, names, bool(handlers), path)
+        self.module_kind = known_kind or module_kind(tree, index, names, bool(handlers), path)
         self.web_app = bool(handlers) or any(names.qualify(s.node.func) in APP_CONSTRUCTORS for s in index.calls)
         """The module serves requests: it builds a web app or defines handlers (import-time code runs in it)."""
         self.main_lines = main_block_lines(tree)

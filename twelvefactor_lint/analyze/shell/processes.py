@@ -10,11 +10,12 @@ follows, or a command sent to the background with `&` while another follows.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, replace
 
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, parse
-from twelvefactor_lint.analyze.shell.programs import LONG_RUNNING, program_role
+from twelvefactor_lint.analyze.shell.programs import LONG_RUNNING, program_role, python_target
 
 PROCESS_MANAGER, SERVICE_START, BACKGROUND, DAEMON = "process_manager", "service_start", "background", "daemon"
 
@@ -197,14 +198,15 @@ class StartedScript:
     line: int
     followed: bool
     reads: str = "shell"
-    """How to read the file: `shell` (a script) or `uwsgi` (a uWSGI ini file the server loads)."""
+    """How to read the file: `shell` (a script), `uwsgi` (a uWSGI ini file the server loads) or
+    `gunicorn_config` (the Python config file `gunicorn -c` loads)."""
     argument: str = ""
     """The script's first argument (`/entrypoint.sh worker`), which a dispatcher script switches on."""
 
 
 def started_scripts(commands: list[SimpleCommand]) -> list[StartedScript]:
     """Each script the commands run (`./startup_checks.sh && exec ./webserver.sh`, `sh -c /start.sh`,
-    `bash start.sh`) and each uWSGI ini file a server loads (`uwsgi uwsgi.ini`), in order; `followed`
+    `bash start.sh`) and each config file a server loads (`uwsgi uwsgi.ini`, `gunicorn -c conf.py`), in order; `followed`
     when a later command is a long-running one or another script, so start-time work inside this
     script happens before a server starts."""
     commands = expand(commands)
@@ -215,8 +217,9 @@ def started_scripts(commands: list[SimpleCommand]) -> list[StartedScript]:
         later in scripts or program_role(commands[later].argv) in LONG_RUNNING
         for later in range(index + 1, len(commands))), argument=_argument(commands[index].argv, script))
         for index, script in found]
-    return started + [StartedScript(config, command.line, False, "uwsgi") for command in commands
-                      if (config := _uwsgi_ini(command.argv)) is not None]
+    return started + [StartedScript(config, command.line, False, reads) for command in commands
+                      for config, reads in ((_uwsgi_ini(command.argv), "uwsgi"),
+                                            (gunicorn_config(command.argv), "gunicorn_config")) if config]
 
 
 def _argument(argv: tuple[str, ...], script: str) -> str:
@@ -236,6 +239,30 @@ def _uwsgi_ini(argv: tuple[str, ...]) -> str | None:
             return value.split(":", 1)[0] or None
         if arg.endswith((".ini", ".yml", ".yaml")) and not arg.startswith("-") and not argv[index - 1].startswith("-"):
             return arg
+    return None
+
+
+def gunicorn_config(argv: tuple[str, ...]) -> str | None:
+    """The Python config file gunicorn loads: `gunicorn -c conf/server.py` (`--config=`, `-cFILE`, `python -m
+    gunicorn`), `-c python:pkg.conf` -> `pkg/conf.py`; None without one, when a variable names it, or for a
+    file that cannot be Python (`-c gunicorn.toml`)."""
+    words = python_target(argv) or argv
+    if not words or words[0].rsplit("/", 1)[-1] != "gunicorn":
+        return None
+    for index, arg in enumerate(words[1:], start=1):
+        if arg in ("-c", "--config"):
+            value = words[index + 1] if index + 1 < len(words) else ""
+        elif arg.startswith("--config="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-c") and not arg.startswith("--"):
+            value = arg[2:]
+        else:
+            continue
+        if value.startswith("python:"):
+            value = value.removeprefix("python:").replace(".", "/") + ".py"
+        value = value.removeprefix("file:")
+        python_file = posixpath.splitext(value)[1] in ("", ".py", ".conf")  # gunicorn execs it as Python
+        return value if value and python_file and "$" not in value else None
     return None
 
 
