@@ -344,6 +344,20 @@ def test_s6_with_two_longruns_is_several_processes_in_one_container(lint):
     assert manager.severity == "error" and "`web`, `worker`" in manager.message
 
 
+def test_a_build_step_the_image_already_ran_is_named_when_a_start_command_repeats_it(lint):
+    result = lint({
+        "Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                       "RUN pip install -r requirements.txt \\\n && python manage.py collectstatic --noinput\n"
+                       "RUN npm run build --prefix assets\n"
+                       'ENTRYPOINT ["/app/start.sh"]\nCMD ["sh", "-c", "pip install -r requirements.txt && exec gunicorn app.wsgi"]\n'),
+        "start.sh": "#!/bin/sh\npython manage.py collectstatic --clear\nnpm run build\nexec \"$@\"\n",
+    })
+    repeats = {(f.path, f.line): f.message for f in _by_rule(result, "TF501")}
+    assert "which the image already did (Dockerfile:4)" in repeats[("start.sh", 2)]  # the RUN instruction's line
+    assert "already did" not in repeats[("start.sh", 3)]  # `npm run build` without the image's `--prefix assets`
+    assert "which the image already did (Dockerfile:4)" in repeats[("Dockerfile", 8)]
+
+
 def test_s6_services_an_image_copies_into_s6_overlay_are_read_as_services(lint):
     result = lint({
         "Dockerfile": ("FROM python:3.12-slim\nCOPY docker/s6/ /etc/s6-overlay/s6-rc.d/\n"

@@ -20,7 +20,8 @@ from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
-from twelvefactor_lint.analyze.shell.processes import started_scripts, unwrap
+from twelvefactor_lint.analyze.shell.processes import expand, started_scripts, unwrap
+from twelvefactor_lint.analyze.shell.programs import build_step
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
@@ -245,8 +246,24 @@ def _filesystem(path: str, start: dict[str, Instruction], chain: list[Stage], by
     scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
     return D.DockerfileFilesystem(
         path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
-        entrypoint_script=scripts[0].script if scripts else "", target=target,
+        entrypoint_script=scripts[0].script if scripts else "", target=target, built=_build_steps(chain),
         anchor=f"filesystem:{target}" if target else "filesystem")
+
+
+_RUN_FLAG = re.compile(r"^\s*(--\S+\s+)*")
+"""RUN's own options (`--mount=type=cache,target=/root/.cache`) before its command."""
+
+
+def _build_steps(chain: list[Stage]) -> tuple[tuple[str, int], ...]:
+    """The build steps the image's RUN lines do (`manage.py collectstatic`), with their lines."""
+    found = []
+    for stage in chain:
+        for item in stage.instructions:
+            if item.name == "RUN":
+                commands = commands_of(tuple(item.exec_form)) if item.exec_form else parse_shell(
+                    _RUN_FLAG.sub("", item.value, count=1))
+                found += [(step, item.line) for command in expand(commands) if (step := build_step(command.argv))]
+    return tuple(dict.fromkeys(found))
 
 
 def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:

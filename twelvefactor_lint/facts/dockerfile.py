@@ -19,6 +19,8 @@ class DockerfileFilesystem(Fact):
                                  "a compose `command:` becomes its arguments.", default="")
     target: str = doc("The earlier named stage this filesystem is of, which a compose `build: target:` builds "
                       "(`\"\"`: the final stage).", default="")
+    built: tuple[tuple[str, int], ...] = doc("The build steps its RUN lines do, flags aside (`manage.py collectstatic`, "
+                                             "`pip install requirements.txt`), with their lines.", default=())
 
 
 @base

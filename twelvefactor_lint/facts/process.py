@@ -99,6 +99,8 @@ class BuildAtStart(ProcessFact):
 
     command: str = doc("The command.")
     work: str = doc("`install` (packages, checkouts) or `assets` (static files, bundles).")
+    repeats: str = doc("The Dockerfile RUN line that already did the same step when the image was built "
+                       "(`Dockerfile:12`), filled by link; `\"\"`: none known.", default="")
 
 
 @kind("process.log_file")

@@ -18,13 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS
+from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
 from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.process import (
+    BuildAtStart,
     EntrypointArgs,
     ExtraProcess,
     MigrationAtStart,
@@ -269,9 +270,12 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         if isinstance(fact, (ProcessFact, ScriptRef)) and fact.arm and fact.arm not in arms_of.setdefault(fact.path, []):
             arms_of[fact.path].append(fact.arm)
     replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
+    filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
 
     def annotated(fact: Fact) -> Fact | None:
         refs = refs_of.get(fact.path)
+        if isinstance(fact, BuildAtStart) and fact.level == "image":  # the Dockerfile's own start command
+            fact = _repeated_build(fact, filesystems.get((fact.path, "")))
         if not refs or not isinstance(fact, ProcessFact):
             return fact
         if fact.arm:
@@ -284,9 +288,19 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
+        if isinstance(fact, BuildAtStart):
+            image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
+            fact = _repeated_build(fact, image)
         return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
+    """Name the RUN line of the image that already did the build step the start command repeats."""
+    step = build_step(tuple(fact.command.split()))
+    line = next((line for done, line in image.built if done == step), None) if image is not None and step else None
+    return replace(fact, repeats=f"{image.path}:{line}") if image is not None and line is not None else fact
 
 
 def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:

@@ -154,6 +154,16 @@ def embeds_beat(argv: tuple[str, ...]) -> bool:
     return any(a in {"-B", "--beat"} for a in argv) and "worker" in argv
 
 
+def build_step(argv: tuple[str, ...]) -> str:
+    """What a build command does, flags aside (`python manage.py collectstatic --noinput` -> `manage.py
+    collectstatic`, `pip install -r requirements.txt` -> `pip install requirements.txt`); "" for other commands.
+    A start command and a Dockerfile RUN with the same step do the same build."""
+    if program_role(argv) != BUILD:
+        return ""
+    target = python_target(argv) or argv
+    return " ".join([target[0].rsplit("/", 1)[-1], *(w for w in target[1:] if not w.startswith("-"))])
+
+
 def build_kind(argv: tuple[str, ...]) -> str:
     """`install` for installs and checkouts, `assets` for asset and static-file builds."""
     target = python_target(argv) or argv
