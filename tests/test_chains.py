@@ -349,7 +349,8 @@ def test_a_build_step_the_image_already_ran_is_named_when_a_start_command_repeat
         "Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
                        "RUN pip install -r requirements.txt \\\n && python manage.py collectstatic --noinput\n"
                        "RUN npm run build --prefix assets\n"
-                       'ENTRYPOINT ["/app/start.sh"]\nCMD ["sh", "-c", "pip install -r requirements.txt && exec gunicorn app.wsgi"]\n'),
+                       'ENTRYPOINT ["/app/start.sh"]\n'
+                       'CMD ["sh", "-c", "pip install -r requirements.txt && exec gunicorn app.wsgi"]\n'),
         "start.sh": "#!/bin/sh\npython manage.py collectstatic --clear\nnpm run build\nexec \"$@\"\n",
     })
     repeats = {(f.path, f.line): f.message for f in _by_rule(result, "TF501")}
