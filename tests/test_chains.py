@@ -290,6 +290,13 @@ def test_a_gunicorn_config_the_start_command_loads_is_read_as_one_whatever_its_n
     assert result.analyzed == 3  # read twice (as a module, then as the server's config), counted once
 
 
+def test_a_gunicorn_config_loaded_by_the_cmd_an_entrypoint_script_execs_is_read(lint):
+    result = lint({"Dockerfile": ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                                  'ENTRYPOINT ["/app/entrypoint.sh"]\nCMD ["gunicorn", "-c", "deploy/web.py", "app.wsgi"]\n'),
+                   "entrypoint.sh": '#!/bin/sh\nexec "$@"\n', "deploy/web.py": "daemon = True\n"})
+    assert [(f.rule, f.path, f.line) for f in result.findings] == [("TF801", "deploy/web.py", 1)]
+
+
 def test_gunicorn_configs_named_as_modules_or_without_a_py_suffix_are_read(lint):
     result = lint({"Procfile": "web: gunicorn -c python:pkg.conf app:app\nworker: gunicorn --config=gunicorn.conf w:app\n",
                    "pkg/__init__.py": "", "pkg/conf.py": 'errorlog = "/var/log/err.log"\n',

@@ -282,7 +282,9 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     whole = " ".join(" ".join(c.argv) for c in commands)
     facts += [replace(f, command=whole) if isinstance(f, ProcessStart) else f for f in command_facts(
         path, replace(origin, source="Dockerfile CMD", line=cmd.line, end_line=cmd.end_line), cmd_commands)]
-    return facts + [replace(ref, declared_line=cmd.line) for ref in refs]
+    configs = [ref for ref in script_refs(path, cmd.line, cmd_commands, f"{path}:{cmd.line} CMD", path)
+               if ref.reads != "shell"]  # the config file the server the script execs loads (`gunicorn -c`)
+    return facts + [replace(ref, declared_line=cmd.line) for ref in refs] + configs
 
 
 def _only_init_wrapper(start: dict[str, Instruction]) -> bool:
