@@ -314,6 +314,9 @@ def test_gunicorn_configs_named_as_modules_or_without_a_py_suffix_are_read(lint)
     ("gunicorn -c gunicorn.toml app:app", None),
     ("gunicorn --capture-output app:app", None),
     ("celery -A app worker -c 4", None),
+    ("/usr/local/bin/entrypoint gunicorn -c /etc/gunicorn/app.py app:app", "/etc/gunicorn/app.py"),
+    ("bin/start-nginx gunicorn -c gunicorn.conf app:app", "gunicorn.conf"),
+    ("pip install gunicorn -c constraints", None),
 ])
 def test_the_gunicorn_config_a_command_loads(command, config):
     assert gunicorn_config(tuple(command.split())) == config

@@ -247,6 +247,8 @@ def gunicorn_config(argv: tuple[str, ...]) -> str | None:
     gunicorn`), `-c python:pkg.conf` -> `pkg/conf.py`; None without one, when a variable names it, or for a
     file that cannot be Python (`-c gunicorn.toml`)."""
     words = python_target(argv) or argv
+    if len(words) > 1 and "/" in words[0] and words[1].rsplit("/", 1)[-1] == "gunicorn":
+        words = words[1:]  # a script that runs its arguments (`/usr/local/bin/entrypoint gunicorn -c ...`)
     if not words or words[0].rsplit("/", 1)[-1] != "gunicorn":
         return None
     for index, arg in enumerate(words[1:], start=1):
