@@ -59,8 +59,10 @@ def test_an_undeclared_import_names_the_declaration_checked(tmp_path, catalogue)
 
 @pytest.mark.parametrize("files", [
     {"app.py": APP},  # no declaration at all: nothing to check against
-    {"app.py": APP, "requirements.txt": "requests\n",
-     "setup.py": "from setuptools import setup\nsetup(install_requires=['boto3'])\n"},
+    {"app.py": APP, "requirements.txt": "requests\n",  # computed: only running the script would tell
+     "setup.py": "from setuptools import setup\nsetup(install_requires=open('deps.txt').read().split())\n"},
+    {"app.py": APP, "setup.py": "from setuptools import setup\nsetup(**OPTIONS)\n"},
+    {"app.py": APP, "requirements.txt": "requests\n", "setup.py": "from setuptools import setup\nsetup(\n"},  # broken
     {"app.py": APP, "pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n'},
     {"app.py": APP, "pyproject.toml": "[tool.black]\nline-length = 100\n"},
     {"app.py": "import boto3\n", "requirements.txt": "django-storages[s3]\nboto3-stubs\n"},
@@ -201,3 +203,47 @@ def test_ranged_production_requirements_are_listed(path, text, ranged):
 def test_ranges_are_judged_for_the_application_a_process_runs(tmp_path, catalogue, files, expected):
     result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
     assert [f.path for f in result.findings if f.rule == "TF202"] == expected
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("from setuptools import setup\nsetup(name='App', install_requires=['Flask>=3', 'PyYAML'],\n"
+     "      extras_require={'s3': ['boto3']})\n", (("boto3", "flask", "pyyaml"), "app", True, False)),
+    ("import setuptools\nsetuptools.setup(name='app', install_requires=REQUIREMENTS)\n", ((), "app", False, True)),
+    ("from setuptools import setup\nsetup(name='app', extras_require=EXTRAS)\n", ((), "app", False, True)),
+    ("from setuptools import setup\nsetup(name='app', packages=['app'])\n", ((), "app", False, False)),
+])
+def test_a_setup_script_declares_its_literal_requirements_read_from_its_syntax_tree(code, expected):
+    [fact] = [f for f in analyze_python("setup.py", code.encode()).facts if isinstance(f, Declared)]
+    assert (fact.names, fact.own, fact.declares, fact.dynamic) == expected
+
+
+def test_an_import_a_setup_script_does_not_list_is_reported_against_it(tmp_path, catalogue):
+    files = {"app/main.py": "import yaml\nimport redis\n",
+             "setup.py": "from setuptools import setup\nsetup(name='app', install_requires=['PyYAML'])\n"}
+    [(path, line, severity, message)] = _severities(tmp_path, catalogue, files)
+    assert (path, line, severity) == ("app/main.py", 2, "warning")
+    assert "no distribution declared in setup.py provides `redis`" in message
+
+
+def test_the_other_places_of_an_undeclared_import_are_related_locations(tmp_path, catalogue):
+    files = {"app/a.py": "import isodate\n", "app/b.py": "x = 1\nimport isodate\n", "requirements.txt": "django\n"}
+    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
+    [finding] = [f for f in result.findings if f.rule == "TF201"]
+    assert [(r.path, r.line, r.column) for r in finding.related] == [("app/b.py", 2, 1)]
+
+
+@pytest.mark.parametrize(("files", "doubt"), [
+    ({"app/mcp.py": "from key_value.aio import Store\n",
+      "pyproject.toml": '[project]\nname = "app"\ndependencies = ["fastmcp"]\n',
+      "uv.lock": '[[package]]\nname = "fastmcp"\n\n[[package]]\nname = "py-key-value-aio"\n'},
+     "uv.lock pins `py-key-value-aio`, which may provide it under another import name"),
+    ({"app/codegen.py": "from acme_tools import protoc\n", "requirements.txt": "acmeio-tools\n"},
+     "the declared `acmeio-tools` may provide it"),
+    ({"Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
+      "pyproject.toml": '[project]\nname = "app"\ndependencies = ["django"]\n', "app/wsgi.py": "import django\n",
+      "addons/feed/requirements.txt": "feedparser\n", "addons/feed/feed.py": "import feedparser\nimport mongoengine\n"},
+     "no deploy file starts the code addons/feed/requirements.txt declares for"),
+])
+def test_resembling_locked_names_and_add_on_declarations_make_an_info_finding(tmp_path, catalogue, files, doubt):
+    found = _severities(tmp_path, catalogue, files)
+    assert found and all(severity == "info" and doubt in message for _, _, severity, message in found), found

@@ -124,6 +124,14 @@ def base(cls: type[F]) -> type[F]:
     return dataclass(kw_only=True, init=False, **_SHARED)(cls)
 
 
+@base
+class RolledUp(Fact):
+    """A fact that stands for the same problem in several places (made by link): the finding's `related`
+    locations (JSON `related`, SARIF `relatedLocations`) are the other places."""
+
+    places: tuple[tuple[str, int, int], ...] = doc("The other places, as (path, line, column).", default=())
+
+
 def fields_of(cls: type[Fact]) -> dict[str, dataclasses.Field]:
     """A kind's fields by name, base fields first: its vocabulary."""
     return {f.name: f for f in dataclasses.fields(cls)}

@@ -4,7 +4,7 @@ the module body), which is what most rules judge by."""
 
 from __future__ import annotations
 
-from twelvefactor_lint.facts.base import Fact, base, doc, kind
+from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
 
 @base
@@ -325,9 +325,9 @@ class Import(PythonFact):
 
 
 @kind("python.undeclared_import")
-class UndeclaredImport(Fact):
+class UndeclaredImport(RolledUp):
     """An import that no dependency declaration of the project provides (made by link): one per module and set
-    of declarations, at its first sure place."""
+    of declarations, at its first sure place; its other places are `places`."""
 
     module: str = doc("The top-level package (a namespace package's subpackage: `google.cloud.storage`).")
     checked: str = doc("The declaration files checked, comma-separated.")

@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 
 from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
 from twelvefactor_lint.judge.headline import headline
 from twelvefactor_lint.judge.rollup import rolled_up
-from twelvefactor_lint.model import Finding
+from twelvefactor_lint.model import Finding, Related
 from twelvefactor_lint.severity import lowered
 
 DEV_NOTE = " (dev-only file: severity lowered one step)"
@@ -71,7 +72,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,
                 end_column=fact.end_column or fact.column, message=message + note, brief=brief + note,
                 fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
-                definition=_definition(fact),
+                definition=_definition(fact), related=_related(fact),
             ), matcher.message))
     findings.sort(key=lambda pair: pair[0].sort_key())
     return fingerprinted(sorted(rolled_up(findings), key=Finding.sort_key))
@@ -81,6 +82,11 @@ def _started_by(fact: Fact) -> tuple[str, int] | None:
     if not isinstance(fact, ProcessFact) or not fact.started_by_path:
         return None
     return fact.started_by_path, fact.started_by_line
+
+
+def _related(fact: Fact) -> tuple[Related, ...]:
+    """The other places a fact that link rolled up stands for."""
+    return tuple(Related(path, line, column) for path, line, column in fact.places) if isinstance(fact, RolledUp) else ()
 
 
 def _definition(fact: Fact) -> tuple[str, int] | None:

@@ -6,8 +6,8 @@ A module is checked against the declarations in its own directory and every dire
 project's own modules (any directory or module name in the tree), modules a declared framework
 always installs (`kombu` with celery) and imports a declared distribution provides under another
 name (`yaml` is PyYAML: `distributions.py`) are not reported; nor is anything where the declarations
-are not all readable here: no declaration file above the module, a `setup.py` beside one (it may
-list `install_requires`), or dependencies a pyproject marks `dynamic`.
+are not all readable here: no declaration file above the module, a `setup.py` whose `install_requires`
+is computed (or unreadable), or dependencies a pyproject marks `dynamic`.
 
 What is left is a warning (a clean install from these files lacks the module, and importing the code
 fails) unless there is a reason to doubt it, which the finding states (`doubt`): a lock file pins it
@@ -126,9 +126,23 @@ def _words(name: str) -> set[str]:
     return {w for w in _SEPARATORS.split(name.lower()) if len(w) >= 5 and w not in _GENERIC_WORDS}
 
 
+def _word_prefixed(module: str, distributions: Iterable[str]) -> str:
+    """A distribution each of whose import's several words starts one of its name's words (`grpc_tools` and
+    grpcio-tools, `key_value` and py-key-value-aio): the import is very likely its, under another name."""
+    wanted = [w for w in _SEPARATORS.split(module.lower()) if w]
+    if len(wanted) < 2:
+        return ""
+    for name in sorted(distributions):
+        words = _SEPARATORS.split(name.lower())
+        if all(any(word.startswith(w) for word in words) for w in wanted):
+            return name
+    return ""
+
+
 def _resembling(module: str, declared: set[str]) -> str:
     """A declared distribution whose name shares a distinctive word or a long prefix with the import
-    (`actstream` and django-activity-stream, `webdav3` and webdavclient3): it may well provide it."""
+    (`actstream` and django-activity-stream, `webdav3` and webdavclient3), or whose words the import's
+    start: it may well provide it."""
     wanted = _canonical(module)
     for name in sorted(declared):
         canonical = _canonical(name)
@@ -136,7 +150,7 @@ def _resembling(module: str, declared: set[str]) -> str:
         if any(w in wanted for w in _words(name)) or any(w in canonical for w in _words(module)) or \
                 len(posixpath.commonprefix([wanted, _canonical(core)])) >= 5:
             return name
-    return ""
+    return _word_prefixed(module, declared)
 
 
 def _local_names(paths: Iterable[str]) -> set[str]:
@@ -177,21 +191,27 @@ class _Scope:
     """Lock file path -> the distributions it pins."""
     unnamed: str
     """A declaring file that installs a URL without a distribution name (`https://host/pkg.zip`), if any."""
+    add_on: str = ""
+    """The nearest declaring files, when no deploy starts code under them but an application above them is
+    started: an add-on, plugin or tool that is installed beside (or into) that application."""
 
 
-def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
-    """Declaration files by the directory they declare for, and the directories with a setup.py."""
+def _scopes(facts: list[Fact], paths: set[str]) -> tuple[dict[str, list[Declared]], set[str]]:
+    """Declaration files by the directory they declare for, and the directories with a setup.py whose
+    declaration was not read (it does not parse, or calls no `setup()` the analyzer recognises)."""
     by_directory: dict[str, list[Declared]] = {}
     for fact in _with_includes([f for f in facts if isinstance(f, Declared)]):
         directory = posixpath.dirname(fact.path)
         if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
             directory = posixpath.dirname(directory)
         by_directory.setdefault(directory, []).append(fact)
-    setup_dirs = {posixpath.dirname(f.path) for f in facts if isinstance(f, Import) and posixpath.basename(f.path) == "setup.py"}
-    return by_directory, setup_dirs
+    scripts = {posixpath.dirname(path) for path in paths if posixpath.basename(path) == "setup.py"}
+    read = {posixpath.dirname(f.path) for f in facts if isinstance(f, Declared) and posixpath.basename(f.path) == "setup.py"}
+    return by_directory, scripts - read
 
 
-def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str]) -> _Scope | None:
+def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str],
+           applications: set[str]) -> _Scope | None:
     """The declarations above `directory`, or None where they cannot be known here."""
     above = _above(directory)
     files = [d for level in above for d in by_directory.get(level, [])]
@@ -201,7 +221,11 @@ def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: 
     declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
     locks = {d.path: set(d.locked) for d in files if d.locked}
     unnamed = next((d.path for d in files if d.unnamed), "")
-    return _Scope(", ".join(sorted(d.path for d in declaring)), declared, locks, unnamed)
+    nearest = next(level for level in above if any(d.declares for d in by_directory.get(level, [])))
+    add_on = ""
+    if nearest not in applications and any(a in applications for a in _above(nearest)[1:]):
+        add_on = ", ".join(sorted(d.path for d in by_directory[nearest] if d.declares))
+    return _Scope(", ".join(sorted(d.path for d in declaring)), declared, locks, unnamed, add_on)
 
 
 def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str, set[str]]) -> str:
@@ -221,12 +245,18 @@ def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str
     for path, locked in sorted(scope.locks.items()):
         if _exactly_provided(module, dotted, locked):
             return f"{path} pins it as another package's dependency (installed until that package drops it)"
+        provider = _word_prefixed(module, locked)
+        if provider:
+            return f"{path} pins `{provider}`, which may provide it under another import name"
     resembling = _resembling(module, scope.declared)
     if resembling:
         return f"the declared `{resembling}` may provide it under another import name"
     for path, names in sorted(elsewhere.items()):
         if _provided(module, dotted, names):
             return f"{path} declares it, though not for this directory (if that file installs this code, it is declared)"
+    if scope.add_on:
+        return (f"no deploy file starts the code {scope.add_on} declares for, while an application above it is started "
+                "(an add-on or tool installed beside that application, which may provide the rest)")
     return ""
 
 
@@ -247,11 +277,12 @@ def _rolled_up(module: str, scope: _Scope, places: list[Import], doubt: str) -> 
     """One fact per module and scope at its first sure place (else its first place), naming the others."""
     doubts = {id(f): doubt or _doubt_at(f) for f in places}
     primary = next((f for f in places if not doubts[id(f)]), places[0])
-    others = [f"{f.path}:{f.line}" for f in places if f is not primary]
-    also = ", ".join(others[:_MAX_LISTED]) + (f" and {len(others) - _MAX_LISTED} more" if len(others) > _MAX_LISTED else "")
+    others = [f for f in places if f is not primary]
+    listed = [f"{f.path}:{f.line}" for f in others[:_MAX_LISTED]]
+    also = ", ".join(listed) + (f" and {len(others) - _MAX_LISTED} more" if len(others) > _MAX_LISTED else "")
     return UndeclaredImport(primary.path, primary.line, primary.column, module=module, checked=scope.checked,
                             locks=", ".join(sorted(scope.locks)), doubt=doubts[id(primary)], also=also,
-                            anchor=f"undeclared:{module}")
+                            places=tuple((f.path, f.line, f.column) for f in others), anchor=f"undeclared:{module}")
 
 
 def _locks_itself(declaration: Declared) -> bool:
@@ -283,11 +314,11 @@ def _applications(by_directory: dict[str, list[Declared]], facts: list[Fact]) ->
     return found
 
 
-def _unlocked(by_directory: dict[str, list[Declared]], facts: list[Fact]) -> list[Unlocked]:
+def _unlocked(by_directory: dict[str, list[Declared]], applications: set[str]) -> list[Unlocked]:
     """Declarations of an application that give ranges and that no lock file, or fully pinned requirements
     file, in their directory or above pins: each build may install other versions."""
     found = []
-    for directory in sorted(_applications(by_directory, facts)):
+    for directory in sorted(applications):
         if any(_locks_itself(d) for a in _above(directory) for d in by_directory.get(a, [])):
             continue
         for declaration in by_directory[directory]:
@@ -300,10 +331,12 @@ def _unlocked(by_directory: dict[str, list[Declared]], facts: list[Fact]) -> lis
 
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     """`paths`: every discovered file of the project."""
-    by_directory, setup_dirs = _scopes(facts)
+    paths = set(paths)
+    by_directory, setup_dirs = _scopes(facts, paths)
     if not any(d.declares for files in by_directory.values() for d in files):
         return facts
-    unlocked: list[Fact] = list(_unlocked(by_directory, facts))
+    applications = _applications(by_directory, facts)
+    unlocked: list[Fact] = list(_unlocked(by_directory, applications))
     # requirements files may install code anywhere (a Dockerfile says which); a pyproject naming its project
     # declares for that project only
     elsewhere = {d.path: set(d.names) for files in by_directory.values() for d in files if d.names and not d.own}
@@ -319,7 +352,7 @@ def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
             module = ".".join(dotted.split(".")[:3])
         directory = posixpath.dirname(fact.path)
         if directory not in scopes:
-            scopes[directory] = _scope(directory, by_directory, setup_dirs)
+            scopes[directory] = _scope(directory, by_directory, setup_dirs, applications)
         scope = scopes[directory]
         if scope is not None and not _provided(fact.module, dotted, scope.declared):
             places.setdefault((module, scope.checked), []).append(fact)

@@ -54,6 +54,7 @@ grpc: grpcio
 grpc_health: grpcio-health-checking
 grpc_status: grpcio-status
 grpc_reflection: grpcio-reflection
+grpc_tools: grpcio-tools
 google.protobuf: protobuf
 google.rpc google.type google.longrunning: googleapis-common-protos
 google.oauth2 google.auth: google-auth
@@ -202,6 +203,7 @@ pytz: celery django babel
 multidict yarl aiosignal frozenlist: aiohttp
 greenlet: gevent sqlalchemy
 packaging: setuptools
+jinja2 pendulum croniter sqlalchemy alembic flask aiohttp tenacity: apache-airflow
 """
 INSTALLED_WITH = _parsed(_INSTALLED_WITH)
 """Modules a declared framework always installs as its own dependency (`kombu` with celery)."""

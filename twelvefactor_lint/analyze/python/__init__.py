@@ -28,6 +28,7 @@ from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.discover.sources import split_lines
@@ -103,7 +104,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]
-    return FileAnalysis(tuple(facts), _directives(data, text))
+    declared = setup_declaration(tree, path) if path.rsplit("/", 1)[-1] == "setup.py" else None
+    return FileAnalysis((*facts, *([declared] if declared else [])), _directives(data, text))
 
 
 def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:
