@@ -256,8 +256,10 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
             target = Y.scalar(Y.get(entry, "target")) or ""
             read_only = (Y.scalar(Y.get(entry, "read_only")) or "").lower() == "true"
         mount_type = "bind" if source.startswith((".", "/", "~", "$")) else "named"
+        host_path = posixpath.normpath(posixpath.join(posixpath.dirname(path), source)) if source.startswith(".") else ""
         facts.append(ComposeVolume(
             path, Y.line(entry), Y.column(entry), service=name, source=source, target=target, mount_type=mount_type,
+            host_path=host_path,
             read_only=read_only, data_like=is_data_path(target), replicas=replicas, scaled=replicas > 1,
             built="build" in service, anchor=f"{name}:{target}"))
     return facts

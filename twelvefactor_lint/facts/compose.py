@@ -54,6 +54,8 @@ class ComposeVolume(Scaled):
     source: str = doc("The host path or volume name (`./data`, `pgdata`).")
     target: str = doc("The path inside the container.")
     mount_type: str = doc("`bind` (a host path) or `named` (a volume).")
+    host_path: str = doc("A relative bind mount's host path, relative to the project root (`../shared` leaves it); "
+                         "`\"\"` for a named volume or an absolute, home or variable path.", default="")
     read_only: bool = doc("Mounted `:ro` / `read_only: true`.")
     data_like: bool = doc("The target looks like application data (`/data`, `uploads`, `media`, a database path).")
     built: bool = doc("The service is built from the repository (`build:`).")
