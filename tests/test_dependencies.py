@@ -62,7 +62,6 @@ def test_an_undeclared_import_names_the_declaration_checked(tmp_path, catalogue)
     {"app.py": APP, "requirements.txt": "requests\n",  # computed: only running the script would tell
      "setup.py": "from setuptools import setup\nsetup(install_requires=open('deps.txt').read().split())\n"},
     {"app.py": APP, "setup.py": "from setuptools import setup\nsetup(**OPTIONS)\n"},
-    {"app.py": APP, "requirements.txt": "requests\n", "setup.py": "from setuptools import setup\nsetup(\n"},  # broken
     {"app.py": APP, "pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n'},
     {"app.py": APP, "pyproject.toml": "[tool.black]\nline-length = 100\n"},
     {"app.py": "import boto3\n", "requirements.txt": "django-storages[s3]\nboto3-stubs\n"},

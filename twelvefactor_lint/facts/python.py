@@ -344,3 +344,17 @@ class SysPathOutside(PythonFact):
 
     expression: str = doc("The path expression, shortened to 120 characters.")
     resolved: str = doc("The path it resolves to, relative to the project root (`../common`).")
+
+
+@kind("python.parity_split")
+class ParitySplit(Fact):
+    """One module choosing a different kind of backing service by environment (made by link): a local kind
+    (SQLite, a local-memory or dummy cache, an in-memory broker) in the branch an environment switch
+    selects, a server (PostgreSQL, Redis, RabbitMQ) in another."""
+
+    key: str = doc("The setting (`DATABASES.default.ENGINE`, `CACHES.default.BACKEND`, `SQLALCHEMY_DATABASE_URI`).")
+    service: str = doc("What it locates: `database`, `cache` or `broker`.")
+    local: str = doc("The local kind, in words (`SQLite`, `a local-memory cache`).")
+    server: str = doc("The server kind elsewhere in the module, in words (`PostgreSQL`, `Redis`).")
+    switch: str = doc("The condition selecting the local kind (`when APP_ENV is set`; `\"\"`: the server's branch has one).")
+    server_line: int = doc("The line setting the server kind.")

@@ -5,7 +5,8 @@
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA or a kustomize overlay gives them (`replicas`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); imports
-   no dependency declaration provides, and ranges no lock file pins (`dependencies`).
+   no dependency declaration provides, and ranges no lock file pins (`dependencies`); a module choosing a
+   different kind of backing service by environment (`parity`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.link import containers, dependencies, inventory, python, replicas, start_chains
+from twelvefactor_lint.link import containers, dependencies, inventory, parity, python, replicas, start_chains
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
 __all__ = ["FileRequest", "Linked", "ProjectFiles", "link"]
@@ -34,5 +35,5 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = replicas.link(containers.link(start_chains.link(list(analyzed), files)))
-    facts = dependencies.link(python.link(facts), files.paths())
+    facts = dependencies.link(parity.link(python.link(facts)), files.paths())
     return Linked(facts, inventory.build(facts))

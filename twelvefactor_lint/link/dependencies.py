@@ -7,7 +7,7 @@ project's own modules (any directory or module name in the tree), modules a decl
 always installs (`kombu` with celery) and imports a declared distribution provides under another
 name (`yaml` is PyYAML: `distributions.py`) are not reported; nor is anything where the declarations
 are not all readable here: no declaration file above the module, a `setup.py` whose `install_requires`
-is computed (or unreadable), or dependencies a pyproject marks `dynamic`.
+is computed, or dependencies a pyproject marks `dynamic`.
 
 What is left is a warning (a clean install from these files lacks the module, and importing the code
 fails) unless there is a reason to doubt it, which the finding states (`doubt`): a lock file pins it
@@ -196,18 +196,20 @@ class _Scope:
     started: an add-on, plugin or tool that is installed beside (or into) that application."""
 
 
-def _scopes(facts: list[Fact], paths: set[str]) -> tuple[dict[str, list[Declared]], set[str]]:
+def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
     """Declaration files by the directory they declare for, and the directories with a setup.py whose
-    declaration was not read (it does not parse, or calls no `setup()` the analyzer recognises)."""
+    declaration was not read (it calls no `setup()` the analyzer recognises)."""
     by_directory: dict[str, list[Declared]] = {}
     for fact in _with_includes([f for f in facts if isinstance(f, Declared)]):
         directory = posixpath.dirname(fact.path)
         if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
             directory = posixpath.dirname(directory)
         by_directory.setdefault(directory, []).append(fact)
-    scripts = {posixpath.dirname(path) for path in paths if posixpath.basename(path) == "setup.py"}
-    read = {posixpath.dirname(f.path) for f in facts if isinstance(f, Declared) and posixpath.basename(f.path) == "setup.py"}
-    return by_directory, scripts - read
+    def setup_dirs(kind: type[Fact]) -> set[str]:
+        return {posixpath.dirname(f.path) for f in facts if isinstance(f, kind) and posixpath.basename(f.path) == "setup.py"}
+
+    # a setup.py is analyzed when it mentions `install_requires` (link.needs): one with imports but no declaration read
+    return by_directory, setup_dirs(Import) - setup_dirs(Declared)
 
 
 def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str],
@@ -331,8 +333,7 @@ def _unlocked(by_directory: dict[str, list[Declared]], applications: set[str]) -
 
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     """`paths`: every discovered file of the project."""
-    paths = set(paths)
-    by_directory, setup_dirs = _scopes(facts, paths)
+    by_directory, setup_dirs = _scopes(facts)
     if not any(d.declares for files in by_directory.values() for d in files):
         return facts
     applications = _applications(by_directory, facts)
