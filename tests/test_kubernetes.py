@@ -152,3 +152,35 @@ def test_a_broken_manifest_keeps_the_documents_before_the_damage(tmp_path, catal
     unknown = "apiVersion: x/v9\nkind: Widget\nspec: 3\n"
     _, findings = _findings(tmp_path, catalogue, {"k8s/app.yaml": text, "k8s/other.yaml": unknown})
     assert [(rule, line) for rule, _, line, _ in findings] == [("TF001", 14), ("TF614", 12)]
+
+
+HELM_BEAT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}-beat
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.beat.replicas }}
+  {{- end }}
+  template:
+    spec:
+      containers:
+        - name: beat
+          image: "{{ .Values.image.repository }}"
+          command: ["celery", "-A", "app", "beat"]
+"""
+
+
+def test_a_helm_template_takes_its_replicas_from_the_charts_values_default_one_step_lower(tmp_path, catalogue):
+    files = {"chart/templates/beat.yaml": HELM_BEAT, "chart/values.yaml": "beat:\n  replicas: 2\nimage:\n  tag: x\n"}
+    result, found = _findings(tmp_path, catalogue, files)
+    assert found == [("TF614", "chart/templates/beat.yaml", 14, "warning")]
+    assert "with the chart's default `beat.replicas: 2` (a deploy may set another)" in result.findings[0].message
+    assert [(p.name, p.replicas) for p in result.processes] == [("TEMPLATE-beat", 2)]
+
+
+def test_without_a_readable_values_default_a_templated_replicas_counts_as_one(tmp_path, catalogue):
+    for values in ({}, {"chart/values.yaml": "beat: [unclosed\n"}, {"chart/values.yaml": "beat:\n  replicas: many\n"}):
+        _, found = _findings(tmp_path, catalogue, {"chart/templates/beat.yaml": HELM_BEAT, **values})
+        assert found == [], values

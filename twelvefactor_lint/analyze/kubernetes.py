@@ -9,7 +9,9 @@ in `env` and ConfigMaps (III), and a shutdown with no grace (IX).
 Job and CronJob containers are one-off work (migrations there are the right place), and a
 StatefulSet's `volumeClaimTemplates` give each replica its own volume, so neither is judged
 for that. A Helm template without `helm` is read best effort: template actions are blanked
-out, values are unknown (a templated `replicas` counts as one), and every process says so.
+out and every process says so; a `replicas: {{ .Values.KEY }}` is a `kubernetes.helm_replicas` fact,
+which link resolves from the chart's values.yaml (this analyzer reads it for its integer defaults),
+else it counts as one.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
-from twelvefactor_lint.facts.kubernetes import Hpa, NoGrace, ReplicasOverride, SecretValue, Workload
+from twelvefactor_lint.facts.kubernetes import HelmReplicas, HelmValue, Hpa, NoGrace, ReplicasOverride, SecretValue, Workload
 from twelvefactor_lint.facts.platform import PlatformVolume
 from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
 from twelvefactor_lint.facts.proxy import ProxySticky
@@ -40,6 +42,9 @@ HELM_BEST_EFFORT = "from a Helm template, best effort"
 _SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
 _ONE_OFF = {"Job", "CronJob"}
 _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
+_VALUES_REPLICAS = re.compile(r"^\s*replicas:\s*\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}\s*$")
+"""`replicas: {{ .Values.replicaCount }}`: the chart's values file gives the default."""
+_VALUES_FILES = {"values.yaml", "values.yml"}
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
@@ -75,11 +80,14 @@ class _Workload:
     """One object with a pod template, as read from its document."""
 
     def __init__(self, path: str, kind: str, name: str, key_line: int, spec: yaml.Node | None,
-                 pod: yaml.Node | None, best_effort: bool):
+                 pod: yaml.Node | None, best_effort: bool, values_refs: dict[int, str] | None = None):
         self.path, self.kind, self.name, self.line, self.pod = path, kind, name, key_line, pod
         self.best_effort = best_effort
-        replicas = _int(Y.get(spec, "replicas")) if kind in _SCALABLE else None
+        node = Y.get(spec, "replicas") if kind in _SCALABLE else None
+        replicas = _int(node)
         self.replicas = replicas if replicas is not None else 1
+        self.replicas_key = (values_refs or {}).get(Y.line(node), "") if node is not None else ""
+        self.replicas_line = Y.line(node) if node is not None else key_line
         self.one_off = kind in _ONE_OFF
 
     @property
@@ -99,6 +107,11 @@ class _Workload:
         for container in Y.sequence(Y.get(self.pod, "initContainers")):
             facts += self._init_container(container)
         facts += self._grace()
+        if self.replicas_key:
+            parts = self.path.split("/")
+            chart = "/".join(parts[:len(parts) - 1 - parts[::-1].index("templates")])
+            facts.append(HelmReplicas(self.path, self.replicas_line, 1, workload=self.ref, key=self.replicas_key,
+                                      chart=chart, anchor=f"helm-replicas:{self.ref}"))
         return facts
 
     def _base(self, container: yaml.Node, several: bool) -> tuple[str, str, str]:
@@ -284,7 +297,8 @@ def _claims(documents: list[yaml.Node]) -> dict[str, str]:
     return found
 
 
-def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effort: bool) -> list[Fact]:
+def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effort: bool,
+                    values_refs: dict[int, str]) -> list[Fact]:
     kind = Y.scalar(Y.get(doc, "kind")) or ""
     api = Y.scalar(Y.get(doc, "apiVersion")) or ""
     name = Y.scalar(Y.get(doc, "metadata", "name")) or kind.lower()
@@ -298,7 +312,7 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
         return facts + _config_map_secrets(path, name, doc)
     pod = _pod_spec(kind, spec, api)
     if pod is not None:
-        workload = _Workload(path, kind, name, Y.line(doc), spec, pod, best_effort)
+        workload = _Workload(path, kind, name, Y.line(doc), spec, pod, best_effort, values_refs)
         if kind == "Service":  # Knative scales a revision out as requests come: more than one copy
             workload.replicas = max(workload.replicas, _int(Y.get(spec, "template", "metadata", "annotations",
                                                                     "autoscaling.knative.dev/min-scale")) or 1)
@@ -315,10 +329,32 @@ def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
     return parse_error(path, f"invalid YAML: {type(error).__name__}")
 
 
+def _helm_values(path: str, text: str) -> list[Fact]:
+    """The integer defaults of a chart's values file, by dotted key; an unreadable file gives none."""
+    try:
+        root = Y.compose(text)
+    except (yaml.YAMLError, RecursionError):
+        return []
+    found: list[Fact] = []
+    pending: list[tuple[str, yaml.Node | None]] = [("", root)]
+    while pending:
+        prefix, node = pending.pop()
+        for key, (key_node, value) in Y.items(node).items():
+            dotted = f"{prefix}{key}"
+            number = _int(value) if isinstance(value, yaml.ScalarNode) else None
+            if number is not None:
+                found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number, anchor=f"value:{dotted}"))
+            elif isinstance(value, yaml.MappingNode):
+                pending.append((f"{dotted}.", value))
+    return found
+
+
 def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
     lines = split_lines(text)
     found = directives.scan_hash_comments(lines)
+    if posixpath.basename(path) in _VALUES_FILES:  # read for a template's `{{ .Values.x }}` (link.helm)
+        return FileAnalysis(tuple(_helm_values(path, text)), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
         raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")
@@ -334,7 +370,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         failure = None if best_effort else _parse_failure(path, error, lines) if isinstance(error, yaml.YAMLError) \
             else parse_error(path, "invalid YAML: RecursionError")
     claims = _claims(documents)
-    facts = [f for doc in documents for f in _document_facts(path, doc, claims, best_effort)]
+    refs = {number: m.group(1) for number, line in enumerate(text.split("\n"), start=1)
+            for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
+    facts = [f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs)]
     if failure is not None:
         facts.append(failure)
     return FileAnalysis(tuple(facts), found)

@@ -56,3 +56,22 @@ class ReplicasOverride(Fact):
 
     name: str = doc("The workload's name.")
     replicas: int = doc("The count.")
+
+
+@kind("kubernetes.helm_replicas")
+class HelmReplicas(Fact):
+    """A Helm template's `replicas: {{ .Values.KEY }}`: link reads the chart's values.yaml default and gives the
+    workload (of this template file) that many replicas."""
+
+    workload: str = doc("The workload: `Deployment/web` (Helm names are often templated: `Deployment/TEMPLATE`).")
+    key: str = doc("The values key (`replicaCount`, `web.replicas`).")
+    chart: str = doc("The chart's directory (the one holding `templates/`), relative to the project root.")
+    replicas: int = doc("The default from the chart's values file, filled by link (0: not known).", default=0)
+
+
+@kind("kubernetes.helm_value")
+class HelmValue(Fact):
+    """An integer default in a Helm chart's values.yaml (read when a template's `replicas` refers to one)."""
+
+    key: str = doc("The dotted key (`replicaCount`, `web.replicas`).")
+    value: int = doc("The integer.")
