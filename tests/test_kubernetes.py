@@ -184,3 +184,22 @@ def test_without_a_readable_values_default_a_templated_replicas_counts_as_one(tm
     for values in ({}, {"chart/values.yaml": "beat: [unclosed\n"}, {"chart/values.yaml": "beat:\n  replicas: many\n"}):
         _, found = _findings(tmp_path, catalogue, {"chart/templates/beat.yaml": HELM_BEAT, **values})
         assert found == [], values
+
+
+def test_a_read_write_once_claim_declared_in_another_file_is_shared_by_the_replicas(tmp_path, catalogue):
+    deployment = _deployment(replicas=2) + """\
+          volumeMounts:
+            - name: media
+              mountPath: /app/media
+      volumes:
+        - name: media
+          persistentVolumeClaim:
+            claimName: media
+"""
+    claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: media\nspec:\n  accessModes: [{mode}]\n"
+    _, found = _findings(tmp_path, catalogue, {"base/deployment.yaml": deployment,
+                                               "base/pvc.yaml": claim.format(mode="ReadWriteOnce")})
+    assert ("TF616", "base/deployment.yaml", 14, "error") in found  # as when one file declares both
+    _, found = _findings(tmp_path / "rwx", catalogue, {"base/deployment.yaml": deployment,
+                                                       "base/pvc.yaml": claim.format(mode="ReadWriteMany")})
+    assert [f for f in found if f[0] == "TF616"] == []

@@ -33,3 +33,19 @@ def test_settings_split_across_modules_are_not_compared(tmp_path, catalogue):
     files = {"app/settings/dev.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\n',
              "app/settings/prod.py": 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}\n'}
     assert _messages(tmp_path, catalogue, files) == []
+
+
+def test_a_ci_branch_or_an_option_naming_the_backend_is_no_environment_switch(tmp_path, catalogue):
+    code = """import os
+
+if os.environ.get("GITHUB_WORKFLOW"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}
+
+if os.getenv("SQLITE", "False") == "True":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+"""
+    assert _messages(tmp_path, catalogue, {"app/settings.py": code}) == []

@@ -32,7 +32,16 @@ from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
-from twelvefactor_lint.facts.kubernetes import HelmReplicas, HelmValue, Hpa, NoGrace, ReplicasOverride, SecretValue, Workload
+from twelvefactor_lint.facts.kubernetes import (
+    Claim,
+    HelmReplicas,
+    HelmValue,
+    Hpa,
+    NoGrace,
+    ReplicasOverride,
+    SecretValue,
+    Workload,
+)
 from twelvefactor_lint.facts.platform import PlatformVolume
 from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
 from twelvefactor_lint.facts.proxy import ProxySticky
@@ -286,14 +295,15 @@ def _kustomize_replicas(path: str, doc: yaml.Node) -> list[Fact]:
     return facts
 
 
-def _claims(documents: list[yaml.Node]) -> dict[str, str]:
-    """PersistentVolumeClaim name -> its only access mode (ReadWriteOnce, ...), from this file."""
-    found = {}
+def _claims(path: str, documents: list[yaml.Node]) -> list[Claim]:
+    """The PersistentVolumeClaims of this file that have one access mode (ReadWriteOnce, ...)."""
+    found = []
     for doc in documents:
         if Y.scalar(Y.get(doc, "kind")) == "PersistentVolumeClaim":
             modes = [Y.scalar(m) for m in Y.sequence(Y.get(doc, "spec", "accessModes"))]
+            name = Y.scalar(Y.get(doc, "metadata", "name")) or ""
             if len(modes) == 1 and modes[0]:
-                found[Y.scalar(Y.get(doc, "metadata", "name")) or ""] = modes[0]
+                found.append(Claim(path, Y.line(doc), 1, name=name, access=modes[0], anchor=f"claim:{name}"))
     return found
 
 
@@ -369,10 +379,11 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             raise Unanalyzable(f"Helm template not readable without helm ({type(error).__name__})") from None
         failure = None if best_effort else _parse_failure(path, error, lines) if isinstance(error, yaml.YAMLError) \
             else parse_error(path, "invalid YAML: RecursionError")
-    claims = _claims(documents)
+    claim_facts = _claims(path, documents)
+    claims = {c.name: c.access for c in claim_facts}
     refs = {number: m.group(1) for number, line in enumerate(text.split("\n"), start=1)
             for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
-    facts = [f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs)]
+    facts: list[Fact] = [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))]
     if failure is not None:
         facts.append(failure)
     return FileAnalysis(tuple(facts), found)

@@ -75,3 +75,12 @@ class HelmValue(Fact):
 
     key: str = doc("The dotted key (`replicaCount`, `web.replicas`).")
     value: int = doc("The integer.")
+
+
+@kind("kubernetes.claim")
+class Claim(Fact):
+    """A PersistentVolumeClaim with one access mode: link gives the workloads mounting it (from any file, a
+    kustomize base's `pvc.yaml` beside its `deployment.yaml`) its access mode."""
+
+    name: str = doc("The claim's name.")
+    access: str = doc("Its access mode (`ReadWriteOnce`, `ReadWriteMany`, ...).")

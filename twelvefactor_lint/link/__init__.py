@@ -4,7 +4,7 @@
    runner's `ProjectFiles`) and tied to the hop that starts them (`start_chains`); compose
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA, a kustomize overlay or a Helm chart's values default gives them
-   (`helm`, `replicas`).
+   (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); imports
    no dependency declaration provides, and ranges no lock file pins (`dependencies`); a module choosing a
    different kind of backing service by environment (`parity`).
@@ -20,7 +20,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.link import containers, dependencies, helm, inventory, parity, python, replicas, start_chains
+from twelvefactor_lint.link import (
+    claims,
+    containers,
+    dependencies,
+    helm,
+    inventory,
+    parity,
+    python,
+    replicas,
+    start_chains,
+)
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
 __all__ = ["FileRequest", "Linked", "ProjectFiles", "link"]
@@ -35,6 +45,6 @@ class Linked:
 
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
-    facts = replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files))
+    facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
     facts = dependencies.link(parity.link(python.link(facts)), files.paths())
     return Linked(facts, inventory.build(facts))
