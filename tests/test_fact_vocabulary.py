@@ -19,8 +19,13 @@ from twelvefactor_lint.facts.process import ProcessStart, StageStart
 from twelvefactor_lint.judge import catalogue as catalogue_module
 from twelvefactor_lint.runner import analyze_all, gather
 
-PLATFORMS = {  # kinds no fixture or rule example makes: a kustomize overlay, a Heroku formation, a daemonizing uWSGI
+PLATFORMS = {  # kinds no fixture or rule example makes: a kustomize overlay, a Heroku formation, a daemonizing uWSGI,
+    # a Helm template's replicas from its chart's values
     "kustomization.yaml": "resources: [web.yaml]\nreplicas:\n  - name: web\n    count: 3\n",
+    "chart/templates/worker.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+                                   "spec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n"
+                                   "        - name: worker\n          image: app\n          command: [celery, worker]\n",
+    "chart/values.yaml": "replicaCount: 2\n",
     "app.json": '{"formation": {"web": {"quantity": 2}}}\n',
     "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n',
     "uwsgi.ini": "[uwsgi]\nmodule = app:app\ndaemonize = /var/log/uwsgi.log\n",
