@@ -37,7 +37,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _PEP508_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def requirement_names(requirements: Iterable[object]) -> set[str]:
+def _names(requirements: Iterable[object]) -> set[str]:
     found: set[str] = set()
     for item in requirements:
         if not isinstance(item, str):
@@ -119,11 +119,11 @@ def _list(value: object) -> list:
 
 def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     project = _table(data, "project")
-    names = requirement_names(_list(project.get("dependencies")))
+    names = _names(_list(project.get("dependencies")))
     for group in [*_table(project, "optional-dependencies").values(), *_table(data, "dependency-groups").values(),
                   *_table(data, "tool", "pdm", "dev-dependencies").values()]:
-        names |= requirement_names(_list(group))
-    names |= requirement_names(_list(_table(data, "tool", "uv").get("dev-dependencies")))
+        names |= _names(_list(group))
+    names |= _names(_list(_table(data, "tool", "uv").get("dev-dependencies")))
     poetry = _table(data, "tool", "poetry")
     tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies"),
               *(_table(g, "dependencies") for g in _table(poetry, "group").values())]
@@ -131,7 +131,7 @@ def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     names |= {canonicalize_name(extra) for table in tables for spec in table.values()  # `{extras = ["shapely"]}`
               for extra in _list(_table(spec).get("extras")) if isinstance(extra, str)}
     for environment in _table(data, "tool", "hatch", "envs").values():  # hatch environments' dev dependencies
-        names |= requirement_names(_list(_table(environment).get("dependencies")))
+        names |= _names(_list(_table(environment).get("dependencies")))
     own = project.get("name") or poetry.get("name")
     # a pyproject with tool settings only declares nothing; `dynamic` dependencies are declared elsewhere (setup.py)
     dynamic = "dependencies" in _list(project.get("dynamic"))
@@ -156,7 +156,7 @@ def _locked(name: str, text: str) -> set[str]:
         data = json.loads(text)
         return {canonicalize_name(k) for section in ("default", "develop") for k in _table(data, section)}
     if _REQUIREMENTS_LOCK.match(name):  # rye's or `uv pip compile`'s `requirements.lock`: pinned requirement lines
-        return requirement_names(_requirement_lines(text))
+        return _names(_requirement_lines(text))
     data = tomllib.loads(text)
     packages = _list(data.get("package")) + _list(data.get("packages"))  # pylock.toml (PEP 751) says `packages`
     return {canonicalize_name(p["name"]) for p in packages if isinstance(p, dict) and isinstance(p.get("name"), str)}
@@ -180,7 +180,7 @@ def _conda(text: str) -> tuple[set[str], bool]:
         if match:
             names.add(canonicalize_name(match.group(1)))
         pip = [yamlnodes.scalar(item) for item in yamlnodes.sequence(yamlnodes.get(entry, "pip"))]
-        names |= requirement_names(_requirement_lines("\n".join(item for item in pip if item)))
+        names |= _names(_requirement_lines("\n".join(item for item in pip if item)))
     return names, dependencies is not None
 
 
@@ -199,9 +199,8 @@ def _declared(name: str, text: str, data: dict) -> tuple[set[str], str, bool, bo
         parser.read_string(text)
         requires = parser.get("options", "install_requires", fallback=None)
         own = parser.get("metadata", "name", fallback="")
-        names = requirement_names(_requirement_lines(requires or ""))
-        return names, canonicalize_name(own) if own else "", requires is not None, False
-    return requirement_names(_requirement_lines(text)), "", True, False
+        return _names(_requirement_lines(requires or "")), canonicalize_name(own) if own else "", requires is not None, False
+    return _names(_requirement_lines(text)), "", True, False
 
 
 def _pinned(requirement: str) -> bool:
@@ -228,10 +227,9 @@ def _ranged(name: str, text: str, data: dict) -> list[str]:
     `data`: a TOML file's tables)."""
     if name.endswith(".txt"):
         lines = filter(_is_specifier, _logical_lines(text))  # a URL requirement pins a commit or file
-        return sorted(requirement_names(line for line in lines if not _pinned(line)))
+        return sorted(_names(line for line in lines if not _pinned(line)))
     if name == "pyproject.toml":
-        production = _list(_table(data, "project").get("dependencies"))
-        ranged = requirement_names(r for r in production if isinstance(r, str) and not _pinned(r))
+        ranged = _names(r for r in _list(_table(data, "project").get("dependencies")) if isinstance(r, str) and not _pinned(r))
         poetry = _table(data, "tool", "poetry", "dependencies")
         return sorted(ranged | {canonicalize_name(k) for k, v in poetry.items() if k != "python" and not _table_spec_pinned(v)})
     if name == "pipfile":

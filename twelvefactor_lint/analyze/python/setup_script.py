@@ -8,13 +8,30 @@ be known without running the script: the declaration is then `dynamic`, and noth
 from __future__ import annotations
 
 import ast
+import re
 
-from packaging.utils import canonicalize_name
-
-from twelvefactor_lint.analyze.dependencies import requirement_names
 from twelvefactor_lint.facts.dependencies import Declared
 
 _COMPUTED = object()
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
+"""A PEP 508 requirement's name and extras (`Django[argon2]>=4.2`). The Python analyzer stays stdlib-only (it
+also runs in a newer interpreter for newer syntax, analyze.python.newer), so `packaging` is not used here."""
+
+
+def _canonical(name: str) -> str:
+    """PEP 503's normalised name, as `packaging.utils.canonicalize_name` gives it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    """The distributions requirements name; an extra named after a distribution (`[shapely]`) may install it."""
+    found: set[str] = set()
+    for text in requirements:
+        match = _REQUIREMENT.match(text)
+        if match:
+            extras = (match.group(2) or "").split(",")
+            found.update(_canonical(n.strip()) for n in (match.group(1), *extras) if n.strip())
+    return found
 
 
 def _strings(node: ast.expr | None) -> list[str] | object:
@@ -57,6 +74,6 @@ def setup_declaration(tree: ast.AST, path: str) -> Declared | None:
     elif extras is not None:
         dynamic = True
     name = keywords.get("name")
-    own = canonicalize_name(name.value) if isinstance(name, ast.Constant) and isinstance(name.value, str) else ""
-    return Declared(path, call.lineno, names=tuple(sorted(requirement_names(listed))), own=own,
+    own = _canonical(name.value) if isinstance(name, ast.Constant) and isinstance(name.value, str) else ""
+    return Declared(path, call.lineno, names=tuple(sorted(_requirement_names(listed))), own=own,
                     declares=requires is not None and not dynamic, dynamic=dynamic, includes=(), anchor="declared")
