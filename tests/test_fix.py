@@ -18,7 +18,7 @@ from twelvefactor_lint import fix
 from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.judge.catalogue import CatalogueError, load_rule
 
-SETTINGS = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "k9#Lm2$xQ7pZ"  # TF301, unsafe fix\n'
+SETTINGS = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"  # TF301, unsafe fix\n'
 DOCKERFILE = "FROM python:3.12-slim\nCMD gunicorn app:app\n"
 """TF901 on line 2, with a safe fix."""
 PROJECT = {"mysite/settings.py": SETTINGS, "Dockerfile": DOCKERFILE}

@@ -34,20 +34,21 @@ def test_locator_name(parts, literal, expected):
 
 
 def test_columns_count_characters_not_bytes(tmp_path):
-    code = 'GREETING = "héllo wörld"; SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
+    code = 'GREETING = "héllo wörld"; SECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
     after = fixed(tmp_path, {SETTINGS: code}, "TF301")[SETTINGS].decode()
     assert after.splitlines()[2] == 'GREETING = "héllo wörld"; SECRET_KEY = os.environ["SECRET_KEY"]'
 
 
 def test_crlf_and_bom_are_kept(tmp_path):
-    code = '\ufeffimport logging\r\n\r\nSECRET_KEY = "k9#Lm2$xQ7pZ"\r\nINSTALLED_APPS = []\r\nROOT_URLCONF = "x"\r\n'
+    code = '\ufeffimport logging\r\n\r\nSECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\r\nINSTALLED_APPS = []\r\nROOT_URLCONF = "x"\r\n'
     after = fixed(tmp_path, {SETTINGS: code.encode("utf-8")}, "TF301")[SETTINGS]
     assert after == ('\ufeffimport logging\r\nimport os\r\n\r\nSECRET_KEY = os.environ["SECRET_KEY"]\r\n'
                      'INSTALLED_APPS = []\r\nROOT_URLCONF = "x"\r\n').encode("utf-8")
 
 
 def test_a_declared_encoding_is_kept(tmp_path):
-    code = '# -*- coding: latin-1 -*-\nNAME = "café"\nSECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
+    code = ('# -*- coding: latin-1 -*-\nNAME = "café"\nSECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\n'
+            'INSTALLED_APPS = []\nROOT_URLCONF = "x"\n')
     after = fixed(tmp_path, {SETTINGS: code.encode("latin-1")}, "TF301")[SETTINGS]
     assert after.decode("latin-1").splitlines()[1:4] == ["import os", "", 'NAME = "café"']
     assert b"caf\xe9" in after
@@ -69,13 +70,13 @@ def test_a_declared_encoding_is_kept(tmp_path):
      '"""Doc."""\n\n# third party\nimport os\nimport yaml\nfrom . import base\n'),
 ])
 def test_import_os_goes_where_isort_would_put_it_without_moving_lines(tmp_path, head, expected):
-    body = 'SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
+    body = 'SECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\n'
     after = fixed(tmp_path, {SETTINGS: head + body}, "TF301")[SETTINGS].decode()
-    assert after == expected + body.replace('"k9#Lm2$xQ7pZ"', 'os.environ["SECRET_KEY"]')
+    assert after == expected + body.replace('"sk_live_k9Lm2xQ7pZa4Bc8D"', 'os.environ["SECRET_KEY"]')
 
 
 def test_an_import_below_the_code_does_not_count(tmp_path):
-    code = 'SECRET_KEY = "k9#Lm2$xQ7pZ"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nimport os\n'
+    code = 'SECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nimport os\n'
     after = fixed(tmp_path, {SETTINGS: code}, "TF301")[SETTINGS].decode()
     assert after.startswith('import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n')
 
@@ -87,8 +88,8 @@ def test_new_strings_follow_the_module_quote_style(tmp_path):
 
 
 def test_the_same_literal_twice_reads_one_variable(tmp_path):
-    code = ('import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
-            '    smtplib.SMTP("b").login(user="b", password="Tr0ub4dor&3")\n')
+    code = ('import smtplib\n\ndef send():\n    smtplib.SMTP("a").login(user="a", password="xoxb-1234567890-AbCdEfGh")\n'
+            '    smtplib.SMTP("b").login(user="b", password="xoxb-1234567890-AbCdEfGh")\n')
     after = fixed(tmp_path, {"app/mail.py": code}, "TF301")["app/mail.py"].decode()
     assert after.count('password=os.environ["PASSWORD"]') == 2
 
@@ -100,7 +101,7 @@ def test_two_fixes_of_one_node_are_never_both_applied(tmp_path):
 
     from twelvefactor_lint.fix.python import fix_python
 
-    code = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "k9#Lm2$xQ7pZ"\n'
+    code = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\n'
     (tmp_path / "settings.py").write_text(code)
     [secret] = lint(tmp_path, "TF301").findings
     after, done = fix_python(code.encode(), [secret, replace(secret, rule="TF401")])
@@ -137,9 +138,10 @@ def test_app_run_keeps_other_arguments_and_fixes_port_and_debug_together(tmp_pat
 
 @pytest.mark.parametrize("rule, path, code", [
     pytest.param("TF301", "app/mail.py", 'import smtplib\n\ndef send():\n'
-                 '    smtplib.SMTP("a").login(user="a", password="Tr0ub4dor&3")\n'
-                 '    smtplib.SMTP("b").login(user="b", password="c0rrect-h0rse")\n', id="one variable, two secrets"),
-    pytest.param("TF301", "app/boot.py", 'import os\n\nos.environ["API_KEY"] = "sk_live_51H8xYzAbCdEf"\n',
+                 '    smtplib.SMTP("a").login(user="a", password="xoxb-1234567890-AbCdEfGh")\n'
+                 '    smtplib.SMTP("b").login(user="b", password="glpat-c0rrectH0rseBattery9")\n',
+                 id="one variable, two secrets"),
+    pytest.param("TF301", "app/boot.py", 'import os\n\nos.environ["API_KEY"] = "sk_live_51H8xYzAbCdEfGhIj"\n',
                  id="setting os.environ itself"),
     pytest.param("TF303", SETTINGS,
                  'import os\nINSTALLED_APPS = []\nROOT_URLCONF = "x"\nDEBUG = os.environ.get("DEBUG", "True")\n',
@@ -159,6 +161,6 @@ def test_source_libcst_cannot_parse_is_returned_unchanged():
     from twelvefactor_lint.fix.python import fix_python
     from twelvefactor_lint.model import Finding
 
-    data = b'SECRET_KEY = "k9#Lm2$xQ7pZ"\nprint "py2"\n'
+    data = b'SECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\nprint "py2"\n'
     finding = Finding("TF301", "secret-literal", "III", "error", "settings.py", 1, 14, 1, 28, "", fixable=True)
     assert fix_python(data, [finding]) == (data, ())

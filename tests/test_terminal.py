@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from test_cli import cli
 
-SETTINGS = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "k9#Lm2$xQ7pZ"\n'
+SETTINGS = 'INSTALLED_APPS = []\nROOT_URLCONF = "x"\nSECRET_KEY = "sk_live_k9Lm2xQ7pZa4Bc8D"\n'
 PROJECT = {
     ".git/HEAD": "",
     "shop/app.py": STATEFUL_FLASK_APP,

@@ -18,6 +18,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.images import image_kind
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
+from twelvefactor_lint.analyze.secret_shape import secret_shape
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, started_scripts, unwrap
@@ -321,6 +322,11 @@ def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -
     return facts
 
 
+def _is_path(value: str) -> bool:
+    """A file or directory (`/opt/tiktoken`, `./keys`), named by a variable that only contains a secret word."""
+    return value.startswith(("/", "./", "../", "~/"))
+
+
 def _volume_paths(item: Instruction) -> list[str]:
     return item.exec_form if item.exec_form is not None else item.value.split()
 
@@ -333,9 +339,9 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
             if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
                 for key, value in _assignments(item):
                     if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
-                            and not _PLACEHOLDER.match(value) and not value.isdigit():
+                            and not _PLACEHOLDER.match(value) and not value.isdigit() and not _is_path(value):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
-                                                   anchor=f"{item.name}:{key}"))
+                                                   shape=secret_shape(value), anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:
                 words = item.exec_form or item.value.split()
                 paths = [w for w in words if not w.startswith("--")]

@@ -72,6 +72,8 @@ class BakedSecret(Fact):
 
     instruction: str = doc("`ENV` or `ARG`.")
     key: str = doc("The variable.")
+    shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
+                     "high-entropy like a generated key) or `word` (anything else).", default="word")
 
 
 @kind("dockerfile.copied_secret")

@@ -30,6 +30,8 @@ class SecretValue(Fact):
     key: str = doc("The key.")
     where: str = doc("Where: ``Deployment `web` container `app` ``, ``ConfigMap `settings` ``.")
     how: str = doc("How, in words (`in its env`, `in its data`).")
+    shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
+                     "high-entropy like a generated key) or `word` (anything else).", default="word")
 
 
 @kind("kubernetes.no_grace")

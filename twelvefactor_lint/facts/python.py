@@ -199,7 +199,11 @@ class SecretLiteral(PythonSiteFact):
     """A secret-named name, key or argument bound to a literal that looks like a secret."""
 
     key: str = doc("The name, key or argument.")
-    sure: bool = doc("The value surely is a secret (its shape, not only its name, says so).", default=False)
+    shape: str = doc("What the value looks like: `provider` (a provider's token format: `AKIA...`, `ghp_...`, a PEM "
+                     "private key, a JWT), `random` (long, mixed and high-entropy like a generated key) or `word` "
+                     "(anything else: a name, a label, a guessable password).", default="word")
+    sure: bool = doc("Its shape, not only its name, says it is a secret (`shape` is `provider` or `random`).",
+                     default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the name "
                            "again (set by link): the literal never reaches a deploy.", default=False)
 

@@ -19,6 +19,7 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, WORD, secret_shape
 from twelvefactor_lint.facts.python import (
     PythonSiteFact,
     SecretEnvFallback,
@@ -63,19 +64,16 @@ _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
 _ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices", "Choices"}
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*([_-][a-z0-9]+)*$")
-
-
-def is_sure_secret(value: str) -> bool:
-    """A value with the shape of a generated secret (digits or symbols among letters, or mixed case), not a
-    word or a snake_case name (`"postgres"`, `"change_password"`, `"connection_fields"`)."""
-    return not _IDENTIFIER.match(value) or any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
 def looks_like_secret(key: str, value: object) -> bool:
     """A value that could be a real secret: not a placeholder, a name, a path, a URL or a sentence, and not
     the key's own name (`_totp_secret_key = "_totp_secret"` names a session field)."""
-    if not isinstance(value, str) or len(value) < _MIN_LENGTH or any(c.isspace() for c in value):
+    if not isinstance(value, str):
+        return False
+    if secret_shape(value) == PROVIDER:  # a provider's token format (a PEM block has spaces)
+        return True
+    if len(value) < _MIN_LENGTH or any(c.isspace() for c in value):
         return False
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
@@ -237,7 +235,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
-                                 key=key, sure=is_sure_secret(str(value.value)), module_kind=contexts.module_kind))
+                                 key=key, shape=(shape := secret_shape(str(value.value))), sure=shape != WORD,
+                                 module_kind=contexts.module_kind))
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only

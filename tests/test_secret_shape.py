@@ -1,0 +1,54 @@
+"""A literal's shape decides how sure a secret finding is: a provider's token format, a generated-looking value,
+or a word (names, labels, guessable passwords and the placeholder classes the rule docs list)."""
+
+from __future__ import annotations
+
+import pytest
+
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, secret_shape
+
+
+@pytest.mark.parametrize("value", [
+    "AKIA4J7QZ2XWVN5RT3KM",                                   # AWS access key id
+    "ASIA4J7QZ2XWVN5RT3KM",                                   # AWS temporary key id
+    "ghp_4Fq9ZtR2mXv8LpK3sW7yB1nC6dH0jU5eA2gT",               # GitHub
+    "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP",
+    "glpat-c0rrectH0rseBattery9",                             # GitLab
+    "xoxb-2718281828-3141592653-AbCdEfGhIjKlMnOpQrStUvWx",    # Slack
+    "sk_live_51H8xYzAbCdEfGhIjKlMn",                          # Stripe
+    "AIzaSyD4f8Qx2LmN7pR9tV1wZ3bC5dE6gH0jK2m",                # Google API key
+    "SG.k3J9xQ2mZ7vL4nR8wT1yB6.pH5dF0sA9gK2jL7qW3eR8tY1uI6oP4zX",  # SendGrid
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk",  # JWT
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Vj3xQ2mZ7vL4nR8wT1yB6pH5dF0sA9gK2jL7qW3eR8tY1uI6oP4\n",
+])
+def test_provider_formats(value):
+    assert secret_shape(value) == PROVIDER
+
+
+@pytest.mark.parametrize("value", [
+    "django-insecure-8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8",  # Django's generated key
+    "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0",                     # base62
+    "a8f5f167f44f4964e6c998dee827110c",                     # token_hex
+    "Zm9vYmFyYmF6cXV4cXV1eGNvcmdl",                         # base64
+])
+def test_generated_values_look_random(value):
+    assert secret_shape(value) == RANDOM
+
+
+@pytest.mark.parametrize("value", [
+    "mediacms", "accounts-pwd", "securitymonkeypassword",      # words, kebab names
+    "change_password", "password-reset-token", "MISSING_ACCESS_TOKEN",  # snake and kebab names
+    "my_super_secret_key_2023", "fastapi-secret-key-2024",    # words and a year
+    "MyCompanySecretKeyValue", "SomeStripeKey",               # CamelCase words
+    "aaaaaaaaaaaaaaaaaaaa", "abcabcabcabcabcabc",             # repeated characters and units
+    "0123456789abcdef0123456789abcdef",                       # a repeated run
+    "123e4567-e89b-12d3-a456-426614174000",                   # a UUID used as an id
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # sha256 of nothing
+    "d41d8cd98f00b204e9800998ecf8427e",                       # md5 of nothing
+    "P@ssw0rd", "Tr0ub4dor&3", "tralala",                     # short guessable passwords
+    "1234567890123456",                                       # digits only
+    "[REDACTED]", "[TURN_END]",                               # markers
+    "sk_live_short", "ghp_short", "AKIA123",                  # a provider's prefix alone
+])
+def test_words_names_and_placeholders_are_words(value):
+    assert secret_shape(value) == WORD
