@@ -272,6 +272,9 @@ class StateWrite(PythonSiteFact):
     cache_like: bool = doc("The name says it is a cache (`_cache`, `memo`).")
     live_objects: bool = doc("The name says it holds live objects (browser sessions, connections, sockets, clients): "
                              "they cannot move to a shared store, only stay with one process.", default=False)
+    rebinding: bool = doc("Every write replaces the whole value (`global X; X = ...`, `Cls.attr = ...`) rather than "
+                          "changing a container or a counter in place: as often a per-process memo or latch as state.",
+                          default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "

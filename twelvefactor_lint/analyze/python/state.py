@@ -49,6 +49,8 @@ _MUTATORS = {
 _HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapreplace", "heapq.heapify",
             "bisect.insort", "bisect.insort_left", "bisect.insort_right"}
 _ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
+_REBINDING = "rebinding through `global`"
+_CLASS_REBINDING = "class attribute rebinding"
 _SESSION_KEY = re.compile(r"session|cookie|current_user|user_id|user\.id|request\.user|token|\bsid\b", re.IGNORECASE)
 _CACHE_NAME = re.compile(r"cache|memo", re.IGNORECASE)
 _PROBE = re.compile(r"(^|_)(health|healthz|healthcheck|ready|readiness|readyz|liveness|livez|alive|probe)(_|$)", re.IGNORECASE)
@@ -367,12 +369,13 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                 elif isinstance(target, ast.Name) and target.id in state.globals and target.id in module.bound:
                     if not isinstance(node, ast.Delete) and id(node) not in lazy:
                         var = module.state.get(target.id) or StateVar(target.id, "module global", module.bound[target.id])
-                        yield target, var, "rebinding through `global`", "", ""
+                        op = "in-place update through `global`" if isinstance(node, ast.AugAssign) else _REBINDING
+                        yield target, var, op, "", ""
                 elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                         and target.value.id in module.class_state and target.value.id not in state.locals:
                     var = module.class_state[target.value.id].get(target.attr)
                     if var is not None:
-                        yield target, var, "class attribute rebinding", "", ""
+                        yield target, var, _CLASS_REBINDING, "", ""
         elif isinstance(node, ast.Call):
             func = node.func
             instance = _instance_called(func, state)
@@ -507,6 +510,7 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
         writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
         framework=handler.framework, site=handler.describe(), session_key=session_key,
         cache_like=bool(_CACHE_NAME.search(short)), live_objects=any(_LIVE.search(part) for part in short.split(".")),
+        rebinding=all(w[2] in (_REBINDING, _CLASS_REBINDING) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
         anchor=f"{handler.qualname}:{var.name}",
     )
