@@ -18,6 +18,8 @@ from twelvefactor_lint.facts.python import FileDatastore
 _LOADERS = {"json.load", "json.loads", "yaml.load", "yaml.safe_load", "pickle.load", "pickle.loads", "orjson.loads"}
 _DUMPERS = {"json.dump", "yaml.dump", "yaml.safe_dump", "pickle.dump"}
 _SERIALISERS = {"json.dumps", "yaml.dump", "yaml.safe_dump", "pickle.dumps", "orjson.dumps"}
+_STRING_LOADERS = {"json.loads", "pickle.loads", "orjson.loads"}
+_FILE_READS = {"read", "read_text", "read_bytes"}
 _REMOVERS = {"os.remove", "os.unlink", "shutil.rmtree"}
 _FILE_WRITERS = {"write_text", "write_bytes"}
 """Path methods: `fh.write(json.dumps(...))` on a file handed in is a stream, not a store."""
@@ -36,7 +38,7 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDat
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualify(node.func) or ""
-            loads = loads or qualified in _LOADERS
+            loads = loads or qualified in _LOADERS and _reads_file(node, qualified)
             removes = removes or qualified in _REMOVERS or isinstance(node.func, ast.Attribute) and node.func.attr == "unlink"
             if writes is None and _writes_serialised(node, qualified, names):
                 writes = node
@@ -47,9 +49,19 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDat
     return facts
 
 
-def _writes_serialised(call: ast.Call, qualified: str, names: Names) -> bool:
-    """`json.dump(data, fh)` or `path.write_text(json.dumps(data))`."""
-    if qualified in _DUMPERS:
+def _reads_file(call: ast.Call, qualified: str) -> bool:
+    """`json.load(fh)`, `yaml.safe_load(fh)`, or a string loader given a file's contents (`json.loads(p.read_text())`);
+    `json.loads(body)` parses a string that may come from anywhere (a request, a message)."""
+    if qualified not in _STRING_LOADERS:
         return True
+    return bool(call.args) and isinstance(call.args[0], ast.Call) and isinstance(call.args[0].func, ast.Attribute) \
+        and call.args[0].func.attr in _FILE_READS
+
+
+def _writes_serialised(call: ast.Call, qualified: str, names: Names) -> bool:
+    """`json.dump(data, fh)` or `path.write_text(json.dumps(data))`; `yaml.dump(data)` without a stream returns a
+    string and writes nothing."""
+    if qualified in _DUMPERS:
+        return len(call.args) >= 2 or any(k.arg in ("fp", "stream", "file") for k in call.keywords)
     return isinstance(call.func, ast.Attribute) and call.func.attr in _FILE_WRITERS and bool(call.args) \
         and isinstance(call.args[0], ast.Call) and (names.qualify(call.args[0].func) or "") in _SERIALISERS
