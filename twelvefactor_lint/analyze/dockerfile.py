@@ -21,14 +21,14 @@ from twelvefactor_lint.analyze.process_facts import Origin, command_facts, comma
 from twelvefactor_lint.analyze.secret_shape import secret_shape
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
-from twelvefactor_lint.analyze.shell.processes import expand, started_scripts, unwrap
+from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
 from twelvefactor_lint.analyze.shell.programs import build_step
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
 from twelvefactor_lint.facts.platform import SettingsModule
-from twelvefactor_lint.facts.process import ProcessStart, StageStart, StopSignal
+from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
 """`Dockerfile.base`, `base.Dockerfile`: an image other Dockerfiles build FROM; it declares no process."""
@@ -278,7 +278,7 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     passed = _passed_to_script(start)
     refs = script_refs(path, instruction.line, commands, f"{path}:{instruction.line} {instruction.name}", path)
     if passed is None:
-        return facts + command_facts(path, origin, commands) + refs
+        return facts + _under_init(start, command_facts(path, origin, commands)) + refs
     cmd, cmd_commands = passed
     whole = " ".join(" ".join(c.argv) for c in commands)
     facts += [replace(f, command=whole) if isinstance(f, ProcessStart) else f for f in command_facts(
@@ -292,6 +292,15 @@ def _only_init_wrapper(start: dict[str, Instruction]) -> bool:
     """`ENTRYPOINT ["tini", "--"]` without a CMD: the init wrapper has nothing to run."""
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
     return "CMD" not in start and bool(head) and not unwrap(tuple(head or ()))
+
+
+def _under_init(start: dict[str, Instruction], facts: list[ProcessFact]) -> list[ProcessFact]:
+    """Without `process.pid1_shell` when the ENTRYPOINT is an init that signals the whole process group
+    (`dumb-init --`): the shell the CMD starts is not PID 1, and SIGTERM reaches its children anyway."""
+    entrypoint = start.get("ENTRYPOINT")
+    if entrypoint is None or not entrypoint.exec_form or not signals_group(tuple(entrypoint.exec_form)):
+        return facts
+    return [f for f in facts if not isinstance(f, Pid1Shell)]
 
 
 def _passed_to_script(start: dict[str, Instruction]) -> tuple[Instruction, list[SimpleCommand]] | None:

@@ -22,6 +22,7 @@ from twelvefactor_lint.analyze.shell.processes import (
     expand,
     extra_processes,
     shell_script,
+    signals_group,
     started_scripts,
     unwrap,
 )
@@ -219,7 +220,7 @@ def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: l
     main = commands[main_index]
     if origin.form == "shell" and not main.exec:
         how = "shell form"
-    elif wrapped and len(commands) > 1 and not main.exec:
+    elif wrapped and len(commands) > 1 and not main.exec and not signals_group(raw[0].argv):
         how = "sh -c"
     else:
         return []

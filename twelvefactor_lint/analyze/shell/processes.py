@@ -69,6 +69,18 @@ class ExtraProcess:
     line: int = 0
 
 
+def signals_group(argv: tuple[str, ...]) -> bool:
+    """The line starts with an init that forwards signals to the child's whole process group: `dumb-init` (its
+    default setsid mode, unless `--single-child`/`-c`) or `tini -g`; a shell it runs need not pass SIGTERM on."""
+    if not argv:
+        return False
+    name, rest = argv[0].rsplit("/", 1)[-1], argv[1:]
+    options = set(rest[:len(rest) - len(_drop_leading(rest, lambda a: a.startswith("-") and a != "--"))])
+    if name == "dumb-init":
+        return not {"-c", "--single-child"} & set(options)
+    return name in {"tini", "tini-static"} and "-g" in options
+
+
 def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
     """Strip PID-1 helpers, privilege droppers and `poetry run`-style runners to reach the real program."""
     while argv:
