@@ -167,6 +167,8 @@ class FileWrite(PythonSiteFact):
     api: str = doc("How (`open()`, `.save()`, `shutil.copyfileobj()`).")
     target: str = doc("The path expression, shortened to 60 characters.")
     upload: bool = doc("What is written is an uploaded file.")
+    others: str = doc("The other local files the same handler writes (`` `b.json` (line 14) ``), for a write that is "
+                      "not an upload; `\"\"`: none.", default="")
 
 
 @kind("python.secret_env_fallback")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
@@ -203,7 +204,26 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind))
-    return facts
+    return _one_per_handler(facts)
+
+
+def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:
+    """A handler's local files are one problem (a screenshot, its elements and its fetch parked side by side):
+    its first non-upload write speaks for them and names the others. Uploads stay one per place (TF605)."""
+    firsts: dict[str, int] = {}
+    others: dict[str, list[FileWrite]] = {}
+    kept: list[FileWrite] = []
+    for fact in facts:
+        if fact.upload or fact.function not in firsts:
+            if not fact.upload:
+                firsts[fact.function] = len(kept)
+            kept.append(fact)
+        else:
+            others.setdefault(fact.function, []).append(fact)
+    for function, rest in others.items():
+        first = kept[firsts[function]]
+        kept[firsts[function]] = replace(first, others=", ".join(f"`{f.target}` (line {f.line})" for f in rest))
+    return kept
 
 
 def _writes_upload(site: Site, function: _Function) -> bool:
