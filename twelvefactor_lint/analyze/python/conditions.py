@@ -145,6 +145,11 @@ def _flag_name(node: ast.expr, names: Names, env_names: dict[str, str]) -> str |
         owner = node.value
         if isinstance(owner, ast.Attribute) and owner.attr in {"config", "settings"}:
             return node.slice.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args \
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        owner = node.func.value  # `app.config.get("X")` reads the setting as `app.config["X"]` does
+        if isinstance(owner, ast.Attribute) and owner.attr in {"config", "settings"}:
+            return node.args[0].value
     if isinstance(node, ast.Attribute):
         owner = node.value
         while isinstance(owner, ast.Attribute):
