@@ -18,6 +18,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.images import image_kind
 from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
+from twelvefactor_lint.analyze.python.credentials import OWN_KEY
 from twelvefactor_lint.analyze.secret_shape import secret_shape
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
@@ -350,7 +351,8 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                     if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
                             and not _PLACEHOLDER.match(value) and not value.isdigit() and not _is_path(value):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
-                                                   shape=secret_shape(value), anchor=f"{item.name}:{key}"))
+                                                   shape=secret_shape(value), own_key=bool(OWN_KEY.search(key)),
+                                                   anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:
                 words = item.exec_form or item.value.split()
                 paths = [w for w in words if not w.startswith("--")]

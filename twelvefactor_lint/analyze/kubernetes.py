@@ -28,7 +28,7 @@ from twelvefactor_lint.analyze import Unanalyzable, directives, images
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
-from twelvefactor_lint.analyze.python.credentials import SECRET_NAME, looks_like_secret
+from twelvefactor_lint.analyze.python.credentials import OWN_KEY, SECRET_NAME, looks_like_secret
 from twelvefactor_lint.analyze.secret_shape import secret_shape
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
@@ -227,7 +227,7 @@ def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: st
         if value is not None and text is not None and SECRET_NAME.search(key) and looks_like_secret(key, text) \
                 and "TEMPLATE" not in text and not _SEEDED_ACCOUNT.search(key):
             facts.append(SecretValue(path, Y.line(value), Y.column(value), key=key, where=where, how=how,
-                                     shape=secret_shape(text), anchor=f"{where}:{key}"))
+                                     shape=secret_shape(text), own_key=bool(OWN_KEY.search(key)), anchor=f"{where}:{key}"))
     return facts
 
 

@@ -32,6 +32,8 @@ class SecretValue(Fact):
     how: str = doc("How, in words (`in its env`, `in its data`).")
     shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
                      "high-entropy like a generated key) or `word` (anything else).", default="word")
+    own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
+                        "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)
 
 
 @kind("kubernetes.no_grace")

@@ -47,7 +47,7 @@ _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
-_OWN_KEY = re.compile(r"(^|(?<!api_)(?<!client_)(?<!consumer_)(?<!access_)(?<!app_)_)"
+OWN_KEY = re.compile(r"(^|(?<!api_)(?<!client_)(?<!consumer_)(?<!access_)(?<!app_)_)"
                       r"(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
                       r"cookie_?secret|hmac(_?key)?|private_?key)$|^jwt_", re.IGNORECASE)
 """Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
@@ -156,7 +156,7 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
-                   own_key=bool(_OWN_KEY.search(key)),
+                   own_key=bool(OWN_KEY.search(key)),
                    looks_real=looks_like_secret(key, fallback.value) and not _spells_project(str(fallback.value), path),
                    module_kind=contexts.module_kind)
 
