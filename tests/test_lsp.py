@@ -134,7 +134,7 @@ def test_code_actions_fix_and_suppress_and_the_edits_apply(client, project):
 
 def test_an_unsafe_fix_says_so(client, project):
     settings = project / "app" / "settings.py"
-    settings.write_text('SECRET_KEY = "x8f9w3k2m5n7p1q4r6t8v0y2z4b6d8f0"\n', encoding="utf-8")
+    settings.write_text('STRIPE_SECRET_KEY = "sk_live_51H8xYzAbCdEfGhIjKlMn"\n', encoding="utf-8")
     client.open(settings)
     client.diagnostics(settings, lambda d: bool(d))
     fix = [a for a in _actions(client, settings, 0) if a["title"].startswith("Fix")]
