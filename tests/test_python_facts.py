@@ -504,7 +504,8 @@ def test_log_named_file_opened_for_append_is_a_log_sink_and_not_a_stored_file():
             return response
         """
     assert sinks(source) == [(7, "app.config['API_ACCESS_LOG']"), (8, "logs/app.log")]
-    assert sorted(f.line for f in _facts(source, kind="python.file_write")) == [10, 12, 14]
+    (stored,) = _facts(source, kind="python.file_write")  # one per handler, naming the others
+    assert stored.line == 10 and "(line 12)" in stored.others and "(line 14)" in stored.others
 
 
 def test_a_log_file_touched_into_existence_is_not_a_sink():
