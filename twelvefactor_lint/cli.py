@@ -424,6 +424,8 @@ def processes(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> No
     except ConfigError as error:
         _fail(str(error))
     click.echo(render_processes(result.processes, fmt), nl=False)
+    if fmt == "text":
+        click.echo(result.reachability, nl=False)
 
 
 @main.command()

@@ -123,6 +123,8 @@ class Result:
     """The process inventory: every process type declared, its kind and findings."""
     docs_url: str = ""
     """The configured base of the rule docs' URLs (report.docs.rule_url); empty: the project's repository."""
+    reachability: str = ""
+    """One line saying how many production Python modules start commands reach (`12f-lint processes`)."""
     digests: Mapping[str, str] = field(default_factory=dict)
     """Each analyzed file's content hash: fixes skip a file that changed since."""
 

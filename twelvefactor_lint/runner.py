@@ -340,7 +340,7 @@ def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], se
         root=str(settings.root), version=__version__, findings=tuple(active), suppressed=tuple(suppressed),
         analyzed=analyzed, skipped=tuple(sorted(skipped, key=lambda s: s.path)), catalogue=catalogue,
         tracebacks=tuple(f.traceback for f in facts if isinstance(f, InternalError)),
-        processes=linked.inventory.processes(active),
+        processes=linked.inventory.processes(active), reachability=linked.reach.line(),
         files=tuple(sorted(roles)), rules=tuple(r.id for r in selection.rules), digests=run_state.digests,
         docs_url=settings.docs_url,
     )

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
+STARTED, IMPORTED, UNREACHED, UNKNOWN = "started", "imported", "unreached", "unknown"
+"""A module's `reach` (link.reach)."""
+
 
 @base
 class PythonFact(Fact):
@@ -20,6 +23,10 @@ class PythonFact(Fact):
                                "marked by link.", default=False)
     statement_line: int | None = doc("The first line of the statement holding it (inline suppressions on it count).",
                                      default=None)
+    reach: str = doc("Whether a production process runs the module, from link: `started` (a start command runs it), "
+                     "`imported` (a started module imports it, or a framework loads it by name), `unreached` (the "
+                     "project's starts are resolved and none reaches it: judged one severity lower) or `unknown`.",
+                     default="unknown")
 
 
 @base
@@ -331,6 +338,24 @@ class Import(PythonFact):
     dotted: str = doc("The module as imported (`django.core.wsgi`).")
     deferred: str = doc("When the import runs, if not on import of the module (`when `export()` runs`, "
                         "`when `settings.USE_S3``); `\"\"`: at module level.", default="")
+
+
+@kind("python.module_refs")
+class ModuleRefs(PythonFact):
+    """Every module a Python file may load (one per analyzed file, at line 1): link follows them from the modules
+    production start commands run to tell which files a production process ever runs (`reach`)."""
+
+    module: str = doc("The file's dotted module name (from its path).")
+    imports: tuple[str, ...] = doc("The modules its import statements name, absolute (`pkg.mod`, and `pkg.mod.name` for "
+                                   "`from pkg.mod import name`: it may be a submodule), in functions and guards too.")
+    names: tuple[str, ...] = doc("Dotted strings that may name a module a framework loads by name (`\"app.urls\"`, "
+                                 "`\"app.tasks.send\"`, `\"main:app\"`) and `.py` file names.")
+    apps: tuple[str, ...] = doc("Django applications it installs (`INSTALLED_APPS` entries): each one's whole package "
+                                "is loaded (models, admin, signals, tasks, commands).")
+    dynamic: tuple[str, ...] = doc("Imports by a computed name: the literal dotted prefix of each (`app.plugins.` for "
+                                   "`import_module(f\"app.plugins.{name}\")`), `.` for a package scan of its own "
+                                   "package (`pkgutil.iter_modules`), `\"\"` for a name not known at all in a module "
+                                   "that lists directories or reads entry points (a plugin loader).")
 
 
 @kind("python.undeclared_import")

@@ -11,6 +11,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.process import ProcessFact
+from twelvefactor_lint.facts.python import UNREACHED, PythonFact
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
 from twelvefactor_lint.judge.headline import headline
@@ -19,6 +20,7 @@ from twelvefactor_lint.model import Finding, Related
 from twelvefactor_lint.severity import lowered
 
 DEV_NOTE = " (dev-only file: severity lowered one step)"
+UNREACHED_NOTE = " (no production start command imports this module: severity lowered one step)"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             note = ""
             if role_of(fact, roles) == DEV:
                 severity, note = lowered(severity), DEV_NOTE
+            elif isinstance(fact, PythonFact) and fact.reach == UNREACHED:
+                severity, note = lowered(severity), UNREACHED_NOTE
             if fact.condition and (role_of(fact, roles) != DEV or fact.dev_only):
                 # a development switch (`if [ "$DEBUG" = 1 ]`) is both: lowered for each
                 severity, note = lowered(severity), note + f" (only {fact.condition}: opt-in, severity lowered one step)"

@@ -5,9 +5,10 @@
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA, a kustomize overlay or a Helm chart's values default gives them
    (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`).
-2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); imports
-   no dependency declaration provides, and ranges no lock file pins (`dependencies`); a module choosing a
-   different kind of backing service by environment (`parity`).
+2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); which
+   production modules a start command reaches (`reach`); imports no dependency declaration provides, and
+   ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
+   environment (`parity`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -28,6 +29,7 @@ from twelvefactor_lint.link import (
     inventory,
     parity,
     python,
+    reach,
     replicas,
     start_chains,
 )
@@ -41,10 +43,14 @@ class Linked:
     facts: list[Fact]
     """Every file's facts (the started scripts' too), linked: what the rules judge."""
     inventory: inventory.Inventory
+    reach: reach.Reach
+    """Which production Python modules a start command reaches (each fact carries its file's as `reach`)."""
 
 
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
-    facts = dependencies.link(parity.link(python.link(facts)), files.paths())
-    return Linked(facts, inventory.build(facts))
+    facts = parity.link(python.link(facts))
+    reached = reach.compute(facts, files.paths())
+    facts = dependencies.link(reach.annotate(facts, reached), files.paths())
+    return Linked(facts, inventory.build(facts), reached)

@@ -28,6 +28,7 @@ from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.references import module_refs
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
@@ -98,6 +99,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         facts += datastore_facts(names, contexts, path)
     facts += import_facts(tree, index, path)
     facts += sys_path_facts(index.calls, path)
+    facts.append(module_refs(index, path))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names)

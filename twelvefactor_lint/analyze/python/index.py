@@ -36,6 +36,8 @@ class Index:
     dicts: list[Site[ast.Dict]] = field(default_factory=list)
     urls: list[Site[ast.Constant]] = field(default_factory=list)
     """String constants containing `://`."""
+    dotted: list[str] = field(default_factory=list)
+    """Other short string constants with a dot: a module a framework loads by name may be among them."""
     parents: dict[int, Function | None] = field(default_factory=dict)
     """id(function) -> the function it is nested in (None for a module- or class-level function)."""
     owners: dict[int, ast.ClassDef] = field(default_factory=dict)
@@ -111,8 +113,12 @@ def build(tree: ast.Module) -> Index:
             elif action == _WITH:
                 index.withs.append(Site(node, function, line))
             elif action == _CONSTANT:
-                if isinstance(node.value, str) and "://" in node.value:
-                    index.urls.append(Site(node, function, line))
+                value = node.value
+                if type(value) is str:
+                    if "://" in value:
+                        index.urls.append(Site(node, function, line))
+                    elif "." in value and len(value) < 120:
+                        index.dotted.append(value)
                 continue
             elif action == _EXPR:
                 if type(node.value) is ast.Call:

@@ -1,0 +1,145 @@
+"""Which modules a Python file may load: its imports, the dotted names frameworks import for it, and the
+imports it computes. Link follows them from what production starts (link.reach); over-reaching is safe
+there (a module thought loaded is judged as it always was), missing one is not, so every import counts,
+guarded or deferred, and every dotted string that could be a module is kept.
+
+Read from the tree's index (no second walk of the tree)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.discover.modules import dotted_module
+from twelvefactor_lint.facts.python import ModuleRefs
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[\w.]+)?|[\w./-]+\.py")
+"""`pkg.mod`, `pkg.mod.Class`, `pkg.mod:app` (a server's target), `path/to/file.py`."""
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_DATA_SUFFIXES = frozenset({
+    "json", "yaml", "yml", "toml", "ini", "cfg", "conf", "txt", "md", "rst", "html", "htm", "xml", "csv", "css", "js",
+    "ts", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "log", "db", "sqlite", "sqlite3", "sh", "env",
+    "pem", "key", "crt", "gz", "zip", "tar", "lock", "j2", "jinja", "tmpl", "mo", "po", "woff", "woff2", "ttf",
+})
+"""A file name, not a module (`config.json`, `index.html`)."""
+_LOADERS = frozenset({"import_module", "__import__", "import_string", "import_by_path", "load_object", "autodiscover_tasks",
+                      "include"})
+"""Calls whose string arguments name modules (`include("app.urls")`, `autodiscover_tasks(["app"])`)."""
+_SCANS = frozenset({"iter_modules", "walk_packages"})
+_ENTRY_POINTS = frozenset({"entry_points", "iter_entry_points", "load_entry_point"})
+"""Plugins named by installed distributions' metadata, not by any string of the code."""
+_LISTINGS = frozenset({"listdir", "scandir", "glob", "iglob", "iterdir", "walk", "rglob"})
+"""A module that lists directories and imports a name it computes may import any module it finds (plugins);
+one that does not imports names given to it, and the dotted strings that name them are kept where they are
+written (`import_string(settings.EMAIL_BACKEND)` loads a string of the settings)."""
+_APP_LISTS = re.compile(r"(?:^|_)APPS$")
+"""`INSTALLED_APPS`, `LOCAL_APPS`, `THIRD_PARTY_APPS`: Django applications (whole packages) by name."""
+
+
+def module_refs(index: Index, path: str) -> ModuleRefs:
+    module = dotted_module(path)
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    names = [v for v in index.dotted if _DOTTED.fullmatch(v) and v.rsplit(".", 1)[-1].lower() not in _DATA_SUFFIXES]
+    loaded, dynamic = _loaded_by_calls(index)
+    return ModuleRefs(path, 1, module=module, imports=_unique(_imports(index, package)), names=_unique(names + loaded),
+                      apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic), anchor="module_refs")
+
+
+def _imports(index: Index, package: str) -> list[str]:
+    """Absolute names of what the import statements import (relative ones resolved against `package`)."""
+    imports: list[str] = []
+    for node in index.imports:
+        if isinstance(node, ast.Import):
+            imports += [alias.name for alias in node.names]
+            continue
+        base = node.module or ""
+        if node.level:
+            parts = package.split(".") if package else []
+            if node.level - 1 > len(parts):
+                continue
+            parent = ".".join(parts[:len(parts) - (node.level - 1)])
+            base = ".".join(p for p in (parent, base) if p)
+        if base:
+            imports.append(base)
+        imports += [f"{base}.{a.name}" if base else a.name for a in node.names if a.name != "*"]
+    return imports
+
+
+def _loaded_by_calls(index: Index) -> tuple[list[str], list[str]]:
+    """(module names calls load by a literal, prefixes of the names they compute: see `ModuleRefs.dynamic`)."""
+    names: list[str] = []
+    dynamic: list[str] = []
+    lists = any(_called(site.node) in _LISTINGS for site in index.calls)
+    for site in index.calls:
+        call, called = site.node, _called(site.node)
+        if called in _LOADERS:
+            literal = _strings(call.args[0]) if call.args else []
+            names += [s for s in literal if _IDENTIFIER.fullmatch(s)]
+            names += [s for k in call.keywords if k.arg in ("packages", "include") for s in _strings(k.value)]
+            if call.args and not literal and called in ("import_module", "__import__", "import_string"):
+                package = next((k.value for k in call.keywords if k.arg == "package"), None)
+                if isinstance(package, ast.Constant) and isinstance(package.value, str):
+                    dynamic.append(package.value + ".")
+                else:
+                    dynamic += [p for p in _prefixes(call.args[0], index) if p or lists]
+        elif called in _SCANS:
+            dynamic.append(".")
+        elif called in _ENTRY_POINTS:
+            dynamic.append("")
+        elif called == "Celery":
+            names += [s for k in call.keywords if k.arg == "include" for s in _strings(k.value)]
+    return names, dynamic
+
+
+def _installed_apps(index: Index) -> list[str]:
+    """The entries of `INSTALLED_APPS`-like lists: Django applications by package (or AppConfig) name."""
+    apps: list[str] = []
+    for site in index.assignments:
+        node = site.node
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is not None and any(isinstance(t, ast.Name) and _APP_LISTS.search(t.id) for t in targets):
+            apps += [s for s in _strings(node.value) if _IDENTIFIER.fullmatch(s.replace(".", "_"))]
+    return apps
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _strings(node: ast.expr) -> list[str]:
+    """The string constants of a literal, a list/tuple/set of them, or a sum of such lists (`BASE_APPS + [...]`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [s for item in node.elts for s in _strings(item)]
+    if isinstance(node, ast.BinOp):
+        return _strings(node.left) + _strings(node.right)
+    return []
+
+
+def _prefixes(node: ast.expr, index: Index) -> list[str]:
+    """The literal prefixes of a computed module name, "" where it has none; a variable's from what is assigned to
+    it (`path = f"app.plugins.{d}.apps"; __import__(path)`), a literal assigned to it being a module in full."""
+    if not isinstance(node, ast.Name):
+        return [_prefix(node)]
+    values = [site.node.value for site in index.assignments if isinstance(site.node, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == node.id for t in site.node.targets)]
+    if not values:
+        return [""]
+    return [v.value + "." if isinstance(v, ast.Constant) and isinstance(v.value, str) else _prefix(v) for v in values]
+
+
+def _prefix(node: ast.expr) -> str:
+    """The literal start of a computed module name (`app.plugins.`, `langchain_`); "" when none."""
+    head = ""
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        head = str(node.values[0].value)
+    elif isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        head = node.left.value
+    return head
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

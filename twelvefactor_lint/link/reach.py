@@ -1,0 +1,257 @@
+"""Link phase 2b, production reachability: which production Python modules a production process ever runs.
+
+A module is `started` when a declared start command runs it (`gunicorn app.wsgi`, `uvicorn main:app`,
+`celery -A proj`, `python run.py`, `python -m pkg`, `manage.py ...`), and `imported` when a started module
+loads it: an import statement (relative, star, in a function or a guard: over-reaching is safe), a dotted
+string a framework imports by name (settings, URLconfs, `include("x.urls")`, celery `include=`,
+`import_module("x")`), or a Django application's package (`INSTALLED_APPS`: the whole package, since Django
+loads its models, admin, signals, tasks and commands). It is `unreached` when the project's starts are
+resolved, the closure looks sound and the module is outside it; `unknown` otherwise. Rules see it as every
+Python fact's `reach`; the engine judges `unreached` one severity lower (see judge.engine).
+
+When in doubt the answer is `unknown` for every module, which changes nothing:
+- no production start is resolved, or one runs a Python process whose module is not found (`celery worker`
+  without `-A`, `uwsgi --ini` whose ini names it), or runs the project's own console script (its module is
+  in packaging metadata, which link does not read);
+- a start target or a reached production module was read by no analyzer (its imports are not known);
+- a reached module is a plugin loader (imports names it computes from a directory listing, or entry points);
+- the closure covers less than `MIN_COVERAGE` of the production Python files (a start the process model
+  reads only in part, an App Engine or serverless layout).
+Settings and server-config modules are never `unreached`: a deploy chooses them by environment
+(`DJANGO_SETTINGS_MODULE`, `gunicorn.conf.py` read from the working directory), so each production one is a
+root of the closure too. Neither are modules in a directory a framework loads whole (migrations, revisions).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from twelvefactor_lint.analyze.shell.programs import APP, DEV_SERVER, SCHEDULER, WEB_SERVER, WORKER
+from twelvefactor_lint.discover import scope
+from twelvefactor_lint.discover.modules import dotted_module
+from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.process import Started
+from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, ModuleRefs, PythonFact
+
+MIN_COVERAGE = 0.2
+"""Below this share of the production Python files reached, the closure is taken as incomplete (see the
+commit that set it for the tune-half figures it rests on)."""
+
+_PYTHON_ROLES = frozenset({WEB_SERVER, WORKER, SCHEDULER, APP, DEV_SERVER})
+"""A start running one of these runs Python code of the project: if none of its targets is found, the
+closure may miss what it runs (`exec "$@"` runs the image's command, a start of its own)."""
+_MODULE_FLAGS = frozenset({"-m", "-A", "--app", "--module", "-a"})
+_MODULE_WORD = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_DOTTED_WORD = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?::[\w.()]*)?|([A-Za-z_]\w*):[A-Za-z_][\w.()]*")
+_KEPT_KINDS = frozenset({"settings", "server_config"})
+_VENV_BIN = re.compile(r"(?:^|/)\.?(?:venv|env|virtualenv)/bin/")
+_LOADED_DIRS = frozenset({"versions", "migrations"})
+"""Directories a framework loads every module of (alembic's revisions, Django's migrations) when it runs."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Each production Python file's reach, and why the whole answer is `unknown` when it is."""
+
+    of: dict[str, str]
+    doubt: str = ""
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys((STARTED, IMPORTED, UNREACHED, UNKNOWN), 0)
+        for value in self.of.values():
+            counts[value] += 1
+        return counts
+
+    def line(self) -> str:
+        """One line for `12f-lint processes`: how many production modules each answer has, and any doubt."""
+        if not self.of:
+            return ""
+        counts = ", ".join(f"{n} {value}" for value, n in self.summary().items() if n)
+        return f"Production Python modules: {counts}" + (f" ({self.doubt})" if self.doubt else "") + "\n"
+
+
+class _Modules:
+    """The project's Python files by every dotted name an import may give them (`src.app.models` is also
+    `app.models` and `models`: the source root is not known) and by directory."""
+
+    def __init__(self, paths: Iterable[str]):
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.by_dir: dict[str, list[str]] = defaultdict(list)
+        self.by_base: dict[str, list[str]] = defaultdict(list)
+        self.paths = set()
+        for path in paths:
+            self.paths.add(path)
+            self.by_base[posixpath.basename(path)].append(path)
+            parts = dotted_module(path).split(".")
+            for start in range(len(parts)):
+                self.by_name[".".join(parts[start:])].add(path)
+            directory = posixpath.dirname(path)
+            while True:
+                self.by_dir[directory].append(path)
+                if not directory:
+                    break
+                directory = posixpath.dirname(directory)
+
+    def module(self, name: str) -> set[str]:
+        return self.by_name.get(name, set())
+
+    def longest(self, name: str) -> set[str]:
+        """The files of the longest prefix of `name` that is a module (`app.views.index` -> app/views.py)."""
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            found = self.by_name.get(".".join(parts[:end]))
+            if found:
+                return found
+        return set()
+
+    def file(self, name: str) -> set[str]:
+        """Files a command's `dir/run.py` may be: the path from the root, else the longest tail that matches."""
+        parts = [p for p in name.split("/") if p and p != "."]
+        candidates = self.by_base.get(parts[-1], []) if parts else []
+        for start in range(len(parts)):
+            tail = "/".join(parts[start:])
+            found = {p for p in candidates if p == tail or p.endswith("/" + tail)}
+            if found:
+                return found
+        return set()
+
+    def package(self, path: str) -> list[str]:
+        """Every file of the package a file belongs to (its directory's, below it too)."""
+        return self.by_dir.get(posixpath.dirname(path), [])
+
+    def parents(self, path: str) -> list[str]:
+        """The `__init__.py` files importing `path` runs first."""
+        found, directory = [], posixpath.dirname(path)
+        while directory:
+            init = f"{directory}/__init__.py"
+            if init in self.paths and init != path:
+                found.append(init)
+            directory = posixpath.dirname(directory)
+        return found
+
+
+def compute(facts: Iterable[Fact], paths: Iterable[str]) -> Reach:
+    facts = list(facts)
+    python = [p for p in paths if p.endswith(".py")]
+    prod = [p for p in python if scope.classify(p) == scope.PROD]
+    if not prod:
+        return Reach({})
+    unknown = Reach(dict.fromkeys(prod, UNKNOWN), "")
+    modules = _Modules(python)
+    refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
+    started, doubt = _started(facts, modules)
+    if not doubt and not started:
+        doubt = "no production start command runs a module of the project"
+    if doubt:
+        return replace(unknown, doubt=doubt)
+    chosen = {p for p in prod if p in refs and refs[p].module_kind in _KEPT_KINDS}  # by environment, maybe
+    reached, doubt = _closure(started | chosen, refs, modules)
+    if doubt:
+        return replace(unknown, doubt=doubt)
+    covered = sum(p in reached for p in prod)
+    if covered < MIN_COVERAGE * len(prod):
+        return replace(unknown, doubt=f"the start commands reach {covered} of {len(prod)} production Python files")
+    kinds = {path: ref.module_kind for path, ref in refs.items()}
+    return Reach({p: STARTED if p in started else IMPORTED if p in reached
+                  else UNKNOWN if kinds.get(p, "settings") in _KEPT_KINDS or _loaded_by_directory(p) else UNREACHED
+                  for p in prod})
+
+
+def _loaded_by_directory(path: str) -> bool:
+    return any(part in _LOADED_DIRS for part in path.split("/")[:-1])
+
+
+def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], str]:
+    """The files production (and development) start commands run, or why they are not known."""
+    started: set[str] = set()
+    for start in (f for f in facts if isinstance(f, Started)):
+        declared = start.started_by_path or start.path
+        role = scope.classify(declared)
+        if role in (scope.TEST, scope.DOCS, scope.BUILD):
+            continue
+        found = _targets(start.command, modules)
+        started |= found
+        if role == scope.PROD and (not found and start.main_role in _PYTHON_ROLES
+                                   or not start.main_role and _own_program(start.main, modules)):
+            return set(), f"{declared}:{start.started_by_line or start.line} runs `{start.main[:80]}`: its module is not known"
+    return started, ""
+
+
+def _own_program(main: str, modules: _Modules) -> bool:
+    """Whether a command's program is the project's own console script (`dispatch server start`, `venv/bin/monkey`):
+    the module it runs is declared in packaging metadata, which link does not read."""
+    words = [w for w in main.split() if "=" not in w and w != "exec"]
+    if not words:
+        return False
+    program = words[0]
+    return bool(_VENV_BIN.search(program)) or posixpath.basename(program).replace("-", "_") in modules.by_name
+
+
+def _targets(command: str, modules: _Modules) -> set[str]:
+    """Project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
+    a `FLASK_APP`, and what `flask run` loads by default."""
+    words = [w.strip("\"'[],;()") for w in command.split()]
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        flag, _, value = word.partition("=")
+        if word.endswith(".py"):
+            found |= modules.file(word)
+        elif flag in _MODULE_FLAGS and i + 1 < len(words) and not value:
+            target = words[i + 1].split(":")[0]
+            if _MODULE_WORD.fullmatch(target):
+                found |= modules.longest(target)
+        elif (flag in _MODULE_FLAGS or flag == "FLASK_APP") and value:
+            found |= modules.longest(value.split(":")[0]) | (modules.file(value) if value.endswith(".py") else set())
+        elif match := _DOTTED_WORD.fullmatch(word):
+            found |= modules.longest(match.group(1) or match.group(2))
+        elif posixpath.basename(word) == "flask" and "run" in words[i + 1:]:
+            found |= modules.file("app.py") | modules.file("wsgi.py")
+    return found
+
+
+def _closure(roots: set[str], refs: dict[str, ModuleRefs], modules: _Modules) -> tuple[set[str], str]:
+    """Every file the roots load, transitively; or why that is not known."""
+    reached: set[str] = set()
+    pending = list(roots)
+    while pending:
+        path = pending.pop()
+        if path in reached:
+            continue
+        reached.add(path)
+        pending += modules.parents(path)
+        ref = refs.get(path)
+        if ref is None:
+            if path in roots or scope.classify(path) == scope.PROD:
+                return set(), f"{path} is loaded but was not analyzed: what it imports is not known"
+            continue  # a test or script module production code imports: rare, and never lowered itself
+        for name in ref.imports:
+            pending += modules.module(name)
+        for name in ref.names:
+            name = name.partition(":")[0]
+            pending += modules.file(name) if name.endswith(".py") else modules.longest(name)
+        for app in ref.apps:
+            for found in modules.longest(app):
+                pending += modules.package(found) if found.endswith(("__init__.py", "/apps.py")) else [found]
+        for prefix in ref.dynamic:
+            if not prefix:
+                return set(), f"{path} imports modules by a name it computes from a directory listing"
+            if "." not in prefix:  # `f"langchain_{name}"`: the project's own modules, or a third party's
+                if any(name.startswith(prefix) for name in modules.by_name):
+                    return set(), f"{path} imports a module by a name it computes (`{prefix}...`)"
+                continue
+            for found in (modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".") else {path}):
+                pending += modules.package(found)
+    return reached, ""
+
+
+def annotate(facts: list[Fact], reach: Reach) -> list[Fact]:
+    """Every production Python fact with its file's `reach`."""
+    of = reach.of
+    if not any(value != UNKNOWN for value in of.values()):
+        return facts
+    return [replace(f, reach=of[f.path]) if isinstance(f, PythonFact) and of.get(f.path, UNKNOWN) != UNKNOWN
+            else f for f in facts]
