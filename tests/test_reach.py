@@ -154,3 +154,11 @@ def test_a_plugin_loader_reading_entry_points_makes_everything_unknown(tmp_path)
 def test_revisions_a_migration_tool_loads_by_directory_are_never_unreached(tmp_path):
     write_tree(tmp_path, {**FASTAPI, "app/db/revisions/versions/0001_init.py": "revision = '0001'\n"})
     assert _reach(tmp_path).of["app/db/revisions/versions/0001_init.py"] == reach.UNKNOWN
+
+
+def test_a_celery_worker_reaches_its_apps_whole_package_which_it_loads_tasks_from_by_configuration(tmp_path):
+    write_tree(tmp_path, {"Procfile": "web: gunicorn proj.wsgi\nworker: celery -A proj worker\n",
+                          "proj/__init__.py": "", "proj/wsgi.py": "application = None\n",
+                          "proj/jobs/tasks.py": "from celery import shared_task\n", "seed.py": "X = 1\n"})
+    found = _reach(tmp_path)
+    assert found.of["proj/jobs/tasks.py"] != reach.UNREACHED and found.of["seed.py"] == reach.UNREACHED

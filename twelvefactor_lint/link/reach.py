@@ -143,13 +143,13 @@ def compute(facts: Iterable[Fact], paths: Iterable[str]) -> Reach:
     unknown = Reach(dict.fromkeys(prod, UNKNOWN), "")
     modules = _Modules(python)
     refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
-    started, doubt = _started(facts, modules)
+    started, loaded, doubt = _started(facts, modules)
     if not doubt and not started:
         doubt = "no production start command runs a module of the project"
     if doubt:
         return replace(unknown, doubt=doubt)
     chosen = {p for p in prod if p in refs and refs[p].module_kind in _KEPT_KINDS}  # by environment, maybe
-    reached, doubt = _closure(started | chosen, refs, modules)
+    reached, doubt = _closure(started, loaded | chosen, refs, modules)
     if doubt:
         return replace(unknown, doubt=doubt)
     covered = sum(p in reached for p in prod)
@@ -165,20 +165,24 @@ def _loaded_by_directory(path: str) -> bool:
     return any(part in _LOADED_DIRS for part in path.split("/")[:-1])
 
 
-def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], str]:
-    """The files production (and development) start commands run, or why they are not known."""
+def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], str]:
+    """The files production (and development) start commands run and load (see `_targets`), or why they
+    are not known."""
     started: set[str] = set()
+    loaded: set[str] = set()
     for start in (f for f in facts if isinstance(f, Started)):
         declared = start.started_by_path or start.path
         role = scope.classify(declared)
         if role in (scope.TEST, scope.DOCS, scope.BUILD):
             continue
-        found = _targets(start.command, modules)
+        found, more = _targets(start.command, modules)
         started |= found
+        loaded |= more
         if role == scope.PROD and (not found and start.main_role in _PYTHON_ROLES
                                    or not start.main_role and _own_program(start.main, modules)):
-            return set(), f"{declared}:{start.started_by_line or start.line} runs `{start.main[:80]}`: its module is not known"
-    return started, ""
+            where = f"{declared}:{start.started_by_line or start.line}"
+            return set(), set(), f"{where} runs `{start.main[:80]}`: its module is not known"
+    return started, loaded, ""
 
 
 def _own_program(main: str, modules: _Modules) -> bool:
@@ -191,32 +195,38 @@ def _own_program(main: str, modules: _Modules) -> bool:
     return bool(_VENV_BIN.search(program)) or posixpath.basename(program).replace("-", "_") in modules.by_name
 
 
-def _targets(command: str, modules: _Modules) -> set[str]:
-    """Project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
-    a `FLASK_APP`, and what `flask run` loads by default."""
+def _targets(command: str, modules: _Modules) -> tuple[set[str], set[str]]:
+    """(project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
+    a `FLASK_APP`, what `flask run` loads by default; files it loads without an import: a celery app's package)."""
     words = [w.strip("\"'[],;()") for w in command.split()]
     found: set[str] = set()
+    loaded: set[str] = set()
+    celery = False
     for i, word in enumerate(words):
         flag, _, value = word.partition("=")
+        celery = celery or posixpath.basename(word) == "celery"
         if word.endswith(".py"):
             found |= modules.file(word)
-        elif flag in _MODULE_FLAGS and i + 1 < len(words) and not value:
-            target = words[i + 1].split(":")[0]
-            if _MODULE_WORD.fullmatch(target):
-                found |= modules.longest(target)
-        elif (flag in _MODULE_FLAGS or flag == "FLASK_APP") and value:
+        elif flag in _MODULE_FLAGS and (value or i + 1 < len(words)):
+            target = (value or words[i + 1]).split(":")[0]
+            apps = modules.longest(target) if _MODULE_WORD.fullmatch(target) else modules.file(target)
+            found |= apps
+            if celery:  # the worker imports its task modules by configuration (`include`, `imports`, autodiscovery)
+                loaded |= {p for app in apps for p in modules.package(app)}
+        elif flag == "FLASK_APP" and value:
             found |= modules.longest(value.split(":")[0]) | (modules.file(value) if value.endswith(".py") else set())
         elif match := _DOTTED_WORD.fullmatch(word):
             found |= modules.longest(match.group(1) or match.group(2))
         elif posixpath.basename(word) == "flask" and "run" in words[i + 1:]:
             found |= modules.file("app.py") | modules.file("wsgi.py")
-    return found
+    return found, loaded
 
 
-def _closure(roots: set[str], refs: dict[str, ModuleRefs], modules: _Modules) -> tuple[set[str], str]:
-    """Every file the roots load, transitively; or why that is not known."""
+def _closure(started: set[str], loaded: set[str], refs: dict[str, ModuleRefs],
+             modules: _Modules) -> tuple[set[str], str]:
+    """Every file the started and loaded ones load, transitively; or why that is not known."""
     reached: set[str] = set()
-    pending = list(roots)
+    pending = [*started, *loaded]
     while pending:
         path = pending.pop()
         if path in reached:
@@ -225,7 +235,7 @@ def _closure(roots: set[str], refs: dict[str, ModuleRefs], modules: _Modules) ->
         pending += modules.parents(path)
         ref = refs.get(path)
         if ref is None:
-            if path in roots or scope.classify(path) == scope.PROD:
+            if path in started or scope.classify(path) == scope.PROD:
                 return set(), f"{path} is loaded but was not analyzed: what it imports is not known"
             continue  # a test or script module production code imports: rare, and never lowered itself
         for name in ref.imports:
