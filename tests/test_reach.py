@@ -162,3 +162,11 @@ def test_a_celery_worker_reaches_its_apps_whole_package_which_it_loads_tasks_fro
                           "proj/jobs/tasks.py": "from celery import shared_task\n", "seed.py": "X = 1\n"})
     found = _reach(tmp_path)
     assert found.of["proj/jobs/tasks.py"] != reach.UNREACHED and found.of["seed.py"] == reach.UNREACHED
+
+
+def test_a_module_named_like_a_data_format_is_still_a_module_a_settings_list_names(tmp_path):
+    write_tree(tmp_path, {**FASTAPI, "app/runners/__init__.py": "", "app/runners/csv.py": "X = 1\n",
+                          "app/core/config.py": "RUNNERS = ['app.runners.csv']\nTEMPLATE = 'index.html'\n",
+                          "index.py": "Y = 1\n"})
+    found = _reach(tmp_path)
+    assert found.of["app/runners/csv.py"] == reach.IMPORTED and found.of["index.py"] == reach.UNREACHED

@@ -22,7 +22,7 @@ _DATA_SUFFIXES = frozenset({
     "ts", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "pdf", "log", "db", "sqlite", "sqlite3", "sh", "env",
     "pem", "key", "crt", "gz", "zip", "tar", "lock", "j2", "jinja", "tmpl", "mo", "po", "woff", "woff2", "ttf",
 })
-"""A file name, not a module (`config.json`, `index.html`)."""
+"""Suffixes of data files, not modules."""
 _LOADERS = frozenset({"import_module", "__import__", "import_string", "import_by_path", "load_object", "autodiscover_tasks",
                       "include"})
 """Calls whose string arguments name modules (`include("app.urls")`, `autodiscover_tasks(["app"])`)."""
@@ -40,7 +40,7 @@ _APP_LISTS = re.compile(r"(?:^|_)APPS$")
 def module_refs(index: Index, path: str) -> ModuleRefs:
     module = dotted_module(path)
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
-    names = [v for v in index.dotted if _DOTTED.fullmatch(v) and v.rsplit(".", 1)[-1].lower() not in _DATA_SUFFIXES]
+    names = [v for v in index.dotted if _DOTTED.fullmatch(v) and not _file_name(v)]
     loaded, dynamic = _loaded_by_calls(index)
     return ModuleRefs(path, 1, module=module, imports=_unique(_imports(index, package)), names=_unique(names + loaded),
                       apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic), anchor="module_refs")
@@ -101,6 +101,12 @@ def _installed_apps(index: Index) -> list[str]:
         if node.value is not None and any(isinstance(t, ast.Name) and _APP_LISTS.search(t.id) for t in targets):
             apps += [s for s in _strings(node.value) if _IDENTIFIER.fullmatch(s.replace(".", "_"))]
     return apps
+
+
+def _file_name(value: str) -> bool:
+    """`config.json`, `index.html`: a name and a data file's suffix (`app.query_runner.csv` is a module)."""
+    stem, _, suffix = value.rpartition(".")
+    return "." not in stem and suffix.lower() in _DATA_SUFFIXES
 
 
 def _called(call: ast.Call) -> str:
