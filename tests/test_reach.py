@@ -170,3 +170,11 @@ def test_a_module_named_like_a_data_format_is_still_a_module_a_settings_list_nam
                           "index.py": "Y = 1\n"})
     found = _reach(tmp_path)
     assert found.of["app/runners/csv.py"] == reach.IMPORTED and found.of["index.py"] == reach.UNREACHED
+
+
+def test_a_file_named_outside_the_project_by_its_absolute_path_is_indexed_without_looping(tmp_path):
+    write_tree(tmp_path, FASTAPI)
+    state, linked = gather([tmp_path], Settings(root=tmp_path, cache=False, jobs=1))
+    found = reach.compute(linked.facts, [*state.roles, "/elsewhere/pkg/__init__.py", "/elsewhere/pkg/tool.py"])
+    assert found.of["app/db.py"] == reach.IMPORTED
+    assert found.of["/elsewhere/pkg/tool.py"] == reach.UNKNOWN  # never analyzed: nothing known of it

@@ -89,12 +89,8 @@ class _Modules:
             parts = dotted_module(path).split(".")
             for start in range(len(parts)):
                 self.by_name[".".join(parts[start:])].add(path)
-            directory = posixpath.dirname(path)
-            while True:
+            for directory in _directories(path):
                 self.by_dir[directory].append(path)
-                if not directory:
-                    break
-                directory = posixpath.dirname(directory)
 
     def module(self, name: str) -> set[str]:
         return self.by_name.get(name, set())
@@ -125,13 +121,20 @@ class _Modules:
 
     def parents(self, path: str) -> list[str]:
         """The `__init__.py` files importing `path` runs first."""
-        found, directory = [], posixpath.dirname(path)
-        while directory:
-            init = f"{directory}/__init__.py"
-            if init in self.paths and init != path:
-                found.append(init)
-            directory = posixpath.dirname(directory)
-        return found
+        inits = (f"{directory}/__init__.py" for directory in _directories(path) if directory not in ("", "/"))
+        return [init for init in inits if init in self.paths and init != path]
+
+
+def _directories(path: str) -> list[str]:
+    """The directories holding `path`, innermost first, up to the root (`""`, or `/` for a file named
+    outside the project by its absolute path)."""
+    found, directory = [], posixpath.dirname(path)
+    while True:
+        found.append(directory)
+        parent = posixpath.dirname(directory)
+        if parent == directory:
+            return found
+        directory = parent
 
 
 def compute(facts: Iterable[Fact], paths: Iterable[str]) -> Reach:
