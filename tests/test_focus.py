@@ -114,4 +114,7 @@ def test_a_named_file_reads_only_what_linking_needs(tmp_path, catalogue, monkeyp
     monkeypatch.setattr(runner, "analyze_file", lambda source, *a, **k: seen.append(source.rel) or real(source, *a, **k))
     scope = focus_for([tmp_path / "recipes" / "api.py"], tmp_path)
     run([tmp_path, tmp_path / "recipes" / "api.py"], Settings(root=tmp_path, cache=False, jobs=1), catalogue, focus=scope)
-    assert sorted(seen) == ["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py"]
+    # every production module too: reachability follows their imports (link.reach)
+    others = [f"other/m{i}.py" for i in range(30)]
+    assert sorted(seen) == sorted(["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py", "recipes/logs.py",
+                                   *others])

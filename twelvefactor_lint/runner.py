@@ -223,8 +223,10 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
                     reported: Callable[[SourceFile], bool], analyze: Analyze,
                     progress: Progress | None = None) -> dict[str, FileAnalysis | str]:
     """The outcome of each file whose findings are reported, then of the other Python files that linking
-    needs from them (see `link.needs`), round by round until none is added."""
-    deferred = [s for s in files if s.kind == PYTHON and not reported(s)]
+    needs from them (see `link.needs`), round by round until none is added. Every production Python file
+    is needed: production reachability (link.reach) follows all their imports, so that a run focused on a
+    few files lowers exactly what the full run lowers."""
+    deferred = [s for s in files if s.kind == PYTHON and not reported(s) and s.role != PROD]
     unjudged = {s.rel for s in deferred}
     now = [s for s in files if s.rel not in unjudged]
     pending: dict[str, SourceFile] = {}
