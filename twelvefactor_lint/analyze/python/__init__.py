@@ -32,6 +32,7 @@ from twelvefactor_lint.analyze.python.references import module_refs
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
+from twelvefactor_lint.analyze.python.worker_loops import worker_loops
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.facts.python import PythonFact, PythonSiteFact
@@ -85,6 +86,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     handlers = find_handlers(index, names, path)
     contexts = Contexts(tree, index, names, handlers, path, module_kind)
     workers = thread_workers(index, names, handlers) if contexts.web_app else []  # a web process's own threads
+    workers += worker_loops(tree, names, handlers + workers)  # consumer loops a start command runs
     facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index.parents)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings

@@ -20,6 +20,8 @@ from twelvefactor_lint.analyze.python.names import Names
 REQUEST, JOB = "request_handler", "job_handler"
 THREAD = "thread"
 """The framework of a function a `threading.Thread`/`Timer` runs: a job context for state, not for other rules."""
+WORKER = "worker"
+"""The framework of a started process's consumer loop (see `worker_loops`): a job context for state only."""
 _THREAD_STARTERS: dict[str, tuple[str, int | None]] = {"threading.Thread": ("target", None),
                                                        "threading.Timer": ("function", 1)}
 """The keyword, and the position when it may be passed positionally, of the function each starter runs."""
@@ -63,10 +65,12 @@ class Handler:
     framework: str
     via: str = ""
     """For a helper: the handler that calls it."""
+    within: tuple[int, int] | None = None
+    """Only writes on these lines count (a worker's consumer loop, not the one-shot setup before it)."""
 
     def describe(self) -> str:
         kind = "request handler" if self.context == REQUEST else "background thread" if self.framework == THREAD \
-            else "job handler"
+            else "worker loop" if self.framework == WORKER else "job handler"
         if self.via:
             return f"helper `{self.qualname}()` called from {kind} `{self.via}()`"
         return f"{kind} `{self.qualname}()`"

@@ -455,6 +455,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         for write in _writes(state):
             if handler.framework == THREAD and write[1].container == "module global":
                 continue  # a thread publishing a handle it made (`global _loop; _loop = new_event_loop()`)
+            if handler.within and not handler.within[0] <= write[0].lineno <= handler.within[1]:
+                continue
             grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
