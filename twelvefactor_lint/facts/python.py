@@ -49,7 +49,8 @@ class SettingFields(PythonSiteFact):
     module: str = doc("The module's dotted name (`app.settings.prod`).")
     origin: str = doc("`literal`, `env_default` (the fallback of an environment read), `env` or `expression`.")
     env_key: str = doc("The environment variable read, when there is one.")
-    source: str = doc("`settings`, `server_config`, `config_class`, `app_config` or `module`.")
+    source: str = doc("`settings`, `server_config`, `config_class`, `app_config`, `module`, `option_default` or "
+                      "`env_setdefault` (`os.environ.setdefault(\"X\", default)`).")
 
 
 @kind("python.setting")

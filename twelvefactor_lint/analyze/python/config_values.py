@@ -2,7 +2,9 @@
 
 Sources: module-level constants (of settings modules, gunicorn config files and app
 modules), attributes of config classes (`class ProductionConfig(Config)`, pydantic
-`BaseSettings`), `app.config["X"] = v` / `celery.conf.x = v`, `config.update(...)` /
+`BaseSettings`), `app.config["X"] = v` / `celery.conf.x = v` / `settings["X"] = v` (a bare settings mapping,
+upper-case keys), `os.environ.setdefault("X", default)` (source `env_setdefault`: the default is an env
+fallback), `config.update(...)` /
 `from_mapping(...)` / `conf.update(...)`, and the `config=` of Flask-Caching's `Cache`
 and `broker=`/`backend=` of `Celery(...)`, and option defaults: an options table
 (`{"name": "REQ_LIMIT_STORAGE", "default_value": "memory://"}`) or an argparse
@@ -33,6 +35,7 @@ _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
 _CONFIG_OBJECTS = {"config", "conf"}
+_SETTINGS_DICTS = {"config", "conf", "settings", "configuration"}
 _UPDATERS = {"update", "from_mapping", "setdefault"}
 _CONSTRUCTOR_KEYS = {"celery.Celery": {"broker": "broker_url", "backend": "result_backend"}}
 _CONFIG_KWARG = {"flask_caching.Cache", "flask_cache.Cache"}
@@ -109,6 +112,9 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     for call in index.calls:
         for key, value in _config_call_items(call, names):
             emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
+        baked = _env_setdefault(call.node, names)
+        if baked:  # the literal is what the variable holds when the deploy does not set it: an env fallback
+            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_field=True)
         option = _argparse_default(call.node)
         if option:
             emit.setting(*option, contexts.of(call), call.statement_line, "option_default")
@@ -127,6 +133,15 @@ def _argparse_default(call: ast.Call) -> tuple[str, ast.expr] | None:
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
     match = _OPTION_NAME.match(long[0]) if long else None
     return (match[1].replace("-", "_").upper(), default) if match and default is not None else None
+
+
+def _env_setdefault(call: ast.Call, names: Names) -> tuple[str, ast.expr] | None:
+    """`os.environ.setdefault("DATABASE_URL", "postgres://...")` -> ("DATABASE_URL", the default)."""
+    if names.qualify(call.func) != "os.environ.setdefault" or len(call.args) != 2:
+        return None
+    key = call.args[0]
+    return (key.value, call.args[1]) if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+        and key.value.isupper() else None
 
 
 def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
@@ -162,12 +177,19 @@ def _is_config_object(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in _CONFIG_OBJECTS
 
 
+def _is_settings_dict(node: ast.expr, key: str) -> bool:
+    """A bare `settings`/`config`/`conf` mapping written with a setting-shaped (upper-case) key:
+    `settings["SECRET_KEY"] = ...`, `config["DATABASE_URL"] = ...`; a lower-case key is some local dict's."""
+    return isinstance(node, ast.Name) and node.id.lower() in _SETTINGS_DICTS and key.isupper()
+
+
 def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
     if not isinstance(statement, ast.Assign):
         return
     for target in statement.targets:
-        if isinstance(target, ast.Subscript) and _is_config_object(target.value) \
-                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+        if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                and isinstance(target.slice.value, str) and (
+                    _is_config_object(target.value) or _is_settings_dict(target.value, target.slice.value)):
             yield target.slice.value, statement.value
         elif isinstance(target, ast.Attribute) and _is_config_object(target.value):
             yield target.attr, statement.value

@@ -37,7 +37,7 @@ _CLIENTS = {
     "MySQLdb.connect": "host", "pika.ConnectionParameters": 0, "pika.URLParameters": 0, "smtplib.SMTP": 0,
     "smtplib.SMTP_SSL": 0, "kombu.Connection": 0, "elasticsearch.Elasticsearch": 0, "pymemcache.client.base.Client": 0,
 }
-_SETTING_SOURCES = {"settings", "config_class", "app_config", "module"}
+_SETTING_SOURCES = {"settings", "config_class", "app_config", "module", "env_setdefault"}
 
 
 def host_of(text: str, shape: str) -> str:
