@@ -265,6 +265,8 @@ class ModuleState(PythonFact):
                       "(`pkg.views.RoomView`, `pkg.store.store`).")
     name: str = doc("The name.")
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
+    writes: str = doc("For a method (`name` is `add()`): the container it writes (`RoomView.board`, `store.data`), "
+                      "so a handler in another module calling it writes that container, one hop away.", default="")
 
 
 @base

@@ -78,8 +78,9 @@ def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[Module
     if not module or not candidates:
         return None
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
+    written = {"name": source.writes, "through_method": name.rstrip("()")} if source.writes else {}
     return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
-                   definition_path=source.path, definition_line=source.line)
+                   definition_path=source.path, definition_line=source.line, **written)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:

@@ -378,6 +378,9 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                         yield target, var, _CLASS_REBINDING, "", ""
         elif isinstance(node, ast.Call):
             func = node.func
+            method = _imported_method(func, state)
+            if method is not None and isinstance(func, ast.Attribute):  # link keeps it if the method writes state
+                yield node, method, f"`.{func.attr}()`", "", func.attr
             instance = _instance_called(func, state)
             if instance is not None and isinstance(func, ast.Attribute) and func.attr in instance.methods:
                 attr = instance.methods[func.attr]
@@ -426,6 +429,53 @@ def _instance_called(func: ast.expr, state: _FunctionState) -> _Instance | None:
     return None
 
 
+def _imported_method(func: ast.expr, state: _FunctionState) -> StateVar | None:
+    """`store.add(k)` or `Store().add(k)` where `store`/`Store` is from-imported: the method, as an imported
+    name (`pkg.stores.store.add()`) that link resolves against the methods the other module says write state."""
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value.func if isinstance(func.value, ast.Call) else func.value
+    if not isinstance(receiver, ast.Name) or receiver.id in state.locals or receiver.id in state.closure.bound:
+        return None
+    imported = state.module.names.imports.get(receiver.id, "")
+    if "." not in imported.lstrip("."):  # `import json`: a library module, not a project object
+        return None
+    return state._imported(f"{imported}.{func.attr}()")
+
+
+def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs: _InstanceAttrs) -> list[ModuleState]:
+    """Methods that write shared state, for handlers in other modules that call them: a class's methods writing
+    its class-level or the module's containers (`Board.pin()` doing `Board.pins.append(...)`), and a module
+    instance's methods writing what its `__init__` bound on `self`. Caches (by name) are left out."""
+    if not (module.state or module.class_state or module.instances):
+        return []
+    found: dict[str, list[tuple[str, StateVar]]] = {}  # class -> (method, the container it writes)
+    for class_name, cls in module.names.classes.items():
+        if not (module.state or class_name in module.class_state):
+            continue
+        for method in cls.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name != "__init__":
+                state = _FunctionState(method, module, class_name, instance_attrs.of(class_name), is_package)
+                var = next((w[1] for w in _writes(state) if not w[1].imported and not _CACHE_NAME.search(w[1].name)), None)
+                if var is not None:
+                    found.setdefault(class_name, []).append((method.name, var))
+    facts = [ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=f"{name}()",
+                         container=var.container, anchor=f"{owner}.{name}()", writes=var.name)
+             for owner, methods in found.items() for name, var in methods]
+    for instance_name, instance in module.instances.items():
+        value = module.names.values[instance_name]
+        built_by = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else ""
+        facts += [ModuleState(path, var.line, module=f"{module.dotted}.{instance_name}", name=f"{name}()",
+                              container=var.container, anchor=f"{instance_name}.{name}()", writes=var.name)
+                  for name, var in found.get(built_by, ()) if name not in instance.methods]
+        for name, attr in instance.methods.items():
+            var = instance.state[attr]
+            if not _CACHE_NAME.search(attr):
+                facts.append(ModuleState(path, var.line, module=f"{module.dotted}.{instance_name}", name=f"{name}()",
+                                         container=var.container, anchor=f"{instance_name}.{name}()", writes=var.name))
+    return facts
+
+
 def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str,
                 parents: dict[int, Function | None] | None = None) -> list[PythonFact]:
     """Module-level containers (for other modules that import them) and handler writes to shared state.
@@ -446,6 +496,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
+    facts += _state_methods(module, path, is_package, instance_attrs)
     facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None

@@ -39,7 +39,7 @@ def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[H
     for qualname, entry in _entry_points(tree, names):
         owner = qualname.split(".")[0] if "." in qualname else None
         for function, name in [(entry, qualname), *((c, c.name) for c in direct_callees(entry, names))]:
-            loops = [node for node in ast.walk(function) if _is_consumer_loop(node, names)]
+            loops = [node for node in ast.walk(function) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
             if not loops:
                 continue
             span = (min(n.lineno for n in loops), max(n.end_lineno or n.lineno for n in loops))
@@ -48,7 +48,7 @@ def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[H
                 add(Handler(callee, _name_of(callee, owner, names), JOB, WORKER, via=name))
     for statement in tree.body:  # `if __name__ == "__main__": while True: handle(q.get())`
         if is_main_guard(statement):
-            loops = [node for node in ast.walk(statement) if _is_consumer_loop(node, names)]
+            loops = [node for node in ast.walk(statement) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
             for callee in _called_in(loops, names, None):
                 add(Handler(callee, callee.name, JOB, WORKER))
     return list(found.values())
@@ -110,7 +110,7 @@ def _is_receive(node: ast.AST) -> bool:
     return node.func.attr == "get" and bool(_QUEUE_NAME.search(name))
 
 
-def _called_in(loops: list[ast.AST], names: Names, owner: str | None) -> list[Function]:
+def _called_in(loops: list[ast.stmt], names: Names, owner: str | None) -> list[Function]:
     """Module functions (and, in a class, its own methods through `self.`) called inside the loops."""
     methods = {item.name: item for item in names.classes[owner].body
                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))} if owner in names.classes else {}
