@@ -177,10 +177,13 @@ def _is_config_object(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in _CONFIG_OBJECTS
 
 
-def _is_settings_dict(node: ast.expr, key: str) -> bool:
-    """A bare `settings`/`config`/`conf` mapping written with a setting-shaped (upper-case) key:
-    `settings["SECRET_KEY"] = ...`, `config["DATABASE_URL"] = ...`; a lower-case key is some local dict's."""
-    return isinstance(node, ast.Name) and node.id.lower() in _SETTINGS_DICTS and key.isupper()
+def _is_settings_dict(node: ast.expr, key: str, value: ast.expr) -> bool:
+    """A bare `settings`/`config`/`conf` mapping written with a setting-shaped (upper-case) key and a literal:
+    `settings["SECRET_KEY"] = "..."`, `config["DATABASE_URL"] = "postgres://..."`. A lower-case key is some
+    local dict's; a computed value is left out (a project helper may fall back to what the mapping already
+    holds: `config["DEBUG"] = get_config("DEBUG", default=True, config=config)`)."""
+    return isinstance(node, ast.Name) and node.id.lower() in _SETTINGS_DICTS and key.isupper() \
+        and isinstance(value, ast.Constant)
 
 
 def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
@@ -189,7 +192,7 @@ def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
     for target in statement.targets:
         if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
                 and isinstance(target.slice.value, str) and (
-                    _is_config_object(target.value) or _is_settings_dict(target.value, target.slice.value)):
+                    _is_config_object(target.value) or _is_settings_dict(target.value, target.slice.value, statement.value)):
             yield target.slice.value, statement.value
         elif isinstance(target, ast.Attribute) and _is_config_object(target.value):
             yield target.attr, statement.value

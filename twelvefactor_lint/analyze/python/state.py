@@ -446,7 +446,8 @@ def _imported_method(func: ast.expr, state: _FunctionState) -> StateVar | None:
 def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs: _InstanceAttrs) -> list[ModuleState]:
     """Methods that write shared state, for handlers in other modules that call them: a class's methods writing
     its class-level or the module's containers (`Board.pin()` doing `Board.pins.append(...)`), and a module
-    instance's methods writing what its `__init__` bound on `self`. Caches (by name) are left out."""
+    instance's methods writing what its `__init__` bound on `self`. Left out: caches and pools of live objects
+    (by name), and getters (`get()`, `get_client()`: a get-or-create memo of what every process rebuilds)."""
     if not (module.state or module.class_state or module.instances):
         return []
     found: dict[str, list[tuple[str, StateVar]]] = {}  # class -> (method, the container it writes)
@@ -456,8 +457,8 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
         for method in cls.body:
             if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name != "__init__":
                 state = _FunctionState(method, module, class_name, instance_attrs.of(class_name), is_package)
-                var = next((w[1] for w in _writes(state) if not w[1].imported and not _CACHE_NAME.search(w[1].name)), None)
-                if var is not None:
+                var = next((w[1] for w in _writes(state) if not w[1].imported and not _pooled(w[1].name)), None)
+                if var is not None and not method.name.startswith("get"):
                     found.setdefault(class_name, []).append((method.name, var))
     facts = [ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=f"{name}()",
                          container=var.container, anchor=f"{owner}.{name}()", writes=var.name)
@@ -470,10 +471,16 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
                   for name, var in found.get(built_by, ()) if name not in instance.methods]
         for name, attr in instance.methods.items():
             var = instance.state[attr]
-            if not _CACHE_NAME.search(attr):
+            if not _pooled(attr) and not name.startswith("get"):
                 facts.append(ModuleState(path, var.line, module=f"{module.dotted}.{instance_name}", name=f"{name}()",
                                          container=var.container, anchor=f"{instance_name}.{name}()", writes=var.name))
     return facts
+
+
+def _pooled(name: str) -> bool:
+    """A cache or a pool of live objects (`_clients`, `connections`): behind a method, a handler only uses what
+    the process keeps for itself."""
+    return bool(_CACHE_NAME.search(name)) or any(_LIVE.search(part) for part in name.split("."))
 
 
 def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str,
