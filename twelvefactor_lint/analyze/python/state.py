@@ -452,13 +452,15 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
         return []
     found: dict[str, list[tuple[str, StateVar]]] = {}  # class -> (method, the container it writes)
     for class_name, cls in module.names.classes.items():
-        if not (module.state or class_name in module.class_state):
+        roots = set(module.state) | ({"self", "cls", class_name} if class_name in module.class_state else set())
+        if not roots:
             continue
         for method in cls.body:
-            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name != "__init__":
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name != "__init__" \
+                    and not method.name.startswith("get") and _may_write(method, roots):
                 state = _FunctionState(method, module, class_name, instance_attrs.of(class_name), is_package)
                 var = next((w[1] for w in _writes(state) if not w[1].imported and not _pooled(w[1].name)), None)
-                if var is not None and not method.name.startswith("get"):
+                if var is not None:
                     found.setdefault(class_name, []).append((method.name, var))
     facts = [ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=f"{name}()",
                          container=var.container, anchor=f"{owner}.{name}()", writes=var.name)
@@ -475,6 +477,23 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
                 facts.append(ModuleState(path, var.line, module=f"{module.dotted}.{instance_name}", name=f"{name}()",
                                          container=var.container, anchor=f"{instance_name}.{name}()", writes=var.name))
     return facts
+
+
+def _may_write(method: Function, roots: set[str]) -> bool:
+    """A cheap first look: the method assigns an item of, or calls a mutator on, something rooted at one of
+    `roots` (`self.pins.append`, `CARTS[k] = v`); only then is it resolved in full."""
+    for node in ast.walk(method):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            base: ast.expr = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+            base = node.func.value
+        else:
+            continue
+        while isinstance(base, (ast.Attribute, ast.Subscript, ast.Call)):
+            base = base.func if isinstance(base, ast.Call) else base.value
+        if isinstance(base, ast.Name) and base.id in roots:
+            return True
+    return False
 
 
 def _pooled(name: str) -> bool:
