@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
+from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
@@ -443,7 +444,8 @@ def _imported_method(func: ast.expr, state: _FunctionState) -> StateVar | None:
     return state._imported(f"{imported}.{func.attr}()")
 
 
-def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs: _InstanceAttrs) -> list[ModuleState]:
+def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs: _InstanceAttrs,
+                   index: Index) -> list[ModuleState]:
     """Methods that write shared state, for handlers in other modules that call them: a class's methods writing
     its class-level or the module's containers (`Board.pin()` doing `Board.pins.append(...)`), and a module
     instance's methods writing what its `__init__` bound on `self`. Left out: caches and pools of live objects
@@ -451,13 +453,15 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
     if not (module.state or module.class_state or module.instances):
         return []
     found: dict[str, list[tuple[str, StateVar]]] = {}  # class -> (method, the container it writes)
+    module_roots = {name for name in module.state if not name.startswith("__")}  # not `__all__`
+    written = _written_roots(index) if module_roots or module.class_state else {}
     for class_name, cls in module.names.classes.items():
-        roots = set(module.state) | ({"self", "cls", class_name} if class_name in module.class_state else set())
+        roots = module_roots | ({"self", "cls", class_name} if class_name in module.class_state else set())
         if not roots:
             continue
         for method in cls.body:
             if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name != "__init__" \
-                    and not method.name.startswith("get") and _may_write(method, roots):
+                    and not method.name.startswith("get") and written.get(id(method), set()) & roots:
                 state = _FunctionState(method, module, class_name, instance_attrs.of(class_name), is_package)
                 var = next((w[1] for w in _writes(state) if not w[1].imported and not _pooled(w[1].name)), None)
                 if var is not None:
@@ -479,21 +483,27 @@ def _state_methods(module: _Module, path: str, is_package: bool, instance_attrs:
     return facts
 
 
-def _may_write(method: Function, roots: set[str]) -> bool:
-    """A cheap first look: the method assigns an item of, or calls a mutator on, something rooted at one of
-    `roots` (`self.pins.append`, `CARTS[k] = v`); only then is it resolved in full."""
-    for node in ast.walk(method):
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            base: ast.expr = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
-            base = node.func.value
-        else:
-            continue
-        while isinstance(base, (ast.Attribute, ast.Subscript, ast.Call)):
-            base = base.func if isinstance(base, ast.Call) else base.value
-        if isinstance(base, ast.Name) and base.id in roots:
-            return True
-    return False
+def _written_roots(index: Index) -> dict[int, set[str]]:
+    """id() of each function -> the names its item assignments and mutator calls are rooted at (`self` for
+    `self.pins.append(x)`, `CARTS` for `CARTS[k] = v`), from the index: a cheap first look, so that only the
+    methods that may write shared state are resolved in full."""
+    found: dict[int, set[str]] = {}
+    for site in index.calls:
+        func = site.node.func
+        if site.function is not None and isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+            found.setdefault(id(site.function), set()).add(_root(func.value))
+    for assignment in index.assignments:
+        node = assignment.node
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            if assignment.function is not None and isinstance(target, ast.Subscript):
+                found.setdefault(id(assignment.function), set()).add(_root(target.value))
+    return found
+
+
+def _root(node: ast.expr) -> str:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _pooled(name: str) -> bool:
@@ -502,10 +512,10 @@ def _pooled(name: str) -> bool:
     return bool(_CACHE_NAME.search(name)) or any(_LIVE.search(part) for part in name.split("."))
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str,
-                parents: dict[int, Function | None] | None = None) -> list[PythonFact]:
-    """Module-level containers (for other modules that import them) and handler writes to shared state.
-    `parents`: the index's function -> enclosing function map, for routes nested in an app factory."""
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index) -> list[PythonFact]:
+    """Module-level containers (for other modules that import them), methods that write them, and handler writes
+    to shared state. `index.parents`: function -> enclosing function, for routes nested in an app factory."""
+    parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
     module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
@@ -522,12 +532,12 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     ]
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
-    facts += _state_methods(module, path, is_package, instance_attrs)
+    facts += _state_methods(module, path, is_package, instance_attrs, index)
     facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package,
-                               _closure(handler.function, parents or {}, names))
+                               _closure(handler.function, parents, names))
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
             if handler.framework == THREAD and write[1].container == "module global":
