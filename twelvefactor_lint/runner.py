@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +25,7 @@ from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.infra.progress import Progress
+from twelvefactor_lint.infra.snapshot import Probes, RunSnapshot, files_under, key_parts
 from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.focus import Focus
@@ -158,30 +158,30 @@ class _ProjectFiles:
     production code, whatever its directory suggests.
     """
 
-    def __init__(self, state: _Analysis, root: Path, analyze: Analyze):
+    def __init__(self, state: _Analysis, root: Path, analyze: Analyze, probes: Probes | None = None):
         self._state, self._analyze = state, analyze
         self._root = root.resolve()
         self._requested: set[str] = set()
         """The files read because a start command refers to them (their role is their referrers')."""
         self._reread: set[str] = set()
         """The files analyzed again as a start command's request says (`FileRequest.rereads`)."""
+        self._probes = probes
 
     def exists(self, rel: str) -> bool:
+        if rel in self._state.roles:
+            return True
+        if self._probes is not None:
+            self._probes.note(rel)
         path = self._root / rel
-        return rel in self._state.roles or (path.is_file() and path.resolve().is_relative_to(self._root))
+        return path.is_file() and path.resolve().is_relative_to(self._root)
 
     def paths(self) -> Iterable[str]:
         return self._state.roles.keys()
 
     def files_under(self, rel: str) -> list[str]:
-        directory = (self._root / rel).resolve()
-        if not directory.is_dir() or not directory.is_relative_to(self._root):
-            return []
-        found = []
-        for path in itertools.islice(directory.rglob("*"), _MAX_LISTED):
-            if path.is_file() and not path.is_symlink():
-                found.append(path.relative_to(self._root).as_posix())
-        return sorted(found)
+        if self._probes is not None:
+            return self._probes.list(rel, _MAX_LISTED)
+        return files_under(self._root, rel, _MAX_LISTED)
 
     def read(self, requests: Sequence[FileRequest]) -> list[Fact]:
         state = self._state
@@ -200,6 +200,9 @@ class _ProjectFiles:
         rereads = {r.rel for r in requests if r.rereads} & wanted.keys()
         self._requested |= wanted.keys() - state.roles.keys()
         self._reread |= rereads
+        if self._probes is not None:
+            for rel in wanted:
+                self._probes.note(rel)
         before = len(state.facts)
         for source, outcome in zip(wanted.values(), self._analyze(list(wanted.values()), None), strict=True):
             (state.reread if source.rel in rereads else state.add)(source, outcome)
@@ -258,18 +261,33 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None,
         focus: Focus | None = None) -> Result:
     """The whole pipeline. With a `focus` (files named, as pre-commit names the staged ones) only the
-    focused files' findings are wanted: other Python files are read for what linking needs from them."""
+    focused files' findings are wanted: other Python files are read for what linking needs from them.
+
+    With the cache on, a run whose files, settings and rules are all as at the last run replays that run's
+    result (`infra.snapshot`)."""
     selection = selected_rules(settings, catalogue)
     found = _discover(paths, settings, progress)
-    store = _open_cache(settings)
     explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
+    snapshot = None
+    if settings.cache:
+        scope = ["focus", *sorted(focus.files), *focus.dirs] if focus else []
+        snapshot = RunSnapshot(location(settings.root, settings.cache_dir), settings.root,
+                               [*key_parts(settings, paths, explicit, catalogue), *scope], found.files, found.skipped)
+        replayed = snapshot.replay(catalogue)
+        if replayed is not None:
+            return replayed
+    store = _open_cache(settings)
+    probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
     result = lint_files(found.files, found.skipped, settings, catalogue, selection,
                         lambda sources, shown: analyze_all(sources, settings, shown, store), progress,
                         reported=lambda source: source.rel in explicit or (
-                            source.role in judged and (focus is None or focus.covers(source.rel))), store=store)
+                            source.role in judged and (focus is None or focus.covers(source.rel))),
+                        store=store, probes=probes)
     if store:
         store.save()
+        if snapshot is not None:
+            snapshot.keep(result, probes)
     return result
 
 
@@ -289,7 +307,7 @@ def _discover(paths: list[Path], settings: Settings, progress: Progress | None) 
 
 def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, analyze: Analyze,
             progress: Progress | None, reported: Callable[[SourceFile], bool] | None = None,
-            store: FactsCache | None = None) -> tuple[_Analysis, Linked]:
+            store: FactsCache | None = None, probes: Probes | None = None) -> tuple[_Analysis, Linked]:
     """Analyze the files whose findings are `reported` (default: all) and the files linking needs from them
     (through `ProjectFiles`, also the scripts their images start), then link them."""
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
@@ -302,7 +320,7 @@ def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], setti
             run_state.add(source, outcome)
     if progress is not None:
         progress.start("following start commands, linking and judging")
-    return run_state, link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze))
+    return run_state, link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze, probes))
 
 
 def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:
@@ -320,14 +338,15 @@ def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection
 
 def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, catalogue: Catalogue,
                selection: engine.Selection, analyze: Analyze, progress: Progress | None = None,
-               reported: Callable[[SourceFile], bool] | None = None, store: FactsCache | None = None) -> Result:
+               reported: Callable[[SourceFile], bool] | None = None, store: FactsCache | None = None,
+               probes: Probes | None = None) -> Result:
     """Analyze discovered files (and the scripts their images start) with `analyze`, link, judge, suppress.
 
     `analyze` is `analyze_all` for a run; the language server passes one that keeps its analyses
     in memory and reads an open editor buffer instead of the file. `reported` says whose findings are
     wanted (default: every file's); of the other Python files only what linking needs is analyzed.
     """
-    run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store)
+    run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store, probes)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 

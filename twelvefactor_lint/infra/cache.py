@@ -36,7 +36,7 @@ from twelvefactor_lint.infra.external import newer_pythons
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400
 _REFRESH_AGE = 86400
-_RACY_NS = 3_000_000_000
+RACY_NS = 3_000_000_000
 _PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash")
 
 
@@ -116,8 +116,8 @@ class FactsCache:
     def __init__(self, directory: Path, root: Path):
         self.directory = directory
         self._stamp = code_stamp()
-        self._path = directory / "projects" / f"{_hash(self._stamp, str(root.resolve()))}.pack"
-        loaded = _read_pack(self._path)
+        self._path = project_file(directory, root, "pack")
+        loaded = read_json(self._path)
         if not (isinstance(loaded, dict) and isinstance(loaded.get("analyses"), dict) and isinstance(loaded.get("scans"), dict)):
             loaded = {"analyses": {}, "scans": {}}
         self._pack: dict[str, dict[str, list]] = loaded
@@ -188,7 +188,7 @@ class FactsCache:
         info = self._stats.get(source.rel)
         if info is None:
             return
-        if info.st_mtime_ns > self._now * 1e9 - _RACY_NS:
+        if info.st_mtime_ns > self._now * 1e9 - RACY_NS:
             return  # racily clean: scanned again next time
         entry = [info.st_size, info.st_mtime_ns, info.st_ino, found]
         if self._scans.get(source.rel) != entry:
@@ -198,7 +198,7 @@ class FactsCache:
     def save(self) -> None:
         """Write the pack if this run changed it, and prune old packs once a day."""
         if self._changed:
-            _write_pack(self._path, self._pack)
+            write_json(self._path, self._pack)
         marker = self.directory / "last-prune"
         try:
             due = self._now - marker.stat().st_mtime > _REFRESH_AGE
@@ -217,7 +217,7 @@ class FactsCache:
             return
         # racily clean (a same-second edit after this run would keep size and mtime): kept under its
         # content key only, so the next run hashes the file again
-        recent = info.st_mtime_ns > self._now * 1e9 - _RACY_NS
+        recent = info.st_mtime_ns > self._now * 1e9 - RACY_NS
         entry = [source.kind, -1 if recent else info.st_size, info.st_mtime_ns, info.st_ino, key, data]
         if self._entries.get(source.rel) != entry:
             self._entries[source.rel] = entry
@@ -263,8 +263,13 @@ def _hash(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def _read_pack(path: Path) -> Any:
-    """The pack's data, or None when it is missing or corrupt; a pack in use has its mtime refreshed
+def project_file(directory: Path, root: Path, suffix: str) -> Path:
+    """Where the cache keeps a project's `suffix` file (the pack, the run snapshot) for this code stamp."""
+    return directory / "projects" / f"{_hash(code_stamp(), str(root.resolve()))}.{suffix}"
+
+
+def read_json(path: Path) -> Any:
+    """A pack's (or snapshot's) data, or None when it is missing or corrupt; one in use has its mtime refreshed
     daily, which keeps it from being pruned. JSON: one decode per run (pickle and marshal are no
     formats to read from a directory a config may point into the project)."""
     try:
@@ -277,7 +282,7 @@ def _read_pack(path: Path) -> Any:
     return data
 
 
-def _write_pack(path: Path, data: Any) -> bool:
+def write_json(path: Path, data: Any) -> bool:
     """Write atomically: readers see the old pack or the new one, never a part."""
     import tempfile  # only runs that write pay for it
 

@@ -1,0 +1,109 @@
+"""The run snapshot: a warm run with nothing changed replays the last result without analyzing, linking or
+judging, gives the same report, and never replays a result something it depends on has changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import STATEFUL_FLASK_APP, write_tree
+
+from twelvefactor_lint import runner
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.infra import cache
+from twelvefactor_lint.judge.focus import focus_for, narrowed
+from twelvefactor_lint.report import render
+
+
+@pytest.fixture
+def linked(monkeypatch):
+    """Count the runs that link (a replayed run links nothing)."""
+    calls: list[int] = []
+    real = runner.link
+
+    def counting(facts, files):
+        calls.append(len(facts))
+        return real(facts, files)
+
+    monkeypatch.setattr(runner, "link", counting)
+    return calls
+
+
+def _age(project: Path, *rels: str) -> None:
+    """Date files a minute back: a run with a file modified seconds ago is not kept."""
+    past = time.time() - 60
+    for path in [project / rel for rel in rels] or project.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def _report(project: Path, catalogue, paths: list[Path] | None = None, **settings) -> str:
+    named = paths or [project]
+    scope = focus_for(named, project)
+    result = runner.run([project, *named] if scope else named, Settings(root=project, **settings), catalogue, focus=scope)
+    result = narrowed(result, scope) if scope else result
+    return render(result, "json") + render(result, "text") + render(result, "sarif")
+
+
+def _rules(report: str) -> set[str]:
+    return {finding["rule"] for finding in json.loads(report[:report.index("\n}\n") + 3])["findings"]}
+
+
+def _project(tmp_path: Path) -> Path:
+    project = write_tree(tmp_path / "project", {
+        "app.py": STATEFUL_FLASK_APP, "util.py": "X = 1  # 12f: ignore[TF601] -- constant\n",
+        "Dockerfile": "FROM python:3.12\nCOPY . /app\nENTRYPOINT [\"/app/start.sh\"]\n",
+        "compose.yaml": "services:\n  web:\n    build: .\n    ports: ['8000:8000']\n"})
+    _age(project)
+    return project
+
+
+def test_a_warm_run_replays_the_same_report_without_linking(tmp_path, catalogue, linked):
+    project = _project(tmp_path)
+    cold = _report(project, catalogue)
+    assert len(linked) == 1 and "TF601" in _rules(cold)
+    assert list((cache.default_dir() / "projects").glob("*.run"))
+    assert _report(project, catalogue) == cold
+    assert len(linked) == 1
+
+
+def test_a_changed_file_setting_or_named_file_is_not_replayed(tmp_path, catalogue, linked):
+    project = _project(tmp_path)
+    _report(project, catalogue)
+    assert _report(project, catalogue, select=("TF609",)) != _report(project, catalogue)
+    named = _report(project, catalogue, [project / "util.py"])
+    assert _rules(named) == {"TF003"} and named == _report(project, catalogue, [project / "util.py"])
+    runs = len(linked)
+    (project / "app.py").write_text(STATEFUL_FLASK_APP.replace("CARTS[user] = []", "return 'no state'"))
+    _age(project, "app.py")
+    assert "TF601" not in _rules(_report(project, catalogue))
+    assert len(linked) == runs + 1
+
+
+def test_a_file_linking_looked_for_appearing_is_seen(tmp_path, catalogue):
+    project = _project(tmp_path)
+    assert "TF609" not in _rules(_report(project, catalogue))
+    write_tree(project, {"start.sh": "#!/bin/sh\nnginx &\nexec gunicorn app:app\n"})
+    _age(project, "start.sh")
+    assert "TF609" in _rules(_report(project, catalogue))
+
+
+def test_a_recently_modified_file_keeps_no_snapshot(tmp_path, catalogue):
+    project = write_tree(tmp_path / "project", {"app.py": STATEFUL_FLASK_APP})
+    _report(project, catalogue)
+    assert not list((cache.default_dir() / "projects").glob("*.run"))
+    _age(project)
+    _report(project, catalogue)
+    assert list((cache.default_dir() / "projects").glob("*.run"))
+
+
+@pytest.mark.parametrize("data", [b"", b"\xff", b"[1]", b'{"key": 3}'])
+def test_a_corrupt_snapshot_is_a_miss(tmp_path, catalogue, linked, data):
+    project = _project(tmp_path)
+    cold = _report(project, catalogue)
+    [snapshot] = (cache.default_dir() / "projects").glob("*.run")
+    snapshot.write_bytes(data)
+    assert _report(project, catalogue) == cold
+    assert len(linked) == 2
