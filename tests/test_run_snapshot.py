@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import STATEFUL_FLASK_APP, write_tree
 
-from twelvefactor_lint import runner
+from twelvefactor_lint import link, runner
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.infra import cache
 from twelvefactor_lint.judge.focus import focus_for, narrowed
@@ -22,13 +22,13 @@ from twelvefactor_lint.report import render
 def linked(monkeypatch):
     """Count the runs that link (a replayed run links nothing)."""
     calls: list[int] = []
-    real = runner.link
+    real = link.link
 
     def counting(facts, files):
         calls.append(len(facts))
         return real(facts, files)
 
-    monkeypatch.setattr(runner, "link", counting)
+    monkeypatch.setattr(link, "link", counting)
     return calls
 
 

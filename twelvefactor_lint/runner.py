@@ -1,4 +1,8 @@
-"""The pipeline: discover -> analyze -> link -> evaluate -> suppress, into one Result."""
+"""The pipeline: discover -> analyze -> link -> evaluate -> suppress, into one Result.
+
+Linking, judging and the worker pool are imported where they run: a warm run that replays its
+snapshot (`infra.snapshot`) never loads them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
@@ -21,17 +25,17 @@ from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_erro
 from twelvefactor_lint.facts.python import PythonFact
 from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
 from twelvefactor_lint.facts.tool import InternalError
-from twelvefactor_lint.infra import pool
 from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.infra.snapshot import Probes, RunSnapshot, files_under, key_parts
-from twelvefactor_lint.judge import engine, suppress
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.focus import Focus
-from twelvefactor_lint.judge.suppress import apply_directives, per_file_ignores
-from twelvefactor_lint.link import FileRequest, Linked, link, needs
 from twelvefactor_lint.model import Finding, Result, SkippedFile
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.judge.engine import Selection
+    from twelvefactor_lint.link import FileRequest, Linked
 
 Analyze = Callable[[Sequence[SourceFile], "Progress | None"], "list[FileAnalysis | str]"]
 """Each source's facts or the reason it is skipped, in order (`analyze_all` with its settings)."""
@@ -90,6 +94,8 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
     if progress is not None:
         progress.start("analyzing", len(sources))
         progress.advance(cached)
+    from twelvefactor_lint.infra import pool
+
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in missing], settings.jobs,
                               lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1,
@@ -210,16 +216,19 @@ class _ProjectFiles:
 
 
 def _directive_findings(facts: list[Fact], findings: list[Finding], directives: dict[str, tuple[Directive, ...]],
-                        statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: engine.Selection,
+                        statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: Selection,
                         settings: Settings, catalogue: Catalogue) -> list[Finding]:
     """TF003/TF004 about the directives themselves, when selected; they are not suppressible in turn."""
+    from twelvefactor_lint.judge import engine, suppress
+
     kinds = (UnusedSuppression.kind, UnknownSuppressionRule.kind)
     if not any(d for d in directives.values()) or not any(m.fact in kinds for r in selection.rules for m in r.matchers):
         return []
     every = findings if len(selection.rules) == len(catalogue.rules) else engine.evaluate(
         facts, roles, engine.Selection(catalogue.rules, selection.severity))
     about_directives = suppress.directive_facts(every, directives, statement_lines, catalogue)
-    return per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores, catalogue)
+    return suppress.per_file_ignores(engine.evaluate(about_directives, roles, selection), settings.per_file_ignores,
+                                     catalogue)
 
 
 def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: FactsCache | None,
@@ -229,6 +238,8 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     needs from them (see `link.needs`), round by round until none is added. Every production Python file
     is needed: production reachability (link.reach) follows all their imports, so that a run focused on a
     few files lowers exactly what the full run lowers."""
+    from twelvefactor_lint.link import needs
+
     deferred = [s for s in files if s.kind == PYTHON and not reported(s) and s.role != PROD]
     unjudged = {s.rel for s in deferred}
     now = [s for s in files if s.rel not in unjudged]
@@ -265,7 +276,6 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
 
     With the cache on, a run whose files, settings and rules are all as at the last run replays that run's
     result (`infra.snapshot`)."""
-    selection = selected_rules(settings, catalogue)
     found = _discover(paths, settings, progress)
     explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
     snapshot = None
@@ -276,6 +286,9 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         replayed = snapshot.replay(catalogue)
         if replayed is not None:
             return replayed
+    from twelvefactor_lint.link import needs
+
+    selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
     store = _open_cache(settings)
     probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
@@ -320,11 +333,15 @@ def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], setti
             run_state.add(source, outcome)
     if progress is not None:
         progress.start("following start commands, linking and judging")
-    return run_state, link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze, probes))
+    from twelvefactor_lint import link
+
+    return run_state, link.link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze, probes))
 
 
-def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection:
+def selected_rules(settings: Settings, catalogue: Catalogue) -> Selection:
     """The rules the settings select; ConfigError for a selector naming no rule."""
+    from twelvefactor_lint.judge import engine
+
     try:
         selection = engine.select(catalogue, settings.select, settings.extend_select, settings.ignore, settings.severity)
     except ValueError as error:
@@ -337,7 +354,7 @@ def selected_rules(settings: Settings, catalogue: Catalogue) -> engine.Selection
 
 
 def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, catalogue: Catalogue,
-               selection: engine.Selection, analyze: Analyze, progress: Progress | None = None,
+               selection: Selection, analyze: Analyze, progress: Progress | None = None,
                reported: Callable[[SourceFile], bool] | None = None, store: FactsCache | None = None,
                probes: Probes | None = None) -> Result:
     """Analyze discovered files (and the scripts their images start) with `analyze`, link, judge, suppress.
@@ -346,15 +363,17 @@ def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], se
     in memory and reads an open editor buffer instead of the file. `reported` says whose findings are
     wanted (default: every file's); of the other Python files only what linking needs is analyzed.
     """
+    from twelvefactor_lint.judge import engine, suppress
+
     run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store, probes)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 
     findings = engine.evaluate(facts, roles, selection)
-    findings = per_file_ignores(findings, settings.per_file_ignores, catalogue)
+    findings = suppress.per_file_ignores(findings, settings.per_file_ignores, catalogue)
     statement_lines = {(f.path, f.line): f.statement_line for f in facts
                        if isinstance(f, PythonFact) and f.statement_line is not None}
-    active, suppressed = apply_directives(findings, directives, statement_lines)
+    active, suppressed = suppress.apply_directives(findings, directives, statement_lines)
     active = sorted((*active, *_directive_findings(facts, findings, directives, statement_lines, roles, selection,
                                                    settings, catalogue)), key=Finding.sort_key)
     return Result(
