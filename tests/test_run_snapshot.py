@@ -66,6 +66,7 @@ def test_a_warm_run_replays_the_same_report_without_linking(tmp_path, catalogue,
     assert len(linked) == 1 and "TF601" in _rules(cold)
     assert list((cache.default_dir() / "projects").glob("*.run"))
     assert _report(project, catalogue) == cold
+    assert _report(project, catalogue, jobs=1) == cold
     assert len(linked) == 1
 
 

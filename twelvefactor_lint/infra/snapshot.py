@@ -17,10 +17,11 @@ import itertools
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from twelvefactor_lint.config import Settings
 from twelvefactor_lint.discover.walk import Skipped, SourceFile
 from twelvefactor_lint.infra.cache import RACY_NS, code_stamp, project_file, read_json, write_json
 from twelvefactor_lint.judge.catalogue import Catalogue
@@ -106,10 +107,11 @@ class RunSnapshot:
         write_json(self._path, {"key": self._key, "probes": probes.seen, "listed": probes.listed, "result": _plain(result)})
 
 
-def key_parts(settings: Any, paths: Iterable[Path], explicit: Iterable[str], catalogue: Catalogue) -> list[str]:
-    """What a run's result depends on besides the files: its settings, the paths named and the rules."""
+def key_parts(settings: Settings, paths: Iterable[Path], explicit: Iterable[str], catalogue: Catalogue) -> list[str]:
+    """What a run's result depends on besides the files: its settings (but `--jobs`, which changes no report),
+    the paths named and the rules."""
     rules = sorted({str(rule.source) for rule in catalogue.rules})
-    return [repr(settings), *map(str, paths), "explicit", *sorted(explicit), "rules",
+    return [repr(replace(settings, jobs=0)), *map(str, paths), "explicit", *sorted(explicit), "rules",
             *(f"{source}\0{stat_of(source)}" for source in rules)]
 
 
