@@ -22,7 +22,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import DeployEnv, SettingsModule
 from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -98,6 +98,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in _environment(_field(service, "environment"))
               if env_name == "DJANGO_SETTINGS_MODULE" and value]
+    facts += _deploy_env(path, name, service, runs_app=role not in (INFRA, PROXY))
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
     facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)
@@ -176,6 +177,22 @@ def _environment(node) -> list[tuple[str, str]]:
     if isinstance(node, yaml.SequenceNode):
         return [(k.strip(), v) for k, _, v in ((Y.scalar(item) or "").partition("=") for item in node.value)]
     return [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(node).items()]
+
+
+def _deploy_env(path: str, name: str, service: dict, runs_app: bool) -> list[DeployEnv]:
+    """The variables a service's `environment:` sets, and `*` for an `env_file:` (its variables are not read).
+    Only a service that may run the app (not a database or proxy image) shows what the app runs without."""
+    environment = _field(service, "environment")
+    if environment is None:
+        found = []
+    else:
+        found = [DeployEnv(path, Y.line(environment), Y.column(environment), name=env_name, complete=runs_app,
+                           anchor=f"env:{name}:{env_name}")
+                 for env_name, _ in _environment(environment) if env_name]
+    env_file = _field(service, "env_file")
+    if env_file is not None:
+        found.append(DeployEnv(path, Y.line(env_file), Y.column(env_file), name="*", anchor=f"env:{name}:*"))
+    return found
 
 
 def _mounts_source(volume: ComposeVolume) -> bool:

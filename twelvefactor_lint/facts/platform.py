@@ -38,3 +38,16 @@ class SettingsModule(Fact):
     wsgi.py falls back to when it is unset is not what runs."""
 
     module: str = doc("The settings module it names (`core.settings.prod`).")
+
+
+@kind("platform.deploy_env")
+class DeployEnv(Fact):
+    """A deploy file sets an environment variable for the processes it runs (a compose service's `environment`, a
+    Dockerfile `ENV`, a Kubernetes container's `env`), or loads variables the linter cannot see: link tells a
+    setting's environment fallback whether the project's deploys replace it."""
+
+    name: str = doc("The variable; `*` when the file loads variables it does not name (compose `env_file`, Kubernetes "
+                    "`envFrom`, a Helm chart's values, a platform whose config vars live outside the repository).")
+    complete: bool = doc("The file runs the process with exactly the environment it lists (a compose service, a Kubernetes "
+                         "container), so a variable it does not set is unset there; `false` for an image's `ENV`, which "
+                         "a deploy adds to.", default=False)

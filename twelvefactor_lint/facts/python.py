@@ -8,6 +8,9 @@ from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
 STARTED, IMPORTED, UNREACHED, UNKNOWN = "started", "imported", "unreached", "unknown"
 """A module's `reach` (link.reach)."""
+DEPLOY_ENV = ("For an environment fallback, whether the project's deploy files replace it (link.deploy_env): `set` (one "
+              "sets the variable), `unset` (a compose file or manifest runs the processes and none sets it or loads "
+              "variables it does not name: the fallback is what they run) or `unknown`.")
 
 
 @base
@@ -51,6 +54,7 @@ class SettingFields(PythonSiteFact):
     env_key: str = doc("The environment variable read, when there is one.")
     source: str = doc("`settings`, `server_config`, `config_class`, `app_config`, `module`, `option_default` or "
                       "`env_setdefault` (`os.environ.setdefault(\"X\", default)`).")
+    deploy_env: str = doc(DEPLOY_ENV, default="")
 
 
 @kind("python.setting")
@@ -93,6 +97,9 @@ class ServiceLocator(PythonSiteFact):
     key: str = doc("The setting, for a setting (`\"\"` for a constructor).", default="")
     module: str = doc("The settings module's dotted name, for a setting (`\"\"` for a constructor).", default="")
     source: str = doc("The setting's source, for a setting (see python.setting).", default="")
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
+    deploy_env: str = doc(DEPLOY_ENV, default="")
 
 
 @kind("python.call")
@@ -188,6 +195,7 @@ class SecretEnvFallback(PythonSiteFact):
                            default=False)
     own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
                         "credential.", default=False)
+    deploy_env: str = doc(DEPLOY_ENV, default="")
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
@@ -200,6 +208,8 @@ class SecretRandomFallback(PythonSiteFact):
     env_key: str = doc("The variable (or the setting, for a key made up in code).")
     persisted: bool = doc("The made-up key is written to a local file to be read back (`.secret_key` in the data "
                           "folder): each container keeps its own.", default=False)
+    in_code: bool = doc("No environment read offers another value: the code always makes the key up "
+                        "(`app.secret_key = os.urandom(24)`, `URLSafeTimedSerializer(token_hex())`).", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
