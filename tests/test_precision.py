@@ -256,3 +256,10 @@ def test_a_process_manager_in_each_branch_of_a_start_script_is_one_finding_on_th
     [finding] = _by_rule(result, "TF609")
     assert (finding.path, finding.line, finding.severity) == ("bootstrap.sh", 5, "error")
     assert "(and also `supervisord` (line 3))" in finding.message
+
+
+def test_a_branch_taken_only_under_the_test_settings_is_not_judged(lint):
+    settings = ('from django.conf import settings\n\n'
+                'if settings.TESTING:\n    SECRET_KEY = "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0"\n')
+    result = lint({"app/keys.py": settings}, select=("TF301",))
+    assert not _by_rule(result, "TF301")

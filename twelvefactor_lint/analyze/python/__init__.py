@@ -16,7 +16,7 @@ from twelvefactor_lint.analyze import NEWER_SYNTAX, directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
-from twelvefactor_lint.analyze.python.config_values import setting_facts
+from twelvefactor_lint.analyze.python.config_values import dev_config_classes, setting_facts
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
@@ -104,7 +104,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts.append(module_refs(index, path))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names)
+    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]
