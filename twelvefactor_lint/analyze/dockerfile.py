@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.images import image_kind
-from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.python.credentials import OWN_KEY
 from twelvefactor_lint.analyze.secret_shape import not_a_secret, secret_shape
@@ -28,7 +28,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
@@ -422,6 +422,9 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     facts += [SettingsModule(path, item.line, 1, module=value, anchor=f"settings_module:{value}")
               for stage in all_stages for item in stage.instructions if item.name == "ENV"
               for key, value in _assignments(item) if key == "DJANGO_SETTINGS_MODULE" and value]
+    facts += [EnvVar(path, item.line, 1, name=key, where="Dockerfile ENV", own_value=not literal_default(value),
+                     anchor=f"env:{key}") for stage in _stage_chain(final, by_name) for item in stage.instructions
+              if item.name == "ENV" for key, value in _assignments(item)]
     return facts
 
 

@@ -27,6 +27,8 @@ class PythonFact(Fact):
                      "`imported` (a started module imports it, or a framework loads it by name), `unreached` (the "
                      "project's starts are resolved and none reaches it: judged one severity lower) or `unknown`.",
                      default="unknown")
+    env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
+                          "from link.deploy_env (`docker-compose.yml`); `\"\"` when none does.", default="")
 
 
 @base
