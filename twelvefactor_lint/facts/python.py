@@ -95,6 +95,8 @@ class ServiceLocator(PythonSiteFact):
     key: str = doc("The setting, for a setting (`\"\"` for a constructor).", default="")
     module: str = doc("The settings module's dotted name, for a setting (`\"\"` for a constructor).", default="")
     source: str = doc("The setting's source, for a setting (see python.setting).", default="")
+    layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
+                          " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
 
 
 @kind("python.call")
@@ -179,6 +181,15 @@ class FileWrite(PythonSiteFact):
     upload: bool = doc("What is written is an uploaded file.")
     others: str = doc("The other local files the same handler writes (`` `b.json` (line 14) ``), for a write that is "
                       "not an upload; `\"\"`: none.", default="")
+
+
+@kind("python.config_defaults")
+class ConfigDefaults(PythonSiteFact):
+    """A config file loaded as defaults, with a layer a deploy supplies loaded over it in the same function
+    (`app.config.from_pyfile("default_config.py")`, then `from_pyfile(path, silent=True)` or `from_envvar(...)`)."""
+
+    loaded: str = doc("The defaults: a file's name (`default_config.py`) or a dotted module (`config.defaults`).")
+    layered_by: str = doc("The load over it, in words: `` `from_envvar()` (line 12) ``.")
 
 
 @kind("python.secret_env_fallback")
