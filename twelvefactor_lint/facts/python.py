@@ -201,6 +201,8 @@ class SecretEnvFallback(PythonSiteFact):
                            default=False)
     own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
                         "credential.", default=False)
+    placeholder: bool = doc("The fallback is a placeholder (`changeme`, `fillmein`): kept only for the app's own key, "
+                            "which signs with it unless the app refuses it.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

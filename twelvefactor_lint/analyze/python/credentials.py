@@ -51,7 +51,7 @@ _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
-OWN_KEY = re.compile(r"(^|(?<!api_)(?<!client_)(?<!consumer_)(?<!access_)(?<!app_)_)"
+OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
                       r"(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
                       r"cookie_?secret|hmac(_?key)?|private_?key)$|^jwt_", re.IGNORECASE)
 """Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
@@ -183,7 +183,16 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=bool(OWN_KEY.search(key)), looks_real=_looks_real(key, str(fallback.value), path),
+                   placeholder=bool(_PLACEHOLDER.search(str(fallback.value))),
                    module_kind=contexts.module_kind)
+
+
+def _judged_fallback(key: str, fallback: str) -> bool:
+    """A secret's fallback worth judging: not empty, and not a placeholder unless the secret is the app's own key
+    (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is forgotten: it
+    fails open whatever the fallback; another service just rejects a placeholder)."""
+    return bool(fallback) and bool(SECRET_NAME.search(key)) and (
+        not _PLACEHOLDER.search(fallback) or bool(OWN_KEY.search(key)))
 
 
 def _looks_real(key: str, fallback: str, path: str) -> bool:
@@ -247,8 +256,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
-        if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
-                and default.value and not _PLACEHOLDER.search(default.value):
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value):
             facts.append(_fallback_fact(path, default, contexts, call, key))
     fields = _settings_fields(names)
     named = _named_values(index, names) | (examples := _example_values(index))
@@ -262,7 +270,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  persisted=site.function is not None))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
-        if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
+        if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value)):
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0]))
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
