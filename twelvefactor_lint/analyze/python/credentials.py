@@ -219,11 +219,13 @@ def _is_random(node: ast.expr, names: Names) -> bool:
 
 def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
     """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
-    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed)."""
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed). A module's private constant
+    (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to itself."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
+    if site.function is None and key.isupper() and not key.startswith("_") and SECRET_NAME.search(key) \
+            and isinstance(value, ast.Call) \
             and env_read(value, names) is None and _is_random(value, names):
         return key, value
     if site.function is not None and SECRET_NAME.search(key) and env_read(value, names) is None \
