@@ -49,6 +49,7 @@ def test_generated_values_look_random(value):
     "1234567890123456",                                       # digits only
     "[REDACTED]", "[TURN_END]", "[REDACTED_SECRET]",          # markers
     "securepassword123", "Password2024!",                     # words with a few digits: typed, not generated
+    "OAuth2PasswordBearer", "s3BucketNameForUploads",         # identifiers: camel-case words around digits
     "sk_live_short", "ghp_short", "AKIA123",                  # a provider's prefix alone
 ])
 def test_words_names_and_placeholders_are_words(value):

@@ -51,6 +51,10 @@ _SEPARATORS = re.compile(r"[_.:/@!#$%&*+=~\[\](){}<>,;|-]+")
 _WORDISH = re.compile(r"(?:[A-Z]?[a-z]+)+[0-9]{0,4}|[A-Z]+[0-9]{0,4}|[0-9]+")
 """A part of a name made of words and numbers (`my_super_secret_key_2023`, `FastApiSecret-2024`, `[REDACTED_SECRET]`),
 or a word with a few digits after it (`securepassword123`): what people type, not what a generator makes."""
+_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_TYPED_TOKEN_LENGTH = 3.5
+"""An identifier's camel-case tokens are words (`OAuth2PasswordBearer`: 4 characters a token); a generated
+key's are a character or two (`kR3jT9zQwX2v`: case and digits alternate), base64 and hex too (under 2.5)."""
 _REPEATED = re.compile(r"(.+?)\1+")
 _MIN_RANDOM_LENGTH = 16
 _MIN_BITS_PER_CHAR = 3.0
@@ -70,12 +74,19 @@ def _classes(value: str) -> int:
                 any(not c.isalnum() for c in value)))
 
 
+def _typed(part: str) -> bool:
+    """A part made of whole words and numbers, as an identifier is (`OAuth2PasswordBearer`, `s3BucketName`)."""
+    tokens = _TOKEN.findall(part)
+    return bool(tokens) and "".join(tokens) == part and len(part) / len(tokens) >= _TYPED_TOKEN_LENGTH
+
+
 def _looks_random(value: str) -> bool:
     if len(value) < _MIN_RANDOM_LENGTH or any(c.isspace() for c in value):
         return False
     if _UUID.match(value) or value.lower() in _EMPTY_DIGESTS:
         return False
-    if all(_WORDISH.fullmatch(part) for part in _SEPARATORS.split(value) if part) or _REPEATED.fullmatch(value):
+    if all(_WORDISH.fullmatch(part) or _typed(part) for part in _SEPARATORS.split(value) if part) \
+            or _REPEATED.fullmatch(value):
         return False
     return _classes(value) >= 2 and _bits_per_char(value) >= _MIN_BITS_PER_CHAR
 
