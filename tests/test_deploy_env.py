@@ -30,21 +30,36 @@ def _set_by(tmp_path, files: dict[str, str]) -> dict[str, str]:
             if isinstance(f, PythonFact) and getattr(f, "env_key", "") and f.path == "mysite/settings.py"}
 
 
-def test_production_deploy_files_set_variables_of_their_own(tmp_path):
+def test_a_variable_counts_when_every_production_deploy_sets_it(tmp_path):
     found = _set_by(tmp_path, {
-        "Dockerfile": "FROM python:3.12 AS base\nENV DJANGO_DEBUG=False\nFROM base\nCMD gunicorn mysite.wsgi\n",
-        "docker-compose.yml": "services:\n  web:\n    build: .\n    environment:\n"
-                              "      - REDIS_URL\n      - DATABASE_URL=${DATABASE_URL:-postgres://app:app@db/app}\n",
+        "Dockerfile": "FROM python:3.12 AS base\nENV DJANGO_DEBUG=False\nFROM base\nENV REDIS_URL=redis://cache\n"
+                      "CMD gunicorn mysite.wsgi\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    environment:\n      - REDIS_URL\n"
+                              "      - DATABASE_URL=${DATABASE_URL:-postgres://app:app@db/app}\n      - SENTRY_DSN\n",
+        "docker-compose.test.yml": "services:\n  web:\n    build: .\n    environment:\n      CACHE_URL: redis://cache\n",
+    })
+    assert found["DJANGO_DEBUG"] == "Dockerfile"   # the compose service builds the image whose ENV sets it
+    assert found["REDIS_URL"] == "Dockerfile"      # both set it (the operator's value in compose)
+    assert found["SENTRY_DSN"] == ""               # the image alone, run elsewhere, has no value of its own
+    assert found["DATABASE_URL"] == ""             # `${X:-literal}`: a forgotten X gets a literal too
+    assert found["CACHE_URL"] == ""                # a test stack deploys nothing
+
+
+def test_a_paas_app_declared_elsewhere_sets_nothing_the_repository_shows(tmp_path):
+    found = _set_by(tmp_path, {
+        "Dockerfile": "FROM python:3.12\nENV DJANGO_DEBUG=False\nCMD gunicorn mysite.wsgi\n",
+        "heroku.yml": "build:\n  docker:\n    web: Dockerfile.heroku\n",
+    })
+    assert found["DJANGO_DEBUG"] == ""
+
+
+def test_manifests_alone_are_the_deploy(tmp_path):
+    found = _set_by(tmp_path, {
         "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n"
                                "    spec:\n      containers:\n        - name: api\n          image: app\n          env:\n"
                                "            - name: SENTRY_DSN\n              valueFrom: {secretKeyRef: {name: s, key: dsn}}\n",
-        "docker-compose.test.yml": "services:\n  web:\n    build: .\n    environment:\n      CACHE_URL: redis://cache\n",
     })
-    assert found["DJANGO_DEBUG"] == "Dockerfile"             # an ENV of a stage the final one builds on
-    assert found["REDIS_URL"] == "docker-compose.yml"        # the operator's environment, passed through
-    assert found["SENTRY_DSN"] == "k8s/deployment.yaml"      # a Secret reference
-    assert found["DATABASE_URL"] == ""                       # `${X:-literal}`: a forgotten X gets a literal too
-    assert found["CACHE_URL"] == ""                          # a test stack deploys nothing
+    assert found["SENTRY_DSN"] == "k8s/deployment.yaml"
 
 
 def test_a_development_stack_sets_nothing_for_production(tmp_path):

@@ -98,7 +98,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
     environment = _environment(_field(service, "environment"))
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
-    facts += [EnvVar(path, Y.line(key), Y.column(key), name=env_name, where=f"compose service `{name}`",
+    facts += [EnvVar(path, Y.line(key), Y.column(key), name=env_name, where=f"compose service `{name}`", service=name,
                      own_value=not literal_default(value), anchor=f"env:{name}:{env_name}")
               for env_name, value in environment if env_name]
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))

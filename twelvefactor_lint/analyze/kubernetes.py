@@ -159,7 +159,7 @@ class _Workload:
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
         facts += [EnvVar(self.path, self.line, 1, name=env_name, where=f"{self.kind} `{self.name}` container `{name}`",
-                         own_value=True, anchor=f"env:{self.ref}:{name}:{env_name}")
+                         service=f"{self.ref}/{name}", own_value=True, anchor=f"env:{self.ref}:{name}:{env_name}")
                   for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
                   if env_name]
         facts += self._pre_stop(container, name)

@@ -48,6 +48,8 @@ class EnvVar(Fact):
 
     name: str = doc("The variable (`DATABASE_URL`).")
     where: str = doc("Who gets it: `Dockerfile ENV`, ``compose service `web` ``, ``Deployment `api` container `app` ``.")
+    service: str = doc("The compose service or Kubernetes workload that gets it (`\"\"`: the Dockerfile's image).",
+                       default="")
     own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
                           "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
                           "into the same literal).")
