@@ -15,14 +15,14 @@ import yaml
 
 from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
-from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
-from twelvefactor_lint.facts.platform import DeployEnv, SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -95,10 +95,11 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
             blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     facts += _process_facts(path, name, service, replicas or 1)
+    environment = _environment(_field(service, "environment"))
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
-              for env_name, value in _environment(_field(service, "environment"))
-              if env_name == "DJANGO_SETTINGS_MODULE" and value]
-    facts += _deploy_env(path, name, service, runs_app=role not in (INFRA, PROXY))
+              for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
+    facts += _env_vars(path, Y.line(key), Y.column(key), name, environment, _field(service, "env_file"),
+                       runs_app=role not in (INFRA, PROXY))
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
     facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)
@@ -179,19 +180,16 @@ def _environment(node) -> list[tuple[str, str]]:
     return [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(node).items()]
 
 
-def _deploy_env(path: str, name: str, service: dict, runs_app: bool) -> list[DeployEnv]:
+def _env_vars(path: str, line: int, column: int, name: str, environment: list[tuple[str, str]], env_file,
+              runs_app: bool) -> list[EnvVar]:
     """The variables a service's `environment:` sets, and `*` for an `env_file:` (its variables are not read).
     Only a service that may run the app (not a database or proxy image) shows what the app runs without."""
-    environment = _field(service, "environment")
-    if environment is None:
-        found = []
-    else:
-        found = [DeployEnv(path, Y.line(environment), Y.column(environment), name=env_name, complete=runs_app,
-                           anchor=f"env:{name}:{env_name}")
-                 for env_name, _ in _environment(environment) if env_name]
-    env_file = _field(service, "env_file")
+    where = f"compose service `{name}`"
+    found = [EnvVar(path, line, column, name=env_name, where=where, service=name, own_value=not literal_default(value),
+                    complete=runs_app, anchor=f"env:{name}:{env_name}") for env_name, value in environment if env_name]
     if env_file is not None:
-        found.append(DeployEnv(path, Y.line(env_file), Y.column(env_file), name="*", anchor=f"env:{name}:*"))
+        found.append(EnvVar(path, Y.line(env_file), Y.column(env_file), name="*", where=where, service=name,
+                            own_value=False, anchor=f"env:{name}:*"))
     return found
 
 

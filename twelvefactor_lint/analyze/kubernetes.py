@@ -43,7 +43,7 @@ from twelvefactor_lint.facts.kubernetes import (
     SecretValue,
     Workload,
 )
-from twelvefactor_lint.facts.platform import DeployEnv, PlatformVolume
+from twelvefactor_lint.facts.platform import EnvVar, PlatformVolume
 from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -158,7 +158,7 @@ class _Workload:
                       if not (self.one_off and isinstance(f, Pid1Shell))]
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
-        facts += _deploy_env(self.path, container, f"{self.ref}:{name}", runs_app=self._role(image) == "app")
+        facts += self._env_vars(container, name, runs_app=self._role(image) == "app")
         facts += self._pre_stop(container, name)
         return facts
 
@@ -192,6 +192,20 @@ class _Workload:
                     read_only=read_only, replicas=self.replicas, role=self._role(image), access=access,
                     shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet"))
         return facts
+
+    def _env_vars(self, container: yaml.Node, name: str, runs_app: bool) -> list[EnvVar]:
+        """The variables a container's `env` names, and `*` for an `envFrom` (a ConfigMap's or Secret's keys); only
+        an app container (not a database or proxy image) shows what the app runs without."""
+        where, service = f"{self.kind} `{self.name}` container `{name}`", f"{self.ref}/{name}"
+        found = [EnvVar(self.path, self.line, 1, name=env_name, where=where, service=service, own_value=True,
+                        complete=runs_app, anchor=f"env:{self.ref}:{name}:{env_name}")
+                 for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
+                 if env_name]
+        env_from = Y.get(container, "envFrom")
+        if env_from is not None:
+            found.append(EnvVar(self.path, Y.line(env_from), Y.column(env_from), name="*", where=where, service=service,
+                                own_value=False, anchor=f"env:{self.ref}:{name}:*"))
+        return found
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
         node = Y.get(container, "lifecycle", "preStop", "exec", "command")
@@ -236,18 +250,6 @@ def _env_secrets(path: str, env: yaml.Node | None, where: str) -> list[Fact]:
     """`env` entries with a literal `value` (a `valueFrom.secretKeyRef` has none)."""
     pairs = [(Y.scalar(Y.get(entry, "name")) or "", Y.get(entry, "value")) for entry in Y.sequence(env)]
     return _secrets(path, pairs, where, "`env` value")
-
-
-def _deploy_env(path: str, container: yaml.Node, ref: str, runs_app: bool) -> list[DeployEnv]:
-    """The variables a container's `env` names, and `*` for an `envFrom` (a ConfigMap's or Secret's keys); only an
-    app container (not a database or proxy image) shows what the app runs without."""
-    env, env_from = Y.get(container, "env"), Y.get(container, "envFrom")
-    found = [DeployEnv(path, Y.line(entry), Y.column(entry), name=name, complete=runs_app,
-                       anchor=f"env:{ref}:{name}")
-             for entry in Y.sequence(env) for name in [Y.scalar(Y.get(entry, "name")) or ""] if name]
-    if env_from is not None:
-        found.append(DeployEnv(path, Y.line(env_from), Y.column(env_from), name="*", anchor=f"env:{ref}:*"))
-    return found
 
 
 def _config_map_secrets(path: str, name: str, doc: yaml.Node) -> list[Fact]:
@@ -379,7 +381,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     found = directives.scan_hash_comments(lines)
     if posixpath.basename(path) in _VALUES_FILES:  # read for a template's `{{ .Values.x }}` (link.helm)
         # a chart's values configure its containers' environment in ways only `helm` renders
-        unread = DeployEnv(path, 1, 1, name="*", anchor="env:*")
+        unread = EnvVar(path, 1, 1, name="*", where="Helm chart values", own_value=False, anchor="env:*")
         return FileAnalysis((*_helm_values(path, text), unread), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:

@@ -1,5 +1,6 @@
 """Facts about what a platform runs, whichever file declares it: storage mounted into a process (a Kubernetes
-volume, a Fly volume, a Render disk) and a formation's process counts (Heroku `app.json`)."""
+volume, a Fly volume, a Render disk), a formation's process counts (Heroku `app.json`) and the environment
+variables a deploy file sets for the app's processes."""
 
 from __future__ import annotations
 
@@ -40,14 +41,22 @@ class SettingsModule(Fact):
     module: str = doc("The settings module it names (`core.settings.prod`).")
 
 
-@kind("platform.deploy_env")
-class DeployEnv(Fact):
-    """A deploy file sets an environment variable for the processes it runs (a compose service's `environment`, a
-    Dockerfile `ENV`, a Kubernetes container's `env`), or loads variables the linter cannot see: link tells a
-    setting's environment fallback whether the project's deploys replace it."""
+@kind("platform.env_var")
+class EnvVar(Fact):
+    """A deploy file sets an environment variable for a process (a Dockerfile's `ENV`, a compose service's
+    `environment:`, a Kubernetes container's `env`), or loads variables it does not name (`*`); link.deploy_env
+    tells Python fallbacks about it."""
 
-    name: str = doc("The variable; `*` when the file loads variables it does not name (compose `env_file`, Kubernetes "
-                    "`envFrom`, a Helm chart's values, a platform whose config vars live outside the repository).")
-    complete: bool = doc("The file runs the process with exactly the environment it lists (a compose service, a Kubernetes "
-                         "container), so a variable it does not set is unset there; `false` for an image's `ENV`, which "
-                         "a deploy adds to.", default=False)
+    name: str = doc("The variable (`DATABASE_URL`); `*` when the file loads variables it does not name (compose "
+                    "`env_file`, Kubernetes `envFrom`, a Helm chart's values, a platform whose config vars live outside "
+                    "the repository: a Procfile, `fly.toml`, `app.json`).")
+    where: str = doc("Who gets it: `Dockerfile ENV`, ``compose service `web` ``, ``Deployment `api` container `app` ``.")
+    service: str = doc("The compose service or Kubernetes workload that gets it (`\"\"`: the Dockerfile's image).",
+                       default="")
+    own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
+                          "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
+                          "into the same literal).")
+    complete: bool = doc("The process runs with exactly the environment the file lists (a compose service or a "
+                         "Kubernetes container that may run the app, not a database or proxy image), so a variable it "
+                         "does not set is unset there; `false` for an image's `ENV`, which a deploy adds to.",
+                         default=False)

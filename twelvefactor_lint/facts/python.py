@@ -8,9 +8,6 @@ from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
 STARTED, IMPORTED, UNREACHED, UNKNOWN = "started", "imported", "unreached", "unknown"
 """A module's `reach` (link.reach)."""
-DEPLOY_ENV = ("For an environment fallback, whether the project's deploy files replace it (link.deploy_env): `set` (one "
-              "sets the variable), `unset` (a compose file or manifest runs the processes and none sets it or loads "
-              "variables it does not name: the fallback is what they run) or `unknown`.")
 
 
 @base
@@ -30,6 +27,14 @@ class PythonFact(Fact):
                      "`imported` (a started module imports it, or a framework loads it by name), `unreached` (the "
                      "project's starts are resolved and none reaches it: judged one severity lower) or `unknown`.",
                      default="unknown")
+    env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
+                          "from link.deploy_env (`docker-compose.yml`), when every production deploy sets it; `\"\"` "
+                          "otherwise.", default="")
+    env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
+                            "reads (link.deploy_env): its processes run with the environment it lists, and no "
+                            "production deploy file sets the variable (nor one a settings class may read for it) or "
+                            "loads variables it does not name, so the code's fallback is what they run; `\"\"` "
+                            "otherwise.", default="")
 
 
 @base
@@ -54,7 +59,6 @@ class SettingFields(PythonSiteFact):
     env_key: str = doc("The environment variable read, when there is one.")
     source: str = doc("`settings`, `server_config`, `config_class`, `app_config`, `module`, `option_default` or "
                       "`env_setdefault` (`os.environ.setdefault(\"X\", default)`).")
-    deploy_env: str = doc(DEPLOY_ENV, default="")
 
 
 @kind("python.setting")
@@ -99,7 +103,8 @@ class ServiceLocator(PythonSiteFact):
     source: str = doc("The setting's source, for a setting (see python.setting).", default="")
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
-    deploy_env: str = doc(DEPLOY_ENV, default="")
+    layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
+                          " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
 
 
 @kind("python.call")
@@ -186,6 +191,15 @@ class FileWrite(PythonSiteFact):
                       "not an upload; `\"\"`: none.", default="")
 
 
+@kind("python.config_defaults")
+class ConfigDefaults(PythonSiteFact):
+    """A config file loaded as defaults, with a layer a deploy supplies loaded over it in the same function
+    (`app.config.from_pyfile("default_config.py")`, then `from_pyfile(path, silent=True)` or `from_envvar(...)`)."""
+
+    loaded: str = doc("The defaults: a file's name (`default_config.py`) or a dotted module (`config.defaults`).")
+    layered_by: str = doc("The load over it, in words: `` `from_envvar()` (line 12) ``.")
+
+
 @kind("python.secret_env_fallback")
 class SecretEnvFallback(PythonSiteFact):
     """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
@@ -195,7 +209,8 @@ class SecretEnvFallback(PythonSiteFact):
                            default=False)
     own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
                         "credential.", default=False)
-    deploy_env: str = doc(DEPLOY_ENV, default="")
+    placeholder: bool = doc("The fallback is a placeholder (`changeme`, `fillmein`): kept only for the app's own key, "
+                            "which signs with it unless the app refuses it.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

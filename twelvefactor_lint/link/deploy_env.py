@@ -1,42 +1,116 @@
-"""Link phase 2, deploy environment: does a deploy file replace a setting's environment fallback?
+"""Link phase 2c, the deploy's environment: which variables the repository's production deploys all set for the
+app's processes, so that a rule can tell a fallback every shipped deploy replaces from one a deploy really runs on.
 
-`os.environ.get("DATABASE_URL", "sqlite:///app.db")` runs SQLite only where nothing sets `DATABASE_URL`.
-The project's own deploy files say which: a compose service's `environment`, a Kubernetes container's `env`
-or a Dockerfile `ENV` that sets the variable replaces the fallback (`set`). When a compose file or manifest
-runs the processes, sets none and loads no variables it does not name (`env_file`, `envFrom`, a Helm
-chart's values, a platform whose config vars live outside the repository), the fallback is what those
-deploys run (`unset`). Anything else is `unknown`: the variable comes from wherever the app is deployed.
-Development and CI stacks say nothing about production and are not read.
+Deploy files declare what the app's processes get (`platform.env_var`: a Dockerfile's `ENV`, a compose service's
+`environment:`, a Kubernetes container's `env`). A variable counts as set when every production deploy of the
+repository gives it a value of its own: each production image (a Dockerfile: its `ENV`), each compose service
+that builds one (its `environment:`, or its Dockerfile's `ENV`) and each PaaS app (a Procfile, `app.json`,
+`heroku.yml`: environments this repository does not declare, so they set nothing). Kubernetes containers run
+images from elsewhere: their `env` counts only in a repository with no other deploy. Not counted: test, docs
+and development files, a compose stack that bind-mounts the source tree, and `${X:-dev}` (a deploy that
+forgets X gets the same literal); counted: a literal, a Secret reference, the operator's `${X}`.
+
+Every Python fact that reads a variable (`env_key`) carries a deploy file that sets it as `env_set_by`
+(`""`: not every deploy does). Python code's own fallbacks then say what is uncertain: "the deploy files here
+set X, so only a deploy outside them runs on this fallback".
+
+The converse, `env_unset_in`: a production compose file or manifest runs the app's processes with exactly the
+environment it lists (`complete`: a service or container that may run the app, not a database or proxy image),
+no production deploy file names the variable (`${X:-dev}` included), and none loads variables it does not name (`*`: a compose
+`env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the repository).
+Then the fallback is what those processes run. A settings class may read a variable under another case or after
+a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
 """
 
 from __future__ import annotations
 
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.platform import DeployEnv
-from twelvefactor_lint.facts.python import SecretEnvFallback, ServiceLocator, Setting
+from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.dockerfile import FinalStage
+from twelvefactor_lint.facts.platform import EnvVar
+from twelvefactor_lint.facts.procfile import ProcfileProcess
+from twelvefactor_lint.facts.python import PythonFact
 
-SET, UNSET, UNKNOWN = "set", "unset", "unknown"
+_PAAS_FILES = frozenset({"app.json", "heroku.yml"})
 
 
-def link(facts: list[Fact]) -> list[Fact]:
-    declared = [f for f in facts if isinstance(f, DeployEnv) and not f.dev_only and not f.ci_only
-                and scope.classify(f.path) == scope.PROD]
-    names = {f.name for f in declared}
-    complete = "*" not in names and any(f.complete for f in declared)
-    judged: list[Fact] = []
+def _production(paths: list[str]) -> Callable[..., bool]:
+    """Whether a fact of a file is about a production deploy (not test, docs or development files, nor a compose
+    stack that bind-mounts the source tree)."""
+    dev = scope.dev_by_sibling(paths)
+
+    def production(path: str, dev_only: bool = False) -> bool:
+        return not dev_only and path not in dev and scope.classify(path) == scope.PROD
+    return production
+
+
+def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
+    """Variable -> a production deploy file that sets it, for the variables every production deploy sets."""
+    facts, paths = list(facts), list(paths)
+    production = _production(paths)
+    units: dict[tuple[str, str], str] = {}
+    """(file, service) of each production deploy -> the Dockerfile it builds ("" when none or unknown)."""
     for fact in facts:
-        if isinstance(fact, SecretEnvFallback) or isinstance(fact, (Setting, ServiceLocator)) \
-                and fact.origin == "env_default" and fact.env_key:
-            fact = replace(fact, deploy_env=SET if _named(fact.env_key, names) else UNSET if complete else UNKNOWN)
-        judged.append(fact)
-    return judged
+        if isinstance(fact, FinalStage) and production(fact.path, fact.dev_only):
+            units[(fact.path, "")] = ""
+        elif isinstance(fact, ComposeService) and fact.build_context and production(fact.path, fact.dev_only):
+            units[(fact.path, fact.service)] = fact.built_dockerfile
+        elif isinstance(fact, ProcfileProcess) and production(fact.path, fact.dev_only):
+            units[(fact.path, "")] = ""
+    units |= {(path, ""): "" for path in paths if posixpath.basename(path) in _PAAS_FILES and production(path)}
+    setting: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    for fact in facts:
+        if isinstance(fact, EnvVar) and fact.own_value and production(fact.path, fact.dev_only):
+            setting[fact.name].setdefault((fact.path, fact.service), fact.path)
+    found = {}
+    for name, by_unit in setting.items():
+        if units:
+            if all(unit in by_unit or (dockerfile, "") in by_unit for unit, dockerfile in units.items()):
+                found[name] = min(by_unit.values())
+        else:  # manifests only: the images come from elsewhere, the manifests are the deploy
+            found[name] = min(by_unit.values())
+    return found
+
+
+def _runs_app_without(facts: list[Fact], paths: list[str]) -> tuple[str, set[str]]:
+    """A production file whose processes run with exactly the environment it lists ("" when none, or when a
+    production deploy loads variables it does not name), and the names (upper case) production deploys set."""
+    production = _production(paths)
+    declared = [f for f in facts if isinstance(f, EnvVar) and production(f.path, f.dev_only or f.ci_only)]
+    names = {f.name.upper() for f in declared}
+    if "*" in names:
+        return "", names
+    return min((f.path for f in declared if f.complete), default=""), names
 
 
 def _named(key: str, names: set[str]) -> bool:
     """A deploy sets the variable, or one a settings class may read for it: pydantic matches names in any case and
     after an `env_prefix` (`APP_REDIS_URL` for the field `redis_url`)."""
     key = key.upper()
-    return any(name.upper() == key or name.upper().endswith("_" + key) for name in names)
+    return any(name == key or name.endswith("_" + key) for name in names)
+
+
+def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """Every Python fact reading a variable every production deploy sets, with a file setting it as `env_set_by`;
+    every one reading a variable a production compose file or manifest runs the app without, with that file as
+    `env_unset_in`."""
+    paths = list(paths)
+    found = deployed(facts, paths)
+    runs_app, names = _runs_app_without(facts, paths)
+    if not found and not runs_app:
+        return facts
+    judged: list[Fact] = []
+    for fact in facts:
+        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
+            if key in found:
+                fact = replace(fact, env_set_by=found[key])
+            elif runs_app and not _named(key, names):
+                fact = replace(fact, env_unset_in=runs_app)
+        judged.append(fact)
+    return judged
