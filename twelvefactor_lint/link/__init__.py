@@ -52,5 +52,5 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
     facts = parity.link(python.link(facts))
     reached = reach.compute(facts, files.paths())
-    facts = dependencies.link(reach.annotate(facts, reached), files.paths())
+    facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)
