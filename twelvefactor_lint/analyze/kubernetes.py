@@ -181,7 +181,7 @@ class _Workload:
             read_only = (Y.scalar(Y.get(mount, "readOnly")) or "").lower() == "true"
             for kind in ("hostPath", "emptyDir", "persistentVolumeClaim"):
                 spec = Y.get(volume, kind)
-                if spec is None:
+                if spec is None or Y.scalar(Y.get(spec, "$patch")) == "delete":  # a kustomize patch removing it
                     continue
                 source = Y.scalar(Y.get(spec, "path")) or Y.scalar(Y.get(spec, "claimName")) or ""
                 access = claims.get(source, "") if kind == "persistentVolumeClaim" else ""
@@ -189,8 +189,16 @@ class _Workload:
                     self.path, Y.line(mount), Y.column(mount), self.ref, target, container=name,
                     storage=_STORAGE[kind].format(source), source=source or kind, node_local=kind != "persistentVolumeClaim",
                     read_only=read_only, replicas=self.replicas, role=self._role(image), access=access,
-                    shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet"))
+                    shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet",
+                    seeded_by=self._seeding(Y.scalar(Y.get(mount, "name")) or "") if kind == "emptyDir" else ""))
         return facts
+
+    def _seeding(self, volume: str) -> str:
+        """The init container that mounts `volume` too, if any: it prepares the emptyDir for the app."""
+        for container in Y.sequence(Y.get(self.pod, "initContainers")):
+            if any(Y.scalar(Y.get(m, "name")) == volume for m in Y.sequence(Y.get(container, "volumeMounts"))):
+                return Y.scalar(Y.get(container, "name")) or "init"
+        return ""
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
         node = Y.get(container, "lifecycle", "preStop", "exec", "command")

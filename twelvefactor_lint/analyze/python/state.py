@@ -6,7 +6,8 @@ handler rebinds through `global`; for a route nested in an app factory, the fact
 and the names it rebinds through `nonlocal` too (the factory runs once per process: its closure is
 process state like a module global). Writes are item assignment/deletion, mutating
 method calls, `heapq`/`bisect` helpers, and the same through local aliases
-(`cart = CARTS[user]; cart.append(item)`). A module-level instance of a module class (`store = Store()`)
+(`cart = CARTS[user]; cart.append(item)`). A set whose tasks remove themselves when done
+(`task.add_done_callback(TASKS.discard)`) only keeps running asyncio tasks alive: not state. A module-level instance of a module class (`store = Store()`)
 holds the containers its `__init__` binds on `self`: a handler writing `store.data[k]` writes them, and so does
 a call of one of its methods that writes them (`store.add(k)` when `add` does `self.data[k] = ...`).
 """
@@ -518,7 +519,10 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
-    module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
+    anchors = _task_anchors(tree)
+    module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
+                    if name not in anchors}
+    module = _Module(names, dotted_module(path), module_state,
                      {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
@@ -548,6 +552,19 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
     return facts
+
+
+def _task_anchors(tree: ast.Module) -> set[str]:
+    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
+    holding running asyncio tasks only so that they are not garbage-collected, which no other process could
+    use; the detached work itself is TF612's."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
+            for arg in node.args:
+                if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
+                    found.add(arg.value.id)
+    return found
 
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
