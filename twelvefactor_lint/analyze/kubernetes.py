@@ -81,6 +81,36 @@ def _blank_templates(text: str) -> str:
     return "\n".join(lines)
 
 
+_BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
+_VALUE_SWITCH = re.compile(r"^\s*\.Values\.([\w.]+)\s*-?$")
+"""`{{ if .Values.devMode }}`: the block renders only when the chart value is set."""
+_DEV_VALUE = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mode|Enabled|_mode|_enabled)?|localDev|local_dev)`")
+"""A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
+
+
+def _template_conditions(text: str) -> dict[int, str]:
+    """Line number -> the opt-in condition of the innermost `{{ if .Values.X }}` block holding it (its `else`
+    branch and other blocks are not opt-in)."""
+    found: dict[int, str] = {}
+    stack: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        condition = next((c for c in reversed(stack) if c), "")
+        if condition:
+            found[number] = condition
+        for match in _BLOCK.finditer(line):
+            word, rest = match.groups()
+            if word == "end":
+                if stack:
+                    stack.pop()
+            elif word == "else":
+                if stack:
+                    stack[-1] = ""
+            else:
+                switch = _VALUE_SWITCH.match(rest) if word == "if" else None
+                stack.append(f"when the chart value `{switch.group(1)}` is set" if switch else "")
+    return found
+
+
 def _int(node: yaml.Node | None) -> int | None:
     value = Y.scalar(node)
     return int(value) if value is not None and value.isdigit() else None
@@ -393,6 +423,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     refs = {number: m.group(1) for number, line in enumerate(text.split("\n"), start=1)
             for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
     facts: list[Fact] = [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))]
+    if best_effort:
+        conditions = _template_conditions(text)
+        facts = [replace(f, condition=conditions[f.line], dev_only=f.dev_only or bool(_DEV_VALUE.search(conditions[f.line])))
+                 if f.line in conditions and not f.condition else f for f in facts]
     if failure is not None:
         facts.append(failure)
     return FileAnalysis(tuple(facts), found)
