@@ -384,9 +384,10 @@ def _unlocked(by_directory: dict[str, list[Declared]], applications: set[str]) -
     return found
 
 
-def link(facts: list[Fact], paths: Iterable[str], reach: Reach = Reach({})) -> list[Fact]:
+def link(facts: list[Fact], paths: Iterable[str], reach: Reach | None = None) -> list[Fact]:
     """`paths`: every discovered file of the project; `reach`: which production modules its starts run (the facts
     carry it too)."""
+    reach = reach or Reach({})
     by_directory, setup_dirs, missing = _scopes(facts)
     if not any(d.declares for files in by_directory.values() for d in files):
         return facts

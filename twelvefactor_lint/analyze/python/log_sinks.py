@@ -93,7 +93,7 @@ def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: 
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
         for fact in _handler_sink(name, handler, path, origin, statement_line):
             yield fact if used is None or name in used else replace(
-                fact, condition=f"when a logger is given handler `{name}` (none in this config is)")
+                fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
 
 def _used_handlers(config: ast.Dict) -> set[str] | None:
@@ -117,7 +117,7 @@ def _used_handlers(config: ast.Dict) -> set[str] | None:
             items = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else [listed] if listed is not None else []
             if not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
                 return None
-            used |= {i.value for i in items if isinstance(i, ast.Constant)}
+            used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
     return used
 
 
