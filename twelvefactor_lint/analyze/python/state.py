@@ -9,8 +9,9 @@ method calls, `heapq`/`bisect` helpers, and the same through local aliases
 (`cart = CARTS[user]; cart.append(item)`). A set whose tasks remove themselves when done
 (`task.add_done_callback(TASKS.discard)`) only keeps running asyncio tasks alive, and one whose items are
 process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo: neither is state. A
-module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on `self`: a handler writing `store.data[k]` writes them, and so does
-a call of one of its methods that writes them (`store.add(k)` when `add` does `self.data[k] = ...`).
+module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on
+`self`: a handler writing `store.data[k]` writes them, and so does a call of one of its methods that writes
+them (`store.add(k)` when `add` does `self.data[k] = ...`).
 """
 
 from __future__ import annotations
