@@ -95,15 +95,21 @@ def _project_words(project: str, facts: list[Fact], paths: Iterable[str]) -> set
     return words
 
 
+def _untagged(image: str) -> str:
+    """An image reference without its tag or digest, which may be a variable (`temporalio/ui:${UI_VERSION}`)."""
+    head, _, last = image.split("@")[0].rpartition("/")
+    return f"{head}/{last.split(':')[0]}" if head else last.split(":")[0]
+
+
 def _foreign_images(services: list[ComposeService], project: set[str]) -> dict[tuple[str, str], str]:
     """Per service key, the image of a service that builds nothing and pulls an image of no known kind whose
     name shares no word with the project's (a word inside another counts: `searxng` and `searx`)."""
     found: dict[tuple[str, str], str] = {}
     for service in services:
-        if service.build_context or not service.image or "$" in service.image \
-                or images.image_kind(service.image) != images.OTHER:
+        name = _untagged(service.image)
+        if service.build_context or not name or "$" in name or images.image_kind(name) != images.OTHER:
             continue
-        words = _words(images.image_name(service.image))
+        words = _words(images.image_name(name))
         if words and not any(w in p or p in w for w in words for p in project if min(len(w), len(p)) >= 4 or w == p):
             found.setdefault(_service_key(service), service.image)
     return found
