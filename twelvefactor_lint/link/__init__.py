@@ -8,7 +8,7 @@
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); which
    production modules a start command reaches (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
-   environment (`parity`).
+   environment (`parity`); a web server on a literal port where the platform assigns `$PORT` (`ports`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -28,6 +28,7 @@ from twelvefactor_lint.link import (
     helm,
     inventory,
     parity,
+    ports,
     python,
     reach,
     replicas,
@@ -50,7 +51,7 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
-    facts = parity.link(python.link(facts))
+    facts = ports.link(parity.link(python.link(facts)), files.paths())
     reached = reach.compute(facts, files.paths())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths())
     return Linked(facts, inventory.build(facts), reached)
