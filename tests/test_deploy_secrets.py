@@ -95,10 +95,15 @@ def test_an_env_that_copies_a_secret_build_argument_is_baked_in(tmp_path, catalo
 DOCKERFILE = 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "-m", "gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n'
 
 
-def test_a_fixed_port_is_a_warning_only_where_the_platform_assigns_the_port(tmp_path, catalogue):
+def test_a_fixed_port_is_a_warning_only_where_the_platform_assigning_the_port_runs_it(tmp_path, catalogue):
     assert _findings(tmp_path / "plain", catalogue, {"Dockerfile": DOCKERFILE}, "TF701") == [("Dockerfile", 3, "info")]
-    on_heroku = {"Dockerfile": DOCKERFILE, "Procfile": "web: gunicorn app:app\n"}
+    on_heroku = {"Dockerfile": DOCKERFILE, "heroku.yml": "build:\n  docker:\n    web: Dockerfile\n"}
     assert _findings(tmp_path / "heroku", catalogue, on_heroku, "TF701") == [("Dockerfile", 3, "warning")]
+    # a buildpack deploy runs the Procfile's own command, not the image's CMD beside it
+    beside = {"Dockerfile": DOCKERFILE, "Procfile": "web: gunicorn app:app\n"}
+    assert _findings(tmp_path / "beside", catalogue, beside, "TF701") == [("Dockerfile", 3, "info")]
+    started = {"Procfile": "web: sh bin/start.sh\n", "bin/start.sh": "#!/bin/sh\nexec gunicorn -b 0.0.0.0:8000 app:app\n"}
+    assert _findings(tmp_path / "started", catalogue, started, "TF701") == [("bin/start.sh", 2, "warning")]
     on_fly = {"Dockerfile": DOCKERFILE, "fly.toml": "app = 'shop'\n[http_service]\ninternal_port = 8000\n"}
     assert _findings(tmp_path / "fly", catalogue, on_fly, "TF701") == [("Dockerfile", 3, "info")]
 
@@ -106,3 +111,13 @@ def test_a_fixed_port_is_a_warning_only_where_the_platform_assigns_the_port(tmp_
 def test_a_procfile_web_line_is_judged_once(tmp_path, catalogue):
     files = {"Procfile": "web: gunicorn --bind 0.0.0.0:8000 app:app\n"}
     assert _findings(tmp_path, catalogue, files, "TF701") == [("Procfile", 1, "warning")]
+
+
+def test_a_mounted_settings_directory_does_not_make_the_compose_file_a_development_stack(tmp_path, catalogue):
+    compose = COMPOSE.format(volumes="    volumes: ['./docker/{}:/app/docker/{}']\n")
+    files = {"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nCMD [\"gunicorn\", \"app:app\"]\n"}
+    # a directory named for settings carries config into the image; a source directory is the developers' stack
+    assert _findings(tmp_path / "settings", catalogue, {**files, "docker-compose.yml": compose.replace(
+        "{}", "extra_settings")}, "TF308")[0] == ("docker-compose.yml", 6, "warning")
+    assert _findings(tmp_path / "source", catalogue, {**files, "docker-compose.yml": compose.replace(
+        "{}", "src")}, "TF308")[0] == ("docker-compose.yml", 6, "info")

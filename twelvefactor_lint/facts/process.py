@@ -92,9 +92,10 @@ class FixedPort(ProcessFact):
     command: str = doc("The server's command.")
     server: str = doc("The server program (`gunicorn`, `uvicorn`).")
     port: str = doc("The literal port.")
-    platform_port: str = doc("A platform file of the project whose platform assigns the port in `$PORT` (Procfile, "
-                             "app.json, heroku.yml, render.yaml, App Engine app.yaml, a Knative/Cloud Run service), "
-                             "filled by link; `\"\"`: none.", default="")
+    platform_port: str = doc("The platform file that runs it where the platform assigns the port in `$PORT`, filled by "
+                             "link: one deploying the project's images (render.yaml, heroku.yml, a Knative/Cloud Run "
+                             "Service), or the Procfile or App Engine app.yaml that starts it; `\"\"`: none.",
+                             default="")
 
 
 @kind("process.migration_at_start")
