@@ -158,6 +158,8 @@ def is_singleton(name: str, command: str) -> bool:
 
 _CONFIG_DIRS = {"config", "configs", "conf", "etc", "settings", "nginx", "certs", "ssl", "secrets", "env", "envs"}
 """Bind-mounted directories that carry configuration into the container, not the source tree."""
+_CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|certs)(?:$|[._-])", re.IGNORECASE)
+"""A directory named for configuration among other words (`extra_settings`, `nginx-conf`, `app.config`)."""
 
 
 _DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
@@ -215,7 +217,8 @@ def mounts_source_tree(volume: ComposeVolume) -> bool:
     """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory."""
     source = volume.source.rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
-                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS)
+                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS
+                                  and not _CONFIG_PART.search(posixpath.basename(source)))
     return volume.mount_type == "bind" and directory and not volume.read_only and not volume.data_like
 
 
