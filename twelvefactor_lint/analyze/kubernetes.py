@@ -28,8 +28,8 @@ import yaml
 from twelvefactor_lint.analyze import Unanalyzable, directives, images
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.compose import command_argv
-from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
