@@ -121,3 +121,21 @@ def test_a_mounted_settings_directory_does_not_make_the_compose_file_a_developme
         "{}", "extra_settings")}, "TF308")[0] == ("docker-compose.yml", 6, "warning")
     assert _findings(tmp_path / "source", catalogue, {**files, "docker-compose.yml": compose.replace(
         "{}", "src")}, "TF308")[0] == ("docker-compose.yml", 6, "info")
+
+
+def test_a_charts_values_files_are_read_for_secrets_and_only_its_defaults_for_replicas(tmp_path, catalogue):
+    chart = "apiVersion: v2\nname: shop\nversion: 1.0.0\n"
+    files = {
+        "chart/Chart.yaml": chart,
+        "chart/values.yaml": "web:\n  replicas: 1\nexistingSecret: shop-secrets\nsecretKey: k8v!2mfq0zs9-a7d1e3x\n",
+        "chart/values-uat.yaml": "web:\n  replicas: 3\nenv:\n  DB_PASSWORD: thisisapassword\n",
+        "chart/templates/web.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+                                    "spec:\n  replicas: {{ .Values.web.replicas }}\n  template:\n    spec:\n      containers:\n"
+                                    "        - name: web\n          image: shop:1\n          command: [gunicorn, app:app]\n",
+        "values.yaml": "database:\n  url: postgresql://shop:shop-db-pass@postgres/shop\n",  # no chart beside it
+    }
+    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
+    assert sorted((f.rule, f.path, f.line, f.severity) for f in result.findings) == [
+        ("TF308", "chart/values-uat.yaml", 4, "info"), ("TF308", "chart/values.yaml", 4, "warning")]
+    # one deploy's values do not replace the chart's default replicas
+    assert [(p.name, p.replicas) for p in result.processes] == [("TEMPLATE", 1)]

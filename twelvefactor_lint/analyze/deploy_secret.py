@@ -20,6 +20,10 @@ _SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGN
 _DEFAULTED = re.compile(r"\$\{[A-Za-z_]\w*:?-(?P<word>[^}]*)\}")
 """`${SECRET_KEY:-dev-key}`: the literal every deploy that does not set the variable runs with. (`${VAR:?err}`
 is required and `${VAR}` has no value: both stay as written, and a `${` is never a secret.)"""
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+"""Where a camelCase key splits (a Helm value's `adminPassword` reads as `admin_Password`, like an env name)."""
+_OBJECT_NAME = re.compile(r"^existing", re.IGNORECASE)
+"""`existingSecret: shop-secrets` (a Helm chart's convention): the name of a Secret object, not a secret."""
 _REFERENCE = re.compile(r"\$[({A-Za-z_]")
 """`$SECRET_KEY`, `${SECRET_KEY}`, Kubernetes' `$(SECRET_KEY)`: the value of another variable, not a literal."""
 
@@ -45,12 +49,13 @@ def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSe
     default = False
     if interpolated and _DEFAULTED.search(text):
         default, text = True, _DEFAULTED.sub(lambda m: m["word"], text)
-    if not text or "TEMPLATE" in text or _SEEDED_ACCOUNT.search(key):
+    if not text or "TEMPLATE" in text or _SEEDED_ACCOUNT.search(key) or _OBJECT_NAME.search(key):
         return None
     found = url_password(text)
     if found is not None:
         masked, _, password = found
         return None if "$" in password else CommittedSecret(secret_shape(password), False, masked, default)
-    if SECRET_NAME.search(key) and not _REFERENCE.search(text) and looks_like_secret(key, text):
-        return CommittedSecret(secret_shape(text), bool(OWN_KEY.search(key)), "", default)
+    name = _CAMEL.sub("_", key)
+    if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
+        return CommittedSecret(secret_shape(text), bool(OWN_KEY.search(name)), "", default)
     return None

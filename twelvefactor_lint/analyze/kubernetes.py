@@ -32,6 +32,7 @@ from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.discover.walk import HELM_VALUES
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.kubernetes import (
     Claim,
@@ -362,11 +363,15 @@ def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
 
 
 def _helm_values(path: str, text: str) -> list[Fact]:
-    """The integer defaults of a chart's values file, by dotted key; an unreadable file gives none."""
+    """A chart's values file: the integer defaults of `values.yaml`, by dotted key (link.helm reads them for a
+    template's replicas), and the secrets any values file commits (a chart default or one deploy's values, which
+    the templates render into env values, ConfigMaps or Secrets); an unreadable file gives none."""
     try:
         root = Y.compose(text)
     except (yaml.YAMLError, RecursionError):
         return []
+    defaults = posixpath.basename(path) in _VALUES_FILES
+    how = "chart default" if defaults else "deploy values"
     found: list[Fact] = []
     pending: list[tuple[str, yaml.Node | None]] = [("", root)]
     while pending:
@@ -374,10 +379,12 @@ def _helm_values(path: str, text: str) -> list[Fact]:
         for key, (key_node, value) in Y.items(node).items():
             dotted = f"{prefix}{key}"
             number = _int(value) if isinstance(value, yaml.ScalarNode) else None
-            if number is not None:
+            if number is not None and defaults:
                 found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number, anchor=f"value:{dotted}"))
             elif isinstance(value, yaml.MappingNode):
                 pending.append((f"{dotted}.", value))
+            elif isinstance(value, yaml.ScalarNode):
+                found += _secrets(path, [(key, value)], f"Helm values `{dotted}`", how)
     return found
 
 
@@ -385,7 +392,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
     lines = split_lines(text)
     found = directives.scan_hash_comments(lines)
-    if posixpath.basename(path) in _VALUES_FILES:  # read for a template's `{{ .Values.x }}` (link.helm)
+    if HELM_VALUES.match(posixpath.basename(path)):  # a chart's values (link.helm reads values.yaml for replicas)
         return FileAnalysis(tuple(_helm_values(path, text)), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
