@@ -21,6 +21,9 @@ class PythonFact(Fact):
                          "serves requests (outside a main guard).", default=False)
     run_as_process: bool = doc("The module is what a declared process runs (`python app.py`, `python -m app`), "
                                "marked by link.", default=False)
+    run_in_production: bool = doc("A production declaration runs the module as a script: an image's start (not a "
+                                  "development image's), a Procfile line, a Kubernetes or platform workload; not a "
+                                  "compose service, which may be the developers' stack. Marked by link.", default=False)
     statement_line: int | None = doc("The first line of the statement holding it (inline suppressions on it count).",
                                      default=None)
     reach: str = doc("Whether a production process runs the module, from link: `started` (a start command runs it), "
@@ -151,8 +154,12 @@ class Call(PythonSiteFact):
                                  "default), so what it opens is decided elsewhere.", default=False)
     connector_module: bool = doc("For an embedded store: the module is connector code (`connectors/`, "
                                  "`query_runner/`) that reads other systems' data.", default=False)
-    in_main_runner: bool = doc("For `app_run`: in the function only the module's main guard calls (`main()`).",
+    in_main_runner: bool = doc("For `app_run` and `serve`: in the function only the module's main guard calls "
+                               "(`main()`).",
                                default=False)
+    dev_server: str = doc("For `app_run` and `serve`: the development server it starts, in words (Flask's `app.run()`, "
+                          "`uvicorn.run(reload=True)`, Werkzeug allowed with `allow_unsafe_werkzeug=True`); `\"\"`: a "
+                          "production server or not known.", default="")
 
 
 @kind("python.background_work")

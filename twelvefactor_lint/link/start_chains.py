@@ -357,14 +357,21 @@ def _copied_into(path: str, image: DockerfileFilesystem) -> bool:
 def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     """Mark facts in Python files a declared process runs as a script (`python main.py`,
     `python -m app.main`, resolved from the declaring file's directory): their `__main__` block is
-    how that process starts, not a developer's shortcut."""
-    entrypoints = set()
+    how that process starts, not a developer's shortcut. `run_in_production` when a production
+    declaration runs it: not a compose service (a compose stack may be the developers') nor a
+    development file or image."""
+    entrypoints: set[str] = set()
+    production: set[str] = set()
     for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
-        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
+        targets = {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
+        entrypoints |= targets
+        if not (start.service or start.dev_only or start.dev_image) and classify(start.path) == PROD:
+            production |= targets
     if not entrypoints:
         return facts
-    return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
+    return [replace(f, run_as_process=True, run_in_production=f.path in production)
+            if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
 def _python_targets(argv: list[str]) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts, fact_at, main_runners
+from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, FACTORY_NAMES, Contexts, fact_at, main_runners
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
@@ -79,6 +79,8 @@ _CONNECTOR_DIRS = {"connectors", "connector", "query_runner", "query_runners", "
 """Code that reads other systems' data (a query runner, a sync connector): an embedded store there is the
 user's data source or the run's scratch copy more often than the app's own state."""
 _RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
+_WERKZEUG_APPS = {"flask.Flask", "apiflask.APIFlask"}
+"""Apps whose `run()` is Werkzeug's development server (Quart's and Sanic's `run` serve for real)."""
 _SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
 
 
@@ -102,8 +104,9 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
         if api in ("sqlite_connect", "local_store"):
             fields["path_from_caller"] = bool(call.args) and _from_caller(call.args[0], site.function)
             fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
-        if api == "app_run":
+        if api in ("app_run", "serve"):
             fields["in_main_runner"] = site.function is not None and id(site.function) in runners
+            fields["dev_server"] = _dev_server(api, call, names)
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -122,9 +125,9 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
     if func.attr == "run":
         if constructor in APP_CONSTRUCTORS or (isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS
-                                               and not constructor and not names.is_imported(receiver.id)):
+                                               and _app_like(constructor) and not names.is_imported(receiver.id)):
             return "app_run", ("debug", "port", "host")
-        if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
+        if _socketio(receiver, constructor):
             return "app_run", ("debug", "port", "host")
     if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
                                       or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
@@ -132,6 +135,36 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     if _creates_schema(func.attr, call):
         return "create_all", _NONE
     return None
+
+
+def _app_like(constructor: str) -> bool:
+    """A receiver nothing known built (`app`), or one an app factory built (`app = create_app()`)."""
+    return not constructor or constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
+
+
+def _dev_server(api: str, call: ast.Call, names: Names) -> str:
+    """The development server a run call starts, in words (`""`: a production server, or not known):
+    Flask's `app.run()`, Flask-SocketIO's Werkzeug fallback allowed with `allow_unsafe_werkzeug=True`,
+    `uvicorn.run(..., reload=True)`."""
+    if api == "serve":
+        return "uvicorn's code reloader (`reload=True`)" \
+            if names.qualify(call.func) == "uvicorn.run" and _switched_on(call, "reload") else ""
+    if _switched_on(call, "allow_unsafe_werkzeug"):
+        return "Werkzeug's development server (`allow_unsafe_werkzeug=True`)"
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
+    flask = any(m.split(".")[0] in ("flask", "apiflask") for m in names.imports.values())
+    if constructor in _WERKZEUG_APPS or flask and _app_like(constructor) and not _socketio(receiver, constructor):
+        return "Flask's development server (`app.run()`)"
+    return ""
+
+
+def _switched_on(call: ast.Call, keyword: str) -> bool:
+    return any(k.arg == keyword and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+
+
+def _socketio(receiver: ast.expr | None, constructor: str) -> bool:
+    return constructor == "flask_socketio.SocketIO" or isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS
 
 
 def _creates_schema(method: str, call: ast.Call) -> bool:
