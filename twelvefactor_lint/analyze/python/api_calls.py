@@ -13,7 +13,7 @@ import ast
 
 from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, FACTORY_NAMES, Contexts, fact_at, main_runners
 from twelvefactor_lint.analyze.python.index import Index
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, is_main_guard
 from twelvefactor_lint.analyze.python.values import describe
 from twelvefactor_lint.facts.python import Call
 
@@ -88,9 +88,10 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
     facts = []
     configured_queue = _has_init_app_queue(index)
     runners = main_runners(tree, names)
+    main_steps = _main_steps(tree, names, runners)
     for site in index.calls:
         call = site.node
-        found = _api_of(call, names)
+        found = _api_of(call, names, in_main=site.statement_line in contexts.main_lines)
         if found is None:
             continue
         api, keywords = found
@@ -106,7 +107,7 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
             fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
         if api in ("app_run", "serve"):
             fields["in_main_runner"] = site.function is not None and id(site.function) in runners
-            fields["dev_server"] = _dev_server(api, call, names)
+            fields["dev_server"] = _dev_server(api, call, names) if site.statement_line in main_steps else ""
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -114,7 +115,16 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
     return facts
 
 
-def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
+def _main_steps(tree: ast.Module, names: Names, runners: set[int]) -> set[int]:
+    """Lines of the statements the script always runs: those directly in the main guard or in a function only
+    it calls (`main()`), not under a further `if` (`if os.getenv("AUTO_RELOAD"): uvicorn.run(..., reload=True)`)."""
+    bodies = [statement.body for statement in tree.body if isinstance(statement, ast.If) and is_main_guard(statement)]
+    bodies += [function.body for function in names.functions.values() if id(function) in runners]
+    return {statement.lineno for body in bodies for statement in body}
+
+
+def _api_of(call: ast.Call, names: Names, in_main: bool) -> tuple[str, tuple[str, ...]] | None:
+    """`in_main`: the call is in the main guard, where an app a factory built (`app = create_app()`) is run."""
     qualified = names.qualify(call.func) or ""
     if qualified in _API:
         return _API[qualified]
@@ -125,7 +135,7 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
     if func.attr == "run":
         if constructor in APP_CONSTRUCTORS or (isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS
-                                               and _app_like(constructor) and not names.is_imported(receiver.id)):
+                                               and _app_like(constructor, in_main) and not names.is_imported(receiver.id)):
             return "app_run", ("debug", "port", "host")
         if _socketio(receiver, constructor):
             return "app_run", ("debug", "port", "host")
@@ -137,9 +147,9 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def _app_like(constructor: str) -> bool:
-    """A receiver nothing known built (`app`), or one an app factory built (`app = create_app()`)."""
-    return not constructor or constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
+def _app_like(constructor: str, factory: bool) -> bool:
+    """A receiver nothing known built (`app`), or (`factory`) one an app factory built (`app = create_app()`)."""
+    return not constructor or factory and constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
 
 
 def _dev_server(api: str, call: ast.Call, names: Names) -> str:
@@ -154,7 +164,7 @@ def _dev_server(api: str, call: ast.Call, names: Names) -> str:
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
     flask = any(m.split(".")[0] in ("flask", "apiflask") for m in names.imports.values())
-    if constructor in _WERKZEUG_APPS or flask and _app_like(constructor) and not _socketio(receiver, constructor):
+    if constructor in _WERKZEUG_APPS or flask and _app_like(constructor, True) and not _socketio(receiver, constructor):
         return "Flask's development server (`app.run()`)"
     return ""
 
