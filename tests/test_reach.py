@@ -3,6 +3,7 @@ severity step an unreached module's findings lose."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import write_tree
 
 from twelvefactor_lint.config import Settings
@@ -143,6 +144,21 @@ def test_a_start_running_the_projects_own_console_script_makes_everything_unknow
     write_tree(tmp_path, {**files, "Procfile": "web: app serve app.main:app\n"})
     found = _reach(tmp_path)
     assert "`app serve" in found.doubt and set(found.of.values()) == {reach.UNKNOWN}
+
+
+@pytest.mark.parametrize("metadata", [
+    {"pyproject.toml": "[project]\nname = 'app'\n[project.scripts]\napp = 'app.cli:main'\n"},
+    {"pyproject.toml": "[tool.poetry]\nname = 'app'\n[tool.poetry.scripts]\napp = 'app.cli:main'\n"},
+    {"setup.cfg": "[metadata]\nname = app\n[options.entry_points]\nconsole_scripts =\n    app = app.cli:main\n"},
+    {"setup.py": "from setuptools import setup\nsetup(name='app', entry_points={'console_scripts': ['app = app.cli:main']})\n"},
+])
+def test_a_start_running_a_console_script_the_packaging_metadata_names_starts_its_module(tmp_path, metadata):
+    files = {k: v for k, v in FASTAPI.items() if k != "Procfile"}
+    cli = "from app.main import app\n\ndef main():\n    pass\n"
+    write_tree(tmp_path, {**files, **metadata, "app/cli.py": cli, "Procfile": "web: app serve\n"})
+    found = _reach(tmp_path)
+    assert found.doubt == ""
+    assert found.of["app/cli.py"] == reach.STARTED and found.of["app/main.py"] == reach.IMPORTED
 
 
 def test_a_plugin_loader_reading_entry_points_makes_everything_unknown(tmp_path):
