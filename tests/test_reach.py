@@ -194,3 +194,18 @@ def test_a_file_named_outside_the_project_by_its_absolute_path_is_indexed_withou
     found = reach.compute(linked.facts, [*state.roles, "/elsewhere/pkg/__init__.py", "/elsewhere/pkg/tool.py"])
     assert found.of["app/db.py"] == reach.IMPORTED
     assert found.of["/elsewhere/pkg/tool.py"] == reach.UNKNOWN  # never analyzed: nothing known of it
+
+
+def test_a_uwsgi_start_runs_the_module_its_ini_file_names(tmp_path):
+    files = {k: v for k, v in FASTAPI.items() if k != "Procfile"}
+    write_tree(tmp_path, {**files, "uwsgi.ini": "[uwsgi]\nhttp = :8000\nmodule = app.main:app\n",
+                          "Dockerfile": 'FROM python:3.12\nCOPY . /srv\nWORKDIR /srv\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n'})
+    found = _reach(tmp_path)
+    assert found.doubt == "" and found.of["app/main.py"] == reach.STARTED
+
+
+def test_a_database_service_named_like_a_project_module_is_no_start_of_the_project(tmp_path):
+    write_tree(tmp_path, {**FASTAPI, "app/postgres.py": "X = 1\n",
+                          "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"
+                                                "    command: postgres -c max_connections=200\n"})
+    assert _reach(tmp_path).doubt == ""

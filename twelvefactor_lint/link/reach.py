@@ -35,7 +35,7 @@ from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
-from twelvefactor_lint.facts.process import Started
+from twelvefactor_lint.facts.process import AppTarget, Started
 from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, ModuleRefs, PythonFact
 
 MIN_COVERAGE = 0.5
@@ -177,12 +177,15 @@ def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], 
     started: set[str] = set()
     loaded: set[str] = set()
     scripts = _console_scripts(facts)
+    configured = _configured_apps(facts, modules)
     for start in (f for f in facts if isinstance(f, Started)):
         declared = start.started_by_path or start.path
         role = scope.classify(declared)
-        if role in (scope.TEST, scope.DOCS, scope.BUILD):
+        if role in (scope.TEST, scope.DOCS, scope.BUILD) or start.role == "infra":
             continue
         found, more = _targets(start.command, modules, scripts)
+        if not found and posixpath.basename(start.main.split()[0] if start.main else "") == "uwsgi":
+            found = configured
         started |= found
         loaded |= more
         if role == scope.PROD and (not found and start.main_role in _PYTHON_ROLES
@@ -190,6 +193,15 @@ def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], 
             where = f"{declared}:{start.started_by_line or start.line}"
             return set(), set(), f"{where} runs `{start.main[:80]}`: its module is not known"
     return started, loaded, ""
+
+
+def _configured_apps(facts: list[Fact], modules: _Modules) -> set[str]:
+    """The files the server config files a start command names load (uWSGI `module =`, `wsgi-file =`): what a
+    `uwsgi --ini app.ini` start runs."""
+    found: set[str] = set()
+    for fact in (f for f in facts if isinstance(f, AppTarget)):
+        found |= modules.file(fact.target) if fact.target.endswith(".py") else modules.longest(fact.target)
+    return found
 
 
 def _console_scripts(facts: list[Fact]) -> dict[str, str]:
