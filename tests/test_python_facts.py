@@ -736,3 +736,29 @@ def test_uvicorn_reload_is_recorded_with_its_origin_and_the_main_runner():
     literal, computed = [f for f in facts if f.api == "serve"]
     assert (literal.reload, literal.reload_origin, literal.in_main_runner) == ("True", "literal", True)
     assert computed.has_reload and computed.reload_origin != "literal" and computed.in_main_runner
+
+
+def test_a_module_level_run_of_a_factory_built_app_is_a_developer_script_not_recorded():
+    facts = _facts(
+        """
+        from app.setup import create_app
+
+        app = create_app({"PROFILE": True})
+        app.run(debug=True)
+        """, kind="python.call")
+    assert [f for f in facts if f.api == "app_run"] == []
+
+
+def test_an_env_flag_normalised_and_compared_with_a_tuple_is_an_opt_in_branch():
+    facts = _facts(
+        """
+        import os
+        import uvicorn
+
+        if __name__ == "__main__":
+            if os.getenv("AUTO_RELOAD", "").lower() in ("1", "true"):
+                uvicorn.run("app:app", reload=True)
+            uvicorn.run("app:app")
+        """, kind="python.call")
+    assert [(f.line, f.condition) for f in facts if f.api == "serve"] == [
+        (7, "when `os.getenv('AUTO_RELOAD', '').lower() in ('1', 'true')`"), (8, "")]

@@ -113,8 +113,11 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
         if api in ("sqlite_connect", "local_store"):
             fields["path_from_caller"] = bool(call.args) and _from_caller(call.args[0], site.function)
             fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
+        in_runner = site.function is not None and id(site.function) in runners
+        if api == "app_run" and _factory_built(call, names) and not (in_runner or call.lineno in contexts.main_lines):
+            continue  # a module-level `create_app().run()` is a developer's script (profiling, a debug server)
         if api in ("app_run", "serve"):
-            fields["in_main_runner"] = site.function is not None and id(site.function) in runners
+            fields["in_main_runner"] = in_runner
         if api == "app_run":
             fields["dev_server"] = _runs_dev_server(call, names)
         if api == "setsid":
@@ -136,9 +139,9 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     receiver = func.value
     constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
     if func.attr == "run":
-        built = constructor in APP_CONSTRUCTORS or constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
-        if built or (isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS
-                     and not constructor and not names.is_imported(receiver.id)):
+        if constructor in APP_CONSTRUCTORS or _factory_built(call, names) or (
+                isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS and not constructor
+                and not names.is_imported(receiver.id)):
             return "app_run", ("debug", "port", "host")
         if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
             return "app_run", ("debug", "port", "host")
@@ -153,6 +156,13 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
 def _named_migration(name: str) -> tuple[str, tuple[str, ...]] | None:
     """`migrate_named` for a call named for migrating the database that the table does not know."""
     return ("migrate_named", _NONE) if _MIGRATION_NAME.match(name) else None
+
+
+def _factory_built(call: ast.Call, names: Names) -> bool:
+    """`app.run()` on an app an app factory returned (`app = create_app()`)."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
+    return constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
 
 
 _DEV_SERVER_FRAMEWORKS = ("flask", "quart", "apiflask")
