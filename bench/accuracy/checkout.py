@@ -4,10 +4,9 @@
 
 Each repository lands in INTO/owner+name. With --mirror, a mirror MIRROR/owner+name/repo (bare, or a
 clone whose git directory is repo/.git) that holds the commit is exported with `git archive` (no
-network); otherwise the repository is cloned from GitHub (`--filter=blob:none`, then the commit checked
-out). A checkout already at its commit (INTO/owner+name.commit records it) is left alone. Refuses a
-target inside the project: scanned code must never be committed or picked up by the project's own
-tooling.
+network); otherwise the repository is cloned from GitHub (`--filter=blob:none`, then the commit
+checked out). A checkout already at its commit (INTO/owner+name.commit records it) is left alone.
+Refuses a target inside the project: scanned code must never be committed or picked up by the project's own tooling.
 """
 
 from __future__ import annotations
