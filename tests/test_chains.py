@@ -129,6 +129,9 @@ class _Files:
     def paths(self):
         return self.files.keys()
 
+    def project_name(self):
+        return "shop"
+
     def read(self, requests):
         self.requests += requests
         return [fact for r in requests for fact in analyzer_for(r.kind)(r.rel, self.files[r.rel].encode()).facts]

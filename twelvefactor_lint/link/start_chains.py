@@ -78,6 +78,10 @@ class ProjectFiles(Protocol):
         """The regular files under a repository directory (a few hundred at most), discovered or not."""
         ...
 
+    def project_name(self) -> str:
+        """The project root directory's name (often the repository's): images named like it are the project's."""
+        ...
+
 
 _CHAIN_DEPTH = 4
 """Scripts started by scripts are followed this many hops deep."""
