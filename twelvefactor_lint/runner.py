@@ -184,6 +184,9 @@ class _ProjectFiles:
     def paths(self) -> Iterable[str]:
         return self._state.roles.keys()
 
+    def project_name(self) -> str:
+        return self._root.name
+
     def files_under(self, rel: str) -> list[str]:
         if self._probes is not None:
             return self._probes.list(rel, _MAX_LISTED)

@@ -363,7 +363,8 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                     if from_arg in build_args or not (_PLACEHOLDER.match(value) or value.isdigit() or _is_path(value)
                                                       or not_a_secret(value)):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
-                                                   shape=secret_shape(value), own_key=bool(OWN_KEY.search(key)),
+                                                   shape=secret_shape(value),
+                                                   own_key=item.name == "ENV" and bool(OWN_KEY.search(key)),
                                                    from_arg=from_arg if from_arg in build_args else "",
                                                    anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:

@@ -78,6 +78,10 @@ class ProjectFiles(Protocol):
         """The regular files under a repository directory (a few hundred at most), discovered or not."""
         ...
 
+    def project_name(self) -> str:
+        """The project root directory's name (often the repository's): images named like it are the project's."""
+        ...
+
 
 _CHAIN_DEPTH = 4
 """Scripts started by scripts are followed this many hops deep."""
@@ -198,16 +202,28 @@ def _entrypoint_refs(facts: list[Fact], filesystems: dict[tuple[str, str], Docke
 
 
 def _own_image_dockerfile(ref: ScriptRef, facts: list[Fact], files: ProjectFiles) -> str:
-    """The Dockerfile that builds the project's own published image a compose service runs
-    (`image: ghcr.io/org/app:1.2` in a project with an `app/` package): the one beside the compose
-    file, else at the root; "" for anyone else's image."""
-    name = ref.image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+    """The Dockerfile that builds the project's own image a compose service runs: the one a compose service
+    builds and tags with that `image:` (`build: .` beside `image: app:latest`, which compose tags so), else,
+    for a published image named like the project (`image: ghcr.io/org/app:1.2` in a project with an `app/`
+    package), the one beside the compose file, else at the root; "" for anyone else's image."""
+    tagged = next((f.built_dockerfile for f in facts if isinstance(f, ComposeService) and f.built_dockerfile
+                   and _image_name(f.image) == _image_name(ref.image)), "")
+    if tagged:
+        return tagged
+    name = _image_name(ref.image).rsplit("/", 1)[-1]
     directories = {f.path.split("/", 1)[0].lower() for f in facts if "/" in f.path}
     if not name or (name not in directories and not files.exists(f"{name}/__init__.py")):
         return ""
     dockerfiles = {f.path for f in facts if isinstance(f, DockerfileFilesystem)}
     beside = posixpath.join(posixpath.dirname(ref.path), "Dockerfile")
     return next((d for d in (beside, "Dockerfile") if d in dockerfiles), "")
+
+
+def _image_name(image: str) -> str:
+    """An image reference without its tag or digest (`reg:5000/app:1.2@sha256:...` -> `reg:5000/app`)."""
+    image = image.split("@")[0]
+    head, _, tail = image.rpartition("/")
+    return f"{head}/{tail.split(':')[0]}".lower() if head else tail.split(":")[0].lower()
 
 
 def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:
@@ -357,21 +373,14 @@ def _copied_into(path: str, image: DockerfileFilesystem) -> bool:
 def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     """Mark facts in Python files a declared process runs as a script (`python main.py`,
     `python -m app.main`, resolved from the declaring file's directory): their `__main__` block is
-    how that process starts, not a developer's shortcut. `run_in_production` when a production
-    declaration runs it: not a compose service (a compose stack may be the developers') nor a
-    development file or image."""
-    entrypoints: set[str] = set()
-    production: set[str] = set()
+    how that process starts, not a developer's shortcut."""
+    entrypoints = set()
     for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
-        targets = {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
-        entrypoints |= targets
-        if not (start.service or start.dev_only or start.dev_image) and classify(start.path) == PROD:
-            production |= targets
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
     if not entrypoints:
         return facts
-    return [replace(f, run_as_process=True, run_in_production=f.path in production)
-            if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
+    return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
 def _python_targets(argv: list[str]) -> set[str]:
