@@ -111,7 +111,8 @@ class FactsCache:
     The pack maps each analyzed file's path to [kind, size, mtime, inode, key, analysis as plain data]:
     an unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
     changed is hashed and still hits when its content key is the same (a checkout, a touch). It also
-    keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag])."""
+    keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag]), and per
+    file a focused run read only for reachability, that reading (`refs`: [size, mtime, inode, analysis])."""
 
     def __init__(self, directory: Path, root: Path):
         self.directory = directory
@@ -120,9 +121,12 @@ class FactsCache:
         loaded = read_json(self._path)
         if not (isinstance(loaded, dict) and isinstance(loaded.get("analyses"), dict) and isinstance(loaded.get("scans"), dict)):
             loaded = {"analyses": {}, "scans": {}}
+        if not isinstance(loaded.get("refs"), dict):
+            loaded["refs"] = {}
         self._pack: dict[str, dict[str, list]] = loaded
         self._entries = loaded["analyses"]
         self._scans = loaded["scans"]
+        self._refs = loaded["refs"]
         self._changed = False
         self._now = time.time()
         self._stats: dict[str, os.stat_result] = {}
@@ -193,6 +197,37 @@ class FactsCache:
         entry = [info.st_size, info.st_mtime_ns, info.st_ino, found]
         if self._scans.get(source.rel) != entry:
             self._scans[source.rel] = entry
+            self._changed = True
+
+    def refs(self, source: SourceFile, max_size: int) -> FileAnalysis | CachedSkip | None:
+        """The file's reachability reading (`analyze.python.analyze_refs`) when it is unchanged since, else None;
+        a whole analysis kept for it holds what that reading finds."""
+        whole = self.lookup(source, max_size)
+        if whole is not None:
+            return whole
+        info = self._stats.get(source.rel)
+        known = self._refs.get(source.rel)
+        if info is None or not isinstance(known, list) or len(known) != 4 or not isinstance(known[3], dict) \
+                or known[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
+            return None
+        if isinstance(known[3].get("skipped"), str):
+            return CachedSkip(known[3]["skipped"])
+        try:
+            return FileAnalysis.from_dict(known[3])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store_refs(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
+        """Keep a reachability reading under the stat `refs` took before the file was read."""
+        info = self._stats.get(source.rel)
+        if info is None or info.st_mtime_ns > self._now * 1e9 - RACY_NS:
+            return
+        if isinstance(outcome, FileAnalysis) and any(fact.kind == "internal_error" for fact in outcome.facts):
+            return
+        data = {"skipped": str(outcome)} if isinstance(outcome, CachedSkip) else outcome.to_dict()
+        entry = [info.st_size, info.st_mtime_ns, info.st_ino, data]
+        if self._refs.get(source.rel) != entry:
+            self._refs[source.rel] = entry
             self._changed = True
 
     def save(self) -> None:

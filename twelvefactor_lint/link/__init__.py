@@ -51,6 +51,6 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
     facts = parity.link(python.link(facts))
-    reached = reach.compute(facts, files.paths())
+    reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths())
     return Linked(facts, inventory.build(facts), reached)
