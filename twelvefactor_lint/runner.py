@@ -6,7 +6,6 @@ snapshot (`infra.snapshot`) never loads them.
 
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -20,7 +19,7 @@ from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named
 from twelvefactor_lint.discover.sources import digest, load
-from twelvefactor_lint.discover.walk import PYTHON, Discovery, Skipped, SourceFile, discover
+from twelvefactor_lint.discover.walk import PYTHON, Skipped, SourceFile
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
 from twelvefactor_lint.facts.python import ModuleRefs, PythonFact
 from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
@@ -28,10 +27,11 @@ from twelvefactor_lint.facts.tool import InternalError
 from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.infra.progress import Progress
-from twelvefactor_lint.infra.snapshot import Probes, RunSnapshot, files_under, key_parts
+from twelvefactor_lint.infra.snapshot import Probes, files_under
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.focus import Focus
 from twelvefactor_lint.model import Finding, Result, SkippedFile
+from twelvefactor_lint.replay import Start, discover_files, start
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.engine import Selection
@@ -352,29 +352,24 @@ def _names_any(source: SourceFile, words: set[bytes], settings: Settings) -> boo
 
 
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None,
-        focus: Focus | None = None) -> Result:
+        focus: Focus | None = None, started: Start | None = None) -> Result:
     """The whole pipeline. With a `focus` (files named, as pre-commit names the staged ones) only the
     focused files' findings are wanted: other Python files are read for what linking needs from them.
 
     With the cache on, a run whose files, settings and rules are all as at the last run replays that run's
-    result (`infra.snapshot`)."""
-    found = _discover(paths, settings, progress)
-    explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
-    snapshot = None
-    if settings.cache:
-        scope = ["focus", *sorted(focus.files), *focus.dirs] if focus else []
-        snapshot = RunSnapshot(location(settings.root, settings.cache_dir), settings.root,
-                               [*key_parts(settings, paths, explicit, catalogue), *scope], found.files, found.skipped)
-        replayed = snapshot.replay(catalogue)
-        if replayed is not None:
-            return replayed
+    result (`replay`); `started`: that first step, taken already."""
+    started = started or start(paths, settings, catalogue, progress, focus)
+    if started.replayed is not None:
+        return started.replayed
     from twelvefactor_lint.link import needs
 
+    catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
     store = _open_cache(settings)
     probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
-    result = lint_files(found.files, found.skipped, settings, catalogue, selection,
+    explicit = started.explicit
+    result = lint_files(started.found.files, started.found.skipped, settings, catalogue, selection,
                         lambda sources, shown: analyze_all(sources, settings, shown, store), progress,
                         reported=lambda source: source.rel in explicit or (
                             source.role in judged and (focus is None or focus.covers(source.rel))),
@@ -382,23 +377,16 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
                         judged=(lambda source: source.role in judged) if focus is not None else None)
     if store:
         store.save()
-        if snapshot is not None:
-            snapshot.keep(result, probes)
+        if started.snapshot is not None:
+            started.snapshot.keep(result, probes)
     return result
 
 
 def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
     """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
-    found = _discover(paths, settings, progress)
+    found = discover_files(paths, settings, progress)
     return _linked(found.files, found.skipped, settings, lambda sources, shown: analyze_all(sources, settings, shown),
                    progress)
-
-
-def _discover(paths: list[Path], settings: Settings, progress: Progress | None) -> Discovery:
-    if progress is not None:
-        progress.start("finding files")
-    return discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                    settings.respect_gitignore, settings.force_exclude)
 
 
 def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, analyze: Analyze,

@@ -24,14 +24,16 @@ import time
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
 from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.discover.walk import SourceFile
-from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.external import newer_pythons
+
+if TYPE_CHECKING:  # imported where the facts are decoded: a replayed run imports no fact classes
+    from twelvefactor_lint.facts import FileAnalysis
 
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400
@@ -154,6 +156,8 @@ class FactsCache:
             self._remember(source, key, known[5])
         if isinstance(known[5].get("skipped"), str):
             return CachedSkip(known[5]["skipped"])
+        from twelvefactor_lint.facts import FileAnalysis
+
         try:
             return FileAnalysis.from_dict(known[5])
         except (KeyError, TypeError, ValueError):
@@ -212,6 +216,8 @@ class FactsCache:
             return None
         if isinstance(known[3].get("skipped"), str):
             return CachedSkip(known[3]["skipped"])
+        from twelvefactor_lint.facts import FileAnalysis
+
         try:
             return FileAnalysis.from_dict(known[3])
         except (KeyError, TypeError, ValueError):
@@ -222,7 +228,7 @@ class FactsCache:
         info = self._stats.get(source.rel)
         if info is None or info.st_mtime_ns > self._now * 1e9 - RACY_NS:
             return
-        if isinstance(outcome, FileAnalysis) and any(fact.kind == "internal_error" for fact in outcome.facts):
+        if not isinstance(outcome, CachedSkip) and any(fact.kind == "internal_error" for fact in outcome.facts):
             return
         data = {"skipped": str(outcome)} if isinstance(outcome, CachedSkip) else outcome.to_dict()
         entry = [info.st_size, info.st_mtime_ns, info.st_ino, data]
