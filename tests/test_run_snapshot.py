@@ -116,8 +116,8 @@ from twelvefactor_lint.cli import main
 try:
     main(sys.argv[1:])
 finally:
-    print(sorted(m for m in ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link") if m in sys.modules),
-          file=sys.stderr)
+    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link")
+    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
 
