@@ -214,10 +214,10 @@ def _compute(facts: list[Fact], paths: list[str], refs: _Refs) -> Reach:
     reached, doubt, complete = _closure(started, loaded | chosen, refs, modules, wanted)
     if not complete:  # every wanted file is reached
         return Reach({p: STARTED if p in started else IMPORTED for p in wanted})
-    if refs.lazy is not None:  # settings modules not read yet are roots too
+    if refs.lazy is not None and not doubt:  # settings modules not read yet are roots too
         candidates = [p for p in prod if p not in refs.known and refs.lazy.may_be_kept(p)]
         more = {p for p in candidates if (ref := refs.get(p, candidates)) and ref.module_kind in _KEPT_KINDS}
-        if more - reached and not doubt:
+        if more - reached:
             reached, doubt, _ = _closure(set(), more, refs, modules, frozenset(), reached)
     if doubt:
         return replace(unknown, doubt=doubt)
