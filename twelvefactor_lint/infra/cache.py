@@ -154,14 +154,7 @@ class FactsCache:
             if key != known[4]:
                 return None
             self._remember(source, key, known[5])
-        if isinstance(known[5].get("skipped"), str):
-            return CachedSkip(known[5]["skipped"])
-        from twelvefactor_lint.facts import FileAnalysis
-
-        try:
-            return FileAnalysis.from_dict(known[5])
-        except (KeyError, TypeError, ValueError):
-            return None
+        return _decoded(known[5])
 
     def store(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
         """Keep an analysis under the hash of the content it was made from (one with an internal error is
@@ -214,14 +207,7 @@ class FactsCache:
         if info is None or not isinstance(known, list) or len(known) != 4 or not isinstance(known[3], dict) \
                 or known[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
             return None
-        if isinstance(known[3].get("skipped"), str):
-            return CachedSkip(known[3]["skipped"])
-        from twelvefactor_lint.facts import FileAnalysis
-
-        try:
-            return FileAnalysis.from_dict(known[3])
-        except (KeyError, TypeError, ValueError):
-            return None
+        return _decoded(known[3])
 
     def store_refs(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
         """Keep a reachability reading under the stat `refs` took before the file was read."""
@@ -263,6 +249,18 @@ class FactsCache:
         if self._entries.get(source.rel) != entry:
             self._entries[source.rel] = entry
             self._changed = True
+
+
+def _decoded(data: dict[str, Any]) -> FileAnalysis | CachedSkip | None:
+    """An analysis (or skip reason) as the pack keeps it; None when it is of another shape."""
+    if isinstance(data.get("skipped"), str):
+        return CachedSkip(data["skipped"])
+    from twelvefactor_lint.facts import FileAnalysis
+
+    try:
+        return FileAnalysis.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def open_cache(directory: Path, root: Path) -> FactsCache | None:
