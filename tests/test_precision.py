@@ -256,3 +256,28 @@ def test_a_process_manager_in_each_branch_of_a_start_script_is_one_finding_on_th
     [finding] = _by_rule(result, "TF609")
     assert (finding.path, finding.line, finding.severity) == ("bootstrap.sh", 5, "error")
     assert "(and also `supervisord` (line 3))" in finding.message
+
+
+def test_a_branch_taken_only_under_the_test_settings_is_not_judged(lint):
+    settings = ('from django.conf import settings\n\n'
+                'if settings.TESTING:\n    SECRET_KEY = "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0"\n')
+    result = lint({"app/keys.py": settings}, select=("TF301",))
+    assert not _by_rule(result, "TF301")
+
+
+def test_a_defaults_module_a_deploy_layer_is_loaded_over_names_only_default_services(lint):
+    app = ('from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object("settings.defaults")\n'
+           'app.config.from_envvar("APP_SETTINGS")\n')
+    defaults = 'SQLALCHEMY_DATABASE_URI = "postgresql://db.internal:5432/app"\nMAIL_SERVER = "localhost"\n'
+    result = lint({"app.py": app, "settings/defaults.py": defaults}, select=("TF401", "TF402"))
+    assert sorted((f.rule, f.severity) for f in result.findings) == [("TF401", "info"), ("TF402", "info")]
+    assert "`from_envvar()` (line 5) in `app.py`" in _by_rule(result, "TF401")[0].message
+
+
+def test_a_defaults_file_name_shared_by_two_files_marks_neither(lint):
+    app = ('from flask import Flask\n\napp = Flask(__name__)\napp.config.from_pyfile("default_config.py")\n'
+           'app.config.from_pyfile("instance.py", silent=True)\n')
+    defaults = 'SQLALCHEMY_DATABASE_URI = "postgresql://db.internal:5432/app"\n'
+    result = lint({"app.py": app, "default_config.py": defaults, "legacy/default_config.py": defaults},
+                  select=("TF401",))
+    assert [f.severity for f in result.findings if f.path == "default_config.py"] == ["warning"]

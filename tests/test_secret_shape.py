@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, secret_shape
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
 
 
 @pytest.mark.parametrize("value", [
@@ -47,8 +47,27 @@ def test_generated_values_look_random(value):
     "d41d8cd98f00b204e9800998ecf8427e",                       # md5 of nothing
     "P@ssw0rd", "Tr0ub4dor&3", "tralala",                     # short guessable passwords
     "1234567890123456",                                       # digits only
-    "[REDACTED]", "[TURN_END]",                               # markers
+    "[REDACTED]", "[TURN_END]", "[REDACTED_SECRET]",          # markers
+    "securepassword123", "Password2024!",                     # words with a few digits: typed, not generated
+    "OAuth2PasswordBearer", "s3BucketNameForUploads",         # identifiers: camel-case words around digits
     "sk_live_short", "ghp_short", "AKIA123",                  # a provider's prefix alone
 ])
 def test_words_names_and_placeholders_are_words(value):
     assert secret_shape(value) == WORD
+
+
+@pytest.mark.parametrize("value", [
+    "pk_live_51H8xYzAbCdEfGhIjKlMn",                          # Stripe publishable key: ships in the browser
+    "phc_k3J9xQ2mZ7vL4nR8wT1yB6pH5dF0sA9gK2jL7qW3eR8",       # PostHog project key: write-only ingestion
+    r"[!#$%&'*+.^_`|~A-Za-z0-9-]+",                           # a regular expression's character class
+    r"^(?P<user>\w+):(?P<token>[0-9a-f]{32})$",
+])
+def test_publishable_keys_and_patterns_are_no_secret(value):
+    assert not_a_secret(value)
+    assert secret_shape(value) != RANDOM
+
+
+@pytest.mark.parametrize("value", ["sk_live_51H8xYzAbCdEfGhIjKlMn", "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0",
+                                   "django-insecure-8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8"])
+def test_secret_keys_are_not_mistaken_for_public_ones(value):
+    assert not not_a_secret(value)

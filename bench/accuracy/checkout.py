@@ -2,11 +2,11 @@
 
     python bench/accuracy/checkout.py [--half tune] [--into /work/corpus] [--mirror /work/.mirror]
 
-Each repository lands in INTO/owner+name. With --mirror, a bare mirror MIRROR/owner+name/repo that
-holds the commit is exported with `git archive` (no network); otherwise the repository is cloned
-from GitHub (`--filter=blob:none`, then the commit checked out). A checkout already at its commit
-(INTO/owner+name.commit records it) is left alone. Refuses a target inside the project: scanned code
-must never be committed or picked up by the project's own tooling.
+Each repository lands in INTO/owner+name. With --mirror, a mirror MIRROR/owner+name/repo (bare, or a
+clone whose git directory is repo/.git) that holds the commit is exported with `git archive` (no
+network); otherwise the repository is cloned from GitHub (`--filter=blob:none`, then the commit
+checked out). A checkout already at its commit (INTO/owner+name.commit records it) is left alone.
+Refuses a target inside the project: scanned code must never be committed or picked up by the project's own tooling.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def _absent_blobs(git_dir: Path, commit: str) -> list[str]:
     return [path for (_, path), line in zip(blobs, checked, strict=False) if line.endswith(" missing")]
 
 
+def _mirror_git_dir(snapshot: Path) -> Path:
+    """The git directory of a fetched snapshot: bare at repo/, or repo/.git when it came with a work tree."""
+    return snapshot / "repo" / ".git" if (snapshot / "repo" / ".git").is_dir() else snapshot / "repo"
+
+
 def materialise(entry: corpus.Entry, into: Path, mirror: Path | None) -> str:
     """Put entry's tree at into/owner+name; returns how ('kept', 'archive' or 'clone')."""
     dest, stamp = into / entry.checkout_name, into / f"{entry.checkout_name}.commit"
@@ -51,7 +56,7 @@ def materialise(entry: corpus.Entry, into: Path, mirror: Path | None) -> str:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    git_dir = mirror / entry.checkout_name / "repo" if mirror else None
+    git_dir = _mirror_git_dir(mirror / entry.checkout_name) if mirror else None
     if git_dir and _mirror_has(git_dir, entry.commit):
         absent = _absent_blobs(git_dir, entry.commit)
         excludes = [f":(exclude,literal){path}" for path in absent]

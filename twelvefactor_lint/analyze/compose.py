@@ -15,14 +15,14 @@ import yaml
 
 from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
-from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -95,9 +95,12 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
             blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
     facts += _process_facts(path, name, service, replicas or 1)
+    environment = _environment(_field(service, "environment"))
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
-              for env_name, value in _environment(_field(service, "environment"))
-              if env_name == "DJANGO_SETTINGS_MODULE" and value]
+              for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
+    facts += [EnvVar(path, Y.line(key), Y.column(key), name=env_name, where=f"compose service `{name}`", service=name,
+                     own_value=not literal_default(value), anchor=f"env:{name}:{env_name}")
+              for env_name, value in environment if env_name]
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
     facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)

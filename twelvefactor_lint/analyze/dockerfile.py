@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.images import image_kind
-from twelvefactor_lint.analyze.interpolate import substitute
+from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.python.credentials import OWN_KEY
-from twelvefactor_lint.analyze.secret_shape import secret_shape
+from twelvefactor_lint.analyze.secret_shape import not_a_secret, secret_shape
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
@@ -28,7 +28,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
@@ -41,6 +41,9 @@ _NOT_SECRET_KEY = re.compile(
     r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
 _PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
 _SECRET_FILE = re.compile(r"(?i)(^|/)(\.env(\.[\w.-]+)?|local_settings\.py|[^/]*secret[^/]*|id_rsa|[^/]*\.pem|[^/]*\.key)$")
+_PUBLIC_FILE = re.compile(r"(?i)(^|[._-])(pub|public|gpg|pgp|cert|certificate|ca|rootca)([._-]|$)|\.(asc|crt)$")
+"""Public key material named as such (the file's name, not its directory): an apt repository's signing key
+(`nodesource.gpg.key`), a CA certificate (`rootCA.pem`). Copying it into an image is how it is meant to be used."""
 
 
 @dataclass
@@ -348,8 +351,8 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
         for item in stage.instructions:
             if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
                 for key, value in _assignments(item):
-                    if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) \
-                            and not _PLACEHOLDER.match(value) and not value.isdigit() and not _is_path(value):
+                    if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) and not _PLACEHOLDER.match(value) \
+                            and not value.isdigit() and not _is_path(value) and not not_a_secret(value):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
                                                    shape=secret_shape(value), own_key=bool(OWN_KEY.search(key)),
                                                    anchor=f"{item.name}:{key}"))
@@ -357,7 +360,9 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                 words = item.exec_form or item.value.split()
                 paths = [w for w in words if not w.startswith("--")]
                 for source in paths[:-1]:
-                    if _SECRET_FILE.search(source.rstrip("/")) and not re.search(r"(?i)example|sample|template|dist", source):
+                    named = source.rstrip("/")
+                    if _SECRET_FILE.search(named) and not _PUBLIC_FILE.search(posixpath.basename(named)) \
+                            and not re.search(r"(?i)example|sample|template|dist", source):
                         facts.append(D.CopiedSecret(path, item.line, 1, item.end_line, source=source,
                                                     anchor=f"copy:{source}"))
     return facts
@@ -417,6 +422,9 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     facts += [SettingsModule(path, item.line, 1, module=value, anchor=f"settings_module:{value}")
               for stage in all_stages for item in stage.instructions if item.name == "ENV"
               for key, value in _assignments(item) if key == "DJANGO_SETTINGS_MODULE" and value]
+    facts += [EnvVar(path, item.line, 1, name=key, where="Dockerfile ENV", own_value=not literal_default(value),
+                     anchor=f"env:{key}") for stage in _stage_chain(final, by_name) for item in stage.instructions
+              if item.name == "ENV" for key, value in _assignments(item)]
     return facts
 
 

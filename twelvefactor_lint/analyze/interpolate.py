@@ -19,3 +19,8 @@ def substitute(text: str, variables: dict[str, str]) -> str:
         return current or ""
 
     return _VARIABLE.sub(value, text)
+
+
+def literal_default(text: str) -> bool:
+    """`${V:-word}` / `${V-word}` with a word: a deploy that forgets V gets the literal instead."""
+    return any(match["op"] == "-" and match["word"] for match in _VARIABLE.finditer(text))

@@ -43,7 +43,7 @@ from twelvefactor_lint.facts.kubernetes import (
     SecretValue,
     Workload,
 )
-from twelvefactor_lint.facts.platform import PlatformVolume
+from twelvefactor_lint.facts.platform import EnvVar, PlatformVolume
 from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -158,6 +158,10 @@ class _Workload:
                       if not (self.one_off and isinstance(f, Pid1Shell))]
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
+        facts += [EnvVar(self.path, self.line, 1, name=env_name, where=f"{self.kind} `{self.name}` container `{name}`",
+                         service=f"{self.ref}/{name}", own_value=True, anchor=f"env:{self.ref}:{name}:{env_name}")
+                  for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
+                  if env_name]
         facts += self._pre_stop(container, name)
         return facts
 

@@ -30,7 +30,8 @@ _TOOL_DIRS = {"tools", "tooling", "devtools"}
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
 _DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
 _DEV_DIR = re.compile(r"^(dev|devel|development)([._-].*)?$|^dev(project|site|env)$")
-_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e)(?:$|[._-])", re.IGNORECASE)
+_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e|integration)(?:$|[._-])",
+                        re.IGNORECASE)
 _TEST_MODULE_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
 _EXAMPLE_WORD = re.compile(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}

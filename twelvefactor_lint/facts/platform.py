@@ -1,5 +1,6 @@
 """Facts about what a platform runs, whichever file declares it: storage mounted into a process (a Kubernetes
-volume, a Fly volume, a Render disk) and a formation's process counts (Heroku `app.json`)."""
+volume, a Fly volume, a Render disk), a formation's process counts (Heroku `app.json`) and the environment
+variables a deploy file sets for the app's processes."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ class SettingsModule(Fact):
     wsgi.py falls back to when it is unset is not what runs."""
 
     module: str = doc("The settings module it names (`core.settings.prod`).")
+
+
+@kind("platform.env_var")
+class EnvVar(Fact):
+    """A deploy file sets an environment variable for a process (a Dockerfile's `ENV`, a compose service's
+    `environment:`, a Kubernetes container's `env`); link.deploy_env tells Python fallbacks about it."""
+
+    name: str = doc("The variable (`DATABASE_URL`).")
+    where: str = doc("Who gets it: `Dockerfile ENV`, ``compose service `web` ``, ``Deployment `api` container `app` ``.")
+    service: str = doc("The compose service or Kubernetes workload that gets it (`\"\"`: the Dockerfile's image).",
+                       default="")
+    own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
+                          "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
+                          "into the same literal).")

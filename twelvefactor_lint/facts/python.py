@@ -27,6 +27,8 @@ class PythonFact(Fact):
                      "`imported` (a started module imports it, or a framework loads it by name), `unreached` (the "
                      "project's starts are resolved and none reaches it: judged one severity lower) or `unknown`.",
                      default="unknown")
+    env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
+                          "from link.deploy_env (`docker-compose.yml`); `\"\"` when none does.", default="")
 
 
 @base
@@ -93,6 +95,8 @@ class ServiceLocator(PythonSiteFact):
     key: str = doc("The setting, for a setting (`\"\"` for a constructor).", default="")
     module: str = doc("The settings module's dotted name, for a setting (`\"\"` for a constructor).", default="")
     source: str = doc("The setting's source, for a setting (see python.setting).", default="")
+    layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
+                          " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
 
 
 @kind("python.call")
@@ -179,6 +183,15 @@ class FileWrite(PythonSiteFact):
                       "not an upload; `\"\"`: none.", default="")
 
 
+@kind("python.config_defaults")
+class ConfigDefaults(PythonSiteFact):
+    """A config file loaded as defaults, with a layer a deploy supplies loaded over it in the same function
+    (`app.config.from_pyfile("default_config.py")`, then `from_pyfile(path, silent=True)` or `from_envvar(...)`)."""
+
+    loaded: str = doc("The defaults: a file's name (`default_config.py`) or a dotted module (`config.defaults`).")
+    layered_by: str = doc("The load over it, in words: `` `from_envvar()` (line 12) ``.")
+
+
 @kind("python.secret_env_fallback")
 class SecretEnvFallback(PythonSiteFact):
     """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
@@ -188,6 +201,8 @@ class SecretEnvFallback(PythonSiteFact):
                            default=False)
     own_key: bool = doc("The variable is the app's own secret (`SECRET_KEY`, `JWT_SECRET`), not a service's "
                         "credential.", default=False)
+    placeholder: bool = doc("The fallback is a placeholder (`changeme`, `fillmein`): kept only for the app's own key, "
+                            "which signs with it unless the app refuses it.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

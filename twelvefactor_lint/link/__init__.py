@@ -8,7 +8,8 @@
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); which
    production modules a start command reaches (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
-   environment (`parity`).
+   environment (`parity`); which variables the production deploy files set, on every Python fact reading one
+   (`deploy_env`); the locators of a defaults file a deploy's own config layer is loaded over (`config_layers`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -23,8 +24,10 @@ from dataclasses import dataclass
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.link import (
     claims,
+    config_layers,
     containers,
     dependencies,
+    deploy_env,
     helm,
     inventory,
     parity,
@@ -50,7 +53,7 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
-    facts = parity.link(python.link(facts))
+    facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths())
     return Linked(facts, inventory.build(facts), reached)

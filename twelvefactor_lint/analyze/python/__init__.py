@@ -16,7 +16,8 @@ from twelvefactor_lint.analyze import NEWER_SYNTAX, directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
-from twelvefactor_lint.analyze.python.config_values import setting_facts
+from twelvefactor_lint.analyze.python.config_layers import config_layer_facts
+from twelvefactor_lint.analyze.python.config_values import dev_config_classes, setting_facts
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
@@ -95,6 +96,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path)
+    if "from_pyfile" in text or "from_object" in text:  # a cheap pre-check: Flask-style config layers only
+        facts += config_layer_facts(index, contexts, path)
     facts += route_facts(index, names, path)
     facts += lock_facts(index, names, contexts, path)
     if might_have_datastore(text):
@@ -104,7 +107,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts.append(module_refs(index, path))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names)
+    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     facts = [_placed(f, contexts, found) for f in facts]

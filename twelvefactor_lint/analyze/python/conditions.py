@@ -55,7 +55,7 @@ def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
                 condition = f"when `{text}`" if taken else f"unless `{text}`"
             else:
                 condition = f"when {name} is {'set' if taken else 'not set'}"
-            found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name)),
+            found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name.rsplit(".", 1)[-1])),
                                 taken and _is_dev_flag(name, node.test)))
     return sorted(found, key=lambda b: (b.first, -b.last))
 

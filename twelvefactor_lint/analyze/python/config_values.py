@@ -155,6 +155,12 @@ def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
     return (name, default) if name and name.isupper() and default is not None else None
 
 
+def dev_config_classes(names: Names) -> list[ast.ClassDef]:
+    """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`): what they set
+    is development config, whatever it is (a setting, a secret, a locator)."""
+    return [cls for cls in _config_classes(names) if _DEV_CLASS.search(cls.name)]
+
+
 def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
     """Config classes by name or base (transitively within the module), except test configs."""
     found: set[str] = set()

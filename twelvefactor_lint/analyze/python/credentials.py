@@ -7,6 +7,10 @@
   up at start (`secrets.token_hex()`, `get_random_secret_key()`): a different key per process; or a key
   generated once and written to a local file to be read back (`.secret_key` in the data folder);
 - a service URL with a password in it (`postgres://user:pw@host/db`).
+
+Example data is no credential: a value inside an API schema's examples (`Field(examples=[...])`,
+`json_schema_extra`, an `"example"` entry) or bound to a name that says example, sample, mock or recorded
+response (`SLACK_OAUTH_ACCESS_RESPONSE = {"access_token": "xoxb-..."}` copied from a provider's docs).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, WORD, secret_shape
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, WORD, not_a_secret, secret_shape
 from twelvefactor_lint.facts.python import (
     PythonSiteFact,
     SecretEnvFallback,
@@ -38,7 +42,7 @@ SECRET_NAME = re.compile(
 _PLACEHOLDER = re.compile(
     r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
-    r"deadbeef|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
+    r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
@@ -47,7 +51,7 @@ _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
-OWN_KEY = re.compile(r"(^|(?<!api_)(?<!client_)(?<!consumer_)(?<!access_)(?<!app_)_)"
+OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
                       r"(secret(_?key)?|signing_?key|encryption_?key|fernet(_?key)?|salt|jwt(_\w*)?|session_?secret|"
                       r"cookie_?secret|hmac(_?key)?|private_?key)$|^jwt_", re.IGNORECASE)
 """Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
@@ -60,6 +64,12 @@ _KEY_NAME = re.compile(r"^[a-z_-]+(:[a-z_-]+)+$")
 """A namespaced cache or lock key (`"sumo:wiki:full-rebuild"`), named for what it guards."""
 _DETECTOR = re.compile(r"^(DEFAULT|KNOWN|INSECURE|WEAK|COMMON|BANNED|FORBIDDEN)_", re.IGNORECASE)
 """A well-known default the code compares credentials against to warn about them (`DEFAULT_..._CREDENTIAL`)."""
+_EXAMPLE = re.compile(r"^(json_)?schema_extra$|^(openapi_)?examples?$", re.IGNORECASE)
+"""A keyword or dict key holding example data: `examples=[...]`, `json_schema_extra`, `"example"`."""
+_SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtures?|mocks?|fakes?)(_|$)", re.IGNORECASE)
+"""A name holding example or recorded data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`): what a provider
+sends or a document shows, not what the app is configured with."""
+_PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)", re.IGNORECASE)
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
@@ -73,7 +83,7 @@ def looks_like_secret(key: str, value: object) -> bool:
         return False
     if secret_shape(value) == PROVIDER:  # a provider's token format (a PEM block has spaces)
         return True
-    if len(value) < _MIN_LENGTH or any(c.isspace() for c in value):
+    if len(value) < _MIN_LENGTH or any(c.isspace() for c in value) or not_a_secret(value):
         return False
     if _PLACEHOLDER.search(value) or _ENV_NAME.match(value) or _DOTTED.match(value):
         return False
@@ -117,6 +127,22 @@ def _named_values(index: Index, names: Names) -> set[int]:
     return found
 
 
+def _example_values(index: Index) -> set[int]:
+    """id() of the constants inside example data (see the module docstring): what an API documents, not what it
+    runs with."""
+    holders: list[ast.AST] = [k.value for call in index.calls for k in call.node.keywords
+                              if k.arg and _EXAMPLE.search(k.arg)]
+    holders += [v for entries in index.dicts for k, v in zip(entries.node.keys, entries.node.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str) and _EXAMPLE.search(k.value)]
+    for site in index.assignments:
+        node = site.node
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            keys = [_key_of(t) or "" for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
+            if any(_SAMPLE_NAME.search(key) or _EXAMPLE.search(key) for key in keys):
+                holders.append(node.value)
+    return {id(node) for holder in holders for node in ast.walk(holder) if isinstance(node, ast.Constant)}
+
+
 def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
     """(site, key, value) for assignments, dict entries and keyword arguments."""
     for site in index.assignments:
@@ -156,9 +182,26 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
-                   own_key=bool(OWN_KEY.search(key)),
-                   looks_real=looks_like_secret(key, fallback.value) and not _spells_project(str(fallback.value), path),
+                   own_key=bool(OWN_KEY.search(key)), looks_real=_looks_real(key, str(fallback.value), path),
+                   placeholder=bool(_PLACEHOLDER.search(str(fallback.value))),
                    module_kind=contexts.module_kind)
+
+
+def _judged_fallback(key: str, fallback: str) -> bool:
+    """A secret's fallback worth judging: not empty, and not a placeholder unless the secret is the app's own key
+    (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is forgotten: it
+    fails open whatever the fallback; another service just rejects a placeholder)."""
+    return bool(fallback) and bool(SECRET_NAME.search(key)) and (
+        not _PLACEHOLDER.search(fallback) or bool(OWN_KEY.search(key)))
+
+
+def _looks_real(key: str, fallback: str, path: str) -> bool:
+    """A fallback that could be the credential itself. A password may be a word (a bundled database started with
+    the same default accepts it: fails open); a key or token the app presents to another service is generated by
+    that service, so a word there (`"lm-studio"`, `"auth-token"`) is a placeholder it rejects (fails closed)."""
+    if not looks_like_secret(key, fallback) or _spells_project(fallback, path):
+        return False
+    return bool(_PASSWORD.search(key)) or secret_shape(fallback) != WORD
 
 
 def _spells_project(value: str, path: str) -> bool:
@@ -176,11 +219,13 @@ def _is_random(node: ast.expr, names: Names) -> bool:
 
 def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
     """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
-    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed)."""
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed). A module's private constant
+    (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to itself."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if site.function is None and key.isupper() and SECRET_NAME.search(key) and isinstance(value, ast.Call) \
+    if site.function is None and key.isupper() and not key.startswith("_") and SECRET_NAME.search(key) \
+            and isinstance(value, ast.Call) \
             and env_read(value, names) is None and _is_random(value, names):
         return key, value
     if site.function is not None and SECRET_NAME.search(key) and env_read(value, names) is None \
@@ -213,11 +258,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
-        if SECRET_NAME.search(key) and isinstance(default, ast.Constant) and isinstance(default.value, str) \
-                and default.value and not _PLACEHOLDER.search(default.value):
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value):
             facts.append(_fallback_fact(path, default, contexts, call, key))
     fields = _settings_fields(names)
-    named = _named_values(index, names)
+    named = _named_values(index, names) | (examples := _example_values(index))
     for site, key, value in _bindings(index):
         if id(value) in named:
             continue
@@ -228,7 +272,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  persisted=site.function is not None))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
-        if fallback is not None and SECRET_NAME.search(fallback[0]) and not _PLACEHOLDER.search(str(fallback[1].value)):
+        if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value)):
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0]))
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
@@ -240,7 +284,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
-        if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):
+        if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]) \
+                and id(url.node) not in examples:
             masked = f"{match['scheme']}://{match['user']}:***@{match['host']}"
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=match["scheme"], env_default=id(url.node) in fallbacks,

@@ -21,8 +21,10 @@ from twelvefactor_lint.facts import convert
 from twelvefactor_lint.facts.python import PythonSiteFact, ServiceLocator, Setting
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "[::1]"}
+_RESERVED_HOST = re.compile(r"(^|\.)example\.(com|net|org)$|\.(example|invalid|test)$")
+"""Names reserved for documentation and tests (RFC 2606): a template's placeholder (`smtp.example.com`), no service."""
 _URL_KEY = re.compile(
-    r"(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
+    r"(^|_)(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
     r"^(broker_url|result_backend)$", re.IGNORECASE)
 _HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
@@ -50,13 +52,14 @@ def host_of(text: str, shape: str) -> str:
         return ""
     if "://" in text:
         try:
-            return (urlsplit(text).hostname or "").lower()
+            host = (urlsplit(text).hostname or "").lower()
         except ValueError:
             return ""
+        return "" if _RESERVED_HOST.search(host) else host
     if shape == "url" or not text or any(c in text for c in " /\\") or text.isdigit():
         return ""
     host = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
-    if not re.fullmatch(r"[A-Za-z0-9._-]+|\[?::1\]?", host):
+    if not re.fullmatch(r"[A-Za-z0-9._-]+|\[?::1\]?", host) or _RESERVED_HOST.search(host.lower()):
         return ""
     return host.lower() if shape == "host" or "." in host or host in LOOPBACK or ":" in text else ""
 
