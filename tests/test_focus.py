@@ -123,6 +123,16 @@ def test_a_named_file_gets_the_full_runs_findings_that_count_every_module(tmp_pa
     _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
 
 
+def test_a_named_defaults_module_knows_the_layer_a_deploy_loads_over_it(tmp_path, catalogue):
+    """TF401/TF402 lower a defaults module's locators when the app factory loads a deploy's layer over it: a
+    named defaults module needs the module that loads it."""
+    write_tree(tmp_path, {
+        "app.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object("settings.defaults")\n'
+                  'app.config.from_envvar("APP_SETTINGS")\n',
+        "settings/defaults.py": 'SQLALCHEMY_DATABASE_URI = "postgresql://db.internal:5432/app"\nMAIL_SERVER = "localhost"\n'})
+    _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
+
+
 def _reads(monkeypatch) -> tuple[list[str], list[str]]:
     """(files analyzed whole, files read for their imports alone) during a run."""
     whole: list[str] = []

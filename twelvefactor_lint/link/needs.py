@@ -13,7 +13,9 @@ scan) and from the facts of the files already analyzed:
 - when a run reports on some files only (named ones): every model and settings module, when one of them
   has a model file field or storage setting (`python.local_media` counts the fields of all, at a settings
   leaf), and every file naming a module that no declaration provides (`python.undeclared_import` rolls
-  all its places into one).
+  all its places into one); and, when a service locator is among the facts, every file loading a config layer
+  (`from_pyfile`, `from_object`: `link.config_layers` marks the locators of a defaults module loaded under a
+  deploy's layer).
 
 A file with a suppression directive is analyzed too: TF003/TF004 judge directives in every role.
 
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import Call, ImportedStateWrite, Setting, StarImport, UndeclaredImport
+from twelvefactor_lint.facts.python import Call, ImportedStateWrite, ServiceLocator, Setting, StarImport, UndeclaredImport
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.catalogue import Rule
@@ -74,12 +76,14 @@ _MEDIA_WORDS = frozenset({b"FileField", b"ImageField", b"INSTALLED_APPS", b"STOR
 """What the files `python.local_media` reads name: model file fields, settings leaves, storages, the default
 settings module."""
 _MEDIA_KEYS = ("INSTALLED_APPS", "STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_LAYER_WORDS = frozenset({b"from_pyfile", b"from_object"})
+"""What a file loading config layers names (`analyze.python` finds `python.config_defaults` only in such files)."""
 
 
 def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
     """Words whose files (of the roles a whole run analyzes) linking reads beside the analyzed ones: the names
     of modules no declaration provides, and what a local-media finding depends on when a model file field
-    or a storage setting is among the facts."""
+    or a storage setting is among the facts, and the files loading config layers when a service locator is."""
     from twelvefactor_lint.link import dependencies
 
     facts = list(facts)
@@ -87,6 +91,8 @@ def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
     if any(isinstance(f, Call) and f.api == "model_file_field" or isinstance(f, Setting) and f.key in _MEDIA_KEYS
            for f in facts):
         words |= _MEDIA_WORDS
+    if any(isinstance(f, ServiceLocator) for f in facts):
+        words |= _LAYER_WORDS
     return words
 
 
