@@ -132,6 +132,9 @@ class _Files:
     def lazy_refs(self):
         return None  # no Python module left unread
 
+    def project_name(self):
+        return "shop"
+
     def read(self, requests):
         self.requests += requests
         return [fact for r in requests for fact in analyzer_for(r.kind)(r.rel, self.files[r.rel].encode()).facts]

@@ -133,7 +133,12 @@ def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, cata
 
 @pytest.mark.parametrize(("files", "doubt"), [
     ({"app.py": "import mystery\n", "requirements.txt": "django\nhttps://example.com/mystery-1.0.zip\n"},
-     "requirements.txt installs a URL that does not name its distribution"),
+     "requirements.txt installs `https://example.com/mystery-1.0.zip`, which does not name its distribution"),
+    ({"app.py": "import common_lib\n", "requirements.txt": "-r requirements/prod.txt\n",
+      "requirements/prod.txt": "django\nhttps://github.com/org/common_lib/archive/refs/tags/0.3.tar.gz\n"},
+     "requirements.txt installs `https://github.com/org/common_lib/archive/refs/tags/0.3.tar.gz`"),
+    ({"app.py": "import slumber\n", "requirements.txt": "django\n-r requirements/production.txt\n"},
+     "requirements.txt includes requirements/production.txt, which is not in the repository"),
     ({"app/report.py": "import argparse\nimport tabulate\n\nif __name__ == '__main__':\n    argparse.ArgumentParser()\n",
       "requirements.txt": "django\n"}, "command-line script"),
     ({"appengine_config.py": "import lib_shim\n", "requirements.txt": "flask\n"},
@@ -142,6 +147,29 @@ def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, cata
 def test_doubtful_providers_and_contexts_are_info_and_say_why(tmp_path, catalogue, files, doubt):
     found = _severities(tmp_path, catalogue, files)
     assert found and all(severity == "info" and doubt in message for _, _, severity, message in found), found
+
+
+def test_a_url_without_a_name_casts_doubt_only_on_imports_resembling_it(tmp_path, catalogue):
+    files = {"app.py": "import hbotrc\nimport pandas\n", "environment.yml":
+             "dependencies:\n  - fastapi\n  - pip:\n      - git+https://github.com/acme/hbot-remote-client-py.git\n"}
+    found = {message.split("`")[1]: severity for _, _, severity, message in _severities(tmp_path, catalogue, files)}
+    assert found == {"import hbotrc": "info", "import pandas": "warning"}
+
+
+def test_a_framework_installs_what_its_own_dependencies_install(tmp_path, catalogue):
+    """fastapi requires pydantic, which requires pydantic_core: declaring fastapi provides both."""
+    files = {"app.py": "import pydantic_core\nimport annotated_types\n", "requirements.txt": "fastapi==0.115\n"}
+    assert _severities(tmp_path, catalogue, files) == []
+
+
+def test_a_module_outside_what_the_resolved_starts_reach_is_info_when_the_closure_is_partial(tmp_path, catalogue):
+    """Too little is reached to call anything unreached, but an import only outside the reached modules
+    is doubtful; one also imported by a reached module stays a warning, anchored there."""
+    files = {"Procfile": "web: gunicorn app.web:app\n", "requirements.txt": "flask==3.0\ngunicorn==22.0\n",
+             "app/__init__.py": "", "app/web.py": "import flask\nimport isodate\napp = flask.Flask(__name__)\n",
+             **{f"reports/job{n}.py": "import isodate\nimport seaborn\n" for n in range(4)}}
+    found = {message.split("`")[1]: (path, severity) for path, _, severity, message in _severities(tmp_path, catalogue, files)}
+    assert found == {"import isodate": ("app/web.py", "warning"), "import seaborn": ("reports/job0.py", "info")}
 
 
 def test_an_import_records_when_it_runs_preferring_its_module_level_place():

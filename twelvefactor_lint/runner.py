@@ -208,6 +208,9 @@ class _ProjectFiles:
     def lazy_refs(self) -> _LazyRefs | None:
         return self._lazy
 
+    def project_name(self) -> str:
+        return self._root.name
+
     def files_under(self, rel: str) -> list[str]:
         if self._probes is not None:
             return self._probes.list(rel, _MAX_LISTED)

@@ -166,22 +166,25 @@ _CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)")
 """A conda match spec's package name (`conda-forge::numpy>=1.26`, `flask=3.0`): conda's syntax, not PEP 508."""
 
 
-def _conda(text: str) -> tuple[set[str], bool]:
-    """The packages of a conda environment file's `dependencies`, its `pip:` list included. A file of that name
-    that is no YAML (a Helm template) is no conda file: it declares nothing."""
+def _conda(text: str) -> tuple[set[str], bool, list[str]]:
+    """The packages of a conda environment file's `dependencies`, its `pip:` list included, and the URLs that
+    list installs without naming their distribution. A file of that name that is no YAML (a Helm template) is
+    no conda file: it declares nothing."""
     try:
         dependencies = yamlnodes.get(yamlnodes.compose(text), "dependencies")
     except yaml.YAMLError:
-        return set(), False
+        return set(), False, []
     names: set[str] = set()
+    unnamed: list[str] = []
     for entry in yamlnodes.sequence(dependencies):
         spec = yamlnodes.scalar(entry)
         match = _CONDA_SPEC.match(spec) if spec is not None else None
         if match:
             names.add(canonicalize_name(match.group(1)))
-        pip = [yamlnodes.scalar(item) for item in yamlnodes.sequence(yamlnodes.get(entry, "pip"))]
-        names |= _names(_requirement_lines("\n".join(item for item in pip if item)))
-    return names, dependencies is not None
+        pip = "\n".join(item for item in (yamlnodes.scalar(i) for i in yamlnodes.sequence(yamlnodes.get(entry, "pip"))) if item)
+        names |= _names(_requirement_lines(pip))
+        unnamed += _unnamed(pip)
+    return names, dependencies is not None, unnamed
 
 
 def _declared(name: str, text: str, data: dict) -> tuple[set[str], str, bool, bool]:
@@ -192,7 +195,7 @@ def _declared(name: str, text: str, data: dict) -> tuple[set[str], str, bool, bo
     if name == "pipfile":
         return {canonicalize_name(k) for t in ("packages", "dev-packages") for k in _table(data, t)}, "", True, False
     if name.endswith((".yml", ".yaml")):
-        names, declares = _conda(text)
+        names, declares, _ = _conda(text)
         return names, "", declares, False
     if name == "setup.cfg":
         parser = configparser.ConfigParser(interpolation=None, strict=False)
@@ -253,6 +256,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),))
     requirements = name.endswith((".txt", ".in"))
     includes, unnamed = (_includes(path, text), _unnamed(text)) if requirements else ([], [])
+    if name.endswith((".yml", ".yaml")) and not lock:
+        unnamed = _conda(text)[2]
     return FileAnalysis((Declared(path, 1, names=tuple(sorted(names)), own=own, declares=declares, dynamic=dynamic,
                                   includes=tuple(includes), locked=tuple(sorted(locked)), unnamed=tuple(unnamed),
                                   ranged=tuple(ranged), anchor="declared"),))

@@ -81,6 +81,36 @@ def _blank_templates(text: str) -> str:
     return "\n".join(lines)
 
 
+_BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
+_VALUE_SWITCH = re.compile(r"^\s*\.Values\.([\w.]+)\s*-?$")
+"""`{{ if .Values.devMode }}`: the block renders only when the chart value is set."""
+_DEV_VALUE = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mode|Enabled|_mode|_enabled)?|localDev|local_dev)`")
+"""A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
+
+
+def _template_conditions(text: str) -> dict[int, str]:
+    """Line number -> the opt-in condition of the innermost `{{ if .Values.X }}` block holding it (its `else`
+    branch and other blocks are not opt-in)."""
+    found: dict[int, str] = {}
+    stack: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        condition = next((c for c in reversed(stack) if c), "")
+        if condition:
+            found[number] = condition
+        for match in _BLOCK.finditer(line):
+            word, rest = match.groups()
+            if word == "end":
+                if stack:
+                    stack.pop()
+            elif word == "else":
+                if stack:
+                    stack[-1] = ""
+            else:
+                switch = _VALUE_SWITCH.match(rest) if word == "if" else None
+                stack.append(f"when the chart value `{switch.group(1)}` is set" if switch else "")
+    return found
+
+
 def _int(node: yaml.Node | None) -> int | None:
     value = Y.scalar(node)
     return int(value) if value is not None and value.isdigit() else None
@@ -185,7 +215,7 @@ class _Workload:
             read_only = (Y.scalar(Y.get(mount, "readOnly")) or "").lower() == "true"
             for kind in ("hostPath", "emptyDir", "persistentVolumeClaim"):
                 spec = Y.get(volume, kind)
-                if spec is None:
+                if spec is None or Y.scalar(Y.get(spec, "$patch")) == "delete":  # a kustomize patch removing it
                     continue
                 source = Y.scalar(Y.get(spec, "path")) or Y.scalar(Y.get(spec, "claimName")) or ""
                 access = claims.get(source, "") if kind == "persistentVolumeClaim" else ""
@@ -193,8 +223,16 @@ class _Workload:
                     self.path, Y.line(mount), Y.column(mount), self.ref, target, container=name,
                     storage=_STORAGE[kind].format(source), source=source or kind, node_local=kind != "persistentVolumeClaim",
                     read_only=read_only, replicas=self.replicas, role=self._role(image), access=access,
-                    shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet"))
+                    shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet",
+                    seeded_by=self._seeding(Y.scalar(Y.get(mount, "name")) or "") if kind == "emptyDir" else ""))
         return facts
+
+    def _seeding(self, volume: str) -> str:
+        """The init container that mounts `volume` too, if any: it prepares the emptyDir for the app."""
+        for container in Y.sequence(Y.get(self.pod, "initContainers")):
+            if any(Y.scalar(Y.get(m, "name")) == volume for m in Y.sequence(Y.get(container, "volumeMounts"))):
+                return Y.scalar(Y.get(container, "name")) or "init"
+        return ""
 
     def _pre_stop(self, container: yaml.Node, name: str) -> list[Fact]:
         node = Y.get(container, "lifecycle", "preStop", "exec", "command")
@@ -389,6 +427,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     refs = {number: m.group(1) for number, line in enumerate(text.split("\n"), start=1)
             for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
     facts: list[Fact] = [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))]
+    if best_effort:
+        conditions = _template_conditions(text)
+        facts = [replace(f, condition=conditions[f.line], dev_only=f.dev_only or bool(_DEV_VALUE.search(conditions[f.line])))
+                 if f.line in conditions and not f.condition else f for f in facts]
     if failure is not None:
         facts.append(failure)
     return FileAnalysis(tuple(facts), found)

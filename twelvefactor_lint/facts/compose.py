@@ -12,6 +12,10 @@ class InService(Fact):
     service: str = doc("The compose service it belongs to (`\"\"` outside compose).", default="")
     role: str = doc("What the service is, settled by link across files: `app`, `infra` (a database, cache, broker), "
                     "`proxy`, `unknown` (a partial override); `app` outside compose.", default="app")
+    foreign_image: str = doc("The image the service pulls, when it builds nothing here and the image's name shares no "
+                             "word with the project's (its directory, packages, declared name, images built here): "
+                             "third-party software, maybe, that runs as one copy by design; `\"\"` otherwise.",
+                             default="")
 
 
 @base

@@ -23,6 +23,8 @@ class PlatformVolume(Scaled):
     source: str = doc("The host path, claim or volume name.")
     node_local: bool = doc("Its data lives on one machine (or pod) only.")
     access: str = doc("A claim's access mode (`ReadWriteOnce`), when the manifests say; else `\"\"`.", default="")
+    seeded_by: str = doc("The init container that also mounts a pod-local emptyDir (it fills or prepares it before the "
+                         "app starts: fetched data, a permission fix); `\"\"` otherwise.", default="")
 
 
 @kind("platform.formation")

@@ -52,8 +52,9 @@ class Linked:
 
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
-    facts = claims.link(replicas.link(helm.link(containers.link(start_chains.link(list(analyzed), files)), files)))
+    facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
+    facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
-    facts = dependencies.link(reach.annotate(facts, reached), files.paths())
+    facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

@@ -10,6 +10,8 @@
   the Dockerfile its `build: docker:` names, and a Procfile beside the Dockerfile, whose commands
   Heroku-style platforms (Dokku, cabotage) run on the image (a root Procfile says nothing of
   `docker/production.Dockerfile`: a buildpack may run it).
+- A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
+  be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts are judged as a doubt (`dev_image`, with a `condition` that says why).
 """
@@ -17,12 +19,15 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.discover.scope import DEV, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart
 
@@ -64,6 +69,52 @@ def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) 
     return roles
 
 
+_WORDS = re.compile(r"[^a-z0-9]+")
+_PLAIN_WORDS = frozenset({"docker", "image", "images", "server", "service", "app", "api", "web", "latest", "library",
+                          "official", "public", "backend", "frontend", "worker", "python", "base", "stable", "main",
+                          "setup", "auto", "core", "src", "ghcr", "io", "com"})
+"""Words too common in image and directory names to tie an image to a project."""
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in _WORDS.split(name.lower()) if len(w) >= 3 and w not in _PLAIN_WORDS}
+
+
+def _project_words(project: str, facts: list[Fact], paths: Iterable[str]) -> set[str]:
+    """The words naming the project: its directory, its top-level directories and Python packages, the
+    distribution a pyproject declares, and the images its compose files build."""
+    words = _words(project)
+    for path in paths:
+        if path.endswith(".py") and "/" in path:
+            words |= _words(path.split("/", 1)[0])
+    for fact in facts:
+        if isinstance(fact, Declared) and fact.own:
+            words |= _words(fact.own)
+        elif isinstance(fact, ComposeService) and fact.build_context and fact.image:
+            words |= _words(images.image_name(fact.image))
+    return words
+
+
+def _untagged(image: str) -> str:
+    """An image reference without its tag or digest, which may be a variable (`temporalio/ui:${UI_VERSION}`)."""
+    head, _, last = image.split("@")[0].rpartition("/")
+    return f"{head}/{last.split(':')[0]}" if head else last.split(":")[0]
+
+
+def _foreign_images(services: list[ComposeService], project: set[str]) -> dict[tuple[str, str], str]:
+    """Per service key, the image of a service that builds nothing and pulls an image of no known kind whose
+    name shares no word with the project's (a word inside another counts: `searxng` and `searx`)."""
+    found: dict[tuple[str, str], str] = {}
+    for service in services:
+        name = _untagged(service.image)
+        if service.build_context or not name or "$" in name or images.image_kind(name) != images.OTHER:
+            continue
+        words = _words(images.image_name(name))
+        if words and not any(w in p or p in w for w in words for p in project if min(len(w), len(p)) >= 4 or w == p):
+            found.setdefault(_service_key(service), service.image)
+    return found
+
+
 def _development_images(services: list[ComposeService], dockerfiles: list[str], platform_started: set[str]) -> set[str]:
     """Dockerfiles only development compose stacks build (a live-reload stack, a file named for development),
     when no platform file (heroku.yml, a Procfile) starts them either."""
@@ -76,8 +127,10 @@ def _development_images(services: list[ComposeService], dockerfiles: list[str], 
             and all(s.dev_only or classify(s.path) == DEV for s in stacks)}
 
 
-def link(facts: list[Fact]) -> list[Fact]:
+def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
+    """`project`: the project root directory's name; `paths`: every discovered file of the project."""
     services = [f for f in facts if isinstance(f, ComposeService)]
+    foreign = _foreign_images(services, _project_words(project, facts, paths))
     final_stages = [f for f in facts if isinstance(f, FinalStage)]
     roles = _service_roles(services, {f.path: f.base_kind for f in final_stages})
     dockerfiles = [f.path for f in final_stages]
@@ -99,7 +152,8 @@ def link(facts: list[Fact]) -> list[Fact]:
 
     def linked(fact: Fact) -> Fact:
         if isinstance(fact, InService) and fact.service:
-            return replace(fact, role=roles.get(_service_key(fact), "unknown"))
+            key = _service_key(fact)
+            return replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
         if isinstance(fact, ProcessFact) and fact.path in development:

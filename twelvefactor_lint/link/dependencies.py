@@ -30,7 +30,7 @@ from functools import lru_cache
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared, Unlocked
 from twelvefactor_lint.facts.process import ProcessStart
-from twelvefactor_lint.facts.python import Import, UndeclaredImport
+from twelvefactor_lint.facts.python import UNREACHED, Import, UndeclaredImport
 from twelvefactor_lint.link.distributions import (
     DEVELOPMENT_TOOLS,
     INSTALLED_WITH,
@@ -39,6 +39,7 @@ from twelvefactor_lint.link.distributions import (
     PROVIDED_BY,
     RUNTIME_PROVIDED,
 )
+from twelvefactor_lint.link.reach import Reach
 
 _OLD_STDLIB = frozenset({
     "asynchat", "asyncore", "distutils", "imp", "smtpd", "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr",
@@ -118,7 +119,21 @@ def _provided(module: str, dotted: str, declared: set[str]) -> bool:
     canonical = {_canonical(name) for name in declared}
     if any(wanted in name or name in wanted and len(name) > 3 for name in canonical):
         return True
-    return any(_canonical(parent) in canonical for parent in INSTALLED_WITH.get(module.lower(), ()))
+    return any(_canonical(parent) in canonical for parent in _installers(module.lower()))
+
+
+@lru_cache(maxsize=1024)
+def _installers(module: str) -> frozenset[str]:
+    """Every distribution that installs `module` as its own dependency, transitively (`pydantic_core` with
+    pydantic, and so with fastapi, which requires pydantic)."""
+    found: set[str] = set()
+    pending = list(INSTALLED_WITH.get(module, ()))
+    while pending:
+        parent = pending.pop()
+        if parent not in found:
+            found.add(parent)
+            pending += INSTALLED_WITH.get(parent.replace("-", "_"), ())
+    return frozenset(found)
 
 
 def _words(name: str) -> set[str]:
@@ -153,6 +168,17 @@ def _resembling(module: str, declared: set[str]) -> str:
     return _word_prefixed(module, declared)
 
 
+_URL_NOISE = re.compile(r"^(archive|refs|tags|heads|tarball|zipball|master|main|v?\d[\w.]*|[0-9a-f]{7,40})$", re.IGNORECASE)
+
+
+def _url_words(url: str) -> set[str]:
+    """The path segments of a requirement URL that may name its project (`git+https://host/org/hbot-client.git`
+    -> org, hbot-client): an import resembling none of them is not what the URL installs."""
+    path = url.split("://", 1)[-1].split("#")[0].split("@")[0]
+    segments = [re.sub(r"(\.git|\.zip|\.tar\.gz|\.tgz|\.whl)$", "", part) for part in path.split("/")[1:]]
+    return {part for part in segments if part and not _URL_NOISE.match(part)}
+
+
 def _local_names(paths: Iterable[str]) -> set[str]:
     """Every directory and module name of the project's Python files, analyzed or only discovered (a named-file
     run reads few of them): imports of them are the project's own."""
@@ -165,19 +191,31 @@ def _local_names(paths: Iterable[str]) -> set[str]:
     return names
 
 
-def _with_includes(declarations: list[Declared]) -> list[Declared]:
-    """Each requirements file with the names of the files it includes (`-r requirements/base.txt`), transitively."""
+def _with_includes(declarations: list[Declared]) -> tuple[list[Declared], dict[str, str]]:
+    """Each requirements file with the names and unnamed URLs of the files it includes (`-r requirements/base.txt`),
+    transitively; and, by declaring file, an included file that is not in the project (its names are unknown)."""
     by_path = {f.path: f for f in declarations}
+    missing: dict[str, str] = {}
 
-    def names(fact: Declared, seen: set[str]) -> set[str]:
-        found = set(fact.names)
+    def gathered(fact: Declared, seen: set[str], top: str) -> tuple[set[str], list[str]]:
+        names, unnamed = set(fact.names), list(fact.unnamed)
         for included in fact.includes:
-            if included in by_path and included not in seen:
+            if included not in by_path:
+                missing.setdefault(top, included)
+            elif included not in seen:
                 seen.add(included)
-                found |= names(by_path[included], seen)
-        return found
+                more_names, more_unnamed = gathered(by_path[included], seen, top)
+                names |= more_names
+                unnamed += more_unnamed
+        return names, unnamed
 
-    return [replace(f, names=tuple(sorted(names(f, {f.path})))) if f.includes else f for f in declarations]
+    linked = []
+    for fact in declarations:
+        if fact.includes:
+            names, unnamed = gathered(fact, {fact.path}, fact.path)
+            fact = replace(fact, names=tuple(sorted(names)), unnamed=tuple(unnamed))
+        linked.append(fact)
+    return linked, missing
 
 
 @dataclass(frozen=True)
@@ -189,18 +227,23 @@ class _Scope:
     declared: set[str]
     locks: dict[str, set[str]]
     """Lock file path -> the distributions it pins."""
-    unnamed: str
-    """A declaring file that installs a URL without a distribution name (`https://host/pkg.zip`), if any."""
+    unnamed: tuple[tuple[str, str], ...]
+    """(declaring file, URL) of each requirement installed from a URL without a distribution name
+    (`https://host/pkg.zip`)."""
+    missing: str = ""
+    """A declaring file's include that is not in the project (`-r requirements/production.txt`), as
+    `file includes other`, if any: what it declares is not known."""
     add_on: str = ""
     """The nearest declaring files, when no deploy starts code under them but an application above them is
     started: an add-on, plugin or tool that is installed beside (or into) that application."""
 
 
-def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
-    """Declaration files by the directory they declare for, and the directories with a setup.py whose
-    declaration was not read (it calls no `setup()` the analyzer recognises)."""
+def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str], dict[str, str]]:
+    """Declaration files by the directory they declare for, the directories with a setup.py whose
+    declaration was not read (it calls no `setup()` the analyzer recognises), and the includes not found."""
     by_directory: dict[str, list[Declared]] = {}
-    for fact in _with_includes([f for f in facts if isinstance(f, Declared)]):
+    declarations, missing = _with_includes([f for f in facts if isinstance(f, Declared)])
+    for fact in declarations:
         directory = posixpath.dirname(fact.path)
         if posixpath.basename(directory) == "requirements":  # requirements/base.txt declares for the directory above
             directory = posixpath.dirname(directory)
@@ -209,11 +252,11 @@ def _scopes(facts: list[Fact]) -> tuple[dict[str, list[Declared]], set[str]]:
         return {posixpath.dirname(f.path) for f in facts if isinstance(f, kind) and posixpath.basename(f.path) == "setup.py"}
 
     # a setup.py is analyzed when it mentions `install_requires` (link.needs): one with imports but no declaration read
-    return by_directory, setup_dirs(Import) - setup_dirs(Declared)
+    return by_directory, setup_dirs(Import) - setup_dirs(Declared), missing
 
 
 def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: set[str],
-           applications: set[str]) -> _Scope | None:
+           applications: set[str], missing: dict[str, str]) -> _Scope | None:
     """The declarations above `directory`, or None where they cannot be known here."""
     above = _above(directory)
     files = [d for level in above for d in by_directory.get(level, [])]
@@ -222,12 +265,13 @@ def _scope(directory: str, by_directory: dict[str, list[Declared]], setup_dirs: 
         return None
     declared = {name for d in files for name in d.names} | {d.own for d in files if d.own}
     locks = {d.path: set(d.locked) for d in files if d.locked}
-    unnamed = next((d.path for d in files if d.unnamed), "")
+    unnamed = tuple((d.path, url) for d in files for url in d.unnamed)
+    absent = next((f"{d.path} includes {missing[d.path]}" for d in declaring if d.path in missing), "")
     nearest = next(level for level in above if any(d.declares for d in by_directory.get(level, [])))
     add_on = ""
     if nearest not in applications and any(a in applications for a in _above(nearest)[1:]):
         add_on = ", ".join(sorted(d.path for d in by_directory[nearest] if d.declares))
-    return _Scope(", ".join(sorted(d.path for d in declaring)), declared, locks, unnamed, add_on)
+    return _Scope(", ".join(sorted(d.path for d in declaring)), declared, locks, unnamed, absent, add_on)
 
 
 def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str, set[str]]) -> str:
@@ -242,8 +286,11 @@ def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str
         return f"`{module}` comes with pip into most environments and images (not into Python 3.12+ venvs)"
     if module in DEVELOPMENT_TOOLS or module.startswith(_TYPE_STUBS):
         return f"`{module}` is a development or test tool, which production code seldom imports (dev-only code?)"
-    if scope.unnamed:
-        return f"{scope.unnamed} installs a URL that does not name its distribution, which may be the one"
+    for path, url in scope.unnamed:
+        if _resembling(module, _url_words(url)):
+            return f"{path} installs `{url}`, which does not name its distribution and may well be the one"
+    if scope.missing:
+        return f"{scope.missing}, which is not in the repository: the distributions it declares are not known"
     for path, locked in sorted(scope.locks.items()):
         if _exactly_provided(module, dotted, locked):
             return f"{path} pins it as another package's dependency (installed until that package drops it)"
@@ -262,8 +309,14 @@ def _doubt_in_scope(module: str, dotted: str, scope: _Scope, elsewhere: dict[str
     return ""
 
 
-def _doubt_at(fact: Import) -> str:
-    """Why one place of the import may not matter in production; empty when it runs on import of production code."""
+def _doubt_at(fact: Import, reach: Reach) -> str:
+    """Why one place of the import may not matter in production; empty when it runs on import of production code
+    (or nothing tells)."""
+    if fact.reach == UNREACHED:
+        return "no production start command imports the module (a tool, a script or an optional part?)"
+    if fact.path in reach.outside:
+        return (f"none of the start commands resolved imports the module, though they may not all be known "
+                f"({reach.doubt})")
     if fact.deferred:
         return f"it is imported only {fact.deferred} (an optional feature, if that code never runs in production)"
     if fact.module_kind == "cli_script":
@@ -275,9 +328,9 @@ def _doubt_at(fact: Import) -> str:
     return f"it is in test-support code (`{support[0]}`)" if support else ""
 
 
-def _rolled_up(module: str, scope: _Scope, places: list[Import], doubt: str) -> UndeclaredImport:
+def _rolled_up(module: str, scope: _Scope, places: list[Import], doubt: str, reach: Reach) -> UndeclaredImport:
     """One fact per module and scope at its first sure place (else its first place), naming the others."""
-    doubts = {id(f): doubt or _doubt_at(f) for f in places}
+    doubts = {id(f): doubt or _doubt_at(f, reach) for f in places}
     primary = next((f for f in places if not doubts[id(f)]), places[0])
     others = [f for f in places if f is not primary]
     listed = [f"{f.path}:{f.line}" for f in others[:_MAX_LISTED]]
@@ -331,9 +384,11 @@ def _unlocked(by_directory: dict[str, list[Declared]], applications: set[str]) -
     return found
 
 
-def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
-    """`paths`: every discovered file of the project."""
-    by_directory, setup_dirs = _scopes(facts)
+def link(facts: list[Fact], paths: Iterable[str], reach: Reach | None = None) -> list[Fact]:
+    """`paths`: every discovered file of the project; `reach`: which production modules its starts run (the facts
+    carry it too)."""
+    reach = reach or Reach({})
+    by_directory, setup_dirs, missing = _scopes(facts)
     if not any(d.declares for files in by_directory.values() for d in files):
         return facts
     applications = _applications(by_directory, facts)
@@ -353,7 +408,7 @@ def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
             module = ".".join(dotted.split(".")[:3])
         directory = posixpath.dirname(fact.path)
         if directory not in scopes:
-            scopes[directory] = _scope(directory, by_directory, setup_dirs, applications)
+            scopes[directory] = _scope(directory, by_directory, setup_dirs, applications, missing)
         scope = scopes[directory]
         if scope is not None and not _provided(fact.module, dotted, scope.declared):
             places.setdefault((module, scope.checked), []).append(fact)
@@ -362,5 +417,5 @@ def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         scope = scopes[posixpath.dirname(group[0].path)]
         assert scope is not None
         top, dotted = group[0].module, group[0].dotted or module
-        found.append(_rolled_up(module, scope, group, _doubt_in_scope(top, dotted, scope, elsewhere)))
+        found.append(_rolled_up(module, scope, group, _doubt_in_scope(top, dotted, scope, elsewhere), reach))
     return facts + unlocked + found

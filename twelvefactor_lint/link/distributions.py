@@ -204,6 +204,8 @@ multidict yarl aiosignal frozenlist: aiohttp
 greenlet: gevent sqlalchemy
 packaging: setuptools
 jinja2 pendulum croniter sqlalchemy alembic flask aiohttp tenacity: apache-airflow
+huggingface_hub tokenizers safetensors: transformers
+tqdm: huggingface-hub transformers
 """
 INSTALLED_WITH = _parsed(_INSTALLED_WITH)
 """Modules a declared framework always installs as its own dependency (`kombu` with celery)."""

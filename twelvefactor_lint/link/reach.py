@@ -62,6 +62,9 @@ class Reach:
 
     of: dict[str, str]
     doubt: str = ""
+    outside: frozenset[str] = frozenset()
+    """When the closure covers too little to call anything `unreached` (`doubt` says so): the production files
+    outside what the resolved starts reach. A hint a rule may state as a doubt (TF201), never a proof."""
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys((STARTED, IMPORTED, UNREACHED, UNKNOWN), 0)
@@ -221,13 +224,15 @@ def _compute(facts: list[Fact], paths: list[str], refs: _Refs) -> Reach:
             reached, doubt, _ = _closure(set(), more, refs, modules, frozenset(), reached)
     if doubt:
         return replace(unknown, doubt=doubt)
+    kinds = {path: ref.module_kind for path, ref in refs.known.items() if ref is not None}
+    of = {p: STARTED if p in started else IMPORTED if p in reached
+          else UNKNOWN if kinds.get(p, "settings") in _KEPT_KINDS or _loaded_by_directory(p) else UNREACHED
+          for p in prod}
     covered = sum(p in reached for p in prod)
     if covered < MIN_COVERAGE * len(prod):
-        return replace(unknown, doubt=f"the start commands reach {covered} of {len(prod)} production Python files")
-    kinds = {path: ref.module_kind for path, ref in refs.known.items() if ref is not None}
-    return Reach({p: STARTED if p in started else IMPORTED if p in reached
-                  else UNKNOWN if kinds.get(p, "settings") in _KEPT_KINDS or _loaded_by_directory(p) else UNREACHED
-                  for p in prod})
+        return replace(unknown, doubt=f"the start commands reach {covered} of {len(prod)} production Python files",
+                       outside=frozenset(p for p, value in of.items() if value == UNREACHED))
+    return Reach(of)
 
 
 def _loaded_by_directory(path: str) -> bool:

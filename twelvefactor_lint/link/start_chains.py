@@ -86,6 +86,10 @@ class ProjectFiles(Protocol):
         production Python file was analyzed."""
         ...
 
+    def project_name(self) -> str:
+        """The project root directory's name (often the repository's): images named like it are the project's."""
+        ...
+
 
 _CHAIN_DEPTH = 4
 """Scripts started by scripts are followed this many hops deep."""

@@ -20,8 +20,11 @@ from twelvefactor_lint.analyze.python.values import env_read
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
                        r"TF_BUILD|PYTEST_CURRENT_TEST|TESTING|TEST|RUNNING_TESTS?)$", re.IGNORECASE)
-_DEV_FLAG = re.compile(r"(^|[._])(DEV|DEVEL|DEVELOPMENT|DEBUG)(_|$)|^(IS_)?LOCAL(_DEV)?$", re.IGNORECASE)
-"""A flag whose name says development: `IS_DEVELOPMENT`, `SPOKANE_TECH_DEV`, `settings.DEBUG`, `LOCAL_DEV`."""
+_DEV_FLAG = re.compile(r"(^|[._])(DEV|DEVEL|DEVELOPMENT|DEBUG)(_|$)|^(IS_)?LOCAL(_DEV)?$|(^|_)ALWAYS_EAGER$",
+                       re.IGNORECASE)
+"""A flag whose name says development: `IS_DEVELOPMENT`, `SPOKANE_TECH_DEV`, `settings.DEBUG`, `LOCAL_DEV`; or
+Celery's eager mode (`CELERY_ALWAYS_EAGER`, `task_always_eager`), which runs tasks inline for tests and
+development, without a worker."""
 _DEV_VALUES = {"dev", "devel", "development", "local", "debug"}
 """A value a setting is compared to that says development (`ENVIRONMENT == "development"`)."""
 _MAX_TEXT = 60

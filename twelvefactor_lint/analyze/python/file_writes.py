@@ -31,6 +31,7 @@ _UPLOAD_SOURCES = re.compile(r"request\.(files|FILES)|\bUploadFile\b|\bFileStora
 _FILE_GETTERS = {"get", "getlist", "__getitem__"}
 _PATHLIKE = re.compile(r"(?i)path|\s/\s")
 _SCRATCH = ("/tmp", "/var/tmp", "/dev/")
+_MAX_HOPS = 8
 
 
 class _Function:
@@ -111,8 +112,9 @@ def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
 
 
 def _scratch_root(node: ast.expr, function: _Function, names: Names, depth: int) -> bool:
-    """Whether the path's root — what it is joined onto — is temporary space."""
-    if depth > 4:
+    """Whether the path's root — what it is joined onto — is temporary space. `_MAX_HOPS` deep: a path built in
+    steps (`base = Path(tmp, "x").resolve(); target = (base / name).resolve()`) takes several."""
+    if depth > _MAX_HOPS:
         return False
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str) and node.value.startswith(_SCRATCH)

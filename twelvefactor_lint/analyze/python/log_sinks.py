@@ -88,9 +88,37 @@ def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: 
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
+    used = _used_handlers(config)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        yield from _handler_sink(name, handler, path, origin, statement_line)
+        for fact in _handler_sink(name, handler, path, origin, statement_line):
+            yield fact if used is None or name in used else replace(
+                fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
+
+
+def _used_handlers(config: ast.Dict) -> set[str] | None:
+    """The handler names a dictConfig's own `loggers`, `root` and other handlers list, when all are written out
+    literally; None when any is not (or there are none: the config may be one of several merged)."""
+    sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
+    if all(section is None for section in sections):
+        return None
+    holders: list[ast.expr] = [s for s in sections[1:] if s is not None]
+    for section in (sections[0], _dict_get(config, "handlers")):
+        if section is not None:
+            if not isinstance(section, ast.Dict) or None in section.keys:
+                return None
+            holders += section.values
+    used: set[str] = set()
+    for holder in holders:
+        if not isinstance(holder, ast.Dict) or None in holder.keys:
+            return None
+        for key in ("handlers", "target"):
+            listed = _dict_get(holder, key)
+            items = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else [listed] if listed is not None else []
+            if not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
+                return None
+            used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+    return used
 
 
 def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:

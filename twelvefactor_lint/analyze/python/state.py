@@ -6,9 +6,12 @@ handler rebinds through `global`; for a route nested in an app factory, the fact
 and the names it rebinds through `nonlocal` too (the factory runs once per process: its closure is
 process state like a module global). Writes are item assignment/deletion, mutating
 method calls, `heapq`/`bisect` helpers, and the same through local aliases
-(`cart = CARTS[user]; cart.append(item)`). A module-level instance of a module class (`store = Store()`)
-holds the containers its `__init__` binds on `self`: a handler writing `store.data[k]` writes them, and so does
-a call of one of its methods that writes them (`store.add(k)` when `add` does `self.data[k] = ...`).
+(`cart = CARTS[user]; cart.append(item)`). A set whose tasks remove themselves when done
+(`task.add_done_callback(TASKS.discard)`) only keeps running asyncio tasks alive, and one whose items are
+process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo: neither is state. A
+module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on
+`self`: a handler writing `store.data[k]` writes them, and so does a call of one of its methods that writes
+them (`store.add(k)` when `add` does `self.data[k] = ...`).
 """
 
 from __future__ import annotations
@@ -518,7 +521,10 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
-    module = _Module(names, dotted_module(path), _state_bindings(module_statements(tree), names, None),
+    anchors = _task_anchors(tree) | _clock_memos(tree, names)
+    module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
+                    if name not in anchors}
+    module = _Module(names, dotted_module(path), module_state,
                      {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
@@ -548,6 +554,35 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         for writes in grouped.values():
             facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
     return facts
+
+
+def _task_anchors(tree: ast.Module) -> set[str]:
+    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
+    holding running asyncio tasks only so that they are not garbage-collected, which no other process could
+    use; the detached work itself is TF612's."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
+            for arg in node.args:
+                if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
+                    found.add(arg.value.id)
+    return found
+
+
+_PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
+
+
+def _clock_memos(tree: ast.Module, names: Names) -> set[str]:
+    """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`): a backoff or
+    expiry memo whose readings mean nothing to another process, so it cannot be shared state."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in ast.walk(node.value)):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    found.add(target.value.id)
+    return found
 
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,

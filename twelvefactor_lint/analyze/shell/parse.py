@@ -238,10 +238,17 @@ _DEV_SWITCH = re.compile(r"\$\{?(?:\w+_)?(DEV|DEVEL|DEVELOPMENT|DEBUG|LOCAL_DEV)
                          r"|==?\s*[\"']?(dev|devel|development|local|debug)[\"']?(\s|$)", re.IGNORECASE)
 
 
+_DEV_VALUE_WORD = re.compile(r"==?\s*[\"']?[\w.-]*?(?:(?<=[\"'\s=._-])|(?<=[a-z])(?=[A-Z]))"
+                             r"(?:Dev|Devel|Development|Debug|dev|devel|development|debug)(?=[A-Z._\"'-]|\s|$)")
+"""A compared value naming a development configuration as one word of a dotted or camel-case name
+(`"$APP_CONFIG" = "config.DevelopmentConfig"`, `settings.dev`)."""
+
+
 def development_switch(condition: str) -> bool:
     """Whether a command's `condition` tests a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`,
-    `"$APP_ENV" = "development"` (what runs under it is development code)."""
-    return bool(_DEV_SWITCH.search(condition))
+    `"$APP_ENV" = "development"`, `"$APP_CONFIG" = "config.DevelopmentConfig"` (what runs under it is
+    development code)."""
+    return bool(_DEV_SWITCH.search(condition) or _DEV_VALUE_WORD.search(condition))
 
 
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
@@ -263,7 +270,8 @@ def _conditional(node, out: list[SimpleCommand]) -> bool:
         return False
     tests = children[1:then]
     text = " ".join(_text(t) for t in tests if t.type != ";")
-    if not any(_reads_env(t) for t in tests) or _SELECTS.search(text) and not _TOGGLE.search(text):
+    if not any(_reads_env(t) for t in tests) or \
+            _SELECTS.search(text) and not (_TOGGLE.search(text) or _DEV_VALUE_WORD.search(text)):
         return False
     negated = any(_negates(t) for t in tests)
     for child in tests:
