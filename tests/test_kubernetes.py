@@ -74,7 +74,12 @@ spec:
   volumeClaimTemplates:
     - metadata: {name: data}
 """,
-        """\
+    ])})
+    assert findings == []
+
+
+def test_a_migrating_init_container_migrates_at_every_pod_start_even_with_one_replica(tmp_path, catalogue):
+    _, findings = _findings(tmp_path, catalogue, {"k8s/api.yaml": """\
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api}
@@ -85,9 +90,8 @@ spec:
         - {name: migrate, image: app, command: [python, manage.py, migrate]}
       containers:
         - {name: api, image: app}
-""",
-    ])})
-    assert findings == []
+"""})
+    assert findings == [("TF1201", "k8s/api.yaml", 8, "warning")]
 
 
 def test_an_hpa_and_a_kustomize_overlay_raise_the_replicas(tmp_path, catalogue):
@@ -203,3 +207,33 @@ def test_a_read_write_once_claim_declared_in_another_file_is_shared_by_the_repli
     _, found = _findings(tmp_path / "rwx", catalogue, {"base/deployment.yaml": deployment,
                                                        "base/pvc.yaml": claim.format(mode="ReadWriteMany")})
     assert [f for f in found if f[0] == "TF616"] == []
+
+
+HELM_WEB = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  replicas: {{ .Values.web.replicas }}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}"
+          command: ["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"]
+"""
+
+
+def test_a_charts_values_default_lowers_only_what_depends_on_the_replicas(tmp_path, catalogue):
+    plain = HELM_WEB.replace("{{ .Release.Name }}", "shop").replace("{{ .Values.web.replicas }}", "3") \
+        .replace('"{{ .Values.image.repository }}"', "shop:1")
+    _, declared = _findings(tmp_path / "plain", catalogue, {"k8s/web.yaml": plain})
+    result, found = _findings(tmp_path / "chart", catalogue, {"chart/templates/web.yaml": HELM_WEB,
+                                                              "chart/values.yaml": "web:\n  replicas: 3\n"})
+    lowered = {"error": "warning", "warning": "info"}
+    # the migration at every start races only because 3 copies run: one step lower; the shell as PID 1 is not
+    assert sorted((rule, severity) for rule, _, _, severity in found) == sorted(
+        (rule, lowered[severity] if rule == "TF1201" else severity) for rule, _, _, severity in declared)
+    assert any(rule == "TF1201" for rule, *_ in declared) and any(rule == "TF901" for rule, *_ in declared)
+    assert all(("chart's default" in f.message) == (f.rule == "TF1201") for f in result.findings)
