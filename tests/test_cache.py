@@ -117,6 +117,20 @@ def test_a_second_run_takes_every_file_from_the_cache(tmp_path, catalogue, count
     assert {f["rule"] for f in first["findings"]} >= {"TF601", "TF609"}
 
 
+def test_a_file_link_reads_again_as_another_kind_keeps_both_entries_so_a_warm_run_analyzes_nothing(
+        tmp_path, catalogue, counted):
+    project = write_tree(tmp_path / "project", {
+        "app.py": "app = None\n", "gunicorn.conf.py": "bind = '0.0.0.0:8000'\ndaemon = True\n",
+        "Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n'})
+    _age(project)
+    first = _lint(project, catalogue)
+    assert sorted(counted) == ["Dockerfile", "app.py", "gunicorn.conf.py", "gunicorn.conf.py"]
+    counted.clear()
+    assert _lint(project, catalogue) == first
+    assert counted == []
+    assert "TF801" in {f["rule"] for f in first["findings"]}
+
+
 def test_the_cache_lives_outside_the_project_with_a_tag_and_a_gitignore(tmp_path, catalogue):
     project = _project(tmp_path)
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
@@ -156,8 +170,8 @@ def test_corrupt_entries_and_index_are_misses_and_get_rewritten(tmp_path, catalo
     first = _lint(project, catalogue)
     [pack] = (cache.default_dir() / "projects").glob("*.pack")
     entries = json.loads(pack.read_bytes())["analyses"]
-    analyses = {**entries, "app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "util.py": 7,
-                "Dockerfile": [*entries["Dockerfile"][:5], {"facts": 3, "directives": []}]}
+    analyses = {**entries, "python:app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "python:util.py": 7,
+                "dockerfile:Dockerfile": [*entries["dockerfile:Dockerfile"][:5], {"facts": 3, "directives": []}]}
     corrupt = [_json({"analyses": analyses, "scans": {}}), _json({"analyses": entries, "scans": 3}),
                b"", b"\xff not json", pack.read_bytes()[:-7], _json([1, 2])]
     for data in corrupt:

@@ -188,6 +188,21 @@ def test_a_compose_service_running_the_projects_published_image_uses_its_dockerf
     assert ("TF1201", "entrypoint.sh", 2) in {(f.rule, f.path, f.line) for f in result.findings}
 
 
+def test_a_compose_service_running_an_image_another_service_builds_and_tags_uses_its_dockerfile(lint):
+    result = lint({
+        "docker/api-start.sh": "#!/bin/bash\nsleep 10\ngunicorn app:app\n",
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /srv/app\n",
+        "docker-compose.yml": ("services:\n  data:\n    build: .\n    image: svc:latest\n"
+                               "  api:\n    image: svc:latest\n"
+                               "    entrypoint: [\"/srv/app/docker/api-start.sh\"]\n"
+                               "  other:\n    image: elsewhere/svc:latest\n"
+                               "    entrypoint: [\"/srv/app/docker/api-start.sh\"]\n"),
+    })
+    found = [f for f in result.findings if f.rule == "TF902"]
+    assert [(f.path, f.line) for f in found] == [("docker/api-start.sh", 3)]
+    assert "docker-compose.yml:7 service `api`" in found[0].message
+
+
 def test_a_variable_prefix_does_not_hide_the_server(lint):
     result = lint({
         "start.sh": "#!/bin/bash\nPREFIX=''\n${PREFIX} uvicorn app:app --port 8000\necho stopped\n",

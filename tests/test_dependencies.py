@@ -274,3 +274,17 @@ def test_the_other_places_of_an_undeclared_import_are_related_locations(tmp_path
 def test_resembling_locked_names_and_add_on_declarations_make_an_info_finding(tmp_path, catalogue, files, doubt):
     found = _severities(tmp_path, catalogue, files)
     assert found and all(severity == "info" and doubt in message for _, _, severity, message in found), found
+
+
+@pytest.mark.parametrize("path, text", [
+    ("pyproject.toml", "[project]\nname = 'svc'\n[project.scripts]\nsvc = 'svc.cli:main'\nsvc-worker = 'svc.worker:run'\n"),
+    ("pyproject.toml", "[tool.poetry]\nname = 'svc'\n[tool.poetry.scripts]\nsvc = 'svc.cli:main'\n"
+                       "svc-worker = 'svc.worker:run'\n"),
+    ("setup.cfg", "[options.entry_points]\nconsole_scripts =\n    svc = svc.cli:main\n    svc-worker = svc.worker:run\n"),
+    ("setup.py", "from setuptools import setup\nsetup(name='svc', entry_points={'console_scripts': "
+                 "['svc = svc.cli:main', 'svc-worker=svc.worker:run'], 'other': ['x = y:z']})\n"),
+])
+def test_console_scripts_are_read_from_packaging_metadata(path, text):
+    analyzer = analyze_python if path.endswith(".py") else analyze
+    declared = next(f for f in analyzer(path, text.encode()).facts if isinstance(f, Declared))
+    assert declared.scripts == ("svc-worker=svc.worker:run", "svc=svc.cli:main")

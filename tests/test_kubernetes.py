@@ -74,7 +74,12 @@ spec:
   volumeClaimTemplates:
     - metadata: {name: data}
 """,
-        """\
+    ])})
+    assert findings == []
+
+
+def test_a_migrating_init_container_migrates_at_every_pod_start_even_with_one_replica(tmp_path, catalogue):
+    _, findings = _findings(tmp_path, catalogue, {"k8s/api.yaml": """\
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api}
@@ -85,9 +90,8 @@ spec:
         - {name: migrate, image: app, command: [python, manage.py, migrate]}
       containers:
         - {name: api, image: app}
-""",
-    ])})
-    assert findings == []
+"""})
+    assert findings == [("TF1201", "k8s/api.yaml", 8, "warning")]
 
 
 def test_an_hpa_and_a_kustomize_overlay_raise_the_replicas(tmp_path, catalogue):

@@ -678,3 +678,87 @@ def test_the_dict_a_conditional_falls_back_to_when_unset_is_flattened():
     keys = {f.key for f in facts}
     assert "DATABASES.default.HOST" in keys
     assert "CACHES.default.LOCATION" not in keys  # the test is true when unset: the other branch runs
+
+
+# --- start-time calls: migrations by name, development servers ---------------------------------------
+
+
+def test_a_call_named_for_migrating_the_database_is_a_named_migration_once_per_helper():
+    facts = _facts(
+        """
+        import contextlib
+        from app.db import migration, settings
+
+        def run_migrations():
+            migration.apply_migrations()
+
+        @contextlib.asynccontextmanager
+        async def lifespan(app):
+            migration.migrate_db()
+            run_migrations()
+            settings.migrate_settings()
+            yield
+        """, kind="python.call")
+    named = sorted((f.line, f.callee, f.at_start) for f in facts if f.api == "migrate_named")
+    assert named == [(10, "migrate_db", True), (11, "run_migrations", True)]
+
+
+def test_run_on_an_app_a_factory_builds_is_a_development_server_for_flask_not_sanic():
+    source = """
+        from {framework} import {cls}
+
+        def create_app():
+            return {cls}(__name__)
+
+        if __name__ == "__main__":
+            app = create_app()
+            app.run(port=8080)
+        """
+    flask = [f for f in _facts(source.format(framework="flask", cls="Flask"), kind="python.call") if f.api == "app_run"]
+    sanic = [f for f in _facts(source.format(framework="sanic", cls="Sanic"), kind="python.call") if f.api == "app_run"]
+    assert [(f.line, f.dev_server, f.in_main_block) for f in flask] == [(9, True, True)]
+    assert [(f.line, f.dev_server) for f in sanic] == [(9, False)]
+
+
+def test_uvicorn_reload_is_recorded_with_its_origin_and_the_main_runner():
+    facts = _facts(
+        """
+        import os
+        import uvicorn
+
+        def main():
+            uvicorn.run("app:app", reload=True)
+            uvicorn.run("app:app", reload=os.environ.get("ENV") == "dev")
+
+        if __name__ == "__main__":
+            main()
+        """, kind="python.call")
+    literal, computed = [f for f in facts if f.api == "serve"]
+    assert (literal.reload, literal.reload_origin, literal.in_main_runner) == ("True", "literal", True)
+    assert computed.has_reload and computed.reload_origin != "literal" and computed.in_main_runner
+
+
+def test_a_module_level_run_of_a_factory_built_app_is_a_developer_script_not_recorded():
+    facts = _facts(
+        """
+        from app.setup import create_app
+
+        app = create_app({"PROFILE": True})
+        app.run(debug=True)
+        """, kind="python.call")
+    assert [f for f in facts if f.api == "app_run"] == []
+
+
+def test_an_env_flag_normalised_and_compared_with_a_tuple_is_an_opt_in_branch():
+    facts = _facts(
+        """
+        import os
+        import uvicorn
+
+        if __name__ == "__main__":
+            if os.getenv("AUTO_RELOAD", "").lower() in ("1", "true"):
+                uvicorn.run("app:app", reload=True)
+            uvicorn.run("app:app")
+        """, kind="python.call")
+    assert [(f.line, f.condition) for f in facts if f.api == "serve"] == [
+        (7, "when `os.getenv('AUTO_RELOAD', '').lower() in ('1', 'true')`"), (8, "")]

@@ -3,6 +3,7 @@ severity step an unreached module's findings lose."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import write_tree
 
 from twelvefactor_lint.config import Settings
@@ -145,6 +146,21 @@ def test_a_start_running_the_projects_own_console_script_makes_everything_unknow
     assert "`app serve" in found.doubt and set(found.of.values()) == {reach.UNKNOWN}
 
 
+@pytest.mark.parametrize("metadata", [
+    {"pyproject.toml": "[project]\nname = 'app'\n[project.scripts]\napp = 'app.cli:main'\n"},
+    {"pyproject.toml": "[tool.poetry]\nname = 'app'\n[tool.poetry.scripts]\napp = 'app.cli:main'\n"},
+    {"setup.cfg": "[metadata]\nname = app\n[options.entry_points]\nconsole_scripts =\n    app = app.cli:main\n"},
+    {"setup.py": "from setuptools import setup\nsetup(name='app', entry_points={'console_scripts': ['app = app.cli:main']})\n"},
+])
+def test_a_start_running_a_console_script_the_packaging_metadata_names_starts_its_module(tmp_path, metadata):
+    files = {k: v for k, v in FASTAPI.items() if k != "Procfile"}
+    cli = "from app.main import app\n\ndef main():\n    pass\n"
+    write_tree(tmp_path, {**files, **metadata, "app/cli.py": cli, "Procfile": "web: app serve\n"})
+    found = _reach(tmp_path)
+    assert found.doubt == ""
+    assert found.of["app/cli.py"] == reach.STARTED and found.of["app/main.py"] == reach.IMPORTED
+
+
 def test_a_plugin_loader_reading_entry_points_makes_everything_unknown(tmp_path):
     loader = "from importlib.metadata import entry_points\n\nPLUGINS = [e.load() for e in entry_points(group='x')]\n"
     write_tree(tmp_path, {**FASTAPI, "app/db.py": loader})
@@ -178,3 +194,18 @@ def test_a_file_named_outside_the_project_by_its_absolute_path_is_indexed_withou
     found = reach.compute(linked.facts, [*state.roles, "/elsewhere/pkg/__init__.py", "/elsewhere/pkg/tool.py"])
     assert found.of["app/db.py"] == reach.IMPORTED
     assert found.of["/elsewhere/pkg/tool.py"] == reach.UNKNOWN  # never analyzed: nothing known of it
+
+
+def test_a_uwsgi_start_runs_the_module_its_ini_file_names(tmp_path):
+    files = {k: v for k, v in FASTAPI.items() if k != "Procfile"}
+    write_tree(tmp_path, {**files, "uwsgi.ini": "[uwsgi]\nhttp = :8000\nmodule = app.main:app\n",
+                          "Dockerfile": 'FROM python:3.12\nCOPY . /srv\nWORKDIR /srv\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n'})
+    found = _reach(tmp_path)
+    assert found.doubt == "" and found.of["app/main.py"] == reach.STARTED
+
+
+def test_a_database_service_named_like_a_project_module_is_no_start_of_the_project(tmp_path):
+    write_tree(tmp_path, {**FASTAPI, "app/postgres.py": "X = 1\n",
+                          "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"
+                                                "    command: postgres -c max_connections=200\n"})
+    assert _reach(tmp_path).doubt == ""

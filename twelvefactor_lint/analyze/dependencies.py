@@ -139,6 +139,25 @@ def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     return names, canonicalize_name(own) if isinstance(own, str) else "", declares, dynamic
 
 
+def _console_script_entries(pairs: Iterable[tuple[object, object]]) -> list[str]:
+    """`name=module:function` for each console script given as a (name, object reference) pair of strings."""
+    return sorted(f"{n.strip()}={t.strip().split()[0]}" for n, t in pairs
+                  if isinstance(n, str) and isinstance(t, str) and n.strip() and t.strip())
+
+
+def _scripts(name: str, text: str, data: dict) -> list[str]:
+    """The console scripts a pyproject.toml or setup.cfg declares (`data`: a TOML file's tables)."""
+    if name == "pyproject.toml":
+        return _console_script_entries([*_table(data, "project", "scripts").items(),
+                                       *_table(data, "tool", "poetry", "scripts").items()])
+    if name == "setup.cfg":
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        parser.read_string(text)
+        lines = parser.get("options.entry_points", "console_scripts", fallback="").splitlines()
+        return _console_script_entries((line.partition("=")[0], line.partition("=")[2]) for line in lines if "=" in line)
+    return []
+
+
 _TOML_DECLARATIONS = {"pyproject.toml", "pipfile"}
 _TOML_LOCKS = {"poetry.lock", "uv.lock", "pdm.lock"}
 _REQUIREMENTS_LOCK = re.compile(r"^[\w.-]*requirements[\w.-]*\.lock$")
@@ -252,6 +271,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         names, own, declares, dynamic = (set(), "", False, False) if lock else _declared(name, text, tables)
         locked = _locked(name, text) if lock else set()
         ranged = [] if lock else _ranged(name, text, tables)
+        scripts = [] if lock else _scripts(name, text, tables)
     except (tomllib.TOMLDecodeError, configparser.Error, ValueError, RecursionError) as error:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),))
     requirements = name.endswith((".txt", ".in"))
@@ -260,4 +280,4 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         unnamed = _conda(text)[2]
     return FileAnalysis((Declared(path, 1, names=tuple(sorted(names)), own=own, declares=declares, dynamic=dynamic,
                                   includes=tuple(includes), locked=tuple(sorted(locked)), unnamed=tuple(unnamed),
-                                  ranged=tuple(ranged), anchor="declared"),))
+                                  ranged=tuple(ranged), scripts=tuple(scripts), anchor="declared"),))

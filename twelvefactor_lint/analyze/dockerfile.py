@@ -354,7 +354,8 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                     if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) and not _PLACEHOLDER.match(value) \
                             and not value.isdigit() and not _is_path(value) and not not_a_secret(value):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
-                                                   shape=secret_shape(value), own_key=bool(OWN_KEY.search(key)),
+                                                   shape=secret_shape(value),
+                                                   own_key=item.name == "ENV" and bool(OWN_KEY.search(key)),
                                                    anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:
                 words = item.exec_form or item.value.split()

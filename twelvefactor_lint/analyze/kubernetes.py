@@ -220,12 +220,13 @@ class _Workload:
         return facts
 
     def _init_container(self, container: yaml.Node) -> list[Fact]:
-        """An init container runs before the app container of every pod: a migration there runs once per
-        replica, at the same time on a rollout. Only that is kept; the inventory lists app containers."""
+        """An init container runs before the app container of every pod: a migration there runs at every pod
+        start (a restart, a reschedule, a rollout), once per replica. Only that is kept; the inventory lists app
+        containers."""
         origin, argv = self._origin(container, several=True, init=True)
         if origin is None or self.one_off:
             return []
-        return [replace(f, followed=self.replicas > 1) for f in command_facts(self.path, origin, commands_of(argv))
+        return [replace(f, followed=True) for f in command_facts(self.path, origin, commands_of(argv))
                 if isinstance(f, MigrationAtStart)]
 
     def _volumes(self, container: yaml.Node, name: str, image: str, volumes: dict[str, yaml.Node],

@@ -114,9 +114,9 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
         words = " ".join(command.argv)
         if role == P.DEV_SERVER:
             facts.append(process_fact(F.DevServer, path, origin, origin.line_of(command), {"command": words}, words))
-        elif role == P.MIGRATION and not origin.release:
+        elif role == P.MIGRATION and not origin.release or P.migrates_then_serves(command.argv):
             facts.append(process_fact(F.MigrationAtStart, path, origin, origin.line_of(command), {
-                "command": words, "followed": followed[index]}, words))
+                "command": words, "followed": followed[index] or role in P.LONG_RUNNING}, words))
         elif role == P.BUILD and not origin.release:
             facts.append(process_fact(F.BuildAtStart, path, origin, origin.line_of(command), {
                 "command": words, "work": P.build_kind(command.argv)}, words))

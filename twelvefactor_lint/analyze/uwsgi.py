@@ -24,6 +24,7 @@ _DAEMONIZE = {"daemonize", "daemonize2"}
 _LOGS = {"logto", "logto2"}
 _ATTACHED = {"attach-daemon", "attach-daemon2", "smart-attach-daemon", "smart-attach-daemon2",
              "attach-control-daemon", "attach-smart-daemon"}
+_APP_TARGETS = {"module", "wsgi", "wsgi-file", "file", "mount"}
 _STREAMS = re.compile(r"^(/dev/(stdout|stderr|null)|/proc/self/fd/[12])$")
 
 
@@ -63,6 +64,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             if not _STREAMS.match(target):
                 facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
                     "command": "uwsgi", "how": f"`{key}`", "target": target}, f"{key}:{target}"))
+        elif key in _APP_TARGETS and value:
+            named = value.split("=", 1)[-1].strip() if key == "mount" else value  # `mount = /app=app.wsgi:app`
+            target = named if named.endswith(".py") else named.split(":")[0]
+            facts.append(process_fact(F.AppTarget, path, origin, line, {"command": setting, "target": target}, key))
         elif key in _ATTACHED and value:
             words = value.split()[1:] if key.startswith("smart-") else value.split()  # smart-*: pidfile first
             program = words[0].rsplit("/", 1)[-1] if words else value

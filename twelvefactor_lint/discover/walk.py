@@ -31,7 +31,10 @@ DEFAULT_EXCLUDE = (
     ".pytest_cache/", ".ruff_cache/", ".hypothesis/", ".12f-lint-cache/",
 )
 
-_DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+)?$|^.+\.(?:dockerfile|containerfile)$", re.IGNORECASE)
+_DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+|[-_][\w-]+)?$|^.+\.(?:dockerfile|containerfile)$",
+                         re.IGNORECASE)
+"""`Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, and a suffix without a dot (`Dockerfile-prod`, `Dockerfile_web`:
+no extension, so no script or document named like one)."""
 _COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
 """`compose.yaml`, `docker-compose.prod.yml`, and a prefixed one (`az-docker-compose.yml`, `prod.docker-compose.yml`)."""
 _PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")

@@ -20,6 +20,9 @@ class Declared(Fact):
                                   "`requirements*.lock`): every distribution it pins, normalised and sorted.", default=())
     unnamed: tuple[str, ...] = doc("Requirements installed from a URL that names no distribution (no `#egg=`), "
                                    "shortened to 80 characters.", default=())
+    scripts: tuple[str, ...] = doc("The console scripts it declares, each `name=module:function` (pyproject "
+                                   "`[project.scripts]` or Poetry's, setup.cfg or setup.py `console_scripts`), sorted.",
+                                   default=())
     ranged: tuple[str, ...] = doc("The production requirements given as ranges or bare names rather than one exact "
                                   "version (`flask>=3`, `celery`), normalised and sorted.", default=())
 

@@ -74,8 +74,9 @@ class BakedSecret(Fact):
     key: str = doc("The variable.")
     shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
                      "high-entropy like a generated key) or `word` (anything else).", default="word")
-    own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
-                        "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)
+    own_key: bool = doc("An ENV sets the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
+                        "a known value lets anyone forge what it signs, whatever the value looks like. Not an ARG: "
+                        "its value never reaches a container's environment.", default=False)
 
 
 @kind("dockerfile.copied_secret")

@@ -179,6 +179,15 @@ class EntrypointArgs(ScriptHop):
     ENTRYPOINT script, which link follows as a script reference."""
 
 
+@kind("process.app_target")
+class AppTarget(ProcessFact):
+    """The application a server's config file loads (uWSGI `module`, `wsgi-file`, `wsgi`): what the start command
+    naming the file runs."""
+
+    command: str = doc("The setting as written (`module = app.wsgi:application`).")
+    target: str = doc("The module (`app.wsgi`) or file (`app/wsgi.py`) it names.")
+
+
 @kind("process.pid_file")
 class PidFile(ProcessFact):
     """A server configured to write a PID file (uWSGI `pidfile`)."""

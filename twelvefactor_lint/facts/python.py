@@ -107,7 +107,7 @@ class Call(PythonSiteFact):
 
     api: str = doc("What is called: `app_run`, `serve`, `make_server`, `web_app`, `memory_cache`, `sqlite_connect`, "
                    "`create_engine`, `local_store`, `socketio`, `local_broker`, `rate_limiter`, `signal_handler`, "
-                   "`daemonize`, `setsid`, `migrate`, `call_command`, `create_all`, `register_tortoise`, ...")
+                   "`daemonize`, `setsid`, `migrate`, `migrate_named`, `call_command`, `create_all`, `register_tortoise`, ...")
     arg: str = doc("The first positional argument's text.", default="")
     arg_origin: str = doc("Its origin (`literal`, `env_default`, `env`, `expression`).", default="")
     arg_name: str = doc("Its qualified name, when it is a name (`signal.SIGTERM`).", default="")
@@ -139,6 +139,8 @@ class Call(PythonSiteFact):
     generate_schemas: str = doc("`generate_schemas=`'s text.", default="")
     generate_schemas_origin: str = doc("`generate_schemas=`'s origin.", default="")
     command: str = doc("For `call_command`: the management command.", default="")
+    callee: str = doc("For `migrate_named` (a call whose name says it migrates the database: `migrate_db()`, "
+                      "`apply_migrations()`): the function's name.", default="")
     daemon_idiom: bool = doc("For `setsid`: the function also forks and lets the parent exit.", default=False)
     read_only: bool = doc("For an embedded store (`sqlite_connect`, `shelve`...): it is opened read-only (a read-only "
                           "mode, or a function that never writes it).", default=False)
@@ -151,7 +153,12 @@ class Call(PythonSiteFact):
                                  "default), so what it opens is decided elsewhere.", default=False)
     connector_module: bool = doc("For an embedded store: the module is connector code (`connectors/`, "
                                  "`query_runner/`) that reads other systems' data.", default=False)
-    in_main_runner: bool = doc("For `app_run`: in the function only the module's main guard calls (`main()`).",
+    has_reload: bool = doc("`reload=` is given (uvicorn).", default=False)
+    reload: str = doc("`reload=`'s text.", default="")
+    reload_origin: str = doc("`reload=`'s origin.", default="")
+    dev_server: bool = doc("For `app_run`: the server it starts is a development server (Flask's or Quart's "
+                           "`app.run()`, Flask-SocketIO's with `allow_unsafe_werkzeug=True`).", default=False)
+    in_main_runner: bool = doc("For `app_run` and `serve`: in the function only the module's main guard calls (`main()`).",
                                default=False)
 
 

@@ -108,7 +108,8 @@ class CachedSkip(str):
 class FactsCache:
     """One project's analyses, in one file read once and written once per run.
 
-    The pack maps each analyzed file's path to [kind, size, mtime, inode, key, analysis as plain data]:
+    The pack maps each analyzed file's kind and path (`python:app/gunicorn.conf.py`: link may read a file again as
+    another kind, and each reading keeps its own entry) to [kind, size, mtime, inode, key, analysis as plain data]:
     an unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
     changed is hashed and still hits when its content key is the same (a checkout, a touch). It also
     keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag])."""
@@ -136,7 +137,7 @@ class FactsCache:
         if info.st_size > max_size:
             return None
         self._stats[source.rel] = info
-        known = self._entries.get(source.rel)
+        known = self._entries.get(_slot(source))
         if not _valid(known):
             return None
         if known[:4] != [source.kind, info.st_size, info.st_mtime_ns, info.st_ino]:
@@ -219,9 +220,13 @@ class FactsCache:
         # content key only, so the next run hashes the file again
         recent = info.st_mtime_ns > self._now * 1e9 - RACY_NS
         entry = [source.kind, -1 if recent else info.st_size, info.st_mtime_ns, info.st_ino, key, data]
-        if self._entries.get(source.rel) != entry:
-            self._entries[source.rel] = entry
+        if self._entries.get(_slot(source)) != entry:
+            self._entries[_slot(source)] = entry
             self._changed = True
+
+
+def _slot(source: SourceFile) -> str:
+    return f"{source.kind}:{source.rel}"
 
 
 def open_cache(directory: Path, root: Path) -> FactsCache | None:

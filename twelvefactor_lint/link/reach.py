@@ -34,7 +34,8 @@ from twelvefactor_lint.analyze.shell.programs import APP, DEV_SERVER, SCHEDULER,
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.process import Started
+from twelvefactor_lint.facts.dependencies import Declared
+from twelvefactor_lint.facts.process import AppTarget, Started
 from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, ModuleRefs, PythonFact
 
 MIN_COVERAGE = 0.5
@@ -180,34 +181,58 @@ def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], 
     are not known."""
     started: set[str] = set()
     loaded: set[str] = set()
+    scripts = _console_scripts(facts)
+    configured = _configured_apps(facts, modules)
     for start in (f for f in facts if isinstance(f, Started)):
         declared = start.started_by_path or start.path
         role = scope.classify(declared)
-        if role in (scope.TEST, scope.DOCS, scope.BUILD):
+        if role in (scope.TEST, scope.DOCS, scope.BUILD) or start.role == "infra":
             continue
-        found, more = _targets(start.command, modules)
+        found, more = _targets(start.command, modules, scripts)
+        if not found and posixpath.basename(start.main.split()[0] if start.main else "") == "uwsgi":
+            found = configured
         started |= found
         loaded |= more
         if role == scope.PROD and (not found and start.main_role in _PYTHON_ROLES
-                                   or not start.main_role and _own_program(start.main, modules)):
+                                   or not start.main_role and _own_program(start.main, modules, scripts)):
             where = f"{declared}:{start.started_by_line or start.line}"
             return set(), set(), f"{where} runs `{start.main[:80]}`: its module is not known"
     return started, loaded, ""
 
 
-def _own_program(main: str, modules: _Modules) -> bool:
-    """Whether a command's program is the project's own console script (`dispatch server start`, `venv/bin/monkey`):
-    the module it runs is declared in packaging metadata, which link does not read."""
+def _configured_apps(facts: list[Fact], modules: _Modules) -> set[str]:
+    """The files the server config files a start command names load (uWSGI `module =`, `wsgi-file =`): what a
+    `uwsgi --ini app.ini` start runs."""
+    found: set[str] = set()
+    for fact in (f for f in facts if isinstance(f, AppTarget)):
+        found |= modules.file(fact.target) if fact.target.endswith(".py") else modules.longest(fact.target)
+    return found
+
+
+def _console_scripts(facts: list[Fact]) -> dict[str, str]:
+    """The project's console scripts (from its packaging metadata): command -> the module it runs."""
+    found: dict[str, str] = {}
+    for declared in (f for f in facts if isinstance(f, Declared) and f.scripts):
+        for entry in declared.scripts:
+            command, _, target = entry.partition("=")
+            found.setdefault(command, target.partition(":")[0])
+    return found
+
+
+def _own_program(main: str, modules: _Modules, scripts: dict[str, str]) -> bool:
+    """Whether a command's program is the project's own console script (`dispatch server start`, `venv/bin/monkey`)
+    whose module its packaging metadata does not name (`scripts`: those it names, which `_targets` resolves)."""
     words = [w for w in main.split() if "=" not in w and w != "exec"]
-    if not words:
+    if not words or posixpath.basename(words[0]) in scripts:
         return False
     program = words[0]
     return bool(_VENV_BIN.search(program)) or posixpath.basename(program).replace("-", "_") in modules.by_name
 
 
-def _targets(command: str, modules: _Modules) -> tuple[set[str], set[str]]:
+def _targets(command: str, modules: _Modules, scripts: dict[str, str]) -> tuple[set[str], set[str]]:
     """(project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
-    a `FLASK_APP`, what `flask run` loads by default; files it loads without an import: a celery app's package)."""
+    a `FLASK_APP`, what `flask run` loads by default, the module of the project's console script; files it loads
+    without an import: a celery app's package)."""
     words = [w.strip("\"'[],;()") for w in command.split()]
     found: set[str] = set()
     loaded: set[str] = set()
@@ -215,6 +240,8 @@ def _targets(command: str, modules: _Modules) -> tuple[set[str], set[str]]:
     for i, word in enumerate(words):
         flag, _, value = word.partition("=")
         celery = celery or posixpath.basename(word) == "celery"
+        if posixpath.basename(word) in scripts:
+            found |= modules.longest(scripts[posixpath.basename(word)])
         if word.endswith(".py"):
             found |= modules.file(word)
         elif flag in _MODULE_FLAGS and (value or i + 1 < len(words)):

@@ -202,16 +202,28 @@ def _entrypoint_refs(facts: list[Fact], filesystems: dict[tuple[str, str], Docke
 
 
 def _own_image_dockerfile(ref: ScriptRef, facts: list[Fact], files: ProjectFiles) -> str:
-    """The Dockerfile that builds the project's own published image a compose service runs
-    (`image: ghcr.io/org/app:1.2` in a project with an `app/` package): the one beside the compose
-    file, else at the root; "" for anyone else's image."""
-    name = ref.image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].lower()
+    """The Dockerfile that builds the project's own image a compose service runs: the one a compose service
+    builds and tags with that `image:` (`build: .` beside `image: app:latest`, which compose tags so), else,
+    for a published image named like the project (`image: ghcr.io/org/app:1.2` in a project with an `app/`
+    package), the one beside the compose file, else at the root; "" for anyone else's image."""
+    tagged = next((f.built_dockerfile for f in facts if isinstance(f, ComposeService) and f.built_dockerfile
+                   and _image_name(f.image) == _image_name(ref.image)), "")
+    if tagged:
+        return tagged
+    name = _image_name(ref.image).rsplit("/", 1)[-1]
     directories = {f.path.split("/", 1)[0].lower() for f in facts if "/" in f.path}
     if not name or (name not in directories and not files.exists(f"{name}/__init__.py")):
         return ""
     dockerfiles = {f.path for f in facts if isinstance(f, DockerfileFilesystem)}
     beside = posixpath.join(posixpath.dirname(ref.path), "Dockerfile")
     return next((d for d in (beside, "Dockerfile") if d in dockerfiles), "")
+
+
+def _image_name(image: str) -> str:
+    """An image reference without its tag or digest (`reg:5000/app:1.2@sha256:...` -> `reg:5000/app`)."""
+    image = image.split("@")[0]
+    head, _, tail = image.rpartition("/")
+    return f"{head}/{tail.split(':')[0]}".lower() if head else tail.split(":")[0].lower()
 
 
 def supervisor_configs(facts: list[Fact]) -> list[tuple[str, str]]:

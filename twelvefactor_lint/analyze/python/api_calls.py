@@ -10,8 +10,9 @@ and `has_<kw>` for presence. Run-style calls (`app.run(...)`) and ORM schema cal
 from __future__ import annotations
 
 import ast
+import re
 
-from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, Contexts, fact_at, main_runners
+from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, FACTORY_NAMES, Contexts, fact_at, main_runners
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
@@ -22,7 +23,7 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     # factor III/VII: debug and listen port
     "fastapi.FastAPI": ("web_app", ("debug",)),
     "starlette.applications.Starlette": ("web_app", ("debug",)),
-    "uvicorn.run": ("serve", ("port", "host")),
+    "uvicorn.run": ("serve", ("port", "host", "reload")),
     "aiohttp.web.run_app": ("serve", ("port", "host")),
     "waitress.serve": ("serve", ("port", "listen")),
     "hypercorn.run": ("serve", ("port",)),
@@ -78,6 +79,12 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
 _CONNECTOR_DIRS = {"connectors", "connector", "query_runner", "query_runners", "data_sources", "datasources"}
 """Code that reads other systems' data (a query runner, a sync connector): an embedded store there is the
 user's data source or the run's scratch copy more often than the app's own state."""
+_MIGRATION_NAME = re.compile(
+    r"^_?(?:(?:db|database|schema)_)?migrate(?:_(?:db|database|schema|up|all|head|latest))?$"
+    r"|^_?(?:run|apply|do|perform|execute|ensure)_(?:[a-z]+_)?migrations?(?:_(?:up|all|head|latest))?$"
+    r"|^_?(?:upgrade|migrate)_(?:db|database|schema)$|^_?db_upgrade$")
+"""A project function named for migrating the database (`migrate_db`, `apply_migrations`, `run_migration_up`,
+`upgrade_db`): what it does is in another module, so only its name says it migrates."""
 _RUN_RECEIVERS = {"app", "application", "flask_app", "api", "server"}
 _SOCKETIO_RECEIVERS = {"socketio", "sio", "socket_io"}
 
@@ -92,18 +99,27 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
         if found is None:
             continue
         api, keywords = found
+        if api == "migrate_named" and site.function is not None and _MIGRATION_NAME.match(site.function.name):
+            continue  # the migration helper's own steps: the call of the helper speaks for them
         fields = _arguments(call, keywords, names)
         if api == "socketio" and configured_queue:
             fields["has_message_queue"] = True
         if api == "call_command":
             fields["command"] = fields["arg"]
+        if api == "migrate_named":
+            fields["callee"] = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if api == "sqlite_connect":
             fields["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
         if api in ("sqlite_connect", "local_store"):
             fields["path_from_caller"] = bool(call.args) and _from_caller(call.args[0], site.function)
             fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
+        in_runner = site.function is not None and id(site.function) in runners
+        if api == "app_run" and _factory_built(call, names) and not (in_runner or call.lineno in contexts.main_lines):
+            continue  # a module-level `create_app().run()` is a developer's script (profiling, a debug server)
+        if api in ("app_run", "serve"):
+            fields["in_main_runner"] = in_runner
         if api == "app_run":
-            fields["in_main_runner"] = site.function is not None and id(site.function) in runners
+            fields["dev_server"] = _runs_dev_server(call, names)
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -116,13 +132,16 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     if qualified in _API:
         return _API[qualified]
     func = call.func
+    if isinstance(func, ast.Name):
+        return _named_migration(func.id)
     if not isinstance(func, ast.Attribute):
         return None
     receiver = func.value
     constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
     if func.attr == "run":
-        if constructor in APP_CONSTRUCTORS or (isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS
-                                               and not constructor and not names.is_imported(receiver.id)):
+        if constructor in APP_CONSTRUCTORS or _factory_built(call, names) or (
+                isinstance(receiver, ast.Name) and receiver.id in _RUN_RECEIVERS and not constructor
+                and not names.is_imported(receiver.id)):
             return "app_run", ("debug", "port", "host")
         if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
             return "app_run", ("debug", "port", "host")
@@ -131,7 +150,33 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
         return "create_all", _NONE
     if _creates_schema(func.attr, call):
         return "create_all", _NONE
-    return None
+    return _named_migration(func.attr)
+
+
+def _named_migration(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """`migrate_named` for a call named for migrating the database that the table does not know."""
+    return ("migrate_named", _NONE) if _MIGRATION_NAME.match(name) else None
+
+
+def _factory_built(call: ast.Call, names: Names) -> bool:
+    """`app.run()` on an app an app factory returned (`app = create_app()`)."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    constructor = names.constructors.get(receiver.id, "") if isinstance(receiver, ast.Name) else ""
+    return constructor.rsplit(".", 1)[-1] in FACTORY_NAMES
+
+
+_DEV_SERVER_FRAMEWORKS = ("flask", "quart", "apiflask")
+"""Frameworks whose `app.run()` is their development server (Sanic's, say, is its production server)."""
+
+
+def _runs_dev_server(call: ast.Call, names: Names) -> bool:
+    """An `app.run()` that starts a development server: Flask-SocketIO's told `allow_unsafe_werkzeug=True`, or
+    the app of a module that uses a framework whose `run()` is its development server, and no other."""
+    if any(k.arg == "allow_unsafe_werkzeug" and isinstance(k.value, ast.Constant) and k.value.value is True
+           for k in call.keywords):
+        return True
+    frameworks = {dotted.split(".")[0] for dotted in names.imports.values()}
+    return bool(frameworks & set(_DEV_SERVER_FRAMEWORKS)) and not frameworks & {"sanic", "flask_socketio", "socketio"}
 
 
 def _creates_schema(method: str, call: ast.Call) -> bool:

@@ -126,14 +126,28 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
     text = ""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant):
-        if test.comparators[0].value is None and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and _literal(test.comparators[0]):
+        if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
+                and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
             positive = positive == isinstance(test.ops[0], ast.IsNot)
         else:
             text = _short(ast.unparse(test))
         test = test.left
+    while isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in _NORMALISERS \
+            and not test.args:
+        test = test.func.value  # `os.getenv("X", "").lower() in ("1", "true")` tests X
     name = _flag_name(test, names, env_names)
     return (name, positive, text) if name else None
+
+
+_NORMALISERS = {"lower", "upper", "strip", "casefold"}
+
+
+def _literal(node: ast.expr) -> bool:
+    """A constant, or a tuple, list or set of constants (`in ("1", "true")`)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return isinstance(node, ast.Constant)
 
 
 def _flag_name(node: ast.expr, names: Names, env_names: dict[str, str]) -> str | None:

@@ -23,7 +23,7 @@ from twelvefactor_lint.facts.python import PythonSiteFact
 STARTUP, FUNCTION, MODULE = "startup", "function", "module"
 APP_CONSTRUCTORS = {"flask.Flask", "quart.Quart", "apiflask.APIFlask", "fastapi.FastAPI",
                     "starlette.applications.Starlette", "sanic.Sanic"}
-_FACTORY_NAMES = {"create_app", "make_app", "build_app", "create_application", "get_application", "app_factory",
+FACTORY_NAMES = {"create_app", "make_app", "build_app", "create_application", "get_application", "app_factory",
                   "get_app", "init_app", "setup_app"}
 _STARTUP_DECORATORS = {"before_first_request", "before_serving", "before_server_start", "on_startup"}
 _STARTUP_EVENTS = {"startup", "before_server_start", "main_process_start"}
@@ -87,7 +87,7 @@ def _startup_functions(index: Index, names: Names):
     """(function, scope) for app factories and startup hooks."""
     builders = {id(s.function) for s in index.calls if s.function is not None and names.qualify(s.node.func) in APP_CONSTRUCTORS}
     for name, function in names.functions.items():
-        if name in _FACTORY_NAMES or id(function) in builders:
+        if name in FACTORY_NAMES or id(function) in builders:
             yield function, Scope(STARTUP, name, f"app factory `{name}()`")
         elif any(_is_startup_decorator(d) for d in function.decorator_list) or _LIFESPAN.search(name):
             yield function, Scope(STARTUP, name, f"startup hook `{name}()`")

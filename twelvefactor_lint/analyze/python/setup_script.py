@@ -76,4 +76,19 @@ def setup_declaration(tree: ast.AST, path: str) -> Declared | None:
     name = keywords.get("name")
     own = _canonical(name.value) if isinstance(name, ast.Constant) and isinstance(name.value, str) else ""
     return Declared(path, call.lineno, names=tuple(sorted(_requirement_names(listed))), own=own,
-                    declares=requires is not None and not dynamic, dynamic=dynamic, includes=(), anchor="declared")
+                    declares=requires is not None and not dynamic, dynamic=dynamic, includes=(),
+                    scripts=_console_scripts(keywords.get("entry_points")), anchor="declared")
+
+
+def _console_scripts(entry_points: ast.expr | None) -> tuple[str, ...]:
+    """`name=module:function` for each literal `entry_points={"console_scripts": ["name = module:function"]}`."""
+    if not isinstance(entry_points, ast.Dict):
+        return ()
+    found = []
+    for key, value in zip(entry_points.keys, entry_points.values, strict=True):
+        lines = _strings(value) if isinstance(key, ast.Constant) and key.value == "console_scripts" else []
+        for line in lines if isinstance(lines, list) else []:
+            command, _, target = line.partition("=")
+            if command.strip() and target.strip():
+                found.append(f"{command.strip()}={target.strip().split()[0]}")
+    return tuple(sorted(found))

@@ -32,12 +32,18 @@ INTERPRETER_FLAGS = frozenset({"-u", "-O", "-OO", "-B", "-E", "-s", "-I"})
 """Python's own flags that may come before the script or `-m module` (`python -u main.py`)."""
 
 
+_COMBINED_M = re.compile(r"-[uOBEsI]+m")
+"""Interpreter flags run together with `-m` (`-um`, `-Bm`)."""
+
+
 def python_target(argv: tuple[str, ...]) -> tuple[str, ...] | None:
     """`python -m gunicorn x` -> (`gunicorn`, `x`); `python manage.py migrate` -> (`manage.py`, `migrate`)."""
     name = argv[0].rsplit("/", 1)[-1] if argv else ""
     if not re.fullmatch(r"python[\d.]*|pypy3?", name):
         return None
     rest = [a for a in argv[1:] if a not in INTERPRETER_FLAGS]
+    if rest and _COMBINED_M.fullmatch(rest[0]):  # `python -um app`: `-u -m app`
+        rest[0] = "-m"
     if len(rest) >= 2 and rest[0] == "-m":
         return tuple(rest[1:])
     return tuple(rest) if rest and not rest[0].startswith("-") else None
@@ -56,6 +62,8 @@ def program_role(argv: tuple[str, ...]) -> str | None:
     first = words[0] if words else ""
     if name in {"$@", "${@}"}:
         return RUN_CMD
+    if _MIGRATE_THEN_SERVE.match(name):
+        return APP
     if name in _SERVERS:
         return DEV_SERVER if _reloads(args) else WEB_SERVER
     if name == "flask" and first == "run" or name == "fastapi" and first == "dev":
@@ -93,10 +101,24 @@ _MIGRATE_WORD = re.compile(r"^((update|upgrade|migrate)[-_](db|database|schema)|
 """A subcommand that names the schema change (`run-command main update-db`, `app db-upgrade`)."""
 
 
+_MIGRATE_THEN_SERVE = re.compile(r"^(?:migrate[-_](?:and|then)[-_](?:serve|start|run)"
+                                 r"|(?:serve|start|run)(?:[-_]server)?[-_]with[-_]migrations?)$")
+"""A subcommand (or console script) whose name says it migrates and then serves (`migrate-and-serve`,
+`serve-with-migrations`)."""
+
+
+def migrates_then_serves(argv: tuple[str, ...]) -> bool:
+    """The command's name says it migrates the database, then runs the server in the same process."""
+    target = python_target(argv) or argv
+    return any(_MIGRATE_THEN_SERVE.match(w.rsplit("/", 1)[-1]) for w in target[:3] if not w.startswith("-"))
+
+
 def _project_command_role(words: list[str]) -> str | None:
     """A project's own console script given a management subcommand (`umap migrate`, `ftcli db upgrade`,
     `run-command main update-db`, `app collectstatic`): Django-style entry points and migration tools
-    (`dbmate migrate`) alike."""
+    (`dbmate migrate`) alike. One that migrates and then serves (`app migrate-and-serve`) is the app."""
+    if any(_MIGRATE_THEN_SERVE.match(w) for w in words[:2]):
+        return APP
     if words[:1] == ["migrate"] or words[:2] == ["db", "upgrade"] or any(_MIGRATE_WORD.match(w) for w in words):
         return MIGRATION
     if words[:1] and words[0] in _MANAGE_BUILDS - {"assets"}:
