@@ -64,7 +64,7 @@ def generate(root: Path, services: int = SERVICES) -> int:
             "app/state.py": "SEEN = []\n",
             "app/views.py": VIEW.format(mutation=""),
             "Dockerfile": 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install flask gunicorn\n'
-                          'CMD ["gunicorn", "app.views:app", "--bind", "0.0.0.0:8000"]\n',
+                          'CMD ["gunicorn", "app.views:app"]\n',
             "compose.yaml": f"services:\n  web{number}:\n    build: .\n    environment:\n      PORT: \"8000\"\n",
         }
         for k in range(5):

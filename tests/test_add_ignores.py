@@ -22,14 +22,14 @@ def test_directives_are_written_and_the_next_run_is_clean(tmp_path):
     write_tree(tmp_path, PROJECT)
     result = cli("--add-ignores", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "Added directives for 3 findings in 3 files" in result.stderr
+    assert "Added directives for 4 findings in 3 files" in result.stderr
     app = (tmp_path / "app.py").read_text()
     assert "    CARTS[user] = []  # 12f: ignore[TF601] -- TODO: reason\n" in app
-    assert "# 12f: ignore[TF901] -- TODO: reason\nCMD gunicorn" in (tmp_path / "Dockerfile").read_text()
+    assert "# 12f: ignore[TF701, TF901] -- TODO: reason\nCMD gunicorn" in (tmp_path / "Dockerfile").read_text()
     assert "    # 12f: ignore[TF803] -- TODO: reason\n    container_name: web\n" in (tmp_path / "docker-compose.yml").read_text()
     rerun = json.loads(cli("--format", "json", str(tmp_path)).stdout)
     assert rerun["findings"] == []
-    assert rerun["summary"]["suppressed"] == 3
+    assert rerun["summary"]["suppressed"] == 4
 
 
 def test_only_files_under_the_paths_given_are_touched(tmp_path):

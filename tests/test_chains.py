@@ -160,7 +160,7 @@ def test_scripts_started_by_a_script_are_followed_with_the_whole_chain(lint):
         "Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv/app\nCOPY app .\nCMD [\"./entrypoint.sh\"]\n",
     })
     found = {(f.rule, f.path, f.line) for f in result.findings}
-    assert found == {("TF1201", "app/checks.sh", 2), ("TF902", "app/web.sh", 2)}
+    assert found == {("TF1201", "app/checks.sh", 2), ("TF701", "app/web.sh", 2), ("TF902", "app/web.sh", 2)}
     [migration] = [f for f in result.findings if f.rule == "TF1201"]
     assert "started by Dockerfile:4 CMD -> app/entrypoint.sh:2" in migration.message
     [image] = [p for p in result.processes if p.declared_at == "Dockerfile:4"]
@@ -208,7 +208,7 @@ def test_a_variable_prefix_does_not_hide_the_server(lint):
         "start.sh": "#!/bin/bash\nPREFIX=''\n${PREFIX} uvicorn app:app --port 8000\necho stopped\n",
         "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"start.sh\"]\n",
     })
-    assert [(f.rule, f.line) for f in result.findings] == [("TF902", 3)]
+    assert [(f.rule, f.line) for f in result.findings] == [("TF701", 3), ("TF902", 3)]
     [image] = result.processes
     assert image.kind == "application server"
 

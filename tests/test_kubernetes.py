@@ -207,3 +207,33 @@ def test_a_read_write_once_claim_declared_in_another_file_is_shared_by_the_repli
     _, found = _findings(tmp_path / "rwx", catalogue, {"base/deployment.yaml": deployment,
                                                        "base/pvc.yaml": claim.format(mode="ReadWriteMany")})
     assert [f for f in found if f[0] == "TF616"] == []
+
+
+HELM_WEB = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  replicas: {{ .Values.web.replicas }}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}"
+          command: ["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"]
+"""
+
+
+def test_a_charts_values_default_lowers_only_what_depends_on_the_replicas(tmp_path, catalogue):
+    plain = HELM_WEB.replace("{{ .Release.Name }}", "shop").replace("{{ .Values.web.replicas }}", "3") \
+        .replace('"{{ .Values.image.repository }}"', "shop:1")
+    _, declared = _findings(tmp_path / "plain", catalogue, {"k8s/web.yaml": plain})
+    result, found = _findings(tmp_path / "chart", catalogue, {"chart/templates/web.yaml": HELM_WEB,
+                                                              "chart/values.yaml": "web:\n  replicas: 3\n"})
+    lowered = {"error": "warning", "warning": "info"}
+    # the migration at every start races only because 3 copies run: one step lower; the shell as PID 1 is not
+    assert sorted((rule, severity) for rule, _, _, severity in found) == sorted(
+        (rule, lowered[severity] if rule == "TF1201" else severity) for rule, _, _, severity in declared)
+    assert any(rule == "TF1201" for rule, *_ in declared) and any(rule == "TF901" for rule, *_ in declared)
+    assert all(("chart's default" in f.message) == (f.rule == "TF1201") for f in result.findings)

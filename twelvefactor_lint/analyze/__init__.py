@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 13
+ANALYZER_VERSION = 14
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 

@@ -15,6 +15,7 @@ import yaml
 
 from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
+from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
@@ -22,7 +23,7 @@ from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
-from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
+from twelvefactor_lint.facts.platform import ComposeSecretValue, EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import EntrypointArgs, StopSignal
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -72,8 +73,10 @@ def _host_ports(service: dict):
                 yield entry, f"published: {published}"
 
 
-def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited: set[str]) -> list[Fact]:
-    """`awaited`: services another one waits to see completed: one-off jobs by design."""
+def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited: set[str],
+                   secrets: set[tuple[str, str]]) -> list[Fact]:
+    """`awaited`: services another one waits to see completed: one-off jobs by design; `secrets`: those earlier
+    services commit."""
     role = service_role(service)
     replicas = _replicas(service)
     build = _field(service, "build")
@@ -104,6 +107,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
     facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)
+    facts += _secret_facts(path, name, role, service, secrets)
     for node, blocker, value in blockers:
         facts.append(ComposeScalingBlocker(
             path, Y.line(node), Y.column(node), service=name, role=role, blocker=blocker, value=value,
@@ -157,6 +161,8 @@ def is_singleton(name: str, command: str) -> bool:
 
 _CONFIG_DIRS = {"config", "configs", "conf", "etc", "settings", "nginx", "certs", "ssl", "secrets", "env", "envs"}
 """Bind-mounted directories that carry configuration into the container, not the source tree."""
+_CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|certs)(?:$|[._-])", re.IGNORECASE)
+"""A directory named for configuration among other words (`extra_settings`, `nginx-conf`, `app.config`)."""
 
 
 _DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
@@ -176,9 +182,31 @@ def _declares_development(service: dict) -> bool:
 
 def _environment(node) -> list[tuple[str, str]]:
     """(name, value) of a service's `environment:`, a mapping or a `NAME=value` list."""
+    return [(key, value) for key, value, _ in _environment_entries(node)]
+
+
+def _environment_entries(node) -> list[tuple[str, str, yaml.Node]]:
+    """(name, value, node holding the value) of a service's `environment:`."""
     if isinstance(node, yaml.SequenceNode):
-        return [(k.strip(), v) for k, _, v in ((Y.scalar(item) or "").partition("=") for item in node.value)]
-    return [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(node).items()]
+        return [(k.strip(), v, item) for item in node.value for k, _, v in [(Y.scalar(item) or "").partition("=")]]
+    return [(key, Y.scalar(value) or "", value) for key, (_, value) in Y.items(node).items()]
+
+
+def _secret_facts(path: str, name: str, role: str, service: dict, seen: set[tuple[str, str]]) -> list[Fact]:
+    """Secrets the service's `environment:` commits (analyze/deploy_secret.py), `${VAR:-literal}` defaults too.
+    `seen`: the (key, value) pairs earlier services of the file commit: the same secret given to several services
+    (often through a YAML anchor, `<<: *env`) is one problem, reported for the first."""
+    facts: list[Fact] = []
+    for key, value, node in _environment_entries(_field(service, "environment")):
+        found = committed_secret(key, value, interpolated=True)
+        if found is not None and (key, value) not in seen:
+            seen.add((key, value))
+            how = "`${VAR:-...}` default in `environment`" if found.default else "`environment` entry"
+            facts.append(ComposeSecretValue(
+                path, Y.line(node), Y.column(node), service=name, role=role, key=key, where=f"service `{name}`",
+                how=how, shape=found.shape, own_key=found.own_key, url=found.url, default=found.default,
+                anchor=f"{name}:secret:{key}"))
+    return facts
 
 
 def _mounts_source(volume: ComposeVolume) -> bool:
@@ -192,7 +220,8 @@ def mounts_source_tree(volume: ComposeVolume) -> bool:
     """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory."""
     source = volume.source.rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
-                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS)
+                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS
+                                  and not _CONFIG_PART.search(posixpath.basename(source)))
     return volume.mount_type == "bind" and directory and not volume.read_only and not volume.data_like
 
 
@@ -315,8 +344,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     services = Y.get(root, "services")
     facts: list[Fact] = []
     awaited = _awaited(Y.items(services))
+    secrets: set[tuple[str, str]] = set()
     for name, (key, node) in Y.items(services).items():
-        facts += _service_facts(path, name, key, Y.items(node), awaited)
+        facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
     if any(_mounts_source(f) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
         facts = [replace(f, dev_only=True) for f in facts]

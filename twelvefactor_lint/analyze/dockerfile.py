@@ -40,6 +40,8 @@ _SECRET_NAME = re.compile(r"(?i)(secret|passw(or)?d|pwd|token|api[_-]?key|privat
 _NOT_SECRET_KEY = re.compile(
     r"(?i)_(FILE|PATH|DIR|LENGTH|MIN|MAX|TTL|TIMEOUT|EXPIRY|EXPIRE|ROUNDS|HASHERS|ALGORITHM|POLICY|HEADER|NAME|ENABLED)$")
 _PLACEHOLDER = re.compile(r"(?i)^(|changeme|change[_-]?me|dummy|example|placeholder|x+|\*+|<.*>|\$.*|none|null|false|true|test)$")
+_BUILD_ARG_REF = re.compile(r"\$(?:(?P<name>[A-Za-z_]\w*)|\{(?P<braced>[A-Za-z_]\w*)\})")
+"""`ENV API_TOKEN=$API_TOKEN`: the value the image is built with, when it names a build argument."""
 _SECRET_FILE = re.compile(r"(?i)(^|/)(\.env(\.[\w.-]+)?|local_settings\.py|[^/]*secret[^/]*|id_rsa|[^/]*\.pem|[^/]*\.key)$")
 _PUBLIC_FILE = re.compile(r"(?i)(^|[._-])(pub|public|gpg|pgp|cert|certificate|ca|rootca)([._-]|$)|\.(asc|crt)$")
 """Public key material named as such (the file's name, not its directory): an apt repository's signing key
@@ -348,14 +350,22 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
     """Secret-named ENV/ARG with a literal value (kept in the image's history), and secret files copied in."""
     facts: list[Fact] = []
     for stage in all_stages:
+        build_args: set[str] = set()
         for item in stage.instructions:
+            if item.name == "ARG":
+                build_args |= {word.partition("=")[0] for word in item.value.split()}
             if item.name in ("ENV", "ARG") and (item.name == "ARG" or stage is final):
                 for key, value in _assignments(item):
-                    if _SECRET_NAME.search(key) and not _NOT_SECRET_KEY.search(key) and not _PLACEHOLDER.match(value) \
-                            and not value.isdigit() and not _is_path(value) and not not_a_secret(value):
+                    if not _SECRET_NAME.search(key) or _NOT_SECRET_KEY.search(key):
+                        continue
+                    reference = _BUILD_ARG_REF.fullmatch(value)
+                    from_arg = reference["name"] or reference["braced"] if reference and item.name == "ENV" else ""
+                    if from_arg in build_args or not (_PLACEHOLDER.match(value) or value.isdigit() or _is_path(value)
+                                                      or not_a_secret(value)):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
                                                    shape=secret_shape(value),
                                                    own_key=item.name == "ENV" and bool(OWN_KEY.search(key)),
+                                                   from_arg=from_arg if from_arg in build_args else "",
                                                    anchor=f"{item.name}:{key}"))
             elif item.name in ("COPY", "ADD") and stage is final:
                 words = item.exec_form or item.value.split()

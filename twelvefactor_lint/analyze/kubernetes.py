@@ -16,6 +16,7 @@ else it counts as one.
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 from collections.abc import Sequence
@@ -27,11 +28,11 @@ import yaml
 from twelvefactor_lint.analyze import Unanalyzable, directives, images
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.compose import command_argv
+from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
-from twelvefactor_lint.analyze.python.credentials import OWN_KEY, SECRET_NAME, looks_like_secret
-from twelvefactor_lint.analyze.secret_shape import secret_shape
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.discover.sources import decode_text, split_lines
+from twelvefactor_lint.discover.walk import HELM_VALUES
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.kubernetes import (
     Claim,
@@ -60,8 +61,6 @@ _BOOLEAN = {"true": 1, "false": 0}
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
-_SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGNORECASE)
-"""`DEMO_LOGIN_PASSWORD`: the documented login of seeded demo data, not a secret of the deploy."""
 _FOREVER = re.compile(r"\bsleep\s+(inf(inity)?|9{4,})\b|\btail\s+-f\s+/dev/null\b")
 _STICKY_ANNOTATIONS = {
     "nginx.ingress.kubernetes.io/affinity": "ingress-nginx annotation",
@@ -287,14 +286,15 @@ def volume_fact(path: str, line: int, column: int, workload: str, target: str, *
 
 
 def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: str, how: str) -> list[Fact]:
-    """Secret-named keys bound to a literal that looks like a real secret (not a placeholder or template)."""
+    """Secrets the manifest commits (analyze/deploy_secret.py): secret-named keys bound to a real-looking literal,
+    passwords in service URLs."""
     facts: list[Fact] = []
     for key, value in pairs:
         text = Y.scalar(value)
-        if value is not None and text is not None and SECRET_NAME.search(key) and looks_like_secret(key, text) \
-                and "TEMPLATE" not in text and not _SEEDED_ACCOUNT.search(key):
+        found = committed_secret(key, text, interpolated=False) if value is not None and text is not None else None
+        if value is not None and found is not None:
             facts.append(SecretValue(path, Y.line(value), Y.column(value), key=key, where=where, how=how,
-                                     shape=secret_shape(text), own_key=bool(OWN_KEY.search(key)), anchor=f"{where}:{key}"))
+                                     shape=found.shape, own_key=found.own_key, url=found.url, anchor=f"{where}:{key}"))
     return facts
 
 
@@ -307,6 +307,26 @@ def _env_secrets(path: str, env: yaml.Node | None, where: str) -> list[Fact]:
 def _config_map_secrets(path: str, name: str, doc: yaml.Node) -> list[Fact]:
     pairs = [(key, value) for key, (_, value) in Y.items(Y.get(doc, "data")).items()]
     return _secrets(path, pairs, f"ConfigMap `{name}`", "ConfigMap `data` entry")
+
+
+def _secret_manifest(path: str, name: str, doc: yaml.Node) -> list[Fact]:
+    """A committed Secret's literal entries: `stringData` as written, `data` base64-decoded. (A SealedSecret's
+    `encryptedData` is encrypted for the cluster, and a template's values are not literals.)"""
+    pairs = [(key, value) for key, (_, value) in Y.items(Y.get(doc, "stringData")).items()]
+    facts = _secrets(path, pairs, f"Secret `{name}`", "`stringData` entry")
+    for key, (_, value) in Y.items(Y.get(doc, "data")).items():
+        decoded = _base64(Y.scalar(value) or "")
+        if decoded is not None:
+            facts += _secrets(path, [(key, yaml.ScalarNode("tag:yaml.org,2002:str", decoded, value.start_mark,
+                                                             value.end_mark))], f"Secret `{name}`", "`data` entry")
+    return facts
+
+
+def _base64(text: str) -> str | None:
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _sticky(path: str, kind: str, name: str, doc: yaml.Node) -> list[Fact]:
@@ -388,6 +408,8 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
         return facts + _kustomize_replicas(path, doc)
     if kind == "ConfigMap":
         return facts + _config_map_secrets(path, name, doc)
+    if kind == "Secret":
+        return facts + _secret_manifest(path, name, doc)
     pod = _pod_spec(kind, spec, api)
     if pod is not None:
         workload = _Workload(path, kind, name, Y.line(doc), spec, pod, best_effort, values_refs)
@@ -408,11 +430,16 @@ def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
 
 
 def _helm_values(path: str, text: str) -> list[Fact]:
-    """The integer and boolean defaults of a chart's values file, by dotted key; an unreadable file gives none."""
+    """A chart's values file: the integer and boolean defaults of `values.yaml`, by dotted key (link.helm reads them
+    for a template's replicas and `{{ if .Values.X }}` switches), and the secrets any values file commits (a chart
+    default or one deploy's values, which the templates render into env values, ConfigMaps or Secrets); an
+    unreadable file gives none."""
     try:
         root = Y.compose(text)
     except (yaml.YAMLError, RecursionError):
         return []
+    defaults = posixpath.basename(path) in _VALUES_FILES
+    how = "chart default" if defaults else "deploy values"
     found: list[Fact] = []
     pending: list[tuple[str, yaml.Node | None]] = [("", root)]
     while pending:
@@ -422,10 +449,12 @@ def _helm_values(path: str, text: str) -> list[Fact]:
             number = _int(value) if isinstance(value, yaml.ScalarNode) else None
             if number is None and isinstance(value, yaml.ScalarNode):
                 number = _BOOLEAN.get((Y.scalar(value) or "").lower())
-            if number is not None:
+            if number is not None and defaults:
                 found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number, anchor=f"value:{dotted}"))
             elif isinstance(value, yaml.MappingNode):
                 pending.append((f"{dotted}.", value))
+            elif isinstance(value, yaml.ScalarNode):
+                found += _secrets(path, [(key, value)], f"Helm values `{dotted}`", how)
     return found
 
 
@@ -433,7 +462,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
     lines = split_lines(text)
     found = directives.scan_hash_comments(lines)
-    if posixpath.basename(path) in _VALUES_FILES:  # read for a template's `{{ .Values.x }}` (link.helm)
+    if HELM_VALUES.match(posixpath.basename(path)):  # a chart's values (link.helm reads values.yaml for replicas)
         return FileAnalysis(tuple(_helm_values(path, text)), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:

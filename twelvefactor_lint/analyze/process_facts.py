@@ -112,6 +112,12 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
+        # a server sent to the background sits behind the process's front door (a proxy on `$PORT`)
+        front = role == P.WEB_SERVER and index == main_index and not command.background
+        port = fixed_port(command.argv) if front else None
+        if port is not None and origin.form != "procfile":  # a Procfile's web line is judged as `procfile.process`
+            facts.append(process_fact(F.FixedPort, path, origin, origin.line_of(command), {
+                "command": words, "server": (P.python_target(command.argv) or command.argv)[0], "port": port}, f"port:{port}"))
         if role == P.DEV_SERVER:
             facts.append(process_fact(F.DevServer, path, origin, origin.line_of(command), {"command": words}, words))
         elif role == P.MIGRATION and not origin.release or P.migrates_then_serves(command.argv):
@@ -135,6 +141,28 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     facts += _pid1_shell(path, origin, raw, commands, main_index) if origin.level != "script" else \
         _script_without_exec(path, origin, commands, main_index, main_role)
     return facts
+
+
+_PORT_FLAGS = {"gunicorn": ("-b", "--bind"), "hypercorn": ("-b", "--bind"), "uvicorn": ("--port",),
+               "daphne": ("-p", "--port"), "granian": ("--port",), "waitress-serve": ("--port", "--listen")}
+"""The flags that set a server's listen port (as `host:port` for a bind or listen address)."""
+_LITERAL_PORT = re.compile(r"^(?:.*:)?(?P<port>\d{2,5})$")
+
+
+def fixed_port(argv: tuple[str, ...]) -> str | None:
+    """The literal port a web server's flags bind (`--bind 0.0.0.0:8000`, `--port=8000`), None when it takes the
+    port from the environment (`$PORT`, a config file) or sets none (gunicorn then binds `$PORT` itself)."""
+    argv = P.python_target(argv) or argv  # `python -m gunicorn ...`
+    flags = _PORT_FLAGS.get(argv[0].rsplit("/", 1)[-1] if argv else "", ())
+    if any(a in {"-c", "--config"} or a.startswith("--config=") for a in argv):
+        return None
+    for index, arg in enumerate(argv):
+        flag, equals, value = arg.partition("=")
+        if flag in flags:
+            value = value if equals else (argv[index + 1] if index + 1 < len(argv) else "")
+            match = _LITERAL_PORT.match(value)
+            return match["port"] if match and "$" not in value else None
+    return None
 
 
 def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand]) -> list[F.ProcessFact]:

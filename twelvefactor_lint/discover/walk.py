@@ -50,6 +50,8 @@ _S6_FILE = re.compile(r"(?:^|/)(?:s6-overlay/s6-rc\.d|services\.d)/[^/]+/(?:run|
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
 _APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
 _HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
+HELM_VALUES = re.compile(r"^values(?:[._-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
+"""`values.yaml`, `values-uat.yaml`, `values.production.yml`: a Helm chart's values files (beside its Chart.yaml)."""
 
 
 def kind_of(name: str, parent: str = "") -> str | None:
@@ -104,6 +106,8 @@ def sniff_kind(path: Path) -> str | None:
     try:
         if not path.is_file():  # never open a FIFO or a device
             return None
+        if HELM_VALUES.match(path.name) and (path.parent / "Chart.yaml").is_file():
+            return KUBERNETES  # a Helm chart's values: what its templates render by default, or for one deploy
         with open(path, "rb") as handle:
             return content_kind(path.name, handle.read(_MANIFEST_HEAD))
     except OSError:

@@ -24,6 +24,10 @@ class Scaled(InService):
 
     replicas: int = doc("How many copies run (compose `deploy.replicas` or `scale`; else 1).", default=1)
     scaled: bool = doc("`replicas` is more than 1.", default=False)
+    replicas_condition: str = doc("What the count rests on when a deploy may change it (a Helm chart's values "
+                                  "default), set by link: a finding whose match depends on the count (`scaled`, "
+                                  "`replicas`, `followed`) is judged one severity lower, saying so; `\"\"`: declared.",
+                                  default="")
 
 
 @kind("compose.service")

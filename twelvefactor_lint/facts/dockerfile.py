@@ -68,7 +68,8 @@ class DockerfileVolume(Fact):
 
 @kind("dockerfile.baked_secret")
 class BakedSecret(Fact):
-    """A secret-named ENV/ARG with a literal value (kept in the image and its history)."""
+    """A secret-named ENV/ARG with a literal value, or an ENV copying a build argument (kept in the image and its
+    history)."""
 
     instruction: str = doc("`ENV` or `ARG`.")
     key: str = doc("The variable.")
@@ -77,6 +78,8 @@ class BakedSecret(Fact):
     own_key: bool = doc("An ENV sets the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like. Not an ARG: "
                         "its value never reaches a container's environment.", default=False)
+    from_arg: str = doc("The build argument an `ENV` copies (`ENV API_TOKEN=$API_TOKEN` after `ARG API_TOKEN`): whatever "
+                        "secret the image is built with stays in its environment; `\"\"`: a literal.", default="")
 
 
 @kind("dockerfile.copied_secret")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from twelvefactor_lint.facts.base import Fact, doc, kind
 from twelvefactor_lint.facts.compose import Scaled
+from twelvefactor_lint.facts.platform import DeploySecret
 
 
 @kind("kubernetes.workload")
@@ -24,16 +25,8 @@ class Workload(Scaled):
 
 
 @kind("kubernetes.secret_value")
-class SecretValue(Fact):
-    """A secret-named key bound to a literal that looks like a real secret (a container's `env`, a ConfigMap)."""
-
-    key: str = doc("The key.")
-    where: str = doc("Where: ``Deployment `web` container `app` ``, ``ConfigMap `settings` ``.")
-    how: str = doc("How, in words (`in its env`, `in its data`).")
-    shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
-                     "high-entropy like a generated key) or `word` (anything else).", default="word")
-    own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
-                        "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)
+class SecretValue(DeploySecret):
+    """A secret committed in a manifest: a container's `env`, a ConfigMap's `data`, a Secret's `data`/`stringData`."""
 
 
 @kind("kubernetes.no_grace")

@@ -4,8 +4,8 @@ variables a deploy file sets for the app's processes."""
 
 from __future__ import annotations
 
-from twelvefactor_lint.facts.base import Fact, doc, kind
-from twelvefactor_lint.facts.compose import Scaled
+from twelvefactor_lint.facts.base import Fact, base, doc, kind
+from twelvefactor_lint.facts.compose import InService, Scaled
 
 
 @kind("platform.volume")
@@ -55,3 +55,27 @@ class EnvVar(Fact):
     own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
                           "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
                           "into the same literal).")
+
+
+@base
+class DeploySecret(InService):
+    """A secret committed in a deploy file: a secret-named key bound to a literal that looks like a real secret, or
+    a backing-service URL with a password in it (judged the same way in every deploy file: analyze/deploy_secret.py)."""
+
+    key: str = doc("The key.")
+    where: str = doc("Where: ``Deployment `web` container `app` ``, ``ConfigMap `settings` ``, ``service `web` ``.")
+    how: str = doc("How, in words (`` `env` value``, ``ConfigMap `data` entry``, `` `environment` entry``).")
+    shape: str = doc("What the value looks like (the password, for a URL): `provider` (a provider's token format), "
+                     "`random` (long, mixed and high-entropy like a generated key) or `word` (anything else).",
+                     default="word")
+    own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
+                        "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)
+    url: str = doc("The backing-service URL the password is in, masked (`postgres://app:***@db`); `\"\"`: the value "
+                   "is the secret itself.", default="")
+    default: bool = doc("The literal is a `${VAR:-literal}` default: what runs whenever the deploy does not set the "
+                        "variable.", default=False)
+
+
+@kind("compose.secret_value")
+class ComposeSecretValue(DeploySecret):
+    """A secret committed in a compose service's `environment:`."""

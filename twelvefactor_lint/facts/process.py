@@ -84,6 +84,20 @@ class DevServer(ProcessFact):
     command: str = doc("The command.")
 
 
+@kind("process.fixed_port")
+class FixedPort(ProcessFact):
+    """A web server started on a literal port (`gunicorn --bind 0.0.0.0:8000`, `uvicorn --port 8000`), not one the
+    environment gives (`$PORT`)."""
+
+    command: str = doc("The server's command.")
+    server: str = doc("The server program (`gunicorn`, `uvicorn`).")
+    port: str = doc("The literal port.")
+    platform_port: str = doc("The platform file that runs it where the platform assigns the port in `$PORT`, filled by "
+                             "link: one deploying the project's images (render.yaml, heroku.yml, a Knative/Cloud Run "
+                             "Service), or the Procfile or App Engine app.yaml that starts it; `\"\"`: none.",
+                             default="")
+
+
 @kind("process.migration_at_start")
 class MigrationAtStart(ProcessFact):
     """Schema migrations run as part of the start command (outside a release phase)."""

@@ -64,6 +64,9 @@ def _holds(op: str, expected: Any, actual: Any) -> bool:
     return not _holds(inner_op, inner_value, actual)
 
 
+_REPLICA_FIELDS = frozenset({"scaled", "replicas", "followed"})
+
+
 @dataclass(frozen=True)
 class Matcher:
     fact: str
@@ -75,6 +78,11 @@ class Matcher:
 
     def matches(self, fact: Fact) -> bool:
         return fact.kind == self.fact and all(c.holds(fact) for c in self.where)
+
+    @property
+    def counts_replicas(self) -> bool:
+        """The match depends on how many copies run (a fact's `replicas_condition` then lowers it)."""
+        return any(c.attr in _REPLICA_FIELDS for c in self.where)
 
 
 @dataclass(frozen=True)

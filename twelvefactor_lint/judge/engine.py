@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
+from twelvefactor_lint.facts.compose import Scaled
 from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.facts.python import UNREACHED, PythonFact
 from twelvefactor_lint.judge import template
@@ -68,9 +69,11 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 severity, note = lowered(severity), DEV_NOTE
             elif isinstance(fact, PythonFact) and fact.reach == UNREACHED:
                 severity, note = lowered(severity), UNREACHED_NOTE
-            if fact.condition and (role_of(fact, roles) != DEV or fact.dev_only):
+            condition = fact.condition or (fact.replicas_condition if isinstance(fact, Scaled) and matcher.counts_replicas
+                                           else "")
+            if condition and (role_of(fact, roles) != DEV or fact.dev_only):
                 # a development switch (`if [ "$DEBUG" = 1 ]`) is both: lowered for each
-                severity, note = lowered(severity), note + f" (only {fact.condition}: opt-in, severity lowered one step)"
+                severity, note = lowered(severity), note + f" (only {condition}: opt-in, severity lowered one step)"
             findings.append((Finding(
                 rule=rule.id, name=rule.name, factor=rule.factor, severity=severity, path=fact.path,
                 line=fact.line, column=fact.column, end_line=fact.end_line or fact.line,

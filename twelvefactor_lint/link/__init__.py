@@ -9,7 +9,8 @@
    production modules a start command reaches (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
    environment (`parity`); which variables the production deploy files set, on every Python fact reading one
-   (`deploy_env`); the locators of a defaults file a deploy's own config layer is loaded over (`config_layers`).
+   (`deploy_env`); the locators of a defaults file a deploy's own config layer is loaded over (`config_layers`);
+   a web server on a literal port where the platform assigns `$PORT` (`ports`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -31,6 +32,7 @@ from twelvefactor_lint.link import (
     helm,
     inventory,
     parity,
+    ports,
     python,
     reach,
     replicas,
@@ -55,6 +57,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
+    facts = ports.link(facts, files.paths())
     reached = reach.compute(facts, files.paths())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

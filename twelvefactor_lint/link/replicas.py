@@ -68,10 +68,12 @@ def link(facts: list[Fact]) -> list[Fact]:
         replicas = max(stated, default)
         if replicas == fact.replicas:
             return fact
-        # a values default is what the chart ships, not what every deploy runs: judged one step lower, saying so
-        condition = fact.condition or (defaults[(fact.path, _workload(fact))] if default > 1 >= stated else "")
+        # a values default is what the chart ships, not what every deploy runs: what depends on the count is
+        # judged one step lower, saying so (the rest of the workload's findings do not rest on it)
+        condition = defaults[(fact.path, _workload(fact))] if default > 1 >= stated else ""
         if isinstance(fact, MigrationAtStart) and fact.init:
-            return replace(fact, replicas=replicas, scaled=replicas > 1, followed=replicas > 1, condition=condition)
-        return replace(fact, replicas=replicas, scaled=replicas > 1, condition=condition)
+            return replace(fact, replicas=replicas, scaled=replicas > 1, followed=replicas > 1,
+                           replicas_condition=condition)
+        return replace(fact, replicas=replicas, scaled=replicas > 1, replicas_condition=condition)
 
     return [linked(f) for f in facts]

@@ -283,11 +283,19 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  module_kind=contexts.module_kind))
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
-        match = _URL_CREDENTIALS.match(str(url.node.value))  # the index keeps str constants only
-        if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]) \
-                and id(url.node) not in examples:
-            masked = f"{match['scheme']}://{match['user']}:***@{match['host']}"
+        found = url_password(str(url.node.value))  # the index keeps str constants only
+        if found is not None and id(url.node) not in examples:
+            masked, scheme, _ = found
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
-                                 url=masked, scheme=match["scheme"], env_default=id(url.node) in fallbacks,
+                                 url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  module_kind=contexts.module_kind))
     return facts
+
+
+def url_password(text: str) -> tuple[str, str, str] | None:
+    """(masked URL, scheme, password) of a backing-service URL that carries a real-looking password
+    (`postgres://app:s3cret@db/app`); None for templates and placeholders (`{password}`, `<password>`)."""
+    match = _URL_CREDENTIALS.match(text)
+    if match and _SERVICE_SCHEMES.match(match["scheme"]) and not _PLACEHOLDER.search(match["password"]):
+        return f"{match['scheme']}://{match['user']}:***@{match['host']}", match["scheme"], match["password"]
+    return None

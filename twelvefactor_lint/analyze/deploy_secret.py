@@ -1,0 +1,61 @@
+"""Is a deploy file's `KEY: value` a committed secret? One judgement for Kubernetes manifests, compose files and
+PaaS files, so that every reader reports the same values with the same certainty.
+
+A value is a committed secret when a secret-named key (`POSTGRES_PASSWORD`, `SECRET_KEY`) is bound to a literal
+that is not a placeholder, a name or a template, or when a backing-service URL carries a password
+(`DATABASE_URL=postgres://app:s3cret@db/app`) whatever the key is called. How sure that is comes from the value's
+shape (analyze/secret_shape.py), or from the key being the app's own signing key (`own_key`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from twelvefactor_lint.analyze.python.credentials import OWN_KEY, SECRET_NAME, looks_like_secret, url_password
+from twelvefactor_lint.analyze.secret_shape import secret_shape
+
+_SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGNORECASE)
+"""`DEMO_LOGIN_PASSWORD`: the documented login of seeded demo data, not a secret of the deploy."""
+_DEFAULTED = re.compile(r"\$\{[A-Za-z_]\w*:?-(?P<word>[^}]*)\}")
+"""`${SECRET_KEY:-dev-key}`: the literal every deploy that does not set the variable runs with. (`${VAR:?err}`
+is required and `${VAR}` has no value: both stay as written, and a `${` is never a secret.)"""
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+"""Where a camelCase key splits (a Helm value's `adminPassword` reads as `admin_Password`, like an env name)."""
+_OBJECT_NAME = re.compile(r"^existing", re.IGNORECASE)
+"""`existingSecret: shop-secrets` (a Helm chart's convention): the name of a Secret object, not a secret."""
+_REFERENCE = re.compile(r"\$[({A-Za-z_]")
+"""`$SECRET_KEY`, `${SECRET_KEY}`, Kubernetes' `$(SECRET_KEY)`: the value of another variable, not a literal."""
+
+
+@dataclass(frozen=True)
+class CommittedSecret:
+    """What a committed secret looks like, for the rules' severity."""
+
+    shape: str
+    """`provider`, `random` or `word` (of the password, for a URL)."""
+    own_key: bool
+    """The key is the app's own signing or encryption key."""
+    url: str
+    """The service URL with its password masked (`postgres://app:***@db`), when the secret is in one; else `""`."""
+    default: bool
+    """The literal is a `${VAR:-literal}` default: used whenever the deploy does not set the variable."""
+
+
+def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSecret | None:
+    """The secret `value` commits for `key`, or None. `interpolated`: the file's `${VAR:-default}` are expanded
+    the way compose does (a compose file, an env file it reads), so only a default can commit a value."""
+    text = value.strip()
+    default = False
+    if interpolated and _DEFAULTED.search(text):
+        default, text = True, _DEFAULTED.sub(lambda m: m["word"], text)
+    if not text or "TEMPLATE" in text or _SEEDED_ACCOUNT.search(key) or _OBJECT_NAME.search(key):
+        return None
+    found = url_password(text)
+    if found is not None:
+        masked, _, password = found
+        return None if "$" in password else CommittedSecret(secret_shape(password), False, masked, default)
+    name = _CAMEL.sub("_", key)
+    if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
+        return CommittedSecret(secret_shape(text), bool(OWN_KEY.search(name)), "", default)
+    return None
