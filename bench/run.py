@@ -35,14 +35,17 @@ sys.path.insert(0, str(REPO))
 from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE, discover  # noqa: E402 - from this checkout
 from twelvefactor_lint.infra.pool import cpu_count  # noqa: E402
 
-# The real projects: a large Django one and a Flask one, at these commits. Materialise one outside
-# this repository and make it a git work tree, then pass its path (e.g. `--django DIR`):
+# The real projects: a large Django one, a mid-size one (Flagsmith, also in the accuracy corpus) and a Flask
+# one, at these commits. Materialise one outside this repository and make it a git work tree, then pass its
+# path (e.g. `--django DIR`):
 #   git clone https://github.com/saleor/saleor DIR && git -C DIR checkout 723cd4e
 # or from a bare mirror: git --git-dir=MIRROR archive COMMIT | tar -x -C DIR && git -C DIR init && git -C DIR add -A
 # && git -C DIR commit -m snapshot. `named` is the file a one-named-file (pre-commit) run names.
 PROJECTS = {
     "django": {"repo": "saleor/saleor", "commit": "723cd4eba87dfc72822ade45dc08a3caa548428d",
                "named": "saleor/order/actions.py"},
+    "flagsmith": {"repo": "Flagsmith/flagsmith", "commit": "1ad8487ba7aabedd3cdfbcf3e7d772784d3e1aae",
+                  "named": "api/organisations/views.py"},
     "flask": {"repo": "getredash/redash", "commit": "ca79fe988d81cdac9675b412f3dfcab107bc1fbc",
               "named": "redash/handlers/queries.py"},
 }

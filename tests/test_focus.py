@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, write_tree
 from report_projects import json_report
+from test_cache import _age
 from test_needs import ROUTE_IN_TESTS, SETTINGS_LEAF_IN_TESTS, STATE_IN_A_SCRIPT
 
 from twelvefactor_lint import runner
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.discover.walk import discover
+from twelvefactor_lint.judge.engine import UNREACHED_NOTE
 from twelvefactor_lint.judge.focus import focus_for, narrowed
 from twelvefactor_lint.runner import run
 
@@ -107,14 +109,90 @@ def test_a_named_file_gets_the_full_runs_findings_across_files(tmp_path, catalog
     _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
 
 
+def test_a_named_file_gets_the_full_runs_findings_that_count_every_module(tmp_path, catalogue):
+    """Model file fields are counted across every model module at the settings leaf, and an undeclared import's
+    places are rolled up into one finding: a named file needs all of them."""
+    write_tree(tmp_path, {
+        "requirements.txt": "django\n",
+        "logs/models.py": "from django.db import models\nimport isodate\n\nclass Batch(models.Model):\n"
+                          "    data = models.FileField(upload_to='batches/')\n",
+        "shop/models.py": "from django.db import models\n\nclass Item(models.Model):\n"
+                          "    image = models.ImageField(upload_to='items/')\n",
+        "config/settings.py": "INSTALLED_APPS = ['logs', 'shop']\nROOT_URLCONF = 'config.urls'\n",
+        "app/a.py": "import isodate\n", "app/b.py": "x = 1\nimport isodate\n"})
+    _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
+
+
+def test_a_named_defaults_module_knows_the_layer_a_deploy_loads_over_it(tmp_path, catalogue):
+    """TF401/TF402 lower a defaults module's locators when the app factory loads a deploy's layer over it: a
+    named defaults module needs the module that loads it."""
+    write_tree(tmp_path, {
+        "app.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.config.from_object("settings.defaults")\n'
+                  'app.config.from_envvar("APP_SETTINGS")\n',
+        "settings/defaults.py": 'SQLALCHEMY_DATABASE_URI = "postgresql://db.internal:5432/app"\nMAIL_SERVER = "localhost"\n'})
+    _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
+
+
+def _reads(monkeypatch) -> tuple[list[str], list[str]]:
+    """(files analyzed whole, files read for their imports alone) during a run."""
+    whole: list[str] = []
+    refs: list[str] = []
+    real, real_refs = runner.analyze_file, runner.analyze_refs_file
+    monkeypatch.setattr(runner, "analyze_file", lambda source, *a, **k: whole.append(source.rel) or real(source, *a, **k))
+    monkeypatch.setattr(runner, "analyze_refs_file",
+                        lambda source, *a, **k: refs.append(source.rel) or real_refs(source, *a, **k))
+    return whole, refs
+
+
 def test_a_named_file_reads_only_what_linking_needs(tmp_path, catalogue, monkeypatch):
     write_tree(tmp_path, {**PROJECT, **{f"other/m{i}.py": "X = 1\n" for i in range(30)}})
-    seen: list[str] = []
-    real = runner.analyze_file
-    monkeypatch.setattr(runner, "analyze_file", lambda source, *a, **k: seen.append(source.rel) or real(source, *a, **k))
+    whole, refs = _reads(monkeypatch)
     scope = focus_for([tmp_path / "recipes" / "api.py"], tmp_path)
     run([tmp_path, tmp_path / "recipes" / "api.py"], Settings(root=tmp_path, cache=False, jobs=1), catalogue, focus=scope)
-    # every production module too: reachability follows their imports (link.reach)
-    others = [f"other/m{i}.py" for i in range(30)]
-    assert sorted(seen) == sorted(["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py", "recipes/logs.py",
-                                   *others])
+    # compose starts recipes.api: reachability needs no other module's imports
+    assert sorted(whole) == ["Dockerfile", "compose.yaml", "recipes/api.py", "recipes/data.py"]
+    assert refs == []
+
+
+REACH = {
+    "compose.yaml": "services:\n  web:\n    build: .\n    command: gunicorn shop.wsgi:app\n",
+    "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+    "shop/__init__.py": "",
+    "shop/wsgi.py": "from shop.app import app\n",
+    "shop/app.py": "from flask import Flask\nfrom shop import views\napp = Flask(__name__)\n",
+    "shop/views.py": 'import logging\nlogging.basicConfig(filename="app.log")\n',
+    "shop/unused.py": 'import logging\nlogging.basicConfig(filename="old.log")\n',
+}
+
+
+@pytest.mark.parametrize("named", ["shop/views.py", "shop/unused.py"])
+def test_reachability_of_a_named_file_is_the_full_runs(tmp_path, catalogue, monkeypatch, named):
+    """A module reached through others keeps its severity, one no start reaches is lowered, as in the full run;
+    the other production modules are read for their imports alone, and only as far as the answer needs."""
+    write_tree(tmp_path, REACH)
+    settings = Settings(root=tmp_path, cache=False, jobs=1)
+    full = run([tmp_path], settings, catalogue)
+    whole, refs = _reads(monkeypatch)
+    scope = focus_for([tmp_path / named], tmp_path)
+    alone = narrowed(run([tmp_path, tmp_path / named], settings, catalogue, focus=scope), scope)
+    assert alone.findings == narrowed(full, scope).findings
+    assert (UNREACHED_NOTE in alone.findings[0].message) == (named == "shop/unused.py")
+    assert named in whole and not set(whole) & {"shop/wsgi.py", "shop/app.py"}
+    if named == "shop/views.py":  # found through wsgi -> app: nothing else read
+        assert sorted(refs) == ["shop/__init__.py", "shop/app.py", "shop/wsgi.py"]
+    else:  # unreached: the whole closure is read to be sure
+        assert sorted(refs) == ["shop/__init__.py", "shop/app.py", "shop/views.py", "shop/wsgi.py"]
+
+
+def test_reachability_readings_are_cached(tmp_path, catalogue, monkeypatch):
+    write_tree(tmp_path, REACH)
+    _age(tmp_path)
+    settings = Settings(root=tmp_path, cache=True, cache_dir=str(tmp_path / ".cache"), jobs=1)
+    scope = focus_for([tmp_path / "shop/views.py"], tmp_path)
+    first = run([tmp_path, tmp_path / "shop/views.py"], settings, catalogue, focus=scope)
+    for path in (tmp_path / ".cache").rglob("*.run"):
+        path.unlink()  # no replay: the run is made again from the facts cache
+    whole, refs = _reads(monkeypatch)
+    again = run([tmp_path, tmp_path / "shop/views.py"], settings, catalogue, focus=scope)
+    assert again.findings == first.findings
+    assert whole == [] and refs == []

@@ -108,3 +108,29 @@ def test_a_corrupt_snapshot_is_a_miss(tmp_path, catalogue, linked, data):
     snapshot.write_bytes(data)
     assert _report(project, catalogue) == cold
     assert len(linked) == 2
+
+
+_LOADED = """
+import sys
+from twelvefactor_lint.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link")
+    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_a_replayed_run_imports_no_analyzer_fact_class_or_link(tmp_path):
+    """A warm run with nothing changed is startup, discovery and the snapshot: the fact classes (every rule's
+    vocabulary, checked only when a run judges) are never imported."""
+    import subprocess
+    import sys
+
+    project = _project(tmp_path)
+    command = [sys.executable, "-c", _LOADED, "check", "--format", "json", "--exit-zero", "--cache-dir",
+               str(tmp_path / "cache"), str(project)]
+    cold, warm = (subprocess.run(command, capture_output=True, text=True, check=True) for _ in range(2))
+    assert cold.stdout == warm.stdout
+    assert cold.stderr.splitlines()[-1] == str(["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner"])
+    assert warm.stderr.splitlines()[-1] == "[]"

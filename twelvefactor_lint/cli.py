@@ -76,12 +76,13 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
-def _catalogue(rule_dirs: tuple[Path, ...] = ()) -> Catalogue:
-    """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2)."""
+def _catalogue(rule_dirs: tuple[Path, ...] = (), check_vocabulary: bool = True) -> Catalogue:
+    """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2).
+    Without `check_vocabulary`, the run checks the fact kinds and fields unless it replays its snapshot."""
     from twelvefactor_lint.judge import catalogue
 
     try:
-        return catalogue.load(rule_dirs)
+        return catalogue.load(rule_dirs, check_vocabulary)
     except CatalogueError as error:
         _fail(f"rule catalogue: {error}")
 
@@ -136,7 +137,7 @@ def _check(opts: CheckOptions) -> NoReturn:
     planned, accepted = _preflight(opts)
     targets = opts.targets
     settings = _settings(opts)
-    catalogue = _catalogue((*settings.rule_paths(), *opts.rule_dirs))
+    catalogue = _catalogue((*settings.rule_paths(), *opts.rule_dirs), check_vocabulary=False)
     if accepted is None and settings.baseline and opts.write_baseline is None:
         accepted = _load_baseline(settings.root / settings.baseline, settings.baseline)
     result = _lint(targets, settings, catalogue, opts.debug, opts.quiet)
@@ -219,19 +220,28 @@ def _newer_syntax_notice(result: Result, root: Path) -> None:
 
 def _lint(targets: list[Path], settings: Settings, catalogue: Catalogue, debug: bool, quiet: bool = False) -> Result:
     """One run of the pipeline; named files are reported alone, the project read around them."""
-    from twelvefactor_lint import runner
+    from twelvefactor_lint import replay
     from twelvefactor_lint.infra.progress import Progress
     from twelvefactor_lint.judge import focus
 
     progress = Progress(sys.stderr, enabled=not quiet)
     try:
         scope = focus.focus_for(targets, settings.root)
-        result = runner.run([settings.root, *targets] if scope else targets, settings, catalogue, progress, scope)
+        paths = [settings.root, *targets] if scope else targets
+        started = replay.start(paths, settings, catalogue, progress, scope)
+        if started.replayed is not None:
+            result = started.replayed
+        else:  # the runner (analyzers, link, rules) is imported only now
+            from twelvefactor_lint import runner
+
+            result = runner.run(paths, settings, catalogue, progress, scope, started)
         progress.finish()
         _newer_syntax_notice(result, settings.root)
         return focus.narrowed(result, scope) if scope else result
     except ConfigError as error:
         _fail(str(error))
+    except CatalogueError as error:  # a fact kind or field no fact has (checked once a run is not replayed)
+        _fail(f"rule catalogue: {error}")
     except Exception as error:  # noqa: BLE001 - an internal error is one line unless --debug
         if debug:
             raise

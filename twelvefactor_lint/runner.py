@@ -6,7 +6,6 @@ snapshot (`infra.snapshot`) never loads them.
 
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -20,18 +19,19 @@ from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named
 from twelvefactor_lint.discover.sources import digest, load
-from twelvefactor_lint.discover.walk import PYTHON, Discovery, Skipped, SourceFile, discover
+from twelvefactor_lint.discover.walk import PYTHON, Skipped, SourceFile
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
-from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.facts.python import ModuleRefs, PythonFact
 from twelvefactor_lint.facts.suppression import UnknownSuppressionRule, UnusedSuppression
 from twelvefactor_lint.facts.tool import InternalError
 from twelvefactor_lint.infra.cache import CachedSkip, FactsCache, location, open_cache
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT, FileTimeout, time_limit
 from twelvefactor_lint.infra.progress import Progress
-from twelvefactor_lint.infra.snapshot import Probes, RunSnapshot, files_under, key_parts
+from twelvefactor_lint.infra.snapshot import Probes, files_under
 from twelvefactor_lint.judge.catalogue import Catalogue
 from twelvefactor_lint.judge.focus import Focus
 from twelvefactor_lint.model import Finding, Result, SkippedFile
+from twelvefactor_lint.replay import Start, discover_files, start
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.engine import Selection
@@ -52,10 +52,21 @@ def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FIL
     return analyze_data(source, loaded.data, timeout)
 
 
-def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
+def analyze_refs_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
+    """A Python file's `ModuleRefs` alone, what reachability needs of it (`analyze.python.analyze_refs`)."""
+    from twelvefactor_lint.analyze.python import analyze_refs
+
+    loaded = load(source.path, max_size)
+    if loaded.data is None:
+        return loaded.skip_reason or "unreadable"
+    return analyze_data(source, loaded.data, timeout, analyze_refs)
+
+
+def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_TIMEOUT,
+                 analyzer: Callable[[str, bytes], FileAnalysis] | None = None) -> FileAnalysis | str:
     """`analyze_file` on content given, not read: an editor's unsaved buffer."""
     try:
-        analyze = analyzer_for(source.kind)
+        analyze = analyzer or analyzer_for(source.kind)
         with time_limit(timeout):
             analysis = analyze(source.rel, data)
         return replace(analysis, digest=digest(data))
@@ -123,12 +134,21 @@ class _Analysis:
         self.digests: dict[str, str] = {}
         self.skipped = skipped
         self.analyzed = 0
+        self.unanalyzed: set[str] = set()
 
     def add_unanalyzed(self, source: SourceFile) -> None:
         """A file no selected rule judges and no other file needs: linted, with nothing to report."""
         self.analyzed += 1
         self.roles[source.rel] = source.role
         self.directives[source.rel] = ()
+        self.unanalyzed.add(source.rel)
+
+    def drop_skipped(self, rel: str, reason: str) -> None:
+        """An unanalyzed file that a later reading skips: skipped, as a run analyzing it would have it."""
+        self.analyzed -= 1
+        self.unanalyzed.discard(rel)
+        del self.roles[rel], self.directives[rel]
+        self.skipped.append(SkippedFile(rel, reason))
 
     def reread(self, source: SourceFile, outcome: FileAnalysis | str) -> None:
         """A file analyzed again as a start command uses it: counted once, with its referrer's role; if it
@@ -164,8 +184,9 @@ class _ProjectFiles:
     production code, whatever its directory suggests.
     """
 
-    def __init__(self, state: _Analysis, root: Path, analyze: Analyze, probes: Probes | None = None):
-        self._state, self._analyze = state, analyze
+    def __init__(self, state: _Analysis, root: Path, analyze: Analyze, probes: Probes | None = None,
+                 lazy: _LazyRefs | None = None):
+        self._state, self._analyze, self._lazy = state, analyze, lazy
         self._root = root.resolve()
         self._requested: set[str] = set()
         """The files read because a start command refers to them (their role is their referrers')."""
@@ -183,6 +204,9 @@ class _ProjectFiles:
 
     def paths(self) -> Iterable[str]:
         return self._state.roles.keys()
+
+    def lazy_refs(self) -> _LazyRefs | None:
+        return self._lazy
 
     def project_name(self) -> str:
         return self._root.name
@@ -218,6 +242,52 @@ class _ProjectFiles:
         return state.facts[before:]
 
 
+class _LazyRefs:
+    """`link.reach.Lazy`: the production modules a run did not analyze, read for their imports alone when the
+    closure comes to them (from the facts cache when it has them), over worker processes when there are many."""
+
+    def __init__(self, state: _Analysis, root: Path, settings: Settings, store: FactsCache | None,
+                 wanted: frozenset[str]):
+        self._state, self._root, self._settings, self._store = state, root, settings, store
+        self.wanted = wanted
+
+    def load(self, paths: Sequence[str]) -> dict[str, ModuleRefs | None]:
+        found: dict[str, ModuleRefs | None] = {}
+        outcomes: dict[str, FileAnalysis | str] = {}
+        todo: list[SourceFile] = []
+        for rel in paths:
+            if rel not in self._state.unanalyzed:
+                found[rel] = None  # analyzed, and it brought none (a parse error)
+                continue
+            source = SourceFile(self._root / rel, rel, PYTHON, self._state.roles[rel])
+            cached = self._store.refs(source, self._settings.max_file_size) if self._store else None
+            if cached is None:
+                todo.append(source)
+            else:
+                outcomes[rel] = cached
+        from twelvefactor_lint.infra import pool
+
+        work = partial(analyze_refs_file, max_size=self._settings.max_file_size, timeout=self._settings.file_timeout)
+        fresh = pool.map_in_order(work, todo, self._settings.jobs, lambda source, reason: reason,
+                                  deadline=self._settings.file_timeout * 1.5 + 1)
+        for source, outcome in zip(todo, fresh, strict=True):
+            outcomes[source.rel] = outcome
+            if self._store and isinstance(outcome, (FileAnalysis, CachedSkip)):
+                self._store.store_refs(source, outcome)
+        for rel, outcome in outcomes.items():
+            if isinstance(outcome, str):
+                self._state.drop_skipped(rel, outcome)
+            else:
+                found[rel] = next((f for f in outcome.facts if isinstance(f, ModuleRefs)), None)
+        return found
+
+    def may_be_kept(self, rel: str) -> bool:
+        from twelvefactor_lint.analyze.python.context import may_be_kept_kind
+
+        loaded = load(self._root / rel, self._settings.max_file_size)
+        return loaded.data is None or may_be_kept_kind(rel, loaded.data)
+
+
 def _directive_findings(facts: list[Fact], findings: list[Finding], directives: dict[str, tuple[Directive, ...]],
                         statement_lines: dict[tuple[str, int], int], roles: dict[str, str], selection: Selection,
                         settings: Settings, catalogue: Catalogue) -> list[Finding]:
@@ -235,15 +305,15 @@ def _directive_findings(facts: list[Fact], findings: list[Finding], directives: 
 
 
 def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: FactsCache | None,
-                    reported: Callable[[SourceFile], bool], analyze: Analyze,
-                    progress: Progress | None = None) -> dict[str, FileAnalysis | str]:
+                    reported: Callable[[SourceFile], bool], analyze: Analyze, progress: Progress | None = None,
+                    judged: Callable[[SourceFile], bool] | None = None) -> dict[str, FileAnalysis | str]:
     """The outcome of each file whose findings are reported, then of the other Python files that linking
-    needs from them (see `link.needs`), round by round until none is added. Every production Python file
-    is needed: production reachability (link.reach) follows all their imports, so that a run focused on a
-    few files lowers exactly what the full run lowers."""
+    needs from them (see `link.needs`), round by round until none is added. Production reachability reads
+    the production modules it comes to later, for their imports alone (`_LazyRefs`). `judged`: the files a
+    run reporting on every file would analyze (when only some are `reported`)."""
     from twelvefactor_lint.link import needs
 
-    deferred = [s for s in files if s.kind == PYTHON and not reported(s) and s.role != PROD]
+    deferred = [s for s in files if s.kind == PYTHON and not reported(s)]
     unjudged = {s.rel for s in deferred}
     now = [s for s in files if s.rel not in unjudged]
     pending: dict[str, SourceFile] = {}
@@ -262,72 +332,75 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
             now.append(source)
         else:
             pending[source.rel] = source
+    searched: set[bytes] = set()
+    paths = [s.rel for s in files]
     while now:
         fresh = dict(zip((s.rel for s in now), analyze(now, progress), strict=True))
         outcomes.update(fresh)
         modules = needs.wanted_modules(f for o in fresh.values() if isinstance(o, FileAnalysis) for f in o.facts)
         now = [s for s in pending.values() if needs.provides(s.rel, modules)] if modules else []
+        if judged is not None:
+            words = needs.wanted_words((f for o in outcomes.values() if isinstance(o, FileAnalysis) for f in o.facts),
+                                       paths) - searched
+            searched |= words
+            now += [s for s in pending.values() if words and judged(s) and s not in now and _names_any(s, words, settings)]
         for source in now:
             del pending[source.rel]
     return outcomes
 
 
+def _names_any(source: SourceFile, words: set[bytes], settings: Settings) -> bool:
+    data = load(source.path, settings.max_file_size).data
+    return data is not None and any(word in data for word in words)
+
+
 def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: Progress | None = None,
-        focus: Focus | None = None) -> Result:
+        focus: Focus | None = None, started: Start | None = None) -> Result:
     """The whole pipeline. With a `focus` (files named, as pre-commit names the staged ones) only the
     focused files' findings are wanted: other Python files are read for what linking needs from them.
 
     With the cache on, a run whose files, settings and rules are all as at the last run replays that run's
-    result (`infra.snapshot`)."""
-    found = _discover(paths, settings, progress)
-    explicit = {source.rel for source in discover([p for p in paths if os.path.isfile(p)], settings.root).files}
-    snapshot = None
-    if settings.cache:
-        scope = ["focus", *sorted(focus.files), *focus.dirs] if focus else []
-        snapshot = RunSnapshot(location(settings.root, settings.cache_dir), settings.root,
-                               [*key_parts(settings, paths, explicit, catalogue), *scope], found.files, found.skipped)
-        replayed = snapshot.replay(catalogue)
-        if replayed is not None:
-            return replayed
+    result (`replay`); `started`: that first step, taken already."""
+    started = started or start(paths, settings, catalogue, progress, focus)
+    if started.replayed is not None:
+        return started.replayed
     from twelvefactor_lint.link import needs
 
+    catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
     store = _open_cache(settings)
     probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
-    result = lint_files(found.files, found.skipped, settings, catalogue, selection,
+    explicit = started.explicit
+    result = lint_files(started.found.files, started.found.skipped, settings, catalogue, selection,
                         lambda sources, shown: analyze_all(sources, settings, shown, store), progress,
                         reported=lambda source: source.rel in explicit or (
                             source.role in judged and (focus is None or focus.covers(source.rel))),
-                        store=store, probes=probes)
+                        store=store, probes=probes,
+                        judged=(lambda source: source.role in judged) if focus is not None else None)
     if store:
         store.save()
-        if snapshot is not None:
-            snapshot.keep(result, probes)
+        if started.snapshot is not None:
+            started.snapshot.keep(result, probes)
     return result
 
 
 def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
     """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
-    found = _discover(paths, settings, progress)
+    found = discover_files(paths, settings, progress)
     return _linked(found.files, found.skipped, settings, lambda sources, shown: analyze_all(sources, settings, shown),
                    progress)
 
 
-def _discover(paths: list[Path], settings: Settings, progress: Progress | None) -> Discovery:
-    if progress is not None:
-        progress.start("finding files")
-    return discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                    settings.respect_gitignore, settings.force_exclude)
-
-
 def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, analyze: Analyze,
             progress: Progress | None, reported: Callable[[SourceFile], bool] | None = None,
-            store: FactsCache | None = None, probes: Probes | None = None) -> tuple[_Analysis, Linked]:
+            store: FactsCache | None = None, probes: Probes | None = None,
+            judged: Callable[[SourceFile], bool] | None = None) -> tuple[_Analysis, Linked]:
     """Analyze the files whose findings are `reported` (default: all) and the files linking needs from them
     (through `ProjectFiles`, also the scripts their images start), then link them."""
     run_state = _Analysis([SkippedFile(s.rel, s.reason) for s in skipped_files])
-    outcomes = _analyze_needed(files, settings, store, reported or (lambda source: True), analyze, progress)
+    reported = reported or (lambda source: True)
+    outcomes = _analyze_needed(files, settings, store, reported, analyze, progress, judged)
     for source in files:
         outcome = outcomes.get(source.rel)
         if outcome is None:
@@ -338,7 +411,11 @@ def _linked(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], setti
         progress.start("following start commands, linking and judging")
     from twelvefactor_lint import link
 
-    return run_state, link.link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze, probes))
+    lazy = None
+    if any(s.kind == PYTHON and s.role == PROD and s.rel in run_state.unanalyzed for s in files):
+        wanted = frozenset(s.rel for s in files if s.kind == PYTHON and s.role == PROD and reported(s))
+        lazy = _LazyRefs(run_state, settings.root.resolve(), settings, store, wanted)
+    return run_state, link.link(run_state.facts, _ProjectFiles(run_state, settings.root, analyze, probes, lazy))
 
 
 def selected_rules(settings: Settings, catalogue: Catalogue) -> Selection:
@@ -359,16 +436,17 @@ def selected_rules(settings: Settings, catalogue: Catalogue) -> Selection:
 def lint_files(files: Sequence[SourceFile], skipped_files: Sequence[Skipped], settings: Settings, catalogue: Catalogue,
                selection: Selection, analyze: Analyze, progress: Progress | None = None,
                reported: Callable[[SourceFile], bool] | None = None, store: FactsCache | None = None,
-               probes: Probes | None = None) -> Result:
+               probes: Probes | None = None, judged: Callable[[SourceFile], bool] | None = None) -> Result:
     """Analyze discovered files (and the scripts their images start) with `analyze`, link, judge, suppress.
 
     `analyze` is `analyze_all` for a run; the language server passes one that keeps its analyses
     in memory and reads an open editor buffer instead of the file. `reported` says whose findings are
-    wanted (default: every file's); of the other Python files only what linking needs is analyzed.
+    wanted (default: every file's); of the other Python files only what linking needs is analyzed (`judged`:
+    those a run reporting on every file would analyze, see `_analyze_needed`).
     """
     from twelvefactor_lint.judge import engine, suppress
 
-    run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store, probes)
+    run_state, linked = _linked(files, skipped_files, settings, analyze, progress, reported, store, probes, judged)
     facts, directives, roles = linked.facts, run_state.directives, run_state.roles
     skipped, analyzed = run_state.skipped, run_state.analyzed
 

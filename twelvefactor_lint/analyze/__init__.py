@@ -6,8 +6,10 @@ import importlib
 import re
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from twelvefactor_lint.facts import FileAnalysis
+if TYPE_CHECKING:  # the facts cache reads ANALYZER_VERSION here: a replayed run imports no fact classes
+    from twelvefactor_lint.facts import FileAnalysis
 
 ANALYZER_VERSION = 14
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
@@ -42,34 +43,59 @@ _PROD_WORD = re.compile(r"(?:^|[._-])(prod|prd|production)(?:$|[._-])", re.IGNOR
 
 
 @dataclass(frozen=True)
+class _Dirs:
+    """What a path's directories (lower-case) say, worked out once per directory."""
+
+    test: bool
+    migration: bool
+    docs: bool
+    tooling: bool
+    script: bool
+    dev: bool
+    settings: bool
+    """Under a `settings/`, `config/`, `configs/` or `conf/` directory."""
+    depth: int
+
+
+@lru_cache(maxsize=4096)
+def _dirs(dirs: tuple[str, ...]) -> _Dirs:
+    return _Dirs(
+        test=any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in dirs),
+        migration="migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs,
+        docs=any(d in _DOC_DIRS for d in dirs),
+        tooling=any(d in _TOOLING_DIRS for d in dirs),
+        script=("management" in dirs and "commands" in dirs) or any(d in _SCRIPT_DIRS for d in dirs)
+        or bool(dirs) and dirs[0] in _TOOL_DIRS,
+        dev=any(_DEV_DIR.match(d) for d in dirs),
+        settings=any(d in {"settings", "config", "configs", "conf"} for d in dirs),
+        depth=len(dirs),
+    )
+
+
+@dataclass(frozen=True)
 class _Path:
-    dirs: tuple[str, ...]
-    """The directories, lower-case."""
+    dirs: _Dirs
     name: str
     stem: str
     """The name without `.py`."""
     python: bool
-    settings_dir: bool
-    """Under a `settings/`, `config/`, `configs/` or `conf/` directory."""
 
 
 _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     # a test word anywhere in a module's name: `test_views.py`, `create_ci_test_db.py`, `config_testing.py`
-    (TEST, lambda p: any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in p.dirs) or p.name == "conftest.py"
-     or bool(_TEST_MODULE_WORD.search(p.stem))),
-    (MIGRATION, lambda p: "migrations" in p.dirs or ("alembic" in p.dirs and "versions" in p.dirs) or "migrate" in p.dirs),
-    (DOCS, lambda p: any(d in _DOC_DIRS for d in p.dirs) or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
+    (TEST, lambda p: p.dirs.test or p.name == "conftest.py" or bool(_TEST_MODULE_WORD.search(p.stem))),
+    (MIGRATION, lambda p: p.dirs.migration),
+    (DOCS, lambda p: p.dirs.docs or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
     # a `setup.py` deep inside a package (`src/app/core/setup.py`) is app code that sets the app up
-    (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or len(p.dirs) <= 2)
-     or any(d in _TOOLING_DIRS for d in p.dirs) or p.settings_dir and p.python and p.stem in _BUILD_SETTINGS),
-    (SCRIPT, lambda p: ("management" in p.dirs and "commands" in p.dirs) or any(d in _SCRIPT_DIRS for d in p.dirs)
-     or bool(p.dirs) and p.dirs[0] in _TOOL_DIRS),
+    (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or p.dirs.depth <= 2)
+     or p.dirs.tooling or p.dirs.settings and p.python and p.stem in _BUILD_SETTINGS),
+    (SCRIPT, lambda p: p.dirs.script),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
-    (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.settings_dir or not p.python)),
+    (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.dirs.settings or not p.python)),
     (PROD, lambda p: bool(_PROD_WORD.search(p.name))),  # named for production: never a dev file
     (DEV, lambda p: bool(_DEV_WORD.search(p.stem))
-     and (p.settings_dir or not p.python or "settings" in p.stem or "config" in p.stem)),
-    (DEV, lambda p: any(_DEV_DIR.match(d) for d in p.dirs) or p.name in _DEV_NAMES),
+     and (p.dirs.settings or not p.python or "settings" in p.stem or "config" in p.stem)),
+    (DEV, lambda p: p.dirs.dev or p.name in _DEV_NAMES),
 )
 """(role, test) in order: the first test a path passes gives its role; a path that passes none is PROD."""
 
@@ -82,7 +108,7 @@ def classify(rel_path: str) -> str:
     stem = name.rsplit(".", 1)[0] if python else name
     if name == "__init__.py" and dirs:  # a settings package (`settings/debug/__init__.py`) is named by its directory
         stem, dirs = dirs[-1], dirs[:-1]
-    facts = _Path(dirs, name, stem, python, any(d in {"settings", "config", "configs", "conf"} for d in dirs))
+    facts = _Path(_dirs(dirs), name, stem, python)
     return next((role for role, test in _RULES if test(facts)), PROD)
 
 

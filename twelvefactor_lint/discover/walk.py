@@ -177,7 +177,10 @@ class _Excludes:
     instead of pathspec's loop over every pattern."""
 
     def __init__(self, patterns: Iterable[str]):
-        self._spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        patterns = list(patterns)
+        self.directories_only = all(p.strip().endswith("/") and not p.strip().startswith("!") for p in patterns)
+        """Every pattern names directories only: a file below none of them is never excluded itself."""
+        self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
         self._joined: re.Pattern[str] | None = None
         if all(include for include, _ in active):
@@ -264,7 +267,7 @@ class _Walker:
                 if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
                     yield Skipped(_printable(rel), "symlink to a directory, not followed")
                 continue
-            if not self.excludes.match(rel):
+            if self.excludes.directories_only or not self.excludes.match(rel):  # its directories were checked
                 item = self._file(path, _printable(rel), explicit=False, kind=kind)
                 if item is not None:
                     yield item

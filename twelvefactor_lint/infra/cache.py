@@ -24,14 +24,16 @@ import time
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
 from twelvefactor_lint.discover.sources import digest
 from twelvefactor_lint.discover.walk import SourceFile
-from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.external import newer_pythons
+
+if TYPE_CHECKING:  # imported where the facts are decoded: a replayed run imports no fact classes
+    from twelvefactor_lint.facts import FileAnalysis
 
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400
@@ -112,7 +114,8 @@ class FactsCache:
     another kind, and each reading keeps its own entry) to [kind, size, mtime, inode, key, analysis as plain data]:
     an unchanged file is a stat and a dictionary lookup (no per-file read or decode); a file whose stat
     changed is hashed and still hits when its content key is the same (a checkout, a touch). It also
-    keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag])."""
+    keeps, per file that was only scanned, whether linking may need it ([size, mtime, inode, flag]), and per
+    file a focused run read only for reachability, that reading (`refs`: [size, mtime, inode, analysis])."""
 
     def __init__(self, directory: Path, root: Path):
         self.directory = directory
@@ -121,9 +124,12 @@ class FactsCache:
         loaded = read_json(self._path)
         if not (isinstance(loaded, dict) and isinstance(loaded.get("analyses"), dict) and isinstance(loaded.get("scans"), dict)):
             loaded = {"analyses": {}, "scans": {}}
+        if not isinstance(loaded.get("refs"), dict):
+            loaded["refs"] = {}
         self._pack: dict[str, dict[str, list]] = loaded
         self._entries = loaded["analyses"]
         self._scans = loaded["scans"]
+        self._refs = loaded["refs"]
         self._changed = False
         self._now = time.time()
         self._stats: dict[str, os.stat_result] = {}
@@ -149,12 +155,7 @@ class FactsCache:
             if key != known[4]:
                 return None
             self._remember(source, key, known[5])
-        if isinstance(known[5].get("skipped"), str):
-            return CachedSkip(known[5]["skipped"])
-        try:
-            return FileAnalysis.from_dict(known[5])
-        except (KeyError, TypeError, ValueError):
-            return None
+        return _decoded(known[5])
 
     def store(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
         """Keep an analysis under the hash of the content it was made from (one with an internal error is
@@ -196,6 +197,32 @@ class FactsCache:
             self._scans[source.rel] = entry
             self._changed = True
 
+    def refs(self, source: SourceFile, max_size: int) -> FileAnalysis | CachedSkip | None:
+        """The file's reachability reading (`analyze.python.analyze_refs`) when it is unchanged since, else None;
+        a whole analysis kept for it holds what that reading finds."""
+        whole = self.lookup(source, max_size)
+        if whole is not None:
+            return whole
+        info = self._stats.get(source.rel)
+        known = self._refs.get(source.rel)
+        if info is None or not isinstance(known, list) or len(known) != 4 or not isinstance(known[3], dict) \
+                or known[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
+            return None
+        return _decoded(known[3])
+
+    def store_refs(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
+        """Keep a reachability reading under the stat `refs` took before the file was read."""
+        info = self._stats.get(source.rel)
+        if info is None or info.st_mtime_ns > self._now * 1e9 - RACY_NS:
+            return
+        if not isinstance(outcome, CachedSkip) and any(fact.kind == "internal_error" for fact in outcome.facts):
+            return
+        data = {"skipped": str(outcome)} if isinstance(outcome, CachedSkip) else outcome.to_dict()
+        entry = [info.st_size, info.st_mtime_ns, info.st_ino, data]
+        if self._refs.get(source.rel) != entry:
+            self._refs[source.rel] = entry
+            self._changed = True
+
     def save(self) -> None:
         """Write the pack if this run changed it, and prune old packs once a day."""
         if self._changed:
@@ -223,6 +250,18 @@ class FactsCache:
         if self._entries.get(_slot(source)) != entry:
             self._entries[_slot(source)] = entry
             self._changed = True
+
+
+def _decoded(data: dict[str, Any]) -> FileAnalysis | CachedSkip | None:
+    """An analysis (or skip reason) as the pack keeps it; None when it is of another shape."""
+    if isinstance(data.get("skipped"), str):
+        return CachedSkip(data["skipped"])
+    from twelvefactor_lint.facts import FileAnalysis
+
+    try:
+        return FileAnalysis.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _slot(source: SourceFile) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +136,16 @@ class Rule:
 @dataclass(frozen=True)
 class Catalogue:
     rules: tuple[Rule, ...]
+    vocabulary_checked: bool = field(default=True, compare=False)
+    """False when loaded with `check_vocabulary=False`: `checked()` checks it before any fact is judged."""
+
+    def checked(self) -> Catalogue:
+        """This catalogue with its fact kinds and fields checked (CatalogueError for the first unknown one)."""
+        if not self.vocabulary_checked:
+            for rule in self.rules:
+                for matcher in rule.matchers:
+                    _check_vocabulary(matcher.fact, [c.attr for c in matcher.where], matcher.message, rule.source)
+        return replace(self, vocabulary_checked=True)
 
     def get(self, key: str) -> Rule | None:
         for rule in self.rules:
@@ -187,7 +197,7 @@ def _operand(value: Any, source: Path, attr: str) -> tuple[str, Any]:
     return "eq", value
 
 
-def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Matcher, ...]:
+def _matchers(data: dict, source: Path, default_message: str | None, vocabulary: bool = True) -> tuple[Matcher, ...]:
     raw = data["match"]
     items = raw if isinstance(raw, list) else [raw]
     matchers = []
@@ -212,7 +222,8 @@ def _matchers(data: dict, source: Path, default_message: str | None) -> tuple[Ma
             raise _fail(source, f"`severity` must be one of {', '.join(SEVERITIES)}")
         if not isinstance(item.get("autofix", False), bool):
             raise _fail(source, "`autofix` in `match` must be true or false")
-        _check_vocabulary(item["fact"], [str(k) for k in where], message, source)
+        if vocabulary:
+            _check_vocabulary(item["fact"], [str(k) for k in where], message, source)
         conditions = tuple(_condition(str(k), v, source) for k, v in where.items())
         matchers.append(Matcher(item["fact"], conditions, message.strip(), severity, item.get("autofix", False)))
     if not matchers:
@@ -308,7 +319,7 @@ def _safe_load(text: str) -> Any:
         loader.dispose()
 
 
-def load_rule(source: Path, builtin: bool = True) -> Rule:
+def load_rule(source: Path, builtin: bool = True, check_vocabulary: bool = True) -> Rule:
     """One rule file; `builtin` rules have TF ids, a user rule directory's have their own prefix."""
     try:
         data = _safe_load(source.read_text(encoding="utf-8"))
@@ -348,7 +359,7 @@ def load_rule(source: Path, builtin: bool = True) -> Rule:
         raise _fail(source, f"`roles` must be `all` or a list drawn from {', '.join(ROLES)}")
     message = data.get("message")
     bad, good = _examples(data, source)
-    matchers, autofix = _matchers(data, source, message), _autofix(data, source)
+    matchers, autofix = _matchers(data, source, message, check_vocabulary), _autofix(data, source)
     if (autofix is None) == any(m.autofix for m in matchers):
         raise _fail(source, "a rule with `autofix` marks the matches it fixes with `autofix: true`, and only such a rule")
     return Rule(
@@ -366,21 +377,25 @@ def builtin_rules_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "rules"
 
 
-def load(extra_dirs: Iterable[Path] = ()) -> Catalogue:
-    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike."""
+def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True) -> Catalogue:
+    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike.
+
+    Without `check_vocabulary` the fact kinds and fields the rules name are checked by `Catalogue.checked()`:
+    the vocabulary is every fact class, which a run replaying its snapshot (made under the same rule files
+    and code, so checked then) never imports."""
     rules: list[Rule] = []
     for directory in (builtin_rules_dir(), *extra_dirs):
         if not directory.is_dir():
             raise CatalogueError(f"rules directory not found: {directory}")
         builtin = directory == builtin_rules_dir()
-        rules += [load_rule(p, builtin) for p in sorted(directory.glob("*.y*ml"))]
+        rules += [load_rule(p, builtin, check_vocabulary) for p in sorted(directory.glob("*.y*ml"))]
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.id, rule.name):
             if key in seen:
                 raise CatalogueError(f"{rule.source}: `{key}` is already defined in {seen[key]}")
             seen[key] = rule.source
-    return Catalogue(tuple(sorted(rules, key=_rule_order)))
+    return Catalogue(tuple(sorted(rules, key=_rule_order)), check_vocabulary)
 
 
 def _rule_order(rule: Rule) -> tuple[int, int, int, str]:

@@ -58,6 +58,6 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
     facts = ports.link(facts, files.paths())
-    reached = reach.compute(facts, files.paths())
+    reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

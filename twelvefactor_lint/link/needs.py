@@ -9,7 +9,13 @@ scan) and from the facts of the files already analyzed:
   leaves, and a module a judged file star-imports is part of that file's effective settings;
 - a URLconf (`django.urls`): its routes make a judged module's functions request handlers;
 - `RATELIMIT_STORAGE_*` set anywhere configures every rate limiter;
-- module state a judged file imports and writes to (`from app.data import CARTS`).
+- module state a judged file imports and writes to (`from app.data import CARTS`);
+- when a run reports on some files only (named ones): every model and settings module, when one of them
+  has a model file field or storage setting (`python.local_media` counts the fields of all, at a settings
+  leaf), and every file naming a module that no declaration provides (`python.undeclared_import` rolls
+  all its places into one); and, when a service locator is among the facts, every file loading a config layer
+  (`from_pyfile`, `from_object`: `link.config_layers` marks the locators of a defaults module loaded under a
+  deploy's layer).
 
 A file with a suppression directive is analyzed too: TF003/TF004 judge directives in every role.
 
@@ -26,7 +32,7 @@ from typing import TYPE_CHECKING
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import ImportedStateWrite, StarImport
+from twelvefactor_lint.facts.python import Call, ImportedStateWrite, ServiceLocator, Setting, StarImport, UndeclaredImport
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.catalogue import Rule
@@ -63,6 +69,31 @@ def wanted_modules(facts: Iterable[Fact]) -> set[str]:
             wanted |= {owner, owner.rpartition(".")[0]}  # and `pkg.views` for `pkg.views.RoomView.board`
     wanted.discard("")
     return wanted
+
+
+_MEDIA_WORDS = frozenset({b"FileField", b"ImageField", b"INSTALLED_APPS", b"STORAGES", b"DEFAULT_FILE_STORAGE",
+                          b"DJANGO_SETTINGS_MODULE"})
+"""What the files `python.local_media` reads name: model file fields, settings leaves, storages, the default
+settings module."""
+_MEDIA_KEYS = ("INSTALLED_APPS", "STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_LAYER_WORDS = frozenset({b"from_pyfile", b"from_object"})
+"""What a file loading config layers names (`analyze.python` finds `python.config_defaults` only in such files)."""
+
+
+def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
+    """Words whose files (of the roles a whole run analyzes) linking reads beside the analyzed ones: the names
+    of modules no declaration provides, and what a local-media finding depends on when a model file field
+    or a storage setting is among the facts, and the files loading config layers when a service locator is."""
+    from twelvefactor_lint.link import dependencies
+
+    facts = list(facts)
+    words = {fact.module.encode() for fact in dependencies.link(facts, paths) if isinstance(fact, UndeclaredImport)}
+    if any(isinstance(f, Call) and f.api == "model_file_field" or isinstance(f, Setting) and f.key in _MEDIA_KEYS
+           for f in facts):
+        words |= _MEDIA_WORDS
+    if any(isinstance(f, ServiceLocator) for f in facts):
+        words |= _LAYER_WORDS
+    return words
 
 
 def provides(rel: str, modules: set[str]) -> bool:

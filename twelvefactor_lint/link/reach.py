@@ -27,8 +27,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from twelvefactor_lint.analyze.shell.programs import APP, DEV_SERVER, SCHEDULER, WEB_SERVER, WORKER
 from twelvefactor_lint.discover import scope
@@ -143,25 +144,88 @@ def _directories(path: str) -> list[str]:
         directory = parent
 
 
-def compute(facts: Iterable[Fact], paths: Iterable[str]) -> Reach:
+class Lazy(Protocol):
+    """Production modules' refs read on demand (a focused run analyzes only the named files and their context)."""
+
+    wanted: frozenset[str]
+    """The production Python files whose reach is judged: once the closure takes in all of them, the rest of it
+    changes nothing they are judged by (reached is never `unreached`, whatever doubt follows)."""
+
+    def load(self, paths: Sequence[str]) -> dict[str, ModuleRefs | None]:
+        """Each file's refs (None: it has none), read as `analyze` reads them; a file it skips is left out."""
+        ...
+
+    def may_be_kept(self, path: str) -> bool:
+        """Whether a file not read yet may be a settings module or a server config (a root of the closure)."""
+        ...
+
+
+class _Refs:
+    """The refs the analyzed files brought, and (given a `Lazy`) the others, read in batches as the closure
+    comes to them. A file the lazy read skips is no module at all, as in a full run: `skipped` makes the
+    computation start again without it."""
+
+    def __init__(self, facts: list[Fact], lazy: Lazy | None):
+        self.known: dict[str, ModuleRefs | None] = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
+        self.lazy = lazy
+        self.skipped: set[str] = set()
+
+    def get(self, path: str, upcoming: Sequence[str] = ()) -> ModuleRefs | None:
+        if path not in self.known and self.lazy is not None:
+            batch = [path, *dict.fromkeys(p for p in reversed(upcoming[-_BATCH:]) if p not in self.known)]
+            loaded = self.lazy.load(batch)
+            self.skipped |= {p for p in batch if p not in loaded}
+            self.known.update(loaded)
+            if self.skipped:
+                raise _Skipped
+        return self.known.get(path)
+
+
+class _Skipped(Exception):
+    """A lazily read file turned out skipped: it is no module of the project."""
+
+
+_BATCH = 96
+"""Files read at once ahead of the closure (over worker processes when there are enough)."""
+
+
+def compute(facts: Iterable[Fact], paths: Iterable[str], lazy: Lazy | None = None) -> Reach:
+    """The production Python files' reach; `lazy` reads the refs of production files not among `facts`."""
     facts = list(facts)
+    refs = _Refs(facts, lazy)
+    paths = list(paths)
+    while True:
+        try:
+            return _compute(facts, [p for p in paths if p not in refs.skipped], refs)
+        except _Skipped:
+            continue
+
+
+def _compute(facts: list[Fact], paths: list[str], refs: _Refs) -> Reach:
     python = [p for p in paths if p.endswith(".py")]
     prod = [p for p in python if scope.classify(p) == scope.PROD]
-    if not prod:
+    if not prod or refs.lazy is not None and not refs.lazy.wanted:
         return Reach({})
     unknown = Reach(dict.fromkeys(prod, UNKNOWN), "")
     modules = _Modules(python)
-    refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
     started, loaded, doubt = _started(facts, modules)
     if not doubt and not started:
         doubt = "no production start command runs a module of the project"
     if doubt:
         return replace(unknown, doubt=doubt)
-    chosen = {p for p in prod if p in refs and refs[p].module_kind in _KEPT_KINDS}  # by environment, maybe
-    reached, doubt = _closure(started, loaded | chosen, refs, modules)
+    chosen = {p for p in prod if (ref := refs.known.get(p)) and ref.module_kind in _KEPT_KINDS}  # by environment, maybe
+    wanted = refs.lazy.wanted if refs.lazy is not None else frozenset()
+    reached, doubt, complete = _closure(started, loaded | chosen, refs, modules, wanted)
+    if not complete:  # every wanted file is reached
+        return Reach({p: STARTED if p in started else IMPORTED for p in wanted})
+    if refs.lazy is not None and not doubt:  # settings modules not read yet are roots too
+        candidates = [p for p in prod if p not in refs.known and refs.lazy.may_be_kept(p)]
+        more = {p for p in candidates if (ref := refs.get(p, candidates)) and ref.module_kind in _KEPT_KINDS}
+        if more - reached:
+            reached, doubt, _ = _closure(set(), more, refs, modules, frozenset(), reached)
     if doubt:
         return replace(unknown, doubt=doubt)
-    kinds = {path: ref.module_kind for path, ref in refs.items()}
+    kinds = {path: ref.module_kind for path, ref in refs.known.items() if ref is not None}
     of = {p: STARTED if p in started else IMPORTED if p in reached
           else UNKNOWN if kinds.get(p, "settings") in _KEPT_KINDS or _loaded_by_directory(p) else UNREACHED
           for p in prod}
@@ -259,21 +323,26 @@ def _targets(command: str, modules: _Modules, scripts: dict[str, str]) -> tuple[
     return found, loaded
 
 
-def _closure(started: set[str], loaded: set[str], refs: dict[str, ModuleRefs],
-             modules: _Modules) -> tuple[set[str], str]:
-    """Every file the started and loaded ones load, transitively; or why that is not known."""
-    reached: set[str] = set()
+def _closure(started: set[str], loaded: set[str], refs: _Refs, modules: _Modules, wanted: frozenset[str],
+             reached: set[str] | None = None) -> tuple[set[str], str, bool]:
+    """Every file the started and loaded ones load, transitively (added to `reached`); or why that is not known.
+    The flag is False when the walk stopped early: every `wanted` file is in it (or about to be)."""
+    reached = set() if reached is None else reached
     pending = [*started, *loaded]
+    missing = set(wanted) - reached - set(pending)
+    if wanted and not missing:
+        return reached, "", False
     while pending:
         path = pending.pop()
         if path in reached:
             continue
         reached.add(path)
+        before = len(pending)
         pending += modules.parents(path)
-        ref = refs.get(path)
+        ref = refs.get(path, pending)
         if ref is None:
             if path in started or scope.classify(path) == scope.PROD:
-                return set(), f"{path} is loaded but was not analyzed: what it imports is not known"
+                return set(), f"{path} is loaded but was not analyzed: what it imports is not known", True
             continue  # a test or script module production code imports: rare, and never lowered itself
         for name in ref.imports:
             pending += modules.module(name)
@@ -285,14 +354,18 @@ def _closure(started: set[str], loaded: set[str], refs: dict[str, ModuleRefs],
                 pending += modules.package(found) if found.endswith(("__init__.py", "/apps.py")) else [found]
         for prefix in ref.dynamic:
             if not prefix:
-                return set(), f"{path} imports modules by a name it computes from a directory listing"
+                return set(), f"{path} imports modules by a name it computes from a directory listing", True
             if "." not in prefix:  # `f"langchain_{name}"`: the project's own modules, or a third party's
                 if any(name.startswith(prefix) for name in modules.by_name):
-                    return set(), f"{path} imports a module by a name it computes (`{prefix}...`)"
+                    return set(), f"{path} imports a module by a name it computes (`{prefix}...`)", True
                 continue
             for found in (modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".") else {path}):
                 pending += modules.package(found)
-    return reached, ""
+        if missing:
+            missing.difference_update(pending[before:])
+            if not missing:
+                return reached, "", False
+    return reached, "", True
 
 
 def annotate(facts: list[Fact], reach: Reach) -> list[Fact]:

@@ -16,7 +16,7 @@ import fnmatch
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
 from twelvefactor_lint.discover.scope import PROD, classify
@@ -34,6 +34,9 @@ from twelvefactor_lint.facts.process import (
     ScriptRef,
 )
 from twelvefactor_lint.facts.python import PythonFact
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.link.reach import Lazy
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ class ProjectFiles(Protocol):
 
     def files_under(self, rel: str) -> list[str]:
         """The regular files under a repository directory (a few hundred at most), discovered or not."""
+        ...
+
+    def lazy_refs(self) -> Lazy | None:
+        """The production modules' refs not analyzed yet, read as reachability comes to them; None when every
+        production Python file was analyzed."""
         ...
 
     def project_name(self) -> str:

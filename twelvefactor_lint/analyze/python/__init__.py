@@ -18,7 +18,7 @@ from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_layers import config_layer_facts
 from twelvefactor_lint.analyze.python.config_values import dev_config_classes, setting_facts
-from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts
+from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
@@ -36,7 +36,7 @@ from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.analyze.python.worker_loops import worker_loops
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
-from twelvefactor_lint.facts.python import PythonFact, PythonSiteFact
+from twelvefactor_lint.facts.python import ModuleRefs, PythonFact, PythonSiteFact
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -114,6 +114,24 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts = [_placed(f, contexts, found) for f in facts]
     declared = setup_declaration(tree, path) if path.rsplit("/", 1)[-1] == "setup.py" else None
     return FileAnalysis((*facts, *([declared] if declared else [])), _directives(data, text))
+
+
+def analyze_refs(path: str, data: bytes) -> FileAnalysis:
+    """Only the file's `ModuleRefs` (what link.reach follows), with the module kind `analyze` gives it: a
+    focused run reads the production modules around the named files this way. Only the parse, the index and
+    (for a module that may be settings or a server config) the handlers are needed; a file this Python cannot
+    parse takes the full analysis, which decides."""
+    try:
+        tree = ast.parse(data, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        analysis = analyze(path, data)
+        return FileAnalysis(tuple(f for f in analysis.facts if isinstance(f, ModuleRefs)))
+    index = build_index(tree)
+    names = Names(tree, index.imports)
+    kind = module_kind(tree, index, names, False, path)
+    if kind != "app" and find_handlers(index, names, path):  # handlers make any module an app
+        kind = "app"
+    return FileAnalysis((replace(module_refs(index, path), module_kind=kind),))
 
 
 def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:

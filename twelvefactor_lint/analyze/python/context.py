@@ -158,6 +158,14 @@ def module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool
     return "cli_script" if uses_cli else "app"
 
 
+def may_be_kept_kind(path: str, data: bytes) -> bool:
+    """Whether `module_kind` may say `settings` or `server_config` of this file, from its name and bytes alone:
+    its name says so, or it names two of Django's well-known settings."""
+    if "gunicorn" in PurePosixPath(path).stem.lower() or _SETTINGS_PATH.search(path):
+        return True
+    return sum(name.encode() in data for name in _DJANGO_SETTINGS) >= 2
+
+
 def is_settings_module(tree: ast.Module, names: Names, path: str) -> bool:
     """Django settings (its well-known names, or a settings-named module of upper-case constants or star
     imports) or a Flask-style config module (config classes)."""
