@@ -211,10 +211,7 @@ class _Workload:
                       if not (self.one_off and isinstance(f, Pid1Shell))]
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
-        facts += [EnvVar(self.path, self.line, 1, name=env_name, where=f"{self.kind} `{self.name}` container `{name}`",
-                         service=f"{self.ref}/{name}", own_value=True, anchor=f"env:{self.ref}:{name}:{env_name}")
-                  for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
-                  if env_name]
+        facts += self._env_vars(container, name, runs_app=self._role(image) == "app")
         facts += self._pre_stop(container, name)
         return facts
 
@@ -250,6 +247,20 @@ class _Workload:
                     shared_rwo=access == "ReadWriteOnce" and self.kind != "DaemonSet",
                     seeded_by=self._seeding(Y.scalar(Y.get(mount, "name")) or "") if kind == "emptyDir" else ""))
         return facts
+
+    def _env_vars(self, container: yaml.Node, name: str, runs_app: bool) -> list[EnvVar]:
+        """The variables a container's `env` names, and `*` for an `envFrom` (a ConfigMap's or Secret's keys); only
+        an app container (not a database or proxy image) shows what the app runs without."""
+        where, service = f"{self.kind} `{self.name}` container `{name}`", f"{self.ref}/{name}"
+        found = [EnvVar(self.path, self.line, 1, name=env_name, where=where, service=service, own_value=True,
+                        complete=runs_app, anchor=f"env:{self.ref}:{name}:{env_name}")
+                 for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
+                 if env_name]
+        env_from = Y.get(container, "envFrom")
+        if env_from is not None:
+            found.append(EnvVar(self.path, Y.line(env_from), Y.column(env_from), name="*", where=where, service=service,
+                                own_value=False, anchor=f"env:{self.ref}:{name}:*"))
+        return found
 
     def _seeding(self, volume: str) -> str:
         """The init container that mounts `volume` too, if any: it prepares the emptyDir for the app."""
@@ -463,7 +474,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     lines = split_lines(text)
     found = directives.scan_hash_comments(lines)
     if HELM_VALUES.match(posixpath.basename(path)):  # a chart's values (link.helm reads values.yaml for replicas)
-        return FileAnalysis(tuple(_helm_values(path, text)), found)
+        # a chart's values configure its containers' environment in ways only `helm` renders
+        unread = EnvVar(path, 1, 1, name="*", where="Helm chart values", own_value=False, anchor="env:*")
+        return FileAnalysis((*_helm_values(path, text), unread), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
         raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")

@@ -24,7 +24,7 @@ from twelvefactor_lint.analyze.process_facts import Origin, command_facts
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
-from twelvefactor_lint.facts.platform import Formation
+from twelvefactor_lint.facts.platform import EnvVar, Formation
 from twelvefactor_lint.facts.process import ProcessStart
 from twelvefactor_lint.infra.limits import too_dotted_for_toml
 
@@ -190,4 +190,6 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             facts = reader(path, root)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, RecursionError, ValueError) as error:
         return FileAnalysis((parse_error(path, f"unreadable {name}: {type(error).__name__}"),), found)
+    # the platform's config vars and secrets are set outside the repository (`fly secrets set`, the dashboard)
+    facts.append(EnvVar(path, 1, 1, name="*", where=name, own_value=False, anchor="env:*"))
     return FileAnalysis(tuple(facts), found)

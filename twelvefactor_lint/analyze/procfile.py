@@ -11,6 +11,7 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
+from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.procfile import ProcfileProcess
 
 _ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
@@ -57,4 +58,6 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         facts += command_facts(path, origin, commands)
         # the platform runs the line from the app's root, the Procfile's directory: `web: bash start.sh`
         facts += script_refs(path, number, commands, f"{path}:{number} `{kind}`", "", cwd=posixpath.dirname(path) or ".")
+    # a Procfile's platform (Heroku, Dokku) takes config vars set outside the repository
+    facts.append(EnvVar(path, 1, 1, name="*", where="Procfile", own_value=False, anchor="env:*"))
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

@@ -46,15 +46,22 @@ class SettingsModule(Fact):
 @kind("platform.env_var")
 class EnvVar(Fact):
     """A deploy file sets an environment variable for a process (a Dockerfile's `ENV`, a compose service's
-    `environment:`, a Kubernetes container's `env`); link.deploy_env tells Python fallbacks about it."""
+    `environment:`, a Kubernetes container's `env`), or loads variables it does not name (`*`); link.deploy_env
+    tells Python fallbacks about it."""
 
-    name: str = doc("The variable (`DATABASE_URL`).")
+    name: str = doc("The variable (`DATABASE_URL`); `*` when the file loads variables it does not name (compose "
+                    "`env_file`, Kubernetes `envFrom`, a Helm chart's values, a platform whose config vars live outside "
+                    "the repository: a Procfile, `fly.toml`, `app.json`).")
     where: str = doc("Who gets it: `Dockerfile ENV`, ``compose service `web` ``, ``Deployment `api` container `app` ``.")
     service: str = doc("The compose service or Kubernetes workload that gets it (`\"\"`: the Dockerfile's image).",
                        default="")
     own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
                           "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
                           "into the same literal).")
+    complete: bool = doc("The process runs with exactly the environment the file lists (a compose service or a "
+                         "Kubernetes container that may run the app, not a database or proxy image), so a variable it "
+                         "does not set is unset there; `false` for an image's `ENV`, which a deploy adds to.",
+                         default=False)
 
 
 @base

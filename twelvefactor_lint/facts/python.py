@@ -28,7 +28,13 @@ class PythonFact(Fact):
                      "project's starts are resolved and none reaches it: judged one severity lower) or `unknown`.",
                      default="unknown")
     env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
-                          "from link.deploy_env (`docker-compose.yml`); `\"\"` when none does.", default="")
+                          "from link.deploy_env (`docker-compose.yml`), when every production deploy sets it; `\"\"` "
+                          "otherwise.", default="")
+    env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
+                            "reads (link.deploy_env): its processes run with the environment it lists, and no "
+                            "production deploy file sets the variable (nor one a settings class may read for it) or "
+                            "loads variables it does not name, so the code's fallback is what they run; `\"\"` "
+                            "otherwise.", default="")
 
 
 @base
@@ -95,6 +101,8 @@ class ServiceLocator(PythonSiteFact):
     key: str = doc("The setting, for a setting (`\"\"` for a constructor).", default="")
     module: str = doc("The settings module's dotted name, for a setting (`\"\"` for a constructor).", default="")
     source: str = doc("The setting's source, for a setting (see python.setting).", default="")
+    overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
+                           "again (set by link): the value never reaches a deploy.", default=False)
     layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
                           " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
 
@@ -222,6 +230,8 @@ class SecretRandomFallback(PythonSiteFact):
     env_key: str = doc("The variable (or the setting, for a key made up in code).")
     persisted: bool = doc("The made-up key is written to a local file to be read back (`.secret_key` in the data "
                           "folder): each container keeps its own.", default=False)
+    in_code: bool = doc("No environment read offers another value: the code always makes the key up "
+                        "(`app.secret_key = os.urandom(24)`, `URLSafeTimedSerializer(token_hex())`).", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

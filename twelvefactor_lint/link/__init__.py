@@ -8,9 +8,10 @@
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); which
    production modules a start command reaches (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
-   environment (`parity`); which variables the production deploy files set, on every Python fact reading one
-   (`deploy_env`); the locators of a defaults file a deploy's own config layer is loaded over (`config_layers`);
-   a web server on a literal port where the platform assigns `$PORT` (`ports`).
+   environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
+   the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
+   deploy's own config layer is loaded over (`config_layers`); a web server on a literal port where the
+   platform assigns `$PORT` (`ports`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read

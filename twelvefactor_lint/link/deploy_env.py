@@ -13,13 +13,20 @@ forgets X gets the same literal); counted: a literal, a Secret reference, the op
 Every Python fact that reads a variable (`env_key`) carries a deploy file that sets it as `env_set_by`
 (`""`: not every deploy does). Python code's own fallbacks then say what is uncertain: "the deploy files here
 set X, so only a deploy outside them runs on this fallback".
+
+The converse, `env_unset_in`: a production compose file or manifest runs the app's processes with exactly the
+environment it lists (`complete`: a service or container that may run the app, not a database or proxy image),
+no production deploy file names the variable (`${X:-dev}` included), and none loads variables it does not name (`*`: a compose
+`env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the repository).
+Then the fallback is what those processes run. A settings class may read a variable under another case or after
+a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
@@ -33,14 +40,20 @@ from twelvefactor_lint.facts.python import PythonFact
 _PAAS_FILES = frozenset({"app.json", "heroku.yml"})
 
 
-def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
-    """Variable -> a production deploy file that sets it, for the variables every production deploy sets."""
-    facts, paths = list(facts), list(paths)
+def _production(paths: list[str]) -> Callable[..., bool]:
+    """Whether a fact of a file is about a production deploy (not test, docs or development files, nor a compose
+    stack that bind-mounts the source tree)."""
     dev = scope.dev_by_sibling(paths)
 
     def production(path: str, dev_only: bool = False) -> bool:
         return not dev_only and path not in dev and scope.classify(path) == scope.PROD
+    return production
 
+
+def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
+    """Variable -> a production deploy file that sets it, for the variables every production deploy sets."""
+    facts, paths = list(facts), list(paths)
+    production = _production(paths)
     units: dict[tuple[str, str], str] = {}
     """(file, service) of each production deploy -> the Dockerfile it builds ("" when none or unknown)."""
     for fact in facts:
@@ -65,10 +78,39 @@ def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def _runs_app_without(facts: list[Fact], paths: list[str]) -> tuple[str, set[str]]:
+    """A production file whose processes run with exactly the environment it lists ("" when none, or when a
+    production deploy loads variables it does not name), and the names (upper case) production deploys set."""
+    production = _production(paths)
+    declared = [f for f in facts if isinstance(f, EnvVar) and production(f.path, f.dev_only or f.ci_only)]
+    names = {f.name.upper() for f in declared}
+    if "*" in names:
+        return "", names
+    return min((f.path for f in declared if f.complete), default=""), names
+
+
+def _named(key: str, names: set[str]) -> bool:
+    """A deploy sets the variable, or one a settings class may read for it: pydantic matches names in any case and
+    after an `env_prefix` (`APP_REDIS_URL` for the field `redis_url`)."""
+    key = key.upper()
+    return any(name == key or name.endswith("_" + key) for name in names)
+
+
 def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
-    """Every Python fact reading a variable every production deploy sets, with a file setting it as `env_set_by`."""
+    """Every Python fact reading a variable every production deploy sets, with a file setting it as `env_set_by`;
+    every one reading a variable a production compose file or manifest runs the app without, with that file as
+    `env_unset_in`."""
+    paths = list(paths)
     found = deployed(facts, paths)
-    if not found:
+    runs_app, names = _runs_app_without(facts, paths)
+    if not found and not runs_app:
         return facts
-    return [replace(f, env_set_by=found[key]) if isinstance(f, PythonFact) and (key := getattr(f, "env_key", ""))
-            and key in found else f for f in facts]
+    judged: list[Fact] = []
+    for fact in facts:
+        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
+            if key in found:
+                fact = replace(fact, env_set_by=found[key])
+            elif runs_app and not _named(key, names):
+                fact = replace(fact, env_unset_in=runs_app)
+        judged.append(fact)
+    return judged

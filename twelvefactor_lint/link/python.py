@@ -14,7 +14,8 @@
 - Model file fields whose uploads a production settings module stores with `FileSystemStorage` (set, or
   Django's default) become a `python.local_media` fact.
 - A value in a base settings module that every production leaf built on it sets again (a secret, its
-  env fallback, `DEBUG`, a channel layer, a database) is marked `overridden`: it never reaches a deploy.
+  env fallback, `DEBUG`, a channel layer, a database, a service's location) is marked `overridden`: it never
+  reaches a deploy.
 - A rate limiter created without `storage_uri` reads its storage from config
   (`RATELIMIT_STORAGE_URI`): when the project sets one, the limiter is marked configured.
 """
@@ -38,6 +39,7 @@ from twelvefactor_lint.facts.python import (
     SecretEnvFallback,
     SecretLiteral,
     SecretRandomFallback,
+    ServiceLocator,
     SessionCache,
     Setting,
     StarImport,
@@ -52,7 +54,7 @@ _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
-_OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials)
+_OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
 """Facts about a value a settings module binds at module level: what production runs is the leaf's value."""
 
 
@@ -186,7 +188,8 @@ def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: di
         if not isinstance(fact, _OVERRIDABLE) or module is None or fact.context != "module" \
                 or isinstance(fact, Setting) and fact.source != "settings":
             continue
-        keys = {fact.key} if isinstance(fact, Setting) else keys_at.get((fact.path, fact.statement_line), set())
+        keys = {fact.key} if isinstance(fact, (Setting, ServiceLocator)) and fact.key \
+            else keys_at.get((fact.path, fact.statement_line), set())
         using = [leaf for leaf, chain in leaves if module in chain]
         if not keys or not using or module in using:  # a module that runs as it is keeps its values
             continue
@@ -235,16 +238,20 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
     """Model file fields (`FileField`, `ImageField` without a `storage=`) whose files a production settings
     module sends to `FileSystemStorage` — set so, or left at Django's default — become `python.local_media`
     at that setting (or at the first field): uploads land on one container's disk. A storage configured
-    by expression or to any other backend anywhere in the settings is taken as object storage."""
+    by expression or to any other backend anywhere in the settings is taken as object storage — unless every such
+    setting is in an opt-in branch (`if USE_S3:`): then the local default is what runs without the switch, and the
+    fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
     fields = sorted((f for f in facts if isinstance(f, Call) and f.api == "model_file_field"
                      and not f.has_storage and scope.classify(f.path) == scope.PROD), key=lambda f: (f.path, f.line))
     storages = [f for found in settings.values() for f in found
                 if f.key in _STORAGE_KEYS and scope.classify(f.path) == scope.PROD]
-    if not fields or any(not f.value.endswith("FileSystemStorage") for f in storages):
+    remote = [f for f in storages if not f.value.endswith("FileSystemStorage")]
+    if not fields or any(not f.condition for f in remote):
         return []
+    unless = _negated(remote[0].condition) if remote else ""
     found: dict[tuple[str, int], LocalMedia] = {}
     for leaf in _leaves(settings, bases, paths, defaults):
-        effective = _effective(leaf, settings, bases, set())
+        effective = {key: f for key, f in _effective(leaf, settings, bases, set()).items() if f not in remote}
         if "INSTALLED_APPS" not in effective:
             continue  # a package's defaults module (`conf/defaults.py`), not settings a deploy runs
         if "STORAGES" in effective or "STORAGES.default" in effective:
@@ -256,8 +263,18 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
         more = f" and {len(fields) - 1} more" if len(fields) > 1 else ""
         found.setdefault((at.path, at.line), convert(
             at, LocalMedia, backend=backend, fields=len(fields), field=f"{fields[0].path}:{fields[0].line}{more}",
-            anchor=f"local_media:{leaf}"))
+            anchor=f"local_media:{leaf}", condition=at.condition or unless))
     return list(found.values())
+
+
+def _negated(condition: str) -> str:
+    """When the other branch runs: "when X is set" -> "when X is not set", "when `a == b`" -> "unless `a == b`"."""
+    for branch, other in ((" is not set", " is set"), (" is set", " is not set")):
+        if condition.startswith("when ") and condition.endswith(branch):
+            return condition.removesuffix(branch) + other
+    if condition.startswith("unless "):
+        return "when " + condition.removeprefix("unless ")
+    return "unless " + condition.removeprefix("when ")
 
 
 def _session_caches(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str]) -> list[SessionCache]:

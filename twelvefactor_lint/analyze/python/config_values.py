@@ -95,6 +95,9 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for key, value in assigned_names(statement):
             if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
                 emit.setting(key, value, module_scope, statement.lineno, source)
+        if kind == "settings":
+            for key, value in _setting_item_writes(statement):
+                emit.setting(key, value, module_scope, statement.lineno, source)
         if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
@@ -202,6 +205,21 @@ def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
             yield target.slice.value, statement.value
         elif isinstance(target, ast.Attribute) and _is_config_object(target.value):
             yield target.attr, statement.value
+
+
+def _setting_item_writes(statement: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    """`DATABASES["default"]["HOST"] = value` in a settings module: an entry of a dict setting, set again
+    (a production module adjusting its base's `DATABASES`), keyed as the flattened dict is (`DATABASES.default.HOST`)."""
+    if not isinstance(statement, ast.Assign):
+        return
+    for target in statement.targets:
+        keys: list[str] = []
+        while isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                and isinstance(target.slice.value, str):
+            keys.insert(0, target.slice.value)
+            target = target.value
+        if keys and isinstance(target, ast.Name) and target.id.isupper():
+            yield ".".join([target.id, *keys]), statement.value
 
 
 def _config_call_items(site: Site, names: Names) -> Iterator[tuple[str, ast.expr]]:

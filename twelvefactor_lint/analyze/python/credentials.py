@@ -35,7 +35,14 @@ from twelvefactor_lint.facts.python import (
 _RANDOM_SOURCES = {"secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom", "uuid.uuid4",
                    "uuid.uuid1", "django.core.management.utils.get_random_secret_key",
                    "django.utils.crypto.get_random_string", "cryptography.fernet.Fernet.generate_key",
-                   "random.random", "random.choices", "random.getrandbits"}
+                   "random.random", "random.choices", "random.getrandbits", "secrets.choice", "secrets.randbits",
+                   "secrets.randbelow"}
+_IN_CODE_KEY = re.compile(r"^(\w+_)?(secret_?key|signing_?key|encryption_?key|jwt_?secret(_?key)?|session_?secret|"
+                          r"cookie_?secret)$", re.IGNORECASE)
+"""The app's own signing or encryption key, however a function binds it (`app.secret_key`, `self.SECRET_KEY`,
+`app.config["SECRET_KEY"]`) — not a salt or a per-user token, which are made up per call by design."""
+_SIGNERS = re.compile(r"^(itsdangerous\.\w*(Serializer|Signer)|cryptography\.fernet\.Fernet)$")
+"""Constructors whose first argument is the key they sign or encrypt with."""
 SECRET_NAME = re.compile(
     r"(^|_)(secret|secret_?key|passw(or)?d|pwd|token|api_?key|private_?key|access_?key|client_?secret|"
     r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
@@ -212,9 +219,18 @@ def _spells_project(value: str, path: str) -> bool:
                for part in path.lower().split("/")[:-1])
 
 
-def _is_random(node: ast.expr, names: Names) -> bool:
-    """A value made up when the process starts: a random token, `os.urandom`, `uuid4()`, however wrapped."""
-    return any(isinstance(n, ast.Call) and names.qualify(n.func) in _RANDOM_SOURCES for n in ast.walk(node))
+def _is_random(node: ast.expr, names: Names, hop: bool = True) -> bool:
+    """A value made up when the process starts: a random token, `os.urandom`, `uuid4()`, however wrapped, or a
+    call to a function of the module that returns one (`get_random_secret(32)`: one hop)."""
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        called = names.qualify(call.func) or ""
+        if called in _RANDOM_SOURCES:
+            return True
+        helper = names.functions.get(called) if hop else None
+        if helper is not None and any(isinstance(r, ast.Return) and r.value is not None
+                                      and _is_random(r.value, names, hop=False) for r in ast.walk(helper)):
+            return True
+    return False
 
 
 def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
@@ -224,14 +240,41 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if site.function is None and key.isupper() and not key.startswith("_") and SECRET_NAME.search(key) \
-            and isinstance(value, ast.Call) \
-            and env_read(value, names) is None and _is_random(value, names):
+    if not SECRET_NAME.search(key) or _reads_env(value, names) or not _is_random(value, names):
+        return None
+    if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
+            and isinstance(value, ast.Call):
         return key, value
-    if site.function is not None and SECRET_NAME.search(key) and env_read(value, names) is None \
-            and _is_random(value, names) and _persists(site.function, key):
+    if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)):
         return key, value
     return None
+
+
+def _reads_env(value: ast.expr, names: Names) -> bool:
+    """Somewhere in the value an environment variable is read (`repr(os.environ.get("KEY", token()))`)."""
+    return any(isinstance(n, ast.Call) and env_read(n, names) is not None for n in ast.walk(value))
+
+
+def _on_object(site: Site) -> bool:
+    """The key is bound on an object (`app.secret_key = ...`, `self.SECRET_KEY = ...`, `app.config["SECRET_KEY"]
+    = ...`), not to a local name a function hands on (a settings-file generator's `secret_key = token_hex()`)."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    return any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
+
+
+def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -> list[SecretRandomFallback]:
+    """`URLSafeTimedSerializer(secrets.token_hex(32))`, `Fernet(Fernet.generate_key())` at start: a signer or
+    cipher keyed with a value each process makes up for itself."""
+    found = []
+    for call in index.calls:
+        signer = names.qualify(call.node.func) or ""
+        if call.function is None and _SIGNERS.match(signer) and call.node.args \
+                and _is_random(call.node.args[0], names):
+            found.append(fact_at(SecretRandomFallback, path, call.node.args[0], contexts.of(call), call.statement_line,
+                                 signer, env_key=f"the key of {signer.rsplit('.', 1)[-1]}()", in_code=True,
+                                 module_kind=contexts.module_kind))
+    return found
 
 
 def _persists(function: ast.AST, key: str) -> bool:
@@ -267,9 +310,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue
         made_up = _random_fallback(site, key, value, names)
         if made_up is not None:
+            persisted = site.function is not None and _persists(site.function, key)
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
-                                 env_key=made_up[0], module_kind=contexts.module_kind,
-                                 persisted=site.function is not None))
+                                 env_key=made_up[0], module_kind=contexts.module_kind, persisted=persisted,
+                                 in_code=made_up[1] is value and not persisted))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value)):
@@ -281,6 +325,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, shape=(shape := secret_shape(str(value.value))), sure=shape != WORD,
                                  module_kind=contexts.module_kind))
+    facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only

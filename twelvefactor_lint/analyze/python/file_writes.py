@@ -1,6 +1,6 @@
 """Files a request or job handler writes to local disk (TF606), and uploads saved there (TF605).
 
-Writes: `open()`/`io.open()`/`aiofiles.open()` in a writing mode, `Path.write_text/
+Writes: `open()`/`io.open()`/`aiofiles.open()` and `Path.open()` in a writing mode, `Path.write_text/
 write_bytes`, `shutil.copy*/move`, `os.rename/replace`, werkzeug `FileStorage.save()`,
 Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel`, numpy `save`.
 Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or an
@@ -171,6 +171,12 @@ def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr
         if func.attr.startswith("write_") and not function.is_path(receiver):
             return None  # `tar.write_bytes(...)`, `zip.write_text(...)`: an archive member, not a file
         return receiver, f"Path.{func.attr}()", call.args[0]
+    if func.attr == "open" and function.is_path(func.value):  # Path(p).open("wb"), target.open(mode="a")
+        mode = next((k.value for k in call.keywords if k.arg == "mode"), call.args[0] if call.args else None)
+        if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.fullmatch(r"[rwxabt+]{1,3}", mode.value) \
+                and set(mode.value) & set("wax+"):
+            return func.value, f"Path.open({mode.value!r})", None
+        return None
     if func.attr == "save" and call.args and not call.keywords:
         receiver = func.value
         if isinstance(receiver, ast.Call) and (names.qualify(receiver.func) or "").endswith("FileSystemStorage"):

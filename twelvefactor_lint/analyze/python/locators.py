@@ -1,7 +1,8 @@
 """Where the code says which backing service to reach (TF401, TF402).
 
 Locator positions: settings named like one (`*_URL`/`*_URI` of databases, brokers and
-caches, `DATABASES.*.HOST`, `CACHES.*.LOCATION`, a Channels layer's `hosts`, `EMAIL_HOST`, `*_HOST`) and the first
+caches, a database given as a URL (`dj_database_url.config(default=...)`), `DATABASES.*.HOST`,
+`CACHES.*.LOCATION`, a Channels layer's `hosts`, `EMAIL_HOST`, `*_HOST`, `*_ENDPOINT`) and the first
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
 Each fact says the host, whether it is a loopback address, and whether the literal is
@@ -28,8 +29,10 @@ _URL_KEY = re.compile(
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
     r"^(broker_url|result_backend)$", re.IGNORECASE)
 _HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
-                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER)$|^CACHES\.[^.]+\.LOCATION$|"
+                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER|ENDPOINT)$|^CACHES\.[^.]+\.LOCATION$|"
                        r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$")
+_DATABASE_AS_URL = re.compile(r"^DATABASES\.[^.]+$")
+"""A whole database given as a URL (`DATABASES = {"default": dj_database_url.config(default="postgres://...")}`)."""
 _CLIENTS = {
     "sqlalchemy.create_engine": 0, "sqlalchemy.ext.asyncio.create_async_engine": 0, "sqlmodel.create_engine": 0,
     "redis.Redis": "host", "redis.StrictRedis": "host", "redis.Redis.from_url": 0, "redis.from_url": 0,
@@ -71,7 +74,7 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if not isinstance(setting, Setting):
             continue
         key = setting.key
-        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]))
+        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key))
         if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
             continue
         host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
