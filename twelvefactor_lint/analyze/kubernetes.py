@@ -37,6 +37,7 @@ from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.kubernetes import (
     Claim,
     HelmReplicas,
+    HelmSwitch,
     HelmValue,
     Hpa,
     NoGrace,
@@ -56,6 +57,7 @@ _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?.*-?\}\}\s*$")
 _VALUES_REPLICAS = re.compile(r"^\s*replicas:\s*\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}\s*$")
 """`replicas: {{ .Values.replicaCount }}`: the chart's values file gives the default."""
 _VALUES_FILES = {"values.yaml", "values.yml"}
+_BOOLEAN = {"true": 1, "false": 0}
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
@@ -87,15 +89,15 @@ _DEV_VALUE = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mod
 """A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
 
 
-def _template_conditions(text: str) -> dict[int, str]:
-    """Line number -> the opt-in condition of the innermost `{{ if .Values.X }}` block holding it (its `else`
+def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
+    """Line number -> the line and values key of the innermost `{{ if .Values.X }}` block holding it (its `else`
     branch and other blocks are not opt-in)."""
-    found: dict[int, str] = {}
-    stack: list[str] = []
+    found: dict[int, tuple[int, str]] = {}
+    stack: list[tuple[int, str] | None] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        condition = next((c for c in reversed(stack) if c), "")
-        if condition:
-            found[number] = condition
+        switch = next((s for s in reversed(stack) if s), None)
+        if switch:
+            found[number] = switch
         for match in _BLOCK.finditer(line):
             word, rest = match.groups()
             if word == "end":
@@ -103,11 +105,35 @@ def _template_conditions(text: str) -> dict[int, str]:
                     stack.pop()
             elif word == "else":
                 if stack:
-                    stack[-1] = ""
+                    stack[-1] = None
             else:
-                switch = _VALUE_SWITCH.match(rest) if word == "if" else None
-                stack.append(f"when the chart value `{switch.group(1)}` is set" if switch else "")
+                value = _VALUE_SWITCH.match(rest) if word == "if" else None
+                stack.append((number, value.group(1)) if value else None)
     return found
+
+
+def _chart(path: str) -> str:
+    """A template's chart directory: the one holding its `templates/`."""
+    parts = path.split("/")
+    return "/".join(parts[:len(parts) - 1 - parts[::-1].index("templates")])
+
+
+def _opt_in(path: str, text: str, facts: list[Fact]) -> list[Fact]:
+    """Facts inside a `{{ if .Values.X }}` block carry its condition (a development switch: dev-only), and one
+    `HelmSwitch` per such block lets link clear the condition when the chart's default sets the value."""
+    conditions = _template_conditions(text)
+    switches: dict[tuple[int, str], HelmSwitch] = {}
+    marked: list[Fact] = []
+    for f in facts:
+        if f.line not in conditions or f.condition:
+            marked.append(f)
+            continue
+        line, key = conditions[f.line]
+        condition = f"when the chart value `{key}` is set"
+        switches.setdefault((line, key), HelmSwitch(path, line, 1, key=key, chart=_chart(path), condition=condition,
+                                                    anchor=f"helm-switch:{line}:{key}"))
+        marked.append(replace(f, condition=condition, dev_only=f.dev_only or bool(_DEV_VALUE.search(condition))))
+    return marked + list(switches.values())
 
 
 def _int(node: yaml.Node | None) -> int | None:
@@ -147,10 +173,8 @@ class _Workload:
             facts += self._init_container(container)
         facts += self._grace()
         if self.replicas_key:
-            parts = self.path.split("/")
-            chart = "/".join(parts[:len(parts) - 1 - parts[::-1].index("templates")])
             facts.append(HelmReplicas(self.path, self.replicas_line, 1, workload=self.ref, key=self.replicas_key,
-                                      chart=chart, anchor=f"helm-replicas:{self.ref}"))
+                                      chart=_chart(self.path), anchor=f"helm-replicas:{self.ref}"))
         return facts
 
     def _base(self, container: yaml.Node, several: bool) -> tuple[str, str, str]:
@@ -417,9 +441,10 @@ def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
 
 
 def _helm_values(path: str, text: str) -> list[Fact]:
-    """A chart's values file: the integer defaults of `values.yaml`, by dotted key (link.helm reads them for a
-    template's replicas), and the secrets any values file commits (a chart default or one deploy's values, which
-    the templates render into env values, ConfigMaps or Secrets); an unreadable file gives none."""
+    """A chart's values file: the integer and boolean defaults of `values.yaml`, by dotted key (link.helm reads them
+    for a template's replicas and `{{ if .Values.X }}` switches), and the secrets any values file commits (a chart
+    default or one deploy's values, which the templates render into env values, ConfigMaps or Secrets); an
+    unreadable file gives none."""
     try:
         root = Y.compose(text)
     except (yaml.YAMLError, RecursionError):
@@ -433,6 +458,8 @@ def _helm_values(path: str, text: str) -> list[Fact]:
         for key, (key_node, value) in Y.items(node).items():
             dotted = f"{prefix}{key}"
             number = _int(value) if isinstance(value, yaml.ScalarNode) else None
+            if number is None and isinstance(value, yaml.ScalarNode):
+                number = _BOOLEAN.get((Y.scalar(value) or "").lower())
             if number is not None and defaults:
                 found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number, anchor=f"value:{dotted}"))
             elif isinstance(value, yaml.MappingNode):
@@ -470,9 +497,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
     facts: list[Fact] = [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))]
     if best_effort:
-        conditions = _template_conditions(text)
-        facts = [replace(f, condition=conditions[f.line], dev_only=f.dev_only or bool(_DEV_VALUE.search(conditions[f.line])))
-                 if f.line in conditions and not f.condition else f for f in facts]
+        facts = _opt_in(path, text, facts)
     if failure is not None:
         facts.append(failure)
     return FileAnalysis(tuple(facts), found)

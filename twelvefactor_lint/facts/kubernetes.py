@@ -66,12 +66,23 @@ class HelmReplicas(Fact):
     replicas: int = doc("The default from the chart's values file, filled by link (0: not known).", default=0)
 
 
+@kind("kubernetes.helm_switch")
+class HelmSwitch(Fact):
+    """A Helm template's `{{ if .Values.KEY }}` block holding facts, which carry its `condition` (opt-in) as it
+    does: link reads the chart's values.yaml default, and a default that switches the block on makes those facts
+    the chart's default deploy (their condition cleared)."""
+
+    key: str = doc("The values key (`guacamole.enabled`).")
+    chart: str = doc("The chart's directory (the one holding `templates/`), relative to the project root.")
+
+
 @kind("kubernetes.helm_value")
 class HelmValue(Fact):
-    """An integer default in a Helm chart's values.yaml (read when a template's `replicas` refers to one)."""
+    """An integer or boolean default in a Helm chart's values.yaml (read when a template's `replicas` or
+    `{{ if .Values.KEY }}` refers to one)."""
 
-    key: str = doc("The dotted key (`replicaCount`, `web.replicas`).")
-    value: int = doc("The integer.")
+    key: str = doc("The dotted key (`replicaCount`, `web.replicas`, `guacamole.enabled`).")
+    value: int = doc("The integer (a boolean: 1 for true, 0 for false).")
 
 
 @kind("kubernetes.claim")

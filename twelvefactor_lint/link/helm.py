@@ -1,9 +1,10 @@
-"""Link phase 1a, Helm values: a template's `replicas: {{ .Values.replicaCount }}` takes its chart's default.
+"""Link phase 1a, Helm values: a template's `replicas: {{ .Values.replicaCount }}` takes its chart's default, and
+a `{{ if .Values.X.enabled }}` block the default switches on is no longer opt-in.
 
-Without `helm`, templates are read best effort (analyze.kubernetes); the one value that changes how the
-process model is judged, a workload's replicas, is looked up in the chart's `values.yaml` (or
-`values.yml`), read through `ProjectFiles`. A deploy may override it (`--set`, another values file):
-the default is what the chart ships, and the findings already say they come from a template.
+Without `helm`, templates are read best effort (analyze.kubernetes); the values that change how a template is
+judged, a workload's replicas and the switches of its opt-in blocks, are looked up in the chart's
+`values.yaml` (or `values.yml`), read through `ProjectFiles`. A deploy may override them (`--set`, another
+values file): the default is what the chart ships, and the findings already say they come from a template.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from dataclasses import replace
 
 from twelvefactor_lint.discover.walk import KUBERNETES
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.kubernetes import HelmReplicas, HelmValue
+from twelvefactor_lint.facts.kubernetes import HelmReplicas, HelmSwitch, HelmValue
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
 
 def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
-    """Fill each `HelmReplicas` with its chart's default (read the values files it needs first)."""
-    refs = [f for f in facts if isinstance(f, HelmReplicas)]
+    """Fill each `HelmReplicas` with its chart's default, and clear the condition of what a `HelmSwitch` the
+    default sets holds (read the values files they need first)."""
+    refs = [f for f in facts if isinstance(f, HelmReplicas | HelmSwitch)]
     if not refs:
         return facts
     requests: dict[str, FileRequest] = {}
@@ -30,4 +32,6 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
             requests.setdefault(values, FileRequest(values, KUBERNETES, ref.path))
     facts = facts + files.read(list(requests.values()))
     defaults = {(posixpath.dirname(f.path), f.key): f.value for f in facts if isinstance(f, HelmValue)}
-    return [replace(f, replicas=defaults.get((f.chart, f.key), 0)) if isinstance(f, HelmReplicas) else f for f in facts]
+    on = {(f.path, f.condition) for f in refs if isinstance(f, HelmSwitch) and defaults.get((f.chart, f.key))}
+    return [replace(f, replicas=defaults.get((f.chart, f.key), 0)) if isinstance(f, HelmReplicas)
+            else replace(f, condition="") if f.condition and (f.path, f.condition) in on else f for f in facts]
