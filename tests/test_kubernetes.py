@@ -237,3 +237,53 @@ def test_a_charts_values_default_lowers_only_what_depends_on_the_replicas(tmp_pa
         (rule, lowered[severity] if rule == "TF1201" else severity) for rule, _, _, severity in declared)
     assert any(rule == "TF1201" for rule, *_ in declared) and any(rule == "TF901" for rule, *_ in declared)
     assert all(("chart's default" in f.message) == (f.rule == "TF1201") for f in result.findings)
+
+
+HELM_ARMS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}"
+          command: ["sh", "-c"]
+          {{- if eq .Values.mode "local" }}
+          args: ["python manage.py runserver 0.0.0.0:8000"]
+          {{- else if eq .Values.mode "preview" }}
+          args: ["uwsgi --py-autoreload 3 --ini uwsgi.ini"]
+          {{- else }}
+          args: ["gunicorn app.wsgi"]
+          {{- end }}
+"""
+
+
+def test_each_arm_of_a_chart_value_comparison_is_its_own_rendering_with_its_condition():
+    from twelvefactor_lint.analyze.kubernetes import analyze
+    from twelvefactor_lint.facts.kubernetes import HelmSwitch
+    from twelvefactor_lint.facts.process import DevServer
+
+    facts = analyze("chart/templates/web.yaml", HELM_ARMS.encode()).facts
+    servers = sorted((f.command, f.condition, f.dev_only) for f in facts if isinstance(f, DevServer))
+    assert servers == [
+        ("python manage.py runserver 0.0.0.0:8000", "when the chart value `mode` is `local`", True),
+        ("uwsgi --py-autoreload 3 --ini uwsgi.ini", "when the chart value `mode` is `preview`", False)]
+    switches = sorted((f.line, f.key, f.values, f.negated) for f in facts if isinstance(f, HelmSwitch))
+    assert switches == [(12, "mode", ("local",), False), (14, "mode", ("preview",), False),
+                        (16, "mode", ("local", "preview"), True)]
+    mixed = HELM_ARMS.replace('else if eq .Values.mode "preview"', 'else if .Values.preview')
+    assert not [f for f in analyze("chart/templates/web.yaml", mixed.encode()).facts if isinstance(f, HelmSwitch)]
+
+
+def test_the_arm_the_charts_default_selects_is_the_default_deploy_the_others_opt_in(tmp_path, catalogue):
+    for mode, expected in (("production", [("TF1004", 11, "warning")]), ("preview", [("TF1004", 11, "error")]),
+                           ("local", [("TF1004", 11, "warning")])):  # a development default: still dev-only
+        files = {"chart/templates/web.yaml": HELM_ARMS, "chart/values.yaml": f"mode: {mode}\n"}
+        result, found = _findings(tmp_path / mode, catalogue, files)
+        assert sorted((rule, line, severity) for rule, _, line, severity in found if rule == "TF1004") \
+            == sorted(expected), mode
+        opt_in = [f.message for f in result.findings if f.severity == "warning"]
+        assert all("only when the chart value `mode` is `preview`: opt-in" in m for m in opt_in), mode

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from twelvefactor_lint.analyze import Unanalyzable, directives, images
+from twelvefactor_lint.analyze import Unanalyzable, directives, helm_arms, images
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
@@ -58,6 +58,8 @@ _VALUES_REPLICAS = re.compile(r"^\s*replicas:\s*\{\{-?\s*\.Values\.([\w.]+)\s*-?
 """`replicas: {{ .Values.replicaCount }}`: the chart's values file gives the default."""
 _VALUES_FILES = {"values.yaml", "values.yml"}
 _BOOLEAN = {"true": 1, "false": 0}
+_WORD = re.compile(r"^[\w.-]{1,40}$")
+"""A string default a template may compare (`settings: prod`): a word, not a sentence or a secret-sized blob."""
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
@@ -441,10 +443,10 @@ def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
 
 
 def _helm_values(path: str, text: str) -> list[Fact]:
-    """A chart's values file: the integer and boolean defaults of `values.yaml`, by dotted key (link.helm reads them
-    for a template's replicas and `{{ if .Values.X }}` switches), and the secrets any values file commits (a chart
-    default or one deploy's values, which the templates render into env values, ConfigMaps or Secrets); an
-    unreadable file gives none."""
+    """A chart's values file: the integer, boolean and one-word defaults of `values.yaml`, by dotted key (link.helm
+    reads them for a template's replicas, `{{ if .Values.X }}` switches and `eq .Values.X "v"` comparisons), and
+    the secrets any values file commits (a chart default or one deploy's values, which the templates render into
+    env values, ConfigMaps or Secrets); an unreadable file gives none."""
     try:
         root = Y.compose(text)
     except (yaml.YAMLError, RecursionError):
@@ -460,13 +462,62 @@ def _helm_values(path: str, text: str) -> list[Fact]:
             number = _int(value) if isinstance(value, yaml.ScalarNode) else None
             if number is None and isinstance(value, yaml.ScalarNode):
                 number = _BOOLEAN.get((Y.scalar(value) or "").lower())
-            if number is not None and defaults:
-                found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number, anchor=f"value:{dotted}"))
-            elif isinstance(value, yaml.MappingNode):
+            word = Y.scalar(value) if isinstance(value, yaml.ScalarNode) else None
+            if defaults and word is not None and (number is not None or _WORD.match(word)):
+                found.append(HelmValue(path, Y.line(key_node), 1, key=dotted, value=number or 0, text=word,
+                                       anchor=f"value:{dotted}"))
+            if isinstance(value, yaml.MappingNode):
                 pending.append((f"{dotted}.", value))
-            elif isinstance(value, yaml.ScalarNode):
+            elif isinstance(value, yaml.ScalarNode) and not (number is not None and defaults):
                 found += _secrets(path, [(key, value)], f"Helm values `{dotted}`", how)
     return found
+
+
+def _rendering(path: str, text: str, best_effort: bool, refs: dict[int, str]) -> tuple[list[Fact], Fact | None]:
+    """The facts of a manifest (a template's blanked text), and the parse error of a plain one that fails part way."""
+    documents: list[yaml.Node] = []
+    failure = None
+    try:
+        for doc in Y.compose_all(_blank_templates(text) if best_effort else text):
+            if doc is not None:
+                documents.append(doc)
+    except (yaml.YAMLError, RecursionError) as error:
+        if best_effort and not documents:
+            raise Unanalyzable(f"Helm template not readable without helm ({type(error).__name__})") from None
+        failure = None if best_effort else _parse_failure(path, error, lines=split_lines(text)) \
+            if isinstance(error, yaml.YAMLError) else parse_error(path, "invalid YAML: RecursionError")
+    claim_facts = _claims(path, documents)
+    claims = {c.name: c.access for c in claim_facts}
+    return [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))], \
+        failure
+
+
+def _compared(path: str, text: str, chains: list[list[helm_arms.Arm]], first: list[Fact],
+              refs: dict[int, str]) -> list[Fact]:
+    """Each arm of a template's value comparisons read as its own rendering (`first`: every chain's first arm):
+    what every rendering has is unconditional, what one has alone carries its arm's condition (dev-only for a
+    development value or the `else` of a production one), with a `HelmSwitch` link resolves from the chart's
+    default."""
+    renderings = [first]
+    for k in range(1, max(len(chain) for chain in chains)):
+        try:
+            renderings.append(_rendering(path, helm_arms.variant(text, chains, k), True, refs)[0])
+        except Unanalyzable:
+            renderings.append([])
+    common = set(first).intersection(*renderings[1:])
+    facts = [f for f in first if f in common]
+    switches: dict[helm_arms.Arm, HelmSwitch] = {}
+    for k, rendering in enumerate(renderings):
+        for f in rendering:
+            arm = None if f in common or f.condition else helm_arms.arm_of(f.line, chains, k)
+            if arm is not None:
+                switches.setdefault(arm, HelmSwitch(path, arm.first, 1, key=arm.key, chart=_chart(path),
+                                                    condition=arm.condition, values=arm.values, negated=arm.negated,
+                                                    anchor=f"helm-switch:{arm.first}:{arm.key}"))
+            marked = f if arm is None else replace(f, condition=arm.condition, dev_only=f.dev_only or arm.dev_only)
+            if f not in common and marked not in facts:
+                facts.append(marked)
+    return facts + list(switches.values())
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
@@ -480,22 +531,12 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
         raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")
-    documents: list[yaml.Node] = []
-    failure = None
-    try:
-        for doc in Y.compose_all(_blank_templates(text) if best_effort else text):
-            if doc is not None:
-                documents.append(doc)
-    except (yaml.YAMLError, RecursionError) as error:
-        if best_effort and not documents:
-            raise Unanalyzable(f"Helm template not readable without helm ({type(error).__name__})") from None
-        failure = None if best_effort else _parse_failure(path, error, lines) if isinstance(error, yaml.YAMLError) \
-            else parse_error(path, "invalid YAML: RecursionError")
-    claim_facts = _claims(path, documents)
-    claims = {c.name: c.access for c in claim_facts}
     refs = {number: m.group(1) for number, line in enumerate(text.split("\n"), start=1)
             for m in [_VALUES_REPLICAS.match(line)] if m} if best_effort else {}
-    facts: list[Fact] = [*claim_facts, *(f for doc in documents for f in _document_facts(path, doc, claims, best_effort, refs))]
+    chains = helm_arms.arms(text) if best_effort else []
+    facts, failure = _rendering(path, helm_arms.variant(text, chains, 0) if chains else text, best_effort, refs)
+    if chains:
+        facts = _compared(path, text, chains, facts, refs)
     if best_effort:
         facts = _opt_in(path, text, facts)
     if failure is not None:

@@ -68,21 +68,27 @@ class HelmReplicas(Fact):
 
 @kind("kubernetes.helm_switch")
 class HelmSwitch(Fact):
-    """A Helm template's `{{ if .Values.KEY }}` block holding facts, which carry its `condition` (opt-in) as it
-    does: link reads the chart's values.yaml default, and a default that switches the block on makes those facts
-    the chart's default deploy (their condition cleared)."""
+    """A Helm template's `{{ if .Values.KEY }}` block, or an arm of a `{{ if eq .Values.KEY "v" }} ... {{ else }}`
+    chain, holding facts, which carry its `condition` (opt-in) as it does: link reads the chart's values.yaml
+    default, and a default that switches the block on (selects the arm) makes those facts the chart's default
+    deploy (their condition cleared)."""
 
-    key: str = doc("The values key (`guacamole.enabled`).")
+    key: str = doc("The values key (`guacamole.enabled`, `settings`).")
     chart: str = doc("The chart's directory (the one holding `templates/`), relative to the project root.")
+    values: tuple[str, ...] = doc("An arm of a comparison: the values that select it (`(\"prod\",)`); `()`: a plain "
+                                  "`{{ if .Values.KEY }}` switch.", default=())
+    negated: bool = doc("An arm of a comparison selected by any value but `values` (an `else`, an `ne`).",
+                        default=False)
 
 
 @kind("kubernetes.helm_value")
 class HelmValue(Fact):
-    """An integer or boolean default in a Helm chart's values.yaml (read when a template's `replicas` or
-    `{{ if .Values.KEY }}` refers to one)."""
+    """An integer, boolean or one-word default in a Helm chart's values.yaml (read when a template's `replicas`,
+    `{{ if .Values.KEY }}` or `eq .Values.KEY "v"` refers to one)."""
 
-    key: str = doc("The dotted key (`replicaCount`, `web.replicas`, `guacamole.enabled`).")
-    value: int = doc("The integer (a boolean: 1 for true, 0 for false).")
+    key: str = doc("The dotted key (`replicaCount`, `web.replicas`, `guacamole.enabled`, `settings`).")
+    value: int = doc("The integer (a boolean: 1 for true, 0 for false; 0 for a word).")
+    text: str = doc("The default as written (`prod`, `3`, `true`).", default="")
 
 
 @kind("kubernetes.claim")

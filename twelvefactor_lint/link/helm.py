@@ -1,5 +1,6 @@
 """Link phase 1a, Helm values: a template's `replicas: {{ .Values.replicaCount }}` takes its chart's default, and
-a `{{ if .Values.X.enabled }}` block the default switches on is no longer opt-in.
+a `{{ if .Values.X.enabled }}` block the default switches on, or the arm of an `{{ if eq .Values.X "v" }}` chain
+the default selects, is no longer opt-in.
 
 Without `helm`, templates are read best effort (analyze.kubernetes); the values that change how a template is
 judged, a workload's replicas and the switches of its opt-in blocks, are looked up in the chart's
@@ -31,7 +32,21 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         if values is not None:
             requests.setdefault(values, FileRequest(values, KUBERNETES, ref.path))
     facts = facts + files.read(list(requests.values()))
-    defaults = {(posixpath.dirname(f.path), f.key): f.value for f in facts if isinstance(f, HelmValue)}
-    on = {(f.path, f.condition) for f in refs if isinstance(f, HelmSwitch) and defaults.get((f.chart, f.key))}
-    return [replace(f, replicas=defaults.get((f.chart, f.key), 0)) if isinstance(f, HelmReplicas)
+    defaults = {(posixpath.dirname(f.path), f.key): f for f in facts if isinstance(f, HelmValue)}
+    on = {(f.path, f.condition) for f in refs if isinstance(f, HelmSwitch) and _selects(defaults.get((f.chart, f.key)), f)}
+    return [replace(f, replicas=_count(defaults.get((f.chart, f.key)))) if isinstance(f, HelmReplicas)
             else replace(f, condition="") if f.condition and (f.path, f.condition) in on else f for f in facts]
+
+
+def _count(default: HelmValue | None) -> int:
+    return default.value if default is not None else 0
+
+
+def _selects(default: HelmValue | None, switch: HelmSwitch) -> bool:
+    """The chart's default renders the block: sets the value, or (an arm of a comparison) is one of the values
+    that select it; an unknown default selects no arm."""
+    if default is None:
+        return False
+    if switch.values:
+        return (default.text in switch.values) != switch.negated
+    return bool(default.value)
