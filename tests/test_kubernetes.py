@@ -287,3 +287,26 @@ def test_the_arm_the_charts_default_selects_is_the_default_deploy_the_others_opt
             == sorted(expected), mode
         opt_in = [f.message for f in result.findings if f.severity == "warning"]
         assert all("only when the chart value `mode` is `preview`: opt-in" in m for m in opt_in), mode
+
+
+def test_a_switch_with_an_else_renders_one_arm_the_else_of_a_production_switch_dev_only(tmp_path, catalogue):
+    switch = HELM_ARMS.replace('if eq .Values.mode "local"', "if .Values.gunicorn").replace(
+        'args: ["python manage.py runserver 0.0.0.0:8000"]', 'args: ["gunicorn app.wsgi"]').replace(
+        """          {{- else if eq .Values.mode "preview" }}
+          args: ["uwsgi --py-autoreload 3 --ini uwsgi.ini"]
+          {{- else }}
+          args: ["gunicorn app.wsgi"]
+""", """          {{- else }}
+          args: ["uwsgi --py-autoreload 3 --ini uwsgi.ini"]
+""")
+    # the default leaves the switch off: the else renders; on, or unknown: the else is opt-in
+    for values, expected in (("gunicorn: false\n", "error"), ("other: 1\n", "warning"), ("gunicorn: true\n", "warning")):
+        result, found = _findings(tmp_path / values[:5], catalogue,
+                                  {"chart/templates/web.yaml": switch, "chart/values.yaml": values})
+        assert [severity for rule, _, _, severity in found if rule == "TF1004"] == [expected], values
+        assert all("is not set: opt-in" in f.message for f in result.findings if f.rule == "TF1004") \
+            == (expected != "error"), values
+    production = switch.replace(".Values.gunicorn", ".Values.production")
+    _, found = _findings(tmp_path / "prod", catalogue,
+                         {"chart/templates/web.yaml": production, "chart/values.yaml": "production: true\n"})
+    assert [f for f in found if f[0] == "TF1004"] == []

@@ -1,9 +1,10 @@
-"""The arms of a Helm template's value comparisons: `{{ if eq .Values.settings "prod" }} ... {{ else }} ... {{ end }}`.
+"""The arms of a Helm template's value tests: `{{ if eq .Values.settings "prod" }} ... {{ else }} ... {{ end }}`,
+`{{ if .Values.devMode }} ... {{ else }} ... {{ end }}`.
 
 Helm renders one arm of such a chain, the one the chart value selects; read as plain YAML every arm would be
 rendered (and a key both arms set, `args:`, keeps the last). `arms` finds the chains whose arms all compare one
-`.Values` key with string literals (`eq`/`ne`, `else if`, `else`), and `variant` gives the template with only
-the k-th arm of each chain kept, so the analyzer reads each arm as its own rendering.
+`.Values` key with string literals (`eq`/`ne`, `else if`, `else`), or test one key with an `else`, and `variant`
+gives the template with only the k-th arm of each chain kept, so the analyzer reads each arm as its own rendering.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from dataclasses import dataclass
 _BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
 _COMPARISON = re.compile(r'^\(?\s*(eq|ne)\s+(?:\$?\.Values\.([\w.]+)\s+"([^"]*)"|"([^"]*)"\s+\$?\.Values\.([\w.]+))\s*\)?$')
 """`eq .Values.settings "prod"`, `ne "dev" $.Values.env`, `(eq .Values.mode "local")`."""
+SWITCH = re.compile(r"^\s*\$?\.Values\.([\w.]+)\s*-?$")
+"""`{{ if .Values.devMode }}`: the block renders only when the chart value is set."""
+DEV_SWITCH = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mode|Enabled|_mode|_enabled)?|localDev|local_dev)`")
+"""A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
+_PROD_SWITCH = re.compile(r"(?i)(?:^|\.)(?:prod|production)(?:Mode|Enabled|_mode|_enabled)?$")
+"""A chart value that switches production behaviour on (`production`): its `else` is dev-only."""
 _DEV_WORD = re.compile(r"(?i)^(dev|devel|develop|development|local|localdev|debug|hotreload|reload)$")
 _PROD_WORD = re.compile(r"(?i)^(prod|production|prd|live)$")
 
@@ -21,7 +28,8 @@ _PROD_WORD = re.compile(r"(?i)^(prod|production|prd|live)$")
 @dataclass(frozen=True)
 class Arm:
     """One arm of a chain: the lines strictly between its tag and the next (`first` is its tag's line). It renders
-    when the chart value `key` is one of `values` (`negated`: is none of them)."""
+    when the chart value `key` is one of `values` (`negated`: is none of them); with no `values`, when it is set
+    (`negated`: is not set)."""
 
     first: int
     last: int
@@ -31,13 +39,17 @@ class Arm:
 
     @property
     def condition(self) -> str:
+        if not self.values:
+            return f"when the chart value `{self.key}` is {'not ' if self.negated else ''}set"
         quoted = " or ".join(f"`{v}`" for v in self.values)
         return f"when the chart value `{self.key}` is {'not ' if self.negated else ''}{quoted}"
 
     @property
     def dev_only(self) -> bool:
-        """Selected by a development value (`dev`, `local`), or by anything but a production value (the `else`
-        of `eq .Values.settings "prod"`)."""
+        """Selected by a development value (`dev`, `local`) or switch (`devMode`), or by anything but a production
+        value (the `else` of `eq .Values.settings "prod"`, of `if .Values.production`)."""
+        if not self.values:
+            return bool(_PROD_SWITCH.search(self.key)) if self.negated else bool(DEV_SWITCH.search(f"`{self.key}`"))
         words = _PROD_WORD if self.negated else _DEV_WORD
         return any(words.match(v) for v in self.values)
 
@@ -64,9 +76,10 @@ def _comparison(text: str) -> tuple[str, Selection] | None:
 
 
 class _Chain:
-    def __init__(self, line: int, key: str, test: Selection):
-        self.key = key
-        self.open: tuple[int, Selection] | None = (line, test)
+    def __init__(self, line: int, key: str, test: Selection | None):
+        """`test`: the comparison of the first arm; None: a plain `{{ if .Values.KEY }}` (its `else`: not set)."""
+        self.key, self.plain = key, test is None
+        self.open: tuple[int, Selection] | None = (line, test or (False, frozenset()))
         self.arms: list[Arm] = []
         self.rest: Selection = (True, frozenset())
         self.valid = True
@@ -75,8 +88,8 @@ class _Chain:
         if self.open is None:
             return
         first, test = self.open
-        negated, values = _both(self.rest, test)
-        if values or negated:  # an arm no value selects never renders: nothing to read
+        negated, values = (test[0], frozenset()) if self.plain else _both(self.rest, test)
+        if values or negated or self.plain:  # an arm no value selects never renders: nothing to read
             self.arms.append(Arm(first, line, self.key, tuple(sorted(values)), negated))
         self.rest = _both(self.rest, (not test[0], test[1]))
         self.open = None
@@ -87,7 +100,7 @@ class _Chain:
         if not rest:
             self.open = (line, (True, frozenset()))
             return
-        compared = _comparison(rest[2:]) if rest.startswith("if ") else None
+        compared = _comparison(rest[2:]) if rest.startswith("if ") and not self.plain else None
         if compared is None or compared[0] != self.key:
             self.valid = False
         else:
@@ -112,8 +125,10 @@ def arms(text: str) -> list[list[Arm]]:
                     stack[-1].branch(number, rest)
             else:
                 compared = _comparison(rest) if word == "if" else None
-                stack.append(_Chain(number, *compared) if compared else None)
-    return [c.arms for c in chains if c.valid and c.arms]
+                switch = SWITCH.match(rest) if word == "if" and not compared else None
+                stack.append(_Chain(number, *compared) if compared else _Chain(number, switch.group(1), None)
+                             if switch else None)
+    return [c.arms for c in chains if c.valid and c.arms and (not c.plain or len(c.arms) == 2)]
 
 
 def variant(text: str, chains: list[list[Arm]], k: int) -> str:

@@ -85,10 +85,6 @@ def _blank_templates(text: str) -> str:
 
 
 _BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
-_VALUE_SWITCH = re.compile(r"^\s*\.Values\.([\w.]+)\s*-?$")
-"""`{{ if .Values.devMode }}`: the block renders only when the chart value is set."""
-_DEV_VALUE = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mode|Enabled|_mode|_enabled)?|localDev|local_dev)`")
-"""A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
 
 
 def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
@@ -109,7 +105,7 @@ def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
                 if stack:
                     stack[-1] = None
             else:
-                value = _VALUE_SWITCH.match(rest) if word == "if" else None
+                value = helm_arms.SWITCH.match(rest) if word == "if" else None
                 stack.append((number, value.group(1)) if value else None)
     return found
 
@@ -134,7 +130,7 @@ def _opt_in(path: str, text: str, facts: list[Fact]) -> list[Fact]:
         condition = f"when the chart value `{key}` is set"
         switches.setdefault((line, key), HelmSwitch(path, line, 1, key=key, chart=_chart(path), condition=condition,
                                                     anchor=f"helm-switch:{line}:{key}"))
-        marked.append(replace(f, condition=condition, dev_only=f.dev_only or bool(_DEV_VALUE.search(condition))))
+        marked.append(replace(f, condition=condition, dev_only=f.dev_only or bool(helm_arms.DEV_SWITCH.search(condition))))
     return marked + list(switches.values())
 
 

@@ -43,10 +43,16 @@ def _count(default: HelmValue | None) -> int:
 
 
 def _selects(default: HelmValue | None, switch: HelmSwitch) -> bool:
-    """The chart's default renders the block: sets the value, or (an arm of a comparison) is one of the values
-    that select it; an unknown default selects no arm."""
+    """The chart's default renders the block: sets the value (leaves it unset, for the `else` of a switch), or (an
+    arm of a comparison) is one of the values that select it; an unknown default selects no arm."""
     if default is None:
         return False
     if switch.values:
         return (default.text in switch.values) != switch.negated
-    return bool(default.value)
+    return _set(default) != switch.negated
+
+
+def _set(default: HelmValue) -> bool:
+    """Helm's truth of a default: a non-zero number, `true`, a word."""
+    numeric = default.text.isdigit() or default.text.lower() in {"true", "false"}
+    return bool(default.value) if numeric or not default.text else True
