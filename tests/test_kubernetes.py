@@ -300,8 +300,9 @@ def test_a_switch_with_an_else_renders_one_arm_the_else_of_a_production_switch_d
           args: ["uwsgi --py-autoreload 3 --ini uwsgi.ini"]
 """)
     # the default leaves the switch off: the else renders; on, or unknown: the else is opt-in
-    for values, expected in (("gunicorn: false\n", "error"), ("other: 1\n", "warning"), ("gunicorn: true\n", "warning")):
-        result, found = _findings(tmp_path / values[:5], catalogue,
+    for values, expected in (("gunicorn: false\n", "error"), ("gunicorn: null\n", "error"), ("other: 1\n", "warning"),
+                             ("gunicorn: true\n", "warning"), ("gunicorn: sync\n", "warning")):
+        result, found = _findings(tmp_path / values.replace(":", "").split()[-1], catalogue,
                                   {"chart/templates/web.yaml": switch, "chart/values.yaml": values})
         assert [severity for rule, _, _, severity in found if rule == "TF1004"] == [expected], values
         assert all("is not set: opt-in" in f.message for f in result.findings if f.rule == "TF1004") \

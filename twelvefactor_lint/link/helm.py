@@ -53,6 +53,6 @@ def _selects(default: HelmValue | None, switch: HelmSwitch) -> bool:
 
 
 def _set(default: HelmValue) -> bool:
-    """Helm's truth of a default: a non-zero number, `true`, a word."""
+    """Helm's truth of a default: a non-zero number, `true`, a word (not `null`)."""
     numeric = default.text.isdigit() or default.text.lower() in {"true", "false"}
-    return bool(default.value) if numeric or not default.text else True
+    return bool(default.value) if numeric else default.text.lower() not in {"", "null", "~"}
