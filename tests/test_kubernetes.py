@@ -239,18 +239,8 @@ def test_a_charts_values_default_lowers_only_what_depends_on_the_replicas(tmp_pa
     assert all(("chart's default" in f.message) == (f.rule == "TF1201") for f in result.findings)
 
 
-HELM_ARMS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}-web
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: "{{ .Values.image.repository }}"
-          command: ["sh", "-c"]
+HELM_ARMS = HELM_WEB.replace("  replicas: {{ .Values.web.replicas }}\n", "").replace(
+    '["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"]\n', '''["sh", "-c"]
           {{- if eq .Values.mode "local" }}
           args: ["python manage.py runserver 0.0.0.0:8000"]
           {{- else if eq .Values.mode "preview" }}
@@ -258,7 +248,7 @@ spec:
           {{- else }}
           args: ["gunicorn app.wsgi"]
           {{- end }}
-"""
+''')
 
 
 def test_each_arm_of_a_chart_value_comparison_is_its_own_rendering_with_its_condition():

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
+BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
+"""A template action that opens, branches or closes a block."""
 _COMPARISON = re.compile(r'^\(?\s*(eq|ne)\s+(?:\$?\.Values\.([\w.]+)\s+"([^"]*)"|"([^"]*)"\s+\$?\.Values\.([\w.]+))\s*\)?$')
 """`eq .Values.settings "prod"`, `ne "dev" $.Values.env`, `(eq .Values.mode "local")`."""
 SWITCH = re.compile(r"^\s*\$?\.Values\.([\w.]+)\s*-?$")
@@ -108,12 +109,12 @@ class _Chain:
 
 
 def arms(text: str) -> list[list[Arm]]:
-    """The comparison chains of a template, each as its arms in order (the chains that mix keys or other tests
-    are left out: read as before)."""
+    """The comparison chains of a template, and the `{{ if .Values.KEY }}` switches with an `else`, each as its arms
+    in order (the chains that mix keys or other tests are left out: read as before)."""
     chains: list[_Chain] = []
     stack: list[_Chain | None] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        for match in _BLOCK.finditer(line):
+        for match in BLOCK.finditer(line):
             word, rest = match.groups()
             if word == "end":
                 chain = stack.pop() if stack else None

@@ -11,7 +11,8 @@ StatefulSet's `volumeClaimTemplates` give each replica its own volume, so neithe
 for that. A Helm template without `helm` is read best effort: template actions are blanked
 out and every process says so; a `replicas: {{ .Values.KEY }}` is a `kubernetes.helm_replicas` fact,
 which link resolves from the chart's values.yaml (this analyzer reads it for its integer defaults),
-else it counts as one.
+else it counts as one. The arms of an `{{ if eq .Values.X "v" }} ... {{ else }}` chain (or of a switch with an
+`else`) are read as renderings of their own (analyze.helm_arms), each carrying its condition for link.
 """
 
 from __future__ import annotations
@@ -84,7 +85,6 @@ def _blank_templates(text: str) -> str:
     return "\n".join(lines)
 
 
-_BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
 
 
 def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
@@ -96,7 +96,7 @@ def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
         switch = next((s for s in reversed(stack) if s), None)
         if switch:
             found[number] = switch
-        for match in _BLOCK.finditer(line):
+        for match in helm_arms.BLOCK.finditer(line):
             word, rest = match.groups()
             if word == "end":
                 if stack:
