@@ -151,6 +151,17 @@ def test_one_volume_line_with_two_data_paths_is_one_finding(lint):
     assert "/app/media /app/uploads" in finding.message
 
 
+def test_one_volume_shared_by_three_services_is_one_finding(lint):
+    mount = "    build: .\n    volumes:\n      - archive:/data/archive\n"
+    other = "    build: .\n    volumes:\n      - media:/app/media\n"
+    compose = ("services:\n  api:\n" + mount + "  worker:\n" + mount + "  shell:\n" + mount + "  web:\n" + other
+               + "volumes:\n  archive:\n  media:\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF616",))
+    found = _by_rule(result, "TF616")
+    assert [f.line for f in found] == [5, 17]  # the shared volume once, a volume of its own apart
+    assert [r.line for r in found[0].related] == [9, 13] and "and 2 more" in found[0].message
+
+
 def test_schedulers_and_one_off_containers_are_single_by_design(lint):
     compose = ("services:\n  beat:\n    build: .\n    container_name: b\n    command: celery -A app beat\n"
                "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
@@ -281,3 +292,18 @@ def test_a_defaults_file_name_shared_by_two_files_marks_neither(lint):
     result = lint({"app.py": app, "default_config.py": defaults, "legacy/default_config.py": defaults},
                   select=("TF401",))
     assert [f.severity for f in result.findings if f.path == "default_config.py"] == ["warning"]
+
+
+def test_a_projects_own_build_of_a_datastore_is_a_backing_service_and_a_consumer_of_one_is_not(lint):
+    compose = ("services:\n  search:\n    image: ghcr.io/acme/shop-elasticsearch:8\n    volumes:\n      - es:/data\n"
+               "  consumer:\n    image: ghcr.io/acme/shop-kafka-consumer:1\n    volumes:\n      - inbox:/data\n"
+               "volumes:\n  es:\n  inbox:\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF616",))
+    (finding,) = _by_rule(result, "TF616")
+    assert "of service `consumer`" in finding.message
+
+
+def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
+    compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
+    (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
+    assert finding.message.startswith("the bind volume `${UPLOAD_PATH}` keeps `/usr/share/app/upload/`")

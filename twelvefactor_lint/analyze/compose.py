@@ -284,6 +284,10 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
     return facts
 
 
+_UNSET_SOURCE = re.compile(r"\$\{\w+\}|\$\w+")
+"""A mount's source that is only a variable without a default: the host path each deploy sets."""
+
+
 def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[ComposeVolume]:
     """Each volume mounted into the service: source, target, bind or named, read-only."""
     facts = []
@@ -295,6 +299,8 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
                 continue
             source, target, mode = parts[0], parts[1], ":".join(parts[2:])
             read_only = "ro" in mode.split(",")
+            unset = _UNSET_SOURCE.match(text) if not source else None
+            source = unset[0] if unset else source  # `${UPLOAD_PATH}:/upload`: a host path the deploy names
         else:
             source = Y.scalar(Y.get(entry, "source")) or ""
             target = Y.scalar(Y.get(entry, "target")) or ""

@@ -59,7 +59,8 @@ class ComposeScalingBlocker(Scaled):
 class ComposeVolume(Scaled):
     """A volume mounted into a service."""
 
-    source: str = doc("The host path or volume name (`./data`, `pgdata`).")
+    source: str = doc("The host path or volume name (`./data`, `pgdata`); a variable without a default as written "
+                      "(`${UPLOAD_PATH}`, a host path the deploy sets).")
     target: str = doc("The path inside the container.")
     mount_type: str = doc("`bind` (a host path) or `named` (a volume).")
     host_path: str = doc("A relative bind mount's host path, relative to the project root (`../shared` leaves it); "
