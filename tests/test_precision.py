@@ -162,6 +162,13 @@ def test_one_volume_shared_by_three_services_is_one_finding(lint):
     assert [r.line for r in found[0].related] == [9, 13] and "and 2 more" in found[0].message
 
 
+def test_several_data_volumes_of_one_service_stay_one_finding(lint):
+    mounts = "".join(f"      - ./{name}:/data/{name}\n" for name in ("videos", "har", "log"))
+    result = lint({"docker-compose.yml": "services:\n  api:\n    build: .\n    volumes:\n" + mounts}, select=("TF616",))
+    (finding,) = _by_rule(result, "TF616")
+    assert [r.line for r in finding.related] == [6, 7]
+
+
 def test_schedulers_and_one_off_containers_are_single_by_design(lint):
     compose = ("services:\n  beat:\n    build: .\n    container_name: b\n    command: celery -A app beat\n"
                "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
@@ -300,7 +307,7 @@ def test_a_projects_own_build_of_a_datastore_is_a_backing_service_and_a_consumer
                "volumes:\n  es:\n  inbox:\n")
     result = lint({"docker-compose.yml": compose}, select=("TF616",))
     (finding,) = _by_rule(result, "TF616")
-    assert "of service `consumer`" in finding.message
+    assert finding.message.startswith("service `consumer` keeps")
 
 
 def test_a_file_store_named_a_cache_by_its_writer_is_info_and_one_named_nothing_is_a_warning(lint):
@@ -317,4 +324,4 @@ def test_a_file_store_named_a_cache_by_its_writer_is_info_and_one_named_nothing_
 def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
     compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
     (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
-    assert finding.message.startswith("the bind volume `${UPLOAD_PATH}` keeps `/usr/share/app/upload/`")
+    assert "keeps `/usr/share/app/upload/` on a bind volume (`${UPLOAD_PATH}`)" in finding.message

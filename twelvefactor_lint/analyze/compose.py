@@ -315,6 +315,21 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
     return facts
 
 
+_SHARED_BY = 3
+"""Services mounting one source that make it a shared volume: its mounts are then one finding (judge.rollup
+folds a pattern from its third occurrence); two services' mounts stay with each service's other volumes."""
+
+
+def _shared_volumes(facts: list[Fact]) -> list[Fact]:
+    """Mark the mounts of a source that several services of the file mount."""
+    services: dict[str, set[str]] = {}
+    for fact in facts:
+        if isinstance(fact, ComposeVolume) and fact.source:
+            services.setdefault(fact.source, set()).add(fact.service)
+    return [replace(f, shared=True) if isinstance(f, ComposeVolume) and len(services.get(f.source, ())) >= _SHARED_BY else f
+            for f in facts]
+
+
 def _sticky_labels(path: str, name: str, service: dict) -> list[ProxySticky]:
     """Traefik sticky-session labels, in list (`key=value`) or mapping form."""
     labels = _field(service, "labels")
@@ -365,6 +380,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     secrets: set[tuple[str, str]] = set()
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
+    facts = _shared_volumes(facts)
     if any(_mounts_source(f) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
         facts = [replace(f, dev_only=True) for f in facts]
