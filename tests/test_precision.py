@@ -28,6 +28,51 @@ def test_a_source_tree_bind_mount_makes_a_compose_file_dev_only(lint):
     assert [f.severity for f in _by_rule(result, "TF1201")] == ["info"]
 
 
+def test_a_read_only_source_tree_bind_mount_makes_a_compose_file_dev_only_when_debug_is_on(lint):
+    compose = _WEB.format(mount=".:/app:ro") + "    environment:\n      DATABASE_URL: postgres://site:site@db:5432/site\n"
+    debugging = lint({"docker-compose.yml": compose + "      DEBUG: 1\n"}, select=("TF1201", "TF308"))
+    assert [(f.rule, f.severity) for f in debugging.findings] == [("TF1201", "info"), ("TF308", "info")]
+    deployed = lint({"docker-compose.yml": compose}, select=("TF1201", "TF308"))  # plugins served read-only
+    assert [(f.rule, f.severity) for f in deployed.findings] == [("TF1201", "warning"), ("TF308", "warning")]
+
+
+def test_a_key_made_up_only_when_ci_is_in_the_environment_is_not_judged(lint):
+    settings = ('import os\nimport secrets\n\nif "CI" in os.environ:\n    SECRET_KEY = secrets.token_urlsafe(32)\n'
+                'if "SENTRY_DSN" not in os.environ:\n    TOKEN_SECRET = secrets.token_urlsafe(32)\n')
+    (found,) = lint({"app/settings.py": settings}, select=("TF302", "TF617")).findings
+    assert (found.rule, found.line, found.severity) == ("TF617", 7, "info")
+    assert "only when SENTRY_DSN is not set" in found.message
+
+
+def test_a_settings_model_field_is_set_by_the_environment_and_its_random_default_says_so(lint):
+    config = ('import secrets\nfrom pydantic import BaseModel, BaseSettings\n\nclass ConfigModel(BaseModel):\n'
+              '    SECRET_KEY: str = secrets.token_urlsafe(32)\n    TMDB_API_KEY: str = "db55323b8d3e4154498498a75642b381"\n\n'
+              'class Settings(BaseSettings, ConfigModel):\n    DEBUG: bool = False\n\n'
+              'class Unrelated(BaseModel):\n    SECRET_KEY: str = secrets.token_urlsafe(32)\n')
+    result = lint({"app/core/config.py": config}, select=("TF301", "TF302", "TF617"))
+    assert [(f.rule, f.line) for f in result.findings] == [("TF617", 5), ("TF302", 6), ("TF617", 12)]
+    assert "unless the environment sets it (a pydantic settings field)" in result.findings[0].message
+    assert "no environment variable can set it" in result.findings[2].message
+
+
+def test_the_secret_half_of_another_services_key_pair_with_a_placeholder_fallback_is_silent(lint):
+    settings = ('import os\n\nSTRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_1")\n'
+                'STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_12345")\n'
+                'PAYMENT_SECRET_KEY = os.environ.get("PAYMENT_SECRET_KEY", "changeme")\n'
+                'SECRET_KEY = os.environ.get("SECRET_KEY", "changeme")\nPUBLIC_KEY = os.environ.get("PUBLIC_KEY", "x")\n')
+    result = lint({"app/settings.py": settings}, select=("TF302",))
+    assert [f.line for f in result.findings] == [5, 6]
+
+
+def test_a_configparser_option_is_not_an_env_fallback(lint):
+    config = ('import os\nfrom configparser import ConfigParser\n\nconfig = ConfigParser()\n'
+              'APP_SECRET_KEY = os.environ.get("APP_SECRET_KEY") or config.get("OAUTH", "APP_SECRET_KEY")\n')
+    assert not lint({"src/config.py": config}, select=("TF302",)).findings
+    starlette = ('from starlette.config import Config\n\nconfig = Config(".env")\n'
+                 'ADMIN_PASSWORD = config("ADMIN_PASSWORD", default="!Ch4ng3Th1sP4ssW0rd!")\n')
+    assert [f.line for f in lint({"src/config.py": starlette}, select=("TF302",)).findings] == [4]
+
+
 def test_a_file_named_for_production_is_never_dev_only(lint):
     result = lint({"docker-compose.prod.yml": _WEB.format(mount=".:/app")}, select=("TF1201",))
     assert [f.severity for f in _by_rule(result, "TF1201")] == ["warning"]

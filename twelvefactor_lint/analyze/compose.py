@@ -166,6 +166,7 @@ _CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|cer
 
 _DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
 _ENV_NAMES = re.compile(r"^(ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|DJANGO_ENV|DJANGO_CONFIGURATION|APP_ENVIRONMENT)$")
+_DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
 
 def _declares_development(service: dict) -> bool:
@@ -221,20 +222,29 @@ def _env_vars(path: str, line: int, column: int, name: str, environment: list[tu
     return found
 
 
-def _mounts_source(volume: ComposeVolume) -> bool:
+def _mounts_source(volume: ComposeVolume, debugging: bool) -> bool:
     """A service built from the repository with a writable bind mount of a project directory over it
-    (`.:/app`, `./src:/code`): code edited on the host runs in the container. A compose file with such a
-    service is a development stack, and all of it is judged as development."""
-    return volume.built and mounts_source_tree(volume)
+    (`.:/app`, `./src:/code`): code edited on the host runs in the container. A read-only one (`.:/app:ro`) may
+    serve a deploy's plugins and themes, unless the service also turns debug on (`DEBUG: 1`). A compose file with
+    such a service is a development stack, and all of it is judged as development."""
+    return volume.built and mounts_source_tree(volume, read_only_too=debugging)
 
 
-def mounts_source_tree(volume: ComposeVolume) -> bool:
-    """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory."""
+def _debugging(service: dict) -> bool:
+    """A service whose environment turns the framework's debug mode on (`DEBUG: 1`, `FLASK_DEBUG=true`)."""
+    return any(_DEBUG_FLAGS.match(key) and value.strip().lower() in {"1", "true", "yes", "on"}
+               for key, value in _environment(_field(service, "environment")))
+
+
+def mounts_source_tree(volume: ComposeVolume, read_only_too: bool) -> bool:
+    """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory
+    (`read_only_too`: a read-only one counts as well)."""
     source = volume.source.rstrip("/")
     directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
                                   and posixpath.basename(source).lower() not in _CONFIG_DIRS
                                   and not _CONFIG_PART.search(posixpath.basename(source)))
-    return volume.mount_type == "bind" and directory and not volume.read_only and not volume.data_like
+    return volume.mount_type == "bind" and directory and (read_only_too or not volume.read_only) \
+        and not volume.data_like
 
 
 def built_paths(path: str, build: yaml.Node) -> tuple[str, str]:
@@ -381,7 +391,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
     facts = _shared_volumes(facts)
-    if any(_mounts_source(f) for f in facts if isinstance(f, ComposeVolume)) or any(
+    debugging = {name for name, (_, node) in Y.items(services).items() if _debugging(Y.items(node))}
+    if any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
         facts = [replace(f, dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)

@@ -232,6 +232,9 @@ class SecretRandomFallback(PythonSiteFact):
                           "folder): each container keeps its own.", default=False)
     in_code: bool = doc("No environment read offers another value: the code always makes the key up "
                         "(`app.secret_key = os.urandom(24)`, `URLSafeTimedSerializer(token_hex())`).", default=False)
+    settings_field: bool = doc("The key is the default of a pydantic settings field (`SECRET_KEY: str = "
+                               "token_urlsafe()` in a `BaseSettings` class or a model it derives from): the variable "
+                               "of the same name overrides it.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

@@ -1,11 +1,12 @@
 """Code that runs only when configuration says so: the branches of an `if` on an env-driven flag.
 
-`if os.environ.get("SQLITE"):`, `if IS_HEROKU_APP: ... else: ...`, `if settings.USE_S3:`,
+`if os.environ.get("SQLITE"):`, `if "SQLITE" in os.environ:`, `if IS_HEROKU_APP: ... else: ...`, `if settings.USE_S3:`,
 `if log_file:` (a name read from the environment) and `if X is not None:` select code by config. What
 such a branch does is opt-in, not what every deploy does: findings in it say "when X is set" and are one
 severity lower. The branch a development flag turns on (`if IS_DEVELOPMENT:`, `if settings.DEBUG:`) is
-development code, judged as a dev file is. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`) sets up a test
-database and is not judged at all; neither are test config classes, factory_boy fixture modules and Dagger CI pipelines.
+development code, judged as a dev file is. A branch taken only on CI (`if os.environ.get("GITHUB_WORKFLOW"):`,
+`elif "CI" in os.environ:`) sets up a test database or key and is not judged at all; neither are test config
+classes, factory_boy fixture modules and Dagger CI pipelines.
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
     text = ""
+    present = _env_membership(test, names)
+    if present is not None:
+        return present[0], positive == present[1], ""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and _literal(test.comparators[0]):
         if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
                 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
@@ -141,6 +145,15 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
 
 
 _NORMALISERS = {"lower", "upper", "strip", "casefold"}
+
+
+def _env_membership(test: ast.expr, names: Names) -> tuple[str, bool] | None:
+    """`"CI" in os.environ` -> ("CI", True); `"X" not in os.environ` -> ("X", False): a variable's presence."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)) \
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
+            and names.qualify(test.comparators[0]) == "os.environ":
+        return test.left.value, isinstance(test.ops[0], ast.In)
+    return None
 
 
 def _literal(node: ast.expr) -> bool:

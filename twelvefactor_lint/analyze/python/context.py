@@ -129,14 +129,20 @@ def _is_startup_decorator(decorator: ast.expr) -> bool:
 
 
 def settings_classes(names: Names) -> set[str]:
-    """Classes deriving, within the module, from pydantic's `BaseSettings`: their fields are env-overridable."""
+    """Classes deriving, within the module, from pydantic's `BaseSettings`, and the module's classes they derive
+    from (`class Settings(BaseSettings, ConfigModel)` reads `ConfigModel`'s fields from the environment too): their
+    fields are env-overridable."""
     found: set[str] = set()
     changed = True
     while changed:
         changed = False
         for name, cls in names.classes.items():
             bases = {(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases}
-            if name not in found and ("BaseSettings" in bases or bases & found):
+            if name in found:
+                mixins = bases & names.classes.keys() - found
+                found |= mixins
+                changed = changed or bool(mixins)
+            elif "BaseSettings" in bases or bases & found:
                 found.add(name)
                 changed = True
     return found

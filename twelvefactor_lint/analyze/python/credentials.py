@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
@@ -64,6 +64,10 @@ OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
 """Keys the app signs or encrypts with itself: with a known fallback it fails open (anyone can forge its
 tokens), unlike a credential for another service (`API_SECRET`, `CLIENT_SECRET`), which with a placeholder
 just fails to authenticate."""
+_KEY_HALF = re.compile(r"^(?P<prefix>\w*?)_?(?P<half>secret|private|public|publishable|site)(_?key)?$", re.IGNORECASE)
+"""One half of a key pair another service issues (`STRIPE_SECRET_KEY` with `STRIPE_PUBLISHABLE_KEY`,
+`RECAPTCHA_PRIVATE_KEY` with `RECAPTCHA_PUBLIC_KEY`): the service holds the other half, so the secret half is a
+credential the app presents to it (a placeholder fails closed), not a key the app signs with itself."""
 _RATE = re.compile(r"^(\d+\s*/\s*\d*\s*[a-z]+(/[a-z_]+)*)(\s*[,;]\s*\d+\s*/\s*\d*\s*[a-z]+(/[a-z_]+)*)*$",
                    re.IGNORECASE)
 """A rate limit (`"1/m/user"`, `"1/m/ip,1/m/key"`, `"5/minute"`) keyed by an action (`"change_password"`)."""
@@ -185,21 +189,37 @@ def _settings_fields(names: Names) -> set[int]:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
 
 
-def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str) -> SecretEnvFallback:
+def _issued_prefixes(keys: Iterable[str]) -> set[str]:
+    """The prefixes of the module's public keys (`STRIPE_LIVE` of `STRIPE_LIVE_PUBLIC_KEY`): key pairs another
+    service issued."""
+    halves = (_KEY_HALF.match(key) for key in keys)
+    return {m["prefix"].lower() for m in halves if m and m["prefix"] and m["half"].lower() in {"public", "publishable",
+                                                                                                "site"}}
+
+
+def _own_key(key: str, issued: set[str]) -> bool:
+    """The app's own signing or encryption key, not the secret half of another service's key pair."""
+    half = _KEY_HALF.match(key)
+    return bool(OWN_KEY.search(key)) and not (half and half["prefix"].lower() in issued
+                                              and half["half"].lower() in {"secret", "private"})
+
+
+def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
+                   issued: set[str]) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
-                   own_key=bool(OWN_KEY.search(key)), looks_real=_looks_real(key, str(fallback.value), path),
+                   own_key=_own_key(key, issued), looks_real=_looks_real(key, str(fallback.value), path),
                    placeholder=bool(_PLACEHOLDER.search(str(fallback.value))),
                    module_kind=contexts.module_kind)
 
 
-def _judged_fallback(key: str, fallback: str) -> bool:
+def _judged_fallback(key: str, fallback: str, issued: set[str]) -> bool:
     """A secret's fallback worth judging: not empty, and not a placeholder unless the secret is the app's own key
     (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is forgotten: it
     fails open whatever the fallback; another service just rejects a placeholder)."""
     return bool(fallback) and bool(SECRET_NAME.search(key)) and (
-        not _PLACEHOLDER.search(fallback) or bool(OWN_KEY.search(key)))
+        not _PLACEHOLDER.search(fallback) or _own_key(key, issued))
 
 
 def _looks_real(key: str, fallback: str, path: str) -> bool:
@@ -290,19 +310,17 @@ def _persists(function: ast.AST, key: str) -> bool:
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
-    for call in index.calls:
-        read = env_read(call.node, names)
-        if read is None:
-            continue
-        key, default = read
+    reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
+    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in _bindings(index)])
+    for call, (key, default) in reads:
         if default is None:
             continue
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind))
-        if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value):
-            facts.append(_fallback_fact(path, default, contexts, call, key))
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
+            facts.append(_fallback_fact(path, default, contexts, call, key, issued))
     fields = _settings_fields(names)
     named = _named_values(index, names) | (examples := _example_values(index))
     for site, key, value in _bindings(index):
@@ -313,12 +331,12 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             persisted = site.function is not None and _persists(site.function, key)
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
                                  env_key=made_up[0], module_kind=contexts.module_kind, persisted=persisted,
-                                 in_code=made_up[1] is value and not persisted))
+                                 in_code=made_up[1] is value and not persisted, settings_field=id(value) in fields))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
-        if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value)):
+        if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):
             fallbacks.add(id(fallback[1]))
-            facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0]))
+            facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued))
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)

@@ -81,8 +81,9 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
         return str(key), next((k.value for k in call.keywords if k.arg == "default"), None)
     helper = not is_env_object and qualified not in _ENV_GETTERS and _is_env_helper(func, names)
     if qualified not in _ENV_GETTERS and not is_env_object and not helper:
-        if not (isinstance(owner, ast.Name) and owner.id in _ENV_HELPERS and _names_a_variable(call)):
-            return None
+        if not (isinstance(owner, ast.Name) and owner.id in _ENV_HELPERS and _names_a_variable(call)
+                and not names.constructors.get(owner.id, "").startswith("configparser.")):
+            return None  # `config = ConfigParser()`: `config.get("OAUTH", "APP_SECRET_KEY")` reads an ini file
         is_env_object = True
     if not call.args or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
         return None
