@@ -196,6 +196,24 @@ def test_one_volume_line_with_two_data_paths_is_one_finding(lint):
     assert "/app/media /app/uploads" in finding.message
 
 
+def test_one_volume_shared_by_three_services_is_one_finding(lint):
+    mount = "    build: .\n    volumes:\n      - archive:/data/archive\n"
+    other = "    build: .\n    volumes:\n      - media:/app/media\n"
+    compose = ("services:\n  api:\n" + mount + "  worker:\n" + mount + "  shell:\n" + mount + "  web:\n" + other
+               + "volumes:\n  archive:\n  media:\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF616",))
+    found = _by_rule(result, "TF616")
+    assert [f.line for f in found] == [5, 17]  # the shared volume once, a volume of its own apart
+    assert [r.line for r in found[0].related] == [9, 13] and "and 2 more" in found[0].message
+
+
+def test_several_data_volumes_of_one_service_stay_one_finding(lint):
+    mounts = "".join(f"      - ./{name}:/data/{name}\n" for name in ("videos", "har", "log"))
+    result = lint({"docker-compose.yml": "services:\n  api:\n    build: .\n    volumes:\n" + mounts}, select=("TF616",))
+    (finding,) = _by_rule(result, "TF616")
+    assert [r.line for r in finding.related] == [6, 7]
+
+
 def test_schedulers_and_one_off_containers_are_single_by_design(lint):
     compose = ("services:\n  beat:\n    build: .\n    container_name: b\n    command: celery -A app beat\n"
                "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
@@ -326,3 +344,29 @@ def test_a_defaults_file_name_shared_by_two_files_marks_neither(lint):
     result = lint({"app.py": app, "default_config.py": defaults, "legacy/default_config.py": defaults},
                   select=("TF401",))
     assert [f.severity for f in result.findings if f.path == "default_config.py"] == ["warning"]
+
+
+def test_a_projects_own_build_of_a_datastore_is_a_backing_service_and_a_consumer_of_one_is_not(lint):
+    compose = ("services:\n  search:\n    image: ghcr.io/acme/shop-elasticsearch:8\n    volumes:\n      - es:/data\n"
+               "  consumer:\n    image: ghcr.io/acme/shop-kafka-consumer:1\n    volumes:\n      - inbox:/data\n"
+               "volumes:\n  es:\n  inbox:\n")
+    result = lint({"docker-compose.yml": compose}, select=("TF616",))
+    (finding,) = _by_rule(result, "TF616")
+    assert finding.message.startswith("service `consumer` keeps")
+
+
+def test_a_file_store_named_a_cache_by_its_writer_is_info_and_one_named_nothing_is_a_warning(lint):
+    def store(name, method, data):
+        return (f"import json\n\nclass {name}:\n    def load(self):\n        return json.load(open(self.p))\n\n"
+                f"    def {method}(self):\n        {data} = self.items\n        json.dump({data}, open(self.p, 'w'))\n")
+    result = lint({"app/a.py": store("DomainMapper", "_write_scan_cache", "data"),
+                   "app/b.py": store("LLMFilter", "run", "cache_data"),
+                   "app/c.py": store("Orders", "save", "data")}, select=("TF607",))
+    assert [(f.path, f.severity) for f in _by_rule(result, "TF607")] == [
+        ("app/a.py", "info"), ("app/b.py", "info"), ("app/c.py", "warning")]
+
+
+def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
+    compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
+    (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
+    assert "keeps `/usr/share/app/upload/` on a bind volume (`${UPLOAD_PATH}`)" in finding.message

@@ -294,6 +294,10 @@ def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[F
     return facts
 
 
+_UNSET_SOURCE = re.compile(r"\$\{\w+\}|\$\w+")
+"""A mount's source that is only a variable without a default: the host path each deploy sets."""
+
+
 def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[ComposeVolume]:
     """Each volume mounted into the service: source, target, bind or named, read-only."""
     facts = []
@@ -305,6 +309,8 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
                 continue
             source, target, mode = parts[0], parts[1], ":".join(parts[2:])
             read_only = "ro" in mode.split(",")
+            unset = _UNSET_SOURCE.match(text) if not source else None
+            source = unset[0] if unset else source  # `${UPLOAD_PATH}:/upload`: a host path the deploy names
         else:
             source = Y.scalar(Y.get(entry, "source")) or ""
             target = Y.scalar(Y.get(entry, "target")) or ""
@@ -317,6 +323,21 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
             read_only=read_only, data_like=is_data_path(target), replicas=replicas, scaled=replicas > 1,
             built="build" in service, anchor=f"{name}:{target}"))
     return facts
+
+
+_SHARED_BY = 3
+"""Services mounting one source that make it a shared volume: its mounts are then one finding (judge.rollup
+folds a pattern from its third occurrence); two services' mounts stay with each service's other volumes."""
+
+
+def _shared_volumes(facts: list[Fact]) -> list[Fact]:
+    """Mark the mounts of a source that several services of the file mount."""
+    services: dict[str, set[str]] = {}
+    for fact in facts:
+        if isinstance(fact, ComposeVolume) and fact.source:
+            services.setdefault(fact.source, set()).add(fact.service)
+    return [replace(f, shared=True) if isinstance(f, ComposeVolume) and len(services.get(f.source, ())) >= _SHARED_BY else f
+            for f in facts]
 
 
 def _sticky_labels(path: str, name: str, service: dict) -> list[ProxySticky]:
@@ -369,6 +390,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     secrets: set[tuple[str, str]] = set()
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
+    facts = _shared_volumes(facts)
     debugging = {name for name, (_, node) in Y.items(services).items() if _debugging(Y.items(node))}
     if any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) or any(
             _declares_development(Y.items(node)) for _, node in Y.items(services).values()):

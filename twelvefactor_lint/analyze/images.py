@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGE, INFRA, PROXY, SCRATCH, OTHER = "language", "infra", "proxy", "scratch", "other"
 
 _LANGUAGE = {
@@ -66,6 +68,9 @@ def image_kind(reference: str) -> str:
 
 def category(reference: str) -> str | None:
     """What a backing-service image provides, for the process inventory: database, cache, queue / broker,
-    logging or search; None for anything else."""
+    logging or search; None for anything else. A project's own build of a datastore is named for it at
+    the end (`acme/aleph-elasticsearch`, `shop-postgres`); a word before the end (`shop-kafka-consumer`)
+    says what the app talks to, not what it is."""
     last = image_name(reference).rsplit("/", 1)[-1]
-    return next((kind for prefixes, kind in _CATEGORIES if last.startswith(prefixes)), None)
+    tail = re.split(r"[-_.]", last)[-1]
+    return next((kind for prefixes, kind in _CATEGORIES if last.startswith(prefixes) or tail in prefixes), None)

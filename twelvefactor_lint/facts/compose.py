@@ -59,7 +59,8 @@ class ComposeScalingBlocker(Scaled):
 class ComposeVolume(Scaled):
     """A volume mounted into a service."""
 
-    source: str = doc("The host path or volume name (`./data`, `pgdata`).")
+    source: str = doc("The host path or volume name (`./data`, `pgdata`); a variable without a default as written "
+                      "(`${UPLOAD_PATH}`, a host path the deploy sets).")
     target: str = doc("The path inside the container.")
     mount_type: str = doc("`bind` (a host path) or `named` (a volume).")
     host_path: str = doc("A relative bind mount's host path, relative to the project root (`../shared` leaves it); "
@@ -67,5 +68,7 @@ class ComposeVolume(Scaled):
     read_only: bool = doc("Mounted `:ro` / `read_only: true`.")
     data_like: bool = doc("The target looks like application data (`/data`, `uploads`, `media`, a database path).")
     built: bool = doc("The service is built from the repository (`build:`).")
+    shared: bool = doc("Three or more services of the same file mount the same source: one volume, one problem (its "
+                       "findings name the volume first, so its mounts fold into one).", default=False)
     one_off: bool = doc("The service is a one-off job (its command only runs commands that end by themselves, "
                         "`chown`, `mkdir`, `cp`; or another service waits for it to complete).", default=False)

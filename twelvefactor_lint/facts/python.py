@@ -365,6 +365,8 @@ class FileDatastore(PythonSiteFact):
     file on one container's disk."""
 
     store: str = doc("The class or function that keeps it.")
+    cache: bool = doc("The file is named a cache (the class, the method writing it or what the write names says "
+                      "`cache`): what is lost with it can be computed or fetched again.", default=False)
 
 
 @kind("python.import")

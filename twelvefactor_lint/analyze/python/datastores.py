@@ -4,7 +4,7 @@ A class whose methods both load a serialised file (`json.load`, `json.loads(p.re
 `yaml.safe_load`, `pickle.load`) and write it back (`json.dump`, `p.write_text(json.dumps(...))`,
 `pickle.dump`) is a datastore: its data lives on one container's disk, and each replica
 reads and rewrites its own copy. A class that deletes its file again (`os.remove`, `unlink`)
-uses it as scratch space, not as a store.
+uses it as scratch space, not as a store; one named a cache (`cache`) keeps what it can compute again.
 """
 
 from __future__ import annotations
@@ -45,8 +45,18 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDat
         if loads and writes is not None and not removes:
             scope = Scope("function", name, f"class `{name}`")
             facts.append(fact_at(FileDatastore, path, writes, scope, writes.lineno, name, store=name,
-                                 module_kind=contexts.module_kind))
+                                 cache=_is_cache(cls, writes), module_kind=contexts.module_kind))
     return facts
+
+
+def _is_cache(cls: ast.ClassDef, writes: ast.Call) -> bool:
+    """The file is a cache by its names: the class (`TmdbCache`), the method that writes it (`_write_scan_cache`),
+    or what the write names (`json.dump(cache_data, f)`, `self.cache_path.write_text(...)`)."""
+    method = next((f for f in ast.walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and any(n is writes for n in ast.walk(f))), None)
+    words = [cls.name, method.name if method else ""] + [
+        n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(writes) if isinstance(n, (ast.Name, ast.Attribute))]
+    return any("cache" in word.lower() for word in words)
 
 
 def _reads_file(call: ast.Call, qualified: str) -> bool:
