@@ -85,8 +85,6 @@ def _blank_templates(text: str) -> str:
     return "\n".join(lines)
 
 
-
-
 def _template_conditions(text: str) -> dict[int, tuple[int, str]]:
     """Line number -> the line and values key of the innermost `{{ if .Values.X }}` block holding it (its `else`
     branch and other blocks are not opt-in)."""
