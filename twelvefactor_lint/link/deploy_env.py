@@ -11,7 +11,8 @@ and development files, a compose stack that bind-mounts the source tree, and `${
 forgets X gets the same literal); counted: a literal, a Secret reference, the operator's `${X}`.
 
 Every Python fact that reads a variable (`env_key`) carries a deploy file that sets it as `env_set_by`
-(`""`: not every deploy does). Python code's own fallbacks then say what is uncertain: "the deploy files here
+(`""`: not every deploy does; link.python has already named the file whose settings module sets a base module's
+fallback again). Python code's own fallbacks then say what is uncertain: "the deploy files here
 set X, so only a deploy outside them runs on this fallback".
 
 The converse, `env_unset_in`: a production compose file or manifest runs the app's processes with exactly the
@@ -107,7 +108,7 @@ def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         return facts
     judged: list[Fact] = []
     for fact in facts:
-        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
+        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")) and not fact.env_set_by:
             if key in found:
                 fact = replace(fact, env_set_by=found[key])
             elif runs_app and not _named(key, names):
