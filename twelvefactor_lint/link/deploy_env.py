@@ -11,16 +11,16 @@ and development files, a compose stack that bind-mounts the source tree, and `${
 forgets X gets the same literal); counted: a literal, a Secret reference, the operator's `${X}`.
 
 Every Python fact that reads a variable (`env_key`) carries a deploy file that sets it as `env_set_by`
-(`""`: not every deploy does; link.python has already named the file whose settings module sets a base module's
-fallback again). Python code's own fallbacks then say what is uncertain: "the deploy files here
+(`""`: not every deploy does). Python code's own fallbacks then say what is uncertain: "the deploy files here
 set X, so only a deploy outside them runs on this fallback".
 
 The converse, `env_unset_in`: a production compose file or manifest runs the app's processes with exactly the
 environment it lists (`complete`: a service or container that may run the app, not a database or proxy image),
 no production deploy file names the variable (`${X:-dev}` included), and none loads variables it does not name (`*`: a compose
 `env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the repository).
-Then the fallback is what those processes run. A settings class may read a variable under another case or after
-a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
+Then the fallback is what those processes run — unless the settings module a deploy file names sets a base
+module's value again (`set_again_by`, from link.python). A settings class may read a variable under another case or
+after a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
 """
 
 from __future__ import annotations
@@ -108,10 +108,10 @@ def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         return facts
     judged: list[Fact] = []
     for fact in facts:
-        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")) and not fact.env_set_by:
+        if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
             if key in found:
                 fact = replace(fact, env_set_by=found[key])
-            elif runs_app and not _named(key, names):
+            elif runs_app and not _named(key, names) and not fact.set_again_by:
                 fact = replace(fact, env_unset_in=runs_app)
         judged.append(fact)
     return judged

@@ -143,7 +143,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
-        else replace(f, env_set_by=deploy) if id(f) in set_by_deploy and getattr(f, "env_key", "") else f for f in facts
+        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy else f for f in facts
     ] + derived
 
 
@@ -162,9 +162,9 @@ def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], base
                      paths: dict[str, str]) -> dict[str, str]:
     """The production settings modules production deploy files set DJANGO_SETTINGS_MODULE to (a compose service's
     `environment`, a Dockerfile's `ENV`), with the first file naming each. A base module's env fallback that each of
-    them sets again is set for the processes those files deploy (`env_set_by`): it is not what a file that runs the
-    app without the variable runs (celus: `config.settings.docker` sets the database host from `POSTGRES_HOST` over
-    base's `DB_HOST` fallback). Other leaves may still run it: `overridden` stays theirs."""
+    them sets again (`set_again_by`) is not what a file that runs the app without the variable runs (a
+    `settings.docker` setting the database host from `POSTGRES_HOST` over base's `DB_HOST` fallback). Other leaves
+    may still run it: `overridden` stays theirs."""
     known = set(settings) | set(bases)
     named: dict[str, str] = {}
     for fact in sorted((f for f in facts if isinstance(f, SettingsModule)), key=lambda f: f.path):
