@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
+from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
@@ -330,7 +331,7 @@ def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> B
 def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:
     """Whether a dispatcher given `argument` as `$1` runs `arm` (the first arm whose pattern matches)."""
     if "$" in argument:
-        return not any(p.lower().startswith(("dev", "test")) for p in arm.split("|"))
+        return not is_dev_arm(arm)
     word = argument
     chosen = next((a for a in arms if any(fnmatch.fnmatchcase(word, p.strip("\"'")) for p in a.split("|"))), None)
     return chosen == arm
