@@ -73,12 +73,14 @@ def test_a_chart_switch_named_for_development_renders_dev_only_arms():
 
 
 def test_a_file_only_development_runs_is_info_and_a_sibling_guess_one_step_lower(lint):
-    result = lint({"Dockerfile-dev": CRON_AND_APP, "web/Dockerfile": CRON_AND_APP, "web/Dockerfile.prod": CRON_AND_APP},
-                  select=("TF609",))
+    """A Dockerfile named for what it builds (`Dockerfile.heroku`, `Dockerfile.worker`) beside a `Dockerfile.prod` is
+    an image of its own, not the development variant: only the plain `Dockerfile` is the guess."""
+    result = lint({"Dockerfile-dev": CRON_AND_APP, "web/Dockerfile": CRON_AND_APP, "web/Dockerfile.prod": CRON_AND_APP,
+                   "web/Dockerfile.heroku": "FROM python:3.12-slim\nCMD nginx && celery -A app worker\n"}, select=("TF609",))
     found = {f.path: (f.severity, f.message.endswith(DEV_NOTE), f.message.endswith(DEV_GUESS_NOTE))
              for f in result.findings}
     assert found == {"Dockerfile-dev": ("info", True, False), "web/Dockerfile": ("warning", False, True),
-                     "web/Dockerfile.prod": ("error", False, False)}
+                     "web/Dockerfile.prod": ("error", False, False), "web/Dockerfile.heroku": ("error", False, False)}
 
 
 def test_a_script_only_a_development_image_starts_is_info(lint):

@@ -123,12 +123,19 @@ def is_dev_named(rel_path: str) -> bool:
     return names_dev_file(PurePosixPath(rel_path).name)
 
 
+def _named_image(path: str) -> bool:
+    name = PurePosixPath(path).name.lower()
+    return name not in {"dockerfile", "containerfile"} and ("dockerfile" in name or "containerfile" in name)
+
+
 def dev_by_sibling(paths: list[str]) -> set[str]:
     """Deploy files that a `*prod*` sibling of the same kind marks as the development variant.
 
     `docker-compose.yml` beside `docker-compose.prod.yml` (or `Dockerfile` beside `Dockerfile.prod`,
     `docker-compose.yml` beside `az-docker-compose.yml` or `docker-compose.deploy.yml`) is the one used
-    on a laptop: the repository names its production (deployment) file explicitly.
+    on a laptop: the repository names its production (deployment) file explicitly. A Dockerfile named for
+    what it builds (`Dockerfile.nginx`, `Dockerfile.heroku`, `worker.Dockerfile`) is an image of its own, not
+    the development variant: only a plain `Dockerfile` is.
     """
     by_dir: dict[str, list[str]] = {}
     for path in paths:
@@ -137,5 +144,5 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
     for siblings in by_dir.values():
         deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(PurePosixPath(p).name)}
         if deployed:
-            dev |= {p for p in siblings if p not in deployed and classify(p) == PROD}
+            dev |= {p for p in siblings if p not in deployed and classify(p) == PROD and not _named_image(p)}
     return dev
