@@ -4,7 +4,7 @@ Covers the stdlib file handlers (aliases resolved), `logging.basicConfig(filenam
 dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sinks
 `sys.stdout`/`sys.stderr` redirected into a file, and a log-named file opened for append
 (`open("access.log", "a")`: logs written without `logging`). Targets that are the standard
-streams (`/dev/stdout`, `/proc/self/fd/1`, ...) are not files and are ignored.
+streams (`/dev/stdout`, `/proc/self/fd/1`, ...) or `os.devnull` are not files and are ignored.
 """
 
 from __future__ import annotations
@@ -175,8 +175,10 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
             for target in statement.targets:
                 if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
                     redirected.add(id(statement.value))
-                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
-                                       _target(_argument(statement.value, 0, "file")), statement.lineno))
+                    file = _argument(statement.value, 0, "file")
+                    if not _is_stream(file):  # `open(os.devnull, "w")` discards the output: no file keeps it
+                        facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(file),
+                                           statement.lineno))
     # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
