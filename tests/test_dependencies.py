@@ -124,6 +124,24 @@ def test_one_finding_per_module_names_the_other_places(tmp_path, catalogue):
     assert "provides `isodate` (also imported at app/b.py:2, app/c.py:2): a clean install" in message
 
 
+def test_a_namespace_distribution_imported_by_submodules_is_one_finding(tmp_path, catalogue):
+    files = {"app/client.py": "import google.protobuf.json_format\n", "app/common.py": "from google.protobuf import descriptor\n",
+             "app/store.py": "import google.cloud.storage\n", "requirements.txt": "django\n"}
+    found = sorted((path, message.split("`")[1]) for path, _, _, message in _severities(tmp_path, catalogue, files))
+    assert found == [("app/client.py", "import google.protobuf"), ("app/store.py", "import google.cloud.storage")]
+
+
+@pytest.mark.parametrize(("code", "requirements"), [
+    ("import httpx\n", "openai==2.5\n"),  # the OpenAI and Anthropic clients require httpx
+    ("from modelcluster.fields import ParentalKey\nfrom rest_framework import serializers\n", "wagtail==5.2\n"),
+    ("import pgtrigger\n", "django-pghistory==3.9\n"),
+    ("import telebot\n", "pyTelegramBotAPI~=4.12\n"),  # provided under another import name
+])
+def test_modules_a_declared_distribution_installs_or_provides_are_not_reported(tmp_path, catalogue, code, requirements):
+    assert _severities(tmp_path, catalogue, {"app/bot.py": code, "requirements.txt": requirements}) == []
+    assert _severities(tmp_path / "bare", catalogue, {"app/bot.py": code, "requirements.txt": "django\n"}) != []
+
+
 def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, catalogue):
     files = {"app/a.py": "def export():\n    import openpyxl\n", "requirements.txt": "django\n"}
     [(_, line, severity, message)] = _severities(tmp_path, catalogue, files)

@@ -62,6 +62,7 @@ googleapiclient apiclient: google-api-python-client
 google.appengine: appengine-python-standard
 Levenshtein: python-levenshtein levenshtein
 telegram: python-telegram-bot
+telebot: pytelegrambotapi
 discord: discord-py py-cord
 pkg_resources setuptools _distutils_hack: setuptools
 win32api win32con win32com pythoncom pywintypes: pywin32
@@ -205,6 +206,9 @@ greenlet: gevent sqlalchemy
 packaging: setuptools
 jinja2 pendulum croniter sqlalchemy alembic flask aiohttp tenacity: apache-airflow
 huggingface_hub tokenizers safetensors: transformers
+httpx: openai anthropic pydantic-ai pydantic-ai-slim
+modelcluster taggit treebeard rest_framework willow django_filters: wagtail
+pgtrigger: django-pghistory
 tqdm: huggingface-hub transformers
 """
 INSTALLED_WITH = _parsed(_INSTALLED_WITH)
