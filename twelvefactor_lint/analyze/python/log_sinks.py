@@ -61,10 +61,11 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
     return call.args[position]
 
 
-def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> LogFileSink:
+def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "",
+          config: str = "") -> LogFileSink:
     return LogFileSink(path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
                        api=api, target=target or "a file", statement_line=statement_line, rotation=rotation,
-                       anchor=f"{api}:{target}")
+                       config=config, anchor=f"{api}:{target}")
 
 
 def _rotation(handler_class: str, options: set[str]) -> str:
@@ -84,14 +85,15 @@ def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
     return None
 
 
-def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
+def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+    """`owner`: the config as messages name it (`LOGGING`, `dictConfig({...})`)."""
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
     used = _used_handlers(config)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        for fact in _handler_sink(name, handler, path, origin, statement_line):
+        for fact in _handler_sink(name, handler, path, owner, statement_line):
             yield fact if used is None or name in used else replace(
                 fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
@@ -121,8 +123,8 @@ def _used_handlers(config: ast.Dict) -> set[str] | None:
     return used
 
 
-def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
-    """A dictConfig handler entry that writes to a file: a file handler class, or a `filename`."""
+def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+    """A dictConfig handler entry of the config `owner` that writes to a file: a file handler class, or a `filename`."""
     if not isinstance(handler, ast.Dict):
         return
     cls = _dict_get(handler, "class")
@@ -134,9 +136,9 @@ def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, state
     where = cls if file_class and cls is not None else filename
     if where is None:
         return
-    api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
+    api = f"logging config `{owner}` handler `{name}` ({_short(cls_name) or 'filename'})"
     options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options))
+    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options), owner)
 
 
 def _added_handler(target: ast.expr) -> str | None:
@@ -164,9 +166,11 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
         for target, value in _assignments(statement):
             if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
                 seen_dicts.add(id(value))
-                facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
+                facts += _dictconfig_sinks(value, path, _target(target), statement.lineno)
             elif _added_handler(target) is not None:
-                facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
+                owner = _target(target.value.value) if isinstance(target, ast.Subscript) \
+                    and isinstance(target.value, ast.Subscript) else "?"
+                facts += _handler_sink(_added_handler(target), value, path, owner, statement.lineno)
     redirected: set[int] = set()
     for assignment in index.assignments:
         statement = assignment.node
@@ -236,12 +240,12 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
         if target is not None and not _is_stream(target):
             return [_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line)]
     if qualified in _DICTCONFIG and node.args:
-        config = node.args[0]
+        config, owner = node.args[0], "dictConfig({...})"
         if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
-            config = names.values[config.id]
+            config, owner = names.values[config.id], config.id
         if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
             seen_dicts.add(id(config))
-            return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
+            return list(_dictconfig_sinks(config, path, owner, statement_line))
     if qualified in _OPENERS and appends_to_log(node):
         return [_fact(node, path, "`open(..., \"a\")`", _target(_argument(node, 0, "file")), statement_line)]
     if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):
