@@ -94,13 +94,19 @@ def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: i
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
         for fact in _handler_sink(name, handler, path, owner, statement_line):
-            yield fact if used is None or name in used else replace(
-                fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
+            if used is None or name in used[0]:
+                yield fact
+            elif used[1]:
+                yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
+            else:
+                yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
 
-def _used_handlers(config: ast.Dict) -> set[str] | None:
-    """The handler names a dictConfig's own `loggers`, `root` and other handlers list, when all are written out
-    literally; None when any is not (or there are none: the config may be one of several merged)."""
+def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
+    """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, and a handler list
+    it reads from configuration (`app.config["LOG_HANDLERS"]`, `settings.LOG_HANDLERS`: the deploy picks which
+    handlers log), else `""`; None when the lists are not all one or the other (or there are none: the config
+    may be one of several merged)."""
     sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
     if all(section is None for section in sections):
         return None
@@ -111,16 +117,20 @@ def _used_handlers(config: ast.Dict) -> set[str] | None:
                 return None
             holders += section.values
     used: set[str] = set()
+    configured = ""
     for holder in holders:
         if not isinstance(holder, ast.Dict) or None in holder.keys:
             return None
         for key in ("handlers", "target"):
             listed = _dict_get(holder, key)
+            if isinstance(listed, (ast.Subscript, ast.Attribute, ast.Call)):
+                configured = configured or _target(listed)
+                continue
             items = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else [listed] if listed is not None else []
             if not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
                 return None
             used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
-    return used
+    return used, configured
 
 
 def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
@@ -194,27 +204,35 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     return facts
 
 
-def _guards(tree: ast.Module) -> list[tuple[int, int, str]]:
-    """(first, last line, tested expression) of each `if x:` / `if x is not None:` body testing a name or
-    attribute (`if logfile:`, `if self.__logger_file:`)."""
+_Position = tuple[int, int]
+
+
+def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
+    """(start, end, tested expression) of each `if x:` / `if x is not None:` body, and of each conditional
+    expression's first branch (`FileHandler(x) if x else StreamHandler()`), testing a name or attribute
+    (`if logfile:`, `if self.__logger_file:`)."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and node.body:
+        if isinstance(node, (ast.If, ast.IfExp)) and node.body:
             test = node.test
             if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
                     and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
                 test = test.left
             if isinstance(test, (ast.Name, ast.Attribute)):
-                found.append((node.body[0].lineno, max(b.end_lineno or b.lineno for b in node.body), ast.unparse(test)))
+                first, last = (node.body[0], node.body[-1]) if isinstance(node, ast.If) else (node.body, node.body)
+                found.append(((first.lineno, first.col_offset),
+                              (last.end_lineno or last.lineno, last.end_col_offset or 0), ast.unparse(test)))
     return found
 
 
-def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[int, int, str]]) -> LogFileSink:
-    """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`) exists only when
-    a caller or the config gives that path (celery's `--logfile`, a client's `logger_file` setter): opt-in."""
+def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[_Position, _Position, str]]) -> LogFileSink:
+    """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`, `FileHandler(logfile)
+    if logfile else ...`) exists only when a caller or the config gives that path (celery's `--logfile`, a
+    client's `logger_file` setter, a CLI flag): opt-in."""
     arguments = call.args + [k.value for k in call.keywords] if isinstance(call, ast.Call) else []
     given = {ast.unparse(a) for a in arguments if isinstance(a, (ast.Name, ast.Attribute))}
-    tested = [text for first, last, text in guards if first <= fact.line <= last and text in given]
+    at = (fact.line, fact.column - 1)
+    tested = [text for start, end, text in guards if start <= at < end and text in given]
     return replace(fact, condition=f"when `{tested[-1]}` is given") if tested else fact
 
 
