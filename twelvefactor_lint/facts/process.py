@@ -36,6 +36,9 @@ class ProcessFact(Scaled):
                    default="")
     dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
                           "developers' image).", default=False)
+    on_host: bool = doc("A supervisord program no declared process of the repository runs (no image, compose "
+                        "service or script starts supervisord): a host (VM) install's, where supervisord is the "
+                        "execution environment that captures its output; set by link.", default=False)
 
 
 @base
