@@ -30,7 +30,8 @@ def _declaration(path: str, text: str) -> Declared:
 def test_requirement_files_are_parsed_with_markers_extras_options_and_continuations():
     text = ("-r base.txt\n--index-url https://example.com/simple\nDjango[argon2]>=4.2 ; python_version>'3.8'  # web\n"
             "celery==5.3.6 \\\n    --hash=sha256:abc\n-e .\ngit+https://github.com/x/y.git#egg=y\nZope.Interface\n")
-    assert _declared("requirements/prod.txt", text) == (["argon2", "celery", "django", "y", "zope-interface"], True)
+    assert _declared("requirements/prod.txt", text) == (
+        ["argon2", "celery", "django", "django[argon2]", "y", "zope-interface"], True)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -80,7 +81,8 @@ def test_included_requirement_files_and_extras_provide_modules(tmp_path, catalog
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('[tool.poetry.dependencies]\ngeoalchemy2 = {extras = ["shapely"], version = "0.18.4"}\n', ["geoalchemy2", "shapely"]),
+    ('[tool.poetry.dependencies]\ngeoalchemy2 = {extras = ["shapely"], version = "0.18.4"}\n',
+     ["geoalchemy2", "geoalchemy2[shapely]", "shapely"]),
     ('[project]\ndependencies = []\n[tool.hatch.envs.default]\ndependencies = ["libcst"]\n', ["libcst"]),
 ])
 def test_poetry_extras_and_hatch_environments_are_declarations(text, expected):
@@ -135,6 +137,8 @@ def test_a_namespace_distribution_imported_by_submodules_is_one_finding(tmp_path
     ("import httpx\n", "openai==2.5\n"),  # the OpenAI and Anthropic clients require httpx
     ("from modelcluster.fields import ParentalKey\nfrom rest_framework import serializers\n", "wagtail==5.2\n"),
     ("import pgtrigger\n", "django-pghistory==3.9\n"),
+    ("import jinja2\n", "fastapi[standard]==0.115\n"),  # an extra that exists to install it
+    ("import boto3\nimport botocore\n", "smart_open[s3]==7.0\n"),
     ("import telebot\n", "pyTelegramBotAPI~=4.12\n"),  # provided under another import name
 ])
 def test_modules_a_declared_distribution_installs_or_provides_are_not_reported(tmp_path, catalogue, code, requirements):

@@ -209,10 +209,14 @@ huggingface_hub tokenizers safetensors: transformers
 httpx: openai anthropic pydantic-ai pydantic-ai-slim
 modelcluster taggit treebeard rest_framework willow django_filters: wagtail
 pgtrigger: django-pghistory
+jinja2 httpx email_validator multipart python_multipart: fastapi[standard] fastapi[all]
+itsdangerous yaml ujson orjson pydantic_settings: fastapi[all]
+boto3 botocore: smart-open[s3] smart-open[all]
 tqdm: huggingface-hub transformers
 """
 INSTALLED_WITH = _parsed(_INSTALLED_WITH)
-"""Modules a declared framework always installs as its own dependency (`kombu` with celery)."""
+"""Modules a declared framework always installs as its own dependency (`kombu` with celery), or one of its extras
+does (`jinja2` with `fastapi[standard]`: declarations name each requirement's extras that way too)."""
 
 DEVELOPMENT_TOOLS = frozenset({
     "pytest", "hypothesis", "factory", "faker", "mock", "responses", "freezegun", "time_machine", "ipdb", "pudb",
