@@ -189,10 +189,11 @@ _KEEP_ALIVE = {("sleep", "infinity"), ("sleep", "inf"), ("tail", "-f", "/dev/nul
 
 
 def _idle(commands: list[SimpleCommand], roles: list[str | None]) -> bool:
-    """A container kept alive by `sleep infinity` or `tail -f /dev/null` after its setup, with no server or worker
-    of its own: a toolbox or debugging container someone execs into, not an app process."""
-    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE \
-        and not any(role in P.LONG_RUNNING for role in roles)
+    """A container kept alive by `sleep infinity` or `tail -f /dev/null` after nothing but quick setup (installs,
+    `mkdir`, `echo`; no server, daemon or background job): a toolbox or debugging container someone execs into,
+    not an app process."""
+    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE and all(
+        not c.background and (c.program in SHORT_LIVED or role == P.BUILD) for c, role in zip(commands[:-1], roles))
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:
