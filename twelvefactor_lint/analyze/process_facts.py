@@ -192,8 +192,9 @@ def _idle(commands: list[SimpleCommand], roles: list[str | None]) -> bool:
     """A container kept alive by `sleep infinity` or `tail -f /dev/null` after nothing but quick setup (installs,
     `mkdir`, `echo`; no server, daemon or background job): a toolbox or debugging container someone execs into,
     not an app process."""
-    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE and all(
-        not c.background and (c.program in SHORT_LIVED or role == P.BUILD) for c, role in zip(commands[:-1], roles))
+    setup = zip(commands[:-1], roles[:-1], strict=True)
+    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE \
+        and all(not c.background and (c.program in SHORT_LIVED or role == P.BUILD) for c, role in setup)
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:

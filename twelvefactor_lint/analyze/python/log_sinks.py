@@ -260,7 +260,8 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
     if qualified in _DICTCONFIG and node.args:
         config, owner = node.args[0], "dictConfig({...})"
         if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
-            config, owner = names.values[config.id], config.id
+            owner = config.id
+            config = names.values[owner]
         if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
             seen_dicts.add(id(config))
             return list(_dictconfig_sinks(config, path, owner, statement_line))
