@@ -819,3 +819,37 @@ def test_an_env_flag_normalised_and_compared_with_a_tuple_is_an_opt_in_branch():
         """, kind="python.call")
     assert [(f.line, f.condition) for f in facts if f.api == "serve"] == [
         (7, "when `os.getenv('AUTO_RELOAD', '').lower() in ('1', 'true')`"), (8, "")]
+
+
+def test_a_settings_field_names_the_variable_after_the_env_prefix_and_a_refusing_check():
+    """pydantic reads `APP_SECRET_KEY` for the field `SECRET_KEY` of a class with `env_prefix = "APP_"`; a check that
+    exits while the key still holds its fallback is where production refuses it."""
+    facts = _facts("""
+        import secrets
+        import sys
+        from django.core.exceptions import ImproperlyConfigured
+        from pydantic import BaseSettings, Field
+        from pydantic_settings import SettingsConfigDict
+
+        class Settings(BaseSettings):
+            class Config:
+                env_prefix = "APP_"
+            SECRET_KEY: str = Field(default_factory=lambda: "autokey-" + secrets.token_hex(64))
+            API_TOKEN: str = "changeme-token"
+
+        class Other(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="SVC_")
+            JWT_SECRET: str = "dev-jwt-secret-value"
+
+        SETUP = Settings()
+        if not SETUP.DEBUG and SETUP.SECRET_KEY.startswith("autokey-"):
+            sys.exit(1)
+        if Other().JWT_SECRET == "dev-jwt":
+            print("weak")
+        if Other().JWT_SECRET.startswith("dev-jwt"):
+            raise ImproperlyConfigured("set SVC_JWT_SECRET")
+        """, "app/config.py")
+    found = sorted((f.kind, f.env_key, f.refused) for f in facts
+                   if f.kind in {"python.secret_random_fallback", "python.secret_env_fallback"})
+    assert found == [("python.secret_env_fallback", "SVC_JWT_SECRET", "line 23"),
+                     ("python.secret_random_fallback", "APP_SECRET_KEY", "line 19")]

@@ -210,6 +210,11 @@ class ConfigDefaults(PythonSiteFact):
     layered_by: str = doc("The load over it, in words: `` `from_envvar()` (line 12) ``.")
 
 
+REFUSED = ("Where the app stops when the secret still holds its fallback (`line 195`: `if not DEBUG and "
+           "SECRET_KEY.startswith(\"autokey-\"): sys.exit(1)`, or a `raise`): production refuses it; `\"\"`: no such "
+           "check.")
+
+
 @kind("python.secret_env_fallback")
 class SecretEnvFallback(PythonSiteFact):
     """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
@@ -223,6 +228,7 @@ class SecretEnvFallback(PythonSiteFact):
                             "which signs with it unless the app refuses it.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    refused: str = doc(REFUSED, default="")
 
 
 @kind("python.secret_random_fallback")
@@ -235,6 +241,7 @@ class SecretRandomFallback(PythonSiteFact):
                           "folder): each container keeps its own.", default=False)
     in_code: bool = doc("No environment read offers another value: the code always makes the key up "
                         "(`app.secret_key = os.urandom(24)`, `URLSafeTimedSerializer(token_hex())`).", default=False)
+    refused: str = doc(REFUSED, default="")
     settings_field: bool = doc("The key is the default of a pydantic settings field (`SECRET_KEY: str = "
                                "token_urlsafe()` in a `BaseSettings` class or a model it derives from): the variable "
                                "of the same name overrides it.", default=False)

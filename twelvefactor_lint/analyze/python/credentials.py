@@ -185,10 +185,63 @@ def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | No
     return None
 
 
-def _settings_fields(names: Names) -> set[int]:
-    """id() of the defaults of pydantic `BaseSettings` fields: env fallbacks, not bare literals."""
-    return {id(statement.value) for name in settings_classes(names) for statement in names.classes[name].body
+def _settings_fields(names: Names) -> dict[int, str]:
+    """id() of the defaults of pydantic `BaseSettings` fields (env fallbacks, not bare literals), each with the
+    class's `env_prefix`: the variable that sets a field is the prefix and the field's name (`TAKAHE_SECRET_KEY`)."""
+    return {id(statement.value): _env_prefix(names.classes[name]) for name in settings_classes(names)
+            for statement in names.classes[name].body
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
+
+
+def _env_prefix(cls: ast.ClassDef) -> str:
+    """The `env_prefix` of a pydantic settings class: `model_config = SettingsConfigDict(env_prefix="APP_")` (or a
+    dict), or pydantic 1's `class Config: env_prefix = "APP_"`; "" without one."""
+    for statement in cls.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            for inner in statement.body:
+                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
+                                                         for t in inner.targets):
+                    return _str(inner.value)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and any(
+                isinstance(t, ast.Name) and t.id == "model_config"
+                for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
+            value = statement.value
+            if isinstance(value, ast.Call):
+                return next((_str(k.value) for k in value.keywords if k.arg == "env_prefix"), "")
+            if isinstance(value, ast.Dict):
+                return next((_str(v) for k, v in zip(value.keys, value.values, strict=True)
+                             if isinstance(k, ast.Constant) and k.value == "env_prefix"), "")
+    return ""
+
+
+def _str(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def _refused(index: Index, key: str, fallback: ast.expr) -> str:
+    """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
+    against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
+    `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`), so production refuses the fallback; "" else."""
+    field = key.rsplit(".", 1)[-1]
+    made_of = {n.value for n in ast.walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
+    for test in index.ifs:
+        names = {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(test.test)
+                 if isinstance(n, (ast.Name, ast.Attribute))}
+        strings = {n.value for n in ast.walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        if field in names and any(m.startswith(s) for s in strings if s for m in made_of) \
+                and any(_stops(statement) for statement in test.body):
+            return f"line {test.lineno}"
+    return ""
+
+
+def _stops(statement: ast.stmt) -> bool:
+    """`raise ...`, `sys.exit(...)` or `exit(...)`: the process does not go on."""
+    if isinstance(statement, ast.Raise):
+        return True
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return isinstance(call, ast.Call) and (
+        isinstance(call.func, ast.Attribute) and call.func.attr in {"exit", "_exit"}
+        or isinstance(call.func, ast.Name) and call.func.id == "exit")
 
 
 def _issued_prefixes(keys: Iterable[str]) -> set[str]:
@@ -207,13 +260,13 @@ def _own_key(key: str, issued: set[str]) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: set[str]) -> SecretEnvFallback:
+                   issued: set[str], refused: str) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=_own_key(key, issued), looks_real=_looks_real(key, str(fallback.value), path),
                    placeholder=bool(_PLACEHOLDER.search(str(fallback.value))),
-                   module_kind=contexts.module_kind)
+                   module_kind=contexts.module_kind, refused=refused)
 
 
 def _judged_fallback(key: str, fallback: str, issued: set[str]) -> bool:
@@ -341,9 +394,9 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         fallbacks.add(id(default))
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
-                                 env_key=key, module_kind=contexts.module_kind))
+                                 env_key=key, module_kind=contexts.module_kind, refused=_refused(index, key, default)))
         if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
-            facts.append(_fallback_fact(path, default, contexts, call, key, issued))
+            facts.append(_fallback_fact(path, default, contexts, call, key, issued, _refused(index, key, default)))
     fields = _settings_fields(names)
     named = _named_values(index, names) | (examples := _example_values(index))
     for site, key, value in _bindings(index):
@@ -354,14 +407,16 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             persisted = site.function is not None and _persists(site.function, key)
             variable = _unset_read(site, key, index, names) if made_up[1] is value and not persisted else ""
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
-                                 env_key=variable or made_up[0], module_kind=contexts.module_kind, persisted=persisted,
+                                 env_key=variable or fields.get(id(value), "") + made_up[0],
+                                 module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
-                                 settings_field=id(value) in fields))
-        fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
+                                 settings_field=id(value) in fields, refused=_refused(index, key, made_up[1])))
+        fallback = _or_fallback(value, names) or ((fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):
             fallbacks.add(id(fallback[1]))
-            facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued))
+            facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
+                                        _refused(index, key, fallback[1])))
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
@@ -369,7 +424,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  key=key, shape=(shape := secret_shape(str(value.value))), sure=shape != WORD,
                                  module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
-    fallbacks |= fields  # a pydantic settings field's default is what a missing variable falls back to
+    fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
         if found is not None and id(url.node) not in examples:
