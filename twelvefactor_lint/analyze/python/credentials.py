@@ -411,8 +411,9 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
                                  settings_field=id(value) in fields, refused=_refused(index, key, made_up[1])))
-        fallback = _or_fallback(value, names) or ((fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
-                                                  and isinstance(value.value, str) and value.value else None)
+        fallback = _or_fallback(value, names) or (
+            (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
+            and isinstance(value.value, str) and value.value else None)
         if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
