@@ -171,6 +171,11 @@ class Call(PythonSiteFact):
                            "`app.run()`, Flask-SocketIO's with `allow_unsafe_werkzeug=True`).", default=False)
     in_main_runner: bool = doc("For `app_run` and `serve`: in the function only the module's main guard calls (`main()`).",
                                default=False)
+    bound_to: tuple[str, ...] = doc("For `web_app` at module level: the names the app is bound to (`app`, and aliases "
+                                    "such as `application = app`).", default=())
+    served_as: str = doc("For `web_app`: the `module:attr` every production start command serving this module names "
+                         "when that is another object (`api.main:versioned_app`), set by link; `\"\"`: the app itself, "
+                         "or not known.", default="")
 
 
 @kind("python.background_work")

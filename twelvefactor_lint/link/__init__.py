@@ -62,5 +62,5 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
-    facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
+    facts = dependencies.link(reach.served(reach.annotate(facts, reached), files.paths()), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

@@ -37,7 +37,7 @@ from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.process import AppTarget, Started
-from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, ModuleRefs, PythonFact
+from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, Call, ModuleRefs, PythonFact
 
 MIN_COVERAGE = 0.5
 """Below this share of the production Python files reached, the closure is taken as incomplete. On the tune
@@ -52,6 +52,7 @@ _MODULE_FLAGS = frozenset({"-m", "-A", "--app", "--module", "-a"})
 _MODULE_WORD = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _DOTTED_WORD = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?::[\w.()]*)?|([A-Za-z_]\w*):[A-Za-z_][\w.()]*")
 _KEPT_KINDS = frozenset({"settings", "server_config"})
+_SERVED = re.compile(r"(?P<module>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):(?P<attr>[\w.()]+)")
 _VENV_BIN = re.compile(r"(?:^|/)\.?(?:venv|env|virtualenv)/bin/")
 _LOADED_DIRS = frozenset({"versions", "migrations"})
 """Directories a framework loads every module of (alembic's revisions, Django's migrations) when it runs."""
@@ -375,3 +376,29 @@ def annotate(facts: list[Fact], reach: Reach) -> list[Fact]:
         return facts
     return [replace(f, reach=of[f.path]) if isinstance(f, PythonFact) and of.get(f.path, UNKNOWN) != UNKNOWN
             else f for f in facts]
+
+
+def served(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """Every module-level web app (`app = FastAPI(debug=True)`) whose module the production start commands serve
+    only as another object (`uvicorn api.main:versioned_app`), with that `module:attr` as `served_as`. Not when a
+    start serves the app itself or an alias of it, calls a factory (`main:create_app()`, `--factory`), or when no
+    production start names the module: then which object runs is not known."""
+    apps = [f for f in facts if isinstance(f, Call) and f.api == "web_app" and f.bound_to]
+    if not apps:
+        return facts
+    modules = _Modules(p for p in paths if p.endswith(".py"))
+    targets: dict[str, set[str]] = defaultdict(set)
+    for start in (f for f in facts if isinstance(f, Started)):
+        if scope.classify(start.started_by_path or start.path) != scope.PROD or start.role == "infra" \
+                or start.dev_image:
+            continue
+        words = [w.strip("\"'[],;") for w in start.command.split()]
+        for word in words:
+            if match := _SERVED.fullmatch(word):
+                attr = "()" if "--factory" in words else match["attr"]
+                for path in modules.module(match["module"]):
+                    targets[path].add(f"{match['module']}:{attr}")
+    judged = {id(app) for app in apps if len(served := targets.get(app.path, set())) == 1
+              and (attr := next(iter(served)).partition(":")[2]).isidentifier() and attr not in app.bound_to}
+    return [replace(f, served_as=next(iter(targets[f.path]))) if isinstance(f, Call) and id(f) in judged else f
+            for f in facts]

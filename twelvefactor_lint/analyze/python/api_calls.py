@@ -122,9 +122,24 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
             fields["dev_server"] = _runs_dev_server(call, names)
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
+        if api == "web_app" and site.function is None:
+            fields["bound_to"] = _bound_names(call, index)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
                              module_kind=contexts.module_kind, **fields))
     return facts
+
+
+def _bound_names(call: ast.Call, index: Index) -> tuple[str, ...]:
+    """The module-level names an object is bound to (`app = FastAPI()`), with their plain aliases
+    (`application = app`), in order."""
+    bound: list[str] = []
+    for site in index.assignments:
+        node = site.node
+        if site.function is not None or not isinstance(node, ast.Assign):
+            continue
+        if node.value is call or isinstance(node.value, ast.Name) and node.value.id in bound:
+            bound += [t.id for t in node.targets if isinstance(t, ast.Name) and t.id not in bound]
+    return tuple(bound)
 
 
 def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
