@@ -34,6 +34,7 @@ from twelvefactor_lint.facts.process import (
     ProcessFact,
     ProcessStart,
     ScriptRef,
+    ScriptWithoutExec,
 )
 from twelvefactor_lint.facts.python import PythonFact
 
@@ -309,8 +310,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
             if not refs:
                 return None
-        if isinstance(fact, ExtraProcess) and all(r.background for r in refs):
-            return None  # the script itself is the extra process, reported where its starter backgrounds it
+        if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
+            return None  # the script itself is the extra process, reported where its starter backgrounds it; not PID 1
         ref = next((r for r in refs if classify(r.declared_path) == PROD), refs[0])  # production speaks first
         count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
         changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
