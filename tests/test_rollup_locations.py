@@ -16,7 +16,8 @@ from test_report_sarif import schema, validate  # noqa: F401 - the fixture
 HANDLERS = 15
 """More than the message lists (a dozen): only `related` has them all."""
 APP = "from flask import Flask\napp = Flask(__name__)\nCARTS = {}\n" + "".join(
-    f'\n@app.post("/cart{n}/<user>")\ndef add{n}(user):\n    CARTS[user] = {n}\n' for n in range(HANDLERS))
+    f'\n@app.post("/cart{n}/<user>")\ndef add{n}(user):\n    CARTS[user] = {n}\n' for n in range(HANDLERS)) + (
+    '\n@app.get("/carts")\ndef carts():\n    return CARTS\n')  # read back by another request: error
 LINES = [7 + 4 * n for n in range(HANDLERS)]
 """Where each handler writes `CARTS`."""
 

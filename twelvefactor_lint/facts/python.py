@@ -302,6 +302,8 @@ class ModuleState(PythonFact):
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
     writes: str = doc("For a method (`name` is `add()`): the container it writes (`RoomView.board`, `store.data`), "
                       "so a handler in another module calling it writes that container, one hop away.", default="")
+    read: bool = doc("Its module reads it somewhere (`X.get(k)`, `k in X`, `for v in X`, a value `X.pop(k)` returns), "
+                     "beyond the statements that only write it.", default=False)
 
 
 @base
@@ -327,6 +329,17 @@ class StateWrite(PythonSiteFact):
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
                               "writing `self.data`), else `\"\"`: one hop, so less sure than a direct write.",
                               default="")
+    read_back: bool = doc("The state is read somewhere in the handler's module or (imported) in its own module, beyond "
+                          "the statements that only write it: what one request leaves there another one uses. Without "
+                          "it, the container only grows or holds references (asyncio tasks, handles) nobody asks for.",
+                          default=False)
+    removals_only: bool = doc("Every write removes (`.pop()`, `del X[k]`, `.discard()`, `.clear()`): the handler evicts "
+                              "what the process holds; where it is filled is a finding of its own when a handler does it.",
+                              default=False)
+    bookkeeping: str = doc("For a registry of live objects: the other state the same handler writes beside it (idle "
+                           "timestamps, usage counts, an index), folded into this one finding, else `\"\"`.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
+                                                   "related locations.", default=())
 
 
 @kind("python.state_mutation")

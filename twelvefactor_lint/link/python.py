@@ -82,7 +82,8 @@ def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[Module
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
     written = {"name": source.writes, "through_method": name.rstrip("()")} if source.writes else {}
     return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
-                   definition_path=source.path, definition_line=source.line, **written)
+                   definition_path=source.path, definition_line=source.line,
+                   read_back=write.read_back or source.read, **written)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:
