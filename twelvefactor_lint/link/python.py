@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import os.path
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import TypeVar
@@ -52,6 +53,9 @@ from twelvefactor_lint.facts.python import (
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_MIGRATION = re.compile(r"(^|/)\w*migrations/")
+"""A Django migrations package (`app/migrations/`, `dojo/db_migrations/`): its fields copy the models' at some past
+point; the models module is what a reader fixes."""
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
 _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
@@ -244,6 +248,7 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
     fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
     fields = sorted((f for f in facts if isinstance(f, Call) and f.api == "model_file_field"
                      and not f.has_storage and scope.classify(f.path) == scope.PROD), key=lambda f: (f.path, f.line))
+    fields = [f for f in fields if not _MIGRATION.search(f.path)] or fields  # a migration repeats a model's history
     storages = [f for found in settings.values() for f in found
                 if f.key in _STORAGE_KEYS and scope.classify(f.path) == scope.PROD]
     remote = [f for f in storages if not f.value.endswith("FileSystemStorage")]
