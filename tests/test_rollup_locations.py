@@ -60,6 +60,18 @@ def test_across_files_the_related_places_are_the_other_files(tmp_path):
     assert finding["related"] == [{"path": "docker-compose.cuda.yml", "line": 4, "column": 21}]
 
 
+def test_variants_fold_alike_after_each_folds_its_own_repeats(tmp_path):
+    """A service's two data volumes are one finding per file; a compose variant beside it says the same at other
+    lines: one finding in all."""
+    compose = ("services:\n  web:\n    build: .\n    command: gunicorn app:app\n    volumes:\n"
+               "      - data:/app/data\n      - media:/app/media\nvolumes:\n  data:\n  media:\n")
+    write_tree(tmp_path / "v", {"docker-compose.yml": compose, "docker-compose.cuda.yml": "# GPU hosts\n" + compose})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF616", str(tmp_path / "v")).stdout)["findings"]
+    assert (finding["path"], finding["line"]) == ("docker-compose.yml", 6)
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [
+        ("docker-compose.yml", 7), ("docker-compose.cuda.yml", 7), ("docker-compose.cuda.yml", 8)]
+
+
 def test_the_html_report_lists_every_other_place(tmp_path):
     html = html_report(_project(tmp_path), tmp_path / "r.html", "--select", "TF601")
     assert f"Every other place ({HANDLERS - 1})" in html

@@ -49,11 +49,12 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
             continue
         same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
         groups.setdefault(same_file, []).append(finding)
-    within = [f for group in groups.values() for f in (
-        [_folded(group, "in this file", lambda f: f"line {f.line}")] if _repeated(group) else group)]
+    within = [(f, said) for group in groups.values() for f, said in (
+        [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
+        else [(f, f.message) for f in group])]
     across: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in within:
-        across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
+    for finding, said in within:  # what it said before the note naming its other lines: variants fold alike
+        across.setdefault((finding.rule, finding.severity, said), []).append(finding)
     return [f for same in across.values() for group in _alternatives(same) for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]
