@@ -196,6 +196,9 @@ class FileWrite(PythonSiteFact):
     upload: bool = doc("What is written is an uploaded file.")
     others: str = doc("The other local files the same handler writes (`` `b.json` (line 14) ``), for a write that is "
                       "not an upload; `\"\"`: none.", default="")
+    served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
+                       "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
+                       default=False)
 
 
 @kind("python.config_defaults")
@@ -380,6 +383,8 @@ class FileDatastore(PythonSiteFact):
     store: str = doc("The class or function that keeps it.")
     cache: bool = doc("The file is named a cache (the class, the method writing it or what the write names says "
                       "`cache`): what is lost with it can be computed or fetched again.", default=False)
+    caller_path: bool = doc("The loading and the writing method both open a path their caller passes (`save(path)`, "
+                            "`load(path)`): an export/import API, whose file is wherever the caller says.", default=False)
 
 
 @kind("python.import")
