@@ -12,6 +12,12 @@ process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo:
 module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on
 `self`: a handler writing `store.data[k]` writes them, and so does a call of one of its methods that writes
 them (`store.add(k)` when `add` does `self.data[k] = ...`).
+
+Each write says whether the module reads the state back anywhere (`read_back`: what one request leaves, another
+uses; a container only written holds references nobody asks for), whether the handler only removes from it
+(`removals_only`: an eviction), and, beside a registry of live objects, which other state the same handler
+writes as that registry's bookkeeping (folded into it). Globals a function binds after `if <flag>: return`,
+when it sets that flag itself further down, are bound once per process (a memo, not state).
 """
 
 from __future__ import annotations
@@ -234,8 +240,6 @@ def _only_written(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
         else:
             break
     parent = parents.get(id(current))
-    if isinstance(parent, ast.AugAssign) and parent.target is current:
-        return True
     if isinstance(parent, ast.Attribute) and parent.attr in _MUTATORS:
         call = parents.get(id(parent))
         return isinstance(call, ast.Call) and call.func is parent and isinstance(parents.get(id(call)), ast.Expr)
