@@ -20,6 +20,7 @@ from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
@@ -164,7 +165,6 @@ _CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|cer
 """A directory named for configuration among other words (`extra_settings`, `nginx-conf`, `app.config`)."""
 
 
-_DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
 _ENV_NAMES = re.compile(r"^(ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|DJANGO_ENV|DJANGO_CONFIGURATION|APP_ENVIRONMENT)$")
 _DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
@@ -174,8 +174,8 @@ def _declares_development(service: dict) -> bool:
     `FLASK_ENV: development`): the compose file is the developers' stack."""
     for key, value in _environment(_field(service, "environment")):
         value = value.strip().lower()
-        if _DEV_FLAGS.match(key) and value in {"1", "true", "yes", "on"} or \
-                _ENV_NAMES.match(key) and value in {"dev", "development", "local"}:
+        if is_dev_flag(key, debug=False) and value in {"1", "true", "yes", "on"} or \
+                _ENV_NAMES.match(key) and is_dev_value(value):
             return True
     return False
 

@@ -17,6 +17,7 @@ from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, development_switch
 from twelvefactor_lint.analyze.shell.processes import (
+    BACKGROUND,
     SHORT_LIVED,
     ExtraProcess,
     expand,
@@ -91,7 +92,7 @@ def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | 
     return [F.ScriptRef(
         path, line + started.line, 1, script=started.script, hop=hop or f"{path}:{line + started.line}",
         dockerfile=dockerfile, declared_path=path, declared_line=line, reads=started.reads, argument=started.argument,
-        followed=started.followed, service=service, image=image, target=target, cwd=cwd,
+        followed=started.followed, background=started.background, service=service, image=image, target=target, cwd=cwd,
         anchor=f"script:{service}:{started.script}")
         for started in started_scripts(commands)]
 
@@ -172,7 +173,13 @@ def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand
     development code, reported apart."""
     conditions = {c.line: c.condition for c in commands}
     groups: dict[bool, list[ExtraProcess]] = {}
-    for extra in sorted(extra_processes(commands), key=lambda e: bool(conditions.get(e.line))):
+    # the finding names a known long-lived process first (`celery worker &`, `service cron start`), not a
+    # one-shot helper sent to the background before it (`./scripts/l10n.sh generate &`)
+    def order(extra: ExtraProcess) -> tuple[bool, bool]:
+        unknown = extra.how == BACKGROUND and P.program_role(tuple(extra.command.split())) not in P.LONG_RUNNING
+        return bool(conditions.get(extra.line)), unknown
+
+    for extra in sorted(extra_processes(commands), key=order):
         groups.setdefault(development_switch(conditions.get(extra.line, "")), []).append(extra)
     return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
         "how": first.how, "program": first.program, "command": first.command,

@@ -175,6 +175,8 @@ class ScriptRef(ScriptHop):
     reads: str = doc("How link reads the script: `shell`, `uwsgi` for a uWSGI ini file, `gunicorn_config` for the "
                      "Python config file `gunicorn -c` loads.", default="shell")
     followed: bool = doc("A long-running process is started after it.", default=False)
+    background: bool = doc("The command running it is sent to the background (`start-tor.sh & ./run`): what the "
+                           "script starts is the one extra process reported where it is backgrounded.", default=False)
     image: str = doc("For a compose service running a published image: the image (link looks for the Dockerfile "
                      "that builds it).", default="")
     root: str = doc("For a script started by a script: the file declaring the chain (`\"\"`: `path`).", default="")
