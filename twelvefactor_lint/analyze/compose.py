@@ -98,7 +98,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         if node is not None and value:
             blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
-    facts += _process_facts(path, name, service, replicas or 1)
+    facts += _process_facts(path, name, service, replicas or 1, release=name in awaited)
     environment = _environment(_field(service, "environment"))
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
@@ -265,14 +265,16 @@ def command_argv(node) -> tuple[str, ...]:
         return tuple(text.split())
 
 
-def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+def _process_facts(path: str, name: str, service: dict, replicas: int, release: bool) -> list[Fact]:
+    """`release`: another service waits for this one to complete (`service_completed_successfully`): a one-off
+    release job (migrate, collectstatic) run once per `up`, like a Kubernetes Job or a Procfile `release:` line."""
     command, entrypoint = _field(service, "command"), _field(service, "entrypoint")
     facts: list[Fact] = []
     declared = entrypoint if entrypoint is not None else command
     if declared is not None:
         argv = command_argv(entrypoint) + command_argv(command) if entrypoint is not None else command_argv(command)
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
-                        service=name)
+                        service=name, release=release)
         facts += command_facts(path, origin, commands_of(argv))
         build, image = _field(service, "build"), Y.scalar(_field(service, "image"))
         hop = f"{path}:{Y.line(declared)} service `{name}`"

@@ -105,10 +105,15 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
+    idle = _idle(commands, roles)
+    if idle:  # a toolbox container: its setup serves nothing and no one awaits its stop
+        main_index, main_role = len(commands) - 1, None
     facts: list[F.ProcessFact] = [process_fact(F.ProcessStart, path, origin, origin.line, {
         "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
+    if idle:
+        return facts
     facts += _extra_process_facts(path, origin, commands)
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
@@ -185,6 +190,18 @@ def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand
         "how": first.how, "program": first.program, "command": first.command,
         "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line))},
         f"{first.how}:{first.program}") for first, *rest in groups.values()]
+
+
+_KEEP_ALIVE = {("sleep", "infinity"), ("sleep", "inf"), ("tail", "-f", "/dev/null")}
+
+
+def _idle(commands: list[SimpleCommand], roles: list[str | None]) -> bool:
+    """A container kept alive by `sleep infinity` or `tail -f /dev/null` after nothing but quick setup (installs,
+    `mkdir`, `echo`; no server, daemon or background job): a toolbox or debugging container someone execs into,
+    not an app process."""
+    setup = zip(commands[:-1], roles[:-1], strict=True)
+    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE \
+        and all(not c.background and (c.program in SHORT_LIVED or role == P.BUILD) for c, role in setup)
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:

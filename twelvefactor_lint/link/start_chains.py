@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -118,7 +119,7 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
-    return mark_python_entrypoints(name_supervised_programs(annotate(facts, links)))
+    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(annotate(facts, links))))
 
 
 def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
@@ -366,6 +367,21 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
                        supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
+
+
+_SUPERVISORD = re.compile(r"(^|[\s/])supervisord(\s|$)")
+
+
+def mark_host_supervisors(facts: list[Fact]) -> list[Fact]:
+    """Mark the supervisord programs of a repository that declares processes (a Dockerfile's CMD, a compose
+    command, a Procfile line, a script they run) none of which starts supervisord: the configs are a host (VM)
+    install's, where supervisord is the execution environment that captures each program's output (`on_host`).
+    With no other declared process, nothing tells where supervisord runs."""
+    supervised = [f for f in facts if isinstance(f, ProcessFact) and f.level == "supervised"]
+    declared = [f for f in facts if isinstance(f, ProcessStart) and f.level != "supervised"]
+    if not supervised or not declared or any(_SUPERVISORD.search(f.command) for f in declared):
+        return facts
+    return [replace(f, on_host=True) if isinstance(f, ProcessFact) and f.level == "supervised" else f for f in facts]
 
 
 def _copied_into(path: str, image: DockerfileFilesystem) -> bool:
