@@ -218,20 +218,26 @@ def _str(node: ast.expr) -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
-def _refused(index: Index, key: str, fallback: ast.expr) -> str:
+def _refused(index: Index, keys: set[str], fallback: ast.expr) -> str:
     """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
     against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
     `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`), so production refuses the fallback; "" else."""
-    field = key.rsplit(".", 1)[-1]
     made_of = {n.value for n in ast.walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
     for test in index.ifs:
         names = {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(test.test)
                  if isinstance(n, (ast.Name, ast.Attribute))}
         strings = {n.value for n in ast.walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        if field in names and any(m.startswith(s) for s in strings if s for m in made_of) \
+        if keys & names and any(m.startswith(s) for s in strings if s for m in made_of) \
                 and any(_stops(statement) for statement in test.body):
             return f"line {test.lineno}"
     return ""
+
+
+def _read_into(key: str, call: Site[ast.Call], index: Index) -> set[str]:
+    """The variable a read takes and the names its statement binds at module level (`SECRET_KEY =
+    os.environ.get("DJANGO_SECRET_KEY", ...)`): what a check may test it under."""
+    return {key} | {t.id for site in index.assignments if site.function is None and site.statement_line == call.statement_line
+                     and isinstance(site.node, ast.Assign) for t in site.node.targets if isinstance(t, ast.Name)}
 
 
 def _stops(statement: ast.stmt) -> bool:
@@ -392,11 +398,12 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if default is None:
             continue
         fallbacks.add(id(default))
+        refused = _refused(index, _read_into(key, call, index), default) if SECRET_NAME.search(key) else ""
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
-                                 env_key=key, module_kind=contexts.module_kind, refused=_refused(index, key, default)))
+                                 env_key=key, module_kind=contexts.module_kind, refused=refused))
         if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
-            facts.append(_fallback_fact(path, default, contexts, call, key, issued, _refused(index, key, default)))
+            facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
     fields = _settings_fields(names)
     named = _named_values(index, names) | (examples := _example_values(index))
     for site, key, value in _bindings(index):
@@ -410,14 +417,14 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                  env_key=variable or fields.get(id(value), "") + made_up[0],
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
-                                 settings_field=id(value) in fields, refused=_refused(index, key, made_up[1])))
+                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1])))
         fallback = _or_fallback(value, names) or (
             (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
             and isinstance(value.value, str) and value.value else None)
         if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
-                                        _refused(index, key, fallback[1])))
+                                        _refused(index, {key}, fallback[1])))
         elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
