@@ -17,7 +17,7 @@ from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
 from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.config import ConfigError, Settings
-from twelvefactor_lint.discover.scope import PROD, ROLES
+from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named, is_prod_named
 from twelvefactor_lint.discover.sources import digest, load
 from twelvefactor_lint.discover.walk import PYTHON, Skipped, SourceFile
 from twelvefactor_lint.facts import Directive, Fact, FileAnalysis, internal_error
@@ -221,8 +221,10 @@ class _ProjectFiles:
         skipped = {s.path for s in state.skipped}
         wanted: dict[str, SourceFile] = {}
         for request in requests:
-            # the referrer's role decides: a dev-named script (`entrypoint-dev.sh`) a production image runs is production code
             role = state.roles.get(request.referrer, PROD)
+            # a script named for development is the developers' (their image is rarely named so), unless a file
+            # named for production runs it (`Dockerfile.prod` CMD `entrypoint-dev.sh`): then it is production code
+            role = DEV if role == PROD and is_dev_named(request.rel) and not is_prod_named(request.referrer) else role
             if request.rel in self._requested and role == PROD:
                 state.roles[request.rel] = PROD  # a production referrer found in a later hop still decides
             rereading = request.rereads and request.rel not in self._reread and request.rel not in skipped

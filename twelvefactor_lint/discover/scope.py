@@ -118,6 +118,11 @@ def is_prod_named(rel_path: str) -> bool:
     return names_prod_file(PurePosixPath(rel_path).name)
 
 
+def is_dev_named(rel_path: str) -> bool:
+    """A file named for development (`entrypoint-dev.sh`, `start.local.sh`), whatever its directory says."""
+    return names_dev_file(PurePosixPath(rel_path).name)
+
+
 def _named_image(path: str) -> bool:
     name = PurePosixPath(path).name.lower()
     return name not in {"dockerfile", "containerfile"} and ("dockerfile" in name or "containerfile" in name)
