@@ -93,14 +93,15 @@ class StarImport(PythonSiteFact):
 
 @kind("python.deploy_config_module")
 class DeployConfigModule(PythonSiteFact):
-    """A settings module that star-imports its secret key and database from a module the repository ships only as a
+    """A settings module that star-imports its secret key from a module the repository ships only as a
     template (`from .settings_deployment import *` beside `settings_deployment.py.example`), made by link: each
     deploy writes that Python file, so no environment variable can set what it carries."""
 
     module: str = doc("The importing settings module.")
     imports: str = doc("The module imported, absolute.")
     template: str = doc("The template the repository ships in its place (`app/settings_deployment.py.example`).")
-    settings: str = doc("The core settings the importing module leaves to it, in words (`SECRET_KEY, DATABASES`).")
+    settings: str = doc("The core settings the settings chain leaves to it, in words (`SECRET_KEY, DATABASES`): "
+                                 "always the secret key.")
 
 
 @kind("python.service_locator")

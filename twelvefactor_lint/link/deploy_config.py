@@ -1,7 +1,9 @@
 """Link phase 2e, config kept in a deploy's Python file: a settings module that star-imports a module the repository
 ships only as a template (`from .settings_deployment import *` where only `settings_deployment.py.example` is
-committed) and sets neither its secret key nor its database itself takes them from a file each deploy writes, so no
-environment variable can set them (python.deploy_config_module, TF309).
+committed) and whose chain does not set its secret key takes it (and any of the database, cache and broker the chain
+leaves unset) from a file each deploy writes, so no environment variable can set them (python.deploy_config_module,
+TF309). A chain that sets its secret key uses the file for overrides at most: a dictionary left empty for it
+(`DATABASES = {}`) or a Flask config without Django's settings says too little to report.
 
 The imported module must be absent from the project's files and a template of it present (`<module>.py` with a
 `.example`, `.sample`, `.template`, `.dist` or `.tmpl` suffix): a module in the repository is code, and one with no
@@ -62,7 +64,7 @@ def link(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
         family = _chain(star.module, bases) | _chain(star.module, derived)
         chain_keys = set().union(*(keys[m] for m in family))
         left = [group for group, names in _GROUPS.items() if not chain_keys & set(names)]
-        template = _template(star, exists) if "SECRET_KEY" in left or "DATABASES" in left else ""
+        template = _template(star, exists) if "SECRET_KEY" in left else ""
         if template:
             found.append(convert(star, DeployConfigModule, template=template, settings=", ".join(left)))
     return facts + found
