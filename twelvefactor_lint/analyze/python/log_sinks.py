@@ -180,20 +180,18 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
-    guards = _guards(tree)
-    for site in index.calls:
-        if id(site.node) not in redirected and id(site.node) not in touched:
-            facts += [_guarded(f, site.node, guards)
-                      for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
-    return facts
+    sinks = [(site.node, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
+             for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
+    guards = _guards(index.ifs) if sinks else []
+    return facts + [_guarded(fact, call, guards) for call, fact in sinks]
 
 
-def _guards(tree: ast.Module) -> list[tuple[int, int, str]]:
+def _guards(ifs: list[ast.If]) -> list[tuple[int, int, str]]:
     """(first, last line, tested expression) of each `if x:` / `if x is not None:` body testing a name or
-    attribute (`if logfile:`, `if self.__logger_file:`)."""
+    attribute (`if logfile:`, `if self.__logger_file:`), outer before inner."""
     found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and node.body:
+    for node in ifs:
+        if node.body:
             test = node.test
             if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
                     and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:

@@ -515,13 +515,14 @@ def _pooled(name: str) -> bool:
     return bool(_CACHE_NAME.search(name)) or any(_LIVE.search(part) for part in name.split("."))
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index) -> list[PythonFact]:
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index,
+                text: str) -> list[PythonFact]:
     """Module-level containers (for other modules that import them), methods that write them, and handler writes
     to shared state. `index.parents`: function -> enclosing function, for routes nested in an app factory."""
     parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
-    anchors = _task_anchors(tree) | _clock_memos(tree, names)
+    anchors = _task_anchors(index) | _clock_memos(index, names, text)
     module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
@@ -556,13 +557,14 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     return facts
 
 
-def _task_anchors(tree: ast.Module) -> set[str]:
+def _task_anchors(index: Index) -> set[str]:
     """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
     holding running asyncio tasks only so that they are not garbage-collected, which no other process could
     use; the detached work itself is TF612's."""
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
+    for site in index.calls:
+        node = site.node
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
             for arg in node.args:
                 if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
@@ -570,13 +572,18 @@ def _task_anchors(tree: ast.Module) -> set[str]:
 
 
 _PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
+_CLOCK_WORDS = ("monotonic", "perf_counter")
+"""The prefilter: a name that qualifies as a process clock is spelled in the source (its import at least)."""
 
 
-def _clock_memos(tree: ast.Module, names: Names) -> set[str]:
+def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
     """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`): a backoff or
     expiry memo whose readings mean nothing to another process, so it cannot be shared state."""
-    found = set()
-    for node in ast.walk(tree):
+    found: set[str] = set()
+    if not any(word in text for word in _CLOCK_WORDS):
+        return found
+    for site in index.assignments:
+        node = site.node
         if isinstance(node, ast.Assign) and any(
                 isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in ast.walk(node.value)):
             for target in node.targets:
