@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
 ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
@@ -112,14 +111,20 @@ def classify(rel_path: str) -> str:
     return next((role for role, test in _RULES if test(facts)), PROD)
 
 
+def _name(rel_path: str) -> str:
+    """A relative POSIX path's last part (as `PurePosixPath(rel_path).name`, without building one: deploy
+    checks ask it of every file of a project)."""
+    return rel_path.rstrip("/").rpartition("/")[2]
+
+
 def is_prod_named(rel_path: str) -> bool:
     """A file named for production (`docker-compose.prod.yml`, `settings/production.py`) is never a dev file."""
-    return bool(_PROD_WORD.search(PurePosixPath(rel_path).name))
+    return bool(_PROD_WORD.search(_name(rel_path)))
 
 
 def is_dev_named(rel_path: str) -> bool:
     """A file named for development (`entrypoint-dev.sh`, `start.local.sh`), whatever its directory says."""
-    name = PurePosixPath(rel_path).name
+    name = _name(rel_path)
     return bool(_DEV_WORD.search(name)) and not is_prod_named(rel_path)
 
 
@@ -132,10 +137,10 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
     """
     by_dir: dict[str, list[str]] = {}
     for path in paths:
-        by_dir.setdefault(str(PurePosixPath(path).parent), []).append(path)
+        by_dir.setdefault(path.rstrip("/").rpartition("/")[0], []).append(path)
     dev = set()
     for siblings in by_dir.values():
-        deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(PurePosixPath(p).name)}
+        deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(_name(p))}
         if deployed:
             dev |= {p for p in siblings if p not in deployed and classify(p) == PROD}
     return dev
