@@ -30,7 +30,8 @@ def _declaration(path: str, text: str) -> Declared:
 def test_requirement_files_are_parsed_with_markers_extras_options_and_continuations():
     text = ("-r base.txt\n--index-url https://example.com/simple\nDjango[argon2]>=4.2 ; python_version>'3.8'  # web\n"
             "celery==5.3.6 \\\n    --hash=sha256:abc\n-e .\ngit+https://github.com/x/y.git#egg=y\nZope.Interface\n")
-    assert _declared("requirements/prod.txt", text) == (["argon2", "celery", "django", "y", "zope-interface"], True)
+    assert _declared("requirements/prod.txt", text) == (
+        ["argon2", "celery", "django", "django[argon2]", "y", "zope-interface"], True)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -80,7 +81,8 @@ def test_included_requirement_files_and_extras_provide_modules(tmp_path, catalog
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ('[tool.poetry.dependencies]\ngeoalchemy2 = {extras = ["shapely"], version = "0.18.4"}\n', ["geoalchemy2", "shapely"]),
+    ('[tool.poetry.dependencies]\ngeoalchemy2 = {extras = ["shapely"], version = "0.18.4"}\n',
+     ["geoalchemy2", "geoalchemy2[shapely]", "shapely"]),
     ('[project]\ndependencies = []\n[tool.hatch.envs.default]\ndependencies = ["libcst"]\n', ["libcst"]),
 ])
 def test_poetry_extras_and_hatch_environments_are_declarations(text, expected):
@@ -122,6 +124,26 @@ def test_one_finding_per_module_names_the_other_places(tmp_path, catalogue):
     [(path, line, severity, message)] = _severities(tmp_path, catalogue, files)
     assert (path, line, severity) == ("app/a.py", 1, "warning")
     assert "provides `isodate` (also imported at app/b.py:2, app/c.py:2): a clean install" in message
+
+
+def test_a_namespace_distribution_imported_by_submodules_is_one_finding(tmp_path, catalogue):
+    files = {"app/client.py": "import google.protobuf.json_format\n", "app/common.py": "from google.protobuf import descriptor\n",
+             "app/store.py": "import google.cloud.storage\n", "requirements.txt": "django\n"}
+    found = sorted((path, message.split("`")[1]) for path, _, _, message in _severities(tmp_path, catalogue, files))
+    assert found == [("app/client.py", "import google.protobuf"), ("app/store.py", "import google.cloud.storage")]
+
+
+@pytest.mark.parametrize(("code", "requirements"), [
+    ("import httpx\n", "openai==2.5\n"),  # the OpenAI and Anthropic clients require httpx
+    ("from modelcluster.fields import ParentalKey\nfrom rest_framework import serializers\n", "wagtail==5.2\n"),
+    ("import pgtrigger\n", "django-pghistory==3.9\n"),
+    ("import jinja2\n", "fastapi[standard]==0.115\n"),  # an extra that exists to install it
+    ("import boto3\nimport botocore\n", "smart_open[s3]==7.0\n"),
+    ("import telebot\n", "pyTelegramBotAPI~=4.12\n"),  # provided under another import name
+])
+def test_modules_a_declared_distribution_installs_or_provides_are_not_reported(tmp_path, catalogue, code, requirements):
+    assert _severities(tmp_path, catalogue, {"app/bot.py": code, "requirements.txt": requirements}) == []
+    assert _severities(tmp_path / "bare", catalogue, {"app/bot.py": code, "requirements.txt": "django\n"}) != []
 
 
 def test_only_deferred_places_make_an_info_finding_that_says_when(tmp_path, catalogue):

@@ -68,6 +68,8 @@ def test_kind_of_known_files(name, kind):
     "README.md", "app.pyc", "app.pyi", "config.yaml", "values.yml",
     "compose.json", "docker-compose.yml.bak", "my-compose.yml", "Makefile", ".dockerignore", "notes.py.txt",
     "Procfile.sh", "Procfile.bash",  # a script a Procfile line runs, read when the line starts it
+    "Dockerfile.ui.dockerignore", "Dockerfile.dockerignore",  # BuildKit's per-Dockerfile ignore files
+    "Dockerfile.md", "Dockerfile.orig",
 ])
 def test_other_files_have_no_kind(name):
     assert kind_of(name) is None

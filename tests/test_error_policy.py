@@ -63,3 +63,21 @@ def test_secret_rules_offer_unsafe_fixes_only_on_proven_secrets():
     offered = [f"{rule.id} {m.fact}" for rule in secret_rules if rule.autofix is not None
                for m in rule.matchers if m.autofix and (m.severity or rule.severity) != "error"]
     assert secret_rules and offered == []
+
+
+def _policy_rows() -> dict[str, list[str]]:
+    """The rows of the error-shape table in docs/rule-authoring.md: rule -> (sure, harm, otherwise)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "rule-authoring.md").read_text(encoding="utf-8")
+    rows = [line.strip("|").split("|") for line in text.splitlines() if line.startswith("| TF")]
+    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in rows}
+
+
+def test_the_error_policy_documents_every_rule_that_yields_errors():
+    """Sure (the proof) and harmful (what breaks in production), written down once for every erring rule."""
+    rows = _policy_rows()
+    erring = {rule.id for rule in CATALOGUE.rules if _errors(rule)}
+    assert sorted(erring - rows.keys()) == [], "add the rule's row to the table in docs/rule-authoring.md"
+    assert sorted(rows.keys() - erring) == [], "these rules no longer yield errors: drop their rows"
+    assert [rule for rule, cells in rows.items() if len(cells) != 3 or not all(cells[:2])] == []

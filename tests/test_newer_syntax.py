@@ -140,3 +140,22 @@ def load(read):
         return None
 """
 """PEP 758 (Python 3.14): an `except` of several types without parentheses."""
+
+
+@pytest.mark.parametrize("source", [
+    'print "started"\n',
+    'exec "x = 1"\n',
+    'pairs = sorted(d.items(), key=lambda (k, v): v)\n',  # ministryofjustice/cla_public's views.py
+    'def f(a, (b, c)):\n    return b\n',
+    'MODE = 0755\n',
+    'text = `value`\n',
+    'if a <> b:\n    pass\n',
+    'raise ValueError, "bad"\n',
+])
+def test_python_2_code_is_skipped_with_that_reason_not_reported_as_broken(lint, source):
+    """Valid Python 2 (an image on Python 2.7 runs it) is not a file 12f-lint failed on: skipped, not TF001."""
+    from twelvefactor_lint.analyze import PYTHON2_SYNTAX
+
+    result = lint({"app/views.py": source, "app/broken.py": "def broken(:\n    pass\n"})
+    assert [(f.rule, f.path) for f in result.findings if f.rule == "TF001"] == [("TF001", "app/broken.py")]
+    assert [s.reason.split(" (")[0] for s in result.skipped if s.path == "app/views.py"] == [PYTHON2_SYNTAX]

@@ -218,7 +218,7 @@ def test_schedulers_and_one_off_containers_are_single_by_design(lint):
     compose = ("services:\n  beat:\n    build: .\n    container_name: b\n    command: celery -A app beat\n"
                "  web:\n    build: .\n    container_name: w\n    command: gunicorn app:app\n")
     result = lint({"docker-compose.yml": compose}, select=("TF803",))
-    assert [f.message.split("`")[1] for f in _by_rule(result, "TF803")] == ["web"]
+    assert [f.message.split("`")[3] for f in _by_rule(result, "TF803")] == ["web"]
 
 
 def test_a_template_that_is_not_valid_until_rendered_is_skipped_not_a_parse_error(lint):

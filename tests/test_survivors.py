@@ -12,11 +12,11 @@ from twelvefactor_lint.severity import lowered
 CRON_AND_APP = "FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
 
 
-def test_a_dev_only_file_is_judged_one_severity_lower(lint):
+def test_a_dev_only_file_is_judged_as_info(lint):
     """Mutation: the engine appends the dev note but keeps the severity."""
     result = lint({"Dockerfile": CRON_AND_APP, "Dockerfile.dev": CRON_AND_APP}, select=("TF609",))
     severity = {f.path: (f.severity, f.message.endswith(DEV_NOTE)) for f in result.findings}
-    assert severity == {"Dockerfile": ("error", False), "Dockerfile.dev": ("warning", True)}
+    assert severity == {"Dockerfile": ("error", False), "Dockerfile.dev": ("info", True)}
     assert [lowered(s) for s in ("error", "warning", "info")] == ["warning", "info", "info"]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the facts cache reads ANALYZER_VERSION here: a replayed run imports no fact classes
     from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 18
+ANALYZER_VERSION = 22
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 
@@ -26,6 +26,9 @@ TEMPLATE_REASON = "a template (Jinja/cookiecutter `{{ ... }}`): not valid until 
 NEWER_SYNTAX = f"syntax newer than Python {sys.version_info.major}.{sys.version_info.minor}"
 """The start of the skip reason of a file only a newer Python parses (`python/newer.py`), so reports and the
 notice can count these files without importing the analyzer."""
+PYTHON2_SYNTAX = "Python 2 syntax"
+"""The start of the skip reason of a file written for Python 2 (`print "x"`, `lambda (k, v): v`): valid where a
+Python 2.7 image runs it, not a parse error of the project."""
 
 
 def skip_if_template(text: str) -> None:

@@ -20,6 +20,7 @@ from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
@@ -97,7 +98,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         if node is not None and value:
             blockers.append((node, field_name, value))
     blockers += [(node, "fixed host port", text) for node, text in _host_ports(service)]
-    facts += _process_facts(path, name, service, replicas or 1)
+    facts += _process_facts(path, name, service, replicas or 1, release=name in awaited)
     environment = _environment(_field(service, "environment"))
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
@@ -164,7 +165,6 @@ _CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|cer
 """A directory named for configuration among other words (`extra_settings`, `nginx-conf`, `app.config`)."""
 
 
-_DEV_FLAGS = re.compile(r"^(DEV_ENV|DEV_MODE|DEVELOPMENT|IS_DEV|IS_DEVELOPMENT)$")
 _ENV_NAMES = re.compile(r"^(ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|DJANGO_ENV|DJANGO_CONFIGURATION|APP_ENVIRONMENT)$")
 _DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
@@ -174,8 +174,8 @@ def _declares_development(service: dict) -> bool:
     `FLASK_ENV: development`): the compose file is the developers' stack."""
     for key, value in _environment(_field(service, "environment")):
         value = value.strip().lower()
-        if _DEV_FLAGS.match(key) and value in {"1", "true", "yes", "on"} or \
-                _ENV_NAMES.match(key) and value in {"dev", "development", "local"}:
+        if is_dev_flag(key, debug=False) and value in {"1", "true", "yes", "on"} or \
+                _ENV_NAMES.match(key) and is_dev_value(value):
             return True
     return False
 
@@ -265,14 +265,16 @@ def command_argv(node) -> tuple[str, ...]:
         return tuple(text.split())
 
 
-def _process_facts(path: str, name: str, service: dict, replicas: int) -> list[Fact]:
+def _process_facts(path: str, name: str, service: dict, replicas: int, release: bool) -> list[Fact]:
+    """`release`: another service waits for this one to complete (`service_completed_successfully`): a one-off
+    release job (migrate, collectstatic) run once per `up`, like a Kubernetes Job or a Procfile `release:` line."""
     command, entrypoint = _field(service, "command"), _field(service, "entrypoint")
     facts: list[Fact] = []
     declared = entrypoint if entrypoint is not None else command
     if declared is not None:
         argv = command_argv(entrypoint) + command_argv(command) if entrypoint is not None else command_argv(command)
         origin = Origin(f"compose service `{name}`", name, "formation", Y.line(declared), replicas=replicas,
-                        service=name)
+                        service=name, release=release)
         facts += command_facts(path, origin, commands_of(argv))
         build, image = _field(service, "build"), Y.scalar(_field(service, "image"))
         hop = f"{path}:{Y.line(declared)} service `{name}`"

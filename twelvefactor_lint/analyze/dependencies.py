@@ -44,8 +44,11 @@ def _names(requirements: Iterable[object]) -> set[str]:
             continue
         try:
             requirement = Requirement(item)
-            # `geoalchemy2[shapely]` installs shapely too: an extra named after a distribution provides it
-            found.update(canonicalize_name(n) for n in (requirement.name, *requirement.extras))
+            # `geoalchemy2[shapely]` installs shapely too: an extra named after a distribution provides it; and
+            # `fastapi[standard]` is named as such, for the modules that extra installs (link.distributions)
+            name = canonicalize_name(requirement.name)
+            found.update([name, *(canonicalize_name(e) for e in requirement.extras),
+                          *(f"{name}[{canonicalize_name(e)}]" for e in requirement.extras)])
         except InvalidRequirement:
             match = _PEP508_NAME.match(item)  # a Poetry-style constraint, or a line pip accepts and packaging not
             if match:
@@ -128,8 +131,9 @@ def _pyproject(data: dict) -> tuple[set[str], str, bool, bool]:
     tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies"),
               *(_table(g, "dependencies") for g in _table(poetry, "group").values())]
     names |= {canonicalize_name(key) for table in tables for key in table if key != "python"}
-    names |= {canonicalize_name(extra) for table in tables for spec in table.values()  # `{extras = ["shapely"]}`
-              for extra in _list(_table(spec).get("extras")) if isinstance(extra, str)}
+    extras = [(canonicalize_name(key), canonicalize_name(extra)) for table in tables for key, spec in table.items()
+              for extra in _list(_table(spec).get("extras")) if isinstance(extra, str)]  # `{extras = ["shapely"]}`
+    names |= {extra for _, extra in extras} | {f"{key}[{extra}]" for key, extra in extras}
     for environment in _table(data, "tool", "hatch", "envs").values():  # hatch environments' dev dependencies
         names |= _names(_list(_table(environment).get("dependencies")))
     own = project.get("name") or poetry.get("name")

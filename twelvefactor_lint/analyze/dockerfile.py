@@ -33,6 +33,8 @@ from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
 """`Dockerfile.base`, `base.Dockerfile`: an image other Dockerfiles build FROM; it declares no process."""
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+"""An `ADD` source fetched from the network (`https://...`), not taken from the build context."""
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)([A-Za-z_][\w-]*)\1")
 _DIRECTIVE = re.compile(r"^#\s*(?P<name>[a-zA-Z]+)\s*=\s*(?P<value>\S+)\s*$")
 _START = ("CMD", "ENTRYPOINT")
@@ -229,6 +231,17 @@ def _copies_and_workdir(chain: list[Stage], by_name: dict[str, Stage]) -> tuple[
     return copies, workdir
 
 
+def _copies_context(all_stages: list[Stage]) -> bool:
+    """Whether any stage COPYs or ADDs from the build context (a wheel built in one stage and installed in the
+    final one carries the repository too); an image that never does carries no app of its own."""
+    for item in (i for stage in all_stages for i in stage.instructions if i.name in ("COPY", "ADD")):
+        words = item.exec_form or item.value.split()
+        sources = [w for w in words if not w.startswith("--")][:-1]
+        if not any(w.startswith("--from=") for w in words) and any(not _URL.match(source) for source in sources):
+            return True
+    return False
+
+
 def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], dest: str) -> list[tuple[list[str], str]]:
     """The build-context copies that `COPY --from=<stage> paths dest` carries over from that stage."""
     found = []
@@ -416,6 +429,7 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
     if (not start or _only_init_wrapper(start)) and not _BASE_IMAGE_FILE.search(posixpath.basename(path)):
         facts.append(D.MissingStart(path, start["ENTRYPOINT"].line if start else final.line, 1, base=final.base,
                                     base_kind=image_kind(final.base), init_only=bool(start), stage=stage_name,
+                                    copies_context=_copies_context(all_stages),
                                     anchor=f"final:{final.base}"))
     facts += _start_facts(path, start, _stage_chain(final, by_name), by_name)
     facts += _target_starts(path, all_stages[:-1], by_name)

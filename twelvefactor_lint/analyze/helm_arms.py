@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value, is_prod_value
+
 BLOCK = re.compile(r"\{\{-?\s*(if|with|range|define|block|else|end)\b([^}]*)\}\}")
 """A template action that opens, branches or closes a block."""
 _COMPARISON = re.compile(r'^\(?\s*(eq|ne)\s+(?:\$?\.Values\.([\w.]+)\s+"([^"]*)"|"([^"]*)"\s+\$?\.Values\.([\w.]+))\s*\)?$')
 """`eq .Values.settings "prod"`, `ne "dev" $.Values.env`, `(eq .Values.mode "local")`."""
 SWITCH = re.compile(r"^\s*\$?\.Values\.([\w.]+)\s*-?$")
 """`{{ if .Values.devMode }}`: the block renders only when the chart value is set."""
-DEV_SWITCH = re.compile(r"`(?:[\w.]*\.)?(?:(?:dev|devel|development|debug)(?:Mode|Enabled|_mode|_enabled)?|localDev|local_dev)`")
-"""A chart value that switches development behaviour on (`oncall.devMode`, `debug`): what it renders is dev-only."""
 _PROD_SWITCH = re.compile(r"(?i)(?:^|\.)(?:prod|production)(?:Mode|Enabled|_mode|_enabled)?$")
 """A chart value that switches production behaviour on (`production`): its `else` is dev-only."""
-_DEV_WORD = re.compile(r"(?i)^(dev|devel|develop|development|local|localdev|debug|hotreload|reload)$")
-_PROD_WORD = re.compile(r"(?i)^(prod|production|prd|live)$")
 
 
 @dataclass(frozen=True)
@@ -50,9 +48,9 @@ class Arm:
         """Selected by a development value (`dev`, `local`) or switch (`devMode`), or by anything but a production
         value (the `else` of `eq .Values.settings "prod"`, of `if .Values.production`)."""
         if not self.values:
-            return bool(_PROD_SWITCH.search(self.key)) if self.negated else bool(DEV_SWITCH.search(f"`{self.key}`"))
-        words = _PROD_WORD if self.negated else _DEV_WORD
-        return any(words.match(v) for v in self.values)
+            return bool(_PROD_SWITCH.search(self.key)) if self.negated else is_dev_flag(self.key)
+        named = is_prod_value if self.negated else is_dev_value
+        return any(named(v) for v in self.values)
 
 
 Selection = tuple[bool, frozenset[str]]

@@ -32,6 +32,7 @@ from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.devprod import is_dev_flag
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.discover.walk import HELM_VALUES
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
@@ -128,7 +129,7 @@ def _opt_in(path: str, text: str, facts: list[Fact]) -> list[Fact]:
         condition = f"when the chart value `{key}` is set"
         switches.setdefault((line, key), HelmSwitch(path, line, 1, key=key, chart=_chart(path), condition=condition,
                                                     anchor=f"helm-switch:{line}:{key}"))
-        marked.append(replace(f, condition=condition, dev_only=f.dev_only or bool(helm_arms.DEV_SWITCH.search(condition))))
+        marked.append(replace(f, condition=condition, dev_only=f.dev_only or is_dev_flag(key)))
     return marked + list(switches.values())
 
 

@@ -17,6 +17,7 @@ from twelvefactor_lint.analyze.interpolate import substitute
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, development_switch
 from twelvefactor_lint.analyze.shell.processes import (
+    BACKGROUND,
     SHORT_LIVED,
     ExtraProcess,
     expand,
@@ -91,7 +92,7 @@ def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | 
     return [F.ScriptRef(
         path, line + started.line, 1, script=started.script, hop=hop or f"{path}:{line + started.line}",
         dockerfile=dockerfile, declared_path=path, declared_line=line, reads=started.reads, argument=started.argument,
-        followed=started.followed, service=service, image=image, target=target, cwd=cwd,
+        followed=started.followed, background=started.background, service=service, image=image, target=target, cwd=cwd,
         anchor=f"script:{service}:{started.script}")
         for started in started_scripts(commands)]
 
@@ -104,10 +105,15 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     text = " ".join(" ".join(c.argv) for c in commands)
     main_index = _main_index(commands, roles)
     main_role = roles[main_index] if main_index is not None else None
+    idle = _idle(commands, roles)
+    if idle:  # a toolbox container: its setup serves nothing and no one awaits its stop
+        main_index, main_role = len(commands) - 1, None
     facts: list[F.ProcessFact] = [process_fact(F.ProcessStart, path, origin, origin.line, {
         "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
     }, "start")]
+    if idle:
+        return facts
     facts += _extra_process_facts(path, origin, commands)
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
@@ -172,12 +178,30 @@ def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand
     development code, reported apart."""
     conditions = {c.line: c.condition for c in commands}
     groups: dict[bool, list[ExtraProcess]] = {}
-    for extra in sorted(extra_processes(commands), key=lambda e: bool(conditions.get(e.line))):
+    # the finding names a known long-lived process first (`celery worker &`, `service cron start`), not a
+    # one-shot helper sent to the background before it (`./scripts/l10n.sh generate &`)
+    def order(extra: ExtraProcess) -> tuple[bool, bool]:
+        unknown = extra.how == BACKGROUND and P.program_role(tuple(extra.command.split())) not in P.LONG_RUNNING
+        return bool(conditions.get(extra.line)), unknown
+
+    for extra in sorted(extra_processes(commands), key=order):
         groups.setdefault(development_switch(conditions.get(extra.line, "")), []).append(extra)
     return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
         "how": first.how, "program": first.program, "command": first.command,
         "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line))},
         f"{first.how}:{first.program}") for first, *rest in groups.values()]
+
+
+_KEEP_ALIVE = {("sleep", "infinity"), ("sleep", "inf"), ("tail", "-f", "/dev/null")}
+
+
+def _idle(commands: list[SimpleCommand], roles: list[str | None]) -> bool:
+    """A container kept alive by `sleep infinity` or `tail -f /dev/null` after nothing but quick setup (installs,
+    `mkdir`, `echo`; no server, daemon or background job): a toolbox or debugging container someone execs into,
+    not an app process."""
+    setup = zip(commands[:-1], roles[:-1], strict=True)
+    return bool(commands) and (commands[-1].program, *commands[-1].argv[1:]) in _KEEP_ALIVE \
+        and all(not c.background and (c.program in SHORT_LIVED or role == P.BUILD) for c, role in setup)
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:

@@ -14,18 +14,16 @@ are development code (`dev_only`, and `condition` says when).
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
+from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
-
-_DEV_ARM = re.compile(r"^[\"']?(dev|devel|develop|development|debug|local|test|tests)([_-]|$)", re.IGNORECASE)
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
@@ -56,7 +54,7 @@ def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[s
     if not arm:
         return facts
     lines = {origin.line + c.line for c in commands if c.arm == arm}
-    dev = all(_DEV_ARM.match(p) for p in arm.split("|"))
+    dev = is_dev_arm(arm)
     return [replace(f, arm=arm, dev_only=f.dev_only or dev) if isinstance(f, ProcessStart) or f.line in lines else f
             for f in facts]
 

@@ -1,7 +1,8 @@
 """The role a file plays in the project, from its path alone.
 
 Twelve-factor judges what runs in production. Tests, migrations, scripts and docs
-are not judged by default; dev-only files are judged one severity lower.
+are not judged by default; dev-only files are reported as info (see `judge/engine.py`). The words that
+name development or production come from `devprod`, the one vocabulary every stage reads.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from twelvefactor_lint.devprod import ENVIRONMENT_WORDS, names_dev_file, names_prod_file
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
 ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
@@ -27,8 +30,7 @@ they never serve a request, so their throwaway key or debug value is not what pr
 _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
-_DEV_WORD = re.compile(r"(?:^|[._-])(dev|devel|development|local|override|debug)(?:$|[._-])", re.IGNORECASE)
-_DEV_DIR = re.compile(r"^(dev|devel|development)([._-].*)?$|^dev(project|site|env)$")
+_DEV_DIRS = {"devproject", "devsite", "devenv"}
 _TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e|integration)(?:$|[._-])",
                         re.IGNORECASE)
 _TEST_MODULE_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
@@ -38,7 +40,6 @@ _DEV_NAMES = {"procfile.windows"}
 _DEPLOY_WORD = re.compile(r"(?:^|[._-])(deploy|deployment|release|live|azure|az|aws|gcp|gke|eks|aks)(?:$|[._-])",
                           re.IGNORECASE)
 """A deploy file named for where it deploys: its plain sibling is the local one."""
-_PROD_WORD = re.compile(r"(?:^|[._-])(prod|prd|production)(?:$|[._-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _dirs(dirs: tuple[str, ...]) -> _Dirs:
         tooling=any(d in _TOOLING_DIRS for d in dirs),
         script=("management" in dirs and "commands" in dirs) or any(d in _SCRIPT_DIRS for d in dirs)
         or bool(dirs) and dirs[0] in _TOOL_DIRS,
-        dev=any(_DEV_DIR.match(d) for d in dirs),
+        dev=any(d in _DEV_DIRS or re.split(r"[._-]", d, maxsplit=1)[0] in ENVIRONMENT_WORDS - {"local"} for d in dirs),
         settings=any(d in {"settings", "config", "configs", "conf"} for d in dirs),
         depth=len(dirs),
     )
@@ -91,8 +92,8 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     (SCRIPT, lambda p: p.dirs.script),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
     (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.dirs.settings or not p.python)),
-    (PROD, lambda p: bool(_PROD_WORD.search(p.name))),  # named for production: never a dev file
-    (DEV, lambda p: bool(_DEV_WORD.search(p.stem))
+    (PROD, lambda p: names_prod_file(p.name)),  # named for production: never a dev file
+    (DEV, lambda p: names_dev_file(p.stem)
      and (p.dirs.settings or not p.python or "settings" in p.stem or "config" in p.stem)),
     (DEV, lambda p: p.dirs.dev or p.name in _DEV_NAMES),
 )
@@ -119,13 +120,17 @@ def _name(rel_path: str) -> str:
 
 def is_prod_named(rel_path: str) -> bool:
     """A file named for production (`docker-compose.prod.yml`, `settings/production.py`) is never a dev file."""
-    return bool(_PROD_WORD.search(_name(rel_path)))
+    return names_prod_file(_name(rel_path))
 
 
 def is_dev_named(rel_path: str) -> bool:
     """A file named for development (`entrypoint-dev.sh`, `start.local.sh`), whatever its directory says."""
-    name = _name(rel_path)
-    return bool(_DEV_WORD.search(name)) and not is_prod_named(rel_path)
+    return names_dev_file(_name(rel_path))
+
+
+def _named_image(path: str) -> bool:
+    name = _name(path).lower()
+    return name not in {"dockerfile", "containerfile"} and ("dockerfile" in name or "containerfile" in name)
 
 
 def dev_by_sibling(paths: list[str]) -> set[str]:
@@ -133,7 +138,9 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
 
     `docker-compose.yml` beside `docker-compose.prod.yml` (or `Dockerfile` beside `Dockerfile.prod`,
     `docker-compose.yml` beside `az-docker-compose.yml` or `docker-compose.deploy.yml`) is the one used
-    on a laptop: the repository names its production (deployment) file explicitly.
+    on a laptop: the repository names its production (deployment) file explicitly. A Dockerfile named for
+    what it builds (`Dockerfile.nginx`, `Dockerfile.heroku`, `worker.Dockerfile`) is an image of its own, not
+    the development variant: only a plain `Dockerfile` is.
     """
     by_dir: dict[str, list[str]] = {}
     for path in paths:
@@ -142,5 +149,5 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
     for siblings in by_dir.values():
         deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(_name(p))}
         if deployed:
-            dev |= {p for p in siblings if p not in deployed and classify(p) == PROD}
+            dev |= {p for p in siblings if p not in deployed and classify(p) == PROD and not _named_image(p)}
     return dev

@@ -35,6 +35,9 @@ _DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+|[-_][\w-]+)?$|^.
                          re.IGNORECASE)
 """`Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, and a suffix without a dot (`Dockerfile-prod`, `Dockerfile_web`:
 no extension, so no script or document named like one)."""
+_NOT_DOCKERFILES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".bak", ".swp", ".sh", ".json", ".lock")
+"""Files named after a Dockerfile that are not one: BuildKit's per-Dockerfile ignore file
+(`Dockerfile.ui.dockerignore`), its documentation, an editor's or a merge's leftovers, a helper script."""
 _COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
 """`compose.yaml`, `docker-compose.prod.yml`, and a prefixed one (`az-docker-compose.yml`, `prod.docker-compose.yml`)."""
 _PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")
@@ -58,7 +61,7 @@ def kind_of(name: str, parent: str = "") -> str | None:
     """The analyzer kind for a file name (and its directory's path), or None for files 12f-lint does not read."""
     if name.endswith(".py"):
         return PYTHON
-    if _DOCKERFILE.match(name):
+    if _DOCKERFILE.match(name) and not name.lower().endswith(_NOT_DOCKERFILES):
         return DOCKERFILE
     if _COMPOSE.match(name):
         return COMPOSE

@@ -11,7 +11,8 @@ class Declared(Fact):
     """The distributions one declaration file names."""
 
     names: tuple[str, ...] = doc("The distributions it names, normalised and sorted (with those of the requirements "
-                                 "files it includes, added by link).")
+                                 "files it includes, added by link); a requirement's extras both as names and as "
+                                 "`name[extra]` (`fastapi[standard]`).")
     own: str = doc("The project's own distribution, when the file declares one (pyproject `name`); else `\"\"`.")
     declares: bool = doc("The file declares the project's dependencies (not only tools or a build system).")
     dynamic: bool = doc("Its dependencies are dynamic (read from elsewhere at build): nothing can be checked.")

@@ -45,6 +45,8 @@ class MissingStart(StageFact):
 
     started_by: str = doc("A compose service that starts the image with its own `command:` "
                           "(`service `web` in PATH:LINE`), filled by link; else `\"\"`.", default="")
+    copies_context: bool = doc("The final image holds files COPY/ADD took from the build context (the repository); "
+                               "without any it carries no app of its own: a base or tool image.", default=True)
 
 
 @kind("dockerfile.overridden_start")

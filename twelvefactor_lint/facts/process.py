@@ -19,7 +19,8 @@ class ProcessFact(Scaled):
                       "`script `start.sh``.")
     process: str = doc("The process type: the compose service, Procfile type or supervisord program, else the file's name.")
     level: str = doc("`image` (Dockerfile), `formation` (compose, Procfile), `supervised` (supervisord) or `script`.")
-    release: bool = doc("A release-phase process (Procfile `release:`).", default=False)
+    release: bool = doc("A release-phase process that runs to completion (Procfile `release:`, a Kubernetes Job, a "
+                        "compose service another waits to complete).", default=False)
     started_by: str = doc("For a script an image starts, the hop that starts it: `PATH:LINE ENTRYPOINT`, "
                           "`PATH:LINE service `web``; else `\"\"`.", default="")
     started_by_path: str = doc("The file of that hop (`\"\"`: not started by another file).", default="")
@@ -35,6 +36,9 @@ class ProcessFact(Scaled):
                    default="")
     dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
                           "developers' image).", default=False)
+    on_host: bool = doc("A supervisord program no declared process of the repository runs (no image, compose "
+                        "service or script starts supervisord): a host (VM) install's, where supervisord is the "
+                        "execution environment that captures its output; set by link.", default=False)
 
 
 @base
@@ -175,6 +179,8 @@ class ScriptRef(ScriptHop):
     reads: str = doc("How link reads the script: `shell`, `uwsgi` for a uWSGI ini file, `gunicorn_config` for the "
                      "Python config file `gunicorn -c` loads.", default="shell")
     followed: bool = doc("A long-running process is started after it.", default=False)
+    background: bool = doc("The command running it is sent to the background (`start-tor.sh & ./run`): what the "
+                           "script starts is the one extra process reported where it is backgrounded.", default=False)
     image: str = doc("For a compose service running a published image: the image (link looks for the Dockerfile "
                      "that builds it).", default="")
     root: str = doc("For a script started by a script: the file declaring the chain (`\"\"`: `path`).", default="")

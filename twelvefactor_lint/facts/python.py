@@ -282,6 +282,8 @@ class LogFileSink(PythonFact):
     target: str = doc("The file (`a file` when not literal).")
     rotation: str = doc("How it rotates or retains logs (`maxBytes=`, `TimedRotatingFileHandler`), else `\"\"`.",
                         default="")
+    config: str = doc("For a dictConfig handler, the logging config it belongs to (`LOGGING`, `dictConfig({...})`): "
+                      "its file handlers are one decision; `\"\"` for a handler, sink or redirect in code.", default="")
 
 
 @kind("python.url_route")

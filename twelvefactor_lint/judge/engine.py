@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from twelvefactor_lint.discover.scope import DEV, PROD, TEST, is_prod_named
+from twelvefactor_lint.discover.scope import DEV, PROD, TEST, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.compose import Scaled
@@ -20,7 +20,8 @@ from twelvefactor_lint.judge.rollup import rolled_up
 from twelvefactor_lint.model import Finding, Related
 from twelvefactor_lint.severity import lowered
 
-DEV_NOTE = " (dev-only file: severity lowered one step)"
+DEV_NOTE = " (dev-only file: only development setups run it, so reported as info)"
+DEV_GUESS_NOTE = " (probably a development file, beside one named for production: severity lowered one step)"
 UNREACHED_NOTE = " (no production start command imports this module: severity lowered one step)"
 
 
@@ -66,7 +67,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
             brief = template.render(headline(matcher.message), fact)
             note = ""
             if role_of(fact, roles) == DEV:
-                severity, note = lowered(severity), DEV_NOTE
+                severity, note = ("info", DEV_NOTE) if _only_development(fact) else (lowered(severity), DEV_GUESS_NOTE)
             elif isinstance(fact, PythonFact) and fact.reach == UNREACHED:
                 severity, note = lowered(severity), UNREACHED_NOTE
             condition = fact.condition or (fact.replicas_condition if isinstance(fact, Scaled) and matcher.counts_replicas
@@ -98,6 +99,16 @@ def _related(fact: Fact) -> tuple[Related, ...]:
 
 def _definition(fact: Fact) -> tuple[str, int] | None:
     return (fact.definition_path or fact.path, fact.definition_line) if fact.definition_line > 0 else None
+
+
+def _only_development(fact: Fact) -> bool:
+    """A development file by its own name or content (`Dockerfile-dev`, `settings/localdev.py`, a compose stack
+    that bind-mounts the source), or a script only such a file starts: true of the code, but no deploy runs it.
+    A plain file that is development only because a sibling is named for production (`Dockerfile` beside
+    `Dockerfile.prod`) may still be what a deploy builds: a doubt, not a certainty."""
+    if fact.dev_only or classify(fact.path) == DEV:
+        return True
+    return isinstance(fact, ProcessFact) and bool(fact.started_by_path) and classify(fact.started_by_path) == DEV
 
 
 def role_of(fact: Fact, roles: Mapping[str, str]) -> str | None:

@@ -11,7 +11,8 @@
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
    deploy's own config layer is loaded over (`config_layers`); a web server on a literal port where the
-   platform assigns `$PORT` (`ports`).
+   platform assigns `$PORT` (`ports`); a systemd unit's `Type=forking`/`PIDFile=` that only follow a server
+   config which daemonizes itself (`daemons`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -28,6 +29,7 @@ from twelvefactor_lint.link import (
     claims,
     config_layers,
     containers,
+    daemons,
     dependencies,
     deploy_env,
     helm,
@@ -58,7 +60,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
-    facts = ports.link(facts, files.paths())
+    facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.annotate(facts, reached), files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

@@ -13,7 +13,8 @@
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
-  facts are judged as a doubt (`dev_image`, with a `condition` that says why).
+  facts are judged as a doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
+  manifest or Helm chart of the project deploys it (a workload running the project's image).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.discover.scope import DEV, classify, is_prod_named
+from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
+from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
@@ -115,9 +117,29 @@ def _foreign_images(services: list[ComposeService], project: set[str]) -> dict[t
     return found
 
 
+def _deployed_images(facts: list[Fact], dockerfiles: list[str], project: set[str]) -> set[str]:
+    """Dockerfiles a Kubernetes manifest or Helm chart deploys: a long-running workload with no command of its
+    own runs the project's image (one a chart value names, `{{ .Values.image.repository }}`, or one named like
+    the project), and it is the project's only Dockerfile or the one named like that image."""
+    images_run = [f.image for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
+                  and classify(f.path) == PROD]
+    own = [image for image in images_run if _TEMPLATED.search(image) or _words(images.image_name(image)) & project]
+    if not own:
+        return set()
+    if len(dockerfiles) == 1:
+        return set(dockerfiles)
+    named = set().union(*(_words(images.image_name(image)) for image in own))
+    return {d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
+            & named}
+
+
+_TEMPLATED = re.compile(r"TEMPLATE|\$|\{\{")
+"""An image a chart value or variable names (the Helm reader shows a template expression as `TEMPLATE`)."""
+
+
 def _development_images(services: list[ComposeService], dockerfiles: list[str], platform_started: set[str]) -> set[str]:
     """Dockerfiles only development compose stacks build (a live-reload stack, a file named for development),
-    when no platform file (heroku.yml, a Procfile) starts them either."""
+    when no platform file (heroku.yml, a Procfile, a Kubernetes manifest) starts them either."""
     builders: dict[str, list[ComposeService]] = {}
     for service in services:
         for dockerfile in _started_dockerfiles(service, dockerfiles) if service.build_context else []:
@@ -130,7 +152,8 @@ def _development_images(services: list[ComposeService], dockerfiles: list[str], 
 def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
     """`project`: the project root directory's name; `paths`: every discovered file of the project."""
     services = [f for f in facts if isinstance(f, ComposeService)]
-    foreign = _foreign_images(services, _project_words(project, facts, paths))
+    project_words = _project_words(project, facts, paths)
+    foreign = _foreign_images(services, project_words)
     final_stages = [f for f in facts if isinstance(f, FinalStage)]
     roles = _service_roles(services, {f.path: f.base_kind for f in final_stages})
     dockerfiles = [f.path for f in final_stages]
@@ -143,7 +166,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
         procfile = procfiles.get(posixpath.dirname(dockerfile))
         if procfile:
             starters.setdefault(dockerfile, f"the process types of {procfile}")
-    development = _development_images(services, dockerfiles, set(starters))
+    deployed = _deployed_images(facts, dockerfiles, project_words)
+    development = _development_images(services, dockerfiles, set(starters) | deployed)
     for service in services:
         if service.command or service.entrypoint:
             started = f"service `{service.service}` in {service.path}:{service.line}"

@@ -95,6 +95,15 @@ def _known(module: str, dotted: str) -> list[str]:
     return _namespace_names(dotted) or list(PROVIDED_BY.get(module, ()))
 
 
+def _namespace_key(dotted: str) -> str:
+    """The part of a namespace package's import that names one distribution: the table's longest listed prefix
+    (`google.protobuf.json_format` and `google.protobuf` are both protobuf: one thing to declare), else the
+    subpackage (`google.cloud.storage`)."""
+    parts = dotted.split(".")
+    listed = next((".".join(parts[:n]) for n in range(len(parts), 1, -1) if ".".join(parts[:n]) in PROVIDED_BY), "")
+    return listed or ".".join(parts[:3])
+
+
 def _exactly_provided(module: str, dotted: str, distributions: set[str]) -> bool:
     """Whether one of `distributions` surely provides the import: its own name or a known provider; for a
     namespace package, a distribution named after the subpackage (google-cloud-storage for google.cloud.storage)."""
@@ -405,7 +414,7 @@ def link(facts: list[Fact], paths: Iterable[str], reach: Reach | None = None) ->
                 or fact.ci_only:
             continue
         if module in NAMESPACES:  # google.cloud.storage and google.oauth2 are two distributions to declare
-            module = ".".join(dotted.split(".")[:3])
+            module = _namespace_key(dotted)
         directory = posixpath.dirname(fact.path)
         if directory not in scopes:
             scopes[directory] = _scope(directory, by_directory, setup_dirs, applications, missing)

@@ -62,6 +62,7 @@ googleapiclient apiclient: google-api-python-client
 google.appengine: appengine-python-standard
 Levenshtein: python-levenshtein levenshtein
 telegram: python-telegram-bot
+telebot: pytelegrambotapi
 discord: discord-py py-cord
 pkg_resources setuptools _distutils_hack: setuptools
 win32api win32con win32com pythoncom pywintypes: pywin32
@@ -205,10 +206,17 @@ greenlet: gevent sqlalchemy
 packaging: setuptools
 jinja2 pendulum croniter sqlalchemy alembic flask aiohttp tenacity: apache-airflow
 huggingface_hub tokenizers safetensors: transformers
+httpx: openai anthropic pydantic-ai pydantic-ai-slim
+modelcluster taggit treebeard rest_framework willow django_filters: wagtail
+pgtrigger: django-pghistory
+jinja2 httpx email_validator multipart python_multipart: fastapi[standard] fastapi[all]
+itsdangerous yaml ujson orjson pydantic_settings: fastapi[all]
+boto3 botocore: smart-open[s3] smart-open[all]
 tqdm: huggingface-hub transformers
 """
 INSTALLED_WITH = _parsed(_INSTALLED_WITH)
-"""Modules a declared framework always installs as its own dependency (`kombu` with celery)."""
+"""Modules a declared framework always installs as its own dependency (`kombu` with celery), or one of its extras
+does (`jinja2` with `fastapi[standard]`: declarations name each requirement's extras that way too)."""
 
 DEVELOPMENT_TOOLS = frozenset({
     "pytest", "hypothesis", "factory", "faker", "mock", "responses", "freezegun", "time_machine", "ipdb", "pudb",

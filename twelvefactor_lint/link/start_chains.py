@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
+from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
@@ -117,7 +119,7 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
-    return mark_python_entrypoints(name_supervised_programs(annotate(facts, links)))
+    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(annotate(facts, links))))
 
 
 def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
@@ -181,7 +183,8 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
             ref = replace(
                 ref, hop=f"{parent.hop} -> {ref.hop}", dockerfile=parent.dockerfile, declared_path=parent.declared_path,
                 declared_line=parent.declared_line, root=parent.root or parent.path,
-                followed=ref.followed or parent.followed, service=parent.service or ref.service, target=parent.target,
+                followed=ref.followed or parent.followed, background=ref.background or parent.background,
+                service=parent.service or ref.service, target=parent.target,
                 rootfs=parent.rootfs)
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
@@ -306,6 +309,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
             if not refs:
                 return None
+        if isinstance(fact, ExtraProcess) and all(r.background for r in refs):
+            return None  # the script itself is the extra process, reported where its starter backgrounds it
         ref = next((r for r in refs if classify(r.declared_path) == PROD), refs[0])  # production speaks first
         count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
         changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
@@ -330,7 +335,7 @@ def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> B
 def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:
     """Whether a dispatcher given `argument` as `$1` runs `arm` (the first arm whose pattern matches)."""
     if "$" in argument:
-        return not any(p.lower().startswith(("dev", "test")) for p in arm.split("|"))
+        return not is_dev_arm(arm)
     word = argument
     chosen = next((a for a in arms if any(fnmatch.fnmatchcase(word, p.strip("\"'")) for p in a.split("|"))), None)
     return chosen == arm
@@ -362,6 +367,21 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
                        supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
+
+
+_SUPERVISORD = re.compile(r"(^|[\s/])supervisord(\s|$)")
+
+
+def mark_host_supervisors(facts: list[Fact]) -> list[Fact]:
+    """Mark the supervisord programs of a repository that declares processes (a Dockerfile's CMD, a compose
+    command, a Procfile line, a script they run) none of which starts supervisord: the configs are a host (VM)
+    install's, where supervisord is the execution environment that captures each program's output (`on_host`).
+    With no other declared process, nothing tells where supervisord runs."""
+    supervised = [f for f in facts if isinstance(f, ProcessFact) and f.level == "supervised"]
+    declared = [f for f in facts if isinstance(f, ProcessStart) and f.level != "supervised"]
+    if not supervised or not declared or any(_SUPERVISORD.search(f.command) for f in declared):
+        return facts
+    return [replace(f, on_host=True) if isinstance(f, ProcessFact) and f.level == "supervised" else f for f in facts]
 
 
 def _copied_into(path: str, image: DockerfileFilesystem) -> bool:

@@ -46,7 +46,8 @@ def _roles(rule: Rule) -> str:
     if set(rule.roles) == set(ROLES):
         return "It judges every file it reads, whatever its role."
     if set(rule.roles) == {PROD, DEV}:
-        return f"It judges production files, and dev-only files one severity lower; {_NOT_JUDGED} are not judged."
+        return (f"It judges production files, and dev-only files as info (one severity lower when they are "
+                f"development only by a guess); {_NOT_JUDGED} are not judged.")
     if set(rule.roles) == {PROD}:
         return f"It judges production files only; dev-only files, {_NOT_JUDGED} are not judged."
     return f"It judges files in these roles: {', '.join(rule.roles)}."

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 from dataclasses import replace
 
-from twelvefactor_lint.analyze import NEWER_SYNTAX, directives, skip_if_template
+from twelvefactor_lint.analyze import NEWER_SYNTAX, PYTHON2_SYNTAX, Unanalyzable, directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
@@ -50,6 +51,8 @@ def analyze(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     try:
         return analyze_here(path, data, module_kind)
     except _NewerSyntaxCandidate as candidate:
+        if _python2(candidate.error):
+            raise Unanalyzable(f"{PYTHON2_SYNTAX} (line {candidate.error.lineno}): 12f-lint reads Python 3 code") from None
         if not newer.is_newer_syntax(data):
             return candidate.analysis
         elsewhere = newer.analyze_elsewhere(path, data)
@@ -58,6 +61,20 @@ def analyze(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         also = f"; {' and '.join(elsewhere)} on PATH could not parse it either" if elsewhere else ""
         raise newer.NeedsNewerPython(f"{NEWER_SYNTAX} (line {candidate.error.lineno}): "
                                      f"run 12f-lint on a newer Python to analyze it{also}") from None
+
+
+_PYTHON2_MESSAGES = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
+                     "parameters cannot be parenthesized", "leading zeros in decimal integer literals")
+"""What Python 3 says of a print or exec statement, a tuple parameter (`lambda (k, v): v`) or an octal `0777`."""
+_PYTHON2_LINE = re.compile(r"`[^`]+`|<>|\b\d+L\b|\b[uU][rR]['\"]|^\s*raise\s+[\w.]+\s*,\s*\S")
+"""Python 2 only, on a line Python 3 calls invalid: a backtick repr, `<>`, a long literal, `ur''`, `raise E, "m"`."""
+
+
+def _python2(error: SyntaxError) -> bool:
+    """Whether the syntax error is Python 2 code: valid where it runs (an image on Python 2.7), so not a broken file."""
+    if any(message in (error.msg or "") for message in _PYTHON2_MESSAGES):
+        return True
+    return error.msg in ("invalid syntax", "invalid decimal literal") and bool(_PYTHON2_LINE.search(error.text or ""))
 
 
 class _NewerSyntaxCandidate(Exception):

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
                        r"TF_BUILD|PYTEST_CURRENT_TEST|TESTING|TEST|RUNNING_TESTS?)$", re.IGNORECASE)
-_DEV_FLAG = re.compile(r"(^|[._])(DEV|DEVEL|DEVELOPMENT|DEBUG)(_|$)|^(IS_)?LOCAL(_DEV)?$|(^|_)ALWAYS_EAGER$",
-                       re.IGNORECASE)
-"""A flag whose name says development: `IS_DEVELOPMENT`, `SPOKANE_TECH_DEV`, `settings.DEBUG`, `LOCAL_DEV`; or
-Celery's eager mode (`CELERY_ALWAYS_EAGER`, `task_always_eager`), which runs tasks inline for tests and
-development, without a worker."""
-_DEV_VALUES = {"dev", "devel", "development", "local", "debug"}
-"""A value a setting is compared to that says development (`ENVIRONMENT == "development"`)."""
+_EAGER = re.compile(r"(^|_)ALWAYS_EAGER$", re.IGNORECASE)
+"""Celery's eager mode (`CELERY_ALWAYS_EAGER`, `task_always_eager`), which runs tasks inline for tests and
+development, without a worker: a development flag too."""
 _MAX_TEXT = 60
 
 
@@ -91,9 +88,9 @@ def _is_dev_flag(name: str, test: ast.expr) -> bool:
     if isinstance(test, ast.Compare):
         value = test.comparators[0]
         return isinstance(test.ops[0], ast.Eq) and isinstance(value, ast.Constant) \
-            and str(value.value).lower() in _DEV_VALUES
+            and is_dev_value(str(value.value))
     own = ast.unparse(test) if isinstance(test, (ast.Name, ast.Attribute)) else ""
-    return any(_DEV_FLAG.search(word) for word in (name, own) if word)
+    return any(is_dev_flag(word) or _EAGER.search(word) for word in (name, own) if word)
 
 
 def innermost(found: list[Branch], line: int) -> Branch | None:

@@ -28,11 +28,11 @@ from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
+from twelvefactor_lint.devprod import is_dev_class
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import PythonSiteFact, Setting, StarImport
 
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
-_DEV_CLASS = re.compile(r"dev|local|debug", re.IGNORECASE)
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
 _CONFIG_OBJECTS = {"config", "conf"}
 _SETTINGS_DICTS = {"config", "conf", "settings", "configuration"}
@@ -104,7 +104,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
                                       module=module, imports=absolute_import(base, module, is_package)))
     env_classes = settings_classes(names)
     for cls in _config_classes(names):
-        dev_only = bool(_DEV_CLASS.search(cls.name))
+        dev_only = is_dev_class(cls.name)
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
@@ -161,7 +161,7 @@ def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
 def dev_config_classes(names: Names) -> list[ast.ClassDef]:
     """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`): what they set
     is development config, whatever it is (a setting, a secret, a locator)."""
-    return [cls for cls in _config_classes(names) if _DEV_CLASS.search(cls.name)]
+    return [cls for cls in _config_classes(names) if is_dev_class(cls.name)]
 
 
 def _config_classes(names: Names) -> Iterator[ast.ClassDef]:

@@ -4,7 +4,7 @@ Covers the stdlib file handlers (aliases resolved), `logging.basicConfig(filenam
 dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sinks
 `sys.stdout`/`sys.stderr` redirected into a file, and a log-named file opened for append
 (`open("access.log", "a")`: logs written without `logging`). Targets that are the standard
-streams (`/dev/stdout`, `/proc/self/fd/1`, ...) are not files and are ignored.
+streams (`/dev/stdout`, `/proc/self/fd/1`, ...) or `os.devnull` are not files and are ignored.
 """
 
 from __future__ import annotations
@@ -61,10 +61,11 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
     return call.args[position]
 
 
-def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "") -> LogFileSink:
+def _fact(node: ast.expr | ast.stmt, path: str, api: str, target: str, statement_line: int, rotation: str = "",
+          config: str = "") -> LogFileSink:
     return LogFileSink(path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
                        api=api, target=target or "a file", statement_line=statement_line, rotation=rotation,
-                       anchor=f"{api}:{target}")
+                       config=config, anchor=f"{api}:{target}")
 
 
 def _rotation(handler_class: str, options: set[str]) -> str:
@@ -84,21 +85,28 @@ def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
     return None
 
 
-def _dictconfig_sinks(config: ast.Dict, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
+def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+    """`owner`: the config as messages name it (`LOGGING`, `dictConfig({...})`)."""
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
     used = _used_handlers(config)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        for fact in _handler_sink(name, handler, path, origin, statement_line):
-            yield fact if used is None or name in used else replace(
-                fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
+        for fact in _handler_sink(name, handler, path, owner, statement_line):
+            if used is None or name in used[0]:
+                yield fact
+            elif used[1]:
+                yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
+            else:
+                yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
 
-def _used_handlers(config: ast.Dict) -> set[str] | None:
-    """The handler names a dictConfig's own `loggers`, `root` and other handlers list, when all are written out
-    literally; None when any is not (or there are none: the config may be one of several merged)."""
+def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
+    """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, and a handler list
+    it reads from configuration (`app.config["LOG_HANDLERS"]`, `settings.LOG_HANDLERS`: the deploy picks which
+    handlers log), else `""`; None when the lists are not all one or the other (or there are none: the config
+    may be one of several merged)."""
     sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
     if all(section is None for section in sections):
         return None
@@ -109,20 +117,24 @@ def _used_handlers(config: ast.Dict) -> set[str] | None:
                 return None
             holders += section.values
     used: set[str] = set()
+    configured = ""
     for holder in holders:
         if not isinstance(holder, ast.Dict) or None in holder.keys:
             return None
         for key in ("handlers", "target"):
             listed = _dict_get(holder, key)
+            if isinstance(listed, (ast.Subscript, ast.Attribute, ast.Call)):
+                configured = configured or _target(listed)
+                continue
             items = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else [listed] if listed is not None else []
             if not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
                 return None
             used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
-    return used
+    return used, configured
 
 
-def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, statement_line: int) -> Iterator[LogFileSink]:
-    """A dictConfig handler entry that writes to a file: a file handler class, or a `filename`."""
+def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+    """A dictConfig handler entry of the config `owner` that writes to a file: a file handler class, or a `filename`."""
     if not isinstance(handler, ast.Dict):
         return
     cls = _dict_get(handler, "class")
@@ -134,9 +146,9 @@ def _handler_sink(name: object, handler: ast.expr, path: str, origin: str, state
     where = cls if file_class and cls is not None else filename
     if where is None:
         return
-    api = f"{origin} handler `{name}` ({_short(cls_name) or 'filename'})"
+    api = f"logging config `{owner}` handler `{name}` ({_short(cls_name) or 'filename'})"
     options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options))
+    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options), owner)
 
 
 def _added_handler(target: ast.expr) -> str | None:
@@ -164,9 +176,11 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
         for target, value in _assignments(statement):
             if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
                 seen_dicts.add(id(value))
-                facts += _dictconfig_sinks(value, path, "logging config", statement.lineno)
+                facts += _dictconfig_sinks(value, path, _target(target), statement.lineno)
             elif _added_handler(target) is not None:
-                facts += _handler_sink(_added_handler(target), value, path, "logging config", statement.lineno)
+                owner = _target(target.value.value) if isinstance(target, ast.Subscript) \
+                    and isinstance(target.value, ast.Subscript) else "?"
+                facts += _handler_sink(_added_handler(target), value, path, owner, statement.lineno)
     redirected: set[int] = set()
     for assignment in index.assignments:
         statement = assignment.node
@@ -175,38 +189,48 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
             for target in statement.targets:
                 if names.qualify(target) in {"sys.stdout", "sys.stderr"}:
                     redirected.add(id(statement.value))
-                    facts.append(_fact(statement, path, f"{names.qualify(target)} redirected",
-                                       _target(_argument(statement.value, 0, "file")), statement.lineno))
+                    file = _argument(statement.value, 0, "file")
+                    if not _is_stream(file):  # `open(os.devnull, "w")` discards the output: no file keeps it
+                        facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(file),
+                                           statement.lineno))
     # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
     sinks = [(site.node, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
              for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
-    guards = _guards(index.ifs) if sinks else []
+    guards = _guards(tree) if sinks else []
     return facts + [_guarded(fact, call, guards) for call, fact in sinks]
 
 
-def _guards(ifs: list[ast.If]) -> list[tuple[int, int, str]]:
-    """(first, last line, tested expression) of each `if x:` / `if x is not None:` body testing a name or
-    attribute (`if logfile:`, `if self.__logger_file:`), outer before inner."""
+_Position = tuple[int, int]
+
+
+def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
+    """(start, end, tested expression) of each `if x:` / `if x is not None:` body, and of each conditional
+    expression's first branch (`FileHandler(x) if x else StreamHandler()`), testing a name or attribute
+    (`if logfile:`, `if self.__logger_file:`)."""
     found = []
-    for node in ifs:
-        if node.body:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp)) and node.body:
             test = node.test
             if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
                     and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
                 test = test.left
             if isinstance(test, (ast.Name, ast.Attribute)):
-                found.append((node.body[0].lineno, max(b.end_lineno or b.lineno for b in node.body), ast.unparse(test)))
+                first, last = (node.body[0], node.body[-1]) if isinstance(node, ast.If) else (node.body, node.body)
+                found.append(((first.lineno, first.col_offset),
+                              (last.end_lineno or last.lineno, last.end_col_offset or 0), ast.unparse(test)))
     return found
 
 
-def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[int, int, str]]) -> LogFileSink:
-    """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`) exists only when
-    a caller or the config gives that path (celery's `--logfile`, a client's `logger_file` setter): opt-in."""
+def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[_Position, _Position, str]]) -> LogFileSink:
+    """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`, `FileHandler(logfile)
+    if logfile else ...`) exists only when a caller or the config gives that path (celery's `--logfile`, a
+    client's `logger_file` setter, a CLI flag): opt-in."""
     arguments = call.args + [k.value for k in call.keywords] if isinstance(call, ast.Call) else []
     given = {ast.unparse(a) for a in arguments if isinstance(a, (ast.Name, ast.Attribute))}
-    tested = [text for first, last, text in guards if first <= fact.line <= last and text in given]
+    at = (fact.line, fact.column - 1)
+    tested = [text for start, end, text in guards if start <= at < end and text in given]
     return replace(fact, condition=f"when `{tested[-1]}` is given") if tested else fact
 
 
@@ -232,12 +256,13 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
         if target is not None and not _is_stream(target):
             return [_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line)]
     if qualified in _DICTCONFIG and node.args:
-        config = node.args[0]
+        config, owner = node.args[0], "dictConfig({...})"
         if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
-            config = names.values[config.id]
+            owner = config.id
+            config = names.values[owner]
         if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
             seen_dicts.add(id(config))
-            return list(_dictconfig_sinks(config, path, "dictConfig", statement_line))
+            return list(_dictconfig_sinks(config, path, owner, statement_line))
     if qualified in _OPENERS and appends_to_log(node):
         return [_fact(node, path, "`open(..., \"a\")`", _target(_argument(node, 0, "file")), statement_line)]
     if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from twelvefactor_lint.devprod import is_dev_flag, names_dev_value
+
 _QUOTED = {"string", "raw_string", "ansi_c_string", "translated_string"}
 _SKIPPED = {"function_definition", "comment", "heredoc_body", "command_substitution", "process_substitution"}
 _CONNECTORS = {"&&", "||", ";", "|", "|&", "&", ";;"}
@@ -234,28 +236,23 @@ def _collect(node, out: list[SimpleCommand]) -> None:
             start = before
 
 
-_DEV_SWITCH = re.compile(r"\$\{?(?:\w+_)?(DEV|DEVEL|DEVELOPMENT|DEBUG|LOCAL_DEV)(_\w+)?\b|\$\{?(IS_|RUN_)?LOCAL\b"
-                         r"|==?\s*[\"']?(dev|devel|development|local|debug)[\"']?(\s|$)", re.IGNORECASE)
-
-
-_DEV_VALUE_WORD = re.compile(r"==?\s*[\"']?[\w.-]*?(?:(?<=[\"'\s=._-])|(?<=[a-z])(?=[A-Z]))"
-                             r"(?:Dev|Devel|Development|Debug|dev|devel|development|debug)(?=[A-Z._\"'-]|\s|$)")
-"""A compared value naming a development configuration as one word of a dotted or camel-case name
-(`"$APP_CONFIG" = "config.DevelopmentConfig"`, `settings.dev`)."""
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_COMPARED = re.compile(r"!?==?\s*[\"']?([\w.-]+)")
 
 
 def development_switch(condition: str) -> bool:
     """Whether a command's `condition` tests a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`,
     `"$APP_ENV" = "development"`, `"$APP_CONFIG" = "config.DevelopmentConfig"` (what runs under it is
     development code)."""
-    return bool(_DEV_SWITCH.search(condition) or _DEV_VALUE_WORD.search(condition))
+    return any(is_dev_flag(name) for name in _VARIABLE.findall(condition)) or \
+        any(names_dev_value(value) for value in _COMPARED.findall(condition))
 
 
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
 """A comparison with a word (`"$ROLE" = "worker"`): the test selects what the container is, not an option."""
-_TOGGLE = re.compile(r"!?==?\s*[\"']?(true|false|yes|no|y|n|on|off|enabled?|disabled?|dev|devel|development|local|debug)"
-                     r"[\"']?(\s|$)", re.IGNORECASE)
-"""A comparison with a switch's value (`"$DEBUG" = "true"`, `"$ENV" = "development"`): an option."""
+_TOGGLE = re.compile(r"!?==?\s*[\"']?(true|false|yes|no|y|n|on|off|enabled?|disabled?)[\"']?(\s|$)", re.IGNORECASE)
+"""A comparison with a switch's value (`"$DEBUG" = "true"`): an option, as one with a development value is
+(`"$ENV" = "development"`)."""
 
 
 def _conditional(node, out: list[SimpleCommand]) -> bool:
@@ -271,7 +268,8 @@ def _conditional(node, out: list[SimpleCommand]) -> bool:
     tests = children[1:then]
     text = " ".join(_text(t) for t in tests if t.type != ";")
     if not any(_reads_env(t) for t in tests) or \
-            _SELECTS.search(text) and not (_TOGGLE.search(text) or _DEV_VALUE_WORD.search(text)):
+            _SELECTS.search(text) and not (_TOGGLE.search(text) or
+                                           any(names_dev_value(v) for v in _COMPARED.findall(text))):
         return False
     negated = any(_negates(t) for t in tests)
     for child in tests:

@@ -171,11 +171,17 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
         elif service := _started_service(command):
             found.append(ExtraProcess(SERVICE_START, service, text, command.line))
-        elif command.background and followed and name not in SHORT_LIVED:
+        elif command.background and followed and name not in SHORT_LIVED and not _waited_for(commands, index):
             found.append(ExtraProcess(BACKGROUND, name, text, command.line))
         elif followed and _daemonizes(name, args):
             found.append(ExtraProcess(DAEMON, name, text, command.line))
     return found
+
+
+def _waited_for(commands: list[SimpleCommand], index: int) -> bool:
+    """`tail -f log & wait $!`: the script waits on the process it just backgrounded, the foreground idiom of a
+    script that traps signals; the next command being `wait` makes it the container's one process."""
+    return index + 1 < len(commands) and commands[index + 1].program == "wait"
 
 
 def _started_service(command: SimpleCommand) -> str | None:
@@ -214,6 +220,8 @@ class StartedScript:
     `gunicorn_config` (the Python config file `gunicorn -c` loads)."""
     argument: str = ""
     """The script's first argument (`/entrypoint.sh worker`), which a dispatcher script switches on."""
+    background: bool = False
+    """Sent to the background (`start-tor.sh & ./run`): the script and all it starts are that one extra process."""
 
 
 def started_scripts(commands: list[SimpleCommand]) -> list[StartedScript]:
@@ -227,7 +235,8 @@ def started_scripts(commands: list[SimpleCommand]) -> list[StartedScript]:
     scripts = {index for index, _ in found}
     started = [StartedScript(script, commands[index].line, any(
         later in scripts or program_role(commands[later].argv) in LONG_RUNNING
-        for later in range(index + 1, len(commands))), argument=_argument(commands[index].argv, script))
+        for later in range(index + 1, len(commands))), argument=_argument(commands[index].argv, script),
+        background=commands[index].background)
         for index, script in found]
     return started + [StartedScript(config, command.line, False, reads) for command in commands
                       for config, reads in ((_uwsgi_ini(command.argv), "uwsgi"),

@@ -1,0 +1,108 @@
+"""One dev/prod vocabulary (twelvefactor_lint/devprod.py), read the same way by every stage that asks, and what
+the engine does with a development file: info when only development runs it, one step lower when it is a guess,
+full severity when a production image or a Kubernetes deploy runs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from twelvefactor_lint import devprod
+from twelvefactor_lint.analyze import helm_arms
+from twelvefactor_lint.analyze.python import conditions
+from twelvefactor_lint.analyze.shell.parse import development_switch
+from twelvefactor_lint.discover.scope import DEV, PROD, classify
+from twelvefactor_lint.judge.engine import DEV_GUESS_NOTE, DEV_NOTE
+
+CRON_AND_APP = "FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
+
+
+@pytest.mark.parametrize("path, role", [
+    ("backend/settings/localdev.py", DEV),  # Substra: DJANGO_SETTINGS_MODULE=backend.settings.localdev
+    ("settings/develop.py", DEV),
+    ("settings/local.py", DEV),
+    ("docker-compose.override.yml", DEV),
+    ("Dockerfile-dev", DEV),
+    ("localdev/start.sh", DEV),
+    ("settings/production.py", PROD),
+    ("docker-compose.live.yml", PROD),
+    ("app/local/views.py", PROD),  # a package named `local` is code, not an environment
+    ("app/devices.py", PROD),
+])
+def test_file_roles_read_the_vocabulary(path, role):
+    assert classify(path) == role
+
+
+@pytest.mark.parametrize("condition, dev", [
+    ('[ "$IS_LOCAL_DEV" = yes ]', True),
+    ('[ -n "$DEBUG" ]', True),
+    ('[ "$APP_ENV" = "localdev" ]', True),
+    ('[ "$APP_CONFIG" = "config.DevelopmentConfig" ]', True),
+    ('[ -n "$RUN_LOCAL" ]', True),
+    ('[ -n "$LOCAL_STORAGE" ]', False),
+    ('[ -n "$DEVICE" ]', False),
+    ('[ "$ROLE" = "worker" ]', False),
+])
+def test_shell_conditions_read_the_vocabulary(condition, dev):
+    assert development_switch(condition) is dev
+
+
+def test_every_reader_knows_a_word_added_to_the_vocabulary():
+    """`localdev` is one word of the vocabulary: a file name, a chart value, a shell value, a Python comparison
+    and a dispatcher arm all read it."""
+    assert "localdev" in devprod.ENVIRONMENT_WORDS
+    assert classify("settings/localdev.py") == DEV
+    assert helm_arms.Arm(1, 2, "env", ("localdev",), False).dev_only
+    assert development_switch('[ "$ENV" = localdev ]')
+    assert devprod.is_dev_arm("localdev")
+    assert conditions._is_dev_flag("", __import__("ast").parse('ENV == "localdev"', mode="eval").body)
+
+
+@pytest.mark.parametrize("name, dev", [
+    ("DevelopmentConfig", True), ("LocalConfig", True), ("DebugSettings", True), ("DeviceConfig", False),
+    ("ProductionConfig", False),
+])
+def test_config_classes_are_named_by_words_not_substrings(name, dev):
+    assert devprod.is_dev_class(name) is dev
+
+
+def test_a_chart_switch_named_for_development_renders_dev_only_arms():
+    assert helm_arms.Arm(1, 2, "oncall.devMode", (), False).dev_only
+    assert helm_arms.Arm(1, 2, "localDev", (), False).dev_only
+    assert not helm_arms.Arm(1, 2, "replicaCount", (), False).dev_only
+    assert helm_arms.Arm(1, 2, "env", ("live",), True).dev_only  # `ne .Values.env "live"`: all but production
+
+
+def test_a_file_only_development_runs_is_info_and_a_sibling_guess_one_step_lower(lint):
+    """A Dockerfile named for what it builds (`Dockerfile.heroku`, `Dockerfile.worker`) beside a `Dockerfile.prod` is
+    an image of its own, not the development variant: only the plain `Dockerfile` is the guess."""
+    result = lint({"Dockerfile-dev": CRON_AND_APP, "web/Dockerfile": CRON_AND_APP, "web/Dockerfile.prod": CRON_AND_APP,
+                   "web/Dockerfile.heroku": "FROM python:3.12-slim\nCMD nginx && celery -A app worker\n"}, select=("TF609",))
+    found = {f.path: (f.severity, f.message.endswith(DEV_NOTE), f.message.endswith(DEV_GUESS_NOTE))
+             for f in result.findings}
+    assert found == {"Dockerfile-dev": ("info", True, False), "web/Dockerfile": ("warning", False, True),
+                     "web/Dockerfile.prod": ("error", False, False), "web/Dockerfile.heroku": ("error", False, False)}
+
+
+def test_a_script_only_a_development_image_starts_is_info(lint):
+    script = "#!/bin/sh\ncelery -A app worker &\nexec gunicorn app:app\n"
+    dockerfile = "FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n"
+    result = lint({"start.sh": script, "Dockerfile.dev": dockerfile}, select=("TF609",))
+    assert [(f.path, f.severity) for f in result.findings] == [("start.sh", "info")]
+
+
+DEV_COMPOSE = ("services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n"
+               "    command: flask run --reload\n")
+
+
+def test_an_image_a_helm_chart_deploys_is_not_a_development_image(lint):
+    """Only a live-reload compose stack builds the Dockerfile, but the chart deploys the project's image: it is
+    production (ministryofjustice/cla_public)."""
+    supervised = "FROM python:3.12-slim\nCMD [\"supervisord\", \"-n\"]\n"
+    deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+                  "      containers:\n        - name: web\n"
+                  "          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n")
+    alone = lint({"Dockerfile": supervised, "docker-compose.yml": DEV_COMPOSE}, select=("TF609",))
+    assert [f.severity for f in alone.findings] == ["warning"]
+    deployed = lint({"helm/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+                     "helm/app/templates/deployment.yaml": deployment}, select=("TF609",))
+    assert [f.severity for f in deployed.findings] == ["error"]
