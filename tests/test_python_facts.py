@@ -680,6 +680,63 @@ def test_the_dict_a_conditional_falls_back_to_when_unset_is_flattened():
     assert "CACHES.default.LOCATION" not in keys  # the test is true when unset: the other branch runs
 
 
+def test_x_if_x_else_a_literal_follows_a_name_bound_to_the_read():
+    facts = _facts("""
+        import os
+        _debug = os.environ.get("DJANGO_DEBUG")
+        _level = os.environ.get("LEVEL", "")
+        _mode = os.environ.get("MODE", "strict")
+        DEBUG = _debug if _debug else "true"
+        LEVEL = _level if _level else "info"
+        MODE = _mode if _mode else "lax"
+        OTHER = _debug if _level else "x"
+        """, "mysite/settings.py", "python.setting")
+    found = {f.key: (f.origin, f.env_key, f.value) for f in facts}
+    assert found["DEBUG"] == ("env_default", "DJANGO_DEBUG", "true")
+    assert found["LEVEL"] == ("env_default", "LEVEL", "info")  # its own fallback is empty: the else runs
+    assert found["MODE"] == ("env_default", "MODE", "strict")  # its own fallback is set: the else never runs
+    assert found["OTHER"][0] == "expr"  # tests one variable, yields another
+
+
+def test_celery_result_backend_and_lower_case_settings_fields_are_locators():
+    facts = _facts("""
+        from pydantic_settings import BaseSettings
+        CELERY_RESULT_BACKEND = "redis://localhost:6379/1"
+        RESULT_BACKEND_NAME = "rpc://"
+
+        class Settings(BaseSettings):
+            db_host: str = "db.internal"
+            db_port: int = 5432
+        """, "app/config.py", "python.service_locator")
+    assert sorted((f.locator, f.host, f.origin) for f in facts) == [
+        ("`CELERY_RESULT_BACKEND`", "localhost", "literal"), ("`db_host`", "db.internal", "env_default")]
+
+
+def test_plural_keys_and_short_pass_names_are_secrets_but_bypass_is_not():
+    facts = _facts("""
+        import os
+        API_KEYS = os.environ.get("API_KEYS", "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c")
+        PAPERLESS_DBPASS = os.environ.get("PAPERLESS_DBPASS", "Tr0ub4dor&3")
+        SMTP_PASS = os.environ.get("SMTP_PASS", "Tr0ub4dor&3")
+        CACHE_BYPASS = os.environ.get("CACHE_BYPASS", "Tr0ub4dor&3")
+        """, "app/config.py", "python.secret_env_fallback")
+    assert sorted((f.env_key, f.looks_real) for f in facts) == [
+        ("API_KEYS", True), ("PAPERLESS_DBPASS", True), ("SMTP_PASS", True)]
+
+
+def test_a_random_key_bound_when_the_read_variable_is_unset_is_that_variables_fallback():
+    facts = _facts("""
+        import os
+        import secrets
+        SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+        if not SECRET_KEY:
+            SECRET_KEY = secrets.token_urlsafe(50)
+        JWT_SECRET = secrets.token_hex(32)
+        """, "mysite/settings.py", "python.secret_random_fallback")
+    assert sorted((f.line, f.env_key, f.in_code, f.condition) for f in facts) == [
+        (6, "DJANGO_SECRET_KEY", False, ""), (7, "JWT_SECRET", True, "")]
+
+
 # --- start-time calls: migrations by name, development servers ---------------------------------------
 
 

@@ -30,6 +30,9 @@ class PythonFact(Fact):
     env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
                           "from link.deploy_env (`docker-compose.yml`), when every production deploy sets it; `\"\"` "
                           "otherwise.", default="")
+    set_again_by: str = doc("A production deploy file naming the settings module (`DJANGO_SETTINGS_MODULE`) that sets "
+                            "this base settings module's value again, from link.python: the processes that file runs "
+                            "do not run this fallback, whatever their environment; `\"\"` otherwise.", default="")
     env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
                             "reads (link.deploy_env): its processes run with the environment it lists, and no "
                             "production deploy file sets the variable (nor one a settings class may read for it) or "
@@ -196,6 +199,9 @@ class FileWrite(PythonSiteFact):
     upload: bool = doc("What is written is an uploaded file.")
     others: str = doc("The other local files the same handler writes (`` `b.json` (line 14) ``), for a write that is "
                       "not an upload; `\"\"`: none.", default="")
+    served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
+                       "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
+                       default=False)
 
 
 @kind("python.config_defaults")
@@ -304,6 +310,8 @@ class ModuleState(PythonFact):
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
     writes: str = doc("For a method (`name` is `add()`): the container it writes (`RoomView.board`, `store.data`), "
                       "so a handler in another module calling it writes that container, one hop away.", default="")
+    read: bool = doc("Its module reads it somewhere (`X.get(k)`, `k in X`, `for v in X`, a value `X.pop(k)` returns), "
+                     "beyond the statements that only write it.", default=False)
 
 
 @base
@@ -329,6 +337,17 @@ class StateWrite(PythonSiteFact):
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
                               "writing `self.data`), else `\"\"`: one hop, so less sure than a direct write.",
                               default="")
+    read_back: bool = doc("The state is read somewhere in the handler's module or (imported) in its own module, beyond "
+                          "the statements that only write it: what one request leaves there another one uses. Without "
+                          "it, the container only grows or holds references (asyncio tasks, handles) nobody asks for.",
+                          default=False)
+    removals_only: bool = doc("Every write removes (`.pop()`, `del X[k]`, `.discard()`, `.clear()`): the handler evicts "
+                              "what the process holds; where it is filled is a finding of its own when a handler does it.",
+                              default=False)
+    bookkeeping: str = doc("For a registry of live objects: the other state the same handler writes beside it (idle "
+                           "timestamps, usage counts, an index), folded into this one finding, else `\"\"`.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
+                                                   "related locations.", default=())
 
 
 @kind("python.state_mutation")
@@ -369,6 +388,8 @@ class FileDatastore(PythonSiteFact):
     store: str = doc("The class or function that keeps it.")
     cache: bool = doc("The file is named a cache (the class, the method writing it or what the write names says "
                       "`cache`): what is lost with it can be computed or fetched again.", default=False)
+    caller_path: bool = doc("The loading and the writing method both open a path their caller passes (`save(path)`, "
+                            "`load(path)`): an export/import API, whose file is wherever the caller says.", default=False)
 
 
 @kind("python.import")

@@ -18,8 +18,9 @@ The converse, `env_unset_in`: a production compose file or manifest runs the app
 environment it lists (`complete`: a service or container that may run the app, not a database or proxy image),
 no production deploy file names the variable (`${X:-dev}` included), and none loads variables it does not name (`*`: a compose
 `env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the repository).
-Then the fallback is what those processes run. A settings class may read a variable under another case or after
-a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
+Then the fallback is what those processes run — unless the settings module a deploy file names sets a base
+module's value again (`set_again_by`, from link.python). A settings class may read a variable under another case or
+after a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
             if key in found:
                 fact = replace(fact, env_set_by=found[key])
-            elif runs_app and not _named(key, names):
+            elif runs_app and not _named(key, names) and not fact.set_again_by:
                 fact = replace(fact, env_unset_in=runs_app)
         judged.append(fact)
     return judged

@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import os.path
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import TypeVar
@@ -52,6 +53,9 @@ from twelvefactor_lint.facts.python import (
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_MIGRATION = re.compile(r"(^|/)\w*migrations/")
+"""A Django migrations package (`app/migrations/`, `dojo/db_migrations/`): its fields copy the models' at some past
+point; the models module is what a reader fixes."""
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
 _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
@@ -82,7 +86,8 @@ def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[Module
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
     written = {"name": source.writes, "through_method": name.rstrip("()")} if source.writes else {}
     return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
-                   definition_path=source.path, definition_line=source.line, **written)
+                   definition_path=source.path, definition_line=source.line,
+                   read_back=write.read_back or source.read, **written)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:
@@ -132,14 +137,18 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
-    defaults = _default_settings_modules(facts)
-    derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, paths, defaults)]
-    overridden = _overridden(facts, settings, bases, paths, defaults)
+    leaves = _leaves(settings, bases, paths, _default_settings_modules(facts))
+    derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
+    overridden = _overridden(facts, settings, bases, paths, leaves)
+    run = _deployed_leaves(facts, settings, bases, paths)
+    set_by_deploy = _overridden(facts, settings, bases, paths, sorted(run)) - overridden if run else set()
+    deploy = min(run.values(), default="")
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
-        else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden else f for f in facts
+        else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
+        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy else f for f in facts
     ] + derived
 
 
@@ -152,6 +161,22 @@ def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], pat
     fallen_back = {_known(d, settings, bases) for d in defaults}
     return [m for m in sorted(set(settings) | set(bases))
             if (m not in imported or m in fallen_back) and scope.classify(paths[m]) == scope.PROD]
+
+
+def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                     paths: dict[str, str]) -> dict[str, str]:
+    """The production settings modules production deploy files set DJANGO_SETTINGS_MODULE to (a compose service's
+    `environment`, a Dockerfile's `ENV`), with the first file naming each. A base module's env fallback that each of
+    them sets again (`set_again_by`) is not what a file that runs the app without the variable runs (a
+    `settings.docker` setting the database host from `POSTGRES_HOST` over base's `DB_HOST` fallback). Other leaves
+    may still run it: `overridden` stays theirs."""
+    known = set(settings) | set(bases)
+    named: dict[str, str] = {}
+    for fact in sorted((f for f in facts if isinstance(f, SettingsModule)), key=lambda f: f.path):
+        module = _known(fact.module, settings, bases)
+        if module in known and scope.classify(fact.path) == scope.PROD and scope.classify(paths[module]) == scope.PROD:
+            named.setdefault(module, fact.path)
+    return named
 
 
 def _default_settings_modules(facts: list[Fact]) -> set[str]:
@@ -171,12 +196,12 @@ def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
 
 
 def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                paths: dict[str, str], defaults: set[str]) -> set[int]:
-    """id() of facts about a module-level setting in a base settings module that every production leaf built
-    on it sets again (`DEBUG = False`, `SECRET_KEY = os.environ["SECRET_KEY"]` in `prod.py` over `base.py`'s
-    defaults): the base value never reaches a deploy, so nothing about it is judged."""
+                paths: dict[str, str], production: list[str]) -> set[int]:
+    """id() of facts about a module-level setting in a base settings module that every one of the `production`
+    settings modules built on it sets again (`DEBUG = False`, `SECRET_KEY = os.environ["SECRET_KEY"]` in `prod.py`
+    over `base.py`'s defaults): the base value never reaches a deploy, so nothing about it is judged."""
     modules = {path: module for module, path in paths.items()}
-    leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in _leaves(settings, bases, paths, defaults)]
+    leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in production]
     keys_at: dict[tuple[str, int | None], set[str]] = defaultdict(set)
     for found in settings.values():
         for setting in found:
@@ -218,11 +243,27 @@ def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str,
     merged: dict[str, Setting] = {}
     for base in bases.get(module, ()):
         merged.update(_effective(_known(base, settings, bases), settings, bases, seen))
-    for fact in sorted(settings.get(module, ()), key=lambda f: f.line):
+    own = settings.get(module, ())
+    both_arms = {(f.key, _complement(f.condition)) for f in own if f.condition}
+    for fact in sorted(own, key=lambda f: f.line):
+        if fact.condition and fact.key in merged and (fact.key, fact.condition) not in both_arms:
+            continue  # set again only when a variable says so (`if env("REDIS_URL"): CACHES = ...`): unset, the base's runs
         if "." not in fact.key:  # a whole dict setting replaces the base's, leaves and all
             merged = {k: v for k, v in merged.items() if not k.startswith(fact.key + ".")}
         merged[fact.key] = fact
     return merged
+
+
+def _complement(condition: str) -> str:
+    """The condition of the other arm of the same `if`: "when X is set" <-> "when X is not set", "when `t`" <->
+    "unless `t`"."""
+    if condition.endswith(" is not set"):
+        return condition[:-len(" is not set")] + " is set"
+    if condition.endswith(" is set"):
+        return condition[:-len(" is set")] + " is not set"
+    if condition.startswith("unless "):
+        return "when " + condition[len("unless "):]
+    return "unless " + condition[len("when "):] if condition.startswith("when ") else ""
 
 
 def _known(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]]) -> str:
@@ -234,7 +275,7 @@ def _known(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
 
 
 def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                 paths: dict[str, str], defaults: set[str]) -> list[LocalMedia]:
+                 leaves: list[str]) -> list[LocalMedia]:
     """Model file fields (`FileField`, `ImageField` without a `storage=`) whose files a production settings
     module sends to `FileSystemStorage` — set so, or left at Django's default — become `python.local_media`
     at that setting (or at the first field): uploads land on one container's disk. A storage configured
@@ -243,6 +284,7 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
     fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
     fields = sorted((f for f in facts if isinstance(f, Call) and f.api == "model_file_field"
                      and not f.has_storage and scope.classify(f.path) == scope.PROD), key=lambda f: (f.path, f.line))
+    fields = [f for f in fields if not _MIGRATION.search(f.path)] or fields  # a migration repeats a model's history
     storages = [f for found in settings.values() for f in found
                 if f.key in _STORAGE_KEYS and scope.classify(f.path) == scope.PROD]
     remote = [f for f in storages if not f.value.endswith("FileSystemStorage")]
@@ -250,7 +292,7 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
         return []
     unless = _negated(remote[0].condition) if remote else ""
     found: dict[tuple[str, int], LocalMedia] = {}
-    for leaf in _leaves(settings, bases, paths, defaults):
+    for leaf in leaves:
         effective = {key: f for key, f in _effective(leaf, settings, bases, set()).items() if f not in remote}
         if "INSTALLED_APPS" not in effective:
             continue  # a package's defaults module (`conf/defaults.py`), not settings a deploy runs

@@ -164,6 +164,8 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
         return fact
     if branch.ci_only:
         return replace(fact, ci_only=True)
+    if branch.condition == f"when {getattr(fact, 'env_key', '')} is not set":
+        return fact  # `if not SECRET_KEY: SECRET_KEY = token()`: the fallback of the read itself, what an unset variable runs
     return replace(fact, condition=branch.condition, dev_only=fact.dev_only or branch.dev_only)
 
 

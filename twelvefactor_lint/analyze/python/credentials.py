@@ -44,8 +44,10 @@ _IN_CODE_KEY = re.compile(r"^(\w+_)?(secret_?key|signing_?key|encryption_?key|jw
 _SIGNERS = re.compile(r"^(itsdangerous\.\w*(Serializer|Signer)|cryptography\.fernet\.Fernet)$")
 """Constructors whose first argument is the key they sign or encrypt with."""
 SECRET_NAME = re.compile(
-    r"(^|_)(secret|secret_?key|passw(or)?d|pwd|token|api_?key|private_?key|access_?key|client_?secret|"
-    r"credentials?|auth_?key|signing_?key|encryption_?key)$", re.IGNORECASE)
+    r"(^|_)(secret|secret_?keys?|passw(or)?d|pwd|token|api_?keys?|private_?keys?|access_?keys?|client_?secret|"
+    r"credentials?|auth_?keys?|signing_?keys?|encryption_?keys?|(db)?pass)$", re.IGNORECASE)
+"""A secret's name; `*_KEYS` too (`API_KEYS`, `SECRET_KEYS`: a list of them, often comma-separated), and a password
+shortened to `PASS` (`DB_PASS`, `PAPERLESS_DBPASS`; not `BYPASS`)."""
 _PLACEHOLDER = re.compile(
     r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
@@ -80,7 +82,7 @@ _EXAMPLE = re.compile(r"^(json_)?schema_extra$|^(openapi_)?examples?$", re.IGNOR
 _SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtures?|mocks?|fakes?)(_|$)", re.IGNORECASE)
 """A name holding example or recorded data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`): what a provider
 sends or a document shows, not what the app is configured with."""
-_PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)", re.IGNORECASE)
+_PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)|(^|_)(db)?pass$", re.IGNORECASE)
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
@@ -270,6 +272,27 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     return None
 
 
+def _unset_read(site: Site, key: str, index: Index, names: Names) -> str:
+    """The variable a module-level random binding stands in for when it is unset: `SECRET_KEY = env.str("SECRET_KEY",
+    "")` then `if not SECRET_KEY: SECRET_KEY = token_urlsafe(50)` is an environment read with a made-up fallback,
+    not a key no variable can set. "" when `key` is not read from the environment first, or the binding is not
+    under an `if` testing it."""
+    if site.function is not None:
+        return ""
+    guarded = any(any(isinstance(n, ast.Name) and n.id == key for n in ast.walk(test.test))
+                  and any(n is site.node for s in test.body for n in ast.walk(s)) for test in index.ifs)
+    if not guarded:
+        return ""
+    for earlier in index.assignments:
+        node = earlier.node
+        if earlier.function is None and isinstance(node, ast.Assign) and earlier.statement_line < site.statement_line \
+                and any(isinstance(t, ast.Name) and t.id == key for t in node.targets):
+            read = env_read(node.value, names) or or_fallback(node.value, names)
+            if read:
+                return read[0]
+    return ""
+
+
 def _reads_env(value: ast.expr, names: Names) -> bool:
     """Somewhere in the value an environment variable is read (`repr(os.environ.get("KEY", token()))`)."""
     return any(isinstance(n, ast.Call) and env_read(n, names) is not None for n in ast.walk(value))
@@ -329,9 +352,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         made_up = _random_fallback(site, key, value, names)
         if made_up is not None:
             persisted = site.function is not None and _persists(site.function, key)
+            variable = _unset_read(site, key, index, names) if made_up[1] is value and not persisted else ""
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
-                                 env_key=made_up[0], module_kind=contexts.module_kind, persisted=persisted,
-                                 in_code=made_up[1] is value and not persisted, settings_field=id(value) in fields))
+                                 env_key=variable or made_up[0], module_kind=contexts.module_kind, persisted=persisted,
+                                 in_code=made_up[1] is value and not persisted and not variable,
+                                 settings_field=id(value) in fields))
         fallback = _or_fallback(value, names) or ((key, value) if id(value) in fields and isinstance(value, ast.Constant)
                                                   and isinstance(value.value, str) and value.value else None)
         if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):

@@ -1,7 +1,7 @@
 """Where the code says which backing service to reach (TF401, TF402).
 
 Locator positions: settings named like one (`*_URL`/`*_URI` of databases, brokers and
-caches, a database given as a URL (`dj_database_url.config(default=...)`), `DATABASES.*.HOST`,
+caches, Celery's `CELERY_RESULT_BACKEND`, a database given as a URL (`dj_database_url.config(default=...)`), `DATABASES.*.HOST`,
 `CACHES.*.LOCATION`, a Channels layer's `hosts`, `EMAIL_HOST`, `*_HOST`, `*_ENDPOINT`) and the first
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
@@ -27,10 +27,11 @@ _RESERVED_HOST = re.compile(r"(^|\.)example\.(com|net|org)$|\.(example|invalid|t
 _URL_KEY = re.compile(
     r"(^|_)(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
-    r"^(broker_url|result_backend)$", re.IGNORECASE)
+    r"^(broker_url|result_backend)$|(^|_)RESULT_BACKEND$", re.IGNORECASE)
 _HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
                        r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER|ENDPOINT)$|^CACHES\.[^.]+\.LOCATION$|"
-                       r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$")
+                       r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$", re.IGNORECASE)
+"""Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`."""
 _DATABASE_AS_URL = re.compile(r"^DATABASES\.[^.]+$")
 """A whole database given as a URL (`DATABASES = {"default": dj_database_url.config(default="postgres://...")}`)."""
 _CLIENTS = {

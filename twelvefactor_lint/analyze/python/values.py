@@ -214,13 +214,23 @@ def describe(node: ast.expr, names: Names) -> Value:
 
 
 def _conditional(node: ast.IfExp, names: Names) -> Value:
-    """`x if x else "lit"` with `x` an environment read: the read with `"lit"` as its fallback."""
-    test, body = env_read(node.test, names), env_read(node.body, names)
+    """`x if x else "lit"` with `x` an environment read (or a module-level name bound to one: `x =
+    os.getenv("X")`): the read with `"lit"` as its fallback."""
+    test, body = _read_behind(node.test, names), _read_behind(node.body, names)
     if test and body and test[0] == body[0]:
-        fallback = describe(node.orelse, names)
+        fallback = describe(body[1], names) if body[1] is not None else None
+        if fallback is None or fallback.origin == LITERAL and fallback.text in ("", "None", "False", "0"):
+            fallback = describe(node.orelse, names)  # unset (or set to the read's own falsy default): the else
         if fallback.origin in (LITERAL, ENV_DEFAULT) and fallback.node is not None:
             return Value(fallback.text, ENV_DEFAULT, body[0], fallback.node)
     return Value("", EXPR)
+
+
+def _read_behind(node: ast.expr, names: Names) -> tuple[str, ast.expr | None] | None:
+    """The environment read `node` is, directly or as a module-level name bound to one."""
+    if isinstance(node, ast.Name) and isinstance(names.values.get(node.id), (ast.Call, ast.Subscript)):
+        node = names.values[node.id]
+    return env_read(node, names)
 
 
 def _negation(node: ast.UnaryOp, names: Names) -> Value:
