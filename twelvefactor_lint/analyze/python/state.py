@@ -103,8 +103,8 @@ class _Module:
     bound: dict[str, int]
     """Every module-level name with its line: candidates for `global` rebinding."""
     instances: dict[str, _Instance]
-    reads: frozenset[str] = frozenset()
-    """Names and attributes the module reads beyond writing them (`_read_names`)."""
+    reads: _Reads
+    """Names and attributes the module reads beyond writing them."""
 
 
 def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
@@ -203,30 +203,41 @@ _REMOVERS = {"pop", "popitem", "popleft", "remove", "discard", "clear"}
 _CHAINING = _ALIASING_METHODS | {"setdefault"}
 
 
-def _read_names(tree: ast.Module) -> set[str]:
+class _Reads:
     """Names (`CARTS`) and attributes (`pins` of `self.pins`, `RoomView.board`) the module reads somewhere other
     than in a statement that only writes them: `CARTS[k] = v`, `del CARTS[k]`, `CARTS[k] += 1`, and a mutator
     called for its effect alone (`CARTS.setdefault(k, []).append(x)`, `TASKS[k].add(t)`, `POOL.pop(k)` as a
-    statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            name = node.id
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            name = node.attr
-        else:
-            continue
-        if name not in found and not _only_written(node, parents):
-            found.add(name)
-    return found
+    statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads.
+
+    Found on the first question, in one walk: most modules keep no state and never ask."""
+
+    def __init__(self, tree: ast.Module):
+        self._tree = tree
+        self._found: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._found is None:
+            self._found = self._walk()
+        return name in self._found
+
+    def _walk(self) -> set[str]:
+        parents: dict[int, ast.AST] = {}
+        loads: list[ast.Name | ast.Attribute] = []
+        for node in ast.walk(self._tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
+                loads.append(node)
+        found: set[str] = set()
+        for node in loads:
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name not in found and not _only_written(node, parents):
+                found.add(name)
+        return found
 
 
 def _only_written(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
-    """Whether this use of a name only writes what it names (see `_read_names`)."""
+    """Whether this use of a name only writes what it names (see `_Reads`)."""
     current: ast.AST = node
     while True:  # climb `X[k]`, `X.get(k)`, `X.setdefault(k, [])`: what they give is still X's content
         parent = parents.get(id(current))
@@ -605,7 +616,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
                      {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound),
-                     frozenset(_read_names(tree)))
+                     _Reads(tree))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name,
                     read=var.name in module.reads)
@@ -737,9 +748,9 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[Write], reads: frozenset[str]) -> StateWrite:
+def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
-    the handler's module reads (`_read_names`).
+    the handler's module reads.
 
     A write to an imported name is an `imported_state_write` until link finds the container it names.
     """
