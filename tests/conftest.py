@@ -38,9 +38,9 @@ CARTS = {}
 @app.post("/cart/<user>")
 def add(user):
     CARTS[user] = []
-    return "ok"
+    return str(len(CARTS))
 """
-"""A Flask app with one TF601 finding, on line 7."""
+"""A Flask app with one TF601 finding, on line 7 (an error: the handler reads back what requests left)."""
 
 
 @pytest.fixture(autouse=True)

@@ -20,12 +20,12 @@ HITS = []
 @app.post("/cart/<user>")
 def add(user):
     CARTS[user] = []
-    return "ok"
+    return str(len(CARTS))
 
 @app.get("/hits")
 def hits():
     HITS.append(1)  # 12f: ignore[TF601] -- demo counter, loss is harmless
-    return "ok"
+    return str(len(HITS))
 """,
     # TF1101 (warning) on line 2.
     "shop/logs.py": 'import logging\nlogging.basicConfig(filename="shop.log")\n',

@@ -25,7 +25,7 @@ CARTS = {}
 @app.post("/cart/<user>")
 def add_to_cart(user):
     CARTS.setdefault(user, []).append(request.form["sku"])
-    return "", 204
+    return {"items": CARTS[user]}
 """,
 }
 

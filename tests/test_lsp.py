@@ -25,7 +25,7 @@ REDIS_URL = "redis://cache.internal:6379/0"
 def create_order():
     ORDERS.append(request.json)
     CARTS[request.json["user"]] = []
-    return "ok"
+    return {"orders": len(ORDERS), "carts": len(CARTS)}
 '''
 DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nRUN pip install flask gunicorn\n"
 COMPOSE = """services:

@@ -16,7 +16,8 @@ from test_report_sarif import schema, validate  # noqa: F401 - the fixture
 HANDLERS = 15
 """More than the message lists (a dozen): only `related` has them all."""
 APP = "from flask import Flask\napp = Flask(__name__)\nCARTS = {}\n" + "".join(
-    f'\n@app.post("/cart{n}/<user>")\ndef add{n}(user):\n    CARTS[user] = {n}\n' for n in range(HANDLERS))
+    f'\n@app.post("/cart{n}/<user>")\ndef add{n}(user):\n    CARTS[user] = {n}\n' for n in range(HANDLERS)) + (
+    '\n@app.get("/carts")\ndef carts():\n    return CARTS\n')  # read back by another request: error
 LINES = [7 + 4 * n for n in range(HANDLERS)]
 """Where each handler writes `CARTS`."""
 
@@ -57,6 +58,18 @@ def test_across_files_the_related_places_are_the_other_files(tmp_path):
     write_tree(tmp_path / "c", {"docker-compose.yml": compose, "docker-compose.cuda.yml": compose})
     (finding,) = json.loads(cli("--format", "json", "--select", "TF803", str(tmp_path / "c")).stdout)["findings"]
     assert finding["related"] == [{"path": "docker-compose.cuda.yml", "line": 4, "column": 21}]
+
+
+def test_variants_fold_alike_after_each_folds_its_own_repeats(tmp_path):
+    """A service's two data volumes are one finding per file; a compose variant beside it says the same at other
+    lines: one finding in all."""
+    compose = ("services:\n  web:\n    build: .\n    command: gunicorn app:app\n    volumes:\n"
+               "      - data:/app/data\n      - media:/app/media\nvolumes:\n  data:\n  media:\n")
+    write_tree(tmp_path / "v", {"docker-compose.yml": compose, "docker-compose.cuda.yml": "# GPU hosts\n" + compose})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF616", str(tmp_path / "v")).stdout)["findings"]
+    assert (finding["path"], finding["line"]) == ("docker-compose.yml", 6)
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [
+        ("docker-compose.yml", 7), ("docker-compose.cuda.yml", 7), ("docker-compose.cuda.yml", 8)]
 
 
 def test_the_html_report_lists_every_other_place(tmp_path):

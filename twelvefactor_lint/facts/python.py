@@ -212,6 +212,9 @@ class FileWrite(PythonSiteFact):
     upload: bool = doc("What is written is an uploaded file.")
     others: str = doc("The other local files the same handler writes (`` `b.json` (line 14) ``), for a write that is "
                       "not an upload; `\"\"`: none.", default="")
+    served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
+                       "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
+                       default=False)
 
 
 @kind("python.config_defaults")
@@ -320,6 +323,8 @@ class ModuleState(PythonFact):
     container: str = doc("What it is (`dict`, `list`, `defaultdict`, `TTLCache`).")
     writes: str = doc("For a method (`name` is `add()`): the container it writes (`RoomView.board`, `store.data`), "
                       "so a handler in another module calling it writes that container, one hop away.", default="")
+    read: bool = doc("Its module reads it somewhere (`X.get(k)`, `k in X`, `for v in X`, a value `X.pop(k)` returns), "
+                     "beyond the statements that only write it.", default=False)
 
 
 @base
@@ -345,6 +350,17 @@ class StateWrite(PythonSiteFact):
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
                               "writing `self.data`), else `\"\"`: one hop, so less sure than a direct write.",
                               default="")
+    read_back: bool = doc("The state is read somewhere in the handler's module or (imported) in its own module, beyond "
+                          "the statements that only write it: what one request leaves there another one uses. Without "
+                          "it, the container only grows or holds references (asyncio tasks, handles) nobody asks for.",
+                          default=False)
+    removals_only: bool = doc("Every write removes (`.pop()`, `del X[k]`, `.discard()`, `.clear()`): the handler evicts "
+                              "what the process holds; where it is filled is a finding of its own when a handler does it.",
+                              default=False)
+    bookkeeping: str = doc("For a registry of live objects: the other state the same handler writes beside it (idle "
+                           "timestamps, usage counts, an index), folded into this one finding, else `\"\"`.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
+                                                   "related locations.", default=())
 
 
 @kind("python.state_mutation")
@@ -385,6 +401,8 @@ class FileDatastore(PythonSiteFact):
     store: str = doc("The class or function that keeps it.")
     cache: bool = doc("The file is named a cache (the class, the method writing it or what the write names says "
                       "`cache`): what is lost with it can be computed or fetched again.", default=False)
+    caller_path: bool = doc("The loading and the writing method both open a path their caller passes (`save(path)`, "
+                            "`load(path)`): an export/import API, whose file is wherever the caller says.", default=False)
 
 
 @kind("python.import")

@@ -23,12 +23,18 @@ _BRIEF_LISTED = 3
 _REPEATED = 3
 """In one file, a pattern is repeated from its third occurrence: two are still read as two problems
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
-same committed value twice (factor III: one URL with one password in two settings), one secret to rotate."""
+same committed value twice (factor III: one URL with one password in two settings), one secret to rotate, and
+the same piece of state twice (`_NAMES_STATE_FIRST`)."""
+_NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
+"""Rules whose messages name the state first (a module variable, a written path, a volume or the workload keeping
+it): two findings about the same one in one file (two handlers writing `HOT_POOL`, a service's
+data and media volumes) are one thing to fix."""
 
 
 def _repeated(group: list[Finding]) -> bool:
     same_value = group[0].factor == "III" and len({f.message for f in group}) == 1
-    return len(group) >= _REPEATED or len(group) == 2 and same_value
+    same_state = group[0].rule in _NAMES_STATE_FIRST and _subject(group[0].message) != ""
+    return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state)
 
 
 def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
@@ -43,11 +49,12 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
             continue
         same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
         groups.setdefault(same_file, []).append(finding)
-    within = [f for group in groups.values() for f in (
-        [_folded(group, "in this file", lambda f: f"line {f.line}")] if _repeated(group) else group)]
+    within = [(f, said) for group in groups.values() for f, said in (
+        [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
+        else [(f, f.message) for f in group])]
     across: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in within:
-        across.setdefault((finding.rule, finding.severity, finding.message), []).append(finding)
+    for finding, said in within:  # what it said before the note naming its other lines: variants fold alike
+        across.setdefault((finding.rule, finding.severity, said), []).append(finding)
     return [f for same in across.values() for group in _alternatives(same) for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]

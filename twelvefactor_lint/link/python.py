@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import os.path
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import TypeVar
@@ -52,6 +53,9 @@ from twelvefactor_lint.facts.python import (
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_MIGRATION = re.compile(r"(^|/)\w*migrations/")
+"""A Django migrations package (`app/migrations/`, `dojo/db_migrations/`): its fields copy the models' at some past
+point; the models module is what a reader fixes."""
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
 _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
@@ -82,7 +86,8 @@ def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[Module
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
     written = {"name": source.writes, "through_method": name.rstrip("()")} if source.writes else {}
     return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
-                   definition_path=source.path, definition_line=source.line, **written)
+                   definition_path=source.path, definition_line=source.line,
+                   read_back=write.read_back or source.read, **written)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:
@@ -279,6 +284,7 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
     fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
     fields = sorted((f for f in facts if isinstance(f, Call) and f.api == "model_file_field"
                      and not f.has_storage and scope.classify(f.path) == scope.PROD), key=lambda f: (f.path, f.line))
+    fields = [f for f in fields if not _MIGRATION.search(f.path)] or fields  # a migration repeats a model's history
     storages = [f for found in settings.values() for f in found
                 if f.key in _STORAGE_KEYS and scope.classify(f.path) == scope.PROD]
     remote = [f for f in storages if not f.value.endswith("FileSystemStorage")]

@@ -4,7 +4,9 @@ A class whose methods both load a serialised file (`json.load`, `json.loads(p.re
 `yaml.safe_load`, `pickle.load`) and write it back (`json.dump`, `p.write_text(json.dumps(...))`,
 `pickle.dump`) is a datastore: its data lives on one container's disk, and each replica
 reads and rewrites its own copy. A class that deletes its file again (`os.remove`, `unlink`)
-uses it as scratch space, not as a store; one named a cache (`cache`) keeps what it can compute again.
+uses it as scratch space, not as a store; one named a cache (`cache`) keeps what it can compute again. One whose
+loading and writing methods both open a path their caller passes (`def save(self, path)` ... `def load(cls,
+path)`) is an export/import API: where the file lives is the caller's choice (`caller_path`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _FILE_READS = {"read", "read_text", "read_bytes"}
 _REMOVERS = {"os.remove", "os.unlink", "shutil.rmtree"}
 _FILE_WRITERS = {"write_text", "write_bytes"}
 """Path methods: `fh.write(json.dumps(...))` on a file handed in is a stream, not a store."""
+_OPENING = {"open", "write_text", "write_bytes", "read_text", "read_bytes"}
+Method = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def might_have_datastore(text: str) -> bool:
@@ -33,27 +37,48 @@ def might_have_datastore(text: str) -> bool:
 def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDatastore]:
     facts = []
     for name, cls in names.classes.items():
-        loads, removes, writes = False, False, None
+        loads, removes, writes = None, False, None
         for node in ast.walk(cls):
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualify(node.func) or ""
-            loads = loads or qualified in _LOADERS and _reads_file(node, qualified)
+            if loads is None and qualified in _LOADERS and _reads_file(node, qualified):
+                loads = node
             removes = removes or qualified in _REMOVERS or isinstance(node.func, ast.Attribute) and node.func.attr == "unlink"
             if writes is None and _writes_serialised(node, qualified, names):
                 writes = node
-        if loads and writes is not None and not removes:
+        if loads is not None and writes is not None and not removes:
             scope = Scope("function", name, f"class `{name}`")
             facts.append(fact_at(FileDatastore, path, writes, scope, writes.lineno, name, store=name,
-                                 cache=_is_cache(cls, writes), module_kind=contexts.module_kind))
+                                 cache=_is_cache(cls, writes), module_kind=contexts.module_kind,
+                                 caller_path=_opens_caller_path(cls, loads) and _opens_caller_path(cls, writes)))
     return facts
+
+
+def _method_of(cls: ast.ClassDef, node: ast.AST) -> Method | None:
+    return next((f for f in ast.walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and any(n is node for n in ast.walk(f))), None)
+
+
+def _opens_caller_path(cls: ast.ClassDef, call: ast.Call) -> bool:
+    """Whether the method holding `call` opens a file at a path one of its parameters gives (`open(path, "w")`,
+    `Path(path).open()`): the caller chooses the file."""
+    method = _method_of(cls, call)
+    if method is None:
+        return False
+    params = {a.arg for a in [*method.args.posonlyargs, *method.args.args, *method.args.kwonlyargs]} - {"self", "cls"}
+    for node in ast.walk(method):
+        func = node.func if isinstance(node, ast.Call) else None
+        opening = isinstance(func, ast.Name) and func.id == "open" or isinstance(func, ast.Attribute) and func.attr in _OPENING
+        if opening and any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(node)):
+            return True
+    return False
 
 
 def _is_cache(cls: ast.ClassDef, writes: ast.Call) -> bool:
     """The file is a cache by its names: the class (`TmdbCache`), the method that writes it (`_write_scan_cache`),
     or what the write names (`json.dump(cache_data, f)`, `self.cache_path.write_text(...)`)."""
-    method = next((f for f in ast.walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                   and any(n is writes for n in ast.walk(f))), None)
+    method = _method_of(cls, writes)
     words = [cls.name, method.name if method else ""] + [
         n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(writes) if isinstance(n, (ast.Name, ast.Attribute))]
     return any("cache" in word.lower() for word in words)

@@ -7,7 +7,10 @@ Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or a
 in-memory buffer — judged by where the path comes from, not by what its variable is
 called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
 from `request.files`/`request.FILES`, a FastAPI `UploadFile` parameter or a
-werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand (TF1101's), not data.
+werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand (TF1101's), not data. A file
+the same function answers with (`send_file(p)`, `FileResponse(p)`, or returns what `open(p).read()` gave) is
+`served`: made for this response, a scratch file left behind rather than data other requests need. Reading it back
+for anything else (a check, a later branch loading it) says nothing of the kind.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _FILE_GETTERS = {"get", "getlist", "__getitem__"}
 _PATHLIKE = re.compile(r"(?i)path|\s/\s")
 _SCRATCH = ("/tmp", "/var/tmp", "/dev/")
 _MAX_HOPS = 8
+_SENDERS = {"send_file", "send_from_directory", "FileResponse"}
+"""Calls that answer a request with a file (Flask, Starlette/FastAPI, Django)."""
 
 
 class _Function:
@@ -56,6 +61,13 @@ class _Function:
                         if a.annotation is not None and _UPLOAD_SOURCES.search(ast.unparse(a.annotation))}
         self.removed = {ast.unparse(path) for path in _removed_paths(function)}
         """Paths the function deletes again (`os.remove(p)`): what it wrote there was scratch space."""
+        self.sent = [self.text(path) for path in _sent_paths(function)]
+        """What the paths of the files the function answers with are built from (`_sent_paths`)."""
+
+    def serves(self, target: ast.expr) -> bool:
+        """Whether the function answers with the file it writes at `target` (or one built on it)."""
+        written = re.compile(r"(?<![\w.])" + re.escape(ast.unparse(target)) + r"(?!\w)")
+        return any(written.search(text) for text in self.sent)
 
     def text(self, node: ast.expr, depth: int = 0) -> str:
         """The expression's source with local names expanded (two levels), for provenance tests."""
@@ -103,6 +115,31 @@ def _removed_paths(function: Function):
         elif name == "unlink" and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
             yield receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver
+
+
+def _sent_paths(function: Function):
+    """First arguments of `_SENDERS` calls, and of `with open(p) as f` (to read) when what `f.read()` gave is returned."""
+    returned = {n.id for r in ast.walk(function) if isinstance(r, ast.Return) and r.value is not None
+                for n in ast.walk(r.value) if isinstance(n, ast.Name)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)) and node.args \
+                and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in _SENDERS:
+            yield node.args[0]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                opened = item.context_expr
+                if isinstance(opened, ast.Call) and isinstance(opened.func, ast.Name) and opened.func.id == "open" \
+                        and opened.args and _writing_mode(opened) is None and isinstance(item.optional_vars, ast.Name) \
+                        and _read_into(node, item.optional_vars.id) & returned:
+                    yield opened.args[0]
+
+
+def _read_into(block: ast.With | ast.AsyncWith, handle: str) -> set[str]:
+    """Names the block assigns what `handle.read()` gives."""
+    return {t.id for n in ast.walk(block) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "read"
+            and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == handle
+            for t in n.targets if isinstance(t, ast.Name)}
 
 
 def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
@@ -211,7 +248,8 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
-                             target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind))
+                             target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
+                             served=not upload and function.serves(target)))
     return _one_per_handler(facts)
 
 
@@ -230,7 +268,8 @@ def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:
             others.setdefault(fact.function, []).append(fact)
     for function, rest in others.items():
         first = kept[firsts[function]]
-        kept[firsts[function]] = replace(first, others=", ".join(f"`{f.target}` (line {f.line})" for f in rest))
+        kept[firsts[function]] = replace(first, others=", ".join(f"`{f.target}` (line {f.line})" for f in rest),
+                                         served=first.served and all(f.served for f in rest))
     return kept
 
 

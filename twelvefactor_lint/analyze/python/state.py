@@ -12,6 +12,12 @@ process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo:
 module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on
 `self`: a handler writing `store.data[k]` writes them, and so does a call of one of its methods that writes
 them (`store.add(k)` when `add` does `self.data[k] = ...`).
+
+Each write says whether the module reads the state back anywhere (`read_back`: what one request leaves, another
+uses; a container only written holds references nobody asks for), whether the handler only removes from it
+(`removals_only`: an eviction), and, beside a registry of live objects, which other state the same handler
+writes as that registry's bookkeeping (folded into it). Globals a function binds after `if <flag>: return`,
+when it sets that flag itself further down, are bound once per process (a memo, not state).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
@@ -97,6 +103,8 @@ class _Module:
     bound: dict[str, int]
     """Every module-level name with its line: candidates for `global` rebinding."""
     instances: dict[str, _Instance]
+    reads: _Reads
+    """Names and attributes the module reads beyond writing them."""
 
 
 def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
@@ -189,6 +197,64 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 bound.setdefault(node.id, statement.lineno)
     return bound
+
+
+_REMOVERS = {"pop", "popitem", "popleft", "remove", "discard", "clear"}
+_CHAINING = _ALIASING_METHODS | {"setdefault"}
+
+
+class _Reads:
+    """Names (`CARTS`) and attributes (`pins` of `self.pins`, `RoomView.board`) the module reads somewhere other
+    than in a statement that only writes them: `CARTS[k] = v`, `del CARTS[k]`, `CARTS[k] += 1`, and a mutator
+    called for its effect alone (`CARTS.setdefault(k, []).append(x)`, `TASKS[k].add(t)`, `POOL.pop(k)` as a
+    statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads.
+
+    Found on the first question, in one walk: most modules keep no state and never ask."""
+
+    def __init__(self, tree: ast.Module):
+        self._tree = tree
+        self._found: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._found is None:
+            self._found = self._walk()
+        return name in self._found
+
+    def _walk(self) -> set[str]:
+        parents: dict[int, ast.AST] = {}
+        loads: list[ast.Name | ast.Attribute] = []
+        for node in ast.walk(self._tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
+                loads.append(node)
+        found: set[str] = set()
+        for node in loads:
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name not in found and not _only_written(node, parents):
+                found.add(name)
+        return found
+
+
+def _only_written(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """Whether this use of a name only writes what it names (see `_Reads`)."""
+    current: ast.AST = node
+    while True:  # climb `X[k]`, `X.get(k)`, `X.setdefault(k, [])`: what they give is still X's content
+        parent = parents.get(id(current))
+        if isinstance(parent, ast.Subscript) and parent.value is current:
+            if not isinstance(parent.ctx, ast.Load):
+                return True
+            current = parent
+        elif isinstance(parent, ast.Attribute) and parent.attr in _CHAINING \
+                and isinstance(call := parents.get(id(parent)), ast.Call) and call.func is parent:
+            current = call
+        else:
+            break
+    parent = parents.get(id(current))
+    if isinstance(parent, ast.Attribute) and parent.attr in _MUTATORS:
+        call = parents.get(id(parent))
+        return isinstance(call, ast.Call) and call.func is parent and isinstance(parents.get(id(call)), ast.Expr)
+    return False
 
 
 class _FunctionState:
@@ -342,14 +408,37 @@ def _lazy_inits(function: ast.AST, nodes: list[ast.AST]) -> set[int]:
             found |= {id(s) for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and unset and all(
                 isinstance(t, ast.Name) and t.id in unset for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))}
     returned: set[str] = set()
-    for statement in getattr(function, "body", []):
+    body = getattr(function, "body", [])
+    once = _once_flag_guard(body)
+    for index, statement in enumerate(body):
         if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Return):
             returned |= _set_tests(statement.test)
-        elif returned and isinstance(statement, (ast.Assign, ast.AnnAssign)) and all(
-                isinstance(t, ast.Name) and t.id in returned
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and all(
+                isinstance(t, ast.Name) and (t.id in returned or once is not None and index > once)
                 for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
             found.add(id(statement))
     return found
+
+
+def _once_flag_guard(body: list[ast.stmt]) -> int | None:
+    """The index of `if <flag>: return` when the function sets that flag itself further down
+    (`if app.extensions.get("ready"): return` ... `app.extensions["ready"] = True`, or a `global _done`): what
+    it binds in between runs once per process (an OAuth client built at the first request), else None."""
+    for index, statement in enumerate(body):
+        if isinstance(statement, ast.If) and len(statement.body) == 1 and isinstance(statement.body[0], ast.Return) \
+                and not statement.orelse:
+            flags = {_flag_text(node) for node in ast.walk(statement.test)} - {""}
+            later = {ast.unparse(t) for s in body[index + 1:] if isinstance(s, ast.Assign) for t in s.targets}
+            if flags & later:
+                return index
+    return None
+
+
+def _flag_text(node: ast.AST) -> str:
+    """A flag a test reads, as the text an assignment to it would have: `X`, `a.b`, `d['k']` (`d.get('k')` too)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        return f"{ast.unparse(node.func.value)}[{ast.unparse(node.args[0])}]"
+    return ast.unparse(node) if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) else ""
 
 
 def _writes(state: _FunctionState) -> Iterator[Write]:
@@ -515,24 +604,27 @@ def _pooled(name: str) -> bool:
     return bool(_CACHE_NAME.search(name)) or any(_LIVE.search(part) for part in name.split("."))
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index) -> list[PythonFact]:
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index,
+                text: str) -> list[PythonFact]:
     """Module-level containers (for other modules that import them), methods that write them, and handler writes
     to shared state. `index.parents`: function -> enclosing function, for routes nested in an app factory."""
     parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
-    anchors = _task_anchors(tree) | _clock_memos(tree, names)
+    anchors = _task_anchors(index) | _clock_memos(index, names, text)
     module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
-                     {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound))
+                     {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound),
+                     _Reads(tree))
     facts: list[PythonFact] = [
-        ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name)
+        ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name,
+                    read=var.name in module.reads)
         for var in module.state.values()
     ]
     facts += [  # class-level and instance containers, for modules that import the class or instance
         ModuleState(path, var.line, module=f"{module.dotted}.{owner}", name=attr, container=var.container,
-                    anchor=var.name)
+                    anchor=var.name, read=attr in module.reads)
         for owner, attrs in [*module.class_state.items(), *((n, i.state) for n, i in module.instances.items())]
         for attr, var in attrs.items()
     ]
@@ -551,18 +643,53 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
             if handler.within and not handler.within[0] <= write[0].lineno <= handler.within[1]:
                 continue
             grouped.setdefault(write[1].name, []).append(write)
-        for writes in grouped.values():
-            facts.append(_fact(path, handler, sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset))))
+        facts += _handler_facts(path, handler, module, grouped)
     return facts
 
 
-def _task_anchors(tree: ast.Module) -> set[str]:
+def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[str, list[Write]]) -> list[PythonFact]:
+    """One fact per state the handler writes; beside a registry of live objects (`HOT_POOL`, `browser_sessions`),
+    the other state the handler writes is that registry's bookkeeping (`LAST_USED[sig]`, `USAGE_COUNT[sig]`, a
+    watch-to-session index, a second registry of the same objects): one problem, folded into the first registry's
+    fact, its writes kept as related places. Writes keyed by the session stay apart (TF604's question)."""
+    ordered = [sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)) for writes in grouped.values()]
+    registry = next((writes for writes in ordered if _live(writes[0][1])), None)
+    if registry is None:
+        return [_fact(path, handler, writes, module.reads) for writes in ordered]
+    kept = [writes for writes in ordered if writes is registry or writes[0][1].name.endswith("()")
+            or any(key for _, _, _, key, _ in writes)]  # a call of an imported method is link's to resolve
+    folded = [writes for writes in ordered if not any(writes is k for k in kept)]
+    facts: list[PythonFact] = []
+    for writes in kept:
+        fact = _fact(path, handler, writes, module.reads)
+        if writes is registry and folded:
+            fact = replace(fact, bookkeeping=", ".join(f"`{_short(w[0][1])}`" for w in folded),
+                           places=tuple((path, w.lineno, w.col_offset + 1) for ws in folded for w, *_ in ws),
+                           removals_only=fact.removals_only and all(_removes(w[2]) for ws in folded for w in ws))
+        facts.append(fact)
+    return facts
+
+
+def _live(var: StateVar) -> bool:
+    return any(_LIVE.search(part) for part in _short(var).split("."))
+
+
+def _short(var: StateVar) -> str:
+    return var.name.rsplit(".", 1)[-1] if var.imported else var.name
+
+
+def _removes(operation: str) -> bool:
+    return operation == "item deletion" or operation.strip("`") in {f".{m}()" for m in _REMOVERS}
+
+
+def _task_anchors(index: Index) -> set[str]:
     """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
     holding running asyncio tasks only so that they are not garbage-collected, which no other process could
     use; the detached work itself is TF612's."""
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
+    for site in index.calls:
+        node = site.node
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
             for arg in node.args:
                 if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
@@ -570,13 +697,18 @@ def _task_anchors(tree: ast.Module) -> set[str]:
 
 
 _PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
+_CLOCK_WORDS = ("monotonic", "perf_counter")
+"""The prefilter: a name that qualifies as a process clock is spelled in the source (its import at least)."""
 
 
-def _clock_memos(tree: ast.Module, names: Names) -> set[str]:
+def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
     """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`): a backoff or
     expiry memo whose readings mean nothing to another process, so it cannot be shared state."""
-    found = set()
-    for node in ast.walk(tree):
+    found: set[str] = set()
+    if not any(word in text for word in _CLOCK_WORDS):
+        return found
+    for site in index.assignments:
+        node = site.node
         if isinstance(node, ast.Assign) and any(
                 isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in ast.walk(node.value)):
             for target in node.targets:
@@ -611,13 +743,14 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
             grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
-                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)))
+                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)), module.reads)
             facts.append(convert(fact, ViewCandidateWrite, write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
-    """One fact per handler and state: at the first write, keyed by the session if any write is.
+def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads) -> StateWrite:
+    """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
+    the handler's module reads.
 
     A write to an imported name is an `imported_state_write` until link finds the container it names.
     """
@@ -625,7 +758,7 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
     session_key = next((key for _, _, _, key, _ in writes if key), "")
     through = writes[0][4] if all(method for *_, method in writes) else ""
     more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
-    short = var.name.rsplit(".", 1)[-1] if var.imported else var.name
+    short = _short(var)
     kind = ImportedStateWrite if var.imported else StateMutation
     return kind(
         path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
@@ -633,7 +766,8 @@ def _fact(path: str, handler: Handler, writes: list[Write]) -> StateWrite:
         definition_line=0 if var.imported else var.line, operation=op + more,
         writes=len(writes), function=handler.qualname, handler=handler.via or handler.qualname, context=handler.context,
         framework=handler.framework, site=handler.describe(), session_key=session_key,
-        cache_like=bool(_CACHE_NAME.search(short)), live_objects=any(_LIVE.search(part) for part in short.split(".")),
+        cache_like=bool(_CACHE_NAME.search(short)), live_objects=_live(var),
+        read_back=short.rsplit(".", 1)[-1] in reads, removals_only=all(_removes(w[2]) for w in writes),
         rebinding=all(w[2] in (_REBINDING, _CLASS_REBINDING) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
         anchor=f"{handler.qualname}:{var.name}",
