@@ -102,7 +102,7 @@ def copy_stdlib(target: Path, limit: int | None) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
     # keep only what 12f-lint reads (e.g. its default excludes drop `venv/`), so every tool sees the same files
-    kept = {f.path for f in discover([target], target, DEFAULT_EXCLUDE).files}
+    kept = {Path(f.path) for f in discover([target], target, DEFAULT_EXCLUDE).files}
     for path in list(target.rglob("*.py")):
         if path not in kept:
             path.unlink()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import REPO, write_tree
 from report_projects import json_report
@@ -90,8 +92,8 @@ def _every_named_file_alone_equals_the_full_run(root, catalogue):
     settings = Settings(root=root, cache=False, jobs=1)
     full = run([root], settings, catalogue)
     for source in discover([root], root).files:
-        scope = focus_for([source.path], root)
-        alone = narrowed(run([root, source.path], settings, catalogue, focus=scope), scope)
+        scope = focus_for([Path(source.path)], root)
+        alone = narrowed(run([root, Path(source.path)], settings, catalogue, focus=scope), scope)
         assert alone.findings == narrowed(full, scope).findings, source.rel
         assert alone.suppressed == narrowed(full, scope).suppressed, source.rel
 

@@ -17,7 +17,7 @@ from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.infra.limits import FileTimeout, time_limit
+from twelvefactor_lint.infra.limits import FileTimeout, paused, time_limit
 from twelvefactor_lint.runner import run
 
 needs_alarm = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timers on this platform")
@@ -146,6 +146,19 @@ def test_off_the_main_thread_the_file_is_analyzed_without_a_limit(tmp_path, cata
 def test_time_limit_raises_in_the_body():
     with pytest.raises(FileTimeout), time_limit(0.05):
         spin()
+
+
+@needs_alarm
+def test_a_paused_limit_lets_one_time_set_up_run_then_resumes():
+    """What a file only triggers (libcst's first import) is not its time; what is left of the limit still holds."""
+    with time_limit(0.05), paused():
+        time.sleep(0.2)
+    with pytest.raises(FileTimeout), time_limit(0.05):
+        with paused():
+            time.sleep(0.1)
+        spin()
+    with paused():  # unarmed: runs as it is
+        pass
 
 
 def test_recursion_too_deep_for_an_analyzer_is_a_skip_not_an_internal_error(tmp_path, catalogue, analyzer_for):

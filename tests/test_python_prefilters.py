@@ -52,3 +52,27 @@ def test_a_local_env_helper_is_found_with_or_without_the_pre_check():
     plain = helper.replace("from os import environ as e", "e = {}")
     assert "SECRET_KEY" in _env_reads(helper)
     assert "SECRET_KEY" not in _env_reads(plain)
+
+
+def _state_names(source: str) -> list[str]:
+    facts = analyze("app.py", textwrap.dedent(source).encode()).facts
+    return sorted(f.name for f in facts if type(f).__name__ in ("StateMutation", "ModuleState"))
+
+
+@pytest.mark.parametrize("clock", ["from time import perf_counter as now", "from time import monotonic_ns as now"])
+def test_a_process_clock_memo_is_found_through_an_alias(clock):
+    """The clock-memo pass runs only on text that spells a process clock: an aliased import still spells it."""
+    memo = f"""
+        {clock}
+        from flask import Flask
+
+        app = Flask(__name__)
+        FAILED = {{}}
+
+        @app.get("/retry/<key>")
+        def retry(key):
+            FAILED[key] = now() + 60
+            return "ok"
+    """
+    assert "FAILED" not in _state_names(memo)
+    assert "FAILED" in _state_names(memo.replace(clock, "from random import random as now"))

@@ -231,7 +231,7 @@ class _ProjectFiles:
             if not rereading and (request.rel in state.roles or request.rel in skipped):
                 continue
             if request.rel not in wanted or role == PROD:  # several referrers: the production one decides
-                wanted[request.rel] = SourceFile(self._root / request.rel, request.rel, request.kind, role)
+                wanted[request.rel] = SourceFile(str(self._root / request.rel), request.rel, request.kind, role)
         rereads = {r.rel for r in requests if r.rereads} & wanted.keys()
         self._requested |= wanted.keys() - state.roles.keys()
         self._reread |= rereads
@@ -261,7 +261,7 @@ class _LazyRefs:
             if rel not in self._state.unanalyzed:
                 found[rel] = None  # analyzed, and it brought none (a parse error)
                 continue
-            source = SourceFile(self._root / rel, rel, PYTHON, self._state.roles[rel])
+            source = SourceFile(str(self._root / rel), rel, PYTHON, self._state.roles[rel])
             cached = self._store.refs(source, self._settings.max_file_size) if self._store else None
             if cached is None:
                 todo.append(source)

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from twelvefactor_lint.devprod import ENVIRONMENT_WORDS, names_dev_file, names_prod_file
 
@@ -113,18 +112,24 @@ def classify(rel_path: str) -> str:
     return next((role for role, test in _RULES if test(facts)), PROD)
 
 
+def _name(rel_path: str) -> str:
+    """A relative POSIX path's last part (as `PurePosixPath(rel_path).name`, without building one: deploy
+    checks ask it of every file of a project)."""
+    return rel_path.rstrip("/").rpartition("/")[2]
+
+
 def is_prod_named(rel_path: str) -> bool:
     """A file named for production (`docker-compose.prod.yml`, `settings/production.py`) is never a dev file."""
-    return names_prod_file(PurePosixPath(rel_path).name)
+    return names_prod_file(_name(rel_path))
 
 
 def is_dev_named(rel_path: str) -> bool:
     """A file named for development (`entrypoint-dev.sh`, `start.local.sh`), whatever its directory says."""
-    return names_dev_file(PurePosixPath(rel_path).name)
+    return names_dev_file(_name(rel_path))
 
 
 def _named_image(path: str) -> bool:
-    name = PurePosixPath(path).name.lower()
+    name = _name(path).lower()
     return name not in {"dockerfile", "containerfile"} and ("dockerfile" in name or "containerfile" in name)
 
 
@@ -139,10 +144,10 @@ def dev_by_sibling(paths: list[str]) -> set[str]:
     """
     by_dir: dict[str, list[str]] = {}
     for path in paths:
-        by_dir.setdefault(str(PurePosixPath(path).parent), []).append(path)
+        by_dir.setdefault(path.rstrip("/").rpartition("/")[0], []).append(path)
     dev = set()
     for siblings in by_dir.values():
-        deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(PurePosixPath(p).name)}
+        deployed = {p for p in siblings if is_prod_named(p) or _DEPLOY_WORD.search(_name(p))}
         if deployed:
             dev |= {p for p in siblings if p not in deployed and classify(p) == PROD and not _named_image(p)}
     return dev

@@ -21,7 +21,7 @@ class Loaded:
     skip_reason: str | None = None
 
 
-def load(path: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Loaded:
+def load(path: str | Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Loaded:
     """Read a file for analysis, or return why it is skipped."""
     try:
         size = os.stat(path).st_size

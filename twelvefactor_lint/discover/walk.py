@@ -132,7 +132,8 @@ def _proxy_kind(name: str, parent: str) -> str | None:
 
 @dataclass(frozen=True)
 class SourceFile:
-    path: Path
+    path: str
+    """The file's path on disk (a string: discovery makes one per file of a project)."""
     rel: str
     kind: str
     role: str
@@ -265,7 +266,7 @@ class _Walker:
                 continue
             rel = prefix + name
             path = os.path.join(top, name)
-            kind = kind_of(base, posixpath.dirname(rel)) or sniff_kind(Path(path))
+            kind = kind_of(base, posixpath.dirname(rel)) or (sniff_kind(Path(path)) if by_content(base) else None)
             if kind is None:
                 if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
                     yield Skipped(_printable(rel), "symlink to a directory, not followed")
@@ -344,7 +345,7 @@ class _Walker:
                 return Skipped(rel, "not a regular file")
         elif not stat.S_ISREG(info.st_mode):
             return Skipped(rel, "not a regular file")
-        return SourceFile(Path(path), rel, kind, scope.classify(_service_free(rel) if kind == S6 else rel))
+        return SourceFile(path, rel, kind, scope.classify(_service_free(rel) if kind == S6 else rel))
 
     def _rel(self, path: str) -> str:
         if _is_within(path, self.root):

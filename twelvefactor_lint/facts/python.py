@@ -91,6 +91,19 @@ class StarImport(PythonSiteFact):
     imports: str = doc("The module imported, absolute.")
 
 
+@kind("python.deploy_config_module")
+class DeployConfigModule(PythonSiteFact):
+    """A settings module that star-imports its secret key from a module the repository ships only as a
+    template (`from .settings_deployment import *` beside `settings_deployment.py.example`), made by link: each
+    deploy writes that Python file, so no environment variable can set what it carries."""
+
+    module: str = doc("The importing settings module.")
+    imports: str = doc("The module imported, absolute.")
+    template: str = doc("The template the repository ships in its place (`app/settings_deployment.py.example`).")
+    settings: str = doc("The core settings the settings chain leaves to it, in words (`SECRET_KEY, DATABASES`): "
+                                 "always the secret key.")
+
+
 @kind("python.service_locator")
 class ServiceLocator(PythonSiteFact):
     """Where code names a backing service: a locator-named setting or a client constructor's host/URL."""

@@ -61,3 +61,21 @@ def too_dotted_for_toml(text: str) -> bool:
     """tomllib holds every prefix of a dotted key (`a.a.a... = 1`), quadratic in its length: 200 KB of them
     exhaust memory, while a real TOML line has a handful of dots. A scanned file over the bound is not read."""
     return any(line.count(".") > MAX_DOTS_PER_LINE for line in text.splitlines())
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """The armed limit stopped for the body, the time left resumed after: set-up that a file merely triggers
+    first in a process (importing libcst, probing the interpreters on PATH) is the process's cost, not the
+    file's, and on a loaded machine it alone can outlast the limit - skipping that file in one run and not
+    in another (with other `--jobs`, the first file to trigger it differs)."""
+    armed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    remaining = signal.getitimer(signal.ITIMER_REAL)[0] if armed else 0.0
+    if not remaining:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, remaining)

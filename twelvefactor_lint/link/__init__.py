@@ -10,7 +10,8 @@
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
-   deploy's own config layer is loaded over (`config_layers`); a web server on a literal port where the
+   deploy's own config layer is loaded over (`config_layers`); settings star-imported from a module the repository
+   ships only as a template (`deploy_config`); a web server on a literal port where the
    platform assigns `$PORT` (`ports`); a systemd unit's `Type=forking`/`PIDFile=` that only follow a server
    config which daemonizes itself (`daemons`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
@@ -31,6 +32,7 @@ from twelvefactor_lint.link import (
     containers,
     daemons,
     dependencies,
+    deploy_config,
     deploy_env,
     helm,
     inventory,
@@ -60,6 +62,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
+    facts = deploy_config.link(facts, files.exists)
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.served(reach.annotate(facts, reached), files.paths()), files.paths(), reached)

@@ -105,14 +105,14 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     contexts = Contexts(tree, index, names, handlers, path, module_kind)
     workers = thread_workers(index, names, handlers) if contexts.web_app else []  # a web process's own threads
     workers += worker_loops(tree, names, handlers + workers)  # consumer loops a start command runs
-    facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index)
+    facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index, text)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path)
     facts += call_facts(tree, index, names, contexts, path)
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
-    facts += credential_facts(index, names, contexts, path)
+    facts += credential_facts(index, names, contexts, path, text)
     if "from_pyfile" in text or "from_object" in text:  # a cheap pre-check: Flask-style config layers only
         facts += config_layer_facts(index, contexts, path)
     facts += route_facts(index, names, path)

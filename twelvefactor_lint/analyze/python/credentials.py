@@ -115,7 +115,7 @@ def _key_of(target: ast.expr) -> str | None:
     return None
 
 
-def _named_values(index: Index, names: Names) -> set[int]:
+def _named_values(index: Index, names: Names, text: str) -> set[int]:
     """id() of literals that name something rather than hold a secret: enum members (`AuthMethods.password =
     "username-password"` names an auth method), a well-known default the module compares credentials against
     (`DEFAULT_CREDENTIAL = "minioadmin"`, then `DEFAULT_CREDENTIAL in (key, secret)`), and a dict's secret
@@ -128,7 +128,7 @@ def _named_values(index: Index, names: Names) -> set[int]:
     detectors = {t.id: site.node.value for site in index.assignments if site.function is None
                  and isinstance(site.node, ast.Assign) for t in site.node.targets
                  if isinstance(t, ast.Name) and _DETECTOR.match(t.id)}
-    if detectors:
+    if any(text.count(name) > 1 for name in detectors):  # the prefilter: compared, a name is spelled twice at least
         compared = {n.id for body in (*names.functions.values(), *names.classes.values()) for node in ast.walk(body)
                     if isinstance(node, ast.Compare) for n in ast.walk(node) if isinstance(n, ast.Name)}
         found |= {id(value) for name, value in detectors.items() if name in compared}
@@ -389,7 +389,7 @@ def _persists(function: ast.AST, key: str) -> bool:
     return False
 
 
-def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
+def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, text: str) -> list[PythonSiteFact]:
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
@@ -405,7 +405,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
     fields = _settings_fields(names)
-    named = _named_values(index, names) | (examples := _example_values(index))
+    named = _named_values(index, names, text) | (examples := _example_values(index))
     for site, key, value in _bindings(index):
         if id(value) in named:
             continue

@@ -196,12 +196,10 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
-    guards = _guards(tree)
-    for site in index.calls:
-        if id(site.node) not in redirected and id(site.node) not in touched:
-            facts += [_guarded(f, site.node, guards)
-                      for f in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
-    return facts
+    sinks = [(site.node, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
+             for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
+    guards = _guards(tree) if sinks else []
+    return facts + [_guarded(fact, call, guards) for call, fact in sinks]
 
 
 _Position = tuple[int, int]

@@ -19,6 +19,7 @@ from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.external import ToolFailed, run_tool
 from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
+from twelvefactor_lint.infra.limits import paused
 
 _MAX_BRACKET_DEPTH = 200
 _OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
@@ -39,7 +40,9 @@ def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | tuple[str, ...]:
     either (its syntax is newer still: `except A, B:` needs 3.14)."""
     tried = []
     for program in _newer_interpreters():
-        if not _starts(program, shutil.which(program), os.getcwd()):
+        with paused():  # asked once per process: not this file's time
+            starts = _starts(program, shutil.which(program), os.getcwd())
+        if not starts:
             continue
         tried.append(program)
         try:
@@ -70,7 +73,8 @@ def is_newer_syntax(data: bytes) -> bool:
     """
     if _bracket_depth(data) >= _MAX_BRACKET_DEPTH:
         return False
-    import libcst  # only for files the running Python cannot parse
+    with paused():  # imported once per process, for the first file the running Python cannot parse
+        import libcst
 
     try:
         libcst.parse_module(data)

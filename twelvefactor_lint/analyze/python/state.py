@@ -103,8 +103,8 @@ class _Module:
     bound: dict[str, int]
     """Every module-level name with its line: candidates for `global` rebinding."""
     instances: dict[str, _Instance]
-    reads: frozenset[str] = frozenset()
-    """Names and attributes the module reads beyond writing them (`_read_names`)."""
+    reads: _Reads
+    """Names and attributes the module reads beyond writing them."""
 
 
 def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
@@ -203,30 +203,41 @@ _REMOVERS = {"pop", "popitem", "popleft", "remove", "discard", "clear"}
 _CHAINING = _ALIASING_METHODS | {"setdefault"}
 
 
-def _read_names(tree: ast.Module) -> set[str]:
+class _Reads:
     """Names (`CARTS`) and attributes (`pins` of `self.pins`, `RoomView.board`) the module reads somewhere other
     than in a statement that only writes them: `CARTS[k] = v`, `del CARTS[k]`, `CARTS[k] += 1`, and a mutator
     called for its effect alone (`CARTS.setdefault(k, []).append(x)`, `TASKS[k].add(t)`, `POOL.pop(k)` as a
-    statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            name = node.id
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            name = node.attr
-        else:
-            continue
-        if name not in found and not _only_written(node, parents):
-            found.add(name)
-    return found
+    statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads.
+
+    Found on the first question, in one walk: most modules keep no state and never ask."""
+
+    def __init__(self, tree: ast.Module):
+        self._tree = tree
+        self._found: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._found is None:
+            self._found = self._walk()
+        return name in self._found
+
+    def _walk(self) -> set[str]:
+        parents: dict[int, ast.AST] = {}
+        loads: list[ast.Name | ast.Attribute] = []
+        for node in ast.walk(self._tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
+                loads.append(node)
+        found: set[str] = set()
+        for node in loads:
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name not in found and not _only_written(node, parents):
+                found.add(name)
+        return found
 
 
 def _only_written(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
-    """Whether this use of a name only writes what it names (see `_read_names`)."""
+    """Whether this use of a name only writes what it names (see `_Reads`)."""
     current: ast.AST = node
     while True:  # climb `X[k]`, `X.get(k)`, `X.setdefault(k, [])`: what they give is still X's content
         parent = parents.get(id(current))
@@ -593,18 +604,19 @@ def _pooled(name: str) -> bool:
     return bool(_CACHE_NAME.search(name)) or any(_LIVE.search(part) for part in name.split("."))
 
 
-def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index) -> list[PythonFact]:
+def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: str, index: Index,
+                text: str) -> list[PythonFact]:
     """Module-level containers (for other modules that import them), methods that write them, and handler writes
     to shared state. `index.parents`: function -> enclosing function, for routes nested in an app factory."""
     parents = index.parents
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
-    anchors = _task_anchors(tree) | _clock_memos(tree, names)
+    anchors = _task_anchors(index) | _clock_memos(index, names, text)
     module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
                      {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound),
-                     frozenset(_read_names(tree)))
+                     _Reads(tree))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name,
                     read=var.name in module.reads)
@@ -670,13 +682,14 @@ def _removes(operation: str) -> bool:
     return operation == "item deletion" or operation.strip("`") in {f".{m}()" for m in _REMOVERS}
 
 
-def _task_anchors(tree: ast.Module) -> set[str]:
+def _task_anchors(index: Index) -> set[str]:
     """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
     holding running asyncio tasks only so that they are not garbage-collected, which no other process could
     use; the detached work itself is TF612's."""
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
+    for site in index.calls:
+        node = site.node
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
             for arg in node.args:
                 if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
@@ -684,13 +697,18 @@ def _task_anchors(tree: ast.Module) -> set[str]:
 
 
 _PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
+_CLOCK_WORDS = ("monotonic", "perf_counter")
+"""The prefilter: a name that qualifies as a process clock is spelled in the source (its import at least)."""
 
 
-def _clock_memos(tree: ast.Module, names: Names) -> set[str]:
+def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
     """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`): a backoff or
     expiry memo whose readings mean nothing to another process, so it cannot be shared state."""
-    found = set()
-    for node in ast.walk(tree):
+    found: set[str] = set()
+    if not any(word in text for word in _CLOCK_WORDS):
+        return found
+    for site in index.assignments:
+        node = site.node
         if isinstance(node, ast.Assign) and any(
                 isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in ast.walk(node.value)):
             for target in node.targets:
@@ -730,9 +748,9 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[Write], reads: frozenset[str]) -> StateWrite:
+def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
-    the handler's module reads (`_read_names`).
+    the handler's module reads.
 
     A write to an imported name is an `imported_state_write` until link finds the container it names.
     """
