@@ -188,7 +188,8 @@ def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand
         groups.setdefault(development_switch(conditions.get(extra.line, "")), []).append(extra)
     return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
         "how": first.how, "program": first.program, "command": first.command,
-        "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line))},
+        "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line)),
+        "trapped": all(e.trapped for e in (first, *rest))},
         f"{first.how}:{first.program}") for first, *rest in groups.values()]
 
 

@@ -79,6 +79,9 @@ class ExtraProcess(ProcessFact):
                                 default=0)
     others: str = doc("The other extra processes the same start runs (`` `nginx` (line 14) ``; `\"\"`: none): one "
                       "finding names them all.", default="")
+    trapped: bool = doc("All of them are sent to the background by a script that then `wait`s for its children under "
+                        "a `trap` that kills them on SIGTERM (`trap \"kill 0\" INT TERM EXIT`): they stop together, "
+                        "but a crashed one is not restarted.", default=False)
 
 
 @kind("process.dev_server")

@@ -42,6 +42,9 @@ class SimpleCommand:
     condition: str = ""
     """When the script runs it, if an `if` on an environment variable decides (`when [ "$DEBUG" = 1 ]`,
     `unless ...` in the else branch): opt-in configuration, not what every start does."""
+    repeated: bool = False
+    """Sent to the background inside a loop's body (`for ...; do worker & done`): one process a turn, as many as the
+    loop runs (not a loop sent to the background whole, `while true; do worker; done &`, which runs one at a time)."""
 
     @property
     def program(self) -> str:
@@ -121,7 +124,8 @@ def evaluated(commands: list[SimpleCommand], variables: dict[str, str]) -> list[
         line = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], m[0]), text)
         inner = parse(line) if line != text else []
         result += [replace(c, line=command.line, arm=command.arm, condition=command.condition,
-                           background=c.background or command.background) for c in inner] or [command]
+                           background=c.background or command.background, repeated=c.repeated or command.repeated)
+                   for c in inner] or [command]
     return result
 
 
@@ -185,7 +189,8 @@ def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleComma
             last = index == len(inner) - 1
             result.append(replace(nested, background=nested.background or command.background,
                                   connector=command.connector if last else nested.connector,
-                                  arm=command.arm or nested.arm))  # a function called from a `case` arm runs in it
+                                  # a function called from a `case` arm runs in it; from a loop, once a turn
+                                  arm=command.arm or nested.arm, repeated=command.repeated or nested.repeated))
     return result
 
 
@@ -222,6 +227,16 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         if len(out) > before and redirects:
             out[-1] = replace(out[-1], redirects=out[-1].redirects + redirects)
         return
+    start = len(out)
+    _collect_sequence(node, out)
+    if node.type == "do_group":  # a loop's body: what it sends to the background starts once a turn
+        for index in range(start, len(out)):
+            out[index] = replace(out[index], repeated=out[index].background)
+
+
+def _collect_sequence(node, out: list[SimpleCommand]) -> None:
+    """The node's children in order, each joined to the next by its connector (`&` sends what precedes it to the
+    background)."""
     start = len(out)
     for child in node.children:
         if child.type in _CONNECTORS:

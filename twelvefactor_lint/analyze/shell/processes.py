@@ -67,6 +67,8 @@ class ExtraProcess:
     command: str
     """The simple command as written (joined argv), for messages."""
     line: int = 0
+    trapped: bool = False
+    """Sent to the background in a script that `wait`s for its children under a `trap` that kills them on SIGTERM."""
 
 
 def signals_group(argv: tuple[str, ...]) -> bool:
@@ -152,7 +154,8 @@ def expand(commands: list[SimpleCommand], depth: int = 0) -> list[SimpleCommand]
             for index, nested in enumerate(inner):
                 connector = command.connector if index == len(inner) - 1 else nested.connector
                 result.append(replace(nested, background=nested.background or command.background,
-                                      connector=connector, line=command.line))
+                                      repeated=nested.repeated or command.repeated, connector=connector,
+                                      line=command.line))
         elif argv:
             execs = "exec" in command.argv[: len(command.argv) - len(argv)]
             result.append(replace(command, argv=argv, exec=command.exec or execs))
@@ -171,8 +174,9 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
         elif service := _started_service(command):
             found.append(ExtraProcess(SERVICE_START, service, text, command.line))
-        elif command.background and followed and name not in SHORT_LIVED and not _waited_for(commands, index):
-            found.append(ExtraProcess(BACKGROUND, name, text, command.line))
+        elif command.background and (followed or command.repeated) and name not in SHORT_LIVED \
+                and not _waited_for(commands, index):
+            found.append(ExtraProcess(BACKGROUND, name, text, command.line, _stopped_together(commands, index)))
         elif followed and _daemonizes(name, args):
             found.append(ExtraProcess(DAEMON, name, text, command.line))
     return found
@@ -180,8 +184,32 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
 
 def _waited_for(commands: list[SimpleCommand], index: int) -> bool:
     """`tail -f log & wait $!`: the script waits on the process it just backgrounded, the foreground idiom of a
-    script that traps signals; the next command being `wait` makes it the container's one process."""
-    return index + 1 < len(commands) and commands[index + 1].program == "wait"
+    script that traps signals; the next command being `wait` (or, past quick ones such as `trap` and `echo`, a
+    `wait` for every child or the last one) makes it the container's one process. Not in a loop's body, which
+    backgrounds one a turn."""
+    rest = commands[index + 1:]
+    if commands[index].repeated or not rest:
+        return False
+    wait = next((i for i, c in enumerate(rest) if c.argv in (("wait",), ("wait", "$!"))), None)
+    return rest[0].program == "wait" or wait is not None and \
+        all(not c.background and c.program in SHORT_LIVED for c in rest[:wait])
+
+
+def _stopped_together(commands: list[SimpleCommand], index: int) -> bool:
+    """`worker & worker & trap "kill 0" INT TERM EXIT; wait`: the script waits for all its children (a bare `wait`,
+    with nothing long-running in the foreground before it) under a trap that kills them on SIGTERM, so a stop
+    reaches them all together. A crashed one is still not restarted: that part of the problem remains."""
+    rest = commands[index + 1:]
+    wait = next((i for i, c in enumerate(rest) if c.argv == ("wait",)), None)
+    if wait is None or any(not c.background and c.program not in SHORT_LIVED for c in rest[:wait]):
+        return False
+    return any(c.program == "trap" and _kills_on_term(c.argv[1:]) for c in commands[:index + 1 + wait])
+
+
+def _kills_on_term(args: tuple[str, ...]) -> bool:
+    """`trap "kill 0" INT TERM EXIT` (`kill -- -$$`, `kill $(jobs -p)`): the trap's action kills, on SIGTERM."""
+    action, *signals = _drop_leading(args, lambda a: a == "--") or [""]
+    return "kill" in action and any(s.upper().removeprefix("SIG") in {"TERM", "15"} for s in signals)
 
 
 def _started_service(command: SimpleCommand) -> str | None:
