@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import HASH, PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
 
 
 @pytest.mark.parametrize("value", [
@@ -33,6 +33,23 @@ def test_provider_formats(value):
 ])
 def test_generated_values_look_random(value):
     assert secret_shape(value) == RANDOM
+
+
+@pytest.mark.parametrize("value", [
+    "$2b$12$ZWqpL73h4rGNfLkJohAFAu0isqSw/bX9p/tzpbWRz/To5FAftaW8u",                        # bcrypt
+    "pbkdf2_sha256$600000$Xk3Rz9QpL2mN$k2V8qX3mZ7vL4nR8wT1yB6pH5dF0sA9gK2jL7qW3eR8=",      # Django
+    "argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$Vn3sA9gK2jL7qW3eR8tY1u",           # Django's argon2
+    "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",        # argon2 (passlib)
+    "pbkdf2:sha256:600000$kR3jT9zQ$a8f5f167f44f4964e6c998dee827110c",                     # Werkzeug
+    "$6$rounds=5000$kR3jT9zQwX2v$L8mN4pB6yH1cF5dG7sA0k2V8qX3mZ7vL4nR8wT1yB6",            # SHA-512 crypt
+])
+def test_password_hashes_are_hashes(value):
+    assert secret_shape(value) == HASH
+
+
+@pytest.mark.parametrize("value", ["$2b$", "pbkdf2_sha256", "$ecret-Passw0rd$2024", "md5$"])
+def test_hash_prefixes_alone_are_no_hashes(value):
+    assert secret_shape(value) != HASH
 
 
 @pytest.mark.parametrize("value", [

@@ -23,7 +23,7 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, WORD, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, not_a_secret, secret_shape
 from twelvefactor_lint.facts.python import (
     PythonSiteFact,
     SecretEnvFallback,
@@ -53,6 +53,8 @@ _PLACEHOLDER = re.compile(
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
     r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
+_EMPTY_CONTAINER = re.compile(r"^\s*(\{\s*\}|\[\s*\])\s*$")
+"""An empty JSON object or list written out (`json.loads(getenv("SIGNING_KEYS", "{}"))`): no key is ever that."""
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 _URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^/\s:@]*):(?P<password>[^/\s@]+)@(?P<host>[^/\s?#]+)")
@@ -276,10 +278,11 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
 
 
 def _judged_fallback(key: str, fallback: str, issued: set[str]) -> bool:
-    """A secret's fallback worth judging: not empty, and not a placeholder unless the secret is the app's own key
-    (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is forgotten: it
-    fails open whatever the fallback; another service just rejects a placeholder)."""
-    return bool(fallback) and bool(SECRET_NAME.search(key)) and (
+    """A secret's fallback worth judging: not empty (nor an empty container written out, `"{}"`, `"[]"`: parsed,
+    it holds no key, so nothing signs or authenticates with it), and not a placeholder unless the secret is the
+    app's own key (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is
+    forgotten: it fails open whatever the fallback; another service just rejects a placeholder)."""
+    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and bool(SECRET_NAME.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued))
 
 
@@ -289,7 +292,7 @@ def _looks_real(key: str, fallback: str, path: str) -> bool:
     that service, so a word there (`"lm-studio"`, `"auth-token"`) is a placeholder it rejects (fails closed)."""
     if not looks_like_secret(key, fallback) or _spells_project(fallback, path):
         return False
-    return bool(_PASSWORD.search(key)) or secret_shape(fallback) != WORD
+    return bool(_PASSWORD.search(key)) or secret_shape(fallback) in (PROVIDER, RANDOM)
 
 
 def _spells_project(value: str, path: str) -> bool:
@@ -429,7 +432,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                 and looks_like_secret(key, value.value) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
-                                 key=key, shape=(shape := secret_shape(str(value.value))), sure=shape != WORD,
+                                 key=key, shape=(shape := secret_shape(str(value.value))), sure=shape in (PROVIDER, RANDOM),
                                  module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
