@@ -91,14 +91,30 @@ class StarImport(PythonSiteFact):
     imports: str = doc("The module imported, absolute.")
 
 
+@kind("python.config_file_load")
+class ConfigFileLoad(PythonSiteFact):
+    """A Flask config loaded from a Python file the code names (`app.config.from_pyfile("config.py")`,
+    `from_object("config")`, `import config` then `from_object(config)`), with no load after it in the same function
+    that lets the environment set values (`from_envvar()`, `from_prefixed_env()`, a path read from a variable).
+    A path taken from the environment, or a file that may be absent (`silent=True`), is not one."""
+
+    loader: str = doc("`from_pyfile` or `from_object`.")
+    loaded: str = doc("The file as the code names it, relative (`config.py`, `instance/config.py`), or the module "
+                      "(`config`, `settings.prod`).")
+
+
 @kind("python.deploy_config_module")
 class DeployConfigModule(PythonSiteFact):
-    """A settings module that star-imports its secret key from a module the repository ships only as a
-    template (`from .settings_deployment import *` beside `settings_deployment.py.example`), made by link: each
-    deploy writes that Python file, so no environment variable can set what it carries."""
+    """Settings that take their secret key from a Python module the repository ships only as a template, made
+    by link: a settings module star-importing it (`from .settings_deployment import *` beside
+    `settings_deployment.py.example`), or a Flask app loading it (python.config_file_load: `from_pyfile("config.py")`
+    beside `config.example.py`) when nothing else in the project sets the secret key. Each deploy writes that Python
+    file, so no environment variable can set what it carries."""
 
-    module: str = doc("The importing settings module.")
-    imports: str = doc("The module imported, absolute.")
+    module: str = doc("The importing settings module, or the module loading the Flask config.")
+    how: str = doc("How it takes the module, in words: `star-imports`, `` loads its config (`from_pyfile()`) from ``.",
+                   default="star-imports")
+    imports: str = doc("The module imported, absolute (for Flask: the file or module as the code names it).")
     template: str = doc("The template the repository ships in its place (`app/settings_deployment.py.example`).")
     settings: str = doc("The core settings the settings chain leaves to it, in words (`SECRET_KEY, DATABASES`): "
                                  "always the secret key.")

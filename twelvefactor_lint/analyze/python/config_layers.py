@@ -5,6 +5,10 @@
 replaces its values by rendering the later file or setting variables, without a code change. Link marks the
 locators of the defaults file (`layered`), so TF401/TF402 do not claim that swapping the service needs a code
 change. A second in-repository module (`from_object("config.Production")`) is code, not a deploy's layer.
+
+A load naming its Python file (`from_pyfile("config.py")`, `from_object("config")`, `import config` then
+`from_object(config)`) with no later load in the function letting the environment set values is a
+python.config_file_load: link reports it when the repository ships only a template of that file (TF309).
 """
 
 from __future__ import annotations
@@ -14,18 +18,61 @@ from collections import defaultdict
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index, Site
-from twelvefactor_lint.facts.python import ConfigDefaults
+from twelvefactor_lint.facts.python import ConfigDefaults, ConfigFileLoad
 
 _DEFAULTS_LOADERS = {"from_pyfile", "from_object"}
 _DEPLOY_LOADERS = {"from_pyfile", "from_envvar", "from_file", "from_prefixed_env"}
+_ENV_LOADERS = {"from_envvar", "from_prefixed_env"}
 _CONFIG_OBJECTS = {"config", "conf"}
 
 
 def _loader(site: Site[ast.Call]) -> str | None:
+    """The loader a call names on a config object: `app.config.from_pyfile(...)`, or a `Config` bound to `config`."""
     func = site.node.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr in _CONFIG_OBJECTS:
-        return func.attr
-    return None
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = func.value
+    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+    return func.attr if name in _CONFIG_OBJECTS else None
+
+
+def _optional(call: ast.Call) -> bool:
+    """The file may be absent (`silent=True`)."""
+    return any(k.arg == "silent" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+
+
+def _reads_env(call: ast.Call) -> bool:
+    """An argument reads the environment (`os.environ["APP_CONFIG"]`, `os.getenv(...)`)."""
+    return any(isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
+               or isinstance(node, ast.Name) and node.id in ("environ", "getenv")
+               for arg in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(arg))
+
+
+def _imported_modules(index: Index) -> dict[str, str]:
+    """Local name -> module for plain `import config` / `import settings as config` statements."""
+    return {alias.asname or alias.name: alias.name for node in index.imports if isinstance(node, ast.Import)
+            for alias in node.names if "." not in alias.name or alias.asname}
+
+
+def _named_file(call: ast.Call, loader: str, modules: dict[str, str]) -> str:
+    """The Python file or module a load names outright: the relative `.py` path among `from_pyfile`'s string
+    constants (`os.path.join(HERE, "config.py")`), `from_object`'s module string (its class dropped:
+    `config.Production` -> `config`) or the module an imported name stands for."""
+    if not call.args or _reads_env(call) or _optional(call):
+        return ""
+    arg = call.args[0]
+    if loader == "from_pyfile":
+        texts = [n.value for n in ast.walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        named = next((t for t in reversed(texts) if t.endswith(".py")), "")
+        return "" if named.startswith(("/", "~")) else named  # a file outside the repository: the host's
+    if isinstance(arg, ast.Name):
+        return modules.get(arg.id, "")
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        parts = arg.value.split(".")
+        if parts[-1][:1].isupper():
+            parts.pop()
+        return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else ""
+    return ""
 
 
 def _loaded_file(call: ast.Call) -> str:
@@ -42,19 +89,18 @@ def _deploy_layer(call: ast.Call, loader: str) -> bool:
     """A load a deploy supplies: a variable naming a file, prefixed variables, or a file that may be absent
     (`silent=True`) or whose path the code does not spell."""
     if loader == "from_pyfile":
-        silent = any(k.arg == "silent" and isinstance(k.value, ast.Constant) and k.value.value is True
-                     for k in call.keywords)
-        return silent or not _loaded_file(call)
+        return _optional(call) or not _loaded_file(call)
     return loader in _DEPLOY_LOADERS
 
 
-def config_layer_facts(index: Index, contexts: Contexts, path: str) -> list[ConfigDefaults]:
+def config_layer_facts(index: Index, contexts: Contexts, path: str) -> list[ConfigDefaults | ConfigFileLoad]:
     by_function: dict[int, list[tuple[Site[ast.Call], str]]] = defaultdict(list)
     for site in index.calls:
         loader = _loader(site)
         if loader in _DEFAULTS_LOADERS | _DEPLOY_LOADERS:
             by_function[id(site.function)].append((site, loader))
-    facts = []
+    modules = _imported_modules(index)
+    facts: list[ConfigDefaults | ConfigFileLoad] = []
     for loads in by_function.values():
         loads.sort(key=lambda pair: (pair[0].node.lineno, pair[0].node.col_offset))
         for i, (site, loader) in enumerate(loads):
@@ -64,4 +110,8 @@ def config_layer_facts(index: Index, contexts: Contexts, path: str) -> list[Conf
                 facts.append(fact_at(ConfigDefaults, path, site.node, contexts.of(site), site.statement_line,
                                      f"defaults:{loaded}", loaded=loaded,
                                      layered_by=f"`{later[1]}()` (line {later[0].node.lineno})"))
+            named = _named_file(site.node, loader, modules) if loader in _DEFAULTS_LOADERS else ""
+            if named and not any(name in _ENV_LOADERS or _reads_env(s.node) for s, name in loads[i + 1:]):
+                facts.append(fact_at(ConfigFileLoad, path, site.node, contexts.of(site), site.statement_line,
+                                     f"config-file:{named}", loader=loader, loaded=named))
     return facts
