@@ -119,3 +119,12 @@ def test_malformed_labels_exit_2_and_say_why(score, tmp_path, capsys, broken, me
     _corpus(tmp_path, {**ONE_LABELS, **broken}, ONE_FINDINGS)
     assert score.main(["--root", str(tmp_path), "--half", "tune"]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_labels_without_a_run_are_checked_too(score, tmp_path, capsys):
+    """Labellers write labels before any run exists: a file that is not YAML must fail then, not when it is run."""
+    _corpus(tmp_path, ONE_LABELS, ONE_FINDINGS)
+    (tmp_path / "runs" / "tune" / "o__one.json").unlink()
+    (tmp_path / "labels" / "tune" / "o__one.yaml").write_text("expected:\n  - what: a: b\n")
+    assert score.main(["--root", str(tmp_path), "--half", "tune"]) == 2
+    assert "o__one.yaml: not YAML" in capsys.readouterr().err

@@ -132,15 +132,16 @@ def score_half(root: Path, half: str) -> dict:
         run_path = root / "runs" / half / f"{entry.slug}.json"
         if not label_path.is_file() or not run_path.is_file():
             missing.append({"repo": entry.repo, "labels": label_path.is_file(), "run": run_path.is_file()})
+        if not label_path.is_file():
             continue
-        try:
+        try:  # labels are checked before any run exists: labellers rely on it
             labels = yaml.safe_load(label_path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             errors.append(f"{label_path.name}: not YAML ({error})")
             continue
         problems = validate(labels, entry)
         errors.extend(f"{label_path.name}: {p}" for p in problems)
-        if problems:
+        if problems or not run_path.is_file():
             continue
         repos += 1
         findings = json.loads(run_path.read_text(encoding="utf-8"))["findings"]
