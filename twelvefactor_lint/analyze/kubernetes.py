@@ -115,6 +115,13 @@ def _chart(path: str) -> str:
     return "/".join(parts[:len(parts) - 1 - parts[::-1].index("templates")])
 
 
+def _switch(path: str, line: int, key: str, condition: str, values: tuple[str, ...] = (),
+            negated: bool = False) -> HelmSwitch:
+    """The `HelmSwitch` of a block or arm opening at `line` (one per block: its anchor names the line and key)."""
+    return HelmSwitch(path, line, 1, key=key, chart=_chart(path), condition=condition, values=values, negated=negated,
+                      anchor=f"helm-switch:{line}:{key}")
+
+
 def _opt_in(path: str, text: str, facts: list[Fact]) -> list[Fact]:
     """Facts inside a `{{ if .Values.X }}` block carry its condition (a development switch: dev-only), and one
     `HelmSwitch` per such block lets link clear the condition when the chart's default sets the value."""
@@ -127,8 +134,7 @@ def _opt_in(path: str, text: str, facts: list[Fact]) -> list[Fact]:
             continue
         line, key = conditions[f.line]
         condition = f"when the chart value `{key}` is set"
-        switches.setdefault((line, key), HelmSwitch(path, line, 1, key=key, chart=_chart(path), condition=condition,
-                                                    anchor=f"helm-switch:{line}:{key}"))
+        switches.setdefault((line, key), _switch(path, line, key, condition))
         marked.append(replace(f, condition=condition, dev_only=f.dev_only or is_dev_flag(key)))
     return marked + list(switches.values())
 
@@ -506,9 +512,7 @@ def _compared(path: str, text: str, chains: list[list[helm_arms.Arm]], first: li
         for f in rendering:
             arm = None if f in common or f.condition else helm_arms.arm_of(f.line, chains, k)
             if arm is not None:
-                switches.setdefault(arm, HelmSwitch(path, arm.first, 1, key=arm.key, chart=_chart(path),
-                                                    condition=arm.condition, values=arm.values, negated=arm.negated,
-                                                    anchor=f"helm-switch:{arm.first}:{arm.key}"))
+                switches.setdefault(arm, _switch(path, arm.first, arm.key, arm.condition, arm.values, arm.negated))
             marked = f if arm is None else replace(f, condition=arm.condition, dev_only=f.dev_only or arm.dev_only)
             if f not in common and marked not in facts:
                 facts.append(marked)
