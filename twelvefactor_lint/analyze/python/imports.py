@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.facts.python import Import, SysPathOutside
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -29,7 +29,7 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 def _spells(test: ast.expr, word: str) -> bool:
     """Whether `word` (capitals and `_`) is in `ast.unparse(test)`, without unparsing every `if`: only a name,
     an attribute, a parameter or keyword name, or a string constant (escapes never end in a capital) can spell it."""
-    for node in ast.walk(test):
+    for node in walk(test):
         if isinstance(node, ast.Name):
             text = node.id
         elif isinstance(node, ast.Attribute):
@@ -52,7 +52,7 @@ def _guarded(index: Index) -> set[int]:
     guarded: set[int] = set()
     for body in bodies:
         for statement in body:
-            guarded.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
+            guarded.update(id(n) for n in walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return guarded
 
 

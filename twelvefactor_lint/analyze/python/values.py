@@ -19,6 +19,7 @@ import operator
 import re
 from dataclasses import dataclass
 
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names
 
 LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
@@ -153,7 +154,7 @@ def _is_env_helper(func: ast.expr, names: Names) -> bool:
             params = [a.arg for a in local.args.args]
             found = names.env_helpers[func.id] = len(params) >= 2 and any(
                 isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
-                for node in ast.walk(local))
+                for node in walk(local))
         return found
     return names.is_imported(func.id) and bool(_HELPER_NAME.match(func.id))
 
