@@ -396,7 +396,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
-    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in _bindings(index)])
+    bindings = list(_bindings(index))
+    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
     for call, (key, default) in reads:
         if default is None:
             continue
@@ -409,7 +410,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
     fields = _settings_fields(names)
     named = _named_values(index, names, text) | (examples := _example_values(index))
-    for site, key, value in _bindings(index):
+    for site, key, value in bindings:
         if id(value) in named:
             continue
         made_up = _random_fallback(site, key, value, names)

@@ -115,9 +115,11 @@ def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     setting's name, which the call does not know: not read here."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name.endswith("Value"):  # every call of the module asks
+        return None
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
     environ_name, environ = keywords.get("environ_name"), keywords.get("environ")
-    if not name.endswith("Value") or not (isinstance(environ_name, ast.Constant) and isinstance(environ_name.value, str)):
+    if not (isinstance(environ_name, ast.Constant) and isinstance(environ_name.value, str)):
         return None
     if isinstance(environ, ast.Constant) and environ.value is False:
         return None
