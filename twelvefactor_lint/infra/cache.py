@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
-from twelvefactor_lint.discover.sources import digest
+from twelvefactor_lint.discover.sources import digest, read_up_to
 from twelvefactor_lint.discover.walk import SourceFile
 from twelvefactor_lint.infra.external import newer_pythons
 
@@ -153,7 +153,7 @@ class FactsCache:
         if known[:4] != [source.kind, *stat]:
             try:
                 with open(source.path, "rb") as handle:
-                    key = self._key(source, digest(handle.read(max_size + 1)))
+                    key = self._key(source, digest(read_up_to(handle, info.st_size, max_size)))
             except OSError:
                 return None
             if key != known[4]:
