@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.infra.external import ToolFailed, run_tool
+from twelvefactor_lint.infra.external import ToolFailed, run_tool, start_own
 from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
 from twelvefactor_lint.infra.limits import paused
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.infra.external import OwnProcess
 
 _MAX_BRACKET_DEPTH = 200
 _OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
@@ -106,10 +108,9 @@ class _Checker:
 
     def __init__(self) -> None:
         self.owner = os.getpid()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: OwnProcess[bytes] | None = None
         try:
-            self.process = subprocess.Popen([sys.executable, "-I", "-c", _CHECK], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self.process = start_own(_CHECK)
         except (OSError, ValueError):
             return
         if self._read() != b".":
