@@ -157,7 +157,10 @@ class _Checker:
             process.wait()
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
-                    pipe.close()
+                    try:
+                        pipe.close()
+                    except OSError:  # what a dead checker's input still buffered cannot be written
+                        pass
 
 
 def _bracket_depth(data: bytes) -> int:
