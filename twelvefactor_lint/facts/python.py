@@ -308,6 +308,9 @@ class UrlCredentials(PythonSiteFact):
     url: str = doc("The URL, password masked (`postgres://app:***@db`).")
     scheme: str = doc("Its scheme.")
     env_default: bool = doc("It is an environment read's fallback.")
+    local_default: bool = doc("The credential is a product's documented default account that works only from the "
+                              "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
+                              default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
