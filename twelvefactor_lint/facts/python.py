@@ -62,6 +62,8 @@ class SettingFields(PythonSiteFact):
     env_key: str = doc("The environment variable read, when there is one.")
     source: str = doc("`settings`, `server_config`, `config_class`, `app_config`, `module`, `option_default` or "
                       "`env_setdefault` (`os.environ.setdefault(\"X\", default)`).")
+    in_memory: bool = doc("A value of a database dict that names SQLite's in-memory database (`\"NAME\": \":memory:\"`): "
+                          "no file holds its data.", default=False)
 
 
 @kind("python.setting")
