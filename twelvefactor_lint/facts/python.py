@@ -448,6 +448,9 @@ class Import(PythonFact):
     dotted: str = doc("The module as imported (`django.core.wsgi`).")
     deferred: str = doc("When the import runs, if not on import of the module (`when `export()` runs`, "
                         "`when `settings.USE_S3``); `\"\"`: at module level.", default="")
+    fallback_for: tuple[str, ...] = doc("For an import in an `except ImportError:` handler, the top-level packages its "
+                                        "`try` body imports: it runs only when they fail (`()` otherwise).",
+                                        default=())
 
 
 @kind("python.module_refs")
