@@ -30,9 +30,10 @@ class PythonFact(Fact):
     env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
                           "from link.deploy_env (`docker-compose.yml`), when every production deploy sets it; `\"\"` "
                           "otherwise.", default="")
-    set_again_by: str = doc("A production deploy file naming the settings module (`DJANGO_SETTINGS_MODULE`) that sets "
-                            "this base settings module's value again, from link.python: the processes that file runs "
-                            "do not run this fallback, whatever their environment; `\"\"` otherwise.", default="")
+    set_again_by: str = doc("The settings modules production deploy files name (`DJANGO_SETTINGS_MODULE`), each of "
+                            "which sets this base settings module's value again, in words (settings `app.settings.prod` "
+                            "that docker-compose.yml runs), from link.python: the processes those files run do not "
+                            "run this value, whatever their environment; `\"\"` otherwise.", default="")
     env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
                             "reads (link.deploy_env): its processes run with the environment it lists, and no "
                             "production deploy file sets the variable (nor one a settings class may read for it) or "

@@ -31,6 +31,7 @@ from typing import TypeVar
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
     Call,
@@ -49,6 +50,7 @@ from twelvefactor_lint.facts.python import (
     UrlRoute,
     ViewCandidateWrite,
 )
+from twelvefactor_lint.link.start_chains import repository_paths
 
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
@@ -140,9 +142,10 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts))
     derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
     overridden = _overridden(facts, settings, bases, paths, leaves)
-    run = _deployed_leaves(facts, settings, bases, paths)
-    set_by_deploy = _overridden(facts, settings, bases, paths, sorted(run)) - overridden if run else set()
-    deploy = min(run.values(), default="")
+    run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
+    set_by_deploy = _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted(run)) - overridden \
+        if run else set()
+    deploy = "; ".join(sorted(run.values()))
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
@@ -164,19 +167,34 @@ def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], pat
 
 
 def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                     paths: dict[str, str]) -> dict[str, str]:
+                     paths: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The production settings modules production deploy files set DJANGO_SETTINGS_MODULE to (a compose service's
-    `environment`, a Dockerfile's `ENV`), with the first file naming each. A base module's env fallback that each of
+    `environment`, a Dockerfile's `ENV`), with the first file naming each, in words. A base module's env fallback that each of
     them sets again (`set_again_by`) is not what a file that runs the app without the variable runs (a
     `settings.docker` setting the database host from `POSTGRES_HOST` over base's `DB_HOST` fallback). Other leaves
-    may still run it: `overridden` stays theirs."""
+    may still run it: `overridden` stays theirs.
+
+    A module the image puts in place (`RUN cp docker/config.py settings/config.py` for `settings.config`) is the
+    repository's file it copies; its star imports then resolve beside the place it is copied to (`from .common
+    import *` is `settings.common`): those bases come back too, by module."""
     known = set(settings) | set(bases)
+    images = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
+    modules = {path: module for module, path in paths.items()}
     named: dict[str, str] = {}
+    placed_bases: dict[str, list[str]] = {}
     for fact in sorted((f for f in facts if isinstance(f, SettingsModule)), key=lambda f: f.path):
-        module = _known(fact.module, settings, bases)
+        module, copied_from = _known(fact.module, settings, bases), ""
+        if module not in known and fact.path in images:
+            copied = [p for p in repository_paths(images[fact.path], fact.module.replace(".", "/") + ".py", facts)
+                      if p in modules]
+            if copied:
+                module, source, target = modules[copied[0]], modules[copied[0]].rpartition(".")[0], fact.module.rpartition(".")[0]
+                placed_bases[module] = [target + b[len(source):] if source and b.startswith(source + ".") else b
+                                        for b in bases.get(module, ())]
+                copied_from = f", copied from {copied[0]}"
         if module in known and scope.classify(fact.path) == scope.PROD and scope.classify(paths[module]) == scope.PROD:
-            named.setdefault(module, fact.path)
-    return named
+            named.setdefault(module, f"settings `{fact.module}` that {fact.path} runs{copied_from}")
+    return named, placed_bases
 
 
 def _default_settings_modules(facts: list[Fact]) -> set[str]:
