@@ -241,6 +241,16 @@ class FileWrite(PythonSiteFact):
                        default=False)
 
 
+@kind("python.required_env")
+class RequiredEnv(PythonSiteFact):
+    """A settings module's module-level check that stops the app when an environment variable is unset (`if
+    "SECRET_KEY" not in os.environ: raise ...`, also in a loop over a literal list of names): link reads it to tell
+    that the settings a deploy runs refuse a base module's fallback."""
+
+    variable: str = doc("The variable required.")
+    module: str = doc("The module's dotted name.")
+
+
 @kind("python.config_defaults")
 class ConfigDefaults(PythonSiteFact):
     """A config file loaded as defaults, with a layer a deploy supplies loaded over it in the same function
@@ -251,8 +261,9 @@ class ConfigDefaults(PythonSiteFact):
 
 
 REFUSED = ("Where the app stops when the secret still holds its fallback (`line 195`: `if not DEBUG and "
-           "SECRET_KEY.startswith(\"autokey-\"): sys.exit(1)`, or a `raise`): production refuses it; `\"\"`: no such "
-           "check.")
+           "SECRET_KEY.startswith(\"autokey-\"): sys.exit(1)`, or a `raise`): production refuses it; or, set by link, "
+           "the settings every deploy file runs stopping when the variable is unset (`fala/settings/production.py:13, "
+           "in settings ... that ... runs`); `\"\"`: no such check.")
 
 
 @kind("python.secret_env_fallback")

@@ -38,6 +38,7 @@ from twelvefactor_lint.facts.python import (
     ImportedStateWrite,
     LocalMedia,
     ModuleState,
+    RequiredEnv,
     SecretEnvFallback,
     SecretLiteral,
     SecretRandomFallback,
@@ -146,12 +147,14 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     set_by_deploy = _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted(run)) - overridden \
         if run else set()
     deploy = "; ".join(sorted(run.values()))
+    refusing = _refusing(facts, run, settings, {**bases, **placed_bases})
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
-        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy else f for f in facts
+        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
+        else replace(f, refused=refusing[id(f)]) if id(f) in refusing else f for f in facts
     ] + derived
 
 
@@ -192,9 +195,37 @@ def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], base
                 placed_bases[module] = [target + b[len(source):] if source and b.startswith(source + ".") else b
                                         for b in bases.get(module, ())]
                 copied_from = f", copied from {copied[0]}"
-        if module in known and scope.classify(fact.path) == scope.PROD and scope.classify(paths[module]) == scope.PROD:
+        if module in known and not fact.dev_only and scope.classify(fact.path) == scope.PROD \
+                and scope.classify(paths[module]) == scope.PROD:
             named.setdefault(module, f"settings `{fact.module}` that {fact.path} runs{copied_from}")
     return named, placed_bases
+
+
+def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[Setting]],
+              bases: dict[str, list[str]]) -> dict[int, str]:
+    """id() of a settings module's secret fallback (python.secret_env_fallback, not refused in its own module) -> where
+    the settings every deploy file runs on top of that module stop when the variable is unset (`if "SECRET_KEY" not
+    in os.environ: raise ...` in `settings.production`): no deploy runs the fallback."""
+    required: dict[tuple[str, str], RequiredEnv] = {}
+    for fact in facts:
+        if isinstance(fact, RequiredEnv) and not fact.condition:
+            required.setdefault((fact.module, fact.variable), fact)
+    if not required or not run:
+        return {}
+    chains = {leaf: _chain(leaf, settings, bases, set()) for leaf in run}
+    found = {}
+    for fact in facts:
+        if not isinstance(fact, SecretEnvFallback) or fact.refused or fact.context != "module":
+            continue
+        module = dotted_module(fact.path)
+        using = [leaf for leaf, chain in chains.items() if module in chain]
+        checks = [next((required[(m, fact.env_key)] for m in sorted(chains[leaf]) if (m, fact.env_key) in required), None)
+                  for leaf in using]
+        if using and all(checks):
+            check = checks[0]
+            assert check is not None
+            found[id(fact)] = f"{check.path}:{check.line}, in {run[using[0]]}"
+    return found
 
 
 def _default_settings_modules(facts: list[Fact]) -> set[str]:
