@@ -309,7 +309,8 @@ def test_a_container_env_and_a_helm_helper_name_the_settings_module_a_deploy_run
     from twelvefactor_lint.analyze import kubernetes
     from twelvefactor_lint.facts.platform import SettingsModule
 
-    manifest = _deployment() + "          env:\n            - name: DJANGO_SETTINGS_MODULE\n              value: app.settings.k8s\n"
+    manifest = _deployment() + ("          env:\n            - name: DJANGO_SETTINGS_MODULE\n"
+                                "              value: app.settings.k8s\n")
     helper = ('{{/*\nHelpers\n*/}}\n{{- define "app.labels" }}\napp.kubernetes.io/name: {{ .Chart.Name }}\n{{- end }}\n'
               '{{- define "app.envs" }}\nenv:\n  - name: DJANGO_SETTINGS_MODULE\n    value: app.settings.prod\n'
               '  - name: OTHER\n    value: {{ .Values.settings }}\n{{- end }}\n')

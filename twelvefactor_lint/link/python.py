@@ -154,7 +154,8 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
         else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
-        else replace(f, refused=refusing[id(f)]) if id(f) in refusing else f for f in facts
+        else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing else f
+        for f in facts
     ] + derived
 
 
@@ -219,12 +220,10 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
             continue
         module = dotted_module(fact.path)
         using = [leaf for leaf, chain in chains.items() if module in chain]
-        checks = [next((required[(m, fact.env_key)] for m in sorted(chains[leaf]) if (m, fact.env_key) in required), None)
-                  for leaf in using]
-        if using and all(checks):
-            check = checks[0]
-            assert check is not None
-            found[id(fact)] = f"{check.path}:{check.line}, in {run[using[0]]}"
+        checks = [check for leaf in using for check in [next(
+            (required[(m, fact.env_key)] for m in sorted(chains[leaf]) if (m, fact.env_key) in required), None)] if check]
+        if using and len(checks) == len(using):
+            found[id(fact)] = f"{checks[0].path}:{checks[0].line}, in {run[using[0]]}"
     return found
 
 
