@@ -34,6 +34,10 @@ class PythonFact(Fact):
                             "which sets this base settings module's value again, in words (settings `app.settings.prod` "
                             "that docker-compose.yml runs), from link.python: the processes those files run do not "
                             "run this value, whatever their environment; `\"\"` otherwise.", default="")
+    also_run_by: str = doc("With `set_again_by`: a production-named settings module the code falls back to when "
+                           "DJANGO_SETTINGS_MODULE is unset (wsgi.py's `setdefault`), in words, that does not set the "
+                           "value again: a deploy outside the repository's deploy files still runs it; `\"\"` "
+                           "otherwise.", default="")
     env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
                             "reads (link.deploy_env): its processes run with the environment it lists, and no "
                             "production deploy file sets the variable (nor one a settings class may read for it) or "

@@ -147,13 +147,17 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     set_by_deploy = _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted(run)) - overridden \
         if run else set()
     deploy = "; ".join(sorted(run.values()))
+    fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
+    run_anyway = set_by_deploy - _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted({**run, **fallbacks}))
+    also_run_by = "; ".join(sorted(fallbacks.values()))
     refusing = _refusing(facts, run, settings, {**bases, **placed_bases})
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
-        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
+        else replace(f, set_again_by=deploy, also_run_by=also_run_by if id(f) in run_anyway else "")
+        if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
         else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing else f
         for f in facts
     ] + derived
@@ -227,13 +231,32 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
     return found
 
 
+def _production_fallbacks(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                          paths: dict[str, str]) -> dict[str, str]:
+    """Production-named settings modules the code falls back to when DJANGO_SETTINGS_MODULE is unset
+    (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")` in wsgi.py), in words: a deploy
+    outside the repository's deploy files (mod_wsgi, a PaaS) runs them, whatever the deploy files name."""
+    known = set(settings) | set(bases)
+    found: dict[str, str] = {}
+    for fact in sorted(_fallen_back(facts), key=lambda f: f.path):
+        module = _known(fact.arg2, settings, bases)
+        if module in known and scope.is_prod_named(paths[module]) and scope.classify(paths[module]) == scope.PROD:
+            found.setdefault(module, f"settings `{fact.arg2}` that {fact.path} falls back to")
+    return found
+
+
 def _default_settings_modules(facts: list[Fact]) -> set[str]:
     """Settings modules production code falls back to when DJANGO_SETTINGS_MODULE is unset — unless a
     production deploy file (a Dockerfile's ENV, a compose service's environment) sets the variable."""
     if any(isinstance(f, SettingsModule) and scope.classify(f.path) == scope.PROD for f in facts):
         return set()
-    return {f.arg2 for f in facts if isinstance(f, Call) and f.api == "env_setdefault"
-            and f.arg == "DJANGO_SETTINGS_MODULE" and f.arg2_origin == "literal" and scope.classify(f.path) == scope.PROD}
+    return {f.arg2 for f in _fallen_back(facts)}
+
+
+def _fallen_back(facts: list[Fact]) -> list[Call]:
+    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>")` in production code (wsgi.py, asgi.py, manage.py)."""
+    return [f for f in facts if isinstance(f, Call) and f.api == "env_setdefault" and f.arg == "DJANGO_SETTINGS_MODULE"
+            and f.arg2_origin == "literal" and scope.classify(f.path) == scope.PROD]
 
 
 def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:
