@@ -63,7 +63,7 @@ _LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1
 """RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
 a documented default, not a secret."""
 _SERVICE_SCHEMES = re.compile(
-    r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
+    r"^(postgres(ql)?|psql|pgsql|postgis|mysql2?|mysqlgis|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
 OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
