@@ -116,14 +116,14 @@ from twelvefactor_lint.cli import main
 try:
     main(sys.argv[1:])
 finally:
-    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link")
+    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link", "yaml")
     print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
 
-def test_a_replayed_run_imports_no_analyzer_fact_class_or_link(tmp_path):
+def test_a_replayed_run_imports_no_analyzer_fact_class_link_or_rule_file(tmp_path):
     """A warm run with nothing changed is startup, discovery and the snapshot: the fact classes (every rule's
-    vocabulary, checked only when a run judges) are never imported."""
+    vocabulary, checked only when a run judges) are never imported, nor the rule files read (no YAML)."""
     import subprocess
     import sys
 
@@ -132,5 +132,35 @@ def test_a_replayed_run_imports_no_analyzer_fact_class_or_link(tmp_path):
                str(tmp_path / "cache"), str(project)]
     cold, warm = (subprocess.run(command, capture_output=True, text=True, check=True) for _ in range(2))
     assert cold.stdout == warm.stdout
-    assert cold.stderr.splitlines()[-1] == str(["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner"])
+    assert cold.stderr.splitlines()[-1] == str(
+        ["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner", "yaml"])
     assert warm.stderr.splitlines()[-1] == "[]"
+
+
+def test_a_replayed_report_reads_the_rules_it_shows(tmp_path, monkeypatch):
+    """A replayed run's text report shows fixable findings by their rule's autofix, read from the rule files then;
+    a rule file unreadable by then stops the run like a malformed one (exit 2, one line)."""
+    from click.testing import CliRunner
+
+    from twelvefactor_lint.cli import main
+    from twelvefactor_lint.judge import catalogue
+
+    project = write_tree(tmp_path / "project", {"app.py": "X = 1\n",
+                                                "Dockerfile": "FROM python:3.12-slim\nCMD gunicorn app:app\n"})
+    _age(project)
+    command = ["check", "--exit-zero", "--cache-dir", str(tmp_path / "cache"), str(project)]
+    cold = CliRunner().invoke(main, command)
+    assert cold.exit_code == 0 and "fixable with --fix" in cold.output
+    read: list[Path] = []
+    real = catalogue.load_rule
+    monkeypatch.setattr(catalogue, "load_rule", lambda source, *args: read.append(source) or real(source, *args))
+    assert CliRunner().invoke(main, [*command[:1], "--format", "json", *command[1:]]).exit_code == 0
+    assert not read  # a replayed JSON report needs no rule metadata
+    assert CliRunner().invoke(main, command).output == cold.output and read
+
+    def unreadable(source, *args):
+        raise catalogue.CatalogueError(f"{source}: cannot read rule: permission denied")
+
+    monkeypatch.setattr(catalogue, "load_rule", unreadable)
+    failed = CliRunner().invoke(main, command)
+    assert failed.exit_code == 2 and failed.output.startswith("12f-lint: error: rule catalogue: ")

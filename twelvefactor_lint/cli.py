@@ -55,6 +55,10 @@ class _DefaultToCheck(click.Group):
             if not standalone_mode:
                 raise
             _fail(" ".join(error.format_message().split()), error.exit_code if error.exit_code != 1 else EXIT_ERROR)
+        except CatalogueError as error:  # a rule file read only when a report asks for rule metadata (`_catalogue`)
+            if not standalone_mode:
+                raise
+            _fail(f"rule catalogue: {error}")
         except click.Abort:
             if not standalone_mode:
                 raise
@@ -78,11 +82,12 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 def _catalogue(rule_dirs: tuple[Path, ...] = (), check_vocabulary: bool = True) -> Catalogue:
     """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2).
-    Without `check_vocabulary`, the run checks the fact kinds and fields unless it replays its snapshot."""
+    Without `check_vocabulary` (a run): the rules are read (and their fact kinds and fields checked) when the
+    run asks for them, which a run replaying its snapshot does only for a report showing rule metadata."""
     from twelvefactor_lint.judge import catalogue
 
     try:
-        return catalogue.load(rule_dirs, check_vocabulary)
+        return catalogue.load(rule_dirs, check_vocabulary, lazy=not check_vocabulary)
     except CatalogueError as error:
         _fail(f"rule catalogue: {error}")
 

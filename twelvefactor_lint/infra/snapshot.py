@@ -110,7 +110,7 @@ class RunSnapshot:
 def key_parts(settings: Settings, paths: Iterable[Path], explicit: Iterable[str], catalogue: Catalogue) -> list[str]:
     """What a run's result depends on besides the files: its settings (but `--jobs`, which changes no report),
     the paths named and the rules."""
-    rules = sorted({str(rule.source) for rule in catalogue.rules})
+    rules = sorted({str(source) for source in catalogue.sources})
     return [repr(replace(settings, jobs=0)), *map(str, paths), "explicit", *sorted(explicit), "rules",
             *(f"{source}\0{stat_of(source)}" for source in rules)]
 
