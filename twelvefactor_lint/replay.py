@@ -7,12 +7,13 @@ or judge module (the runner, which does, is imported only when the snapshot does
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from twelvefactor_lint.config import Settings
-from twelvefactor_lint.discover.walk import Discovery, discover
-from twelvefactor_lint.infra.cache import location
+from twelvefactor_lint.discover.walk import Discovery, Memo, discover
+from twelvefactor_lint.infra.cache import RACY_NS, is_cache_dir, location, project_file, read_json, write_json
 from twelvefactor_lint.infra.progress import Progress
 from twelvefactor_lint.infra.snapshot import RunSnapshot, key_parts
 from twelvefactor_lint.judge.catalogue import Catalogue
@@ -44,7 +45,14 @@ def start(paths: list[Path], settings: Settings, catalogue: Catalogue, progress:
 
 
 def discover_files(paths: list[Path], settings: Settings, progress: Progress | None) -> Discovery:
+    """With the cache on, through the project's discovery memo (`walk.Memo`), kept once the cache directory is made."""
     if progress is not None:
         progress.start("finding files")
-    return discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
-                    settings.respect_gitignore, settings.force_exclude)
+    directory = location(settings.root, settings.cache_dir)
+    memo_file = project_file(directory, settings.root, "files") if settings.cache else None
+    memo = Memo(read_json(memo_file), time.time() * 1e9 - RACY_NS) if memo_file else None
+    found = discover(paths, settings.root, (*settings.exclude, *settings.extend_exclude),
+                     settings.respect_gitignore, settings.force_exclude, memo)
+    if memo_file and memo and memo.changed and is_cache_dir(directory):
+        write_json(memo_file, memo.data())
+    return found

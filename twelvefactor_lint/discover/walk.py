@@ -13,9 +13,10 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -137,6 +138,9 @@ class SourceFile:
     rel: str
     kind: str
     role: str
+    stat_seen: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
+    """(size, mtime_ns, inode) of a regular file as discovery saw it (None for a symlink, or a file not
+    discovered), so a warm run's snapshot key does not stat every file a second time."""
 
 
 @dataclass(frozen=True)
@@ -151,15 +155,80 @@ class Discovery:
     skipped: tuple[Skipped, ...]
 
 
+class Memo:
+    """What discovery worked out about files, for a later run to take over instead of working it out again:
+    the role of each path classified (a function of the path alone), and the kind a YAML file's (or an
+    app.json's) content gives, under the file's (size, mtime_ns, inode). `replay` keeps it in the cache.
+
+    `data` as `data()` gave it (anything else is an empty memo); a kind read from a file modified after
+    `racy_after_ns` is not kept (a same-second edit would keep its stat)."""
+
+    def __init__(self, data: Any, racy_after_ns: float):
+        roles, kinds = (data.get("roles"), data.get("kinds")) if isinstance(data, dict) else (None, None)
+        self._roles: dict[str, Any] = roles if isinstance(roles, dict) else {}
+        self._kinds: dict[str, Any] = kinds if isinstance(kinds, dict) else {}
+        self._racy_after_ns = racy_after_ns
+        self._used_roles: set[str] = set()
+        self._used_kinds: set[str] = set()
+        self.changed = False
+        """Something was worked out that the memo did not hold: `data()` is worth keeping."""
+
+    def role(self, path: str) -> str:
+        """`scope.classify(path)`."""
+        self._used_roles.add(path)
+        role = self._roles.get(path)
+        if not (isinstance(role, str) and role in scope.ROLE_SET):
+            role = self._roles[path] = scope.classify(path)
+            self.changed = True
+        return role
+
+    def content_kind(self, path: str, rel: str) -> str | None:
+        """`sniff_kind(path)`; from the memo for a regular file whose stat is as it was."""
+        name = os.path.basename(path)
+        if not by_content(name):
+            return None
+        if HELM_VALUES.match(name):  # a values file's kind also depends on its chart
+            return sniff_kind(Path(path))
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return sniff_kind(Path(path))
+        seen = [info.st_size, info.st_mtime_ns, info.st_ino]
+        self._used_kinds.add(rel)
+        known = self._kinds.get(rel)
+        if isinstance(known, list) and len(known) == 4 and known[:3] == seen and known[3] in _CONTENT_KINDS:
+            return known[3]
+        kind = sniff_kind(Path(path))
+        if info.st_mtime_ns < self._racy_after_ns:
+            self._kinds[rel] = [*seen, kind]
+        else:
+            self._kinds.pop(rel, None)
+        self.changed = True
+        return kind
+
+    def data(self) -> dict[str, Any]:
+        """What a later run's memo is made from: the entries this run used (a file gone is forgotten)."""
+        return {"roles": {path: self._roles[path] for path in self._used_roles},
+                "kinds": {rel: self._kinds[rel] for rel in self._used_kinds if rel in self._kinds}}
+
+
+_CONTENT_KINDS = (KUBERNETES, PAAS, None)
+"""What `content_kind` can find."""
+
+
 def discover(
     paths: Iterable[Path],
     root: Path,
     exclude: Iterable[str] = DEFAULT_EXCLUDE,
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    memo: Memo | None = None,
 ) -> Discovery:
-    """Files of known kinds under `paths`, sorted by relative path, plus what was skipped."""
-    walker = _Walker(str(root.resolve()), _Excludes(exclude), respect_gitignore)
+    """Files of known kinds under `paths`, sorted by relative path, plus what was skipped; with a `memo`, what
+    it holds is taken over (and what it does not, added)."""
+    walker = _Walker(str(root.resolve()), _Excludes(exclude), respect_gitignore, memo)
     found: dict[str, SourceFile] = {}
     skipped: dict[str, Skipped] = {}
     for given in paths:
@@ -200,11 +269,14 @@ _Chain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
 
 class _Walker:
-    def __init__(self, root: str, excludes: _Excludes, respect_gitignore: bool):
+    def __init__(self, root: str, excludes: _Excludes, respect_gitignore: bool, memo: Memo | None = None):
         self.root = root
         self.excludes = excludes
         self.respect_gitignore = respect_gitignore
         self._ignore_specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._role: Callable[[str], str] = memo.role if memo is not None else scope.classify
+        self._content_kind: Callable[[str, str], str | None] = \
+            memo.content_kind if memo is not None else lambda path, rel: sniff_kind(Path(path))
 
     def walk(self, absolute: str, force_exclude: bool) -> Iterator[SourceFile | Skipped]:
         if not os.path.lexists(absolute):
@@ -256,6 +328,7 @@ class _Walker:
                     or os.path.exists(os.path.join(top, directory, "pyvenv.cfg"))
             return dropped[directory]
 
+        base_dir = os.path.join(top, "")  # `top/` (string concatenation: this loop runs once per file of a project)
         for name in names:
             if name.endswith("/"):
                 if not dropped_dir(name[:-1]):
@@ -265,8 +338,9 @@ class _Walker:
             if dropped_dir(directory):
                 continue
             rel = prefix + name
-            path = os.path.join(top, name)
-            kind = kind_of(base, posixpath.dirname(rel)) or (sniff_kind(Path(path)) if by_content(base) else None)
+            path = base_dir + name
+            kind = PYTHON if base.endswith(".py") else kind_of(base, posixpath.dirname(rel)) \
+                or (self._content_kind(path, rel) if by_content(base) else None)
             if kind is None:
                 if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
                     yield Skipped(_printable(rel), "symlink to a directory, not followed")
@@ -319,7 +393,7 @@ class _Walker:
             stack.extend(reversed(subdirs))
 
     def _file(self, path: str, rel: str, explicit: bool, kind: str | None = None) -> SourceFile | Skipped | None:
-        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or sniff_kind(Path(path))
+        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or self._content_kind(path, rel)
         if kind is None:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
             # extension-less files (and YAML that is no manifest) are what pre-commit passes because a script
@@ -334,6 +408,7 @@ class _Walker:
             return None if not explicit else Skipped(rel, "path does not exist")
         except OSError as error:  # in a directory that can be listed but not entered
             return Skipped(rel, f"unreadable: {error.strerror or error}")
+        seen = None
         if stat.S_ISLNK(info.st_mode):
             try:
                 target = os.path.realpath(path, strict=True)
@@ -345,7 +420,9 @@ class _Walker:
                 return Skipped(rel, "not a regular file")
         elif not stat.S_ISREG(info.st_mode):
             return Skipped(rel, "not a regular file")
-        return SourceFile(path, rel, kind, scope.classify(_service_free(rel) if kind == S6 else rel))
+        else:
+            seen = info.st_size, info.st_mtime_ns, info.st_ino
+        return SourceFile(path, rel, kind, self._role(_service_free(rel) if kind == S6 else rel), seen)
 
     def _rel(self, path: str) -> str:
         if _is_within(path, self.root):
@@ -422,6 +499,8 @@ def is_shell_script(path: Path) -> bool:
 def _printable(name: str) -> str:
     """A file name's bytes that are not UTF-8 (surrogates after os.fsdecode) as `\\xff` escapes, so
     every report stays valid UTF-8; the file itself is still read through its real path."""
+    if name.isascii():
+        return name
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate from a UTF-16 file system

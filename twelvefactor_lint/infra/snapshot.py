@@ -79,7 +79,7 @@ class RunSnapshot:
                  skipped: Sequence[Skipped]):
         self._path = project_file(directory, root, "run")
         self._now = time.time()
-        self._stats = [stat_of(source.path) for source in files]
+        self._stats = [source.stat_seen or stat_of(source.path) for source in files]
         index = [f"{s.rel}\0{s.kind}\0{s.role}\0{stat}" for s, stat in zip(files, self._stats, strict=True)]
         self._key = _digest(code_stamp(), str(_FORMAT), *key_parts, *index, "skipped",
                             *(f"{s.rel}\0{s.reason}" for s in skipped))
