@@ -138,8 +138,9 @@ def test_a_replayed_run_imports_no_analyzer_fact_class_link_or_rule_file(tmp_pat
 
 
 def test_a_replayed_report_reads_the_rules_it_shows(tmp_path, monkeypatch):
-    """A replayed run's text report shows fixable findings by their rule's autofix, read from the rule files then;
-    a rule file unreadable by then stops the run like a malformed one (exit 2, one line)."""
+    """A replayed run's text report shows fixable findings by their rule's autofix, read from the rule files then
+    (here: the parsed rules the cache keeps, `kept_rules`, removed); a rule file unreadable by then stops the run
+    like a malformed one (exit 2, one line)."""
     from click.testing import CliRunner
 
     from twelvefactor_lint.cli import main
@@ -151,12 +152,16 @@ def test_a_replayed_report_reads_the_rules_it_shows(tmp_path, monkeypatch):
     command = ["check", "--exit-zero", "--cache-dir", str(tmp_path / "cache"), str(project)]
     cold = CliRunner().invoke(main, command)
     assert cold.exit_code == 0 and "fixable with --fix" in cold.output
+    for kept in (tmp_path / "cache" / "projects").glob("*.rules"):
+        kept.unlink()
     read: list[Path] = []
     real = catalogue.load_rule
     monkeypatch.setattr(catalogue, "load_rule", lambda source, *args: read.append(source) or real(source, *args))
     assert CliRunner().invoke(main, [*command[:1], "--format", "json", *command[1:]]).exit_code == 0
     assert not read  # a replayed JSON report needs no rule metadata
     assert CliRunner().invoke(main, command).output == cold.output and read
+    for kept in (tmp_path / "cache" / "projects").glob("*.rules"):
+        kept.unlink()
 
     def unreadable(source, *args):
         raise catalogue.CatalogueError(f"{source}: cannot read rule: permission denied")

@@ -309,7 +309,12 @@ def _hash(*parts: str) -> str:
 
 def project_file(directory: Path, root: Path, suffix: str) -> Path:
     """Where the cache keeps a project's `suffix` file (the pack, the run snapshot) for this code stamp."""
-    return directory / "projects" / f"{_hash(code_stamp(), str(root.resolve()))}.{suffix}"
+    return keyed_file(directory, suffix, str(root.resolve()))
+
+
+def keyed_file(directory: Path, suffix: str, *key: str) -> Path:
+    """Where the cache keeps a `suffix` file made from what `key` names, for this code stamp (pruned like a pack)."""
+    return directory / "projects" / f"{_hash(code_stamp(), *key)}.{suffix}"
 
 
 def read_json(path: Path) -> Any:

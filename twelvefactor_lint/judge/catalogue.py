@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,21 +136,29 @@ class Catalogue:
     def __init__(self, rules: tuple[Rule, ...], vocabulary_checked: bool = True):
         self._rules: tuple[Rule, ...] | None = rules
         self._files: tuple[tuple[Path, bool], ...] = ()
+        self._cache: Path | None = None
         self.vocabulary_checked = vocabulary_checked
         """False when loaded with `check_vocabulary=False`: `checked()` checks it before any fact is judged."""
 
     @classmethod
-    def of_files(cls, files: tuple[tuple[Path, bool], ...], check_vocabulary: bool) -> Catalogue:
-        """The catalogue of these rule files ((path, built-in) each), read when its rules are first asked for."""
+    def of_files(cls, files: tuple[tuple[Path, bool], ...], check_vocabulary: bool, cache: Path | None = None) -> Catalogue:
+        """The catalogue of these rule files ((path, built-in) each), read when its rules are first asked for
+        (through the cache directory `cache`, `kept_rules`, when given and the vocabulary is checked later)."""
         catalogue = cls((), check_vocabulary)
-        catalogue._rules, catalogue._files = None, files
+        catalogue._rules, catalogue._files, catalogue._cache = None, files, cache
         return catalogue
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         """CatalogueError for a malformed rule file, when the rules are read."""
         if self._rules is None:
-            self._rules = _read(self._files, self.vocabulary_checked)
+            parse = partial(_read, self._files, self.vocabulary_checked)
+            if self._cache is None or self.vocabulary_checked:
+                self._rules = parse()
+            else:
+                from twelvefactor_lint.judge import kept_rules
+
+                self._rules = kept_rules.read(self._files, self._cache, parse)
         return self._rules
 
     @property
@@ -408,9 +417,11 @@ def builtin_rules_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "rules"
 
 
-def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True, lazy: bool = False) -> Catalogue:
+def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True, lazy: bool = False,
+         cache: Path | None = None) -> Catalogue:
     """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike;
-    `lazy`: read when the rules are first asked for (`Catalogue.rules`), a missing directory still failing now.
+    `lazy`: read when the rules are first asked for (`Catalogue.rules`), a missing directory still failing now;
+    `cache`: a run's cache directory, where the parsed rules are kept (`kept_rules`; without `check_vocabulary`).
 
     Without `check_vocabulary` the fact kinds and fields the rules name are checked by `Catalogue.checked()`:
     the vocabulary is every fact class, which a run replaying its snapshot (made under the same rule files
@@ -421,7 +432,7 @@ def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True, lazy: b
             raise CatalogueError(f"rules directory not found: {directory}")
         builtin = directory == builtin_rules_dir()
         files += [(path, builtin) for path in sorted(directory.glob("*.y*ml"))]
-    catalogue = Catalogue.of_files(tuple(files), check_vocabulary)
+    catalogue = Catalogue.of_files(tuple(files), check_vocabulary, cache)
     if not lazy:
         catalogue.rules  # noqa: B018 - read now: a malformed rule file fails here
     return catalogue
