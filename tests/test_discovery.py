@@ -390,8 +390,9 @@ def test_a_memo_reads_a_changed_file_again_and_ignores_what_it_cannot_use(tmp_pa
     data["roles"]["app/views.py"] = "nonsense"
     data["roles"]["tests/test_views.py"] = ["test"]
     data["kinds"]["deploy/pod.yaml"] = "kubernetes"
+    data["excludes"] = {key: ["not", "a", "regex"] for key in data["excludes"]}
     again = walk.Memo(json.loads(json.dumps(data)), time.time() * 1e9 - 3e9)
     assert discover([root], root, memo=again) == discover([root], root)
     assert {f.rel: f.kind for f in discover([root], root).files}["config.yaml"] == "kubernetes"
     assert "config.yaml" not in again.data()["kinds"]  # modified seconds ago: read again next time
-    assert walk.Memo("not a memo", 0).data() == {"roles": {}, "kinds": {}}
+    assert walk.Memo("not a memo", 0).data() == {"roles": {}, "kinds": {}, "excludes": {}}

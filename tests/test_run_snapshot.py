@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -135,6 +136,24 @@ def test_a_replayed_run_imports_no_analyzer_fact_class_link_or_rule_file(tmp_pat
     assert cold.stderr.splitlines()[-1] == str(
         ["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner", "yaml"])
     assert warm.stderr.splitlines()[-1] == "[]"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_replayed_run_in_a_git_work_tree_translates_no_pattern(tmp_path):
+    """In a git work tree a replayed run, whole or of one named file (pre-commit's), takes the exclude patterns'
+    regex from the discovery memo and reads no .gitignore: pathspec is never imported."""
+    import subprocess
+    import sys
+
+    project = _project(tmp_path)
+    (project / ".gitignore").write_text("*.log\n")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    for named in ([str(project)], ["util.py"]):
+        command = [sys.executable, "-c", _LOADED.replace('"yaml"', '"yaml", "pathspec"'), "check", "--format", "json",
+                   "--exit-zero", "--cache-dir", str(tmp_path / "cache"), *named]
+        cold, warm = (subprocess.run(command, capture_output=True, text=True, check=True, cwd=project) for _ in range(2))
+        assert cold.stdout == warm.stdout and "pathspec" in cold.stderr.splitlines()[-1]
+        assert warm.stderr.splitlines()[-1] == "[]"
 
 
 def test_a_replayed_report_reads_the_rules_it_shows(tmp_path, monkeypatch):

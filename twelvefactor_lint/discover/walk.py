@@ -16,11 +16,12 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.discover import scope
+
+if TYPE_CHECKING:  # imported where a pattern is translated: a warm run in a git work tree needs none (`Memo`)
+    import pathspec
 
 PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES, S6, SYSTEMD = (
     "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies",
@@ -157,16 +158,21 @@ class Discovery:
 
 class Memo:
     """What discovery worked out about files, for a later run to take over instead of working it out again:
-    the role of each path classified (a function of the path alone), and the kind a YAML file's (or an
-    app.json's) content gives, under the file's (size, mtime_ns, inode). `replay` keeps it in the cache.
+    the role of each path classified (a function of the path alone), the kind a YAML file's (or an
+    app.json's) content gives, under the file's (size, mtime_ns, inode), and the regex pathspec makes of the
+    exclude patterns (a function of the patterns and pathspec, which the code stamp covers). `replay` keeps it
+    in the cache.
 
     `data` as `data()` gave it (anything else is an empty memo); a kind read from a file modified after
     `racy_after_ns` is not kept (a same-second edit would keep its stat)."""
 
     def __init__(self, data: Any, racy_after_ns: float):
-        roles, kinds = (data.get("roles"), data.get("kinds")) if isinstance(data, dict) else (None, None)
+        roles, kinds, excludes = (data.get("roles"), data.get("kinds"), data.get("excludes")) \
+            if isinstance(data, dict) else (None, None, None)
         self._roles: dict[str, Any] = roles if isinstance(roles, dict) else {}
         self._kinds: dict[str, Any] = kinds if isinstance(kinds, dict) else {}
+        self._excludes: dict[str, Any] = excludes if isinstance(excludes, dict) else {}
+        self._used_excludes: set[str] = set()
         self._racy_after_ns = racy_after_ns
         self._used_roles: set[str] = set()
         self._used_kinds: set[str] = set()
@@ -208,10 +214,22 @@ class Memo:
         self.changed = True
         return kind
 
+    def joined_excludes(self, patterns: list[str]) -> str | None:
+        """The one regex `_Excludes` matches `patterns` with, as pathspec translated them for an earlier run."""
+        key = "\n".join(patterns)
+        self._used_excludes.add(key)
+        joined = self._excludes.get(key)
+        return joined if isinstance(joined, str) else None
+
+    def keep_excludes(self, patterns: list[str], joined: str) -> None:
+        self._excludes["\n".join(patterns)] = joined
+        self.changed = True
+
     def data(self) -> dict[str, Any]:
         """What a later run's memo is made from: the entries this run used (a file gone is forgotten)."""
         return {"roles": {path: self._roles[path] for path in self._used_roles},
-                "kinds": {rel: self._kinds[rel] for rel in self._used_kinds if rel in self._kinds}}
+                "kinds": {rel: self._kinds[rel] for rel in self._used_kinds if rel in self._kinds},
+                "excludes": {key: self._excludes[key] for key in self._used_excludes if key in self._excludes}}
 
 
 _CONTENT_KINDS = (KUBERNETES, PAAS, None)
@@ -228,7 +246,7 @@ def discover(
 ) -> Discovery:
     """Files of known kinds under `paths`, sorted by relative path, plus what was skipped; with a `memo`, what
     it holds is taken over (and what it does not, added)."""
-    walker = _Walker(str(root.resolve()), _Excludes(exclude), respect_gitignore, memo)
+    walker = _Walker(str(root.resolve()), _Excludes(exclude, memo), respect_gitignore, memo)
     found: dict[str, SourceFile] = {}
     skipped: dict[str, Skipped] = {}
     for given in paths:
@@ -249,23 +267,35 @@ class _Excludes:
     Without negations, any pattern matching decides, so the patterns are one compiled alternation
     instead of pathspec's loop over every pattern."""
 
-    def __init__(self, patterns: Iterable[str]):
+    def __init__(self, patterns: Iterable[str], memo: Memo | None = None):
         patterns = list(patterns)
         self.directories_only = all(p.strip().endswith("/") and not p.strip().startswith("!") for p in patterns)
         """Every pattern names directories only: a file below none of them is never excluded itself."""
+        self._spec: pathspec.GitIgnoreSpec | None = None
+        self._joined: re.Pattern[str] | None = None
+        kept = memo.joined_excludes(patterns) if memo is not None else None
+        if kept is not None:  # pathspec's own translation, kept: a warm run in a git work tree never imports it
+            self._joined = re.compile(kept)
+            return
+        import pathspec
+
         self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
-        self._joined: re.Pattern[str] | None = None
         if all(include for include, _ in active):
-            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active)
-            self._joined = re.compile(joined or "(?!)")
+            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active) or "(?!)"
+            self._joined = re.compile(joined)
+            if memo is not None:
+                memo.keep_excludes(patterns, joined)
 
     def match(self, path: str) -> bool:
-        return self._joined.match(path) is not None if self._joined is not None else self._spec.match_file(path)
+        if self._joined is not None:
+            return self._joined.match(path) is not None
+        assert self._spec is not None  # one of the two is made
+        return self._spec.match_file(path)
 
 
 # One directory's .gitignore: (the directory's path relative to the walk's floor with a trailing `/`, or "").
-_Chain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
+_Chain = tuple[tuple[str, "pathspec.GitIgnoreSpec"], ...]
 
 
 class _Walker:
@@ -284,7 +314,8 @@ class _Walker:
             return
         rel = self._rel(absolute)
         is_dir = os.path.isdir(absolute)
-        ignored = rel != "." and self._ignored_path(absolute, is_dir, self.root)
+        # (a named file's .gitignore matters only with force_exclude: the pre-commit run of one file reads none)
+        ignored = rel != "." and (is_dir or force_exclude) and self._ignored_path(absolute, is_dir, self.root)
         if force_exclude and ignored:
             return
         if is_dir and not os.path.islink(absolute):
@@ -461,6 +492,8 @@ class _Walker:
                         lines += handle.read().splitlines()
                 except OSError:
                     pass
+            import pathspec
+
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         spec = self._ignore_specs[directory]
         if spec is None:

@@ -39,7 +39,8 @@ TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400
 _REFRESH_AGE = 86400
 RACY_NS = 3_000_000_000
-_PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash")
+_PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash", "pathspec")
+"""The libraries whose code the cached data depends on (pathspec: which files discovery finds)."""
 
 
 def default_dir() -> Path:
