@@ -261,6 +261,10 @@ def discover(
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(skipped[k] for k in sorted(skipped)))
 
 
+_ANY_DEPTH = "^(?:.+/)?"
+"""How pathspec's regex of a pattern without a slash before its end (`build/`, `*.log`) begins: at any depth."""
+
+
 class _Excludes:
     """The config's exclude patterns, matched on a relative POSIX path (a directory's ending in `/`).
 
@@ -282,7 +286,12 @@ class _Excludes:
         self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
         if all(include for include, _ in active):
-            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active) or "(?!)"
+            bodies = [regex.pattern.replace("(?P<ps_d>", "(?:") for _, regex in active]
+            # `^(?:.+/)?` once before the patterns of any depth (most of them): the engine then backtracks over a
+            # path once, not once per pattern
+            deep = [body.removeprefix(_ANY_DEPTH) for body in bodies if body.startswith(_ANY_DEPTH)]
+            parts = [f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{body})' for body in deep)})"] if deep else []
+            joined = "|".join([*parts, *(f"(?:{body})" for body in bodies if not body.startswith(_ANY_DEPTH))]) or "(?!)"
             self._joined = re.compile(joined)
             if memo is not None:
                 memo.keep_excludes(patterns, joined)
