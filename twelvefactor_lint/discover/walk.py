@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.discover import scope
+from twelvefactor_lint.infra.deferred_re import deferred
 
 if TYPE_CHECKING:  # imported where a pattern is translated: a warm run in a git work tree needs none (`Memo`)
     import pathspec
@@ -45,16 +46,16 @@ _COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?m
 _PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")
 """`Procfile`, `Procfile.dev`; not `Procfile.sh`, a shell script a Procfile line runs."""
 _MANIFEST_HEAD = 65536
-_API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
-_OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
+_API_VERSION = deferred(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
+_OBJECT_KIND = deferred(rb"^kind:[ \t]*\S", re.MULTILINE)
 _DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in|lock)|pyproject\.toml|Pipfile(?:\.lock)?|setup\.cfg"
                               r"|(?:poetry|uv|pdm)\.lock|pylock(?:\.[\w-]+)?\.toml|environment(?:[._-][\w.-]*)?\.ya?ml)$",
                               re.IGNORECASE)
 _S6_FILE = re.compile(r"(?:^|/)(?:s6-overlay/s6-rc\.d|services\.d)/[^/]+/(?:run|up)$|(?:^|/)cont-init\.d/[^/]+$")
 """The s6-overlay files that start something: a longrun's `run`, a oneshot's `up`, a legacy cont-init script."""
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
-_APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
-_HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
+_APP_ENGINE = (deferred(rb"^runtime:[ \t]*\S", re.MULTILINE), deferred(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
+_HEROKU_APP_JSON = deferred(rb'"(formation|buildpacks)"\s*:')
 HELM_VALUES = re.compile(r"^values(?:[._-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
 """`values.yaml`, `values-uat.yaml`, `values.production.yml`: a Helm chart's values files (beside its Chart.yaml)."""
 
@@ -511,7 +512,7 @@ class _Walker:
         return ((base, spec), *chain)
 
 
-_SHELLS = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
+_SHELLS = deferred(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
 
 
 def _service_free(rel: str) -> str:
