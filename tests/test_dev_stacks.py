@@ -1,5 +1,6 @@
-"""Development stacks recognised as development (issue 12, "Dev-only detection"): what a compose file or a
-Dockerfile says about itself makes its findings info."""
+"""Development stacks recognised as development (issue 12, "Dev-only detection"): what a compose file, a Dockerfile
+or the directory of a developers' image says about itself makes its findings info, while the production image
+beside it stays judged."""
 
 from __future__ import annotations
 
@@ -81,6 +82,56 @@ def test_a_dockerfile_whose_header_says_it_is_for_development_is_judged_as_devel
     dockerfile = f"{header}FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
     result = lint({"Dockerfile": dockerfile}, select=("TF609",))
     assert _severities(result, "TF609") == [severity]
+
+
+_ENTRYPOINT = "#!/bin/sh\npython manage.py migrate\nnpm run watch &\npython manage.py runserver 0.0.0.0:9001\n"
+_PROD_ENTRYPOINT = "#!/bin/sh\nnpm run worker &\ngunicorn app.wsgi\n"
+
+
+def _image(entrypoint: str) -> str:
+    return f"FROM python:3.12\nWORKDIR /opt/app\nCOPY . .\nENTRYPOINT [\"/opt/app/{entrypoint}\"]\n"
+
+
+def test_the_image_only_a_development_stack_builds_beside_a_production_image_is_the_developers(lint):
+    """hypha: docker/compose.yaml (`name: hypha-dev`) builds docker/Dockerfile, whose entrypoint runs a dev server and
+    a watcher; docker/prod/Dockerfile is what production runs, and its entrypoint stays judged."""
+    result = lint({
+        "docker/compose.yaml": _STACK.format(head="name: hypha-dev\n", extra="").replace(
+            '    command: sh -c "python manage.py migrate && gunicorn app:app"\n', ""),
+        "docker/Dockerfile": _image("docker/entrypoint.sh"),
+        "docker/entrypoint.sh": _ENTRYPOINT,
+        "docker/prod/Dockerfile": _image("docker/prod/entrypoint.sh"),
+        "docker/prod/entrypoint.sh": _PROD_ENTRYPOINT,
+    }, select=("TF609", "TF1201"))
+    found = sorted((f.path, f.rule, f.severity) for f in result.findings)
+    assert found == [("docker/entrypoint.sh", "TF1201", "info"), ("docker/entrypoint.sh", "TF609", "info"),
+                     ("docker/prod/entrypoint.sh", "TF609", "error")]
+
+
+def test_the_only_image_a_development_stack_builds_and_overrides_stays_judged(lint):
+    """takahe: the development compose bind-mounts the source over the one image there is, which production runs:
+    the script that image starts is still production's."""
+    result = lint({
+        "docker/docker-compose.yml": _STACK.format(head="", extra="    volumes:\n      - ..:/takahe/\n").replace(
+            '    command: sh -c "python manage.py migrate && gunicorn app:app"\n', ""),
+        "docker/Dockerfile": _image("docker/run.sh"),
+        "docker/run.sh": _PROD_ENTRYPOINT,
+    }, select=("TF609",))
+    assert [(f.path, f.severity) for f in result.findings] == [("docker/run.sh", "error")]
+
+
+def test_the_directory_of_an_image_its_stack_tags_for_development_is_that_stacks(lint):
+    """nyaa: .docker/ holds a compose file building `local/nyaa:devel` from .docker/Dockerfile, its entrypoint and
+    the config it appends: all development."""
+    result = lint({
+        ".docker/docker-compose.yml": "services:\n  web:\n    image: local/site:devel\n    build:\n      context: ../\n"
+                                      "      dockerfile: ./.docker/Dockerfile\n",
+        ".docker/Dockerfile": _image(".docker/entrypoint.sh"),
+        ".docker/entrypoint.sh": _PROD_ENTRYPOINT,
+        ".docker/site-config-partial.py": 'SQLALCHEMY_DATABASE_URI = "mysql://site:ZmtB2oihHFvc39Ja@mariadb/site"\n',
+    }, select=("TF609", "TF304"))
+    assert sorted((f.path, f.rule, f.severity) for f in result.findings) == [
+        (".docker/entrypoint.sh", "TF609", "info"), (".docker/site-config-partial.py", "TF304", "info")]
 
 
 @pytest.mark.parametrize("key, value, dev", [
