@@ -94,7 +94,7 @@ _SELECTOR_KEYS = frozenset({"env", "environment", "config", "configuration", "se
 _ENVIRONMENT_KEYS = frozenset({"env", "environment", "configuration"})
 """Those that name the environment itself (`DJANGO_CONFIGURATION=Local` picks django-configurations' `Local`
 class), where even `local` says development."""
-_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_DOTTED_NAME = deferred(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def selects_development(key: str, value: str) -> bool:
@@ -128,13 +128,13 @@ def _first_word(pattern: str) -> str:
     return re.split(r"[_\-*]", pattern.strip().strip("\"'").lower(), maxsplit=1)[0]
 
 
-_NOT_FOR_PRODUCTION = re.compile(
+_NOT_FOR_PRODUCTION = deferred(
     r"\b(?:do not|don't|never|not)\s+(?:(?:use|used|run|deploy|be|to|this|it|file|image|setup|intended|meant|designed"
     r"|suitable|safe|recommended|ready)\s+){0,5}(?:in|for)\s+(?:a\s+)?production\b"
     r"(?!(?:\s+\w+){0,2}\s+(?:without|unless|until)\b)"  # `not for production use without first customizing it`
     r"|\bnot\s+production[- ]ready\b")
 """A negated production phrase: `DO NOT USE THIS IN PRODUCTION`, `not intended to be used for production`."""
-_DEVELOPMENT_ONLY = re.compile(
+_DEVELOPMENT_ONLY = deferred(
     r"(?:\b(?:local\s+)?(?:development|dev)[- ]only\b"
     r"|\bonly\s+(?:(?:meant|intended|used|designed)\s+)?for\s+(?:the\s+)?(?:local\s+)?development\b"
     r"|\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:is|are)\s+(?:(?:only|meant|intended|used|designed)\s+){0,2}"

@@ -84,9 +84,9 @@ def kind_of(name: str, parent: str = "") -> str | None:
     return _proxy_kind(name, parent.lower())
 
 
-_COMPOSE_SERVICES = re.compile(rb"^services:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[\w.-]+:[ \t]*\r?$", re.MULTILINE)
+_COMPOSE_SERVICES = deferred(rb"^services:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[\w.-]+:[ \t]*\r?$", re.MULTILINE)
 """A top-level `services:` mapping (its first entry a key, `web:`), not a list (GitLab CI's `services: - postgres`)."""
-_COMPOSE_IMAGE = re.compile(rb"^[ \t]+(?:image|build):", re.MULTILINE)
+_COMPOSE_IMAGE = deferred(rb"^[ \t]+(?:image|build):", re.MULTILINE)
 
 
 def content_kind(name: str, head: bytes) -> str | None:
