@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import threading
+import time
 
 import pytest
 from conftest import REPO, write_tree
@@ -87,6 +89,19 @@ def test_discovery_classifies_files_in_a_tree(tmp_path):
         "docker-compose.prod.yaml": "compose", "svc/Dockerfile.prod": "dockerfile",
         "svc/app.Dockerfile": "dockerfile", "svc/app.py": "python",
     }
+
+
+def test_a_compose_file_named_for_what_it_runs_is_found_by_its_services(tmp_path):
+    """`docker compose -f .docker/full-stack.yml` takes any name: a top-level `services:` mapping whose services
+    give an image or a build is a compose file; GitLab CI's `services:` list and other YAML are not."""
+    write_tree(tmp_path, {
+        ".docker/full-stack.yml": "version: '3'\nservices:\n\n  web:\n    image: local/site:devel\n",
+        "deploy/portainer.yaml": "services:\n  # the app\n  core:\n    build: ..\n",
+        ".gitlab-ci.yml": "services:\n  - postgres:15\ntest:\n  image: python:3.12\n",
+        "config/services.yml": "services:\n  mailer:\n    host: smtp.example.com\n",
+    })
+    kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
+    assert kinds == {".docker/full-stack.yml": "compose", "deploy/portainer.yaml": "compose"}
 
 
 # --- .gitignore --------------------------------------------------------------------------------
@@ -339,3 +354,71 @@ def test_git_listing_finds_what_the_walker_finds_in_a_generated_tree(tmp_path, m
 def test_outside_a_work_tree_git_gives_no_listing(tmp_path):
     write_tree(tmp_path, {"app.py": ""})
     assert walk._Walker(str(tmp_path), walk._Excludes(()), True)._git_files(str(tmp_path)) is None
+
+
+# --- the discovery memo ------------------------------------------------------------------------
+
+_MANIFEST = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
+
+
+def _memo_tree(tmp_path):
+    files = {"app/views.py": "", "tests/test_views.py": "", "deploy/pod.yaml": _MANIFEST, "config.yaml": "debug: true\n",
+             "chart/Chart.yaml": "name: c\n", "chart/values.yaml": "image: x\n", "s6-overlay/s6-rc.d/test-db/run": "",
+             "Dockerfile": "FROM python:3.12\n", "Dockerfile.prod": "FROM python:3.12\n"}
+    write_tree(tmp_path, files)
+    past = os.stat(tmp_path).st_mtime - 60
+    for rel in files:
+        os.utime(tmp_path / rel, (past, past))
+    return tmp_path
+
+
+def _memo_from(memo):
+    """The memo a later run reads: its data through JSON, as the cache keeps it."""
+    return walk.Memo(json.loads(json.dumps(memo.data())), time.time() * 1e9 - 3e9)
+
+
+def test_a_memo_gives_what_discovery_works_out(tmp_path, monkeypatch):
+    root = _memo_tree(tmp_path)
+    plain = discover([root], root)
+    first = walk.Memo(None, time.time() * 1e9 - 3e9)
+    assert discover([root], root, memo=first) == plain and first.changed
+    assert first.data()["kinds"]["deploy/pod.yaml"][3] == "kubernetes" and "chart/values.yaml" not in first.data()["kinds"]
+    worked_out: list[str] = []
+    monkeypatch.setattr(walk.scope, "classify", lambda path: worked_out.append(path) or classify(path))
+    real_sniff = walk.sniff_kind
+    monkeypatch.setattr(walk, "sniff_kind", lambda path: worked_out.append(path.name) or real_sniff(path))
+    second = _memo_from(first)
+    assert discover([root], root, memo=second) == plain
+    # only a chart's values file (its kind depends on its chart too) and the Dockerfile beside a production one
+    # (the sibling pass, which classifies no more than that) are worked out again
+    assert sorted(worked_out) == ["Dockerfile", "values.yaml"] and not second.changed
+
+
+def test_a_memo_reads_a_changed_file_again_and_ignores_what_it_cannot_use(tmp_path):
+    root = _memo_tree(tmp_path)
+    memo = walk.Memo(None, time.time() * 1e9 - 3e9)
+    discover([root], root, memo=memo)
+    (root / "config.yaml").write_text(_MANIFEST)  # now a manifest: its stat changed
+    data = memo.data()
+    data["roles"]["app/views.py"] = "nonsense"
+    data["roles"]["tests/test_views.py"] = ["test"]
+    data["kinds"]["deploy/pod.yaml"] = "kubernetes"
+    data["excludes"] = {key: ["not", "a", "regex"] for key in data["excludes"]}
+    again = walk.Memo(json.loads(json.dumps(data)), time.time() * 1e9 - 3e9)
+    assert discover([root], root, memo=again) == discover([root], root)
+    assert {f.rel: f.kind for f in discover([root], root).files}["config.yaml"] == "kubernetes"
+    assert "config.yaml" not in again.data()["kinds"]  # modified seconds ago: read again next time
+    assert walk.Memo("not a memo", 0).data() == {"roles": {}, "kinds": {}, "excludes": {}}
+
+
+def test_exclude_patterns_match_as_pathspec_matches_them():
+    """The excludes are one regex (patterns of any depth share their `^(?:.+/)?`); it decides as pathspec does."""
+    import pathspec
+
+    patterns = [*walk.DEFAULT_EXCLUDE, "/build/", "docs/*.py", "foo", "*.log", "a/**/b", "generated/*/"]
+    excludes, spec = walk._Excludes(patterns), pathspec.GitIgnoreSpec.from_lines(patterns)
+    paths = [".git/", "x/.git/", "x.git/", "a/b/", "a/x/y/b", "ab/", "build/", "src/build/", "src/build", "docs/x.py",
+             "docs/a/x.py", "foo", "z/foo/", "foobar", "q.log", "q/r.log/", "x.egg-info/", "x.egg-info", "ok/file.py",
+             "node_modules/x", "myvenv/", "x/venv/y", "generated/a/", "generated/a/b/", "x/generated/a/"]
+    assert [excludes.match(path) for path in paths] == [spec.match_file(path) for path in paths]
+    assert sum(excludes.match(path) for path in paths) > len(paths) // 2
