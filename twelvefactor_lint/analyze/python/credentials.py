@@ -58,8 +58,12 @@ _EMPTY_CONTAINER = re.compile(r"^\s*(\{\s*\}|\[\s*\])\s*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 _URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^/\s:@]*):(?P<password>[^/\s@]+)@(?P<host>[^/\s?#]+)")
+_LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(/|$)",
+                                 re.IGNORECASE)
+"""RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
+a documented default, not a secret."""
 _SERVICE_SCHEMES = re.compile(
-    r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
+    r"^(postgres(ql)?|psql|pgsql|postgis|mysql2?|mysqlgis|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
 OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
@@ -442,6 +446,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             masked, scheme, _ = found
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
+                                 local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
                                  module_kind=contexts.module_kind))
     return facts
 
