@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
+from typing import TypeGuard
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site, walk
@@ -413,11 +414,21 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
     fields = _settings_fields(names)
-    named = _named_values(index, names, text) | (examples := _example_values(index))
+    named: set[int] | None = None
+    examples: set[int] | None = None
     for site, key, value in bindings:
+        made_up = _random_fallback(site, key, value, names)
+        fallback = _or_fallback(value, names) or (
+            (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
+            and isinstance(value.value, str) and value.value else None)
+        judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued)
+        if made_up is None and not judged and not _may_be_literal(value, key):
+            continue  # nothing to report: the named and example values are looked up only for what would be
+        if named is None:
+            examples = _example_values(index)
+            named = _named_values(index, names, text) | examples
         if id(value) in named:
             continue
-        made_up = _random_fallback(site, key, value, names)
         if made_up is not None:
             persisted = site.function is not None and _persists(site.function, key)
             variable = _unset_read(site, key, index, names) if made_up[1] is value and not persisted else ""
@@ -426,15 +437,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
                                  settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1])))
-        fallback = _or_fallback(value, names) or (
-            (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
-            and isinstance(value.value, str) and value.value else None)
-        if fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued):
+        if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
                                         _refused(index, {key}, fallback[1])))
-        elif SECRET_NAME.search(key) and " " not in key and isinstance(value, ast.Constant) \
-                and looks_like_secret(key, value.value) and id(value) not in fallbacks:
+        elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, shape=(shape := secret_shape(str(value.value))), sure=shape in (PROVIDER, RANDOM),
@@ -443,13 +450,22 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
-        if found is not None and id(url.node) not in examples:
+        if found is None:
+            continue
+        examples = _example_values(index) if examples is None else examples
+        if id(url.node) not in examples:
             masked, scheme, _ = found
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
                                  module_kind=contexts.module_kind))
     return facts
+
+
+def _may_be_literal(value: ast.expr, key: str) -> TypeGuard[ast.Constant]:
+    """A secret's name bound to a literal that looks like one (a `SecretLiteral`, unless it is an env fallback)."""
+    return bool(SECRET_NAME.search(key)) and " " not in key and isinstance(value, ast.Constant) \
+        and looks_like_secret(key, value.value)
 
 
 def url_password(text: str) -> tuple[str, str, str] | None:
