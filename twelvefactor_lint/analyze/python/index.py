@@ -168,3 +168,26 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, ast.AST):
                 push(value)
         yield node
+
+
+def loads_and_parents(tree: ast.AST, climbed: frozenset[type]) -> tuple[list[ast.Name | ast.Attribute], dict[int, ast.AST]]:
+    """Every name and attribute the tree reads (`Load`), and id(child) -> parent for the children of nodes of the
+    `climbed` types: one pass without a generator, for `state`'s reads of a module holding state."""
+    loads: list[ast.Name | ast.Attribute] = []
+    parents: dict[int, ast.AST] = {}
+    stack: list[ast.AST] = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = type(node)
+        parent = node if kind in climbed else None
+        if (kind is ast.Name or kind is ast.Attribute) and isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+            loads.append(node)  # type: ignore[arg-type]
+        for name in _CHILD_FIELDS.get(kind) or _child_fields(kind):
+            value = getattr(node, name, None)
+            for child in value if type(value) is list else (value,):
+                if isinstance(child, ast.AST):
+                    push(child)
+                    if parent is not None:
+                        parents[id(child)] = parent
+    return loads, parents

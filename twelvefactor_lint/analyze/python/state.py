@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
-from twelvefactor_lint.analyze.python.index import Index, walk
+from twelvefactor_lint.analyze.python.index import Index, loads_and_parents, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
@@ -222,15 +222,8 @@ class _Reads:
         return name in self._found
 
     def _walk(self) -> set[str]:
-        parents: dict[int, ast.AST] = {}
+        loads, parents = loads_and_parents(self._tree, _CLIMBED)
         """Only the parents `_only_written` climbs through: subscripts, attributes, calls, expression statements."""
-        loads: list[ast.Name | ast.Attribute] = []
-        for node in walk(self._tree):
-            if type(node) in _CLIMBED:
-                for child in ast.iter_child_nodes(node):
-                    parents[id(child)] = node
-            if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
-                loads.append(node)
         found: set[str] = set()
         for node in loads:
             name = node.id if isinstance(node, ast.Name) else node.attr
