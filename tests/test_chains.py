@@ -443,10 +443,12 @@ def test_systemd_units_are_read_through_the_command_analysis(lint):
 
 @pytest.mark.parametrize("dev_first", [True, False])
 def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as_production(lint, dev_first):
-    """The production referrer decides whichever hop reaches the script first."""
+    """The production referrer decides whichever hop reaches the script first (the image is production's too: a
+    production compose file builds it)."""
     dev_command, prod_command = ("docker/start.sh", "docker/boot.sh") if dev_first else ("docker/boot.sh", "docker/start.sh")
     result = lint({
         "Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"sh\", \"{prod_command}\"]\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n",
         "docker-compose.dev.yml": f"services:\n  web:\n    build: .\n    command: {dev_command}\n",
         "docker/boot.sh": "#!/bin/sh\nexec docker/start.sh\n",
         "docker/start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app.wsgi\n",
@@ -454,3 +456,21 @@ def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as
     [migration] = _by_rule(result, "TF1201")
     assert (migration.path, migration.severity) == ("docker/start.sh", "warning")
     assert "dev-only" not in migration.message
+
+
+@pytest.mark.parametrize("production_image", [True, False])
+def test_a_script_only_development_images_start_is_judged_as_their_image(lint, production_image):
+    """Beside a production image, the development image's start script is a doubt as its image is; alone, that
+    image may be the only one there is, and its script is judged as production."""
+    files = {
+        "docker/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nCMD [\"/app/docker/run.sh\"]\n",
+        "docker-compose.yml": "services:\n  web:\n    build: {context: ., dockerfile: docker/Dockerfile}\n"
+                              "    volumes:\n      - ./app:/app/app\n",
+        "docker/run.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app.wsgi\n",
+    }
+    if production_image:
+        files["docker/prod/Dockerfile"] = "FROM python:3.12-slim\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n"
+    [migration] = _by_rule(lint(files), "TF1201")
+    assert (migration.path, migration.severity) == ("docker/run.sh", "info" if production_image else "warning")
+    assert ("only if this image is deployed: only development compose stacks build it" in migration.message) \
+        == production_image

@@ -171,7 +171,8 @@ _DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
 def _declares_development(service: dict) -> bool:
     """A service whose environment says it is a development setup (`DEV_ENV: 'True'`,
-    `FLASK_ENV: development`): the compose file is the developers' stack."""
+    `FLASK_ENV: development`): the compose file is the developers' stack. (A `develop: watch:` section is not:
+    `docker compose up` ignores it, and the same file may be the one users deploy.)"""
     for key, value in _environment(_field(service, "environment")):
         value = value.strip().lower()
         if is_dev_flag(key, debug=False) and value in {"1", "true", "yes", "on"} or \
@@ -237,13 +238,14 @@ def _debugging(service: dict) -> bool:
 
 
 def mounts_source_tree(volume: ComposeVolume, read_only_too: bool) -> bool:
-    """A writable bind mount of the project (`.:/app`, `./src:/code`), not of data or a config directory
-    (`read_only_too`: a read-only one counts as well)."""
+    """A writable bind mount of the project (`.:/app`, `./src:/code`; from a compose file in a subdirectory,
+    `..:/app`, `../src:/code`), not of data or a config directory (`read_only_too`: a read-only one counts as well)."""
     source = volume.source.rstrip("/")
-    directory = source == "." or (source.startswith("./") and "." not in posixpath.basename(source)
-                                  and posixpath.basename(source).lower() not in _CONFIG_DIRS
-                                  and not _CONFIG_PART.search(posixpath.basename(source)))
-    return volume.mount_type == "bind" and directory and (read_only_too or not volume.read_only) \
+    name = posixpath.basename(source)
+    inside = not posixpath.normpath(posixpath.join(posixpath.dirname(volume.path), source)).startswith("..")
+    project = source in (".", "..") or source.startswith(("./", "../")) and "." not in name \
+        and name.lower() not in _CONFIG_DIRS and not _CONFIG_PART.search(name)
+    return volume.mount_type == "bind" and inside and project and (read_only_too or not volume.read_only) \
         and not volume.data_like
 
 

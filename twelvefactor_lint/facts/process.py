@@ -25,6 +25,8 @@ class ProcessFact(Scaled):
                           "`PATH:LINE service `web``; else `\"\"`.", default="")
     started_by_path: str = doc("The file of that hop (`\"\"`: not started by another file).", default="")
     started_by_line: int = doc("The line of that hop (0: not started by another file).", default=0)
+    started_in: tuple[str, ...] = doc("For a script, the Dockerfiles of the images every hop that starts it runs it in "
+                                      "(`\"\"` for a hop whose image is not known).", default=())
     supervised: str = doc("For a process manager, filled by link: the programs its configs run; else `\"\"`.",
                           default="")
     stage: str = doc("The Dockerfile stage that declares it (`\"\"`: not a Dockerfile).", default="")
@@ -35,7 +37,7 @@ class ProcessFact(Scaled):
     arm: str = doc("In a dispatcher script, the `case` arm that runs it (`web`, `*`); `\"\"`: not in an arm.",
                    default="")
     dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
-                          "developers' image).", default=False)
+                          "developers' image), or in a script only such images start.", default=False)
     on_host: bool = doc("A supervisord program no declared process of the repository runs (no image, compose "
                         "service or script starts supervisord): a host (VM) install's, where supervisord is the "
                         "execution environment that captures its output; set by link.", default=False)
@@ -82,6 +84,9 @@ class ExtraProcess(ProcessFact):
     trapped: bool = doc("All of them are sent to the background by a script that then `wait`s for its children under "
                         "a `trap` that kills them on SIGTERM (`trap \"kill 0\" INT TERM EXIT`): they stop together, "
                         "but a crashed one is not restarted.", default=False)
+    beside_dev_server: str = doc("A development server the same start runs in the foreground (`python manage.py "
+                                 "runserver_plus 0.0.0.0:9001`): they are a development container's helpers (an asset "
+                                 "watcher); `\"\"`: none.", default="")
 
 
 @kind("process.dev_server")

@@ -14,7 +14,9 @@
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts are judged as a doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
-  manifest or Helm chart of the project deploys it (a workload running the project's image).
+  manifest or Helm chart of the project deploys it (a workload running the project's image). So are those
+  of the scripts only such images start, when another image of the project serves the app (its start, or a
+  script it starts, runs a web server).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
+from twelvefactor_lint.analyze.shell.programs import WEB_SERVER
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
@@ -168,6 +171,11 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     deployed = _deployed_images(facts, dockerfiles, project_words)
     development = _development_images(services, dockerfiles, set(starters) | deployed)
+    # another image serves the app in production: a script only development images start is then the
+    # developers' (otherwise the development stack's image may be the only one the app is served from)
+    production_image = any(start.main_role == WEB_SERVER and (start.path in dockerfiles or start.started_in)
+                           and not {start.path, *start.started_in} & development
+                           for start in facts if isinstance(start, ProcessStart))
     for service in services:
         if service.command or service.entrypoint:
             started = f"service `{service.service}` in {service.path}:{service.line}"
@@ -180,7 +188,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             return replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
-        if isinstance(fact, ProcessFact) and fact.path in development:
+        if isinstance(fact, ProcessFact) and (fact.path in development or fact.started_in and production_image and all(
+                dockerfile in development for dockerfile in fact.started_in)):
             return replace(fact, dev_image=True, condition="if this image is deployed: only development compose "
                                                             "stacks build it")
         return fact
