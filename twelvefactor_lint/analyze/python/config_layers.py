@@ -1,7 +1,8 @@
 """Config loaded in layers: a defaults file, then a file or variable a deploy supplies on top of it.
 
 `app.config.from_pyfile("default_config.py")` followed, in the same function, by `from_pyfile(path, silent=True)`,
-`from_envvar("APP_SETTINGS")`, `from_file(...)` or `from_prefixed_env()` makes the first file defaults: a deploy
+`from_envvar("APP_SETTINGS")`, `from_file(...)` or `from_prefixed_env()` makes the first file (or the module of a
+config class it imports, `from_object(DefaultConfig)`) defaults: a deploy
 replaces its values by rendering the later file or setting variables, without a code change. Link marks the
 locators of the defaults file (`layered`), so TF401/TF402 do not claim that swapping the service needs a code
 change. A second in-repository module (`from_object("config.Production")`) is code, not a deploy's layer.
@@ -15,9 +16,12 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.state import absolute_import
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ConfigDefaults, ConfigFileLoad
 
 _DEFAULTS_LOADERS = {"from_pyfile", "from_object"}
@@ -46,6 +50,14 @@ def _reads_env(call: ast.Call) -> bool:
     return any(isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
                or isinstance(node, ast.Name) and node.id in ("environ", "getenv")
                for arg in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(arg))
+
+
+def _imported_classes(index: Index, path: str) -> dict[str, str]:
+    """Local name -> the absolute module it comes from, for `from .config import DefaultConfig` statements: what
+    `from_object(DefaultConfig)` loads."""
+    module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
+    return {alias.asname or alias.name: absolute_import("." * node.level + (node.module or ""), module, is_package)
+            for node in index.imports if isinstance(node, ast.ImportFrom) for alias in node.names}
 
 
 def _imported_modules(index: Index) -> dict[str, str]:
@@ -85,6 +97,12 @@ def _loaded_file(call: ast.Call) -> str:
     return ""
 
 
+def _loaded_class(call: ast.Call, loader: str, classes: dict[str, str]) -> str:
+    """The module of an imported config class a load names (`from_object(DefaultConfig)`)."""
+    arg = call.args[0] if call.args else None
+    return classes.get(arg.id, "") if loader == "from_object" and isinstance(arg, ast.Name) else ""
+
+
 def _deploy_layer(call: ast.Call, loader: str) -> bool:
     """A load a deploy supplies: a variable naming a file, prefixed variables, or a file that may be absent
     (`silent=True`) or whose path the code does not spell."""
@@ -99,12 +117,13 @@ def config_layer_facts(index: Index, contexts: Contexts, path: str) -> list[Conf
         loader = _loader(site)
         if loader in _DEFAULTS_LOADERS | _DEPLOY_LOADERS:
             by_function[id(site.function)].append((site, loader))
-    modules = _imported_modules(index)
+    modules, classes = _imported_modules(index), _imported_classes(index, path)
     facts: list[ConfigDefaults | ConfigFileLoad] = []
     for loads in by_function.values():
         loads.sort(key=lambda pair: (pair[0].node.lineno, pair[0].node.col_offset))
         for i, (site, loader) in enumerate(loads):
-            loaded = _loaded_file(site.node) if loader in _DEFAULTS_LOADERS else ""
+            loaded = _loaded_file(site.node) or _loaded_class(site.node, loader, classes) \
+                if loader in _DEFAULTS_LOADERS else ""
             later = next(((s, name) for s, name in loads[i + 1:] if _deploy_layer(s.node, name)), None)
             if loaded and later:
                 facts.append(fact_at(ConfigDefaults, path, site.node, contexts.of(site), site.statement_line,
