@@ -3,7 +3,7 @@ outside the project (factor I).
 
 Imports: absolute imports the module needs to run.
 
-An import guarded by `try: ... except ImportError` is optional by design, and one under
+An import guarded by `try: ... except ImportError` is optional by design (so is the fallback its handler imports), and one under
 `if TYPE_CHECKING:` never runs; neither is a dependency the deploy must install.
 """
 
@@ -46,8 +46,10 @@ def _spells(test: ast.expr, word: str) -> bool:
 
 
 def _guarded(index: Index) -> set[int]:
-    """ids of the import nodes that are optional (try/except ImportError) or type-checking only."""
+    """ids of the import nodes that are optional (try/except ImportError, and the fallback the handler imports
+    instead: `except ImportError: from ordereddict import OrderedDict`) or type-checking only."""
     bodies = [node.body for node in index.tries if any(_catches_import_error(h) for h in node.handlers)]
+    bodies += [h.body for node in index.tries for h in node.handlers if _catches_import_error(h)]
     bodies += [node.body for node in index.ifs if _spells(node.test, "TYPE_CHECKING")]
     guarded: set[int] = set()
     for body in bodies:
