@@ -316,6 +316,8 @@ class UrlCredentials(PythonSiteFact):
     url: str = doc("The URL, password masked (`postgres://app:***@db`).")
     scheme: str = doc("Its scheme.")
     env_default: bool = doc("It is an environment read's fallback.")
+    default_account: str = doc("The server's published default account the URL logs in with (RabbitMQ's `guest:guest`), "
+                               "in words; `\"\"`: none.", default="")
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

@@ -439,11 +439,21 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
         if found is not None and id(url.node) not in examples:
-            masked, scheme, _ = found
+            masked, scheme, password = found
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
-                                 module_kind=contexts.module_kind))
+                                 module_kind=contexts.module_kind,
+                                 default_account=_default_account(scheme, masked, password)))
     return facts
+
+
+def _default_account(scheme: str, masked: str, password: str) -> str:
+    """A server's published default account the URL logs in with, in words: its password is in the server's
+    documentation, not a secret of the app (RabbitMQ's `guest:guest`, which logs in from localhost only)."""
+    user = masked.partition("://")[2].partition(":")[0]
+    if scheme.split("+")[0] in ("amqp", "amqps") and user == password == "guest":
+        return "RabbitMQ's built-in `guest` account, which logs in from localhost only"
+    return ""
 
 
 def url_password(text: str) -> tuple[str, str, str] | None:
