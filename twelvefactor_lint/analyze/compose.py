@@ -181,6 +181,24 @@ def _declares_development(service: dict) -> bool:
     return False
 
 
+_NOT_FOR_PRODUCTION = re.compile(r"\b(do not use (this )?(file )?in production|not for production( use)?|"
+                                 r"(is|are) for (local )?development|for (local )?development only|development only)\b",
+                                 re.IGNORECASE)
+
+
+def _header_says_development(lines: list[str]) -> bool:
+    """The comments heading the file say it is not for production (`# DO NOT USE THIS IN PRODUCTION - it is for
+    development only`, `# This file is for local development`): the authors' own word that it is the developers'
+    stack. Only the header counts: a comment further down is about the line it sits on."""
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#") and not text.startswith(("version:", "---", "name:")):
+            return False
+        if _NOT_FOR_PRODUCTION.search(text):
+            return True
+    return False
+
+
 def _environment(node) -> list[tuple[str, str]]:
     """(name, value) of a service's `environment:`, a mapping or a `NAME=value` list."""
     return [(key, value) for key, value, _ in _environment_entries(node)]
@@ -397,6 +415,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     facts = _shared_volumes(facts)
     debugging = {name for name, (_, node) in Y.items(services).items() if _debugging(Y.items(node))}
     if any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) or any(
-            _declares_development(Y.items(node)) for _, node in Y.items(services).values()):
+            _declares_development(Y.items(node)) for _, node in Y.items(services).values()) \
+            or _header_says_development(lines):
         facts = [replace(f, dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)
