@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import threading
+import time
 
 import pytest
 from conftest import REPO, write_tree
@@ -339,3 +341,58 @@ def test_git_listing_finds_what_the_walker_finds_in_a_generated_tree(tmp_path, m
 def test_outside_a_work_tree_git_gives_no_listing(tmp_path):
     write_tree(tmp_path, {"app.py": ""})
     assert walk._Walker(str(tmp_path), walk._Excludes(()), True)._git_files(str(tmp_path)) is None
+
+
+# --- the discovery memo ------------------------------------------------------------------------
+
+_MANIFEST = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
+
+
+def _memo_tree(tmp_path):
+    files = {"app/views.py": "", "tests/test_views.py": "", "deploy/pod.yaml": _MANIFEST, "config.yaml": "debug: true\n",
+             "chart/Chart.yaml": "name: c\n", "chart/values.yaml": "image: x\n", "s6-overlay/s6-rc.d/test-db/run": "",
+             "Dockerfile": "FROM python:3.12\n", "Dockerfile.prod": "FROM python:3.12\n"}
+    write_tree(tmp_path, files)
+    past = os.stat(tmp_path).st_mtime - 60
+    for rel in files:
+        os.utime(tmp_path / rel, (past, past))
+    return tmp_path
+
+
+def _memo_from(memo):
+    """The memo a later run reads: its data through JSON, as the cache keeps it."""
+    return walk.Memo(json.loads(json.dumps(memo.data())), time.time() * 1e9 - 3e9)
+
+
+def test_a_memo_gives_what_discovery_works_out(tmp_path, monkeypatch):
+    root = _memo_tree(tmp_path)
+    plain = discover([root], root)
+    first = walk.Memo(None, time.time() * 1e9 - 3e9)
+    assert discover([root], root, memo=first) == plain and first.changed
+    assert first.data()["kinds"]["deploy/pod.yaml"][3] == "kubernetes" and "chart/values.yaml" not in first.data()["kinds"]
+    worked_out: list[str] = []
+    monkeypatch.setattr(walk.scope, "classify", lambda path: worked_out.append(path) or classify(path))
+    real_sniff = walk.sniff_kind
+    monkeypatch.setattr(walk, "sniff_kind", lambda path: worked_out.append(path.name) or real_sniff(path))
+    second = _memo_from(first)
+    assert discover([root], root, memo=second) == plain
+    # only a chart's values file (its kind depends on its chart too) and the Dockerfile beside a production one
+    # (the sibling pass, which classifies no more than that) are worked out again
+    assert sorted(worked_out) == ["Dockerfile", "values.yaml"] and not second.changed
+
+
+def test_a_memo_reads_a_changed_file_again_and_ignores_what_it_cannot_use(tmp_path):
+    root = _memo_tree(tmp_path)
+    memo = walk.Memo(None, time.time() * 1e9 - 3e9)
+    discover([root], root, memo=memo)
+    (root / "config.yaml").write_text(_MANIFEST)  # now a manifest: its stat changed
+    data = memo.data()
+    data["roles"]["app/views.py"] = "nonsense"
+    data["roles"]["tests/test_views.py"] = ["test"]
+    data["kinds"]["deploy/pod.yaml"] = "kubernetes"
+    data["excludes"] = {key: ["not", "a", "regex"] for key in data["excludes"]}
+    again = walk.Memo(json.loads(json.dumps(data)), time.time() * 1e9 - 3e9)
+    assert discover([root], root, memo=again) == discover([root], root)
+    assert {f.rel: f.kind for f in discover([root], root).files}["config.yaml"] == "kubernetes"
+    assert "config.yaml" not in again.data()["kinds"]  # modified seconds ago: read again next time
+    assert walk.Memo("not a memo", 0).data() == {"roles": {}, "kinds": {}, "excludes": {}}

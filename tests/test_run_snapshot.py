@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -116,14 +117,14 @@ from twelvefactor_lint.cli import main
 try:
     main(sys.argv[1:])
 finally:
-    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link")
+    heavy = ("twelvefactor_lint.facts", "twelvefactor_lint.runner", "twelvefactor_lint.link", "yaml")
     print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
 
-def test_a_replayed_run_imports_no_analyzer_fact_class_or_link(tmp_path):
+def test_a_replayed_run_imports_no_analyzer_fact_class_link_or_rule_file(tmp_path):
     """A warm run with nothing changed is startup, discovery and the snapshot: the fact classes (every rule's
-    vocabulary, checked only when a run judges) are never imported."""
+    vocabulary, checked only when a run judges) are never imported, nor the rule files read (no YAML)."""
     import subprocess
     import sys
 
@@ -132,5 +133,58 @@ def test_a_replayed_run_imports_no_analyzer_fact_class_or_link(tmp_path):
                str(tmp_path / "cache"), str(project)]
     cold, warm = (subprocess.run(command, capture_output=True, text=True, check=True) for _ in range(2))
     assert cold.stdout == warm.stdout
-    assert cold.stderr.splitlines()[-1] == str(["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner"])
+    assert cold.stderr.splitlines()[-1] == str(
+        ["twelvefactor_lint.facts", "twelvefactor_lint.link", "twelvefactor_lint.runner", "yaml"])
     assert warm.stderr.splitlines()[-1] == "[]"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_replayed_run_in_a_git_work_tree_translates_no_pattern(tmp_path):
+    """In a git work tree a replayed run, whole or of one named file (pre-commit's), takes the exclude patterns'
+    regex from the discovery memo and reads no .gitignore: pathspec is never imported."""
+    import subprocess
+    import sys
+
+    project = _project(tmp_path)
+    (project / ".gitignore").write_text("*.log\n")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    for named in ([str(project)], ["util.py"]):
+        command = [sys.executable, "-c", _LOADED.replace('"yaml"', '"yaml", "pathspec"'), "check", "--format", "json",
+                   "--exit-zero", "--cache-dir", str(tmp_path / "cache"), *named]
+        cold, warm = (subprocess.run(command, capture_output=True, text=True, check=True, cwd=project) for _ in range(2))
+        assert cold.stdout == warm.stdout and "pathspec" in cold.stderr.splitlines()[-1]
+        assert warm.stderr.splitlines()[-1] == "[]"
+
+
+def test_a_replayed_report_reads_the_rules_it_shows(tmp_path, monkeypatch):
+    """A replayed run's text report shows fixable findings by their rule's autofix, read from the rule files then
+    (here: the parsed rules the cache keeps, `kept_rules`, removed); a rule file unreadable by then stops the run
+    like a malformed one (exit 2, one line)."""
+    from click.testing import CliRunner
+
+    from twelvefactor_lint.cli import main
+    from twelvefactor_lint.judge import catalogue
+
+    project = write_tree(tmp_path / "project", {"app.py": "X = 1\n",
+                                                "Dockerfile": "FROM python:3.12-slim\nCMD gunicorn app:app\n"})
+    _age(project)
+    command = ["check", "--exit-zero", "--cache-dir", str(tmp_path / "cache"), str(project)]
+    cold = CliRunner().invoke(main, command)
+    assert cold.exit_code == 0 and "fixable with --fix" in cold.output
+    for kept in (tmp_path / "cache" / "projects").glob("*.rules"):
+        kept.unlink()
+    read: list[Path] = []
+    real = catalogue.load_rule
+    monkeypatch.setattr(catalogue, "load_rule", lambda source, *args: read.append(source) or real(source, *args))
+    assert CliRunner().invoke(main, [*command[:1], "--format", "json", *command[1:]]).exit_code == 0
+    assert not read  # a replayed JSON report needs no rule metadata
+    assert CliRunner().invoke(main, command).output == cold.output and read
+    for kept in (tmp_path / "cache" / "projects").glob("*.rules"):
+        kept.unlink()
+
+    def unreadable(source, *args):
+        raise catalogue.CatalogueError(f"{source}: cannot read rule: permission denied")
+
+    monkeypatch.setattr(catalogue, "load_rule", unreadable)
+    failed = CliRunner().invoke(main, command)
+    assert failed.exit_code == 2 and failed.output.startswith("12f-lint: error: rule catalogue: ")

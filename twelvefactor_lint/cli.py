@@ -55,6 +55,10 @@ class _DefaultToCheck(click.Group):
             if not standalone_mode:
                 raise
             _fail(" ".join(error.format_message().split()), error.exit_code if error.exit_code != 1 else EXIT_ERROR)
+        except CatalogueError as error:  # a rule file read only when a report asks for rule metadata (`_catalogue`)
+            if not standalone_mode:
+                raise
+            _fail(f"rule catalogue: {error}")
         except click.Abort:
             if not standalone_mode:
                 raise
@@ -76,13 +80,15 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
-def _catalogue(rule_dirs: tuple[Path, ...] = (), check_vocabulary: bool = True) -> Catalogue:
+def _catalogue(rule_dirs: tuple[Path, ...] = (), check_vocabulary: bool = True, cache: Path | None = None) -> Catalogue:
     """The built-in rules and those of user rule directories; a bad rule file stops the run (exit 2).
-    Without `check_vocabulary`, the run checks the fact kinds and fields unless it replays its snapshot."""
+    Without `check_vocabulary` (a run): the rules are read (through the `cache` directory, when given; their fact
+    kinds and fields checked) when the run asks for them, which a run replaying its snapshot does only for a
+    report showing rule metadata."""
     from twelvefactor_lint.judge import catalogue
 
     try:
-        return catalogue.load(rule_dirs, check_vocabulary)
+        return catalogue.load(rule_dirs, check_vocabulary, lazy=not check_vocabulary, cache=cache)
     except CatalogueError as error:
         _fail(f"rule catalogue: {error}")
 
@@ -131,13 +137,15 @@ def check(**params: Any) -> None:
 
 
 def _check(opts: CheckOptions) -> NoReturn:
+    from twelvefactor_lint.infra.cache import location
     from twelvefactor_lint.report import ReportOptions
     from twelvefactor_lint.report import outputs as report_outputs
 
     planned, accepted = _preflight(opts)
     targets = opts.targets
     settings = _settings(opts)
-    catalogue = _catalogue((*settings.rule_paths(), *opts.rule_dirs), check_vocabulary=False)
+    catalogue = _catalogue((*settings.rule_paths(), *opts.rule_dirs), check_vocabulary=False,
+                           cache=location(settings.root, settings.cache_dir) if settings.cache else None)
     if accepted is None and settings.baseline and opts.write_baseline is None:
         accepted = _load_baseline(settings.root / settings.baseline, settings.baseline)
     result = _lint(targets, settings, catalogue, opts.debug, opts.quiet)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -126,6 +124,8 @@ def _url(key: str, value: Any) -> str:
 
 def _patterns(key: str, value: Any) -> tuple[str, ...]:
     """gitignore-style patterns, each one checked now so that a bad one is a config error, not a crash."""
+    import pathspec  # only a config with patterns pays for it
+
     patterns = _strings(key, value)
     for pattern in patterns:
         try:

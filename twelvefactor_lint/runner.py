@@ -382,6 +382,8 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
                         judged=(lambda source: source.role in judged) if focus is not None else None)
     if store:
         store.save()
+        if started.memo is not None:
+            started.memo.keep()
         if started.snapshot is not None:
             started.snapshot.keep(result, probes)
     return result

@@ -57,7 +57,7 @@ def _judgment_errors(item: dict) -> list[str]:
         errors.append("rule missing or not like TF601")
     if not isinstance(item.get("path"), str) or type(item.get("line")) is not int:
         errors.append("path and line (int) required")
-    if _verdict(item) not in VERDICTS:
+    if verdict(item) not in VERDICTS:
         errors.append(f"verdict must be true, false or noisy, got {item.get('verdict')!r}")
     if not isinstance(item.get("why"), str) or not item["why"].strip():
         errors.append("why (one line) missing")
@@ -84,7 +84,7 @@ def validate(labels: object, entry: corpus.Entry) -> list[str]:
     return errors
 
 
-def _verdict(judgment: dict) -> object:
+def verdict(judgment: dict) -> object:
     """A judgment's verdict as a word; YAML reads an unquoted true/false as a bool."""
     value = judgment.get("verdict")
     return ("true" if value else "false") if isinstance(value, bool) else value
@@ -153,10 +153,10 @@ def score_half(root: Path, half: str) -> dict:
                                  ("rule", "severity", "path", "line", "fingerprint", "message")}})
                 continue
             used.add(id(judgment))
-            counts["warning+"][_verdict(judgment)] += 1
-            by_rule.setdefault(finding["rule"], dict.fromkeys(VERDICTS, 0))[_verdict(judgment)] += 1
+            counts["warning+"][verdict(judgment)] += 1
+            by_rule.setdefault(finding["rule"], dict.fromkeys(VERDICTS, 0))[verdict(judgment)] += 1
             if finding["severity"] == "error":
-                counts["error"][_verdict(judgment)] += 1
+                counts["error"][verdict(judgment)] += 1
         stale += [{"repo": entry.repo, "rule": j["rule"], "path": j["path"], "line": j["line"]}
                   for j in judgments if id(j) not in used]
         for expected in labels.get("expected") or []:

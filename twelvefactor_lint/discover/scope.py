@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from twelvefactor_lint.devprod import ENVIRONMENT_WORDS, names_dev_file, names_prod_file
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
 ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
+ROLE_SET = frozenset(ROLES)
 
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
 _TEST_DIR = re.compile(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
@@ -72,8 +74,9 @@ def _dirs(dirs: tuple[str, ...]) -> _Dirs:
     )
 
 
-@dataclass(frozen=True)
-class _Path:
+class _Path(NamedTuple):
+    """A path as the role tests read it (a tuple: made for every file discovered)."""
+
     dirs: _Dirs
     name: str
     stem: str
@@ -109,7 +112,10 @@ def classify(rel_path: str) -> str:
     if name == "__init__.py" and dirs:  # a settings package (`settings/debug/__init__.py`) is named by its directory
         stem, dirs = dirs[-1], dirs[:-1]
     facts = _Path(_dirs(dirs), name, stem, python)
-    return next((role for role, test in _RULES if test(facts)), PROD)
+    for role, test in _RULES:
+        if test(facts):
+            return role
+    return PROD
 
 
 def _name(rel_path: str) -> str:

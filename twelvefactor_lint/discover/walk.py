@@ -13,13 +13,15 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.discover import scope
+
+if TYPE_CHECKING:  # imported where a pattern is translated: a warm run in a git work tree needs none (`Memo`)
+    import pathspec
 
 PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES, S6, SYSTEMD = (
     "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies",
@@ -137,6 +139,9 @@ class SourceFile:
     rel: str
     kind: str
     role: str
+    stat_seen: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
+    """(size, mtime_ns, inode) of a regular file as discovery saw it (None for a symlink, or a file not
+    discovered), so a warm run's snapshot key does not stat every file a second time."""
 
 
 @dataclass(frozen=True)
@@ -151,15 +156,97 @@ class Discovery:
     skipped: tuple[Skipped, ...]
 
 
+class Memo:
+    """What discovery worked out about files, for a later run to take over instead of working it out again:
+    the role of each path classified (a function of the path alone), the kind a YAML file's (or an
+    app.json's) content gives, under the file's (size, mtime_ns, inode), and the regex pathspec makes of the
+    exclude patterns (a function of the patterns and pathspec, which the code stamp covers). `replay` keeps it
+    in the cache.
+
+    `data` as `data()` gave it (anything else is an empty memo); a kind read from a file modified after
+    `racy_after_ns` is not kept (a same-second edit would keep its stat)."""
+
+    def __init__(self, data: Any, racy_after_ns: float):
+        roles, kinds, excludes = (data.get("roles"), data.get("kinds"), data.get("excludes")) \
+            if isinstance(data, dict) else (None, None, None)
+        self._roles: dict[str, Any] = roles if isinstance(roles, dict) else {}
+        self._kinds: dict[str, Any] = kinds if isinstance(kinds, dict) else {}
+        self._excludes: dict[str, Any] = excludes if isinstance(excludes, dict) else {}
+        self._used_excludes: set[str] = set()
+        self._racy_after_ns = racy_after_ns
+        self._used_roles: set[str] = set()
+        self._used_kinds: set[str] = set()
+        self.changed = False
+        """Something was worked out that the memo did not hold: `data()` is worth keeping."""
+
+    def role(self, path: str) -> str:
+        """`scope.classify(path)`."""
+        self._used_roles.add(path)
+        role = self._roles.get(path)
+        if not (isinstance(role, str) and role in scope.ROLE_SET):
+            role = self._roles[path] = scope.classify(path)
+            self.changed = True
+        return role
+
+    def content_kind(self, path: str, rel: str) -> str | None:
+        """`sniff_kind(path)`; from the memo for a regular file whose stat is as it was."""
+        name = os.path.basename(path)
+        if not by_content(name):
+            return None
+        if HELM_VALUES.match(name):  # a values file's kind also depends on its chart
+            return sniff_kind(Path(path))
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return sniff_kind(Path(path))
+        seen = [info.st_size, info.st_mtime_ns, info.st_ino]
+        self._used_kinds.add(rel)
+        known = self._kinds.get(rel)
+        if isinstance(known, list) and len(known) == 4 and known[:3] == seen and known[3] in _CONTENT_KINDS:
+            return known[3]
+        kind = sniff_kind(Path(path))
+        if info.st_mtime_ns < self._racy_after_ns:
+            self._kinds[rel] = [*seen, kind]
+        else:
+            self._kinds.pop(rel, None)
+        self.changed = True
+        return kind
+
+    def joined_excludes(self, patterns: list[str]) -> str | None:
+        """The one regex `_Excludes` matches `patterns` with, as pathspec translated them for an earlier run."""
+        key = "\n".join(patterns)
+        self._used_excludes.add(key)
+        joined = self._excludes.get(key)
+        return joined if isinstance(joined, str) else None
+
+    def keep_excludes(self, patterns: list[str], joined: str) -> None:
+        self._excludes["\n".join(patterns)] = joined
+        self.changed = True
+
+    def data(self) -> dict[str, Any]:
+        """What a later run's memo is made from: the entries this run used (a file gone is forgotten)."""
+        return {"roles": {path: self._roles[path] for path in self._used_roles},
+                "kinds": {rel: self._kinds[rel] for rel in self._used_kinds if rel in self._kinds},
+                "excludes": {key: self._excludes[key] for key in self._used_excludes if key in self._excludes}}
+
+
+_CONTENT_KINDS = (KUBERNETES, PAAS, None)
+"""What `content_kind` can find."""
+
+
 def discover(
     paths: Iterable[Path],
     root: Path,
     exclude: Iterable[str] = DEFAULT_EXCLUDE,
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    memo: Memo | None = None,
 ) -> Discovery:
-    """Files of known kinds under `paths`, sorted by relative path, plus what was skipped."""
-    walker = _Walker(str(root.resolve()), _Excludes(exclude), respect_gitignore)
+    """Files of known kinds under `paths`, sorted by relative path, plus what was skipped; with a `memo`, what
+    it holds is taken over (and what it does not, added)."""
+    walker = _Walker(str(root.resolve()), _Excludes(exclude, memo), respect_gitignore, memo)
     found: dict[str, SourceFile] = {}
     skipped: dict[str, Skipped] = {}
     for given in paths:
@@ -180,31 +267,46 @@ class _Excludes:
     Without negations, any pattern matching decides, so the patterns are one compiled alternation
     instead of pathspec's loop over every pattern."""
 
-    def __init__(self, patterns: Iterable[str]):
+    def __init__(self, patterns: Iterable[str], memo: Memo | None = None):
         patterns = list(patterns)
         self.directories_only = all(p.strip().endswith("/") and not p.strip().startswith("!") for p in patterns)
         """Every pattern names directories only: a file below none of them is never excluded itself."""
+        self._spec: pathspec.GitIgnoreSpec | None = None
+        self._joined: re.Pattern[str] | None = None
+        kept = memo.joined_excludes(patterns) if memo is not None else None
+        if kept is not None:  # pathspec's own translation, kept: a warm run in a git work tree never imports it
+            self._joined = re.compile(kept)
+            return
+        import pathspec
+
         self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
-        self._joined: re.Pattern[str] | None = None
         if all(include for include, _ in active):
-            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active)
-            self._joined = re.compile(joined or "(?!)")
+            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active) or "(?!)"
+            self._joined = re.compile(joined)
+            if memo is not None:
+                memo.keep_excludes(patterns, joined)
 
     def match(self, path: str) -> bool:
-        return self._joined.match(path) is not None if self._joined is not None else self._spec.match_file(path)
+        if self._joined is not None:
+            return self._joined.match(path) is not None
+        assert self._spec is not None  # one of the two is made
+        return self._spec.match_file(path)
 
 
 # One directory's .gitignore: (the directory's path relative to the walk's floor with a trailing `/`, or "").
-_Chain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
+_Chain = tuple[tuple[str, "pathspec.GitIgnoreSpec"], ...]
 
 
 class _Walker:
-    def __init__(self, root: str, excludes: _Excludes, respect_gitignore: bool):
+    def __init__(self, root: str, excludes: _Excludes, respect_gitignore: bool, memo: Memo | None = None):
         self.root = root
         self.excludes = excludes
         self.respect_gitignore = respect_gitignore
         self._ignore_specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._role: Callable[[str], str] = memo.role if memo is not None else scope.classify
+        self._content_kind: Callable[[str, str], str | None] = \
+            memo.content_kind if memo is not None else lambda path, rel: sniff_kind(Path(path))
 
     def walk(self, absolute: str, force_exclude: bool) -> Iterator[SourceFile | Skipped]:
         if not os.path.lexists(absolute):
@@ -212,7 +314,8 @@ class _Walker:
             return
         rel = self._rel(absolute)
         is_dir = os.path.isdir(absolute)
-        ignored = rel != "." and self._ignored_path(absolute, is_dir, self.root)
+        # (a named file's .gitignore matters only with force_exclude: the pre-commit run of one file reads none)
+        ignored = rel != "." and (is_dir or force_exclude) and self._ignored_path(absolute, is_dir, self.root)
         if force_exclude and ignored:
             return
         if is_dir and not os.path.islink(absolute):
@@ -256,6 +359,7 @@ class _Walker:
                     or os.path.exists(os.path.join(top, directory, "pyvenv.cfg"))
             return dropped[directory]
 
+        base_dir = os.path.join(top, "")  # `top/` (string concatenation: this loop runs once per file of a project)
         for name in names:
             if name.endswith("/"):
                 if not dropped_dir(name[:-1]):
@@ -265,8 +369,9 @@ class _Walker:
             if dropped_dir(directory):
                 continue
             rel = prefix + name
-            path = os.path.join(top, name)
-            kind = kind_of(base, posixpath.dirname(rel)) or (sniff_kind(Path(path)) if by_content(base) else None)
+            path = base_dir + name
+            kind = PYTHON if base.endswith(".py") else kind_of(base, posixpath.dirname(rel)) \
+                or (self._content_kind(path, rel) if by_content(base) else None)
             if kind is None:
                 if os.path.islink(path) and os.path.isdir(path) and not self.excludes.match(rel + "/"):
                     yield Skipped(_printable(rel), "symlink to a directory, not followed")
@@ -319,7 +424,7 @@ class _Walker:
             stack.extend(reversed(subdirs))
 
     def _file(self, path: str, rel: str, explicit: bool, kind: str | None = None) -> SourceFile | Skipped | None:
-        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or sniff_kind(Path(path))
+        kind = kind or kind_of(os.path.basename(path), posixpath.dirname(rel)) or self._content_kind(path, rel)
         if kind is None:
             # A named shell script is read through the start chain that runs it (focus reports on it); other
             # extension-less files (and YAML that is no manifest) are what pre-commit passes because a script
@@ -334,6 +439,7 @@ class _Walker:
             return None if not explicit else Skipped(rel, "path does not exist")
         except OSError as error:  # in a directory that can be listed but not entered
             return Skipped(rel, f"unreadable: {error.strerror or error}")
+        seen = None
         if stat.S_ISLNK(info.st_mode):
             try:
                 target = os.path.realpath(path, strict=True)
@@ -345,7 +451,9 @@ class _Walker:
                 return Skipped(rel, "not a regular file")
         elif not stat.S_ISREG(info.st_mode):
             return Skipped(rel, "not a regular file")
-        return SourceFile(path, rel, kind, scope.classify(_service_free(rel) if kind == S6 else rel))
+        else:
+            seen = info.st_size, info.st_mtime_ns, info.st_ino
+        return SourceFile(path, rel, kind, self._role(_service_free(rel) if kind == S6 else rel), seen)
 
     def _rel(self, path: str) -> str:
         if _is_within(path, self.root):
@@ -384,6 +492,8 @@ class _Walker:
                         lines += handle.read().splitlines()
                 except OSError:
                     pass
+            import pathspec
+
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         spec = self._ignore_specs[directory]
         if spec is None:
@@ -422,6 +532,8 @@ def is_shell_script(path: Path) -> bool:
 def _printable(name: str) -> str:
     """A file name's bytes that are not UTF-8 (surrogates after os.fsdecode) as `\\xff` escapes, so
     every report stays valid UTF-8; the file itself is still read through its real path."""
+    if name.isascii():
+        return name
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate from a UTF-16 file system

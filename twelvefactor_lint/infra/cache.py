@@ -39,7 +39,8 @@ TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 MAX_AGE = 30 * 86400
 _REFRESH_AGE = 86400
 RACY_NS = 3_000_000_000
-_PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash")
+_PARSERS = ("yaml", "dockerfile_parse", "tree_sitter", "tree_sitter_bash", "pathspec")
+"""The libraries whose code the cached data depends on (pathspec: which files discovery finds)."""
 
 
 def default_dir() -> Path:
@@ -309,7 +310,12 @@ def _hash(*parts: str) -> str:
 
 def project_file(directory: Path, root: Path, suffix: str) -> Path:
     """Where the cache keeps a project's `suffix` file (the pack, the run snapshot) for this code stamp."""
-    return directory / "projects" / f"{_hash(code_stamp(), str(root.resolve()))}.{suffix}"
+    return keyed_file(directory, suffix, str(root.resolve()))
+
+
+def keyed_file(directory: Path, suffix: str, *key: str) -> Path:
+    """Where the cache keeps a `suffix` file made from what `key` names, for this code stamp (pruned like a pack)."""
+    return directory / "projects" / f"{_hash(code_stamp(), *key)}.{suffix}"
 
 
 def read_json(path: Path) -> Any:

@@ -79,7 +79,7 @@ class RunSnapshot:
                  skipped: Sequence[Skipped]):
         self._path = project_file(directory, root, "run")
         self._now = time.time()
-        self._stats = [stat_of(source.path) for source in files]
+        self._stats = [source.stat_seen or stat_of(source.path) for source in files]
         index = [f"{s.rel}\0{s.kind}\0{s.role}\0{stat}" for s, stat in zip(files, self._stats, strict=True)]
         self._key = _digest(code_stamp(), str(_FORMAT), *key_parts, *index, "skipped",
                             *(f"{s.rel}\0{s.reason}" for s in skipped))
@@ -110,7 +110,7 @@ class RunSnapshot:
 def key_parts(settings: Settings, paths: Iterable[Path], explicit: Iterable[str], catalogue: Catalogue) -> list[str]:
     """What a run's result depends on besides the files: its settings (but `--jobs`, which changes no report),
     the paths named and the rules."""
-    rules = sorted({str(rule.source) for rule in catalogue.rules})
+    rules = sorted({str(source) for source in catalogue.sources})
     return [repr(replace(settings, jobs=0)), *map(str, paths), "explicit", *sorted(explicit), "rules",
             *(f"{source}\0{stat_of(source)}" for source in rules)]
 

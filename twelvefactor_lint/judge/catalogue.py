@@ -7,14 +7,12 @@ conditions (equality, one-of, regex, not). The same catalogue feeds the engine,
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from twelvefactor_lint import factors
 from twelvefactor_lint.discover.scope import ROLES
@@ -35,9 +33,6 @@ SAFETIES = ("safe", "unsafe")
 
 if TYPE_CHECKING:
     from twelvefactor_lint.facts import Fact
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class CatalogueError(Exception):
     """A malformed rule file; the run stops with exit code 2."""
@@ -133,11 +128,49 @@ class Rule:
     autofix: Autofix | None = None
 
 
-@dataclass(frozen=True)
 class Catalogue:
-    rules: tuple[Rule, ...]
-    vocabulary_checked: bool = field(default=True, compare=False)
-    """False when loaded with `check_vocabulary=False`: `checked()` checks it before any fact is judged."""
+    """The rules, in catalogue order. One `load`ed with `lazy` reads its rule files when its rules are first
+    asked for: a run replaying its snapshot (whose key holds the rule files' stats, `sources`) and reporting no
+    rule metadata (JSON) never parses YAML."""
+
+    def __init__(self, rules: tuple[Rule, ...], vocabulary_checked: bool = True):
+        self._rules: tuple[Rule, ...] | None = rules
+        self._files: tuple[tuple[Path, bool], ...] = ()
+        self._cache: Path | None = None
+        self.vocabulary_checked = vocabulary_checked
+        """False when loaded with `check_vocabulary=False`: `checked()` checks it before any fact is judged."""
+
+    @classmethod
+    def of_files(cls, files: tuple[tuple[Path, bool], ...], check_vocabulary: bool, cache: Path | None = None) -> Catalogue:
+        """The catalogue of these rule files ((path, built-in) each), read when its rules are first asked for
+        (through the cache directory `cache`, `kept_rules`, when given and the vocabulary is checked later)."""
+        catalogue = cls((), check_vocabulary)
+        catalogue._rules, catalogue._files, catalogue._cache = None, files, cache
+        return catalogue
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """CatalogueError for a malformed rule file, when the rules are read."""
+        if self._rules is None:
+            parse = partial(_read, self._files, self.vocabulary_checked)
+            if self._cache is None or self.vocabulary_checked:
+                self._rules = parse()
+            else:
+                from twelvefactor_lint.judge import kept_rules
+
+                self._rules = kept_rules.read(self._files, self._cache, parse)
+        return self._rules
+
+    @property
+    def sources(self) -> list[Path]:
+        """The rule files, one per rule (without reading them)."""
+        return [path for path, _ in self._files] if self._rules is None else [rule.source for rule in self._rules]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Catalogue) and self.rules == other.rules
+
+    def __hash__(self) -> int:
+        return hash(self.rules)
 
     def checked(self) -> Catalogue:
         """This catalogue with its fact kinds and fields checked (CatalogueError for the first unknown one)."""
@@ -145,7 +178,7 @@ class Catalogue:
             for rule in self.rules:
                 for matcher in rule.matchers:
                     _check_vocabulary(matcher.fact, [c.attr for c in matcher.where], matcher.message, rule.source)
-        return replace(self, vocabulary_checked=True)
+        return Catalogue(self.rules)
 
     def get(self, key: str) -> Rule | None:
         for rule in self.rules:
@@ -251,6 +284,8 @@ def _check_vocabulary(kind: str, keys: list[str], message: str, source: Path) ->
 
 
 def _nearest(word: str, names: Iterable[str]) -> str:
+    import difflib  # for an error message only
+
     return (difflib.get_close_matches(word, list(names), n=1, cutoff=0.0) or [""])[0]
 
 
@@ -311,8 +346,11 @@ def _autofix(data: dict, source: Path) -> Autofix | None:
 
 def _safe_load(text: str) -> Any:
     """`yaml.safe_load` through libyaml's safe loader where PyYAML has it: every run loads the whole
-    catalogue, and the pure-Python loader spent ~150 ms of a 10-file run on it."""
-    loader = _SAFE_LOADER(text)
+    catalogue, and the pure-Python loader spent ~150 ms of a 10-file run on it. (Imported here: a replayed run
+    reads no rule file, and PyYAML's import alone costs some 20 ms.)"""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         return loader.get_single_data()
     finally:
@@ -321,6 +359,8 @@ def _safe_load(text: str) -> Any:
 
 def load_rule(source: Path, builtin: bool = True, check_vocabulary: bool = True) -> Rule:
     """One rule file; `builtin` rules have TF ids, a user rule directory's have their own prefix."""
+    import yaml
+
     try:
         data = _safe_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -377,25 +417,36 @@ def builtin_rules_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "rules"
 
 
-def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True) -> Catalogue:
-    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike.
+def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True, lazy: bool = False,
+         cache: Path | None = None) -> Catalogue:
+    """The built-in rules, then those of user rule directories (`rule-dirs`, `--rule-dir`), validated alike;
+    `lazy`: read when the rules are first asked for (`Catalogue.rules`), a missing directory still failing now;
+    `cache`: a run's cache directory, where the parsed rules are kept (`kept_rules`; without `check_vocabulary`).
 
     Without `check_vocabulary` the fact kinds and fields the rules name are checked by `Catalogue.checked()`:
     the vocabulary is every fact class, which a run replaying its snapshot (made under the same rule files
     and code, so checked then) never imports."""
-    rules: list[Rule] = []
+    files: list[tuple[Path, bool]] = []
     for directory in (builtin_rules_dir(), *extra_dirs):
         if not directory.is_dir():
             raise CatalogueError(f"rules directory not found: {directory}")
         builtin = directory == builtin_rules_dir()
-        rules += [load_rule(p, builtin, check_vocabulary) for p in sorted(directory.glob("*.y*ml"))]
+        files += [(path, builtin) for path in sorted(directory.glob("*.y*ml"))]
+    catalogue = Catalogue.of_files(tuple(files), check_vocabulary, cache)
+    if not lazy:
+        catalogue.rules  # noqa: B018 - read now: a malformed rule file fails here
+    return catalogue
+
+
+def _read(files: Iterable[tuple[Path, bool]], check_vocabulary: bool) -> tuple[Rule, ...]:
+    rules = [load_rule(path, builtin, check_vocabulary) for path, builtin in files]
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.id, rule.name):
             if key in seen:
                 raise CatalogueError(f"{rule.source}: `{key}` is already defined in {seen[key]}")
             seen[key] = rule.source
-    return Catalogue(tuple(sorted(rules, key=_rule_order)), check_vocabulary)
+    return tuple(sorted(rules, key=_rule_order))
 
 
 def _rule_order(rule: Rule) -> tuple[int, int, int, str]:

@@ -107,6 +107,8 @@ def _safety(result: Result) -> dict[str, str]:
 
 def fixable_hint(result: Result) -> str:
     """`3 fixable with --fix (1 more with --unsafe-fixes).`, empty when nothing is."""
+    if not any(f.fixable for f in result.findings):
+        return ""  # without reading the rules: a replayed run may not have
     safety = _safety(result)
     fixable = [f for f in result.findings if f.fixable and f.rule in safety]
     safe = sum(1 for f in fixable if safety[f.rule] == "safe")
