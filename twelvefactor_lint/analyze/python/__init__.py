@@ -165,7 +165,7 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
     fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
     if branch is None:
         test = conditions.innermost(runtime, fact.line) if isinstance(fact, Setting) else None
-        return replace(fact, runtime_test=test.condition) if test else fact
+        return replace(fact, runtime_test=test.condition) if isinstance(fact, Setting) and test else fact
     if branch.ci_only:
         return replace(fact, ci_only=True)
     if branch.condition == f"when {getattr(fact, 'env_key', '')} is not set":
