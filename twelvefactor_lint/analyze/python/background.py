@@ -17,7 +17,7 @@ import re
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, class_family
 from twelvefactor_lint.facts.python import BackgroundWork, PythonSiteFact, SchedulerStart
 
 _SCHEDULERS = {
@@ -127,18 +127,10 @@ _SOCKET_ROUTES = {"websocket", "websocket_route", "add_websocket_route", "add_ap
 
 
 def _websocket_handlers(index: Index, names: Names) -> set[int]:
-    """id() of the functions starting a task that serve one websocket connection: the methods of a websocket endpoint class or
-    Channels consumer (and of their subclasses), functions taking a `WebSocket`, routed by `.websocket(...)` or
-    registered by `add_websocket_route`/`WebSocketRoute`; functions nested in those too."""
-    classes: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, cls in names.classes.items():
-            bases = [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases]
-            if name not in classes and any(b in classes or _SOCKET_BASE.search(b) for b in bases):
-                classes.add(name)
-                changed = True
+    """id() of the functions starting a task that serve one websocket connection: the methods of a websocket
+    endpoint class or Channels consumer (and of their subclasses), functions taking a `WebSocket`, routed by
+    `.websocket(...)` or registered by `add_websocket_route`/`WebSocketRoute`; functions nested in those too."""
+    classes = class_family(names, lambda _, bases: any(_SOCKET_BASE.search(b) for b in bases))
     registered = {value.id for site in index.calls
                   if isinstance(site.node.func, ast.Attribute) and site.node.func.attr in _SOCKET_ROUTES
                   or (names.qualify(site.node.func) or "").endswith("WebSocketRoute")
