@@ -396,3 +396,16 @@ def test_a_memo_reads_a_changed_file_again_and_ignores_what_it_cannot_use(tmp_pa
     assert {f.rel: f.kind for f in discover([root], root).files}["config.yaml"] == "kubernetes"
     assert "config.yaml" not in again.data()["kinds"]  # modified seconds ago: read again next time
     assert walk.Memo("not a memo", 0).data() == {"roles": {}, "kinds": {}, "excludes": {}}
+
+
+def test_exclude_patterns_match_as_pathspec_matches_them():
+    """The excludes are one regex (patterns of any depth share their `^(?:.+/)?`); it decides as pathspec does."""
+    import pathspec
+
+    patterns = [*walk.DEFAULT_EXCLUDE, "/build/", "docs/*.py", "foo", "*.log", "a/**/b", "generated/*/"]
+    excludes, spec = walk._Excludes(patterns), pathspec.GitIgnoreSpec.from_lines(patterns)
+    paths = [".git/", "x/.git/", "x.git/", "a/b/", "a/x/y/b", "ab/", "build/", "src/build/", "src/build", "docs/x.py",
+             "docs/a/x.py", "foo", "z/foo/", "foobar", "q.log", "q/r.log/", "x.egg-info/", "x.egg-info", "ok/file.py",
+             "node_modules/x", "myvenv/", "x/venv/y", "generated/a/", "generated/a/b/", "x/generated/a/"]
+    assert [excludes.match(path) for path in paths] == [spec.match_file(path) for path in paths]
+    assert sum(excludes.match(path) for path in paths) > len(paths) // 2

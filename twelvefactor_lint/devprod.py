@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from twelvefactor_lint.infra.deferred_re import deferred
+
 ENVIRONMENT_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "localdev"})
 """A word naming a development environment: `settings/localdev.py`, `APP_ENV=development`, `settings.local`."""
 DEV_WORDS = ENVIRONMENT_WORDS | {"debug"}
@@ -25,8 +27,8 @@ _PREFIXES = frozenset({"is", "run", "use", "enable"})
 _SUFFIXES = frozenset({"mode", "enabled", "env", "environment"})
 _TEST_ARMS = frozenset({"test", "tests"})
 
-_IDENTIFIER_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_FILE_WORD = re.compile(r"[._-]+")
+_IDENTIFIER_WORD = deferred(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_FILE_WORD = deferred(r"[._-]+")
 
 
 def words(name: str) -> list[str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from twelvefactor_lint.infra.deferred_re import deferred
 
 if TYPE_CHECKING:  # the facts cache reads ANALYZER_VERSION here: a replayed run imports no fact classes
     from twelvefactor_lint.facts import FileAnalysis
@@ -21,7 +22,7 @@ class Unanalyzable(Exception):
     """A valid file an analyzer cannot read here; the message is the reason it is listed as skipped."""
 
 
-_TEMPLATE = re.compile(r"\{\{\s*[\w.]+(\s*\|[^}]*)?\s*\}\}|\{%-?\s*(if|for|raw|set|include)\b")
+_TEMPLATE = deferred(r"\{\{\s*[\w.]+(\s*\|[^}]*)?\s*\}\}|\{%-?\s*(if|for|raw|set|include)\b")
 TEMPLATE_REASON = "a template (Jinja/cookiecutter `{{ ... }}`): not valid until rendered"
 NEWER_SYNTAX = f"syntax newer than Python {sys.version_info.major}.{sys.version_info.minor}"
 """The start of the skip reason of a file only a newer Python parses (`python/newer.py`), so reports and the

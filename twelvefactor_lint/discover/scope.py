@@ -14,13 +14,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from twelvefactor_lint.devprod import ENVIRONMENT_WORDS, names_dev_file, names_prod_file
+from twelvefactor_lint.infra.deferred_re import deferred
 
 PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD = "prod", "dev", "test", "migration", "script", "docs", "build"
 ROLES = (PROD, DEV, TEST, MIGRATION, SCRIPT, DOCS, BUILD)
 ROLE_SET = frozenset(ROLES)
 
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
-_TEST_DIR = re.compile(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
+_TEST_DIR = deferred(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
 """A test environment's directory by its kind of test: `regtest` (a regression network), `loadtest`, `smoke-tests`."""
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
@@ -33,13 +34,13 @@ _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
 _DEV_DIRS = {"devproject", "devsite", "devenv"}
-_TEST_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e|integration)(?:$|[._-])",
+_TEST_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|e2e|integration)(?:$|[._-])",
                         re.IGNORECASE)
-_TEST_MODULE_WORD = re.compile(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
-_EXAMPLE_WORD = re.compile(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
+_TEST_MODULE_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
+_EXAMPLE_WORD = deferred(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}
 """`Procfile.windows` is Heroku's file for `heroku local` on a Windows laptop; the router never runs it."""
-_DEPLOY_WORD = re.compile(r"(?:^|[._-])(deploy|deployment|release|live|azure|az|aws|gcp|gke|eks|aks)(?:$|[._-])",
+_DEPLOY_WORD = deferred(r"(?:^|[._-])(deploy|deployment|release|live|azure|az|aws|gcp|gke|eks|aks)(?:$|[._-])",
                           re.IGNORECASE)
 """A deploy file named for where it deploys: its plain sibling is the local one."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.discover import scope
+from twelvefactor_lint.infra.deferred_re import deferred
 
 if TYPE_CHECKING:  # imported where a pattern is translated: a warm run in a git work tree needs none (`Memo`)
     import pathspec
@@ -45,16 +46,16 @@ _COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?m
 _PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")
 """`Procfile`, `Procfile.dev`; not `Procfile.sh`, a shell script a Procfile line runs."""
 _MANIFEST_HEAD = 65536
-_API_VERSION = re.compile(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
-_OBJECT_KIND = re.compile(rb"^kind:[ \t]*\S", re.MULTILINE)
+_API_VERSION = deferred(rb"^apiVersion:[ \t]*\S", re.MULTILINE)
+_OBJECT_KIND = deferred(rb"^kind:[ \t]*\S", re.MULTILINE)
 _DEPENDENCY_FILE = re.compile(r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in|lock)|pyproject\.toml|Pipfile(?:\.lock)?|setup\.cfg"
                               r"|(?:poetry|uv|pdm)\.lock|pylock(?:\.[\w-]+)?\.toml|environment(?:[._-][\w.-]*)?\.ya?ml)$",
                               re.IGNORECASE)
 _S6_FILE = re.compile(r"(?:^|/)(?:s6-overlay/s6-rc\.d|services\.d)/[^/]+/(?:run|up)$|(?:^|/)cont-init\.d/[^/]+$")
 """The s6-overlay files that start something: a longrun's `run`, a oneshot's `up`, a legacy cont-init script."""
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
-_APP_ENGINE = (re.compile(rb"^runtime:[ \t]*\S", re.MULTILINE), re.compile(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
-_HEROKU_APP_JSON = re.compile(rb'"(formation|buildpacks)"\s*:')
+_APP_ENGINE = (deferred(rb"^runtime:[ \t]*\S", re.MULTILINE), deferred(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
+_HEROKU_APP_JSON = deferred(rb'"(formation|buildpacks)"\s*:')
 HELM_VALUES = re.compile(r"^values(?:[._-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
 """`values.yaml`, `values-uat.yaml`, `values.production.yml`: a Helm chart's values files (beside its Chart.yaml)."""
 
@@ -261,6 +262,10 @@ def discover(
     return Discovery(tuple(found[k] for k in sorted(found)), tuple(skipped[k] for k in sorted(skipped)))
 
 
+_ANY_DEPTH = "^(?:.+/)?"
+"""How pathspec's regex of a pattern without a slash before its end (`build/`, `*.log`) begins: at any depth."""
+
+
 class _Excludes:
     """The config's exclude patterns, matched on a relative POSIX path (a directory's ending in `/`).
 
@@ -282,7 +287,12 @@ class _Excludes:
         self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         active = [(p.include, p.regex) for p in self._spec.patterns if p.include is not None and p.regex is not None]
         if all(include for include, _ in active):
-            joined = "|".join(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})" for _, regex in active) or "(?!)"
+            bodies = [regex.pattern.replace("(?P<ps_d>", "(?:") for _, regex in active]
+            # `^(?:.+/)?` once before the patterns of any depth (most of them): the engine then backtracks over a
+            # path once, not once per pattern
+            deep = [body.removeprefix(_ANY_DEPTH) for body in bodies if body.startswith(_ANY_DEPTH)]
+            parts = [f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{body})' for body in deep)})"] if deep else []
+            joined = "|".join([*parts, *(f"(?:{body})" for body in bodies if not body.startswith(_ANY_DEPTH))]) or "(?!)"
             self._joined = re.compile(joined)
             if memo is not None:
                 memo.keep_excludes(patterns, joined)
@@ -502,7 +512,7 @@ class _Walker:
         return ((base, spec), *chain)
 
 
-_SHELLS = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
+_SHELLS = deferred(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+)?(?:sh|bash|dash|ash|ksh|zsh)\b")
 
 
 def _service_free(rel: str) -> str:

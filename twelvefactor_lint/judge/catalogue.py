@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint import factors
 from twelvefactor_lint.discover.scope import ROLES
+from twelvefactor_lint.infra.deferred_re import deferred
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.severity import SEVERITIES
 
 FACTORS = tuple(factors.FACTORS)
 DEFAULT_ROLES = ("prod", "dev")
-_ID = re.compile(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
-_USER_ID = re.compile(r"^(?!TF)[A-Z]+[0-9]+$")
+_ID = deferred(r"^TF(0\d\d|[1-9]\d\d|1[0-2]\d\d)$")
+_USER_ID = deferred(r"^(?!TF)[A-Z]+[0-9]+$")
 """A user rule's id: an uppercase prefix other than `TF` (the built-in rules'), then digits: `ACME001`."""
-ID_PREFIX = re.compile(r"[A-Z]+\d*")
+ID_PREFIX = deferred(r"[A-Z]+\d*")
 """A selector naming every rule whose id starts with it: `TF6`, `TF601`, a user prefix such as `ACME`."""
-_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_NAME = deferred(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "name", "factor", "severity", "title", "match", "rationale", "fix", "references", "examples")
 _OPTIONAL = ("message", "roles", "autofix")
 SAFETIES = ("safe", "unsafe")

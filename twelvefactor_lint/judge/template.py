@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_PART = re.compile(r"\{(\w+)\?((?:[^{}]|\{\w+\})*)\}|\{(\w+)\}")
+from twelvefactor_lint.infra.deferred_re import deferred
+
+_PLACEHOLDER = deferred(r"\{(\w+)\}")
+_PART = deferred(r"\{(\w+)\?((?:[^{}]|\{\w+\})*)\}|\{(\w+)\}")
 
 
 def _present(value: object) -> bool:
