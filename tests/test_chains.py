@@ -456,21 +456,3 @@ def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as
     [migration] = _by_rule(result, "TF1201")
     assert (migration.path, migration.severity) == ("docker/start.sh", "warning")
     assert "dev-only" not in migration.message
-
-
-@pytest.mark.parametrize("production_image", [True, False])
-def test_a_script_only_development_images_start_is_judged_as_their_image(lint, production_image):
-    """Beside a production image, the development image's start script is a doubt as its image is; alone, that
-    image may be the only one there is, and its script is judged as production."""
-    files = {
-        "docker/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nCMD [\"/app/docker/run.sh\"]\n",
-        "docker-compose.yml": "services:\n  web:\n    build: {context: ., dockerfile: docker/Dockerfile}\n"
-                              "    volumes:\n      - ./app:/app/app\n",
-        "docker/run.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app.wsgi\n",
-    }
-    if production_image:
-        files["docker/prod/Dockerfile"] = "FROM python:3.12-slim\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n"
-    [migration] = _by_rule(lint(files), "TF1201")
-    assert (migration.path, migration.severity) == ("docker/run.sh", "info" if production_image else "warning")
-    assert ("only if this image is deployed: only development compose stacks build it" in migration.message) \
-        == production_image

@@ -91,6 +91,19 @@ def test_discovery_classifies_files_in_a_tree(tmp_path):
     }
 
 
+def test_a_compose_file_named_for_what_it_runs_is_found_by_its_services(tmp_path):
+    """`docker compose -f .docker/full-stack.yml` takes any name: a top-level `services:` mapping whose services
+    give an image or a build is a compose file; GitLab CI's `services:` list and other YAML are not."""
+    write_tree(tmp_path, {
+        ".docker/full-stack.yml": "version: '3'\nservices:\n\n  web:\n    image: local/site:devel\n",
+        "deploy/portainer.yaml": "services:\n  # the app\n  core:\n    build: ..\n",
+        ".gitlab-ci.yml": "services:\n  - postgres:15\ntest:\n  image: python:3.12\n",
+        "config/services.yml": "services:\n  mailer:\n    host: smtp.example.com\n",
+    })
+    kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
+    assert kinds == {".docker/full-stack.yml": "compose", "deploy/portainer.yaml": "compose"}
+
+
 # --- .gitignore --------------------------------------------------------------------------------
 
 

@@ -45,8 +45,17 @@ def file_words(name: str) -> set[str]:
 def names_dev_file(name: str) -> bool:
     """A file named for development (`settings/localdev.py`, `entrypoint-dev.sh`, `docker-compose.override.yml`:
     compose's override file is the developers' layer), unless it is also named for production."""
-    found = file_words(name)
-    return bool(found & (DEV_WORDS | {"override"})) and not found & PROD_WORDS
+    return names_dev(name, DEV_WORDS | {"override"})
+
+
+def names_dev(name: str, vocabulary: frozenset[str] = DEV_WORDS) -> bool:
+    """A name one of whose words (split at `.`, `_`, `-`) names development and none production: compose project
+    `hypha-dev`, image tag `devel`, settings module `local` (`vocabulary`: the words that count)."""
+    return _names_dev(file_words(name), vocabulary)
+
+
+def _names_dev(found: set[str], vocabulary: frozenset[str]) -> bool:
+    return bool(found & vocabulary) and not found & PROD_WORDS
 
 
 def names_prod_file(name: str) -> bool:
@@ -79,6 +88,30 @@ def names_dev_value(value: str) -> bool:
     return is_dev_value(value) or any(w in DEV_WORDS - _LOOSE for w in words(value))
 
 
+_SELECTOR_KEYS = frozenset({"env", "environment", "config", "configuration", "settings", "module"})
+"""The last word of an environment variable that selects the app's environment, settings module or config class
+(`FLASK_ENV`, `TAKAHE_ENVIRONMENT`, `FLASK_CONFIG`, `APP_SETTINGS`, `DJANGO_SETTINGS_MODULE`)."""
+_ENVIRONMENT_KEYS = frozenset({"env", "environment", "configuration"})
+"""Those that name the environment itself (`DJANGO_CONFIGURATION=Local` picks django-configurations' `Local`
+class), where even `local` says development."""
+_DOTTED_NAME = deferred(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def selects_development(key: str, value: str) -> bool:
+    """An environment entry that selects a development environment, settings module or config class:
+    `FLASK_ENV=development`, `DJANGO_SETTINGS_MODULE=hypha.settings.dev` (or `config.settings.local`),
+    `FLASK_CONFIG=development`, `APP_SETTINGS=config.DevelopmentConfig`. Not a file (`LOG_CONFIG=logging.dev.ini`:
+    the last part names no module), not `local` as a whole value of a config or settings key
+    (`STORAGE_CONFIG=local` is where files go), not a value a variable supplies (`${APP_ENV:-dev}`: a deploy sets it)."""
+    found = words(key)
+    if not found or found[-1] not in _SELECTOR_KEYS:
+        return False
+    value = value.strip().strip("\"'")
+    if is_dev_value(value) and (found[-1] in _ENVIRONMENT_KEYS or value.lower() not in _LOOSE):
+        return True
+    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), DEV_WORDS)
+
+
 def is_dev_class(name: str) -> bool:
     """A config class named for development: `DevelopmentConfig`, `LocalConfig`, `DebugSettings` (not
     `DeviceConfig`)."""
@@ -93,3 +126,34 @@ def is_dev_arm(pattern: str) -> bool:
 
 def _first_word(pattern: str) -> str:
     return re.split(r"[_\-*]", pattern.strip().strip("\"'").lower(), maxsplit=1)[0]
+
+
+_NOT_FOR_PRODUCTION = deferred(
+    r"\b(?:do not|don't|never|not)\s+(?:(?:use|used|run|deploy|be|to|this|it|file|image|setup|intended|meant|designed"
+    r"|suitable|safe|recommended|ready)\s+){0,5}(?:in|for)\s+(?:a\s+)?production\b"
+    r"(?!(?:\s+\w+){0,2}\s+(?:without|unless|until)\b)"  # `not for production use without first customizing it`
+    r"|\bnot\s+production[- ]ready\b")
+"""A negated production phrase: `DO NOT USE THIS IN PRODUCTION`, `not intended to be used for production`."""
+_DEVELOPMENT_ONLY = deferred(
+    r"(?:\b(?:local\s+)?(?:development|dev)[- ]only\b"
+    r"|\bonly\s+(?:(?:meant|intended|used|designed)\s+)?for\s+(?:the\s+)?(?:local\s+)?development\b"
+    r"|\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:is|are)\s+(?:(?:only|meant|intended|used|designed)\s+){0,2}"
+    r"for\s+(?:the\s+)?(?:local\s+)?(?:development|dev)\b)"
+    r"(?!\s+(?:and|or|&)\s+(?:prod|production|deploy))")
+"""An explicit development-only phrase about the file: `for development only`, `only meant for local development`,
+`This file is for local development` (not `... for development and production`)."""
+
+
+def header_says_development(lines: list[str], preamble: re.Pattern[str] | None = None) -> bool:
+    """The comment block a file opens with (after blank lines and `preamble` lines, such as compose's `version:`)
+    says the file is not for production or is for development only. Strict: a file's other comments, and words
+    like `dev` or `local` anywhere, say nothing of what the file is for."""
+    comments = []
+    for line in lines:
+        text = line.strip()
+        if text.startswith("#"):
+            comments.append(text.lstrip("#"))
+        elif text and text != "---" and not (preamble and preamble.match(line)):
+            break
+    header = " ".join(" ".join(comments).replace("*", " ").replace("`", " ").lower().split())
+    return bool(_NOT_FOR_PRODUCTION.search(header) or _DEVELOPMENT_ONLY.search(header))

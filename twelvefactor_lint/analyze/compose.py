@@ -20,7 +20,14 @@ from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
-from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
+from twelvefactor_lint.devprod import (
+    DEV_WORDS,
+    header_says_development,
+    is_dev_flag,
+    names_dev,
+    names_prod_file,
+    selects_development,
+)
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.compose import ComposeScalingBlocker, ComposeService, ComposeVolume
@@ -90,7 +97,8 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         dockerfile=Y.scalar(Y.get(build, "dockerfile")) or "", target=Y.scalar(Y.get(build, "target")) or "",
         built_context=built_paths(path, build)[0] if build is not None else "",
         built_dockerfile=built_paths(path, build)[1] if build is not None else "",
-        command=_command_text(command), entrypoint=_command_text(entrypoint), anchor=f"service:{name}")]
+        command=_command_text(command), entrypoint=_command_text(entrypoint), dev_tag=_tags_development(service),
+        anchor=f"service:{name}")]
     blockers = []
     for field_name in ("container_name", "hostname"):
         node = _field(service, field_name)
@@ -165,38 +173,28 @@ _CONFIG_PART = re.compile(r"(?:^|[._-])(config|configs|conf|settings|secrets|cer
 """A directory named for configuration among other words (`extra_settings`, `nginx-conf`, `app.config`)."""
 
 
-_ENV_NAMES = re.compile(r"^(ENV|ENVIRONMENT|APP_ENV|FLASK_ENV|DJANGO_ENV|DJANGO_CONFIGURATION|APP_ENVIRONMENT)$")
 _DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
 
 def _declares_development(service: dict) -> bool:
-    """A service whose environment says it is a development setup (`DEV_ENV: 'True'`,
-    `FLASK_ENV: development`): the compose file is the developers' stack. (A `develop: watch:` section is not:
-    `docker compose up` ignores it, and the same file may be the one users deploy.)"""
-    for key, value in _environment(_field(service, "environment")):
-        value = value.strip().lower()
-        if is_dev_flag(key, debug=False) and value in {"1", "true", "yes", "on"} or \
-                _ENV_NAMES.match(key) and is_dev_value(value):
-            return True
-    return False
+    """A service whose environment says it is a development setup (`DEV_ENV: 'True'`, `FLASK_ENV: development`,
+    `DJANGO_SETTINGS_MODULE=hypha.settings.dev`, `APP_SETTINGS=config.DevelopmentConfig`): the compose file is the
+    developers' stack. (Compose Watch, `develop: watch:`, is not such a sign: it is inert under `docker compose up`,
+    so the one compose file a project ships for deploys may carry it for its developers too.)"""
+    return any(is_dev_flag(key, debug=False) and value.strip().lower() in {"1", "true", "yes", "on"}
+               or selects_development(key, value) for key, value in _environment(_field(service, "environment")))
 
 
-_NOT_FOR_PRODUCTION = re.compile(r"\b(do not use (this )?(file )?in production|not for production( use)?|"
-                                 r"(is|are) for (local )?development|for (local )?development only|development only)\b",
-                                 re.IGNORECASE)
-
-
-def _header_says_development(lines: list[str]) -> bool:
-    """The comments heading the file say it is not for production (`# DO NOT USE THIS IN PRODUCTION - it is for
-    development only`, `# This file is for local development`): the authors' own word that it is the developers'
-    stack. Only the header counts: a comment further down is about the line it sits on."""
-    for line in lines:
-        text = line.strip()
-        if text and not text.startswith("#") and not text.startswith(("version:", "---", "name:")):
-            return False
-        if _NOT_FOR_PRODUCTION.search(text):
-            return True
-    return False
+def _tags_development(service: dict) -> bool:
+    """A service that builds an image and tags it for development (`image: local/nyaa:devel`, `app:dev-latest`);
+    `:local` says only where the image was built, a variable (`:${TAG:-dev}`) what each deploy picks, and a build of
+    a stage or Dockerfile named for production (`target: production`) is the production image whatever its tag
+    (`mealie:dev` built from the dev branch)."""
+    image = (Y.scalar(_field(service, "image")) or "").split("@")[0]
+    tag = image.rpartition("/")[2].partition(":")[2]
+    build = _field(service, "build")
+    production = any(names_prod_file(Y.scalar(Y.get(build, key)) or "") for key in ("target", "dockerfile"))
+    return build is not None and not production and "$" not in tag and names_dev(tag, DEV_WORDS - {"local"})
 
 
 def _environment(node) -> list[tuple[str, str]]:
@@ -255,15 +253,22 @@ def _debugging(service: dict) -> bool:
                for key, value in _environment(_field(service, "environment")))
 
 
+_PROJECT_DIR = re.compile(r"\.\.?(?:/\.\.)*")
+"""`.`, `..`, `../..`: the compose file's directory or one above it, the project's tree from a compose file kept in
+a subdirectory (`docker/compose.yaml`)."""
+
+
 def mounts_source_tree(volume: ComposeVolume, read_only_too: bool) -> bool:
-    """A writable bind mount of the project (`.:/app`, `./src:/code`; from a compose file in a subdirectory,
-    `..:/app`, `../src:/code`), not of data or a config directory (`read_only_too`: a read-only one counts as well)."""
+    """A writable bind mount of the project (`.:/app`, `./src:/code`; from a compose file in a subdirectory `..:/app`,
+    `../hypha:/opt/app/hypha`), not of data, a config directory or a directory outside the project (`read_only_too`:
+    a read-only one counts as well)."""
     source = volume.source.rstrip("/")
     name = posixpath.basename(source)
-    inside = not posixpath.normpath(posixpath.join(posixpath.dirname(volume.path), source)).startswith("..")
-    project = source in (".", "..") or source.startswith(("./", "../")) and "." not in name \
-        and name.lower() not in _CONFIG_DIRS and not _CONFIG_PART.search(name)
-    return volume.mount_type == "bind" and inside and project and (read_only_too or not volume.read_only) \
+    outside = volume.host_path == ".." or volume.host_path.startswith("../")  # a sibling checkout: TF102's
+    directory = not outside and (bool(_PROJECT_DIR.fullmatch(source)) or (
+        source.startswith(("./", "../")) and "." not in name and name.lower() not in _CONFIG_DIRS
+        and not _CONFIG_PART.search(name) and not is_data_path(source)))
+    return volume.mount_type == "bind" and directory and (read_only_too or not volume.read_only) \
         and not volume.data_like
 
 
@@ -413,9 +418,23 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     for name, (key, node) in Y.items(services).items():
         facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
     facts = _shared_volumes(facts)
-    debugging = {name for name, (_, node) in Y.items(services).items() if _debugging(Y.items(node))}
-    if any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) or any(
-            _declares_development(Y.items(node)) for _, node in Y.items(services).values()) \
-            or _header_says_development(lines):
+    if _development_stack(root, facts, lines):
         facts = [replace(f, dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)
+
+
+_PREAMBLE = re.compile(r"(?:version|name)\s*:")
+"""Top-level keys a compose file may open with before its header comment (`version: "3.4"`)."""
+
+
+def _development_stack(root: yaml.Node | None, facts: list[Fact], lines: list[str]) -> bool:
+    """A compose file for developers, all of it judged as development: its project is named for development
+    (`name: hypha-dev`), its header comment says it is not for production, a built service bind-mounts the source
+    tree, a service declares a development environment, or a service tags the image it builds for development
+    (`image: local/nyaa:devel`)."""
+    services = Y.items(Y.get(root, "services"))
+    debugging = {name for name, (_, node) in services.items() if _debugging(Y.items(node))}
+    return names_dev(Y.scalar(Y.get(root, "name")) or "") or header_says_development(lines, _PREAMBLE) \
+        or any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) \
+        or any(f.dev_tag for f in facts if isinstance(f, ComposeService)) \
+        or any(_declares_development(Y.items(node)) for _, node in services.values())

@@ -25,6 +25,7 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
 from twelvefactor_lint.analyze.shell.programs import build_step
 from twelvefactor_lint.analyze.storage import is_data_path
+from twelvefactor_lint.devprod import header_says_development
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
@@ -454,10 +455,16 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
 
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
+    """A Dockerfile whose header comment says it is not for production (`# For development only`) is the
+    developers' image: all its facts are judged as development."""
     text = decode_text(data)
-    found = directives.scan_hash_comments(split_lines(text), trailing=False)
+    lines = split_lines(text)
+    found = directives.scan_hash_comments(lines, trailing=False)
     try:
         items = instructions(text)
     except Exception as error:  # dockerfile-parse raises assorted errors on malformed input
         return FileAnalysis((parse_error(path, f"cannot parse Dockerfile: {error}"),), found)
-    return FileAnalysis(tuple(_facts(path, items)), found)
+    facts = _facts(path, items)
+    if header_says_development(lines):
+        facts = [replace(f, dev_only=True) for f in facts]
+    return FileAnalysis(tuple(facts), found)

@@ -84,10 +84,17 @@ def kind_of(name: str, parent: str = "") -> str | None:
     return _proxy_kind(name, parent.lower())
 
 
+_COMPOSE_SERVICES = deferred(rb"^services:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+[\w.-]+:[ \t]*\r?$", re.MULTILINE)
+"""A top-level `services:` mapping (its first entry a key, `web:`), not a list (GitLab CI's `services: - postgres`)."""
+_COMPOSE_IMAGE = deferred(rb"^[ \t]+(?:image|build):", re.MULTILINE)
+
+
 def content_kind(name: str, head: bytes) -> str | None:
     """The kind of a file that its name does not give: a Kubernetes manifest (or Helm template,
     kustomization) declares top-level `apiVersion:` and `kind:` keys in its first documents; an App
-    Engine service file `runtime:` and `entrypoint:`; a Heroku app.json its `formation` or `buildpacks`."""
+    Engine service file `runtime:` and `entrypoint:`; a Heroku app.json its `formation` or `buildpacks`; a compose
+    file named for what it runs (`.docker/full-stack.yml`, `docker -f` takes any name) a top-level `services:`
+    block whose services give an `image:` or `build:`."""
     lowered = name.lower()
     if lowered == "app.json":
         return PAAS if _HEROKU_APP_JSON.search(head) else None
@@ -97,7 +104,9 @@ def content_kind(name: str, head: bytes) -> str | None:
         return KUBERNETES
     if _API_VERSION.search(head) and _OBJECT_KIND.search(head):
         return KUBERNETES
-    return PAAS if all(p.search(head) for p in _APP_ENGINE) else None
+    if all(p.search(head) for p in _APP_ENGINE):
+        return PAAS
+    return COMPOSE if _COMPOSE_SERVICES.search(head) and _COMPOSE_IMAGE.search(head) else None
 
 
 def by_content(name: str) -> bool:

@@ -25,8 +25,6 @@ class ProcessFact(Scaled):
                           "`PATH:LINE service `web``; else `\"\"`.", default="")
     started_by_path: str = doc("The file of that hop (`\"\"`: not started by another file).", default="")
     started_by_line: int = doc("The line of that hop (0: not started by another file).", default=0)
-    started_in: tuple[str, ...] = doc("For a script, the Dockerfiles of the images every hop that starts it runs it in "
-                                      "(`\"\"` for a hop whose image is not known).", default=())
     supervised: str = doc("For a process manager, filled by link: the programs its configs run; else `\"\"`.",
                           default="")
     stage: str = doc("The Dockerfile stage that declares it (`\"\"`: not a Dockerfile).", default="")
@@ -37,7 +35,7 @@ class ProcessFact(Scaled):
     arm: str = doc("In a dispatcher script, the `case` arm that runs it (`web`, `*`); `\"\"`: not in an arm.",
                    default="")
     dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
-                          "developers' image), or in a script only such images start.", default=False)
+                          "developers' image).", default=False)
     on_host: bool = doc("A supervisord program no declared process of the repository runs (no image, compose "
                         "service or script starts supervisord): a host (VM) install's, where supervisord is the "
                         "execution environment that captures its output; set by link.", default=False)

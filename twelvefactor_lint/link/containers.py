@@ -14,9 +14,11 @@
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts are judged as a doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
-  manifest or Helm chart of the project deploys it (a workload running the project's image). So are those
-  of the scripts only such images start, when another image of the project serves the app (its start, or a
-  script it starts, runs a web server).
+  manifest or Helm chart of the project deploys it (a workload running the project's image). It is the
+  developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`) or the
+  project names another Dockerfile for production (`docker/prod/Dockerfile`), or when its header comment says
+  so: then its facts, those of the scripts it starts and, when it and its stack have a directory of their own
+  (`.docker/`), those of the files beside them are development (`dev_only`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.analyze.shell.programs import WEB_SERVER
+from twelvefactor_lint.devprod import names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
@@ -140,16 +142,39 @@ _TEMPLATED = re.compile(r"TEMPLATE|\$|\{\{")
 """An image a chart value or variable names (the Helm reader shows a template expression as `TEMPLATE`)."""
 
 
-def _development_images(services: list[ComposeService], dockerfiles: list[str], platform_started: set[str]) -> set[str]:
+def _development_images(services: list[ComposeService], dockerfiles: list[str],
+                        platform_started: set[str]) -> dict[str, list[ComposeService]]:
     """Dockerfiles only development compose stacks build (a live-reload stack, a file named for development),
-    when no platform file (heroku.yml, a Procfile, a Kubernetes manifest) starts them either."""
+    when no platform file (heroku.yml, a Procfile, a Kubernetes manifest) starts them either, with those stacks'
+    services that build them."""
     builders: dict[str, list[ComposeService]] = {}
     for service in services:
         for dockerfile in _started_dockerfiles(service, dockerfiles) if service.build_context else []:
             builders.setdefault(dockerfile, []).append(service)
-    return {dockerfile for dockerfile, stacks in builders.items()
+    return {dockerfile: stacks for dockerfile, stacks in builders.items()
             if dockerfile not in platform_started and not is_prod_named(dockerfile)
             and all(s.dev_only or classify(s.path) == DEV for s in stacks)}
+
+
+def _developers_images(development: dict[str, list[ComposeService]], final_stages: list[FinalStage]) -> set[str]:
+    """Development images beyond doubt: a Dockerfile whose header comment says so (its facts are `dev_only`), or one
+    only development stacks build that a stack tags for development (`image: local/nyaa:devel`) or beside which the
+    project names another Dockerfile for production (`docker/prod/Dockerfile`, `Dockerfile.prod`): the production
+    image is that one. (A development stack may also build and override the only image there is: a doubt.)"""
+    production = {f.path for f in final_stages if any(names_prod_file(part) for part in f.path.split("/"))}
+    return {f.path for f in final_stages if f.dev_only} | {
+        dockerfile for dockerfile, stacks in development.items()
+        if any(s.dev_tag for s in stacks) or production - {dockerfile}}
+
+
+def _stack_directories(developers: set[str], services: list[ComposeService], dockerfiles: list[str]) -> set[str]:
+    """Directories of their own (`.docker/`, `docker/`, not the root) holding a developers' image and the development
+    compose stack that builds it, and no other image: each file in them belongs to that stack (the entrypoint it
+    starts, the config it appends)."""
+    stacks = {posixpath.dirname(s.path) for s in services
+              if s.built_dockerfile in developers and posixpath.dirname(s.built_dockerfile) == posixpath.dirname(s.path)}
+    return {directory for directory in stacks
+            if directory and all(d in developers for d in dockerfiles if posixpath.dirname(d) == directory)}
 
 
 def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
@@ -171,11 +196,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     deployed = _deployed_images(facts, dockerfiles, project_words)
     development = _development_images(services, dockerfiles, set(starters) | deployed)
-    # another image serves the app in production: a script only development images start is then the
-    # developers' (otherwise the development stack's image may be the only one the app is served from)
-    production_image = any(start.main_role == WEB_SERVER and (start.path in dockerfiles or start.started_in)
-                           and not {start.path, *start.started_in} & development
-                           for start in facts if isinstance(start, ProcessStart))
+    developers = _developers_images(development, final_stages)
+    directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:
             started = f"service `{service.service}` in {service.path}:{service.line}"
@@ -188,8 +210,10 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             return replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
-        if isinstance(fact, ProcessFact) and (fact.path in development or fact.started_in and production_image and all(
-                dockerfile in development for dockerfile in fact.started_in)):
+        if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
+                or (isinstance(fact, ProcessFact) and fact.started_by_path in developers):
+            return replace(fact, dev_only=True)
+        if isinstance(fact, ProcessFact) and fact.path in development:
             return replace(fact, dev_image=True, condition="if this image is deployed: only development compose "
                                                             "stacks build it")
         return fact

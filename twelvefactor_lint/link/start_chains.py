@@ -315,8 +315,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         ref = next((r for r in refs if classify(r.declared_path) == PROD), refs[0])  # production speaks first
         count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
         changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
-                                   "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1,
-                                   "started_in": tuple(dict.fromkeys(r.dockerfile for r in refs))}
+                                   "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
         if isinstance(fact, BuildAtStart):

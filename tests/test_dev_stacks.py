@@ -1,0 +1,152 @@
+"""Development stacks recognised as development (issue 12, "Dev-only detection"): what a compose file, a Dockerfile
+or the directory of a developers' image says about itself makes its findings info, while the production image
+beside it stays judged."""
+
+from __future__ import annotations
+
+import pytest
+
+from twelvefactor_lint import devprod
+
+_STACK = """\
+{head}services:
+  web:
+    build:
+      context: ..
+      dockerfile: docker/Dockerfile
+    command: sh -c "python manage.py migrate && gunicorn app:app"
+{extra}"""
+
+
+def _severities(result, rule: str = "TF1201") -> list[str]:
+    return [f.severity for f in result.findings if f.rule == rule]
+
+
+@pytest.mark.parametrize("head, extra", [
+    ("name: hypha-dev\n\n", ""),  # the compose project is named for development
+    ("", "    volumes:\n      - ../hypha:/opt/app/hypha\n"),  # the source tree, from a compose file in docker/
+    ("", "    volumes:\n      - ..:/takahe/\n"),
+    ("", "    environment:\n      - DJANGO_SETTINGS_MODULE=hypha.settings.dev\n"),
+    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.local\n"),
+    ("", "    environment:\n      APP_SETTINGS: config.DevelopmentConfig\n"),
+    ("", "    environment:\n      FLASK_CONFIG: development\n"),
+    ('version: "3.4"\n\n# DO NOT USE THIS IN PRODUCTION - it is for development only due to insecure\n# settings.\n\n', ""),
+    ("# This compose setup is only meant for local development of the site itself\n", ""),
+    ("# This configuration file is for the **development** setup.\n", ""),
+    ("", "    image: local/site:devel\n"),  # the image it builds is tagged for development
+])
+def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development(lint, head, extra):
+    result = lint({"docker/compose.yaml": _STACK.format(head=head, extra=extra)}, select=("TF1201",))
+    assert _severities(result) == ["info"]
+    assert "dev-only file" in result.findings[0].message
+
+
+@pytest.mark.parametrize("head, extra", [
+    ("name: hypha\n\n", ""),
+    ("name: devices-prod\n\n", ""),  # named for production too: never development
+    ("", "    volumes:\n      - ../config:/app/config\n"),  # configuration carried in, not the source
+    ("", "    volumes:\n      - ../data:/app/var\n"),  # data kept on the host
+    ("", "    volumes:\n      - ../nginx.conf:/etc/nginx/nginx.conf\n"),  # a file
+    ("", "    volumes:\n      - ../../shared-lib:/app/shared\n"),  # a sibling checkout outside the project (TF102)
+    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: hypha.settings.production\n"),
+    ("", "    environment:\n      LOG_CONFIG: logging.dev.ini\n"),  # a file's name, not a settings module
+    ("", "    environment:\n      STORAGE_CONFIG: local\n"),  # where files go, not the environment
+    ("", "    environment:\n      APP_ENV: ${APP_ENV:-dev}\n"),  # each deploy sets it
+    ("# Docker Compose file for the production service\n# For local development use compose.override.yaml\n", ""),
+    ("# This file is not intended for production use without first\n# customizing it to your situation.\n", ""),
+    ("# This file is for development and production\n", ""),
+    ("", "    image: site:latest\n"),
+    ("", "    image: site:local\n"),  # says where it was built, not for what
+    ("", "    image: site:dev\n    build:\n      target: production\n"),  # the production stage, tagged `dev`
+    # Compose Watch is inert under `docker compose up`: the compose file a project deploys may carry it too
+    ("", "    develop:\n      watch:\n        - action: sync\n          path: ../src\n          target: /app/src\n"),
+])
+def test_a_compose_file_that_does_not_say_so_stays_judged(lint, head, extra):
+    result = lint({"docker/compose.yaml": _STACK.format(head=head, extra=extra)}, select=("TF1201",))
+    assert _severities(result) == ["warning"]
+
+
+def test_a_compose_file_named_for_production_is_never_development_whatever_it_says(lint):
+    result = lint({"docker/docker-compose.prod.yml": _STACK.format(head="name: site-dev\n", extra="")},
+                  select=("TF1201",))
+    assert _severities(result) == ["warning"]
+
+
+@pytest.mark.parametrize("header, severity", [
+    ("# For development only\n", "info"),
+    ("# This docker file is used for local development via docker-compose\n", "info"),
+    ("# Omit development dependencies\n", "error"),
+    ("", "error"),
+])
+def test_a_dockerfile_whose_header_says_it_is_for_development_is_judged_as_development(lint, header, severity):
+    dockerfile = f"{header}FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
+    result = lint({"Dockerfile": dockerfile}, select=("TF609",))
+    assert _severities(result, "TF609") == [severity]
+
+
+_ENTRYPOINT = "#!/bin/sh\npython manage.py migrate\nnpm run watch &\npython manage.py runserver 0.0.0.0:9001\n"
+_PROD_ENTRYPOINT = "#!/bin/sh\nnpm run worker &\ngunicorn app.wsgi\n"
+
+
+def _image(entrypoint: str) -> str:
+    return f"FROM python:3.12\nWORKDIR /opt/app\nCOPY . .\nENTRYPOINT [\"/opt/app/{entrypoint}\"]\n"
+
+
+def test_the_image_only_a_development_stack_builds_beside_a_production_image_is_the_developers(lint):
+    """hypha: docker/compose.yaml (`name: hypha-dev`) builds docker/Dockerfile, whose entrypoint runs a dev server and
+    a watcher; docker/prod/Dockerfile is what production runs, and its entrypoint stays judged."""
+    result = lint({
+        "docker/compose.yaml": _STACK.format(head="name: hypha-dev\n", extra="").replace(
+            '    command: sh -c "python manage.py migrate && gunicorn app:app"\n', ""),
+        "docker/Dockerfile": _image("docker/entrypoint.sh"),
+        "docker/entrypoint.sh": _ENTRYPOINT,
+        "docker/prod/Dockerfile": _image("docker/prod/entrypoint.sh"),
+        "docker/prod/entrypoint.sh": _PROD_ENTRYPOINT,
+    }, select=("TF609", "TF1201"))
+    found = sorted((f.path, f.rule, f.severity) for f in result.findings)
+    assert found == [("docker/entrypoint.sh", "TF1201", "info"), ("docker/entrypoint.sh", "TF609", "info"),
+                     ("docker/prod/entrypoint.sh", "TF609", "error")]
+
+
+def test_the_only_image_a_development_stack_builds_and_overrides_stays_judged(lint):
+    """takahe: the development compose bind-mounts the source over the one image there is, which production runs:
+    the script that image starts is still production's."""
+    result = lint({
+        "docker/docker-compose.yml": _STACK.format(head="", extra="    volumes:\n      - ..:/takahe/\n").replace(
+            '    command: sh -c "python manage.py migrate && gunicorn app:app"\n', ""),
+        "docker/Dockerfile": _image("docker/run.sh"),
+        "docker/run.sh": _PROD_ENTRYPOINT,
+    }, select=("TF609",))
+    assert [(f.path, f.severity) for f in result.findings] == [("docker/run.sh", "error")]
+
+
+def test_the_directory_of_an_image_its_stack_tags_for_development_is_that_stacks(lint):
+    """nyaa: .docker/ holds a compose file building `local/nyaa:devel` from .docker/Dockerfile, its entrypoint and
+    the config it appends: all development."""
+    result = lint({
+        ".docker/docker-compose.yml": "services:\n  web:\n    image: local/site:devel\n    build:\n      context: ../\n"
+                                      "      dockerfile: ./.docker/Dockerfile\n",
+        ".docker/Dockerfile": _image(".docker/entrypoint.sh"),
+        ".docker/entrypoint.sh": _PROD_ENTRYPOINT,
+        ".docker/site-config-partial.py": 'SQLALCHEMY_DATABASE_URI = "mysql://site:ZmtB2oihHFvc39Ja@mariadb/site"\n',
+    }, select=("TF609", "TF304"))
+    assert sorted((f.path, f.rule, f.severity) for f in result.findings) == [
+        (".docker/entrypoint.sh", "TF609", "info"), (".docker/site-config-partial.py", "TF304", "info")]
+
+
+@pytest.mark.parametrize("key, value, dev", [
+    ("DJANGO_SETTINGS_MODULE", "hypha.settings.dev", True),
+    ("DJANGO_SETTINGS_MODULE", "config.settings.local", True),
+    ("DJANGO_CONFIGURATION", "Local", True),
+    ("TAKAHE_ENVIRONMENT", "development", True),
+    ("APP_SETTINGS", "config.DevelopmentConfig", True),
+    ("FLASK_CONFIG", "development", True),
+    ("DJANGO_SETTINGS_MODULE", "app.settings.devices", False),
+    ("APP_SETTINGS", "config.ProductionConfig", False),
+    ("LOG_CONFIG", "logging.dev.ini", False),
+    ("STORAGE_CONFIG", "local", False),
+    ("APP_ENV", "${APP_ENV:-dev}", False),
+    ("DEBUG", "dev", False),
+])
+def test_an_environment_entry_selecting_development_reads_the_vocabulary(key, value, dev):
+    assert devprod.selects_development(key, value) is dev
