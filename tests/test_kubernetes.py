@@ -301,3 +301,28 @@ def test_a_switch_with_an_else_renders_one_arm_the_else_of_a_production_switch_d
     _, found = _findings(tmp_path / "prod", catalogue,
                          {"chart/templates/web.yaml": production, "chart/values.yaml": "production: true\n"})
     assert [f for f in found if f[0] == "TF1004"] == []
+
+
+def test_a_container_env_and_a_helm_helper_name_the_settings_module_a_deploy_runs(tmp_path):
+    """DJANGO_SETTINGS_MODULE set in a manifest's container `env`, or in the `env` list a chart's helper template
+    defines, is the settings module the deploy runs; a value only `helm` renders names none."""
+    from twelvefactor_lint.analyze import kubernetes
+    from twelvefactor_lint.facts.platform import SettingsModule
+
+    manifest = _deployment() + ("          env:\n            - name: DJANGO_SETTINGS_MODULE\n"
+                                "              value: app.settings.k8s\n")
+    helper = ('{{/*\nHelpers\n*/}}\n{{- define "app.labels" }}\napp.kubernetes.io/name: {{ .Chart.Name }}\n{{- end }}\n'
+              '{{- define "app.envs" }}\nenv:\n  - name: DJANGO_SETTINGS_MODULE\n    value: app.settings.prod\n'
+              '  - name: OTHER\n    value: {{ .Values.settings }}\n{{- end }}\n')
+    templated = helper.replace("app.settings.prod", "{{ .Values.settingsModule }}")
+
+    def named(path: str, text: str) -> list[tuple[str, int]]:
+        return [(f.module, f.line) for f in kubernetes.analyze(path, text.encode()).facts if isinstance(f, SettingsModule)]
+
+    assert named("deploy/web.yaml", manifest) == [("app.settings.k8s", 15)]
+    assert named("chart/templates/_envs.tpl", helper) == [("app.settings.prod", 10)]
+    assert named("chart/templates/_envs.tpl", templated) == []
+    assert named("chart/templates/_envs.tpl", "{{- define \"x\" }}\n  : [\n{{- end }}\n") == []
+    write_tree(tmp_path, {"chart/templates/_envs.tpl": helper, "notes/_envs.tpl": helper})
+    kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
+    assert kinds == {"chart/templates/_envs.tpl": "kubernetes"}

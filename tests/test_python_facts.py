@@ -853,3 +853,27 @@ def test_a_settings_field_names_the_variable_after_the_env_prefix_and_a_refusing
                    if f.kind in {"python.secret_random_fallback", "python.secret_env_fallback"})
     assert found == [("python.secret_env_fallback", "SVC_JWT_SECRET", "line 23"),
                      ("python.secret_random_fallback", "APP_SECRET_KEY", "line 19")]
+
+
+def test_a_settings_module_that_stops_without_a_variable_requires_it():
+    """`python.required_env`: a module-level check that raises or exits when a variable is unset, also in a loop over
+    a literal list (or a name bound to one); a check that only warns requires nothing."""
+    source = """\
+        import os
+        import sys
+        INSTALLED_APPS = []
+        ROOT_URLCONF = "app.urls"
+        REQUIRED = ["API_HOST", "API_KEY"]
+        if "SECRET_KEY" not in os.environ:
+            raise RuntimeError("SECRET_KEY is required")
+        if not os.getenv("DATABASE_URL"):
+            print("no database")
+            sys.exit(1)
+        for name in REQUIRED:
+            if not os.environ.get(name):
+                raise RuntimeError(name)
+        if "SENTRY_DSN" not in os.environ:
+            print("Sentry is off")
+    """
+    found = [(f.variable, f.line) for f in _facts(source, "app/settings/prod.py", "python.required_env")]
+    assert found == [("SECRET_KEY", 6), ("DATABASE_URL", 8), ("API_HOST", 12), ("API_KEY", 12)]

@@ -84,6 +84,16 @@ def test_a_changed_file_setting_or_named_file_is_not_replayed(tmp_path, catalogu
     assert len(linked) == runs + 1
 
 
+def test_a_run_of_named_files_keeps_the_whole_projects_snapshot(tmp_path, catalogue, linked):
+    """Pre-commit's runs of named files and a run of the whole project, one after the other, each replay their own."""
+    project = _project(tmp_path)
+    whole, named = _report(project, catalogue), _report(project, catalogue, [project / "util.py"])
+    runs = len(linked)
+    for _ in range(2):
+        assert _report(project, catalogue) == whole and _report(project, catalogue, [project / "util.py"]) == named
+    assert len(linked) == runs == 2
+
+
 def test_a_file_linking_looked_for_appearing_is_seen(tmp_path, catalogue):
     project = _project(tmp_path)
     assert "TF609" not in _rules(_report(project, catalogue))

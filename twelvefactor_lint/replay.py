@@ -63,7 +63,8 @@ def start(paths: list[Path], settings: Settings, catalogue: Catalogue, progress:
     kept.keep()
     scope = ["focus", *sorted(focus.files), *focus.dirs] if focus else []
     snapshot = RunSnapshot(directory, settings.root,
-                           [*key_parts(settings, paths, explicit, catalogue), *scope], found.files, found.skipped)
+                           [*key_parts(settings, paths, explicit, catalogue), *scope], found.files, found.skipped,
+                           focused=focus is not None)
     return Start(found, explicit, snapshot, snapshot.replay(catalogue), kept)
 
 

@@ -202,7 +202,8 @@ def _stage_chain(final: Stage, by_name: dict[str, Stage]) -> list[Stage]:
 
 
 def _copies_and_workdir(chain: list[Stage], by_name: dict[str, Stage]) -> tuple[list[tuple[list[str], str]], str]:
-    """(build-context sources, absolute destination) of each COPY/ADD, and the final WORKDIR.
+    """(build-context sources, absolute destination) of each COPY/ADD, and of each build-context file a RUN line
+    copies or moves to another place (`cp docker/config.py settings/config.py`); and the final WORKDIR.
 
     ARG defaults and ENV values are substituted as Docker does, so `WORKDIR $APP_HOME` resolves. A
     `COPY --from=<stage>` of this Dockerfile is traced back through that stage's own COPYs to the
@@ -217,6 +218,9 @@ def _copies_and_workdir(chain: list[Stage], by_name: dict[str, Stage]) -> tuple[
                 variables.update((key, substitute(value, variables)) for key, value in _assignments(item))
             elif item.name == "WORKDIR":
                 workdir = posixpath.join(workdir, substitute(item.value.strip().strip('"'), variables))
+            elif item.name == "RUN":
+                for source, dest in _placed(item, variables):
+                    copies += _copied_from_stage(copies, [posixpath.join(workdir, source)], posixpath.join(workdir, dest))
             elif item.name in ("COPY", "ADD"):
                 words = [substitute(w, variables) for w in (item.exec_form or item.value.split())]
                 paths = [w for w in words if not w.startswith("--")]
@@ -230,6 +234,22 @@ def _copies_and_workdir(chain: list[Stage], by_name: dict[str, Stage]) -> tuple[
                     built, _ = _copies_and_workdir(_stage_chain(by_name[origin], by_name), by_name)
                     copies += _copied_from_stage(built, paths[:-1], dest)
     return copies, workdir
+
+
+_PLACERS = {"cp", "mv", "install"}
+
+
+def _placed(item: Instruction, variables: dict[str, str]) -> list[tuple[str, str]]:
+    """(source, destination) of each file a RUN line copies or moves inside the image (`cp docker/config.py
+    settings/config.py`): two plain paths, flags aside."""
+    commands = commands_of(tuple(item.exec_form)) if item.exec_form else parse_shell(_RUN_FLAG.sub("", item.value, count=1))
+    found = []
+    for command in expand(commands):
+        argv = [substitute(word, variables) for word in command.argv]
+        paths = [word for word in argv[1:] if not word.startswith("-")]
+        if argv and argv[0] in _PLACERS and len(paths) == 2 and not any(set(p) & set("$*?[{") for p in paths):
+            found.append((paths[0], paths[1]))
+    return found
 
 
 def _copies_context(all_stages: list[Stage]) -> bool:
@@ -254,7 +274,12 @@ def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], des
                 found.append((sources, posixpath.normpath(posixpath.join(dest, posixpath.relpath(built_dest, path)))))
             elif path.startswith(built_dest.rstrip("/") + "/"):
                 rest = path[len(built_dest.rstrip("/")) + 1:]
-                found.append(([posixpath.join(source, rest) for source in sources], dest))
+                if len(sources) > 1:  # several files into a directory: each lands under its own name
+                    first, _, below = rest.partition("/")
+                    found += [([posixpath.join(source, below) if below else source], dest) for source in sources
+                              if posixpath.basename(source.rstrip("/")) == first]
+                else:
+                    found.append(([posixpath.join(source, rest) for source in sources], dest))
     return found
 
 

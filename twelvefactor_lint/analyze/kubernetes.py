@@ -47,7 +47,7 @@ from twelvefactor_lint.facts.kubernetes import (
     SecretValue,
     Workload,
 )
-from twelvefactor_lint.facts.platform import EnvVar, PlatformVolume
+from twelvefactor_lint.facts.platform import EnvVar, PlatformVolume, SettingsModule
 from twelvefactor_lint.facts.process import MigrationAtStart, Pid1Shell
 from twelvefactor_lint.facts.proxy import ProxySticky
 
@@ -63,6 +63,10 @@ _BOOLEAN = {"true": 1, "false": 0}
 _WORD = re.compile(r"^[\w.-]{1,40}$")
 """A string default a template may compare (`settings: prod`): a word, not a sentence or a secret-sized blob."""
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}")
+_TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+_DEFINE = re.compile(r"^\s*\{\{-?\s*define\b")
+_PLACEHOLDER = "TEMPLATE"
+"""What an inline template action becomes once blanked (`value: {{ .Values.settings }}`): no value to read."""
 _STORAGE = {"hostPath": "the node's disk (hostPath `{}`)", "emptyDir": "a pod-local emptyDir",
             "persistentVolumeClaim": "the claim `{}`"}
 _FOREVER = re.compile(r"\bsleep\s+(inf(inity)?|9{4,})\b|\btail\s+-f\s+/dev/null\b")
@@ -82,7 +86,7 @@ def _blank_templates(text: str) -> str:
         if _TEMPLATE_LINE.match(line):
             lines.append("")
         else:
-            lines.append(_TEMPLATE_ACTION.sub("TEMPLATE", line))
+            lines.append(_TEMPLATE_ACTION.sub(_PLACEHOLDER, line))
     return "\n".join(lines)
 
 
@@ -215,6 +219,7 @@ class _Workload:
         facts += self._volumes(container, name, image, volumes, claims)
         facts += _env_secrets(self.path, Y.get(container, "env"), f"{self.kind} `{self.name}` container `{name}`")
         facts += self._env_vars(container, name, runs_app=self._role(image) == "app")
+        facts += _settings_modules(self.path, Y.get(container, "env"))
         facts += self._pre_stop(container, name)
         return facts
 
@@ -310,6 +315,45 @@ def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: st
             facts.append(SecretValue(path, Y.line(value), Y.column(value), key=key, where=where, how=how,
                                      shape=found.shape, own_key=found.own_key, url=found.url, anchor=f"{where}:{key}"))
     return facts
+
+
+def _settings_modules(path: str, env: yaml.Node | None) -> list[SettingsModule]:
+    """An `env` entry setting DJANGO_SETTINGS_MODULE to a literal: the settings module the container runs."""
+    found = []
+    for entry in Y.sequence(env):
+        value = Y.get(entry, "value")
+        module = Y.scalar(value) or ""
+        if Y.scalar(Y.get(entry, "name")) == "DJANGO_SETTINGS_MODULE" and value is not None and \
+                re.fullmatch(r"[\w.]+", module) and module != _PLACEHOLDER:
+            found.append(SettingsModule(path, Y.line(value), Y.column(value), module=module,
+                                        anchor=f"settings_module:{module}"))
+    return found
+
+
+def _helper_facts(path: str, text: str) -> list[Fact]:
+    """A Helm chart's helper templates (`templates/_envs.tpl`): the `env` lists its named templates define, which the
+    chart's manifests include. Only the settings modules they name are read; a helper that is not YAML once its
+    template actions are blanked gives nothing."""
+    text = _TEMPLATE_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    lines = text.split("\n")
+    starts = [n for n, line in enumerate(lines) if _DEFINE.match(line)] or [0]
+    documents: list[yaml.Node] = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):  # each named template on its own
+        try:
+            chunk = "\n" * start + "\n".join(lines[start:end])  # line numbers stay
+            documents += [doc for doc in Y.compose_all(_blank_templates(chunk)) if doc is not None]
+        except (yaml.YAMLError, RecursionError):
+            continue
+    found: list[Fact] = []
+    pending = documents
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            found += _settings_modules(path, Y.get(node, "env"))
+            pending += [value for _, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+    return found
 
 
 def _env_secrets(path: str, env: yaml.Node | None, where: str) -> list[Fact]:
@@ -527,6 +571,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         # a chart's values configure its containers' environment in ways only `helm` renders
         unread = EnvVar(path, 1, 1, name="*", where="Helm chart values", own_value=False, anchor="env:*")
         return FileAnalysis((*_helm_values(path, text), unread), found)
+    if path.endswith(".tpl"):
+        return FileAnalysis(tuple(_helper_facts(path, text)), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
         raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")

@@ -81,6 +81,8 @@ def kind_of(name: str, parent: str = "") -> str | None:
         return SYSTEMD
     if _S6_FILE.search(f"{parent}/{name}"):
         return S6
+    if lowered.endswith(".tpl") and posixpath.basename(parent) == "templates":
+        return KUBERNETES  # a Helm chart's helper templates: the env lists its manifests include
     return _proxy_kind(name, parent.lower())
 
 

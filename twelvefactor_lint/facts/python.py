@@ -30,9 +30,14 @@ class PythonFact(Fact):
     env_set_by: str = doc("A production deploy file that sets the environment variable the fact reads (`env_key`), "
                           "from link.deploy_env (`docker-compose.yml`), when every production deploy sets it; `\"\"` "
                           "otherwise.", default="")
-    set_again_by: str = doc("A production deploy file naming the settings module (`DJANGO_SETTINGS_MODULE`) that sets "
-                            "this base settings module's value again, from link.python: the processes that file runs "
-                            "do not run this fallback, whatever their environment; `\"\"` otherwise.", default="")
+    set_again_by: str = doc("The settings modules production deploy files name (`DJANGO_SETTINGS_MODULE`), each of "
+                            "which sets this base settings module's value again, in words (settings `app.settings.prod` "
+                            "that docker-compose.yml runs), from link.python: the processes those files run do not "
+                            "run this value, whatever their environment; `\"\"` otherwise.", default="")
+    also_run_by: str = doc("With `set_again_by`: a production-named settings module the code falls back to when "
+                           "DJANGO_SETTINGS_MODULE is unset (wsgi.py's `setdefault`), in words, that does not set the "
+                           "value again: a deploy outside the repository's deploy files still runs it; `\"\"` "
+                           "otherwise.", default="")
     env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
                             "reads (link.deploy_env): its processes run with the environment it lists, and no "
                             "production deploy file sets the variable (nor one a settings class may read for it) or "
@@ -62,6 +67,8 @@ class SettingFields(PythonSiteFact):
     env_key: str = doc("The environment variable read, when there is one.")
     source: str = doc("`settings`, `server_config`, `config_class`, `app_config`, `module`, `option_default` or "
                       "`env_setdefault` (`os.environ.setdefault(\"X\", default)`).")
+    in_memory: bool = doc("A value of a database dict that names SQLite's in-memory database (`\"NAME\": \":memory:\"`): "
+                          "no file holds its data.", default=False)
 
 
 @kind("python.setting")
@@ -246,6 +253,16 @@ class FileWrite(PythonSiteFact):
                                                    "finding's related locations.", default=())
 
 
+@kind("python.required_env")
+class RequiredEnv(PythonSiteFact):
+    """A settings module's module-level check that stops the app when an environment variable is unset (`if
+    "SECRET_KEY" not in os.environ: raise ...`, also in a loop over a literal list of names): link reads it to tell
+    that the settings a deploy runs refuse a base module's fallback."""
+
+    variable: str = doc("The variable required.")
+    module: str = doc("The module's dotted name.")
+
+
 @kind("python.config_defaults")
 class ConfigDefaults(PythonSiteFact):
     """A config file loaded as defaults, with a layer a deploy supplies loaded over it in the same function
@@ -256,8 +273,9 @@ class ConfigDefaults(PythonSiteFact):
 
 
 REFUSED = ("Where the app stops when the secret still holds its fallback (`line 195`: `if not DEBUG and "
-           "SECRET_KEY.startswith(\"autokey-\"): sys.exit(1)`, or a `raise`): production refuses it; `\"\"`: no such "
-           "check.")
+           "SECRET_KEY.startswith(\"autokey-\"): sys.exit(1)`, or a `raise`): production refuses it; or, set by link, "
+           "the settings every deploy file runs stopping when the variable is unset (`fala/settings/production.py:13, "
+           "in settings ... that ... runs`); `\"\"`: no such check.")
 
 
 @kind("python.secret_env_fallback")
@@ -316,8 +334,9 @@ class UrlCredentials(PythonSiteFact):
     url: str = doc("The URL, password masked (`postgres://app:***@db`).")
     scheme: str = doc("Its scheme.")
     env_default: bool = doc("It is an environment read's fallback.")
-    default_account: str = doc("The server's published default account the URL logs in with (RabbitMQ's `guest:guest`), "
-                               "in words; `\"\"`: none.", default="")
+    local_default: bool = doc("The credential is a product's documented default account that works only from the "
+                              "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
+                              default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
@@ -453,6 +472,9 @@ class Import(PythonFact):
     dotted: str = doc("The module as imported (`django.core.wsgi`).")
     deferred: str = doc("When the import runs, if not on import of the module (`when `export()` runs`, "
                         "`when `settings.USE_S3``); `\"\"`: at module level.", default="")
+    fallback_for: tuple[str, ...] = doc("For an import in an `except ImportError:` handler, the top-level packages its "
+                                        "`try` body imports: it runs only when they fail (`()` otherwise).",
+                                        default=())
 
 
 @kind("python.module_refs")

@@ -76,8 +76,9 @@ class RunSnapshot:
     """The snapshot of one project's last run: `replay` gives its result when the key still holds."""
 
     def __init__(self, directory: Path, root: Path, key_parts: Sequence[str], files: Sequence[SourceFile],
-                 skipped: Sequence[Skipped]):
-        self._path = project_file(directory, root, "run")
+                 skipped: Sequence[Skipped], focused: bool = False):
+        # a run of named files (pre-commit's) keeps its own: it does not cost the whole project's run its replay
+        self._path = project_file(directory, root, "focus.run" if focused else "run")
         self._now = time.time()
         self._stats = [source.stat_seen or stat_of(source.path) for source in files]
         index = [f"{s.rel}\0{s.kind}\0{s.role}\0{stat}" for s, stat in zip(files, self._stats, strict=True)]

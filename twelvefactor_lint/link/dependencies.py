@@ -3,11 +3,13 @@ ranges no lock file pins.
 
 A module is checked against the declarations in its own directory and every directory above it
 (a service's requirements.txt and the repository's pyproject.toml). The standard library, the
-project's own modules (any directory or module name in the tree), modules a declared framework
+project's own modules (any directory or module name in the tree), distributions the repository holds the
+source of (a `setup.py` or pyproject anywhere in it naming them), modules a declared framework
 always installs (`kombu` with celery) and imports a declared distribution provides under another
 name (`yaml` is PyYAML: `distributions.py`) are not reported; nor is anything where the declarations
 are not all readable here: no declaration file above the module, a `setup.py` whose `install_requires`
-is computed, or dependencies a pyproject marks `dynamic`.
+is computed, or dependencies a pyproject marks `dynamic`. Nor is an `except ImportError:` fallback whose
+`try` body imports something that works (`from collections import OrderedDict`, then `ordereddict`).
 
 What is left is a warning (a clean install from these files lacks the module, and importing the code
 fails) unless there is a reason to doubt it, which the finding states (`doubt`): a lock file pins it
@@ -198,6 +200,14 @@ def _local_names(paths: Iterable[str]) -> set[str]:
             names.update(parts[:-1])
             names.add(parts[-1].removesuffix(".py"))
     return names
+
+
+def _own(module: str, dotted: str, local: set[str], built_here: set[str]) -> bool:
+    """Whether an import needs no third-party distribution: the standard library, the project's own modules and
+    generated ones, or a distribution the repository holds the source of (a `setup.py` or pyproject naming it,
+    which the image builds: `geocalclib/setup.py` for `geocalc`)."""
+    return module in _STDLIB or module in local or module.startswith("_") or bool(_GENERATED.search(dotted)) \
+        or _exactly_provided(module, dotted, built_here)
 
 
 def _with_includes(declarations: list[Declared]) -> tuple[list[Declared], dict[str, str]]:
@@ -406,12 +416,12 @@ def link(facts: list[Fact], paths: Iterable[str], reach: Reach | None = None) ->
     # declares for that project only
     elsewhere = {d.path: set(d.names) for files in by_directory.values() for d in files if d.names and not d.own}
     local = _local_names(paths)
+    built_here = {d.own for files in by_directory.values() for d in files if d.own}
     scopes: dict[str, _Scope | None] = {}
     places: dict[tuple[str, str], list[Import]] = {}
     for fact in sorted((f for f in facts if isinstance(f, Import)), key=lambda f: (f.path, f.line)):
         module, dotted = fact.module, fact.dotted or fact.module
-        if module in _STDLIB or module in local or module.startswith("_") or _GENERATED.search(dotted) \
-                or fact.ci_only:
+        if _own(module, dotted, local, built_here) or fact.ci_only:
             continue
         if module in NAMESPACES:  # google.cloud.storage and google.oauth2 are two distributions to declare
             module = _namespace_key(dotted)
@@ -419,7 +429,10 @@ def link(facts: list[Fact], paths: Iterable[str], reach: Reach | None = None) ->
         if directory not in scopes:
             scopes[directory] = _scope(directory, by_directory, setup_dirs, applications, missing)
         scope = scopes[directory]
-        if scope is not None and not _provided(fact.module, dotted, scope.declared):
+        if scope is None or any(_own(tried, tried, local, built_here) or _provided(tried, tried, scope.declared)
+                                for tried in fact.fallback_for):
+            continue  # the `try` body's import works: this `except ImportError:` fallback never runs
+        if not _provided(fact.module, dotted, scope.declared):
             places.setdefault((module, scope.checked), []).append(fact)
     found: list[Fact] = []
     for (module, _), group in places.items():

@@ -5,6 +5,8 @@ default selection but the tool's own (TF001 parse error, TF002 internal error). 
 file is analyzed only when another file's facts may depend on it, found from its bytes (a cheap
 scan) and from the facts of the files already analyzed:
 
+- a setup script (`setuptools`, `install_requires`, a distribution's `name`): what it declares, and which
+  distribution the repository builds from its own source;
 - a settings chain: a star import (`from .base import *`) decides which settings modules are
   leaves, and a module a judged file star-imports is part of that file's effective settings;
 - a URLconf (`django.urls`): its routes make a judged module's functions request handlers;
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 _TOOL = "tool"
 _STAR_IMPORT = re.compile(rb"import[ \t\\\r\n]*\*")
 _ROUTE_CALL = re.compile(rb"\b(?:re_path|path|url)\s*\(")
+_SETUP_SCRIPT = re.compile(rb"^(from (setuptools|distutils\.core) import|import setuptools)", re.MULTILINE)
 
 
 def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
@@ -52,8 +55,11 @@ def judged_roles(rules: Iterable[Rule]) -> frozenset[str]:
 
 def may_provide_context(data: bytes) -> bool:
     """Whether a file's bytes may hold a star import, a URLconf, a rate-limit storage setting, or a setup.py's
-    `install_requires` (dependencies the declaration files do not show, link.dependencies)."""
+    `install_requires` or distribution name (dependencies the declaration files do not show, and distributions
+    the repository builds from its own source: link.dependencies)."""
     if b"RATELIMIT_STORAGE" in data or b"install_requires" in data or _STAR_IMPORT.search(data):
+        return True
+    if _SETUP_SCRIPT.search(data) and b"name" in data:
         return True
     return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
 

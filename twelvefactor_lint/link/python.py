@@ -31,12 +31,14 @@ from typing import TypeVar
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
     Call,
     ImportedStateWrite,
     LocalMedia,
     ModuleState,
+    RequiredEnv,
     SecretEnvFallback,
     SecretLiteral,
     SecretRandomFallback,
@@ -49,6 +51,7 @@ from twelvefactor_lint.facts.python import (
     UrlRoute,
     ViewCandidateWrite,
 )
+from twelvefactor_lint.link.start_chains import repository_paths
 
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
@@ -140,15 +143,23 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts))
     derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
     overridden = _overridden(facts, settings, bases, paths, leaves)
-    run = _deployed_leaves(facts, settings, bases, paths)
-    set_by_deploy = _overridden(facts, settings, bases, paths, sorted(run)) - overridden if run else set()
-    deploy = min(run.values(), default="")
+    run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
+    set_by_deploy = _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted(run)) - overridden \
+        if run else set()
+    deploy = "; ".join(sorted(run.values()))
+    fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
+    run_anyway = set_by_deploy - _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted({**run, **fallbacks}))
+    also_run_by = "; ".join(sorted(fallbacks.values()))
+    refusing = _refusing(facts, run, settings, {**bases, **placed_bases})
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
-        else replace(f, set_again_by=deploy) if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy else f for f in facts
+        else replace(f, set_again_by=deploy, also_run_by=also_run_by if id(f) in run_anyway else "")
+        if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
+        else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing else f
+        for f in facts
     ] + derived
 
 
@@ -164,19 +175,74 @@ def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], pat
 
 
 def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                     paths: dict[str, str]) -> dict[str, str]:
+                     paths: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """The production settings modules production deploy files set DJANGO_SETTINGS_MODULE to (a compose service's
-    `environment`, a Dockerfile's `ENV`), with the first file naming each. A base module's env fallback that each of
+    `environment`, a Dockerfile's `ENV`), with the first file naming each, in words. A base module's env fallback that each of
     them sets again (`set_again_by`) is not what a file that runs the app without the variable runs (a
     `settings.docker` setting the database host from `POSTGRES_HOST` over base's `DB_HOST` fallback). Other leaves
-    may still run it: `overridden` stays theirs."""
+    may still run it: `overridden` stays theirs.
+
+    A module the image puts in place (`RUN cp docker/config.py settings/config.py` for `settings.config`) is the
+    repository's file it copies; its star imports then resolve beside the place it is copied to (`from .common
+    import *` is `settings.common`): those bases come back too, by module."""
     known = set(settings) | set(bases)
+    images = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
+    modules = {path: module for module, path in paths.items()}
     named: dict[str, str] = {}
+    placed_bases: dict[str, list[str]] = {}
     for fact in sorted((f for f in facts if isinstance(f, SettingsModule)), key=lambda f: f.path):
-        module = _known(fact.module, settings, bases)
-        if module in known and scope.classify(fact.path) == scope.PROD and scope.classify(paths[module]) == scope.PROD:
-            named.setdefault(module, fact.path)
-    return named
+        module, copied_from = _known(fact.module, settings, bases), ""
+        if module not in known and fact.path in images:
+            copied = [p for p in repository_paths(images[fact.path], fact.module.replace(".", "/") + ".py", facts)
+                      if p in modules]
+            if copied:
+                module, source, target = modules[copied[0]], modules[copied[0]].rpartition(".")[0], fact.module.rpartition(".")[0]
+                placed_bases[module] = [target + b[len(source):] if source and b.startswith(source + ".") else b
+                                        for b in bases.get(module, ())]
+                copied_from = f", copied from {copied[0]}"
+        if module in known and not fact.dev_only and scope.classify(fact.path) == scope.PROD \
+                and scope.classify(paths[module]) == scope.PROD:
+            named.setdefault(module, f"settings `{fact.module}` that {fact.path} runs{copied_from}")
+    return named, placed_bases
+
+
+def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[Setting]],
+              bases: dict[str, list[str]]) -> dict[int, str]:
+    """id() of a settings module's secret fallback (python.secret_env_fallback, not refused in its own module) -> where
+    the settings every deploy file runs on top of that module stop when the variable is unset (`if "SECRET_KEY" not
+    in os.environ: raise ...` in `settings.production`): no deploy runs the fallback."""
+    required: dict[tuple[str, str], RequiredEnv] = {}
+    for fact in facts:
+        if isinstance(fact, RequiredEnv) and not fact.condition:
+            required.setdefault((fact.module, fact.variable), fact)
+    if not required or not run:
+        return {}
+    chains = {leaf: _chain(leaf, settings, bases, set()) for leaf in run}
+    found = {}
+    for fact in facts:
+        if not isinstance(fact, SecretEnvFallback) or fact.refused or fact.context != "module":
+            continue
+        module = dotted_module(fact.path)
+        using = [leaf for leaf, chain in chains.items() if module in chain]
+        checks = [check for leaf in using for check in [next(
+            (required[(m, fact.env_key)] for m in sorted(chains[leaf]) if (m, fact.env_key) in required), None)] if check]
+        if using and len(checks) == len(using):
+            found[id(fact)] = f"{checks[0].path}:{checks[0].line}, in {run[using[0]]}"
+    return found
+
+
+def _production_fallbacks(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                          paths: dict[str, str]) -> dict[str, str]:
+    """Production-named settings modules the code falls back to when DJANGO_SETTINGS_MODULE is unset
+    (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")` in wsgi.py), in words: a deploy
+    outside the repository's deploy files (mod_wsgi, a PaaS) runs them, whatever the deploy files name."""
+    known = set(settings) | set(bases)
+    found: dict[str, str] = {}
+    for fact in sorted(_fallen_back(facts), key=lambda f: f.path):
+        module = _known(fact.arg2, settings, bases)
+        if module in known and scope.is_prod_named(paths[module]) and scope.classify(paths[module]) == scope.PROD:
+            found.setdefault(module, f"settings `{fact.arg2}` that {fact.path} falls back to")
+    return found
 
 
 def _default_settings_modules(facts: list[Fact]) -> set[str]:
@@ -184,8 +250,13 @@ def _default_settings_modules(facts: list[Fact]) -> set[str]:
     production deploy file (a Dockerfile's ENV, a compose service's environment) sets the variable."""
     if any(isinstance(f, SettingsModule) and scope.classify(f.path) == scope.PROD for f in facts):
         return set()
-    return {f.arg2 for f in facts if isinstance(f, Call) and f.api == "env_setdefault"
-            and f.arg == "DJANGO_SETTINGS_MODULE" and f.arg2_origin == "literal" and scope.classify(f.path) == scope.PROD}
+    return {f.arg2 for f in _fallen_back(facts)}
+
+
+def _fallen_back(facts: list[Fact]) -> list[Call]:
+    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<module>")` in production code (wsgi.py, asgi.py, manage.py)."""
+    return [f for f in facts if isinstance(f, Call) and f.api == "env_setdefault" and f.arg == "DJANGO_SETTINGS_MODULE"
+            and f.arg2_origin == "literal" and scope.classify(f.path) == scope.PROD]
 
 
 def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]], seen: set[str]) -> set[str]:

@@ -152,6 +152,13 @@ def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     return list(dict.fromkeys(contexts))
 
 
+def repository_paths(image: DockerfileFilesystem, path: str, facts: Iterable[Fact]) -> list[str]:
+    """Repository paths the file at `path` in the image (relative to its WORKDIR, or absolute) may come from, most
+    likely first."""
+    return [posixpath.normpath(posixpath.join(context, source)) for context in _contexts(image.path, facts)
+            for source in script_sources(path, image.workdir, image.copies)]
+
+
 def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
                       files: ProjectFiles) -> list[tuple[ScriptRef, list[str]]]:
     """(script reference, repository paths the script may be, most likely first).
@@ -190,11 +197,7 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
-        candidates = []
-        if image is not None:
-            sources = script_sources(ref.script, image.workdir, image.copies)
-            candidates = [posixpath.normpath(posixpath.join(context, source))
-                          for context in _contexts(image.path, facts) for source in sources]
+        candidates = repository_paths(image, ref.script, facts) if image is not None else []
         candidates += nearby
         if candidates:
             found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))

@@ -31,6 +31,7 @@ from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.references import module_refs
+from twelvefactor_lint.analyze.python.required_env import required_env_facts
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
@@ -113,6 +114,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path, text)
+    if contexts.module_kind == "settings" and ("environ" in text or "getenv" in text):
+        facts += required_env_facts(tree, names, contexts, path)
     if "from_pyfile" in text or "from_object" in text:  # a cheap pre-check: Flask-style config layers only
         facts += config_layer_facts(index, contexts, path)
     facts += route_facts(index, names, path)

@@ -1,8 +1,8 @@
 """Config loaded in layers: a defaults file, then a file or variable a deploy supplies on top of it.
 
 `app.config.from_pyfile("default_config.py")` followed, in the same function, by `from_pyfile(path, silent=True)`,
-`from_envvar("APP_SETTINGS")`, `from_file(...)` or `from_prefixed_env()` makes the first file (or the module of a
-config class it imports, `from_object(DefaultConfig)`) defaults: a deploy
+`from_envvar("APP_SETTINGS")`, `from_file(...)` or `from_prefixed_env()` makes the first file defaults (also a
+config class imported from a module: `from_object(DefaultConfig)` after `from .config import DefaultConfig`): a deploy
 replaces its values by rendering the later file or setting variables, without a code change. Link marks the
 locators of the defaults file (`layered`), so TF401/TF402 do not claim that swapping the service needs a code
 change. A second in-repository module (`from_object("config.Production")`) is code, not a deploy's layer.
@@ -15,8 +15,8 @@ python.config_file_load: link reports it when the repository ships only a templa
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections import defaultdict
-from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index, Site
@@ -52,14 +52,6 @@ def _reads_env(call: ast.Call) -> bool:
                for arg in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(arg))
 
 
-def _imported_classes(index: Index, path: str) -> dict[str, str]:
-    """Local name -> the absolute module it comes from, for `from .config import DefaultConfig` statements: what
-    `from_object(DefaultConfig)` loads."""
-    module, is_package = dotted_module(path), PurePosixPath(path).name == "__init__.py"
-    return {alias.asname or alias.name: absolute_import("." * node.level + (node.module or ""), module, is_package)
-            for node in index.imports if isinstance(node, ast.ImportFrom) for alias in node.names}
-
-
 def _imported_modules(index: Index) -> dict[str, str]:
     """Local name -> module for plain `import config` / `import settings as config` statements."""
     return {alias.asname or alias.name: alias.name for node in index.imports if isinstance(node, ast.Import)
@@ -87,8 +79,18 @@ def _named_file(call: ast.Call, loader: str, modules: dict[str, str]) -> str:
     return ""
 
 
-def _loaded_file(call: ast.Call) -> str:
-    """The module a defaults load names: a `.py` file's name among its string constants, or a dotted module."""
+def _imported_from(index: Index, path: str) -> dict[str, str]:
+    """Local name -> the absolute module it is imported from, for `from .config import DefaultConfig`."""
+    module, is_package = dotted_module(path), posixpath.basename(path) == "__init__.py"
+    return {alias.asname or alias.name: absolute_import("." * node.level + (node.module or ""), module, is_package)
+            for node in index.imports if isinstance(node, ast.ImportFrom) for alias in node.names}
+
+
+def _loaded_file(call: ast.Call, imported: dict[str, str]) -> str:
+    """The module a defaults load names: a `.py` file's name among its string constants, a dotted module, or the
+    module a config class it passes is imported from (`from_object(DefaultConfig)`)."""
+    if call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in imported:
+        return imported[call.args[0].id]
     for node in ast.walk(call.args[0]) if call.args else ():
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.rsplit("/", 1)[-1]
@@ -97,17 +99,11 @@ def _loaded_file(call: ast.Call) -> str:
     return ""
 
 
-def _loaded_class(call: ast.Call, loader: str, classes: dict[str, str]) -> str:
-    """The module of an imported config class a load names (`from_object(DefaultConfig)`)."""
-    arg = call.args[0] if call.args else None
-    return classes.get(arg.id, "") if loader == "from_object" and isinstance(arg, ast.Name) else ""
-
-
 def _deploy_layer(call: ast.Call, loader: str) -> bool:
     """A load a deploy supplies: a variable naming a file, prefixed variables, or a file that may be absent
     (`silent=True`) or whose path the code does not spell."""
     if loader == "from_pyfile":
-        return _optional(call) or not _loaded_file(call)
+        return _optional(call) or not _loaded_file(call, {})
     return loader in _DEPLOY_LOADERS
 
 
@@ -117,13 +113,12 @@ def config_layer_facts(index: Index, contexts: Contexts, path: str) -> list[Conf
         loader = _loader(site)
         if loader in _DEFAULTS_LOADERS | _DEPLOY_LOADERS:
             by_function[id(site.function)].append((site, loader))
-    modules, classes = _imported_modules(index), _imported_classes(index, path)
+    modules, imported = _imported_modules(index), _imported_from(index, path)
     facts: list[ConfigDefaults | ConfigFileLoad] = []
     for loads in by_function.values():
         loads.sort(key=lambda pair: (pair[0].node.lineno, pair[0].node.col_offset))
         for i, (site, loader) in enumerate(loads):
-            loaded = _loaded_file(site.node) or _loaded_class(site.node, loader, classes) \
-                if loader in _DEFAULTS_LOADERS else ""
+            loaded = _loaded_file(site.node, imported) if loader in _DEFAULTS_LOADERS else ""
             later = next(((s, name) for s, name in loads[i + 1:] if _deploy_layer(s.node, name)), None)
             if loaded and later:
                 facts.append(fact_at(ConfigDefaults, path, site.node, contexts.of(site), site.statement_line,

@@ -54,14 +54,15 @@ class _Emitter:
         self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_field: bool = False) -> None:
+                env_field: bool = False, in_memory: bool = False) -> None:
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
+                memory = in_memory or _names_memory_database(value)
                 for k, v in zip(value.keys, value.values, strict=True):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field)
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field, memory)
             return
         if isinstance(value, (ast.List, ast.Tuple)) and _LISTED_LOCATOR.search(key) and value.elts:
             value = value.elts[0]  # `"hosts": [("127.0.0.1", 6379)]`, `"LOCATION": ["redis://a", ...]`: the first
@@ -75,7 +76,7 @@ class _Emitter:
         self.facts.append(fact_at(
             Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
             module=dotted_module(self.path),
-            origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only,
+            origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only, in_memory=in_memory,
             module_kind=self.contexts.module_kind))
 
 
@@ -83,6 +84,12 @@ class _Emitter:
         """The test is an environment read that is false when the variable is unset."""
         read = describe(test, self.names)
         return read.origin == ENV or read.origin == ENV_DEFAULT and read.text in ("", "None", "False", "0")
+
+
+def _names_memory_database(node: ast.Dict) -> bool:
+    """A database dict whose `NAME` is SQLite's `":memory:"` (Django's `{"ENGINE": "...sqlite3", "NAME": ":memory:"}`)."""
+    return any(isinstance(k, ast.Constant) and k.value == "NAME" and isinstance(v, ast.Constant) and v.value == ":memory:"
+               for k, v in zip(node.keys, node.values, strict=True))
 
 
 def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:

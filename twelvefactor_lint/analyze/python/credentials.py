@@ -58,8 +58,12 @@ _EMPTY_CONTAINER = re.compile(r"^\s*(\{\s*\}|\[\s*\])\s*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 _URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^/\s:@]*):(?P<password>[^/\s@]+)@(?P<host>[^/\s?#]+)")
+_LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(/|$)",
+                                 re.IGNORECASE)
+"""RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
+a documented default, not a secret."""
 _SERVICE_SCHEMES = re.compile(
-    r"^(postgres(ql)?|mysql|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
+    r"^(postgres(ql)?|psql|pgsql|postgis|mysql2?|mysqlgis|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
 _MIN_LENGTH = 8
 OWN_KEY = re.compile(r"(^|(?<!api)(?<!client)(?<!consumer)(?<!access)_)"
@@ -439,21 +443,12 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
         if found is not None and id(url.node) not in examples:
-            masked, scheme, password = found
+            masked, scheme, _ = found
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
-                                 module_kind=contexts.module_kind,
-                                 default_account=_default_account(scheme, masked, password)))
+                                 local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
+                                 module_kind=contexts.module_kind))
     return facts
-
-
-def _default_account(scheme: str, masked: str, password: str) -> str:
-    """A server's published default account the URL logs in with, in words: its password is in the server's
-    documentation, not a secret of the app (RabbitMQ's `guest:guest`, which logs in from localhost only)."""
-    user = masked.partition("://")[2].partition(":")[0]
-    if scheme.split("+")[0] in ("amqp", "amqps") and user == password == "guest":
-        return "RabbitMQ's built-in `guest` account, which logs in from localhost only"
-    return ""
 
 
 def url_password(text: str) -> tuple[str, str, str] | None:

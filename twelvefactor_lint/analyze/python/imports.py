@@ -3,8 +3,10 @@ outside the project (factor I).
 
 Imports: absolute imports the module needs to run.
 
-An import guarded by `try: ... except ImportError` is optional by design (so is the fallback its handler imports), and one under
-`if TYPE_CHECKING:` never runs; neither is a dependency the deploy must install.
+An import guarded by `try: ... except ImportError` is optional by design, and one under
+`if TYPE_CHECKING:` never runs; neither is a dependency the deploy must install. An import in the
+`except ImportError:` handler runs only when the `try` body's imports fail: its fact says which
+(`fallback_for`), and link drops it when one of them is sure to work.
 """
 
 from __future__ import annotations
@@ -46,16 +48,40 @@ def _spells(test: ast.expr, word: str) -> bool:
 
 
 def _guarded(index: Index) -> set[int]:
-    """ids of the import nodes that are optional (try/except ImportError, and the fallback the handler imports
-    instead: `except ImportError: from ordereddict import OrderedDict`) or type-checking only."""
+    """ids of the import nodes that are optional (try/except ImportError) or type-checking only."""
     bodies = [node.body for node in index.tries if any(_catches_import_error(h) for h in node.handlers)]
-    bodies += [h.body for node in index.tries for h in node.handlers if _catches_import_error(h)]
     bodies += [node.body for node in index.ifs if _spells(node.test, "TYPE_CHECKING")]
     guarded: set[int] = set()
     for body in bodies:
         for statement in body:
             guarded.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return guarded
+
+
+def _top_modules(statements: list[ast.stmt]) -> tuple[str, ...]:
+    """The top-level packages absolute imports among `statements` name, in order."""
+    found: dict[str, None] = {}
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Import):
+                found.update((alias.name.partition(".")[0], None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found[node.module.partition(".")[0]] = None
+    return tuple(found)
+
+
+def _fallbacks(index: Index) -> dict[int, tuple[str, ...]]:
+    """ids of the import nodes in an `except ImportError:` handler -> the packages its `try` body imports first: the
+    handler's import runs only when those fail (`try: from collections import OrderedDict` / `except ImportError:
+    from ordereddict import OrderedDict`)."""
+    found: dict[int, tuple[str, ...]] = {}
+    for node in index.tries:
+        tried = _top_modules(node.body)
+        for handler in node.handlers:
+            if tried and _catches_import_error(handler):
+                found.update((id(n), tried) for statement in handler.body for n in ast.walk(statement)
+                             if isinstance(n, (ast.Import, ast.ImportFrom)))
+    return found
 
 
 def _deferred(tree: ast.AST) -> dict[int, str]:
@@ -90,6 +116,7 @@ def import_facts(tree: ast.AST, index: Index, path: str) -> list[Import]:
     first import in a function or branch, which says when it runs (`deferred`)."""
     imports = index.imports
     guarded = _guarded(index) if imports else set()
+    fallbacks = _fallbacks(index) if imports and index.tries else {}
     deferred = _deferred(tree) if len(imports) > sum(isinstance(s, (ast.Import, ast.ImportFrom))
                                                      for s in getattr(tree, "body", [])) else {}
     seen: dict[str, Import] = {}
@@ -100,13 +127,19 @@ def import_facts(tree: ast.AST, index: Index, path: str) -> list[Import]:
             modules = [node.module] if node.level == 0 and node.module else []
         else:
             modules = [alias.name for alias in node.names]
-        when = deferred.get(id(node), "")
+        when, instead_of = deferred.get(id(node), ""), fallbacks.get(id(node), ())
         for module in modules:
             top = module.partition(".")[0]
-            if top and (top not in seen or seen[top].deferred and not when):
+            if top and (top not in seen or _less_sure(seen[top], when, instead_of)):
                 seen[top] = Import(path, node.lineno, node.col_offset + 1, module=top, dotted=module, deferred=when,
-                                   anchor=f"import:{top}")
+                                   fallback_for=instead_of, anchor=f"import:{top}")
     return list(seen.values())
+
+
+def _less_sure(first: Import, when: str, instead_of: tuple[str, ...]) -> bool:
+    """Whether an import that runs `when` (always, if empty), unless `instead_of` imports, says more surely that the
+    module is needed than the `first` one found: one that is no fallback first, then one that always runs."""
+    return (bool(first.fallback_for), bool(first.deferred)) > (bool(instead_of), bool(when))
 
 
 _PATH_FUNCS = {"abspath", "realpath", "normpath", "resolve", "absolute"}

@@ -1,0 +1,84 @@
+"""Environment variables a settings module refuses to start without: a module-level check that raises (or exits)
+when the variable is unset.
+
+`if "SECRET_KEY" not in os.environ: raise ImproperlyConfigured(...)`, `if not os.environ.get("SECRET_KEY"): sys.exit(1)`,
+and the same test in a loop over a literal list of names (`for key in ("SECRET_KEY", "API_HOST"): if key not in
+os.environ: raise ...`, the list also bound to a module-level name first). Link reads them to tell that the settings a
+deploy runs refuse a base module's fallback (python.secret_env_fallback `refused`).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from twelvefactor_lint.analyze.python.context import MODULE, Contexts, Scope, fact_at
+from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.discover.modules import dotted_module
+from twelvefactor_lint.facts.python import RequiredEnv
+
+_STOPS = ("exit", "abort")
+"""Calls that stop the process (`sys.exit(1)`, `os.abort()`), beside a `raise`."""
+
+
+def _stops(body: list[ast.stmt]) -> bool:
+    """The block raises, or exits, whatever else it does first (a log line)."""
+    for statement in body:
+        if isinstance(statement, ast.Raise):
+            return True
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            func = statement.value.func
+            if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _STOPS:
+                return True
+    return False
+
+
+def _unset_tested(test: ast.expr, names: Names, loop_var: str) -> str | None:
+    """The variable the test is true for when unset: `"X" not in os.environ`, `not os.environ.get("X")`,
+    `not os.getenv("X")`; a loop variable's name (`key not in os.environ`) is returned as `loop_var`'s marker `*`."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn) \
+            and names.qualify(test.comparators[0]) == "os.environ":
+        left = test.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return left.value
+        return "*" if isinstance(left, ast.Name) and left.id == loop_var else None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
+        call = test.operand
+        if names.qualify(call.func) in ("os.environ.get", "os.getenv") and call.args:
+            arg = call.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                return arg.value
+            return "*" if isinstance(arg, ast.Name) and arg.id == loop_var else None
+    return None
+
+
+def _literal_names(node: ast.expr, bound: dict[str, ast.expr]) -> list[str]:
+    """The strings of a literal list, tuple or set, or of the module-level name bound to one."""
+    if isinstance(node, ast.Name) and node.id in bound:
+        node = bound[node.id]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
+def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path: str) -> list[RequiredEnv]:
+    module, scope = dotted_module(path), Scope(MODULE, "", "the module body")
+    bound: dict[str, ast.expr] = {}
+    found: list[RequiredEnv] = []
+    for statement in module_statements(tree):
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            bound[statement.targets[0].id] = statement.value
+        checks: list[tuple[ast.If, list[str]]] = []
+        if isinstance(statement, ast.If):
+            checks.append((statement, []))
+        elif isinstance(statement, ast.For) and isinstance(statement.target, ast.Name):
+            listed = _literal_names(statement.iter, bound)
+            checks += [(inner, listed) for inner in statement.body if isinstance(inner, ast.If) and listed]
+        for check, listed in checks:
+            loop_var = statement.target.id if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name) else ""
+            variable = _unset_tested(check.test, names, loop_var)
+            if variable is None or not _stops(check.body):
+                continue
+            found += [fact_at(RequiredEnv, path, check, scope, check.lineno, f"required:{name}", variable=name,
+                              module=module, module_kind=contexts.module_kind)
+                      for name in (listed if variable == "*" else [variable])]
+    return found
