@@ -171,6 +171,7 @@ def test_corrupt_entries_and_index_are_misses_and_get_rewritten(tmp_path, catalo
     [pack] = (cache.default_dir() / "projects").glob("*.pack")
     entries = json.loads(pack.read_bytes())["analyses"]
     analyses = {**entries, "python:app.py": ["python", 1, 2, 3, "../../../etc/passwd", {}], "python:util.py": 7,
+                "python:gone.py": 7,
                 "dockerfile:Dockerfile": [*entries["dockerfile:Dockerfile"][:5], {"facts": 3, "directives": []}]}
     corrupt = [_json({"analyses": analyses, "scans": {}}), _json({"analyses": entries, "scans": 3}),
                b"", b"\xff not json", pack.read_bytes()[:-7], _json([1, 2])]

@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+import tracemalloc
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,7 @@ from conftest import STATEFUL_FLASK_APP, write_tree
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.sources import load, read_up_to
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.limits import FileTimeout, paused, time_limit
 from twelvefactor_lint.runner import run
@@ -220,6 +222,22 @@ def test_huge_sparse_file_is_skipped_by_size_without_being_read(tmp_path, catalo
     assert time.monotonic() - started < 60, "the file was read, not measured"
     assert skipped(result) == {"huge.py": f"too large: {8 * 1024 ** 3} bytes (limit {2 * 1024 * 1024})"}
     assert tf601_paths(result) == {"good/app.py"}
+
+
+def test_a_file_is_read_in_a_buffer_of_its_size_and_one_grown_past_the_limit_since_its_stat_is_too_large(tmp_path):
+    small, growing = tmp_path / "small.py", tmp_path / "growing.py"
+    small.write_bytes(b"x = 1\n")
+    tracemalloc.start()
+    assert load(small, 50 * 1024 * 1024).data == b"x = 1\n"
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1024 * 1024  # a buffer of the limit, for every file, piled up in glibc's heap
+    growing.write_bytes(b"#" * 10)
+    with open(growing, "rb") as handle:
+        growing.write_bytes(b"#" * 100)  # after the stat that said 10 bytes
+        assert read_up_to(handle, 10, 50) == b"#" * 51  # more than the limit: too large, as `load` then says
+    with open(growing, "rb") as handle:
+        assert read_up_to(handle, 10, 500) == b"#" * 100
 
 
 def test_file_just_over_the_default_limit_is_skipped_and_one_at_it_is_read(tmp_path, catalogue):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from twelvefactor_lint import runner
 from twelvefactor_lint.analyze import NEWER_SYNTAX
@@ -159,3 +160,16 @@ def test_python_2_code_is_skipped_with_that_reason_not_reported_as_broken(lint, 
     result = lint({"app/views.py": source, "app/broken.py": "def broken(:\n    pass\n"})
     assert [(f.rule, f.path) for f in result.findings if f.rule == "TF001"] == [("TF001", "app/broken.py")]
     assert [s.reason.split(" (")[0] for s in result.skipped if s.path == "app/views.py"] == [PYTHON2_SYNTAX]
+
+
+
+def test_libcst_decides_in_a_process_of_its_own_and_one_that_dies_is_replaced():
+    """Its import and its trees (several MB for a long module) stay out of the analyzing process."""
+    probe = ("import sys; from twelvefactor_lint.analyze.python import newer; newer_file = sys.argv[1].encode(); "
+             "verdicts = [newer.is_newer_syntax(newer_file), newer.is_newer_syntax(b'def f(:\\n')]; "
+             "newer._Checker.here().process.kill(); "
+             "verdicts += [newer.is_newer_syntax(newer_file), newer.is_newer_syntax(newer_file)]; "
+             "print(*verdicts, 'libcst' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, NEWER], capture_output=True, text=True, check=True, cwd=REPO)
+    # the dead checker's question gets "no" (as when libcst crashes on a file); the next one a new checker
+    assert done.stdout.split() == ["True", "False", "False", "True", "False"]

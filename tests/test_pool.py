@@ -69,6 +69,22 @@ def test_a_dead_or_hung_worker_loses_only_its_own_file(monkeypatch):
     assert [o for i, o in enumerate(outcomes) if i not in (13, 21)] == [i * i for i in range(60) if i not in (13, 21)]
 
 
+def _note_at_exit(item: str) -> str:
+    """A worker's item that starts something to stop at the worker's exit (as the libcst checker is)."""
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, lambda: open(item, "w").close(), exitpriority=10)
+    return item
+
+
+@posix_only
+def test_workers_done_with_their_work_end_by_themselves_running_their_exit_hooks(tmp_path, monkeypatch):
+    monkeypatch.setattr(pool, "MIN_ITEMS_PER_WORKER", 1)
+    items = [str(tmp_path / f"exited-{i}") for i in range(8)]
+    assert pool.map_in_order(_note_at_exit, items, 2, lambda item, reason: reason) == items
+    assert all(os.path.exists(item) for item in items)
+
+
 def _spin_on_special(kind):
     analyze = REAL_ANALYZER_FOR(kind)
 

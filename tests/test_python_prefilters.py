@@ -10,6 +10,7 @@ import pytest
 
 from twelvefactor_lint.analyze.python import analyze
 from twelvefactor_lint.analyze.python.imports import _spells
+from twelvefactor_lint.analyze.python.index import walk
 
 
 @pytest.mark.parametrize("test", [
@@ -76,3 +77,27 @@ def test_a_process_clock_memo_is_found_through_an_alias(clock):
     """
     assert "FAILED" not in _state_names(memo)
     assert "FAILED" in _state_names(memo.replace(clock, "from random import random as now"))
+
+
+def test_the_fast_walk_gives_the_nodes_of_ast_walk_in_its_order_without_load_and_store():
+    tree = ast.parse(textwrap.dedent("""\
+        import os
+        CARTS: dict[str, list] = {}
+        async def add(user, *items, key=None, **rest):
+            global CARTS
+            CARTS[user] = [i async for i in items if i] + [x for x in rest]
+            del CARTS[key]
+            with open(f"{user!r:>10}") as handle, lock:
+                match handle.read():
+                    case {"a": [1, *tail]} | None:
+                        return lambda v=1: -v ** 2 if v else not v
+        class View(Base, metaclass=Meta):
+            try:
+                x = os.environ["A"]
+            except (KeyError, ValueError) as error:
+                raise RuntimeError from error
+        """))
+    for node in [tree, *tree.body]:
+        expected = [n for n in ast.walk(node) if not isinstance(n, ast.expr_context)]
+        found = list(walk(node))
+        assert len(found) == len(expected) and all(a is b for a, b in zip(found, expected, strict=True))

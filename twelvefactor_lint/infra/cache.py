@@ -26,9 +26,12 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import ANALYZER_VERSION
-from twelvefactor_lint.discover.sources import digest
+from twelvefactor_lint.discover.sources import digest, read_up_to
 from twelvefactor_lint.discover.walk import SourceFile
 from twelvefactor_lint.infra.external import newer_pythons
 
@@ -133,7 +136,8 @@ class FactsCache:
         self._refs = loaded["refs"]
         self._changed = False
         self._now = time.time()
-        self._stats: dict[str, os.stat_result] = {}
+        self._stats: dict[str, tuple[int, int, int]] = {}
+        """Each file's (size, mtime, inode) as a lookup found it: what an entry made from it is kept under."""
 
     def lookup(self, source: SourceFile, max_size: int) -> FileAnalysis | CachedSkip | None:
         """The cached analysis of `source` as it is now (or why it is skipped), or None."""
@@ -143,14 +147,14 @@ class FactsCache:
             return None
         if info.st_size > max_size:
             return None
-        self._stats[source.rel] = info
+        stat = self._stats[source.rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
         known = self._entries.get(_slot(source))
         if not _valid(known):
             return None
-        if known[:4] != [source.kind, info.st_size, info.st_mtime_ns, info.st_ino]:
+        if known[:4] != [source.kind, *stat]:
             try:
                 with open(source.path, "rb") as handle:
-                    key = self._key(source, digest(handle.read(max_size + 1)))
+                    key = self._key(source, digest(read_up_to(handle, info.st_size, max_size)))
             except OSError:
                 return None
             if key != known[4]:
@@ -165,14 +169,14 @@ class FactsCache:
             info = self._stats.get(source.rel)
             try:
                 with open(source.path, "rb") as handle:
-                    content = digest(handle.read(info.st_size + 1 if info else -1))
+                    content = digest(handle.read(info[0] + 1 if info else -1))
             except OSError:
                 return
             self._remember(source, self._key(source, content), {"skipped": str(outcome)})
             return
         if not outcome.digest or any(fact.kind == "internal_error" for fact in outcome.facts):
             return
-        self._remember(source, self._key(source, outcome.digest), outcome.to_dict())
+        self._remember(source, self._key(source, outcome.digest), outcome)
 
     def scanned(self, source: SourceFile, max_size: int) -> bool | None:
         """What the last scan of `source` found, when the file is unchanged since (else None)."""
@@ -180,20 +184,20 @@ class FactsCache:
             info = os.stat(source.path)
         except OSError:
             return None
-        self._stats[source.rel] = info
+        stat = self._stats[source.rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
         known = self._scans.get(source.rel)
         if info.st_size > max_size or not isinstance(known, list) or len(known) != 4:
             return None
-        return bool(known[3]) if known[:3] == [info.st_size, info.st_mtime_ns, info.st_ino] else None
+        return bool(known[3]) if known[:3] == [*stat] else None
 
     def store_scan(self, source: SourceFile, found: bool) -> None:
         """Keep what a scan found, under the stat `scanned` took just before the file was read."""
         info = self._stats.get(source.rel)
         if info is None:
             return
-        if info.st_mtime_ns > self._now * 1e9 - RACY_NS:
+        if info[1] > self._now * 1e9 - RACY_NS:
             return  # racily clean: scanned again next time
-        entry = [info.st_size, info.st_mtime_ns, info.st_ino, found]
+        entry = [*info, found]
         if self._scans.get(source.rel) != entry:
             self._scans[source.rel] = entry
             self._changed = True
@@ -206,20 +210,19 @@ class FactsCache:
             return whole
         info = self._stats.get(source.rel)
         known = self._refs.get(source.rel)
-        if info is None or not isinstance(known, list) or len(known) != 4 or not isinstance(known[3], dict) \
-                or known[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
+        if info is None or not isinstance(known, list) or len(known) != 4 or known[:3] != [*info]:
             return None
         return _decoded(known[3])
 
     def store_refs(self, source: SourceFile, outcome: FileAnalysis | CachedSkip) -> None:
         """Keep a reachability reading under the stat `refs` took before the file was read."""
         info = self._stats.get(source.rel)
-        if info is None or info.st_mtime_ns > self._now * 1e9 - RACY_NS:
+        if info is None or info[1] > self._now * 1e9 - RACY_NS:
             return
         if not isinstance(outcome, CachedSkip) and any(fact.kind == "internal_error" for fact in outcome.facts):
             return
-        data = {"skipped": str(outcome)} if isinstance(outcome, CachedSkip) else outcome.to_dict()
-        entry = [info.st_size, info.st_mtime_ns, info.st_ino, data]
+        data = {"skipped": str(outcome)} if isinstance(outcome, CachedSkip) else outcome
+        entry = [*info, data]
         if self._refs.get(source.rel) != entry:
             self._refs[source.rel] = entry
             self._changed = True
@@ -227,7 +230,7 @@ class FactsCache:
     def save(self) -> None:
         """Write the pack if this run changed it, and prune old packs once a day."""
         if self._changed:
-            write_json(self._path, self._pack)
+            write_text(self._path, self._encoded())
         marker = self.directory / "last-prune"
         try:
             due = self._now - marker.stat().st_mtime > _REFRESH_AGE
@@ -237,27 +240,49 @@ class FactsCache:
             _touch(marker)
             prune(self.directory, self._now - MAX_AGE)
 
+    def _encoded(self) -> Iterator[str]:
+        """The pack as JSON, an entry at a time: the analyses made in this run are kept as they are, not as plain
+        data, and turned into JSON here one by one (never the whole pack's plain data, nor its text, at once)."""
+        from twelvefactor_lint.facts import FileAnalysis
+
+        yield "{"
+        for number, part in enumerate(("analyses", "scans", "refs")):
+            yield f'{"," if number else ""}"{part}":{{'
+            for count, (slot, entry) in enumerate(self._pack[part].items()):
+                if isinstance(entry, list) and entry and isinstance(entry[-1], FileAnalysis):
+                    entry = [*entry[:-1], entry[-1].to_dict()]
+                yield f'{"," if count else ""}{_dumps(slot)}:{_dumps(entry)}'
+            yield "}"
+        yield "}"
+
     def _key(self, source: SourceFile, content: str) -> str:
         return _hash(self._stamp, source.kind, source.rel, content)
 
-    def _remember(self, source: SourceFile, key: str, data: dict) -> None:
+    def _remember(self, source: SourceFile, key: str, data: dict | FileAnalysis) -> None:
         info = self._stats.get(source.rel)
         if info is None:
             return
         # racily clean (a same-second edit after this run would keep size and mtime): kept under its
         # content key only, so the next run hashes the file again
-        recent = info.st_mtime_ns > self._now * 1e9 - RACY_NS
-        entry = [source.kind, -1 if recent else info.st_size, info.st_mtime_ns, info.st_ino, key, data]
+        size, mtime, inode = info
+        recent = mtime > self._now * 1e9 - RACY_NS
+        entry = [source.kind, -1 if recent else size, mtime, inode, key, data]
         if self._entries.get(_slot(source)) != entry:
             self._entries[_slot(source)] = entry
             self._changed = True
 
 
-def _decoded(data: dict[str, Any]) -> FileAnalysis | CachedSkip | None:
-    """An analysis (or skip reason) as the pack keeps it; None when it is of another shape."""
+def _decoded(data: Any) -> FileAnalysis | CachedSkip | None:
+    """An analysis (or skip reason) as the pack keeps it (one made in this run: as it is); None when it is of
+    another shape."""
+    from twelvefactor_lint.facts import FileAnalysis
+
+    if isinstance(data, FileAnalysis):
+        return data
+    if not isinstance(data, dict):
+        return None
     if isinstance(data.get("skipped"), str):
         return CachedSkip(data["skipped"])
-    from twelvefactor_lint.facts import FileAnalysis
 
     try:
         return FileAnalysis.from_dict(data)
@@ -300,8 +325,8 @@ def prune(directory: Path, older_than: float) -> None:
 
 
 def _valid(entry: Any) -> TypeGuard[list[Any]]:
-    """A pack entry as written: [kind, size, mtime, inode, key, analysis data]."""
-    return isinstance(entry, list) and len(entry) == 6 and isinstance(entry[4], str) and isinstance(entry[5], dict)
+    """A pack entry: [kind, size, mtime, inode, key, analysis data (or the analysis itself, made in this run)]."""
+    return isinstance(entry, list) and len(entry) == 6 and isinstance(entry[4], str)
 
 
 def _hash(*parts: str) -> str:
@@ -332,8 +357,17 @@ def read_json(path: Path) -> Any:
     return data
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))  # json.dump to a file encodes in pure Python
+
+
 def write_json(path: Path, data: Any) -> bool:
-    """Write atomically: readers see the old pack or the new one, never a part."""
+    """Write atomically: readers see the old file or the new one, never a part."""
+    return write_text(path, [_dumps(data)])
+
+
+def write_text(path: Path, parts: Iterable[str]) -> bool:
+    """Write `parts` one after another, atomically (see `write_json`)."""
     import tempfile  # only runs that write pay for it
 
     try:
@@ -341,7 +375,7 @@ def write_json(path: Path, data: Any) -> bool:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps(data, separators=(",", ":")))  # json.dump to a file encodes in pure Python
+                out.writelines(parts)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

@@ -1,6 +1,7 @@
 """The one place 12f-lint starts another program.
 
-Besides 12f-lint itself in a child process (`run_own`, the fleet audit's per-repository lint) and
+Besides 12f-lint itself in a child process (`run_own`, the fleet audit's per-repository lint), a fixed
+program of ours kept running beside the analysis (`start_own`: libcst telling newer syntax from errors) and
 the fleet audit's clone of a URL the operator gave (`fetch_git`), only well-known tools found on
 PATH (git, a newer Python running 12f-lint's own analyzer, helm),
 named by the caller from a fixed list, with an argument list (never a shell), a timeout, no
@@ -86,6 +87,18 @@ def run_own(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[s
         raise ToolTimeout(f"took longer than {timeout:g} s (killed)") from None
     except OSError as error:
         raise ToolFailed(f"cannot start {sys.executable}: {error.strerror or error}") from None
+
+
+OwnProcess = subprocess.Popen
+"""What `start_own` gives (for annotations: no other module imports subprocess)."""
+
+
+def start_own(code: str) -> OwnProcess[bytes]:
+    """This interpreter running `code`, a fixed program of ours (isolated: `-I`, a cleaned environment), kept
+    running beside the caller, who talks to it over its standard input and output and stops it; its standard
+    error is dropped. OSError (or ValueError) when it cannot start."""
+    return subprocess.Popen([sys.executable, "-I", "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=_environment())
 
 
 def fetch_git(url: str, ref: str | None, target: Path, *, timeout: float) -> None:

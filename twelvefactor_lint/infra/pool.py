@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
+_IDLE_EXIT = 5.0
+"""Seconds an idle worker asked to end may take (its exit hooks) before it is killed."""
 MIN_ITEMS_PER_WORKER = 24
 """Fewer files than this per worker run faster in the one process than the workers take to start."""
 _BATCH = 16
@@ -86,7 +88,15 @@ class _Worker:
         self.batch: deque[int] = deque()
         self.since = time.monotonic()
 
-    def stop(self) -> None:
+    def stop(self, idle: bool = False) -> None:
+        """Kill the worker; an `idle` one (done with its batches) is asked to end first, so the processes it
+        started end with it (see `_serve`)."""
+        if idle:
+            try:
+                self.conn.send(None)
+                self.process.join(_IDLE_EXIT)
+            except OSError:
+                pass
         self.process.kill()
         self.process.join()
         self.conn.close()
@@ -123,7 +133,7 @@ class _Pool:
                     self.progress(self.done)
         finally:
             for worker in workers:
-                worker.stop()
+                worker.stop(idle=not worker.batch)
         return self.results
 
     def _feed(self, worker: _Worker, count: int) -> None:
@@ -170,8 +180,9 @@ def _exit(worker: _Worker) -> str:
 
 
 def _serve(conn: Connection, work: Callable) -> None:
-    """A worker: run each batch's items, sending each outcome as it is ready, until the parent is gone
-    (it kills its workers when done; a forked sibling may hold this pipe open, so EOF alone cannot tell)."""
+    """A worker: run each batch's items, sending each outcome as it is ready, until the parent says it is done
+    (`None`: the worker returns, and the process's exit hooks stop what its work started) or is gone (a forked
+    sibling may hold this pipe open, so EOF alone cannot tell)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     parent = os.getppid()
     with _few_collections():  # frozen, the objects inherited by fork are also never written by the collector
@@ -182,6 +193,8 @@ def _serve(conn: Connection, work: Callable) -> None:
             try:
                 batch = conn.recv()
             except EOFError:
+                return
+            if batch is None:
                 return
             for index, item in batch:
                 conn.send((index, work(item)))

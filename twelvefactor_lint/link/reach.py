@@ -87,7 +87,8 @@ class _Modules:
     `app.models` and `models`: the source root is not known) and by directory."""
 
     def __init__(self, paths: Iterable[str]):
-        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.by_name: dict[str, tuple[str, ...]] = {}
+        """Tuples, not sets: a project has some five names per file, most of them naming that one file."""
         self.by_dir: dict[str, list[str]] = defaultdict(list)
         self.by_base: dict[str, list[str]] = defaultdict(list)
         self.paths = set()
@@ -96,12 +97,13 @@ class _Modules:
             self.by_base[posixpath.basename(path)].append(path)
             parts = dotted_module(path).split(".")
             for start in range(len(parts)):
-                self.by_name[".".join(parts[start:])].add(path)
+                name = ".".join(parts[start:])
+                self.by_name[name] = (*self.by_name.get(name, ()), path)
             for directory in _directories(path):
                 self.by_dir[directory].append(path)
 
     def module(self, name: str) -> set[str]:
-        return self.by_name.get(name, set())
+        return set(self.by_name.get(name, ()))
 
     def longest(self, name: str) -> set[str]:
         """The files of the longest prefix of `name` that is a module (`app.views.index` -> app/views.py)."""
@@ -109,7 +111,7 @@ class _Modules:
         for end in range(len(parts), 0, -1):
             found = self.by_name.get(".".join(parts[:end]))
             if found:
-                return found
+                return set(found)
         return set()
 
     def file(self, name: str) -> set[str]:

@@ -13,7 +13,7 @@ import ast
 import re
 
 from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, FACTORY_NAMES, Contexts, fact_at, main_runners
-from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.index import Index, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
 from twelvefactor_lint.facts.python import Call
@@ -248,10 +248,10 @@ def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:
     variable of the same function: data shipped with the app, not state."""
     parts = [path]
     if isinstance(path, ast.Name) and function is not None:
-        parts += [n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+        parts += [n.value for n in walk(function) if isinstance(n, ast.Assign)
                   and any(isinstance(t, ast.Name) and t.id == path.id for t in n.targets)]
     return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ("mode=ro" in n.value or "immutable=1" in n.value)
-               for part in parts for n in ast.walk(part))
+               for part in parts for n in walk(part))
 
 
 _WRITING_SQL = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|VACUUM|ATTACH|PRAGMA)\b", re.IGNORECASE)
@@ -287,7 +287,7 @@ def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:
     (`os.fork()` + `os._exit()`/`sys.exit()`), as opposed to starting a child in a new session."""
     if function is None:
         return False
-    called = {names.qualify(n.func) for n in ast.walk(function) if isinstance(n, ast.Call)}
+    called = {names.qualify(n.func) for n in walk(function) if isinstance(n, ast.Call)}
     return "os.fork" in called and bool(called & {"os._exit", "sys.exit", "exit"})
 
 

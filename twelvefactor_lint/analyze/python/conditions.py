@@ -15,6 +15,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard
 from twelvefactor_lint.analyze.python.values import env_read
 from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
@@ -128,7 +129,7 @@ def _env_names(tree: ast.Module, names: Names) -> dict[str, str]:
 
 
 def _read_in(node: ast.expr, names: Names) -> str | None:
-    for inner in ast.walk(node):
+    for inner in walk(node):
         read = env_read(inner, names)
         if read:
             return read[0]

@@ -19,7 +19,7 @@ import posixpath
 from collections import defaultdict
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
-from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ConfigDefaults, ConfigFileLoad
@@ -49,7 +49,7 @@ def _reads_env(call: ast.Call) -> bool:
     """An argument reads the environment (`os.environ["APP_CONFIG"]`, `os.getenv(...)`)."""
     return any(isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
                or isinstance(node, ast.Name) and node.id in ("environ", "getenv")
-               for arg in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(arg))
+               for arg in [*call.args, *(k.value for k in call.keywords)] for node in walk(arg))
 
 
 def _imported_modules(index: Index) -> dict[str, str]:
@@ -66,7 +66,7 @@ def _named_file(call: ast.Call, loader: str, modules: dict[str, str]) -> str:
         return ""
     arg = call.args[0]
     if loader == "from_pyfile":
-        texts = [n.value for n in ast.walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        texts = [n.value for n in walk(arg) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         named = next((t for t in reversed(texts) if t.endswith(".py")), "")
         return "" if named.startswith(("/", "~")) else named  # a file outside the repository: the host's
     if isinstance(arg, ast.Name):
@@ -91,7 +91,7 @@ def _loaded_file(call: ast.Call, imported: dict[str, str]) -> str:
     module a config class it passes is imported from (`from_object(DefaultConfig)`)."""
     if call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in imported:
         return imported[call.args[0].id]
-    for node in ast.walk(call.args[0]) if call.args else ():
+    for node in walk(call.args[0]) if call.args else ():
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.rsplit("/", 1)[-1]
             if text.endswith(".py") or (text.replace(".", "").replace("_", "").isalnum() and "." in text):

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from twelvefactor_lint.analyze.python.handlers import Handler, direct_callees
-from twelvefactor_lint.analyze.python.index import Function, Index, Site
+from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, module_statements
 from twelvefactor_lint.facts.python import PythonSiteFact
 
@@ -196,7 +196,7 @@ def main_block_lines(tree: ast.Module) -> set[int]:
 def main_runners(tree: ast.Module, names: Names) -> set[int]:
     """id() of module functions the main guard calls (`if __name__ == "__main__": main()`): the script's
     own runner, which a production server importing the module never calls."""
-    called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in ast.walk(statement)
+    called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in walk(statement)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     return {id(names.functions[name]) for name in called if name in names.functions}
 

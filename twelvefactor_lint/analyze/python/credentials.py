@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
-from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, not_a_secret, secret_shape
@@ -135,8 +135,8 @@ def _named_values(index: Index, names: Names, text: str) -> set[int]:
                  and isinstance(site.node, ast.Assign) for t in site.node.targets
                  if isinstance(t, ast.Name) and _DETECTOR.match(t.id)}
     if any(text.count(name) > 1 for name in detectors):  # the prefilter: compared, a name is spelled twice at least
-        compared = {n.id for body in (*names.functions.values(), *names.classes.values()) for node in ast.walk(body)
-                    if isinstance(node, ast.Compare) for n in ast.walk(node) if isinstance(n, ast.Name)}
+        compared = {n.id for body in (*names.functions.values(), *names.classes.values()) for node in walk(body)
+                    if isinstance(node, ast.Compare) for n in walk(node) if isinstance(n, ast.Name)}
         found |= {id(value) for name, value in detectors.items() if name in compared}
     for entries in index.dicts:
         plain = {v.value for k, v in zip(entries.node.keys, entries.node.values, strict=True)
@@ -159,7 +159,7 @@ def _example_values(index: Index) -> set[int]:
             keys = [_key_of(t) or "" for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
             if any(_SAMPLE_NAME.search(key) or _EXAMPLE.search(key) for key in keys):
                 holders.append(node.value)
-    return {id(node) for holder in holders for node in ast.walk(holder) if isinstance(node, ast.Constant)}
+    return {id(node) for holder in holders for node in walk(holder) if isinstance(node, ast.Constant)}
 
 
 def _bindings(index: Index) -> Iterator[tuple[Site, str, ast.expr]]:
@@ -228,11 +228,11 @@ def _refused(index: Index, keys: set[str], fallback: ast.expr) -> str:
     """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
     against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
     `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`), so production refuses the fallback; "" else."""
-    made_of = {n.value for n in ast.walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
+    made_of = {n.value for n in walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
     for test in index.ifs:
-        names = {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(test.test)
+        names = {n.id if isinstance(n, ast.Name) else n.attr for n in walk(test.test)
                  if isinstance(n, (ast.Name, ast.Attribute))}
-        strings = {n.value for n in ast.walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        strings = {n.value for n in walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
         if keys & names and any(m.startswith(s) for s in strings if s for m in made_of) \
                 and any(_stops(statement) for statement in test.body):
             return f"line {test.lineno}"
@@ -310,13 +310,13 @@ def _spells_project(value: str, path: str) -> bool:
 def _is_random(node: ast.expr, names: Names, hop: bool = True) -> bool:
     """A value made up when the process starts: a random token, `os.urandom`, `uuid4()`, however wrapped, or a
     call to a function of the module that returns one (`get_random_secret(32)`: one hop)."""
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+    for call in (n for n in walk(node) if isinstance(n, ast.Call)):
         called = names.qualify(call.func) or ""
         if called in _RANDOM_SOURCES:
             return True
         helper = names.functions.get(called) if hop else None
         if helper is not None and any(isinstance(r, ast.Return) and r.value is not None
-                                      and _is_random(r.value, names, hop=False) for r in ast.walk(helper)):
+                                      and _is_random(r.value, names, hop=False) for r in walk(helper)):
             return True
     return False
 
@@ -345,8 +345,8 @@ def _unset_read(site: Site, key: str, index: Index, names: Names) -> str:
     under an `if` testing it."""
     if site.function is not None:
         return ""
-    guarded = any(any(isinstance(n, ast.Name) and n.id == key for n in ast.walk(test.test))
-                  and any(n is site.node for s in test.body for n in ast.walk(s)) for test in index.ifs)
+    guarded = any(any(isinstance(n, ast.Name) and n.id == key for n in walk(test.test))
+                  and any(n is site.node for s in test.body for n in walk(s)) for test in index.ifs)
     if not guarded:
         return ""
     for earlier in index.assignments:
@@ -361,7 +361,7 @@ def _unset_read(site: Site, key: str, index: Index, names: Names) -> str:
 
 def _reads_env(value: ast.expr, names: Names) -> bool:
     """Somewhere in the value an environment variable is read (`repr(os.environ.get("KEY", token()))`)."""
-    return any(isinstance(n, ast.Call) and env_read(n, names) is not None for n in ast.walk(value))
+    return any(isinstance(n, ast.Call) and env_read(n, names) is not None for n in walk(value))
 
 
 def _on_object(site: Site) -> bool:
@@ -389,7 +389,7 @@ def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -
 def _persists(function: ast.AST, key: str) -> bool:
     """The function writes the value it bound to `key` to a file (`f.write(self.auth_secret_key)`,
     `path.write_text(secret_key)`): a key generated once and kept on the local disk."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FILE_WRITES \
                 and node.args and _key_of(node.args[0]) == key:
             return True
@@ -400,7 +400,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
-    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in _bindings(index)])
+    bindings = list(_bindings(index))
+    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
     for call, (key, default) in reads:
         if default is None:
             continue
@@ -413,7 +414,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
     fields = _settings_fields(names)
     named = _named_values(index, names, text) | (examples := _example_values(index))
-    for site, key, value in _bindings(index):
+    for site, key, value in bindings:
         if id(value) in named:
             continue
         made_up = _random_fallback(site, key, value, names)

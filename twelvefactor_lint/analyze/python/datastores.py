@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from twelvefactor_lint.analyze.python.context import Contexts, Scope, fact_at
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.facts.python import FileDatastore
 
@@ -38,7 +39,7 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDat
     facts = []
     for name, cls in names.classes.items():
         loads, removes, writes = None, False, None
-        for node in ast.walk(cls):
+        for node in walk(cls):
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualify(node.func) or ""
@@ -56,8 +57,8 @@ def datastore_facts(names: Names, contexts: Contexts, path: str) -> list[FileDat
 
 
 def _method_of(cls: ast.ClassDef, node: ast.AST) -> Method | None:
-    return next((f for f in ast.walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 and any(n is node for n in ast.walk(f))), None)
+    return next((f for f in walk(cls) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and any(n is node for n in walk(f))), None)
 
 
 def _opens_caller_path(cls: ast.ClassDef, call: ast.Call) -> bool:
@@ -67,10 +68,10 @@ def _opens_caller_path(cls: ast.ClassDef, call: ast.Call) -> bool:
     if method is None:
         return False
     params = {a.arg for a in [*method.args.posonlyargs, *method.args.args, *method.args.kwonlyargs]} - {"self", "cls"}
-    for node in ast.walk(method):
+    for node in walk(method):
         func = node.func if isinstance(node, ast.Call) else None
         opening = isinstance(func, ast.Name) and func.id == "open" or isinstance(func, ast.Attribute) and func.attr in _OPENING
-        if opening and any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(node)):
+        if opening and any(isinstance(n, ast.Name) and n.id in params for n in walk(node)):
             return True
     return False
 
@@ -80,7 +81,7 @@ def _is_cache(cls: ast.ClassDef, writes: ast.Call) -> bool:
     or what the write names (`json.dump(cache_data, f)`, `self.cache_path.write_text(...)`)."""
     method = _method_of(cls, writes)
     words = [cls.name, method.name if method else ""] + [
-        n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(writes) if isinstance(n, (ast.Name, ast.Attribute))]
+        n.id if isinstance(n, ast.Name) else n.attr for n in walk(writes) if isinstance(n, (ast.Name, ast.Attribute))]
     return any("cache" in word.lower() for word in words)
 
 

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
-from twelvefactor_lint.analyze.python.index import Function, Index, Site
+from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.log_sinks import appends_to_log
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.facts.python import FileWrite
@@ -44,7 +44,7 @@ class _Function:
 
     def __init__(self, function: Function, index: Index):
         self.sources: dict[str, list[ast.expr]] = {}
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     for name in target.elts if isinstance(target, ast.Tuple) else [target]:  # fd, path = mkstemp()
@@ -73,13 +73,13 @@ class _Function:
         """The expression's source with local names expanded (two levels), for provenance tests."""
         text = ast.unparse(node)
         if depth < 2:
-            for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+            for name in {n.id for n in walk(node) if isinstance(n, ast.Name)}:
                 for source in self.sources.get(name, ()):
                     text += " " + self.text(source, depth + 1)
         return text
 
     def is_upload(self, node: ast.expr) -> bool:
-        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        names = {n.id for n in walk(node) if isinstance(n, ast.Name)}
         return bool(names & self.uploads) or bool(_UPLOAD_SOURCES.search(self.text(node)))
 
     def is_upload_object(self, node: ast.expr, depth: int = 0) -> bool:
@@ -106,7 +106,7 @@ class _Function:
 
 def _removed_paths(function: Function):
     """Arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and receivers of `Path(p).unlink()` calls."""
-    for node in ast.walk(function):
+    for node in walk(function):
         if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
@@ -119,9 +119,9 @@ def _removed_paths(function: Function):
 
 def _sent_paths(function: Function):
     """First arguments of `_SENDERS` calls, and of `with open(p) as f` (to read) when what `f.read()` gave is returned."""
-    returned = {n.id for r in ast.walk(function) if isinstance(r, ast.Return) and r.value is not None
-                for n in ast.walk(r.value) if isinstance(n, ast.Name)}
-    for node in ast.walk(function):
+    returned = {n.id for r in walk(function) if isinstance(r, ast.Return) and r.value is not None
+                for n in walk(r.value) if isinstance(n, ast.Name)}
+    for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)) and node.args \
                 and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in _SENDERS:
             yield node.args[0]
@@ -136,7 +136,7 @@ def _sent_paths(function: Function):
 
 def _read_into(block: ast.With | ast.AsyncWith, handle: str) -> set[str]:
     """Names the block assigns what `handle.read()` gives."""
-    return {t.id for n in ast.walk(block) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+    return {t.id for n in walk(block) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
             and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "read"
             and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == handle
             for t in n.targets if isinstance(t, ast.Name)}
@@ -315,8 +315,8 @@ def _writes_upload(site: Site, function: _Function) -> bool:
     opened = isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
     if not opened or site.function is None:
         return False
-    for statement in ast.walk(site.function):
+    for statement in walk(site.function):
         if isinstance(statement, (ast.With, ast.AsyncWith)) and any(item.context_expr is node for item in statement.items):
             return any(isinstance(n, ast.Call) and any(function.is_upload(a) for a in n.args)
-                       for body in statement.body for n in ast.walk(body))
+                       for body in statement.body for n in walk(body))
     return False

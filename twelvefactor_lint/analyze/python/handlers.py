@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from twelvefactor_lint.analyze.python.index import Function, Index
+from twelvefactor_lint.analyze.python.index import Function, Index, walk
 from twelvefactor_lint.analyze.python.names import Names
 
 REQUEST, JOB = "request_handler", "job_handler"
@@ -231,7 +231,7 @@ def direct_callees(function: Function, names: Names) -> list[Function]:
     """Module-level functions called by plain name from `function`."""
     local = parameter_names(function)
     callees = []
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             target = names.functions.get(node.func.id)
             if target is not None and node.func.id not in local and target is not function and target not in callees:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.facts.python import Import, SysPathOutside
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -31,7 +31,7 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 def _spells(test: ast.expr, word: str) -> bool:
     """Whether `word` (capitals and `_`) is in `ast.unparse(test)`, without unparsing every `if`: only a name,
     an attribute, a parameter or keyword name, or a string constant (escapes never end in a capital) can spell it."""
-    for node in ast.walk(test):
+    for node in walk(test):
         if isinstance(node, ast.Name):
             text = node.id
         elif isinstance(node, ast.Attribute):
@@ -54,7 +54,7 @@ def _guarded(index: Index) -> set[int]:
     guarded: set[int] = set()
     for body in bodies:
         for statement in body:
-            guarded.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
+            guarded.update(id(n) for n in walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return guarded
 
 
@@ -62,7 +62,7 @@ def _top_modules(statements: list[ast.stmt]) -> tuple[str, ...]:
     """The top-level packages absolute imports among `statements` name, in order."""
     found: dict[str, None] = {}
     for statement in statements:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Import):
                 found.update((alias.name.partition(".")[0], None) for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -79,7 +79,7 @@ def _fallbacks(index: Index) -> dict[int, tuple[str, ...]]:
         tried = _top_modules(node.body)
         for handler in node.handlers:
             if tried and _catches_import_error(handler):
-                found.update((id(n), tried) for statement in handler.body for n in ast.walk(statement)
+                found.update((id(n), tried) for statement in handler.body for n in walk(statement)
                              if isinstance(n, (ast.Import, ast.ImportFrom)))
     return found
 

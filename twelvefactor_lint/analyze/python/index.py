@@ -10,6 +10,8 @@ never visited: they are a fifth of a tree and carry nothing.
 from __future__ import annotations
 
 import ast
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -148,3 +150,21 @@ def build(tree: ast.Module) -> Index:
             elif value is not None and type(value) not in _NOTHING_BELOW and isinstance(value, ast.AST):
                 push((value, function, line, cls))
     return index
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk` (breadth first, in the same order) without the `ctx` (Load/Store) nodes, which no extractor
+    asks for: twice as fast, and the extractors' many walks of functions and expressions add up."""
+    todo = deque((node,))
+    pop, push, extend = todo.popleft, todo.append, todo.extend
+    fields_of = _CHILD_FIELDS
+    while todo:
+        node = pop()
+        kind = type(node)
+        for name in fields_of.get(kind) or _child_fields(kind):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                push(value)
+        yield node

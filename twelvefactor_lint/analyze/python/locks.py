@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
-from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.index import Index, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.facts.python import LocalLock
 
@@ -64,7 +64,7 @@ def _fills_memo(body: list[ast.stmt]) -> bool:
 def _first_effect(body: list[ast.stmt], names: Names) -> str:
     """The first call in the locked block that reaches outside the process (a DB write, a request)."""
     for statement in body:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualify(node.func) or ""

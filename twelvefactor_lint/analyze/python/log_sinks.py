@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.index import Index, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.facts.python import LogFileSink
 
@@ -210,7 +210,7 @@ def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
     expression's first branch (`FileHandler(x) if x else StreamHandler()`), testing a name or attribute
     (`if logfile:`, `if self.__logger_file:`)."""
     found = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, (ast.If, ast.IfExp)) and node.body:
             test = node.test
             if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \

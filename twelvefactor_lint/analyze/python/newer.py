@@ -14,12 +14,16 @@ import os
 import shutil
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.infra.external import ToolFailed, run_tool
+from twelvefactor_lint.infra.external import ToolFailed, run_tool, start_own
 from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
 from twelvefactor_lint.infra.limits import paused
+
+if TYPE_CHECKING:
+    from twelvefactor_lint.infra.external import OwnProcess
 
 _MAX_BRACKET_DEPTH = 200
 _OPENING, _CLOSING = frozenset(b"([{"), frozenset(b")]}")
@@ -73,14 +77,90 @@ def is_newer_syntax(data: bytes) -> bool:
     """
     if _bracket_depth(data) >= _MAX_BRACKET_DEPTH:
         return False
-    with paused():  # imported once per process, for the first file the running Python cannot parse
-        import libcst
+    return _Checker.here().parses(data)
 
+
+_CHECK = """
+import sys
+import libcst
+source, out = sys.stdin.buffer, sys.stdout.buffer
+out.write(b".")
+out.flush()
+while header := source.read(8):
+    data = source.read(int.from_bytes(header, "big"))
     try:
         libcst.parse_module(data)
-    except Exception:  # noqa: BLE001 - any libcst failure means: not valid newer syntax
-        return False
-    return True
+        out.write(b"1")
+    except Exception:
+        out.write(b"0")
+    out.flush()
+"""
+
+
+class _Checker:
+    """libcst in a process of its own, started for the first file the running Python cannot parse and kept for
+    the rest: its import and its trees (several MB for a long module) never grow the analyzing process, which
+    holds a project's facts or runs beside others. It stops when this process exits (or, killed, when its input
+    closes). A checker that cannot start says "not newer syntax" (as libcst failing to parse does) for every file;
+    one that dies on a file, or is stopped mid-question by a time limit, is started again for the next."""
+
+    _running: _Checker | None = None
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self.process: OwnProcess[bytes] | None = None
+        try:
+            self.process = start_own(_CHECK)
+        except (OSError, ValueError):
+            return
+        if self._read() != b".":
+            self.stop()
+        import multiprocessing.util  # its exit hook runs in worker processes too, where atexit's do not
+
+        multiprocessing.util.Finalize(self, self.stop, exitpriority=10)
+
+    @classmethod
+    def here(cls) -> _Checker:
+        """This process's checker (a forked worker starts its own: its parent's pipes are not its to use)."""
+        if cls._running is None or cls._running.owner != os.getpid():
+            with paused():  # the process's cost, not the first file's
+                cls._running = _Checker()
+        return cls._running
+
+    def parses(self, data: bytes) -> bool:
+        if self.process is None or self.process.stdin is None:
+            return False
+        try:
+            self.process.stdin.write(len(data).to_bytes(8, "big") + data)
+            self.process.stdin.flush()
+            verdict = self._read()
+        except OSError:
+            verdict = b""
+        except BaseException:  # a time limit mid-question: its answer would be taken for the next one's
+            self._drop()
+            raise
+        if verdict not in (b"0", b"1"):
+            self._drop()
+        return verdict == b"1"
+
+    def _drop(self) -> None:
+        self.stop()
+        _Checker._running = None
+
+    def _read(self) -> bytes:
+        return self.process.stdout.read(1) if self.process is not None and self.process.stdout is not None else b""
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    try:
+                        pipe.close()
+                    except OSError:  # what a dead checker's input still buffered cannot be written
+                        pass
 
 
 def _bracket_depth(data: bytes) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.facts.dependencies import Declared
 
 _COMPUTED = object()
@@ -44,7 +45,7 @@ def _strings(node: ast.expr | None) -> list[str] | object:
 
 def _setup_call(tree: ast.AST) -> ast.Call | None:
     """The script's `setup(...)` (or `setuptools.setup(...)`) call, if any."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""

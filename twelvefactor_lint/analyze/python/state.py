@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
-from twelvefactor_lint.analyze.python.index import Index
+from twelvefactor_lint.analyze.python.index import Index, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
@@ -117,7 +117,7 @@ def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
         methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
         init = methods.pop("__init__", None)
         state = {}
-        for node in ast.walk(init) if init is not None else ():
+        for node in walk(init) if init is not None else ():
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 kind = container_kind(node.value, names)
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
@@ -136,7 +136,7 @@ def _is_self(node: ast.expr) -> bool:
 
 def _self_container_written(method: Function, attrs: set[str]) -> str | None:
     """The first of `attrs` the method writes through `self` (`self.data[k] = v`, `self.items.append(x)`)."""
-    for node in ast.walk(method):
+    for node in walk(method):
         target = None
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
             for item in node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]:
@@ -193,7 +193,7 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
     """Every name bound at module level, with its line: candidates for `global` rebinding."""
     bound: dict[str, int] = {}
     for statement in module_statements(tree):
-        for node in ast.walk(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else ():
+        for node in walk(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else ():
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 bound.setdefault(node.id, statement.lineno)
     return bound
@@ -201,6 +201,7 @@ def _module_names(tree: ast.Module) -> dict[str, int]:
 
 _REMOVERS = {"pop", "popitem", "popleft", "remove", "discard", "clear"}
 _CHAINING = _ALIASING_METHODS | {"setdefault"}
+_CLIMBED = frozenset({ast.Subscript, ast.Attribute, ast.Call, ast.Expr})
 
 
 class _Reads:
@@ -222,10 +223,12 @@ class _Reads:
 
     def _walk(self) -> set[str]:
         parents: dict[int, ast.AST] = {}
+        """Only the parents `_only_written` climbs through: subscripts, attributes, calls, expression statements."""
         loads: list[ast.Name | ast.Attribute] = []
-        for node in ast.walk(self._tree):
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
+        for node in walk(self._tree):
+            if type(node) in _CLIMBED:
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
             if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load):
                 loads.append(node)
         found: set[str] = set()
@@ -267,7 +270,7 @@ class _FunctionState:
         self.owner = owner
         self.instance_attrs = instance_attrs
         self.is_package = is_package
-        self.nodes = list(ast.walk(function))
+        self.nodes = list(walk(function))
         """Every node of the function, walked once: locals, aliases and writes each read them."""
         self.globals = {n for node in self.nodes if isinstance(node, ast.Global) for n in node.names}
         self.nonlocals = {n for node in self.nodes if isinstance(node, ast.Nonlocal) for n in node.names}
@@ -339,7 +342,7 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
         if isinstance(target, ast.Name):
             assigned.setdefault(target.id, []).append(value)
         elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
-            for child in ast.walk(target):
+            for child in walk(target):
                 if isinstance(child, ast.Name):
                     assigned.setdefault(child.id, []).append(child)
 
@@ -427,7 +430,7 @@ def _once_flag_guard(body: list[ast.stmt]) -> int | None:
     for index, statement in enumerate(body):
         if isinstance(statement, ast.If) and len(statement.body) == 1 and isinstance(statement.body[0], ast.Return) \
                 and not statement.orelse:
-            flags = {_flag_text(node) for node in ast.walk(statement.test)} - {""}
+            flags = {_flag_text(node) for node in walk(statement.test)} - {""}
             later = {ast.unparse(t) for s in body[index + 1:] if isinstance(s, ast.Assign) for t in s.targets}
             if flags & later:
                 return index
@@ -507,7 +510,7 @@ def _closure(function: Function, parents: dict[int, Function | None], names: Nam
     bound: dict[str, int] = {}
     for statement in parent.body:
         if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            for node in ast.walk(statement):
+            for node in walk(statement):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     bound.setdefault(node.id, statement.lineno)
     return _Closure(_state_bindings(parent.body, names, None), bound)
@@ -710,7 +713,7 @@ def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
     for site in index.assignments:
         node = site.node
         if isinstance(node, ast.Assign) and any(
-                isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in ast.walk(node.value)):
+                isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in walk(node.value)):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     found.add(target.value.id)
@@ -787,7 +790,7 @@ class _InstanceAttrs:
             return set()
         if owner not in self._found:
             self._found[owner] = {
-                node.attr for node in ast.walk(self._classes[owner])
+                node.attr for node in walk(self._classes[owner])
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
                 and isinstance(node.value, ast.Name) and node.value.id == "self"
             }

@@ -19,6 +19,7 @@ import operator
 import re
 from dataclasses import dataclass
 
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names
 
 LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
@@ -114,9 +115,11 @@ def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     setting's name, which the call does not know: not read here."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name.endswith("Value"):  # every call of the module asks
+        return None
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
     environ_name, environ = keywords.get("environ_name"), keywords.get("environ")
-    if not name.endswith("Value") or not (isinstance(environ_name, ast.Constant) and isinstance(environ_name.value, str)):
+    if not (isinstance(environ_name, ast.Constant) and isinstance(environ_name.value, str)):
         return None
     if isinstance(environ, ast.Constant) and environ.value is False:
         return None
@@ -153,7 +156,7 @@ def _is_env_helper(func: ast.expr, names: Names) -> bool:
             params = [a.arg for a in local.args.args]
             found = names.env_helpers[func.id] = len(params) >= 2 and any(
                 isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
-                for node in ast.walk(local))
+                for node in walk(local))
         return found
     return names.is_imported(func.id) and bool(_HELPER_NAME.match(func.id))
 

@@ -15,6 +15,7 @@ import ast
 import re
 
 from twelvefactor_lint.analyze.python.handlers import JOB, WORKER, Function, Handler, direct_callees
+from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard
 
 _RECEIVES = {"consume", "poll", "receive", "recv", "listen", "get_message", "blpop", "brpop", "brpoplpush",
@@ -39,7 +40,7 @@ def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[H
     for qualname, entry in _entry_points(tree, names):
         owner = qualname.split(".")[0] if "." in qualname else None
         for function, name in [(entry, qualname), *((c, c.name) for c in direct_callees(entry, names))]:
-            loops = [node for node in ast.walk(function) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
+            loops = [node for node in walk(function) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
             if not loops:
                 continue
             span = (min(n.lineno for n in loops), max(n.end_lineno or n.lineno for n in loops))
@@ -48,7 +49,7 @@ def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[H
                 add(Handler(callee, _name_of(callee, owner, names), JOB, WORKER, via=name))
     for statement in tree.body:  # `if __name__ == "__main__": while True: handle(q.get())`
         if is_main_guard(statement):
-            loops = [node for node in ast.walk(statement) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
+            loops = [node for node in walk(statement) if isinstance(node, ast.stmt) and _is_consumer_loop(node, names)]
             for callee in _called_in(loops, names, None):
                 add(Handler(callee, callee.name, JOB, WORKER))
     return list(found.values())
@@ -56,7 +57,7 @@ def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[H
 
 def _entry_points(tree: ast.Module, names: Names) -> list[tuple[str, Function]]:
     """(qualified name, function) for what a start command runs: main-guard calls, CLI commands, `handle()`."""
-    called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in ast.walk(statement)
+    called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in walk(statement)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     entries = [(name, function) for name, function in names.functions.items()
                if name in called or any(_is_cli_decorator(d, names) for d in function.decorator_list)]
@@ -88,7 +89,7 @@ def _is_cli_decorator(decorator: ast.expr, names: Names) -> bool:
 
 def _is_consumer_loop(node: ast.AST, names: Names) -> bool:
     if isinstance(node, ast.While):
-        return any(_is_receive(n) for statement in node.body for n in ast.walk(statement))
+        return any(_is_receive(n) for statement in node.body for n in walk(statement))
     if isinstance(node, (ast.For, ast.AsyncFor)):
         source = node.iter
         if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr in _RECEIVES:
@@ -116,7 +117,7 @@ def _called_in(loops: list[ast.stmt], names: Names, owner: str | None) -> list[F
                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))} if owner in names.classes else {}
     found: list[Function] = []
     for loop in loops:
-        for node in ast.walk(loop):
+        for node in walk(loop):
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
