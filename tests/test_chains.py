@@ -443,10 +443,12 @@ def test_systemd_units_are_read_through_the_command_analysis(lint):
 
 @pytest.mark.parametrize("dev_first", [True, False])
 def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as_production(lint, dev_first):
-    """The production referrer decides whichever hop reaches the script first."""
+    """The production referrer decides whichever hop reaches the script first (the image is production's too: a
+    production compose file builds it)."""
     dev_command, prod_command = ("docker/start.sh", "docker/boot.sh") if dev_first else ("docker/boot.sh", "docker/start.sh")
     result = lint({
         "Dockerfile": f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"sh\", \"{prod_command}\"]\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n",
         "docker-compose.dev.yml": f"services:\n  web:\n    build: .\n    command: {dev_command}\n",
         "docker/boot.sh": "#!/bin/sh\nexec docker/start.sh\n",
         "docker/start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn app.wsgi\n",

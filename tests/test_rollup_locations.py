@@ -96,3 +96,16 @@ def test_a_fleet_audit_keeps_the_related_places_and_its_schema_describes_them(tm
     finding["related"][0]["line"] = 0
     with pytest.raises(jsonschema.ValidationError):
         validate_audit(audit)
+
+
+def test_a_file_renamed_into_place_is_the_write_finding_with_the_rename_related(tmp_path):
+    """TF606: a helper writes the download, the handler renames it into place: one problem, one finding."""
+    app = ('import os\nfrom flask import Flask\napp = Flask(__name__)\n\n'
+           'def fetch(url, path):\n    with open(path, "wb") as out:\n        out.write(b"x")\n\n'
+           '@app.post("/models/<name>")\ndef download(name):\n    tmp = os.path.join("/weights", "." + name)\n'
+           '    fetch("https://hf.co/" + name, tmp)\n    os.replace(tmp, os.path.join("/weights", name))\n'
+           '    return "ok"\n')
+    write_tree(tmp_path / "m", {"app.py": app})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF606", str(tmp_path / "m")).stdout)["findings"]
+    assert (finding["line"], finding["related"]) == (6, [{"path": "app.py", "line": 13, "column": 5}])
+    assert "then moved into place as `os.path.join('/weights', name)` (line 13)" in finding["message"]

@@ -114,7 +114,9 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     }, "start")]
     if idle:
         return facts
-    facts += _extra_process_facts(path, origin, commands)
+    dev_server = next((" ".join(c.argv) for c, role in zip(commands, roles, strict=True)
+                       if role == P.DEV_SERVER and not c.background), "")
+    facts += _extra_process_facts(path, origin, commands, dev_server)
     followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
@@ -171,11 +173,12 @@ def fixed_port(argv: tuple[str, ...]) -> str | None:
     return None
 
 
-def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand]) -> list[F.ProcessFact]:
+def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand],
+                         dev_server: str) -> list[F.ProcessFact]:
     """One fact per container start for its extra long-lived processes: two sent to the background, or one in
     each branch of an `if`, are one problem, reported where a deploy that sets nothing gets it (outside any
     opt-in branch, when one is), naming the others (`others`). Those under a development switch are
-    development code, reported apart."""
+    development code, reported apart. `dev_server`: a development server the start runs in the foreground."""
     conditions = {c.line: c.condition for c in commands}
     groups: dict[bool, list[ExtraProcess]] = {}
     # the finding names a known long-lived process first (`celery worker &`, `service cron start`), not a
@@ -189,7 +192,7 @@ def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand
     return [process_fact(F.ExtraProcess, path, origin, origin.line_of(first), {
         "how": first.how, "program": first.program, "command": first.command,
         "others": ", ".join(f"`{e.program}` (line {origin.line_of(e)})" for e in sorted(rest, key=lambda e: e.line)),
-        "trapped": all(e.trapped for e in (first, *rest))},
+        "trapped": all(e.trapped for e in (first, *rest)), "beside_dev_server": dev_server},
         f"{first.how}:{first.program}") for first, *rest in groups.values()]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand
+from twelvefactor_lint.devprod import names_dev_file
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
 from twelvefactor_lint.facts.platform import EnvVar
@@ -55,7 +57,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
                                      anchor=f"process:{kind}"))
         origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
         commands = parse_shell(command)
-        facts += command_facts(path, origin, commands)
+        started = command_facts(path, origin, commands)
+        # a process type named for development (`web_dev`): the platform routes only `web`, a developer starts it
+        facts += [replace(f, dev_only=True) for f in started] if names_dev_file(kind) else started
         # the platform runs the line from the app's root, the Procfile's directory: `web: bash start.sh`
         facts += script_refs(path, number, commands, f"{path}:{number} `{kind}`", "", cwd=posixpath.dirname(path) or ".")
     # a Procfile's platform (Heroku, Dokku) takes config vars set outside the repository

@@ -82,6 +82,9 @@ class ExtraProcess(ProcessFact):
     trapped: bool = doc("All of them are sent to the background by a script that then `wait`s for its children under "
                         "a `trap` that kills them on SIGTERM (`trap \"kill 0\" INT TERM EXIT`): they stop together, "
                         "but a crashed one is not restarted.", default=False)
+    beside_dev_server: str = doc("A development server the same start runs in the foreground (`python manage.py "
+                                 "runserver_plus 0.0.0.0:9001`): they are a development container's helpers (an asset "
+                                 "watcher); `\"\"`: none.", default="")
 
 
 @kind("process.dev_server")

@@ -78,6 +78,9 @@ class Setting(SettingFields):
 
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
+                            "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
+                            default="")
 
 
 @kind("python.session_cache")
@@ -243,6 +246,11 @@ class FileWrite(PythonSiteFact):
     served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
                        "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
                        default=False)
+    moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
+                        "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
+                        "folded into this write. `\"\"`: none.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write, as (path, line, column): the "
+                                                   "finding's related locations.", default=())
 
 
 @kind("python.required_env")

@@ -38,7 +38,7 @@ from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.analyze.python.worker_loops import worker_loops
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
-from twelvefactor_lint.facts.python import ModuleRefs, PythonFact, PythonSiteFact
+from twelvefactor_lint.facts.python import ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -131,7 +131,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
-    facts = [_placed(f, contexts, found) for f in facts]
+    runtime = conditions.runtime_branches(index.ifs, found)
+    facts = [_placed(f, contexts, found, runtime) for f in facts]
     declared = setup_declaration(tree, path) if path.rsplit("/", 1)[-1] == "setup.py" else None
     return FileAnalysis((*facts, *([declared] if declared else [])), _directives(data, text))
 
@@ -154,17 +155,20 @@ def analyze_refs(path: str, data: bytes) -> FileAnalysis:
     return FileAnalysis((replace(module_refs(index, path), module_kind=kind),))
 
 
-def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]) -> PythonFact:
+def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch],
+            runtime: list[conditions.Branch]) -> PythonFact:
     """Module-wide attributes, `at_start` (the code runs whenever a web process starts: start-up code, or
     import-time code of a module that serves requests, outside a main guard) and the env-driven branch the
-    code is in (`condition`, `ci_only`; `dev_only` when a development flag selects it), if any."""
+    code is in (`condition`, `ci_only`; `dev_only` when a development flag selects it), if any; a setting
+    under no such branch but under another `if` has that test (`runtime_test`)."""
     in_main = fact.line in contexts.main_lines
     context = fact.context if isinstance(fact, PythonSiteFact) else None
     at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
     branch = conditions.innermost(found, fact.line)
     fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
     if branch is None:
-        return fact
+        test = conditions.innermost(runtime, fact.line) if isinstance(fact, Setting) else None
+        return replace(fact, runtime_test=test.condition) if isinstance(fact, Setting) and test else fact
     if branch.ci_only:
         return replace(fact, ci_only=True)
     if branch.condition == f"when {getattr(fact, 'env_key', '')} is not set":

@@ -93,6 +93,9 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
     facts = []
     configured_queue = _has_init_app_queue(index)
     runners = main_runners(tree, names)
+    # every function of the module that opens a SQLite database only queries it: a lookup file, not state
+    connects = [s for s in index.calls if (_api_of(s.node, names) or ("",))[0] == "sqlite_connect"]
+    queries_only = bool(connects) and all(_only_queries(s.function) for s in connects)
     for site in index.calls:
         call = site.node
         found = _api_of(call, names)
@@ -109,7 +112,7 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
         if api == "migrate_named":
             fields["callee"] = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if api == "sqlite_connect":
-            fields["read_only"] = bool(call.args) and _opens_read_only(call.args[0], site.function)
+            fields["read_only"] = bool(call.args) and (_opens_read_only(call.args[0], site.function) or queries_only)
         if api in ("sqlite_connect", "local_store"):
             fields["path_from_caller"] = bool(call.args) and _from_caller(call.args[0], site.function)
             fields["connector_module"] = bool(_CONNECTOR_DIRS & set(path.lower().split("/")[:-1]))
@@ -249,6 +252,34 @@ def _opens_read_only(path: ast.expr, function: ast.AST | None) -> bool:
                   and any(isinstance(t, ast.Name) and t.id == path.id for t in n.targets)]
     return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ("mode=ro" in n.value or "immutable=1" in n.value)
                for part in parts for n in walk(part))
+
+
+_WRITING_SQL = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|VACUUM|ATTACH|PRAGMA)\b", re.IGNORECASE)
+
+
+def _only_queries(function: ast.AST | None) -> bool:
+    """The function that opens the database only queries it: it executes statements, each a literal that reads
+    (`SELECT`, in place or through a local name), and never commits — a lookup file shipped with the app (a
+    search index built at release), not state. A function that executes nothing (it hands the connection on)
+    says nothing."""
+    if function is None:
+        return False
+    constants = {t.id: n.value.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 for t in n.targets if isinstance(t, ast.Name)}
+    statements = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("commit", "executescript", "backup"):
+                return False
+            if node.func.attr in ("execute", "executemany"):
+                sql = node.args[0] if node.args else None
+                text = sql.value if isinstance(sql, ast.Constant) else constants.get(sql.id) \
+                    if isinstance(sql, ast.Name) else None
+                if not isinstance(text, str):
+                    return False
+                statements.append(text)
+    return bool(statements) and not any(_WRITING_SQL.search(text) for text in statements)
 
 
 def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:

@@ -4,16 +4,20 @@ A `.start()` is resolved to what it starts: an inline constructor
 (`Thread(...).start()`), a name bound in the same function or at module level, or a
 module class that subclasses `Thread`/`Process`. A thread joined in the same
 function is not detached. A task or future is detached when its result is thrown
-away (`asyncio.create_task(...)` as a statement, `executor.submit(...)` unused).
+away (`asyncio.create_task(...)` as a statement, `executor.submit(...)` unused). A task a websocket handler
+starts (a Starlette/FastAPI `WebSocketEndpoint`, a function taking a `WebSocket` or routed by `.websocket(...)`, a
+Channels consumer) serves that connection: it lives as long as the socket and must run in the process holding
+it, so it is not detached work.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, class_family
 from twelvefactor_lint.facts.python import BackgroundWork, PythonSiteFact, SchedulerStart
 
 _SCHEDULERS = {
@@ -65,6 +69,7 @@ class _Resolver:
 
 def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     resolver = _Resolver(index, names)
+    sockets = _websocket_handlers(index, names)
     joined = {(id(s.function), s.node.func.value.id) for s in index.calls
               if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join"
               and isinstance(s.node.func.value, ast.Name)}
@@ -73,7 +78,7 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         call, func = site.node, site.node.func
         if not isinstance(func, ast.Attribute):
             found = _TASK_SPAWNERS.get(names.qualify(func) or "")
-            if found and id(call) in index.discarded:
+            if found and id(call) in index.discarded and id(site.function) not in sockets:
                 facts.append(_work(site, contexts, path, found, "asyncio"))
             continue
         if func.attr == "start" and not call.args:
@@ -88,7 +93,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         elif func.attr == "add_task" and _is_background_tasks(func.value, site.function):
             facts.append(_work(site, contexts, path, "background_tasks", "BackgroundTasks.add_task"))
         elif func.attr in _LOOP_SPAWNERS and id(call) in index.discarded and call.args and (
-                func.attr != "submit" or _is_executor(func.value, resolver.constructor(func.value, site.function))):
+                func.attr != "submit" or _is_executor(func.value, resolver.constructor(func.value, site.function))) \
+                and not (func.attr in _TASK_SPAWNERS.values() and id(site.function) in sockets):
             facts.append(_work(site, contexts, path, _LOOP_SPAWNERS[func.attr], f".{func.attr}()"))
     return facts
 
@@ -113,3 +119,43 @@ def _is_background_tasks(receiver: ast.expr, function: Function | None) -> bool:
         if arg.arg == receiver.id and arg.annotation is not None and "BackgroundTasks" in ast.unparse(arg.annotation):
             return True
     return False
+
+
+_SOCKET_BASE = re.compile(r"(WebSocketEndpoint|WebsocketConsumer|^Async(Json)?WebsocketConsumer|^AsyncConsumer)$",
+                          re.IGNORECASE)
+_SOCKET_ROUTES = {"websocket", "websocket_route", "add_websocket_route", "add_api_websocket_route"}
+
+
+def _websocket_handlers(index: Index, names: Names) -> set[int]:
+    """id() of the functions starting a task that serve one websocket connection: the methods of a websocket
+    endpoint class or Channels consumer (and of their subclasses), functions taking a `WebSocket`, routed by
+    `.websocket(...)` or registered by `add_websocket_route`/`WebSocketRoute`; functions nested in those too."""
+    classes = class_family(names, lambda _, bases: any(_SOCKET_BASE.search(b) for b in bases))
+    registered = {value.id for site in index.calls
+                  if isinstance(site.node.func, ast.Attribute) and site.node.func.attr in _SOCKET_ROUTES
+                  or (names.qualify(site.node.func) or "").endswith("WebSocketRoute")
+                  for value in site.node.args if isinstance(value, ast.Name)}
+    found: set[int] = set()
+    for site in index.calls:
+        func = site.node.func
+        if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) not in _TASK_SPAWNERS.values():
+            continue  # only where a task is started
+        function = site.function
+        while function is not None:
+            owner = index.owners.get(id(function))
+            if owner is not None and owner.name in classes or function.name in registered \
+                    or _takes_websocket(function) or any(_routes_websocket(d) for d in function.decorator_list):
+                found.add(id(site.function))
+                break
+            function = index.parents.get(id(function))
+    return found
+
+
+def _takes_websocket(function: Function) -> bool:
+    return any(arg.annotation is not None and ast.unparse(arg.annotation).rsplit(".", 1)[-1] == "WebSocket"
+               for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs])
+
+
+def _routes_websocket(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(target, ast.Attribute) and target.attr in _SOCKET_ROUTES

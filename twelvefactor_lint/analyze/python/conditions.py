@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.index import walk
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, is_main_guard
 from twelvefactor_lint.analyze.python.values import env_read
 from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 
@@ -60,6 +60,23 @@ def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
             found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name.rsplit(".", 1)[-1])),
                                 taken and _is_dev_flag(name, node.test)))
     return sorted(found, key=lambda b: (b.first, -b.last))
+
+
+def runtime_branches(ifs: list[ast.If], env_branches: list[Branch]) -> list[Branch]:
+    """The branches of every other `if`: a test no env-driven flag decides (a database row, a config object read
+    at runtime, `Settings.environment[row.mode] == "Development"`). What such a branch sets is not what every
+    deploy runs either; the main guard and `if TYPE_CHECKING:` are not runtime tests."""
+    taken = {(b.first, b.last) for b in env_branches}
+    found = []
+    for node in ifs:
+        if is_main_guard(node) or ast.unparse(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            continue
+        text = _short(ast.unparse(node.test))
+        for body, condition in ((node.body, f"when `{text}`"), (node.orelse, f"unless `{text}`")):
+            span = (body[0].lineno, max(s.end_lineno or s.lineno for s in body)) if body else None
+            if span and span not in taken:
+                found.append(Branch(*span, condition, False))
+    return found
 
 
 _TEST_CLASS = re.compile(r"^Test|Test(ing)?(Config|Configuration|Settings)$")

@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.context import CONFIG_CLASS, MODULE, Contexts, Scope, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Index, Site
-from twelvefactor_lint.analyze.python.names import Names, assigned_names, module_statements
+from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.devprod import is_dev_class
@@ -173,16 +173,9 @@ def dev_config_classes(names: Names) -> list[ast.ClassDef]:
 
 def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
     """Config classes by name or base (transitively within the module), except test configs."""
-    found: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, cls in names.classes.items():
-            bases = [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases]
-            if name not in found and (CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (
-                    bases or name.endswith("Config")) or any(b in found or _SETTINGS_BASES.search(b) for b in bases)):
-                found.add(name)
-                changed = True
+    found = class_family(names, lambda name, bases: bool(
+        CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (bases or name.endswith("Config"))
+        or any(_SETTINGS_BASES.search(b) for b in bases)))
     for name in sorted(found):
         if not _TEST_CLASS.search(name):
             yield names.classes[name]

@@ -226,6 +226,7 @@ def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr
 
 def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[FileWrite]:
     facts = []
+    moves: list[tuple[FileWrite, set[tuple[str, str]]]] = []
     functions: dict[int, _Function] = {}
     for site in index.calls:
         if site.function is None:
@@ -250,7 +251,42 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
                              served=not upload and function.serves(target)))
-    return _one_per_handler(facts)
+        if api in _MOVES and not upload:
+            moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
+    return _one_per_handler(_moved_into_place(facts, moves))
+
+
+_MOVES = {"os.rename", "os.replace", "shutil.move"}
+
+
+def _written_as(source: ast.expr, function: Function, qualname: str, names: Names) -> set[tuple[str, str]]:
+    """(function, path expression) pairs naming the file a rename moves: its source in the renaming function, and
+    the parameter a module helper receives it as (`download(url, tmp)` then `os.rename(tmp, path)`)."""
+    text = ast.unparse(source)[:60]
+    found = {(qualname, text)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names.functions:
+            params = [a.arg for a in names.functions[node.func.id].args.args]
+            found |= {(node.func.id, params[i]) for i, arg in enumerate(node.args)
+                      if i < len(params) and ast.unparse(arg)[:60] == text}
+            found |= {(node.func.id, k.arg) for k in node.keywords if k.arg and ast.unparse(k.value)[:60] == text}
+    return found
+
+
+def _moved_into_place(facts: list[FileWrite], moves: list[tuple[FileWrite, set[tuple[str, str]]]]) -> list[FileWrite]:
+    """A file written and then renamed or moved into place is one problem: the rename folds into the write (its
+    `moved_to`, and a related location)."""
+    folded: dict[int, FileWrite] = {}
+    for move, sources in moves:
+        write = next((f for f in facts if f.api not in _MOVES and not f.upload and (f.function, f.target) in sources),
+                     None)
+        if write is None:
+            continue
+        folded[id(move)] = move
+        moved_to = f"`{move.target}` (line {move.line})"
+        facts[facts.index(write)] = replace(write, moved_to=f"{write.moved_to}, {moved_to}" if write.moved_to else moved_to,
+                                            places=(*write.places, (move.path, move.line, move.column)))
+    return [f for f in facts if id(f) not in folded]
 
 
 def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:

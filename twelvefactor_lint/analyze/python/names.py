@@ -9,7 +9,7 @@ QualifiedNameProvider that keeps analysis fast.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 
 class Names:
@@ -71,6 +71,21 @@ class Names:
 
     def is_imported(self, name: str) -> bool:
         return name in self.imports
+
+
+def class_family(names: Names, starts: Callable[[str, list[str]], bool]) -> set[str]:
+    """The module classes `starts` accepts (given a class's name and the last parts of its bases' names), and the
+    module classes built on those, transitively (`class Generic(WebSocketEndpoint)`, `class Invoice(Generic)`)."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, cls in names.classes.items():
+            bases = [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases]
+            if name not in found and (any(b in found for b in bases) or starts(name, bases)):
+                found.add(name)
+                changed = True
+    return found
 
 
 def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:

@@ -326,10 +326,39 @@ def _mark_condition(out: list[SimpleCommand], start: int, condition: str) -> Non
         out[index] = replace(out[index], condition=out[index].condition or condition)
 
 
+_FIRST_ARGUMENT = re.compile(r"\$(1|\{1(:?[-=][^}]*)?\})")
+"""The script's first argument: `$1`, `${1}`, `${1:-web}`."""
+_SUBJECT = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+"""A `case` subject that is one variable (`"${SERVICE}"`)."""
+
+
 def _dispatches(case) -> bool:
-    """Whether a `case` statement switches on the script's first argument (`case "$1" in`)."""
+    """Whether a `case` statement switches on the script's first argument: `case "$1" in`, or on a variable the script
+    sets from it (`SERVICE=$1` ... `case "${SERVICE}" in`)."""
     subject = case.children[1] if case is not None and case.type == "case_statement" and case.child_count > 1 else None
-    return subject is not None and _word(subject) in {"$1", "${1}"}
+    if subject is None:
+        return False
+    word = _word(subject)
+    if _FIRST_ARGUMENT.fullmatch(word):
+        return True
+    variable = _SUBJECT.fullmatch(word)
+    if variable is None:
+        return False
+    root = case
+    while root.parent is not None:
+        root = root.parent
+    values = set(_assigned(root, variable[1] or variable[2]))
+    return bool(values) and all(_FIRST_ARGUMENT.fullmatch(value) for value in values)
+
+
+def _assigned(root, name: str):
+    """The values the script gives `name` (`NAME=...`, `export NAME=...`), as written."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node.type == "variable_assignment" and node.child_count == 3 and _text(node.children[0]) == name:
+            yield _word(node.children[2])
+        pending.extend(node.children)
 
 
 def _mark_background(out: list[SimpleCommand], start: int) -> None:
