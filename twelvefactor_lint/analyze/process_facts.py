@@ -18,6 +18,7 @@ from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, development_switch
 from twelvefactor_lint.analyze.shell.processes import (
     BACKGROUND,
+    PROCESS_MANAGERS,
     SHORT_LIVED,
     ExtraProcess,
     expand,
@@ -117,7 +118,7 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     dev_server = next((" ".join(c.argv) for c, role in zip(commands, roles, strict=True)
                        if role == P.DEV_SERVER and not c.background), "")
     facts += _extra_process_facts(path, origin, commands, dev_server)
-    followed = [any(r in P.LONG_RUNNING for r in roles[i + 1:]) for i in range(len(commands))]
+    followed = _followed(commands, roles)
     for index, (command, role) in enumerate(zip(commands, roles, strict=True)):
         words = " ".join(command.argv)
         # a server sent to the background sits behind the process's front door (a proxy on `$PORT`)
@@ -149,6 +150,17 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     facts += _pid1_shell(path, origin, raw, commands, main_index) if origin.level != "script" else \
         _script_without_exec(path, origin, commands, main_index, main_role)
     return facts
+
+
+def _followed(commands: list[SimpleCommand], roles: list[str | None]) -> list[bool]:
+    """Whether a long-running process, or a process manager that starts them (`exec supervisord`), comes after each
+    command. A dispatcher's arms are alternatives: a command in one arm is followed only by the rest of that arm and
+    by what runs after the `case`."""
+    serving = [role in P.LONG_RUNNING or command.program in PROCESS_MANAGERS
+               for command, role in zip(commands, roles, strict=True)]
+    return [any(serving[later] and (not command.arm or commands[later].arm in ("", command.arm))
+                for later in range(index + 1, len(commands)))
+            for index, command in enumerate(commands)]
 
 
 _PORT_FLAGS = {"gunicorn": ("-b", "--bind"), "hypercorn": ("-b", "--bind"), "uvicorn": ("--port",),
