@@ -69,7 +69,7 @@ def runtime_branches(ifs: list[ast.If], env_branches: list[Branch]) -> list[Bran
     taken = {(b.first, b.last) for b in env_branches}
     found = []
     for node in ifs:
-        if is_main_guard(node) or ast.unparse(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+        if is_main_guard(node) or _type_checking(node.test):
             continue
         text = _short(ast.unparse(node.test))
         for body, condition in ((node.body, f"when `{text}`"), (node.orelse, f"unless `{text}`")):
@@ -77,6 +77,13 @@ def runtime_branches(ifs: list[ast.If], env_branches: list[Branch]) -> list[Bran
             if span and span not in taken:
                 found.append(Branch(*span, condition, False))
     return found
+
+
+def _type_checking(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:` or `if typing.TYPE_CHECKING:` (read from the tree: unparsing every `if` of a project is
+    a measurable share of its analysis)."""
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING" or \
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
 _TEST_CLASS = re.compile(r"^Test|Test(ing)?(Config|Configuration|Settings)$")
