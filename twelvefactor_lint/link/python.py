@@ -144,13 +144,13 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
     overridden = _overridden(facts, settings, bases, paths, leaves)
     run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
-    set_by_deploy = _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted(run)) - overridden \
-        if run else set()
+    deployed_bases = {**bases, **placed_bases}  # with the bases of modules an image copies into place
+    set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run)) - overridden if run else set()
     deploy = "; ".join(sorted(run.values()))
     fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
-    run_anyway = set_by_deploy - _overridden(facts, settings, {**bases, **placed_bases}, paths, sorted({**run, **fallbacks}))
+    run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}))
     also_run_by = "; ".join(sorted(fallbacks.values()))
-    refusing = _refusing(facts, run, settings, {**bases, **placed_bases})
+    refusing = _refusing(facts, run, settings, deployed_bases)
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
