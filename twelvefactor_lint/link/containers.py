@@ -65,15 +65,20 @@ def _service_key(fact: InService) -> tuple[str, str]:
 
 
 def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
-    """Role per (compose directory, service); base files (shorter names) before their overrides."""
+    """Role per (compose directory, service); base files (shorter names) before their overrides. What a
+    definition builds `FROM` outranks what another's image name suggests: a service one file builds `FROM
+    postgres` is the database also where another pulls the project's build of it (`acme/shop_db`)."""
     roles: dict[tuple[str, str], str] = {}
+    built: dict[tuple[str, str], str] = {}
     for service in sorted(services, key=lambda f: (len(f.path), f.path)):
         role = service.role
         if role == "built":
             role = _ROLE_OF_BASE.get(final_bases.get(service.built_dockerfile, ""), "app")
+            if role != "app":
+                built.setdefault(_service_key(service), role)
         if role != "unknown":
             roles.setdefault(_service_key(service), role)
-    return roles
+    return roles | built
 
 
 _WORDS = re.compile(r"[^a-z0-9]+")

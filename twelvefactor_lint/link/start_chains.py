@@ -25,12 +25,13 @@ from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
-from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.process import (
     BuildAtStart,
     EntrypointArgs,
     ExtraProcess,
     MigrationAtStart,
+    Pid1Shell,
     ProcessFact,
     ProcessStart,
     ScriptRef,
@@ -120,7 +121,33 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
-    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(annotate(facts, links))))
+    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(dyno_signalled(annotate(facts, links), files))))
+
+
+_CF_MANIFEST = re.compile(r"(?:^|/)manifest[\w.-]*\.ya?ml$")
+
+
+def _cloud_foundry(files: ProjectFiles) -> bool:
+    """A Cloud Foundry manifest (`manifest.yml`, `manifests/manifest_api_prod.yml`) beside the Procfile."""
+    return any(files.exists(name) for name in ("manifest.yml", "manifest.yaml")) \
+        or any(_CF_MANIFEST.search(path) for path in files.files_under("manifests"))
+
+
+def dyno_signalled(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
+    """Without a Dockerfile, a Procfile's processes run in a buildpack's dyno, and the dyno manager sends SIGTERM
+    to every process of the dyno, not to PID 1 alone (Heroku, and Dokku's herokuish likewise): a shell that does
+    not `exec` the program it starts (a `sh -c` line, a script a Procfile line runs) hides nothing from the
+    signal there. With a Dockerfile the Procfile may run on the image (Dokku, cabotage), and Cloud Foundry (a
+    `manifest.yml`) signals only the start command's process: judged as a container."""
+    signalled = [f for f in facts if isinstance(f, (ScriptWithoutExec, Pid1Shell))
+                 and _from_procfile(f.started_by_path or f.path)]
+    if not signalled or any(isinstance(f, FinalStage) for f in facts) or _cloud_foundry(files):
+        return facts
+    return [f for f in facts if f not in signalled]
+
+
+def _from_procfile(path: str) -> bool:
+    return posixpath.basename(path) == "Procfile"
 
 
 def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
