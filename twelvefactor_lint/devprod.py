@@ -82,6 +82,11 @@ def is_dev_flag(name: str, debug: bool = True) -> bool:
     return any(w in vocabulary - _LOOSE for w in found) or core == ["local"]
 
 
+def is_prod_flag(name: str) -> bool:
+    """A switch whose name says production: `IN_PRODUCTION`, `IS_PROD`, `PRODUCTION` (turned off, it says development)."""
+    return any(w in PROD_WORDS - {"live"} for w in words(name))
+
+
 def names_dev_value(value: str) -> bool:
     """A compared value that names a development configuration, whole or as one word of a dotted or camel-case
     name (`"development"`, `config.DevelopmentConfig`, `settings.dev`)."""

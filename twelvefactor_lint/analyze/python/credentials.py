@@ -228,16 +228,25 @@ def _str(node: ast.expr) -> str:
 def _refused(index: Index, keys: set[str], fallback: ast.expr) -> str:
     """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
     against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
-    `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`), so production refuses the fallback; "" else."""
+    `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`) or that the variable is unset, so production
+    refuses the fallback; "" else."""
     made_of = {n.value for n in walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
     for test in index.ifs:
         names = {n.id if isinstance(n, ast.Name) else n.attr for n in walk(test.test)
                  if isinstance(n, (ast.Name, ast.Attribute))}
         strings = {n.value for n in walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        if keys & names and any(m.startswith(s) for s in strings if s for m in made_of) \
-                and any(_stops(statement) for statement in test.body):
+        holds_fallback = keys & names and any(m.startswith(s) for s in strings if s for m in made_of)
+        if (holds_fallback or _tests_unset(test.test, keys)) and any(_stops(statement) for statement in test.body):
             return f"line {test.lineno}"
     return ""
+
+
+def _tests_unset(test: ast.expr, keys: set[str]) -> bool:
+    """A test that the variable is missing from the environment (`"JWT_SECRET_KEY" not in os.environ`, maybe beside
+    a switch: `if not bypass_auth and "JWT_SECRET_KEY" not in os.environ: raise ...`): unset, the app stops."""
+    return any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.NotIn)
+               and isinstance(n.left, ast.Constant) and n.left.value in keys
+               and ast.unparse(n.comparators[0]).endswith("environ") for n in walk(test))
 
 
 def _read_into(key: str, call: Site[ast.Call], index: Index) -> set[str]:
