@@ -319,7 +319,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
-    (`dev*`, `test*`) may run."""
+    (`dev*`, `test*`) may run. What only test or development starts reach is test or development code."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -348,6 +348,10 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
+        if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
+            changes["ci_only"] = True
+        elif all(r.ci_only or r.dev_only for r in refs):
+            changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
             image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
             fact = _repeated_build(fact, image)
