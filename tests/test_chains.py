@@ -501,3 +501,14 @@ def test_a_production_switch_turned_off_is_a_development_switch(lint):
     [finding] = [f for f in result.findings if f.path == "run.sh"]
     assert (finding.rule, finding.line, finding.severity) == ("TF902", 5, "info")
     assert "dev-only" in finding.message and 'only when `[ "$IN_PRODUCTION" = 0 ]`' in finding.message
+
+
+def test_a_compose_command_is_the_argument_of_an_entrypoint_run_through_sh(lint):
+    # `ENTRYPOINT ["sh", "scripts/start.sh"]` runs the script as `["scripts/start.sh"]` would: `command: worker` selects
+    script = ('#!/bin/sh\nROLE=${1:-api}\nif [ "$ROLE" = "api" ]; then\n  gunicorn app:app\n'
+              'elif [ "$ROLE" = "worker" ]; then\n  celery -A app worker\nfi\n')
+    result = lint({"scripts/start.sh": script,
+                   "Dockerfile": ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
+                                  'ENTRYPOINT ["sh", "scripts/start.sh"]\n'),
+                   "docker-compose.yml": "services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: worker\n"})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "scripts/start.sh"} == {("TF902", 4), ("TF902", 6)}

@@ -283,13 +283,19 @@ def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], des
     return found
 
 
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+"""`ENTRYPOINT ["sh", "scripts/start.sh"]` runs the script as `["scripts/start.sh"]` does: a compose `command:` is
+its argument list."""
+
+
 def _filesystem(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage],
                 target: str = "") -> D.DockerfileFilesystem:
     """What the image built up to `chain[-1]` holds from the build context, and the script its ENTRYPOINT runs;
     `target`: the stage's name when it is not the final one (a compose `build: target:` builds it)."""
     copies, workdir = _copies_and_workdir(chain, by_name)
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
-    scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
+    scripts = started_scripts(commands_of(tuple(head))) if head and (
+        len(head) == 1 or len(head) == 2 and posixpath.basename(head[0]) in _SHELLS) else []
     return D.DockerfileFilesystem(
         path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
         entrypoint_script=scripts[0].script if scripts else "", target=target, built=_build_steps(chain),
@@ -365,14 +371,15 @@ _TEST_STAGES = frozenset({"test", "tests", "testing", "ci"})
 def _side_stage(facts: list[Fact], all_stages: list[Stage]) -> list[Fact]:
     """The start of a last stage named for tests or development (`FROM production AS test`, `AS dev`) when an earlier
     stage is named for production: a plain `docker build` gets the test image, but a deploy builds `--target
-    production`; what the last stage starts is test code (not judged) or development code."""
+    production`; what the last stage starts is test code (not judged, nor the script arms only it selects) or
+    development code."""
     final = all_stages[-1].name.lower()
     if not final or not any(names_prod_file(stage.name) for stage in all_stages[:-1] if stage.name):
         return facts
     if final in _TEST_STAGES:
         return [replace(f, ci_only=True) if isinstance(f, (ProcessFact, ScriptRef)) else f for f in facts]
     if names_dev(final):
-        return [replace(f, dev_only=True) if isinstance(f, (ProcessFact, ScriptRef)) else f for f in facts]
+        return [replace(f, dev_only=True) if isinstance(f, ProcessFact) else f for f in facts]
     return facts
 
 

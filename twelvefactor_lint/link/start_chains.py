@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
 from twelvefactor_lint.devprod import is_dev_arm
-from twelvefactor_lint.discover.scope import PROD, classify
+from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
@@ -319,7 +319,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
-    (`dev*`, `test*`) may run. What only test or development starts reach is test or development code."""
+    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development files start
+    (`docker/dev/Dockerfile`) is development code."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -350,7 +351,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             changes["followed"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
-        elif all(r.ci_only or r.dev_only for r in refs):
+        elif all(classify(r.declared_path) == DEV for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
             changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
             image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
