@@ -258,6 +258,7 @@ _COMPARED = re.compile(r"!?==?\s*[\"']?([\w.-]+)")
 
 
 _OFF = frozenset({"0", "false", "no", "n", "off"})
+_ON = frozenset({"1", "true", "yes", "y", "on"})
 
 
 def development_switch(condition: str) -> bool:
@@ -266,9 +267,10 @@ def development_switch(condition: str) -> bool:
     (`"$IN_PRODUCTION" = 0`): what runs under it is development code."""
     variables = _VARIABLE.findall(condition)
     compared = _COMPARED.findall(condition)
-    return any(is_dev_flag(name) for name in variables) or any(names_dev_value(value) for value in compared) or \
-        condition.startswith("when ") and "!=" not in condition and any(is_prod_flag(name) for name in variables) \
-        and any(value.lower() in _OFF for value in compared)
+    if any(is_dev_flag(name) for name in variables) or any(names_dev_value(value) for value in compared):
+        return True
+    taken = condition.startswith("unless ") == ("!=" in condition)  # the branch runs when the comparison holds
+    return any(is_prod_flag(name) for name in variables) and bool({v.lower() for v in compared} & (_OFF if taken else _ON))
 
 
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
