@@ -512,3 +512,11 @@ def test_a_compose_command_is_the_argument_of_an_entrypoint_run_through_sh(lint)
                                   'ENTRYPOINT ["sh", "scripts/start.sh"]\n'),
                    "docker-compose.yml": "services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: worker\n"})
     assert {(f.rule, f.line) for f in result.findings if f.path == "scripts/start.sh"} == {("TF902", 4), ("TF902", 6)}
+
+
+def test_a_step_under_a_platform_variable_is_what_production_runs(lint):
+    # Cloud Foundry sets CF_INSTANCE_INDEX in every instance: migrating on instance 0 is no opt-in
+    script = ('#!/bin/bash\nif [[ -v CF_INSTANCE_INDEX && $CF_INSTANCE_INDEX == 0 ]]\nthen\n'
+              '  python manage.py migrate --noinput\nfi\nexec gunicorn app.wsgi\n')
+    result = lint({"bin/run.sh": script, "Procfile": "web: bin/run.sh\n", "manifest.yml": "applications:\n  - name: web\n"})
+    assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "bin/run.sh"] == [("TF1201", 4, "warning")]
