@@ -106,8 +106,8 @@ def selects_development(key: str, value: str) -> bool:
     """An environment entry that selects a development environment, settings module or config class:
     `FLASK_ENV=development`, `DJANGO_SETTINGS_MODULE=hypha.settings.dev` (or `config.settings.local`),
     `FLASK_CONFIG=development`, `APP_SETTINGS=config.DevelopmentConfig`, or a test configuration class a quick-start
-    stack runs (`FRONTEND_SVC_CONFIG_MODULE_CLASS=amundsen_application.config.TestConfig`). Not a file (`LOG_CONFIG=logging.dev.ini`:
-    the last part names no module), not `local` as a whole value of a config or settings key
+    stack runs (`FRONTEND_SVC_CONFIG_MODULE_CLASS=amundsen_application.config.TestConfig`). Not a file
+    (`LOG_CONFIG=logging.dev.ini`: the last part names no module), not `local` as a whole value of a config or settings key
     (`STORAGE_CONFIG=local` is where files go), not a value a variable supplies (`${APP_ENV:-dev}`: a deploy sets it)."""
     found = words(key)
     if not found or found[-1] not in _SELECTOR_KEYS:
@@ -115,7 +115,11 @@ def selects_development(key: str, value: str) -> bool:
     value = value.strip().strip("\"'")
     if is_dev_value(value) and (found[-1] in _ENVIRONMENT_KEYS or value.lower() not in _LOOSE):
         return True
-    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), DEV_WORDS | _TEST_ARMS | {"testing"})
+    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), _CONFIG_CLASS_WORDS)
+
+
+_CONFIG_CLASS_WORDS = DEV_WORDS | _TEST_ARMS | {"testing"}
+"""Words of a config class a development or quick-start stack selects: `DevelopmentConfig`, `TestConfig`, `TestingConfig`."""
 
 
 def is_dev_class(name: str) -> bool:

@@ -399,7 +399,9 @@ def _dispatch_chain(node, out: list[SimpleCommand]) -> bool:
     words = []
     for clause in clauses:
         then = next((i for i, c in enumerate(clause.children) if c.type == "then"), None)
-        tests = [t for t in clause.children[1:then] if t.type != ";"] if then is not None else []
+        if then is None:
+            return False
+        tests = [t for t in clause.children[1:then] if t.type != ";"]
         match = _ARM_TEST.match(_text(tests[0]).strip()) if len(tests) == 1 else None
         if match is None or not _first_argument(match[1], node):
             return False
