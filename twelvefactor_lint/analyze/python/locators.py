@@ -28,10 +28,12 @@ _URL_KEY = re.compile(
     r"(^|_)(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
     r"^(broker_url|result_backend)$|(^|_)RESULT_BACKEND$", re.IGNORECASE)
-_HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
-                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER|ENDPOINT)$|^CACHES\.[^.]+\.LOCATION$|"
-                       r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$", re.IGNORECASE)
-"""Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`."""
+_HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|(^|_)(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
+                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL|BROKER)(_[A-Z0-9]+)?_(HOST|SERVER|ENDPOINT)$|"
+                       r"^CACHES\.[^.]+\.LOCATION$|^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$", re.IGNORECASE)
+"""Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`. A project's
+prefix and one word between service and host name the same (`SCANCODEIO_RQ_REDIS_HOST`, `REDIS_ACTIVITY_HOST`,
+`CELERY_BROKER_HOST`)."""
 _DATABASE_AS_URL = re.compile(r"^DATABASES\.[^.]+$")
 """A whole database given as a URL (`DATABASES = {"default": dj_database_url.config(default="postgres://...")}`)."""
 _CLIENTS = {
@@ -75,8 +77,11 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if not isinstance(setting, Setting):
             continue
         key = setting.key
-        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key))
-        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
+        # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
+        named = (key.rsplit(".", 1)[-1], setting.env_key) if setting.origin == ENV_DEFAULT else (key.rsplit(".", 1)[-1],)
+        is_url = any(_URL_KEY.search(name) for name in named) or bool(_DATABASE_AS_URL.match(key))
+        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)
+                                                                or any(_HOST_KEY.search(name) for name in named)):
             continue
         host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
         if host and setting.source in _SETTING_SOURCES:
