@@ -349,7 +349,8 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
                  leaves: list[str]) -> list[LocalMedia]:
     """Model file fields (`FileField`, `ImageField` without a `storage=`) whose files a production settings
     module sends to `FileSystemStorage` — set so, or left at Django's default — become `python.local_media`
-    at that setting (or at the first field): uploads land on one container's disk. A storage configured
+    at that setting (else at the `MEDIA_ROOT` those settings put the uploads under, else at the first field): uploads
+    land on one container's disk. A storage configured
     by expression or to any other backend anywhere in the settings is taken as object storage — unless every such
     setting is in an opt-in branch (`if USE_S3:`): then the local default is what runs without the switch, and the
     fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
@@ -370,13 +371,14 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
         if "STORAGES" in effective or "STORAGES.default" in effective:
             continue  # set by an expression: what it holds is not known
         storage = next((effective[key] for key in _STORAGE_KEYS if key in effective), None)
-        at: Setting | Call = storage or fields[0]
+        chosen: Setting | Call = storage or fields[0]
+        at = storage or effective.get("MEDIA_ROOT") or fields[0]  # where a reviewer fixes it: the directory uploads go to
         backend = f"`{storage.value}` (settings `{leaf}`)" if storage else \
             f"Django's default `FileSystemStorage` (settings `{leaf}` configure no other)"
         more = f" and {len(fields) - 1} more" if len(fields) > 1 else ""
         found.setdefault((at.path, at.line), convert(
             at, LocalMedia, backend=backend, fields=len(fields), field=f"{fields[0].path}:{fields[0].line}{more}",
-            anchor=f"local_media:{leaf}", condition=at.condition or unless))
+            anchor=f"local_media:{leaf}", condition=chosen.condition or unless))
     return list(found.values())
 
 
