@@ -34,6 +34,7 @@ _HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|(^|_)(EMAIL|DB|DATABASE|REDIS|
 """Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`. A project's
 prefix and one word between service and host name the same (`SCANCODEIO_RQ_REDIS_HOST`, `REDIS_ACTIVITY_HOST`,
 `CELERY_BROKER_HOST`)."""
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _DATABASE_AS_URL = re.compile(r"^DATABASES\.[^.]+$")
 """A whole database given as a URL (`DATABASES = {"default": dj_database_url.config(default="postgres://...")}`)."""
 _CLIENTS = {
@@ -78,11 +79,12 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
             continue
         key = setting.key
         # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
-        named = (key.rsplit(".", 1)[-1], setting.env_key) if setting.origin == ENV_DEFAULT else (key.rsplit(".", 1)[-1],)
-        is_url = any(_URL_KEY.search(name) for name in named) or bool(_DATABASE_AS_URL.match(key))
-        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)
-                                                                or any(_HOST_KEY.search(name) for name in named)):
+        variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
+        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key) or _URL_KEY.search(variable))
+        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key) or _HOST_KEY.search(variable)):
             continue
+        if _ENV_NAME.match(setting.value):
+            continue  # `KEY_MAIL_SERVER = "MAIL_SERVER"`: the name of a setting, not a host (no host has an underscore)
         host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
         if host and setting.source in _SETTING_SOURCES:
             facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))
