@@ -161,3 +161,19 @@ def test_a_migration_helper_called_at_start_is_reported_where_it_is_called(tmp_p
              "app/main.py": "from fastapi import FastAPI\nfrom app.db import migrate_db\n\napp = FastAPI()\n\n"
                             "@app.on_event('startup')\ndef start():\n    migrate_db()\n"}
     assert _findings(tmp_path, catalogue, files, "TF1202") == [("app/main.py", 8, "warning")]
+
+
+def test_django_media_is_one_finding_at_the_media_root_most_deployed_settings_use(tmp_path, catalogue):
+    models = 'from django.db import models\n\nclass Doc(models.Model):\n    f = models.FileField(upload_to="l/")\n'
+    files = {"library/models.py": models,
+             "conf/settings/base.py": 'INSTALLED_APPS = ["library"]\nROOT_URLCONF = "conf.urls"\nMEDIA_ROOT = "/media"\n',
+             "conf/settings/staging.py": 'from .base import *\nMEDIA_ROOT = "/srv/media"\n',
+             "conf/settings/web.py": "from .base import *\n", "conf/settings/worker.py": "from .base import *\n"}
+    assert _findings(tmp_path, catalogue, files, "TF605") == [("conf/settings/base.py", 3, "warning")]
+
+
+def test_a_thread_a_start_up_helper_of_another_module_starts_is_not_followed(tmp_path, catalogue):
+    files = {"app/metrics.py": "import threading\n\ndef start_refresher():\n    threading.Thread(target=print).start()\n",
+             "app/main.py": "from fastapi import FastAPI\nfrom app import metrics\n\napp = FastAPI()\n"
+                            "metrics.start_refresher()\n"}
+    assert _findings(tmp_path, catalogue, files, "TF612") == []

@@ -34,16 +34,7 @@ from typing import TYPE_CHECKING
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import (
-    BackgroundWork,
-    Call,
-    ImportedStateWrite,
-    SchedulerStart,
-    ServiceLocator,
-    Setting,
-    StarImport,
-    UndeclaredImport,
-)
+from twelvefactor_lint.facts.python import Call, ImportedStateWrite, ServiceLocator, Setting, StarImport, UndeclaredImport
 
 if TYPE_CHECKING:
     from twelvefactor_lint.judge.catalogue import Rule
@@ -95,17 +86,13 @@ _LAYER_WORDS = frozenset({b"from_pyfile", b"from_object"})
 """What a file loading config layers names (`analyze.python` finds `python.config_defaults` only in such files)."""
 
 
-_READ_AT_START = (Call, SchedulerStart, BackgroundWork)
-"""Facts rules judge by `at_start`: in a function, start-up code of another module may call it (link.start_calls)."""
-
-
 def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
     """Words whose files (of the roles a whole run analyzes) linking reads beside the analyzed ones: the names
     of modules no declaration provides, and what a local-media finding depends on when a model file field
     or a storage setting is among the facts, and the files loading config layers when a service locator is, and
     the files naming the module of a function whose facts depend on whether start-up code calls it (an import
     of the module spells its last name)."""
-    from twelvefactor_lint.link import dependencies
+    from twelvefactor_lint.link import dependencies, start_calls
 
     facts = list(facts)
     words = {fact.module.encode() for fact in dependencies.link(facts, paths) if isinstance(fact, UndeclaredImport)}
@@ -115,7 +102,7 @@ def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
     if any(isinstance(f, ServiceLocator) for f in facts):
         words |= _LAYER_WORDS
     words |= {dotted_module(f.path).rpartition(".")[2].encode() for f in facts
-              if isinstance(f, _READ_AT_START) and f.context == "function" and not f.at_start}
+              if isinstance(f, start_calls.FOLLOWED) and f.context == "function" and not f.at_start}
     return words
 
 

@@ -4,7 +4,7 @@ The Python analyzer knows start-up code within a module (an app factory, a lifes
 module that serves requests, and the module's own helpers they call); `ModuleRefs.start_calls` names the functions
 of other modules that code calls through an import (`init_db.main()` in a lifespan, `scheduler.setup(args)` in an
 app factory). What runs directly in those functions (`command.upgrade(...)`, `scheduler.start()`) is start-up code
-too: its facts get `at_start`, and their site says who calls the function. One hop: what those functions call in
+too: those facts get `at_start`, and their site says who calls the function. One hop: what those functions call in
 turn is not followed. A name that is no project module's function changes nothing, and a call start-up code makes
 that is a finding of its own (`migrate_db()`: its name says it migrates) is not followed into.
 """
@@ -15,8 +15,13 @@ from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.context import FUNCTION
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import Call, ModuleRefs, PythonSiteFact
+from twelvefactor_lint.facts.python import Call, ModuleRefs, PythonSiteFact, SchedulerStart
 from twelvefactor_lint.link.reach import Modules
+
+FOLLOWED = (SchedulerStart, Call)
+"""What start-up code one module away is judged on: a scheduler started there (TF611), a schema migrated there
+(TF1202). Not threads (TF612): what a start-up helper of another module starts is mostly its own per-process service
+(a metrics refresher, a telemetry send), measured noisy on the tune half."""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
@@ -34,7 +39,7 @@ def link(facts: list[Fact]) -> list[Fact]:
             for path, function in _functions(name, modules):
                 if path != ref.path:
                     called.setdefault((path, function), ref.path)
-    return [_at_start(f, called[(f.path, f.function)]) if isinstance(f, PythonSiteFact) and f.context == FUNCTION
+    return [_at_start(f, called[(f.path, f.function)]) if isinstance(f, FOLLOWED) and f.context == FUNCTION
             and not f.at_start and (f.path, f.function) in called else f for f in facts]
 
 
