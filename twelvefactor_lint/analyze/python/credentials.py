@@ -324,13 +324,15 @@ def _is_random(node: ast.expr, names: Names, hop: bool = True) -> bool:
 
 def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
     """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
-    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed). A module's private constant
-    (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to itself."""
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed), when it is a key the app signs or
+    encrypts with (a made-up `*_TOKEN` that one process compares requests with is no key others must share). A module's
+    private constant (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to
+    itself."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if not SECRET_NAME.search(key) or _reads_env(value, names) or not _is_random(value, names):
-        return None
+    if not OWN_KEY.search(key) or _reads_env(value, names) or not _is_random(value, names):
+        return None  # a made-up token or password (`STATOR_TOKEN = token_hex()`) only guards this process's own door
     if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
             and isinstance(value, ast.Call):
         return key, value
