@@ -340,8 +340,8 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if not OWN_KEY.search(key) or _reads_env(value, names) or not _is_random(value, names):
-        return None  # a made-up token or password (`STATOR_TOKEN = token_hex()`) only guards this process's own door
+    if not (SECRET_NAME.search(key) and OWN_KEY.search(key)) or _reads_env(value, names) or not _is_random(value, names):
+        return None  # a made-up token (`STATOR_TOKEN = token_hex()`) guards one process's own door; a salt is per call
     if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
             and isinstance(value, ast.Call):
         return key, value
