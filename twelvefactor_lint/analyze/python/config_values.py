@@ -28,7 +28,7 @@ from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
-from twelvefactor_lint.devprod import is_dev_class
+from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, words
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import PythonSiteFact, Setting, StarImport
 
@@ -54,7 +54,7 @@ class _Emitter:
         self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_field: bool = False, in_memory: bool = False) -> None:
+                env_field: bool = False, in_memory: bool = False, set_again_by: str = "") -> None:
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
@@ -62,7 +62,8 @@ class _Emitter:
                 memory = in_memory or _names_memory_database(value)
                 for k, v in zip(value.keys, value.values, strict=True):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field, memory)
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field, memory,
+                                     set_again_by)
             return
         if isinstance(value, (ast.List, ast.Tuple)) and _LISTED_LOCATOR.search(key) and value.elts:
             value = value.elts[0]  # `"hosts": [("127.0.0.1", 6379)]`, `"LOCATION": ["redis://a", ...]`: the first
@@ -77,7 +78,7 @@ class _Emitter:
             Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only, in_memory=in_memory,
-            module_kind=self.contexts.module_kind))
+            set_again_by=set_again_by, module_kind=self.contexts.module_kind))
 
 
     def _unset_is_false(self, test: ast.expr) -> bool:
@@ -115,7 +116,8 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
-                             "config_class", dev_only, cls.name in env_classes)
+                             "config_class", dev_only, cls.name in env_classes,
+                             set_again_by=_set_again_by_subclasses(names, cls.name, key))
     for assignment in index.assignments:
         for key, value in _config_item_writes(assignment.node):
             emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
@@ -133,6 +135,45 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         if entry:
             emit.setting(*entry, contexts.of(table), table.statement_line, "option_default")
     return emit.facts
+
+
+def _set_again_by_subclasses(names: Names, name: str, key: str) -> str:
+    """The production config classes built on `name` (`class Production(Base)`, and those built on it) that set `key`
+    again, in words, when every one of them does (django-configurations' `Base` holding a developer's `LocMemCache`
+    that `Production` replaces): the base's value never runs in production; `""` otherwise. A class not named for
+    production (`Build`, `Test`, `Development`) is not what a deploy selects."""
+    parents = {n: [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases] for n, cls in names.classes.items()}
+
+    def chain(start: str) -> list[str]:
+        """`start` and its module bases up to (not including) `name`, nearest first; [] when not built on `name`."""
+        path, pending, seen = [], [start], set()
+        while pending:
+            current = pending.pop(0)
+            if current == name:
+                return path
+            if current in seen or current not in parents:
+                continue
+            seen.add(current)
+            path.append(current)
+            pending.extend(parents[current])
+        return []
+
+    if _names_prod(name):
+        return ""
+    deployed = {n: chain(n) for n in parents if n != name and chain(n) and any(_names_prod(c) for c in chain(n))}
+    setters = set()
+    for classes in deployed.values():
+        setter = next((c for c in classes if any(k == key for s in names.classes[c].body for k, _ in assigned_names(s))),
+                      None)
+        if setter is None:
+            return ""
+        setters.add(setter)
+    return "; ".join(f"config class `{c}`" for c in sorted(setters))
+
+
+def _names_prod(name: str) -> bool:
+    """A class named for production: `Production`, `ProdConfig`."""
+    return bool(set(words(name)) & PROD_WORDS)
 
 
 def _argparse_default(call: ast.Call) -> tuple[str, ast.expr] | None:
