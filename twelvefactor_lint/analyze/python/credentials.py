@@ -9,7 +9,7 @@
 - a service URL with a password in it (`postgres://user:pw@host/db`).
 
 Example data is no credential: a value inside an API schema's examples (`Field(examples=[...])`,
-`json_schema_extra`, an `"example"` entry) or bound to a name that says example, sample, mock or recorded
+`json_schema_extra`, an `"example"` entry) or bound to a name that says example, sample, mock, test cases or recorded
 response (`SLACK_OAUTH_ACCESS_RESPONSE = {"access_token": "xoxb-..."}` copied from a provider's docs).
 """
 
@@ -86,9 +86,11 @@ _DETECTOR = re.compile(r"^(DEFAULT|KNOWN|INSECURE|WEAK|COMMON|BANNED|FORBIDDEN)_
 """A well-known default the code compares credentials against to warn about them (`DEFAULT_..._CREDENTIAL`)."""
 _EXAMPLE = re.compile(r"^(json_)?schema_extra$|^(openapi_)?examples?$", re.IGNORECASE)
 """A keyword or dict key holding example data: `examples=[...]`, `json_schema_extra`, `"example"`."""
-_SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtures?|mocks?|fakes?)(_|$)", re.IGNORECASE)
-"""A name holding example or recorded data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`): what a provider
-sends or a document shows, not what the app is configured with."""
+_SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtures?|mocks?|fakes?|tests|test_?cases)(_|$)",
+                          re.IGNORECASE)
+"""A name holding example, recorded or test data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`,
+`URL_REGEX_TESTS`): what a provider sends, a document shows or a parser is checked against, not what the app is
+configured with."""
 _PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)|(^|_)(db)?pass$", re.IGNORECASE)
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
