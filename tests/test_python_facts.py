@@ -877,3 +877,61 @@ def test_a_settings_module_that_stops_without_a_variable_requires_it():
     """
     found = [(f.variable, f.line) for f in _facts(source, "app/settings/prod.py", "python.required_env")]
     assert found == [("SECRET_KEY", 6), ("DATABASE_URL", 8), ("API_HOST", 12), ("API_KEY", 12)]
+
+
+def test_fields_of_an_imported_settings_class_and_of_flask_env_classes_are_env_fallbacks():
+    """A class built on a project's `BaseSettings` subclass from another module (in a module importing
+    pydantic_settings), or a flask-env `MetaFlaskEnv` class, takes its fields from the environment: a random default
+    is a settings field's, a literal an env fallback named after the class's prefix."""
+    random_key = _facts("""
+        import secrets
+        from pydantic import Field
+        from pydantic_settings import SettingsConfigDict
+        from app.config.configset import BaseConfigSet
+        from app.models import Record
+
+        class ServerConfig(BaseConfigSet):
+            SECRET_KEY: str = Field(default_factory=lambda: secrets.token_hex(32))
+
+        class Entry(Record):
+            SECRET_KEY: str = Field(default_factory=lambda: secrets.token_hex(32))
+        """, "app/config/common.py", "python.secret_random_fallback")
+    assert [(f.line, f.settings_field) for f in random_key] == [(9, True), (12, False)]
+    settings = _facts("""
+        from flask_env import MetaFlaskEnv
+
+        class Config(metaclass=MetaFlaskEnv):
+            ENV_PREFIX = "CABOTAGE_"
+            ENV_LOAD_ALL = True
+            CELERY_BROKER_URL = "redis://redis:6379"
+
+        class PlainConfig:
+            CELERY_BROKER_URL = "redis://redis:6379"
+        """, "cabotage/server/config.py", "python.setting")
+    found = {(f.function, f.key): (f.origin, f.env_key) for f in settings}
+    assert found[("Config", "CELERY_BROKER_URL")] == ("env_default", "CABOTAGE_CELERY_BROKER_URL")
+    assert found[("PlainConfig", "CELERY_BROKER_URL")] == ("literal", "")
+
+
+def test_a_base_config_class_setting_every_production_class_sets_again_names_it():
+    """django-configurations: `Production` (and `Staging` on it) replace `Base`'s cache; `Build` is no deploy."""
+    settings = _facts("""
+        from configurations import Configuration
+
+        class Base(Configuration):
+            CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+            DEBUG = True
+
+        class Build(Base):
+            pass
+
+        class Production(Base):
+            CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
+
+        class Staging(Production):
+            pass
+        """, "people/settings.py", "python.setting")
+    found = {(f.function, f.key): f.set_again_by for f in settings}
+    assert found[("Base", "CACHES.default.BACKEND")] == "config class `Production`"
+    assert found[("Base", "DEBUG")] == ""
+    assert found[("Production", "CACHES.default.BACKEND")] == ""

@@ -23,7 +23,15 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from twelvefactor_lint.analyze.python.context import CONFIG_CLASS, MODULE, Contexts, Scope, fact_at, settings_classes
+from twelvefactor_lint.analyze.python.context import (
+    CONFIG_CLASS,
+    MODULE,
+    Contexts,
+    Scope,
+    env_prefix,
+    fact_at,
+    settings_classes,
+)
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
@@ -54,7 +62,7 @@ class _Emitter:
         self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_field: bool = False, in_memory: bool = False, set_again_by: str = "") -> None:
+                env_field: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
@@ -70,8 +78,8 @@ class _Emitter:
             if isinstance(value, ast.Tuple) and value.elts:
                 value = value.elts[0]
         described = describe(value, self.names)
-        if env_field and described.origin == LITERAL:  # a pydantic settings field: the literal is its env fallback
-            described = Value(described.text, ENV_DEFAULT, key.split(".")[0], value)
+        if env_field is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
+            described = Value(described.text, ENV_DEFAULT, env_field + key.split(".")[0], value)
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
@@ -116,7 +124,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
-                             "config_class", dev_only, cls.name in env_classes,
+                             "config_class", dev_only, env_prefix(cls) if cls.name in env_classes else None,
                              set_again_by=_set_again_by_subclasses(names, cls.name, key))
     for assignment in index.assignments:
         for key, value in _config_item_writes(assignment.node):
@@ -126,7 +134,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
         baked = _env_setdefault(call.node, names)
         if baked:  # the literal is what the variable holds when the deploy does not set it: an env fallback
-            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_field=True)
+            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_field="")
         option = _argparse_default(call.node)
         if option:
             emit.setting(*option, contexts.of(call), call.statement_line, "option_default")

@@ -129,10 +129,14 @@ def _is_startup_decorator(decorator: ast.expr) -> bool:
 
 
 def settings_classes(names: Names) -> set[str]:
-    """Classes deriving, within the module, from pydantic's `BaseSettings`, and the module's classes they derive
-    from (`class Settings(BaseSettings, ConfigModel)` reads `ConfigModel`'s fields from the environment too): their
-    fields are env-overridable."""
+    """Classes whose fields the environment sets, and the module's classes they derive from (`class
+    Settings(BaseSettings, ConfigModel)` reads `ConfigModel`'s fields from the environment too): their fields are
+    env-overridable. Those are classes deriving, within the module, from pydantic's `BaseSettings`; in a module that
+    imports `pydantic_settings`, from an imported settings class (`class ServerConfig(BaseConfigSet)`, a project's
+    `BaseSettings` subclass defined elsewhere); and flask-env's `metaclass=MetaFlaskEnv` config classes, whose
+    attributes `ENV_PREFIX` + the name sets."""
     found: set[str] = set()
+    uses_settings = any(q.split(".")[0] == "pydantic_settings" for q in names.imports.values())
     changed = True
     while changed:
         changed = False
@@ -142,10 +146,54 @@ def settings_classes(names: Names) -> set[str]:
                 mixins = bases & names.classes.keys() - found
                 found |= mixins
                 changed = changed or bool(mixins)
-            elif "BaseSettings" in bases or bases & found:
+            elif "BaseSettings" in bases or bases & found or _env_metaclass(cls, names) \
+                    or uses_settings and any(_imported_settings_class(b, names) for b in cls.bases):
                 found.add(name)
                 changed = True
     return found
+
+
+def env_prefix(cls: ast.ClassDef) -> str:
+    """The `env_prefix` of a pydantic settings class: `model_config = SettingsConfigDict(env_prefix="APP_")` (or a
+    dict), or pydantic 1's `class Config: env_prefix = "APP_"`, or flask-env's `ENV_PREFIX = "APP_"`; "" without one."""
+    for statement in cls.body:
+        if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ENV_PREFIX"
+                                                     for t in statement.targets):
+            return _text(statement.value)
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            for inner in statement.body:
+                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
+                                                         for t in inner.targets):
+                    return _text(inner.value)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and any(
+                isinstance(t, ast.Name) and t.id == "model_config"
+                for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
+            value = statement.value
+            if isinstance(value, ast.Call):
+                return next((_text(k.value) for k in value.keywords if k.arg == "env_prefix"), "")
+            if isinstance(value, ast.Dict):
+                return next((_text(v) for k, v in zip(value.keys, value.values, strict=True)
+                             if isinstance(k, ast.Constant) and k.value == "env_prefix"), "")
+    return ""
+
+
+def _text(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def _env_metaclass(cls: ast.ClassDef, names: Names) -> bool:
+    """`class Config(metaclass=MetaFlaskEnv)`: flask-env sets each attribute from the environment."""
+    return any(k.arg == "metaclass" and (names.qualify(k.value) or "").rsplit(".", 1)[-1] == "MetaFlaskEnv"
+               for k in cls.keywords)
+
+
+def _imported_settings_class(base: ast.expr, names: Names) -> bool:
+    """A base imported from another module whose name says settings (`BaseConfigSet`, `AppSettings`), not pydantic's
+    `BaseModel`."""
+    qualified = names.qualify(base) or ""
+    last = qualified.rsplit(".", 1)[-1]
+    return isinstance(base, ast.Name) and names.is_imported(base.id) and not qualified.startswith("pydantic.") \
+        and bool(re.search(r"Settings|Config", last))
 
 
 def module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool, path: str) -> str:

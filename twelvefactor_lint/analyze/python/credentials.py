@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TypeGuard
 
-from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
+from twelvefactor_lint.analyze.python.context import Contexts, env_prefix, fact_at, settings_classes
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
@@ -197,30 +197,9 @@ def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | No
 def _settings_fields(names: Names) -> dict[int, str]:
     """id() of the defaults of pydantic `BaseSettings` fields (env fallbacks, not bare literals), each with the
     class's `env_prefix`: the variable that sets a field is the prefix and the field's name (`TAKAHE_SECRET_KEY`)."""
-    return {id(statement.value): _env_prefix(names.classes[name]) for name in settings_classes(names)
+    return {id(statement.value): env_prefix(names.classes[name]) for name in settings_classes(names)
             for statement in names.classes[name].body
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
-
-
-def _env_prefix(cls: ast.ClassDef) -> str:
-    """The `env_prefix` of a pydantic settings class: `model_config = SettingsConfigDict(env_prefix="APP_")` (or a
-    dict), or pydantic 1's `class Config: env_prefix = "APP_"`; "" without one."""
-    for statement in cls.body:
-        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
-            for inner in statement.body:
-                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
-                                                         for t in inner.targets):
-                    return _str(inner.value)
-        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and any(
-                isinstance(t, ast.Name) and t.id == "model_config"
-                for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
-            value = statement.value
-            if isinstance(value, ast.Call):
-                return next((_str(k.value) for k in value.keywords if k.arg == "env_prefix"), "")
-            if isinstance(value, ast.Dict):
-                return next((_str(v) for k, v in zip(value.keys, value.values, strict=True)
-                             if isinstance(k, ast.Constant) and k.value == "env_prefix"), "")
-    return ""
 
 
 def _str(node: ast.expr) -> str:
