@@ -40,11 +40,27 @@ class PythonFact(Fact):
                            "DJANGO_SETTINGS_MODULE is unset (wsgi.py's `setdefault`), in words, that does not set the "
                            "value again: a deploy outside the repository's deploy files still runs it; `\"\"` "
                            "otherwise.", default="")
+    tested_call: str = doc("The project function an `if` around it calls as its whole test (`if in_debug_mode():`), "
+                           "as imported (`khoj.utils.helpers.in_debug_mode`), `!` before it for the branch that runs "
+                           "when it is false, when no environment read decides the branch in this module: link makes "
+                           "it the fact's `condition` when that function returns an environment read "
+                           "(python.env_function); `\"\"` otherwise.", default="")
     env_unset_in: str = doc("A production compose file or manifest that runs the app without the variable the fact "
                             "reads (link.deploy_env): its processes run with the environment it lists, and no "
                             "production deploy file sets the variable (nor one a settings class may read for it) or "
                             "loads variables it does not name, so the code's fallback is what they run; `\"\"` "
                             "otherwise.", default="")
+
+
+@kind("python.env_function")
+class EnvFunction(PythonFact):
+    """A module-level function without parameters that returns an environment read (`def in_debug_mode(): return
+    is_env_var_true("KHOJ_DEBUG")`, through a helper of the module reading the variable it is given): a branch
+    testing its call is opt-in, as `if os.getenv("KHOJ_DEBUG"):` is (link, one hop across modules)."""
+
+    module: str = doc("The module's dotted name (`khoj.utils.helpers`).")
+    name: str = doc("The function's name.")
+    env_key: str = doc("The variable it reads.")
 
 
 @base

@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TypeVar
 
+from twelvefactor_lint.devprod import is_dev_flag
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
@@ -35,9 +36,11 @@ from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
     Call,
+    EnvFunction,
     ImportedStateWrite,
     LocalMedia,
     ModuleState,
+    PythonFact,
     RequiredEnv,
     SecretEnvFallback,
     SecretLiteral,
@@ -66,7 +69,7 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _settings_chains(_routed_views(facts))
+    facts = _settings_chains(_routed_views(_env_tested(facts)))
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
         if isinstance(fact, ModuleState):
@@ -74,6 +77,31 @@ def link(facts: list[Fact]) -> list[Fact]:
     writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
     facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+
+
+def _env_tested(facts: list[Fact]) -> list[Fact]:
+    """Code under `if in_debug_mode():` whose function (imported from the project) returns an environment read is
+    opt-in as under `if os.getenv("KHOJ_DEBUG"):`: its condition names the variable; a development flag's branch
+    (`KHOJ_DEBUG`) is development code."""
+    functions: dict[str, list[EnvFunction]] = defaultdict(list)
+    for fact in facts:
+        if isinstance(fact, EnvFunction):
+            functions[fact.name].append(fact)
+    if not functions:
+        return facts
+    found: list[Fact] = []
+    for fact in facts:
+        called = fact.tested_call if isinstance(fact, PythonFact) and not fact.condition else ""
+        module, _, name = called.lstrip("!.").rpartition(".")
+        read = next((f for f in functions.get(name, ()) if f.module == module or module.endswith("." + f.module)
+                     or f.module.endswith("." + module)), None) if module else None
+        if read is None:
+            found.append(fact)
+            continue
+        taken = not called.startswith("!")
+        condition = f"when {read.env_key} is {'set' if taken else 'not set'}, as `{name}()` reads it"
+        found.append(replace(fact, condition=condition, dev_only=fact.dev_only or taken and is_dev_flag(read.env_key)))
+    return found
 
 
 def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[ModuleState]]) -> StateMutation | None:

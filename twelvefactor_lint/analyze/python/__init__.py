@@ -38,7 +38,8 @@ from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.analyze.python.worker_loops import worker_loops
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
-from twelvefactor_lint.facts.python import ModuleRefs, PythonFact, PythonSiteFact, Setting
+from twelvefactor_lint.discover.modules import dotted_module
+from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
@@ -134,7 +135,12 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     runtime = conditions.runtime_branches(index.ifs, found)
-    facts = [_placed(f, contexts, found, runtime) for f in facts]
+    calls = conditions.tested_calls(index.ifs, names, found) if index.ifs else []
+    if any(word in text for word in values.ENV_READ_WORDS):
+        facts += [EnvFunction(path, func.lineno, func.col_offset + 1, anchor=f"env_function:{func.name}",
+                              module=dotted_module(path), name=func.name, env_key=key)
+                  for func, key in conditions.env_functions(names)]
+    facts = [_placed(f, contexts, found, runtime, calls) for f in facts]
     declared = setup_declaration(tree, path) if path.rsplit("/", 1)[-1] == "setup.py" else None
     return FileAnalysis((*facts, *([declared] if declared else [])), _directives(data, text))
 
@@ -158,15 +164,19 @@ def analyze_refs(path: str, data: bytes) -> FileAnalysis:
 
 
 def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch],
-            runtime: list[conditions.Branch]) -> PythonFact:
+            runtime: list[conditions.Branch], calls: list[conditions.Branch]) -> PythonFact:
     """Module-wide attributes, `at_start` (the code runs whenever a web process starts: start-up code, or
     import-time code of a module that serves requests, outside a main guard) and the env-driven branch the
     code is in (`condition`, `ci_only`; `dev_only` when a development flag selects it), if any; a setting
-    under no such branch but under another `if` has that test (`runtime_test`)."""
+    under no such branch but under another `if` has that test (`runtime_test`); code under no such branch but under
+    an `if` calling an imported function has that call (`tested_call`, for link)."""
     in_main = fact.line in contexts.main_lines
     at_start = _at_start(fact.context if isinstance(fact, PythonSiteFact) else None, contexts, fact.line)
     branch = conditions.innermost(found, fact.line)
     fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
+    call = conditions.innermost(calls, fact.line) if calls and branch is None else None
+    if call is not None:
+        fact = replace(fact, tested_call=call.condition)
     if branch is None:
         test = conditions.innermost(runtime, fact.line) if isinstance(fact, Setting) else None
         return replace(fact, runtime_test=test.condition) if isinstance(fact, Setting) and test else fact

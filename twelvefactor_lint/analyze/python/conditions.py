@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard
-from twelvefactor_lint.analyze.python.values import env_read
+from twelvefactor_lint.analyze.python.values import env_read, reads_parameter
 from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
@@ -77,6 +77,60 @@ def runtime_branches(ifs: list[ast.If], env_branches: list[Branch]) -> list[Bran
             if span and span not in taken:
                 found.append(Branch(*span, condition, False))
     return found
+
+
+def tested_calls(ifs: list[ast.If], names: Names, env_branches: list[Branch]) -> list[Branch]:
+    """The branches of an `if` whose whole test calls an imported function without arguments (`if in_debug_mode():`,
+    `if not is_prod():`), no env-driven flag of this module deciding them: each `condition` is the function as
+    imported, `!` before it for the branch that runs when it is false. Link makes it opt-in when the function
+    returns an environment read (python.env_function)."""
+    taken = {(b.first, b.last) for b in env_branches}
+    found = []
+    for node in ifs:
+        test, positive = node.test, True
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, positive = test.operand, not positive
+        if not (isinstance(test, ast.Call) and not test.args and not test.keywords and isinstance(test.func, ast.Name)
+                and names.is_imported(test.func.id)):
+            continue
+        called = names.imports[test.func.id]
+        for body, when in ((node.body, positive), (node.orelse, not positive)):
+            span = (body[0].lineno, max(s.end_lineno or s.lineno for s in body)) if body else None
+            if span and span not in taken:
+                found.append(Branch(*span, called if when else "!" + called, False))
+    return found
+
+
+def env_functions(names: Names) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+    """Module-level functions without parameters that return an environment read, with the variable: `return
+    os.getenv("APP_DEBUG") == "1"`, or through a function of the module reading the variable it is given (`return
+    is_env_var_true("KHOJ_DEBUG")`)."""
+    found = []
+    for func in names.functions.values():
+        arguments = func.args
+        if arguments.args or arguments.posonlyargs or arguments.kwonlyargs or arguments.vararg or arguments.kwarg:
+            continue
+        returns = [s for s in func.body if isinstance(s, ast.Return) and s.value is not None]
+        if len(returns) != 1 or returns[0] is not func.body[-1]:
+            continue
+        key = next((k for node in walk(returns[0]) if (k := _returned_read(node, names))), None)
+        if key:
+            found.append((func, key))
+    return found
+
+
+def _returned_read(node: ast.AST, names: Names) -> str | None:
+    read = env_read(node, names)
+    if read:
+        return read[0]
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return None
+    helper = names.functions.get(node.func.id)
+    params = [a.arg for a in helper.args.args] if helper else []
+    reads = params and any(isinstance(inner, (ast.Call, ast.Subscript)) and reads_parameter(inner, params[0], names)
+                           for inner in walk(helper))
+    return node.args[0].value if reads else None
 
 
 def _type_checking(test: ast.expr) -> bool:

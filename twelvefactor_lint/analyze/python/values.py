@@ -135,15 +135,15 @@ def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     return key, keywords.get("default", call.args[0] if call.args else None)
 
 
-_HELPER_READS = ("environ", "getenv", "config", "Env")
-"""A word each reader `_reads_parameter` knows needs in the module's text, under any alias (`os.environ`,
+ENV_READ_WORDS = ("environ", "getenv", "config", "Env")
+"""A word each reader `reads_parameter` knows needs in the module's text, under any alias (`os.environ`,
 `os.getenv`, `decouple.config`, `environs.Env`)."""
 
 
 def rule_out_env_helpers(text: str, names: Names) -> None:
-    """A module whose text has none of `_HELPER_READS` defines no env helper: say so for each of its functions
+    """A module whose text has none of `ENV_READ_WORDS` defines no env helper: say so for each of its functions
     (most modules), so that `env_read` need not walk every function they call."""
-    if not any(word in text for word in _HELPER_READS):
+    if not any(word in text for word in ENV_READ_WORDS):
         names.env_helpers.update(dict.fromkeys(names.functions, False))
 
 
@@ -158,13 +158,14 @@ def _is_env_helper(func: ast.expr, names: Names) -> bool:
         if found is None:  # once per function: every call of it asks
             params = [a.arg for a in local.args.args]
             found = names.env_helpers[func.id] = len(params) >= 2 and any(
-                isinstance(node, (ast.Call, ast.Subscript)) and _reads_parameter(node, params[0], names)
+                isinstance(node, (ast.Call, ast.Subscript)) and reads_parameter(node, params[0], names)
                 for node in walk(local))
         return found
     return names.is_imported(func.id) and bool(_HELPER_NAME.match(func.id))
 
 
-def _reads_parameter(node: ast.Call | ast.Subscript, param: str, names: Names) -> bool:
+def reads_parameter(node: ast.Call | ast.Subscript, param: str, names: Names) -> bool:
+    """`node` reads the environment variable the parameter `param` names (`os.getenv(param, default)`)."""
     if isinstance(node, ast.Subscript):
         return names.qualify(node.value) == "os.environ" and isinstance(node.slice, ast.Name) and node.slice.id == param
     return names.qualify(node.func) in _ENV_GETTERS and bool(node.args) and isinstance(node.args[0], ast.Name) \
