@@ -108,6 +108,10 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
         progress.advance(cached)
     from twelvefactor_lint.infra import pool
 
+    if len(missing) >= 2 * pool.MIN_ITEMS_PER_WORKER:  # enough for workers: before they fork
+        from twelvefactor_lint.analyze.python import newer
+
+        newer.share(settings.root)
     order = sorted(missing, key=lambda i: -_size(sources[i]))  # the largest first: see `_size`
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in order], settings.jobs,
