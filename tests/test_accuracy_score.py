@@ -95,6 +95,21 @@ def test_two_findings_on_one_line_take_one_judgment_each(score):
     assert [j is not None for _, j in paired] == [True, False]
 
 
+@pytest.mark.parametrize("judged_at, said, now, holds", [
+    ("error", "noisy", "warning", False),   # "wrong severity" may be right once lowered: judge again
+    ("error", "true", "warning", True),     # true at error stays true lower down
+    ("warning", "true", "error", False),    # raised: is it sure and harmful? judge again
+    ("warning", "false", "error", True),    # no problem at any severity
+    (None, "noisy", "error", True),         # judged before judgments named a severity
+])
+def test_a_judgment_holds_at_another_severity_only_when_its_verdict_cannot_change(score, judged_at, said, now, holds):
+    judgment = {"rule": "TF609", "path": "Dockerfile", "line": 3, "fingerprint": "x", "verdict": said, "why": "w"}
+    if judged_at:
+        judgment["severity"] = judged_at
+    [(_, paired)] = score.match_judgments([_finding("TF609", "VI", now, "Dockerfile", 3, "x")], [judgment])
+    assert (paired is judgment) is holds
+
+
 def test_text_and_json_output(score, tmp_path, capsys):
     _corpus(tmp_path, ONE_LABELS, ONE_FINDINGS)
     assert score.main(["--root", str(tmp_path), "--half", "tune"]) == 0

@@ -3,7 +3,8 @@
     python bench/accuracy/score.py [--half tune] [--json]
 
 Precision counts the warning+ findings that carry a judgment (matched by fingerprint, else by
-rule + path + line): strict counts `noisy` as false. Recall counts the `expected:` entries a finding
+rule + path + line, and judged at the finding's severity unless the verdict cannot depend on it: `false`
+holds at any severity, `true` at any lower one): strict counts `noisy` as false. Recall counts the `expected:` entries a finding
 of the same factor reaches (same path, within ±3 lines of `line` or of the `lines: [a, b]` range),
 or a finding of the expected `rule` anywhere on that path: once at warning+ and once at any severity.
 Unjudged warning+ findings are listed so nobody skips one silently. Exits 2 on malformed labels.
@@ -22,6 +23,7 @@ import yaml
 
 WARNING_PLUS = ("warning", "error")
 VERDICTS = ("true", "false", "noisy")
+_RANK = {"info": 0, "warning": 1, "error": 2}
 FACTORS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 NEAR = 3  # lines either side of an expected location a finding may point at
 _RULE = re.compile(r"^TF\d{3,4}$")
@@ -90,18 +92,31 @@ def verdict(judgment: dict) -> object:
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
+def holds_at(judgment: dict, severity: str) -> bool:
+    """Whether a verdict given at the judgment's severity still stands for a finding at `severity`:
+    a `false` finding is no problem at any severity and a `true` one stays true when lowered, but a
+    `noisy` one (often "wrong severity") and a `true` one raised must be judged again."""
+    judged_at = judgment.get("severity")
+    if judged_at in (None, severity):
+        return True
+    said = verdict(judgment)
+    return said == "false" or (said == "true" and _RANK.get(severity, 0) < _RANK.get(judged_at, 0))
+
+
 def match_judgments(findings: list[dict], judgments: list[dict]) -> list[tuple[dict, dict | None]]:
     """Pair each warning+ finding with its judgment: by fingerprint first, then (for the judgments
-    left) by rule + path + line, so a judgment survives a fingerprint change of a rerun."""
+    left) by rule + path + line, so a judgment survives a fingerprint change of a rerun; a judgment
+    that does not hold at the finding's severity (`holds_at`) pairs with nothing."""
     graded = [f for f in findings if f["severity"] in WARNING_PLUS]
     by_print = {j["fingerprint"]: j for j in judgments if j.get("fingerprint")}
-    paired = {i: by_print.get(f.get("fingerprint")) for i, f in enumerate(graded)}
+    paired = {i: j if (j := by_print.get(f.get("fingerprint"))) and holds_at(j, f["severity"]) else None
+              for i, f in enumerate(graded)}
     used = {id(j) for j in paired.values() if j is not None}
     for i, finding in enumerate(graded):
         if paired[i] is None:
             key = (finding["rule"], finding["path"], finding["line"])
-            paired[i] = next((j for j in judgments if id(j) not in used
-                              and (j["rule"], j["path"], j["line"]) == key), None)
+            paired[i] = next((j for j in judgments if id(j) not in used and (j["rule"], j["path"], j["line"]) == key
+                              and holds_at(j, finding["severity"])), None)
             if paired[i] is not None:
                 used.add(id(paired[i]))
     return [(f, paired[i]) for i, f in enumerate(graded)]
