@@ -113,3 +113,11 @@ def test_the_byte_scan_for_context(text, expected):
 ])
 def test_the_byte_scan_for_directives(text, expected):
     assert may_hold_directive(text) is expected
+
+
+@pytest.mark.parametrize("rel, expected", [
+    ("app/data.py", True), ("src/app/data.py", True), ("app/data/__init__.py", True), ("data.py", False),
+    ("app/metadata.py", False), ("other/data.py", False), ("app/views.py", True), ("app/views/room.py", False),
+])
+def test_a_file_provides_a_wanted_module_by_its_name_or_a_dotted_suffix(rel, expected):
+    assert needs.provides(rel, {"app.data", "views"}) is expected
