@@ -208,3 +208,29 @@ print(unshared, *answers, newer.is_newer_syntax(newer_file), newer._Checker._sha
     done = subprocess.run([sys.executable, "-c", probe, NEWER, str(tmp_path)], capture_output=True, text=True,
                           check=True, cwd=REPO)
     assert done.stdout.split() == ["True", "1", "1", "True", "True"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12) or not sys.platform.startswith("linux"),
+                    reason="the running Python reads 3.12 syntax itself; workers share the checker where they fork")
+def test_a_cold_run_over_workers_starts_one_checker_for_all_of_them(tmp_path, path_with, catalogue, monkeypatch):
+    path_with(None)
+    started = tmp_path / "started"
+    start_own = newer.start_own
+
+    def noted(code):
+        with open(started, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return start_own(code)
+
+    monkeypatch.setattr(newer, "start_own", noted)
+    monkeypatch.setattr(newer._Checker, "_shared", None)
+    project = tmp_path / "project"
+    for number in range(60):
+        (project / "shop" / f"module{number}.py").parent.mkdir(parents=True, exist_ok=True)
+        (project / "shop" / f"module{number}.py").write_text(NEWER if number % 20 == 0 else f"LIMIT = {number}\n")
+    (project / "pyproject.toml").write_text('[project]\nname = "shop"\nrequires-python = ">=3.12"\n')
+    result = run([project], Settings(root=project, jobs=2, cache=False), catalogue)
+    assert sorted(s.path for s in result.skipped if s.reason.startswith(NEWER_SYNTAX)) == [
+        "shop/module0.py", "shop/module20.py", "shop/module40.py"]
+    assert started.read_text().split() == [str(os.getpid())]
+    newer._Checker._shared.stop()

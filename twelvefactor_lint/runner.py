@@ -108,10 +108,7 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
         progress.advance(cached)
     from twelvefactor_lint.infra import pool
 
-    if len(missing) >= 2 * pool.MIN_ITEMS_PER_WORKER:  # enough for workers: before they fork
-        from twelvefactor_lint.analyze.python import newer
-
-        newer.share(settings.root)
+    _share_checker(settings.root, len(missing))  # before workers fork
     order = sorted(missing, key=lambda i: -_size(sources[i]))  # the largest first: see `_size`
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in order], settings.jobs,
@@ -122,6 +119,16 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
         if store and isinstance(outcome, (FileAnalysis, CachedSkip)):
             store.store(sources[i], outcome)
     return cast(list[FileAnalysis | str], outcomes)  # every None is filled
+
+
+def _share_checker(root: Path, files: int) -> None:
+    """One libcst checker for the run's processes, when the project needs a newer Python (`newer.share`) and
+    there are `files` enough to analyze for workers."""
+    from twelvefactor_lint.analyze.python import newer
+    from twelvefactor_lint.infra.pool import MIN_ITEMS_PER_WORKER
+
+    if files >= 2 * MIN_ITEMS_PER_WORKER:
+        newer.share(root)
 
 
 def _size(source: SourceFile) -> int:
@@ -384,9 +391,11 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         return started.replayed
     from twelvefactor_lint.link import needs
 
+    store = _open_cache(settings)
+    if focus is None and (store is None or store.empty):  # a cold run: libcst imported beside the work below
+        _share_checker(settings.root, sum(s.kind == PYTHON for s in started.found.files))
     catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
-    store = _open_cache(settings)
     probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
     explicit = started.explicit
