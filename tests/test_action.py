@@ -111,7 +111,7 @@ def test_action_steps_install_lint_and_write_annotations_and_sarif(tmp_path):
     assert (code, outputs.get("exit-code")) == (1, "1"), log
     assert outputs["sarif-file"] == "out/12f.sarif"
     annotations = [line for line in log.splitlines() if line.startswith("::error file=")]
-    assert any(line.startswith("::error file=shop/views.py,line=28") for line in annotations), log
+    assert any(line.startswith("::error file=Dockerfile,line=14") for line in annotations), log
     sarif = json.loads((workdir / "out" / "12f.sarif").read_text())
     assert len([r for r in sarif["runs"][0]["results"] if "suppressions" not in r]) == len(
         [line for line in log.splitlines() if line.startswith(("::error", "::warning", "::notice"))])

@@ -43,6 +43,7 @@ def linted_paths(root, catalogue, paths=None, **settings) -> set[str]:
     ("Dockerfile-prod", "dockerfile"),
     ("Dockerfile_web", "dockerfile"),
     ("dockerfile_parse.py", "python"),
+    ("dockerfile.py", "python"),  # a module about Dockerfiles, not one
     ("Dockerfile-notes.md", None),
     ("app.Dockerfile", "dockerfile"),
     ("Containerfile", "dockerfile"),
@@ -72,6 +73,7 @@ def test_kind_of_known_files(name, kind):
     "Procfile.sh", "Procfile.bash",  # a script a Procfile line runs, read when the line starts it
     "Dockerfile.ui.dockerignore", "Dockerfile.dockerignore",  # BuildKit's per-Dockerfile ignore files
     "Dockerfile.md", "Dockerfile.orig",
+    "dockerfile.js", "Dockerfile.yml",  # an editor's snippets about Dockerfiles, a config file
 ])
 def test_other_files_have_no_kind(name):
     assert kind_of(name) is None

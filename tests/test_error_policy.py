@@ -24,7 +24,6 @@ PROOF: dict[str, tuple[frozenset[str], str]] = {
     "TF501": (frozenset({"workload"}), "a deploy declaration itself runs the install"),
     "TF601": (frozenset({"rebinding"}), "the handler changes a container or counter in place (not a memo)"),
     "TF603": (frozenset({"origin"}), "the session backend is set by a literal"),
-    "TF604": (frozenset({KIND, "origin", "session_key"}), "sessions provably kept in process memory"),
     "TF609": (frozenset({"how"}), "a start line provably runs a second long-lived process"),
     "TF610": (frozenset({"value"}), "the in-memory channel layer is set in the settings"),
     "TF613": (frozenset({"origin", "api"}), "the local broker is set by a literal or created by the call"),
@@ -33,7 +32,6 @@ PROOF: dict[str, tuple[frozenset[str], str]] = {
     "TF801": (frozenset({KIND, "api", "daemon_idiom", "source"}), "the call or server setting that forks away"),
     "TF803": (frozenset({"scaled"}), "more than one replica is declared"),
     "TF904": (frozenset({"signal", "arg2_name", "cause"}), "SIGKILL, SIG_IGN or a zero grace period is declared"),
-    "TF1004": (frozenset({"workload"}), "a deploy declaration itself runs the development server"),
     "TF1201": (frozenset({"scaled"}), "more than one replica is declared"),
 }
 

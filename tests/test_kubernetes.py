@@ -269,13 +269,13 @@ def test_each_arm_of_a_chart_value_comparison_is_its_own_rendering_with_its_cond
 
 
 def test_the_arm_the_charts_default_selects_is_the_default_deploy_the_others_opt_in(tmp_path, catalogue):
-    for mode, expected in (("production", [("TF1004", 11, "warning")]), ("preview", [("TF1004", 11, "error")]),
-                           ("local", [("TF1004", 11, "warning")])):  # a development default: still dev-only
+    for mode, expected in (("production", [("TF1004", 11, "info")]), ("preview", [("TF1004", 11, "warning")]),
+                           ("local", [("TF1004", 11, "info")])):  # a development default: still dev-only
         files = {"chart/templates/web.yaml": HELM_ARMS, "chart/values.yaml": f"mode: {mode}\n"}
         result, found = _findings(tmp_path / mode, catalogue, files)
         assert sorted((rule, line, severity) for rule, _, line, severity in found if rule == "TF1004") \
             == sorted(expected), mode
-        opt_in = [f.message for f in result.findings if f.severity == "warning"]
+        opt_in = [f.message for f in result.findings if f.rule == "TF1004" and f.severity == "info"]
         assert all("only when the chart value `mode` is `preview`: opt-in" in m for m in opt_in), mode
 
 
@@ -290,13 +290,13 @@ def test_a_switch_with_an_else_renders_one_arm_the_else_of_a_production_switch_d
           args: ["uwsgi --py-autoreload 3 --ini uwsgi.ini"]
 """)
     # the default leaves the switch off: the else renders; on, or unknown: the else is opt-in
-    for values, expected in (("gunicorn: false\n", "error"), ("gunicorn: null\n", "error"), ("other: 1\n", "warning"),
-                             ("gunicorn: true\n", "warning"), ("gunicorn: sync\n", "warning")):
+    for values, expected in (("gunicorn: false\n", "warning"), ("gunicorn: null\n", "warning"), ("other: 1\n", "info"),
+                             ("gunicorn: true\n", "info"), ("gunicorn: sync\n", "info")):
         result, found = _findings(tmp_path / values.replace(":", "").split()[-1], catalogue,
                                   {"chart/templates/web.yaml": switch, "chart/values.yaml": values})
         assert [severity for rule, _, _, severity in found if rule == "TF1004"] == [expected], values
         assert all("is not set: opt-in" in f.message for f in result.findings if f.rule == "TF1004") \
-            == (expected != "error"), values
+            == (expected != "warning"), values
     production = switch.replace(".Values.gunicorn", ".Values.production")
     _, found = _findings(tmp_path / "prod", catalogue,
                          {"chart/templates/web.yaml": production, "chart/values.yaml": "production: true\n"})

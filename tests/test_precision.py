@@ -355,15 +355,15 @@ def test_a_projects_own_build_of_a_datastore_is_a_backing_service_and_a_consumer
     assert finding.message.startswith("service `consumer` keeps")
 
 
-def test_a_file_store_named_a_cache_by_its_writer_is_info_and_one_named_nothing_is_a_warning(lint):
+def test_a_file_store_named_a_cache_by_its_writer_says_so_and_one_named_nothing_is_called_the_apps_data(lint):
     def store(name, method, data):
         return (f"import json\n\nclass {name}:\n    def load(self):\n        return json.load(open(self.p))\n\n"
                 f"    def {method}(self):\n        {data} = self.items\n        json.dump({data}, open(self.p, 'w'))\n")
     result = lint({"app/a.py": store("DomainMapper", "_write_scan_cache", "data"),
                    "app/b.py": store("LLMFilter", "run", "cache_data"),
                    "app/c.py": store("Orders", "save", "data")}, select=("TF607",))
-    assert [(f.path, f.severity) for f in _by_rule(result, "TF607")] == [
-        ("app/a.py", "info"), ("app/b.py", "info"), ("app/c.py", "warning")]
+    assert [(f.path, f.severity, "keeps a cache" in f.message) for f in _by_rule(result, "TF607")] == [
+        ("app/a.py", "info", True), ("app/b.py", "info", True), ("app/c.py", "info", False)]
 
 
 def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):

@@ -109,3 +109,47 @@ def test_a_file_renamed_into_place_is_the_write_finding_with_the_rename_related(
     (finding,) = json.loads(cli("--format", "json", "--select", "TF606", str(tmp_path / "m")).stdout)["findings"]
     assert (finding["line"], finding["related"]) == (6, [{"path": "app.py", "line": 13, "column": 5}])
     assert "then moved into place as `os.path.join('/weights', name)` (line 13)" in finding["message"]
+
+
+def test_findings_of_one_rule_on_one_deploy_line_are_one_finding(tmp_path):
+    """`npm install && npm run build` in one compose command: one line to change, one finding naming the other."""
+    compose = 'services:\n  ui:\n    image: node:20\n    command: sh -c "npm install && npm run build && npm start"\n'
+    write_tree(tmp_path / "n", {"docker-compose.yml": compose})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF501", str(tmp_path / "n")).stdout)["findings"]
+    assert "`npm install`" in finding["message"]
+    assert finding["message"].endswith("(and 1 more on this line: compose service `ui` runs `npm run build` at start)")
+    (other,) = finding["related"]
+    assert (other["path"], other["line"]) == ("docker-compose.yml", 4) and "`npm run build`" in other["message"]
+
+
+def test_two_imports_on_one_python_line_stay_two_findings(tmp_path):
+    """A line of Python may hold two problems (`import redis, boto3`): only deploy-file lines fold."""
+    write_tree(tmp_path / "i", {"app.py": "import redis, boto3\n", "requirements.txt": "flask\n"})
+    findings = json.loads(cli("--format", "json", "--select", "TF201", str(tmp_path / "i")).stdout)["findings"]
+    assert sorted(f["message"].split("`")[1] for f in findings) == ["import boto3", "import redis"]
+
+
+def test_one_secret_set_for_two_workloads_of_a_chart_is_one_finding(tmp_path):
+    """The app's and the worker's copy of one signing key in a chart's values: one secret to rotate."""
+    values = ("irisapp:\n  IRIS_SECRET_KEY: AVerySuperSecretKey-SoNotThisOne\n  image: x\n"
+              "irisworker:\n  IRIS_SECRET_KEY: AVerySuperSecretKey-SoNotThisOne\n")
+    template = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n"
+                "      containers:\n        - name: app\n          image: x\n          env:\n"
+                "            - name: IRIS_SECRET_KEY\n              value: {{ .Values.irisapp.IRIS_SECRET_KEY }}\n"
+                "            - name: WORKER_KEY\n              value: {{ .Values.irisworker.IRIS_SECRET_KEY }}\n")
+    write_tree(tmp_path / "h", {"chart/Chart.yaml": "apiVersion: v2\nname: iris\nversion: 1.0.0\n",
+                                "chart/values.yaml": values, "chart/templates/app.yaml": template})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF308", str(tmp_path / "h")).stdout)["findings"]
+    assert (finding["line"], finding["message"].endswith("(and 1 more in this file: line 5)")) == (2, True)
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("chart/values.yaml", 5)]
+
+
+def test_a_services_volumes_and_the_volume_it_shares_are_one_finding(tmp_path):
+    """The API keeps its logs and its artifacts on host directories and its UI mounts the artifacts too: one
+    decision (move the API's data), one finding, every mount related."""
+    compose = ("services:\n  api:\n    build: .\n    volumes:\n      - ./artifacts:/data/artifacts\n"
+               "      - ./log:/data/log\n  ui:\n    build: ./ui\n    volumes:\n      - ./artifacts:/data/artifacts\n")
+    write_tree(tmp_path / "v", {"docker-compose.yml": compose})
+    (finding,) = json.loads(cli("--format", "json", "--select", "TF616", str(tmp_path / "v")).stdout)["findings"]
+    assert finding["line"] == 5
+    assert sorted(r["line"] for r in finding["related"]) == [6, 10]

@@ -37,7 +37,7 @@ def test_every_bad_example_states_its_lines_and_their_severity():
 def test_malformed_example_lines_are_refused(tmp_path, lines):
     text = (REPO / "rules" / "TF903-missing-start-command.yaml").read_text(encoding="utf-8")
     source = tmp_path / "TF903-missing-start-command.yaml"
-    source.write_text(text.replace("lines: {3: warning}", f"lines: {lines}", 1), encoding="utf-8")
+    source.write_text(text.replace("lines: {3: info}", f"lines: {lines}", 1), encoding="utf-8")
     with pytest.raises(catalogue_module.CatalogueError, match="`lines` must map line numbers to severities"):
         catalogue_module.load_rule(source)
 
@@ -45,5 +45,5 @@ def test_malformed_example_lines_are_refused(tmp_path, lines):
 def test_example_lines_may_omit_severities(tmp_path):
     text = (REPO / "rules" / "TF903-missing-start-command.yaml").read_text(encoding="utf-8")
     source = tmp_path / "TF903-missing-start-command.yaml"
-    source.write_text(text.replace("lines: {3: warning}", "lines: [3]", 1), encoding="utf-8")
+    source.write_text(text.replace("lines: {3: info}", "lines: [3]", 1), encoding="utf-8")
     assert catalogue_module.load_rule(source).bad[0].lines == ((3, None),)

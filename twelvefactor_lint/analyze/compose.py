@@ -352,9 +352,10 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
     return facts
 
 
-_SHARED_BY = 3
-"""Services mounting one source that make it a shared volume: its mounts are then one finding (judge.rollup
-folds a pattern from its third occurrence); two services' mounts stay with each service's other volumes."""
+_SHARED_BY = 2
+"""Services mounting one source that make it a shared volume: its mounts are then one finding (judge.rollup folds
+two findings about one piece of state). A web service and its worker mounting one `./storage` are one volume to
+move, not two problems: on unseen code the second service's finding was judged a duplicate every time."""
 
 
 def _shared_volumes(facts: list[Fact]) -> list[Fact]:

@@ -38,9 +38,11 @@ _DOCKERFILE = re.compile(r"^(?:dockerfile|containerfile)(?:\..+|[-_][\w-]+)?$|^.
                          re.IGNORECASE)
 """`Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, and a suffix without a dot (`Dockerfile-prod`, `Dockerfile_web`:
 no extension, so no script or document named like one)."""
-_NOT_DOCKERFILES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".bak", ".swp", ".sh", ".json", ".lock")
+_NOT_DOCKERFILES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".bak", ".swp", ".sh", ".json", ".lock",
+                    ".py", ".js", ".mjs", ".ts", ".go", ".rb", ".html", ".css", ".yml", ".yaml", ".toml")
 """Files named after a Dockerfile that are not one: BuildKit's per-Dockerfile ignore file
-(`Dockerfile.ui.dockerignore`), its documentation, an editor's or a merge's leftovers, a helper script."""
+(`Dockerfile.ui.dockerignore`), its documentation, an editor's or a merge's leftovers, a helper script, source
+code about Dockerfiles (an editor's `dockerfile.js` snippets, a `dockerfile.py` module) or a config file."""
 _COMPOSE = re.compile(r"^(?:(?:[\w.]+[-_.])?docker-)?compose(?:[.-][^/]*)?\.ya?ml$", re.IGNORECASE)
 """`compose.yaml`, `docker-compose.prod.yml`, and a prefixed one (`az-docker-compose.yml`, `prod.docker-compose.yml`)."""
 _PROCFILE = re.compile(r"^Procfile(?:\.(?!(?:sh|bash)$)[\w.-]+)?$")

@@ -70,7 +70,7 @@ class ComposeVolume(Scaled):
     read_only: bool = doc("Mounted `:ro` / `read_only: true`.")
     data_like: bool = doc("The target looks like application data (`/data`, `uploads`, `media`, a database path).")
     built: bool = doc("The service is built from the repository (`build:`).")
-    shared: bool = doc("Three or more services of the same file mount the same source: one volume, one problem (its "
+    shared: bool = doc("Two or more services of the same file mount the same source: one volume, one problem (its "
                        "findings name the volume first, so its mounts fold into one).", default=False)
     one_off: bool = doc("The service is a one-off job (its command only runs commands that end by themselves, "
                         "`chown`, `mkdir`, `cp`; or another service waits for it to complete).", default=False)

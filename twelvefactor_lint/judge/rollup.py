@@ -3,7 +3,8 @@
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
-other directories, are one thing to fix. Findings `--fix` can fix are never folded: the fixer edits
+other directories, are one thing to fix; so are several findings of one rule on one line of a deploy file
+(`npm install && npm run build` in one compose `command:`). Findings `--fix` can fix are never folded: the fixer edits
 each place it is told about. The first occurrence (across files: the primary file, the one with the
 shortest name) stays, with its fingerprint so baselines and judgments keep matching; its message ends
 with "and N more" and the other locations, and its `related` keeps every one of them (JSON `related`,
@@ -29,6 +30,10 @@ _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
 """Rules whose messages name the state first (a module variable, a written path, a volume or the workload keeping
 it): two findings about the same one in one file (two handlers writing `HOT_POOL`, a service's
 data and media volumes) are one thing to fix."""
+_NAMES_SECRET_SECOND = {"TF308"}
+"""Rules whose messages name where a secret is set first (a service, a Secret, a values path) and the variable
+second: two findings about one variable in one file (the app's and the worker's copy of one signing key in a
+chart's values) are one secret to rotate."""
 _ONE_STORE = {"TF615"}
 """Rules about where a module coordinates its processes: two findings of one kind in one file (two in-memory rate
 limiters of one module, `limiter_global` and `limiter`) are one decision, pointing them at one shared store."""
@@ -36,13 +41,25 @@ limiters of one module, `limiter_global` and `limiter`) are one decision, pointi
 
 def _repeated(group: list[Finding]) -> bool:
     same_value = group[0].factor == "III" and len({f.message for f in group}) == 1
-    same_state = group[0].rule in _NAMES_STATE_FIRST and _subject(group[0].message) != ""
+    same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND and _about(group[0]) != ""
     return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state or group[0].rule in _ONE_STORE)
+
+
+def _one_line(finding: Finding) -> tuple[str, ...]:
+    """The deploy-file line a finding is on: findings of one rule on one such line are one command or one entry to
+    fix (`npm install && npm run build` in one compose `command:`, `migrate --check` then `migrate`), whatever each
+    names. Python modules are left to the patterns above: one line of code may hold two separate problems."""
+    return ("line", finding.rule, finding.path, finding.severity, str(finding.line))
 
 
 def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     """`findings` with the template each was rendered from; repeats are folded into their first."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
+    states: set[tuple[str, ...]] = set()
+    on_line: dict[tuple[str, ...], int] = {}
+    for finding, _ in findings:
+        if finding.factor != "tool" and not finding.fixable and not _own_place(finding):
+            on_line[_one_line(finding)] = on_line.get(_one_line(finding), 0) + 1
     for finding, template in findings:
         if finding.factor == "tool":  # a parse or internal error is about its own file: never folded
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
@@ -50,10 +67,17 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         if finding.fixable:  # --fix edits every place it is told about: a fixable finding stays one per place
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
             continue
-        same_file = (finding.rule, finding.path, finding.severity, template, _subject(finding.message))
+        if on_line.get(_one_line(finding), 0) > 1:
+            groups.setdefault(_one_line(finding), []).append(finding)
+            continue
+        same_file = (finding.rule, finding.path, finding.severity, template, _about(finding))
         groups.setdefault(same_file, []).append(finding)
-    within = [(f, said) for group in groups.values() for f, said in (
-        [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
+        if finding.rule in _NAMES_STATE_FIRST:
+            states.add(same_file)
+    groups = _joined(groups, states)
+    within = [(f, said) for key, group in groups.items() for f, said in (
+        [(_folded(group, "on this line", _said), group[0].message)] if key[0] == "line"
+        else [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
         else [(f, f.message) for f in group])]
     across: dict[tuple[str, str, str], list[Finding]] = {}
     for finding, said in within:  # what it said before the note naming its other lines: variants fold alike
@@ -61,6 +85,35 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     return [f for same in across.values() for group in _alternatives(same) for f in (
         [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
         if len({f.path for f in group}) == len(group) else group)]
+
+
+def _joined(groups: dict[tuple[str, ...], list[Finding]], states: set[tuple[str, ...]]) -> dict[
+        tuple[str, ...], list[Finding]]:
+    """The groups about pieces of state (`states`: rules in `_NAMES_STATE_FIRST`) that name each other in one file,
+    joined: a service's volumes are one group, a volume two services mount another, and when that volume's
+    findings name the service they are one decision (move the service's data), not one finding per volume and
+    one per service."""
+    root = {key: key for key in groups if key in states}
+    files: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for key in root:
+        files.setdefault(key[:3], []).append(key)  # rule, path and severity
+
+    def top(key: tuple[str, ...]) -> tuple[str, ...]:
+        while root[key] != key:
+            key = root[key]
+        return key
+
+    for keys in files.values():
+        for key in keys:
+            named = f"`{key[4]}`"
+            for other in keys:
+                if other != key and key[4] and any(named in f.message for f in groups[other]):
+                    root[top(other)] = top(key)
+    joined: dict[tuple[str, ...], list[Finding]] = {}
+    for key, group in groups.items():
+        joined.setdefault(top(key) if key in root else key, []).extend(group)
+    return {key: group if key not in root or len(group) == len(groups[key]) else
+            sorted(group, key=lambda f: (f.line, f.column)) for key, group in joined.items()}
 
 
 def _alternatives(same: list[Finding]) -> list[list[Finding]]:
@@ -93,6 +146,20 @@ def _alternative(finding: Finding, other: Finding) -> bool:
 def _primary_first(finding: Finding) -> tuple[int, str]:
     """`docker-compose.yml` speaks for `docker-compose.cuda.yml`: the shortest name is the primary file."""
     return len(finding.path), finding.path
+
+
+def _said(finding: Finding) -> str:
+    """What a finding says before its advice (`compose service `ui` runs `npm run build` at start`): how a note names
+    another finding on the same line."""
+    return finding.message.split(": ", 1)[0]
+
+
+def _about(finding: Finding) -> str:
+    """What a finding is about (`_subject`), or for a secret in a deploy file the variable it sets."""
+    if finding.rule in _NAMES_SECRET_SECOND:
+        parts = finding.message.split("`")
+        return parts[3] if len(parts) > 4 else ""
+    return _subject(finding.message)
 
 
 def _subject(message: str) -> str:
