@@ -261,8 +261,8 @@ def test_a_compose_build_target_resolves_scripts_through_that_stage(lint):
 def test_a_procfile_line_runs_its_script_from_the_app_root(lint):
     result = lint({"Procfile": "web: bash Procfile.sh\n",
                    "Procfile.sh": "#!/bin/bash\npython manage.py migrate\ngunicorn app.wsgi --log-file -\n"})
-    assert {(f.rule, f.path, f.line) for f in result.findings} == {
-        ("TF1201", "Procfile.sh", 2), ("TF902", "Procfile.sh", 3)}
+    # no TF902 for gunicorn not `exec`ed: without a Dockerfile the dyno manager signals every process of the dyno
+    assert {(f.rule, f.path, f.line) for f in result.findings} == {("TF1201", "Procfile.sh", 2)}
     assert all("started by Procfile:1 `web`" in f.message for f in result.findings)
 
 
@@ -456,3 +456,67 @@ def test_a_script_reached_from_a_dev_compose_and_a_production_image_is_judged_as
     [migration] = _by_rule(result, "TF1201")
     assert (migration.path, migration.severity) == ("docker/start.sh", "warning")
     assert "dev-only" not in migration.message
+
+
+_IF_DISPATCHER = ('#!/bin/bash\nif [ "$1" == "web" ]\nthen\n  exec gunicorn app:app\n'
+                  'elif [ "$1" == "web-local" ]\nthen\n  npm run build\n  exec flask run --host 0.0.0.0\n'
+                  'else\n  exec "$@"\nfi\n')
+
+
+@pytest.mark.parametrize("argument, expected", [
+    ("web", set()),
+    ("web-local", {("TF501", 7), ("TF1004", 8)}),
+    ("celery", set()),
+])
+def test_an_if_chain_on_the_first_argument_is_a_dispatcher(lint, argument, expected):
+    # each branch is an arm: only the one the CMD's first word selects runs
+    result = lint({"entrypoint.sh": _IF_DISPATCHER,
+                   "Dockerfile": ("FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\n"
+                                  f'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["{argument}"]\n')})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "entrypoint.sh"} == expected
+
+
+def test_a_start_without_arguments_selects_the_arm_the_subject_defaults_to(lint):
+    script = ('#!/bin/sh\nDEFAULT="api"\nROLE=${1:-$DEFAULT}\n'
+              'if [ "$ROLE" = "api" ]; then\n  gunicorn app:app\nfi\n'
+              'if [ "$ROLE" = "worker" ]; then\n  celery -A app worker\nfi\n')
+    result = lint({"start.sh": script,
+                   "Dockerfile": 'FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT ["sh", "/start.sh"]\n'})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "start.sh"} == {("TF902", 5)}
+
+
+def test_a_doubly_negated_test_asks_that_the_variable_be_set(lint):
+    # `[ ! -z "$SOCKET" ]`: the then branch is opt-in; the else branch is what a deploy that sets nothing runs
+    script = ('#!/bin/sh\nif [ ! -z "$UNIX_SOCKET" ]; then\n  python -m app --unix-socket "$UNIX_SOCKET"\n'
+              'else\n  python -m app --port 5000\nfi\n')
+    result = lint({"run.sh": script, "Dockerfile": 'FROM python:3.12-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n'})
+    assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "run.sh"] == [("TF902", 5, "warning")]
+
+
+def test_a_production_switch_turned_off_is_a_development_switch(lint):
+    # the reloading server of the `= 0` branch is development code: no TF1004, its missing `exec` only info
+    script = ('#!/bin/bash\nif [ "$IN_PRODUCTION" = 1 ]; then\n  exec gunicorn app:app\n'
+              'elif [ "$IN_PRODUCTION" = 0 ]; then\n  gunicorn app:app --reload\nfi\n')
+    result = lint({"run.sh": script, "Dockerfile": 'FROM python:3.12-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n'})
+    [finding] = [f for f in result.findings if f.path == "run.sh"]
+    assert (finding.rule, finding.line, finding.severity) == ("TF902", 5, "info")
+    assert "dev-only" in finding.message and 'only when `[ "$IN_PRODUCTION" = 0 ]`' in finding.message
+
+
+def test_a_compose_command_is_the_argument_of_an_entrypoint_run_through_sh(lint):
+    # `ENTRYPOINT ["sh", "scripts/start.sh"]` runs the script as `["scripts/start.sh"]` would: `command: worker` selects
+    script = ('#!/bin/sh\nROLE=${1:-api}\nif [ "$ROLE" = "api" ]; then\n  gunicorn app:app\n'
+              'elif [ "$ROLE" = "worker" ]; then\n  celery -A app worker\nfi\n')
+    result = lint({"scripts/start.sh": script,
+                   "Dockerfile": ('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
+                                  'ENTRYPOINT ["sh", "scripts/start.sh"]\n'),
+                   "docker-compose.yml": "services:\n  web:\n    build: .\n  worker:\n    build: .\n    command: worker\n"})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "scripts/start.sh"} == {("TF902", 4), ("TF902", 6)}
+
+
+def test_a_step_under_a_platform_variable_is_what_production_runs(lint):
+    # Cloud Foundry sets CF_INSTANCE_INDEX in every instance: migrating on instance 0 is no opt-in
+    script = ('#!/bin/bash\nif [[ -v CF_INSTANCE_INDEX && $CF_INSTANCE_INDEX == 0 ]]\nthen\n'
+              '  python manage.py migrate --noinput\nfi\nexec gunicorn app.wsgi\n')
+    result = lint({"bin/run.sh": script, "Procfile": "web: bin/run.sh\n", "manifest.yml": "applications:\n  - name: web\n"})
+    assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "bin/run.sh"] == [("TF1201", 4, "warning")]

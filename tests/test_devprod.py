@@ -41,6 +41,11 @@ def test_file_roles_read_the_vocabulary(path, role):
     ('[ -n "$LOCAL_STORAGE" ]', False),
     ('[ -n "$DEVICE" ]', False),
     ('[ "$ROLE" = "worker" ]', False),
+    ('when `[ "$IN_PRODUCTION" = 0 ]`', True),  # a production switch turned off
+    ('unless `[ "$IS_PROD" = "true" ]`', True),
+    ('when `[ "$IN_PRODUCTION" != 1 ]`', True),
+    ('when `[ "$IN_PRODUCTION" = 1 ]`', False),
+    ('unless `[ "$IN_PRODUCTION" = 0 ]`', False),
 ])
 def test_shell_conditions_read_the_vocabulary(condition, dev):
     assert development_switch(condition) is dev
@@ -106,3 +111,13 @@ def test_an_image_a_helm_chart_deploys_is_not_a_development_image(lint):
     deployed = lint({"helm/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 1.0.0\n",
                      "helm/app/templates/deployment.yaml": deployment}, select=("TF609",))
     assert [f.severity for f in deployed.findings] == ["error"]
+
+
+@pytest.mark.parametrize("key, value, dev", [
+    ("FRONTEND_SVC_CONFIG_MODULE_CLASS", "amundsen_application.config.TestConfig", True),  # a quick-start stack
+    ("APP_SETTINGS", "config.TestingConfig", True),
+    ("APP_SETTINGS", "config.ProductionConfig", False),
+    ("CONFIG_CLASS", "test", False),  # a whole word, not a dotted config class: says nothing
+])
+def test_an_environment_selecting_a_test_config_class_is_a_development_stack(key, value, dev):
+    assert devprod.selects_development(key, value) is dev

@@ -125,6 +125,18 @@ def test_a_named_file_gets_the_full_runs_findings_that_count_every_module(tmp_pa
     _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
 
 
+def test_a_named_module_knows_the_start_up_code_of_another_that_calls_it(tmp_path, catalogue):
+    """TF611/TF1202 count a function that another module's start-up code calls as start-up code (link.start_calls):
+    a named module needs the modules that import it."""
+    write_tree(tmp_path, {
+        "recipes/db/init_db.py": "from alembic import command\n\ndef main():\n    command.upgrade(None, 'head')\n",
+        "recipes/jobs.py": "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+                           "def setup():\n    BackgroundScheduler().start()\n",
+        "recipes/app.py": "from fastapi import FastAPI\nfrom recipes import jobs\nfrom recipes.db import init_db\n\n"
+                          "app = FastAPI()\njobs.setup()\ninit_db.main()\n"})
+    _every_named_file_alone_equals_the_full_run(tmp_path, catalogue)
+
+
 def test_a_named_defaults_module_knows_the_layer_a_deploy_loads_over_it(tmp_path, catalogue):
     """TF401/TF402 lower a defaults module's locators when the app factory loads a deploy's layer over it: a
     named defaults module needs the module that loads it."""

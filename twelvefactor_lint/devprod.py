@@ -82,15 +82,20 @@ def is_dev_flag(name: str, debug: bool = True) -> bool:
     return any(w in vocabulary - _LOOSE for w in found) or core == ["local"]
 
 
+def is_prod_flag(name: str) -> bool:
+    """A switch whose name says production: `IN_PRODUCTION`, `IS_PROD`, `PRODUCTION` (turned off, it says development)."""
+    return any(w in PROD_WORDS - {"live"} for w in words(name))
+
+
 def names_dev_value(value: str) -> bool:
     """A compared value that names a development configuration, whole or as one word of a dotted or camel-case
     name (`"development"`, `config.DevelopmentConfig`, `settings.dev`)."""
     return is_dev_value(value) or any(w in DEV_WORDS - _LOOSE for w in words(value))
 
 
-_SELECTOR_KEYS = frozenset({"env", "environment", "config", "configuration", "settings", "module"})
+_SELECTOR_KEYS = frozenset({"env", "environment", "config", "configuration", "settings", "module", "class"})
 """The last word of an environment variable that selects the app's environment, settings module or config class
-(`FLASK_ENV`, `TAKAHE_ENVIRONMENT`, `FLASK_CONFIG`, `APP_SETTINGS`, `DJANGO_SETTINGS_MODULE`)."""
+(`FLASK_ENV`, `TAKAHE_ENVIRONMENT`, `FLASK_CONFIG`, `APP_SETTINGS`, `DJANGO_SETTINGS_MODULE`, `CONFIG_MODULE_CLASS`)."""
 _ENVIRONMENT_KEYS = frozenset({"env", "environment", "configuration"})
 """Those that name the environment itself (`DJANGO_CONFIGURATION=Local` picks django-configurations' `Local`
 class), where even `local` says development."""
@@ -100,8 +105,9 @@ _DOTTED_NAME = deferred(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 def selects_development(key: str, value: str) -> bool:
     """An environment entry that selects a development environment, settings module or config class:
     `FLASK_ENV=development`, `DJANGO_SETTINGS_MODULE=hypha.settings.dev` (or `config.settings.local`),
-    `FLASK_CONFIG=development`, `APP_SETTINGS=config.DevelopmentConfig`. Not a file (`LOG_CONFIG=logging.dev.ini`:
-    the last part names no module), not `local` as a whole value of a config or settings key
+    `FLASK_CONFIG=development`, `APP_SETTINGS=config.DevelopmentConfig`, or a test configuration class a quick-start
+    stack runs (`FRONTEND_SVC_CONFIG_MODULE_CLASS=amundsen_application.config.TestConfig`). Not a file
+    (`LOG_CONFIG=logging.dev.ini`: the last part names no module), not `local` as a whole value of a config or settings key
     (`STORAGE_CONFIG=local` is where files go), not a value a variable supplies (`${APP_ENV:-dev}`: a deploy sets it)."""
     found = words(key)
     if not found or found[-1] not in _SELECTOR_KEYS:
@@ -109,7 +115,11 @@ def selects_development(key: str, value: str) -> bool:
     value = value.strip().strip("\"'")
     if is_dev_value(value) and (found[-1] in _ENVIRONMENT_KEYS or value.lower() not in _LOOSE):
         return True
-    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), DEV_WORDS)
+    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), _CONFIG_CLASS_WORDS)
+
+
+_CONFIG_CLASS_WORDS = DEV_WORDS | _TEST_ARMS | {"testing"}
+"""Words of a config class a development or quick-start stack selects: `DevelopmentConfig`, `TestConfig`, `TestingConfig`."""
 
 
 def is_dev_class(name: str) -> bool:

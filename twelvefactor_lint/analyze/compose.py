@@ -124,6 +124,9 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
             anchor=f"{name}:{blocker}:{value}"))
     if _test_only(name, service):
         facts = [replace(f, ci_only=True) for f in facts]
+    elif (profiles := _profiles(service)) and not any(names_prod_file(profile) for profile in profiles):
+        opt_in = f"when compose profile `{'` or `'.join(sorted(profiles))}` is enabled"
+        facts = [replace(f, condition=f.condition or opt_in) for f in facts]
     # a directive on the service's key line covers every finding about the service
     return [facts[0], *(replace(f, definition_line=Y.line(key)) for f in facts[1:])]
 
@@ -148,9 +151,16 @@ def _awaited(services: dict) -> set[str]:
 _TEST_SERVICE = re.compile(r"(^|[-_.])(tests?|testing|pytest|e2e|ci)([-_.]|$)", re.IGNORECASE)
 
 
+def _profiles(service: dict) -> set[str]:
+    """The compose profiles a service belongs to: a service with any is opt-in, started only by `docker compose
+    --profile NAME up` (or `COMPOSE_PROFILES`), never by a plain `docker compose up` — unless a profile names
+    production (`profiles: [production]`): then it is what the deploy starts."""
+    return {text for text in (Y.scalar(item) for item in Y.sequence(_field(service, "profiles"))) if text}
+
+
 def _test_only(name: str, service: dict) -> bool:
     """A test runner service (named for tests, or only in a `test`/`ci` profile) is not judged."""
-    profiles = {(Y.scalar(item) or "").lower() for item in Y.sequence(_field(service, "profiles"))}
+    profiles = {profile.lower() for profile in _profiles(service)}
     return bool(_TEST_SERVICE.search(name) or profiles and profiles <= {"test", "tests", "testing", "ci", "e2e"})
 
 

@@ -25,12 +25,12 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
 from twelvefactor_lint.analyze.shell.programs import build_step
 from twelvefactor_lint.analyze.storage import is_data_path
-from twelvefactor_lint.devprod import header_says_development
+from twelvefactor_lint.devprod import header_says_development, names_dev, names_prod_file
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
-from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart, StageStart, StopSignal
+from twelvefactor_lint.facts.process import Pid1Shell, ProcessFact, ProcessStart, ScriptRef, StageStart, StopSignal
 
 _BASE_IMAGE_FILE = re.compile(r"(^|[._-])base([._-]|$)", re.IGNORECASE)
 """`Dockerfile.base`, `base.Dockerfile`: an image other Dockerfiles build FROM; it declares no process."""
@@ -283,13 +283,19 @@ def _copied_from_stage(built: list[tuple[list[str], str]], paths: list[str], des
     return found
 
 
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+"""`ENTRYPOINT ["sh", "scripts/start.sh"]` runs the script as `["scripts/start.sh"]` does: a compose `command:` is
+its argument list."""
+
+
 def _filesystem(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage],
                 target: str = "") -> D.DockerfileFilesystem:
     """What the image built up to `chain[-1]` holds from the build context, and the script its ENTRYPOINT runs;
     `target`: the stage's name when it is not the final one (a compose `build: target:` builds it)."""
     copies, workdir = _copies_and_workdir(chain, by_name)
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
-    scripts = started_scripts(commands_of(tuple(head))) if head and len(head) == 1 else []
+    scripts = started_scripts(commands_of(tuple(head))) if head and (
+        len(head) == 1 or len(head) == 2 and posixpath.basename(head[0]) in _SHELLS) else []
     return D.DockerfileFilesystem(
         path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
         entrypoint_script=scripts[0].script if scripts else "", target=target, built=_build_steps(chain),
@@ -357,6 +363,24 @@ def _passed_to_script(start: dict[str, Instruction]) -> tuple[Instruction, list[
     if cmd is None or not head or len(unwrap(tuple(head))) != 1 or not started_scripts(commands_of(tuple(head))):
         return None
     return cmd, (commands_of(tuple(cmd.exec_form)) if cmd.exec_form is not None else parse_shell(cmd.value))
+
+
+_TEST_STAGES = frozenset({"test", "tests", "testing", "ci"})
+
+
+def _side_stage(facts: list[Fact], all_stages: list[Stage]) -> list[Fact]:
+    """The start of a last stage named for tests or development (`FROM production AS test`, `AS dev`) when an earlier
+    stage is named for production: a plain `docker build` gets the test image, but a deploy builds `--target
+    production`; what the last stage starts is test code (not judged, nor the script arms only it selects) or
+    development code."""
+    final = all_stages[-1].name.lower()
+    if not final or not any(names_prod_file(stage.name) for stage in all_stages[:-1] if stage.name):
+        return facts
+    if final in _TEST_STAGES:
+        return [replace(f, ci_only=True) if isinstance(f, (ProcessFact, ScriptRef)) else f for f in facts]
+    if names_dev(final):
+        return [replace(f, dev_only=True) if isinstance(f, ProcessFact) else f for f in facts]
+    return facts
 
 
 def _target_starts(path: str, earlier: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
@@ -457,7 +481,7 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
                                     base_kind=image_kind(final.base), init_only=bool(start), stage=stage_name,
                                     copies_context=_copies_context(all_stages),
                                     anchor=f"final:{final.base}"))
-    facts += _start_facts(path, start, _stage_chain(final, by_name), by_name)
+    facts += _side_stage(_start_facts(path, start, _stage_chain(final, by_name), by_name), all_stages)
     facts += _target_starts(path, all_stages[:-1], by_name)
     for item in final.instructions:
         if item.name == "STOPSIGNAL":

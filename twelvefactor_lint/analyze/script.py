@@ -14,6 +14,7 @@ are development code (`dev_only`, and `condition` says when).
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
@@ -60,9 +61,17 @@ def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[s
 
 
 def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int) -> ProcessFact:
-    """A fact from a command the script runs only under a development switch: development code, and opt-in
-    (`condition`). Other switches (`if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]`) are what deploys turn on: as is."""
+    """A fact from a command the script runs only under a switch is opt-in (`condition`: one step lower, the
+    switch in the message): `if [ -n "$EXTRA_PACKAGES" ]`, `if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]` run only
+    where a deploy turns them on; under a development switch it is development code too."""
     condition = next((c.condition for c in commands if c.condition and first_line + c.line == fact.line), "")
-    if not development_switch(condition) or isinstance(fact, ProcessStart):
+    if not condition or isinstance(fact, ProcessStart) or set(_VARIABLE.findall(condition)) <= _PLATFORM_SET:
         return fact
-    return replace(fact, condition=condition, dev_only=True)
+    return replace(fact, condition=condition, dev_only=development_switch(condition))
+
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_PLATFORM_SET = frozenset({"CF_INSTANCE_INDEX", "CF_INSTANCE_GUID", "VCAP_APPLICATION", "VCAP_SERVICES", "DYNO",
+                           "KUBERNETES_SERVICE_HOST", "HOSTNAME", "PORT"})
+"""Variables the platform sets in every container (`$CF_INSTANCE_INDEX` on Cloud Foundry, `$DYNO` on Heroku): a step
+under `[[ $CF_INSTANCE_INDEX == 0 ]]` runs in production (on one instance), not when someone opts in."""

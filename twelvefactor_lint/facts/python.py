@@ -444,7 +444,7 @@ class ViewCandidateWrite(StateWrite):
 @kind("python.local_media")
 class LocalMedia(PythonSiteFact):
     """Django model file fields whose uploads a production settings module keeps on `FileSystemStorage` (set so, or
-    Django's default), made by link at that setting or at the first field."""
+    Django's default), made by link at that setting, else at the deployed `MEDIA_ROOT`, else at the first field."""
 
     backend: str = doc("The storage, in words, and the settings module that chooses it.")
     fields: int = doc("How many model file fields (`FileField`, `ImageField` without `storage=`) the project has.")
@@ -493,6 +493,10 @@ class ModuleRefs(PythonFact):
                                    "`import_module(f\"app.plugins.{name}\")`), `.` for a package scan of its own "
                                    "package (`pkgutil.iter_modules`), `\"\"` for a name not known at all in a module "
                                    "that lists directories or reads entry points (a plugin loader).")
+    start_calls: tuple[str, ...] = doc("Functions of other modules its start-up code (an app factory, a lifespan or "
+                                       "startup hook, a web module's body) calls through an import, absolute "
+                                       "(`app.db.init_db.main`): link counts their bodies as start-up code.",
+                                       default=())
 
 
 @kind("python.undeclared_import")

@@ -5,7 +5,8 @@
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA, a kustomize overlay or a Helm chart's values default gives them
    (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`).
-2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); which
+2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); functions of
+   other modules that start-up code calls (`start_calls`); which
    production modules a start command reaches (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
@@ -41,6 +42,7 @@ from twelvefactor_lint.link import (
     python,
     reach,
     replicas,
+    start_calls,
     start_chains,
 )
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
@@ -61,7 +63,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
     facts = claims.link(replicas.link(helm.link(facts, files)))
-    facts = deploy_env.annotate(config_layers.link(parity.link(python.link(facts))), files.paths())
+    facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
     facts = deploy_config.link(facts, files.exists)
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())

@@ -13,7 +13,8 @@
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
-  facts are judged as a doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
+  facts (and, when another Dockerfile starts a web server, those of the scripts it starts) are judged as a
+  doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
   manifest or Helm chart of the project deploys it (a workload running the project's image). It is the
   developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`) or the
   project names another Dockerfile for production (`docker/prod/Dockerfile`), or when its header comment says
@@ -65,15 +66,20 @@ def _service_key(fact: InService) -> tuple[str, str]:
 
 
 def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
-    """Role per (compose directory, service); base files (shorter names) before their overrides."""
+    """Role per (compose directory, service); base files (shorter names) before their overrides. What a
+    definition builds `FROM` outranks what another's image name suggests: a service one file builds `FROM
+    postgres` is the database also where another pulls the project's build of it (`acme/shop_db`)."""
     roles: dict[tuple[str, str], str] = {}
+    built: dict[tuple[str, str], str] = {}
     for service in sorted(services, key=lambda f: (len(f.path), f.path)):
         role = service.role
         if role == "built":
             role = _ROLE_OF_BASE.get(final_bases.get(service.built_dockerfile, ""), "app")
+            if role != "app":
+                built.setdefault(_service_key(service), role)
         if role != "unknown":
             roles.setdefault(_service_key(service), role)
-    return roles
+    return roles | built
 
 
 _WORDS = re.compile(r"[^a-z0-9]+")
@@ -196,6 +202,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     deployed = _deployed_images(facts, dockerfiles, project_words)
     development = _development_images(services, dockerfiles, set(starters) | deployed)
+    servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
+               and f.main_role == "web_server"}
     developers = _developers_images(development, final_stages)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
@@ -213,9 +221,10 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
         if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
                 or (isinstance(fact, ProcessFact) and fact.started_by_path in developers):
             return replace(fact, dev_only=True)
-        if isinstance(fact, ProcessFact) and fact.path in development:
-            return replace(fact, dev_image=True, condition="if this image is deployed: only development compose "
-                                                            "stacks build it")
+        if isinstance(fact, ProcessFact) and (fact.path in development or fact.started_by_path in development
+                                              and bool(servers - set(development))):
+            return replace(fact, dev_image=True, condition=fact.condition or "if this image is deployed: only "
+                                                                            "development compose stacks build it")
         return fact
 
     return [linked(f) for f in facts]

@@ -26,6 +26,7 @@ after a prefix (pydantic's `env_prefix`): any such name counts as setting it, wh
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -35,6 +36,7 @@ from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import FinalStage
 from twelvefactor_lint.facts.platform import EnvVar
+from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.facts.procfile import ProcfileProcess
 from twelvefactor_lint.facts.python import PythonFact
 
@@ -97,11 +99,27 @@ def _named(key: str, names: set[str]) -> bool:
     return any(name == key or name.endswith("_" + key) for name in names)
 
 
+_SWITCH = re.compile(r"\$\{?([A-Za-z_]\w*)")
+
+
+def switched_on(facts: list[Fact], paths: list[str]) -> list[Fact]:
+    """A start script's step under a switch (`if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]`) is opt-in — unless a
+    production deploy file sets that switch (the Kubernetes Deployments give `DJANGO_MANAGEPY_MIGRATE: "on"`): then
+    it is what production runs, and its condition is dropped. A development stack setting it changes nothing."""
+    production = _production(paths)
+    turned = {f.name for f in facts if isinstance(f, EnvVar) and f.own_value and production(f.path, f.dev_only or f.ci_only)}
+    if not turned:
+        return facts
+    return [replace(f, condition="") if isinstance(f, ProcessFact) and f.condition.startswith(("when `", "unless `"))
+            and not f.dev_only and turned & set(_SWITCH.findall(f.condition)) else f for f in facts]
+
+
 def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     """Every Python fact reading a variable every production deploy sets, with a file setting it as `env_set_by`;
     every one reading a variable a production compose file or manifest runs the app without, with that file as
-    `env_unset_in`."""
+    `env_unset_in`; every start script's step under a switch a production deploy sets, without its condition."""
     paths = list(paths)
+    facts = switched_on(facts, paths)
     found = deployed(facts, paths)
     runs_app, names = _runs_app_without(facts, paths)
     if not found and not runs_app:

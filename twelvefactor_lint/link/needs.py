@@ -89,8 +89,10 @@ _LAYER_WORDS = frozenset({b"from_pyfile", b"from_object"})
 def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
     """Words whose files (of the roles a whole run analyzes) linking reads beside the analyzed ones: the names
     of modules no declaration provides, and what a local-media finding depends on when a model file field
-    or a storage setting is among the facts, and the files loading config layers when a service locator is."""
-    from twelvefactor_lint.link import dependencies
+    or a storage setting is among the facts, and the files loading config layers when a service locator is, and
+    the files naming the module of a function whose facts depend on whether start-up code calls it (an import
+    of the module spells its last name)."""
+    from twelvefactor_lint.link import dependencies, start_calls
 
     facts = list(facts)
     words = {fact.module.encode() for fact in dependencies.link(facts, paths) if isinstance(fact, UndeclaredImport)}
@@ -99,6 +101,8 @@ def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
         words |= _MEDIA_WORDS
     if any(isinstance(f, ServiceLocator) for f in facts):
         words |= _LAYER_WORDS
+    words |= {dotted_module(f.path).rpartition(".")[2].encode() for f in facts
+              if isinstance(f, start_calls.FOLLOWED) and f.context == "function" and not f.at_start}
     return words
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os.path
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TypeVar
 
@@ -349,7 +349,8 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
                  leaves: list[str]) -> list[LocalMedia]:
     """Model file fields (`FileField`, `ImageField` without a `storage=`) whose files a production settings
     module sends to `FileSystemStorage` — set so, or left at Django's default — become `python.local_media`
-    at that setting (or at the first field): uploads land on one container's disk. A storage configured
+    at that setting (else at the `MEDIA_ROOT` those settings put the uploads under, else at the first field): uploads
+    land on one container's disk. A storage configured
     by expression or to any other backend anywhere in the settings is taken as object storage — unless every such
     setting is in an opt-in branch (`if USE_S3:`): then the local default is what runs without the switch, and the
     fact carries the condition (`unless USE_S3 is set`), judged one severity lower."""
@@ -362,22 +363,32 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
     if not fields or any(not f.condition for f in remote):
         return []
     unless = _negated(remote[0].condition) if remote else ""
-    found: dict[tuple[str, int], LocalMedia] = {}
+    chosen: dict[tuple[str, int], list[tuple[str, Setting | None]]] = defaultdict(list)
+    """The storage setting (or the first field) each leaf sends uploads to -> (leaf, its MEDIA_ROOT) of those leaves."""
+    by_at: dict[tuple[str, int], Setting | Call] = {}
     for leaf in leaves:
         effective = {key: f for key, f in _effective(leaf, settings, bases, set()).items() if f not in remote}
         if "INSTALLED_APPS" not in effective:
             continue  # a package's defaults module (`conf/defaults.py`), not settings a deploy runs
         if "STORAGES" in effective or "STORAGES.default" in effective:
             continue  # set by an expression: what it holds is not known
-        storage = next((effective[key] for key in _STORAGE_KEYS if key in effective), None)
-        at: Setting | Call = storage or fields[0]
-        backend = f"`{storage.value}` (settings `{leaf}`)" if storage else \
+        storage: Setting | Call = next((effective[key] for key in _STORAGE_KEYS if key in effective), None) or fields[0]
+        by_at[(storage.path, storage.line)] = storage
+        chosen[(storage.path, storage.line)].append((leaf, effective.get("MEDIA_ROOT")))
+    found = []
+    more = f" and {len(fields) - 1} more" if len(fields) > 1 else ""
+    for key, placed in chosen.items():
+        storage = by_at[key]
+        # where a reviewer fixes it: the storage setting, else the MEDIA_ROOT most of these leaves put uploads under
+        roots = Counter((r.path, r.line) for _, r in placed if r is not None).most_common(1)
+        leaf, root = next(((lf, r) for lf, r in placed if r is not None and (r.path, r.line) == roots[0][0]),
+                          placed[0]) if roots and not isinstance(storage, Setting) else placed[0]
+        at = storage if isinstance(storage, Setting) else root or storage
+        backend = f"`{storage.value}` (settings `{leaf}`)" if isinstance(storage, Setting) else \
             f"Django's default `FileSystemStorage` (settings `{leaf}` configure no other)"
-        more = f" and {len(fields) - 1} more" if len(fields) > 1 else ""
-        found.setdefault((at.path, at.line), convert(
-            at, LocalMedia, backend=backend, fields=len(fields), field=f"{fields[0].path}:{fields[0].line}{more}",
-            anchor=f"local_media:{leaf}", condition=at.condition or unless))
-    return list(found.values())
+        found.append(convert(at, LocalMedia, backend=backend, fields=len(fields), anchor=f"local_media:{leaf}",
+                             field=f"{fields[0].path}:{fields[0].line}{more}", condition=storage.condition or unless))
+    return found
 
 
 def _negated(condition: str) -> str:

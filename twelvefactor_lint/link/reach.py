@@ -82,7 +82,7 @@ class Reach:
         return f"Production Python modules: {counts}" + (f" ({self.doubt})" if self.doubt else "") + "\n"
 
 
-class _Modules:
+class Modules:
     """The project's Python files by every dotted name an import may give them (`src.app.models` is also
     `app.models` and `models`: the source root is not known) and by directory."""
 
@@ -210,7 +210,7 @@ def _compute(facts: list[Fact], paths: list[str], refs: _Refs) -> Reach:
     if not prod or refs.lazy is not None and not refs.lazy.wanted:
         return Reach({})
     unknown = Reach(dict.fromkeys(prod, UNKNOWN), "")
-    modules = _Modules(python)
+    modules = Modules(python)
     started, loaded, doubt = _started(facts, modules)
     if not doubt and not started:
         doubt = "no production start command runs a module of the project"
@@ -243,7 +243,7 @@ def _loaded_by_directory(path: str) -> bool:
     return any(part in _LOADED_DIRS for part in path.split("/")[:-1])
 
 
-def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], str]:
+def _started(facts: list[Fact], modules: Modules) -> tuple[set[str], set[str], str]:
     """The files production (and development) start commands run and load (see `_targets`), or why they
     are not known."""
     started: set[str] = set()
@@ -267,7 +267,7 @@ def _started(facts: list[Fact], modules: _Modules) -> tuple[set[str], set[str], 
     return started, loaded, ""
 
 
-def _configured_apps(facts: list[Fact], modules: _Modules) -> set[str]:
+def _configured_apps(facts: list[Fact], modules: Modules) -> set[str]:
     """The files the server config files a start command names load (uWSGI `module =`, `wsgi-file =`): what a
     `uwsgi --ini app.ini` start runs."""
     found: set[str] = set()
@@ -286,7 +286,7 @@ def _console_scripts(facts: list[Fact]) -> dict[str, str]:
     return found
 
 
-def _own_program(main: str, modules: _Modules, scripts: dict[str, str]) -> bool:
+def _own_program(main: str, modules: Modules, scripts: dict[str, str]) -> bool:
     """Whether a command's program is the project's own console script (`dispatch server start`, `venv/bin/monkey`)
     whose module its packaging metadata does not name (`scripts`: those it names, which `_targets` resolves)."""
     words = [w for w in main.split() if "=" not in w and w != "exec"]
@@ -296,7 +296,7 @@ def _own_program(main: str, modules: _Modules, scripts: dict[str, str]) -> bool:
     return bool(_VENV_BIN.search(program)) or posixpath.basename(program).replace("-", "_") in modules.by_name
 
 
-def _targets(command: str, modules: _Modules, scripts: dict[str, str]) -> tuple[set[str], set[str]]:
+def _targets(command: str, modules: Modules, scripts: dict[str, str]) -> tuple[set[str], set[str]]:
     """(project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
     a `FLASK_APP`, what `flask run` loads by default, the module of the project's console script; files it loads
     without an import: a celery app's package)."""
@@ -326,7 +326,7 @@ def _targets(command: str, modules: _Modules, scripts: dict[str, str]) -> tuple[
     return found, loaded
 
 
-def _closure(started: set[str], loaded: set[str], refs: _Refs, modules: _Modules, wanted: frozenset[str],
+def _closure(started: set[str], loaded: set[str], refs: _Refs, modules: Modules, wanted: frozenset[str],
              reached: set[str] | None = None) -> tuple[set[str], str, bool]:
     """Every file the started and loaded ones load, transitively (added to `reached`); or why that is not known.
     The flag is False when the walk stopped early: every `wanted` file is in it (or about to be)."""
@@ -388,7 +388,7 @@ def served(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     apps = [f for f in facts if isinstance(f, Call) and f.api == "web_app" and f.bound_to]
     if not apps:
         return facts
-    modules = _Modules(p for p in paths if p.endswith(".py"))
+    modules = Modules(p for p in paths if p.endswith(".py"))
     targets: dict[str, set[str]] = defaultdict(set)
     for start in (f for f in facts if isinstance(f, Started)):
         if scope.classify(start.started_by_path or start.path) != scope.PROD or start.role == "infra" \

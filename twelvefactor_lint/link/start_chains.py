@@ -21,16 +21,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
 from twelvefactor_lint.devprod import is_dev_arm
-from twelvefactor_lint.discover.scope import PROD, classify
+from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
-from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.process import (
     BuildAtStart,
     EntrypointArgs,
     ExtraProcess,
     MigrationAtStart,
+    Pid1Shell,
     ProcessFact,
     ProcessStart,
     ScriptRef,
@@ -120,7 +121,33 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
-    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(annotate(facts, links))))
+    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(dyno_signalled(annotate(facts, links), files))))
+
+
+_CF_MANIFEST = re.compile(r"(?:^|/)manifest[\w.-]*\.ya?ml$")
+
+
+def _cloud_foundry(files: ProjectFiles) -> bool:
+    """A Cloud Foundry manifest (`manifest.yml`, `manifests/manifest_api_prod.yml`) beside the Procfile."""
+    return any(files.exists(name) for name in ("manifest.yml", "manifest.yaml")) \
+        or any(_CF_MANIFEST.search(path) for path in files.files_under("manifests"))
+
+
+def dyno_signalled(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
+    """Without a Dockerfile, a Procfile's processes run in a buildpack's dyno, and the dyno manager sends SIGTERM
+    to every process of the dyno, not to PID 1 alone (Heroku, and Dokku's herokuish likewise): a shell that does
+    not `exec` the program it starts (a `sh -c` line, a script a Procfile line runs) hides nothing from the
+    signal there. With a Dockerfile the Procfile may run on the image (Dokku, cabotage), and Cloud Foundry (a
+    `manifest.yml`) signals only the start command's process: judged as a container."""
+    signalled = [f for f in facts if isinstance(f, (ScriptWithoutExec, Pid1Shell))
+                 and _from_procfile(f.started_by_path or f.path)]
+    if not signalled or any(isinstance(f, FinalStage) for f in facts) or _cloud_foundry(files):
+        return facts
+    return [f for f in facts if f not in signalled]
+
+
+def _from_procfile(path: str) -> bool:
+    return posixpath.basename(path) == "Procfile"
 
 
 def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[str], str]]) -> list[str]:
@@ -292,7 +319,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
-    (`dev*`, `test*`) may run."""
+    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development files start
+    (`docker/dev/Dockerfile`) is development code."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -321,6 +349,10 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
+        if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
+            changes["ci_only"] = True
+        elif all(classify(r.declared_path) == DEV for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
+            changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
             image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
             fact = _repeated_build(fact, image)

@@ -30,7 +30,7 @@ from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.references import module_refs
+from twelvefactor_lint.analyze.python.references import module_refs, start_calls
 from twelvefactor_lint.analyze.python.required_env import required_env_facts
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
@@ -124,7 +124,9 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         facts += datastore_facts(names, contexts, path)
     facts += import_facts(tree, index, path)
     facts += sys_path_facts(index.calls, path)
-    facts.append(module_refs(index, path))
+    facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
+        index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
+        and _at_start(contexts.of(site).context, contexts, site.statement_line))))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
@@ -163,8 +165,7 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
     code is in (`condition`, `ci_only`; `dev_only` when a development flag selects it), if any; a setting
     under no such branch but under another `if` has that test (`runtime_test`)."""
     in_main = fact.line in contexts.main_lines
-    context = fact.context if isinstance(fact, PythonSiteFact) else None
-    at_start = context == STARTUP or (context == MODULE and contexts.web_app and not in_main)
+    at_start = _at_start(fact.context if isinstance(fact, PythonSiteFact) else None, contexts, fact.line)
     branch = conditions.innermost(found, fact.line)
     fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
     if branch is None:
@@ -175,6 +176,12 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
     if branch.condition == f"when {getattr(fact, 'env_key', '')} is not set":
         return fact  # `if not SECRET_KEY: SECRET_KEY = token()`: the fallback of the read itself, what an unset variable runs
     return replace(fact, condition=branch.condition, dev_only=fact.dev_only or branch.dev_only)
+
+
+def _at_start(context: str | None, contexts: Contexts, line: int) -> bool:
+    """Code in `context` at `line` runs whenever a web process starts: start-up code, or import-time code of a
+    module that serves requests, outside a main guard."""
+    return context == STARTUP or (context == MODULE and contexts.web_app and line not in contexts.main_lines)
 
 
 def _decode(data: bytes) -> str:

@@ -67,6 +67,15 @@ class _Resolver:
         return _THREADS.get(constructor, "")
 
 
+def _unless_paused(start: ast.Call) -> str:
+    """APScheduler's `start(paused=not config.scheduler)`: configuration decides whether its jobs run (a deploy that
+    runs the scheduler elsewhere starts this one paused), an opt-in; "" when nothing may pause it."""
+    paused = next((k.value for k in start.keywords if k.arg == "paused"), None)
+    if paused is None or isinstance(paused, ast.Constant) and not paused.value:
+        return ""
+    return f"when jobs are not paused by `paused={ast.unparse(paused)}`"
+
+
 def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     resolver = _Resolver(index, names)
     sockets = _websocket_handlers(index, names)
@@ -85,7 +94,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             constructor = resolver.constructor(func.value, site.function)
             if constructor in _SCHEDULERS:
                 facts.append(fact_at(SchedulerStart, path, call, contexts.of(site), site.statement_line, constructor,
-                                     api=constructor.rsplit(".", 1)[-1], module_kind=contexts.module_kind))
+                                     api=constructor.rsplit(".", 1)[-1], module_kind=contexts.module_kind,
+                                     condition=_unless_paused(call)))
             elif resolver.kind(constructor):
                 name = func.value.id if isinstance(func.value, ast.Name) else ""
                 if (id(site.function), name) not in joined:

@@ -170,12 +170,19 @@ _NORMALISERS = {"lower", "upper", "strip", "casefold"}
 
 
 def _env_membership(test: ast.expr, names: Names) -> tuple[str, bool] | None:
-    """`"CI" in os.environ` -> ("CI", True); `"X" not in os.environ` -> ("X", False): a variable's presence."""
+    """`"CI" in os.environ` -> ("CI", True); `"X" not in os.environ` -> ("X", False): a variable's presence; so is a
+    setting's (`"LOG_FILE" in app.config`, `"X" in settings`): a key the config example leaves out."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.In, ast.NotIn)) \
             and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
-            and names.qualify(test.comparators[0]) == "os.environ":
+            and (names.qualify(test.comparators[0]) == "os.environ" or _config_object(test.comparators[0])):
         return test.left.value, isinstance(test.ops[0], ast.In)
     return None
+
+
+def _config_object(node: ast.expr) -> bool:
+    """An app's config mapping: `app.config`, `current_app.config`, `settings`, `config`."""
+    return isinstance(node, ast.Attribute) and node.attr in {"config", "settings"} \
+        or isinstance(node, ast.Name) and node.id in _CONFIG_OWNERS
 
 
 def _literal(node: ast.expr) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import TypeGuard
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes
-from twelvefactor_lint.analyze.python.index import Index, Site, walk
+from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, not_a_secret, secret_shape
@@ -228,16 +228,25 @@ def _str(node: ast.expr) -> str:
 def _refused(index: Index, keys: set[str], fallback: ast.expr) -> str:
     """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
     against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
-    `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`), so production refuses the fallback; "" else."""
+    `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`) or that the variable is unset, so production
+    refuses the fallback; "" else."""
     made_of = {n.value for n in walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
     for test in index.ifs:
         names = {n.id if isinstance(n, ast.Name) else n.attr for n in walk(test.test)
                  if isinstance(n, (ast.Name, ast.Attribute))}
         strings = {n.value for n in walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        if keys & names and any(m.startswith(s) for s in strings if s for m in made_of) \
-                and any(_stops(statement) for statement in test.body):
+        holds_fallback = keys & names and any(m.startswith(s) for s in strings if s for m in made_of)
+        if (holds_fallback or _tests_unset(test.test, keys)) and any(_stops(statement) for statement in test.body):
             return f"line {test.lineno}"
     return ""
+
+
+def _tests_unset(test: ast.expr, keys: set[str]) -> bool:
+    """A test that the variable is missing from the environment (`"JWT_SECRET_KEY" not in os.environ`, maybe beside
+    a switch: `if not bypass_auth and "JWT_SECRET_KEY" not in os.environ: raise ...`): unset, the app stops."""
+    return any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.NotIn)
+               and isinstance(n.left, ast.Constant) and n.left.value in keys
+               and ast.unparse(n.comparators[0]).endswith("environ") for n in walk(test))
 
 
 def _read_into(key: str, call: Site[ast.Call], index: Index) -> set[str]:
@@ -324,13 +333,15 @@ def _is_random(node: ast.expr, names: Names, hop: bool = True) -> bool:
 
 def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
     """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
-    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed). A module's private constant
-    (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to itself."""
+    (`SECRET_KEY = get_random_secret_key()` where reading a key file failed), when it is a key the app signs or
+    encrypts with (a made-up `*_TOKEN` that one process compares requests with is no key others must share). A module's
+    private constant (`_CURSOR_SECRET = token_bytes(32)`) is no setting a deploy provides: a key the module keeps to
+    itself."""
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and _is_random(value.values[-1], names):
         read = env_read(value.values[0], names)
         return (read[0], value.values[-1]) if read and SECRET_NAME.search(read[0]) else None
-    if not SECRET_NAME.search(key) or _reads_env(value, names) or not _is_random(value, names):
-        return None
+    if not (SECRET_NAME.search(key) and OWN_KEY.search(key)) or _reads_env(value, names) or not _is_random(value, names):
+        return None  # a made-up token (`STATOR_TOKEN = token_hex()`) guards one process's own door; a salt is per call
     if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
             and isinstance(value, ast.Call):
         return key, value
@@ -387,14 +398,38 @@ def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -
     return found
 
 
-def _persists(function: ast.AST, key: str) -> bool:
-    """The function writes the value it bound to `key` to a file (`f.write(self.auth_secret_key)`,
-    `path.write_text(secret_key)`): a key generated once and kept on the local disk."""
+def _kept_key(value: ast.expr, names: Names) -> tuple[Function, ast.Call] | None:
+    """(the helper, its file write) for the call in `value` of a module function that makes a key up into a local
+    name, writes that name to a file and returns it (`SECRET_KEY = config.get(...) or gen_secret_key()`,
+    `app.config["SECRET_KEY"] = get_secret_key()`, the helper reading the file back when it exists): a key generated
+    once per container and kept on its disk."""
+    for call in (n for n in walk(value) if isinstance(n, ast.Call)):
+        helper = names.functions.get(names.qualify(call.func) or "")
+        if helper is None:
+            continue
+        made = {t.id for n in walk(helper) if isinstance(n, ast.Assign) and _is_random(n.value, names, hop=False)
+                for t in n.targets if isinstance(t, ast.Name)}
+        returned = {r.value.id for r in walk(helper) if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+        write = next((w for name in sorted(made & returned)  # a secret-named one is reported where the helper binds it
+                      if not SECRET_NAME.search(name) and (w := _write_of(helper, name)) is not None), None)
+        if write is not None:
+            return helper, write
+    return None
+
+
+def _write_of(function: ast.AST, key: str) -> ast.Call | None:
+    """The call writing the value the function bound to `key` to a file (`f.write(self.auth_secret_key)`,
+    `path.write_text(secret_key)`), if any."""
     for node in walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FILE_WRITES \
                 and node.args and _key_of(node.args[0]) == key:
-            return True
-    return False
+            return node
+    return None
+
+
+def _persists(function: ast.AST, key: str) -> bool:
+    """The function writes the value it bound to `key` to a file: a key generated once and kept on the local disk."""
+    return _write_of(function, key) is not None
 
 
 def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, text: str) -> list[PythonSiteFact]:
@@ -417,6 +452,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     named: set[int] | None = None
     examples: set[int] | None = None
     for site, key, value in bindings:
+        if _IN_CODE_KEY.match(key) and (kept := _kept_key(value, names)) is not None:
+            write = Site(kept[1], kept[0], kept[1].lineno)  # reported where the file is written, as a reviewer reads it
+            facts.append(fact_at(SecretRandomFallback, path, kept[1], contexts.of(write), write.statement_line, key,
+                                 env_key=key, module_kind=contexts.module_kind, persisted=True))
+            continue
         made_up = _random_fallback(site, key, value, names)
         fallback = _or_fallback(value, names) or (
             (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)

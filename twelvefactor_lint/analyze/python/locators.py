@@ -28,10 +28,13 @@ _URL_KEY = re.compile(
     r"(^|_)(DATABASE|DB|SQLALCHEMY_DATABASE|BROKER|RESULT_BACKEND|REDIS|CACHE_REDIS|MONGO(DB)?|RABBITMQ|AMQP|"
     r"ELASTICSEARCH|ES|MEMCACHED?|KAFKA|CELERY_BROKER|CELERY_RESULT_BACKEND|POSTGRES|MYSQL)_?(URL|URI|DSN)$|"
     r"^(broker_url|result_backend)$|(^|_)RESULT_BACKEND$", re.IGNORECASE)
-_HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|^(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
-                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL)_(HOST|SERVER|ENDPOINT)$|^CACHES\.[^.]+\.LOCATION$|"
-                       r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$", re.IGNORECASE)
-"""Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`."""
+_HOST_KEY = re.compile(r"^DATABASES\.[^.]+\.HOST$|(^|_)(EMAIL|DB|DATABASE|REDIS|POSTGRES|MYSQL|MONGO(DB)?|RABBITMQ|AMQP|"
+                       r"MEMCACHED?|ELASTICSEARCH|SMTP|MAIL|BROKER)(_[A-Z0-9]+)?_(HOST|SERVER|ENDPOINT)$|"
+                       r"^CACHES\.[^.]+\.LOCATION$|^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$", re.IGNORECASE)
+"""Also lower-case: a settings class's field (`db_host: str = "localhost"`) is the variable `DB_HOST`. A project's
+prefix and one word between service and host name the same (`SCANCODEIO_RQ_REDIS_HOST`, `REDIS_ACTIVITY_HOST`,
+`CELERY_BROKER_HOST`)."""
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 _DATABASE_AS_URL = re.compile(r"^DATABASES\.[^.]+$")
 """A whole database given as a URL (`DATABASES = {"default": dj_database_url.config(default="postgres://...")}`)."""
 _CLIENTS = {
@@ -75,9 +78,13 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if not isinstance(setting, Setting):
             continue
         key = setting.key
-        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key))
-        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key)):
+        # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
+        variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
+        is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key) or _URL_KEY.search(variable))
+        if setting.origin not in (LITERAL, ENV_DEFAULT) or not (is_url or _HOST_KEY.search(key) or _HOST_KEY.search(variable)):
             continue
+        if _ENV_NAME.match(setting.value):
+            continue  # `KEY_MAIL_SERVER = "MAIL_SERVER"`: the name of a setting, not a host (no host has an underscore)
         host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
         if host and setting.source in _SETTING_SOURCES:
             facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))

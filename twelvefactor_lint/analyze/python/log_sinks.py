@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.index import Index, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.analyze.python.values import env_read
 from twelvefactor_lint.facts.python import LogFileSink
 
 _FILE_HANDLERS = {
@@ -85,7 +86,8 @@ def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
     return None
 
 
-def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: int,
+                      names: Names) -> Iterator[LogFileSink]:
     """`owner`: the config as messages name it (`LOGGING`, `dictConfig({...})`)."""
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
@@ -93,7 +95,7 @@ def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: i
     used = _used_handlers(config)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        for fact in _handler_sink(name, handler, path, owner, statement_line):
+        for fact in _handler_sink(name, handler, path, owner, statement_line, names):
             if used is None or name in used[0]:
                 yield fact
             elif used[1]:
@@ -133,7 +135,8 @@ def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
     return used, configured
 
 
-def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int) -> Iterator[LogFileSink]:
+def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int,
+                  names: Names) -> Iterator[LogFileSink]:
     """A dictConfig handler entry of the config `owner` that writes to a file: a file handler class, or a `filename`."""
     if not isinstance(handler, ast.Dict):
         return
@@ -148,7 +151,23 @@ def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statem
         return
     api = f"logging config `{owner}` handler `{name}` ({_short(cls_name) or 'filename'})"
     options = {k.value for k in handler.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-    yield _fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options), owner)
+    yield _opt_in(_fact(where, path, api, _target(filename), statement_line, _rotation(cls_name, options), owner),
+                  filename, names)
+
+
+_DISCARDED = re.compile(r"^(?:/dev/null|nul)?$", re.IGNORECASE)
+
+
+def _opt_in(fact: LogFileSink, filename: ast.expr | None, names: Names) -> LogFileSink:
+    """A file named by a variable whose fallback is a stream or nothing (`os.environ.get("LOG_FILE", "/dev/null")`,
+    `os.getenv("LOG_FILE", "")`): unset, nothing is kept in a file; a deploy opts in by setting it."""
+    read = env_read(filename, names) if filename is not None else None
+    if read is None or read[1] is None:
+        return fact
+    fallback = read[1]
+    discarded = isinstance(fallback, ast.Constant) and (fallback.value is None or isinstance(fallback.value, str)
+                                                         and _DISCARDED.match(fallback.value))
+    return replace(fact, condition=f"when {read[0]} is set") if discarded or _is_stream(fallback) else fact
 
 
 def _added_handler(target: ast.expr) -> str | None:
@@ -176,11 +195,11 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
         for target, value in _assignments(statement):
             if isinstance(value, ast.Dict) and isinstance(_dict_get(value, "handlers"), ast.Dict):
                 seen_dicts.add(id(value))
-                facts += _dictconfig_sinks(value, path, _target(target), statement.lineno)
+                facts += _dictconfig_sinks(value, path, _target(target), statement.lineno, names)
             elif _added_handler(target) is not None:
                 owner = _target(target.value.value) if isinstance(target, ast.Subscript) \
                     and isinstance(target.value, ast.Subscript) else "?"
-                facts += _handler_sink(_added_handler(target), value, path, owner, statement.lineno)
+                facts += _handler_sink(_added_handler(target), value, path, owner, statement.lineno, names)
     redirected: set[int] = set()
     for assignment in index.assignments:
         statement = assignment.node
@@ -250,11 +269,13 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
         target = _argument(node, 0, "filename")
         options = {k.arg for k in node.keywords if k.arg} | ({"maxBytes"} if len(node.args) > 2 else set())
         rotation = _rotation(qualified, options | ({"when"} if "Timed" in qualified else set()))
-        return [] if _is_stream(target) else [_fact(node, path, _short(qualified), _target(target), statement_line, rotation)]
+        return [] if _is_stream(target) else [
+            _opt_in(_fact(node, path, _short(qualified), _target(target), statement_line, rotation), target, names)]
     if qualified == "logging.basicConfig":
         target = _argument(node, None, "filename")
         if target is not None and not _is_stream(target):
-            return [_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line)]
+            return [_opt_in(_fact(node, path, "logging.basicConfig(filename=...)", _target(target), statement_line),
+                            target, names)]
     if qualified in _DICTCONFIG and node.args:
         config, owner = node.args[0], "dictConfig({...})"
         if isinstance(config, ast.Name) and isinstance(names.values.get(config.id), ast.Dict):
@@ -262,7 +283,7 @@ def _call_sinks(node: ast.AST, names: Names, path: str, statement_line: int, see
             config = names.values[owner]
         if isinstance(config, ast.Dict) and id(config) not in seen_dicts:
             seen_dicts.add(id(config))
-            return list(_dictconfig_sinks(config, path, owner, statement_line))
+            return list(_dictconfig_sinks(config, path, owner, statement_line, names))
     if qualified in _OPENERS and appends_to_log(node):
         return [_fact(node, path, "`open(..., \"a\")`", _target(_argument(node, 0, "file")), statement_line)]
     if qualified == "loguru.logger.add" and node.args and _looks_like_path(node.args[0], names):

@@ -24,7 +24,9 @@ from twelvefactor_lint.analyze.python.names import Names
 
 LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config", "environs.Env"}
-_ENV_CLASSES = {"environ.Env", "environs.Env", "decouple.AutoConfig", "decouple.Config"}
+_ENV_CLASSES = {"environ.Env", "environs.Env", "environs.FileAwareEnv", "decouple.AutoConfig", "decouple.Config"}
+_DEFAULT_SECOND = {"environs.Env", "environs.FileAwareEnv"}
+"""environs' `env("X", "lit")` takes the default second, where django-environ's `env("X", cast)` takes a cast."""
 _ENV_HELPERS = {"env", "config", "getenv", "get_env"}
 """Bare names of env readers a project wraps in a module of its own (`from config.env import env`)."""
 _URL_READERS = {"dj_database_url.config": "DATABASE_URL", "dj_email_url.config": "EMAIL_URL",
@@ -92,7 +94,8 @@ def env_read(call: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
         return None
     fallback = next((k.value for k in call.keywords if k.arg == "default"), None)
     # `env("X", cast)` takes a cast second; `env.bool("X", True)` and `os.getenv("X", "d")` a default
-    if fallback is None and len(call.args) > 1 and (not is_env_object or func is not owner):
+    if fallback is None and len(call.args) > 1 and (not is_env_object or func is not owner or (
+            isinstance(owner, ast.Name) and names.constructors.get(owner.id) in _DEFAULT_SECOND)):
         fallback = call.args[1]
     if fallback is None and is_env_object and isinstance(owner, ast.Name):
         fallback = _schema_default(owner.id, call.args[0].value, names)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from twelvefactor_lint.devprod import is_dev_flag, names_dev_value
+from twelvefactor_lint.devprod import is_dev_flag, is_prod_flag, names_dev_value
 
 _QUOTED = {"string", "raw_string", "ansi_c_string", "translated_string"}
 _SKIPPED = {"function_definition", "comment", "heredoc_body", "command_substitution", "process_substitution"}
@@ -216,6 +216,8 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         for index in range(before, len(out)):
             out[index] = replace(out[index], arm=out[index].arm or "|".join(patterns))
         return
+    if node.type == "if_statement" and _dispatch_chain(node, out):
+        return
     if node.type in ("if_statement", "elif_clause") and _conditional(node, out):
         return
     if node.type == "redirected_statement":
@@ -255,12 +257,20 @@ _VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 _COMPARED = re.compile(r"!?==?\s*[\"']?([\w.-]+)")
 
 
+_OFF = frozenset({"0", "false", "no", "n", "off"})
+_ON = frozenset({"1", "true", "yes", "y", "on"})
+
+
 def development_switch(condition: str) -> bool:
     """Whether a command's `condition` tests a development switch: `$IS_LOCAL_DEV`, `${DEBUG}`, `$DEV_MODE`,
-    `"$APP_ENV" = "development"`, `"$APP_CONFIG" = "config.DevelopmentConfig"` (what runs under it is
-    development code)."""
-    return any(is_dev_flag(name) for name in _VARIABLE.findall(condition)) or \
-        any(names_dev_value(value) for value in _COMPARED.findall(condition))
+    `"$APP_ENV" = "development"`, `"$APP_CONFIG" = "config.DevelopmentConfig"`, a production switch turned off
+    (`"$IN_PRODUCTION" = 0`): what runs under it is development code."""
+    variables = _VARIABLE.findall(condition)
+    compared = _COMPARED.findall(condition)
+    if any(is_dev_flag(name) for name in variables) or any(names_dev_value(value) for value in compared):
+        return True
+    taken = condition.startswith("unless ") == ("!=" in condition)  # the branch runs when the comparison holds
+    return any(is_prod_flag(name) for name in variables) and bool({v.lower() for v in compared} & (_OFF if taken else _ON))
 
 
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
@@ -286,7 +296,7 @@ def _conditional(node, out: list[SimpleCommand]) -> bool:
             _SELECTS.search(text) and not (_TOGGLE.search(text) or
                                            any(names_dev_value(v) for v in _COMPARED.findall(text))):
         return False
-    negated = any(_negates(t) for t in tests)
+    negated = sum(_negations(t) for t in tests) % 2 == 1  # `[ ! -z "$X" ]` asks that X be set
     for child in tests:
         _collect(child, out)
     before = len(out)
@@ -306,11 +316,12 @@ def _conditional(node, out: list[SimpleCommand]) -> bool:
     return True
 
 
-def _negates(node) -> bool:
-    """Whether a test asks that a variable be unset or differ (`-z`, `!=`, `!`): its `then` branch is the default."""
+def _negations(node) -> int:
+    """How many times a test negates (`-z`, `!=`, `!`): an odd count asks that a variable be unset or differ, and
+    its `then` branch is the default."""
     if node.type in ("!=", "!", "-z") or node.type == "test_operator" and _text(node) == "-z":
-        return True
-    return any(_negates(c) for c in node.children)
+        return 1
+    return sum(_negations(c) for c in node.children)
 
 
 def _reads_env(node) -> bool:
@@ -336,19 +347,80 @@ def _dispatches(case) -> bool:
     """Whether a `case` statement switches on the script's first argument: `case "$1" in`, or on a variable the script
     sets from it (`SERVICE=$1` ... `case "${SERVICE}" in`)."""
     subject = case.children[1] if case is not None and case.type == "case_statement" and case.child_count > 1 else None
-    if subject is None:
-        return False
-    word = _word(subject)
+    return subject is not None and _first_argument(_word(subject), case)
+
+
+def _first_argument(word: str, node) -> bool:
+    """Whether `word` is the script's first argument (`$1`, `${1:-web}`), or a variable the script sets from it."""
     if _FIRST_ARGUMENT.fullmatch(word):
         return True
     variable = _SUBJECT.fullmatch(word)
     if variable is None:
         return False
-    root = case
-    while root.parent is not None:
-        root = root.parent
-    values = set(_assigned(root, variable[1] or variable[2]))
+    values = set(_assigned(_root(node), variable[1] or variable[2]))
     return bool(values) and all(_FIRST_ARGUMENT.fullmatch(value) for value in values)
+
+
+_DEFAULT = re.compile(r"\$\{\w+:?-([^}]*)\}")
+
+
+def _default(word: str, node) -> str:
+    """What the subject is when the script gets no argument: `${1:-api}` is `api`; so is `$SERVER` after
+    `SERVER=${1:-$DEFAULT}` and `DEFAULT="api"`; "" when not known."""
+    match = _DEFAULT.fullmatch(word.strip("\"'"))
+    variable = _SUBJECT.fullmatch(word.strip("\"'"))
+    if match is None and variable is not None:
+        root = _root(node)
+        values = set(_assigned(root, variable[1] or variable[2]))
+        match = _DEFAULT.fullmatch(values.pop().strip("\"'")) if len(values) == 1 else None
+    default = match[1].strip("\"'") if match else ""
+    indirect = _SUBJECT.fullmatch(default)
+    if indirect is not None:
+        values = set(_assigned(_root(node), indirect[1] or indirect[2]))
+        default = values.pop().strip("\"'") if len(values) == 1 else ""
+    return default
+
+
+def _root(node):
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+_ARM_TEST = re.compile(r"""^\[\[?\s*"?(\$\{?\w+(?::?[-=][^}]*)?\}?)"?\s*==?\s*["']?([\w.:-]+)["']?\s*\]\]?$""")
+"""`[ "$1" = "web" ]`, `[[ $SERVER == worker ]]`: a test that the subject is one word."""
+
+
+def _dispatch_chain(node, out: list[SimpleCommand]) -> bool:
+    """An `if`/`elif` chain each of whose tests compares the script's first argument with a word (`if [ "$1" == "web" ]
+    ... elif [ "$1" == "web-local" ] ... else exec "$@"`) is a dispatcher, as `case "$1" in` is: each branch is an
+    arm named by its word (the `else` branch: `*`). False, collecting nothing, for any other `if`."""
+    clauses = [node, *(c for c in node.children if c.type == "elif_clause")]
+    words = []
+    for clause in clauses:
+        then = next((i for i, c in enumerate(clause.children) if c.type == "then"), None)
+        if then is None:
+            return False
+        tests = [t for t in clause.children[1:then] if t.type != ";"]
+        match = _ARM_TEST.match(_text(tests[0]).strip()) if len(tests) == 1 else None
+        if match is None or not _first_argument(match[1], node):
+            return False
+        words.append((clause, then, match[2], _default(match[1], node)))
+    for clause, then, word, default in words:
+        # the word the subject defaults to (`${1:-api}`) is also what a start without arguments selects: `api|""`
+        _collect_arm([c for c in clause.children[then + 1:] if c.type not in ("elif_clause", "else_clause", "fi")],
+                     f'{word}|""' if word == default else word, out)
+    for clause in (c for c in node.children if c.type == "else_clause"):
+        _collect_arm(clause.children[1:], "*", out)
+    return True
+
+
+def _collect_arm(body, arm: str, out: list[SimpleCommand]) -> None:
+    before = len(out)
+    for child in body:
+        _collect(child, out)
+    for index in range(before, len(out)):
+        out[index] = replace(out[index], arm=out[index].arm or arm)
 
 
 def _assigned(root, name: str):

@@ -1,0 +1,179 @@
+"""Config and state idioms of issue 14 as the Python analyzer and link read them: environs' positional default,
+service hosts named with a prefix or by the variable only, a database password's word fallback, a signing key a
+helper generates and keeps in a file, and Django media reported at the MEDIA_ROOT uploads go under."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import write_tree
+
+from twelvefactor_lint.analyze.python import analyze
+from twelvefactor_lint.config import Settings
+from twelvefactor_lint.runner import run
+
+
+def _facts(source: str, kind: str, path: str = "app/settings.py"):
+    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
+    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
+    return [f for f in facts if f.kind == kind]
+
+
+def _findings(tmp_path, catalogue, files, rule):
+    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
+    return sorted((f.path, f.line, f.severity) for f in result.findings if f.rule == rule)
+
+
+def test_environs_takes_its_default_second_and_django_environ_a_cast():
+    settings = _facts(
+        """
+        import environ
+        from environs import Env, FileAwareEnv
+        envs = Env()
+        aware = FileAwareEnv()
+        env = environ.Env()
+        A = envs("A_HOST", "a-default")
+        B = aware("B_HOST", "b-default")
+        C = env("C_HOST", str)
+        """, "python.setting")
+    found = {s.key: (s.value, s.origin) for s in settings}
+    assert found["A"] == ("a-default", "env_default")
+    assert found["B"] == ("b-default", "env_default")
+    assert found["C"][1] == "env"  # a cast is no fallback
+
+
+def test_a_service_host_is_named_by_a_prefix_an_infix_word_or_the_variable_it_is_read_from():
+    locators = _facts(
+        """
+        import os
+        REDIS_ACTIVITY_HOST = os.environ.get("REDIS_ACTIVITY_HOST", "localhost")
+        SCANCODEIO_DB_HOST = os.environ.get("SCANCODEIO_DB_HOST", "127.0.0.1")
+        RQ_QUEUES = {"default": {"HOST": os.environ.get("APP_RQ_REDIS_HOST", "localhost")}}
+        SITE_HOST = os.environ.get("SITE_HOST", "localhost")
+        REDIS_ACTIVITY_PORT = os.environ.get("REDIS_ACTIVITY_PORT", "localhost")
+        RQ_NAMES = {"default": {"NAME": os.environ.get("APP_RQ_NAME", "localhost")}}
+        """, "python.service_locator")
+    assert sorted((f.line, f.host, f.origin) for f in locators) == [
+        (3, "localhost", "env_default"), (4, "127.0.0.1", "env_default"), (5, "localhost", "env_default")]
+
+
+def test_a_database_password_word_fallback_is_info_unless_a_deploy_sets_it(tmp_path, catalogue):
+    settings = ('import os\nINSTALLED_APPS = []\nROOT_URLCONF = "shop.urls"\n'
+                'DATABASES = {"default": {"PASSWORD": os.environ.get("SHOP_DB_PASSWORD", "shop")}}\n'
+                'MINIO_PWD = os.environ.get("MINIO_PWD", "shop")\n')
+    assert _findings(tmp_path / "a", catalogue, {"shop/settings.py": settings}, "TF302") == [
+        ("shop/settings.py", 4, "info")]  # MinIO's password is no database's: not judged
+    compose = ("services:\n  web:\n    build: .\n    environment:\n      SHOP_DB_PASSWORD: ${SHOP_DB_PASSWORD}\n"
+               "      MINIO_PWD: ${MINIO_PWD}\n")
+    assert _findings(tmp_path / "b", catalogue, {"shop/settings.py": settings, "docker-compose.yml": compose},
+                     "TF302") == []
+
+
+def test_a_signing_key_a_helper_generates_and_keeps_in_a_file_is_reported_at_the_write():
+    facts = _facts(
+        """
+        import os
+
+        def get_secret_key():
+            path = "/data/.key"
+            if os.path.exists(path):
+                with open(path) as f:
+                    return f.read()
+            new_key = os.urandom(32).hex()
+            with open(path, "w") as f:
+                f.write(new_key)
+            return new_key
+
+        def get_invite():
+            code = os.urandom(8).hex()
+            with open("/tmp/code", "w") as f:
+                f.write(code)
+            return code
+
+        app.config["SECRET_KEY"] = get_secret_key()
+        INVITE = get_invite()
+        SESSION_SECRET = get_invite()
+        """, "python.secret_random_fallback", path="app/__init__.py")
+    assert sorted((f.line, f.env_key, f.persisted, f.function) for f in facts) == [
+        (11, "SECRET_KEY", True, "get_secret_key"), (17, "SESSION_SECRET", True, "get_invite")]
+
+
+def test_a_key_helper_that_never_writes_its_key_keeps_nothing():
+    facts = _facts(
+        """
+        import os
+
+        def get_secret_key():
+            new_key = os.urandom(32).hex()
+            print(new_key)
+            return new_key
+
+        SECRET_KEY = get_secret_key()
+        """, "python.secret_random_fallback", path="app/__init__.py")
+    assert [f.persisted for f in facts] == []
+
+
+def test_django_media_is_reported_at_the_media_root_of_the_deployed_settings(tmp_path, catalogue):
+    models = 'from django.db import models\n\nclass Doc(models.Model):\n    f = models.FileField(upload_to="l/")\n'
+    with_root = {"library/models.py": models,
+                 "mysite/settings.py": 'INSTALLED_APPS = ["library"]\nROOT_URLCONF = "mysite.urls"\nMEDIA_ROOT = "/media"\n'}
+    assert _findings(tmp_path / "a", catalogue, with_root, "TF605") == [("mysite/settings.py", 3, "warning")]
+    without = {"library/models.py": models, "mysite/settings.py": 'INSTALLED_APPS = ["library"]\nROOT_URLCONF = "mysite.urls"\n'}
+    assert _findings(tmp_path / "b", catalogue, without, "TF605") == [("library/models.py", 4, "warning")]
+    # a MEDIA_ROOT chosen by a flag only places the finding: the severity follows the storage, not that branch
+    flagged = {"library/models.py": models,
+               "mysite/settings.py": 'import os\nINSTALLED_APPS = ["library"]\nROOT_URLCONF = "mysite.urls"\n'
+                                   'if os.environ.get("DOCKER"):\n    MEDIA_ROOT = "/media"\n'}
+    assert _findings(tmp_path / "c", catalogue, flagged, "TF605") == [("mysite/settings.py", 5, "warning")]
+
+
+START_CALLS = {
+    "recipes/db/init_db.py": "from alembic import command\n\ndef main():\n    command.upgrade(None, 'head')\n\n"
+                             "def unused():\n    command.upgrade(None, 'head')\n",
+    "recipes/jobs.py": "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+                       "def setup():\n    BackgroundScheduler().start()\n",
+    "recipes/app.py": "from contextlib import asynccontextmanager\nfrom fastapi import FastAPI\nimport logging\n"
+                      "from recipes import jobs\n\n@asynccontextmanager\nasync def lifespan(_):\n"
+                      "    import recipes.db.init_db as init_db\n    init_db.main()\n    logging.basicConfig()\n"
+                      "    yield\n\napp = FastAPI(lifespan=lifespan)\njobs.setup()\n\n"
+                      "@app.get('/')\ndef index():\n    jobs.setup()\n",
+}
+
+
+def test_start_up_code_names_the_functions_of_other_modules_it_calls():
+    refs = _facts(START_CALLS["recipes/app.py"], "python.module_refs", path="recipes/app.py")
+    # the lifespan's and the web module body's calls; not the standard library's, not a request handler's
+    assert refs[0].start_calls == ("recipes.db.init_db.main", "fastapi.FastAPI", "recipes.jobs.setup")
+    relative = _facts("from flask import Flask\nfrom . import jobs\n\ndef create_app():\n    jobs.setup()\n"
+                      "    return Flask(__name__)\n", "python.module_refs", path="recipes/factory.py")
+    assert relative[0].start_calls == ("recipes.jobs.setup", "flask.Flask")
+
+
+def test_what_a_called_function_runs_is_start_up_code_one_hop_away(tmp_path, catalogue):
+    assert _findings(tmp_path, catalogue, START_CALLS, "TF1202") == [("recipes/db/init_db.py", 4, "warning")]
+    assert _findings(tmp_path, catalogue, START_CALLS, "TF611") == [("recipes/jobs.py", 4, "warning")]
+    messages = [f.message for f in run([tmp_path], Settings(root=tmp_path), catalogue).findings if f.rule == "TF611"]
+    assert "function `setup()` (called by start-up code in recipes/app.py)" in messages[0]
+
+
+def test_a_migration_helper_called_at_start_is_reported_where_it_is_called(tmp_path, catalogue):
+    files = {"app/db.py": "from alembic import command\n\ndef migrate_db():\n    command.upgrade(None, 'head')\n",
+             "app/main.py": "from fastapi import FastAPI\nfrom app.db import migrate_db\n\napp = FastAPI()\n\n"
+                            "@app.on_event('startup')\ndef start():\n    migrate_db()\n"}
+    assert _findings(tmp_path, catalogue, files, "TF1202") == [("app/main.py", 8, "warning")]
+
+
+def test_django_media_is_one_finding_at_the_media_root_most_deployed_settings_use(tmp_path, catalogue):
+    models = 'from django.db import models\n\nclass Doc(models.Model):\n    f = models.FileField(upload_to="l/")\n'
+    files = {"library/models.py": models,
+             "conf/settings/base.py": 'INSTALLED_APPS = ["library"]\nROOT_URLCONF = "conf.urls"\nMEDIA_ROOT = "/media"\n',
+             "conf/settings/staging.py": 'from .base import *\nMEDIA_ROOT = "/srv/media"\n',
+             "conf/settings/web.py": "from .base import *\n", "conf/settings/worker.py": "from .base import *\n"}
+    assert _findings(tmp_path, catalogue, files, "TF605") == [("conf/settings/base.py", 3, "warning")]
+
+
+def test_a_thread_a_start_up_helper_of_another_module_starts_is_not_followed(tmp_path, catalogue):
+    files = {"app/metrics.py": "import threading\n\ndef start_refresher():\n    threading.Thread(target=print).start()\n",
+             "app/main.py": "from fastapi import FastAPI\nfrom app import metrics\n\napp = FastAPI()\n"
+                            "metrics.start_refresher()\n"}
+    assert _findings(tmp_path, catalogue, files, "TF612") == []
