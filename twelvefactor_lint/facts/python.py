@@ -33,8 +33,9 @@ class PythonFact(Fact):
     set_again_by: str = doc("The settings modules production deploy files name (`DJANGO_SETTINGS_MODULE`), each of "
                             "which sets this base settings module's value again, in words (settings `app.settings.prod` "
                             "that docker-compose.yml runs), from link.python: the processes those files run do not "
-                            "run this value, whatever their environment; or the production config classes built on this config class that "
-                            "each set it again (`config class `Production``, from the analyzer); `\"\"` otherwise.",
+                            "run this value, whatever their environment; or the production config classes built on this "
+                            "config class that each set it again (config class `Production`, from the analyzer); "
+                            "`\"\"` otherwise.",
                             default="")
     also_run_by: str = doc("With `set_again_by`: a production-named settings module the code falls back to when "
                            "DJANGO_SETTINGS_MODULE is unset (wsgi.py's `setdefault`), in words, that does not set the "

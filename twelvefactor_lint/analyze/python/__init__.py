@@ -36,9 +36,9 @@ from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.analyze.python.worker_loops import worker_loops
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
-from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")

@@ -128,8 +128,8 @@ def _returned_read(node: ast.AST, names: Names) -> str | None:
         return None
     helper = names.functions.get(node.func.id)
     params = [a.arg for a in helper.args.args] if helper else []
-    reads = params and any(isinstance(inner, (ast.Call, ast.Subscript)) and reads_parameter(inner, params[0], names)
-                           for inner in walk(helper))
+    reads = helper is not None and bool(params) and any(
+        isinstance(inner, (ast.Call, ast.Subscript)) and reads_parameter(inner, params[0], names) for inner in walk(helper))
     return node.args[0].value if reads else None
 
 

@@ -154,7 +154,8 @@ def _set_again_by_subclasses(names: Names, name: str, key: str) -> str:
 
     def chain(start: str) -> list[str]:
         """`start` and its module bases up to (not including) `name`, nearest first; [] when not built on `name`."""
-        path, pending, seen = [], [start], set()
+        path: list[str] = []
+        pending, seen = [start], set()
         while pending:
             current = pending.pop(0)
             if current == name:
