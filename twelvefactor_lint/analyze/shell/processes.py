@@ -144,21 +144,23 @@ def shell_script(argv: tuple[str, ...]) -> str | None:
 
 
 def expand(commands: list[SimpleCommand], depth: int = 0) -> list[SimpleCommand]:
-    """Replace `sh -c "..."` commands by the commands of their script, wrappers removed."""
+    """Replace `sh -c "..."` commands by the commands of their script, wrappers removed. An `exec`-ed shell whose
+    script is one command (`exec sh -c "$@"`) is that command in the script's place: the script is replaced by the
+    shell, and the shell runs nothing else."""
     result = []
     for command in commands:
         argv = unwrap(command.argv)
         script = shell_script(argv)
+        execs = command.exec or "exec" in command.argv[: len(command.argv) - len(argv)]
         if script is not None and depth < 5:
             inner = expand(parse(script), depth + 1)
             for index, nested in enumerate(inner):
                 connector = command.connector if index == len(inner) - 1 else nested.connector
                 result.append(replace(nested, background=nested.background or command.background,
                                       repeated=nested.repeated or command.repeated, connector=connector,
-                                      line=command.line))
+                                      line=command.line, exec=nested.exec or execs and len(inner) == 1))
         elif argv:
-            execs = "exec" in command.argv[: len(command.argv) - len(argv)]
-            result.append(replace(command, argv=argv, exec=command.exec or execs))
+            result.append(replace(command, argv=argv, exec=execs))
     return result
 
 
@@ -168,7 +170,7 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
     found = []
     for index, command in enumerate(commands):
         name, args = command.program, command.argv[1:]
-        followed = any(c.program not in _TRIVIAL for c in commands[index + 1:])
+        followed = _followed(commands, index)
         text = " ".join(command.argv)
         if name in PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
@@ -177,9 +179,20 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
         elif command.background and (followed or command.repeated) and name not in SHORT_LIVED \
                 and not _waited_for(commands, index):
             found.append(ExtraProcess(BACKGROUND, name, text, command.line, _stopped_together(commands, index)))
-        elif followed and _daemonizes(name, args):
+        elif forks_away(commands, index):
             found.append(ExtraProcess(DAEMON, name, text, command.line))
     return found
+
+
+def _followed(commands: list[SimpleCommand], index: int) -> bool:
+    return any(c.program not in _TRIVIAL for c in commands[index + 1:])
+
+
+def forks_away(commands: list[SimpleCommand], index: int) -> bool:
+    """Whether the command at `index` is a daemon that forks into the background and returns while more commands
+    follow (`nginx` then `./start_gunicorn.sh`): an extra process, never the one the script exists to run."""
+    command = commands[index]
+    return _followed(commands, index) and _daemonizes(command.program, command.argv[1:])
 
 
 def _waited_for(commands: list[SimpleCommand], index: int) -> bool:
