@@ -153,3 +153,14 @@ def test_a_services_volumes_and_the_volume_it_shares_are_one_finding(tmp_path):
     (finding,) = json.loads(cli("--format", "json", "--select", "TF616", str(tmp_path / "v")).stdout)["findings"]
     assert finding["line"] == 5
     assert sorted(r["line"] for r in finding["related"]) == [6, 10]
+
+
+def test_one_log_file_appended_to_twice_is_one_finding_and_two_files_are_two(tmp_path):
+    code = ('def run(crawl):\n    debug_log = "/tmp/crawl_debug.log"\n    with open(debug_log, "a") as f:\n'
+            '        f.write("start")\n    crawl.go()\n    with open(debug_log, "a") as f:\n        f.write("done")\n'
+            '    with open("audit.log", "a") as f:\n        f.write("ran")\n')
+    write_tree(tmp_path / "l", {"crawl.py": code})
+    findings = json.loads(cli("--format", "json", "--select", "TF1101", str(tmp_path / "l")).stdout)["findings"]
+    assert [(f["line"], "`debug_log`" in f["message"]) for f in findings] == [(3, True), (8, False)]
+    assert findings[0]["related"] == [{"path": "crawl.py", "line": 6, "column": 10}]
+    assert "related" not in findings[1]

@@ -24,7 +24,8 @@ _BRIEF_LISTED = 3
 _REPEATED = 3
 """In one file, a pattern is repeated from its third occurrence: two are still read as two problems
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
-same committed value twice (factor III: one URL with one password in two settings), one secret to rotate, the
+same committed value twice (factor III: one URL with one password in two settings) or one log file written twice
+(`_ONE_LOG`), one secret to rotate, the
 same piece of state twice (`_NAMES_STATE_FIRST`), one module's coordination twice (`_ONE_STORE`) and one compose
 file's habit twice (`_ONE_HABIT`)."""
 _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
@@ -38,13 +39,16 @@ chart's values) are one secret to rotate."""
 _ONE_STORE = {"TF615"}
 """Rules about where a module coordinates its processes: two findings of one kind in one file (two in-memory rate
 limiters of one module, `limiter_global` and `limiter`) are one decision, pointing them at one shared store."""
+_ONE_LOG = {"TF1101"}
+"""Rules whose findings name the log they write: the same message twice in one file (`open(debug_log, "a")` at the
+start and the end of one function) is one log file to move to stdout, however often it is written."""
 _ONE_HABIT = {"TF803"}
 """Rules about a habit of a whole file: `container_name` on the app and on the worker of one compose file is one
 habit to drop, reported on the first with the other as related."""
 
 
 def _repeated(group: list[Finding]) -> bool:
-    same_value = group[0].factor == "III" and len({f.message for f in group}) == 1
+    same_value = (group[0].factor == "III" or group[0].rule in _ONE_LOG) and len({f.message for f in group}) == 1
     same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND and _about(group[0]) != ""
     return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state
                                                            or group[0].rule in _ONE_STORE | _ONE_HABIT)
