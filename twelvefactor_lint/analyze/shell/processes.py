@@ -198,12 +198,14 @@ def forks_away(commands: list[SimpleCommand], index: int) -> bool:
 def _waited_for(commands: list[SimpleCommand], index: int) -> bool:
     """`tail -f log & wait $!`: the script waits on the process it just backgrounded, the foreground idiom of a
     script that traps signals; the next command being `wait` (or, past quick ones such as `trap` and `echo`, a
-    `wait` for every child or the last one) makes it the container's one process. Not in a loop's body, which
-    backgrounds one a turn."""
+    `wait` for every child, the last one or one a variable holds: `PID=$!; trap "kill -INT -$PID" INT; wait $PID`,
+    as wait-for-it runs its timed child) makes it the container's one process, or a step the script waits for
+    before going on. Not in a loop's body, which backgrounds one a turn."""
     rest = commands[index + 1:]
     if commands[index].repeated or not rest:
         return False
-    wait = next((i for i, c in enumerate(rest) if c.argv in (("wait",), ("wait", "$!"))), None)
+    wait = next((i for i, c in enumerate(rest) if c.program == "wait" and len(c.argv) <= 2
+                 and all(_EXPANSION.match(a) or a == "$!" for a in c.argv[1:])), None)
     return rest[0].program == "wait" or wait is not None and \
         all(not c.background and c.program in SHORT_LIVED for c in rest[:wait])
 
