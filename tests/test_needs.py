@@ -100,6 +100,8 @@ def test_selecting_only_the_tool_rules_judges_every_role(catalogue):
     (b"from .base import *\n", True), (b"from x import \\\n    *\n", True), (b"RATELIMIT_STORAGE_URI = 'redis://'\n", True),
     (b"from django.urls import path\nurlpatterns = [path('', v)]\n", True),
     (b"from django.urls import reverse\nreverse('x')\n", False), (b"import os\nos.path.join('a')\n", False),
+    (b"from setuptools import setup\nsetup(name='app')\n", True), (b"import setuptools\nsetuptools.setup(name='a')\n", True),
+    (b"from distutils.core import setup\nsetup(name='app')\n", True), (b"name = 'setuptools'\n", False),
 ])
 def test_the_byte_scan_for_context(text, expected):
     assert needs.may_provide_context(text) is expected
@@ -111,3 +113,11 @@ def test_the_byte_scan_for_context(text, expected):
 ])
 def test_the_byte_scan_for_directives(text, expected):
     assert may_hold_directive(text) is expected
+
+
+@pytest.mark.parametrize("rel, expected", [
+    ("app/data.py", True), ("src/app/data.py", True), ("app/data/__init__.py", True), ("data.py", False),
+    ("app/metadata.py", False), ("other/data.py", False), ("app/views.py", True), ("app/views/room.py", False),
+])
+def test_a_file_provides_a_wanted_module_by_its_name_or_a_dotted_suffix(rel, expected):
+    assert needs.provides(rel, {"app.data", "views"}) is expected

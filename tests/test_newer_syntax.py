@@ -173,3 +173,64 @@ def test_libcst_decides_in_a_process_of_its_own_and_one_that_dies_is_replaced():
     done = subprocess.run([sys.executable, "-c", probe, NEWER], capture_output=True, text=True, check=True, cwd=REPO)
     # the dead checker's question gets "no" (as when libcst crashes on a file); the next one a new checker
     assert done.stdout.split() == ["True", "False", "False", "True", "False"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers share the checker where they fork")
+def test_a_project_needing_a_newer_python_shares_one_checker_with_the_workers_it_forks(tmp_path):
+    """libcst is imported once per run, not once per worker; a shared checker that dies leaves each process to
+    start its own, and no question goes unanswered."""
+    probe = """
+import os, pathlib, sys
+from twelvefactor_lint.analyze.python import newer
+newer_file = sys.argv[1].encode()
+root = pathlib.Path(sys.argv[2])
+newer.share(root / "old")
+unshared = newer._Checker._shared is None
+newer.share(root / "new")
+shared = newer._Checker._shared
+answers = []
+for _ in range(2):
+    read, write = os.pipe()
+    if os.fork() == 0:
+        fine = newer.is_newer_syntax(newer_file) and not newer.is_newer_syntax(b"def f(:\\n")
+        os.write(write, b"1" if fine and newer._Checker.here() is shared and newer._Checker._running is None else b"0")
+        os._exit(0)
+    os.close(write)
+    answers.append(os.read(read, 1).decode())
+    os.wait()
+shared.process.kill()
+print(unshared, *answers, newer.is_newer_syntax(newer_file), newer._Checker._shared is None)
+"""
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.8"\n')
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.99,<4"\n')
+    done = subprocess.run([sys.executable, "-c", probe, NEWER, str(tmp_path)], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    assert done.stdout.split() == ["True", "1", "1", "True", "True"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12) or not sys.platform.startswith("linux"),
+                    reason="the running Python reads 3.12 syntax itself; workers share the checker where they fork")
+def test_a_cold_run_over_workers_starts_one_checker_for_all_of_them(tmp_path, path_with, catalogue, monkeypatch):
+    path_with(None)
+    started = tmp_path / "started"
+    start_own = newer.start_own
+
+    def noted(code):
+        with open(started, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return start_own(code)
+
+    monkeypatch.setattr(newer, "start_own", noted)
+    monkeypatch.setattr(newer._Checker, "_shared", None)
+    project = tmp_path / "project"
+    for number in range(60):
+        (project / "shop" / f"module{number}.py").parent.mkdir(parents=True, exist_ok=True)
+        (project / "shop" / f"module{number}.py").write_text(NEWER if number % 20 == 0 else f"LIMIT = {number}\n")
+    (project / "pyproject.toml").write_text('[project]\nname = "shop"\nrequires-python = ">=3.12"\n')
+    result = run([project], Settings(root=project, jobs=2, cache=False), catalogue)
+    assert sorted(s.path for s in result.skipped if s.reason.startswith(NEWER_SYNTAX)) == [
+        "shop/module0.py", "shop/module20.py", "shop/module40.py"]
+    assert started.read_text().split() == [str(os.getpid())]
+    newer._Checker._shared.stop()

@@ -14,6 +14,8 @@ from conftest import REPO, STATEFUL_FLASK_APP, write_tree
 from twelvefactor_lint import runner
 from twelvefactor_lint.cli import main
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.discover.scope import PROD
+from twelvefactor_lint.discover.walk import PYTHON, SourceFile
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra import pool
 from twelvefactor_lint.runner import run
@@ -112,3 +114,14 @@ def test_the_per_file_time_limit_holds_inside_workers(tmp_path, catalogue, monke
     assert time.monotonic() - started < 15
     assert {s.path: s.reason for s in result.skipped} == {"special.py": "analysis took longer than 0.5 s"}
     assert len([f for f in result.findings if f.rule == "TF601"]) == 8
+
+
+def test_the_largest_files_are_analyzed_first_and_outcomes_keep_the_sources_order(tmp_path, monkeypatch):
+    write_tree(tmp_path, {"a.py": "A = 1\n", "b.py": "B = 1\n" * 200, "c.py": "C = 1\n" * 20, "d.py": "D = 1\n" * 2000})
+    sources = [SourceFile(str(tmp_path / name), name, PYTHON, PROD) for name in ("a.py", "b.py", "c.py", "d.py")]
+    seen = []
+    analyze = runner.analyze_file
+    monkeypatch.setattr(runner, "analyze_file", lambda source, **options: seen.append(source.rel) or analyze(source, **options))
+    outcomes = runner.analyze_all(sources, Settings(root=tmp_path, jobs=1, cache=False))
+    assert seen == ["d.py", "b.py", "c.py", "a.py"]
+    assert [outcome.facts[0].path for outcome in outcomes] == ["a.py", "b.py", "c.py", "d.py"]

@@ -32,3 +32,14 @@ def test_a_test_read_at_runtime_gives_both_branches_with_its_text():
 
 def test_a_negated_type_checking_test_is_a_runtime_branch():
     assert _branches("if not TYPE_CHECKING:\n    DEBUG = True\n") == [(2, 2, "when `not TYPE_CHECKING`")]
+
+
+def test_a_setting_under_a_runtime_test_carries_it():
+    """The analyzer finds runtime branches only in a module that sets something (only a setting takes the test)."""
+    from twelvefactor_lint.analyze.python import analyze
+    from twelvefactor_lint.facts.python import Setting
+
+    source = b'if row.mode == "Development":\n    DEBUG = True\nelse:\n    DEBUG = False\n'
+    settings = [f for f in analyze("app/settings.py", source).facts if isinstance(f, Setting)]
+    assert [(f.key, f.runtime_test) for f in settings] == [("DEBUG", "when `row.mode == 'Development'`"),
+                                                          ("DEBUG", "unless `row.mode == 'Development'`")]

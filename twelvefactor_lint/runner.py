@@ -6,6 +6,7 @@ snapshot (`infra.snapshot`) never loads them.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -107,15 +108,37 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
         progress.advance(cached)
     from twelvefactor_lint.infra import pool
 
+    _share_checker(settings.root, len(missing))  # before workers fork
+    order = sorted(missing, key=lambda i: -_size(sources[i]))  # the largest first: see `_size`
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
-    fresh = pool.map_in_order(work, [sources[i] for i in missing], settings.jobs,
+    fresh = pool.map_in_order(work, [sources[i] for i in order], settings.jobs,
                               lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1,
                               progress=(lambda done: progress.advance(cached + done)) if progress is not None else None)
-    for i, outcome in zip(missing, fresh, strict=True):
+    for i, outcome in sorted(zip(order, fresh, strict=True), key=lambda pair: pair[0]):
         outcomes[i] = outcome
         if store and isinstance(outcome, (FileAnalysis, CachedSkip)):
             store.store(sources[i], outcome)
     return cast(list[FileAnalysis | str], outcomes)  # every None is filled
+
+
+def _share_checker(root: Path, files: int) -> None:
+    """One libcst checker for the run's processes, when the project needs a newer Python (`newer.share`) and
+    there are `files` enough to analyze for workers."""
+    from twelvefactor_lint.analyze.python import newer
+    from twelvefactor_lint.infra.pool import MIN_ITEMS_PER_WORKER
+
+    if files >= 2 * MIN_ITEMS_PER_WORKER:
+        newer.share(root)
+
+
+def _size(source: SourceFile) -> int:
+    """The largest files are analyzed first: their trees are the most memory an analysis takes, best taken before
+    the project's facts have piled up (with `--jobs 1` a run's peak is that sum), and over workers the longest
+    files started last would leave one worker busy while the others wait. The outcomes keep the sources' order."""
+    try:
+        return os.stat(source.path).st_size
+    except OSError:
+        return 0
 
 
 def _open_cache(settings: Settings) -> FactsCache | None:
@@ -368,9 +391,11 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
         return started.replayed
     from twelvefactor_lint.link import needs
 
+    store = _open_cache(settings)
+    if focus is None and (store is None or store.empty):  # a cold run: libcst imported beside the work below
+        _share_checker(settings.root, sum(s.kind == PYTHON for s in started.found.files))
     catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
-    store = _open_cache(settings)
     probes = Probes(settings.root.resolve())
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
     explicit = started.explicit

@@ -139,6 +139,11 @@ class FactsCache:
         self._stats: dict[str, tuple[int, int, int]] = {}
         """Each file's (size, mtime, inode) as a lookup found it: what an entry made from it is kept under."""
 
+    @property
+    def empty(self) -> bool:
+        """No analysis kept: a cold run."""
+        return not self._entries
+
     def lookup(self, source: SourceFile, max_size: int) -> FileAnalysis | CachedSkip | None:
         """The cached analysis of `source` as it is now (or why it is skipped), or None."""
         try:

@@ -106,11 +106,18 @@ def _namespace_key(dotted: str) -> str:
     return listed or ".".join(parts[:3])
 
 
+@lru_cache(maxsize=256)
+def _canonical_names(names: frozenset[str], prefixed: bool = False) -> frozenset[str]:
+    """The names canonical (`prefixed`: also without a framework's prefix, `django-`), once per set of names: a
+    project's every import is checked against the same few sets."""
+    found = {_canonical(name) for name in names}
+    return frozenset(found | {_canonical(_FRAMEWORK_PREFIX.sub("", name)) for name in names} if prefixed else found)
+
+
 def _exactly_provided(module: str, dotted: str, distributions: set[str]) -> bool:
     """Whether one of `distributions` surely provides the import: its own name or a known provider; for a
     namespace package, a distribution named after the subpackage (google-cloud-storage for google.cloud.storage)."""
-    canonical = {_canonical(name) for name in distributions}
-    canonical |= {_canonical(_FRAMEWORK_PREFIX.sub("", name)) for name in distributions}
+    canonical = _canonical_names(frozenset(distributions), prefixed=True)
     if any(_canonical(name) in canonical for name in (module, *_known(module, dotted))):
         return True
     if module in NAMESPACES:  # `from google import genai`: any google-* distribution may be the one
@@ -127,7 +134,7 @@ def _provided(module: str, dotted: str, declared: set[str]) -> bool:
     if module in NAMESPACES:  # `google` alone says nothing: google-auth does not provide google.cloud.storage
         return False
     wanted = _canonical(module)
-    canonical = {_canonical(name) for name in declared}
+    canonical = _canonical_names(frozenset(declared))
     if any(wanted in name or name in wanted and len(name) > 3 for name in canonical):
         return True
     return any(_canonical(parent) in canonical for parent in _installers(module.lower()))

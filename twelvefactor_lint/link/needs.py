@@ -59,8 +59,8 @@ def may_provide_context(data: bytes) -> bool:
     the repository builds from its own source: link.dependencies)."""
     if b"RATELIMIT_STORAGE" in data or b"install_requires" in data or _STAR_IMPORT.search(data):
         return True
-    if _SETUP_SCRIPT.search(data) and b"name" in data:
-        return True
+    if (b"setuptools" in data or b"distutils" in data) and _SETUP_SCRIPT.search(data) and b"name" in data:
+        return True  # the words first: a multiline `^` pattern tries every line of every file (most of this scan)
     return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
 
 
@@ -108,5 +108,5 @@ def wanted_words(facts: Iterable[Fact], paths: Iterable[str]) -> set[bytes]:
 
 def provides(rel: str, modules: set[str]) -> bool:
     """Whether the file at `rel` is one of `modules` as linking matches them (the same name, or a dotted suffix)."""
-    module = dotted_module(rel)
-    return any(module == wanted or module.endswith("." + wanted) for wanted in modules)
+    parts = dotted_module(rel).split(".")  # its dotted suffixes looked up, not each module tested (thousands of files)
+    return any(".".join(parts[start:]) in modules for start in range(len(parts)))

@@ -133,7 +133,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
-    runtime = conditions.runtime_branches(index.ifs, found)
+    # only a setting takes a runtime test (`_placed`): most modules set none, and unparsing every `if` is not free
+    runtime = conditions.runtime_branches(index.ifs, found) if any(isinstance(f, Setting) for f in facts) else []
     facts = [_placed(f, contexts, found, runtime) for f in facts]
     declared = setup_declaration(tree, path) if path.rsplit("/", 1)[-1] == "setup.py" else None
     return FileAnalysis((*facts, *([declared] if declared else [])), _directives(data, text))

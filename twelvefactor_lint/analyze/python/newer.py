@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
+import sys
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.analyze import Unanalyzable
 from twelvefactor_lint.facts import FileAnalysis
@@ -102,32 +106,64 @@ class _Checker:
     the rest: its import and its trees (several MB for a long module) never grow the analyzing process, which
     holds a project's facts or runs beside others. It stops when this process exits (or, killed, when its input
     closes). A checker that cannot start says "not newer syntax" (as libcst failing to parse does) for every file;
-    one that dies on a file, or is stopped mid-question by a time limit, is started again for the next."""
+    one that dies on a file, or is stopped mid-question by a time limit, is started again for the next.
+
+    A run that expects such files (`share`) starts one before its workers fork, and they ask it in turn (a lock
+    around each question): libcst is imported once, while the run is still on one core, not once per worker."""
 
     _running: _Checker | None = None
+    _shared: _Checker | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, shared: bool = False) -> None:
         self.owner = os.getpid()
         self.process: OwnProcess[bytes] | None = None
+        self.lock: Any = None
+        self.greeted: Any = None
         try:
             self.process = start_own(_CHECK)
         except (OSError, ValueError):
             return
-        if self._read() != b".":
-            self.stop()
         import multiprocessing.util  # its exit hook runs in worker processes too, where atexit's do not
 
-        multiprocessing.util.Finalize(self, self.stop, exitpriority=10)
+        if shared:  # its greeting is read by the first question, whichever process asks it
+            context = multiprocessing.get_context("fork")
+            self.lock, self.greeted = context.Lock(), context.RawValue("b", 0)
+        elif self._read() != b".":
+            self.stop()
+        multiprocessing.util.Finalize(self, self.stop, exitpriority=10)  # in its owner alone: forks inherit it
 
     @classmethod
     def here(cls) -> _Checker:
-        """This process's checker (a forked worker starts its own: its parent's pipes are not its to use)."""
+        """The run's shared checker, else this process's (a forked worker starts its own: its parent's pipes are
+        not its to use)."""
+        if cls._shared is not None:
+            return cls._shared
         if cls._running is None or cls._running.owner != os.getpid():
             with paused():  # the process's cost, not the first file's
                 cls._running = _Checker()
         return cls._running
 
     def parses(self, data: bytes) -> bool:
+        if self.lock is None:
+            return self._ask(data)
+        if not self.lock.acquire(timeout=_SHARED_WAIT):  # its holder was killed mid-question: this process's own
+            _Checker._shared = None
+            return _Checker.here().parses(data)
+        try:
+            if not self.greeted.value:
+                with paused():  # the import, the run's cost
+                    greeting = self._read()
+                self.greeted.value = greeting == b"."
+            if self.greeted.value:
+                verdict = self._ask(data)
+                if self.process is not None:
+                    return verdict
+        finally:
+            self.lock.release()
+        _Checker._shared = None  # it failed: this process asks its own from now on, as it would have
+        return _Checker.here().parses(data)
+
+    def _ask(self, data: bytes) -> bool:
         if self.process is None or self.process.stdin is None:
             return False
         try:
@@ -145,22 +181,49 @@ class _Checker:
 
     def _drop(self) -> None:
         self.stop()
-        _Checker._running = None
+        if _Checker._shared is self:
+            _Checker._shared = None
+        else:
+            _Checker._running = None
 
     def _read(self) -> bytes:
         return self.process.stdout.read(1) if self.process is not None and self.process.stdout is not None else b""
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is not None:
+        if process is None:
+            return
+        if os.getpid() == self.owner:
             process.kill()
             process.wait()
-            for pipe in (process.stdin, process.stdout):
-                if pipe is not None:
-                    try:
-                        pipe.close()
-                    except OSError:  # what a dead checker's input still buffered cannot be written
-                        pass
+        else:  # a worker stopping the shared checker, which is not its child
+            with suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:  # what a dead checker's input still buffered cannot be written
+                    pass
+
+
+_SHARED_WAIT = 5.0
+"""Seconds a worker waits for the shared checker before it starts its own (a worker killed while asking holds it)."""
+_LOWER_BOUND = re.compile(r"(?:>=|~=|==|>)\s*3\.(\d+)")
+
+
+def share(root: Path) -> None:
+    """Start the shared checker now, before workers fork, when the project says it needs a newer Python than this
+    one (`requires-python`): such a project has files of newer syntax, and each worker would import libcst for them.
+    Where workers do not fork (macOS, Windows) each keeps its own."""
+    from twelvefactor_lint.config import requires_python
+
+    wanted = requires_python(root) or ""
+    if _Checker._shared is not None or not sys.platform.startswith("linux") or not any(
+            int(minor) > sys.version_info.minor for minor in _LOWER_BOUND.findall(wanted)):
+        return
+    checker = _Checker(shared=True)
+    _Checker._shared = checker if checker.process is not None else None
 
 
 def _bracket_depth(data: bytes) -> int:
