@@ -3,12 +3,12 @@
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
-other directories, are one thing to fix; so is one secret variable read alike in several modules; so are several findings of one rule on one line of a deploy file
-(`npm install && npm run build` in one compose `command:`). Findings `--fix` can fix are never folded: the fixer edits
-each place it is told about. The first occurrence (across files: the primary file, the one with the
-shortest name) stays, with its fingerprint so baselines and judgments keep matching; its message ends
-with "and N more" and the other locations, and its `related` keeps every one of them (JSON `related`,
-SARIF `relatedLocations`, the HTML report).
+other directories, are one thing to fix; so is one secret variable read alike in several modules; so are several
+findings of one rule on one line of a deploy file (`npm install && npm run build` in one compose `command:`).
+Findings `--fix` can fix are never folded: the fixer edits each place it is told about. The first occurrence
+(across files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
+judgments keep matching; its message ends with "and N more" and the other locations, and its `related` keeps every
+one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
 """
 
 from __future__ import annotations
