@@ -153,3 +153,26 @@ def test_a_services_volumes_and_the_volume_it_shares_are_one_finding(tmp_path):
     (finding,) = json.loads(cli("--format", "json", "--select", "TF616", str(tmp_path / "v")).stdout)["findings"]
     assert finding["line"] == 5
     assert sorted(r["line"] for r in finding["related"]) == [6, 10]
+
+
+def test_one_log_file_appended_to_twice_is_one_finding_and_two_files_are_two(tmp_path):
+    code = ('def run(crawl):\n    debug_log = "/tmp/crawl_debug.log"\n    with open(debug_log, "a") as f:\n'
+            '        f.write("start")\n    crawl.go()\n    with open(debug_log, "a") as f:\n        f.write("done")\n'
+            '    with open("audit.log", "a") as f:\n        f.write("ran")\n')
+    write_tree(tmp_path / "l", {"crawl.py": code})
+    findings = json.loads(cli("--format", "json", "--select", "TF1101", str(tmp_path / "l")).stdout)["findings"]
+    assert [(f["line"], "`debug_log`" in f["message"]) for f in findings] == [(3, True), (8, False)]
+    assert findings[0]["related"] == [{"path": "crawl.py", "line": 6, "column": 10}]
+    assert "related" not in findings[1]
+
+
+def test_one_secret_variable_read_alike_in_two_modules_is_one_finding_where_it_is_read_at_import(tmp_path):
+    write_tree(tmp_path / "v", {
+        "web.py": 'import os\n\n\ndef configure(app):\n    app.secret = os.environ.get("APP_SECRET_KEY", "!secret")\n',
+        "conf/settings.py": 'import os\n\nSECRET_KEY = os.getenv("APP_SECRET_KEY", "!secret")\n',
+        "conf/tokens.py": 'import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "!secret")\n'})
+    findings = json.loads(cli("--format", "json", "--select", "TF302", str(tmp_path / "v")).stdout)["findings"]
+    assert [(f["path"], f["line"]) for f in findings] == [("conf/settings.py", 3), ("conf/tokens.py", 3)]
+    assert [(r["path"], r["line"], "function `configure()`" in r["message"]) for r in findings[0]["related"]] == [
+        ("web.py", 5, True)]
+    assert "(and 1 more in other files: web.py:5)" in findings[0]["message"]

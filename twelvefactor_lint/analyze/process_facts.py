@@ -23,6 +23,7 @@ from twelvefactor_lint.analyze.shell.processes import (
     ExtraProcess,
     expand,
     extra_processes,
+    forks_away,
     shell_script,
     signals_group,
     started_scripts,
@@ -221,9 +222,10 @@ def _idle(commands: list[SimpleCommand], roles: list[str | None]) -> bool:
 
 
 def _main_index(commands: list[SimpleCommand], roles: list[str | None]) -> int | None:
-    """The process the declaration exists to run: the last long-running command, else the last one."""
+    """The process the declaration exists to run: the last long-running command, else the last one. A daemon that
+    forks into the background while more follows (`nginx` before the app server) is an extra process, never it."""
     for index in range(len(commands) - 1, -1, -1):
-        if roles[index] in P.LONG_RUNNING:
+        if roles[index] in P.LONG_RUNNING and not forks_away(commands, index):
             return index
     for index in range(len(commands) - 1, -1, -1):
         if commands[index].program not in SHORT_LIVED:

@@ -3,12 +3,12 @@
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
-other directories, are one thing to fix; so are several findings of one rule on one line of a deploy file
-(`npm install && npm run build` in one compose `command:`). Findings `--fix` can fix are never folded: the fixer edits
-each place it is told about. The first occurrence (across files: the primary file, the one with the
-shortest name) stays, with its fingerprint so baselines and judgments keep matching; its message ends
-with "and N more" and the other locations, and its `related` keeps every one of them (JSON `related`,
-SARIF `relatedLocations`, the HTML report).
+other directories, are one thing to fix; so is one secret variable read alike in several modules; so are several
+findings of one rule on one line of a deploy file (`npm install && npm run build` in one compose `command:`).
+Findings `--fix` can fix are never folded: the fixer edits each place it is told about. The first occurrence
+(across files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
+judgments keep matching; its message ends with "and N more" and the other locations, and its `related` keeps every
+one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ _BRIEF_LISTED = 3
 _REPEATED = 3
 """In one file, a pattern is repeated from its third occurrence: two are still read as two problems
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
-same committed value twice (factor III: one URL with one password in two settings), one secret to rotate, the
+same committed value twice (factor III: one URL with one password in two settings) or one log file written twice
+(`_ONE_LOG`), one secret to rotate, the
 same piece of state twice (`_NAMES_STATE_FIRST`), one module's coordination twice (`_ONE_STORE`) and one compose
 file's habit twice (`_ONE_HABIT`)."""
 _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
@@ -38,13 +39,20 @@ chart's values) are one secret to rotate."""
 _ONE_STORE = {"TF615"}
 """Rules about where a module coordinates its processes: two findings of one kind in one file (two in-memory rate
 limiters of one module, `limiter_global` and `limiter`) are one decision, pointing them at one shared store."""
+_ONE_LOG = {"TF1101"}
+"""Rules whose findings name the log they write: the same message twice in one file (`open(debug_log, "a")` at the
+start and the end of one function) is one log file to move to stdout, however often it is written."""
+_ONE_VARIABLE = {"TF302"}
+"""Rules about how the code reads one variable: the same variable read alike (one message template, one severity) in
+several modules (the settings and a middleware both falling back to a literal `KHOJ_DJANGO_SECRET_KEY`) is one
+variable to require, reported where the read runs first (`_at_import_first`) with the other modules related."""
 _ONE_HABIT = {"TF803"}
 """Rules about a habit of a whole file: `container_name` on the app and on the worker of one compose file is one
 habit to drop, reported on the first with the other as related."""
 
 
 def _repeated(group: list[Finding]) -> bool:
-    same_value = group[0].factor == "III" and len({f.message for f in group}) == 1
+    same_value = (group[0].factor == "III" or group[0].rule in _ONE_LOG) and len({f.message for f in group}) == 1
     same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND and _about(group[0]) != ""
     return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state
                                                            or group[0].rule in _ONE_STORE | _ONE_HABIT)
@@ -80,16 +88,21 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         if finding.rule in _NAMES_STATE_FIRST:
             states.add(same_file)
     groups = _joined(groups, states)
-    within = [(f, said) for key, group in groups.items() for f, said in (
+    templates = {id(finding): template for finding, template in findings}
+    within = [(f, said, templates[id(group[0])]) for key, group in groups.items() for f, said in (
         [(_folded(group, "on this line", _said), group[0].message)] if key[0] == "line"
         else [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
         else [(f, f.message) for f in group])]
-    across: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding, said in within:  # what it said before the note naming its other lines: variants fold alike
-        across.setdefault((finding.rule, finding.severity, said), []).append(finding)
-    return [f for same in across.values() for group in _alternatives(same) for f in (
-        [_folded(sorted(group, key=_primary_first), "in other files", lambda f: f"{f.path}:{f.line}")]
-        if len({f.path for f in group}) == len(group) else group)]
+    across: dict[tuple[str, ...], list[Finding]] = {}
+    for finding, said, template in within:  # what it said before the note naming its other lines: variants fold alike
+        one_variable = finding.rule in _ONE_VARIABLE and _about(finding) != "" and not finding.fixable
+        key = ("variable", finding.rule, finding.severity, template, _about(finding)) if one_variable else (
+            finding.rule, finding.severity, said)
+        across.setdefault(key, []).append(finding)
+    return [f for key, same in across.items() for group in ([same] if key[0] == "variable" else _alternatives(same))
+            for f in ([_folded(sorted(group, key=_at_import_first if key[0] == "variable" else _primary_first),
+                               "in other files", lambda f: f"{f.path}:{f.line}")]
+                      if len({f.path for f in group}) == len(group) else group)]
 
 
 def _joined(groups: dict[tuple[str, ...], list[Finding]], states: set[tuple[str, ...]]) -> dict[
@@ -151,6 +164,12 @@ def _alternative(finding: Finding, other: Finding) -> bool:
 def _primary_first(finding: Finding) -> tuple[int, str]:
     """`docker-compose.yml` speaks for `docker-compose.cuda.yml`: the shortest name is the primary file."""
     return len(finding.path), finding.path
+
+
+def _at_import_first(finding: Finding) -> tuple[bool, str, int]:
+    """A module body's read runs at import, before any function's: it speaks for the others. Until fingerprinted, a
+    Python finding's fingerprint is its fact's anchor, `<function>:<subject>`, empty before the colon at module level."""
+    return not finding.fingerprint.startswith(":"), finding.path, finding.line
 
 
 def _said(finding: Finding) -> str:

@@ -144,21 +144,23 @@ def shell_script(argv: tuple[str, ...]) -> str | None:
 
 
 def expand(commands: list[SimpleCommand], depth: int = 0) -> list[SimpleCommand]:
-    """Replace `sh -c "..."` commands by the commands of their script, wrappers removed."""
+    """Replace `sh -c "..."` commands by the commands of their script, wrappers removed. An `exec`-ed shell whose
+    script is one command (`exec sh -c "$@"`) is that command in the script's place: the script is replaced by the
+    shell, and the shell runs nothing else."""
     result = []
     for command in commands:
         argv = unwrap(command.argv)
         script = shell_script(argv)
+        execs = command.exec or "exec" in command.argv[: len(command.argv) - len(argv)]
         if script is not None and depth < 5:
             inner = expand(parse(script), depth + 1)
             for index, nested in enumerate(inner):
                 connector = command.connector if index == len(inner) - 1 else nested.connector
                 result.append(replace(nested, background=nested.background or command.background,
                                       repeated=nested.repeated or command.repeated, connector=connector,
-                                      line=command.line))
+                                      line=command.line, exec=nested.exec or execs and len(inner) == 1))
         elif argv:
-            execs = "exec" in command.argv[: len(command.argv) - len(argv)]
-            result.append(replace(command, argv=argv, exec=command.exec or execs))
+            result.append(replace(command, argv=argv, exec=execs))
     return result
 
 
@@ -168,7 +170,7 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
     found = []
     for index, command in enumerate(commands):
         name, args = command.program, command.argv[1:]
-        followed = any(c.program not in _TRIVIAL for c in commands[index + 1:])
+        followed = _followed(commands, index)
         text = " ".join(command.argv)
         if name in PROCESS_MANAGERS or (name in _STARTING_MANAGERS and "start" in args):
             found.append(ExtraProcess(PROCESS_MANAGER, name, text, command.line))
@@ -177,20 +179,33 @@ def extra_processes(commands: list[SimpleCommand]) -> list[ExtraProcess]:
         elif command.background and (followed or command.repeated) and name not in SHORT_LIVED \
                 and not _waited_for(commands, index):
             found.append(ExtraProcess(BACKGROUND, name, text, command.line, _stopped_together(commands, index)))
-        elif followed and _daemonizes(name, args):
+        elif forks_away(commands, index):
             found.append(ExtraProcess(DAEMON, name, text, command.line))
     return found
+
+
+def _followed(commands: list[SimpleCommand], index: int) -> bool:
+    return any(c.program not in _TRIVIAL for c in commands[index + 1:])
+
+
+def forks_away(commands: list[SimpleCommand], index: int) -> bool:
+    """Whether the command at `index` is a daemon that forks into the background and returns while more commands
+    follow (`nginx` then `./start_gunicorn.sh`): an extra process, never the one the script exists to run."""
+    command = commands[index]
+    return _followed(commands, index) and _daemonizes(command.program, command.argv[1:])
 
 
 def _waited_for(commands: list[SimpleCommand], index: int) -> bool:
     """`tail -f log & wait $!`: the script waits on the process it just backgrounded, the foreground idiom of a
     script that traps signals; the next command being `wait` (or, past quick ones such as `trap` and `echo`, a
-    `wait` for every child or the last one) makes it the container's one process. Not in a loop's body, which
-    backgrounds one a turn."""
+    `wait` for every child, the last one or one a variable holds: `PID=$!; trap "kill -INT -$PID" INT; wait $PID`,
+    as wait-for-it runs its timed child) makes it the container's one process, or a step the script waits for
+    before going on. Not in a loop's body, which backgrounds one a turn."""
     rest = commands[index + 1:]
     if commands[index].repeated or not rest:
         return False
-    wait = next((i for i, c in enumerate(rest) if c.argv in (("wait",), ("wait", "$!"))), None)
+    wait = next((i for i, c in enumerate(rest) if c.program == "wait" and len(c.argv) <= 2
+                 and all(_EXPANSION.match(a) or a == "$!" for a in c.argv[1:])), None)
     return rest[0].program == "wait" or wait is not None and \
         all(not c.background and c.program in SHORT_LIVED for c in rest[:wait])
 
