@@ -210,11 +210,7 @@ def _collect(node, out: list[SimpleCommand]) -> None:
                 break
             if child.type != "|":
                 patterns.append(_word(child))
-        before = len(out)
-        for child in node.children[len(patterns) * 2:]:
-            _collect(child, out)
-        for index in range(before, len(out)):
-            out[index] = replace(out[index], arm=out[index].arm or "|".join(patterns))
+        _collect_arm(node.children[len(patterns) * 2:], "|".join(patterns), out)
         return
     if node.type == "if_statement" and _dispatch_chain(node, out):
         return
@@ -369,14 +365,14 @@ def _default(word: str, node) -> str:
     `SERVER=${1:-$DEFAULT}` and `DEFAULT="api"`; "" when not known."""
     match = _DEFAULT.fullmatch(word.strip("\"'"))
     variable = _SUBJECT.fullmatch(word.strip("\"'"))
+    root = _root(node)
     if match is None and variable is not None:
-        root = _root(node)
         values = set(_assigned(root, variable[1] or variable[2]))
         match = _DEFAULT.fullmatch(values.pop().strip("\"'")) if len(values) == 1 else None
     default = match[1].strip("\"'") if match else ""
     indirect = _SUBJECT.fullmatch(default)
     if indirect is not None:
-        values = set(_assigned(_root(node), indirect[1] or indirect[2]))
+        values = set(_assigned(root, indirect[1] or indirect[2]))
         default = values.pop().strip("\"'") if len(values) == 1 else ""
     return default
 
@@ -416,6 +412,7 @@ def _dispatch_chain(node, out: list[SimpleCommand]) -> bool:
 
 
 def _collect_arm(body, arm: str, out: list[SimpleCommand]) -> None:
+    """Collect the commands of a dispatcher arm's `body`, each marked with `arm` (unless an inner arm marked it)."""
     before = len(out)
     for child in body:
         _collect(child, out)
