@@ -14,6 +14,7 @@ one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from dataclasses import replace
 
 from twelvefactor_lint.model import Finding, Related
@@ -69,10 +70,8 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     """`findings` with the template each was rendered from; repeats are folded into their first."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     states: set[tuple[str, ...]] = set()
-    on_line: dict[tuple[str, ...], int] = {}
-    for finding, _ in findings:
-        if finding.factor != "tool" and not finding.fixable and not _own_place(finding):
-            on_line[_one_line(finding)] = on_line.get(_one_line(finding), 0) + 1
+    on_line = Counter(_one_line(finding) for finding, _ in findings
+                      if finding.factor != "tool" and not finding.fixable and not _own_place(finding))
     for finding, template in findings:
         if finding.factor == "tool":  # a parse or internal error is about its own file: never folded
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
@@ -80,8 +79,8 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         if finding.fixable:  # --fix edits every place it is told about: a fixable finding stays one per place
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
             continue
-        if on_line.get(_one_line(finding), 0) > 1:
-            groups.setdefault(_one_line(finding), []).append(finding)
+        if on_line[line := _one_line(finding)] > 1:
+            groups.setdefault(line, []).append(finding)
             continue
         same_file = (finding.rule, finding.path, finding.severity, template, _about(finding))
         groups.setdefault(same_file, []).append(finding)
