@@ -234,3 +234,12 @@ def test_a_cold_run_over_workers_starts_one_checker_for_all_of_them(tmp_path, pa
         "shop/module0.py", "shop/module20.py", "shop/module40.py"]
     assert started.read_text().split() == [str(os.getpid())]
     newer._Checker._shared.stop()
+
+
+@pytest.mark.parametrize("wanted, newer_than_running", [
+    (">=3.99", True), ("~=3.99", True), ("==3.99.*", True), (">3.99,<4", True), ("== 3.99", True),
+    (">=3.8", False), ("<3.99", False), ("<3.99,>=3.8", False), (None, False), ("", False), ("not a specifier", False),
+    (">=4.0", False),  # what the regex before it read: a minor version of Python 3 past this one's
+])
+def test_a_lower_bound_past_this_python_is_what_needs_a_newer_one(wanted, newer_than_running):
+    assert newer.needs_newer(wanted) is newer_than_running

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -209,7 +208,7 @@ class _Checker:
 
 _SHARED_WAIT = 5.0
 """Seconds a worker waits for the shared checker before it starts its own (a worker killed while asking holds it)."""
-_LOWER_BOUND = re.compile(r"(?:>=|~=|==|>)\s*3\.(\d+)")
+_LOWER_BOUNDS = frozenset({">=", "~=", "==", "===", ">"})
 
 
 def share(root: Path) -> None:
@@ -218,12 +217,30 @@ def share(root: Path) -> None:
     Where workers do not fork (macOS, Windows) each keeps its own."""
     from twelvefactor_lint.config import requires_python
 
-    wanted = requires_python(root) or ""
-    if _Checker._shared is not None or not sys.platform.startswith("linux") or not any(
-            int(minor) > sys.version_info.minor for minor in _LOWER_BOUND.findall(wanted)):
+    if _Checker._shared is not None or not sys.platform.startswith("linux") or not needs_newer(requires_python(root)):
         return
     checker = _Checker(shared=True)
     _Checker._shared = checker if checker.process is not None else None
+
+
+def needs_newer(wanted: str | None) -> bool:
+    """Whether a `requires-python` specifier sets a lower bound past this Python's version (`>=3.12`, `~=3.13`,
+    `==3.12.*` on 3.11); an upper bound alone, or a specifier that does not parse, is not one."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        specifiers = SpecifierSet(wanted or "")
+    except InvalidSpecifier:
+        return False
+    for specifier in specifiers:
+        try:
+            bound = Version(specifier.version.removesuffix(".*")).release
+        except InvalidVersion:
+            continue
+        if specifier.operator in _LOWER_BOUNDS and bound[:1] == (3,) and bound[:2] > sys.version_info[:2]:
+            return True
+    return False
 
 
 def _bracket_depth(data: bytes) -> int:
