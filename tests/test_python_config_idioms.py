@@ -191,3 +191,54 @@ def test_a_thread_a_start_up_helper_of_another_module_starts_is_not_followed(tmp
              "app/main.py": "from fastapi import FastAPI\nfrom app import metrics\n\napp = FastAPI()\n"
                             "metrics.start_refresher()\n"}
     assert _findings(tmp_path, catalogue, files, "TF612") == []
+
+
+def test_an_environment_read_picking_a_config_by_its_fallback_is_a_config_default():
+    defaults = _facts(
+        """
+        import os
+        application = create_app(os.getenv("APP_ENV") or "development")
+        app.config.from_object(configs[os.getenv("FLASK_ENV", "dev")])
+        app.config.from_object(os.getenv("CONFIG_CLASS", "svc.config.LocalConfig"))
+        selected = configs[os.environ.get("STAGE", "local")]
+        ENV = os.getenv("FLASK_ENV", "development")
+        port = int(os.getenv("PORT", "5000"))
+        """, "python.config_default", path="app/wsgi.py")
+    assert sorted((f.line, f.env_key, f.selects) for f in defaults) == [
+        (3, "APP_ENV", "development"), (4, "FLASK_ENV", "dev"), (5, "CONFIG_CLASS", "svc.config.LocalConfig"),
+        (6, "STAGE", "local")]  # a bare assignment picks nothing; a port is no config's name
+
+
+_DEV_CLASSES = ("import os\n\nclass Config:\n    DEBUG = False\n\nclass DevelopmentConfig(Config):\n    DEBUG = True\n\n"
+                "class LocalConfig(Config):\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    pass\n")
+
+
+@pytest.mark.parametrize("fallback, line", [
+    ('"development"', 7), ('"LocalConfig"', 10), ('"svc.config.LocalConfig"', 10),
+    ('"production"', None), ('"other.config.LocalConfig"', None), ('"dev"', None)])
+def test_the_development_class_a_fallback_selects_is_judged_as_production_config(tmp_path, catalogue, fallback, line):
+    wsgi = f"import os\nfrom flask import Flask\napp = Flask(__name__)\napp.config.from_object(os.getenv('APP_CONFIG', {fallback}))\n"
+    found = _findings(tmp_path, catalogue, {"svc/config.py": _DEV_CLASSES, "svc/wsgi.py": wsgi}, "TF303")
+    assert found == ([("svc/config.py", line, "warning")] if line else [])
+
+
+def test_a_password_the_app_compares_requests_with_is_judged_like_its_own_key(tmp_path, catalogue):
+    main = ('import os\nimport secrets\n\nPASSWORD = os.getenv("PASSWORD", "admin")\nMAIL_PASSWORD = os.getenv("MAIL_PASSWORD", "admin")\n\n'
+            'def auth(given):\n    return secrets.compare_digest(given.encode(), f"{PASSWORD}".encode())\n')
+    facts = {f.env_key: f.checked for f in _facts(main, "python.secret_env_fallback", path="api/main.py")}
+    assert facts == {"PASSWORD": True, "MAIL_PASSWORD": False}
+    assert _findings(tmp_path / "a", catalogue, {"api/main.py": main}, "TF302") == [("api/main.py", 4, "warning")]
+    unchecked = main.replace('f"{PASSWORD}".encode()', "b'x'")
+    assert _findings(tmp_path / "b", catalogue, {"api/main.py": unchecked}, "TF302") == []
+
+
+def test_a_salt_fallback_is_an_own_key_and_a_database_password_repeating_its_user_is_a_literal():
+    salt = _facts('import os\nSECURITY_PASSWORD_SALT = os.getenv("SECURITY_PASSWORD_SALT", "my_precious")\n'
+                  'EMAIL_TOKEN_SALT = os.getenv("EMAIL_TOKEN_SALT", "aardvark")\n', "python.secret_env_fallback")
+    assert [(f.env_key, f.own_key) for f in salt] == [("SECURITY_PASSWORD_SALT", True)]  # a serializer's salt is no secret
+    literals = _facts(
+        """
+        DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "USER": "mediashop", "PASSWORD": "mediashop"}}
+        OAUTH = {"client_id": "bot-context", "client_secret": "bot-context"}
+        """, "python.secret_literal")
+    assert [f.key for f in literals] == ["PASSWORD"]  # the OAuth pair repeats a placeholder: not a credential

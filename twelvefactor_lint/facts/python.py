@@ -100,6 +100,21 @@ class Setting(SettingFields):
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")
+    default_config_of: str = doc("In a config class named for development that the app selects when an environment "
+                                 "variable is unset (`create_app(os.getenv(\"APP_ENV\") or \"development\")`), that "
+                                 "variable (set by link, which then judges the class as production config); `\"\"` "
+                                 "otherwise.", default="")
+
+
+@kind("python.config_default")
+class ConfigDefault(PythonSiteFact):
+    """An environment read with a literal fallback that picks a config (a call's argument, a mapping's key):
+    `create_app(os.getenv("APP_ENV") or "development")`, `configs[os.getenv("APP_ENV", "dev")]`,
+    `from_object(os.getenv("CONFIG_CLASS", "app.config.LocalConfig"))`. Link matches the fallback to a config class
+    named for development."""
+
+    env_key: str = doc("The variable read.")
+    selects: str = doc("The fallback: a config's name (`development`) or a dotted class path.")
 
 
 @kind("python.session_cache")
@@ -308,6 +323,9 @@ class SecretEnvFallback(PythonSiteFact):
                         "credential.", default=False)
     placeholder: bool = doc("The fallback is a placeholder (`changeme`, `fillmein`): kept only for the app's own key, "
                             "which signs with it unless the app refuses it.", default=False)
+    checked: bool = doc("The app checks requests against it: a function calling `compare_digest` uses the name the read "
+                        "is bound to (a basic-auth password): with the fallback it lets in anyone with the code, "
+                        "like an own key.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
     refused: str = doc(REFUSED, default="")

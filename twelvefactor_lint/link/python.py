@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TypeVar
 
-from twelvefactor_lint.devprod import is_dev_flag
+from twelvefactor_lint.devprod import is_dev_class, is_dev_flag, words
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
@@ -36,11 +36,13 @@ from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
     Call,
+    ConfigDefault,
     EnvFunction,
     ImportedStateWrite,
     LocalMedia,
     ModuleState,
     PythonFact,
+    PythonSiteFact,
     RequiredEnv,
     SecretEnvFallback,
     SecretLiteral,
@@ -56,6 +58,7 @@ from twelvefactor_lint.facts.python import (
 )
 from twelvefactor_lint.link.start_chains import repository_paths
 
+_CONFIG_WORDS = frozenset({"config", "settings", "configuration", "conf"})
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
@@ -69,7 +72,7 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _settings_chains(_routed_views(_env_tested(facts)))
+    facts = _settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
         if isinstance(fact, ModuleState):
@@ -77,6 +80,42 @@ def link(facts: list[Fact]) -> list[Fact]:
     writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
     facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+
+
+def _default_dev_configs(facts: list[Fact]) -> list[Fact]:
+    """A config class named for development that an environment read's fallback selects (`create_app(os.getenv(
+    "APP_ENV") or "development")` with a `Development` class, `os.getenv("CONFIG_CLASS") or "app.config.LocalConfig"`)
+    is what a deploy that forgets the variable runs: its facts are production config, not development only, and its
+    settings name the variable (`default_config_of`)."""
+    defaults = [f for f in facts if isinstance(f, ConfigDefault)]
+    if not defaults:
+        return facts
+
+    def selecting(fact: PythonSiteFact) -> str:
+        if not fact.dev_only or not fact.site.startswith("config class"):
+            return ""
+        module = dotted_module(fact.path)
+        return next((d.env_key for d in defaults if _selects(d.selects, fact.function, module)), "")
+
+    linked: list[Fact] = []
+    for fact in facts:
+        env_key = selecting(fact) if isinstance(fact, PythonSiteFact) else ""
+        if env_key and isinstance(fact, Setting):
+            fact = replace(fact, dev_only=False, default_config_of=env_key)
+        elif env_key:
+            fact = replace(fact, dev_only=False)
+        linked.append(fact)
+    return linked
+
+
+def _selects(fallback: str, cls: str, module: str) -> bool:
+    """Whether a fallback picks the development config class `cls` of `module`: its dotted path
+    (`app.config.LocalConfig`: one module path must end the other), its name, or its words without the config ones
+    (`development` for `Development` and `DevelopmentConfig`)."""
+    path, _, name = fallback.rpartition(".")
+    if path:
+        return name == cls and (f".{module}".endswith(f".{path}") or f".{path}".endswith(f".{module}"))
+    return fallback == cls or is_dev_class(fallback) and words(fallback) == [w for w in words(cls) if w not in _CONFIG_WORDS]
 
 
 def _env_tested(facts: list[Fact]) -> list[Fact]:

@@ -38,7 +38,7 @@ from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
 from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, words
 from twelvefactor_lint.discover.modules import dotted_module
-from twelvefactor_lint.facts.python import PythonSiteFact, Setting, StarImport
+from twelvefactor_lint.facts.python import ConfigDefault, PythonSiteFact, Setting, StarImport
 
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
@@ -52,6 +52,8 @@ _CELERY_KEYS = {"broker_url", "result_backend"}
 _MAX_DEPTH = 3
 _OPTION_DEFAULT_KEYS = {"default", "default_value"}
 _OPTION_NAME = re.compile(r"^-*([A-Za-z][\w-]*)$")
+_CONFIG_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+"""A fallback that can name a config: a word (`development`) or a dotted class path (`app.config.LocalConfig`)."""
 _LISTED_LOCATOR = re.compile(r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$|^CACHES\.[^.]+\.LOCATION$")
 """Settings that list service locations: the first entry says where the service is."""
 
@@ -213,6 +215,23 @@ def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
         elif isinstance(k, ast.Constant) and k.value in _OPTION_DEFAULT_KEYS:
             default = v
     return (name, default) if name and name.isupper() and default is not None else None
+
+
+def config_default_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
+    """Environment reads with a literal fallback that pick a config: a call's argument
+    (`create_app(os.getenv("APP_ENV") or "development")`, `from_object(os.getenv("X", "app.config.LocalConfig"))`) or
+    the key of a lookup (`configs[os.getenv("APP_ENV", "dev")]`), which link matches to a development config class."""
+    found: list[PythonSiteFact] = []
+    picks = [(site, node) for site in index.calls for node in (*site.node.args, *(k.value for k in site.node.keywords))]
+    picks += [(site, site.node.value) for site in index.assignments if site.node.value is not None]
+    for site, node in picks:
+        key = node.slice if isinstance(node, ast.Subscript) else node
+        value = describe(key, names)
+        if value.origin == ENV_DEFAULT and value.text and _CONFIG_NAME.match(value.text) and (
+                key is not node or isinstance(site.node, ast.Call)):
+            found.append(fact_at(ConfigDefault, path, key, contexts.of(site), site.statement_line,
+                                 f"config-default:{value.env_key}", env_key=value.env_key, selects=value.text))
+    return found
 
 
 def dev_config_classes(names: Names) -> list[ast.ClassDef]:

@@ -54,6 +54,9 @@ _PLACEHOLDER = re.compile(
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
     r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
+_PASSWORD_SALT = re.compile(r"(^|_)password_salt$", re.IGNORECASE)
+"""Flask-Security's `SECURITY_PASSWORD_SALT` keys the HMAC of every password and token: a secret, unlike the salt
+of an itsdangerous serializer (`EMAIL_TOKEN_SALT`), which only separates uses of the one secret key."""
 _EMPTY_CONTAINER = re.compile(r"^\s*(\{\s*\}|\[\s*\])\s*$")
 """An empty JSON object or list written out (`json.loads(getenv("SIGNING_KEYS", "{}"))`): no key is ever that."""
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -141,12 +144,18 @@ def _named_values(index: Index, names: Names, text: str) -> set[int]:
         compared = {n.id for body in (*names.functions.values(), *names.classes.values()) for node in walk(body)
                     if isinstance(node, ast.Compare) for n in walk(node) if isinstance(n, ast.Name)}
         found |= {id(value) for name, value in detectors.items() if name in compared}
-    for entries in index.dicts:
+    for entries in (d for d in index.dicts if not _database_entry(d.node)):
         plain = {v.value for k, v in zip(entries.node.keys, entries.node.values, strict=True)
                  if isinstance(k, ast.Constant) and isinstance(k.value, str) and not SECRET_NAME.search(k.value)
                  and isinstance(v, ast.Constant) and isinstance(v.value, str)}
         found |= {id(v) for v in entries.node.values if isinstance(v, ast.Constant) and v.value in plain}
     return found
+
+
+def _database_entry(node: ast.Dict) -> bool:
+    """A Django database entry (`{"ENGINE": ..., "USER": "shop", "PASSWORD": "shop"}`): a password that repeats the
+    user is the credential the bundled database was started with (it accepts it), not a placeholder."""
+    return any(isinstance(k, ast.Constant) and k.value == "ENGINE" for k in node.keys)
 
 
 def _example_values(index: Index) -> set[int]:
@@ -263,22 +272,37 @@ def _own_key(key: str, issued: set[str]) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: set[str], refused: str) -> SecretEnvFallback:
+                   issued: set[str], refused: str, checked: bool) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
-    not a placeholder for one (`"custom"`, `"secret-access-key"`)."""
+    not a placeholder for one (`"custom"`, `"secret-access-key"`); `checked`: the app compares requests with it."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=_own_key(key, issued), looks_real=_looks_real(key, str(fallback.value), path),
-                   placeholder=bool(_PLACEHOLDER.search(str(fallback.value))),
+                   placeholder=bool(_PLACEHOLDER.search(str(fallback.value))), checked=checked,
                    module_kind=contexts.module_kind, refused=refused)
 
 
-def _judged_fallback(key: str, fallback: str, issued: set[str]) -> bool:
+def _judged_fallback(key: str, fallback: str, issued: set[str], checked: bool) -> bool:
     """A secret's fallback worth judging: not empty (nor an empty container written out, `"{}"`, `"[]"`: parsed,
     it holds no key, so nothing signs or authenticates with it), and not a placeholder unless the secret is the
     app's own key (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is
-    forgotten: it fails open whatever the fallback; another service just rejects a placeholder)."""
-    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and bool(SECRET_NAME.search(key)) and (
-        not _PLACEHOLDER.search(fallback) or _own_key(key, issued))
+    forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
+    checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
+    salt (`SECURITY_PASSWORD_SALT`) is an own key too."""
+    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and bool(
+        SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
+        not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
+
+
+def _compared_names(index: Index) -> set[str]:
+    """The names a function that calls `compare_digest` uses (`secrets.compare_digest(given, f"{password}".encode())`):
+    the secrets the app checks requests against."""
+    found: set[str] = set()
+    for call in index.calls:
+        func = call.node.func
+        if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") \
+                == "compare_digest":
+            found |= {n.id for n in ast.walk(call.function or call.node) if isinstance(n, ast.Name)}
+    return found
 
 
 def _looks_real(key: str, fallback: str, path: str) -> bool:
@@ -419,16 +443,20 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
     bindings = list(_bindings(index))
     issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
+    compared = _compared_names(index) if "compare_digest" in text else set()
     for call, (key, default) in reads:
         if default is None:
             continue
         fallbacks.add(id(default))
-        refused = _refused(index, _read_into(key, call, index), default) if SECRET_NAME.search(key) else ""
+        bound = _read_into(key, call, index)
+        refused = _refused(index, bound, default) if SECRET_NAME.search(key) else ""
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind, refused=refused))
-        if isinstance(default, ast.Constant) and isinstance(default.value, str) and _judged_fallback(key, default.value, issued):
-            facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused))
+        checked = bool(bound & compared)
+        if isinstance(default, ast.Constant) and isinstance(default.value, str) \
+                and _judged_fallback(key, default.value, issued, checked):
+            facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked))
     fields = _settings_fields(names)
     named: set[int] | None = None
     examples: set[int] | None = None
@@ -442,7 +470,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         fallback = _or_fallback(value, names) or (
             (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
             and isinstance(value.value, str) and value.value else None)
-        judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued)
+        checked = key in compared
+        judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued, checked)
         if made_up is None and not judged and not _may_be_literal(value, key):
             continue  # nothing to report: the named and example values are looked up only for what would be
         if named is None:
@@ -461,7 +490,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
-                                        _refused(index, {key}, fallback[1])))
+                                        _refused(index, {key}, fallback[1]), checked))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
