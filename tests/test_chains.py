@@ -6,7 +6,8 @@ import pytest
 from conftest import REPO
 
 from twelvefactor_lint.analyze import analyzer_for
-from twelvefactor_lint.analyze.shell.processes import gunicorn_config
+from twelvefactor_lint.analyze.shell.parse import unset_default
+from twelvefactor_lint.analyze.shell.processes import gunicorn_config, unwrap
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.link import FileRequest, link
 from twelvefactor_lint.runner import run
@@ -520,3 +521,20 @@ def test_a_step_under_a_platform_variable_is_what_production_runs(lint):
               '  python manage.py migrate --noinput\nfi\nexec gunicorn app.wsgi\n')
     result = lint({"bin/run.sh": script, "Procfile": "web: bin/run.sh\n", "manifest.yml": "applications:\n  - name: web\n"})
     assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "bin/run.sh"] == [("TF1201", 4, "warning")]
+
+
+@pytest.mark.parametrize("argv, program", [
+    (("newrelic-admin", "run-program", "gunicorn", "app:app"), ("gunicorn", "app:app")),
+    (("newrelic-admin", "run-python", "manage.py", "migrate"), ("python", "manage.py", "migrate")),
+    (("newrelic-admin", "generate-config", "key"), ("newrelic-admin", "generate-config", "key"))])
+def test_new_relics_agent_wrapper_is_unwrapped_to_the_program_it_runs(argv, program):
+    assert unwrap(argv) == program
+
+
+@pytest.mark.parametrize("condition, variables, unset", [
+    ('when `[ "$PRODUCTION" = 0 ]`', {"PRODUCTION": "${IN_PRODUCTION:-0}"}, "IN_PRODUCTION"),
+    ('when `[ "$PRODUCTION" = 1 ]`', {"PRODUCTION": "${IN_PRODUCTION:-0}"}, ""),
+    ('unless `[ "$PRODUCTION" = 0 ]`', {"PRODUCTION": "${IN_PRODUCTION:-0}"}, ""),
+    ('when `[ "$PRODUCTION" = 0 ]`', {"PRODUCTION": "0"}, "")])
+def test_a_switch_whose_fallback_selects_the_branch_names_the_unset_variable(condition, variables, unset):
+    assert unset_default(condition, variables) == unset

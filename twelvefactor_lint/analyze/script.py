@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
-from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated
+from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated, unset_default
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.sources import decode_text, split_lines
@@ -49,7 +49,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
 def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[str, str]) -> list[ProcessFact | ScriptRef]:
     """The process facts of the commands; with an arm, those from its commands (and its process) carry it."""
     origin = Origin(f"script `{posixpath.basename(path)}`", posixpath.basename(path), "script", 1)
-    facts: list[ProcessFact | ScriptRef] = [*(_in_branch(f, commands, origin.line)
+    facts: list[ProcessFact | ScriptRef] = [*(_in_branch(f, commands, origin.line, variables)
                                               for f in command_facts(path, origin, commands, variables)),
                                             *script_refs(path, 1, commands, None, "")]
     if not arm:
@@ -60,13 +60,19 @@ def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[s
             for f in facts]
 
 
-def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int) -> ProcessFact:
+def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int,
+               variables: dict[str, str]) -> ProcessFact:
     """A fact from a command the script runs only under a switch is opt-in (`condition`: one step lower, the
     switch in the message): `if [ -n "$EXTRA_PACKAGES" ]`, `if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]` run only
-    where a deploy turns them on; under a development switch it is development code too."""
+    where a deploy turns them on; under a development switch it is development code too — unless the switch's
+    fallback selects the branch (`PRODUCTION=${IN_PRODUCTION:-0}`, then `[ "$PRODUCTION" = 0 ]`): a deploy that
+    forgets the variable runs it, so it is judged as production code, one step lower."""
     condition = next((c.condition for c in commands if c.condition and first_line + c.line == fact.line), "")
     if not condition or isinstance(fact, ProcessStart) or set(_VARIABLE.findall(condition)) <= _PLATFORM_SET:
         return fact
+    unset = unset_default(condition, variables)
+    if unset:
+        return replace(fact, condition=f"{condition}, which holds when `{unset}` is unset")
     return replace(fact, condition=condition, dev_only=development_switch(condition))
 
 

@@ -269,6 +269,16 @@ def development_switch(condition: str) -> bool:
     return any(is_prod_flag(name) for name in variables) and bool({v.lower() for v in compared} & (_OFF if taken else _ON))
 
 
+def unset_default(condition: str, variables: dict[str, str]) -> str:
+    """The variable whose absence makes a `when` condition hold: `[ "$PRODUCTION" = 0 ]` after
+    `PRODUCTION=${IN_PRODUCTION:-0}` holds when IN_PRODUCTION is unset (`IN_PRODUCTION`); `""` otherwise."""
+    tested = _TESTED.search(condition) if condition.startswith("when ") else None
+    fallback = _FALLBACK.match(variables.get(tested[1], "")) if tested else None
+    return fallback[1] if tested and fallback and fallback[2].strip("\"'") == tested[3] else ""
+
+
+_TESTED = re.compile(r"\[\[? \"?\$\{?(\w+)\}?\"? (==?) \"?([\w.-]+)\"? \]")
+_FALLBACK = re.compile(r"^\"?\$\{(\w+):?-([^}]*)\}\"?$")
 _SELECTS = re.compile(r"!?==?\s*[\"']?[A-Za-z_][\w-]*")
 """A comparison with a word (`"$ROLE" = "worker"`): the test selects what the container is, not an option."""
 _TOGGLE = re.compile(r"!?==?\s*[\"']?(true|false|yes|no|y|n|on|off|enabled?|disabled?)[\"']?(\s|$)", re.IGNORECASE)

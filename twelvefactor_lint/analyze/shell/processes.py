@@ -84,7 +84,8 @@ def signals_group(argv: tuple[str, ...]) -> bool:
 
 
 def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """Strip PID-1 helpers, privilege droppers and `poetry run`-style runners to reach the real program."""
+    """Strip PID-1 helpers, privilege droppers, `poetry run`-style runners and agent wrappers (`newrelic-admin
+    run-program`) to reach the real program."""
     while argv:
         name = argv[0].rsplit("/", 1)[-1]
         if name in _WRAPPERS:
@@ -104,6 +105,8 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
             argv = tuple(_drop_leading(argv[1:], lambda a: "=" in a or a.startswith("-")))
         elif name in _WAITERS and "--" in argv:
             argv = argv[argv.index("--") + 1:]
+        elif name == "newrelic-admin" and len(argv) > 2 and argv[1] in {"run-program", "run-python"}:
+            argv = argv[2:] if argv[1] == "run-program" else ("python", *argv[2:])  # New Relic's agent wrapper
         elif name == "dockerize":
             argv = tuple(_drop_options(argv[1:]))
         elif name == "timeout":
