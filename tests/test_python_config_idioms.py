@@ -177,3 +177,37 @@ def test_a_thread_a_start_up_helper_of_another_module_starts_is_not_followed(tmp
              "app/main.py": "from fastapi import FastAPI\nfrom app import metrics\n\napp = FastAPI()\n"
                             "metrics.start_refresher()\n"}
     assert _findings(tmp_path, catalogue, files, "TF612") == []
+
+
+def test_a_pydantic_field_is_set_by_its_name_in_upper_case_unless_the_class_is_case_sensitive():
+    settings = _facts(
+        """
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Settings(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="app_")
+            debug: bool = True
+
+        class Exact(BaseSettings):
+            model_config = SettingsConfigDict(case_sensitive=True)
+            redis_url: str = "redis://localhost:6379/0"
+
+        class Legacy(BaseSettings):
+            secret_key: str = "changeme"
+            class Config:
+                case_sensitive = True
+                env_prefix = "svc_"
+        """, "python.setting")
+    found = {s.key: (s.env_key, s.origin) for s in settings}
+    assert found["debug"] == ("APP_DEBUG", "env_default")
+    assert found["redis_url"] == ("redis_url", "env_default")
+    assert found["secret_key"] == ("svc_secret_key", "env_default")
+
+
+def test_a_lower_case_pydantic_debug_field_on_by_default_is_debug_unless_the_deploy_sets_it(tmp_path, catalogue):
+    config = "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = True\n"
+    assert _findings(tmp_path / "a", catalogue, {"app/config.py": config}, "TF303") == [("app/config.py", 4, "warning")]
+    compose = 'services:\n  web:\n    build: .\n    command: uvicorn app.main:app\n    environment:\n      DEBUG: "false"\n'
+    assert _findings(tmp_path / "b", catalogue, {"app/config.py": config, "docker-compose.yml": compose}, "TF303") == [
+        ("app/config.py", 4, "info")]  # DEBUG sets the field: the deploy decides
+

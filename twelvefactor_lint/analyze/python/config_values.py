@@ -28,9 +28,9 @@ from twelvefactor_lint.analyze.python.context import (
     MODULE,
     Contexts,
     Scope,
-    env_prefix,
     fact_at,
     settings_classes,
+    settings_variable,
 )
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
@@ -62,7 +62,8 @@ class _Emitter:
         self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_field: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
+                env_variable: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
+        """`env_variable`: the variable a literal value is the fallback of (a settings class's field)."""
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
@@ -70,7 +71,7 @@ class _Emitter:
                 memory = in_memory or _names_memory_database(value)
                 for k, v in zip(value.keys, value.values, strict=True):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field, memory,
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_variable, memory,
                                      set_again_by)
             return
         if isinstance(value, (ast.List, ast.Tuple)) and _LISTED_LOCATOR.search(key) and value.elts:
@@ -78,8 +79,8 @@ class _Emitter:
             if isinstance(value, ast.Tuple) and value.elts:
                 value = value.elts[0]
         described = describe(value, self.names)
-        if env_field is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
-            described = Value(described.text, ENV_DEFAULT, env_field + key.split(".")[0], value)
+        if env_variable is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
+            described = Value(described.text, ENV_DEFAULT, env_variable, value)
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
@@ -124,7 +125,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
-                             "config_class", dev_only, env_prefix(cls) if cls.name in env_classes else None,
+                             "config_class", dev_only, settings_variable(cls, key) if cls.name in env_classes else None,
                              set_again_by=_set_again_by_subclasses(names, cls.name, key))
     for assignment in index.assignments:
         for key, value in _config_item_writes(assignment.node):
@@ -134,7 +135,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
         baked = _env_setdefault(call.node, names)
         if baked:  # the literal is what the variable holds when the deploy does not set it: an env fallback
-            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_field="")
+            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_variable=baked[0])
         option = _argparse_default(call.node)
         if option:
             emit.setting(*option, contexts.of(call), call.statement_line, "option_default")
