@@ -211,3 +211,35 @@ def test_a_lower_case_pydantic_debug_field_on_by_default_is_debug_unless_the_dep
     assert _findings(tmp_path / "b", catalogue, {"app/config.py": config, "docker-compose.yml": compose}, "TF303") == [
         ("app/config.py", 4, "info")]  # DEBUG sets the field: the deploy decides
 
+
+_DRAFTS = """
+    import os
+    from flask import Flask, request, send_file
+
+    app = Flask(__name__)
+    DRAFTS = "drafts"
+
+    @app.post("/drafts/<name>")
+    def save(name):
+        path = os.path.join(DRAFTS, name)
+        with open(path, "w") as out:
+            out.write(request.form["body"])
+        {cleanup}
+        return "saved"
+    """
+
+
+def test_a_file_one_branch_deletes_is_kept_data_when_another_handler_reads_from_its_place():
+    branch = "if request.form.get('discard'):\n            os.remove(path)"
+    reader = '\n    @app.get("/drafts/<name>")\n    def load(name):\n        return send_file(os.path.join(DRAFTS, name))\n'
+    kept = _facts(_DRAFTS.replace("{cleanup}", branch) + reader, "python.file_write", "app/views.py")
+    assert [(f.line, f.target) for f in kept] == [(11, "path")]
+    # nobody reads drafts back: what one branch deletes is scratch space, as before
+    assert _facts(_DRAFTS.replace("{cleanup}", branch), "python.file_write", "app/views.py") == []
+    # deleted on every path through the handler: scratch, whoever reads the place
+    always = _DRAFTS.replace("{cleanup}", "os.remove(path)") + reader
+    assert _facts(always, "python.file_write", "app/views.py") == []
+    # another handler reading from somewhere else says nothing about drafts
+    elsewhere = reader.replace("os.path.join(DRAFTS, name)", 'os.path.join("exports", name)')
+    assert _facts(_DRAFTS.replace("{cleanup}", branch) + elsewhere, "python.file_write", "app/views.py") == []
+
