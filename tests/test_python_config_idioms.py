@@ -243,3 +243,33 @@ def test_a_file_one_branch_deletes_is_kept_data_when_another_handler_reads_from_
     elsewhere = reader.replace("os.path.join(DRAFTS, name)", 'os.path.join("exports", name)')
     assert _facts(_DRAFTS.replace("{cleanup}", branch) + elsewhere, "python.file_write", "app/views.py") == []
 
+
+def test_settings_read_from_a_config_file_in_a_module_reading_no_variable_are_one_fact_at_the_read():
+    source = """
+        import configparser
+        import json
+        import os
+        import yaml
+
+        parser = configparser.ConfigParser()
+        parser.read(os.path.join(os.path.dirname(__file__), "app.ini"))
+        with open("config.yml") as f:
+            CONFIG = yaml.safe_load(f)
+        DB = CONFIG["database"]
+        SECRET_KEY = parser["app"]["secret_key"]
+        DATABASES = {"default": {"HOST": DB["host"]}}
+        FEATURES = json.load(open("features.json"))
+        """
+    found = _facts(source, "python.file_settings")
+    assert [(f.line, f.file, f.format, f.settings) for f in found] == [(8, "app.ini", "INI", "SECRET_KEY, DATABASES")]
+    no_key = source.replace('SECRET_KEY = parser["app"]["secret_key"]', 'TIME_ZONE = parser["app"]["tz"]')
+    assert _facts(no_key, "python.file_settings") == []  # the secret key is what makes it the deploy's config
+
+
+def test_a_module_that_reads_the_environment_keeps_no_config_only_in_its_file(tmp_path, catalogue):
+    settings = ('import configparser\nINSTALLED_APPS = []\nROOT_URLCONF = "shop.urls"\n'
+                'config = configparser.ConfigParser()\nconfig.read("shop.ini")\nSECRET_KEY = config["app"]["key"]\n')
+    assert _findings(tmp_path / "a", catalogue, {"shop/settings.py": settings}, "TF309") == [("shop/settings.py", 5, "info")]
+    with_env = settings.replace("import configparser\n", "import configparser\nimport os\n") + \
+        'DEBUG = os.getenv("DEBUG") == "1"\n'
+    assert _findings(tmp_path / "b", catalogue, {"shop/settings.py": with_env}, "TF309") == []

@@ -120,7 +120,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
     env_classes = settings_classes(names)
-    for cls in _config_classes(names):
+    for cls in config_classes(names):
         dev_only = is_dev_class(cls.name)
         for statement in cls.body:
             for key, value in assigned_names(statement):
@@ -128,7 +128,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
                              "config_class", dev_only, settings_variable(cls, key) if cls.name in env_classes else None,
                              set_again_by=_set_again_by_subclasses(names, cls.name, key))
     for assignment in index.assignments:
-        for key, value in _config_item_writes(assignment.node):
+        for key, value in config_item_writes(assignment.node):
             emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
     for call in index.calls:
         for key, value in _config_call_items(call, names):
@@ -219,10 +219,10 @@ def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
 def dev_config_classes(names: Names) -> list[ast.ClassDef]:
     """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`): what they set
     is development config, whatever it is (a setting, a secret, a locator)."""
-    return [cls for cls in _config_classes(names) if is_dev_class(cls.name)]
+    return [cls for cls in config_classes(names) if is_dev_class(cls.name)]
 
 
-def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
+def config_classes(names: Names) -> Iterator[ast.ClassDef]:
     """Config classes by name or base (transitively within the module), except test configs."""
     found = class_family(names, lambda name, bases: bool(
         CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (bases or name.endswith("Config"))
@@ -246,7 +246,8 @@ def _is_settings_dict(node: ast.expr, key: str, value: ast.expr) -> bool:
         and isinstance(value, ast.Constant)
 
 
-def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+def config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """(key, value) of `app.config["KEY"] = value` and `app.config.KEY = value` (a Flask or Celery config object)."""
     if not isinstance(statement, ast.Assign):
         return
     for target in statement.targets:
