@@ -143,3 +143,14 @@ def test_labels_without_a_run_are_checked_too(score, tmp_path, capsys):
     (tmp_path / "labels" / "tune" / "o__one.yaml").write_text("expected:\n  - what: a: b\n")
     assert score.main(["--root", str(tmp_path), "--half", "tune"]) == 2
     assert "o__one.yaml: not YAML" in capsys.readouterr().err
+
+
+def test_runs_of_another_linter_score_against_the_same_labels(score, tmp_path, capsys):
+    _corpus(tmp_path, ONE_LABELS, ONE_FINDINGS)
+    baseline = tmp_path / "baseline" / "tune"
+    baseline.mkdir(parents=True)
+    (baseline / "o__one.json").write_text(json.dumps({"findings": [ONE_FINDINGS[0]]}))
+    assert score.main(["--half", "tune", "--json", "--root", str(tmp_path), "--runs", str(tmp_path / "baseline")]) == 0
+    result = json.loads(capsys.readouterr().out)[0]
+    assert result["precision"]["warning+"]["judged"] == 1 and result["precision"]["warning+"]["true"] == 1
+    assert result["recall_total"]["found_any"] == 1

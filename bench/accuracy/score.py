@@ -135,7 +135,7 @@ def _ratio(hit: int, total: int) -> float | None:
     return round(hit / total, 4) if total else None
 
 
-def score_half(root: Path, half: str) -> dict:
+def score_half(root: Path, half: str, runs: Path | None = None) -> dict:
     """Figures of one half; raises corpus.CorpusError listing every malformed label file."""
     counts = {sev: dict.fromkeys(VERDICTS, 0) for sev in ("warning+", "error")}
     by_rule: dict[str, dict[str, int]] = {}
@@ -144,7 +144,7 @@ def score_half(root: Path, half: str) -> dict:
     stale, repos = [], 0
     for entry in corpus.load(root / "corpus.yaml", half):
         label_path = root / "labels" / half / f"{entry.slug}.yaml"
-        run_path = root / "runs" / half / f"{entry.slug}.json"
+        run_path = (runs or root / "runs") / half / f"{entry.slug}.json"
         if not label_path.is_file() or not run_path.is_file():
             missing.append({"repo": entry.repo, "labels": label_path.is_file(), "run": run_path.is_file()})
         if not label_path.is_file():
@@ -229,9 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=corpus.HALVES, action="append", help="default: both")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--root", type=Path, default=corpus.HERE, help="the bench/accuracy directory")
+    parser.add_argument("--runs", type=Path, help="the runs directory (default: ROOT/runs), e.g. ROOT/baseline")
     args = parser.parse_args(argv)
     try:
-        results = [score_half(args.root, half) for half in args.half or corpus.HALVES]
+        results = [score_half(args.root, half, args.runs) for half in args.half or corpus.HALVES]
     except (corpus.CorpusError, OSError, yaml.YAMLError) as error:
         print(f"malformed corpus or labels:\n{error}", file=sys.stderr)
         return 2
