@@ -253,6 +253,9 @@ def test_a_file_one_branch_deletes_is_kept_data_when_another_handler_reads_from_
     # deleted on every path through the handler: scratch, whoever reads the place
     always = _DRAFTS.replace("{cleanup}", "os.remove(path)") + reader
     assert _facts(always, "python.file_write", "app/views.py") == []
+    # the same place named by the string the module constant holds
+    by_string = reader.replace("os.path.join(DRAFTS, name)", '"drafts/" + name')
+    assert len(_facts(_DRAFTS.replace("{cleanup}", branch) + by_string, "python.file_write", "app/views.py")) == 1
     # another handler reading from somewhere else says nothing about drafts
     elsewhere = reader.replace("os.path.join(DRAFTS, name)", 'os.path.join("exports", name)')
     assert _facts(_DRAFTS.replace("{cleanup}", branch) + elsewhere, "python.file_write", "app/views.py") == []

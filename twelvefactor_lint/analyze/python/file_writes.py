@@ -198,12 +198,16 @@ def _roots(node: ast.expr, function: _Function, names: Names, depth: int) -> Ite
 
 
 def _root_keys(node: ast.expr, function: _Function, names: Names) -> set[str]:
-    """The places a path is under, comparable across functions: a string's directory (`"drafts"` of
-    `"drafts/a.txt"`), a module-level or imported name, a setting; not a parameter or another function's local."""
+    """The places a path is under, comparable across functions: a string naming a directory (`"drafts/"`), or the
+    directory of one naming a file (`"drafts"` of `"drafts/a.txt"`), a module-level or imported name, a setting; not
+    a parameter or another function's local."""
     keys = set()
     for root in _roots(node, function, names, 0):
+        if isinstance(root, ast.Name) and isinstance(names.values.get(root.id), ast.Constant):
+            root = names.values[root.id]  # `DRAFTS = "drafts"`: the same place as the string
         if isinstance(root, ast.Constant) and isinstance(root.value, str) and root.value.strip("./"):
-            keys.add(root.value.rsplit("/", 1)[0] if "/" in root.value.strip("/") else root.value)
+            place = root.value.rstrip("/")
+            keys.add(place.rsplit("/", 1)[0] if "." in place.rsplit("/", 1)[-1] and "/" in place else place)
         elif isinstance(root, ast.Name) and (root.id in names.values or names.is_imported(root.id)) \
                 or isinstance(root, (ast.Attribute, ast.Subscript)):
             keys.add(ast.unparse(root))
