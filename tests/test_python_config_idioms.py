@@ -217,13 +217,15 @@ _DEV_CLASSES = ("import os\n\nclass Config:\n    DEBUG = False\n\nclass Developm
     ('"development"', 7), ('"LocalConfig"', 10), ('"svc.config.LocalConfig"', 10),
     ('"production"', None), ('"other.config.LocalConfig"', None), ('"dev"', None)])
 def test_the_development_class_a_fallback_selects_is_judged_as_production_config(tmp_path, catalogue, fallback, line):
-    wsgi = f"import os\nfrom flask import Flask\napp = Flask(__name__)\napp.config.from_object(os.getenv('APP_CONFIG', {fallback}))\n"
+    wsgi = ("import os\nfrom flask import Flask\napp = Flask(__name__)\n"
+            f"app.config.from_object(os.getenv('APP_CONFIG', {fallback}))\n")
     found = _findings(tmp_path, catalogue, {"svc/config.py": _DEV_CLASSES, "svc/wsgi.py": wsgi}, "TF303")
     assert found == ([("svc/config.py", line, "warning")] if line else [])
 
 
 def test_a_password_the_app_compares_requests_with_is_judged_like_its_own_key(tmp_path, catalogue):
-    main = ('import os\nimport secrets\n\nPASSWORD = os.getenv("PASSWORD", "admin")\nMAIL_PASSWORD = os.getenv("MAIL_PASSWORD", "admin")\n\n'
+    main = ('import os\nimport secrets\n\nPASSWORD = os.getenv("PASSWORD", "admin")\n'
+            'MAIL_PASSWORD = os.getenv("MAIL_PASSWORD", "admin")\n\n'
             'def auth(given):\n    return secrets.compare_digest(given.encode(), f"{PASSWORD}".encode())\n')
     facts = {f.env_key: f.checked for f in _facts(main, "python.secret_env_fallback", path="api/main.py")}
     assert facts == {"PASSWORD": True, "MAIL_PASSWORD": False}

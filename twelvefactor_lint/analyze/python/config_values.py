@@ -223,7 +223,8 @@ def config_default_facts(index: Index, names: Names, contexts: Contexts, path: s
     (`create_app(os.getenv("APP_ENV") or "development")`, `from_object(os.getenv("X", "app.config.LocalConfig"))`) or
     the key of a lookup (`configs[os.getenv("APP_ENV", "dev")]`), which link matches to a development config class."""
     found: list[PythonSiteFact] = []
-    picks = [(site, node) for site in index.calls for node in (*site.node.args, *(k.value for k in site.node.keywords))]
+    picks: list[tuple[Site[ast.Call] | Site[ast.Assign | ast.AnnAssign | ast.AugAssign], ast.expr]] = [
+        (site, node) for site in index.calls for node in (*site.node.args, *(k.value for k in site.node.keywords))]
     picks += [(site, site.node.value) for site in index.assignments if site.node.value is not None]
     for site, node in picks:
         key = node.slice if isinstance(node, ast.Subscript) else node
