@@ -301,7 +301,7 @@ def test_a_gunicorn_config_the_start_command_loads_is_read_as_one_whatever_its_n
     dockerfile = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
                   "COPY docker/files/usr/local/etc/gunicorn/app.py /usr/local/etc/gunicorn/app.py\n"
                   'CMD ["gunicorn", "-c", "/usr/local/etc/gunicorn/app.py", "app.wsgi"]\n')
-    config = 'import os\n\nbind = "0.0.0.0:8000"\ndaemon = True\npidfile = "/tmp/app.pid"\naccesslog = "/var/log/a.log"\n'
+    config = 'import os\n\nbind = "0.0.0.0:8000"\ndaemon = True\npidfile = "/run/app.pid"\naccesslog = "/var/log/a.log"\n'
     result = lint({"Dockerfile": dockerfile, "docker/files/usr/local/etc/gunicorn/app.py": config,
                    "app/server.py": config})  # the same settings in a module nothing loads: an ordinary module
     assert {(f.rule, f.path, f.line, f.severity) for f in result.findings} == {
@@ -434,11 +434,45 @@ def test_systemd_units_are_read_through_the_command_analysis(lint):
         "docs/app.service": "[Service]\nType=forking\nExecStart=/usr/bin/gunicorn -D app\n",
     })
     found = [(f.rule, f.path, f.line, f.severity) for f in result.findings]
-    assert found == [("TF801", "deploy/app.service", 5, "error"), ("TF1201", "deploy/app.service", 6, "warning"),
-                     ("TF801", "deploy/app.service", 7, "warning")]
+    # the server is told to detach: that is the finding; the unit's `Type=forking` and the `--pid` are its bookkeeping
+    assert found == [("TF1201", "deploy/app.service", 6, "warning"), ("TF801", "deploy/app.service", 7, "error")]
     kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
     assert kinds["deploy/app.service:7"][0] == "application server"
     assert kinds["deploy/cleanup.timer:2"] == ("scheduler", "OnCalendar=daily -> cleanup.service")
+
+
+_UNIT = "[Service]\n{lines}ExecStart={command}\n"
+
+
+@pytest.mark.parametrize("lines, command, expected", [
+    # PIDFile= in a unit that does not fork: systemd ignores it
+    ("Type=simple\nPIDFile=/run/app.pid\n", "/srv/.venv/bin/celery -A app worker", []),
+    ("PIDFile=/run/app.pid\n", "/srv/.venv/bin/gunicorn app.wsgi", []),
+    # the stock nginx unit: systemd tracks the forked master through its PID file
+    ("Type=forking\nPIDFile=/run/nginx.pid\n", "/usr/sbin/nginx -c /etc/nginx/nginx.conf", [(2, "info")]),
+    # a fork systemd has to guess
+    ("Type=forking\n", "/bin/bash -c 'screen -dmS app /opt/app/run.sh'", [(2, "warning")]),
+    # the server itself is told to detach: the finding is its flag, whatever the unit declares
+    ("Type=forking\nPIDFile=/run/app.pid\n", "/srv/.venv/bin/gunicorn --daemon --pid /run/app.pid app.wsgi",
+     [(4, "error")]),
+    ("", "/srv/.venv/bin/gunicorn -D app.wsgi", [(2, "error")]),
+    ("Type=simple\nPIDFile=/run/beat.pid\n", "/srv/.venv/bin/celery -A app beat --pidfile=", []),  # turned off
+    # a server that writes a PID file in a unit that does not fork
+    ("", "/srv/.venv/bin/gunicorn --pid /run/app/app.pid app.wsgi", [(2, "warning")]),
+])
+def test_a_systemd_unit_detaches_only_when_its_process_does(lint, lines, command, expected):
+    result = lint({"deploy/app.service": _UNIT.format(lines=lines, command=command)})
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF801")] == expected
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("#!/bin/sh\nexec uwsgi --ini uwsgi.ini\n", "info"),  # written to /tmp, never read
+    ("#!/bin/sh\nrm -f /tmp/app.pid\nexec uwsgi --ini uwsgi.ini\n", "warning"),  # a start command names it
+])
+def test_a_pid_file_in_tmp_that_nothing_reads_is_inert(lint, script, expected):
+    result = lint({"uwsgi.ini": "[uwsgi]\nmodule = app.wsgi\npidfile = /tmp/app.pid\n", "start.sh": script,
+                   "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n"})
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF801")] == [("uwsgi.ini", 3, expected)]
 
 
 @pytest.mark.parametrize("dev_first", [True, False])
