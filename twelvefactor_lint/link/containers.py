@@ -12,6 +12,8 @@
   `docker/production.Dockerfile`: a buildpack may run it).
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
+- An extra compose file one adds with `-f` (it completes a service another file defines, and no file `extends:`
+  from it) is opt-in: its facts carry that `condition`, unless it is named for production.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts (and, when another Dockerfile starts a web server, those of the scripts it starts) are judged as a
   doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
@@ -183,6 +185,23 @@ def _stack_directories(developers: set[str], services: list[ComposeService], doc
             if directory and all(d in developers for d in dockerfiles if posixpath.dirname(d) == directory)}
 
 
+_AUTO_LOADED = re.compile(r"^(docker-)?compose(\.override)?\.ya?ml$")
+"""The files `docker compose up` reads without `-f`: the default file and its override."""
+
+
+def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
+    """Extra compose files one adds with `-f` to the file they extend (`docker-compose.nodeodm.yml` adds an optional
+    processing node and points the base file's `webapp` at it), each with the condition its facts carry: a file that
+    completes a service it does not define (no `image:`, `build:` or `extends:`) never runs alone, and `docker compose
+    up` does not read it. Not the auto-loaded files, not one named for production (`docker-compose.prod.yml`: the
+    deploy), and not a base other files' services `extends:` (`docker-compose.base.yml`)."""
+    bases = {s.extends for s in services if s.extends and s.extends != s.path}
+    partial = {s.path for s in services if not (s.image or s.build_context or s.extends)}
+    return {path: f"when `{posixpath.basename(path)}` is added with `-f` to the compose file it extends"
+            for path in partial - bases
+            if not _AUTO_LOADED.match(posixpath.basename(path).lower()) and not is_prod_named(path)}
+
+
 def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
     """`project`: the project root directory's name; `paths`: every discovered file of the project."""
     services = [f for f in facts if isinstance(f, ComposeService)]
@@ -227,4 +246,10 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
                                                                             "development compose stacks build it")
         return fact
 
-    return [linked(f) for f in facts]
+    opt_in = _opt_in_files(services)
+
+    def opted(fact: Fact) -> Fact:
+        addition = opt_in.get(fact.path)
+        return replace(fact, condition=fact.condition or addition) if addition and not fact.dev_only else fact
+
+    return [linked(opted(f)) for f in facts]
