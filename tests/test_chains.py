@@ -554,3 +554,49 @@ def test_a_step_under_a_platform_variable_is_what_production_runs(lint):
               '  python manage.py migrate --noinput\nfi\nexec gunicorn app.wsgi\n')
     result = lint({"bin/run.sh": script, "Procfile": "web: bin/run.sh\n", "manifest.yml": "applications:\n  - name: web\n"})
     assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "bin/run.sh"] == [("TF1201", 4, "warning")]
+
+
+def test_a_script_a_compose_service_runs_in_a_development_image_is_development_code(lint):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
+        "Dockerfile.development": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n",
+        "docker-compose.yml": ("services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile.development\n"
+                               "    command: ./bin/runserver.sh 0:8000\n"),
+        "bin/runserver.sh": "#!/bin/bash\ngunicorn app.wsgi --reload $@\n",
+    })
+    assert [(f.path, f.severity) for f in _by_rule(result, "TF902")] == [("bin/runserver.sh", "info")]
+
+
+@pytest.mark.parametrize("script, expected", [
+    # a developer's tool the development stack runs against the bind-mounted source: serves nothing
+    ("#!/bin/bash\npip install -U uv\nuv pip compile requirements/prod.in -o requirements/prod.txt\n", "info"),
+    # the same stack's worker: what it runs may well be what a deploy runs
+    ("#!/bin/bash\npip install -r requirements.txt\ncelery -A app worker\n", "warning"),
+])
+def test_a_development_stacks_one_off_task_is_development_code(lint, script, expected):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
+        "docker-compose.yml": "services:\n  task:\n    build: .\n    command: ./bin/task.sh\n    volumes:\n      - .:/app\n",
+        "bin/task.sh": script,
+    })
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF501")] == [("bin/task.sh", 2, expected)]
+
+
+@pytest.mark.parametrize("infra", [True, False])
+def test_a_root_dockerfile_beside_the_one_the_charts_deploy_is_a_doubt(lint, infra):
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"sh\", \"docker-entrypoint.sh\"]\n",
+        "docker-entrypoint.sh": "#!/bin/sh\ngunicorn -b 0.0.0.0:8041 run:app\n",
+        "_infra/docker/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"run:app\"]\n",
+        "_infra/helm/auth/Chart.yaml": "apiVersion: v2\nname: auth\nversion: 1.0.0\n",
+        "_infra/helm/auth/values.yaml": "image:\n  name: registry.example/images\n",
+        "_infra/helm/auth/templates/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: auth\nspec:\n  template:\n    spec:\n"
+            "      containers:\n        - name: auth\n"
+            "          image: \"{{ .Values.image.name }}/{{ .Chart.Name }}:{{ .Chart.AppVersion }}\"\n"),
+    }
+    if not infra:  # the only image there is: what the chart deploys
+        del files["_infra/docker/Dockerfile"]
+    [finding] = _by_rule(lint(files), "TF902")
+    assert (finding.path, finding.severity) == ("docker-entrypoint.sh", "info" if infra else "warning")
+    assert ("deploy `_infra/docker/Dockerfile`'s image" in finding.message) == infra

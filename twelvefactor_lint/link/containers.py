@@ -134,16 +134,31 @@ def _deployed_images(facts: list[Fact], dockerfiles: list[str], project: set[str
     """Dockerfiles a Kubernetes manifest or Helm chart deploys: a long-running workload with no command of its
     own runs the project's image (one a chart value names, `{{ .Values.image.repository }}`, or one named like
     the project), and it is the project's only Dockerfile or the one named like that image."""
-    images_run = [f.image for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
-                  and classify(f.path) == PROD]
-    own = [image for image in images_run if _TEMPLATED.search(image) or _words(images.image_name(image)) & project]
+    workloads = [f for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
+                 and classify(f.path) == PROD]
+    own = [f.image for f in workloads if _TEMPLATED.search(f.image) or _words(images.image_name(f.image)) & project]
     if not own:
         return set()
     if len(dockerfiles) == 1:
         return set(dockerfiles)
     named = set().union(*(_words(images.image_name(image)) for image in own))
-    return {d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
-            & named}
+    by_name = {d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
+               & named}
+    if by_name:
+        return by_name
+    # a chart value names the image (`{{ .Values.image.name }}/{{ .Chart.Name }}`): the Dockerfiles kept with the
+    # manifests, under the same deploy directory (`_infra/docker/Dockerfile` beside `_infra/helm/`)
+    tops = {f.path.split("/", 1)[0] for f in workloads if "/" in f.path}
+    return {d for d in dockerfiles if "/" in d and d.split("/", 1)[0] in tops}
+
+
+def _superseded(dockerfiles: list[str], deployed: set[str], started: set[str]) -> dict[str, str]:
+    """A plain root `Dockerfile` nothing starts when the project's manifests deploy the image of another
+    (`_infra/docker/Dockerfile`, which CI builds): probably the developers' (`make docker`): a doubt, with why."""
+    if not deployed or "Dockerfile" in deployed | started or "Dockerfile" not in dockerfiles:
+        return {}
+    return {"Dockerfile": f"if this image is deployed: the project's Kubernetes manifests deploy "
+                          f"`{sorted(deployed)[0]}`'s image"}
 
 
 _TEMPLATED = re.compile(r"TEMPLATE|\$|\{\{")
@@ -221,6 +236,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     deployed = _deployed_images(facts, dockerfiles, project_words)
     development = _development_images(services, dockerfiles, set(starters) | deployed)
+    built = {s.built_dockerfile for s in services if s.build_context}
+    superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
     developers = _developers_images(development, final_stages)
@@ -244,7 +261,9 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
                                               and bool(servers - set(development))):
             return replace(fact, dev_image=True, condition=fact.condition or "if this image is deployed: only "
                                                                             "development compose stacks build it")
-        return fact
+        doubt = superseded.get(fact.path) or superseded.get(fact.started_by_path) if isinstance(fact, ProcessFact) \
+            else ""
+        return replace(fact, dev_image=True, condition=fact.condition or doubt) if doubt else fact
 
     opt_in = _opt_in_files(services)
 

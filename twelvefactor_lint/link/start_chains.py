@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
+from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, LONG_RUNNING, build_step
 from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
@@ -319,8 +319,9 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
-    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development files start
-    (`docker/dev/Dockerfile`) is development code."""
+    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development hops start
+    (`docker/dev/Dockerfile`, a compose service building `Dockerfile.development`, a development stack's one-off
+    task) is development code."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -329,6 +330,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         if isinstance(fact, (ProcessFact, ScriptRef)) and fact.arm and fact.arm not in arms_of.setdefault(fact.path, []):
             arms_of[fact.path].append(fact.arm)
     replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
+    serving = {f.path for f in facts if isinstance(f, ProcessStart) and f.main_role in LONG_RUNNING}
     filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
 
     def annotated(fact: Fact) -> Fact | None:
@@ -351,7 +353,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             changes["followed"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
-        elif all(classify(r.declared_path) == DEV for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
+        elif all(_developers(r, fact.path in serving) for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
             changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
             image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
@@ -359,6 +361,14 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _developers(ref: ScriptRef, serves: bool) -> bool:
+    """A hop only development takes: declared in a development file (`dev/Dockerfile`), run in a development image
+    (a compose service building `Dockerfile.development`), or a development stack's one-off task that serves nothing
+    (`docker compose run compile-requirements` against the bind-mounted source: a developer's tool, not a release)."""
+    return classify(ref.declared_path) == DEV or bool(ref.dockerfile) and classify(ref.dockerfile) == DEV \
+        or ref.dev_only and not serves
 
 
 def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
