@@ -102,7 +102,8 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         built_context=built_paths(path, build)[0] if build is not None else "",
         built_dockerfile=built_paths(path, build)[1] if build is not None else "",
         command=_command_text(command), entrypoint=_command_text(entrypoint), dev_tag=_tags_development(service),
-        extends=_extended_file(path, _field(service, "extends")), anchor=f"service:{name}")]
+        extends=_extended_file(path, _field(service, "extends")), partial=not {"image", "build", "extends"} & set(service),
+        anchor=f"service:{name}")]
     blockers = []
     for field_name in ("container_name", "hostname"):
         node = _field(service, field_name)

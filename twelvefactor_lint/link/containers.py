@@ -211,7 +211,7 @@ def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
     up` does not read it. Not the auto-loaded files, not one named for production (`docker-compose.prod.yml`: the
     deploy), and not a base other files' services `extends:` (`docker-compose.base.yml`)."""
     bases = {s.extends for s in services if s.extends and s.extends != s.path}
-    partial = {s.path for s in services if not (s.image or s.build_context or s.extends)}
+    partial = {s.path for s in services if s.partial}
     return {path: f"when `{posixpath.basename(path)}` is added with `-f` to the compose file it extends"
             for path in partial - bases
             if not _AUTO_LOADED.match(posixpath.basename(path).lower()) and not is_prod_named(path)}
@@ -261,9 +261,9 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
                                               and bool(servers - set(development))):
             return replace(fact, dev_image=True, condition=fact.condition or "if this image is deployed: only "
                                                                             "development compose stacks build it")
-        doubt = superseded.get(fact.path) or superseded.get(fact.started_by_path) if isinstance(fact, ProcessFact) \
-            else ""
-        return replace(fact, dev_image=True, condition=fact.condition or doubt) if doubt else fact
+        if isinstance(fact, ProcessFact) and (doubt := superseded.get(fact.path) or superseded.get(fact.started_by_path)):
+            return replace(fact, dev_image=True, condition=fact.condition or doubt)
+        return fact
 
     opt_in = _opt_in_files(services)
 
