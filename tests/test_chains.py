@@ -600,3 +600,17 @@ def test_a_root_dockerfile_beside_the_one_the_charts_deploy_is_a_doubt(lint, inf
     [finding] = _by_rule(lint(files), "TF902")
     assert (finding.path, finding.severity) == ("docker-entrypoint.sh", "info" if infra else "warning")
     assert ("deploy `_infra/docker/Dockerfile`'s image" in finding.message) == infra
+
+
+def test_a_dispatcher_a_production_image_starts_keeps_the_arm_only_a_development_image_selects_here(lint):
+    """The production image runs the same entrypoint script: a deploy may choose its `worker` arm with arguments no
+    file here shows (a compose `command: worker` on the published image), so that arm is not development code."""
+    image = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nENTRYPOINT [\"scripts/entrypoint.sh\"]\n"
+    result = lint({
+        "docker/dev/Dockerfile": image, "docker/prod/Dockerfile": image,
+        "docker-compose.yml": ("services:\n  worker:\n    build:\n      context: .\n      dockerfile: docker/dev/Dockerfile\n"
+                               "    command: worker\n"),
+        "scripts/entrypoint.sh": ('#!/bin/bash\nif [ "$1" = "webserver" ]; then\n  exec gunicorn app:app\n'
+                                  'elif [ "$1" = "worker" ]; then\n  python worker.py\nfi\n'),
+    })
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF902")] == [("scripts/entrypoint.sh", 5, "warning")]
