@@ -5,7 +5,8 @@ inventory, dev servers, migrations and builds before the server, logs sent to fi
 manager here, so a command that daemonizes or writes a PID file itself (`--daemon`, `--pid`) is factor VIII, and
 so, as a doubt, is a unit that declares its process forks (`Type=forking`: systemd still follows the daemon, through
 the unit's `PIDFile=` when it names one); a `PIDFile=` alone says nothing (without `Type=forking` it is inert).
-`StandardOutput=file:...` sends its logs to a file (XI). A `.timer` is a scheduler process type (it starts its unit on a calendar).
+`StandardOutput=file:...` sends its logs to a file (XI). A `.timer` is a scheduler process type (it starts its unit
+on a calendar).
 Files without a `[Service]` or `[Timer]` section (D-Bus `.service` files) say nothing; units under
 docs/ or examples/ are docs by their path.
 """

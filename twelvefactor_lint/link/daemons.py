@@ -19,7 +19,6 @@ from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.process import Daemonizes, PidFile, ProcessStart
 from twelvefactor_lint.facts.python import Setting
 
-
 _SCRATCH = ("/tmp/", "/var/tmp/")
 
 
