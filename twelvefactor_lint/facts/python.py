@@ -132,6 +132,19 @@ class ConfigFileLoad(PythonSiteFact):
                       "(`config`, `settings.prod`).")
 
 
+@kind("python.config_module_read")
+class ConfigModuleRead(PythonSiteFact):
+    """Settings read off a module the code imports (`from netbox import configuration`, then
+    `SECRET_KEY = getattr(configuration, "SECRET_KEY")` or `DATABASE = configuration.DATABASE`), the secret key among
+    them: link tells whether that module is a deploy's file or a committed file of literals. At the secret key's read;
+    one per imported module."""
+
+    module: str = doc("The reading module's dotted name.")
+    name: str = doc("The imported name the settings are read off (`configuration`).")
+    imports: str = doc("The module it names, absolute (`netbox.configuration`).")
+    settings: tuple[str, ...] = doc("The settings read off it (`SECRET_KEY`, `DATABASE`, `REDIS`).")
+
+
 @kind("python.deploy_config_module")
 class DeployConfigModule(PythonSiteFact):
     """Settings that take their secret key from a Python module the repository ships only as a template, made
