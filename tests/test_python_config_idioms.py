@@ -314,7 +314,10 @@ def test_task_runner_switches_that_run_jobs_inline_are_settings_and_following_de
     assert found["is_async"] == ("False", "literal", "", "")
 
 
-def test_inline_task_runners_are_info_in_production_and_silent_in_tests(tmp_path, catalogue):
+def test_inline_task_runners_are_info_in_production_and_silent_in_tests_under_another_test_or_in_a_function(
+        tmp_path, catalogue):
     code = 'from rq import Queue\nqueue = Queue(is_async=False)\nQ_CLUSTER = {"sync": True}\n'
-    files = {"app/jobs.py": code, "tests/test_jobs.py": code, "app/settings_test.py": code}
+    chosen = ('from rq import Queue\nQ_CLUSTER = {}\nif DEBUG and RUNNING_TESTS:\n    Q_CLUSTER["sync"] = True\n'
+              'def run_now(job):\n    return Queue(is_async=False).enqueue(job)\n')
+    files = {"app/jobs.py": code, "tests/test_jobs.py": code, "app/settings_test.py": code, "app/inline.py": chosen}
     assert _findings(tmp_path, catalogue, files, "TF613") == [("app/jobs.py", 2, "info"), ("app/jobs.py", 3, "info")]

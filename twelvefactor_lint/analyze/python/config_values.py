@@ -47,11 +47,13 @@ _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
 _CONFIG_OBJECTS = {"config", "conf"}
 _SETTINGS_DICTS = {"config", "conf", "settings", "configuration"}
 _UPDATERS = {"update", "from_mapping", "setdefault"}
+_CONSTRUCTOR_KEYS = {"celery.Celery": {"broker": "broker_url", "backend": "result_backend"}}
 _HUEY_IMMEDIATE = {"immediate": "immediate"}
-_CONSTRUCTOR_KEYS = {"celery.Celery": {"broker": "broker_url", "backend": "result_backend"},
-                     **{f"huey.{name}": _HUEY_IMMEDIATE for name in ("Huey", "RedisHuey", "RedisExpireHuey",
-                                                                     "PriorityRedisHuey", "PriorityRedisExpireHuey")},
-                     "rq.Queue": {"is_async": "is_async"}}
+_INLINE_SWITCHES = {**{f"huey.{name}": _HUEY_IMMEDIATE for name in ("Huey", "RedisHuey", "RedisExpireHuey",
+                                                                    "PriorityRedisHuey", "PriorityRedisExpireHuey")},
+                    "rq.Queue": {"is_async": "is_async"}}
+"""Task runners' switches that run jobs in the enqueueing process, on the module's own queue: a queue a function
+makes with one is that call's choice (a `run_now()` beside the worker's `push()`), not the app's default."""
 _CONFIG_KWARG = {"flask_caching.Cache", "flask_cache.Cache"}
 _NOT_SETTINGS = {"LOGGING"}
 _CELERY_KEYS = {"broker_url", "result_backend"}
@@ -304,9 +306,12 @@ def _config_call_items(site: Site, names: Names) -> Iterator[tuple[str, ast.expr
                 yield from _dict_items(arg)
         return
     qualified = names.qualify(func) or ""
+    switches = _INLINE_SWITCHES.get(qualified, {}) if site.function is None else {}
     for keyword in call.keywords:
         if keyword.arg in _CONSTRUCTOR_KEYS.get(qualified, {}):
             yield _CONSTRUCTOR_KEYS[qualified][keyword.arg], keyword.value
+        elif keyword.arg in switches:
+            yield switches[keyword.arg], keyword.value
         elif keyword.arg == "config" and qualified in _CONFIG_KWARG and isinstance(keyword.value, ast.Dict):
             yield from _dict_items(keyword.value)
 
