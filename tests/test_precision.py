@@ -370,3 +370,41 @@ def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
     compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
     (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
     assert "keeps `/usr/share/app/upload/` on a bind volume (`${UPLOAD_PATH}`)" in finding.message
+
+
+_HEARTBEAT = """\
+import threading
+from celery import shared_task
+
+def set_interval(seconds, func):
+    stopped = threading.Event()
+    def loop():
+        while not stopped.wait(seconds):
+            func()
+    threading.Thread(target=loop, daemon=True).start()
+    return stopped.set
+
+@shared_task
+def process_task(task_id):
+    cancel_monitor = set_interval(5, print)
+    try:
+        print(task_id)
+    finally:
+        {stop}
+"""
+
+
+def test_a_heartbeat_thread_the_job_stops_in_its_finally_is_not_detached(lint):
+    stopped = lint({"worker/tasks.py": _HEARTBEAT.format(stop="cancel_monitor()")}, select=("TF612",))
+    assert _by_rule(stopped, "TF612") == []
+    left_running = lint({"worker/tasks.py": _HEARTBEAT.format(stop="print(cancel_monitor)")}, select=("TF612",))
+    assert [f.line for f in _by_rule(left_running, "TF612")] == [9]
+
+
+def test_a_monitor_thread_whose_event_the_job_sets_in_its_finally_is_not_detached(lint):
+    job = ("import threading\nfrom celery import shared_task\n\n@shared_task\ndef export(task_id):\n"
+           "    stop = threading.Event()\n    monitor = threading.Thread(target=stop.wait)\n    monitor.start()\n"
+           "    try:\n        print(task_id)\n    finally:\n        {stop}\n")
+    assert _by_rule(lint({"worker/tasks.py": job.format(stop="stop.set()")}, select=("TF612",)), "TF612") == []
+    unset = lint({"worker/tasks.py": job.format(stop="print(stop)")}, select=("TF612",))
+    assert [f.line for f in _by_rule(unset, "TF612")] == [8]
