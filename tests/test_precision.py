@@ -408,3 +408,45 @@ def test_a_monitor_thread_whose_event_the_job_sets_in_its_finally_is_not_detache
     assert _by_rule(lint({"worker/tasks.py": job.format(stop="stop.set()")}, select=("TF612",)), "TF612") == []
     unset = lint({"worker/tasks.py": job.format(stop="print(stop)")}, select=("TF612",))
     assert [f.line for f in _by_rule(unset, "TF612")] == [8]
+
+
+_DEV_VIEW = """\
+import shutil
+from django.conf import settings
+from django.http import Http404, HttpResponse
+
+def copymerge(src, dst):
+    shutil.copy2(src, dst)
+
+def dev_tools(request):
+    if not settings.{flag}:
+        raise Http404()
+    copymerge(request.POST["src"], "locale")
+    shutil.copy2(request.POST["src"], "static")
+    return HttpResponse("ok")
+{more}"""
+
+
+def test_a_view_that_404s_unless_a_development_flag_is_on_is_lowered_with_the_flag_named(lint):
+    result = lint({"app/views/dev.py": _DEV_VIEW.format(flag="DEV", more="")}, select=("TF606",))
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF606")] == [(6, "info"), (12, "info")]
+    assert all("only when settings.DEV is set" in f.message for f in _by_rule(result, "TF606"))
+
+
+def test_a_feature_flag_guard_or_a_helper_called_elsewhere_too_stays_a_warning(lint):
+    feature = lint({"app/views/dev.py": _DEV_VIEW.format(flag="USE_LOCALE_SYNC", more="")}, select=("TF606",))
+    assert [f.severity for f in _by_rule(feature, "TF606")] == ["warning", "warning"]
+    also = "\ndef sync(request):\n    copymerge(request.POST['src'], 'locale')\n    return HttpResponse('ok')\n"
+    shared = lint({"app/views/dev.py": _DEV_VIEW.format(flag="DEV", more=also)}, select=("TF606",))
+    assert [(f.line, f.severity) for f in _by_rule(shared, "TF606")] == [(6, "warning"), (12, "info")]
+
+
+def test_a_helper_writing_to_a_path_one_caller_does_not_make_scratch_is_reported(lint):
+    views = ("import os\nimport tempfile\nfrom django.http import HttpResponse\n\n"
+             "def download_file(url, destination):\n    with open(destination, 'wb') as fd:\n        fd.write(b'x')\n\n"
+             "def fetch(request):\n    fd, path = tempfile.mkstemp()\n    download_file('u', path)\n    os.unlink(path)\n"
+             "    return HttpResponse('ok')\n{more}")
+    scratch = lint({"app/views.py": views.format(more="")}, select=("TF606",))
+    assert _by_rule(scratch, "TF606") == []
+    kept = "\ndef keep(request):\n    download_file('u', os.path.join('media', 'a.zip'))\n    return HttpResponse('ok')\n"
+    assert [f.line for f in _by_rule(lint({"app/views.py": views.format(more=kept)}, select=("TF606",)), "TF606")] == [6]

@@ -268,7 +268,9 @@ class FileWrite(PythonSiteFact):
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")
-    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write, as (path, line, column): the "
+    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write (for an upload: a move of "
+                                                   "the same handler to the same path on another branch), as (path, "
+                                                   "line, column): the "
                                                    "finding's related locations.", default=())
 
 
