@@ -935,3 +935,16 @@ def test_a_base_config_class_setting_every_production_class_sets_again_names_it(
     assert found[("Base", "CACHES.default.BACKEND")] == "config class `Production`"
     assert found[("Base", "DEBUG")] == ""
     assert found[("Production", "CACHES.default.BACKEND")] == ""
+
+
+def test_a_url_credential_on_a_loopback_host_with_a_word_password_is_marked_as_a_stock_local_account():
+    facts = _facts(
+        """
+        import os
+        A = os.getenv("A", "postgresql://postgres:postgres@localhost:5432/app")
+        B = os.getenv("B", "postgresql://dev:dev@127.0.0.1/app")
+        C = os.getenv("C", "postgresql://app:Xq7vR2mK9pL4sT8wZ3nB6yH1@localhost/app")
+        D = os.getenv("D", "postgresql://postgres:postgres@db.internal:5432/app")
+        """, kind="python.url_credentials")
+    assert [(f.line, f.env_default, f.loopback_word) for f in facts] == [
+        (3, True, True), (4, True, True), (5, True, False), (6, True, False)]

@@ -358,6 +358,9 @@ class UrlCredentials(PythonSiteFact):
     local_default: bool = doc("The credential is a product's documented default account that works only from the "
                               "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
                               default=False)
+    loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
+                              "generated (`postgres:postgres@localhost`): a local development database's stock account.",
+                              default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
