@@ -450,3 +450,26 @@ def test_a_helper_writing_to_a_path_one_caller_does_not_make_scratch_is_reported
     assert _by_rule(scratch, "TF606") == []
     kept = "\ndef keep(request):\n    download_file('u', os.path.join('media', 'a.zip'))\n    return HttpResponse('ok')\n"
     assert [f.line for f in _by_rule(lint({"app/views.py": views.format(more=kept)}, select=("TF606",)), "TF606")] == [6]
+
+
+_LOCMEM_SETTINGS = ('INSTALLED_APPS = ["django.contrib.sessions"]\nROOT_URLCONF = "videos.urls"\n'
+                    'CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}\n')
+
+
+def test_a_per_process_default_cache_nothing_uses_is_info_saying_so(lint):
+    views = "from django.views.decorators.cache import never_cache\n\n@never_cache\ndef index(request):\n    return 1\n"
+    result = lint({"videos/settings.py": _LOCMEM_SETTINGS, "videos/views.py": views}, select=("TF602",))
+    [finding] = _by_rule(result, "TF602")
+    assert finding.severity == "info" and "nothing in the project uses the default cache" in finding.message
+
+
+def test_a_per_process_default_cache_the_project_reads_stays_a_warning(lint):
+    uses = {
+        "videos/views.py": "from django.core.cache import cache\n\ndef index(request):\n    return cache.get('k')\n",
+        "videos/api.py": "from rest_framework.throttling import UserRateThrottle\n\nclass Burst(UserRateThrottle):\n"
+                         "    rate = '5/min'\n",
+        "videos/more_settings.py": 'from .settings import *\nMIDDLEWARE = ["django.middleware.cache.UpdateCacheMiddleware"]\n',
+    }
+    for path, code in uses.items():
+        result = lint({"videos/settings.py": _LOCMEM_SETTINGS, path: code}, select=("TF602",))
+        assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"], path

@@ -97,6 +97,10 @@ class Setting(SettingFields):
 
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
+                                     "(link.default_cache: no `django.core.cache.cache`/`caches` import, `cache_page`, "
+                                     "cache middleware, cache sessions, throttling or app known to store in it).",
+                                     default=False)
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")
