@@ -12,9 +12,9 @@
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
    deploy's own config layer is loaded over (`config_layers`); settings star-imported from a module the repository
-   ships only as a template (`deploy_config`); whether anything uses Django's default cache (`default_cache`); a web server on a literal port where the
-   platform assigns `$PORT` (`ports`); a systemd unit's `Type=forking`/`PIDFile=` that only follow a server
-   config which daemonizes itself (`daemons`).
+   ships only as a template (`deploy_config`); whether anything uses Django's default cache (`default_cache`);
+   a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
+   `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself (`daemons`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -32,8 +32,8 @@ from twelvefactor_lint.link import (
     config_layers,
     containers,
     daemons,
-    dependencies,
     default_cache,
+    dependencies,
     deploy_config,
     deploy_env,
     helm,
