@@ -473,3 +473,9 @@ def test_a_per_process_default_cache_the_project_reads_stays_a_warning(lint):
     for path, code in uses.items():
         result = lint({"videos/settings.py": _LOCMEM_SETTINGS, path: code}, select=("TF602",))
         assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"], path
+
+
+def test_an_installed_app_that_stores_in_the_default_cache_counts_as_a_use(lint):
+    settings = _LOCMEM_SETTINGS.replace('["django.contrib.sessions"]', '["django.contrib.sessions", "allauth.account"]')
+    result = lint({"videos/settings.py": settings}, select=("TF602",))
+    assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"]

@@ -7,7 +7,7 @@ from every Python file's module refs (python.module_refs), in tests too:
 - dotted strings naming the cache middleware (`django.middleware.cache.*`), cache-backed sessions
   (`django.contrib.sessions.backends.cache`/`cached_db`) or DRF throttles (`rest_framework.throttling.*`);
 - imports of libraries keeping their state in it (DRF throttling, django-ratelimit, cacheops, cachalot);
-- installed applications that do (`robots`, `compressor`, `axes`, `sorl.thumbnail`, `health_check.cache`, ...).
+- installed applications that do (`robots`, `compressor`, `axes`, `allauth`, `waffle`, `sorl.thumbnail`, ...).
 
 With none of them, `CACHES.default` settings get `default_cache_unread`. Template fragment caching (`{% cache %}`)
 lives in templates the analyzers do not read: a gap. A run that has not analyzed every production module (a focused
@@ -26,8 +26,9 @@ _IMPORT_PREFIXES = ("rest_framework.throttling", "django_ratelimit", "ratelimit"
 _NAME_PREFIXES = ("django.middleware.cache.", "django.contrib.sessions.backends.cache",
                   "django.contrib.sessions.backends.cached_db", "rest_framework.throttling.", "axes.handlers.cache")
 _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_check.cache", "cachalot", "cacheops",
-                   "django_ratelimit", "ratelimit"})
-"""Installed applications that keep state in the default cache unless told otherwise."""
+                   "django_ratelimit", "ratelimit", "allauth", "waffle", "imagekit", "wagtail.images"})
+"""Installed applications (or their packages: `allauth.account` is allauth's) that keep state in the default cache
+unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
 
 
@@ -44,4 +45,4 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
 def _uses_default_cache(ref: ModuleRefs) -> bool:
     return any(i in _IMPORTS or any(i == p or i.startswith(p + ".") for p in _IMPORT_PREFIXES) for i in ref.imports) \
         or any(name.startswith(_NAME_PREFIXES) for name in ref.names) \
-        or any(app.split(".apps.")[0] in _APPS for app in ref.apps)
+        or any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
