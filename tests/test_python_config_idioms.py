@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from conftest import write_tree
 
 from twelvefactor_lint.analyze.python import analyze
+from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.runner import run
 
@@ -147,6 +149,18 @@ def test_start_up_code_names_the_functions_of_other_modules_it_calls():
     relative = _facts("from flask import Flask\nfrom . import jobs\n\ndef create_app():\n    jobs.setup()\n"
                       "    return Flask(__name__)\n", "python.module_refs", path="recipes/factory.py")
     assert relative[0].start_calls == ("recipes.jobs.setup", "flask.Flask")
+
+
+@pytest.mark.parametrize(("qualified", "module", "is_package", "absolute"), [
+    ("app.db.init", "recipes.app", False, "app.db.init"),       # already absolute
+    (".jobs.setup", "recipes.app", False, "recipes.jobs.setup"),
+    (".jobs.setup", "recipes", True, "recipes.jobs.setup"),     # from a package's __init__
+    ("..db.init", "recipes.web.app", False, "recipes.db.init"),
+    ("...db.init", "recipes.app", False, ""),                   # climbs above the top package
+    ("..x", "app", False, ""),
+])
+def test_relative_imports_resolve_against_the_importing_package(qualified, module, is_package, absolute):
+    assert absolute_import(qualified, module, is_package) == absolute
 
 
 def test_what_a_called_function_runs_is_start_up_code_one_hop_away(tmp_path, catalogue):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ModuleRefs
 
@@ -53,8 +54,7 @@ def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site]
     """Absolute names of the functions of other project modules that start-up code calls through an import
     (`init_db.main()` in a lifespan, `scheduler.setup(args)` in an app factory, `ensure_database_ready(...)` in a web
     module's body): link counts what runs in them as start-up code too. The standard library is left out."""
-    module = dotted_module(path)
-    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    module, is_package = dotted_module(path), path.endswith("__init__.py")
     found = []
     for site in index.calls:
         func = site.node.func
@@ -63,22 +63,10 @@ def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site]
             root = root.value
         if not (isinstance(root, ast.Name) and names.is_imported(root.id)) or not at_start(site):
             continue
-        name = _absolute(names.qualify(func) or "", package)
+        name = absolute_import(names.qualify(func) or "", module, is_package)
         if "." in name and name.split(".")[0] not in sys.stdlib_module_names:
             found.append(name)
     return _unique(found)
-
-
-def _absolute(name: str, package: str) -> str:
-    """`.scheduling.start` imported into package `app.core` -> `app.core.scheduling.start`."""
-    level = len(name) - len(name.lstrip("."))
-    if not level:
-        return name
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts):
-        return ""
-    parent = ".".join(parts[:len(parts) - (level - 1)])
-    return ".".join(p for p in (parent, name[level:]) if p)
 
 
 def _imports(index: Index, package: str) -> list[str]:

@@ -150,13 +150,16 @@ def _self_container_written(method: Function, attrs: set[str]) -> str | None:
 
 
 def absolute_import(qualified: str, module: str, is_package: bool) -> str:
-    """Resolve a relative import (`.data.CARTS`) against the importing module's package."""
+    """Resolve a relative import (`.data.CARTS`) against the importing module's package; "" when it climbs
+    above the project's top package."""
     if not qualified.startswith("."):
         return qualified
     level = len(qualified) - len(qualified.lstrip("."))
     package = module.split(".") if is_package else module.split(".")[:-1]
-    base = package[: len(package) - (level - 1)] if level > 1 else package
-    return ".".join([*base, qualified.lstrip(".")]).strip(".")
+    package = [part for part in package if part]
+    if level - 1 > len(package):
+        return ""
+    return ".".join([*package[:len(package) - (level - 1)], qualified.lstrip(".")]).strip(".")
 
 
 def container_kind(value: ast.expr, names: Names) -> str | None:
