@@ -479,3 +479,15 @@ def test_an_installed_app_that_stores_in_the_default_cache_counts_as_a_use(lint)
     settings = _LOCMEM_SETTINGS.replace('["django.contrib.sessions"]', '["django.contrib.sessions", "allauth.account"]')
     result = lint({"videos/settings.py": settings}, select=("TF602",))
     assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"]
+
+
+def test_a_view_a_development_decorator_gates_is_lowered_with_the_decorator_named(lint):
+    views = ("import shutil\nfrom django.conf import settings\nfrom django.contrib.auth.decorators import user_passes_test\n"
+             "from django.http import HttpResponse\nfrom app.decorators import dev_only\n\n"
+             "@user_passes_test(lambda u: settings.DEBUG)\ndef sync(request):\n    shutil.copy2('a', 'locale')\n"
+             "    return HttpResponse('ok')\n\n@dev_only\ndef seed(request):\n    shutil.copy2('a', 'fixtures')\n"
+             "    return HttpResponse('ok')\n\n@user_passes_test(lambda u: u.is_superuser)\ndef admin(request):\n"
+             "    shutil.copy2('a', 'media')\n    return HttpResponse('ok')\n")
+    found = [(f.line, f.severity, "lets it run" in f.message) for f in
+             _by_rule(lint({"app/views.py": views}, select=("TF606",)), "TF606")]
+    assert found == [(9, "info", True), (14, "info", True), (19, "warning", False)]
