@@ -966,7 +966,9 @@ def test_a_config_class_loaded_before_a_loop_setting_its_keys_from_the_environme
                        "                    app.config[key] = value"
     over_config = "for key in app.config.keys():\n                app.config[key] = os.getenv(key, app.config[key])"
     named_only = "for key in ('A', 'B'):\n                app.config[key] = os.environ[key]"
-    for loop, expected in ((over_environment, [("app.config", 8)]), (over_config, [("app.config", 8)]), (named_only, [])):
+    poured = "app.config.update(os.environ)"
+    for loop, expected in ((over_environment, [("app.config", 8)]), (over_config, [("app.config", 8)]),
+                           (poured, [("app.config", 8)]), (named_only, [])):
         facts = _facts(source.replace("{loop}", loop), "app/factory.py", "python.config_defaults")
         assert [(f.loaded, f.line) for f in facts] == expected, loop
         assert all(f.layered_by == "a loop reading each config key from the environment (line 9)" for f in facts)

@@ -9,7 +9,8 @@ change. A second in-repository module (`from_object("config.Production")`) is co
 
 So is a config class loaded when the same function then sets every config key from the same-named environment
 variable: a loop over the config's keys reading `os.environ` with each (`for key in app.config: if key in
-os.environ: app.config[key] = os.environ[key]`), or over the environment writing the keys the config has; and a
+os.environ: app.config[key] = os.environ[key]`), or over the environment writing the keys the config has, or the whole
+environment poured in (`app.config.update(os.environ)`); and a
 library loader known to do both in one call (digitalmarketplace-utils' `init_app(app, config_object)` loads the object,
 then overrides each of its keys from the variable of that name).
 
@@ -38,7 +39,7 @@ _CONFIG_OBJECTS = {"config", "conf"}
 _OVERLAY_LOADERS = {"dmutils.flask_init.init_app": 1, "dmutils.config.init_app": 1}
 """Library loaders that load the config object at that position and then set each of its keys from the environment
 variable of the same name."""
-_ENV_LOOP = "a loop reading each config key from the environment"
+_ENV_LOOP = "the code setting each config key from its environment variable"
 
 
 def _loader(site: Site[ast.Call]) -> str | None:
@@ -141,6 +142,13 @@ def _env_overlays(index: Index, names: Names) -> dict[int, list[int]]:
         for node in walk(function):
             if isinstance(node, (ast.For, ast.AsyncFor)) and _overlays(node, names):
                 found[id(function)].append(node.lineno)
+    for site in index.calls:  # `app.config.update(os.environ)`, `config.from_mapping(**os.environ)`
+        func = site.node.func
+        if site.function is not None and isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") \
+                and _is_config(func.value) and any(names.qualify(n) == "os.environ" for arg in
+                                                   [*site.node.args, *(k.value for k in site.node.keywords)]
+                                                   for n in walk(arg)):
+            found[id(site.function)].append(site.node.lineno)
     return found
 
 
