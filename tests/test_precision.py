@@ -153,10 +153,15 @@ class Config(BaseSettings):
 
 
 def test_a_url_with_a_password_as_an_env_fallback_is_a_fallback_warning_not_the_literal_error(lint):
-    result = lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",))
+    result = lint({"mysite/settings.py": _FALLBACKS.replace("@localhost", "@mysql")}, select=("TF304",))
     (found,) = _by_rule(result, "TF304")  # one pattern, one finding naming every place
     assert found.line == 6 and found.message.endswith("(and 3 more in this file: line 7, line 11, line 12)")
     assert found.severity == "warning" and "environment fallback" in found.message and not found.fixable
+
+
+def test_the_same_fallbacks_on_localhost_with_a_word_password_are_the_stock_local_account(lint):
+    (found,) = _by_rule(lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",)), "TF304")
+    assert found.severity == "info" and "environment fallback" in found.message and "local development" in found.message
 
 
 def test_a_secret_literal_is_as_sure_as_its_shape_and_only_the_proven_one_is_fixed(lint):
