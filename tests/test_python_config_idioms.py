@@ -191,3 +191,102 @@ def test_a_thread_a_start_up_helper_of_another_module_starts_is_not_followed(tmp
              "app/main.py": "from fastapi import FastAPI\nfrom app import metrics\n\napp = FastAPI()\n"
                             "metrics.start_refresher()\n"}
     assert _findings(tmp_path, catalogue, files, "TF612") == []
+
+
+def test_a_pydantic_field_is_set_by_its_name_in_upper_case_unless_the_class_is_case_sensitive():
+    settings = _facts(
+        """
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Settings(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="app_")
+            debug: bool = True
+
+        class Exact(BaseSettings):
+            model_config = SettingsConfigDict(case_sensitive=True)
+            redis_url: str = "redis://localhost:6379/0"
+
+        class Legacy(BaseSettings):
+            secret_key: str = "changeme"
+            class Config:
+                case_sensitive = True
+                env_prefix = "svc_"
+        """, "python.setting")
+    found = {s.key: (s.env_key, s.origin) for s in settings}
+    assert found["debug"] == ("APP_DEBUG", "env_default")
+    assert found["redis_url"] == ("redis_url", "env_default")
+    assert found["secret_key"] == ("svc_secret_key", "env_default")
+
+
+def test_a_lower_case_pydantic_debug_field_on_by_default_is_debug_unless_the_deploy_sets_it(tmp_path, catalogue):
+    config = "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    debug: bool = True\n"
+    assert _findings(tmp_path / "a", catalogue, {"app/config.py": config}, "TF303") == [("app/config.py", 4, "warning")]
+    compose = 'services:\n  web:\n    build: .\n    command: uvicorn app.main:app\n    environment:\n      DEBUG: "false"\n'
+    assert _findings(tmp_path / "b", catalogue, {"app/config.py": config, "docker-compose.yml": compose}, "TF303") == [
+        ("app/config.py", 4, "info")]  # DEBUG sets the field: the deploy decides
+
+
+_DRAFTS = """
+    import os
+    from flask import Flask, request, send_file
+
+    app = Flask(__name__)
+    DRAFTS = "drafts"
+
+    @app.post("/drafts/<name>")
+    def save(name):
+        path = os.path.join(DRAFTS, name)
+        with open(path, "w") as out:
+            out.write(request.form["body"])
+        {cleanup}
+        return "saved"
+    """
+
+
+def test_a_file_one_branch_deletes_is_kept_data_when_another_handler_reads_from_its_place():
+    branch = "if request.form.get('discard'):\n            os.remove(path)"
+    reader = '\n    @app.get("/drafts/<name>")\n    def load(name):\n        return send_file(os.path.join(DRAFTS, name))\n'
+    kept = _facts(_DRAFTS.replace("{cleanup}", branch) + reader, "python.file_write", "app/views.py")
+    assert [(f.line, f.target) for f in kept] == [(11, "path")]
+    # nobody reads drafts back: what one branch deletes is scratch space, as before
+    assert _facts(_DRAFTS.replace("{cleanup}", branch), "python.file_write", "app/views.py") == []
+    # deleted on every path through the handler: scratch, whoever reads the place
+    always = _DRAFTS.replace("{cleanup}", "os.remove(path)") + reader
+    assert _facts(always, "python.file_write", "app/views.py") == []
+    # the same place named by the string the module constant holds
+    by_string = reader.replace("os.path.join(DRAFTS, name)", '"drafts/" + name')
+    assert len(_facts(_DRAFTS.replace("{cleanup}", branch) + by_string, "python.file_write", "app/views.py")) == 1
+    # another handler reading from somewhere else says nothing about drafts
+    elsewhere = reader.replace("os.path.join(DRAFTS, name)", 'os.path.join("exports", name)')
+    assert _facts(_DRAFTS.replace("{cleanup}", branch) + elsewhere, "python.file_write", "app/views.py") == []
+
+
+def test_settings_read_from_a_config_file_in_a_module_reading_no_variable_are_one_fact_at_the_read():
+    source = """
+        import configparser
+        import json
+        import os
+        import yaml
+
+        parser = configparser.ConfigParser()
+        parser.read(os.path.join(os.path.dirname(__file__), "app.ini"))
+        with open("config.yml") as f:
+            CONFIG = yaml.safe_load(f)
+        DB = CONFIG["database"]
+        SECRET_KEY = parser["app"]["secret_key"]
+        DATABASES = {"default": {"HOST": DB["host"]}}
+        FEATURES = json.load(open("features.json"))
+        """
+    found = _facts(source, "python.file_settings")
+    assert [(f.line, f.file, f.format, f.settings) for f in found] == [(8, "app.ini", "INI", "SECRET_KEY, DATABASES")]
+    no_key = source.replace('SECRET_KEY = parser["app"]["secret_key"]', 'TIME_ZONE = parser["app"]["tz"]')
+    assert _facts(no_key, "python.file_settings") == []  # the secret key is what makes it the deploy's config
+
+
+def test_a_module_that_reads_the_environment_keeps_no_config_only_in_its_file(tmp_path, catalogue):
+    settings = ('import configparser\nINSTALLED_APPS = []\nROOT_URLCONF = "shop.urls"\n'
+                'config = configparser.ConfigParser()\nconfig.read("shop.ini")\nSECRET_KEY = config["app"]["key"]\n')
+    assert _findings(tmp_path / "a", catalogue, {"shop/settings.py": settings}, "TF309") == [("shop/settings.py", 5, "info")]
+    with_env = settings.replace("import configparser\n", "import configparser\nimport os\n") + \
+        'DEBUG = os.getenv("DEBUG") == "1"\n'
+    assert _findings(tmp_path / "b", catalogue, {"shop/settings.py": with_env}, "TF309") == []

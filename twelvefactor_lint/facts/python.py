@@ -153,6 +153,18 @@ class DeployConfigModule(PythonSiteFact):
                                  "always the secret key.")
 
 
+@kind("python.file_settings")
+class FileSettings(PythonSiteFact):
+    """Settings a module takes from a config file it reads at import (an INI file a `ConfigParser` reads, YAML, JSON
+    or TOML a loader parses), in a module that reads no environment variable, the secret key among them: that file,
+    not the environment, carries the deploy's config. At the file's read; one per module."""
+
+    module: str = doc("The module's dotted name.")
+    file: str = doc("The file as the code names it (`app.ini`, `config.yml`).")
+    format: str = doc("`INI`, `YAML`, `JSON` or `TOML`.")
+    settings: str = doc("The settings taken from it, in words (`SECRET_KEY, DATABASES`): always the secret key.")
+
+
 @kind("python.service_locator")
 class ServiceLocator(PythonSiteFact):
     """Where code names a backing service: a locator-named setting or a client constructor's host/URL."""

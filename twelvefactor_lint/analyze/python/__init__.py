@@ -22,6 +22,7 @@ from twelvefactor_lint.analyze.python.config_values import dev_config_classes, s
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
+from twelvefactor_lint.analyze.python.file_settings import ENV_WORDS, file_settings_facts
 from twelvefactor_lint.analyze.python.file_writes import file_write_facts
 from twelvefactor_lint.analyze.python.handlers import find_handlers, thread_workers
 from twelvefactor_lint.analyze.python.imports import import_facts, sys_path_facts
@@ -115,6 +116,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path, text)
+    if not any(word in text for word in ENV_WORDS):  # only a module reading no variable keeps its config in a file
+        facts += file_settings_facts(tree, names, path)
     if contexts.module_kind == "settings" and ("environ" in text or "getenv" in text):
         facts += required_env_facts(tree, names, contexts, path)
     if "from_pyfile" in text or "from_object" in text or "init_app" in text:  # a cheap pre-check: config layers only

@@ -28,9 +28,9 @@ from twelvefactor_lint.analyze.python.context import (
     MODULE,
     Contexts,
     Scope,
-    env_prefix,
     fact_at,
     settings_classes,
+    settings_variable,
 )
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
@@ -62,7 +62,8 @@ class _Emitter:
         self.facts: list[PythonSiteFact] = []
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_field: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
+                env_variable: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
+        """`env_variable`: the variable a literal value is the fallback of (a settings class's field)."""
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
         if isinstance(value, ast.Dict):
@@ -70,7 +71,7 @@ class _Emitter:
                 memory = in_memory or _names_memory_database(value)
                 for k, v in zip(value.keys, value.values, strict=True):
                     if isinstance(k, ast.Constant) and isinstance(k.value, str):
-                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_field, memory,
+                        self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_variable, memory,
                                      set_again_by)
             return
         if isinstance(value, (ast.List, ast.Tuple)) and _LISTED_LOCATOR.search(key) and value.elts:
@@ -78,8 +79,8 @@ class _Emitter:
             if isinstance(value, ast.Tuple) and value.elts:
                 value = value.elts[0]
         described = describe(value, self.names)
-        if env_field is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
-            described = Value(described.text, ENV_DEFAULT, env_field + key.split(".")[0], value)
+        if env_variable is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
+            described = Value(described.text, ENV_DEFAULT, env_variable, value)
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
         self.facts.append(fact_at(
@@ -119,22 +120,22 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
     env_classes = settings_classes(names)
-    for cls in _config_classes(names):
+    for cls in config_classes(names):
         dev_only = is_dev_class(cls.name)
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
-                             "config_class", dev_only, env_prefix(cls) if cls.name in env_classes else None,
+                             "config_class", dev_only, settings_variable(cls, key) if cls.name in env_classes else None,
                              set_again_by=_set_again_by_subclasses(names, cls.name, key))
     for assignment in index.assignments:
-        for key, value in _config_item_writes(assignment.node):
+        for key, value in config_item_writes(assignment.node):
             emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
     for call in index.calls:
         for key, value in _config_call_items(call, names):
             emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
         baked = _env_setdefault(call.node, names)
         if baked:  # the literal is what the variable holds when the deploy does not set it: an env fallback
-            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_field="")
+            emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_variable=baked[0])
         option = _argparse_default(call.node)
         if option:
             emit.setting(*option, contexts.of(call), call.statement_line, "option_default")
@@ -218,10 +219,10 @@ def _options_table_entry(node: ast.Dict) -> tuple[str, ast.expr] | None:
 def dev_config_classes(names: Names) -> list[ast.ClassDef]:
     """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`): what they set
     is development config, whatever it is (a setting, a secret, a locator)."""
-    return [cls for cls in _config_classes(names) if is_dev_class(cls.name)]
+    return [cls for cls in config_classes(names) if is_dev_class(cls.name)]
 
 
-def _config_classes(names: Names) -> Iterator[ast.ClassDef]:
+def config_classes(names: Names) -> Iterator[ast.ClassDef]:
     """Config classes by name or base (transitively within the module), except test configs."""
     found = class_family(names, lambda name, bases: bool(
         CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (bases or name.endswith("Config"))
@@ -245,7 +246,8 @@ def _is_settings_dict(node: ast.expr, key: str, value: ast.expr) -> bool:
         and isinstance(value, ast.Constant)
 
 
-def _config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+def config_item_writes(statement: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """(key, value) of `app.config["KEY"] = value` and `app.config.KEY = value` (a Flask or Celery config object)."""
     if not isinstance(statement, ast.Assign):
         return
     for target in statement.targets:

@@ -156,25 +156,47 @@ def settings_classes(names: Names) -> set[str]:
 def env_prefix(cls: ast.ClassDef) -> str:
     """The `env_prefix` of a pydantic settings class: `model_config = SettingsConfigDict(env_prefix="APP_")` (or a
     dict), or pydantic 1's `class Config: env_prefix = "APP_"`, or flask-env's `ENV_PREFIX = "APP_"`; "" without one."""
+    option = _flask_env_prefix(cls)
+    if option is None:
+        option = _settings_option(cls, "env_prefix")
+    return _text(option) if option is not None else ""
+
+
+def settings_variable(cls: ast.ClassDef, field: str) -> str:
+    """The variable that sets a field of a settings class: its `env_prefix` and the field's name — upper-cased for a
+    pydantic class, which matches names case-insensitively unless `case_sensitive=True` (`debug: bool` is set by
+    `DEBUG`, as deploy files write it); flask-env's `ENV_PREFIX` classes match exactly."""
+    variable = env_prefix(cls) + field
+    option = _settings_option(cls, "case_sensitive")
+    exact = isinstance(option, ast.Constant) and option.value is True or _flask_env_prefix(cls) is not None
+    return variable if exact else variable.upper()
+
+
+def _flask_env_prefix(cls: ast.ClassDef) -> ast.expr | None:
+    """flask-env's `ENV_PREFIX = "APP_"` in the class body."""
+    return next((s.value for s in cls.body if isinstance(s, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "ENV_PREFIX" for t in s.targets)), None)
+
+
+def _settings_option(cls: ast.ClassDef, option: str) -> ast.expr | None:
+    """An option of a pydantic settings class: `model_config = SettingsConfigDict(option=...)` (or a dict), or
+    pydantic 1's `class Config: option = ...`."""
     for statement in cls.body:
-        if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ENV_PREFIX"
-                                                     for t in statement.targets):
-            return _text(statement.value)
         if isinstance(statement, ast.ClassDef) and statement.name == "Config":
             for inner in statement.body:
-                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
+                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == option
                                                          for t in inner.targets):
-                    return _text(inner.value)
+                    return inner.value
         elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and any(
                 isinstance(t, ast.Name) and t.id == "model_config"
                 for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
             value = statement.value
             if isinstance(value, ast.Call):
-                return next((_text(k.value) for k in value.keywords if k.arg == "env_prefix"), "")
+                return next((k.value for k in value.keywords if k.arg == option), None)
             if isinstance(value, ast.Dict):
-                return next((_text(v) for k, v in zip(value.keys, value.values, strict=True)
-                             if isinstance(k, ast.Constant) and k.value == "env_prefix"), "")
-    return ""
+                return next((v for k, v in zip(value.keys, value.values, strict=True)
+                             if isinstance(k, ast.Constant) and k.value == option), None)
+    return None
 
 
 def _text(node: ast.expr) -> str:

@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TypeGuard
 
-from twelvefactor_lint.analyze.python.context import Contexts, env_prefix, fact_at, settings_classes
+from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes, settings_variable
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, assigned_names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
 from twelvefactor_lint.facts.python import (
@@ -197,10 +197,9 @@ def _or_fallback(value: ast.expr, names: Names) -> tuple[str, ast.Constant] | No
 
 def _settings_fields(names: Names) -> dict[int, str]:
     """id() of the defaults of pydantic `BaseSettings` fields (env fallbacks, not bare literals), each with the
-    class's `env_prefix`: the variable that sets a field is the prefix and the field's name (`TAKAHE_SECRET_KEY`)."""
-    return {id(statement.value): env_prefix(names.classes[name]) for name in settings_classes(names)
-            for statement in names.classes[name].body
-            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None}
+    variable that sets the field (`settings_variable`: the prefix and the field's name, `TAKAHE_SECRET_KEY`)."""
+    return {id(value): settings_variable(names.classes[name], field) for name in settings_classes(names)
+            for statement in names.classes[name].body for field, value in assigned_names(statement)}
 
 
 def _str(node: ast.expr) -> str:
@@ -441,7 +440,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             continue
         made_up = _random_fallback(site, key, value, names)
         fallback = _or_fallback(value, names) or (
-            (fields[id(value)] + key, value) if id(value) in fields and isinstance(value, ast.Constant)
+            (fields[id(value)], value) if id(value) in fields and isinstance(value, ast.Constant)
             and isinstance(value.value, str) and value.value else None)
         judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued)
         if made_up is None and not judged and not _may_be_literal(value, key):
@@ -455,7 +454,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             persisted = site.function is not None and _persists(site.function, key)
             variable = _unset_read(site, key, index, names) if made_up[1] is value and not persisted else ""
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
-                                 env_key=variable or fields.get(id(value), "") + made_up[0],
+                                 env_key=variable or fields.get(id(value)) or made_up[0],
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
                                  settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1])))

@@ -11,12 +11,15 @@ werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand
 the same function answers with (`send_file(p)`, `FileResponse(p)`, or returns what `open(p).read()` gave) is
 `served`: made for this response, a scratch file left behind rather than data other requests need. Reading it back
 for anything else (a check, a later branch loading it) says nothing of the kind.
+A path the function deletes again is scratch space too — unless only a branch deletes it and another handler of the
+module reads files from the same place: then it is data kept between requests.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
@@ -59,8 +62,11 @@ class _Function:
         args = function.args
         self.uploads = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
                         if a.annotation is not None and _UPLOAD_SOURCES.search(ast.unparse(a.annotation))}
-        self.removed = {ast.unparse(path) for path in _removed_paths(function)}
+        removed = list(_removed_paths(function))
+        self.removed = {ast.unparse(path) for path, _ in removed}
         """Paths the function deletes again (`os.remove(p)`): what it wrote there was scratch space."""
+        self.removed_always = {ast.unparse(path) for path, branch in removed if not branch}
+        """Those it deletes outside an `if` branch or `except` handler: on every path through the function."""
         self.sent = [self.text(path) for path in _sent_paths(function)]
         """What the paths of the files the function answers with are built from (`_sent_paths`)."""
 
@@ -105,16 +111,19 @@ class _Function:
 
 
 def _removed_paths(function: Function):
-    """Arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and receivers of `Path(p).unlink()` calls."""
+    """(path, in a branch) for the arguments of `os.remove`/`os.unlink`/`shutil.rmtree` and the receivers of
+    `Path(p).unlink()` calls; `in a branch`: the call sits in an `if` branch or an `except` handler."""
+    branched = {id(n) for b in walk(function) if isinstance(b, (ast.If, ast.ExceptHandler))
+                for statement in (b.body + b.orelse if isinstance(b, ast.If) else b.body) for n in walk(statement)}
     for node in walk(function):
         if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Name)):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
         if name in {"remove", "unlink", "rmtree"} and node.args:
-            yield node.args[0]
+            yield node.args[0], id(node) in branched
         elif name == "unlink" and isinstance(node.func, ast.Attribute):
             receiver = node.func.value
-            yield receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver
+            yield (receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver), id(node) in branched
 
 
 def _sent_paths(function: Function):
@@ -142,45 +151,108 @@ def _read_into(block: ast.With | ast.AsyncWith, handle: str) -> set[str]:
             for t in n.targets if isinstance(t, ast.Name)}
 
 
-def _is_scratch(node: ast.expr, function: _Function, names: Names) -> bool:
-    if ast.unparse(node) in function.removed:
+def _is_scratch(node: ast.expr, function: _Function, names: Names, read_elsewhere: set[str]) -> bool:
+    """Temporary space by the path's value (`_roots`), or a path the function deletes again — unless only a branch
+    deletes it and another handler of the module reads files from the same place (`read_elsewhere`): then it is
+    data kept between requests, which one branch cleans up."""
+    text = ast.unparse(node)
+    if text in function.removed_always or text in function.removed and not _root_keys(node, function, names) & read_elsewhere:
         return True
-    return _scratch_root(node, function, names, 0)
+    return _temporary(node, function, names)
 
 
-def _scratch_root(node: ast.expr, function: _Function, names: Names, depth: int) -> bool:
-    """Whether the path's root — what it is joined onto — is temporary space. `_MAX_HOPS` deep: a path built in
-    steps (`base = Path(tmp, "x").resolve(); target = (base / name).resolve()`) takes several."""
+def _temporary(node: ast.expr, function: _Function, names: Names) -> bool:
+    """The path's value is temporary space: built on `tempfile`, `/tmp` or an in-memory buffer."""
+    return any(_is_scratch_root(root, names) for root in _roots(node, function, names, 0))
+
+
+def _is_scratch_root(root: ast.expr, names: Names) -> bool:
+    if isinstance(root, ast.Constant):
+        return isinstance(root.value, str) and root.value.startswith(_SCRATCH)
+    qualified = names.qualify(root.func) or "" if isinstance(root, ast.Call) else ""
+    return qualified.startswith("tempfile.") or qualified.endswith(("BytesIO", "StringIO"))
+
+
+def _roots(node: ast.expr, function: _Function, names: Names, depth: int) -> Iterator[ast.expr]:
+    """What a path is joined onto, through the function's local names: a string, a module-level name, a setting
+    (`settings.MEDIA_ROOT`), a call making a place (`tempfile.mkdtemp()`). `_MAX_HOPS` deep: a path built in steps
+    (`base = Path(tmp, "x").resolve(); target = (base / name).resolve()`) takes several."""
     if depth > _MAX_HOPS:
-        return False
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and node.value.startswith(_SCRATCH)
+        return
     if isinstance(node, ast.JoinedStr):
-        return bool(node.values) and _scratch_root(
-            node.values[0].value if isinstance(node.values[0], ast.FormattedValue) else node.values[0],
-            function, names, depth + 1)
-    if isinstance(node, ast.BinOp):  # Path(d) / "x", d + "/x"
-        return _scratch_root(node.left, function, names, depth + 1)
-    if isinstance(node, ast.Attribute):  # tmp.name of a NamedTemporaryFile
-        return _scratch_root(node.value, function, names, depth + 1)
-    if isinstance(node, ast.Name):
-        return any(_scratch_root(source, function, names, depth + 1) for source in function.sources.get(node.id, ()))
-    if not isinstance(node, ast.Call):
-        return False
-    qualified = names.qualify(node.func) or ""
-    if qualified.startswith("tempfile.") or qualified.endswith(("BytesIO", "StringIO")):
-        return True
-    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-    module = isinstance(receiver, ast.Name) and names.is_imported(receiver.id) or qualified.startswith("os.path.")
-    if receiver is not None and not module:
-        return _scratch_root(receiver, function, names, depth + 1)  # Path(d).joinpath(...), p.resolve()
-    return bool(node.args) and _scratch_root(node.args[0], function, names, depth + 1)  # os.path.join(d, ...), Path(d)
+        if node.values:
+            first = node.values[0]
+            yield from _roots(first.value if isinstance(first, ast.FormattedValue) else first, function, names, depth + 1)
+    elif isinstance(node, ast.BinOp):  # Path(d) / "x", d + "/x"
+        yield from _roots(node.left, function, names, depth + 1)
+    elif isinstance(node, ast.Attribute) and not (isinstance(node.value, ast.Name) and node.value.id not in function.sources):
+        yield from _roots(node.value, function, names, depth + 1)  # tmp.name of a NamedTemporaryFile, Path(p).parent
+    elif isinstance(node, ast.Name) and node.id in function.sources:
+        for source in function.sources[node.id]:
+            yield from _roots(source, function, names, depth + 1)
+    elif isinstance(node, ast.Call) and not _is_scratch_root(node, names):
+        qualified = names.qualify(node.func) or ""
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        module = isinstance(receiver, ast.Name) and names.is_imported(receiver.id) or qualified.startswith("os.path.")
+        if receiver is not None and not module:
+            yield from _roots(receiver, function, names, depth + 1)  # Path(d).joinpath(...), p.resolve()
+        elif node.args:
+            yield from _roots(node.args[0], function, names, depth + 1)  # os.path.join(d, ...), Path(d)
+    else:
+        yield node
+
+
+def _root_keys(node: ast.expr, function: _Function, names: Names) -> set[str]:
+    """The places a path is under, comparable across functions: a string naming a directory (`"drafts/"`), or the
+    directory of one naming a file (`"drafts"` of `"drafts/a.txt"`), a module-level or imported name, a setting; not
+    a parameter or another function's local."""
+    keys = set()
+    for root in _roots(node, function, names, 0):
+        if isinstance(root, ast.Name) and isinstance(names.values.get(root.id), ast.Constant):
+            root = names.values[root.id]  # `DRAFTS = "drafts"`: the same place as the string
+        if isinstance(root, ast.Constant) and isinstance(root.value, str) and root.value.strip("./"):
+            place = root.value.rstrip("/")
+            keys.add(place.rsplit("/", 1)[0] if "." in place.rsplit("/", 1)[-1] and "/" in place else place)
+        elif isinstance(root, ast.Name) and (root.id in names.values or names.is_imported(root.id)) \
+                or isinstance(root, (ast.Attribute, ast.Subscript)):
+            keys.add(ast.unparse(root))
+    return keys
+
+
+_LISTERS = {"listdir", "scandir"}
+"""Calls that read a directory's files back (`os.listdir(d)`), beside `open()` without a writing mode and `_SENDERS`."""
+
+
+def _read_path(call: ast.Call, names: Names) -> ast.expr | None:
+    """The path a call reads: `open(p)`, `Path(p).read_text()`, `p.read_bytes()`, `send_file(p)`, `os.listdir(d)`."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name in {"read_text", "read_bytes"} and isinstance(func, ast.Attribute):
+        receiver = func.value
+        return receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver
+    reads = (names.qualify(func) or "") in _OPENERS and not _writing_mode(call) or name in _SENDERS | _LISTERS
+    return call.args[0] if reads and call.args else None
+
+
+def _read_places(index: Index, names: Names, contexts: Contexts, functions: dict[int, _Function]) -> dict[str, set[str]]:
+    """Handler -> the places (`_root_keys`) it reads files from: what another handler wrote there is kept data."""
+    places: dict[str, set[str]] = {}
+    for site in index.calls:
+        scope = contexts.of(site)
+        if site.function is None or scope.context not in (REQUEST, JOB):
+            continue
+        path = _read_path(site.node, names)
+        if path is not None:
+            if id(site.function) not in functions:
+                functions[id(site.function)] = _Function(site.function, index)
+            places.setdefault(scope.function, set()).update(_root_keys(path, functions[id(site.function)], names))
+    return places
 
 
 def _scratch_argument(target: ast.expr, function: Function, index: Index, names: Names,
                       functions: dict[int, _Function]) -> bool:
     """A module helper writing to a parameter (`download_file(url, destination)`) that every call in the module hands
-    scratch space (`fd, path = tempfile.mkstemp()` then `download_file(url, path)`): scratch too."""
+    temporary space (`fd, path = tempfile.mkstemp()` then `download_file(url, path)`): scratch too."""
     params = [a.arg for a in function.args.args]
     if not isinstance(target, ast.Name) or target.id not in params or names.functions.get(function.name) is not function:
         return False
@@ -196,7 +268,7 @@ def _scratch_argument(target: ast.expr, function: Function, index: Index, names:
             return False
         if id(site.function) not in functions:
             functions[id(site.function)] = _Function(site.function, index)
-        passed.append(_is_scratch(argument, functions[id(site.function)], names))
+        passed.append(_temporary(argument, functions[id(site.function)], names))
     return bool(passed) and all(passed)
 
 
@@ -251,6 +323,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     facts = []
     moves: list[tuple[FileWrite, set[tuple[str, str]]]] = []
     functions: dict[int, _Function] = {}
+    read_places: dict[str, set[str]] | None = None
     for site in index.calls:
         if site.function is None:
             continue
@@ -264,7 +337,11 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if found is None:
             continue
         target, api, data = found
-        if _is_scratch(target, function, names) or _scratch_argument(target, site.function, index, names, functions):
+        if ast.unparse(target) in function.removed - function.removed_always and read_places is None:
+            read_places = _read_places(index, names, contexts, functions)
+        elsewhere = {p for f, found_places in (read_places or {}).items() if f != scope.function for p in found_places}
+        if _is_scratch(target, function, names, elsewhere) or _scratch_argument(target, site.function, index, names,
+                                                                                functions):
             continue
         saved = api.endswith(".save()") and "FileSystemStorage" not in api
         upload = data is not None and (function.is_upload_object(data) if saved else function.is_upload(data))
