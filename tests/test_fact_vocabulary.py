@@ -67,7 +67,11 @@ def test_every_kind_and_field_is_documented(name):
 def test_kinds_are_frozen_and_slotted(name):
     cls = KINDS[name]
     assert "__slots__" in cls.__dict__
-    assert cls.__dataclass_params__.frozen
+    fact = object.__new__(cls)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fact.path = "elsewhere.py"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del fact.line
 
 
 def test_facts_round_trip_through_the_caches_json_and_pickle():
@@ -96,10 +100,16 @@ def test_data_of_another_shape_raises_the_errors_the_cache_treats_as_a_miss(data
 
 
 def test_a_missing_required_field_or_an_unknown_one_is_an_error():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="missing required argument: 'reason'"):
         KINDS["parse_error"]("a.py", 1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'reasn'"):
         KINDS["parse_error"]("a.py", 1, reason="x", reasn="y")
+    with pytest.raises(TypeError, match="multiple values for argument 'line'"):
+        KINDS["parse_error"]("a.py", 1, line=2, reason="x")
+    with pytest.raises(TypeError, match="takes 5 positional arguments but 6 were given"):
+        KINDS["parse_error"]("a.py", 1, 1, None, None, "x")
+    made = KINDS["parse_error"]("a.py", 1, 2, reason="x")  # the location by position, the rest by name, defaults kept
+    assert (made.path, made.line, made.column, made.end_line, made.reason, made.anchor) == ("a.py", 1, 2, None, "x", "")
 
 
 def test_convert_keeps_the_shared_fields_and_takes_the_changes():

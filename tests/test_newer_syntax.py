@@ -236,6 +236,38 @@ def test_a_cold_run_over_workers_starts_one_checker_for_all_of_them(tmp_path, pa
     newer._Checker._shared.stop()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers inherit the answers where they fork")
+def test_the_newer_interpreters_on_path_are_asked_once_per_run_not_once_per_worker(tmp_path):
+    """A pyenv shim of a version that is not installed fails after some 0.3 s of CPU: a run expecting newer syntax
+    asks each interpreter once, before its workers fork, and they take its answer."""
+    probe = """
+import os, pathlib, sys
+from twelvefactor_lint.analyze.python import newer
+newer.share(pathlib.Path(sys.argv[1]))
+answers = []
+for _ in range(2):
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.write(write, repr(newer.analyze_elsewhere("shop.py", b"type Cart = dict\\n")).encode())
+        os._exit(0)
+    os.close(write)
+    answers.append(os.read(read, 100).decode())
+    os.wait()
+newer._Checker._shared.stop()
+print(*answers)
+"""
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.99,<4"\n')
+    shim, log = tmp_path / "bin" / "python3.20", tmp_path / "started"
+    shim.parent.mkdir()
+    shim.write_text(f"#!/bin/sh\necho started >> {log}\nexit 127\n")
+    shim.chmod(0o755)
+    environment = {**os.environ, "PATH": os.pathsep.join([str(shim.parent), "/usr/bin", "/bin"])}
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True,
+                          cwd=REPO, env=environment)
+    assert done.stdout.split() == ["()", "()"]  # it does not start: neither worker has an interpreter to ask
+    assert log.read_text().split() == ["started"]
+
+
 @pytest.mark.parametrize("wanted, newer_than_running", [
     (">=3.99", True), ("~=3.99", True), ("==3.99.*", True), (">3.99,<4", True), ("== 3.99", True),
     (">=3.8", False), ("<3.99", False), ("<3.99,>=3.8", False), (None, False), ("", False), ("not a specifier", False),

@@ -29,9 +29,10 @@ def doc(text: str, *, default: Any = dataclasses.MISSING, kw_only: Any = datacla
     return dataclasses.field(default=default, kw_only=kw_only, metadata={"doc": text})
 
 
-_SHARED = {"frozen": True, "slots": True, "eq": False, "repr": False}
-"""Equality, hash and repr are written once, on `Fact`: every run builds all the kinds' classes, and each
-generated method is code compiled at import (they halve what the vocabulary adds to start-up)."""
+_SHARED = {"init": False, "slots": True, "eq": False, "repr": False}
+"""Construction, immutability, equality, hash and repr are written once, on `Fact`: every run builds all the kinds'
+classes, and each method a dataclass generates is code compiled at import (an `__init__` of some thirty fields, a
+frozen class's `__setattr__` and `__delattr__`: most of what the vocabulary would add to start-up)."""
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(doc,))
@@ -62,6 +63,33 @@ class Fact:
     definition_line: int = doc("The line defining what the fact is about (a container's assignment, a compose "
                                "service's key; 0: none): a suppression directive there covers the fact's findings.",
                                default=0, kw_only=True)
+
+    def __init__(self, *args: Any, **values: Any) -> None:
+        """What a dataclass's `__init__` does: the fields before `anchor` by position or name, the rest by name, a
+        field's default where it is not given; TypeError for a missing, repeated or unknown one."""
+        cls = type(self)
+        positional, fields = _INIT.get(cls) or _init_spec(cls)
+        if args:
+            if len(args) > len(positional):
+                raise TypeError(f"{cls.__name__}() takes {len(positional)} positional arguments but {len(args)} were given")
+            for name, value in zip(positional, args, strict=False):  # fewer than all of them
+                if name in values:
+                    raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
+                values[name] = value
+        assign, pop = object.__setattr__, values.pop
+        for name, default in fields:
+            value = pop(name, default)
+            if value is _REQUIRED:
+                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
+            assign(self, name, value)
+        if values:
+            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {next(iter(values))!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (the facts cache, `12f-lint facts --format json`); `from_dict` gives back an equal fact."""
@@ -121,7 +149,7 @@ def kind(name: str) -> Callable[[type[F]], type[F]]:
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(doc,))
 def base(cls: type[F]) -> type[F]:
     """A shared base of several kinds (fields only; not a kind itself, never made)."""
-    return dataclass(kw_only=True, init=False, **_SHARED)(cls)
+    return dataclass(kw_only=True, **_SHARED)(cls)
 
 
 @base
@@ -146,6 +174,16 @@ def convert(fact: Fact, cls: type[F], **changes: Any) -> F:
 
 _NAMES: dict[type, tuple[str, ...]] = {}
 _TUPLES: dict[type, tuple[str, ...]] = {}
+_INIT: dict[type, tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]] = {}
+_REQUIRED = dataclasses.MISSING
+
+
+def _init_spec(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """(the fields given by position or name, (every field, its default or `_REQUIRED`)) of a kind, for
+    `Fact.__init__`."""
+    fields = dataclasses.fields(cls)
+    spec = _INIT[cls] = (tuple(f.name for f in fields if not f.kw_only), tuple((f.name, f.default) for f in fields))
+    return spec
 
 
 def _names(cls: type) -> tuple[str, ...]:

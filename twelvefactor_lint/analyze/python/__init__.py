@@ -12,6 +12,7 @@ import re
 import sys
 import tokenize
 from dataclasses import replace
+from typing import Any
 
 from twelvefactor_lint.analyze import NEWER_SYNTAX, PYTHON2_SYNTAX, Unanalyzable, directives, skip_if_template
 from twelvefactor_lint.analyze.python import conditions, newer, values
@@ -177,18 +178,20 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
     in_main = fact.line in contexts.main_lines
     at_start = _at_start(fact.context if isinstance(fact, PythonSiteFact) else None, contexts, fact.line)
     branch = conditions.innermost(found, fact.line)
-    fact = replace(fact, module_kind=contexts.module_kind, in_main_block=in_main, at_start=at_start)
-    call = conditions.innermost(calls, fact.line) if calls and branch is None else None
-    if call is not None:
-        fact = replace(fact, tested_call=call.condition)
+    changes: dict[str, Any] = {"module_kind": contexts.module_kind, "in_main_block": in_main, "at_start": at_start}
     if branch is None:
+        call = conditions.innermost(calls, fact.line) if calls else None
+        if call is not None:
+            changes["tested_call"] = call.condition
         test = conditions.innermost(runtime, fact.line) if isinstance(fact, Setting) else None
-        return replace(fact, runtime_test=test.condition) if isinstance(fact, Setting) and test else fact
-    if branch.ci_only:
-        return replace(fact, ci_only=True)
-    if branch.condition == f"when {getattr(fact, 'env_key', '')} is not set":
-        return fact  # `if not SECRET_KEY: SECRET_KEY = token()`: the fallback of the read itself, what an unset variable runs
-    return replace(fact, condition=branch.condition, dev_only=fact.dev_only or branch.dev_only)
+        if test:
+            changes["runtime_test"] = test.condition
+    elif branch.ci_only:
+        changes["ci_only"] = True
+    elif branch.condition != f"when {getattr(fact, 'env_key', '')} is not set":
+        # not `if not SECRET_KEY: SECRET_KEY = token()`, the fallback of the read itself: what an unset variable runs
+        changes |= {"condition": branch.condition, "dev_only": fact.dev_only or branch.dev_only}
+    return replace(fact, **changes)
 
 
 def _at_start(context: str | None, contexts: Contexts, line: int) -> bool:

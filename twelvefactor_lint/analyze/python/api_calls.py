@@ -94,14 +94,11 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
     configured_queue = _has_init_app_queue(index)
     runners = main_runners(tree, names)
     # every function of the module that opens a SQLite database only queries it: a lookup file, not state
-    connects = [s for s in index.calls if (_api_of(s.node, names) or ("",))[0] == "sqlite_connect"]
+    apis = [(site, found) for site in index.calls if (found := _api_of(site.node, names)) is not None]
+    connects = [site for site, (api, _) in apis if api == "sqlite_connect"]
     queries_only = bool(connects) and all(_only_queries(s.function) for s in connects)
-    for site in index.calls:
+    for site, (api, keywords) in apis:
         call = site.node
-        found = _api_of(call, names)
-        if found is None:
-            continue
-        api, keywords = found
         if api == "migrate_named" and site.function is not None and _MIGRATION_NAME.match(site.function.name):
             continue  # the migration helper's own steps: the call of the helper speaks for them
         fields = _arguments(call, keywords, names)

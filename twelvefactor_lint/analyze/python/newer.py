@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,7 @@ def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | tuple[str, ...]:
     """The file's facts from a newer interpreter on PATH, or the interpreters that ran and could not parse it
     either (its syntax is newer still: `except A, B:` needs 3.14)."""
     tried = []
+    _probed()
     for program in _newer_interpreters():
         with paused():  # asked once per process: not this file's time
             starts = _starts(program, shutil.which(program), os.getcwd())
@@ -70,6 +72,21 @@ def _starts(program: str, found: str | None, cwd: str) -> bool:
     except ToolFailed:
         return False
     return True
+
+
+_probes: list[threading.Thread] = []
+"""Asking the newer interpreters on PATH whether they start, one thread each, begun by `share` beside the run's own
+work."""
+
+
+def _probed() -> None:
+    """Wait for `share`'s probes of the newer interpreters, if any are under way: their answers are `_starts`'s."""
+    while _probes:
+        _probes.pop().join()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_probed)  # a worker forked while it runs would lack its answers
 
 
 def is_newer_syntax(data: bytes) -> bool:
@@ -214,13 +231,22 @@ _LOWER_BOUNDS = frozenset({">=", "~=", "==", "===", ">"})
 def share(root: Path) -> None:
     """Start the shared checker now, before workers fork, when the project says it needs a newer Python than this
     one (`requires-python`): such a project has files of newer syntax, and each worker would import libcst for them.
-    Where workers do not fork (macOS, Windows) each keeps its own."""
+    Where workers do not fork (macOS, Windows) each keeps its own. The newer interpreters on PATH are probed then
+    too, in the background."""
     from twelvefactor_lint.config import requires_python
 
     if _Checker._shared is not None or not sys.platform.startswith("linux") or not needs_newer(requires_python(root)):
         return
     checker = _Checker(shared=True)
     _Checker._shared = checker if checker.process is not None else None
+    # whether the newer interpreters on PATH start (each worker would ask each, and a pyenv shim of a version not
+    # installed takes some 0.3 s of CPU): asked once, on the core the run leaves idle until the workers fork, which
+    # wait for the answers and inherit them
+    cwd = os.getcwd()
+    for program in _newer_interpreters():
+        probe = threading.Thread(target=_starts, args=(program, shutil.which(program), cwd), daemon=True)
+        probe.start()
+        _probes.append(probe)
 
 
 def needs_newer(wanted: str | None) -> bool:
