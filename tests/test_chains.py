@@ -301,7 +301,7 @@ def test_a_gunicorn_config_the_start_command_loads_is_read_as_one_whatever_its_n
     dockerfile = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
                   "COPY docker/files/usr/local/etc/gunicorn/app.py /usr/local/etc/gunicorn/app.py\n"
                   'CMD ["gunicorn", "-c", "/usr/local/etc/gunicorn/app.py", "app.wsgi"]\n')
-    config = 'import os\n\nbind = "0.0.0.0:8000"\ndaemon = True\npidfile = "/tmp/app.pid"\naccesslog = "/var/log/a.log"\n'
+    config = 'import os\n\nbind = "0.0.0.0:8000"\ndaemon = True\npidfile = "/run/app.pid"\naccesslog = "/var/log/a.log"\n'
     result = lint({"Dockerfile": dockerfile, "docker/files/usr/local/etc/gunicorn/app.py": config,
                    "app/server.py": config})  # the same settings in a module nothing loads: an ordinary module
     assert {(f.rule, f.path, f.line, f.severity) for f in result.findings} == {
@@ -434,11 +434,45 @@ def test_systemd_units_are_read_through_the_command_analysis(lint):
         "docs/app.service": "[Service]\nType=forking\nExecStart=/usr/bin/gunicorn -D app\n",
     })
     found = [(f.rule, f.path, f.line, f.severity) for f in result.findings]
-    assert found == [("TF801", "deploy/app.service", 5, "error"), ("TF1201", "deploy/app.service", 6, "warning"),
-                     ("TF801", "deploy/app.service", 7, "warning")]
+    # the server is told to detach: that is the finding; the unit's `Type=forking` and the `--pid` are its bookkeeping
+    assert found == [("TF1201", "deploy/app.service", 6, "warning"), ("TF801", "deploy/app.service", 7, "error")]
     kinds = {p.declared_at: (p.kind, p.command) for p in result.processes}
     assert kinds["deploy/app.service:7"][0] == "application server"
     assert kinds["deploy/cleanup.timer:2"] == ("scheduler", "OnCalendar=daily -> cleanup.service")
+
+
+_UNIT = "[Service]\n{lines}ExecStart={command}\n"
+
+
+@pytest.mark.parametrize("lines, command, expected", [
+    # PIDFile= in a unit that does not fork: systemd ignores it
+    ("Type=simple\nPIDFile=/run/app.pid\n", "/srv/.venv/bin/celery -A app worker", []),
+    ("PIDFile=/run/app.pid\n", "/srv/.venv/bin/gunicorn app.wsgi", []),
+    # the stock nginx unit: systemd tracks the forked master through its PID file
+    ("Type=forking\nPIDFile=/run/nginx.pid\n", "/usr/sbin/nginx -c /etc/nginx/nginx.conf", [(2, "info")]),
+    # a fork systemd has to guess
+    ("Type=forking\n", "/bin/bash -c 'screen -dmS app /opt/app/run.sh'", [(2, "warning")]),
+    # the server itself is told to detach: the finding is its flag, whatever the unit declares
+    ("Type=forking\nPIDFile=/run/app.pid\n", "/srv/.venv/bin/gunicorn --daemon --pid /run/app.pid app.wsgi",
+     [(4, "error")]),
+    ("", "/srv/.venv/bin/gunicorn -D app.wsgi", [(2, "error")]),
+    ("Type=simple\nPIDFile=/run/beat.pid\n", "/srv/.venv/bin/celery -A app beat --pidfile=", []),  # turned off
+    # a server that writes a PID file in a unit that does not fork
+    ("", "/srv/.venv/bin/gunicorn --pid /run/app/app.pid app.wsgi", [(2, "warning")]),
+])
+def test_a_systemd_unit_detaches_only_when_its_process_does(lint, lines, command, expected):
+    result = lint({"deploy/app.service": _UNIT.format(lines=lines, command=command)})
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF801")] == expected
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("#!/bin/sh\nexec uwsgi --ini uwsgi.ini\n", "info"),  # written to /tmp, never read
+    ("#!/bin/sh\nrm -f /tmp/app.pid\nexec uwsgi --ini uwsgi.ini\n", "warning"),  # a start command names it
+])
+def test_a_pid_file_in_tmp_that_nothing_reads_is_inert(lint, script, expected):
+    result = lint({"uwsgi.ini": "[uwsgi]\nmodule = app.wsgi\npidfile = /tmp/app.pid\n", "start.sh": script,
+                   "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n"})
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF801")] == [("uwsgi.ini", 3, expected)]
 
 
 @pytest.mark.parametrize("dev_first", [True, False])
@@ -520,3 +554,63 @@ def test_a_step_under_a_platform_variable_is_what_production_runs(lint):
               '  python manage.py migrate --noinput\nfi\nexec gunicorn app.wsgi\n')
     result = lint({"bin/run.sh": script, "Procfile": "web: bin/run.sh\n", "manifest.yml": "applications:\n  - name: web\n"})
     assert [(f.rule, f.line, f.severity) for f in result.findings if f.path == "bin/run.sh"] == [("TF1201", 4, "warning")]
+
+
+def test_a_script_a_compose_service_runs_in_a_development_image_is_development_code(lint):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
+        "Dockerfile.development": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n",
+        "docker-compose.yml": ("services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile.development\n"
+                               "    command: ./bin/runserver.sh 0:8000\n"),
+        "bin/runserver.sh": "#!/bin/bash\ngunicorn app.wsgi --reload $@\n",
+    })
+    assert [(f.path, f.severity) for f in _by_rule(result, "TF902")] == [("bin/runserver.sh", "info")]
+
+
+@pytest.mark.parametrize("script, expected", [
+    # a developer's tool the development stack runs against the bind-mounted source: serves nothing
+    ("#!/bin/bash\npip install -U uv\nuv pip compile requirements/prod.in -o requirements/prod.txt\n", "info"),
+    # the same stack's worker: what it runs may well be what a deploy runs
+    ("#!/bin/bash\npip install -r requirements.txt\ncelery -A app worker\n", "warning"),
+])
+def test_a_development_stacks_one_off_task_is_development_code(lint, script, expected):
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"app.wsgi\"]\n",
+        "docker-compose.yml": "services:\n  task:\n    build: .\n    command: ./bin/task.sh\n    volumes:\n      - .:/app\n",
+        "bin/task.sh": script,
+    })
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF501")] == [("bin/task.sh", 2, expected)]
+
+
+@pytest.mark.parametrize("infra", [True, False])
+def test_a_root_dockerfile_beside_the_one_the_charts_deploy_is_a_doubt(lint, infra):
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"sh\", \"docker-entrypoint.sh\"]\n",
+        "docker-entrypoint.sh": "#!/bin/sh\ngunicorn -b 0.0.0.0:8041 run:app\n",
+        "_infra/docker/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nCMD [\"gunicorn\", \"run:app\"]\n",
+        "_infra/helm/auth/Chart.yaml": "apiVersion: v2\nname: auth\nversion: 1.0.0\n",
+        "_infra/helm/auth/values.yaml": "image:\n  name: registry.example/images\n",
+        "_infra/helm/auth/templates/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: auth\nspec:\n  template:\n    spec:\n"
+            "      containers:\n        - name: auth\n"
+            "          image: \"{{ .Values.image.name }}/{{ .Chart.Name }}:{{ .Chart.AppVersion }}\"\n"),
+    }
+    if not infra:  # the only image there is: what the chart deploys
+        del files["_infra/docker/Dockerfile"]
+    [finding] = _by_rule(lint(files), "TF902")
+    assert (finding.path, finding.severity) == ("docker-entrypoint.sh", "info" if infra else "warning")
+    assert ("deploy `_infra/docker/Dockerfile`'s image" in finding.message) == infra
+
+
+def test_a_dispatcher_a_production_image_starts_keeps_the_arm_only_a_development_image_selects_here(lint):
+    """The production image runs the same entrypoint script: a deploy may choose its `worker` arm with arguments no
+    file here shows (a compose `command: worker` on the published image), so that arm is not development code."""
+    image = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nENTRYPOINT [\"scripts/entrypoint.sh\"]\n"
+    result = lint({
+        "docker/dev/Dockerfile": image, "docker/prod/Dockerfile": image,
+        "docker-compose.yml": ("services:\n  worker:\n    build:\n      context: .\n      dockerfile: docker/dev/Dockerfile\n"
+                               "    command: worker\n"),
+        "scripts/entrypoint.sh": ('#!/bin/bash\nif [ "$1" = "webserver" ]; then\n  exec gunicorn app:app\n'
+                                  'elif [ "$1" = "worker" ]; then\n  python worker.py\nfi\n'),
+    })
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF902")] == [("scripts/entrypoint.sh", 5, "warning")]

@@ -15,7 +15,6 @@ KIND = "<fact kind>"
 """The fact's kind is the proof itself: the analyzer records it only for the proven case."""
 
 PROOF: dict[str, tuple[frozenset[str], str]] = {
-    "TF001": (frozenset({KIND}), "the file does not parse"),
     "TF002": (frozenset({KIND}), "the analyzer failed"),
     "TF301": (frozenset({"shape"}), "the literal has a provider's token format"),
     "TF303": (frozenset({"origin", "debug_origin"}), "debug is switched on by a literal, not by the environment"),

@@ -3,6 +3,8 @@ project that shows it, asserting what is reported instead."""
 
 from __future__ import annotations
 
+import pytest
+
 _WEB = """\
 services:
   web:
@@ -370,3 +372,66 @@ def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
     compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
     (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
     assert "keeps `/usr/share/app/upload/` on a bind volume (`${UPLOAD_PATH}`)" in finding.message
+
+
+_PINNED = """\
+services:
+  {db}:
+    image: {db_image}
+    container_name: {db}
+  webapp:
+    image: acme/shop_webapp
+    container_name: webapp
+  worker:
+    image: acme/shop_webapp
+    container_name: worker
+    command: celery -A shop worker
+"""
+
+
+@pytest.mark.parametrize("db, db_image", [("db", "acme/shop_db"), ("database", "acme/shop-data:1"),
+                                          ("redis", "acme/shop-store"), ("postgres", "acme/shop-pg")])
+def test_a_compose_file_pinning_the_app_and_its_own_database_build_speaks_of_the_app(lint, db, db_image):
+    """The project's build of its database (`webodm/webodm_db`) or a pulled image run as a service named for one
+    (`db`, `redis`) is the backing service: one copy by design, and not the finding's headline."""
+    result = lint({"docker-compose.yml": _PINNED.format(db=db, db_image=db_image), "shop/wsgi.py": "app = None\n"},
+                  select=("TF803",))
+    [finding] = _by_rule(result, "TF803")
+    assert (finding.line, finding.severity) == (7, "warning")
+    assert "service `webapp`" in finding.message and f"`{db}`" not in finding.message
+    assert finding.message.endswith("(and 1 more in this file: line 10)")  # the worker; never the database
+
+
+def test_a_service_named_for_what_the_app_talks_to_is_still_the_app(lint):
+    compose = "services:\n  redis-worker:\n    image: acme/shop:1\n    container_name: shop-worker\n"
+    result = lint({"docker-compose.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF803")] == [(4, "warning")]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("docker-compose.nodeodm.yml", "info"),  # an extra -f file: opt-in
+    ("docker-compose.prod.yml", "warning"),  # named for production: the deploy
+    ("docker-compose.override.yml", "info"),  # read by `docker compose up`, and the developers' layer
+])
+def test_an_extra_compose_file_completing_another_is_opt_in(lint, name, expected):
+    compose = ("services:\n  webapp:\n    depends_on:\n      - node-1\n"
+               "  node-1:\n    image: acme/shop-node\n    container_name: node-1\n")
+    result = lint({name: compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    [finding] = _by_rule(result, "TF803")
+    assert (finding.line, finding.severity) == (7, expected)
+    assert ("-f" in finding.message) == (name == "docker-compose.nodeodm.yml")
+
+
+def test_a_compose_file_that_runs_alone_is_not_an_addition(lint):
+    compose = ("services:\n  api:\n    extends: {file: common.yml, service: base}\n"
+               "  web:\n    image: acme/shop:1\n    container_name: shop-web\n")
+    result = lint({"docker-compose.run.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF803")] == [(6, "warning")]
+
+
+def test_a_base_file_other_compose_files_extend_is_not_an_addition(lint):
+    base = "services:\n  app:\n    container_name: shop_app\n    command: gunicorn shop.wsgi\n"
+    main = "services:\n  app:\n    extends:\n      file: docker-compose.base.yml\n      service: app\n    image: acme/shop:1\n"
+    result = lint({"docker-compose.base.yml": base, "docker-compose.yml": main, "shop/wsgi.py": "app = None\n"},
+                  select=("TF803",))
+    assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF803")] == [("docker-compose.base.yml", 3, "warning")]

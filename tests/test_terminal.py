@@ -38,7 +38,7 @@ def test_each_finding_is_one_short_line_and_the_advice_comes_on_demand(project):
 
 def test_a_parse_error_keeps_its_reason(tmp_path):
     write_tree(tmp_path, {"app.py": "def broken(:\n"})
-    assert "app.py:1:12: TF001 [error] could not be parsed, so no rule checked it: " in cli(str(tmp_path)).stdout
+    assert "app.py:1:12: TF001 [info] could not be parsed, so no rule checked it: " in cli(str(tmp_path)).stdout
 
 
 def test_show_source_prints_the_line_and_a_caret(project):

@@ -45,9 +45,10 @@ def _field(service: dict, key: str) -> yaml.Node | None:
     return pair[1] if pair else None
 
 
-def service_role(service: dict) -> str:
+def service_role(service: dict, name: str = "") -> str:
     """From this file alone: `built` (link resolves it from the Dockerfile), `infra`, `proxy`, `app`,
-    or `unknown` for a partial definition (an override that sets neither image nor build)."""
+    or `unknown` for a partial definition (an override that sets neither image nor build). A pulled image of no
+    known kind run as a service named for a backing service (`db`, `redis`) is that backing service."""
     command = _command_text(_field(service, "command"))
     if re.search(r"\bflower\b", command):
         return INFRA
@@ -56,7 +57,10 @@ def service_role(service: dict) -> str:
     image = Y.scalar(_field(service, "image"))
     if image is None:
         return UNKNOWN
-    return _KIND_ROLES.get(images.image_kind(image), APP)
+    kind = images.image_kind(image)
+    if kind == images.OTHER and images.names_backing_service(name):
+        return INFRA
+    return _KIND_ROLES.get(kind, APP)
 
 
 def _replicas(service: dict) -> int | None:
@@ -85,7 +89,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
                    secrets: set[tuple[str, str]]) -> list[Fact]:
     """`awaited`: services another one waits to see completed: one-off jobs by design; `secrets`: those earlier
     services commit."""
-    role = service_role(service)
+    role = service_role(service, name)
     replicas = _replicas(service)
     build = _field(service, "build")
     command = _field(service, "command")
@@ -98,6 +102,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         built_context=built_paths(path, build)[0] if build is not None else "",
         built_dockerfile=built_paths(path, build)[1] if build is not None else "",
         command=_command_text(command), entrypoint=_command_text(entrypoint), dev_tag=_tags_development(service),
+        extends=_extended_file(path, _field(service, "extends")), partial=not {"image", "build", "extends"} & set(service),
         anchor=f"service:{name}")]
     blockers = []
     for field_name in ("container_name", "hostname"):
@@ -129,6 +134,15 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
         facts = [replace(f, condition=f.condition or opt_in) for f in facts]
     # a directive on the service's key line covers every finding about the service
     return [facts[0], *(replace(f, definition_line=Y.line(key)) for f in facts[1:])]
+
+
+def _extended_file(path: str, extends: yaml.Node | None) -> str:
+    """The file a service's `extends:` takes its definition from, relative to the project root (the same file
+    when it names none, `extends: web` or one without `file:`); `""`: no `extends:`."""
+    if extends is None:
+        return ""
+    named = Y.scalar(Y.get(extends, "file"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), named)) if named else path
 
 
 def _short_lived(argv: tuple[str, ...]) -> bool:

@@ -73,4 +73,16 @@ def category(reference: str) -> str | None:
     says what the app talks to, not what it is."""
     last = image_name(reference).rsplit("/", 1)[-1]
     tail = re.split(r"[-_.]", last)[-1]
+    if tail in _DATABASE_WORDS:  # `webodm/webodm_db`, `dfir-iris/iriswebapp_db`
+        return "database"
     return next((kind for prefixes, kind in _CATEGORIES if last.startswith(prefixes) or tail in prefixes), None)
+
+
+_DATABASE_WORDS = frozenset({"db", "database"})
+"""A last word that says the image is the project's own build of its database."""
+
+
+def names_backing_service(name: str) -> bool:
+    """A compose service named for the backing service it is, by its last word (`db`, `app_db`, `redis`,
+    `postgres`): not `redis-worker`, which names what the app talks to."""
+    return category(re.split(r"[-_.]", name.lower())[-1]) is not None

@@ -2,9 +2,11 @@
 
 A service's `ExecStart` (after its `ExecStartPre` steps) goes through the command analysis: its kind for the
 inventory, dev servers, migrations and builds before the server, logs sent to files. systemd is the process
-manager here, so a unit that declares the process forks (`Type=forking`, a `PIDFile=`) or a command that
-daemonizes or writes a PID file itself (`--daemon`, `--pid`) is factor VIII; `StandardOutput=file:...`
-sends its logs to a file (XI). A `.timer` is a scheduler process type (it starts its unit on a calendar).
+manager here, so a command that daemonizes or writes a PID file itself (`--daemon`, `--pid`) is factor VIII, and
+so, as a doubt, is a unit that declares its process forks (`Type=forking`: systemd still follows the daemon, through
+the unit's `PIDFile=` when it names one); a `PIDFile=` alone says nothing (without `Type=forking` it is inert).
+`StandardOutput=file:...` sends its logs to a file (XI). A `.timer` is a scheduler process type (it starts its unit
+on a calendar).
 Files without a `[Service]` or `[Timer]` section (D-Bus `.service` files) say nothing; units under
 docs/ or examples/ are docs by their path.
 """
@@ -85,35 +87,37 @@ def _service(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[
     # systemd signals the unit's whole control group: a shell in front of the server is no PID-1 problem here
     facts: list[Fact] = [f for f in command_facts(path, origin, commands) if not isinstance(f, F.Pid1Shell)]
     for line, key, value in entries:
-        setting = f"{key}={value}"
-        if key == "Type" and value == "forking":
-            facts.append(process_fact(F.Daemonizes, path, origin, line, {"command": setting}, "forking"))
-        elif key == "PIDFile" and value:
-            facts.append(process_fact(F.PidFile, path, origin, line, {"command": setting, "target": value}, "pidfile"))
-        elif key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value)):
+        if key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value)):
             facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
                 "command": " ".join(starts[-1][1]), "how": f"`{key}`", "target": output[2]}, key))
-    declared = {type(f) for f in facts if isinstance(f, (F.Daemonizes, F.PidFile))}
-    for line, argv in starts:  # `Type=forking` and `--daemon` are one problem, as `PIDFile=` and `--pid` are
-        facts += [f for f in _self_daemonizing(path, origin, line, argv) if type(f) not in declared]
-    return facts
+    forking = next((line for line, key, value in entries if key == "Type" and value == "forking"), 0)
+    own = [f for line, argv in starts for f in _self_daemonizing(path, origin, line, argv, forking > 0)]
+    if forking and not any(isinstance(f, F.Daemonizes) for f in own):
+        # the unit declares the fork of a program that detaches by itself (nginx, `screen -dm`): systemd follows it
+        pid_file = next((value for _, key, value in entries if key == "PIDFile" and value), "")
+        own.append(process_fact(F.Daemonizes, path, origin, forking, {
+            "command": "Type=forking", "declared": True, "pid_file": pid_file}, "forking"))
+    return facts + own
 
 
-def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...]) -> list[Fact]:
-    """A server told to detach (`gunicorn --daemon`, `-D`) or to write a PID file (`--pid`, `--pidfile`)."""
+def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...], forking: bool) -> list[Fact]:
+    """A server told to detach (`gunicorn --daemon`, `-D`) or to write a PID file (`--pid`, `--pidfile`). A unit's
+    own `PIDFile=` is no fact: in a forking unit it is how systemd tracks the daemon, in any other it is inert. A
+    server's `--pid` beside its `--daemon`, or in a forking unit, is that same fork's bookkeeping."""
     if P.program_role(argv) not in P.LONG_RUNNING:
         return []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
     words = " ".join(argv)
-    found: list[Fact] = []
     if _DAEMON_FLAGS & set(argv) or program == "gunicorn" and "-D" in argv:
-        found.append(process_fact(F.Daemonizes, path, origin, line, {"command": words}, "daemon-flag"))
+        return [process_fact(F.Daemonizes, path, origin, line, {"command": words}, "daemon-flag")]
     pid = next((index for index, arg in enumerate(argv) if _PID_FLAG.match(arg)), None)
-    if pid is not None:
-        _, equals, value = argv[pid].partition("=")
-        target = value if equals else (argv[pid + 1] if pid + 1 < len(argv) else "")
-        found.append(process_fact(F.PidFile, path, origin, line, {"command": words, "target": target}, "pid-flag"))
-    return found
+    if pid is None or forking:
+        return []
+    _, equals, value = argv[pid].partition("=")
+    target = value if equals else (argv[pid + 1] if pid + 1 < len(argv) else "")
+    if not target:  # `celery beat --pidfile=`: an empty name turns the PID file off
+        return []
+    return [process_fact(F.PidFile, path, origin, line, {"command": words, "target": target}, "pid-flag")]
 
 
 def _timer(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[Fact]:

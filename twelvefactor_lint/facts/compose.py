@@ -43,6 +43,10 @@ class ComposeService(InService):
     built_dockerfile: str = doc("The Dockerfile it builds, relative to the project root.")
     command: str = doc("Its `command:` as one string.")
     entrypoint: str = doc("Its `entrypoint:` as one string.")
+    partial: bool = doc("It has neither `image:`, `build:` nor `extends:`: it completes a service another file "
+                        "defines.", default=False)
+    extends: str = doc("The compose file its `extends:` takes the definition from (this file when `extends:` names "
+                       "none); `\"\"`: no `extends:`.", default="")
     dev_tag: bool = doc("It builds an image and tags it for development (`image: local/nyaa:devel`, `app:dev`): the "
                         "Dockerfile it builds is the developers' image.", default=False)
 

@@ -220,13 +220,22 @@ class PidFile(ProcessFact):
 
     command: str = doc("The setting as written (`pidfile = /tmp/app.pid`).")
     target: str = doc("The file.")
+    inert: bool = doc("The file is in scratch space (`/tmp`, fresh with each container) and no start command of the "
+                      "project names it (`kill $(cat ...)`, `uwsgi --reload ...`): nothing reads it; set by link.",
+                      default=False)
 
 
 @kind("process.daemonizes")
 class Daemonizes(ProcessFact):
-    """A server configured to detach from its parent (uWSGI `daemonize`)."""
+    """A server configured to detach from its parent (uWSGI `daemonize`), or a systemd unit declaring that its
+    process forks away (`Type=forking`)."""
 
     command: str = doc("The setting as written.")
+    declared: bool = doc("A systemd unit declares the fork (`Type=forking`) and its command is not told to detach: "
+                         "systemd waits for the parent to exit and keeps the daemon in the unit's control group.",
+                         default=False)
+    pid_file: str = doc("The `PIDFile=` such a unit names, through which systemd tracks the daemon (the stock "
+                        "nginx unit's shape); `\"\"`: none (systemd guesses the main process).", default="")
 
 
 @kind("process.stop_signal")

@@ -14,7 +14,7 @@
    deploy's own config layer is loaded over (`config_layers`); settings star-imported from a module the repository
    ships only as a template (`deploy_config`); a web server on a literal port where the
    platform assigns `$PORT` (`ports`); a systemd unit's `Type=forking`/`PIDFile=` that only follow a server
-   config which daemonizes itself (`daemons`).
+   config which daemonizes itself, and PID files in `/tmp` nothing reads (`daemons`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read

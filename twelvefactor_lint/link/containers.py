@@ -12,6 +12,8 @@
   `docker/production.Dockerfile`: a buildpack may run it).
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
+- An extra compose file one adds with `-f` (it completes a service another file defines, and no file `extends:`
+  from it) is opt-in: its facts carry that `condition`, unless it is named for production.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts (and, when another Dockerfile starts a web server, those of the scripts it starts) are judged as a
   doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
@@ -132,16 +134,31 @@ def _deployed_images(facts: list[Fact], dockerfiles: list[str], project: set[str
     """Dockerfiles a Kubernetes manifest or Helm chart deploys: a long-running workload with no command of its
     own runs the project's image (one a chart value names, `{{ .Values.image.repository }}`, or one named like
     the project), and it is the project's only Dockerfile or the one named like that image."""
-    images_run = [f.image for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
-                  and classify(f.path) == PROD]
-    own = [image for image in images_run if _TEMPLATED.search(image) or _words(images.image_name(image)) & project]
+    workloads = [f for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
+                 and classify(f.path) == PROD]
+    own = [f.image for f in workloads if _TEMPLATED.search(f.image) or _words(images.image_name(f.image)) & project]
     if not own:
         return set()
     if len(dockerfiles) == 1:
         return set(dockerfiles)
     named = set().union(*(_words(images.image_name(image)) for image in own))
-    return {d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
-            & named}
+    by_name = {d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
+               & named}
+    if by_name:
+        return by_name
+    # a chart value names the image (`{{ .Values.image.name }}/{{ .Chart.Name }}`): the Dockerfiles kept with the
+    # manifests, under the same deploy directory (`_infra/docker/Dockerfile` beside `_infra/helm/`)
+    tops = {f.path.split("/", 1)[0] for f in workloads if "/" in f.path}
+    return {d for d in dockerfiles if "/" in d and d.split("/", 1)[0] in tops}
+
+
+def _superseded(dockerfiles: list[str], deployed: set[str], started: set[str]) -> dict[str, str]:
+    """A plain root `Dockerfile` nothing starts when the project's manifests deploy the image of another
+    (`_infra/docker/Dockerfile`, which CI builds): probably the developers' (`make docker`): a doubt, with why."""
+    if not deployed or "Dockerfile" in deployed | started or "Dockerfile" not in dockerfiles:
+        return {}
+    return {"Dockerfile": f"if this image is deployed: the project's Kubernetes manifests deploy "
+                          f"`{sorted(deployed)[0]}`'s image"}
 
 
 _TEMPLATED = re.compile(r"TEMPLATE|\$|\{\{")
@@ -183,6 +200,23 @@ def _stack_directories(developers: set[str], services: list[ComposeService], doc
             if directory and all(d in developers for d in dockerfiles if posixpath.dirname(d) == directory)}
 
 
+_AUTO_LOADED = re.compile(r"^(docker-)?compose(\.override)?\.ya?ml$")
+"""The files `docker compose up` reads without `-f`: the default file and its override."""
+
+
+def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
+    """Extra compose files one adds with `-f` to the file they extend (`docker-compose.nodeodm.yml` adds an optional
+    processing node and points the base file's `webapp` at it), each with the condition its facts carry: a file that
+    completes a service it does not define (no `image:`, `build:` or `extends:`) never runs alone, and `docker compose
+    up` does not read it. Not the auto-loaded files, not one named for production (`docker-compose.prod.yml`: the
+    deploy), and not a base other files' services `extends:` (`docker-compose.base.yml`)."""
+    bases = {s.extends for s in services if s.extends and s.extends != s.path}
+    partial = {s.path for s in services if s.partial}
+    return {path: f"when `{posixpath.basename(path)}` is added with `-f` to the compose file it extends"
+            for path in partial - bases
+            if not _AUTO_LOADED.match(posixpath.basename(path).lower()) and not is_prod_named(path)}
+
+
 def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
     """`project`: the project root directory's name; `paths`: every discovered file of the project."""
     services = [f for f in facts if isinstance(f, ComposeService)]
@@ -202,6 +236,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             starters.setdefault(dockerfile, f"the process types of {procfile}")
     deployed = _deployed_images(facts, dockerfiles, project_words)
     development = _development_images(services, dockerfiles, set(starters) | deployed)
+    built = {s.built_dockerfile for s in services if s.build_context}
+    superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
     developers = _developers_images(development, final_stages)
@@ -225,6 +261,14 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
                                               and bool(servers - set(development))):
             return replace(fact, dev_image=True, condition=fact.condition or "if this image is deployed: only "
                                                                             "development compose stacks build it")
+        if isinstance(fact, ProcessFact) and (doubt := superseded.get(fact.path) or superseded.get(fact.started_by_path)):
+            return replace(fact, dev_image=True, condition=fact.condition or doubt)
         return fact
 
-    return [linked(f) for f in facts]
+    opt_in = _opt_in_files(services)
+
+    def opted(fact: Fact) -> Fact:
+        addition = opt_in.get(fact.path)
+        return replace(fact, condition=fact.condition or addition) if addition and not fact.dev_only else fact
+
+    return [linked(opted(f)) for f in facts]

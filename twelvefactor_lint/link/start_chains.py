@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, build_step
-from twelvefactor_lint.devprod import is_dev_arm
+from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, LONG_RUNNING, build_step
+from twelvefactor_lint.devprod import is_dev_arm, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
@@ -247,18 +247,21 @@ def _own_image_dockerfile(ref: ScriptRef, facts: list[Fact], files: ProjectFiles
     """The Dockerfile that builds the project's own image a compose service runs: the one a compose service
     builds and tags with that `image:` (`build: .` beside `image: app:latest`, which compose tags so), else,
     for a published image named like the project (`image: ghcr.io/org/app:1.2` in a project with an `app/`
-    package), the one beside the compose file, else at the root; "" for anyone else's image."""
+    package), the one beside the compose file, else at the root, else the one named for production
+    (`docker/prod/Dockerfile`); "" for anyone else's image."""
     tagged = next((f.built_dockerfile for f in facts if isinstance(f, ComposeService) and f.built_dockerfile
                    and _image_name(f.image) == _image_name(ref.image)), "")
     if tagged:
         return tagged
     name = _image_name(ref.image).rsplit("/", 1)[-1]
+    package = name.replace("-", "_")  # `alysivji/busy-beaver` is the project with a `busy_beaver/` package
     directories = {f.path.split("/", 1)[0].lower() for f in facts if "/" in f.path}
-    if not name or (name not in directories and not files.exists(f"{name}/__init__.py")):
+    if not name or not ({name, package} & directories or files.exists(f"{package}/__init__.py")):
         return ""
     dockerfiles = {f.path for f in facts if isinstance(f, DockerfileFilesystem)}
     beside = posixpath.join(posixpath.dirname(ref.path), "Dockerfile")
-    return next((d for d in (beside, "Dockerfile") if d in dockerfiles), "")
+    production = sorted(d for d in dockerfiles if any(names_prod_file(part) for part in d.split("/")))
+    return next((d for d in (beside, "Dockerfile", *production) if d in dockerfiles), "")
 
 
 def _image_name(image: str) -> str:
@@ -319,8 +322,9 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     compose service that runs it, so severity rises with scale as it does for the service itself. Of a
     dispatcher script, only the arms its referrers' first arguments select are kept, each with the hop
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
-    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development files start
-    (`docker/dev/Dockerfile`) is development code."""
+    (`dev*`, `test*`) may run. What only test starts reach is test code; what only development hops start
+    (`docker/dev/Dockerfile`, a compose service building `Dockerfile.development`, a development stack's one-off
+    task) is development code."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -329,6 +333,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         if isinstance(fact, (ProcessFact, ScriptRef)) and fact.arm and fact.arm not in arms_of.setdefault(fact.path, []):
             arms_of[fact.path].append(fact.arm)
     replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
+    serving = {f.path for f in facts if isinstance(f, ProcessStart) and f.main_role in LONG_RUNNING}
     filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
 
     def annotated(fact: Fact) -> Fact | None:
@@ -337,6 +342,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             fact = _repeated_build(fact, filesystems.get((fact.path, "")))
         if not refs or not isinstance(fact, ProcessFact):
             return fact
+        # a script a production image starts: its arms are what a deploy's arguments choose, seen here or not
+        in_production = any(not _developers(r, False) for r in refs)
         if fact.arm:
             refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
             if not refs:
@@ -351,7 +358,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             changes["followed"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
-        elif all(classify(r.declared_path) == DEV for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
+        elif all(classify(r.declared_path) == DEV or not in_production and _developers(r, fact.path in serving)
+                 for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
             changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
             image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
@@ -359,6 +367,14 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _developers(ref: ScriptRef, serves: bool) -> bool:
+    """A hop only development takes: declared in a development file (`dev/Dockerfile`), run in a development image
+    (a compose service building `Dockerfile.development`), or a development stack's one-off task that serves nothing
+    (`docker compose run compile-requirements` against the bind-mounted source: a developer's tool, not a release)."""
+    return classify(ref.declared_path) == DEV or bool(ref.dockerfile) and classify(ref.dockerfile) == DEV \
+        or ref.dev_only and not serves
 
 
 def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
