@@ -97,6 +97,10 @@ class Setting(SettingFields):
 
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
+                                     "(link.default_cache: no `django.core.cache.cache`/`caches` import, `cache_page`, "
+                                     "cache middleware, cache sessions, throttling or app known to store in it).",
+                                     default=False)
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")
@@ -280,7 +284,9 @@ class FileWrite(PythonSiteFact):
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")
-    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write, as (path, line, column): the "
+    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write (for an upload: a move of "
+                                                   "the same handler to the same path on another branch), as (path, "
+                                                   "line, column): the "
                                                    "finding's related locations.", default=())
 
 
@@ -367,6 +373,9 @@ class UrlCredentials(PythonSiteFact):
     env_default: bool = doc("It is an environment read's fallback.")
     local_default: bool = doc("The credential is a product's documented default account that works only from the "
                               "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
+                              default=False)
+    loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
+                              "generated (`postgres:postgres@localhost`): a local development database's stock account.",
                               default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)

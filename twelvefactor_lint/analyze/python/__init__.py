@@ -121,8 +121,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         facts += file_settings_facts(tree, names, path)
     if contexts.module_kind == "settings" and ("environ" in text or "getenv" in text):
         facts += required_env_facts(tree, names, contexts, path)
-    if "from_pyfile" in text or "from_object" in text:  # a cheap pre-check: Flask-style config layers only
-        facts += config_layer_facts(index, contexts, path)
+    if "from_pyfile" in text or "from_object" in text or "init_app" in text:  # a cheap pre-check: config layers only
+        facts += config_layer_facts(index, names, contexts, path)
     facts += route_facts(index, names, path)
     facts += lock_facts(index, names, contexts, path)
     if might_have_datastore(text):
