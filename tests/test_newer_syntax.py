@@ -238,8 +238,8 @@ def test_a_cold_run_over_workers_starts_one_checker_for_all_of_them(tmp_path, pa
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers inherit the answers where they fork")
 def test_the_newer_interpreters_on_path_are_asked_once_per_run_not_once_per_worker(tmp_path):
-    """A pyenv shim of a version that is not installed fails after some 0.3 s of CPU: a run expecting newer syntax
-    asks each interpreter once, before its workers fork, and they take its answer."""
+    """A pyenv shim of a version that is not installed fails after some 0.3 s of CPU: in a run expecting newer syntax
+    the first worker that needs to know asks each interpreter, and the others take its answer."""
     probe = """
 import os, pathlib, sys
 from twelvefactor_lint.analyze.python import newer

@@ -155,10 +155,15 @@ class Config(BaseSettings):
 
 
 def test_a_url_with_a_password_as_an_env_fallback_is_a_fallback_warning_not_the_literal_error(lint):
-    result = lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",))
+    result = lint({"mysite/settings.py": _FALLBACKS.replace("@localhost", "@mysql")}, select=("TF304",))
     (found,) = _by_rule(result, "TF304")  # one pattern, one finding naming every place
     assert found.line == 6 and found.message.endswith("(and 3 more in this file: line 7, line 11, line 12)")
     assert found.severity == "warning" and "environment fallback" in found.message and not found.fixable
+
+
+def test_the_same_fallbacks_on_localhost_with_a_word_password_are_the_stock_local_account(lint):
+    (found,) = _by_rule(lint({"mysite/settings.py": _FALLBACKS}, select=("TF304",)), "TF304")
+    assert found.severity == "info" and "environment fallback" in found.message and "local development" in found.message
 
 
 def test_a_secret_literal_is_as_sure_as_its_shape_and_only_the_proven_one_is_fixed(lint):
@@ -372,6 +377,127 @@ def test_a_mount_of_a_host_path_the_deploy_sets_names_the_variable(lint):
     compose = "services:\n  web:\n    build: .\n    volumes:\n      - ${UPLOAD_PATH}:/usr/share/app/upload/\n"
     (finding,) = _by_rule(lint({"docker-compose.yml": compose}, select=("TF616",)), "TF616")
     assert "keeps `/usr/share/app/upload/` on a bind volume (`${UPLOAD_PATH}`)" in finding.message
+
+
+_HEARTBEAT = """\
+import threading
+from celery import shared_task
+
+def set_interval(seconds, func):
+    stopped = threading.Event()
+    def loop():
+        while not stopped.wait(seconds):
+            func()
+    threading.Thread(target=loop, daemon=True).start()
+    return stopped.set
+
+@shared_task
+def process_task(task_id):
+    cancel_monitor = set_interval(5, print)
+    try:
+        print(task_id)
+    finally:
+        {stop}
+"""
+
+
+def test_a_heartbeat_thread_the_job_stops_in_its_finally_is_not_detached(lint):
+    stopped = lint({"worker/tasks.py": _HEARTBEAT.format(stop="cancel_monitor()")}, select=("TF612",))
+    assert _by_rule(stopped, "TF612") == []
+    left_running = lint({"worker/tasks.py": _HEARTBEAT.format(stop="print(cancel_monitor)")}, select=("TF612",))
+    assert [f.line for f in _by_rule(left_running, "TF612")] == [9]
+
+
+def test_a_monitor_thread_whose_event_the_job_sets_in_its_finally_is_not_detached(lint):
+    job = ("import threading\nfrom celery import shared_task\n\n@shared_task\ndef export(task_id):\n"
+           "    stop = threading.Event()\n    monitor = threading.Thread(target=stop.wait)\n    monitor.start()\n"
+           "    try:\n        print(task_id)\n    finally:\n        {stop}\n")
+    assert _by_rule(lint({"worker/tasks.py": job.format(stop="stop.set()")}, select=("TF612",)), "TF612") == []
+    unset = lint({"worker/tasks.py": job.format(stop="print(stop)")}, select=("TF612",))
+    assert [f.line for f in _by_rule(unset, "TF612")] == [8]
+
+
+_DEV_VIEW = """\
+import shutil
+from django.conf import settings
+from django.http import Http404, HttpResponse
+
+def copymerge(src, dst):
+    shutil.copy2(src, dst)
+
+def dev_tools(request):
+    if not settings.{flag}:
+        raise Http404()
+    copymerge(request.POST["src"], "locale")
+    shutil.copy2(request.POST["src"], "static")
+    return HttpResponse("ok")
+{more}"""
+
+
+def test_a_view_that_404s_unless_a_development_flag_is_on_is_lowered_with_the_flag_named(lint):
+    result = lint({"app/views/dev.py": _DEV_VIEW.format(flag="DEV", more="")}, select=("TF606",))
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF606")] == [(6, "info"), (12, "info")]
+    assert all("only when settings.DEV is set" in f.message for f in _by_rule(result, "TF606"))
+
+
+def test_a_feature_flag_guard_or_a_helper_called_elsewhere_too_stays_a_warning(lint):
+    feature = lint({"app/views/dev.py": _DEV_VIEW.format(flag="USE_LOCALE_SYNC", more="")}, select=("TF606",))
+    assert [f.severity for f in _by_rule(feature, "TF606")] == ["warning", "warning"]
+    also = "\ndef sync(request):\n    copymerge(request.POST['src'], 'locale')\n    return HttpResponse('ok')\n"
+    shared = lint({"app/views/dev.py": _DEV_VIEW.format(flag="DEV", more=also)}, select=("TF606",))
+    assert [(f.line, f.severity) for f in _by_rule(shared, "TF606")] == [(6, "warning"), (12, "info")]
+
+
+def test_a_helper_writing_to_a_path_one_caller_does_not_make_scratch_is_reported(lint):
+    views = ("import os\nimport tempfile\nfrom django.http import HttpResponse\n\n"
+             "def download_file(url, destination):\n    with open(destination, 'wb') as fd:\n        fd.write(b'x')\n\n"
+             "def fetch(request):\n    fd, path = tempfile.mkstemp()\n    download_file('u', path)\n    os.unlink(path)\n"
+             "    return HttpResponse('ok')\n{more}")
+    scratch = lint({"app/views.py": views.format(more="")}, select=("TF606",))
+    assert _by_rule(scratch, "TF606") == []
+    kept = "\ndef keep(request):\n    download_file('u', os.path.join('media', 'a.zip'))\n    return HttpResponse('ok')\n"
+    assert [f.line for f in _by_rule(lint({"app/views.py": views.format(more=kept)}, select=("TF606",)), "TF606")] == [6]
+
+
+_LOCMEM_SETTINGS = ('INSTALLED_APPS = ["django.contrib.sessions"]\nROOT_URLCONF = "videos.urls"\n'
+                    'CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}\n')
+
+
+def test_a_per_process_default_cache_nothing_uses_is_info_saying_so(lint):
+    views = "from django.views.decorators.cache import never_cache\n\n@never_cache\ndef index(request):\n    return 1\n"
+    result = lint({"videos/settings.py": _LOCMEM_SETTINGS, "videos/views.py": views}, select=("TF602",))
+    [finding] = _by_rule(result, "TF602")
+    assert finding.severity == "info" and "nothing in the project uses the default cache" in finding.message
+
+
+def test_a_per_process_default_cache_the_project_reads_stays_a_warning(lint):
+    uses = {
+        "videos/views.py": "from django.core.cache import cache\n\ndef index(request):\n    return cache.get('k')\n",
+        "videos/api.py": "from rest_framework.throttling import UserRateThrottle\n\nclass Burst(UserRateThrottle):\n"
+                         "    rate = '5/min'\n",
+        "videos/more_settings.py": 'from .settings import *\nMIDDLEWARE = ["django.middleware.cache.UpdateCacheMiddleware"]\n',
+    }
+    for path, code in uses.items():
+        result = lint({"videos/settings.py": _LOCMEM_SETTINGS, path: code}, select=("TF602",))
+        assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"], path
+
+
+def test_an_installed_app_that_stores_in_the_default_cache_counts_as_a_use(lint):
+    settings = _LOCMEM_SETTINGS.replace('["django.contrib.sessions"]', '["django.contrib.sessions", "allauth.account"]')
+    result = lint({"videos/settings.py": settings}, select=("TF602",))
+    assert [f.severity for f in _by_rule(result, "TF602")] == ["warning"]
+
+
+def test_a_view_a_development_decorator_gates_is_lowered_with_the_decorator_named(lint):
+    views = ("import shutil\nfrom django.conf import settings\nfrom django.contrib.auth.decorators import user_passes_test\n"
+             "from django.http import HttpResponse\nfrom app.decorators import dev_only\n\n"
+             "@user_passes_test(lambda u: settings.DEBUG)\ndef sync(request):\n    shutil.copy2('a', 'locale')\n"
+             "    return HttpResponse('ok')\n\n@dev_only\ndef seed(request):\n    shutil.copy2('a', 'fixtures')\n"
+             "    return HttpResponse('ok')\n\n@user_passes_test(lambda u: u.is_superuser)\ndef admin(request):\n"
+             "    shutil.copy2('a', 'media')\n    return HttpResponse('ok')\n")
+    found = [(f.line, f.severity, "lets it run" in f.message) for f in
+             _by_rule(lint({"app/views.py": views}, select=("TF606",)), "TF606")]
+    assert found == [(9, "info", True), (14, "info", True), (19, "warning", False)]
 
 
 _PINNED = """\

@@ -343,3 +343,34 @@ def test_a_module_that_reads_the_environment_keeps_no_config_only_in_its_file(tm
     with_env = settings.replace("import configparser\n", "import configparser\nimport os\n") + \
         'DEBUG = os.getenv("DEBUG") == "1"\n'
     assert _findings(tmp_path / "b", catalogue, {"shop/settings.py": with_env}, "TF309") == []
+
+
+def test_task_runner_switches_that_run_jobs_inline_are_settings_and_following_debug_is_their_condition():
+    settings = _facts(
+        """
+        import os
+        from huey import RedisHuey, SqliteHuey
+        from rq import Queue
+        DEBUG = os.environ.get("DEBUG") == "1"
+        HUEY = {"immediate": DEBUG, "name": DEBUG}
+        Q_CLUSTER = {"sync": settings.DEBUG}
+        huey = RedisHuey("jobs", immediate=os.getenv("HUEY_IMMEDIATE", "") == "")
+        local = SqliteHuey("jobs", immediate=True)
+        queue = Queue(is_async=False)
+        """, "python.setting")
+    found = {s.key: (s.value, s.origin, s.env_key, s.condition) for s in settings}
+    assert found["HUEY.immediate"] == ("True", "literal", "", "when `DEBUG` is on")
+    assert found["Q_CLUSTER.sync"] == ("True", "literal", "", "when `DEBUG` is on")
+    assert "HUEY.name" not in found  # only the switches that run jobs inline follow DEBUG
+    assert found["immediate"] == ("True", "env_default", "HUEY_IMMEDIATE", "")  # RedisHuey's, not SqliteHuey's
+    assert [s.line for s in settings if s.key == "immediate"] == [8]
+    assert found["is_async"] == ("False", "literal", "", "")
+
+
+def test_inline_task_runners_are_info_in_production_and_silent_in_tests_under_another_test_or_in_a_function(
+        tmp_path, catalogue):
+    code = 'from rq import Queue\nqueue = Queue(is_async=False)\nQ_CLUSTER = {"sync": True}\n'
+    chosen = ('from rq import Queue\nQ_CLUSTER = {}\nif DEBUG and RUNNING_TESTS:\n    Q_CLUSTER["sync"] = True\n'
+              'def run_now(job):\n    return Queue(is_async=False).enqueue(job)\n')
+    files = {"app/jobs.py": code, "tests/test_jobs.py": code, "app/settings_test.py": code, "app/inline.py": chosen}
+    assert _findings(tmp_path, catalogue, files, "TF613") == [("app/jobs.py", 2, "info"), ("app/jobs.py", 3, "info")]

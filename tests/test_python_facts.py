@@ -935,3 +935,40 @@ def test_a_base_config_class_setting_every_production_class_sets_again_names_it(
     assert found[("Base", "CACHES.default.BACKEND")] == "config class `Production`"
     assert found[("Base", "DEBUG")] == ""
     assert found[("Production", "CACHES.default.BACKEND")] == ""
+
+
+def test_a_url_credential_on_a_loopback_host_with_a_word_password_is_marked_as_a_stock_local_account():
+    facts = _facts(
+        """
+        import os
+        A = os.getenv("A", "postgresql://postgres:postgres@localhost:5432/app")
+        B = os.getenv("B", "postgresql://dev:dev@127.0.0.1/app")
+        C = os.getenv("C", "postgresql://app:Xq7vR2mK9pL4sT8wZ3nB6yH1@localhost/app")
+        D = os.getenv("D", "postgresql://postgres:postgres@db.internal:5432/app")
+        """, kind="python.url_credentials")
+    assert [(f.line, f.env_default, f.loopback_word) for f in facts] == [
+        (3, True, True), (4, True, True), (5, True, False), (6, True, False)]
+
+
+def test_a_config_class_loaded_before_a_loop_setting_its_keys_from_the_environment_is_a_defaults_layer():
+    source = """
+        import os
+        from flask import Flask
+        from .config import Config
+
+        def create_app():
+            app = Flask(__name__)
+            app.config.from_object(Config)
+            {loop}
+            return app
+        """
+    over_environment = "for key, value in os.environ.items():\n                if key in app.config:\n" \
+                       "                    app.config[key] = value"
+    over_config = "for key in app.config.keys():\n                app.config[key] = os.getenv(key, app.config[key])"
+    named_only = "for key in ('A', 'B'):\n                app.config[key] = os.environ[key]"
+    poured = "app.config.update(os.environ)"
+    for loop, expected in ((over_environment, [("app.config", 8)]), (over_config, [("app.config", 8)]),
+                           (poured, [("app.config", 8)]), (named_only, [])):
+        facts = _facts(source.replace("{loop}", loop), "app/factory.py", "python.config_defaults")
+        assert [(f.loaded, f.line) for f in facts] == expected, loop
+        assert all(f.layered_by.endswith("from its environment variable (line 9)") for f in facts)

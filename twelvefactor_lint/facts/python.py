@@ -97,6 +97,10 @@ class Setting(SettingFields):
 
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
+                                     "(link.default_cache: no `django.core.cache.cache`/`caches` import, `cache_page`, "
+                                     "cache middleware, cache sessions, throttling or app known to store in it).",
+                                     default=False)
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")
@@ -145,6 +149,19 @@ class ConfigFileLoad(PythonSiteFact):
     loader: str = doc("`from_pyfile` or `from_object`.")
     loaded: str = doc("The file as the code names it, relative (`config.py`, `instance/config.py`), or the module "
                       "(`config`, `settings.prod`).")
+
+
+@kind("python.config_module_read")
+class ConfigModuleRead(PythonSiteFact):
+    """Settings read off a module the code imports (`from netbox import configuration`, then
+    `SECRET_KEY = getattr(configuration, "SECRET_KEY")` or `DATABASE = configuration.DATABASE`), the secret key among
+    them: link tells whether that module is a deploy's file or a committed file of literals. At the secret key's read;
+    one per imported module."""
+
+    module: str = doc("The reading module's dotted name.")
+    name: str = doc("The imported name the settings are read off (`configuration`).")
+    imports: str = doc("The module it names, absolute (`netbox.configuration`).")
+    settings: tuple[str, ...] = doc("The settings read off it (`SECRET_KEY`, `DATABASE`, `REDIS`).")
 
 
 @kind("python.deploy_config_module")
@@ -295,7 +312,9 @@ class FileWrite(PythonSiteFact):
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")
-    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write, as (path, line, column): the "
+    places: tuple[tuple[str, int, int], ...] = doc("The renames folded into this write (for an upload: a move of "
+                                                   "the same handler to the same path on another branch), as (path, "
+                                                   "line, column): the "
                                                    "finding's related locations.", default=())
 
 
@@ -385,6 +404,9 @@ class UrlCredentials(PythonSiteFact):
     env_default: bool = doc("It is an environment read's fallback.")
     local_default: bool = doc("The credential is a product's documented default account that works only from the "
                               "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
+                              default=False)
+    loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
+                              "generated (`postgres:postgres@localhost`): a local development database's stock account.",
                               default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)

@@ -11,25 +11,34 @@ environment counts, though a run analyzes no examples): one finding per template
 is looked for in the loading module's directory and each one above it (Flask resolves it from the app's root or the
 working directory).
 
+Settings that read their secret key (and the database, Redis) off an imported module, NetBox style
+(python.config_module_read: `SECRET_KEY = getattr(configuration, "SECRET_KEY")`) are the same when that module ships
+only as a template, and also when it is committed as a file of literals (its secret key a literal, no variable read
+in it): one finding per module read, at the secret key's read.
+
 The imported module must be absent from the project's files and a template of it present (`<module>.py` with a
-`.example`, `.sample`, `.template`, `.dist` or `.tmpl` suffix, or that word before `.py`: `config.example.py`): a
-module in the repository is code, and one with no template is not known to be config.
+`.example`, `.sample`, `.template`, `.dist` or `.tmpl` suffix, or that word before `.py`: `config.example.py`,
+`configuration_example.py`): a module in the repository is code, and one with no template is not known to be config.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact, convert
-from twelvefactor_lint.facts.python import ConfigFileLoad, DeployConfigModule, Setting, StarImport
+from twelvefactor_lint.facts.python import ConfigFileLoad, ConfigModuleRead, DeployConfigModule, Setting, StarImport
 
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
 _GROUPS = {"SECRET_KEY": ("SECRET_KEY",), "DATABASES": ("DATABASES",), "CACHES": ("CACHES",),
            "the Celery broker": ("CELERY_BROKER_URL", "BROKER_URL")}
 """The settings a deploy must provide, each named once, by the keys (or key prefixes) that set it."""
+_CORE_READS = re.compile(r"^(SECRET_KEY|DATABASES?|REDIS|CACHES|(CELERY_)?BROKER_URL)$")
+"""Settings read off a configuration module that a deploy must provide (NetBox's `DATABASE` and `REDIS`)."""
+_ENV = ("env", "env_default")
 
 
 def _shipped_template(base: str, exists: Callable[[str], bool]) -> str:
@@ -37,17 +46,17 @@ def _shipped_template(base: str, exists: Callable[[str], bool]) -> str:
     project file."""
     if exists(base + ".py") or exists(posixpath.join(base, "__init__.py")):
         return ""
-    names = [name for suffix in _TEMPLATE_SUFFIXES for name in (base + ".py" + suffix, base + suffix + ".py")]
+    names = [name for suffix in _TEMPLATE_SUFFIXES
+             for name in (base + ".py" + suffix, base + suffix + ".py", base + "_" + suffix[1:] + ".py")]
     return next((name for name in names if exists(name)), "")
 
 
-def _template(star: StarImport, exists: Callable[[str], bool]) -> str:
-    """The template shipped in place of the module `star` imports, when the module itself is not a project file."""
-    parts = star.module.split(".")
-    directory = posixpath.dirname(star.path)
-    for _ in parts[1:]:
+def _imported_base(fact: StarImport) -> str:
+    """The path (without `.py`) of the module `fact` imports, found from the importing module's own place."""
+    directory = posixpath.dirname(fact.path)
+    for _ in fact.module.split(".")[1:]:
         directory = posixpath.dirname(directory)
-    return _shipped_template(posixpath.join(directory, *star.imports.split(".")), exists)
+    return posixpath.join(directory, *fact.imports.split("."))
 
 
 def _loaded_template(load: ConfigFileLoad, exists: Callable[[str], bool]) -> str:
@@ -67,7 +76,7 @@ def _loaded_template(load: ConfigFileLoad, exists: Callable[[str], bool]) -> str
 
 def _is_template(path: str) -> bool:
     stem = path.removesuffix(".py")
-    return any(path.endswith(".py" + suffix) or stem.endswith(suffix) for suffix in _TEMPLATE_SUFFIXES)
+    return any(path.endswith(".py" + suffix) or stem.endswith((suffix, "_" + suffix[1:])) for suffix in _TEMPLATE_SUFFIXES)
 
 
 def _flask_configs(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
@@ -96,7 +105,49 @@ def _chain(module: str, edges: dict[str, set[str]]) -> set[str]:
 
 
 def link(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
-    return _django_settings(facts, exists) + _flask_configs(facts, exists)
+    return _django_settings(facts, exists) + _flask_configs(facts, exists) + _read_modules(facts, exists)
+
+
+def _source_of(read: ConfigModuleRead, exists: Callable[[str], bool]) -> tuple[str, str]:
+    """(the committed file, the template) of the module `read` imports, looked for under the reader's directory and
+    each one above it (the source root an absolute import starts from is not known); ("", "") when neither is."""
+    directory = posixpath.dirname(read.path)
+    while True:
+        base = posixpath.join(directory, *read.imports.split("."))
+        committed = next((p for p in (base + ".py", posixpath.join(base, "__init__.py")) if exists(p)), "")
+        template = "" if committed else _shipped_template(base, exists)
+        if committed or template or not directory:
+            return committed, template
+        directory = posixpath.dirname(directory)
+
+
+def _read_modules(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
+    """One python.deploy_config_module per configuration module settings read their secret key off (python.
+    config_module_read) that is a deploy's file (only a template committed) or a committed file whose secret key is a
+    literal and which reads no variable. Not when a file of that name reading the environment is in the repository
+    (the image copies it into place), nor when a settings module built on the reader sets the secret key from the
+    environment."""
+    reads = [f for f in facts if isinstance(f, ConfigModuleRead)]
+    if not reads:
+        return []
+    settings = [f for f in facts if isinstance(f, Setting)]
+    env_files = {f.path for f in settings if f.origin in _ENV}
+    literal_keys = {f.path for f in settings if f.key.upper() == "SECRET_KEY" and f.origin == "literal" and f.value}
+    derived: dict[str, set[str]] = defaultdict(set)
+    for star in (f for f in facts if isinstance(f, StarImport)):
+        derived[star.imports].add(star.module)
+    env_keyed = {f.module for f in settings if f.key.upper() == "SECRET_KEY" and f.origin in _ENV}
+    found: list[Fact] = []
+    for read in reads:
+        named = read.imports.rsplit(".", 1)[-1] + ".py"
+        if any(posixpath.basename(path) == named for path in env_files) or _chain(read.module, derived) & env_keyed:
+            continue
+        committed, template = _source_of(read, exists)
+        if committed in literal_keys or template:
+            found.append(convert(read, DeployConfigModule, module=read.module, imports=read.imports, template=template,
+                                 how="reads its settings off",
+                                 settings=", ".join(key for key in read.settings if _CORE_READS.match(key))))
+    return found
 
 
 def _django_settings(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
@@ -117,7 +168,7 @@ def _django_settings(facts: list[Fact], exists: Callable[[str], bool]) -> list[F
         family = _chain(star.module, bases) | _chain(star.module, derived)
         chain_keys = set().union(*(keys[m] for m in family))
         left = [group for group, names in _GROUPS.items() if not chain_keys & set(names)]
-        template = _template(star, exists) if "SECRET_KEY" in left else ""
+        template = _shipped_template(_imported_base(star), exists) if "SECRET_KEY" in left else ""
         if template:
             found.append(convert(star, DeployConfigModule, template=template, settings=", ".join(left)))
     return facts + found

@@ -19,6 +19,7 @@ from twelvefactor_lint.analyze.python import conditions, newer, values
 from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_layers import config_layer_facts
+from twelvefactor_lint.analyze.python.config_module import config_module_facts
 from twelvefactor_lint.analyze.python.config_values import config_default_facts, dev_config_classes, setting_facts
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
@@ -119,12 +120,14 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += credential_facts(index, names, contexts, path, text)
     if not any(word in text for word in ENV_WORDS):  # only a module reading no variable keeps its config in a file
         facts += file_settings_facts(tree, names, path)
+    if contexts.module_kind == "settings":
+        facts += config_module_facts(tree, names, path)
     if contexts.module_kind == "settings" and ("environ" in text or "getenv" in text):
         facts += required_env_facts(tree, names, contexts, path)
     if "environ" in text or "getenv" in text:
         facts += config_default_facts(index, names, contexts, path)
-    if "from_pyfile" in text or "from_object" in text:  # a cheap pre-check: Flask-style config layers only
-        facts += config_layer_facts(index, contexts, path)
+    if "from_pyfile" in text or "from_object" in text or "init_app" in text:  # a cheap pre-check: config layers only
+        facts += config_layer_facts(index, names, contexts, path)
     facts += route_facts(index, names, path)
     facts += lock_facts(index, names, contexts, path)
     if might_have_datastore(text):

@@ -3,7 +3,10 @@
 A `.start()` is resolved to what it starts: an inline constructor
 (`Thread(...).start()`), a name bound in the same function or at module level, or a
 module class that subclasses `Thread`/`Process`. A thread joined in the same
-function is not detached. A task or future is detached when its result is thrown
+function is not detached, nor one the function's `finally` stops (`t.join()`, `t.cancel()`, or `.set()` on an
+`Event` the function made, the heartbeat's stop signal), nor one a helper starts and hands back a way to stop
+(`return stopped.set`, `return t`) when every caller in the module binds that and stops it in its own `finally`: a
+heartbeat or monitor bound to the job that runs it. A task or future is detached when its result is thrown
 away (`asyncio.create_task(...)` as a statement, `executor.submit(...)` unused). A task a websocket handler
 starts (a Starlette/FastAPI `WebSocketEndpoint`, a function taking a `WebSocket` or routed by `.websocket(...)`, a
 Channels consumer) serves that connection: it lives as long as the socket and must run in the process holding
@@ -82,6 +85,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     joined = {(id(s.function), s.node.func.value.id) for s in index.calls
               if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join"
               and isinstance(s.node.func.value, ast.Name)}
+    stopping = _stopped_in_finally(index, names)
+    handed_back = _stopped_by_callers(index, stopping)
     facts: list[PythonSiteFact] = []
     for site in index.calls:
         call, func = site.node, site.node.func
@@ -98,7 +103,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                                      condition=_unless_paused(call)))
             elif resolver.kind(constructor):
                 name = func.value.id if isinstance(func.value, ast.Name) else ""
-                if (id(site.function), name) not in joined:
+                if (id(site.function), name) not in joined and not _bound_to_function(
+                        site.function, name, stopping, handed_back):
                     facts.append(_work(site, contexts, path, resolver.kind(constructor), constructor))
         elif func.attr == "add_task" and _is_background_tasks(func.value, site.function):
             facts.append(_work(site, contexts, path, "background_tasks", "BackgroundTasks.add_task"))
@@ -107,6 +113,59 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                 and not (func.attr in _TASK_SPAWNERS.values() and id(site.function) in sockets):
             facts.append(_work(site, contexts, path, _LOOP_SPAWNERS[func.attr], f".{func.attr}()"))
     return facts
+
+
+_EVENT = "<event>"
+_STOPS = {"join", "cancel", "set", "stop", "terminate", "kill", "shutdown"}
+
+
+def _stopped_in_finally(index: Index, names: Names) -> dict[int, set[str]]:
+    """id(function) -> the names its `finally` blocks stop: `x()` (a stopper a helper handed back), `x.join()`,
+    `x.cancel()`, `x.set()` ...; an `Event` the function made and sets there is listed as `_EVENT` too."""
+    events = {(id(site.function), target.id) for site in index.assignments if site.function is not None
+              and isinstance(site.node, ast.Assign) and isinstance(site.node.value, ast.Call)
+              and (names.qualify(site.node.value.func) or "") in ("threading.Event", "multiprocessing.Event")
+              for target in site.node.targets if isinstance(target, ast.Name)}
+    in_finally = {id(node) for statement in index.tries for part in statement.finalbody for node in ast.walk(part)}
+    found: dict[int, set[str]] = {}
+    for site in index.calls:
+        func = site.node.func
+        name = func.id if isinstance(func, ast.Name) else func.value.id if isinstance(func, ast.Attribute) \
+            and func.attr in _STOPS and isinstance(func.value, ast.Name) else ""
+        if not name or site.function is None or id(site.node) not in in_finally:
+            continue
+        stopped = found.setdefault(id(site.function), set())
+        stopped.add(name)
+        if (id(site.function), name) in events:
+            stopped.add(_EVENT)
+    return found
+
+
+def _stopped_by_callers(index: Index, stopping: dict[int, set[str]]) -> set[str]:
+    """The module functions that return a value (a stopper) whose every call in the module is bound to a name the
+    calling function stops in its `finally` (`cancel = set_interval(5, beat)` ... `finally: cancel()`)."""
+    calls: dict[str, list[bool]] = {}
+    bound = {id(site.node.value): target.id for site in index.assignments if isinstance(site.node, ast.Assign)
+             and isinstance(site.node.value, ast.Call) for target in site.node.targets if isinstance(target, ast.Name)}
+    for site in index.calls:
+        if isinstance(site.node.func, ast.Name):
+            name = bound.get(id(site.node))
+            calls.setdefault(site.node.func.id, []).append(
+                site.function is not None and name is not None and name in stopping.get(id(site.function), ()))
+    return {name for name, stopped in calls.items() if stopped and all(stopped)}
+
+
+def _bound_to_function(function: Function | None, thread: str, stopping: dict[int, set[str]],
+                       handed_back: set[str]) -> bool:
+    """A thread the function stops in its `finally` (itself, or an `Event` it made), or one it starts and hands
+    back to callers that all stop it so."""
+    if function is None:
+        return False
+    stopped = stopping.get(id(function), set())
+    if thread in stopped or _EVENT in stopped:
+        return True
+    return function.name in handed_back and any(
+        isinstance(node, ast.Return) and node.value is not None for node in ast.walk(function))
 
 
 def _work(site: Site, contexts: Contexts, path: str, mechanism: str, api: str) -> BackgroundWork:

@@ -59,7 +59,79 @@ def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
                 condition = f"when {name} is {'set' if taken else 'not set'}"
             found.append(Branch(first, last, condition, taken and bool(_CI_NAMES.match(name.rsplit(".", 1)[-1])),
                                 taken and _is_dev_flag(name, node.test)))
-    return sorted(found, key=lambda b: (b.first, -b.last))
+    gated = _dev_guarded(tree, ifs, names, env_names) + _dev_decorated(names)
+    return sorted(found + gated + (_helpers_of(tree, names, gated) if gated else []), key=lambda b: (b.first, -b.last))
+
+
+def _dev_guarded(tree: ast.Module, ifs: list[ast.If], names: Names, env_names: dict[str, str]) -> list[Branch]:
+    """The rest of a function after a guard clause that leaves unless a development flag is on (`if not
+    settings.DEV: raise Http404()`, `if not app.debug: abort(404)`, `return`): it runs only when that flag is on, an
+    opt-in judged one severity lower (not a development file: the view ships). `branches` adds the module's helpers
+    only such code calls."""
+    guards: dict[int, str] = {}
+    for node in ifs:
+        flag = None if node.orelse or len(node.body) != 1 or not _leaves(node.body[0]) \
+            else _flag(node.test, names, env_names)
+        if flag is not None and not flag[1] and not flag[2] and _is_dev_flag(flag[0], node.test):
+            guards[id(node)] = f"when {flag[0]} is set"
+    if not guards:
+        return []
+    found: list[Branch] = []
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for position, statement in enumerate(function.body[:-1]):
+                if id(statement) in guards:
+                    rest = function.body[position + 1:]
+                    found.append(Branch(rest[0].lineno, max(s.end_lineno or s.lineno for s in rest),
+                                        guards[id(statement)], False))
+    return found
+
+
+def _dev_decorated(names: Names) -> list[Branch]:
+    """The bodies of functions whose decorator lets them run only in development: named for it (`@dev_only`,
+    `@debug_required`), or testing a development flag (`@user_passes_test(lambda u: settings.DEBUG)`)."""
+    methods = [m for cls in names.classes.values() for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found = []
+    for function in [*names.functions.values(), *methods]:
+        decorator = next((d for d in function.decorator_list if _lets_only_development(d)), None)
+        if decorator is not None:
+            found.append(Branch(function.body[0].lineno, function.end_lineno or function.lineno,
+                                f"when `@{_short(ast.unparse(decorator))}` lets it run", False))
+    return found
+
+
+def _lets_only_development(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    if name and is_dev_flag(name):
+        return True
+    tested = [n for arg in (decorator.args if isinstance(decorator, ast.Call) else ()) if isinstance(arg, ast.Lambda)
+              for n in walk(arg.body)]
+    return any(isinstance(n, ast.Attribute) and n.attr.isupper() and is_dev_flag(n.attr) for n in tested)
+
+
+def _helpers_of(tree: ast.Module, names: Names, guarded: list[Branch]) -> list[Branch]:
+    """The module functions called only from guarded code (or from themselves): their bodies are guarded too."""
+    callers: dict[str, list[Branch | None]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names.functions:
+            helper = names.functions[node.func.id]
+            if not helper.lineno <= node.lineno <= (helper.end_lineno or helper.lineno):
+                callers.setdefault(node.func.id, []).append(innermost(guarded, node.lineno))
+    found = []
+    for name, branches in callers.items():
+        helper = names.functions[name]
+        if all(branches) and not any(b.first <= helper.lineno <= b.last for b in guarded):
+            condition = next(b.condition for b in branches if b is not None)
+            found.append(Branch(helper.body[0].lineno, helper.end_lineno or helper.lineno, condition, False))
+    return found
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """`raise ...`, `return ...` or `abort(...)`: the function goes no further."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return isinstance(statement, (ast.Raise, ast.Return)) or isinstance(call, ast.Call) and (
+        getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "abort"
 
 
 def runtime_branches(ifs: list[ast.If], env_branches: list[Branch]) -> list[Branch]:

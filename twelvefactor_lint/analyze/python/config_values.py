@@ -6,14 +6,16 @@ modules), attributes of config classes (`class ProductionConfig(Config)`, pydant
 upper-case keys), `os.environ.setdefault("X", default)` (source `env_setdefault`: the default is an env
 fallback), `config.update(...)` /
 `from_mapping(...)` / `conf.update(...)`, and the `config=` of Flask-Caching's `Cache`
-and `broker=`/`backend=` of `Celery(...)`, and option defaults: an options table
+and `broker=`/`backend=` of `Celery(...)`, Huey's `immediate=` and RQ's `Queue(is_async=)`, and option defaults: an options table
 (`{"name": "REQ_LIMIT_STORAGE", "default_value": "memory://"}`) or an argparse
 `add_argument("--storage-uri", default=...)` (source `option_default`: the value that runs
 unless someone overrides it). Dict settings are flattened
 (`CACHES.default.BACKEND`), also the dict a conditional falls back to when the variable it tests is
 unset; a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by their
 first entry (`[("127.0.0.1", 6379)]`). Only literals and environment reads are recorded: an
-arbitrary expression says nothing a rule could judge. Test config classes are skipped.
+arbitrary expression says nothing a rule could judge, except a switch that runs a task runner's jobs in
+the enqueueing process set to follow `DEBUG` (`HUEY = {"immediate": DEBUG}`): on, under the condition
+`when DEBUG is on`. Test config classes are skipped.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ _CONFIG_OBJECTS = {"config", "conf"}
 _SETTINGS_DICTS = {"config", "conf", "settings", "configuration"}
 _UPDATERS = {"update", "from_mapping", "setdefault"}
 _CONSTRUCTOR_KEYS = {"celery.Celery": {"broker": "broker_url", "backend": "result_backend"}}
+_HUEY_IMMEDIATE = {"immediate": "immediate"}
+_INLINE_SWITCHES = {**{f"huey.{name}": _HUEY_IMMEDIATE for name in ("Huey", "RedisHuey", "RedisExpireHuey",
+                                                                    "PriorityRedisHuey", "PriorityRedisExpireHuey")},
+                    "rq.Queue": {"is_async": "is_async"}}
+"""Task runners' switches that run jobs in the enqueueing process, on the module's own queue: a queue a function
+makes with one is that call's choice (a `run_now()` beside the worker's `push()`), not the app's default."""
 _CONFIG_KWARG = {"flask_caching.Cache", "flask_cache.Cache"}
 _NOT_SETTINGS = {"LOGGING"}
 _CELERY_KEYS = {"broker_url", "result_backend"}
@@ -56,6 +64,9 @@ _CONFIG_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
 """A fallback that can name a config: a word (`development`) or a dotted class path (`app.config.LocalConfig`)."""
 _LISTED_LOCATOR = re.compile(r"^CHANNEL_LAYERS\.[^.]+\.CONFIG\.hosts$|^CACHES\.[^.]+\.LOCATION$")
 """Settings that list service locations: the first entry says where the service is."""
+_IN_PROCESS_TASKS = re.compile(r"^(CELERY_)?(TASK_)?ALWAYS_EAGER$|^task_always_eager$|^HUEY\.immediate$|^immediate$"
+                               r"|^Q_CLUSTER\.sync$")
+"""Switches that run a task runner's jobs in the process enqueueing them: often set to follow `DEBUG`."""
 
 
 class _Emitter:
@@ -80,7 +91,10 @@ class _Emitter:
             value = value.elts[0]  # `"hosts": [("127.0.0.1", 6379)]`, `"LOCATION": ["redis://a", ...]`: the first
             if isinstance(value, ast.Tuple) and value.elts:
                 value = value.elts[0]
-        described = describe(value, self.names)
+        described, condition = describe(value, self.names), ""
+        if described.origin == EXPR and _names_debug(value) and _IN_PROCESS_TASKS.search(key):
+            described = Value("True", LITERAL, "", value)  # on whenever DEBUG is: said as the fact's condition
+            condition = "when `DEBUG` is on"
         if env_variable is not None and described.origin == LITERAL:  # a settings class's field: its env fallback
             described = Value(described.text, ENV_DEFAULT, env_variable, value)
         if described.origin == EXPR and "." in key:
@@ -89,13 +103,19 @@ class _Emitter:
             Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only, in_memory=in_memory,
-            set_again_by=set_again_by, module_kind=self.contexts.module_kind))
+            set_again_by=set_again_by, condition=condition, module_kind=self.contexts.module_kind))
 
 
     def _unset_is_false(self, test: ast.expr) -> bool:
         """The test is an environment read that is false when the variable is unset."""
         read = describe(test, self.names)
         return read.origin == ENV or read.origin == ENV_DEFAULT and read.text in ("", "None", "False", "0")
+
+
+def _names_debug(node: ast.expr) -> bool:
+    """`DEBUG`, `settings.DEBUG`, `app.debug`: the value follows the debug switch."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name.upper() == "DEBUG"
 
 
 def _names_memory_database(node: ast.Dict) -> bool:
@@ -306,9 +326,12 @@ def _config_call_items(site: Site, names: Names) -> Iterator[tuple[str, ast.expr
                 yield from _dict_items(arg)
         return
     qualified = names.qualify(func) or ""
+    switches = _INLINE_SWITCHES.get(qualified, {}) if site.function is None else {}
     for keyword in call.keywords:
         if keyword.arg in _CONSTRUCTOR_KEYS.get(qualified, {}):
             yield _CONSTRUCTOR_KEYS[qualified][keyword.arg], keyword.value
+        elif keyword.arg in switches:
+            yield switches[keyword.arg], keyword.value
         elif keyword.arg == "config" and qualified in _CONFIG_KWARG and isinstance(keyword.value, ast.Dict):
             yield from _dict_items(keyword.value)
 

@@ -24,7 +24,7 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, assigned_names
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
 from twelvefactor_lint.facts.python import (
     PythonSiteFact,
     SecretEnvFallback,
@@ -66,6 +66,7 @@ _LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1
                                  re.IGNORECASE)
 """RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
 a documented default, not a secret."""
+_LOOPBACK_HOST = re.compile(r"^(localhost|127(\.\d+){3}|\[::1\])(:\d+)?$", re.IGNORECASE)
 _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|psql|pgsql|postgis|mysql2?|mysqlgis|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
     r"elasticsearch|nats|memcached?|cockroachdb|clickhouse|neo4j|couchbase|cassandra|http|https)(\+[a-z0-9]+)?$")
@@ -503,10 +504,12 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             continue
         examples = _example_values(index) if examples is None else examples
         if id(url.node) not in examples:
-            masked, scheme, _ = found
+            masked, scheme, password = found
+            host = masked.rsplit("@", 1)[1]
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
+                                 loopback_word=bool(_LOOPBACK_HOST.match(host)) and secret_shape(password) == WORD,
                                  module_kind=contexts.module_kind))
     return facts
 

@@ -158,6 +158,11 @@ def _is_scratch(node: ast.expr, function: _Function, names: Names, read_elsewher
     text = ast.unparse(node)
     if text in function.removed_always or text in function.removed and not _root_keys(node, function, names) & read_elsewhere:
         return True
+    return _temporary(node, function, names)
+
+
+def _temporary(node: ast.expr, function: _Function, names: Names) -> bool:
+    """The path's value is temporary space: built on `tempfile`, `/tmp` or an in-memory buffer."""
     return any(_is_scratch_root(root, names) for root in _roots(node, function, names, 0))
 
 
@@ -244,6 +249,29 @@ def _read_places(index: Index, names: Names, contexts: Contexts, functions: dict
     return places
 
 
+def _scratch_argument(target: ast.expr, function: Function, index: Index, names: Names,
+                      functions: dict[int, _Function]) -> bool:
+    """A module helper writing to a parameter (`download_file(url, destination)`) that every call in the module hands
+    temporary space (`fd, path = tempfile.mkstemp()` then `download_file(url, path)`): scratch too."""
+    params = [a.arg for a in function.args.args]
+    if not isinstance(target, ast.Name) or target.id not in params or names.functions.get(function.name) is not function:
+        return False
+    position = params.index(target.id)
+    calls = [site for site in index.calls if isinstance(site.node.func, ast.Name) and site.node.func.id == function.name]
+    passed = []
+    for site in calls:
+        call = site.node
+        argument = call.args[position] if position < len(call.args) and not any(
+            isinstance(a, ast.Starred) for a in call.args[:position + 1]) else next(
+            (k.value for k in call.keywords if k.arg == target.id), None)
+        if argument is None or site.function is None:
+            return False
+        if id(site.function) not in functions:
+            functions[id(site.function)] = _Function(site.function, index)
+        passed.append(_temporary(argument, functions[id(site.function)], names))
+    return bool(passed) and all(passed)
+
+
 def _writing_mode(call: ast.Call) -> str | None:
     mode = next((k.value for k in call.keywords if k.arg == "mode"), call.args[1] if len(call.args) > 1 else None)
     if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+"):
@@ -312,7 +340,8 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if ast.unparse(target) in function.removed - function.removed_always and read_places is None:
             read_places = _read_places(index, names, contexts, functions)
         elsewhere = {p for f, found_places in (read_places or {}).items() if f != scope.function for p in found_places}
-        if _is_scratch(target, function, names, elsewhere):
+        if _is_scratch(target, function, names, elsewhere) or _scratch_argument(target, site.function, index, names,
+                                                                                functions):
             continue
         saved = api.endswith(".save()") and "FileSystemStorage" not in api
         upload = data is not None and (function.is_upload_object(data) if saved else function.is_upload(data))
@@ -324,7 +353,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                              served=not upload and function.serves(target)))
         if api in _MOVES and not upload:
             moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
-    return _one_per_handler(_moved_into_place(facts, moves))
+    return _one_per_handler(_into_uploads(_moved_into_place(facts, moves)))
 
 
 _MOVES = {"os.rename", "os.replace", "shutil.move"}
@@ -358,6 +387,20 @@ def _moved_into_place(facts: list[FileWrite], moves: list[tuple[FileWrite, set[t
         facts[facts.index(write)] = replace(write, moved_to=f"{write.moved_to}, {moved_to}" if write.moved_to else moved_to,
                                             places=(*write.places, (move.path, move.line, move.column)))
     return [f for f in facts if id(f) not in folded]
+
+
+def _into_uploads(facts: list[FileWrite]) -> list[FileWrite]:
+    """A handler that saves an upload to a path on one branch and moves a chunked upload's assembled file to the same
+    path on another writes one file: the move folds into the upload (a related location of its TF605 finding)."""
+    uploads = {(f.function, f.target): i for i, f in enumerate(facts) if f.upload}
+    kept = list(facts)
+    folded = set()
+    for fact in facts:
+        at = uploads.get((fact.function, fact.target))
+        if at is not None and not fact.upload:
+            kept[at] = replace(kept[at], places=(*kept[at].places, (fact.path, fact.line, fact.column)))
+            folded.add(id(fact))
+    return [f for f in kept if id(f) not in folded]
 
 
 def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:

@@ -14,7 +14,6 @@ import os
 import shutil
 import signal
 import sys
-import threading
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -47,10 +46,10 @@ def analyze_elsewhere(path: str, data: bytes) -> FileAnalysis | tuple[str, ...]:
     """The file's facts from a newer interpreter on PATH, or the interpreters that ran and could not parse it
     either (its syntax is newer still: `except A, B:` needs 3.14)."""
     tried = []
-    _probed()
     for program in _newer_interpreters():
-        with paused():  # asked once per process: not this file's time
-            starts = _starts(program, shutil.which(program), os.getcwd())
+        with paused():  # asked once per process (per run, see `_Answers`): not this file's time
+            starts = _answers.starts(program) if _answers is not None else _starts(program, shutil.which(program),
+                                                                                     os.getcwd())
         if not starts:
             continue
         tried.append(program)
@@ -74,19 +73,32 @@ def _starts(program: str, found: str | None, cwd: str) -> bool:
     return True
 
 
-_probes: list[threading.Thread] = []
-"""Asking the newer interpreters on PATH whether they start, one thread each, begun by `share` beside the run's own
-work."""
+class _Answers:
+    """Whether each newer interpreter on PATH starts, asked by the first process of the run that needs to know and
+    kept for the others in memory they share (made before the workers fork): a pyenv shim of a version that is not
+    installed takes some 0.3 s of CPU to fail, which each worker would pay again."""
+
+    def __init__(self, programs: tuple[str, ...]):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.where = [(program, shutil.which(program), os.getcwd()) for program in programs]  # `_starts`'s keys
+        self.lock, self.values = context.Lock(), context.RawArray("b", len(programs))  # 0 not asked, 1 starts, 2 not
+
+    def starts(self, program: str) -> bool:
+        key = (program, shutil.which(program), os.getcwd())
+        if key not in self.where or not self.lock.acquire(timeout=_SHARED_WAIT):  # its holder was killed
+            return _starts(*key)
+        try:
+            index = self.where.index(key)
+            if not self.values[index]:
+                self.values[index] = 1 if _starts(*key) else 2
+            return self.values[index] == 1
+        finally:
+            self.lock.release()
 
 
-def _probed() -> None:
-    """Wait for `share`'s probes of the newer interpreters, if any are under way: their answers are `_starts`'s."""
-    while _probes:
-        _probes.pop().join()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_probed)  # a worker forked while it runs would lack its answers
+_answers: _Answers | None = None
 
 
 def is_newer_syntax(data: bytes) -> bool:
@@ -231,22 +243,16 @@ _LOWER_BOUNDS = frozenset({">=", "~=", "==", "===", ">"})
 def share(root: Path) -> None:
     """Start the shared checker now, before workers fork, when the project says it needs a newer Python than this
     one (`requires-python`): such a project has files of newer syntax, and each worker would import libcst for them.
-    Where workers do not fork (macOS, Windows) each keeps its own. The newer interpreters on PATH are probed then
-    too, in the background."""
+    Where workers do not fork (macOS, Windows) each keeps its own. Whether the newer interpreters on PATH start is
+    then asked once for all of them (`_Answers`)."""
     from twelvefactor_lint.config import requires_python
 
     if _Checker._shared is not None or not sys.platform.startswith("linux") or not needs_newer(requires_python(root)):
         return
     checker = _Checker(shared=True)
     _Checker._shared = checker if checker.process is not None else None
-    # whether the newer interpreters on PATH start (each worker would ask each, and a pyenv shim of a version not
-    # installed takes some 0.3 s of CPU): asked once, on the core the run leaves idle until the workers fork, which
-    # wait for the answers and inherit them
-    cwd = os.getcwd()
-    for program in _newer_interpreters():
-        probe = threading.Thread(target=_starts, args=(program, shutil.which(program), cwd), daemon=True)
-        probe.start()
-        _probes.append(probe)
+    global _answers
+    _answers = _Answers(_newer_interpreters())
 
 
 def needs_newer(wanted: str | None) -> bool:
