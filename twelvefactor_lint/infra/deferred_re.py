@@ -2,7 +2,8 @@
 
 `re.compile` runs in Python (a pattern costs some 0.1-0.3 ms), and the modules a warm run imports
 (discovery's roles, the catalogue, message templates) hold a few dozen patterns that only a run which
-classifies paths, parses rules or analyzes files matches: a replayed run never compiles them.
+classifies paths, parses rules or analyzes files matches: a replayed run never compiles them. The kept rule
+catalogue's conditions are deferred too: a report that only asks which rules have fixes compiles none.
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ class _Deferred(Generic[AnyStr]):
         self._pattern: AnyStr = pattern
         self._flags = flags
 
+    def _compiled(self) -> re.Pattern[AnyStr]:
+        return re.compile(self._pattern, self._flags)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the pattern compiled, as two compiled patterns are equal (same pattern and flags)."""
+        return self._compiled() == (other._compiled() if isinstance(other, _Deferred) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._compiled())
+
     def __getattr__(self, name: str) -> Any:
-        value = getattr(re.compile(self._pattern, self._flags), name)  # compiled once: re keeps its own cache
+        value = getattr(self._compiled(), name)  # compiled once: re keeps its own cache
         self.__dict__[name] = value  # found without __getattr__ from now on
         return value
 

@@ -6,18 +6,19 @@ The file is named by a hash of the code stamp (which covers the built-in rules, 
 and every rule file's path, origin and stat, so an edited rule file is parsed again. Rules are kept only
 as parsed and validated, never when a rule file was modified in the last seconds (its mtime cannot tell a
 later same-second edit) or holds a value JSON cannot give back as it was. Anything unreadable or of
-another shape is a miss.
+another shape is a miss. Regex conditions come back deferred (compiled when first matched): a run that
+reads the rules only for their metadata compiles none.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from twelvefactor_lint.infra.cache import RACY_NS, is_cache_dir, keyed_file, read_json, write_json
+from twelvefactor_lint.infra.deferred_re import deferred
 from twelvefactor_lint.infra.snapshot import stat_of
 from twelvefactor_lint.judge.catalogue import Autofix, Condition, Example, ExampleFile, FixExample, Matcher, Rule
 
@@ -38,7 +39,7 @@ def read(files: Sequence[tuple[Path, bool]], directory: Path, parse: Callable[[]
                       *(f"{path}\0{builtin}\0{stat}" for (path, builtin), stat in zip(files, stats, strict=True)))
     try:
         return tuple(_rule(item) for item in read_json(kept))
-    except (TypeError, ValueError, KeyError, re.error):
+    except (TypeError, ValueError, KeyError):
         pass  # missing (None), corrupt or of another shape: parsed again
     rules = parse()
     recent = time.time() * 1e9 - RACY_NS
@@ -89,7 +90,7 @@ def _value_data(op: str, value: Any) -> Any:
 
 def _value(op: str, data: Any) -> Any:
     if op == "regex":
-        return re.compile(data)
+        return deferred(data)
     if op == "not":
         return data[0], _value(*data)
     return tuple(data) if op == "in" else data
