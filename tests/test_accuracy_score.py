@@ -154,3 +154,17 @@ def test_runs_of_another_linter_score_against_the_same_labels(score, tmp_path, c
     result = json.loads(capsys.readouterr().out)[0]
     assert result["precision"]["warning+"]["judged"] == 1 and result["precision"]["warning+"]["true"] == 1
     assert result["recall_total"]["found_any"] == 1
+
+
+def test_lost_since_lists_what_earlier_runs_found_at_warning_and_these_miss(score, tmp_path, capsys):
+    _corpus(tmp_path, ONE_LABELS, ONE_FINDINGS)
+    earlier = tmp_path / "baseline" / "tune"
+    earlier.mkdir(parents=True)
+    too_far = _finding("TF601", "VI", "warning", "app.py", 61, "old")  # reaches the label the current run misses
+    (earlier / "o__one.json").write_text(json.dumps({"findings": [too_far]}))
+    args = ["--half", "tune", "--root", str(tmp_path), "--lost-since", str(tmp_path / "baseline")]
+    assert score.main([*args, "--json"]) == 0
+    lost = json.loads(capsys.readouterr().out)[0]["lost_since"]
+    assert [(m["path"], m["line"], m["what"]) for m in lost] == [("app.py", 60, "too far from any finding")]
+    assert score.main(args) == 0
+    assert "found at warning+ by the earlier runs, missed now: 1\n  o/one app.py:60 [VI]" in capsys.readouterr().out

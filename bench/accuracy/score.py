@@ -197,6 +197,13 @@ def score_half(root: Path, half: str, runs: Path | None = None) -> dict:
             "unjudged": unjudged, "stale_judgments": stale, "missed": missed}
 
 
+def lost_since(result: dict, earlier: dict) -> list[dict]:
+    """The expected violations `earlier` (the same half scored on other runs, e.g. the baseline's) found at
+    warning+ and `result` misses there: recall a later linter lost, to check against what it demoted on purpose."""
+    missed_before = {(m["repo"], m["path"], m["line"], m["factor"], m["what"]) for m in earlier["missed"]}
+    return [m for m in result["missed"] if (m["repo"], m["path"], m["line"], m["factor"], m["what"]) not in missed_before]
+
+
 def _pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{value * 100:5.1f}%"
 
@@ -219,6 +226,9 @@ def format_text(result: dict) -> str:
     if result["stale_judgments"]:
         lines.append(f"judgments matching no warning+ finding (stale?): {len(result['stale_judgments'])}")
         lines += [f"  {s['repo']} {s['path']}:{s['line']} {s['rule']}" for s in result["stale_judgments"]]
+    if "lost_since" in result:
+        lines.append(f"found at warning+ by the earlier runs, missed now: {len(result['lost_since'])}")
+        lines += [f"  {m['repo']} {m['path']}:{m['line']} [{m['factor']}] {m['what']}" for m in result["lost_since"]]
     lines.append(f"missed at warning+: {len(result['missed'])}")
     lines += [f"  {m['repo']} {m['path']}:{m['line']} [{m['factor']}] {m['what']}" for m in result["missed"]]
     return "\n".join(lines)
@@ -230,9 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--root", type=Path, default=corpus.HERE, help="the bench/accuracy directory")
     parser.add_argument("--runs", type=Path, help="the runs directory (default: ROOT/runs), e.g. ROOT/baseline")
+    parser.add_argument("--lost-since", type=Path, metavar="RUNS",
+                        help="also list what those runs found at warning+ and these miss (e.g. ROOT/baseline)")
     args = parser.parse_args(argv)
     try:
         results = [score_half(args.root, half, args.runs) for half in args.half or corpus.HALVES]
+        for result in results if args.lost_since else ():
+            result["lost_since"] = lost_since(result, score_half(args.root, result["half"], args.lost_since))
     except (corpus.CorpusError, OSError, yaml.YAMLError) as error:
         print(f"malformed corpus or labels:\n{error}", file=sys.stderr)
         return 2
