@@ -223,6 +223,13 @@ _LISTERS = {"listdir", "scandir"}
 """Calls that read a directory's files back (`os.listdir(d)`), beside `open()` without a writing mode and `_SENDERS`."""
 
 
+def _known(functions: dict[int, _Function], function: Function, index: Index) -> _Function:
+    """`function`'s `_Function`, made once per run of `file_write_facts` and kept in `functions`."""
+    if id(function) not in functions:
+        functions[id(function)] = _Function(function, index)
+    return functions[id(function)]
+
+
 def _read_path(call: ast.Call, names: Names) -> ast.expr | None:
     """The path a call reads: `open(p)`, `Path(p).read_text()`, `p.read_bytes()`, `send_file(p)`, `os.listdir(d)`."""
     func = call.func
@@ -243,9 +250,7 @@ def _read_places(index: Index, names: Names, contexts: Contexts, functions: dict
             continue
         path = _read_path(site.node, names)
         if path is not None:
-            if id(site.function) not in functions:
-                functions[id(site.function)] = _Function(site.function, index)
-            places.setdefault(scope.function, set()).update(_root_keys(path, functions[id(site.function)], names))
+            places.setdefault(scope.function, set()).update(_root_keys(path, _known(functions, site.function, index), names))
     return places
 
 
@@ -266,9 +271,7 @@ def _scratch_argument(target: ast.expr, function: Function, index: Index, names:
             (k.value for k in call.keywords if k.arg == target.id), None)
         if argument is None or site.function is None:
             return False
-        if id(site.function) not in functions:
-            functions[id(site.function)] = _Function(site.function, index)
-        passed.append(_temporary(argument, functions[id(site.function)], names))
+        passed.append(_temporary(argument, _known(functions, site.function, index), names))
     return bool(passed) and all(passed)
 
 
@@ -330,9 +333,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         scope = contexts.of(site)
         if scope.context not in (REQUEST, JOB):
             continue
-        if id(site.function) not in functions:
-            functions[id(site.function)] = _Function(site.function, index)
-        function = functions[id(site.function)]
+        function = _known(functions, site.function, index)
         found = _target(site.node, names, function)
         if found is None:
             continue
