@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.index import walk
-from twelvefactor_lint.analyze.python.names import Names, is_main_guard
+from twelvefactor_lint.analyze.python.names import Names, is_main_guard, last_name
 from twelvefactor_lint.analyze.python.values import env_read, reads_parameter
 from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
 
@@ -102,7 +102,7 @@ def _dev_decorated(names: Names) -> list[Branch]:
 
 def _lets_only_development(decorator: ast.expr) -> bool:
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    name = last_name(target)
     if name and is_dev_flag(name):
         return True
     tested = [n for arg in (decorator.args if isinstance(decorator, ast.Call) else ()) if isinstance(arg, ast.Lambda)

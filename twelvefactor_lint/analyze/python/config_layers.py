@@ -27,7 +27,7 @@ from collections import defaultdict
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index, Site, walk
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, last_name
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ConfigDefaults, ConfigFileLoad
@@ -48,7 +48,7 @@ def _loader(site: Site[ast.Call]) -> str | None:
     if not isinstance(func, ast.Attribute):
         return None
     owner = func.value
-    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+    name = last_name(owner)
     return func.attr if name in _CONFIG_OBJECTS else None
 
 
@@ -112,8 +112,7 @@ def _loaded_file(call: ast.Call, imported: dict[str, str]) -> str:
 
 
 def _called(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "loader"
+    return last_name(call.func) or "loader"
 
 
 def _loaded_module(arg: ast.expr, imported: dict[str, str]) -> str:
@@ -166,7 +165,7 @@ def _overlays(loop: ast.For | ast.AsyncFor, names: Names) -> bool:
 
 
 def _is_config(node: ast.expr) -> bool:
-    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    name = last_name(node)
     return name in _CONFIG_OBJECTS
 
 

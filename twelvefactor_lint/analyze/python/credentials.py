@@ -22,7 +22,7 @@ from typing import TypeGuard
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes, settings_variable
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
-from twelvefactor_lint.analyze.python.names import Names, assigned_names
+from twelvefactor_lint.analyze.python.names import Names, assigned_names, last_name
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
 from twelvefactor_lint.facts.python import (
@@ -298,9 +298,7 @@ def _compared_names(index: Index) -> set[str]:
     the secrets the app checks requests against."""
     found: set[str] = set()
     for call in index.calls:
-        func = call.node.func
-        if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") \
-                == "compare_digest":
+        if last_name(call.node.func) == "compare_digest":
             found |= {n.id for n in ast.walk(call.function or call.node) if isinstance(n, ast.Name)}
     return found
 

@@ -26,7 +26,7 @@ from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.log_sinks import appends_to_log
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, last_name
 from twelvefactor_lint.facts.python import FileWrite
 
 _OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
@@ -233,7 +233,7 @@ def _known(functions: dict[int, _Function], function: Function, index: Index) ->
 def _read_path(call: ast.Call, names: Names) -> ast.expr | None:
     """The path a call reads: `open(p)`, `Path(p).read_text()`, `p.read_bytes()`, `send_file(p)`, `os.listdir(d)`."""
     func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = last_name(func)
     if name in {"read_text", "read_bytes"} and isinstance(func, ast.Attribute):
         receiver = func.value
         return receiver.args[0] if isinstance(receiver, ast.Call) and receiver.args else receiver

@@ -88,6 +88,11 @@ def class_family(names: Names, starts: Callable[[str, list[str]], bool]) -> set[
     return found
 
 
+def last_name(node: ast.expr) -> str:
+    """The name an expression ends in: `attr` of `a.b.attr`, `id` of a bare name; "" for anything else."""
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
 def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
     """Statements that run at import time: the module body and its if/try/with blocks."""
     pending = list(tree.body)

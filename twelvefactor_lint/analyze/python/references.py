@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 from twelvefactor_lint.analyze.python.index import Index, Site
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, last_name
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ModuleRefs
@@ -93,9 +93,9 @@ def _loaded_by_calls(index: Index) -> tuple[list[str], list[str]]:
     """(module names calls load by a literal, prefixes of the names they compute: see `ModuleRefs.dynamic`)."""
     names: list[str] = []
     dynamic: list[str] = []
-    lists = any(_called(site.node) in _LISTINGS for site in index.calls)
+    lists = any(last_name(site.node.func) in _LISTINGS for site in index.calls)
     for site in index.calls:
-        call, called = site.node, _called(site.node)
+        call, called = site.node, last_name(site.node.func)
         if called in _LOADERS:
             literal = _strings(call.args[0]) if call.args else []
             names += [s for s in literal if _IDENTIFIER.fullmatch(s)]
@@ -130,11 +130,6 @@ def _file_name(value: str) -> bool:
     """`config.json`, `index.html`: a name and a data file's suffix (`app.query_runner.csv` is a module)."""
     stem, _, suffix = value.rpartition(".")
     return "." not in stem and suffix.lower() in _DATA_SUFFIXES
-
-
-def _called(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _strings(node: ast.expr) -> list[str]:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from twelvefactor_lint.analyze.python.index import walk
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, last_name
 
 LITERAL, ENV_DEFAULT, ENV, EXPR = "literal", "env_default", "env", "expr"
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config", "environs.Env"}
@@ -117,7 +117,7 @@ def _configurations_value(call: ast.Call) -> tuple[str, ast.expr | None] | None:
     the first argument or `default=` as its fallback. Without `environ_name` the variable is `DJANGO_` plus the
     setting's name, which the call does not know: not read here."""
     func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = last_name(func)
     if not name.endswith("Value"):  # every call of the module asks
         return None
     keywords = {k.arg: k.value for k in call.keywords if k.arg}

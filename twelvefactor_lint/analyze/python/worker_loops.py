@@ -16,7 +16,7 @@ import re
 
 from twelvefactor_lint.analyze.python.handlers import JOB, WORKER, Function, Handler, direct_callees
 from twelvefactor_lint.analyze.python.index import walk
-from twelvefactor_lint.analyze.python.names import Names, is_main_guard
+from twelvefactor_lint.analyze.python.names import Names, is_main_guard, last_name
 
 _RECEIVES = {"consume", "poll", "receive", "recv", "listen", "get_message", "blpop", "brpop", "brpoplpush",
              "blmove", "bzpopmin", "bzpopmax", "xread", "xreadgroup", "basic_get", "receive_messages", "pull",
@@ -94,7 +94,7 @@ def _is_consumer_loop(node: ast.AST, names: Names) -> bool:
         source = node.iter
         if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr in _RECEIVES:
             return True
-        last = source.attr if isinstance(source, ast.Attribute) else source.id if isinstance(source, ast.Name) else ""
+        last = last_name(source)
         built = names.constructors.get(source.id, "") if isinstance(source, ast.Name) else ""
         return bool(_CONSUMER_NAME.search(last)) or built.endswith("Consumer")
     return False
@@ -107,7 +107,7 @@ def _is_receive(node: ast.AST) -> bool:
     if node.func.attr in _RECEIVES:
         return True
     receiver = node.func.value
-    name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
+    name = last_name(receiver)
     return node.func.attr == "get" and bool(_QUEUE_NAME.search(name))
 
 
