@@ -573,3 +573,21 @@ def test_an_image_that_starts_a_datastore_keeps_its_data_on_its_volume(lint, cmd
     dockerfile = f"FROM python:3.12-slim\nRUN pip install radicale\nVOLUME /data\n{cmd}\n"
     result = lint({"Dockerfile": dockerfile}, select=("TF616",))
     assert [(f.line, f.severity) for f in _by_rule(result, "TF616")] == ([(3, "warning")] if reported else [])
+
+
+_INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.urls"\n'
+                   'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n')
+
+
+@pytest.mark.parametrize("more, expected", [
+    ({}, []),  # a layer nothing uses: asgi.py serving plain Django, no consumer, no group_send
+    ({"chat/asgi.py": "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n"}, []),
+    ({"chat/consumers.py": "from channels.generic.websocket import WebsocketConsumer\n\n"
+                           "class Echo(WebsocketConsumer):\n    pass\n"}, ["warning"]),
+    ({"chat/tasks.py": "from channels.layers import get_channel_layer\n\ndef ping():\n    return get_channel_layer()\n"},
+     ["warning"]),
+    ({"chat/api.py": "from djangochannelsrestframework.generics import GenericAsyncAPIConsumer\n"}, ["warning"]),
+])
+def test_an_in_memory_channel_layer_is_judged_only_where_something_passes_messages_through_it(lint, more, expected):
+    result = lint({"chat/settings.py": _INMEMORY_LAYER, **more}, select=("TF610",))
+    assert [f.severity for f in _by_rule(result, "TF610")] == expected

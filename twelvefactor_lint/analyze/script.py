@@ -26,7 +26,6 @@ from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
 
-
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(?:-\S+[ \t]+)*(\S+))?")
 _OTHER_INTERPRETER = re.compile(r"(python|pypy|node|nodejs|perl|ruby|php)[\d.]*")
 """Interpreters whose scripts are no shell: a start command may run one (`scripts/knowledge_repo init`)."""
