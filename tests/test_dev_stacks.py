@@ -28,13 +28,13 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ("", "    volumes:\n      - ..:/takahe/\n"),
     ("", "    environment:\n      - DJANGO_SETTINGS_MODULE=hypha.settings.dev\n"),
     ("", "    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.local\n"),
+    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: catalog.settings.devstack\n"),  # Open edX's devstack
     ("", "    environment:\n      APP_SETTINGS: config.DevelopmentConfig\n"),
     ("", "    environment:\n      FLASK_CONFIG: development\n"),
     ('version: "3.4"\n\n# DO NOT USE THIS IN PRODUCTION - it is for development only due to insecure\n# settings.\n\n', ""),
     ("# This compose setup is only meant for local development of the site itself\n", ""),
     ("# This configuration file is for the **development** setup.\n", ""),
     ("", "    image: local/site:devel\n"),  # the image it builds is tagged for development
-    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: catalog.settings.devstack\n"),  # Open edX's developer stack
     ("", "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: code_review_dev\n"),  # its database
 ])
 def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development(lint, head, extra):

@@ -390,3 +390,16 @@ def test_a_settings_package_built_on_the_development_module_is_not_what_deploys_
     assert _findings(tmp_path / "b", catalogue, {**files, "s/settings/__init__.py": picks}, "TF302") == []
     assert _findings(tmp_path / "c", catalogue, {**files, "s/settings/__init__.py": "from .base import *\n"}, "TF302") == [
         ("s/settings/base.py", 5, "warning")]  # the package manage.py (and a deploy) may select keeps the fallback
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ('"storages.backends.s3.S3Storage" if not TESTING else "x.FileSystemStorage"', "storages.backends.s3.S3Storage"),
+    ('"x.FileSystemStorage" if settings.TESTING else "storages.backends.s3.S3Storage"', "storages.backends.s3.S3Storage"),
+    ('"x.FileSystemStorage" if CI else ("a.Local" if not TEST else "b.Remote")', "a.Local"),
+])
+def test_a_setting_a_test_switch_chooses_is_the_value_deploys_run(expression, expected):
+    """`X if not TESTING else Y`: the tests run Y; every other run, the deploys among them, runs X."""
+    code = f'STORAGES = {{"default": {{"BACKEND": {expression}}}}}\n'
+    facts = analyze("app/settings.py", code.encode()).facts
+    assert [(f.key, f.value) for f in facts if getattr(f, "key", "").startswith("STORAGES")] == [
+        ("STORAGES.default.BACKEND", expected)]
