@@ -972,3 +972,36 @@ def test_a_config_class_loaded_before_a_loop_setting_its_keys_from_the_environme
         facts = _facts(source.replace("{loop}", loop), "app/factory.py", "python.config_defaults")
         assert [(f.loaded, f.line) for f in facts] == expected, loop
         assert all(f.layered_by.endswith("from its environment variable (line 9)") for f in facts)
+
+
+def test_a_url_whose_password_is_a_format_field_carries_no_credential():
+    facts = _facts("""
+        import sys
+        user, password, env = sys.argv[1:]
+        A = "https://{0}:{1}@app-{2}.example.gov/api".format(user, password, env)
+        B = "https://{}:{}@host/api".format(user, password)
+        C = "https://{user}:{password!s}@host/api".format(user=user, password=password)
+        D = "https://{u}:{cfg.password}@host/api".format(u=user, cfg=sys)
+        E = "postgresql://app:s3cret-Pw@db/app"
+        """, kind="python.url_credentials")
+    assert [f.line for f in facts] == [8]
+
+
+def test_a_command_line_options_default_url_is_an_option_default():
+    facts = _facts("""
+        import argparse
+        import click
+        import typer
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dburl", default="postgresql://tool:tool-pw@db:5432/tool")
+
+        @click.command()
+        @click.option("--db", default="postgresql://tool:tool-pw@db:5432/tool")
+        def run(db):
+            engine = db or "postgresql://app:app-pw@db:5432/app"
+
+        def main(db: str = typer.Option("postgresql://tool:tool-pw@db:5432/tool")):
+            return db
+        """, kind="python.url_credentials")
+    assert [(f.line, f.option_default) for f in facts] == [(7, True), (10, True), (12, False), (14, True)]

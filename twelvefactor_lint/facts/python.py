@@ -408,6 +408,9 @@ class UrlCredentials(PythonSiteFact):
     loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
                               "generated (`postgres:postgres@localhost`): a local development database's stock account.",
                               default=False)
+    option_default: bool = doc("It is the default of a command-line option (`parser.add_argument(\"--dburl\", "
+                               "default=...)`, `click.option(default=...)`): a tool run by hand, whose user passes the "
+                               "URL.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

@@ -50,10 +50,12 @@ SECRET_NAME = re.compile(
 """A secret's name; `*_KEYS` too (`API_KEYS`, `SECRET_KEYS`: a list of them, often comma-separated), and a password
 shortened to `PASS` (`DB_PASS`, `PAPERLESS_DBPASS`; not `BYPASS`)."""
 _PLACEHOLDER = re.compile(
-    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
+    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[\w.\[\]]*(![rsa])?(:[^{}]*)?\}|%\(|%s|example|placeholder|dummy|fake|"
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
     r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
+"""A placeholder, or a template's field (`{password}`, `{1}`, `{0!s}`, `%(password)s`, `%s`, `${DB_PASS}`) that
+`.format()`, `%` or the shell fills in at run time."""
 _PASSWORD_SALT = re.compile(r"(^|_)password_salt$", re.IGNORECASE)
 """Flask-Security's `SECURITY_PASSWORD_SALT` keys the HMAC of every password and token: a secret, unlike the salt
 of an itsdangerous serializer (`EMAIL_TOKEN_SALT`), which only separates uses of the one secret key."""
@@ -95,6 +97,9 @@ _SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtur
 """A name holding example, recorded or test data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`,
 `URL_REGEX_TESTS`): what a provider sends, a document shows or a parser is checked against, not what the app is
 configured with."""
+_OPTION_CALLS = frozenset({"add_argument", "add_option", "option", "Option", "argument", "Argument"})
+"""argparse, optparse, click and typer: a `default=` of theirs is what a command-line tool runs with unless its user
+passes another value."""
 _PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)|(^|_)(db)?pass$", re.IGNORECASE)
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
@@ -157,6 +162,18 @@ def _database_entry(node: ast.Dict) -> bool:
     """A Django database entry (`{"ENGINE": ..., "USER": "shop", "PASSWORD": "shop"}`): a password that repeats the
     user is the credential the bundled database was started with (it accepts it), not a placeholder."""
     return any(isinstance(k, ast.Constant) and k.value == "ENGINE" for k in node.keys)
+
+
+def _option_defaults(index: Index) -> set[int]:
+    """id() of the constants a command-line option defaults to (`parser.add_argument("--dburl", default="postgresql://
+    ...")`, `typer.Option("postgresql://...")`): a tool's default its user overrides on the command line."""
+    found: set[int] = set()
+    for call in index.calls:
+        called = last_name(call.node.func)
+        if called in _OPTION_CALLS:  # typer's `Option(default, ...)` takes it first
+            values = [k.value for k in call.node.keywords if k.arg == "default"] + (call.node.args[:1] if called == "Option" else [])
+            found |= {id(node) for value in values for node in walk(value) if isinstance(node, ast.Constant)}
+    return found
 
 
 def _example_values(index: Index) -> set[int]:
@@ -496,19 +513,21 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
+    options: set[int] | None = None
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
         if found is None:
             continue
         examples = _example_values(index) if examples is None else examples
         if id(url.node) not in examples:
+            options = _option_defaults(index) if options is None else options
             masked, scheme, password = found
             host = masked.rsplit("@", 1)[1]
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
                                  loopback_word=bool(_LOOPBACK_HOST.match(host)) and secret_shape(password) == WORD,
-                                 module_kind=contexts.module_kind))
+                                 option_default=id(url.node) in options, module_kind=contexts.module_kind))
     return facts
 
 
