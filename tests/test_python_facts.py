@@ -1005,3 +1005,48 @@ def test_a_command_line_options_default_url_is_an_option_default():
             return db
         """, kind="python.url_credentials")
     assert [(f.line, f.option_default) for f in facts] == [(7, True), (10, True), (12, False), (14, True)]
+
+
+def test_a_key_put_into_a_dict_the_function_builds_and_hands_back_is_no_per_process_key():
+    facts = _facts("""
+        import copy
+        import secrets
+        from flask import Flask
+
+        def prepare(config):
+            out = copy.deepcopy(config)
+            out["jwt_secret"] = secrets.token_urlsafe(48)
+            return out
+
+        def create_app():
+            app = Flask(__name__)
+            app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+            return app
+        """, kind="python.secret_random_fallback")
+    assert [f.line for f in facts] == [13]
+
+
+_DJANGO_SETTINGS = """
+    import os
+    SECRET_KEY = os.urandom(30)
+    INSTALLED_APPS = ["django.contrib.auth", "django.contrib.staticfiles"{apps}]
+    MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"{middleware}]
+    ROOT_URLCONF = "urls"
+    {more}
+    """
+
+
+def _signs_nothing(apps: str = "", middleware: str = "", more: str = "") -> bool:
+    source = _DJANGO_SETTINGS.format(apps=apps, middleware=middleware, more=more)
+    [fact] = _facts(source, "site/settings.py", "python.secret_random_fallback")
+    return fact.signs_nothing
+
+
+def test_a_django_key_signs_nothing_only_when_no_installed_app_or_middleware_signs_with_it():
+    assert _signs_nothing()
+    assert not _signs_nothing(apps=', "django.contrib.sessions"')
+    assert not _signs_nothing(apps=', "django.contrib.messages"')
+    assert not _signs_nothing(middleware=', "django.middleware.csrf.CsrfViewMiddleware"')
+    assert not _signs_nothing(more='SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"')
+    assert not _signs_nothing(more='INSTALLED_APPS += ["shop"]')
+    assert not _signs_nothing(more='MIDDLEWARE = MIDDLEWARE + EXTRA')

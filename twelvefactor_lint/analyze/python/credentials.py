@@ -365,7 +365,8 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
             and isinstance(value, ast.Call):
         return key, value
-    if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)):
+    if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)
+                                      and not _handed_on(site, names)):
         return key, value
     return None
 
@@ -402,6 +403,55 @@ def _on_object(site: Site) -> bool:
     node = site.node
     targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
     return any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
+
+
+_COPIES = frozenset({"dict", "copy.copy", "copy.deepcopy"})
+
+
+def _handed_on(site: Site, names: Names) -> bool:
+    """The key goes into a plain dict the function builds (`next_config = copy.deepcopy(config)`, `{}`, `dict(...)`,
+    `config.copy()`) and hands back: where it is kept (a database row every process reads, a file, nowhere) is the
+    caller's choice, not a key this process signs with."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    bases = {t.value.id for t in targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    return bool(bases) and site.function is not None and all(any(
+        isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == base for t in n.targets)
+        and _plain_dict(n.value, names) for n in walk(site.function)) for base in bases)
+
+
+def _plain_dict(value: ast.expr, names: Names) -> bool:
+    """A dict display or comprehension, or a copy of a mapping (`copy.deepcopy(config)`, `dict(config)`,
+    `config.copy()`)."""
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return True
+    return isinstance(value, ast.Call) and ((names.qualify(value.func) or "") in _COPIES
+                                            or isinstance(value.func, ast.Attribute) and value.func.attr == "copy")
+
+
+_SIGNING_APPS = frozenset({"django.contrib.sessions", "django.contrib.messages"})
+_CSRF_MIDDLEWARE = re.compile(r"\.Csrf\w*Middleware$")
+_DJANGO_LISTS = ("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "SESSION_ENGINE")
+
+
+def _django_signs_nothing(index: Index) -> bool:
+    """A Django settings module whose `INSTALLED_APPS` and `MIDDLEWARE` are written out in full here and hold nothing
+    that signs with `SECRET_KEY`: no sessions app (their cookie, the hash that keeps a login) and no session engine,
+    no messages app (its cookie storage), no CSRF middleware. A key made up per process then signs nothing another
+    process must check (`SessionMiddleware` alone, without the sessions app, stores nothing)."""
+    bound: dict[str, list[ast.expr | None]] = {}
+    for site in index.assignments:
+        node = site.node
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in _DJANGO_LISTS:
+                bound.setdefault(target.id, []).append(node.value)
+    written = [bound.get("INSTALLED_APPS", []), bound.get("MIDDLEWARE") or bound.get("MIDDLEWARE_CLASSES") or []]
+    lists = [values[0] for values in written if len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple))]
+    if "SESSION_ENGINE" in bound or len(lists) != len(written):
+        return False  # set twice, added to, built or taken from elsewhere: not known in full
+    entries = [_str(e) for found in lists for e in found.elts]
+    return all(entries) and not _SIGNING_APPS & set(entries) and not any(_CSRF_MIDDLEWARE.search(e) for e in entries)
 
 
 def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -> list[SecretRandomFallback]:
@@ -501,7 +551,9 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  env_key=variable or fields.get(id(value)) or made_up[0],
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
-                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1])))
+                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1]),
+                                 signs_nothing=key == "SECRET_KEY" and site.function is None
+                                 and contexts.module_kind == "settings" and _django_signs_nothing(index)))
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
