@@ -376,6 +376,8 @@ class SecretRandomFallback(PythonSiteFact):
     settings_field: bool = doc("The key is the default of a pydantic settings field (`SECRET_KEY: str = "
                                "token_urlsafe()` in a `BaseSettings` class or a model it derives from): the variable "
                                "of the same name overrides it.", default=False)
+    preloaded: bool = doc("Made up in a module body that production starts load only through gunicorn with "
+                          "`--preload` (set by link): made once in the master, shared by its workers.", default=False)
     signs_nothing: bool = doc("Django's `SECRET_KEY` in a settings module that lists its apps and middleware in full, "
                               "with nothing that signs with the key (no sessions or messages app, no session engine, no "
                               "CSRF middleware).", default=False)

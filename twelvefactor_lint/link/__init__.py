@@ -69,5 +69,6 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = default_cache.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
-    facts = dependencies.link(reach.served(reach.annotate(facts, reached), files.paths()), files.paths(), reached)
+    facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())
+    facts = dependencies.link(facts, files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)
