@@ -1050,3 +1050,36 @@ def test_a_django_key_signs_nothing_only_when_no_installed_app_or_middleware_sig
     assert not _signs_nothing(more='SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"')
     assert not _signs_nothing(more='INSTALLED_APPS += ["shop"]')
     assert not _signs_nothing(more='MIDDLEWARE = MIDDLEWARE + EXTRA')
+
+
+def test_a_number_a_metrics_callback_reports_is_instrumentation_not_state():
+    source = """
+        from flask import Flask
+        from opentelemetry.metrics import Observation, get_meter
+        from prometheus_client import Gauge
+
+        app = Flask(__name__)
+        inflight = 0
+        served = 0
+        QUEUE = []
+        visits = 0
+        Gauge("queued", "").set_function(lambda: len(QUEUE) + served)
+
+        def observe(_options):
+            return [Observation(inflight)]
+
+        @app.get("/")
+        def index():
+            global inflight, served
+            inflight += 1
+            served += 1
+            QUEUE.append(1)
+            return "ok"
+
+        @app.get("/other")
+        def other():
+            global visits
+            visits = 1
+            return "ok"
+        """
+    assert writes(source) == [("QUEUE", "index", 21), ("visits", "other", 27)]
