@@ -393,7 +393,8 @@ class SecretLiteral(PythonSiteFact):
     shape: str = doc("What the value looks like: `provider` (a provider's token format: `AKIA...`, `ghp_...`, a PEM "
                      "private key, a JWT), `random` (long, mixed and high-entropy like a generated key), `hash` (a "
                      "password hash: `$2b$12$...`, `pbkdf2_sha256$...`), `test_key` (a test key its provider publishes: "
-                     "reCAPTCHA's, Turnstile's) or `word` (anything else: a name, a label, a guessable password).", default="word")
+                     "reCAPTCHA's, Turnstile's) or `word` (anything else: a name, a label, a guessable password).",
+                     default="word")
     sure: bool = doc("Its shape, not only its name, says it is a secret (`shape` is `provider` or `random`).",
                      default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the name "

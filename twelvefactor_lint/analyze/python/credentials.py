@@ -50,7 +50,8 @@ SECRET_NAME = re.compile(
 """A secret's name; `*_KEYS` too (`API_KEYS`, `SECRET_KEYS`: a list of them, often comma-separated), and a password
 shortened to `PASS` (`DB_PASS`, `PAPERLESS_DBPASS`; not `BYPASS`)."""
 _PLACEHOLDER = re.compile(
-    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[\w.\[\]]*(![rsa])?(:[^{}]*)?\}|%\(|%s|example|placeholder|dummy|fake|"
+    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[\w.\[\]]*(![rsa])?(:[^{}]*)?\}|%\(|%s|"
+    r"example|placeholder|dummy|fake|"
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
     r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
@@ -171,7 +172,8 @@ def _option_defaults(index: Index) -> set[int]:
     for call in index.calls:
         called = last_name(call.node.func)
         if called in _OPTION_CALLS:  # typer's `Option(default, ...)` takes it first
-            values = [k.value for k in call.node.keywords if k.arg == "default"] + (call.node.args[:1] if called == "Option" else [])
+            values = [k.value for k in call.node.keywords if k.arg == "default"]
+            values += call.node.args[:1] if called == "Option" else []
             found |= {id(node) for value in values for node in walk(value) if isinstance(node, ast.Constant)}
     return found
 
