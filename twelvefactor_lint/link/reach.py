@@ -438,4 +438,5 @@ def preloaded(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         gunicorn = any(posixpath.basename(word) == "gunicorn" for word in words)
         (preloading if gunicorn and "--preload" in words else others).update(loaded)
     shared = preloading - others
-    return [replace(f, preloaded=True) if id(f) in keys and f.path in shared else f for f in facts]
+    return [replace(f, preloaded=True) if isinstance(f, SecretRandomFallback) and id(f) in keys and f.path in shared
+            else f for f in facts]
