@@ -591,3 +591,46 @@ _INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.ur
 def test_an_in_memory_channel_layer_is_judged_only_where_something_passes_messages_through_it(lint, more, expected):
     result = lint({"chat/settings.py": _INMEMORY_LAYER, **more}, select=("TF610",))
     assert [f.severity for f in _by_rule(result, "TF610")] == expected
+
+
+
+_SSE = """\
+import asyncio
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+router = APIRouter()
+
+async def relay(queue):
+    await queue.put("event")
+
+@router.get("/events")
+async def events():
+    queue = asyncio.Queue()
+    asyncio.ensure_future(relay({handed}))
+    return {response}
+"""
+
+
+@pytest.mark.parametrize("handed, response, reported", [
+    ("queue", "StreamingResponse(iter([queue]))", False),  # the task feeds this open response's queue
+    ("queue", "{}", True),  # no stream: the task outlives the request
+    ("[]", "StreamingResponse(iter([queue]))", True),  # a stream's task that does not feed it (saves a log)
+])
+def test_a_task_feeding_a_streaming_response_ends_with_that_connection(lint, handed, response, reported):
+    result = lint({"app/events.py": _SSE.format(handed=handed, response=response)}, select=("TF612",))
+    assert [f.line for f in _by_rule(result, "TF612")] == ([13] if reported else [])
+
+
+@pytest.mark.parametrize("base, reported", [
+    ("AsyncHttpConsumer", False),  # a Channels HTTP consumer holds one server-sent events response open
+    ("SyncConsumer", True),  # a channel-layer consumer: no connection of its own
+])
+def test_a_keepalive_task_of_a_channels_http_consumer_serves_its_connection(lint, base, reported):
+    consumer = ("import asyncio\nfrom channels.consumer import SyncConsumer\n"
+                "from channels.generic.http import AsyncHttpConsumer\n\n\n"
+                f"class Events({base}):\n    async def handle(self, body):\n"
+                "        asyncio.get_running_loop().create_task(self.keepalive())\n\n"
+                "    async def keepalive(self):\n        await asyncio.sleep(60)\n")
+    result = lint({"app/consumers.py": consumer}, select=("TF612",))
+    assert bool(_by_rule(result, "TF612")) == reported

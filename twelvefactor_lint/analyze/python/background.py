@@ -7,10 +7,14 @@ function is not detached, nor one the function's `finally` stops (`t.join()`, `t
 `Event` the function made, the heartbeat's stop signal), nor one a helper starts and hands back a way to stop
 (`return stopped.set`, `return t`) when every caller in the module binds that and stops it in its own `finally`: a
 heartbeat or monitor bound to the job that runs it. A task or future is detached when its result is thrown
-away (`asyncio.create_task(...)` as a statement, `executor.submit(...)` unused). A task a websocket handler
-starts (a Starlette/FastAPI `WebSocketEndpoint`, a function taking a `WebSocket` or routed by `.websocket(...)`, a
-Channels consumer) serves that connection: it lives as long as the socket and must run in the process holding
-it, so it is not detached work.
+away (`asyncio.create_task(...)` as a statement, `executor.submit(...)` unused). A task a connection's handler
+starts serves that connection: it lives as long as the connection and must run in the process holding it, so it is
+not detached work. Such handlers are websocket handlers (a Starlette/FastAPI `WebSocketEndpoint`, a function taking a
+`WebSocket` or routed by `.websocket(...)`), Channels consumers (websocket or HTTP: a server-sent events consumer's
+keepalive loop) and streaming handlers: an async generator (a stream's body) or a function that builds a streaming
+response (`StreamingResponse`, `EventSourceResponse`, aiohttp's `StreamResponse`), when the task is handed the
+stream's queue or the response (it feeds the stream or keeps it alive); a task a stream starts to save its results
+after the last event is detached work still.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import re
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
-from twelvefactor_lint.analyze.python.names import Names, class_family
+from twelvefactor_lint.analyze.python.names import Names, class_family, last_name
 from twelvefactor_lint.facts.python import BackgroundWork, PythonSiteFact, SchedulerStart
 
 _SCHEDULERS = {
@@ -81,7 +85,7 @@ def _unless_paused(start: ast.Call) -> str:
 
 def background_facts(index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
     resolver = _Resolver(index, names)
-    sockets = _websocket_handlers(index, names)
+    connections = _connection_tasks(index, names, resolver)
     joined = {(id(s.function), s.node.func.value.id) for s in index.calls
               if isinstance(s.node.func, ast.Attribute) and s.node.func.attr == "join"
               and isinstance(s.node.func.value, ast.Name)}
@@ -92,7 +96,7 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         call, func = site.node, site.node.func
         if not isinstance(func, ast.Attribute):
             found = _TASK_SPAWNERS.get(names.qualify(func) or "")
-            if found and id(call) in index.discarded and id(site.function) not in sockets:
+            if found and id(call) in index.discarded and id(call) not in connections:
                 facts.append(_work(site, contexts, path, found, "asyncio"))
             continue
         if func.attr == "start" and not call.args:
@@ -110,7 +114,7 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             facts.append(_work(site, contexts, path, "background_tasks", "BackgroundTasks.add_task"))
         elif func.attr in _LOOP_SPAWNERS and id(call) in index.discarded and call.args and (
                 func.attr != "submit" or _is_executor(func.value, resolver.constructor(func.value, site.function))) \
-                and not (func.attr in _TASK_SPAWNERS.values() and id(site.function) in sockets):
+                and id(call) not in connections:
             facts.append(_work(site, contexts, path, _LOOP_SPAWNERS[func.attr], f".{func.attr}()"))
     return facts
 
@@ -190,16 +194,24 @@ def _is_background_tasks(receiver: ast.expr, function: Function | None) -> bool:
     return False
 
 
-_SOCKET_BASE = re.compile(r"(WebSocketEndpoint|WebsocketConsumer|^Async(Json)?WebsocketConsumer|^AsyncConsumer)$",
-                          re.IGNORECASE)
+_SOCKET_BASE = re.compile(r"(WebSocketEndpoint|WebsocketConsumer|HttpConsumer|^AsyncConsumer)$", re.IGNORECASE)
+"""Classes whose instances serve one connection: Starlette's websocket endpoint, Channels' consumers (websocket and
+HTTP: `AsyncHttpConsumer` holds a long-poll or server-sent events response open)."""
+_STREAMING_RESPONSES = {"StreamingResponse", "EventSourceResponse", "StreamResponse", "StreamingHttpResponse"}
+"""Responses that stay open while their body streams (Starlette/FastAPI, sse-starlette, aiohttp, Django)."""
 _SOCKET_ROUTES = {"websocket", "websocket_route", "add_websocket_route", "add_api_websocket_route"}
 
 
-def _websocket_handlers(index: Index, names: Names) -> set[int]:
-    """id() of the functions starting a task that serve one websocket connection: the methods of a websocket
-    endpoint class or Channels consumer (and of their subclasses), functions taking a `WebSocket`, routed by
-    `.websocket(...)` or registered by `add_websocket_route`/`WebSocketRoute`; functions nested in those too."""
+def _connection_tasks(index: Index, names: Names, resolver: _Resolver) -> set[int]:
+    """id() of the task-starting calls that serve one open connection: in the methods of a websocket endpoint class or
+    Channels consumer (and of their subclasses), in functions taking a `WebSocket`, routed by `.websocket(...)` or
+    registered by `add_websocket_route`/`WebSocketRoute`, and in streaming handlers (async generators, functions
+    building a streaming response) when the task is handed the stream's queue or response: it feeds or keeps alive
+    that connection (a task a stream starts with neither, to save its results, is detached work). Functions nested in
+    those count too."""
     classes = class_family(names, lambda _, bases: any(_SOCKET_BASE.search(b) for b in bases))
+    streaming = {id(site.function) for site in index.calls if site.function is not None
+                 and last_name(site.node.func) in _STREAMING_RESPONSES}
     registered = {value.id for site in index.calls
                   if isinstance(site.node.func, ast.Attribute) and site.node.func.attr in _SOCKET_ROUTES
                   or (names.qualify(site.node.func) or "").endswith("WebSocketRoute")
@@ -213,11 +225,44 @@ def _websocket_handlers(index: Index, names: Names) -> set[int]:
         while function is not None:
             owner = index.owners.get(id(function))
             if owner is not None and owner.name in classes or function.name in registered \
-                    or _takes_websocket(function) or any(_routes_websocket(d) for d in function.decorator_list):
-                found.add(id(site.function))
+                    or _takes_websocket(function) or any(_routes_websocket(d) for d in function.decorator_list) \
+                    or (id(function) in streaming or _async_generator(function)) and _feeds(site, index, resolver):
+                found.add(id(site.node))
                 break
             function = index.parents.get(id(function))
     return found
+
+
+_STREAM_FEEDS = re.compile(r"Queue$|^create_memory_object_stream$|" + "|".join(sorted(_STREAMING_RESPONSES)))
+"""What a task feeding or keeping alive a stream is handed: the queue the stream reads (`asyncio.Queue()`, anyio's
+memory object stream) or the streaming response itself."""
+
+
+def _feeds(site: Site, index: Index, resolver: _Resolver) -> bool:
+    """The task is handed a name the function (or one it is nested in) bound to a queue or a streaming response."""
+    handed = {node.id for node in ast.walk(site.node) if isinstance(node, ast.Name)}
+    function = site.function
+    while function is not None:
+        for name in handed:
+            value = resolver.local.get((id(function), name))
+            if isinstance(value, ast.Call) and _STREAM_FEEDS.search(last_name(value.func)):
+                return True
+        function = index.parents.get(id(function))
+    return False
+
+
+def _async_generator(function: Function) -> bool:
+    """An `async def` that yields (not in a function nested in it): the body of a stream."""
+    if not isinstance(function, ast.AsyncFunctionDef):
+        return False
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _takes_websocket(function: Function) -> bool:
