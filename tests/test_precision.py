@@ -634,3 +634,19 @@ def test_a_keepalive_task_of_a_channels_http_consumer_serves_its_connection(lint
                 "    async def keepalive(self):\n        await asyncio.sleep(60)\n")
     result = lint({"app/consumers.py": consumer}, select=("TF612",))
     assert bool(_by_rule(result, "TF612")) == reported
+
+
+@pytest.mark.parametrize("signature, severity", [
+    ('level_file, logfilepath="app.log"', "info"),  # the caller's config passes a level to turn the file log on
+    ('level_file=None, logfilepath="app.log"', "info"),
+    ('level_file="INFO", logfilepath="app.log"', "warning"),  # on unless a caller turns it off
+    ('production, logfilepath="app.log"', "warning"),  # a switch that names no file log
+])
+def test_a_file_handler_a_file_log_parameter_turns_on_is_opt_in(lint, signature, severity):
+    test = "production" if signature.startswith("production") else "level_file"
+    logger = ("import logging.handlers\n\n\n"
+              f"def setup({signature}):\n    if {test}:\n"
+              "        logging.getLogger().addHandler(logging.handlers.RotatingFileHandler(logfilepath, maxBytes=9))\n")
+    (finding,) = _by_rule(lint({"app/logger.py": logger}, select=("TF1101",)), "TF1101")
+    assert finding.severity == severity
+    assert ("when `level_file` is set" in finding.message) == (severity == "info")

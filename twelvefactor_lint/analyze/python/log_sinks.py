@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from twelvefactor_lint.analyze.python.index import Index, walk
+from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.analyze.python.values import env_read
 from twelvefactor_lint.facts.python import LogFileSink
@@ -215,10 +215,10 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
-    sinks = [(site.node, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
+    sinks = [(site, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
              for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
     guards = _guards(tree) if sinks else []
-    return facts + [_guarded(fact, call, guards) for call, fact in sinks]
+    return facts + [_guarded(fact, site, guards, index) for site, fact in sinks]
 
 
 _Position = tuple[int, int]
@@ -242,15 +242,46 @@ def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
     return found
 
 
-def _guarded(fact: LogFileSink, call: ast.AST, guards: list[tuple[_Position, _Position, str]]) -> LogFileSink:
+def _guarded(fact: LogFileSink, site: Site[ast.Call], guards: list[tuple[_Position, _Position, str]],
+             index: Index) -> LogFileSink:
     """A handler whose file is a value tested just before (`if logfile: FileHandler(logfile)`, `FileHandler(logfile)
     if logfile else ...`) exists only when a caller or the config gives that path (celery's `--logfile`, a
-    client's `logger_file` setter, a CLI flag): opt-in."""
-    arguments = call.args + [k.value for k in call.keywords] if isinstance(call, ast.Call) else []
-    given = {ast.unparse(a) for a in arguments if isinstance(a, (ast.Name, ast.Attribute))}
+    client's `logger_file` setter, a CLI flag): opt-in. So is one under a test of a file-log parameter of the function
+    around it that is off unless the caller turns it on (`def setup(level_file, logfilepath="app.log"): if
+    level_file: RotatingFileHandler(logfilepath)`): the caller's configuration decides."""
+    call = site.node
+    given = {ast.unparse(a) for a in [*call.args, *(k.value for k in call.keywords)]
+             if isinstance(a, (ast.Name, ast.Attribute))}
     at = (fact.line, fact.column - 1)
-    tested = [text for start, end, text in guards if start <= at < end and text in given]
-    return replace(fact, condition=f"when `{tested[-1]}` is given") if tested else fact
+    inside = [text for start, end, text in guards if start <= at < end]
+    if tested := [text for text in inside if text in given]:
+        return replace(fact, condition=f"when `{tested[-1]}` is given")
+    switches = _file_log_switches(site.function, index)
+    if switched := [text for text in inside if text in switches]:
+        return replace(fact, condition=f"when `{switched[-1]}` is set")
+    return fact
+
+
+_FILE_LOG_WORDS = {"file", "filename", "filepath", "logfile", "logfilepath", "logpath", "logdir", "log", "logs"}
+_OFF = (None, False, "", 0)
+
+
+def _file_log_switches(function: Function | None, index: Index) -> set[str]:
+    """The parameters of `function` and of the functions around it that name a log file or a file log
+    (`level_file`, `log_to_file`, `logfilepath`) and are off unless a caller passes one: no default, or a default
+    of `None`, `False`, `""` or `0`."""
+    found: set[str] = set()
+    while function is not None:
+        arguments = function.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+        for argument, default in [*zip(positional, defaults, strict=True),
+                                  *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]:
+            off = default is None or isinstance(default, ast.Constant) and default.value in _OFF
+            if off and _FILE_LOG_WORDS & set(argument.arg.lower().split("_")):
+                found.add(argument.arg)
+        function = index.parents.get(id(function))
+    return found
 
 
 def _assignments(statement: ast.stmt) -> Iterator[tuple[ast.expr, ast.expr]]:
