@@ -650,3 +650,17 @@ def test_a_file_handler_a_file_log_parameter_turns_on_is_opt_in(lint, signature,
     (finding,) = _by_rule(lint({"app/logger.py": logger}, select=("TF1101",)), "TF1101")
     assert finding.severity == severity
     assert ("when `level_file` is set" in finding.message) == (severity == "info")
+
+
+@pytest.mark.parametrize("later, expected", [
+    ('DEBUG = env.bool("DEBUG", default=DEBUG)', [("warning", "fallback of a later read")]),  # reads itself back
+    ('if "DEBUG" in os.environ:\n    DEBUG = os.environ["DEBUG"] == "1"', [("warning", "fallback of a later read")]),
+    ('DEBUG = os.environ.get("DEBUG") == "1"', []),  # always replaced: the literal never runs
+    ('if os.environ.get("X"):\n    DEBUG = False', [("error", "every deploy")]),  # a literal, not a read
+    ("DEBUG = DEBUG", [("error", "every deploy")]),
+])
+def test_a_debug_literal_read_again_later_in_the_settings_is_a_fallback(lint, later, expected):
+    settings = f'import os\nimport environ\n\nenv = environ.Env()\nROOT_URLCONF = "mysite.urls"\nDEBUG = True\n{later}\n'
+    result = _by_rule(lint({"mysite/settings.py": settings}, select=("TF303",)), "TF303")
+    assert [(f.severity, text) for f in result for text in [e[1] for e in expected] if text in f.message] == expected
+    assert [f.line for f in result] == [6] * len(expected)

@@ -96,7 +96,8 @@ class Setting(SettingFields):
     `config.update(...)`, Celery's `broker=`. Dict settings are flattened (`CACHES.default.BACKEND`)."""
 
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
-                           "again (set by link): the value never reaches a deploy.", default=False)
+                           "again (set by link), or a later statement of the module sets it again unconditionally "
+                           "without reading it: the value never reaches a deploy.", default=False)
     default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
                                      "(link.unused_backends: no `django.core.cache.cache`/`caches` import, `cache_page`, "
                                      "cache middleware, cache sessions, throttling or app known to store in it).",
@@ -111,6 +112,11 @@ class Setting(SettingFields):
                                  "variable is unset (`create_app(os.getenv(\"APP_ENV\") or \"development\")`), that "
                                  "variable (set by link, which then judges the class as production config); `\"\"` "
                                  "otherwise.", default="")
+    read_again: str = doc("A literal a later module-level statement sets again from a read that may find nothing: in a "
+                          "branch (`if os.path.isfile(INI): ... DEBUG = section.getboolean(\"debug\", DEBUG)`) or "
+                          "falling back to the literal itself: that statement, shortened (the literal is its fallback). "
+                          "A literal a later unconditional statement replaces is `overridden` instead; `\"\"` "
+                          "otherwise.", default="")
 
 
 @kind("python.config_default")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.conditions import test_switch
@@ -133,10 +134,12 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     module_scope = Scope(MODULE, "", "the module body")
     kind = contexts.module_kind
     source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
+    rebound: dict[str, list[tuple[ast.stmt, ast.expr]]] = {}
     for statement in module_statements(tree):
         for key, value in assigned_names(statement):
             if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
                 emit.setting(key, value, module_scope, statement.lineno, source)
+                rebound.setdefault(key, []).append((statement, value))
         if kind == "settings":
             for key, value in _setting_item_writes(statement):
                 emit.setting(key, value, module_scope, statement.lineno, source)
@@ -144,6 +147,9 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
+    if any(len(assigned) > 1 for assigned in rebound.values()):
+        emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}) if isinstance(f, Setting) and f.source == source
+                      else f for f in emit.facts]
     env_classes = settings_classes(names)
     for cls in config_classes(names):
         dev_only = is_dev_class(cls.name)
@@ -169,6 +175,36 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         if entry:
             emit.setting(*entry, contexts.of(table), table.statement_line, "option_default")
     return emit.facts
+
+
+def _set_again(fact: Setting, rebound: dict[str, list[tuple[ast.stmt, ast.expr]]], top: set[int]) -> Setting:
+    """A module-level literal set again by a later statement of the module: `overridden` when that statement always
+    runs and does not read the setting itself (`DEBUG = True` ... `DEBUG = os.environ.get("DEBUG") == "1"`: the literal
+    never reaches a deploy); `read_again` when it reads something that may find nothing, in a branch (`if
+    os.path.isfile(INI): DEBUG = section.getboolean("debug", DEBUG)`) or falling back to the literal itself."""
+    if fact.origin != LITERAL or fact.context != MODULE or fact.function:
+        return fact
+    name = fact.key.split(".", 1)[0]
+    for statement, value in rebound.get(name, ()):
+        if statement.lineno <= (fact.statement_line or 0):
+            continue
+        own = any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(value))
+        if own or id(statement) not in top:
+            if _reads(value):
+                return replace(fact, read_again=_short_statement(statement))
+        else:
+            return replace(fact, overridden=True)
+    return fact
+
+
+def _reads(value: ast.expr) -> bool:
+    """A value read at run time: a call or a subscript (an environment or config-file lookup), not a literal."""
+    return any(isinstance(node, (ast.Call, ast.Subscript)) for node in ast.walk(value))
+
+
+def _short_statement(statement: ast.stmt) -> str:
+    text = " ".join(ast.unparse(statement).split())
+    return text if len(text) <= 70 else text[:69] + "…"
 
 
 def _set_again_by_subclasses(names: Names, name: str, key: str) -> str:
