@@ -591,3 +591,41 @@ _INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.ur
 def test_an_in_memory_channel_layer_is_judged_only_where_something_passes_messages_through_it(lint, more, expected):
     result = lint({"chat/settings.py": _INMEMORY_LAYER, **more}, select=("TF610",))
     assert [f.severity for f in _by_rule(result, "TF610")] == expected
+
+
+def test_a_migration_command_that_only_checks_or_prints_applies_nothing():
+    from twelvefactor_lint.analyze.shell.programs import MIGRATION, program_role
+
+    for checking in (("python", "manage.py", "migrate", "sessions", "--check", "-v0"), ("./manage.py", "migrate", "--plan"),
+                     ("alembic", "upgrade", "head", "--sql"), ("flask", "db", "upgrade", "--sql")):
+        assert program_role(checking) is None, checking
+    assert program_role(("python", "manage.py", "migrate", "--noinput")) == MIGRATION
+
+
+def test_the_migration_a_failed_migrate_check_guards_is_still_reported_alone(lint):
+    script = ("#!/bin/sh\nif ! python manage.py migrate sessions --check -v0; then\n    python manage.py migrate\nfi\n"
+              'exec "$@"\n')
+    dockerfile = ('FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+                  'CMD ["gunicorn", "app.wsgi"]\n')
+    result = lint({"entrypoint.sh": script, "Dockerfile": dockerfile}, select=("TF1201",))
+    assert [(f.line, f.severity) for f in result.findings] == [(3, "warning")]
+
+
+_DEV_STACK_IMAGE = ('FROM python:3.12-slim\nCOPY tools/docker/entrypoint.sh /usr/local/bin/entrypoint.sh\n{env}'
+                    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ["python3", "manage.py", "runserver", "0.0.0.0:8000"]\n')
+_DEV_STACK = ("services:\n  web:\n    build: {context: ., dockerfile: ./tools/docker/Dockerfile}\n"
+              "    command: python3 manage.py runserver 0.0.0.0:8000\n    volumes:\n      - .:/home/app/src/\n")
+
+
+@pytest.mark.parametrize("env, severity", [
+    ("ENV DJANGO_SETTINGS_MODULE=app.settings.dev\n", "info"),  # the image selects development settings itself
+    ("ENV DJANGO_SETTINGS_MODULE=app.settings\n", "warning"),  # it may be the only image a project deploys
+    ("", "warning"),
+])
+def test_a_script_a_dev_stack_starts_speaks_for_the_image_it_runs_in(lint, env, severity):
+    files = {"tools/docker/entrypoint.sh": '#!/bin/sh\npython manage.py migrate\nexec "$@"\n',
+             "tools/docker/Dockerfile": _DEV_STACK_IMAGE.format(env=env), "docker-compose-sqlite3.yml": _DEV_STACK}
+    (found,) = lint(files, select=("TF1201",)).findings
+    assert (found.line, found.severity) == (2, severity)
+    assert "started by tools/docker/Dockerfile:" in found.message and "ENTRYPOINT" in found.message
+
