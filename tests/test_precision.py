@@ -629,3 +629,11 @@ def test_a_script_a_dev_stack_starts_speaks_for_the_image_it_runs_in(lint, env, 
     assert (found.line, found.severity) == (2, severity)
     assert "started by tools/docker/Dockerfile:" in found.message and "ENTRYPOINT" in found.message
 
+
+def test_deploy_files_under_a_directory_named_for_tests_are_a_test_setup(lint):
+    files = {"docker/test-server/Dockerfile": ('FROM python:3.12-slim\nCOPY docker/test-server/entrypoint.sh /entrypoint.sh\n'
+                                               'VOLUME /data\nCMD ["/entrypoint.sh"]\n'),
+             "docker/test-server/entrypoint.sh": "#!/bin/sh\nuvicorn app.asgi:application --host 0.0.0.0\n"}
+    assert lint(files, select=("TF616", "TF902")).findings == ()
+    files = {path.replace("test-server", "server"): code.replace("test-server", "server") for path, code in files.items()}
+    assert sorted(f.rule for f in lint(files, select=("TF616", "TF902")).findings) == ["TF616", "TF902"]
