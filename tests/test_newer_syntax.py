@@ -282,7 +282,8 @@ def test_a_lower_bound_past_this_python_is_what_needs_a_newer_one(wanted, newer_
     ("class Box[T: (int, str), *Ts, **P](Base[T]):\n    pass\n", True),
     ("type Cart = dict[str, list[str]]\n", True),
     ("type Pair[T] = tuple[T, T]\n", True),
-    ("class Shop:\n    type Cart = dict\n\n\ndef f[\n    T,  # the item\n    U: (\n        int,\n        str),\n](x): pass\n", True),
+    ("class Shop:\n    type Cart = dict\n\n\ndef f[\n    T,  # the item\n    U: (\n        int,\n        str),\n](x): ...\n",
+     True),
     ("\ufeffdef first[T](items): pass\n", True),
     ("def first[T](items): pass\ndef broken(:\n    pass\n", False),  # newer syntax and a real error
     ("def first[](items): pass\n", False),  # an empty parameter list is an error in 3.12 too

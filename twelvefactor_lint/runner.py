@@ -348,7 +348,7 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     scanned = dict(zip((s.rel for s in unknown), scan_all(unknown, settings.max_file_size, settings.jobs,
                                                           settings.file_timeout * 1.5 + 1), strict=True))
     for source in deferred:
-        found = known.get(source.rel)
+        found: bool | str | None = known.get(source.rel)
         if found is None:
             found = scanned[source.rel]
             if isinstance(found, str):
