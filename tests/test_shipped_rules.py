@@ -20,15 +20,6 @@ def rules_dir(tmp_path, monkeypatch):
     return directory
 
 
-@pytest.fixture
-def parsed(monkeypatch):
-    """The rule files parsed from YAML."""
-    files: list[str] = []
-    real = catalogue.load_rule
-    monkeypatch.setattr(catalogue, "load_rule", lambda source, *args: files.append(source.name) or real(source, *args))
-    return files
-
-
 def test_a_cold_run_takes_the_built_in_rules_as_shipped_the_same_rules_the_yaml_gives(rules_dir, parsed):
     shipped = catalogue.load()
     assert not parsed
