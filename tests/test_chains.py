@@ -632,3 +632,15 @@ def test_a_dispatcher_a_production_image_starts_keeps_the_arm_only_a_development
                                   'elif [ "$1" = "worker" ]; then\n  python worker.py\nfi\n'),
     })
     assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF902")] == [("scripts/entrypoint.sh", 5, "warning")]
+
+
+def test_a_python_script_a_start_runs_is_skipped_not_read_as_shell(lint):
+    # `init = subparsers.add_parser('init')` read as shell is a command `init`, a process manager (TF609 error)
+    result = lint({
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"bash\", \"entrypoint.sh\"]\n",
+        "entrypoint.sh": "#!/bin/bash\nbin/tool init\nservice cron start\nexec gunicorn app:app\n",
+        "bin/tool": "#!/usr/bin/env python3\nimport argparse\ninit = argparse.ArgumentParser()\n",
+    })
+    assert [(f.rule, f.path, f.line) for f in result.findings if f.rule == "TF609"] == [("TF609", "entrypoint.sh", 3)]
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("bin/tool", "a `python3` script (its shebang), not a shell script")]

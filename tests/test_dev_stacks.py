@@ -28,6 +28,7 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ("", "    volumes:\n      - ..:/takahe/\n"),
     ("", "    environment:\n      - DJANGO_SETTINGS_MODULE=hypha.settings.dev\n"),
     ("", "    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.local\n"),
+    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: catalog.settings.devstack\n"),  # Open edX's devstack
     ("", "    environment:\n      APP_SETTINGS: config.DevelopmentConfig\n"),
     ("", "    environment:\n      FLASK_CONFIG: development\n"),
     ('version: "3.4"\n\n# DO NOT USE THIS IN PRODUCTION - it is for development only due to insecure\n# settings.\n\n', ""),

@@ -24,7 +24,6 @@ PROOF: dict[str, tuple[frozenset[str], str]] = {
     "TF601": (frozenset({"rebinding"}), "the handler changes a container or counter in place (not a memo)"),
     "TF603": (frozenset({"origin"}), "the session backend is set by a literal"),
     "TF609": (frozenset({"how"}), "a start line provably runs a second long-lived process"),
-    "TF610": (frozenset({"value"}), "the in-memory channel layer is set in the settings"),
     "TF613": (frozenset({"origin", "api"}), "the local broker is set by a literal or created by the call"),
     "TF614": (frozenset({"scaled"}), "more than one replica is declared"),
     "TF616": (frozenset({"scaled"}), "more than one replica is declared"),

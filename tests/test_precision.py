@@ -516,7 +516,8 @@ services:
 
 
 @pytest.mark.parametrize("db, db_image", [("db", "acme/shop_db"), ("database", "acme/shop-data:1"),
-                                          ("redis", "acme/shop-store"), ("postgres", "acme/shop-pg")])
+                                          ("redis", "acme/shop-store"), ("postgres", "acme/shop-pg"),
+                                          ("search-es", "acme/shop-es:8.19")])
 def test_a_compose_file_pinning_the_app_and_its_own_database_build_speaks_of_the_app(lint, db, db_image):
     """The project's build of its database (`webodm/webodm_db`) or a pulled image run as a service named for one
     (`db`, `redis`) is the backing service: one copy by design, and not the finding's headline."""
@@ -561,3 +562,32 @@ def test_a_base_file_other_compose_files_extend_is_not_an_addition(lint):
     result = lint({"docker-compose.base.yml": base, "docker-compose.yml": main, "shop/wsgi.py": "app = None\n"},
                   select=("TF803",))
     assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF803")] == [("docker-compose.base.yml", 3, "warning")]
+
+
+@pytest.mark.parametrize("cmd, reported", [
+    ('CMD radicale -S -C /radicale.conf', False),  # a CalDAV/CardDAV store: its collections belong on a volume
+    ('ENTRYPOINT ["tini", "--"]\nCMD ["/usr/bin/redis-server", "/etc/redis.conf"]', False),
+    ('CMD ["gunicorn", "app:app"]', True),  # the app keeping its data on the image's volume
+])
+def test_an_image_that_starts_a_datastore_keeps_its_data_on_its_volume(lint, cmd, reported):
+    dockerfile = f"FROM python:3.12-slim\nRUN pip install radicale\nVOLUME /data\n{cmd}\n"
+    result = lint({"Dockerfile": dockerfile}, select=("TF616",))
+    assert [(f.line, f.severity) for f in _by_rule(result, "TF616")] == ([(3, "warning")] if reported else [])
+
+
+_INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.urls"\n'
+                   'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n')
+
+
+@pytest.mark.parametrize("more, expected", [
+    ({}, []),  # a layer nothing uses: asgi.py serving plain Django, no consumer, no group_send
+    ({"chat/asgi.py": "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n"}, []),
+    ({"chat/consumers.py": "from channels.generic.websocket import WebsocketConsumer\n\n"
+                           "class Echo(WebsocketConsumer):\n    pass\n"}, ["warning"]),
+    ({"chat/tasks.py": "from channels.layers import get_channel_layer\n\ndef ping():\n    return get_channel_layer()\n"},
+     ["warning"]),
+    ({"chat/api.py": "from djangochannelsrestframework.generics import GenericAsyncAPIConsumer\n"}, ["warning"]),
+])
+def test_an_in_memory_channel_layer_is_judged_only_where_something_passes_messages_through_it(lint, more, expected):
+    result = lint({"chat/settings.py": _INMEMORY_LAYER, **more}, select=("TF610",))
+    assert [f.severity for f in _by_rule(result, "TF610")] == expected

@@ -374,3 +374,16 @@ def test_inline_task_runners_are_info_in_production_and_silent_in_tests_under_an
               'def run_now(job):\n    return Queue(is_async=False).enqueue(job)\n')
     files = {"app/jobs.py": code, "tests/test_jobs.py": code, "app/settings_test.py": code, "app/inline.py": chosen}
     assert _findings(tmp_path, catalogue, files, "TF613") == [("app/jobs.py", 2, "info"), ("app/jobs.py", 3, "info")]
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ('"storages.backends.s3.S3Storage" if not TESTING else "x.FileSystemStorage"', "storages.backends.s3.S3Storage"),
+    ('"x.FileSystemStorage" if settings.TESTING else "storages.backends.s3.S3Storage"', "storages.backends.s3.S3Storage"),
+    ('"x.FileSystemStorage" if CI else ("a.Local" if not TEST else "b.Remote")', "a.Local"),
+])
+def test_a_setting_a_test_switch_chooses_is_the_value_deploys_run(expression, expected):
+    """`X if not TESTING else Y`: the tests run Y; every other run, the deploys among them, runs X."""
+    code = f'STORAGES = {{"default": {{"BACKEND": {expression}}}}}\n'
+    facts = analyze("app/settings.py", code.encode()).facts
+    assert [(f.key, f.value) for f in facts if getattr(f, "key", "").startswith("STORAGES")] == [
+        ("STORAGES.default.BACKEND", expected)]

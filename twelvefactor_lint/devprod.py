@@ -12,8 +12,9 @@ import re
 
 from twelvefactor_lint.infra.deferred_re import deferred
 
-ENVIRONMENT_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "localdev"})
-"""A word naming a development environment: `settings/localdev.py`, `APP_ENV=development`, `settings.local`."""
+ENVIRONMENT_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "localdev", "devstack"})
+"""A word naming a development environment: `settings/localdev.py`, `APP_ENV=development`, `settings.local`,
+`settings.devstack` (Open edX's and OpenStack's name for the developers' stack)."""
 DEV_WORDS = ENVIRONMENT_WORDS | {"debug"}
 """Those and debug mode, which only development turns on (`settings/debug.py`, `$DEBUG`, `.Values.debug`)."""
 _RELOAD_WORDS = frozenset({"hotreload", "reload"})

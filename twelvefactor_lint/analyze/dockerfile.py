@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint.analyze import directives
-from twelvefactor_lint.analyze.images import image_kind
+from twelvefactor_lint.analyze.images import datastore_server, image_kind
 from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.python.credentials import OWN_KEY
@@ -339,6 +339,13 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     return facts + [replace(ref, declared_line=cmd.line) for ref in refs] + configs
 
 
+def _datastore(start: dict[str, Instruction]) -> str:
+    """The datastore server the container runs as its last command (`CMD radicale -C /radicale.conf`), else ""."""
+    found = start_command(start)
+    commands = expand(found[1]) if found else []
+    return datastore_server(commands[-1].program) if commands else ""
+
+
 def _only_init_wrapper(start: dict[str, Instruction]) -> bool:
     """`ENTRYPOINT ["tini", "--"]` without a CMD: the init wrapper has nothing to run."""
     head = start["ENTRYPOINT"].exec_form if "ENTRYPOINT" in start else None
@@ -492,7 +499,8 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
             targets = _volume_paths(item)
             data = [t for t in targets if is_data_path(t)] or targets
             facts.append(D.DockerfileVolume(path, item.line, 1, target=" ".join(data), data_like=is_data_path(data[0]),
-                                            base_kind=image_kind(final.base), anchor=f"volume:{data[0]}"))
+                                            base_kind=image_kind(final.base), datastore=_datastore(start),
+                                            anchor=f"volume:{data[0]}"))
     facts += _baked_config(path, all_stages, final)
     facts += [SettingsModule(path, item.line, 1, module=value, anchor=f"settings_module:{value}")
               for stage in all_stages for item in stage.instructions if item.name == "ENV"

@@ -73,16 +73,31 @@ def category(reference: str) -> str | None:
     says what the app talks to, not what it is."""
     last = image_name(reference).rsplit("/", 1)[-1]
     tail = re.split(r"[-_.]", last)[-1]
-    if tail in _DATABASE_WORDS:  # `webodm/webodm_db`, `dfir-iris/iriswebapp_db`
-        return "database"
+    if tail in _TAIL_WORDS:  # `webodm/webodm_db`, `dfir-iris/iriswebapp_db`, `bbilly1/tubearchivist-es`
+        return _TAIL_WORDS[tail]
     return next((kind for prefixes, kind in _CATEGORIES if last.startswith(prefixes) or tail in prefixes), None)
 
 
-_DATABASE_WORDS = frozenset({"db", "database"})
-"""A last word that says the image is the project's own build of its database."""
+_TAIL_WORDS = {"db": "database", "database": "database", "es": "search"}
+"""A last word that says the image is the project's own build of its database, or of Elasticsearch (`es`: a
+word only at the end, where `esphome` or `escpos` do not reach)."""
 
 
 def names_backing_service(name: str) -> bool:
     """A compose service named for the backing service it is, by its last word (`db`, `app_db`, `redis`,
     `postgres`): not `redis-worker`, which names what the app talks to."""
     return category(re.split(r"[-_.]", name.lower())[-1]) is not None
+
+
+_DATASTORE_SERVERS = frozenset({
+    "postgres", "mysqld", "mariadbd", "mongod", "redis-server", "valkey-server", "keydb-server", "memcached",
+    "elasticsearch", "opensearch", "minio", "etcd", "clickhouse-server", "influxd", "couchdb", "meilisearch",
+    "typesense-server", "qdrant", "rabbitmq-server", "nats-server", "radicale", "solr",
+})
+"""Programs that are a datastore (a database, a search index, an object store, a CalDAV/CardDAV store): an image
+that starts one is that backing service, whatever its base."""
+
+
+def datastore_server(program: str) -> str:
+    """The datastore a container's main program (a bare name: `redis-server`) is, "" for others."""
+    return program if program in _DATASTORE_SERVERS else ""

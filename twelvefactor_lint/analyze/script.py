@@ -17,7 +17,7 @@ import posixpath
 import re
 from dataclasses import replace
 
-from twelvefactor_lint.analyze import directives
+from twelvefactor_lint.analyze import Unanalyzable, directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated, unset_default
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
@@ -26,9 +26,26 @@ from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
 
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(?:-\S+[ \t]+)*(\S+))?")
+_OTHER_INTERPRETER = re.compile(r"(python|pypy|node|nodejs|perl|ruby|php)[\d.]*")
+"""Interpreters whose scripts are no shell: a start command may run one (`scripts/knowledge_repo init`)."""
+
+
+def _interpreter(text: str) -> str:
+    """The interpreter a script's shebang names, through `env` (`#!/usr/bin/env python3` -> `python3`); "" for none."""
+    found = _SHEBANG.match(text)
+    if found is None:
+        return ""
+    program = found[1].rsplit("/", 1)[-1]
+    return (found[2] or "").rsplit("/", 1)[-1] if program == "env" else program
+
 
 def analyze(path: str, data: bytes) -> FileAnalysis:
     text = decode_text(data)
+    program = _interpreter(text)
+    if _OTHER_INTERPRETER.fullmatch(program):
+        # read as shell, `init = parser.add_subparsers(...)` is a command `init`, a process manager
+        raise Unanalyzable(f"a `{program}` script (its shebang), not a shell script")
     variables = assignments(text)
     commands = evaluated(parse_shell(text), variables)
     arms = list(dict.fromkeys(c.arm for c in commands if c.arm))

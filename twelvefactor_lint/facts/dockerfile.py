@@ -66,6 +66,8 @@ class DockerfileVolume(Fact):
     target: str = doc("The path in the container.")
     data_like: bool = doc("It looks like application data (`/data`, `uploads`, a database path).")
     base_kind: str = doc("The final stage's base image kind (`language`, `infra`, ...).")
+    datastore: str = doc("The datastore server the image starts (`radicale`, `redis-server`): its data directory "
+                         "belongs on a volume (`\"\"`: the image starts something else).", default="")
 
 
 @kind("dockerfile.baked_secret")

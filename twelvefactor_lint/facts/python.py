@@ -98,9 +98,12 @@ class Setting(SettingFields):
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
     default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
-                                     "(link.default_cache: no `django.core.cache.cache`/`caches` import, `cache_page`, "
+                                     "(link.unused_backends: no `django.core.cache.cache`/`caches` import, `cache_page`, "
                                      "cache middleware, cache sessions, throttling or app known to store in it).",
                                      default=False)
+    channel_layer_unused: bool = doc("A `CHANNEL_LAYERS.*.BACKEND` setting of a project where no code imports Channels' "
+                                     "consumers, its layer API (`get_channel_layer`) or a library built on them "
+                                     "(link.unused_backends): no message passes through the layer.", default=False)
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")

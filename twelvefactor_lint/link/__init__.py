@@ -12,8 +12,8 @@
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
    deploy's own config layer is loaded over (`config_layers`); settings star-imported from a module the repository
-   ships only as a template (`deploy_config`); whether anything uses Django's default cache (`default_cache`);
-   a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
+   ships only as a template (`deploy_config`); whether anything uses Django's default cache or a Channels layer
+   (`unused_backends`); a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`
    nothing reads (`daemons`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
@@ -33,7 +33,6 @@ from twelvefactor_lint.link import (
     config_layers,
     containers,
     daemons,
-    default_cache,
     dependencies,
     deploy_config,
     deploy_env,
@@ -46,6 +45,7 @@ from twelvefactor_lint.link import (
     replicas,
     start_calls,
     start_chains,
+    unused_backends,
 )
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
 
@@ -66,7 +66,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
-    facts = default_cache.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
+    facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = dependencies.link(reach.served(reach.annotate(facts, reached), files.paths()), files.paths(), reached)

@@ -231,6 +231,16 @@ def builds_test_fixtures(names: Names) -> bool:
     return any(module.split(".")[0] in _NOT_RUNTIME_MODULES for module in names.imports.values())
 
 
+def test_switch(test: ast.expr) -> bool | None:
+    """Whether `test` holds while the tests (or CI) run: `TESTING`, `settings.TESTING` -> True, `not TESTING` ->
+    False; None for a test that is no such switch."""
+    held = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, held = test.operand, not held
+    name = last_name(test)
+    return held if name and _CI_NAMES.match(name) else None
+
+
 def _is_dev_flag(name: str, test: ast.expr) -> bool:
     """The flag's name (`IS_DEVELOPMENT`), the environment variable it reads (`SPOKANE_TECH_DEV`) or the value
     it is compared to (`ENVIRONMENT == "development"`) says development."""

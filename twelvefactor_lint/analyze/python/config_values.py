@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from twelvefactor_lint.analyze.python.conditions import test_switch
 from twelvefactor_lint.analyze.python.context import (
     CONFIG_CLASS,
     MODULE,
@@ -79,6 +80,8 @@ class _Emitter:
         """`env_variable`: the variable a literal value is the fallback of (a settings class's field)."""
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
+        while isinstance(value, ast.IfExp) and (under_tests := test_switch(value.test)) is not None:
+            value = value.orelse if under_tests else value.body  # `S3Storage if not TESTING else ...`: deploys run it
         if isinstance(value, ast.Dict):
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
                 memory = in_memory or _names_memory_database(value)

@@ -1,4 +1,4 @@
-"""Link phase 2, default cache: whether anything in the project uses Django's default cache.
+"""Link phase 2, unused backends: whether anything in the project uses Django's default cache, or a Channels layer.
 
 A per-process default cache (`LocMemCache`) is a problem only for what is stored in it. The evidence of a use, read
 from every Python file's module refs (python.module_refs), in tests too:
@@ -10,8 +10,16 @@ from every Python file's module refs (python.module_refs), in tests too:
 - installed applications that do (`robots`, `compressor`, `axes`, `allauth`, `waffle`, `sorl.thumbnail`, ...).
 
 With none of them, `CACHES.default` settings get `default_cache_unread`. Template fragment caching (`{% cache %}`)
-lives in templates the analyzers do not read: a gap. A run that has not analyzed every production module (a focused
-run) claims nothing.
+lives in templates the analyzers do not read: a gap.
+
+An in-process channel layer (`InMemoryChannelLayer`) is a problem only for the consumers and `group_send` calls
+that pass messages through it: code importing Channels' consumers (`channels.generic.*`, `channels.consumer`), its
+layer API (`channels.layers.get_channel_layer`) or a library built on them (djangochannelsrestframework,
+channels-graphql-ws, strawberry's Channels integration). With none of them (`CHANNEL_LAYERS` set in a settings
+template, `asgi.py` serving plain `get_asgi_application()`), `CHANNEL_LAYERS.*.BACKEND` settings get
+`channel_layer_unused`.
+
+A run that has not analyzed every production module (a focused run) claims nothing.
 """
 
 from __future__ import annotations
@@ -30,19 +38,33 @@ _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_che
 """Installed applications (or their packages: `allauth.account` is allauth's) that keep state in the default cache
 unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
+_CHANNEL_PREFIXES = ("channels.generic", "channels.consumer", "channels.layers", "djangochannelsrestframework",
+                     "channels_graphql_ws", "graphene_subscriptions", "strawberry.channels")
 
 
 def link(facts: list[Fact], complete: bool) -> list[Fact]:
-    if not complete or not any(isinstance(f, Setting) and f.key in _DEFAULT_KEYS for f in facts):
+    settings = [f for f in facts if isinstance(f, Setting) and (f.key in _DEFAULT_KEYS or _channel_layer(f.key))]
+    if not complete or not settings:
         return facts
     refs = [f for f in facts if isinstance(f, ModuleRefs)]
-    if any(_uses_default_cache(ref) for ref in refs):
-        return facts
-    return [replace(f, default_cache_unread=True) if isinstance(f, Setting) and f.key in _DEFAULT_KEYS else f
-            for f in facts]
+    cache_unread = not any(_uses_default_cache(ref) for ref in refs)
+    layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
+    marked = {id(f): replace(f, default_cache_unread=cache_unread) if f.key in _DEFAULT_KEYS
+              else replace(f, channel_layer_unused=layer_unused) for f in settings}
+    return [marked.get(id(f), f) for f in facts]
+
+
+def _channel_layer(key: str) -> bool:
+    """`CHANNEL_LAYERS.default.BACKEND`: the class of one of the project's channel layers."""
+    return key.startswith("CHANNEL_LAYERS.") and key.endswith(".BACKEND")
+
+
+def _imports(ref: ModuleRefs, names: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
+    """The module imports one of `names`, or a module (or name) under one of `prefixes`."""
+    return any(i in names or any(i == p or i.startswith(p + ".") for p in prefixes) for i in ref.imports)
 
 
 def _uses_default_cache(ref: ModuleRefs) -> bool:
-    return any(i in _IMPORTS or any(i == p or i.startswith(p + ".") for p in _IMPORT_PREFIXES) for i in ref.imports) \
+    return _imports(ref, _IMPORTS, _IMPORT_PREFIXES) \
         or any(name.startswith(_NAME_PREFIXES) for name in ref.names) \
         or any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
