@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
+from twelvefactor_lint.analyze.directives import may_hold_directive
 from twelvefactor_lint.config import ConfigError, Settings
 from twelvefactor_lint.discover.scope import DEV, PROD, ROLES, is_dev_named, is_prod_named
 from twelvefactor_lint.discover.sources import digest, load
@@ -335,7 +336,6 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     needs from them (see `link.needs`), round by round until none is added. Production reachability reads
     the production modules it comes to later, for their imports alone (`_LazyRefs`). `judged`: the files a
     run reporting on every file would analyze (when only some are `reported`)."""
-    from twelvefactor_lint.context_scan import scan_all
     from twelvefactor_lint.link import needs
 
     deferred = [s for s in files if s.kind == PYTHON and not reported(s)]
@@ -343,17 +343,14 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     now = [s for s in files if s.rel not in unjudged]
     pending: dict[str, SourceFile] = {}
     outcomes: dict[str, FileAnalysis | str] = {}
-    known = {s.rel: store.scanned(s, settings.max_file_size) for s in deferred} if store else {}
-    unknown = [s for s in deferred if known.get(s.rel) is None]
-    scanned = dict(zip((s.rel for s in unknown), scan_all(unknown, settings.max_file_size, settings.jobs,
-                                                          settings.file_timeout * 1.5 + 1), strict=True))
     for source in deferred:
-        found: bool | str | None = known.get(source.rel)
+        found = store.scanned(source, settings.max_file_size) if store else None
         if found is None:
-            found = scanned[source.rel]
-            if isinstance(found, str):
-                outcomes[source.rel] = found
+            loaded = load(source.path, settings.max_file_size)
+            if loaded.data is None:
+                outcomes[source.rel] = loaded.skip_reason or "unreadable"
                 continue
+            found = needs.may_provide_context(loaded.data) or may_hold_directive(loaded.data)
             if store:
                 store.store_scan(source, found)
         if found:
@@ -395,7 +392,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     from twelvefactor_lint.link import needs
 
     store = _open_cache(settings)
-    if focus is None and (store is None or store.empty):  # a cold run: the libcst checker started before workers fork
+    if focus is None and (store is None or store.empty):  # a cold run: libcst imported beside the work below
         _share_checker(settings.root, sum(s.kind == PYTHON for s in started.found.files))
     catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made
