@@ -63,6 +63,17 @@ def test_manifests_alone_are_the_deploy(tmp_path):
     assert found["SENTRY_DSN"] == "k8s/deployment.yaml"
 
 
+def test_an_image_that_does_not_copy_the_file_says_nothing_of_its_fallbacks(tmp_path):
+    found = _set_by(tmp_path, {
+        "mysite/docker/Dockerfile": "FROM python:3.12\nADD mysite /src/mysite\nENV DJANGO_DEBUG=false\n"
+                                    "CMD gunicorn mysite.wsgi\n",
+        "bot/docker/Dockerfile": "FROM python:3.12\nADD bot /src/bot\nCMD [\"bot\"]\n",  # another program's image
+    })
+    assert found["DJANGO_DEBUG"] == "mysite/docker/Dockerfile"
+    found = _set_by(tmp_path, {"bot/docker/Dockerfile": "FROM python:3.12\nADD . /src\nCMD [\"bot\"]\n"})
+    assert found["DJANGO_DEBUG"] == ""  # an image copying the whole context may run the file without the variable
+
+
 def test_a_development_stack_sets_nothing_for_production(tmp_path):
     found = _set_by(tmp_path, {
         "docker-compose.yml": "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n"
@@ -74,7 +85,7 @@ def test_a_development_stack_sets_nothing_for_production(tmp_path):
 def test_without_deploy_files_nothing_changes(tmp_path):
     write_tree(tmp_path, {"mysite/settings.py": _SETTINGS})
     _, linked = gather([tmp_path], Settings(root=tmp_path, cache=False, jobs=1))
-    assert deploy_env.deployed(linked.facts, ["mysite/settings.py"]) == {}
+    assert deploy_env.deployed(linked.facts, ["mysite/settings.py"])("mysite/settings.py") == {}
 
 
 SETTINGS = """import os

@@ -35,6 +35,7 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ("# This compose setup is only meant for local development of the site itself\n", ""),
     ("# This configuration file is for the **development** setup.\n", ""),
     ("", "    image: local/site:devel\n"),  # the image it builds is tagged for development
+    ("", "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: code_review_dev\n"),  # its database
 ])
 def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development(lint, head, extra):
     result = lint({"docker/compose.yaml": _STACK.format(head=head, extra=extra)}, select=("TF1201",))
@@ -53,6 +54,7 @@ def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development
     ("", "    environment:\n      LOG_CONFIG: logging.dev.ini\n"),  # a file's name, not a settings module
     ("", "    environment:\n      STORAGE_CONFIG: local\n"),  # where files go, not the environment
     ("", "    environment:\n      APP_ENV: ${APP_ENV:-dev}\n"),  # each deploy sets it
+    ("", "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: devices\n"),  # a word, not development
     ("# Docker Compose file for the production service\n# For local development use compose.override.yaml\n", ""),
     ("# This file is not intended for production use without first\n# customizing it to your situation.\n", ""),
     ("# This file is for development and production\n", ""),

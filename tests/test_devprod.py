@@ -4,11 +4,14 @@ full severity when a production image or a Kubernetes deploy runs it."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from twelvefactor_lint import devprod
 from twelvefactor_lint.analyze import helm_arms
 from twelvefactor_lint.analyze.python import conditions
+from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.shell.parse import development_switch
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.judge.engine import DEV_GUESS_NOTE, DEV_NOTE
@@ -23,6 +26,8 @@ CRON_AND_APP = "FROM python:3.12-slim\nCMD cron && gunicorn app:app\n"
     ("docker-compose.override.yml", DEV),
     ("Dockerfile-dev", DEV),
     ("localdev/start.sh", DEV),
+    ("license_manager/settings/devstack.py", DEV),  # Open edX's developer stack
+    ("devstack/lib/neutron.sh", DEV),  # OpenStack's
     ("settings/production.py", PROD),
     ("docker-compose.live.yml", PROD),
     ("app/local/views.py", PROD),  # a package named `local` is code, not an environment
@@ -59,7 +64,21 @@ def test_every_reader_knows_a_word_added_to_the_vocabulary():
     assert helm_arms.Arm(1, 2, "env", ("localdev",), False).dev_only
     assert development_switch('[ "$ENV" = localdev ]')
     assert devprod.is_dev_arm("localdev")
-    assert conditions._is_dev_flag("", __import__("ast").parse('ENV == "localdev"', mode="eval").body)
+    assert conditions._is_dev_flag("", ast.parse('ENV == "localdev"', mode="eval").body)
+
+
+@pytest.mark.parametrize("test, dev", [
+    ('os.environ.get("SERVER_SOFTWARE", "").startswith("Development")', True),  # App Engine's development server
+    ('os.environ["APP_ENV"].startswith("dev")', True),
+    ('os.environ["HOSTNAME"].startswith("web")', False),
+    ('os.environ["APP_ENV"].startswith("prod")', False),
+])
+def test_a_prefix_test_against_a_development_word_is_a_development_branch(test, dev):
+    tree = ast.parse(f"import os\nif {test}:\n    DEBUG = True\n")
+    names = Names(tree, [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))])
+    found = conditions.branches(tree, [n for n in ast.walk(tree) if isinstance(n, ast.If)], names)
+    assert [b.dev_only for b in found] == [dev]
+    assert found[0].condition.startswith("when `os.environ")
 
 
 @pytest.mark.parametrize("name, dev", [
@@ -118,6 +137,7 @@ def test_an_image_a_helm_chart_deploys_is_not_a_development_image(lint):
     ("APP_SETTINGS", "config.TestingConfig", True),
     ("APP_SETTINGS", "config.ProductionConfig", False),
     ("CONFIG_CLASS", "test", False),  # a whole word, not a dotted config class: says nothing
+    ("DJANGO_SETTINGS_MODULE", "enterprise_catalog.settings.devstack", True),
 ])
 def test_an_environment_selecting_a_test_config_class_is_a_development_stack(key, value, dev):
     assert devprod.selects_development(key, value) is dev

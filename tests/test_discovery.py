@@ -271,6 +271,10 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("mysite/settings/debug/__init__.py", "dev"),
     ("mysite/settings/pytest/__init__.py", "test"),
     ("mysite/settings/unittests.py", "test"),
+    ("project/settings/circleci.py", "test"),  # the settings CI selects, named for the CI service
+    ("docker-compose.travis.yml", "test"),
+    ("app/jenkins.py", "prod"),  # a module, not settings: a Jenkins client
+    ("mysite/settings/devstack.py", "dev"),  # a developer stack (Open edX, OpenStack)
     ("app/config_testing.py", "test"),
     ("db/create_ci_test_db.py", "test"),
     ("mysite/settings_example.py", "docs"),

@@ -376,6 +376,22 @@ def test_inline_task_runners_are_info_in_production_and_silent_in_tests_under_an
     assert _findings(tmp_path, catalogue, files, "TF613") == [("app/jobs.py", 2, "info"), ("app/jobs.py", 3, "info")]
 
 
+def test_a_settings_package_built_on_the_development_module_is_not_what_deploys_run(tmp_path, catalogue):
+    base = ('import os\nfrom django.utils.crypto import get_random_string\nINSTALLED_APPS = []\nROOT_URLCONF = "s.urls"\n'
+            'SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", get_random_string(50))\n')
+    files = {"s/settings/base.py": base, "s/settings/dev.py": "from .base import *\nDEBUG = True\n",
+             "s/settings/prod.py": 'import os\nfrom .base import *\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+             "s/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "s.settings.prod")\n',
+             "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "s.settings")\n'}
+    # the package manage.py falls back to always runs the development settings: only prod.py is deployed
+    assert _findings(tmp_path / "a", catalogue, {**files, "s/settings/__init__.py": "from .dev import *\n"}, "TF302") == []
+    # a package that picks the development or the production module is still a deployable leaf (prod.py reads the key)
+    picks = "try:\n    from .dev import *\nexcept ImportError:\n    from .prod import *\n"
+    assert _findings(tmp_path / "b", catalogue, {**files, "s/settings/__init__.py": picks}, "TF302") == []
+    assert _findings(tmp_path / "c", catalogue, {**files, "s/settings/__init__.py": "from .base import *\n"}, "TF302") == [
+        ("s/settings/base.py", 5, "warning")]  # the package manage.py (and a deploy) may select keeps the fallback
+
+
 @pytest.mark.parametrize("expression, expected", [
     ('"storages.backends.s3.S3Storage" if not TESTING else "x.FileSystemStorage"', "storages.backends.s3.S3Storage"),
     ('"x.FileSystemStorage" if settings.TESTING else "storages.backends.s3.S3Storage"', "storages.backends.s3.S3Storage"),

@@ -972,3 +972,114 @@ def test_a_config_class_loaded_before_a_loop_setting_its_keys_from_the_environme
         facts = _facts(source.replace("{loop}", loop), "app/factory.py", "python.config_defaults")
         assert [(f.loaded, f.line) for f in facts] == expected, loop
         assert all(f.layered_by.endswith("from its environment variable (line 9)") for f in facts)
+
+
+def test_a_url_whose_password_is_a_format_field_carries_no_credential():
+    facts = _facts("""
+        import sys
+        user, password, env = sys.argv[1:]
+        A = "https://{0}:{1}@app-{2}.example.gov/api".format(user, password, env)
+        B = "https://{}:{}@host/api".format(user, password)
+        C = "https://{user}:{password!s}@host/api".format(user=user, password=password)
+        D = "https://{u}:{cfg.password}@host/api".format(u=user, cfg=sys)
+        E = "postgresql://app:s3cret-Pw@db/app"
+        """, kind="python.url_credentials")
+    assert [f.line for f in facts] == [8]
+
+
+def test_a_command_line_options_default_url_is_an_option_default():
+    facts = _facts("""
+        import argparse
+        import click
+        import typer
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dburl", default="postgresql://tool:tool-pw@db:5432/tool")
+
+        @click.command()
+        @click.option("--db", default="postgresql://tool:tool-pw@db:5432/tool")
+        def run(db):
+            engine = db or "postgresql://app:app-pw@db:5432/app"
+
+        def main(db: str = typer.Option("postgresql://tool:tool-pw@db:5432/tool")):
+            return db
+        """, kind="python.url_credentials")
+    assert [(f.line, f.option_default) for f in facts] == [(7, True), (10, True), (12, False), (14, True)]
+
+
+def test_a_key_put_into_a_dict_the_function_builds_and_hands_back_is_no_per_process_key():
+    facts = _facts("""
+        import copy
+        import secrets
+        from flask import Flask
+
+        def prepare(config):
+            out = copy.deepcopy(config)
+            out["jwt_secret"] = secrets.token_urlsafe(48)
+            return out
+
+        def create_app():
+            app = Flask(__name__)
+            app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+            return app
+        """, kind="python.secret_random_fallback")
+    assert [f.line for f in facts] == [13]
+
+
+_DJANGO_SETTINGS = """
+    import os
+    SECRET_KEY = os.urandom(30)
+    INSTALLED_APPS = ["django.contrib.auth", "django.contrib.staticfiles"{apps}]
+    MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"{middleware}]
+    ROOT_URLCONF = "urls"
+    {more}
+    """
+
+
+def _signs_nothing(apps: str = "", middleware: str = "", more: str = "") -> bool:
+    source = _DJANGO_SETTINGS.format(apps=apps, middleware=middleware, more=more)
+    [fact] = _facts(source, "site/settings.py", "python.secret_random_fallback")
+    return fact.signs_nothing
+
+
+def test_a_django_key_signs_nothing_only_when_no_installed_app_or_middleware_signs_with_it():
+    assert _signs_nothing()
+    assert not _signs_nothing(apps=', "django.contrib.sessions"')
+    assert not _signs_nothing(apps=', "django.contrib.messages"')
+    assert not _signs_nothing(middleware=', "django.middleware.csrf.CsrfViewMiddleware"')
+    assert not _signs_nothing(more='SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"')
+    assert not _signs_nothing(more='INSTALLED_APPS += ["shop"]')
+    assert not _signs_nothing(more='MIDDLEWARE = MIDDLEWARE + EXTRA')
+
+
+def test_a_number_a_metrics_callback_reports_is_instrumentation_not_state():
+    source = """
+        from flask import Flask
+        from opentelemetry.metrics import Observation, get_meter
+        from prometheus_client import Gauge
+
+        app = Flask(__name__)
+        inflight = 0
+        served = 0
+        QUEUE = []
+        visits = 0
+        Gauge("queued", "").set_function(lambda: len(QUEUE) + served)
+
+        def observe(_options):
+            return [Observation(inflight)]
+
+        @app.get("/")
+        def index():
+            global inflight, served
+            inflight += 1
+            served += 1
+            QUEUE.append(1)
+            return "ok"
+
+        @app.get("/other")
+        def other():
+            global visits
+            visits = 1
+            return "ok"
+        """
+    assert writes(source) == [("QUEUE", "index", 21), ("visits", "other", 27)]

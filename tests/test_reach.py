@@ -209,3 +209,23 @@ def test_a_database_service_named_like_a_project_module_is_no_start_of_the_proje
                           "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"
                                                 "    command: postgres -c max_connections=200\n"})
     assert _reach(tmp_path).doubt == ""
+
+
+_PRELOADED = {
+    "server.py": "import secrets\nimport flask\napp = flask.Flask(__name__)\napp.secret_key = secrets.token_hex(16)\n",
+    "main.py": "from server import app\n",
+    "Dockerfile": "FROM python:3.12-slim\nCOPY . .\nCMD gunicorn -w 4 --preload main:app\n",
+}
+
+
+@pytest.mark.parametrize("more, shared", [
+    ({}, True),
+    ({"Procfile": "web: gunicorn -w 4 --preload main:app\n"}, True),
+    ({"Procfile": "web: gunicorn -w 4 main:app\n"}, False),  # another start makes a key per worker
+    ({"Dockerfile": "FROM python:3.12-slim\nCOPY . .\nCMD gunicorn -w 4 main:app\n"}, False),
+])
+def test_a_key_made_up_at_import_is_shared_by_workers_only_when_every_start_preloads_it(tmp_path, more, shared):
+    write_tree(tmp_path, {**_PRELOADED, **more})
+    _, linked = gather([tmp_path], Settings(root=tmp_path, cache=False, jobs=1))
+    [key] = [f for f in linked.facts if f.kind == "python.secret_random_fallback"]
+    assert key.preloaded is shared

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from twelvefactor_lint.analyze.secret_shape import HASH, PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import HASH, PROVIDER, RANDOM, TEST_KEY, WORD, not_a_secret, secret_shape
 
 
 @pytest.mark.parametrize("value", [
@@ -88,3 +88,16 @@ def test_publishable_keys_and_patterns_are_no_secret(value):
                                    "django-insecure-8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8"])
 def test_secret_keys_are_not_mistaken_for_public_ones(value):
     assert not not_a_secret(value)
+
+
+@pytest.mark.parametrize("value", [
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",  # Google's reCAPTCHA test secret: random-looking
+    "1x0000000000000000000000000000000AA",       # Cloudflare Turnstile's always-passing test secret
+    "AKIAIOSFODNN7EXAMPLE",                      # the AWS docs' example key id: a provider's format
+])
+def test_published_test_keys_are_test_keys(value):
+    assert secret_shape(value) == TEST_KEY
+
+
+def test_a_key_like_a_published_one_is_not_a_test_key():
+    assert secret_shape("6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WiXXXX") == RANDOM

@@ -22,6 +22,7 @@ from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.devprod import (
     DEV_WORDS,
+    ENVIRONMENT_WORDS,
     header_says_development,
     is_dev_flag,
     names_dev,
@@ -202,11 +203,17 @@ _DEBUG_FLAGS = re.compile(r"^(DEBUG|DJANGO_DEBUG|FLASK_DEBUG)$")
 
 def _declares_development(service: dict) -> bool:
     """A service whose environment says it is a development setup (`DEV_ENV: 'True'`, `FLASK_ENV: development`,
-    `DJANGO_SETTINGS_MODULE=hypha.settings.dev`, `APP_SETTINGS=config.DevelopmentConfig`): the compose file is the
-    developers' stack. (Compose Watch, `develop: watch:`, is not such a sign: it is inert under `docker compose up`,
-    so the one compose file a project ships for deploys may carry it for its developers too.)"""
+    `DJANGO_SETTINGS_MODULE=hypha.settings.dev`, `APP_SETTINGS=config.DevelopmentConfig`), or creates a database named
+    for development (`POSTGRES_DB: code_review_dev`): the compose file is the developers' stack. (Compose Watch,
+    `develop: watch:`, is not such a sign: it is inert under `docker compose up`, so the one compose file a project
+    ships for deploys may carry it for its developers too.)"""
     return any(is_dev_flag(key, debug=False) and value.strip().lower() in {"1", "true", "yes", "on"}
-               or selects_development(key, value) for key, value in _environment(_field(service, "environment")))
+               or selects_development(key, value) or key.upper() in _DATABASE_NAME_KEYS and names_dev(value, ENVIRONMENT_WORDS)
+               for key, value in _environment(_field(service, "environment")))
+
+
+_DATABASE_NAME_KEYS = frozenset({"POSTGRES_DB", "MYSQL_DATABASE", "MARIADB_DATABASE", "MONGO_INITDB_DATABASE"})
+"""The variables a database image creates its first database from."""
 
 
 def _tags_development(service: dict) -> bool:

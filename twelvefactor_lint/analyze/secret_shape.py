@@ -11,6 +11,9 @@ default has:
 - `hash`: the stored form of a password (bcrypt `$2b$12$...`, Django's `pbkdf2_sha256$...`, `argon2$...`,
   Werkzeug's `pbkdf2:sha256:...$...`, crypt's `$6$...`): not the credential itself (a dummy hash a login checks
   against to even out its timing, or an account's stored hash), though random-looking;
+- `test_key`: a value its provider publishes for tests or documentation (Google's reCAPTCHA test keys, Cloudflare
+  Turnstile's and hCaptcha's, AWS's example access key): no leaked key, whatever it looks like, though a deploy that
+  keeps it runs with the check it stands for switched off (`PUBLISHED_TEST_VALUES`, with each source);
 - `word`: anything else (`mediacms`, `accounts-pwd`, `change_password`, `securepassword123`, `[REDACTED_SECRET]`,
   `aaaaaaaaaaaa`, `P@ssw0rd`).
 
@@ -27,7 +30,28 @@ from collections import Counter
 PROVIDER = "provider"
 RANDOM = "random"
 HASH = "hash"
+TEST_KEY = "test_key"
 WORD = "word"
+
+PUBLISHED_TEST_VALUES = frozenset({
+    # Google reCAPTCHA v2 test site key and secret key: every verification passes.
+    # https://developers.google.com/recaptcha/docs/faq#id-like-to-run-automated-tests-with-recaptcha.-what-should-i-do
+    "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI",
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
+    # Cloudflare Turnstile dummy site keys and secret keys.
+    # https://developers.cloudflare.com/turnstile/troubleshooting/testing/
+    "1x00000000000000000000AA", "2x00000000000000000000AB", "1x00000000000000000000BB", "2x00000000000000000000BB",
+    "3x00000000000000000000FF",
+    "1x0000000000000000000000000000000AA", "2x0000000000000000000000000000000AA",
+    "3x0000000000000000000000000000000AA",
+    # hCaptcha integration-test site key and secret key.
+    # https://docs.hcaptcha.com/#integration-testing-test-keys
+    "10000000-ffff-ffff-ffff-000000000001", "0x0000000000000000000000000000000000000000",
+    # AWS's documented example access key id and secret access key (no account has them).
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html
+    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+})
+"""Values providers publish for tests and documentation, each with its source: the `test_key` shape."""
 
 _PROVIDER_TOKEN = re.compile(
     r"^(?:"
@@ -109,8 +133,10 @@ def not_a_secret(value: str) -> bool:
 
 
 def secret_shape(value: str) -> str:
-    """`provider`, `random`, `hash` or `word` (see the module docstring)."""
+    """`provider`, `random`, `hash`, `test_key` or `word` (see the module docstring)."""
     text = value.strip()
+    if text in PUBLISHED_TEST_VALUES:
+        return TEST_KEY
     if _PROVIDER_TOKEN.match(text) or _PEM_PRIVATE_KEY.search(text):
         return PROVIDER
     if _PASSWORD_HASH.match(text):

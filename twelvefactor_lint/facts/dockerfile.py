@@ -78,8 +78,8 @@ class BakedSecret(Fact):
     instruction: str = doc("`ENV` or `ARG`.")
     key: str = doc("The variable.")
     shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
-                     "high-entropy like a generated key), `hash` (a password hash, `$2b$12$...`) or `word` "
-                     "(anything else).", default="word")
+                     "high-entropy like a generated key), `hash` (a password hash, `$2b$12$...`), `test_key` (a test key its "
+                     "provider publishes: reCAPTCHA's, Turnstile's) or `word` (anything else).", default="word")
     own_key: bool = doc("An ENV sets the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like. Not an ARG: "
                         "its value never reaches a container's environment.", default=False)

@@ -379,6 +379,11 @@ class SecretRandomFallback(PythonSiteFact):
     settings_field: bool = doc("The key is the default of a pydantic settings field (`SECRET_KEY: str = "
                                "token_urlsafe()` in a `BaseSettings` class or a model it derives from): the variable "
                                "of the same name overrides it.", default=False)
+    preloaded: bool = doc("Made up in a module body that production starts load only through gunicorn with "
+                          "`--preload` (set by link): made once in the master, shared by its workers.", default=False)
+    signs_nothing: bool = doc("Django's `SECRET_KEY` in a settings module that lists its apps and middleware in full, "
+                              "with nothing that signs with the key (no sessions or messages app, no session engine, no "
+                              "CSRF middleware).", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
@@ -390,8 +395,9 @@ class SecretLiteral(PythonSiteFact):
     key: str = doc("The name, key or argument.")
     shape: str = doc("What the value looks like: `provider` (a provider's token format: `AKIA...`, `ghp_...`, a PEM "
                      "private key, a JWT), `random` (long, mixed and high-entropy like a generated key), `hash` (a "
-                     "password hash: `$2b$12$...`, `pbkdf2_sha256$...`) or `word` (anything else: a name, a label, a "
-                     "guessable password).", default="word")
+                     "password hash: `$2b$12$...`, `pbkdf2_sha256$...`), `test_key` (a test key its provider publishes: "
+                     "reCAPTCHA's, Turnstile's) or `word` (anything else: a name, a label, a guessable password).",
+                     default="word")
     sure: bool = doc("Its shape, not only its name, says it is a secret (`shape` is `provider` or `random`).",
                      default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the name "
@@ -411,6 +417,9 @@ class UrlCredentials(PythonSiteFact):
     loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
                               "generated (`postgres:postgres@localhost`): a local development database's stock account.",
                               default=False)
+    option_default: bool = doc("It is the default of a command-line option (`parser.add_argument(\"--dburl\", "
+                               "default=...)`, `click.option(default=...)`): a tool run by hand, whose user passes the "
+                               "URL.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 

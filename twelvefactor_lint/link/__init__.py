@@ -7,7 +7,8 @@
    (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); functions of
    other modules that start-up code calls (`start_calls`); which
-   production modules a start command reaches (`reach`); imports no dependency declaration provides, and
+   production modules a start command reaches, and keys made up at import that gunicorn's `--preload` makes once
+   for all workers (`reach`); imports no dependency declaration provides, and
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
@@ -69,5 +70,6 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()))
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
-    facts = dependencies.link(reach.served(reach.annotate(facts, reached), files.paths()), files.paths(), reached)
+    facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())
+    facts = dependencies.link(facts, files.paths(), reached)
     return Linked(facts, inventory.build(facts), reached)

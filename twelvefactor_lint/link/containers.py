@@ -16,7 +16,7 @@
   from it) is opt-in: its facts carry that `condition`, unless it is named for production.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
   facts (and, when another Dockerfile starts a web server, those of the scripts it starts) are judged as a
-  doubt (`dev_image`, with a `condition` that says why) — unless a Kubernetes
+  doubt (`dev_image`, with a `condition` that says why), and so is what it bakes in (an `ENV` secret) — unless a Kubernetes
   manifest or Helm chart of the project deploys it (a workload running the project's image). It is the
   developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`) or the
   project names another Dockerfile for production (`docker/prod/Dockerfile`), or when its header comment says
@@ -165,6 +165,9 @@ _TEMPLATED = re.compile(r"TEMPLATE|\$|\{\{")
 """An image a chart value or variable names (the Helm reader shows a template expression as `TEMPLATE`)."""
 
 
+_DEVELOPMENT_IMAGE = "if this image is deployed: only development compose stacks build it"
+
+
 def _development_images(services: list[ComposeService], dockerfiles: list[str],
                         platform_started: set[str]) -> dict[str, list[ComposeService]]:
     """Dockerfiles only development compose stacks build (a live-reload stack, a file named for development),
@@ -259,8 +262,9 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
             return replace(fact, dev_only=True)
         if isinstance(fact, ProcessFact) and (fact.path in development or fact.started_by_path in development
                                               and bool(servers - set(development))):
-            return replace(fact, dev_image=True, condition=fact.condition or "if this image is deployed: only "
-                                                                            "development compose stacks build it")
+            return replace(fact, dev_image=True, condition=fact.condition or _DEVELOPMENT_IMAGE)
+        if fact.path in development and not isinstance(fact, ProcessFact):  # what the image bakes in (an ENV secret)
+            return replace(fact, condition=fact.condition or _DEVELOPMENT_IMAGE)
         if isinstance(fact, ProcessFact) and (doubt := superseded.get(fact.path) or superseded.get(fact.started_by_path)):
             return replace(fact, dev_image=True, condition=fact.condition or doubt)
         return fact

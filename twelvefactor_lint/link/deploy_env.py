@@ -4,7 +4,8 @@ app's processes, so that a rule can tell a fallback every shipped deploy replace
 Deploy files declare what the app's processes get (`platform.env_var`: a Dockerfile's `ENV`, a compose service's
 `environment:`, a Kubernetes container's `env`). A variable counts as set when every production deploy of the
 repository gives it a value of its own: each production image (a Dockerfile: its `ENV`), each compose service
-that builds one (its `environment:`, or its Dockerfile's `ENV`) and each PaaS app (a Procfile, `app.json`,
+that builds one (its `environment:`, or its Dockerfile's `ENV`) — of those, the ones whose image may hold the
+Python file (an image whose COPY/ADD lines leave it out runs other code) — and each PaaS app (a Procfile, `app.json`,
 `heroku.yml`: environments this repository does not declare, so they set nothing). Kubernetes containers run
 images from elsewhere: their `env` counts only in a repository with no other deploy. Not counted: test, docs
 and development files, a compose stack that bind-mounts the source tree, and `${X:-dev}` (a deploy that
@@ -34,11 +35,12 @@ from dataclasses import replace
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService
-from twelvefactor_lint.facts.dockerfile import FinalStage
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.facts.procfile import ProcfileProcess
 from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.link.start_chains import contexts
 
 _PAAS_FILES = frozenset({"app.json", "heroku.yml"})
 
@@ -53,15 +55,17 @@ def _production(paths: list[str]) -> Callable[..., bool]:
     return production
 
 
-def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
-    """Variable -> a production deploy file that sets it, for the variables every production deploy sets."""
+def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> Callable[[str], dict[str, str]]:
+    """For a Python file: variable -> a production deploy file that sets it, for the variables every production
+    deploy that may run the file sets. An image whose COPY and ADD lines leave the file out runs other code (the
+    repository's bot beside its backend): what its ENV lacks says nothing of the file's fallbacks."""
     facts, paths = list(facts), list(paths)
     production = _production(paths)
     units: dict[tuple[str, str], str] = {}
     """(file, service) of each production deploy -> the Dockerfile it builds ("" when none or unknown)."""
     for fact in facts:
         if isinstance(fact, FinalStage) and production(fact.path, fact.dev_only):
-            units[(fact.path, "")] = ""
+            units[(fact.path, "")] = fact.path
         elif isinstance(fact, ComposeService) and fact.build_context and production(fact.path, fact.dev_only):
             units[(fact.path, fact.service)] = fact.built_dockerfile
         elif isinstance(fact, ProcfileProcess) and production(fact.path, fact.dev_only):
@@ -71,6 +75,19 @@ def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
     for fact in facts:
         if isinstance(fact, EnvVar) and fact.own_value and production(fact.path, fact.dev_only):
             setting[fact.name].setdefault((fact.path, fact.service), fact.path)
+    sources = _image_sources(facts)
+    found: dict[frozenset[tuple[str, str]], dict[str, str]] = {}
+
+    def set_for(python_path: str) -> dict[str, str]:
+        running = frozenset(unit for unit, dockerfile in units.items() if _holds(sources.get(dockerfile), python_path))
+        if running not in found:
+            found[running] = _set_by_all(setting, {u: units[u] for u in running or units})
+        return found[running]
+    return set_for
+
+
+def _set_by_all(setting: dict[str, dict[tuple[str, str], str]], units: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Variable -> a file setting it, for the variables each of `units` sets (itself, or the image it builds)."""
     found = {}
     for name, by_unit in setting.items():
         if units:
@@ -79,6 +96,24 @@ def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> dict[str, str]:
         else:  # manifests only: the images come from elsewhere, the manifests are the deploy
             found[name] = min(by_unit.values())
     return found
+
+
+def _image_sources(facts: list[Fact]) -> dict[str, list[str]]:
+    """Dockerfile -> the repository paths its final image copies from its build context (any context it may be
+    built with); a Dockerfile copying nothing is left out (it may install the app some other way)."""
+    found: dict[str, list[str]] = {}
+    for fact in facts:
+        if isinstance(fact, DockerfileFilesystem) and not fact.target and fact.copies:
+            found[fact.path] = [posixpath.normpath(posixpath.join(context, source)) for context in contexts(fact.path, facts)
+                                for sources, _ in fact.copies for source in sources]
+    return found
+
+
+def _holds(sources: list[str] | None, path: str) -> bool:
+    """An image copying `sources` may hold the repository file `path` (None: nothing known, so it may)."""
+    return sources is None or any(
+        source == "." or path == source or path.startswith(source + "/") or any(c in source for c in "*?[")
+        for source in sources)
 
 
 def _runs_app_without(facts: list[Fact], paths: list[str]) -> tuple[str, set[str]]:
@@ -120,14 +155,14 @@ def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     `env_unset_in`; every start script's step under a switch a production deploy sets, without its condition."""
     paths = list(paths)
     facts = switched_on(facts, paths)
-    found = deployed(facts, paths)
-    runs_app, names = _runs_app_without(facts, paths)
-    if not found and not runs_app:
+    if not any(isinstance(f, EnvVar) for f in facts):
         return facts
+    set_for = deployed(facts, paths)
+    runs_app, names = _runs_app_without(facts, paths)
     judged: list[Fact] = []
     for fact in facts:
         if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
-            if key in found:
+            if key in (found := set_for(fact.path)):
                 fact = replace(fact, env_set_by=found[key])
             elif runs_app and not _named(key, names) and not fact.set_again_by:
                 fact = replace(fact, env_unset_in=runs_app)

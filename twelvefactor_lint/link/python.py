@@ -199,6 +199,8 @@ def _conditional(write: W, route: UrlRoute) -> W:
 def _settings_chains(facts: list[Fact]) -> list[Fact]:
     settings: dict[str, list[Setting]] = defaultdict(list)
     bases: dict[str, list[str]] = defaultdict(list)
+    built_on: dict[str, list[str]] = defaultdict(list)
+    """The star imports a module always runs (not `if DEVELOPMENT_MODE: from .dev_settings import *`)."""
     paths: dict[str, str] = {}
     for fact in facts:
         if isinstance(fact, Setting) and fact.source == "settings":
@@ -206,8 +208,10 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             paths[fact.module] = fact.path
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
+            if not fact.condition:
+                built_on[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
-    leaves = _leaves(settings, bases, paths, _default_settings_modules(facts))
+    leaves = _leaves(settings, bases, paths, _default_settings_modules(facts), built_on)
     derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
     overridden = _overridden(facts, settings, bases, paths, leaves)
     run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
@@ -218,6 +222,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}))
     also_run_by = "; ".join(sorted(fallbacks.values()))
     refusing = _refusing(facts, run, settings, deployed_bases)
+    unselected = _unselected_templates(facts, settings, bases, paths, run, built_on)
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
@@ -225,20 +230,60 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
         else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
         else replace(f, set_again_by=deploy, also_run_by=also_run_by if id(f) in run_anyway else "")
         if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
-        else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing else f
+        else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing
+        else replace(f, condition=unselected[f.path]) if f.path in unselected and not f.condition else f
         for f in facts
     ] + derived
 
 
 def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str],
-            defaults: set[str]) -> list[str]:
+            defaults: set[str], built_on: dict[str, list[str]]) -> list[str]:
     """Production settings modules that no other one star-imports: what a deploy points DJANGO_SETTINGS_MODULE
     at; and the module wsgi.py/manage.py fall back to (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
-    "config.django.base")`), which runs whenever the variable is unset, however many modules build on it."""
+    "config.django.base")`), which runs whenever the variable is unset, however many modules build on it. Not a
+    module always built on development or test settings (`built_on`: a package's `__init__.py` doing `from .dev
+    import *`, what `manage.py` falls back to on a laptop), unless it is named for production."""
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
     fallen_back = {_known(d, settings, bases) for d in defaults}
     return [m for m in sorted(set(settings) | set(bases))
-            if (m not in imported or m in fallen_back) and scope.classify(paths[m]) == scope.PROD]
+            if (m not in imported or m in fallen_back) and scope.classify(paths[m]) == scope.PROD
+            and (scope.is_prod_named(paths[m]) or not _built_on_development(m, settings, built_on, paths))]
+
+
+_TEMPLATE_ROLES = {scope.DEV: "development", scope.TEST: "test", scope.DOCS: "example"}
+
+
+def _unselected_templates(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                          paths: dict[str, str], run: dict[str, str], built_on: dict[str, list[str]]) -> dict[str, str]:
+    """Path of a settings module no deploy file selects, no code falls back to and no other imports, always built on
+    development, test or example settings (`default_settings.py` doing `from .staging_example import *`, a template
+    an install guide copies), while the deploy files select others -> the condition its facts carry: a deploy runs
+    it only if it is pointed at it."""
+    if not run:
+        return {}
+    selected = set(run) | {_known(f.arg2, settings, bases) for f in _fallen_back(facts)}
+    imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
+    found = {}
+    for module in sorted(set(bases) - imported - selected):
+        if scope.classify(paths[module]) != scope.PROD or scope.is_prod_named(paths[module]):
+            continue
+        base = next((m for m in sorted(_chain(module, settings, built_on, set()))
+                     if m in paths and scope.classify(paths[m]) in _TEMPLATE_ROLES), "")
+        if base:
+            found[paths[module]] = (f"if a deploy selects `{module}`: it builds on the "
+                                    f"{_TEMPLATE_ROLES[scope.classify(paths[base])]} settings `{base}`, and the deploy "
+                                    f"files select `{'`, `'.join(sorted(run))}`")
+    return found
+
+
+def _built_on_development(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                          paths: dict[str, str]) -> bool:
+    """A settings module whose star imports reach a development or test settings module — and none names production:
+    one that imports both picks one of them (`try: from .dev import *` / `except ImportError: from .prod import *`)."""
+    if any(scope.is_prod_named(paths.get(m, "")) for m in (_known(b, settings, bases) for b in bases.get(module, ()))):
+        return False
+    return any(m in paths and scope.classify(paths[m]) in {scope.DEV, scope.TEST}
+               for m in _chain(module, settings, bases, set()))
 
 
 def _deployed_leaves(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],

@@ -37,7 +37,16 @@ from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.process import AppTarget, Started
-from twelvefactor_lint.facts.python import IMPORTED, STARTED, UNKNOWN, UNREACHED, Call, ModuleRefs, PythonFact
+from twelvefactor_lint.facts.python import (
+    IMPORTED,
+    STARTED,
+    UNKNOWN,
+    UNREACHED,
+    Call,
+    ModuleRefs,
+    PythonFact,
+    SecretRandomFallback,
+)
 
 MIN_COVERAGE = 0.5
 """Below this share of the production Python files reached, the closure is taken as incomplete. On the tune
@@ -404,3 +413,30 @@ def served(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
               and (attr := next(iter(served)).partition(":")[2]).isidentifier() and attr not in app.bound_to}
     return [replace(f, served_as=next(iter(targets[f.path]))) if isinstance(f, Call) and id(f) in judged else f
             for f in facts]
+
+
+def preloaded(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """Every key made up in a module body (`app.secret_key = token_hex()`) of a file that production starts load only
+    through gunicorn with `--preload`, as its target or through one of the target's imports: the master imports the
+    app once before it forks, so its workers share the key (`preloaded`). A file another production start loads too
+    (a worker, a server without `--preload`) keeps its per-process key."""
+    keys = {id(f) for f in facts if isinstance(f, SecretRandomFallback) and f.in_code and not f.function}
+    if not keys:
+        return facts
+    modules = Modules(p for p in paths if p.endswith(".py"))
+    refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
+    scripts = _console_scripts(facts)
+    preloading: set[str] = set()
+    others: set[str] = set()
+    for start in (f for f in facts if isinstance(f, Started)):
+        if scope.classify(start.started_by_path or start.path) != scope.PROD or start.role == "infra":
+            continue
+        found, _ = _targets(start.command, modules, scripts)
+        loaded = found | {p for path in found if (ref := refs.get(path)) is not None
+                          for name in ref.imports for p in modules.longest(name)}
+        words = start.command.split()
+        gunicorn = any(posixpath.basename(word) == "gunicorn" for word in words)
+        (preloading if gunicorn and "--preload" in words else others).update(loaded)
+    shared = preloading - others
+    return [replace(f, preloaded=True) if isinstance(f, SecretRandomFallback) and id(f) in keys and f.path in shared
+            else f for f in facts]

@@ -168,7 +168,7 @@ def script_sources(script: str, workdir: str, copies: Sequence[tuple[Sequence[st
     return list(dict.fromkeys(found))
 
 
-def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
+def contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
     """Build contexts a Dockerfile is built with: compose `build:` contexts naming it, its own directory,
     and the repository root (`docker build -f deploy/Dockerfile .`, what CI scripts usually run)."""
     contexts = []
@@ -182,7 +182,7 @@ def _contexts(dockerfile: str, facts: Iterable[Fact]) -> list[str]:
 def repository_paths(image: DockerfileFilesystem, path: str, facts: Iterable[Fact]) -> list[str]:
     """Repository paths the file at `path` in the image (relative to its WORKDIR, or absolute) may come from, most
     likely first."""
-    return [posixpath.normpath(posixpath.join(context, source)) for context in _contexts(image.path, facts)
+    return [posixpath.normpath(posixpath.join(context, source)) for context in contexts(image.path, facts)
             for source in script_sources(path, image.workdir, image.copies)]
 
 

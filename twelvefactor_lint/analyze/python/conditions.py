@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, last_name
 from twelvefactor_lint.analyze.python.values import env_read, reads_parameter
-from twelvefactor_lint.devprod import is_dev_flag, is_dev_value
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value, names_dev_value
 
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
@@ -250,6 +250,9 @@ def _is_dev_flag(name: str, test: ast.expr) -> bool:
         value = test.comparators[0]
         return isinstance(test.ops[0], ast.Eq) and isinstance(value, ast.Constant) \
             and is_dev_value(str(value.value))
+    affix = _affix(test)
+    if affix is not None:
+        return names_dev_value(affix)
     own = ast.unparse(test) if isinstance(test, (ast.Name, ast.Attribute)) else ""
     return any(is_dev_flag(word) or _EAGER.search(word) for word in (name, own) if word)
 
@@ -295,6 +298,9 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
         else:
             text = _short(ast.unparse(test))
         test = test.left
+    elif _affix(test) is not None:  # `os.environ.get("SERVER_SOFTWARE", "").startswith("Development")` tests the variable
+        assert isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute)
+        text, test = _short(ast.unparse(test)), test.func.value
     while isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in _NORMALISERS \
             and not test.args:
         test = test.func.value  # `os.getenv("X", "").lower() in ("1", "true")` tests X
@@ -352,6 +358,16 @@ def _flag_name(node: ast.expr, names: Names, env_names: dict[str, str]) -> str |
         if isinstance(owner, ast.Name) and (owner.id in _CONFIG_OWNERS or owner.id in names.imports
                                             and node.value is owner):
             return ast.unparse(node)
+    return None
+
+
+def _affix(test: ast.expr) -> str | None:
+    """The literal a `startswith` / `endswith` test compares to (`SERVER_SOFTWARE.startswith("Development")`: App
+    Engine's development server says `Development/2.0`), else None."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr in {"startswith", "endswith"} and len(test.args) == 1 and not test.keywords \
+            and isinstance(test.args[0], ast.Constant) and isinstance(test.args[0].value, str):
+        return test.args[0].value
     return None
 
 

@@ -50,10 +50,13 @@ SECRET_NAME = re.compile(
 """A secret's name; `*_KEYS` too (`API_KEYS`, `SECRET_KEYS`: a list of them, often comma-separated), and a password
 shortened to `PASS` (`DB_PASS`, `PAPERLESS_DBPASS`; not `BYPASS`)."""
 _PLACEHOLDER = re.compile(
-    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[a-z_]*\}|%\(|%s|example|placeholder|dummy|fake|"
+    r"change.?me|changeit|your[_ -]|xxx|\*\*\*|<[^>]*>|\$\{|\{\{|\{[\w.\[\]]*(![rsa])?(:[^{}]*)?\}|%\(|%s|"
+    r"example|placeholder|dummy|fake|"
     r"sample|todo|fixme|replace|insert|update.?me|not.?set|none|null|undefined|secret_?key_?here|^(secret|password|token)$|"
     r"deadbeef|fill.?(me.?)?in|(^|[^a-z])(in)?valid([^a-z]|$)|(^|[^a-z])(test|bogus|unused)([^a-z]|$)",
     re.IGNORECASE)
+"""A placeholder, or a template's field (`{password}`, `{1}`, `{0!s}`, `%(password)s`, `%s`, `${DB_PASS}`) that
+`.format()`, `%` or the shell fills in at run time."""
 _PASSWORD_SALT = re.compile(r"(^|_)password_salt$", re.IGNORECASE)
 """Flask-Security's `SECURITY_PASSWORD_SALT` keys the HMAC of every password and token: a secret, unlike the salt
 of an itsdangerous serializer (`EMAIL_TOKEN_SALT`), which only separates uses of the one secret key."""
@@ -95,6 +98,9 @@ _SAMPLE_NAME = re.compile(r"(^|_)(examples?|samples?|responses?|payloads?|fixtur
 """A name holding example, recorded or test data (`SAMPLE_CONFIG`, `SLACK_OAUTH_RESPONSE`, `MOCK_PAYLOAD`,
 `URL_REGEX_TESTS`): what a provider sends, a document shows or a parser is checked against, not what the app is
 configured with."""
+_OPTION_CALLS = frozenset({"add_argument", "add_option", "option", "Option", "argument", "Argument"})
+"""argparse, optparse, click and typer: a `default=` of theirs is what a command-line tool runs with unless its user
+passes another value."""
 _PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)|(^|_)(db)?pass$", re.IGNORECASE)
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
@@ -157,6 +163,19 @@ def _database_entry(node: ast.Dict) -> bool:
     """A Django database entry (`{"ENGINE": ..., "USER": "shop", "PASSWORD": "shop"}`): a password that repeats the
     user is the credential the bundled database was started with (it accepts it), not a placeholder."""
     return any(isinstance(k, ast.Constant) and k.value == "ENGINE" for k in node.keys)
+
+
+def _option_defaults(index: Index) -> set[int]:
+    """id() of the constants a command-line option defaults to (`parser.add_argument("--dburl", default="postgresql://
+    ...")`, `typer.Option("postgresql://...")`): a tool's default its user overrides on the command line."""
+    found: set[int] = set()
+    for call in index.calls:
+        called = last_name(call.node.func)
+        if called in _OPTION_CALLS:  # typer's `Option(default, ...)` takes it first
+            values = [k.value for k in call.node.keywords if k.arg == "default"]
+            values += call.node.args[:1] if called == "Option" else []
+            found |= {id(node) for value in values for node in walk(value) if isinstance(node, ast.Constant)}
+    return found
 
 
 def _example_values(index: Index) -> set[int]:
@@ -348,7 +367,8 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
     if site.function is None and not key.startswith("_") and (key.isupper() or _IN_CODE_KEY.match(key)) \
             and isinstance(value, ast.Call):
         return key, value
-    if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)):
+    if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)
+                                      and not _handed_on(site, names)):
         return key, value
     return None
 
@@ -385,6 +405,55 @@ def _on_object(site: Site) -> bool:
     node = site.node
     targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
     return any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets)
+
+
+_COPIES = frozenset({"dict", "copy.copy", "copy.deepcopy"})
+
+
+def _handed_on(site: Site, names: Names) -> bool:
+    """The key goes into a plain dict the function builds (`next_config = copy.deepcopy(config)`, `{}`, `dict(...)`,
+    `config.copy()`) and hands back: where it is kept (a database row every process reads, a file, nowhere) is the
+    caller's choice, not a key this process signs with."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    bases = {t.value.id for t in targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    return bool(bases) and site.function is not None and all(any(
+        isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == base for t in n.targets)
+        and _plain_dict(n.value, names) for n in walk(site.function)) for base in bases)
+
+
+def _plain_dict(value: ast.expr, names: Names) -> bool:
+    """A dict display or comprehension, or a copy of a mapping (`copy.deepcopy(config)`, `dict(config)`,
+    `config.copy()`)."""
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return True
+    return isinstance(value, ast.Call) and ((names.qualify(value.func) or "") in _COPIES
+                                            or isinstance(value.func, ast.Attribute) and value.func.attr == "copy")
+
+
+_SIGNING_APPS = frozenset({"django.contrib.sessions", "django.contrib.messages"})
+_CSRF_MIDDLEWARE = re.compile(r"\.Csrf\w*Middleware$")
+_DJANGO_LISTS = ("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "SESSION_ENGINE")
+
+
+def _django_signs_nothing(index: Index) -> bool:
+    """A Django settings module whose `INSTALLED_APPS` and `MIDDLEWARE` are written out in full here and hold nothing
+    that signs with `SECRET_KEY`: no sessions app (their cookie, the hash that keeps a login) and no session engine,
+    no messages app (its cookie storage), no CSRF middleware. A key made up per process then signs nothing another
+    process must check (`SessionMiddleware` alone, without the sessions app, stores nothing)."""
+    bound: dict[str, list[ast.expr | None]] = {}
+    for site in index.assignments:
+        node = site.node
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in _DJANGO_LISTS:
+                bound.setdefault(target.id, []).append(node.value)
+    written = [bound.get("INSTALLED_APPS", []), bound.get("MIDDLEWARE") or bound.get("MIDDLEWARE_CLASSES") or []]
+    lists = [values[0] for values in written if len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple))]
+    if "SESSION_ENGINE" in bound or len(lists) != len(written):
+        return False  # set twice, added to, built or taken from elsewhere: not known in full
+    entries = [_str(e) for found in lists for e in found.elts]
+    return all(entries) and not _SIGNING_APPS & set(entries) and not any(_CSRF_MIDDLEWARE.search(e) for e in entries)
 
 
 def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -> list[SecretRandomFallback]:
@@ -484,7 +553,9 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  env_key=variable or fields.get(id(value)) or made_up[0],
                                  module_kind=contexts.module_kind, persisted=persisted,
                                  in_code=made_up[1] is value and not persisted and not variable,
-                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1])))
+                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1]),
+                                 signs_nothing=key == "SECRET_KEY" and site.function is None
+                                 and contexts.module_kind == "settings" and _django_signs_nothing(index)))
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
@@ -496,19 +567,21 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
+    options: set[int] | None = None
     for url in index.urls:
         found = url_password(str(url.node.value))  # the index keeps str constants only
         if found is None:
             continue
         examples = _example_values(index) if examples is None else examples
         if id(url.node) not in examples:
+            options = _option_defaults(index) if options is None else options
             masked, scheme, password = found
             host = masked.rsplit("@", 1)[1]
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
                                  loopback_word=bool(_LOOPBACK_HOST.match(host)) and secret_shape(password) == WORD,
-                                 module_kind=contexts.module_kind))
+                                 option_default=id(url.node) in options, module_kind=contexts.module_kind))
     return facts
 
 

@@ -8,7 +8,9 @@ process state like a module global). Writes are item assignment/deletion, mutati
 method calls, `heapq`/`bisect` helpers, and the same through local aliases
 (`cart = CARTS[user]; cart.append(item)`). A set whose tasks remove themselves when done
 (`task.add_done_callback(TASKS.discard)`) only keeps running asyncio tasks alive, and one whose items are
-process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo: neither is state. A
+process-clock readings (`time.monotonic() + TTL`) is a per-process backoff memo: neither is state; nor is a number
+the handlers rebind for a metrics callback to report (`inflight += 1`, read by an OpenTelemetry observable gauge's
+callback or a Prometheus gauge's `set_function`): instrumentation of one process, per-process on purpose. A
 module-level instance of a module class (`store = Store()`) holds the containers its `__init__` binds on
 `self`: a handler writing `store.data[k]` writes them, and so does a call of one of its methods that writes
 them (`store.add(k)` when `add` does `self.data[k] = ...`).
@@ -30,7 +32,7 @@ from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.index import Index, loads_and_parents, walk
-from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.analyze.python.names import Names, last_name, module_statements
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
 from twelvefactor_lint.facts.python import (
@@ -611,6 +613,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
     anchors = _task_anchors(index) | _clock_memos(index, names, text)
+    observed = _observed(tree, index, text)
     module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
@@ -641,6 +644,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
                 continue  # a thread publishing a handle it made (`global _loop; _loop = new_event_loop()`)
             if handler.within and not handler.within[0] <= write[0].lineno <= handler.within[1]:
                 continue
+            if write[1].name in observed and write[2] in _SCALAR_WRITES:
+                continue  # a number a metrics callback reports for this process (in-flight requests per worker)
             grouped.setdefault(write[1].name, []).append(write)
         facts += _handler_facts(path, handler, module, grouped)
     return facts
@@ -693,6 +698,37 @@ def _task_anchors(index: Index) -> set[str]:
                 if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
     return found
+
+
+_SCALAR_WRITES = frozenset({_REBINDING, "rebinding through `nonlocal`", "in-place update through `global`"})
+_METRIC_WORDS = ("Observation", "callbacks", "set_function")
+"""The prefilter: an OpenTelemetry observation, an observable instrument's callbacks, a Prometheus gauge's function."""
+
+
+def _observed(tree: ast.Module, index: Index, text: str) -> set[str]:
+    """Names a metrics callback reads: a function passed as an observable instrument's `callbacks=[...]`
+    (OpenTelemetry), to a Prometheus gauge's `set_function(...)`, or one that builds `Observation(...)`s. A number
+    the handlers keep for such a callback (`inflight += 1`, reported as a gauge labelled with the worker's pid) is
+    instrumentation of this process, per-process on purpose, not state the app shares between requests."""
+    if not any(word in text for word in _METRIC_WORDS):
+        return set()
+    registered: set[str] = set()
+    lambdas: list[ast.AST] = []
+    for site in index.calls:
+        call = site.node
+        given = [k.value for k in call.keywords if k.arg == "callbacks"]
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "set_function":
+            given += call.args[:1]
+        for node in given:
+            for item in node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]:
+                if isinstance(item, ast.Name):
+                    registered.add(item.id)
+                elif isinstance(item, ast.Lambda):
+                    lambdas.append(item)
+    callbacks = [*lambdas, *(node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                             and (node.name in registered or any(isinstance(n, ast.Call) and
+                                                                 last_name(n.func) == "Observation" for n in walk(node))))]
+    return {n.id for callback in callbacks for n in walk(callback) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 _PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
