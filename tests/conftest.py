@@ -67,6 +67,15 @@ def catalogue():
     return catalogue_module.load()
 
 
+@pytest.fixture
+def parsed(monkeypatch):
+    """The names of the rule files parsed from YAML (not taken from a kept or shipped catalogue), in order."""
+    files: list[str] = []
+    real = catalogue_module.load_rule
+    monkeypatch.setattr(catalogue_module, "load_rule", lambda source, *args: files.append(source.name) or real(source, *args))
+    return files
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     for rel, content in files.items():
         path = root / rel

@@ -257,6 +257,11 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("tests/helpers.py", "test"),
     ("docker/regtest/docker-compose.yml", "test"),
     ("loadtests/Dockerfile", "test"),
+    ("docker/test-server/Dockerfile", "test"),  # a test setup's image: a test word in its directory's name
+    ("docker/test-server/entrypoint.sh", "test"),
+    ("deploy/e2e_stack/settings/app.py", "test"),
+    ("dojo/test_type/views.py", "prod"),  # a module of an app named `test_type`: app code
+    ("contest-server/Dockerfile", "prod"),
     ("latest/docker-compose.yml", "prod"),
     ("app/test_x.py", "test"),
     ("conftest.py", "test"),

@@ -17,7 +17,6 @@ KIND = "<fact kind>"
 PROOF: dict[str, tuple[frozenset[str], str]] = {
     "TF002": (frozenset({KIND}), "the analyzer failed"),
     "TF301": (frozenset({"shape"}), "the literal has a provider's token format"),
-    "TF303": (frozenset({"origin", "debug_origin"}), "debug is switched on by a literal, not by the environment"),
     "TF307": (frozenset({"shape"}), "the baked value has a provider's token format"),
     "TF308": (frozenset({"shape"}), "the manifest value has a provider's token format"),
     "TF501": (frozenset({"workload"}), "a deploy declaration itself runs the install"),

@@ -6,21 +6,11 @@ from __future__ import annotations
 import os
 import time
 
-import pytest
 from conftest import write_tree
 from test_user_rules import ACME001
 
 from twelvefactor_lint.infra.cache import open_cache
 from twelvefactor_lint.judge import catalogue
-
-
-@pytest.fixture
-def parsed(monkeypatch):
-    """The rule files parsed from YAML, in order."""
-    files: list[str] = []
-    real = catalogue.load_rule
-    monkeypatch.setattr(catalogue, "load_rule", lambda source, *args: files.append(source.name) or real(source, *args))
-    return files
 
 
 def _team_rules(tmp_path, text: str = ACME001):

@@ -275,3 +275,35 @@ print(*answers)
 ])
 def test_a_lower_bound_past_this_python_is_what_needs_a_newer_one(wanted, newer_than_running):
     assert newer.needs_newer(wanted) is newer_than_running
+
+
+@pytest.mark.parametrize(("source", "newer_syntax"), [
+    ("def first[T](items: list[T]) -> T:\n    return items[0]\n", True),
+    ("class Box[T: (int, str), *Ts, **P](Base[T]):\n    pass\n", True),
+    ("type Cart = dict[str, list[str]]\n", True),
+    ("type Pair[T] = tuple[T, T]\n", True),
+    ("class Shop:\n    type Cart = dict\n\n\ndef f[\n    T,  # the item\n    U: (\n        int,\n        str),\n](x): ...\n",
+     True),
+    ("\ufeffdef first[T](items): pass\n", True),
+    ("def first[T](items): pass\ndef broken(:\n    pass\n", False),  # newer syntax and a real error
+    ("def first[](items): pass\n", False),  # an empty parameter list is an error in 3.12 too
+    ("def first[1](items): pass\n", False),
+    ("def first[T: ](items): pass\n", False),
+    ("def first[*T: int](items): pass\n", False),
+    ("def broken(:\n    pass\n", False),
+    ('def first[T](items): return f"{"ok"}"\n', False),  # PEP 701 beside it: libcst's to decide
+    ("if ready: type Cart = dict\n", False),  # a shape not known here: libcst's to decide
+])
+def test_type_parameters_are_read_by_this_python_once_taken_out(source, newer_syntax):
+    from twelvefactor_lint.analyze.python.type_params import parses_without_type_params
+
+    assert parses_without_type_params(source.encode()) is newer_syntax
+
+
+def test_pep_695_syntax_is_told_from_an_error_without_libcst(monkeypatch):
+    """Type parameters and `type` statements, most of the newer syntax real projects hold, need no libcst process."""
+    def no_checker():
+        raise AssertionError("libcst was asked")
+
+    monkeypatch.setattr(newer._Checker, "here", no_checker)
+    assert newer.is_newer_syntax(b"type Cart = dict\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n")

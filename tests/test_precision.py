@@ -309,10 +309,15 @@ def test_a_dockerfile_a_production_stack_builds_too_is_judged(lint):
     assert [(f.path, f.severity) for f in _by_rule(result, "TF1004")] == [("Dockerfile", "warning")]
 
 
+_PINS_WARN = {"TF803": "warning"}
+"""A container_name on a service running one copy is info by default; a project that sets TF803 to warning sees
+which compose files are taken for development (lowered again) and which for the deploy."""
+
+
 def test_a_plain_compose_file_beside_one_named_for_its_deploy_target_is_development(lint):
     compose = "services:\n  app:\n    build: .\n    container_name: app\n    command: gunicorn app:app\n"
     result = lint({"docker-compose.yml": compose, "az-docker-compose.yml": compose.replace("app:\n", "web:\n", 1)},
-                  select=("TF803",))
+                  select=("TF803",), severity=_PINS_WARN)
     assert {(f.path, f.severity) for f in _by_rule(result, "TF803")} == {
         ("az-docker-compose.yml", "warning"), ("docker-compose.yml", "info")}
 
@@ -522,7 +527,7 @@ def test_a_compose_file_pinning_the_app_and_its_own_database_build_speaks_of_the
     """The project's build of its database (`webodm/webodm_db`) or a pulled image run as a service named for one
     (`db`, `redis`) is the backing service: one copy by design, and not the finding's headline."""
     result = lint({"docker-compose.yml": _PINNED.format(db=db, db_image=db_image), "shop/wsgi.py": "app = None\n"},
-                  select=("TF803",))
+                  select=("TF803",), severity=_PINS_WARN)
     [finding] = _by_rule(result, "TF803")
     assert (finding.line, finding.severity) == (7, "warning")
     assert "service `webapp`" in finding.message and f"`{db}`" not in finding.message
@@ -531,7 +536,7 @@ def test_a_compose_file_pinning_the_app_and_its_own_database_build_speaks_of_the
 
 def test_a_service_named_for_what_the_app_talks_to_is_still_the_app(lint):
     compose = "services:\n  redis-worker:\n    image: acme/shop:1\n    container_name: shop-worker\n"
-    result = lint({"docker-compose.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    result = lint({"docker-compose.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",), severity=_PINS_WARN)
     assert [(f.line, f.severity) for f in _by_rule(result, "TF803")] == [(4, "warning")]
 
 
@@ -543,7 +548,7 @@ def test_a_service_named_for_what_the_app_talks_to_is_still_the_app(lint):
 def test_an_extra_compose_file_completing_another_is_opt_in(lint, name, expected):
     compose = ("services:\n  webapp:\n    depends_on:\n      - node-1\n"
                "  node-1:\n    image: acme/shop-node\n    container_name: node-1\n")
-    result = lint({name: compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    result = lint({name: compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",), severity=_PINS_WARN)
     [finding] = _by_rule(result, "TF803")
     assert (finding.line, finding.severity) == (7, expected)
     assert ("-f" in finding.message) == (name == "docker-compose.nodeodm.yml")
@@ -552,7 +557,7 @@ def test_an_extra_compose_file_completing_another_is_opt_in(lint, name, expected
 def test_a_compose_file_that_runs_alone_is_not_an_addition(lint):
     compose = ("services:\n  api:\n    extends: {file: common.yml, service: base}\n"
                "  web:\n    image: acme/shop:1\n    container_name: shop-web\n")
-    result = lint({"docker-compose.run.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",))
+    result = lint({"docker-compose.run.yml": compose, "shop/wsgi.py": "app = None\n"}, select=("TF803",), severity=_PINS_WARN)
     assert [(f.line, f.severity) for f in _by_rule(result, "TF803")] == [(6, "warning")]
 
 
@@ -560,7 +565,7 @@ def test_a_base_file_other_compose_files_extend_is_not_an_addition(lint):
     base = "services:\n  app:\n    container_name: shop_app\n    command: gunicorn shop.wsgi\n"
     main = "services:\n  app:\n    extends:\n      file: docker-compose.base.yml\n      service: app\n    image: acme/shop:1\n"
     result = lint({"docker-compose.base.yml": base, "docker-compose.yml": main, "shop/wsgi.py": "app = None\n"},
-                  select=("TF803",))
+                  select=("TF803",), severity=_PINS_WARN)
     assert [(f.path, f.line, f.severity) for f in _by_rule(result, "TF803")] == [("docker-compose.base.yml", 3, "warning")]
 
 
@@ -592,6 +597,51 @@ def test_an_in_memory_channel_layer_is_judged_only_where_something_passes_messag
     result = lint({"chat/settings.py": _INMEMORY_LAYER, **more}, select=("TF610",))
     assert [f.severity for f in _by_rule(result, "TF610")] == expected
 
+
+def test_a_migration_command_that_only_checks_or_prints_applies_nothing():
+    from twelvefactor_lint.analyze.shell.programs import MIGRATION, program_role
+
+    for checking in (("python", "manage.py", "migrate", "sessions", "--check", "-v0"), ("./manage.py", "migrate", "--plan"),
+                     ("alembic", "upgrade", "head", "--sql"), ("flask", "db", "upgrade", "--sql")):
+        assert program_role(checking) is None, checking
+    assert program_role(("python", "manage.py", "migrate", "--noinput")) == MIGRATION
+
+
+def test_the_migration_a_failed_migrate_check_guards_is_still_reported_alone(lint):
+    script = ("#!/bin/sh\nif ! python manage.py migrate sessions --check -v0; then\n    python manage.py migrate\nfi\n"
+              'exec "$@"\n')
+    dockerfile = ('FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+                  'CMD ["gunicorn", "app.wsgi"]\n')
+    result = lint({"entrypoint.sh": script, "Dockerfile": dockerfile}, select=("TF1201",))
+    assert [(f.line, f.severity) for f in result.findings] == [(3, "warning")]
+
+
+_DEV_STACK_IMAGE = ('FROM python:3.12-slim\nCOPY tools/docker/entrypoint.sh /usr/local/bin/entrypoint.sh\n{env}'
+                    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ["python3", "manage.py", "runserver", "0.0.0.0:8000"]\n')
+_DEV_STACK = ("services:\n  web:\n    build: {context: ., dockerfile: ./tools/docker/Dockerfile}\n"
+              "    command: python3 manage.py runserver 0.0.0.0:8000\n    volumes:\n      - .:/home/app/src/\n")
+
+
+@pytest.mark.parametrize("env, severity", [
+    ("ENV DJANGO_SETTINGS_MODULE=app.settings.dev\n", "info"),  # the image selects development settings itself
+    ("ENV DJANGO_SETTINGS_MODULE=app.settings\n", "warning"),  # it may be the only image a project deploys
+    ("", "warning"),
+])
+def test_a_script_a_dev_stack_starts_speaks_for_the_image_it_runs_in(lint, env, severity):
+    files = {"tools/docker/entrypoint.sh": '#!/bin/sh\npython manage.py migrate\nexec "$@"\n',
+             "tools/docker/Dockerfile": _DEV_STACK_IMAGE.format(env=env), "docker-compose-sqlite3.yml": _DEV_STACK}
+    (found,) = lint(files, select=("TF1201",)).findings
+    assert (found.line, found.severity) == (2, severity)
+    assert "started by tools/docker/Dockerfile:" in found.message and "ENTRYPOINT" in found.message
+
+
+def test_deploy_files_under_a_directory_named_for_tests_are_a_test_setup(lint):
+    files = {"docker/test-server/Dockerfile": ('FROM python:3.12-slim\nCOPY docker/test-server/entrypoint.sh /entrypoint.sh\n'
+                                               'VOLUME /data\nCMD ["/entrypoint.sh"]\n'),
+             "docker/test-server/entrypoint.sh": "#!/bin/sh\nuvicorn app.asgi:application --host 0.0.0.0\n"}
+    assert lint(files, select=("TF616", "TF902")).findings == ()
+    files = {path.replace("test-server", "server"): code.replace("test-server", "server") for path, code in files.items()}
+    assert sorted(f.rule for f in lint(files, select=("TF616", "TF902")).findings) == ["TF616", "TF902"]
 
 
 _SSE = """\
@@ -656,8 +706,8 @@ def test_a_file_handler_a_file_log_parameter_turns_on_is_opt_in(lint, signature,
     ('DEBUG = env.bool("DEBUG", default=DEBUG)', [("warning", "fallback of a later read")]),  # reads itself back
     ('if "DEBUG" in os.environ:\n    DEBUG = os.environ["DEBUG"] == "1"', [("warning", "fallback of a later read")]),
     ('DEBUG = os.environ.get("DEBUG") == "1"', []),  # always replaced: the literal never runs
-    ('if os.environ.get("X"):\n    DEBUG = False', [("error", "every deploy")]),  # a literal, not a read
-    ("DEBUG = DEBUG", [("error", "every deploy")]),
+    ('if os.environ.get("X"):\n    DEBUG = False', [("warning", "every deploy")]),  # a literal, not a read
+    ("DEBUG = DEBUG", [("warning", "every deploy")]),
 ])
 def test_a_debug_literal_read_again_later_in_the_settings_is_a_fallback(lint, later, expected):
     settings = f'import os\nimport environ\n\nenv = environ.Env()\nROOT_URLCONF = "mysite.urls"\nDEBUG = True\n{later}\n'

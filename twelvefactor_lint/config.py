@@ -5,8 +5,10 @@ Unknown keys and wrong types are errors (a typo must not silently disable a rule
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +21,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from twelvefactor_lint.discover.sources import DEFAULT_MAX_FILE_SIZE
 from twelvefactor_lint.discover.walk import DEFAULT_EXCLUDE
+from twelvefactor_lint.infra.cache import RACY_NS
 from twelvefactor_lint.infra.limits import DEFAULT_FILE_TIMEOUT
 from twelvefactor_lint.severity import SEVERITIES
 
@@ -193,12 +196,30 @@ def _inside_project(root: Path, key: str, value: str) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; every way it can be bad, hostile included, is a ConfigError."""
+    """A TOML file as a dict (not to be modified); every way it can be bad, hostile included, is a ConfigError. Parsed
+    once while it stays as it was: a run reads pyproject.toml for its settings, then for its `requires-python` (a
+    file modified in the last seconds is parsed again: its stat cannot tell a same-second edit)."""
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            seen = (info.st_size, info.st_mtime_ns, info.st_ino)
+            kept = _parsed.get(str(path))
+            if kept is not None and kept[0] == seen:
+                return kept[1]
             data = handle.read(_MAX_CONFIG_SIZE + 1)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    parsed = _parse_toml(path, data)
+    if info.st_mtime_ns < time.time_ns() - RACY_NS:
+        _parsed[str(path)] = seen, parsed
+    return parsed
+
+
+_parsed: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+"""Each TOML file's last parse, under its (size, mtime, inode)."""
+
+
+def _parse_toml(path: Path, data: bytes) -> dict[str, Any]:
     if len(data) > _MAX_CONFIG_SIZE:
         raise ConfigError(f"{path}: larger than {_MAX_CONFIG_SIZE} bytes, not read as a config")
     if any(line.count(b".") > _MAX_DOTS_PER_LINE for line in data.splitlines()):

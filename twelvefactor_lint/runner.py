@@ -392,7 +392,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     from twelvefactor_lint.link import needs
 
     store = _open_cache(settings)
-    if focus is None and (store is None or store.empty):  # a cold run: libcst imported beside the work below
+    if focus is None and (store is None or store.empty):  # a cold run: the libcst checker started before workers fork
         _share_checker(settings.root, sum(s.kind == PYTHON for s in started.found.files))
     catalogue = catalogue.checked()
     selection = selected_rules(settings, catalogue)  # a replayed run's settings were checked when it was made

@@ -52,6 +52,8 @@ class _Dirs:
     """What a path's directories (lower-case) say, worked out once per directory."""
 
     test: bool
+    test_setup: bool
+    """A directory with a test word among others in its name (`docker/test-server/`, `deploy/e2e_stack/`)."""
     migration: bool
     docs: bool
     tooling: bool
@@ -66,6 +68,7 @@ class _Dirs:
 def _dirs(dirs: tuple[str, ...]) -> _Dirs:
     return _Dirs(
         test=any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in dirs),
+        test_setup=any(_TEST_MODULE_WORD.search(d) for d in dirs),
         migration="migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs,
         docs=any(d in _DOC_DIRS for d in dirs),
         tooling=any(d in _TOOLING_DIRS for d in dirs),
@@ -96,8 +99,9 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or p.dirs.depth <= 2)
      or p.dirs.tooling or p.dirs.settings and p.python and p.stem in _BUILD_SETTINGS),
     (SCRIPT, lambda p: p.dirs.script),
-    # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module
-    (TEST, lambda p: bool(_TEST_WORD.search(p.stem)) and (p.dirs.settings or not p.python)),
+    # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module;
+    # so does one in a directory's name (`docker/test-server/Dockerfile`: a test setup's image, not production's)
+    (TEST, lambda p: (bool(_TEST_WORD.search(p.stem)) or p.dirs.test_setup) and (p.dirs.settings or not p.python)),
     (PROD, lambda p: names_prod_file(p.name)),  # named for production: never a dev file
     (DEV, lambda p: names_dev_file(p.stem)
      and (p.dirs.settings or not p.python or "settings" in p.stem or "config" in p.stem)),

@@ -515,7 +515,8 @@ class _Walker:
                         lines += handle.read().splitlines()
                 except OSError:
                     pass
-            import pathspec
+            if lines:  # imported only then: a tree without .gitignore files never needs pathspec
+                import pathspec
 
             self._ignore_specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         spec = self._ignore_specs[directory]

@@ -177,8 +177,7 @@ class Catalogue:
         """This catalogue with its fact kinds and fields checked (CatalogueError for the first unknown one)."""
         if not self.vocabulary_checked:
             for rule in self.rules:
-                for matcher in rule.matchers:
-                    _check_vocabulary(matcher.fact, [c.attr for c in matcher.where], matcher.message, rule.source)
+                check_rule_vocabulary(rule)
         return Catalogue(self.rules)
 
     def get(self, key: str) -> Rule | None:
@@ -263,6 +262,12 @@ def _matchers(data: dict, source: Path, default_message: str | None, vocabulary:
     if not matchers:
         raise _fail(source, "`match` is empty")
     return tuple(matchers)
+
+
+def check_rule_vocabulary(rule: Rule) -> None:
+    """Every matcher of the rule names fact kinds and fields that exist (`_check_vocabulary`)."""
+    for matcher in rule.matchers:
+        _check_vocabulary(matcher.fact, [c.attr for c in matcher.where], matcher.message, rule.source)
 
 
 def _check_vocabulary(kind: str, keys: list[str], message: str, source: Path) -> None:
@@ -440,7 +445,13 @@ def load(extra_dirs: Iterable[Path] = (), check_vocabulary: bool = True, lazy: b
 
 
 def _read(files: Iterable[tuple[Path, bool]], check_vocabulary: bool) -> tuple[Rule, ...]:
-    rules = [load_rule(path, builtin, check_vocabulary) for path, builtin in files]
+    """The rules of `files`, each built-in one as shipped parsed when it can be (`shipped_rules`), else parsed."""
+    from twelvefactor_lint.judge import shipped_rules
+
+    files = list(files)
+    shipped = shipped_rules.read(builtin_rules_dir()) if any(builtin for _, builtin in files) else {}
+    rules = [(builtin and shipped_rules.rule(path, shipped, check_vocabulary)) or load_rule(path, builtin, check_vocabulary)
+             for path, builtin in files]
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.id, rule.name):

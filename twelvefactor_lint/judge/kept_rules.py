@@ -25,7 +25,7 @@ from twelvefactor_lint.judge.catalogue import Autofix, Condition, Example, Examp
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class _Unkept(Exception):
+class Unkept(Exception):
     """A condition value JSON would not give back as it is (a date, a mapping)."""
 
 
@@ -38,20 +38,21 @@ def read(files: Sequence[tuple[Path, bool]], directory: Path, parse: Callable[[]
     kept = keyed_file(directory, "rules",
                       *(f"{path}\0{builtin}\0{stat}" for (path, builtin), stat in zip(files, stats, strict=True)))
     try:
-        return tuple(_rule(item) for item in read_json(kept))
+        return tuple(rule_of(item) for item in read_json(kept))
     except (TypeError, ValueError, KeyError):
         pass  # missing (None), corrupt or of another shape: parsed again
     rules = parse()
     recent = time.time() * 1e9 - RACY_NS
     if is_cache_dir(directory) and all(stat is not None and stat[1] < recent for stat in stats):
         try:
-            write_json(kept, [_rule_data(rule) for rule in rules])
-        except _Unkept:
+            write_json(kept, [rule_data(rule) for rule in rules])
+        except Unkept:
             pass
     return rules
 
 
-def _rule_data(rule: Rule) -> list[Any]:
+def rule_data(rule: Rule) -> list[Any]:
+    """The rule as JSON keeps it (`Unkept` for a condition value JSON would not give back as it is)."""
     autofix = rule.autofix and [rule.autofix.safety, rule.autofix.summary,
                                 [[e.path, e.before, e.after] for e in rule.autofix.examples]]
     return [rule.id, rule.name, rule.factor, rule.severity, rule.title,
@@ -61,7 +62,8 @@ def _rule_data(rule: Rule) -> list[Any]:
             [_example_data(e) for e in rule.bad], [_example_data(e) for e in rule.good], str(rule.source), autofix]
 
 
-def _rule(data: list[Any]) -> Rule:
+def rule_of(data: list[Any]) -> Rule:
+    """The rule `rule_data` kept (TypeError, ValueError or KeyError for data of another shape)."""
     (rule_id, name, factor, severity, title, matchers, rationale, fix, references, roles, bad, good, source,
      autofix) = data
     return Rule(
@@ -84,7 +86,7 @@ def _value_data(op: str, value: Any) -> Any:
         return [value[0], _value_data(*value)]
     for scalar in value if op == "in" else (value,):
         if not isinstance(scalar, _SCALARS):
-            raise _Unkept(op)
+            raise Unkept(op)
     return list(value) if op == "in" else value
 
 

@@ -18,7 +18,8 @@
   facts (and, when another Dockerfile starts a web server, those of the scripts it starts) are judged as a
   doubt (`dev_image`, with a `condition` that says why), and so is what it bakes in (an `ENV` secret) — unless a Kubernetes
   manifest or Helm chart of the project deploys it (a workload running the project's image). It is the
-  developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`) or the
+  developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`), its own ENV
+  selects a development settings module (`DJANGO_SETTINGS_MODULE=app.settings.dev`), or the
   project names another Dockerfile for production (`docker/prod/Dockerfile`), or when its header comment says
   so: then its facts, those of the scripts it starts and, when it and its stack have a directory of their own
   (`.docker/`), those of the files beside them are development (`dev_only`).
@@ -32,13 +33,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.devprod import names_prod_file
+from twelvefactor_lint.devprod import names_prod_file, selects_development
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
+from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
@@ -182,15 +184,20 @@ def _development_images(services: list[ComposeService], dockerfiles: list[str],
             and all(s.dev_only or classify(s.path) == DEV for s in stacks)}
 
 
-def _developers_images(development: dict[str, list[ComposeService]], final_stages: list[FinalStage]) -> set[str]:
+def _developers_images(development: dict[str, list[ComposeService]], final_stages: list[FinalStage],
+                       facts: list[Fact]) -> set[str]:
     """Development images beyond doubt: a Dockerfile whose header comment says so (its facts are `dev_only`), or one
-    only development stacks build that a stack tags for development (`image: local/nyaa:devel`) or beside which the
-    project names another Dockerfile for production (`docker/prod/Dockerfile`, `Dockerfile.prod`): the production
-    image is that one. (A development stack may also build and override the only image there is: a doubt.)"""
+    only development stacks build that a stack tags for development (`image: local/nyaa:devel`), whose own ENV
+    selects a development settings module (`DJANGO_SETTINGS_MODULE=app.settings.dev`) or beside which the project
+    names another Dockerfile for production (`docker/prod/Dockerfile`, `Dockerfile.prod`): the production image is
+    that one. (A development stack may also build and override the only image there is, and an image that runs
+    `manage.py runserver` may be the only one a project deploys: a doubt.)"""
     production = {f.path for f in final_stages if any(names_prod_file(part) for part in f.path.split("/"))}
+    for_development = {f.path for f in facts
+                       if isinstance(f, SettingsModule) and selects_development("DJANGO_SETTINGS_MODULE", f.module)}
     return {f.path for f in final_stages if f.dev_only} | {
         dockerfile for dockerfile, stacks in development.items()
-        if any(s.dev_tag for s in stacks) or production - {dockerfile}}
+        if any(s.dev_tag for s in stacks) or dockerfile in for_development or production - {dockerfile}}
 
 
 def _stack_directories(developers: set[str], services: list[ComposeService], dockerfiles: list[str]) -> set[str]:
@@ -243,7 +250,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages)
+    developers = _developers_images(development, final_stages, facts)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:

@@ -350,7 +350,9 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                 return None
         if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
             return None  # the script itself is the extra process, reported where its starter backgrounds it; not PID 1
-        ref = next((r for r in refs if classify(r.declared_path) == PROD), refs[0])  # production speaks first
+        # production speaks first: a development stack's hop last (a compose file that bind-mounts the source is
+        # named like any other), then a production file's before others
+        ref = min(refs, key=lambda r: (r.dev_only, classify(r.declared_path) != PROD))
         count = replicas.get((ref.root or ref.path, ref.service), 1) if ref.service else 1
         changes: dict[str, Any] = {"started_by": ref.hop, "started_by_path": ref.declared_path,
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twelvefactor_lint.analyze import Unanalyzable
+from twelvefactor_lint.analyze.python.type_params import parses_without_type_params
 from twelvefactor_lint.facts import FileAnalysis
 from twelvefactor_lint.infra.external import ToolFailed, run_tool, start_own
 from twelvefactor_lint.infra.external import newer_pythons as _newer_interpreters
@@ -102,25 +103,24 @@ _answers: _Answers | None = None
 
 
 def is_newer_syntax(data: bytes) -> bool:
-    """Whether libcst, which knows newer grammars than the running `ast`, parses the file.
+    """Whether the file is valid newer syntax: PEP 695 syntax the running `ast` reads once it is taken out
+    (`type_params`), else whether libcst, which knows newer grammars than the running `ast`, parses it.
 
     Brackets nested deeper than any CPython's tokenizer allows (200) are a real error, and libcst's
     native parser must not see them: it overflows its stack on thousands of levels.
     """
     if _bracket_depth(data) >= _MAX_BRACKET_DEPTH:
         return False
-    return _Checker.here().parses(data)
+    return parses_without_type_params(data) or _Checker.here().parses(data)
 
 
 _CHECK = """
 import sys
-import libcst
 source, out = sys.stdin.buffer, sys.stdout.buffer
-out.write(b".")
-out.flush()
 while header := source.read(8):
     data = source.read(int.from_bytes(header, "big"))
     try:
+        import libcst  # at the first question (the greeting): a run whose files `type_params` answers never pays it
         libcst.parse_module(data)
         out.write(b"1")
     except Exception:
@@ -137,7 +137,8 @@ class _Checker:
     one that dies on a file, or is stopped mid-question by a time limit, is started again for the next.
 
     A run that expects such files (`share`) starts one before its workers fork, and they ask it in turn (a lock
-    around each question): libcst is imported once, while the run is still on one core, not once per worker."""
+    around each question): libcst is imported once per run, at the first file `type_params` cannot answer, not once
+    per worker."""
 
     _running: _Checker | None = None
     _shared: _Checker | None = None
@@ -156,7 +157,7 @@ class _Checker:
         if shared:  # its greeting is read by the first question, whichever process asks it
             context = multiprocessing.get_context("fork")
             self.lock, self.greeted = context.Lock(), context.RawValue("b", 0)
-        elif self._read() != b".":
+        elif not self._greet():
             self.stop()
         multiprocessing.util.Finalize(self, self.stop, exitpriority=10)  # in its owner alone: forks inherit it
 
@@ -179,9 +180,7 @@ class _Checker:
             return _Checker.here().parses(data)
         try:
             if not self.greeted.value:
-                with paused():  # the import, the run's cost
-                    greeting = self._read()
-                self.greeted.value = greeting == b"."
+                self.greeted.value = self._greet()
             if self.greeted.value:
                 verdict = self._ask(data)
                 if self.process is not None:
@@ -190,6 +189,12 @@ class _Checker:
             self.lock.release()
         _Checker._shared = None  # it failed: this process asks its own from now on, as it would have
         return _Checker.here().parses(data)
+
+    def _greet(self) -> bool:
+        """Whether the checker answers: its first question, an empty module, makes it import libcst (the run's
+        cost, not a file's)."""
+        with paused():
+            return self._ask(b"")
 
     def _ask(self, data: bytes) -> bool:
         if self.process is None or self.process.stdin is None:
@@ -242,7 +247,8 @@ _LOWER_BOUNDS = frozenset({">=", "~=", "==", "===", ">"})
 
 def share(root: Path) -> None:
     """Start the shared checker now, before workers fork, when the project says it needs a newer Python than this
-    one (`requires-python`): such a project has files of newer syntax, and each worker would import libcst for them.
+    one (`requires-python`): such a project has files of newer syntax, and each worker would import libcst for those
+    `type_params` cannot answer.
     Where workers do not fork (macOS, Windows) each keeps its own. Whether the newer interpreters on PATH start is
     then asked once for all of them (`_Answers`)."""
     from twelvefactor_lint.config import requires_python

@@ -49,8 +49,20 @@ def python_target(argv: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(rest) if rest and not rest[0].startswith("-") else None
 
 
+_CHECKS_ONLY = frozenset({"--check", "--plan", "--dry-run", "--sql"})
+"""Flags with which a migration command applies nothing: `manage.py migrate --check` (exits non-zero on unapplied
+migrations) and `--plan` print or test the state, `alembic upgrade --sql` / `flask db upgrade --sql` print the SQL."""
+
+
 def program_role(argv: tuple[str, ...]) -> str | None:
     """The role of a simple command in the process model, None for ordinary one-shot commands."""
+    role = _role(argv)
+    if role == MIGRATION and any(a.split("=", 1)[0] in _CHECKS_ONLY for a in argv):
+        return None  # `migrate --check`: tests whether the schema is current, migrates nothing
+    return role
+
+
+def _role(argv: tuple[str, ...]) -> str | None:
     if not argv:
         return None
     target = python_target(argv)
