@@ -29,6 +29,8 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ("", "    environment:\n      - DJANGO_SETTINGS_MODULE=hypha.settings.dev\n"),
     ("", "    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.local\n"),
     ("", "    environment:\n      DJANGO_SETTINGS_MODULE: catalog.settings.devstack\n"),  # Open edX's devstack
+    ("", "    environment:\n      - DJANGO_SETTINGS_MODULE=argus.site.settings.dockerdev\n"),  # words run together
+    ("", "    volumes:\n      - ${PWD}:/argus\n"),  # the directory compose runs from: the checkout
     ("", "    environment:\n      APP_SETTINGS: config.DevelopmentConfig\n"),
     ("", "    environment:\n      FLASK_CONFIG: development\n"),
     ('version: "3.4"\n\n# DO NOT USE THIS IN PRODUCTION - it is for development only due to insecure\n# settings.\n\n', ""),
@@ -51,6 +53,8 @@ def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development
     ("", "    volumes:\n      - ../nginx.conf:/etc/nginx/nginx.conf\n"),  # a file
     ("", "    volumes:\n      - ../../shared-lib:/app/shared\n"),  # a sibling checkout outside the project (TF102)
     ("", "    environment:\n      DJANGO_SETTINGS_MODULE: hypha.settings.production\n"),
+    ("", "    environment:\n      DJANGO_SETTINGS_MODULE: hypha.settings.dockerproduction\n"),
+    ("", "    volumes:\n      - ${PWD}/data:/app/var\n"),  # data kept on the host
     ("", "    environment:\n      LOG_CONFIG: logging.dev.ini\n"),  # a file's name, not a settings module
     ("", "    environment:\n      STORAGE_CONFIG: local\n"),  # where files go, not the environment
     ("", "    environment:\n      APP_ENV: ${APP_ENV:-dev}\n"),  # each deploy sets it
@@ -144,7 +148,10 @@ def test_the_directory_of_an_image_its_stack_tags_for_development_is_that_stacks
     ("TAKAHE_ENVIRONMENT", "development", True),
     ("APP_SETTINGS", "config.DevelopmentConfig", True),
     ("FLASK_CONFIG", "development", True),
+    ("DJANGO_SETTINGS_MODULE", "argus.site.settings.dockerdev", True),
+    ("DJANGO_SETTINGS_MODULE", "app.settings.composedevelopment", True),
     ("DJANGO_SETTINGS_MODULE", "app.settings.devices", False),
+    ("DJANGO_SETTINGS_MODULE", "app.settings.stddev", False),
     ("APP_SETTINGS", "config.ProductionConfig", False),
     ("LOG_CONFIG", "logging.dev.ini", False),
     ("STORAGE_CONFIG", "local", False),
@@ -153,3 +160,37 @@ def test_the_directory_of_an_image_its_stack_tags_for_development_is_that_stacks
 ])
 def test_an_environment_entry_selecting_development_reads_the_vocabulary(key, value, dev):
     assert devprod.selects_development(key, value) is dev
+
+
+_DEV_SERVICE = """\
+services:
+  {name}:
+    build: .
+    entrypoint: ["/bin/sh", "./startup.sh"]
+  redis:
+    image: redis:alpine
+"""
+_STARTUP = 'sh -c "npm run dev & flask --app server run --host=0.0.0.0 & celery -A server.app.celery worker"\n'
+
+
+@pytest.mark.parametrize("name, severity", [
+    ("dev", "info"), ("web-dev", "info"), ("app_develop", "info"), ("local", "info"),
+    ("web", "error"), ("qanything_local", "error"),  # `local` inside a name is a thing (a self-hosted edition)
+    ("web-dev-prod", "error"),
+])
+def test_a_compose_service_named_for_development_is_the_developers(lint, name, severity):
+    """donations: the compose service `dev` runs startup.sh (a watcher, a dev server and a worker); production is
+    the Procfile. A service named for development is the developers' one, like a compose file so named."""
+    result = lint({"docker-compose.yml": _DEV_SERVICE.format(name=name), "startup.sh": _STARTUP,
+                   "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"}, select=("TF609", "TF902"))
+    assert {f.severity for f in result.findings if f.rule == "TF609"} == {severity}
+    assert len([f for f in result.findings if f.rule == "TF609"]) == 1  # npm and flask on one line: one problem
+
+
+def test_the_other_services_of_a_stack_with_a_development_service_stay_judged(lint):
+    web = '  web:\n    build: .\n    command: sh -c "celery -A app worker & gunicorn app:app"\n'
+    compose = _DEV_SERVICE.format(name="web-dev") + web
+    result = lint({"docker-compose.yml": compose, "startup.sh": _STARTUP,
+                   "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"}, select=("TF609", "TF804"))
+    assert sorted((f.path, f.rule, f.severity) for f in result.findings) == [
+        ("docker-compose.yml", "TF804", "warning"), ("startup.sh", "TF609", "info")]

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from twelvefactor_lint.analyze.secret_shape import HASH, PROVIDER, RANDOM, TEST_KEY, WORD, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import (
+    HASH,
+    PROVIDER,
+    RANDOM,
+    TEST_KEY,
+    WORD,
+    not_a_secret,
+    public_url,
+    secret_shape,
+)
 
 
 @pytest.mark.parametrize("value", [
@@ -101,3 +110,18 @@ def test_published_test_keys_are_test_keys(value):
 
 def test_a_key_like_a_published_one_is_not_a_test_key():
     assert secret_shape("6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WiXXXX") == RANDOM
+
+
+@pytest.mark.parametrize("value, public", [
+    ("https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken", True),  # QAnything's TIKTOKEN_URL
+    ("https://pypi.org/simple", True),
+    ("https://example.org/download?version=2", True),
+    ("https://deploy:s3cr3t@pypi.example.com/simple", False),  # a user and password before the host
+    ("https://api.example.org/feed?access_token=Zq8rT2vLw9XmK4pN7bY1", False),  # a credential parameter
+    ("https://hooks.slack.com/services/T024BE7LD/B01ABCDEFGH/aBcD1234eFgH5678iJkL9012", False),  # a webhook's token
+    ("https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage", False),
+    ("https://ghp_4Fq9ZtR2mXv8LpK3sW7yB1nC6dH0jU5eA2gT@github.com/org/repo", False),
+    ("not a url", False),
+])
+def test_a_public_url_carries_no_credential(value, public):
+    assert public_url(value) is public

@@ -116,7 +116,22 @@ def selects_development(key: str, value: str) -> bool:
     value = value.strip().strip("\"'")
     if is_dev_value(value) and (found[-1] in _ENVIRONMENT_KEYS or value.lower() not in _LOOSE):
         return True
-    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(set(words(value.rpartition(".")[2])), _CONFIG_CLASS_WORDS)
+    last = set(words(value.rpartition(".")[2]))
+    glued = {w for w in last if _GLUED_DEV.fullmatch(w)}
+    return bool(_DOTTED_NAME.fullmatch(value)) and _names_dev(last | ({"dev"} if glued else set()), _CONFIG_CLASS_WORDS)
+
+
+_GLUED_DEV = deferred(r"[a-z]{4,}(?:dev|devel|development)")
+"""A settings module named for a development variant with the words run together (`settings.dockerdev`,
+`settings.composedevelopment`): the developers' stack of that platform, like `settings.docker_dev`."""
+
+
+def names_dev_service(name: str) -> bool:
+    """A compose service named for development (`dev`, `web-dev`, `app_develop`, `local`): the developers' service,
+    like a compose file so named. `local` counts only as the whole name (`qanything_local` is the project's
+    self-hosted edition, not a developer's setup)."""
+    found = file_words(name)
+    return not found & PROD_WORDS and bool(found & (ENVIRONMENT_WORDS - _LOOSE) or name.lower() in _LOOSE)
 
 
 _CONFIG_CLASS_WORDS = DEV_WORDS | _TEST_ARMS | {"testing"}

@@ -26,6 +26,7 @@ from twelvefactor_lint.devprod import (
     header_says_development,
     is_dev_flag,
     names_dev,
+    names_dev_service,
     names_prod_file,
     selects_development,
 )
@@ -352,6 +353,8 @@ def _process_facts(path: str, name: str, service: dict, replicas: int, release: 
     return facts
 
 
+_WORKING_DIR = re.compile(r"^\$(?:\{PWD\}|PWD\b)")
+"""A mount source starting at the shell's working directory (`${PWD}/src`)."""
 _UNSET_SOURCE = re.compile(r"\$\{\w+\}|\$\w+")
 """A mount's source that is only a variable without a default: the host path each deploy sets."""
 
@@ -362,7 +365,9 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
     for entry in Y.sequence(_field(service, "volumes")):
         text = Y.scalar(entry)
         if text is not None:
-            parts = substitute(text, {}).split(":")  # `${DATA_VOLUME:-./data:/app/data}`: the default applies
+            # `${DATA_VOLUME:-./data:/app/data}`: the default applies; `${PWD}` is where `docker compose` runs, the
+            # compose file's directory in the checkout (`${PWD}:/app` mounts the source like `.:/app`)
+            parts = substitute(_WORKING_DIR.sub(".", text), {}).split(":")
             if len(parts) < 2:
                 continue
             source, target, mode = parts[0], parts[1], ":".join(parts[2:])
@@ -448,7 +453,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     awaited = _awaited(Y.items(services))
     secrets: set[tuple[str, str]] = set()
     for name, (key, node) in Y.items(services).items():
-        facts += _service_facts(path, name, key, Y.items(node), awaited, secrets)
+        own = _service_facts(path, name, key, Y.items(node), awaited, secrets)
+        # a service named for development (`dev`, `web-dev`) is the developers' one, like a compose file so named
+        facts += [replace(f, dev_only=True) for f in own] if names_dev_service(name) else own
     facts = _shared_volumes(facts)
     if _development_stack(root, facts, lines):
         facts = [replace(f, dev_only=True) for f in facts]

@@ -19,7 +19,7 @@ from twelvefactor_lint.analyze.images import datastore_server, image_kind
 from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.python.credentials import OWN_KEY
-from twelvefactor_lint.analyze.secret_shape import not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import not_a_secret, public_url, secret_shape
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
@@ -431,7 +431,7 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                     reference = _BUILD_ARG_REF.fullmatch(value)
                     from_arg = reference["name"] or reference["braced"] if reference and item.name == "ENV" else ""
                     if from_arg in build_args or not (_PLACEHOLDER.match(value) or value.isdigit() or _is_path(value)
-                                                      or not_a_secret(value)):
+                                                      or not_a_secret(value) or public_url(value)):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
                                                    shape=secret_shape(value),
                                                    own_key=item.name == "ENV" and bool(OWN_KEY.search(key)),

@@ -259,7 +259,9 @@ def _log_files(command: SimpleCommand, after: list[SimpleCommand],
                 targets.append((f"`{flag}`", target))
     targets += [(f"`{operator}` redirect", target) for operator, target in command.redirects]
     if command.connector in {"|", "|&"} and after and after[0].program == "tee":
-        targets += [("`| tee`", target) for target in after[0].argv[1:] if not target.startswith("-")]
+        # tee copies the stream to stdout as well, unless its own output goes elsewhere (`| tee f > /dev/null`)
+        how = "`| tee` (its own output redirected)" if after[0].redirects else "`| tee`"
+        targets += [(how, target) for target in after[0].argv[1:] if not target.startswith("-")]
     for how, target in targets:
         default = _default(target, variables)
         if not _STREAMS.match(default):

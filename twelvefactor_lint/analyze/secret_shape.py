@@ -132,6 +132,28 @@ def not_a_secret(value: str) -> bool:
     return bool(_PUBLISHABLE_KEY.match(text) or _PATTERN.search(text))
 
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<host>[^/?#@\s]+)(?P<path>/[^?#\s]*)?(?:\?(?P<query>[^#\s]*))?(?:#\S*)?$",
+                  re.IGNORECASE)
+_URL_WORD = re.compile(r"[._-]")
+_SECRET_PARAMETER = re.compile(r"(?i)token|key|sig|secret|pass|pwd|auth|cred|session|code")
+"""A query parameter that carries a credential (`?access_token=`, `&X-Amz-Signature=`, `&sig=` of an Azure SAS)."""
+
+
+def public_url(value: str) -> bool:
+    """A plain URL that carries no credential: no user or password before the host, no query parameter named for a
+    credential, and no random-looking part of the path (a webhook's or a bot's token lives there) — a download
+    location (`https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken`) whatever its variable is
+    called (`TIKTOKEN_URL`)."""
+    found = _URL.match(value.strip())
+    if found is None:
+        return False
+    parameters = [part.partition("=")[0] for part in (found["query"] or "").split("&") if part]
+    segments = [part for part in (found["path"] or "").split("/") if part]
+    return not any(_SECRET_PARAMETER.search(name) for name in parameters) \
+        and not any(_PROVIDER_TOKEN.match(part) or any(_looks_random(w) for w in _URL_WORD.split(part))
+                    for part in segments)
+
+
 def secret_shape(value: str) -> str:
     """`provider`, `random`, `hash`, `test_key` or `word` (see the module docstring)."""
     text = value.strip()

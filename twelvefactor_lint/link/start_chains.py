@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, LONG_RUNNING, build_step
-from twelvefactor_lint.devprod import is_dev_arm, names_prod_file
+from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
@@ -374,9 +374,10 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
 def _developers(ref: ScriptRef, serves: bool) -> bool:
     """A hop only development takes: declared in a development file (`dev/Dockerfile`), run in a development image
     (a compose service building `Dockerfile.development`), or a development stack's one-off task that serves nothing
-    (`docker compose run compile-requirements` against the bind-mounted source: a developer's tool, not a release)."""
+    (`docker compose run compile-requirements` against the bind-mounted source: a developer's tool, not a release),
+    or run by a compose service named for development (`dev`, `web-dev`: like a compose file so named)."""
     return classify(ref.declared_path) == DEV or bool(ref.dockerfile) and classify(ref.dockerfile) == DEV \
-        or ref.dev_only and not serves
+        or ref.dev_only and not serves or names_dev_service(ref.service)
 
 
 def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
