@@ -492,6 +492,9 @@ class StateWrite(PythonSiteFact):
     rebinding: bool = doc("Every write replaces the whole value (`global X; X = ...`, `Cls.attr = ...`) rather than "
                           "changing a container or a counter in place: as often a per-process memo or latch as state.",
                           default=False)
+    own_connection: bool = doc("Every write adds (or removes) the connection the handler serves (`sockets.append(ws)`, "
+                               "`ws` its `WebSocket` parameter or its `web.WebSocketResponse()`): a registry of this "
+                               "process's open connections, which live where they were accepted.", default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
