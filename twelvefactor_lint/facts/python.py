@@ -333,8 +333,11 @@ class RequiredEnv(PythonSiteFact):
     "SECRET_KEY" not in os.environ: raise ...`, also in a loop over a literal list of names): link reads it to tell
     that the settings a deploy runs refuse a base module's fallback."""
 
-    variable: str = doc("The variable required.")
+    variable: str = doc("The variable required; with `refuses`, the setting checked.")
     module: str = doc("The module's dotted name.")
+    refuses: tuple[str, ...] = doc("For a check of a setting's value rather than the environment (`if not SECRET_KEY "
+                                   "or SECRET_KEY in {\"\", \"random_secret_key\"}: raise ...`): the literal values it "
+                                   "stops on; `()`: a check that the variable is set.", default=())
 
 
 @kind("python.config_defaults")
