@@ -269,6 +269,8 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("scripts/seed.py", "script"),
     ("polls/management/commands/import_questions.py", "script"),
     ("docs/conf_example.py", "docs"),
+    ("apps/accounts/demos/python/demo.py", "docs"),  # demo clients of the API: example code
+    ("demo/settings.py", "prod"),  # a lone `demo/` is often the project itself
     ("mysite/settings/dev.py", "dev"),
     ("mysite/settings/test.py", "test"),
     ("docker-compose.override.yml", "dev"),

@@ -23,7 +23,9 @@ ROLE_SET = frozenset(ROLES)
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
 _TEST_DIR = deferred(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
 """A test environment's directory by its kind of test: `regtest` (a regression network), `loadtest`, `smoke-tests`."""
-_DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials"}
+_DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials", "demos"}
+"""`demos/` (`apps/accounts/demos/python/demo.py`: a client showing how to call the API) is example code like
+`examples/`; a lone `demo/` is left out, as it is often the project itself (a Django project named `demo`)."""
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", "ci", ".ci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}

@@ -333,8 +333,11 @@ class RequiredEnv(PythonSiteFact):
     "SECRET_KEY" not in os.environ: raise ...`, also in a loop over a literal list of names): link reads it to tell
     that the settings a deploy runs refuse a base module's fallback."""
 
-    variable: str = doc("The variable required.")
+    variable: str = doc("The variable required; with `refuses`, the setting checked.")
     module: str = doc("The module's dotted name.")
+    refuses: tuple[str, ...] = doc("For a check of a setting's value rather than the environment (`if not SECRET_KEY "
+                                   "or SECRET_KEY in {\"\", \"random_secret_key\"}: raise ...`): the literal values it "
+                                   "stops on; `()`: a check that the variable is set.", default=())
 
 
 @kind("python.config_defaults")
@@ -492,6 +495,9 @@ class StateWrite(PythonSiteFact):
     rebinding: bool = doc("Every write replaces the whole value (`global X; X = ...`, `Cls.attr = ...`) rather than "
                           "changing a container or a counter in place: as often a per-process memo or latch as state.",
                           default=False)
+    own_connection: bool = doc("Every write adds (or removes) the connection the handler serves (`sockets.append(ws)`, "
+                               "`ws` its `WebSocket` parameter or its `web.WebSocketResponse()`): a registry of this "
+                               "process's open connections, which live where they were accepted.", default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "

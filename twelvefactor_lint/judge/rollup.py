@@ -27,7 +27,8 @@ _REPEATED = 3
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
 same committed value twice (factor III: one URL with one password in two settings) or one log file written twice
 (`_ONE_LOG`), one secret to rotate, the
-same piece of state twice (`_NAMES_STATE_FIRST`), one module's coordination twice (`_ONE_STORE`) and one compose
+same piece of state twice (`_NAMES_STATE_FIRST`), one module's coordination twice (`_ONE_STORE`), one module's detached work twice
+(`_ONE_QUEUE`) and one compose
 file's habit twice (`_ONE_HABIT`)."""
 _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
 """Rules whose messages name the state first (a module variable, a written path, a volume or the workload keeping
@@ -47,6 +48,10 @@ _ONE_VARIABLE = {"TF302"}
 """Rules about how the code reads one variable: the same variable read alike (one message template, one severity) in
 several modules (the settings and a middleware both falling back to a literal `KHOJ_DJANGO_SECRET_KEY`) is one
 variable to require, reported where the read runs first (`_at_import_first`) with the other modules related."""
+_ONE_QUEUE = {"TF612"}
+"""Rules about work a module detaches from its handlers: the same mechanism twice in one file (a `threading.Thread`
+started by the build handler and again by the rebuild handler) is one decision, that module's jobs going to a queue a
+worker serves, reported on the first with the other as related."""
 _ONE_HABIT = {"TF803"}
 """Rules about a habit of a whole file: `container_name` on the app and on the worker of one compose file is one
 habit to drop, reported on the first with the other as related."""
@@ -56,7 +61,7 @@ def _repeated(group: list[Finding]) -> bool:
     same_value = (group[0].factor == "III" or group[0].rule in _ONE_LOG) and len({f.message for f in group}) == 1
     same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND and _about(group[0]) != ""
     return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state
-                                                           or group[0].rule in _ONE_STORE | _ONE_HABIT)
+                                                           or group[0].rule in _ONE_STORE | _ONE_HABIT | _ONE_QUEUE)
 
 
 def _one_line(finding: Finding) -> tuple[str, ...]:

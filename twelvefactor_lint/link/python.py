@@ -221,7 +221,9 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
     run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}))
     also_run_by = "; ".join(sorted(fallbacks.values()))
-    refusing = _refusing(facts, run, settings, deployed_bases)
+    production = {leaf: f"the production settings `{leaf}`" for leaf in leaves if any(
+        scope.is_prod_named(paths.get(m, "")) for m in _chain(leaf, settings, bases, set()))}
+    refusing = _refusing(facts, run or production, settings, deployed_bases)
     unselected = _unselected_templates(facts, settings, bases, paths, run, built_on)
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
@@ -324,11 +326,13 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
     the settings every deploy file runs on top of that module stop when the variable is unset (`if "SECRET_KEY" not
     in os.environ: raise ...` in `settings.production`): no deploy runs the fallback."""
     required: dict[tuple[str, str], RequiredEnv] = {}
+    refusals: dict[tuple[str, str], RequiredEnv] = {}
     for fact in facts:
         if isinstance(fact, RequiredEnv) and not fact.condition:
-            required.setdefault((fact.module, fact.variable), fact)
-    if not required or not run:
+            (refusals if fact.refuses else required).setdefault((fact.module, fact.variable), fact)
+    if not (required or refusals) or not run:
         return {}
+    fallbacks = {(f.path, f.statement_line): f for f in facts if isinstance(f, Setting) and f.source == "settings"}
     chains = {leaf: _chain(leaf, settings, bases, set()) for leaf in run}
     found = {}
     for fact in facts:
@@ -336,8 +340,18 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
             continue
         module = dotted_module(fact.path)
         using = [leaf for leaf, chain in chains.items() if module in chain]
-        checks = [check for leaf in using for check in [next(
-            (required[(m, fact.env_key)] for m in sorted(chains[leaf]) if (m, fact.env_key) in required), None)] if check]
+        setting = fallbacks.get((fact.path, fact.statement_line))
+
+        def check_of(leaf: str, fact: SecretEnvFallback = fact, setting: Setting | None = setting) -> RequiredEnv | None:
+            for m in sorted(chains[leaf]):
+                if (m, fact.env_key) in required:
+                    return required[(m, fact.env_key)]
+                refusal = refusals.get((m, setting.key)) if setting is not None else None
+                if refusal is not None and setting is not None and setting.value in refusal.refuses:
+                    return refusal  # the production settings stop on the very value the base falls back to
+            return None
+
+        checks = [check for leaf in using for check in [check_of(leaf)] if check]
         if using and len(checks) == len(using):
             found[id(fact)] = f"{checks[0].path}:{checks[0].line}, in {run[using[0]]}"
     return found

@@ -122,7 +122,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         facts += file_settings_facts(tree, names, path)
     if contexts.module_kind == "settings":
         facts += config_module_facts(tree, names, path)
-    if contexts.module_kind == "settings" and ("environ" in text or "getenv" in text):
+    if contexts.module_kind == "settings" and any(word in text for word in ("environ", "getenv", "raise", "exit")):
+        # a check of the environment, or of a setting's value a base module read from it
         facts += required_env_facts(tree, names, contexts, path)
     if "environ" in text or "getenv" in text:
         facts += config_default_facts(index, names, contexts, path)

@@ -108,7 +108,8 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             elif resolver.kind(constructor):
                 name = func.value.id if isinstance(func.value, ast.Name) else ""
                 if (id(site.function), name) not in joined and not _bound_to_function(
-                        site.function, name, stopping, handed_back):
+                        site.function, name, stopping, handed_back) and not _relays_connection(
+                        site, index, names, resolver):
                     facts.append(_work(site, contexts, path, resolver.kind(constructor), constructor))
         elif func.attr == "add_task" and _is_background_tasks(func.value, site.function):
             facts.append(_work(site, contexts, path, "background_tasks", "BackgroundTasks.add_task"))
@@ -231,6 +232,40 @@ def _connection_tasks(index: Index, names: Names, resolver: _Resolver) -> set[in
                 break
             function = index.parents.get(id(function))
     return found
+
+
+_CONSUMER_METHODS = ({"connect", "websocket_connect", "open", "on_connect", "receive", "receive_json", "websocket_receive",
+                      "on_message", "on_receive"},
+                     {"disconnect", "websocket_disconnect", "on_close", "on_disconnect"})
+"""A class that handles a connection's opening or messages and its closing serves one connection (a Channels consumer built on a
+project base class, a tornado `WebSocketHandler`), whatever its bases are called."""
+
+
+def _relays_connection(site: Site, index: Index, names: Names, resolver: _Resolver) -> bool:
+    """A thread a connection's handler starts on one of its own methods that loops sending to that connection
+    (`Thread(target=self.loop_read).start()`, `loop_read` reading an SSH channel and calling `self.send(...)` until it
+    closes): it relays a stream to the socket and ends with it, so it must run where the connection is. A thread
+    running other work (an agent's whole task) is detached work still."""
+    function = site.function
+    owner = index.owners.get(id(function)) if function is not None else None
+    if owner is None:
+        return False
+    thread = site.node.func.value if isinstance(site.node.func, ast.Attribute) else None
+    if isinstance(thread, ast.Name) and function is not None:
+        thread = resolver.local.get((id(function), thread.id))
+    if not isinstance(thread, ast.Call):
+        return False
+    target = next((k.value for k in thread.keywords if k.arg == "target"), None)
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"):
+        return False
+    methods = {m.name: m for m in owner.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    serves_one = owner.name in class_family(names, lambda _, bases: any(_SOCKET_BASE.search(b) for b in bases)) \
+        or all(set(methods) & group for group in _CONSUMER_METHODS)
+    method = methods.get(target.attr)
+    return serves_one and method is not None and any(
+        isinstance(call, ast.Call) and last_name(call.func).startswith("send")
+        and ast.unparse(call.func).startswith("self.")
+        for loop in ast.walk(method) if isinstance(loop, (ast.For, ast.While)) for call in ast.walk(loop))
 
 
 _STREAM_FEEDS = re.compile(r"Queue$|^create_memory_object_stream$|" + "|".join(sorted(_STREAMING_RESPONSES)))

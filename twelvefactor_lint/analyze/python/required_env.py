@@ -60,6 +60,40 @@ def _literal_names(node: ast.expr, bound: dict[str, ast.expr]) -> list[str]:
     return []
 
 
+def _setting_name(node: ast.expr) -> str:
+    """The setting a test reads, through `str()` and string methods: `SECRET_KEY`, `str(SECRET_KEY).strip()`."""
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _NORMALISERS:
+            node = node.func.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
+            node = node.args[0]
+        else:
+            return node.id if isinstance(node, ast.Name) and node.id.isupper() else ""
+
+
+_NORMALISERS = {"strip", "lower", "upper", "casefold", "rstrip", "lstrip"}
+
+
+def _refused_values(test: ast.expr, bound: dict[str, ast.expr]) -> dict[str, set[str]]:
+    """Setting -> the literal values a stopping check refuses it with: `SECRET_KEY in {"", "random_secret_key"}` (the
+    set also bound to a module-level name first), `SECRET_KEY == "changeme"`, joined by `or`; `not SECRET_KEY` adds
+    `""`. A production settings module refusing the value its base falls back to never runs with it."""
+    found: dict[str, set[str]] = {}
+    for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]:
+        if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and _setting_name(part.operand):
+            found.setdefault(_setting_name(part.operand), set()).add("")
+        elif isinstance(part, ast.Compare) and len(part.ops) == 1 and _setting_name(part.left):
+            right = part.comparators[0]
+            if isinstance(part.ops[0], ast.In):
+                values = _literal_names(right, bound)
+            elif isinstance(part.ops[0], ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+                values = [right.value]
+            else:
+                continue
+            found.setdefault(_setting_name(part.left), set()).update(values)
+    return found
+
+
 def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path: str) -> list[RequiredEnv]:
     module, scope = dotted_module(path), Scope(MODULE, "", "the module body")
     bound: dict[str, ast.expr] = {}
@@ -76,6 +110,10 @@ def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path:
         for check, listed in checks:
             loop_var = statement.target.id if isinstance(statement, ast.For) and isinstance(statement.target, ast.Name) else ""
             variable = _unset_tested(check.test, names, loop_var)
+            refused = _refused_values(check.test, bound) if variable is None and _stops(check.body) else {}
+            found += [fact_at(RequiredEnv, path, check, scope, check.lineno, f"refused:{name}", variable=name,
+                              module=module, module_kind=contexts.module_kind, refuses=tuple(sorted(values)))
+                      for name, values in refused.items()]
             if variable is None or not _stops(check.body):
                 continue
             found += [fact_at(RequiredEnv, path, check, scope, check.lineno, f"required:{name}", variable=name,

@@ -400,8 +400,12 @@ def _set_tests(test: ast.expr) -> set[str]:
 def _lazy_inits(function: ast.AST, nodes: list[ast.AST]) -> set[int]:
     """id() of assignments that fill a global once, guarded by a check that it is still unset
     (`if not _STATIC_FILES: _STATIC_FILES = list_static_files()`, or `if _REGISTRY: return _REGISTRY` before
-    `_REGISTRY = discover()`): a per-process memo of data that is the same in every process, not state a
-    request changes. `nodes`: the function's, walked once by its `_FunctionState`."""
+    `_REGISTRY = discover()`, also double-checked under a lock: `if X is not None: return` then `with LOCK:` and the
+    check again, and the items put into the fresh value then, `X = {}; X[ep.name] = ep.resolve()`): a per-process
+    memo of data that is the same in every process, not state a request changes. So is a keyed memo of files
+    (`if name in self.lang_data: return self.lang_data[name]` ... `self.lang_data[name] = data` in a function that
+    reads files): what it keeps is read from the code tree the same way in every process. `nodes`: the function's,
+    walked once by its `_FunctionState`."""
     found: set[int] = set()
     for node in nodes:
         if isinstance(node, ast.If):
@@ -409,16 +413,53 @@ def _lazy_inits(function: ast.AST, nodes: list[ast.AST]) -> set[int]:
             found |= {id(s) for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and unset and all(
                 isinstance(t, ast.Name) and t.id in unset for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))}
     returned: set[str] = set()
-    body = getattr(function, "body", [])
+    filled: set[str] = set()
+    memos: set[tuple[str, str]] = set()
+    reads_files = any(isinstance(n, ast.Call) and last_name(n.func) in _FILE_READS for n in nodes)
+    body = list(_inlined(getattr(function, "body", [])))
     once = _once_flag_guard(body)
     for index, statement in enumerate(body):
         if isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Return):
             returned |= _set_tests(statement.test)
+            memos |= _memo_keys(statement) if reads_files else set()
         elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and all(
                 isinstance(t, ast.Name) and (t.id in returned or once is not None and index > once)
                 for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])):
             found.add(id(statement))
+            filled |= {t.id for t in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+                       if isinstance(t, ast.Name) and t.id in returned}
+        if filled or memos:  # the items put into a value filled once, or a memo's entry for the key it checked
+            found |= {id(n) for n in walk(statement) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                      and isinstance(n.targets[0], ast.Subscript) and (
+                          isinstance(n.targets[0].value, ast.Name) and n.targets[0].value.id in filled
+                          or (ast.unparse(n.targets[0].value), ast.unparse(n.targets[0].slice)) in memos)}
     return found
+
+
+_FILE_READS = {"open", "load", "safe_load", "read_text", "read_bytes", "listdir", "scandir", "get_data"}
+"""Calls that read files (`open()`, `json.load()`, `yaml.safe_load()`, `Path.read_text()`, `os.listdir()`,
+`pkgutil.get_data()`): a memo a function fills with what they read holds what every process reads alike."""
+
+
+def _inlined(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """A body's statements in order, with the statements of its `with` blocks (a lock held around a fill) in line."""
+    for statement in body:
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            yield from _inlined(statement.body)
+        else:
+            yield statement
+
+
+def _memo_keys(check: ast.If) -> set[tuple[str, str]]:
+    """(container, key) of a keyed memo's early return: `if key in X: return X[key]` (the test may say more, `not
+    DEBUG and key in X`)."""
+    returned = check.body[-1]
+    if not isinstance(returned, ast.Return) or not isinstance(returned.value, ast.Subscript):
+        return set()
+    container, key = ast.unparse(returned.value.value), ast.unparse(returned.value.slice)
+    tested = any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.In)
+                 and ast.unparse(n.left) == key and ast.unparse(n.comparators[0]) == container for n in walk(check.test))
+    return {(container, key)} if tested else set()
 
 
 def _once_flag_guard(body: list[ast.stmt]) -> int | None:
@@ -452,7 +493,7 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
             for target in targets:
                 if isinstance(target, ast.Subscript):
                     var = state.resolve(target.value)
-                    if var is not None:
+                    if var is not None and id(node) not in lazy:
                         op = "item deletion" if isinstance(node, ast.Delete) else "item assignment"
                         yield target, var, op, _key_text(target.slice, state), ""
                 elif isinstance(target, ast.Name) and target.id in state.nonlocals and target.id in state.closure.bound:
@@ -639,6 +680,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package,
                                _closure(handler.function, parents, names))
         grouped: dict[str, list[Write]] = {}
+        own = {id(node.targets[0] if isinstance(node, ast.Assign) else node) for node in state.nodes
+               if _registers_own_connection(node, state)}
         for write in _writes(state):
             if handler.framework == THREAD and write[1].container == "module global":
                 continue  # a thread publishing a handle it made (`global _loop; _loop = new_event_loop()`)
@@ -647,11 +690,38 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
             if write[1].name in observed and write[2] in _SCALAR_WRITES:
                 continue  # a number a metrics callback reports for this process (in-flight requests per worker)
             grouped.setdefault(write[1].name, []).append(write)
-        facts += _handler_facts(path, handler, module, grouped)
+        facts += _handler_facts(path, handler, module, grouped, own)
     return facts
 
 
-def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[str, list[Write]]) -> list[PythonFact]:
+_CONNECTIONS = re.compile(r"^(WebSocket|WebSocketResponse|WebSocketServerProtocol|WebSocketHandler)$")
+"""What a handler's own connection is built as or annotated with: aiohttp's `web.WebSocketResponse()`,
+Starlette/FastAPI's `WebSocket` parameter, websockets' protocol."""
+
+
+def _registers_own_connection(node: ast.AST, state: _FunctionState) -> bool:
+    """`sockets.append(ws)` (or `.add()`, `X[k] = ws`) where `ws` is the connection this handler serves: a
+    `WebSocket`-annotated parameter or a local made by `web.WebSocketResponse()`. Open connections live in the process
+    that accepted them; a handler keeping its own one where this process can reach it does not put request state in
+    the process."""
+    value: ast.expr | None = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"append", "add"} \
+            and len(node.args) == 1:
+        value = node.args[0]
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+        value = node.value
+    if not isinstance(value, ast.Name):
+        return False
+    function = state.function
+    for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]:
+        if arg.arg == value.id and arg.annotation is not None:
+            return bool(_CONNECTIONS.match(last_name(arg.annotation) or ast.unparse(arg.annotation)))
+    source = state.sources.get(value.id)
+    return isinstance(source, ast.Call) and bool(_CONNECTIONS.match(last_name(source.func)))
+
+
+def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[str, list[Write]],
+                   own: set[int]) -> list[PythonFact]:
     """One fact per state the handler writes; beside a registry of live objects (`HOT_POOL`, `browser_sessions`),
     the other state the handler writes is that registry's bookkeeping (`LAST_USED[sig]`, `USAGE_COUNT[sig]`, a
     watch-to-session index, a second registry of the same objects): one problem, folded into the first registry's
@@ -659,13 +729,13 @@ def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[s
     ordered = [sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)) for writes in grouped.values()]
     registry = next((writes for writes in ordered if _live(writes[0][1])), None)
     if registry is None:
-        return [_fact(path, handler, writes, module.reads) for writes in ordered]
+        return [_fact(path, handler, writes, module.reads, own) for writes in ordered]
     kept = [writes for writes in ordered if writes is registry or writes[0][1].name.endswith("()")
             or any(key for _, _, _, key, _ in writes)]  # a call of an imported method is link's to resolve
     folded = [writes for writes in ordered if not any(writes is k for k in kept)]
     facts: list[PythonFact] = []
     for writes in kept:
-        fact = _fact(path, handler, writes, module.reads)
+        fact = _fact(path, handler, writes, module.reads, own)
         if writes is registry and folded:
             fact = replace(fact, bookkeeping=", ".join(f"`{_short(w[0][1])}`" for w in folded),
                            places=tuple((path, w.lineno, w.col_offset + 1) for ws in folded for w, *_ in ws),
@@ -783,7 +853,8 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
     return facts
 
 
-def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads) -> StateWrite:
+def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
+          own: set[int] | frozenset[int] = frozenset()) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
     the handler's module reads.
 
@@ -804,6 +875,7 @@ def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads) -> St
         cache_like=bool(_CACHE_NAME.search(short)), live_objects=_live(var),
         read_back=short.rsplit(".", 1)[-1] in reads, removals_only=all(_removes(w[2]) for w in writes),
         rebinding=all(w[2] in (_REBINDING, _CLASS_REBINDING) for w in writes),
+        own_connection=any(id(w[0]) in own for w in writes) and all(id(w[0]) in own or _removes(w[2]) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
         anchor=f"{handler.qualname}:{var.name}",
     )
