@@ -608,6 +608,10 @@ class SysPathOutside(PythonFact):
 
     expression: str = doc("The path expression, shortened to 120 characters.")
     resolved: str = doc("The path it resolves to, relative to the project root (`../common`).")
+    inside: tuple[str, ...] = doc("Directories inside the project the entry may name instead: where a working-directory-"
+                                  "relative entry lands from the script's own directory (`utils/` + `../apps`), and what "
+                                  "an existence test around it falls back to (`elif os.path.exists(\"./apps\")`); link "
+                                  "drops the fact when one of them exists.", default=())
 
 
 @kind("python.parity_split")
