@@ -42,3 +42,58 @@ def test_file_anchored_sys_path_entry_records_no_alternative():
     """
     facts = _facts(source, "svc/app.py", "python.sys_path_outside")
     assert [(f.resolved, f.inside) for f in facts] == [("../lib", ())]
+
+
+def test_file_sent_from_its_directory_by_name_is_served():
+    source = """
+        from flask import Flask, send_from_directory
+
+        app = Flask(__name__)
+
+        @app.get("/export/<name>")
+        def export(name):
+            with open("web/control/tmp/" + name, "w") as out:
+                out.write(name)
+            return send_from_directory("control/tmp", name)
+
+        @app.get("/other/<name>")
+        def other(name):
+            with open("web/exports/" + name, "w") as out:
+                out.write(name)
+            return send_from_directory("control/tmp", name)
+    """
+    facts = _facts(source, "web/views.py", "python.file_write")
+    assert [(f.function, f.served) for f in facts] == [("export", True), ("other", False)]
+
+
+def test_file_under_a_temporary_directory_handed_on_is_consumed_unless_a_class_records_it():
+    source = """
+        from flask import Flask, request
+        from web.models import Hashfile
+        from web.loader import load
+
+        app = Flask(__name__)
+
+        @app.post("/a")
+        def scratch():
+            path = "web/tmp/upload.txt"
+            with open(path, "w") as out:
+                out.write(request.form["x"])
+            load(path)
+
+        @app.post("/b")
+        def kept():
+            path = "web/tmp/upload.txt"
+            with open(path, "w") as out:
+                out.write(request.form["x"])
+            Hashfile(path=path)
+
+        @app.post("/c")
+        def not_temporary():
+            path = "web/data/upload.txt"
+            with open(path, "w") as out:
+                out.write(request.form["x"])
+            load(path)
+    """
+    facts = _facts(source, "web/views.py", "python.file_write")
+    assert [(f.function, f.consumed) for f in facts] == [("scratch", "`load()`"), ("kept", ""), ("not_temporary", "")]

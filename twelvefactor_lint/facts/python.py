@@ -318,6 +318,9 @@ class FileWrite(PythonSiteFact):
     served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
                        "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
                        default=False)
+    consumed: str = doc("For a file written under a directory named for temporary files (`control/tmp/`), the call of "
+                        "the same function that reads it back after the write (`import_hashes(path)`): a scratch file "
+                        "made and used within one request or job; `\"\"`: none.", default="")
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")
