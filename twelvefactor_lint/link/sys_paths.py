@@ -20,7 +20,7 @@ def link(facts: list[Fact], files_under: Callable[[str], list[str]]) -> list[Fac
 
     def present(directory: str) -> bool:
         if directory not in known:
-            known[directory] = directory not in {"", "."} and bool(files_under(directory))
+            known[directory] = bool(files_under(directory))  # `.`: the project root itself
         return known[directory]
 
     return [fact for fact in facts
