@@ -97,3 +97,55 @@ def test_file_under_a_temporary_directory_handed_on_is_consumed_unless_a_class_r
     """
     facts = _facts(source, "web/views.py", "python.file_write")
     assert [(f.function, f.consumed) for f in facts] == [("scratch", "`load()`"), ("kept", ""), ("not_temporary", "")]
+
+
+def test_file_handlers_of_one_setup_are_one_fact_with_the_others_as_places():
+    source = """
+        import logging
+
+        def setup(log_dir):
+            activity = logging.FileHandler(log_dir + "/activity.log")
+            errors = logging.FileHandler(log_dir + "/error.log")
+            logging.getLogger().addHandler(activity)
+            logging.getLogger().addHandler(errors)
+
+        def other():
+            logging.getLogger("x").addHandler(logging.FileHandler("x.log"))
+    """
+    facts = _facts(source, "app/logs.py", "python.log_file_sink")
+    assert [(f.line, f.others, f.places) for f in facts] == [
+        (5, "1 more in this file: line 6", (("app/logs.py", 6, 14),)),
+        (11, "", ()),
+    ]
+
+
+def test_a_file_appended_per_task_id_is_task_output_not_a_log():
+    source = """
+        def get_task_log_path(task_id):
+            return "data/tasks/" + task_id + ".log"
+
+        class TaskFileHandler:
+            def handle_task_start(self, task_id):
+                log_path = get_task_log_path(task_id)
+                self.f = open(log_path, "a")
+
+            def open_ansible_log(self):
+                self.ansible_log = open(get_task_log_path(self.ansible_task_id), "a")
+
+            def write_access(self, line):
+                with open("logs/access.log", "a") as log:
+                    log.write(line)
+    """
+    facts = _facts(source, "app/tasklog.py", "python.log_file_sink")
+    assert [f.line for f in facts] == [14]
+
+
+def test_fix_rewrites_every_file_handler_of_one_setup(tmp_path):
+    from fixing import fixed
+
+    code = ("import logging\n\n\ndef setup(log_dir):\n"
+            "    logging.getLogger().addHandler(logging.FileHandler(log_dir + '/a.log'))\n"
+            "    logging.getLogger().addHandler(logging.FileHandler(log_dir + '/b.log').setLevel(40))\n")
+    after = fixed(tmp_path, {"app/logs.py": code}, "TF1101")["app/logs.py"].decode()
+    assert "FileHandler" not in after.replace("StreamHandler", "")
+    assert after.count("logging.StreamHandler(sys.stdout)") == 2

@@ -453,6 +453,10 @@ class LogFileSink(PythonFact):
                         default="")
     config: str = doc("For a dictConfig handler, the logging config it belongs to (`LOGGING`, `dictConfig({...})`): "
                       "its file handlers are one decision; `\"\"` for a handler, sink or redirect in code.", default="")
+    others: str = doc("The other file handlers of the same setup in code (one function, or the module body), folded into "
+                      "this one: `1 more in this file: line 75`; `\"\"`: none.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("Those handlers as (path, line, column): the finding's related "
+                                                   "locations (`--fix` rewrites them too).", default=())
 
 
 @kind("python.url_route")
