@@ -215,7 +215,8 @@ def test_json_paths_are_relative_to_the_root_with_slashes(tmp_path, monkeypatch)
 
 
 def test_json_findings_are_sorted(tmp_path):
-    two_sinks = 'import logging\nh = [logging.FileHandler("a.log"), logging.FileHandler("b.log")]\n'
+    # a handler and a log appended by hand: two findings on one line (two handlers of one setup would be one)
+    two_sinks = 'import logging\nh = [logging.FileHandler("a.log"), open("b.log", "a")]\n'
     write_tree(tmp_path, {
         "b.py": two_sinks, "a/z.py": two_sinks, "a.py": two_sinks, "a-b.py": "(\n", "zz/app.py": STATEFUL["shop/app.py"],
         "Dockerfile": "FROM python:3.12\nCMD gunicorn a:b\nCMD supervisord\n",

@@ -318,6 +318,9 @@ class FileWrite(PythonSiteFact):
     served: bool = doc("The same function reads the file back or answers with it (`open(p)` to read, `send_file(p)`, "
                        "`FileResponse(p)`): a scratch file made for this response (with `others`: all of them are).",
                        default=False)
+    consumed: str = doc("For a file written under a directory named for temporary files (`control/tmp/`), the call of "
+                        "the same function that reads it back after the write (`import_hashes(path)`): a scratch file "
+                        "made and used within one request or job; `\"\"`: none.", default="")
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")
@@ -453,6 +456,10 @@ class LogFileSink(PythonFact):
                         default="")
     config: str = doc("For a dictConfig handler, the logging config it belongs to (`LOGGING`, `dictConfig({...})`): "
                       "its file handlers are one decision; `\"\"` for a handler, sink or redirect in code.", default="")
+    others: str = doc("The other file handlers of the same setup in code (one function, or the module body), folded into "
+                      "this one: `1 more in this file: line 75`; `\"\"`: none.", default="")
+    places: tuple[tuple[str, int, int], ...] = doc("Those handlers as (path, line, column): the finding's related "
+                                                   "locations (`--fix` rewrites them too).", default=())
 
 
 @kind("python.url_route")
@@ -614,6 +621,10 @@ class SysPathOutside(PythonFact):
 
     expression: str = doc("The path expression, shortened to 120 characters.")
     resolved: str = doc("The path it resolves to, relative to the project root (`../common`).")
+    inside: tuple[str, ...] = doc("Directories inside the project the entry may name instead: where a working-directory-"
+                                  "relative entry lands from the script's own directory (`utils/` + `../apps`), and what "
+                                  "an existence test around it falls back to (`elif os.path.exists(\"./apps\")`); link "
+                                  "drops the fact when one of them exists.", default=())
 
 
 @kind("python.parity_split")

@@ -24,8 +24,10 @@ def fix_python(data: bytes, findings: Sequence[Finding]) -> tuple[bytes, tuple[F
         return data, ()
     positions = wrapper.resolve(PositionProvider)
     by_span: dict[tuple[int, int, int, int], list[cst.CSTNode]] = defaultdict(list)
+    by_start: dict[tuple[int, int], list[tuple[tuple[int, int], cst.CSTNode]]] = defaultdict(list)
     for node, where in positions.items():
         by_span[(where.start.line, where.start.column, where.end.line, where.end.column)].append(node)
+        by_start[(where.start.line, where.start.column)].append(((where.end.line, where.end.column), node))
     module = wrapper.module
     context = Site.context(module, wrapper.resolve(ParentNodeProvider))
     lines = _LINE_BREAK.split(module.code)
@@ -33,23 +35,36 @@ def fix_python(data: bytes, findings: Sequence[Finding]) -> tuple[bytes, tuple[F
     for finding in findings:
         make = EDITS.get(finding.rule)
         edit = make(context.at(by_span.get(_char_span(finding, lines), []))) if make else None
-        if edit is not None:
-            chosen.append((finding, edit))
+        if edit is None or make is None:
+            continue
+        chosen.append((finding, edit))
+        for place in finding.related:  # the others a finding stands for (one logging setup's file handlers)
+            if place.path != finding.path:
+                continue
+            start = (place.line, _char_column(lines, place.line, place.column))
+            # the innermost node starting there first: `FileHandler(p)` before `FileHandler(p).setLevel(...)`
+            for _, node in sorted(by_start.get(start, []), key=lambda pair: pair[0]):
+                if (other := make(context.at([node]))) is not None:
+                    chosen.append((finding, other))
+                    break
     chosen = _unambiguous(chosen, module)
     if not chosen:
         return data, ()
     fixed = module.visit(_Replace({id(edit.target): edit.replacement for _, edit in chosen}))
     fixed = ensure_imports(drop_imports_left_unused(module, fixed), {name for _, edit in chosen for name in edit.imports})
-    return fixed.bytes, tuple(finding for finding, _ in chosen)
+    return fixed.bytes, tuple(dict.fromkeys(finding for finding, _ in chosen))
+
+
+def _char_column(lines: list[str], line: int, byte_column: int) -> int:
+    """A column in libcst's terms: characters from 0, where `ast` counts UTF-8 bytes from 1."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text.encode("utf-8")[: byte_column - 1].decode("utf-8", "replace"))
 
 
 def _char_span(finding: Finding, lines: list[str]) -> tuple[int, int, int, int]:
-    """The finding's span in libcst's terms: columns count characters from 0, where `ast` counts UTF-8 bytes from 1."""
-    def column(line: int, byte_column: int) -> int:
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return len(text.encode("utf-8")[: byte_column - 1].decode("utf-8", "replace"))
-
-    return finding.line, column(finding.line, finding.column), finding.end_line, column(finding.end_line, finding.end_column)
+    """The finding's span in libcst's terms."""
+    return (finding.line, _char_column(lines, finding.line, finding.column), finding.end_line,
+            _char_column(lines, finding.end_line, finding.end_column))
 
 
 def _unambiguous(chosen: list[tuple[Finding, Edit]], module: cst.Module) -> list[tuple[Finding, Edit]]:

@@ -12,7 +12,7 @@ from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.compose import Scaled
 from twelvefactor_lint.facts.process import ProcessFact
-from twelvefactor_lint.facts.python import UNREACHED, FileWrite, PythonFact, StateWrite
+from twelvefactor_lint.facts.python import UNREACHED, FileWrite, LogFileSink, PythonFact, StateWrite
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
 from twelvefactor_lint.judge.headline import headline
@@ -94,8 +94,8 @@ def _started_by(fact: Fact) -> tuple[str, int] | None:
 
 def _related(fact: Fact) -> tuple[Related, ...]:
     """The other places a fact stands for: what link rolled up, the bookkeeping folded into a state write, or the
-    rename that moves a written file into place."""
-    places = fact.places if isinstance(fact, (RolledUp, StateWrite, FileWrite)) else ()
+    rename that moves a written file into place, the other file handlers of one logging setup."""
+    places = fact.places if isinstance(fact, (RolledUp, StateWrite, FileWrite, LogFileSink)) else ()
     return tuple(Related(path, line, column) for path, line, column in places)
 
 

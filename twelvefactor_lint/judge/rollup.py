@@ -3,8 +3,9 @@
 Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
 password (three or more of one kind about one subject in a file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
-other directories, are one thing to fix; so is one secret variable read alike in several modules; so are several
-findings of one rule on one line of a deploy file (`npm install && npm run build` in one compose `command:`).
+other directories, are one thing to fix; so is one secret variable read alike in several modules, or one `sys.path`
+entry several scripts add; so are several findings of one rule on one line of a deploy file (`npm install && npm run
+build` in one compose `command:`).
 Findings `--fix` can fix are never folded: the fixer edits each place it is told about. The first occurrence
 (across files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
 judgments keep matching; its message ends with "and N more" and the other locations, and its `related` keeps every
@@ -52,6 +53,10 @@ _ONE_QUEUE = {"TF612"}
 """Rules about work a module detaches from its handlers: the same mechanism twice in one file (a `threading.Thread`
 started by the build handler and again by the rebuild handler) is one decision, that module's jobs going to a queue a
 worker serves, reported on the first with the other as related."""
+_ONE_ENTRY = {"TF101"}
+"""Rules about one entry of the code's search path: the same `sys.path` entry, resolved alike, added by many scripts
+(ten admin scripts each inserting `"../shared"`) is one decision (package the shared code), reported on the shortest
+path with the other scripts related."""
 _ONE_HABIT = {"TF803"}
 """Rules about a habit of a whole file: `container_name` on the app and on the worker of one compose file is one
 habit to drop, reported on the first with the other as related."""
@@ -101,9 +106,10 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
     for finding, said, template in within:  # what it said before the note naming its other lines: variants fold alike
         one_variable = finding.rule in _ONE_VARIABLE and _about(finding) != "" and not finding.fixable
         key = ("variable", finding.rule, finding.severity, template, _about(finding)) if one_variable else (
+            "entry", finding.rule, finding.severity, said) if finding.rule in _ONE_ENTRY and not finding.fixable else (
             finding.rule, finding.severity, said)
         across.setdefault(key, []).append(finding)
-    return [f for key, same in across.items() for group in ([same] if key[0] == "variable" else _alternatives(same))
+    return [f for key, same in across.items() for group in ([same] if key[0] in {"variable", "entry"} else _alternatives(same))
             for f in ([_folded(sorted(group, key=_at_import_first if key[0] == "variable" else _primary_first),
                                "in other files", lambda f: f"{f.path}:{f.line}")]
                       if len({f.path for f in group}) == len(group) else group)]

@@ -16,7 +16,8 @@
    ships only as a template (`deploy_config`); whether anything uses Django's default cache or a Channels layer
    (`unused_backends`); a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`
-   nothing reads (`daemons`).
+   nothing reads (`daemons`); `sys.path` entries that name the project's own directories once read from the script's
+   own directory (`sys_paths`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -46,6 +47,7 @@ from twelvefactor_lint.link import (
     replicas,
     start_calls,
     start_chains,
+    sys_paths,
     unused_backends,
 )
 from twelvefactor_lint.link.start_chains import FileRequest, ProjectFiles
@@ -69,6 +71,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()))
+    facts = sys_paths.link(facts, lambda rel: files.files_under(rel))  # listed only for an entry that needs it
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())
     facts = dependencies.link(facts, files.paths(), reached)

@@ -134,7 +134,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     if might_have_datastore(text):
         facts += datastore_facts(names, contexts, path)
     facts += import_facts(tree, index, path)
-    facts += sys_path_facts(index.calls, path)
+    facts += sys_path_facts(index.calls, path, index.ifs)
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line))))

@@ -11,6 +11,8 @@ werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand
 the same function answers with (`send_file(p)`, `FileResponse(p)`, or returns what `open(p).read()` gave) is
 `served`: made for this response, a scratch file left behind rather than data other requests need. Reading it back
 for anything else (a check, a later branch loading it) says nothing of the kind.
+A file the function writes under a directory named for temporary files (`hashview/control/tmp/`) and then hands to a
+call of its own (`import_hashfile(path)`, `validate(path)`) is `consumed`: made and used within the request, not data.
 A path the function deletes again is scratch space too — unless only a branch deletes it and another handler of the
 module reads files from the same place: then it is data kept between requests.
 """
@@ -69,11 +71,34 @@ class _Function:
         """Those it deletes outside an `if` branch or `except` handler: on every path through the function."""
         self.sent = [self.text(path) for path in _sent_paths(function)]
         """What the paths of the files the function answers with are built from (`_sent_paths`)."""
+        self.sent_from = list(_sent_from_directories(function))
+        """(directory, file name) of the `send_from_directory(directory, name)` calls."""
+        self.calls = [n for n in walk(function) if isinstance(n, ast.Call)]
 
     def serves(self, target: ast.expr) -> bool:
-        """Whether the function answers with the file it writes at `target` (or one built on it)."""
+        """Whether the function answers with the file it writes at `target` (or one built on it): its path, or its
+        directory and name given apart (`send_from_directory("control/tmp", name)` after writing
+        `"hashview/control/tmp/" + name`)."""
         written = re.compile(r"(?<![\w.])" + re.escape(ast.unparse(target)) + r"(?!\w)")
-        return any(written.search(text) for text in self.sent)
+        if any(written.search(text) for text in self.sent):
+            return True
+        parts = _split(target)
+        return parts is not None and any(ast.unparse(name) == parts[1] and _same_directory(directory, parts[0])
+                                         for directory, name in self.sent_from)
+
+    def consumer(self, target: ast.expr, line: int) -> str:
+        """The first call after `line` handing the written path on (`validate(path)`, `load(path=path)`), not a class
+        (`Hashfile(path=path)` records where it is: kept data) nor another write: `` `validate()` ``, else `""`."""
+        text = ast.unparse(target)
+        for call in sorted(self.calls, key=lambda c: (c.lineno, c.col_offset)):
+            if call.lineno <= line or not isinstance(call.func, (ast.Name, ast.Attribute)):
+                continue
+            name = last_name(call.func) or ""
+            if not name or name[0].isupper() or name in _NOT_READERS:
+                continue
+            if any(ast.unparse(a) == text for a in [*call.args, *(k.value for k in call.keywords)]):
+                return f"`{name}()`"
+        return ""
 
     def text(self, node: ast.expr, depth: int = 0) -> str:
         """The expression's source with local names expanded (two levels), for provenance tests."""
@@ -141,6 +166,51 @@ def _sent_paths(function: Function):
                         and opened.args and _writing_mode(opened) is None and isinstance(item.optional_vars, ast.Name) \
                         and _read_into(node, item.optional_vars.id) & returned:
                     yield opened.args[0]
+
+
+def _sent_from_directories(function: Function) -> Iterator[tuple[ast.expr, ast.expr]]:
+    for node in walk(function):
+        if isinstance(node, ast.Call) and len(node.args) >= 2 and last_name(node.func) == "send_from_directory":
+            yield node.args[0], node.args[1]
+
+
+def _split(target: ast.expr) -> tuple[ast.expr, str] | None:
+    """(directory, the file name's source) of a path joined from the two: `d + name`, `os.path.join(d, name)`,
+    `Path(d) / name`."""
+    if isinstance(target, ast.BinOp) and isinstance(target.op, (ast.Add, ast.Div)):
+        return target.left, ast.unparse(target.right)
+    if isinstance(target, ast.Call) and last_name(target.func) == "join" and len(target.args) == 2:
+        return target.args[0], ast.unparse(target.args[1])
+    return None
+
+
+def _same_directory(sent: ast.expr, written: ast.expr) -> bool:
+    """The directory a file is sent from is the one it was written to: the same expression, or one literal ending
+    the other (`"control/tmp"` sent relative to the app's folder, `"hashview/control/tmp/"` written from the root)."""
+    if ast.unparse(sent) == ast.unparse(written):
+        return True
+    if not all(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in (sent, written)):
+        return False
+    short, long = (str(n.value).strip("/").removeprefix("./") for n in (sent, written))  # type: ignore[attr-defined]
+    return bool(short) and (long == short or long.endswith("/" + short))
+
+
+_NOT_READERS = {"remove", "unlink", "rmtree", "write", "close", "join", "exists", "isfile", "basename", "dirname",
+                "print", "str", "len", "format", "append"}
+"""Calls that take a path without reading the file: deleting it, building on the path, logging it."""
+_TEMPORARY_DIR = re.compile(r"(?i)^(tmp|temp|scratch)$")
+
+
+def _under_temporary_dir(node: ast.expr, function: _Function, names: Names) -> bool:
+    """A path joined onto a literal naming a directory for temporary files (`"hashview/control/tmp/"`, `"temp"`),
+    not a file that happens to be called so (`"tmp.txt"`)."""
+    for root in _roots(node, function, names, 0):
+        if isinstance(root, ast.Constant) and isinstance(root.value, str):
+            parts = root.value.split("/")
+            directories = parts[:-1] if "." in parts[-1] else parts  # `"tmp/export.csv"` names a file in `tmp`
+            if any(_TEMPORARY_DIR.match(part) for part in directories):
+                return True
+    return False
 
 
 def _read_into(block: ast.With | ast.AsyncWith, handle: str) -> set[str]:
@@ -349,9 +419,11 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         upload = upload or _writes_upload(site, function)
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
+        consumed = "" if upload or not _under_temporary_dir(target, function, names) else function.consumer(
+            target, site.node.end_lineno or site.node.lineno)
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
-                             served=not upload and function.serves(target)))
+                             served=not upload and function.serves(target), consumed=consumed))
         if api in _MOVES and not upload:
             moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
     return _one_per_handler(_into_uploads(_moved_into_place(facts, moves)))
@@ -420,7 +492,8 @@ def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:
     for function, rest in others.items():
         first = kept[firsts[function]]
         kept[firsts[function]] = replace(first, others=", ".join(f"`{f.target}` (line {f.line})" for f in rest),
-                                         served=first.served and all(f.served for f in rest))
+                                         served=first.served and all(f.served for f in rest),
+                                         consumed=first.consumed if all(f.consumed for f in rest) else "")
     return kept
 
 

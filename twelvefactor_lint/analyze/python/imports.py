@@ -178,23 +178,66 @@ def _static_path(node: ast.expr, here: str) -> str | None:
     return None
 
 
-def sys_path_facts(index_calls: list[Site[ast.Call]], path: str) -> list[SysPathOutside]:
+def _sys_path_entry(call: ast.Call) -> ast.expr | None:
+    """The entry `sys.path.append/insert(...)` adds, else None."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in {"append", "insert"} and ast.unparse(func.value) == "sys.path"):
+        return None
+    return call.args[-1] if call.args else None
+
+
+def _from_script(entry: ast.expr, path: str) -> str | None:
+    """Where a working-directory-relative entry (`"../apps"`, `"./apps"`) lands when the script runs from its own
+    directory (`utils/` + `../apps` = `apps`), if that is inside the project; None for any other entry."""
+    if not (isinstance(entry, ast.Constant) and isinstance(entry.value, str)) or entry.value.startswith("/"):
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), entry.value))
+    return None if resolved == ".." or resolved.startswith("../") else resolved
+
+
+def _alternatives(call: ast.Call, ifs: list[ast.If], path: str) -> list[str]:
+    """In-project directories the other branches of an existence test around the call add instead (`if
+    os.path.exists("../apps"): sys.path.insert(0, "../apps")` / `elif os.path.exists("./apps"): sys.path.insert(0,
+    "./apps")`): the code looks for its own directory from wherever it is run."""
+    found: list[str] = []
+    for statement in ifs:
+        tested = {ast.unparse(n.args[0]) for n in walk(statement.test) if isinstance(n, ast.Call) and n.args
+                  and isinstance(n.func, (ast.Attribute, ast.Name))
+                  and (n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id) in {"exists", "isdir"}}
+        entry = _sys_path_entry(call)
+        if entry is None or ast.unparse(entry) not in tested \
+                or not any(n is call for s in statement.body for n in walk(s)):
+            continue
+        for other in (n for s in statement.orelse for n in walk(s) if isinstance(n, ast.Call)):
+            added = _sys_path_entry(other)
+            if isinstance(added, ast.Constant) and isinstance(added.value, str) and not added.value.startswith("/"):
+                from_root = posixpath.normpath(added.value)
+                if not (from_root == ".." or from_root.startswith("../")):
+                    found.append(from_root)
+                if (here := _from_script(added, path)) is not None:
+                    found.append(here)
+    return found
+
+
+def sys_path_facts(index_calls: list[Site[ast.Call]], path: str, ifs: list[ast.If] | None = None) -> list[SysPathOutside]:
     """`sys.path.append/insert(...)` of a directory outside the project root: code from another checkout
-    (a sibling repository, a shared folder) is imported at run time instead of installed as a package."""
+    (a sibling repository, a shared folder) is imported at run time instead of installed as a package. A
+    working-directory-relative entry also records where it lands from the script's own directory, and the
+    in-project directories an existence test falls back to (`inside`): link drops the fact when one exists."""
     facts = []
     for site in index_calls:
         call = site.node
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and func.attr in {"append", "insert"} and ast.unparse(func.value) == "sys.path"):
+        argument = _sys_path_entry(call)
+        if argument is None:
             continue
-        if not call.args:
-            continue
-        argument = call.args[-1]
         target = _static_path(argument, path)
         if target is None:
             continue
         resolved = posixpath.normpath(target)
         if resolved == ".." or resolved.startswith("../"):
+            inside = [here] if (here := _from_script(argument, path)) is not None else []
+            inside += _alternatives(call, ifs or [], path)
             facts.append(SysPathOutside(path, call.lineno, call.col_offset + 1, expression=ast.unparse(argument)[:120],
-                                        resolved=resolved, anchor=f"sys.path:{resolved}"))
+                                        resolved=resolved, inside=tuple(dict.fromkeys(inside)),
+                                        anchor=f"sys.path:{resolved}"))
     return facts

@@ -5,6 +5,11 @@ dictConfig-shaped dicts (Django `LOGGING`, `dictConfig({...})`), loguru file sin
 `sys.stdout`/`sys.stderr` redirected into a file, and a log-named file opened for append
 (`open("access.log", "a")`: logs written without `logging`). Targets that are the standard
 streams (`/dev/stdout`, `/proc/self/fd/1`, ...) or `os.devnull` are not files and are ignored.
+
+The file handlers one setup adds in code (one function, or the module body: `activity.log` and `error.log` of one
+logger; rotating ones apart from the others) are one decision: the first speaks for the others (`others`, `places`).
+A file opened for append at a path made from a task's or job's id (`open(get_task_log_path(task_id), "a")`) is that
+run's output, kept for the users who read it back, not the process's event stream: not a sink.
 """
 
 from __future__ import annotations
@@ -216,9 +221,51 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
                and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
     sinks = [(site, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
-             for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)]
+             for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
+             if not (fact.api.startswith("`open(") and _per_run(site))]
     guards = _guards(tree) if sinks else []
-    return facts + [_guarded(fact, site, guards, index) for site, fact in sinks]
+    return facts + _one_per_setup([(site, _guarded(fact, site, guards, index)) for site, fact in sinks])
+
+
+_RUN_ID = re.compile(r"(?i)(?:^|_)(?:task|job|run|execution|build)_?id$")
+"""A name holding one run's id (`task_id`, `self.ansible_task_id`, `jobId`)."""
+
+
+def _per_run(site: Site[ast.Call]) -> bool:
+    """The file opened is made from a task's or job's id, directly or through a local name assigned in the same
+    function (`log_path = get_celery_task_log_path(task_id)`): one file per run, that run's output."""
+    target = _argument(site.node, 0, "file")
+    if target is None:
+        return False
+    expressions = [target]
+    if isinstance(target, ast.Name) and site.function is not None:
+        expressions += [n.value for n in walk(site.function) if isinstance(n, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == target.id for t in n.targets)]
+    return any(isinstance(n, (ast.Name, ast.Attribute)) and _RUN_ID.search(n.id if isinstance(n, ast.Name) else n.attr)
+               for expression in expressions for n in walk(expression))
+
+
+def _one_per_setup(sinks: list[tuple[Site[ast.Call], LogFileSink]]) -> list[LogFileSink]:
+    """The file handlers (not dictConfig handlers, redirects or files appended by hand) one function or the module
+    body adds under the same condition, folded into the first: one logging setup, one decision. Handlers that rotate
+    their files and ones that do not stay apart (TF1102 judges the rotation), and so do loguru sinks beside the
+    stdlib's."""
+    firsts: dict[tuple[int, str, bool, bool], int] = {}
+    kept: list[LogFileSink] = []
+    rest: dict[int, list[LogFileSink]] = {}
+    for site, fact in sinks:
+        key = (id(site.function), fact.condition, bool(fact.rotation), fact.api.startswith("loguru"))
+        if fact.config or fact.api.startswith("`open(") or key not in firsts:
+            if not (fact.config or fact.api.startswith("`open(")):
+                firsts[key] = len(kept)
+            kept.append(fact)
+        else:
+            rest.setdefault(firsts[key], []).append(fact)
+    for at, others in rest.items():
+        lines = ", ".join(f"line {f.line}" for f in others)
+        kept[at] = replace(kept[at], others=f"{len(others)} more in this file: {lines}",
+                           places=tuple((f.path, f.line, f.column) for f in others))
+    return kept
 
 
 _Position = tuple[int, int]
