@@ -194,3 +194,30 @@ def test_the_other_services_of_a_stack_with_a_development_service_stay_judged(li
                    "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"}, select=("TF609", "TF804"))
     assert sorted((f.path, f.rule, f.severity) for f in result.findings) == [
         ("docker-compose.yml", "TF804", "warning"), ("startup.sh", "TF609", "info")]
+
+
+_DEV_BUILDER = """\
+services:
+  {name}:
+    build:
+      context: .
+      dockerfile: Dockerfile
+    command: bash
+{more}"""
+
+
+@pytest.mark.parametrize("name, more, dockerfiles, severity", [
+    ("romm-dev", "", ("docker/Dockerfile",), "info"),  # production's image is docker/Dockerfile
+    ("web", "", ("docker/Dockerfile",), "error"),  # a plain service: it may be the image production runs
+    ("romm-dev", "", (), "error"),  # the only image there is: production may run it too
+    ("romm-dev", "  web:\n    build: .\n", ("docker/Dockerfile",), "error"),  # a plain service builds it too
+])
+def test_an_image_only_services_named_for_development_build_beside_another_is_the_developers(
+        lint, name, more, dockerfiles, severity):
+    """romm: the root Dockerfile (ENTRYPOINT entrypoint.sh: the backend, rq and the Vite dev server in the
+    background) is built only by the compose service `romm-dev`; production's image is docker/Dockerfile."""
+    files = {"docker-compose.yml": _DEV_BUILDER.format(name=name, more=more), "Dockerfile": _image("entrypoint.sh"),
+             "entrypoint.sh": _PROD_ENTRYPOINT}
+    files |= {path: "FROM python:3.12\nCOPY . .\nCMD [\"gunicorn\", \"app.wsgi\"]\n" for path in dockerfiles}
+    result = lint(files, select=("TF609",))
+    assert [(f.path, f.severity) for f in result.findings] == [("entrypoint.sh", severity)]

@@ -280,6 +280,8 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("mysite/settings/unittests.py", "test"),
     ("project/settings/circleci.py", "test"),  # the settings CI selects, named for the CI service
     ("docker-compose.travis.yml", "test"),
+    ("ops/containers/docker-compose-codebuild.yaml", "test"),  # AWS CodeBuild runs it
+    ("ops/containers/docker-compose-codebuild-selenium.yaml", "test"),
     ("app/jenkins.py", "prod"),  # a module, not settings: a Jenkins client
     ("mysite/settings/devstack.py", "dev"),  # a developer stack (Open edX, OpenStack)
     ("app/config_testing.py", "test"),

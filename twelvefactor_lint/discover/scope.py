@@ -36,10 +36,11 @@ _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
 _DEV_DIRS = {"devproject", "devsite", "devenv"}
-_TEST_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|circleci|travis|jenkins|buildkite|e2e"
-                      r"|integration)(?:$|[._-])", re.IGNORECASE)
+_TEST_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|circleci|travis|jenkins|buildkite|codebuild"
+                      r"|e2e|integration)(?:$|[._-])", re.IGNORECASE)
 """A settings or deploy file named for tests or the CI service that runs them (`settings/circleci.py`,
-`docker-compose.travis.yml`): CI selects it, production never does."""
+`docker-compose.travis.yml`, `docker-compose-codebuild.yaml` for AWS CodeBuild): CI selects it, production never
+does."""
 _TEST_MODULE_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
 _EXAMPLE_WORD = deferred(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}

@@ -505,6 +505,10 @@ class StateWrite(PythonSiteFact):
     own_connection: bool = doc("Every write adds (or removes) the connection the handler serves (`sockets.append(ws)`, "
                                "`ws` its `WebSocket` parameter or its `web.WebSocketResponse()`): a registry of this "
                                "process's open connections, which live where they were accepted.", default=False)
+    waiters: bool = doc("Every write parks a future or an event (`W[k] = loop.create_future()`, `asyncio.Event()`, "
+                        "a tuple carrying one) or removes an entry: a registry of waiters that a later request or a "
+                        "callback completes, live objects of this process that no shared store could hold.",
+                        default=False)
     probe: bool = doc("The handler is a health or readiness probe (`readiness()`): what it keeps answers for its own "
                       "process by design.", default=False)
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "

@@ -19,8 +19,10 @@
   doubt (`dev_image`, with a `condition` that says why), and so is what it bakes in (an `ENV` secret) — unless a Kubernetes
   manifest or Helm chart of the project deploys it (a workload running the project's image). It is the
   developers' image beyond doubt when a stack tags it for development (`image: local/nyaa:devel`), its own ENV
-  selects a development settings module (`DJANGO_SETTINGS_MODULE=app.settings.dev`), or the
-  project names another Dockerfile for production (`docker/prod/Dockerfile`), or when its header comment says
+  selects a development settings module (`DJANGO_SETTINGS_MODULE=app.settings.dev`), the
+  project names another Dockerfile for production (`docker/prod/Dockerfile`), or only services named for development
+  (`romm-dev`, a `docker-compose.dev.yml`) build it while another image of the project no development stack builds
+  is production's, or when its header comment says
   so: then its facts, those of the scripts it starts and, when it and its stack have a directory of their own
   (`.docker/`), those of the files beside them are development (`dev_only`).
 """
@@ -33,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
-from twelvefactor_lint.devprod import names_prod_file, selects_development
+from twelvefactor_lint.devprod import names_dev_service, names_prod_file, selects_development
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, InService
@@ -190,14 +192,26 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
     only development stacks build that a stack tags for development (`image: local/nyaa:devel`), whose own ENV
     selects a development settings module (`DJANGO_SETTINGS_MODULE=app.settings.dev`) or beside which the project
     names another Dockerfile for production (`docker/prod/Dockerfile`, `Dockerfile.prod`): the production image is
-    that one. (A development stack may also build and override the only image there is, and an image that runs
+    that one, or when only services named for development build it (`romm-dev`, a `docker-compose.dev.yml`) and the
+    project has another image no development stack builds (`docker/Dockerfile`): production's image is that one.
+    (A development stack may also build and override the only image there is, and an image that runs
     `manage.py runserver` may be the only one a project deploys: a doubt.)"""
     production = {f.path for f in final_stages if any(names_prod_file(part) for part in f.path.split("/"))}
     for_development = {f.path for f in facts
                        if isinstance(f, SettingsModule) and selects_development("DJANGO_SETTINGS_MODULE", f.module)}
+    # images of their own that no development stack builds: what production runs when the developers' is named so
+    others = {f.path for f in final_stages if not f.dev_only} - set(development)
     return {f.path for f in final_stages if f.dev_only} | {
         dockerfile for dockerfile, stacks in development.items()
-        if any(s.dev_tag for s in stacks) or dockerfile in for_development or production - {dockerfile}}
+        if any(s.dev_tag for s in stacks) or dockerfile in for_development or production - {dockerfile}
+        or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
+
+
+def _named_for_development(service: ComposeService) -> bool:
+    """A compose service named for development (`romm-dev`, `web-dev`) or defined in a compose file so named
+    (`docker-compose.dev.yml`, `dev/docker-compose.yml`): its developers say what it is for, where a live-reload
+    mount only suggests it."""
+    return names_dev_service(service.service) or classify(service.path) == DEV
 
 
 def _stack_directories(developers: set[str], services: list[ComposeService], dockerfiles: list[str]) -> set[str]:

@@ -682,6 +682,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
         grouped: dict[str, list[Write]] = {}
         own = {id(node.targets[0] if isinstance(node, ast.Assign) else node) for node in state.nodes
                if _registers_own_connection(node, state)}
+        own_waiters = {id(node.targets[0] if isinstance(node, ast.Assign) else node) for node in state.nodes
+                       if _parks_waiter(node, state)}
         for write in _writes(state):
             if handler.framework == THREAD and write[1].container == "module global":
                 continue  # a thread publishing a handle it made (`global _loop; _loop = new_event_loop()`)
@@ -690,7 +692,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
             if write[1].name in observed and write[2] in _SCALAR_WRITES:
                 continue  # a number a metrics callback reports for this process (in-flight requests per worker)
             grouped.setdefault(write[1].name, []).append(write)
-        facts += _handler_facts(path, handler, module, grouped, own)
+        facts += _handler_facts(path, handler, module, grouped, own, own_waiters)
     return facts
 
 
@@ -720,8 +722,38 @@ def _registers_own_connection(node: ast.AST, state: _FunctionState) -> bool:
     return isinstance(source, ast.Call) and bool(_CONNECTIONS.match(last_name(source.func)))
 
 
+_WAITERS = frozenset({"asyncio.Future", "asyncio.Event", "asyncio.futures.Future", "threading.Event",
+                      "concurrent.futures.Future", "tornado.concurrent.Future", "trio.Event", "anyio.Event"})
+"""What a handler parks for a later request or callback to complete: a future or an event of this process."""
+
+
+def _parks_waiter(node: ast.AST, state: _FunctionState) -> bool:
+    """`WAITERS[k] = loop.create_future()` (or `(req, fut)`, `fut` a local made so; `.append()`, `.add()`,
+    `.setdefault(k, v)` alike): the stored value is, or carries, a future or an event that another request or a
+    callback completes. Such an entry is a live object of this event loop or process, not data a store could hold."""
+    values: list[ast.expr] = []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"append", "add",
+                                                                                                  "setdefault"}:
+        values = node.args[1:] if node.func.attr == "setdefault" else node.args[:1]
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+        values = [node.value]
+    return any(_is_waiter(part, state) for value in values
+               for part in (value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]))
+
+
+def _is_waiter(value: ast.expr, state: _FunctionState) -> bool:
+    if isinstance(value, ast.Name):
+        source = state.sources.get(value.id)
+        return source is not None and not isinstance(source, ast.Name) and _is_waiter(source, state)
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    return isinstance(func, ast.Attribute) and func.attr == "create_future" \
+        or state.module.names.qualify(func) in _WAITERS
+
+
 def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[str, list[Write]],
-                   own: set[int]) -> list[PythonFact]:
+                   own: set[int], waiting: set[int] | frozenset[int] = frozenset()) -> list[PythonFact]:
     """One fact per state the handler writes; beside a registry of live objects (`HOT_POOL`, `browser_sessions`),
     the other state the handler writes is that registry's bookkeeping (`LAST_USED[sig]`, `USAGE_COUNT[sig]`, a
     watch-to-session index, a second registry of the same objects): one problem, folded into the first registry's
@@ -729,13 +761,13 @@ def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[s
     ordered = [sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)) for writes in grouped.values()]
     registry = next((writes for writes in ordered if _live(writes[0][1])), None)
     if registry is None:
-        return [_fact(path, handler, writes, module.reads, own) for writes in ordered]
+        return [_fact(path, handler, writes, module.reads, own, waiting) for writes in ordered]
     kept = [writes for writes in ordered if writes is registry or writes[0][1].name.endswith("()")
             or any(key for _, _, _, key, _ in writes)]  # a call of an imported method is link's to resolve
     folded = [writes for writes in ordered if not any(writes is k for k in kept)]
     facts: list[PythonFact] = []
     for writes in kept:
-        fact = _fact(path, handler, writes, module.reads, own)
+        fact = _fact(path, handler, writes, module.reads, own, waiting)
         if writes is registry and folded:
             fact = replace(fact, bookkeeping=", ".join(f"`{_short(w[0][1])}`" for w in folded),
                            places=tuple((path, w.lineno, w.col_offset + 1) for ws in folded for w, *_ in ws),
@@ -854,7 +886,7 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
 
 
 def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
-          own: set[int] | frozenset[int] = frozenset()) -> StateWrite:
+          own: set[int] | frozenset[int] = frozenset(), waiting: set[int] | frozenset[int] = frozenset()) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
     the handler's module reads.
 
@@ -876,6 +908,7 @@ def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
         read_back=short.rsplit(".", 1)[-1] in reads, removals_only=all(_removes(w[2]) for w in writes),
         rebinding=all(w[2] in (_REBINDING, _CLASS_REBINDING) for w in writes),
         own_connection=any(id(w[0]) in own for w in writes) and all(id(w[0]) in own or _removes(w[2]) for w in writes),
+        waiters=any(id(w[0]) in waiting for w in writes) and all(id(w[0]) in waiting or _removes(w[2]) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
         anchor=f"{handler.qualname}:{var.name}",
     )
