@@ -580,6 +580,20 @@ def test_an_image_that_starts_a_datastore_keeps_its_data_on_its_volume(lint, cmd
     assert [(f.line, f.severity) for f in _by_rule(result, "TF616")] == ([(3, "warning")] if reported else [])
 
 
+@pytest.mark.parametrize("image, proxy", [
+    ("mathesar/mathesar-caddy:latest", True),  # the project's own build of its edge proxy, named for it at the end
+    ("acme/ralph-static-nginx:1", True),
+    ("ghostwriter_production_nginx", True),
+    ("bunkerity/bunkerweb-all-in-one:1.6.2", True),  # BunkerWeb, an nginx-based reverse proxy
+    ("nginxproxy/acme-companion:2.4", True),  # the proxy's certificate helper
+    ("acme/shop-httpd:1", False),  # httpd may run the app itself (mod_wsgi)
+    ("acme/caddy-config-api:1", False),  # a word before the end says what the app talks to
+])
+def test_an_image_named_for_an_edge_proxy_at_the_end_is_a_proxy(image, proxy):
+    from twelvefactor_lint.analyze import images
+    assert (images.image_kind(image) == images.PROXY) is proxy
+
+
 _INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.urls"\n'
                    'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n')
 
