@@ -580,6 +580,23 @@ def test_an_image_that_starts_a_datastore_keeps_its_data_on_its_volume(lint, cmd
     assert [(f.line, f.severity) for f in _by_rule(result, "TF616")] == ([(3, "warning")] if reported else [])
 
 
+@pytest.mark.parametrize("target, command, reported", [
+    ("server", "", False),  # the build target starts `chroma run`: the project's own database server
+    ("worker", "", True),  # another target of the same Dockerfile runs the app
+    ("", "", True),  # no target: the final stage, the app
+    ("worker", "chroma run /config.yaml", False),  # the service's own command starts the server
+])
+def test_a_service_built_to_start_a_datastore_server_keeps_the_databases_data(lint, target, command, reported):
+    """chroma: the repository is a database server; its compose service builds the server stage, whose persist
+    directory on a volume is the database's storage, like a postgres data volume."""
+    dockerfile = ('FROM debian:stable-slim AS server\nENTRYPOINT ["dumb-init", "--", "chroma"]\nCMD ["run", "/config.yaml"]\n'
+                  'FROM python:3.12-slim AS worker\nCMD ["python", "-m", "app.worker"]\n')
+    service = "services:\n  server:\n    build:\n      context: .\n" + (f"      target: {target}\n" if target else "")
+    service += (f"    command: {command}\n" if command else "") + "    volumes:\n      - data:/data\nvolumes:\n  data:\n"
+    result = lint({"Dockerfile": dockerfile, "docker-compose.yml": service}, select=("TF616",))
+    assert [f.path for f in _by_rule(result, "TF616")] == (["docker-compose.yml"] if reported else [])
+
+
 @pytest.mark.parametrize("image, proxy", [
     ("mathesar/mathesar-caddy:latest", True),  # the project's own build of its edge proxy, named for it at the end
     ("acme/ralph-static-nginx:1", True),

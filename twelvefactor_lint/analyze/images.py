@@ -98,10 +98,11 @@ def names_backing_service(name: str) -> bool:
 _DATASTORE_SERVERS = frozenset({
     "postgres", "mysqld", "mariadbd", "mongod", "redis-server", "valkey-server", "keydb-server", "memcached",
     "elasticsearch", "opensearch", "minio", "etcd", "clickhouse-server", "influxd", "couchdb", "meilisearch",
-    "typesense-server", "qdrant", "rabbitmq-server", "nats-server", "radicale", "solr",
+    "typesense-server", "qdrant", "rabbitmq-server", "nats-server", "radicale", "solr", "chroma",
 })
-"""Programs that are a datastore (a database, a search index, an object store, a CalDAV/CardDAV store): an image
-that starts one is that backing service, whatever its base."""
+"""Programs that are a datastore (a database, a search index, an object store, a CalDAV/CardDAV store, a vector
+database: `chroma run`): an image that starts one is that backing service, whatever its base, and so is a compose
+service built from it (the project's own build of its database server)."""
 
 
 def datastore_server(program: str) -> str:
