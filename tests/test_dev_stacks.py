@@ -38,6 +38,9 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ("# This configuration file is for the **development** setup.\n", ""),
     ("", "    image: local/site:devel\n"),  # the image it builds is tagged for development
     ("", "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: code_review_dev\n"),  # its database
+    # a service starts a script named for development (Open edX's devstack, a run-dev script)
+    ("", "  catalog:\n    image: edxops/catalog:latest\n    command: /edx/app/catalog/devstack.sh start\n"),
+    ("", "  site:\n    image: acme/site:1\n    entrypoint: [\"sh\", \"-c\", \"./bin/run-dev.sh\"]\n"),
 ])
 def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development(lint, head, extra):
     result = lint({"docker/compose.yaml": _STACK.format(head=head, extra=extra)}, select=("TF1201",))
@@ -67,6 +70,9 @@ def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development
     ("", "    image: site:dev\n    build:\n      target: production\n"),  # the production stage, tagged `dev`
     # Compose Watch is inert under `docker compose up`: the compose file a project deploys may carry it too
     ("", "    develop:\n      watch:\n        - action: sync\n          path: ../src\n          target: /app/src\n"),
+    ("", "  api:\n    image: acme/site:1\n    entrypoint: docker/local/entrypoint.sh\n"),  # a directory's word only
+    ("", "  api:\n    image: acme/site:1\n    command: ./bin/run.sh dev\n"),  # an argument, not the script's name
+    ("", "  api:\n    image: acme/site:1\n    command: ./bin/run-dev-prod.sh\n"),  # named for production too
 ])
 def test_a_compose_file_that_does_not_say_so_stays_judged(lint, head, extra):
     result = lint({"docker/compose.yaml": _STACK.format(head=head, extra=extra)}, select=("TF1201",))

@@ -580,6 +580,37 @@ def test_an_image_that_starts_a_datastore_keeps_its_data_on_its_volume(lint, cmd
     assert [(f.line, f.severity) for f in _by_rule(result, "TF616")] == ([(3, "warning")] if reported else [])
 
 
+@pytest.mark.parametrize("target, command, reported", [
+    ("server", "", False),  # the build target starts `chroma run`: the project's own database server
+    ("worker", "", True),  # another target of the same Dockerfile runs the app
+    ("", "", True),  # no target: the final stage, the app
+    ("worker", "chroma run /config.yaml", False),  # the service's own command starts the server
+])
+def test_a_service_built_to_start_a_datastore_server_keeps_the_databases_data(lint, target, command, reported):
+    """chroma: the repository is a database server; its compose service builds the server stage, whose persist
+    directory on a volume is the database's storage, like a postgres data volume."""
+    dockerfile = ('FROM debian:stable-slim AS server\nENTRYPOINT ["dumb-init", "--", "chroma"]\nCMD ["run", "/config.yaml"]\n'
+                  'FROM python:3.12-slim AS worker\nCMD ["python", "-m", "app.worker"]\n')
+    service = "services:\n  server:\n    build:\n      context: .\n" + (f"      target: {target}\n" if target else "")
+    service += (f"    command: {command}\n" if command else "") + "    volumes:\n      - data:/data\nvolumes:\n  data:\n"
+    result = lint({"Dockerfile": dockerfile, "docker-compose.yml": service}, select=("TF616",))
+    assert [f.path for f in _by_rule(result, "TF616")] == (["docker-compose.yml"] if reported else [])
+
+
+@pytest.mark.parametrize("image, proxy", [
+    ("mathesar/mathesar-caddy:latest", True),  # the project's own build of its edge proxy, named for it at the end
+    ("acme/ralph-static-nginx:1", True),
+    ("ghostwriter_production_nginx", True),
+    ("bunkerity/bunkerweb-all-in-one:1.6.2", True),  # BunkerWeb, an nginx-based reverse proxy
+    ("nginxproxy/acme-companion:2.4", True),  # the proxy's certificate helper
+    ("acme/shop-httpd:1", False),  # httpd may run the app itself (mod_wsgi)
+    ("acme/caddy-config-api:1", False),  # a word before the end says what the app talks to
+])
+def test_an_image_named_for_an_edge_proxy_at_the_end_is_a_proxy(image, proxy):
+    from twelvefactor_lint.analyze import images
+    assert (images.image_kind(image) == images.PROXY) is proxy
+
+
 _INMEMORY_LAYER = ('INSTALLED_APPS = ["daphne", "chat"]\nROOT_URLCONF = "chat.urls"\n'
                    'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n')
 

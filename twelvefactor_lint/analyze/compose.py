@@ -18,7 +18,7 @@ from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.interpolate import literal_default, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
-from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand
+from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand, started_scripts
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.devprod import (
     DEV_WORDS,
@@ -26,6 +26,7 @@ from twelvefactor_lint.devprod import (
     header_says_development,
     is_dev_flag,
     names_dev,
+    names_dev_file,
     names_dev_service,
     names_prod_file,
     selects_development,
@@ -211,6 +212,15 @@ def _declares_development(service: dict) -> bool:
     return any(is_dev_flag(key, debug=False) and value.strip().lower() in {"1", "true", "yes", "on"}
                or selects_development(key, value) or key.upper() in _DATABASE_NAME_KEYS and names_dev(value, ENVIRONMENT_WORDS)
                for key, value in _environment(_field(service, "environment")))
+
+
+def _runs_development_script(service: dict) -> bool:
+    """A service whose command or entrypoint runs a script named for development (`/edx/app/discovery/devstack.sh
+    start`, `./bin/run-dev.sh`, `sh -c "./start_local.sh"`): the developers' start, as a `Dockerfile.dev` is their
+    image. The script's own name counts, not its directory's (`docker/local/entrypoint.sh` may be a deploy's)."""
+    argv = command_argv(_field(service, "entrypoint")) + command_argv(_field(service, "command"))
+    return any(started.reads == "shell" and names_dev_file(posixpath.basename(started.script))
+               for started in started_scripts(commands_of(argv)))
 
 
 _DATABASE_NAME_KEYS = frozenset({"POSTGRES_DB", "MYSQL_DATABASE", "MARIADB_DATABASE", "MONGO_INITDB_DATABASE"})
@@ -469,11 +479,12 @@ _PREAMBLE = re.compile(r"(?:version|name)\s*:")
 def _development_stack(root: yaml.Node | None, facts: list[Fact], lines: list[str]) -> bool:
     """A compose file for developers, all of it judged as development: its project is named for development
     (`name: hypha-dev`), its header comment says it is not for production, a built service bind-mounts the source
-    tree, a service declares a development environment, or a service tags the image it builds for development
-    (`image: local/nyaa:devel`)."""
+    tree, a service declares a development environment, runs a script named for development (Open edX's
+    `devstack.sh start`), or tags the image it builds for development (`image: local/nyaa:devel`)."""
     services = Y.items(Y.get(root, "services"))
     debugging = {name for name, (_, node) in services.items() if _debugging(Y.items(node))}
     return names_dev(Y.scalar(Y.get(root, "name")) or "") or header_says_development(lines, _PREAMBLE) \
         or any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) \
         or any(f.dev_tag for f in facts if isinstance(f, ComposeService)) \
-        or any(_declares_development(Y.items(node)) for _, node in services.values())
+        or any(_declares_development(Y.items(node)) or _runs_development_script(Y.items(node))
+               for _, node in services.values())

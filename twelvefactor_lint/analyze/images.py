@@ -33,7 +33,13 @@ _CATEGORIES = (
     (("elasticsearch", "opensearch", "meilisearch", "typesense", "solr"), "search"),
 )
 _PROXY = {"nginx", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "openresty", "nginx-proxy",
-          "nginx-unprivileged", "varnish", "certbot"}
+          "nginx-unprivileged", "varnish", "certbot", "acme-companion", "bunkerweb"}
+_PROXY_PREFIXES = ("nginx", "bunkerweb")
+"""`nginx-proxy-manager`, `bunkerweb-all-in-one` (BunkerWeb, an nginx-based reverse proxy and WAF)."""
+_PROXY_TAILS = frozenset({"nginx", "caddy", "traefik", "haproxy", "envoy", "openresty", "varnish", "certbot"})
+"""A last word that says the image is the project's own build of its edge proxy (`mathesar/mathesar-caddy`,
+`allegro/ralph-static-nginx`, `ghostwriter_production_nginx`), like `shop-postgres` of its database. Not `httpd` or
+`apache`, which may run the app itself (mod_wsgi)."""
 
 
 def image_name(reference: str) -> str:
@@ -57,7 +63,7 @@ def image_kind(reference: str) -> str:
     candidates = {name, last}
     if name == "scratch":
         return SCRATCH
-    if candidates & _PROXY or last.startswith("nginx"):
+    if candidates & _PROXY or last.startswith(_PROXY_PREFIXES) or re.split(r"[-_.]", last)[-1] in _PROXY_TAILS:
         return PROXY
     if candidates & _INFRA or last.startswith(_INFRA_PREFIXES) or category(reference):
         return INFRA
@@ -92,10 +98,11 @@ def names_backing_service(name: str) -> bool:
 _DATASTORE_SERVERS = frozenset({
     "postgres", "mysqld", "mariadbd", "mongod", "redis-server", "valkey-server", "keydb-server", "memcached",
     "elasticsearch", "opensearch", "minio", "etcd", "clickhouse-server", "influxd", "couchdb", "meilisearch",
-    "typesense-server", "qdrant", "rabbitmq-server", "nats-server", "radicale", "solr",
+    "typesense-server", "qdrant", "rabbitmq-server", "nats-server", "radicale", "solr", "chroma",
 })
-"""Programs that are a datastore (a database, a search index, an object store, a CalDAV/CardDAV store): an image
-that starts one is that backing service, whatever its base."""
+"""Programs that are a datastore (a database, a search index, an object store, a CalDAV/CardDAV store, a vector
+database: `chroma run`): an image that starts one is that backing service, whatever its base, and so is a compose
+service built from it (the project's own build of its database server)."""
 
 
 def datastore_server(program: str) -> str:

@@ -43,7 +43,7 @@ from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import SettingsModule
-from twelvefactor_lint.facts.process import ProcessFact, ProcessStart
+from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -71,16 +71,38 @@ def _service_key(fact: InService) -> tuple[str, str]:
     return posixpath.dirname(fact.path), fact.service
 
 
-def _service_roles(services: list[ComposeService], final_bases: dict[str, str]) -> dict[tuple[str, str], str]:
+def _datastore_builds(services: list[ComposeService], facts: list[Fact]) -> set[tuple[str, str]]:
+    """Services built from the repository whose container starts a datastore server (`chroma run /config.yaml`, from
+    the build `target:` stage, the final stage, or the service's own `command:`): the project is that database, and
+    the service runs it as a backing service, like a pulled `chromadb/chroma` image."""
+    own = {(f.path, f.service): f for f in facts if isinstance(f, ProcessStart) and f.level == "formation" and f.service}
+    image = {f.path: f for f in facts if isinstance(f, ProcessStart) and f.level == "image"}
+    stages = {(f.path, f.stage): f for f in facts if isinstance(f, StageStart)}
+    found = set()
+    for service in services:
+        if not service.build_context:
+            continue
+        start = own.get((service.path, service.service)) or stages.get((service.built_dockerfile, service.target)) \
+            or image.get(service.built_dockerfile)
+        program = posixpath.basename(start.main.split()[0]) if start is not None and start.main.split() else ""
+        if images.datastore_server(program):
+            found.add(_service_key(service))
+    return found
+
+
+def _service_roles(services: list[ComposeService], final_bases: dict[str, str],
+                   datastores: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """Role per (compose directory, service); base files (shorter names) before their overrides. What a
     definition builds `FROM` outranks what another's image name suggests: a service one file builds `FROM
-    postgres` is the database also where another pulls the project's build of it (`acme/shop_db`)."""
+    postgres` is the database also where another pulls the project's build of it (`acme/shop_db`); so does a
+    build whose container starts a datastore server (`datastores`)."""
     roles: dict[tuple[str, str], str] = {}
     built: dict[tuple[str, str], str] = {}
     for service in sorted(services, key=lambda f: (len(f.path), f.path)):
         role = service.role
         if role == "built":
-            role = _ROLE_OF_BASE.get(final_bases.get(service.built_dockerfile, ""), "app")
+            role = "infra" if _service_key(service) in datastores else \
+                _ROLE_OF_BASE.get(final_bases.get(service.built_dockerfile, ""), "app")
             if role != "app":
                 built.setdefault(_service_key(service), role)
         if role != "unknown":
@@ -247,7 +269,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     project_words = _project_words(project, facts, paths)
     foreign = _foreign_images(services, project_words)
     final_stages = [f for f in facts if isinstance(f, FinalStage)]
-    roles = _service_roles(services, {f.path: f.base_kind for f in final_stages})
+    roles = _service_roles(services, {f.path: f.base_kind for f in final_stages}, _datastore_builds(services, facts))
     dockerfiles = [f.path for f in final_stages]
     starters: dict[str, str] = {}
     for start in (f for f in facts if isinstance(f, ProcessStart) and f.built_dockerfile):
