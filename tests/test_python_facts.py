@@ -1110,3 +1110,17 @@ def test_the_smtp_host_is_a_locator_with_the_smtp_backend_or_one_read_from_the_e
             """, "mysite/settings.py", "python.service_locator")
         assert [f.locator for f in facts] == ["`EMAIL_HOST`"], backend
 
+
+def test_a_handler_for_a_config_read_tested_just_before_is_opt_in():
+    facts = _facts("""
+        import logging
+        import os
+
+        def main(conf):
+            if conf.get("general", "log-file"):
+                logging.getLogger().addHandler(logging.FileHandler(conf.get("general", "log-file")))
+            if os.environ.get("LOG_FILE"):
+                logging.getLogger("x").addHandler(logging.FileHandler(os.environ["LOG_FILE"]))
+        """, "app.py", SINK)
+    # (an environment read tested before is an opt-in branch already)
+    assert [(f.line, f.condition) for f in facts] == [(7, "when `log-file` is set"), (9, "when LOG_FILE is set")]
