@@ -303,6 +303,10 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("Dockerfile", "prod"),
     ("docker-compose.yml", "prod"),
     ("core/settings/static.py", "build"),  # the collectstatic settings of the image build
+    ("course_discovery/settings/docs_settings.py", "build"),  # the settings only the Sphinx build imports
+    ("app/settings/sphinx.py", "build"),
+    ("app/docs_settings.py", "build"),
+    ("app/docs.py", "prod"),  # a module of the app, not settings
     ("app/static.py", "prod"),
     ("tools/conv.py", "script"),  # a repository-level tools directory: one-off scripts
     ("app/agents/tools/search.py", "prod"),  # an agent's tools are app code

@@ -1085,3 +1085,42 @@ def test_a_number_a_metrics_callback_reports_is_instrumentation_not_state():
             return "ok"
         """
     assert writes(source) == [("QUEUE", "index", 21), ("visits", "other", 27)]
+
+
+def test_placeholder_databases_and_the_smtp_host_an_api_mail_backend_ignores_are_no_locators():
+    facts = _facts("""
+        INSTALLED_APPS = []
+        ROOT_URLCONF = "x.urls"
+        DATABASES = {"default": {"ENGINE": "django.db.backends.", "HOST": "localhost"},
+                     "replica": {"ENGINE": "", "HOST": "localhost"},
+                     "real": {"ENGINE": "django.db.backends.mysql", "HOST": "db.internal"}}
+        EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+        EMAIL_HOST = "smtp.internal"
+        """, "mysite/settings.py", "python.service_locator")
+    assert [(f.locator, f.host) for f in facts] == [("`DATABASES.real.HOST`", "db.internal")]
+
+
+def test_the_smtp_host_is_a_locator_with_the_smtp_backend_or_one_read_from_the_environment():
+    for backend in ('"django.core.mail.backends.smtp.EmailBackend"', 'os.environ.get("EMAIL_BACKEND", "x.Console")'):
+        facts = _facts(f"""
+            import os
+            INSTALLED_APPS = []
+            EMAIL_BACKEND = {backend}
+            EMAIL_HOST = "localhost"
+            """, "mysite/settings.py", "python.service_locator")
+        assert [f.locator for f in facts] == ["`EMAIL_HOST`"], backend
+
+
+def test_a_handler_for_a_config_read_tested_just_before_is_opt_in():
+    facts = _facts("""
+        import logging
+        import os
+
+        def main(conf):
+            if conf.get("general", "log-file"):
+                logging.getLogger().addHandler(logging.FileHandler(conf.get("general", "log-file")))
+            if os.environ.get("LOG_FILE"):
+                logging.getLogger("x").addHandler(logging.FileHandler(os.environ["LOG_FILE"]))
+        """, "app.py", SINK)
+    # (an environment read tested before is an opt-in branch already)
+    assert [(f.line, f.condition) for f in facts] == [(7, "when `log-file` is set"), (9, "when LOG_FILE is set")]

@@ -32,6 +32,12 @@ _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "h
 _BUILD_SETTINGS = {"static", "collectstatic", "staticfiles", "build"}
 """Settings modules for the image build (`DJANGO_SETTINGS_MODULE=app.settings.static manage.py collectstatic`):
 they never serve a request, so their throwaway key or debug value is not what production runs."""
+_DOCS_BUILD_SETTINGS = {"docs", "doc", "sphinx", "documentation"}
+_DOCS_SETTINGS = deferred(r"^((docs?|sphinx|documentation)[._-]settings|settings[._-](docs?|sphinx|documentation))$",
+                          re.IGNORECASE)
+"""Settings modules for the documentation build (`settings/docs_settings.py`, "the bare minimum needed for Sphinx to
+import each file", that `docs/conf.py` selects; `settings/sphinx.py`): like the image build's, they never serve a
+request, so no deploy runs them — they are not the settings a process runs."""
 _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
@@ -100,7 +106,8 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     (DOCS, lambda p: p.dirs.docs or p.python and bool(_EXAMPLE_WORD.search(p.stem))),
     # a `setup.py` deep inside a package (`src/app/core/setup.py`) is app code that sets the app up
     (BUILD, lambda p: p.name in _BUILD_FILES and (p.name != "setup.py" or p.dirs.depth <= 2)
-     or p.dirs.tooling or p.dirs.settings and p.python and p.stem in _BUILD_SETTINGS),
+     or p.dirs.tooling or p.dirs.settings and p.python and p.stem in _BUILD_SETTINGS | _DOCS_BUILD_SETTINGS
+     or p.python and bool(_DOCS_SETTINGS.match(p.stem))),
     (SCRIPT, lambda p: p.dirs.script),
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module;
     # so does one in a directory's name (`docker/test-server/Dockerfile`: a test setup's image, not production's)

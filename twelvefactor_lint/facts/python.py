@@ -100,7 +100,9 @@ class Setting(SettingFields):
                            "without reading it: the value never reaches a deploy.", default=False)
     default_cache_unread: bool = doc("A `CACHES.default` setting of a project where nothing uses the default cache "
                                      "(link.unused_backends: no `django.core.cache.cache`/`caches` import, `cache_page`, "
-                                     "cache middleware, cache sessions, throttling or app known to store in it).",
+                                     "cache middleware, cache sessions, throttling or app known to store in it); a "
+                                     "Flask-Caching `CACHE_TYPE` of one whose `Cache` objects nothing reads or writes "
+                                     "(only `init_app`: no `.get`/`.set`, `@cached`, `@memoize`).",
                                      default=False)
     channel_layer_unused: bool = doc("A `CHANNEL_LAYERS.*.BACKEND` setting of a project where no code imports Channels' "
                                      "consumers, its layer API (`get_channel_layer`) or a library built on them "
@@ -603,6 +605,11 @@ class ModuleRefs(PythonFact):
                                        "startup hook, a web module's body) calls through an import, absolute "
                                        "(`app.db.init_db.main`): link counts their bodies as start-up code.",
                                        default=())
+    flask_caches: tuple[str, ...] = doc("The names it binds Flask-Caching `Cache` objects to (`cache = Cache()`), `?` "
+                                        "for one bound to no name (`Cache(app)`).", default=())
+    cache_uses: tuple[str, ...] = doc("The names on which it uses a Flask-Caching method (`cache.get`, "
+                                      "`@cache.cached`, `@cache.memoize`; not `init_app`), whatever they hold: "
+                                      "link.unused_backends reads them.", default=())
 
 
 @kind("python.undeclared_import")

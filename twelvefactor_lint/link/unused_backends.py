@@ -12,6 +12,12 @@ from every Python file's module refs (python.module_refs), in tests too:
 With none of them, `CACHES.default` settings get `default_cache_unread`. Template fragment caching (`{% cache %}`)
 lives in templates the analyzers do not read: a gap.
 
+A Flask-Caching cache (`CACHE_TYPE = "SimpleCache"`) is the same: a problem only for what is stored in it. When the
+project binds its `Cache` objects to names (`cache = Cache()`) and no code uses a cache method (`.get`, `.set`,
+`@cached`, `@memoize`, ...) on any such name — the object is only `init_app`'d — `CACHE_TYPE` settings get
+`default_cache_unread` too. A `Cache` bound to no name, or none found, claims nothing. Jinja's `{% cache %}` of
+Flask-Caching lives in templates: the same gap.
+
 An in-process channel layer (`InMemoryChannelLayer`) is a problem only for the consumers and `group_send` calls
 that pass messages through it: code importing Channels' consumers (`channels.generic.*`, `channels.consumer`), its
 layer API (`channels.layers.get_channel_layer`) or a library built on them (djangochannelsrestframework,
@@ -38,20 +44,30 @@ _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_che
 """Installed applications (or their packages: `allauth.account` is allauth's) that keep state in the default cache
 unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
+_FLASK_KEY = "CACHE_TYPE"
 _CHANNEL_PREFIXES = ("channels.generic", "channels.consumer", "channels.layers", "djangochannelsrestframework",
                      "channels_graphql_ws", "graphene_subscriptions", "strawberry.channels")
 
 
 def link(facts: list[Fact], complete: bool) -> list[Fact]:
-    settings = [f for f in facts if isinstance(f, Setting) and (f.key in _DEFAULT_KEYS or _channel_layer(f.key))]
+    settings = [f for f in facts if isinstance(f, Setting)
+                and (f.key in _DEFAULT_KEYS or f.key == _FLASK_KEY or _channel_layer(f.key))]
     if not complete or not settings:
         return facts
     refs = [f for f in facts if isinstance(f, ModuleRefs)]
     cache_unread = not any(_uses_default_cache(ref) for ref in refs)
     layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
+    flask_unread = _flask_cache_unread(refs)
     marked = {id(f): replace(f, default_cache_unread=cache_unread) if f.key in _DEFAULT_KEYS
+              else replace(f, default_cache_unread=flask_unread) if f.key == _FLASK_KEY
               else replace(f, channel_layer_unused=layer_unused) for f in settings}
     return [marked.get(id(f), f) for f in facts]
+
+
+def _flask_cache_unread(refs: list[ModuleRefs]) -> bool:
+    """The project's Flask-Caching `Cache` objects are all bound to names, and no code uses a cache method on any."""
+    defined = {name for ref in refs for name in ref.flask_caches}
+    return bool(defined) and "?" not in defined and not any(name in defined for ref in refs for name in ref.cache_uses)
 
 
 def _channel_layer(key: str) -> bool:

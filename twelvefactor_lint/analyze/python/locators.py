@@ -47,6 +47,25 @@ _CLIENTS = {
     "smtplib.SMTP_SSL": 0, "kombu.Connection": 0, "elasticsearch.Elasticsearch": 0, "pymemcache.client.base.Client": 0,
 }
 _SETTING_SOURCES = {"settings", "config_class", "app_config", "module", "env_setdefault"}
+_SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT)$")
+"""Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail) or the console,
+file or in-memory ones they are unused."""
+_SMTP_BACKEND = re.compile(r"smtp", re.IGNORECASE)
+_DATABASE_KEY = re.compile(r"^(DATABASES\.[^.]+)\.")
+
+
+def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
+    """What this module's settings leave unused: whether `EMAIL_HOST`/`EMAIL_PORT` are (the module's literal
+    `EMAIL_BACKEND` is not Django's SMTP backend, its default), and the database dicts that are placeholders (an
+    incomplete `ENGINE`, `"django.db.backends."` or `""`: no deploy can connect with it, so a deploy's own config
+    replaces the whole dict)."""
+    backends = [s for s in settings if isinstance(s, Setting) and s.key == "EMAIL_BACKEND"]
+    api_mail = bool(backends) and all(s.origin == LITERAL and s.value not in ("", "None")
+                                      and not _SMTP_BACKEND.search(s.value) for s in backends)
+    placeholders = {s.key.rsplit(".", 1)[0] for s in settings
+                    if isinstance(s, Setting) and s.origin == LITERAL and re.fullmatch(r"DATABASES\.[^.]+\.ENGINE", s.key)
+                    and (s.value == "" or s.value.endswith("."))}
+    return api_mail, placeholders
 
 
 def host_of(text: str, shape: str) -> str:
@@ -74,10 +93,14 @@ def host_of(text: str, shape: str) -> str:
 def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, contexts: Contexts,
                   path: str) -> list[ServiceLocator]:
     facts = []
+    api_mail, placeholders = _unused_settings(settings)
     for setting in settings:
         if not isinstance(setting, Setting):
             continue
         key = setting.key
+        database = _DATABASE_KEY.match(key)
+        if (api_mail and _SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
+            continue  # a value nothing reads: no service is reached there
         # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
         variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
         is_url = bool(_URL_KEY.search(key.rsplit(".", 1)[-1]) or _DATABASE_AS_URL.match(key) or _URL_KEY.search(variable))

@@ -282,7 +282,7 @@ def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
             if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
                     and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
                 test = test.left
-            if isinstance(test, (ast.Name, ast.Attribute)):
+            if isinstance(test, (ast.Name, ast.Attribute)) or _read(test):
                 first, last = (node.body[0], node.body[-1]) if isinstance(node, ast.If) else (node.body, node.body)
                 found.append(((first.lineno, first.col_offset),
                               (last.end_lineno or last.lineno, last.end_col_offset or 0), ast.unparse(test)))
@@ -297,11 +297,15 @@ def _guarded(fact: LogFileSink, site: Site[ast.Call], guards: list[tuple[_Positi
     around it that is off unless the caller turns it on (`def setup(level_file, logfilepath="app.log"): if
     level_file: RotatingFileHandler(logfilepath)`): the caller's configuration decides."""
     call = site.node
-    given = {ast.unparse(a) for a in [*call.args, *(k.value for k in call.keywords)]
-             if isinstance(a, (ast.Name, ast.Attribute))}
+    arguments = [a for a in [*call.args, *(k.value for k in call.keywords)]
+                 if isinstance(a, (ast.Name, ast.Attribute)) or _read(a)]
+    given = {ast.unparse(a) for a in arguments}
+    keys = {ast.unparse(a): key for a in arguments if (key := _read(a))}
     at = (fact.line, fact.column - 1)
     inside = [text for start, end, text in guards if start <= at < end]
     if tested := [text for text in inside if text in given]:
+        if tested[-1] in keys:  # `if conf.get("general", "log-file"): FileHandler(conf.get("general", "log-file"))`
+            return replace(fact, condition=f"when `{keys[tested[-1]]}` is set")
         return replace(fact, condition=f"when `{tested[-1]}` is given")
     switches = _file_log_switches(site.function, index)
     if switched := [text for text in inside if text in switches]:
@@ -309,6 +313,19 @@ def _guarded(fact: LogFileSink, site: Site[ast.Call], guards: list[tuple[_Positi
     return fact
 
 
+def _read(node: ast.expr) -> str:
+    """The key a configuration or environment read names, by its last string (`conf.get("general", "log-file")`,
+    `os.environ.get("LOG_FILE")`, `app.config["LOG_FILE"]`: `log-file`, `LOG_FILE`), or "": the value a deploy's
+    configuration gives, tested before a handler for it is made."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        return strings[-1] if strings and node.func.attr in _READS else ""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return ""
+
+
+_READS = {"get", "getenv", "get_setting", "getstr", "getpath"}
 _FILE_LOG_WORDS = {"file", "filename", "filepath", "logfile", "logfilepath", "logpath", "logdir", "log", "logs"}
 _OFF = (None, False, "", 0)
 

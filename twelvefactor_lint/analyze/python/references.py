@@ -39,6 +39,12 @@ one that does not imports names given to it, and the dotted strings that name th
 written (`import_string(settings.EMAIL_BACKEND)` loads a string of the settings)."""
 _APP_LISTS = re.compile(r"(?:^|_)APPS$")
 """`INSTALLED_APPS`, `LOCAL_APPS`, `THIRD_PARTY_APPS`: Django applications (whole packages) by name."""
+_FLASK_CACHES = frozenset({"flask_caching.Cache", "flask_cache.Cache", "flask.ext.cache.Cache"})
+_CACHE_METHODS = frozenset({
+    "get", "set", "add", "delete", "get_many", "set_many", "delete_many", "get_dict", "has", "inc", "dec", "clear",
+    "cached", "memoize", "delete_memoized", "delete_memoized_verhash", "cache", "make_cache_key", "unlink"})
+"""What reads or writes a Flask-Caching `Cache` (its store API, the `cached`/`memoize` decorators, its backend
+`cache.cache`); `init_app` only attaches it to an app."""
 
 
 def module_refs(index: Index, path: str) -> ModuleRefs:
@@ -48,6 +54,28 @@ def module_refs(index: Index, path: str) -> ModuleRefs:
     loaded, dynamic = _loaded_by_calls(index)
     return ModuleRefs(path, 1, module=module, imports=_unique(_imports(index, package)), names=_unique(names + loaded),
                       apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic), anchor="module_refs")
+
+
+def flask_cache_refs(tree: ast.Module, names: Names) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the names the module binds Flask-Caching `Cache` objects to, `?` for one it binds to no name (`Cache(app)`:
+    it may be reached another way); the names on which it uses a cache method (`cache.get`, `@cache.cached`),
+    whatever they hold): link tells from them whether any code stores anything in a Flask cache."""
+    defined: list[str] = []
+    used: list[str] = []
+    bound: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call) \
+                and names.qualify(node.value.func) in _FLASK_CACHES:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined += [last_name(t) or "?" for t in targets]
+            bound.add(id(node.value))
+        elif isinstance(node, ast.Call) and id(node) not in bound and names.qualify(node.func) in _FLASK_CACHES:
+            defined.append("?")
+        elif isinstance(node, ast.Attribute) and node.attr in _CACHE_METHODS:
+            owner = last_name(node.value)
+            if owner:  # and what an import alias stands for (`from app.ext import cache as c`: `c.get` is `cache`'s)
+                used += [owner, (names.qualify(node.value) or owner).rpartition(".")[2]]
+    return _unique(defined), _unique(used)
 
 
 def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site], bool]) -> tuple[str, ...]:

@@ -1,0 +1,59 @@
+"""link.unused_backends for Flask-Caching: a `Cache` nothing reads or writes holds no per-worker state yet."""
+
+from __future__ import annotations
+
+import textwrap
+
+from twelvefactor_lint.analyze.python import analyze
+from twelvefactor_lint.facts.python import ModuleRefs, Setting
+from twelvefactor_lint.link import unused_backends
+
+
+def _facts(files: dict[str, str]):
+    return [f for path, code in files.items()
+            for f in analyze(path, textwrap.dedent(code).encode("utf-8")).facts]
+
+
+def _unread(files: dict[str, str], complete: bool = True) -> bool:
+    linked = unused_backends.link(_facts(files), complete)
+    return next(f.default_cache_unread for f in linked if isinstance(f, Setting) and f.key == "CACHE_TYPE")
+
+
+SETTINGS = {"app/settings.py": "class Config:\n    CACHE_TYPE = 'SimpleCache'\n"}
+CACHE = {"app/extensions.py": "from flask_caching import Cache\ncache = Cache()\n"}
+INIT = {"app/factory.py": "from app.extensions import cache\ndef create_app(app):\n    cache.init_app(app)\n"}
+
+
+def test_the_names_a_module_binds_caches_to_and_uses_cache_methods_on():
+    refs = next(f for f in _facts({"app/views.py": """
+        from flask_caching import Cache
+        from app.extensions import cache as pages
+        store = Cache()
+        Cache(object())
+
+        @pages.memoize(60)
+        def view():
+            return store.init_app
+        """}) if isinstance(f, ModuleRefs))
+    assert refs.flask_caches == ("store", "?")
+    assert "pages" in refs.cache_uses and "cache" in refs.cache_uses and "store" not in refs.cache_uses
+
+
+def test_a_cache_only_init_app_d_is_unread():
+    assert _unread({**SETTINGS, **CACHE, **INIT})
+
+
+def test_a_cache_read_anywhere_through_an_alias_is_read():
+    assert not _unread({**SETTINGS, **CACHE, **INIT, "app/views.py": """
+        from app.extensions import cache as c
+
+        @c.cached(timeout=5)
+        def index():
+            return "x"
+        """})
+
+
+def test_an_unbound_cache_none_found_or_a_focused_run_claims_nothing():
+    assert not _unread({**SETTINGS, "app/ext.py": "from flask_caching import Cache\nCache(object())\n"})
+    assert not _unread(SETTINGS)
+    assert not _unread({**SETTINGS, **CACHE, **INIT}, complete=False)
