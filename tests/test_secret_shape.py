@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from twelvefactor_lint.analyze.secret_shape import (
+    BROWSER_KEY,
     HASH,
+    INSECURE_MARKER,
     PROVIDER,
     RANDOM,
     TEST_KEY,
@@ -35,7 +37,7 @@ def test_provider_formats(value):
 
 
 @pytest.mark.parametrize("value", [
-    "django-insecure-8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8",  # Django's generated key
+    "8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8",                  # a Django-style generated key
     "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0",                     # base62
     "a8f5f167f44f4964e6c998dee827110c",                     # token_hex
     "Zm9vYmFyYmF6cXV4cXV1eGNvcmdl",                         # base64
@@ -106,6 +108,22 @@ def test_secret_keys_are_not_mistaken_for_public_ones(value):
 ])
 def test_published_test_keys_are_test_keys(value):
     assert secret_shape(value) == TEST_KEY
+
+
+@pytest.mark.parametrize("value", [
+    "django-insecure-8x#k2!p@q9z$w3m5n7v1b4c6x8z0a2s4d6f8",  # what `startproject` writes
+    "django-insecure-RMLYThim9NybWgXiUGat32Aa0Qbgqscf4NPDQuZO2glcZPOiXn",
+])
+def test_djangos_insecure_prefix_marks_a_placeholder_key(value):
+    assert secret_shape(value) == INSECURE_MARKER
+
+
+@pytest.mark.parametrize("key, shape", [
+    ("GOOGLE_MAP_API_KEY", BROWSER_KEY), ("GOOGLE_MAPS_API_KEY", BROWSER_KEY), ("gmapsApiKey", BROWSER_KEY),
+    ("PLACES_API_KEY", BROWSER_KEY), ("GOOGLE_API_KEY", PROVIDER), ("SITEMAP_KEY", PROVIDER), ("", PROVIDER),
+])
+def test_a_google_key_named_for_maps_is_a_browser_key(key, shape):
+    assert secret_shape("AIzaSyD4f8Qx2LmN7pR9tV1wZ3bC5dE6gH0jK2m", key) == shape
 
 
 def test_a_key_like_a_published_one_is_not_a_test_key():

@@ -57,5 +57,5 @@ def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSe
         return None if "$" in password else CommittedSecret(secret_shape(password), False, masked, default)
     name = _CAMEL.sub("_", key)
     if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
-        return CommittedSecret(secret_shape(text), bool(OWN_KEY.search(name)), "", default)
+        return CommittedSecret(secret_shape(text, name), bool(OWN_KEY.search(name)), "", default)
     return None

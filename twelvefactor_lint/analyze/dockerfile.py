@@ -433,7 +433,7 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
                     if from_arg in build_args or not (_PLACEHOLDER.match(value) or value.isdigit() or _is_path(value)
                                                       or not_a_secret(value) or public_url(value)):
                         facts.append(D.BakedSecret(path, item.line, 1, item.end_line, instruction=item.name, key=key,
-                                                   shape=secret_shape(value),
+                                                   shape=secret_shape(value, key),
                                                    own_key=item.name == "ENV" and bool(OWN_KEY.search(key)),
                                                    from_arg=from_arg if from_arg in build_args else "",
                                                    anchor=f"{item.name}:{key}"))

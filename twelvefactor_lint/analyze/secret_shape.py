@@ -14,6 +14,12 @@ default has:
 - `test_key`: a value its provider publishes for tests or documentation (Google's reCAPTCHA test keys, Cloudflare
   Turnstile's and hCaptcha's, AWS's example access key): no leaked key, whatever it looks like, though a deploy that
   keeps it runs with the check it stands for switched off (`PUBLISHED_TEST_VALUES`, with each source);
+- `insecure_marker`: a value its framework marks as not for production (Django's `django-insecure-` prefix, which
+  `startproject` writes and `manage.py check --deploy` rejects, security.W009): a placeholder to replace, not a
+  leaked key, whatever follows the prefix;
+- `browser_key`: a Google API key (`AIza...`) bound to a name that says it is for maps (`GOOGLE_MAPS_API_KEY`,
+  `MAP_KEY`, Places, geocoding): the Maps JavaScript API's key, which every page using it sends to the browser, so
+  it is public by design (restricted by HTTP referrer, not kept secret) — deploy config, not a leaked credential;
 - `word`: anything else (`mediacms`, `accounts-pwd`, `change_password`, `securepassword123`, `[REDACTED_SECRET]`,
   `aaaaaaaaaaaa`, `P@ssw0rd`).
 
@@ -32,6 +38,15 @@ RANDOM = "random"
 HASH = "hash"
 TEST_KEY = "test_key"
 WORD = "word"
+INSECURE_MARKER = "insecure_marker"
+BROWSER_KEY = "browser_key"
+
+_GOOGLE_KEY = re.compile(r"^AIza[A-Za-z0-9_-]{35}$")
+_MAPS_NAME = re.compile(r"(?i)(^|[^a-z])(g?maps?|places|geocod\w*|static_?map)([^a-z]|$)|maps?(api)?key|gmap")
+"""A key's name that says it is for Google Maps (`GOOGLE_MAP_API_KEY`, `MAPS_KEY`, `PLACES_API_KEY`, `gmapsApiKey`)."""
+
+_INSECURE_PREFIX = re.compile(r"^django-insecure-")
+"""Django's marker for a key that must not reach production (`startproject` writes one; `check --deploy` warns)."""
 
 PUBLISHED_TEST_VALUES = frozenset({
     # Google reCAPTCHA v2 test site key and secret key: every verification passes.
@@ -154,11 +169,16 @@ def public_url(value: str) -> bool:
                     for part in segments)
 
 
-def secret_shape(value: str) -> str:
-    """`provider`, `random`, `hash`, `test_key` or `word` (see the module docstring)."""
+def secret_shape(value: str, key: str = "") -> str:
+    """`provider`, `random`, `hash`, `test_key`, `insecure_marker`, `browser_key` or `word` (see the module
+    docstring); `key`, the name the value is bound to, tells a browser-side maps key from another Google key."""
     text = value.strip()
+    if _GOOGLE_KEY.match(text) and _MAPS_NAME.search(key):
+        return BROWSER_KEY
     if text in PUBLISHED_TEST_VALUES:
         return TEST_KEY
+    if _INSECURE_PREFIX.match(text):
+        return INSECURE_MARKER
     if _PROVIDER_TOKEN.match(text) or _PEM_PRIVATE_KEY.search(text):
         return PROVIDER
     if _PASSWORD_HASH.match(text):

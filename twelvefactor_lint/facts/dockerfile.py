@@ -79,7 +79,8 @@ class BakedSecret(Fact):
     key: str = doc("The variable.")
     shape: str = doc("What the value looks like: `provider` (a provider's token format), `random` (long, mixed and "
                      "high-entropy like a generated key), `hash` (a password hash, `$2b$12$...`), `test_key` (a test key its "
-                     "provider publishes: reCAPTCHA's, Turnstile's) or `word` (anything else).", default="word")
+                     "provider publishes: reCAPTCHA's, Turnstile's), `insecure_marker` (Django's `django-insecure-` "
+                     "prefix), `browser_key` (a Google Maps key, named for maps) or `word` (anything else).", default="word")
     own_key: bool = doc("An ENV sets the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like. Not an ARG: "
                         "its value never reaches a container's environment.", default=False)

@@ -74,8 +74,9 @@ class DeploySecret(InService):
     how: str = doc("How, in words (`` `env` value``, ``ConfigMap `data` entry``, `` `environment` entry``).")
     shape: str = doc("What the value looks like (the password, for a URL): `provider` (a provider's token format), "
                      "`random` (long, mixed and high-entropy like a generated key), `hash` (a password hash, "
-                     "`$2b$12$...`), `test_key` (a test key its provider publishes: reCAPTCHA's, Turnstile's) or "
-                     "`word` (anything else).",
+                     "`$2b$12$...`), `test_key` (a test key its provider publishes: reCAPTCHA's, Turnstile's), "
+                     "`insecure_marker` (Django's `django-insecure-` prefix), `browser_key` (a Google Maps key, "
+                     "named for maps) or `word` (anything else).",
                      default="word")
     own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)

@@ -229,9 +229,10 @@ class Call(PythonSiteFact):
     API's table names has three fields: `has_X` (given), `X` (its text) and `X_origin` (`literal`, `env_default`,
     `env`, `expression`); the others stay empty."""
 
-    api: str = doc("What is called: `app_run`, `serve`, `make_server`, `web_app`, `memory_cache`, `sqlite_connect`, "
-                   "`create_engine`, `local_store`, `socketio`, `local_broker`, `rate_limiter`, `signal_handler`, "
-                   "`daemonize`, `setsid`, `migrate`, `migrate_named`, `call_command`, `create_all`, `register_tortoise`, ...")
+    api: str = doc("What is called: `app_run`, `serve`, `embedded_server`, `make_server`, `web_app`, `memory_cache`, "
+                   "`sqlite_connect`, `create_engine`, `local_store`, `socketio`, `local_broker`, `rate_limiter`, "
+                   "`signal_handler`, `daemonize`, `setsid`, `migrate`, `migrate_named`, `call_command`, `create_all`, "
+                   "`register_tortoise`, ...")
     arg: str = doc("The first positional argument's text.", default="")
     arg_origin: str = doc("Its origin (`literal`, `env_default`, `env`, `expression`).", default="")
     arg_name: str = doc("Its qualified name, when it is a name (`signal.SIGTERM`).", default="")
@@ -280,6 +281,13 @@ class Call(PythonSiteFact):
     has_reload: bool = doc("`reload=` is given (uvicorn).", default=False)
     reload: str = doc("`reload=`'s text.", default="")
     reload_origin: str = doc("`reload=`'s origin.", default="")
+    has_workers: bool = doc("`workers=` is given (uvicorn).", default=False)
+    workers: str = doc("`workers=`'s text.", default="")
+    workers_origin: str = doc("`workers=`'s origin.", default="")
+    one_process: str = doc("For `serve` and `embedded_server` (`uvicorn.Config`/`uvicorn.Server`, hypercorn's "
+                           "`serve()`): the server called (`uvicorn.run`) when it serves from the calling process alone "
+                           "(no `workers=` above 1, no `**kwargs`; uvicorn, aiohttp's `run_app`, waitress, bjoern); "
+                           "`\"\"` otherwise.", default="")
     dev_server: bool = doc("For `app_run`: the server it starts is a development server (Flask's or Quart's "
                            "`app.run()`, Flask-SocketIO's with `allow_unsafe_werkzeug=True`).", default=False)
     in_main_runner: bool = doc("For `app_run` and `serve`: in the function only the module's main guard calls (`main()`).",
@@ -385,6 +393,10 @@ class SecretRandomFallback(PythonSiteFact):
     secrets.token_hex()`): every process and restart gets a different secret."""
 
     env_key: str = doc("The variable (or the setting, for a key made up in code).")
+    config_saved: str = doc("Where the made-up key is saved with the app's configuration, in words (`CONFIG.write()` "
+                            "at line 282 after `CONFIG.JWT_SECRET = ...`, python-dotenv's `set_key()` into `.env`): "
+                            "generated on the first start only, then read back from the configuration by later "
+                            "starts and by every process that reads it; `\"\"`: not saved.", default="")
     persisted: bool = doc("The made-up key is written to a local file to be read back (`.secret_key` in the data "
                           "folder): each container keeps its own.", default=False)
     in_code: bool = doc("No environment read offers another value: the code always makes the key up "
@@ -410,7 +422,9 @@ class SecretLiteral(PythonSiteFact):
     shape: str = doc("What the value looks like: `provider` (a provider's token format: `AKIA...`, `ghp_...`, a PEM "
                      "private key, a JWT), `random` (long, mixed and high-entropy like a generated key), `hash` (a "
                      "password hash: `$2b$12$...`, `pbkdf2_sha256$...`), `test_key` (a test key its provider publishes: "
-                     "reCAPTCHA's, Turnstile's) or `word` (anything else: a name, a label, a guessable password).",
+                     "reCAPTCHA's, Turnstile's), `insecure_marker` (Django's `django-insecure-` prefix: a placeholder "
+                     "its framework marks), `browser_key` (a Google Maps key, named for maps: public by design) or "
+                     "`word` (anything else: a name, a label, a guessable password).",
                      default="word")
     sure: bool = doc("Its shape, not only its name, says it is a secret (`shape` is `provider` or `random`).",
                      default=False)
@@ -525,6 +539,11 @@ class StateWrite(PythonSiteFact):
                               default=False)
     bookkeeping: str = doc("For a registry of live objects: the other state the same handler writes beside it (idle "
                            "timestamps, usage counts, an index), folded into this one finding, else `\"\"`.", default="")
+    one_process: str = doc("For a request handler's write: the server the application starts inside its own process "
+                           "(`uvicorn.Config` at PATH:LINE), in words, when that is how the project serves requests: "
+                           "no production deploy file runs a web server (gunicorn, uwsgi, a server CLI) or more than "
+                           "one copy of any process; set by link. One process then holds the state, so it is not "
+                           "shared between copies today; `\"\"` otherwise.", default="")
     places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
                                                    "related locations.", default=())
 

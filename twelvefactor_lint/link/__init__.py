@@ -17,7 +17,8 @@
    (`unused_backends`); a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`
    nothing reads (`daemons`); `sys.path` entries that name the project's own directories once read from the script's
-   own directory (`sys_paths`).
+   own directory (`sys_paths`); request handlers of a project that serves from a server it starts in its own
+   process, with no deploy running a web server or a second copy (`one_process`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -40,6 +41,7 @@ from twelvefactor_lint.link import (
     deploy_env,
     helm,
     inventory,
+    one_process,
     parity,
     ports,
     python,
@@ -74,5 +76,5 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = sys_paths.link(facts, lambda rel: files.files_under(rel))  # listed only for an entry that needs it
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())
-    facts = dependencies.link(facts, files.paths(), reached)
+    facts = one_process.link(dependencies.link(facts, files.paths(), reached), files.paths())
     return Linked(facts, inventory.build(facts), reached)

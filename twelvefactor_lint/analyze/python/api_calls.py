@@ -23,12 +23,17 @@ _API: dict[str, tuple[str, tuple[str, ...]]] = {
     # factor III/VII: debug and listen port
     "fastapi.FastAPI": ("web_app", ("debug",)),
     "starlette.applications.Starlette": ("web_app", ("debug",)),
-    "uvicorn.run": ("serve", ("port", "host", "reload")),
+    "uvicorn.run": ("serve", ("port", "host", "reload", "workers")),
     "aiohttp.web.run_app": ("serve", ("port", "host")),
     "waitress.serve": ("serve", ("port", "listen")),
     "hypercorn.run": ("serve", ("port",)),
     "bjoern.run": ("serve", ("port",)),
     "wsgiref.simple_server.make_server": ("make_server", _NONE),
+    # factor VI: an ASGI server the application builds and runs inside its own process (one process, no workers)
+    "uvicorn.Config": ("embedded_server", ("workers",)),
+    "uvicorn.Server": ("embedded_server", _NONE),
+    "hypercorn.asyncio.serve": ("embedded_server", _NONE),
+    "hypercorn.trio.serve": ("embedded_server", _NONE),
     "werkzeug.serving.run_simple": ("make_server", _NONE),
     # factor VI: process-local backends
     "aiocache.SimpleMemoryCache": ("memory_cache", _NONE),
@@ -120,6 +125,8 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
             fields["in_main_runner"] = in_runner
         if api == "app_run":
             fields["dev_server"] = _runs_dev_server(call, names)
+        if api in ("serve", "embedded_server"):
+            fields["one_process"] = _one_process(call, names)
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
         if api == "web_app" and site.function is None:
@@ -192,6 +199,23 @@ def _runs_dev_server(call: ast.Call, names: Names) -> bool:
         return True
     frameworks = {dotted.split(".")[0] for dotted in names.imports.values()}
     return bool(frameworks & set(_DEV_SERVER_FRAMEWORKS)) and not frameworks & {"sanic", "flask_socketio", "socketio"}
+
+
+_ONE_PROCESS_SERVERS = frozenset({"uvicorn.run", "uvicorn.Config", "uvicorn.Server", "hypercorn.asyncio.serve",
+                                  "hypercorn.trio.serve", "aiohttp.web.run_app", "waitress.serve", "bjoern.run"})
+"""Servers that serve from the calling process unless told to fork workers (`hypercorn.run` reads its config's
+`workers`, so it is left out)."""
+
+
+def _one_process(call: ast.Call, names: Names) -> str:
+    """The server called (`uvicorn.run`) when it serves from the calling process alone: no `workers=` above 1 (a
+    literal), and no `**kwargs` that could carry one; `""` otherwise."""
+    qualified = names.qualify(call.func) or ""
+    if qualified not in _ONE_PROCESS_SERVERS or any(k.arg is None for k in call.keywords):
+        return ""
+    workers = next((k.value for k in call.keywords if k.arg == "workers"), None)
+    alone = workers is None or isinstance(workers, ast.Constant) and workers.value in (None, 0, 1)
+    return qualified if alone else ""
 
 
 def _creates_schema(method: str, call: ast.Call) -> bool:

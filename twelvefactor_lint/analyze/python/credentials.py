@@ -499,6 +499,39 @@ def _write_of(function: ast.AST, key: str) -> ast.Call | None:
     return None
 
 
+_CONFIG_SAVES = frozenset({"write", "save", "write_config", "save_config", "write_file"})
+"""Methods that save a configuration object back to its file (`CONFIG.write()`, `settings.save()`)."""
+_ENV_FILE_WRITES = frozenset({"dotenv.set_key", "dotenv.main.set_key"})
+
+
+def _saved_to_config(site: Site, key: str, index: Index, names: Names) -> str:
+    """Where the made-up key is saved with the configuration it was set on, in words: the object the assignment sets
+    it on (`CONFIG.JWT_SECRET = ...`, `config["auth"]["secret"] = ...`) saved afterwards in the same function
+    (`CONFIG.write()`), or python-dotenv's `set_key(".env", KEY, value)` writing it to the env file; `""`: not saved.
+    The key is then part of the app's persistent configuration: later starts, and every process reading that
+    configuration, use the same key."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    target = next((t for t in targets if _key_of(t) == key), None)
+    if target is None:
+        return ""
+    owners: set[str] = set()
+    part = target
+    while isinstance(part, (ast.Attribute, ast.Subscript)):
+        part = part.value
+        owners.add(ast.dump(part))
+    for call in index.calls:
+        if call.function is not site.function or call.node.lineno < site.statement_line:
+            continue
+        func = call.node.func
+        if isinstance(func, ast.Attribute) and func.attr in _CONFIG_SAVES and ast.dump(func.value) in owners:
+            return f"`{ast.unparse(func)}()` at line {call.node.lineno}"
+        if names.qualify(func) in _ENV_FILE_WRITES and any(
+                isinstance(a, ast.Name) and a.id == key or _str(a) == key for a in call.node.args[1:]):
+            return f"`set_key()` at line {call.node.lineno}"
+    return ""
+
+
 def _persists(function: ast.AST, key: str) -> bool:
     """The function writes the value it bound to `key` to a file: a key generated once and kept on the local disk."""
     return _write_of(function, key) is not None
@@ -548,10 +581,11 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             continue
         if made_up is not None:
             persisted = site.function is not None and _persists(site.function, key)
+            saved = "" if persisted else _saved_to_config(site, key, index, names)
             variable = _unset_read(site, key, index, names) if made_up[1] is value and not persisted else ""
             facts.append(fact_at(SecretRandomFallback, path, made_up[1], contexts.of(site), site.statement_line, made_up[0],
                                  env_key=variable or fields.get(id(value)) or made_up[0],
-                                 module_kind=contexts.module_kind, persisted=persisted,
+                                 module_kind=contexts.module_kind, persisted=persisted, config_saved=saved,
                                  in_code=made_up[1] is value and not persisted and not variable,
                                  settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1]),
                                  signs_nothing=key == "SECRET_KEY" and site.function is None
@@ -563,7 +597,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
-                                 key=key, shape=(shape := secret_shape(str(value.value))), sure=shape in (PROVIDER, RANDOM),
+                                 key=key, shape=(shape := secret_shape(str(value.value), key)), sure=shape in (PROVIDER, RANDOM),
                                  module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
