@@ -690,3 +690,16 @@ def test_a_branch_on_an_environment_variable_runs_only_where_the_deploy_may_take
                    "docker-compose.yml": f"services:\n  web:\n    build: .\n{compose}"})
     assert {(f.rule, f.line) for f in result.findings if f.path == "start.sh" and f.rule in ("TF1201", "TF609")} \
         == expected
+
+
+def test_one_supervisord_programs_stdout_and_stderr_files_are_one_finding(lint):
+    conf = ("[program:nginx]\ncommand=nginx\nstdout_logfile=/data/log/nginx.log\nstderr_logfile=/data/log/nginx.log\n\n"
+            "[program:web]\ncommand=gunicorn app:app\nstdout_logfile=/dev/stdout\nstderr_logfile=/data/log/web.log\n")
+    result = lint({"supervisord.conf": conf,
+                   "Dockerfile": ('FROM python:3.12-slim\nCOPY supervisord.conf /etc/supervisord.conf\n'
+                                  'CMD ["supervisord", "-c", "/etc/supervisord.conf"]\n')})
+    found = sorted(_by_rule(result, "TF1103"), key=lambda f: f.line)
+    assert [f.line for f in found] == [3, 9]  # nginx's pair on stdout's line; web's stderr alone on its own
+    assert found[0].message.startswith("`stdout_logfile` and `stderr_logfile` of supervisord program `nginx`")
+    assert [r.line for r in found[0].related] == [4]
+    assert found[1].message.startswith("`stderr_logfile` of supervisord program `web`")

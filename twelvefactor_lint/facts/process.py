@@ -140,6 +140,9 @@ class ProcessLogFile(ProcessFact):
     target: str = doc("The file.")
     unset_default: bool = doc("Every target is a variable with no default (`--access-logfile $ACCESS_LOG`): a file "
                               "only if a deploy sets one.", default=False)
+    places: tuple[tuple[str, int, int], ...] = doc(
+        "The other places of the same output, as (path, line, column): a supervisord program's `stderr_logfile` "
+        "line when its `stdout_logfile` is reported too.", default=())
 
 
 @kind("process.celery_beat")
