@@ -603,6 +603,12 @@ class ModuleRefs(PythonFact):
                                        "startup hook, a web module's body) calls through an import, absolute "
                                        "(`app.db.init_db.main`): link counts their bodies as start-up code.",
                                        default=())
+    daemon_calls: tuple[str, ...] = doc("The daemonizing functions and classes it calls, by name (`daemonize`, "
+                                        "`Daemonizer`), `?` after one only an `if` on a daemon switch runs "
+                                        "(`if args.daemon:`): link tells an opt-in daemon mode from a process that "
+                                        "always detaches, and a library's daemonizer nobody calls.", default=())
+    daemon_options: tuple[str, ...] = doc("Command-line options it declares that name a daemon mode (`--daemon`).",
+                                          default=())
 
 
 @kind("python.undeclared_import")
