@@ -644,3 +644,62 @@ def test_a_python_script_a_start_runs_is_skipped_not_read_as_shell(lint):
     assert [(f.rule, f.path, f.line) for f in result.findings if f.rule == "TF609"] == [("TF609", "entrypoint.sh", 3)]
     assert [(s.path, s.reason) for s in result.skipped] == [
         ("bin/tool", "a `python3` script (its shebang), not a shell script")]
+
+
+def test_a_dispatcher_test_on_a_program_path_compares_the_argument_as_written(lint):
+    # `[ "$1" = '/venv/bin/uwsgi' ]` is an arm of its own: the CMD's `uwsgi` does not select it, `/venv/bin/uwsgi` does
+    script = ("#!/bin/sh\nif [ \"$1\" = '/venv/bin/uwsgi' ]; then\n    python manage.py migrate --noinput\nfi\n"
+              'exec "$@"\n')
+    for program, expected in (("uwsgi", set()), ("/venv/bin/uwsgi", {("TF1201", 3)})):
+        result = lint({"entrypoint.sh": script,
+                       "Dockerfile": ("FROM python:3.12-slim\nCOPY entrypoint.sh /entrypoint.sh\n"
+                                      f'ENTRYPOINT ["/entrypoint.sh"]\nCMD ["{program}", "/etc/uwsgi.ini"]\n')})
+        assert {(f.rule, f.line) for f in result.findings if f.path == "entrypoint.sh"} == expected
+
+
+_ENV_BRANCHES = ('#!/bin/bash\nif [[ "$IN_DOCKER" == "True" ]]; then\n  exec gosu app "$@"\n'
+                 'elif [ "$MODE" != host ]; then\n  python manage.py migrate\n  exec gunicorn app:app\n'
+                 'else\n  python worker.py &\n  exec gunicorn app:app\nfi\n')
+
+
+def test_branches_record_what_the_environment_must_hold():
+    from twelvefactor_lint.analyze.shell.parse import parse
+
+    branches = {c.line: c.branch for c in parse(_ENV_BRANCHES)}
+    assert branches[2] == "IN_DOCKER=True"
+    assert branches[4] == branches[5] == "IN_DOCKER!=True && MODE!=host"
+    assert branches[7] == branches[8] == "IN_DOCKER!=True && MODE=host"
+    # a variable the script sets itself is no environment switch; one-line branches share their line
+    assert {c.branch for c in parse('#!/bin/sh\nIN_DOCKER=1\nif [ "$IN_DOCKER" = 1 ]; then\n  a\nfi\n')} == {""}
+    assert {c.branch for c in parse('if [ "$A" = 1 ]; then a; else b; fi\n')} == {""}
+
+
+@pytest.mark.parametrize("env, compose, expected", [
+    ("ENV IN_DOCKER=True\n", "", set()),  # the image takes the `exec gosu` branch only
+    ("", "", {("TF1201", 5), ("TF609", 8)}),  # not set: any branch may run (today's behaviour)
+    ("ENV IN_DOCKER=False MODE=host\n", "", {("TF609", 8)}),
+    ("ENV IN_DOCKER=False MODE=web\n", "", {("TF1201", 5)}),
+    ("ENV IN_DOCKER=True\n", "    environment:\n      IN_DOCKER: ${IN_DOCKER}\n", {("TF1201", 5), ("TF609", 8)}),
+    ("ENV IN_DOCKER=True\n", "    env_file: .env\n", {("TF1201", 5), ("TF609", 8)}),
+    ("ENV IN_DOCKER=True\n", "    environment:\n      MODE: host\n", set()),
+])
+def test_a_branch_on_an_environment_variable_runs_only_where_the_deploy_may_take_it(lint, env, compose, expected):
+    result = lint({"start.sh": _ENV_BRANCHES,
+                   "Dockerfile": (f"FROM python:3.12-slim\n{env}COPY start.sh /start.sh\n"
+                                  'ENTRYPOINT ["/start.sh"]\nCMD ["python", "app.py"]\n'),
+                   "docker-compose.yml": f"services:\n  web:\n    build: .\n{compose}"})
+    assert {(f.rule, f.line) for f in result.findings if f.path == "start.sh" and f.rule in ("TF1201", "TF609")} \
+        == expected
+
+
+def test_one_supervisord_programs_stdout_and_stderr_files_are_one_finding(lint):
+    conf = ("[program:nginx]\ncommand=nginx\nstdout_logfile=/data/log/nginx.log\nstderr_logfile=/data/log/nginx.log\n\n"
+            "[program:web]\ncommand=gunicorn app:app\nstdout_logfile=/dev/stdout\nstderr_logfile=/data/log/web.log\n")
+    result = lint({"supervisord.conf": conf,
+                   "Dockerfile": ('FROM python:3.12-slim\nCOPY supervisord.conf /etc/supervisord.conf\n'
+                                  'CMD ["supervisord", "-c", "/etc/supervisord.conf"]\n')})
+    found = sorted(_by_rule(result, "TF1103"), key=lambda f: f.line)
+    assert [f.line for f in found] == [3, 9]  # nginx's pair on stdout's line; web's stderr alone on its own
+    assert found[0].message.startswith("`stdout_logfile` and `stderr_logfile` of supervisord program `nginx`")
+    assert [r.line for r in found[0].related] == [4]
+    assert found[1].message.startswith("`stderr_logfile` of supervisord program `web`")

@@ -449,6 +449,11 @@ def _baked_config(path: str, all_stages: list[Stage], final: Stage) -> list[Fact
     return facts
 
 
+def _literal(value: str) -> str:
+    """A value without expansions, as it is; "" for one that has any (`$HOME/bin`, `${X:-1}`)."""
+    return "" if "$" in value else value
+
+
 def _assignments(item: Instruction) -> list[tuple[str, str]]:
     """`ENV A=1 B="x y"` / legacy `ENV A 1` / `ARG A=1` as (key, value); ARG without a default has none."""
     text = item.value.strip()
@@ -506,7 +511,8 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
               for stage in all_stages for item in stage.instructions if item.name == "ENV"
               for key, value in _assignments(item) if key == "DJANGO_SETTINGS_MODULE" and value]
     facts += [EnvVar(path, item.line, 1, name=key, where="Dockerfile ENV", own_value=not literal_default(value),
-                     anchor=f"env:{key}") for stage in _stage_chain(final, by_name) for item in stage.instructions
+                     value=_literal(value), anchor=f"env:{key}")
+              for stage in _stage_chain(final, by_name) for item in stage.instructions
               if item.name == "ENV" for key, value in _assignments(item)]
     return facts
 

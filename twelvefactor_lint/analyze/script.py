@@ -8,7 +8,9 @@ A dispatcher script (`case "$1" in server) exec gunicorn ...;; worker) exec cele
 judged once per arm, as the commands outside the `case` plus that arm's: each fact of an arm
 carries its patterns (`arm`), so link keeps the arms the referrers' arguments select. An arm named for
 development (`dev_server`, `debug`) and a branch under a development switch (`if [ "$IS_LOCAL_DEV" = yes ]`)
-are development code (`dev_only`, and `condition` says when).
+are development code (`dev_only`, and `condition` says when). A fact from a branch that tests environment variables
+against words (`if [[ "$APP_DOCKER" == "True" ]] ... else ...`) carries what the branch needs (`branch`), which link
+evaluates against the environment the deploy starting the script sets.
 """
 
 from __future__ import annotations
@@ -84,6 +86,9 @@ def _in_branch(fact: ProcessFact, commands: list[SimpleCommand], first_line: int
     where a deploy turns them on; under a development switch it is development code too — unless the switch's
     fallback selects the branch (`PRODUCTION=${IN_PRODUCTION:-0}`, then `[ "$PRODUCTION" = 0 ]`): a deploy that
     forgets the variable runs it, so it is judged as production code, one step lower."""
+    branch = next((c.branch for c in commands if c.branch and first_line + c.line == fact.line), "")
+    if branch and not isinstance(fact, ProcessStart):
+        fact = replace(fact, branch=branch)
     condition = next((c.condition for c in commands if c.condition and first_line + c.line == fact.line), "")
     if not condition or isinstance(fact, ProcessStart) or set(_VARIABLE.findall(condition)) <= _PLATFORM_SET:
         return fact

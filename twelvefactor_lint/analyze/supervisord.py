@@ -13,6 +13,7 @@ from __future__ import annotations
 import configparser
 import re
 import shlex
+from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
@@ -77,7 +78,14 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
                 continue
             else:
                 how, where = f"`{key}`", _line_of(lines, section, key)
-            facts.append(ProcessLogFile(
-                path, where, 1, source=origin.source, process=name, level="supervised", command=" ".join(argv),
-                how=how, target=target, anchor=f"{name}:{key}"))
+            fact = ProcessLogFile(path, where, 1, source=origin.source, process=name, level="supervised",
+                                  command=" ".join(argv), how=how, target=target, anchor=f"{name}:{key}")
+            first = facts[-1] if facts else None
+            if key == "stderr_logfile" and isinstance(first, ProcessLogFile) and first.anchor == f"{name}:stdout_logfile" \
+                    and first.target != "AUTO":
+                # one program's two streams sent to files: one setting to change, reported on stdout's line
+                also = "and `stderr_logfile`" if target == first.target else f"(and `stderr_logfile`: `{target}`)"
+                facts[-1] = replace(first, how=f"{first.how} {also}", places=((path, where, 1),))
+                continue
+            facts.append(fact)
     return FileAnalysis(tuple(facts), found)

@@ -58,6 +58,8 @@ class EnvVar(Fact):
     own_value: bool = doc("The deploy gives it a value of its own: a literal, a Secret reference, or the operator's "
                           "environment without a literal default (`${X}`, not `${X:-dev}`, which a forgotten X turns "
                           "into the same literal).")
+    value: str = doc("The value, when the file gives a literal (`True`, `production`); `\"\"`: none, or not a literal "
+                     "(`${X}`, a Secret reference).", default="")
     complete: bool = doc("The process runs with exactly the environment the file lists (a compose service or a "
                          "Kubernetes container that may run the app, not a database or proxy image), so a variable it "
                          "does not set is unset there; `false` for an image's `ENV`, which a deploy adds to.",

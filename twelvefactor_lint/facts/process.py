@@ -34,6 +34,10 @@ class ProcessFact(Scaled):
                      default=False)
     arm: str = doc("In a dispatcher script, the `case` arm that runs it (`web`, `*`); `\"\"`: not in an arm.",
                    default="")
+    branch: str = doc("In a script, what the environment must hold for the script to reach it, when `if` tests on "
+                      "environment variables decide (`APP_DOCKER!=True`, `MODE=web && DEBUG!=1`); link keeps it only "
+                      "where a deploy starting the script may hold it (its Dockerfile `ENV`, compose `environment:`). "
+                      "`\"\"`: no such test.", default="")
     dev_image: bool = doc("Declared by a Dockerfile only development compose stacks build (it may be the "
                           "developers' image).", default=False)
     on_host: bool = doc("A supervisord program no declared process of the repository runs (no image, compose "
@@ -136,6 +140,9 @@ class ProcessLogFile(ProcessFact):
     target: str = doc("The file.")
     unset_default: bool = doc("Every target is a variable with no default (`--access-logfile $ACCESS_LOG`): a file "
                               "only if a deploy sets one.", default=False)
+    places: tuple[tuple[str, int, int], ...] = doc(
+        "The other places of the same output, as (path, line, column): a supervisord program's `stderr_logfile` "
+        "line when its `stdout_logfile` is reported too.", default=())
 
 
 @kind("process.celery_beat")

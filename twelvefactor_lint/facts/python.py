@@ -629,6 +629,12 @@ class ModuleRefs(PythonFact):
     cache_uses: tuple[str, ...] = doc("The names on which it uses a Flask-Caching method (`cache.get`, "
                                       "`@cache.cached`, `@cache.memoize`; not `init_app`), whatever they hold: "
                                       "link.unused_backends reads them.", default=())
+    daemon_calls: tuple[str, ...] = doc("The daemonizing functions and classes it calls, by name (`daemonize`, "
+                                        "`Daemonizer`), `?` after one only an `if` on a daemon switch runs "
+                                        "(`if args.daemon:`): link tells an opt-in daemon mode from a process that "
+                                        "always detaches, and a library's daemonizer nobody calls.", default=())
+    daemon_options: tuple[str, ...] = doc("Command-line options it declares that name a daemon mode (`--daemon`).",
+                                          default=())
 
 
 @kind("python.undeclared_import")

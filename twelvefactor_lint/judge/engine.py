@@ -11,7 +11,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, TEST, classify, is_prod_
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.compose import Scaled
-from twelvefactor_lint.facts.process import ProcessFact
+from twelvefactor_lint.facts.process import ProcessFact, ProcessLogFile
 from twelvefactor_lint.facts.python import UNREACHED, FileWrite, LogFileSink, PythonFact, StateWrite
 from twelvefactor_lint.judge import template
 from twelvefactor_lint.judge.catalogue import Catalogue, Rule
@@ -95,7 +95,7 @@ def _started_by(fact: Fact) -> tuple[str, int] | None:
 def _related(fact: Fact) -> tuple[Related, ...]:
     """The other places a fact stands for: what link rolled up, the bookkeeping folded into a state write, or the
     rename that moves a written file into place, the other file handlers of one logging setup."""
-    places = fact.places if isinstance(fact, (RolledUp, StateWrite, FileWrite, LogFileSink)) else ()
+    places = fact.places if isinstance(fact, (RolledUp, StateWrite, FileWrite, LogFileSink, ProcessLogFile)) else ()
     return tuple(Related(path, line, column) for path, line, column in places)
 
 

@@ -72,7 +72,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
-    facts = daemons.link(ports.link(facts, files.paths()))
+    facts = daemons.link(ports.link(facts, files.paths()), files.paths(), complete=files.lazy_refs() is None)
     facts = sys_paths.link(facts, lambda rel: files.files_under(rel))  # listed only for an entry that needs it
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())

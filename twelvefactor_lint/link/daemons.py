@@ -8,22 +8,29 @@ A gunicorn config with `daemon = True` and `pidfile = "gunicorn.pid"` forces the
 server's setting is the problem (TF801 reports it where it is set); the unit's two lines are its consequence,
 one problem reported twice more. A unit whose `PIDFile=` names the PID file such a config writes loses
 its `Type=forking` fact (and any PID file fact of its command).
+
+Python code that detaches the process (the double fork around `os.setsid()`, `DaemonContext()`) is judged by who
+calls it, by name (`ModuleRefs.daemon_calls`). Called only under an `if` on a daemon switch (`if args.daemon:`), it
+is an opt-in mode (`--daemon`), not how the process runs: its `condition` says so, one severity lower. A definition
+in a vendored library (a `vendor/` or `third_party/` directory, or a root `lib/` bundling many packages) that no
+code of the project itself calls is the library's feature, not the project's: dropped (when every module was read).
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.process import Daemonizes, PidFile, ProcessStart
-from twelvefactor_lint.facts.python import Setting
+from twelvefactor_lint.facts.python import Call, ModuleRefs, Setting
 
 _SCRATCH = ("/tmp/", "/var/tmp/")
 
 
-def link(facts: list[Fact]) -> list[Fact]:
-    facts = _inert_pid_files(facts)
+def link(facts: list[Fact], paths: Iterable[str] = (), complete: bool = True) -> list[Fact]:
+    facts = _daemon_modes(_inert_pid_files(facts), _vendored(paths), complete)
     server_settings = [f for f in facts if isinstance(f, Setting) and f.source == "server_config"]
     daemonizing = {f.path for f in server_settings if f.key == "daemon" and f.value == "True"}
     pid_files = {posixpath.basename(f.value) for f in server_settings
@@ -41,3 +48,65 @@ def _inert_pid_files(facts: list[Fact]) -> list[Fact]:
     commands = " ".join(f.command for f in facts if isinstance(f, ProcessStart))
     return [replace(f, inert=True) if isinstance(f, PidFile) and f.target.startswith(_SCRATCH)
             and f.target not in commands else f for f in facts]
+
+
+_VENDOR_DIRS = frozenset({"vendor", "vendored", "_vendor", "third_party", "thirdparty", "third-party", "3rdparty"})
+_LIBRARY_DIRS = frozenset({"lib", "libs"})
+_BUNDLE = 10
+"""A root `lib/` holding this many top-level packages and modules is a bundle of libraries shipped with the
+project (Tautulli's `lib/cherrypy`, `lib/plexapi`, ...), not the project's own code laid out under `lib/`."""
+
+
+def _vendored(paths: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a repository file is a vendored library's: under a vendor-named directory, or in a package of a root
+    `lib/` bundling many."""
+    tops: dict[str, set[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        if len(parts) > 1 and parts[0] in _LIBRARY_DIRS and path.endswith(".py"):
+            tops.setdefault(parts[0], set()).add(parts[1].removesuffix(".py"))
+    bundles = {directory for directory, names in tops.items() if len(names) >= _BUNDLE}
+
+    def vendored(path: str) -> bool:
+        parts = path.split("/")
+        return any(p in _VENDOR_DIRS for p in parts[:-1]) or len(parts) > 2 and parts[0] in bundles
+    return vendored
+
+
+def _daemon_modes(facts: list[Fact], vendored: Callable[[str], bool], complete: bool) -> list[Fact]:
+    """A daemonizing call judged by the project's calls of its function or class (or of `DaemonContext`): all under
+    a daemon switch -> opt-in (`condition`); none, in a vendored library -> dropped."""
+    detaching = [f for f in facts if isinstance(f, Call) and (f.api == "daemonize" or f.api == "setsid" and f.daemon_idiom)]
+    if not detaching:
+        return facts
+    refs = [f for f in facts if isinstance(f, ModuleRefs)]
+    calls = [(r.path, call) for r in refs for call in r.daemon_calls]
+    options = sorted({o for r in refs if not vendored(r.path) for o in r.daemon_options})
+    judged: dict[int, Fact | None] = {}
+    for fact in detaching:
+        names = {_called_as(fact.function), *(("DaemonContext",) if fact.api == "daemonize" else ())} - {""}
+        matching = [(path, call) for path, call in calls if call.rstrip("?") in names]
+        project = [call for path, call in matching if not vendored(path)]
+        own = project + [call for path, call in matching if vendored(fact.path) and _package(path) == _package(fact.path)]
+        if vendored(fact.path) and not project and complete:
+            judged[id(fact)] = None
+        elif own and all(call.endswith("?") for call in own) and not fact.condition:
+            mode = f"when run with `{options[0]}`" if options else "when its daemon mode is switched on"
+            judged[id(fact)] = replace(fact, condition=mode)
+    if not judged:
+        return facts
+    return [kept for f in facts if (kept := judged.get(id(f), f)) is not None]
+
+
+def _called_as(function: str) -> str:
+    """How code calls what a function's daemonizing runs in: a method through its class (`Daemonizer(engine)`
+    builds the plugin whose `daemonize` forks; a method name alone is any object's), else the function's name."""
+    head, _, name = function.partition(".")
+    return head if name and head[:1].isupper() else function.rpartition(".")[2]
+
+
+def _package(path: str) -> tuple[str, ...]:
+    """The vendored package a file belongs to: its path up to the directory under the bundle or vendor directory."""
+    parts = path.split("/")
+    at = next((i for i, p in enumerate(parts[:-1]) if p in _VENDOR_DIRS or i == 0 and p in _LIBRARY_DIRS), 0)
+    return tuple(parts[:at + 2])

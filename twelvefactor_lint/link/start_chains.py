@@ -15,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,6 +26,7 @@ from twelvefactor_lint.discover.walk import S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
+from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import (
     BuildAtStart,
     EntrypointArgs,
@@ -324,7 +325,10 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     that selects it; with an argument not known here (`$ROLE`) every arm but the development ones
     (`dev*`, `test*`) may run. What only test starts reach is test code; what only development hops start
     (`docker/dev/Dockerfile`, a compose service building `Dockerfile.development`, a development stack's one-off
-    task) is development code."""
+    task) is development code. A fact from a branch of an `if` on environment variables (`branch`) is kept for the
+    hops whose environment may take that branch: the image sets `ENV APP_DOCKER=True`, so the script's `else` of
+    `if [[ "$APP_DOCKER" == "True" ]]` (the host install's way) does not run there; a variable a hop leaves unset or
+    sets to what is not known (`${X}`, an `env_file:`) may hold anything."""
     refs_of: dict[str, list[ScriptRef]] = {}
     for ref, script in scripts:
         refs_of.setdefault(script, []).append(ref)
@@ -335,6 +339,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
     replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
     serving = {f.path for f in facts if isinstance(f, ProcessStart) and f.main_role in LONG_RUNNING}
     filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
+    environments = _environments(facts)
 
     def annotated(fact: Fact) -> Fact | None:
         refs = refs_of.get(fact.path)
@@ -346,6 +351,10 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         in_production = any(not _developers(r, False) for r in refs)
         if fact.arm:
             refs = [r for r in refs if _runs_arm(fact.arm, arms_of[fact.path], r.argument)]
+            if not refs:
+                return None
+        if fact.branch:
+            refs = [r for r in refs if any(_may_take(fact.branch, env) for env in environments(r))]
             if not refs:
                 return None
         if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
@@ -369,6 +378,53 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _environments(facts: list[Fact]) -> Callable[[ScriptRef], list[dict[str, str]]]:
+    """For a hop starting a script, the environments its process may get: variable -> the value from the image's
+    `ENV` (of the final stage) and a compose service's `environment:` (which wins), for the ones set to one known
+    literal; a variable set otherwise (`${X}`, different values) maps to "" (unknown), and so does any the service's
+    `env_file:` may set. An image's own hop runs with its `ENV` alone, and also as each compose service building it."""
+    images: dict[str, dict[str, set[str]]] = {}
+    services: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for var in (f for f in facts if isinstance(f, EnvVar)):
+        if var.where == "Dockerfile ENV":
+            images.setdefault(var.path, {}).setdefault(var.name, set()).add(var.value)
+        elif var.service:
+            services.setdefault((var.path, var.service), {}).setdefault(var.name, set()).add(var.value)
+    building: dict[str, list[tuple[str, str]]] = {}
+    for service in (f for f in facts if isinstance(f, ComposeService) and f.built_dockerfile):
+        building.setdefault(service.built_dockerfile, []).append((service.path, service.service))
+
+    def overlaid(image: dict[str, str], service: dict[str, set[str]]) -> dict[str, str]:
+        if "*" in service:  # an env_file may set any variable the service does not name
+            image = dict.fromkeys(image, "")
+        return image | {k: _one(v) for k, v in service.items() if k != "*"}
+
+    def environments(ref: ScriptRef) -> list[dict[str, str]]:
+        image = {} if ref.target else {k: _one(v) for k, v in images.get(ref.dockerfile, {}).items()}
+        if ref.service:
+            return [overlaid(image, services.get((ref.root or ref.path, ref.service), {}))]
+        return [image, *(overlaid(image, services.get(unit, {})) for unit in building.get(ref.dockerfile, []))]
+    return environments
+
+
+def _one(values: set[str]) -> str:
+    return next(iter(values)) if len(values) == 1 else ""
+
+
+_PREDICATE = re.compile(r"(\w+)(!?=)(.*)")
+
+
+def _may_take(branch: str, environment: dict[str, str]) -> bool:
+    """Whether a process with `environment` may reach a script branch needing `branch` (`APP_DOCKER!=True && ...`):
+    false only when a variable it sets to a known value fails a test."""
+    for test in branch.split(" && "):
+        match = _PREDICATE.fullmatch(test)
+        value = environment.get(match[1], "") if match else ""
+        if match and value and (value == match[3]) != (match[2] == "="):
+            return False
+    return True
 
 
 def _developers(ref: ScriptRef, serves: bool) -> bool:

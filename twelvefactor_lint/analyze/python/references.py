@@ -53,7 +53,37 @@ def module_refs(index: Index, path: str) -> ModuleRefs:
     names = [v for v in index.dotted if _DOTTED.fullmatch(v) and not _file_name(v)]
     loaded, dynamic = _loaded_by_calls(index)
     return ModuleRefs(path, 1, module=module, imports=_unique(_imports(index, package)), names=_unique(names + loaded),
-                      apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic), anchor="module_refs")
+                      apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic),
+                      daemon_calls=_unique(_daemon_calls(index)), daemon_options=_unique(_daemon_options(index)),
+                      anchor="module_refs")
+
+
+_DAEMONIZING = re.compile(r"daemoni[sz]|become_daemon|daemon_?context", re.IGNORECASE)
+"""Names of what detaches a process (`daemonize()`, `Daemonizer(engine)`, `become_daemon()`, `DaemonContext()`)."""
+_DAEMON_WORD = re.compile(r"daemon", re.IGNORECASE)
+_DAEMON_OPTION = re.compile(r"--?[\w-]*daemon[\w-]*", re.IGNORECASE)
+
+
+def _daemon_calls(index: Index) -> list[str]:
+    """The daemonizing names the module calls (`daemonize`): `name` where nothing but reaching the line decides, `name?`
+    where an `if` whose test names a daemon switch (`if args.daemon:`, `if plexpy.DAEMON:`) is around the call, which
+    runs only when someone asks for it (`--daemon`)."""
+    switched = {id(node) for test in index.ifs if _DAEMON_WORD.search(ast.unparse(test.test))
+                for statement in test.body for node in ast.walk(statement) if isinstance(node, ast.Call)}
+    found = []
+    for site in index.calls:
+        name = last_name(site.node.func)
+        if name and _DAEMONIZING.search(name):
+            found.append(f"{name}?" if id(site.node) in switched else name)
+    return found
+
+
+def _daemon_options(index: Index) -> list[str]:
+    """The command-line options the module declares that name a daemon mode (`parser.add_argument("-d", "--daemon")`,
+    `add_option`, `@click.option("--daemon")`)."""
+    return [arg.value for site in index.calls if last_name(site.node.func) in ("add_argument", "add_option", "option")
+            for arg in site.node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            and arg.value.startswith("--") and _DAEMON_OPTION.fullmatch(arg.value)]
 
 
 def flask_cache_refs(tree: ast.Module, names: Names) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -42,6 +42,10 @@ class SimpleCommand:
     condition: str = ""
     """When the script runs it, if an `if` on an environment variable decides (`when [ "$DEBUG" = 1 ]`,
     `unless ...` in the else branch): opt-in configuration, not what every start does."""
+    branch: str = ""
+    """What the environment must hold for the script to reach it, when `if` tests on environment variables decide
+    (`TAUTULLI_DOCKER!=True` in the `else` of `if [[ "$TAUTULLI_DOCKER" == "True" ]]`; nested ones joined by ` && `):
+    link evaluates it against what the deploy that starts the script sets."""
     repeated: bool = False
     """Sent to the background inside a loop's body (`for ...; do worker & done`): one process a turn, as many as the
     loop runs (not a loop sent to the background whole, `while true; do worker; done &`, which runs one at a time)."""
@@ -92,6 +96,10 @@ def parse(script: str) -> list[SimpleCommand]:
             functions[_text(name)] = body
     commands: list[SimpleCommand] = []
     _collect(tree.root_node, commands)
+    branches = _env_branches(tree.root_node)
+    if branches:
+        functions = {name: _in_branches(body, branches) for name, body in functions.items()}
+        commands = _in_branches(commands, branches)
     return _inline(commands, functions, depth=3)
 
 
@@ -123,7 +131,7 @@ def evaluated(commands: list[SimpleCommand], variables: dict[str, str]) -> list[
         text = " ".join(command.argv[1:])
         line = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], m[0]), text)
         inner = parse(line) if line != text else []
-        result += [replace(c, line=command.line, arm=command.arm, condition=command.condition,
+        result += [replace(c, line=command.line, arm=command.arm, condition=command.condition, branch=command.branch,
                            background=c.background or command.background, repeated=c.repeated or command.repeated)
                    for c in inner] or [command]
     return result
@@ -190,8 +198,68 @@ def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleComma
             result.append(replace(nested, background=nested.background or command.background,
                                   connector=command.connector if last else nested.connector,
                                   # a function called from a `case` arm runs in it; from a loop, once a turn
-                                  arm=command.arm or nested.arm, repeated=command.repeated or nested.repeated))
+                                  arm=command.arm or nested.arm, repeated=command.repeated or nested.repeated,
+                                  branch=_both(command.branch, nested.branch)))
     return result
+
+
+_ENV_TEST = re.compile(r"""^\[\[?\s*"?\$\{?([A-Z_][A-Z0-9_]*)\}?"?\s*(==?|!=)\s*"""
+                       r"""(?:"([^"$`\\]*)"|'([^']*)'|([\w.:/-]+))\s*\]\]?$""")
+"""`[ "$APP_DOCKER" = "True" ]`, `[[ $MODE != worker ]]`: a test that an environment variable is (or is not) a word."""
+
+
+def _env_branches(root) -> dict[int, list[str]]:
+    """Line -> what the environment must hold to reach the commands on it (`VAR=value`, `VAR!=value`), from each
+    `if`/`elif` chain testing environment variables (upper case, not set by the script itself) against a word: a
+    branch's own test holds and every earlier test of its chain failed. A test of another kind adds nothing (what
+    is kept is always necessary, never sufficient); a line two branches share is left out."""
+    found: dict[int, list[str]] = {}
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        pending.extend(node.children)
+        if node.type != "if_statement":
+            continue
+        earlier: list[str] = []  # the negations of the chain's earlier tests
+        ranges: list[tuple[set[int], list[str]]] = []
+        for clause in [node, *(c for c in node.children if c.type in ("elif_clause", "else_clause"))]:
+            then = next((i for i, c in enumerate(clause.children) if c.type == "then"), None)
+            if clause.type == "else_clause":
+                body, test = clause.children[1:], None
+            elif then is None:
+                break
+            else:
+                body = [c for c in clause.children[then + 1:] if c.type not in ("elif_clause", "else_clause", "fi")]
+                tests = [t for t in clause.children[1:then] if t.type != ";"]
+                test = _env_test(tests[0], root) if len(tests) == 1 else None
+            lines = {line for child in body for line in range(child.start_point[0], child.end_point[0] + 1)}
+            ranges.append((lines, [*earlier, *([f"{test[0]}{test[1]}{test[2]}"] if test else [])]))
+            if test:
+                earlier.append(f"{test[0]}{'=' if test[1] == '!=' else '!='}{test[2]}")
+        shared = [line for i, (lines, _) in enumerate(ranges) for other, _ in ranges[i + 1:] for line in lines & other]
+        for lines, predicate in ranges:
+            for line in lines - set(shared) if predicate else ():
+                found.setdefault(line, []).extend(p for p in predicate if p not in found.get(line, []))
+    return found
+
+
+def _env_test(node, root) -> tuple[str, str, str] | None:
+    """(variable, `=` or `!=`, word) of a test comparing an environment variable with a word; None for any other."""
+    match = _ENV_TEST.match(_text(node).strip())
+    if match is None or next(_assigned(root, match[1]), None) is not None:  # the script's own variable
+        return None
+    word = next(w for w in match.group(3, 4, 5) if w is not None)
+    return match[1], "!=" if match[2] == "!=" else "=", word
+
+
+def _in_branches(commands: list[SimpleCommand], branches: dict[int, list[str]]) -> list[SimpleCommand]:
+    return [replace(c, branch=_both(c.branch, " && ".join(branches[c.line]))) if c.line in branches else c
+            for c in commands]
+
+
+def _both(outer: str, inner: str) -> str:
+    """Two branch conditions together (a function's own inside the branch that calls it)."""
+    return " && ".join(dict.fromkeys(p for p in (*outer.split(" && "), *inner.split(" && ")) if p))
 
 
 def _collect(node, out: list[SimpleCommand]) -> None:
@@ -393,8 +461,9 @@ def _root(node):
     return node
 
 
-_ARM_TEST = re.compile(r"""^\[\[?\s*"?(\$\{?\w+(?::?[-=][^}]*)?\}?)"?\s*==?\s*["']?([\w.:-]+)["']?\s*\]\]?$""")
-"""`[ "$1" = "web" ]`, `[[ $SERVER == worker ]]`: a test that the subject is one word."""
+_ARM_TEST = re.compile(r"""^\[\[?\s*"?(\$\{?\w+(?::?[-=][^}]*)?\}?)"?\s*==?\s*["']?([\w.:/-]+)["']?\s*\]\]?$""")
+"""`[ "$1" = "web" ]`, `[[ $SERVER == worker ]]`, `[ "$1" = '/venv/bin/uwsgi' ]`: a test that the subject is one word
+(a program's path too: the dispatcher compares the argument as written, so `uwsgi` does not select it)."""
 
 
 def _dispatch_chain(node, out: list[SimpleCommand]) -> bool:
