@@ -510,6 +510,34 @@ def test_log_named_file_opened_for_append_is_a_log_sink_and_not_a_stored_file():
     assert stored.line == 10 and "(line 12)" in stored.others and "(line 14)" in stored.others
 
 
+def test_to_json_of_a_module_or_class_is_not_a_file_write_but_a_dataframes_is():
+    source = """
+        import pandas as pd
+        from flask import Flask, request
+        from app import utils
+        app = Flask(__name__)
+
+        class Report:
+            pass
+
+        @app.post("/a")
+        def a():
+            return utils.to_json(request.json) + Report.to_csv(request.json)
+
+        @app.post("/b")
+        def b():
+            pd.to_pickle(request.json, "latest.pkl")
+            return "ok"
+
+        @app.post("/c")
+        def c():
+            pd.DataFrame(request.json).to_csv("latest.csv")
+            return "ok"
+        """
+    facts = _facts(source, kind="python.file_write")
+    assert [(f.function, f.line, f.target) for f in facts] == [("b", 16, "'latest.pkl'"), ("c", 21, "'latest.csv'")]
+
+
 def test_a_log_file_touched_into_existence_is_not_a_sink():
     assert sinks("""
         import os
