@@ -1152,3 +1152,33 @@ def test_a_handler_for_a_config_read_tested_just_before_is_opt_in():
         """, "app.py", SINK)
     # (an environment read tested before is an opt-in branch already)
     assert [(f.line, f.condition) for f in facts] == [(7, "when `log-file` is set"), (9, "when LOG_FILE is set")]
+
+
+def test_module_refs_record_session_and_rate_limit_uses():
+    (refs,) = _facts("""
+        import flask
+        from flask_kvsession import KVSessionExtension
+        from simplekv.fs import FilesystemStore
+        from slowapi import Limiter
+
+        limiter = Limiter(key_func=str)
+        rows = db.query(Row).limit(10)
+
+        def init(app, login_manager):
+            KVSessionExtension(FilesystemStore("/var/sessions"), app)
+            login_manager.user_loader(load)
+            return flask.session.get("x")
+
+        @app.state.limiter.limit("5/minute")
+        def view():
+            pass
+        """, kind="python.module_refs")
+    assert refs.session_uses == ("flask.session", "user_loader")
+    assert refs.session_stores == ("flask_kvsession", "simplekv.FilesystemStore")
+    assert refs.limit_uses == ("limiter",)
+    (bare,) = _facts("""
+        from slowapi import Limiter
+        limiter = Limiter(key_func=str, default_limits=["1/second"])
+        rows = query.limit(10)
+        """, kind="python.module_refs")
+    assert bare.limit_uses == ("default_limits",) and bare.session_stores == ()

@@ -2,7 +2,8 @@
 
 Writes: `open()`/`io.open()`/`aiofiles.open()` and `Path.open()` in a writing mode, `Path.write_text/
 write_bytes`, `shutil.copy*/move`, `os.rename/replace`, werkzeug `FileStorage.save()`,
-Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel` (a DataFrame's, not a module's `utils.to_json(d)`), numpy `save`.
+Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel` (a DataFrame's, not a module's
+`utils.to_json(d)`), numpy `save`.
 Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or an
 in-memory buffer — judged by where the path comes from, not by what its variable is
 called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
