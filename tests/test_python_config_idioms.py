@@ -403,3 +403,20 @@ def test_a_setting_a_test_switch_chooses_is_the_value_deploys_run(expression, ex
     facts = analyze("app/settings.py", code.encode()).facts
     assert [(f.key, f.value) for f in facts if getattr(f, "key", "").startswith("STORAGES")] == [
         ("STORAGES.default.BACKEND", expected)]
+
+
+def test_a_dict_setting_entry_naming_a_module_dict_is_flattened_under_each_branch_condition():
+    settings = _facts(
+        """
+        import os
+        BUCKET = os.environ.get("BUCKET", "")
+        if BUCKET:
+            _STORAGE = {"BACKEND": "storages.backends.s3boto3.S3Boto3Storage"}
+        else:
+            _STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        STORAGES = {"default": _STORAGE}
+        """, "python.setting")
+    assert sorted((s.key, s.line, s.value, s.condition) for s in settings if s.key.startswith("STORAGES")) == [
+        ("STORAGES.default.BACKEND", 5, "storages.backends.s3boto3.S3Boto3Storage", "when BUCKET is set"),
+        ("STORAGES.default.BACKEND", 7, "django.core.files.storage.FileSystemStorage", "when BUCKET is not set"),
+    ]

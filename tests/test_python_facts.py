@@ -510,6 +510,34 @@ def test_log_named_file_opened_for_append_is_a_log_sink_and_not_a_stored_file():
     assert stored.line == 10 and "(line 12)" in stored.others and "(line 14)" in stored.others
 
 
+def test_to_json_of_a_module_or_class_is_not_a_file_write_but_a_dataframes_is():
+    source = """
+        import pandas as pd
+        from flask import Flask, request
+        from app import utils
+        app = Flask(__name__)
+
+        class Report:
+            pass
+
+        @app.post("/a")
+        def a():
+            return utils.to_json(request.json) + Report.to_csv(request.json)
+
+        @app.post("/b")
+        def b():
+            pd.to_pickle(request.json, "latest.pkl")
+            return "ok"
+
+        @app.post("/c")
+        def c():
+            pd.DataFrame(request.json).to_csv("latest.csv")
+            return "ok"
+        """
+    facts = _facts(source, kind="python.file_write")
+    assert [(f.function, f.line, f.target) for f in facts] == [("b", 16, "'latest.pkl'"), ("c", 21, "'latest.csv'")]
+
+
 def test_a_log_file_touched_into_existence_is_not_a_sink():
     assert sinks("""
         import os
@@ -1124,3 +1152,33 @@ def test_a_handler_for_a_config_read_tested_just_before_is_opt_in():
         """, "app.py", SINK)
     # (an environment read tested before is an opt-in branch already)
     assert [(f.line, f.condition) for f in facts] == [(7, "when `log-file` is set"), (9, "when LOG_FILE is set")]
+
+
+def test_module_refs_record_session_and_rate_limit_uses():
+    (refs,) = _facts("""
+        import flask
+        from flask_kvsession import KVSessionExtension
+        from simplekv.fs import FilesystemStore
+        from slowapi import Limiter
+
+        limiter = Limiter(key_func=str)
+        rows = db.query(Row).limit(10)
+
+        def init(app, login_manager):
+            KVSessionExtension(FilesystemStore("/var/sessions"), app)
+            login_manager.user_loader(load)
+            return flask.session.get("x")
+
+        @app.state.limiter.limit("5/minute")
+        def view():
+            pass
+        """, kind="python.module_refs")
+    assert refs.session_uses == ("flask.session", "user_loader")
+    assert refs.session_stores == ("flask_kvsession", "simplekv.FilesystemStore")
+    assert refs.limit_uses == ("limiter",)
+    (bare,) = _facts("""
+        from slowapi import Limiter
+        limiter = Limiter(key_func=str, default_limits=["1/second"])
+        rows = query.limit(10)
+        """, kind="python.module_refs")
+    assert bare.limit_uses == ("default_limits",) and bare.session_stores == ()

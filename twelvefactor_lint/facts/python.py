@@ -104,6 +104,14 @@ class Setting(SettingFields):
                                      "Flask-Caching `CACHE_TYPE` of one whose `Cache` objects nothing reads or writes "
                                      "(only `init_app`: no `.get`/`.set`, `@cached`, `@memoize`).",
                                      default=False)
+    session_unused: bool = doc("A Flask-Session `SESSION_TYPE` setting of a project where nothing uses the session "
+                               "(link.unused_backends): no `session` or `flash` import, no Flask-Login `user_loader` "
+                               "and no extension keeping state in it (Flask-WTF, Authlib, Flask-Security, ...).",
+                               default=False)
+    session_store: str = doc("A Flask-Session `SESSION_TYPE` setting of a project that never initialises Flask-Session "
+                             "(no `Session(app)`): what keeps its sessions instead, in words (Flask-KVSession with its "
+                             "simplekv store, or Flask's own signed cookie); `\"\"` otherwise (link.unused_backends).",
+                             default="")
     channel_layer_unused: bool = doc("A `CHANNEL_LAYERS.*.BACKEND` setting of a project where no code imports Channels' "
                                      "consumers, its layer API (`get_channel_layer`) or a library built on them "
                                      "(link.unused_backends): no message passes through the layer.", default=False)
@@ -271,6 +279,10 @@ class Call(PythonSiteFact):
                           "mode, or a function that never writes it).", default=False)
     storage_configured: bool = doc("For `rate_limiter`: the project configures limiter storage "
                                    "(`RATELIMIT_STORAGE_URI`), set by link.", default=False)
+    limits_unused: bool = doc("For `rate_limiter`: no code of the project declares a limit (no `default_limits`/"
+                              "`application_limits`, no `@limiter.limit(...)`, no `RATELIMIT_DEFAULT`/"
+                              "`RATELIMIT_APPLICATION` setting): the limiter counts nothing (link.unused_backends).",
+                              default=False)
     has_storage: bool = doc("`storage=` is given (a Django model file field).", default=False)
     storage: str = doc("`storage=`'s text.", default="")
     storage_origin: str = doc("`storage=`'s origin.", default="")
@@ -635,6 +647,15 @@ class ModuleRefs(PythonFact):
                                         "always detaches, and a library's daemonizer nobody calls.", default=())
     daemon_options: tuple[str, ...] = doc("Command-line options it declares that name a daemon mode (`--daemon`).",
                                           default=())
+    session_uses: tuple[str, ...] = doc("What in it uses a Flask session beyond an imported `session`: `user_loader` "
+                                        "(Flask-Login loading users back from the session), `flask.session`, "
+                                        "`flask.flash` (link.unused_backends).", default=())
+    session_stores: tuple[str, ...] = doc("The session extensions it initialises: `flask_session` (`Session(app)`), "
+                                          "`flask_kvsession`, and `simplekv.<Store>` for each simplekv store it builds.",
+                                          default=())
+    limit_uses: tuple[str, ...] = doc("Where it declares rate limits: receivers of `.limit()`/`.shared_limit()` on a "
+                                      "name saying `limit` (`@limiter.limit(...)`), and `default_limits`/"
+                                      "`application_limits` (`**` for `**kwargs`) given to a `Limiter`.", default=())
 
 
 @kind("python.undeclared_import")

@@ -25,6 +25,19 @@ channels-graphql-ws, strawberry's Channels integration). With none of them (`CHA
 template, `asgi.py` serving plain `get_asgi_application()`), `CHANNEL_LAYERS.*.BACKEND` settings get
 `channel_layer_unused`.
 
+A Flask-Session store (`SESSION_TYPE`) is a problem only for what the app keeps in its sessions: code importing
+Flask's `session` or `flash` (or reaching `flask.session`), Flask-Login loading users back (`user_loader`; its
+`login_user` alone writes an id nothing reads), or an extension keeping its state there (Flask-WTF's CSRF token,
+Authlib, Flask-Security, Flask-Principal, Flask-Dance, Flask-Admin, ...). A Quart app's `session` counts only where
+Quart-Session is used: Flask-Session never serves it. With none of them, `SESSION_TYPE` settings get
+`session_unused`. A project that never initialises Flask-Session (no `Session(app)` call) never reads
+`SESSION_TYPE`: its settings get `session_store`, what keeps the sessions instead (Flask-KVSession and its simplekv
+store, else Flask's signed cookie).
+
+A Flask-Limiter or slowapi `Limiter` counts only the limits declared: `default_limits`/`application_limits`, a
+`@limiter.limit(...)` anywhere, or a `RATELIMIT_DEFAULT`/`RATELIMIT_APPLICATION` setting. With none, its `rate_limiter`
+call gets `limits_unused`.
+
 A run that has not analyzed every production module (a focused run) claims nothing.
 """
 
@@ -33,7 +46,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import ModuleRefs, Setting
+from twelvefactor_lint.facts.python import Call, ModuleRefs, Setting
 
 _IMPORTS = ("django.core.cache.cache", "django.core.cache.caches", "django.views.decorators.cache.cache_page")
 _IMPORT_PREFIXES = ("rest_framework.throttling", "django_ratelimit", "ratelimit", "cacheops", "cachalot")
@@ -45,11 +58,23 @@ _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_che
 unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
 _FLASK_KEY = "CACHE_TYPE"
+_SESSION_KEY = "SESSION_TYPE"
+_SESSION_IMPORTS = ("flask.session", "flask.flash", "flask.globals.session")
+_QUART_SESSION_IMPORTS = ("quart.session", "quart.flash")
+"""A Quart app's session: Flask-Session never serves it, Quart-Session (`quart_session`) does."""
+_SESSION_PREFIXES = ("flask_wtf", "flask_security", "flask_principal", "authlib", "flask_oauthlib", "flask_dance",
+                     "flask_openid", "flask_admin", "flask_appbuilder", "flask_oidc", "flask_pyoidc", "flask_saml2",
+                     "flask_saml", "flask_cas", "flask_multipass", "flask_session_captcha", "flask_seasurf")
+"""Imports of what keeps state in a Flask session: the session itself, flash messages, and extensions that store
+their tokens or identities there."""
+_LIMIT_KEYS = frozenset({"RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_DEFAULTS"})
 _CHANNEL_PREFIXES = ("channels.generic", "channels.consumer", "channels.layers", "djangochannelsrestframework",
                      "channels_graphql_ws", "graphene_subscriptions", "strawberry.channels")
 
 
 def link(facts: list[Fact], complete: bool) -> list[Fact]:
+    if complete:
+        facts = _sessions_and_limiters(facts)
     settings = [f for f in facts if isinstance(f, Setting)
                 and (f.key in _DEFAULT_KEYS or f.key == _FLASK_KEY or _channel_layer(f.key))]
     if not complete or not settings:
@@ -62,6 +87,39 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
               else replace(f, default_cache_unread=flask_unread) if f.key == _FLASK_KEY
               else replace(f, channel_layer_unused=layer_unused) for f in settings}
     return [marked.get(id(f), f) for f in facts]
+
+
+def _sessions_and_limiters(facts: list[Fact]) -> list[Fact]:
+    """`session_unused`/`session_store` on Flask-Session's `SESSION_TYPE` settings, `limits_unused` on limiters."""
+    sessions = [f for f in facts if isinstance(f, Setting) and f.key == _SESSION_KEY]
+    limiters = [f for f in facts if isinstance(f, Call) and f.api == "rate_limiter"]
+    if not sessions and not limiters:
+        return facts
+    refs = [f for f in facts if isinstance(f, ModuleRefs)]
+    marked: dict[int, Fact] = {}
+    if sessions:
+        quart = any(_imports(ref, (), ("quart_session",)) for ref in refs)
+        imports = _SESSION_IMPORTS + (_QUART_SESSION_IMPORTS if quart else ())
+        unused = not any(any(not use.startswith("quart.") or quart for use in ref.session_uses)
+                         or _imports(ref, imports, _SESSION_PREFIXES) for ref in refs)
+        store = _session_store(refs)
+        marked.update({id(f): replace(f, session_unused=unused, session_store=store) for f in sessions})
+    if limiters:
+        declared = any(ref.limit_uses for ref in refs) or any(
+            isinstance(f, Setting) and f.key.upper() in _LIMIT_KEYS for f in facts)
+        marked.update({id(f): replace(f, limits_unused=not declared) for f in limiters})
+    return [marked.get(id(f), f) for f in facts]
+
+
+def _session_store(refs: list[ModuleRefs]) -> str:
+    """What keeps the sessions when no module initialises Flask-Session (or Quart-Session); `""` when one does."""
+    stores = {s for ref in refs for s in ref.session_stores}
+    if "flask_session" in stores or any(_imports(ref, (), ("quart_session",)) for ref in refs):
+        return ""
+    if "flask_kvsession" in stores:
+        kept = sorted(s.removeprefix("simplekv.") for s in stores if s.startswith("simplekv."))
+        return "Flask-KVSession" + (f" (simplekv `{'`, `'.join(kept)}`)" if kept else "")
+    return "Flask's own signed cookie"
 
 
 def _flask_cache_unread(refs: list[ModuleRefs]) -> bool:

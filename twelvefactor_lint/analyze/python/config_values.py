@@ -11,7 +11,8 @@ and `broker=`/`backend=` of `Celery(...)`, Huey's `immediate=` and RQ's `Queue(i
 `add_argument("--storage-uri", default=...)` (source `option_default`: the value that runs
 unless someone overrides it). Dict settings are flattened
 (`CACHES.default.BACKEND`), also the dict a conditional falls back to when the variable it tests is
-unset; a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by their
+unset, and a module-level dict an entry names (`"default": _DEFAULT_STORAGE`, under the conditions of the branches
+that build it); a Channels layer's `hosts` and a cache's `LOCATION` list say where the service is by their
 first entry (`[("127.0.0.1", 6379)]`). Only literals and environment reads are recorded: an
 arbitrary expression says nothing a rule could judge, except a switch that runs a task runner's jobs in
 the enqueueing process set to follow `DEBUG` (`HUEY = {"immediate": DEBUG}`): on, under the condition
@@ -75,6 +76,8 @@ class _Emitter:
     def __init__(self, names: Names, contexts: Contexts, path: str):
         self.names, self.contexts, self.path = names, contexts, path
         self.facts: list[PythonSiteFact] = []
+        self.aliases: list[tuple[str, str]] = []
+        """(module-level name, setting key) of dict entries naming a variable (`"default": _DEFAULT_STORAGE`)."""
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
                 env_variable: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
@@ -87,7 +90,10 @@ class _Emitter:
             if key.split(".")[0] not in _NOT_SETTINGS and key.count(".") < _MAX_DEPTH:
                 memory = in_memory or _names_memory_database(value)
                 for k, v in zip(value.keys, value.values, strict=True):
-                    if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    if isinstance(k, ast.Constant) and isinstance(k.value, str) and isinstance(v, ast.Name) \
+                            and isinstance(self.names.values.get(v.id), ast.Dict):
+                        self.aliases.append((v.id, f"{key}.{k.value}"))
+                    elif isinstance(k, ast.Constant) and isinstance(k.value, str):
                         self.setting(f"{key}.{k.value}", v, scope, line, source, dev_only, env_variable, memory,
                                      set_again_by)
             return
@@ -174,7 +180,22 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         entry = _options_table_entry(table.node)
         if entry:
             emit.setting(*entry, contexts.of(table), table.statement_line, "option_default")
-    return emit.facts
+    return [*emit.facts, *_aliased(emit)]
+
+
+def _aliased(emit: _Emitter) -> list[Setting]:
+    """The settings of a module-level dict a dict setting names (`"default": _DEFAULT_STORAGE`), again under that
+    setting's key, each with the condition of the branch that built it (`if AWS_BUCKET: _DEFAULT_STORAGE = {S3...}
+    else: {FileSystemStorage}` -> `STORAGES.default.BACKEND` twice)."""
+    found = []
+    for name, key in emit.aliases:
+        for fact in emit.facts:
+            if isinstance(fact, Setting) and fact.key.startswith(name + ".") and fact.context == MODULE \
+                    and not fact.function:
+                aliased = key + fact.key[len(name):]
+                found.append(replace(fact, key=aliased, anchor=fact.anchor.replace(f"setting:{fact.key}",
+                                                                                    f"setting:{aliased}")))
+    return found
 
 
 def _set_again(fact: Setting, rebound: dict[str, list[tuple[ast.stmt, ast.expr]]], top: set[int]) -> Setting:

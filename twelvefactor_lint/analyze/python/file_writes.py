@@ -2,7 +2,8 @@
 
 Writes: `open()`/`io.open()`/`aiofiles.open()` and `Path.open()` in a writing mode, `Path.write_text/
 write_bytes`, `shutil.copy*/move`, `os.rename/replace`, werkzeug `FileStorage.save()`,
-Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel`, numpy `save`.
+Django `FileSystemStorage().save()`, pandas `to_csv/to_parquet/to_excel` (a DataFrame's, not a module's
+`utils.to_json(d)`), numpy `save`.
 Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or an
 in-memory buffer — judged by where the path comes from, not by what its variable is
 called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
@@ -33,7 +34,8 @@ from twelvefactor_lint.facts.python import FileWrite
 
 _OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"}
 _PATH_FUNCS = {"shutil.copy": 1, "shutil.copy2": 1, "shutil.copyfile": 1, "shutil.move": 1, "shutil.copytree": 1,
-               "os.rename": 1, "os.replace": 1, "numpy.save": 0, "numpy.savez": 0, "joblib.dump": 1}
+               "os.rename": 1, "os.replace": 1, "numpy.save": 0, "numpy.savez": 0, "joblib.dump": 1,
+               "pandas.to_pickle": 1}
 _PATH_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_pickle", "to_feather"}
 _UPLOAD_SOURCES = re.compile(r"request\.(files|FILES)|\bUploadFile\b|\bFileStorage\b")
 _FILE_GETTERS = {"get", "getlist", "__getitem__"}
@@ -352,6 +354,16 @@ def _writing_mode(call: ast.Call) -> str | None:
     return None
 
 
+def _module_function(receiver: ast.expr, names: Names) -> bool:
+    """Whether `receiver` of a `.to_csv()`-like call is an imported module or class, or a class of this module: its
+    `to_json(d)` is then a function taking data (`helios.utils.to_json` is `json.dumps`), not the method of a DataFrame
+    whose first argument is the path it writes. (pandas' own module writer, `pandas.to_pickle(obj, path)`, is in
+    `_PATH_FUNCS`.)"""
+    while isinstance(receiver, ast.Attribute):
+        receiver = receiver.value
+    return isinstance(receiver, ast.Name) and (names.is_imported(receiver.id) or receiver.id in names.classes)
+
+
 def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr, str, ast.expr | None] | None:
     """(path expression, api, data expression) when `call` writes a file."""
     qualified = names.qualify(call.func) or ""
@@ -372,6 +384,8 @@ def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr
         if func.attr.startswith("write_") and isinstance(receiver, ast.Call):  # Path(p).write_text(...)
             return (receiver.args[0] if receiver.args else receiver), f"Path.{func.attr}()", call.args[0]
         if func.attr.startswith("to_"):
+            if _module_function(receiver, names):
+                return None  # `utils.to_json(d)`: a function of a module or class given data, not a DataFrame's writer
             return call.args[0], f".{func.attr}()", receiver
         if func.attr.startswith("write_") and not function.is_path(receiver):
             return None  # `tar.write_bytes(...)`, `zip.write_text(...)`: an archive member, not a file

@@ -6,7 +6,9 @@ caches, Celery's `CELERY_RESULT_BACKEND`, a database given as a URL (`dj_databas
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
 Each fact says the host, whether it is a loopback address, and whether the literal is
-the value itself or only an environment read's fallback.
+the value itself or only an environment read's fallback. A web address in a `*_DB_URL` setting (`https://` with no
+port, on a host not named for a datastore, where the service does not speak HTTP itself) is a data source the app
+downloads, not a locator (`_web_address`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ _CLIENTS = {
     "MySQLdb.connect": "host", "pika.ConnectionParameters": 0, "pika.URLParameters": 0, "smtplib.SMTP": 0,
     "smtplib.SMTP_SSL": 0, "kombu.Connection": 0, "elasticsearch.Elasticsearch": 0, "pymemcache.client.base.Client": 0,
 }
+_HTTP_SERVICE_KEY = re.compile(r"(^|_)(ELASTICSEARCH|ES|BROKER|RESULT_BACKEND)_?(URL|URI|DSN)?$|^(broker_url|result_backend)$",
+                               re.IGNORECASE)
+"""Locator settings whose service speaks HTTP itself: an `https://` URL there is the service (Elasticsearch, an SQS
+broker)."""
+_STORE_HOST = re.compile(r"(^|[.-])(db|database|redis|mongo\w*|postgres\w*|pg|mysql|maria\w*|elastic\w*|es|search|"
+                         r"couch\w*|influx\w*|clickhouse|rds|cache|memcached?|sqs|queue|rabbit\w*|amqp|kafka|solr|"
+                         r"neo4j)(\d*)([.-]|$)", re.IGNORECASE)
+"""A host named for a datastore (`db.internal`, `search-x.es.amazonaws.com`, `couch-1`)."""
 _SETTING_SOURCES = {"settings", "config_class", "app_config", "module", "env_setdefault"}
 _SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT)$")
 """Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail) or the console,
@@ -90,6 +100,20 @@ def host_of(text: str, shape: str) -> str:
     return host.lower() if shape == "host" or "." in host or host in LOOPBACK or ":" in text else ""
 
 
+def _web_address(key: str, url: str, host: str) -> bool:
+    """A `*_DB_URL` setting holding a web address, not a datastore's: an `http(s)://` URL with no port, on a host not
+    named for a datastore, in a setting whose service does not speak HTTP itself (`MALTRAIL_DB_URL =
+    "https://raw.githubusercontent.com/.../domains.txt"`: a public data list the app downloads, the same in every
+    deploy, not an attached resource)."""
+    if not re.match(r"(?i)https?://", url) or host in LOOPBACK or _HTTP_SERVICE_KEY.search(key.rsplit(".", 1)[-1]):
+        return False
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return False
+    return port is None and not _STORE_HOST.search(host)
+
+
 def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, contexts: Contexts,
                   path: str) -> list[ServiceLocator]:
     facts = []
@@ -109,6 +133,8 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if _ENV_NAME.match(setting.value):
             continue  # `KEY_MAIL_SERVER = "MAIL_SERVER"`: the name of a setting, not a host (no host has an underscore)
         host = host_of(setting.value, "url" if is_url else "either" if key.endswith(("LOCATION", "hosts")) else "host")
+        if is_url and host and _web_address(key, setting.value, host):
+            continue
         if host and setting.source in _SETTING_SOURCES:
             facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))
     for site in index.calls:

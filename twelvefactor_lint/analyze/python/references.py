@@ -108,6 +108,50 @@ def flask_cache_refs(tree: ast.Module, names: Names) -> tuple[tuple[str, ...], t
     return _unique(defined), _unique(used)
 
 
+_SESSION_ATTRIBUTES = re.compile(r"\.user_loader\b|\b(flask|quart)\.(session|flash)\b")
+"""What reads a Flask session besides an imported `session`: Flask-Login's `user_loader` (without one, a session's
+user id is never loaded back), and `flask.session`/`flask.flash` reached through the module."""
+_LIMIT_METHODS = frozenset({"limit", "shared_limit"})
+_LIMITER_NAME = re.compile(r"limit", re.IGNORECASE)
+_LIMITER_CLASSES = frozenset({"flask_limiter.Limiter", "slowapi.Limiter", "flask_limiter.extension.Limiter"})
+_LIMITS_KEYWORDS = frozenset({"default_limits", "application_limits"})
+
+
+def session_refs(index: Index, names: Names, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(what in the module uses a Flask session beyond an import: `user_loader`, `flask.session`; the session
+    extensions it initialises: `flask_session`, `flask_kvsession`, and `simplekv.<Store>` for each simplekv store it
+    builds): link tells from them whether the sessions Flask-Session would keep hold anything, and which extension
+    really keeps them."""
+    uses = sorted({m.group(0).lstrip(".") for m in _SESSION_ATTRIBUTES.finditer(text)})
+    stores = []
+    for site in index.calls:
+        qualified = names.qualify(site.node.func) or ""
+        if qualified.startswith("flask_session."):  # `Session(app)`, `Session().init_app(app)`, its interfaces
+            stores.append("flask_session")
+        elif qualified.startswith("flask_kvsession."):
+            stores.append("flask_kvsession")
+        elif qualified.startswith("simplekv.") and qualified.rpartition(".")[2].endswith("Store"):
+            stores.append("simplekv." + qualified.rpartition(".")[2])
+    return tuple(uses), _unique(stores)
+
+
+def limit_refs(index: Index, names: Names) -> tuple[str, ...]:
+    """Where the module declares rate limits: the receivers of `.limit(...)`/`.shared_limit(...)` on a name saying
+    `limit` (`@limiter.limit("5/minute")`, `app.state.limiter.limit(...)(bp)`; not a query's `.limit(10)`), and
+    `default_limits`/`application_limits` given to a Flask-Limiter or slowapi `Limiter`: link tells from them whether
+    a limiter counts anything."""
+    found = []
+    for site in index.calls:
+        call, func = site.node, site.node.func
+        if isinstance(func, ast.Attribute) and func.attr in _LIMIT_METHODS:
+            owner = last_name(func.value)
+            if owner and _LIMITER_NAME.search(owner):
+                found.append(owner)
+        elif (names.qualify(func) or "") in _LIMITER_CLASSES:
+            found += [k.arg or "**" for k in call.keywords if k.arg in _LIMITS_KEYWORDS or k.arg is None]
+    return _unique(found)
+
+
 def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site], bool]) -> tuple[str, ...]:
     """Absolute names of the functions of other project modules that start-up code calls through an import
     (`init_db.main()` in a lifespan, `scheduler.setup(args)` in an app factory, `ensure_database_ready(...)` in a web
