@@ -20,7 +20,12 @@ from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_layers import config_layer_facts
 from twelvefactor_lint.analyze.python.config_module import config_module_facts
-from twelvefactor_lint.analyze.python.config_values import config_default_facts, dev_config_classes, setting_facts
+from twelvefactor_lint.analyze.python.config_values import (
+    config_default_facts,
+    dev_config_classes,
+    setting_facts,
+    test_config_classes,
+)
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
@@ -146,7 +151,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
-        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)] + [
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", True) for cls in test_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     # only a setting takes a runtime test (`_placed`): most modules set none, and unparsing every `if` is not free
