@@ -12,6 +12,9 @@
   `docker/production.Dockerfile`: a buildpack may run it).
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
+- A Dockerfile whose start runs a third-party server in its own development mode (Keycloak's `kc.sh start-dev`,
+  `vault server -dev`), and never in its production mode, is an example or CI image of that server: development
+  (`dev_only`), with the scripts it starts.
 - A compose file kept in one of the project's Python packages (a provider's or plugin's own directory) that builds
   nothing and runs only third-party images (datastores, proxies, images named like nothing of the project) starts the
   service that integration talks to, for developing or testing it: its facts are development (`dev_only`).
@@ -249,6 +252,24 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
         or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
 
 
+_DEV_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start-dev\b|(?:^|[\s/])vault\s+server\b[^;&|]*\s-dev\b")
+"""A third-party server started in its own development mode, which its makers say is not for production: Keycloak's
+`kc.sh start-dev` (plain HTTP, a development database, caches off) and Vault's `vault server -dev` (in memory,
+unsealed, a root token printed)."""
+_PRODUCTION_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start(?!-dev)\b|(?:^|[\s/])vault\s+server\b(?![^;&|]*\s-dev\b)")
+
+
+def _dev_mode_images(facts: list[Fact], dockerfiles: list[str]) -> set[str]:
+    """Dockerfiles whose start (the command, or a script it runs) starts a server in its development mode
+    (`kc.sh start-dev`), and never in its production mode: an example or CI image of that server."""
+    commands: dict[str, list[str]] = {}
+    for fact in facts:
+        if isinstance(fact, ProcessStart) and (owner := fact.started_by_path or fact.path) in dockerfiles:
+            commands.setdefault(owner, []).append(fact.command)
+    return {path for path, found in commands.items()
+            if any(_DEV_MODE.search(c) for c in found) and not any(_PRODUCTION_MODE.search(c) for c in found)}
+
+
 def _named_for_development(service: ComposeService) -> bool:
     """A compose service named for development (`romm-dev`, `web-dev`) or defined in a compose file so named
     (`docker-compose.dev.yml`, `dev/docker-compose.yml`): its developers say what it is for, where a live-reload
@@ -308,7 +329,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages, facts)
+    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:
