@@ -279,6 +279,9 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("mysite/settings/pytest/__init__.py", "test"),
     ("mysite/settings/unittests.py", "test"),
     ("project/settings/circleci.py", "test"),  # the settings CI selects, named for the CI service
+    ("settings_ci.py", "test"),  # a settings module named for CI beside settings.py (`--settings=settings_ci`)
+    ("app/ci_settings.py", "test"),
+    ("src/ci_utils.py", "prod"),  # a module named for CI, not settings: a CI client
     ("docker-compose.travis.yml", "test"),
     ("ops/containers/docker-compose-codebuild.yaml", "test"),  # AWS CodeBuild runs it
     ("ops/containers/docker-compose-codebuild-selenium.yaml", "test"),

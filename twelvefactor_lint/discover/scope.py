@@ -47,6 +47,11 @@ _TEST_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|circ
 """A settings or deploy file named for tests or the CI service that runs them (`settings/circleci.py`,
 `docker-compose.travis.yml`, `docker-compose-codebuild.yaml` for AWS CodeBuild): CI selects it, production never
 does."""
+_CI_WORD = deferred(r"(?:^|[._-])(ci|circleci|travis|jenkins|buildkite|codebuild)(?:$|[._-])", re.IGNORECASE)
+_SETTINGS_STEM = deferred(r"(?:^|[._-])(settings|config|conf)(?:$|[._-])", re.IGNORECASE)
+"""A settings module named for the CI service that runs the tests (`settings_ci.py`, `ci_settings.py`, beside
+`settings.py` at the top of the repository): the CI workflow selects it (`--settings=settings_ci`), production never
+does."""
 _TEST_MODULE_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
 _EXAMPLE_WORD = deferred(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}
@@ -112,6 +117,7 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     # a word in the name marks settings and deploy files (`settings/test.py`, `docker-compose.ci.yml`), not any module;
     # so does one in a directory's name (`docker/test-server/Dockerfile`: a test setup's image, not production's)
     (TEST, lambda p: (bool(_TEST_WORD.search(p.stem)) or p.dirs.test_setup) and (p.dirs.settings or not p.python)),
+    (TEST, lambda p: p.python and bool(_CI_WORD.search(p.stem)) and bool(_SETTINGS_STEM.search(p.stem))),
     (PROD, lambda p: names_prod_file(p.name)),  # named for production: never a dev file
     (DEV, lambda p: names_dev_file(p.stem)
      and (p.dirs.settings or not p.python or "settings" in p.stem or "config" in p.stem)),

@@ -380,6 +380,16 @@ REFUSED = ("Where the app stops when the secret still holds its fallback (`line 
            "in settings ... that ... runs`); `\"\"`: no such check.")
 
 
+FLASK_KEY = ("The value is a Flask app's `SECRET_KEY` (bound to `SECRET_KEY`, `app.secret_key` or "
+             "`app.config[\"SECRET_KEY\"]`, or passed as `SECRET_KEY=`, in a module importing flask): link asks whether "
+             "anything of the app signs with it (`signs_nothing`).")
+FLASK_SIGNS_NOTHING = ("A Flask app's `SECRET_KEY` (`flask_key`) that nothing of the app signs with (set by link): no "
+                       "module of its package, nor one they import, uses Flask's `session` or `flash`, itsdangerous, "
+                       "an extension that signs with the key (Flask-Login, Flask-WTF, JWT extensions, any extension "
+                       "not known to leave it alone) or reads the key itself (`jwt.encode(..., "
+                       "app.config[\"SECRET_KEY\"])`).")
+
+
 @kind("python.secret_env_fallback")
 class SecretEnvFallback(PythonSiteFact):
     """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
@@ -397,6 +407,8 @@ class SecretEnvFallback(PythonSiteFact):
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
     refused: str = doc(REFUSED, default="")
+    flask_key: bool = doc(FLASK_KEY, default=False)
+    signs_nothing: bool = doc(FLASK_SIGNS_NOTHING, default=False)
 
 
 @kind("python.secret_random_fallback")
@@ -421,7 +433,9 @@ class SecretRandomFallback(PythonSiteFact):
                           "`--preload` (set by link): made once in the master, shared by its workers.", default=False)
     signs_nothing: bool = doc("Django's `SECRET_KEY` in a settings module that lists its apps and middleware in full, "
                               "with nothing that signs with the key (no sessions or messages app, no session engine, no "
-                              "CSRF middleware).", default=False)
+                              "CSRF middleware); or " + FLASK_SIGNS_NOTHING[0].lower() + FLASK_SIGNS_NOTHING[1:],
+                              default=False)
+    flask_key: bool = doc(FLASK_KEY, default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
 
@@ -656,6 +670,11 @@ class ModuleRefs(PythonFact):
     limit_uses: tuple[str, ...] = doc("Where it declares rate limits: receivers of `.limit()`/`.shared_limit()` on a "
                                       "name saying `limit` (`@limiter.limit(...)`), and `default_limits`/"
                                       "`application_limits` (`**` for `**kwargs`) given to a `Limiter`.", default=())
+    key_uses: tuple[str, ...] = doc("What in it signs with a web app's secret key that its imports do not show: "
+                                    "`flask.session`/`flask.flash` through `import flask`, `SECRET_KEY` for a read of "
+                                    "the key itself (`jwt.encode(..., app.config[\"SECRET_KEY\"])`, "
+                                    "`current_app.secret_key`) other than handing it to another `SECRET_KEY`.",
+                                    default=())
 
 
 @kind("python.undeclared_import")

@@ -12,6 +12,12 @@
   `docker/production.Dockerfile`: a buildpack may run it).
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
+- A Dockerfile whose start runs a third-party server in its own development mode (Keycloak's `kc.sh start-dev`,
+  `vault server -dev`), and never in its production mode, is an example or CI image of that server: development
+  (`dev_only`), with the scripts it starts.
+- A compose file kept in one of the project's Python packages (a provider's or plugin's own directory) that builds
+  nothing and runs only third-party images (datastores, proxies, images named like nothing of the project) starts the
+  service that integration talks to, for developing or testing it: its facts are development (`dev_only`).
 - An extra compose file one adds with `-f` (it completes a service another file defines, and no file `extends:`
   from it) is opt-in: its facts carry that `condition`, unless it is named for production.
 - A Dockerfile only development compose stacks build is probably the developers' image: its process
@@ -156,6 +162,23 @@ def _foreign_images(services: list[ComposeService], project: set[str]) -> dict[t
     return found
 
 
+def _integration_stacks(services: list[ComposeService], foreign: dict[tuple[str, str], str],
+                        paths: list[str]) -> set[str]:
+    """Compose files kept in a Python package of the project (a provider's or plugin's own directory,
+    `keep/providers/graylog_provider/docker-compose.yml` beside its `__init__.py`) that build nothing and run only
+    third-party software (datastores, proxies, images named like nothing of the project): the service an integration
+    talks to, started to develop or test that integration against — not a deploy of the project."""
+    packages = {posixpath.dirname(p) for p in paths if posixpath.basename(p) == "__init__.py"}
+    by_file: dict[str, list[ComposeService]] = {}
+    for service in services:
+        by_file.setdefault(service.path, []).append(service)
+    return {path for path, found in by_file.items()
+            if posixpath.dirname(path) in packages and not is_prod_named(path) and all(
+                not s.build_context and s.image and (_service_key(s) in foreign
+                                                     or images.image_kind(_untagged(s.image)) != images.OTHER)
+                for s in found)}
+
+
 def _deployed_images(facts: list[Fact], dockerfiles: list[str], project: set[str]) -> set[str]:
     """Dockerfiles a Kubernetes manifest or Helm chart deploys: a long-running workload with no command of its
     own runs the project's image (one a chart value names, `{{ .Values.image.repository }}`, or one named like
@@ -229,6 +252,24 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
         or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
 
 
+_DEV_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start-dev\b|(?:^|[\s/])vault\s+server\b[^;&|]*\s-dev\b")
+"""A third-party server started in its own development mode, which its makers say is not for production: Keycloak's
+`kc.sh start-dev` (plain HTTP, a development database, caches off) and Vault's `vault server -dev` (in memory,
+unsealed, a root token printed)."""
+_PRODUCTION_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start(?!-dev)\b|(?:^|[\s/])vault\s+server\b(?![^;&|]*\s-dev\b)")
+
+
+def _dev_mode_images(facts: list[Fact], dockerfiles: list[str]) -> set[str]:
+    """Dockerfiles whose start (the command, or a script it runs) starts a server in its development mode
+    (`kc.sh start-dev`), and never in its production mode: an example or CI image of that server."""
+    commands: dict[str, list[str]] = {}
+    for fact in facts:
+        if isinstance(fact, ProcessStart) and (owner := fact.started_by_path or fact.path) in dockerfiles:
+            commands.setdefault(owner, []).append(fact.command)
+    return {path for path, found in commands.items()
+            if any(_DEV_MODE.search(c) for c in found) and not any(_PRODUCTION_MODE.search(c) for c in found)}
+
+
 def _named_for_development(service: ComposeService) -> bool:
     """A compose service named for development (`romm-dev`, `web-dev`) or defined in a compose file so named
     (`docker-compose.dev.yml`, `dev/docker-compose.yml`): its developers say what it is for, where a live-reload
@@ -266,8 +307,10 @@ def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
 def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
     """`project`: the project root directory's name; `paths`: every discovered file of the project."""
     services = [f for f in facts if isinstance(f, ComposeService)]
+    paths = list(paths)
     project_words = _project_words(project, facts, paths)
     foreign = _foreign_images(services, project_words)
+    fixtures = _integration_stacks(services, foreign, paths)
     final_stages = [f for f in facts if isinstance(f, FinalStage)]
     roles = _service_roles(services, {f.path: f.base_kind for f in final_stages}, _datastore_builds(services, facts))
     dockerfiles = [f.path for f in final_stages]
@@ -286,7 +329,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages, facts)
+    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:
@@ -318,4 +361,4 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
         addition = opt_in.get(fact.path)
         return replace(fact, condition=fact.condition or addition) if addition and not fact.dev_only else fact
 
-    return [linked(opted(f)) for f in facts]
+    return [replace(fact, dev_only=True) if fact.path in fixtures else fact for fact in (linked(opted(f)) for f in facts)]

@@ -38,15 +38,23 @@ A Flask-Limiter or slowapi `Limiter` counts only the limits declared: `default_l
 `@limiter.limit(...)` anywhere, or a `RATELIMIT_DEFAULT`/`RATELIMIT_APPLICATION` setting. With none, its `rate_limiter`
 call gets `limits_unused`.
 
+A Flask app's `SECRET_KEY` (a made-up or fallback one: TF617, TF302) matters only for what signs with it: Flask's
+`session` and `flash`, itsdangerous, extensions built on the key (Flask-Login's remember cookie, Flask-WTF's CSRF
+tokens, JWT extensions keyed on it) and code reading the key itself (`jwt.encode(..., app.config["SECRET_KEY"])`).
+The app is the directory holding its top-level package (the module's own directory when it is in none), below it
+too. When no module there imports or uses any of them, and every Flask extension imported is one known to leave the
+key alone (Flask-SQLAlchemy, Flask-CORS, flask_shell2http, ...), the key's facts get `signs_nothing`.
+
 A run that has not analyzed every production module (a focused run) claims nothing.
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.python import Call, ModuleRefs, Setting
+from twelvefactor_lint.facts.python import Call, ModuleRefs, SecretEnvFallback, SecretRandomFallback, Setting
 
 _IMPORTS = ("django.core.cache.cache", "django.core.cache.caches", "django.views.decorators.cache.cache_page")
 _IMPORT_PREFIXES = ("rest_framework.throttling", "django_ratelimit", "ratelimit", "cacheops", "cachalot")
@@ -70,11 +78,26 @@ their tokens or identities there."""
 _LIMIT_KEYS = frozenset({"RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_DEFAULTS"})
 _CHANNEL_PREFIXES = ("channels.generic", "channels.consumer", "channels.layers", "djangochannelsrestframework",
                      "channels_graphql_ws", "graphene_subscriptions", "strawberry.channels")
+_KEY_SIGNERS = ("flask.session", "flask.flash", "flask.sessions", "flask.ext", "itsdangerous",
+                "werkzeug.contrib.securecookie", "werkzeug.securecookie", "secure_cookie", "authlib.integrations.flask_client",
+                "authlib.flask", "social_flask", "social.apps.flask_app")
+"""Imports that sign with a Flask app's `SECRET_KEY` (or may: the old `flask.ext.*` names any extension)."""
+_QUIET_EXTENSIONS = frozenset({
+    "flask_alembic", "flask_apispec", "flask_apscheduler", "flask_assets", "flask_babel", "flask_babelex",
+    "flask_bcrypt", "flask_bootstrap", "flask_caching", "flask_cache", "flask_celery", "flask_classful",
+    "flask_compress", "flask_cors", "flask_elasticsearch", "flask_env", "flask_executor", "flask_healthz",
+    "flask_limiter", "flask_mail", "flask_marshmallow", "flask_migrate", "flask_moment", "flask_pymongo",
+    "flask_redis", "flask_restful", "flask_restx", "flask_restplus", "flask_rq2", "flask_script", "flask_shell2http",
+    "flask_smorest", "flask_sqlalchemy", "flask_swagger", "flask_swagger_ui", "flask_talisman", "flask_testing",
+    "flask_uploads", "flask_sslify", "flask_pydantic", "flask_openapi3", "flask_prometheus_metrics"})
+"""Flask extensions that never sign with the app's `SECRET_KEY` (databases, CORS, caching, rate limits, mail, REST
+and OpenAPI helpers, background executors, command runners): any other extension may (Flask-Login, Flask-WTF,
+Flask-Session, Flask-Security, Flask-JWT-Extended, Flask-SocketIO's sessions, ...)."""
 
 
 def link(facts: list[Fact], complete: bool) -> list[Fact]:
     if complete:
-        facts = _sessions_and_limiters(facts)
+        facts = _flask_keys(_sessions_and_limiters(facts))
     settings = [f for f in facts if isinstance(f, Setting)
                 and (f.key in _DEFAULT_KEYS or f.key == _FLASK_KEY or _channel_layer(f.key))]
     if not complete or not settings:
@@ -142,3 +165,35 @@ def _uses_default_cache(ref: ModuleRefs) -> bool:
     return _imports(ref, _IMPORTS, _IMPORT_PREFIXES) \
         or any(name.startswith(_NAME_PREFIXES) for name in ref.names) \
         or any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
+
+
+def _flask_keys(facts: list[Fact]) -> list[Fact]:
+    """Every Flask `SECRET_KEY` fact (`flask_key`) with `signs_nothing` when no module of its app signs with the key."""
+    keys = [f for f in facts if isinstance(f, (SecretRandomFallback, SecretEnvFallback)) and f.flask_key]
+    if not keys:
+        return facts
+    refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
+    quiet: dict[str, bool] = {}
+    marked: dict[int, Fact] = {}
+    for fact in keys:
+        top = _app_directory(fact.path, refs)
+        if top not in quiet:
+            quiet[top] = not any(_signs(ref) for path, ref in refs.items() if top == "" or path.startswith(top + "/"))
+        if quiet[top]:
+            marked[id(fact)] = replace(fact, signs_nothing=True)
+    return [marked.get(id(f), f) for f in facts] if marked else facts
+
+
+def _app_directory(path: str, refs: dict[str, ModuleRefs]) -> str:
+    """The directory holding the module's top-level package (its own directory when it is in none): the app."""
+    directory = posixpath.dirname(path)
+    while directory and posixpath.join(directory, "__init__.py") in refs:
+        directory = posixpath.dirname(directory)
+    return directory
+
+
+def _signs(ref: ModuleRefs) -> bool:
+    """The module signs (or may sign) with a Flask app's `SECRET_KEY`: it uses Flask's session or flash, reads the
+    key, imports itsdangerous or an extension not known to leave the key alone."""
+    return bool(ref.key_uses) or _imports(ref, (), _KEY_SIGNERS) or any(
+        (top := name.partition(".")[0]).startswith("flask_") and top not in _QUIET_EXTENSIONS for name in ref.imports)

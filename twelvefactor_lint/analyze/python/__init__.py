@@ -20,7 +20,12 @@ from twelvefactor_lint.analyze.python.api_calls import call_facts
 from twelvefactor_lint.analyze.python.background import background_facts
 from twelvefactor_lint.analyze.python.config_layers import config_layer_facts
 from twelvefactor_lint.analyze.python.config_module import config_module_facts
-from twelvefactor_lint.analyze.python.config_values import config_default_facts, dev_config_classes, setting_facts
+from twelvefactor_lint.analyze.python.config_values import (
+    config_default_facts,
+    dev_config_classes,
+    setting_facts,
+    test_config_classes,
+)
 from twelvefactor_lint.analyze.python.context import MODULE, STARTUP, Contexts, module_kind
 from twelvefactor_lint.analyze.python.credentials import credential_facts
 from twelvefactor_lint.analyze.python.datastores import datastore_facts, might_have_datastore
@@ -35,6 +40,7 @@ from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.references import (
     flask_cache_refs,
+    key_uses,
     limit_refs,
     module_refs,
     session_refs,
@@ -51,6 +57,8 @@ from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
+_KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key")
+"""Words a module using what signs with a web app's secret key spells (a cheap pre-check for `key_uses`)."""
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -144,14 +152,17 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     flask_caches, cache_uses = flask_cache_refs(tree, names) if "ache" in text else ((), ())
     session_uses, session_stores = session_refs(index, names, text) if "ession" in text else ((), ())
     limit_uses = limit_refs(index, names) if "imit" in text else ()
+    signing = key_uses(tree, names) if any(word in text for word in _KEY_WORDS) else ()
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,
-        cache_uses=cache_uses, session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses))
+        cache_uses=cache_uses, session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
+        key_uses=signing))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
-        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)]
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)] + [
+        conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", True) for cls in test_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
     # only a setting takes a runtime test (`_placed`): most modules set none, and unparsing every `if` is not free

@@ -317,9 +317,36 @@ def config_default_facts(index: Index, names: Names, contexts: Contexts, path: s
 
 
 def dev_config_classes(names: Names) -> list[ast.ClassDef]:
-    """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`): what they set
-    is development config, whatever it is (a setting, a secret, a locator)."""
-    return [cls for cls in config_classes(names) if is_dev_class(cls.name)]
+    """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`, a settings-framework
+    class `class Local(Common)`): what they set is development config, whatever it is (a setting, a secret, a
+    locator). A class named for Docker (`class Docker(Common)`, `DockerConfig`) is the developers' compose stack's
+    when the module also has a production-named one (`class Production(Platta)`): production is that one."""
+    family = _config_family(names)
+    production = any(set(words(name)) & PROD_WORDS for name in family)
+    return [names.classes[name] for name in sorted(family) if not _TEST_CLASS.search(name)
+            and (is_dev_class(name) or production and "docker" in words(name) and not set(words(name)) & PROD_WORDS)]
+
+
+def test_config_classes(names: Names) -> list[ast.ClassDef]:
+    """Config classes named for the test suite by a word of their name (`class AutomatedTests(Common)`,
+    `UnitTestSettings`): what they set only tests run."""
+    return [names.classes[name] for name in sorted(_config_family(names)) if set(words(name)) & _TEST_WORDS]
+
+
+_TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "unittests", "pytest"})
+_SETTINGS_FRAMEWORK_BASES = frozenset({"env_config.Environment", "configurations.Configuration",
+                                       "configurations.base.Configuration"})
+"""Base classes of settings frameworks whose subclasses are one environment's settings each (env_config's
+`Environment`, django-configurations' `Configuration`), selected by name (`DJANGO_SETTINGS_ENVIRONMENT=Local`)."""
+
+
+def _config_family(names: Names) -> set[str]:
+    """Config classes by name or base, test configs too, and the classes built on a settings framework's base."""
+    framework = {name for name, cls in names.classes.items()
+                 if any(names.qualify(b) in _SETTINGS_FRAMEWORK_BASES for b in cls.bases)}
+    return class_family(names, lambda name, bases: name in framework or bool(
+        CONFIG_CLASS.search(name) and not name.endswith("AppConfig") and (bases or name.endswith("Config"))
+        or any(_SETTINGS_BASES.search(b) for b in bases)))
 
 
 def config_classes(names: Names) -> Iterator[ast.ClassDef]:

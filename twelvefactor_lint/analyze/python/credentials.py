@@ -291,13 +291,13 @@ def _own_key(key: str, issued: set[str]) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: set[str], refused: str, checked: bool) -> SecretEnvFallback:
+                   issued: set[str], refused: str, checked: bool, flask_key: bool) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`); `checked`: the app compares requests with it."""
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=_own_key(key, issued), looks_real=_looks_real(key, str(fallback.value), path),
                    placeholder=bool(_PLACEHOLDER.search(str(fallback.value))), checked=checked,
-                   module_kind=contexts.module_kind, refused=refused)
+                   module_kind=contexts.module_kind, refused=refused, flask_key=flask_key)
 
 
 def _judged_fallback(key: str, fallback: str, issued: set[str], checked: bool) -> bool:
@@ -456,6 +456,17 @@ def _django_signs_nothing(index: Index) -> bool:
     return all(entries) and not _SIGNING_APPS & set(entries) and not any(_CSRF_MIDDLEWARE.search(e) for e in entries)
 
 
+def _flask_key_values(index: Index, bindings: list[tuple[Site, str, ast.expr]]) -> set[int]:
+    """ids of every node of the values a module importing flask binds to Flask's `SECRET_KEY` (`SECRET_KEY = ...` in a
+    config module or class, `app.secret_key = ...`, `app.config["SECRET_KEY"] = ...`, `config.update(SECRET_KEY=...)`,
+    `{"SECRET_KEY": ...}`): link asks whether anything of the app signs with that key."""
+    if not any(isinstance(n, ast.Import) and any(a.name.partition(".")[0] == "flask" for a in n.names)
+               or isinstance(n, ast.ImportFrom) and not n.level and (n.module or "").partition(".")[0] == "flask"
+               for n in index.imports):
+        return set()
+    return {id(n) for _, key, value in bindings if key.lower() == "secret_key" for n in walk(value)}
+
+
 def _random_signers(index: Index, names: Names, contexts: Contexts, path: str) -> list[SecretRandomFallback]:
     """`URLSafeTimedSerializer(secrets.token_hex(32))`, `Fernet(Fernet.generate_key())` at start: a signer or
     cipher keyed with a value each process makes up for itself."""
@@ -541,9 +552,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
-    bindings = list(_bindings(index))
+    bindings: list[tuple[Site, str, ast.expr]] = list(_bindings(index))
     issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
     compared = _compared_names(index) if "compare_digest" in text else set()
+    flask_keys = _flask_key_values(index, bindings) if "ecret_key" in text or "ECRET_KEY" in text else set()
     for call, (key, default) in reads:
         if default is None:
             continue
@@ -552,11 +564,13 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         refused = _refused(index, bound, default) if SECRET_NAME.search(key) else ""
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
-                                 env_key=key, module_kind=contexts.module_kind, refused=refused))
+                                 env_key=key, module_kind=contexts.module_kind, refused=refused,
+                                 flask_key=id(default) in flask_keys))
         checked = bool(bound & compared)
         if isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and _judged_fallback(key, default.value, issued, checked):
-            facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked))
+            facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked,
+                                        id(default) in flask_keys))
     fields = _settings_fields(names)
     named: set[int] | None = None
     examples: set[int] | None = None
@@ -564,7 +578,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if _IN_CODE_KEY.match(key) and (kept := _kept_key(value, names)) is not None:
             write = Site(kept[1], kept[0], kept[1].lineno)  # reported where the file is written, as a reviewer reads it
             facts.append(fact_at(SecretRandomFallback, path, kept[1], contexts.of(write), write.statement_line, key,
-                                 env_key=key, module_kind=contexts.module_kind, persisted=True))
+                                 env_key=key, module_kind=contexts.module_kind, persisted=True,
+                                 flask_key=id(value) in flask_keys))
             continue
         made_up = _random_fallback(site, key, value, names)
         fallback = _or_fallback(value, names) or (
@@ -589,11 +604,12 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  in_code=made_up[1] is value and not persisted and not variable,
                                  settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1]),
                                  signs_nothing=key == "SECRET_KEY" and site.function is None
-                                 and contexts.module_kind == "settings" and _django_signs_nothing(index)))
+                                 and contexts.module_kind == "settings" and _django_signs_nothing(index),
+                                 flask_key=id(made_up[1]) in flask_keys))
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
-                                        _refused(index, {key}, fallback[1]), checked))
+                                        _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,

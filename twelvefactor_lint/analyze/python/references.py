@@ -152,6 +152,51 @@ def limit_refs(index: Index, names: Names) -> tuple[str, ...]:
     return _unique(found)
 
 
+_SIGNING_NAMES = frozenset({"flask.session", "flask.flash", "flask.sessions"})
+_KEY_NAMES = frozenset({"SECRET_KEY", "secret_key"})
+
+
+def key_uses(tree: ast.Module, names: Names) -> tuple[str, ...]:
+    """What in the module signs with a web app's secret key that its imports do not show: Flask's `session` or
+    `flash` reached through `import flask` (`flask.session["user"] = ...`), and `SECRET_KEY` for a read of the key
+    itself (`jwt.encode(payload, app.config["SECRET_KEY"])`, `current_app.secret_key`, `settings.SECRET_KEY`) that
+    does not just hand it to another `SECRET_KEY` (`app.config["SECRET_KEY"] = config.SECRET_KEY`)."""
+    handed: set[int] = set()
+    for node in ast.walk(tree):
+        values: list[ast.expr | None] = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(_key_name(t) for t in targets):
+                values.append(node.value)
+        elif isinstance(node, ast.Call):
+            values += [k.value for k in node.keywords if k.arg in _KEY_NAMES]
+        elif isinstance(node, ast.Dict):
+            values += [v for k, v in zip(node.keys, node.values, strict=True)
+                       if isinstance(k, ast.Constant) and k.value in _KEY_NAMES]
+        handed.update(id(n) for value in values if value is not None for n in ast.walk(value))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) \
+                and (names.qualify(node) or "") in _SIGNING_NAMES:
+            found.append(names.qualify(node) or "")
+        elif id(node) not in handed and (
+                isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Load)
+                and _key_name(node)
+                or isinstance(node, ast.Call) and last_name(node.func) in ("get", "getattr")
+                and any(isinstance(a, ast.Constant) and a.value in _KEY_NAMES for a in node.args)):
+            found.append("SECRET_KEY")
+    return _unique(found)
+
+
+def _key_name(node: ast.expr) -> bool:
+    """`SECRET_KEY`, `x.secret_key`, `x["SECRET_KEY"]`."""
+    if isinstance(node, ast.Name):
+        return node.id == "SECRET_KEY"
+    if isinstance(node, ast.Attribute):
+        return node.attr in _KEY_NAMES
+    return isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value in _KEY_NAMES
+
+
 def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site], bool]) -> tuple[str, ...]:
     """Absolute names of the functions of other project modules that start-up code calls through an import
     (`init_db.main()` in a lifespan, `scheduler.setup(args)` in an app factory, `ensure_database_ready(...)` in a web
