@@ -279,7 +279,7 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     if main.exec or main.background:
         return []
     return [process_fact(F.ScriptWithoutExec, path, origin, origin.line_of(main), {
-        "main": " ".join(main.argv)}, "no-exec")]
+        "main": " ".join(main.argv), "main_role": main_role}, "no-exec")]
 
 
 def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: list[SimpleCommand],

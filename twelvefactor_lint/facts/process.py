@@ -159,6 +159,10 @@ class ScriptWithoutExec(ProcessFact):
     """An entrypoint script starts its long-running program as a child instead of `exec`ing it."""
 
     main: str = doc("The program's command.")
+    main_role: str = doc("Its role in the process model (`web_server`, `worker`, `app` for a Python program or module "
+                         "of the project's, `run_cmd` for `\"$@\"`): link drops a script a caller runs in the foreground "
+                         "before starting its long-running process whose program is only known to run (`app`, `run_cmd`): "
+                         "it must return for the caller to go on, a one-shot step.", default="")
 
 
 @kind("process.pid1_shell")
