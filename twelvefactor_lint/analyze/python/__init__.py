@@ -33,7 +33,7 @@ from twelvefactor_lint.analyze.python.locators import locator_facts
 from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.references import flask_cache_refs, module_refs, start_calls
+from twelvefactor_lint.analyze.python.references import flask_cache_refs, import_uses, module_refs, start_calls
 from twelvefactor_lint.analyze.python.required_env import required_env_facts
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
@@ -139,7 +139,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,
-        cache_uses=cache_uses))
+        cache_uses=cache_uses, uses=import_uses(index, names, path)))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
