@@ -98,8 +98,8 @@ def _daemon_modes(facts: list[Fact], vendored: Callable[[str], bool], complete: 
         own = project + [call for path, call in matching if vendored(fact.path) and _package(path) == _package(fact.path)]
         if vendored(fact.path) and not project and complete:
             judged[id(fact)] = None
-        elif complete and all(path == fact.path for path, _ in matching) and fact.reached_through and LIVE not in fact.reached_through \
-                and not used(fact.path, fact.reached_through):
+        elif complete and all(path == fact.path for path, _ in matching) and fact.reached_through \
+                and LIVE not in fact.reached_through and not used(fact.path, fact.reached_through):
             judged[id(fact)] = None  # dead code: nothing outside its module reaches the functions that reach it
         elif own and all(call.endswith("?") for call in own) and not fact.condition:
             mode = f"when run with `{options[0]}`" if options else "when its daemon mode is switched on"
