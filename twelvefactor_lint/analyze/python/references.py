@@ -134,8 +134,8 @@ def import_uses(index: Index, names: Names, path: str) -> tuple[str, ...]:
     nodes: list[ast.expr] = []
     for site in index.calls:
         nodes += [site.node.func, *site.node.args, *(k.value for k in site.node.keywords)]
-    for site in index.dicts:
-        nodes += [v for v in site.node.values if v is not None]
+    for entry in index.dicts:
+        nodes += [v for v in entry.node.values if v is not None]
     found = []
     for node in nodes:
         root = node
@@ -146,10 +146,10 @@ def import_uses(index: Index, names: Names, path: str) -> tuple[str, ...]:
         name = absolute_import(names.qualify(node) or "", module, is_package)
         if "." in name and name.split(".")[0] not in sys.stdlib_module_names:
             found.append(name)
-    for node in index.imports:
-        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            base = absolute_import("." * node.level + (node.module or ""), module, is_package) if node.level \
-                else node.module or ""
+    for statement in index.imports:
+        if isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            base = absolute_import("." * statement.level + (statement.module or ""), module, is_package) \
+                if statement.level else statement.module or ""
             if base and base.split(".")[0] not in sys.stdlib_module_names:
                 found.append(f"{base}.*")
     return _unique(found)
