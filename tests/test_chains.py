@@ -721,3 +721,20 @@ def test_one_supervisord_programs_stdout_and_stderr_files_are_one_finding(lint):
     assert found[0].message.startswith("`stdout_logfile` and `stderr_logfile` of supervisord program `nginx`")
     assert [r.line for r in found[0].related] == [4]
     assert found[1].message.startswith("`stderr_logfile` of supervisord program `web`")
+
+
+def test_a_server_in_its_named_development_mode_makes_a_development_image(lint):
+    from twelvefactor_lint.analyze.shell.programs import development_mode
+    assert development_mode(("/opt/keycloak/bin/kc.sh", "start-dev", "--import-realm"))
+    assert development_mode(("npm", "run", "start:dev"))
+    assert not development_mode(("kc.sh", "start", "--optimized"))
+    assert not development_mode(("echo", "start-dev"))
+    dockerfile = "FROM quay.io/keycloak/keycloak:26.0\nCOPY run.sh /run.sh\nENTRYPOINT [\"/run.sh\"]\n"
+    dev = "#!/bin/bash\nkc.sh start-dev &\nkcadm.sh update realms/app\ntail -f /dev/null\n"
+    found = {(f.rule, f.line, f.severity) for f in lint({"kc/Dockerfile": dockerfile, "kc/run.sh": dev}).findings}
+    assert ("TF609", 2, "info") in found
+    # a script that runs the server in development mode in one branch and for production in another: not known
+    both = ('#!/bin/bash\nif [ "$KC_MODE" = "production" ]; then\n  kc.sh start &\nelse\n  kc.sh start-dev &\nfi\n'
+            "kcadm.sh update realms/app\ntail -f /dev/null\n")
+    found = {(f.rule, f.severity) for f in lint({"kc/Dockerfile": dockerfile, "kc/run.sh": both}).findings}
+    assert ("TF609", "error") in found

@@ -62,6 +62,9 @@ class ProcessStart(Started):
 
     built_dockerfile: str = doc("For a platform process running a repository image (heroku.yml `run:`), the "
                                 "Dockerfile its `build: docker:` names (`\"\"`: none).", default="")
+    dev_mode: str = doc("A command of the start that runs a server in the development mode it is given by name "
+                        "(`kc.sh start-dev`, `npm run start:dev`): link takes the image for a development image; "
+                        "`\"\"`: none.", default="")
 
 
 @kind("dockerfile.stage_start")

@@ -229,6 +229,14 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
         or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
 
 
+def _dev_mode_images(facts: list[Fact], dockerfiles: list[str], deployed: set[str]) -> set[str]:
+    """Images whose start (their CMD or ENTRYPOINT, or a script it runs) starts a server in the development mode it
+    names (`kc.sh start-dev`: Keycloak's own word that it is not for production), and that no platform file deploys:
+    a development or CI image (a local identity provider), not the production process."""
+    return {image for f in facts if isinstance(f, ProcessStart) and f.dev_mode
+            for image in (f.started_by_path or f.path,) if image in dockerfiles and image not in deployed}
+
+
 def _named_for_development(service: ComposeService) -> bool:
     """A compose service named for development (`romm-dev`, `web-dev`) or defined in a compose file so named
     (`docker-compose.dev.yml`, `dev/docker-compose.yml`): its developers say what it is for, where a live-reload
@@ -286,7 +294,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages, facts)
+    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles, deployed)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:
