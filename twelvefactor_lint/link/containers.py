@@ -31,19 +31,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.devprod import names_dev_service, names_prod_file, selects_development
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.compose import ComposeService, InService
+from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume, InService
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
+from twelvefactor_lint.facts.python import FileWrite
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -229,6 +230,23 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
         or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
 
 
+_CONFIG_FILE = re.compile(r"(?i)\.(json|ya?ml|conf|cfg|ini|toml|xml|properties|ldif|jar|pem|crt|lua|js|html?)$")
+"""Suffixes of configuration and definition files (a realm export, a server config, a plugin jar)."""
+
+
+def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
+    """A bind mount of one file of the repository (`./keep-realm.json:/opt/keycloak/data/import/realm.json`) whose name
+    is a configuration or definition file's puts configuration into the container, not state: not data, unless code of
+    the project writes a file of that name."""
+    mounts = [f for f in facts if isinstance(f, ComposeVolume) and f.data_like and f.mount_type == "bind"
+              and _CONFIG_FILE.search(f.host_path) and exists(f.host_path)]
+    if not mounts:
+        return facts
+    written = " ".join(f.target for f in facts if isinstance(f, FileWrite))
+    config = {id(f) for f in mounts if posixpath.basename(f.host_path) not in written}
+    return [replace(f, data_like=False) if id(f) in config else f for f in facts]
+
+
 def _dev_mode_images(facts: list[Fact], dockerfiles: list[str], deployed: set[str]) -> set[str]:
     """Images whose start (their CMD or ENTRYPOINT, or a script it runs) starts a server in the development mode it
     names (`kc.sh start-dev`: Keycloak's own word that it is not for production), and that no platform file deploys:
@@ -271,8 +289,11 @@ def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
             if not _AUTO_LOADED.match(posixpath.basename(path).lower()) and not is_prod_named(path)}
 
 
-def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
-    """`project`: the project root directory's name; `paths`: every discovered file of the project."""
+def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
+         exists: Callable[[str], bool] = lambda rel: False) -> list[Fact]:
+    """`project`: the project root directory's name; `paths`: every discovered file of the project; `exists`: whether
+    a file (any file) is in the project."""
+    facts = _config_file_mounts(facts, exists)
     services = [f for f in facts if isinstance(f, ComposeService)]
     project_words = _project_words(project, facts, paths)
     foreign = _foreign_images(services, project_words)
