@@ -243,8 +243,9 @@ def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> lis
     if not mounts:
         return facts
     written = " ".join(f.target for f in facts if isinstance(f, FileWrite))
-    config = {id(f) for f in mounts if posixpath.basename(f.host_path) not in written}
-    return [replace(f, data_like=False) if id(f) in config else f for f in facts]
+    config: dict[int, Fact] = {id(f): replace(f, data_like=False) for f in mounts
+                               if posixpath.basename(f.host_path) not in written}
+    return [config.get(id(f), f) for f in facts]
 
 
 def _dev_mode_images(facts: list[Fact], dockerfiles: list[str], deployed: set[str]) -> set[str]:
