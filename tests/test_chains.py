@@ -51,6 +51,24 @@ def test_a_script_run_by_a_compose_command_is_resolved_through_the_image(lint):
                for f in result.findings if f.path == "docker_cmd.sh")
 
 
+def test_a_setup_script_its_caller_runs_before_the_server_is_a_step_not_the_server(lint):
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"./deploy/server.sh\"]\n",
+        "deploy/server.sh": "#!/bin/sh\n./deploy/init.sh\nexec uwsgi\n",
+        "deploy/init.sh": "#!/bin/sh\npython manage.py collectstatic --no-input\npython -m whitenoise.compress media\n",
+    }
+    found = {(f.rule, f.path, f.line) for f in lint(files).findings}
+    assert ("TF501", "deploy/init.sh", 2) in found  # its start-time work is still judged
+    assert not [f for f in found if f[0] == "TF902"]
+    # a known server last in the followed script is still judged: the caller's next command never runs
+    files["deploy/init.sh"] = "#!/bin/sh\ngunicorn app:app\n"
+    assert ("TF902", "deploy/init.sh", 2) in {(f.rule, f.path, f.line) for f in lint(files).findings}
+    # the same one-shot program last in the script the image starts is its main process
+    files["deploy/server.sh"] = "#!/bin/sh\n./deploy/init.sh\n"
+    files["deploy/init.sh"] = "#!/bin/sh\npython -m app.main\n"
+    assert ("TF902", "deploy/init.sh", 2) in {(f.rule, f.path, f.line) for f in lint(files).findings}
+
+
 def test_workdir_and_copy_destinations_use_env_and_arg_values(lint):
     result = lint({
         "app/Dockerfile": ("FROM python:3.12-slim\nARG HOME_DIR=/home/app\nENV APP_HOME=${HOME_DIR}/web\n"
@@ -703,3 +721,20 @@ def test_one_supervisord_programs_stdout_and_stderr_files_are_one_finding(lint):
     assert found[0].message.startswith("`stdout_logfile` and `stderr_logfile` of supervisord program `nginx`")
     assert [r.line for r in found[0].related] == [4]
     assert found[1].message.startswith("`stderr_logfile` of supervisord program `web`")
+
+
+def test_a_server_in_its_named_development_mode_makes_a_development_image(lint):
+    from twelvefactor_lint.analyze.shell.programs import development_mode
+    assert development_mode(("/opt/keycloak/bin/kc.sh", "start-dev", "--import-realm"))
+    assert development_mode(("npm", "run", "start:dev"))
+    assert not development_mode(("kc.sh", "start", "--optimized"))
+    assert not development_mode(("echo", "start-dev"))
+    dockerfile = "FROM quay.io/keycloak/keycloak:26.0\nCOPY run.sh /run.sh\nENTRYPOINT [\"/run.sh\"]\n"
+    dev = "#!/bin/bash\nkc.sh start-dev &\nkcadm.sh update realms/app\ntail -f /dev/null\n"
+    found = {(f.rule, f.line, f.severity) for f in lint({"kc/Dockerfile": dockerfile, "kc/run.sh": dev}).findings}
+    assert ("TF609", 2, "info") in found
+    # a script that runs the server in development mode in one branch and for production in another: not known
+    both = ('#!/bin/bash\nif [ "$KC_MODE" = "production" ]; then\n  kc.sh start &\nelse\n  kc.sh start-dev &\nfi\n'
+            "kcadm.sh update realms/app\ntail -f /dev/null\n")
+    found = {(f.rule, f.severity) for f in lint({"kc/Dockerfile": dockerfile, "kc/run.sh": both}).findings}
+    assert ("TF609", "error") in found

@@ -44,3 +44,44 @@ def test_a_vendored_librarys_daemonizer_is_judged_only_when_the_project_uses_it(
 
 def test_the_projects_own_lib_directory_is_no_bundle_of_libraries(lint):
     assert [s for _, s, _ in _tf801(lint({"lib/app/plugins.py": _PLUGIN, "main.py": "import app\n"}))] == ["error"]
+
+
+_UTILS = ("import os\n\ndef create_daemon():\n    if os.fork() != 0:\n        os._exit(0)\n    os.setsid()\n\n"
+          "def start_daemon():\n    create_daemon()\n\ndef server_pid():\n    return None\n")
+
+
+@pytest.mark.parametrize("server, expected", [
+    ("from app.utils import daemonize\n\ndef main():\n    daemonize.server_pid()\n", []),  # dead code
+    ("from app.utils import daemonize\n\ndef main():\n    daemonize.start_daemon()\n", ["error"]),
+    ("from app.utils.daemonize import server_pid, start_daemon\n", ["error"]),  # imported by name
+    ("import threading\nfrom app.utils import daemonize\nthreading.Thread(target=daemonize.start_daemon)\n",
+     ["error"]),  # a callback
+    ("from app.utils.daemonize import *\n\ndef main():\n    server_pid()\n", ["error"]),  # a star import may use it
+    ("import os\n", ["error"]),  # nothing imports the module: it may be run by a name not seen here
+])
+def test_a_daemonizer_reached_only_from_functions_nothing_calls_is_dead_code(lint, server, expected):
+    found = _tf801(lint({"app/__init__.py": "", "app/utils/__init__.py": "", "app/utils/daemonize.py": _UTILS,
+                         "app/server.py": server}))
+    assert [(p, s) for p, s, _ in found] == [("app/utils/daemonize.py", s) for s in expected]
+
+
+@pytest.mark.parametrize("utils", [
+    _UTILS + "\nif __name__ == '__main__':\n    start_daemon()\n",  # the module's own body runs it
+    _UTILS.replace("def start_daemon", "@click.command()\ndef start_daemon"),  # a decorator may register it
+    "import os\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n"
+    "    def handle(self):\n        if os.fork() != 0:\n            os._exit(0)\n        os.setsid()\n"
+    "\ndef server_pid():\n    return None\n",  # its framework calls a subclass's method
+])
+def test_what_the_module_itself_or_a_framework_reaches_is_not_dead_code(lint, utils):
+    server = "from app.utils import daemonize\n\ndef main():\n    daemonize.server_pid()\n"
+    found = _tf801(lint({"app/__init__.py": "", "app/utils/__init__.py": "", "app/utils/daemonize.py": utils,
+                         "app/server.py": server}))
+    assert [s for _, s, _ in found] == ["error"]
+
+
+def test_a_start_command_naming_the_function_reaches_it(lint):
+    found = _tf801(lint({
+        "app/__init__.py": "", "app/utils/__init__.py": "", "app/utils/daemonize.py": _UTILS,
+        "app/server.py": "from app.utils import daemonize\n\ndef main():\n    daemonize.server_pid()\n",
+        "Procfile": "worker: python -c 'from app.utils.daemonize import start_daemon; start_daemon()'\n"}))
+    assert [s for _, s, _ in found] == ["error"]

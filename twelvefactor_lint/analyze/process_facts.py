@@ -113,6 +113,7 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     facts: list[F.ProcessFact] = [process_fact(F.ProcessStart, path, origin, origin.line, {
         "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
+        "dev_mode": _dev_mode(commands),
     }, "start")]
     if idle:
         return facts
@@ -151,6 +152,16 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     facts += _pid1_shell(path, origin, raw, commands, main_index) if origin.level != "script" else \
         _script_without_exec(path, origin, commands, main_index, main_role)
     return facts
+
+
+def _dev_mode(commands: list[SimpleCommand]) -> str:
+    """The command that starts a server in its named development mode (`kc.sh start-dev`), unless the start also runs
+    that program another way (a dispatcher's `dev` arm beside its `start` arm)."""
+    dev = [c for c in commands if P.development_mode(c.argv)]
+    programs = {c.program for c in dev}
+    if not dev or any(c.program in programs and not P.development_mode(c.argv) for c in commands):
+        return ""
+    return " ".join(dev[0].argv)
 
 
 def _followed(commands: list[SimpleCommand], roles: list[str | None]) -> list[bool]:
@@ -279,7 +290,7 @@ def _script_without_exec(path: str, origin: Origin, commands: list[SimpleCommand
     if main.exec or main.background:
         return []
     return [process_fact(F.ScriptWithoutExec, path, origin, origin.line_of(main), {
-        "main": " ".join(main.argv)}, "no-exec")]
+        "main": " ".join(main.argv), "main_role": main_role}, "no-exec")]
 
 
 def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: list[SimpleCommand],

@@ -62,6 +62,9 @@ class ProcessStart(Started):
 
     built_dockerfile: str = doc("For a platform process running a repository image (heroku.yml `run:`), the "
                                 "Dockerfile its `build: docker:` names (`\"\"`: none).", default="")
+    dev_mode: str = doc("A command of the start that runs a server in the development mode it is given by name "
+                        "(`kc.sh start-dev`, `npm run start:dev`): link takes the image for a development image; "
+                        "`\"\"`: none.", default="")
 
 
 @kind("dockerfile.stage_start")
@@ -159,6 +162,10 @@ class ScriptWithoutExec(ProcessFact):
     """An entrypoint script starts its long-running program as a child instead of `exec`ing it."""
 
     main: str = doc("The program's command.")
+    main_role: str = doc("Its role in the process model (`web_server`, `worker`, `app` for a Python program or module "
+                         "of the project's, `run_cmd` for `\"$@\"`): link drops a script a caller runs in the foreground "
+                         "before starting its long-running process whose program is only known to run (`app`, `run_cmd`): "
+                         "it must return for the caller to go on, a one-shot step.", default="")
 
 
 @kind("process.pid1_shell")

@@ -275,6 +275,11 @@ class Call(PythonSiteFact):
     callee: str = doc("For `migrate_named` (a call whose name says it migrates the database: `migrate_db()`, "
                       "`apply_migrations()`): the function's name.", default="")
     daemon_idiom: bool = doc("For `setsid`: the function also forks and lets the parent exit.", default=False)
+    reached_through: tuple[str, ...] = doc(
+        "For a detaching call (`daemonize`, `setsid` in the daemon idiom): the module-level functions and classes of "
+        "its module through which other modules reach it (the one around it and its callers in the module, "
+        "transitively), with `\"\"` among them when the module's own body, a decorator or a use other than a call "
+        "reaches it: link drops a detaching call nothing reaches.", default=())
     read_only: bool = doc("For an embedded store (`sqlite_connect`, `shelve`...): it is opened read-only (a read-only "
                           "mode, or a function that never writes it).", default=False)
     storage_configured: bool = doc("For `rate_limiter`: the project configures limiter storage "
@@ -675,6 +680,11 @@ class ModuleRefs(PythonFact):
                                     "the key itself (`jwt.encode(..., app.config[\"SECRET_KEY\"])`, "
                                     "`current_app.secret_key`) other than handing it to another `SECRET_KEY`.",
                                     default=())
+    uses: tuple[str, ...] = doc("What it calls, or passes to a call or puts in a dict, through an imported module, "
+                                "absolute (`daemonize.start_server` after `from app.utils import daemonize`: "
+                                "`app.utils.daemonize.start_server`), and `pkg.mod.*` for `from pkg.mod import *`; the "
+                                "standard library is left out. With `imports`, link tells a module's function other "
+                                "modules use from one nothing outside it names.", default=())
 
 
 @kind("python.undeclared_import")

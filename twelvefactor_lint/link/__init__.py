@@ -68,7 +68,7 @@ class Linked:
 
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
-    facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths())
+    facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths(), files.exists)
     facts = claims.link(replicas.link(helm.link(facts, files)))
     facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)

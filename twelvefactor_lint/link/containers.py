@@ -12,9 +12,9 @@
   `docker/production.Dockerfile`: a buildpack may run it).
 - A service that builds nothing and pulls an image not named like the project (`emqx`, `temporalio/ui`) may
   be third-party software: its facts carry the image as `foreign_image`, for rules to state that doubt.
-- A Dockerfile whose start runs a third-party server in its own development mode (Keycloak's `kc.sh start-dev`,
-  `vault server -dev`), and never in its production mode, is an example or CI image of that server: development
-  (`dev_only`), with the scripts it starts.
+- A Dockerfile whose start runs a server in the development mode its subcommand names (Keycloak's `kc.sh start-dev`,
+  `npm run start:dev`), never in another mode, and that no platform file deploys, is an example or CI image of that
+  server: development (`dev_only`), with the scripts it starts.
 - A compose file kept in one of the project's Python packages (a provider's or plugin's own directory) that builds
   nothing and runs only third-party images (datastores, proxies, images named like nothing of the project) starts the
   service that integration talks to, for developing or testing it: its facts are development (`dev_only`).
@@ -37,19 +37,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
 from twelvefactor_lint.devprod import names_dev_service, names_prod_file, selects_development
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.compose import ComposeService, InService
+from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume, InService
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
+from twelvefactor_lint.facts.python import FileWrite
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -252,22 +253,30 @@ def _developers_images(development: dict[str, list[ComposeService]], final_stage
         or all(_named_for_development(s) for s in stacks) and others - {dockerfile}}
 
 
-_DEV_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start-dev\b|(?:^|[\s/])vault\s+server\b[^;&|]*\s-dev\b")
-"""A third-party server started in its own development mode, which its makers say is not for production: Keycloak's
-`kc.sh start-dev` (plain HTTP, a development database, caches off) and Vault's `vault server -dev` (in memory,
-unsealed, a root token printed)."""
-_PRODUCTION_MODE = re.compile(r"(?:^|[\s/])kc\.sh\s+start(?!-dev)\b|(?:^|[\s/])vault\s+server\b(?![^;&|]*\s-dev\b)")
+_CONFIG_FILE = re.compile(r"(?i)\.(json|ya?ml|conf|cfg|ini|toml|xml|properties|ldif|jar|pem|crt|lua|js|html?)$")
+"""Suffixes of configuration and definition files (a realm export, a server config, a plugin jar)."""
 
 
-def _dev_mode_images(facts: list[Fact], dockerfiles: list[str]) -> set[str]:
-    """Dockerfiles whose start (the command, or a script it runs) starts a server in its development mode
-    (`kc.sh start-dev`), and never in its production mode: an example or CI image of that server."""
-    commands: dict[str, list[str]] = {}
-    for fact in facts:
-        if isinstance(fact, ProcessStart) and (owner := fact.started_by_path or fact.path) in dockerfiles:
-            commands.setdefault(owner, []).append(fact.command)
-    return {path for path, found in commands.items()
-            if any(_DEV_MODE.search(c) for c in found) and not any(_PRODUCTION_MODE.search(c) for c in found)}
+def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
+    """A bind mount of one file of the repository (`./keep-realm.json:/opt/keycloak/data/import/realm.json`) whose name
+    is a configuration or definition file's puts configuration into the container, not state: not data, unless code of
+    the project writes a file of that name."""
+    mounts = [f for f in facts if isinstance(f, ComposeVolume) and f.data_like and f.mount_type == "bind"
+              and _CONFIG_FILE.search(f.host_path) and exists(f.host_path)]
+    if not mounts:
+        return facts
+    written = " ".join(f.target for f in facts if isinstance(f, FileWrite))
+    config: dict[int, Fact] = {id(f): replace(f, data_like=False) for f in mounts
+                               if posixpath.basename(f.host_path) not in written}
+    return [config.get(id(f), f) for f in facts]
+
+
+def _dev_mode_images(facts: list[Fact], dockerfiles: list[str], deployed: set[str]) -> set[str]:
+    """Images whose start (their CMD or ENTRYPOINT, or a script it runs) starts a server in the development mode it
+    names (`kc.sh start-dev`: Keycloak's own word that it is not for production), and that no platform file deploys:
+    a development or CI image (a local identity provider), not the production process."""
+    return {image for f in facts if isinstance(f, ProcessStart) and f.dev_mode
+            for image in (f.started_by_path or f.path,) if image in dockerfiles and image not in deployed}
 
 
 def _named_for_development(service: ComposeService) -> bool:
@@ -304,8 +313,11 @@ def _opt_in_files(services: list[ComposeService]) -> dict[str, str]:
             if not _AUTO_LOADED.match(posixpath.basename(path).lower()) and not is_prod_named(path)}
 
 
-def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> list[Fact]:
-    """`project`: the project root directory's name; `paths`: every discovered file of the project."""
+def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
+         exists: Callable[[str], bool] = lambda rel: False) -> list[Fact]:
+    """`project`: the project root directory's name; `paths`: every discovered file of the project; `exists`: whether
+    a file (any file) is in the project."""
+    facts = _config_file_mounts(facts, exists)
     services = [f for f in facts if isinstance(f, ComposeService)]
     paths = list(paths)
     project_words = _project_words(project, facts, paths)
@@ -329,7 +341,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = ()) -> lis
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles)
+    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles, deployed)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:

@@ -14,17 +14,24 @@ calls it, by name (`ModuleRefs.daemon_calls`). Called only under an `if` on a da
 is an opt-in mode (`--daemon`), not how the process runs: its `condition` says so, one severity lower. A definition
 in a vendored library (a `vendor/` or `third_party/` directory, or a root `lib/` bundling many packages) that no
 code of the project itself calls is the library's feature, not the project's: dropped (when every module was read).
+A project function reached only through functions of its own module (`Call.reached_through`) that no other module,
+console script or start command names, in a module other modules import for something else, is dead code: dropped
+too (when every module was read).
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from twelvefactor_lint.analyze.python.api_calls import LIVE
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.process import Daemonizes, PidFile, ProcessStart
 from twelvefactor_lint.facts.python import Call, ModuleRefs, Setting
+from twelvefactor_lint.link.reach import Modules
 
 _SCRATCH = ("/tmp/", "/var/tmp/")
 
@@ -82,6 +89,7 @@ def _daemon_modes(facts: list[Fact], vendored: Callable[[str], bool], complete: 
     refs = [f for f in facts if isinstance(f, ModuleRefs)]
     calls = [(r.path, call) for r in refs for call in r.daemon_calls]
     options = sorted({o for r in refs if not vendored(r.path) for o in r.daemon_options})
+    used = _used_elsewhere(facts, refs)
     judged: dict[int, Fact | None] = {}
     for fact in detaching:
         names = {_called_as(fact.function), *(("DaemonContext",) if fact.api == "daemonize" else ())} - {""}
@@ -90,12 +98,49 @@ def _daemon_modes(facts: list[Fact], vendored: Callable[[str], bool], complete: 
         own = project + [call for path, call in matching if vendored(fact.path) and _package(path) == _package(fact.path)]
         if vendored(fact.path) and not project and complete:
             judged[id(fact)] = None
+        elif complete and all(path == fact.path for path, _ in matching) and fact.reached_through \
+                and LIVE not in fact.reached_through and not used(fact.path, fact.reached_through):
+            judged[id(fact)] = None  # dead code: nothing outside its module reaches the functions that reach it
         elif own and all(call.endswith("?") for call in own) and not fact.condition:
             mode = f"when run with `{options[0]}`" if options else "when its daemon mode is switched on"
             judged[id(fact)] = replace(fact, condition=mode)
     if not judged:
         return facts
     return [kept for f in facts if (kept := judged.get(id(f), f)) is not None]
+
+
+def _used_elsewhere(facts: list[Fact], refs: list[ModuleRefs]) -> Callable[[str, tuple[str, ...]], bool]:
+    """Whether one of a module's functions or classes, given by name, may be used from outside the module: code of
+    another module names it (an import, a call through an imported module, a callback, a dotted string, a console
+    script), a start command names it, or no other module imports the module at all (it may be run or loaded by a
+    name not seen here). False only for a module other code uses for something else."""
+    modules = Modules(r.path for r in refs)
+    named: dict[str, set[str]] = {}
+    """Function or class name -> the other modules' references that may name it (`pkg.mod.name`, `pkg.mod.*`)."""
+    scripts = [entry.partition("=")[2].strip().replace(":", ".") for f in facts
+               if isinstance(f, Declared) for entry in f.scripts]
+    for ref in refs:
+        for name in (*ref.imports, *ref.uses, *(n.replace(":", ".") for n in ref.names)):
+            named.setdefault(name.rpartition(".")[2], set()).add(f"{ref.path}\0{name}")
+    for name in scripts:
+        named.setdefault(name.rpartition(".")[2], set()).add(f"\0{name}")
+
+    imported = {path for ref in refs for name in (*ref.imports, *ref.uses) if not name.endswith(".*")
+                for path in modules.module(name) | modules.module(name.rpartition(".")[0]) if path != ref.path}
+    commands = " ".join(f.command for f in facts if isinstance(f, ProcessStart))
+
+    def used(path: str, functions: tuple[str, ...]) -> bool:
+        if path not in imported:  # a module no other one imports may be run or loaded by a name not seen here
+            return True
+        if any(re.search(rf"\b{re.escape(function)}\b", commands) for function in functions):
+            return True  # `python -c "from app.daemon import start; start()"`
+        for function in (*functions, "*"):
+            for entry in named.get(function, ()):
+                where, _, name = entry.partition("\0")
+                if where != path and path in modules.module(name.rpartition(".")[0]):
+                    return True
+        return False
+    return used
 
 
 def _called_as(function: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import INTERPRETER_FLAGS, LONG_RUNNING, build_step
+from twelvefactor_lint.analyze.shell.programs import APP, INTERPRETER_FLAGS, LONG_RUNNING, RUN_CMD, build_step
 from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
@@ -95,6 +95,10 @@ class ProjectFiles(Protocol):
         """The project root directory's name (often the repository's): images named like it are the project's."""
         ...
 
+
+_ONLY_RUNS = frozenset({APP, RUN_CMD})
+"""Roles of a program known only to run, not to serve (`python -m whitenoise.compress media`, `"$@"`): last in a script
+that a caller runs before starting its own long-running process, it is a step that returns, not the server."""
 
 _CHAIN_DEPTH = 4
 """Scripts started by scripts are followed this many hops deep."""
@@ -359,6 +363,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                 return None
         if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
             return None  # the script itself is the extra process, reported where its starter backgrounds it; not PID 1
+        if isinstance(fact, ScriptWithoutExec) and fact.main_role in _ONLY_RUNS and all(r.followed for r in refs):
+            return None  # its caller starts the long-running process after it: a one-shot step that returns
         # production speaks first: a development stack's hop last (a compose file that bind-mounts the source is
         # named like any other), then a production file's before others
         ref = min(refs, key=lambda r: (r.dev_only, classify(r.declared_path) != PROD))

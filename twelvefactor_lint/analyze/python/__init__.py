@@ -40,6 +40,7 @@ from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.references import (
     flask_cache_refs,
+    import_uses,
     key_uses,
     limit_refs,
     module_refs,
@@ -157,7 +158,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,
         cache_uses=cache_uses, session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
-        key_uses=signing))
+        key_uses=signing, uses=import_uses(index, names, path)))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
     found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [

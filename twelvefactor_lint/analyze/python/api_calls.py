@@ -13,7 +13,7 @@ import ast
 import re
 
 from twelvefactor_lint.analyze.python.context import APP_CONSTRUCTORS, FACTORY_NAMES, Contexts, fact_at, main_runners
-from twelvefactor_lint.analyze.python.index import Index, walk
+from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.values import describe
 from twelvefactor_lint.facts.python import Call
@@ -129,6 +129,8 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
             fields["one_process"] = _one_process(call, names)
         if api == "setsid":
             fields["daemon_idiom"] = _forks_and_exits(site.function, names)
+        if api == "daemonize" or api == "setsid" and fields["daemon_idiom"]:
+            fields["reached_through"] = reached_through(site, tree, index)
         if api == "web_app" and site.function is None:
             fields["bound_to"] = _bound_names(call, index)
         facts.append(fact_at(Call, path, call, contexts.of(site), site.statement_line, api, api=api,
@@ -301,6 +303,60 @@ def _only_queries(function: ast.AST | None) -> bool:
                     return False
                 statements.append(text)
     return bool(statements) and not any(_WRITING_SQL.search(text) for text in statements)
+
+
+LIVE = ""
+"""In `reached_through`: something other than a call of the module's functions reaches the code."""
+
+
+def reached_through(site: Site[ast.Call], tree: ast.Module, index: Index) -> tuple[str, ...]:
+    """The module-level functions and classes through which code of other modules reaches the call: the one around
+    it (a method's class), and those of the module that call one of them by name, transitively. `LIVE` among them
+    when the module's own body reaches it (a call at module level, under the main guard), a decorator may register
+    one (`@click.command`, `@app.task`), one is used other than by a call (a callback, a registry entry), or it is a
+    method of a class built on another (a management command's `handle`: its framework calls it)."""
+    top = _top_level(site.function, index)
+    if top is None:
+        return (LIVE,)
+    owner = index.owners.get(id(_outermost(site.function, index)))
+    if owner is not None and any(not (isinstance(b, ast.Name) and b.id == "object") for b in owner.bases):
+        return (top, LIVE)  # a framework's subclass (a management command, a service): the framework calls it
+    reached = {top}
+    changed = True
+    while changed:
+        changed = False
+        for call in index.calls:
+            func = call.node.func
+            if isinstance(func, ast.Name) and func.id in reached:
+                caller = _top_level(call.function, index)
+                if caller is None:
+                    return (*sorted(reached), LIVE)
+                if caller not in reached:
+                    reached.add(caller)
+                    changed = True
+    called = {id(call.node.func) for call in index.calls}
+    for node in walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in reached \
+                and node.decorator_list and index.parents.get(id(node)) is None and id(node) not in index.owners:
+            return (*sorted(reached), LIVE)
+        if isinstance(node, ast.Name) and node.id in reached and id(node) not in called:
+            return (*sorted(reached), LIVE)
+    return tuple(sorted(reached))
+
+
+def _outermost(function: Function | None, index: Index) -> Function | None:
+    while function is not None and (parent := index.parents.get(id(function))) is not None:
+        function = parent
+    return function
+
+
+def _top_level(function: Function | None, index: Index) -> str | None:
+    """The name of the module-level function or class a function is (or is in); None at module level."""
+    function = _outermost(function, index)
+    if function is None:
+        return None
+    owner = index.owners.get(id(function))
+    return owner.name if owner is not None else function.name
 
 
 def _forks_and_exits(function: ast.AST | None, names: Names) -> bool:

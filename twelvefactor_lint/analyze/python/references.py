@@ -216,6 +216,34 @@ def start_calls(index: Index, names: Names, path: str, at_start: Callable[[Site]
     return _unique(found)
 
 
+def import_uses(index: Index, names: Names, path: str) -> tuple[str, ...]:
+    """See `ModuleRefs.uses`: attribute chains on an imported name that a call calls, or a call's argument or a dict's
+    value names (a callback, a registry entry), made absolute; star imports as `pkg.mod.*`."""
+    module, is_package = dotted_module(path), path.endswith("__init__.py")
+    nodes: list[ast.expr] = []
+    for site in index.calls:
+        nodes += [site.node.func, *site.node.args, *(k.value for k in site.node.keywords)]
+    for entry in index.dicts:
+        nodes += [v for v in entry.node.values if v is not None]
+    found = []
+    for node in nodes:
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if node is root or not (isinstance(root, ast.Name) and names.is_imported(root.id)):
+            continue
+        name = absolute_import(names.qualify(node) or "", module, is_package)
+        if "." in name and name.split(".")[0] not in sys.stdlib_module_names:
+            found.append(name)
+    for statement in index.imports:
+        if isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            base = absolute_import("." * statement.level + (statement.module or ""), module, is_package) \
+                if statement.level else statement.module or ""
+            if base and base.split(".")[0] not in sys.stdlib_module_names:
+                found.append(f"{base}.*")
+    return _unique(found)
+
+
 def _imports(index: Index, package: str) -> list[str]:
     """Absolute names of what the import statements import (relative ones resolved against `package`)."""
     imports: list[str] = []

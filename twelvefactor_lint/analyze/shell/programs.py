@@ -188,6 +188,20 @@ def embeds_beat(argv: tuple[str, ...]) -> bool:
     return any(a in {"-B", "--beat"} for a in argv) and "worker" in argv
 
 
+_DEV_MODES = frozenset({"start-dev", "start:dev", "start_dev"})
+"""Subcommands that start a server in its development mode (Keycloak's `kc.sh start-dev`, a Node app's
+`npm run start:dev`): the server's own makers say it is not for production."""
+
+
+def development_mode(argv: tuple[str, ...]) -> bool:
+    """Whether the command starts a program in the development mode its subcommand names (`kc.sh start-dev`,
+    `npm run start:dev`); a word an `echo` prints is not a command."""
+    if not argv or argv[0].rsplit("/", 1)[-1] in {"echo", "printf", "logger"}:
+        return False
+    words = [a for a in argv[1:3] if not a.startswith("-")]
+    return any(w in _DEV_MODES for w in words)
+
+
 def build_step(argv: tuple[str, ...]) -> str:
     """What a build command does, flags aside (`python manage.py collectstatic --noinput` -> `manage.py
     collectstatic`, `pip install -r requirements.txt` -> `pip install requirements.txt`); "" for other commands.
