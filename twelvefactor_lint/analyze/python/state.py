@@ -789,17 +789,41 @@ def _removes(operation: str) -> bool:
 
 
 def _task_anchors(index: Index) -> set[str]:
-    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
+    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`, or a done
+    callback of its own that discards the task it is given: `def _done(t): TASKS.discard(t); t.result()`): a set
     holding running asyncio tasks only so that they are not garbage-collected, which no other process could
     use; the detached work itself is TF612's."""
     found = set()
+    callbacks: set[str] = set()
     for site in index.calls:
         node = site.node
         if isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
             for arg in node.args:
-                if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
+                if isinstance(arg, ast.Attribute) and arg.attr in _DROPS and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
+                elif isinstance(arg, ast.Name):
+                    callbacks.add(arg.id)
+                elif isinstance(arg, ast.Lambda) and (name := _drops_own_argument(arg.body, arg.args)):
+                    found.add(name)
+    if callbacks:
+        for site in index.calls:
+            if site.function is not None and site.function.name in callbacks \
+                    and (name := _drops_own_argument(site.node, site.function.args)):
+                found.add(name)
     return found
+
+
+_DROPS = ("discard", "remove")
+
+
+def _drops_own_argument(node: ast.expr, args: ast.arguments) -> str:
+    """`TASKS.discard(t)` where `t` is the callback's first parameter: the name of the set it drops itself from."""
+    first = [*args.posonlyargs, *args.args][:1]
+    if first and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DROPS \
+            and isinstance(node.func.value, ast.Name) and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
+            and node.args[0].id == first[0].arg:
+        return node.func.value.id
+    return ""
 
 
 _SCALAR_WRITES = frozenset({_REBINDING, "rebinding through `nonlocal`", "in-place update through `global`"})
