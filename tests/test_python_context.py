@@ -186,3 +186,50 @@ def test_handler_file_writes_skip_scratch_space_and_flag_uploads():
         """
     facts = _facts(source, kind="python.file_write")
     assert sorted((f.line, f.upload) for f in facts) == [(9, True), (10, False)]
+
+
+LOGIN = """
+    import threading
+    import click
+    import uvicorn
+    from fastapi import FastAPI
+
+    token = None
+
+    @click.group()
+    def cli():
+        pass
+
+    @cli.group()
+    def auth():
+        pass
+
+    @auth.command()
+    def login():
+        app = FastAPI()
+
+        @app.get("/callback")
+        def callback(code: str):
+            global token
+            token = code
+            return "close this tab"
+
+        class Server:
+            def start(self):
+                uvicorn.run(app, host="{host}", port=8085)
+
+        threading.Thread(target=Server().start).start()
+"""
+
+
+def test_a_cli_commands_loopback_server_is_no_app_factory_and_its_routes_no_handlers():
+    facts = _facts(LOGIN.replace("{host}", "127.0.0.1"))
+    assert not [f for f in facts if f.kind == "python.state_mutation"]
+    assert [(f.context, f.at_start) for f in facts if f.kind == "python.background_work"] == [("function", False)]
+
+
+def test_a_cli_command_serving_on_a_public_address_still_builds_the_service():
+    facts = _facts(LOGIN.replace("{host}", "0.0.0.0"))
+    assert [f.function for f in facts if f.kind == "python.state_mutation"] == ["callback"]
+    assert [(f.context, f.at_start) for f in facts if f.kind == "python.background_work"] == [("startup", True)]
+

@@ -59,3 +59,41 @@ def test_a_handler_calling_a_from_imported_object_s_method_asks_link_and_a_libra
             return json.dumps({})
         """, "python.imported_state_write", "pkg/api.py")
     assert [(w.qualified, w.through_method) for w in writes] == [("pkg.store.Board.pin()", "pin")]
+
+
+def test_windows_on_the_process_clock_are_not_state_and_other_items_keep_them_so():
+    source = """
+        import time
+        import flask
+
+        app = flask.Flask(__name__)
+        SENT = {}
+        SEEN = {}
+
+        class Throttle:
+            def __init__(self):
+                self.last = {}
+                self.kept = {}
+
+            def allow(self, key):
+                now = time.monotonic()
+                self.last[key] = now
+                self.kept[key] = now
+                return True
+
+            def keep(self, key, report):
+                self.kept[key] = report
+
+        throttle = Throttle()
+
+        @app.post("/report")
+        def report():
+            now = time.monotonic()
+            SENT["k"] = now
+            SEEN["k"] = flask.request.get_json()
+            throttle.allow("k")
+            throttle.keep("k", 1)
+            return ""
+    """
+    written = {f.name for f in _kinds(source, "python.state_mutation", "app.py")}
+    assert written == {"SEEN", "throttle.kept"}

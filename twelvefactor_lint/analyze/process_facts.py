@@ -114,6 +114,8 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
         "command": text, "main_role": main_role or "", "roles": tuple(sorted({r for r in roles if r})),
         "main": " ".join(commands[main_index].argv) if main_index is not None else "",
         "dev_mode": _dev_mode(commands),
+        "workers": server_workers(commands[main_index].argv) if main_role == P.WEB_SERVER and main_index is not None
+        else 0,
     }, "start")]
     if idle:
         return facts
@@ -195,6 +197,29 @@ def fixed_port(argv: tuple[str, ...]) -> str | None:
             match = _LITERAL_PORT.match(value)
             return match["port"] if match and "$" not in value else None
     return None
+
+
+_WORKER_FLAGS = {"gunicorn": ("-w", "--workers"), "uwsgi": ("-p", "--processes", "--workers"),
+                 "uvicorn": ("--workers",), "hypercorn": ("-w", "--workers")}
+"""The flags that set how many worker processes a pre-fork server runs."""
+
+
+def server_workers(argv: tuple[str, ...]) -> int:
+    """The literal number of worker processes a web server's flags ask for (`-w 1`, `--workers=1`, `-w1`; the last one
+    given wins, as the server reads them); 0 when none is given or the value is not a literal (`-w $WORKERS`)."""
+    argv = P.python_target(argv) or argv  # `python -m gunicorn ...`
+    flags = _WORKER_FLAGS.get(argv[0].rsplit("/", 1)[-1] if argv else "", ())
+    found = 0
+    for index, arg in enumerate(argv):
+        flag, equals, value = arg.partition("=")
+        if any(len(f) == 2 and arg.startswith(f) and arg[2:].isdigit() for f in flags):
+            value = arg[2:]
+        elif flag in flags:
+            value = value if equals else (argv[index + 1] if index + 1 < len(argv) else "")
+        else:
+            continue
+        found = int(value) if value.isdigit() else 0
+    return found
 
 
 def _extra_process_facts(path: str, origin: Origin, commands: list[SimpleCommand],

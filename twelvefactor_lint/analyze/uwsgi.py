@@ -25,6 +25,7 @@ _LOGS = {"logto", "logto2"}
 _ATTACHED = {"attach-daemon", "attach-daemon2", "smart-attach-daemon", "smart-attach-daemon2",
              "attach-control-daemon", "attach-smart-daemon"}
 _APP_TARGETS = {"module", "wsgi", "wsgi-file", "file", "mount"}
+_WORKERS = {"processes", "workers"}
 _STREAMS = re.compile(r"^(/dev/(stdout|stderr|null)|/proc/self/fd/[12])$")
 
 
@@ -49,7 +50,10 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     lines = split_lines(text)
     name = posixpath.basename(path)
     facts: list[Fact] = []
-    for line, key, value in _options(lines, name.lower().endswith((".yml", ".yaml"))):
+    options = _options(lines, name.lower().endswith((".yml", ".yaml")))
+    counts = [value for _, key, value in options if key in _WORKERS]
+    workers = int(counts[-1]) if counts and counts[-1].isdigit() else 0  # the last one set wins
+    for line, key, value in options:
         origin = Origin(f"uWSGI config `{name}`", name, "script", line)
         setting = f"{key} = {value}"
         if key in _PIDFILES and value:
@@ -67,7 +71,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         elif key in _APP_TARGETS and value:
             named = value.split("=", 1)[-1].strip() if key == "mount" else value  # `mount = /app=app.wsgi:app`
             target = named if named.endswith(".py") else named.split(":")[0]
-            facts.append(process_fact(F.AppTarget, path, origin, line, {"command": setting, "target": target}, key))
+            facts.append(process_fact(F.AppTarget, path, origin, line, {"command": setting, "target": target,
+                                                                       "workers": workers}, key))
         elif key in _ATTACHED and value:
             words = value.split()[1:] if key.startswith("smart-") else value.split()  # smart-*: pidfile first
             program = words[0].rsplit("/", 1)[-1] if words else value

@@ -54,6 +54,10 @@ class Started(ProcessFact):
                          "(`\"\"` when unknown).")
     roles: tuple[str, ...] = doc("The roles of all its commands, sorted.")
     main: str = doc("The main command (the last long-running one).")
+    workers: int = doc("The number of worker processes its main command, a pre-fork web server, is told to run as a "
+                       "literal on the command line (`gunicorn -w 1`, `--workers=1`, `uwsgi --processes 1`, "
+                       "`uvicorn --workers 1`); 0: not given there (a config file, the server's default or "
+                       "`$WEB_CONCURRENCY` decide) or not a literal.", default=0)
 
 
 @kind("process.start")
@@ -226,6 +230,8 @@ class AppTarget(ProcessFact):
 
     command: str = doc("The setting as written (`module = app.wsgi:application`).")
     target: str = doc("The module (`app.wsgi`) or file (`app/wsgi.py`) it names.")
+    workers: int = doc("The number of worker processes the same config runs (`processes = 1`, `workers = 1`, a "
+                       "literal); 0: not set there, or not a literal.", default=0)
 
 
 @kind("process.pid_file")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from twelvefactor_lint.analyze.python.handlers import Handler, direct_callees
+from twelvefactor_lint.analyze.python.handlers import Handler, direct_callees, local_server_commands, outermost
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, module_statements
 from twelvefactor_lint.facts.python import PythonSiteFact
@@ -60,7 +60,9 @@ class Contexts:
                 self.scopes.setdefault(id(helper), Scope(
                     STARTUP, helper.name, f"helper `{helper.name}()` called from {scope.site}", scope.framework))
         self.module_kind = known_kind or module_kind(tree, index, names, bool(handlers), path)
-        self.web_app = bool(handlers) or any(names.qualify(s.node.func) in APP_CONSTRUCTORS for s in index.calls)
+        local = local_server_commands(index, names)
+        self.web_app = bool(handlers) or any(names.qualify(s.node.func) in APP_CONSTRUCTORS and not (
+            local and s.function is not None and id(outermost(s.function, index)) in local) for s in index.calls)
         """The module serves requests: it builds a web app or defines handlers (import-time code runs in it)."""
         self.main_lines = main_block_lines(tree)
 
@@ -85,7 +87,9 @@ def _qualname(function: Function, index: Index) -> str:
 
 def _startup_functions(index: Index, names: Names):
     """(function, scope) for app factories and startup hooks."""
-    builders = {id(s.function) for s in index.calls if s.function is not None and names.qualify(s.node.func) in APP_CONSTRUCTORS}
+    local = local_server_commands(index, names)  # a CLI command's throwaway loopback server builds no app of the service
+    builders = {id(s.function) for s in index.calls if s.function is not None
+                and names.qualify(s.node.func) in APP_CONSTRUCTORS and id(outermost(s.function, index)) not in local}
     for name, function in names.functions.items():
         if name in FACTORY_NAMES or id(function) in builders:
             yield function, Scope(STARTUP, name, f"app factory `{name}()`")

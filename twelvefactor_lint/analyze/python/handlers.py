@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.index import Function, Index, walk
-from twelvefactor_lint.analyze.python.names import Names
+from twelvefactor_lint.analyze.python.names import Names, last_name
 
 REQUEST, JOB = "request_handler", "job_handler"
 THREAD = "thread"
@@ -96,13 +96,82 @@ def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
                 if context == JOB and item.name != "run":
                     continue
                 direct[id(item)] = Handler(item, f"{class_name}.{item.name}", context, framework)
-    handlers = list(direct.values())
+    local = local_server_commands(index, names)
+    handlers = [h for h in direct.values() if not local or id(outermost(h.function, index)) not in local]
     for handler in list(handlers):
         for helper in direct_callees(handler.function, names):
             if id(helper) not in direct:
                 direct[id(helper)] = Handler(helper, helper.name, handler.context, handler.framework, handler.qualname)
                 handlers.append(direct[id(helper)])
     return handlers
+
+
+_CLI_DECORATORS = {"click.command", "click.group", "typer.Typer.command"}
+
+
+def is_cli_decorator(decorator: ast.expr, names: Names) -> bool:
+    """`@click.command()`, `@cli.command()` (a click group, also one nested in another: `@auth.command()` under
+    `@cli.group()`), `@app.command()` (typer), `@app.cli.command()`."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if (names.qualify(target) or "") in _CLI_DECORATORS:
+        return True
+    if not (isinstance(target, ast.Attribute) and target.attr == "command"):
+        return False
+    owner = target.value
+    if isinstance(owner, ast.Attribute):
+        return owner.attr == "cli"
+    if isinstance(owner, ast.Name):
+        return names.constructors.get(owner.id, "").startswith(("typer.", "click.")) or _click_group(owner.id, names)
+    return False
+
+
+def _click_group(name: str, names: Names, depth: int = 0) -> bool:
+    """A module function made a click group: `@click.group()`, or `@cli.group()` under a group itself."""
+    group = names.functions.get(name)
+    if group is None or depth > 4:
+        return False
+    for decorator in group.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (names.qualify(target) or "").startswith("click."):
+            return True
+        if isinstance(target, ast.Attribute) and target.attr == "group" and isinstance(target.value, ast.Name) \
+                and _click_group(target.value.id, names, depth + 1):
+            return True
+    return False
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_SERVE_METHODS = frozenset({"run", "run_app", "serve"})
+
+
+def outermost(function: Function, index: Index) -> Function:
+    """The module- or class-level function a (possibly nested) function is defined in."""
+    while (parent := index.parents.get(id(function))) is not None:
+        function = parent
+    return function
+
+
+def local_server_commands(index: Index, names: Names) -> set[int]:
+    """id() of CLI commands (click, typer) that serve a web server of their own only on a loopback address they name
+    (`uvicorn.run(app, host="127.0.0.1", port=8085)` in `keep auth login`, for the OAuth callback): a throwaway
+    server for the person running the command (a login callback, a local preview), reachable from nowhere else, not
+    the deployed service. The app it builds is no app factory and its routes no request handlers of the service."""
+    local: set[int] = set()
+    public: set[int] = set()
+    for site in index.calls:
+        call, function = site.node, site.function
+        if function is None or last_name(call.func) not in _SERVE_METHODS:
+            continue
+        host = next((k.value for k in call.keywords if k.arg == "host"), None)
+        if host is None:
+            continue
+        command = outermost(function, index)
+        if isinstance(host, ast.Constant) and host.value in _LOOPBACK:
+            if any(is_cli_decorator(d, names) for d in command.decorator_list):
+                local.add(id(command))
+        else:
+            public.add(id(command))
+    return local - public
 
 
 def thread_workers(index: Index, names: Names, handlers: list[Handler]) -> list[Handler]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
@@ -125,11 +125,42 @@ def _instances(names: Names, bound: dict[str, int]) -> dict[str, _Instance]:
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     if kind and isinstance(target, ast.Attribute) and _is_self(target.value):
                         state[target.attr] = StateVar(f"{name}.{target.attr}", kind, bound[name])
+        for window in _clock_windows(methods.values(), set(state), names):
+            del state[window]  # `self._seen[signature] = time.monotonic()`: a throttle or de-dup window of this process
         if state:
             written = {method: attr for method, function in methods.items()
                        if (attr := _self_container_written(function, set(state))) is not None}
             found[name] = _Instance(state, written)
     return found
+
+
+def _clock_windows(methods: Iterable[Function], attrs: set[str], names: Names) -> set[str]:
+    """The containers of `attrs` whose every item a method sets is a process-clock reading (`self._seen[k] = now`
+    after `now = time.monotonic()`): when this process last did something (forwarded a report, retried a call), a
+    throttle, de-dup or backoff window whose readings mean nothing to another process; losing it on a restart, or
+    keeping one per worker, only lets a repeat through."""
+    valued: dict[str, list[bool]] = {}
+    for method in methods:
+        clocks = _clock_locals(method, names)
+        for node in walk(method):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
+                            and _is_self(target.value.value) and target.value.attr in attrs:
+                        valued.setdefault(target.value.attr, []).append(_clock_reading(node.value, clocks, names))
+    return {attr for attr, readings in valued.items() if all(readings)}
+
+
+def _clock_locals(function: Function, names: Names) -> set[str]:
+    """Local names a function binds to a process-clock reading (`now = time.monotonic()`)."""
+    return {target.id for node in walk(function) if isinstance(node, ast.Assign)
+            and _clock_reading(node.value, set(), names) for target in node.targets if isinstance(target, ast.Name)}
+
+
+def _clock_reading(value: ast.expr, clocks: set[str], names: Names) -> bool:
+    """A process-clock call (`time.monotonic() + TTL`), or a local bound to one, in the value."""
+    return any(isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS
+               or isinstance(n, ast.Name) and n.id in clocks for n in walk(value))
 
 
 def _is_self(node: ast.expr) -> bool:
@@ -789,17 +820,41 @@ def _removes(operation: str) -> bool:
 
 
 def _task_anchors(index: Index) -> set[str]:
-    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`): a set
+    """Module names whose elements drop themselves when done (`task.add_done_callback(TASKS.discard)`, or a done
+    callback of its own that discards the task it is given: `def _done(t): TASKS.discard(t); t.result()`): a set
     holding running asyncio tasks only so that they are not garbage-collected, which no other process could
     use; the detached work itself is TF612's."""
     found = set()
+    callbacks: set[str] = set()
     for site in index.calls:
         node = site.node
         if isinstance(node.func, ast.Attribute) and node.func.attr == "add_done_callback":
             for arg in node.args:
-                if isinstance(arg, ast.Attribute) and arg.attr in ("discard", "remove") and isinstance(arg.value, ast.Name):
+                if isinstance(arg, ast.Attribute) and arg.attr in _DROPS and isinstance(arg.value, ast.Name):
                     found.add(arg.value.id)
+                elif isinstance(arg, ast.Name):
+                    callbacks.add(arg.id)
+                elif isinstance(arg, ast.Lambda) and (name := _drops_own_argument(arg.body, arg.args)):
+                    found.add(name)
+    if callbacks:
+        for site in index.calls:
+            if site.function is not None and site.function.name in callbacks \
+                    and (name := _drops_own_argument(site.node, site.function.args)):
+                found.add(name)
     return found
+
+
+_DROPS = ("discard", "remove")
+
+
+def _drops_own_argument(node: ast.expr, args: ast.arguments) -> str:
+    """`TASKS.discard(t)` where `t` is the callback's first parameter: the name of the set it drops itself from."""
+    first = [*args.posonlyargs, *args.args][:1]
+    if first and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _DROPS \
+            and isinstance(node.func.value, ast.Name) and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
+            and node.args[0].id == first[0].arg:
+        return node.func.value.id
+    return ""
 
 
 _SCALAR_WRITES = frozenset({_REBINDING, "rebinding through `nonlocal`", "in-place update through `global`"})
@@ -839,15 +894,19 @@ _CLOCK_WORDS = ("monotonic", "perf_counter")
 
 
 def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
-    """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`): a backoff or
-    expiry memo whose readings mean nothing to another process, so it cannot be shared state."""
+    """Module names given items valued by a process clock (`FAILED[k] = time.monotonic() + TTL`, or a local bound to
+    one: `now = time.monotonic(); SENT[k] = now`): a backoff, expiry or de-dup memo whose readings mean nothing to
+    another process, so it cannot be shared state."""
     found: set[str] = set()
     if not any(word in text for word in _CLOCK_WORDS):
         return found
+    clocks: dict[int, set[str]] = {}  # per function: its locals bound to a clock reading (`now = time.monotonic()`)
     for site in index.assignments:
         node = site.node
-        if isinstance(node, ast.Assign) and any(
-                isinstance(n, ast.Call) and names.qualify(n.func) in _PROCESS_CLOCKS for n in walk(node.value)):
+        if site.function is not None and id(site.function) not in clocks:
+            clocks[id(site.function)] = _clock_locals(site.function, names)
+        if isinstance(node, ast.Assign) and _clock_reading(
+                node.value, clocks[id(site.function)] if site.function is not None else set(), names):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     found.add(target.value.id)

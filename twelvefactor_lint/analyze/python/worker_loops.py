@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
-from twelvefactor_lint.analyze.python.handlers import JOB, WORKER, Function, Handler, direct_callees
+from twelvefactor_lint.analyze.python.handlers import JOB, WORKER, Function, Handler, direct_callees, is_cli_decorator
 from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, last_name
 
@@ -24,7 +24,6 @@ _RECEIVES = {"consume", "poll", "receive", "recv", "listen", "get_message", "blp
 _QUEUE_NAME = re.compile(r"queue|(^|_)q$|inbox|mailbox|(^|_)jobs?$|(^|_)tasks?$", re.IGNORECASE)
 """A receiver whose `.get()` is a queue's (`jobs.get()`, `work_q.get()`), not a dict's or a client's."""
 _CONSUMER_NAME = re.compile(r"consumer|subscriber|subscription|pubsub", re.IGNORECASE)
-_CLI_DECORATORS = {"click.command", "click.group", "typer.Typer.command"}
 
 
 def worker_loops(tree: ast.Module, names: Names, known: list[Handler]) -> list[Handler]:
@@ -60,31 +59,12 @@ def _entry_points(tree: ast.Module, names: Names) -> list[tuple[str, Function]]:
     called = {node.func.id for statement in tree.body if is_main_guard(statement) for node in walk(statement)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     entries = [(name, function) for name, function in names.functions.items()
-               if name in called or any(_is_cli_decorator(d, names) for d in function.decorator_list)]
+               if name in called or any(is_cli_decorator(d, names) for d in function.decorator_list)]
     for class_name, cls in names.classes.items():
         if any((names.qualify(b) or "").endswith("BaseCommand") for b in cls.bases):
             entries += [(f"{class_name}.{item.name}", item) for item in cls.body
                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "handle"]
     return entries
-
-
-def _is_cli_decorator(decorator: ast.expr, names: Names) -> bool:
-    """`@click.command()`, `@cli.command()` (a click group), `@app.command()` (typer), `@app.cli.command()`."""
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    if (names.qualify(target) or "") in _CLI_DECORATORS:
-        return True
-    if not (isinstance(target, ast.Attribute) and target.attr == "command"):
-        return False
-    owner = target.value
-    if isinstance(owner, ast.Attribute):
-        return owner.attr == "cli"
-    if isinstance(owner, ast.Name):
-        if names.constructors.get(owner.id, "").startswith(("typer.", "click.")):
-            return True
-        group = names.functions.get(owner.id)
-        return group is not None and any((names.qualify(d.func if isinstance(d, ast.Call) else d) or "")
-                                         .startswith("click.") for d in group.decorator_list)
-    return False
 
 
 def _is_consumer_loop(node: ast.AST, names: Names) -> bool:
