@@ -139,3 +139,11 @@ def test_a_charts_values_files_are_read_for_secrets_and_only_its_defaults_for_re
         ("TF308", "chart/values-uat.yaml", 4, "info"), ("TF308", "chart/values.yaml", 4, "warning")]
     # one deploy's values do not replace the chart's default replicas
     assert [(p.name, p.replicas) for p in result.processes] == [("TEMPLATE", 1)]
+
+
+def test_rabbitmqs_guest_account_is_a_published_default_on_any_host():
+    broker = committed_secret("INVENIO_BROKER_URL", "amqp://guest:guest@mq:5672", interpolated=False)
+    assert broker is not None and broker.shape == "public_default" and broker.url == "amqp://guest:***@mq:5672"
+    # only the product's own pair on its own scheme: another user, or guest on another service, is a password
+    assert committed_secret("BROKER_URL", "amqp://celery:guest@mq:5672", interpolated=False).shape == "word"
+    assert committed_secret("DATABASE_URL", "postgres://guest:guest@db/app", interpolated=False).shape == "word"

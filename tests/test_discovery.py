@@ -271,6 +271,9 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("docs/conf_example.py", "docs"),
     ("apps/accounts/demos/python/demo.py", "docs"),  # demo clients of the API: example code
     ("demo/settings.py", "prod"),  # a lone `demo/` is often the project itself
+    ("attic/connection-test/spawn_open_connection.py", "docs"),  # retired code, kept to read: nothing deploys it
+    ("src/graveyard/Dockerfile", "docs"),
+    ("legacy/app/views.py", "prod"),  # `legacy/` often still serves requests
     ("mysite/settings/dev.py", "dev"),
     ("mysite/settings/test.py", "test"),
     ("docker-compose.override.yml", "dev"),

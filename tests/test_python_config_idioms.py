@@ -420,3 +420,27 @@ def test_a_dict_setting_entry_naming_a_module_dict_is_flattened_under_each_branc
         ("STORAGES.default.BACKEND", 5, "storages.backends.s3boto3.S3Boto3Storage", "when BUCKET is set"),
         ("STORAGES.default.BACKEND", 7, "django.core.files.storage.FileSystemStorage", "when BUCKET is not set"),
     ]
+
+
+def test_a_key_a_comment_calls_public_is_said_public_and_a_comment_about_another_value_is_not():
+    literals = _facts(
+        """
+        def query(opts):
+            apikey = opts["api_key"]
+            if not apikey:
+                # Public API key
+                apikey = "3edfb5603418f101926c64ca5dd0e409"
+            demo_token = "Zq8vR2mK9pL4sT8wZ3nB6yH1"  # public demo token (free tier)
+            signing_key = "9f8E7d6C5b4A39281706f5e4D3c2B1a0"  # the public key is in keys.py
+            private_key = "kR3jT9zQwX2vL8mN4pB6yH1cF5dG7sA0"  # never make this public
+            return apikey, demo_token, signing_key, private_key
+        """, "python.secret_literal", path="modules/lookup.py")
+    assert [(f.key, f.said_public) for f in literals] == [
+        ("apikey", True), ("demo_token", True), ("signing_key", False), ("private_key", False)]
+
+
+def test_rabbitmqs_guest_account_in_code_is_a_public_default_on_any_host():
+    urls = _facts('import os\nA = os.getenv("A", "amqp://guest:guest@rabbit:5672//")\n'
+                  'B = os.getenv("B", "amqp://guest:guest@localhost:5672//")\n'
+                  'C = os.getenv("C", "amqp://celery:Kq8vR2mZ9pL4@rabbit:5672//")\n', "python.url_credentials")
+    assert [(f.public_default, f.local_default) for f in urls] == [(True, False), (True, True), (False, False)]

@@ -12,8 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from twelvefactor_lint.analyze.python.credentials import OWN_KEY, SECRET_NAME, looks_like_secret, url_password
-from twelvefactor_lint.analyze.secret_shape import secret_shape
+from twelvefactor_lint.analyze.python.credentials import (
+    OWN_KEY,
+    SECRET_NAME,
+    default_account,
+    looks_like_secret,
+    url_password,
+)
+from twelvefactor_lint.analyze.secret_shape import PUBLIC_DEFAULT, secret_shape
 
 _SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGNORECASE)
 """`DEMO_LOGIN_PASSWORD`: the documented login of seeded demo data, not a secret of the deploy."""
@@ -33,7 +39,8 @@ class CommittedSecret:
     """What a committed secret looks like, for the rules' severity."""
 
     shape: str
-    """`provider`, `random` or `word` (of the password, for a URL)."""
+    """`provider`, `random` or `word` (of the password, for a URL), or `public_default` (a URL logging in with a
+    product's published default account: RabbitMQ's `guest:guest`)."""
     own_key: bool
     """The key is the app's own signing or encryption key."""
     url: str
@@ -54,7 +61,10 @@ def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSe
     found = url_password(text)
     if found is not None:
         masked, _, password = found
-        return None if "$" in password else CommittedSecret(secret_shape(password), False, masked, default)
+        if "$" in password:
+            return None
+        shape = PUBLIC_DEFAULT if default_account(text) else secret_shape(password)
+        return CommittedSecret(shape, False, masked, default)
     name = _CAMEL.sub("_", key)
     if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
         return CommittedSecret(secret_shape(text, name), bool(OWN_KEY.search(name)), "", default)

@@ -40,6 +40,9 @@ TEST_KEY = "test_key"
 WORD = "word"
 INSECURE_MARKER = "insecure_marker"
 BROWSER_KEY = "browser_key"
+PUBLIC_DEFAULT = "public_default"
+"""Not a shape `secret_shape` gives: a deploy file's service URL that logs in with a product's published default
+account (RabbitMQ's `guest:guest`, `credentials.default_account`), judged by the URL, not by its password alone."""
 
 _GOOGLE_KEY = re.compile(r"^AIza[A-Za-z0-9_-]{35}$")
 _MAPS_NAME = re.compile(r"(?i)(^|[^a-z])(g?maps?|places|geocod\w*|static_?map)([^a-z]|$)|maps?(api)?key|gmap")

@@ -26,6 +26,10 @@ _TEST_DIR = deferred(r"^(reg|load|smoke|stress|perf|system|integration|functiona
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials", "demos"}
 """`demos/` (`apps/accounts/demos/python/demo.py`: a client showing how to call the API) is example code like
 `examples/`; a lone `demo/` is left out, as it is often the project itself (a Django project named `demo`)."""
+_RETIRED_DIRS = {"attic", "graveyard", "obsolete"}
+"""Retired code kept to read, not to run (`attic/connection-test/spawn.py`: the Apache-style attic of code a project
+no longer deploys, which its CodeQL config also ignores): like example code, nothing a deploy starts. Only names that
+say retired; `legacy/`, `old/` and `deprecated/` often still serve requests."""
 _SCRIPT_DIRS = {"scripts", "script", "bin", "commands"}
 _TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", "ci", ".ci"}
 _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "hatch_build.py"}
@@ -84,7 +88,7 @@ def _dirs(dirs: tuple[str, ...]) -> _Dirs:
         test=any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in dirs),
         test_setup=any(_TEST_MODULE_WORD.search(d) for d in dirs),
         migration="migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs,
-        docs=any(d in _DOC_DIRS for d in dirs),
+        docs=any(d in _DOC_DIRS or d in _RETIRED_DIRS for d in dirs),
         tooling=any(d in _TOOLING_DIRS for d in dirs),
         script=("management" in dirs and "commands" in dirs) or any(d in _SCRIPT_DIRS for d in dirs)
         or bool(dirs) and dirs[0] in _TOOL_DIRS,

@@ -78,7 +78,8 @@ class DeploySecret(InService):
                      "`random` (long, mixed and high-entropy like a generated key), `hash` (a password hash, "
                      "`$2b$12$...`), `test_key` (a test key its provider publishes: reCAPTCHA's, Turnstile's), "
                      "`insecure_marker` (Django's `django-insecure-` prefix), `browser_key` (a Google Maps key, "
-                     "named for maps) or `word` (anything else).",
+                     "named for maps), `public_default` (a service URL logging in with a product's published "
+                     "default account: RabbitMQ's `guest:guest`) or `word` (anything else).",
                      default="word")
     own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)

@@ -459,6 +459,8 @@ class SecretLiteral(PythonSiteFact):
                      default="word")
     sure: bool = doc("Its shape, not only its name, says it is a secret (`shape` is `provider` or `random`).",
                      default=False)
+    said_public: bool = doc("A comment calls it a public key (`# Public API key` alone on the line above, or at the "
+                            "end of its line): the author says it is published, not a secret.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the name "
                            "again (set by link): the literal never reaches a deploy.", default=False)
 
@@ -473,6 +475,8 @@ class UrlCredentials(PythonSiteFact):
     local_default: bool = doc("The credential is a product's documented default account that works only from the "
                               "same host (RabbitMQ's `guest:guest` on `localhost`): no secret is committed.",
                               default=False)
+    public_default: bool = doc("The credential is a product's published default account on any host (RabbitMQ's "
+                               "`guest:guest`): everyone knows it, so no secret is committed.", default=False)
     loopback_word: bool = doc("The host is a loopback address (`localhost`, `127.0.0.1`) and the password a word, not "
                               "generated (`postgres:postgres@localhost`): a local development database's stock account.",
                               default=False)

@@ -69,6 +69,18 @@ _LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1
                                  re.IGNORECASE)
 """RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
 a documented default, not a secret."""
+_PUBLIC_COMMENT = re.compile(r"#\s*(?:(?:this\s+is\s+)?(?:a|an|the)\s+)?public\b(?:\s+[\w-]+){0,2}?\s+"
+                             r"(?:api\s*)?(?:key|token|credentials?)\s*(?:[(:,;.-][^'\"]*)?$", re.IGNORECASE)
+"""A comment that calls the value a public key (`# Public API key`, `apikey = "..."  # public demo token`): the
+author says it is published (a service's shared free-tier key), not a secret the code gives away. The phrase is the
+whole comment, or ends at a punctuation mark: `# the public key is in keys.py` speaks of another value."""
+_DEFAULT_ACCOUNT = re.compile(r"^amqps?://guest:guest@", re.IGNORECASE)
+"""RabbitMQ's built-in `guest:guest` account on any host (`amqp://guest:guest@mq:5672`): the broker's published
+default, which every RabbitMQ user knows, so the URL commits no secret. A broker accepts it from another host only
+where its configuration allows it (the official Docker image does, for a throwaway broker of a compose stack); a deploy
+that keeps it runs its broker with the default account open — a weakness of that deploy, not a leak of the code. The
+only product default listed: no other stock account (`admin:admin`, `minioadmin`, `neo4j:neo4j`) is tied to a URL
+scheme this soundly."""
 _LOOPBACK_HOST = re.compile(r"^(localhost|127(\.\d+){3}|\[::1\])(:\d+)?$", re.IGNORECASE)
 _SERVICE_SCHEMES = re.compile(
     r"^(postgres(ql)?|psql|pgsql|postgis|mysql2?|mysqlgis|mariadb|mssql|oracle|mongodb|redis|rediss|amqps?|kafka|sqs|smtps?|ftp|sftp|"
@@ -572,6 +584,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked,
                                         id(default) in flask_keys))
     fields = _settings_fields(names)
+    lines: list[str] | None = None
     named: set[int] | None = None
     examples: set[int] | None = None
     for site, key, value in bindings:
@@ -612,9 +625,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                         _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
+            lines = text.splitlines() if lines is None else lines
             facts.append(fact_at(SecretLiteral, path, value, contexts.of(where), site.statement_line, key,
                                  key=key, shape=(shape := secret_shape(str(value.value), key)), sure=shape in (PROVIDER, RANDOM),
-                                 module_kind=contexts.module_kind))
+                                 said_public=_said_public(lines, value, site.statement_line), module_kind=contexts.module_kind))
     facts += _random_signers(index, names, contexts, path)
     fallbacks |= fields.keys()  # a pydantic settings field's default is what a missing variable falls back to
     options: set[int] | None = None
@@ -630,15 +644,28 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             facts.append(fact_at(UrlCredentials, path, url.node, contexts.of(url), url.statement_line, masked,
                                  url=masked, scheme=scheme, env_default=id(url.node) in fallbacks,
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
+                                 public_default=default_account(str(url.node.value)),
                                  loopback_word=bool(_LOOPBACK_HOST.match(host)) and secret_shape(password) == WORD,
                                  option_default=id(url.node) in options, module_kind=contexts.module_kind))
     return facts
+
+
+def _said_public(lines: list[str], value: ast.Constant, statement_line: int) -> bool:
+    """A comment calls the literal a public key: at the end of its line, or alone on the line above its statement."""
+    here = lines[value.lineno - 1] if 0 < value.lineno <= len(lines) else ""
+    above = lines[statement_line - 2] if 1 < statement_line <= len(lines) + 1 else ""
+    return bool(_PUBLIC_COMMENT.search(here) or above.lstrip().startswith("#") and _PUBLIC_COMMENT.search(above))
 
 
 def _may_be_literal(value: ast.expr, key: str) -> TypeGuard[ast.Constant]:
     """A secret's name bound to a literal that looks like one (a `SecretLiteral`, unless it is an env fallback)."""
     return bool(SECRET_NAME.search(key)) and " " not in key and isinstance(value, ast.Constant) \
         and looks_like_secret(key, value.value)
+
+
+def default_account(text: str) -> bool:
+    """A service URL that logs in with a product's published default account (RabbitMQ's `guest:guest`)."""
+    return bool(_DEFAULT_ACCOUNT.match(text.strip()))
 
 
 def url_password(text: str) -> tuple[str, str, str] | None:
