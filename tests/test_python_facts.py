@@ -570,13 +570,15 @@ def test_a_log_file_only_touched_or_loaded_as_a_table_is_not_a_sink():
             return np.genfromtxt("../game/" + LOGFILE, delimiter=",")
         """) == []
     assert sinks("""
+        import logging
         def audit(line, log_file):
             handle = open(log_file, "a")
             print(line, file=handle)
             handle.close()
             with open(log_file, "a") as out:
                 out.write(line)
-        """) == [(3, "log_file"), (6, "log_file")]
+        unused = logging.FileHandler("audit.log")  # a handler, not an open(): never "only touched"
+        """) == [(4, "log_file"), (7, "log_file"), (9, "audit.log")]
 
 
 def test_stdout_redirected_into_a_log_is_one_sink():

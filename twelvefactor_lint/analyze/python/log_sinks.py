@@ -219,7 +219,7 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                     if not _is_stream(file):  # `open(os.devnull, "w")` discards the output: no file keeps it
                         facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(file),
                                            statement.lineno))
-    touched = _unwritten(tree, index)
+    touched = _unwritten(tree, index, names)
     tables = [site.node.args[0] for site in index.calls if site.node.args
               and names.qualify(site.node.func) in _TABLE_LOADERS]
     sinks = [(site, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
@@ -229,7 +229,7 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     return facts + _one_per_setup([(site, _guarded(fact, site, guards, index)) for site, fact in sinks])
 
 
-def _unwritten(tree: ast.Module, index: Index) -> set[int]:
+def _unwritten(tree: ast.Module, index: Index, names: Names) -> set[int]:
     """id() of the `open()` calls whose handle nothing writes to: `open(path, "a").close()`, `with open(path, "a"):`
     (no name bound, or one the body never uses: `os.utime(path)` inside, to check the file can be written) and
     `handle = open(path, "a")` whose only use is `handle.close()`. Opened for append only to create or touch the file
@@ -238,13 +238,14 @@ def _unwritten(tree: ast.Module, index: Index) -> set[int]:
              and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
     for site in index.withs:
         for item in site.node.items:
-            if isinstance(item.context_expr, ast.Call) and (
+            if isinstance(item.context_expr, ast.Call) and names.qualify(item.context_expr.func) in _OPENERS and (
                     item.optional_vars is None or isinstance(item.optional_vars, ast.Name)
                     and _only_closed(item.optional_vars.id, site.node.body)):
                 found.add(id(item.context_expr))
     for assignment in index.assignments:
         statement = assignment.node
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                and names.qualify(statement.value.func) in _OPENERS \
                 and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
             scope: list[ast.stmt] = list(assignment.function.body) if assignment.function is not None else tree.body
             if _only_closed(statement.targets[0].id, scope, assigned=1):
