@@ -409,6 +409,23 @@ def test_a_build_step_the_image_already_ran_is_named_when_a_start_command_repeat
     assert "which the image already did (Dockerfile:4)" in repeats[("Dockerfile", 8)]
 
 
+def test_an_install_guarded_by_a_path_the_image_build_creates_is_the_dev_mount_case(lint):
+    result = lint({
+        "Dockerfile": ("FROM python:3.12-slim\nWORKDIR /code/app\nCOPY . /code/app\n"
+                       "RUN pip install -e .[all]\nRUN npm ci\n"
+                       'ENTRYPOINT ["/code/app/start.sh"]\nCMD ["gunicorn", "app.wsgi"]\n'),
+        "start.sh": ("#!/bin/sh\nif ! [ -e app.egg-info ]; then\n  pip install -e .\nfi\n"
+                     "test -d node_modules || npm install\n"
+                     "[ ! -d /opt/venv ] && uv sync\n"  # outside the image's working directory: not known to exist
+                     "if [ -d app.egg-info ]; then pip install -r extra.txt; fi\n"  # runs when it exists
+                     "exec \"$@\"\n"),
+    })
+    found = {(f.line, f.severity): f.message for f in _by_rule(result, "TF501")}
+    assert set(found) == {(3, "info"), (5, "info"), (6, "warning"), (7, "warning")}
+    assert "only when `app.egg-info` is missing, and the image's own build creates it (Dockerfile:4)" in found[(3, "info")]
+    assert "(Dockerfile:5)" in found[(5, "info")]
+
+
 def test_s6_services_an_image_copies_into_s6_overlay_are_read_as_services(lint):
     result = lint({
         "Dockerfile": ("FROM python:3.12-slim\nCOPY docker/s6/ /etc/s6-overlay/s6-rc.d/\n"

@@ -141,3 +141,43 @@ def test_an_image_a_helm_chart_deploys_is_not_a_development_image(lint):
 ])
 def test_an_environment_selecting_a_test_config_class_is_a_development_stack(key, value, dev):
     assert devprod.selects_development(key, value) is dev
+
+
+@pytest.mark.parametrize("command, dev", [
+    ("uv sync --dev", True),
+    ("uv sync", False),  # the dev group by default, but nobody asked for it
+    ("uv sync --frozen --no-dev", False),
+    ("poetry install --with=main,dev", True),
+    ("poetry install --only main", False),
+    ("pipenv install --dev", True),
+    ("pip install -r requirements/local.txt", True),
+    ("python -m pip install -r dev-requirements.txt", True),
+    ("pip install -r requirements/production.txt", False),
+    ("pip install -e .[dev,docs]", True),
+    ("pip install -e .[all]", False),
+])
+def test_an_install_of_the_development_dependencies_is_read_from_its_words(command, dev):
+    assert devprod.installs_dev_dependencies(tuple(command.split())) is dev
+
+
+DEV_IMAGE = ("FROM python:3.12-slim\nWORKDIR /app\nENV DJANGO_SETTINGS_MODULE=core.settings_dev\nCOPY . .\n"
+             "RUN uv sync\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:7000\"]\n")
+
+
+def test_an_image_whose_build_says_development_beside_a_procfile_deploy_is_the_developers(lint):
+    procfile = "web: gunicorn core.wsgi --log-file -\n"
+    assert lint({"Dockerfile": DEV_IMAGE, "Procfile": procfile}, select=("TF1004",)).findings == ()
+    dev_group = DEV_IMAGE.replace("ENV DJANGO_SETTINGS_MODULE=core.settings_dev\n", "").replace("uv sync", "uv sync --dev")
+    assert lint({"Dockerfile": dev_group, "Procfile": procfile}, select=("TF1004",)).findings == ()
+
+
+def test_an_image_whose_build_says_development_stays_judged_when_a_deploy_runs_it(lint):
+    # no Procfile deploys production: the only image there is
+    assert [f.severity for f in lint({"Dockerfile": DEV_IMAGE}, select=("TF1004",)).findings] == ["warning"]
+    # the Procfile runs a development server too: nothing says production starts another way
+    assert [f.path for f in lint({"Dockerfile": DEV_IMAGE, "Procfile": "web: python manage.py runserver\n"},
+                                 select=("TF1004",)).findings] == ["Dockerfile", "Procfile"]
+    # a production compose file (no bind mount) builds and runs the image
+    compose = "services:\n  web:\n    build: .\n    ports:\n      - 80:7000\n"
+    assert [f.path for f in lint({"Dockerfile": DEV_IMAGE, "Procfile": "web: gunicorn core.wsgi\n",
+                                  "docker-compose.yml": compose}, select=("TF1004",)).findings] == ["Dockerfile"]

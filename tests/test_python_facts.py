@@ -548,6 +548,39 @@ def test_a_log_file_touched_into_existence_is_not_a_sink():
         """) == []
 
 
+def test_a_log_file_only_touched_or_loaded_as_a_table_is_not_a_sink():
+    assert sinks("""
+        import os
+        import numpy as np
+        LOGFILE = "logs/memoryusage.log"
+
+        def writable(log_file):
+            with open(log_file, "a"):
+                os.utime(log_file, None)
+            with open(log_file, "a") as probe:
+                pass
+            handle = open(log_file, "a")
+            handle.close()
+
+        def sample(value):
+            with open(LOGFILE, "a") as f:
+                f.write(value)
+
+        def plot():
+            return np.genfromtxt("../game/" + LOGFILE, delimiter=",")
+        """) == []
+    assert sinks("""
+        import logging
+        def audit(line, log_file):
+            handle = open(log_file, "a")
+            print(line, file=handle)
+            handle.close()
+            with open(log_file, "a") as out:
+                out.write(line)
+        unused = logging.FileHandler("audit.log")  # a handler, not an open(): never "only touched"
+        """) == [(4, "log_file"), (7, "log_file"), (9, "audit.log")]
+
+
 def test_stdout_redirected_into_a_log_is_one_sink():
     assert sinks("""
         import sys

@@ -183,3 +183,48 @@ def header_says_development(lines: list[str], preamble: re.Pattern[str] | None =
             break
     header = " ".join(" ".join(comments).replace("*", " ").replace("`", " ").lower().split())
     return bool(_NOT_FOR_PRODUCTION.search(header) or _DEVELOPMENT_ONLY.search(header))
+
+
+_GROUP_FLAGS = frozenset({"--group", "--with", "--only", "--extra", "-G", "--dev-group"})
+"""Options naming the dependency groups (or extras) an install adds: `uv sync --group dev`, `poetry install --with
+dev,test`, `pdm install -G dev`."""
+_DEV_FLAGS = frozenset({"--dev", "--all-groups", "--all-extras"})
+_REQUIREMENT_FLAGS = frozenset({"-r", "--requirement"})
+
+
+def installs_dev_dependencies(argv: tuple[str, ...]) -> bool:
+    """An install that adds the development dependencies: `uv sync --dev`, `poetry install --with dev`, `pipenv
+    install --dev`, `pdm install -G dev`, `pip install -r requirements-dev.txt` (or `requirements/local.txt`),
+    `pip install -e .[dev]`. A plain `uv sync` or `poetry install` (the dev group by default, but nobody asked) is
+    not."""
+    if len(argv) < 2:
+        return False
+    program, subcommand = argv[0].rsplit("/", 1)[-1], argv[1]
+    if program == "uv" and subcommand == "pip":
+        argv, program, subcommand = argv[1:], "pip", argv[2] if len(argv) > 2 else ""
+    if program in {"python", "python3"} and argv[1:3] == ("-m", "pip"):
+        argv, program, subcommand = argv[2:], "pip", argv[3] if len(argv) > 3 else ""
+    if (program, subcommand) not in {("uv", "sync"), ("poetry", "install"), ("pipenv", "install"), ("pdm", "install"),
+                                     ("pdm", "sync"), ("pip", "install"), ("pip3", "install")}:
+        return False
+    words = argv[2:]
+    for index, word in enumerate(words):
+        option, _, value = word.partition("=")
+        if option in _DEV_FLAGS or program == "pipenv" and option == "-d":
+            return True
+        value = value or (words[index + 1] if index + 1 < len(words) else "")
+        if option in _GROUP_FLAGS and any(names_dev(group, DEV_WORDS | _TEST_ARMS) for group in value.split(",")):
+            return True
+        if program.startswith("pip") and option in _REQUIREMENT_FLAGS and names_dev_requirements(value):
+            return True
+        extras = re.fullmatch(r"\.?[\w./-]*\[([\w,-]+)\]", word.strip("\"'"))
+        if program.startswith("pip") and extras and any(names_dev(e, DEV_WORDS | _TEST_ARMS)
+                                                        for e in extras[1].split(",")):
+            return True
+    return False
+
+
+def names_dev_requirements(path: str) -> bool:
+    """A requirements file for development: `requirements-dev.txt`, `dev-requirements.txt`, `requirements/local.txt`,
+    `requirements/development.txt`."""
+    return names_dev(path.strip("\"'").lower().rsplit("/", 1)[-1].rsplit(".", 1)[0], DEV_WORDS)

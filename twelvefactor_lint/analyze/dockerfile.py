@@ -12,6 +12,7 @@ import io
 import json
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from twelvefactor_lint.analyze import directives
@@ -25,7 +26,7 @@ from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.analyze.shell.processes import expand, signals_group, started_scripts, unwrap
 from twelvefactor_lint.analyze.shell.programs import build_step
 from twelvefactor_lint.analyze.storage import is_data_path
-from twelvefactor_lint.devprod import header_says_development, names_dev, names_prod_file
+from twelvefactor_lint.devprod import header_says_development, installs_dev_dependencies, names_dev, names_prod_file
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, convert, parse_error
 from twelvefactor_lint.facts import dockerfile as D
@@ -299,6 +300,7 @@ def _filesystem(path: str, start: dict[str, Instruction], chain: list[Stage], by
     return D.DockerfileFilesystem(
         path, chain[-1].line, 1, copies=tuple((tuple(sources), dest) for sources, dest in copies), workdir=workdir,
         entrypoint_script=scripts[0].script if scripts else "", target=target, built=_build_steps(chain),
+        dev_install=_dev_install(chain),
         anchor=f"filesystem:{target}" if target else "filesystem")
 
 
@@ -306,15 +308,25 @@ _RUN_FLAG = re.compile(r"^\s*(--\S+\s+)*")
 """RUN's own options (`--mount=type=cache,target=/root/.cache`) before its command."""
 
 
-def _build_steps(chain: list[Stage]) -> tuple[tuple[str, int], ...]:
-    """The build steps the image's RUN lines do (`manage.py collectstatic`), with their lines."""
-    found = []
+def _run_commands(chain: list[Stage]) -> Iterator[tuple[SimpleCommand, int]]:
+    """The commands of the image's RUN lines, with their lines."""
     for stage in chain:
         for item in stage.instructions:
             if item.name == "RUN":
                 commands = commands_of(tuple(item.exec_form)) if item.exec_form else parse_shell(
                     _RUN_FLAG.sub("", item.value, count=1))
-                found += [(step, item.line) for command in expand(commands) if (step := build_step(command.argv))]
+                yield from ((command, item.line) for command in expand(commands))
+
+
+def _dev_install(chain: list[Stage]) -> str:
+    """The first RUN command installing the development dependencies (`uv sync --dev`)."""
+    return next((" ".join(command.argv) for command, _ in _run_commands(chain)
+                 if installs_dev_dependencies(command.argv)), "")
+
+
+def _build_steps(chain: list[Stage]) -> tuple[tuple[str, int], ...]:
+    """The build steps the image's RUN lines do (`manage.py collectstatic`), with their lines."""
+    found = [(step, line) for command, line in _run_commands(chain) if (step := build_step(command.argv))]
     return tuple(dict.fromkeys(found))
 
 

@@ -138,7 +138,7 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
                 "command": words, "followed": followed[index] or role in P.LONG_RUNNING}, words))
         elif role == P.BUILD and not origin.release:
             facts.append(process_fact(F.BuildAtStart, path, origin, origin.line_of(command), {
-                "command": words, "work": P.build_kind(command.argv)}, words))
+                "command": words, "work": P.build_kind(command.argv), "unless_exists": command.unless_exists}, words))
         logs = list(_log_files(command, commands[index + 1:], variables or {})) if role in P.LONG_RUNNING else []
         known = [(how, target) for how, target, unset in logs if not unset] or [(h, t) for h, t, _ in logs]
         if logs:  # one finding per command: `--access-logfile a --error-logfile b` is one problem

@@ -21,6 +21,9 @@ class DockerfileFilesystem(Fact):
                       "(`\"\"`: the final stage).", default="")
     built: tuple[tuple[str, int], ...] = doc("The build steps its RUN lines do, flags aside (`manage.py collectstatic`, "
                                              "`pip install requirements.txt`), with their lines.", default=())
+    dev_install: str = doc("The first RUN command that installs the development dependencies (`uv sync --dev`, "
+                           "`poetry install --with dev`, `pip install -r requirements-dev.txt`); `\"\"`: none.",
+                           default="")
 
 
 @base

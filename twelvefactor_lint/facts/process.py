@@ -136,6 +136,12 @@ class BuildAtStart(ProcessFact):
     work: str = doc("`install` (packages, checkouts) or `assets` (static files, bundles).")
     repeats: str = doc("The Dockerfile RUN line that already did the same step when the image was built "
                        "(`Dockerfile:12`), filled by link; `\"\"`: none known.", default="")
+    unless_exists: str = doc("The path a script tests is missing before it runs the command (`if [ ! -d "
+                             "zenodo.egg-info ]`, `[ -d node_modules ] ||`); `\"\"`: no such test.", default="")
+    guard_built: str = doc("The Dockerfile RUN line whose install creates that path (`pip install -e .` makes the "
+                           "`.egg-info`, `npm install` the `node_modules`), filled by link: a container of the built "
+                           "image never runs the command, only one whose source a development bind mount hides; "
+                           "`\"\"`: none known.", default="")
 
 
 @kind("process.log_file")

@@ -565,6 +565,10 @@ class StateWrite(PythonSiteFact):
     through_method: str = doc("The method of a module-level instance whose call makes every write (`store.add()` "
                               "writing `self.data`), else `\"\"`: one hop, so less sure than a direct write.",
                               default="")
+    request_scoped: bool = doc("A global every write rebinds (`global X; X = ...`) whose every read in the module is "
+                               "in a function that binds it on every path it serves before the read (a method "
+                               "dispatch's unnamed methods aside): each request reads what it just wrote, so nothing "
+                               "crosses requests — a race between threads, not shared state.", default=False)
     read_back: bool = doc("The state is read somewhere in the handler's module or (imported) in its own module, beyond "
                           "the statements that only write it: what one request leaves there another one uses. Without "
                           "it, the container only grows or holds references (asyncio tasks, handles) nobody asks for.",

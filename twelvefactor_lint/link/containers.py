@@ -31,6 +31,10 @@
   is production's, or when its header comment says
   so: then its facts, those of the scripts it starts and, when it and its stack have a directory of their own
   (`.docker/`), those of the files beside them are development (`dev_only`).
+- So is an image whose own build says development (an `ENV` selecting a development settings module, a RUN installing
+  the development dependencies: `uv sync --dev`, `pip install -r requirements-dev.txt`) when a production Procfile in
+  its directory or above runs a production web server and nothing else (a Kubernetes manifest, a production compose
+  service, another platform file) runs the image: the platform deploys the Procfile; the image is the developers'.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume, InService
 from twelvefactor_lint.facts.dependencies import Declared
-from twelvefactor_lint.facts.dockerfile import FinalStage, MissingStart
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
@@ -257,6 +261,35 @@ _CONFIG_FILE = re.compile(r"(?i)\.(json|ya?ml|conf|cfg|ini|toml|xml|properties|l
 """Suffixes of configuration and definition files (a realm export, a server config, a plugin jar)."""
 
 
+def _beside_a_procfile_deploy(facts: list[Fact], services: list[ComposeService], dockerfiles: list[str],
+                              deployed: set[str]) -> set[str]:
+    """Images whose own build says development — an `ENV` selecting a development settings module
+    (`DJANGO_SETTINGS_MODULE=core.settings_dev`) or a RUN installing the development dependencies (`uv sync --dev`,
+    `pip install -r requirements-dev.txt`) — when a production Procfile in their directory (or above it) runs a
+    production web server (`web: gunicorn core.wsgi`): the platform deploys that (a buildpack, or the Procfile's
+    commands in place of the image's own), and no Kubernetes manifest, production compose service or other platform
+    file runs the image: the developers' image."""
+    web_procfiles = {posixpath.dirname(f.path) for f in facts if isinstance(f, ProcessStart) and f.main_role == "web_server"
+                     and posixpath.basename(f.path) == "Procfile" and classify(f.path) == PROD and not f.dev_only}
+    if not web_procfiles:
+        return set()
+    for_development = {f.path for f in facts
+                       if isinstance(f, SettingsModule) and selects_development("DJANGO_SETTINGS_MODULE", f.module)}
+    dev_installs = {f.path for f in facts if isinstance(f, DockerfileFilesystem) and not f.target and f.dev_install}
+    started_elsewhere = {f.built_dockerfile for f in facts if isinstance(f, ProcessStart) and f.built_dockerfile
+                         and not f.dev_only and classify(f.path) == PROD}
+    built_for_production = {d for s in services if s.build_context and not (s.dev_only or classify(s.path) == DEV)
+                            for d in _started_dockerfiles(s, dockerfiles)}
+    return {dockerfile for dockerfile in dockerfiles
+            if dockerfile in for_development | dev_installs and not is_prod_named(dockerfile)
+            and dockerfile not in deployed | started_elsewhere | built_for_production
+            and any(_within(dockerfile, directory) for directory in web_procfiles)}
+
+
+def _within(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory + "/")
+
+
 def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
     """A bind mount of one file of the repository (`./keep-realm.json:/opt/keycloak/data/import/realm.json`) whose name
     is a configuration or definition file's puts configuration into the container, not state: not data, unless code of
@@ -341,7 +374,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
     superseded = _superseded(dockerfiles, deployed, set(starters) | built)
     servers = {f.path for f in facts if isinstance(f, ProcessStart) and f.path in dockerfiles
                and f.main_role == "web_server"}
-    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles, deployed)
+    developers = _developers_images(development, final_stages, facts) | _dev_mode_images(facts, dockerfiles, deployed) \
+        | _beside_a_procfile_deploy(facts, services, dockerfiles, deployed)
     directories = _stack_directories(developers, services, dockerfiles)
     for service in services:
         if service.command or service.entrypoint:

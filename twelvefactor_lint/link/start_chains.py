@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import APP, INTERPRETER_FLAGS, LONG_RUNNING, RUN_CMD, build_step
+from twelvefactor_lint.analyze.shell.programs import APP, INTERPRETER_FLAGS, LONG_RUNNING, RUN_CMD, build_step, creates
 from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
@@ -443,10 +443,22 @@ def _developers(ref: ScriptRef, serves: bool) -> bool:
 
 
 def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
-    """Name the RUN line of the image that already did the build step the start command repeats."""
+    """Name the RUN line of the image that already did the build step the start command repeats, and the one whose
+    install creates the path the script tests is missing before it runs the command (`guard_built`)."""
+    if image is None:
+        return fact
     step = build_step(tuple(fact.command.split()))
-    line = next((line for done, line in image.built if done == step), None) if image is not None and step else None
-    return replace(fact, repeats=f"{image.path}:{line}") if image is not None and line is not None else fact
+    line = next((line for done, line in image.built if done == step), None) if step else None
+    if line is not None:
+        fact = replace(fact, repeats=f"{image.path}:{line}")
+    made = next((line for done, line in image.built if creates(done, fact.unless_exists)), None) \
+        if fact.unless_exists and _in_workdir(fact.unless_exists, image.workdir) else None
+    return replace(fact, guard_built=f"{image.path}:{made}") if made is not None else fact
+
+
+def _in_workdir(path: str, workdir: str) -> bool:
+    """A path tested relative to the working directory the image's install ran in, or under it."""
+    return not path.startswith("/") or bool(workdir) and path.startswith(workdir.rstrip("/") + "/")
 
 
 def _runs_arm(arm: str, arms: list[str], argument: str) -> bool:

@@ -9,7 +9,9 @@ streams (`/dev/stdout`, `/proc/self/fd/1`, ...) or `os.devnull` are not files an
 The file handlers one setup adds in code (one function, or the module body: `activity.log` and `error.log` of one
 logger; rotating ones apart from the others) are one decision: the first speaks for the others (`others`, `places`).
 A file opened for append at a path made from a task's or job's id (`open(get_task_log_path(task_id), "a")`) is that
-run's output, kept for the users who read it back, not the process's event stream: not a sink.
+run's output, kept for the users who read it back, not the process's event stream: not a sink. Neither is a file
+opened for append whose handle nothing writes to (created or touched: `with open(path, "a"): os.utime(path)`), nor
+one the module itself loads as a table of values (`numpy.genfromtxt(LOGFILE, delimiter=",")`: data samples).
 """
 
 from __future__ import annotations
@@ -217,14 +219,71 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
                     if not _is_stream(file):  # `open(os.devnull, "w")` discards the output: no file keeps it
                         facts.append(_fact(statement, path, f"{names.qualify(target)} redirected", _target(file),
                                            statement.lineno))
-    # `open(path, "a").close()` creates the file (for a handler to write later): it writes nothing
-    touched = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
-               and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
+    touched = _unwritten(tree, index, names)
+    tables = [site.node.args[0] for site in index.calls if site.node.args
+              and names.qualify(site.node.func) in _TABLE_LOADERS]
     sinks = [(site, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
              for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
-             if not (fact.api.startswith("`open(") and _per_run(site))]
+             if not (fact.api.startswith("`open(") and (_per_run(site) or _loaded_as_table(site, tables)))]
     guards = _guards(tree) if sinks else []
     return facts + _one_per_setup([(site, _guarded(fact, site, guards, index)) for site, fact in sinks])
+
+
+def _unwritten(tree: ast.Module, index: Index, names: Names) -> set[int]:
+    """id() of the `open()` calls whose handle nothing writes to: `open(path, "a").close()`, `with open(path, "a"):`
+    (no name bound, or one the body never uses: `os.utime(path)` inside, to check the file can be written) and
+    `handle = open(path, "a")` whose only use is `handle.close()`. Opened for append only to create or touch the file
+    (for a handler to write later, or to test it is writable), it writes nothing: not a log kept by hand."""
+    found = {id(site.node.func.value) for site in index.calls if isinstance(site.node.func, ast.Attribute)
+             and site.node.func.attr == "close" and isinstance(site.node.func.value, ast.Call)}
+    for site in index.withs:
+        for item in site.node.items:
+            if isinstance(item.context_expr, ast.Call) and names.qualify(item.context_expr.func) in _OPENERS and (
+                    item.optional_vars is None or isinstance(item.optional_vars, ast.Name)
+                    and _only_closed(item.optional_vars.id, site.node.body)):
+                found.add(id(item.context_expr))
+    for assignment in index.assignments:
+        statement = assignment.node
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                and names.qualify(statement.value.func) in _OPENERS \
+                and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            scope: list[ast.stmt] = list(assignment.function.body) if assignment.function is not None else tree.body
+            if _only_closed(statement.targets[0].id, scope, assigned=1):
+                found.add(id(statement.value))
+    return found
+
+
+def _only_closed(name: str, body: list[ast.stmt], assigned: int = 0) -> bool:
+    """`name` is used in `body` only to close it (`name.close()`), or not at all; `assigned` is how many times the
+    body may bind it (the assignment of the handle itself)."""
+    loads = closes = stores = 0
+    for statement in body:
+        for node in walk(statement):
+            if isinstance(node, ast.Name) and node.id == name:
+                if isinstance(node.ctx, ast.Store):
+                    stores += 1
+                else:
+                    loads += 1
+            elif isinstance(node, ast.Attribute) and node.attr == "close" and isinstance(node.value, ast.Name) \
+                    and node.value.id == name:
+                closes += 1
+    return stores <= assigned and loads == closes
+
+
+_TABLE_LOADERS = {"numpy.genfromtxt", "numpy.loadtxt", "pandas.read_csv", "pandas.read_table", "pandas.read_fwf"}
+"""Loaders that read a file as a table of values (`numpy.genfromtxt(path, delimiter=",")`)."""
+
+
+def _loaded_as_table(site: Site[ast.Call], tables: list[ast.expr]) -> bool:
+    """The file appended to is one the module itself loads as a table of values (`numpy.genfromtxt(LOGFILE,
+    delimiter=",")` to plot the samples a profiling script appends): its lines are data records, like a `.csv`
+    file's, not an event stream."""
+    target = _argument(site.node, 0, "file")
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return False
+    text = ast.unparse(target)
+    return any(isinstance(n, (ast.Name, ast.Attribute)) and ast.unparse(n) == text
+               for table in tables for n in walk(table))
 
 
 _RUN_ID = re.compile(r"(?i)(?:^|_)(?:task|job|run|execution|build)_?id$")

@@ -33,6 +33,7 @@ from pathlib import PurePosixPath
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.index import Index, loads_and_parents, walk
 from twelvefactor_lint.analyze.python.names import Names, last_name, module_statements
+from twelvefactor_lint.analyze.python.request_scoped import request_scoped
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import convert
 from twelvefactor_lint.facts.python import (
@@ -256,6 +257,10 @@ class _Reads:
         if self._found is None:
             self._found = self._walk()
         return name in self._found
+
+    def request_scoped(self, name: str) -> bool:
+        """Every read of the global `name` follows its binding in the same call (see `request_scoped`)."""
+        return request_scoped(self._tree, name)
 
     def _walk(self) -> set[str]:
         loads, parents = loads_and_parents(self._tree, _CLIMBED)
@@ -966,6 +971,7 @@ def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
         cache_like=bool(_CACHE_NAME.search(short)), live_objects=_live(var),
         read_back=short.rsplit(".", 1)[-1] in reads, removals_only=all(_removes(w[2]) for w in writes),
         rebinding=all(w[2] in (_REBINDING, _CLASS_REBINDING) for w in writes),
+        request_scoped=not var.imported and all(w[2] == _REBINDING for w in writes) and reads.request_scoped(short),
         own_connection=any(id(w[0]) in own for w in writes) and all(id(w[0]) in own or _removes(w[2]) for w in writes),
         waiters=any(id(w[0]) in waiting for w in writes) and all(id(w[0]) in waiting or _removes(w[2]) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,

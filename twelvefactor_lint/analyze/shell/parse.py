@@ -46,6 +46,10 @@ class SimpleCommand:
     """What the environment must hold for the script to reach it, when `if` tests on environment variables decide
     (`TAUTULLI_DOCKER!=True` in the `else` of `if [[ "$TAUTULLI_DOCKER" == "True" ]]`; nested ones joined by ` && `):
     link evaluates it against what the deploy that starts the script sets."""
+    unless_exists: str = ""
+    """The path whose absence the script tests before running it: the `then` branch of `if [ ! -d zenodo.egg-info ]`
+    (or `if ! [ -e x ]`), what follows `[ ! -d node_modules ] &&` or `[ -d .venv ] ||`. It runs only when the path is
+    missing."""
     repeated: bool = False
     """Sent to the background inside a loop's body (`for ...; do worker & done`): one process a turn, as many as the
     loop runs (not a loop sent to the background whole, `while true; do worker; done &`, which runs one at a time)."""
@@ -199,6 +203,7 @@ def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleComma
                                   connector=command.connector if last else nested.connector,
                                   # a function called from a `case` arm runs in it; from a loop, once a turn
                                   arm=command.arm or nested.arm, repeated=command.repeated or nested.repeated,
+                                  unless_exists=command.unless_exists or nested.unless_exists,
                                   branch=_both(command.branch, nested.branch)))
     return result
 
@@ -283,6 +288,10 @@ def _collect(node, out: list[SimpleCommand]) -> None:
     if node.type == "if_statement" and _dispatch_chain(node, out):
         return
     if node.type in ("if_statement", "elif_clause") and _conditional(node, out):
+        return
+    if node.type == "if_statement" and _path_guard(node, out):
+        return
+    if node.type == "list" and _guarded_list(node, out):
         return
     if node.type == "redirected_statement":
         before = len(out)
@@ -388,6 +397,90 @@ def _conditional(node, out: list[SimpleCommand]) -> bool:
     if not negated:
         _mark_condition(out, before, f"when `{text}`")
     return True
+
+
+_PATH_TESTS = frozenset({"-d", "-e", "-f"})
+
+
+def _tested_path(node) -> tuple[str, bool] | None:
+    """(path, wanted) of a test that a path exists (`[ -d x ]`, `test -e x`: wanted True) or not (`[ ! -d x ]`,
+    `! [ -e x ]`, `test ! -f x`: False); None for any other test, or a path that is an expansion."""
+    words: list[str] = []
+    negated = False
+    if node.type == "negated_command":
+        inner = [c for c in node.children if c.type != "!"]
+        found = _tested_path(inner[0]) if len(inner) == 1 else None
+        return (found[0], not found[1]) if found else None
+    if node.type == "test_command":
+        text = _text(node).strip()
+        if not (text.startswith("[ ") and text.endswith(" ]") or text.startswith("[[ ") and text.endswith(" ]]")):
+            return None
+        words = text.strip("[] ").split()
+    elif node.type == "command" and node.children and _text(node.children[0]) == "test":
+        words = [_word(c) for c in node.children[1:]]
+    else:
+        return None
+    if words and words[0] == "!":
+        negated, words = True, words[1:]
+    if len(words) != 2 or words[0] not in _PATH_TESTS:
+        return None
+    path = words[1].strip("\"'")
+    if not path or set(path) & set("$`*?"):
+        return None
+    return path, not negated
+
+
+def _path_guard(node, out: list[SimpleCommand]) -> bool:
+    """An `if` whose one test asks that a path not exist (`if [ ! -d zenodo.egg-info ]; then pip install -e .; fi`):
+    its `then` branch runs only when the path is missing (`unless_exists`). False, collecting nothing, for any other
+    `if` (an `else` or `elif` after it is collected as is)."""
+    children = node.children
+    then = next((i for i, c in enumerate(children) if c.type == "then"), None)
+    tests = [t for t in children[1:then] if t.type != ";"] if then is not None else []
+    found = _tested_path(tests[0]) if len(tests) == 1 else None
+    if then is None or found is None or found[1]:
+        return False
+    _collect(tests[0], out)
+    before = len(out)
+    rest = [i for i, c in enumerate(children) if i > then and c.type in ("elif_clause", "else_clause")]
+    end = rest[0] if rest else len(children)
+    for child in children[then + 1:end]:
+        _collect(child, out)
+    _mark_unless_exists(out, before, found[0])
+    for child in children[end:]:
+        _collect(child, out)
+    return True
+
+
+def _guarded_list(node, out: list[SimpleCommand]) -> bool:
+    """`[ ! -d node_modules ] && npm install`, `[ -d .venv ] || uv sync`: what follows the test runs only when the path
+    is missing. False, collecting nothing, for any other list."""
+    children = node.children
+    if len(children) < 3 or children[1].type not in ("&&", "||"):
+        return False
+    found = _tested_path(children[0])
+    if found is None or found[1] != (children[1].type == "||"):
+        return False
+    start = len(out)
+    _collect(children[0], out)
+    before = len(out)
+    if before > start:
+        out[-1] = replace(out[-1], connector=children[1].type)
+    _collect_sequence(_Children(children[2:]), out)
+    _mark_unless_exists(out, before, found[0])
+    return True
+
+
+class _Children:
+    """Some of a node's children, as a node `_collect_sequence` walks."""
+
+    def __init__(self, children) -> None:
+        self.children = children
+
+
+def _mark_unless_exists(out: list[SimpleCommand], start: int, path: str) -> None:
+    for index in range(start, len(out)):
+        out[index] = replace(out[index], unless_exists=out[index].unless_exists or path)
 
 
 def _negations(node) -> int:

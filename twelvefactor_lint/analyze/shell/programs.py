@@ -212,6 +212,23 @@ def build_step(argv: tuple[str, ...]) -> str:
     return " ".join([target[0].rsplit("/", 1)[-1], *(w for w in target[1:] if not w.startswith("-"))])
 
 
+def creates(step: str, path: str) -> bool:
+    """Whether an install step (as `build_step` gives it) leaves `path` behind in the working directory: an in-tree
+    `pip install -e .` or `setup.py install` the project's `.egg-info`, `npm install` its `node_modules`, `uv sync`
+    or `poetry install` its `.venv`."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    words = step.split()
+    program, first = (words + ["", ""])[:2]
+    if name.endswith((".egg-info", ".egg-link")):
+        return program == "setup.py" and first in {"install", "develop", "egg_info"} \
+            or program in {"pip", "pip3"} and first == "install" and any(w.startswith(".") for w in words[2:])
+    if name == "node_modules":
+        return program in {"npm", "yarn", "pnpm"} and first in {"install", "ci", "i"}
+    if name in {".venv", "venv"}:
+        return (program, first) in {("uv", "sync"), ("poetry", "install"), ("pipenv", "install")}
+    return False
+
+
 def build_kind(argv: tuple[str, ...]) -> str:
     """`install` for installs and checkouts, `assets` for asset and static-file builds."""
     target = python_target(argv) or argv
