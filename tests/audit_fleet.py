@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import REPO, STATEFUL_FLASK_APP, write_tree
+from conftest import GUNICORN_WORKERS, REPO, STATEFUL_FLASK_APP, write_tree
 
 from twelvefactor_lint.audit.schema import SCHEMA_FILE, repo_record, unaudited
 
@@ -30,7 +30,7 @@ def make_fleet(root: Path) -> Path:
     for name in FIXTURES:
         shutil.copytree(REPO / "fixtures" / name, root / name)
         commit_all(root / name)
-    write_tree(root / "tiny", {"app.py": STATEFUL_FLASK_APP})
+    write_tree(root / "tiny", {"app.py": STATEFUL_FLASK_APP, "Procfile": GUNICORN_WORKERS})
     commit_all(root / "tiny")
     return root
 

@@ -40,7 +40,12 @@ def add(user):
     CARTS[user] = []
     return str(len(CARTS))
 """
-"""A Flask app with one TF601 finding, on line 7 (an error: the handler reads back what requests left)."""
+
+"""A Flask app with one TF601 finding, on line 7 (the handler reads back what requests left): a warning, an error
+with a deploy that runs it in several processes (GUNICORN_WORKERS)."""
+
+GUNICORN_WORKERS = "web: gunicorn --bind 0.0.0.0:$PORT -w 4 app:app\n"
+"""A Procfile that serves `app:app` from four gunicorn workers: module state its handlers write is split (TF601 error)."""
 
 
 @pytest.fixture(autouse=True)

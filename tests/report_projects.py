@@ -30,10 +30,12 @@ def hits():
     # TF1101 (warning) on line 2.
     "shop/logs.py": 'import logging\nlogging.basicConfig(filename="shop.log")\n',
     "shop/clean.py": "VALUE = 1\n",
+    # gunicorn runs four workers: each keeps its own CARTS, so TF601 is an error
+    "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT -w 4 shop.app:app\n",
     "data.bin.py": b"\x00\x01 not text",
 }
-"""Active: TF601 error at shop/app.py:8, TF1101 warning at shop/logs.py:2. Suppressed: TF601 at shop/app.py:13.
-Analyzed: 3 files; skipped: data.bin.py (binary)."""
+"""Active: TF601 error at shop/app.py:8 (the Procfile runs four gunicorn workers), TF1101 warning at shop/logs.py:2.
+Suppressed: TF601 at shop/app.py:13. Analyzed: 4 files; skipped: data.bin.py (binary)."""
 
 HOSTILE_PATH = "<script>alert(1)</script>.py"
 HOSTILE = {

@@ -27,6 +27,7 @@ def add_to_cart(user):
     CARTS.setdefault(user, []).append(request.form["sku"])
     return {"items": CARTS[user]}
 """,
+    "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT -w 4 shop.app:app\n",  # four copies of CARTS: an error
 }
 
 FILE_LOGGING = {
@@ -181,12 +182,12 @@ def test_json_report_shape(tmp_path):
         assert finding["severity"] in ("info", "warning", "error")
         assert isinstance(finding["fingerprint"], str) and finding["fingerprint"]
     assert set(data["files"]) == {"analyzed", "skipped"}
-    assert data["files"]["analyzed"] == 3
+    assert data["files"]["analyzed"] == 4  # shop/app.py, the Procfile, the logging module, broken.py is skipped
     assert data["files"]["skipped"] == [{"path": "data.py", "reason": data["files"]["skipped"][0]["reason"]}]
     assert data["files"]["skipped"][0]["reason"]
     assert isinstance(data["summary"], dict)
     assert {f["rule"] for f in data["findings"]} == {"TF001", "TF601", "TF1101"}
-    assert {"TF601", "TF1101", "TF901"} <= set(data["rules"]) and data["processes"] == []
+    assert {"TF601", "TF1101", "TF901"} <= set(data["rules"]) and [p["name"] for p in data["processes"]] == ["web"]
 
 
 def test_json_finding_values(tmp_path):

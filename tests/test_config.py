@@ -240,7 +240,7 @@ def _run(project, catalogue):
 def test_severity_table_changes_a_rules_severity(project, catalogue):
     write_tree(project, {"app.py": STATEFUL_FLASK_APP, "log.py": FILE_LOGGING_APP})
     before = {f.rule: f.severity for f in _run(project, catalogue).findings}
-    assert before == {"TF601": "error", "TF1101": "warning"}
+    assert before == {"TF601": "warning", "TF1101": "warning"}
     write_tree(project, {"pyproject.toml": pyproject('severity = { TF601 = "info", log-to-file = "error" }')})
     after = {f.rule: f.severity for f in _run(project, catalogue).findings}
     assert after == {"TF601": "info", "TF1101": "error"}

@@ -20,7 +20,8 @@ PROOF: dict[str, tuple[frozenset[str], str]] = {
     "TF307": (frozenset({"shape"}), "the baked value has a provider's token format"),
     "TF308": (frozenset({"shape"}), "the manifest value has a provider's token format"),
     "TF501": (frozenset({"workload"}), "a deploy declaration itself runs the install"),
-    "TF601": (frozenset({"rebinding"}), "the handler changes a container or counter in place (not a memo)"),
+    "TF601": (frozenset({"several_processes"}), "a production deploy file runs the handlers in several processes "
+              "(workers above one, replicas, an HPA, a formation)"),
     "TF603": (frozenset({"origin"}), "the session backend is set by a literal"),
     "TF609": (frozenset({"how"}), "a start line provably runs a second long-lived process"),
     "TF613": (frozenset({"origin", "api"}), "the local broker is set by a literal or created by the call"),

@@ -132,3 +132,111 @@ def test_a_deploy_whose_only_server_runs_one_worker_is_one_process(tmp_path, dep
 def test_several_workers_copies_or_an_unknown_count_keep_the_state_shared(tmp_path, deploy):
     [write] = _writes(tmp_path, {"app.py": VIEWS, **deploy})
     assert write.one_process == ""
+
+
+K8S = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: acme/app:1
+"""
+
+HPA = """---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 5
+"""
+
+IMAGE = {"Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "app:app"]\n'}
+
+
+@pytest.mark.parametrize("deploy, words", [
+    ({"Procfile": "web: gunicorn -w 4 app:app\n"}, "`gunicorn -w 4 app:app` runs 4 worker processes"),
+    ({"Dockerfile": 'FROM python:3.12\nCMD ["uvicorn", "app:app", "--workers", "3"]\n'}, "runs 3 worker processes"),
+    ({"Procfile": "web: gunicorn app:app\n", "gunicorn.conf.py": "workers = 4\n"}, "`workers = 4` (gunicorn.conf.py:1)"),
+    ({"Procfile": "web: gunicorn app:app\n",
+      "gunicorn.conf.py": "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n"}, "at least 3"),
+    ({"Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "app:app"]\n',
+      "gunicorn.conf.py": "import os\nworkers = int(os.environ.get('GUNICORN_WORKERS', 4))\n"},
+     "falling back to 4 when `$GUNICORN_WORKERS` is unset, which no deploy file sets"),
+    ({"Procfile": "web: uwsgi --ini uwsgi.ini\n", "uwsgi.ini": "[uwsgi]\nmodule = app:app\nprocesses = 4\n"},
+     "uWSGI `processes = 4`"),
+    ({"Dockerfile": 'FROM python:3.12\nENV WEB_CONCURRENCY=3\nCMD ["gunicorn", "app:app"]\n'}, "`WEB_CONCURRENCY=3`"),
+    ({"docker-compose.yml": "services:\n  web:\n    build: .\n    command: gunicorn app:app\n    scale: 3\n"},
+     "runs as 3 copies"),
+    ({**IMAGE, "docker-compose.yml": "services:\n  web:\n    build: .\n    deploy:\n      replicas: 2\n"},
+     "compose service `web` runs 2 copies"),
+    ({**IMAGE, "k8s/web.yaml": K8S.format(replicas=3)}, "runs 3 replicas of the image's server"),
+    ({**IMAGE, "k8s/web.yaml": K8S.format(replicas=1) + HPA}, "a HorizontalPodAutoscaler scales `Deployment/web`"),
+    ({"Procfile": "web: gunicorn app:app\n", "app.json": '{"formation": {"web": {"quantity": 2}}}\n'},
+     "runs as 2 copies (Procfile `web`"),
+])
+def test_a_deploy_running_several_processes_proves_the_state_splits(tmp_path, deploy, words):
+    [write] = _writes(tmp_path, {"app.py": VIEWS, **deploy})
+    assert words in write.several_processes
+    assert write.served_by == "" and write.one_process == ""
+
+
+@pytest.mark.parametrize("deploy, served", [
+    ({}, ""),
+    (IMAGE, "`gunicorn app:app` in Dockerfile CMD at Dockerfile:2 leaves its worker count to the server's default"),
+    ({"Procfile": "web: gunicorn -w $WORKERS app:app\n"}, "leaves its worker count to the server's default"),
+    ({"Procfile": "web: gunicorn app:app\n",
+      "gunicorn.conf.py": "import multiprocessing\nworkers = multiprocessing.cpu_count()\n"},
+     "runs the worker count of its config, `workers = multiprocessing.cpu_count()`, at least 1"),
+    ({"Procfile": "web: gunicorn app:app\n",  # a Procfile's config vars live outside the repository
+      "gunicorn.conf.py": "import os\nworkers = int(os.environ.get('GUNICORN_WORKERS', 4))\n"},
+     "which the deploy's environment may set"),
+    ({"Procfile": "web: gunicorn -w 1 app:app\n"}, ""),  # one worker: `one_process` says so instead
+])
+def test_an_unknown_or_default_count_proves_nothing(tmp_path, deploy, served):
+    [write] = _writes(tmp_path, {"app.py": VIEWS, **deploy})
+    assert write.several_processes == ""
+    assert served in write.served_by and bool(served) == bool(write.served_by)
+
+
+TASKS = """
+from celery import shared_task
+
+processed = set()
+
+@shared_task
+def import_row(row_id):
+    if row_id in processed:
+        return
+    processed.add(row_id)
+"""
+
+
+@pytest.mark.parametrize("procfile, several", [
+    ("worker: celery -A jobs worker -c 4\n", "runs 4 worker processes"),
+    ("worker: celery -A jobs worker --concurrency=2\n", "runs 2 worker processes"),
+    ("worker: celery -A jobs worker\n", ""),
+    ("worker: celery -A jobs worker -c 4 --pool=solo\n", ""),
+    ("web: gunicorn -w 4 app:app\nworker: celery -A jobs worker -c 1\n", ""),
+])
+def test_a_job_handler_needs_several_worker_processes(tmp_path, procfile, several):
+    [write] = _writes(tmp_path, {"jobs/tasks.py": TASKS, "Procfile": procfile})
+    assert (several in write.several_processes) and bool(several) == bool(write.several_processes)
+
+
+@pytest.mark.parametrize("expression, least", [
+    ("multiprocessing.cpu_count() * 2 + 1", 3), ("cpu_count()", 1), ("max(2, os.cpu_count())", 2),
+    ("int(os.environ['WORKERS'])", 0), ("4", 4), ("(2 * multiprocessing.cpu_count()) + 1", 3),
+])
+def test_a_worker_count_expression_is_read_at_its_least(expression, least):
+    from twelvefactor_lint.link.one_process import _at_least
+    assert _at_least(expression) == least

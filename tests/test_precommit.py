@@ -39,6 +39,7 @@ def add(user):
     return str(len(CARTS))
 """,
     "shop/state.py": "CARTS = {}\n",
+    "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT -w 4 shop.views:app\n",  # not passed, but context: an error
     "shop/logs.py": 'import logging\nlogging.basicConfig(filename="shop.log")\n',
     "README.md": "# shop\n",
 }

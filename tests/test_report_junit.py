@@ -25,10 +25,11 @@ def test_cases_per_finding_clean_file_and_skipped_file(tmp_path):
         ("shop/app.py", "TF601 mutable-module-state at 8:5"): "failure",
         ("shop/logs.py", "TF1101 log-to-file at 2:1"): "failure",
         ("shop/clean.py", "twelve-factor checks"): "passed",
+        ("Procfile", "twelve-factor checks"): "passed",
         ("data.bin.py", "not analyzed"): "skipped",
     }
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("4", "2", "0", "1")
-    assert suites.get("tests") == "4" and suites.get("failures") == "2"
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("5", "2", "0", "1")
+    assert suites.get("tests") == "5" and suites.get("failures") == "2"
     failure = next(c for c in cases if c.get("classname") == "shop/app.py").find("failure")
     assert failure.get("type") == "error" and "CARTS" in failure.get("message")
     assert failure.text.startswith("shop/app.py:8:5: TF601 [error]")

@@ -52,7 +52,7 @@ def test_what_it_does_describes_rather_than_repeats_the_title():
     assert "Python modules" in what
     assert "tests, migrations, scripts" in what
     # the findings 12f-lint reports on the bad example, from a real run
-    assert re.search(r"^- line \d+ \(error\): `CARTS`", what, re.MULTILINE)
+    assert re.search(r"^- shop/app\.py:\d+ \(error\): `CARTS`", what, re.MULTILINE)  # the example with its Dockerfile
 
 
 def test_write_docs_writes_and_prunes(tmp_path):

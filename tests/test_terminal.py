@@ -31,7 +31,8 @@ def test_each_finding_is_one_short_line_and_the_advice_comes_on_demand(project):
     assert line.endswith("is process-local state, mutated by item assignment in request handler `add()`")
     assert "Why and how to fix: --show-advice, `12f-lint explain ID`, or the rule docs at" in short
     full = cli("--show-advice", "--select", "TF601", str(project)).stdout
-    assert f"{line}; each worker process keeps its own copy — store it in a backing service" in full
+    assert f"{line}; no deploy file shows more than one process running it (`gunicorn app:app` in Dockerfile CMD at " \
+        "Dockerfile:2 leaves its worker count to the server's default of one" in full
     report = json.loads(cli("--format", "json", "--select", "TF601", str(project)).stdout)
     assert report["findings"][0]["message"].endswith("store it in a backing service (Redis, a database)")
 

@@ -583,6 +583,19 @@ class StateWrite(PythonSiteFact):
                            "no production deploy file runs a web server (gunicorn, uwsgi, a server CLI) or more than "
                            "one copy of any process; set by link. One process then holds the state, so it is not "
                            "shared between copies today; `\"\"` otherwise.", default="")
+    several_processes: str = doc("The production deploy evidence that several processes run the handler, in words "
+                                 "(`` `gunicorn -w 4 app:app` runs 4 worker processes (Dockerfile CMD, Dockerfile:9) ``): "
+                                 "a web server started with more than one worker (flag, server config, "
+                                 "`WEB_CONCURRENCY`) or more than one copy of the serving process (compose replicas, "
+                                 "a Kubernetes workload's replicas or HPA, a Heroku formation) for a request handler; "
+                                 "more than one copy or a Celery concurrency above one of a worker start for a job "
+                                 "handler; set by link. Each of them keeps its own copy of the state; `\"\"`: not "
+                                 "proven (unknown, or the server's default of one).", default="")
+    served_by: str = doc("For a handler's write without `several_processes`: the production start that runs it with a "
+                         "process count left unknown (a web server's default of one, unless `$WEB_CONCURRENCY` or a "
+                         "config raises it; Celery's default of one per CPU), in words; set by link. `\"\"`: no such "
+                         "start.",
+                         default="")
     places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
                                                    "related locations.", default=())
 

@@ -18,7 +18,8 @@
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`
    nothing reads (`daemons`); `sys.path` entries that name the project's own directories once read from the script's
    own directory (`sys_paths`); request handlers of a project that serves from a server it starts in its own
-   process, with no deploy running a web server or a second copy (`one_process`).
+   process, with no deploy running a web server or a second copy, and handlers a deploy provably runs in several
+   processes (workers above one, replicas, an HPA, a formation: `one_process`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read

@@ -15,19 +15,33 @@ start that serves requests is a web server given exactly one worker process (`gu
 `workers = 1`, a uWSGI ini's `processes = 1`) and nothing runs more than one copy of any process, that worker serves
 every request (its threads share the module state). A count left to the server's default is not evidence:
 `$WEB_CONCURRENCY` may raise it.
+
+The other way round, a request handler's write gets `several_processes` (TF601's proof for `error`) when a production
+deploy file proves that several processes serve requests: a web server started with more than one worker (`gunicorn
+-w 4`, `uvicorn --workers 3`, hypercorn `-w`, uwsgi `--processes`), a server config saying so (gunicorn's `workers = 4`
+or `multiprocessing.cpu_count() * 2 + 1`, which is at least 3; a uWSGI ini's `processes`/`workers`), `WEB_CONCURRENCY`
+set above 1 by a deploy file for a gunicorn or uvicorn start that leaves its count to it, or more than one copy of a
+serving process (compose `deploy.replicas`/`scale`, a Kubernetes workload's `replicas`, kustomize overlay or HPA, a
+Heroku formation's quantity). A job handler's (a Celery task's) gets it when a production worker start runs more than
+one copy or tells Celery to run more than one process (`--concurrency 4`). Without such proof the write gets
+`served_by` instead: the deploy's serving start, in words, whose count is unknown or the server's default of one.
 """
 
 from __future__ import annotations
 
+import ast
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from twelvefactor_lint.analyze.python.handlers import REQUEST
-from twelvefactor_lint.analyze.shell.programs import DEV_SERVER, WEB_SERVER
+from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
+from twelvefactor_lint.analyze.shell.programs import APP, DEV_SERVER, WEB_SERVER, WORKER
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, Scaled
+from twelvefactor_lint.facts.kubernetes import Hpa, Workload
+from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import AppTarget, Started
 from twelvefactor_lint.facts.python import Call, PythonFact, Setting, StateMutation
 
@@ -96,11 +110,204 @@ def _one_worker(facts: list[Fact]) -> str:
             f"and no deploy runs a second copy")
 
 
+def _shown(command: str, limit: int = 60) -> str:
+    return command if len(command) <= limit else command[:limit - 3].rstrip() + "..."
+
+
+def _at_least(expression: str) -> int:
+    """The least value of a worker-count expression, counting one CPU for `cpu_count()` (`multiprocessing.cpu_count()
+    * 2 + 1` is at least 3); 0 when it reads anything else (the environment, a name)."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return 0
+
+    def value(node: ast.expr) -> int | None:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.Call) and not node.keywords:
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args = [value(a) for a in node.args]
+            if any(a is None for a in args):
+                return None
+            if name == "cpu_count" and not args:
+                return 1
+            if name in ("max", "min", "int") and args:
+                return {"max": max, "min": min, "int": lambda *a: a[0]}[name](*args)  # type: ignore[operator]
+            return None
+        if isinstance(node, ast.BinOp):
+            left, right = value(node.left), value(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(node.op, ast.FloorDiv) and right:
+                return left // right
+        return None
+
+    found = value(tree.body)
+    return found if found is not None and found > 0 else 0
+
+
+def _config_workers(facts: list[Fact]) -> list[tuple[int, str]]:
+    """The worker counts production server configs set, with their words: gunicorn's `workers` (a literal, a
+    `cpu_count()` expression at its least, or the fallback of an environment read no deploy file sets), a uWSGI
+    ini's `processes`/`workers`. A count 0: set, but not known."""
+    deployed = {f.name for f in facts if isinstance(f, EnvVar) and _production(f.path)}
+    found = []
+    for fact in facts:
+        if isinstance(fact, Setting) and fact.source == "server_config" and fact.key == "workers" \
+                and _production(fact.path):
+            where = f"{fact.path}:{fact.line}"
+            if fact.origin == "literal" and fact.value.isdigit():
+                found.append((int(fact.value), f"`workers = {fact.value}` ({where})"))
+            elif fact.origin in ("expr", "expression") and _at_least(fact.value):
+                found.append((_at_least(fact.value), f"`workers = {_shown(fact.value)}`, at least "
+                                                      f"{_at_least(fact.value)} ({where})"))
+            elif fact.origin == "env_default" and fact.value.isdigit() and fact.env_key \
+                    and fact.env_key not in deployed and "*" not in deployed:
+                found.append((int(fact.value), f"`workers` falling back to {fact.value} when `${fact.env_key}` is "
+                                               f"unset, which no deploy file sets ({where})"))
+            elif fact.origin == "env_default" and fact.value.isdigit() and fact.env_key:
+                found.append((0, f"`workers` falling back to {fact.value} when `${fact.env_key}` is unset, which "
+                                 f"the deploy's environment may set ({where})"))
+            else:
+                found.append((0, ""))
+        elif isinstance(fact, AppTarget) and _production(fact.path) and fact.workers:
+            found.append((fact.workers, f"uWSGI `processes = {fact.workers}` ({fact.path})"))
+    return found
+
+
+_CONCURRENCY = re.compile(r"(?:^|\s)(?:-c\s*|--concurrency[=\s]+)(\d+)(?=\s|$)")
+_ONE_PROCESS_POOLS = re.compile(r"(?:^|\s)(?:-P\s*|--pool[=\s]+)(solo|threads|gevent|eventlet)(?=\s|$)")
+
+
+def _celery_processes(command: str) -> int:
+    """The literal number of worker processes a `celery worker` command line asks for (`-c 4`, `--concurrency=4`);
+    1 for a pool that runs in one process (`-P solo`, `threads`, `gevent`); 0: not given (one per CPU)."""
+    if "celery" not in command:
+        return 0
+    if _ONE_PROCESS_POOLS.search(command):
+        return 1
+    counts = _CONCURRENCY.findall(command)
+    return int(counts[-1]) if counts else 0
+
+
+def _serving_workloads(facts: list[Fact]) -> set[str]:
+    """The Kubernetes workloads that serve requests: those whose container command starts a web server, and those
+    that run their image's own start (no command) in a project whose production image starts one."""
+    serving = [f for f in facts if isinstance(f, Started) and _serving(f)]
+    by_command = {f.workload for f in serving if f.workload}
+    image_serves = any(f.level == "image" for f in serving)
+    return by_command | {f.workload for f in facts if isinstance(f, Workload) and not f.has_command and not f.one_off
+                         and image_serves and f.role != "infra" and not f.foreign_image}
+
+
+def _several_serving(facts: list[Fact]) -> tuple[list[str], list[str]]:
+    """(proof, hints): the words of every production deploy that runs several processes serving requests, and of
+    the serving starts whose count is left unknown (the server's default, `$WEB_CONCURRENCY`, a chart's default).
+    A project that starts its server in its own code (`uvicorn.run(app)` from `python main.py`) serves from each
+    copy of the app process that runs it."""
+    in_process = any(isinstance(f, Call) and f.api in ("serve", "embedded_server") and _production(f.path)
+                     for f in facts)
+    proof: list[str] = []
+    hints: list[str] = []
+    starts = sorted((f for f in facts if isinstance(f, Started) and _serving(f)), key=lambda f: (f.path, f.line))
+    configs = _config_workers(facts)
+    configured = [(n, words) for n, words in configs if n > 1]
+    concurrency = sorted({(f.value, f.where) for f in facts if isinstance(f, EnvVar) and f.name == "WEB_CONCURRENCY"
+                          and _production(f.path) and f.value.isdigit() and int(f.value) > 1})
+    apps = sorted((f for f in facts if isinstance(f, Started) and f.main_role == APP and f.replicas > 1
+                   and _production(f.started_by_path or f.path) and f.role != "infra" and not f.dev_image
+                   and in_process), key=lambda f: (f.path, f.line))
+    for start in [*starts, *apps]:
+        where = f"{start.source}, {start.path}:{start.line}"
+        main = f"`{_shown(start.main or start.command)}`"
+        if start.replicas > 1 and not start.replicas_condition:
+            proof.append(f"{main} runs as {start.replicas} copies ({where})")
+        elif start.replicas > 1:
+            hints.append(f"{main} runs as {start.replicas} copies {start.replicas_condition} ({where})")
+        if start.main_role != WEB_SERVER or start in apps:
+            continue
+        if start.workers > 1:
+            proof.append(f"{main} runs {start.workers} worker processes ({where})")
+        elif start.workers == 0 and configured:
+            proof.append(f"{main} ({where}) runs the worker count of its config, {configured[0][1]}")
+        elif start.workers == 0 and concurrency and not configs and re.search(r"gunicorn|uvicorn", start.main):
+            value, env_where = concurrency[0]
+            proof.append(f"{main} ({where}) runs `WEB_CONCURRENCY={value}` worker processes, set by {env_where}")
+        elif start.workers == 0 and configs:
+            unknown = next((words for _, words in configs if words), "")
+            hints.append(f"{main} in {start.source} at {start.path}:{start.line} runs the worker count of its config"
+                         + (f", {unknown}" if unknown else ", which does not say it is above one"))
+        elif start.workers == 0:
+            hints.append(f"{main} in {start.source} at {start.path}:{start.line} leaves its worker count to the "
+                         f"server's default of one, unless `$WEB_CONCURRENCY` or a config raises it")
+    images = {f.path for f in starts if f.level == "image"}
+    for service in sorted((f for f in facts if isinstance(f, ComposeService) and f.replicas > 1 and not f.command
+                           and f.role != "infra" and f.built_dockerfile in images and _production(f.path)),
+                          key=lambda f: (f.path, f.line)):
+        proof.append(f"compose service `{service.service}` runs {service.replicas} copies of the server its image "
+                     f"`{service.built_dockerfile}` starts ({service.path}:{service.line})")
+    for call in sorted((f for f in facts if isinstance(f, Call) and f.api == "serve" and f.has_workers
+                        and _production(f.path)), key=lambda f: (f.path, f.line)):
+        count = int(call.workers) if call.workers_origin == "literal" and call.workers.isdigit() else 0
+        if count > 1:
+            proof.append(f"the app's own server call runs {count} worker processes (`workers={count}` at "
+                         f"{call.path}:{call.line})")
+    serving = _serving_workloads(facts)
+    for fact in sorted((f for f in facts if isinstance(f, Workload) and f.workload in serving and not f.has_command),
+                       key=lambda f: (f.path, f.line)):
+        if fact.replicas > 1 and not fact.replicas_condition:
+            proof.append(f"{fact.source} runs {fact.replicas} replicas of the image's server ({fact.path})")
+    for hpa in sorted((f for f in facts if isinstance(f, Hpa) and f.workload in serving), key=lambda f: f.path):
+        proof.append(f"a HorizontalPodAutoscaler scales `{hpa.workload}`, which serves requests ({hpa.path})")
+    return list(dict.fromkeys(proof)), list(dict.fromkeys(hints))
+
+
+def _several_working(facts: list[Fact]) -> tuple[list[str], list[str]]:
+    """(proof, hints): the words of every production worker start that runs several processes (more than one copy,
+    or a Celery concurrency above one), and of the Celery workers left to their default (a process per CPU)."""
+    proof, hints = [], []
+    for start in sorted((f for f in facts if isinstance(f, Started) and _production(f.started_by_path or f.path)
+                         and f.main_role == WORKER and not f.dev_image and f.role != "infra"),
+                        key=lambda f: (f.path, f.line)):
+        where = f"{start.source}, {start.path}:{start.line}"
+        command = start.main or start.command
+        main = f"`{_shown(command)}`"
+        processes = _celery_processes(command)
+        if start.replicas > 1 and not start.replicas_condition:
+            proof.append(f"{main} runs as {start.replicas} copies ({where})")
+        if processes > 1:
+            proof.append(f"{main} runs {processes} worker processes ({where})")
+        elif not processes and "celery" in command:
+            hints.append(f"{main} in {start.source} at {start.path}:{start.line} runs Celery's default pool of one "
+                         f"process per CPU, which a one-CPU container makes one")
+    return list(dict.fromkeys(proof)), list(dict.fromkeys(hints))
+
+
+def _words(found: list[str]) -> str:
+    return found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else "") if found else ""
+
+
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
-    if not any(isinstance(f, StateMutation) and f.context == REQUEST for f in facts):
+    if not any(isinstance(f, StateMutation) and f.context in (REQUEST, JOB) for f in facts):
         return facts
+    paths = list(paths)
     words = _in_process(facts, paths) or _one_worker(facts)
-    if not words:
-        return facts
-    return [replace(f, one_process=words) if isinstance(f, StateMutation) and f.context == REQUEST else f
-            for f in facts]
+    proof, hints = _several_serving(facts)
+    several, served = ("", "") if words else (_words(proof), "" if proof else _words(hints))
+    working, waiting = _several_working(facts)
+
+    def linked(fact: Fact) -> Fact:
+        if not isinstance(fact, StateMutation):
+            return fact
+        if fact.context == REQUEST:
+            return replace(fact, one_process=words, several_processes=several, served_by=served)
+        if fact.context == JOB:
+            return replace(fact, several_processes=_words(working), served_by="" if working else _words(waiting))
+        return fact
+
+    return [linked(f) for f in facts]

@@ -109,8 +109,11 @@ class _Emitter:
             described = Value(described.text, ENV_DEFAULT, env_variable, value)
         if described.origin == EXPR and "." in key:
             return  # a top-level setting is kept even as an expression: link needs to know it is set
+        text = described.text
+        if described.origin == EXPR and source == "server_config" and key == "workers" and not text:
+            text = ast.unparse(value)  # `multiprocessing.cpu_count() * 2 + 1`: link reads its least value
         self.facts.append(fact_at(
-            Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=described.text,
+            Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=text,
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only, in_memory=in_memory,
             set_again_by=set_again_by, condition=condition, module_kind=self.contexts.module_kind))
