@@ -229,6 +229,14 @@ class ServiceLocator(PythonSiteFact):
                            "again (set by link): the value never reaches a deploy.", default=False)
     layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
                           " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
+    derived_into: str = doc("For a module-level setting, the module's other settings computed from it at import, in "
+                            "words (`` `CACHE_REDIS_URL` ``): a loader that replaces the key later leaves them holding "
+                            "this value; `\"\"` when none.", default="")
+    env_layer: str = doc("For a module-level literal of a config module an app framework's loader sets every key of "
+                         "from a prefixed environment variable (invenio-app: `INVENIO_<KEY>`, set by link), the "
+                         "variable that replaces it; `\"\"` otherwise.", default="")
+    env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (requirements.txt)`).",
+                            default="")
 
 
 @kind("python.call")
