@@ -127,6 +127,8 @@ class Setting(SettingFields):
                           "falling back to the literal itself: that statement, shortened (the literal is its fallback). "
                           "A literal a later unconditional statement replaces is `overridden` instead; `\"\"` "
                           "otherwise.", default="")
+    read_again_env: bool = doc("With `read_again`: what that statement reads is the environment (`os.environ`, "
+                               "`dj_database_url.config()`, `env.db()`), not a config file.", default=False)
 
 
 @kind("python.config_default")
