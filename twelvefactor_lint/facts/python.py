@@ -237,8 +237,8 @@ class ServiceLocator(PythonSiteFact):
     env_layer: str = doc("For a module-level literal of a config module an app framework's loader sets every key of "
                          "from a prefixed environment variable (invenio-app: `INVENIO_<KEY>`, set by link), the "
                          "variable that replaces it; `\"\"` otherwise.", default="")
-    env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (requirements.txt)`).",
-                            default="")
+    env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (`invenio-app` in "
+                            "requirements.txt)`).", default="")
 
 
 @kind("python.call")
