@@ -152,3 +152,18 @@ def test_base_cache_every_production_module_updates_is_not_what_production_runs(
     assert _findings(tmp_path, catalogue, files, "TF602") == []
     files["core/settings/scalingo.py"] = "from .base import *\n"  # one production module keeps base's cache
     assert _findings(tmp_path / "kept", catalogue, files, "TF602") == [("core/settings/base.py", 3, "warning")]
+
+
+def test_another_arm_of_the_same_if_does_not_set_a_literal_again():
+    settings = _facts(
+        """
+        import os
+        if os.getenv("DATABASE_TYPE") == "postgres":
+            DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": os.environ["DB_HOST"]}}
+        elif os.getenv("DATABASE_TYPE") == "sqlite3":
+            DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+        else:
+            DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "HOST": os.getenv("DB_HOST", "db")}}
+        """, "python.setting")
+    engine = next(s for s in settings if s.key == "DATABASES.default.ENGINE" and s.value.endswith("sqlite3"))
+    assert not engine.read_again and not engine.overridden

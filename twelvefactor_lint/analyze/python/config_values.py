@@ -161,7 +161,8 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
     if any(len(written) > 1 for written in rebound.values()):
-        emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}, names) if isinstance(f, Setting)
+        arms = _arms(tree)
+        emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}, names, arms) if isinstance(f, Setting)
                       and f.source == source
                       else f for f in emit.facts]
     env_classes = settings_classes(names)
@@ -217,7 +218,33 @@ class _Write(NamedTuple):
     update: bool = False
 
 
-def _set_again(fact: Setting, rebound: dict[str, list[_Write]], top: set[int], names: Names) -> Setting:
+def _arms(tree: ast.Module) -> dict[int, tuple[tuple[int, int], ...]]:
+    """id() of each module-level statement -> the `if` arms it runs in, outermost first: (id(the if), 0 for its body
+    or 1 for its `else`/`elif`)."""
+    found: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    def visit(statements: list[ast.stmt], path: tuple[tuple[int, int], ...]) -> None:
+        for statement in statements:
+            found[id(statement)] = path
+            if isinstance(statement, ast.If):
+                visit(statement.body, (*path, (id(statement), 0)))
+                visit(statement.orelse, (*path, (id(statement), 1)))
+            elif isinstance(statement, (ast.Try, ast.With, ast.AsyncWith)) or type(statement).__name__ == "TryStar":
+                visit([*getattr(statement, "body", []), *getattr(statement, "orelse", []),
+                       *getattr(statement, "finalbody", []),
+                       *(s for h in getattr(statement, "handlers", []) for s in h.body)], path)
+    visit(tree.body, ())
+    return found
+
+
+def _exclusive(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    """Two statements in different arms of the same `if`: one never runs after the other."""
+    arms = dict(a)
+    return any(node in arms and arms[node] != arm for node, arm in b)
+
+
+def _set_again(fact: Setting, rebound: dict[str, list[_Write]], top: set[int], names: Names,
+               arms: dict[int, tuple[tuple[int, int], ...]]) -> Setting:
     """A module-level literal set again by a later statement of the module — the setting itself or the dict entry
     holding it: `overridden` when that statement always runs and does not read the setting itself (`DEBUG = True` ...
     `DEBUG = os.environ.get("DEBUG") == "1"`: the literal never reaches a deploy); `read_again` when it reads something
@@ -229,10 +256,13 @@ def _set_again(fact: Setting, rebound: dict[str, list[_Write]], top: set[int], n
         return fact
     parts = tuple(fact.key.split("."))
     name = parts[0]
-    for write in sorted(rebound.get(name, ()), key=lambda w: (w.statement.lineno, w.statement.col_offset)):
+    writes = sorted(rebound.get(name, ()), key=lambda w: (w.statement.lineno, w.statement.col_offset))
+    own_arms = next((arms.get(id(w.statement), ()) for w in writes if w.statement.lineno == fact.statement_line), ())
+    for write in writes:
         statement, value = write.statement, write.value
-        if statement.lineno <= (fact.statement_line or 0) or parts[:len(write.path)] != write.path:
-            continue
+        if statement.lineno <= (fact.statement_line or 0) or parts[:len(write.path)] != write.path \
+                or _exclusive(own_arms, arms.get(id(statement), ())):
+            continue  # an earlier statement, another entry, or another arm of the `if` the literal is set in
         if write.update:
             if not isinstance(value, ast.Dict) and _reads(value):
                 return replace(fact, read_again=_short_statement(statement), read_again_env=_reads_env(value, names))
