@@ -48,7 +48,8 @@ def project(tmp_path: Path) -> Path:
         "app/views.py": VIEWS,
         "Dockerfile": DOCKERFILE,
         "compose.yaml": COMPOSE,
-        "docker/start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn -w 4 app.views:app\n",  # four workers: TF601 is an error
+        # four gunicorn workers: several processes, so TF601 is an error
+        "docker/start.sh": "#!/bin/sh\npython manage.py migrate\nexec gunicorn -w 4 app.views:app\n",
     }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -127,6 +127,8 @@ class Setting(SettingFields):
                           "falling back to the literal itself: that statement, shortened (the literal is its fallback). "
                           "A literal a later unconditional statement replaces is `overridden` instead; `\"\"` "
                           "otherwise.", default="")
+    read_again_env: bool = doc("With `read_again`: what that statement reads is the environment (`os.environ`, "
+                               "`dj_database_url.config()`, `env.db()`), not a config file.", default=False)
 
 
 @kind("python.config_default")
@@ -229,6 +231,14 @@ class ServiceLocator(PythonSiteFact):
                            "again (set by link): the value never reaches a deploy.", default=False)
     layered_by: str = doc("In a defaults file that a config layer a deploy supplies is loaded over (python.config_defaults),"
                           " that load: a deploy replaces the value without a code change; `\"\"` otherwise.", default="")
+    derived_into: str = doc("For a module-level setting, the module's other settings computed from it at import, in "
+                            "words (`` `CACHE_REDIS_URL` ``): a loader that replaces the key later leaves them holding "
+                            "this value; `\"\"` when none.", default="")
+    env_layer: str = doc("For a module-level literal of a config module an app framework's loader sets every key of "
+                         "from a prefixed environment variable (invenio-app: `INVENIO_<KEY>`, set by link), the "
+                         "variable that replaces it; `\"\"` otherwise.", default="")
+    env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (`invenio-app` in "
+                            "requirements.txt)`).", default="")
 
 
 @kind("python.call")

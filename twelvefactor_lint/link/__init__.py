@@ -12,7 +12,8 @@
    ranges no lock file pins (`dependencies`); a module choosing a different kind of backing service by
    environment (`parity`); which variables every production deploy sets, or a compose file or manifest runs
    the app without, on every Python fact reading one (`deploy_env`); the locators of a defaults file a
-   deploy's own config layer is loaded over (`config_layers`); settings star-imported from a module the repository
+   deploy's own config layer is loaded over, or of an Invenio project's `config.py` that `INVENIO_<KEY>` variables
+   override (`config_layers`); settings star-imported from a module the repository
    ships only as a template (`deploy_config`); whether anything uses Django's default cache or a Channels layer
    (`unused_backends`); a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`

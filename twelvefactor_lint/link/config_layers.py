@@ -3,6 +3,13 @@
 
 A defaults file is found by its name among the project's files (`default_config.py`, or the module
 `config.defaults` as `config/defaults.py`); a name that several files share matches none of them.
+
+An Invenio project (one declaring `invenio-app`) builds its app with invenio-app's factory, whose config loader takes
+the `config.py` modules the packages register, then an instance file, then every `INVENIO_<KEY>` environment variable
+over them (invenio-config's env loader; an extension's own `config.py` fills only what is still unset): the
+module-level locators of a production `config.py` get `env_layer` (`INVENIO_CELERY_BROKER_URL`), so TF402 says the
+literal is the default a deploy's variable replaces. Not one that other module-level settings are computed from at
+import (`derived_into`): those keep the literal whatever the variable says.
 """
 
 from __future__ import annotations
@@ -10,12 +17,39 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
+from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.python import ConfigDefaults, ServiceLocator
+
+_ENV_LOADERS = {"invenio-app": ("INVENIO_", "invenio-app's config loader")}
+"""Distributions whose app factory sets every config key from the environment variable of its name after a prefix,
+over the project's `config.py` modules: the prefix, and the loader in words."""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
+    return _env_layers(_defaults_files(facts))
+
+
+def _env_layers(facts: list[Fact]) -> list[Fact]:
+    """Module-level locators of a production `config.py` in a project whose declared app framework loads every key
+    from a prefixed variable over it: `env_layer` names that variable."""
+    loader = next(((distribution, declared.path) for declared in facts if isinstance(declared, Declared)
+                   for distribution in _ENV_LOADERS if distribution in declared.names), None)
+    if loader is None:
+        return facts
+    prefix, words = _ENV_LOADERS[loader[0]]
+
+    def layered(fact: Fact) -> bool:
+        return isinstance(fact, ServiceLocator) and fact.origin == "literal" and bool(fact.key) \
+            and fact.context == "module" and not fact.function and posixpath.basename(fact.path) == "config.py" \
+            and scope.classify(fact.path) == scope.PROD
+    return [replace(f, env_layer=prefix + f.key.split(".")[0], env_layer_by=f"{words} (`{loader[0]}` in {loader[1]})")
+            if isinstance(f, ServiceLocator) and layered(f) else f for f in facts]
+
+
+def _defaults_files(facts: list[Fact]) -> list[Fact]:
     layers = [f for f in facts if isinstance(f, ConfigDefaults)]
     if not layers:
         return facts

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from twelvefactor_lint.analyze.python.conditions import test_switch
 from twelvefactor_lint.analyze.python.context import (
@@ -40,7 +41,7 @@ from twelvefactor_lint.analyze.python.context import (
 from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
-from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe
+from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe, env_read
 from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, words
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ConfigDefault, PythonSiteFact, Setting, StarImport
@@ -143,21 +144,29 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
     module_scope = Scope(MODULE, "", "the module body")
     kind = contexts.module_kind
     source = {"settings": "settings", "server_config": "server_config"}.get(kind, "module")
-    rebound: dict[str, list[tuple[ast.stmt, ast.expr]]] = {}
+    rebound: dict[str, list[_Write]] = {}
     for statement in module_statements(tree):
         for key, value in assigned_names(statement):
             if key.isupper() or key in _CELERY_KEYS or kind == "server_config":
                 emit.setting(key, value, module_scope, statement.lineno, source)
-                rebound.setdefault(key, []).append((statement, value))
+                rebound.setdefault(key, []).append(_Write(statement, (key,), value))
         if kind == "settings":
             for key, value in _setting_item_writes(statement):
                 emit.setting(key, value, module_scope, statement.lineno, source)
+                rebound.setdefault(key.split(".")[0], []).append(_Write(statement, tuple(key.split(".")), value))
+            for key, value in _setting_updates(statement, names):
+                emit.setting(key, value, module_scope, statement.lineno, source)
+            update = _updated(statement)
+            if update is not None:
+                rebound.setdefault(update.path[0], []).append(update)
         if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
-    if any(len(assigned) > 1 for assigned in rebound.values()):
-        emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}) if isinstance(f, Setting) and f.source == source
+    if any(len(written) > 1 for written in rebound.values()):
+        arms = _arms(tree)
+        emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}, names, arms) if isinstance(f, Setting)
+                      and f.source == source
                       else f for f in emit.facts]
     env_classes = settings_classes(names)
     for cls in config_classes(names):
@@ -201,29 +210,134 @@ def _aliased(emit: _Emitter) -> list[Setting]:
     return found
 
 
-def _set_again(fact: Setting, rebound: dict[str, list[tuple[ast.stmt, ast.expr]]], top: set[int]) -> Setting:
-    """A module-level literal set again by a later statement of the module: `overridden` when that statement always
-    runs and does not read the setting itself (`DEBUG = True` ... `DEBUG = os.environ.get("DEBUG") == "1"`: the literal
-    never reaches a deploy); `read_again` when it reads something that may find nothing, in a branch (`if
-    os.path.isfile(INI): DEBUG = section.getboolean("debug", DEBUG)`) or falling back to the literal itself."""
+class _Write(NamedTuple):
+    """A module-level statement writing a setting: `DATABASES = ...` (path `("DATABASES",)`), an entry
+    (`DATABASES["default"] = ...`: `("DATABASES", "default")`), or an `update()` of one (`DATABASES["default"].update(
+    dj_database_url.config())`, `update`: the entries it writes depend on what the value holds)."""
+
+    statement: ast.stmt
+    path: tuple[str, ...]
+    value: ast.expr
+    update: bool = False
+
+
+def _arms(tree: ast.Module) -> dict[int, tuple[tuple[int, int], ...]]:
+    """id() of each module-level statement -> the `if` arms it runs in, outermost first: (id(the if), 0 for its body
+    or 1 for its `else`/`elif`)."""
+    found: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    def visit(statements: list[ast.stmt], path: tuple[tuple[int, int], ...]) -> None:
+        for statement in statements:
+            found[id(statement)] = path
+            if isinstance(statement, ast.If):
+                visit(statement.body, (*path, (id(statement), 0)))
+                visit(statement.orelse, (*path, (id(statement), 1)))
+            elif isinstance(statement, (ast.Try, ast.With, ast.AsyncWith)) or type(statement).__name__ == "TryStar":
+                visit([*getattr(statement, "body", []), *getattr(statement, "orelse", []),
+                       *getattr(statement, "finalbody", []),
+                       *(s for h in getattr(statement, "handlers", []) for s in h.body)], path)
+    visit(tree.body, ())
+    return found
+
+
+def _exclusive(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    """Two statements in different arms of the same `if`: one never runs after the other."""
+    arms = dict(a)
+    return any(node in arms and arms[node] != arm for node, arm in b)
+
+
+def _set_again(fact: Setting, rebound: dict[str, list[_Write]], top: set[int], names: Names,
+               arms: dict[int, tuple[tuple[int, int], ...]]) -> Setting:
+    """A module-level literal set again by a later statement of the module — the setting itself or the dict entry
+    holding it: `overridden` when that statement always runs and does not read the setting itself (`DEBUG = True` ...
+    `DEBUG = os.environ.get("DEBUG") == "1"`: the literal never reaches a deploy); `read_again` when it reads something
+    that may find nothing, in a branch (`if os.path.isfile(INI): DEBUG = section.getboolean("debug", DEBUG)`), falling
+    back to the literal itself, or updating the dict holding it with what a read finds (`DATABASES["default"].update(
+    dj_database_url.config())`: with `DATABASE_URL` unset the literal stays); `read_again_env` when what it reads is the
+    environment (not a config file)."""
     if fact.origin != LITERAL or fact.context != MODULE or fact.function:
         return fact
-    name = fact.key.split(".", 1)[0]
-    for statement, value in rebound.get(name, ()):
-        if statement.lineno <= (fact.statement_line or 0):
+    parts = tuple(fact.key.split("."))
+    name = parts[0]
+    writes = sorted(rebound.get(name, ()), key=lambda w: (w.statement.lineno, w.statement.col_offset))
+    own_arms = next((arms.get(id(w.statement), ()) for w in writes if w.statement.lineno == fact.statement_line), ())
+    for write in writes:
+        statement, value = write.statement, write.value
+        if statement.lineno <= (fact.statement_line or 0) or parts[:len(write.path)] != write.path \
+                or _exclusive(own_arms, arms.get(id(statement), ())):
+            continue  # an earlier statement, another entry, or another arm of the `if` the literal is set in
+        if write.update:
+            if not isinstance(value, ast.Dict) and _reads(value):
+                return replace(fact, read_again=_short_statement(statement), read_again_env=_reads_env(value, names))
             continue
         own = any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(value))
         if own or id(statement) not in top:
             if _reads(value):
-                return replace(fact, read_again=_short_statement(statement))
+                return replace(fact, read_again=_short_statement(statement), read_again_env=_reads_env(value, names))
         else:
             return replace(fact, overridden=True)
     return fact
 
 
+def _updated(statement: ast.stmt) -> _Write | None:
+    """`DATABASES["default"].update(value)` or `CACHES.update(value)` (a settings module's module-level statement): the
+    write, with the first argument as its value (a dict of the keywords when there is none)."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "update"):
+        return None
+    path = _item_path(call.func.value)
+    if path is None or not (call.args or call.keywords):
+        return None
+    value = call.args[0] if call.args else ast.Dict(keys=[ast.Constant(k.arg) for k in call.keywords],
+                                                   values=[k.value for k in call.keywords])
+    return _Write(statement, path, value, update=True)
+
+
+def _item_path(node: ast.expr) -> tuple[str, ...] | None:
+    """`DATABASES["default"]` -> ("DATABASES", "default"); an upper-case name alone -> (name,); else None."""
+    keys: list[str] = []
+    while isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        keys.insert(0, node.slice.value)
+        node = node.value
+    return (node.id, *keys) if isinstance(node, ast.Name) and node.id.isupper() else None
+
+
+def _setting_updates(statement: ast.stmt, names: Names) -> Iterator[tuple[str, ast.expr]]:
+    """The entries a module-level `update()` of a dict setting writes, when it is given a dict (a literal, keywords,
+    or a module-level name bound to one: `cache_config = {"default": {...}}` ... `CACHES.update(cache_config)`), keyed
+    as the flattened dict is (`CACHES.default`). A production settings module replacing its base's cache this way
+    sets the setting again."""
+    update = _updated(statement)
+    if update is None:
+        return
+    value = update.value
+    if isinstance(value, ast.Name) and isinstance(names.values.get(value.id), ast.Dict):
+        value = names.values[value.id]
+    if isinstance(value, ast.Dict):
+        for k, v in zip(value.keys, value.values, strict=True):
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                yield ".".join([*update.path, k.value]), _resolved(v, names)
+
+
+def _resolved(value: ast.expr, names: Names) -> ast.expr:
+    """A dict whose entries name module-level environment reads (`{"BACKEND": CACHE_BACKEND}` with `CACHE_BACKEND =
+    env("CACHE_BACKEND", default=...)`) with those reads in their place: what the entry holds."""
+    if isinstance(value, ast.Dict):
+        return ast.Dict(keys=value.keys, values=[_resolved(v, names) for v in value.values])
+    bound = names.values.get(value.id) if isinstance(value, ast.Name) else None
+    if bound is not None and describe(bound, names).origin in (ENV, ENV_DEFAULT):
+        return bound
+    return value
+
+
 def _reads(value: ast.expr) -> bool:
     """A value read at run time: a call or a subscript (an environment or config-file lookup), not a literal."""
     return any(isinstance(node, (ast.Call, ast.Subscript)) for node in ast.walk(value))
+
+
+def _reads_env(value: ast.expr, names: Names) -> bool:
+    """The value reads the environment (`os.environ[...]`, `env.db()`, `dj_database_url.config()`)."""
+    return any(env_read(node, names) for node in ast.walk(value))
 
 
 def _short_statement(statement: ast.stmt) -> str:

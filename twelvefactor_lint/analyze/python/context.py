@@ -137,10 +137,13 @@ def settings_classes(names: Names) -> set[str]:
     Settings(BaseSettings, ConfigModel)` reads `ConfigModel`'s fields from the environment too): their fields are
     env-overridable. Those are classes deriving, within the module, from pydantic's `BaseSettings`; in a module that
     imports `pydantic_settings`, from an imported settings class (`class ServerConfig(BaseConfigSet)`, a project's
-    `BaseSettings` subclass defined elsewhere); and flask-env's `metaclass=MetaFlaskEnv` config classes, whose
-    attributes `ENV_PREFIX` + the name sets."""
+    `BaseSettings` subclass defined elsewhere); in a module that imports pydantic (whose version 1 holds
+    `BaseSettings`), from an imported `...Settings` class of a settings or config module (`class
+    Settings(arxiv.config.Settings)`: a shared base package's settings, declared with pydantic's annotated fields);
+    and flask-env's `metaclass=MetaFlaskEnv` config classes, whose attributes `ENV_PREFIX` + the name sets."""
     found: set[str] = set()
-    uses_settings = any(q.split(".")[0] == "pydantic_settings" for q in names.imports.values())
+    roots = {q.split(".")[0] for q in names.imports.values()}
+    uses_settings, uses_pydantic = "pydantic_settings" in roots, "pydantic" in roots
     changed = True
     while changed:
         changed = False
@@ -151,7 +154,8 @@ def settings_classes(names: Names) -> set[str]:
                 found |= mixins
                 changed = changed or bool(mixins)
             elif "BaseSettings" in bases or bases & found or _env_metaclass(cls, names) \
-                    or uses_settings and any(_imported_settings_class(b, names) for b in cls.bases):
+                    or uses_settings and any(_imported_settings_class(b, names) for b in cls.bases) \
+                    or uses_pydantic and any(_imported_pydantic_settings(b, names) for b in cls.bases):
                 found.add(name)
                 changed = True
     return found
@@ -220,6 +224,21 @@ def _imported_settings_class(base: ast.expr, names: Names) -> bool:
     last = qualified.rsplit(".", 1)[-1]
     return isinstance(base, ast.Name) and names.is_imported(base.id) and not qualified.startswith("pydantic.") \
         and bool(re.search(r"Settings|Config", last))
+
+
+def _imported_pydantic_settings(base: ast.expr, names: Names) -> bool:
+    """A base imported from a settings or config module whose name says it is one (`arxiv.config.Settings`,
+    `from app.core.config import BaseAppSettings`), in a module that imports pydantic: a `BaseSettings` subclass
+    another package or module declares."""
+    if not isinstance(base, (ast.Name, ast.Attribute)):
+        return False
+    root: ast.expr = base
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    qualified = names.qualify(base) or ""
+    module, _, last = qualified.rpartition(".")
+    return isinstance(root, ast.Name) and names.is_imported(root.id) and not qualified.startswith("pydantic") \
+        and last.endswith("Settings") and bool(re.search(r"(^|[._])(config|settings|conf)(\.|_|$)", module))
 
 
 def module_kind(tree: ast.Module, index: Index, names: Names, has_handlers: bool, path: str) -> str:

@@ -13,6 +13,7 @@ downloads, not a locator (`_web_address`).
 
 from __future__ import annotations
 
+import ast
 import re
 from urllib.parse import urlsplit
 
@@ -114,6 +115,19 @@ def _web_address(key: str, url: str, host: str) -> bool:
     return port is None and not _STORE_HOST.search(host)
 
 
+def _derived_into(setting: Setting, names: Names) -> str:
+    """The module's other module-level settings computed from this module-level one at import (`CACHE_REDIS_URL =
+    "redis://{0}:{1}/0".format(CACHE_REDIS_HOST, ...)`), in words; "" when none. A plain copy (`QUEUES_BROKER_URL =
+    CELERY_BROKER_URL`) is not counted: it names the same service under a key of its own, not a value built from
+    this one that setting this key later leaves behind."""
+    if setting.context != "module" or setting.function or "." in setting.key:
+        return ""
+    derived = sorted(name for name, value in names.values.items() if name != setting.key and name.isupper()
+                     and not isinstance(value, ast.Name)
+                     and any(isinstance(n, ast.Name) and n.id == setting.key for n in ast.walk(value)))
+    return ", ".join(f"`{name}`" for name in derived[:3]) + (f" and {len(derived) - 3} more" if len(derived) > 3 else "")
+
+
 def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, contexts: Contexts,
                   path: str) -> list[ServiceLocator]:
     facts = []
@@ -136,7 +150,8 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if is_url and host and _web_address(key, setting.value, host):
             continue
         if host and setting.source in _SETTING_SOURCES:
-            facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK))
+            facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK,
+                                 derived_into=_derived_into(setting, names)))
     for site in index.calls:
         call = site.node
         where = _CLIENTS.get(names.qualify(call.func) or "")
