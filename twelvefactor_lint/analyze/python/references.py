@@ -68,14 +68,12 @@ def _daemon_calls(index: Index) -> list[str]:
     """The daemonizing names the module calls (`daemonize`): `name` where nothing but reaching the line decides, `name?`
     where an `if` whose test names a daemon switch (`if args.daemon:`, `if plexpy.DAEMON:`) is around the call, which
     runs only when someone asks for it (`--daemon`)."""
+    calls = [(site.node, name) for site in index.calls if (name := last_name(site.node.func)) and _DAEMONIZING.search(name)]
+    if not calls:  # most modules: no `if` test is unparsed
+        return []
     switched = {id(node) for test in index.ifs if _DAEMON_WORD.search(ast.unparse(test.test))
                 for statement in test.body for node in ast.walk(statement) if isinstance(node, ast.Call)}
-    found = []
-    for site in index.calls:
-        name = last_name(site.node.func)
-        if name and _DAEMONIZING.search(name):
-            found.append(f"{name}?" if id(site.node) in switched else name)
-    return found
+    return [f"{name}?" if id(node) in switched else name for node, name in calls]
 
 
 def _daemon_options(index: Index) -> list[str]:
@@ -86,20 +84,22 @@ def _daemon_options(index: Index) -> list[str]:
             and arg.value.startswith("--") and _DAEMON_OPTION.fullmatch(arg.value)]
 
 
-def flask_cache_refs(tree: ast.Module, names: Names) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def flask_cache_refs(tree: ast.Module, names: Names, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the names the module binds Flask-Caching `Cache` objects to, `?` for one it binds to no name (`Cache(app)`:
     it may be reached another way); the names on which it uses a cache method (`cache.get`, `@cache.cached`),
-    whatever they hold): link tells from them whether any code stores anything in a Flask cache."""
+    whatever they hold): link tells from them whether any code stores anything in a Flask cache. A module whose text
+    names no Flask-Caching import binds no `Cache`: its calls are not qualified."""
     defined: list[str] = []
     used: list[str] = []
     bound: set[int] = set()
+    imports = "flask_cach" in text or "flask.ext.cache" in text
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call) \
+        if imports and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call) \
                 and names.qualify(node.value.func) in _FLASK_CACHES:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined += [last_name(t) or "?" for t in targets]
             bound.add(id(node.value))
-        elif isinstance(node, ast.Call) and id(node) not in bound and names.qualify(node.func) in _FLASK_CACHES:
+        elif imports and isinstance(node, ast.Call) and id(node) not in bound and names.qualify(node.func) in _FLASK_CACHES:
             defined.append("?")
         elif isinstance(node, ast.Attribute) and node.attr in _CACHE_METHODS:
             owner = last_name(node.value)
