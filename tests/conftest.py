@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import textwrap
 from pathlib import Path
 from types import ModuleType
 
@@ -90,6 +91,21 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def python_facts(source: str, kind: str, path: str = "app/settings.py") -> list:
+    """The facts of one kind the Python analyzer makes of `source` (dedented), which must parse."""
+    from twelvefactor_lint.analyze.python import analyze
+
+    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
+    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
+    return [f for f in facts if f.kind == kind]
+
+
+def rule_findings(root: Path, catalogue, files: dict[str, str], rule: str) -> list[tuple[str, int, str]]:
+    """(path, line, severity) of one rule's findings on a project of `files` written under `root`."""
+    result = run([write_tree(root, files)], Settings(root=root), catalogue)
+    return sorted((f.path, f.line, f.severity) for f in result.findings if f.rule == rule)
 
 
 @pytest.fixture

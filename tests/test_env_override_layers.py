@@ -4,24 +4,10 @@ later statement replaces from what a read finds, and a base settings cache every
 
 from __future__ import annotations
 
-import textwrap
+from conftest import python_facts, rule_findings
 
-from conftest import write_tree
-
-from twelvefactor_lint.analyze.python import analyze
-from twelvefactor_lint.config import Settings
-from twelvefactor_lint.runner import run
-
-
-def _facts(source: str, kind: str, path: str = "app/settings.py"):
-    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
-    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
-    return [f for f in facts if f.kind == kind]
-
-
-def _findings(tmp_path, catalogue, files, rule):
-    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
-    return sorted((f.path, f.line, f.severity) for f in result.findings if f.rule == rule)
+_facts = python_facts
+_findings = rule_findings
 
 
 def test_a_class_built_on_an_imported_pydantic_settings_class_takes_its_fields_from_the_environment():

@@ -4,26 +4,16 @@ helper generates and keeps in a file, and Django media reported at the MEDIA_ROO
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from conftest import write_tree
+from conftest import python_facts, rule_findings
 
 from twelvefactor_lint.analyze.python import analyze
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.config import Settings
 from twelvefactor_lint.runner import run
 
-
-def _facts(source: str, kind: str, path: str = "app/settings.py"):
-    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
-    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
-    return [f for f in facts if f.kind == kind]
-
-
-def _findings(tmp_path, catalogue, files, rule):
-    result = run([write_tree(tmp_path, files)], Settings(root=tmp_path), catalogue)
-    return sorted((f.path, f.line, f.severity) for f in result.findings if f.rule == rule)
+_facts = python_facts
+_findings = rule_findings
 
 
 def test_environs_takes_its_default_second_and_django_environ_a_cast():
