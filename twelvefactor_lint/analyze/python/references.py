@@ -162,6 +162,7 @@ def key_uses(tree: ast.Module, names: Names) -> tuple[str, ...]:
     itself (`jwt.encode(payload, app.config["SECRET_KEY"])`, `current_app.secret_key`, `settings.SECRET_KEY`) that
     does not just hand it to another `SECRET_KEY` (`app.config["SECRET_KEY"] = config.SECRET_KEY`)."""
     handed: set[int] = set()
+    candidates: list[tuple[str, int]] = []  # (what, the node's id, or 0 for what handing the key on cannot excuse)
     for node in ast.walk(tree):
         values: list[ast.expr | None] = []
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -174,17 +175,15 @@ def key_uses(tree: ast.Module, names: Names) -> tuple[str, ...]:
             values += [v for k, v in zip(node.keys, node.values, strict=True)
                        if isinstance(k, ast.Constant) and k.value in _KEY_NAMES]
         handed.update(id(n) for value in values if value is not None for n in ast.walk(value))
-    found: list[str] = []
-    for node in ast.walk(tree):
         if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) \
-                and (names.qualify(node) or "") in _SIGNING_NAMES:
-            found.append(names.qualify(node) or "")
-        elif id(node) not in handed and (
-                isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Load)
-                and _key_name(node)
-                or isinstance(node, ast.Call) and last_name(node.func) in ("get", "getattr")
-                and any(isinstance(a, ast.Constant) and a.value in _KEY_NAMES for a in node.args)):
-            found.append("SECRET_KEY")
+                and (qualified := names.qualify(node) or "") in _SIGNING_NAMES:
+            candidates.append((qualified, 0))
+        elif (isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Load)
+              and _key_name(node)
+              or isinstance(node, ast.Call) and last_name(node.func) in ("get", "getattr")
+              and any(isinstance(a, ast.Constant) and a.value in _KEY_NAMES for a in node.args)):
+            candidates.append(("SECRET_KEY", id(node)))
+    found = [what for what, node_id in candidates if not node_id or node_id not in handed]  # handed is whole by now
     return _unique(found)
 
 
