@@ -146,12 +146,13 @@ def is_dev_class(name: str) -> bool:
 
 def is_dev_arm(pattern: str) -> bool:
     """A dispatcher's `case` arm that only development or tests select: every alternative starts with such a
-    word (`dev|local)`, `dev-server)`, `test)`)."""
+    word (`dev|local)`, `dev-server)`, `test)`), an option's too (`--dev)`, `if [ "${1:-}" == "--dev" ]`: a script's
+    opt-in development flag, whose other branch is the production start)."""
     return all(_first_word(p) in DEV_WORDS | _TEST_ARMS for p in pattern.split("|"))
 
 
 def _first_word(pattern: str) -> str:
-    return re.split(r"[_\-*]", pattern.strip().strip("\"'").lower(), maxsplit=1)[0]
+    return re.split(r"[_\-*]", pattern.strip().strip("\"'").lstrip("-").lower(), maxsplit=1)[0]
 
 
 _NOT_FOR_PRODUCTION = deferred(

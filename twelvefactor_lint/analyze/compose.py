@@ -155,9 +155,24 @@ def _short_lived(argv: tuple[str, ...]) -> bool:
     return bool(commands) and all(c.program in SHORT_LIVED for c in commands)
 
 
+_START_ONCE = {"io.rancher.container.start_once"}
+"""Labels with which an orchestrator runs a service's container once and leaves it stopped when it exits (Rancher
+1.x's `io.rancher.container.start_once: true`): a one-off job, like one another service waits to complete."""
+
+
+def _starts_once(service: dict) -> bool:
+    labels = _field(service, "labels")
+    if isinstance(labels, yaml.SequenceNode):
+        pairs = [(Y.scalar(item) or "").partition("=")[::2] for item in labels.value]
+    else:
+        pairs = [(key, Y.scalar(value) or "") for key, (_, value) in Y.items(labels).items()]
+    return any(key.strip() in _START_ONCE and value.strip().strip("'\"").lower() == "true" for key, value in pairs)
+
+
 def _awaited(services: dict) -> set[str]:
-    """Services another one `depends_on` with `condition: service_completed_successfully`."""
-    found = set()
+    """Services another one `depends_on` with `condition: service_completed_successfully`, and those labelled to
+    start once (`io.rancher.container.start_once: true`): one-off jobs by design."""
+    found = {name for name, (_, node) in services.items() if _starts_once(Y.items(node))}
     for _, node in services.values():
         for dependency, (_, settings) in Y.items(_field(Y.items(node), "depends_on")).items():
             if Y.scalar(Y.get(settings, "condition")) == "service_completed_successfully":
@@ -288,6 +303,26 @@ def _mounts_source(volume: ComposeVolume, debugging: bool) -> bool:
     serve a deploy's plugins and themes, unless the service also turns debug on (`DEBUG: 1`). A compose file with
     such a service is a development stack, and all of it is judged as development."""
     return volume.built and mounts_source_tree(volume, read_only_too=debugging)
+
+
+_DESKTOP_SYNC = frozenset({"cached", "delegated"})
+"""Bind-mount consistency modes of Docker Desktop's file sharing (`.:/code:cached`): they only ever tuned how a Mac
+developer's edits reach the container, so a source tree mounted with one is a developer's checkout."""
+
+
+def _desktop_synced(service: dict) -> set[str]:
+    """The targets of a service's mounts given a Docker Desktop consistency mode (`./:/code:cached`, long syntax
+    `consistency: delegated`)."""
+    found = set()
+    for entry in Y.sequence(_field(service, "volumes")):
+        text = Y.scalar(entry)
+        if text is not None:
+            parts = text.split(":")
+            if len(parts) >= 3 and _DESKTOP_SYNC & set(parts[-1].split(",")):
+                found.add(parts[1])
+        elif (Y.scalar(Y.get(entry, "consistency")) or "") in _DESKTOP_SYNC:
+            found.add(Y.scalar(Y.get(entry, "target")) or "")
+    return found
 
 
 def _debugging(service: dict) -> bool:
@@ -480,12 +515,18 @@ _PREAMBLE = re.compile(r"(?:version|name)\s*:")
 def _development_stack(root: yaml.Node | None, facts: list[Fact], lines: list[str]) -> bool:
     """A compose file for developers, all of it judged as development: its project is named for development
     (`name: hypha-dev`), its header comment says it is not for production, a built service bind-mounts the source
-    tree, a service declares a development environment, runs a script named for development (Open edX's
-    `devstack.sh start`), or tags the image it builds for development (`image: local/nyaa:devel`)."""
+    tree, any service bind-mounts it with a Docker Desktop consistency mode (`./:/code:cached` over a pulled image:
+    a Mac developer's checkout run in the project's image), a service declares a development environment, runs a
+    script named for development (Open edX's `devstack.sh start`), or tags the image it builds for development
+    (`image: local/nyaa:devel`)."""
     services = Y.items(Y.get(root, "services"))
     debugging = {name for name, (_, node) in services.items() if _debugging(Y.items(node))}
+    synced = {(name, target) for name, (_, node) in services.items()  # the app's code, not a database's data dir
+              if service_role(Y.items(node), name) not in (INFRA, PROXY) for target in _desktop_synced(Y.items(node))}
     return names_dev(Y.scalar(Y.get(root, "name")) or "") or header_says_development(lines, _PREAMBLE) \
         or any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) \
+        or any((f.service, f.target) in synced and mounts_source_tree(f, read_only_too=True)
+               for f in facts if isinstance(f, ComposeVolume)) \
         or any(f.dev_tag for f in facts if isinstance(f, ComposeService)) \
         or any(_declares_development(Y.items(node)) or _runs_development_script(Y.items(node))
                for _, node in services.values())

@@ -332,5 +332,27 @@ def _pid1_shell(path: str, origin: Origin, raw: list[SimpleCommand], commands: l
         how = "sh -c"
     else:
         return []
+    last = commands[-1]
     return [process_fact(F.Pid1Shell, path, origin, origin.line, {
-        "how": how, "main": " ".join(main.argv), "exec": main.exec, "commands": len(commands)}, how)]
+        "how": how, "main": " ".join(main.argv), "exec": main.exec, "commands": len(commands),
+        "last": " ".join(last.argv), "after": " ".join(last.argv) if main_index != len(commands) - 1 else "",
+        "one_shot": _one_shot(commands)}, how)]
+
+
+_ENDS = frozenset({P.BUILD, P.MIGRATION})
+"""Roles of commands that end by themselves once their work is done."""
+
+
+def _one_shot(commands: list[SimpleCommand]) -> bool:
+    """A line that runs to completion: nothing long-running in it (a server, worker, the project's app, a process
+    manager), and its last command ends by itself (`cp`, `chmod`, `true`, `pip install`, `manage.py migrate`) — a
+    job that fills a volume or migrates, not a process that serves."""
+    roles = [P.program_role(c.argv) for c in commands]
+    if any(role in P.LONG_RUNNING or c.program in PROCESS_MANAGERS for c, role in zip(commands, roles, strict=True)):
+        return False
+    last = commands[-1]
+    return last.program in SHORT_LIVED or roles[-1] in _ENDS and not _WATCH.intersection(a.split("=", 1)[0] for a in last.argv)
+
+
+_WATCH = frozenset({"--watch", "--watchAll", "watch", "--serve", "serve", "--dev-server"})
+"""Arguments with which a build tool keeps running to rebuild on changes (`webpack --watch`, `tsc --watch`)."""

@@ -21,6 +21,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, process_fact
 from twelvefactor_lint.analyze.shell import programs as P
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand
+from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis
 from twelvefactor_lint.facts import process as F
@@ -92,12 +93,24 @@ def _service(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[
                 "command": " ".join(starts[-1][1]), "how": f"`{key}`", "target": output[2]}, key))
     forking = next((line for line, key, value in entries if key == "Type" and value == "forking"), 0)
     own = [f for line, argv in starts for f in _self_daemonizing(path, origin, line, argv, forking > 0)]
-    if forking and not any(isinstance(f, F.Daemonizes) for f in own):
+    if forking and not any(isinstance(f, F.Daemonizes) for f in own) and not _host_steps(starts):
         # the unit declares the fork of a program that detaches by itself (nginx, `screen -dm`): systemd follows it
         pid_file = next((value for _, key, value in entries if key == "PIDFile" and value), "")
         own.append(process_fact(F.Daemonizes, path, origin, forking, {
             "command": "Type=forking", "declared": True, "pid_file": pid_file}, "forking"))
     return facts + own
+
+
+_HOST_SETUP = frozenset({"ip", "ifconfig", "route", "iptables", "ip6tables", "nft", "tc", "ethtool", "sysctl", "modprobe",
+                         "mount", "umount", "swapon", "mkswap", "hostnamectl", "timedatectl", "setfacl", "true"})
+"""Commands that configure the host and end (`ip address add 192.168.168.167/32 dev lo`, `sysctl -w ...`)."""
+
+
+def _host_steps(starts: list[tuple[int, tuple[str, ...]]]) -> bool:
+    """A unit whose every `ExecStart` is a host setting that ends by itself (a loopback alias, a sysctl, a mount):
+    a one-shot helper whatever its `Type=`, with no daemon for systemd to track and no app process in it."""
+    programs = [argv[0].lstrip("-@+!:").rsplit("/", 1)[-1] for _, argv in starts if argv]
+    return bool(programs) and all(p in _HOST_SETUP or p in SHORT_LIVED for p in programs)
 
 
 def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...], forking: bool) -> list[Fact]:

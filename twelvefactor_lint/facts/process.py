@@ -186,6 +186,12 @@ class Pid1Shell(ProcessFact):
     main: str = doc("The main command.")
     exec: bool = doc("The main command is `exec`ed.")
     commands: int = doc("How many commands the line runs.")
+    last: str = doc("The line's last command.", default="")
+    after: str = doc("The line's last command when it is not the main one (`unoconv --listener && chmod -R 777 /tmp`: "
+                     "`chmod -R 777 /tmp`); `\"\"`: the main command is the last.", default="")
+    one_shot: bool = doc("The line runs to completion: no command of it is long-running and its last one ends by "
+                         "itself (`cp`, `chmod`, `true`, an install or a migration): a one-shot job (a `*_requirements` "
+                         "service filling a volume), not a process that serves.", default=False)
 
 
 @base

@@ -452,7 +452,8 @@ def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> B
     if line is not None:
         fact = replace(fact, repeats=f"{image.path}:{line}")
     made = next((line for done, line in image.built if creates(done, fact.unless_exists)), None) \
-        if fact.unless_exists and _in_workdir(fact.unless_exists, image.workdir) else None
+        if fact.unless_exists and "$" not in fact.unless_exists and _in_workdir(fact.unless_exists, image.workdir) \
+        else None
     return replace(fact, guard_built=f"{image.path}:{made}") if made is not None else fact
 
 

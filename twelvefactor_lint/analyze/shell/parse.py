@@ -287,9 +287,9 @@ def _collect(node, out: list[SimpleCommand]) -> None:
         return
     if node.type == "if_statement" and _dispatch_chain(node, out):
         return
-    if node.type in ("if_statement", "elif_clause") and _conditional(node, out):
+    if node.type == "if_statement" and _path_guard(node, out):  # before a switch: `[ ! -d "$DIR/.git" ]` reads one
         return
-    if node.type == "if_statement" and _path_guard(node, out):
+    if node.type in ("if_statement", "elif_clause") and _conditional(node, out):
         return
     if node.type == "list" and _guarded_list(node, out):
         return
@@ -404,7 +404,8 @@ _PATH_TESTS = frozenset({"-d", "-e", "-f"})
 
 def _tested_path(node) -> tuple[str, bool] | None:
     """(path, wanted) of a test that a path exists (`[ -d x ]`, `test -e x`: wanted True) or not (`[ ! -d x ]`,
-    `! [ -e x ]`, `test ! -f x`: False); None for any other test, or a path that is an expansion."""
+    `! [ -e x ]`, `test ! -f x`: False); None for any other test, or a path that is an expansion (but for a test
+    that a directory a variable names is a git checkout, `[ ! -d "$DIR/.git" ]`)."""
     words: list[str] = []
     negated = False
     if node.type == "negated_command":
@@ -425,8 +426,8 @@ def _tested_path(node) -> tuple[str, bool] | None:
     if len(words) != 2 or words[0] not in _PATH_TESTS:
         return None
     path = words[1].strip("\"'")
-    if not path or set(path) & set("$`*?"):
-        return None
+    if not path or set(path) & set("`*?") or "$" in path and not path.rstrip("/").endswith("/.git"):
+        return None  # a variable's path only as "not yet a checkout" (`[ ! -d "$MODELS_DIR/.git" ]`)
     return path, not negated
 
 

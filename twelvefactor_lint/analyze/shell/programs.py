@@ -138,6 +138,12 @@ def _project_command_role(words: list[str]) -> str | None:
     return None
 
 
+_PYTHON_TOOLS = frozenset({"venv", "virtualenv", "compileall", "py_compile", "ensurepip", "pip", "pip3", "json.tool",
+                           "zipapp", "sysconfig", "site", "platform", "tabnanny", "pip_audit"})
+"""Modules run with `python -m` that do one job and exit (make a venv, compile bytecode, print a setting): not the
+project's app, so neither the process a line exists to run nor a long-running one."""
+
+
 def _python_role(target: tuple[str, ...]) -> str | None:
     module, args = target[0], target[1:]
     words = [a for a in args if not a.startswith("-")]
@@ -147,6 +153,8 @@ def _python_role(target: tuple[str, ...]) -> str | None:
         return DEV_SERVER
     if module in {"pip", "pip3"} and words[:1] == ["install"]:
         return BUILD
+    if module in _PYTHON_TOOLS:
+        return None  # `python -m venv /tmp/venv`, `python -m compileall src`: a step that ends, no app process
     if module == "setup.py" or module.endswith("/setup.py"):
         return BUILD
     if module in _SERVERS or module in {"celery", "flask", "alembic", "rq", "dramatiq", "huey_consumer", "arq"}:
