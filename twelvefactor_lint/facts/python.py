@@ -378,6 +378,9 @@ class RequiredEnv(PythonSiteFact):
     refuses: tuple[str, ...] = doc("For a check of a setting's value rather than the environment (`if not SECRET_KEY "
                                    "or SECRET_KEY in {\"\", \"random_secret_key\"}: raise ...`): the literal values it "
                                    "stops on; `()`: a check that the variable is set.", default=())
+    outside_development: bool = doc("The check sits in the body of an `if` that holds in every environment but "
+                                    "development (`if ENVIRONMENT != \"local\":`, `if not DEBUG:`): every deploy runs "
+                                    "it, though it carries that `condition`.", default=False)
 
 
 @kind("python.config_defaults")

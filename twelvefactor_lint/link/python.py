@@ -328,7 +328,7 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
     required: dict[tuple[str, str], RequiredEnv] = {}
     refusals: dict[tuple[str, str], RequiredEnv] = {}
     for fact in facts:
-        if isinstance(fact, RequiredEnv) and not fact.condition:
+        if isinstance(fact, RequiredEnv) and (not fact.condition or fact.outside_development):
             (refusals if fact.refuses else required).setdefault((fact.module, fact.variable), fact)
     if not (required or refusals) or not run:
         return {}

@@ -58,21 +58,26 @@ _STORE_HOST = re.compile(r"(^|[.-])(db|database|redis|mongo\w*|postgres\w*|pg|my
                          r"neo4j)(\d*)([.-]|$)", re.IGNORECASE)
 """A host named for a datastore (`db.internal`, `search-x.es.amazonaws.com`, `couch-1`)."""
 _SETTING_SOURCES = {"settings", "config_class", "app_config", "module", "env_setdefault"}
-_SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT)$")
-"""Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail) or the console,
-file or in-memory ones they are unused."""
+SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT|EMAIL_HOST_USER|EMAIL_HOST_PASSWORD)$")
+"""Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail, Resend) or the
+console, file or in-memory ones they are unused — the host and port (TF401/TF402) as much as the login (TF302)."""
 _SMTP_BACKEND = re.compile(r"smtp", re.IGNORECASE)
 _DATABASE_KEY = re.compile(r"^(DATABASES\.[^.]+)\.")
 
 
-def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
-    """What this module's settings leave unused: whether `EMAIL_HOST`/`EMAIL_PORT` are (the module's literal
-    `EMAIL_BACKEND` is not Django's SMTP backend, its default), and the database dicts that are placeholders (an
-    incomplete `ENGINE`, `"django.db.backends."` or `""`: no deploy can connect with it, so a deploy's own config
-    replaces the whole dict)."""
+def smtp_unused(settings: list[PythonSiteFact]) -> bool:
+    """The module's SMTP settings (`SMTP_READS`) are unused: its literal `EMAIL_BACKEND` is not Django's SMTP backend,
+    the default (`"bims.resend_email_backend.ResendBackend"`, `"anymail.backends.mailgun.EmailBackend"`)."""
     backends = [s for s in settings if isinstance(s, Setting) and s.key == "EMAIL_BACKEND"]
-    api_mail = bool(backends) and all(s.origin == LITERAL and s.value not in ("", "None")
-                                      and not _SMTP_BACKEND.search(s.value) for s in backends)
+    return bool(backends) and all(s.origin == LITERAL and s.value not in ("", "None")
+                                  and not _SMTP_BACKEND.search(s.value) for s in backends)
+
+
+def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
+    """What this module's settings leave unused: whether the SMTP settings are (`smtp_unused`), and the database dicts
+    that are placeholders (an incomplete `ENGINE`, `"django.db.backends."` or `""`: no deploy can connect with it, so a
+    deploy's own config replaces the whole dict)."""
+    api_mail = smtp_unused(settings)
     placeholders = {s.key.rsplit(".", 1)[0] for s in settings
                     if isinstance(s, Setting) and s.origin == LITERAL and re.fullmatch(r"DATABASES\.[^.]+\.ENGINE", s.key)
                     and (s.value == "" or s.value.endswith("."))}
@@ -137,7 +142,7 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
             continue
         key = setting.key
         database = _DATABASE_KEY.match(key)
-        if (api_mail and _SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
+        if (api_mail and SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
             continue  # a value nothing reads: no service is reached there
         # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
         variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
