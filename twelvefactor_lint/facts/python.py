@@ -118,6 +118,10 @@ class Setting(SettingFields):
     runtime_test: str = doc("The `if` the setting is under when no env-driven flag decides it, a value read at run "
                             "time (a database row, a config object): \"when `row.mode == 'dev'`\"; `\"\"` otherwise.",
                             default="")
+    unselected_base: str = doc("In a config class that the module's config map (`configs = {\"production\": Live, "
+                               "...}`) does not list, the classes it lists that are built on it, each of which sets the "
+                               "key again, in words (`` `Development`, `Live`, `Test` ``): no selected config runs "
+                               "the base's value; `\"\"` otherwise.", default="")
     default_config_of: str = doc("In a config class named for development that the app selects when an environment "
                                  "variable is unset (`create_app(os.getenv(\"APP_ENV\") or \"development\")`), that "
                                  "variable (set by link, which then judges the class as production config); `\"\"` "
@@ -158,6 +162,15 @@ class StarImport(PythonSiteFact):
 
     module: str = doc("The importing module.")
     imports: str = doc("The module imported, absolute.")
+
+
+@kind("python.env_globals")
+class EnvGlobals(PythonSiteFact):
+    """A settings module that sets its module-level names from the environment at import (`globals().update(os.environ)`,
+    `for key, value in os.environ.items(): globals()[key] = value`): each setting it and the modules it star-imports
+    bind before it is only a default that the variable of the same name replaces."""
+
+    module: str = doc("The module's dotted name.")
 
 
 @kind("python.config_file_load")
@@ -378,6 +391,9 @@ class RequiredEnv(PythonSiteFact):
     refuses: tuple[str, ...] = doc("For a check of a setting's value rather than the environment (`if not SECRET_KEY "
                                    "or SECRET_KEY in {\"\", \"random_secret_key\"}: raise ...`): the literal values it "
                                    "stops on; `()`: a check that the variable is set.", default=())
+    outside_development: bool = doc("The check sits in the body of an `if` that holds in every environment but "
+                                    "development (`if ENVIRONMENT != \"local\":`, `if not DEBUG:`): every deploy runs "
+                                    "it, though it carries that `condition`.", default=False)
 
 
 @kind("python.config_defaults")

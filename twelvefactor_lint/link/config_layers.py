@@ -10,6 +10,10 @@ over them (invenio-config's env loader; an extension's own `config.py` fills onl
 module-level locators of a production `config.py` get `env_layer` (`INVENIO_CELERY_BROKER_URL`), so TF402 says the
 literal is the default a deploy's variable replaces. Not one that other module-level settings are computed from at
 import (`derived_into`): those keep the literal whatever the variable says.
+
+A settings module that sets its globals from the environment (`globals().update(os.environ)`, python.env_globals)
+does the same for its own module-level locators bound before it and for every one of the modules it star-imports:
+`env_layer` is the setting's own name.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
-from twelvefactor_lint.facts.python import ConfigDefaults, ServiceLocator
+from twelvefactor_lint.facts.python import ConfigDefaults, EnvGlobals, ServiceLocator, StarImport
 
 _ENV_LOADERS = {"invenio-app": ("INVENIO_", "invenio-app's config loader")}
 """Distributions whose app factory sets every config key from the environment variable of its name after a prefix,
@@ -29,7 +33,39 @@ over the project's `config.py` modules: the prefix, and the loader in words."""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    return _env_layers(_defaults_files(facts))
+    return _env_globals(_env_layers(_defaults_files(facts)))
+
+
+def _env_globals(facts: list[Fact]) -> list[Fact]:
+    """Module-level locators (of a plain name: `MAIL_SERVER`, not a dict's entry) of a settings module that sets its
+    globals from the environment (python.env_globals), bound before that statement, or of a module it star-imports
+    (`from .defaults import *` then `globals().update(os.environ)` in `settings/__init__.py`): `env_layer` names the
+    variable of the same name that replaces them."""
+    overlays = [f for f in facts if isinstance(f, EnvGlobals)]
+    if not overlays:
+        return facts
+    stars: dict[str, list[StarImport]] = {}
+    for star in (f for f in facts if isinstance(f, StarImport)):
+        stars.setdefault(star.module, []).append(star)
+    covered: dict[str, tuple[int, str]] = {}  # module -> (bound before this line; 0: all of it), the overlay in words
+    for overlay in sorted(overlays, key=lambda f: f.path):
+        words = f"`globals()` set from `os.environ` ({overlay.path}:{overlay.line})"
+        covered.setdefault(overlay.module, (overlay.line, words))
+        pending = [s.imports for s in stars.get(overlay.module, ()) if s.line < overlay.line]
+        while pending:
+            module = pending.pop()
+            if module not in covered:
+                covered[module] = (0, words)
+                pending += [s.imports for s in stars.get(module, ())]
+
+    def layered(fact: Fact) -> bool:
+        if not isinstance(fact, ServiceLocator) or fact.origin != "literal" or not fact.key or "." in fact.key \
+                or fact.context != "module" or fact.function or fact.module not in covered:
+            return False
+        before = covered[fact.module][0]
+        return not before or fact.line < before
+    return [replace(f, env_layer=f.key, env_layer_by=covered[f.module][1])
+            if isinstance(f, ServiceLocator) and layered(f) else f for f in facts]
 
 
 def _env_layers(facts: list[Fact]) -> list[Fact]:

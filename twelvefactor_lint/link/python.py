@@ -67,6 +67,7 @@ _MIGRATION = re.compile(r"(^|/)\w*migrations/")
 point; the models module is what a reader fixes."""
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
+S = TypeVar("S", bound=PythonSiteFact)
 _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
 """Facts about a value a settings module binds at module level: what production runs is the leaf's value."""
 
@@ -216,7 +217,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     overridden = _overridden(facts, settings, bases, paths, leaves)
     run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
     deployed_bases = {**bases, **placed_bases}  # with the bases of modules an image copies into place
-    set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run)) - overridden if run else set()
+    set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run)) if run else set()
     deploy = "; ".join(sorted(run.values()))
     fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
     run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}))
@@ -229,13 +230,22 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
                           for f in facts)
     return [
         replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
-        else replace(f, overridden=True) if isinstance(f, _OVERRIDABLE) and id(f) in overridden
-        else replace(f, set_again_by=deploy, also_run_by=also_run_by if id(f) in run_anyway else "")
+        else _set_again(replace(f, overridden=True), id(f) in set_by_deploy, id(f) in run_anyway, deploy, also_run_by)
+        if isinstance(f, _OVERRIDABLE) and id(f) in overridden
+        else _set_again(f, True, id(f) in run_anyway, deploy, also_run_by)
         if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
         else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing
         else replace(f, condition=unselected[f.path]) if f.path in unselected and not f.condition else f
         for f in facts
     ] + derived
+
+
+def _set_again(fact: S, set_again: bool, run_anyway: bool, deploy: str, also_run_by: str) -> S:
+    """`set_again_by` (and `also_run_by`) for a value the settings the deploy files run set again — also when every
+    production leaf sets it again (`overridden`): a rule that does not drop overridden values says who sets it."""
+    if not set_again:
+        return fact
+    return replace(fact, set_again_by=deploy, also_run_by=also_run_by if run_anyway else "")
 
 
 def _leaves(settings: dict[str, list[Setting]], bases: dict[str, list[str]], paths: dict[str, str],
@@ -328,7 +338,7 @@ def _refusing(facts: list[Fact], run: dict[str, str], settings: dict[str, list[S
     required: dict[tuple[str, str], RequiredEnv] = {}
     refusals: dict[tuple[str, str], RequiredEnv] = {}
     for fact in facts:
-        if isinstance(fact, RequiredEnv) and not fact.condition:
+        if isinstance(fact, RequiredEnv) and (not fact.condition or fact.outside_development):
             (refusals if fact.refuses else required).setdefault((fact.module, fact.variable), fact)
     if not (required or refusals) or not run:
         return {}
@@ -361,10 +371,14 @@ def _production_fallbacks(facts: list[Fact], settings: dict[str, list[Setting]],
                           paths: dict[str, str]) -> dict[str, str]:
     """Production-named settings modules the code falls back to when DJANGO_SETTINGS_MODULE is unset
     (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")` in wsgi.py), in words: a deploy
-    outside the repository's deploy files (mod_wsgi, a PaaS) runs them, whatever the deploy files name."""
+    outside the repository's deploy files (mod_wsgi, a PaaS) runs them, whatever the deploy files name. Not manage.py's
+    fallback: it starts management commands, which in the deploy files' containers see the variable those files set."""
     known = set(settings) | set(bases)
     found: dict[str, str] = {}
     for fact in sorted(_fallen_back(facts), key=lambda f: f.path):
+        if os.path.basename(fact.path) == "manage.py":
+            continue  # management commands: in the deploy files' containers the variable is set, and a deploy outside
+            # them (mod_wsgi, a PaaS) serves through wsgi.py
         module = _known(fact.arg2, settings, bases)
         if module in known and scope.is_prod_named(paths[module]) and scope.classify(paths[module]) == scope.PROD:
             found.setdefault(module, f"settings `{fact.arg2}` that {fact.path} falls back to")

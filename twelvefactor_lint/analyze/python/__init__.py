@@ -34,7 +34,7 @@ from twelvefactor_lint.analyze.python.file_writes import file_write_facts
 from twelvefactor_lint.analyze.python.handlers import find_handlers, thread_workers
 from twelvefactor_lint.analyze.python.imports import import_facts, sys_path_facts
 from twelvefactor_lint.analyze.python.index import build as build_index
-from twelvefactor_lint.analyze.python.locators import locator_facts
+from twelvefactor_lint.analyze.python.locators import locator_facts, smtp_unused
 from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
@@ -128,11 +128,11 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts: list[PythonFact] = state_facts(tree, names, handlers + workers, path, index, text)
     settings = setting_facts(tree, index, names, contexts, path)
     facts += settings
-    facts += locator_facts(settings, index, names, contexts, path)
+    facts += locator_facts(settings, index, names, contexts, path, tree)
     facts += call_facts(tree, index, names, contexts, path)
     facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
-    facts += credential_facts(index, names, contexts, path, text)
+    facts += credential_facts(index, names, contexts, path, text, smtp_unused(settings))
     if not any(word in text for word in ENV_WORDS):  # only a module reading no variable keeps its config in a file
         facts += file_settings_facts(tree, names, path)
     if contexts.module_kind == "settings":

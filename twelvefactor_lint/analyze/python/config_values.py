@@ -44,7 +44,7 @@ from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe, env_read
 from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, words
 from twelvefactor_lint.discover.modules import dotted_module
-from twelvefactor_lint.facts.python import ConfigDefault, PythonSiteFact, Setting, StarImport
+from twelvefactor_lint.facts.python import ConfigDefault, EnvGlobals, PythonSiteFact, Setting, StarImport
 
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Config|Configuration|Settings)$")
 _TEST_CLASS = re.compile(r"test", re.IGNORECASE)
@@ -73,6 +73,11 @@ _IN_PROCESS_TASKS = re.compile(r"^(CELERY_)?(TASK_)?ALWAYS_EAGER$|^task_always_e
 """Switches that run a task runner's jobs in the process enqueueing them: often set to follow `DEBUG`."""
 
 
+_STORAGE_BACKEND = re.compile(r"^STORAGES\.[^.]+\.BACKEND$")
+"""A storage's backend: one named by a module-level name (`"BACKEND": UPLOADS_FILE_STORAGE`) is that name's value
+(`config("UPLOADS_FILE_STORAGE", default="storages.backends.gcloud.GoogleCloudStorage")`), not an unknown expression."""
+
+
 class _Emitter:
     def __init__(self, names: Names, contexts: Contexts, path: str):
         self.names, self.contexts, self.path = names, contexts, path
@@ -81,7 +86,8 @@ class _Emitter:
         """(module-level name, setting key) of dict entries naming a variable (`"default": _DEFAULT_STORAGE`)."""
 
     def setting(self, key: str, value: ast.expr, scope: Scope, line: int, source: str, dev_only: bool = False,
-                env_variable: str | None = None, in_memory: bool = False, set_again_by: str = "") -> None:
+                env_variable: str | None = None, in_memory: bool = False, set_again_by: str = "",
+                unselected_base: str = "") -> None:
         """`env_variable`: the variable a literal value is the fallback of (a settings class's field)."""
         if isinstance(value, ast.IfExp) and isinstance(value.orelse, ast.Dict) and self._unset_is_false(value.test):
             value = value.orelse  # `dj_database_url.config() if env("DATABASE_URL") else {...}`: unset runs the dict
@@ -103,6 +109,10 @@ class _Emitter:
             if isinstance(value, ast.Tuple) and value.elts:
                 value = value.elts[0]
         described, condition = describe(value, self.names), ""
+        if described.origin == EXPR and isinstance(value, ast.Name) and _STORAGE_BACKEND.match(key) \
+                and value.id in self.names.values:
+            bound = describe(self.names.values[value.id], self.names)  # `"BACKEND": UPLOADS_FILE_STORAGE`, read above
+            described = Value(bound.text, bound.origin, bound.env_key, value) if bound.origin != EXPR else described
         if described.origin == EXPR and _names_debug(value) and _IN_PROCESS_TASKS.search(key):
             described = Value("True", LITERAL, "", value)  # on whenever DEBUG is: said as the fact's condition
             condition = "when `DEBUG` is on"
@@ -117,7 +127,8 @@ class _Emitter:
             Setting, self.path, value, scope, line, f"setting:{key}", key=key, value=text,
             module=dotted_module(self.path),
             origin=described.origin, env_key=described.env_key, source=source, dev_only=dev_only, in_memory=in_memory,
-            set_again_by=set_again_by, condition=condition, module_kind=self.contexts.module_kind))
+            set_again_by=set_again_by, condition=condition, module_kind=self.contexts.module_kind,
+            unselected_base=unselected_base))
 
 
     def _unset_is_false(self, test: ast.expr) -> bool:
@@ -136,6 +147,24 @@ def _names_memory_database(node: ast.Dict) -> bool:
     """A database dict whose `NAME` is SQLite's `":memory:"` (Django's `{"ENGINE": "...sqlite3", "NAME": ":memory:"}`)."""
     return any(isinstance(k, ast.Constant) and k.value == "NAME" and isinstance(v, ast.Constant) and v.value == ":memory:"
                for k, v in zip(node.keys, node.values, strict=True))
+
+
+def _globals_from_env(statement: ast.stmt, names: Names) -> bool:
+    """`globals().update(os.environ)` (or of a mapping built from it), or a loop over `os.environ` that assigns
+    `globals()[key]`: the module's names are set from the environment."""
+    def from_environ(node: ast.AST) -> bool:
+        return any(isinstance(n, (ast.Attribute, ast.Name)) and names.qualify(n) == "os.environ" for n in ast.walk(node))
+
+    def is_globals(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "globals"
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        call = statement.value
+        return isinstance(call.func, ast.Attribute) and call.func.attr == "update" and is_globals(call.func.value) \
+            and bool(call.args) and from_environ(call.args[0])
+    if isinstance(statement, ast.For) and from_environ(statement.iter):
+        return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and is_globals(t.value)
+                                                     for t in n.targets) for n in ast.walk(statement))
+    return False
 
 
 def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts, path: str) -> list[PythonSiteFact]:
@@ -159,6 +188,9 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             update = _updated(statement)
             if update is not None:
                 rebound.setdefault(update.path[0], []).append(update)
+        if kind == "settings" and _globals_from_env(statement, names):
+            emit.facts.append(fact_at(EnvGlobals, path, statement, module_scope, statement.lineno, "env_globals",
+                                      module=module))
         if kind == "settings" and isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
@@ -175,7 +207,8 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
                              "config_class", dev_only, settings_variable(cls, key) if cls.name in env_classes else None,
-                             set_again_by=_set_again_by_subclasses(names, cls.name, key))
+                             set_again_by=_set_again_by_subclasses(names, cls.name, key),
+                             unselected_base=_unselected_base(names, cls.name, key))
     for assignment in index.assignments:
         for key, value in config_item_writes(assignment.node):
             emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
@@ -378,6 +411,46 @@ def _set_again_by_subclasses(names: Names, name: str, key: str) -> str:
             return ""
         setters.add(setter)
     return "; ".join(f"config class `{c}`" for c in sorted(setters))
+
+
+def _config_map(names: Names) -> set[str] | None:
+    """The classes a module-level dict of the module maps names to (`configs = {"development": Development, "production":
+    Live}`): the configs the app selects from; None without such a dict."""
+    for value in names.values.values():
+        if isinstance(value, ast.Dict) and value.values and all(
+                isinstance(v, ast.Name) and v.id in names.classes for v in value.values):
+            return {v.id for v in value.values if isinstance(v, ast.Name)}
+    return None
+
+
+def _unselected_base(names: Names, name: str, key: str) -> str:
+    """The classes of the module's config map built on config class `name`, in words, when the map does not list `name`
+    and each of them sets `key` again before reaching it (a base `Config` with `DEBUG = True` that `Development`,
+    `Test` and `Live` each set): no selected config runs the base's value; `""` otherwise."""
+    selected = _config_map(names)
+    if not selected or name in selected:
+        return ""
+    parents = {n: [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases] for n, cls in names.classes.items()}
+
+    def sets_before_base(start: str) -> bool | None:
+        """Whether `start`'s bases set `key` before `name` (None: not built on `name`)."""
+        pending, seen, setter = [start], set(), False
+        while pending:
+            current = pending.pop(0)
+            if current == name:
+                return setter
+            if current in seen or current not in parents:
+                continue
+            seen.add(current)
+            setter = setter or any(k == key for s in names.classes[current].body for k, _ in assigned_names(s))
+            pending.extend(parents[current])
+        return None
+
+    built_on = {c: sets_before_base(c) for c in selected}
+    users = sorted(c for c, setter in built_on.items() if setter is not None)
+    if not users or not all(built_on[c] for c in users):
+        return ""
+    return ", ".join(f"`{c}`" for c in users)
 
 
 def _names_prod(name: str) -> bool:

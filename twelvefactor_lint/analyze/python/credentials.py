@@ -22,6 +22,7 @@ from typing import TypeGuard
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes, settings_variable
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
+from twelvefactor_lint.analyze.python.locators import SMTP_READS
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, last_name
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
 from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
@@ -114,6 +115,17 @@ _OPTION_CALLS = frozenset({"add_argument", "add_option", "option", "Option", "ar
 """argparse, optparse, click and typer: a `default=` of theirs is what a command-line tool runs with unless its user
 passes another value."""
 _PASSWORD = re.compile(r"(^|_)(passw(or)?d|pwd)|(^|_)(db)?pass$", re.IGNORECASE)
+_FLAG_VALUE = re.compile(r"^\s*(true|false|yes|no|on|off|enabled?|disabled?|[01])\s*$", re.IGNORECASE)
+"""A switch's value (`"False"`, `"1"`, `"off"`): a variable named for credentials that falls back to one is a flag
+(`MAP_CLIENT_USE_CROSS_ORIGIN_CREDENTIALS`, `CORS_ALLOW_CREDENTIALS`, `ENABLE_PASSWORD_LOGIN`), however it is then
+parsed (`ast.literal_eval`, `== "True"`, `.lower() in (...)`), not a secret: no credential is a bare yes or no."""
+_ACCOUNT = re.compile(r"(^|_)(user(_?name)?|login|account|client_?id)$", re.IGNORECASE)
+"""The account half of a login (`SHARED_API_USERNAME`, `API_CLIENT_ID`): a password falling back to the same literal
+(`"send-money"` for both) is a development account's placeholder."""
+_DATASTORE_PASSWORD = re.compile(r"(?i)(^|_)(db|database|postgres(ql)?|pg|mysql|mariadb|mongo(db)?|redis|rabbitmq|amqp|"
+                                 r"elastic(search)?|opensearch)_?(\w+_)?(passw(or)?d|pwd|pass)$")
+"""A datastore's password (as TF302 names them): a database started with a password equal to its user name accepts
+it, so there the account's name proves no placeholder."""
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
@@ -303,12 +315,15 @@ def _own_key(key: str, issued: set[str]) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: set[str], refused: str, checked: bool, flask_key: bool) -> SecretEnvFallback:
+                   issued: set[str], refused: str, checked: bool, flask_key: bool, accounts: set[str]) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
-    not a placeholder for one (`"custom"`, `"secret-access-key"`); `checked`: the app compares requests with it."""
+    not a placeholder for one (`"custom"`, `"secret-access-key"`, the module's account name: `accounts`);
+    `checked`: the app compares requests with it."""
+    value = str(fallback.value)
+    account = value in accounts and _PASSWORD.search(key) is not None and not _DATASTORE_PASSWORD.search(key)
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
-                   own_key=_own_key(key, issued), looks_real=_looks_real(key, str(fallback.value), path),
-                   placeholder=bool(_PLACEHOLDER.search(str(fallback.value))), checked=checked,
+                   own_key=_own_key(key, issued), looks_real=not account and _looks_real(key, value, path),
+                   placeholder=account or bool(_PLACEHOLDER.search(value)), checked=checked,
                    module_kind=contexts.module_kind, refused=refused, flask_key=flask_key)
 
 
@@ -318,10 +333,22 @@ def _judged_fallback(key: str, fallback: str, issued: set[str], checked: bool) -
     app's own key (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is
     forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
     checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
-    salt (`SECURITY_PASSWORD_SALT`) is an own key too."""
-    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and bool(
+    salt (`SECURITY_PASSWORD_SALT`) is an own key too. A switch's value (`"False"`, `"1"`: `_FLAG_VALUE`) is no secret
+    whatever the name."""
+    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) and bool(
         SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
+
+
+def _account_names(reads: list[tuple[Site[ast.Call], tuple[str, ast.expr | None]]],
+                   bindings: list[tuple[Site, str, ast.expr]]) -> set[str]:
+    """The literals the module names an account by (`SHARED_API_USERNAME = os.environ.get("SHARED_API_USERNAME",
+    "send-money")`, `API_CLIENT_ID = "send-money"`): a password falling back to one of them is a development login's
+    placeholder — a deploy that forgets the variable fails to log in (fails closed)."""
+    found = {str(default.value) for _, (key, default) in reads if _ACCOUNT.search(key)
+             and isinstance(default, ast.Constant) and isinstance(default.value, str)}
+    return found | {str(value.value) for _, key, value in bindings if _ACCOUNT.search(key)
+                    and isinstance(value, ast.Constant) and isinstance(value.value, str)} - {""}
 
 
 def _compared_names(index: Index) -> set[str]:
@@ -560,7 +587,10 @@ def _persists(function: ast.AST, key: str) -> bool:
     return _write_of(function, key) is not None
 
 
-def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, text: str) -> list[PythonSiteFact]:
+def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, text: str,
+                     smtp_unused: bool = False) -> list[PythonSiteFact]:
+    """`smtp_unused`: the module's `EMAIL_BACKEND` is not Django's SMTP backend (locators.smtp_unused), so its SMTP
+    login (`EMAIL_HOST_PASSWORD`) is never used: its fallback is not judged."""
     facts: list[PythonSiteFact] = []
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
@@ -568,11 +598,14 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
     compared = _compared_names(index) if "compare_digest" in text else set()
     flask_keys = _flask_key_values(index, bindings) if "ecret_key" in text or "ECRET_KEY" in text else set()
+    accounts = _account_names(reads, bindings)
     for call, (key, default) in reads:
         if default is None:
             continue
         fallbacks.add(id(default))
         bound = _read_into(key, call, index)
+        if smtp_unused and call.function is None and any(SMTP_READS.match(name) for name in bound):
+            continue  # the SMTP login of a module sending mail through an API backend
         refused = _refused(index, bound, default) if SECRET_NAME.search(key) else ""
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
@@ -582,7 +615,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and _judged_fallback(key, default.value, issued, checked):
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked,
-                                        id(default) in flask_keys))
+                                        id(default) in flask_keys, accounts))
     fields = _settings_fields(names)
     lines: list[str] | None = None
     named: set[int] | None = None
@@ -599,7 +632,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             (fields[id(value)], value) if id(value) in fields and isinstance(value, ast.Constant)
             and isinstance(value.value, str) and value.value else None)
         checked = key in compared
-        judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued, checked)
+        judged = fallback is not None and _judged_fallback(fallback[0], str(fallback[1].value), issued, checked) \
+            and not (smtp_unused and site.function is None and SMTP_READS.match(key))
         if made_up is None and not judged and not _may_be_literal(value, key):
             continue  # nothing to report: the named and example values are looked up only for what would be
         if named is None:
@@ -622,7 +656,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
-                                        _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys))
+                                        _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys,
+                                        accounts))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             lines = text.splitlines() if lines is None else lines

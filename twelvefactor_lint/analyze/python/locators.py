@@ -6,7 +6,8 @@ caches, Celery's `CELERY_RESULT_BACKEND`, a database given as a URL (`dj_databas
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
 Each fact says the host, whether it is a loopback address, and whether the literal is
-the value itself or only an environment read's fallback. A web address in a `*_DB_URL` setting (`https://` with no
+the value itself or only an environment read's fallback (also a module-level name used only as one's fallback,
+itself or through plain copies: `_only_fallback`). A web address in a `*_DB_URL` setting (`https://` with no
 port, on a host not named for a datastore, where the service does not speak HTTP itself) is a data source the app
 downloads, not a locator (`_web_address`).
 """
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import defaultdict
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Index
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, LITERAL, describe
+from twelvefactor_lint.analyze.python.values import ENV_DEFAULT, LITERAL, describe, env_read
 from twelvefactor_lint.facts import convert
 from twelvefactor_lint.facts.python import PythonSiteFact, ServiceLocator, Setting
 
@@ -58,21 +61,26 @@ _STORE_HOST = re.compile(r"(^|[.-])(db|database|redis|mongo\w*|postgres\w*|pg|my
                          r"neo4j)(\d*)([.-]|$)", re.IGNORECASE)
 """A host named for a datastore (`db.internal`, `search-x.es.amazonaws.com`, `couch-1`)."""
 _SETTING_SOURCES = {"settings", "config_class", "app_config", "module", "env_setdefault"}
-_SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT)$")
-"""Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail) or the console,
-file or in-memory ones they are unused."""
+SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT|EMAIL_HOST_USER|EMAIL_HOST_PASSWORD)$")
+"""Django settings only its SMTP backend reads: with an API backend (`django_ses.SESBackend`, anymail, Resend) or the
+console, file or in-memory ones they are unused — the host and port (TF401/TF402) as much as the login (TF302)."""
 _SMTP_BACKEND = re.compile(r"smtp", re.IGNORECASE)
 _DATABASE_KEY = re.compile(r"^(DATABASES\.[^.]+)\.")
 
 
-def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
-    """What this module's settings leave unused: whether `EMAIL_HOST`/`EMAIL_PORT` are (the module's literal
-    `EMAIL_BACKEND` is not Django's SMTP backend, its default), and the database dicts that are placeholders (an
-    incomplete `ENGINE`, `"django.db.backends."` or `""`: no deploy can connect with it, so a deploy's own config
-    replaces the whole dict)."""
+def smtp_unused(settings: list[PythonSiteFact]) -> bool:
+    """The module's SMTP settings (`SMTP_READS`) are unused: its literal `EMAIL_BACKEND` is not Django's SMTP backend,
+    the default (`"bims.resend_email_backend.ResendBackend"`, `"anymail.backends.mailgun.EmailBackend"`)."""
     backends = [s for s in settings if isinstance(s, Setting) and s.key == "EMAIL_BACKEND"]
-    api_mail = bool(backends) and all(s.origin == LITERAL and s.value not in ("", "None")
-                                      and not _SMTP_BACKEND.search(s.value) for s in backends)
+    return bool(backends) and all(s.origin == LITERAL and s.value not in ("", "None")
+                                  and not _SMTP_BACKEND.search(s.value) for s in backends)
+
+
+def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
+    """What this module's settings leave unused: whether the SMTP settings are (`smtp_unused`), and the database dicts
+    that are placeholders (an incomplete `ENGINE`, `"django.db.backends."` or `""`: no deploy can connect with it, so a
+    deploy's own config replaces the whole dict)."""
+    api_mail = smtp_unused(settings)
     placeholders = {s.key.rsplit(".", 1)[0] for s in settings
                     if isinstance(s, Setting) and s.origin == LITERAL and re.fullmatch(r"DATABASES\.[^.]+\.ENGINE", s.key)
                     and (s.value == "" or s.value.endswith("."))}
@@ -128,16 +136,63 @@ def _derived_into(setting: Setting, names: Names) -> str:
     return ", ".join(f"`{name}`" for name in derived[:3]) + (f" and {len(derived) - 3} more" if len(derived) > 3 else "")
 
 
+def _fallback_uses(tree: ast.Module, names: Names) -> tuple[dict[str, int], dict[str, list[str]], dict[str, int]]:
+    """Name -> how often it is loaded; name -> the variables of the environment reads it is the fallback of
+    (`os.environ.get("BROKER_URL", _BROKER_URL)`) and the names plain copies of it bind (`_BROKER_URL =
+    RABBITMQ_SIGNALS_BROKER_URL`), as `=NAME`; name -> how many of its loads those two account for."""
+    loads: dict[str, int] = defaultdict(int)
+    uses: dict[str, list[str]] = defaultdict(list)
+    accounted: dict[str, int] = defaultdict(int)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads[node.id] += 1
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            uses[node.value.id].append("=" + node.targets[0].id)
+            accounted[node.value.id] += 1
+        elif isinstance(node, ast.Call):
+            read = env_read(node, names)
+            if read and isinstance(read[1], ast.Name):
+                uses[read[1].id].append(read[0])
+                accounted[read[1].id] += 1
+    return loads, uses, accounted
+
+
+def _only_fallback(key: str, uses: tuple[dict[str, int], dict[str, list[str]], dict[str, int]]) -> str:
+    """The variable whose environment read the module-level name `key` is only ever the fallback of, itself or through
+    plain copies (`RABBITMQ_SIGNALS_BROKER_URL = "amqp://localhost:5672"`, `_BROKER_URL = RABBITMQ_SIGNALS_BROKER_URL`,
+    `CELERY_BROKER_URL = os.environ.get("BROKER_URL", _BROKER_URL)`): the literal is that variable's default, not a
+    locator of its own; "" when the name is used any other way, or for several variables."""
+    loads, found, accounted = uses
+    variables: set[str] = set()
+    pending, seen = [key], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if not loads.get(name) or loads[name] != accounted.get(name, 0):
+            return ""
+        for use in found.get(name, ()):
+            if use.startswith("="):
+                pending.append(use[1:])
+            else:
+                variables.add(use)
+    return variables.pop() if len(variables) == 1 else ""
+
+
 def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, contexts: Contexts,
-                  path: str) -> list[ServiceLocator]:
+                  path: str, tree: ast.Module | None = None) -> list[ServiceLocator]:
+    """`tree`: the module, to tell a literal that is only an environment read's fallback (`_only_fallback`)."""
     facts = []
+    uses: tuple[dict[str, int], dict[str, list[str]], dict[str, int]] | None = None
     api_mail, placeholders = _unused_settings(settings)
     for setting in settings:
         if not isinstance(setting, Setting):
             continue
         key = setting.key
         database = _DATABASE_KEY.match(key)
-        if (api_mail and _SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
+        if (api_mail and SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
             continue  # a value nothing reads: no service is reached there
         # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
         variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
@@ -150,8 +205,14 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
         if is_url and host and _web_address(key, setting.value, host):
             continue
         if host and setting.source in _SETTING_SOURCES:
-            facts.append(convert(setting, ServiceLocator, locator=f"`{key}`", host=host, loopback=host in LOOPBACK,
-                                 derived_into=_derived_into(setting, names)))
+            fallback_of = ""
+            if tree is not None and setting.origin == LITERAL and setting.context == "module" and not setting.function \
+                    and "." not in key:
+                uses = _fallback_uses(tree, names) if uses is None else uses
+                fallback_of = _only_fallback(key, uses)
+            located = replace(setting, origin=ENV_DEFAULT, env_key=fallback_of) if fallback_of else setting
+            facts.append(convert(located, ServiceLocator, locator=f"`{key}`", host=host,
+                                 loopback=host in LOOPBACK, derived_into=_derived_into(setting, names)))
     for site in index.calls:
         call = site.node
         where = _CLIENTS.get(names.qualify(call.func) or "")

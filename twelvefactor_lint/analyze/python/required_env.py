@@ -3,7 +3,9 @@ when the variable is unset.
 
 `if "SECRET_KEY" not in os.environ: raise ImproperlyConfigured(...)`, `if not os.environ.get("SECRET_KEY"): sys.exit(1)`,
 and the same test in a loop over a literal list of names (`for key in ("SECRET_KEY", "API_HOST"): if key not in
-os.environ: raise ...`, the list also bound to a module-level name first). Link reads them to tell that the settings a
+os.environ: raise ...`, the list also bound to a module-level name first); an `assert` of a setting's value (`assert
+SECRET_KEY != "CHANGE_ME"`); either also in the body of an `if` that holds outside development (`if ENVIRONMENT !=
+"local":`), which every deploy runs. Link reads them to tell that the settings a
 deploy runs refuse a base module's fallback (python.secret_env_fallback `refused`).
 """
 
@@ -13,6 +15,7 @@ import ast
 
 from twelvefactor_lint.analyze.python.context import MODULE, Contexts, Scope, fact_at
 from twelvefactor_lint.analyze.python.names import Names, module_statements
+from twelvefactor_lint.devprod import is_dev_value
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import RequiredEnv
 
@@ -94,13 +97,63 @@ def _refused_values(test: ast.expr, bound: dict[str, ast.expr]) -> dict[str, set
     return found
 
 
+def _asserted_values(test: ast.expr, bound: dict[str, ast.expr]) -> dict[str, set[str]]:
+    """Setting -> the literal values an `assert` refuses it with: `assert SECRET_KEY != "CHANGE_ME"`, `assert
+    SECRET_KEY not in {"", "changeme"}`, `assert SECRET_KEY` (`""`), joined by `and`."""
+    found: dict[str, set[str]] = {}
+    for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
+        if _setting_name(part):
+            found.setdefault(_setting_name(part), set()).add("")
+        elif isinstance(part, ast.Compare) and len(part.ops) == 1 and _setting_name(part.left):
+            right = part.comparators[0]
+            if isinstance(part.ops[0], ast.NotIn):
+                values = _literal_names(right, bound)
+            elif isinstance(part.ops[0], ast.NotEq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+                values = [right.value]
+            else:
+                continue
+            found.setdefault(_setting_name(part.left), set()).update(values)
+    return found
+
+
+def _outside_development(test: ast.expr) -> bool:
+    """A test that holds in every environment but development: `ENVIRONMENT != "local"`, `ENV not in ("dev",
+    "local")`, `not DEBUG` — what it guards runs in every deploy."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        name = test.operand.id if isinstance(test.operand, ast.Name) else ""
+        return name.upper() == "DEBUG"
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    right = test.comparators[0]
+    if isinstance(test.ops[0], ast.NotEq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return is_dev_value(right.value)
+    values = [e.value for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)] \
+        if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else []
+    return isinstance(test.ops[0], ast.NotIn) and bool(values) and all(is_dev_value(v) for v in values)
+
+
+def _statements(tree: ast.Module) -> list[tuple[ast.stmt, bool]]:
+    """The statements that run at import time, each with whether it sits in the body of an `if` that holds outside
+    development (`if ENVIRONMENT != "local": assert SECRET_KEY != "CHANGE_ME"`)."""
+    statements = list(module_statements(tree))
+    deployed = {id(inner) for statement in statements if isinstance(statement, ast.If)
+                and _outside_development(statement.test) for inner in statement.body}
+    return [(statement, id(statement) in deployed) for statement in statements]
+
+
 def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path: str) -> list[RequiredEnv]:
     module, scope = dotted_module(path), Scope(MODULE, "", "the module body")
     bound: dict[str, ast.expr] = {}
     found: list[RequiredEnv] = []
-    for statement in module_statements(tree):
+    for statement, deployed in _statements(tree):
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
             bound[statement.targets[0].id] = statement.value
+        if isinstance(statement, ast.Assert):
+            found += [fact_at(RequiredEnv, path, statement, scope, statement.lineno, f"refused:{name}", variable=name,
+                              module=module, module_kind=contexts.module_kind, refuses=tuple(sorted(values)),
+                              outside_development=deployed)
+                      for name, values in _asserted_values(statement.test, bound).items()]
+            continue
         checks: list[tuple[ast.If, list[str]]] = []
         if isinstance(statement, ast.If):
             checks.append((statement, []))
@@ -112,11 +165,12 @@ def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path:
             variable = _unset_tested(check.test, names, loop_var)
             refused = _refused_values(check.test, bound) if variable is None and _stops(check.body) else {}
             found += [fact_at(RequiredEnv, path, check, scope, check.lineno, f"refused:{name}", variable=name,
-                              module=module, module_kind=contexts.module_kind, refuses=tuple(sorted(values)))
+                              module=module, module_kind=contexts.module_kind, refuses=tuple(sorted(values)),
+                              outside_development=deployed)
                       for name, values in refused.items()]
             if variable is None or not _stops(check.body):
                 continue
             found += [fact_at(RequiredEnv, path, check, scope, check.lineno, f"required:{name}", variable=name,
-                              module=module, module_kind=contexts.module_kind)
+                              module=module, module_kind=contexts.module_kind, outside_development=deployed)
                       for name in (listed if variable == "*" else [variable])]
     return found
