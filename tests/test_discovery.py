@@ -316,6 +316,9 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("app/static.py", "prod"),
     ("tools/conv.py", "script"),  # a repository-level tools directory: one-off scripts
     ("app/agents/tools/search.py", "prod"),  # an agent's tools are app code
+    ("pytest_pootle/fixtures/debug.py", "test"),  # a pytest plugin package: the project's fixtures
+    ("src/myapp_pytest/plugin.py", "test"),
+    ("app/pytester.py", "prod"),
 ])
 def test_classify_roles(path, role):
     assert classify(path) == role

@@ -53,6 +53,18 @@ def test_a_django_project_reaches_its_settings_apps_urls_and_celery_but_not_a_on
     assert found.of["one_off/convert.py"] == reach.UNREACHED
 
 
+def test_a_vendored_tool_in_a_directory_no_import_can_name_is_not_loaded_with_its_django_app(tmp_path):
+    tree = dict(DJANGO)
+    tree["polls/tools/__init__.py"] = ""
+    tree["polls/tools/voteengine-0.99/ve.py"] = "import votemain\nvotemain.vote_main()\n"
+    tree["polls/tools/voteengine-0.99/votemain.py"] = "def vote_main():\n    pass\n"
+    write_tree(tmp_path, tree)
+    found = _reach(tmp_path)
+    assert found.of["polls/tools/__init__.py"] == reach.IMPORTED
+    assert found.of["polls/tools/voteengine-0.99/ve.py"] == reach.UNREACHED
+    assert found.of["polls/tools/voteengine-0.99/votemain.py"] == reach.UNREACHED
+
+
 FASTAPI = {
     "Procfile": "web: uvicorn app.main:app --host 0.0.0.0 --port $PORT\n",
     "app/__init__.py": "",

@@ -23,6 +23,10 @@ ROLE_SET = frozenset(ROLES)
 _TEST_DIRS = {"tests", "test", "testing", "spec", "specs", "__tests__", "e2e", "integration_tests", "functional_tests"}
 _TEST_DIR = deferred(r"^(reg|load|smoke|stress|perf|system|integration|functional|acceptance|e2e)[-_]?tests?$")
 """A test environment's directory by its kind of test: `regtest` (a regression network), `loadtest`, `smoke-tests`."""
+_PYTEST_PLUGIN_DIR = deferred(r"^pytest_[a-z0-9]\w*$|^[a-z_]\w*_pytest$")
+"""A pytest plugin package (`pytest_pootle/`: the project's fixtures and test hooks, which its `conftest.py` loads with
+`pytest_plugins`): test tooling, which only the test runner imports. An importable name only (pytest's own scratch
+directories, `pytest-of-user/pytest-3/`, hold whole projects under test)."""
 _DOC_DIRS = {"docs", "doc", "documentation", "examples", "example", "samples", "tutorial", "tutorials", "demos"}
 """`demos/` (`apps/accounts/demos/python/demo.py`: a client showing how to call the API) is example code like
 `examples/`; a lone `demo/` is left out, as it is often the project itself (a Django project named `demo`)."""
@@ -85,7 +89,7 @@ class _Dirs:
 @lru_cache(maxsize=4096)
 def _dirs(dirs: tuple[str, ...]) -> _Dirs:
     return _Dirs(
-        test=any(d in _TEST_DIRS or _TEST_DIR.match(d) for d in dirs),
+        test=any(d in _TEST_DIRS or _TEST_DIR.match(d) or _PYTEST_PLUGIN_DIR.search(d) for d in dirs),
         test_setup=any(_TEST_MODULE_WORD.search(d) for d in dirs),
         migration="migrations" in dirs or ("alembic" in dirs and "versions" in dirs) or "migrate" in dirs,
         docs=any(d in _DOC_DIRS or d in _RETIRED_DIRS for d in dirs),

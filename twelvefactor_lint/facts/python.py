@@ -371,6 +371,10 @@ class FileWrite(PythonSiteFact):
     consumed: str = doc("For a file written under a directory named for temporary files (`control/tmp/`), the call of "
                         "the same function that reads it back after the write (`import_hashes(path)`): a scratch file "
                         "made and used within one request or job; `\"\"`: none.", default="")
+    cache: str = doc("For a file the function writes only when it is missing (it tests `os.path.exists(p)` and reads "
+                     "the file when it exists), the HTTP call whose answer it writes (`` `requests.get()` ``): a "
+                     "read-through cache of another service's data, fetched again when lost; `\"\"`: none.",
+                     default="")
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")

@@ -135,13 +135,24 @@ class Modules:
         return set()
 
     def package(self, path: str) -> list[str]:
-        """Every file of the package a file belongs to (its directory's, below it too)."""
-        return self.by_dir.get(posixpath.dirname(path), [])
+        """Every file of the package a file belongs to (its directory's, below it too) — not the files under a
+        directory whose name is no Python identifier (`conference/tools/voteengine-0.99/`: a vendored tool kept
+        beside the package): no import can name them, so loading the package never loads them."""
+        directory = posixpath.dirname(path)
+        files = self.by_dir.get(directory, [])
+        return [f for f in files if _importable_below(f, directory)] if any("-" in f or f.count(".") > 1
+                                                                            for f in files) else files
 
     def parents(self, path: str) -> list[str]:
         """The `__init__.py` files importing `path` runs first."""
         inits = (f"{directory}/__init__.py" for directory in _directories(path) if directory not in ("", "/"))
         return [init for init in inits if init in self.paths and init != path]
+
+
+def _importable_below(path: str, directory: str) -> bool:
+    """Every directory between `directory` and the file `path` is named as a Python identifier."""
+    below = path[len(directory):].strip("/").split("/")[:-1] if directory else path.split("/")[:-1]
+    return all(part.isidentifier() for part in below)
 
 
 def _directories(path: str) -> list[str]:

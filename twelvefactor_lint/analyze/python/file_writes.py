@@ -8,7 +8,8 @@ Scratch space is exempt: paths whose value is built from `tempfile`, `/tmp` or a
 in-memory buffer — judged by where the path comes from, not by what its variable is
 called (`tmp_path = os.path.join(UPLOAD_DIR, name)` is not scratch). An upload is a write whose data comes
 from `request.files`/`request.FILES`, a FastAPI `UploadFile` parameter or a
-werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand (TF1101's), not data. A file
+werkzeug `FileStorage`. A log-named file opened for append is a log kept by hand (TF1101's), not data — unless it is
+the app's records (`log_sinks.appended_records`: a model's file field, a file the module reads back into values). A file
 the same function answers with (`send_file(p)`, `FileResponse(p)`, or returns what `open(p).read()` gave) is
 `served`: made for this response, a scratch file left behind rather than data other requests need. Reading it back
 for anything else (a check, a later branch loading it) says nothing of the kind.
@@ -28,7 +29,7 @@ from dataclasses import replace
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
-from twelvefactor_lint.analyze.python.log_sinks import appends_to_log
+from twelvefactor_lint.analyze.python.log_sinks import appended_records, appends_to_log
 from twelvefactor_lint.analyze.python.names import Names, last_name
 from twelvefactor_lint.facts.python import FileWrite
 
@@ -242,7 +243,11 @@ def _is_scratch_root(root: ast.expr, names: Names) -> bool:
     if isinstance(root, ast.Constant):
         return isinstance(root.value, str) and root.value.startswith(_SCRATCH)
     qualified = names.qualify(root.func) or "" if isinstance(root, ast.Call) else ""
-    return qualified.startswith("tempfile.") or qualified.endswith(("BytesIO", "StringIO"))
+    return qualified.startswith(_TEMPFILE_MODULES) or qualified.endswith(("BytesIO", "StringIO"))
+
+
+_TEMPFILE_MODULES = ("tempfile.", "django.core.files.temp.")
+"""`tempfile`, and the frameworks' wrappers of it (Django's `django.core.files.temp.NamedTemporaryFile`)."""
 
 
 def _roots(node: ast.expr, function: _Function, names: Names, depth: int) -> Iterator[ast.expr]:
@@ -364,11 +369,13 @@ def _module_function(receiver: ast.expr, names: Names) -> bool:
     return isinstance(receiver, ast.Name) and (names.is_imported(receiver.id) or receiver.id in names.classes)
 
 
-def _target(call: ast.Call, names: Names, function: _Function) -> tuple[ast.expr, str, ast.expr | None] | None:
-    """(path expression, api, data expression) when `call` writes a file."""
+def _target(call: ast.Call, names: Names, function: _Function,
+            records: set[int]) -> tuple[ast.expr, str, ast.expr | None] | None:
+    """(path expression, api, data expression) when `call` writes a file; `records`: id() of the appends to log-named
+    files that are the app's records (`appended_records`), data like any other file."""
     qualified = names.qualify(call.func) or ""
     if qualified in _OPENERS and call.args and _writing_mode(call):
-        if appends_to_log(call):
+        if appends_to_log(call) and id(call) not in records:
             return None  # a log kept by hand: TF1101's, not data this handler stores
         return call.args[0], f"{qualified}(..., {_writing_mode(call)!r})", None
     if qualified in _PATH_FUNCS:
@@ -411,6 +418,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     moves: list[tuple[FileWrite, set[tuple[str, str]]]] = []
     functions: dict[int, _Function] = {}
     read_places: dict[str, set[str]] | None = None
+    records: set[int] | None = None
     for site in index.calls:
         if site.function is None:
             continue
@@ -418,7 +426,9 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if scope.context not in (REQUEST, JOB):
             continue
         function = _known(functions, site.function, index)
-        found = _target(site.node, names, function)
+        if records is None:
+            records = appended_records(index, names)
+        found = _target(site.node, names, function, records)
         if found is None:
             continue
         target, api, data = found
@@ -435,15 +445,49 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
         consumed = "" if upload or not _under_temporary_dir(target, function, names) else function.consumer(
             target, site.node.end_lineno or site.node.lineno)
+        cache = "" if upload else _refilled_cache(site, target, names)
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
-                             served=not upload and function.serves(target), consumed=consumed))
+                             served=not upload and function.serves(target), consumed=consumed, cache=cache))
         if api in _MOVES and not upload:
             moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
     return _one_per_handler(_into_uploads(_moved_into_place(facts, moves)))
 
 
 _MOVES = {"os.rename", "os.replace", "shutil.move"}
+_EXISTS = {"exists", "isfile"}
+_REMOTE = ("requests.", "httpx.", "urllib.request.", "urllib3.", "aiohttp.")
+"""HTTP clients: what a call of theirs gives comes from another service, and can be fetched again."""
+
+
+def _refilled_cache(site: Site[ast.Call], target: ast.expr, names: Names) -> str:
+    """The HTTP call (`` `requests.get()` ``) whose answer the function writes to `target` when the file is missing,
+    else `""`: a read-through cache. The function tests that the file exists (`os.path.exists(p)`, `p.exists()`),
+    reads it when it does (`open(p)`), and otherwise fetches the data from another service and writes it — outside
+    the branch where the file exists. A lost or per-container copy is fetched again: no state is lost."""
+    function = site.function
+    if function is None:
+        return ""
+    text = ast.unparse(target)
+    tests, reads, fetch = [], False, ""
+    for node in walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        name = last_name(node.func)
+        if name in _EXISTS:
+            tested = node.args[0] if node.args else node.func.value if isinstance(node.func, ast.Attribute) else None
+            if tested is not None and ast.unparse(tested) in (text, f"Path({text})"):
+                tests.append(node)
+        elif (read := _read_path(node, names)) is not None and ast.unparse(read) == text:
+            reads = True
+        elif not fetch and (names.qualify(node.func) or "").startswith(_REMOTE) and node.lineno < site.node.lineno:
+            fetch = f"`{names.qualify(node.func)}()`"
+    if not (tests and reads and fetch):
+        return ""
+    inside = any(isinstance(n, ast.If) and any(t is c for c in walk(n.test) for t in tests)
+                 and not isinstance(n.test, ast.UnaryOp)
+                 and any(n2 is site.node for statement in n.body for n2 in walk(statement)) for n in walk(function))
+    return "" if inside else fetch
 
 
 def _written_as(source: ast.expr, function: Function, qualname: str, names: Names) -> set[tuple[str, str]]:

@@ -222,9 +222,21 @@ def log_sink_facts(tree: ast.Module, index: Index, names: Names, path: str) -> l
     touched = _unwritten(tree, index, names)
     tables = [site.node.args[0] for site in index.calls if site.node.args
               and names.qualify(site.node.func) in _TABLE_LOADERS]
-    sinks = [(site, fact) for site in index.calls if id(site.node) not in redirected and id(site.node) not in touched
-             for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts)
-             if not (fact.api.startswith("`open(") and (_per_run(site) or _loaded_as_table(site, tables)))]
+    if _registers_pytest_fixtures(index, names):
+        return []  # a pytest plugin or fixture module: test tooling, whatever its path says
+    readers: list[tuple[Site[ast.Call], str]] | None = None
+    sinks = []
+    for site in index.calls:
+        if id(site.node) in redirected or id(site.node) in touched:
+            continue
+        for fact in _call_sinks(site.node, names, path, site.statement_line, seen_dicts):
+            if fact.api.startswith("`open("):
+                if _per_run(site) or _loaded_as_table(site, tables) or _model_file(site):
+                    continue
+                readers = _parsed_readers(index, names) if readers is None else readers
+                if _read_back(site, readers, names):
+                    continue
+            sinks.append((site, fact))
     guards = _guards(tree) if sinks else []
     return facts + _one_per_setup([(site, _guarded(fact, site, guards, index)) for site, fact in sinks])
 
@@ -240,7 +252,7 @@ def _unwritten(tree: ast.Module, index: Index, names: Names) -> set[int]:
         for item in site.node.items:
             if isinstance(item.context_expr, ast.Call) and names.qualify(item.context_expr.func) in _OPENERS and (
                     item.optional_vars is None or isinstance(item.optional_vars, ast.Name)
-                    and _only_closed(item.optional_vars.id, site.node.body)):
+                    and _only_closed(item.optional_vars.id, site.node.body, names=names)):
                 found.add(id(item.context_expr))
     for assignment in index.assignments:
         statement = assignment.node
@@ -248,15 +260,21 @@ def _unwritten(tree: ast.Module, index: Index, names: Names) -> set[int]:
                 and names.qualify(statement.value.func) in _OPENERS \
                 and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
             scope: list[ast.stmt] = list(assignment.function.body) if assignment.function is not None else tree.body
-            if _only_closed(statement.targets[0].id, scope, assigned=1):
+            if _only_closed(statement.targets[0].id, scope, assigned=1, names=names):
                 found.add(id(statement.value))
     return found
 
 
-def _only_closed(name: str, body: list[ast.stmt], assigned: int = 0) -> bool:
-    """`name` is used in `body` only to close it (`name.close()`), or not at all; `assigned` is how many times the
-    body may bind it (the assignment of the handle itself)."""
-    loads = closes = stores = 0
+_ATTACHERS = {"django.core.files.File", "django.core.files.base.File"}
+"""Wrappers that attach an open file to a model's file field (`record.log_file = File(handle, name=...)`): the
+storage copies what the file holds; nothing is written to it."""
+
+
+def _only_closed(name: str, body: list[ast.stmt], assigned: int = 0, names: Names | None = None) -> bool:
+    """`name` is used in `body` only to close it (`name.close()`), to read its `.name`, or to attach it to a model's
+    file field (`File(name, ...)`, `_ATTACHERS`), or not at all; `assigned` is how many times the body may bind it
+    (the assignment of the handle itself)."""
+    loads = harmless = stores = 0
     for statement in body:
         for node in walk(statement):
             if isinstance(node, ast.Name) and node.id == name:
@@ -264,10 +282,12 @@ def _only_closed(name: str, body: list[ast.stmt], assigned: int = 0) -> bool:
                     stores += 1
                 else:
                     loads += 1
-            elif isinstance(node, ast.Attribute) and node.attr == "close" and isinstance(node.value, ast.Name) \
+            elif isinstance(node, ast.Attribute) and node.attr in {"close", "name"} and isinstance(node.value, ast.Name) \
                     and node.value.id == name:
-                closes += 1
-    return stores <= assigned and loads == closes
+                harmless += 1
+            elif isinstance(node, ast.Call) and names is not None and names.qualify(node.func) in _ATTACHERS:
+                harmless += sum(isinstance(a, ast.Name) and a.id == name for a in node.args[:1])
+    return stores <= assigned and loads == harmless
 
 
 _TABLE_LOADERS = {"numpy.genfromtxt", "numpy.loadtxt", "pandas.read_csv", "pandas.read_table", "pandas.read_fwf"}
@@ -284,6 +304,106 @@ def _loaded_as_table(site: Site[ast.Call], tables: list[ast.expr]) -> bool:
     text = ast.unparse(target)
     return any(isinstance(n, (ast.Name, ast.Attribute)) and ast.unparse(n) == text
                for table in tables for n in walk(table))
+
+
+_PARSERS = {"eval", "ast.literal_eval", "json.load", "json.loads", "pickle.load", "pickle.loads", "csv.reader",
+            "csv.DictReader", "yaml.load", "yaml.safe_load", "marshal.load"}
+"""Calls that turn what a file holds into values (`eval(f.readline())`, `json.loads(line)`, `csv.reader(f)`)."""
+
+
+def _parsed_readers(index: Index, names: Names) -> list[tuple[Site[ast.Call], str]]:
+    """The `open()` calls of the module that read a file (no writing mode) into values: the handle `with open(p) as
+    f` binds is given, or what it reads is, to a parser (`_PARSERS`); with the path's source text."""
+    found = []
+    for site in index.withs:
+        for item in site.node.items:
+            opened = item.context_expr
+            if not (isinstance(opened, ast.Call) and names.qualify(opened.func) in _OPENERS and opened.args
+                    and isinstance(item.optional_vars, ast.Name)) or _opens_to_write(opened):
+                continue
+            handle = item.optional_vars.id
+            if any(isinstance(n, ast.Call) and names.qualify(n.func) in _PARSERS
+                   and any(isinstance(m, ast.Name) and m.id == handle for a in n.args for m in walk(a))
+                   for statement in site.node.body for n in walk(statement)):
+                found.append((Site(opened, site.function, site.statement_line), ast.unparse(opened.args[0])))
+    return found
+
+
+def _opens_to_write(call: ast.Call) -> bool:
+    mode = _argument(call, 1, "mode")
+    return not (mode is None or isinstance(mode, ast.Constant) and isinstance(mode.value, str)
+                and not set(mode.value) & set("wax+"))
+
+
+def _read_back(site: Site[ast.Call], readers: list[tuple[Site[ast.Call], str]], names: Names) -> bool:
+    """The file appended to is one the module itself reads back into values (`load_emails()` evaluating each record
+    `save_email()` appends to `settings.EMAIL_LOG`): the app's own records, which a stream to stdout would lose, not
+    its event stream. The same path expression: a setting, an attribute, a module-level name, a literal — or a
+    local name only within the same function."""
+    target = _argument(site.node, 0, "file")
+    if target is None:
+        return False
+    text = ast.unparse(target)
+    local = isinstance(target, ast.Name) and target.id not in names.values
+    return any(read == text and (not local or reader.function is site.function) for reader, read in readers)
+
+
+_MANAGER_CALL = re.compile(r"\.objects\.\w+\(|(?:^|\W)get_object_or_404\(")
+"""A Django model instance fetched through its manager (`HarvestSession.objects.get(id=i)`)."""
+
+
+def _model_file(site: Site[ast.Call]) -> bool:
+    """The file appended to is a model instance's file field (`session.log_file.path`, the session fetched with
+    `Session.objects.get(...)` in the same function): a record's file, kept for the users who read it (a harvest's
+    progress report), not the process's event stream."""
+    target = _argument(site.node, 0, "file")
+    if not (isinstance(target, ast.Attribute) and target.attr == "path" and isinstance(target.value, ast.Attribute)):
+        return False
+    owner = target.value.value
+    if isinstance(owner, ast.Call):
+        return bool(_MANAGER_CALL.search(ast.unparse(owner)))
+    if not isinstance(owner, ast.Name) or site.function is None:
+        return False
+    return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == owner.id for t in n.targets)
+               and _MANAGER_CALL.search(ast.unparse(n.value)) for n in walk(site.function))
+
+
+def appended_records(index: Index, names: Names) -> set[int]:
+    """id() of the `open()` calls appending to a log-named file that is the app's records rather than a log: a model
+    instance's file field (`_model_file`), a file the module reads back into values (`_read_back`), or one opened only
+    to attach it to a file field (`record.log_file = File(handle)`). Not TF1101's: data, which TF606 judges."""
+    found = set()
+    readers: list[tuple[Site[ast.Call], str]] | None = None
+    for site in index.calls:
+        if names.qualify(site.node.func) in _OPENERS and appends_to_log(site.node):
+            readers = _parsed_readers(index, names) if readers is None else readers
+            if _model_file(site) or _read_back(site, readers, names):
+                found.add(id(site.node))
+    for block in index.withs:
+        for item in block.node.items:
+            opened = item.context_expr
+            if isinstance(opened, ast.Call) and names.qualify(opened.func) in _OPENERS and appends_to_log(opened) \
+                    and isinstance(item.optional_vars, ast.Name) and any(
+                        isinstance(n, ast.Call) and names.qualify(n.func) in _ATTACHERS for s in block.node.body
+                        for n in walk(s)) and _only_closed(item.optional_vars.id, block.node.body, names=names):
+                found.add(id(opened))
+    return found
+
+
+_PYTEST_HOOK = re.compile(r"^pytest_(addoption|configure|runtest_\w+|collection\w*|sessionstart|sessionfinish)$")
+
+
+def _registers_pytest_fixtures(index: Index, names: Names) -> bool:
+    """The module registers pytest fixtures (`@pytest.fixture`) or hooks (`def pytest_addoption(parser)`): a test
+    plugin, run by the test runner only, whatever package it sits in (`pytest_project/fixtures/debug.py`)."""
+    if "pytest" not in {m.split(".")[0] for m in names.imports.values()} and not any(
+            _PYTEST_HOOK.match(name) for name in names.functions):
+        return False
+    if any(_PYTEST_HOOK.match(name) for name in names.functions):
+        return True
+    functions = [*names.functions.values(), *index.nested]
+    return any((names.qualify(d.func if isinstance(d, ast.Call) else d) or "") in {"pytest.fixture", "pytest.yield_fixture"}
+               for function in functions for d in function.decorator_list)
 
 
 _RUN_ID = re.compile(r"(?i)(?:^|_)(?:task|job|run|execution|build)_?id$")
