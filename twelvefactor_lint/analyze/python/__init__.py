@@ -60,6 +60,9 @@ from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key")
 """Words a module using what signs with a web app's secret key spells (a cheap pre-check for `key_uses`)."""
+_BACKGROUND_WORDS = re.compile(r"\.\s*(?:start\s*\(|submit\b)|add_task|create_task|ensure_future|run_in_executor")
+"""What a module starting work on the side spells (a cheap pre-check for `background_facts`): `.start(`, `.submit`,
+`add_task`, `create_task`, `ensure_future`, `run_in_executor`."""
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -130,7 +133,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += settings
     facts += locator_facts(settings, index, names, contexts, path, tree)
     facts += call_facts(tree, index, names, contexts, path)
-    facts += background_facts(index, names, contexts, path)
+    if _BACKGROUND_WORDS.search(text):
+        facts += background_facts(index, names, contexts, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path, text, smtp_unused(settings))
     if not any(word in text for word in ENV_WORDS):  # only a module reading no variable keeps its config in a file
@@ -153,7 +157,7 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     flask_caches, cache_uses = flask_cache_refs(tree, names, text) if "ache" in text else ((), ())
     session_uses, session_stores = session_refs(index, names, text) if "ession" in text else ((), ())
     limit_uses = limit_refs(index, names) if "imit" in text else ()
-    signing = key_uses(tree, names) if any(word in text for word in _KEY_WORDS) else ()
+    signing = key_uses(tree, names, text) if any(word in text for word in _KEY_WORDS) else ()
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,

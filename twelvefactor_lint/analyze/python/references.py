@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from twelvefactor_lint.analyze.python.index import Index, Site
+from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, last_name
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
@@ -51,11 +51,12 @@ def module_refs(index: Index, path: str) -> ModuleRefs:
     module = dotted_module(path)
     package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
     names = [v for v in index.dotted if _DOTTED.fullmatch(v) and not _file_name(v)]
-    loaded, dynamic = _loaded_by_calls(index)
+    called = [last_name(site.node.func) for site in index.calls]  # what each call calls, asked by three passes
+    loaded, dynamic = _loaded_by_calls(index, called)
     return ModuleRefs(path, 1, module=module, imports=_unique(_imports(index, package)), names=_unique(names + loaded),
                       apps=_unique(_installed_apps(index)), dynamic=_unique(dynamic),
-                      daemon_calls=_unique(_daemon_calls(index)), daemon_options=_unique(_daemon_options(index)),
-                      anchor="module_refs")
+                      daemon_calls=_unique(_daemon_calls(index, called)),
+                      daemon_options=_unique(_daemon_options(index, called)), anchor="module_refs")
 
 
 _DAEMONIZING = re.compile(r"daemoni[sz]|become_daemon|daemon_?context", re.IGNORECASE)
@@ -64,11 +65,11 @@ _DAEMON_WORD = re.compile(r"daemon", re.IGNORECASE)
 _DAEMON_OPTION = re.compile(r"--?[\w-]*daemon[\w-]*", re.IGNORECASE)
 
 
-def _daemon_calls(index: Index) -> list[str]:
+def _daemon_calls(index: Index, called: list[str]) -> list[str]:
     """The daemonizing names the module calls (`daemonize`): `name` where nothing but reaching the line decides, `name?`
     where an `if` whose test names a daemon switch (`if args.daemon:`, `if plexpy.DAEMON:`) is around the call, which
     runs only when someone asks for it (`--daemon`)."""
-    calls = [(site.node, name) for site in index.calls if (name := last_name(site.node.func)) and _DAEMONIZING.search(name)]
+    calls = [(site.node, name) for site, name in zip(index.calls, called, strict=True) if name and _DAEMONIZING.search(name)]
     if not calls:  # most modules: no `if` test is unparsed
         return []
     switched = {id(node) for test in index.ifs if _DAEMON_WORD.search(ast.unparse(test.test))
@@ -76,10 +77,10 @@ def _daemon_calls(index: Index) -> list[str]:
     return [f"{name}?" if id(node) in switched else name for node, name in calls]
 
 
-def _daemon_options(index: Index) -> list[str]:
+def _daemon_options(index: Index, called: list[str]) -> list[str]:
     """The command-line options the module declares that name a daemon mode (`parser.add_argument("-d", "--daemon")`,
     `add_option`, `@click.option("--daemon")`)."""
-    return [arg.value for site in index.calls if last_name(site.node.func) in ("add_argument", "add_option", "option")
+    return [arg.value for site, name in zip(index.calls, called, strict=True) if name in ("add_argument", "add_option", "option")
             for arg in site.node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
             and arg.value.startswith("--") and _DAEMON_OPTION.fullmatch(arg.value)]
 
@@ -93,7 +94,7 @@ def flask_cache_refs(tree: ast.Module, names: Names, text: str) -> tuple[tuple[s
     used: list[str] = []
     bound: set[int] = set()
     imports = "flask_cach" in text or "flask.ext.cache" in text
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if imports and isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call) \
                 and names.qualify(node.value.func) in _FLASK_CACHES:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -103,8 +104,10 @@ def flask_cache_refs(tree: ast.Module, names: Names, text: str) -> tuple[tuple[s
             defined.append("?")
         elif isinstance(node, ast.Attribute) and node.attr in _CACHE_METHODS:
             owner = last_name(node.value)
-            if owner:  # and what an import alias stands for (`from app.ext import cache as c`: `c.get` is `cache`'s)
-                used += [owner, (names.qualify(node.value) or owner).rpartition(".")[2]]
+            if owner:  # and what an import alias stands for (`from app.ext import cache as c`: `c.get` is `cache`'s;
+                # only a bare name can be one: an attribute chain ends in its own last name, qualified or not)
+                alias = names.imports.get(owner, owner) if isinstance(node.value, ast.Name) else owner
+                used += [owner, alias.rpartition(".")[2]]
     return _unique(defined), _unique(used)
 
 
@@ -156,14 +159,16 @@ _SIGNING_NAMES = frozenset({"flask.session", "flask.flash", "flask.sessions"})
 _KEY_NAMES = frozenset({"SECRET_KEY", "secret_key"})
 
 
-def key_uses(tree: ast.Module, names: Names) -> tuple[str, ...]:
+def key_uses(tree: ast.Module, names: Names, text: str) -> tuple[str, ...]:
     """What in the module signs with a web app's secret key that its imports do not show: Flask's `session` or
     `flash` reached through `import flask` (`flask.session["user"] = ...`), and `SECRET_KEY` for a read of the key
     itself (`jwt.encode(payload, app.config["SECRET_KEY"])`, `current_app.secret_key`, `settings.SECRET_KEY`) that
-    does not just hand it to another `SECRET_KEY` (`app.config["SECRET_KEY"] = config.SECRET_KEY`)."""
+    does not just hand it to another `SECRET_KEY` (`app.config["SECRET_KEY"] = config.SECRET_KEY`). Names are
+    qualified only in a module whose text spells `flask`: no other import makes one of Flask's."""
     handed: set[int] = set()
     candidates: list[tuple[str, int]] = []  # (what, the node's id, or 0 for what handing the key on cannot excuse)
-    for node in ast.walk(tree):
+    flask = "flask" in text
+    for node in walk(tree):
         values: list[ast.expr | None] = []
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -174,8 +179,8 @@ def key_uses(tree: ast.Module, names: Names) -> tuple[str, ...]:
         elif isinstance(node, ast.Dict):
             values += [v for k, v in zip(node.keys, node.values, strict=True)
                        if isinstance(k, ast.Constant) and k.value in _KEY_NAMES]
-        handed.update(id(n) for value in values if value is not None for n in ast.walk(value))
-        if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) \
+        handed.update(id(n) for value in values if value is not None for n in walk(value))
+        if flask and isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) \
                 and (qualified := names.qualify(node) or "") in _SIGNING_NAMES:
             candidates.append((qualified, 0))
         elif (isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Load)
@@ -263,13 +268,14 @@ def _imports(index: Index, package: str) -> list[str]:
     return imports
 
 
-def _loaded_by_calls(index: Index) -> tuple[list[str], list[str]]:
-    """(module names calls load by a literal, prefixes of the names they compute: see `ModuleRefs.dynamic`)."""
+def _loaded_by_calls(index: Index, calls: list[str]) -> tuple[list[str], list[str]]:
+    """(module names calls load by a literal, prefixes of the names they compute: see `ModuleRefs.dynamic`);
+    `calls`: the name each call of the index calls."""
     names: list[str] = []
     dynamic: list[str] = []
-    lists = any(last_name(site.node.func) in _LISTINGS for site in index.calls)
-    for site in index.calls:
-        call, called = site.node, last_name(site.node.func)
+    lists = any(called in _LISTINGS for called in calls)
+    for site, called in zip(index.calls, calls, strict=True):
+        call = site.node
         if called in _LOADERS:
             literal = _strings(call.args[0]) if call.args else []
             names += [s for s in literal if _IDENTIFIER.fullmatch(s)]
