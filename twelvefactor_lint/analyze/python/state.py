@@ -247,14 +247,18 @@ class _Reads:
     called for its effect alone (`CARTS.setdefault(k, []).append(x)`, `TASKS[k].add(t)`, `POOL.pop(k)` as a
     statement) are writes; `CARTS.get(k)`, `k in CARTS`, `for v in CARTS`, `v = POOL.pop(k)` are reads.
 
-    Found on the first question, in one walk: most modules keep no state and never ask."""
+    Found on the first question, in one walk: most modules keep no state and never ask, and a name the module's
+    text spells once (where it is bound) is read nowhere, which needs no walk."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, text: str):
         self._tree = tree
+        self._text = text
         self._found: set[str] | None = None
 
     def __contains__(self, name: object) -> bool:
         if self._found is None:
+            if isinstance(name, str) and self._text.count(name) <= 1:
+                return False
             self._found = self._walk()
         return name in self._found
 
@@ -695,7 +699,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
                      {name: found for name, found in class_state.items() if found}, bound, _instances(names, bound),
-                     _Reads(tree))
+                     _Reads(tree, text))
     facts: list[PythonFact] = [
         ModuleState(path, var.line, module=module.dotted, name=var.name, container=var.container, anchor=var.name,
                     read=var.name in module.reads)
