@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import TypeGuard
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at, settings_classes, settings_variable
@@ -307,7 +308,20 @@ def _issued_prefixes(keys: Iterable[str]) -> set[str]:
                                                                                                 "site"}}
 
 
-def _own_key(key: str, issued: set[str]) -> bool:
+class _Asked:
+    """A set made on the first question of membership: most modules judge no fallback and never ask."""
+
+    def __init__(self, make: Callable[[], set[str]]):
+        self._make = make
+        self._found: set[str] | None = None
+
+    def __contains__(self, item: object) -> bool:
+        if self._found is None:
+            self._found = self._make()
+        return item in self._found
+
+
+def _own_key(key: str, issued: _Asked) -> bool:
     """The app's own signing or encryption key, not the secret half of another service's key pair."""
     half = _KEY_HALF.match(key)
     return bool(OWN_KEY.search(key)) and not (half and half["prefix"].lower() in issued
@@ -315,7 +329,7 @@ def _own_key(key: str, issued: set[str]) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: set[str], refused: str, checked: bool, flask_key: bool, accounts: set[str]) -> SecretEnvFallback:
+                   issued: _Asked, refused: str, checked: bool, flask_key: bool, accounts: _Asked) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`, the module's account name: `accounts`);
     `checked`: the app compares requests with it."""
@@ -327,7 +341,7 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
                    module_kind=contexts.module_kind, refused=refused, flask_key=flask_key)
 
 
-def _judged_fallback(key: str, fallback: str, issued: set[str], checked: bool) -> bool:
+def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> bool:
     """A secret's fallback worth judging: not empty (nor an empty container written out, `"{}"`, `"[]"`: parsed,
     it holds no key, so nothing signs or authenticates with it), and not a placeholder unless the secret is the
     app's own key (`SECRET_KEY = getenv("SECRET_KEY", "changeme")` signs with `changeme` when the variable is
@@ -595,10 +609,10 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
     fallbacks: set[int] = set()
     reads = [(call, read) for call in index.calls if (read := env_read(call.node, names)) is not None]
     bindings: list[tuple[Site, str, ast.expr]] = list(_bindings(index))
-    issued = _issued_prefixes([read[0] for _, read in reads] + [key for _, key, _ in bindings])
+    issued = _Asked(partial(_issued_prefixes, [read[0] for _, read in reads] + [key for _, key, _ in bindings]))
     compared = _compared_names(index) if "compare_digest" in text else set()
     flask_keys = _flask_key_values(index, bindings) if "ecret_key" in text or "ECRET_KEY" in text else set()
-    accounts = _account_names(reads, bindings)
+    accounts = _Asked(partial(_account_names, reads, bindings))
     for call, (key, default) in reads:
         if default is None:
             continue
@@ -627,6 +641,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  env_key=key, module_kind=contexts.module_kind, persisted=True,
                                  flask_key=id(value) in flask_keys))
             continue
+        if not isinstance(value, ast.BoolOp) and id(value) not in fields and not SECRET_NAME.search(key):
+            continue  # no secret's name, no `or` fallback, no settings field: nothing below reports it
         made_up = _random_fallback(site, key, value, names)
         fallback = _or_fallback(value, names) or (
             (fields[id(value)], value) if id(value) in fields and isinstance(value, ast.Constant)
