@@ -213,8 +213,10 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
         for key, value in config_item_writes(assignment.node):
             emit.setting(key, value, contexts.of(assignment), assignment.statement_line, "app_config")
     for call in index.calls:
-        for key, value in _config_call_items(call, names):
-            emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
+        func = call.node.func
+        if call.node.keywords or isinstance(func, ast.Attribute) and func.attr in _UPDATERS:  # else it sets nothing
+            for key, value in _config_call_items(call, names):
+                emit.setting(key, value, contexts.of(call), call.statement_line, "app_config")
         baked = _env_setdefault(call.node, names)
         if baked:  # the literal is what the variable holds when the deploy does not set it: an env fallback
             emit.setting(*baked, contexts.of(call), call.statement_line, "env_setdefault", env_variable=baked[0])
@@ -470,7 +472,7 @@ def _argparse_default(call: ast.Call) -> tuple[str, ast.expr] | None:
 
 def _env_setdefault(call: ast.Call, names: Names) -> tuple[str, ast.expr] | None:
     """`os.environ.setdefault("DATABASE_URL", "postgres://...")` -> ("DATABASE_URL", the default)."""
-    if names.qualify(call.func) != "os.environ.setdefault" or len(call.args) != 2:
+    if len(call.args) != 2 or names.qualify(call.func) != "os.environ.setdefault":
         return None
     key = call.args[0]
     return (key.value, call.args[1]) if isinstance(key, ast.Constant) and isinstance(key.value, str) \

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
@@ -369,10 +370,11 @@ def _module_function(receiver: ast.expr, names: Names) -> bool:
     return isinstance(receiver, ast.Name) and (names.is_imported(receiver.id) or receiver.id in names.classes)
 
 
-def _target(call: ast.Call, names: Names, function: _Function,
+def _target(call: ast.Call, names: Names, function: Callable[[], _Function],
             records: set[int]) -> tuple[ast.expr, str, ast.expr | None] | None:
-    """(path expression, api, data expression) when `call` writes a file; `records`: id() of the appends to log-named
-    files that are the app's records (`appended_records`), data like any other file."""
+    """(path expression, api, data expression) when `call` writes a file; `function` gives what is known of the
+    function around it, made only for the calls that need it (most calls write nothing); `records`: id() of the
+    appends to log-named files that are the app's records (`appended_records`), data like any other file."""
     qualified = names.qualify(call.func) or ""
     if qualified in _OPENERS and call.args and _writing_mode(call):
         if appends_to_log(call) and id(call) not in records:
@@ -394,10 +396,10 @@ def _target(call: ast.Call, names: Names, function: _Function,
             if _module_function(receiver, names):
                 return None  # `utils.to_json(d)`: a function of a module or class given data, not a DataFrame's writer
             return call.args[0], f".{func.attr}()", receiver
-        if func.attr.startswith("write_") and not function.is_path(receiver):
+        if func.attr.startswith("write_") and not function().is_path(receiver):
             return None  # `tar.write_bytes(...)`, `zip.write_text(...)`: an archive member, not a file
         return receiver, f"Path.{func.attr}()", call.args[0]
-    if func.attr == "open" and function.is_path(func.value):  # Path(p).open("wb"), target.open(mode="a")
+    if func.attr == "open" and function().is_path(func.value):  # Path(p).open("wb"), target.open(mode="a")
         mode = next((k.value for k in call.keywords if k.arg == "mode"), call.args[0] if call.args else None)
         if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.fullmatch(r"[rwxabt+]{1,3}", mode.value) \
                 and set(mode.value) & set("wax+"):
@@ -425,12 +427,12 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         scope = contexts.of(site)
         if scope.context not in (REQUEST, JOB):
             continue
-        function = _known(functions, site.function, index)
         if records is None:
             records = appended_records(index, names)
-        found = _target(site.node, names, function, records)
+        found = _target(site.node, names, partial(_known, functions, site.function, index), records)
         if found is None:
             continue
+        function = _known(functions, site.function, index)
         target, api, data = found
         if ast.unparse(target) in function.removed - function.removed_always and read_places is None:
             read_places = _read_places(index, names, contexts, functions)

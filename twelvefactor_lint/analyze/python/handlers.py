@@ -246,11 +246,18 @@ def _django_function_view(function: Function, framework: str) -> tuple[str, str]
     return None
 
 
+_VIEW_KEYWORDS = frozenset({"view_func", "endpoint", "route"})
+
+
 def _registered(index: Index, names: Names):
     """(function, context, framework) for functions handed to `add_url_rule`/`add_api_route`/`Route(...)`,
     or to a route or task decorator applied by hand (`app.get("/x")(view)`, `app.task()(job)`)."""
     for site in index.calls:
         node = site.node
+        handed = [value.id for value in [*node.args, *(k.value for k in node.keywords if k.arg in _VIEW_KEYWORDS)]
+                  if isinstance(value, ast.Name) and value.id in names.functions]
+        if not handed:  # most calls hand on no function of the module: what they are is never asked
+            continue
         found = None
         if isinstance(node.func, ast.Attribute) and node.func.attr in _REGISTRATIONS:
             found = REQUEST, _REGISTRATIONS[node.func.attr]
@@ -258,11 +265,8 @@ def _registered(index: Index, names: Names):
             found = REQUEST, "starlette"
         elif isinstance(node.func, ast.Call):
             found = _decorator_context(node.func, names)
-        if found is None:
-            continue
-        for value in [*node.args, *(k.value for k in node.keywords if k.arg in {"view_func", "endpoint", "route"})]:
-            if isinstance(value, ast.Name) and value.id in names.functions:
-                yield (names.functions[value.id], *found)
+        if found is not None:
+            yield from ((names.functions[name], *found) for name in handed)
 
 
 def _handler_classes(names: Names) -> dict[str, tuple[str, str]]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from collections.abc import Callable
+from functools import partial
 
 from twelvefactor_lint.analyze.python.index import Index, Site, walk
 from twelvefactor_lint.facts.python import Import, SysPathOutside
@@ -89,17 +91,17 @@ def _deferred(tree: ast.AST) -> dict[int, str]:
     call of the function they are in, or the `if` (not on TYPE_CHECKING) they sit under."""
     deferred: dict[int, str] = {}
 
-    def visit(statements: list[ast.stmt], when: str) -> None:
+    def visit(statements: list[ast.stmt], when: Callable[[], str] | None) -> None:
+        """`when` says when the statements run (None: on import); it is worded only for an import found there."""
         for statement in statements:
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                if when:
-                    deferred[id(statement)] = when
+                if when is not None:
+                    deferred[id(statement)] = when()
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                visit(statement.body, when or f"when `{statement.name}()` runs")
+                visit(statement.body, when or partial("when `{}()` runs".format, statement.name))
             elif isinstance(statement, ast.If):
-                test = ast.unparse(statement.test)
-                visit(statement.body, when or f"when `{test[:60]}`")
-                visit(statement.orelse, when or f"unless `{test[:60]}`")
+                visit(statement.body, when or partial(_worded, "when", statement.test))
+                visit(statement.orelse, when or partial(_worded, "unless", statement.test))
             else:  # with, for, while, try, match, class bodies run when the module is imported
                 children = [*getattr(statement, "body", []), *getattr(statement, "orelse", []),
                             *getattr(statement, "finalbody", [])]
@@ -107,18 +109,23 @@ def _deferred(tree: ast.AST) -> dict[int, str]:
                     children += part.body
                 visit([c for c in children if isinstance(c, ast.stmt)], when)
 
-    visit(tree.body if isinstance(tree, ast.Module) else [], "")
+    visit(tree.body if isinstance(tree, ast.Module) else [], None)
     return deferred
+
+
+def _worded(word: str, test: ast.expr) -> str:
+    return f"{word} `{ast.unparse(test)[:60]}`"
 
 
 def import_facts(tree: ast.AST, index: Index, path: str) -> list[Import]:
     """One fact per top-level module the file imports unguarded: its first import at module level, else its
     first import in a function or branch, which says when it runs (`deferred`)."""
     imports = index.imports
-    guarded = _guarded(index) if imports else set()
-    fallbacks = _fallbacks(index) if imports and index.tries else {}
-    deferred = _deferred(tree) if len(imports) > sum(isinstance(s, (ast.Import, ast.ImportFrom))
-                                                     for s in getattr(tree, "body", [])) else {}
+    # most modules import at the top level alone: no import is guarded, a fallback or deferred, and none is looked for
+    nested = len(imports) > sum(isinstance(s, (ast.Import, ast.ImportFrom)) for s in getattr(tree, "body", []))
+    guarded = _guarded(index) if nested else set()
+    fallbacks = _fallbacks(index) if nested and index.tries else {}
+    deferred = _deferred(tree) if nested else {}
     seen: dict[str, Import] = {}
     for node in imports:
         if id(node) in guarded:
