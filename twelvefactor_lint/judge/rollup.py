@@ -30,8 +30,8 @@ _REPEATED = 3
 same committed value twice (factor III: one URL with one password in two settings) or one log file written twice
 (`_ONE_LOG`), one secret to rotate, the
 same piece of state twice (`_NAMES_STATE_FIRST`), one start script's migrations twice (`_ONE_START`), one process's
-log settings twice in one config (`_ONE_PROCESS`), one module's coordination twice (`_ONE_STORE`), one module's detached work twice
-(`_ONE_QUEUE`) and one compose
+log settings twice in one config (`_ONE_PROCESS`), one module's coordination twice (`_ONE_STORE`), one module's
+detached work twice (`_ONE_QUEUE`) and one compose
 file's habit twice (`_ONE_HABIT`)."""
 _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
 """Rules whose messages name the state first (a module variable, a written path, a volume or the workload keeping

@@ -159,7 +159,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,
-        cache_uses=cache_uses, django_cache_calls=django_cache, session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
+        cache_uses=cache_uses, django_cache_calls=django_cache,
+        session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
         key_uses=signing, uses=import_uses(index, names, path)))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
