@@ -87,7 +87,7 @@ def test_how_a_module_uses_django_s_default_cache():
         store.set("flag", True)
         helper(store)
     """}) if isinstance(f, ModuleRefs))
-    assert sorted(refs.django_cache_calls) == ["?", "delete", "memo", "memo", "set"]
+    assert sorted(refs.django_cache_calls) == ["?", "delete", "get:prisons", "memo:prisons", "set"]
 
 
 def test_read_through_memos_of_fixed_entries_with_a_timeout_are_per_process_copies():
@@ -102,3 +102,4 @@ def test_invalidation_counters_computed_keys_or_cache_sessions_are_shared_state(
         SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     """})
     assert not _memos({"app/views.py": MEMO.replace(", 3600", "")})
+    assert not _memos({"app/views.py": "from django.core.cache import cache\nflag = cache.get('maintenance')\n"})

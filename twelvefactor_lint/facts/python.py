@@ -698,8 +698,9 @@ class ModuleRefs(PythonFact):
                                       "`@cache.cached`, `@cache.memoize`; not `init_app`), whatever they hold: "
                                       "link.unused_backends reads them.", default=())
     django_cache_calls: tuple[str, ...] = doc("How it uses Django's default cache (`django.core.cache.cache`), one "
-                                              "entry per call: `memo` for a read-through memo's steps (`.get` of a "
-                                              "literal key, `.set`/`.get_or_set` of a literal key with a timeout), "
+                                              "entry per call: `get:<key>` for a `.get` of a literal key, "
+                                              "`memo:<key>` for a `.set`/`.get_or_set` of a literal key with a "
+                                              "timeout (a read-through memo's steps), "
                                               "else the method (`delete`, `incr`, `add`, `set` without a timeout, `?` "
                                               "for the cache handed on as a value): link.unused_backends reads them.",
                                               default=())

@@ -114,10 +114,11 @@ _MEMO_SETTERS = {"set": 2, "get_or_set": 2}
 
 
 def django_cache_calls(tree: ast.Module, names: Names) -> tuple[str, ...]:
-    """How the module uses Django's default cache, one entry per use (see ModuleRefs.django_cache_calls): `memo` for a
-    `.get` of a literal key or a `.set`/`.get_or_set` of a literal key with a timeout (the steps of a read-through
-    memo of one fixed entry: `cache.get("prisons")`, compute, `cache.set("prisons", v, timeout=3600)`), else the method,
-    or `?` where the cache is used as a value (handed to a function, its method taken)."""
+    """How the module uses Django's default cache, one entry per use (see ModuleRefs.django_cache_calls): `get:<key>`
+    for a `.get` of a literal key, `memo:<key>` for a `.set`/`.get_or_set` of a literal key with a timeout (the steps
+    of a read-through memo of one fixed entry: `cache.get("prisons")`, compute, `cache.set("prisons", v,
+    timeout=3600)`), else the method, or `?` where the cache is used as a value (handed to a function, its method
+    taken)."""
     found: list[str] = []
     called: set[int] = set()
     for node in ast.walk(tree):
@@ -130,8 +131,10 @@ def django_cache_calls(tree: ast.Module, names: Names) -> tuple[str, ...]:
             if timeout is None and method in _MEMO_SETTERS and len(args) > _MEMO_SETTERS[method]:
                 timeout = args[_MEMO_SETTERS[method]]
             timed = timeout is not None and not (isinstance(timeout, ast.Constant) and timeout.value in (None, 0))
-            memo = literal_key and (method == "get" or method in _MEMO_SETTERS and timed)
-            found.append("memo" if memo else method)
+            key = args[0].value if literal_key and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) \
+                else ""
+            found.append(f"get:{key}" if key and method == "get" else f"memo:{key}" if key and method in _MEMO_SETTERS
+                         and timed else method)
     handed = [n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load)
               and id(n) not in called and names.qualify(n) == _DJANGO_CACHE]
     return tuple(found + ["?"] * len(handed))
