@@ -57,3 +57,49 @@ def test_an_unbound_cache_none_found_or_a_focused_run_claims_nothing():
     assert not _unread({**SETTINGS, "app/ext.py": "from flask_caching import Cache\nCache(object())\n"})
     assert not _unread(SETTINGS)
     assert not _unread({**SETTINGS, **CACHE, **INIT}, complete=False)
+
+
+DJANGO_SETTINGS = {"mysite/settings.py": """
+    SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+"""}
+MEMO = """
+    from django.core.cache import cache as store
+
+    def prisons():
+        found = store.get("prisons")
+        if found is None:
+            found = fetch()
+            store.set("prisons", found, 3600)
+        return found
+"""
+
+
+def _memos(files: dict[str, str]) -> bool:
+    linked = unused_backends.link(_facts(DJANGO_SETTINGS | files), True)
+    return next(f.default_cache_memos for f in linked if isinstance(f, Setting) and f.key == "CACHES.default.BACKEND")
+
+
+def test_how_a_module_uses_django_s_default_cache():
+    refs = next(f for f in _facts({"app/views.py": MEMO + """
+    def forget(user):
+        store.delete(f"user:{user}")
+        store.set("flag", True)
+        helper(store)
+    """}) if isinstance(f, ModuleRefs))
+    assert sorted(refs.django_cache_calls) == ["?", "delete", "get:prisons", "memo:prisons", "set"]
+
+
+def test_read_through_memos_of_fixed_entries_with_a_timeout_are_per_process_copies():
+    assert _memos({"app/views.py": MEMO, "tests/test_views.py": "from django.core.cache import cache\ncache.clear()\n"})
+
+
+def test_invalidation_counters_computed_keys_or_cache_sessions_are_shared_state():
+    assert not _memos({"app/views.py": MEMO + "\ndef saved():\n    store.delete('prisons')\n"})
+    assert not _memos({"app/views.py": MEMO + "\ndef hit(ip):\n    return store.incr('hits')\n"})
+    assert not _memos({"app/views.py": MEMO.replace('store.get("prisons")', 'store.get(f"prisons:{user}")')})
+    assert not _memos({"app/views.py": MEMO, "mysite/cache_sessions.py": """
+        SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    """})
+    assert not _memos({"app/views.py": MEMO.replace(", 3600", "")})
+    assert not _memos({"app/views.py": "from django.core.cache import cache\nflag = cache.get('maintenance')\n"})

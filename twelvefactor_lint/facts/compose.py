@@ -76,5 +76,12 @@ class ComposeVolume(Scaled):
     built: bool = doc("The service is built from the repository (`build:`).")
     shared: bool = doc("Two or more services of the same file mount the same source: one volume, one problem (its "
                        "findings name the volume first, so its mounts fold into one).", default=False)
+    backing_owner: str = doc("For a named volume a service running a pulled third-party image (no `build:`, an image "
+                             "none of the other mounting services runs, not a proxy) mounts too, when no mount of the "
+                             "other services is at a path the project's code writes (a settings path, a path its compose "
+                             "environment names, a written file's path, an upload or media directory): those services "
+                             "(`` `geoserver` (`geonode/geoserver:2.15.x`) ``, joined by ` and `), whose own data it "
+                             "holds; `\"\"` otherwise "
+                             "(set by link).", default="")
     one_off: bool = doc("The service is a one-off job (its command only runs commands that end by themselves, "
                         "`chown`, `mkdir`, `cp`; or another service waits for it to complete).", default=False)

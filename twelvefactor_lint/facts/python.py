@@ -104,6 +104,12 @@ class Setting(SettingFields):
                                      "Flask-Caching `CACHE_TYPE` of one whose `Cache` objects nothing reads or writes "
                                      "(only `init_app`: no `.get`/`.set`, `@cached`, `@memoize`).",
                                      default=False)
+    default_cache_memos: bool = doc("A `CACHES.default` setting of a project whose only use of the default cache is "
+                                    "read-through memos of fixed entries with a timeout (`cache.get(\"prisons\")`, "
+                                    "compute, `cache.set(\"prisons\", v, timeout=3600)`; no `delete`, counter, lock, "
+                                    "cache sessions, `cache_page`, throttling or app known to store in it; tests "
+                                    "aside): a process's own copy is refetched, never shared state "
+                                    "(link.unused_backends).", default=False)
     session_unused: bool = doc("A Flask-Session `SESSION_TYPE` setting of a project where nothing uses the session "
                                "(link.unused_backends): no `session` or `flash` import, no Flask-Login `user_loader` "
                                "and no extension keeping state in it (Flask-WTF, Authlib, Flask-Security, ...).",
@@ -711,6 +717,13 @@ class ModuleRefs(PythonFact):
     cache_uses: tuple[str, ...] = doc("The names on which it uses a Flask-Caching method (`cache.get`, "
                                       "`@cache.cached`, `@cache.memoize`; not `init_app`), whatever they hold: "
                                       "link.unused_backends reads them.", default=())
+    django_cache_calls: tuple[str, ...] = doc("How it uses Django's default cache (`django.core.cache.cache`), one "
+                                              "entry per call: `get:<key>` for a `.get` of a literal key, "
+                                              "`memo:<key>` for a `.set`/`.get_or_set` of a literal key with a "
+                                              "timeout (a read-through memo's steps), "
+                                              "else the method (`delete`, `incr`, `add`, `set` without a timeout, `?` "
+                                              "for the cache handed on as a value): link.unused_backends reads them.",
+                                              default=())
     daemon_calls: tuple[str, ...] = doc("The daemonizing functions and classes it calls, by name (`daemonize`, "
                                         "`Daemonizer`), `?` after one only an `if` on a daemon switch runs "
                                         "(`if args.daemon:`): link tells an opt-in daemon mode from a process that "

@@ -15,6 +15,7 @@ one of them (JSON `related`, SARIF `relatedLocations`, the HTML report).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -28,8 +29,9 @@ _REPEATED = 3
 (two `signal.signal(SIGTERM, SIG_IGN)` calls say the same thing and are two lines to fix) — except the
 same committed value twice (factor III: one URL with one password in two settings) or one log file written twice
 (`_ONE_LOG`), one secret to rotate, the
-same piece of state twice (`_NAMES_STATE_FIRST`), one module's coordination twice (`_ONE_STORE`), one module's detached work twice
-(`_ONE_QUEUE`) and one compose
+same piece of state twice (`_NAMES_STATE_FIRST`), one start script's migrations twice (`_ONE_START`), one process's
+log settings twice in one config (`_ONE_PROCESS`), one module's coordination twice (`_ONE_STORE`), one module's
+detached work twice (`_ONE_QUEUE`) and one compose
 file's habit twice (`_ONE_HABIT`)."""
 _NAMES_STATE_FIRST = {"TF601", "TF606", "TF616"}
 """Rules whose messages name the state first (a module variable, a written path, a volume or the workload keeping
@@ -60,12 +62,23 @@ path with the other scripts related."""
 _ONE_HABIT = {"TF803"}
 """Rules about a habit of a whole file: `container_name` on the app and on the worker of one compose file is one
 habit to drop, reported on the first with the other as related."""
+_ONE_START = {"TF1201"}
+"""Rules about what one start script (or one compose service, one Procfile entry) does before its process: `migrate
+sites` then `migrate` in one entrypoint (or `makemigrations` then `migrate`) is one migration step to move to the
+release phase, reported on the first with the other as related; findings name the script or service first."""
+_ONE_PROCESS = {"TF1103"}
+"""Rules about where one process's logs go: two log settings of one config file for one process (uWSGI's `logto` and
+`logger = file:`, `req-logger`) are one logging setup to point at stdout, reported on the first with the other as
+related; findings name the config (or script) first and the process by "`x`'s output", so two programs of one
+supervisord file stay two."""
 
 
 def _repeated(group: list[Finding]) -> bool:
     same_value = (group[0].factor == "III" or group[0].rule in _ONE_LOG) and len({f.message for f in group}) == 1
-    same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND and _about(group[0]) != ""
-    return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state
+    same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND | _ONE_START and _about(group[0]) != ""
+    one_process = group[0].rule in _ONE_PROCESS and _process(group[0].message) != "" \
+        and len({(_subject(f.message), _process(f.message)) for f in group}) == 1
+    return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state or one_process
                                                            or group[0].rule in _ONE_STORE | _ONE_HABIT | _ONE_QUEUE)
 
 
@@ -194,6 +207,15 @@ def _about(finding: Finding) -> str:
         parts = finding.message.split("`")
         return parts[3] if len(parts) > 4 else ""
     return _subject(finding.message)
+
+
+_OUTPUT_OF = re.compile(r"`([^`]+)`'s output")
+
+
+def _process(message: str) -> str:
+    """The process whose output a log finding names (`` `uwsgi`'s output ``); `""`: none named."""
+    found = _OUTPUT_OF.search(message)
+    return found.group(1) if found else ""
 
 
 def _subject(message: str) -> str:

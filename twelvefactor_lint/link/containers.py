@@ -52,9 +52,9 @@ from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume, InSer
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
-from twelvefactor_lint.facts.python import FileWrite
+from twelvefactor_lint.facts.python import FileWrite, Setting
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -304,6 +304,58 @@ def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> lis
     return [config.get(id(f), f) for f in facts]
 
 
+_APP_FILES = re.compile(r"(?i)(^|/)(media|mediafiles|uploads?|attachments|userfiles|documents|avatars)(/|$)")
+"""Container paths named for files the app's users give it: app data whoever else mounts them."""
+_ROOT_KEYS = re.compile(r"(?i)MEDIA|UPLOAD|FILE|STORAGE|DATA")
+"""Settings and variables naming a directory the app writes below (`MEDIA_ROOT`, `DATA_DIR`)."""
+
+
+def _backing_volumes(facts: list[Fact], services: list[ComposeService], roles: dict[tuple[str, str], str]) -> list[Fact]:
+    """Named volumes holding a backing service's own data (GeoServer's data directory, a raw-data sync volume a map
+    server and its database mount): a service running a pulled image (it builds nothing; an image none of the other
+    mounting services runs; not a proxy, which serves the app's files) mounts the volume, and the app services mount
+    it at paths nothing of the project says it writes — no settings path or compose variable naming the path (or a
+    directory under it), no written file's path spelling it, not a media or upload directory. Each mount gets
+    `backing_owner`, for TF616 to tell that service's storage from the app's."""
+    by_service = {(s.path, s.service): s for s in services}
+    groups: dict[tuple[str, str], list[ComposeVolume]] = {}
+    for fact in facts:
+        if isinstance(fact, ComposeVolume) and fact.mount_type == "named" and fact.source:
+            groups.setdefault((fact.path, fact.source), []).append(fact)
+    paths = [(f.key, f.value) for f in facts if isinstance(f, Setting) and f.value.startswith("/")] + [
+        (f.name, f.value) for f in facts if isinstance(f, EnvVar) and f.value.startswith("/")]
+    written = " ".join(f.target for f in facts if isinstance(f, FileWrite))
+
+    def app_writes(target: str) -> bool:
+        target = target.rstrip("/") or "/"
+        return bool(_APP_FILES.search(target)) or target in written or any(
+            value == target or value.startswith(target + "/")
+            or _ROOT_KEYS.search(key) and target.startswith(value.rstrip("/") + "/") for key, value in paths)
+
+    marked: dict[int, Fact] = {}
+    for mounts in groups.values():
+        found = {m.service: by_service.get((m.path, m.service)) for m in mounts}
+        if len(found) < 2 or any(s is None for s in found.values()):
+            continue
+
+        def pulled(name: str, found: dict[str, ComposeService | None] = found) -> str:
+            service = found[name]
+            if service is None or service.build_context:
+                return ""
+            image = service.image
+            others = {s.image for n, s in found.items() if n != name and s}
+            if not image or "$" in image or image in others or roles.get(_service_key(service)) == "proxy":
+                return ""
+            return image
+
+        owners = [(m.service, image) for m in mounts if (image := pulled(m.service))]
+        apps = [m for m in mounts if not pulled(m.service)]
+        if owners and apps and not any(app_writes(m.target) for m in apps):
+            owner = " and ".join(dict.fromkeys(f"`{name}` (`{image}`)" for name, image in owners))
+            marked.update({id(m): replace(m, backing_owner=owner) for m in mounts})
+    return [marked.get(id(f), f) for f in facts] if marked else facts
+
+
 def _dev_mode_images(facts: list[Fact], dockerfiles: list[str], deployed: set[str]) -> set[str]:
     """Images whose start (their CMD or ENTRYPOINT, or a script it runs) starts a server in the development mode it
     names (`kc.sh start-dev`: Keycloak's own word that it is not for production), and that no platform file deploys:
@@ -402,6 +454,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
         return fact
 
     opt_in = _opt_in_files(services)
+    facts = _backing_volumes(facts, services, roles)
 
     def opted(fact: Fact) -> Fact:
         addition = opt_in.get(fact.path)

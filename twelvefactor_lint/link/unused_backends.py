@@ -10,7 +10,13 @@ from every Python file's module refs (python.module_refs), in tests too:
 - installed applications that do (`robots`, `compressor`, `axes`, `allauth`, `waffle`, `sorl.thumbnail`, ...).
 
 With none of them, `CACHES.default` settings get `default_cache_unread`. Template fragment caching (`{% cache %}`)
-lives in templates the analyzers do not read: a gap.
+lives in templates the analyzers do not read: a gap. When the only evidence is code importing
+`django.core.cache.cache`, and each such module (tests aside) only takes read-through memo steps of fixed entries with a
+timeout, every key read being one the project stores that way (`cache.get("prisons")`, compute,
+`cache.set("prisons", v, timeout=3600)`; see ModuleRefs.django_cache_calls), they get `default_cache_memos`: a process's
+own copy is refetched, nothing is shared state. A `delete`, `incr`, `add`, a computed key, a `set` without a timeout,
+the cache handed on as a value, or any other evidence above (cache sessions, throttling, an app storing in it) keeps the
+cache shared state.
 
 A Flask-Caching cache (`CACHE_TYPE = "SimpleCache"`) is the same: a problem only for what is stored in it. When the
 project binds its `Cache` objects to names (`cache = Cache()`) and no code uses a cache method (`.get`, `.set`,
@@ -53,6 +59,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
+from twelvefactor_lint.discover.scope import TEST, classify
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.python import Call, ModuleRefs, SecretEnvFallback, SecretRandomFallback, Setting
 
@@ -106,7 +113,8 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
     cache_unread = not any(_uses_default_cache(ref) for ref in refs)
     layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
     flask_unread = _flask_cache_unread(refs)
-    marked = {id(f): replace(f, default_cache_unread=cache_unread) if f.key in _DEFAULT_KEYS
+    memos = not cache_unread and _memos_only([ref for ref in refs if classify(ref.path) != TEST])
+    marked = {id(f): replace(f, default_cache_unread=cache_unread, default_cache_memos=memos) if f.key in _DEFAULT_KEYS
               else replace(f, default_cache_unread=flask_unread) if f.key == _FLASK_KEY
               else replace(f, channel_layer_unused=layer_unused) for f in settings}
     return [marked.get(id(f), f) for f in facts]
@@ -159,6 +167,20 @@ def _channel_layer(key: str) -> bool:
 def _imports(ref: ModuleRefs, names: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
     """The module imports one of `names`, or a module (or name) under one of `prefixes`."""
     return any(i in names or any(i == p or i.startswith(p + ".") for p in prefixes) for i in ref.imports)
+
+
+def _memos_only(refs: list[ModuleRefs]) -> bool:
+    """Every use of the default cache is a step of a read-through memo of one fixed entry with a timeout: the only
+    evidence of a use is importing `django.core.cache.cache`, and each module doing so calls it only for that."""
+    using = [ref for ref in refs if _uses_default_cache(ref)]
+    calls = [call for ref in using for call in ref.django_cache_calls]
+    stored = {call.removeprefix("memo:") for call in calls if call.startswith("memo:")}
+    return bool(using) and bool(stored) and all(
+        call.startswith("memo:") or call.startswith("get:") and call.removeprefix("get:") in stored for call in calls) \
+        and all(_imports(ref, ("django.core.cache.cache",), ()) and not _imports(ref, _IMPORTS[1:], _IMPORT_PREFIXES)
+                and not any(name.startswith(_NAME_PREFIXES) for name in ref.names)
+                and not any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
+                and ref.django_cache_calls for ref in using)
 
 
 def _uses_default_cache(ref: ModuleRefs) -> bool:

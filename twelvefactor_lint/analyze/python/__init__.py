@@ -39,6 +39,7 @@ from twelvefactor_lint.analyze.python.locks import lock_facts
 from twelvefactor_lint.analyze.python.log_sinks import log_sink_facts
 from twelvefactor_lint.analyze.python.names import Names
 from twelvefactor_lint.analyze.python.references import (
+    django_cache_calls,
     flask_cache_refs,
     import_uses,
     key_uses,
@@ -156,12 +157,14 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += sys_path_facts(index.calls, path, index.ifs)
     flask_caches, cache_uses = flask_cache_refs(tree, names, text) if "ache" in text else ((), ())
     session_uses, session_stores = session_refs(index, names, text) if "ession" in text else ((), ())
+    django_cache = django_cache_calls(tree, names) if "django.core.cache" in text else ()
     limit_uses = limit_refs(index, names) if "imit" in text else ()
     signing = key_uses(tree, names, text) if any(word in text for word in _KEY_WORDS) else ()
     facts.append(replace(module_refs(index, path), start_calls=start_calls(  # in start-up code itself, not in
         index, names, path, lambda site: (site.function is None or id(site.function) in contexts.scopes)  # its closures
         and _at_start(contexts.of(site).context, contexts, site.statement_line)), flask_caches=flask_caches,
-        cache_uses=cache_uses, session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
+        cache_uses=cache_uses, django_cache_calls=django_cache,
+        session_uses=session_uses, session_stores=session_stores, limit_uses=limit_uses,
         key_uses=signing, uses=import_uses(index, names, path)))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)

@@ -111,6 +111,38 @@ def flask_cache_refs(tree: ast.Module, names: Names, text: str) -> tuple[tuple[s
     return _unique(defined), _unique(used)
 
 
+_DJANGO_CACHE = "django.core.cache.cache"
+_MEMO_SETTERS = {"set": 2, "get_or_set": 2}
+"""Methods storing a read-through memo, with the position of their `timeout` argument."""
+
+
+def django_cache_calls(tree: ast.Module, names: Names) -> tuple[str, ...]:
+    """How the module uses Django's default cache, one entry per use (see ModuleRefs.django_cache_calls): `get:<key>`
+    for a `.get` of a literal key, `memo:<key>` for a `.set`/`.get_or_set` of a literal key with a timeout (the steps
+    of a read-through memo of one fixed entry: `cache.get("prisons")`, compute, `cache.set("prisons", v,
+    timeout=3600)`), else the method, or `?` where the cache is used as a value (handed to a function, its method
+    taken)."""
+    found: list[str] = []
+    called: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and names.qualify(node.func.value) == _DJANGO_CACHE:
+            called.add(id(node.func.value))
+            method, args = node.func.attr, node.args
+            literal_key = bool(args) and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
+            timeout = next((k.value for k in node.keywords if k.arg == "timeout"), None)
+            if timeout is None and method in _MEMO_SETTERS and len(args) > _MEMO_SETTERS[method]:
+                timeout = args[_MEMO_SETTERS[method]]
+            timed = timeout is not None and not (isinstance(timeout, ast.Constant) and timeout.value in (None, 0))
+            key = args[0].value if literal_key and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) \
+                else ""
+            found.append(f"get:{key}" if key and method == "get" else f"memo:{key}" if key and method in _MEMO_SETTERS
+                         and timed else method)
+    handed = [n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load)
+              and id(n) not in called and names.qualify(n) == _DJANGO_CACHE]
+    return tuple(found + ["?"] * len(handed))
+
+
 _SESSION_ATTRIBUTES = re.compile(r"\.user_loader\b|\b(flask|quart)\.(session|flash)\b")
 """What reads a Flask session besides an imported `session`: Flask-Login's `user_loader` (without one, a session's
 user id is never loaded back), and `flask.session`/`flask.flash` reached through the module."""
