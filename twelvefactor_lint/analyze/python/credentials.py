@@ -127,6 +127,16 @@ _DATASTORE_PASSWORD = re.compile(r"(?i)(^|_)(db|database|postgres(ql)?|pg|mysql|
                                  r"elastic(search)?|opensearch)_?(\w+_)?(passw(or)?d|pwd|pass)$")
 """A datastore's password (as TF302 names them): a database started with a password equal to its user name accepts
 it, so there the account's name proves no placeholder."""
+_RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+){1,}-(secrets?|config|configmap|credentials|creds)$")
+"""A deploy object's name, kebab-case (`quay-enterprise-config-secret`): what a Kubernetes Secret or ConfigMap, a
+vault path's leaf, is called — ending in the kind of object it names."""
+_RESOURCE_QUALIFIER = re.compile(r"(^|_)(config|configmap|k8s|kube|kubernetes|vault|tls|cert)(_|$)", re.IGNORECASE)
+"""A variable naming where a secret is kept rather than holding it (`QE_K8S_CONFIG_SECRET`: the Secret holding the
+config), by the kind of store it names."""
+_KEY_WORDS = frozenset({"secret", "secrets", "key", "keys", "password", "token", "jwt", "session", "cookie", "signing",
+                        "encryption", "hmac", "salt", "private", "app", "api", "client", "dev", "default", "my", "local",
+                        "test", "insecure"})
+"""Words any secret's name or placeholder spells: sharing them proves nothing of a resource name."""
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
@@ -348,10 +358,22 @@ def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> 
     forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
     checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
     salt (`SECURITY_PASSWORD_SALT`) is an own key too. A switch's value (`"False"`, `"1"`: `_FLAG_VALUE`) is no secret
-    whatever the name."""
-    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) and bool(
+    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`)."""
+    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) \
+        and not _resource_name(key, fallback) and bool(
         SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
+
+
+def _resource_name(key: str, fallback: str) -> bool:
+    """The fallback names the deploy object that holds the secret, not the secret itself: a kebab-case name ending in
+    the kind of object (`-secret`, `-config`), for a variable that names a store (`QE_K8S_CONFIG_SECRET` falling back
+    to `quay-enterprise-config-secret`, the Kubernetes Secret the app reads its config from) and whose own words the
+    name spells (here `config`). The app looks the object up by that name; nothing signs or logs in with it."""
+    if not _RESOURCE_NAME.match(fallback) or not _RESOURCE_QUALIFIER.search(key):
+        return False
+    shared = set(key.lower().split("_")) & set(fallback.split("-"))
+    return bool(shared - _KEY_WORDS)
 
 
 def _account_names(reads: list[tuple[Site[ast.Call], tuple[str, ast.expr | None]]],
