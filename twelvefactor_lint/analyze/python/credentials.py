@@ -339,7 +339,8 @@ def _own_key(key: str, issued: _Asked) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: _Asked, refused: str, checked: bool, flask_key: bool, accounts: _Asked) -> SecretEnvFallback:
+                   issued: _Asked, refused: str, checked: bool, flask_key: bool, accounts: _Asked,
+                   django_key: bool = False, index: Index | None = None) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`, the module's account name: `accounts`);
     `checked`: the app compares requests with it."""
@@ -348,7 +349,8 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=_own_key(key, issued), looks_real=not account and _looks_real(key, value, path),
                    placeholder=account or bool(_PLACEHOLDER.search(value)), checked=checked,
-                   module_kind=contexts.module_kind, refused=refused, flask_key=flask_key)
+                   module_kind=contexts.module_kind, refused=refused, flask_key=flask_key,
+                   django_key=django_key, signs_nothing=django_key and index is not None and _django_signs_nothing(index))
 
 
 def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> bool:
@@ -531,6 +533,15 @@ def _django_signs_nothing(index: Index) -> bool:
     return all(entries) and not _SIGNING_APPS & set(entries) and not any(_CSRF_MIDDLEWARE.search(e) for e in entries)
 
 
+def _django_key(bound: set[str], site: Site, contexts: Contexts, flask_key: bool, index: Index) -> bool:
+    """A fallback bound to Django's `SECRET_KEY` in the body of a Django settings module (one that sets
+    `INSTALLED_APPS` or `ROOT_URLCONF` too), not a Flask app's nor another framework's config class."""
+    return "SECRET_KEY" in bound and site.function is None and contexts.module_kind == "settings" and not flask_key \
+        and any(s.function is None and isinstance(s.node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id in ("INSTALLED_APPS", "ROOT_URLCONF") for t in s.node.targets)
+                for s in index.assignments)
+
+
 def _flask_key_values(index: Index, bindings: list[tuple[Site, str, ast.expr]]) -> set[int]:
     """ids of every node of the values a module importing flask binds to Flask's `SECRET_KEY` (`SECRET_KEY = ...` in a
     config module or class, `app.secret_key = ...`, `app.config["SECRET_KEY"] = ...`, `config.update(SECRET_KEY=...)`,
@@ -651,7 +662,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and _judged_fallback(key, default.value, issued, checked):
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked,
-                                        id(default) in flask_keys, accounts))
+                                        id(default) in flask_keys, accounts,
+                                        _django_key(bound, call, contexts, id(default) in flask_keys, index), index))
     fields = _settings_fields(names)
     lines: list[str] | None = None
     named: set[int] | None = None
@@ -695,7 +707,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
                                         _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys,
-                                        accounts))
+                                        accounts, _django_key({key}, site, contexts, id(fallback[1]) in flask_keys, index),
+                                        index))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             lines = text.splitlines() if lines is None else lines
