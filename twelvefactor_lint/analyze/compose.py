@@ -289,7 +289,8 @@ def _env_vars(path: str, line: int, column: int, name: str, environment: list[tu
     Only a service that may run the app (not a database or proxy image) shows what the app runs without."""
     where = f"compose service `{name}`"
     found = [EnvVar(path, line, column, name=env_name, where=where, service=name, own_value=not literal_default(value),
-                    value="" if "$" in value else value, required=required(value), complete=runs_app, anchor=f"env:{name}:{env_name}")
+                    value="" if "$" in value else value, required=required(value), complete=runs_app,
+                    anchor=f"env:{name}:{env_name}")
              for env_name, value in environment if env_name]
     if env_file is not None:
         found.append(EnvVar(path, Y.line(env_file), Y.column(env_file), name="*", where=where, service=name,
