@@ -74,6 +74,25 @@ def test_an_image_that_does_not_copy_the_file_says_nothing_of_its_fallbacks(tmp_
     assert found["DJANGO_DEBUG"] == ""  # an image copying the whole context may run the file without the variable
 
 
+def test_a_wildcard_copy_holds_only_what_it_matches(tmp_path):
+    found = _set_by(tmp_path, {
+        "mysite/Dockerfile": "FROM python:3.12\nCOPY . /src\nENV DJANGO_DEBUG=false\nCMD gunicorn mysite.wsgi\n",
+        "web/Dockerfile": "FROM nginx\nCOPY ./nginx*.conf /etc/nginx/\n",  # the front end's image: not the file
+    })
+    assert found["DJANGO_DEBUG"] == "mysite/Dockerfile"
+    found = _set_by(tmp_path, {"web/Dockerfile": "FROM python:3.12\nCOPY mysite/*.py /src/\n"})
+    assert found["DJANGO_DEBUG"] == ""  # a wildcard matching the file may run it without the variable
+
+
+def test_a_compose_service_requiring_a_variable_sets_it_for_the_image_it_builds(tmp_path):
+    required = "services:\n  web:\n    build: .\n    environment:\n      - REDIS_URL=${REDIS_URL?Variable not set}\n" \
+               "      - SENTRY_DSN=${SENTRY_DSN}\n"
+    found = _set_by(tmp_path, {"Dockerfile": "FROM python:3.12\nCOPY . /src\nCMD gunicorn mysite.wsgi\n",
+                               "docker-compose.yml": required})
+    assert found["REDIS_URL"] == "docker-compose.yml"  # compose refuses to start without it
+    assert found["SENTRY_DSN"] == ""  # optional there: a bare `docker run` of the image runs without it
+
+
 def test_a_development_stack_sets_nothing_for_production(tmp_path):
     found = _set_by(tmp_path, {
         "docker-compose.yml": "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n"

@@ -87,3 +87,42 @@ def test_a_flask_extension_not_known_to_leave_the_key_alone_may_sign_with_it(lin
     """)})
     assert judged == {("TF302", "api/app.py", 8): "warning"}
 
+
+
+def test_key_uses_see_a_django_request_session_and_signed_cookies():
+    assert _refs("def view(request):\n    request.session['seen'] = True\n").key_uses == ("request.session",)
+    assert _refs("class V:\n    def get(self):\n        return self.request.session.get('u')\n"
+                 ).key_uses == ("request.session",)
+    assert _refs("def view(request, response):\n    response.set_signed_cookie('k', 'v')\n").key_uses == ("signed_cookie",)
+    assert _refs("def view(request):\n    return request.user\n").key_uses == ()
+
+
+_DJANGO = """\
+import os
+SECRET_KEY = os.getenv("SECRET_KEY", "^0z5u6!dqjb%7s4&3nhg57q-h%)+_u*osk5k!uf-6n")
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.sessions", "django.contrib.messages", "rest_framework",
+                  "api"]
+MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+ROOT_URLCONF = "core.urls"
+"""
+
+
+def test_a_django_key_signs_nothing_when_nothing_of_the_project_uses_what_signs(lint):
+    base = {"core/__init__.py": "", "core/settings.py": _DJANGO, "api/__init__.py": "",
+            "core/urls.py": "from django.urls import include, path\nurlpatterns = [path('', include('api.urls'))]\n",
+            "api/urls.py": "urlpatterns = []\n"}
+    assert _judged(lint, base) == {("TF302", "core/settings.py", 2): "info"}
+    signing = {
+        "api/views.py": "from django.contrib import messages\n",
+        "api/admin.py": "from django.contrib import admin\n",
+        "api/login.py": "from django.contrib.auth import login\n",
+        "api/cookies.py": "def v(request):\n    return request.get_signed_cookie('k')\n",
+        "api/urls.py": "from django.urls import include, path\n"
+                       "urlpatterns = [path('auth/', include('django.contrib.auth.urls'))]\n",
+    }
+    for path, code in signing.items():
+        assert _judged(lint, {**base, path: code}) == {("TF302", "core/settings.py", 2): "warning"}, path
+    allauth = {**base, "core/settings.py": _DJANGO.replace('"api"]', '"api", "allauth"]')}
+    assert _judged(lint, allauth) == {("TF302", "core/settings.py", 2): "warning"}  # an app that may sign
+    no_urls = {k: v for k, v in base.items() if k != "core/urls.py"}
+    assert _judged(lint, no_urls) == {("TF302", "core/settings.py", 2): "warning"}  # the views are not known

@@ -16,7 +16,7 @@ import yaml
 from twelvefactor_lint.analyze import directives, images, skip_if_template
 from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
-from twelvefactor_lint.analyze.interpolate import literal_default, substitute
+from twelvefactor_lint.analyze.interpolate import literal_default, required, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand, started_scripts
 from twelvefactor_lint.analyze.storage import is_data_path
@@ -289,7 +289,8 @@ def _env_vars(path: str, line: int, column: int, name: str, environment: list[tu
     Only a service that may run the app (not a database or proxy image) shows what the app runs without."""
     where = f"compose service `{name}`"
     found = [EnvVar(path, line, column, name=env_name, where=where, service=name, own_value=not literal_default(value),
-                    value="" if "$" in value else value, complete=runs_app, anchor=f"env:{name}:{env_name}")
+                    value="" if "$" in value else value, required=required(value), complete=runs_app,
+                    anchor=f"env:{name}:{env_name}")
              for env_name, value in environment if env_name]
     if env_file is not None:
         found.append(EnvVar(path, Y.line(env_file), Y.column(env_file), name="*", where=where, service=name,

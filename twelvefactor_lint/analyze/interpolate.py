@@ -24,3 +24,11 @@ def substitute(text: str, variables: dict[str, str]) -> str:
 def literal_default(text: str) -> bool:
     """`${V:-word}` / `${V-word}` with a word: a deploy that forgets V gets the literal instead."""
     return any(match["op"] == "-" and match["word"] for match in _VARIABLE.finditer(text))
+
+
+_REQUIRED = re.compile(r"^\$\{[A-Za-z_]\w*:?\?[^}]*\}$")
+
+
+def required(text: str) -> bool:
+    """`${V?message}` / `${V:?message}` alone: compose refuses to start when V is unset (or empty)."""
+    return bool(_REQUIRED.match(text.strip()))

@@ -76,6 +76,8 @@ class ComposeVolume(Scaled):
     built: bool = doc("The service is built from the repository (`build:`).")
     shared: bool = doc("Two or more services of the same file mount the same source: one volume, one problem (its "
                        "findings name the volume first, so its mounts fold into one).", default=False)
+    image_volume: str = doc("The `VOLUME` the image the service runs declares at the same path (`Dockerfile:22`; set "
+                            "by link): one problem, reported there with this mount as a related place.", default="")
     backing_owner: str = doc("For a named volume a service running a pulled third-party image (no `build:`, an image "
                              "none of the other mounting services runs, not a proxy) mounts too, when no mount of the "
                              "other services is at a path the project's code writes (a settings path, a path its compose "

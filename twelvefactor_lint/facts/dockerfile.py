@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from twelvefactor_lint.facts.base import Fact, base, doc, kind
+from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
 
 @kind("dockerfile.filesystem")
@@ -63,8 +63,9 @@ class OverriddenStart(Fact):
 
 
 @kind("dockerfile.volume")
-class DockerfileVolume(Fact):
-    """A `VOLUME` of the final stage."""
+class DockerfileVolume(RolledUp):
+    """A `VOLUME` of the final stage. Its `places` (set by link): the production compose mounts at the same path of
+    services that run the image, one problem with it."""
 
     target: str = doc("The path in the container.")
     data_like: bool = doc("It looks like application data (`/data`, `uploads`, a database path).")

@@ -60,6 +60,8 @@ class EnvVar(Fact):
                           "into the same literal).")
     value: str = doc("The value, when the file gives a literal (`True`, `production`); `\"\"`: none, or not a literal "
                      "(`${X}`, a Secret reference).", default="")
+    required: bool = doc("The deploy refuses to start without it (compose's `${X?message}`, `${X:?message}`): the "
+                         "variable's value comes from the operator, who must give one.", default=False)
     complete: bool = doc("The process runs with exactly the environment the file lists (a compose service or a "
                          "Kubernetes container that may run the app, not a database or proxy image), so a variable it "
                          "does not set is unset there; `false` for an image's `ENV`, which a deploy adds to.",

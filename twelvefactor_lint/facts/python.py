@@ -431,6 +431,14 @@ FLASK_SIGNS_NOTHING = ("A Flask app's `SECRET_KEY` (`flask_key`) that nothing of
                        "app.config[\"SECRET_KEY\"])`).")
 
 
+DJANGO_SIGNS_NOTHING = ("nothing installed signs with the key (the settings module lists its apps and middleware "
+                        "in full, without sessions or messages apps, session engine or CSRF middleware), or nothing of "
+                        "the project uses what signs with it (set by link): no admin, no login or password-reset views "
+                        "(`django.contrib.auth.urls`, `rest_framework.urls`, `login()`), no messages API, no "
+                        "`request.session`, no signed cookies or `django.core.signing`, no read of the key, and only "
+                        "installed apps known to leave it alone.")
+
+
 @kind("python.secret_env_fallback")
 class SecretEnvFallback(PythonSiteFact):
     """A secret-named environment read with a literal fallback (`os.getenv("SECRET_KEY", "dev")`)."""
@@ -449,7 +457,10 @@ class SecretEnvFallback(PythonSiteFact):
                            "again (set by link): the value never reaches a deploy.", default=False)
     refused: str = doc(REFUSED, default="")
     flask_key: bool = doc(FLASK_KEY, default=False)
-    signs_nothing: bool = doc(FLASK_SIGNS_NOTHING, default=False)
+    django_key: bool = doc("The read is bound to Django's `SECRET_KEY` in a settings module's body: link asks whether "
+                           "anything of the project signs with it (`signs_nothing`).", default=False)
+    signs_nothing: bool = doc(FLASK_SIGNS_NOTHING + " Or, for Django's key (`django_key`): " + DJANGO_SIGNS_NOTHING,
+                              default=False)
 
 
 @kind("python.secret_random_fallback")

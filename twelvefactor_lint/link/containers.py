@@ -50,7 +50,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume, InService
 from twelvefactor_lint.facts.dependencies import Declared
-from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage, MissingStart
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, DockerfileVolume, FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
@@ -118,7 +118,31 @@ def _service_roles(services: list[ComposeService], final_bases: dict[str, str],
                 built.setdefault(_service_key(service), role)
         if role != "unknown":
             roles.setdefault(_service_key(service), role)
-    return roles | built
+    return roles | built | _released_builds(services, final_bases, built)
+
+
+def _released_builds(services: list[ComposeService], final_bases: dict[str, str],
+                     built: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """A service pulling the image the project publishes of a service it builds elsewhere takes that build's role:
+    the deploy's `proxy` pulling `makeplane/plane-proxy` is the `proxy` another compose file builds `FROM caddy`
+    (the image named for the service: its last word, after the project's). Only where nothing under the puller's
+    own key builds from a Dockerfile the repository holds, which would say more."""
+    roles_by_name: dict[str, set[str]] = {}
+    for key, role in built.items():
+        roles_by_name.setdefault(key[1].lower(), set()).add(role)
+    if not roles_by_name:
+        return {}
+    known = {_service_key(s) for s in services if s.build_context and s.built_dockerfile in final_bases}
+    found: dict[tuple[str, str], str] = {}
+    for service in services:
+        key, name = _service_key(service), service.service.lower()
+        if service.build_context or not service.image or key in built or key in known \
+                or len(roles := roles_by_name.get(name, set())) != 1:
+            continue
+        last = images.image_name(_untagged(service.image)).rsplit("/", 1)[-1].lower()
+        if last == name or re.split(r"[-_.]", last)[-1] == name and len(last) > len(name):
+            found[key] = next(iter(roles))
+    return found
 
 
 _WORDS = re.compile(r"[^a-z0-9]+")
@@ -460,4 +484,52 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
         addition = opt_in.get(fact.path)
         return replace(fact, condition=fact.condition or addition) if addition and not fact.dev_only else fact
 
-    return [replace(fact, dev_only=True) if fact.path in fixtures else fact for fact in (linked(opted(f)) for f in facts)]
+    facts = [replace(fact, dev_only=True) if fact.path in fixtures else fact for fact in (linked(opted(f)) for f in facts)]
+    return _image_volumes(facts, services, dockerfiles, project_words)
+
+
+_REPORTED_BASES = ("language", "other")
+"""The base kinds whose data `VOLUME`s TF616 reports (not a datastore's or a proxy's image)."""
+
+
+def _image_volumes(facts: list[Fact], services: list[ComposeService], dockerfiles: list[str],
+                   project: set[str]) -> list[Fact]:
+    """A production compose service mounting a volume at the very path its image declares a data `VOLUME` (SickChill's
+    `VOLUME /data` and the compose file's `/docker/sickchill/data:/data`) is one problem: the image keeps its data
+    there, the compose file only says where on the host. The Dockerfile's `VOLUME` keeps it (`places`: the mounts),
+    each plain mount gets `image_volume` (not one on several replicas, nor a shared or backing service's volume, each
+    of which says more). The image a service runs: the one it builds, or, for an image named like the project
+    (`sickchill/sickchill`), the project's only Dockerfile (or the ones named like the image)."""
+    volumes: dict[tuple[str, str], DockerfileVolume] = {
+        (f.path, posixpath.normpath(f.target)): f for f in facts if isinstance(f, DockerfileVolume) and f.data_like
+        and f.base_kind in _REPORTED_BASES and not f.datastore and not f.dev_only}
+    if not volumes:
+        return facts
+    runs: dict[tuple[str, str], list[str]] = {}
+    for service in services:
+        if service.build_context:
+            runs[(service.path, service.service)] = [service.built_dockerfile]
+        elif service.image and _words(images.image_name(_untagged(service.image))) & project:
+            named = _words(images.image_name(_untagged(service.image)))
+            runs[(service.path, service.service)] = dockerfiles if len(dockerfiles) == 1 else [
+                d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
+                & named]
+    places: dict[int, list[tuple[str, int, int]]] = {}
+    marked: dict[int, Fact] = {}
+    for fact in facts:
+        if not isinstance(fact, ComposeVolume) or fact.dev_only or not fact.data_like or fact.read_only \
+                or fact.scaled or fact.shared or fact.backing_owner or fact.foreign_image or fact.role != "app" \
+                or classify(fact.path) != PROD:
+            continue
+        for dockerfile in runs.get((fact.path, fact.service), []):
+            volume = volumes.get((dockerfile, posixpath.normpath(fact.target)))
+            if volume is not None:
+                places.setdefault(id(volume), []).append((fact.path, fact.line, fact.column))
+                marked[id(fact)] = replace(fact, image_volume=f"{volume.path}:{volume.line}")
+                break
+    if not marked:
+        return facts
+    for volume in volumes.values():
+        if id(volume) in places:
+            marked[id(volume)] = replace(volume, places=volume.places + tuple(places[id(volume)]))
+    return [marked.get(id(f), f) for f in facts]

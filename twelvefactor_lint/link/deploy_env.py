@@ -9,7 +9,10 @@ Python file (an image whose COPY/ADD lines leave it out runs other code) — and
 `heroku.yml`: environments this repository does not declare, so they set nothing). Kubernetes containers run
 images from elsewhere: their `env` counts only in a repository with no other deploy. Not counted: test, docs
 and development files, a compose stack that bind-mounts the source tree, and `${X:-dev}` (a deploy that
-forgets X gets the same literal); counted: a literal, a Secret reference, the operator's `${X}`.
+forgets X gets the same literal); counted: a literal, a Secret reference, the operator's `${X}`. A compose service
+that requires the variable (`${X?Variable not set}`: compose refuses to start without it) sets it for the image it
+builds too: that image's documented deploy cannot run it unset, so a bare `docker run` of it is a deploy outside the
+repository's files.
 
 Every Python fact that reads a variable (`env_key`) carries a deploy file that sets it as `env_set_by`
 (`""`: not every deploy does). Python code's own fallbacks then say what is uncertain: "the deploy files here
@@ -26,6 +29,7 @@ after a prefix (pydantic's `env_prefix`): any such name counts as setting it, wh
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections import defaultdict
@@ -75,6 +79,8 @@ def deployed(facts: Iterable[Fact], paths: Iterable[str]) -> Callable[[str], dic
     for fact in facts:
         if isinstance(fact, EnvVar) and fact.own_value and production(fact.path, fact.dev_only):
             setting[fact.name].setdefault((fact.path, fact.service), fact.path)
+            if fact.required and (built := units.get((fact.path, fact.service))):
+                setting[fact.name].setdefault((built, ""), fact.path)  # the image's documented deploy requires it
     sources = _image_sources(facts)
     found: dict[frozenset[tuple[str, str]], dict[str, str]] = {}
 
@@ -112,8 +118,15 @@ def _image_sources(facts: list[Fact]) -> dict[str, list[str]]:
 def _holds(sources: list[str] | None, path: str) -> bool:
     """An image copying `sources` may hold the repository file `path` (None: nothing known, so it may)."""
     return sources is None or any(
-        source == "." or path == source or path.startswith(source + "/") or any(c in source for c in "*?[")
-        for source in sources)
+        source == "." or path == source or path.startswith(source + "/")
+        or any(c in source for c in "*?[") and _glob_holds(source, path) for source in sources)
+
+
+def _glob_holds(pattern: str, path: str) -> bool:
+    """A COPY source with a wildcard (`package*.json`, `src/*`) copies what it matches: the file, or a directory
+    holding it."""
+    parts = path.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1))
 
 
 def _runs_app_without(facts: list[Fact], paths: list[str]) -> tuple[str, set[str]]:

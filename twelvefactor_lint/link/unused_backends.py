@@ -51,6 +51,15 @@ The app is the directory holding its top-level package (the module's own directo
 too. When no module there imports or uses any of them, and every Flask extension imported is one known to leave the
 key alone (Flask-SQLAlchemy, Flask-CORS, flask_shell2http, ...), the key's facts get `signs_nothing`.
 
+Django's `SECRET_KEY` falling back to a literal (TF302) matters only for what signs with it (Django's list: sessions
+stored in a signed cookie or made by a login, cookie-stored messages, password-reset tokens, `django.core.signing`).
+Installed contrib apps (sessions, messages, auth) sign only when something uses them: the admin, a login or
+password-reset view (`django.contrib.auth.urls`, `rest_framework.urls`, `login()`), the messages API,
+`request.session`, signed cookies, a read of the key. When no module of the project (tests too) does, and every
+installed app is the project's own or one known to leave the key alone (`_QUIET_DJANGO_APPS`: DRF, CORS, OpenAPI
+helpers, ...), the fallback's fact gets `signs_nothing` (the settings module's own lists may already say so).
+Django's CSRF token is random, not signed with the key: CSRF middleware alone signs nothing.
+
 A run that has not analyzed every production module (a focused run) claims nothing.
 """
 
@@ -102,9 +111,36 @@ and OpenAPI helpers, background executors, command runners): any other extension
 Flask-Session, Flask-Security, Flask-JWT-Extended, Flask-SocketIO's sessions, ...)."""
 
 
+_DJANGO_SIGNERS = ("django.contrib.admin", "django.contrib.messages", "django.contrib.auth.login",
+                   "django.contrib.auth.views", "django.contrib.auth.forms", "django.contrib.auth.tokens",
+                   "django.contrib.auth.update_session_auth_hash", "django.contrib.auth.urls",
+                   "django.contrib.sessions", "django.core.signing", "django.utils.crypto.salted_hmac",
+                   "rest_framework.urls", "itsdangerous")
+"""What signs with Django's `SECRET_KEY` when it is used (Django's list: sessions other than the cache or database
+ones, cookie messages, password-reset tokens, `django.core.signing`): the admin (its login and messages), a login or
+password-reset view, the messages API, session stores and signing itself. Imported, or named in a dotted string
+(`include("django.contrib.auth.urls")`, DRF's login views `rest_framework.urls`). `from django.contrib import auth`
+(to call `auth.login`) counts too."""
+_DJANGO_SIGNING_NAMES = ("django.contrib.admin", "django.contrib.auth.urls", "django.contrib.auth.views",
+                         "rest_framework.urls")
+"""Dotted strings naming what signs: URL confs and views with a login (a settings list naming the sessions or messages
+app, or their middleware, signs nothing until something uses them)."""
+_QUIET_DJANGO_APPS = frozenset({
+    "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "django.contrib.messages",
+    "django.contrib.staticfiles", "django.contrib.humanize", "django.contrib.postgres", "django.contrib.sites",
+    "django.contrib.sitemaps", "django.contrib.gis", "django.contrib.syndication", "corsheaders", "rest_framework",
+    "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar", "drf_yasg", "django_filters",
+    "django_extensions", "storages", "django_celery_beat", "django_celery_results", "health_check", "whitenoise",
+    "django_prometheus", "django_q", "django_rq", "channels", "daphne", "graphene_django", "simple_history",
+    "import_export", "mptt", "taggit", "phonenumber_field", "django_countries", "rest_framework_gis"})
+"""Installed applications that never sign with `SECRET_KEY` by being installed: contrib apps that sign only when the
+project uses them (a login, a message: looked for in the code), REST and OpenAPI helpers, CORS, storage, task queues,
+metrics. Any other app not of the project (the admin, allauth, simple JWT, social auth, OTP, ...) may sign."""
+
+
 def link(facts: list[Fact], complete: bool) -> list[Fact]:
     if complete:
-        facts = _flask_keys(_sessions_and_limiters(facts))
+        facts = _django_keys(_flask_keys(_sessions_and_limiters(facts)))
     settings = [f for f in facts if isinstance(f, Setting)
                 and (f.key in _DEFAULT_KEYS or f.key == _FLASK_KEY or _channel_layer(f.key))]
     if not complete or not settings:
@@ -204,6 +240,36 @@ def _flask_keys(facts: list[Fact]) -> list[Fact]:
         if quiet[top]:
             marked[id(fact)] = replace(fact, signs_nothing=True)
     return [marked.get(id(f), f) for f in facts] if marked else facts
+
+
+def _django_keys(facts: list[Fact]) -> list[Fact]:
+    """Every Django `SECRET_KEY` literal fallback (`django_key`) with `signs_nothing` when nothing of the project uses
+    what signs with the key: whatever its settings install, a key nothing signs with forges nothing. The URL conf the
+    settings name (`ROOT_URLCONF = "core.urls"`) must be among the analyzed modules: the views are known."""
+    keys = [f for f in facts if isinstance(f, SecretEnvFallback) and f.django_key and not f.signs_nothing]
+    if not keys:
+        return facts
+    refs = [f for f in facts if isinstance(f, ModuleRefs)]
+    own = {ref.module.partition(".")[0] for ref in refs}
+    if any(_django_signs(ref, own) for ref in refs):
+        return facts
+    modules = {ref.module for ref in refs}
+    settings = {ref.path: ref for ref in refs}
+    marked: dict[int, Fact] = {id(f): replace(f, signs_nothing=True) for f in keys
+                               if (ref := settings.get(f.path)) is not None
+                               and any(name.rpartition(".")[2] == "urls" and name in modules for name in ref.names)}
+    return [marked.get(id(f), f) for f in facts] if marked else facts
+
+
+def _django_signs(ref: ModuleRefs, own: set[str]) -> bool:
+    """The module signs (or may sign) with Django's `SECRET_KEY`: it reads the key, uses `request.session` or a signed
+    cookie, imports or names what signs, or installs an application that may (`_QUIET_DJANGO_APPS`: those that do not;
+    the project's own apps are judged by their code)."""
+    return bool(ref.key_uses) or _imports(ref, ("django.contrib.auth",), _DJANGO_SIGNERS) \
+        or any(name == p or name.startswith(p + ".") for name in ref.names for p in _DJANGO_SIGNING_NAMES) \
+        or any(app not in _QUIET_DJANGO_APPS and app.split(".apps.")[0] not in _QUIET_DJANGO_APPS
+               and app.partition(".")[0] not in own and not app.startswith("django.contrib.auth")
+               or app.startswith("django.contrib.admin") for app in ref.apps)
 
 
 def _app_directory(path: str, refs: dict[str, ModuleRefs]) -> str:

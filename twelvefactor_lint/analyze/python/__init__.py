@@ -59,7 +59,7 @@ from twelvefactor_lint.facts import FileAnalysis, parse_error
 from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
-_KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key")
+_KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key", "signed_cookie")
 """Words a module using what signs with a web app's secret key spells (a cheap pre-check for `key_uses`)."""
 _BACKGROUND_WORDS = re.compile(r"\.\s*(?:start\s*\(|submit\b)|add_task|create_task|ensure_future|run_in_executor")
 """What a module starting work on the side spells (a cheap pre-check for `background_facts`): `.start(`, `.submit`,

@@ -127,6 +127,16 @@ _DATASTORE_PASSWORD = re.compile(r"(?i)(^|_)(db|database|postgres(ql)?|pg|mysql|
                                  r"elastic(search)?|opensearch)_?(\w+_)?(passw(or)?d|pwd|pass)$")
 """A datastore's password (as TF302 names them): a database started with a password equal to its user name accepts
 it, so there the account's name proves no placeholder."""
+_RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+){1,}-(secrets?|config|configmap|credentials|creds)$")
+"""A deploy object's name, kebab-case (`quay-enterprise-config-secret`): what a Kubernetes Secret or ConfigMap, a
+vault path's leaf, is called — ending in the kind of object it names."""
+_RESOURCE_QUALIFIER = re.compile(r"(^|_)(config|configmap|k8s|kube|kubernetes|vault|tls|cert)(_|$)", re.IGNORECASE)
+"""A variable naming where a secret is kept rather than holding it (`QE_K8S_CONFIG_SECRET`: the Secret holding the
+config), by the kind of store it names."""
+_KEY_WORDS = frozenset({"secret", "secrets", "key", "keys", "password", "token", "jwt", "session", "cookie", "signing",
+                        "encryption", "hmac", "salt", "private", "app", "api", "client", "dev", "default", "my", "local",
+                        "test", "insecure"})
+"""Words any secret's name or placeholder spells: sharing them proves nothing of a resource name."""
 _FILE_WRITES = {"write", "write_text", "write_bytes"}
 _MIN_PROJECT_NAME = 4
 _GENERIC_DIRS = {"src", "server", "backend", "app", "apps", "api", "config", "settings", "core", "common", "service"}
@@ -329,7 +339,8 @@ def _own_key(key: str, issued: _Asked) -> bool:
 
 
 def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: Site, key: str,
-                   issued: _Asked, refused: str, checked: bool, flask_key: bool, accounts: _Asked) -> SecretEnvFallback:
+                   issued: _Asked, refused: str, checked: bool, flask_key: bool, accounts: _Asked,
+                   django_key: bool = False, index: Index | None = None) -> SecretEnvFallback:
     """`own_key`: the app's own signing/encryption key; `looks_real`: the fallback could be a real credential,
     not a placeholder for one (`"custom"`, `"secret-access-key"`, the module's account name: `accounts`);
     `checked`: the app compares requests with it."""
@@ -338,7 +349,8 @@ def _fallback_fact(path: str, fallback: ast.Constant, contexts: Contexts, site: 
     return fact_at(SecretEnvFallback, path, fallback, contexts.of(site), site.statement_line, key, env_key=key,
                    own_key=_own_key(key, issued), looks_real=not account and _looks_real(key, value, path),
                    placeholder=account or bool(_PLACEHOLDER.search(value)), checked=checked,
-                   module_kind=contexts.module_kind, refused=refused, flask_key=flask_key)
+                   module_kind=contexts.module_kind, refused=refused, flask_key=flask_key,
+                   django_key=django_key, signs_nothing=django_key and index is not None and _django_signs_nothing(index))
 
 
 def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> bool:
@@ -348,10 +360,22 @@ def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> 
     forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
     checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
     salt (`SECURITY_PASSWORD_SALT`) is an own key too. A switch's value (`"False"`, `"1"`: `_FLAG_VALUE`) is no secret
-    whatever the name."""
-    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) and bool(
+    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`)."""
+    return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) \
+        and not _resource_name(key, fallback) and bool(
         SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
+
+
+def _resource_name(key: str, fallback: str) -> bool:
+    """The fallback names the deploy object that holds the secret, not the secret itself: a kebab-case name ending in
+    the kind of object (`-secret`, `-config`), for a variable that names a store (`QE_K8S_CONFIG_SECRET` falling back
+    to `quay-enterprise-config-secret`, the Kubernetes Secret the app reads its config from) and whose own words the
+    name spells (here `config`). The app looks the object up by that name; nothing signs or logs in with it."""
+    if not _RESOURCE_NAME.match(fallback) or not _RESOURCE_QUALIFIER.search(key):
+        return False
+    shared = set(key.lower().split("_")) & set(fallback.split("-"))
+    return bool(shared - _KEY_WORDS)
 
 
 def _account_names(reads: list[tuple[Site[ast.Call], tuple[str, ast.expr | None]]],
@@ -509,6 +533,15 @@ def _django_signs_nothing(index: Index) -> bool:
     return all(entries) and not _SIGNING_APPS & set(entries) and not any(_CSRF_MIDDLEWARE.search(e) for e in entries)
 
 
+def _django_key(bound: set[str], site: Site, contexts: Contexts, flask_key: bool, index: Index) -> bool:
+    """A fallback bound to Django's `SECRET_KEY` in the body of a Django settings module (one that sets
+    `INSTALLED_APPS` or `ROOT_URLCONF` too), not a Flask app's nor another framework's config class."""
+    return "SECRET_KEY" in bound and site.function is None and contexts.module_kind == "settings" and not flask_key \
+        and any(s.function is None and isinstance(s.node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id in ("INSTALLED_APPS", "ROOT_URLCONF") for t in s.node.targets)
+                for s in index.assignments)
+
+
 def _flask_key_values(index: Index, bindings: list[tuple[Site, str, ast.expr]]) -> set[int]:
     """ids of every node of the values a module importing flask binds to Flask's `SECRET_KEY` (`SECRET_KEY = ...` in a
     config module or class, `app.secret_key = ...`, `app.config["SECRET_KEY"] = ...`, `config.update(SECRET_KEY=...)`,
@@ -629,7 +662,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         if isinstance(default, ast.Constant) and isinstance(default.value, str) \
                 and _judged_fallback(key, default.value, issued, checked):
             facts.append(_fallback_fact(path, default, contexts, call, key, issued, refused, checked,
-                                        id(default) in flask_keys, accounts))
+                                        id(default) in flask_keys, accounts,
+                                        _django_key(bound, call, contexts, id(default) in flask_keys, index), index))
     fields = _settings_fields(names)
     lines: list[str] | None = None
     named: set[int] | None = None
@@ -673,7 +707,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             fallbacks.add(id(fallback[1]))
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
                                         _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys,
-                                        accounts))
+                                        accounts, _django_key({key}, site, contexts, id(fallback[1]) in flask_keys, index),
+                                        index))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
             where = site if site.node is value else Site(value, site.function, site.statement_line)
             lines = text.splitlines() if lines is None else lines

@@ -189,11 +189,14 @@ def limit_refs(index: Index, names: Names) -> tuple[str, ...]:
 
 _SIGNING_NAMES = frozenset({"flask.session", "flask.flash", "flask.sessions"})
 _KEY_NAMES = frozenset({"SECRET_KEY", "secret_key"})
+_SIGNED_COOKIES = frozenset({"set_signed_cookie", "get_signed_cookie"})
 
 
 def key_uses(tree: ast.Module, names: Names, text: str) -> tuple[str, ...]:
     """What in the module signs with a web app's secret key that its imports do not show: Flask's `session` or
-    `flash` reached through `import flask` (`flask.session["user"] = ...`), and `SECRET_KEY` for a read of the key
+    `flash` reached through `import flask` (`flask.session["user"] = ...`), a Django request's session
+    (`request.session`, `self.request.session`: `request.session`) or signed cookie (`set_signed_cookie`,
+    `get_signed_cookie`: `signed_cookie`), and `SECRET_KEY` for a read of the key
     itself (`jwt.encode(payload, app.config["SECRET_KEY"])`, `current_app.secret_key`, `settings.SECRET_KEY`) that
     does not just hand it to another `SECRET_KEY` (`app.config["SECRET_KEY"] = config.SECRET_KEY`). Names are
     qualified only in a module whose text spells `flask`: no other import makes one of Flask's."""
@@ -215,6 +218,10 @@ def key_uses(tree: ast.Module, names: Names, text: str) -> tuple[str, ...]:
         if flask and isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) \
                 and (qualified := names.qualify(node) or "") in _SIGNING_NAMES:
             candidates.append((qualified, 0))
+        elif isinstance(node, ast.Attribute) and node.attr == "session" and last_name(node.value).endswith("request"):
+            candidates.append(("request.session", 0))
+        elif isinstance(node, ast.Attribute) and node.attr in _SIGNED_COOKIES:
+            candidates.append(("signed_cookie", 0))
         elif (isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Load)
               and _key_name(node)
               or isinstance(node, ast.Call) and last_name(node.func) in ("get", "getattr")
