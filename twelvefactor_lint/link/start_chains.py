@@ -225,7 +225,7 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
                 declared_line=parent.declared_line, root=parent.root or parent.path,
                 followed=ref.followed or parent.followed, background=ref.background or parent.background,
                 service=parent.service or ref.service, target=parent.target,
-                rootfs=parent.rootfs)
+                rootfs=parent.rootfs, release=parent.release)
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
@@ -373,6 +373,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
+        if all(r.release for r in refs):  # started only by a release-phase one-off (Procfile `release:`)
+            changes["release"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
         elif all(classify(r.declared_path) == DEV or not in_production and _developers(r, fact.path in serving)
