@@ -493,12 +493,31 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
         image = filesystems.get(fact.path)
         mine = [p for p in programs if image is not None and p.source.startswith(_SUPERVISED_SOURCES[fact.program])
                 and _copied_into(p.path, image)]
+        mine = _named_config(fact.command, mine)
         if not mine:
             return fact
         return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
                        supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
+
+
+_CONFIG_OPTION = re.compile(r"(?:^|\s)(?:-c|--configuration)(?:\s+|=)[\"']?([^\s\"']+)")
+
+
+def _named_config(command: str, programs: list[ProcessStart]) -> list[ProcessStart]:
+    """The programs of the config file the supervisor's command names (`supervisord -c /app/conf/supervisord.conf`),
+    when one of them is in it: a development config copied in beside it (`conf/supervisord-dev.conf`) is not run."""
+    match = _CONFIG_OPTION.search(command)
+    if match is None:
+        return programs
+    named = match[1]
+    for same in (lambda p: named.endswith("/" + p.path) or named == p.path,
+                 lambda p: posixpath.basename(named) == posixpath.basename(p.path)):
+        chosen = [p for p in programs if same(p)]
+        if chosen:
+            return chosen
+    return programs
 
 
 _SUPERVISORD = re.compile(r"(^|[\s/])supervisord(\s|$)")
