@@ -371,6 +371,20 @@ def _named_for_development(service: ComposeService) -> bool:
     return names_dev_service(service.service) or classify(service.path) == DEV
 
 
+def _dev_image_services(services: list[ComposeService], dockerfiles: list[str],
+                        developers: set[str]) -> set[tuple[str, str]]:
+    """Compose services whose command runs in the developers' image: one the Dockerfile's path names for development
+    (`dev_docker/Dockerfile`, `Dockerfile.dev`), or one settled as the developers' (`developers`), while the project
+    has another image of its own for production. The stack (a preview platform's compose file too) runs the
+    development image; what its command starts is development."""
+    production = [d for d in dockerfiles if classify(d) != DEV and d not in developers]
+    if not production:
+        return set()
+    return {(s.path, s.service) for s in services if s.build_context and s.built_dockerfile
+            and not is_prod_named(s.built_dockerfile)
+            and (classify(s.built_dockerfile) == DEV or s.built_dockerfile in developers)}
+
+
 def _stack_directories(developers: set[str], services: list[ComposeService], dockerfiles: list[str]) -> set[str]:
     """Directories of their own (`.docker/`, `docker/`, not the root) holding a developers' image and the development
     compose stack that builds it, and no other image: each file in them belongs to that stack (the entrypoint it
@@ -435,10 +449,14 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
             for dockerfile in _started_dockerfiles(service, dockerfiles):
                 starters.setdefault(dockerfile, started)
 
+    dev_builds = _dev_image_services(services, dockerfiles, developers)
+
     def linked(fact: Fact) -> Fact:
         if isinstance(fact, InService) and fact.service:
             key = _service_key(fact)
-            return replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
+            fact = replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
+            in_dev_image = isinstance(fact, ProcessFact) and (fact.path, fact.service) in dev_builds
+            return replace(fact, dev_only=True) if in_dev_image else fact
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
         if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
