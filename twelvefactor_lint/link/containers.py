@@ -54,7 +54,8 @@ from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage,
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
-from twelvefactor_lint.facts.python import FileWrite, Setting
+from twelvefactor_lint.facts.python import FileWrite, PythonFact, Setting
+from twelvefactor_lint.link.start_chains import python_targets
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -371,6 +372,22 @@ def _named_for_development(service: ComposeService) -> bool:
     return names_dev_service(service.service) or classify(service.path) == DEV
 
 
+def _scripts_only_development_runs(facts: list[Fact], developers: set[str], development: set[str]) -> dict[str, str]:
+    """Python files that only the developers' images run as a script (`CMD ["python", "app.py"]` in a mock service's
+    image that only a development stack builds): file -> "" when every image running it is the developers' beyond
+    doubt, else the doubt (`if this image is deployed: ...`). A file any other declared process runs is not here."""
+    runners: dict[str, list[str]] = {}
+    for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
+        base = posixpath.dirname(start.path)
+        image = start.started_by_path or start.path
+        where = "" if start.dev_only or image in developers else _DEVELOPMENT_IMAGE if image in development else None
+        for target in python_targets(start.main.split()):
+            runners.setdefault(posixpath.normpath(posixpath.join(base, target)), []).append(
+                "?" if where is None else where)
+    return {path: ("" if all(w == "" for w in found) else _DEVELOPMENT_IMAGE)
+            for path, found in runners.items() if "?" not in found}
+
+
 def _dev_image_services(services: list[ComposeService], dockerfiles: list[str],
                         developers: set[str]) -> set[tuple[str, str]]:
     """Compose services whose command runs in the developers' image: one the Dockerfile's path names for development
@@ -450,6 +467,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
                 starters.setdefault(dockerfile, started)
 
     dev_builds = _dev_image_services(services, dockerfiles, developers)
+    scripts_of_dev = _scripts_only_development_runs(facts, developers, set(development))
 
     def linked(fact: Fact) -> Fact:
         if isinstance(fact, InService) and fact.service:
@@ -459,6 +477,9 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
             return replace(fact, dev_only=True) if in_dev_image else fact
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
+        if isinstance(fact, PythonFact) and fact.run_as_process and fact.path in scripts_of_dev:
+            doubt = scripts_of_dev[fact.path]
+            return replace(fact, dev_only=True) if not doubt else replace(fact, condition=fact.condition or doubt)
         if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
                 or (isinstance(fact, ProcessFact) and fact.started_by_path in developers):
             return replace(fact, dev_only=True)

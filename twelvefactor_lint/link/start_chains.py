@@ -556,13 +556,13 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     entrypoints = set()
     for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
-        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in python_targets(start.main.split())}
     if not entrypoints:
         return facts
     return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
-def _python_targets(argv: list[str]) -> set[str]:
+def python_targets(argv: list[str]) -> set[str]:
     """`python app/main.py` -> {app/main.py}; `python -m app.main` -> {app/main.py, app/main/__main__.py}."""
     words = [w for w in argv[1:] if w not in INTERPRETER_FLAGS]
     if len(words) >= 2 and words[0] == "-m":
