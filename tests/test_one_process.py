@@ -244,8 +244,10 @@ def test_a_worker_count_expression_is_read_at_its_least(expression, least):
 
 def test_a_supervisor_lists_only_the_programs_of_the_config_its_command_names(lint):
     # the image copies both configs; the CMD runs supervisord.conf, so the dev config's programs are not evidence
-    prod = "[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=gunicorn app:app\n\n[program:worker]\ncommand=celery -A app worker\n"
-    dev = "[supervisord]\nnodaemon=true\n\n[program:init_db]\ncommand=python -m app.init_db\n\n[program:web]\ncommand=gunicorn --reload app:app\n"
+    prod = ("[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=gunicorn app:app\n\n"
+            "[program:worker]\ncommand=celery -A app worker\n")
+    dev = ("[supervisord]\nnodaemon=true\n\n[program:init_db]\ncommand=python -m app.init_db\n\n"
+           "[program:web]\ncommand=gunicorn --reload app:app\n")
     result = lint({"Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
                                  "CMD /usr/bin/supervisord -c /srv/conf/supervisord.conf\n",
                    "conf/supervisord.conf": prod, "conf/supervisord-dev.conf": dev})

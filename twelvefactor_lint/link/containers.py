@@ -478,8 +478,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
         if isinstance(fact, PythonFact) and fact.run_as_process and fact.path in scripts_of_dev:
-            doubt = scripts_of_dev[fact.path]
-            return replace(fact, dev_only=True) if not doubt else replace(fact, condition=fact.condition or doubt)
+            why = scripts_of_dev[fact.path]
+            return replace(fact, dev_only=True) if not why else replace(fact, condition=fact.condition or why)
         if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
                 or (isinstance(fact, ProcessFact) and fact.started_by_path in developers):
             return replace(fact, dev_only=True)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.discover.scope import PROD, classify
+from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.kubernetes import PackagedWorkload, Workload
 from twelvefactor_lint.facts.process import FixedPort
