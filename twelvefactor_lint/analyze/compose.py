@@ -531,8 +531,8 @@ def _development_stack(root: yaml.Node | None, facts: list[Fact], lines: list[st
     (`name: hypha-dev`) or every service joins only networks named for development (`open-forms-dev`, the network a
     project's developers run its local stacks on), its header comment says it is not for production, a built service
     bind-mounts the source tree, any service bind-mounts it with a Docker Desktop consistency mode (`./:/code:cached`
-    over a pulled image: a Mac developer's checkout run in the project's image), a service declares a development environment, runs a
-    script named for development (Open edX's `devstack.sh start`), or tags the image it builds for development
+    over a pulled image: a Mac developer's checkout run in the project's image), a service declares a development
+    environment, runs a script named for development (Open edX's `devstack.sh start`), or tags the image it builds for development
     (`image: local/nyaa:devel`)."""
     services = Y.items(Y.get(root, "services"))
     debugging = {name for name, (_, node) in services.items() if _debugging(Y.items(node))}
