@@ -85,3 +85,16 @@ def test_a_start_command_naming_the_function_reaches_it(lint):
         "app/server.py": "from app.utils import daemonize\n\ndef main():\n    daemonize.server_pid()\n",
         "Procfile": "worker: python -c 'from app.utils.daemonize import start_daemon; start_daemon()'\n"}))
     assert [s for _, s, _ in found] == ["error"]
+
+
+def test_a_method_its_own_class_calls_only_in_daemon_mode_is_opt_in(lint):
+    # `--daemon` sets an attribute; the method that forks is called by its own name under `if self.run_as_daemon:`
+    main = ("import argparse\nimport os\nimport sys\n\n\nclass App:\n    def __init__(self):\n"
+            "        self.run_as_daemon = False\n\n    def start(self):\n        parser = argparse.ArgumentParser()\n"
+            "        parser.add_argument('--daemon', action='store_true')\n        args = parser.parse_args()\n"
+            "        if args.daemon:\n            self.run_as_daemon = True\n        if self.run_as_daemon:\n"
+            "            self.daemonize()\n\n    def daemonize(self):\n        if os.fork() != 0:\n"
+            "            os._exit(0)\n        os.setsid()\n\n\nif __name__ == '__main__':\n    App().start()\n")
+    [(path, severity, message)] = _tf801(lint({"app.py": main}))
+    assert (path, severity) == ("app.py", "warning")
+    assert "when run with `--daemon`" in message

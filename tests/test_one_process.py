@@ -240,3 +240,17 @@ def test_a_job_handler_needs_several_worker_processes(tmp_path, procfile, severa
 def test_a_worker_count_expression_is_read_at_its_least(expression, least):
     from twelvefactor_lint.link.one_process import _at_least
     assert _at_least(expression) == least
+
+
+def test_a_supervisor_lists_only_the_programs_of_the_config_its_command_names(lint):
+    # the image copies both configs; the CMD runs supervisord.conf, so the dev config's programs are not evidence
+    prod = ("[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=gunicorn app:app\n\n"
+            "[program:worker]\ncommand=celery -A app worker\n")
+    dev = ("[supervisord]\nnodaemon=true\n\n[program:init_db]\ncommand=python -m app.init_db\n\n"
+           "[program:web]\ncommand=gunicorn --reload app:app\n")
+    result = lint({"Dockerfile": "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
+                                 "CMD /usr/bin/supervisord -c /srv/conf/supervisord.conf\n",
+                   "conf/supervisord.conf": prod, "conf/supervisord-dev.conf": dev})
+    [finding] = [f for f in result.findings if f.rule == "TF609"]
+    assert "conf/supervisord.conf:" in finding.message and "supervisord-dev.conf" not in finding.message
+    assert "init_db" not in finding.message

@@ -509,22 +509,38 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     return FileAnalysis(tuple(facts), found)
 
 
+def _on_development_network(root: yaml.Node | None) -> bool:
+    """Every service of the file joins networks, and only networks named for development (by key or `name:`)."""
+    named = {key: Y.scalar(Y.get(node, "name")) or key for key, (_, node) in Y.items(Y.get(root, "networks")).items()}
+    services = Y.items(Y.get(root, "services"))
+    if not services or not named:
+        return False
+    for _, node in services.values():
+        joined = Y.get(node, "networks")
+        keys = list(Y.items(joined)) or [Y.scalar(item) or "" for item in Y.sequence(joined)]
+        if not keys or not all(names_dev(named.get(key, key)) for key in keys):
+            return False
+    return True
+
+
 _PREAMBLE = re.compile(r"(?:version|name)\s*:")
 """Top-level keys a compose file may open with before its header comment (`version: "3.4"`)."""
 
 
 def _development_stack(root: yaml.Node | None, facts: list[Fact], lines: list[str]) -> bool:
     """A compose file for developers, all of it judged as development: its project is named for development
-    (`name: hypha-dev`), its header comment says it is not for production, a built service bind-mounts the source
-    tree, any service bind-mounts it with a Docker Desktop consistency mode (`./:/code:cached` over a pulled image:
-    a Mac developer's checkout run in the project's image), a service declares a development environment, runs a
-    script named for development (Open edX's `devstack.sh start`), or tags the image it builds for development
+    (`name: hypha-dev`) or every service joins only networks named for development (`open-forms-dev`, the network a
+    project's developers run its local stacks on), its header comment says it is not for production, a built service
+    bind-mounts the source tree, any service bind-mounts it with a Docker Desktop consistency mode (`./:/code:cached`
+    over a pulled image: a Mac developer's checkout run in the project's image), a service declares a development
+    environment, runs a script named for development (Open edX's `devstack.sh start`), or tags the image it builds for development
     (`image: local/nyaa:devel`)."""
     services = Y.items(Y.get(root, "services"))
     debugging = {name for name, (_, node) in services.items() if _debugging(Y.items(node))}
     synced = {(name, target) for name, (_, node) in services.items()  # the app's code, not a database's data dir
               if service_role(Y.items(node), name) not in (INFRA, PROXY) for target in _desktop_synced(Y.items(node))}
-    return names_dev(Y.scalar(Y.get(root, "name")) or "") or header_says_development(lines, _PREAMBLE) \
+    return names_dev(Y.scalar(Y.get(root, "name")) or "") or _on_development_network(root) \
+        or header_says_development(lines, _PREAMBLE) \
         or any(_mounts_source(f, f.service in debugging) for f in facts if isinstance(f, ComposeVolume)) \
         or any((f.service, f.target) in synced and mounts_source_tree(f, read_only_too=True)
                for f in facts if isinstance(f, ComposeVolume)) \

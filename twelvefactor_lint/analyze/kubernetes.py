@@ -43,6 +43,7 @@ from twelvefactor_lint.facts.kubernetes import (
     HelmValue,
     Hpa,
     NoGrace,
+    PackagedWorkload,
     ReplicasOverride,
     SecretValue,
     Workload,
@@ -460,6 +461,8 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
     name = Y.scalar(Y.get(doc, "metadata", "name")) or kind.lower()
     spec = Y.get(doc, "spec")
     facts = _sticky(path, kind, name, doc)
+    if kind == "ClowdApp":
+        return facts + _packaged(path, doc)
     if kind == "HorizontalPodAutoscaler":
         return facts + _hpa(path, doc)
     if kind == "Kustomization" or posixpath.basename(path) in {"kustomization.yaml", "kustomization.yml"}:
@@ -476,6 +479,37 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
                                                                     "autoscaling.knative.dev/min-scale")) or 1)
         facts += workload.facts(claims)
     return facts
+
+
+_OPENSHIFT_TEMPLATE = re.compile(r"^kind:[ \t]*['\"]?Template['\"]?[ \t]*$(?=(?:.|\n)*^objects:)", re.MULTILINE)
+
+
+def _template_workloads(path: str, text: str) -> list[Fact]:
+    """An OpenShift Template is read only for the long-running workloads it packages (`PackagedWorkload`)."""
+    try:
+        documents = [d for d in Y.compose_all(text) if d is not None]
+    except (yaml.YAMLError, RecursionError):
+        return []
+    return [f for doc in documents if Y.scalar(Y.get(doc, "kind")) == "Template" for f in _packaged(path, doc)]
+
+
+_LONG_RUNNING_KINDS = {"Deployment", "DeploymentConfig", "StatefulSet", "DaemonSet"}
+
+
+def _packaged(path: str, doc: yaml.Node, outer: str = "") -> list[Fact]:
+    """The long-running workloads of an OpenShift Template's `objects` and of a Clowder ClowdApp's `deployments`."""
+    kind = Y.scalar(Y.get(doc, "kind")) or ""
+    name = Y.scalar(Y.get(doc, "metadata", "name")) or kind.lower()
+    here = f"{outer}{kind}/{name}"
+    if kind == "Template":
+        return [f for o in Y.sequence(Y.get(doc, "objects")) for f in _packaged(path, o, here + " ")]
+    if kind == "ClowdApp":
+        return [PackagedWorkload(path, Y.line(d), 1, workload=f"{here} deployment `{Y.scalar(Y.get(d, 'name')) or ''}`",
+                                 anchor=f"packaged:{here}:{Y.scalar(Y.get(d, 'name')) or ''}")
+                for d in Y.sequence(Y.get(doc, "spec", "deployments"))]
+    if kind in _LONG_RUNNING_KINDS and outer:
+        return [PackagedWorkload(path, Y.line(doc), 1, workload=here, anchor=f"packaged:{here}")]
+    return []
 
 
 def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:
@@ -573,6 +607,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         return FileAnalysis((*_helm_values(path, text), unread), found)
     if path.endswith(".tpl"):
         return FileAnalysis(tuple(_helper_facts(path, text)), found)
+    if _OPENSHIFT_TEMPLATE.search(text):  # its `${{PARAM}}`s are OpenShift's parameters, not Helm's
+        return FileAnalysis(tuple(_template_workloads(path, text.replace("${{", "${"))), found)
     best_effort = "{{" in text
     if best_effort and "templates" not in path.split("/")[:-1]:
         raise Unanalyzable("a templated manifest outside a Helm chart's templates/ directory: helm never renders it")

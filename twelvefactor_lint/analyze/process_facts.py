@@ -86,16 +86,18 @@ def process_fact(kind: type[P_F], path: str, origin: Origin, line: int, fields: 
 
 
 def script_refs(path: str, line: int, commands: list[SimpleCommand], hop: str | None, dockerfile: str,
-                service: str = "", image: str = "", target: str = "", cwd: str = "") -> list[F.ScriptRef]:
+                service: str = "", image: str = "", target: str = "", cwd: str = "",
+                release: bool = False) -> list[F.ScriptRef]:
     """A `process.script_ref` for each script the commands run, for link to resolve to a repository file
     (through the image of `dockerfile`, or beside the referring script) and follow. The hop names the
     declaration (`Dockerfile:9 CMD`), by default the line of the command that runs the script. `target`: the
-    build stage a compose service builds; `cwd`: where a platform runs a Procfile line (the app's root)."""
+    build stage a compose service builds; `cwd`: where a platform runs a Procfile line (the app's root); `release`:
+    the declaration is a release-phase one-off (a Procfile `release:` line)."""
     return [F.ScriptRef(
         path, line + started.line, 1, script=started.script, hop=hop or f"{path}:{line + started.line}",
         dockerfile=dockerfile, declared_path=path, declared_line=line, reads=started.reads, argument=started.argument,
         followed=started.followed, background=started.background, service=service, image=image, target=target, cwd=cwd,
-        anchor=f"script:{service}:{started.script}")
+        release=release, anchor=f"script:{service}:{started.script}")
         for started in started_scripts(commands)]
 
 

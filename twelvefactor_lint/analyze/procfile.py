@@ -61,7 +61,8 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         # a process type named for development (`web_dev`): the platform routes only `web`, a developer starts it
         facts += [replace(f, dev_only=True) for f in started] if names_dev_file(kind) else started
         # the platform runs the line from the app's root, the Procfile's directory: `web: bash start.sh`
-        facts += script_refs(path, number, commands, f"{path}:{number} `{kind}`", "", cwd=posixpath.dirname(path) or ".")
+        facts += script_refs(path, number, commands, f"{path}:{number} `{kind}`", "", cwd=posixpath.dirname(path) or ".",
+                              release=origin.release)
     # a Procfile's platform (Heroku, Dokku) takes config vars set outside the repository
     facts.append(EnvVar(path, 1, 1, name="*", where="Procfile", own_value=False, anchor="env:*"))
     return FileAnalysis(tuple(facts), directives.scan_hash_comments(lines))

@@ -24,6 +24,15 @@ class Workload(Scaled):
     source: str = doc("How messages name it: ``Kubernetes Deployment `web` container `app` ``.")
 
 
+@kind("kubernetes.packaged_workload")
+class PackagedWorkload(Fact):
+    """A long-running workload an OpenShift `Template` or a Clowder `ClowdApp` declares (a Deployment among a
+    Template's `objects`, a ClowdApp's `deployments`), which is not read further: proof that the project deploys
+    to a cluster."""
+
+    workload: str = doc("The workload: `ClowdApp/inventory`, `Template/app Deployment/web`.")
+
+
 @kind("kubernetes.secret_value")
 class SecretValue(DeploySecret):
     """A secret committed in a manifest: a container's `env`, a ConfigMap's `data`, a Secret's `data`/`stringData`."""

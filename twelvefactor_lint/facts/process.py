@@ -227,6 +227,8 @@ class ScriptRef(ScriptHop):
     arm: str = doc("In a dispatcher script, the `case` arm that runs it; `\"\"`: not in an arm.", default="")
     rootfs: str = doc("For an s6 service file: the repository directory that mirrors the image's `/` (`rootfs`), "
                       "under which an absolute script resolves; `\"\"`: none.", default="")
+    release: bool = doc("Run by a release-phase one-off that runs to completion (a Procfile `release:` line), not by a "
+                        "long-running process.", default=False)
 
 
 @kind("process.entrypoint_args")

@@ -54,7 +54,8 @@ from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, DockerfileV
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
-from twelvefactor_lint.facts.python import FileWrite, Setting
+from twelvefactor_lint.facts.python import FileWrite, PythonFact, Setting
+from twelvefactor_lint.link.start_chains import python_targets
 
 _ROLE_OF_BASE = {images.PROXY: "proxy", images.INFRA: "infra"}
 
@@ -395,6 +396,36 @@ def _named_for_development(service: ComposeService) -> bool:
     return names_dev_service(service.service) or classify(service.path) == DEV
 
 
+def _scripts_only_development_runs(facts: list[Fact], developers: set[str], development: set[str]) -> dict[str, str]:
+    """Python files that only the developers' images run as a script (`CMD ["python", "app.py"]` in a mock service's
+    image that only a development stack builds): file -> "" when every image running it is the developers' beyond
+    doubt, else the doubt (`if this image is deployed: ...`). A file any other declared process runs is not here."""
+    runners: dict[str, list[str]] = {}
+    for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
+        base = posixpath.dirname(start.path)
+        image = start.started_by_path or start.path
+        where = "" if start.dev_only or image in developers else _DEVELOPMENT_IMAGE if image in development else None
+        for target in python_targets(start.main.split()):
+            runners.setdefault(posixpath.normpath(posixpath.join(base, target)), []).append(
+                "?" if where is None else where)
+    return {path: ("" if all(w == "" for w in found) else _DEVELOPMENT_IMAGE)
+            for path, found in runners.items() if "?" not in found}
+
+
+def _dev_image_services(services: list[ComposeService], dockerfiles: list[str],
+                        developers: set[str]) -> set[tuple[str, str]]:
+    """Compose services whose command runs in the developers' image: one the Dockerfile's path names for development
+    (`dev_docker/Dockerfile`, `Dockerfile.dev`), or one settled as the developers' (`developers`), while the project
+    has another image of its own for production. The stack (a preview platform's compose file too) runs the
+    development image; what its command starts is development."""
+    production = [d for d in dockerfiles if classify(d) != DEV and d not in developers]
+    if not production:
+        return set()
+    return {(s.path, s.service) for s in services if s.build_context and s.built_dockerfile
+            and not is_prod_named(s.built_dockerfile)
+            and (classify(s.built_dockerfile) == DEV or s.built_dockerfile in developers)}
+
+
 def _stack_directories(developers: set[str], services: list[ComposeService], dockerfiles: list[str]) -> set[str]:
     """Directories of their own (`.docker/`, `docker/`, not the root) holding a developers' image and the development
     compose stack that builds it, and no other image: each file in them belongs to that stack (the entrypoint it
@@ -459,12 +490,20 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
             for dockerfile in _started_dockerfiles(service, dockerfiles):
                 starters.setdefault(dockerfile, started)
 
+    dev_builds = _dev_image_services(services, dockerfiles, developers)
+    scripts_of_dev = _scripts_only_development_runs(facts, developers, set(development))
+
     def linked(fact: Fact) -> Fact:
         if isinstance(fact, InService) and fact.service:
             key = _service_key(fact)
-            return replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
+            fact = replace(fact, role=roles.get(key, "unknown"), foreign_image=foreign.get(key, ""))
+            in_dev_image = isinstance(fact, ProcessFact) and (fact.path, fact.service) in dev_builds
+            return replace(fact, dev_only=True) if in_dev_image else fact
         if isinstance(fact, MissingStart) and fact.path in starters:
             return replace(fact, started_by=starters[fact.path])
+        if isinstance(fact, PythonFact) and fact.run_as_process and fact.path in scripts_of_dev:
+            why = scripts_of_dev[fact.path]
+            return replace(fact, dev_only=True) if not why else replace(fact, condition=fact.condition or why)
         if fact.path in developers or (posixpath.dirname(fact.path) in directories and not is_prod_named(fact.path)) \
                 or (isinstance(fact, ProcessFact) and fact.started_by_path in developers):
             return replace(fact, dev_only=True)

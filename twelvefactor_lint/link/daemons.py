@@ -93,7 +93,10 @@ def _daemon_modes(facts: list[Fact], vendored: Callable[[str], bool], complete: 
     judged: dict[int, Fact | None] = {}
     for fact in detaching:
         names = {_called_as(fact.function), *(("DaemonContext",) if fact.api == "daemonize" else ())} - {""}
-        matching = [(path, call) for path, call in calls if call.rstrip("?") in names]
+        method = fact.function.rpartition(".")[2] if "." in fact.function else ""
+        # a method is also called by its own name in its module (`if self.run_as_daemon: self.daemonize()`)
+        matching = [(path, call) for path, call in calls
+                    if call.rstrip("?") in names or path == fact.path and method and call.rstrip("?") == method]
         project = [call for path, call in matching if not vendored(path)]
         own = project + [call for path, call in matching if vendored(fact.path) and _package(path) == _package(fact.path)]
         if vendored(fact.path) and not project and complete:

@@ -15,9 +15,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from twelvefactor_lint.discover.scope import PROD, classify
 from twelvefactor_lint.facts import Fact
-from twelvefactor_lint.facts.kubernetes import Workload
+from twelvefactor_lint.facts.dependencies import Declared
+from twelvefactor_lint.facts.kubernetes import PackagedWorkload, Workload
 from twelvefactor_lint.facts.process import FixedPort
+from twelvefactor_lint.facts.procfile import ProcfileProcess
 
 _IMAGE_PLATFORM_FILES = {"render.yaml", "render.yml", "heroku.yml"}
 """Files that deploy the project's images to a platform assigning `$PORT`, whatever command they run (a Render
@@ -42,7 +45,31 @@ def _platform_of(fact: FixedPort, image_platform: str) -> str:
     return fact.started_by_path if _COMMAND_PLATFORM.match(posixpath.basename(fact.started_by_path)) else ""
 
 
+_PROCFILE_RUNNERS = ("honcho",)
+"""Python tools that run a Procfile's process types on a developer's machine."""
+
+
+def _local_runner(facts: list[Fact]) -> str:
+    """Why the project's Procfiles are probably a local runner's: a Procfile runner is among its dependencies while
+    a cluster manifest (Kubernetes, an OpenShift Template, a ClowdApp) deploys its long-running processes; "" when
+    not."""
+    runner = next(((name, f.path) for f in facts if isinstance(f, Declared) for name in _PROCFILE_RUNNERS
+                   if name in f.names), None)
+    if runner is None:
+        return ""
+    deploys = sorted({f.path for f in facts if isinstance(f, PackagedWorkload)
+                      or isinstance(f, Workload) and not f.one_off and classify(f.path) == PROD})
+    if not deploys:
+        return ""
+    return (f"`{runner[0]}` ({runner[1]}) runs this Procfile on a developer's machine, and {deploys[0]} deploys the "
+            f"project to a cluster")
+
+
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    if any(isinstance(f, ProcfileProcess) and f.port_binding == "fixed" for f in facts):
+        why = _local_runner(facts)
+        if why:
+            facts = [replace(f, local_runner=why) if isinstance(f, ProcfileProcess) else f for f in facts]
     if not any(isinstance(f, FixedPort) for f in facts):
         return facts
     platform = _image_platform(facts, paths)

@@ -225,7 +225,7 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
                 declared_line=parent.declared_line, root=parent.root or parent.path,
                 followed=ref.followed or parent.followed, background=ref.background or parent.background,
                 service=parent.service or ref.service, target=parent.target,
-                rootfs=parent.rootfs)
+                rootfs=parent.rootfs, release=parent.release)
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
@@ -373,6 +373,8 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                                    "started_by_line": ref.declared_line, "replicas": count, "scaled": count > 1}
         if isinstance(fact, MigrationAtStart) and ref.followed:
             changes["followed"] = True
+        if all(r.release for r in refs):  # started only by a release-phase one-off (Procfile `release:`)
+            changes["release"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
         elif all(classify(r.declared_path) == DEV or not in_production and _developers(r, fact.path in serving)
@@ -491,12 +493,31 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
         image = filesystems.get(fact.path)
         mine = [p for p in programs if image is not None and p.source.startswith(_SUPERVISED_SOURCES[fact.program])
                 and _copied_into(p.path, image)]
+        mine = _named_config(fact.command, mine)
         if not mine:
             return fact
         return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
                        supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
+
+
+_CONFIG_OPTION = re.compile(r"(?:^|\s)(?:-c|--configuration)(?:\s+|=)[\"']?([^\s\"']+)")
+
+
+def _named_config(command: str, programs: list[ProcessStart]) -> list[ProcessStart]:
+    """The programs of the config file the supervisor's command names (`supervisord -c /app/conf/supervisord.conf`),
+    when one of them is in it: a development config copied in beside it (`conf/supervisord-dev.conf`) is not run."""
+    match = _CONFIG_OPTION.search(command)
+    if match is None:
+        return programs
+    named = match[1]
+    for same in (lambda p: named.endswith("/" + p.path) or named == p.path,
+                 lambda p: posixpath.basename(named) == posixpath.basename(p.path)):
+        chosen = [p for p in programs if same(p)]
+        if chosen:
+            return chosen
+    return programs
 
 
 _SUPERVISORD = re.compile(r"(^|[\s/])supervisord(\s|$)")
@@ -535,13 +556,13 @@ def mark_python_entrypoints(facts: list[Fact]) -> list[Fact]:
     entrypoints = set()
     for start in (f for f in facts if isinstance(f, ProcessStart) and f.main_role == "app"):
         base = posixpath.dirname(start.path)
-        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in _python_targets(start.main.split())}
+        entrypoints |= {posixpath.normpath(posixpath.join(base, target)) for target in python_targets(start.main.split())}
     if not entrypoints:
         return facts
     return [replace(f, run_as_process=True) if isinstance(f, PythonFact) and f.path in entrypoints else f for f in facts]
 
 
-def _python_targets(argv: list[str]) -> set[str]:
+def python_targets(argv: list[str]) -> set[str]:
     """`python app/main.py` -> {app/main.py}; `python -m app.main` -> {app/main.py, app/main/__main__.py}."""
     words = [w for w in argv[1:] if w not in INTERPRETER_FLAGS]
     if len(words) >= 2 and words[0] == "-m":

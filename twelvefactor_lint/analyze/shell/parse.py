@@ -525,8 +525,24 @@ def _first_argument(word: str, node) -> bool:
     variable = _SUBJECT.fullmatch(word)
     if variable is None:
         return False
-    values = set(_assigned(_root(node), variable[1] or variable[2]))
-    return bool(values) and all(_FIRST_ARGUMENT.fullmatch(value) for value in values)
+    name = variable[1] or variable[2]
+    values = {_own_default(value, name) for value in _assigned(_root(node), name)}
+    # `MODE=${MODE:=$1}` then `MODE=${MODE:=registry}`: the environment's value, else the first argument, else a word
+    # a start without arguments gets
+    firsts = {value for value in values if _FIRST_ARGUMENT.fullmatch(value)}
+    return bool(firsts) and all(value in firsts or _WORD.fullmatch(value) for value in values)
+
+
+_SELF_DEFAULT = re.compile(r"\$\{(\w+):?[-=](.*)\}")
+_WORD = re.compile(r"[\w.-]+")
+
+
+def _own_default(value: str, name: str) -> str:
+    """What `NAME=${NAME:=...}` gives when the environment leaves NAME unset: the default (`$1`, a word); any other
+    value as written."""
+    value = value.strip("\"'")
+    match = _SELF_DEFAULT.fullmatch(value)
+    return match[2].strip("\"'") if match and match[1] == name else value
 
 
 _DEFAULT = re.compile(r"\$\{\w+:?-([^}]*)\}")
