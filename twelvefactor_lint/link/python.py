@@ -35,6 +35,7 @@ from twelvefactor_lint.facts import KINDS, Fact, convert
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
+    BackgroundWork,
     Call,
     ConfigDefault,
     EnvFunction,
@@ -227,8 +228,14 @@ def _routed_views(facts: list[Fact]) -> list[Fact]:
     """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
     drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
     routes = {f.view: f for f in facts if isinstance(f, UrlRoute)}
+    by_name: dict[str, list[UrlRoute]] = defaultdict(list)
+    for url_route in (f for f in facts if isinstance(f, UrlRoute)):
+        by_name[url_route.view.rpartition(".")[2]].append(url_route)
     kept: list[Fact] = []
     for fact in facts:
+        if isinstance(fact, BackgroundWork) and fact.context == "request_handler" and not fact.condition:
+            kept.append(_debug_routed(fact, by_name))
+            continue
         if isinstance(fact, StateMutation):
             kept.append(_under_route_condition(fact, routes))
             continue
@@ -240,6 +247,31 @@ def _routed_views(facts: list[Fact]) -> list[Fact]:
             site = f"Django view `{fact.function}()` (routed in {route.path}:{route.line})"
             kept.append(_conditional(convert(fact, KINDS[fact.write_kind], site=site), route))
     return kept
+
+
+_HANDLER_IN_SITE = re.compile(r"request handler `([\w.]+)\(\)`")
+
+
+def _debug_routed(work: BackgroundWork, by_name: dict[str, list[UrlRoute]]) -> BackgroundWork:
+    """Work started by a view that the URLconf routes only when a development flag is on (`if settings.DEBUG:
+    urlpatterns += [path("ingest_ocp_payload/", ingest_ocp_payload)]`): development code. Not under another switch:
+    `if settings.API_ONLY == "0":` routes the web UI most deploys serve. The view is the function, or the request handler the site names for a helper it calls; routed as itself or
+    re-exported by a module of the same package (`masu.api.views` for `masu.api.ingest_ocp_payload`)."""
+    module = dotted_module(work.path)
+    package = module.rpartition(".")[0]
+    named = _HANDLER_IN_SITE.search(work.site)
+    found: list[UrlRoute] = []
+    for name in {work.function.rpartition(".")[2], named.group(1).rpartition(".")[2] if named else ""} - {""}:
+        found += [r for r in by_name.get(name, ()) if _same_module(r.view.rpartition(".")[0], module)
+                  or package and _same_module(r.view.rpartition(".")[0].rpartition(".")[0], package)]
+    if not found or not all(r.condition and r.dev_only for r in found):
+        return work  # a route under another switch (`if settings.API_ONLY == "0":`) may be what every deploy serves
+    return replace(work, condition=found[0].condition, dev_only=True)
+
+
+def _same_module(one: str, other: str) -> bool:
+    """One dotted module names the other, as imported or by its file path (`masu.api` and `koku.masu.api`)."""
+    return bool(one and other) and (one == other or one.endswith("." + other) or other.endswith("." + one))
 
 
 def _under_route_condition(write: StateMutation, routes: dict[str, UrlRoute]) -> StateMutation:
