@@ -1,5 +1,6 @@
 """Facts behind round-21 false-positive classes: a logging config's file handler an environment switch picks
-(TF1101 `switch`) and a handler added only when a variable's handler list names it (TF1101 condition)."""
+(TF1101 `switch`), a handler added only when a variable's handler list names it (TF1101 condition), and a global
+holding this process's own heap snapshot (TF601: no state write)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,24 @@ def test_handler_added_when_a_listed_variable_names_it():
     [default] = _facts(source.format(default="console,file"), "app/settings.py", "python.log_file_sink")
     assert default.condition == ""
 
+
+def test_own_heap_snapshot_is_no_state_write():
+    source = """
+        import tracemalloc
+        from flask import Flask
+
+        app = Flask(__name__)
+        _LAST = None
+        _SEEN = None
+
+
+        @app.get("/heap")
+        def heap():
+            global _LAST, _SEEN
+            snapshot = tracemalloc.take_snapshot()
+            _LAST = snapshot
+            _SEEN = request_id()
+            return "ok"
+    """
+    writes = _facts(source, "app/debug.py", "python.state_mutation")
+    assert [w.name for w in writes] == ["_SEEN"]
