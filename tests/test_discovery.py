@@ -296,6 +296,11 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("devproject/settings.py", "dev"),
     ("dev/oidc/init.py", "dev"),
     ("Procfile.windows", "dev"),
+    (".claude/hooks/session_start.py", "dev"),  # a coding assistant's session hook: developer tooling
+    (".cursor/hooks/after_edit.py", "dev"),
+    (".vscode/tasks.py", "dev"),
+    (".github/scripts/release.py", "build"),  # CI tooling
+    ("app/.claude/x.py", "prod"),  # only a repository-level tool directory
     ("deploy/docker-compose.prd.yml", "prod"),
     ("settings/local_prod.py", "prod"),
     ("app/views.py", "prod"),

@@ -50,6 +50,12 @@ _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);
 deeper down, `tools/` may be app code (an agent's tools), so only the top level counts."""
 _DEV_DIRS = {"devproject", "devsite", "devenv"}
+_DEV_TOOL_DIRS = {".claude", ".cursor", ".windsurf", ".continue", ".aider", ".vscode", ".idea", ".zed", ".fleet",
+                  ".husky", ".githooks"}
+"""Hidden directories of a developer's editor, coding assistant or git hooks (`.claude/hooks/session_start.py`
+loading `.env` into an assistant's shell, `.vscode/`, `.idea/`): tooling a developer's session runs, never a
+service process. Only at the top of the repository; CI (`.github/scripts/`) and `.devcontainer/` are build
+tooling (`_TOOLING_DIRS`)."""
 _TEST_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|ci|circleci|travis|jenkins|buildkite|codebuild"
                       r"|e2e|integration)(?:$|[._-])", re.IGNORECASE)
 """A settings or deploy file named for tests or the CI service that runs them (`settings/circleci.py`,
@@ -96,7 +102,8 @@ def _dirs(dirs: tuple[str, ...]) -> _Dirs:
         tooling=any(d in _TOOLING_DIRS for d in dirs),
         script=("management" in dirs and "commands" in dirs) or any(d in _SCRIPT_DIRS for d in dirs)
         or bool(dirs) and dirs[0] in _TOOL_DIRS,
-        dev=any(d in _DEV_DIRS or re.split(r"[._-]", d, maxsplit=1)[0] in ENVIRONMENT_WORDS - {"local"} for d in dirs),
+        dev=bool(dirs) and dirs[0] in _DEV_TOOL_DIRS
+        or any(d in _DEV_DIRS or re.split(r"[._-]", d, maxsplit=1)[0] in ENVIRONMENT_WORDS - {"local"} for d in dirs),
         settings=any(d in {"settings", "config", "configs", "conf"} for d in dirs),
         depth=len(dirs),
     )

@@ -558,6 +558,11 @@ class LogFileSink(PythonFact):
                       "this one: `1 more in this file: line 75`; `\"\"`: none.", default="")
     places: tuple[tuple[str, int, int], ...] = doc("Those handlers as (path, line, column): the finding's related "
                                                    "locations (`--fix` rewrites them too).", default=())
+    switch: str = doc("For a dictConfig handler a logger uses only when an environment switch says so (`\"json_file\" "
+                      "if not LOG_STDOUT else \"console\"`) and the switch's own fallback picks it: the variable, `!` "
+                      "before it when the handler is picked while the variable is unset or false (`!LOG_STDOUT`); link "
+                      "makes it opt-in when settings a deploy runs set the switch the other way; `\"\"`: none.",
+                      default="")
 
 
 @kind("python.url_route")

@@ -35,11 +35,13 @@ from twelvefactor_lint.facts import KINDS, Fact, convert
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import SettingsModule
 from twelvefactor_lint.facts.python import (
+    BackgroundWork,
     Call,
     ConfigDefault,
     EnvFunction,
     ImportedStateWrite,
     LocalMedia,
+    LogFileSink,
     ModuleState,
     PythonFact,
     PythonSiteFact,
@@ -73,7 +75,7 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))
+    facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))))
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
         if isinstance(fact, ModuleState):
@@ -81,6 +83,67 @@ def link(facts: list[Fact]) -> list[Fact]:
     writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
     facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+
+
+_OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}
+
+
+def _log_switches(facts: list[Fact]) -> list[Fact]:
+    """A logging config's file handler picked by an environment switch whose fallback picks it (`"json_file" if not
+    LOG_STDOUT else "console"`, `switch`) is opt-in when production code sets the switch the other way before the
+    settings load (`os.environ.setdefault("LOG_STDOUT", "yes")` in the `conf/docker.py` settings the image runs):
+    the file is what a deploy gets only when it overrides that setting."""
+    switched = {id(f) for f in facts if isinstance(f, LogFileSink) and f.switch and not f.condition}
+    if not switched:
+        return facts
+    setters: dict[str, list[Call]] = defaultdict(list)
+    for fact in facts:
+        if isinstance(fact, Call) and fact.api == "env_setdefault" and fact.arg_origin == "literal" \
+                and fact.arg2_origin == "literal" and not fact.condition and not fact.dev_only \
+                and scope.classify(fact.path) == scope.PROD:
+            setters[fact.arg].append(fact)
+    found: list[Fact] = []
+    for fact in facts:
+        if isinstance(fact, LogFileSink) and id(fact) in switched:
+            variable, file_when_set = fact.switch.lstrip("!"), not fact.switch.startswith("!")
+            setter = next((c for c in sorted(setters.get(variable, ()), key=lambda c: (c.path, c.line))
+                           if (c.arg2.strip().lower() not in _OFF_VALUES) != file_when_set), None)
+            if setter is not None:
+                fact = replace(fact, condition=f"when {variable} is {'set' if file_when_set else 'not set'} "
+                                               f"({setter.path}:{setter.line} sets it to `{setter.arg2}`)")
+        found.append(fact)
+    return found
+
+
+def _replaced_logging(facts: list[Fact]) -> list[Fact]:
+    """A settings module's logging config that a settings module it star-imports afterwards, always, binds again
+    (`LOGGING = {...}` in `sefaria/settings.py`, then `from sefaria.local_settings_example import *` at the end, which
+    sets its own `LOGGING`; the deploy's `local_settings.py` takes its place) is a default the later settings replace:
+    its file handlers are opt-in, "unless the settings imported after it leave `LOGGING` alone"."""
+    sinks = [f for f in facts if isinstance(f, LogFileSink) and f.config and not f.condition]
+    if not sinks:
+        return facts
+    rebinding: dict[str, ModuleState] = {}
+    for fact in facts:  # a dict bound at module level, unconditionally: the whole config bound again
+        if isinstance(fact, ModuleState) and not fact.condition and fact.container == "dict":
+            rebinding.setdefault(f"{fact.module}:{fact.name}", fact)
+    later: dict[str, list[StarImport]] = defaultdict(list)
+    for fact in facts:
+        if isinstance(fact, StarImport) and not fact.condition and fact.context == "module":
+            later[fact.path].append(fact)
+    modules = {key.partition(":")[0] for key in rebinding}
+    found: dict[int, str] = {}
+    for sink in sinks:
+        for star in sorted(later.get(sink.path, ()), key=lambda f: f.line):
+            module = next((m for m in sorted(modules) if m == star.imports or m.endswith("." + star.imports)
+                           or star.imports.endswith("." + m)), "")
+            setting = rebinding.get(f"{module}:{sink.config}") if module else None
+            if star.line > (sink.statement_line or sink.line) and setting is not None and setting.path != sink.path:
+                found[id(sink)] = (f"if the settings imported after it leave `{sink.config}` alone "
+                                   f"(`{star.imports}`, imported at line {star.line}, binds its own at "
+                                   f"{setting.path}:{setting.line})")
+                break
+    return [replace(f, condition=found[id(f)]) if id(f) in found else f for f in facts]
 
 
 def _default_dev_configs(facts: list[Fact]) -> list[Fact]:
@@ -165,8 +228,14 @@ def _routed_views(facts: list[Fact]) -> list[Fact]:
     """Keep the state writes of view-shaped functions that a URLconf routes to, as the writes they are;
     drop the others (a function taking `request` that nothing routes is not known to serve requests)."""
     routes = {f.view: f for f in facts if isinstance(f, UrlRoute)}
+    by_name: dict[str, list[UrlRoute]] = defaultdict(list)
+    for url_route in (f for f in facts if isinstance(f, UrlRoute)):
+        by_name[url_route.view.rpartition(".")[2]].append(url_route)
     kept: list[Fact] = []
     for fact in facts:
+        if isinstance(fact, BackgroundWork) and fact.context == "request_handler" and not fact.condition:
+            kept.append(_debug_routed(fact, by_name))
+            continue
         if isinstance(fact, StateMutation):
             kept.append(_under_route_condition(fact, routes))
             continue
@@ -178,6 +247,31 @@ def _routed_views(facts: list[Fact]) -> list[Fact]:
             site = f"Django view `{fact.function}()` (routed in {route.path}:{route.line})"
             kept.append(_conditional(convert(fact, KINDS[fact.write_kind], site=site), route))
     return kept
+
+
+_HANDLER_IN_SITE = re.compile(r"request handler `([\w.]+)\(\)`")
+
+
+def _debug_routed(work: BackgroundWork, by_name: dict[str, list[UrlRoute]]) -> BackgroundWork:
+    """Work started by a view that the URLconf routes only when a development flag is on (`if settings.DEBUG:
+    urlpatterns += [path("ingest_ocp_payload/", ingest_ocp_payload)]`): development code. Not under another switch:
+    `if settings.API_ONLY == "0":` routes the web UI most deploys serve. The view is the function, or the request handler the site names for a helper it calls; routed as itself or
+    re-exported by a module of the same package (`masu.api.views` for `masu.api.ingest_ocp_payload`)."""
+    module = dotted_module(work.path)
+    package = module.rpartition(".")[0]
+    named = _HANDLER_IN_SITE.search(work.site)
+    found: list[UrlRoute] = []
+    for name in {work.function.rpartition(".")[2], named.group(1).rpartition(".")[2] if named else ""} - {""}:
+        found += [r for r in by_name.get(name, ()) if _same_module(r.view.rpartition(".")[0], module)
+                  or package and _same_module(r.view.rpartition(".")[0].rpartition(".")[0], package)]
+    if not found or not all(r.condition and r.dev_only for r in found):
+        return work  # a route under another switch (`if settings.API_ONLY == "0":`) may be what every deploy serves
+    return replace(work, condition=found[0].condition, dev_only=True)
+
+
+def _same_module(one: str, other: str) -> bool:
+    """One dotted module names the other, as imported or by its file path (`masu.api` and `koku.masu.api`)."""
+    return bool(one and other) and (one == other or one.endswith("." + other) or other.endswith("." + one))
 
 
 def _under_route_condition(write: StateMutation, routes: dict[str, UrlRoute]) -> StateMutation:

@@ -291,6 +291,9 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
     present = _env_membership(test, names)
     if present is not None:
         return present[0], positive == present[1], ""
+    listed = _listed(test, names)
+    if listed is not None:
+        return listed, positive, _short(ast.unparse(test))
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and _literal(test.comparators[0]):
         if isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
                 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
@@ -318,6 +321,37 @@ def _env_membership(test: ast.expr, names: Names) -> tuple[str, bool] | None:
             and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
             and (names.qualify(test.comparators[0]) == "os.environ" or _config_object(test.comparators[0])):
         return test.left.value, isinstance(test.ops[0], ast.In)
+    return None
+
+
+def _listed(test: ast.expr, names: Names) -> str | None:
+    """`"file" in LOG_HANDLERS` with `LOG_HANDLERS = env("DJANGO_LOG_HANDLERS", default="console").split(",")` (also
+    through an imported django-environ reader: `ENVIRONMENT.get_value(...)`): the variable, when a literal is tested
+    against a list read from it whose fallback does not name the literal (the branch runs only when a deploy lists
+    it); None otherwise (a fallback naming it runs the branch by default)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str)
+            and isinstance(test.comparators[0], ast.Name)):
+        return None
+    value = names.values.get(test.comparators[0].id)
+    read = next((r for node in (walk(value) if value is not None else ()) if (r := _list_read(node, names))), None)
+    if read is None:
+        return None
+    fallback = read[1]
+    if fallback is not None and not (isinstance(fallback, ast.Constant) and isinstance(fallback.value, str)
+                                     and test.left.value not in re.split(r"[\s,;:]+", fallback.value)):
+        return None
+    return read[0]
+
+
+def _list_read(node: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+    read = env_read(node, names)
+    if read is not None:
+        return read
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_value" \
+            and isinstance(node.func.value, ast.Name) and names.is_imported(node.func.value.id) and node.args \
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value, next((k.value for k in node.keywords if k.arg == "default"), None)
     return None
 
 

@@ -99,23 +99,58 @@ def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: i
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
-    used = _used_handlers(config)
+    used = _used_handlers(config, names)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
         for fact in _handler_sink(name, handler, path, owner, statement_line, names):
             if used is None or name in used[0]:
                 yield fact
+            elif name in used[2]:
+                yield _switched(fact, used[2][name], names)
             elif used[1]:
                 yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
             else:
                 yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
 
-def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
-    """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, and a handler list
+_Arm = tuple[ast.expr | None, bool, list[str]]
+"""(the test of the conditional expression choosing them, or None: always; the arm, True for the first; handler
+names)."""
+
+
+def _arms(node: ast.expr | None, names: Names, depth: int = 0) -> list[_Arm] | None:
+    """The handler names a dictConfig list holds, with the conditional expression choosing each (`["project"] if not
+    LOG_STDOUT else ["console"]`, `[_default_handler]` with `_default_handler = "json_file" if not LOG_STDOUT else
+    "console"`); None when it holds anything else."""
+    if node is None:
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [(None, True, [node.value])]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        found: list[_Arm] = []
+        for item in node.elts:
+            arms = _arms(item, names, depth)
+            if arms is None:
+                return None
+            found += arms
+        return found
+    if isinstance(node, ast.Name) and depth < 3 and isinstance(names.values.get(node.id), (ast.IfExp, ast.Constant)):
+        return _arms(names.values[node.id], names, depth + 1)
+    if isinstance(node, ast.IfExp):
+        body, orelse = _arms(node.body, names, depth), _arms(node.orelse, names, depth)
+        if body is None or orelse is None or any(arm[0] is not None for arm in [*body, *orelse]):
+            return None
+        return [(node.test, True, [n for arm in body for n in arm[2]]),
+                (node.test, False, [n for arm in orelse for n in arm[2]])]
+    return None
+
+
+def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[str, _Arm]] | None:
+    """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, a handler list
     it reads from configuration (`app.config["LOG_HANDLERS"]`, `settings.LOG_HANDLERS`: the deploy picks which
-    handlers log), else `""`; None when the lists are not all one or the other (or there are none: the config
-    may be one of several merged)."""
+    handlers log), else `""`, and the handlers listed only in an arm of a conditional expression (the arm naming
+    them); None when the lists are not all one or the other (or there are none: the config may be one of several
+    merged)."""
     sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
     if all(section is None for section in sections):
         return None
@@ -126,6 +161,7 @@ def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
                 return None
             holders += section.values
     used: set[str] = set()
+    switched: dict[str, _Arm] = {}
     configured = ""
     for holder in holders:
         if not isinstance(holder, ast.Dict) or None in holder.keys:
@@ -135,11 +171,48 @@ def _used_handlers(config: ast.Dict) -> tuple[set[str], str] | None:
             if isinstance(listed, (ast.Subscript, ast.Attribute, ast.Call)):
                 configured = configured or _target(listed)
                 continue
-            items = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else [listed] if listed is not None else []
-            if not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
+            arms = _arms(listed, names)
+            if arms is None:
                 return None
-            used |= {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
-    return used, configured
+            for test, taken, listed_names in arms:
+                if test is None:
+                    used |= set(listed_names)
+                else:
+                    switched.update({n: (test, taken, listed_names) for n in listed_names})
+    return used, configured, {n: arm for n, arm in switched.items() if n not in used}
+
+
+_OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}
+
+
+def _switched(fact: LogFileSink, arm: _Arm, names: Names) -> LogFileSink:
+    """A file handler a logger uses only in one arm of a conditional expression testing an environment switch
+    (`"json_file" if not LOG_STDOUT else "console"`, `LOG_STDOUT = config("LOG_STDOUT", default=False)`): the
+    deploy picks the handler. When the switch's own fallback picks the other arm, the file is opt-in ("when
+    LOG_STDOUT is not set"); otherwise link looks for the settings a deploy runs setting the switch
+    (`os.environ.setdefault("LOG_STDOUT", "yes")`), and without one the file is what runs (`switch`)."""
+    test, taken, _ = arm
+    if test is None:
+        return fact
+    positive = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, not positive
+    read = env_read(names.values[test.id], names) if isinstance(test, ast.Name) \
+        and test.id in names.values else env_read(test, names)
+    if read is None:
+        return fact
+    variable, fallback = read
+    file_when_set = positive == taken
+    if fallback is None:
+        set_by_default: bool | None = False
+    elif isinstance(fallback, ast.Constant) and (fallback.value is None or isinstance(fallback.value, (bool, int, str))):
+        set_by_default = fallback.value is not None and str(fallback.value).strip().lower() not in _OFF_VALUES
+    else:
+        set_by_default = None
+    when = f"when {variable} is {'set' if file_when_set else 'not set'}"
+    if set_by_default is not None and set_by_default != file_when_set:
+        return replace(fact, condition=when)
+    return replace(fact, switch=f"{'' if file_when_set else '!'}{variable}")
 
 
 def _handler_sink(name: object, handler: ast.expr, path: str, owner: str, statement_line: int,

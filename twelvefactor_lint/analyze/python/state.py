@@ -694,7 +694,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     class_state = {name: _state_bindings(cls.body, names, name) for name, cls in names.classes.items()}
     bound = _module_names(tree)
     anchors = _task_anchors(index) | _clock_memos(index, names, text)
-    observed = _observed(tree, index, text)
+    observed = _observed(tree, index, text) | _introspected(tree, names, text)
     module_state = {name: var for name, var in _state_bindings(module_statements(tree), names, None).items()
                     if name not in anchors}
     module = _Module(names, dotted_module(path), module_state,
@@ -714,7 +714,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
     facts += _state_methods(module, path, is_package, instance_attrs, index)
-    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs)
+    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs, observed)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package,
@@ -730,7 +730,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
             if handler.within and not handler.within[0] <= write[0].lineno <= handler.within[1]:
                 continue
             if write[1].name in observed and write[2] in _SCALAR_WRITES:
-                continue  # a number a metrics callback reports for this process (in-flight requests per worker)
+                continue  # a number a metrics callback reports for this process (in-flight requests per worker), or
+                # this process's own heap snapshot or usage figures (`_LAST_SNAPSHOT = tracemalloc.take_snapshot()`)
             grouped.setdefault(write[1].name, []).append(write)
         facts += _handler_facts(path, handler, module, grouped, own, own_waiters)
     return facts
@@ -897,6 +898,48 @@ def _observed(tree: ast.Module, index: Index, text: str) -> set[str]:
     return {n.id for callback in callbacks for n in walk(callback) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
+_INTROSPECTION = ("tracemalloc.", "gc.", "resource.", "os.getpid", "os.getppid", "psutil.Process", "pympler.",
+                  "sys.getallocatedblocks")
+"""Calls that describe this very process (its heap, garbage collector, resource usage, pid)."""
+_INTROSPECTION_WORDS = ("tracemalloc", "gc", "resource", "getpid", "psutil", "pympler", "getallocatedblocks")
+
+
+def _introspected(tree: ast.Module, names: Names, text: str) -> set[str]:
+    """Globals every function rebinding them (`global X; X = ...`) gives what describes this very process: its own
+    tracemalloc snapshot kept to diff the next heap dump (`_LAST_SNAPSHOT = tracemalloc.take_snapshot()`, directly,
+    through a local or through a module function returning it), its `gc` or `resource` figures, its pid. Per-process
+    by nature: another process's copy would mean nothing to it, and no shared store could hold it for them."""
+    if not any(word in text for word in _INTROSPECTION_WORDS):
+        return set()
+
+    def describes(value: ast.expr | None, local: dict[str, ast.expr]) -> bool:
+        if isinstance(value, ast.Name) and value.id in local:
+            value = local[value.id]
+        if not isinstance(value, ast.Call):
+            return False
+        qualified = names.qualify(value.func) or ""
+        if qualified.startswith(_INTROSPECTION):
+            return True
+        helper = names.functions.get(qualified)
+        returns = [n.value for n in walk(helper) if isinstance(n, ast.Return)] if helper is not None else []
+        return bool(returns) and all(isinstance(r, ast.Call) and (names.qualify(r.func) or "").startswith(_INTROSPECTION)
+                                     for r in returns)
+
+    found: set[str] = set()
+    other: set[str] = set()
+    for function in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        declared = {name for n in walk(function) if isinstance(n, ast.Global) for name in n.names}
+        if not declared:
+            continue
+        assigns = [(node.targets[0].id, node.value) for node in walk(function) if isinstance(node, ast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)]
+        local = {name: value for name, value in assigns if name not in declared}
+        for name, value in assigns:
+            if name in declared:
+                (found if describes(value, local) else other).add(name)
+    return found - other
+
+
 _PROCESS_CLOCKS = {"time.monotonic", "time.monotonic_ns", "time.perf_counter", "time.perf_counter_ns"}
 _CLOCK_WORDS = ("monotonic", "perf_counter")
 """The prefilter: a name that qualifies as a process clock is spelled in the source (its import at least)."""
@@ -923,7 +966,8 @@ def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
 
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
-                          is_package: bool, instance_attrs: _InstanceAttrs) -> list[ViewCandidateWrite]:
+                          is_package: bool, instance_attrs: _InstanceAttrs,
+                          observed: set[str] | frozenset[str] = frozenset()) -> list[ViewCandidateWrite]:
     """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
     classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
     them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
@@ -945,7 +989,8 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
         state = _FunctionState(function, module, owner, instance_attrs.of(owner), is_package)
         grouped: dict[str, list[Write]] = {}
         for write in _writes(state):
-            grouped.setdefault(write[1].name, []).append(write)
+            if write[1].name not in observed or write[2] not in _SCALAR_WRITES:  # not this process's own figures
+                grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
                          sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)), module.reads)
