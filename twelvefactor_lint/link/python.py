@@ -255,8 +255,9 @@ _HANDLER_IN_SITE = re.compile(r"request handler `([\w.]+)\(\)`")
 def _debug_routed(work: BackgroundWork, by_name: dict[str, list[UrlRoute]]) -> BackgroundWork:
     """Work started by a view that the URLconf routes only when a development flag is on (`if settings.DEBUG:
     urlpatterns += [path("ingest_ocp_payload/", ingest_ocp_payload)]`): development code. Not under another switch:
-    `if settings.API_ONLY == "0":` routes the web UI most deploys serve. The view is the function, or the request handler the site names for a helper it calls; routed as itself or
-    re-exported by a module of the same package (`masu.api.views` for `masu.api.ingest_ocp_payload`)."""
+    `if settings.API_ONLY == "0":` routes the web UI most deploys serve. The view is the function, or the request
+    handler the site names for a helper it calls; routed as itself or re-exported by a module of the same package
+    (`masu.api.views` for `masu.api.ingest_ocp_payload`)."""
     module = dotted_module(work.path)
     package = module.rpartition(".")[0]
     named = _HANDLER_IN_SITE.search(work.site)

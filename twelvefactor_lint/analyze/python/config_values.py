@@ -380,27 +380,38 @@ def _short_statement(statement: ast.stmt) -> str:
     return text if len(text) <= 70 else text[:69] + "…"
 
 
+def _module_bases(names: Names) -> dict[str, list[str]]:
+    """Module class -> the last names of its bases."""
+    return {n: [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases] for n, cls in names.classes.items()}
+
+
+def _bases_before(parents: dict[str, list[str]], start: str, name: str) -> list[str] | None:
+    """The module classes a breadth-first climb from `start` through their bases visits before it reaches `name`
+    (`start` first); None when `start` is not built on `name`."""
+    visited: list[str] = []
+    pending, seen = [start], set()
+    while pending:
+        current = pending.pop(0)
+        if current == name:
+            return visited
+        if current in seen or current not in parents:
+            continue
+        seen.add(current)
+        visited.append(current)
+        pending.extend(parents[current])
+    return None
+
+
 def _set_again_by_subclasses(names: Names, name: str, key: str) -> str:
     """The production config classes built on `name` (`class Production(Base)`, and those built on it) that set `key`
     again, in words, when every one of them does (django-configurations' `Base` holding a developer's `LocMemCache`
     that `Production` replaces): the base's value never runs in production; `""` otherwise. A class not named for
     production (`Build`, `Test`, `Development`) is not what a deploy selects."""
-    parents = {n: [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases] for n, cls in names.classes.items()}
+    parents = _module_bases(names)
 
     def chain(start: str) -> list[str]:
-        """`start` and its module bases up to (not including) `name`, nearest first; [] when not built on `name`."""
-        path: list[str] = []
-        pending, seen = [start], set()
-        while pending:
-            current = pending.pop(0)
-            if current == name:
-                return path
-            if current in seen or current not in parents:
-                continue
-            seen.add(current)
-            path.append(current)
-            pending.extend(parents[current])
-        return []
+        """`start` and the module bases visited before `name`, nearest first; [] when not built on `name`."""
+        return _bases_before(parents, start, name) or []
 
     if _names_prod(name):
         return ""
@@ -432,21 +443,14 @@ def _unselected_base(names: Names, name: str, key: str) -> str:
     selected = _config_map(names)
     if not selected or name in selected:
         return ""
-    parents = {n: [(names.qualify(b) or "").rsplit(".", 1)[-1] for b in cls.bases] for n, cls in names.classes.items()}
+    parents = _module_bases(names)
 
     def sets_before_base(start: str) -> bool | None:
         """Whether `start`'s bases set `key` before `name` (None: not built on `name`)."""
-        pending, seen, setter = [start], set(), False
-        while pending:
-            current = pending.pop(0)
-            if current == name:
-                return setter
-            if current in seen or current not in parents:
-                continue
-            seen.add(current)
-            setter = setter or any(k == key for s in names.classes[current].body for k, _ in assigned_names(s))
-            pending.extend(parents[current])
-        return None
+        visited = _bases_before(parents, start, name)
+        if visited is None:
+            return None
+        return any(k == key for current in visited for s in names.classes[current].body for k, _ in assigned_names(s))
 
     built_on = {c: sets_before_base(c) for c in selected}
     users = sorted(c for c, setter in built_on.items() if setter is not None)

@@ -77,38 +77,24 @@ def _setting_name(node: ast.expr) -> str:
 _NORMALISERS = {"strip", "lower", "upper", "casefold", "rstrip", "lstrip"}
 
 
-def _refused_values(test: ast.expr, bound: dict[str, ast.expr]) -> dict[str, set[str]]:
-    """Setting -> the literal values a stopping check refuses it with: `SECRET_KEY in {"", "random_secret_key"}` (the
-    set also bound to a module-level name first), `SECRET_KEY == "changeme"`, joined by `or`; `not SECRET_KEY` adds
-    `""`. A production settings module refusing the value its base falls back to never runs with it."""
+def _refused_values(test: ast.expr, bound: dict[str, ast.expr], stops_when: bool = True) -> dict[str, set[str]]:
+    """Setting -> the literal values a check refuses it with (the set also bound to a module-level name first). A test
+    that stops the process when it holds (`stops_when`: `if SECRET_KEY in {"", "random_secret_key"}: raise`) is joined by
+    `or`, with `SECRET_KEY == "changeme"` and `not SECRET_KEY` (`""`); an `assert` is the opposite, joined by `and`:
+    `SECRET_KEY not in {...}`, `SECRET_KEY != "CHANGE_ME"`, `SECRET_KEY`. A production settings module refusing the
+    value its base falls back to never runs with it."""
+    joiner, member, equal = (ast.Or, ast.In, ast.Eq) if stops_when else (ast.And, ast.NotIn, ast.NotEq)
     found: dict[str, set[str]] = {}
-    for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]:
-        if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and _setting_name(part.operand):
-            found.setdefault(_setting_name(part.operand), set()).add("")
+    for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, joiner) else [test]:
+        bare = part if not stops_when else part.operand if isinstance(part, ast.UnaryOp) \
+            and isinstance(part.op, ast.Not) else None
+        if bare is not None and _setting_name(bare):
+            found.setdefault(_setting_name(bare), set()).add("")
         elif isinstance(part, ast.Compare) and len(part.ops) == 1 and _setting_name(part.left):
             right = part.comparators[0]
-            if isinstance(part.ops[0], ast.In):
+            if isinstance(part.ops[0], member):
                 values = _literal_names(right, bound)
-            elif isinstance(part.ops[0], ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
-                values = [right.value]
-            else:
-                continue
-            found.setdefault(_setting_name(part.left), set()).update(values)
-    return found
-
-
-def _asserted_values(test: ast.expr, bound: dict[str, ast.expr]) -> dict[str, set[str]]:
-    """Setting -> the literal values an `assert` refuses it with: `assert SECRET_KEY != "CHANGE_ME"`, `assert
-    SECRET_KEY not in {"", "changeme"}`, `assert SECRET_KEY` (`""`), joined by `and`."""
-    found: dict[str, set[str]] = {}
-    for part in test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]:
-        if _setting_name(part):
-            found.setdefault(_setting_name(part), set()).add("")
-        elif isinstance(part, ast.Compare) and len(part.ops) == 1 and _setting_name(part.left):
-            right = part.comparators[0]
-            if isinstance(part.ops[0], ast.NotIn):
-                values = _literal_names(right, bound)
-            elif isinstance(part.ops[0], ast.NotEq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+            elif isinstance(part.ops[0], equal) and isinstance(right, ast.Constant) and isinstance(right.value, str):
                 values = [right.value]
             else:
                 continue
@@ -152,7 +138,7 @@ def required_env_facts(tree: ast.Module, names: Names, contexts: Contexts, path:
             found += [fact_at(RequiredEnv, path, statement, scope, statement.lineno, f"refused:{name}", variable=name,
                               module=module, module_kind=contexts.module_kind, refuses=tuple(sorted(values)),
                               outside_development=deployed)
-                      for name, values in _asserted_values(statement.test, bound).items()]
+                      for name, values in _refused_values(statement.test, bound, stops_when=False).items()]
             continue
         checks: list[tuple[ast.If, list[str]]] = []
         if isinstance(statement, ast.If):
