@@ -124,22 +124,22 @@ def django_cache_calls(tree: ast.Module, names: Names) -> tuple[str, ...]:
     taken)."""
     found: list[str] = []
     called: set[int] = set()
-    for node in ast.walk(tree):
+    loads: list[ast.Name | ast.Attribute] = []
+    for node in walk(tree):
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            loads.append(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and names.qualify(node.func.value) == _DJANGO_CACHE:
             called.add(id(node.func.value))
             method, args = node.func.attr, node.args
-            literal_key = bool(args) and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
             timeout = next((k.value for k in node.keywords if k.arg == "timeout"), None)
             if timeout is None and method in _MEMO_SETTERS and len(args) > _MEMO_SETTERS[method]:
                 timeout = args[_MEMO_SETTERS[method]]
             timed = timeout is not None and not (isinstance(timeout, ast.Constant) and timeout.value in (None, 0))
-            key = args[0].value if literal_key and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) \
-                else ""
+            key = args[0].value if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) else ""
             found.append(f"get:{key}" if key and method == "get" else f"memo:{key}" if key and method in _MEMO_SETTERS
                          and timed else method)
-    handed = [n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Load)
-              and id(n) not in called and names.qualify(n) == _DJANGO_CACHE]
+    handed = [n for n in loads if id(n) not in called and names.qualify(n) == _DJANGO_CACHE]  # `called` is whole now
     return tuple(found + ["?"] * len(handed))
 
 

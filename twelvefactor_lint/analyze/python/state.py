@@ -909,8 +909,8 @@ def _introspected(tree: ast.Module, names: Names, text: str) -> set[str]:
     tracemalloc snapshot kept to diff the next heap dump (`_LAST_SNAPSHOT = tracemalloc.take_snapshot()`, directly,
     through a local or through a module function returning it), its `gc` or `resource` figures, its pid. Per-process
     by nature: another process's copy would mean nothing to it, and no shared store could hold it for them."""
-    if not any(word in text for word in _INTROSPECTION_WORDS):
-        return set()
+    if "global" not in text or not any(word in text for word in _INTROSPECTION_WORDS):
+        return set()  # a global is rebound only under a `global` statement
 
     def describes(value: ast.expr | None, local: dict[str, ast.expr]) -> bool:
         if isinstance(value, ast.Name) and value.id in local:
