@@ -254,3 +254,88 @@ def test_a_supervisor_lists_only_the_programs_of_the_config_its_command_names(li
     [finding] = [f for f in result.findings if f.rule == "TF609"]
     assert "conf/supervisord.conf:" in finding.message and "supervisord-dev.conf" not in finding.message
     assert "init_db" not in finding.message
+
+
+HOOKS = """
+from fastapi import FastAPI, Request
+from app.store import remember
+
+app = FastAPI()
+_seen = {}
+
+@app.post("/webhook")
+async def webhook(request: Request):
+    body = await request.json()
+    _seen[body["id"]] = body
+    return {"seen": len(_seen)}
+"""
+LEDGER = """
+from flask import Flask, request
+from shared.audit import record
+
+app = Flask(__name__)
+PENDING = {}
+
+@app.post("/jobs")
+def submit():
+    PENDING[request.form["id"]] = request.form["payload"]
+    record(request.form["id"])
+    return {"queued": len(PENDING)}
+"""
+AUDIT = """
+from flask import Blueprint
+
+audit = Blueprint("audit", __name__)
+LOG = []
+
+def record(entry):
+    return entry
+
+@audit.post("/audit")
+def add_entry():
+    LOG.append("entry")
+    return {"entries": len(LOG)}
+"""
+
+
+@pytest.mark.parametrize("start, several", [
+    ('CMD ["gunicorn", "-w", "3", "ledger_http.app:app"]', {"http_service/ledger_http/app.py", "shared/audit.py"}),
+    ('CMD ["gunicorn", "-w", "3", "-c", "gunicorn.conf.py"]',  # its application not resolved: any module
+     {"http_service/ledger_http/app.py", "shared/audit.py", "services/hooks-api/app/main.py"}),
+])
+def test_several_processes_are_proven_only_for_the_modules_their_start_runs(tmp_path, start, several):
+    """The gunicorn workers of one service prove several processes for its own modules (under its import root, or
+    imported from it: `shared/audit.py`), not for a sibling service that one uvicorn process serves, whose write names
+    its own start instead."""
+    writes = _writes(tmp_path, {
+        "http_service/Dockerfile": f"FROM python:3.12-slim\nCOPY . /app\n{start}\n",
+        "http_service/ledger_http/__init__.py": "",
+        "http_service/ledger_http/app.py": LEDGER,
+        "shared/__init__.py": "",
+        "shared/audit.py": AUDIT,
+        "services/hooks-api/Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["uvicorn", "app.main:app"]\n',
+        "services/hooks-api/app/__init__.py": "",
+        "services/hooks-api/app/main.py": HOOKS,
+        "services/hooks-api/app/store.py": "def remember(x):\n    return x\n",
+    })
+    proven = {w.path for w in writes if w.several_processes}
+    assert proven == several
+    hooks = next(w for w in writes if w.path == "services/hooks-api/app/main.py")
+    if hooks.path not in several:
+        assert "services/hooks-api/Dockerfile" in hooks.served_by and "gunicorn" not in hooks.served_by
+
+
+def test_a_job_handlers_several_processes_come_from_a_worker_that_runs_its_module(tmp_path):
+    """Celery's `-c 4` in one service proves several processes for that service's tasks, not for another's."""
+    task = "from celery import shared_task\n\nDONE = set()\n\n@shared_task\ndef import_row(row):\n" \
+           "    DONE.add(row)\n    return len(DONE)\n"
+    writes = _writes(tmp_path, {
+        "ingest/Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["celery", "-A", "ingest_app", "worker", "-c", "4"]\n',
+        "ingest/ingest_app/__init__.py": "from celery import Celery\n\napp = Celery('ingest')\n",
+        "ingest/ingest_app/tasks.py": task,
+        "mailer/Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["celery", "-A", "mail_app", "worker"]\n',
+        "mailer/mail_app/__init__.py": "from celery import Celery\n\napp = Celery('mail')\n",
+        "mailer/mail_app/tasks.py": task,
+    })
+    assert {w.path: bool(w.several_processes) for w in writes} == {"ingest/ingest_app/tasks.py": True,
+                                                                   "mailer/mail_app/tasks.py": False}

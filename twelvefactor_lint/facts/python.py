@@ -641,9 +641,13 @@ class StateWrite(PythonSiteFact):
                                  "`WEB_CONCURRENCY`) or more than one copy of the serving process (compose replicas, "
                                  "a Kubernetes workload's replicas or HPA, a Heroku formation) for a request handler; "
                                  "more than one copy or a Celery concurrency above one of a worker start for a job "
-                                 "handler; set by link. Each of them keeps its own copy of the state; `\"\"`: not "
-                                 "proven (unknown, or the server's default of one).", default="")
-    served_by: str = doc("For a handler's write without `several_processes`: the production start that runs it with a "
+                                 "handler; set by link, for a request handler only from a start that runs its module "
+                                 "(declared in a directory holding it, whose application's import root holds it or "
+                                 "whose application imports it; a start whose application is not resolved may run "
+                                 "any). Each of them keeps its own copy of the state; `\"\"`: not proven (unknown, or "
+                                 "the server's default of one).", default="")
+    served_by: str = doc("For a handler's write without `several_processes`: the production start that runs it (its "
+                         "module, as for `several_processes`) with a "
                          "process count left unknown (a web server's default of one, unless `$WEB_CONCURRENCY` or a "
                          "config raises it; Celery's default of one per CPU), in words; set by link. `\"\"`: no such "
                          "start.",

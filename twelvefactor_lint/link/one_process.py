@@ -25,6 +25,15 @@ serving process (compose `deploy.replicas`/`scale`, a Kubernetes workload's `rep
 Heroku formation's quantity). A job handler's (a Celery task's) gets it when a production worker start runs more than
 one copy or tells Celery to run more than one process (`--concurrency 4`). Without such proof the write gets
 `served_by` instead: the deploy's serving start, in words, whose count is unknown or the server's default of one.
+
+A start proves (or hints) only for the modules it runs: those under the directory of the file declaring it (its
+service directory: a Dockerfile at the root covers the whole project), under the import root of an application its
+command names (`gunicorn bugbug_http.app` resolves to `http_service/bugbug_http/app.py`: all of `http_service/`),
+or imported from that application, transitively. A start whose application is not resolved (a server config names
+it, the project's console script) may run any module, and so may Kubernetes workloads, HPAs and the app's own server
+call, which name no application. So in a repository of several services, the three gunicorn workers of one service say
+nothing of the module state of another that a single uvicorn process serves. Worker starts count for job handlers
+the same way.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
@@ -43,7 +52,12 @@ from twelvefactor_lint.facts.compose import ComposeService, Scaled
 from twelvefactor_lint.facts.kubernetes import Hpa, Workload
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import AppTarget, Started
-from twelvefactor_lint.facts.python import Call, PythonFact, Setting, StateMutation
+from twelvefactor_lint.facts.python import Call, ModuleRefs, PythonFact, Setting, StateMutation
+from twelvefactor_lint.link.reach import Modules, console_scripts, start_targets
+
+Runs = Callable[[str], bool]
+"""Whether a start runs (serves or imports) the module at a path."""
+_ANYWHERE: Runs = lambda path: True  # noqa: E731
 
 _SERVING_ROLES = frozenset({WEB_SERVER, DEV_SERVER})
 
@@ -205,15 +219,119 @@ def _serving_workloads(facts: list[Fact]) -> set[str]:
                          and image_serves and f.role != "infra" and not f.foreign_image}
 
 
-def _several_serving(facts: list[Fact]) -> tuple[list[str], list[str]]:
+def _under(path: str, directory: str) -> bool:
+    return not directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _import_root(path: str, modules: Modules) -> str:
+    """The directory a module's top package is imported from (`http_service` for
+    `http_service/bugbug_http/app.py` when `bugbug_http/` holds an `__init__.py`; the file's own directory else)."""
+    directory = posixpath.dirname(path)
+    while directory and posixpath.join(directory, "__init__.py") in modules.paths:
+        directory = posixpath.dirname(directory)
+    return directory
+
+
+def _nearest(found: set[str], root: str) -> set[str]:
+    """Of the files an import may name, those under the importer's own import root when there are (`app.config`
+    imported by one service's `app/main.py` is its own, not the `app/config.py` of a sibling service)."""
+    if len(found) < 2:
+        return found
+    return {f for f in found if _under(f, root)} or found
+
+
+class _Starts:
+    """Which modules each production start runs (see the module docstring): `runs(start)` answers for a path."""
+
+    def __init__(self, facts: list[Fact], paths: Iterable[str]):
+        self.modules = Modules(p for p in paths if p.endswith(".py"))
+        self.scripts = console_scripts(facts)
+        self.refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
+        self.cache: dict[int, Runs] = {}
+
+    def runs(self, start: Started) -> Runs:
+        if id(start) not in self.cache:
+            self.cache[id(start)] = self._runs(start)
+        return self.cache[id(start)]
+
+    def _runs(self, start: Started) -> Runs:
+        declared = posixpath.dirname(start.started_by_path or start.path)
+        targets, loaded = start_targets(start.command, self.modules, self.scripts)
+        if not declared or not targets:
+            return _ANYWHERE
+        own = {t for t in targets if _under(t, declared)}  # `app.main` of each service: the one beside its deploy file
+        targets = own or targets
+        roots = {declared, *(_import_root(t, self.modules) for t in targets)}
+        if "" in roots:
+            return _ANYWHERE
+        closure: list[set[str] | None] = []
+
+        def runs(path: str) -> bool:
+            if any(_under(path, root) for root in roots):
+                return True
+            if not closure:
+                closure.append(self._closure(targets | loaded))
+            reached = closure[0]
+            return reached is None or path in reached
+
+        return runs
+
+    def _closure(self, started: set[str]) -> set[str] | None:
+        """The project files the started ones import, transitively, as reach follows them; None when a production one
+        was not analyzed (what it imports is not known) or imports a module of the project by a name it computes."""
+        reached: set[str] = set()
+        pending = list(started)
+        while pending:
+            path = pending.pop()
+            if path in reached:
+                continue
+            reached.add(path)
+            pending += self.modules.parents(path)
+            ref = self.refs.get(path)
+            if ref is None and _production(path):
+                return None
+            if ref is None:
+                continue  # a test or script module production code imports: its imports are not followed by reach
+            for prefix in ref.dynamic:
+                if not prefix or "." not in prefix and any(name.startswith(prefix) for name in self.modules.by_name):
+                    return None
+                if "." in prefix:
+                    for found in (self.modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".")
+                                  else {path}):
+                        pending += self.modules.package(found)
+            root = _import_root(path, self.modules)
+            for name in ref.imports:
+                pending += _nearest(self.modules.module(name), root)
+            for name in ref.names:
+                name = name.partition(":")[0]
+                pending += _nearest(self.modules.file(name) if name.endswith(".py") else self.modules.longest(name),
+                                    root)
+            for app in ref.apps:
+                for found in self.modules.longest(app):
+                    pending += self.modules.package(found) if found.endswith(("__init__.py", "/apps.py")) else [found]
+        return reached
+
+
+Found = list[tuple[str, Runs]]
+"""Words of a deploy, each with the modules the start it speaks of runs."""
+
+
+def _several_serving(facts: list[Fact], starts_run: _Starts) -> tuple[Found, Found]:
     """(proof, hints): the words of every production deploy that runs several processes serving requests, and of
-    the serving starts whose count is left unknown (the server's default, `$WEB_CONCURRENCY`, a chart's default).
-    A project that starts its server in its own code (`uvicorn.run(app)` from `python main.py`) serves from each
-    copy of the app process that runs it."""
+    the serving starts whose count is left unknown (the server's default, `$WEB_CONCURRENCY`, a chart's default),
+    each with the modules its start runs. A project that starts its server in its own code (`uvicorn.run(app)` from
+    `python main.py`) serves from each copy of the app process that runs it."""
     in_process = any(isinstance(f, Call) and f.api in ("serve", "embedded_server") and _production(f.path)
                      for f in facts)
-    proof: list[str] = []
-    hints: list[str] = []
+    proof: Found = []
+    hints: Found = []
+
+    def prove(runs: Runs, words: str) -> None:
+        proof.append((words, runs))
+
+    def hint(runs: Runs, words: str) -> None:
+        hints.append((words, runs))
+
     starts = sorted((f for f in facts if isinstance(f, Started) and _serving(f)), key=lambda f: (f.path, f.line))
     configs = _config_workers(facts)
     configured = [(n, words) for n, words in configs if n > 1]
@@ -223,73 +341,88 @@ def _several_serving(facts: list[Fact]) -> tuple[list[str], list[str]]:
                    and _production(f.started_by_path or f.path) and f.role != "infra" and not f.dev_image
                    and in_process), key=lambda f: (f.path, f.line))
     for start in [*starts, *apps]:
+        runs = starts_run.runs(start)
         where = f"{start.source}, {start.path}:{start.line}"
         main = f"`{_shown(start.main or start.command)}`"
         if start.replicas > 1 and not start.replicas_condition:
-            proof.append(f"{main} runs as {start.replicas} copies ({where})")
+            prove(runs, f"{main} runs as {start.replicas} copies ({where})")
         elif start.replicas > 1:
-            hints.append(f"{main} runs as {start.replicas} copies {start.replicas_condition} ({where})")
+            hint(runs, f"{main} runs as {start.replicas} copies {start.replicas_condition} ({where})")
         if start.main_role != WEB_SERVER or start in apps:
             continue
         if start.workers > 1:
-            proof.append(f"{main} runs {start.workers} worker processes ({where})")
+            prove(runs, f"{main} runs {start.workers} worker processes ({where})")
         elif start.workers == 0 and configured:
-            proof.append(f"{main} ({where}) runs the worker count of its config, {configured[0][1]}")
+            prove(runs, f"{main} ({where}) runs the worker count of its config, {configured[0][1]}")
         elif start.workers == 0 and concurrency and not configs and re.search(r"gunicorn|uvicorn", start.main):
             value, env_where = concurrency[0]
-            proof.append(f"{main} ({where}) runs `WEB_CONCURRENCY={value}` worker processes, set by {env_where}")
+            prove(runs, f"{main} ({where}) runs `WEB_CONCURRENCY={value}` worker processes, set by {env_where}")
         elif start.workers == 0 and configs:
             unknown = next((words for _, words in configs if words), "")
-            hints.append(f"{main} in {start.source} at {start.path}:{start.line} runs the worker count of its config"
+            hint(runs, f"{main} in {start.source} at {start.path}:{start.line} runs the worker count of its config"
                          + (f", {unknown}" if unknown else ", which does not say it is above one"))
         elif start.workers == 0:
-            hints.append(f"{main} in {start.source} at {start.path}:{start.line} leaves its worker count to the "
+            hint(runs, f"{main} in {start.source} at {start.path}:{start.line} leaves its worker count to the "
                          f"server's default of one, unless `$WEB_CONCURRENCY` or a config raises it")
     images = {f.path for f in starts if f.level == "image"}
+
+    def image_runs(dockerfile: str) -> Runs:
+        runs = [starts_run.runs(f) for f in starts if f.level == "image" and f.path == dockerfile]
+        return lambda path: any(run(path) for run in runs)
+
     for service in sorted((f for f in facts if isinstance(f, ComposeService) and f.replicas > 1 and not f.command
                            and f.role != "infra" and f.built_dockerfile in images and _production(f.path)),
                           key=lambda f: (f.path, f.line)):
-        proof.append(f"compose service `{service.service}` runs {service.replicas} copies of the server its image "
-                     f"`{service.built_dockerfile}` starts ({service.path}:{service.line})")
+        prove(image_runs(service.built_dockerfile),
+              f"compose service `{service.service}` runs {service.replicas} copies of the server its image "
+              f"`{service.built_dockerfile}` starts ({service.path}:{service.line})")
     for call in sorted((f for f in facts if isinstance(f, Call) and f.api == "serve" and f.has_workers
                         and _production(f.path)), key=lambda f: (f.path, f.line)):
         count = int(call.workers) if call.workers_origin == "literal" and call.workers.isdigit() else 0
         if count > 1:
-            proof.append(f"the app's own server call runs {count} worker processes (`workers={count}` at "
+            prove(_ANYWHERE, f"the app's own server call runs {count} worker processes (`workers={count}` at "
                          f"{call.path}:{call.line})")
     serving = _serving_workloads(facts)
     for fact in sorted((f for f in facts if isinstance(f, Workload) and f.workload in serving and not f.has_command),
                        key=lambda f: (f.path, f.line)):
         if fact.replicas > 1 and not fact.replicas_condition:
-            proof.append(f"{fact.source} runs {fact.replicas} replicas of the image's server ({fact.path})")
+            prove(_ANYWHERE, f"{fact.source} runs {fact.replicas} replicas of the image's server ({fact.path})")
     for hpa in sorted((f for f in facts if isinstance(f, Hpa) and f.workload in serving), key=lambda f: f.path):
-        proof.append(f"a HorizontalPodAutoscaler scales `{hpa.workload}`, which serves requests ({hpa.path})")
-    return list(dict.fromkeys(proof)), list(dict.fromkeys(hints))
+        prove(_ANYWHERE, f"a HorizontalPodAutoscaler scales `{hpa.workload}`, which serves requests ({hpa.path})")
+    return proof, hints
 
 
-def _several_working(facts: list[Fact]) -> tuple[list[str], list[str]]:
+def _several_working(facts: list[Fact], starts_run: _Starts) -> tuple[Found, Found]:
     """(proof, hints): the words of every production worker start that runs several processes (more than one copy,
-    or a Celery concurrency above one), and of the Celery workers left to their default (a process per CPU)."""
-    proof, hints = [], []
+    or a Celery concurrency above one), and of the Celery workers left to their default (a process per CPU), each with
+    the modules its start runs."""
+    proof: Found = []
+    hints: Found = []
     for start in sorted((f for f in facts if isinstance(f, Started) and _production(f.started_by_path or f.path)
                          and f.main_role == WORKER and not f.dev_image and f.role != "infra"),
                         key=lambda f: (f.path, f.line)):
+        runs = starts_run.runs(start)
         where = f"{start.source}, {start.path}:{start.line}"
         command = start.main or start.command
         main = f"`{_shown(command)}`"
         processes = _celery_processes(command)
         if start.replicas > 1 and not start.replicas_condition:
-            proof.append(f"{main} runs as {start.replicas} copies ({where})")
+            proof.append((f"{main} runs as {start.replicas} copies ({where})", runs))
         if processes > 1:
-            proof.append(f"{main} runs {processes} worker processes ({where})")
+            proof.append((f"{main} runs {processes} worker processes ({where})", runs))
         elif not processes and "celery" in command:
-            hints.append(f"{main} in {start.source} at {start.path}:{start.line} runs Celery's default pool of one "
-                         f"process per CPU, which a one-CPU container makes one")
-    return list(dict.fromkeys(proof)), list(dict.fromkeys(hints))
+            hints.append((f"{main} in {start.source} at {start.path}:{start.line} runs Celery's default pool of one "
+                          f"process per CPU, which a one-CPU container makes one", runs))
+    return proof, hints
 
 
 def _words(found: list[str]) -> str:
     return found[0] + (f" (and {len(found) - 1} more)" if len(found) > 1 else "") if found else ""
+
+
+def _for(found: Found, path: str) -> str:
+    """The words of the deploys whose start runs the module at `path`."""
+    return _words(list(dict.fromkeys(words for words, runs in found if runs(path))))
 
 
 def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
@@ -297,17 +430,30 @@ def link(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         return facts
     paths = list(paths)
     words = _in_process(facts, paths) or _one_worker(facts)
-    proof, hints = _several_serving(facts)
-    several, served = ("", "") if words else (_words(proof), "" if proof else _words(hints))
-    working, waiting = _several_working(facts)
+    starts = _Starts(facts, paths)
+    proof, hints = _several_serving(facts, starts)
+    working, waiting = _several_working(facts, starts)
+    told: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def told_of(context: str, path: str) -> tuple[str, str]:
+        """(several_processes, served_by) of a request (or job) handler's write in the module at `path`."""
+        if context == REQUEST and words:
+            return "", ""
+        if (context, path) not in told:
+            several, unknown = (proof, hints) if context == REQUEST else (working, waiting)
+            found = _for(several, path)
+            told[context, path] = found, "" if found else _for(unknown, path)
+        return told[context, path]
 
     def linked(fact: Fact) -> Fact:
         if not isinstance(fact, StateMutation):
             return fact
         if fact.context == REQUEST:
+            several, served = told_of(REQUEST, fact.path)
             return replace(fact, one_process=words, several_processes=several, served_by=served)
         if fact.context == JOB:
-            return replace(fact, several_processes=_words(working), served_by="" if working else _words(waiting))
+            several, served = told_of(JOB, fact.path)
+            return replace(fact, several_processes=several, served_by=served)
         return fact
 
     return [linked(f) for f in facts]

@@ -268,14 +268,14 @@ def _started(facts: list[Fact], modules: Modules) -> tuple[set[str], set[str], s
     are not known."""
     started: set[str] = set()
     loaded: set[str] = set()
-    scripts = _console_scripts(facts)
+    scripts = console_scripts(facts)
     configured = _configured_apps(facts, modules)
     for start in (f for f in facts if isinstance(f, Started)):
         declared = start.started_by_path or start.path
         role = scope.classify(declared)
         if role in (scope.TEST, scope.DOCS, scope.BUILD) or start.role == "infra":
             continue
-        found, more = _targets(start.command, modules, scripts)
+        found, more = start_targets(start.command, modules, scripts)
         if not found and posixpath.basename(start.main.split()[0] if start.main else "") == "uwsgi":
             found = configured
         started |= found
@@ -296,7 +296,7 @@ def _configured_apps(facts: list[Fact], modules: Modules) -> set[str]:
     return found
 
 
-def _console_scripts(facts: list[Fact]) -> dict[str, str]:
+def console_scripts(facts: list[Fact]) -> dict[str, str]:
     """The project's console scripts (from its packaging metadata): command -> the module it runs."""
     found: dict[str, str] = {}
     for declared in (f for f in facts if isinstance(f, Declared) and f.scripts):
@@ -316,7 +316,7 @@ def _own_program(main: str, modules: Modules, scripts: dict[str, str]) -> bool:
     return bool(_VENV_BIN.search(program)) or posixpath.basename(program).replace("-", "_") in modules.by_name
 
 
-def _targets(command: str, modules: Modules, scripts: dict[str, str]) -> tuple[set[str], set[str]]:
+def start_targets(command: str, modules: Modules, scripts: dict[str, str]) -> tuple[set[str], set[str]]:
     """(project files a command runs: `x.py` files, `pkg.mod:app` and dotted modules, `-m`/`-A`/`--app` modules,
     a `FLASK_APP`, what `flask run` loads by default, the module of the project's console script; files it loads
     without an import: a celery app's package)."""
@@ -436,13 +436,13 @@ def preloaded(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
         return facts
     modules = Modules(p for p in paths if p.endswith(".py"))
     refs = {f.path: f for f in facts if isinstance(f, ModuleRefs)}
-    scripts = _console_scripts(facts)
+    scripts = console_scripts(facts)
     preloading: set[str] = set()
     others: set[str] = set()
     for start in (f for f in facts if isinstance(f, Started)):
         if scope.classify(start.started_by_path or start.path) != scope.PROD or start.role == "infra":
             continue
-        found, _ = _targets(start.command, modules, scripts)
+        found, _ = start_targets(start.command, modules, scripts)
         loaded = found | {p for path in found if (ref := refs.get(path)) is not None
                           for name in ref.imports for p in modules.longest(name)}
         words = start.command.split()
