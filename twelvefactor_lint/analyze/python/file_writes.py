@@ -28,7 +28,7 @@ from dataclasses import replace
 from functools import partial
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
-from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
+from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST, dead_code
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.log_sinks import appended_records, appends_to_log
 from twelvefactor_lint.analyze.python.names import Names, last_name
@@ -421,6 +421,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     functions: dict[int, _Function] = {}
     read_places: dict[str, set[str]] | None = None
     records: set[int] | None = None
+    dead: set[int] | None = None
     for site in index.calls:
         if site.function is None:
             continue
@@ -432,6 +433,10 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         found = _target(site.node, names, partial(_known, functions, site.function, index), records)
         if found is None:
             continue
+        if dead is None:
+            dead = dead_code(index, names)
+        if id(site.node) in dead:
+            continue  # under `if FEATURE:` with `FEATURE = False` in the module: never runs as written
         function = _known(functions, site.function, index)
         target, api, data = found
         if ast.unparse(target) in function.removed - function.removed_always and read_places is None:
