@@ -1,4 +1,5 @@
-"""Facts behind round-22 false-positive classes of TF606: routes of in-house dispatchers of URLs or package
+"""Facts behind three round-22 false-positive classes of TF606: scratch files a helper of the project's own names as
+temporary (`get_temp_file()`) that the function reads back at once, routes of in-house dispatchers of URLs or package
 identifiers (not request handlers), and code only a flag the module sets to `False` lets run."""
 
 from __future__ import annotations
@@ -15,6 +16,52 @@ def _facts(source: str, path: str, kind: str):
     facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
     assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
     return [f for f in facts if f.kind == kind]
+
+
+def test_a_path_a_temporary_named_call_made_and_read_back_at_once_is_consumed_unless_handed_off():
+    source = """
+        import json
+        from flask import Flask, request
+        from web.utils import extract_file, get_temp_file, make_tmp_path
+        from web.index import build_packages
+
+        app = Flask(__name__)
+
+        @app.post("/a")
+        def parsed():
+            location = get_temp_file("index")
+            with open(location, "wb") as out:
+                out.write(request.get_data())
+            packages = build_packages(extract_file(location))
+            return {"count": len(packages)}
+
+        @app.post("/b")
+        def handed_off(record):
+            location = make_tmp_path()
+            with open(location, "w") as out:
+                json.dump(request.json, out)
+            record.process_scan_results(location=location)
+            return {}
+
+        @app.post("/c")
+        def read_then_queued(record):
+            location = get_temp_file("index")
+            with open(location, "w") as out:
+                json.dump(request.json, out)
+            count = len(build_packages(location))
+            record.queue(location)
+            return {"count": count}
+
+        @app.post("/d")
+        def named_place():
+            location = "data/index.json"
+            with open(location, "w") as out:
+                json.dump(request.json, out)
+            return {"count": len(build_packages(location))}
+    """
+    facts = _facts(source, "web/views.py", WRITE)
+    assert [(f.function, f.consumed) for f in facts] == [
+        ("parsed", "`extract_file()`"), ("handed_off", ""), ("read_then_queued", ""), ("named_place", "")]
 
 
 def test_a_route_of_an_imported_router_matching_urls_or_package_ids_serves_no_request():
