@@ -15,6 +15,9 @@ the same function answers with (`send_file(p)`, `FileResponse(p)`, or returns wh
 for anything else (a check, a later branch loading it) says nothing of the kind.
 A file the function writes under a directory named for temporary files (`hashview/control/tmp/`) and then hands to a
 call of its own (`import_hashfile(path)`, `validate(path)`) is `consumed`: made and used within the request, not data.
+So is one at a path a call of the project's own named for temporary space made (`location = get_temp_file("x")`)
+when the function uses what a call reading it gives back (`extract_file(location)`) and hands it to no call giving
+nothing back (`scan.process_scan_results(location=location)` may queue a job that reads it later).
 A path the function deletes again is scratch space too — unless only a branch deletes it and another handler of the
 module reads files from the same place: then it is data kept between requests.
 """
@@ -28,7 +31,7 @@ from dataclasses import replace
 from functools import partial
 
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
-from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
+from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST, dead_code
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.log_sinks import appended_records, appends_to_log
 from twelvefactor_lint.analyze.python.names import Names, last_name
@@ -90,10 +93,14 @@ class _Function:
         return parts is not None and any(ast.unparse(name) == parts[1] and _same_directory(directory, parts[0])
                                          for directory, name in self.sent_from)
 
-    def consumer(self, target: ast.expr, line: int) -> str:
+    def consumer(self, target: ast.expr, line: int, discarded: set[int] | None = None) -> str:
         """The first call after `line` handing the written path on (`validate(path)`, `load(path=path)`), not a class
-        (`Hashfile(path=path)` records where it is: kept data) nor another write: `` `validate()` ``, else `""`."""
+        (`Hashfile(path=path)` records where it is: kept data) nor another write: `` `validate()` ``, else `""`.
+        With `discarded` (id() of calls whose result is thrown away): only a call whose result the function uses
+        (`extracted = extract_file(path)`: it read the file), and none if a call handing the path on gives nothing
+        back (`record.process_scan_results(location=path)` may queue a job reading it later)."""
         text = ast.unparse(target)
+        found = ""
         for call in sorted(self.calls, key=lambda c: (c.lineno, c.col_offset)):
             if call.lineno <= line or not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
@@ -101,8 +108,12 @@ class _Function:
             if not name or name[0].isupper() or name in _NOT_READERS:
                 continue
             if any(ast.unparse(a) == text for a in [*call.args, *(k.value for k in call.keywords)]):
-                return f"`{name}()`"
-        return ""
+                if discarded is None:
+                    return f"`{name}()`"
+                if id(call) in discarded:
+                    return ""
+                found = found or f"`{name}()`"
+        return found
 
     def text(self, node: ast.expr, depth: int = 0) -> str:
         """The expression's source with local names expanded (two levels), for provenance tests."""
@@ -203,6 +214,36 @@ _NOT_READERS = {"remove", "unlink", "rmtree", "write", "close", "join", "exists"
                 "print", "str", "len", "format", "append"}
 """Calls that take a path without reading the file: deleting it, building on the path, logging it."""
 _TEMPORARY_DIR = re.compile(r"(?i)^(tmp|temp|scratch)$")
+
+
+_TEMPORARY_WORDS = frozenset({"tmp", "temp", "temporary", "scratch", "tempfile", "tmpfile", "tempdir", "tmpdir",
+                               "mkstemp", "mkdtemp"})
+
+
+def _made_temporary(node: ast.expr, function: _Function, depth: int = 0) -> bool:
+    """A path the function gets from a call of the project's own named for temporary space (`location =
+    get_temp_file("visit")`, `make_tmp_path()`, `work.temp_dir() / name`), through its local names: a fresh scratch
+    path a helper elsewhere makes (its `tempfile` use is out of sight), not a place the project names."""
+    if depth > _MAX_HOPS:
+        return False
+    if isinstance(node, ast.Name):
+        return any(_made_temporary(source, function, depth + 1) for source in function.sources.get(node.id, ()))
+    if isinstance(node, ast.BinOp):
+        return _made_temporary(node.left, function, depth + 1)
+    if isinstance(node, ast.JoinedStr):
+        first = node.values[0] if node.values else None
+        return isinstance(first, ast.FormattedValue) and _made_temporary(first.value, function, depth + 1)
+    if isinstance(node, ast.Call):
+        words = re.sub(r"([a-z])([A-Z])", r"\1_\2", last_name(node.func)).lower().split("_")
+        if _TEMPORARY_WORDS.intersection(words):
+            return True
+        if last_name(node.func) == "join" and node.args:  # os.path.join(get_temp_dir(), name)
+            return _made_temporary(node.args[0], function, depth + 1)
+        if isinstance(node.func, ast.Attribute):  # temp_dir().joinpath(name), Path(get_temp_dir()).resolve()
+            return _made_temporary(node.func.value, function, depth + 1)
+        return last_name(node.func) in {"Path", "PurePath"} and bool(node.args) and \
+            _made_temporary(node.args[0], function, depth + 1)
+    return False
 
 
 def _under_temporary_dir(node: ast.expr, function: _Function, names: Names) -> bool:
@@ -421,6 +462,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
     functions: dict[int, _Function] = {}
     read_places: dict[str, set[str]] | None = None
     records: set[int] | None = None
+    dead: set[int] | None = None
     for site in index.calls:
         if site.function is None:
             continue
@@ -432,6 +474,10 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         found = _target(site.node, names, partial(_known, functions, site.function, index), records)
         if found is None:
             continue
+        if dead is None:
+            dead = dead_code(index, names)
+        if id(site.node) in dead:
+            continue  # under `if FEATURE:` with `FEATURE = False` in the module: never runs as written
         function = _known(functions, site.function, index)
         target, api, data = found
         if ast.unparse(target) in function.removed - function.removed_always and read_places is None:
@@ -445,8 +491,7 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         upload = upload or _writes_upload(site, function)
         if api.endswith(".save()") and not upload and "FileSystemStorage" not in api:
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
-        consumed = "" if upload or not _under_temporary_dir(target, function, names) else function.consumer(
-            target, site.node.end_lineno or site.node.lineno)
+        consumed = "" if upload else _consumed(site, target, function, names, index)
         cache = "" if upload else _refilled_cache(site, target, names)
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
@@ -454,6 +499,18 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if api in _MOVES and not upload:
             moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
     return _one_per_handler(_into_uploads(_moved_into_place(facts, moves)))
+
+
+def _consumed(site: Site[ast.Call], target: ast.expr, function: _Function, names: Names, index: Index) -> str:
+    """The call of the function's own reading the scratch file it wrote (`_Function.consumer`), else `""`: for a path
+    under a directory named for temporary files, any call handing it on; for a path a call named for temporary space
+    made (`_made_temporary`), one whose result the function uses, and no hand-off giving nothing back."""
+    after = site.node.end_lineno or site.node.lineno
+    if _under_temporary_dir(target, function, names):
+        return function.consumer(target, after)
+    if _made_temporary(target, function):
+        return function.consumer(target, after, index.discarded)
+    return ""
 
 
 _MOVES = {"os.rename", "os.replace", "shutil.move"}

@@ -4,7 +4,10 @@ Recognised: Flask/Quart/Sanic routes and request hooks (also nested in an app fa
 (decorators and `add_api_route`/`add_url_rule`/`Route(...)` registrations), Django
 function views (in view modules, or behind view decorators) and class-based views /
 DRF viewsets, Channels consumers, Celery/RQ/Dramatiq/Huey tasks. Module-level helpers
-called directly from a handler count too, one call deep.
+called directly from a handler count too, one call deep — but not from code only a flag the module sets to `False`
+lets run (`dead_code`). A `.route()` of an object built elsewhere whose pattern is a URL with a scheme or a regular
+expression (`visit_router.route("https://pypi.org/.+")`, `priority_router.route("pkg:npm/.*")`) is an in-house
+dispatcher's, not a web framework's: what it routes serves no request.
 """
 
 from __future__ import annotations
@@ -98,8 +101,9 @@ def find_handlers(index: Index, names: Names, path: str) -> list[Handler]:
                 direct[id(item)] = Handler(item, f"{class_name}.{item.name}", context, framework)
     local = local_server_commands(index, names)
     handlers = [h for h in direct.values() if not local or id(outermost(h.function, index)) not in local]
+    dead = dead_code(index, names) if handlers else set()
     for handler in list(handlers):
-        for helper in direct_callees(handler.function, names):
+        for helper in direct_callees(handler.function, names, dead):
             if id(helper) not in direct:
                 direct[id(helper)] = Handler(helper, helper.name, handler.context, handler.framework, handler.qualname)
                 handlers.append(direct[id(helper)])
@@ -227,9 +231,29 @@ def _decorator_context(decorator: ast.expr, names: Names) -> tuple[str, str] | N
     if method in _ROUTE_METHODS:
         if constructor in _WEB_CONSTRUCTORS:
             return REQUEST, _WEB_CONSTRUCTORS[constructor]
-        if unknown_owner and (method in _UNAMBIGUOUS_ROUTE_METHODS or _first_arg_is_url(call)):
+        if unknown_owner and (method in _UNAMBIGUOUS_ROUTE_METHODS or _first_arg_is_url(call)) \
+                and not _routes_no_request_path(call):
             return REQUEST, "web"
     return None
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PATTERN_START = (".", "^", "(", "[", "\\", "*")
+
+
+def _routes_no_request_path(call: ast.Call | None) -> bool:
+    """A `.route(...)` of an object built elsewhere whose pattern is no path of a request: an absolute URL or an
+    identifier with a scheme (`"https://pypi.org/pypi/[^/]+/json"`, `"pkg:npm/.*"`) or a regular expression
+    (`".+/repomd.xml"`). Web frameworks match a request's path (`"/items/<id>"`, `""` or `"<id>"` under a
+    blueprint's prefix); a router of URLs to fetch or package identifiers to process is a dispatcher of the
+    project's own, run by its jobs or commands, and the functions it routes to serve no request."""
+    if call is None or not call.args:
+        return False
+    first = call.args[0]
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return False
+    pattern = first.value
+    return bool(_SCHEME.match(pattern)) or pattern.startswith(_PATTERN_START)
 
 
 def _first_arg_is_url(call: ast.Call | None) -> bool:
@@ -300,16 +324,57 @@ def _is_static_or_class(function: Function) -> bool:
     return any(isinstance(d, ast.Name) and d.id in {"staticmethod", "classmethod", "property"} for d in function.decorator_list)
 
 
-def direct_callees(function: Function, names: Names) -> list[Function]:
-    """Module-level functions called by plain name from `function`."""
+def direct_callees(function: Function, names: Names, dead: set[int] | frozenset[int] = frozenset()) -> list[Function]:
+    """Module-level functions called by plain name from `function`, but not by calls in `dead` (`dead_code`)."""
     local = parameter_names(function)
     callees = []
     for node in walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and id(node) not in dead:
             target = names.functions.get(node.func.id)
             if target is not None and node.func.id not in local and target is not function and target not in callees:
                 callees.append(target)
     return callees
+
+
+def off_flags(index: Index, names: Names) -> set[str]:
+    """Module-level names set to the literal `False` once, and bound nowhere else in the module (no second
+    assignment, no `global` rebinding, no local of that name): a feature switched off in the code itself
+    (`MICROBIT_FEATURE = False`). A test monkeypatching it does not run in production."""
+    candidates = {name for name, value in names.values.items()
+                  if isinstance(value, ast.Constant) and value.value is False}
+    if not candidates:
+        return set()
+    bound: dict[str, int] = {}
+    for site in index.assignments:
+        node = site.node
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            for name in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                if isinstance(name, ast.Name) and name.id in candidates:
+                    bound[name.id] = bound.get(name.id, 0) + 1
+    return {name for name in candidates if bound.get(name, 0) == 1}
+
+
+def dead_code(index: Index, names: Names) -> set[int]:
+    """id() of every node that runs only when an `off_flags` flag is on: the body of `if FLAG:` (and of `if FLAG and
+    ...:`), the `else` of `if not FLAG:`. Unreachable as the module is written."""
+    flags = off_flags(index, names) if index.ifs else set()
+    dead: set[int] = set()
+    if not flags:
+        return dead
+    for branch in index.ifs:
+        test = branch.test
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            test = next((v for v in test.values if isinstance(v, ast.Name) and v.id in flags), test)
+        if isinstance(test, ast.Name) and test.id in flags:
+            statements = branch.body
+        elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name) \
+                and test.operand.id in flags:
+            statements = branch.orelse
+        else:
+            continue
+        dead.update(id(node) for statement in statements for node in ast.walk(statement))
+    return dead
 
 
 def parameter_names(function: Function) -> set[str]:
