@@ -12,7 +12,7 @@ from twelvefactor_lint.infra.deferred_re import deferred
 if TYPE_CHECKING:  # the facts cache reads ANALYZER_VERSION here: a replayed run imports no fact classes
     from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 72
+ANALYZER_VERSION = 73
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 
@@ -51,6 +51,7 @@ _MODULES = {
     "gunicorn_config": "twelvefactor_lint.analyze.gunicorn_config",
     "s6": "twelvefactor_lint.analyze.s6",
     "systemd": "twelvefactor_lint.analyze.systemd",
+    "log_shipper": "twelvefactor_lint.analyze.log_shipper",
     "kubernetes": "twelvefactor_lint.analyze.kubernetes",
     "paas": "twelvefactor_lint.analyze.paas",
     "dependencies": "twelvefactor_lint.analyze.dependencies",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, process_fact
@@ -87,10 +88,16 @@ def _service(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[
     commands = [SimpleCommand(argv, line=line - first) for line, argv in steps + starts if argv]
     # systemd signals the unit's whole control group: a shell in front of the server is no PID-1 problem here
     facts: list[Fact] = [f for f in command_facts(path, origin, commands) if not isinstance(f, F.Pid1Shell)]
-    for line, key, value in entries:
-        if key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value)):
-            facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
-                "command": " ".join(starts[-1][1]), "how": f"`{key}`", "target": output[2]}, key))
+    outputs = [(line, key, output[2]) for line, key, value in entries
+               if key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value))]
+    if outputs:
+        # the unit's two streams sent to files: one setting to change, reported on the first one's line
+        (line, key, target), *others = outputs
+        how = f"`{key}`" + "".join(f" and `{k}`" if t == target else f" (and `{k}`: `{t}`)" for _, k, t in others
+                                   if k != key)
+        facts.append(replace(process_fact(F.ProcessLogFile, path, origin, line, {
+            "command": " ".join(starts[-1][1]), "how": how, "target": target}, key),
+            places=tuple((path, other, 1) for other, k, _ in others if k != key)))
     forking = next((line for line, key, value in entries if key == "Type" and value == "forking"), 0)
     own = [f for line, argv in starts for f in _self_daemonizing(path, origin, line, argv, forking > 0)]
     if forking and not any(isinstance(f, F.Daemonizes) for f in own) and not _host_steps(starts):
