@@ -6,7 +6,7 @@ import pytest
 
 from twelvefactor_lint.analyze import log_shipper, script, supervisord, systemd
 from twelvefactor_lint.discover.walk import LOG_SHIPPER, content_kind, kind_of
-from twelvefactor_lint.facts.process import LogCollected, ProcessLogFile
+from twelvefactor_lint.facts.process import LogCollected, PidFile, ProcessLogFile
 from twelvefactor_lint.link import log_shipping
 
 
@@ -89,3 +89,10 @@ def test_link_marks_the_files_a_shipper_collects():
     [alone] = [f for f in log_shipping.link([fact, other]) if isinstance(f, ProcessLogFile)]
     assert alone.collected_by == ""
 
+
+def test_a_foreground_units_pid_file_is_tracked_by_systemd():
+    def pid_files(unit: str) -> list[PidFile]:
+        return [f for f in systemd.analyze("app.service", unit.encode()).facts if isinstance(f, PidFile)]
+    [simple] = pid_files("[Service]\nPIDFile=/run/app/pid\nExecStart=/srv/.venv/bin/gunicorn app.wsgi --pid /run/app/pid\n")
+    assert simple.tracked_by == "systemd"
+    assert pid_files("[Service]\nType=forking\nExecStart=/srv/.venv/bin/gunicorn app.wsgi --pid /run/app/pid\n") == []

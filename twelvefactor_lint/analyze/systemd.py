@@ -123,7 +123,9 @@ def _host_steps(starts: list[tuple[int, tuple[str, ...]]]) -> bool:
 def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...], forking: bool) -> list[Fact]:
     """A server told to detach (`gunicorn --daemon`, `-D`) or to write a PID file (`--pid`, `--pidfile`). A unit's
     own `PIDFile=` is no fact: in a forking unit it is how systemd tracks the daemon, in any other it is inert. A
-    server's `--pid` beside its `--daemon`, or in a forking unit, is that same fork's bookkeeping."""
+    server's `--pid` beside its `--daemon`, or in a forking unit, is that same fork's bookkeeping; in a unit that does
+    not fork (`Type=simple`, `exec`, `notify`) the server stays in the foreground and systemd tracks the process it
+    started itself: the file only mirrors that PID (`tracked_by`)."""
     if P.program_role(argv) not in P.LONG_RUNNING:
         return []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
@@ -137,7 +139,9 @@ def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...
     target = value if equals else (argv[pid + 1] if pid + 1 < len(argv) else "")
     if not target:  # `celery beat --pidfile=`: an empty name turns the PID file off
         return []
-    return [process_fact(F.PidFile, path, origin, line, {"command": words, "target": target}, "pid-flag")]
+    # not forking: systemd tracks the foreground process it started itself, the file only mirrors its PID
+    return [process_fact(F.PidFile, path, origin, line, {"command": words, "target": target,
+                                                          "tracked_by": "systemd"}, "pid-flag")]
 
 
 def _timer(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[Fact]:

@@ -271,6 +271,9 @@ class PidFile(ProcessFact):
     inert: bool = doc("The file is in scratch space (`/tmp`, fresh with each container) and no start command of the "
                       "project names it (`kill $(cat ...)`, `uwsgi --reload ...`): nothing reads it; set by link.",
                       default=False)
+    tracked_by: str = doc("The process manager that starts the server in the foreground and tracks its process "
+                          "itself, so the file only mirrors the PID it already knows (`systemd`, for a unit that "
+                          "does not fork); `\"\"`: none known.", default="")
 
 
 @kind("process.daemonizes")
