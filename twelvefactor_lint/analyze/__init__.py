@@ -51,6 +51,7 @@ _MODULES = {
     "gunicorn_config": "twelvefactor_lint.analyze.gunicorn_config",
     "s6": "twelvefactor_lint.analyze.s6",
     "systemd": "twelvefactor_lint.analyze.systemd",
+    "log_shipper": "twelvefactor_lint.analyze.log_shipper",
     "kubernetes": "twelvefactor_lint.analyze.kubernetes",
     "paas": "twelvefactor_lint.analyze.paas",
     "dependencies": "twelvefactor_lint.analyze.dependencies",

@@ -158,6 +158,30 @@ def command_facts(path: str, origin: Origin, raw: list[SimpleCommand],
     return facts
 
 
+_FOLLOW = re.compile(r"^(-[a-zA-Z0-9]*[fF][a-zA-Z0-9]*|--follow(=.*)?)$")
+_OUTPUT_STREAMS = frozenset({"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2", "/proc/1/fd/1", "/proc/1/fd/2"})
+
+
+def tailed_to_stdout(command: SimpleCommand) -> tuple[str, ...]:
+    """The files `tail -F` follows onto the process's own stdout (`tail -F /var/log/app.log &` in an entrypoint):
+    the stream the platform collects carries them. `()`: not such a command (piped on, redirected to a file, or
+    `tail -f /dev/null` keeping a container alive)."""
+    argv = command.argv
+    if command.program != "tail" or command.connector == "|" or not any(_FOLLOW.match(a) for a in argv[1:]):
+        return ()
+    if any(op in (">", ">>", "&>", ">|") and target not in _OUTPUT_STREAMS for op, target in command.redirects):
+        return ()
+    files, skip = [], False
+    for arg in argv[1:]:
+        if skip:
+            skip = False
+        elif arg in ("-n", "-c", "-s", "--pid", "--lines", "--bytes", "--sleep-interval"):
+            skip = True
+        elif not arg.startswith("-") and arg != "/dev/null":
+            files.append(arg)
+    return tuple(files)
+
+
 def _dev_mode(commands: list[SimpleCommand]) -> str:
     """The command that starts a server in its named development mode (`kc.sh start-dev`), unless the start also runs
     that program another way (a dispatcher's `dev` arm beside its `start` arm)."""

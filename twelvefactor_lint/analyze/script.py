@@ -20,13 +20,13 @@ import re
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import Unanalyzable, directives
-from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs
+from twelvefactor_lint.analyze.process_facts import Origin, command_facts, script_refs, tailed_to_stdout
 from twelvefactor_lint.analyze.shell.parse import SimpleCommand, assignments, development_switch, evaluated, unset_default
 from twelvefactor_lint.analyze.shell.parse import parse as parse_shell
 from twelvefactor_lint.devprod import is_dev_arm
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import FileAnalysis
-from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, ScriptRef
+from twelvefactor_lint.facts.process import LogCollected, ProcessFact, ProcessStart, ScriptRef
 
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(?:-\S+[ \t]+)*(\S+))?")
 _OTHER_INTERPRETER = re.compile(r"(python|pypy|node|nodejs|perl|ruby|php)[\d.]*")
@@ -62,7 +62,18 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
                 if key not in seen:
                     seen.add(key)
                     facts.append(fact)
-    return FileAnalysis(tuple(facts), directives.scan_hash_comments(split_lines(text)))
+    return FileAnalysis((*facts, *_forwarded(path, commands)), directives.scan_hash_comments(split_lines(text)))
+
+
+def _forwarded(path: str, commands: list[SimpleCommand]) -> list[LogCollected]:
+    """`tail -F /var/log/app.log &` onto the script's own stdout: the platform's stream carries those files."""
+    found: list[LogCollected] = []
+    for command in commands:
+        if files := tailed_to_stdout(command):
+            words = " ".join(command.argv)
+            found.append(LogCollected(path, 1 + command.line, 1, anchor=f"tail:{words}", files=files,
+                                      shipper=f"`{words}` in script `{posixpath.basename(path)}` (to its stdout)"))
+    return found
 
 
 def _facts(path: str, commands: list[SimpleCommand], arm: str, variables: dict[str, str]) -> list[ProcessFact | ScriptRef]:

@@ -5,7 +5,8 @@ same process facts as any other start command, at the `supervised` level, so the
 them and link can name them in the finding about the supervisor itself. A program without
 `stdout_logfile` (or with `AUTO`) logs to a file supervisord keeps under its `childlogdir`, not to
 the container's stream: that is a log file too, unless it is `/dev/stdout` (with `maxbytes=0`). A
-`tail -F` program forwarding files to the stream is not judged for its own (diagnostic) output.
+`tail -F` program forwarding files to the stream is not judged for its own (diagnostic) output; when its own output
+is the stream (`stdout_logfile=/dev/stdout`), the files it names are collected (`process.log_collected`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis, parse_error
-from twelvefactor_lint.facts.process import ProcessLogFile
+from twelvefactor_lint.facts.process import LogCollected, ProcessLogFile
 
 _FORWARDERS = {"tail", "multitail"}
 """Programs that copy log files to their stdout: forwarding logs to the container's stream is their job."""
@@ -64,7 +65,13 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         origin = Origin(f"supervisord program `{name}`", name, "supervised", line)
         facts += command_facts(path, origin, commands_of(argv))
         if argv and argv[0].rsplit("/", 1)[-1] in _FORWARDERS:
-            continue  # `tail -F /var/log/*.log` forwards other programs' files: its output is that stream
+            # `tail -F /var/log/*.log` forwards other programs' files: its output is that stream
+            files = tuple(arg for arg in argv[1:] if not arg.startswith("-") and not arg.isdigit())
+            tail = " ".join([argv[0].rsplit("/", 1)[-1], *(arg for arg in argv[1:] if arg.startswith("-"))])
+            if files and _STREAM_LOG.match(parser[section].get("stdout_logfile", "").strip()):
+                facts.append(LogCollected(path, line, 1, anchor=f"{name}:collected", files=files,
+                                          shipper=f"supervisord program `{name}` (`{tail}` to stdout)"))
+            continue
         automatic = False
         for key in ("stdout_logfile", "stderr_logfile"):
             target = parser[section].get(key, "").strip()

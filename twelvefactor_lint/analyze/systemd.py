@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 
 from twelvefactor_lint.analyze import directives
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, process_fact
@@ -87,10 +88,16 @@ def _service(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[
     commands = [SimpleCommand(argv, line=line - first) for line, argv in steps + starts if argv]
     # systemd signals the unit's whole control group: a shell in front of the server is no PID-1 problem here
     facts: list[Fact] = [f for f in command_facts(path, origin, commands) if not isinstance(f, F.Pid1Shell)]
-    for line, key, value in entries:
-        if key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value)):
-            facts.append(process_fact(F.ProcessLogFile, path, origin, line, {
-                "command": " ".join(starts[-1][1]), "how": f"`{key}`", "target": output[2]}, key))
+    outputs = [(line, key, output[2]) for line, key, value in entries
+               if key in ("StandardOutput", "StandardError") and (output := _FILE_OUTPUT.match(value))]
+    if outputs:
+        # the unit's two streams sent to files: one setting to change, reported on the first one's line
+        (line, key, target), *others = outputs
+        how = f"`{key}`" + "".join(f" and `{k}`" if t == target else f" (and `{k}`: `{t}`)" for _, k, t in others
+                                   if k != key)
+        facts.append(replace(process_fact(F.ProcessLogFile, path, origin, line, {
+            "command": " ".join(starts[-1][1]), "how": how, "target": target}, key),
+            places=tuple((path, other, 1) for other, k, _ in others if k != key)))
     forking = next((line for line, key, value in entries if key == "Type" and value == "forking"), 0)
     own = [f for line, argv in starts for f in _self_daemonizing(path, origin, line, argv, forking > 0)]
     if forking and not any(isinstance(f, F.Daemonizes) for f in own) and not _host_steps(starts):
@@ -116,7 +123,9 @@ def _host_steps(starts: list[tuple[int, tuple[str, ...]]]) -> bool:
 def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...], forking: bool) -> list[Fact]:
     """A server told to detach (`gunicorn --daemon`, `-D`) or to write a PID file (`--pid`, `--pidfile`). A unit's
     own `PIDFile=` is no fact: in a forking unit it is how systemd tracks the daemon, in any other it is inert. A
-    server's `--pid` beside its `--daemon`, or in a forking unit, is that same fork's bookkeeping."""
+    server's `--pid` beside its `--daemon`, or in a forking unit, is that same fork's bookkeeping; in a unit that does
+    not fork (`Type=simple`, `exec`, `notify`) the server stays in the foreground and systemd tracks the process it
+    started itself: the file only mirrors that PID (`tracked_by`)."""
     if P.program_role(argv) not in P.LONG_RUNNING:
         return []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
@@ -130,7 +139,9 @@ def _self_daemonizing(path: str, origin: Origin, line: int, argv: tuple[str, ...
     target = value if equals else (argv[pid + 1] if pid + 1 < len(argv) else "")
     if not target:  # `celery beat --pidfile=`: an empty name turns the PID file off
         return []
-    return [process_fact(F.PidFile, path, origin, line, {"command": words, "target": target}, "pid-flag")]
+    # not forking: systemd tracks the foreground process it started itself, the file only mirrors its PID
+    return [process_fact(F.PidFile, path, origin, line, {"command": words, "target": target,
+                                                          "tracked_by": "systemd"}, "pid-flag")]
 
 
 def _timer(path: str, name: str, entries: list[tuple[int, str, str]]) -> list[Fact]:

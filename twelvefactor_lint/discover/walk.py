@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where a pattern is translated: a warm run in a git
 PYTHON, DOCKERFILE, COMPOSE, PROCFILE, PROXY_CONFIG, SUPERVISORD, KUBERNETES, PAAS, DEPENDENCIES, S6, SYSTEMD = (
     "python", "dockerfile", "compose", "procfile", "proxy_config", "supervisord", "kubernetes", "paas", "dependencies",
     "s6", "systemd")
+LOG_SHIPPER = "log_shipper"
 
 DEFAULT_EXCLUDE = (
     ".git/", ".hg/", ".svn/", ".bzr/", ".venv/", "venv/", ".direnv/", "node_modules/", "__pycache__/",
@@ -58,6 +59,11 @@ _S6_FILE = re.compile(r"(?:^|/)(?:s6-overlay/s6-rc\.d|services\.d)/[^/]+/(?:run|
 _PAAS_NAMES = {"fly.toml", "render.yaml", "render.yml", "heroku.yml"}
 _APP_ENGINE = (deferred(rb"^runtime:[ \t]*\S", re.MULTILINE), deferred(rb"^entrypoint:[ \t]*\S", re.MULTILINE))
 _HEROKU_APP_JSON = deferred(rb'"(formation|buildpacks)"\s*:')
+_SHIPPER_CONFIG = re.compile(r"(^|/)[^/]*(cloudwatch|fluent|td-agent|filebeat|promtail)[^/]*(/[^/]*)?$"
+                             r"|(^|/)vector(/[^/]*|[._-][^/]*)$")
+"""A log shipper's config, by its name or its directory's (`cloudwatch.json`, `fluent-bit/inputs.conf`,
+`vector.toml`, `filebeat.yml`; a YAML one only when it is no manifest or compose file, and no CloudWatch one: the
+agent's config is JSON or TOML): which log files it reads is what `process.log_file` findings need."""
 HELM_VALUES = re.compile(r"^values(?:[._-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
 """`values.yaml`, `values-uat.yaml`, `values.production.yml`: a Helm chart's values files (beside its Chart.yaml)."""
 
@@ -81,6 +87,8 @@ def kind_of(name: str, parent: str = "") -> str | None:
         return SUPERVISORD
     if lowered.endswith((".service", ".timer")):
         return SYSTEMD
+    if lowered.endswith((".json", ".conf", ".toml")) and _SHIPPER_CONFIG.search(f"{parent.lower()}/{lowered}"):
+        return LOG_SHIPPER
     if _S6_FILE.search(f"{parent}/{name}"):
         return S6
     if lowered.endswith(".tpl") and posixpath.basename(parent) == "templates":
@@ -110,7 +118,9 @@ def content_kind(name: str, head: bytes) -> str | None:
         return KUBERNETES
     if all(p.search(head) for p in _APP_ENGINE):
         return PAAS
-    return COMPOSE if _COMPOSE_SERVICES.search(head) and _COMPOSE_IMAGE.search(head) else None
+    if _COMPOSE_SERVICES.search(head) and _COMPOSE_IMAGE.search(head):
+        return COMPOSE
+    return LOG_SHIPPER if _SHIPPER_CONFIG.search(lowered) and "cloudwatch" not in lowered else None
 
 
 def by_content(name: str) -> bool:
@@ -246,7 +256,7 @@ class Memo:
                 "excludes": {key: self._excludes[key] for key in self._used_excludes if key in self._excludes}}
 
 
-_CONTENT_KINDS = (KUBERNETES, PAAS, None)
+_CONTENT_KINDS = (KUBERNETES, PAAS, LOG_SHIPPER, None)
 """What `content_kind` can find."""
 
 

@@ -7,7 +7,7 @@ the facts of a script an image starts, and `role` for those of a compose service
 
 from __future__ import annotations
 
-from twelvefactor_lint.facts.base import base, doc, kind
+from twelvefactor_lint.facts.base import Fact, base, doc, kind
 from twelvefactor_lint.facts.compose import InService, Scaled
 
 
@@ -156,6 +156,20 @@ class ProcessLogFile(ProcessFact):
     places: tuple[tuple[str, int, int], ...] = doc(
         "The other places of the same output, as (path, line, column): a supervisord program's `stderr_logfile` "
         "line when its `stdout_logfile` is reported too.", default=())
+    collected_by: str = doc("The log shipper of the repository that reads the file and forwards it (`the CloudWatch "
+                            "agent (`deploy/cloudwatch.json:11`)`, `supervisord program `logs` (`tail -F` to "
+                            "stdout)`): the logs reach a stream or a log service, not only one disk; `\"\"`: "
+                            "none known.", default="")
+
+
+@kind("process.log_collected")
+class LogCollected(Fact):
+    """Log files a log shipper configured in the repository reads and forwards (a CloudWatch agent `file_path`,
+    a fluentd or fluent-bit `tail` input's `path`, a vector `file` source's `include`, filebeat or promtail
+    paths); link marks the `process.log_file` facts whose file they name."""
+
+    shipper: str = doc("How messages name the shipper: `the CloudWatch agent`, `fluent-bit`, `filebeat`.")
+    files: tuple[str, ...] = doc("The files or glob patterns it reads (`/var/log/app/*.log`).")
 
 
 @kind("process.celery_beat")
@@ -257,6 +271,9 @@ class PidFile(ProcessFact):
     inert: bool = doc("The file is in scratch space (`/tmp`, fresh with each container) and no start command of the "
                       "project names it (`kill $(cat ...)`, `uwsgi --reload ...`): nothing reads it; set by link.",
                       default=False)
+    tracked_by: str = doc("The process manager that starts the server in the foreground and tracks its process "
+                          "itself, so the file only mirrors the PID it already knows (`systemd`, for a unit that "
+                          "does not fork); `\"\"`: none known.", default="")
 
 
 @kind("process.daemonizes")
