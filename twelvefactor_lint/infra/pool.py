@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import select
 import signal
 import sys
 import time
@@ -115,20 +116,21 @@ class _Pool:
         self.context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
     def run(self, count: int) -> list:
-        from multiprocessing.connection import wait
-
         workers = [_Worker(self.context, self.work) for _ in range(count)]
+        watch = _Watch(workers)
         try:
             while self.done < len(self.items):
                 for worker in workers:
                     self._feed(worker, count)
-                ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=1.0)
+                ready = watch.ready(timeout=1.0)
                 for index, worker in enumerate(workers):
                     if worker.conn in ready or worker.process.sentinel in ready:
-                        if not self._receive(worker):
-                            workers[index] = self._replace(worker, f"the analyzer process died ({_exit(worker)})")
+                        if not self._receive(worker, worker.conn in ready):
+                            workers[index] = watch.swap(worker, self._replace(
+                                worker, f"the analyzer process died ({_exit(worker)})"))
                     elif self._overdue(worker):
-                        workers[index] = self._replace(worker, f"analysis took longer than {self.deadline:g} s and was stopped")
+                        workers[index] = watch.swap(worker, self._replace(
+                            worker, f"analysis took longer than {self.deadline:g} s and was stopped"))
                 if self.progress is not None:
                     self.progress(self.done)
         finally:
@@ -145,18 +147,20 @@ class _Pool:
         worker.since = time.monotonic()
         worker.conn.send([(i, self.items[i]) for i in batch])
 
-    def _receive(self, worker: _Worker) -> bool:
-        """Take every outcome the worker has sent; False when it is gone."""
+    def _receive(self, worker: _Worker, sent: bool) -> bool:
+        """Take the outcome the worker has `sent` (one: the next `ready` tells whether another waits, where asking
+        the pipe itself builds a selector each time); False when it is gone."""
+        if not sent:
+            return worker.process.is_alive()
         try:
-            while worker.conn.poll():
-                index, outcome = worker.conn.recv()
-                self.results[index] = outcome
-                worker.batch.remove(index)
-                worker.since = time.monotonic()
-                self.done += 1
+            index, outcome = worker.conn.recv()
         except (EOFError, OSError):
             return False
-        return worker.process.is_alive()
+        self.results[index] = outcome
+        worker.batch.remove(index)
+        worker.since = time.monotonic()
+        self.done += 1
+        return True
 
     def _overdue(self, worker: _Worker) -> bool:
         return bool(worker.batch) and self.deadline is not None and time.monotonic() - worker.since > self.deadline
@@ -170,6 +174,44 @@ class _Pool:
             self.done += 1
             self.queue.extendleft(reversed(worker.batch))
         return _Worker(self.context, self.work)
+
+
+class _Watch:
+    """Which workers have sent an outcome or died: one `poll` object for the pool's life, where `wait` from
+    multiprocessing builds a selector on every call (thousands in a cold run, most of the parent's work while
+    the workers analyze); that `wait` where pipes cannot be polled (Windows)."""
+
+    def __init__(self, workers: list[_Worker]):
+        self._poll = select.poll() if hasattr(select, "poll") else None
+        self._objects: dict[int, Connection | int] = {}
+        self._fds: dict[int, tuple[int, int]] = {}
+        for worker in workers:
+            self._add(worker)
+
+    def _add(self, worker: _Worker) -> None:
+        conn, sentinel = worker.conn.fileno(), worker.process.sentinel
+        self._fds[id(worker)] = (conn, sentinel)
+        self._objects.update({conn: worker.conn, sentinel: sentinel})
+        if self._poll is not None:
+            self._poll.register(conn, select.POLLIN)
+            self._poll.register(sentinel, select.POLLIN)
+
+    def swap(self, old: _Worker, new: _Worker) -> _Worker:
+        """Watch `new` instead of `old` (stopped: its descriptors, kept from `_add`, may be reused by `new`'s)."""
+        for fd in self._fds.pop(id(old)):
+            del self._objects[fd]
+            if self._poll is not None:
+                self._poll.unregister(fd)
+        self._add(new)
+        return new
+
+    def ready(self, timeout: float) -> set:
+        """The pipes with something to read and the sentinels of ended workers, waiting up to `timeout` s."""
+        if self._poll is None:
+            from multiprocessing.connection import wait
+
+            return set(wait(list(self._objects.values()), timeout=timeout))
+        return {self._objects[fd] for fd, _ in self._poll.poll(timeout * 1000)}
 
 
 def _exit(worker: _Worker) -> str:
