@@ -409,6 +409,11 @@ _UNSET_SOURCE = re.compile(r"\$\{\w+\}|\$\w+")
 def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[ComposeVolume]:
     """Each volume mounted into the service: source, target, bind or named, read-only."""
     facts = []
+    import_dirs = {posixpath.normpath(d) for key, value in _environment(_field(service, "environment"))
+                   if key == "PYTHONPATH" for d in value.split(":") if d.startswith("/")}
+    working_dir = Y.scalar(_field(service, "working_dir")) or ""
+    if working_dir.startswith("/"):
+        import_dirs.add(posixpath.normpath(working_dir))
     for entry in Y.sequence(_field(service, "volumes")):
         text = Y.scalar(entry)
         if text is not None:
@@ -431,7 +436,8 @@ def _volume_facts(path: str, name: str, service: dict, replicas: int) -> list[Co
             path, Y.line(entry), Y.column(entry), service=name, source=source, target=target, mount_type=mount_type,
             host_path=host_path,
             read_only=read_only, data_like=is_data_path(target), replicas=replicas, scaled=replicas > 1,
-            built="build" in service, anchor=f"{name}:{target}"))
+            built="build" in service, anchor=f"{name}:{target}",
+            import_path=mount_type == "bind" and bool(target) and posixpath.normpath(target) in import_dirs))
     return facts
 
 

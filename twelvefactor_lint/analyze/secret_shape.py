@@ -29,6 +29,7 @@ client code (Stripe `pk_live_...`, PostHog `phc_...`), and a regular expression 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -187,3 +188,9 @@ def secret_shape(value: str, key: str = "") -> str:
     if _PASSWORD_HASH.match(text):
         return HASH
     return RANDOM if _looks_random(text) and not not_a_secret(text) else WORD
+
+
+def password_digest(password: str) -> str:
+    """A short digest of a password, for link to compare with the passwords compose services set (a fact never holds
+    the password itself)."""
+    return hashlib.blake2b(password.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -87,3 +87,7 @@ class ComposeVolume(Scaled):
                              "(set by link).", default="")
     one_off: bool = doc("The service is a one-off job (its command only runs commands that end by themselves, "
                         "`chown`, `mkdir`, `cp`; or another service waits for it to complete).", default=False)
+    import_path: bool = doc("A bind mount whose target is the service's `working_dir` or on its `PYTHONPATH` "
+                            "(`./examples:/data` with `PYTHONPATH: /data`): the service imports code from it; link "
+                            "takes it for code, not data, when the host directory holds the project's Python files and "
+                            "none of them writes a file.", default=False)

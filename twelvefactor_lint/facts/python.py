@@ -532,6 +532,11 @@ class UrlCredentials(PythonSiteFact):
                                "URL.", default=False)
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link): the value never reaches a deploy.", default=False)
+    password_digest: str = doc("A short digest of the password (never the password): link compares it with the "
+                               "passwords the project's compose services set.", default="")
+    compose_database: str = doc("Set by link: the URL's host is a service of the project's compose file that sets the "
+                                "same password in its environment (``service `db` in docker-compose.yml``): the local "
+                                "stack's database; `\"\"`: not one.", default="")
 
 
 @kind("python.local_lock")

@@ -82,4 +82,5 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())
     facts = one_process.link(dependencies.link(facts, files.paths(), reached), files.paths())
+    facts = containers.code_mounts(facts, files.paths())
     return Linked(facts, inventory.build(facts), reached)

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze import images
+from twelvefactor_lint.analyze.shell.programs import WEB_SERVER, program_role
 from twelvefactor_lint.devprod import names_dev_service, names_prod_file, selects_development
 from twelvefactor_lint.discover.scope import DEV, PROD, classify, is_prod_named
 from twelvefactor_lint.facts import Fact
@@ -53,7 +54,8 @@ from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, DockerfileVolume, FinalStage, MissingStart
 from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
-from twelvefactor_lint.facts.process import ProcessFact, ProcessStart, StageStart
+from twelvefactor_lint.facts.process import DevServer, ProcessFact, ProcessStart, StageStart
+from twelvefactor_lint.facts.procfile import ProcfileProcess
 from twelvefactor_lint.facts.python import FileWrite, PythonFact, Setting
 from twelvefactor_lint.link.start_chains import python_targets
 
@@ -311,8 +313,103 @@ def _beside_a_procfile_deploy(facts: list[Fact], services: list[ComposeService],
             and any(_within(dockerfile, directory) for directory in web_procfiles)}
 
 
+_CNB_DESCRIPTOR = "project.toml"
+"""Cloud Native Buildpacks' project descriptor (`[io.buildpacks]`): `pack build` (a paketo builder in CI) reads it and
+builds the image from the source and its Procfile, not from a Dockerfile."""
+
+
+def _beside_a_buildpack_build(facts: list[Fact], services: list[ComposeService], dockerfiles: list[str],
+                              deployed: set[str], exists: Callable[[str], bool]) -> dict[str, str]:
+    """Dockerfiles beside a production Procfile whose `web` runs a production server (`web: gunicorn wsgi:app`) in a
+    project that builds its images with Cloud Native Buildpacks (a `project.toml` beside that Procfile, or at the
+    root): the buildpack image runs the Procfile, so the Dockerfile (`CMD ["flask", "run"]`) is probably the
+    developers' — unless a Kubernetes manifest, a production compose service or another platform file runs it.
+    Dockerfile -> the doubt, with why."""
+    webs = {posixpath.dirname(f.path): f for f in facts if isinstance(f, ProcessStart) and f.main_role == "web_server"
+            and posixpath.basename(f.path) == "Procfile" and f.process == "web" and classify(f.path) == PROD
+            and not f.dev_only}
+    built = {d: posixpath.join(d, _CNB_DESCRIPTOR) for d in webs if exists(posixpath.join(d, _CNB_DESCRIPTOR))}
+    if not built and "" not in webs and exists(_CNB_DESCRIPTOR):
+        built = {d: _CNB_DESCRIPTOR for d in webs}
+    if not built:
+        return {}
+    started_elsewhere = {f.built_dockerfile for f in facts if isinstance(f, ProcessStart) and f.built_dockerfile
+                         and not f.dev_only and classify(f.path) == PROD}
+    built_for_production = {d for s in services if s.build_context and not (s.dev_only or classify(s.path) == DEV)
+                            for d in _started_dockerfiles(s, dockerfiles)}
+    doubts: dict[str, str] = {}
+    for dockerfile in dockerfiles:
+        if is_prod_named(dockerfile) or dockerfile in deployed | started_elsewhere | built_for_production:
+            continue
+        home = max((d for d in built if posixpath.dirname(dockerfile) == d), default=None)
+        if home is not None:
+            web = webs[home]
+            doubts[dockerfile] = (f"if this image is deployed: the project builds its production image with Cloud Native "
+                                  f"Buildpacks ({built[home]}), which run {web.source} (`{web.main}`)")
+    return doubts
+
+
+_STARTS_CONTAINERS = re.compile(r"(^|[\s;&|(])(docker-compose|docker\s+compose|podman-compose)\s")
+"""A command that starts containers: no platform dyno runs one, a developer's process runner does."""
+_LOCAL_URL = re.compile(r"^\s*(?:\w+=\S*\s+)*?(\w+)=\S*(?://|@)(?:localhost|127\.0\.0\.1)\b")
+"""A command's own environment prefix pointing a variable at this machine (`DATABASE_URL=postgis://u:p@localhost:5405/db
+./manage.py runserver`): the developer's own database."""
+
+
+def _local_procfiles(facts: list[Fact]) -> dict[str, str]:
+    """Procfiles that are a developer's process list, not a platform's, while another start of the project runs a
+    production server (an image's `uwsgi`, a compose service's `gunicorn`): one of its process types starts
+    containers (`db: docker-compose up db`), or a line points a variable at localhost (`web: DATABASE_URL=...@localhost
+    ./manage.py runserver`). (A Procfile runner among the dependencies, honcho, is not enough: many run the very
+    Procfile their platform runs.) Procfile -> the doubt, with why."""
+    lines = [f for f in facts if isinstance(f, ProcfileProcess)]
+    if not lines:
+        return {}
+    server = next(((f.path, f.main) for f in facts if isinstance(f, ProcessStart) and not f.dev_only
+                   and posixpath.basename(f.path) != "Procfile" and _runs_a_server(f.main)), None)
+    if server is None:
+        return {}
+    doubts: dict[str, str] = {}
+    for path in sorted({f.path for f in lines}):
+        mine = [f for f in lines if f.path == path]
+        why = next((f"`{f.type}` starts containers (`{f.command}`)" for f in mine if _STARTS_CONTAINERS.search(f.command)),
+                   "")
+        why = why or next((f"`{f.type}` points `{m[1]}` at localhost" for f in mine
+                           if (m := _LOCAL_URL.match(f.command))), "")
+        if why:
+            doubts[path] = (f"if a platform runs this Procfile: it is probably a developer's process list ({why}), "
+                            f"and {server[0]} starts `{server[1]}`")
+    return doubts
+
+
+def _runs_a_server(command: str) -> bool:
+    """The command runs a production web server, maybe behind a wrapper that execs its arguments
+    (`custom-entrypoint uwsgi --show-config`)."""
+    words = tuple(command.split())
+    return any(program_role(words[i:]) == WEB_SERVER for i in range(min(len(words), 4)))
+
+
 def _within(path: str, directory: str) -> bool:
     return not directory or path.startswith(directory + "/")
+
+
+def code_mounts(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
+    """A bind mount at the service's import path (`working_dir`, or on `PYTHONPATH`) of a project directory holding
+    Python files (`./examples:/data` carrying the demo's `tasks.py` that `celery -A tasks` imports) supplies code, not
+    state: not data, unless code in that directory writes a file. Run last: the modules under the mount are read
+    by then (reachability reads some lazily)."""
+    mounts = [f for f in facts if isinstance(f, ComposeVolume) and f.import_path and f.data_like and f.host_path
+              and f.host_path not in {".", ""}]
+    if not mounts:
+        return facts
+    writers = {f.path for f in facts if isinstance(f, FileWrite)}
+    listed = list(paths)
+    code: dict[int, Fact] = {}
+    for mount in mounts:
+        inside = [p for p in listed if p.startswith(mount.host_path + "/")]
+        if any(p.endswith(".py") for p in inside) and not writers & set(inside):
+            code[id(mount)] = replace(mount, data_like=False)
+    return [code.get(id(f), f) for f in facts] if code else facts
 
 
 def _config_file_mounts(facts: list[Fact], exists: Callable[[str], bool]) -> list[Fact]:
@@ -491,6 +588,7 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
                 starters.setdefault(dockerfile, started)
 
     dev_builds = _dev_image_services(services, dockerfiles, developers)
+    not_deployed = _beside_a_buildpack_build(facts, services, dockerfiles, deployed, exists) | _local_procfiles(facts)
     scripts_of_dev = _scripts_only_development_runs(facts, developers, set(development))
 
     def linked(fact: Fact) -> Fact:
@@ -514,6 +612,8 @@ def link(facts: list[Fact], project: str = "", paths: Iterable[str] = (),
             return replace(fact, condition=fact.condition or _DEVELOPMENT_IMAGE)
         if isinstance(fact, ProcessFact) and (doubt := superseded.get(fact.path) or superseded.get(fact.started_by_path)):
             return replace(fact, dev_image=True, condition=fact.condition or doubt)
+        if isinstance(fact, DevServer) and (doubt := not_deployed.get(fact.path) or not_deployed.get(fact.started_by_path)):
+            return replace(fact, condition=fact.condition or doubt)
         return fact
 
     opt_in = _opt_in_files(services)

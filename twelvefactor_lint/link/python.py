@@ -28,12 +28,14 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TypeVar
 
+from twelvefactor_lint.analyze.secret_shape import password_digest
 from twelvefactor_lint.devprod import is_dev_class, is_dev_flag, words
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
+from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
-from twelvefactor_lint.facts.platform import SettingsModule
+from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.python import (
     BackgroundWork,
     Call,
@@ -76,6 +78,7 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 def link(facts: list[Fact]) -> list[Fact]:
     facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))))
+    facts = _compose_databases(facts)
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
         if isinstance(fact, ModuleState):
@@ -83,6 +86,34 @@ def link(facts: list[Fact]) -> list[Fact]:
     writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
     facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
     return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+
+
+_PASSWORD_VARIABLE = re.compile(r"(?i)pass(word|wd)?$")
+"""A compose service's variable that sets its database's password (`POSTGRES_PASSWORD`, `MYSQL_ROOT_PASSWORD`)."""
+
+
+def _compose_databases(facts: list[Fact]) -> list[Fact]:
+    """An environment fallback URL whose host is a service of the project's compose file that sets the very password
+    the URL carries (`postgis://openstates:openstates@db:5432` beside a compose service `db` with `POSTGRES_PASSWORD:
+    openstates`): the local stack's database, reached by its compose name; `compose_database` says which."""
+    urls = [f for f in facts if isinstance(f, UrlCredentials) and f.env_default and f.password_digest]
+    if not urls:
+        return facts
+    services = {(f.path, f.service) for f in facts if isinstance(f, ComposeService)}
+    passwords: dict[str, dict[str, str]] = defaultdict(dict)  # service name -> password digest -> where
+    for fact in facts:
+        if isinstance(fact, EnvVar) and (fact.path, fact.service) in services and fact.value \
+                and _PASSWORD_VARIABLE.search(fact.name):
+            passwords[fact.service].setdefault(password_digest(fact.value), f"service `{fact.service}` in {fact.path}")
+    if not passwords:
+        return facts
+    found: dict[int, Fact] = {}
+    for url in urls:
+        host = url.url.rsplit("@", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        where = passwords.get(host, {}).get(url.password_digest)
+        if where:
+            found[id(url)] = replace(url, compose_database=where)
+    return [found.get(id(f), f) for f in facts] if found else facts
 
 
 _OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}

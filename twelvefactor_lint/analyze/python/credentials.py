@@ -26,7 +26,7 @@ from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.locators import SMTP_READS
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, last_name
 from twelvefactor_lint.analyze.python.values import env_read, or_fallback
-from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, secret_shape
+from twelvefactor_lint.analyze.secret_shape import PROVIDER, RANDOM, WORD, not_a_secret, password_digest, secret_shape
 from twelvefactor_lint.facts.python import (
     PythonSiteFact,
     SecretEnvFallback,
@@ -67,10 +67,11 @@ _EMPTY_CONTAINER = re.compile(r"^\s*(\{\s*\}|\[\s*\])\s*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 _URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^/\s:@]*):(?P<password>[^/\s@]+)@(?P<host>[^/\s?#]+)")
-_LOCAL_ONLY_ACCOUNT = re.compile(r"^amqps?://guest:guest@(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(/|$)",
-                                 re.IGNORECASE)
+_LOCAL_ONLY_ACCOUNT = re.compile(r"^(amqps?://guest:guest@(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+                                 r"|https?://guest:guest@(localhost|127\.0\.0\.1|\[::1\]):15672)(/|$)", re.IGNORECASE)
 """RabbitMQ's built-in `guest:guest` account on a loopback host: the broker accepts it only from localhost, so it is
-a documented default, not a secret."""
+a documented default, not a secret — on the AMQP port, and on its management HTTP API's (`http://guest:guest@localhost:15672/api/`,
+the same account)."""
 _PUBLIC_COMMENT = re.compile(r"#\s*(?:(?:this\s+is\s+)?(?:a|an|the)\s+)?public\b(?:\s+[\w-]+){0,2}?\s+"
                              r"(?:api\s*)?(?:key|token|credentials?)\s*(?:[(:,;.-][^'\"]*)?$", re.IGNORECASE)
 """A comment that calls the value a public key (`# Public API key`, `apikey = "..."  # public demo token`): the
@@ -269,28 +270,59 @@ def _str(node: ast.expr) -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
-def _refused(index: Index, keys: set[str], fallback: ast.expr) -> str:
+def _refused(index: Index, keys: set[str], fallback: ast.expr, names: Names) -> str:
     """`line N` of a check that stops the app when the secret still holds its fallback: an `if` testing the setting
     against a string the fallback is made of (`if not DEBUG and SECRET_KEY.startswith("autokey-"): sys.exit(1)`,
     `if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`) or that the variable is unset, so production
-    refuses the fallback; "" else."""
+    refuses the fallback; "" else. The unset test may sit in the production branch beside the one holding the
+    fallback (`if env.require_secret: if not os.getenv("SECRET_KEY"): raise ...` / `else: os.getenv("SECRET_KEY",
+    "WeAreDeveloping")`): the literal serves only the runs that do not require the key."""
     made_of = {n.value for n in walk(fallback) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value}
     for test in index.ifs:
-        names = {n.id if isinstance(n, ast.Name) else n.attr for n in walk(test.test)
-                 if isinstance(n, (ast.Name, ast.Attribute))}
+        tested = {n.id if isinstance(n, ast.Name) else n.attr for n in walk(test.test)
+                  if isinstance(n, (ast.Name, ast.Attribute))}
         strings = {n.value for n in walk(test.test) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-        holds_fallback = keys & names and any(m.startswith(s) for s in strings if s for m in made_of)
-        if (holds_fallback or _tests_unset(test.test, keys)) and any(_stops(statement) for statement in test.body):
+        holds_fallback = keys & tested and any(m.startswith(s) for s in strings if s for m in made_of)
+        if (holds_fallback or _tests_unset(test.test, keys, index, names)) \
+                and any(_stops(statement) for statement in test.body):
             return f"line {test.lineno}"
     return ""
 
 
-def _tests_unset(test: ast.expr, keys: set[str]) -> bool:
+def _tests_unset(test: ast.expr, keys: set[str], index: Index, names: Names) -> bool:
     """A test that the variable is missing from the environment (`"JWT_SECRET_KEY" not in os.environ`, maybe beside
-    a switch: `if not bypass_auth and "JWT_SECRET_KEY" not in os.environ: raise ...`): unset, the app stops."""
-    return any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.NotIn)
-               and isinstance(n.left, ast.Constant) and n.left.value in keys
-               and ast.unparse(n.comparators[0]).endswith("environ") for n in walk(test))
+    a switch: `if not bypass_auth and "JWT_SECRET_KEY" not in os.environ: raise ...`), or that a read of it without a
+    fallback is empty (`not os.getenv("SECRET_KEY")`, `os.environ.get("SECRET_KEY") is None`, or `not key` for a
+    name bound to such a read, `if IS_PRODUCTION and not key: raise ...`): unset, the app stops."""
+    unread: set[str] | None = None
+    for n in walk(test):
+        if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.NotIn) \
+                and isinstance(n.left, ast.Constant) and n.left.value in keys \
+                and ast.unparse(n.comparators[0]).endswith("environ"):
+            return True
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
+            operand: ast.expr = n.operand
+        elif isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.Is) \
+                and isinstance(n.comparators[0], ast.Constant) and n.comparators[0].value is None:
+            operand = n.left
+        else:
+            continue
+        if _bare_read(operand, keys, names):
+            return True
+        if isinstance(operand, ast.Name):
+            if unread is None:
+                unread = {t.id for site in index.assignments if isinstance(site.node, ast.Assign)
+                          and _bare_read(site.node.value, keys, names) for t in site.node.targets
+                          if isinstance(t, ast.Name)}
+            if operand.id in unread:
+                return True
+    return False
+
+
+def _bare_read(node: ast.expr, keys: set[str], names: Names) -> bool:
+    """A read of one of `keys` from the environment without a fallback (`os.getenv("SECRET_KEY")`)."""
+    read = env_read(node, names) if isinstance(node, ast.Call) else None
+    return read is not None and read[0] in keys and read[1] is None
 
 
 def _read_into(key: str, call: Site[ast.Call], index: Index) -> set[str]:
@@ -653,7 +685,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
         bound = _read_into(key, call, index)
         if smtp_unused and call.function is None and any(SMTP_READS.match(name) for name in bound):
             continue  # the SMTP login of a module sending mail through an API backend
-        refused = _refused(index, bound, default) if SECRET_NAME.search(key) else ""
+        refused = _refused(index, bound, default, names) if SECRET_NAME.search(key) else ""
         if SECRET_NAME.search(key) and _is_random(default, names):
             facts.append(fact_at(SecretRandomFallback, path, default, contexts.of(call), call.statement_line, key,
                                  env_key=key, module_kind=contexts.module_kind, refused=refused,
@@ -699,14 +731,15 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  env_key=variable or fields.get(id(value)) or made_up[0],
                                  module_kind=contexts.module_kind, persisted=persisted, config_saved=saved,
                                  in_code=made_up[1] is value and not persisted and not variable,
-                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1]),
+                                 settings_field=id(value) in fields, refused=_refused(index, {key}, made_up[1], names),
                                  signs_nothing=key == "SECRET_KEY" and site.function is None
                                  and contexts.module_kind == "settings" and _django_signs_nothing(index),
                                  flask_key=id(made_up[1]) in flask_keys))
         if fallback is not None and judged:
             fallbacks.add(id(fallback[1]))
+            refused = _refused(index, {key, fallback[0]}, fallback[1], names)
             facts.append(_fallback_fact(path, fallback[1], contexts, site, fallback[0], issued,
-                                        _refused(index, {key}, fallback[1]), checked, id(fallback[1]) in flask_keys,
+                                        refused, checked, id(fallback[1]) in flask_keys,
                                         accounts, _django_key({key}, site, contexts, id(fallback[1]) in flask_keys, index),
                                         index))
         elif _may_be_literal(value, key) and id(value) not in fallbacks:
@@ -732,7 +765,8 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
                                  local_default=bool(_LOCAL_ONLY_ACCOUNT.match(str(url.node.value))),
                                  public_default=default_account(str(url.node.value)),
                                  loopback_word=bool(_LOOPBACK_HOST.match(host)) and secret_shape(password) == WORD,
-                                 option_default=id(url.node) in options, module_kind=contexts.module_kind))
+                                 option_default=id(url.node) in options, module_kind=contexts.module_kind,
+                                 password_digest=password_digest(password)))
     return facts
 
 
