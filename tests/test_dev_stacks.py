@@ -36,6 +36,9 @@ def _severities(result, rule: str = "TF1201") -> list[str]:
     ('version: "3.4"\n\n# DO NOT USE THIS IN PRODUCTION - it is for development only due to insecure\n# settings.\n\n', ""),
     ("# This compose setup is only meant for local development of the site itself\n", ""),
     ("# This configuration file is for the **development** setup.\n", ""),
+    # its declared purpose: tests (python-discord/bot's quick site-and-database stack)
+    ("# This docker compose is used for quick setups of the site and database which\n# the bot project relies on"
+     " for testing. Use it if you haven't got a site running already.\n", ""),
     ("", "    image: local/site:devel\n"),  # the image it builds is tagged for development
     ("", "  db:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: code_review_dev\n"),  # its database
     # a service starts a script named for development (Open edX's devstack, a run-dev script)
@@ -65,6 +68,8 @@ def test_a_compose_file_that_says_it_is_for_development_is_judged_as_development
     ("# Docker Compose file for the production service\n# For local development use compose.override.yaml\n", ""),
     ("# This file is not intended for production use without first\n# customizing it to your situation.\n", ""),
     ("# This file is for development and production\n", ""),
+    ("# This compose file is used for testing and in production.\n", ""),  # production too
+    ("# Production stack. Tests use compose.test.yaml.\n", ""),  # tests named, not as this file's purpose
     ("", "    image: site:latest\n"),
     ("", "    image: site:local\n"),  # says where it was built, not for what
     ("", "    image: site:dev\n    build:\n      target: production\n"),  # the production stage, tagged `dev`
@@ -227,3 +232,48 @@ def test_an_image_only_services_named_for_development_build_beside_another_is_th
     files |= {path: "FROM python:3.12\nCOPY . .\nCMD [\"gunicorn\", \"app.wsgi\"]\n" for path in dockerfiles}
     result = lint(files, select=("TF609",))
     assert [(f.path, f.severity) for f in result.findings] == [("entrypoint.sh", severity)]
+
+
+def test_a_compose_file_that_runs_a_test_suite_and_what_it_needs_is_a_test_stack(lint):
+    """listenbrainz's Spark stack: `request_consumer` runs pytest, `namenode` is what it depends on; no deploy runs it."""
+    stack = """\
+services:
+  namenode:
+    build: ..
+    command: bash -c "hdfs namenode -format && hdfs namenode"
+  request_consumer:
+    image: app-spark
+    depends_on: [namenode]
+    command: bash -c "cp config.py.sample config.py; python -m pytest -c pytest.spark.ini"
+"""
+    assert [f for f in lint({"docker/compose.spark.yml": stack}, select=("TF901",)).findings] == []
+
+
+def test_a_test_service_beside_an_app_it_does_not_need_leaves_the_app_judged(lint):
+    stack = """\
+services:
+  web:
+    build: .
+    command: sh -c "python manage.py migrate && gunicorn app:app"
+  db:
+    image: postgres:16
+  check:
+    build: .
+    depends_on: [db]
+    command: sh -c "pip install pytest && pytest"
+"""
+    result = lint({"compose.yaml": stack}, select=("TF901",))
+    assert [(f.line, f.severity) for f in result.findings] == [(4, "warning")]
+
+
+def test_a_process_manager_whose_boot_script_runs_a_development_server_is_maybe_a_development_box(lint):
+    """airmozilla: `CMD ["/sbin/my_init"]`, whose `/etc/my_init.d/services.sh` ends in `manage.py runserver`."""
+    result = lint({
+        "Dockerfile": "FROM phusion/baseimage:0.9.16\nCMD [\"/sbin/my_init\"]\n"
+                      "ADD bin/docker/services.sh /etc/my_init.d/services.sh\n",
+        "bin/docker/services.sh": "#!/bin/bash\n./manage.py migrate\n./manage.py runserver 0.0.0.0:8000\n",
+    }, select=("TF609", "TF1201", "TF1004"))
+    found = {(f.rule, f.path, f.severity) for f in result.findings}
+    assert ("TF609", "Dockerfile", "warning") in found
+    assert ("TF1201", "bin/docker/services.sh", "info") in found  # that doubt, lowered one step
+    assert ("TF1004", "bin/docker/services.sh", "info") in found  # the development server, judged as it is

@@ -171,10 +171,28 @@ _DEVELOPMENT_ONLY = deferred(
 `This file is for local development` (not `... for development and production`)."""
 
 
+_DECLARED_FOR_TESTING = deferred(
+    r"\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:is|are)\s+(?:(?:only|mainly|mostly|just)\s+)?"
+    r"(?:used|meant|intended|designed|made)\s+(?:only\s+)?for\s+[^.;:!?]{0,160}?"
+    r"\b(?:(?:local\s+)?testing|tests|local\s+development)\b"
+    r"|\b(?:testing|tests?)[- ]only\b")
+"""A sentence declaring what the file is for, naming tests or local development: `This docker compose is used for
+quick setups of the site and database which the bot project relies on for testing`, `for testing only`."""
+_PRODUCTION_WORD = deferred(r"\b(?:prod|production|deploy\w*|live|release)\b")
+
+
+def _declared_for_testing(header: str) -> bool:
+    """A sentence of the header declares the file for tests or local development, and none of it speaks of
+    production (`... used for testing and in production`)."""
+    return any(_DECLARED_FOR_TESTING.search(sentence) and not _PRODUCTION_WORD.search(sentence)
+               for sentence in re.split(r"(?<=[.!?])\s+", header))
+
+
 def header_says_development(lines: list[str], preamble: re.Pattern[str] | None = None) -> bool:
     """The comment block a file opens with (after blank lines and `preamble` lines, such as compose's `version:`)
-    says the file is not for production or is for development only. Strict: a file's other comments, and words
-    like `dev` or `local` anywhere, say nothing of what the file is for."""
+    says the file is not for production, is for development only, or is used for tests or local development.
+    Strict: a file's other comments, and words like `dev` or `local` anywhere, say nothing of what the file is
+    for."""
     comments = []
     for line in lines:
         text = line.strip()
@@ -183,7 +201,7 @@ def header_says_development(lines: list[str], preamble: re.Pattern[str] | None =
         elif text and text != "---" and not (preamble and preamble.match(line)):
             break
     header = " ".join(" ".join(comments).replace("*", " ").replace("`", " ").lower().split())
-    return bool(_NOT_FOR_PRODUCTION.search(header) or _DEVELOPMENT_ONLY.search(header))
+    return bool(_NOT_FOR_PRODUCTION.search(header) or _DEVELOPMENT_ONLY.search(header)) or _declared_for_testing(header)
 
 
 _GROUP_FLAGS = frozenset({"--group", "--with", "--only", "--extra", "-G", "--dev-group"})

@@ -19,6 +19,7 @@ from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.interpolate import literal_default, required, substitute
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of, script_refs
 from twelvefactor_lint.analyze.shell.processes import SHORT_LIVED, expand, started_scripts
+from twelvefactor_lint.analyze.shell.programs import python_target
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.devprod import (
     DEV_WORDS,
@@ -191,9 +192,42 @@ def _profiles(service: dict) -> set[str]:
 
 
 def _test_only(name: str, service: dict) -> bool:
-    """A test runner service (named for tests, or only in a `test`/`ci` profile) is not judged."""
+    """A test runner service (named for tests, only in a `test`/`ci` profile, or whose command runs a test runner:
+    `python -m pytest`) is not judged."""
     profiles = {profile.lower() for profile in _profiles(service)}
-    return bool(_TEST_SERVICE.search(name) or profiles and profiles <= {"test", "tests", "testing", "ci", "e2e"})
+    return bool(_TEST_SERVICE.search(name) or profiles and profiles <= {"test", "tests", "testing", "ci", "e2e"}
+                or _runs_tests(service))
+
+
+_TEST_RUNNERS = frozenset({"pytest", "py.test", "tox", "nox", "nosetests", "nose2", "unittest", "behave"})
+"""Programs (or `python -m` modules) that run a test suite and exit: no deploy runs one as a service."""
+
+
+def _runs_tests(service: dict) -> bool:
+    """The service's command (or entrypoint) runs a test suite (`bash -c "cp config.sample config; python -m pytest"`,
+    `tox -e py312`, `./manage.py test`): a test run, not a process a deploy starts."""
+    argv = command_argv(_field(service, "entrypoint")) + command_argv(_field(service, "command"))
+    for command in expand(commands_of(argv)):
+        target = python_target(command.argv) or command.argv
+        program = posixpath.basename(target[0]) if target else ""
+        if program in _TEST_RUNNERS or program == "manage.py" and target[1:2] == ("test",):
+            return True
+    return False
+
+
+def _test_stack(services: dict) -> bool:
+    """A compose file that exists to run a test suite: some services run a test runner, and every other service is
+    one they depend on (directly or through others: the database, the Hadoop namenode the tests talk to)."""
+    runners = {name for name, (_, node) in services.items() if _runs_tests(Y.items(node))}
+    needed, todo = set(runners), list(runners)
+    while todo:
+        _, node = services.get(todo.pop(), (None, None))
+        depends = _field(Y.items(node), "depends_on")
+        for dependency in [*Y.items(depends), *(Y.scalar(item) or "" for item in Y.sequence(depends))]:
+            if dependency in services and dependency not in needed:
+                needed.add(dependency)
+                todo.append(dependency)
+    return bool(runners) and needed == set(services)
 
 
 _SINGLETON_NAME = re.compile(r"(^|[-_.])(beat|scheduler|cron|migrat\w*|init|setup|bootstrap|createbuckets)([-_.]|$)",
@@ -510,7 +544,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         # a service named for development (`dev`, `web-dev`) is the developers' one, like a compose file so named
         facts += [replace(f, dev_only=True) for f in own] if names_dev_service(name) else own
     facts = _shared_volumes(facts)
-    if _development_stack(root, facts, lines):
+    if _test_stack(Y.items(services)):
+        facts = [replace(f, ci_only=True) for f in facts]
+    elif _development_stack(root, facts, lines):
         facts = [replace(f, dev_only=True) for f in facts]
     return FileAnalysis(tuple(facts), found)
 

@@ -341,7 +341,8 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     passed = _passed_to_script(start)
     refs = script_refs(path, instruction.line, commands, f"{path}:{instruction.line} {instruction.name}", path)
     if passed is None:
-        return facts + _under_init(start, command_facts(path, origin, commands)) + refs
+        return facts + _under_init(start, command_facts(path, origin, commands)) + refs + _boot_scripts(
+            path, instruction, commands, facts[0])
     cmd, cmd_commands = passed
     whole = " ".join(" ".join(c.argv) for c in commands)
     facts += [replace(f, command=whole) if isinstance(f, ProcessStart) else f for f in command_facts(
@@ -349,6 +350,33 @@ def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], b
     configs = [ref for ref in script_refs(path, cmd.line, cmd_commands, f"{path}:{cmd.line} CMD", path)
                if ref.reads != "shell"]  # the config file the server the script execs loads (`gunicorn -c`)
     return facts + [replace(ref, declared_line=cmd.line) for ref in refs] + configs
+
+
+_BOOT_DIRS = {"my_init": "/etc/my_init.d"}
+"""A process manager, and the directory of scripts it runs at boot, each to completion, before its services
+(phusion/baseimage's `my_init` runs `/etc/my_init.d/*`)."""
+
+
+def _boot_scripts(path: str, instruction: Instruction, commands: list[SimpleCommand],
+                  filesystem: Fact) -> list[ScriptRef]:
+    """A reference to each script the image copies into the boot directory of the process manager its start runs
+    (`ADD bin/docker/services.sh /etc/my_init.d/services.sh` under `CMD ["/sbin/my_init"]`): the manager runs
+    it at boot, so what it starts (`manage.py runserver`) is what the container runs."""
+    expanded = expand(commands)
+    program = posixpath.basename(expanded[-1].program) if expanded else ""
+    directory = _BOOT_DIRS.get(program)
+    if directory is None or not isinstance(filesystem, D.DockerfileFilesystem):
+        return []
+    found = []
+    for sources, dest in filesystem.copies:
+        if dest.rstrip("/") == directory:
+            found += [posixpath.join(directory, posixpath.basename(source.rstrip("/"))) for source in sources]
+        elif posixpath.dirname(dest) == directory:
+            found.append(dest)
+    hop = f"{path}:{instruction.line} {instruction.name} ({program} runs it at boot)"
+    return [ScriptRef(path, instruction.line, 1, script=script, hop=hop, dockerfile=path, declared_path=path,
+                      declared_line=instruction.line, reads="shell", anchor=f"script::{script}")
+            for script in dict.fromkeys(found)]
 
 
 def _datastore(start: dict[str, Instruction]) -> str:

@@ -19,7 +19,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from twelvefactor_lint.analyze.shell.programs import APP, INTERPRETER_FLAGS, LONG_RUNNING, RUN_CMD, build_step, creates
+from twelvefactor_lint.analyze.shell.programs import (
+    APP,
+    DEV_SERVER,
+    INTERPRETER_FLAGS,
+    LONG_RUNNING,
+    RUN_CMD,
+    build_step,
+    creates,
+)
 from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import S6, kind_of
@@ -29,6 +37,7 @@ from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import (
     BuildAtStart,
+    DevServer,
     EntrypointArgs,
     ExtraProcess,
     MigrationAtStart,
@@ -126,7 +135,8 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         replaced = {f.path for f in read} & {r.rel for r in requests if r.rereads}
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
-    return mark_python_entrypoints(name_supervised_programs(mark_host_supervisors(dyno_signalled(annotate(facts, links), files))))
+    return mark_python_entrypoints(beside_managed_dev_servers(name_supervised_programs(mark_host_supervisors(
+        dyno_signalled(annotate(facts, links), files)))))
 
 
 _CF_MANIFEST = re.compile(r"(?:^|/)manifest[\w.-]*\.ya?ml$")
@@ -503,6 +513,39 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
 
 
 _CONFIG_OPTION = re.compile(r"(?:^|\s)(?:-c|--configuration)(?:\s+|=)[\"']?([^\s\"']+)")
+
+
+def beside_managed_dev_servers(facts: list[Fact]) -> list[Fact]:
+    """Tell an image's process-manager finding (`CMD ["/sbin/my_init"]`, supervisord) the development server that
+    what it runs starts (`beside_dev_server`): a boot script the manager runs (`/etc/my_init.d/services.sh` ending in
+    `manage.py runserver`) or a program it supervises. Maybe a development container, as a development server run
+    beside helpers in one start command is; what else the image's scripts start is judged as that doubt
+    (`condition`), the development server itself as it is."""
+    servers: dict[str, str] = {}
+    for fact in facts:
+        if isinstance(fact, DevServer) and fact.level in ("script", "supervised") and fact.started_by_path:
+            servers.setdefault(fact.started_by_path, fact.command)
+    for fact in facts:  # a supervisord program whose process is a development server
+        if isinstance(fact, ProcessStart) and fact.level == "supervised" and fact.main_role == DEV_SERVER:
+            for image in (f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target
+                          and _copied_into(fact.path, f)):
+                servers.setdefault(image.path, fact.main)
+    managed = {f.path for f in facts if isinstance(f, ExtraProcess) and f.how == "process_manager"
+               and f.level == "image" and f.path in servers}
+    if not managed:
+        return facts
+
+    def told(fact: Fact) -> Fact:
+        if not isinstance(fact, ProcessFact):
+            return fact
+        if isinstance(fact, ExtraProcess) and fact.how == "process_manager" and fact.path in managed:
+            return replace(fact, beside_dev_server=fact.beside_dev_server or servers[fact.path])
+        if fact.started_by_path in managed and not isinstance(fact, DevServer) and not fact.condition:
+            return replace(fact, condition=f"if this image is deployed: its process manager runs a development "
+                                           f"server (`{servers[fact.started_by_path]}`)")
+        return fact
+
+    return [told(f) for f in facts]
 
 
 def _named_config(command: str, programs: list[ProcessStart]) -> list[ProcessStart]:
