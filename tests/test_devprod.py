@@ -181,3 +181,45 @@ def test_an_image_whose_build_says_development_stays_judged_when_a_deploy_runs_i
     compose = "services:\n  web:\n    build: .\n    ports:\n      - 80:7000\n"
     assert [f.path for f in lint({"Dockerfile": DEV_IMAGE, "Procfile": "web: gunicorn core.wsgi\n",
                                   "docker-compose.yml": compose}, select=("TF1004",)).findings] == ["Dockerfile"]
+
+
+@pytest.mark.parametrize("docstring, dev", [
+    ("Settings for local development with Docker", True),  # readthedocs.org's DockerBaseSettings
+    ("Django settings for development.", True),
+    ("Settings for local development only.", True),
+    ("Compose settings. DO NOT USE IN PRODUCTION.", True),
+    ("Settings for development and production.", False),
+    ("Django settings for mysite project.", False),
+    ("Base settings; a developer overrides them for local development.", False),  # not what the module is
+    (None, False),
+])
+def test_a_docstring_declaring_development_settings(docstring, dev):
+    assert devprod.docstring_says_development(docstring) is dev
+
+
+@pytest.mark.parametrize("name, test", [
+    ("create_test_database_connect_strings", True),  # ListenBrainz: used only when the tests flag is set
+    ("get_testing_config", True),
+    ("setupTestDb", True),
+    ("test_connection", False),  # the verb: a health check production may run
+    ("get_latest_version", False),
+    ("contest_url", False),
+])
+def test_a_helper_named_for_the_tests_is_test_code(name, test):
+    tree = ast.parse(f"def {name}():\n    return 'postgresql://u:p@db/x'\n")
+    names = Names(tree, [])
+    assert [b.ci_only for b in conditions.test_helpers(names)] == ([True] if test else [])
+
+
+def test_settings_declared_development_and_a_docs_build_config_are_not_production(lint):
+    compose_class = ('from .base import Base\n\nclass DockerSettings(Base):\n'
+                     '    """Settings for local development with Docker"""\n\n'
+                     '    BROKER_URL = "redis://:Xq7vR2mK9pL4@cache:6379/0"\n')
+    result = lint({"app/settings/base.py": "class Base:\n    DEBUG = False\n",
+                   "app/settings/docker_compose.py": compose_class,
+                   "app/settings/compose.py": '"""Settings for local development."""\nDEBUG = True\n',
+                   "app/rtd_config.py": 'DATABASE_URI = "postgresql://lb:Xq7vR2mK9pL4@db:5432/lb"\nDEBUG = True\n'},
+                  select=("TF303", "TF304"))
+    assert {(f.path, f.rule, f.severity) for f in result.findings} == {
+        ("app/settings/docker_compose.py", "TF304", "info")}
+    assert classify("listenbrainz/rtd_config.py") != PROD

@@ -204,6 +204,22 @@ def header_says_development(lines: list[str], preamble: re.Pattern[str] | None =
     return bool(_NOT_FOR_PRODUCTION.search(header) or _DEVELOPMENT_ONLY.search(header)) or _declared_for_testing(header)
 
 
+_DECLARED_DEVELOPMENT = deferred(
+    r"^(?:[\w-]+\s+){0,3}?(?:settings|config|configuration|conf)\s+(?:(?:only|used|meant|intended)\s+){0,2}"
+    r"for\s+(?:the\s+)?(?:local\s+)?(?:development|dev)\b(?!\s+(?:and|or|&)\s+(?:prod|production|deploy|staging))")
+"""A docstring that opens by naming what it configures as development's: `Settings for local development with
+Docker`, `Django settings for development.` (not `Settings for development and production`)."""
+
+
+def docstring_says_development(docstring: str | None) -> bool:
+    """A module's or config class's docstring declares it development (or not production) settings: it opens
+    with `Settings for local development`, or says `for development only` or `DO NOT USE IN PRODUCTION`. Only what
+    the text says of itself: `local` or `dev` elsewhere in it says nothing."""
+    text = " ".join((docstring or "").replace("*", " ").replace("`", " ").lower().split())
+    return bool(text and (_DECLARED_DEVELOPMENT.search(text) or _NOT_FOR_PRODUCTION.search(text)
+                          or _DEVELOPMENT_ONLY.search(text)))
+
+
 _GROUP_FLAGS = frozenset({"--group", "--with", "--only", "--extra", "-G", "--dev-group"})
 """Options naming the dependency groups (or extras) an install adds: `uv sync --group dev`, `poetry install --with
 dev,test`, `pdm install -G dev`."""

@@ -40,11 +40,12 @@ _BUILD_FILES = {"setup.py", "noxfile.py", "fabfile.py", "conf.py", "dodo.py", "h
 _BUILD_SETTINGS = {"static", "collectstatic", "staticfiles", "build"}
 """Settings modules for the image build (`DJANGO_SETTINGS_MODULE=app.settings.static manage.py collectstatic`):
 they never serve a request, so their throwaway key or debug value is not what production runs."""
-_DOCS_BUILD_SETTINGS = {"docs", "doc", "sphinx", "documentation"}
-_DOCS_SETTINGS = deferred(r"^((docs?|sphinx|documentation)[._-]settings|settings[._-](docs?|sphinx|documentation))$",
-                          re.IGNORECASE)
+_DOCS_BUILD_SETTINGS = {"docs", "doc", "sphinx", "documentation", "rtd", "readthedocs"}
+_DOCS_SETTINGS = deferred(r"^((docs?|sphinx|documentation|rtd|readthedocs)[._-](settings|config|conf)"
+                          r"|(settings|config|conf)[._-](docs?|sphinx|documentation|rtd|readthedocs))$", re.IGNORECASE)
 """Settings modules for the documentation build (`settings/docs_settings.py`, "the bare minimum needed for Sphinx to
-import each file", that `docs/conf.py` selects; `settings/sphinx.py`): like the image build's, they never serve a
+import each file", that `docs/conf.py` selects; `settings/sphinx.py`; `rtd_config.py`, which the app factory for the
+Read the Docs build loads, `rtd` and `readthedocs` naming that build): like the image build's, they never serve a
 request, so no deploy runs them — they are not the settings a process runs."""
 _TOOL_DIRS = {"tools", "tooling", "devtools"}
 """A repository-level tools directory holds one-off and maintenance scripts (a seed or conversion tool);

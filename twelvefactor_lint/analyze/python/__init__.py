@@ -53,6 +53,7 @@ from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
 from twelvefactor_lint.analyze.python.urlconf import route_facts
 from twelvefactor_lint.analyze.python.worker_loops import worker_loops
+from twelvefactor_lint.devprod import docstring_says_development, header_says_development
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
@@ -168,11 +169,13 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
         key_uses=signing, uses=import_uses(index, names, path)))
     if any(word in text for word in _LOGGING_WORDS):  # a cheap pre-check spares most files the log-sink pass
         facts += log_sink_facts(tree, index, names, path)
-    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + [
+    found = conditions.branches(tree, index.ifs, names) + conditions.test_classes(names) + conditions.test_helpers(names) + [
         conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", False, True) for cls in dev_config_classes(names)] + [
         conditions.Branch(cls.lineno, cls.end_lineno or cls.lineno, "", True) for cls in test_config_classes(names)]
     if conditions.builds_test_fixtures(names):
         found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", True))
+    elif contexts.module_kind == "settings" and _declared_development(tree, text):
+        found.append(conditions.Branch(1, len(text.splitlines()) + 1, "", False, True))
     # only a setting takes a runtime test (`_placed`): most modules set none, and unparsing every `if` is not free
     runtime = conditions.runtime_branches(index.ifs, found) if any(isinstance(f, Setting) for f in facts) else []
     calls = conditions.tested_calls(index.ifs, names, found) if index.ifs else []
@@ -227,6 +230,12 @@ def _placed(fact: PythonFact, contexts: Contexts, found: list[conditions.Branch]
         # not `if not SECRET_KEY: SECRET_KEY = token()`, the fallback of the read itself: what an unset variable runs
         changes |= {"condition": branch.condition, "dev_only": fact.dev_only or branch.dev_only}
     return replace(fact, **changes)
+
+
+def _declared_development(tree: ast.Module, text: str) -> bool:
+    """A settings module whose docstring or opening comment block declares it development settings (a docstring
+    `Settings for local development`, `# For development only`): what it sets no deploy runs, whatever its name."""
+    return docstring_says_development(ast.get_docstring(tree)) or header_says_development(text.splitlines()[:40])
 
 
 def _at_start(context: str | None, contexts: Contexts, line: int) -> bool:

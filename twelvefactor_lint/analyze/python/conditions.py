@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from twelvefactor_lint.analyze.python.index import walk
 from twelvefactor_lint.analyze.python.names import Names, is_main_guard, last_name
 from twelvefactor_lint.analyze.python.values import env_read, reads_parameter
-from twelvefactor_lint.devprod import is_dev_flag, is_dev_value, names_dev_value
+from twelvefactor_lint.devprod import is_dev_flag, is_dev_value, names_dev_value, words
 
 _CONFIG_OWNERS = {"settings", "config", "conf", "cfg", "app_settings", "current_app"}
 _CI_NAMES = re.compile(r"^(CI|GITHUB_ACTIONS|GITHUB_WORKFLOW|GITLAB_CI|TRAVIS|CIRCLECI|BUILDKITE|JENKINS_URL|"
@@ -219,6 +219,19 @@ def test_classes(names: Names) -> list[Branch]:
     """Config classes for the test suite (`class TestConfig(Config)`): what they set is not judged."""
     return [Branch(cls.lineno, cls.end_lineno or cls.lineno, "", True)
             for name, cls in names.classes.items() if _TEST_CLASS.search(name)]
+
+
+_TEST_HELPER_WORDS = frozenset({"test", "tests", "testing", "unittest", "unittests", "pytest"})
+
+
+def test_helpers(names: Names) -> list[Branch]:
+    """Functions named for the test suite by a word after the first (`create_test_database_connect_strings()`,
+    `get_testing_config()`, `setup_test_db()`): the throwaway database URL or key they build is the tests', which only
+    the test run asks for, so what they hold is not judged. Not a function named for the verb (`test_connection()`:
+    a health check production may run)."""
+    methods = [m for cls in names.classes.values() for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return [Branch(function.body[0].lineno, function.end_lineno or function.lineno, "", True)
+            for function in [*names.functions.values(), *methods] if set(words(function.name)[1:]) & _TEST_HELPER_WORDS]
 
 
 _NOT_RUNTIME_MODULES = {"factory", "dagger"}

@@ -42,7 +42,7 @@ from twelvefactor_lint.analyze.python.index import Index, Site
 from twelvefactor_lint.analyze.python.names import Names, assigned_names, class_family, module_statements
 from twelvefactor_lint.analyze.python.state import absolute_import
 from twelvefactor_lint.analyze.python.values import ENV, ENV_DEFAULT, EXPR, LITERAL, Value, describe, env_read
-from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, words
+from twelvefactor_lint.devprod import PROD_WORDS, docstring_says_development, is_dev_class, words
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import ConfigDefault, EnvGlobals, PythonSiteFact, Setting, StarImport
 
@@ -202,7 +202,7 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
                       else f for f in emit.facts]
     env_classes = settings_classes(names)
     for cls in config_classes(names):
-        dev_only = is_dev_class(cls.name)
+        dev_only = is_dev_class(cls.name) or docstring_says_development(ast.get_docstring(cls))
         for statement in cls.body:
             for key, value in assigned_names(statement):
                 emit.setting(key, value, Scope(MODULE, cls.name, f"config class `{cls.name}`"), statement.lineno,
@@ -516,11 +516,13 @@ def dev_config_classes(names: Names) -> list[ast.ClassDef]:
     """Config classes named for development (`DevelopmentConfig`, `class Development(Config)`, a settings-framework
     class `class Local(Common)`): what they set is development config, whatever it is (a setting, a secret, a
     locator). A class named for Docker (`class Docker(Common)`, `DockerConfig`) is the developers' compose stack's
-    when the module also has a production-named one (`class Production(Platta)`): production is that one."""
+    when the module also has a production-named one (`class Production(Platta)`): production is that one. So is one
+    whose docstring declares it development's (`Settings for local development with Docker`)."""
     family = _config_family(names)
     production = any(set(words(name)) & PROD_WORDS for name in family)
     return [names.classes[name] for name in sorted(family) if not _TEST_CLASS.search(name)
-            and (is_dev_class(name) or production and "docker" in words(name) and not set(words(name)) & PROD_WORDS)]
+            and (is_dev_class(name) or docstring_says_development(ast.get_docstring(names.classes[name]))
+                 or production and "docker" in words(name) and not set(words(name)) & PROD_WORDS)]
 
 
 def test_config_classes(names: Names) -> list[ast.ClassDef]:
