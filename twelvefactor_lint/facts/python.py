@@ -381,6 +381,11 @@ class FileWrite(PythonSiteFact):
                      "the file when it exists), the HTTP call whose answer it writes (`` `requests.get()` ``): a "
                      "read-through cache of another service's data, fetched again when lost; `\"\"`: none.",
                      default="")
+    store: str = doc("For a file written under the project's persistent file store — a path built on Django's "
+                     "`settings.MEDIA_ROOT`, Flask's `UPLOAD_FOLDER`, or a setting naming the media, upload or data "
+                     "root (`settings.DATA_DIR`) — that the same function neither deletes nor hands to an upload, a "
+                     "mail or another transfer afterwards: that setting (`` `settings.MEDIA_ROOT` ``); kept data on "
+                     "this disk even when a job writes it. `\"\"`: none.", default="")
     moved_to: str = doc("Where the written file is then renamed or moved into place (`os.rename(tmp, path)`, in the "
                         "same handler, also when a helper it calls wrote `tmp`): `` `path` (line 157) ``; one problem, "
                         "folded into this write. `\"\"`: none.", default="")

@@ -493,9 +493,11 @@ def file_write_facts(index: Index, names: Names, contexts: Contexts, path: str) 
             continue  # `.save(path)` on something that is not an upload: an ORM object, an image of unknown origin
         consumed = "" if upload else _consumed(site, target, function, names, index)
         cache = "" if upload else _refilled_cache(site, target, names)
+        store = "" if upload else _kept_in_store(site, target, function, names)
         facts.append(fact_at(FileWrite, path, site.node, scope, site.statement_line, api, api=api,
                              target=ast.unparse(target)[:60], upload=upload, module_kind=contexts.module_kind,
-                             served=not upload and function.serves(target), consumed=consumed, cache=cache))
+                             served=not upload and function.serves(target), consumed=consumed, cache=cache,
+                             store=store))
         if api in _MOVES and not upload:
             moves.append((facts[-1], _written_as(site.node.args[0], site.function, scope.function, names)))
     return _one_per_handler(_into_uploads(_moved_into_place(facts, moves)))
@@ -511,6 +513,73 @@ def _consumed(site: Site[ast.Call], target: ast.expr, function: _Function, names
     if _made_temporary(target, function):
         return function.consumer(target, after, index.discarded)
     return ""
+
+
+_STORE = re.compile(r"\bMEDIA_ROOT\b|\bUPLOAD_FOLDER\b"
+                    r"|\bsettings\.[A-Z_]*?(?:MEDIA|UPLOADS?|DATA)_(?:ROOT|DIR|FOLDER|PATH)\b"
+                    r"|\bconfig(?:\.get\(|\[)\s*['\"][A-Z_]*?(?:MEDIA|UPLOADS?|DATA)_(?:ROOT|DIR|FOLDER|PATH)['\"]")
+"""The project's persistent file store: Django's `MEDIA_ROOT`, Flask's `UPLOAD_FOLDER`, or a setting naming the
+media, upload or data root (`settings.DATA_DIR`, `app.config["UPLOAD_DIR"]`)."""
+_HAND_ON_WORDS = frozenset({"upload", "uploads", "send", "mail", "email", "attach", "put", "push", "sync", "clone",
+                            "transfer", "publish", "ftp", "sftp", "s3"})
+"""Words of a call that takes a staged file elsewhere (`upload_file(p)`, `msg.attach_file(p)`, `SFTPClone(src, ...)`)."""
+
+
+def _kept_in_store(site: Site[ast.Call], target: ast.expr, function: _Function, names: Names) -> str:
+    """The setting naming the project's persistent file store (`_STORE`) the path is built on — `settings.MEDIA_ROOT`
+    for `os.path.join(settings.MEDIA_ROOT, "reports", name)` — else `""`. Not for a directory named for temporary
+    files under it (`MEDIA_ROOT/tmp/x`, a path a temporary-named call made), nor a file the same function deletes
+    again or hands to an upload, a mail or another transfer afterwards (`_handed_on_or_deleted`): a staging copy."""
+    if _under_temporary_dir(target, function, names) or _made_temporary(target, function) \
+            or _names_temporary_dir(target, function):
+        return ""
+    texts = [function.text(target), *(ast.unparse(r) for r in _roots(target, function, names, 0))]
+    found = next((m.group(0) for t in texts if (m := _STORE.search(t))), "")
+    if not found or _handed_on_or_deleted(site, target, function):
+        return ""
+    key = re.search(r"['\"]([A-Z_]+)['\"]", found) if found.startswith("config") else None
+    return f'config["{key.group(1)}"]' if key else found
+
+
+def _names_temporary_dir(target: ast.expr, function: _Function) -> bool:
+    """A literal of the path, or of a local name it is built from, naming a directory for temporary files anywhere
+    in it (`os.path.join(settings.MEDIA_ROOT, "tmp", name)`), not only at its root."""
+    parts = [target]
+    if isinstance(target, ast.Name):
+        parts += function.sources.get(target.id, [])
+    for part in parts:
+        for node in walk(part):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                pieces = node.value.strip("/").split("/")
+                directories = pieces[:-1] if "." in pieces[-1] else pieces
+                if any(_TEMPORARY_DIR.match(piece) for piece in directories):
+                    return True
+    return False
+
+
+def _handed_on_or_deleted(site: Site[ast.Call], target: ast.expr, function: _Function) -> bool:
+    """Whether the function deletes the file written at `target` (`os.remove(p)`, also as an item of a list it was
+    added to: `delete_files.append(p)` … `for item in delete_files: os.remove(item)`) or, after the write, hands it,
+    its list or a local directory it was built in to a call taking it elsewhere (`_HAND_ON_WORDS`)."""
+    text = ast.unparse(target)
+    holders = {text}
+    if isinstance(target, ast.Name):  # the local directories the path was built in (`src` of `"{}{}".format(src, n)`)
+        holders |= {n.id for source in function.sources.get(target.id, ()) for n in walk(source)
+                    if isinstance(n, ast.Name) and n.id in function.sources}
+    holders |= {ast.unparse(call.func.value) for call in function.calls if isinstance(call.func, ast.Attribute)
+                and call.func.attr in {"append", "add", "extend"} and any(ast.unparse(a) == text for a in call.args)}
+    for removed in function.removed:
+        if removed in holders or any(ast.unparse(source) in holders for source in function.sources.get(removed, ())):
+            return True
+    after = site.node.end_lineno or site.node.lineno
+    for call in function.calls:
+        if call.lineno <= after:
+            continue
+        words = set(re.sub(r"([a-z])([A-Z])", r"\1_\2", last_name(call.func) or "").lower().split("_"))
+        if words & _HAND_ON_WORDS and any(ast.unparse(n) in holders for a in [*call.args, *(k.value for k in call.keywords)]
+                                          for n in walk(a) if isinstance(n, (ast.Name, ast.Attribute, ast.Call))):
+            return True
+    return False
 
 
 _MOVES = {"os.rename", "os.replace", "shutil.move"}
@@ -610,6 +679,7 @@ def _one_per_handler(facts: list[FileWrite]) -> list[FileWrite]:
         first = kept[firsts[function]]
         kept[firsts[function]] = replace(first, others=", ".join(f"`{f.target}` (line {f.line})" for f in rest),
                                          served=first.served and all(f.served for f in rest),
+                                         store=first.store or next((f.store for f in rest if f.store), ""),
                                          consumed=first.consumed if all(f.consumed for f in rest) else "")
     return kept
 
