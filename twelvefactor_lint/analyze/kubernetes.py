@@ -262,7 +262,7 @@ class _Workload:
         an app container (not a database or proxy image) shows what the app runs without."""
         where, service = f"{self.kind} `{self.name}` container `{name}`", f"{self.ref}/{name}"
         found = [EnvVar(self.path, self.line, 1, name=env_name, where=where, service=service, own_value=True,
-                        complete=runs_app, anchor=f"env:{self.ref}:{name}:{env_name}")
+                        complete=runs_app, one_off=self.one_off, anchor=f"env:{self.ref}:{name}:{env_name}")
                  for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
                  if env_name]
         env_from = Y.get(container, "envFrom")
