@@ -7,6 +7,7 @@ from __future__ import annotations
 from conftest import write_tree
 
 from twelvefactor_lint.config import Settings
+from twelvefactor_lint.facts.process import MigrationAtStart
 from twelvefactor_lint.facts.python import PythonFact, SecretEnvFallback, ServiceLocator, Setting
 from twelvefactor_lint.link import deploy_env
 from twelvefactor_lint.runner import gather
@@ -179,3 +180,40 @@ def test_a_prefixed_or_lower_case_name_a_settings_class_may_read_is_not_unset(tm
 def test_a_stack_of_backing_services_alone_does_not_run_the_app(tmp_path):
     infra = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n"
     assert set(_states(tmp_path, {"docker-compose.yml": infra}).values()) == {"unknown"}
+
+
+_SWITCHED = """\
+#!/bin/sh
+if [ "${APP_RUN_MIGRATIONS:-false}" = "true" ]; then
+    app-manage db upgrade
+fi
+exec gunicorn app.wsgi
+"""
+
+
+def _migration_condition(tmp_path, compose: str) -> str:
+    write_tree(tmp_path, {"entrypoint.sh": _SWITCHED, "compose.yaml": compose,
+                          "Dockerfile": "FROM python:3.12\nCOPY entrypoint.sh /e.sh\nENTRYPOINT [\"/e.sh\"]\n"})
+    _, linked = gather([tmp_path], Settings(root=tmp_path, cache=False, jobs=1))
+    (fact,) = [f for f in linked.facts if isinstance(f, MigrationAtStart)]
+    return fact.condition
+
+
+def test_a_switch_only_a_one_off_init_service_turns_on_stays_opt_in(tmp_path):
+    compose = ("services:\n  init:\n    build: .\n    environment:\n      APP_RUN_MIGRATIONS: 'true'\n"
+               "  web:\n    build: .\n    environment:\n      APP_RUN_MIGRATIONS: 'false'\n"
+               "    depends_on:\n      init:\n        condition: service_completed_successfully\n")
+    condition = _migration_condition(tmp_path, compose)
+    assert condition.startswith("when `") and "one-off compose service `init` (compose.yaml) turns on" in condition
+
+
+def test_a_switch_the_web_service_turns_on_is_what_production_runs(tmp_path):
+    compose = ("services:\n  init:\n    build: .\n    environment:\n      APP_RUN_MIGRATIONS: 'true'\n"
+               "  web:\n    build: .\n    environment:\n      APP_RUN_MIGRATIONS: 'true'\n"
+               "    depends_on:\n      init:\n        condition: service_completed_successfully\n")
+    assert _migration_condition(tmp_path, compose) == ""
+
+
+def test_a_switch_set_to_a_value_the_test_rejects_is_not_turned_on(tmp_path):
+    compose = "services:\n  web:\n    build: .\n    environment:\n      APP_RUN_MIGRATIONS: 'false'\n"
+    assert _migration_condition(tmp_path, compose).startswith("when `")

@@ -326,3 +326,33 @@ def test_a_container_env_and_a_helm_helper_name_the_settings_module_a_deploy_run
     write_tree(tmp_path, {"chart/templates/_envs.tpl": helper, "notes/_envs.tpl": helper})
     kinds = {f.rel: f.kind for f in discover([tmp_path], tmp_path).files}
     assert kinds == {"chart/templates/_envs.tpl": "kubernetes"}
+
+
+_CLEANER = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: cleaner
+spec:
+  template:
+    metadata:
+      labels: {component: cleaner}
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers:
+        - name: cleaner
+          image: quay.io/example/image-cleaner:1
+"""
+
+
+def test_no_grace_is_an_error_only_where_something_shows_work_a_sigkill_cuts(tmp_path, catalogue):
+    """A per-node agent with no port, server, Service or SIGTERM handler loses nothing: info. A Service selecting
+    its pods, or a SIGTERM handler in the repository's code, makes it the error it is for a server."""
+    _, alone = _findings(tmp_path / "alone", catalogue, {"k8s/cleaner.yaml": _CLEANER})
+    assert [f for f in alone if f[0] == "TF904"] == [("TF904", "k8s/cleaner.yaml", 10, "info")]
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: c\nspec:\n  selector: {component: cleaner}\n"
+    _, selected = _findings(tmp_path / "selected", catalogue, {"k8s/cleaner.yaml": _CLEANER, "k8s/svc.yaml": service})
+    assert [f for f in selected if f[0] == "TF904"] == [("TF904", "k8s/cleaner.yaml", 10, "error")]
+    handler = "import signal\n\ndef stop(signum, frame):\n    raise SystemExit(0)\n\nsignal.signal(signal.SIGTERM, stop)\n"
+    _, handled = _findings(tmp_path / "handled", catalogue, {"k8s/cleaner.yaml": _CLEANER, "cleaner/main.py": handler})
+    assert [f for f in handled if f[0] == "TF904"] == [("TF904", "k8s/cleaner.yaml", 10, "error")]

@@ -823,6 +823,34 @@ def test_a_call_named_for_migrating_the_database_is_a_named_migration_once_per_h
     assert named == [(10, "migrate_db", True), (11, "run_migrations", True)]
 
 
+def test_a_bare_migrate_method_is_a_named_migration_only_on_a_receiver_named_for_the_database():
+    facts = _facts(
+        """
+        import contextlib
+        from app.db import database, migrator, workflow_actions
+
+        class Database:
+            def start(self):
+                self.migrate()
+
+        class WorkflowAction:
+            @classmethod
+            def load(cls):
+                cls.migrate()
+                for action_class in workflow_actions:
+                    action_class.migrate()
+
+        @contextlib.asynccontextmanager
+        async def lifespan(app):
+            database.migrate()
+            migrator.migrate()
+            workflow_actions.migrate()
+            yield
+        """, kind="python.call")
+    named = sorted((f.line, f.callee) for f in facts if f.api == "migrate_named")
+    assert named == [(7, "migrate"), (18, "migrate"), (19, "migrate")]
+
+
 def test_run_on_an_app_a_factory_builds_is_a_development_server_for_flask_not_sanic():
     source = """
         from {framework} import {cls}

@@ -120,7 +120,7 @@ def _service_facts(path: str, name: str, key: yaml.Node, service: dict, awaited:
     facts += [SettingsModule(path, Y.line(key), Y.column(key), module=value, anchor=f"settings_module:{name}")
               for env_name, value in environment if env_name == "DJANGO_SETTINGS_MODULE" and value]
     facts += _env_vars(path, Y.line(key), Y.column(key), name, environment, _field(service, "env_file"),
-                       runs_app=role not in (INFRA, PROXY))
+                       runs_app=role not in (INFRA, PROXY), one_off=name in awaited)
     one_off = name in awaited or _short_lived(command_argv(entrypoint) + command_argv(command))
     facts += [replace(f, one_off=one_off) for f in _volume_facts(path, name, service, replicas or 1)]
     facts += _sticky_labels(path, name, service)
@@ -318,13 +318,14 @@ def _secret_facts(path: str, name: str, role: str, service: dict, seen: set[tupl
 
 
 def _env_vars(path: str, line: int, column: int, name: str, environment: list[tuple[str, str]], env_file,
-              runs_app: bool) -> list[EnvVar]:
+              runs_app: bool, one_off: bool = False) -> list[EnvVar]:
     """The variables a service's `environment:` sets, and `*` for an `env_file:` (its variables are not read).
-    Only a service that may run the app (not a database or proxy image) shows what the app runs without."""
+    Only a service that may run the app (not a database or proxy image) shows what the app runs without; `one_off`:
+    a service another waits to complete (or that starts once), an init job."""
     where = f"compose service `{name}`"
     found = [EnvVar(path, line, column, name=env_name, where=where, service=name, own_value=not literal_default(value),
                     value="" if "$" in value else value, required=required(value), complete=runs_app,
-                    anchor=f"env:{name}:{env_name}")
+                    one_off=one_off, anchor=f"env:{name}:{env_name}")
              for env_name, value in environment if env_name]
     if env_file is not None:
         found.append(EnvVar(path, Y.line(env_file), Y.column(env_file), name="*", where=where, service=name,

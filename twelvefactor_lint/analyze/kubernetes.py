@@ -31,6 +31,8 @@ from twelvefactor_lint.analyze import yamlnodes as Y
 from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
+from twelvefactor_lint.analyze.shell import programs as P
+from twelvefactor_lint.analyze.shell.programs import program_role
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.devprod import is_dev_flag
 from twelvefactor_lint.discover.sources import decode_text, split_lines
@@ -46,6 +48,7 @@ from twelvefactor_lint.facts.kubernetes import (
     PackagedWorkload,
     ReplicasOverride,
     SecretValue,
+    Service,
     Workload,
 )
 from twelvefactor_lint.facts.platform import EnvVar, PlatformVolume, SettingsModule
@@ -162,6 +165,8 @@ class _Workload:
         self.replicas_key = (values_refs or {}).get(Y.line(node), "") if node is not None else ""
         self.replicas_line = Y.line(node) if node is not None else key_line
         self.one_off = kind in _ONE_OFF
+        self.labels: yaml.Node | None = None
+        """The pod template's `metadata.labels`."""
 
     @property
     def ref(self) -> str:
@@ -179,7 +184,8 @@ class _Workload:
             facts += self._container(container, len(containers) > 1, volumes, claims)
         for container in Y.sequence(Y.get(self.pod, "initContainers")):
             facts += self._init_container(container)
-        facts += self._grace()
+        labels = tuple(f"{key}={Y.scalar(value) or ''}" for key, (_, value) in Y.items(self.labels).items())
+        facts += self._grace(labels)
         if self.replicas_key:
             facts.append(HelmReplicas(self.path, self.replicas_line, 1, workload=self.ref, key=self.replicas_key,
                                       chart=_chart(self.path), anchor=f"helm-replicas:{self.ref}"))
@@ -262,7 +268,7 @@ class _Workload:
         an app container (not a database or proxy image) shows what the app runs without."""
         where, service = f"{self.kind} `{self.name}` container `{name}`", f"{self.ref}/{name}"
         found = [EnvVar(self.path, self.line, 1, name=env_name, where=where, service=service, own_value=True,
-                        complete=runs_app, anchor=f"env:{self.ref}:{name}:{env_name}")
+                        complete=runs_app, one_off=self.one_off, anchor=f"env:{self.ref}:{name}:{env_name}")
                  for env_name in (Y.scalar(Y.get(entry, "name")) or "" for entry in Y.sequence(Y.get(container, "env")))
                  if env_name]
         env_from = Y.get(container, "envFrom")
@@ -287,13 +293,31 @@ class _Workload:
                         how=f"a `preStop` hook that never returns (`{text}`)", where=f"container `{name}`",
                         anchor=f"{self.ref}:{name}:preStop")]
 
-    def _grace(self) -> list[Fact]:
+    def _grace(self, labels: tuple[str, ...]) -> list[Fact]:
         node = Y.get(self.pod, "terminationGracePeriodSeconds")
         if _int(node) != 0 or node is None:
             return []
         return [NoGrace(self.path, Y.line(node), 1, workload=self.ref, cause="grace",
                         how="`terminationGracePeriodSeconds: 0`", where=f"{self.kind} `{self.name}`",
+                        serves=self._serving(), per_node=self.kind == "DaemonSet", labels=labels,
                         anchor=f"{self.ref}:grace")]
+
+    def _serving(self) -> str:
+        """What shows a container of the pod has work a SIGKILL cuts: a declared port, or a command that starts a
+        server or a worker (`""`: none)."""
+        for container in Y.sequence(Y.get(self.pod, "containers")):
+            name = Y.scalar(Y.get(container, "name")) or "container"
+            port = next((Y.scalar(Y.get(p, "containerPort")) for p in Y.sequence(Y.get(container, "ports"))), None)
+            if port:
+                return f"container `{name}` listens on port {port}"
+            command, args = Y.get(container, "command"), Y.get(container, "args")
+            argv = command_argv(command) + command_argv(args) if command is not None else command_argv(args)
+            for started in commands_of(argv) if argv else ():
+                role = program_role(started.argv)
+                if role in (P.WEB_SERVER, P.WORKER):
+                    kind = "server" if role == P.WEB_SERVER else "worker"
+                    return f"container `{name}` runs the {kind} `{' '.join(started.argv)}`"
+        return ""
 
 
 def volume_fact(path: str, line: int, column: int, workload: str, target: str, *, replicas: int = 1,
@@ -424,6 +448,20 @@ def _pod_spec(kind: str, spec: yaml.Node | None, api: str) -> yaml.Node | None:
     return None
 
 
+def _pod_labels(kind: str, doc: yaml.Node) -> yaml.Node | None:
+    if kind == "Pod":
+        return Y.get(doc, "metadata", "labels")
+    if kind == "CronJob":
+        return Y.get(doc, "spec", "jobTemplate", "spec", "template", "metadata", "labels")
+    return Y.get(doc, "spec", "template", "metadata", "labels")
+
+
+def _service(path: str, name: str, doc: yaml.Node) -> list[Fact]:
+    """A Service, with its selector (for link to tell which pods receive requests)."""
+    selector = tuple(f"{key}={Y.scalar(value) or ''}" for key, (_, value) in Y.items(Y.get(doc, "spec", "selector")).items())
+    return [Service(path, Y.line(doc), 1, name=name, selector=selector, anchor=f"service:{name}")]
+
+
 def _hpa(path: str, doc: yaml.Node) -> list[Fact]:
     target = Y.get(doc, "spec", "scaleTargetRef")
     minimum = _int(Y.get(doc, "spec", "minReplicas"))
@@ -471,9 +509,12 @@ def _document_facts(path: str, doc: yaml.Node, claims: dict[str, str], best_effo
         return facts + _config_map_secrets(path, name, doc)
     if kind == "Secret":
         return facts + _secret_manifest(path, name, doc)
+    if kind == "Service" and not api.startswith("serving.knative.dev"):
+        return facts + _service(path, name, doc)
     pod = _pod_spec(kind, spec, api)
     if pod is not None:
         workload = _Workload(path, kind, name, Y.line(doc), spec, pod, best_effort, values_refs)
+        workload.labels = _pod_labels(kind, doc)
         if kind == "Service":  # Knative scales a revision out as requests come: more than one copy
             workload.replicas = max(workload.replicas, _int(Y.get(spec, "template", "metadata", "annotations",
                                                                     "autoscaling.knative.dev/min-scale")) or 1)

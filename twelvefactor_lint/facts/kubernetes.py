@@ -46,6 +46,22 @@ class NoGrace(Fact):
     cause: str = doc("`grace` (`terminationGracePeriodSeconds: 0`) or `pre_stop` (a `preStop` hook that never returns).")
     how: str = doc("The setting in words.")
     where: str = doc("Where it is set: ``Deployment `web` ``, ``container `app` ``.")
+    serves: str = doc("For `grace`, what shows its processes have work a SIGKILL cuts: a container port "
+                      "(``container `web` listens on port 8000``), a server or worker command, a Service selecting its "
+                      "pods or a SIGTERM handler in the repository's code (those two filled by link); `\"\"`: none "
+                      "known.", default="")
+    per_node: bool = doc("The workload is a DaemonSet: a per-node agent (an image cleaner, a log shipper), not a "
+                         "service's replicas.", default=False)
+    labels: tuple[str, ...] = doc("The pod template's labels (`app=web`), for link to find the Services selecting "
+                                  "its pods.", default=())
+
+
+@kind("kubernetes.service")
+class Service(Fact):
+    """A Kubernetes Service: the pods its selector matches receive requests."""
+
+    name: str = doc("Its name.")
+    selector: tuple[str, ...] = doc("Its `spec.selector` (`app=web`); empty: it selects no pods by label.")
 
 
 @kind("kubernetes.hpa")

@@ -66,6 +66,9 @@ class EnvVar(Fact):
                          "Kubernetes container that may run the app, not a database or proxy image), so a variable it "
                          "does not set is unset there; `false` for an image's `ENV`, which a deploy adds to.",
                          default=False)
+    one_off: bool = doc("The process that gets it runs once and exits: a compose service another waits to complete "
+                        "(`service_completed_successfully`) or that starts once, a Kubernetes Job or CronJob — an "
+                        "init or release step, not the long-running processes.", default=False)
 
 
 @base

@@ -152,14 +152,47 @@ _SWITCH = re.compile(r"\$\{?([A-Za-z_]\w*)")
 
 def switched_on(facts: list[Fact], paths: list[str]) -> list[Fact]:
     """A start script's step under a switch (`if [ "$DJANGO_MANAGEPY_MIGRATE" = on ]`) is opt-in — unless a
-    production deploy file sets that switch (the Kubernetes Deployments give `DJANGO_MANAGEPY_MIGRATE: "on"`): then
-    it is what production runs, and its condition is dropped. A development stack setting it changes nothing."""
+    production deploy file turns that switch on (the Kubernetes Deployments give `DJANGO_MANAGEPY_MIGRATE: "on"`):
+    then it is what production runs, and its condition is dropped. A development stack setting it changes nothing,
+    and neither does a deploy giving it a value the test rejects (`PI_RUN_MIGRATIONS: "false"` for `= "true"`).
+    When only one-off processes turn it on (a compose init service the others wait to complete, a Kubernetes Job),
+    the step runs in that init job, once per release, and the long-running processes leave it off: it stays
+    opt-in, and its condition names them."""
     production = _production(paths)
-    turned = {f.name for f in facts if isinstance(f, EnvVar) and f.own_value and production(f.path, f.dev_only or f.ci_only)}
-    if not turned:
+    setters: dict[str, list[EnvVar]] = defaultdict(list)
+    for var in facts:
+        if isinstance(var, EnvVar) and var.own_value and production(var.path, var.dev_only or var.ci_only):
+            setters[var.name].append(var)
+    if not setters:
         return facts
-    return [replace(f, condition="") if isinstance(f, ProcessFact) and f.condition.startswith(("when `", "unless `"))
-            and not f.dev_only and turned & set(_SWITCH.findall(f.condition)) else f for f in facts]
+
+    def judged(fact: Fact) -> Fact:
+        if not isinstance(fact, ProcessFact) or not fact.condition.startswith(("when `", "unless `")) or fact.dev_only:
+            return fact
+        on = [var for name in dict.fromkeys(_SWITCH.findall(fact.condition)) for var in setters.get(name, ())
+              if _turns_on(fact.condition, var)]
+        if not on:
+            return fact
+        if any(not var.one_off for var in on):
+            return replace(fact, condition="")
+        jobs = sorted({f"{var.where} ({var.path})" for var in on})
+        return replace(fact, condition=f"{fact.condition}, which only the one-off {', '.join(jobs)} "
+                                       f"turn{'s' if len(jobs) == 1 else ''} on")
+    return [judged(f) for f in facts]
+
+
+def _turns_on(condition: str, var: EnvVar) -> bool:
+    """Whether a deploy's value for the variable may take the branch under `condition` (`when `[ "${X:-false}" =
+    "true" ]``): a value not known here (`${X}`, a Secret) may; a literal must pass a comparison of it with a word
+    (`when`), or fail one (`unless`). A test of another kind (`[ -n "$X" ]`) any value passes."""
+    if not var.value:
+        return True
+    compared = re.findall(r"\$\{?" + re.escape(var.name) + r"(?::?[-=+?][^}]*)?\}?[\"']?\s*(==?|!=)\s*[\"']?([\w.-]+)",
+                          condition)
+    if not compared:
+        return True
+    holds = [(var.value == word) == (operator != "!=") for operator, word in compared]
+    return any(holds) if condition.startswith("when ") else not all(holds)
 
 
 def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:

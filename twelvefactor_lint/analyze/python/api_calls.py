@@ -106,6 +106,8 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
         call = site.node
         if api == "migrate_named" and site.function is not None and _MIGRATION_NAME.match(site.function.name):
             continue  # the migration helper's own steps: the call of the helper speaks for them
+        if api == "migrate_named" and not _migrates_database(call, site, index):
+            continue  # `action_class.migrate()`: a domain object's own migration (renamed rows, settings)
         fields = _arguments(call, keywords, names)
         if api == "socketio" and configured_queue:
             fields["has_message_queue"] = True
@@ -175,6 +177,27 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     if _creates_schema(func.attr, call):
         return "create_all", _NONE
     return _named_migration(func.attr)
+
+
+_BARE_MIGRATE = re.compile(r"^_?migrate$")
+_DATABASE_WORD = re.compile(r"^(?:\w*db|databases?|schemas?|orm|sql\w*|engines?|conn|connections?|stores?|storage|"
+                            r"migrat\w*|alembic)$")
+
+
+def _migrates_database(call: ast.Call, site: Site, index: Index) -> bool:
+    """Whether a call whose name says it migrates says so of the database: a name that names it (`migrate_db`,
+    `run_migrations`), a plain function `migrate()`, or a method `migrate()` of a receiver named for it (`db.migrate()`,
+    `migrator.migrate()`, `self.migrate()` in a class `Database`). The bare method of another object
+    (`action_class.migrate()`, `settings.migrate()`) migrates that object's own data, not the schema."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not _BARE_MIGRATE.match(func.attr):
+        return True
+    receiver = ast.unparse(func.value)
+    if receiver in ("self", "cls") and site.function is not None:
+        owner = index.owners.get(id(site.function))
+        receiver = owner.name if owner is not None else receiver
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", receiver)
+    return any(_DATABASE_WORD.match(word.lower()) for word in words)
 
 
 def _named_migration(name: str) -> tuple[str, tuple[str, ...]] | None:
