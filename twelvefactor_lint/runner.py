@@ -234,6 +234,18 @@ class _ProjectFiles:
     def project_name(self) -> str:
         return self._root.name
 
+    def head(self, rel: str, size: int) -> bytes | None:
+        if self._probes is not None:
+            self._probes.note(rel)  # a replay notices the file changed
+        path = self._root / rel
+        try:
+            if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(self._root):
+                return None
+            with path.open("rb") as handle:
+                return handle.read(size)
+        except OSError:
+            return None
+
     def files_under(self, rel: str) -> list[str]:
         if self._probes is not None:
             return self._probes.list(rel, _MAX_LISTED)

@@ -97,3 +97,7 @@ class CopiedSecret(Fact):
     """A secret or deploy-config file COPY'd into the final image (`.env`, `local_settings.py`, a key)."""
 
     source: str = doc("The source path as written.")
+    public_material: str = doc("What the copied file holds when the repository has it and it is only public key "
+                               "material (set by link.key_files): `a public key`, `a certificate`, `an SSH public key` "
+                               "or `a PGP public key`, with no private key anywhere in it; `\"\"` otherwise.",
+                               default="")

@@ -104,6 +104,10 @@ class Setting(SettingFields):
                                      "Flask-Caching `CACHE_TYPE` of one whose `Cache` objects nothing reads or writes "
                                      "(only `init_app`: no `.get`/`.set`, `@cached`, `@memoize`).",
                                      default=False)
+    cache_library_absent: bool = doc("A Flask-Caching `CACHE_TYPE` setting of a project that neither imports "
+                                     "Flask-Caching or Flask-Cache (`flask_caching`, `flask_cache`, `flask.ext.cache`) "
+                                     "nor declares either as a dependency (link.unused_backends): nothing reads the "
+                                     "key, it configures no cache.", default=False)
     default_cache_memos: bool = doc("A `CACHES.default` setting of a project whose only use of the default cache is "
                                     "read-through memos of fixed entries with a timeout (`cache.get(\"prisons\")`, "
                                     "compute, `cache.set(\"prisons\", v, timeout=3600)`; no `delete`, counter, lock, "

@@ -1,7 +1,8 @@
 """One problem, one finding: the same pattern repeated is reported once, naming every place.
 
-Twenty-nine `add_task` calls in one module, several settings that fall back to the same URL with a
-password (three or more of one kind about one subject in a file), or the same finding in alternative
+Twenty-nine `add_task` calls in one module, the same localhost host in several aliases of one `DATABASES` dict,
+several settings that fall back to the same URL with a password (three or more of one kind about one subject in a
+file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
 other directories, are one thing to fix; so is one secret variable read alike in several modules, or one `sys.path`
 entry several scripts add; so are several findings of one rule on one line of a deploy file (`npm install && npm run
@@ -72,13 +73,23 @@ _ONE_PROCESS = {"TF1103"}
 related; findings name the config (or script) first and the process by "`x`'s output", so two programs of one
 supervisord file stay two."""
 
+_ONE_DICT = {"TF401", "TF402"}
+"""Rules about where a settings dict locates its service: the same thing said of several aliases of one dict
+(`DATABASES.default.HOST`, `DATABASES.reports.HOST` and `DATABASES.enterprise.HOST`, all `localhost` in the module
+body) is one dict to read from the environment, reported on the first alias with the others as related; another
+host, another place in the module or another rule's wording stays its own finding."""
+_DICT_ENTRY = re.compile(r"(DATABASES)\.[^.`]+\.(HOST)")
+"""Databases only: one host in several aliases is one database server; a Redis and a Memcached `CACHES` alias on
+localhost are two services."""
+
 
 def _repeated(group: list[Finding]) -> bool:
     same_value = (group[0].factor == "III" or group[0].rule in _ONE_LOG) and len({f.message for f in group}) == 1
     same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND | _ONE_START and _about(group[0]) != ""
     one_process = group[0].rule in _ONE_PROCESS and _process(group[0].message) != "" \
         and len({(_subject(f.message), _process(f.message)) for f in group}) == 1
-    return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state or one_process
+    one_dict = group[0].rule in _ONE_DICT and bool(_DICT_ENTRY.fullmatch(_subject(group[0].message)))
+    return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state or one_process or one_dict
                                                            or group[0].rule in _ONE_STORE | _ONE_HABIT | _ONE_QUEUE)
 
 
@@ -202,11 +213,17 @@ def _said(finding: Finding) -> str:
 
 
 def _about(finding: Finding) -> str:
-    """What a finding is about (`_subject`), or for a secret in a deploy file the variable it sets."""
+    """What a finding is about (`_subject`), or for a secret in a deploy file the variable it sets; for a key of a
+    settings dict's alias (`_ONE_DICT`), the whole message with the alias left out: the same host said alike of
+    another alias is the same dict."""
     if finding.rule in _NAMES_SECRET_SECOND:
         parts = finding.message.split("`")
         return parts[3] if len(parts) > 4 else ""
-    return _subject(finding.message)
+    subject = _subject(finding.message)
+    entry = _DICT_ENTRY.fullmatch(subject) if finding.rule in _ONE_DICT else None
+    if entry:
+        return finding.message.replace(f"`{subject}`", f"`{entry[1]}.*.{entry[2]}`")
+    return subject
 
 
 _OUTPUT_OF = re.compile(r"`([^`]+)`'s output")

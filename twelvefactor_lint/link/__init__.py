@@ -4,7 +4,8 @@
    runner's `ProjectFiles`) and tied to the hop that starts them (`start_chains`); compose
    services get their roles and supply their Dockerfiles' start commands (`containers`); Kubernetes
    workloads take the replicas an HPA, a kustomize overlay or a Helm chart's values default gives them
-   (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`).
+   (`helm`, `replicas`), and the access mode of a claim another file declares (`claims`); what a key-named file
+   an image copies in holds, when it is only public key material (`key_files`).
 2. python: routed views, imported state, Django settings chains, rate-limiter storage (`python`); functions of
    other modules that start-up code calls (`start_calls`); which
    production modules a start command reaches, and keys made up at import that gunicorn's `--preload` makes once
@@ -46,6 +47,7 @@ from twelvefactor_lint.link import (
     grace,
     helm,
     inventory,
+    key_files,
     log_shipping,
     one_process,
     parity,
@@ -75,7 +77,7 @@ class Linked:
 def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths(), files.exists)
-    facts = claims.link(replicas.link(helm.link(facts, files)))
+    facts = key_files.link(claims.link(replicas.link(helm.link(facts, files))), files)
     facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()), files.paths(), complete=files.lazy_refs() is None)

@@ -104,6 +104,11 @@ class ProjectFiles(Protocol):
         """The project root directory's name (often the repository's): images named like it are the project's."""
         ...
 
+    def head(self, rel: str, size: int) -> bytes | None:
+        """The first `size` bytes of a regular file inside the root (`None`: no such file), for a look at what a
+        file holds that no analyzer reads (is a copied `.pem` a public key?)."""
+        ...
+
 
 _ONLY_RUNS = frozenset({APP, RUN_CMD})
 """Roles of a program known only to run, not to serve (`python -m whitenoise.compress media`, `"$@"`): last in a script

@@ -18,7 +18,10 @@ own copy is refetched, nothing is shared state. A `delete`, `incr`, `add`, a com
 the cache handed on as a value, or any other evidence above (cache sessions, throttling, an app storing in it) keeps the
 cache shared state.
 
-A Flask-Caching cache (`CACHE_TYPE = "SimpleCache"`) is the same: a problem only for what is stored in it. When the
+A Flask-Caching cache (`CACHE_TYPE = "SimpleCache"`) is the same: a problem only for what is stored in it. When no
+module imports Flask-Caching or Flask-Cache (`flask_caching`, `flask_cache`, `flask.ext.cache`) and no dependency
+declaration names either, nothing reads `CACHE_TYPE` at all (a key left in a config class): its settings get
+`cache_library_absent`. When the
 project binds its `Cache` objects to names (`cache = Cache()`) and no code uses a cache method (`.get`, `.set`,
 `@cached`, `@memoize`, ...) on any such name — the object is only `init_app`'d — `CACHE_TYPE` settings get
 `default_cache_unread` too. A `Cache` bound to no name, or none found, claims nothing. Jinja's `{% cache %}` of
@@ -70,6 +73,7 @@ from dataclasses import replace
 
 from twelvefactor_lint.discover.scope import TEST, classify
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.python import Call, ModuleRefs, SecretEnvFallback, SecretRandomFallback, Setting
 
 _IMPORTS = ("django.core.cache.cache", "django.core.cache.caches", "django.views.decorators.cache.cache_page")
@@ -82,6 +86,8 @@ _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_che
 unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
 _FLASK_KEY = "CACHE_TYPE"
+_FLASK_CACHE_MODULES = ("flask_caching", "flask_cache", "flask.ext.cache")
+_FLASK_CACHE_DISTRIBUTIONS = frozenset({"flask-caching", "flask-cache"})
 _SESSION_KEY = "SESSION_TYPE"
 _SESSION_IMPORTS = ("flask.session", "flask.flash", "flask.globals.session")
 _QUART_SESSION_IMPORTS = ("quart.session", "quart.flash")
@@ -149,9 +155,13 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
     cache_unread = not any(_uses_default_cache(ref) for ref in refs)
     layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
     flask_unread = _flask_cache_unread(refs)
+    flask_absent = not any(_imports(ref, (), _FLASK_CACHE_MODULES) for ref in refs) and not any(
+        isinstance(f, Declared) and _FLASK_CACHE_DISTRIBUTIONS & {n.partition("[")[0] for n in (*f.names, *f.locked)}
+        for f in facts)
     memos = not cache_unread and _memos_only([ref for ref in refs if classify(ref.path) != TEST])
     marked = {id(f): replace(f, default_cache_unread=cache_unread, default_cache_memos=memos) if f.key in _DEFAULT_KEYS
-              else replace(f, default_cache_unread=flask_unread) if f.key == _FLASK_KEY
+              else replace(f, default_cache_unread=flask_unread, cache_library_absent=flask_absent)
+              if f.key == _FLASK_KEY
               else replace(f, channel_layer_unused=layer_unused) for f in settings}
     return [marked.get(id(f), f) for f in facts]
 

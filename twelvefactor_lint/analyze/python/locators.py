@@ -2,7 +2,8 @@
 
 Locator positions: settings named like one (`*_URL`/`*_URI` of databases, brokers and
 caches, Celery's `CELERY_RESULT_BACKEND`, a database given as a URL (`dj_database_url.config(default=...)`), `DATABASES.*.HOST`,
-`CACHES.*.LOCATION`, a Channels layer's `hosts`, `EMAIL_HOST`, `*_HOST`, `*_ENDPOINT`) and the first
+`CACHES.*.LOCATION` (not of a LocMem, dummy, file-based or database cache: a name, a path, a table), a Channels
+layer's `hosts`, `EMAIL_HOST`, `*_HOST`, `*_ENDPOINT`) and the first
 argument or `host=`/`url=` of client constructors (`create_engine`, `redis.Redis`,
 `MongoClient`, `psycopg2.connect`, `pika.ConnectionParameters`, `smtplib.SMTP`, ...).
 Each fact says the host, whether it is a loopback address, and whether the literal is
@@ -66,6 +67,8 @@ SMTP_READS = re.compile(r"^(EMAIL_HOST|EMAIL_PORT|EMAIL_HOST_USER|EMAIL_HOST_PAS
 console, file or in-memory ones they are unused — the host and port (TF401/TF402) as much as the login (TF302)."""
 _SMTP_BACKEND = re.compile(r"smtp", re.IGNORECASE)
 _DATABASE_KEY = re.compile(r"^(DATABASES\.[^.]+)\.")
+_NO_HOST_CACHE = re.compile(r"(locmem\.LocMemCache|dummy\.DummyCache|filebased\.FileBasedCache|db\.DatabaseCache)$")
+"""Django's cache backends that reach no server: their `LOCATION` is a name, a path or a table."""
 
 
 def smtp_unused(settings: list[PythonSiteFact]) -> bool:
@@ -85,6 +88,19 @@ def _unused_settings(settings: list[PythonSiteFact]) -> tuple[bool, set[str]]:
                     if isinstance(s, Setting) and s.origin == LITERAL and re.fullmatch(r"DATABASES\.[^.]+\.ENGINE", s.key)
                     and (s.value == "" or s.value.endswith("."))}
     return api_mail, placeholders
+
+
+def _hostless_cache(location: Setting, settings: list[PythonSiteFact]) -> bool:
+    """A `CACHES.<alias>.LOCATION` whose own `BACKEND` (the alias's last one set at or before it, else the first
+    after it: the same dict) is a literal Django backend that reaches no server (`_NO_HOST_CACHE`: LocMem, dummy,
+    file-based, database): its `LOCATION` is a store's name, a directory or a table, never a host —
+    `"127.0.0.1:11211"` left there from a Memcached setup connects to nothing. Memcached in another branch keeps its
+    own `LOCATION`."""
+    backend_key = location.key.rsplit(".", 1)[0] + ".BACKEND"
+    backends = sorted((s for s in settings if isinstance(s, Setting) and s.key == backend_key), key=lambda s: s.line)
+    before = [s for s in backends if s.line <= location.line]
+    own = before[-1] if before else backends[0] if backends else None
+    return own is not None and own.origin == LITERAL and bool(_NO_HOST_CACHE.search(own.value))
 
 
 def host_of(text: str, shape: str) -> str:
@@ -192,7 +208,8 @@ def locator_facts(settings: list[PythonSiteFact], index: Index, names: Names, co
             continue
         key = setting.key
         database = _DATABASE_KEY.match(key)
-        if (api_mail and SMTP_READS.match(key)) or (database and database.group(1) in placeholders):
+        if (api_mail and SMTP_READS.match(key)) or (database and database.group(1) in placeholders) \
+                or (key.startswith("CACHES.") and key.endswith(".LOCATION") and _hostless_cache(setting, settings)):
             continue  # a value nothing reads: no service is reached there
         # an environment read names its service by the variable too (`"HOST": env("SCANCODEIO_RQ_REDIS_HOST", ...)`)
         variable = setting.env_key if setting.origin == ENV_DEFAULT else ""
