@@ -61,6 +61,44 @@ def test_a_database_password_word_fallback_is_info_unless_a_deploy_sets_it(tmp_p
                      "TF302") == []
 
 
+def test_a_key_scaffolding_renders_or_a_model_keeps_in_its_column_is_no_process_key():
+    facts = _facts(
+        """
+        import secrets
+        from django.core.management.templates import TemplateCommand
+        from django.db import models
+        from django.utils.crypto import get_random_string
+
+        class ProjectCommand(TemplateCommand):
+            def handle(self, options):
+                options["secret_key"] = "django-insecure-" + get_random_string(50)
+                super().handle("project", options.pop("name"), None, **options)
+
+        class Other:
+            def handle(self, options):
+                options["secret_key"] = get_random_string(50)
+                self.start(**options)
+
+        def write_settings(template):
+            context = {}
+            context["secret_key"] = secrets.token_hex(32)
+            return template.render(context)
+
+        class Alert(models.Model):
+            secret_key = models.CharField(max_length=40)
+
+            def save(self, *args, **kwargs):
+                self.secret_key = get_random_string(length=40)
+
+        class Server:
+            secret_key = None
+
+            def start(self):
+                self.secret_key = secrets.token_hex(32)
+        """, "python.secret_random_fallback", path="pkg/commands.py")
+    assert sorted((f.line, f.function) for f in facts) == [(14, "Other.handle"), (32, "Server.start")]
+
+
 def test_a_signing_key_a_helper_generates_and_keeps_in_a_file_is_reported_at_the_write():
     facts = _facts(
         """
