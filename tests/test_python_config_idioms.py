@@ -472,3 +472,17 @@ def test_rabbitmqs_guest_account_in_code_is_a_public_default_on_any_host():
                   'B = os.getenv("B", "amqp://guest:guest@localhost:5672//")\n'
                   'C = os.getenv("C", "amqp://celery:Kq8vR2mZ9pL4@rabbit:5672//")\n', "python.url_credentials")
     assert [(f.public_default, f.local_default) for f in urls] == [(True, False), (True, True), (False, False)]
+
+
+def test_a_key_file_path_fallback_is_no_secret_but_a_password_path_is():
+    facts = _facts(
+        """
+        import os
+
+        SFTP_PRIVATE_KEY = os.environ.get("SFTP_PRIVATE_KEY", "~/.ssh/id_rsa")
+        GOOGLE_CREDENTIALS = os.getenv("GOOGLE_CREDENTIALS", "keys/service-account.json")
+        TLS_CERT = os.getenv("TLS_CERT", "/etc/ssl/certs/app.pem")
+        SSH_PRIVATE_KEY = os.getenv("SSH_PRIVATE_KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7")
+        SECRET_KEY = os.getenv("SECRET_KEY", "/srv/app/key")
+        """, "python.secret_env_fallback")
+    assert sorted((f.line, f.env_key) for f in facts) == [(7, "SSH_PRIVATE_KEY"), (8, "SECRET_KEY")]

@@ -128,6 +128,23 @@ _DATASTORE_PASSWORD = re.compile(r"(?i)(^|_)(db|database|postgres(ql)?|pg|mysql|
                                  r"elastic(search)?|opensearch)_?(\w+_)?(passw(or)?d|pwd|pass)$")
 """A datastore's password (as TF302 names them): a database started with a password equal to its user name accepts
 it, so there the account's name proves no placeholder."""
+_KEY_FILE_PATH = re.compile(
+    r"^(~|\.{1,2})?/([\w.@+-]+/)*[\w.@+-]+$|^([\w.@+-]+/)*[\w@+-]+\.(pem|key|crt|cer|der|p12|pfx|jks|json|ppk|pub|asc|gpg)$")
+"""A file's path (`~/.ssh/id_rsa`, `/etc/ssl/private/app.key`, `./certs/client.pem`, `service-account.json`): absolute,
+home- or dot-relative, or a name with a key or certificate file's extension."""
+_KEY_FILE_VARIABLE = re.compile(r"(private_?keys?|credentials?|ssh|certs?|certificate|key_?file|keyfile|pem)($|_)",
+                                re.IGNORECASE)
+"""A variable that commonly holds the path of a key or credentials file (`SFTP_PRIVATE_KEY`, `GOOGLE_CREDENTIALS`,
+`SSL_CERT`), not a password or token, which is the secret itself whatever it looks like."""
+
+
+def _key_file_path(key: str, fallback: str) -> bool:
+    """The fallback is the path of a key file (`os.environ.get("SFTP_PRIVATE_KEY", "~/.ssh/id_rsa")`, handed to an SFTP
+    or TLS client that reads the key from it), for a variable named for a key or credentials file: the key is on the
+    machine that runs the app, not in the code — nobody with the code knows it."""
+    return bool(_KEY_FILE_VARIABLE.search(key)) and bool(_KEY_FILE_PATH.match(fallback.strip()))
+
+
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+){1,}-(secrets?|config|configmap|credentials|creds)$")
 """A deploy object's name, kebab-case (`quay-enterprise-config-secret`): what a Kubernetes Secret or ConfigMap, a
 vault path's leaf, is called — ending in the kind of object it names."""
@@ -392,9 +409,10 @@ def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> 
     forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
     checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
     salt (`SECURITY_PASSWORD_SALT`) is an own key too. A switch's value (`"False"`, `"1"`: `_FLAG_VALUE`) is no secret
-    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`)."""
+    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`), nor a key file's
+    path (`_key_file_path`: `"~/.ssh/id_rsa"`)."""
     return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) \
-        and not _resource_name(key, fallback) and bool(
+        and not _resource_name(key, fallback) and not _key_file_path(key, fallback) and bool(
         SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
 
