@@ -61,6 +61,44 @@ def test_a_database_password_word_fallback_is_info_unless_a_deploy_sets_it(tmp_p
                      "TF302") == []
 
 
+def test_a_key_scaffolding_renders_or_a_model_keeps_in_its_column_is_no_process_key():
+    facts = _facts(
+        """
+        import secrets
+        from django.core.management.templates import TemplateCommand
+        from django.db import models
+        from django.utils.crypto import get_random_string
+
+        class ProjectCommand(TemplateCommand):
+            def handle(self, options):
+                options["secret_key"] = "django-insecure-" + get_random_string(50)
+                super().handle("project", options.pop("name"), None, **options)
+
+        class Other:
+            def handle(self, options):
+                options["secret_key"] = get_random_string(50)
+                self.start(**options)
+
+        def write_settings(template):
+            context = {}
+            context["secret_key"] = secrets.token_hex(32)
+            return template.render(context)
+
+        class Alert(models.Model):
+            secret_key = models.CharField(max_length=40)
+
+            def save(self, *args, **kwargs):
+                self.secret_key = get_random_string(length=40)
+
+        class Server:
+            secret_key = None
+
+            def start(self):
+                self.secret_key = secrets.token_hex(32)
+        """, "python.secret_random_fallback", path="pkg/commands.py")
+    assert sorted((f.line, f.function) for f in facts) == [(14, "Other.handle"), (32, "Server.start")]
+
+
 def test_a_signing_key_a_helper_generates_and_keeps_in_a_file_is_reported_at_the_write():
     facts = _facts(
         """
@@ -434,3 +472,17 @@ def test_rabbitmqs_guest_account_in_code_is_a_public_default_on_any_host():
                   'B = os.getenv("B", "amqp://guest:guest@localhost:5672//")\n'
                   'C = os.getenv("C", "amqp://celery:Kq8vR2mZ9pL4@rabbit:5672//")\n', "python.url_credentials")
     assert [(f.public_default, f.local_default) for f in urls] == [(True, False), (True, True), (False, False)]
+
+
+def test_a_key_file_path_fallback_is_no_secret_but_a_password_path_is():
+    facts = _facts(
+        """
+        import os
+
+        SFTP_PRIVATE_KEY = os.environ.get("SFTP_PRIVATE_KEY", "~/.ssh/id_rsa")
+        GOOGLE_CREDENTIALS = os.getenv("GOOGLE_CREDENTIALS", "keys/service-account.json")
+        TLS_CERT = os.getenv("TLS_CERT", "/etc/ssl/certs/app.pem")
+        SSH_PRIVATE_KEY = os.getenv("SSH_PRIVATE_KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7")
+        SECRET_KEY = os.getenv("SECRET_KEY", "/srv/app/key")
+        """, "python.secret_env_fallback")
+    assert sorted((f.line, f.env_key) for f in facts) == [(7, "SSH_PRIVATE_KEY"), (8, "SECRET_KEY")]

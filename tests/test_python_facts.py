@@ -424,6 +424,31 @@ def test_file_handler_through_a_from_import_alias():
     assert sinks(source) == [(5, "/var/log/app.log")]
 
 
+def test_dictconfig_file_handlers_one_logger_lists_together_are_one_sink():
+    source = """
+        LOGGING = {
+            "version": 1,
+            "handlers": {
+                "file": {"class": "logging.handlers.RotatingFileHandler", "filename": "debug.log", "maxBytes": 5},
+                "error_file": {"class": "logging.handlers.RotatingFileHandler", "filename": "error.log"},
+            },
+            "root": {"handlers": ["file", "error_file"]},
+        }
+        AUDIT = {
+            "version": 1,
+            "handlers": {
+                "app": {"class": "logging.FileHandler", "filename": "app.log"},
+                "audit": {"class": "logging.FileHandler", "filename": "audit.log"},
+            },
+            "loggers": {"app": {"handlers": ["app"]}, "audit": {"handlers": ["audit"]}},
+        }
+        """
+    found = _facts(source, "app/settings.py", SINK)
+    assert sorted((f.line, f.target, f.others, f.places) for f in found) == [
+        (5, "debug.log", "1 more in this config: line 6", (("app/settings.py", 6, 33),)),
+        (13, "app.log", "", ()), (14, "audit.log", "", ())]
+
+
 def test_dictconfig_with_a_module_level_dict_is_reported_once():
     source = """
         import logging.config

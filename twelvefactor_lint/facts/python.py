@@ -569,7 +569,8 @@ class LogFileSink(PythonFact):
     config: str = doc("For a dictConfig handler, the logging config it belongs to (`LOGGING`, `dictConfig({...})`): "
                       "its file handlers are one decision; `\"\"` for a handler, sink or redirect in code.", default="")
     others: str = doc("The other file handlers of the same setup in code (one function, or the module body), folded into "
-                      "this one: `1 more in this file: line 75`; `\"\"`: none.", default="")
+                      "this one: `1 more in this file: line 75`; or the other of the two file handlers of a logging "
+                      "config that a logger lists together: `1 more in this config: line 127`; `\"\"`: none.", default="")
     places: tuple[tuple[str, int, int], ...] = doc("Those handlers as (path, line, column): the finding's related "
                                                    "locations (`--fix` rewrites them too).", default=())
     switch: str = doc("For a dictConfig handler a logger uses only when an environment switch says so (`\"json_file\" "

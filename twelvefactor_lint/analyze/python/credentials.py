@@ -128,6 +128,23 @@ _DATASTORE_PASSWORD = re.compile(r"(?i)(^|_)(db|database|postgres(ql)?|pg|mysql|
                                  r"elastic(search)?|opensearch)_?(\w+_)?(passw(or)?d|pwd|pass)$")
 """A datastore's password (as TF302 names them): a database started with a password equal to its user name accepts
 it, so there the account's name proves no placeholder."""
+_KEY_FILE_PATH = re.compile(
+    r"^(~|\.{1,2})?/([\w.@+-]+/)*[\w.@+-]+$|^([\w.@+-]+/)*[\w@+-]+\.(pem|key|crt|cer|der|p12|pfx|jks|json|ppk|pub|asc|gpg)$")
+"""A file's path (`~/.ssh/id_rsa`, `/etc/ssl/private/app.key`, `./certs/client.pem`, `service-account.json`): absolute,
+home- or dot-relative, or a name with a key or certificate file's extension."""
+_KEY_FILE_VARIABLE = re.compile(r"(private_?keys?|credentials?|ssh|certs?|certificate|key_?file|keyfile|pem)($|_)",
+                                re.IGNORECASE)
+"""A variable that commonly holds the path of a key or credentials file (`SFTP_PRIVATE_KEY`, `GOOGLE_CREDENTIALS`,
+`SSL_CERT`), not a password or token, which is the secret itself whatever it looks like."""
+
+
+def _key_file_path(key: str, fallback: str) -> bool:
+    """The fallback is the path of a key file (`os.environ.get("SFTP_PRIVATE_KEY", "~/.ssh/id_rsa")`, handed to an SFTP
+    or TLS client that reads the key from it), for a variable named for a key or credentials file: the key is on the
+    machine that runs the app, not in the code — nobody with the code knows it."""
+    return bool(_KEY_FILE_VARIABLE.search(key)) and bool(_KEY_FILE_PATH.match(fallback.strip()))
+
+
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+){1,}-(secrets?|config|configmap|credentials|creds)$")
 """A deploy object's name, kebab-case (`quay-enterprise-config-secret`): what a Kubernetes Secret or ConfigMap, a
 vault path's leaf, is called — ending in the kind of object it names."""
@@ -392,9 +409,10 @@ def _judged_fallback(key: str, fallback: str, issued: _Asked, checked: bool) -> 
     forgotten: it fails open whatever the fallback; another service just rejects a placeholder) or one the app
     checks requests against (`checked`: a basic-auth password falling back to `"admin"` lets anyone in). A password
     salt (`SECURITY_PASSWORD_SALT`) is an own key too. A switch's value (`"False"`, `"1"`: `_FLAG_VALUE`) is no secret
-    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`)."""
+    whatever the name, nor a deploy object's name (`_resource_name`: `"quay-enterprise-config-secret"`), nor a key file's
+    path (`_key_file_path`: `"~/.ssh/id_rsa"`)."""
     return bool(fallback) and not _EMPTY_CONTAINER.match(fallback) and not _FLAG_VALUE.match(fallback) \
-        and not _resource_name(key, fallback) and bool(
+        and not _resource_name(key, fallback) and not _key_file_path(key, fallback) and bool(
         SECRET_NAME.search(key) or _PASSWORD_SALT.search(key)) and (
         not _PLACEHOLDER.search(fallback) or _own_key(key, issued) or checked)
 
@@ -462,7 +480,7 @@ def _is_random(node: ast.expr, names: Names, hop: bool = True) -> bool:
     return False
 
 
-def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tuple[str, ast.expr] | None:
+def _random_fallback(site: Site, key: str, value: ast.expr, names: Names, index: Index) -> tuple[str, ast.expr] | None:
     """`os.getenv("SECRET_KEY") or token_hex()`, or a setting bound to a random value at module or class level
     (`SECRET_KEY = get_random_secret_key()` where reading a key file failed), when it is a key the app signs or
     encrypts with (a made-up `*_TOKEN` that one process compares requests with is no key others must share). A module's
@@ -477,9 +495,69 @@ def _random_fallback(site: Site, key: str, value: ast.expr, names: Names) -> tup
             and isinstance(value, ast.Call):
         return key, value
     if site.function is not None and (_persists(site.function, key) or _IN_CODE_KEY.match(key) and _on_object(site)
-                                      and not _handed_on(site, names)):
+                                      and not _handed_on(site, names) and not _rendered(site, index, names)
+                                      and not _row_value(site, key, index, names)):
         return key, value
     return None
+
+
+_TEMPLATE_RENDERS = frozenset({"render", "render_to_string", "format", "format_map", "substitute", "safe_substitute",
+                               "stream"})
+"""Calls that render a template with the mapping they are given (Django's and Jinja's `render`, `str.format(**ctx)`,
+`string.Template.substitute`)."""
+
+
+def _rendered(site: Site, index: Index, names: Names) -> bool:
+    """The key goes into a dict the function hands to a template it renders: scaffolding that writes a new project's
+    settings file (`options["secret_key"] = get_random_string(50)` in a `TemplateCommand` subclass's `handle()`, then
+    `super().handle("project", name, target, **options)`, as `django-admin startproject` does; `template.render(
+    context)`; `text.format(**context)`). The key is written into the generated file once, for its operator to keep:
+    no process signs with it."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    bases = {t.value.id for t in targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    if not bases or site.function is None:
+        return False
+    owner = index.owners.get(id(site.function))
+    scaffolding = owner is not None and any(
+        (names.qualify(b) or "").rsplit(".", 1)[-1] == "TemplateCommand" for b in owner.bases)
+    for call in (n for n in walk(site.function) if isinstance(n, ast.Call)):
+        passed = {a.id for a in [*call.args, *(k.value for k in call.keywords)] if isinstance(a, ast.Name)}
+        if not bases & passed:
+            continue
+        func = call.func
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if called in _TEMPLATE_RENDERS or scaffolding and called == "handle":
+            return True
+    return False
+
+
+_COLUMN = re.compile(r"^(\w+Field|Column|mapped_column)$")
+"""An ORM's column declaration (Django's `models.CharField`, SQLAlchemy's `Column`/`db.Column`/`mapped_column`,
+peewee's and mongoengine's `*Field`): pydantic's bare `Field` is a settings field, not a column."""
+_NOT_COLUMNS = re.compile(r"(^|\.)(wtforms|forms|rest_framework|serializers|marshmallow)(\.|$)")
+
+
+def _row_value(site: Site, key: str, index: Index, names: Names) -> bool:
+    """The key is set on `self` in a method of a class whose body declares that attribute as a database column
+    (`secret_key = models.CharField(max_length=40)`, then `self.secret_key = get_random_string(40)` in `save()`): a
+    per-row token (an unsubscribe or sharing link's) stored in the row, which every process reads back from the
+    database — not a key one process makes up."""
+    node = site.node
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    if not any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+               for t in targets) or site.function is None:
+        return False
+    owner = index.owners.get(id(site.function))
+    if owner is None:
+        return False
+    for statement in owner.body:
+        for name, declared in assigned_names(statement):
+            if name == key and isinstance(declared, ast.Call):
+                called = names.qualify(declared.func) or ""
+                if _COLUMN.match(called.rsplit(".", 1)[-1]) and not _NOT_COLUMNS.search(called):
+                    return True
+    return False
 
 
 def _unset_read(site: Site, key: str, index: Index, names: Names) -> str:
@@ -709,7 +787,7 @@ def credential_facts(index: Index, names: Names, contexts: Contexts, path: str, 
             continue
         if not isinstance(value, ast.BoolOp) and id(value) not in fields and not SECRET_NAME.search(key):
             continue  # no secret's name, no `or` fallback, no settings field: nothing below reports it
-        made_up = _random_fallback(site, key, value, names)
+        made_up = _random_fallback(site, key, value, names, index)
         fallback = _or_fallback(value, names) or (
             (fields[id(value)], value) if id(value) in fields and isinstance(value, ast.Constant)
             and isinstance(value.value, str) and value.value else None)

@@ -94,23 +94,60 @@ def _dict_get(node: ast.Dict, key: str) -> ast.expr | None:
 
 
 def _dictconfig_sinks(config: ast.Dict, path: str, owner: str, statement_line: int,
-                      names: Names) -> Iterator[LogFileSink]:
-    """`owner`: the config as messages name it (`LOGGING`, `dictConfig({...})`)."""
+                      names: Names) -> list[LogFileSink]:
+    """`owner`: the config as messages name it (`LOGGING`, `dictConfig({...})`). The file handlers of one config are
+    one decision: three or more are folded into one finding when findings are rolled up (judge.rollup); two are
+    folded here, into the first (`others`, `places`), when a logger lists both (`"handlers": ["file", "error_file"]`
+    on the root logger: a debug log and its ERROR-level twin) under the same condition. Two file handlers of
+    different loggers stay apart."""
+    found = list(_dictconfig_handlers(config, path, owner, statement_line, names))
+    facts = [fact for _, fact in found]
+    if len(found) != 2:
+        return facts
+    (name, first), (other_name, other) = found
+    if (first.condition, first.switch) != (other.condition, other.switch) \
+            or not _listed_together(config, name, other_name):
+        return facts
+    return [replace(first, others=f"1 more in this config: line {other.line}",
+                    places=((other.path, other.line, other.column),))]
+
+
+def _listed_together(config: ast.Dict, first: str, other: str) -> bool:
+    """One of the config's loggers (or its root logger) lists both handlers, literally."""
+    loggers = _dict_get(config, "loggers")
+    for holder in [*(loggers.values if isinstance(loggers, ast.Dict) else []), _dict_get(config, "root")]:
+        listed = _dict_get(holder, "handlers") if isinstance(holder, ast.Dict) else None
+        if isinstance(listed, (ast.List, ast.Tuple)) and {first, other} <= {
+                e.value for e in listed.elts if isinstance(e, ast.Constant)}:
+            return True
+    return False
+
+
+def _dictconfig_handlers(config: ast.Dict, path: str, owner: str, statement_line: int,
+                         names: Names) -> Iterator[tuple[str, LogFileSink]]:
+    """(handler name, fact) for each file handler of the config."""
     handlers = _dict_get(config, "handlers")
     if not isinstance(handlers, ast.Dict):
         return
     used = _used_handlers(config, names)
     for name_node, handler in zip(handlers.keys, handlers.values, strict=True):
         name = name_node.value if isinstance(name_node, ast.Constant) else "?"
-        for fact in _handler_sink(name, handler, path, owner, statement_line, names):
-            if used is None or name in used[0]:
-                yield fact
-            elif name in used[2]:
-                yield _switched(fact, used[2][name], names)
-            elif used[1]:
-                yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
-            else:
-                yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
+        for fact in _sinks_of(name, handler, path, owner, statement_line, names, used):
+            yield str(name), fact
+
+
+def _sinks_of(name: object, handler: ast.expr, path: str, owner: str, statement_line: int, names: Names,
+              used: tuple[set[str], str, dict[str, _Arm]] | None) -> Iterator[LogFileSink]:
+    """The handler's file sink, under the condition that picks it when no logger lists it unconditionally."""
+    for fact in _handler_sink(name, handler, path, owner, statement_line, names):
+        if used is None or name in used[0]:
+            yield fact
+        elif name in used[2]:
+            yield _switched(fact, used[2][name], names)
+        elif used[1]:
+            yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
+        else:
+            yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
 
 _Arm = tuple[ast.expr | None, bool, list[str]]
