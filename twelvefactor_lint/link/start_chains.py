@@ -503,18 +503,26 @@ def name_supervised_programs(facts: list[Fact]) -> list[Fact]:
     filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
 
     def named(fact: Fact) -> Fact:
-        if not isinstance(fact, ExtraProcess) or fact.program not in _SUPERVISED_SOURCES:
+        if not isinstance(fact, ExtraProcess):
             return fact
-        image = filesystems.get(fact.path)
-        mine = [p for p in programs if image is not None and p.source.startswith(_SUPERVISED_SOURCES[fact.program])
-                and _copied_into(p.path, image)]
-        mine = _named_config(fact.command, mine)
+        mine = _supervised_by(fact, programs, filesystems)
         if not mine:
             return fact
         return replace(fact, supervised=", ".join(f"`{p.process}`" for p in mine),
                        supervised_at=", ".join(f"{p.path}:{p.line}" for p in mine), supervised_count=len(mine))
 
     return [named(f) for f in facts]
+
+
+def _supervised_by(manager: ExtraProcess, programs: list[ProcessStart],
+                   filesystems: dict[str, DockerfileFilesystem]) -> list[ProcessStart]:
+    """The programs an image's supervisor runs: those of its kind's configs the image copies in, of the config its
+    command names when it names one."""
+    image = filesystems.get(manager.path)
+    if image is None or manager.program not in _SUPERVISED_SOURCES:
+        return []
+    mine = [p for p in programs if p.source.startswith(_SUPERVISED_SOURCES[manager.program]) and _copied_into(p.path, image)]
+    return _named_config(manager.command, mine)
 
 
 _CONFIG_OPTION = re.compile(r"(?:^|\s)(?:-c|--configuration)(?:\s+|=)[\"']?([^\s\"']+)")
@@ -530,11 +538,12 @@ def beside_managed_dev_servers(facts: list[Fact]) -> list[Fact]:
     for fact in facts:
         if isinstance(fact, DevServer) and fact.level in ("script", "supervised") and fact.started_by_path:
             servers.setdefault(fact.started_by_path, fact.command)
-    for fact in facts:  # a supervisord program whose process is a development server
-        if isinstance(fact, ProcessStart) and fact.level == "supervised" and fact.main_role == DEV_SERVER:
-            for image in (f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target
-                          and _copied_into(fact.path, f)):
-                servers.setdefault(image.path, fact.main)
+    programs = [f for f in facts if isinstance(f, ProcessStart) and f.level == "supervised"]
+    filesystems = {f.path: f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target}
+    for manager in (f for f in facts if isinstance(f, ExtraProcess) and f.how == "process_manager"):
+        for program in _supervised_by(manager, programs, filesystems):  # a supervised development server
+            if program.main_role == DEV_SERVER:
+                servers.setdefault(manager.path, program.main)
     managed = {f.path for f in facts if isinstance(f, ExtraProcess) and f.how == "process_manager"
                and f.level == "image" and f.path in servers}
     if not managed:
