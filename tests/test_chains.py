@@ -756,3 +756,29 @@ def test_a_server_in_its_named_development_mode_makes_a_development_image(lint):
             "kcadm.sh update realms/app\ntail -f /dev/null\n")
     found = {(f.rule, f.severity) for f in lint({"kc/Dockerfile": dockerfile, "kc/run.sh": both}).findings}
     assert ("TF609", "error") in found
+
+
+def test_a_function_called_under_a_development_switch_passes_the_switch_to_its_body():
+    from twelvefactor_lint.analyze.shell.parse import parse
+
+    commands = parse('set_dev() {\n  pip install -e .\n}\ninstall() {\n  npm install\n}\n'
+                     'if [[ "$DJANGO_MODE" == "DEV" ]]; then\n  set_dev\nfi\n'
+                     'if [[ ! -d "$NODE_MODULES" ]]; then\n  install\nfi\n')
+    conditions = {c.argv[0]: c.condition for c in commands}
+    assert "DEV" in conditions["pip"]
+    assert conditions["npm"] == ""  # an install guard is no development switch: what runs under it still deploys
+
+
+def test_a_development_stack_running_only_a_dev_server_is_development_beside_a_production_start(lint):
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nADD . /app/\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n"
+                              "    command: sh /app/start.sh\n",
+        "start.sh": "python /app/manage.py migrate\npython /app/manage.py runserver 0.0.0.0:8011\n",
+    }
+    alone = {(f.rule, f.line): f.severity for f in lint(files).findings if f.path == "start.sh"}
+    assert alone[("TF1201", 1)] == "warning"  # nothing else starts the app: the stack may be the deploy
+    beside = {(f.rule, f.line): f.severity
+              for f in lint({**files, "Procfile": "web: gunicorn conf.wsgi --bind 0.0.0.0:$PORT\n"}).findings
+              if f.path == "start.sh"}
+    assert beside[("TF1201", 1)] == "info" and beside[("TF902", 2)] == "info"

@@ -153,3 +153,20 @@ def test_another_arm_of_the_same_if_does_not_set_a_literal_again():
         """, "python.setting")
     engine = next(s for s in settings if s.key == "DATABASES.default.ENGINE" and s.value.endswith("sqlite3"))
     assert not engine.read_again and not engine.overridden
+
+
+def test_a_local_settings_file_an_image_copies_into_place_sets_the_base_values_again(tmp_path, catalogue):
+    settings = ('INSTALLED_APPS = []\nROOT_URLCONF = "app.urls"\nDEBUG = True\n'
+                'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "localhost"}}\n'
+                'CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}\n'
+                'try:\n    from .settings_local import *\nexcept ImportError:\n    pass\n')
+    local = ('import os\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\nALLOWED_HOSTS = ["*"]\n'
+             'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": os.environ["PGHOST"]}}\n')
+    dockerfile = ("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . /srv\n"
+                  "COPY docker/settings_local.py /srv/app/settings_local.py\nCMD [\"gunicorn\", \"app.wsgi\"]\n")
+    files = {"app/settings.py": settings, "docker/settings_local.py": local, "Dockerfile": dockerfile}
+    assert rule_findings(tmp_path, catalogue, files, "TF303") == []
+    assert rule_findings(tmp_path, catalogue, files, "TF402") == [("app/settings.py", 4, "info")]
+    assert [f[:2] for f in rule_findings(tmp_path, catalogue, files, "TF602")] == [("app/settings.py", 5)]  # kept
+    files["Dockerfile"] = dockerfile.replace("COPY docker/settings_local.py /srv/app/settings_local.py\n", "")
+    assert rule_findings(tmp_path / "uncopied", catalogue, files, "TF303") == [("app/settings.py", 3, "warning")]

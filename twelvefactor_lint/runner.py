@@ -374,7 +374,9 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     while now:
         fresh = dict(zip((s.rel for s in now), analyze(now, progress), strict=True))
         outcomes.update(fresh)
-        modules = needs.wanted_modules(f for o in fresh.values() if isinstance(o, FileAnalysis) for f in o.facts)
+        modules = needs.wanted_modules((f for o in fresh.values() if isinstance(o, FileAnalysis) for f in o.facts),
+                                       (f for o in outcomes.values() if isinstance(o, FileAnalysis) for f in o.facts
+                                        if f.kind == "dockerfile.filesystem"))
         now = [s for s in pending.values() if needs.provides(s.rel, modules)] if modules else []
         if judged is not None:
             words = needs.wanted_words((f for o in outcomes.values() if isinstance(o, FileAnalysis) for f in o.facts),

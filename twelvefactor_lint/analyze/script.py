@@ -55,14 +55,20 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
     if not arms:
         facts = _facts(path, commands, "", variables)
     else:
-        seen: set[tuple] = set()
+        seen: dict[tuple, int] = {}
         for arm in arms:
             for fact in _facts(path, [c for c in commands if c.arm in ("", arm)], arm, variables):
                 key = (fact.kind, fact.line, fact.anchor, fact.arm)
                 if key not in seen:
-                    seen.add(key)
+                    seen[key] = len(facts)
                     facts.append(fact)
+                elif _lowered(facts[seen[key]]) and not _lowered(fact):  # a function one call runs unconditionally
+                    facts[seen[key]] = fact
     return FileAnalysis((*facts, *_forwarded(path, commands)), directives.scan_hash_comments(split_lines(text)))
+
+
+def _lowered(fact: ProcessFact | ScriptRef) -> bool:
+    return isinstance(fact, ProcessFact) and bool(fact.condition or fact.dev_only)
 
 
 def _forwarded(path: str, commands: list[SimpleCommand]) -> list[LogCollected]:

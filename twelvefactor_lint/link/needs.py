@@ -27,6 +27,7 @@ is reported only with `analyze-all-files = true` in the config or when the file 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.scope import ROLES
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.python import Call, ImportedStateWrite, ServiceLocator, Setting, StarImport, UndeclaredImport
 
 if TYPE_CHECKING:
@@ -64,12 +66,20 @@ def may_provide_context(data: bytes) -> bool:
     return b"django" in data and b"urls" in data and _ROUTE_CALL.search(data) is not None
 
 
-def wanted_modules(facts: Iterable[Fact]) -> set[str]:
-    """Modules the analyzed files reach into: the bases they star-import, and the modules whose state they write."""
+def wanted_modules(facts: Iterable[Fact], images: Iterable[Fact] = ()) -> set[str]:
+    """Modules the analyzed files reach into: the bases they star-import, and the modules whose state they write;
+    and the file an image (`images`: facts of the Dockerfiles analyzed so far) copies into place of a star-imported
+    module (`COPY docker/settings_local.py /srv/app/settings_local.py` for `from .settings_local import *`)."""
     wanted = set()
+    facts = list(facts)
+    copies = [copy for f in (*facts, *images) if isinstance(f, DockerfileFilesystem) for copy in f.copies]
     for fact in facts:
         if isinstance(fact, StarImport):
             wanted.add(fact.imports)
+            target = "/" + fact.imports.replace(".", "/") + ".py"
+            wanted |= {dotted_module(source) for sources, dest in copies
+                       if ("/" + posixpath.normpath(dest).lstrip("/")).endswith(target) for source in sources
+                       if source.endswith(".py")}
         elif isinstance(fact, ImportedStateWrite):
             owner = fact.qualified.rpartition(".")[0]  # `pkg.data` for `pkg.data.CARTS`
             wanted |= {owner, owner.rpartition(".")[0]}  # and `pkg.views` for `pkg.views.RoomView.board`

@@ -72,6 +72,8 @@ point; the models module is what a reader fixes."""
 _LIMITER_STORAGE = ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL")
 W = TypeVar("W", bound=Fact)
 S = TypeVar("S", bound=PythonSiteFact)
+Late = dict[str, list[tuple[int, str, frozenset[str]]]]
+"""Settings module -> the star imports it runs after its own settings: (line, module imported, dicts it binds whole)."""
 _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback, UrlCredentials, ServiceLocator)
 """Facts about a value a settings module binds at module level: what production runs is the leaf's value."""
 
@@ -340,7 +342,18 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             paths[fact.module] = fact.path
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts), built_on)
     derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
+    placed = _placed_star_imports(facts, settings, bases, paths)
     overridden = _overridden(facts, settings, bases, paths, leaves)
+    replaced_late: set[int] = set()
+    why: dict[str, str] = {}
+    if placed:  # what the settings an image copies into place set again never reaches the image's deploy
+        wholes: dict[str, frozenset[str]] = defaultdict(frozenset)
+        for fact in facts:  # a dict the copied module binds at module level, unconditionally: replaced whole
+            if isinstance(fact, ModuleState) and fact.container == "dict" and not fact.condition:
+                wholes[fact.module] |= {fact.name}
+        late = {module: [(line, base, wholes[base]) for line, base, _ in found] for module, found in placed.items()}
+        replaced_late = _overridden(facts, settings, bases, paths, leaves, late) - overridden
+        why = {paths[module]: "; ".join(dict.fromkeys(w for _, _, w in found)) for module, found in placed.items()}
     run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
     deployed_bases = {**bases, **placed_bases}  # with the bases of modules an image copies into place
     set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run)) if run else set()
@@ -355,7 +368,9 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
     return [
-        replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
+        replace(f, overridden=True, set_again_by=f.set_again_by or why[f.path])
+        if isinstance(f, _OVERRIDABLE) and id(f) in replaced_late
+        else replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else _set_again(replace(f, overridden=True), id(f) in set_by_deploy, id(f) in run_anyway, deploy, also_run_by)
         if isinstance(f, _OVERRIDABLE) and id(f) in overridden
         else _set_again(f, True, id(f) in run_anyway, deploy, also_run_by)
@@ -533,10 +548,14 @@ def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
 
 
 def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-                paths: dict[str, str], production: list[str]) -> set[int]:
+                paths: dict[str, str], production: list[str],
+                late: Late | None = None) -> set[int]:
     """id() of facts about a module-level setting in a base settings module that every one of the `production`
     settings modules built on it sets again (`DEBUG = False`, `SECRET_KEY = os.environ["SECRET_KEY"]` in `prod.py`
-    over `base.py`'s defaults): the base value never reaches a deploy, so nothing about it is judged."""
+    over `base.py`'s defaults): the base value never reaches a deploy, so nothing about it is judged. With `late`
+    (module -> (line, module, the dicts that module binds whole) of a star import it runs after its own settings,
+    `from .settings_local import *` at the end of `settings.py`), a leaf's own values the import sets again are found
+    too."""
     modules = {path: module for module, path in paths.items()}
     leaves = [(leaf, _chain(leaf, settings, bases, set())) for leaf in production]
     keys_at: dict[tuple[str, int | None], set[str]] = defaultdict(set)
@@ -553,11 +572,11 @@ def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: di
         keys = {fact.key} if isinstance(fact, (Setting, ServiceLocator)) and fact.key \
             else keys_at.get((fact.path, fact.statement_line), set())
         using = [leaf for leaf, chain in leaves if module in chain]
-        if not keys or not using or module in using:  # a module that runs as it is keeps its values
-            continue
+        if not keys or not using or module in using and module not in (late or {}):
+            continue  # a module that runs as it is keeps its values (but what a star import after them sets again)
         for leaf in using:
             if leaf not in effective:
-                effective[leaf] = _effective(leaf, settings, bases, set())
+                effective[leaf] = _effective(leaf, settings, bases, set(), late)
         if all(_set_elsewhere(effective[leaf], key, fact.path) for leaf in using for key in keys):
             found_ids.add(id(fact))
     return found_ids
@@ -573,22 +592,67 @@ def _set_elsewhere(effective: dict[str, Setting], key: str, path: str) -> bool:
 
 
 def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-               seen: set[str]) -> dict[str, Setting]:
+               seen: set[str], late: Late | None = None) -> dict[str, Setting]:
+    """The settings a module ends with: its bases' (star-imported first), then its own in order; a `late` star
+    import (line, module, dicts it binds whole) sets its values at its line, over what the module set before it."""
     if module in seen:
         return {}
     seen.add(module)
     merged: dict[str, Setting] = {}
     for base in bases.get(module, ()):
-        merged.update(_effective(_known(base, settings, bases), settings, bases, seen))
+        merged.update(_effective(_known(base, settings, bases), settings, bases, seen, late))
     own = settings.get(module, ())
     both_arms = {(f.key, _complement(f.condition)) for f in own if f.condition}
+    pending = sorted((late or {}).get(module, ()))
     for fact in sorted(own, key=lambda f: f.line):
+        while pending and pending[0][0] < fact.line:
+            _, base, whole = pending.pop(0)
+            merged = _imported_over(merged, _effective(base, settings, bases, seen, late), whole)
         if fact.condition and fact.key in merged and (fact.key, fact.condition) not in both_arms:
             continue  # set again only when a variable says so (`if env("REDIS_URL"): CACHES = ...`): unset, the base's runs
         if "." not in fact.key:  # a whole dict setting replaces the base's, leaves and all
             merged = {k: v for k, v in merged.items() if not k.startswith(fact.key + ".")}
         merged[fact.key] = fact
+    for _, base, whole in pending:
+        merged = _imported_over(merged, _effective(base, settings, bases, seen, late), whole)
     return merged
+
+
+def _imported_over(merged: dict[str, Setting], imported: dict[str, Setting], whole: frozenset[str]) -> dict[str, Setting]:
+    """`merged` after a star import binding `imported`: a dict it binds whole (`whole`, or as one expression) replaces
+    the one before, entries and all (the dict's name then maps to one of its new entries); a value it sets only
+    under a condition (`if X: KEY = ...`) may leave the one before."""
+    imported = {k: v for k, v in imported.items() if not v.condition or k not in merged}
+    whole = whole | {k for k in imported if "." not in k}
+    kept = {k: v for k, v in merged.items() if "." not in k or k.split(".")[0] not in whole}
+    # a dict bound whole stands for its entries the base set and it does not (`_set_elsewhere`), by one of its own
+    binders = {name: v for k, v in imported.items() for name in whole if k.startswith(name + ".")}
+    return kept | binders | imported
+
+
+def _placed_star_imports(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                         paths: dict[str, str]) -> dict[str, list[tuple[int, str, str]]]:
+    """Settings modules an image completes: a star import of a module the repository does not hold where it is
+    imported (`from .settings_local import *` at the end of `arches/settings.py`, always run) that a Dockerfile COPYs
+    into place from another file (`COPY docker/settings_local.py .../arches/settings_local.py`). In that image the
+    copied file is part of the chain: what it sets after the importing module's own values replaces them. Importing
+    module -> (line of the import, the copied file's module, in words)."""
+    known = set(settings) | set(bases)
+    modules = {path: module for module, path in paths.items() if module in settings}
+    images = [f for f in facts if isinstance(f, DockerfileFilesystem) and not f.target]
+    found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for star in (f for f in facts if isinstance(f, StarImport) and f.context == "module" and not f.condition):
+        if _known(star.imports, settings, bases) in known or star.module not in paths:
+            continue
+        target = star.imports.replace(".", "/") + ".py"
+        for image in images:
+            copied = [p for p in repository_paths(image, target, facts) if p in modules and p != target]
+            if copied and scope.classify(image.path) == scope.PROD:  # named `settings_local.py`, yet what the image runs
+                found[star.module].append((star.line, modules[copied[0]],
+                                           f"`{copied[0]}`, which {image.path} copies into place as `{target}`, "
+                                           f"star-imported after them"))
+                break
+    return found
 
 
 def _complement(condition: str) -> str:

@@ -25,6 +25,7 @@ from twelvefactor_lint.analyze.shell.programs import (
     INTERPRETER_FLAGS,
     LONG_RUNNING,
     RUN_CMD,
+    WEB_SERVER,
     build_step,
     creates,
 )
@@ -356,7 +357,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         if isinstance(fact, (ProcessFact, ScriptRef)) and fact.arm and fact.arm not in arms_of.setdefault(fact.path, []):
             arms_of[fact.path].append(fact.arm)
     replicas = {(f.path, f.service): f.replicas for f in facts if isinstance(f, ProcessStart)}
-    serving = {f.path for f in facts if isinstance(f, ProcessStart) and f.main_role in LONG_RUNNING}
+    serving = _serving(facts)
     filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
     environments = _environments(facts)
 
@@ -392,7 +393,7 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
             changes["release"] = True
         if all(r.ci_only for r in refs):  # started only by a test image (`FROM production AS test`)
             changes["ci_only"] = True
-        elif all(classify(r.declared_path) == DEV or not in_production and _developers(r, fact.path in serving)
+        elif all(classify(r.declared_path) == DEV or not in_production and _developers(r, serving(fact))
                  for r in refs):  # the `webserver` arm only `dev/Dockerfile` selects
             changes["dev_only"] = True
         if isinstance(fact, BuildAtStart):
@@ -401,6 +402,24 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
         return replace(fact, **changes)
 
     return [f for f in (annotated(f) for f in facts) if f is not None]
+
+
+def _serving(facts: list[Fact]) -> Callable[[ProcessFact], bool]:
+    """Whether a script fact is of a start that serves (a long-running process: a development stack may run the
+    production image's own start), by the arm it is in (`""`: any arm of the script). A start whose server is a
+    development server (`manage.py runserver`) serves nothing production runs when another start of the project
+    serves with a production server (a Procfile's `web: gunicorn ...`, the script's `--docker` arm's gunicorn): a
+    development stack running it is the developers' setup."""
+    starts = [f for f in facts if isinstance(f, ProcessStart)]
+    production = {(f.path, f.arm) for f in starts if f.main_role == WEB_SERVER and not f.dev_only
+                  and classify(f.path) != DEV}
+    serving = {(f.path, f.arm) for f in starts if f.main_role in LONG_RUNNING
+               and not (f.main_role == DEV_SERVER and production - {(f.path, f.arm)})}
+    paths = {path for path, _ in serving}
+
+    def serves(fact: ProcessFact) -> bool:
+        return (fact.path, fact.arm) in serving if fact.arm else fact.path in paths
+    return serves
 
 
 def _environments(facts: list[Fact]) -> Callable[[ScriptRef], list[dict[str, str]]]:

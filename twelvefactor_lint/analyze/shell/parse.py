@@ -86,7 +86,8 @@ def parse(script: str) -> list[SimpleCommand]:
     """Simple commands in execution order, with how each one is joined to the next.
 
     A call to a function the script defines runs that function's commands (a script's `main`
-    or `init` function is where the server starts), expanded a few levels deep at most.
+    or `init` function is where the server starts), expanded a few levels deep at most; a call under
+    a development switch passes it (its `condition`) to them.
     """
     tree = _parser().parse(script.encode("utf-8", "surrogatepass"))
     functions: dict[str, list[SimpleCommand]] = {}
@@ -204,6 +205,9 @@ def _inline(commands: list[SimpleCommand], functions: dict[str, list[SimpleComma
                                   # a function called from a `case` arm runs in it; from a loop, once a turn
                                   arm=command.arm or nested.arm, repeated=command.repeated or nested.repeated,
                                   unless_exists=command.unless_exists or nested.unless_exists,
+                                  # a function called under a development switch (`if [[ "$MODE" == "DEV" ]]; then
+                                  # set_dev_mode`) is development code, as a command there is
+                                  condition=nested.condition or _development_condition(command.condition),
                                   branch=_both(command.branch, nested.branch)))
     return result
 
@@ -332,6 +336,13 @@ _COMPARED = re.compile(r"!?==?\s*[\"']?([\w.-]+)")
 
 _OFF = frozenset({"0", "false", "no", "n", "off"})
 _ON = frozenset({"1", "true", "yes", "y", "on"})
+
+
+def _development_condition(condition: str) -> str:
+    """The condition, if it is a development switch's (`when [[ "${DJANGO_MODE}" == "DEV" ]]`); else "". (Other
+    switches a function is called under, `if [[ ! -d "$NODE_MODULES" ]]`, are not passed on: what runs only when an
+    install is missing still runs in production.)"""
+    return condition if condition and development_switch(condition) else ""
 
 
 def development_switch(condition: str) -> bool:
