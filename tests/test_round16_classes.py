@@ -4,15 +4,7 @@ file handlers of one logging setup and per-task output files (TF1101)."""
 
 from __future__ import annotations
 
-import textwrap
-
-from twelvefactor_lint.analyze.python import analyze
-
-
-def _facts(source: str, path: str, kind: str):
-    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
-    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
-    return [f for f in facts if f.kind == kind]
+from conftest import python_facts
 
 
 def test_sys_path_entry_records_where_it_lands_from_the_script_directory_and_its_fallbacks():
@@ -26,7 +18,7 @@ def test_sys_path_entry_records_where_it_lands_from_the_script_directory_and_its
             sys.path.insert(0, "./apps")
         sys.path.append("../../shared")
     """
-    facts = _facts(source, "utils/sync.py", "python.sys_path_outside")
+    facts = python_facts(source, "python.sys_path_outside", "utils/sync.py")
     assert [(f.expression, f.resolved, f.inside) for f in facts] == [
         ("'../apps'", "../apps", ("apps", "utils/apps")),
         ("'../../shared'", "../../shared", ()),
@@ -40,7 +32,7 @@ def test_file_anchored_sys_path_entry_records_no_alternative():
 
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
     """
-    facts = _facts(source, "svc/app.py", "python.sys_path_outside")
+    facts = python_facts(source, "python.sys_path_outside", "svc/app.py")
     assert [(f.resolved, f.inside) for f in facts] == [("../lib", ())]
 
 
@@ -62,7 +54,7 @@ def test_file_sent_from_its_directory_by_name_is_served():
                 out.write(name)
             return send_from_directory("control/tmp", name)
     """
-    facts = _facts(source, "web/views.py", "python.file_write")
+    facts = python_facts(source, "python.file_write", "web/views.py")
     assert [(f.function, f.served) for f in facts] == [("export", True), ("other", False)]
 
 
@@ -95,7 +87,7 @@ def test_file_under_a_temporary_directory_handed_on_is_consumed_unless_a_class_r
                 out.write(request.form["x"])
             load(path)
     """
-    facts = _facts(source, "web/views.py", "python.file_write")
+    facts = python_facts(source, "python.file_write", "web/views.py")
     assert [(f.function, f.consumed) for f in facts] == [("scratch", "`load()`"), ("kept", ""), ("not_temporary", "")]
 
 
@@ -112,7 +104,7 @@ def test_file_handlers_of_one_setup_are_one_fact_with_the_others_as_places():
         def other():
             logging.getLogger("x").addHandler(logging.FileHandler("x.log"))
     """
-    facts = _facts(source, "app/logs.py", "python.log_file_sink")
+    facts = python_facts(source, "python.log_file_sink", "app/logs.py")
     assert [(f.line, f.others, f.places) for f in facts] == [
         (5, "1 more in this file: line 6", (("app/logs.py", 6, 14),)),
         (11, "", ()),
@@ -136,7 +128,7 @@ def test_a_file_appended_per_task_id_is_task_output_not_a_log():
                 with open("logs/access.log", "a") as log:
                     log.write(line)
     """
-    facts = _facts(source, "app/tasklog.py", "python.log_file_sink")
+    facts = python_facts(source, "python.log_file_sink", "app/tasklog.py")
     assert [f.line for f in facts] == [14]
 
 

@@ -4,16 +4,7 @@ holding this process's own heap snapshot (TF601: no state write)."""
 
 from __future__ import annotations
 
-import textwrap
-
-from twelvefactor_lint.analyze.python import analyze
-
-
-def _facts(source: str, path: str, kind: str):
-    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
-    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
-    return [f for f in facts if f.kind == kind]
-
+from conftest import python_facts
 
 _SWITCHED = """
     from decouple import config
@@ -31,12 +22,12 @@ _SWITCHED = """
 
 
 def test_switched_handler_picked_by_the_fallback_is_left_to_link():
-    [sink] = _facts(_SWITCHED.format(default="False"), "app/conf/base.py", "python.log_file_sink")
+    [sink] = python_facts(_SWITCHED.format(default="False"), "python.log_file_sink", "app/conf/base.py")
     assert (sink.switch, sink.condition) == ("!LOG_STDOUT", "")
 
 
 def test_switched_handler_the_fallback_does_not_pick_is_opt_in():
-    [sink] = _facts(_SWITCHED.format(default="True"), "app/conf/base.py", "python.log_file_sink")
+    [sink] = python_facts(_SWITCHED.format(default="True"), "python.log_file_sink", "app/conf/base.py")
     assert (sink.switch, sink.condition) == ("", "when LOG_STDOUT is not set")
 
 
@@ -50,9 +41,9 @@ def test_handler_added_when_a_listed_variable_names_it():
         if "file" in HANDLERS:
             LOGGING["handlers"]["file"] = {{"class": "logging.FileHandler", "filename": "app.log"}}
     """
-    [opt_in] = _facts(source.format(default="console"), "app/settings.py", "python.log_file_sink")
+    [opt_in] = python_facts(source.format(default="console"), "python.log_file_sink", "app/settings.py")
     assert opt_in.condition == "when `'file' in HANDLERS`"
-    [default] = _facts(source.format(default="console,file"), "app/settings.py", "python.log_file_sink")
+    [default] = python_facts(source.format(default="console,file"), "python.log_file_sink", "app/settings.py")
     assert default.condition == ""
 
 
@@ -74,5 +65,5 @@ def test_own_heap_snapshot_is_no_state_write():
             _SEEN = request_id()
             return "ok"
     """
-    writes = _facts(source, "app/debug.py", "python.state_mutation")
+    writes = python_facts(source, "python.state_mutation", "app/debug.py")
     assert [w.name for w in writes] == ["_SEEN"]

@@ -4,18 +4,10 @@ identifiers (not request handlers), and code only a flag the module sets to `Fal
 
 from __future__ import annotations
 
-import textwrap
-
-from twelvefactor_lint.analyze.python import analyze
+from conftest import python_facts
 
 STATE = "python.state_mutation"
 WRITE = "python.file_write"
-
-
-def _facts(source: str, path: str, kind: str):
-    facts = analyze(path, textwrap.dedent(source).encode("utf-8")).facts
-    assert not [f for f in facts if f.kind == "parse_error"], "test source must parse"
-    return [f for f in facts if f.kind == kind]
 
 
 def test_a_path_a_temporary_named_call_made_and_read_back_at_once_is_consumed_unless_handed_off():
@@ -59,7 +51,7 @@ def test_a_path_a_temporary_named_call_made_and_read_back_at_once_is_consumed_un
                 json.dump(request.json, out)
             return {"count": len(build_packages(location))}
     """
-    facts = _facts(source, "web/views.py", WRITE)
+    facts = python_facts(source, WRITE, "web/views.py")
     assert [(f.function, f.consumed) for f in facts] == [
         ("parsed", "`extract_file()`"), ("handed_off", ""), ("read_then_queued", ""), ("named_place", "")]
 
@@ -88,7 +80,7 @@ def test_a_route_of_an_imported_router_matching_urls_or_package_ids_serves_no_re
         def item(name):
             SEEN.append(name)
         """
-    assert [(f.function, f.context) for f in _facts(source, "app.py", STATE)] == [("item", "request_handler")]
+    assert [(f.function, f.context) for f in python_facts(source, STATE, "app.py")] == [("item", "request_handler")]
 
 
 def test_a_helper_called_only_under_a_flag_the_module_sets_false_is_no_handler_helper():
@@ -121,5 +113,5 @@ def test_a_helper_called_only_under_a_flag_the_module_sets_false_is_no_handler_h
             SWITCHED = True
             return ""
         """
-    assert sorted(f.function for f in _facts(source, "app.py", STATE)) == ["note", "switch_on"]
-    assert _facts(source, "app.py", WRITE) == []
+    assert sorted(f.function for f in python_facts(source, STATE, "app.py")) == ["note", "switch_on"]
+    assert python_facts(source, WRITE, "app.py") == []
