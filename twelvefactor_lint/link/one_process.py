@@ -43,6 +43,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 
 from twelvefactor_lint.analyze.python.handlers import JOB, REQUEST
 from twelvefactor_lint.analyze.shell.programs import APP, DEV_SERVER, WEB_SERVER, WORKER
@@ -53,7 +54,7 @@ from twelvefactor_lint.facts.kubernetes import Hpa, Workload
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import AppTarget, Started
 from twelvefactor_lint.facts.python import Call, ModuleRefs, PythonFact, Setting, StateMutation
-from twelvefactor_lint.link.reach import Modules, console_scripts, start_targets
+from twelvefactor_lint.link.reach import Modules, console_scripts, module_loads, start_targets
 
 Runs = Callable[[str], bool]
 """Whether a start runs (serves or imports) the module at a path."""
@@ -292,23 +293,11 @@ class _Starts:
                 return None
             if ref is None:
                 continue  # a test or script module production code imports: its imports are not followed by reach
-            for prefix in ref.dynamic:
-                if not prefix or "." not in prefix and any(name.startswith(prefix) for name in self.modules.by_name):
-                    return None
-                if "." in prefix:
-                    for found in (self.modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".")
-                                  else {path}):
-                        pending += self.modules.package(found)
             root = _import_root(path, self.modules)
-            for name in ref.imports:
-                pending += _nearest(self.modules.module(name), root)
-            for name in ref.names:
-                name = name.partition(":")[0]
-                pending += _nearest(self.modules.file(name) if name.endswith(".py") else self.modules.longest(name),
-                                    root)
-            for app in ref.apps:
-                for found in self.modules.longest(app):
-                    pending += self.modules.package(found) if found.endswith(("__init__.py", "/apps.py")) else [found]
+            found, doubt = module_loads(path, ref, self.modules, partial(_nearest, root=root))
+            if doubt:
+                return None
+            pending += found
         return reached
 
 

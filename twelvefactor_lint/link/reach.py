@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -367,28 +367,42 @@ def _closure(started: set[str], loaded: set[str], refs: _Refs, modules: Modules,
             if path in started or scope.classify(path) == scope.PROD:
                 return set(), f"{path} is loaded but was not analyzed: what it imports is not known", True
             continue  # a test or script module production code imports: rare, and never lowered itself
-        for name in ref.imports:
-            pending += modules.module(name)
-        for name in ref.names:
-            name = name.partition(":")[0]
-            pending += modules.file(name) if name.endswith(".py") else modules.longest(name)
-        for app in ref.apps:
-            for found in modules.longest(app):
-                pending += modules.package(found) if found.endswith(("__init__.py", "/apps.py")) else [found]
-        for prefix in ref.dynamic:
-            if not prefix:
-                return set(), f"{path} imports modules by a name it computes from a directory listing", True
-            if "." not in prefix:  # `f"langchain_{name}"`: the project's own modules, or a third party's
-                if any(name.startswith(prefix) for name in modules.by_name):
-                    return set(), f"{path} imports a module by a name it computes (`{prefix}...`)", True
-                continue
-            for found in (modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".") else {path}):
-                pending += modules.package(found)
+        found, doubt = module_loads(path, ref, modules)
+        if doubt:
+            return set(), doubt, True
+        pending += found
         if missing:
             missing.difference_update(pending[before:])
             if not missing:
                 return reached, "", False
     return reached, "", True
+
+
+def module_loads(path: str, ref: ModuleRefs, modules: Modules,
+                 narrow: Callable[[set[str]], set[str]] | None = None) -> tuple[list[str], str]:
+    """The project files the module at `path` loads: what it imports, the dotted names it hands on, its installed apps,
+    the packages of modules it imports by a computed name; or why that is not known. `narrow` picks among the files an
+    import or a name may be (one service's own `app.config`)."""
+    pick = narrow or (lambda files: files)
+    found: list[str] = []
+    for name in ref.imports:
+        found += pick(modules.module(name))
+    for name in ref.names:
+        name = name.partition(":")[0]
+        found += pick(modules.file(name) if name.endswith(".py") else modules.longest(name))
+    for app in ref.apps:
+        for file in modules.longest(app):
+            found += modules.package(file) if file.endswith(("__init__.py", "/apps.py")) else [file]
+    for prefix in ref.dynamic:
+        if not prefix:
+            return [], f"{path} imports modules by a name it computes from a directory listing"
+        if "." not in prefix:  # `f"langchain_{name}"`: the project's own modules, or a third party's
+            if any(name.startswith(prefix) for name in modules.by_name):
+                return [], f"{path} imports a module by a name it computes (`{prefix}...`)"
+            continue
+        for file in (modules.longest(prefix[:prefix.rfind(".")]) if not prefix.startswith(".") else {path}):
+            found += modules.package(file)
+    return found, ""
 
 
 def annotate(facts: list[Fact], reach: Reach) -> list[Fact]:
