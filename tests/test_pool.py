@@ -71,6 +71,34 @@ def test_a_dead_or_hung_worker_loses_only_its_own_file(monkeypatch):
     assert [o for i, o in enumerate(outcomes) if i not in (13, 21)] == [i * i for i in range(60) if i not in (13, 21)]
 
 
+def _pid_and_square(item: int) -> tuple[int, int]:
+    return os.getpid(), item * item
+
+
+@posix_only
+@pytest.mark.parametrize("first", [range(60), range(3)])
+def test_items_the_parent_finds_while_the_workers_run_join_the_queue_and_come_back_in_order(first):
+    slices_taken = []
+
+    def more():
+        for start in (100, 200, 300):
+            slices_taken.append(start)
+            yield list(range(start, start + 40))
+        yield []
+
+    items = list(first)
+    outcomes = pool.map_in_order(_pid_and_square, items, 2, lambda item, reason: reason, more=more())
+    wanted = [*items, *range(100, 140), *range(200, 240), *range(300, 340)]
+    assert [square for _, square in outcomes] == [i * i for i in wanted]
+    assert slices_taken == [100, 200, 300]
+    assert len({pid for pid, _ in outcomes}) == 2 and os.getpid() not in {pid for pid, _ in outcomes}
+
+
+def test_the_parents_work_is_done_first_when_it_runs_in_the_one_process():
+    outcomes = pool.map_in_order(_pid_and_square, [1, 2], 1, lambda item, reason: reason, more=iter([[3], [], [4]]))
+    assert outcomes == [(os.getpid(), 1), (os.getpid(), 4), (os.getpid(), 9), (os.getpid(), 16)]
+
+
 def _note_at_exit(item: str) -> str:
     """A worker's item that starts something to stop at the worker's exit (as the libcst checker is)."""
     import multiprocessing.util

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 from twelvefactor_lint import __version__
 from twelvefactor_lint.analyze import Unanalyzable, analyzer_for
@@ -38,8 +39,16 @@ if TYPE_CHECKING:
     from twelvefactor_lint.judge.engine import Selection
     from twelvefactor_lint.link import FileRequest, Linked
 
-Analyze = Callable[[Sequence[SourceFile], "Progress | None"], "list[FileAnalysis | str]"]
-"""Each source's facts or the reason it is skipped, in order (`analyze_all` with its settings)."""
+_SCAN_SLICE = 32
+"""Files the parent scans between two looks at the workers' pipes (`_analyze_needed`)."""
+
+
+class Analyze(Protocol):
+    """Each source's facts or the reason it is skipped, in order (`analyze_all` with its settings); then those of
+    the sources `more` yields, a slice at a time, while the first are analyzed."""
+
+    def __call__(self, sources: Sequence[SourceFile], progress: Progress | None,
+                 more: Iterator[Sequence[SourceFile]] | None = None) -> list[FileAnalysis | str]: ...
 
 
 def analyze_file(source: SourceFile, max_size: int, timeout: float = DEFAULT_FILE_TIMEOUT) -> FileAnalysis | str:
@@ -83,22 +92,36 @@ def analyze_data(source: SourceFile, data: bytes, timeout: float = DEFAULT_FILE_
 
 
 def analyze_all(sources: Sequence[SourceFile], settings: Settings, progress: Progress | None = None,
-                store: FactsCache | None | Literal["own"] = "own") -> list[FileAnalysis | str]:
+                store: FactsCache | None | Literal["own"] = "own",
+                more: Iterator[Sequence[SourceFile]] | None = None) -> list[FileAnalysis | str]:
     """Each source's facts (or the reason it is skipped), in order: from the facts cache where it has
-    them, the others analyzed - over worker processes when there are enough of them.
+    them, the others analyzed - over worker processes when there are enough of them; then those of the
+    sources `more` yields (`Analyze`).
 
     A run passes the cache it opened once (and saves once); `"own"` opens and saves one for this call."""
     if store != "own":
-        return _analyze_cached(sources, settings, progress, store)
+        return _analyze_cached(sources, settings, progress, store, more)
     own = _open_cache(settings)
-    analyses = _analyze_cached(sources, settings, progress, own)
+    analyses = _analyze_cached(sources, settings, progress, own, more)
     if own:
         own.save()
     return analyses
 
 
 def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress: Progress | None,
-                    store: FactsCache | None) -> list[FileAnalysis | str]:
+                    store: FactsCache | None, more: Iterator[Sequence[SourceFile]] | None = None
+                    ) -> list[FileAnalysis | str]:
+    sources = list(sources)
+    added = len(sources)
+
+    def uncached() -> Iterator[list[SourceFile]]:
+        """`more`'s sources joining `sources`; those the cache has no facts of go to the pool."""
+        for found in more or ():
+            looked = [store.lookup(source, settings.max_file_size) if store else None for source in found]
+            sources.extend(found)
+            outcomes.extend(looked)
+            yield [source for source, outcome in zip(found, looked, strict=True) if outcome is None]
+
     outcomes: list[FileAnalysis | str | None] = [
         store.lookup(source, settings.max_file_size) if store else None for source in sources]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
@@ -113,7 +136,9 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
     work = partial(analyze_file, max_size=settings.max_file_size, timeout=settings.file_timeout)
     fresh = pool.map_in_order(work, [sources[i] for i in order], settings.jobs,
                               lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1,
-                              progress=(lambda done: progress.advance(cached + done)) if progress is not None else None)
+                              progress=(lambda done: progress.advance(cached + done)) if progress is not None else None,
+                              more=uncached() if more is not None else None)
+    order += [i for i in range(added, len(sources)) if outcomes[i] is None]  # `more`'s, in the order analyzed
     for i, outcome in sorted(zip(order, fresh, strict=True), key=lambda pair: pair[0]):
         outcomes[i] = outcome
         if store and isinstance(outcome, (FileAnalysis, CachedSkip)):
@@ -355,25 +380,46 @@ def _analyze_needed(files: Sequence[SourceFile], settings: Settings, store: Fact
     now = [s for s in files if s.rel not in unjudged]
     pending: dict[str, SourceFile] = {}
     outcomes: dict[str, FileAnalysis | str] = {}
+    unscanned: list[SourceFile] = []
     for source in deferred:
         found = store.scanned(source, settings.max_file_size) if store else None
         if found is None:
-            loaded = load(source.path, settings.max_file_size)
-            if loaded.data is None:
-                outcomes[source.rel] = loaded.skip_reason or "unreadable"
-                continue
-            found = needs.may_provide_context(loaded.data) or may_hold_directive(loaded.data)
-            if store:
-                store.store_scan(source, found)
-        if found:
+            unscanned.append(source)
+        elif found:
             now.append(source)
         else:
             pending[source.rel] = source
+    scanned_in: list[SourceFile] = []
+
+    def scan() -> Iterator[list[SourceFile]]:
+        """The files the cache knows no scan of that may provide context, a slice at a time (the pool analyzes
+        the others meanwhile): a cheap look at each file's bytes (`needs.may_provide_context`)."""
+        for first in range(0, len(unscanned), _SCAN_SLICE):
+            found = []
+            for source in unscanned[first:first + _SCAN_SLICE]:
+                loaded = load(source.path, settings.max_file_size)
+                if loaded.data is None:
+                    outcomes[source.rel] = loaded.skip_reason or "unreadable"
+                    continue
+                provides = needs.may_provide_context(loaded.data) or may_hold_directive(loaded.data)
+                if store:
+                    store.store_scan(source, provides)
+                if provides:
+                    found.append(source)
+                else:
+                    pending[source.rel] = source
+            scanned_in.extend(found)
+            yield found
+
     searched: set[bytes] = set()
     paths = [s.rel for s in files]
-    while now:
-        fresh = dict(zip((s.rel for s in now), analyze(now, progress), strict=True))
+    more: Iterator[list[SourceFile]] | None = scan() if unscanned else None
+    while now or more is not None:
+        analyses = analyze(now, progress, more)
+        fresh = dict(zip((s.rel for s in chain(now, scanned_in)), analyses, strict=True))
         outcomes.update(fresh)
+        more = None
+        scanned_in.clear()
         modules = needs.wanted_modules((f for o in fresh.values() if isinstance(o, FileAnalysis) for f in o.facts),
                                        (f for o in outcomes.values() if isinstance(o, FileAnalysis) for f in o.facts
                                         if f.kind == "dockerfile.filesystem"))
@@ -414,7 +460,7 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
     judged = frozenset(ROLES) if settings.analyze_all_files else needs.judged_roles(selection.rules)
     explicit = started.explicit
     result = lint_files(started.found.files, started.found.skipped, settings, catalogue, selection,
-                        lambda sources, shown: analyze_all(sources, settings, shown, store), progress,
+                        lambda sources, shown, more=None: analyze_all(sources, settings, shown, store, more), progress,
                         reported=lambda source: source.rel in explicit or (
                             source.role in judged and (focus is None or focus.covers(source.rel))),
                         store=store, probes=probes,
@@ -431,7 +477,8 @@ def run(paths: list[Path], settings: Settings, catalogue: Catalogue, progress: P
 def gather(paths: list[Path], settings: Settings, progress: Progress | None = None) -> tuple[_Analysis, Linked]:
     """Discover, analyze and link: every file's facts, linked across the project (`12f-lint facts` shows them)."""
     found = discover_files(paths, settings, progress)
-    return _linked(found.files, found.skipped, settings, lambda sources, shown: analyze_all(sources, settings, shown),
+    return _linked(found.files, found.skipped, settings,
+                   lambda sources, shown, more=None: analyze_all(sources, settings, shown, more=more),
                    progress)
 
 

@@ -8,6 +8,9 @@ gets `lost(item, reason)` and the rest of its batch goes to a new worker; when a
 one file past `deadline` seconds (a C call the alarm cannot interrupt), it is killed the same way.
 Outcomes come back in the order of `items`, whatever the finishing order, so output never depends
 on `--jobs`.
+
+The parent may have work of its own that finds more items (a scan of which files need analysing): given as
+`more`, it runs a slice at a time while the workers analyse, and what each slice yields joins the queue.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -51,10 +55,14 @@ def worker_count(jobs: int, items: int) -> int:
 
 def map_in_order(work: Callable[[T], R], items: Sequence[T], jobs: int,
                  lost: Callable[[T, str], R], deadline: float | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[R]:
-    """`[work(item) for item in items]`, over worker processes when `worker_count` says it pays;
-    `progress` hears how many items are done."""
+                 progress: Callable[[int], None] | None = None,
+                 more: Iterator[Sequence[T]] | None = None) -> list[R]:
+    """`[work(item) for item in [*items, *chain.from_iterable(more)]]`, over worker processes when `worker_count`
+    says it pays, `more`'s slices run between the outcomes; `progress` hears how many items are done."""
     count = worker_count(jobs, len(items))
+    if count == 1 and more is not None:  # too few to start workers for: the parent's work first, then decide
+        items = [*items, *chain.from_iterable(more)]
+        more, count = None, worker_count(jobs, len(items))
     if count == 1:
         results = []
         with _few_collections():
@@ -63,7 +71,7 @@ def map_in_order(work: Callable[[T], R], items: Sequence[T], jobs: int,
                 if progress is not None:
                     progress(len(results))
         return results
-    return _Pool(work, items, lost, deadline, progress).run(count)
+    return _Pool(work, items, lost, deadline, progress, more).run(count)
 
 
 @contextmanager
@@ -105,8 +113,9 @@ class _Worker:
 
 class _Pool:
     def __init__(self, work: Callable, items: Sequence, lost: Callable, deadline: float | None,
-                 progress: Callable[[int], None] | None = None):
-        self.work, self.items, self.lost, self.deadline, self.progress = work, items, lost, deadline, progress
+                 progress: Callable[[int], None] | None = None, more: Iterator[Sequence] | None = None):
+        self.work, self.lost, self.deadline, self.progress, self.more = work, lost, deadline, progress, more
+        self.items = list(items)
         self.results: list = [None] * len(items)
         self.queue = deque(range(len(items)))
         self.done = 0
@@ -119,10 +128,10 @@ class _Pool:
         workers = [_Worker(self.context, self.work) for _ in range(count)]
         watch = _Watch(workers)
         try:
-            while self.done < len(self.items):
+            while self.more is not None or self.done < len(self.items):
                 for worker in workers:
                     self._feed(worker, count)
-                ready = watch.ready(timeout=1.0)
+                ready = watch.ready(timeout=0 if self.more is not None else 1.0)
                 for index, worker in enumerate(workers):
                     if worker.conn in ready or worker.process.sentinel in ready:
                         if not self._receive(worker, worker.conn in ready):
@@ -131,12 +140,23 @@ class _Pool:
                     elif self._overdue(worker):
                         workers[index] = watch.swap(worker, self._replace(
                             worker, f"analysis took longer than {self.deadline:g} s and was stopped"))
+                if self.more is not None:  # a slice each turn, however busy the workers keep the pipes
+                    self._extend(next(self.more, None))
                 if self.progress is not None:
                     self.progress(self.done)
         finally:
             for worker in workers:
                 worker.stop(idle=not worker.batch)
         return self.results
+
+    def _extend(self, found: Sequence | None) -> None:
+        """Queue the items a slice of the parent's work found; None: that work is done."""
+        if found is None:
+            self.more = None
+            return
+        self.queue.extend(range(len(self.items), len(self.items) + len(found)))
+        self.items.extend(found)
+        self.results.extend([None] * len(found))
 
     def _feed(self, worker: _Worker, count: int) -> None:
         if worker.batch or not self.queue:

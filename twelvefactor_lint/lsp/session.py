@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path, PurePosixPath
 
 from twelvefactor_lint import config, runner
@@ -143,7 +144,9 @@ class ProjectSession:
         self.result = self._accept_baseline(result)
         return self.result
 
-    def _analyze(self, sources: Sequence[SourceFile], progress: Progress | None) -> list[FileAnalysis | str]:
+    def _analyze(self, sources: Sequence[SourceFile], progress: Progress | None,
+                 more: Iterator[Sequence[SourceFile]] | None = None) -> list[FileAnalysis | str]:
+        sources = [*sources, *chain.from_iterable(more or ())]  # unsaved buffers and the memo: every source up front
         missing = [s for s in sources if (s.rel, s.kind) not in self._analyses]
         on_disk = [s for s in missing if s.rel not in self._buffers]
         for source, outcome in zip(on_disk, runner.analyze_all(on_disk, self.settings, progress), strict=True):
