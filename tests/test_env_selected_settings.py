@@ -120,3 +120,15 @@ def test_a_ci_arm_beside_the_deploy_arms_is_not_judged(tmp_path, catalogue):
              "app/settings/core.py": _KEEPS, "app/settings/github.py": ci, "app/settings/docker.py": _KEEPS,
              "app/settings/heroku.py": _KEEPS}
     assert rule_findings(tmp_path, catalogue, files, "TF402") == []
+
+
+def test_settings_star_imported_afterwards_only_on_ci_leave_the_value_as_it_is(tmp_path, catalogue):
+    base = ('import os\nINSTALLED_APPS = []\nROOT_URLCONF = "site.urls"\n'
+            'CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}}\n'
+            'if os.environ.get("CIRCLECI"):\n    from .ci import *\n')
+    ci = 'CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}\nDEBUG = False\n'
+    files = {"site/settings/base.py": base, "site/settings/ci.py": ci}
+    assert rule_findings(tmp_path, catalogue, files, "TF402") == [("site/settings/base.py", 4, "warning")]
+    files["site/settings/base.py"] = base.replace('if os.environ.get("CIRCLECI"):\n    from .ci import *\n',
+                                                  "from .ci import *\n")
+    assert rule_findings(tmp_path / "always", catalogue, files, "TF402") == [("site/settings/base.py", 4, "info")]
