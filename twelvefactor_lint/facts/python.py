@@ -143,6 +143,18 @@ class Setting(SettingFields):
                           "otherwise.", default="")
     read_again_env: bool = doc("With `read_again`: what that statement reads is the environment (`os.environ`, "
                                "`dj_database_url.config()`, `env.db()`), not a config file.", default=False)
+    env_layer: str = doc("For a module-level value of a settings module, the environment variable under whose "
+                         "test every settings chain a production deploy may run sets it again later (`if "
+                         "os.environ.get(\"REDIS_URL\"): CACHES = {...}` further down, or in each production settings "
+                         "module built on it), set by link: the value runs only when the variable is unset; `\"\"` "
+                         "otherwise.", default="")
+    env_layer_by: str = doc("With `env_layer`, where the value is set again, in words (`a later statement "
+                            "(settings.py:296)`).", default="")
+    env_layer_set_in: str = doc("With `env_layer`, a production deploy file that sets that variable, or may (it loads "
+                                "variables it does not name: a compose `env_file`, a Kubernetes `envFrom`), in words "
+                                "(link.deploy_env): the deploy it describes runs the replacement, not this value; "
+                                "`\"\"` otherwise.",
+                                default="")
 
 
 @kind("python.config_default")
@@ -258,10 +270,16 @@ class ServiceLocator(PythonSiteFact):
                             "words (`` `CACHE_REDIS_URL` ``): a loader that replaces the key later leaves them holding "
                             "this value; `\"\"` when none.", default="")
     env_layer: str = doc("For a module-level literal of a config module an app framework's loader sets every key of "
-                         "from a prefixed environment variable (invenio-app: `INVENIO_<KEY>`, set by link), the "
+                         "from a prefixed environment variable (invenio-app: `INVENIO_<KEY>`, set by link), or that "
+                         "a later settings statement sets again under a test of a variable (see python.setting), the "
                          "variable that replaces it; `\"\"` otherwise.", default="")
     env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (`invenio-app` in "
                             "requirements.txt)`).", default="")
+    env_layer_set_in: str = doc("With `env_layer`, a production deploy file that sets that variable, or may (it loads "
+                                "variables it does not name: a compose `env_file`, a Kubernetes `envFrom`), in words "
+                                "(link.deploy_env): the deploy it describes runs the replacement, not this value; "
+                                "`\"\"` otherwise.",
+                                default="")
 
 
 @kind("python.call")

@@ -37,13 +37,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.discover import scope
+from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import ProcessFact
 from twelvefactor_lint.facts.procfile import ProcfileProcess
-from twelvefactor_lint.facts.python import PythonFact
+from twelvefactor_lint.facts.python import PythonFact, ServiceLocator, Setting, StarImport
 from twelvefactor_lint.link.start_chains import contexts
 
 _PAAS_FILES = frozenset({"app.json", "heroku.yml"})
@@ -181,6 +182,20 @@ def switched_on(facts: list[Fact], paths: list[str]) -> list[Fact]:
     return [judged(f) for f in facts]
 
 
+_SELECTED = re.compile(r"^when `?(\w+)`? is set$")
+
+
+def _selected_elsewhere(path: str, selectors: dict[str, list[str]], names: set[str]) -> bool:
+    """A settings module that only star-imports select, each under a test of a variable no production deploy file
+    sets (`heroku.py`, which `settings/__init__.py` includes when `ON_HEROKU` is set): the compose file that runs the
+    app without some variable does not run this module, so its fallbacks are not what that file's processes run."""
+    module = dotted_module(path)
+    found = [variables for imported, variables in selectors.items()
+             if imported == module or module.endswith("." + imported) or imported.endswith("." + module)]
+    variables = [v for found_ in found for v in found_]
+    return bool(variables) and all(variables) and not any(_named(v, names) for v in variables)
+
+
 def _turns_on(condition: str, var: EnvVar) -> bool:
     """Whether a deploy's value for the variable may take the branch under `condition` (`when `[ "${X:-false}" =
     "true" ]``): a value not known here (`${X}`, a Secret) may; a literal must pass a comparison of it with a word
@@ -198,19 +213,37 @@ def _turns_on(condition: str, var: EnvVar) -> bool:
 def annotate(facts: list[Fact], paths: Iterable[str]) -> list[Fact]:
     """Every Python fact reading a variable every production deploy sets, with a file setting it as `env_set_by`;
     every one reading a variable a production compose file or manifest runs the app without, with that file as
-    `env_unset_in`; every start script's step under a switch a production deploy sets, without its condition."""
+    `env_unset_in`; every start script's step under a switch a production deploy sets, without its condition; every
+    settings value a later statement replaces when a variable is set (`env_layer`) that a production deploy file
+    sets (or may set: it loads variables it does not name, a compose `env_file`, a Kubernetes `envFrom`), with that file
+    as `env_layer_set_in`: like a start step under a switch, the replacement is what it runs."""
     paths = list(paths)
     facts = switched_on(facts, paths)
     if not any(isinstance(f, EnvVar) for f in facts):
         return facts
     set_for = deployed(facts, paths)
     runs_app, names = _runs_app_without(facts, paths)
+    production = _production(paths)
+    setters: dict[str, str] = {}
+    for var in sorted((f for f in facts if isinstance(f, EnvVar)), key=lambda f: f.path):
+        if var.name == "*" and production(var.path, var.dev_only or var.ci_only):
+            setters.setdefault("*", f"{var.path} (which loads variables it does not name, {var.where})")
+        elif var.own_value and production(var.path, var.dev_only or var.ci_only):
+            setters.setdefault(var.name, var.path)
+    selectors: dict[str, list[str]] = defaultdict(list)
+    for star in (f for f in facts if isinstance(f, StarImport)):
+        selected = _SELECTED.match(star.condition)
+        selectors[star.imports].append(selected.group(1) if selected else "")
     judged: list[Fact] = []
     for fact in facts:
+        if isinstance(fact, (Setting, ServiceLocator)) and fact.env_layer and (setter := setters.get(fact.env_layer)
+                                                                               or setters.get("*")):
+            fact = replace(fact, env_layer_set_in=setter)
         if isinstance(fact, PythonFact) and (key := getattr(fact, "env_key", "")):
             if key in (found := set_for(fact.path)):
                 fact = replace(fact, env_set_by=found[key])
-            elif runs_app and not _named(key, names) and not fact.set_again_by:
+            elif runs_app and not _named(key, names) and not fact.set_again_by \
+                    and not _selected_elsewhere(fact.path, selectors, names):
                 fact = replace(fact, env_unset_in=runs_app)
         judged.append(fact)
     return judged

@@ -152,8 +152,13 @@ def _replaced_logging(facts: list[Fact]) -> list[Fact]:
     """A settings module's logging config that a settings module it star-imports afterwards, always, binds again
     (`LOGGING = {...}` in `sefaria/settings.py`, then `from sefaria.local_settings_example import *` at the end, which
     sets its own `LOGGING`; the deploy's `local_settings.py` takes its place) is a default the later settings replace:
-    its file handlers are opt-in, "unless the settings imported after it leave `LOGGING` alone"."""
-    sinks = [f for f in facts if isinstance(f, LogFileSink) and f.config and not f.condition]
+    its file handlers are opt-in, "unless the settings imported after it leave `LOGGING` alone". So is an entry of
+    any other dict setting such a module binds again (`CACHES.default.BACKEND` before the local settings' `CACHES`):
+    python.setting and python.service_locator, module-level values of a settings module."""
+    sinks: list[LogFileSink | Setting | ServiceLocator] = [
+        f for f in facts if isinstance(f, LogFileSink) and f.config and not f.condition
+        or isinstance(f, (Setting, ServiceLocator)) and f.source == "settings" and "." in f.key and not f.condition
+        and f.context == "module" and not f.function and f.origin in {"literal", "env_default"} and not f.overridden]
     if not sinks:
         return facts
     rebinding: dict[str, ModuleState] = {}
@@ -162,17 +167,19 @@ def _replaced_logging(facts: list[Fact]) -> list[Fact]:
             rebinding.setdefault(f"{fact.module}:{fact.name}", fact)
     later: dict[str, list[StarImport]] = defaultdict(list)
     for fact in facts:
-        if isinstance(fact, StarImport) and not fact.condition and fact.context == "module":
+        if isinstance(fact, StarImport) and not fact.condition and fact.context == "module" \
+                and not fact.ci_only and not fact.dev_only:  # `if os.environ.get("CIRCLECI"): from .ci import *`
             later[fact.path].append(fact)
     modules = {key.partition(":")[0] for key in rebinding}
     found: dict[int, str] = {}
     for sink in sinks:
+        config = sink.config if isinstance(sink, LogFileSink) else sink.key.split(".")[0]
         for star in sorted(later.get(sink.path, ()), key=lambda f: f.line):
             module = next((m for m in sorted(modules) if m == star.imports or m.endswith("." + star.imports)
                            or star.imports.endswith("." + m)), "")
-            setting = rebinding.get(f"{module}:{sink.config}") if module else None
+            setting = rebinding.get(f"{module}:{config}") if module else None
             if star.line > (sink.statement_line or sink.line) and setting is not None and setting.path != sink.path:
-                found[id(sink)] = (f"if the settings imported after it leave `{sink.config}` alone "
+                found[id(sink)] = (f"if the settings imported after it leave `{config}` alone "
                                    f"(`{star.imports}`, imported at line {star.line}, binds its own at "
                                    f"{setting.path}:{setting.line})")
                 break
@@ -341,9 +348,13 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
                 built_on[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts), built_on)
-    derived: list[Fact] = [*_session_caches(settings, bases, paths), *_local_media(facts, settings, bases, leaves)]
+    arms = _alternatives(facts, settings, bases, paths)
+    alternatives = {m for on, off in arms.values() for m in on | off}
+    no_arm = {module: [b for b in found if _known(b, settings, bases) not in alternatives]
+              for module, found in bases.items()} if arms else bases  # what runs when no deploy selects an arm
+    derived: list[Fact] = [*_session_caches(settings, no_arm, paths), *_local_media(facts, settings, no_arm, leaves)]
     placed = _placed_star_imports(facts, settings, bases, paths)
-    overridden = _overridden(facts, settings, bases, paths, leaves)
+    overridden = _overridden(facts, settings, bases, paths, leaves, arms=arms)
     replaced_late: set[int] = set()
     why: dict[str, str] = {}
     if placed:  # what the settings an image copies into place set again never reaches the image's deploy
@@ -352,14 +363,16 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             if isinstance(fact, ModuleState) and fact.container == "dict" and not fact.condition:
                 wholes[fact.module] |= {fact.name}
         late = {module: [(line, base, wholes[base]) for line, base, _ in found] for module, found in placed.items()}
-        replaced_late = _overridden(facts, settings, bases, paths, leaves, late) - overridden
+        replaced_late = _overridden(facts, settings, bases, paths, leaves, late, arms) - overridden
         why = {paths[module]: "; ".join(dict.fromkeys(w for _, _, w in found)) for module, found in placed.items()}
+    by_arms = _overridden(facts, settings, bases, paths, leaves, arms=arms, each_arm=True) - overridden if arms else set()
     run, placed_bases = _deployed_leaves(facts, settings, bases, paths)
     deployed_bases = {**bases, **placed_bases}  # with the bases of modules an image copies into place
-    set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run)) if run else set()
+    set_by_deploy = _overridden(facts, settings, deployed_bases, paths, sorted(run), arms=arms) if run else set()
     deploy = "; ".join(sorted(run.values()))
     fallbacks = _production_fallbacks(facts, settings, bases, paths) if set_by_deploy else {}
-    run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}))
+    run_anyway = set_by_deploy - _overridden(facts, settings, deployed_bases, paths, sorted({**run, **fallbacks}),
+                                             arms=arms)
     also_run_by = "; ".join(sorted(fallbacks.values()))
     production = {leaf: f"the production settings `{leaf}`" for leaf in leaves if any(
         scope.is_prod_named(paths.get(m, "")) for m in _chain(leaf, settings, bases, set()))}
@@ -367,7 +380,10 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     unselected = _unselected_templates(facts, settings, bases, paths, run, built_on)
     limiter_storage = any(isinstance(f, Setting) and f.key in _LIMITER_STORAGE and not f.value.startswith("memory://")
                           for f in facts)
-    return [
+    selected = _env_selected(settings, bases, sorted(run) if run else leaves)
+    off_arms = {paths[m] for _, off in arms.values() for m in off} - {paths[m] for on, _ in arms.values() for m in on}
+    return [replace(f, dev_only=True) if f.path in off_arms and isinstance(f, PythonFact) and not f.dev_only
+            else _env_layered(f, selected) for f in [
         replace(f, overridden=True, set_again_by=f.set_again_by or why[f.path])
         if isinstance(f, _OVERRIDABLE) and id(f) in replaced_late
         else replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
@@ -375,10 +391,71 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
         if isinstance(f, _OVERRIDABLE) and id(f) in overridden
         else _set_again(f, True, id(f) in run_anyway, deploy, also_run_by)
         if isinstance(f, _OVERRIDABLE) and id(f) in set_by_deploy
+        else _set_again(f, True, False, _arms_words(dotted_module(f.path), settings, bases, arms), "")
+        if isinstance(f, _OVERRIDABLE) and id(f) in by_arms
         else replace(f, refused=refusing[id(f)]) if isinstance(f, SecretEnvFallback) and id(f) in refusing
         else replace(f, condition=unselected[f.path]) if f.path in unselected and not f.condition else f
         for f in facts
-    ] + derived
+    ]] + derived
+
+
+_SET_WHEN = re.compile(r"^when `?(\w+)`? is set$")
+"""The condition of a branch that runs when an environment variable is set (`if os.environ.get("REDIS_URL"):`)."""
+
+
+def _env_selected(settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                  production: list[str]) -> dict[tuple[str, int | None, str], tuple[str, str]]:
+    """(path, statement line, key) of a module-level value of a settings module (a literal or an environment read's
+    fallback, itself unconditional) -> (variable, where in words), when every settings chain that runs it sets the key
+    again later under a test of that variable (`if os.environ.get("DJANGO_REDIS_URL"): CACHES = {...}` further down
+    the module; `if "ELMO_MEMCACHED" in os.environ: CACHES["default"]["LOCATION"] = ...` in the package's
+    `__init__.py` that star-imports it): the value is only what runs while the variable is unset, an
+    environment-selected default. The chains are the production settings modules built on it (those the deploy
+    files run, when they name any); a module no such chain reaches counts as its own."""
+    replacing = {module: [(f, m.group(1)) for f in found if f.context == "module" and not f.function
+                          and (m := _SET_WHEN.match(f.condition))]
+                 for module, found in settings.items()}
+    if not any(replacing.values()):
+        return {}
+    chains = {leaf: _chain(leaf, settings, bases, set()) for leaf in production}
+    built_on: dict[str, set[str]] = {}
+    found: dict[tuple[str, int | None, str], tuple[str, str]] = {}
+    for module, own in settings.items():
+        using = [chain for chain in chains.values() if module in chain] or [{module}]
+        for fact in own:
+            if fact.context != "module" or fact.function or fact.condition or fact.origin not in {"literal", "env_default"}:
+                continue
+            hits = []
+            for chain in using:
+                hit = None
+                for other in sorted(chain):
+                    if other != module and module not in built_on.setdefault(other, _chain(other, settings, bases, set())):
+                        continue  # a module the chain runs before this one
+                    hit = next(((r, var) for r, var in replacing.get(other, ())
+                                if (r.key == fact.key or fact.key.startswith(r.key + "."))
+                                and (other != module or (r.statement_line or r.line) > (fact.statement_line or fact.line))),
+                               None)
+                    if hit:
+                        break
+                if hit is None:
+                    break
+                hits.append(hit)
+            if len(hits) != len(using) or len({var for _, var in hits}) != 1:
+                continue
+            where = "; ".join(dict.fromkeys(
+                f"a later statement ({r.path}:{r.line})" if r.path == fact.path else f"`{r.module}` ({r.path}:{r.line})"
+                for r, _ in hits))
+            found[(fact.path, fact.statement_line, fact.key)] = (hits[0][1], where)
+    return found
+
+
+def _env_layered(fact: W, selected: dict[tuple[str, int | None, str], tuple[str, str]]) -> W:
+    """A settings value (python.setting, python.service_locator) an environment-selected statement sets again later:
+    `env_layer` names the variable, `env_layer_by` the statement (`_env_selected`)."""
+    if not selected or not isinstance(fact, (Setting, ServiceLocator)) or fact.overridden or fact.env_layer:
+        return fact
+    hit = selected.get((fact.path, fact.statement_line, fact.key))
+    return replace(fact, env_layer=hit[0], env_layer_by=hit[1]) if hit else fact
 
 
 def _set_again(fact: S, set_again: bool, run_anyway: bool, deploy: str, also_run_by: str) -> S:
@@ -547,9 +624,63 @@ def _chain(module: str, settings: dict[str, list[Setting]], bases: dict[str, lis
     return {module}.union(*(_chain(_known(b, settings, bases), settings, bases, seen) for b in bases.get(module, ())))
 
 
+_NOT_DEPLOYED_ARM = re.compile(r"(?i)(^|_)(CI|GITHUB|TRAVIS|TESTS?|TESTING|LOCAL|DEV|DEVELOPMENT)(_|$)")
+"""A settings module's name, or the variable selecting it, that says it is for CI, tests or a developer's machine."""
+
+
+def _alternatives(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                  paths: dict[str, str]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Importing settings module -> (the production settings modules it star-imports each under its own test of an
+    environment variable, the CI, test or development ones it so imports), when there are two production ones or
+    more: one per deploy (django-split-settings' `include()` of `docker.py`, `heroku.py` or `render.py` as
+    `IN_DOCKER`, `ON_HEROKU` or `ON_RENDER` selects it, or `if`/`elif` star imports). Such arms exclude each other:
+    a value one of them sets is not replaced by another, and a base's value is replaced only if every production arm
+    replaces it (`_overridden`: then it is what the selected settings set again, `set_again_by`). A CI, test or
+    development arm beside them (`github.py` under `GITHUB_CI`) is not a deploy's: its facts are development only."""
+    found: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for star in (f for f in facts if isinstance(f, StarImport) and f.condition.startswith("when ")):
+        module = _known(star.imports, settings, bases)
+        if module not in paths:
+            continue  # a module the repository does not hold (a developer's `local.py`) sets nothing here
+        variable = star.condition[len("when "):].split(" ")[0].strip("`")
+        name = module.rpartition(".")[2]
+        off = star.dev_only or scope.classify(paths[module]) != scope.PROD or bool(
+            _NOT_DEPLOYED_ARM.search(name) or _NOT_DEPLOYED_ARM.search(variable))
+        found[star.module][1 if off else 0].add(module)
+    return {m: (frozenset(on), frozenset(off)) for m, (on, off) in found.items() if len(on) >= 2}
+
+
+def _variants(chain: set[str], arms: dict[str, tuple[frozenset[str], frozenset[str]]] | None, module: str,
+              each_arm: bool) -> list[frozenset[str]]:
+    """The sets of settings modules to leave out of a leaf's chain (`chain`) when judging a value of `module`: for a
+    module of an alternative, the other alternatives; else with `each_arm`, one set per production arm the leaf may
+    run (the other arms and the CI, test or development ones left out), without it all of them (what runs when no
+    arm is selected); one empty set without alternatives."""
+    variants = [frozenset[str]()]
+    for importer in sorted(chain & set(arms or {})):
+        on, off = (arms or {})[importer]
+        if module in on | off:
+            variants = [done | ((on | off) - {module}) for done in variants]
+        elif each_arm:
+            variants = [done | (on - {arm}) | off for done in variants for arm in sorted(on)]
+        else:
+            variants = [done | on | off for done in variants]
+    return variants
+
+
+def _arms_words(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
+                arms: dict[str, tuple[frozenset[str], frozenset[str]]]) -> str:
+    """The production alternatives built on `module`, in words (`the settings `app.settings.docker`, `...heroku` that
+    `app.settings` selects by environment variable`)."""
+    return "; ".join(f"the settings `{'`, `'.join(sorted(on))}` that `{importer}` selects by environment variable"
+                     for importer, (on, _) in sorted(arms.items())
+                     if module in _chain(importer, settings, bases, set()) and module not in on)
+
+
 def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: dict[str, list[str]],
                 paths: dict[str, str], production: list[str],
-                late: Late | None = None) -> set[int]:
+                late: Late | None = None,
+                arms: dict[str, tuple[frozenset[str], frozenset[str]]] | None = None, each_arm: bool = False) -> set[int]:
     """id() of facts about a module-level setting in a base settings module that every one of the `production`
     settings modules built on it sets again (`DEBUG = False`, `SECRET_KEY = os.environ["SECRET_KEY"]` in `prod.py`
     over `base.py`'s defaults): the base value never reaches a deploy, so nothing about it is judged. With `late`
@@ -562,7 +693,7 @@ def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: di
     for found in settings.values():
         for setting in found:
             keys_at[(setting.path, setting.statement_line)].add(setting.key)
-    effective: dict[str, dict[str, Setting]] = {}
+    effective: dict[tuple[str, frozenset[str]], dict[str, Setting]] = {}
     found_ids = set()
     for fact in facts:
         module = modules.get(fact.path)
@@ -574,10 +705,12 @@ def _overridden(facts: list[Fact], settings: dict[str, list[Setting]], bases: di
         using = [leaf for leaf, chain in leaves if module in chain]
         if not keys or not using or module in using and module not in (late or {}):
             continue  # a module that runs as it is keeps its values (but what a star import after them sets again)
-        for leaf in using:
-            if leaf not in effective:
-                effective[leaf] = _effective(leaf, settings, bases, set(), late)
-        if all(_set_elsewhere(effective[leaf], key, fact.path) for leaf in using for key in keys):
+        runs = [(leaf, skip) for leaf, chain in leaves if leaf in using
+                for skip in _variants(chain, arms, module, each_arm) if module not in skip]
+        for run in runs:
+            if run not in effective:
+                effective[run] = _effective(run[0], settings, bases, set(), late, run[1])
+        if runs and all(_set_elsewhere(effective[run], key, fact.path) for run in runs for key in keys):
             found_ids.add(id(fact))
     return found_ids
 
@@ -592,7 +725,7 @@ def _set_elsewhere(effective: dict[str, Setting], key: str, path: str) -> bool:
 
 
 def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
-               seen: set[str], late: Late | None = None) -> dict[str, Setting]:
+               seen: set[str], late: Late | None = None, skip: frozenset[str] = frozenset()) -> dict[str, Setting]:
     """The settings a module ends with: its bases' (star-imported first), then its own in order; a `late` star
     import (line, module, dicts it binds whole) sets its values at its line, over what the module set before it."""
     if module in seen:
@@ -600,7 +733,8 @@ def _effective(module: str, settings: dict[str, list[Setting]], bases: dict[str,
     seen.add(module)
     merged: dict[str, Setting] = {}
     for base in bases.get(module, ()):
-        merged.update(_effective(_known(base, settings, bases), settings, bases, seen, late))
+        if _known(base, settings, bases) not in skip:  # another deploy's alternative (`_alternatives`)
+            merged.update(_effective(_known(base, settings, bases), settings, bases, seen, late, skip))
     own = settings.get(module, ())
     both_arms = {(f.key, _complement(f.condition)) for f in own if f.condition}
     pending = sorted((late or {}).get(module, ()))

@@ -301,6 +301,14 @@ def _flag(test: ast.expr, names: Names, env_names: dict[str, str]) -> tuple[str,
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, not positive
     text = ""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):  # `os.environ.get("X", "") and bool(int(os.environ["X"]))`
+        parts = [_flag(value, names, env_names) for value in test.values]
+        if parts[0] is not None and all(p is not None and p[:2] == parts[0][:2] for p in parts):
+            return parts[0][0], positive == parts[0][1], ""
+        return None
+    while isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in {"bool", "int"} \
+            and len(test.args) == 1 and not test.keywords:
+        test = test.args[0]  # `bool(int(os.environ["IN_DOCKER"]))` tests IN_DOCKER
     present = _env_membership(test, names)
     if present is not None:
         return present[0], positive == present[1], ""

@@ -195,6 +195,11 @@ def setting_facts(tree: ast.Module, index: Index, names: Names, contexts: Contex
             base = "." * statement.level + (statement.module or "")
             emit.facts.append(fact_at(StarImport, path, statement, module_scope, statement.lineno, f"star:{base}",
                                       module=module, imports=absolute_import(base, module, is_package)))
+    if kind == "settings":
+        for node, statement, name in _split_settings_includes(tree):
+            base = "." + name
+            emit.facts.append(fact_at(StarImport, path, node, module_scope, statement.lineno, f"star:{base}",
+                                      module=module, imports=absolute_import(base, module, is_package)))
     if any(len(written) > 1 for written in rebound.values()):
         arms = _arms(tree)
         emit.facts = [_set_again(f, rebound, {id(s) for s in tree.body}, names, arms) if isinstance(f, Setting)
@@ -326,6 +331,49 @@ def _updated(statement: ast.stmt) -> _Write | None:
     value = call.args[0] if call.args else ast.Dict(keys=[ast.Constant(k.arg) for k in call.keywords],
                                                    values=[k.value for k in call.keywords])
     return _Write(statement, path, value, update=True)
+
+
+def _split_settings_includes(tree: ast.Module) -> Iterator[tuple[ast.expr, ast.stmt, str]]:
+    """The files django-split-settings' `include()` runs in the module's namespace, in order, as star imports do:
+    (the file's string, the statement naming it, the module's name relative to the including one). The files are
+    given to `include()` itself (`include("base.py", optional("local.py"))`) or through a module-level list built
+    before it (`base_settings = ["core.py"]`, then `base_settings.append("docker.py")` under an `if`): each is
+    named where the list gets it, so it carries the condition of that branch. Globs are not followed."""
+    if not any(isinstance(s, ast.ImportFrom) and (s.module or "").startswith("split_settings") for s in tree.body):
+        return
+    lists: dict[str, list[tuple[ast.expr, ast.stmt]]] = {}
+    found: list[tuple[ast.expr, ast.stmt]] = []
+
+    def entries(node: ast.expr, statement: ast.stmt) -> list[tuple[ast.expr, ast.stmt]]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [e for item in node.elts for e in entries(item, statement)]
+        if isinstance(node, ast.Starred) and isinstance(node.value, ast.Name):
+            return list(lists.get(node.value.id, ()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "optional" and node.args:
+            return entries(node.args[0], statement)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [(node, statement)]
+        return []
+    for statement in module_statements(tree):
+        for name, value in assigned_names(statement):
+            if isinstance(value, (ast.List, ast.Tuple)):
+                lists[name] = entries(value, statement)
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name) \
+                and statement.target.id in lists:
+            lists[statement.target.id] += entries(statement.value, statement)
+        elif isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                and isinstance(call.func.value, ast.Name) and call.func.value.id in lists and call.args:
+            if call.func.attr == "append":
+                lists[call.func.value.id] += entries(ast.List(elts=[call.args[0]]), statement)
+            elif call.func.attr == "extend":
+                lists[call.func.value.id] += entries(call.args[0], statement)
+        elif isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "include":
+            found += [e for arg in call.args for e in entries(arg, statement)]
+    for node, statement in found:
+        file = str(node.value) if isinstance(node, ast.Constant) else ""
+        if file.endswith(".py") and not any(c in file for c in "*?[") and not file.startswith("/"):
+            yield node, statement, file[:-3].replace("/", ".").lstrip(".")
 
 
 def _item_path(node: ast.expr) -> tuple[str, ...] | None:

@@ -273,7 +273,9 @@ def is_settings_module(tree: ast.Module, names: Names, path: str) -> bool:
         return True
     if not _SETTINGS_PATH.search(path):
         return False
-    star = any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in module_statements(tree))
+    star = any(isinstance(s, ast.ImportFrom) and (any(a.name == "*" for a in s.names)
+                                                  or (s.module or "").startswith("split_settings"))
+               for s in module_statements(tree))  # django-split-settings' `include()` runs files as star imports do
     return bool(upper & _DJANGO_SETTINGS) or star or len(upper) >= 3 or any(
         CONFIG_CLASS.search(name) for name in names.classes)
 
