@@ -347,7 +347,7 @@ def _listed(test: ast.expr, names: Names) -> str | None:
             and isinstance(test.comparators[0], ast.Name)):
         return None
     value = names.values.get(test.comparators[0].id)
-    read = next((r for node in (walk(value) if value is not None else ()) if (r := _list_read(node, names))), None)
+    read = next((r for node in (walk(value) if value is not None else ()) if (r := list_read(node, names))), None)
     if read is None:
         return None
     fallback = read[1]
@@ -357,7 +357,9 @@ def _listed(test: ast.expr, names: Names) -> str | None:
     return read[0]
 
 
-def _list_read(node: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+def list_read(node: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+    """(variable, fallback node or None) of an environment read, also through an imported django-environ reader
+    (`ENVIRONMENT.get_value("DJANGO_LOG_HANDLERS", default="console")`)."""
     read = env_read(node, names)
     if read is not None:
         return read
