@@ -64,6 +64,18 @@ class EnvFunction(PythonFact):
     env_key: str = doc("The variable it reads.")
 
 
+@kind("python.configuration_class")
+class ConfigurationClass(PythonFact):
+    """A django-configurations class (built on `configurations.Configuration`) that no class of its module builds on,
+    named neither for production, development nor tests, and not built on a production-named one (`class
+    Build(Base)`, the settings the image build's `collectstatic` runs): a process runs it only when
+    DJANGO_CONFIGURATION names it. Link makes its facts opt-in when the start code and the deploy files select
+    other classes and none names it."""
+
+    module: str = doc("The module's dotted name.")
+    name: str = doc("The class's name.")
+
+
 @base
 class PythonSiteFact(PythonFact):
     """A fact at a place in the code: where it runs."""

@@ -40,6 +40,7 @@ from twelvefactor_lint.facts.python import (
     BackgroundWork,
     Call,
     ConfigDefault,
+    ConfigurationClass,
     EnvFunction,
     ImportedStateWrite,
     LocalMedia,
@@ -79,7 +80,8 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))))
+    facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(
+        _unselected_configurations(facts)))))))
     facts = _compose_databases(facts)
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
@@ -203,6 +205,40 @@ def _default_dev_configs(facts: list[Fact]) -> list[Fact]:
             fact = replace(fact, dev_only=False)
         linked.append(fact)
     return linked
+
+
+_CONFIGURATION = "DJANGO_CONFIGURATION"
+
+
+def _unselected_configurations(facts: list[Fact]) -> list[Fact]:
+    """The facts of a django-configurations class a process runs only when DJANGO_CONFIGURATION names it
+    (python.configuration_class: `class Build(Base)`, the settings the image build's `collectstatic` runs) are opt-in
+    when the production start code's fallback (`os.environ.setdefault("DJANGO_CONFIGURATION", "Development")` in
+    wsgi.py) and the production deploy files (a Dockerfile's `ENV`, a compose service's or Kubernetes container's
+    environment) select other classes, each by a literal, and none names it. Without such a selection, or with one
+    whose value the repository does not show (`${CONFIGURATION}`), nothing changes."""
+    classes = [f for f in facts if isinstance(f, ConfigurationClass)]
+    if not classes:
+        return facts
+    selected: set[str] = set()
+    for fact in facts:
+        if isinstance(fact, Call) and fact.api == "env_setdefault" and fact.arg == _CONFIGURATION \
+                and scope.classify(fact.path) == scope.PROD:
+            if fact.arg2_origin != "literal":
+                return facts
+            selected.add(fact.arg2)
+        elif isinstance(fact, EnvVar) and fact.name == _CONFIGURATION and not fact.dev_only \
+                and scope.classify(fact.path) == scope.PROD:
+            if not fact.value:
+                return facts
+            selected.add(fact.value)
+    if not selected:
+        return facts
+    unselected = {(f.path, f.name): f"if {_CONFIGURATION} selects config class `{f.name}`, which neither the start "
+                  f"code nor a deploy file names" for f in classes if f.name not in selected}
+    return [replace(f, condition=unselected[(f.path, f.function)])
+            if isinstance(f, PythonSiteFact) and not f.condition and f.site.startswith("config class")
+            and (f.path, f.function) in unselected else f for f in facts]
 
 
 def _selects(fallback: str, cls: str, module: str) -> bool:
