@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from twelvefactor_lint.analyze.secret_shape import password_digest
-from twelvefactor_lint.devprod import is_dev_class, is_dev_flag, words
+from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, is_dev_flag, words
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
@@ -373,7 +373,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             paths[fact.module] = fact.path
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
-            if not fact.condition:
+            if not fact.condition and not fact.ci_only:  # not under `if "test" in sys.argv[1]:` either
                 built_on[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts), built_on)
@@ -452,6 +452,9 @@ def _unselected_templates(facts: list[Fact], settings: dict[str, list[Setting]],
         return {}
     selected = set(run) | {_known(f.arg2, settings, bases) for f in _fallen_back(facts)}
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
+    unknown = any(isinstance(f, EnvVar) and f.name == "DJANGO_SETTINGS_MODULE" and not f.value and not f.dev_only
+                  and scope.classify(f.path) == scope.PROD for f in facts)
+    commands = [c for f in facts if isinstance(c := getattr(f, "command", None), str) and c]
     found = {}
     for module in sorted(set(bases) - imported - selected):
         if scope.classify(paths[module]) != scope.PROD or scope.is_prod_named(paths[module]):
@@ -462,7 +465,19 @@ def _unselected_templates(facts: list[Fact], settings: dict[str, list[Setting]],
             found[paths[module]] = (f"if a deploy selects `{module}`: it builds on the "
                                     f"{_TEMPLATE_ROLES[scope.classify(paths[base])]} settings `{base}`, and the deploy "
                                     f"files select `{'`, `'.join(sorted(run))}`")
+        elif not unknown and not set(words(module.rsplit(".", 1)[-1])) & _DEPLOY_TARGET_WORDS \
+                and not any(module.split(".", 1)[-1] in command for command in commands):
+            found[paths[module]] = (f"if a deploy selects `{module}`: no deploy file, start command or settings module "
+                                    f"names it, and the deploy files select `{'`, `'.join(sorted(run))}`")
     return found
+
+
+_DEPLOY_TARGET_WORDS = PROD_WORDS | {"heroku", "aws", "gcp", "azure", "k8s", "kubernetes", "cloud", "deploy",
+                                     "deployment", "release", "staging", "stage", "server", "servers", "render", "fly",
+                                     "railway", "dokku", "openshift", "paas", "ecs", "eks", "gke", "aks", "platform",
+                                     "prd", "uat", "preprod", "hosted", "site"}
+"""Words of a settings module named for where it is deployed (`settings/heroku.py`, `settings/staging.py`): a
+platform outside the repository (config vars, a Helm values file elsewhere) may select it."""
 
 
 def _built_on_development(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],
