@@ -330,7 +330,6 @@ def _build_steps(chain: list[Stage]) -> tuple[tuple[str, int], ...]:
     return tuple(dict.fromkeys(found))
 
 
-_SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "/usr/bin/env"}
 _PROGRAM_REFERENCE = re.compile(r"^(?P<lead>\s*(?:exec\s+)?)\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<bare>[A-Za-z_]\w*))"
                                 r"(?=\s|$)")
 """A variable standing for the program a shell command starts (`${CMD_SCRIPT}`, `exec $START --workers 2`)."""
@@ -372,7 +371,7 @@ def _expanded(start: dict[str, Instruction], env: dict[str, str]) -> dict[str, I
         words = item.exec_form
         if words is None:
             value = put(item.value)
-        elif len(words) >= 3 and words[0] in _SHELLS and words[1] == "-c":
+        elif len(words) >= 3 and posixpath.basename(words[0]) in _SHELLS and words[1] == "-c":
             value = json.dumps([*words[:2], put(words[2]), *words[3:]])
         else:
             value = item.value

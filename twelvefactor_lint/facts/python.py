@@ -590,6 +590,10 @@ class LogFileSink(PythonFact):
                       "before it when the handler is picked while the variable is unset or false (`!LOG_STDOUT`); link "
                       "makes it opt-in when settings a deploy runs set the switch the other way; `\"\"`: none.",
                       default="")
+    listed_by: tuple[str, ...] = doc("For a dictConfig handler only a handler list read from the environment may name "
+                                     "(opt-in), the variables that list comes from and, last, the handler's name "
+                                     "(`(\"DJANGO_LOG_HANDLERS\", \"file\")`): link keeps it a warning when a production "
+                                     "deploy file sets one of them to a list naming it; `()`: none.", default=())
 
 
 @kind("python.url_route")

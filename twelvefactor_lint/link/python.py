@@ -80,8 +80,8 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(
-        _unselected_configurations(facts)))))))
+    facts = _replaced_logging(_listed_handlers(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(
+        _unselected_configurations(facts))))))))
     facts = _compose_databases(facts)
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
@@ -121,6 +121,22 @@ def _compose_databases(facts: list[Fact]) -> list[Fact]:
 
 
 _OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}
+
+
+def _listed_handlers(facts: list[Fact]) -> list[Fact]:
+    """A logging config's file handler that only a handler list read from the environment may name (`listed_by`,
+    opt-in) is what runs when a production deploy file sets that variable to a list naming it
+    (`DJANGO_LOG_HANDLERS: console,file` in the Kubernetes Deployment): no longer opt-in."""
+    listed = [f for f in facts if isinstance(f, LogFileSink) and f.listed_by]
+    if not listed:
+        return facts
+    values: dict[str, set[str]] = defaultdict(set)
+    for fact in facts:
+        if isinstance(fact, EnvVar) and fact.value and not fact.dev_only and scope.classify(fact.path) == scope.PROD:
+            values[fact.name] |= {n for n in re.split(r"[\s,;:]+", fact.value.strip("[]\"'")) if n}
+    chosen = {id(f) for f in listed if any(f.listed_by[-1] in values.get(v, ()) for v in f.listed_by[:-1])}
+    return [replace(f, condition="", listed_by=()) if isinstance(f, LogFileSink) and id(f) in chosen else f
+            for f in facts] if chosen else facts
 
 
 def _log_switches(facts: list[Fact]) -> list[Fact]:

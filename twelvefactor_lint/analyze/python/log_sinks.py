@@ -138,7 +138,7 @@ def _dictconfig_handlers(config: ast.Dict, path: str, owner: str, statement_line
 
 
 def _sinks_of(name: object, handler: ast.expr, path: str, owner: str, statement_line: int, names: Names,
-              used: tuple[set[str], str, dict[str, _Arm]] | None) -> Iterator[LogFileSink]:
+              used: tuple[set[str], str, dict[str, _Arm], tuple[str, ...]] | None) -> Iterator[LogFileSink]:
     """The handler's file sink, under the condition that picks it when no logger lists it unconditionally."""
     for fact in _handler_sink(name, handler, path, owner, statement_line, names):
         if used is None or name in used[0]:
@@ -146,7 +146,8 @@ def _sinks_of(name: object, handler: ast.expr, path: str, owner: str, statement_
         elif name in used[2]:
             yield _switched(fact, used[2][name], names)
         elif used[1]:
-            yield replace(fact, condition=f"when {used[1]} names `{name!s}`")
+            yield replace(fact, condition=f"when {used[1]} names `{name!s}`",
+                          listed_by=(*used[3], str(name)) if used[3] else ())
         else:
             yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
@@ -183,12 +184,12 @@ def _arms(node: ast.expr | None, names: Names, depth: int = 0) -> list[_Arm] | N
     return None
 
 
-def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[str, _Arm]] | None:
+def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[str, _Arm], tuple[str, ...]] | None:
     """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, a handler list
     it reads from configuration (`app.config["LOG_HANDLERS"]`, `settings.LOG_HANDLERS`: the deploy picks which
-    handlers log), else `""`, and the handlers listed only in an arm of a conditional expression (the arm naming
-    them); None when the lists are not all one or the other (or there are none: the config may be one of several
-    merged)."""
+    handlers log), else `""`, the handlers listed only in an arm of a conditional expression (the arm naming
+    them), and the environment variables a handler list is read from; None when the lists are not all one or the
+    other (or there are none: the config may be one of several merged)."""
     sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
     if all(section is None for section in sections):
         return None
@@ -201,6 +202,7 @@ def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[
     used: set[str] = set()
     switched: dict[str, _Arm] = {}
     configured = ""
+    variables: set[str] = set()
     for holder in holders:
         if not isinstance(holder, ast.Dict) or None in holder.keys:
             return None
@@ -212,6 +214,7 @@ def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[
             from_env = _env_listed(listed, names) if isinstance(listed, ast.Name) else None
             if from_env is not None and from_env[0]:
                 configured = configured or " or ".join(sorted(from_env[0]))
+                variables |= from_env[0]
                 used |= from_env[1]
                 continue
             arms = _arms(listed, names)
@@ -222,7 +225,7 @@ def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[
                     used |= set(listed_names)
                 else:
                     switched.update({n: (test, taken, listed_names) for n in listed_names})
-    return used, configured, {n: arm for n, arm in switched.items() if n not in used}
+    return used, configured, {n: arm for n, arm in switched.items() if n not in used}, tuple(sorted(variables))
 
 
 def _env_listed(node: ast.expr, names: Names, depth: int = 0) -> tuple[set[str], set[str]] | None:
