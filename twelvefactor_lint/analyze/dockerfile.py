@@ -330,8 +330,59 @@ def _build_steps(chain: list[Stage]) -> tuple[tuple[str, int], ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage]) -> list[Fact]:
+_PROGRAM_REFERENCE = re.compile(r"^(?P<lead>\s*(?:exec\s+)?)\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<bare>[A-Za-z_]\w*))"
+                                r"(?=\s|$)")
+"""A variable standing for the program a shell command starts (`${CMD_SCRIPT}`, `exec $START --workers 2`)."""
+
+
+def _runtime_env(global_args: dict[str, str], chain: list[Stage]) -> dict[str, str]:
+    """The variables the image's `ENV` lines give its container, with the build's ARG values substituted (a global
+    `ARG CMD_SCRIPT="docker/run.sh"` a stage declares again with `ARG CMD_SCRIPT`, then `ENV CMD_SCRIPT=$CMD_SCRIPT`)."""
+    build: dict[str, str] = {}
+    env: dict[str, str] = {}
+    for stage in chain:
+        for item in stage.instructions:
+            if item.name == "ARG":
+                for word in item.value.split():
+                    if "=" not in word and word in global_args:
+                        build.setdefault(word, global_args[word])
+                build.update((key, substitute(value, build)) for key, value in _assignments(item))
+            elif item.name == "ENV":
+                for key, value in _assignments(item):
+                    env[key] = build[key] = substitute(value, build)
+    return {key: value for key, value in env.items() if value}
+
+
+def _expanded(start: dict[str, Instruction], env: dict[str, str]) -> dict[str, Instruction]:
+    """The start instructions with the program the shell starts put in when the image's own variable names it: a
+    shell-form CMD/ENTRYPOINT, or the `-c` string of an exec-form shell (`CMD ["sh", "-c", "${CMD_SCRIPT}"]` with
+    `ENV CMD_SCRIPT=docker/run.sh` runs `docker/run.sh`). Only the program: an argument (`--bind :$PORT`) stays a
+    variable the deploy may set, and variables the image does not set stay as written."""
+    if not env:
+        return start
+
+    def put(text: str) -> str:
+        match = _PROGRAM_REFERENCE.match(text)
+        name = match and (match["braced"] or match["bare"])
+        return match["lead"] + env[name] + text[match.end():] if match and name in env else text
+
+    expanded = {}
+    for name, item in start.items():
+        words = item.exec_form
+        if words is None:
+            value = put(item.value)
+        elif len(words) >= 3 and posixpath.basename(words[0]) in _SHELLS and words[1] == "-c":
+            value = json.dumps([*words[:2], put(words[2]), *words[3:]])
+        else:
+            value = item.value
+        expanded[name] = item if value == item.value else replace(item, value=value)
+    return expanded
+
+
+def _start_facts(path: str, start: dict[str, Instruction], chain: list[Stage], by_name: dict[str, Stage],
+                 global_args: dict[str, str] | None = None) -> list[Fact]:
     facts: list[Fact] = [_filesystem(path, start, chain, by_name)]
+    start = _expanded(start, _runtime_env(global_args or {}, chain))
     found = start_command(start)
     if found is None:
         return facts
@@ -533,7 +584,9 @@ def _facts(path: str, items: list[Instruction]) -> list[Fact]:
                                     base_kind=image_kind(final.base), init_only=bool(start), stage=stage_name,
                                     copies_context=_copies_context(all_stages),
                                     anchor=f"final:{final.base}"))
-    facts += _side_stage(_start_facts(path, start, _stage_chain(final, by_name), by_name), all_stages)
+    global_args = dict(pair for item in items[:next((i for i, x in enumerate(items) if x.name == "FROM"), 0)]
+                       if item.name == "ARG" for pair in _assignments(item))
+    facts += _side_stage(_start_facts(path, start, _stage_chain(final, by_name), by_name, global_args), all_stages)
     facts += _target_starts(path, all_stages[:-1], by_name)
     for item in final.instructions:
         if item.name == "STOPSIGNAL":

@@ -3,7 +3,8 @@
 
 Read only when a start command names them, so each option is the running server's own: a PID file
 or `daemonize` (VIII), logs sent to a file (`logto`, `logger = file:...`, XI), and processes uWSGI
-starts and keeps beside the app (`attach-daemon`, `smart-attach-daemon`: VI). uWSGI ini files repeat
+starts and keeps beside the app (`attach-daemon`, `smart-attach-daemon`: VI); and the settings module an
+`env = DJANGO_SETTINGS_MODULE=...` option selects (link follows settings chains from it). uWSGI ini files repeat
 keys and use `%(...)` placeholders, so they are read line by line, not with configparser.
 """
 
@@ -17,6 +18,7 @@ from twelvefactor_lint.analyze.process_facts import Origin, process_fact
 from twelvefactor_lint.discover.sources import decode_text, split_lines
 from twelvefactor_lint.facts import Fact, FileAnalysis
 from twelvefactor_lint.facts import process as F
+from twelvefactor_lint.facts.platform import SettingsModule
 
 _OPTION = re.compile(r"^\s*([A-Za-z][\w-]*)\s*[=:]\s*(.*?)\s*$")
 _PIDFILES = {"pidfile", "pidfile2", "safe-pidfile", "safe-pidfile2"}
@@ -73,6 +75,9 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
             target = named if named.endswith(".py") else named.split(":")[0]
             facts.append(process_fact(F.AppTarget, path, origin, line, {"command": setting, "target": target,
                                                                        "workers": workers}, key))
+        elif key == "env" and value.partition("=")[0].strip() == "DJANGO_SETTINGS_MODULE" \
+                and (module := value.partition("=")[2].strip().strip("\"'")):
+            facts.append(SettingsModule(path, line, 1, module=module, anchor=f"settings_module:{module}"))
         elif key in _ATTACHED and value:
             words = value.split()[1:] if key.startswith("smart-") else value.split()  # smart-*: pidfile first
             program = words[0].rsplit("/", 1)[-1] if words else value

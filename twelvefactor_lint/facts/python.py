@@ -64,6 +64,18 @@ class EnvFunction(PythonFact):
     env_key: str = doc("The variable it reads.")
 
 
+@kind("python.configuration_class")
+class ConfigurationClass(PythonFact):
+    """A django-configurations class (built on `configurations.Configuration`) that no class of its module builds on,
+    named neither for production, development nor tests, and not built on a production-named one (`class
+    Build(Base)`, the settings the image build's `collectstatic` runs): a process runs it only when
+    DJANGO_CONFIGURATION names it. Link makes its facts opt-in when the start code and the deploy files select
+    other classes and none names it."""
+
+    module: str = doc("The module's dotted name.")
+    name: str = doc("The class's name.")
+
+
 @base
 class PythonSiteFact(PythonFact):
     """A fact at a place in the code: where it runs."""
@@ -596,6 +608,10 @@ class LogFileSink(PythonFact):
                       "before it when the handler is picked while the variable is unset or false (`!LOG_STDOUT`); link "
                       "makes it opt-in when settings a deploy runs set the switch the other way; `\"\"`: none.",
                       default="")
+    listed_by: tuple[str, ...] = doc("For a dictConfig handler only a handler list read from the environment may name "
+                                     "(opt-in), the variables that list comes from and, last, the handler's name "
+                                     "(`(\"DJANGO_LOG_HANDLERS\", \"file\")`): link keeps it a warning when a production "
+                                     "deploy file sets one of them to a list naming it; `()`: none.", default=())
 
 
 @kind("python.url_route")

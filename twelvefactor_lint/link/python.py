@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from twelvefactor_lint.analyze.secret_shape import password_digest
-from twelvefactor_lint.devprod import is_dev_class, is_dev_flag, words
+from twelvefactor_lint.devprod import PROD_WORDS, is_dev_class, is_dev_flag, words
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
@@ -40,6 +40,7 @@ from twelvefactor_lint.facts.python import (
     BackgroundWork,
     Call,
     ConfigDefault,
+    ConfigurationClass,
     EnvFunction,
     ImportedStateWrite,
     LocalMedia,
@@ -79,7 +80,8 @@ _OVERRIDABLE = (Setting, SecretLiteral, SecretEnvFallback, SecretRandomFallback,
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    facts = _replaced_logging(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(facts))))))
+    facts = _replaced_logging(_listed_handlers(_log_switches(_settings_chains(_routed_views(_env_tested(_default_dev_configs(
+        _unselected_configurations(facts))))))))
     facts = _compose_databases(facts)
     containers: dict[str, list[ModuleState]] = defaultdict(list)
     for fact in facts:
@@ -119,6 +121,22 @@ def _compose_databases(facts: list[Fact]) -> list[Fact]:
 
 
 _OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}
+
+
+def _listed_handlers(facts: list[Fact]) -> list[Fact]:
+    """A logging config's file handler that only a handler list read from the environment may name (`listed_by`,
+    opt-in) is what runs when a production deploy file sets that variable to a list naming it
+    (`DJANGO_LOG_HANDLERS: console,file` in the Kubernetes Deployment): no longer opt-in."""
+    listed = [f for f in facts if isinstance(f, LogFileSink) and f.listed_by]
+    if not listed:
+        return facts
+    values: dict[str, set[str]] = defaultdict(set)
+    for fact in facts:
+        if isinstance(fact, EnvVar) and fact.value and not fact.dev_only and scope.classify(fact.path) == scope.PROD:
+            values[fact.name] |= {n for n in re.split(r"[\s,;:]+", fact.value.strip("[]\"'")) if n}
+    chosen = {id(f) for f in listed if any(f.listed_by[-1] in values.get(v, ()) for v in f.listed_by[:-1])}
+    return [replace(f, condition="", listed_by=()) if isinstance(f, LogFileSink) and id(f) in chosen else f
+            for f in facts] if chosen else facts
 
 
 def _log_switches(facts: list[Fact]) -> list[Fact]:
@@ -210,6 +228,40 @@ def _default_dev_configs(facts: list[Fact]) -> list[Fact]:
             fact = replace(fact, dev_only=False)
         linked.append(fact)
     return linked
+
+
+_CONFIGURATION = "DJANGO_CONFIGURATION"
+
+
+def _unselected_configurations(facts: list[Fact]) -> list[Fact]:
+    """The facts of a django-configurations class a process runs only when DJANGO_CONFIGURATION names it
+    (python.configuration_class: `class Build(Base)`, the settings the image build's `collectstatic` runs) are opt-in
+    when the production start code's fallback (`os.environ.setdefault("DJANGO_CONFIGURATION", "Development")` in
+    wsgi.py) and the production deploy files (a Dockerfile's `ENV`, a compose service's or Kubernetes container's
+    environment) select other classes, each by a literal, and none names it. Without such a selection, or with one
+    whose value the repository does not show (`${CONFIGURATION}`), nothing changes."""
+    classes = [f for f in facts if isinstance(f, ConfigurationClass)]
+    if not classes:
+        return facts
+    selected: set[str] = set()
+    for fact in facts:
+        if isinstance(fact, Call) and fact.api == "env_setdefault" and fact.arg == _CONFIGURATION \
+                and scope.classify(fact.path) == scope.PROD:
+            if fact.arg2_origin != "literal":
+                return facts
+            selected.add(fact.arg2)
+        elif isinstance(fact, EnvVar) and fact.name == _CONFIGURATION and not fact.dev_only \
+                and scope.classify(fact.path) == scope.PROD:
+            if not fact.value:
+                return facts
+            selected.add(fact.value)
+    if not selected:
+        return facts
+    unselected = {(f.path, f.name): f"if {_CONFIGURATION} selects config class `{f.name}`, which neither the start "
+                  f"code nor a deploy file names" for f in classes if f.name not in selected}
+    return [replace(f, condition=unselected[(f.path, f.function)])
+            if isinstance(f, PythonSiteFact) and not f.condition and f.site.startswith("config class")
+            and (f.path, f.function) in unselected else f for f in facts]
 
 
 def _selects(fallback: str, cls: str, module: str) -> bool:
@@ -344,7 +396,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
             paths[fact.module] = fact.path
         elif isinstance(fact, StarImport):
             bases[fact.module].append(fact.imports)
-            if not fact.condition:
+            if not fact.condition and not fact.ci_only:  # not under `if "test" in sys.argv[1]:` either
                 built_on[fact.module].append(fact.imports)
             paths[fact.module] = fact.path
     leaves = _leaves(settings, bases, paths, _default_settings_modules(facts), built_on)
@@ -493,6 +545,9 @@ def _unselected_templates(facts: list[Fact], settings: dict[str, list[Setting]],
         return {}
     selected = set(run) | {_known(f.arg2, settings, bases) for f in _fallen_back(facts)}
     imported = {_known(b, settings, bases) for targets in bases.values() for b in targets}
+    unknown = any(isinstance(f, EnvVar) and f.name == "DJANGO_SETTINGS_MODULE" and not f.value and not f.dev_only
+                  and scope.classify(f.path) == scope.PROD for f in facts)
+    commands = [c for f in facts if isinstance(c := getattr(f, "command", None), str) and c]
     found = {}
     for module in sorted(set(bases) - imported - selected):
         if scope.classify(paths[module]) != scope.PROD or scope.is_prod_named(paths[module]):
@@ -503,7 +558,19 @@ def _unselected_templates(facts: list[Fact], settings: dict[str, list[Setting]],
             found[paths[module]] = (f"if a deploy selects `{module}`: it builds on the "
                                     f"{_TEMPLATE_ROLES[scope.classify(paths[base])]} settings `{base}`, and the deploy "
                                     f"files select `{'`, `'.join(sorted(run))}`")
+        elif not unknown and not set(words(module.rsplit(".", 1)[-1])) & _DEPLOY_TARGET_WORDS \
+                and not any(module.split(".", 1)[-1] in command for command in commands):
+            found[paths[module]] = (f"if a deploy selects `{module}`: no deploy file, start command or settings module "
+                                    f"names it, and the deploy files select `{'`, `'.join(sorted(run))}`")
     return found
+
+
+_DEPLOY_TARGET_WORDS = PROD_WORDS | {"heroku", "aws", "gcp", "azure", "k8s", "kubernetes", "cloud", "deploy",
+                                     "deployment", "release", "staging", "stage", "server", "servers", "render", "fly",
+                                     "railway", "dokku", "openshift", "paas", "ecs", "eks", "gke", "aks", "platform",
+                                     "prd", "uat", "preprod", "hosted", "site"}
+"""Words of a settings module named for where it is deployed (`settings/heroku.py`, `settings/staging.py`): a
+platform outside the repository (config vars, a Helm values file elsewhere) may select it."""
 
 
 def _built_on_development(module: str, settings: dict[str, list[Setting]], bases: dict[str, list[str]],

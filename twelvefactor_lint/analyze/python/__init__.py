@@ -23,6 +23,7 @@ from twelvefactor_lint.analyze.python.config_module import config_module_facts
 from twelvefactor_lint.analyze.python.config_values import (
     config_default_facts,
     dev_config_classes,
+    selectable_configurations,
     setting_facts,
     test_config_classes,
 )
@@ -57,7 +58,7 @@ from twelvefactor_lint.devprod import docstring_says_development, header_says_de
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.discover.sources import split_lines
 from twelvefactor_lint.facts import FileAnalysis, parse_error
-from twelvefactor_lint.facts.python import EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
+from twelvefactor_lint.facts.python import ConfigurationClass, EnvFunction, ModuleRefs, PythonFact, PythonSiteFact, Setting
 
 _LOGGING_WORDS = ("logging", "loguru", "Handler", "handlers", "stdout", "stderr", "open(")
 _KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key", "signed_cookie")
@@ -179,6 +180,10 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     # only a setting takes a runtime test (`_placed`): most modules set none, and unparsing every `if` is not free
     runtime = conditions.runtime_branches(index.ifs, found) if any(isinstance(f, Setting) for f in facts) else []
     calls = conditions.tested_calls(index.ifs, names, found) if index.ifs else []
+    if "Configuration" in text:
+        facts += [ConfigurationClass(path, cls.lineno, cls.col_offset + 1, anchor=f"configuration_class:{cls.name}",
+                                     module=dotted_module(path), name=cls.name)
+                  for cls in selectable_configurations(names)]
     if any(word in text for word in values.ENV_READ_WORDS):
         facts += [EnvFunction(path, func.lineno, func.col_offset + 1, anchor=f"env_function:{func.name}",
                               module=dotted_module(path), name=func.name, env_key=key)

@@ -45,6 +45,10 @@ def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
     env_names = _env_names(tree, names) if ifs else {}
     found: list[Branch] = []
     for node in ifs:
+        if node.body and _argv_runs_tests(node.test, names):
+            found.append(Branch(node.body[0].lineno, max(s.end_lineno or s.lineno for s in node.body),
+                                f"when the command line runs the tests (`{_short(ast.unparse(node.test))}`)", True))
+            continue
         flag = _flag(node.test, names, env_names)
         if flag is None:
             continue
@@ -61,6 +65,31 @@ def branches(tree: ast.Module, ifs: list[ast.If], names: Names) -> list[Branch]:
                                 taken and _is_dev_flag(name, node.test)))
     gated = _dev_guarded(tree, ifs, names, env_names) + _dev_decorated(names)
     return sorted(found + gated + (_helpers_of(tree, names, gated) if gated else []), key=lambda b: (b.first, -b.last))
+
+
+_ARGV_TEST_WORDS = {"test", "tests", "pytest", "py.test"}
+
+
+def _argv_runs_tests(test: ast.expr, names: Names) -> bool:
+    """`"test" in sys.argv`, `len(sys.argv) > 1 and "test" in sys.argv[1]`, `sys.argv[1] == "test"`: true only while
+    `manage.py test` (or pytest) runs: the test suite's branch, as a settings module's `if TESTING:` is."""
+    if isinstance(test, ast.BoolOp):
+        return isinstance(test.op, ast.And) and any(_argv_runs_tests(v, names) for v in test.values)
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return False
+    left, right = test.left, test.comparators[0]
+
+    def argv(node: ast.expr) -> bool:
+        return names.qualify(node.value if isinstance(node, ast.Subscript) else node) == "sys.argv"
+
+    def word(node: ast.expr) -> bool:
+        return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in _ARGV_TEST_WORDS
+    if isinstance(test.ops[0], ast.In):
+        return word(left) and argv(right)
+    if isinstance(test.ops[0], ast.Eq):
+        return word(left) and isinstance(right, ast.Subscript) and argv(right) \
+            or word(right) and isinstance(left, ast.Subscript) and argv(left)
+    return False
 
 
 def _dev_guarded(tree: ast.Module, ifs: list[ast.If], names: Names, env_names: dict[str, str]) -> list[Branch]:
@@ -355,7 +384,7 @@ def _listed(test: ast.expr, names: Names) -> str | None:
             and isinstance(test.comparators[0], ast.Name)):
         return None
     value = names.values.get(test.comparators[0].id)
-    read = next((r for node in (walk(value) if value is not None else ()) if (r := _list_read(node, names))), None)
+    read = next((r for node in (walk(value) if value is not None else ()) if (r := list_read(node, names))), None)
     if read is None:
         return None
     fallback = read[1]
@@ -365,7 +394,9 @@ def _listed(test: ast.expr, names: Names) -> str | None:
     return read[0]
 
 
-def _list_read(node: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+def list_read(node: ast.AST, names: Names) -> tuple[str, ast.expr | None] | None:
+    """(variable, fallback node or None) of an environment read, also through an imported django-environ reader
+    (`ENVIRONMENT.get_value("DJANGO_LOG_HANDLERS", default="console")`)."""
     read = env_read(node, names)
     if read is not None:
         return read

@@ -573,6 +573,32 @@ def dev_config_classes(names: Names) -> list[ast.ClassDef]:
                  or production and "docker" in words(name) and not set(words(name)) & PROD_WORDS)]
 
 
+def selectable_configurations(names: Names) -> list[ast.ClassDef]:
+    """django-configurations classes no class of the module builds on, named neither for production, development
+    nor tests and not built on a production-named one (`class Build(Base)`): DJANGO_CONFIGURATION picks them by name
+    (python.configuration_class)."""
+    family = class_family(names, lambda name, bases: any(
+        names.qualify(b) in _SETTINGS_FRAMEWORK_BASES for b in names.classes[name].bases))
+    if not family:
+        return []
+    parents = _module_bases(names)
+    built_on = {b for name in family for b in parents[name]}
+    found = []
+    for name in sorted(family - built_on):
+        chain, pending = [], [name]  # `name` and every module class above it
+        while pending:
+            current = pending.pop()
+            if current in parents and current not in chain:
+                chain.append(current)
+                pending += parents[current]
+        cls = names.classes[name]
+        if any(_names_prod(c) for c in chain) or _TEST_CLASS.search(name) or set(words(name)) & _TEST_WORDS \
+                or is_dev_class(name) or docstring_says_development(ast.get_docstring(cls)):
+            continue
+        found.append(cls)
+    return found
+
+
 def test_config_classes(names: Names) -> list[ast.ClassDef]:
     """Config classes named for the test suite by a word of their name (`class AutomatedTests(Common)`,
     `UnitTestSettings`): what they set only tests run."""

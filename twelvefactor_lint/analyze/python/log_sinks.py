@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from twelvefactor_lint.analyze.python.conditions import list_read
 from twelvefactor_lint.analyze.python.index import Function, Index, Site, walk
 from twelvefactor_lint.analyze.python.names import Names, module_statements
 from twelvefactor_lint.analyze.python.values import env_read
@@ -137,7 +138,7 @@ def _dictconfig_handlers(config: ast.Dict, path: str, owner: str, statement_line
 
 
 def _sinks_of(name: object, handler: ast.expr, path: str, owner: str, statement_line: int, names: Names,
-              used: tuple[set[str], str, dict[str, _Arm]] | None) -> Iterator[LogFileSink]:
+              used: tuple[set[str], str, dict[str, _Arm], tuple[str, ...]] | None) -> Iterator[LogFileSink]:
     """The handler's file sink, under the condition that picks it when no logger lists it unconditionally."""
     for fact in _handler_sink(name, handler, path, owner, statement_line, names):
         if used is None or name in used[0]:
@@ -145,7 +146,8 @@ def _sinks_of(name: object, handler: ast.expr, path: str, owner: str, statement_
         elif name in used[2]:
             yield _switched(fact, used[2][name], names)
         elif used[1]:
-            yield replace(fact, condition=f"when the configured handler list `{used[1]}` names `{name!s}`")
+            yield replace(fact, condition=f"when {used[1]} names `{name!s}`",
+                          listed_by=(*used[3], str(name)) if used[3] else ())
         else:
             yield replace(fact, condition=f"when a logger is given handler `{name!s}` (none in this config is)")
 
@@ -182,12 +184,12 @@ def _arms(node: ast.expr | None, names: Names, depth: int = 0) -> list[_Arm] | N
     return None
 
 
-def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[str, _Arm]] | None:
+def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[str, _Arm], tuple[str, ...]] | None:
     """The handler names a dictConfig's own `loggers`, `root` and other handlers list literally, a handler list
     it reads from configuration (`app.config["LOG_HANDLERS"]`, `settings.LOG_HANDLERS`: the deploy picks which
-    handlers log), else `""`, and the handlers listed only in an arm of a conditional expression (the arm naming
-    them); None when the lists are not all one or the other (or there are none: the config may be one of several
-    merged)."""
+    handlers log), else `""`, the handlers listed only in an arm of a conditional expression (the arm naming
+    them), and the environment variables a handler list is read from; None when the lists are not all one or the
+    other (or there are none: the config may be one of several merged)."""
     sections = [_dict_get(config, "loggers"), _dict_get(config, "root")]
     if all(section is None for section in sections):
         return None
@@ -200,13 +202,20 @@ def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[
     used: set[str] = set()
     switched: dict[str, _Arm] = {}
     configured = ""
+    variables: set[str] = set()
     for holder in holders:
         if not isinstance(holder, ast.Dict) or None in holder.keys:
             return None
         for key in ("handlers", "target"):
             listed = _dict_get(holder, key)
             if isinstance(listed, (ast.Subscript, ast.Attribute, ast.Call)):
-                configured = configured or _target(listed)
+                configured = configured or f"the configured handler list `{_target(listed)}`"
+                continue
+            from_env = _env_listed(listed, names) if isinstance(listed, ast.Name) else None
+            if from_env is not None and from_env[0]:
+                configured = configured or " or ".join(sorted(from_env[0]))
+                variables |= from_env[0]
+                used |= from_env[1]
                 continue
             arms = _arms(listed, names)
             if arms is None:
@@ -216,7 +225,45 @@ def _used_handlers(config: ast.Dict, names: Names) -> tuple[set[str], str, dict[
                     used |= set(listed_names)
                 else:
                     switched.update({n: (test, taken, listed_names) for n in listed_names})
-    return used, configured, {n: arm for n, arm in switched.items() if n not in used}
+    return used, configured, {n: arm for n, arm in switched.items() if n not in used}, tuple(sorted(variables))
+
+
+def _env_listed(node: ast.expr, names: Names, depth: int = 0) -> tuple[set[str], set[str]] | None:
+    """(the variables, the handler names listed unless a deploy sets them) of a handler list read from the
+    environment: `LOGGING_HANDLERS = os.getenv("DJANGO_LOG_HANDLERS", "console").split(",")` -> ({DJANGO_LOG_HANDLERS},
+    {console}), through every module-level binding of a name (`LOGGING_HANDLERS += ["watchtower"]`, `DEBUG_HANDLERS =
+    [h for h in LOGGING_HANDLERS if h != "ecs"]`, `DEBUG_HANDLERS = ["console"]`); None when any part is something
+    else."""
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return set(), {node.value}
+    if isinstance(node, (ast.List, ast.Tuple)) or isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node.left, node.right]
+        variables: set[str] = set()
+        listed: set[str] = set()
+        for part in parts:
+            found = _env_listed(part, names, depth)
+            if found is None:
+                return None
+            variables |= found[0]
+            listed |= found[1]
+        return variables, listed
+    if isinstance(node, ast.Name):
+        bindings = names.bindings.get(node.id, [])
+        return _env_listed(ast.List(elts=list(bindings)), names, depth + 1) if bindings else None
+    if isinstance(node, ast.ListComp) and len(node.generators) == 1 and isinstance(node.elt, ast.Name) \
+            and isinstance(node.generators[0].target, ast.Name) and node.elt.id == node.generators[0].target.id:
+        return _env_listed(node.generators[0].iter, names, depth)  # a filter lists no more than it is given
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("split", "strip") \
+            and (read := list_read(node.func.value, names)) is not None:
+        fallback = read[1]
+        if fallback is None:
+            return {read[0]}, set()
+        if isinstance(fallback, ast.Constant) and isinstance(fallback.value, str):
+            return {read[0]}, {n for n in re.split(r"[\s,;:]+", fallback.value) if n}
+        return None
+    return None
 
 
 _OFF_VALUES = {"", "0", "false", "no", "off", "n", "f"}
@@ -561,16 +608,17 @@ _Position = tuple[int, int]
 
 
 def _guards(tree: ast.Module) -> list[tuple[_Position, _Position, str]]:
-    """(start, end, tested expression) of each `if x:` / `if x is not None:` body, and of each conditional
+    """(start, end, tested expression) of each `if x:` / `if x is not None:` / `if x != "":` body, and of each conditional
     expression's first branch (`FileHandler(x) if x else StreamHandler()`), testing a name or attribute
     (`if logfile:`, `if self.__logger_file:`)."""
     found = []
     for node in walk(tree):
         if isinstance(node, (ast.If, ast.IfExp)) and node.body:
             test = node.test
-            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
-                    and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
-                test = test.left
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) \
+                    and (isinstance(test.ops[0], ast.IsNot) and test.comparators[0].value is None
+                         or isinstance(test.ops[0], ast.NotEq) and test.comparators[0].value in (None, "")):
+                test = test.left  # `if x is not None:`, `if log_path != "":`
             if isinstance(test, (ast.Name, ast.Attribute)) or _read(test):
                 first, last = (node.body[0], node.body[-1]) if isinstance(node, ast.If) else (node.body, node.body)
                 found.append(((first.lineno, first.col_offset),

@@ -20,6 +20,8 @@ class Names:
         """Module-level name -> qualified name of the call that built it (`app` -> `flask.Flask`)."""
         self.values: dict[str, ast.expr] = {}
         """Module-level name -> the expression last assigned to it at module level."""
+        self.bindings: dict[str, list[ast.expr]] = {}
+        """Module-level name -> every expression assigned (or added, `X += [...]`) to it at module level, in order."""
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.classes: dict[str, ast.ClassDef] = {}
         self.env_helpers: dict[str, bool] = {}
@@ -44,8 +46,11 @@ class Names:
                 self.functions[statement.name] = statement
             elif isinstance(statement, ast.ClassDef):
                 self.classes[statement.name] = statement
+            if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+                self.bindings.setdefault(statement.target.id, []).append(statement.value)
             for name, value in assigned_names(statement):
                 self.values[name] = value
+                self.bindings.setdefault(name, []).append(value)
                 if isinstance(value, ast.Call):
                     qualified = self.qualify(value.func)
                     if qualified:
