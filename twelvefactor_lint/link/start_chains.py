@@ -379,8 +379,18 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                 return None
         if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
             return None  # the script itself is the extra process, reported where its starter backgrounds it; not PID 1
-        if isinstance(fact, ScriptWithoutExec) and fact.main_role in _ONLY_RUNS and all(r.followed for r in refs):
-            return None  # its caller starts the long-running process after it: a one-shot step that returns
+        if isinstance(fact, ScriptWithoutExec) and fact.main_role in _ONLY_RUNS:
+            # a caller that starts its long-running process after it runs it as a one-shot step that returns: judged
+            # only for its other starts (a Procfile `postdeploy:` line running it on its own)
+            refs = [r for r in refs if not r.followed]
+            if not refs:
+                return None
+        if isinstance(fact, (MigrationAtStart, BuildAtStart)):
+            # a release phase (Procfile `release:`/`postdeploy:`) is where migrations and builds belong: judged only
+            # for the other starts of the script (an entrypoint running the release script before its server)
+            refs = [r for r in refs if not r.release]
+            if not refs:
+                return None
         # production speaks first: a development stack's hop last (a compose file that bind-mounts the source is
         # named like any other), then a production file's before others
         ref = min(refs, key=lambda r: (r.dev_only, classify(r.declared_path) != PROD))
