@@ -159,12 +159,27 @@ def dyno_signalled(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     to every process of the dyno, not to PID 1 alone (Heroku, and Dokku's herokuish likewise): a shell that does
     not `exec` the program it starts (a `sh -c` line, a script a Procfile line runs) hides nothing from the
     signal there. With a Dockerfile the Procfile may run on the image (Dokku, cabotage), and Cloud Foundry (a
-    `manifest.yml`) signals only the start command's process: judged as a container."""
+    `manifest.yml`) signals only the start command's process: judged as a container, unless the project shows it
+    deploys to Heroku, whose dyno manager signals every process of a dyno (devcenter.heroku.com/articles/
+    dyno-shutdown-behavior): `dyno`, a note."""
     signalled = [f for f in facts if isinstance(f, (ScriptWithoutExec, Pid1Shell))
                  and _from_procfile(f.started_by_path or f.path)]
-    if not signalled or any(isinstance(f, FinalStage) for f in facts) or _cloud_foundry(files):
+    if not signalled or _cloud_foundry(files):
         return facts
-    return [f for f in facts if f not in signalled]
+    if not any(isinstance(f, FinalStage) for f in facts):
+        return [f for f in facts if f not in signalled]
+    if _heroku(files):  # a Dockerfile beside a Procfile the project runs on Heroku (its developers' image): a note
+        return [replace(f, dyno=True) if f in signalled else f for f in facts]
+    return facts
+
+
+def _heroku(files: ProjectFiles) -> bool:
+    """Whether the project shows it deploys to Heroku: a `heroku.yml`, a `.heroku/` directory of its own scripts, or
+    an app.json (Heroku's app manifest, Dokku reads only its `scripts`) naming Heroku's buildpacks, add-ons or stack."""
+    if files.exists("heroku.yml") or files.files_under(".heroku"):
+        return True
+    manifest = files.head("app.json", 65536) if files.exists("app.json") else None
+    return manifest is not None and b"heroku" in manifest.lower()
 
 
 def _from_procfile(path: str) -> bool:
