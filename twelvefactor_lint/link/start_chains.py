@@ -31,7 +31,7 @@ from twelvefactor_lint.analyze.shell.programs import (
 )
 from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
-from twelvefactor_lint.discover.walk import S6, kind_of
+from twelvefactor_lint.discover.walk import COMPOSE, S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
@@ -142,7 +142,25 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
     return mark_python_entrypoints(beside_managed_dev_servers(name_supervised_programs(mark_host_supervisors(
-        dyno_signalled(annotate(facts, links), files)))))
+        dyno_signalled(annotate(development_server_services(facts), links), files)))))
+
+
+def development_server_services(facts: list[Fact]) -> list[Fact]:
+    """A compose service whose own start serves with a development server (`manage.py runserver`), in a compose file
+    not named for production, while another start of the project serves with a production server (a Procfile's
+    `web: gunicorn ...`): the service is the developers' (a local or end-to-end stack), whatever its file is named, so
+    what its start does besides (`npm install`, a migration, a shell kept as PID 1) is development code (`dev_only`),
+    as it is for a script only such a start runs."""
+    starts = [f for f in facts if isinstance(f, ProcessStart)]
+    production = {f.path for f in starts if f.main_role == WEB_SERVER and not f.dev_only and classify(f.path) != DEV}
+    developers = {(f.path, f.service) for f in starts if f.service and f.main_role == DEV_SERVER
+                  and kind_of(posixpath.basename(f.path)) == COMPOSE
+                  and not any(names_prod_file(part) for part in f.path.split("/"))
+                  and production - {f.path}}
+    if not developers:
+        return facts
+    return [replace(f, dev_only=True) if isinstance(f, ProcessFact) and (f.path, f.service) in developers
+            and not f.dev_only else f for f in facts]
 
 
 _CF_MANIFEST = re.compile(r"(?:^|/)manifest[\w.-]*\.ya?ml$")
