@@ -187,7 +187,8 @@ def dyno_signalled(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     if not any(isinstance(f, FinalStage) for f in facts):
         return [f for f in facts if f not in signalled]
     if _heroku(files):  # a Dockerfile beside a Procfile the project runs on Heroku (its developers' image): a note
-        return [replace(f, dyno=True) if f in signalled else f for f in facts]
+        return [replace(f, dyno=True) if isinstance(f, (ScriptWithoutExec, Pid1Shell)) and f in signalled else f
+                for f in facts]
     return facts
 
 
