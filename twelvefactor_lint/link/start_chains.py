@@ -142,7 +142,35 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
     return mark_python_entrypoints(beside_managed_dev_servers(name_supervised_programs(mark_host_supervisors(
-        dyno_signalled(annotate(development_server_services(facts), links), files)))))
+        dyno_signalled(count_procfile_runs(annotate(development_server_services(facts), links), files), files)))))
+
+
+_PROCFILE_RUNNERS = frozenset({"honcho", "foreman", "overmind"})
+_PROCFILE_OPTION = re.compile(r"(?:^|\s)(?:-f|--procfile)(?:\s+|=)[\"']?([^\s\"']+)")
+_PROCFILE_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:\s*\S")
+
+
+def count_procfile_runs(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
+    """Tell a formation entry's Procfile runner (`honcho start -f Procfile_worker_short`) the process types of the
+    Procfile it runs (`supervised_count`): one type behind it hides nothing from the formation, only adds a wrapper."""
+
+    def counted(fact: Fact) -> Fact:
+        if not (isinstance(fact, ExtraProcess) and fact.how == "process_manager" and fact.program in _PROCFILE_RUNNERS
+                and fact.level == "formation" and not fact.supervised_count):
+            return fact
+        named = _PROCFILE_OPTION.search(fact.command)
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(fact.path), named[1] if named else "Procfile"))
+        text = files.head(rel, 65536) if not rel.startswith("..") else None
+        if text is None:
+            return fact
+        matches = (_PROCFILE_LINE.match(line) for line in text.decode("utf-8", "replace").splitlines())
+        types = [m[1] for m in matches if m]
+        if not types:
+            return fact
+        return replace(fact, supervised=", ".join(f"`{t}`" for t in types), supervised_at=rel,
+                       supervised_count=len(types))
+
+    return [counted(f) for f in facts]
 
 
 def development_server_services(facts: list[Fact]) -> list[Fact]:
