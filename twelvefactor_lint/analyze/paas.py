@@ -1,6 +1,7 @@
 """The PaaS analyzer: fly.toml, render.yaml, heroku.yml, app.json and App Engine app.yaml, each into
 the one process model (the same facts as a Procfile line), with the platform's instance counts as
-replicas and its release phase (Fly `release_command`, Heroku `release`) as the right place for
+replicas and its release phase (Fly `release_command`, Heroku `release`, app.json `scripts.postdeploy`, Dokku's
+`scripts.dokku.predeploy`/`postdeploy`) as the right place for
 migrations. Fly volumes and Render disks are storage on one machine (VI).
 
 Instance counts read: Fly `min_machines_running`, Render `numInstances` (or `scaling.minInstances`),
@@ -153,11 +154,19 @@ def _app_json(path: str, text: str, lines: list[str]) -> list[Fact]:
         if quantity is not None and quantity > 1:
             facts.append(Formation(path, _line_of(lines, rf"\"{re.escape(name)}\"\s*:"), 1, process=name,
                                    replicas=quantity, anchor=f"formation:{name}"))
+    scripts = _dict(data.get("scripts"))
     for hook in ("postdeploy", "pr-predestroy"):
-        command = _dict(data.get("scripts")).get(hook)
+        command = scripts.get(hook)
         if isinstance(command, str):
             facts += _process(path, f"app.json `scripts.{hook}`", hook, command,
                               _line_of(lines, rf"\"{hook}\"\s*:"), 1, release=True)
+    # Dokku's deployment tasks: `scripts.dokku.predeploy` (committed to the image) and `.postdeploy`, once per deploy
+    for hook in ("predeploy", "postdeploy"):
+        command = _dict(scripts.get("dokku")).get(hook)
+        if isinstance(command, str):
+            dokku = _line_of(lines, r"\"dokku\"\s*:")
+            facts += _process(path, f"app.json `scripts.dokku.{hook}`", f"dokku-{hook}", command,
+                              _line_of(lines, rf"\"{hook}\"\s*:", dokku - 1), 1, release=True)
     return facts
 
 

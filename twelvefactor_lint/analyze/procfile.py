@@ -18,6 +18,10 @@ from twelvefactor_lint.facts.procfile import ProcfileProcess
 
 _ENTRY = re.compile(r"^(?P<type>[A-Za-z0-9_-]+)\s*:\s*(?P<command>\S.*)$")
 _PORT = re.compile(r"\$\{?PORT\b")
+_RELEASE_TYPES = frozenset({"release", "postdeploy"})
+"""Process types a platform runs once per deployment, to completion, instead of as a formation: Heroku's and Dokku's
+`release` (before the new release serves), Scalingo's `postdeploy` (in an extra one-off container after the new
+containers started, before routing switches to them) — the place for migrations, not a long-running process."""
 
 
 def _port_binding(command: str) -> str:
@@ -55,7 +59,7 @@ def analyze(path: str, data: bytes) -> FileAnalysis:
         kind, command = match["type"], match["command"].strip()
         facts.append(ProcfileProcess(path, number, 1, type=kind, command=command, port_binding=_port_binding(command),
                                      anchor=f"process:{kind}"))
-        origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind == "release", form="procfile")
+        origin = Origin(f"Procfile `{kind}`", kind, "formation", number, release=kind in _RELEASE_TYPES, form="procfile")
         commands = parse_shell(command)
         started = command_facts(path, origin, commands)
         # a process type named for development (`web_dev`): the platform routes only `web`, a developer starts it

@@ -190,6 +190,9 @@ class ScriptWithoutExec(ProcessFact):
                          "of the project's, `run_cmd` for `\"$@\"`): link drops a script a caller runs in the foreground "
                          "before starting its long-running process whose program is only known to run (`app`, `run_cmd`): "
                          "it must return for the caller to go on, a one-shot step.", default="")
+    dyno: bool = doc("Started from a Procfile line of a project that shows it deploys to Heroku (a `heroku.yml`, a "
+                     "`.heroku/` directory, an app.json naming Heroku): the dyno manager sends SIGTERM to every process "
+                     "of the dyno, not to PID 1 alone; set by link.", default=False)
 
 
 @kind("process.pid1_shell")
@@ -206,6 +209,9 @@ class Pid1Shell(ProcessFact):
     one_shot: bool = doc("The line runs to completion: no command of it is long-running and its last one ends by "
                          "itself (`cp`, `chmod`, `true`, an install or a migration): a one-shot job (a `*_requirements` "
                          "service filling a volume), not a process that serves.", default=False)
+    dyno: bool = doc("Started from a Procfile line of a project that shows it deploys to Heroku (a `heroku.yml`, a "
+                     "`.heroku/` directory, an app.json naming Heroku): the dyno manager sends SIGTERM to every process "
+                     "of the dyno, not to PID 1 alone; set by link.", default=False)
 
 
 @base

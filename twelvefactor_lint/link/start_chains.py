@@ -31,7 +31,7 @@ from twelvefactor_lint.analyze.shell.programs import (
 )
 from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_file
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
-from twelvefactor_lint.discover.walk import S6, kind_of
+from twelvefactor_lint.discover.walk import COMPOSE, S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
@@ -142,7 +142,53 @@ def link(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
         facts = [f for f in facts if f.path not in replaced] + read
         requests = []
     return mark_python_entrypoints(beside_managed_dev_servers(name_supervised_programs(mark_host_supervisors(
-        dyno_signalled(annotate(facts, links), files)))))
+        dyno_signalled(count_procfile_runs(annotate(development_server_services(facts), links), files), files)))))
+
+
+_PROCFILE_RUNNERS = frozenset({"honcho", "foreman", "overmind"})
+_PROCFILE_OPTION = re.compile(r"(?:^|\s)(?:-f|--procfile)(?:\s+|=)[\"']?([^\s\"']+)")
+_PROCFILE_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:\s*\S")
+
+
+def count_procfile_runs(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
+    """Tell a formation entry's Procfile runner (`honcho start -f Procfile_worker_short`) the process types of the
+    Procfile it runs (`supervised_count`): one type behind it hides nothing from the formation, only adds a wrapper."""
+
+    def counted(fact: Fact) -> Fact:
+        if not (isinstance(fact, ExtraProcess) and fact.how == "process_manager" and fact.program in _PROCFILE_RUNNERS
+                and fact.level == "formation" and not fact.supervised_count):
+            return fact
+        named = _PROCFILE_OPTION.search(fact.command)
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(fact.path), named[1] if named else "Procfile"))
+        text = files.head(rel, 65536) if not rel.startswith("..") else None
+        if text is None:
+            return fact
+        matches = (_PROCFILE_LINE.match(line) for line in text.decode("utf-8", "replace").splitlines())
+        types = [m[1] for m in matches if m]
+        if not types:
+            return fact
+        return replace(fact, supervised=", ".join(f"`{t}`" for t in types), supervised_at=rel,
+                       supervised_count=len(types))
+
+    return [counted(f) for f in facts]
+
+
+def development_server_services(facts: list[Fact]) -> list[Fact]:
+    """A compose service whose own start serves with a development server (`manage.py runserver`), in a compose file
+    not named for production, while another start of the project serves with a production server (a Procfile's
+    `web: gunicorn ...`): the service is the developers' (a local or end-to-end stack), whatever its file is named, so
+    what its start does besides (`npm install`, a migration, a shell kept as PID 1) is development code (`dev_only`),
+    as it is for a script only such a start runs."""
+    starts = [f for f in facts if isinstance(f, ProcessStart)]
+    production = {f.path for f in starts if f.main_role == WEB_SERVER and not f.dev_only and classify(f.path) != DEV}
+    developers = {(f.path, f.service) for f in starts if f.service and f.main_role == DEV_SERVER
+                  and kind_of(posixpath.basename(f.path)) == COMPOSE
+                  and not any(names_prod_file(part) for part in f.path.split("/"))
+                  and production - {f.path}}
+    if not developers:
+        return facts
+    return [replace(f, dev_only=True) if isinstance(f, ProcessFact) and (f.path, f.service) in developers
+            and not f.dev_only else f for f in facts]
 
 
 _CF_MANIFEST = re.compile(r"(?:^|/)manifest[\w.-]*\.ya?ml$")
@@ -159,12 +205,28 @@ def dyno_signalled(facts: list[Fact], files: ProjectFiles) -> list[Fact]:
     to every process of the dyno, not to PID 1 alone (Heroku, and Dokku's herokuish likewise): a shell that does
     not `exec` the program it starts (a `sh -c` line, a script a Procfile line runs) hides nothing from the
     signal there. With a Dockerfile the Procfile may run on the image (Dokku, cabotage), and Cloud Foundry (a
-    `manifest.yml`) signals only the start command's process: judged as a container."""
+    `manifest.yml`) signals only the start command's process: judged as a container, unless the project shows it
+    deploys to Heroku, whose dyno manager signals every process of a dyno (devcenter.heroku.com/articles/
+    dyno-shutdown-behavior): `dyno`, a note."""
     signalled = [f for f in facts if isinstance(f, (ScriptWithoutExec, Pid1Shell))
                  and _from_procfile(f.started_by_path or f.path)]
-    if not signalled or any(isinstance(f, FinalStage) for f in facts) or _cloud_foundry(files):
+    if not signalled or _cloud_foundry(files):
         return facts
-    return [f for f in facts if f not in signalled]
+    if not any(isinstance(f, FinalStage) for f in facts):
+        return [f for f in facts if f not in signalled]
+    if _heroku(files):  # a Dockerfile beside a Procfile the project runs on Heroku (its developers' image): a note
+        return [replace(f, dyno=True) if isinstance(f, (ScriptWithoutExec, Pid1Shell)) and f in signalled else f
+                for f in facts]
+    return facts
+
+
+def _heroku(files: ProjectFiles) -> bool:
+    """Whether the project shows it deploys to Heroku: a `heroku.yml`, a `.heroku/` directory of its own scripts, or
+    an app.json (Heroku's app manifest, Dokku reads only its `scripts`) naming Heroku's buildpacks, add-ons or stack."""
+    if files.exists("heroku.yml") or files.files_under(".heroku"):
+        return True
+    manifest = files.head("app.json", 65536) if files.exists("app.json") else None
+    return manifest is not None and b"heroku" in manifest.lower()
 
 
 def _from_procfile(path: str) -> bool:
@@ -379,8 +441,18 @@ def annotate(facts: list[Fact], scripts: list[tuple[ScriptRef, str]]) -> list[Fa
                 return None
         if isinstance(fact, (ExtraProcess, ScriptWithoutExec)) and all(r.background for r in refs):
             return None  # the script itself is the extra process, reported where its starter backgrounds it; not PID 1
-        if isinstance(fact, ScriptWithoutExec) and fact.main_role in _ONLY_RUNS and all(r.followed for r in refs):
-            return None  # its caller starts the long-running process after it: a one-shot step that returns
+        if isinstance(fact, ScriptWithoutExec) and fact.main_role in _ONLY_RUNS:
+            # a caller that starts its long-running process after it runs it as a one-shot step that returns: judged
+            # only for its other starts (a Procfile `postdeploy:` line running it on its own)
+            refs = [r for r in refs if not r.followed]
+            if not refs:
+                return None
+        if isinstance(fact, (MigrationAtStart, BuildAtStart)):
+            # a release phase (Procfile `release:`/`postdeploy:`) is where migrations and builds belong: judged only
+            # for the other starts of the script (an entrypoint running the release script before its server)
+            refs = [r for r in refs if not r.release]
+            if not refs:
+                return None
         # production speaks first: a development stack's hop last (a compose file that bind-mounts the source is
         # named like any other), then a production file's before others
         ref = min(refs, key=lambda r: (r.dev_only, classify(r.declared_path) != PROD))
