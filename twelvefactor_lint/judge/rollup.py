@@ -232,9 +232,10 @@ def _one_login(finding: Finding, value: str) -> str:
     """What a finding is about in its file (`_about`); for a secret in a deploy file, the variable it sets, or for a
     service URL with its password the URL and the password (`engine._value`): one login to one service given in two
     variables (a storage and a permission URL alike) is one secret to rotate, while one literal that happens to be
-    both a database's and a broker's password, or two services' signing keys, stays two."""
-    url = value.partition("|")[0]
-    return value if finding.rule in _NAMES_SECRET_SECOND and url else _about(finding)
+    both a database's and a broker's password, or two services' signing keys, stays two. The URL's scheme names a
+    driver (`postgres://` and `postgis://` reach one database), not the login."""
+    url, _, digest = value.partition("|")
+    return f"{url.partition('://')[2]}|{digest}" if finding.rule in _NAMES_SECRET_SECOND and url else _about(finding)
 
 
 def _in_file_order(group: list[Finding]) -> list[Finding]:
