@@ -313,7 +313,7 @@ def _secret_facts(path: str, name: str, role: str, service: dict, seen: set[tupl
             facts.append(ComposeSecretValue(
                 path, Y.line(node), Y.column(node), service=name, role=role, key=key, where=f"service `{name}`",
                 how=how, shape=found.shape, own_key=found.own_key, url=found.url, default=found.default,
-                anchor=f"{name}:secret:{key}"))
+                digest=found.digest, anchor=f"{name}:secret:{key}"))
     return facts
 
 

@@ -9,6 +9,7 @@ shape (analyze/secret_shape.py), or from the key being the app's own signing key
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -47,6 +48,13 @@ class CommittedSecret:
     """The service URL with its password masked (`postgres://app:***@db`), when the secret is in one; else `""`."""
     default: bool
     """The literal is a `${VAR:-literal}` default: used whenever the deploy does not set the variable."""
+    digest: str = ""
+    """A short hash of the secret itself (the password, for a URL): the same literal committed in two places has the
+    same digest, and the value is never kept."""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSecret | None:
@@ -64,8 +72,8 @@ def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSe
         if "$" in password:
             return None
         shape = PUBLIC_DEFAULT if default_account(text) else secret_shape(password)
-        return CommittedSecret(shape, False, masked, default)
+        return CommittedSecret(shape, False, masked, default, _digest(password))
     name = _CAMEL.sub("_", key)
     if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
-        return CommittedSecret(secret_shape(text, name), bool(OWN_KEY.search(name)), "", default)
+        return CommittedSecret(secret_shape(text, name), bool(OWN_KEY.search(name)), "", default, _digest(text))
     return None

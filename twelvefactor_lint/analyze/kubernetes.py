@@ -338,7 +338,8 @@ def _secrets(path: str, pairs: Sequence[tuple[str, yaml.Node | None]], where: st
         found = committed_secret(key, text, interpolated=False) if value is not None and text is not None else None
         if value is not None and found is not None:
             facts.append(SecretValue(path, Y.line(value), Y.column(value), key=key, where=where, how=how,
-                                     shape=found.shape, own_key=found.own_key, url=found.url, anchor=f"{where}:{key}"))
+                                     shape=found.shape, own_key=found.own_key, url=found.url, digest=found.digest,
+                                     anchor=f"{where}:{key}"))
     return facts
 
 

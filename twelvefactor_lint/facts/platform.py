@@ -92,6 +92,9 @@ class DeploySecret(InService):
                    "is the secret itself.", default="")
     default: bool = doc("The literal is a `${VAR:-literal}` default: what runs whenever the deploy does not set the "
                         "variable.", default=False)
+    digest: str = doc("A short hash of the secret (the password, for a URL), never the value: the same literal "
+                      "committed in two places has the same digest, one secret to rotate (judge.rollup folds them).",
+                      default="")
 
 
 @kind("compose.secret_value")

@@ -11,6 +11,7 @@ from twelvefactor_lint.discover.scope import DEV, PROD, TEST, classify, is_prod_
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.base import RolledUp
 from twelvefactor_lint.facts.compose import Scaled
+from twelvefactor_lint.facts.platform import DeploySecret
 from twelvefactor_lint.facts.process import ProcessFact, ProcessLogFile
 from twelvefactor_lint.facts.python import UNREACHED, FileWrite, LogFileSink, PythonFact, StateWrite
 from twelvefactor_lint.judge import template
@@ -55,7 +56,7 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
     by_kind: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_kind[fact.kind].append(fact)
-    findings: list[tuple[Finding, str]] = []
+    findings: list[tuple[Finding, str, str]] = []
     reported: set[tuple[int, str]] = set()
     for rule in selection.rules:
         for fact, matcher in _matches(rule, by_kind, roles):
@@ -81,9 +82,15 @@ def evaluate(facts: Iterable[Fact], roles: Mapping[str, str], selection: Selecti
                 end_column=fact.end_column or fact.column, message=message + note, brief=brief + note,
                 fingerprint=fact.anchor, fixable=matcher.autofix, started_by=_started_by(fact),
                 definition=_definition(fact), related=_related(fact),
-            ), matcher.message))
+            ), matcher.message, _value(fact)))
     findings.sort(key=lambda pair: pair[0].sort_key())
     return fingerprinted(sorted(rolled_up(findings), key=Finding.sort_key))
+
+
+def _value(fact: Fact) -> str:
+    """What a fact commits, for rollup to tell one value from another without the value itself: a deploy secret's
+    masked service URL (empty for a bare secret) and digest, `url|digest`; `""`: nothing to compare."""
+    return f"{fact.url}|{fact.digest}" if isinstance(fact, DeploySecret) and fact.digest else ""
 
 
 def _started_by(fact: Fact) -> tuple[str, int] | None:

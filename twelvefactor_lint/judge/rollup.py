@@ -6,7 +6,8 @@ file), or the same finding in alternative
 deploy files side by side (compose variants; not Python modules) or in copies of one deploy file in
 other directories, are one thing to fix; so is one secret variable read alike in several modules, or one `sys.path`
 entry several scripts add; so are several findings of one rule on one line of a deploy file (`npm install && npm run
-build` in one compose `command:`).
+build` in one compose `command:`); so are two keys made up alike in one function (`_ONE_KEYRING`), and one literal
+secret committed again in a mirrored manifest of the same deploy (the same digest, `engine._value`).
 Findings `--fix` can fix are never folded: the fixer edits each place it is told about. The first occurrence
 (across files: the primary file, the one with the shortest name) stays, with its fingerprint so baselines and
 judgments keep matching; its message ends with "and N more" and the other locations, and its `related` keeps every
@@ -73,6 +74,12 @@ _ONE_PROCESS = {"TF1103"}
 related; findings name the config (or script) first and the process by "`x`'s output", so two programs of one
 supervisord file stay two."""
 
+_ONE_KEYRING = {"TF617"}
+"""Rules about keys a process makes up for itself: two keys made up alike in one place (`SECRET_KEY` and
+`JWT_SECRET_KEY` both random in one app factory `create_app()`) are one decision, that app's keys read from the
+environment, reported on the first with the other as related; keys made up in another function or another way
+stay their own findings."""
+
 _ONE_DICT = {"TF401", "TF402"}
 """Rules about where a settings dict locates its service: the same thing said of several aliases of one dict
 (`DATABASES.default.HOST`, `DATABASES.reports.HOST` and `DATABASES.enterprise.HOST`, all `localhost` in the module
@@ -88,7 +95,8 @@ def _repeated(group: list[Finding]) -> bool:
     same_state = group[0].rule in _NAMES_STATE_FIRST | _NAMES_SECRET_SECOND | _ONE_START and _about(group[0]) != ""
     one_process = group[0].rule in _ONE_PROCESS and _process(group[0].message) != "" \
         and len({(_subject(f.message), _process(f.message)) for f in group}) == 1
-    one_dict = group[0].rule in _ONE_DICT and bool(_DICT_ENTRY.fullmatch(_subject(group[0].message)))
+    one_dict = group[0].rule in _ONE_DICT and bool(_DICT_ENTRY.fullmatch(_subject(group[0].message))) \
+        or group[0].rule in _ONE_KEYRING and _subject(group[0].message) != ""
     return len(group) >= _REPEATED or len(group) == 2 and (same_value or same_state or one_process or one_dict
                                                            or group[0].rule in _ONE_STORE | _ONE_HABIT | _ONE_QUEUE)
 
@@ -100,13 +108,14 @@ def _one_line(finding: Finding) -> tuple[str, ...]:
     return ("line", finding.rule, finding.path, finding.severity, str(finding.line))
 
 
-def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
-    """`findings` with the template each was rendered from; repeats are folded into their first."""
+def rolled_up(findings: list[tuple[Finding, str, str]]) -> list[Finding]:
+    """`findings` with the template each was rendered from and what its fact commits (`engine._value`: a deploy
+    secret's `url|digest`, `""` for most); repeats are folded into their first."""
     groups: dict[tuple[str, ...], list[Finding]] = {}
     states: set[tuple[str, ...]] = set()
-    on_line = Counter(_one_line(finding) for finding, _ in findings
+    on_line = Counter(_one_line(finding) for finding, *_ in findings
                       if finding.factor != "tool" and not finding.fixable and not _own_place(finding))
-    for finding, template in findings:
+    for finding, template, value in findings:
         if finding.factor == "tool":  # a parse or internal error is about its own file: never folded
             groups[(finding.rule, finding.path, str(finding.line), str(finding.column), finding.message)] = [finding]
             continue
@@ -116,24 +125,36 @@ def rolled_up(findings: list[tuple[Finding, str]]) -> list[Finding]:
         if on_line[line := _one_line(finding)] > 1:
             groups.setdefault(line, []).append(finding)
             continue
-        same_file = (finding.rule, finding.path, finding.severity, template, _about(finding))
+        same_file = (finding.rule, finding.path, finding.severity, template, _one_login(finding, value))
         groups.setdefault(same_file, []).append(finding)
         if finding.rule in _NAMES_STATE_FIRST:
             states.add(same_file)
-    groups = _joined(groups, states)
-    templates = {id(finding): template for finding, template in findings}
-    within = [(f, said, templates[id(group[0])]) for key, group in groups.items() for f, said in (
-        [(_folded(group, "on this line", _said), group[0].message)] if key[0] == "line"
+    groups = {key: _in_file_order(group) if key[0] == "line" else group for key, group in _joined(groups, states).items()}
+    templates = {id(finding): template for finding, template, _ in findings}
+    values = {id(finding): value for finding, _, value in findings}
+    within = [(f, said, templates[id(group[0])], values[id(group[0])]) for key, group in groups.items() for f, said in (
+        [(_folded(group, "on this line", _named_by(group[0])), group[0].message)] if key[0] == "line"
         else [(_folded(group, "in this file", lambda f: f"line {f.line}"), group[0].message)] if _repeated(group)
         else [(f, f.message) for f in group])]
     across: dict[tuple[str, ...], list[Finding]] = {}
-    for finding, said, template in within:  # what it said before the note naming its other lines: variants fold alike
+    saying: dict[int, str] = {}
+    for finding, said, template, value in within:  # what it said before the note naming its other lines: variants fold alike
         one_variable = finding.rule in _ONE_VARIABLE and _about(finding) != "" and not finding.fixable
+        one_secret = finding.rule in _NAMES_SECRET_SECOND and value != "" and not finding.fixable
+        saying[id(finding)] = said
         key = ("variable", finding.rule, finding.severity, template, _about(finding)) if one_variable else (
             "entry", finding.rule, finding.severity, said) if finding.rule in _ONE_ENTRY and not finding.fixable else (
+            "secret", finding.rule, finding.severity, template, _about(finding), value) if one_secret else (
             finding.rule, finding.severity, said)
         across.setdefault(key, []).append(finding)
-    return [f for key, same in across.items() for group in ([same] if key[0] in {"variable", "entry"} else _alternatives(same))
+
+    def copied(finding: Finding, other: Finding) -> bool:
+        """One secret committed in two copies of one deploy: alternative files (`_alternative`: the app's and the
+        worker's `secrets.yml` of one manifest tree), or the same object saying the same in two manifest trees
+        (`kubernetes-manifests/` and a service's kustomize base)."""
+        return _alternative(finding, other) or saying[id(finding)] == saying[id(other)]
+    return [f for key, same in across.items() for group in (
+                [same] if key[0] in {"variable", "entry"} else _alternatives(same, copied if key[0] == "secret" else None))
             for f in ([_folded(sorted(group, key=_at_import_first if key[0] == "variable" else _primary_first),
                                "in other files", lambda f: f"{f.path}:{f.line}")]
                       if len({f.path for f in group}) == len(group) else group)]
@@ -168,14 +189,15 @@ def _joined(groups: dict[tuple[str, ...], list[Finding]], states: set[tuple[str,
             sorted(group, key=lambda f: (f.line, f.column)) for key, group in joined.items()}
 
 
-def _alternatives(same: list[Finding]) -> list[list[Finding]]:
+def _alternatives(same: list[Finding], alike=None) -> list[list[Finding]]:
     """Findings saying the same thing, grouped where they are one decision: alternative deploy files side by
     side (compose variants in one directory), or copies of one deploy file elsewhere (an embedded or vendored
     `docker-compose.prod.yml`: same name, same line). Two modules, or two services' Dockerfiles in their own
-    directories, are two places to fix."""
+    directories, are two places to fix. `alike`: another test of two findings being one decision."""
     groups: list[list[Finding]] = []
+    joins = alike or _alternative
     for finding in same:
-        joined = [] if _own_place(finding) else [g for g in groups if any(_alternative(finding, other) for other in g)]
+        joined = [] if _own_place(finding) else [g for g in groups if any(joins(finding, other) for other in g)]
         groups = [g for g in groups if g not in joined] + [[f for g in joined for f in g] + [finding]]
     return groups
 
@@ -206,6 +228,39 @@ def _at_import_first(finding: Finding) -> tuple[bool, str, int]:
     return not finding.fingerprint.startswith(":"), finding.path, finding.line
 
 
+def _one_login(finding: Finding, value: str) -> str:
+    """What a finding is about in its file (`_about`); for a secret in a deploy file, the variable it sets, or for a
+    service URL with its password the URL and the password (`engine._value`): one login to one service given in two
+    variables (a storage and a permission URL alike) is one secret to rotate, while one literal that happens to be
+    both a database's and a broker's password, or two services' signing keys, stays two. The URL's scheme names a
+    driver (`postgres://` and `postgis://` reach one database), not the login."""
+    url, _, digest = value.partition("|")
+    return f"{url.partition('://')[2]}|{digest}" if finding.rule in _NAMES_SECRET_SECOND and url else _about(finding)
+
+
+def _in_file_order(group: list[Finding]) -> list[Finding]:
+    """Findings on one line, in the order of what each is about in that file (`definition`: the compose services
+    sharing a volume from one anchor, `web` before `celery`): the first one the file declares speaks for the others,
+    keeping its fingerprint. Findings naming nothing in the file keep their order."""
+    return sorted(group, key=lambda f: f.definition[1] if f.definition and f.definition[0] == f.path else 0)
+
+
+def _named_by(first: Finding):
+    """How a note on one line names the others: what each says (`_said`), or for state shared by several
+    workloads (`_NAMES_STATE_FIRST`: one volume several services mount) only what differs, the workload
+    (``service `worker-1` ``), when the rest is the first's words."""
+    if first.rule not in _NAMES_STATE_FIRST:
+        return _said
+
+    def named(finding: Finding) -> str:
+        mine, theirs = _said(finding).split("`"), _said(first).split("`")
+        differ = [i for i in range(1, len(mine), 2) if len(mine) == len(theirs) and mine[i] != theirs[i]]
+        if not differ or any(mine[i] != theirs[i] for i in range(0, len(mine), 2)):
+            return _said(finding)
+        return ", ".join(f"{(mine[i - 1].split() or [''])[-1]} `{mine[i]}`".lstrip() for i in differ)
+    return named
+
+
 def _said(finding: Finding) -> str:
     """What a finding says before its advice (`compose service `ui` runs `npm run build` at start`): how a note names
     another finding on the same line."""
@@ -220,6 +275,8 @@ def _about(finding: Finding) -> str:
         parts = finding.message.split("`")
         return parts[3] if len(parts) > 4 else ""
     subject = _subject(finding.message)
+    if finding.rule in _ONE_KEYRING and subject:  # the same words about another key: the same place, made up alike
+        return finding.message.replace(f"`{subject}`", "`*`", 1)
     entry = _DICT_ENTRY.fullmatch(subject) if finding.rule in _ONE_DICT else None
     if entry:
         return finding.message.replace(f"`{subject}`", f"`{entry[1]}.*.{entry[2]}`")

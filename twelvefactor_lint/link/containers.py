@@ -638,19 +638,23 @@ def _image_volumes(facts: list[Fact], services: list[ComposeService], dockerfile
     there, the compose file only says where on the host. The Dockerfile's `VOLUME` keeps it (`places`: the mounts),
     each plain mount gets `image_volume` (not one on several replicas, nor a shared or backing service's volume, each
     of which says more). The image a service runs: the one it builds, or, for an image named like the project
-    (`sickchill/sickchill`), the project's only Dockerfile (or the ones named like the image)."""
+    (`sickchill/sickchill`), the project's only production Dockerfile (a dev container's `.devcontainer/Dockerfile`
+    builds no image anyone pulls), or the ones named like the image. A `VOLUME` naming several paths (`VOLUME
+    /usr/src/paperless/data /usr/src/paperless/media`) is each of them."""
     volumes: dict[tuple[str, str], DockerfileVolume] = {
-        (f.path, posixpath.normpath(f.target)): f for f in facts if isinstance(f, DockerfileVolume) and f.data_like
-        and f.base_kind in _REPORTED_BASES and not f.datastore and not f.dev_only}
+        (f.path, posixpath.normpath(target)): f for f in facts if isinstance(f, DockerfileVolume) and f.data_like
+        and f.base_kind in _REPORTED_BASES and not f.datastore and not f.dev_only for target in f.target.split()}
     if not volumes:
         return facts
+    developing = {f.path for f in facts if isinstance(f, FinalStage) and f.dev_only}
+    released = [d for d in dockerfiles if d not in developing and classify(d) == PROD]
     runs: dict[tuple[str, str], list[str]] = {}
     for service in services:
         if service.build_context:
             runs[(service.path, service.service)] = [service.built_dockerfile]
         elif service.image and _words(images.image_name(_untagged(service.image))) & project:
             named = _words(images.image_name(_untagged(service.image)))
-            runs[(service.path, service.service)] = dockerfiles if len(dockerfiles) == 1 else [
+            runs[(service.path, service.service)] = released if len(released) == 1 else [
                 d for d in dockerfiles if _words(posixpath.basename(posixpath.dirname(d)) + " " + posixpath.basename(d))
                 & named]
     places: dict[int, list[tuple[str, int, int]]] = {}
@@ -662,13 +666,13 @@ def _image_volumes(facts: list[Fact], services: list[ComposeService], dockerfile
             continue
         for dockerfile in runs.get((fact.path, fact.service), []):
             volume = volumes.get((dockerfile, posixpath.normpath(fact.target)))
-            if volume is not None:
+            if volume is not None and (fact.path, fact.line, fact.column) not in places.get(id(volume), []):
                 places.setdefault(id(volume), []).append((fact.path, fact.line, fact.column))
                 marked[id(fact)] = replace(fact, image_volume=f"{volume.path}:{volume.line}")
                 break
     if not marked:
         return facts
-    for volume in volumes.values():
+    for volume in {id(v): v for v in volumes.values()}.values():
         if id(volume) in places:
             marked[id(volume)] = replace(volume, places=volume.places + tuple(places[id(volume)]))
     return [marked.get(id(f), f) for f in facts]
