@@ -164,7 +164,8 @@ def _python_role(target: tuple[str, ...]) -> str | None:
     return None
 
 
-_MANAGE_MIGRATE = re.compile(r"^(?!(?:check|show|make|test|plan|squash|fake|elasticsearch|opensearch|search|index|es|solr)_)[a-z0-9]+_migrate$|^migrate_schemas$")
+_MANAGE_MIGRATE = re.compile(r"^(?!(?:check|show|make|test|plan|squash|fake|elasticsearch|opensearch|search|index|es|solr)_)"
+                             r"[a-z0-9]+_migrate$|^migrate_schemas$")
 """A project's (or a library's) own management command whose name says it runs `migrate`: `distributed_migrate`
 (migrate under a database lock), `cf_migrate` (migrate on Cloud Foundry's instance 0), `migrate_schemas`
 (django-tenants, every tenant's schema). Commands named for looking at or writing migrations (`check_migrate`,
