@@ -247,6 +247,8 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
+        if not ref.dockerfile:
+            mounted = []  # a pulled third-party image's own start (a database's entrypoint wrapper) is not the app's
         candidates = mounted + (repository_paths(image, ref.script, facts) if image is not None else [])
         candidates += nearby
         if candidates:
@@ -267,7 +269,8 @@ def _bind_mounts(facts: list[Fact]) -> dict[tuple[str, str], list[tuple[str, str
 def mounted_sources(script: str, mounts: Sequence[tuple[str, str]]) -> list[str]:
     """Repository paths a compose service's bind mounts put at an absolute script path (`./scripts/init.sh:/init.sh`
     runs `/init.sh` from the repository, whether the image has it or not): the mount hides the image's file, so
-    these come first."""
+    these come first. Only for a service running the project's own image (built, or published from a Dockerfile of
+    the repository): a script mounted into a pulled backing service is that service's start, not the app's."""
     if not script.startswith("/"):
         return []
     target = posixpath.normpath(script)
