@@ -247,8 +247,10 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
-        if not ref.dockerfile:
-            mounted = []  # a pulled third-party image's own start (a database's entrypoint wrapper) is not the app's
+        if not ref.dockerfile or not names_prod_file(ref.path):
+            # a pulled third-party image's own start (a database's entrypoint wrapper) is not the app's; a script
+            # another compose file mounts over the image is development wiring the image itself never runs
+            mounted = []
         candidates = mounted + (repository_paths(image, ref.script, facts) if image is not None else [])
         candidates += nearby
         if candidates:
@@ -269,8 +271,9 @@ def _bind_mounts(facts: list[Fact]) -> dict[tuple[str, str], list[tuple[str, str
 def mounted_sources(script: str, mounts: Sequence[tuple[str, str]]) -> list[str]:
     """Repository paths a compose service's bind mounts put at an absolute script path (`./scripts/init.sh:/init.sh`
     runs `/init.sh` from the repository, whether the image has it or not): the mount hides the image's file, so
-    these come first. Only for a service running the project's own image (built, or published from a Dockerfile of
-    the repository): a script mounted into a pulled backing service is that service's start, not the app's."""
+    these come first. Only for a service of a compose file named for production running the project's own image:
+    a script mounted into a pulled backing service is that service's start, and one a development stack mounts
+    is not what a deploy of the image runs (koku's `docker-compose.yml` mounting `run_server.sh`)."""
     if not script.startswith("/"):
         return []
     target = posixpath.normpath(script)
@@ -505,10 +508,9 @@ def _developers(ref: ScriptRef, serves: bool) -> bool:
     """A hop only development takes: declared in a development file (`dev/Dockerfile`), run in a development image
     (a compose service building `Dockerfile.development`), or a development stack's one-off task that serves nothing
     (`docker compose run compile-requirements` against the bind-mounted source: a developer's tool, not a release),
-    or run by a compose service named for development (`dev`, `web-dev`: like a compose file so named), or one that
-    builds the Dockerfile's stage so named (`build: {target: dev}`: the image's production stage is another)."""
+    or run by a compose service named for development (`dev`, `web-dev`: like a compose file so named)."""
     return classify(ref.declared_path) == DEV or bool(ref.dockerfile) and classify(ref.dockerfile) == DEV \
-        or ref.dev_only and not serves or names_dev_service(ref.service) or names_dev_service(ref.target)
+        or ref.dev_only and not serves or names_dev_service(ref.service)
 
 
 def _repeated_build(fact: BuildAtStart, image: DockerfileFilesystem | None) -> BuildAtStart:
