@@ -32,6 +32,7 @@ from twelvefactor_lint.analyze.compose import command_argv
 from twelvefactor_lint.analyze.deploy_secret import committed_secret
 from twelvefactor_lint.analyze.process_facts import Origin, command_facts, commands_of
 from twelvefactor_lint.analyze.shell import programs as P
+from twelvefactor_lint.analyze.shell.processes import expand
 from twelvefactor_lint.analyze.shell.programs import program_role
 from twelvefactor_lint.analyze.storage import is_data_path
 from twelvefactor_lint.devprod import is_dev_flag
@@ -173,6 +174,8 @@ class _Workload:
         return f"{self.kind}/{self.name}"
 
     def source(self, container: str, init: bool = False) -> str:
+        if self.kind == "ClowdApp":  # its `podSpec` is one unnamed container
+            return f"ClowdApp {self.name} {'init container' if init else 'pod command'}"
         text = f"Kubernetes {self.kind} `{self.name}` {'init container' if init else 'container'} `{container}`"
         return f"{text} ({HELM_BEST_EFFORT})" if self.best_effort else text
 
@@ -546,12 +549,37 @@ def _packaged(path: str, doc: yaml.Node, outer: str = "") -> list[Fact]:
     if kind == "Template":
         return [f for o in Y.sequence(Y.get(doc, "objects")) for f in _packaged(path, o, here + " ")]
     if kind == "ClowdApp":
-        return [PackagedWorkload(path, Y.line(d), 1, workload=f"{here} deployment `{Y.scalar(Y.get(d, 'name')) or ''}`",
-                                 anchor=f"packaged:{here}:{Y.scalar(Y.get(d, 'name')) or ''}")
-                for d in Y.sequence(Y.get(doc, "spec", "deployments"))]
+        return [f for d in Y.sequence(Y.get(doc, "spec", "deployments")) for f in (
+            PackagedWorkload(path, Y.line(d), 1, workload=f"{here} deployment `{Y.scalar(Y.get(d, 'name')) or ''}`",
+                             anchor=f"packaged:{here}:{Y.scalar(Y.get(d, 'name')) or ''}"),
+            *_clowdapp_migrations(path, name, d))]
     if kind in _LONG_RUNNING_KINDS and outer:
         return [PackagedWorkload(path, Y.line(doc), 1, workload=here, anchor=f"packaged:{here}")]
     return []
+
+
+def _clowdapp_migrations(path: str, app: str, deployment: yaml.Node) -> list[Fact]:
+    """A Clowder ClowdApp deployment's `podSpec` is its app container (`command`/`args`, `initContainers`): a
+    migration chained before the server there, or run by an init container, runs at every pod start of every
+    replica, as in a Deployment. Only that is read from it (its other settings are the operator's to render)."""
+    pod = Y.get(deployment, "podSpec")
+    if pod is None:
+        return []
+    name = f"`{app}` deployment `{Y.scalar(Y.get(deployment, 'name')) or ''}`"
+    workload = _Workload(path, "ClowdApp", name, Y.line(deployment), deployment, pod, best_effort=False)
+    origin, argv = workload._origin(pod, several=False, init=False)
+    commands = commands_of(argv) if origin is not None else []
+    facts: list[Fact] = [f for f in command_facts(path, origin, commands) if isinstance(f, MigrationAtStart)] \
+        if origin is not None else []
+    if commands and all(c.program in _IDLERS for c in expand(commands)):
+        return facts  # a pod that only sleeps exists for its init container: that job is the one-off step
+    for container in Y.sequence(Y.get(pod, "initContainers")):
+        facts += workload._init_container(container)
+    return facts
+
+
+_IDLERS = frozenset({"sleep", "true", ":", "tail"})
+"""Programs of a container that serves nothing (`while true; do sleep 86400; done`)."""
 
 
 def _parse_failure(path: str, error: yaml.YAMLError, lines: list[str]) -> Fact:

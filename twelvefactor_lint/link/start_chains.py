@@ -33,7 +33,7 @@ from twelvefactor_lint.devprod import is_dev_arm, names_dev_service, names_prod_
 from twelvefactor_lint.discover.scope import DEV, PROD, classify
 from twelvefactor_lint.discover.walk import COMPOSE, S6, kind_of
 from twelvefactor_lint.facts import Fact, convert
-from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem, FinalStage
 from twelvefactor_lint.facts.platform import EnvVar
 from twelvefactor_lint.facts.process import (
@@ -281,9 +281,11 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
     that builds it.
     """
     filesystems = {(f.path, f.target): f for f in facts if isinstance(f, DockerfileFilesystem)}
+    mounts = _bind_mounts(facts)
     found: list[tuple[ScriptRef, list[str]]] = []
     for ref in [f for f in facts if isinstance(f, ScriptRef)] + _entrypoint_refs(facts, filesystems):
         nearby: list[str] = []
+        mounted = mounted_sources(ref.script, mounts.get((ref.path, ref.service), [])) if ref.service else []
         if not ref.dockerfile and ref.image:
             ref = replace(ref, dockerfile=_own_image_dockerfile(ref, facts, files))
         elif not ref.dockerfile and ref.cwd:  # a Procfile line, run from the app's root
@@ -307,11 +309,44 @@ def script_candidates(facts: list[Fact], started: dict[str, ScriptRef],
         if ref.rootfs and ref.script.startswith("/"):
             nearby.append(posixpath.normpath(posixpath.join(ref.rootfs, ref.script.lstrip("/"))))
         image = filesystems.get((ref.dockerfile, ref.target)) or filesystems.get((ref.dockerfile, ""))
-        candidates = repository_paths(image, ref.script, facts) if image is not None else []
+        if not ref.dockerfile or not names_prod_file(ref.path):
+            # a pulled third-party image's own start (a database's entrypoint wrapper) is not the app's; a script
+            # another compose file mounts over the image is development wiring the image itself never runs
+            mounted = []
+        candidates = mounted + (repository_paths(image, ref.script, facts) if image is not None else [])
         candidates += nearby
         if candidates:
             found.append((ref, list(dict.fromkeys(c for c in candidates if not c.startswith("..")))))
     return found
+
+
+def _bind_mounts(facts: list[Fact]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(compose file, service) -> its bind mounts of repository paths, as (host path, target in the container)."""
+    mounts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for fact in facts:
+        if isinstance(fact, ComposeVolume) and fact.mount_type == "bind" and fact.host_path \
+                and fact.target.startswith("/"):
+            mounts.setdefault((fact.path, fact.service), []).append((fact.host_path, fact.target))
+    return mounts
+
+
+def mounted_sources(script: str, mounts: Sequence[tuple[str, str]]) -> list[str]:
+    """Repository paths a compose service's bind mounts put at an absolute script path (`./scripts/init.sh:/init.sh`
+    runs `/init.sh` from the repository, whether the image has it or not): the mount hides the image's file, so
+    these come first. Only for a service of a compose file named for production running the project's own image:
+    a script mounted into a pulled backing service is that service's start, and one a development stack mounts
+    is not what a deploy of the image runs (koku's `docker-compose.yml` mounting `run_server.sh`)."""
+    if not script.startswith("/"):
+        return []
+    target = posixpath.normpath(script)
+    found = []
+    for host, mounted in mounts:
+        mounted = posixpath.normpath(mounted).rstrip("/") or "/"
+        if target == mounted:
+            found.append(posixpath.normpath(host))
+        elif target.startswith(mounted.rstrip("/") + "/"):
+            found.append(posixpath.normpath(posixpath.join(host, target[len(mounted.rstrip("/")) + 1:])))
+    return [f for f in found if not f.startswith("..")]
 
 
 def _entrypoint_refs(facts: list[Fact], filesystems: dict[tuple[str, str], DockerfileFilesystem]) -> list[ScriptRef]:

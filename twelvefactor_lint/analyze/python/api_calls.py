@@ -99,7 +99,7 @@ def call_facts(tree: ast.Module, index: Index, names: Names, contexts: Contexts,
     configured_queue = _has_init_app_queue(index)
     runners = main_runners(tree, names)
     # every function of the module that opens a SQLite database only queries it: a lookup file, not state
-    apis = [(site, found) for site in index.calls if (found := _api_of(site.node, names)) is not None]
+    apis = [(site, found) for site in index.calls if (found := _api_of(site.node, names, site.function)) is not None]
     connects = [site for site, (api, _) in apis if api == "sqlite_connect"]
     queries_only = bool(connects) and all(_only_queries(s.function) for s in connects)
     for site, (api, keywords) in apis:
@@ -153,7 +153,18 @@ def _bound_names(call: ast.Call, index: Index) -> tuple[str, ...]:
     return tuple(bound)
 
 
-def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
+def _local_constructor(function: ast.AST | None, name: str, names: Names) -> str:
+    """The qualified call a function assigns to its local `name` (`command = Command(...)` -> `aerich.Command`)."""
+    if function is None:
+        return ""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return names.qualify(node.value.func) or ""
+    return ""
+
+
+def _api_of(call: ast.Call, names: Names, function: ast.AST | None = None) -> tuple[str, tuple[str, ...]] | None:
     qualified = names.qualify(call.func) or ""
     if qualified in _API:
         return _API[qualified]
@@ -171,6 +182,9 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
             return "app_run", ("debug", "port", "host")
         if constructor == "flask_socketio.SocketIO" or (isinstance(receiver, ast.Name) and receiver.id in _SOCKETIO_RECEIVERS):
             return "app_run", ("debug", "port", "host")
+    if func.attr in _AERICH_MIGRATES and isinstance(receiver, ast.Name) \
+            and "aerich.Command" in (constructor, _local_constructor(function, receiver.id, names)):
+        return "migrate", _NONE
     if func.attr == "create_all" and (constructor.endswith("SQLAlchemy") or isinstance(receiver, ast.Name) and receiver.id == "db"
                                       or isinstance(receiver, ast.Attribute) and receiver.attr == "metadata"):
         return "create_all", _NONE
@@ -179,6 +193,9 @@ def _api_of(call: ast.Call, names: Names) -> tuple[str, tuple[str, ...]] | None:
     return _named_migration(func.attr)
 
 
+_AERICH_MIGRATES = frozenset({"upgrade", "migrate", "init_db"})
+"""Methods of aerich's `Command` (Tortoise ORM's migration tool) that change the schema: `upgrade()` applies the
+migrations, `migrate()` writes and `init_db()` creates the tables with the first one."""
 _BARE_MIGRATE = re.compile(r"^_?migrate$")
 _DATABASE_WORD = re.compile(r"^(?:\w*db|databases?|schemas?|orm|sql\w*|engines?|conn|connections?|stores?|storage|"
                             r"migrat\w*|alembic)$")

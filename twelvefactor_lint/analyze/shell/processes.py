@@ -24,7 +24,11 @@ PROCESS_MANAGERS = {"supervisord", "circusd", "s6-svscan", "runsvdir", "pm2", "p
                      "systemd", "init", "openrc-init", "hivemind", "multirun", "concurrently", "forego"}
 _STARTING_MANAGERS = {"honcho", "foreman", "overmind"}
 _WRAPPERS_WITH_USER = {"gosu", "su-exec", "chpst", "setuidgid", "s6-setuidgid"}
-_WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer", "with-contenv"}
+_WRAPPERS = {"exec", "nohup", "time", "nice", "ionice", "stdbuf", "unbuffer", "with-contenv", "ddtrace-run"}
+"""Prefixes that run the rest of the line as the program (`ddtrace-run gunicorn app`: Datadog's agent wrapper)."""
+_AGENT_WRAPPERS = {"opentelemetry-instrument"}
+"""Agent wrappers whose options all take a value, then the program (`opentelemetry-instrument --traces_exporter
+console gunicorn app`)."""
 _RUNNERS = {"poetry", "pipenv", "uv", "pdm", "hatch", "rye"}
 """Environment managers whose `run` starts the real program: `poetry run gunicorn app`."""
 _INIT_WRAPPERS = {"tini", "tini-static", "dumb-init", "catatonit"}
@@ -107,7 +111,7 @@ def unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
             argv = argv[argv.index("--") + 1:]
         elif name == "newrelic-admin" and len(argv) > 2 and argv[1] in {"run-program", "run-python"}:
             argv = argv[2:] if argv[1] == "run-program" else ("python", *argv[2:])  # New Relic's agent wrapper
-        elif name == "dockerize":
+        elif name == "dockerize" or name in _AGENT_WRAPPERS:
             argv = tuple(_drop_options(argv[1:]))
         elif name == "timeout":
             rest = _drop_leading(argv[1:], lambda a: a.startswith("-"))

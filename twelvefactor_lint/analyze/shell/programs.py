@@ -164,11 +164,25 @@ def _python_role(target: tuple[str, ...]) -> str | None:
     return None
 
 
+_MANAGE_MIGRATE = re.compile(r"^(?!(?:check|show|make|test|plan|squash|fake|elasticsearch|opensearch|search|index|es|solr)_)"
+                             r"[a-z0-9]+_migrate$|^migrate_schemas$")
+"""A project's (or a library's) own management command whose name says it runs `migrate`: `distributed_migrate`
+(migrate under a database lock), `cf_migrate` (migrate on Cloud Foundry's instance 0), `migrate_schemas`
+(django-tenants, every tenant's schema). Commands named for looking at or writing migrations (`check_migrate`,
+`makemigrations`, `showmigrations`) migrate nothing."""
+
+_MANAGE_SERVERS = frozenset({"pyuwsgi", "run_gunicorn", "rungunicorn", "runuwsgi"})
+"""Management commands that run a production server in the process (django-pyuwsgi's `pyuwsgi`, gunicorn's old
+`run_gunicorn`): the long-running app itself."""
+
+
 def _manage_role(subcommand: str) -> str | None:
     if subcommand in {"runserver", "runserver_plus"}:
         return DEV_SERVER
-    if subcommand == "migrate":
+    if subcommand == "migrate" or _MANAGE_MIGRATE.match(subcommand):
         return MIGRATION
+    if subcommand in _MANAGE_SERVERS:
+        return APP
     if subcommand in _MANAGE_BUILDS:
         return BUILD
     if subcommand in {"rqworker", "qcluster", "process_tasks", "run_huey", "celery"}:
