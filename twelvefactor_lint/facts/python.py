@@ -669,6 +669,12 @@ class StateWrite(PythonSiteFact):
                          default="")
     places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
                                                    "related locations.", default=())
+    constant_values: str = doc("Every write puts only constants (literals, UPPER_CASE module constants, enum members) "
+                               "into the container in a way repeating it changes nothing (`S.update({A, B})`, "
+                               "`S.add(A)`, `D[K] = V`, `D.setdefault(K, V)`): the writes, in words; link clears it "
+                               "unless every handler's write to the same state is that one. Every process that runs it "
+                               "ends with the same value, so nothing diverges between processes. `\"\"`: otherwise.",
+                               default="")
 
 
 @kind("python.state_mutation")
