@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.index import Index, loads_and_parents, walk
@@ -572,6 +573,7 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     yield node, var, f"`{module.names.qualify(func)}()`", "", ""
 
 
+_F = TypeVar("_F", bound=PythonFact)
 _IDEMPOTENT = frozenset({"add", "update", "setdefault", "__setitem__"})
 """Mutators that leave the container the same when repeated with the same arguments (`S.add(X)`, `D.update({...})`,
 `D.setdefault(K, V)`); `append`/`extend`/`insert` grow it on every call."""
@@ -622,7 +624,7 @@ def _constant_writes(state: _FunctionState) -> dict[int, str]:
     return found
 
 
-def _read_after_writes(tree: ast.Module, state: _FunctionState, fact: PythonFact) -> PythonFact:
+def _read_after_writes(tree: ast.Module, state: _FunctionState, fact: _F) -> _F:
     """Keep a fact's `constant_values` only when this module reads the state nowhere but in the writing function, after
     its first write (lite-frontend's `flags = services.FLAGS; flags.update({A, B}); ... & flags`): every reader then
     sees the constants. A read in another function may run in a process where the handler never ran, and sees the
@@ -647,7 +649,7 @@ def _read_after_writes(tree: ast.Module, state: _FunctionState, fact: PythonFact
             or isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == name
         if not named or id(node) in excluded:
             continue
-        if id(node) not in inside or node.lineno < fact.line:
+        if id(node) not in inside or getattr(node, "lineno", 0) < fact.line:
             return replace(fact, constant_values="")
     return fact
 
