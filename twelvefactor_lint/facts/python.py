@@ -394,6 +394,26 @@ class SchedulerStart(PythonSiteFact):
     """An in-process scheduler started (APScheduler, Flask-APScheduler)."""
 
     api: str = doc("The scheduler class (`BackgroundScheduler`).")
+    jobs: str = doc("The jobs the module adds to it (`add_job(f, ...)`, `@scheduler.scheduled_job`), in words; `\"\"`: "
+                    "none found.", default="")
+    refreshes: str = doc("When every job only refreshes this process's own module state (rebinds module globals or "
+                         "refills module containers from what it reads, with no write, send or other effect its code "
+                         "shows): that state, in words (`` `_plugins`, `_providers` ``); link clears it when a project "
+                         "function of another module the jobs call does more. `\"\"`: otherwise.", default="")
+    refresh_calls: tuple[str, ...] = doc("The imported functions those jobs call, by absolute name, for link to "
+                                         "settle (`!` before a job itself, which must refresh state).", default=())
+
+
+@kind("python.state_refresh")
+class StateRefresh(PythonFact):
+    """A module function whose whole visible effect is to refresh module state of its process (`global X; X = ...`
+    from what it reads, `X.update(...)`): link settles with it the scheduled jobs of other modules that call it."""
+
+    module: str = doc("The module's dotted name.")
+    name: str = doc("The function's name.")
+    refreshes: tuple[str, ...] = doc("The module state it rebinds or refills.")
+    calls: tuple[str, ...] = doc("The imported functions it calls, by absolute name (not followed: one hop).",
+                                 default=())
 
 
 @kind("python.file_write")
@@ -703,6 +723,12 @@ class StateWrite(PythonSiteFact):
                          default="")
     places: tuple[tuple[str, int, int], ...] = doc("The bookkeeping's writes, as (path, line, column): the finding's "
                                                    "related locations.", default=())
+    constant_values: str = doc("Every write puts only constants (literals, UPPER_CASE module constants, enum members) "
+                               "into the container in a way repeating it changes nothing (`S.update({A, B})`, "
+                               "`S.add(A)`, `D[K] = V`, `D.setdefault(K, V)`): the writes, in words; link clears it "
+                               "unless every handler's write to the same state is that one. Every process that runs it "
+                               "ends with the same value, so nothing diverges between processes. `\"\"`: otherwise.",
+                               default="")
 
 
 @kind("python.state_mutation")

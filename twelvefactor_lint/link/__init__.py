@@ -54,6 +54,7 @@ from twelvefactor_lint.link import (
     ports,
     python,
     reach,
+    refresh_jobs,
     replicas,
     start_calls,
     start_chains,
@@ -78,7 +79,8 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     """`analyzed` is copied first: reading started scripts adds their facts to the runner's own list."""
     facts = containers.link(start_chains.link(list(analyzed), files), files.project_name(), files.paths(), files.exists)
     facts = key_files.link(claims.link(replicas.link(helm.link(facts, files))), files)
-    facts = deploy_env.annotate(config_layers.link(parity.link(start_calls.link(python.link(facts)))), files.paths())
+    facts = refresh_jobs.link(start_calls.link(python.link(facts)))
+    facts = deploy_env.annotate(config_layers.link(parity.link(facts)), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()), files.paths(), complete=files.lazy_refs() is None)
     facts = grace.link(log_shipping.link(facts))

@@ -45,6 +45,7 @@ from twelvefactor_lint.facts.python import (
     ImportedStateWrite,
     LocalMedia,
     LogFileSink,
+    ModuleRefs,
     ModuleState,
     PythonFact,
     PythonSiteFact,
@@ -89,7 +90,43 @@ def link(facts: list[Fact]) -> list[Fact]:
             containers[fact.name].append(fact)
     writes = [f for f in facts if isinstance(f, ImportedStateWrite)]
     facts = [f for f in facts if not isinstance(f, ImportedStateWrite)]
-    return facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None]
+    return _divergent_constants(facts + [w for w in (_resolved_write(w, containers) for w in writes) if w is not None])
+
+
+def _divergent_constants(facts: list[Fact]) -> list[Fact]:
+    """A handler's constant, idempotent write (`FLAGS.update({A, B})`) leaves every process with the same value only
+    if it is the only kind of write the state gets: another handler adding other constants, or anything else, makes
+    the copies differ by which handler each process ran. Keep `constant_values` only when every handler's write to the
+    same state (its defining file and name) is the same."""
+    by_state: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for fact in facts:
+        if isinstance(fact, StateMutation):
+            by_state[(fact.definition_path or fact.path, fact.name)].add(fact.constant_values)
+    if not any(isinstance(f, StateMutation) and f.constant_values for f in facts):
+        return facts
+    modules = {f.path: f.module for f in facts if isinstance(f, ModuleRefs)}
+    imported_by: dict[str, set[str]] = defaultdict(set)
+    """`pkg.mod.NAME` -> the files that import it by name (`from pkg.mod import NAME`)."""
+    for fact in facts:
+        if isinstance(fact, ModuleRefs):
+            for name in fact.imports:
+                imported_by[name].add(fact.path)
+    return [replace(f, constant_values="") if isinstance(f, StateMutation) and f.constant_values
+            and (len(by_state[(f.definition_path or f.path, f.name)]) > 1 or _read_elsewhere(f, modules, imported_by))
+            else f for f in facts]
+
+
+def _read_elsewhere(write: StateMutation, modules: dict[str, str], imported_by: dict[str, set[str]]) -> bool:
+    """Another module imports the written state by name (`from web.home.utils import defaultFilters` in the views
+    that read it): a reader that may run in a process where no handler put the constants in yet."""
+    defining = modules.get(write.definition_path or write.path, "")
+    if not defining:
+        return False
+    qualified = f"{defining}.{write.name}"
+    return any(path not in (write.path, write.definition_path or write.path)
+               for name, paths in imported_by.items()
+               if name == qualified or qualified.endswith("." + name) or name.endswith("." + qualified)
+               for path in paths)
 
 
 _PASSWORD_VARIABLE = re.compile(r"(?i)pass(word|wd)?$")
@@ -311,9 +348,10 @@ def _resolved_write(write: ImportedStateWrite, containers: dict[str, list[Module
         return None
     source = max(candidates, key=lambda c: (len(os.path.commonprefix([c.path, write.path])), c.path))
     written = {"name": source.writes, "through_method": name.rstrip("()")} if source.writes else {}
+    constant = {"constant_values": ""} if source.read else {}  # its own module reads it: maybe before any write
     return convert(write, StateMutation, container=source.container, defined_at=f"{source.path}:{source.line}",
                    definition_path=source.path, definition_line=source.line,
-                   read_back=write.read_back or source.read, **written)
+                   read_back=write.read_back or source.read, **written, **constant)
 
 
 def _routed_views(facts: list[Fact]) -> list[Fact]:

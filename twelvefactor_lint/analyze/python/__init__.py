@@ -49,6 +49,7 @@ from twelvefactor_lint.analyze.python.references import (
     session_refs,
     start_calls,
 )
+from twelvefactor_lint.analyze.python.refresh import refresh_facts
 from twelvefactor_lint.analyze.python.required_env import required_env_facts
 from twelvefactor_lint.analyze.python.setup_script import setup_declaration
 from twelvefactor_lint.analyze.python.state import state_facts
@@ -66,6 +67,8 @@ _KEY_WORDS = ("session", "flash", "ECRET_KEY", "ecret_key", "signed_cookie")
 _BACKGROUND_WORDS = re.compile(r"\.\s*(?:start\s*\(|submit\b)|add_task|create_task|ensure_future|run_in_executor")
 """What a module starting work on the side spells (a cheap pre-check for `background_facts`): `.start(`, `.submit`,
 `add_task`, `create_task`, `ensure_future`, `run_in_executor`."""
+_REFRESH_WORDS = re.compile(r"\bglobal\s|\.(?:update|clear)\(")
+"""What a module function refreshing module state spells (a cheap pre-check for `refresh_facts`)."""
 _PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
 
 
@@ -138,6 +141,8 @@ def analyze_here(path: str, data: bytes, module_kind: str = "") -> FileAnalysis:
     facts += call_facts(tree, index, names, contexts, path)
     if _BACKGROUND_WORDS.search(text):
         facts += background_facts(index, names, contexts, path)
+    if _REFRESH_WORDS.search(text):
+        facts += refresh_facts(names, path)
     facts += file_write_facts(index, names, contexts, path)
     facts += credential_facts(index, names, contexts, path, text, smtp_unused(settings))
     if not any(word in text for word in ENV_WORDS):  # only a module reading no variable keeps its config in a file

@@ -25,6 +25,7 @@ import re
 from twelvefactor_lint.analyze.python.context import Contexts, fact_at
 from twelvefactor_lint.analyze.python.index import Function, Index, Site
 from twelvefactor_lint.analyze.python.names import Names, class_family, last_name
+from twelvefactor_lint.analyze.python.refresh import Refreshes, job_refresh, local_imports
 from twelvefactor_lint.facts.python import BackgroundWork, PythonSiteFact, SchedulerStart
 
 _SCHEDULERS = {
@@ -102,9 +103,17 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
         if func.attr == "start" and not call.args:
             constructor = resolver.constructor(func.value, site.function)
             if constructor in _SCHEDULERS:
+                jobs = _jobs(index, names, func.value)
+                refreshes = Refreshes(names, path)
+                summary = job_refresh([job for job, _ in jobs], refreshes,
+                                      {k: v for _, local in jobs for k, v in local.items()})
                 facts.append(fact_at(SchedulerStart, path, call, contexts.of(site), site.statement_line, constructor,
                                      api=constructor.rsplit(".", 1)[-1], module_kind=contexts.module_kind,
-                                     condition=_unless_paused(call)))
+                                     condition=_unless_paused(call),
+                                     jobs=", ".join(dict.fromkeys(f"`{ast.unparse(job)}`" for job, _ in jobs)),
+                                     refreshes=", ".join(f"`{n}`" for n in sorted(summary.refreshes))
+                                     if summary.ok and (summary.refreshes or summary.calls) else "",
+                                     refresh_calls=tuple(sorted(summary.calls)) if summary.ok else ()))
             elif resolver.kind(constructor):
                 name = func.value.id if isinstance(func.value, ast.Name) else ""
                 if (id(site.function), name) not in joined and not _bound_to_function(
@@ -118,6 +127,32 @@ def background_facts(index: Index, names: Names, contexts: Contexts, path: str) 
                 and id(call) not in connections:
             facts.append(_work(site, contexts, path, _LOOP_SPAWNERS[func.attr], f".{func.attr}()"))
     return facts
+
+
+_JOB_DECORATORS = {"scheduled_job", "task"}
+"""APScheduler's `@scheduler.scheduled_job(...)`, Flask-APScheduler's `@scheduler.task(...)`."""
+
+
+def _jobs(index: Index, names: Names, scheduler: ast.expr) -> list[tuple[ast.expr, dict[str, str]]]:
+    """What the module schedules on the scheduler `.start()` is called on (the same expression, `_scheduler`):
+    `add_job(f, ...)`/`add_job(func=f)` callables and functions decorated `@<scheduler>.scheduled_job(...)`, each with
+    the names its function imports itself (`from app.jobs import sync` inside a lifespan)."""
+    text = ast.unparse(scheduler)
+    found: list[tuple[ast.expr, dict[str, str]]] = []
+    for site in index.calls:
+        func = site.node.func
+        if isinstance(func, ast.Attribute) and func.attr == "add_job" and ast.unparse(func.value) == text:
+            job = site.node.args[0] if site.node.args else next(
+                (k.value for k in site.node.keywords if k.arg == "func"), None)
+            if job is not None:
+                found.append((job, local_imports(list(ast.walk(site.function))) if site.function is not None else {}))
+    for name, function in names.functions.items():
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Attribute) and target.attr in _JOB_DECORATORS \
+                    and ast.unparse(target.value) == text:
+                found.append((ast.Name(name, ast.Load()), {}))
+    return found
 
 
 _EVENT = "<event>"

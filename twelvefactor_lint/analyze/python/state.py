@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from twelvefactor_lint.analyze.python.handlers import REQUEST, THREAD, Function, Handler, parameter_names
 from twelvefactor_lint.analyze.python.index import Index, loads_and_parents, walk
@@ -572,6 +573,87 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
                     yield node, var, f"`{module.names.qualify(func)}()`", "", ""
 
 
+_F = TypeVar("_F", bound=PythonFact)
+_IDEMPOTENT = frozenset({"add", "update", "setdefault", "__setitem__"})
+"""Mutators that leave the container the same when repeated with the same arguments (`S.add(X)`, `D.update({...})`,
+`D.setdefault(K, V)`); `append`/`extend`/`insert` grow it on every call."""
+_CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+"""A module-level constant or an enum member by its name (`MANPADS_ID`, `Status.ACTIVE`)."""
+
+
+def _constant(node: ast.expr | None, state: _FunctionState) -> bool:
+    """A literal, an UPPER_CASE constant (`LIMIT`, `services.MANPADS_ID`, `Status.ACTIVE`), or a literal container
+    of those: the same value in every process."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _constant(node.operand, state)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_constant(e, state) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _constant(k, state) and _constant(v, state)
+                   for k, v in zip(node.keys, node.values, strict=True))
+    if isinstance(node, ast.Name):
+        return bool(_CONSTANT_NAME.match(node.id)) and node.id not in state.locals
+    if isinstance(node, ast.Attribute) and _CONSTANT_NAME.match(node.attr):
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id not in state.locals and root.id not in {"self", "cls"}
+    return False
+
+
+def _constant_writes(state: _FunctionState) -> dict[int, str]:
+    """id() of each write that puts only constants into a container in a way repeating it changes nothing
+    (`S.update({A, B})`, `S.add(A)`, `D[K] = V`, `D.setdefault(K, V)`), with its text: every process that runs it
+    ends with the same value, so it does not diverge between processes."""
+    found: dict[int, str] = {}
+    for node in state.nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0]
+            if _constant(target.slice, state) and _constant(node.value, state):
+                found[id(target)] = ast.unparse(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IDEMPOTENT \
+                and (node.args or node.keywords) and all(_constant(a, state) for a in node.args) \
+                and all(k.arg is not None and _constant(k.value, state) for k in node.keywords):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Name) and receiver.id in state.sources:
+                receiver = state.sources[receiver.id]  # the alias's own name would differ between handlers
+            found[id(node)] = f"{ast.unparse(receiver)}.{node.func.attr}" \
+                              f"({', '.join([ast.unparse(a) for a in node.args] + [ast.unparse(k) for k in node.keywords])})"
+    return found
+
+
+def _read_after_writes(tree: ast.Module, state: _FunctionState, fact: _F) -> _F:
+    """Keep a fact's `constant_values` only when this module reads the state nowhere but in the writing function, after
+    its first write (lite-frontend's `flags = services.FLAGS; flags.update({A, B}); ... & flags`): every reader then
+    sees the constants. A read in another function may run in a process where the handler never ran, and sees the
+    container without them (cve-search's login handlers adding default filters other views read)."""
+    if not isinstance(fact, StateWrite) or not fact.constant_values:
+        return fact
+    name = fact.name.rsplit(".", 1)[-1]
+    aliases = {alias for alias, var in state.aliases.items() if _short(var).rsplit(".", 1)[-1] == name}
+    inside = {id(node) for node in state.nodes}
+    excluded: set[int] = set()
+    for node in state.nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IDEMPOTENT:
+            excluded |= {id(part) for part in ast.walk(node.func.value)}
+        elif isinstance(node, ast.Assign):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+                excluded |= {id(part) for part in ast.walk(node.targets[0].value)}
+            if any(isinstance(t, ast.Name) and t.id in aliases for t in node.targets):
+                excluded |= {id(part) for part in ast.walk(node.value)}
+    for node in ast.walk(tree):
+        named = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and (
+            node.id == name or node.id in aliases and id(node) in inside) \
+            or isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == name
+        if not named or id(node) in excluded:
+            continue
+        if id(node) not in inside or getattr(node, "lineno", 0) < fact.line:
+            return replace(fact, constant_values="")
+    return fact
+
+
 @dataclass(frozen=True)
 class _Closure:
     """What a factory that defines a nested handler binds in its own body: its containers, and every name."""
@@ -714,7 +796,7 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
     is_package = PurePosixPath(path).name == "__init__.py"
     instance_attrs = _InstanceAttrs(names)
     facts += _state_methods(module, path, is_package, instance_attrs, index)
-    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs, observed)
+    facts += _routable_view_writes(names, module, handlers, path, is_package, instance_attrs, observed, tree)
     for handler in handlers:
         owner = handler.qualname.split(".")[0] if "." in handler.qualname else None
         state = _FunctionState(handler.function, module, owner, instance_attrs.of(owner), is_package,
@@ -733,7 +815,8 @@ def state_facts(tree: ast.Module, names: Names, handlers: list[Handler], path: s
                 continue  # a number a metrics callback reports for this process (in-flight requests per worker), or
                 # this process's own heap snapshot or usage figures (`_LAST_SNAPSHOT = tracemalloc.take_snapshot()`)
             grouped.setdefault(write[1].name, []).append(write)
-        facts += _handler_facts(path, handler, module, grouped, own, own_waiters)
+        facts += [_read_after_writes(tree, state, fact) for fact in
+                  _handler_facts(path, handler, module, grouped, own, own_waiters, _constant_writes(state))]
     return facts
 
 
@@ -794,7 +877,8 @@ def _is_waiter(value: ast.expr, state: _FunctionState) -> bool:
 
 
 def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[str, list[Write]],
-                   own: set[int], waiting: set[int] | frozenset[int] = frozenset()) -> list[PythonFact]:
+                   own: set[int], waiting: set[int] | frozenset[int] = frozenset(),
+                   constants: dict[int, str] | None = None) -> list[PythonFact]:
     """One fact per state the handler writes; beside a registry of live objects (`HOT_POOL`, `browser_sessions`),
     the other state the handler writes is that registry's bookkeeping (`LAST_USED[sig]`, `USAGE_COUNT[sig]`, a
     watch-to-session index, a second registry of the same objects): one problem, folded into the first registry's
@@ -802,13 +886,13 @@ def _handler_facts(path: str, handler: Handler, module: _Module, grouped: dict[s
     ordered = [sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)) for writes in grouped.values()]
     registry = next((writes for writes in ordered if _live(writes[0][1])), None)
     if registry is None:
-        return [_fact(path, handler, writes, module.reads, own, waiting) for writes in ordered]
+        return [_fact(path, handler, writes, module.reads, own, waiting, constants) for writes in ordered]
     kept = [writes for writes in ordered if writes is registry or writes[0][1].name.endswith("()")
             or any(key for _, _, _, key, _ in writes)]  # a call of an imported method is link's to resolve
     folded = [writes for writes in ordered if not any(writes is k for k in kept)]
     facts: list[PythonFact] = []
     for writes in kept:
-        fact = _fact(path, handler, writes, module.reads, own, waiting)
+        fact = _fact(path, handler, writes, module.reads, own, waiting, constants)
         if writes is registry and folded:
             fact = replace(fact, bookkeeping=", ".join(f"`{_short(w[0][1])}`" for w in folded),
                            places=tuple((path, w.lineno, w.col_offset + 1) for ws in folded for w, *_ in ws),
@@ -967,7 +1051,8 @@ def _clock_memos(index: Index, names: Names, text: str) -> set[str]:
 
 def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler], path: str,
                           is_package: bool, instance_attrs: _InstanceAttrs,
-                          observed: set[str] | frozenset[str] = frozenset()) -> list[ViewCandidateWrite]:
+                          observed: set[str] | frozenset[str] = frozenset(),
+                          tree: ast.Module | None = None) -> list[ViewCandidateWrite]:
     """Writes to shared state in functions shaped like Django views (`def x(request, ...)`), and in methods of
     classes that hold state, that nothing in this module marks as handlers: a URLconf elsewhere may route to
     them (`path(..., pages.detail)`, `Counter.as_view()`). Link keeps those it finds routed
@@ -993,13 +1078,17 @@ def _routable_view_writes(names: Names, module: _Module, handlers: list[Handler]
                 grouped.setdefault(write[1].name, []).append(write)
         for writes in grouped.values():
             fact = _fact(path, Handler(function, qualname, REQUEST, "django"),
-                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)), module.reads)
+                         sorted(writes, key=lambda w: (w[0].lineno, w[0].col_offset)), module.reads,
+                         constants=_constant_writes(state))
+            if tree is not None:
+                fact = _read_after_writes(tree, state, fact)
             facts.append(convert(fact, ViewCandidateWrite, write_kind=fact.kind, view=f"{module.dotted}.{routed}"))
     return facts
 
 
 def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
-          own: set[int] | frozenset[int] = frozenset(), waiting: set[int] | frozenset[int] = frozenset()) -> StateWrite:
+          own: set[int] | frozenset[int] = frozenset(), waiting: set[int] | frozenset[int] = frozenset(),
+          constants: dict[int, str] | None = None) -> StateWrite:
     """One fact per handler and state: at the first write, keyed by the session if any write is; `reads`: what
     the handler's module reads.
 
@@ -1011,6 +1100,9 @@ def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
     more = f" (and {len(writes) - 1} more write{'s' * (len(writes) > 2)})" if len(writes) > 1 else ""
     short = _short(var)
     kind = ImportedStateWrite if var.imported else StateMutation
+    constant = [(constants or {}).get(id(w[0]), "") for w in writes]
+    constant_values = "; ".join(f"`{text}`" for text in dict.fromkeys(constant)) \
+        if all(constant) and not any(w[4] for w in writes) else ""
     return kind(
         path, node.lineno, node.col_offset + 1, node.end_lineno, (node.end_col_offset or 0) + 1,
         name=short, qualified=var.name, container=var.container, defined_at=f"line {var.line}",
@@ -1024,7 +1116,7 @@ def _fact(path: str, handler: Handler, writes: list[Write], reads: _Reads,
         own_connection=any(id(w[0]) in own for w in writes) and all(id(w[0]) in own or _removes(w[2]) for w in writes),
         waiters=any(id(w[0]) in waiting for w in writes) and all(id(w[0]) in waiting or _removes(w[2]) for w in writes),
         probe=bool(_PROBE.search(handler.qualname.rsplit(".", 1)[-1])), through_method=through,
-        anchor=f"{handler.qualname}:{var.name}",
+        constant_values=constant_values, anchor=f"{handler.qualname}:{var.name}",
     )
 
 
