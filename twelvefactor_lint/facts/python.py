@@ -8,6 +8,9 @@ from twelvefactor_lint.facts.base import Fact, RolledUp, base, doc, kind
 
 STARTED, IMPORTED, UNREACHED, UNKNOWN = "started", "imported", "unreached", "unknown"
 """A module's `reach` (link.reach)."""
+_ENV_LAYER_SET_IN = ("With `env_layer`, a production deploy file that sets that variable, or may (it loads variables it "
+                     "does not name: a compose `env_file`, a Kubernetes `envFrom`), in words (link.deploy_env): the "
+                     "deploy it describes runs the replacement, not this value; `\"\"` otherwise.")
 
 
 @base
@@ -162,11 +165,7 @@ class Setting(SettingFields):
                          "otherwise.", default="")
     env_layer_by: str = doc("With `env_layer`, where the value is set again, in words (`a later statement "
                             "(settings.py:296)`).", default="")
-    env_layer_set_in: str = doc("With `env_layer`, a production deploy file that sets that variable, or may (it loads "
-                                "variables it does not name: a compose `env_file`, a Kubernetes `envFrom`), in words "
-                                "(link.deploy_env): the deploy it describes runs the replacement, not this value; "
-                                "`\"\"` otherwise.",
-                                default="")
+    env_layer_set_in: str = doc(_ENV_LAYER_SET_IN, default="")
 
 
 @kind("python.config_default")
@@ -287,11 +286,7 @@ class ServiceLocator(PythonSiteFact):
                          "variable that replaces it; `\"\"` otherwise.", default="")
     env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (`invenio-app` in "
                             "requirements.txt)`).", default="")
-    env_layer_set_in: str = doc("With `env_layer`, a production deploy file that sets that variable, or may (it loads "
-                                "variables it does not name: a compose `env_file`, a Kubernetes `envFrom`), in words "
-                                "(link.deploy_env): the deploy it describes runs the replacement, not this value; "
-                                "`\"\"` otherwise.",
-                                default="")
+    env_layer_set_in: str = doc(_ENV_LAYER_SET_IN, default="")
 
 
 @kind("python.call")
