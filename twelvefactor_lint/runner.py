@@ -112,7 +112,9 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
                     store: FactsCache | None, more: Iterator[Sequence[SourceFile]] | None = None
                     ) -> list[FileAnalysis | str]:
     sources = list(sources)
-    added = len(sources)
+    given = len(sources)
+    outcomes: list[FileAnalysis | str | None] = [
+        store.lookup(source, settings.max_file_size) if store else None for source in sources]
 
     def uncached() -> Iterator[list[SourceFile]]:
         """`more`'s sources joining `sources`; those the cache has no facts of go to the pool."""
@@ -122,8 +124,6 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
             outcomes.extend(looked)
             yield [source for source, outcome in zip(found, looked, strict=True) if outcome is None]
 
-    outcomes: list[FileAnalysis | str | None] = [
-        store.lookup(source, settings.max_file_size) if store else None for source in sources]
     missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
     cached = len(sources) - len(missing)
     if progress is not None:
@@ -138,7 +138,7 @@ def _analyze_cached(sources: Sequence[SourceFile], settings: Settings, progress:
                               lambda source, reason: reason, deadline=settings.file_timeout * 1.5 + 1,
                               progress=(lambda done: progress.advance(cached + done)) if progress is not None else None,
                               more=uncached() if more is not None else None)
-    order += [i for i in range(added, len(sources)) if outcomes[i] is None]  # `more`'s, in the order analyzed
+    order += [i for i in range(given, len(sources)) if outcomes[i] is None]  # `more`'s, in the order analyzed
     for i, outcome in sorted(zip(order, fresh, strict=True), key=lambda pair: pair[0]):
         outcomes[i] = outcome
         if store and isinstance(outcome, (FileAnalysis, CachedSkip)):
