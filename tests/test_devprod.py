@@ -223,3 +223,21 @@ def test_settings_declared_development_and_a_docs_build_config_are_not_productio
     assert {(f.path, f.rule, f.severity) for f in result.findings} == {
         ("app/settings/docker_compose.py", "TF304", "info")}
     assert classify("listenbrainz/rtd_config.py") != PROD
+
+
+@pytest.mark.parametrize("header, dev", [
+    # FAC's docker-compose-web.yml: the subject left implied, CI running the tests
+    ("# Pulls the app image from the container registry.\n# Primarily used in CI workflows for executing tests.", True),
+    # Nitrate's container-compose.yml: only for testing images, whatever images it names (`prod image`)
+    ("# Please note that, this container-compose is only for test latest image built\n"
+     "# from development branch and prod image built from released version.", True),
+    ("# This compose file is the quickest way to try out the app.", True),
+    ("# A compose file for trying Nitrate out on your machine.", True),
+    ("# Used in production and CI.", False),
+    ("# This compose is only for testing and production.", False),
+    ("# Compose file for production, also used in CI tests.", False),
+    ("# Uses the images built in CI.", False),
+    ("# Docker Compose file for running paperless from the docker container registry.", False),
+])
+def test_a_header_declaring_the_file_for_tests_ci_or_trying_out(header, dev):
+    assert devprod.header_says_development([*header.splitlines(), "services:"]) is dev

@@ -291,6 +291,14 @@ def test_missing_path_is_accounted_for(tmp_path):
     ("app/jenkins.py", "prod"),  # a module, not settings: a Jenkins client
     ("mysite/settings/devstack.py", "dev"),  # a developer stack (Open edX, OpenStack)
     ("app/config_testing.py", "test"),
+    ("src/MCPClient/lib/settings/testmysql.py", "test"),  # test settings for the test run's MySQL, words run together
+    ("src/dashboard/src/settings/testpostgres.py", "test"),
+    ("seed_stage_based_messaging/testsettings.py", "test"),
+    ("app/settings/testimonials.py", "prod"),  # not `test` + a settings, database or environment word
+    ("app/settings/tester.py", "prod"),
+    ("zeus/models/testcase.py", "prod"),
+    ("util/config/provider/testprovider.py", "prod"),
+    ("app/testmysql.py", "prod"),  # outside a settings package a database name says nothing of settings
     ("db/create_ci_test_db.py", "test"),
     ("mysite/settings_example.py", "docs"),
     ("devproject/settings.py", "dev"),

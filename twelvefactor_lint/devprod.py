@@ -172,12 +172,22 @@ _DEVELOPMENT_ONLY = deferred(
 
 
 _DECLARED_FOR_TESTING = deferred(
-    r"\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:is|are)\s+(?:(?:only|mainly|mostly|just)\s+)?"
-    r"(?:used|meant|intended|designed|made)\s+(?:only\s+)?for\s+[^.;:!?]{0,160}?"
+    r"(?:\b(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:is|are)\s+|^)(?:(?:only|mainly|mostly|just|primarily)\s+)?"
+    r"(?:used|meant|intended|designed|made)\s+(?:only\s+)?(?:for|in|by)\s+[^.;:!?]{0,160}?"
     r"\b(?:(?:local\s+)?testing|tests|local\s+development)\b"
-    r"|\b(?:testing|tests?)[- ]only\b")
-"""A sentence declaring what the file is for, naming tests or local development: `This docker compose is used for
-quick setups of the site and database which the bot project relies on for testing`, `for testing only`."""
+    r"|\b(?:testing|tests?)[- ]only\b"
+    r"|\b(?:for|to)\s+(?:try|trying)\s+(?:[\w-]+\s+){0,2}?out\b|\btry[- ]?out\s+purposes\b"
+    r"|\bquick(?:est)?\s+(?:and\s+\w+\s+)?way\s+to\s+(?:try|test|evaluate)\b")
+"""A sentence declaring what the file is for, naming tests, CI or local development, or trying the project out:
+`This docker compose is used for quick setups of the site and database which the bot project relies on for testing`,
+`Primarily used in CI workflows for executing tests.` (the subject left implied at the sentence's start), `for
+testing only`, `for trying Nitrate out`, `a quick way to try it`."""
+_ONLY_FOR_TESTING = deferred(
+    r"\b(?:is|are)\s+(?:(?:meant|intended|used|designed)\s+)?only\s+(?:(?:meant|intended|used|designed)\s+)?"
+    r"(?:for|to)\s+(?:test|testing|tests|try|trying|ci)\b(?![^.;:!?]*\b(?:and|or)\s+(?:in\s+|for\s+)?production\b)")
+"""`this container-compose is only for test latest image built from development branch and prod image built from
+released version`: a file declared only for tests, whatever images it tests (`prod image` is what it runs, not where),
+unless it names production as a second use (`only for testing and production`)."""
 _PRODUCTION_WORD = deferred(r"\b(?:prod|production|deploy\w*|live|release)\b")
 
 
@@ -185,7 +195,7 @@ def _declared_for_testing(header: str) -> bool:
     """A sentence of the header declares the file for tests or local development, and none of it speaks of
     production (`... used for testing and in production`)."""
     return any(_DECLARED_FOR_TESTING.search(sentence) and not _PRODUCTION_WORD.search(sentence)
-               for sentence in re.split(r"(?<=[.!?])\s+", header))
+               or _ONLY_FOR_TESTING.search(sentence) for sentence in re.split(r"(?<=[.!?])\s+", header))
 
 
 def header_says_development(lines: list[str], preamble: re.Pattern[str] | None = None) -> bool:

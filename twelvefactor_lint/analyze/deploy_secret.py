@@ -20,7 +20,7 @@ from twelvefactor_lint.analyze.python.credentials import (
     looks_like_secret,
     url_password,
 )
-from twelvefactor_lint.analyze.secret_shape import PUBLIC_DEFAULT, secret_shape
+from twelvefactor_lint.analyze.secret_shape import DECLARED_PLACEHOLDER, PROVIDER, PUBLIC_DEFAULT, secret_shape
 
 _SEEDED_ACCOUNT = re.compile(r"(^|_)(demo|test|sample|example|default)_", re.IGNORECASE)
 """`DEMO_LOGIN_PASSWORD`: the documented login of seeded demo data, not a secret of the deploy."""
@@ -31,6 +31,11 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 """Where a camelCase key splits (a Helm value's `adminPassword` reads as `admin_Password`, like an env name)."""
 _OBJECT_NAME = re.compile(r"^existing", re.IGNORECASE)
 """`existingSecret: shop-secrets` (a Helm chart's convention): the name of a Secret object, not a secret."""
+_SAYS_PLACEHOLDER = re.compile(r"(?<!django-)insecure|not[_.-]?(?:use|for|in)(?:[_.-]?[a-z]+){0,5}?[_.-]?prod(?:uction)?"
+                               r"(?:[^a-z]|$)", re.IGNORECASE)
+"""A literal that says it is not a real key: `do-not-use-this-key-for-worker-production` (Nitrate's compose file),
+`insecure_password`, `this_is_not_secure_do_not_use_in_production`. (`django-insecure-` is Django's own marker, a shape of
+its own; `changeme` and its kin are placeholders no deploy file is reported for.)"""
 _REFERENCE = re.compile(r"\$[({A-Za-z_]")
 """`$SECRET_KEY`, `${SECRET_KEY}`, Kubernetes' `$(SECRET_KEY)`: the value of another variable, not a literal."""
 
@@ -71,9 +76,15 @@ def committed_secret(key: str, value: str, *, interpolated: bool) -> CommittedSe
         masked, _, password = found
         if "$" in password:
             return None
-        shape = PUBLIC_DEFAULT if default_account(text) else secret_shape(password)
+        shape = PUBLIC_DEFAULT if default_account(text) else _declared(password, secret_shape(password))
         return CommittedSecret(shape, False, masked, default, _digest(password))
     name = _CAMEL.sub("_", key)
     if SECRET_NAME.search(name) and not _REFERENCE.search(text) and looks_like_secret(name, text):
-        return CommittedSecret(secret_shape(text, name), bool(OWN_KEY.search(name)), "", default, _digest(text))
+        return CommittedSecret(_declared(text, secret_shape(text, name)), bool(OWN_KEY.search(name)), "", default,
+                               _digest(text))
     return None
+
+
+def _declared(value: str, shape: str) -> str:
+    """`declared_placeholder` for a value that says it is not a real key (a provider's token is one whatever it says)."""
+    return DECLARED_PLACEHOLDER if shape != PROVIDER and _SAYS_PLACEHOLDER.search(value) else shape

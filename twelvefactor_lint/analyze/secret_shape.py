@@ -45,6 +45,12 @@ PUBLIC_DEFAULT = "public_default"
 """Not a shape `secret_shape` gives: a deploy file's service URL that logs in with a product's published default
 account (RabbitMQ's `guest:guest`, `credentials.default_account`), judged by the URL, not by its password alone."""
 
+DECLARED_PLACEHOLDER = "declared_placeholder"
+"""Not a shape `secret_shape` gives: a deploy file's literal that says it is not a real key
+(`do-not-use-this-key-for-production`, `insecure-password`; `declared_placeholder` says which), judged by
+analyze/deploy_secret.py only: code's fallbacks so named stay what their shape says, since a deploy missing the
+variable runs with them."""
+
 _GOOGLE_KEY = re.compile(r"^AIza[A-Za-z0-9_-]{35}$")
 _MAPS_NAME = re.compile(r"(?i)(^|[^a-z])(g?maps?|places|geocod\w*|static_?map)([^a-z]|$)|maps?(api)?key|gmap")
 """A key's name that says it is for Google Maps (`GOOGLE_MAP_API_KEY`, `MAPS_KEY`, `PLACES_API_KEY`, `gmapsApiKey`)."""

@@ -68,6 +68,22 @@ _SETTINGS_STEM = deferred(r"(?:^|[._-])(settings|config|conf)(?:$|[._-])", re.IG
 `settings.py` at the top of the repository): the CI workflow selects it (`--settings=settings_ci`), production never
 does."""
 _TEST_MODULE_WORD = deferred(r"(?:^|[._-])(test|tests|testing|unittests?|pytest|e2e)(?:$|[._-])", re.IGNORECASE)
+_GLUED_TEST_SETTINGS = deferred(
+    r"^tests?(?:ing)?(?:settings?|config|conf|cfg)(?:$|[._-])"
+    r"|^tests?(?:ing)?(?:mysql|mariadb|maria|postgres(?:ql)?|pg(?:sql)?|psql|sqlite3?|oracle|mssql|mongo(?:db)?|redis"
+    r"|db|database|docker|local|ci|travis|jenkins|unit|integration|e2e|runner)(?:$|[._-])", re.IGNORECASE)
+"""A settings module named for tests with the words run together: `testsettings.py` anywhere, and inside a settings
+package `settings/testmysql.py` (the database the test run uses: archivematica's `DJANGO_SETTINGS_MODULE=settings.testmysql`
+that only its test Makefile and integration compose select), `settings/testci.py`. Only `test` glued to a settings
+word or a database or environment name: `testimonials.py`, `testcase.py` and `testprovider.py` are app code."""
+_SETTINGS_SUFFIXES = ("settings", "setting", "config", "conf", "cfg")
+
+
+def _glued_test_settings(p: _Path) -> bool:
+    found = _GLUED_TEST_SETTINGS.match(p.stem)
+    return found is not None and (p.dirs.settings or found[0].rstrip("._-").endswith(_SETTINGS_SUFFIXES))
+
+
 _EXAMPLE_WORD = deferred(r"(?:^|[._-])(example|sample)(?:$|[._-])", re.IGNORECASE)
 _DEV_NAMES = {"procfile.windows"}
 """`Procfile.windows` is Heroku's file for `heroku local` on a Windows laptop; the router never runs it."""
@@ -134,6 +150,8 @@ _RULES: tuple[tuple[str, Callable[[_Path], bool]], ...] = (
     # so does one in a directory's name (`docker/test-server/Dockerfile`: a test setup's image, not production's)
     (TEST, lambda p: (bool(_TEST_WORD.search(p.stem)) or p.dirs.test_setup) and (p.dirs.settings or not p.python)),
     (TEST, lambda p: p.python and bool(_CI_WORD.search(p.stem)) and bool(_SETTINGS_STEM.search(p.stem))),
+    # `settings/testmysql.py`, `testsettings.py`: test settings with the words run together
+    (TEST, lambda p: p.python and _glued_test_settings(p)),
     (PROD, lambda p: names_prod_file(p.name)),  # named for production: never a dev file
     (DEV, lambda p: names_dev_file(p.stem)
      and (p.dirs.settings or not p.python or "settings" in p.stem or "config" in p.stem)),

@@ -84,7 +84,8 @@ class DeploySecret(InService):
                      "`$2b$12$...`), `test_key` (a test key its provider publishes: reCAPTCHA's, Turnstile's), "
                      "`insecure_marker` (Django's `django-insecure-` prefix), `browser_key` (a Google Maps key, "
                      "named for maps), `public_default` (a service URL logging in with a product's published "
-                     "default account: RabbitMQ's `guest:guest`) or `word` (anything else).",
+                     "default account: RabbitMQ's `guest:guest`), `declared_placeholder` (a literal that says it is not a "
+                     "real key: `do-not-use-this-key-for-production`, `insecure_password`) or `word` (anything else).",
                      default="word")
     own_key: bool = doc("The variable is the app's own signing or encryption key (`SECRET_KEY`, `JWT_SECRET`, a salt): "
                         "a known value lets anyone forge what it signs, whatever the value looks like.", default=False)

@@ -287,6 +287,11 @@ class ServiceLocator(PythonSiteFact):
     env_layer_by: str = doc("With `env_layer`, the loader, in words (`invenio-app's config loader (`invenio-app` in "
                             "requirements.txt)`).", default="")
     env_layer_set_in: str = doc(_ENV_LAYER_SET_IN, default="")
+    mounted_by: str = doc("In a Python file a compose file bind-mounts into a container "
+                          "(`./contrib/compose/web_custom_conf.py:/nitrate-config/nitrate_custom_conf.py`) when the "
+                          "host is a service of that compose file, the mount in words (`` `container-compose.yml:47` "
+                          "mounts it into service `web` ``, set by link): the compose deploy's own config file, naming "
+                          "its own stack's service, not app code; `\"\"` otherwise.", default="")
 
 
 @kind("python.call")

@@ -14,6 +14,11 @@ import (`derived_into`): those keep the literal whatever the variable says.
 A settings module that sets its globals from the environment (`globals().update(os.environ)`, python.env_globals)
 does the same for its own module-level locators bound before it and for every one of the modules it star-imports:
 `env_layer` is the setting's own name.
+
+A Python file a compose file bind-mounts into a service's container (`./contrib/compose/web_custom_conf.py:
+/nitrate-config/nitrate_custom_conf.py`) is that compose deploy's own config: its locators that name a service of the
+same compose file (`amqp://messagebus:5672/myvhost` beside a `messagebus` service) get `mounted_by`, so TF401 says
+the deploy's file, not the app's code, chooses the service.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import replace
 from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import Fact
+from twelvefactor_lint.facts.compose import ComposeService, ComposeVolume
 from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.python import ConfigDefaults, EnvGlobals, ServiceLocator, StarImport
 
@@ -33,7 +39,33 @@ over the project's `config.py` modules: the prefix, and the loader in words."""
 
 
 def link(facts: list[Fact]) -> list[Fact]:
-    return _env_globals(_env_layers(_defaults_files(facts)))
+    return _compose_mounted(_env_globals(_env_layers(_defaults_files(facts))))
+
+
+def _compose_mounted(facts: list[Fact]) -> list[Fact]:
+    """Locators of a Python file a compose file bind-mounts as a file (not a directory: `.:/code` mounts the app's
+    own code) whose host is a service of that compose file (`messagebus`, or `messagebus.internal`'s first label):
+    `mounted_by` names the mount."""
+    mounts: dict[str, list[ComposeVolume]] = {}
+    for volume in facts:
+        if isinstance(volume, ComposeVolume) and volume.mount_type == "bind" and volume.host_path.endswith(".py"):
+            mounts.setdefault(volume.host_path, []).append(volume)
+    if not mounts:
+        return facts
+    services: dict[str, set[str]] = {}
+    for service in facts:
+        if isinstance(service, ComposeService) and service.service:
+            services.setdefault(service.path, set()).add(service.service.lower())
+
+    def mounted_by(fact: ServiceLocator) -> str:
+        if fact.origin != "literal" or fact.loopback:
+            return ""
+        host = fact.host.lower()
+        return next((f"`{m.path}:{m.line}` mounts it into service `{m.service}`"
+                     for m in sorted(mounts.get(fact.path, ()), key=lambda m: (m.path, m.line))
+                     if {host, host.split(".")[0]} & services.get(m.path, set())), "")
+    return [replace(f, mounted_by=mounted_by(f)) if isinstance(f, ServiceLocator) and f.path in mounts else f
+            for f in facts]
 
 
 def _env_globals(facts: list[Fact]) -> list[Fact]:
