@@ -474,7 +474,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     off_arms = {paths[m] for _, off in arms.values() for m in off} - {paths[m] for on, _ in arms.values() for m in on}
     return [replace(f, dev_only=True) if f.path in off_arms and isinstance(f, PythonFact) and not f.dev_only
             else _env_layered(f, selected) for f in [
-        replace(f, overridden=True, set_again_by=f.set_again_by or why[f.path])
+        replace(f, overridden=True, set_again_by=f.set_again_by or why.get(f.path, "; ".join(dict.fromkeys(why.values()))))
         if isinstance(f, _OVERRIDABLE) and id(f) in replaced_late
         else replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else _set_again(replace(f, overridden=True), id(f) in set_by_deploy, id(f) in run_anyway, deploy, also_run_by)
