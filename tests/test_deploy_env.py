@@ -172,6 +172,17 @@ def test_a_development_stack_says_nothing_about_production(tmp_path):
     assert set(_states(tmp_path, {"docker-compose.dev.yml": COMPOSE.format(more="")}).values()) == {"unknown"}
 
 
+def test_a_pass_through_in_a_source_mounting_stack_is_supplied_by_its_deploy(tmp_path):
+    """The stack that bind-mounts the source tree passes DB_PASSWORD (list form `X=${X}`) and DATABASE_URL (a bare
+    `- X`) through from the operator's environment: the production file running without them does not make them
+    unset — no deploy file sets them is false. REDIS_URL with a literal default is no pass-through."""
+    mounted = ("services:\n  web:\n    build: .\n    volumes:\n      - ./app:/srv/app\n    environment:\n"
+               "      - DB_PASSWORD=${DB_PASSWORD}\n      - DATABASE_URL\n      - DEBUG=${DEBUG:-False}\n")
+    prod = "services:\n  web:\n    image: me/app\n    environment:\n      DEBUG: 'False'\n"
+    assert _states(tmp_path, {"docker-compose.yml": mounted, "deploy/prod/docker-compose.yml": prod}) == {
+        "DATABASE_URL": "unknown", "REDIS_URL": "unset", "DB_PASSWORD": "unknown"}
+
+
 def test_a_prefixed_or_lower_case_name_a_settings_class_may_read_is_not_unset(tmp_path):
     compose = COMPOSE.format(more="").replace("      REDIS_URL:", "      myapp_database_url: x\n      REDIS_URL:")
     assert _states(tmp_path, {"docker-compose.yml": compose})["DATABASE_URL"] == "unknown"

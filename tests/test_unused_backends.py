@@ -103,3 +103,24 @@ def test_invalidation_counters_computed_keys_or_cache_sessions_are_shared_state(
     """})
     assert not _memos({"app/views.py": MEMO.replace(", 3600", "")})
     assert not _memos({"app/views.py": "from django.core.cache import cache\nflag = cache.get('maintenance')\n"})
+
+
+def _default_unread(settings: str) -> bool:
+    linked = unused_backends.link(_facts({"mysite/settings.py": settings}), True)
+    return next(f.default_cache_unread for f in linked if isinstance(f, Setting) and f.key == "CACHES.default.BACKEND")
+
+
+AXES = """\
+INSTALLED_APPS = ["django.contrib.auth", "axes"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "axes_cache": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+"""
+
+
+def test_an_app_whose_cache_alias_the_settings_send_elsewhere_keeps_nothing_in_the_default_cache():
+    assert not _default_unread(AXES)  # axes stores its lockouts in the default cache unless told otherwise
+    assert not _default_unread(AXES + 'AXES_CACHE = "default"\n')
+    assert _default_unread(AXES + 'AXES_CACHE = "axes_cache"\n')
+    handler = 'AXES_CACHE = "axes_cache"\nAXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"\n'
+    assert _default_unread(AXES + handler)  # its cache handler follows AXES_CACHE too
+    assert not _default_unread(AXES.replace('"axes"]', '"axes", "waffle"]') + 'AXES_CACHE = "axes_cache"\n')

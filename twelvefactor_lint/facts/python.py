@@ -759,6 +759,10 @@ class LocalMedia(PythonSiteFact):
     backend: str = doc("The storage, in words, and the settings module that chooses it.")
     fields: int = doc("How many model file fields (`FileField`, `ImageField` without `storage=`) the project has.")
     field: str = doc("The first of them (`PATH:LINE`), and how many more.")
+    selected_by: str = doc("The environment variable the storage setting reads, falling back to `FileSystemStorage` "
+                           "(`STORAGES_DEFAULT_BACKEND`), when the project has another backend for it to select "
+                           "(django-storages) and no deploy file sets it to a filesystem storage: the local disk is "
+                           "only the fallback; `\"\"` otherwise.", default="")
 
 
 @kind("python.file_datastore")

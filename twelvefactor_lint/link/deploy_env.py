@@ -20,8 +20,11 @@ set X, so only a deploy outside them runs on this fallback".
 
 The converse, `env_unset_in`: a production compose file or manifest runs the app's processes with exactly the
 environment it lists (`complete`: a service or container that may run the app, not a database or proxy image),
-no production deploy file names the variable (`${X:-dev}` included), and none loads variables it does not name (`*`: a compose
-`env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the repository).
+no production deploy file names the variable (`${X:-dev}` included), no stack counted as development by its contents
+(it bind-mounts the source tree) rather than its name passes it through from the operator's environment (`X=${X}`,
+`- X`, `X: ${X:-}`: that stack is run with the variable supplied), and none loads variables it does not name (`*`: a
+compose `env_file`, a Kubernetes `envFrom`, a Helm chart's values, a platform's config vars kept outside the
+repository).
 Then the fallback is what those processes run — unless the settings module a deploy file names sets a base
 module's value again (`set_again_by`, from link.python). A settings class may read a variable under another case or
 after a prefix (pydantic's `env_prefix`): any such name counts as setting it, which only ever makes `unset` rarer.
@@ -138,6 +141,10 @@ def _runs_app_without(facts: list[Fact], paths: list[str]) -> tuple[str, set[str
     names = {f.name.upper() for f in declared}
     if "*" in names:
         return "", names
+    # a stack counted as development (it bind-mounts the source tree) that passes the variable through from the
+    # operator's environment (`X=${X}`, `- X`, `X: ${X:-}`) is run with it supplied: the deploy sets it
+    names |= {f.name.upper() for f in facts if isinstance(f, EnvVar) and f.own_value and not f.value and f.dev_only
+              and not f.ci_only and production(f.path)}
     return min((f.path for f in declared if f.complete), default=""), names
 
 

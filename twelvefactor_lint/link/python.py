@@ -34,6 +34,7 @@ from twelvefactor_lint.discover import scope
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts import KINDS, Fact, convert
 from twelvefactor_lint.facts.compose import ComposeService
+from twelvefactor_lint.facts.dependencies import Declared
 from twelvefactor_lint.facts.dockerfile import DockerfileFilesystem
 from twelvefactor_lint.facts.platform import EnvVar, SettingsModule
 from twelvefactor_lint.facts.python import (
@@ -68,6 +69,9 @@ _CONFIG_WORDS = frozenset({"config", "settings", "configuration", "conf"})
 _CACHE_SESSIONS = ("django.contrib.sessions.backends.cache", "django.contrib.sessions.backends.cached_db")
 _LOCAL_CACHES = ("LocMemCache", "FileBasedCache")
 _STORAGE_KEYS = ("STORAGES.default.BACKEND", "DEFAULT_FILE_STORAGE")
+_STORAGE_DISTRIBUTIONS = frozenset({"django-storages", "django-s3-storage", "django-gcloud-storage"})
+_STORAGE_MODULES = ("storages", "django_s3_storage")
+"""What gives a Django project a storage other than the filesystem to select: django-storages (S3, GCS, Azure, ...)."""
 _MIGRATION = re.compile(r"(^|/)\w*migrations/")
 """A Django migrations package (`app/migrations/`, `dojo/db_migrations/`): its fields copy the models' at some past
 point; the models module is what a reader fixes."""
@@ -474,7 +478,7 @@ def _settings_chains(facts: list[Fact]) -> list[Fact]:
     off_arms = {paths[m] for _, off in arms.values() for m in off} - {paths[m] for on, _ in arms.values() for m in on}
     return [replace(f, dev_only=True) if f.path in off_arms and isinstance(f, PythonFact) and not f.dev_only
             else _env_layered(f, selected) for f in [
-        replace(f, overridden=True, set_again_by=f.set_again_by or why[f.path])
+        replace(f, overridden=True, set_again_by=f.set_again_by or why.get(f.path, "; ".join(dict.fromkeys(why.values()))))
         if isinstance(f, _OVERRIDABLE) and id(f) in replaced_late
         else replace(f, storage_configured=limiter_storage) if isinstance(f, Call) and f.api == "rate_limiter"
         else _set_again(replace(f, overridden=True), id(f) in set_by_deploy, id(f) in run_anyway, deploy, also_run_by)
@@ -956,8 +960,24 @@ def _local_media(facts: list[Fact], settings: dict[str, list[Setting]], bases: d
         backend = f"`{storage.value}` (settings `{leaf}`)" if isinstance(storage, Setting) else \
             f"Django's default `FileSystemStorage` (settings `{leaf}` configure no other)"
         found.append(convert(at, LocalMedia, backend=backend, fields=len(fields), anchor=f"local_media:{leaf}",
-                             field=f"{fields[0].path}:{fields[0].line}{more}", condition=storage.condition or unless))
+                             field=f"{fields[0].path}:{fields[0].line}{more}", condition=storage.condition or unless,
+                             selected_by=_selected_by(storage, facts)))
     return found
+
+
+def _selected_by(storage: Setting | Call, facts: list[Fact]) -> str:
+    """The variable a storage setting falling back to `FileSystemStorage` reads (`STORAGES_DEFAULT_BACKEND`), when the
+    project has another backend for it to select (it declares or imports django-storages) and no deploy file gives it
+    a filesystem value: the local disk is only the fallback of deploys that leave it unset; `""` otherwise."""
+    if not isinstance(storage, Setting) or storage.origin != "env_default" or not storage.env_key:
+        return ""
+    if any(isinstance(f, EnvVar) and f.name == storage.env_key and f.value.endswith("FileSystemStorage")
+           and not f.ci_only for f in facts):
+        return ""
+    other = any(isinstance(f, Declared) and _STORAGE_DISTRIBUTIONS & {n.partition("[")[0] for n in (*f.names, *f.locked)}
+                for f in facts) or any(
+        isinstance(f, ModuleRefs) and any(i.split(".")[0] in _STORAGE_MODULES for i in f.imports) for f in facts)
+    return storage.env_key if other else ""
 
 
 def _negated(condition: str) -> str:

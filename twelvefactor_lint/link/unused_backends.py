@@ -7,7 +7,9 @@ from every Python file's module refs (python.module_refs), in tests too:
 - dotted strings naming the cache middleware (`django.middleware.cache.*`), cache-backed sessions
   (`django.contrib.sessions.backends.cache`/`cached_db`) or DRF throttles (`rest_framework.throttling.*`);
 - imports of libraries keeping their state in it (DRF throttling, django-ratelimit, cacheops, cachalot);
-- installed applications that do (`robots`, `compressor`, `axes`, `allauth`, `waffle`, `sorl.thumbnail`, ...).
+- installed applications that do (`robots`, `compressor`, `axes`, `allauth`, `waffle`, `sorl.thumbnail`, ...),
+  unless the settings give the app's own cache-alias setting another alias (`AXES_CACHE = "axes_cache"`,
+  `WAFFLE_CACHE_NAME`, `COMPRESS_CACHE_BACKEND`, ...): the app then stores there, not in the default cache.
 
 With none of them, `CACHES.default` settings get `default_cache_unread`. Template fragment caching (`{% cache %}`)
 lives in templates the analyzers do not read: a gap. When the only evidence is code importing
@@ -84,6 +86,13 @@ _APPS = frozenset({"robots", "compressor", "axes", "sorl.thumbnail", "health_che
                    "django_ratelimit", "ratelimit", "allauth", "waffle", "imagekit", "wagtail.images"})
 """Installed applications (or their packages: `allauth.account` is allauth's) that keep state in the default cache
 unless told otherwise: django-allauth's login-attempt limits, django-waffle's flags, wagtail's renditions."""
+_APP_CACHE_SETTINGS = {"axes": "AXES_CACHE", "waffle": "WAFFLE_CACHE_NAME", "compressor": "COMPRESS_CACHE_BACKEND",
+                       "imagekit": "IMAGEKIT_CACHE_BACKEND", "cachalot": "CACHALOT_CACHE",
+                       "django_ratelimit": "RATELIMIT_USE_CACHE", "ratelimit": "RATELIMIT_USE_CACHE"}
+"""The setting naming the cache alias an app of `_APPS` stores in (`"default"` unless set): settings giving it another
+alias (`AXES_CACHE = "axes_cache"`) send the app's state there, not to the default cache."""
+_APP_NAME_PREFIXES = {"axes.handlers.cache": "axes"}
+"""Dotted names of `_NAME_PREFIXES` that are an app's own use of its cache alias."""
 _DEFAULT_KEYS = ("CACHES.default", "CACHES.default.BACKEND")
 _FLASK_KEY = "CACHE_TYPE"
 _FLASK_CACHE_MODULES = ("flask_caching", "flask_cache", "flask.ext.cache")
@@ -152,13 +161,14 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
     if not complete or not settings:
         return facts
     refs = [f for f in facts if isinstance(f, ModuleRefs)]
-    cache_unread = not any(_uses_default_cache(ref) for ref in refs)
+    elsewhere = _apps_caching_elsewhere(facts)
+    cache_unread = not any(_uses_default_cache(ref, elsewhere) for ref in refs)
     layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
     flask_unread = _flask_cache_unread(refs)
     flask_absent = not any(_imports(ref, (), _FLASK_CACHE_MODULES) for ref in refs) and not any(
         isinstance(f, Declared) and _FLASK_CACHE_DISTRIBUTIONS & {n.partition("[")[0] for n in (*f.names, *f.locked)}
         for f in facts)
-    memos = not cache_unread and _memos_only([ref for ref in refs if classify(ref.path) != TEST])
+    memos = not cache_unread and _memos_only([ref for ref in refs if classify(ref.path) != TEST], elsewhere)
     marked = {id(f): replace(f, default_cache_unread=cache_unread, default_cache_memos=memos) if f.key in _DEFAULT_KEYS
               else replace(f, default_cache_unread=flask_unread, cache_library_absent=flask_absent)
               if f.key == _FLASK_KEY
@@ -215,24 +225,46 @@ def _imports(ref: ModuleRefs, names: tuple[str, ...], prefixes: tuple[str, ...])
     return any(i in names or any(i == p or i.startswith(p + ".") for p in prefixes) for i in ref.imports)
 
 
-def _memos_only(refs: list[ModuleRefs]) -> bool:
+def _apps_caching_elsewhere(facts: list[Fact]) -> frozenset[str]:
+    """The apps of `_APPS` whose cache-alias setting names another alias than `default`, in every settings module that
+    sets it (`AXES_CACHE = "axes_cache"`, a literal): they keep nothing in the default cache."""
+    values: dict[str, set[str]] = {}
+    for fact in facts:
+        if isinstance(fact, Setting) and fact.key in _APP_CACHE_SETTINGS.values() and not fact.overridden:
+            values.setdefault(fact.key, set()).add(fact.value if fact.origin == "literal" else "")
+    return frozenset(app for app, key in _APP_CACHE_SETTINGS.items()
+                     if values.get(key) and all(value and value != "default" for value in values[key]))
+
+
+def _memos_only(refs: list[ModuleRefs], elsewhere: frozenset[str] = frozenset()) -> bool:
     """Every use of the default cache is a step of a read-through memo of one fixed entry with a timeout: the only
     evidence of a use is importing `django.core.cache.cache`, and each module doing so calls it only for that."""
-    using = [ref for ref in refs if _uses_default_cache(ref)]
+    using = [ref for ref in refs if _uses_default_cache(ref, elsewhere)]
     calls = [call for ref in using for call in ref.django_cache_calls]
     stored = {call.removeprefix("memo:") for call in calls if call.startswith("memo:")}
     return bool(using) and bool(stored) and all(
         call.startswith("memo:") or call.startswith("get:") and call.removeprefix("get:") in stored for call in calls) \
         and all(_imports(ref, ("django.core.cache.cache",), ()) and not _imports(ref, _IMPORTS[1:], _IMPORT_PREFIXES)
-                and not any(name.startswith(_NAME_PREFIXES) for name in ref.names)
-                and not any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
+                and not any(_names_default_cache_user(name, elsewhere) for name in ref.names)
+                and not any(_app_stores_in_default_cache(app, elsewhere) for app in ref.apps)
                 and ref.django_cache_calls for ref in using)
 
 
-def _uses_default_cache(ref: ModuleRefs) -> bool:
+def _uses_default_cache(ref: ModuleRefs, elsewhere: frozenset[str] = frozenset()) -> bool:
+    """The module uses the default cache: imports what caches in it, names a cache middleware, session store or
+    handler, or installs an app storing in it — unless the settings send that app to another alias (`elsewhere`)."""
     return _imports(ref, _IMPORTS, _IMPORT_PREFIXES) \
-        or any(name.startswith(_NAME_PREFIXES) for name in ref.names) \
-        or any(app.split(".apps.")[0] in _APPS or app.split(".")[0] in _APPS for app in ref.apps)
+        or any(_names_default_cache_user(name, elsewhere) for name in ref.names) \
+        or any(_app_stores_in_default_cache(app, elsewhere) for app in ref.apps)
+
+
+def _names_default_cache_user(name: str, elsewhere: frozenset[str]) -> bool:
+    return name.startswith(_NAME_PREFIXES) and not any(
+        name.startswith(prefix) and app in elsewhere for prefix, app in _APP_NAME_PREFIXES.items())
+
+
+def _app_stores_in_default_cache(app: str, elsewhere: frozenset[str]) -> bool:
+    return any(name in _APPS and name not in elsewhere for name in (app.split(".apps.")[0], app.split(".")[0]))
 
 
 def _flask_keys(facts: list[Fact]) -> list[Fact]:
