@@ -101,11 +101,11 @@ def _container_deployed_units(facts: list[Fact]) -> list[Fact]:
             continue
         if isinstance(fact, Workload) and fact.role == "app":
             for name in (fact.name, fact.container):
-                deployed.setdefault(name, f"{fact.source} ({fact.path})")
+                deployed.setdefault(name, f"{fact.source} in {fact.path}")
         elif isinstance(fact, ProcessStart) and (fact.workload or fact.service and names_prod_file(
                 posixpath.basename(fact.path))) and not fact.path.endswith(".service"):
             for name in _programs(fact.command):
-                deployed.setdefault(name, f"{fact.source} ({fact.path})")
+                deployed.setdefault(name, f"{fact.source} in {fact.path}")
     if not deployed:
         return facts
     by_unit = {path: next((deployed[p] for p in sorted(_programs(start.command)) if p in deployed), "")
