@@ -280,6 +280,9 @@ class PidFile(ProcessFact):
     tracked_by: str = doc("The process manager that starts the server in the foreground and tracks its process "
                           "itself, so the file only mirrors the PID it already knows (`systemd`, for a unit that "
                           "does not fork); `\"\"`: none known.", default="")
+    container_deploy: str = doc("For a systemd unit's `PIDFile=` or command, the production container deploy of the "
+                                "repository that runs the same program (see process.daemonizes); set by link. `\"\"`: "
+                                "none.", default="")
 
 
 @kind("process.daemonizes")
@@ -293,6 +296,10 @@ class Daemonizes(ProcessFact):
                          default=False)
     pid_file: str = doc("The `PIDFile=` such a unit names, through which systemd tracks the daemon (the stock "
                         "nginx unit's shape); `\"\"`: none (systemd guesses the main process).", default="")
+    container_deploy: str = doc("For a systemd unit, the production container deploy of the repository that runs the "
+                                "same program (`Kubernetes Deployment `celery``, k8s manifests or a compose file named "
+                                "for production): the unit is a legacy or alternative host install's; set by link. "
+                                "`\"\"`: none.", default="")
 
 
 @kind("process.stop_signal")

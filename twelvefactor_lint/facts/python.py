@@ -110,6 +110,12 @@ class Setting(SettingFields):
     """A configuration value the app sets: a settings-module constant, a config-class attribute, `app.config[...]`,
     `config.update(...)`, Celery's `broker=`. Dict settings are flattened (`CACHES.default.BACKEND`)."""
 
+    unused_config: str = doc("For a gunicorn config file (`source` `server_config`) that no file of the repository "
+                             "loads, copies or mounts (no `-c`/`--config`, COPY, volume or `GUNICORN_CMD_ARGS` names "
+                             "it, and it is not `./gunicorn.conf.py` beside a start), while a production start loads "
+                             "another config: that start, in words (`build/app/start.sh runs gunicorn -c "
+                             "/workspace/gunicorn.conf.py`); set by link.server_configs. `\"\"`: none.", default="")
+
     overridden: bool = doc("In a base settings module, every production settings module built on it sets the setting "
                            "again (set by link), or a later statement of the module sets it again unconditionally "
                            "without reading it: the value never reaches a deploy.", default=False)

@@ -18,12 +18,14 @@
    ships only as a template (`deploy_config`); whether anything uses Django's default cache or a Channels layer
    (`unused_backends`); a web server on a literal port where the platform assigns `$PORT` (`ports`); a systemd unit's
    `Type=forking`/`PIDFile=` that only follow a server config which daemonizes itself, and PID files in `/tmp`
-   nothing reads (`daemons`); log files a shipper configured in the repository reads and forwards
-   (`log_shipping`); what a workload with no grace period loses: a Service selecting its pods, a SIGTERM handler
-   in the code (`grace`); `sys.path` entries that name the project's own directories once read from the script's
-   own directory (`sys_paths`); request handlers of a project that serves from a server it starts in its own
-   process, with no deploy running a web server or a second copy, and handlers a deploy provably runs in several
-   processes (workers above one, replicas, an HPA, a formation: `one_process`).
+   nothing reads, and a unit beside a container deploy running its program (`daemons`); gunicorn configs no start,
+   image or deploy file loads while a production start loads another (`server_configs`); log files a shipper
+   configured in the repository reads and forwards (`log_shipping`); what a workload with no grace period loses: a
+   Service selecting its pods, a SIGTERM handler in the code (`grace`); `sys.path` entries that name the project's
+   own directories once read from the script's own directory (`sys_paths`); request handlers of a project that
+   serves from a server it starts in its own process, with no deploy running a web server or a second copy, and
+   handlers a deploy provably runs in several processes (workers above one, replicas, an HPA, a formation:
+   `one_process`).
 3. inventory: every declared process (`inventory`); findings attach to it once rules have judged.
 
 `link` is the runner's one entry point. Each phase reads facts and writes facts; more files are read
@@ -56,6 +58,7 @@ from twelvefactor_lint.link import (
     reach,
     refresh_jobs,
     replicas,
+    server_configs,
     start_calls,
     start_chains,
     sys_paths,
@@ -83,7 +86,7 @@ def link(analyzed: Iterable[Fact], files: ProjectFiles) -> Linked:
     facts = deploy_env.annotate(config_layers.link(parity.link(facts)), files.paths())
     facts = unused_backends.link(deploy_config.link(facts, files.exists), complete=files.lazy_refs() is None)
     facts = daemons.link(ports.link(facts, files.paths()), files.paths(), complete=files.lazy_refs() is None)
-    facts = grace.link(log_shipping.link(facts))
+    facts = grace.link(log_shipping.link(server_configs.link(facts, files)))
     facts = sys_paths.link(facts, lambda rel: files.files_under(rel))  # listed only for an entry that needs it
     reached = reach.compute(facts, files.paths(), files.lazy_refs())
     facts = reach.preloaded(reach.served(reach.annotate(facts, reached), files.paths()), files.paths())

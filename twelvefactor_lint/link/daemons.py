@@ -27,8 +27,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from twelvefactor_lint.analyze.python.api_calls import LIVE
+from twelvefactor_lint.devprod import names_prod_file
 from twelvefactor_lint.facts import Fact
 from twelvefactor_lint.facts.dependencies import Declared
+from twelvefactor_lint.facts.kubernetes import Workload
 from twelvefactor_lint.facts.process import Daemonizes, PidFile, ProcessStart
 from twelvefactor_lint.facts.python import Call, ModuleRefs, Setting
 from twelvefactor_lint.link.reach import Modules
@@ -37,7 +39,7 @@ _SCRATCH = ("/tmp/", "/var/tmp/")
 
 
 def link(facts: list[Fact], paths: Iterable[str] = (), complete: bool = True) -> list[Fact]:
-    facts = _daemon_modes(_inert_pid_files(facts), _vendored(paths), complete)
+    facts = _container_deployed_units(_daemon_modes(_inert_pid_files(facts), _vendored(paths), complete))
     server_settings = [f for f in facts if isinstance(f, Setting) and f.source == "server_config"]
     daemonizing = {f.path for f in server_settings if f.key == "daemon" and f.value == "True"}
     pid_files = {posixpath.basename(f.value) for f in server_settings
@@ -55,6 +57,61 @@ def _inert_pid_files(facts: list[Fact]) -> list[Fact]:
     commands = " ".join(f.command for f in facts if isinstance(f, ProcessStart))
     return [replace(f, inert=True) if isinstance(f, PidFile) and f.target.startswith(_SCRATCH)
             and f.target not in commands else f for f in facts]
+
+
+_WRAPPERS = frozenset({"exec", "env", "nice", "ionice", "nohup", "sudo", "chpst", "setuidgid", "s6-setuidgid", "gosu",
+                       "su-exec", "runuser", "tini", "dumb-init", "poetry", "pipenv", "uv", "run"})
+_GENERIC = frozenset({"sh", "bash", "dash", "zsh", "python", "python3", "screen", "tmux", "docker", "docker-compose",
+                      "podman", "make", "npm", "node", "java", "true", "false", "echo", "test", "["})
+_BIN_VARIABLE = re.compile(r"^\$\{?([A-Za-z][A-Za-z0-9]*)_(?:BIN|CMD|EXE|PATH)\}?$")
+
+
+def _programs(command: str) -> set[str]:
+    """The programs a command line runs, by name (`/srv/venv/bin/celery` and `python -m celery` are `celery`;
+    `${CELERY_BIN}`, the stock celery unit's variable, is `celery`); shells, interpreters, wrappers and
+    container tools are no program of the app."""
+    found: set[str] = set()
+    for segment in re.split(r"&&|\|\||[;|\n]", command):
+        words = segment.replace("'", " ").replace('"', " ").split()
+        while words and (posixpath.basename(words[0]) in _WRAPPERS or "=" in words[0] or words[0].startswith("-")):
+            words = words[1:]
+        if not words:
+            continue
+        first = words[0]
+        variable = _BIN_VARIABLE.match(first)
+        name = variable[1].lower() if variable else posixpath.basename(first)
+        if re.fullmatch(r"python[\d.]*", name) and "-m" in words[:-1]:
+            name = words[words.index("-m") + 1]
+        if name and name not in _GENERIC and not re.fullmatch(r"python[\d.]*", name) and not name.startswith("$"):
+            found.add(name)
+    return found
+
+
+def _container_deployed_units(facts: list[Fact]) -> list[Fact]:
+    """A systemd unit that starts a program the repository's production container deploy also runs (a Kubernetes
+    workload of the project's app named for it or running it, a service of a compose file named for production): the
+    unit is a legacy or alternative host install's, beside the deploy that runs the app; its forking and PID file
+    lines are said at info, naming that deploy. A repository whose only deploy is the units keeps them."""
+    units = {f.path: f for f in facts if isinstance(f, ProcessStart) and f.path.endswith(".service")}
+    if not units:
+        return facts
+    deployed: dict[str, str] = {}
+    for fact in facts:
+        if fact.dev_only:
+            continue
+        if isinstance(fact, Workload) and fact.role == "app":
+            for name in (fact.name, fact.container):
+                deployed.setdefault(name, f"{fact.source} in {fact.path}")
+        elif isinstance(fact, ProcessStart) and (fact.workload or fact.service and names_prod_file(
+                posixpath.basename(fact.path))) and not fact.path.endswith(".service"):
+            for name in _programs(fact.command):
+                deployed.setdefault(name, f"{fact.source} in {fact.path}")
+    if not deployed:
+        return facts
+    by_unit = {path: next((deployed[p] for p in sorted(_programs(start.command)) if p in deployed), "")
+               for path, start in units.items()}
+    return [replace(f, container_deploy=by_unit[f.path]) if isinstance(f, (Daemonizes, PidFile))
+            and by_unit.get(f.path) else f for f in facts]
 
 
 _VENDOR_DIRS = frozenset({"vendor", "vendored", "_vendor", "third_party", "thirdparty", "third-party", "3rdparty"})

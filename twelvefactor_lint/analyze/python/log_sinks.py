@@ -32,7 +32,7 @@ _FILE_HANDLERS = {
     "logging.handlers.WatchedFileHandler", "concurrent_log_handler.ConcurrentRotatingFileHandler",
     "concurrent_log_handler.ConcurrentTimedRotatingFileHandler", "cloghandler.ConcurrentRotatingFileHandler",
 }
-_STREAM_TARGET = re.compile(r"^/dev/(stdout|stderr)$|^/proc/(self|1)/fd/[12]$")
+_STREAM_TARGET = re.compile(r"^/dev/(stdout|stderr|null)$|^/proc/(self|1)/fd/[12]$")
 _DICTCONFIG = {"logging.config.dictConfig"}
 _OPENERS = {"open", "io.open", "codecs.open"}
 _LOG_NAME = re.compile(r"(^|[^a-z0-9])logs?(_?files?|_?paths?|_?names?)?([^a-z0-9]|$)", re.IGNORECASE)
