@@ -162,13 +162,14 @@ def link(facts: list[Fact], complete: bool) -> list[Fact]:
         return facts
     refs = [f for f in facts if isinstance(f, ModuleRefs)]
     elsewhere = _apps_caching_elsewhere(facts)
-    cache_unread = not any(_uses_default_cache(ref, elsewhere) for ref in refs)
+    users = [ref for ref in refs if _uses_default_cache(ref, elsewhere)]
+    cache_unread = not users
     layer_unused = not any(_imports(ref, (), _CHANNEL_PREFIXES) for ref in refs)
     flask_unread = _flask_cache_unread(refs)
     flask_absent = not any(_imports(ref, (), _FLASK_CACHE_MODULES) for ref in refs) and not any(
         isinstance(f, Declared) and _FLASK_CACHE_DISTRIBUTIONS & {n.partition("[")[0] for n in (*f.names, *f.locked)}
         for f in facts)
-    memos = not cache_unread and _memos_only([ref for ref in refs if classify(ref.path) != TEST], elsewhere)
+    memos = _memos_only([ref for ref in users if classify(ref.path) != TEST], elsewhere)
     marked = {id(f): replace(f, default_cache_unread=cache_unread, default_cache_memos=memos) if f.key in _DEFAULT_KEYS
               else replace(f, default_cache_unread=flask_unread, cache_library_absent=flask_absent)
               if f.key == _FLASK_KEY
@@ -236,10 +237,10 @@ def _apps_caching_elsewhere(facts: list[Fact]) -> frozenset[str]:
                      if values.get(key) and all(value and value != "default" for value in values[key]))
 
 
-def _memos_only(refs: list[ModuleRefs], elsewhere: frozenset[str] = frozenset()) -> bool:
-    """Every use of the default cache is a step of a read-through memo of one fixed entry with a timeout: the only
-    evidence of a use is importing `django.core.cache.cache`, and each module doing so calls it only for that."""
-    using = [ref for ref in refs if _uses_default_cache(ref, elsewhere)]
+def _memos_only(using: list[ModuleRefs], elsewhere: frozenset[str] = frozenset()) -> bool:
+    """Every use of the default cache (`using`: the modules outside tests that use it) is a step of a read-through memo
+    of one fixed entry with a timeout: the only evidence of a use is importing `django.core.cache.cache`, and each
+    module doing so calls it only for that."""
     calls = [call for ref in using for call in ref.django_cache_calls]
     stored = {call.removeprefix("memo:") for call in calls if call.startswith("memo:")}
     return bool(using) and bool(stored) and all(
