@@ -12,7 +12,7 @@ from twelvefactor_lint.infra.deferred_re import deferred
 if TYPE_CHECKING:  # the facts cache reads ANALYZER_VERSION here: a replayed run imports no fact classes
     from twelvefactor_lint.facts import FileAnalysis
 
-ANALYZER_VERSION = 86
+ANALYZER_VERSION = 87
 """Part of every facts-cache key: bump it when an analyzer changes the facts it makes for the same file
 (the cache also notices edited code by its files' sizes and mtimes, but a release must not rely on that)."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from twelvefactor_lint.analyze.python.names import Names
-from twelvefactor_lint.analyze.python.state import absolute_import
+from twelvefactor_lint.analyze.python.state import MUTATORS, absolute_import
 from twelvefactor_lint.discover.modules import dotted_module
 from twelvefactor_lint.facts.python import PythonFact, StateRefresh
 
@@ -35,10 +35,6 @@ _EFFECTS = re.compile(
     r"export\w*|archive\w*|rotate\w*|forgive\w*|ban\w*|add_job|schedule\w*|process\w*|handle\w*)$",
     re.IGNORECASE)
 """What a call's name says it writes, sends or changes outside the process."""
-_CONTAINER_MUTATORS = {
-    "append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "remove", "discard", "clear",
-    "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "move_to_end", "__setitem__", "__delitem__",
-}
 _REFRESHING = {"update", "clear", "__setitem__"}
 """What replaces a module container's items rather than growing it."""
 _RANDOM = ("random.", "secrets.", "uuid.", "os.urandom")
@@ -151,7 +147,7 @@ class Refreshes:
             return
         if not isinstance(func, ast.Attribute):
             return
-        if func.attr in _CONTAINER_MUTATORS:
+        if func.attr in MUTATORS:
             name = state_name(func.value)
             if name and func.attr in _REFRESHING:
                 found.refreshes.add(name)

@@ -55,11 +55,12 @@ _CONTAINER_CALLS = {
     "cachetools.LFUCache": "LFUCache", "cachetools.TLRUCache": "TLRUCache", "cachetools.FIFOCache": "FIFOCache",
     "cachetools.RRCache": "RRCache", "cachetools.Cache": "Cache",
 }
-_MUTATORS = {
+MUTATORS = {
     "append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "remove", "discard", "clear",
     "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "move_to_end", "difference_update",
     "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__",
 }
+"""Methods that change a list, dict, set or deque in place (`__setitem__`/`__delitem__`: `x[k] = v`, `del x[k]`)."""
 _HELPERS = {"heapq.heappush", "heapq.heappop", "heapq.heappushpop", "heapq.heapreplace", "heapq.heapify",
             "bisect.insort", "bisect.insort_left", "bisect.insort_right"}
 _ALIASING_METHODS = {"get", "setdefault", "__getitem__"}
@@ -177,7 +178,7 @@ def _self_container_written(method: Function, attrs: set[str]) -> str | None:
             for item in node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]:
                 if isinstance(item, ast.Subscript):
                     target = item.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
             target = node.func.value
         if isinstance(target, ast.Attribute) and _is_self(target.value) and target.attr in attrs:
             return target.attr
@@ -293,7 +294,7 @@ def _only_written(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
         else:
             break
     parent = parents.get(id(current))
-    if isinstance(parent, ast.Attribute) and parent.attr in _MUTATORS:
+    if isinstance(parent, ast.Attribute) and parent.attr in MUTATORS:
         call = parents.get(id(parent))
         return isinstance(call, ast.Call) and call.func is parent and isinstance(parents.get(id(call)), ast.Expr)
     return False
@@ -561,7 +562,7 @@ def _writes(state: _FunctionState) -> Iterator[Write]:
             if instance is not None and isinstance(func, ast.Attribute) and func.attr in instance.methods:
                 attr = instance.methods[func.attr]
                 yield node, instance.state[attr], f"`.{func.attr}()` (which writes `self.{attr}`)", "", func.attr
-            elif isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+            elif isinstance(func, ast.Attribute) and func.attr in MUTATORS:
                 # `CARTS.get(k).append(x)` writes CARTS; `CARTS.setdefault(k, []).append(x)` is one write, counted once
                 var = state.resolve(func.value, allow_calls=func.attr != "setdefault")
                 if var is not None:
@@ -746,7 +747,7 @@ def _written_roots(index: Index) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     for site in index.calls:
         func = site.node.func
-        if site.function is not None and isinstance(func, ast.Attribute) and func.attr in _MUTATORS:
+        if site.function is not None and isinstance(func, ast.Attribute) and func.attr in MUTATORS:
             found.setdefault(id(site.function), set()).add(_root(func.value))
     for assignment in index.assignments:
         node = assignment.node
